@@ -1,0 +1,112 @@
+//! `lib.rs` and the files that list a directory's modules.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust_type::ident;
+use super::structure::module_name;
+use super::{EmitError, Files, docs, runtime};
+use crate::ir::{Home, Service, ShapeKind};
+
+pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
+    out.rust("src/lib.rs", lib_rs(service))?;
+    out.rust("src/types.rs", shapes_module(service, Home::Types, types_docs(service)))?;
+    out.rust("src/error.rs", shapes_module(service, Home::Error, error_docs(service)))?;
+    out.rust("src/operation.rs", operation_module(service))?;
+    Ok(())
+}
+
+fn lib_rs(service: &Service) -> TokenStream {
+    let mut text = format!("A client for {}, generated from `{}`.", service.title, service.model_file);
+    if let Some(docs) = &service.docs {
+        text.push_str("\n\n");
+        text.push_str(docs);
+    }
+    let crate_docs = docs::inner(&text);
+    let runtime_modules = runtime::modules().map(|m| {
+        let name = ident(m.module);
+        if m.public {
+            quote! { pub mod #name; }
+        } else {
+            quote! { mod #name; }
+        }
+    });
+    quote! {
+        #crate_docs
+        #![warn(missing_docs)]
+
+        #[rustfmt::skip]
+        pub mod error;
+        #[rustfmt::skip]
+        pub mod operation;
+        #[rustfmt::skip]
+        mod patterns;
+        #[rustfmt::skip]
+        pub mod types;
+
+        #(#runtime_modules)*
+
+        pub use crate::validation::ValidationMode;
+    }
+}
+
+fn types_docs(service: &Service) -> String {
+    format!("Structures, unions and enums shared by the operations of {}.", service.title)
+}
+
+fn error_docs(service: &Service) -> String {
+    format!(
+        "Errors: those {} returns, and those this crate reports before anything is sent.",
+        service.title
+    )
+}
+
+/// `types.rs` or `error.rs`: a module per named type, re-exported.
+fn shapes_module(service: &Service, home: Home, text: String) -> TokenStream {
+    let module_docs = docs::inner(&text);
+    let entries = service.shapes_in(home).filter_map(|shape| {
+        let module = ident(&module_name(&shape.rust_name));
+        let name = ident(&shape.rust_name);
+        let items = match &shape.kind {
+            ShapeKind::Structure(s) => {
+                let builder = ident(&s.builder_name);
+                quote! { {#name, #builder} }
+            }
+            ShapeKind::Union(_) | ShapeKind::Enum(_) => quote! { #name },
+            _ => return None,
+        };
+        Some(quote! {
+            #[rustfmt::skip]
+            mod #module;
+            pub use self::#module::#items;
+        })
+    });
+    let runtime_exports = (home == Home::Error).then(|| {
+        quote! {
+            pub use crate::validation::{ValidationError, Violation, ViolationKind};
+        }
+    });
+    quote! {
+        #module_docs
+        #(#entries)*
+        #runtime_exports
+    }
+}
+
+fn operation_module(service: &Service) -> TokenStream {
+    let module_docs = docs::inner(&format!(
+        "The operations of {}: a module each, with the input, output and error types.",
+        service.title
+    ));
+    let modules = service.operations.iter().map(|op| {
+        let module = ident(&op.snake_name);
+        quote! {
+            #[rustfmt::skip]
+            pub mod #module;
+        }
+    });
+    quote! {
+        #module_docs
+        #(#modules)*
+    }
+}

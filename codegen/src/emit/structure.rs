@@ -1,0 +1,323 @@
+//! Structures: the struct, its builder, `Debug` that redacts sensitive
+//! members, and for errors `Display` and `std::error::Error`.
+
+use heck::ToSnakeCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::rust_type::{self, ident};
+use super::{EmitError, Files, docs, validate};
+use crate::ir::{Home, Member, Service, ShapeKind, Structure};
+
+/// What a structure is for, which decides the extras it gets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Role {
+    /// A shape in `types`.
+    Plain,
+    /// A shape in `error`.
+    Error,
+    /// An operation's input: also validated before sending.
+    Input,
+    /// An operation's output.
+    Output,
+}
+
+/// Structures shared between operations, one file each, in `types` and `error`.
+pub(crate) fn emit_shared(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
+    for shape in service.shapes.values() {
+        let ShapeKind::Structure(structure) = &shape.kind else {
+            continue;
+        };
+        let (dir, role) = match shape.home {
+            Home::Types => ("types", Role::Plain),
+            Home::Error => ("error", Role::Error),
+            Home::Inline => continue,
+        };
+        let tokens = definition(service, structure, role);
+        out.rust(&format!("src/{dir}/{}.rs", module_name(&shape.rust_name)), tokens)?;
+    }
+    Ok(())
+}
+
+/// The module a named type lives in, inside `types` or `error`.
+pub(crate) fn module_name(rust_name: &str) -> String {
+    crate::ir::names::snake(&rust_name.to_snake_case())
+}
+
+/// The struct, its builder and their impls.
+pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let builder = ident(&s.builder_name);
+    let docs = docs::outer(s.docs.as_deref(), || default_docs(s, role));
+    let redacts = s.sensitive || s.members.iter().any(|m| m.sensitive);
+    let derive_debug = if redacts { quote!() } else { quote!(Debug,) };
+
+    let fields = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        let ty = rust_type::field(service, m);
+        let doc = docs::outer(m.docs.as_deref(), || format!("The `{}` member.", m.name));
+        let deprecated = docs::deprecated(m.deprecated.as_ref());
+        quote! { #doc #deprecated pub #field: #ty, }
+    });
+    let builder_fields = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        let ty = rust_type::member_value(service, m);
+        quote! { #field: Option<#ty>, }
+    });
+    let setters = s.members.iter().map(|m| setters(service, m));
+    let build = build_method(s);
+    let debug = redacts.then(|| debug_impls(s));
+    let error_impls = (role == Role::Error).then(|| error_impls(s));
+    let validation = validate::methods(service, s, role);
+    let builder_doc = format!(" A builder for [`{}`].", s.rust_name);
+    let builder_fn_doc = format!(" A builder for [`{}`].", s.rust_name);
+
+    quote! {
+        #docs
+        #[derive(Clone, PartialEq, #derive_debug)]
+        #[non_exhaustive]
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl #name {
+            #[doc = #builder_fn_doc]
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+
+        #validation
+
+        #[doc = #builder_doc]
+        #[derive(Clone, PartialEq, Default, #derive_debug)]
+        pub struct #builder {
+            #(#builder_fields)*
+        }
+
+        impl #builder {
+            #(#setters)*
+            #build
+        }
+
+        #debug
+        #error_impls
+    }
+}
+
+fn default_docs(s: &Structure, role: Role) -> String {
+    match role {
+        Role::Input => format!("The input of the operation, `{}`.", s.rust_name),
+        Role::Output => format!("The output of the operation, `{}`.", s.rust_name),
+        Role::Error => format!("The `{}` error.", s.rust_name),
+        Role::Plain => format!("The `{}` structure.", s.rust_name),
+    }
+}
+
+/// `member(value)`, `set_member(Option)` and `get_member()`. Lists append and
+/// maps insert, as in the AWS SDKs.
+fn setters(service: &Service, m: &Member) -> TokenStream {
+    let field = ident(&m.rust_name);
+    let bare = crate::ir::names::bare(&m.rust_name);
+    let set = format_ident!("set_{}", bare);
+    let get = format_ident!("get_{}", bare);
+    let value_ty = rust_type::of(service, &m.target);
+    let held_ty = rust_type::member_value(service, m);
+    let member_doc = docs::outer(m.docs.as_deref(), || format!("Sets `{}`.", m.name));
+    let deprecated = docs::deprecated(m.deprecated.as_ref());
+    let required_note = if m.required {
+        " This member is required."
+    } else {
+        ""
+    };
+    let set_doc = format!(" Sets or clears `{}`.{required_note}", m.name);
+    let get_doc = format!(" The value of `{}`, if set.", m.name);
+    let wrap = if m.boxed {
+        quote! { Box::new(input.into()) }
+    } else {
+        quote! { input.into() }
+    };
+
+    let primary = match &service.shape(&m.target).kind {
+        ShapeKind::List(list) if !m.boxed => {
+            let item = rust_type::of(service, &list.member);
+            let item = if list.sparse { quote!(Option<#item>) } else { item };
+            let doc = format!(" Appends an item to `{}`.", m.name);
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub fn #field(mut self, input: impl Into<#item>) -> Self {
+                    self.#field.get_or_insert_with(Vec::new).push(input.into());
+                    self
+                }
+            }
+        }
+        ShapeKind::Map(map) if !m.boxed => {
+            let key = rust_type::of(service, &map.key);
+            let value = rust_type::of(service, &map.value);
+            let value = if map.sparse { quote!(Option<#value>) } else { value };
+            let doc = format!(" Inserts an entry into `{}`.", m.name);
+            quote! {
+                #[doc = #doc]
+                #deprecated
+                pub fn #field(mut self, key: impl Into<#key>, value: impl Into<#value>) -> Self {
+                    self.#field.get_or_insert_with(Default::default).insert(key.into(), value.into());
+                    self
+                }
+            }
+        }
+        _ => quote! {
+            #member_doc
+            #deprecated
+            pub fn #field(mut self, input: impl Into<#value_ty>) -> Self {
+                self.#field = Some(#wrap);
+                self
+            }
+        },
+    };
+    quote! {
+        #primary
+        #[doc = #set_doc]
+        #deprecated
+        pub fn #set(mut self, input: Option<#held_ty>) -> Self {
+            self.#field = input;
+            self
+        }
+        #[doc = #get_doc]
+        #deprecated
+        pub fn #get(&self) -> &Option<#held_ty> {
+            &self.#field
+        }
+    }
+}
+
+/// `build()`: fails, naming every missing required member, when any is unset.
+fn build_method(s: &Structure) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let type_name = &s.rust_name;
+    let doc = format!(
+        " Builds the [`{}`]; fails, naming each one, if a required member is not set.",
+        s.rust_name
+    );
+    let required: Vec<&Member> = s.members.iter().filter(|m| m.required).collect();
+    let assignments = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        quote! { #field: self.#field, }
+    });
+    if required.is_empty() {
+        return quote! {
+            #[doc = #doc]
+            pub fn build(self) -> Result<#name, crate::error::ValidationError> {
+                Ok(#name { #(#assignments)* })
+            }
+        };
+    }
+    let checks = required.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        let wire = &m.name;
+        quote! {
+            if self.#field.is_none() {
+                violations.missing(&root.member(#wire));
+            }
+        }
+    });
+    let unwraps = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        if m.required {
+            quote! { let Some(#field) = self.#field else { return Err(violations.into_error()); }; }
+        } else {
+            quote! { let #field = self.#field; }
+        }
+    });
+    let fields = s.members.iter().map(|m| ident(&m.rust_name));
+    quote! {
+        #[doc = #doc]
+        pub fn build(self) -> Result<#name, crate::error::ValidationError> {
+            let root = crate::validation::Path::root(#type_name);
+            let mut violations = crate::validation::Violations::default();
+            #(#checks)*
+            #(#unwraps)*
+            Ok(#name { #(#fields,)* })
+        }
+    }
+}
+
+/// `Debug` for the struct and its builder that prints sensitive members as
+/// `*** Sensitive Data Redacted ***`.
+fn debug_impls(s: &Structure) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let builder = ident(&s.builder_name);
+    let type_name = &s.rust_name;
+    let builder_name = &s.builder_name;
+    let struct_fields = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        let label = crate::ir::names::bare(&m.rust_name);
+        let redact = s.sensitive || m.sensitive;
+        match (redact, m.required) {
+            (false, _) => quote! { .field(#label, &self.#field) },
+            (true, true) => quote! { .field(#label, &crate::primitives::Redacted::SET) },
+            (true, false) => quote! { .field(#label, &crate::primitives::Redacted::of(&self.#field)) },
+        }
+    });
+    let builder_fields = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        let label = crate::ir::names::bare(&m.rust_name);
+        if s.sensitive || m.sensitive {
+            quote! { .field(#label, &crate::primitives::Redacted::of(&self.#field)) }
+        } else {
+            quote! { .field(#label, &self.#field) }
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#type_name)
+                    #(#struct_fields)*
+                    .finish()
+            }
+        }
+
+        impl std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#builder_name)
+                    #(#builder_fields)*
+                    .finish()
+            }
+        }
+    }
+}
+
+fn error_impls(s: &Structure) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let type_name = &s.rust_name;
+    let message = s
+        .members
+        .iter()
+        .find(|m| m.name.eq_ignore_ascii_case("message") && !m.sensitive);
+    let write_message = match message {
+        Some(m) if m.required => {
+            let field = ident(&m.rust_name);
+            quote! { write!(f, ": {}", self.#field)?; }
+        }
+        Some(m) => {
+            let field = ident(&m.rust_name);
+            quote! {
+                if let Some(message) = &self.#field {
+                    write!(f, ": {message}")?;
+                }
+            }
+        }
+        None => quote!(),
+    };
+    quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(#type_name)?;
+                #write_message
+                Ok(())
+            }
+        }
+
+        impl std::error::Error for #name {}
+    }
+}

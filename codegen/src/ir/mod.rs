@@ -1,0 +1,403 @@
+//! The resolved intermediate representation that every emitter reads.
+//!
+//! Resolution ([`resolve`]) is the only code that reads [`crate::model`];
+//! emitters read only these types. Names are already Rust names, references
+//! are checked, bindings are parsed, and botocore's spellings (a union is a
+//! `structure` with `union: true`, ...) are gone.
+//!
+//! Invariants the emitters may rely on:
+//! - every `target` names a shape in [`Service::shapes`];
+//! - every Rust name is a valid identifier and unique in its scope;
+//! - collections are in a deterministic order (model order for members,
+//!   name order for shapes and operations).
+
+mod check;
+mod docs;
+mod http;
+pub mod names;
+mod resolve;
+
+use std::collections::BTreeMap;
+
+pub use check::{Problem, ProblemKind};
+pub use http::{PathPart, UriTemplate};
+pub use resolve::resolve;
+
+/// A service, resolved.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Cargo package name of the generated crate, e.g. `bedrock-runtime`.
+    pub crate_name: String,
+    /// Library name, e.g. `bedrock_runtime`.
+    pub lib_name: String,
+    /// The model file as named in generated headers, e.g. `models/bedrock-runtime.json`.
+    pub model_file: String,
+    /// `serviceFullName`, e.g. `Amazon Bedrock Runtime`.
+    pub title: String,
+    /// Service documentation as Markdown.
+    pub docs: Option<String>,
+    pub protocol: Protocol,
+    pub api_version: String,
+    pub endpoint_prefix: String,
+    /// The SigV4 signing name (`metadata.signingName`, else the endpoint prefix).
+    pub signing_name: String,
+    pub service_id: String,
+    /// Supported auth schemes in the model's order of preference.
+    pub auth: Vec<AuthScheme>,
+    /// Operations in name order.
+    pub operations: Vec<Operation>,
+    /// Every shape reachable from an operation, by model name.
+    pub shapes: BTreeMap<String, Shape>,
+}
+
+impl Service {
+    /// The shape named `name`; resolution guarantees every target exists.
+    pub fn shape(&self, name: &str) -> &Shape {
+        match self.shapes.get(name) {
+            Some(shape) => shape,
+            None => unreachable!("resolution checked that shape {name:?} exists"),
+        }
+    }
+
+    /// Shapes emitted as named types in `home`, in name order.
+    pub fn shapes_in(&self, home: Home) -> impl Iterator<Item = &Shape> {
+        self.shapes.values().filter(move |s| s.home == home)
+    }
+}
+
+/// The wire protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `rest-json`: HTTP bindings, JSON bodies.
+    RestJson,
+}
+
+/// An authentication scheme the service accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    SigV4,
+    Bearer,
+}
+
+/// One operation and its HTTP binding.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// Model name, e.g. `InvokeModel`.
+    pub name: String,
+    /// Module and client method name, e.g. `invoke_model`.
+    pub snake_name: String,
+    /// Operation error enum, e.g. `InvokeModelError`.
+    pub error_name: String,
+    /// Fluent builder returned by the client method.
+    pub fluent_name: String,
+    pub docs: Option<String>,
+    pub deprecated: Option<Deprecation>,
+    pub http: HttpBinding,
+    /// The input, renamed `{Operation}Input`; empty when the model has none.
+    pub input: Structure,
+    /// The output, renamed `{Operation}Output`; empty when the model has none.
+    pub output: Structure,
+    /// Model names of the error shapes, sorted.
+    pub errors: Vec<String>,
+    pub idempotent: bool,
+    pub readonly: bool,
+}
+
+/// How an operation travels over HTTP.
+#[derive(Debug, Clone)]
+pub struct HttpBinding {
+    /// `GET`, `POST`, ...
+    pub method: String,
+    pub uri: UriTemplate,
+    /// Status code of a successful response.
+    pub response_code: u16,
+}
+
+/// Where a named type is emitted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Home {
+    /// `crate::types`: structures, unions and enums shared by operations.
+    Types,
+    /// `crate::error`: error structures.
+    Error,
+    /// Not a named type: strings, numbers, lists, maps, ...
+    Inline,
+}
+
+/// A shape of the model, resolved.
+#[derive(Debug, Clone)]
+pub struct Shape {
+    /// Model name.
+    pub name: String,
+    /// Rust type name in its [`Home`] (for inline shapes, the camel-cased name).
+    pub rust_name: String,
+    pub home: Home,
+    pub docs: Option<String>,
+    pub sensitive: bool,
+    pub deprecated: Option<Deprecation>,
+    pub constraints: Constraints,
+    /// Whether values of this shape, or anything inside them, carry constraints.
+    pub needs_validation: bool,
+    pub kind: ShapeKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum ShapeKind {
+    Structure(Structure),
+    Union(Union),
+    Enum(StringEnum),
+    String,
+    Blob { streaming: bool },
+    Boolean,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    Timestamp { format: Option<TimestampFormat> },
+    List(List),
+    Map(Map),
+    Document,
+}
+
+impl ShapeKind {
+    /// A word for messages: `structure`, `string`, ...
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ShapeKind::Structure(_) => "structure",
+            ShapeKind::Union(u) if u.event_stream => "event stream",
+            ShapeKind::Union(_) => "union",
+            ShapeKind::Enum(_) => "enum",
+            ShapeKind::String => "string",
+            ShapeKind::Blob { .. } => "blob",
+            ShapeKind::Boolean => "boolean",
+            ShapeKind::Byte => "byte",
+            ShapeKind::Short => "short",
+            ShapeKind::Integer => "integer",
+            ShapeKind::Long => "long",
+            ShapeKind::Float => "float",
+            ShapeKind::Double => "double",
+            ShapeKind::BigInteger => "bigInteger",
+            ShapeKind::BigDecimal => "bigDecimal",
+            ShapeKind::Timestamp { .. } => "timestamp",
+            ShapeKind::List(_) => "list",
+            ShapeKind::Map(_) => "map",
+            ShapeKind::Document => "document",
+        }
+    }
+
+    /// Whether the shape is a number whose range can be checked.
+    pub fn is_number(&self) -> bool {
+        matches!(
+            self,
+            ShapeKind::Byte
+                | ShapeKind::Short
+                | ShapeKind::Integer
+                | ShapeKind::Long
+                | ShapeKind::Float
+                | ShapeKind::Double
+        )
+    }
+}
+
+/// A structure: an operation input or output, an error, an event, or a plain record.
+#[derive(Debug, Clone)]
+pub struct Structure {
+    /// Rust type name.
+    pub rust_name: String,
+    /// Builder type name.
+    pub builder_name: String,
+    pub docs: Option<String>,
+    pub sensitive: bool,
+    pub members: Vec<Member>,
+    /// Set for error shapes.
+    pub error: Option<ErrorInfo>,
+    /// An event of an event stream.
+    pub event: bool,
+}
+
+impl Structure {
+    /// The member bound to the HTTP payload, if any.
+    pub fn payload_member(&self) -> Option<&Member> {
+        self.members
+            .iter()
+            .find(|m| m.location == MemberLocation::Payload)
+    }
+
+    /// Members serialized in the JSON body.
+    pub fn body_members(&self) -> impl Iterator<Item = &Member> {
+        self.members
+            .iter()
+            .filter(|m| m.location == MemberLocation::Body)
+    }
+}
+
+/// What the model says about an error shape.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// The error code on the wire (the shape name unless the model overrides it).
+    pub code: String,
+    pub http_status: Option<u16>,
+    /// `client` (sender fault) or `server`.
+    pub fault: Fault,
+    /// The model marks the error retryable.
+    pub retryable: Option<Retryable>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    Client,
+    Server,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retryable {
+    Transient,
+    Throttling,
+}
+
+/// A tagged union; an event stream is a union of events and errors.
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub rust_name: String,
+    pub docs: Option<String>,
+    pub sensitive: bool,
+    /// Variants, in model order; `rust_name` is the variant name.
+    pub members: Vec<Member>,
+    /// Sent as an `application/vnd.amazon.eventstream` stream.
+    pub event_stream: bool,
+    /// Name of the variant for values this model does not know.
+    pub unknown_variant: String,
+}
+
+/// A string shape with an `enum` list.
+#[derive(Debug, Clone)]
+pub struct StringEnum {
+    pub variants: Vec<EnumVariant>,
+    /// Name of the variant that carries values this model does not know.
+    pub unknown_variant: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct EnumVariant {
+    /// The value on the wire.
+    pub value: String,
+    pub rust_name: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct List {
+    pub member: String,
+    /// Entries may be null.
+    pub sparse: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Map {
+    pub key: String,
+    pub value: String,
+    /// Values may be null.
+    pub sparse: bool,
+}
+
+/// A structure or union member.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Model name, used in validation paths and messages.
+    pub name: String,
+    /// Field (or, in unions, variant) name.
+    pub rust_name: String,
+    /// Model name of the target shape.
+    pub target: String,
+    pub docs: Option<String>,
+    pub deprecated: Option<Deprecation>,
+    pub required: bool,
+    /// The member or its target is sensitive.
+    pub sensitive: bool,
+    pub location: MemberLocation,
+    /// The name on the wire: header name, query key, label, or JSON key.
+    pub wire_name: String,
+    pub idempotency_token: bool,
+    pub event_header: bool,
+    pub event_payload: bool,
+    /// Overrides the target's timestamp format.
+    pub timestamp_format: Option<TimestampFormat>,
+    /// The member closes a cycle of structures and must be boxed.
+    pub boxed: bool,
+}
+
+/// Where a member travels in an HTTP message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberLocation {
+    /// A `{label}` of the request URI; greedy labels (`{Key+}`) keep `/`.
+    Uri { greedy: bool },
+    /// One query-string parameter.
+    Query,
+    /// A map of query-string parameters.
+    QueryParams,
+    /// One header.
+    Header,
+    /// A map of headers sharing a prefix.
+    PrefixHeaders { prefix: String },
+    /// The HTTP status code of a response.
+    StatusCode,
+    /// The whole HTTP payload.
+    Payload,
+    /// A key of the JSON body.
+    Body,
+}
+
+/// `min`/`max`/`pattern`, as they apply to the shape's kind.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// Strings count Unicode scalar values, blobs bytes, lists and maps entries.
+    pub length: Option<Bounds<u64>>,
+    /// Inclusive range of a number.
+    pub range: Option<Bounds<Number>>,
+    /// ECMA-262 regex, not anchored; checked to compile at generation time.
+    pub pattern: Option<Pattern>,
+}
+
+/// A `pattern` constraint and the name of the static that holds it compiled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pattern {
+    pub source: String,
+    /// `SCREAMING_SNAKE_CASE`, shared by every shape with the same pattern.
+    pub static_name: String,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        self.length.is_none() && self.range.is_none() && self.pattern.is_none()
+    }
+}
+
+/// Inclusive bounds; either may be absent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bounds<T> {
+    pub min: Option<T>,
+    pub max: Option<T>,
+}
+
+/// A numeric bound, exact as written in the model.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Number {
+    Integer(i128),
+    Float(f64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    EpochSeconds,
+    DateTime,
+    HttpDate,
+}
+
+/// A deprecated shape, member or operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    pub message: Option<String>,
+}

@@ -1,0 +1,1259 @@
+//! From the serde mirror of the model to the IR: every check that needs the
+//! whole model, every name, every binding.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use heck::ToShoutySnakeCase;
+
+use super::check::{Problem, ProblemKind};
+use super::docs::DocConverter;
+use super::http::parse_uri;
+use super::names::{self, Scope};
+use super::{
+    AuthScheme, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home,
+    HttpBinding, List, Map, Member, MemberLocation, Number, Operation, Pattern, Protocol, Retryable,
+    Service, Shape, ShapeKind, StringEnum, Structure, TimestampFormat, UriTemplate, Union,
+};
+use crate::model::{self, ServiceModel};
+
+/// Names used unqualified in generated type definitions: a shape with one of
+/// these names is renamed so that it does not shadow the prelude.
+const PRELUDE: &[&str] = &[
+    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
+    "Copy", "Debug", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "From", "Into", "AsRef",
+    "ToString", "ToOwned", "Iterator", "IntoIterator", "Send", "Sync", "Sized", "Drop", "Fn",
+    "FnMut", "FnOnce", "Self",
+];
+
+/// Names the hand-written runtime exports from `crate::error`.
+pub const ERROR_MODULE_RUNTIME_NAMES: &[&str] = &[
+    "SdkError",
+    "ServiceError",
+    "ErrorMetadata",
+    "Unhandled",
+    "ValidationError",
+    "Violation",
+    "ViolationKind",
+    "DeserializeError",
+    "BuildError",
+    "ConfigError",
+    "CredentialsError",
+    "TransportError",
+    "TimeoutKind",
+    "EventStreamError",
+];
+
+/// Resolves `model`, the contents of `model_file`, into the IR of a crate
+/// named `crate_name`. Every problem found is returned, sorted by path.
+pub fn resolve(
+    model: &ServiceModel,
+    crate_name: &str,
+    model_file: &str,
+) -> Result<Service, Vec<Problem>> {
+    let mut resolver = Resolver {
+        model,
+        problems: Vec::new(),
+        docs: DocConverter::new(),
+    };
+    let service = resolver.service(crate_name, model_file);
+    if resolver.problems.is_empty() {
+        Ok(service)
+    } else {
+        let mut problems = resolver.problems;
+        problems.sort();
+        problems.dedup();
+        Err(problems)
+    }
+}
+
+struct Resolver<'m> {
+    model: &'m ServiceModel,
+    problems: Vec<Problem>,
+    docs: DocConverter,
+}
+
+/// Where a structure's members are resolved, which decides what HTTP
+/// locations mean.
+#[derive(Clone, Copy)]
+enum Context<'a> {
+    Input { operation: &'a str, uri: &'a UriTemplate },
+    Output,
+    Error,
+    /// Nested in another shape: HTTP locations do not apply.
+    Nested,
+}
+
+impl Resolver<'_> {
+    fn problem(&mut self, path: impl Into<String>, kind: ProblemKind) {
+        self.problems.push(Problem {
+            path: path.into(),
+            kind,
+        });
+    }
+
+    fn service(&mut self, crate_name: &str, model_file: &str) -> Service {
+        let meta = &self.model.metadata;
+        let protocol = self.protocol();
+        let auth = self.auth();
+
+        self.check_all_shapes();
+        let reachable = self.reachable_shapes();
+        let names = self.assign_type_names(&reachable);
+
+        let mut shapes = BTreeMap::new();
+        for name in &reachable {
+            if let Some(shape) = self.shape(name, &names) {
+                shapes.insert(name.clone(), shape);
+            }
+        }
+
+        let mut modules = Scope::default();
+        let mut ops: Vec<(&String, &model::Operation)> = self.model.operations.iter().collect();
+        ops.sort_by(|a, b| a.0.cmp(b.0));
+        let operations = ops
+            .into_iter()
+            .filter_map(|(name, op)| self.operation(name, op, &mut modules))
+            .collect();
+
+        let mut service = Service {
+            crate_name: crate_name.to_owned(),
+            lib_name: crate_name.replace('-', "_"),
+            model_file: model_file.to_owned(),
+            title: meta.service_full_name.clone(),
+            docs: self.docs.convert(self.model.documentation.as_deref()),
+            protocol,
+            api_version: meta.api_version.clone(),
+            endpoint_prefix: meta.endpoint_prefix.clone(),
+            signing_name: meta
+                .signing_name
+                .clone()
+                .unwrap_or_else(|| meta.endpoint_prefix.clone()),
+            service_id: meta
+                .service_id
+                .clone()
+                .unwrap_or_else(|| meta.service_full_name.clone()),
+            auth,
+            operations,
+            shapes,
+        };
+        mark_boxed_members(&mut service);
+        mark_needs_validation(&mut service);
+        name_patterns(&mut service);
+        service
+    }
+
+    fn protocol(&mut self) -> Protocol {
+        let meta = &self.model.metadata;
+        let offered = std::iter::once(meta.protocol.as_str()).chain(meta.protocols.iter().map(String::as_str));
+        for protocol in offered {
+            if protocol == "rest-json" {
+                return Protocol::RestJson;
+            }
+        }
+        self.problem(
+            "metadata.protocol",
+            ProblemKind::UnsupportedProtocol {
+                protocol: meta.protocol.clone(),
+            },
+        );
+        Protocol::RestJson
+    }
+
+    fn auth(&mut self) -> Vec<AuthScheme> {
+        let meta = &self.model.metadata;
+        if meta.auth.is_empty() {
+            return vec![AuthScheme::SigV4];
+        }
+        let mut schemes = Vec::new();
+        for (i, scheme) in meta.auth.iter().enumerate() {
+            match scheme.as_str() {
+                "aws.auth#sigv4" => schemes.push(AuthScheme::SigV4),
+                "smithy.api#httpBearerAuth" => schemes.push(AuthScheme::Bearer),
+                other => self.problem(
+                    format!("metadata.auth[{i}]"),
+                    ProblemKind::Unsupported {
+                        what: format!("auth scheme {other:?}"),
+                    },
+                ),
+            }
+        }
+        schemes
+    }
+
+    // ---- checks that apply to every shape, reachable or not ----
+
+    fn check_all_shapes(&mut self) {
+        let model = self.model;
+        for (name, shape) in &model.shapes {
+            let path = format!("shapes.{name}");
+            match shape {
+                model::Shape::Structure(s) | model::Shape::Union(s) | model::Shape::Document(s) => {
+                    for (member_name, member) in &s.members {
+                        self.check_ref(&format!("{path}.members.{member_name}"), &member.shape);
+                        if let Some(format) = &member.timestamp_format {
+                            self.timestamp_format(&format!("{path}.members.{member_name}.timestampFormat"), format);
+                        }
+                    }
+                    for required in &s.required {
+                        if !s.members.contains_key(required) {
+                            self.problem(
+                                format!("{path}.required"),
+                                ProblemKind::NotAMember {
+                                    name: required.clone(),
+                                    shape: name.clone(),
+                                },
+                            );
+                        }
+                    }
+                    if let Some(payload) = &s.payload {
+                        if !s.members.contains_key(payload) {
+                            self.problem(
+                                format!("{path}.payload"),
+                                ProblemKind::NotAMember {
+                                    name: payload.clone(),
+                                    shape: name.clone(),
+                                },
+                            );
+                        }
+                    }
+                    if (s.union || s.eventstream || matches!(shape, model::Shape::Union(_)))
+                        && s.members.is_empty()
+                    {
+                        self.problem(path.clone(), ProblemKind::EmptyUnion);
+                    }
+                }
+                model::Shape::List(l) => {
+                    self.check_ref(&format!("{path}.member"), &l.member.shape);
+                }
+                model::Shape::Map(m) => {
+                    self.check_ref(&format!("{path}.key"), &m.key.shape);
+                    self.check_ref(&format!("{path}.value"), &m.value.shape);
+                    if let Some(model::Shape::String(_)) | None = model.shapes.get(&m.key.shape) {
+                    } else {
+                        self.problem(
+                            format!("{path}.key"),
+                            self.wrong_kind(&m.key.shape, "string"),
+                        );
+                    }
+                }
+                model::Shape::String(s) => {
+                    if let Some(values) = &s.enum_values {
+                        let mut seen = BTreeSet::new();
+                        for value in values {
+                            if !seen.insert(value) {
+                                self.problem(
+                                    format!("{path}.enum"),
+                                    ProblemKind::DuplicateEnumValue {
+                                        value: value.clone(),
+                                    },
+                                );
+                            }
+                        }
+                    }
+                    if let Some(pattern) = &s.pattern {
+                        if let Err(err) = regress::Regex::new(pattern) {
+                            self.problem(
+                                format!("{path}.pattern"),
+                                ProblemKind::InvalidPattern {
+                                    pattern: pattern.clone(),
+                                    reason: err.to_string(),
+                                },
+                            );
+                        }
+                    }
+                }
+                model::Shape::Timestamp(t) => {
+                    if let Some(format) = &t.timestamp_format {
+                        self.timestamp_format(&format!("{path}.timestampFormat"), format);
+                    }
+                }
+                _ => {}
+            }
+            self.constraints(&path, shape);
+        }
+    }
+
+    fn check_ref(&mut self, path: &str, target: &str) {
+        if !self.model.shapes.contains_key(target) {
+            self.problem(
+                path,
+                ProblemKind::UndefinedShape {
+                    name: target.to_owned(),
+                },
+            );
+        }
+    }
+
+    fn wrong_kind(&self, name: &str, expected: &str) -> ProblemKind {
+        ProblemKind::WrongShapeKind {
+            name: name.to_owned(),
+            actual: self
+                .model
+                .shapes
+                .get(name)
+                .map_or("undefined shape", model_kind_name)
+                .to_owned(),
+            expected: expected.to_owned(),
+        }
+    }
+
+    fn timestamp_format(&mut self, path: &str, format: &str) -> Option<TimestampFormat> {
+        match format {
+            "iso8601" => Some(TimestampFormat::DateTime),
+            "rfc822" => Some(TimestampFormat::HttpDate),
+            "unixTimestamp" => Some(TimestampFormat::EpochSeconds),
+            other => {
+                self.problem(
+                    path,
+                    ProblemKind::UnknownTimestampFormat {
+                        format: other.to_owned(),
+                    },
+                );
+                None
+            }
+        }
+    }
+
+    /// The constraints a shape declares, checked against its kind.
+    fn constraints(&mut self, path: &str, shape: &model::Shape) -> Constraints {
+        let mut constraints = Constraints::default();
+        match shape {
+            model::Shape::String(s) => {
+                constraints.length = self.length_bounds(path, &s.bounds);
+                constraints.pattern = s
+                    .pattern
+                    .as_ref()
+                    .filter(|p| regress::Regex::new(p).is_ok())
+                    .map(|source| Pattern {
+                        source: source.clone(),
+                        // Named once every shape is known: see `name_patterns`.
+                        static_name: String::new(),
+                    });
+            }
+            model::Shape::Blob(b) => constraints.length = self.length_bounds(path, &b.bounds),
+            model::Shape::List(l) => constraints.length = self.length_bounds(path, &l.bounds),
+            model::Shape::Map(m) => constraints.length = self.length_bounds(path, &m.bounds),
+            model::Shape::Byte(s)
+            | model::Shape::Short(s)
+            | model::Shape::Integer(s)
+            | model::Shape::Long(s)
+            | model::Shape::Float(s)
+            | model::Shape::Double(s) => {
+                constraints.range = self.range_bounds(path, shape, &s.bounds);
+            }
+            _ => {}
+        }
+        constraints
+    }
+
+    fn length_bounds(&mut self, path: &str, bounds: &model::Bounds) -> Option<Bounds<u64>> {
+        let mut read = |value: &Option<serde_json::Number>, which: &str| -> Option<u64> {
+            let value = value.as_ref()?;
+            match value.as_u64() {
+                Some(n) => Some(n),
+                None => {
+                    self.problems.push(Problem {
+                        path: format!("{path}.{which}"),
+                        kind: ProblemKind::InvalidBound {
+                            value: value.to_string(),
+                            kind: "length".to_owned(),
+                            reason: "a length must be a non-negative integer".to_owned(),
+                        },
+                    });
+                    None
+                }
+            }
+        };
+        let min = read(&bounds.min, "min");
+        let max = read(&bounds.max, "max");
+        // botocore writes `min: 0` on most shapes; it constrains nothing.
+        let min = min.filter(|&n| n > 0);
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if lo > hi {
+                self.problem(
+                    path,
+                    ProblemKind::MinAboveMax {
+                        min: lo.to_string(),
+                        max: hi.to_string(),
+                    },
+                );
+            }
+        }
+        (min.is_some() || max.is_some()).then_some(Bounds { min, max })
+    }
+
+    fn range_bounds(
+        &mut self,
+        path: &str,
+        shape: &model::Shape,
+        bounds: &model::Bounds,
+    ) -> Option<Bounds<Number>> {
+        let kind = model_kind_name(shape);
+        let integer_limits: Option<(i128, i128)> = match shape {
+            model::Shape::Byte(_) => Some((i8::MIN.into(), i8::MAX.into())),
+            model::Shape::Short(_) => Some((i16::MIN.into(), i16::MAX.into())),
+            model::Shape::Integer(_) => Some((i32::MIN.into(), i32::MAX.into())),
+            model::Shape::Long(_) => Some((i64::MIN.into(), i64::MAX.into())),
+            _ => None,
+        };
+        let mut read = |value: &Option<serde_json::Number>, which: &str| -> Option<Number> {
+            let value = value.as_ref()?;
+            let invalid = |reason: &str| Problem {
+                path: format!("{path}.{which}"),
+                kind: ProblemKind::InvalidBound {
+                    value: value.to_string(),
+                    kind: kind.to_owned(),
+                    reason: reason.to_owned(),
+                },
+            };
+            let exact = value
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| value.as_u64().map(i128::from));
+            match (integer_limits, exact) {
+                (Some((lo, hi)), Some(n)) if n < lo || n > hi => {
+                    self.problems.push(invalid("it is outside the type's range"));
+                    None
+                }
+                (Some(_), Some(n)) => Some(Number::Integer(n)),
+                (Some(_), None) => match value.as_f64() {
+                    Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(Number::Integer(f as i128)),
+                    _ => {
+                        self.problems.push(invalid("an integer bound must be a whole number"));
+                        None
+                    }
+                },
+                (None, _) => value.as_f64().map(Number::Float),
+            }
+        };
+        let min = read(&bounds.min, "min");
+        let max = read(&bounds.max, "max");
+        if let (Some(lo), Some(hi)) = (&min, &max) {
+            let out_of_order = match (lo, hi) {
+                (Number::Integer(a), Number::Integer(b)) => a > b,
+                (a, b) => a.as_f64() > b.as_f64(),
+            };
+            if out_of_order {
+                self.problem(
+                    path,
+                    ProblemKind::MinAboveMax {
+                        min: lo.to_string(),
+                        max: hi.to_string(),
+                    },
+                );
+            }
+        }
+        (min.is_some() || max.is_some()).then_some(Bounds { min, max })
+    }
+
+    // ---- reachability and names ----
+
+    /// Shapes referenced, directly or not, by operation inputs, outputs and
+    /// errors. Input and output shapes themselves are included only when
+    /// something else refers to them.
+    fn reachable_shapes(&self) -> BTreeSet<String> {
+        let shapes = &self.model.shapes;
+        let mut seen = BTreeSet::new();
+        let mut queue = VecDeque::new();
+        let visit_members = |shape: &str, queue: &mut VecDeque<String>| {
+            if let Some(model::Shape::Structure(s) | model::Shape::Union(s) | model::Shape::Document(s)) =
+                shapes.get(shape)
+            {
+                queue.extend(s.members.values().map(|m| m.shape.clone()));
+            }
+        };
+        for op in self.model.operations.values() {
+            for io in op.input.iter().chain(op.output.iter()) {
+                visit_members(&io.shape, &mut queue);
+            }
+            queue.extend(op.errors.iter().map(|e| e.shape.clone()));
+        }
+        while let Some(name) = queue.pop_front() {
+            if !shapes.contains_key(&name) || !seen.insert(name.clone()) {
+                continue;
+            }
+            match &shapes[&name] {
+                model::Shape::Structure(s) | model::Shape::Union(s) | model::Shape::Document(s) => {
+                    queue.extend(s.members.values().map(|m| m.shape.clone()));
+                }
+                model::Shape::List(l) => queue.push_back(l.member.shape.clone()),
+                model::Shape::Map(m) => {
+                    queue.push_back(m.key.shape.clone());
+                    queue.push_back(m.value.shape.clone());
+                }
+                _ => {}
+            }
+        }
+        seen
+    }
+
+    /// Home and Rust names of each reachable shape, unique within each home.
+    fn assign_type_names(&self, reachable: &BTreeSet<String>) -> BTreeMap<String, TypeNames> {
+        let error_shapes: BTreeSet<&str> = self
+            .model
+            .operations
+            .values()
+            .flat_map(|op| op.errors.iter().map(|e| e.shape.as_str()))
+            .collect();
+        let mut types = Scope::with_reserved(PRELUDE.iter().copied());
+        let mut errors = Scope::with_reserved(PRELUDE.iter().copied().chain(ERROR_MODULE_RUNTIME_NAMES.iter().copied()));
+        let mut names = BTreeMap::new();
+        for name in reachable {
+            let shape = &self.model.shapes[name];
+            let home = match shape {
+                model::Shape::Structure(s) if s.document => Home::Inline,
+                model::Shape::Structure(s) if s.exception || s.error.is_some() || error_shapes.contains(name.as_str()) => {
+                    Home::Error
+                }
+                model::Shape::Structure(_) | model::Shape::Union(_) => Home::Types,
+                model::Shape::String(s) if s.enum_values.is_some() => Home::Types,
+                _ => Home::Inline,
+            };
+            let wanted = names::camel(name);
+            let rust_name = match home {
+                Home::Types => claim_type_name(&mut types, &wanted),
+                Home::Error => claim_type_name(&mut errors, &wanted),
+                Home::Inline => wanted,
+            };
+            names.insert(
+                name.clone(),
+                TypeNames {
+                    home,
+                    rust_name,
+                    builder_name: String::new(),
+                },
+            );
+        }
+        // Builders share their type's scope, claimed after every type so that
+        // a shape named `FooBuilder` keeps its name.
+        for names in names.values_mut() {
+            let scope = match names.home {
+                Home::Types => &mut types,
+                Home::Error => &mut errors,
+                Home::Inline => continue,
+            };
+            names.builder_name = scope.claim(&format!("{}Builder", names.rust_name));
+        }
+        names
+    }
+
+    // ---- shapes ----
+
+    fn shape(&mut self, name: &str, names: &BTreeMap<String, TypeNames>) -> Option<Shape> {
+        let model_shape = self.model.shapes.get(name)?;
+        let path = format!("shapes.{name}");
+        let type_names = names.get(name)?;
+        let home = type_names.home;
+        let common = model_common(model_shape);
+        let docs = self.docs.convert(common.documentation.as_deref());
+        let deprecated = deprecation(common.deprecated, &common.deprecated_message);
+        let constraints = self.constraints_quiet(model_shape);
+        let kind = match model_shape {
+            model::Shape::Structure(s) if s.document => ShapeKind::Document,
+            model::Shape::Document(_) => ShapeKind::Document,
+            model::Shape::Structure(s) if s.union || s.eventstream => {
+                ShapeKind::Union(self.union(&path, &type_names.rust_name, s))
+            }
+            model::Shape::Union(s) => ShapeKind::Union(self.union(&path, &type_names.rust_name, s)),
+            model::Shape::Structure(s) => {
+                let context = if home == Home::Error { Context::Error } else { Context::Nested };
+                ShapeKind::Structure(self.structure(&path, name, type_names, s, context))
+            }
+            model::Shape::String(s) => match &s.enum_values {
+                Some(values) => ShapeKind::Enum(string_enum(values)),
+                None => ShapeKind::String,
+            },
+            model::Shape::Blob(b) => ShapeKind::Blob {
+                streaming: b.streaming,
+            },
+            model::Shape::Boolean(_) => ShapeKind::Boolean,
+            model::Shape::Byte(_) => ShapeKind::Byte,
+            model::Shape::Short(_) => ShapeKind::Short,
+            model::Shape::Integer(_) => ShapeKind::Integer,
+            model::Shape::Long(_) => ShapeKind::Long,
+            model::Shape::Float(_) => ShapeKind::Float,
+            model::Shape::Double(_) => ShapeKind::Double,
+            model::Shape::BigInteger(_) => ShapeKind::BigInteger,
+            model::Shape::BigDecimal(_) => ShapeKind::BigDecimal,
+            model::Shape::Timestamp(t) => ShapeKind::Timestamp {
+                format: t.timestamp_format.as_deref().and_then(timestamp_format_quiet),
+            },
+            model::Shape::List(l) => ShapeKind::List(List {
+                member: l.member.shape.clone(),
+                sparse: l.sparse,
+            }),
+            model::Shape::Map(m) => ShapeKind::Map(Map {
+                key: m.key.shape.clone(),
+                value: m.value.shape.clone(),
+                sparse: m.sparse,
+            }),
+        };
+        Some(Shape {
+            name: name.to_owned(),
+            rust_name: type_names.rust_name.clone(),
+            home,
+            docs,
+            sensitive: common.sensitive,
+            deprecated,
+            constraints,
+            needs_validation: false,
+            kind,
+        })
+    }
+
+    /// Constraints without reporting again what `check_all_shapes` reported.
+    fn constraints_quiet(&mut self, shape: &model::Shape) -> Constraints {
+        let before = self.problems.len();
+        let constraints = self.constraints("", shape);
+        self.problems.truncate(before);
+        constraints
+    }
+
+    fn structure(
+        &mut self,
+        path: &str,
+        shape_name: &str,
+        names: &TypeNames,
+        s: &model::StructureShape,
+        context: Context<'_>,
+    ) -> Structure {
+        let members = self.members(path, s, context);
+        let error = (s.exception || s.error.is_some()).then(|| ErrorInfo {
+            code: s
+                .error
+                .as_ref()
+                .and_then(|e| e.code.clone())
+                .unwrap_or_else(|| shape_name.to_owned()),
+            http_status: s.error.as_ref().and_then(|e| e.http_status_code),
+            fault: if s.fault { Fault::Server } else { Fault::Client },
+            retryable: s.retryable.as_ref().map(|r| {
+                if r.throttling {
+                    Retryable::Throttling
+                } else {
+                    Retryable::Transient
+                }
+            }),
+        });
+        Structure {
+            rust_name: names.rust_name.clone(),
+            builder_name: names.builder_name.clone(),
+            docs: self.docs.convert(s.common.documentation.as_deref()),
+            sensitive: s.common.sensitive,
+            members,
+            error,
+            event: s.event,
+        }
+    }
+
+    fn union(&mut self, path: &str, rust_name: &str, s: &model::StructureShape) -> Union {
+        let mut members = self.members(path, s, Context::Nested);
+        let mut variants = Scope::with_reserved(["Unknown"]);
+        for member in &mut members {
+            member.rust_name = variants.claim(&names::camel(&member.name));
+            // A union holds exactly one member; none is "required".
+            member.required = false;
+        }
+        if s.eventstream {
+            for member in &members {
+                match self.model.shapes.get(&member.target) {
+                    Some(model::Shape::Structure(_)) | None => {}
+                    Some(_) => self.problem(
+                        format!("{path}.members.{}", member.name),
+                        self.wrong_kind(&member.target, "structure"),
+                    ),
+                }
+            }
+        }
+        Union {
+            rust_name: rust_name.to_owned(),
+            docs: self.docs.convert(s.common.documentation.as_deref()),
+            sensitive: s.common.sensitive,
+            members,
+            event_stream: s.eventstream,
+            unknown_variant: "Unknown".to_owned(),
+        }
+    }
+
+    fn members(&mut self, path: &str, s: &model::StructureShape, context: Context<'_>) -> Vec<Member> {
+        // `build` would collide with the builder's own method.
+        let mut scope = Scope::with_reserved(["build"]);
+        let mut members = Vec::with_capacity(s.members.len());
+        for (name, m) in &s.members {
+            let member_path = format!("{path}.members.{name}");
+            let Some(target) = self.model.shapes.get(&m.shape) else {
+                continue; // reported by check_all_shapes
+            };
+            let target_sensitive = model_common(target).sensitive;
+            let location = self.location(&member_path, name, m, target, s, context);
+            let wire_name = match location {
+                MemberLocation::Body => m
+                    .json_name
+                    .clone()
+                    .or_else(|| m.location_name.clone())
+                    .unwrap_or_else(|| name.clone()),
+                _ => m.location_name.clone().unwrap_or_else(|| name.clone()),
+            };
+            if m.idempotency_token && !matches!(target, model::Shape::String(_)) {
+                self.problem(format!("{member_path}.idempotencyToken"), self.wrong_kind(&m.shape, "string"));
+            }
+            members.push(Member {
+                name: name.clone(),
+                rust_name: scope.claim(&names::snake(name)),
+                target: m.shape.clone(),
+                docs: self.docs.convert(m.documentation.as_deref()),
+                deprecated: deprecation(m.deprecated, &m.deprecated_message),
+                required: s.required.contains(name),
+                sensitive: m.sensitive || target_sensitive,
+                location,
+                wire_name,
+                idempotency_token: m.idempotency_token,
+                event_header: m.eventheader,
+                event_payload: m.eventpayload,
+                timestamp_format: m.timestamp_format.as_deref().and_then(timestamp_format_quiet),
+                boxed: false,
+            });
+        }
+        let payloads = members
+            .iter()
+            .filter(|m| m.location == MemberLocation::Payload)
+            .count();
+        if payloads > 1 {
+            self.problem(path, ProblemKind::SeveralPayloads);
+        }
+        members
+    }
+
+    /// The HTTP location of a member, checked against its context and target.
+    fn location(
+        &mut self,
+        path: &str,
+        name: &str,
+        m: &model::Member,
+        target: &model::Shape,
+        s: &model::StructureShape,
+        context: Context<'_>,
+    ) -> MemberLocation {
+        let is_payload = s.payload.as_deref() == Some(name);
+        let wire = m.location_name.as_deref().unwrap_or(name);
+        let target_kind = model_kind_name(target);
+        let is_event_stream = matches!(target, model::Shape::Structure(t) if t.eventstream);
+        let top_level = !matches!(context, Context::Nested);
+
+        if is_event_stream && !(top_level && is_payload) {
+            self.problem(path, ProblemKind::MisplacedEventStream);
+        }
+        let Some(location) = m.location.as_deref() else {
+            if is_payload && top_level {
+                if !matches!(
+                    target,
+                    model::Shape::Structure(_) | model::Shape::Union(_) | model::Shape::Document(_)
+                        | model::Shape::Blob(_) | model::Shape::String(_)
+                ) {
+                    self.problem(
+                        path,
+                        ProblemKind::LocationTargetKind {
+                            location: "payload".to_owned(),
+                            kind: target_kind.to_owned(),
+                        },
+                    );
+                }
+                return MemberLocation::Payload;
+            }
+            return MemberLocation::Body;
+        };
+        if !top_level {
+            // HTTP bindings of a shape used inside another are ignored, as in Smithy.
+            return match location {
+                "uri" | "querystring" | "header" | "headers" | "statusCode" => MemberLocation::Body,
+                other => {
+                    self.unknown_location(path, other);
+                    MemberLocation::Body
+                }
+            };
+        }
+        let scalar = is_scalar(target);
+        let misplaced = |this: &mut Self, allowed: bool| {
+            if !allowed {
+                this.problem(
+                    format!("{path}.location"),
+                    ProblemKind::LocationOutsideOperation {
+                        location: location.to_owned(),
+                    },
+                );
+            }
+        };
+        match location {
+            "uri" => {
+                misplaced(self, matches!(context, Context::Input { .. }));
+                if !scalar {
+                    self.location_target(path, "uri", target_kind);
+                }
+                let mut greedy = false;
+                if let Context::Input { operation, uri } = context {
+                    match uri.labels().find(|(label, _)| *label == wire) {
+                        Some((_, g)) => greedy = g,
+                        None => self.problem(
+                            path,
+                            ProblemKind::MemberLabelNotInUri {
+                                label: wire.to_owned(),
+                                uri: uri.source.clone(),
+                                operation: operation.to_owned(),
+                            },
+                        ),
+                    }
+                }
+                MemberLocation::Uri { greedy }
+            }
+            "querystring" => {
+                misplaced(self, matches!(context, Context::Input { .. }));
+                match target {
+                    model::Shape::Map(_) => MemberLocation::QueryParams,
+                    model::Shape::List(_) => MemberLocation::Query,
+                    _ if scalar => MemberLocation::Query,
+                    _ => {
+                        self.location_target(path, "querystring", target_kind);
+                        MemberLocation::Query
+                    }
+                }
+            }
+            "header" => {
+                if !(scalar || matches!(target, model::Shape::List(_))) {
+                    self.location_target(path, "header", target_kind);
+                }
+                MemberLocation::Header
+            }
+            "headers" => {
+                if !matches!(target, model::Shape::Map(_)) {
+                    self.location_target(path, "headers", target_kind);
+                }
+                MemberLocation::PrefixHeaders {
+                    prefix: m.location_name.clone().unwrap_or_default(),
+                }
+            }
+            "statusCode" => {
+                misplaced(self, matches!(context, Context::Output));
+                if !matches!(target, model::Shape::Integer(_)) {
+                    self.location_target(path, "statusCode", target_kind);
+                }
+                MemberLocation::StatusCode
+            }
+            other => {
+                self.unknown_location(path, other);
+                MemberLocation::Body
+            }
+        }
+    }
+
+    fn location_target(&mut self, path: &str, location: &str, kind: &str) {
+        self.problem(
+            path,
+            ProblemKind::LocationTargetKind {
+                location: location.to_owned(),
+                kind: kind.to_owned(),
+            },
+        );
+    }
+
+    fn unknown_location(&mut self, path: &str, location: &str) {
+        self.problem(
+            format!("{path}.location"),
+            ProblemKind::UnknownLocation {
+                location: location.to_owned(),
+            },
+        );
+    }
+
+    // ---- operations ----
+
+    fn operation(
+        &mut self,
+        name: &str,
+        op: &model::Operation,
+        modules: &mut Scope,
+    ) -> Option<Operation> {
+        let path = format!("operations.{name}");
+        let method = op.http.method.to_ascii_uppercase();
+        if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
+            self.problem(
+                format!("{path}.http.method"),
+                ProblemKind::InvalidMethod {
+                    method: op.http.method.clone(),
+                },
+            );
+        }
+        let response_code = op.http.response_code.unwrap_or(200);
+        if !(100..=599).contains(&response_code) {
+            self.problem(
+                format!("{path}.http.responseCode"),
+                ProblemKind::InvalidStatus {
+                    status: response_code,
+                },
+            );
+        }
+        let uri = match parse_uri(&op.http.request_uri) {
+            Ok(uri) => uri,
+            Err(kind) => {
+                self.problem(format!("{path}.http.requestUri"), kind);
+                return None;
+            }
+        };
+
+        let type_prefix = names::camel(name);
+        let type_prefix = names::bare(&type_prefix).to_owned();
+        let input = self.io_structure(
+            &path,
+            "input",
+            op.input.as_ref(),
+            &format!("{type_prefix}Input"),
+            Context::Input {
+                operation: name,
+                uri: &uri,
+            },
+        );
+        let output = self.io_structure(&path, "output", op.output.as_ref(), &format!("{type_prefix}Output"), Context::Output);
+
+        // Every label of the URI must be filled by a member of the input.
+        for (label, _) in uri.labels() {
+            let bound = input
+                .as_ref()
+                .is_some_and(|i| i.members.iter().any(|m| matches!(m.location, MemberLocation::Uri { .. }) && m.wire_name == label));
+            if !bound {
+                self.problem(
+                    format!("{path}.http.requestUri"),
+                    ProblemKind::UriLabelWithoutMember {
+                        label: label.to_owned(),
+                        shape: op.input.as_ref().map_or_else(|| "(no input)".to_owned(), |i| i.shape.clone()),
+                    },
+                );
+            }
+        }
+
+        let mut errors = BTreeSet::new();
+        for (i, error) in op.errors.iter().enumerate() {
+            let error_path = format!("{path}.errors[{i}]");
+            match self.model.shapes.get(&error.shape) {
+                None => self.problem(
+                    error_path,
+                    ProblemKind::UndefinedShape {
+                        name: error.shape.clone(),
+                    },
+                ),
+                Some(model::Shape::Structure(_)) => {
+                    if !errors.insert(error.shape.clone()) {
+                        self.problem(
+                            error_path,
+                            ProblemKind::DuplicateError {
+                                name: error.shape.clone(),
+                            },
+                        );
+                    }
+                }
+                Some(_) => self.problem(error_path, self.wrong_kind(&error.shape, "structure")),
+            }
+        }
+
+        let docs = self.docs.convert(op.documentation.as_deref());
+        let input = input?;
+        let output = output?;
+        Some(Operation {
+            name: name.to_owned(),
+            snake_name: modules.claim(&names::snake(name)),
+            error_name: format!("{type_prefix}Error"),
+            fluent_name: format!("{type_prefix}FluentBuilder"),
+            docs,
+            deprecated: deprecation(op.deprecated, &op.deprecated_message),
+            http: HttpBinding {
+                method,
+                uri,
+                response_code,
+            },
+            input,
+            output,
+            errors: errors.into_iter().collect(),
+            idempotent: op.idempotent,
+            readonly: op.readonly,
+        })
+    }
+
+    /// An operation's input or output as a structure of its own.
+    fn io_structure(
+        &mut self,
+        op_path: &str,
+        which: &str,
+        reference: Option<&model::ShapeRef>,
+        rust_name: &str,
+        context: Context<'_>,
+    ) -> Option<Structure> {
+        let names = TypeNames {
+            home: Home::Inline,
+            rust_name: rust_name.to_owned(),
+            builder_name: format!("{rust_name}Builder"),
+        };
+        let Some(reference) = reference else {
+            return Some(Structure {
+                rust_name: names.rust_name,
+                builder_name: names.builder_name,
+                docs: None,
+                sensitive: false,
+                members: Vec::new(),
+                error: None,
+                event: false,
+            });
+        };
+        match self.model.shapes.get(&reference.shape) {
+            Some(model::Shape::Structure(s)) if !s.union && !s.document && !s.eventstream => {
+                let path = format!("shapes.{}", reference.shape);
+                let mut structure = self.structure(&path, &reference.shape, &names, s, context);
+                structure.error = None;
+                Some(structure)
+            }
+            Some(_) => {
+                self.problem(
+                    format!("{op_path}.{which}"),
+                    self.wrong_kind(&reference.shape, "structure"),
+                );
+                None
+            }
+            None => {
+                self.problem(
+                    format!("{op_path}.{which}"),
+                    ProblemKind::UndefinedShape {
+                        name: reference.shape.clone(),
+                    },
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Claims a type name; a name that would shadow the prelude gets a `Value` suffix.
+fn claim_type_name(scope: &mut Scope, wanted: &str) -> String {
+    let wanted = names::bare(wanted).trim_end_matches('_');
+    if PRELUDE.contains(&wanted) || ERROR_MODULE_RUNTIME_NAMES.contains(&wanted) {
+        scope.claim(&format!("{wanted}Value"))
+    } else {
+        scope.claim(wanted)
+    }
+}
+
+/// Where a shape's type lives and what it and its builder are called.
+struct TypeNames {
+    home: Home,
+    rust_name: String,
+    builder_name: String,
+}
+
+fn string_enum(values: &[String]) -> StringEnum {
+    let mut scope = Scope::with_reserved(["Unknown"]);
+    let variants = values
+        .iter()
+        .map(|value| EnumVariant {
+            value: value.clone(),
+            rust_name: scope.claim(&names::variant(value)),
+        })
+        .collect();
+    StringEnum {
+        variants,
+        unknown_variant: "Unknown".to_owned(),
+    }
+}
+
+fn deprecation(deprecated: bool, message: &Option<String>) -> Option<Deprecation> {
+    (deprecated || message.is_some()).then(|| Deprecation {
+        message: message.clone(),
+    })
+}
+
+fn timestamp_format_quiet(format: &str) -> Option<TimestampFormat> {
+    match format {
+        "iso8601" => Some(TimestampFormat::DateTime),
+        "rfc822" => Some(TimestampFormat::HttpDate),
+        "unixTimestamp" => Some(TimestampFormat::EpochSeconds),
+        _ => None,
+    }
+}
+
+fn model_common(shape: &model::Shape) -> &model::Common {
+    match shape {
+        model::Shape::Structure(s) | model::Shape::Union(s) | model::Shape::Document(s) => &s.common,
+        model::Shape::String(s) => &s.common,
+        model::Shape::Blob(b) => &b.common,
+        model::Shape::Boolean(s)
+        | model::Shape::Byte(s)
+        | model::Shape::Short(s)
+        | model::Shape::Integer(s)
+        | model::Shape::Long(s)
+        | model::Shape::Float(s)
+        | model::Shape::Double(s)
+        | model::Shape::BigInteger(s)
+        | model::Shape::BigDecimal(s) => &s.common,
+        model::Shape::Timestamp(t) => &t.common,
+        model::Shape::List(l) => &l.common,
+        model::Shape::Map(m) => &m.common,
+    }
+}
+
+fn model_kind_name(shape: &model::Shape) -> &'static str {
+    match shape {
+        model::Shape::Structure(s) if s.eventstream => "event stream",
+        model::Shape::Structure(s) if s.union => "union",
+        model::Shape::Structure(s) if s.document => "document",
+        model::Shape::Structure(_) => "structure",
+        model::Shape::Union(_) => "union",
+        model::Shape::Document(_) => "document",
+        model::Shape::String(_) => "string",
+        model::Shape::Blob(_) => "blob",
+        model::Shape::Boolean(_) => "boolean",
+        model::Shape::Byte(_) => "byte",
+        model::Shape::Short(_) => "short",
+        model::Shape::Integer(_) => "integer",
+        model::Shape::Long(_) => "long",
+        model::Shape::Float(_) => "float",
+        model::Shape::Double(_) => "double",
+        model::Shape::BigInteger(_) => "bigInteger",
+        model::Shape::BigDecimal(_) => "bigDecimal",
+        model::Shape::Timestamp(_) => "timestamp",
+        model::Shape::List(_) => "list",
+        model::Shape::Map(_) => "map",
+    }
+}
+
+/// Shapes that fit in one header, label or query value.
+fn is_scalar(shape: &model::Shape) -> bool {
+    matches!(
+        shape,
+        model::Shape::String(_)
+            | model::Shape::Boolean(_)
+            | model::Shape::Byte(_)
+            | model::Shape::Short(_)
+            | model::Shape::Integer(_)
+            | model::Shape::Long(_)
+            | model::Shape::Float(_)
+            | model::Shape::Double(_)
+            | model::Shape::BigInteger(_)
+            | model::Shape::BigDecimal(_)
+            | model::Shape::Timestamp(_)
+            | model::Shape::Blob(_)
+    )
+}
+
+impl Number {
+    pub fn as_f64(&self) -> f64 {
+        match self {
+            Number::Integer(n) => *n as f64,
+            Number::Float(f) => *f,
+        }
+    }
+}
+
+impl std::fmt::Display for Number {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Number::Integer(n) => write!(f, "{n}"),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
+}
+
+/// Marks the members that close a cycle of structures or unions (held
+/// directly, not through a list or map): those must be boxed.
+fn mark_boxed_members(service: &mut Service) {
+    let direct_edges = |shape: &Shape| -> Vec<String> {
+        let members = match &shape.kind {
+            ShapeKind::Structure(s) => &s.members,
+            ShapeKind::Union(u) => &u.members,
+            _ => return Vec::new(),
+        };
+        members.iter().map(|m| m.target.clone()).collect()
+    };
+    let graph: BTreeMap<String, Vec<String>> = service
+        .shapes
+        .iter()
+        .map(|(name, shape)| (name.clone(), direct_edges(shape)))
+        .collect();
+    let reaches = |from: &str, to: &str| -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_owned()];
+        while let Some(node) = stack.pop() {
+            if node == to {
+                return true;
+            }
+            if seen.insert(node.clone()) {
+                if let Some(next) = graph.get(&node) {
+                    stack.extend(next.iter().cloned());
+                }
+            }
+        }
+        false
+    };
+    let mut boxed = BTreeSet::new();
+    for (name, edges) in &graph {
+        for target in edges {
+            if graph.get(target).is_some_and(|e| !e.is_empty()) && reaches(target, name) {
+                boxed.insert((name.clone(), target.clone()));
+            }
+        }
+    }
+    for (name, shape) in service.shapes.iter_mut() {
+        let members = match &mut shape.kind {
+            ShapeKind::Structure(s) => &mut s.members,
+            ShapeKind::Union(u) => &mut u.members,
+            _ => continue,
+        };
+        for member in members {
+            member.boxed = boxed.contains(&(name.clone(), member.target.clone()));
+        }
+    }
+}
+
+/// A shape needs validation when it, or anything it holds, has constraints.
+/// Computed to a fixed point because shapes may be recursive.
+fn mark_needs_validation(service: &mut Service) {
+    let mut needs: BTreeMap<String, bool> = service
+        .shapes
+        .iter()
+        .map(|(name, shape)| (name.clone(), !shape.constraints.is_empty() && !matches!(shape.kind, ShapeKind::Enum(_))))
+        .collect();
+    loop {
+        let mut changed = false;
+        for (name, shape) in &service.shapes {
+            if needs[name] {
+                continue;
+            }
+            let holds = |target: &String| needs.get(target).copied().unwrap_or(false);
+            let inner = match &shape.kind {
+                ShapeKind::Structure(s) => s.members.iter().any(|m| holds(&m.target)),
+                ShapeKind::Union(u) => !u.event_stream && u.members.iter().any(|m| holds(&m.target)),
+                ShapeKind::List(l) => holds(&l.member),
+                ShapeKind::Map(m) => holds(&m.key) || holds(&m.value),
+                _ => false,
+            };
+            if inner {
+                needs.insert(name.clone(), true);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (name, shape) in service.shapes.iter_mut() {
+        shape.needs_validation = needs[name];
+    }
+}
+
+/// Names the static of each distinct pattern after the first shape, by
+/// name, that uses it.
+fn name_patterns(service: &mut Service) {
+    let mut scope = Scope::default();
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for shape in service.shapes.values_mut() {
+        if let Some(pattern) = &mut shape.constraints.pattern {
+            let name = names
+                .entry(pattern.source.clone())
+                .or_insert_with(|| scope.claim(&shape.name.to_shouty_snake_case()));
+            pattern.static_name = name.clone();
+        }
+    }
+}
