@@ -42,8 +42,11 @@ pub enum ProblemKind {
     },
     #[error("label {{{label}}} has no member of {shape} bound to it")]
     UriLabelWithoutMember { label: String, shape: String },
-    #[error("location {location:?} is only meaningful in an operation's input or output")]
-    LocationOutsideOperation { location: String },
+    #[error("location {location:?} is only allowed in {allowed_in}")]
+    LocationNotAllowed {
+        location: String,
+        allowed_in: String,
+    },
     #[error("{location} members cannot target a {kind}")]
     LocationTargetKind { location: String, kind: String },
     #[error("more than one member is bound to the HTTP payload")]

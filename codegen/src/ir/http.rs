@@ -55,7 +55,9 @@ pub fn parse_uri(source: &str) -> Result<UriTemplate, ProblemKind> {
                     push_literal(&mut path, &rest[..open], &invalid)?;
                 }
                 let after = &rest[open + 1..];
-                let close = after.find('}').ok_or_else(|| invalid("a `{` is never closed"))?;
+                let close = after
+                    .find('}')
+                    .ok_or_else(|| invalid("a `{` is never closed"))?;
                 let inner = &after[..close];
                 let (name, greedy) = match inner.strip_suffix('+') {
                     Some(name) => (name, true),
@@ -64,11 +66,17 @@ pub fn parse_uri(source: &str) -> Result<UriTemplate, ProblemKind> {
                 if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                     return Err(invalid(&format!("`{{{inner}}}` is not a valid label")));
                 }
-                if path.iter().any(|p| matches!(p, PathPart::Label { name: n, .. } if n == name)) {
+                if path
+                    .iter()
+                    .any(|p| matches!(p, PathPart::Label { name: n, .. } if n == name))
+                {
                     return Err(invalid(&format!("label `{name}` appears twice")));
                 }
-                if greedy && !after[close + 1..].is_empty() && !after[close + 1..].starts_with('/') {
-                    return Err(invalid(&format!("greedy label `{name}` must end a path segment")));
+                if greedy && !after[close + 1..].is_empty() && !after[close + 1..].starts_with('/')
+                {
+                    return Err(invalid(&format!(
+                        "greedy label `{name}` must end a path segment"
+                    )));
                 }
                 path.push(PathPart::Label {
                     name: name.to_owned(),
@@ -133,19 +141,40 @@ mod tests {
     #[test]
     fn parses_labels_and_literals() {
         let uri = parse_uri("/model/{modelId}/invoke").unwrap();
-        assert_eq!(uri.path, vec![literal("/model/"), label("modelId", false), literal("/invoke")]);
+        assert_eq!(
+            uri.path,
+            vec![
+                literal("/model/"),
+                label("modelId", false),
+                literal("/invoke")
+            ]
+        );
         assert!(uri.query.is_empty());
     }
 
     #[test]
     fn parses_greedy_labels_and_literal_query() {
         let uri = parse_uri("/{Bucket}/{Key+}?uploads&x-id=Upload").unwrap();
-        assert_eq!(uri.path, vec![literal("/"), label("Bucket", false), literal("/"), label("Key", true)]);
+        assert_eq!(
+            uri.path,
+            vec![
+                literal("/"),
+                label("Bucket", false),
+                literal("/"),
+                label("Key", true)
+            ]
+        );
         assert_eq!(
             uri.query,
-            vec![("uploads".to_owned(), None), ("x-id".to_owned(), Some("Upload".to_owned()))]
+            vec![
+                ("uploads".to_owned(), None),
+                ("x-id".to_owned(), Some("Upload".to_owned()))
+            ]
         );
-        assert_eq!(uri.labels().collect::<Vec<_>>(), vec![("Bucket", false), ("Key", true)]);
+        assert_eq!(
+            uri.labels().collect::<Vec<_>>(),
+            vec![("Bucket", false), ("Key", true)]
+        );
     }
 
     #[test]

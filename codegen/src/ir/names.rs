@@ -40,7 +40,11 @@ pub fn variant(value: &str) -> String {
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
     let camel = words.to_upper_camel_case();
-    let camel = if camel.is_empty() { "Value".to_owned() } else { camel };
+    let camel = if camel.is_empty() {
+        "Value".to_owned()
+    } else {
+        camel
+    };
     if camel.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{camel}")
     } else {

@@ -10,19 +10,48 @@ use super::docs::DocConverter;
 use super::http::parse_uri;
 use super::names::{self, Scope};
 use super::{
-    AuthScheme, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home,
-    HttpBinding, List, Map, Member, MemberLocation, Number, Operation, Pattern, Protocol, Retryable,
-    Service, Shape, ShapeKind, StringEnum, Structure, TimestampFormat, UriTemplate, Union,
+    AuthScheme, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home, HttpBinding,
+    List, Map, Member, MemberLocation, Number, Operation, Pattern, Protocol, Retryable, Service,
+    Shape, ShapeKind, StringEnum, Structure, TimestampFormat, Union, UriTemplate,
 };
 use crate::model::{self, ServiceModel};
 
 /// Names used unqualified in generated type definitions: a shape with one of
 /// these names is renamed so that it does not shadow the prelude.
 const PRELUDE: &[&str] = &[
-    "Option", "Some", "None", "Result", "Ok", "Err", "String", "Vec", "Box", "Default", "Clone",
-    "Copy", "Debug", "PartialEq", "Eq", "PartialOrd", "Ord", "Hash", "From", "Into", "AsRef",
-    "ToString", "ToOwned", "Iterator", "IntoIterator", "Send", "Sync", "Sized", "Drop", "Fn",
-    "FnMut", "FnOnce", "Self",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "Vec",
+    "Box",
+    "Default",
+    "Clone",
+    "Copy",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "From",
+    "Into",
+    "AsRef",
+    "ToString",
+    "ToOwned",
+    "Iterator",
+    "IntoIterator",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Self",
 ];
 
 /// Names the hand-written runtime exports from `crate::error`.
@@ -76,7 +105,10 @@ struct Resolver<'m> {
 /// locations mean.
 #[derive(Clone, Copy)]
 enum Context<'a> {
-    Input { operation: &'a str, uri: &'a UriTemplate },
+    Input {
+        operation: &'a str,
+        uri: &'a UriTemplate,
+    },
     Output,
     Error,
     /// Nested in another shape: HTTP locations do not apply.
@@ -144,7 +176,8 @@ impl Resolver<'_> {
 
     fn protocol(&mut self) -> Protocol {
         let meta = &self.model.metadata;
-        let offered = std::iter::once(meta.protocol.as_str()).chain(meta.protocols.iter().map(String::as_str));
+        let offered = std::iter::once(meta.protocol.as_str())
+            .chain(meta.protocols.iter().map(String::as_str));
         for protocol in offered {
             if protocol == "rest-json" {
                 return Protocol::RestJson;
@@ -191,7 +224,10 @@ impl Resolver<'_> {
                     for (member_name, member) in &s.members {
                         self.check_ref(&format!("{path}.members.{member_name}"), &member.shape);
                         if let Some(format) = &member.timestamp_format {
-                            self.timestamp_format(&format!("{path}.members.{member_name}.timestampFormat"), format);
+                            self.timestamp_format(
+                                &format!("{path}.members.{member_name}.timestampFormat"),
+                                format,
+                            );
                         }
                     }
                     for required in &s.required {
@@ -205,16 +241,16 @@ impl Resolver<'_> {
                             );
                         }
                     }
-                    if let Some(payload) = &s.payload {
-                        if !s.members.contains_key(payload) {
-                            self.problem(
-                                format!("{path}.payload"),
-                                ProblemKind::NotAMember {
-                                    name: payload.clone(),
-                                    shape: name.clone(),
-                                },
-                            );
-                        }
+                    if let Some(payload) = &s.payload
+                        && !s.members.contains_key(payload)
+                    {
+                        self.problem(
+                            format!("{path}.payload"),
+                            ProblemKind::NotAMember {
+                                name: payload.clone(),
+                                shape: name.clone(),
+                            },
+                        );
                     }
                     if (s.union || s.eventstream || matches!(shape, model::Shape::Union(_)))
                         && s.members.is_empty()
@@ -250,16 +286,16 @@ impl Resolver<'_> {
                             }
                         }
                     }
-                    if let Some(pattern) = &s.pattern {
-                        if let Err(err) = regress::Regex::new(pattern) {
-                            self.problem(
-                                format!("{path}.pattern"),
-                                ProblemKind::InvalidPattern {
-                                    pattern: pattern.clone(),
-                                    reason: err.to_string(),
-                                },
-                            );
-                        }
+                    if let Some(pattern) = &s.pattern
+                        && let Err(err) = regress::Regex::new(pattern)
+                    {
+                        self.problem(
+                            format!("{path}.pattern"),
+                            ProblemKind::InvalidPattern {
+                                pattern: pattern.clone(),
+                                reason: err.to_string(),
+                            },
+                        );
                     }
                 }
                 model::Shape::Timestamp(t) => {
@@ -368,16 +404,16 @@ impl Resolver<'_> {
         let max = read(&bounds.max, "max");
         // botocore writes `min: 0` on most shapes; it constrains nothing.
         let min = min.filter(|&n| n > 0);
-        if let (Some(lo), Some(hi)) = (min, max) {
-            if lo > hi {
-                self.problem(
-                    path,
-                    ProblemKind::MinAboveMax {
-                        min: lo.to_string(),
-                        max: hi.to_string(),
-                    },
-                );
-            }
+        if let (Some(lo), Some(hi)) = (min, max)
+            && lo > hi
+        {
+            self.problem(
+                path,
+                ProblemKind::MinAboveMax {
+                    min: lo.to_string(),
+                    max: hi.to_string(),
+                },
+            );
         }
         (min.is_some() || max.is_some()).then_some(Bounds { min, max })
     }
@@ -412,14 +448,18 @@ impl Resolver<'_> {
                 .or_else(|| value.as_u64().map(i128::from));
             match (integer_limits, exact) {
                 (Some((lo, hi)), Some(n)) if n < lo || n > hi => {
-                    self.problems.push(invalid("it is outside the type's range"));
+                    self.problems
+                        .push(invalid("it is outside the type's range"));
                     None
                 }
                 (Some(_), Some(n)) => Some(Number::Integer(n)),
                 (Some(_), None) => match value.as_f64() {
-                    Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Some(Number::Integer(f as i128)),
+                    Some(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                        Some(Number::Integer(f as i128))
+                    }
                     _ => {
-                        self.problems.push(invalid("an integer bound must be a whole number"));
+                        self.problems
+                            .push(invalid("an integer bound must be a whole number"));
                         None
                     }
                 },
@@ -456,8 +496,9 @@ impl Resolver<'_> {
         let mut seen = BTreeSet::new();
         let mut queue = VecDeque::new();
         let visit_members = |shape: &str, queue: &mut VecDeque<String>| {
-            if let Some(model::Shape::Structure(s) | model::Shape::Union(s) | model::Shape::Document(s)) =
-                shapes.get(shape)
+            if let Some(
+                model::Shape::Structure(s) | model::Shape::Union(s) | model::Shape::Document(s),
+            ) = shapes.get(shape)
             {
                 queue.extend(s.members.values().map(|m| m.shape.clone()));
             }
@@ -496,13 +537,20 @@ impl Resolver<'_> {
             .flat_map(|op| op.errors.iter().map(|e| e.shape.as_str()))
             .collect();
         let mut types = Scope::with_reserved(PRELUDE.iter().copied());
-        let mut errors = Scope::with_reserved(PRELUDE.iter().copied().chain(ERROR_MODULE_RUNTIME_NAMES.iter().copied()));
+        let mut errors = Scope::with_reserved(
+            PRELUDE
+                .iter()
+                .copied()
+                .chain(ERROR_MODULE_RUNTIME_NAMES.iter().copied()),
+        );
         let mut names = BTreeMap::new();
         for name in reachable {
             let shape = &self.model.shapes[name];
             let home = match shape {
                 model::Shape::Structure(s) if s.document => Home::Inline,
-                model::Shape::Structure(s) if s.exception || s.error.is_some() || error_shapes.contains(name.as_str()) => {
+                model::Shape::Structure(s)
+                    if s.exception || s.error.is_some() || error_shapes.contains(name.as_str()) =>
+                {
                     Home::Error
                 }
                 model::Shape::Structure(_) | model::Shape::Union(_) => Home::Types,
@@ -556,7 +604,11 @@ impl Resolver<'_> {
             }
             model::Shape::Union(s) => ShapeKind::Union(self.union(&path, &type_names.rust_name, s)),
             model::Shape::Structure(s) => {
-                let context = if home == Home::Error { Context::Error } else { Context::Nested };
+                let context = if home == Home::Error {
+                    Context::Error
+                } else {
+                    Context::Nested
+                };
                 ShapeKind::Structure(self.structure(&path, name, type_names, s, context))
             }
             model::Shape::String(s) => match &s.enum_values {
@@ -576,7 +628,10 @@ impl Resolver<'_> {
             model::Shape::BigInteger(_) => ShapeKind::BigInteger,
             model::Shape::BigDecimal(_) => ShapeKind::BigDecimal,
             model::Shape::Timestamp(t) => ShapeKind::Timestamp {
-                format: t.timestamp_format.as_deref().and_then(timestamp_format_quiet),
+                format: t
+                    .timestamp_format
+                    .as_deref()
+                    .and_then(timestamp_format_quiet),
             },
             model::Shape::List(l) => ShapeKind::List(List {
                 member: l.member.shape.clone(),
@@ -625,7 +680,11 @@ impl Resolver<'_> {
                 .and_then(|e| e.code.clone())
                 .unwrap_or_else(|| shape_name.to_owned()),
             http_status: s.error.as_ref().and_then(|e| e.http_status_code),
-            fault: if s.fault { Fault::Server } else { Fault::Client },
+            fault: if s.fault {
+                Fault::Server
+            } else {
+                Fault::Client
+            },
             retryable: s.retryable.as_ref().map(|r| {
                 if r.throttling {
                     Retryable::Throttling
@@ -674,7 +733,12 @@ impl Resolver<'_> {
         }
     }
 
-    fn members(&mut self, path: &str, s: &model::StructureShape, context: Context<'_>) -> Vec<Member> {
+    fn members(
+        &mut self,
+        path: &str,
+        s: &model::StructureShape,
+        context: Context<'_>,
+    ) -> Vec<Member> {
         // `build` would collide with the builder's own method.
         let mut scope = Scope::with_reserved(["build"]);
         let mut members = Vec::with_capacity(s.members.len());
@@ -694,7 +758,10 @@ impl Resolver<'_> {
                 _ => m.location_name.clone().unwrap_or_else(|| name.clone()),
             };
             if m.idempotency_token && !matches!(target, model::Shape::String(_)) {
-                self.problem(format!("{member_path}.idempotencyToken"), self.wrong_kind(&m.shape, "string"));
+                self.problem(
+                    format!("{member_path}.idempotencyToken"),
+                    self.wrong_kind(&m.shape, "string"),
+                );
             }
             members.push(Member {
                 name: name.clone(),
@@ -709,7 +776,10 @@ impl Resolver<'_> {
                 idempotency_token: m.idempotency_token,
                 event_header: m.eventheader,
                 event_payload: m.eventpayload,
-                timestamp_format: m.timestamp_format.as_deref().and_then(timestamp_format_quiet),
+                timestamp_format: m
+                    .timestamp_format
+                    .as_deref()
+                    .and_then(timestamp_format_quiet),
                 boxed: false,
             });
         }
@@ -746,8 +816,11 @@ impl Resolver<'_> {
             if is_payload && top_level {
                 if !matches!(
                     target,
-                    model::Shape::Structure(_) | model::Shape::Union(_) | model::Shape::Document(_)
-                        | model::Shape::Blob(_) | model::Shape::String(_)
+                    model::Shape::Structure(_)
+                        | model::Shape::Union(_)
+                        | model::Shape::Document(_)
+                        | model::Shape::Blob(_)
+                        | model::Shape::String(_)
                 ) {
                     self.problem(
                         path,
@@ -772,19 +845,24 @@ impl Resolver<'_> {
             };
         }
         let scalar = is_scalar(target);
-        let misplaced = |this: &mut Self, allowed: bool| {
+        let misplaced = |this: &mut Self, allowed: bool, allowed_in: &str| {
             if !allowed {
                 this.problem(
                     format!("{path}.location"),
-                    ProblemKind::LocationOutsideOperation {
+                    ProblemKind::LocationNotAllowed {
                         location: location.to_owned(),
+                        allowed_in: allowed_in.to_owned(),
                     },
                 );
             }
         };
         match location {
             "uri" => {
-                misplaced(self, matches!(context, Context::Input { .. }));
+                misplaced(
+                    self,
+                    matches!(context, Context::Input { .. }),
+                    "an operation's input",
+                );
                 if !scalar {
                     self.location_target(path, "uri", target_kind);
                 }
@@ -805,7 +883,11 @@ impl Resolver<'_> {
                 MemberLocation::Uri { greedy }
             }
             "querystring" => {
-                misplaced(self, matches!(context, Context::Input { .. }));
+                misplaced(
+                    self,
+                    matches!(context, Context::Input { .. }),
+                    "an operation's input",
+                );
                 match target {
                     model::Shape::Map(_) => MemberLocation::QueryParams,
                     model::Shape::List(_) => MemberLocation::Query,
@@ -831,7 +913,11 @@ impl Resolver<'_> {
                 }
             }
             "statusCode" => {
-                misplaced(self, matches!(context, Context::Output));
+                misplaced(
+                    self,
+                    matches!(context, Context::Output),
+                    "an operation's output",
+                );
                 if !matches!(target, model::Shape::Integer(_)) {
                     self.location_target(path, "statusCode", target_kind);
                 }
@@ -910,19 +996,30 @@ impl Resolver<'_> {
                 uri: &uri,
             },
         );
-        let output = self.io_structure(&path, "output", op.output.as_ref(), &format!("{type_prefix}Output"), Context::Output);
+        let output = self.io_structure(
+            &path,
+            "output",
+            op.output.as_ref(),
+            &format!("{type_prefix}Output"),
+            Context::Output,
+        );
 
         // Every label of the URI must be filled by a member of the input.
         for (label, _) in uri.labels() {
-            let bound = input
-                .as_ref()
-                .is_some_and(|i| i.members.iter().any(|m| matches!(m.location, MemberLocation::Uri { .. }) && m.wire_name == label));
+            let bound = input.as_ref().is_some_and(|i| {
+                i.members.iter().any(|m| {
+                    matches!(m.location, MemberLocation::Uri { .. }) && m.wire_name == label
+                })
+            });
             if !bound {
                 self.problem(
                     format!("{path}.http.requestUri"),
                     ProblemKind::UriLabelWithoutMember {
                         label: label.to_owned(),
-                        shape: op.input.as_ref().map_or_else(|| "(no input)".to_owned(), |i| i.shape.clone()),
+                        shape: op
+                            .input
+                            .as_ref()
+                            .map_or_else(|| "(no input)".to_owned(), |i| i.shape.clone()),
                     },
                 );
             }
@@ -1076,7 +1173,9 @@ fn timestamp_format_quiet(format: &str) -> Option<TimestampFormat> {
 
 fn model_common(shape: &model::Shape) -> &model::Common {
     match shape {
-        model::Shape::Structure(s) | model::Shape::Union(s) | model::Shape::Document(s) => &s.common,
+        model::Shape::Structure(s) | model::Shape::Union(s) | model::Shape::Document(s) => {
+            &s.common
+        }
         model::Shape::String(s) => &s.common,
         model::Shape::Blob(b) => &b.common,
         model::Shape::Boolean(s)
@@ -1179,10 +1278,10 @@ fn mark_boxed_members(service: &mut Service) {
             if node == to {
                 return true;
             }
-            if seen.insert(node.clone()) {
-                if let Some(next) = graph.get(&node) {
-                    stack.extend(next.iter().cloned());
-                }
+            if seen.insert(node.clone())
+                && let Some(next) = graph.get(&node)
+            {
+                stack.extend(next.iter().cloned());
             }
         }
         false
@@ -1213,7 +1312,12 @@ fn mark_needs_validation(service: &mut Service) {
     let mut needs: BTreeMap<String, bool> = service
         .shapes
         .iter()
-        .map(|(name, shape)| (name.clone(), !shape.constraints.is_empty() && !matches!(shape.kind, ShapeKind::Enum(_))))
+        .map(|(name, shape)| {
+            (
+                name.clone(),
+                !shape.constraints.is_empty() && !matches!(shape.kind, ShapeKind::Enum(_)),
+            )
+        })
         .collect();
     loop {
         let mut changed = false;
@@ -1224,7 +1328,9 @@ fn mark_needs_validation(service: &mut Service) {
             let holds = |target: &String| needs.get(target).copied().unwrap_or(false);
             let inner = match &shape.kind {
                 ShapeKind::Structure(s) => s.members.iter().any(|m| holds(&m.target)),
-                ShapeKind::Union(u) => !u.event_stream && u.members.iter().any(|m| holds(&m.target)),
+                ShapeKind::Union(u) => {
+                    !u.event_stream && u.members.iter().any(|m| holds(&m.target))
+                }
                 ShapeKind::List(l) => holds(&l.member),
                 ShapeKind::Map(m) => holds(&m.key) || holds(&m.value),
                 _ => false,

@@ -1,0 +1,312 @@
+//! Every contradiction the resolver rejects, with the message a user sees.
+
+use serde_json::{Value, json};
+
+/// A small valid rest-json model in the shape of Bedrock's InvokeModel.
+fn base() -> Value {
+    json!({
+        "version": "2.0",
+        "metadata": {
+            "apiVersion": "2023-09-30",
+            "endpointPrefix": "bedrock-runtime",
+            "protocol": "rest-json",
+            "serviceFullName": "Amazon Bedrock Runtime",
+            "signingName": "bedrock"
+        },
+        "operations": {
+            "InvokeModel": {
+                "name": "InvokeModel",
+                "http": {"method": "POST", "requestUri": "/model/{modelId}/invoke", "responseCode": 200},
+                "input": {"shape": "InvokeModelRequest"},
+                "output": {"shape": "InvokeModelResponse"},
+                "errors": [{"shape": "ThrottlingException"}]
+            }
+        },
+        "shapes": {
+            "InvokeModelRequest": {
+                "type": "structure",
+                "required": ["body", "modelId"],
+                "members": {
+                    "body": {"shape": "Body"},
+                    "contentType": {"shape": "MimeType", "location": "header", "locationName": "Content-Type"},
+                    "modelId": {"shape": "ModelId", "location": "uri", "locationName": "modelId"}
+                },
+                "payload": "body"
+            },
+            "InvokeModelResponse": {
+                "type": "structure",
+                "required": ["body"],
+                "members": {"body": {"shape": "Body"}},
+                "payload": "body"
+            },
+            "ThrottlingException": {
+                "type": "structure",
+                "members": {"message": {"shape": "MimeType"}},
+                "error": {"httpStatusCode": 429, "senderFault": true},
+                "exception": true
+            },
+            "Body": {"type": "blob", "max": 25000000, "min": 0, "sensitive": true},
+            "MimeType": {"type": "string"},
+            "ModelId": {"type": "string", "min": 1, "max": 2048, "pattern": "[a-z]+"}
+        }
+    })
+}
+
+fn generate(model: &Value) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(model).expect("serializes");
+    codegen::generate(&codegen::Input {
+        model_file: "models/test.json",
+        model_text: &text,
+        crate_name: "test",
+    })
+    .map(|_| ())
+    .map_err(|e| e.to_string())
+}
+
+/// Applies `edit` to the base model and expects generation to fail with
+/// each of `expected` in the message.
+fn rejects(edit: impl FnOnce(&mut Value), expected: &[&str]) {
+    let mut model = base();
+    edit(&mut model);
+    let message = generate(&model).expect_err("the model must be rejected");
+    for part in expected {
+        assert!(message.contains(part), "expected {part:?} in:\n{message}");
+    }
+}
+
+#[test]
+fn the_base_model_is_valid() {
+    generate(&base()).expect("the base model generates");
+}
+
+#[test]
+fn dangling_member_reference() {
+    rejects(
+        |m| m["shapes"]["InvokeModelRequest"]["members"]["modelId"]["shape"] = json!("Foo"),
+        &[r#"shapes.InvokeModelRequest.members.modelId: shape "Foo" is not defined"#],
+    );
+}
+
+#[test]
+fn dangling_list_and_map_references() {
+    rejects(
+        |m| {
+            m["shapes"]["Ids"] = json!({"type": "list", "member": {"shape": "Nope"}});
+            m["shapes"]["Tags"] =
+                json!({"type": "map", "key": {"shape": "MimeType"}, "value": {"shape": "Gone"}});
+        },
+        &[
+            r#"shapes.Ids.member: shape "Nope" is not defined"#,
+            r#"shapes.Tags.value: shape "Gone" is not defined"#,
+        ],
+    );
+}
+
+#[test]
+fn dangling_operation_references() {
+    rejects(
+        |m| {
+            m["operations"]["InvokeModel"]["output"]["shape"] = json!("Missing");
+            m["operations"]["InvokeModel"]["errors"][0]["shape"] = json!("AlsoMissing");
+        },
+        &[
+            r#"operations.InvokeModel.output: shape "Missing" is not defined"#,
+            r#"operations.InvokeModel.errors[0]: shape "AlsoMissing" is not defined"#,
+        ],
+    );
+}
+
+#[test]
+fn unknown_shape_type() {
+    rejects(
+        |m| m["shapes"]["MimeType"]["type"] = json!("quaternion"),
+        &[
+            "models/test.json:",
+            "shapes.MimeType.type: unknown variant `quaternion`",
+        ],
+    );
+}
+
+#[test]
+fn uri_member_without_a_label() {
+    rejects(
+        |m| m["operations"]["InvokeModel"]["http"]["requestUri"] = json!("/model/{id}/invoke"),
+        &[
+            r#"shapes.InvokeModelRequest.members.modelId: label {modelId} is not in the request URI "/model/{id}/invoke" of operation InvokeModel"#,
+            "operations.InvokeModel.http.requestUri: label {id} has no member of InvokeModelRequest bound to it",
+        ],
+    );
+}
+
+#[test]
+fn label_without_a_member() {
+    rejects(
+        |m| {
+            m["operations"]["InvokeModel"]["http"]["requestUri"] =
+                json!("/model/{modelId}/{version}")
+        },
+        &[
+            "operations.InvokeModel.http.requestUri: label {version} has no member of InvokeModelRequest bound to it",
+        ],
+    );
+}
+
+#[test]
+fn malformed_request_uri() {
+    rejects(
+        |m| m["operations"]["InvokeModel"]["http"]["requestUri"] = json!("/model/{modelId"),
+        &[
+            r#"operations.InvokeModel.http.requestUri: request URI "/model/{modelId" is invalid: a `{` is never closed"#,
+        ],
+    );
+}
+
+#[test]
+fn payload_that_names_no_member() {
+    rejects(
+        |m| m["shapes"]["InvokeModelRequest"]["payload"] = json!("content"),
+        &[r#"shapes.InvokeModelRequest.payload: "content" is not a member of InvokeModelRequest"#],
+    );
+}
+
+#[test]
+fn required_that_names_no_member() {
+    rejects(
+        |m| m["shapes"]["InvokeModelRequest"]["required"] = json!(["body", "model"]),
+        &[r#"shapes.InvokeModelRequest.required: "model" is not a member of InvokeModelRequest"#],
+    );
+}
+
+#[test]
+fn pattern_that_does_not_compile() {
+    rejects(
+        |m| m["shapes"]["ModelId"]["pattern"] = json!("([a-z]+"),
+        &[
+            r#"shapes.ModelId.pattern: pattern "([a-z]+" is not a valid ECMA-262 regular expression"#,
+        ],
+    );
+}
+
+#[test]
+fn ecmascript_only_patterns_are_accepted() {
+    let mut model = base();
+    // Look-behind and a named group: ECMAScript syntax the `regex` crate lacks.
+    model["shapes"]["ModelId"]["pattern"] = json!(r"^(?<!x)(?<name>[a-z]+)\k<name>?$");
+    generate(&model).expect("ECMAScript syntax compiles");
+}
+
+#[test]
+fn min_above_max() {
+    rejects(
+        |m| {
+            m["shapes"]["ModelId"]["min"] = json!(10);
+            m["shapes"]["ModelId"]["max"] = json!(2);
+        },
+        &["shapes.ModelId: min 10 is greater than max 2"],
+    );
+}
+
+#[test]
+fn integer_bound_outside_the_type() {
+    rejects(
+        |m| {
+            m["shapes"]["Small"] = json!({"type": "byte", "max": 300});
+            m["shapes"]["InvokeModelResponse"]["members"]["small"] = json!({"shape": "Small"});
+        },
+        &["shapes.Small.max: bound 300 is not valid for a byte: it is outside the type's range"],
+    );
+}
+
+#[test]
+fn unsupported_protocol() {
+    rejects(
+        |m| m["metadata"]["protocol"] = json!("ec2"),
+        &[r#"metadata.protocol: protocol "ec2" is not supported"#],
+    );
+}
+
+#[test]
+fn operation_input_that_is_not_a_structure() {
+    rejects(
+        |m| m["operations"]["InvokeModel"]["input"]["shape"] = json!("MimeType"),
+        &[
+            r#"operations.InvokeModel.input: shape "MimeType" is a string, but a structure is required here"#,
+        ],
+    );
+}
+
+#[test]
+fn unknown_location() {
+    rejects(
+        |m| {
+            m["shapes"]["InvokeModelRequest"]["members"]["contentType"]["location"] =
+                json!("cookie")
+        },
+        &[
+            r#"shapes.InvokeModelRequest.members.contentType.location: location "cookie" is not one of"#,
+        ],
+    );
+}
+
+#[test]
+fn status_code_on_an_input() {
+    rejects(
+        |m| {
+            m["shapes"]["Status"] = json!({"type": "integer"});
+            m["shapes"]["InvokeModelRequest"]["members"]["status"] =
+                json!({"shape": "Status", "location": "statusCode"});
+        },
+        &[
+            r#"shapes.InvokeModelRequest.members.status.location: location "statusCode" is only allowed in an operation's output"#,
+        ],
+    );
+}
+
+#[test]
+fn header_bound_to_a_structure() {
+    rejects(
+        |m| {
+            m["shapes"]["InvokeModelRequest"]["members"]["meta"] = json!({"shape": "ThrottlingException", "location": "header", "locationName": "x-meta"});
+        },
+        &["shapes.InvokeModelRequest.members.meta: header members cannot target a structure"],
+    );
+}
+
+#[test]
+fn duplicate_enum_values() {
+    rejects(
+        |m| {
+            m["shapes"]["Role"] = json!({"type": "string", "enum": ["user", "assistant", "user"]});
+            m["shapes"]["InvokeModelResponse"]["members"]["role"] = json!({"shape": "Role"});
+        },
+        &[r#"shapes.Role.enum: enum value "user" appears twice"#],
+    );
+}
+
+#[test]
+fn every_problem_is_reported_at_once_in_path_order() {
+    let mut model = base();
+    model["shapes"]["InvokeModelRequest"]["payload"] = json!("content");
+    model["shapes"]["InvokeModelRequest"]["members"]["modelId"]["shape"] = json!("Foo");
+    let message = generate(&model).unwrap_err();
+    assert!(
+        message.starts_with("models/test.json: 3 problems in the model"),
+        "{message}"
+    );
+    let payload = message.find(".payload:").expect("payload problem");
+    let member = message.find(".members.modelId:").expect("member problem");
+    assert!(member < payload, "sorted by path:\n{message}");
+}
+
+#[test]
+fn json_syntax_errors_name_file_line_and_column() {
+    let text = "{\n  \"metadata\": {\n    \"apiVersion\": \"1\",,\n  }\n}";
+    let err = codegen::generate(&codegen::Input {
+        model_file: "models/broken.json",
+        model_text: text,
+        crate_name: "broken",
+    })
+    .unwrap_err()
+    .to_string();
+    assert!(err.starts_with("models/broken.json:3:23: "), "{err}");
+}
