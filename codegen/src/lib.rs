@@ -33,7 +33,10 @@ pub enum Error {
     #[error(transparent)]
     Load(#[from] LoadError),
     #[error("{}", ModelProblems { file, problems })]
-    Model { file: String, problems: Vec<Problem> },
+    Model {
+        file: String,
+        problems: Vec<Problem>,
+    },
     #[error(transparent)]
     Emit(#[from] EmitError),
 }

@@ -33,7 +33,11 @@ pub(crate) fn manifest(service: &Service) -> String {
             let _ = writeln!(toml, "{name}.workspace = true");
         } else {
             let list: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
-            let _ = writeln!(toml, "{name} = {{ workspace = true, features = [{}] }}", list.join(", "));
+            let _ = writeln!(
+                toml,
+                "{name} = {{ workspace = true, features = [{}] }}",
+                list.join(", ")
+            );
         }
     }
     toml

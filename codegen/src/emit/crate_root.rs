@@ -10,14 +10,23 @@ use crate::ir::{Home, Service, ShapeKind};
 
 pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
     out.rust("src/lib.rs", lib_rs(service))?;
-    out.rust("src/types.rs", shapes_module(service, Home::Types, types_docs(service)))?;
-    out.rust("src/error.rs", shapes_module(service, Home::Error, error_docs(service)))?;
+    out.rust(
+        "src/types.rs",
+        shapes_module(service, Home::Types, types_docs(service)),
+    )?;
+    out.rust(
+        "src/error.rs",
+        shapes_module(service, Home::Error, error_docs(service)),
+    )?;
     out.rust("src/operation.rs", operation_module(service))?;
     Ok(())
 }
 
 fn lib_rs(service: &Service) -> TokenStream {
-    let mut text = format!("A client for {}, generated from `{}`.", service.title, service.model_file);
+    let mut text = format!(
+        "A client for {}, generated from `{}`.",
+        service.title, service.model_file
+    );
     if let Some(docs) = &service.docs {
         text.push_str("\n\n");
         text.push_str(docs);
@@ -51,7 +60,10 @@ fn lib_rs(service: &Service) -> TokenStream {
 }
 
 fn types_docs(service: &Service) -> String {
-    format!("Structures, unions and enums shared by the operations of {}.", service.title)
+    format!(
+        "Structures, unions and enums shared by the operations of {}.",
+        service.title
+    )
 }
 
 fn error_docs(service: &Service) -> String {

@@ -23,7 +23,9 @@ pub(crate) fn inner(text: &str) -> TokenStream {
 pub(crate) fn deprecated(deprecation: Option<&Deprecation>) -> TokenStream {
     match deprecation {
         None => TokenStream::new(),
-        Some(Deprecation { message: Some(note) }) => quote! { #[deprecated(note = #note)] },
+        Some(Deprecation {
+            message: Some(note),
+        }) => quote! { #[deprecated(note = #note)] },
         Some(Deprecation { message: None }) => quote! { #[deprecated] },
     }
 }

@@ -13,7 +13,10 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
     for shape in service.shapes_in(Home::Types) {
         if let ShapeKind::Enum(values) = &shape.kind {
             let tokens = definition(shape, values);
-            out.rust(&format!("src/types/{}.rs", module_name(&shape.rust_name)), tokens)?;
+            out.rust(
+                &format!("src/types/{}.rs", module_name(&shape.rust_name)),
+                tokens,
+            )?;
         }
     }
     Ok(())
@@ -21,13 +24,19 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
 
 fn definition(shape: &Shape, e: &StringEnum) -> TokenStream {
     let name = ident(&shape.rust_name);
-    let type_doc = docs::outer(shape.docs.as_deref(), || format!("The values of `{}`.", shape.name));
+    let type_doc = docs::outer(shape.docs.as_deref(), || {
+        format!("The values of `{}`.", shape.name)
+    });
     let deprecated = docs::deprecated(shape.deprecated.as_ref());
     let unknown = ident(&e.unknown_variant);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     let variant_docs = values.iter().map(|v| format!(" `{v}`"));
-    let derive_debug = if shape.sensitive { quote!() } else { quote!(Debug,) };
+    let derive_debug = if shape.sensitive {
+        quote!()
+    } else {
+        quote!(Debug,)
+    };
     let debug = shape.sensitive.then(|| {
         quote! {
             impl std::fmt::Debug for #name {

@@ -88,5 +88,57 @@ fn format_rust(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
         path: path.to_owned(),
         message: err.to_string(),
     })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// prettyplease puts items right after one another; a blank line between
+/// items (and after the module docs) reads as a person would write it.
+fn space_items(code: &str) -> String {
+    const ITEM_STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "fn ",
+        "impl ",
+        "impl<",
+        "mod ",
+        "static ",
+        "const ",
+        "struct ",
+        "enum ",
+        "use ",
+        "type ",
+        "trait ",
+        "async fn ",
+        "unsafe ",
+    ];
+    let lines: Vec<&str> = code.lines().collect();
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else {
+            continue;
+        };
+        let indent = line.len() - line.trim_start().len();
+        let next_indent = next.len() - next.trim_start().len();
+        let next_body = next.trim_start();
+        let ends_item = line.trim_start() == "}" || line.trim_end().ends_with(';') && indent == 0;
+        let ends_docs = line.starts_with("//!") && !next.starts_with("//!");
+        let starts_item = ITEM_STARTS.iter().any(|s| next_body.starts_with(s));
+        if ends_docs || (ends_item && starts_item && indent == next_indent && !next.is_empty()) {
+            // Consecutive `mod`/`use` lines stay together.
+            let same_kind_line = |l: &str| {
+                l.starts_with("pub use ")
+                    || l.starts_with("use ")
+                    || l.starts_with("mod ")
+                    || l.starts_with("pub mod ")
+            };
+            if !(same_kind_line(line.trim_start()) && same_kind_line(next_body)) {
+                out.push('\n');
+            }
+        }
+    }
+    out
 }

@@ -10,7 +10,13 @@ use crate::ir::{Operation, Service};
 pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
     for op in &service.operations {
         let tokens = module(service, op);
-        out.rust(&format!("src/operation/{}.rs", crate::ir::names::bare(&op.snake_name)), tokens)?;
+        out.rust(
+            &format!(
+                "src/operation/{}.rs",
+                crate::ir::names::bare(&op.snake_name)
+            ),
+            tokens,
+        )?;
     }
     Ok(())
 }

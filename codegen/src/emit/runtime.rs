@@ -20,17 +20,14 @@ const MODULES: &[RuntimeModule] = &[
     },
     RuntimeModule {
         module: "validation",
-        public: false,
+        public: true,
         source: include_str!("../../runtime/validation.rs"),
     },
 ];
 
 /// Crates the runtime uses, with the features it needs beyond the workspace's.
-pub(crate) const DEPENDENCIES: &[(&str, &[&str])] = &[
-    ("bytes", &[]),
-    ("regress", &[]),
-    ("tracing", &[]),
-];
+pub(crate) const DEPENDENCIES: &[(&str, &[&str])] =
+    &[("bytes", &[]), ("regress", &[]), ("tracing", &[])];
 
 pub(crate) fn modules() -> impl Iterator<Item = &'static RuntimeModule> {
     MODULES.iter()

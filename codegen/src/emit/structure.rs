@@ -34,7 +34,10 @@ pub(crate) fn emit_shared(service: &Service, out: &mut Files<'_>) -> Result<(), 
             Home::Inline => continue,
         };
         let tokens = definition(service, structure, role);
-        out.rust(&format!("src/{dir}/{}.rs", module_name(&shape.rust_name)), tokens)?;
+        out.rust(
+            &format!("src/{dir}/{}.rs", module_name(&shape.rust_name)),
+            tokens,
+        )?;
     }
     Ok(())
 }
@@ -141,7 +144,11 @@ fn setters(service: &Service, m: &Member) -> TokenStream {
     let primary = match &service.shape(&m.target).kind {
         ShapeKind::List(list) if !m.boxed => {
             let item = rust_type::of(service, &list.member);
-            let item = if list.sparse { quote!(Option<#item>) } else { item };
+            let item = if list.sparse {
+                quote!(Option<#item>)
+            } else {
+                item
+            };
             let doc = format!(" Appends an item to `{}`.", m.name);
             quote! {
                 #[doc = #doc]
@@ -155,7 +162,11 @@ fn setters(service: &Service, m: &Member) -> TokenStream {
         ShapeKind::Map(map) if !m.boxed => {
             let key = rust_type::of(service, &map.key);
             let value = rust_type::of(service, &map.value);
-            let value = if map.sparse { quote!(Option<#value>) } else { value };
+            let value = if map.sparse {
+                quote!(Option<#value>)
+            } else {
+                value
+            };
             let doc = format!(" Inserts an entry into `{}`.", m.name);
             quote! {
                 #[doc = #doc]
@@ -256,7 +267,9 @@ fn debug_impls(s: &Structure) -> TokenStream {
         match (redact, m.required) {
             (false, _) => quote! { .field(#label, &self.#field) },
             (true, true) => quote! { .field(#label, &crate::primitives::Redacted::SET) },
-            (true, false) => quote! { .field(#label, &crate::primitives::Redacted::of(&self.#field)) },
+            (true, false) => {
+                quote! { .field(#label, &crate::primitives::Redacted::of(&self.#field)) }
+            }
         }
     });
     let builder_fields = s.members.iter().map(|m| {

@@ -13,7 +13,10 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
     for shape in service.shapes_in(Home::Types) {
         if let ShapeKind::Union(union) = &shape.kind {
             let tokens = definition(service, union);
-            out.rust(&format!("src/types/{}.rs", module_name(&shape.rust_name)), tokens)?;
+            out.rust(
+                &format!("src/types/{}.rs", module_name(&shape.rust_name)),
+                tokens,
+            )?;
         }
     }
     Ok(())
@@ -21,7 +24,9 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
 
 fn definition(service: &Service, u: &Union) -> TokenStream {
     let name = ident(&u.rust_name);
-    let type_doc = docs::outer(u.docs.as_deref(), || format!("The `{}` union.", u.rust_name));
+    let type_doc = docs::outer(u.docs.as_deref(), || {
+        format!("The `{}` union.", u.rust_name)
+    });
     let unknown = ident(&u.unknown_variant);
     let redacts = u.sensitive || u.members.iter().any(|m| m.sensitive);
     let derive_debug = if redacts { quote!() } else { quote!(Debug,) };

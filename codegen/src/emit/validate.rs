@@ -55,7 +55,11 @@ pub(crate) fn methods(service: &Service, s: &Structure, role: Role) -> TokenStre
         (quote!(path), quote!(violations))
     };
     let builder = (role == Role::Input).then(|| builder_check(service, s));
-    let visibility = if role == Role::Input { quote!() } else { quote!(pub(crate)) };
+    let visibility = if role == Role::Input {
+        quote!()
+    } else {
+        quote!(pub(crate))
+    };
     let validate_into = (role != Role::Input || !checks.is_empty()).then(|| {
         quote! {
             /// Adds every violation in this value to `violations`.
@@ -115,8 +119,11 @@ fn builder_check(service: &Service, s: &Structure) -> TokenStream {
     };
     quote! {
         impl #builder {
-            /// Checks what `build()` and `validate()` would check, together.
-            pub(crate) fn validate(&self) -> Result<(), crate::error::ValidationError> {
+            /// Checks what `build()` and the input's `validate()` would check,
+            /// together: every missing required member and every constraint
+            /// violation of the members that are set. The client runs this
+            /// before sending anything.
+            pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
                 #body
             }
         }
@@ -277,7 +284,9 @@ fn value_checks(service: &Service, target: &str, sensitive: bool, depth: usize) 
                     ShapeKind::Enum(_) => quote!(#key.as_str()),
                     _ => quote!(#key),
                 };
-                let sparse = map.sparse.then(|| quote! { let Some(value) = value else { continue }; });
+                let sparse = map
+                    .sparse
+                    .then(|| quote! { let Some(value) = value else { continue }; });
                 quote! {
                     for (#key, value) in value {
                         let path = path.key(#key_str);
@@ -348,7 +357,8 @@ pub(crate) fn emit_patterns(service: &Service, out: &mut Files<'_>) -> Result<()
             pub(crate) static #name: crate::validation::Pattern = crate::validation::Pattern::new(#source);
         }
     });
-    let module_doc = docs::inner("The model's `pattern` constraints, each compiled once, on first use.");
+    let module_doc =
+        docs::inner("The model's `pattern` constraints, each compiled once, on first use.");
     let tokens = quote! {
         #module_doc
         #(#statics)*
