@@ -15,7 +15,12 @@ const USAGE: &str = "usage: cargo xtask codegen [--check]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let check = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let check = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["codegen"] => false,
         ["codegen", "--check"] => true,
         _ => {
@@ -63,7 +68,10 @@ fn generate_all(root: &Path) -> Result<Crates, String> {
     let mut errors = Vec::new();
     for path in models {
         let Some(crate_name) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
-            errors.push(format!("{}: the file name is not valid UTF-8", path.display()));
+            errors.push(format!(
+                "{}: the file name is not valid UTF-8",
+                path.display()
+            ));
             continue;
         };
         let shown = format!("models/{crate_name}.json");
@@ -89,20 +97,26 @@ fn generate_all(root: &Path) -> Result<Crates, String> {
     if errors.is_empty() {
         Ok(crates)
     } else {
-        Err(format!("{}\ngenerated/ was left untouched.", errors.join("\n")))
+        Err(format!(
+            "{}\ngenerated/ was left untouched.",
+            errors.join("\n")
+        ))
     }
 }
 
 fn write_all(root: &Path, crates: &Crates) -> Result<(), String> {
     let generated = root.join("generated");
-    fs::create_dir_all(&generated).map_err(|e| format!("cannot create {}: {e}", generated.display()))?;
+    fs::create_dir_all(&generated)
+        .map_err(|e| format!("cannot create {}: {e}", generated.display()))?;
     for (name, files) in crates {
-        replace_dir(&generated, name, files).map_err(|e| format!("cannot write generated/{name}: {e}"))?;
+        replace_dir(&generated, name, files)
+            .map_err(|e| format!("cannot write generated/{name}: {e}"))?;
     }
     // A crate whose model was removed goes too.
     for dir in list_dirs(&generated).map_err(|e| e.to_string())? {
         if !crates.contains_key(&dir) && !dir.starts_with('.') {
-            fs::remove_dir_all(generated.join(&dir)).map_err(|e| format!("cannot remove generated/{dir}: {e}"))?;
+            fs::remove_dir_all(generated.join(&dir))
+                .map_err(|e| format!("cannot remove generated/{dir}: {e}"))?;
             println!("removed generated/{dir} (no model)");
         }
     }
@@ -153,7 +167,10 @@ fn check_all(root: &Path, crates: &Crates) -> Result<(), String> {
             let shown = format!("generated/{name}/{}", file.path.display());
             match fs::read_to_string(dir.join(&file.path)) {
                 Ok(actual) if actual == file.contents => {}
-                Ok(actual) => findings.push(format!("stale: {shown}\n{}", short_diff(&actual, &file.contents))),
+                Ok(actual) => findings.push(format!(
+                    "stale: {shown}\n{}",
+                    short_diff(&actual, &file.contents)
+                )),
                 Err(_) => findings.push(format!("missing: {shown}")),
             }
             on_disk.remove(&file.path);
@@ -192,7 +209,11 @@ fn short_diff(actual: &str, expected: &str) -> String {
         lines.truncate(MAX_LINES);
         lines.push("  ...");
     }
-    lines.iter().map(|l| format!("    {l}")).collect::<Vec<_>>().join("\n")
+    lines
+        .iter()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Files under `dir`, relative to it, sorted.
@@ -223,4 +244,95 @@ fn list_dirs(dir: &Path) -> io::Result<Vec<String>> {
     }
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = include_str!("../../models/bedrock-runtime.json");
+
+    /// A workspace with the seed model and its freshly generated crate.
+    fn workspace() -> tempfile::TempDir {
+        let root = tempfile::tempdir().expect("temp dir");
+        fs::create_dir(root.path().join("models")).unwrap();
+        fs::write(root.path().join("models/bedrock-runtime.json"), SEED).unwrap();
+        let crates = generate_all(root.path()).expect("generates");
+        write_all(root.path(), &crates).expect("writes");
+        root
+    }
+
+    fn check(root: &Path) -> Result<(), String> {
+        check_all(root, &generate_all(root).expect("generates"))
+    }
+
+    #[test]
+    fn a_fresh_generation_passes_the_check() {
+        let root = workspace();
+        check(root.path()).expect("up to date");
+    }
+
+    #[test]
+    fn an_edited_file_is_named_with_a_diff() {
+        let root = workspace();
+        let lib = root.path().join("generated/bedrock-runtime/src/lib.rs");
+        let text = fs::read_to_string(&lib).unwrap();
+        fs::write(
+            &lib,
+            text.replace("pub mod types;", "pub mod types; // edited"),
+        )
+        .unwrap();
+        let err = check(root.path()).unwrap_err();
+        assert!(
+            err.contains("stale: generated/bedrock-runtime/src/lib.rs"),
+            "{err}"
+        );
+        assert!(err.contains("-pub mod types; // edited"), "{err}");
+        assert!(err.contains("+pub mod types;"), "{err}");
+    }
+
+    #[test]
+    fn missing_and_extra_files_are_named() {
+        let root = workspace();
+        let crate_dir = root.path().join("generated/bedrock-runtime");
+        fs::remove_file(crate_dir.join("src/patterns.rs")).unwrap();
+        fs::write(crate_dir.join("src/notes.rs"), "// mine\n").unwrap();
+        fs::create_dir(root.path().join("generated/orphan")).unwrap();
+        let err = check(root.path()).unwrap_err();
+        assert!(
+            err.contains("missing: generated/bedrock-runtime/src/patterns.rs"),
+            "{err}"
+        );
+        assert!(
+            err.contains("extra: generated/bedrock-runtime/src/notes.rs"),
+            "{err}"
+        );
+        assert!(err.contains("extra: generated/orphan/"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_model_leaves_generated_untouched() {
+        let root = workspace();
+        let before = list_files(&root.path().join("generated")).unwrap();
+        let lib = root.path().join("generated/bedrock-runtime/src/lib.rs");
+        let lib_before = fs::read_to_string(&lib).unwrap();
+        fs::write(root.path().join("models/broken.json"), "{ not json").unwrap();
+        let err = generate_all(root.path()).unwrap_err();
+        assert!(err.contains("models/broken.json:1:3"), "{err}");
+        assert!(err.contains("generated/ was left untouched"), "{err}");
+        assert_eq!(list_files(&root.path().join("generated")).unwrap(), before);
+        assert_eq!(fs::read_to_string(&lib).unwrap(), lib_before);
+    }
+
+    #[test]
+    fn regenerating_restores_edited_files_and_removes_orphans() {
+        let root = workspace();
+        let lib = root.path().join("generated/bedrock-runtime/src/lib.rs");
+        fs::write(&lib, "broken").unwrap();
+        fs::create_dir(root.path().join("generated/orphan")).unwrap();
+        let crates = generate_all(root.path()).unwrap();
+        write_all(root.path(), &crates).unwrap();
+        check(root.path()).expect("up to date again");
+        assert!(!root.path().join("generated/orphan").exists());
+    }
 }
