@@ -2,47 +2,57 @@
 // Do not edit by hand: change the model or the generator, then regenerate.
 
 //! Errors: those Amazon Bedrock Runtime returns, and those this crate reports before anything is sent.
+
 #[rustfmt::skip]
 mod access_denied_exception;
 pub use self::access_denied_exception::{
     AccessDeniedException, AccessDeniedExceptionBuilder,
 };
+
 #[rustfmt::skip]
 mod internal_server_exception;
 pub use self::internal_server_exception::{
     InternalServerException, InternalServerExceptionBuilder,
 };
+
 #[rustfmt::skip]
 mod model_error_exception;
 pub use self::model_error_exception::{ModelErrorException, ModelErrorExceptionBuilder};
+
 #[rustfmt::skip]
 mod model_not_ready_exception;
 pub use self::model_not_ready_exception::{
     ModelNotReadyException, ModelNotReadyExceptionBuilder,
 };
+
 #[rustfmt::skip]
 mod model_stream_error_exception;
 pub use self::model_stream_error_exception::{
     ModelStreamErrorException, ModelStreamErrorExceptionBuilder,
 };
+
 #[rustfmt::skip]
 mod model_timeout_exception;
 pub use self::model_timeout_exception::{
     ModelTimeoutException, ModelTimeoutExceptionBuilder,
 };
+
 #[rustfmt::skip]
 mod resource_not_found_exception;
 pub use self::resource_not_found_exception::{
     ResourceNotFoundException, ResourceNotFoundExceptionBuilder,
 };
+
 #[rustfmt::skip]
 mod service_quota_exceeded_exception;
 pub use self::service_quota_exceeded_exception::{
     ServiceQuotaExceededException, ServiceQuotaExceededExceptionBuilder,
 };
+
 #[rustfmt::skip]
 mod throttling_exception;
 pub use self::throttling_exception::{ThrottlingException, ThrottlingExceptionBuilder};
+
 #[rustfmt::skip]
 mod validation_exception;
 pub use self::validation_exception::{ValidationException, ValidationExceptionBuilder};

@@ -4,15 +4,19 @@
 //! A client for Amazon Bedrock Runtime, generated from `models/bedrock-runtime.json`.
 //!
 //! Describes the API operations for running inference using Bedrock models.
+
 #![warn(missing_docs)]
 #[rustfmt::skip]
 pub mod error;
+
 #[rustfmt::skip]
 pub mod operation;
+
 #[rustfmt::skip]
 mod patterns;
+
 #[rustfmt::skip]
 pub mod types;
 pub mod primitives;
-mod validation;
+pub mod validation;
 pub use crate::validation::ValidationMode;

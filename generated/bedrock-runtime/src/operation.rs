@@ -2,7 +2,9 @@
 // Do not edit by hand: change the model or the generator, then regenerate.
 
 //! The operations of Amazon Bedrock Runtime: a module each, with the input, output and error types.
+
 #[rustfmt::skip]
 pub mod invoke_model;
+
 #[rustfmt::skip]
 pub mod invoke_model_with_response_stream;

@@ -2,10 +2,12 @@
 // Do not edit by hand: change the model or the generator, then regenerate.
 
 //! The model's `pattern` constraints, each compiled once, on first use.
+
 /// The pattern of `InvokeModelIdentifier`.
 pub(crate) static INVOKE_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:provisioned-model/[a-z0-9]{12})))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)",
 );
+
 /// The pattern of `NonBlankString`.
 pub(crate) static NON_BLANK_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\s\\S]*",

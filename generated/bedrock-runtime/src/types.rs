@@ -2,9 +2,11 @@
 // Do not edit by hand: change the model or the generator, then regenerate.
 
 //! Structures, unions and enums shared by the operations of Amazon Bedrock Runtime.
+
 #[rustfmt::skip]
 mod payload_part;
 pub use self::payload_part::{PayloadPart, PayloadPartBuilder};
+
 #[rustfmt::skip]
 mod response_stream;
 pub use self::response_stream::ResponseStream;

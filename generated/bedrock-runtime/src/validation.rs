@@ -4,9 +4,11 @@
 //! Checking inputs against the model's constraints (`required`, `min`/`max`,
 //! `pattern`) before any byte is sent.
 //!
-//! Generated `validate()` methods walk a value and report every violation,
-//! each with the path of the member at fault, in one [`ValidationError`].
-//! Nothing here allocates unless a violation is found.
+//! Generated `validate()` methods walk a value with a [`Path`] and report
+//! every violation, each with the path of the member at fault, into
+//! [`Violations`], which becomes one [`ValidationError`]. The same pieces
+//! serve for checks of your own. Nothing here allocates unless a violation
+//! is found.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -144,13 +146,19 @@ impl fmt::Display for ViolationKind {
             ViolationKind::TooLong { length, max } => {
                 write!(f, "length {length} is above the maximum {max}")
             }
-            ViolationKind::BelowMinimum { value: Some(v), min } => {
+            ViolationKind::BelowMinimum {
+                value: Some(v),
+                min,
+            } => {
                 write!(f, "value {v} is below the minimum {min}")
             }
             ViolationKind::BelowMinimum { value: None, min } => {
                 write!(f, "value is below the minimum {min}")
             }
-            ViolationKind::AboveMaximum { value: Some(v), max } => {
+            ViolationKind::AboveMaximum {
+                value: Some(v),
+                max,
+            } => {
                 write!(f, "value {v} is above the maximum {max}")
             }
             ViolationKind::AboveMaximum { value: None, max } => {
@@ -169,7 +177,7 @@ impl fmt::Display for ViolationKind {
 /// Where a value sits inside the input being checked. A linked list on the
 /// stack, rendered to text only when a violation is reported.
 #[derive(Clone, Copy)]
-pub(crate) struct Path<'a> {
+pub struct Path<'a> {
     parent: Option<&'a Path<'a>>,
     segment: Segment<'a>,
 }
@@ -184,7 +192,7 @@ enum Segment<'a> {
 
 impl<'a> Path<'a> {
     /// The value being validated, named by its type.
-    pub(crate) const fn root(type_name: &'static str) -> Path<'static> {
+    pub const fn root(type_name: &'static str) -> Path<'static> {
         Path {
             parent: None,
             segment: Segment::Root(type_name),
@@ -192,17 +200,17 @@ impl<'a> Path<'a> {
     }
 
     /// A member of this value, by its model name.
-    pub(crate) fn member(&'a self, name: &'static str) -> Path<'a> {
+    pub fn member(&'a self, name: &'static str) -> Path<'a> {
         self.child(Segment::Member(name))
     }
 
     /// An entry of this list.
-    pub(crate) fn index(&'a self, index: usize) -> Path<'a> {
+    pub fn index(&'a self, index: usize) -> Path<'a> {
         self.child(Segment::Index(index))
     }
 
     /// An entry of this map.
-    pub(crate) fn key(&'a self, key: &'a str) -> Path<'a> {
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
         self.child(Segment::Key(key))
     }
 
@@ -244,14 +252,16 @@ impl<'a> Path<'a> {
     }
 }
 
-/// An ECMA-262 pattern from the model, compiled on first use and then shared.
-pub(crate) struct Pattern {
+/// An ECMA-262 pattern, compiled on first use and then shared; meant for a
+/// `static`.
+pub struct Pattern {
     source: &'static str,
     compiled: OnceLock<Result<regress::Regex, String>>,
 }
 
 impl Pattern {
-    pub(crate) const fn new(source: &'static str) -> Self {
+    /// A pattern that is compiled the first time it is used.
+    pub const fn new(source: &'static str) -> Self {
         Pattern {
             source,
             compiled: OnceLock::new(),
@@ -266,7 +276,7 @@ impl Pattern {
 
 /// Collects violations while generated code walks a value.
 #[derive(Default)]
-pub(crate) struct Violations {
+pub struct Violations {
     found: Vec<Violation>,
 }
 
@@ -279,12 +289,12 @@ impl Violations {
     }
 
     /// A required member that is absent.
-    pub(crate) fn missing(&mut self, path: &Path<'_>) {
+    pub fn missing(&mut self, path: &Path<'_>) {
         self.push(path, ViolationKind::Missing);
     }
 
     /// Checks a length against inclusive bounds.
-    pub(crate) fn length(&mut self, path: &Path<'_>, length: usize, min: Option<u64>, max: Option<u64>) {
+    pub fn length(&mut self, path: &Path<'_>, length: usize, min: Option<u64>, max: Option<u64>) {
         // usize always fits in u64 on the targets Rust supports.
         let len = length as u64;
         if let Some(min) = min.filter(|&min| len < min) {
@@ -296,7 +306,7 @@ impl Violations {
     }
 
     /// Checks a number against an inclusive range.
-    pub(crate) fn range<T: PartialOrd + fmt::Display>(
+    pub fn range<T: PartialOrd + fmt::Display>(
         &mut self,
         path: &Path<'_>,
         value: T,
@@ -327,7 +337,7 @@ impl Violations {
 
     /// Checks that the pattern matches somewhere in `value`: Smithy patterns
     /// are not implicitly anchored.
-    pub(crate) fn pattern(&mut self, path: &Path<'_>, value: &str, pattern: &'static Pattern) {
+    pub fn pattern(&mut self, path: &Path<'_>, value: &str, pattern: &'static Pattern) {
         match pattern.compiled() {
             Ok(regex) => {
                 if regex.find(value).is_none() {
@@ -350,37 +360,20 @@ impl Violations {
     }
 
     /// The violations found, as an error; for callers that know there is one.
-    pub(crate) fn into_error(self) -> ValidationError {
+    pub fn into_error(self) -> ValidationError {
         ValidationError {
             violations: self.found,
         }
     }
 
     /// `Ok` when nothing was found.
-    pub(crate) fn into_result(self) -> Result<(), ValidationError> {
+    pub fn into_result(self) -> Result<(), ValidationError> {
         if self.found.is_empty() {
             Ok(())
         } else {
             Err(ValidationError {
                 violations: self.found,
             })
-        }
-    }
-}
-
-/// Applies the configured mode to the outcome of validating `input_name`:
-/// in warn mode violations are logged and forgiven.
-pub(crate) fn enforce(
-    mode: ValidationMode,
-    input_name: &str,
-    outcome: Result<(), ValidationError>,
-) -> Result<(), ValidationError> {
-    match (mode, outcome) {
-        (_, Ok(())) | (ValidationMode::Off, Err(_)) => Ok(()),
-        (ValidationMode::Strict, Err(err)) => Err(err),
-        (ValidationMode::Warn, Err(err)) => {
-            tracing::warn!(input = input_name, violations = %err, "sending a request that violates the model's constraints");
-            Ok(())
         }
     }
 }
@@ -417,22 +410,40 @@ mod tests {
     fn lengths_are_inclusive() {
         assert!(check(|v, p| v.length(p, 1, Some(1), Some(3))).is_empty());
         assert!(check(|v, p| v.length(p, 3, Some(1), Some(3))).is_empty());
-        assert_eq!(check(|v, p| v.length(p, 0, Some(1), Some(3))), ["Input: length 0 is below the minimum 1"]);
-        assert_eq!(check(|v, p| v.length(p, 4, Some(1), Some(3))), ["Input: length 4 is above the maximum 3"]);
+        assert_eq!(
+            check(|v, p| v.length(p, 0, Some(1), Some(3))),
+            ["Input: length 0 is below the minimum 1"]
+        );
+        assert_eq!(
+            check(|v, p| v.length(p, 4, Some(1), Some(3))),
+            ["Input: length 4 is above the maximum 3"]
+        );
     }
 
     #[test]
     fn ranges_are_inclusive_and_hide_sensitive_values() {
         assert!(check(|v, p| v.range(p, 100, Some(100), Some(599), false)).is_empty());
-        assert_eq!(check(|v, p| v.range(p, 99, Some(100), Some(599), false)), ["Input: value 99 is below the minimum 100"]);
-        assert_eq!(check(|v, p| v.range(p, 600, Some(100), Some(599), true)), ["Input: value is above the maximum 599"]);
-        assert_eq!(check(|v, p| v.range(p, 1.5, None, Some(1.0), false)), ["Input: value 1.5 is above the maximum 1"]);
+        assert_eq!(
+            check(|v, p| v.range(p, 99, Some(100), Some(599), false)),
+            ["Input: value 99 is below the minimum 100"]
+        );
+        assert_eq!(
+            check(|v, p| v.range(p, 600, Some(100), Some(599), true)),
+            ["Input: value is above the maximum 599"]
+        );
+        assert_eq!(
+            check(|v, p| v.range(p, 1.5, None, Some(1.0), false)),
+            ["Input: value 1.5 is above the maximum 1"]
+        );
     }
 
     #[test]
     fn patterns_match_anywhere_unless_anchored() {
         assert!(check(|v, p| v.pattern(p, "abc123def", &DIGITS)).is_empty());
-        assert_eq!(check(|v, p| v.pattern(p, "abc", &DIGITS)), [r#"Input: value does not match the pattern "[0-9]+""#]);
+        assert_eq!(
+            check(|v, p| v.pattern(p, "abc", &DIGITS)),
+            [r#"Input: value does not match the pattern "[0-9]+""#]
+        );
         assert!(check(|v, p| v.pattern(p, "abc", &ANCHORED)).is_empty());
         assert_eq!(check(|v, p| v.pattern(p, "abc1", &ANCHORED)).len(), 1);
     }
@@ -457,17 +468,5 @@ mod tests {
             err.to_string(),
             "2 constraint violations: Input.body: required member is missing; Input.modelId: length 0 is below the minimum 1"
         );
-    }
-
-    #[test]
-    fn modes_decide_what_a_violation_means() {
-        let violation = || {
-            let mut v = Violations::default();
-            v.missing(&Path::root("Input"));
-            v.into_result()
-        };
-        assert!(enforce(ValidationMode::Strict, "Input", violation()).is_err());
-        assert!(enforce(ValidationMode::Warn, "Input", violation()).is_ok());
-        assert!(enforce(ValidationMode::Off, "Input", violation()).is_ok());
     }
 }

@@ -8,12 +8,14 @@ pub struct AccessDeniedException {
     /// The `message` member.
     pub message: Option<String>,
 }
+
 impl AccessDeniedException {
     /// A builder for [`AccessDeniedException`].
     pub fn builder() -> AccessDeniedExceptionBuilder {
         AccessDeniedExceptionBuilder::default()
     }
 }
+
 impl AccessDeniedException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -25,6 +27,7 @@ impl AccessDeniedException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -37,26 +40,31 @@ impl AccessDeniedException {
         }
     }
 }
+
 /// A builder for [`AccessDeniedException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct AccessDeniedExceptionBuilder {
     message: Option<String>,
 }
+
 impl AccessDeniedExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Builds the [`AccessDeniedException`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<AccessDeniedException, crate::error::ValidationError> {
         Ok(AccessDeniedException {
@@ -64,6 +72,7 @@ impl AccessDeniedExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("AccessDeniedException")?;
@@ -73,4 +82,5 @@ impl std::fmt::Display for AccessDeniedException {
         Ok(())
     }
 }
+
 impl std::error::Error for AccessDeniedException {}

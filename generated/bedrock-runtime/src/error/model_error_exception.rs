@@ -12,12 +12,14 @@ pub struct ModelErrorException {
     /// The resource name.
     pub resource_name: Option<String>,
 }
+
 impl ModelErrorException {
     /// A builder for [`ModelErrorException`].
     pub fn builder() -> ModelErrorExceptionBuilder {
         ModelErrorExceptionBuilder::default()
     }
 }
+
 impl ModelErrorException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -29,6 +31,7 @@ impl ModelErrorException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -49,6 +52,7 @@ impl ModelErrorException {
         }
     }
 }
+
 /// A builder for [`ModelErrorException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ModelErrorExceptionBuilder {
@@ -56,49 +60,59 @@ pub struct ModelErrorExceptionBuilder {
     original_status_code: Option<i32>,
     resource_name: Option<String>,
 }
+
 impl ModelErrorExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// The original status code.
     pub fn original_status_code(mut self, input: impl Into<i32>) -> Self {
         self.original_status_code = Some(input.into());
         self
     }
+
     /// Sets or clears `originalStatusCode`.
     pub fn set_original_status_code(mut self, input: Option<i32>) -> Self {
         self.original_status_code = input;
         self
     }
+
     /// The value of `originalStatusCode`, if set.
     pub fn get_original_status_code(&self) -> &Option<i32> {
         &self.original_status_code
     }
+
     /// The resource name.
     pub fn resource_name(mut self, input: impl Into<String>) -> Self {
         self.resource_name = Some(input.into());
         self
     }
+
     /// Sets or clears `resourceName`.
     pub fn set_resource_name(mut self, input: Option<String>) -> Self {
         self.resource_name = input;
         self
     }
+
     /// The value of `resourceName`, if set.
     pub fn get_resource_name(&self) -> &Option<String> {
         &self.resource_name
     }
+
     /// Builds the [`ModelErrorException`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<ModelErrorException, crate::error::ValidationError> {
         Ok(ModelErrorException {
@@ -108,6 +122,7 @@ impl ModelErrorExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for ModelErrorException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ModelErrorException")?;
@@ -117,4 +132,5 @@ impl std::fmt::Display for ModelErrorException {
         Ok(())
     }
 }
+
 impl std::error::Error for ModelErrorException {}

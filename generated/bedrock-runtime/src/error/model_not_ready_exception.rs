@@ -8,12 +8,14 @@ pub struct ModelNotReadyException {
     /// The `message` member.
     pub message: Option<String>,
 }
+
 impl ModelNotReadyException {
     /// A builder for [`ModelNotReadyException`].
     pub fn builder() -> ModelNotReadyExceptionBuilder {
         ModelNotReadyExceptionBuilder::default()
     }
 }
+
 impl ModelNotReadyException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -25,6 +27,7 @@ impl ModelNotReadyException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -37,26 +40,31 @@ impl ModelNotReadyException {
         }
     }
 }
+
 /// A builder for [`ModelNotReadyException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ModelNotReadyExceptionBuilder {
     message: Option<String>,
 }
+
 impl ModelNotReadyExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Builds the [`ModelNotReadyException`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<ModelNotReadyException, crate::error::ValidationError> {
         Ok(ModelNotReadyException {
@@ -64,6 +72,7 @@ impl ModelNotReadyExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for ModelNotReadyException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ModelNotReadyException")?;
@@ -73,4 +82,5 @@ impl std::fmt::Display for ModelNotReadyException {
         Ok(())
     }
 }
+
 impl std::error::Error for ModelNotReadyException {}

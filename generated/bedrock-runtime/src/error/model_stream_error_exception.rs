@@ -12,12 +12,14 @@ pub struct ModelStreamErrorException {
     /// The original message.
     pub original_message: Option<String>,
 }
+
 impl ModelStreamErrorException {
     /// A builder for [`ModelStreamErrorException`].
     pub fn builder() -> ModelStreamErrorExceptionBuilder {
         ModelStreamErrorExceptionBuilder::default()
     }
 }
+
 impl ModelStreamErrorException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -29,6 +31,7 @@ impl ModelStreamErrorException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -49,6 +52,7 @@ impl ModelStreamErrorException {
         }
     }
 }
+
 /// A builder for [`ModelStreamErrorException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ModelStreamErrorExceptionBuilder {
@@ -56,49 +60,59 @@ pub struct ModelStreamErrorExceptionBuilder {
     original_status_code: Option<i32>,
     original_message: Option<String>,
 }
+
 impl ModelStreamErrorExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// The original status code.
     pub fn original_status_code(mut self, input: impl Into<i32>) -> Self {
         self.original_status_code = Some(input.into());
         self
     }
+
     /// Sets or clears `originalStatusCode`.
     pub fn set_original_status_code(mut self, input: Option<i32>) -> Self {
         self.original_status_code = input;
         self
     }
+
     /// The value of `originalStatusCode`, if set.
     pub fn get_original_status_code(&self) -> &Option<i32> {
         &self.original_status_code
     }
+
     /// The original message.
     pub fn original_message(mut self, input: impl Into<String>) -> Self {
         self.original_message = Some(input.into());
         self
     }
+
     /// Sets or clears `originalMessage`.
     pub fn set_original_message(mut self, input: Option<String>) -> Self {
         self.original_message = input;
         self
     }
+
     /// The value of `originalMessage`, if set.
     pub fn get_original_message(&self) -> &Option<String> {
         &self.original_message
     }
+
     /// Builds the [`ModelStreamErrorException`]; fails, naming each one, if a required member is not set.
     pub fn build(
         self,
@@ -110,6 +124,7 @@ impl ModelStreamErrorExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for ModelStreamErrorException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ModelStreamErrorException")?;
@@ -119,4 +134,5 @@ impl std::fmt::Display for ModelStreamErrorException {
         Ok(())
     }
 }
+
 impl std::error::Error for ModelStreamErrorException {}

@@ -8,12 +8,14 @@ pub struct ModelTimeoutException {
     /// The `message` member.
     pub message: Option<String>,
 }
+
 impl ModelTimeoutException {
     /// A builder for [`ModelTimeoutException`].
     pub fn builder() -> ModelTimeoutExceptionBuilder {
         ModelTimeoutExceptionBuilder::default()
     }
 }
+
 impl ModelTimeoutException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -25,6 +27,7 @@ impl ModelTimeoutException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -37,26 +40,31 @@ impl ModelTimeoutException {
         }
     }
 }
+
 /// A builder for [`ModelTimeoutException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ModelTimeoutExceptionBuilder {
     message: Option<String>,
 }
+
 impl ModelTimeoutExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Builds the [`ModelTimeoutException`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<ModelTimeoutException, crate::error::ValidationError> {
         Ok(ModelTimeoutException {
@@ -64,6 +72,7 @@ impl ModelTimeoutExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for ModelTimeoutException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ModelTimeoutException")?;
@@ -73,4 +82,5 @@ impl std::fmt::Display for ModelTimeoutException {
         Ok(())
     }
 }
+
 impl std::error::Error for ModelTimeoutException {}

@@ -8,12 +8,14 @@ pub struct ResourceNotFoundException {
     /// The `message` member.
     pub message: Option<String>,
 }
+
 impl ResourceNotFoundException {
     /// A builder for [`ResourceNotFoundException`].
     pub fn builder() -> ResourceNotFoundExceptionBuilder {
         ResourceNotFoundExceptionBuilder::default()
     }
 }
+
 impl ResourceNotFoundException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -25,6 +27,7 @@ impl ResourceNotFoundException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -37,26 +40,31 @@ impl ResourceNotFoundException {
         }
     }
 }
+
 /// A builder for [`ResourceNotFoundException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ResourceNotFoundExceptionBuilder {
     message: Option<String>,
 }
+
 impl ResourceNotFoundExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Builds the [`ResourceNotFoundException`]; fails, naming each one, if a required member is not set.
     pub fn build(
         self,
@@ -66,6 +74,7 @@ impl ResourceNotFoundExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ResourceNotFoundException")?;
@@ -75,4 +84,5 @@ impl std::fmt::Display for ResourceNotFoundException {
         Ok(())
     }
 }
+
 impl std::error::Error for ResourceNotFoundException {}

@@ -8,12 +8,14 @@ pub struct ServiceQuotaExceededException {
     /// The `message` member.
     pub message: Option<String>,
 }
+
 impl ServiceQuotaExceededException {
     /// A builder for [`ServiceQuotaExceededException`].
     pub fn builder() -> ServiceQuotaExceededExceptionBuilder {
         ServiceQuotaExceededExceptionBuilder::default()
     }
 }
+
 impl ServiceQuotaExceededException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -25,6 +27,7 @@ impl ServiceQuotaExceededException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -37,26 +40,31 @@ impl ServiceQuotaExceededException {
         }
     }
 }
+
 /// A builder for [`ServiceQuotaExceededException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ServiceQuotaExceededExceptionBuilder {
     message: Option<String>,
 }
+
 impl ServiceQuotaExceededExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Builds the [`ServiceQuotaExceededException`]; fails, naming each one, if a required member is not set.
     pub fn build(
         self,
@@ -66,6 +74,7 @@ impl ServiceQuotaExceededExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for ServiceQuotaExceededException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ServiceQuotaExceededException")?;
@@ -75,4 +84,5 @@ impl std::fmt::Display for ServiceQuotaExceededException {
         Ok(())
     }
 }
+
 impl std::error::Error for ServiceQuotaExceededException {}

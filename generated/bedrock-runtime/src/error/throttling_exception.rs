@@ -8,12 +8,14 @@ pub struct ThrottlingException {
     /// The `message` member.
     pub message: Option<String>,
 }
+
 impl ThrottlingException {
     /// A builder for [`ThrottlingException`].
     pub fn builder() -> ThrottlingExceptionBuilder {
         ThrottlingExceptionBuilder::default()
     }
 }
+
 impl ThrottlingException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -25,6 +27,7 @@ impl ThrottlingException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -37,26 +40,31 @@ impl ThrottlingException {
         }
     }
 }
+
 /// A builder for [`ThrottlingException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ThrottlingExceptionBuilder {
     message: Option<String>,
 }
+
 impl ThrottlingExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Builds the [`ThrottlingException`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<ThrottlingException, crate::error::ValidationError> {
         Ok(ThrottlingException {
@@ -64,6 +72,7 @@ impl ThrottlingExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for ThrottlingException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ThrottlingException")?;
@@ -73,4 +82,5 @@ impl std::fmt::Display for ThrottlingException {
         Ok(())
     }
 }
+
 impl std::error::Error for ThrottlingException {}

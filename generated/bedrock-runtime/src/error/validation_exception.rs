@@ -8,12 +8,14 @@ pub struct ValidationException {
     /// The `message` member.
     pub message: Option<String>,
 }
+
 impl ValidationException {
     /// A builder for [`ValidationException`].
     pub fn builder() -> ValidationExceptionBuilder {
         ValidationExceptionBuilder::default()
     }
 }
+
 impl ValidationException {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -25,6 +27,7 @@ impl ValidationException {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -37,26 +40,31 @@ impl ValidationException {
         }
     }
 }
+
 /// A builder for [`ValidationException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidationExceptionBuilder {
     message: Option<String>,
 }
+
 impl ValidationExceptionBuilder {
     /// Sets `message`.
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
+
     /// Sets or clears `message`.
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
+
     /// The value of `message`, if set.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Builds the [`ValidationException`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<ValidationException, crate::error::ValidationError> {
         Ok(ValidationException {
@@ -64,6 +72,7 @@ impl ValidationExceptionBuilder {
         })
     }
 }
+
 impl std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ValidationException")?;
@@ -73,4 +82,5 @@ impl std::fmt::Display for ValidationException {
         Ok(())
     }
 }
+
 impl std::error::Error for ValidationException {}

@@ -8,6 +8,7 @@
 //! For more information, see Run inference in the Bedrock User Guide.
 //!
 //! For example requests, see Examples (after the Errors section).
+
 /// The input of the operation, `InvokeModelInput`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -21,12 +22,14 @@ pub struct InvokeModelInput {
     /// Identifier of the model.
     pub model_id: String,
 }
+
 impl InvokeModelInput {
     /// A builder for [`InvokeModelInput`].
     pub fn builder() -> InvokeModelInputBuilder {
         InvokeModelInputBuilder::default()
     }
 }
+
 impl InvokeModelInput {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -38,6 +41,7 @@ impl InvokeModelInput {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     fn validate_into(
         &self,
@@ -57,9 +61,13 @@ impl InvokeModelInput {
         }
     }
 }
+
 impl InvokeModelInputBuilder {
-    /// Checks what `build()` and `validate()` would check, together.
-    pub(crate) fn validate(&self) -> Result<(), crate::error::ValidationError> {
+    /// Checks what `build()` and the input's `validate()` would check,
+    /// together: every missing required member and every constraint
+    /// violation of the members that are set. The client runs this
+    /// before sending anything.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let path = crate::validation::Path::root("InvokeModelInput");
         let mut violations = crate::validation::Violations::default();
         match &self.body {
@@ -81,6 +89,7 @@ impl InvokeModelInputBuilder {
         violations.into_result()
     }
 }
+
 /// A builder for [`InvokeModelInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct InvokeModelInputBuilder {
@@ -89,63 +98,76 @@ pub struct InvokeModelInputBuilder {
     accept: Option<String>,
     model_id: Option<String>,
 }
+
 impl InvokeModelInputBuilder {
     /// Input data in the format specified in the content-type request header. To see the format and content of this field for different models, refer to Inference parameters.
     pub fn body(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.body = Some(input.into());
         self
     }
+
     /// Sets or clears `body`. This member is required.
     pub fn set_body(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.body = input;
         self
     }
+
     /// The value of `body`, if set.
     pub fn get_body(&self) -> &Option<crate::primitives::Blob> {
         &self.body
     }
+
     /// The MIME type of the input data in the request. The default value is application/json.
     pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.content_type = Some(input.into());
         self
     }
+
     /// Sets or clears `contentType`.
     pub fn set_content_type(mut self, input: Option<String>) -> Self {
         self.content_type = input;
         self
     }
+
     /// The value of `contentType`, if set.
     pub fn get_content_type(&self) -> &Option<String> {
         &self.content_type
     }
+
     /// The desired MIME type of the inference body in the response. The default value is application/json.
     pub fn accept(mut self, input: impl Into<String>) -> Self {
         self.accept = Some(input.into());
         self
     }
+
     /// Sets or clears `accept`.
     pub fn set_accept(mut self, input: Option<String>) -> Self {
         self.accept = input;
         self
     }
+
     /// The value of `accept`, if set.
     pub fn get_accept(&self) -> &Option<String> {
         &self.accept
     }
+
     /// Identifier of the model.
     pub fn model_id(mut self, input: impl Into<String>) -> Self {
         self.model_id = Some(input.into());
         self
     }
+
     /// Sets or clears `modelId`. This member is required.
     pub fn set_model_id(mut self, input: Option<String>) -> Self {
         self.model_id = input;
         self
     }
+
     /// The value of `modelId`, if set.
     pub fn get_model_id(&self) -> &Option<String> {
         &self.model_id
     }
+
     /// Builds the [`InvokeModelInput`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<InvokeModelInput, crate::error::ValidationError> {
         let root = crate::validation::Path::root("InvokeModelInput");
@@ -172,6 +194,7 @@ impl InvokeModelInputBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for InvokeModelInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelInput")
@@ -182,6 +205,7 @@ impl std::fmt::Debug for InvokeModelInput {
             .finish()
     }
 }
+
 impl std::fmt::Debug for InvokeModelInputBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelInputBuilder")
@@ -192,6 +216,7 @@ impl std::fmt::Debug for InvokeModelInputBuilder {
             .finish()
     }
 }
+
 /// The output of the operation, `InvokeModelOutput`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -201,12 +226,14 @@ pub struct InvokeModelOutput {
     /// The MIME type of the inference result.
     pub content_type: String,
 }
+
 impl InvokeModelOutput {
     /// A builder for [`InvokeModelOutput`].
     pub fn builder() -> InvokeModelOutputBuilder {
         InvokeModelOutputBuilder::default()
     }
 }
+
 impl InvokeModelOutput {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -218,6 +245,7 @@ impl InvokeModelOutput {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -231,41 +259,49 @@ impl InvokeModelOutput {
         }
     }
 }
+
 /// A builder for [`InvokeModelOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct InvokeModelOutputBuilder {
     body: Option<crate::primitives::Blob>,
     content_type: Option<String>,
 }
+
 impl InvokeModelOutputBuilder {
     /// Inference response from the model in the format specified in the content-type header field. To see the format and content of this field for different models, refer to Inference parameters.
     pub fn body(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.body = Some(input.into());
         self
     }
+
     /// Sets or clears `body`. This member is required.
     pub fn set_body(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.body = input;
         self
     }
+
     /// The value of `body`, if set.
     pub fn get_body(&self) -> &Option<crate::primitives::Blob> {
         &self.body
     }
+
     /// The MIME type of the inference result.
     pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.content_type = Some(input.into());
         self
     }
+
     /// Sets or clears `contentType`. This member is required.
     pub fn set_content_type(mut self, input: Option<String>) -> Self {
         self.content_type = input;
         self
     }
+
     /// The value of `contentType`, if set.
     pub fn get_content_type(&self) -> &Option<String> {
         &self.content_type
     }
+
     /// Builds the [`InvokeModelOutput`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<InvokeModelOutput, crate::error::ValidationError> {
         let root = crate::validation::Path::root("InvokeModelOutput");
@@ -288,6 +324,7 @@ impl InvokeModelOutputBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for InvokeModelOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelOutput")
@@ -296,6 +333,7 @@ impl std::fmt::Debug for InvokeModelOutput {
             .finish()
     }
 }
+
 impl std::fmt::Debug for InvokeModelOutputBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelOutputBuilder")

@@ -8,6 +8,7 @@
 //! For more information, see Run inference in the Bedrock User Guide.
 //!
 //! For an example request and response, see Examples (after the Errors section).
+
 /// The input of the operation, `InvokeModelWithResponseStreamInput`.
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
@@ -21,12 +22,14 @@ pub struct InvokeModelWithResponseStreamInput {
     /// Id of the model to invoke using the streaming request.
     pub model_id: String,
 }
+
 impl InvokeModelWithResponseStreamInput {
     /// A builder for [`InvokeModelWithResponseStreamInput`].
     pub fn builder() -> InvokeModelWithResponseStreamInputBuilder {
         InvokeModelWithResponseStreamInputBuilder::default()
     }
 }
+
 impl InvokeModelWithResponseStreamInput {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -38,6 +41,7 @@ impl InvokeModelWithResponseStreamInput {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     fn validate_into(
         &self,
@@ -57,9 +61,13 @@ impl InvokeModelWithResponseStreamInput {
         }
     }
 }
+
 impl InvokeModelWithResponseStreamInputBuilder {
-    /// Checks what `build()` and `validate()` would check, together.
-    pub(crate) fn validate(&self) -> Result<(), crate::error::ValidationError> {
+    /// Checks what `build()` and the input's `validate()` would check,
+    /// together: every missing required member and every constraint
+    /// violation of the members that are set. The client runs this
+    /// before sending anything.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let path = crate::validation::Path::root("InvokeModelWithResponseStreamInput");
         let mut violations = crate::validation::Violations::default();
         match &self.body {
@@ -81,6 +89,7 @@ impl InvokeModelWithResponseStreamInputBuilder {
         violations.into_result()
     }
 }
+
 /// A builder for [`InvokeModelWithResponseStreamInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct InvokeModelWithResponseStreamInputBuilder {
@@ -89,63 +98,76 @@ pub struct InvokeModelWithResponseStreamInputBuilder {
     accept: Option<String>,
     model_id: Option<String>,
 }
+
 impl InvokeModelWithResponseStreamInputBuilder {
     /// Inference input in the format specified by the content-type. To see the format and content of this field for different models, refer to Inference parameters.
     pub fn body(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.body = Some(input.into());
         self
     }
+
     /// Sets or clears `body`. This member is required.
     pub fn set_body(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.body = input;
         self
     }
+
     /// The value of `body`, if set.
     pub fn get_body(&self) -> &Option<crate::primitives::Blob> {
         &self.body
     }
+
     /// The MIME type of the input data in the request. The default value is application/json.
     pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.content_type = Some(input.into());
         self
     }
+
     /// Sets or clears `contentType`.
     pub fn set_content_type(mut self, input: Option<String>) -> Self {
         self.content_type = input;
         self
     }
+
     /// The value of `contentType`, if set.
     pub fn get_content_type(&self) -> &Option<String> {
         &self.content_type
     }
+
     /// The desired MIME type of the inference body in the response. The default value is application/json.
     pub fn accept(mut self, input: impl Into<String>) -> Self {
         self.accept = Some(input.into());
         self
     }
+
     /// Sets or clears `accept`.
     pub fn set_accept(mut self, input: Option<String>) -> Self {
         self.accept = input;
         self
     }
+
     /// The value of `accept`, if set.
     pub fn get_accept(&self) -> &Option<String> {
         &self.accept
     }
+
     /// Id of the model to invoke using the streaming request.
     pub fn model_id(mut self, input: impl Into<String>) -> Self {
         self.model_id = Some(input.into());
         self
     }
+
     /// Sets or clears `modelId`. This member is required.
     pub fn set_model_id(mut self, input: Option<String>) -> Self {
         self.model_id = input;
         self
     }
+
     /// The value of `modelId`, if set.
     pub fn get_model_id(&self) -> &Option<String> {
         &self.model_id
     }
+
     /// Builds the [`InvokeModelWithResponseStreamInput`]; fails, naming each one, if a required member is not set.
     pub fn build(
         self,
@@ -174,6 +196,7 @@ impl InvokeModelWithResponseStreamInputBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for InvokeModelWithResponseStreamInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelWithResponseStreamInput")
@@ -184,6 +207,7 @@ impl std::fmt::Debug for InvokeModelWithResponseStreamInput {
             .finish()
     }
 }
+
 impl std::fmt::Debug for InvokeModelWithResponseStreamInputBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelWithResponseStreamInputBuilder")
@@ -194,6 +218,7 @@ impl std::fmt::Debug for InvokeModelWithResponseStreamInputBuilder {
             .finish()
     }
 }
+
 /// The output of the operation, `InvokeModelWithResponseStreamOutput`.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -203,47 +228,56 @@ pub struct InvokeModelWithResponseStreamOutput {
     /// The MIME type of the inference result.
     pub content_type: String,
 }
+
 impl InvokeModelWithResponseStreamOutput {
     /// A builder for [`InvokeModelWithResponseStreamOutput`].
     pub fn builder() -> InvokeModelWithResponseStreamOutputBuilder {
         InvokeModelWithResponseStreamOutputBuilder::default()
     }
 }
+
 /// A builder for [`InvokeModelWithResponseStreamOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InvokeModelWithResponseStreamOutputBuilder {
     body: Option<crate::types::ResponseStream>,
     content_type: Option<String>,
 }
+
 impl InvokeModelWithResponseStreamOutputBuilder {
     /// Inference response from the model in the format specified by Content-Type. To see the format and content of this field for different models, refer to Inference parameters.
     pub fn body(mut self, input: impl Into<crate::types::ResponseStream>) -> Self {
         self.body = Some(input.into());
         self
     }
+
     /// Sets or clears `body`. This member is required.
     pub fn set_body(mut self, input: Option<crate::types::ResponseStream>) -> Self {
         self.body = input;
         self
     }
+
     /// The value of `body`, if set.
     pub fn get_body(&self) -> &Option<crate::types::ResponseStream> {
         &self.body
     }
+
     /// The MIME type of the inference result.
     pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.content_type = Some(input.into());
         self
     }
+
     /// Sets or clears `contentType`. This member is required.
     pub fn set_content_type(mut self, input: Option<String>) -> Self {
         self.content_type = input;
         self
     }
+
     /// The value of `contentType`, if set.
     pub fn get_content_type(&self) -> &Option<String> {
         &self.content_type
     }
+
     /// Builds the [`InvokeModelWithResponseStreamOutput`]; fails, naming each one, if a required member is not set.
     pub fn build(
         self,

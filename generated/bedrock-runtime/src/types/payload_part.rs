@@ -8,12 +8,14 @@ pub struct PayloadPart {
     /// Base64-encoded bytes of payload data.
     pub bytes: Option<crate::primitives::Blob>,
 }
+
 impl PayloadPart {
     /// A builder for [`PayloadPart`].
     pub fn builder() -> PayloadPartBuilder {
         PayloadPartBuilder::default()
     }
 }
+
 impl PayloadPart {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
@@ -25,6 +27,7 @@ impl PayloadPart {
         );
         violations.into_result()
     }
+
     /// Adds every violation in this value to `violations`.
     pub(crate) fn validate_into(
         &self,
@@ -37,31 +40,37 @@ impl PayloadPart {
         }
     }
 }
+
 /// A builder for [`PayloadPart`].
 #[derive(Clone, PartialEq, Default)]
 pub struct PayloadPartBuilder {
     bytes: Option<crate::primitives::Blob>,
 }
+
 impl PayloadPartBuilder {
     /// Base64-encoded bytes of payload data.
     pub fn bytes(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.bytes = Some(input.into());
         self
     }
+
     /// Sets or clears `bytes`.
     pub fn set_bytes(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.bytes = input;
         self
     }
+
     /// The value of `bytes`, if set.
     pub fn get_bytes(&self) -> &Option<crate::primitives::Blob> {
         &self.bytes
     }
+
     /// Builds the [`PayloadPart`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<PayloadPart, crate::error::ValidationError> {
         Ok(PayloadPart { bytes: self.bytes })
     }
 }
+
 impl std::fmt::Debug for PayloadPart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PayloadPart")
@@ -69,6 +78,7 @@ impl std::fmt::Debug for PayloadPart {
             .finish()
     }
 }
+
 impl std::fmt::Debug for PayloadPartBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PayloadPartBuilder")

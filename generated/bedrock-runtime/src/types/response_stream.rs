@@ -20,6 +20,7 @@ pub enum ResponseStream {
     /// A member this version of the SDK does not know, by its name on the wire.
     Unknown(String),
 }
+
 impl std::fmt::Debug for ResponseStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
