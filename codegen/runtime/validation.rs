@@ -122,6 +122,12 @@ pub enum ViolationKind {
         /// The ECMA-262 pattern from the model.
         pattern: &'static str,
     },
+    /// The value cannot be put on the wire where the model binds it, e.g. a
+    /// line break in a header or an empty URI label.
+    NotEncodable {
+        /// Why.
+        reason: &'static str,
+    },
     /// The model's pattern could not be compiled by this build's regex
     /// engine. Generation checks every pattern, so this only happens if the
     /// crate is built against a different engine version.
@@ -164,6 +170,7 @@ impl fmt::Display for ViolationKind {
             ViolationKind::PatternMismatch { pattern } => {
                 write!(f, "value does not match the pattern {pattern:?}")
             }
+            ViolationKind::NotEncodable { reason } => write!(f, "value cannot be sent: {reason}"),
             ViolationKind::InvalidPattern { pattern, reason } => {
                 write!(f, "pattern {pattern:?} cannot be compiled: {reason}")
             }
@@ -290,6 +297,11 @@ impl Violations {
         self.push(path, ViolationKind::Missing);
     }
 
+    /// A value that cannot be put where the model binds it.
+    pub fn not_encodable(&mut self, path: &Path<'_>, reason: &'static str) {
+        self.push(path, ViolationKind::NotEncodable { reason });
+    }
+
     /// Checks a length against inclusive bounds.
     pub fn length(&mut self, path: &Path<'_>, length: usize, min: Option<u64>, max: Option<u64>) {
         // usize always fits in u64 on the targets Rust supports.
@@ -371,6 +383,23 @@ impl Violations {
             Err(ValidationError {
                 violations: self.found,
             })
+        }
+    }
+}
+
+/// Applies the configured mode to the outcome of validating `input_name`:
+/// in warn mode violations are logged and forgiven.
+pub fn enforce(
+    mode: ValidationMode,
+    input_name: &str,
+    outcome: Result<(), ValidationError>,
+) -> Result<(), ValidationError> {
+    match (mode, outcome) {
+        (_, Ok(())) | (ValidationMode::Off, Err(_)) => Ok(()),
+        (ValidationMode::Strict, Err(err)) => Err(err),
+        (ValidationMode::Warn, Err(err)) => {
+            tracing::warn!(input = input_name, violations = %err, "sending a request that violates the model's constraints");
+            Ok(())
         }
     }
 }
@@ -465,5 +494,18 @@ mod tests {
             err.to_string(),
             "2 constraint violations: Input.body: required member is missing; Input.modelId: length 0 is below the minimum 1"
         );
+    }
+
+    #[test]
+    fn modes_decide_what_a_violation_means() {
+        let violation = || {
+            let mut v = Violations::default();
+            v.missing(&Path::root("Input"));
+            v.into_result()
+        };
+        assert!(enforce(ValidationMode::Strict, "Input", violation()).is_err());
+        assert!(enforce(ValidationMode::Warn, "Input", violation()).is_ok());
+        assert!(enforce(ValidationMode::Off, "Input", violation()).is_ok());
+        assert!(enforce(ValidationMode::Strict, "Input", Ok(())).is_ok());
     }
 }

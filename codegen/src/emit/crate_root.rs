@@ -3,9 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::runtime::{self, Visibility};
 use super::rust_type::ident;
 use super::structure::module_name;
-use super::{EmitError, Files, docs, runtime};
+use super::{EmitError, Files, docs};
 use crate::ir::{Home, Service, ShapeKind};
 
 pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
@@ -19,6 +20,7 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
         shapes_module(service, Home::Error, error_docs(service)),
     )?;
     out.rust("src/operation.rs", operation_module(service))?;
+    out.rust("src/client.rs", super::client::definition(service))?;
     Ok(())
 }
 
@@ -34,18 +36,24 @@ fn lib_rs(service: &Service) -> TokenStream {
     let crate_docs = docs::inner(&text);
     let runtime_modules = runtime::modules().map(|m| {
         let name = ident(m.module);
-        if m.public {
-            quote! { pub mod #name; }
-        } else {
-            quote! { mod #name; }
+        match m.visibility {
+            Visibility::Public => quote! { pub mod #name; },
+            Visibility::Hidden => quote! { #[doc(hidden)] pub mod #name; },
+            Visibility::Private => quote! { mod #name; },
         }
     });
+    let endpoint_prefix = &service.endpoint_prefix;
+    let signing_name = &service.signing_name;
     quote! {
         #crate_docs
         #![warn(missing_docs)]
 
         #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
         pub mod error;
+        #[rustfmt::skip]
+        mod json_de;
         #[rustfmt::skip]
         pub mod operation;
         #[rustfmt::skip]
@@ -55,7 +63,16 @@ fn lib_rs(service: &Service) -> TokenStream {
 
         #(#runtime_modules)*
 
+        pub use crate::client::Client;
+        pub use crate::config::{Config, ConfigBuilder, TimeoutConfig};
+        pub use crate::retry::RetryConfig;
         pub use crate::validation::ValidationMode;
+
+        /// What the runtime needs to know about the service.
+        pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
+            endpoint_prefix: #endpoint_prefix,
+            signing_name: #signing_name,
+        };
     }
 }
 
@@ -95,6 +112,10 @@ fn shapes_module(service: &Service, home: Home, text: String) -> TokenStream {
     });
     let runtime_exports = (home == Home::Error).then(|| {
         quote! {
+            pub use crate::sdk_error::{
+                BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError, ServiceError,
+                TimeoutError, TimeoutKind, TransportError, TransportErrorKind, Unhandled,
+            };
             pub use crate::validation::{ValidationError, Violation, ViolationKind};
         }
     });

@@ -2,9 +2,14 @@
 //! this module assembles files, stamps headers and formats.
 
 mod cargo;
+mod client;
 mod crate_root;
 mod docs;
 mod enumeration;
+mod fluent;
+mod http_binding;
+mod json_de;
+mod op_error;
 mod operation;
 mod runtime;
 mod rust_type;
@@ -39,6 +44,7 @@ pub fn emit(service: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
     enumeration::emit_all(service, &mut out)?;
     operation::emit_all(service, &mut out)?;
     validate::emit_patterns(service, &mut out)?;
+    json_de::emit(service, &mut out)?;
     runtime::copy_all(&mut out);
     let mut files = out.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -67,9 +67,18 @@ pub(crate) fn of(service: &Service, target: &str) -> TokenStream {
     }
 }
 
-/// The member's value type, boxed when it closes a cycle.
+/// Whether values of `target` arrive as an event stream.
+pub(crate) fn is_event_stream(service: &Service, target: &str) -> bool {
+    matches!(&service.shape(target).kind, ShapeKind::Union(u) if u.event_stream)
+}
+
+/// The member's value type, boxed when it closes a cycle; an event stream
+/// is held by its receiver.
 pub(crate) fn member_value(service: &Service, member: &Member) -> TokenStream {
     let ty = of(service, &member.target);
+    if is_event_stream(service, &member.target) {
+        return quote! { crate::event_stream::EventReceiver<#ty> };
+    }
     if member.boxed {
         quote! { Box<#ty> }
     } else {

@@ -2,7 +2,7 @@
 //! members, and for errors `Display` and `std::error::Error`.
 
 use heck::ToSnakeCase;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::rust_type::{self, ident};
@@ -67,13 +67,32 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
         let ty = rust_type::member_value(service, m);
         quote! { #field: Option<#ty>, }
     });
-    let setters = s.members.iter().map(|m| setters(service, m));
+    let setters = s.members.iter().map(|m| setters(service, m).on_builder());
     let build = build_method(s);
     let debug = redacts.then(|| debug_impls(s));
+    let debug_struct_only = redacts.then(|| debug_impl(s));
     let error_impls = (role == Role::Error).then(|| error_impls(s));
     let validation = validate::methods(service, s, role);
     let builder_doc = format!(" A builder for [`{}`].", s.rust_name);
     let builder_fn_doc = format!(" A builder for [`{}`].", s.rust_name);
+
+    if s.members
+        .iter()
+        .any(|m| rust_type::is_event_stream(service, &m.target))
+    {
+        // A receiver cannot be cloned, compared or built by hand: such an
+        // output only comes from a response.
+        return quote! {
+            #docs
+            #[derive(#derive_debug)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#fields)*
+            }
+
+            #debug_struct_only
+        };
+    }
 
     quote! {
         #docs
@@ -117,31 +136,36 @@ fn default_docs(s: &Structure, role: Role) -> String {
     }
 }
 
+/// The setter methods of one member, shared by a builder and the fluent
+/// builder that wraps an operation input's builder.
+pub(crate) struct Setters {
+    docs: TokenStream,
+    deprecated: TokenStream,
+    field: Ident,
+    /// `member(value)`: its parameters, their names, and what it stores.
+    params: TokenStream,
+    args: TokenStream,
+    store: TokenStream,
+    set: Ident,
+    set_doc: String,
+    get: Ident,
+    get_doc: String,
+    held: TokenStream,
+}
+
 /// `member(value)`, `set_member(Option)` and `get_member()`. Lists append and
 /// maps insert, as in the AWS SDKs.
-fn setters(service: &Service, m: &Member) -> TokenStream {
+pub(crate) fn setters(service: &Service, m: &Member) -> Setters {
     let field = ident(&m.rust_name);
     let bare = crate::ir::names::bare(&m.rust_name);
-    let set = format_ident!("set_{}", bare);
-    let get = format_ident!("get_{}", bare);
     let value_ty = rust_type::of(service, &m.target);
-    let held_ty = rust_type::member_value(service, m);
-    let member_doc = docs::outer(m.docs.as_deref(), || format!("Sets `{}`.", m.name));
-    let deprecated = docs::deprecated(m.deprecated.as_ref());
+    let held = rust_type::member_value(service, m);
     let required_note = if m.required {
         " This member is required."
     } else {
         ""
     };
-    let set_doc = format!(" Sets or clears `{}`.{required_note}", m.name);
-    let get_doc = format!(" The value of `{}`, if set.", m.name);
-    let wrap = if m.boxed {
-        quote! { Box::new(input.into()) }
-    } else {
-        quote! { input.into() }
-    };
-
-    let primary = match &service.shape(&m.target).kind {
+    let (docs, params, args, store) = match &service.shape(&m.target).kind {
         ShapeKind::List(list) if !m.boxed => {
             let item = rust_type::of(service, &list.member);
             let item = if list.sparse {
@@ -150,14 +174,12 @@ fn setters(service: &Service, m: &Member) -> TokenStream {
                 item
             };
             let doc = format!(" Appends an item to `{}`.", m.name);
-            quote! {
-                #[doc = #doc]
-                #deprecated
-                pub fn #field(mut self, input: impl Into<#item>) -> Self {
-                    self.#field.get_or_insert_with(Vec::new).push(input.into());
-                    self
-                }
-            }
+            (
+                quote!(#[doc = #doc]),
+                quote!(input: impl Into<#item>),
+                quote!(input),
+                quote! { self.#field.get_or_insert_with(Vec::new).push(input.into()); },
+            )
         }
         ShapeKind::Map(map) if !m.boxed => {
             let key = rust_type::of(service, &map.key);
@@ -168,36 +190,116 @@ fn setters(service: &Service, m: &Member) -> TokenStream {
                 value
             };
             let doc = format!(" Inserts an entry into `{}`.", m.name);
-            quote! {
-                #[doc = #doc]
-                #deprecated
-                pub fn #field(mut self, key: impl Into<#key>, value: impl Into<#value>) -> Self {
-                    self.#field.get_or_insert_with(Default::default).insert(key.into(), value.into());
-                    self
-                }
-            }
+            (
+                quote!(#[doc = #doc]),
+                quote!(key: impl Into<#key>, value: impl Into<#value>),
+                quote!(key, value),
+                quote! { self.#field.get_or_insert_with(Default::default).insert(key.into(), value.into()); },
+            )
         }
-        _ => quote! {
-            #member_doc
+        _ => {
+            let wrap = if m.boxed {
+                quote!(Box::new(input.into()))
+            } else {
+                quote!(input.into())
+            };
+            (
+                docs::outer(m.docs.as_deref(), || format!("Sets `{}`.", m.name)),
+                quote!(input: impl Into<#value_ty>),
+                quote!(input),
+                quote! { self.#field = Some(#wrap); },
+            )
+        }
+    };
+    Setters {
+        docs,
+        deprecated: docs::deprecated(m.deprecated.as_ref()),
+        field,
+        params,
+        args,
+        store,
+        set: format_ident!("set_{}", bare),
+        set_doc: format!(" Sets or clears `{}`.{required_note}", m.name),
+        get: format_ident!("get_{}", bare),
+        get_doc: format!(" The value of `{}`, if set.", m.name),
+        held,
+    }
+}
+
+impl Setters {
+    /// The methods on the builder that owns the field.
+    fn on_builder(&self) -> TokenStream {
+        let Setters {
+            docs,
+            deprecated,
+            field,
+            params,
+            store,
+            set,
+            set_doc,
+            get,
+            get_doc,
+            held,
+            ..
+        } = self;
+        quote! {
+            #docs
             #deprecated
-            pub fn #field(mut self, input: impl Into<#value_ty>) -> Self {
-                self.#field = Some(#wrap);
+            pub fn #field(mut self, #params) -> Self {
+                #store
                 self
             }
-        },
-    };
-    quote! {
-        #primary
-        #[doc = #set_doc]
-        #deprecated
-        pub fn #set(mut self, input: Option<#held_ty>) -> Self {
-            self.#field = input;
-            self
+
+            #[doc = #set_doc]
+            #deprecated
+            pub fn #set(mut self, input: Option<#held>) -> Self {
+                self.#field = input;
+                self
+            }
+
+            #[doc = #get_doc]
+            #deprecated
+            pub fn #get(&self) -> &Option<#held> {
+                &self.#field
+            }
         }
-        #[doc = #get_doc]
-        #deprecated
-        pub fn #get(&self) -> &Option<#held_ty> {
-            &self.#field
+    }
+
+    /// The same methods on a wrapper whose `inner` is the builder.
+    pub(crate) fn delegating(&self) -> TokenStream {
+        let Setters {
+            docs,
+            deprecated,
+            field,
+            params,
+            args,
+            set,
+            set_doc,
+            get,
+            get_doc,
+            held,
+            ..
+        } = self;
+        quote! {
+            #docs
+            #deprecated
+            pub fn #field(mut self, #params) -> Self {
+                self.inner = self.inner.#field(#args);
+                self
+            }
+
+            #[doc = #set_doc]
+            #deprecated
+            pub fn #set(mut self, input: Option<#held>) -> Self {
+                self.inner = self.inner.#set(input);
+                self
+            }
+
+            #[doc = #get_doc]
+            #deprecated
+            pub fn #get(&self) -> &Option<#held> {
+                self.inner.#get()
+            }
         }
     }
 }
@@ -256,10 +358,35 @@ fn build_method(s: &Structure) -> TokenStream {
 /// `Debug` for the struct and its builder that prints sensitive members as
 /// `*** Sensitive Data Redacted ***`.
 fn debug_impls(s: &Structure) -> TokenStream {
-    let name = ident(&s.rust_name);
     let builder = ident(&s.builder_name);
-    let type_name = &s.rust_name;
     let builder_name = &s.builder_name;
+    let struct_debug = debug_impl(s);
+    let builder_fields = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        let label = crate::ir::names::bare(&m.rust_name);
+        if s.sensitive || m.sensitive {
+            quote! { .field(#label, &crate::primitives::Redacted::of(&self.#field)) }
+        } else {
+            quote! { .field(#label, &self.#field) }
+        }
+    });
+    quote! {
+        #struct_debug
+
+        impl std::fmt::Debug for #builder {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#builder_name)
+                    #(#builder_fields)*
+                    .finish()
+            }
+        }
+    }
+}
+
+/// `Debug` for the struct alone.
+fn debug_impl(s: &Structure) -> TokenStream {
+    let name = ident(&s.rust_name);
+    let type_name = &s.rust_name;
     let struct_fields = s.members.iter().map(|m| {
         let field = ident(&m.rust_name);
         let label = crate::ir::names::bare(&m.rust_name);
@@ -272,28 +399,11 @@ fn debug_impls(s: &Structure) -> TokenStream {
             }
         }
     });
-    let builder_fields = s.members.iter().map(|m| {
-        let field = ident(&m.rust_name);
-        let label = crate::ir::names::bare(&m.rust_name);
-        if s.sensitive || m.sensitive {
-            quote! { .field(#label, &crate::primitives::Redacted::of(&self.#field)) }
-        } else {
-            quote! { .field(#label, &self.#field) }
-        }
-    });
     quote! {
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#type_name)
                     #(#struct_fields)*
-                    .finish()
-            }
-        }
-
-        impl std::fmt::Debug for #builder {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#builder_name)
-                    #(#builder_fields)*
                     .finish()
             }
         }

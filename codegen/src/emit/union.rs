@@ -23,6 +23,9 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
 }
 
 fn definition(service: &Service, u: &Union) -> TokenStream {
+    if u.event_stream {
+        return event_stream(service, u);
+    }
     let name = ident(&u.rust_name);
     let type_doc = docs::outer(u.docs.as_deref(), || {
         format!("The `{}` union.", u.rust_name)
@@ -74,5 +77,139 @@ fn definition(service: &Service, u: &Union) -> TokenStream {
 
         #validation
         #debug
+    }
+}
+
+/// An event stream: an enum of its events (with `Unknown` for event types
+/// this model does not know), an enum of the exceptions that can end it, and
+/// the decoding of both from event-stream messages.
+fn event_stream(service: &Service, u: &Union) -> TokenStream {
+    let name = ident(&u.rust_name);
+    let error_name = ident(u.error_name.as_deref().unwrap_or("EventStreamError"));
+    let type_doc = docs::outer(u.docs.as_deref(), || {
+        format!("The events of the `{}` stream.", u.rust_name)
+    });
+    let error_doc = format!(" The exceptions that can end a `{}` stream.", u.rust_name);
+    let unknown = ident(&u.unknown_variant);
+
+    let event_variants = u.events(service).map(|m| {
+        let variant = ident(&m.rust_name);
+        let ty = rust_type::of(service, &m.target);
+        let doc = docs::outer(m.docs.as_deref(), || format!("The `{}` event.", m.name));
+        quote! { #doc #variant(#ty), }
+    });
+    let event_arms = u.events(service).map(|m| {
+        let variant = ident(&m.rust_name);
+        let key = &m.name;
+        let parser = super::json_de::event_fn(service.shape(&m.target));
+        quote! { #key => #name::#variant(crate::json_de::#parser(message).map_err(|e| e.within(#key))?), }
+    });
+    let exception_variants = u.exceptions(service).map(|m| {
+        let variant = ident(&m.rust_name);
+        let ty = rust_type::of(service, &m.target);
+        let doc = docs::outer(m.docs.as_deref(), || format!("The `{}` exception.", m.name));
+        quote! { #doc #variant(#ty), }
+    });
+    let exception_arms: Vec<TokenStream> = u
+        .exceptions(service)
+        .map(|m| {
+            let variant = ident(&m.rust_name);
+            let key = &m.name;
+            let parser = super::json_de::event_fn(service.shape(&m.target));
+            quote! { #key => crate::json_de::#parser(message).map(#error_name::#variant), }
+        })
+        .collect();
+    let exception_body = if exception_arms.is_empty() {
+        quote! {
+            let _ = (exception_type, message);
+            None
+        }
+    } else {
+        quote! {
+            Some(match exception_type {
+                #(#exception_arms)*
+                _ => return None,
+            })
+        }
+    };
+    let display_arms = u.exceptions(service).map(|m| {
+        let variant = ident(&m.rust_name);
+        quote! { #error_name::#variant(e) => std::fmt::Display::fmt(e, f), }
+    });
+    let source_arms = u.exceptions(service).map(|m| {
+        let variant = ident(&m.rust_name);
+        quote! { #error_name::#variant(e) => Some(e), }
+    });
+    let has_exceptions = u.exceptions(service).next().is_some();
+    let error_impls = if has_exceptions {
+        quote! {
+            impl std::fmt::Display for #error_name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    match self {
+                        #(#display_arms)*
+                    }
+                }
+            }
+
+            impl std::error::Error for #error_name {
+                fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                    match self {
+                        #(#source_arms)*
+                    }
+                }
+            }
+        }
+    } else {
+        quote! {
+            impl std::fmt::Display for #error_name {
+                fn fmt(&self, _f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    match *self {}
+                }
+            }
+
+            impl std::error::Error for #error_name {}
+        }
+    };
+
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#event_variants)*
+            /// An event type this version of the SDK does not know, by its `:event-type`.
+            #unknown(String),
+        }
+
+        #[doc = #error_doc]
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        #[allow(clippy::enum_variant_names, reason = "variants are named after the model's exception shapes")]
+        pub enum #error_name {
+            #(#exception_variants)*
+        }
+
+        #error_impls
+
+        impl crate::event_stream::Unmarshal for #name {
+            type Error = #error_name;
+
+            fn event(
+                event_type: &str,
+                message: &crate::event_stream::Message,
+            ) -> Result<Self, crate::json::DeserializeError> {
+                Ok(match event_type {
+                    #(#event_arms)*
+                    other => #name::#unknown(other.to_owned()),
+                })
+            }
+
+            fn exception(
+                exception_type: &str,
+                message: &crate::event_stream::Message,
+            ) -> Option<Result<Self::Error, crate::json::DeserializeError>> {
+                #exception_body
+            }
+        }
     }
 }

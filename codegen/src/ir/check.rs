@@ -49,6 +49,8 @@ pub enum ProblemKind {
     },
     #[error("{location} members cannot target a {kind}")]
     LocationTargetKind { location: String, kind: String },
+    #[error("{name:?} is not a valid HTTP header name")]
+    InvalidHeaderName { name: String },
     #[error("more than one member is bound to the HTTP payload")]
     SeveralPayloads,
     #[error("min {min} is greater than max {max}")]

@@ -131,6 +131,9 @@ pub struct Shape {
     pub name: String,
     /// Rust type name in its [`Home`] (for inline shapes, the camel-cased name).
     pub rust_name: String,
+    /// A `snake_case` name unique among all shapes, for functions about the
+    /// shape (its JSON parser, its serializer).
+    pub fn_name: String,
     pub home: Home,
     pub docs: Option<String>,
     pub sensitive: bool,
@@ -138,6 +141,10 @@ pub struct Shape {
     pub constraints: Constraints,
     /// Whether values of this shape, or anything inside them, carry constraints.
     pub needs_validation: bool,
+    /// Values of this shape are sent: inside an operation input.
+    pub used_in_input: bool,
+    /// Values of this shape are received: inside an output, error or event.
+    pub used_in_output: bool,
     pub kind: ShapeKind,
 }
 
@@ -219,6 +226,22 @@ pub struct Structure {
     pub event: bool,
 }
 
+impl Union {
+    /// For an event stream: the members that are events, not exceptions.
+    pub fn events<'a>(&'a self, service: &'a Service) -> impl Iterator<Item = &'a Member> {
+        self.members
+            .iter()
+            .filter(move |m| service.shape(&m.target).home != Home::Error)
+    }
+
+    /// For an event stream: the members that are exceptions.
+    pub fn exceptions<'a>(&'a self, service: &'a Service) -> impl Iterator<Item = &'a Member> {
+        self.members
+            .iter()
+            .filter(move |m| service.shape(&m.target).home == Home::Error)
+    }
+}
+
 impl Structure {
     /// The member bound to the HTTP payload, if any.
     pub fn payload_member(&self) -> Option<&Member> {
@@ -269,6 +292,8 @@ pub struct Union {
     pub members: Vec<Member>,
     /// Sent as an `application/vnd.amazon.eventstream` stream.
     pub event_stream: bool,
+    /// For an event stream: the enum of the exceptions that can end it.
+    pub error_name: Option<String>,
     /// Name of the variant for values this model does not know.
     pub unknown_variant: String,
 }

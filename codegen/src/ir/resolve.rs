@@ -170,6 +170,7 @@ impl Resolver<'_> {
         };
         mark_boxed_members(&mut service);
         mark_needs_validation(&mut service);
+        mark_usage(&mut service);
         name_patterns(&mut service);
         service
     }
@@ -543,6 +544,7 @@ impl Resolver<'_> {
                 .copied()
                 .chain(ERROR_MODULE_RUNTIME_NAMES.iter().copied()),
         );
+        let mut functions = Scope::default();
         let mut names = BTreeMap::new();
         for name in reachable {
             let shape = &self.model.shapes[name];
@@ -569,18 +571,25 @@ impl Resolver<'_> {
                     home,
                     rust_name,
                     builder_name: String::new(),
+                    fn_name: functions.claim(&names::snake(name)),
+                    error_name: None,
                 },
             );
         }
-        // Builders share their type's scope, claimed after every type so that
-        // a shape named `FooBuilder` keeps its name.
-        for names in names.values_mut() {
-            let scope = match names.home {
+        // Builders (and event streams' error enums) share their type's scope,
+        // claimed after every type so that a shape named `FooBuilder` keeps
+        // its name.
+        for (name, entry) in names.iter_mut() {
+            let scope = match entry.home {
                 Home::Types => &mut types,
                 Home::Error => &mut errors,
                 Home::Inline => continue,
             };
-            names.builder_name = scope.claim(&format!("{}Builder", names.rust_name));
+            entry.builder_name = scope.claim(&format!("{}Builder", entry.rust_name));
+            if matches!(self.model.shapes.get(name), Some(model::Shape::Structure(s)) if s.eventstream)
+            {
+                entry.error_name = Some(scope.claim(&format!("{}Error", entry.rust_name)));
+            }
         }
         names
     }
@@ -600,9 +609,9 @@ impl Resolver<'_> {
             model::Shape::Structure(s) if s.document => ShapeKind::Document,
             model::Shape::Document(_) => ShapeKind::Document,
             model::Shape::Structure(s) if s.union || s.eventstream => {
-                ShapeKind::Union(self.union(&path, &type_names.rust_name, s))
+                ShapeKind::Union(self.union(&path, type_names, s))
             }
-            model::Shape::Union(s) => ShapeKind::Union(self.union(&path, &type_names.rust_name, s)),
+            model::Shape::Union(s) => ShapeKind::Union(self.union(&path, type_names, s)),
             model::Shape::Structure(s) => {
                 let context = if home == Home::Error {
                     Context::Error
@@ -646,12 +655,15 @@ impl Resolver<'_> {
         Some(Shape {
             name: name.to_owned(),
             rust_name: type_names.rust_name.clone(),
+            fn_name: type_names.fn_name.clone(),
             home,
             docs,
             sensitive: common.sensitive,
             deprecated,
             constraints,
             needs_validation: false,
+            used_in_input: false,
+            used_in_output: false,
             kind,
         })
     }
@@ -704,7 +716,7 @@ impl Resolver<'_> {
         }
     }
 
-    fn union(&mut self, path: &str, rust_name: &str, s: &model::StructureShape) -> Union {
+    fn union(&mut self, path: &str, names: &TypeNames, s: &model::StructureShape) -> Union {
         let mut members = self.members(path, s, Context::Nested);
         let mut variants = Scope::with_reserved(["Unknown"]);
         for member in &mut members {
@@ -724,11 +736,12 @@ impl Resolver<'_> {
             }
         }
         Union {
-            rust_name: rust_name.to_owned(),
+            rust_name: names.rust_name.clone(),
             docs: self.docs.convert(s.common.documentation.as_deref()),
             sensitive: s.common.sensitive,
             members,
             event_stream: s.eventstream,
+            error_name: names.error_name.clone(),
             unknown_variant: "Unknown".to_owned(),
         }
     }
@@ -901,6 +914,14 @@ impl Resolver<'_> {
             "header" => {
                 if !(scalar || matches!(target, model::Shape::List(_))) {
                     self.location_target(path, "header", target_kind);
+                }
+                if !is_header_name(wire) {
+                    self.problem(
+                        format!("{path}.locationName"),
+                        ProblemKind::InvalidHeaderName {
+                            name: wire.to_owned(),
+                        },
+                    );
                 }
                 MemberLocation::Header
             }
@@ -1085,6 +1106,8 @@ impl Resolver<'_> {
             home: Home::Inline,
             rust_name: rust_name.to_owned(),
             builder_name: format!("{rust_name}Builder"),
+            fn_name: String::new(),
+            error_name: None,
         };
         let Some(reference) = reference else {
             return Some(Structure {
@@ -1134,11 +1157,15 @@ fn claim_type_name(scope: &mut Scope, wanted: &str) -> String {
     }
 }
 
-/// Where a shape's type lives and what it and its builder are called.
+/// Where a shape's type lives and what it, its builder and functions about
+/// it are called.
 struct TypeNames {
     home: Home,
     rust_name: String,
     builder_name: String,
+    fn_name: String,
+    /// For event streams, the enum of their exceptions.
+    error_name: Option<String>,
 }
 
 fn string_enum(values: &[String]) -> StringEnum {
@@ -1362,4 +1389,55 @@ fn name_patterns(service: &mut Service) {
             pattern.static_name = name.clone();
         }
     }
+}
+
+/// Marks the shapes that travel in requests and those that travel in
+/// responses, so that emitters write serializers and parsers only for those.
+fn mark_usage(service: &mut Service) {
+    let mut inputs: Vec<String> = Vec::new();
+    let mut outputs: Vec<String> = Vec::new();
+    for op in &service.operations {
+        inputs.extend(op.input.members.iter().map(|m| m.target.clone()));
+        outputs.extend(op.output.members.iter().map(|m| m.target.clone()));
+        outputs.extend(op.errors.iter().cloned());
+    }
+    let input_set = closure(&service.shapes, inputs);
+    let output_set = closure(&service.shapes, outputs);
+    for (name, shape) in service.shapes.iter_mut() {
+        shape.used_in_input = input_set.contains(name);
+        shape.used_in_output = output_set.contains(name);
+    }
+}
+
+/// Every shape reachable from `roots` through members, list members and map entries.
+fn closure(shapes: &BTreeMap<String, Shape>, roots: Vec<String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut stack = roots;
+    while let Some(name) = stack.pop() {
+        let Some(shape) = shapes.get(&name) else {
+            continue;
+        };
+        if !seen.insert(name) {
+            continue;
+        }
+        match &shape.kind {
+            ShapeKind::Structure(s) => stack.extend(s.members.iter().map(|m| m.target.clone())),
+            ShapeKind::Union(u) => stack.extend(u.members.iter().map(|m| m.target.clone())),
+            ShapeKind::List(l) => stack.push(l.member.clone()),
+            ShapeKind::Map(m) => {
+                stack.push(m.key.clone());
+                stack.push(m.value.clone());
+            }
+            _ => {}
+        }
+    }
+    seen
+}
+
+/// An HTTP header name is a non-empty token (RFC 9110).
+fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
 }

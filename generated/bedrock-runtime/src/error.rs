@@ -56,4 +56,10 @@ pub use self::throttling_exception::{ThrottlingException, ThrottlingExceptionBui
 #[rustfmt::skip]
 mod validation_exception;
 pub use self::validation_exception::{ValidationException, ValidationExceptionBuilder};
+pub use crate::sdk_error::{
+    BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
+    ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
+    Unhandled,
+};
+
 pub use crate::validation::{ValidationError, Violation, ViolationKind};

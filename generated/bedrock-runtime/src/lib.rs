@@ -7,7 +7,13 @@
 
 #![warn(missing_docs)]
 #[rustfmt::skip]
+pub mod client;
+
+#[rustfmt::skip]
 pub mod error;
+
+#[rustfmt::skip]
+mod json_de;
 
 #[rustfmt::skip]
 pub mod operation;
@@ -17,6 +23,32 @@ mod patterns;
 
 #[rustfmt::skip]
 pub mod types;
+pub mod config;
+pub mod credentials;
+
+#[doc(hidden)]
+pub mod dispatch;
+mod endpoint;
+pub mod event_stream;
+
+#[doc(hidden)]
+pub mod json;
 pub mod primitives;
+
+#[doc(hidden)]
+pub mod protocol;
+pub mod retry;
+mod sdk_error;
+mod signing;
+pub mod transport;
 pub mod validation;
+pub use crate::client::Client;
+pub use crate::config::{Config, ConfigBuilder, TimeoutConfig};
+pub use crate::retry::RetryConfig;
 pub use crate::validation::ValidationMode;
+
+/// What the runtime needs to know about the service.
+pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
+    endpoint_prefix: "bedrock-runtime",
+    signing_name: "bedrock",
+};

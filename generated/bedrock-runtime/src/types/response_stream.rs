@@ -2,49 +2,110 @@
 // Do not edit by hand: change the model or the generator, then regenerate.
 
 /// Definition of content in the response stream.
-#[derive(Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ResponseStream {
     /// Content included in the response.
     Chunk(crate::types::PayloadPart),
-    /// The `internalServerException` member.
-    InternalServerException(crate::error::InternalServerException),
-    /// The `modelStreamErrorException` member.
-    ModelStreamErrorException(crate::error::ModelStreamErrorException),
-    /// The `validationException` member.
-    ValidationException(crate::error::ValidationException),
-    /// The `throttlingException` member.
-    ThrottlingException(crate::error::ThrottlingException),
-    /// The `modelTimeoutException` member.
-    ModelTimeoutException(crate::error::ModelTimeoutException),
-    /// A member this version of the SDK does not know, by its name on the wire.
+    /// An event type this version of the SDK does not know, by its `:event-type`.
     Unknown(String),
 }
 
-impl std::fmt::Debug for ResponseStream {
+/// The exceptions that can end a `ResponseStream` stream.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+#[allow(
+    clippy::enum_variant_names,
+    reason = "variants are named after the model's exception shapes"
+)]
+pub enum ResponseStreamError {
+    /// The `internalServerException` exception.
+    InternalServerException(crate::error::InternalServerException),
+    /// The `modelStreamErrorException` exception.
+    ModelStreamErrorException(crate::error::ModelStreamErrorException),
+    /// The `validationException` exception.
+    ValidationException(crate::error::ValidationException),
+    /// The `throttlingException` exception.
+    ThrottlingException(crate::error::ThrottlingException),
+    /// The `modelTimeoutException` exception.
+    ModelTimeoutException(crate::error::ModelTimeoutException),
+}
+
+impl std::fmt::Display for ResponseStreamError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ResponseStream::Chunk(_) => {
-                f.debug_tuple("Chunk").field(&crate::primitives::Redacted::SET).finish()
+            ResponseStreamError::InternalServerException(e) => {
+                std::fmt::Display::fmt(e, f)
             }
-            ResponseStream::InternalServerException(value) => {
-                f.debug_tuple("InternalServerException").field(value).finish()
+            ResponseStreamError::ModelStreamErrorException(e) => {
+                std::fmt::Display::fmt(e, f)
             }
-            ResponseStream::ModelStreamErrorException(value) => {
-                f.debug_tuple("ModelStreamErrorException").field(value).finish()
-            }
-            ResponseStream::ValidationException(value) => {
-                f.debug_tuple("ValidationException").field(value).finish()
-            }
-            ResponseStream::ThrottlingException(value) => {
-                f.debug_tuple("ThrottlingException").field(value).finish()
-            }
-            ResponseStream::ModelTimeoutException(value) => {
-                f.debug_tuple("ModelTimeoutException").field(value).finish()
-            }
-            ResponseStream::Unknown(member) => {
-                f.debug_tuple("Unknown").field(member).finish()
-            }
+            ResponseStreamError::ValidationException(e) => std::fmt::Display::fmt(e, f),
+            ResponseStreamError::ThrottlingException(e) => std::fmt::Display::fmt(e, f),
+            ResponseStreamError::ModelTimeoutException(e) => std::fmt::Display::fmt(e, f),
         }
+    }
+}
+
+impl std::error::Error for ResponseStreamError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ResponseStreamError::InternalServerException(e) => Some(e),
+            ResponseStreamError::ModelStreamErrorException(e) => Some(e),
+            ResponseStreamError::ValidationException(e) => Some(e),
+            ResponseStreamError::ThrottlingException(e) => Some(e),
+            ResponseStreamError::ModelTimeoutException(e) => Some(e),
+        }
+    }
+}
+
+impl crate::event_stream::Unmarshal for ResponseStream {
+    type Error = ResponseStreamError;
+    fn event(
+        event_type: &str,
+        message: &crate::event_stream::Message,
+    ) -> Result<Self, crate::json::DeserializeError> {
+        Ok(
+            match event_type {
+                "chunk" => {
+                    ResponseStream::Chunk(
+                        crate::json_de::payload_part_event(message)
+                            .map_err(|e| e.within("chunk"))?,
+                    )
+                }
+                other => ResponseStream::Unknown(other.to_owned()),
+            },
+        )
+    }
+
+    fn exception(
+        exception_type: &str,
+        message: &crate::event_stream::Message,
+    ) -> Option<Result<Self::Error, crate::json::DeserializeError>> {
+        Some(
+            match exception_type {
+                "internalServerException" => {
+                    crate::json_de::internal_server_exception_event(message)
+                        .map(ResponseStreamError::InternalServerException)
+                }
+                "modelStreamErrorException" => {
+                    crate::json_de::model_stream_error_exception_event(message)
+                        .map(ResponseStreamError::ModelStreamErrorException)
+                }
+                "validationException" => {
+                    crate::json_de::validation_exception_event(message)
+                        .map(ResponseStreamError::ValidationException)
+                }
+                "throttlingException" => {
+                    crate::json_de::throttling_exception_event(message)
+                        .map(ResponseStreamError::ThrottlingException)
+                }
+                "modelTimeoutException" => {
+                    crate::json_de::model_timeout_exception_event(message)
+                        .map(ResponseStreamError::ModelTimeoutException)
+                }
+                _ => return None,
+            },
+        )
     }
 }

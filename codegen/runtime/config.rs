@@ -1,0 +1,469 @@
+//! Client configuration: region, credentials, endpoint, retries, timeouts,
+//! validation. Building a configuration checks it; nothing here panics.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{
+    self, CredentialsCache, Environment, ProvideCredentials, SharedCredentialsProvider,
+};
+use crate::endpoint::Endpoint;
+use crate::retry::RetryConfig;
+use crate::sdk_error::ConfigError;
+use crate::transport::{HttpClient, HyperClient};
+use crate::validation::ValidationMode;
+
+/// How long the client waits, and for what. Model calls can take minutes, so
+/// only connecting has a default bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    connect: Option<Duration>,
+    first_byte: Option<Duration>,
+    operation: Option<Duration>,
+    idle: Option<Duration>,
+}
+
+impl Default for TimeoutConfig {
+    fn default() -> Self {
+        TimeoutConfig {
+            connect: Some(Duration::from_millis(3100)),
+            first_byte: None,
+            operation: None,
+            idle: None,
+        }
+    }
+}
+
+impl TimeoutConfig {
+    /// The defaults: a 3.1 s connect timeout and nothing else.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// No timeouts at all.
+    pub fn disabled() -> Self {
+        TimeoutConfig {
+            connect: None,
+            first_byte: None,
+            operation: None,
+            idle: None,
+        }
+    }
+
+    /// Bounds establishing a connection (TCP).
+    pub fn with_connect(mut self, timeout: Option<Duration>) -> Self {
+        self.connect = timeout;
+        self
+    }
+
+    /// Bounds the wait for response headers after sending each attempt.
+    pub fn with_first_byte(mut self, timeout: Option<Duration>) -> Self {
+        self.first_byte = timeout;
+        self
+    }
+
+    /// Bounds the whole operation: every attempt, every backoff, the body,
+    /// and for event streams every event until the end.
+    pub fn with_operation(mut self, timeout: Option<Duration>) -> Self {
+        self.operation = timeout;
+        self
+    }
+
+    /// Bounds the wait between two events of a response stream.
+    pub fn with_idle(mut self, timeout: Option<Duration>) -> Self {
+        self.idle = timeout;
+        self
+    }
+
+    /// The connect timeout.
+    pub fn connect(&self) -> Option<Duration> {
+        self.connect
+    }
+
+    /// The time-to-first-byte timeout.
+    pub fn first_byte(&self) -> Option<Duration> {
+        self.first_byte
+    }
+
+    /// The operation timeout.
+    pub fn operation(&self) -> Option<Duration> {
+        self.operation
+    }
+
+    /// The stream idle timeout.
+    pub fn idle(&self) -> Option<Duration> {
+        self.idle
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        for (name, value) in [
+            ("connect", self.connect),
+            ("first byte", self.first_byte),
+            ("operation", self.operation),
+            ("idle", self.idle),
+        ] {
+            if value == Some(Duration::ZERO) {
+                return Err(ConfigError::new(format!(
+                    "the {name} timeout is zero; use None to disable it"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A checked client configuration; cheap to clone.
+#[derive(Clone)]
+pub struct Config {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    region: String,
+    endpoint: Endpoint,
+    endpoint_url: Option<String>,
+    credentials: Arc<CredentialsCache>,
+    http: Arc<dyn HttpClient>,
+    retry: RetryConfig,
+    timeouts: TimeoutConfig,
+    validation: ValidationMode,
+}
+
+impl Config {
+    /// A builder that takes nothing from the environment.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// A builder that fills what it is not given from the environment:
+    /// region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile;
+    /// credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
+    /// `AWS_SESSION_TOKEN`, or the profile. The profile is `AWS_PROFILE` (or
+    /// [`ConfigBuilder::profile_name`], or `default`) in the shared files
+    /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` (by default
+    /// `~/.aws/config` and `~/.aws/credentials`).
+    pub fn env_builder() -> ConfigBuilder {
+        ConfigBuilder {
+            environment: Some(Environment::process()),
+            ..ConfigBuilder::default()
+        }
+    }
+
+    /// [`Config::env_builder`], built.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::env_builder().build()
+    }
+
+    /// The region requests are signed for.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The endpoint URL given by the user, if any.
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.inner.endpoint_url.as_deref()
+    }
+
+    /// How failed attempts are retried.
+    pub fn retry(&self) -> &RetryConfig {
+        &self.inner.retry
+    }
+
+    /// The timeouts.
+    pub fn timeouts(&self) -> &TimeoutConfig {
+        &self.inner.timeouts
+    }
+
+    /// What happens to inputs that violate the model's constraints.
+    pub fn validation_mode(&self) -> ValidationMode {
+        self.inner.validation
+    }
+
+    pub(crate) fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    pub(crate) fn credentials(&self) -> &CredentialsCache {
+        &self.inner.credentials
+    }
+
+    pub(crate) fn http_client(&self) -> &dyn HttpClient {
+        self.inner.http.as_ref()
+    }
+}
+
+/// Shows the settings, never credentials.
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.inner.region)
+            .field("endpoint", &self.inner.endpoint)
+            .field("retry", &self.inner.retry)
+            .field("timeouts", &self.inner.timeouts)
+            .field("validation", &self.inner.validation)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Config`]; see [`Config::builder`] and [`Config::env_builder`].
+#[derive(Default)]
+pub struct ConfigBuilder {
+    region: Option<String>,
+    credentials: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
+    http: Option<Arc<dyn HttpClient>>,
+    retry: Option<RetryConfig>,
+    timeouts: Option<TimeoutConfig>,
+    validation: Option<ValidationMode>,
+    profile: Option<String>,
+    environment: Option<Environment>,
+}
+
+impl ConfigBuilder {
+    /// The region, e.g. `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Any credentials provider, e.g. `aws-config`'s default chain. Its
+    /// credentials are cached and refreshed before they expire.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(self, credentials: credentials::Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// Sends requests here instead of the region's endpoint; plain
+    /// `http://` is allowed, for local servers such as `bedrock-mock`.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Sends requests through this HTTP client instead of the default one.
+    pub fn http_client(mut self, client: impl HttpClient) -> Self {
+        self.http = Some(Arc::new(client));
+        self
+    }
+
+    /// How failed attempts are retried (standard mode by default).
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.retry = Some(retry);
+        self
+    }
+
+    /// The timeouts (by default only connecting is bounded).
+    pub fn timeout_config(mut self, timeouts: TimeoutConfig) -> Self {
+        self.timeouts = Some(timeouts);
+        self
+    }
+
+    /// What to do with inputs that violate the model's constraints (strict
+    /// by default).
+    pub fn validation_mode(mut self, mode: ValidationMode) -> Self {
+        self.validation = Some(mode);
+        self
+    }
+
+    /// The shared-config profile to read, instead of `AWS_PROFILE`; implies
+    /// reading the environment as [`Config::env_builder`] does.
+    pub fn profile_name(mut self, profile: impl Into<String>) -> Self {
+        self.profile = Some(profile.into());
+        if self.environment.is_none() {
+            self.environment = Some(Environment::process());
+        }
+        self
+    }
+
+    #[cfg(test)]
+    pub(crate) fn environment(mut self, environment: Environment) -> Self {
+        self.environment = Some(environment);
+        self
+    }
+
+    /// Checks the configuration: a region and credentials are required, the
+    /// endpoint must be a URL, retry and timeout settings must make sense.
+    pub fn build(self) -> Result<Config, ConfigError> {
+        let mut region = self.region;
+        let mut credentials = self.credentials;
+        if let Some(env) = &self.environment {
+            fill_from_environment(env, self.profile.as_deref(), &mut region, &mut credentials)?;
+        }
+        let region = region.ok_or_else(|| {
+            ConfigError::new(
+                "no region: set one with `region(..)`, AWS_REGION, or the profile's `region`",
+            )
+        })?;
+        let credentials = credentials.ok_or_else(|| {
+            ConfigError::new(
+                "no credentials: pass a provider, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile with keys",
+            )
+        })?;
+        let endpoint = match &self.endpoint_url {
+            Some(url) => Endpoint::parse(url)?,
+            None => Endpoint::for_region(crate::SERVICE.endpoint_prefix, &region)?,
+        };
+        let retry = self.retry.unwrap_or_default();
+        retry.check().map_err(ConfigError::new)?;
+        let timeouts = self.timeouts.unwrap_or_default();
+        timeouts.check()?;
+        let http = match self.http {
+            Some(http) => http,
+            None => Arc::new(HyperClient::new(timeouts.connect())?),
+        };
+        Ok(Config {
+            inner: Arc::new(Inner {
+                region,
+                endpoint,
+                endpoint_url: self.endpoint_url,
+                credentials: Arc::new(CredentialsCache::new(credentials)),
+                http,
+                retry,
+                timeouts,
+                validation: self.validation.unwrap_or_default(),
+            }),
+        })
+    }
+}
+
+/// Shows what is set, never credentials.
+impl fmt::Debug for ConfigBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigBuilder")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials.as_ref().map(|_| "set"))
+            .field("endpoint_url", &self.endpoint_url)
+            .field("profile", &self.profile)
+            .finish_non_exhaustive()
+    }
+}
+
+fn fill_from_environment(
+    env: &Environment,
+    profile_name: Option<&str>,
+    region: &mut Option<String>,
+    credentials: &mut Option<SharedCredentialsProvider>,
+) -> Result<(), ConfigError> {
+    if region.is_none() {
+        *region = env
+            .get("AWS_REGION")
+            .or_else(|| env.get("AWS_DEFAULT_REGION"));
+    }
+    if credentials.is_none() {
+        let from_env =
+            credentials::from_environment(env).map_err(|e| ConfigError::new(e.to_string()))?;
+        *credentials = from_env.map(SharedCredentialsProvider::new);
+    }
+    if region.is_some() && credentials.is_some() {
+        return Ok(());
+    }
+    let profile = credentials::load_profile(env, profile_name)
+        .map_err(|e| ConfigError::new(e.to_string()))?;
+    if region.is_none() {
+        *region = profile.get("region").map(str::to_owned);
+    }
+    if credentials.is_none() {
+        let from_profile = profile
+            .credentials()
+            .map_err(|e| ConfigError::new(e.to_string()))?;
+        *credentials = from_profile.map(SharedCredentialsProvider::new);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::Credentials;
+
+    fn creds() -> Credentials {
+        Credentials::new(
+            "AKIDEXAMPLE",
+            "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+            None,
+            None,
+            "test",
+        )
+    }
+
+    #[test]
+    fn region_and_credentials_are_required() {
+        let err = Config::builder().credentials(creds()).build().unwrap_err();
+        assert!(err.to_string().contains("no region"), "{err}");
+        let err = Config::builder().region("us-east-1").build().unwrap_err();
+        assert!(err.to_string().contains("no credentials"), "{err}");
+        assert!(
+            Config::builder()
+                .region("us-east-1")
+                .credentials(creds())
+                .build()
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn nonsensical_settings_are_errors_not_panics() {
+        let base = || Config::builder().region("us-east-1").credentials(creds());
+        assert!(base().region("us east 1").build().is_err());
+        assert!(base().endpoint_url("not a url").build().is_err());
+        assert!(
+            base()
+                .retry_config(RetryConfig::standard().with_max_attempts(0))
+                .build()
+                .is_err()
+        );
+        assert!(
+            base()
+                .timeout_config(TimeoutConfig::new().with_operation(Some(Duration::ZERO)))
+                .build()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn the_environment_fills_what_is_not_given() {
+        let env = Environment::from_vars([
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+        ]);
+        let config = Config::builder().environment(env.clone()).build().unwrap();
+        assert_eq!(config.region(), "eu-west-1");
+        let config = Config::builder()
+            .environment(env)
+            .region("us-west-2")
+            .build()
+            .unwrap();
+        assert_eq!(config.region(), "us-west-2", "explicit settings win");
+        let err = Config::builder()
+            .environment(Environment::from_vars([]))
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("no region"), "{err}");
+    }
+
+    #[test]
+    fn debug_shows_no_credentials() {
+        let config = Config::builder()
+            .region("us-east-1")
+            .credentials(creds())
+            .build()
+            .unwrap();
+        let debug = format!("{config:?}");
+        assert!(
+            !debug.contains("wJalrXUtnFEMI") && !debug.contains("AKIDEXAMPLE"),
+            "{debug}"
+        );
+        let builder = format!("{:?}", Config::builder().credentials(creds()));
+        assert!(
+            !builder.contains("wJalrXUtnFEMI") && !builder.contains("AKIDEXAMPLE"),
+            "{builder}"
+        );
+    }
+}

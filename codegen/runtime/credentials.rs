@@ -1,0 +1,485 @@
+//! Where credentials come from: explicit values, the environment, the shared
+//! `credentials` and `config` files, or any [`ProvideCredentials`] (such as
+//! `aws-config`'s full chain with SSO, IMDS and assume-role). Credentials that
+//! expire are refreshed before they do.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, SystemTime};
+
+pub use aws_credential_types::Credentials;
+pub use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+
+use crate::sdk_error::{BoxError, CredentialsError};
+
+/// Credentials this close to expiry are refreshed before they are used.
+const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
+
+/// Environment variables, read through one place so that tests can supply
+/// their own.
+#[derive(Clone, Default)]
+pub(crate) struct Environment {
+    overrides: Option<Arc<BTreeMap<String, String>>>,
+}
+
+impl Environment {
+    /// The process environment.
+    pub(crate) fn process() -> Self {
+        Environment { overrides: None }
+    }
+
+    /// Only the given variables.
+    #[cfg(test)]
+    pub(crate) fn from_vars<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        Environment {
+            overrides: Some(Arc::new(
+                vars.into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// A variable, ignoring empty values as the AWS SDKs do.
+    pub(crate) fn get(&self, name: &str) -> Option<String> {
+        let value = match &self.overrides {
+            Some(vars) => vars.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        };
+        value.filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// Static credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
+/// `AWS_SESSION_TOKEN`; `None` when the key pair is not set.
+pub(crate) fn from_environment(env: &Environment) -> Result<Option<Credentials>, CredentialsError> {
+    let key = env.get("AWS_ACCESS_KEY_ID");
+    let secret = env.get("AWS_SECRET_ACCESS_KEY");
+    match (key, secret) {
+        (Some(key), Some(secret)) => Ok(Some(Credentials::new(
+            key,
+            secret,
+            env.get("AWS_SESSION_TOKEN"),
+            None,
+            "environment",
+        ))),
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(CredentialsError::new(
+            "AWS_ACCESS_KEY_ID is set but AWS_SECRET_ACCESS_KEY is not",
+            None,
+        )),
+        (None, Some(_)) => Err(CredentialsError::new(
+            "AWS_SECRET_ACCESS_KEY is set but AWS_ACCESS_KEY_ID is not",
+            None,
+        )),
+    }
+}
+
+/// One profile's settings, merged from the `config` and `credentials` files.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Profile {
+    pub(crate) name: String,
+    settings: BTreeMap<String, String>,
+}
+
+impl Profile {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+        self.settings
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Static credentials of the profile, if it has a key pair.
+    pub(crate) fn credentials(&self) -> Result<Option<Credentials>, CredentialsError> {
+        match (
+            self.get("aws_access_key_id"),
+            self.get("aws_secret_access_key"),
+        ) {
+            (Some(key), Some(secret)) => Ok(Some(Credentials::new(
+                key,
+                secret,
+                self.get("aws_session_token").map(str::to_owned),
+                None,
+                "profile",
+            ))),
+            (Some(_), None) | (None, Some(_)) => Err(CredentialsError::new(
+                format!(
+                    "profile {:?} has only one of aws_access_key_id and aws_secret_access_key",
+                    self.name
+                ),
+                None,
+            )),
+            (None, None) => {
+                let unsupported = [
+                    "role_arn",
+                    "sso_session",
+                    "sso_start_url",
+                    "credential_process",
+                    "web_identity_token_file",
+                ];
+                match unsupported.iter().find(|k| self.get(k).is_some()) {
+                    Some(key) => Err(CredentialsError::new(
+                        format!(
+                            "profile {:?} gets credentials through `{key}`, which this crate does not resolve; \
+                             pass aws-config's credentials provider to `ConfigBuilder::credentials_provider`",
+                            self.name
+                        ),
+                        None,
+                    )),
+                    None => Ok(None),
+                }
+            }
+        }
+    }
+}
+
+/// The profile named by `explicit`, else `AWS_PROFILE`, else `default`, read
+/// from the shared files (`AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`,
+/// else `~/.aws/config` and `~/.aws/credentials`). Missing files are empty;
+/// an explicitly named profile that exists in neither file is an error.
+pub(crate) fn load_profile(
+    env: &Environment,
+    explicit: Option<&str>,
+) -> Result<Profile, CredentialsError> {
+    let name = explicit
+        .map(str::to_owned)
+        .or_else(|| env.get("AWS_PROFILE"))
+        .unwrap_or_else(|| "default".to_owned());
+    let home = env
+        .get("HOME")
+        .or_else(|| env.get("USERPROFILE"))
+        .map(PathBuf::from);
+    let config_path = env
+        .get("AWS_CONFIG_FILE")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".aws").join("config")));
+    let credentials_path = env
+        .get("AWS_SHARED_CREDENTIALS_FILE")
+        .map(PathBuf::from)
+        .or_else(|| home.as_ref().map(|h| h.join(".aws").join("credentials")));
+
+    let mut profile = Profile {
+        name: name.clone(),
+        settings: BTreeMap::new(),
+    };
+    let mut found = false;
+    if let Some(text) = read_optional(config_path)?
+        && let Some(settings) = parse_profile_file(&text, FileKind::Config).remove(&name)
+    {
+        profile.settings.extend(settings);
+        found = true;
+    }
+    // The credentials file wins over the config file for the same key.
+    if let Some(text) = read_optional(credentials_path)?
+        && let Some(settings) = parse_profile_file(&text, FileKind::Credentials).remove(&name)
+    {
+        profile.settings.extend(settings);
+        found = true;
+    }
+    let named = explicit.is_some() || env.get("AWS_PROFILE").is_some();
+    if named && !found {
+        return Err(CredentialsError::new(
+            format!("profile {name:?} is not in the shared config or credentials file"),
+            None,
+        ));
+    }
+    Ok(profile)
+}
+
+fn read_optional(path: Option<PathBuf>) -> Result<Option<String>, CredentialsError> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(CredentialsError::new(
+            format!("cannot read {}", path.display()),
+            Some(Box::new(e)),
+        )),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FileKind {
+    /// `[profile name]` (and `[default]`).
+    Config,
+    /// `[name]`.
+    Credentials,
+}
+
+/// Profiles of a shared file by name. Keys are lower-cased; indented lines
+/// (nested settings such as `s3 =` blocks) and other section kinds are skipped.
+fn parse_profile_file(text: &str, kind: FileKind) -> BTreeMap<String, BTreeMap<String, String>> {
+    let mut profiles: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for raw in text.lines() {
+        let line = raw.trim_end();
+        let trimmed = line.trim_start();
+        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+            continue;
+        }
+        if let Some(header) = trimmed.strip_prefix('[') {
+            let Some(inner) = header.split(']').next() else {
+                current = None;
+                continue;
+            };
+            let inner = inner.trim();
+            current = match kind {
+                FileKind::Credentials => Some(inner.to_owned()),
+                FileKind::Config if inner == "default" => Some("default".to_owned()),
+                FileKind::Config => inner
+                    .strip_prefix("profile")
+                    .filter(|rest| rest.starts_with(char::is_whitespace))
+                    .map(|rest| rest.trim().to_owned()),
+            };
+            if let Some(name) = &current {
+                profiles.entry(name.clone()).or_default();
+            }
+            continue;
+        }
+        if line.starts_with(char::is_whitespace) {
+            continue;
+        }
+        let (Some(profile), Some((key, value))) = (&current, trimmed.split_once('=')) else {
+            continue;
+        };
+        let value = strip_inline_comment(value.trim());
+        if let Some(settings) = profiles.get_mut(profile) {
+            settings.insert(key.trim().to_ascii_lowercase(), value.to_owned());
+        }
+    }
+    profiles
+}
+
+/// `value # comment` and `value ; comment` end at the whitespace before the mark.
+fn strip_inline_comment(value: &str) -> &str {
+    let cut = value
+        .char_indices()
+        .find(|&(i, c)| {
+            (c == '#' || c == ';') && i > 0 && value[..i].ends_with(char::is_whitespace)
+        })
+        .map_or(value.len(), |(i, _)| i);
+    value[..cut].trim_end()
+}
+
+/// Shares one provider between clones of a client and keeps its credentials
+/// until they are about to expire.
+pub(crate) struct CredentialsCache {
+    provider: SharedCredentialsProvider,
+    cached: RwLock<Option<Credentials>>,
+    refreshing: tokio::sync::Mutex<()>,
+}
+
+impl CredentialsCache {
+    pub(crate) fn new(provider: SharedCredentialsProvider) -> Self {
+        CredentialsCache {
+            provider,
+            cached: RwLock::new(None),
+            refreshing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// Credentials valid for at least a few more minutes, refreshed from the
+    /// provider when needed. One caller refreshes; the others wait for it.
+    pub(crate) async fn get(&self) -> Result<Credentials, CredentialsError> {
+        if let Some(fresh) = self.fresh() {
+            return Ok(fresh);
+        }
+        let _guard = self.refreshing.lock().await;
+        if let Some(fresh) = self.fresh() {
+            return Ok(fresh);
+        }
+        match self.provider.provide_credentials().await {
+            Ok(credentials) => {
+                if let Ok(mut cached) = self.cached.write() {
+                    *cached = Some(credentials.clone());
+                }
+                Ok(credentials)
+            }
+            Err(err) => {
+                // A failed refresh may still leave credentials that have not expired.
+                if let Some(still_valid) = self.unexpired() {
+                    tracing::warn!(error = %err, "refreshing credentials failed; using ones that have not expired yet");
+                    return Ok(still_valid);
+                }
+                Err(CredentialsError::new(
+                    "the credentials provider failed",
+                    Some(Box::new(err) as BoxError),
+                ))
+            }
+        }
+    }
+
+    fn fresh(&self) -> Option<Credentials> {
+        let cached = self.cached.read().ok()?;
+        let credentials = cached.as_ref()?;
+        match credentials.expiry() {
+            None => Some(credentials.clone()),
+            Some(expiry) if expiry > SystemTime::now() + REFRESH_BEFORE_EXPIRY => {
+                Some(credentials.clone())
+            }
+            Some(_) => None,
+        }
+    }
+
+    fn unexpired(&self) -> Option<Credentials> {
+        let cached = self.cached.read().ok()?;
+        let credentials = cached.as_ref()?;
+        match credentials.expiry() {
+            Some(expiry) if expiry <= SystemTime::now() => None,
+            _ => Some(credentials.clone()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    #[test]
+    fn environment_credentials_need_both_keys() {
+        let env = Environment::from_vars([
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("AWS_SESSION_TOKEN", "TOKEN"),
+        ]);
+        let creds = from_environment(&env).unwrap().unwrap();
+        assert_eq!(creds.access_key_id(), "AKID");
+        assert_eq!(creds.secret_access_key(), "SECRET");
+        assert_eq!(creds.session_token(), Some("TOKEN"));
+        assert!(
+            from_environment(&Environment::from_vars([]))
+                .unwrap()
+                .is_none()
+        );
+        let half = Environment::from_vars([("AWS_ACCESS_KEY_ID", "AKID")]);
+        assert!(
+            from_environment(&half)
+                .unwrap_err()
+                .to_string()
+                .contains("AWS_SECRET_ACCESS_KEY is not")
+        );
+    }
+
+    #[test]
+    fn profile_files_parse_like_the_aws_cli() {
+        let config = "\
+# comment
+[default]
+region = us-west-2
+
+[profile dev]
+region=eu-west-1 ; inline comment
+s3 =
+  max_concurrent_requests = 10
+aws_access_key_id = FROM_CONFIG
+
+[sso-session corp]
+sso_region = us-east-1
+[profilenot]
+region = nowhere
+";
+        let profiles = parse_profile_file(config, FileKind::Config);
+        assert_eq!(profiles["default"]["region"], "us-west-2");
+        assert_eq!(profiles["dev"]["region"], "eu-west-1");
+        assert_eq!(profiles["dev"]["s3"], "");
+        assert!(!profiles["dev"].contains_key("max_concurrent_requests"));
+        assert!(!profiles.contains_key("corp") && !profiles.contains_key("not"));
+
+        let credentials = "[dev]\nAWS_Access_Key_ID = AKID\naws_secret_access_key = sec#ret\n";
+        let profiles = parse_profile_file(credentials, FileKind::Credentials);
+        assert_eq!(profiles["dev"]["aws_access_key_id"], "AKID");
+        assert_eq!(profiles["dev"]["aws_secret_access_key"], "sec#ret");
+    }
+
+    #[test]
+    fn profiles_merge_both_files_and_report_what_they_cannot_do() {
+        let dir = std::env::temp_dir().join(format!("profile-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("config");
+        let credentials = dir.join("credentials");
+        std::fs::write(&config, "[profile dev]\nregion = eu-west-1\n[profile assume]\nrole_arn = arn:aws:iam::1:role/x\n").unwrap();
+        std::fs::write(
+            &credentials,
+            "[dev]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n",
+        )
+        .unwrap();
+        let env = Environment::from_vars([
+            ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+            ("AWS_SHARED_CREDENTIALS_FILE", credentials.to_str().unwrap()),
+            ("AWS_PROFILE", "dev"),
+        ]);
+        let profile = load_profile(&env, None).unwrap();
+        assert_eq!(profile.get("region"), Some("eu-west-1"));
+        assert_eq!(
+            profile.credentials().unwrap().unwrap().access_key_id(),
+            "AKID"
+        );
+
+        let assume = load_profile(&env, Some("assume")).unwrap();
+        assert!(
+            assume
+                .credentials()
+                .unwrap_err()
+                .to_string()
+                .contains("role_arn")
+        );
+        assert!(
+            load_profile(&env, Some("missing"))
+                .unwrap_err()
+                .to_string()
+                .contains("\"missing\"")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[derive(Debug)]
+    struct Counting {
+        calls: Arc<AtomicUsize>,
+        lifetime: Duration,
+    }
+
+    impl ProvideCredentials for Counting {
+        fn provide_credentials<'a>(
+            &'a self,
+        ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+        where
+            Self: 'a,
+        {
+            let n = self.calls.fetch_add(1, Ordering::SeqCst);
+            aws_credential_types::provider::future::ProvideCredentials::ready(Ok(Credentials::new(
+                format!("AKID{n}"),
+                "SECRET",
+                None,
+                Some(SystemTime::now() + self.lifetime),
+                "counting",
+            )))
+        }
+    }
+
+    #[tokio::test]
+    async fn credentials_are_cached_until_they_near_expiry() {
+        let long = Arc::new(AtomicUsize::new(0));
+        let cache = CredentialsCache::new(SharedCredentialsProvider::new(Counting {
+            calls: long.clone(),
+            lifetime: Duration::from_secs(3600),
+        }));
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
+        assert_eq!(long.load(Ordering::SeqCst), 1);
+
+        // Credentials that expire within the refresh window are fetched again.
+        let short = Arc::new(AtomicUsize::new(0));
+        let cache = CredentialsCache::new(SharedCredentialsProvider::new(Counting {
+            calls: short.clone(),
+            lifetime: Duration::from_secs(60),
+        }));
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID1");
+    }
+}

@@ -1,0 +1,369 @@
+//! Sending an operation: for each attempt, sign, send, time and classify;
+//! retry what can be retried; hand the response to generated parsers.
+//!
+//! This module is the interface between generated operations and the
+//! runtime; it is public so that every model can use what it needs, and
+//! hidden from the documentation because it is not meant for applications.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::LazyLock;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use http::HeaderValue;
+use http::header::{CONTENT_LENGTH, HOST, USER_AGENT};
+use http_body_util::{BodyExt, Full};
+
+use crate::config::Config;
+use crate::event_stream::StreamTimeouts;
+use crate::protocol::ErrorResponse;
+use crate::retry::{Failure, Modeled, RetryQuota, RetryState, classify_response};
+use crate::sdk_error::{
+    CredentialsError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
+    TimeoutKind, TransportError, TransportErrorKind,
+};
+use crate::transport::{HttpErrorKind, ResponseBody};
+use crate::validation::ValidationError;
+
+/// What the generator knows about the service.
+#[derive(Debug)]
+pub struct ServiceInfo {
+    /// The first label of the service's host names, e.g. `bedrock-runtime`.
+    pub endpoint_prefix: &'static str,
+    /// The SigV4 signing name, e.g. `bedrock`.
+    pub signing_name: &'static str,
+}
+
+/// What the generator knows about an operation.
+#[derive(Debug)]
+pub struct OperationInfo {
+    /// The operation's name, e.g. `InvokeModel`.
+    pub name: &'static str,
+    /// Whether the model marks the operation idempotent.
+    pub idempotent: bool,
+    /// Error codes the model marks retryable.
+    pub retryable_errors: &'static [(&'static str, Modeled)],
+}
+
+/// A serialized request, before endpoint, standard headers and signature.
+pub struct PreparedRequest {
+    /// The method.
+    pub method: http::Method,
+    /// Path and query, already percent-encoded.
+    pub path_and_query: String,
+    /// Headers bound by the model.
+    pub headers: http::HeaderMap,
+    /// The payload, replayed on each attempt.
+    pub body: Bytes,
+}
+
+/// What a client shares between its calls.
+pub struct Handle {
+    config: Config,
+    quota: RetryQuota,
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Handle {
+    /// A handle for a client with `config`.
+    pub fn new(config: Config) -> Self {
+        Handle {
+            config,
+            quota: RetryQuota::default(),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+}
+
+/// `bedrock-runtime/0.1.0 os/linux lang/rust`, sent as `User-Agent`.
+static USER_AGENT_VALUE: LazyLock<HeaderValue> = LazyLock::new(|| {
+    let text = format!(
+        "{}/{} os/{} lang/rust",
+        env!("CARGO_PKG_NAME"),
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static("aws-sdk-rust"))
+});
+
+/// Sends `request` for `op`, retrying as configured, and parses a
+/// successful response (body fully read) with `parse_ok` or the final error
+/// response with `parse_err`.
+pub async fn send<O, E>(
+    handle: &Handle,
+    op: &'static OperationInfo,
+    request: PreparedRequest,
+    parse_ok: impl FnOnce(http::response::Parts, Bytes) -> Result<O, ResponseError>,
+    parse_err: impl FnOnce(&ErrorResponse) -> E,
+) -> Result<O, SdkError<E>> {
+    let exchange = async {
+        let (parts, body) = exchange(handle, op, &request).await?;
+        let status = parts.status.as_u16();
+        let request_id = request_id(&parts.headers);
+        let bytes = read_body(body).await.map_err(Failed::Transport)?;
+        parse_ok(parts, bytes).map_err(|e| Failed::Response(e.with_response(status, request_id)))
+    };
+    match with_deadline(handle.config.timeouts().operation(), exchange).await {
+        Ok(output) => Ok(output),
+        Err(failed) => Err(failed.into_sdk_error(parse_err)),
+    }
+}
+
+/// Like [`send`], but hands over the successful response with its body
+/// still streaming, for event-stream outputs, with the timeouts that go on
+/// applying while it streams.
+pub async fn send_streaming<O, E>(
+    handle: &Handle,
+    op: &'static OperationInfo,
+    request: PreparedRequest,
+    parse_ok: impl FnOnce(
+        http::response::Parts,
+        ResponseBody,
+        StreamTimeouts,
+    ) -> Result<O, ResponseError>,
+    parse_err: impl FnOnce(&ErrorResponse) -> E,
+) -> Result<O, SdkError<E>> {
+    let timeouts = handle.config.timeouts();
+    let stream_timeouts = StreamTimeouts {
+        idle: timeouts.idle(),
+        deadline: timeouts
+            .operation()
+            .map(|limit| (tokio::time::Instant::now() + limit, limit)),
+    };
+    let exchange = async {
+        let (parts, body) = exchange(handle, op, &request).await?;
+        let status = parts.status.as_u16();
+        let request_id = request_id(&parts.headers);
+        parse_ok(parts, body, stream_timeouts)
+            .map_err(|e| Failed::Response(e.with_response(status, request_id)))
+    };
+    match with_deadline(timeouts.operation(), exchange).await {
+        Ok(output) => Ok(output),
+        Err(failed) => Err(failed.into_sdk_error(parse_err)),
+    }
+}
+
+/// Runs `future` within `deadline`, if there is one.
+async fn with_deadline<T>(
+    deadline: Option<Duration>,
+    future: impl Future<Output = Result<T, Failed>>,
+) -> Result<T, Failed> {
+    match deadline {
+        None => future.await,
+        Some(limit) => match tokio::time::timeout(limit, future).await {
+            Ok(result) => result,
+            Err(_) => Err(Failed::Timeout(TimeoutError::new(
+                TimeoutKind::Operation,
+                limit,
+            ))),
+        },
+    }
+}
+
+/// Why a call failed, before the operation's error type is known.
+enum Failed {
+    Credentials(CredentialsError),
+    Encode(ValidationError),
+    Transport(TransportError),
+    Timeout(TimeoutError),
+    Response(ResponseError),
+    Service {
+        response: ErrorResponse,
+        retryable: bool,
+    },
+}
+
+impl Failed {
+    fn into_sdk_error<E>(self, parse_err: impl FnOnce(&ErrorResponse) -> E) -> SdkError<E> {
+        match self {
+            Failed::Credentials(e) => SdkError::Credentials(e),
+            Failed::Encode(e) => SdkError::InvalidInput(e),
+            Failed::Transport(e) => SdkError::Transport(e),
+            Failed::Timeout(e) => SdkError::Timeout(e),
+            Failed::Response(e) => SdkError::Response(e),
+            Failed::Service {
+                response,
+                retryable,
+            } => {
+                let error = parse_err(&response);
+                let meta = ErrorMetadata::new(
+                    response.code().map(str::to_owned),
+                    response.message().map(str::to_owned),
+                    response.request_id().map(str::to_owned),
+                    response.status(),
+                    retryable,
+                );
+                SdkError::Service(ServiceError::new(error, meta))
+            }
+        }
+    }
+}
+
+/// Attempts until one succeeds (a 2xx response) or retrying is over.
+async fn exchange(
+    handle: &Handle,
+    op: &'static OperationInfo,
+    request: &PreparedRequest,
+) -> Result<(http::response::Parts, ResponseBody), Failed> {
+    let config = &handle.config;
+    let invocation_id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
+        .map_err(|_| Failed::Response(ResponseError::new("invocation id is not a header value")))?;
+    let mut retry = RetryState::new(config.retry(), &handle.quota, op.idempotent);
+    loop {
+        let attempt = retry.attempt();
+        tracing::debug!(operation = op.name, attempt, "sending");
+        let (failure, retry_after, last) =
+            match attempt_once(handle, request, &invocation_id, &retry).await {
+                Ok(response) if response.status().is_success() => {
+                    retry.succeeded();
+                    return Ok(response.into_parts());
+                }
+                Ok(response) => {
+                    let (parts, body) = response.into_parts();
+                    let body = read_body(body).await.map_err(Failed::Transport)?;
+                    let response = ErrorResponse::new(parts.status.as_u16(), parts.headers, body);
+                    let modeled = response.code().and_then(|code| {
+                        op.retryable_errors
+                            .iter()
+                            .find(|(name, _)| *name == code)
+                            .map(|(_, kind)| *kind)
+                    });
+                    let failure = classify_response(response.status(), response.code(), modeled);
+                    let retry_after = response.retry_after();
+                    let retryable = failure != Failure::Permanent;
+                    (
+                        failure,
+                        retry_after,
+                        Failed::Service {
+                            response,
+                            retryable,
+                        },
+                    )
+                }
+                Err(Failed::Transport(e)) => (Failure::Transient, None, Failed::Transport(e)),
+                Err(Failed::Timeout(e)) if e.kind() == TimeoutKind::Connect => {
+                    // Nothing was sent: as safe to retry as a refused connection.
+                    (Failure::Transient, None, Failed::Timeout(e))
+                }
+                Err(Failed::Timeout(e)) => (Failure::TimedOut, None, Failed::Timeout(e)),
+                Err(other) => return Err(other),
+            };
+        match retry.next_delay(failure, retry_after) {
+            Some(delay) => {
+                tracing::debug!(operation = op.name, attempt, ?failure, ?delay, "retrying");
+                tokio::time::sleep(delay).await;
+            }
+            None => return Err(last),
+        }
+    }
+}
+
+/// One signed attempt, up to the response headers.
+async fn attempt_once(
+    handle: &Handle,
+    request: &PreparedRequest,
+    invocation_id: &HeaderValue,
+    retry: &RetryState<'_>,
+) -> Result<http::Response<ResponseBody>, Failed> {
+    let config = &handle.config;
+    let credentials = config
+        .credentials()
+        .get()
+        .await
+        .map_err(Failed::Credentials)?;
+    let uri = config
+        .endpoint()
+        .uri(&request.path_and_query)
+        .map_err(|e| {
+            tracing::debug!(error = %e, "the request URI is invalid");
+            Failed::Encode(encoding_error("the request URI is invalid"))
+        })?;
+    let mut http_request = http::Request::new(Full::new(request.body.clone()));
+    *http_request.method_mut() = request.method.clone();
+    *http_request.uri_mut() = uri;
+    let headers = http_request.headers_mut();
+    headers.clone_from(&request.headers);
+    let host = HeaderValue::from_str(config.endpoint().authority().as_str())
+        .map_err(|_| Failed::Encode(encoding_error("the endpoint host is not a header value")))?;
+    headers.insert(HOST, host);
+    headers.insert(USER_AGENT, USER_AGENT_VALUE.clone());
+    headers.insert("x-amz-user-agent", USER_AGENT_VALUE.clone());
+    headers.insert("amz-sdk-invocation-id", invocation_id.clone());
+    let attempt = format!("attempt={}; max={}", retry.attempt(), retry.max_attempts());
+    if let Ok(value) = HeaderValue::from_str(&attempt) {
+        headers.insert("amz-sdk-request", value);
+    }
+    if !request.body.is_empty() || request.method != http::Method::GET {
+        headers.insert(CONTENT_LENGTH, HeaderValue::from(request.body.len()));
+    }
+    crate::signing::sign_request(
+        &mut http_request,
+        &request.body,
+        &credentials,
+        config.region(),
+        crate::SERVICE.signing_name,
+        SystemTime::now(),
+    )
+    .map_err(|e| {
+        Failed::Credentials(CredentialsError::new("signing the request failed", Some(e)))
+    })?;
+
+    let response = config.http_client().send(http_request);
+    let response = match config.timeouts().first_byte() {
+        None => response.await,
+        Some(limit) => match tokio::time::timeout(limit, response).await {
+            Ok(result) => result,
+            Err(_) => {
+                return Err(Failed::Timeout(TimeoutError::new(
+                    TimeoutKind::FirstByte,
+                    limit,
+                )));
+            }
+        },
+    };
+    response.map_err(|err| match err.kind() {
+        HttpErrorKind::ConnectTimeout => Failed::Timeout(TimeoutError::new(
+            TimeoutKind::Connect,
+            config.timeouts().connect().unwrap_or_default(),
+        )),
+        HttpErrorKind::Connect => Failed::Transport(TransportError::new(
+            TransportErrorKind::Connect,
+            err.into_source(),
+        )),
+        _ => Failed::Transport(TransportError::new(
+            TransportErrorKind::Io,
+            err.into_source(),
+        )),
+    })
+}
+
+async fn read_body(body: ResponseBody) -> Result<Bytes, TransportError> {
+    body.collect()
+        .await
+        .map(|collected| collected.to_bytes())
+        .map_err(|e| TransportError::new(TransportErrorKind::Io, e))
+}
+
+fn request_id(headers: &http::HeaderMap) -> Option<String> {
+    ["x-amzn-requestid", "x-amz-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
+}
+
+fn encoding_error(reason: &'static str) -> ValidationError {
+    let mut violations = crate::validation::Violations::default();
+    violations.not_encodable(&crate::validation::Path::root("request"), reason);
+    violations.into_error()
+}

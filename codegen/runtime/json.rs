@@ -1,0 +1,360 @@
+//! JSON as the rest-json protocol writes it: what generated parsers share.
+//!
+//! This module is the interface between generated code and the runtime; it
+//! is public so that every model can use what it needs, and hidden from the
+//! documentation because it is not meant for applications.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::primitives::Blob;
+
+/// A JSON value that does not have the type the model gives it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeserializeError {
+    expected: &'static str,
+    found: Cow<'static, str>,
+    /// Innermost segment first.
+    path: Vec<Cow<'static, str>>,
+}
+
+impl DeserializeError {
+    /// `expected` (e.g. `a string`) was wanted where `found` is.
+    pub fn mismatch(expected: &'static str, found: &Value) -> Self {
+        DeserializeError {
+            expected,
+            found: Cow::Borrowed(describe(found)),
+            path: Vec::new(),
+        }
+    }
+
+    /// A value that has the right JSON type but an invalid content.
+    pub fn invalid(expected: &'static str, found: impl Into<Cow<'static, str>>) -> Self {
+        DeserializeError {
+            expected,
+            found: found.into(),
+            path: Vec::new(),
+        }
+    }
+
+    /// Adds an enclosing member name or `[index]` to the error's path.
+    pub fn within(mut self, segment: impl Into<Cow<'static, str>>) -> Self {
+        self.path.push(segment.into());
+        self
+    }
+}
+
+impl fmt::Display for DeserializeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.path.iter().rev().enumerate() {
+            if i > 0 && !segment.starts_with('[') {
+                f.write_str(".")?;
+            }
+            f.write_str(segment)?;
+        }
+        if !self.path.is_empty() {
+            f.write_str(": ")?;
+        }
+        write!(f, "expected {}, found {}", self.expected, self.found)
+    }
+}
+
+impl std::error::Error for DeserializeError {}
+
+fn describe(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The value a required member takes when a response omits it: Smithy's
+/// error correction, so that a response is never rejected for a missing
+/// member.
+pub trait Fallback {
+    /// The zero value.
+    fn fallback() -> Self;
+}
+
+macro_rules! fallback_default {
+    ($($t:ty),*) => {
+        $(impl Fallback for $t {
+            fn fallback() -> Self {
+                Self::default()
+            }
+        })*
+    };
+}
+
+fallback_default!(String, bool, i8, i16, i32, i64, f32, f64, Blob);
+
+impl<T> Fallback for Vec<T> {
+    fn fallback() -> Self {
+        Vec::new()
+    }
+}
+
+impl<K, V> Fallback for HashMap<K, V> {
+    fn fallback() -> Self {
+        HashMap::new()
+    }
+}
+
+impl<T: Fallback> Fallback for Box<T> {
+    fn fallback() -> Self {
+        Box::new(T::fallback())
+    }
+}
+
+/// The value as an object.
+pub fn object(value: &Value) -> Result<&Map<String, Value>, DeserializeError> {
+    value
+        .as_object()
+        .ok_or_else(|| DeserializeError::mismatch("an object", value))
+}
+
+/// Member `key` of `object`, parsed by `parse`; `None` when absent or null.
+pub fn optional<T>(
+    object: &Map<String, Value>,
+    key: &'static str,
+    parse: impl FnOnce(&Value) -> Result<T, DeserializeError>,
+) -> Result<Option<T>, DeserializeError> {
+    match object.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => parse(value).map(Some).map_err(|e| e.within(key)),
+    }
+}
+
+/// Member `key` of `object`, parsed by `parse`; its [`Fallback`] when absent.
+pub fn required<T: Fallback>(
+    object: &Map<String, Value>,
+    key: &'static str,
+    parse: impl FnOnce(&Value) -> Result<T, DeserializeError>,
+) -> Result<T, DeserializeError> {
+    optional(object, key, parse).map(|value| value.unwrap_or_else(T::fallback))
+}
+
+/// A string.
+pub fn string(value: &Value) -> Result<String, DeserializeError> {
+    value
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| DeserializeError::mismatch("a string", value))
+}
+
+/// A boolean.
+pub fn boolean(value: &Value) -> Result<bool, DeserializeError> {
+    value
+        .as_bool()
+        .ok_or_else(|| DeserializeError::mismatch("a boolean", value))
+}
+
+/// An integer that fits `T`.
+pub fn integer<T: TryFrom<i64> + TryFrom<u64>>(value: &Value) -> Result<T, DeserializeError> {
+    let Value::Number(number) = value else {
+        return Err(DeserializeError::mismatch("an integer", value));
+    };
+    let converted = if let Some(n) = number.as_i64() {
+        T::try_from(n).ok()
+    } else if let Some(n) = number.as_u64() {
+        T::try_from(n).ok()
+    } else {
+        None
+    };
+    converted.ok_or_else(|| DeserializeError::invalid("an integer in range", number.to_string()))
+}
+
+/// A floating-point number; `"NaN"`, `"Infinity"` and `"-Infinity"` are
+/// strings in JSON.
+pub fn float(value: &Value) -> Result<f64, DeserializeError> {
+    match value {
+        Value::Number(n) => n
+            .as_f64()
+            .ok_or_else(|| DeserializeError::invalid("a number", n.to_string())),
+        Value::String(s) => match s.as_str() {
+            "NaN" => Ok(f64::NAN),
+            "Infinity" => Ok(f64::INFINITY),
+            "-Infinity" => Ok(f64::NEG_INFINITY),
+            other => Err(DeserializeError::invalid("a number", format!("{other:?}"))),
+        },
+        other => Err(DeserializeError::mismatch("a number", other)),
+    }
+}
+
+/// A blob: base64 text.
+pub fn blob(value: &Value) -> Result<Blob, DeserializeError> {
+    let text = value
+        .as_str()
+        .ok_or_else(|| DeserializeError::mismatch("base64 text", value))?;
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map(Blob::new)
+        .map_err(|_| DeserializeError::invalid("base64 text", "text that is not base64"))
+}
+
+/// A list whose items `parse` reads.
+pub fn list<T>(
+    value: &Value,
+    mut parse: impl FnMut(&Value) -> Result<T, DeserializeError>,
+) -> Result<Vec<T>, DeserializeError> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| DeserializeError::mismatch("an array", value))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| parse(item).map_err(|e| e.within(format!("[{i}]"))))
+        .collect()
+}
+
+/// A list whose items may be null.
+pub fn sparse_list<T>(
+    value: &Value,
+    mut parse: impl FnMut(&Value) -> Result<T, DeserializeError>,
+) -> Result<Vec<Option<T>>, DeserializeError> {
+    list(value, |item| match item {
+        Value::Null => Ok(None),
+        other => parse(other).map(Some),
+    })
+}
+
+/// A map with string keys, converted by `key`, and values `parse` reads.
+/// Null values are dropped, as the AWS SDKs do for dense maps.
+pub fn map<K: Eq + std::hash::Hash, V>(
+    value: &Value,
+    mut key: impl FnMut(&str) -> K,
+    mut parse: impl FnMut(&Value) -> Result<V, DeserializeError>,
+) -> Result<HashMap<K, V>, DeserializeError> {
+    let entries = object(value)?;
+    let mut out = HashMap::with_capacity(entries.len());
+    for (k, v) in entries {
+        if v.is_null() {
+            continue;
+        }
+        let parsed = parse(v).map_err(|e| e.within(format!("[{k:?}]")))?;
+        out.insert(key(k), parsed);
+    }
+    Ok(out)
+}
+
+/// A map whose values may be null.
+pub fn sparse_map<K: Eq + std::hash::Hash, V>(
+    value: &Value,
+    mut key: impl FnMut(&str) -> K,
+    mut parse: impl FnMut(&Value) -> Result<V, DeserializeError>,
+) -> Result<HashMap<K, Option<V>>, DeserializeError> {
+    let entries = object(value)?;
+    let mut out = HashMap::with_capacity(entries.len());
+    for (k, v) in entries {
+        let parsed = match v {
+            Value::Null => None,
+            other => Some(parse(other).map_err(|e| e.within(format!("[{k:?}]")))?),
+        };
+        out.insert(key(k), parsed);
+    }
+    Ok(out)
+}
+
+/// The one member a union's JSON object sets, ignoring nulls and `__type`.
+pub fn union_member(value: &Value) -> Result<(&str, &Value), DeserializeError> {
+    let mut set = object(value)?
+        .iter()
+        .filter(|(key, value)| !value.is_null() && key.as_str() != "__type");
+    match (set.next(), set.next()) {
+        (Some((key, value)), None) => Ok((key.as_str(), value)),
+        (None, _) => Err(DeserializeError::invalid("one member of a union", "none")),
+        (Some(_), Some(_)) => Err(DeserializeError::invalid(
+            "one member of a union",
+            "several",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn errors_name_the_path_to_the_value() {
+        let value = json!({"items": [{"n": 1}, {"n": "two"}]});
+        let object = object(&value).unwrap();
+        let err = optional(object, "items", |v| {
+            list(v, |item| {
+                let o = super::object(item)?;
+                required(o, "n", integer::<i32>)
+            })
+        })
+        .unwrap_err()
+        .within("Shape");
+        assert_eq!(
+            err.to_string(),
+            "Shape.items[1].n: expected an integer, found a string"
+        );
+    }
+
+    #[test]
+    fn missing_required_members_fall_back_and_optional_ones_are_none() {
+        let value = json!({"present": "x", "null": null});
+        let object = object(&value).unwrap();
+        assert_eq!(required(object, "absent", string).unwrap(), "");
+        assert_eq!(required(object, "absent", integer::<i32>).unwrap(), 0);
+        assert_eq!(optional(object, "null", string).unwrap(), None);
+        assert_eq!(
+            optional(object, "present", string).unwrap().as_deref(),
+            Some("x")
+        );
+    }
+
+    #[test]
+    fn numbers_are_checked_against_their_type() {
+        assert_eq!(integer::<i8>(&json!(127)).unwrap(), 127);
+        assert!(integer::<i8>(&json!(128)).is_err());
+        assert!(integer::<i32>(&json!(1.5)).is_err());
+        assert_eq!(
+            integer::<i64>(&json!(-9_223_372_036_854_775_808_i64)).unwrap(),
+            i64::MIN
+        );
+        assert!(float(&json!("NaN")).unwrap().is_nan());
+        assert_eq!(float(&json!("-Infinity")).unwrap(), f64::NEG_INFINITY);
+        assert_eq!(float(&json!(2.5)).unwrap(), 2.5);
+        assert!(float(&json!("2.5")).is_err());
+    }
+
+    #[test]
+    fn blobs_are_base64() {
+        assert_eq!(blob(&json!("aGVsbG8=")).unwrap().as_bytes(), b"hello");
+        assert!(blob(&json!("not base64!")).is_err());
+        assert!(blob(&json!(1)).is_err());
+    }
+
+    #[test]
+    fn unions_set_exactly_one_member() {
+        assert_eq!(
+            union_member(&json!({"text": "hi", "other": null, "__type": "x"}))
+                .unwrap()
+                .0,
+            "text"
+        );
+        assert!(union_member(&json!({})).is_err());
+        assert!(union_member(&json!({"a": 1, "b": 2})).is_err());
+    }
+
+    #[test]
+    fn maps_drop_null_values_unless_sparse() {
+        let value = json!({"a": 1, "b": null});
+        let dense = map(&value, str::to_owned, integer::<i32>).unwrap();
+        assert_eq!(dense.len(), 1);
+        let sparse = sparse_map(&value, str::to_owned, integer::<i32>).unwrap();
+        assert_eq!(sparse.get("b"), Some(&None));
+    }
+}

@@ -1,0 +1,55 @@
+//! `src/client.rs`: the client, with a method per operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::docs;
+use super::rust_type::ident;
+use crate::ir::Service;
+
+pub(crate) fn definition(service: &Service) -> TokenStream {
+    let module_doc = docs::inner(&format!("The client for {}.", service.title));
+    let doc = format!(
+        " A client for {}. Cheap to clone: clones share connections, cached credentials and the retry quota.",
+        service.title
+    );
+    let methods = service.operations.iter().map(|op| {
+        let method = ident(&op.snake_name);
+        let module = ident(&op.snake_name);
+        let fluent = ident(&op.fluent_name);
+        let op_doc = docs::outer(op.docs.as_deref(), || format!("Calls `{}`.", op.name));
+        let deprecated = docs::deprecated(op.deprecated.as_ref());
+        quote! {
+            #op_doc
+            #deprecated
+            pub fn #method(&self) -> crate::operation::#module::#fluent {
+                crate::operation::#module::#fluent::new(self.handle.clone())
+            }
+        }
+    });
+    quote! {
+        #module_doc
+
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            handle: std::sync::Arc<crate::dispatch::Handle>,
+        }
+
+        impl Client {
+            /// A client with `config`.
+            pub fn new(config: crate::Config) -> Self {
+                Client {
+                    handle: std::sync::Arc::new(crate::dispatch::Handle::new(config)),
+                }
+            }
+
+            /// The client's configuration.
+            pub fn config(&self) -> &crate::Config {
+                self.handle.config()
+            }
+
+            #(#methods)*
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! How an operation travels over HTTP in the rest-json protocol: the
+//! request serializer, the response and error parsers, and what the
+//! dispatcher needs to know about the operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::EmitError;
+use super::json_de;
+use super::rust_type::{ident, named_type_path};
+use crate::ir::{Member, MemberLocation, Operation, PathPart, Service, ShapeKind};
+
+/// Whether the output's payload is an event stream.
+pub(crate) fn streams_output(service: &Service, op: &Operation) -> bool {
+    op.output.payload_member().is_some_and(
+        |m| matches!(&service.shape(&m.target).kind, ShapeKind::Union(u) if u.event_stream),
+    )
+}
+
+pub(crate) fn definition(service: &Service, op: &Operation) -> Result<TokenStream, EmitError> {
+    let info = operation_info(service, op);
+    let serialize = serialize_request(service, op)?;
+    let parse = parse_response(service, op)?;
+    let errors = parse_error(service, op);
+    Ok(quote! {
+        #info
+        #serialize
+        #parse
+        #errors
+    })
+}
+
+fn unsupported(op: &Operation, what: &str) -> EmitError {
+    EmitError {
+        path: format!("operations.{}", op.name),
+        message: format!("{what} is not supported yet"),
+    }
+}
+
+fn operation_info(service: &Service, op: &Operation) -> TokenStream {
+    let name = &op.name;
+    let idempotent = op.idempotent;
+    let retryable = op.errors.iter().filter_map(|error| {
+        let shape = service.shape(error);
+        let ShapeKind::Structure(s) = &shape.kind else {
+            return None;
+        };
+        let info = s.error.as_ref()?;
+        let code = &info.code;
+        match info.retryable? {
+            crate::ir::Retryable::Throttling => {
+                Some(quote! { (#code, crate::retry::Modeled::Throttling) })
+            }
+            crate::ir::Retryable::Transient => {
+                Some(quote! { (#code, crate::retry::Modeled::Transient) })
+            }
+        }
+    });
+    quote! {
+        /// What the dispatcher needs to know about the operation.
+        pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::OperationInfo {
+            name: #name,
+            idempotent: #idempotent,
+            retryable_errors: &[#(#retryable),*],
+        };
+    }
+}
+
+fn method(op: &Operation) -> Result<TokenStream, EmitError> {
+    Ok(match op.http.method.as_str() {
+        "GET" => quote!(http::Method::GET),
+        "POST" => quote!(http::Method::POST),
+        "PUT" => quote!(http::Method::PUT),
+        "DELETE" => quote!(http::Method::DELETE),
+        "PATCH" => quote!(http::Method::PATCH),
+        "HEAD" => quote!(http::Method::HEAD),
+        other => return Err(unsupported(op, &format!("HTTP method {other}"))),
+    })
+}
+
+/// An expression of type `&str` for the scalar `value` (an expression of
+/// type `&T`) as it is written in a label, query string or header.
+fn scalar_text(
+    service: &Service,
+    op: &Operation,
+    target: &str,
+    value: TokenStream,
+) -> Result<TokenStream, EmitError> {
+    Ok(match &service.shape(target).kind {
+        ShapeKind::String | ShapeKind::BigInteger | ShapeKind::BigDecimal => {
+            quote!(#value.as_str())
+        }
+        ShapeKind::Enum(_) => quote!(#value.as_str()),
+        ShapeKind::Boolean
+        | ShapeKind::Byte
+        | ShapeKind::Short
+        | ShapeKind::Integer
+        | ShapeKind::Long
+        | ShapeKind::Float
+        | ShapeKind::Double => quote!(#value.to_string().as_str()),
+        other => {
+            return Err(unsupported(
+                op,
+                &format!("a {} in a label, query string or header", other.describe()),
+            ));
+        }
+    })
+}
+
+fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, EmitError> {
+    let input = ident(&op.input.rust_name);
+    let input_name = &op.input.rust_name;
+    let method = method(op)?;
+    let mut uses_encoder = false;
+
+    let mut path = Vec::new();
+    for part in &op.http.uri.path {
+        match part {
+            PathPart::Literal(text) => path.push(quote! { uri.push_str(#text); }),
+            PathPart::Label { name, greedy } => {
+                let Some(m) = op.input.members.iter().find(|m| {
+                    matches!(m.location, MemberLocation::Uri { .. }) && &m.wire_name == name
+                }) else {
+                    return Err(unsupported(
+                        op,
+                        &format!("label {{{name}}} without a member"),
+                    ));
+                };
+                let field = ident(&m.rust_name);
+                let member = &m.name;
+                let text = if m.required {
+                    scalar_text(service, op, &m.target, quote!(input.#field))?
+                } else {
+                    let inner = scalar_text(service, op, &m.target, quote!(value))?;
+                    quote!(input.#field.as_ref().map(|value| #inner.to_owned()).unwrap_or_default().as_str())
+                };
+                uses_encoder = true;
+                path.push(quote! { encoder.label(&mut uri, #member, #text, #greedy); });
+            }
+        }
+    }
+    let literal_query = op.http.uri.query.iter().map(|(key, value)| {
+        let value = match value {
+            Some(v) => quote!(Some(#v)),
+            None => quote!(None),
+        };
+        quote! { crate::protocol::push_query(&mut uri, #key, #value); }
+    });
+    let mut query = Vec::new();
+    let mut headers = Vec::new();
+    for m in &op.input.members {
+        let field = ident(&m.rust_name);
+        let key = &m.wire_name;
+        match &m.location {
+            MemberLocation::Query => {
+                let push = match &service.shape(&m.target).kind {
+                    ShapeKind::List(list) => {
+                        let text = scalar_text(service, op, &list.member, quote!(item))?;
+                        quote! {
+                            for item in value {
+                                crate::protocol::push_query(&mut uri, #key, Some(#text));
+                            }
+                        }
+                    }
+                    _ => {
+                        let text = scalar_text(service, op, &m.target, quote!(value))?;
+                        quote! { crate::protocol::push_query(&mut uri, #key, Some(#text)); }
+                    }
+                };
+                query.push(bind_value(m, &field, push));
+            }
+            MemberLocation::QueryParams => {
+                let push = quote! {
+                    let mut entries: Vec<_> = value.iter().collect();
+                    entries.sort();
+                    for (key, item) in entries {
+                        crate::protocol::push_query(&mut uri, key, Some(item.as_str()));
+                    }
+                };
+                if !matches!(&service.shape(&m.target).kind, ShapeKind::Map(map) if matches!(service.shape(&map.value).kind, ShapeKind::String))
+                {
+                    return Err(unsupported(
+                        op,
+                        "a query-parameter map whose values are not strings",
+                    ));
+                }
+                query.push(bind_value(m, &field, push));
+            }
+            MemberLocation::Header => {
+                let name = key.to_ascii_lowercase();
+                let member = &m.name;
+                let text = match &service.shape(&m.target).kind {
+                    ShapeKind::List(list) => {
+                        let item = scalar_text(service, op, &list.member, quote!(item))?;
+                        quote!(value.iter().map(|item| crate::protocol::quote_header_item(#item)).collect::<Vec<_>>().join(", ").as_str())
+                    }
+                    _ => scalar_text(service, op, &m.target, quote!(value))?,
+                };
+                uses_encoder = true;
+                headers.push(bind_value(
+                    m,
+                    &field,
+                    quote! { encoder.header(&mut headers, #name, #member, #text); },
+                ));
+            }
+            MemberLocation::PrefixHeaders { prefix } => {
+                let member = &m.name;
+                uses_encoder = true;
+                headers.push(bind_value(
+                    m,
+                    &field,
+                    quote! {
+                        for (suffix, item) in value {
+                            encoder.prefixed_header(&mut headers, #prefix, suffix, #member, item);
+                        }
+                    },
+                ));
+            }
+            MemberLocation::Uri { .. }
+            | MemberLocation::Payload
+            | MemberLocation::Body
+            | MemberLocation::StatusCode => {}
+        }
+    }
+
+    let (body, content_type) = request_body(service, op)?;
+    let set_content_type = content_type.map(|ct| {
+        quote! {
+            if !headers.contains_key(http::header::CONTENT_TYPE) {
+                headers.insert(http::header::CONTENT_TYPE, http::HeaderValue::from_static(#ct));
+            }
+        }
+    });
+    let headers_mut = if headers.is_empty() && set_content_type.is_none() {
+        quote!(let headers = http::HeaderMap::new();)
+    } else {
+        quote!(let mut headers = http::HeaderMap::new();)
+    };
+    let encoder = if uses_encoder {
+        quote!(let mut encoder = crate::protocol::Encoder::new(#input_name);)
+    } else {
+        quote!(let encoder = crate::protocol::Encoder::new(#input_name);)
+    };
+    let capacity = op.http.uri.source.len() + 32;
+    let uri_mut = quote!(let mut uri = String::with_capacity(#capacity););
+    let input_param = if op.input.members.is_empty() {
+        quote!(_input)
+    } else {
+        quote!(input)
+    };
+    Ok(quote! {
+        /// Serializes the input into a request, or says which values cannot be sent.
+        pub(crate) fn serialize_request(#input_param: &super::#input) -> Result<crate::dispatch::PreparedRequest, crate::error::ValidationError> {
+            #encoder
+            #uri_mut
+            #(#path)*
+            #(#literal_query)*
+            #(#query)*
+            #headers_mut
+            #(#headers)*
+            #set_content_type
+            encoder.finish()?;
+            Ok(crate::dispatch::PreparedRequest {
+                method: #method,
+                path_and_query: uri,
+                headers,
+                body: #body,
+            })
+        }
+    })
+}
+
+/// `push`, run with `value` bound to the member's value when it is set.
+fn bind_value(m: &Member, field: &proc_macro2::Ident, push: TokenStream) -> TokenStream {
+    if m.required {
+        quote! {
+            {
+                let value = &input.#field;
+                #push
+            }
+        }
+    } else {
+        quote! {
+            if let Some(value) = &input.#field {
+                #push
+            }
+        }
+    }
+}
+
+/// The body expression (`bytes::Bytes`) and the default `Content-Type`.
+fn request_body(
+    service: &Service,
+    op: &Operation,
+) -> Result<(TokenStream, Option<&'static str>), EmitError> {
+    if op.input.body_members().next().is_some() {
+        return Err(unsupported(op, "a JSON request body"));
+    }
+    let Some(payload) = op.input.payload_member() else {
+        return Ok((quote!(bytes::Bytes::new()), None));
+    };
+    let field = ident(&payload.rust_name);
+    match &service.shape(&payload.target).kind {
+        ShapeKind::Blob { .. } => {
+            let body = if payload.required {
+                quote!(input.#field.clone().into_bytes())
+            } else {
+                quote!(input.#field.clone().map(crate::primitives::Blob::into_bytes).unwrap_or_default())
+            };
+            Ok((body, Some("application/octet-stream")))
+        }
+        ShapeKind::String => {
+            let body = if payload.required {
+                quote!(bytes::Bytes::from(input.#field.clone()))
+            } else {
+                quote!(input.#field.clone().map(bytes::Bytes::from).unwrap_or_default())
+            };
+            Ok((body, Some("text/plain")))
+        }
+        other => Err(unsupported(
+            op,
+            &format!("a {} request payload", other.describe()),
+        )),
+    }
+}
+
+/// Reads a header-bound member from `headers` (an expression of type
+/// `&http::HeaderMap`); the expression uses `?` on a `DeserializeError`.
+pub(crate) fn header_member(service: &Service, m: &Member, headers: TokenStream) -> TokenStream {
+    let name = m.wire_name.to_ascii_lowercase();
+    let parsed = match &service.shape(&m.target).kind {
+        ShapeKind::Enum(_) => {
+            let path = named_type_path(service.shape(&m.target)).unwrap_or_default();
+            quote!(crate::protocol::header_string(#headers, #name)?.map(#path::from))
+        }
+        ShapeKind::Boolean => {
+            quote!(crate::protocol::header_parsed::<bool>(#headers, #name, "a boolean")?)
+        }
+        ShapeKind::Byte => {
+            quote!(crate::protocol::header_parsed::<i8>(#headers, #name, "an integer")?)
+        }
+        ShapeKind::Short => {
+            quote!(crate::protocol::header_parsed::<i16>(#headers, #name, "an integer")?)
+        }
+        ShapeKind::Integer => {
+            quote!(crate::protocol::header_parsed::<i32>(#headers, #name, "an integer")?)
+        }
+        ShapeKind::Long => {
+            quote!(crate::protocol::header_parsed::<i64>(#headers, #name, "an integer")?)
+        }
+        ShapeKind::Float => {
+            quote!(crate::protocol::header_parsed::<f32>(#headers, #name, "a number")?)
+        }
+        ShapeKind::Double => {
+            quote!(crate::protocol::header_parsed::<f64>(#headers, #name, "a number")?)
+        }
+        ShapeKind::List(_) => quote!(crate::protocol::header_list(#headers, #name)?),
+        _ => quote!(crate::protocol::header_string(#headers, #name)?),
+    };
+    if m.required {
+        quote!(#parsed.unwrap_or_else(crate::json::Fallback::fallback))
+    } else {
+        parsed
+    }
+}
+
+fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, EmitError> {
+    let output = ident(&op.output.rust_name);
+    if op.output.body_members().next().is_some() {
+        return Err(unsupported(op, "a JSON response body"));
+    }
+    let streaming = streams_output(service, op);
+    let mut uses_parts = streaming;
+    let mut uses_body = false;
+    let mut fields = Vec::new();
+    for m in &op.output.members {
+        let field = ident(&m.rust_name);
+        let value = match &m.location {
+            MemberLocation::Header => {
+                uses_parts = true;
+                header_member(service, m, quote!(&parts.headers))
+            }
+            MemberLocation::PrefixHeaders { prefix } => {
+                uses_parts = true;
+                let map = quote!(crate::protocol::prefixed_headers(&parts.headers, #prefix)?);
+                if m.required { map } else { quote!(Some(#map)) }
+            }
+            MemberLocation::StatusCode => {
+                uses_parts = true;
+                let status = quote!(i32::from(parts.status.as_u16()));
+                if m.required {
+                    status
+                } else {
+                    quote!(Some(#status))
+                }
+            }
+            MemberLocation::Payload => {
+                uses_body = true;
+                let value = match &service.shape(&m.target).kind {
+                    ShapeKind::Union(u) if u.event_stream => {
+                        quote!(crate::event_stream::EventReceiver::new(body, timeouts))
+                    }
+                    ShapeKind::Blob { .. } => quote!(crate::primitives::Blob::new(body)),
+                    ShapeKind::String => quote!(crate::protocol::utf8_payload(body)?),
+                    other => {
+                        return Err(unsupported(
+                            op,
+                            &format!("a {} response payload", other.describe()),
+                        ));
+                    }
+                };
+                if m.required {
+                    value
+                } else {
+                    quote!(Some(#value))
+                }
+            }
+            other => {
+                return Err(unsupported(
+                    op,
+                    &format!("an output member bound to {other:?}"),
+                ));
+            }
+        };
+        fields.push(quote! { #field: #value, });
+    }
+    let parts = if uses_parts {
+        quote!(parts)
+    } else {
+        quote!(_parts)
+    };
+    let body = if uses_body {
+        quote!(body)
+    } else {
+        quote!(_body)
+    };
+    if streaming {
+        return Ok(quote! {
+            /// Checks that a successful response is an event stream, and
+            /// hands its body to a receiver.
+            pub(crate) fn parse_response(
+                parts: http::response::Parts,
+                #body: crate::transport::ResponseBody,
+                timeouts: crate::event_stream::StreamTimeouts,
+            ) -> Result<super::#output, crate::error::ResponseError> {
+                crate::protocol::expect_event_stream(&parts.headers)?;
+                Ok(super::#output { #(#fields)* })
+            }
+        });
+    }
+    Ok(quote! {
+        /// Parses a successful response.
+        pub(crate) fn parse_response(#parts: http::response::Parts, #body: bytes::Bytes) -> Result<super::#output, crate::error::ResponseError> {
+            Ok(super::#output { #(#fields)* })
+        }
+    })
+}
+
+fn parse_error(service: &Service, op: &Operation) -> TokenStream {
+    let error = ident(&op.error_name);
+    let arms = super::op_error::variants(service, op)
+        .into_iter()
+        .map(|(shape, s)| {
+            let code = s
+                .error
+                .as_ref()
+                .map_or(shape.name.as_str(), |e| e.code.as_str());
+            let variant = ident(&shape.rust_name);
+            let parser = json_de::error_fn(shape);
+            quote! {
+                Some(#code) => crate::protocol::modeled_error(
+                    response,
+                    crate::json_de::#parser,
+                    super::#error::#variant,
+                    super::#error::Unhandled,
+                ),
+            }
+        });
+    quote! {
+        /// Maps an error response to the operation's error.
+        pub(crate) fn parse_error(response: &crate::protocol::ErrorResponse) -> super::#error {
+            match response.code() {
+                #(#arms)*
+                _ => super::#error::Unhandled(response.unhandled()),
+            }
+        }
+    }
+}

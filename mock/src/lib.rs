@@ -1,0 +1,287 @@
+//! `bedrock-mock`: a local Amazon Bedrock Runtime on 127.0.0.1.
+//!
+//! It verifies every request's SigV4 signature (answering a bad one with
+//! HTTP 403 `InvalidSignatureException`, as AWS does), records requests for
+//! tests, and answers by model id: an echo model, each modeled error,
+//! server faults, throttling, slow responses, dropped connections, and
+//! plausible replies for real model families, so that any client (this
+//! crate's, boto3, the official Rust SDK) can be tested or developed
+//! against it offline. See [`behaviour`] for the model ids.
+
+pub mod behaviour;
+mod families;
+pub mod sigv4;
+pub mod stream;
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use http_body_util::combinators::BoxBody;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use behaviour::Reply;
+pub use sigv4::{Rejection, Verifier};
+
+/// The key pair of AWS's documentation examples, which the peers use too.
+pub const DEFAULT_ACCESS_KEY: &str = "AKIDEXAMPLE";
+/// See [`DEFAULT_ACCESS_KEY`].
+pub const DEFAULT_SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+
+/// A response body: bytes at once, or a stream that may fail mid-way.
+pub type Body = BoxBody<Bytes, std::io::Error>;
+
+/// How the server is set up.
+#[derive(Debug, Clone)]
+pub struct MockConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// The key pair requests must be signed with.
+    pub access_key: String,
+    /// See [`MockConfig::access_key`].
+    pub secret_key: String,
+    /// Print a line per request on stderr.
+    pub verbose: bool,
+}
+
+impl Default for MockConfig {
+    fn default() -> Self {
+        MockConfig {
+            port: 0,
+            access_key: DEFAULT_ACCESS_KEY.to_owned(),
+            secret_key: DEFAULT_SECRET_KEY.to_owned(),
+            verbose: false,
+        }
+    }
+}
+
+/// A request as the server received it.
+#[derive(Debug, Clone)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// The path as sent, still percent-encoded.
+    pub path: String,
+    /// The query as sent, without `?`.
+    pub query: String,
+    /// Headers, names lower-cased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    pub body: Bytes,
+    /// Whether the signature verified, and if not, why.
+    pub signature: Result<(), Rejection>,
+    /// `HTTP/1.1` or `HTTP/2.0`.
+    pub version: String,
+}
+
+impl RecordedRequest {
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// State shared by the connections of one server.
+pub(crate) struct State {
+    verifier: Verifier,
+    verbose: bool,
+    recorded: Mutex<Vec<RecordedRequest>>,
+    /// Per model id: how many requests have been seen, for "fail N times".
+    counters: Mutex<HashMap<String, u32>>,
+    next_request_id: AtomicU64,
+}
+
+impl State {
+    /// Counts a request for `key` and returns how many came before it.
+    pub(crate) fn count(&self, key: &str) -> u32 {
+        let mut counters = self
+            .counters
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let seen = counters.entry(key.to_owned()).or_insert(0);
+        let before = *seen;
+        *seen += 1;
+        before
+    }
+}
+
+/// A running server; stops when dropped.
+pub struct MockServer {
+    addr: SocketAddr,
+    state: Arc<State>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl MockServer {
+    /// Binds 127.0.0.1 and serves HTTP/1.1 and HTTP/2 (prior knowledge) in
+    /// the background.
+    pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(State {
+            verifier: Verifier {
+                access_key: config.access_key,
+                secret_key: config.secret_key,
+                service: "bedrock".to_owned(),
+            },
+            verbose: config.verbose,
+            recorded: Mutex::new(Vec::new()),
+            counters: Mutex::new(HashMap::new()),
+            next_request_id: AtomicU64::new(1),
+        });
+        let (shutdown, mut stop) = oneshot::channel();
+        let accept_state = state.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::select! {
+                    _ = &mut stop => break,
+                    accepted = listener.accept() => {
+                        let Ok((stream, _)) = accepted else { continue };
+                        let _ = stream.set_nodelay(true);
+                        let state = accept_state.clone();
+                        tokio::spawn(async move {
+                            let service = hyper::service::service_fn(move |request| handle(state.clone(), request));
+                            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+                            // A connection ends with an error when a behaviour drops it on purpose.
+                            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                        });
+                    }
+                }
+            }
+        });
+        Ok(MockServer {
+            addr,
+            state,
+            shutdown: Some(shutdown),
+        })
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.state
+            .recorded
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear(&self) {
+        self.state
+            .recorded
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}
+
+/// Returned by the service to make hyper drop the connection without answering.
+#[derive(Debug)]
+pub(crate) struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+async fn handle(
+    state: Arc<State>,
+    request: http::Request<Incoming>,
+) -> Result<http::Response<Body>, DropConnection> {
+    let (parts, body) = request.into_parts();
+    let body = match body.collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Err(DropConnection),
+    };
+    let host = parts
+        .uri
+        .authority()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let signed = sigv4::SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        host: &host,
+        headers: &parts.headers,
+        body: &body,
+    };
+    let signature = state.verifier.verify(&signed, SystemTime::now());
+    let recorded = RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: body.clone(),
+        signature: signature.clone(),
+        version: format!("{:?}", parts.version),
+    };
+    if state.verbose {
+        let verdict = match &signature {
+            Ok(()) => "signature ok".to_owned(),
+            Err(rejection) => format!("signature refused: {rejection:?}"),
+        };
+        eprintln!("{} {} ({verdict})", recorded.method, recorded.path);
+    }
+    state
+        .recorded
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push(recorded.clone());
+
+    let request_id = format!(
+        "mock-{:012}",
+        state.next_request_id.fetch_add(1, Ordering::Relaxed)
+    );
+    let reply = match signature {
+        Err(rejection) => Reply::error(403, rejection.code(), &rejection.message()),
+        Ok(()) => behaviour::route(&state, &recorded).await,
+    };
+    reply.into_response(&request_id)
+}
+
+/// A complete body.
+pub(crate) fn full(bytes: impl Into<Bytes>) -> Body {
+    http_body_util::Full::new(bytes.into())
+        .map_err(|never: Infallible| match never {})
+        .boxed()
+}
