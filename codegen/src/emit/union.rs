@@ -7,12 +7,12 @@ use quote::quote;
 use super::rust_type::{self, ident};
 use super::structure::module_name;
 use super::{EmitError, Files, docs, validate};
-use crate::ir::{Home, Service, ShapeKind, Union};
+use crate::ir::{Home, Service, Shape, ShapeKind, Union};
 
 pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
     for shape in service.shapes_in(Home::Types) {
         if let ShapeKind::Union(union) = &shape.kind {
-            let tokens = definition(service, union);
+            let tokens = definition(service, shape, union);
             out.rust(
                 &format!("src/types/{}.rs", module_name(&shape.rust_name)),
                 tokens,
@@ -22,9 +22,9 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
     Ok(())
 }
 
-fn definition(service: &Service, u: &Union) -> TokenStream {
+fn definition(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
     if u.event_stream {
-        return event_stream(service, u);
+        return event_stream(service, shape, u);
     }
     let name = ident(&u.rust_name);
     let type_doc = docs::outer(u.docs.as_deref(), || {
@@ -83,7 +83,7 @@ fn definition(service: &Service, u: &Union) -> TokenStream {
 /// An event stream: an enum of its events (with `Unknown` for event types
 /// this model does not know), an enum of the exceptions that can end it, and
 /// the decoding of both from event-stream messages.
-fn event_stream(service: &Service, u: &Union) -> TokenStream {
+fn event_stream(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
     let name = ident(&u.rust_name);
     let error_name = ident(u.error_name.as_deref().unwrap_or("EventStreamError"));
     let type_doc = docs::outer(u.docs.as_deref(), || {
@@ -171,7 +171,7 @@ fn event_stream(service: &Service, u: &Union) -> TokenStream {
         }
     };
 
-    quote! {
+    let events = quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
@@ -180,6 +180,13 @@ fn event_stream(service: &Service, u: &Union) -> TokenStream {
             /// An event type this version of the SDK does not know, by its `:event-type`.
             #unknown(String),
         }
+    };
+    if !shape.used_in_output {
+        // Sent, not received: nothing to decode, no exceptions to end it.
+        return events;
+    }
+    quote! {
+        #events
 
         #[doc = #error_doc]
         #[derive(Debug, Clone, PartialEq)]
