@@ -164,6 +164,38 @@ pub fn header_parsed<T: std::str::FromStr>(
         .map_err(|_| DeserializeError::invalid(expected, format!("{text:?}")).within(name))
 }
 
+/// A response header holding a timestamp in `format`.
+pub fn header_timestamp(
+    headers: &HeaderMap,
+    name: &'static str,
+    format: crate::json::TimestampFormat,
+) -> Result<Option<crate::primitives::DateTime>, DeserializeError> {
+    let Some(text) = header_string(headers, name)? else {
+        return Ok(None);
+    };
+    let value = match format {
+        crate::json::TimestampFormat::EpochSeconds => {
+            serde_json::Value::from(text.trim().parse::<f64>().map_err(|_| {
+                DeserializeError::invalid("epoch seconds", format!("{text:?}")).within(name)
+            })?)
+        }
+        _ => serde_json::Value::String(text),
+    };
+    crate::json::timestamp(&value, format)
+        .map(Some)
+        .map_err(|e| e.within(name))
+}
+
+/// Epoch seconds as header or URI text: whole seconds, or a decimal fraction.
+pub fn epoch_seconds_text(value: &crate::primitives::DateTime) -> String {
+    if value.subsec_nanos() == 0 {
+        value.secs().to_string()
+    } else {
+        let fraction = format!("{:09}", value.subsec_nanos());
+        format!("{}.{}", value.secs(), fraction.trim_end_matches('0'))
+    }
+}
+
 /// A response header holding a list: comma-separated items, each of which
 /// may be a quoted string.
 pub fn header_list(

@@ -2,7 +2,7 @@
 
 use codegen::{GeneratedFile, Input};
 
-const SEED: &str = include_str!("../../models/bedrock-runtime.json");
+const SEED: &str = include_str!("fixtures/bedrock-runtime-2023-09-30.json");
 
 fn generate_seed() -> Vec<GeneratedFile> {
     codegen::generate(&Input {

@@ -1,8 +1,12 @@
 //! The generated validators at every boundary of the seed model's constraints.
 
 use bedrock_runtime::error::{ValidationError, ViolationKind};
-use bedrock_runtime::operation::invoke_model::{InvokeModelInput, InvokeModelInputBuilder};
+use bedrock_runtime::operation::invoke_model::InvokeModelInput;
+use bedrock_runtime::operation::start_async_invoke::{
+    StartAsyncInvokeInput, StartAsyncInvokeInputBuilder,
+};
 use bedrock_runtime::primitives::Blob;
+use bedrock_runtime::types::Tag;
 
 fn input(model_id: &str, body: impl Into<Blob>) -> InvokeModelInput {
     InvokeModelInput::builder()
@@ -21,14 +25,17 @@ fn messages(result: Result<(), ValidationError>) -> Vec<String> {
 
 #[test]
 fn model_id_length_is_checked_at_its_bounds() {
+    let too_short = input("", "{}").validate().unwrap_err();
     assert_eq!(
-        messages(input("", "{}").validate()),
-        [
-            "InvokeModelInput.modelId: length 0 is below the minimum 1",
-            // An empty string matches no alternative of the pattern either.
-            r#"InvokeModelInput.modelId: value does not match the pattern "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:provisioned-model/[a-z0-9]{12})))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)""#,
-        ]
+        too_short.violations()[0].to_string(),
+        "InvokeModelInput.modelId: length 0 is below the minimum 1"
     );
+    // An empty string matches no alternative of the pattern either.
+    assert!(matches!(
+        too_short.violations()[1].kind(),
+        ViolationKind::PatternMismatch { .. }
+    ));
+    assert_eq!(too_short.violations().len(), 2);
     assert!(messages(input("a", "{}").validate()).is_empty(), "min");
     assert!(
         messages(input(&"a".repeat(2048), "{}").validate()).is_empty(),
@@ -96,31 +103,58 @@ fn blob_length_counts_bytes_at_the_maximum() {
 
 #[test]
 fn build_names_every_missing_required_member() {
-    let err = InvokeModelInput::builder()
-        .content_type("application/json")
-        .build()
-        .unwrap_err();
+    let err = StartAsyncInvokeInput::builder().build().unwrap_err();
     assert_eq!(
         err.to_string(),
-        "2 constraint violations: InvokeModelInput.body: required member is missing; InvokeModelInput.modelId: required member is missing"
+        "3 constraint violations: StartAsyncInvokeInput.modelId: required member is missing; \
+         StartAsyncInvokeInput.modelInput: required member is missing; \
+         StartAsyncInvokeInput.outputDataConfig: required member is missing"
     );
 }
 
 #[test]
 fn builder_validation_reports_missing_members_and_bad_values_together() {
-    let builder: InvokeModelInputBuilder = InvokeModelInput::builder().model_id("!!!");
+    let builder: StartAsyncInvokeInputBuilder =
+        StartAsyncInvokeInput::builder().model_id("!!!").tags(
+            Tag::builder()
+                .key("k".repeat(129))
+                .value("v")
+                .build()
+                .unwrap(),
+        );
     let err = builder.validate().unwrap_err();
     let found: Vec<(&str, &ViolationKind)> = err
         .violations()
         .iter()
         .map(|v| (v.path(), v.kind()))
         .collect();
-    assert_eq!(found.len(), 2, "{err}");
-    assert_eq!(found[0], ("InvokeModelInput.body", &ViolationKind::Missing));
-    assert_eq!(found[1].0, "InvokeModelInput.modelId");
+    assert_eq!(found.len(), 4, "{err}");
+    assert_eq!(found[0].0, "StartAsyncInvokeInput.modelId");
     assert!(
-        matches!(found[1].1, ViolationKind::PatternMismatch { .. }),
+        matches!(found[0].1, ViolationKind::PatternMismatch { .. }),
         "{err}"
+    );
+    assert_eq!(
+        found[1],
+        ("StartAsyncInvokeInput.modelInput", &ViolationKind::Missing)
+    );
+    assert_eq!(
+        found[2],
+        (
+            "StartAsyncInvokeInput.outputDataConfig",
+            &ViolationKind::Missing
+        )
+    );
+    assert_eq!(
+        found[3].0, "StartAsyncInvokeInput.tags[0].key",
+        "nested paths name list indexes"
+    );
+    assert_eq!(
+        found[3].1,
+        &ViolationKind::TooLong {
+            length: 129,
+            max: 128
+        }
     );
 }
 

@@ -55,6 +55,8 @@ fn lib_rs(service: &Service) -> TokenStream {
         #[rustfmt::skip]
         mod json_de;
         #[rustfmt::skip]
+        mod json_ser;
+        #[rustfmt::skip]
         pub mod operation;
         #[rustfmt::skip]
         mod patterns;
@@ -114,7 +116,7 @@ fn shapes_module(service: &Service, home: Home, text: String) -> TokenStream {
         quote! {
             pub use crate::sdk_error::{
                 BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError, ServiceError,
-                TimeoutError, TimeoutKind, TransportError, TransportErrorKind, Unhandled,
+                TimeoutError, TimeoutKind, TransportError, TransportErrorKind, Unhandled, UnsupportedError,
             };
             pub use crate::validation::{ValidationError, Violation, ViolationKind};
         }

@@ -31,6 +31,42 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!(send)
     };
+    let send = if super::http_binding::streams_input(service, op) {
+        let reason = format!(
+            "{} sends an event stream over HTTP/2, which this version of the client does not support yet",
+            op.name
+        );
+        quote! {
+            /// Not supported yet: the operation sends an event stream over
+            /// HTTP/2. Fails without sending anything.
+            pub async fn send(self) -> Result<super::#output, crate::error::SdkError<super::#error>> {
+                tracing::debug!(config = ?self.handle.config(), "{}", #reason);
+                Err(crate::error::SdkError::Unsupported(crate::error::UnsupportedError::new(#reason)))
+            }
+        }
+    } else {
+        quote! {
+            /// Checks the input against the model's constraints (as the
+            /// client's validation mode says), then sends it, retrying as
+            /// configured. Nothing is sent when the input is invalid.
+            pub async fn send(self) -> Result<super::#output, crate::error::SdkError<super::#error>> {
+                let mode = self.handle.config().validation_mode();
+                if mode != crate::ValidationMode::Off {
+                    crate::validation::enforce(mode, #input_name, self.inner.validate())?;
+                }
+                let input = self.inner.build()?;
+                let request = super::http::serialize_request(&input)?;
+                crate::dispatch::#dispatch(
+                    &self.handle,
+                    &super::http::OPERATION,
+                    request,
+                    super::http::parse_response,
+                    super::http::parse_error,
+                )
+                .await
+            }
+        }
+    };
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -54,25 +90,7 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
 
             #(#setters)*
 
-            /// Checks the input against the model's constraints (as the
-            /// client's validation mode says), then sends it, retrying as
-            /// configured. Nothing is sent when the input is invalid.
-            pub async fn send(self) -> Result<super::#output, crate::error::SdkError<super::#error>> {
-                let mode = self.handle.config().validation_mode();
-                if mode != crate::ValidationMode::Off {
-                    crate::validation::enforce(mode, #input_name, self.inner.validate())?;
-                }
-                let input = self.inner.build()?;
-                let request = super::http::serialize_request(&input)?;
-                crate::dispatch::#dispatch(
-                    &self.handle,
-                    &super::http::OPERATION,
-                    request,
-                    super::http::parse_response,
-                    super::http::parse_error,
-                )
-                .await
-            }
+            #send
         }
     }
 }

@@ -6,13 +6,20 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::EmitError;
-use super::json_de;
 use super::rust_type::{ident, named_type_path};
-use crate::ir::{Member, MemberLocation, Operation, PathPart, Service, ShapeKind};
+use super::{json_de, json_ser};
+use crate::ir::{Member, MemberLocation, Operation, PathPart, Service, ShapeKind, TimestampFormat};
 
 /// Whether the output's payload is an event stream.
 pub(crate) fn streams_output(service: &Service, op: &Operation) -> bool {
     op.output.payload_member().is_some_and(
+        |m| matches!(&service.shape(&m.target).kind, ShapeKind::Union(u) if u.event_stream),
+    )
+}
+
+/// Whether the input's payload is an event stream, which cannot be sent yet.
+pub(crate) fn streams_input(service: &Service, op: &Operation) -> bool {
+    op.input.payload_member().is_some_and(
         |m| matches!(&service.shape(&m.target).kind, ShapeKind::Union(u) if u.event_stream),
     )
 }
@@ -78,6 +85,15 @@ fn method(op: &Operation) -> Result<TokenStream, EmitError> {
     })
 }
 
+/// Where a scalar is written, which decides a timestamp's default format.
+#[derive(Clone, Copy)]
+enum TextPlace {
+    /// A label or query string: ISO 8601.
+    Uri,
+    /// A header: an HTTP date.
+    Header,
+}
+
 /// An expression of type `&str` for the scalar `value` (an expression of
 /// type `&T`) as it is written in a label, query string or header.
 fn scalar_text(
@@ -85,8 +101,25 @@ fn scalar_text(
     op: &Operation,
     target: &str,
     value: TokenStream,
+    place: TextPlace,
+    format: Option<TimestampFormat>,
 ) -> Result<TokenStream, EmitError> {
     Ok(match &service.shape(target).kind {
+        ShapeKind::Timestamp {
+            format: shape_format,
+        } => {
+            let default = match place {
+                TextPlace::Uri => TimestampFormat::DateTime,
+                TextPlace::Header => TimestampFormat::HttpDate,
+            };
+            match format.or(*shape_format).unwrap_or(default) {
+                TimestampFormat::DateTime => quote!(#value.to_rfc3339().as_str()),
+                TimestampFormat::HttpDate => quote!(#value.to_http_date().as_str()),
+                TimestampFormat::EpochSeconds => {
+                    quote!(crate::protocol::epoch_seconds_text(#value).as_str())
+                }
+            }
+        }
         ShapeKind::String | ShapeKind::BigInteger | ShapeKind::BigDecimal => {
             quote!(#value.as_str())
         }
@@ -129,9 +162,23 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
                 let field = ident(&m.rust_name);
                 let member = &m.name;
                 let text = if m.required {
-                    scalar_text(service, op, &m.target, quote!(input.#field))?
+                    scalar_text(
+                        service,
+                        op,
+                        &m.target,
+                        quote!(input.#field),
+                        TextPlace::Uri,
+                        m.timestamp_format,
+                    )?
                 } else {
-                    let inner = scalar_text(service, op, &m.target, quote!(value))?;
+                    let inner = scalar_text(
+                        service,
+                        op,
+                        &m.target,
+                        quote!(value),
+                        TextPlace::Uri,
+                        m.timestamp_format,
+                    )?;
                     quote!(input.#field.as_ref().map(|value| #inner.to_owned()).unwrap_or_default().as_str())
                 };
                 uses_encoder = true;
@@ -155,7 +202,14 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
             MemberLocation::Query => {
                 let push = match &service.shape(&m.target).kind {
                     ShapeKind::List(list) => {
-                        let text = scalar_text(service, op, &list.member, quote!(item))?;
+                        let text = scalar_text(
+                            service,
+                            op,
+                            &list.member,
+                            quote!(item),
+                            TextPlace::Uri,
+                            None,
+                        )?;
                         quote! {
                             for item in value {
                                 crate::protocol::push_query(&mut uri, #key, Some(#text));
@@ -163,7 +217,14 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
                         }
                     }
                     _ => {
-                        let text = scalar_text(service, op, &m.target, quote!(value))?;
+                        let text = scalar_text(
+                            service,
+                            op,
+                            &m.target,
+                            quote!(value),
+                            TextPlace::Uri,
+                            m.timestamp_format,
+                        )?;
                         quote! { crate::protocol::push_query(&mut uri, #key, Some(#text)); }
                     }
                 };
@@ -191,10 +252,24 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
                 let member = &m.name;
                 let text = match &service.shape(&m.target).kind {
                     ShapeKind::List(list) => {
-                        let item = scalar_text(service, op, &list.member, quote!(item))?;
+                        let item = scalar_text(
+                            service,
+                            op,
+                            &list.member,
+                            quote!(item),
+                            TextPlace::Header,
+                            None,
+                        )?;
                         quote!(value.iter().map(|item| crate::protocol::quote_header_item(#item)).collect::<Vec<_>>().join(", ").as_str())
                     }
-                    _ => scalar_text(service, op, &m.target, quote!(value))?,
+                    _ => scalar_text(
+                        service,
+                        op,
+                        &m.target,
+                        quote!(value),
+                        TextPlace::Header,
+                        m.timestamp_format,
+                    )?,
                 };
                 uses_encoder = true;
                 headers.push(bind_value(
@@ -293,8 +368,27 @@ fn request_body(
     service: &Service,
     op: &Operation,
 ) -> Result<(TokenStream, Option<&'static str>), EmitError> {
+    let input_name = &op.input.rust_name;
     if op.input.body_members().next().is_some() {
-        return Err(unsupported(op, "a JSON request body"));
+        let members = op
+            .input
+            .body_members()
+            .map(|m| json_ser::member_writer(service, m, quote!(input)));
+        let body = quote! {
+            {
+                let mut json = crate::json::Writer::new();
+                let out = &mut json;
+                let written: Result<(), crate::json::SerializeError> = (|| {
+                    out.begin_object();
+                    #(#members)*
+                    out.end_object();
+                    Ok(())
+                })();
+                written.map_err(|e| e.into_validation_error(#input_name))?;
+                json.finish()
+            }
+        };
+        return Ok((body, Some("application/json")));
     }
     let Some(payload) = op.input.payload_member() else {
         return Ok((quote!(bytes::Bytes::new()), None));
@@ -316,6 +410,58 @@ fn request_body(
                 quote!(input.#field.clone().map(bytes::Bytes::from).unwrap_or_default())
             };
             Ok((body, Some("text/plain")))
+        }
+        ShapeKind::Structure(_) | ShapeKind::Document => {
+            let write = json_ser::value_writer(service, &payload.target, None, quote!(value));
+            let written = quote! {
+                {
+                    let mut json = crate::json::Writer::new();
+                    let out = &mut json;
+                    let written: Result<(), crate::json::SerializeError> = (|| {
+                        #write
+                        Ok(())
+                    })();
+                    written.map_err(|e| e.into_validation_error(#input_name))?;
+                    json.finish()
+                }
+            };
+            let body = if payload.required {
+                quote! { { let value = &input.#field; #written } }
+            } else {
+                quote! {
+                    match &input.#field {
+                        Some(value) => #written,
+                        None => bytes::Bytes::new(),
+                    }
+                }
+            };
+            Ok((body, Some("application/json")))
+        }
+        ShapeKind::Union(u) if !u.event_stream => {
+            let write = json_ser::value_writer(service, &payload.target, None, quote!(value));
+            let written = quote! {
+                {
+                    let mut json = crate::json::Writer::new();
+                    let out = &mut json;
+                    let written: Result<(), crate::json::SerializeError> = (|| {
+                        #write
+                        Ok(())
+                    })();
+                    written.map_err(|e| e.into_validation_error(#input_name))?;
+                    json.finish()
+                }
+            };
+            let body = if payload.required {
+                quote! { { let value = &input.#field; #written } }
+            } else {
+                quote! {
+                    match &input.#field {
+                        Some(value) => #written,
+                        None => bytes::Bytes::new(),
+                    }
+                }
+            };
+            Ok((body, Some("application/json")))
         }
         other => Err(unsupported(
             op,
@@ -355,6 +501,14 @@ pub(crate) fn header_member(service: &Service, m: &Member, headers: TokenStream)
             quote!(crate::protocol::header_parsed::<f64>(#headers, #name, "a number")?)
         }
         ShapeKind::List(_) => quote!(crate::protocol::header_list(#headers, #name)?),
+        ShapeKind::Timestamp { format } => {
+            let format = json_ser::timestamp_format(
+                m.timestamp_format
+                    .or(*format)
+                    .unwrap_or(TimestampFormat::HttpDate),
+            );
+            quote!(crate::protocol::header_timestamp(#headers, #name, #format)?)
+        }
         _ => quote!(crate::protocol::header_string(#headers, #name)?),
     };
     if m.required {
@@ -366,12 +520,10 @@ pub(crate) fn header_member(service: &Service, m: &Member, headers: TokenStream)
 
 fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, EmitError> {
     let output = ident(&op.output.rust_name);
-    if op.output.body_members().next().is_some() {
-        return Err(unsupported(op, "a JSON response body"));
-    }
     let streaming = streams_output(service, op);
     let mut uses_parts = streaming;
-    let mut uses_body = false;
+    let has_body_members = op.output.body_members().next().is_some();
+    let mut uses_body = has_body_members;
     let mut fields = Vec::new();
     for m in &op.output.members {
         let field = ident(&m.rust_name);
@@ -402,6 +554,18 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
                     }
                     ShapeKind::Blob { .. } => quote!(crate::primitives::Blob::new(body)),
                     ShapeKind::String => quote!(crate::protocol::utf8_payload(body)?),
+                    ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Document => {
+                        let parser = json_de::parser(service, &m.target, m.boxed, None);
+                        if m.required {
+                            quote!(crate::json::parse_value(&crate::json::parse_body(&body)?, #parser)?)
+                        } else {
+                            // An empty body means the payload is absent.
+                            fields.push(quote! {
+                                #field: if body.is_empty() { None } else { Some(crate::json::parse_value(&crate::json::parse_body(&body)?, #parser)?) },
+                            });
+                            continue;
+                        }
+                    }
                     other => {
                         return Err(unsupported(
                             op,
@@ -415,6 +579,7 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
                     quote!(Some(#value))
                 }
             }
+            MemberLocation::Body => json_de::member_from_object(service, m, quote!(object)),
             other => {
                 return Err(unsupported(
                     op,
@@ -434,6 +599,12 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
     } else {
         quote!(_body)
     };
+    let object = has_body_members.then(|| {
+        quote! {
+            let value = crate::json::parse_body(&body)?;
+            let object = crate::json::object(&value)?;
+        }
+    });
     if streaming {
         return Ok(quote! {
             /// Checks that a successful response is an event stream, and
@@ -451,6 +622,7 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
     Ok(quote! {
         /// Parses a successful response.
         pub(crate) fn parse_response(#parts: http::response::Parts, #body: bytes::Bytes) -> Result<super::#output, crate::error::ResponseError> {
+            #object
             Ok(super::#output { #(#fields)* })
         }
     })

@@ -6,8 +6,10 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::rust_type::{self, ident, named_type_path};
-use super::{EmitError, Files, docs};
-use crate::ir::{Home, Member, MemberLocation, Service, Shape, ShapeKind, Structure};
+use super::{EmitError, Files, docs, json_ser};
+use crate::ir::{
+    Home, Member, MemberLocation, Service, Shape, ShapeKind, Structure, TimestampFormat,
+};
 
 pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
     let module_doc = docs::inner(
@@ -121,10 +123,9 @@ fn event_parser(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
                 ShapeKind::Blob { .. } => quote! { crate::primitives::Blob::new(message.payload().clone()) },
                 ShapeKind::String => quote! { crate::protocol::utf8_payload(message.payload().clone())? },
                 _ => {
-                    let parser = parser(service, &m.target, m.boxed);
+                    let parser = parser(service, &m.target, m.boxed, m.timestamp_format);
                     quote! {
-                        (#parser)(&serde_json::from_slice::<serde_json::Value>(message.payload())
-                            .map_err(|e| crate::json::DeserializeError::invalid("a JSON payload", e.to_string()))?)?
+                        crate::json::parse_value(&crate::json::parse_body(message.payload())?, #parser)?
                     }
                 }
             };
@@ -239,8 +240,8 @@ fn value_parser(service: &Service, shape: &Shape) -> TokenStream {
             let arms = u.members.iter().map(|m| {
                 let variant = ident(&m.rust_name);
                 let key = &m.wire_name;
-                let parser = parser(service, &m.target, m.boxed);
-                quote! { #key => #ty::#variant((#parser)(value).map_err(|e| e.within(#key))?), }
+                let parser = parser(service, &m.target, m.boxed, m.timestamp_format);
+                quote! { #key => #ty::#variant(crate::json::variant(value, #key, #parser)?), }
             });
             let unknown = ident(&u.unknown_variant);
             quote! {
@@ -269,7 +270,7 @@ pub(crate) fn member_from_object(
     object: TokenStream,
 ) -> TokenStream {
     let key = &m.wire_name;
-    let parser = parser(service, &m.target, m.boxed);
+    let parser = parser(service, &m.target, m.boxed, m.timestamp_format);
     if m.required {
         quote! { crate::json::required(#object, #key, #parser)? }
     } else {
@@ -277,8 +278,14 @@ pub(crate) fn member_from_object(
     }
 }
 
-/// An expression usable as `Fn(&serde_json::Value) -> Result<T, DeserializeError>`.
-pub(crate) fn parser(service: &Service, target: &str, boxed: bool) -> TokenStream {
+/// An expression usable as `Fn(&serde_json::Value) -> Result<T, DeserializeError>`;
+/// `format` overrides a timestamp's format.
+pub(crate) fn parser(
+    service: &Service,
+    target: &str,
+    boxed: bool,
+    format: Option<TimestampFormat>,
+) -> TokenStream {
     let shape = service.shape(target);
     let plain = match &shape.kind {
         ShapeKind::String | ShapeKind::BigInteger | ShapeKind::BigDecimal => {
@@ -297,10 +304,19 @@ pub(crate) fn parser(service: &Service, target: &str, boxed: bool) -> TokenStrea
         // Narrowing to f32 is what the model's `float` means.
         ShapeKind::Float => quote!(|v: &serde_json::Value| crate::json::float(v).map(|f| f as f32)),
         ShapeKind::Double => quote!(crate::json::float),
-        ShapeKind::Timestamp { .. } => quote!(crate::json::timestamp),
+        ShapeKind::Timestamp {
+            format: shape_format,
+        } => {
+            let format = json_ser::timestamp_format(
+                format
+                    .or(*shape_format)
+                    .unwrap_or(TimestampFormat::EpochSeconds),
+            );
+            quote!(|v: &serde_json::Value| crate::json::timestamp(v, #format))
+        }
         ShapeKind::Document => quote!(crate::json::document),
         ShapeKind::List(list) => {
-            let item = parser(service, &list.member, false);
+            let item = parser(service, &list.member, false, None);
             if list.sparse {
                 quote!(|v: &serde_json::Value| crate::json::sparse_list(v, #item))
             } else {
@@ -315,7 +331,7 @@ pub(crate) fn parser(service: &Service, target: &str, boxed: bool) -> TokenStrea
                 }
                 _ => quote!(str::to_owned),
             };
-            let value = parser(service, &map.value, false);
+            let value = parser(service, &map.value, false, None);
             if map.sparse {
                 quote!(|v: &serde_json::Value| crate::json::sparse_map(v, #key, #value))
             } else {

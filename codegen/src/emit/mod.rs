@@ -9,6 +9,7 @@ mod enumeration;
 mod fluent;
 mod http_binding;
 mod json_de;
+mod json_ser;
 mod op_error;
 mod operation;
 mod runtime;
@@ -24,10 +25,10 @@ use proc_macro2::TokenStream;
 use crate::GeneratedFile;
 use crate::ir::Service;
 
-/// Generated code that did not parse as Rust: a bug in the generator, reported
-/// with the file so that it can be found.
+/// A model feature the emitters cannot express yet, or generated code that
+/// did not parse as Rust (a bug in the generator); `path` says where.
 #[derive(Debug, thiserror::Error)]
-#[error("generated {path} is not valid Rust ({message}); this is a bug in the generator")]
+#[error("cannot generate {path}: {message}")]
 pub struct EmitError {
     pub path: String,
     pub message: String,
@@ -45,6 +46,7 @@ pub fn emit(service: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
     operation::emit_all(service, &mut out)?;
     validate::emit_patterns(service, &mut out)?;
     json_de::emit(service, &mut out)?;
+    json_ser::emit(service, &mut out)?;
     runtime::copy_all(&mut out);
     let mut files = out.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -92,7 +94,9 @@ impl<'a> Files<'a> {
 fn format_rust(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| EmitError {
         path: path.to_owned(),
-        message: err.to_string(),
+        message: format!(
+            "the generated code is not valid Rust ({err}); this is a bug in the generator"
+        ),
     })?;
     Ok(space_items(&prettyplease::unparse(&file)))
 }

@@ -37,13 +37,15 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
                 fluent::definition(service, op),
             ),
         )?;
-        out.rust(
-            &format!("{dir}/http.rs"),
-            part_file(
-                "How the operation travels over HTTP.",
-                http_binding::definition(service, op)?,
-            ),
-        )?;
+        if !http_binding::streams_input(service, op) {
+            out.rust(
+                &format!("{dir}/http.rs"),
+                part_file(
+                    "How the operation travels over HTTP.",
+                    http_binding::definition(service, op)?,
+                ),
+            )?;
+        }
     }
     Ok(())
 }
@@ -74,6 +76,12 @@ fn module(service: &Service, op: &Operation) -> TokenStream {
     };
     let error = super::rust_type::ident(&op.error_name);
     let fluent = super::rust_type::ident(&op.fluent_name);
+    let http_module = (!super::http_binding::streams_input(service, op)).then(|| {
+        quote! {
+            #[rustfmt::skip]
+            pub(crate) mod http;
+        }
+    });
     quote! {
         #module_docs
 
@@ -81,8 +89,7 @@ fn module(service: &Service, op: &Operation) -> TokenStream {
         mod error;
         #[rustfmt::skip]
         mod fluent;
-        #[rustfmt::skip]
-        pub(crate) mod http;
+        #http_module
         #[rustfmt::skip]
         mod input;
         #[rustfmt::skip]

@@ -81,6 +81,7 @@ pub(crate) const DEPENDENCIES: &[(&str, &[&str])] = &[
     ("http", &[]),
     ("http-body", &[]),
     ("http-body-util", &[]),
+    ("httpdate", &[]),
     ("hyper", &[]),
     ("hyper-rustls", &[]),
     ("hyper-util", &[]),

@@ -72,12 +72,17 @@ pub(crate) fn is_event_stream(service: &Service, target: &str) -> bool {
     matches!(&service.shape(target).kind, ShapeKind::Union(u) if u.event_stream)
 }
 
-/// The member's value type, boxed when it closes a cycle; an event stream
-/// is held by its receiver.
+/// The member's value type, boxed when it closes a cycle. A response's
+/// event stream is held by its receiver; a request's (which cannot be sent
+/// yet) is the list of its events.
 pub(crate) fn member_value(service: &Service, member: &Member) -> TokenStream {
     let ty = of(service, &member.target);
     if is_event_stream(service, &member.target) {
-        return quote! { crate::event_stream::EventReceiver<#ty> };
+        return if service.shape(&member.target).used_in_output {
+            quote! { crate::event_stream::EventReceiver<#ty> }
+        } else {
+            quote! { Vec<#ty> }
+        };
     }
     if member.boxed {
         quote! { Box<#ty> }

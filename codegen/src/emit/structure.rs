@@ -76,10 +76,9 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
     let builder_doc = format!(" A builder for [`{}`].", s.rust_name);
     let builder_fn_doc = format!(" A builder for [`{}`].", s.rust_name);
 
-    if s.members
-        .iter()
-        .any(|m| rust_type::is_event_stream(service, &m.target))
-    {
+    if s.members.iter().any(|m| {
+        rust_type::is_event_stream(service, &m.target) && service.shape(&m.target).used_in_output
+    }) {
         // A receiver cannot be cloned, compared or built by hand: such an
         // output only comes from a response.
         return quote! {
@@ -165,7 +164,18 @@ pub(crate) fn setters(service: &Service, m: &Member) -> Setters {
     } else {
         ""
     };
+    let input_stream =
+        rust_type::is_event_stream(service, &m.target) && !service.shape(&m.target).used_in_output;
     let (docs, params, args, store) = match &service.shape(&m.target).kind {
+        ShapeKind::Union(_) if input_stream => {
+            let doc = format!(" Appends an event to `{}`.", m.name);
+            (
+                quote!(#[doc = #doc]),
+                quote!(input: impl Into<#value_ty>),
+                quote!(input),
+                quote! { self.#field.get_or_insert_with(Vec::new).push(input.into()); },
+            )
+        }
         ShapeKind::List(list) if !m.boxed => {
             let item = rust_type::of(service, &list.member);
             let item = if list.sparse {

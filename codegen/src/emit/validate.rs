@@ -112,9 +112,10 @@ fn builder_check(service: &Service, s: &Structure) -> TokenStream {
     } else {
         quote! {
             let path = crate::validation::Path::root(#type_name);
-            let mut violations = crate::validation::Violations::default();
+            let mut found = crate::validation::Violations::default();
+            let violations = &mut found;
             #(#checks)*
-            violations.into_result()
+            found.into_result()
         }
     };
     quote! {
@@ -175,18 +176,40 @@ pub(crate) fn union_methods(service: &Service, u: &Union) -> TokenStream {
     }
     let name = ident(&u.rust_name);
     let type_name = &u.rust_name;
-    let arms = checked.iter().map(|m| {
-        let variant = ident(&m.rust_name);
-        let wire = &m.name;
-        let body = value_checks(service, &m.target, m.sensitive, 0);
-        quote! {
-            #name::#variant(value) => {
-                let path = path.member(#wire);
-                #body
+    let arms: Vec<TokenStream> = checked
+        .iter()
+        .map(|m| {
+            let variant = ident(&m.rust_name);
+            let wire = &m.name;
+            let body = value_checks(service, &m.target, m.sensitive, 0);
+            quote! {
+                #name::#variant(value) => {
+                    let path = path.member(#wire);
+                    #body
+                }
+            }
+        })
+        .collect();
+    // One checked variant reads best as `if let`; several as a match.
+    let dispatch = match checked.as_slice() {
+        [m] => {
+            let variant = ident(&m.rust_name);
+            let wire = &m.name;
+            let body = value_checks(service, &m.target, m.sensitive, 0);
+            quote! {
+                if let #name::#variant(value) = self {
+                    let path = path.member(#wire);
+                    #body
+                }
             }
         }
-    });
-    let rest = (checked.len() < u.members.len() + 1).then(|| quote! { _ => {} });
+        _ => quote! {
+            match self {
+                #(#arms)*
+                _ => {}
+            }
+        },
+    };
     quote! {
         impl #name {
             /// Checks the model's constraints (lengths, ranges, patterns) on
@@ -203,10 +226,7 @@ pub(crate) fn union_methods(service: &Service, u: &Union) -> TokenStream {
                 path: &crate::validation::Path<'_>,
                 violations: &mut crate::validation::Violations,
             ) {
-                match self {
-                    #(#arms)*
-                    #rest
-                }
+                #dispatch
             }
         }
     }
@@ -287,13 +307,18 @@ fn value_checks(service: &Service, target: &str, sensitive: bool, depth: usize) 
                 let sparse = map
                     .sparse
                     .then(|| quote! { let Some(value) = value else { continue }; });
+                let key_checks = key_checks.map(|checks| {
+                    quote! {
+                        {
+                            let value = #key;
+                            #checks
+                        }
+                    }
+                });
                 quote! {
                     for (#key, value) in value {
                         let path = path.key(#key_str);
-                        {
-                            let value = #key;
-                            #key_checks
-                        }
+                        #key_checks
                         #sparse
                         #value_checks
                     }

@@ -70,6 +70,7 @@ pub const ERROR_MODULE_RUNTIME_NAMES: &[&str] = &[
     "TransportError",
     "TimeoutKind",
     "EventStreamError",
+    "UnsupportedError",
 ];
 
 /// Resolves `model`, the contents of `model_file`, into the IR of a crate
@@ -1401,16 +1402,22 @@ fn mark_usage(service: &mut Service) {
         outputs.extend(op.output.members.iter().map(|m| m.target.clone()));
         outputs.extend(op.errors.iter().cloned());
     }
-    let input_set = closure(&service.shapes, inputs);
-    let output_set = closure(&service.shapes, outputs);
+    // Input event streams are not sent yet: what they hold needs no writers.
+    let input_set = closure(&service.shapes, inputs, false);
+    let output_set = closure(&service.shapes, outputs, true);
     for (name, shape) in service.shapes.iter_mut() {
         shape.used_in_input = input_set.contains(name);
         shape.used_in_output = output_set.contains(name);
     }
 }
 
-/// Every shape reachable from `roots` through members, list members and map entries.
-fn closure(shapes: &BTreeMap<String, Shape>, roots: Vec<String>) -> BTreeSet<String> {
+/// Every shape reachable from `roots` through members, list members and map
+/// entries; into event streams' events only if `into_event_streams`.
+fn closure(
+    shapes: &BTreeMap<String, Shape>,
+    roots: Vec<String>,
+    into_event_streams: bool,
+) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack = roots;
     while let Some(name) = stack.pop() {
@@ -1422,7 +1429,9 @@ fn closure(shapes: &BTreeMap<String, Shape>, roots: Vec<String>) -> BTreeSet<Str
         }
         match &shape.kind {
             ShapeKind::Structure(s) => stack.extend(s.members.iter().map(|m| m.target.clone())),
-            ShapeKind::Union(u) => stack.extend(u.members.iter().map(|m| m.target.clone())),
+            ShapeKind::Union(u) if !u.event_stream || into_event_streams => {
+                stack.extend(u.members.iter().map(|m| m.target.clone()));
+            }
             ShapeKind::List(l) => stack.push(l.member.clone()),
             ShapeKind::Map(m) => {
                 stack.push(m.key.clone());

@@ -22,11 +22,121 @@ impl Client {
         self.handle.config()
     }
 
-    /// Invokes the specified Bedrock model to run inference using the input provided in the request body. You use InvokeModel to run inference for text models, image models, and embedding models.
+    /// The action to apply a guardrail.
     ///
-    /// For more information, see Run inference in the Bedrock User Guide.
+    /// For troubleshooting some of the common errors you might encounter when using the `ApplyGuardrail` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    pub fn apply_guardrail(
+        &self,
+    ) -> crate::operation::apply_guardrail::ApplyGuardrailFluentBuilder {
+        crate::operation::apply_guardrail::ApplyGuardrailFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    /// Sends messages to the specified Amazon Bedrock model. `Converse` provides a consistent interface that works with all models that support messages. This allows you to write code once and use it with different models. If a model has unique inference parameters, you can also pass those unique parameters to the model.
     ///
-    /// For example requests, see Examples (after the Errors section).
+    /// Data retention for this request depends on the applicable account or project configuration and the model's data retention policy.
+    ///
+    /// You can submit a prompt by including it in the `messages` field, specifying the `modelId` of a foundation model or inference profile to run inference on it, and including any other fields that are relevant to your use case.
+    ///
+    /// You can also submit a prompt from Prompt management by specifying the ARN of the prompt version and including a map of variables to values in the `promptVariables` field. You can append more messages to the prompt by using the `messages` field. If you use a prompt from Prompt management, you can't include the following fields in the request: `additionalModelRequestFields`, `inferenceConfig`, `system`, or `toolConfig`. Instead, these fields must be defined through Prompt management. For more information, see [Use a prompt from Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-use.html).
+    ///
+    /// For information about the Converse API, see *Use the Converse API* in the *Amazon Bedrock User Guide*. To use a guardrail, see *Use a guardrail with the Converse API* in the *Amazon Bedrock User Guide*. To use a tool with a model, see *Tool use (Function calling)* in the *Amazon Bedrock User Guide*
+    ///
+    /// For example code, see *Converse API examples* in the *Amazon Bedrock User Guide*.
+    ///
+    /// This operation requires permission for the `bedrock:InvokeModel` action on both the inference target and the project. If you omit `projectIdentifier` or specify `default`, this includes permission on the default project for your account.
+    ///
+    /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the base inference actions ([InvokeModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html) and [InvokeModelWithResponseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModelWithResponseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+    ///
+    /// For troubleshooting some of the common errors you might encounter when using the `Converse` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    pub fn converse(&self) -> crate::operation::converse::ConverseFluentBuilder {
+        crate::operation::converse::ConverseFluentBuilder::new(self.handle.clone())
+    }
+
+    /// Sends messages to the specified Amazon Bedrock model and returns the response in a stream. `ConverseStream` provides a consistent API that works with all Amazon Bedrock models that support messages. This allows you to write code once and use it with different models. Should a model have unique inference parameters, you can also pass those unique parameters to the model.
+    ///
+    /// To find out if a model supports streaming, call [GetFoundationModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetFoundationModel.html) and check the `responseStreamingSupported` field in the response.
+    ///
+    /// The CLI doesn't support streaming operations in Amazon Bedrock, including `ConverseStream`.
+    ///
+    /// Data retention for this request depends on the applicable account or project configuration and the model's data retention policy.
+    ///
+    /// You can submit a prompt by including it in the `messages` field, specifying the `modelId` of a foundation model or inference profile to run inference on it, and including any other fields that are relevant to your use case.
+    ///
+    /// You can also submit a prompt from Prompt management by specifying the ARN of the prompt version and including a map of variables to values in the `promptVariables` field. You can append more messages to the prompt by using the `messages` field. If you use a prompt from Prompt management, you can't include the following fields in the request: `additionalModelRequestFields`, `inferenceConfig`, `system`, or `toolConfig`. Instead, these fields must be defined through Prompt management. For more information, see [Use a prompt from Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-use.html).
+    ///
+    /// For information about the Converse API, see *Use the Converse API* in the *Amazon Bedrock User Guide*. To use a guardrail, see *Use a guardrail with the Converse API* in the *Amazon Bedrock User Guide*. To use a tool with a model, see *Tool use (Function calling)* in the *Amazon Bedrock User Guide*
+    ///
+    /// For example code, see *Conversation streaming example* in the *Amazon Bedrock User Guide*.
+    ///
+    /// This operation requires permission for the `bedrock:InvokeModelWithResponseStream` action on both the inference target and the project. If you omit `projectIdentifier` or specify `default`, this includes permission on the default project for your account.
+    ///
+    /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the base inference actions ([InvokeModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html) and [InvokeModelWithResponseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModelWithResponseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+    ///
+    /// For troubleshooting some of the common errors you might encounter when using the `ConverseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    pub fn converse_stream(
+        &self,
+    ) -> crate::operation::converse_stream::ConverseStreamFluentBuilder {
+        crate::operation::converse_stream::ConverseStreamFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    /// Returns the token count for a given inference request. This operation helps you estimate token usage before sending requests to foundation models by returning the token count that would be used if the same input were sent to the model in an inference request.
+    ///
+    /// Token counting is model-specific because different models use different tokenization strategies. The token count returned by this operation will match the token count that would be charged if the same input were sent to the model in an `InvokeModel` or `Converse` request.
+    ///
+    /// You can use this operation to:
+    ///
+    /// - Estimate costs before sending inference requests.
+    ///
+    /// - Optimize prompts to fit within token limits.
+    ///
+    /// - Plan for token usage in your applications.
+    ///
+    /// This operation accepts the same input formats as `InvokeModel` and `Converse`, allowing you to count tokens for both raw text inputs and structured conversation formats.
+    ///
+    /// The following operations are related to `CountTokens`:
+    ///
+    /// - [InvokeModel](https://docs.aws.amazon.com/bedrock/latest/API/API_runtime_InvokeModel.html) - Sends inference requests to foundation models
+    ///
+    /// - [Converse](https://docs.aws.amazon.com/bedrock/latest/API/API_runtime_Converse.html) - Sends conversation-based inference requests to foundation models
+    pub fn count_tokens(
+        &self,
+    ) -> crate::operation::count_tokens::CountTokensFluentBuilder {
+        crate::operation::count_tokens::CountTokensFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    /// Retrieve information about an asynchronous invocation.
+    pub fn get_async_invoke(
+        &self,
+    ) -> crate::operation::get_async_invoke::GetAsyncInvokeFluentBuilder {
+        crate::operation::get_async_invoke::GetAsyncInvokeFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    /// Evaluates messages against inline guardrail checks. You specify the check configurations directly in the request, and Amazon Bedrock returns per-check results with severity or confidence scores.
+    pub fn invoke_guardrail_checks(
+        &self,
+    ) -> crate::operation::invoke_guardrail_checks::InvokeGuardrailChecksFluentBuilder {
+        crate::operation::invoke_guardrail_checks::InvokeGuardrailChecksFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    /// Invokes the specified Amazon Bedrock model to run inference using the prompt and inference parameters provided in the request body. You use model inference to generate text, images, and embeddings.
+    ///
+    /// For example code, see *Invoke model code examples* in the *Amazon Bedrock User Guide*.
+    ///
+    /// This operation requires permission for the `bedrock:InvokeModel` action on both the inference target and the project. If you omit `projectIdentifier` or specify `default`, this includes permission on the default project for your account.
+    ///
+    /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+    ///
+    /// For troubleshooting some of the common errors you might encounter when using the `InvokeModel` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
     pub fn invoke_model(
         &self,
     ) -> crate::operation::invoke_model::InvokeModelFluentBuilder {
@@ -35,15 +145,56 @@ impl Client {
         )
     }
 
-    /// Invoke the specified Bedrock model to run inference using the input provided. Return the response in a stream.
+    /// Invoke the specified Amazon Bedrock model to run inference using the bidirectional stream. The response is returned in a stream that remains open for 8 minutes. A single session can contain multiple prompts and responses from the model. The prompts to the model are provided as audio files and the model's responses are spoken back to the user and transcribed.
     ///
-    /// For more information, see Run inference in the Bedrock User Guide.
+    /// It is possible for users to interrupt the model's response with a new prompt, which will halt the response speech. The model will retain contextual awareness of the conversation while pivoting to respond to the new prompt.
+    pub fn invoke_model_with_bidirectional_stream(
+        &self,
+    ) -> crate::operation::invoke_model_with_bidirectional_stream::InvokeModelWithBidirectionalStreamFluentBuilder {
+        crate::operation::invoke_model_with_bidirectional_stream::InvokeModelWithBidirectionalStreamFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    /// Invoke the specified Amazon Bedrock model to run inference using the prompt and inference parameters provided in the request body. The response is returned in a stream.
     ///
-    /// For an example request and response, see Examples (after the Errors section).
+    /// To see if a model supports streaming, call [GetFoundationModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetFoundationModel.html) and check the `responseStreamingSupported` field in the response.
+    ///
+    /// The CLI doesn't support streaming operations in Amazon Bedrock, including `InvokeModelWithResponseStream`.
+    ///
+    /// For example code, see *Invoke model with streaming code example* in the *Amazon Bedrock User Guide*.
+    ///
+    /// This operation requires permission for the `bedrock:InvokeModelWithResponseStream` action on both the inference target and the project. If you omit `projectIdentifier` or specify `default`, this includes permission on the default project for your account.
+    ///
+    /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+    ///
+    /// For troubleshooting some of the common errors you might encounter when using the `InvokeModelWithResponseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
     pub fn invoke_model_with_response_stream(
         &self,
     ) -> crate::operation::invoke_model_with_response_stream::InvokeModelWithResponseStreamFluentBuilder {
         crate::operation::invoke_model_with_response_stream::InvokeModelWithResponseStreamFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    /// Lists asynchronous invocations.
+    pub fn list_async_invokes(
+        &self,
+    ) -> crate::operation::list_async_invokes::ListAsyncInvokesFluentBuilder {
+        crate::operation::list_async_invokes::ListAsyncInvokesFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+
+    /// Starts an asynchronous invocation.
+    ///
+    /// This operation requires permission for the `bedrock:InvokeModel` action.
+    ///
+    /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+    pub fn start_async_invoke(
+        &self,
+    ) -> crate::operation::start_async_invoke::StartAsyncInvokeFluentBuilder {
+        crate::operation::start_async_invoke::StartAsyncInvokeFluentBuilder::new(
             self.handle.clone(),
         )
     }

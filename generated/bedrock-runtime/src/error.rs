@@ -10,6 +10,10 @@ pub use self::access_denied_exception::{
 };
 
 #[rustfmt::skip]
+mod conflict_exception;
+pub use self::conflict_exception::{ConflictException, ConflictExceptionBuilder};
+
+#[rustfmt::skip]
 mod internal_server_exception;
 pub use self::internal_server_exception::{
     InternalServerException, InternalServerExceptionBuilder,
@@ -50,6 +54,12 @@ pub use self::service_quota_exceeded_exception::{
 };
 
 #[rustfmt::skip]
+mod service_unavailable_exception;
+pub use self::service_unavailable_exception::{
+    ServiceUnavailableException, ServiceUnavailableExceptionBuilder,
+};
+
+#[rustfmt::skip]
 mod throttling_exception;
 pub use self::throttling_exception::{ThrottlingException, ThrottlingExceptionBuilder};
 
@@ -59,7 +69,7 @@ pub use self::validation_exception::{ValidationException, ValidationExceptionBui
 pub use crate::sdk_error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
     ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
-    Unhandled,
+    Unhandled, UnsupportedError,
 };
 
 pub use crate::validation::{ValidationError, Violation, ViolationKind};

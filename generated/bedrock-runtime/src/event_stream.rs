@@ -67,6 +67,20 @@ pub fn header_integer<T: TryFrom<i64>>(value: &HeaderValue) -> Result<T, Deseria
         .map_err(|_| DeserializeError::invalid("an integer in range", wide.to_string()))
 }
 
+/// A timestamp header's value, for generated event parsers.
+#[doc(hidden)]
+pub fn header_timestamp(
+    value: &HeaderValue,
+) -> Result<crate::primitives::DateTime, DeserializeError> {
+    match value {
+        HeaderValue::Timestamp(millis) => Ok(crate::primitives::DateTime::from_millis(*millis)),
+        other => Err(DeserializeError::invalid(
+            "a timestamp header",
+            other.type_name(),
+        )),
+    }
+}
+
 /// A byte-array header's value, for generated event parsers.
 #[doc(hidden)]
 pub fn header_blob(value: &HeaderValue) -> Result<Blob, DeserializeError> {

@@ -14,7 +14,8 @@ use std::fmt;
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use crate::primitives::Blob;
+use crate::primitives::{Blob, DateTime, Document};
+use crate::validation::{Path, ValidationError, Violations};
 
 /// A JSON value that does not have the type the model gives it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +98,9 @@ macro_rules! fallback_default {
     };
 }
 
-fallback_default!(String, bool, i8, i16, i32, i64, f32, f64, Blob);
+fallback_default!(
+    String, bool, i8, i16, i32, i64, f32, f64, Blob, DateTime, Document
+);
 
 impl<T> Fallback for Vec<T> {
     fn fallback() -> Self {
@@ -143,6 +146,23 @@ pub fn required<T: Fallback>(
     parse: impl FnOnce(&Value) -> Result<T, DeserializeError>,
 ) -> Result<T, DeserializeError> {
     optional(object, key, parse).map(|value| value.unwrap_or_else(T::fallback))
+}
+
+/// The union member `key`, whose value `parse` reads.
+pub fn variant<T>(
+    value: &Value,
+    key: &'static str,
+    parse: impl FnOnce(&Value) -> Result<T, DeserializeError>,
+) -> Result<T, DeserializeError> {
+    parse(value).map_err(|e| e.within(key))
+}
+
+/// A whole JSON document (a payload), read by `parse`.
+pub fn parse_value<T>(
+    value: &Value,
+    parse: impl FnOnce(&Value) -> Result<T, DeserializeError>,
+) -> Result<T, DeserializeError> {
+    parse(value)
 }
 
 /// A string.
@@ -266,6 +286,228 @@ pub fn sparse_map<K: Eq + std::hash::Hash, V>(
     Ok(out)
 }
 
+/// How a timestamp is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// Seconds since the epoch, as a number (rest-json's default in bodies).
+    EpochSeconds,
+    /// ISO 8601 / RFC 3339 text.
+    DateTime,
+    /// HTTP date text.
+    HttpDate,
+}
+
+/// A timestamp in `format`.
+pub fn timestamp(value: &Value, format: TimestampFormat) -> Result<DateTime, DeserializeError> {
+    match (format, value) {
+        (TimestampFormat::EpochSeconds, Value::Number(n)) => n
+            .as_f64()
+            .and_then(DateTime::from_secs_f64)
+            .ok_or_else(|| DeserializeError::invalid("epoch seconds", n.to_string())),
+        (TimestampFormat::DateTime, Value::String(s)) => DateTime::parse_rfc3339(s)
+            .ok_or_else(|| DeserializeError::invalid("an ISO 8601 date-time", format!("{s:?}"))),
+        (TimestampFormat::HttpDate, Value::String(s)) => DateTime::parse_http_date(s)
+            .ok_or_else(|| DeserializeError::invalid("an HTTP date", format!("{s:?}"))),
+        (TimestampFormat::EpochSeconds, other) => {
+            Err(DeserializeError::mismatch("epoch seconds", other))
+        }
+        (_, other) => Err(DeserializeError::mismatch("a date string", other)),
+    }
+}
+
+/// A document: any JSON value.
+pub fn document(value: &Value) -> Result<Document, DeserializeError> {
+    Ok(value.clone())
+}
+
+/// A response body as a JSON value; an empty body is an empty object.
+pub fn parse_body(body: &[u8]) -> Result<Value, DeserializeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| DeserializeError::invalid("a JSON body", e.to_string()))
+}
+
+/// A value that cannot be written as JSON.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SerializeError {
+    shape: &'static str,
+}
+
+impl SerializeError {
+    /// A union of type `shape` holds its `Unknown` variant, which has no wire form.
+    pub fn unknown_variant(shape: &'static str) -> Self {
+        SerializeError { shape }
+    }
+
+    /// As a validation error of the input named `root`.
+    pub fn into_validation_error(self, root: &'static str) -> ValidationError {
+        let mut violations = Violations::default();
+        violations.not_encodable(
+            &Path::root(root).member(self.shape),
+            "a union holds its Unknown variant, which cannot be sent",
+        );
+        violations.into_error()
+    }
+}
+
+impl fmt::Display for SerializeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "a {} union holds its Unknown variant, which cannot be sent",
+            self.shape
+        )
+    }
+}
+
+impl std::error::Error for SerializeError {}
+
+/// Writes JSON, adding the commas.
+#[derive(Debug, Default)]
+pub struct Writer {
+    buf: Vec<u8>,
+    /// For each open object or array: whether nothing is in it yet.
+    first: Vec<bool>,
+    after_key: bool,
+}
+
+impl Writer {
+    /// An empty writer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn value_prefix(&mut self) {
+        if self.after_key {
+            self.after_key = false;
+            return;
+        }
+        if let Some(first) = self.first.last_mut() {
+            if !*first {
+                self.buf.push(b',');
+            }
+            *first = false;
+        }
+    }
+
+    /// `{`.
+    pub fn begin_object(&mut self) {
+        self.value_prefix();
+        self.buf.push(b'{');
+        self.first.push(true);
+    }
+
+    /// `}`.
+    pub fn end_object(&mut self) {
+        self.buf.push(b'}');
+        self.first.pop();
+    }
+
+    /// `[`.
+    pub fn begin_array(&mut self) {
+        self.value_prefix();
+        self.buf.push(b'[');
+        self.first.push(true);
+    }
+
+    /// `]`.
+    pub fn end_array(&mut self) {
+        self.buf.push(b']');
+        self.first.pop();
+    }
+
+    /// An object key; the next value is its value.
+    pub fn key(&mut self, key: &str) {
+        self.value_prefix();
+        self.write_str(key);
+        self.buf.push(b':');
+        self.after_key = true;
+    }
+
+    fn write_str(&mut self, text: &str) {
+        // Writing to a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut self.buf, text);
+    }
+
+    /// A string.
+    pub fn string(&mut self, text: &str) {
+        self.value_prefix();
+        self.write_str(text);
+    }
+
+    /// A boolean.
+    pub fn boolean(&mut self, value: bool) {
+        self.value_prefix();
+        self.buf
+            .extend_from_slice(if value { b"true" } else { b"false" });
+    }
+
+    /// An integer.
+    pub fn integer(&mut self, value: i64) {
+        self.value_prefix();
+        self.buf.extend_from_slice(value.to_string().as_bytes());
+    }
+
+    /// A float; NaN and the infinities are strings, as Smithy says.
+    pub fn float(&mut self, value: f64) {
+        self.value_prefix();
+        if value.is_nan() {
+            self.buf.extend_from_slice(b"\"NaN\"");
+        } else if value.is_infinite() {
+            self.buf.extend_from_slice(if value > 0.0 {
+                b"\"Infinity\""
+            } else {
+                b"\"-Infinity\""
+            });
+        } else {
+            let _ = serde_json::to_writer(&mut self.buf, &value);
+        }
+    }
+
+    /// `null`.
+    pub fn null(&mut self) {
+        self.value_prefix();
+        self.buf.extend_from_slice(b"null");
+    }
+
+    /// A blob, as base64.
+    pub fn blob(&mut self, bytes: &[u8]) {
+        self.value_prefix();
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .as_bytes(),
+        );
+        self.buf.push(b'"');
+    }
+
+    /// A timestamp in `format`.
+    pub fn timestamp(&mut self, value: &DateTime, format: TimestampFormat) {
+        match format {
+            TimestampFormat::EpochSeconds if value.subsec_nanos() == 0 => {
+                self.integer(value.secs())
+            }
+            TimestampFormat::EpochSeconds => self.float(value.as_secs_f64()),
+            TimestampFormat::DateTime => self.string(&value.to_rfc3339()),
+            TimestampFormat::HttpDate => self.string(&value.to_http_date()),
+        }
+    }
+
+    /// A document, as it is.
+    pub fn document(&mut self, value: &Document) {
+        self.value_prefix();
+        let _ = serde_json::to_writer(&mut self.buf, value);
+    }
+
+    /// The JSON written.
+    pub fn finish(self) -> bytes::Bytes {
+        bytes::Bytes::from(self.buf)
+    }
+}
+
 /// The one member a union's JSON object sets, ignoring nulls and `__type`.
 pub fn union_member(value: &Value) -> Result<(&str, &Value), DeserializeError> {
     let mut set = object(value)?
@@ -350,6 +592,55 @@ mod tests {
         );
         assert!(union_member(&json!({})).is_err());
         assert!(union_member(&json!({"a": 1, "b": 2})).is_err());
+    }
+
+    #[test]
+    fn the_writer_places_commas_and_escapes() {
+        let mut w = Writer::new();
+        w.begin_object();
+        w.key("a\"b");
+        w.string("line\nbreak");
+        w.key("list");
+        w.begin_array();
+        w.integer(1);
+        w.float(f64::NAN);
+        w.begin_object();
+        w.end_object();
+        w.null();
+        w.end_array();
+        w.key("blob");
+        w.blob(b"hello");
+        w.key("when");
+        w.timestamp(&DateTime::from_millis(1500), TimestampFormat::EpochSeconds);
+        w.end_object();
+        let text = String::from_utf8(w.finish().to_vec()).unwrap();
+        assert_eq!(
+            text,
+            r#"{"a\"b":"line\nbreak","list":[1,"NaN",{},null],"blob":"aGVsbG8=","when":1.5}"#
+        );
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["blob"], json!("aGVsbG8="));
+    }
+
+    #[test]
+    fn timestamps_read_in_their_format() {
+        assert_eq!(
+            timestamp(&json!(1.5), TimestampFormat::EpochSeconds).unwrap(),
+            DateTime::from_millis(1500)
+        );
+        assert_eq!(
+            timestamp(&json!("1970-01-01T00:00:01.5Z"), TimestampFormat::DateTime).unwrap(),
+            DateTime::from_millis(1500)
+        );
+        assert!(timestamp(&json!("1.5"), TimestampFormat::EpochSeconds).is_err());
+        assert!(timestamp(&json!("soon"), TimestampFormat::HttpDate).is_err());
+    }
+
+    #[test]
+    fn empty_bodies_are_empty_objects() {
+        assert_eq!(parse_body(b"").unwrap(), json!({}));
+        assert_eq!(parse_body(b" {\"a\":1} ").unwrap(), json!({"a": 1}));
+        assert!(parse_body(b"<html>").is_err());
     }
 
     #[test]

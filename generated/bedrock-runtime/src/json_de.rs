@@ -3,6 +3,3458 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+/// Parses a `AppliedGuardrailDetails` from JSON.
+pub(crate) fn applied_guardrail_details(
+    value: &serde_json::Value,
+) -> Result<crate::types::AppliedGuardrailDetails, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::AppliedGuardrailDetails,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::AppliedGuardrailDetails {
+            guardrail_id: crate::json::optional(
+                object,
+                "guardrailId",
+                crate::json::string,
+            )?,
+            guardrail_version: crate::json::optional(
+                object,
+                "guardrailVersion",
+                crate::json::string,
+            )?,
+            guardrail_arn: crate::json::optional(
+                object,
+                "guardrailArn",
+                crate::json::string,
+            )?,
+            guardrail_origin: crate::json::optional(
+                object,
+                "guardrailOrigin",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    |v: &serde_json::Value| {
+                        crate::json::string(v).map(crate::types::GuardrailOrigin::from)
+                    },
+                ),
+            )?,
+            guardrail_ownership: crate::json::optional(
+                object,
+                "guardrailOwnership",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::GuardrailOwnership::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("AppliedGuardrailDetails"))
+}
+
+/// Parses a `AsyncInvokeOutputDataConfig` from JSON.
+pub(crate) fn async_invoke_output_data_config(
+    value: &serde_json::Value,
+) -> Result<crate::types::AsyncInvokeOutputDataConfig, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::AsyncInvokeOutputDataConfig,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "s3OutputDataConfig" => {
+                    crate::types::AsyncInvokeOutputDataConfig::S3OutputDataConfig(
+                        crate::json::variant(
+                            value,
+                            "s3OutputDataConfig",
+                            crate::json_de::async_invoke_s3_output_data_config,
+                        )?,
+                    )
+                }
+                other => {
+                    crate::types::AsyncInvokeOutputDataConfig::Unknown(other.to_owned())
+                }
+            },
+        )
+    };
+    parse().map_err(|e| e.within("AsyncInvokeOutputDataConfig"))
+}
+
+/// Parses a `AsyncInvokeS3OutputDataConfig` from JSON.
+pub(crate) fn async_invoke_s3_output_data_config(
+    value: &serde_json::Value,
+) -> Result<crate::types::AsyncInvokeS3OutputDataConfig, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::AsyncInvokeS3OutputDataConfig,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::AsyncInvokeS3OutputDataConfig {
+            s3_uri: crate::json::required(object, "s3Uri", crate::json::string)?,
+            kms_key_id: crate::json::optional(object, "kmsKeyId", crate::json::string)?,
+            bucket_owner: crate::json::optional(
+                object,
+                "bucketOwner",
+                crate::json::string,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("AsyncInvokeS3OutputDataConfig"))
+}
+
+/// Parses a `AsyncInvokeSummary` from JSON.
+pub(crate) fn async_invoke_summary(
+    value: &serde_json::Value,
+) -> Result<crate::types::AsyncInvokeSummary, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::AsyncInvokeSummary,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::AsyncInvokeSummary {
+            invocation_arn: crate::json::required(
+                object,
+                "invocationArn",
+                crate::json::string,
+            )?,
+            model_arn: crate::json::required(object, "modelArn", crate::json::string)?,
+            client_request_token: crate::json::optional(
+                object,
+                "clientRequestToken",
+                crate::json::string,
+            )?,
+            status: crate::json::optional(
+                object,
+                "status",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::AsyncInvokeStatus::from)
+                },
+            )?,
+            failure_message: crate::json::optional(
+                object,
+                "failureMessage",
+                crate::json::string,
+            )?,
+            submit_time: crate::json::required(
+                object,
+                "submitTime",
+                |v: &serde_json::Value| crate::json::timestamp(
+                    v,
+                    crate::json::TimestampFormat::DateTime,
+                ),
+            )?,
+            last_modified_time: crate::json::optional(
+                object,
+                "lastModifiedTime",
+                |v: &serde_json::Value| crate::json::timestamp(
+                    v,
+                    crate::json::TimestampFormat::DateTime,
+                ),
+            )?,
+            end_time: crate::json::optional(
+                object,
+                "endTime",
+                |v: &serde_json::Value| crate::json::timestamp(
+                    v,
+                    crate::json::TimestampFormat::DateTime,
+                ),
+            )?,
+            output_data_config: crate::json::required(
+                object,
+                "outputDataConfig",
+                crate::json_de::async_invoke_output_data_config,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("AsyncInvokeSummary"))
+}
+
+/// Parses a `AudioBlock` from JSON.
+pub(crate) fn audio_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::AudioBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::AudioBlock, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::AudioBlock {
+            format: crate::json::required(
+                object,
+                "format",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::AudioFormat::from)
+                },
+            )?,
+            source: crate::json::required(
+                object,
+                "source",
+                crate::json_de::audio_source,
+            )?,
+            error: crate::json::optional(object, "error", crate::json_de::error_block)?,
+        })
+    };
+    parse().map_err(|e| e.within("AudioBlock"))
+}
+
+/// Parses a `AudioSource` from JSON.
+pub(crate) fn audio_source(
+    value: &serde_json::Value,
+) -> Result<crate::types::AudioSource, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::AudioSource, crate::json::DeserializeError> {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "bytes" => {
+                    crate::types::AudioSource::Bytes(
+                        crate::json::variant(value, "bytes", crate::json::blob)?,
+                    )
+                }
+                "s3Location" => {
+                    crate::types::AudioSource::S3Location(
+                        crate::json::variant(
+                            value,
+                            "s3Location",
+                            crate::json_de::s3_location,
+                        )?,
+                    )
+                }
+                other => crate::types::AudioSource::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("AudioSource"))
+}
+
+/// Parses a `CacheDetail` from JSON.
+pub(crate) fn cache_detail(
+    value: &serde_json::Value,
+) -> Result<crate::types::CacheDetail, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::CacheDetail, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::CacheDetail {
+            ttl: crate::json::required(
+                object,
+                "ttl",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::CacheTtl::from)
+                },
+            )?,
+            input_tokens: crate::json::required(
+                object,
+                "inputTokens",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("CacheDetail"))
+}
+
+/// Parses a `CachePointBlock` from JSON.
+pub(crate) fn cache_point_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::CachePointBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::CachePointBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::CachePointBlock {
+            r#type: crate::json::required(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::CachePointType::from)
+                },
+            )?,
+            ttl: crate::json::optional(
+                object,
+                "ttl",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::CacheTtl::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("CachePointBlock"))
+}
+
+/// Parses a `Citation` from JSON.
+pub(crate) fn citation(
+    value: &serde_json::Value,
+) -> Result<crate::types::Citation, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::Citation, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::Citation {
+            title: crate::json::optional(object, "title", crate::json::string)?,
+            source: crate::json::optional(object, "source", crate::json::string)?,
+            source_content: crate::json::optional(
+                object,
+                "sourceContent",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::citation_source_content,
+                ),
+            )?,
+            location: crate::json::optional(
+                object,
+                "location",
+                crate::json_de::citation_location,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("Citation"))
+}
+
+/// Parses a `CitationGeneratedContent` from JSON.
+pub(crate) fn citation_generated_content(
+    value: &serde_json::Value,
+) -> Result<crate::types::CitationGeneratedContent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::CitationGeneratedContent,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "text" => {
+                    crate::types::CitationGeneratedContent::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                other => {
+                    crate::types::CitationGeneratedContent::Unknown(other.to_owned())
+                }
+            },
+        )
+    };
+    parse().map_err(|e| e.within("CitationGeneratedContent"))
+}
+
+/// Parses a `CitationLocation` from JSON.
+pub(crate) fn citation_location(
+    value: &serde_json::Value,
+) -> Result<crate::types::CitationLocation, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::CitationLocation,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "web" => {
+                    crate::types::CitationLocation::Web(
+                        crate::json::variant(value, "web", crate::json_de::web_location)?,
+                    )
+                }
+                "documentChar" => {
+                    crate::types::CitationLocation::DocumentChar(
+                        crate::json::variant(
+                            value,
+                            "documentChar",
+                            crate::json_de::document_char_location,
+                        )?,
+                    )
+                }
+                "documentPage" => {
+                    crate::types::CitationLocation::DocumentPage(
+                        crate::json::variant(
+                            value,
+                            "documentPage",
+                            crate::json_de::document_page_location,
+                        )?,
+                    )
+                }
+                "documentChunk" => {
+                    crate::types::CitationLocation::DocumentChunk(
+                        crate::json::variant(
+                            value,
+                            "documentChunk",
+                            crate::json_de::document_chunk_location,
+                        )?,
+                    )
+                }
+                "searchResultLocation" => {
+                    crate::types::CitationLocation::SearchResultLocation(
+                        crate::json::variant(
+                            value,
+                            "searchResultLocation",
+                            crate::json_de::search_result_location,
+                        )?,
+                    )
+                }
+                other => crate::types::CitationLocation::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("CitationLocation"))
+}
+
+/// Parses a `CitationSourceContent` from JSON.
+pub(crate) fn citation_source_content(
+    value: &serde_json::Value,
+) -> Result<crate::types::CitationSourceContent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::CitationSourceContent,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "text" => {
+                    crate::types::CitationSourceContent::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                other => crate::types::CitationSourceContent::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("CitationSourceContent"))
+}
+
+/// Parses a `CitationSourceContentDelta` from JSON.
+pub(crate) fn citation_source_content_delta(
+    value: &serde_json::Value,
+) -> Result<crate::types::CitationSourceContentDelta, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::CitationSourceContentDelta,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::CitationSourceContentDelta {
+            text: crate::json::optional(object, "text", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("CitationSourceContentDelta"))
+}
+
+/// Parses a `CitationsConfig` from JSON.
+pub(crate) fn citations_config(
+    value: &serde_json::Value,
+) -> Result<crate::types::CitationsConfig, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::CitationsConfig,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::CitationsConfig {
+            enabled: crate::json::required(object, "enabled", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("CitationsConfig"))
+}
+
+/// Parses a `CitationsContentBlock` from JSON.
+pub(crate) fn citations_content_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::CitationsContentBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::CitationsContentBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::CitationsContentBlock {
+            content: crate::json::optional(
+                object,
+                "content",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::citation_generated_content,
+                ),
+            )?,
+            citations: crate::json::optional(
+                object,
+                "citations",
+                |v: &serde_json::Value| crate::json::list(v, crate::json_de::citation),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("CitationsContentBlock"))
+}
+
+/// Parses a `CitationsDelta` from JSON.
+pub(crate) fn citations_delta(
+    value: &serde_json::Value,
+) -> Result<crate::types::CitationsDelta, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::CitationsDelta,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::CitationsDelta {
+            title: crate::json::optional(object, "title", crate::json::string)?,
+            source: crate::json::optional(object, "source", crate::json::string)?,
+            source_content: crate::json::optional(
+                object,
+                "sourceContent",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::citation_source_content_delta,
+                ),
+            )?,
+            location: crate::json::optional(
+                object,
+                "location",
+                crate::json_de::citation_location,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("CitationsDelta"))
+}
+
+/// Parses a `ContentBlock` from JSON.
+pub(crate) fn content_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ContentBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::ContentBlock, crate::json::DeserializeError> {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "text" => {
+                    crate::types::ContentBlock::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                "image" => {
+                    crate::types::ContentBlock::Image(
+                        crate::json::variant(
+                            value,
+                            "image",
+                            crate::json_de::image_block,
+                        )?,
+                    )
+                }
+                "document" => {
+                    crate::types::ContentBlock::Document(
+                        crate::json::variant(
+                            value,
+                            "document",
+                            crate::json_de::document_block,
+                        )?,
+                    )
+                }
+                "video" => {
+                    crate::types::ContentBlock::Video(
+                        crate::json::variant(
+                            value,
+                            "video",
+                            crate::json_de::video_block,
+                        )?,
+                    )
+                }
+                "audio" => {
+                    crate::types::ContentBlock::Audio(
+                        crate::json::variant(
+                            value,
+                            "audio",
+                            crate::json_de::audio_block,
+                        )?,
+                    )
+                }
+                "toolUse" => {
+                    crate::types::ContentBlock::ToolUse(
+                        crate::json::variant(
+                            value,
+                            "toolUse",
+                            crate::json_de::tool_use_block,
+                        )?,
+                    )
+                }
+                "toolResult" => {
+                    crate::types::ContentBlock::ToolResult(
+                        crate::json::variant(
+                            value,
+                            "toolResult",
+                            crate::json_de::tool_result_block,
+                        )?,
+                    )
+                }
+                "guardContent" => {
+                    crate::types::ContentBlock::GuardContent(
+                        crate::json::variant(
+                            value,
+                            "guardContent",
+                            crate::json_de::guardrail_converse_content_block,
+                        )?,
+                    )
+                }
+                "cachePoint" => {
+                    crate::types::ContentBlock::CachePoint(
+                        crate::json::variant(
+                            value,
+                            "cachePoint",
+                            crate::json_de::cache_point_block,
+                        )?,
+                    )
+                }
+                "reasoningContent" => {
+                    crate::types::ContentBlock::ReasoningContent(
+                        crate::json::variant(
+                            value,
+                            "reasoningContent",
+                            crate::json_de::reasoning_content_block,
+                        )?,
+                    )
+                }
+                "citationsContent" => {
+                    crate::types::ContentBlock::CitationsContent(
+                        crate::json::variant(
+                            value,
+                            "citationsContent",
+                            crate::json_de::citations_content_block,
+                        )?,
+                    )
+                }
+                "searchResult" => {
+                    crate::types::ContentBlock::SearchResult(
+                        crate::json::variant(
+                            value,
+                            "searchResult",
+                            crate::json_de::search_result_block,
+                        )?,
+                    )
+                }
+                "toolAddition" => {
+                    crate::types::ContentBlock::ToolAddition(
+                        crate::json::variant(
+                            value,
+                            "toolAddition",
+                            crate::json_de::tool_addition_block,
+                        )?,
+                    )
+                }
+                "toolRemoval" => {
+                    crate::types::ContentBlock::ToolRemoval(
+                        crate::json::variant(
+                            value,
+                            "toolRemoval",
+                            crate::json_de::tool_removal_block,
+                        )?,
+                    )
+                }
+                other => crate::types::ContentBlock::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ContentBlock"))
+}
+
+/// Parses a `ContentBlockDelta` from JSON.
+pub(crate) fn content_block_delta(
+    value: &serde_json::Value,
+) -> Result<crate::types::ContentBlockDelta, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ContentBlockDelta,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "text" => {
+                    crate::types::ContentBlockDelta::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                "toolUse" => {
+                    crate::types::ContentBlockDelta::ToolUse(
+                        crate::json::variant(
+                            value,
+                            "toolUse",
+                            crate::json_de::tool_use_block_delta,
+                        )?,
+                    )
+                }
+                "toolResult" => {
+                    crate::types::ContentBlockDelta::ToolResult(
+                        crate::json::variant(
+                            value,
+                            "toolResult",
+                            |v: &serde_json::Value| crate::json::list(
+                                v,
+                                crate::json_de::tool_result_block_delta,
+                            ),
+                        )?,
+                    )
+                }
+                "reasoningContent" => {
+                    crate::types::ContentBlockDelta::ReasoningContent(
+                        crate::json::variant(
+                            value,
+                            "reasoningContent",
+                            crate::json_de::reasoning_content_block_delta,
+                        )?,
+                    )
+                }
+                "citation" => {
+                    crate::types::ContentBlockDelta::Citation(
+                        crate::json::variant(
+                            value,
+                            "citation",
+                            crate::json_de::citations_delta,
+                        )?,
+                    )
+                }
+                "image" => {
+                    crate::types::ContentBlockDelta::Image(
+                        crate::json::variant(
+                            value,
+                            "image",
+                            crate::json_de::image_block_delta,
+                        )?,
+                    )
+                }
+                other => crate::types::ContentBlockDelta::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ContentBlockDelta"))
+}
+
+/// Parses a `ContentBlockStart` from JSON.
+pub(crate) fn content_block_start(
+    value: &serde_json::Value,
+) -> Result<crate::types::ContentBlockStart, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ContentBlockStart,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "toolUse" => {
+                    crate::types::ContentBlockStart::ToolUse(
+                        crate::json::variant(
+                            value,
+                            "toolUse",
+                            crate::json_de::tool_use_block_start,
+                        )?,
+                    )
+                }
+                "toolResult" => {
+                    crate::types::ContentBlockStart::ToolResult(
+                        crate::json::variant(
+                            value,
+                            "toolResult",
+                            crate::json_de::tool_result_block_start,
+                        )?,
+                    )
+                }
+                "image" => {
+                    crate::types::ContentBlockStart::Image(
+                        crate::json::variant(
+                            value,
+                            "image",
+                            crate::json_de::image_block_start,
+                        )?,
+                    )
+                }
+                other => crate::types::ContentBlockStart::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ContentBlockStart"))
+}
+
+/// Parses a `ConverseMetrics` from JSON.
+pub(crate) fn converse_metrics(
+    value: &serde_json::Value,
+) -> Result<crate::types::ConverseMetrics, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ConverseMetrics,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ConverseMetrics {
+            latency_ms: crate::json::required(
+                object,
+                "latencyMs",
+                crate::json::integer::<i64>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ConverseMetrics"))
+}
+
+/// Parses a `ConverseOutput` from JSON.
+pub(crate) fn converse_output(
+    value: &serde_json::Value,
+) -> Result<crate::types::ConverseOutput, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ConverseOutput,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "message" => {
+                    crate::types::ConverseOutput::Message(
+                        crate::json::variant(value, "message", crate::json_de::message)?,
+                    )
+                }
+                other => crate::types::ConverseOutput::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ConverseOutput"))
+}
+
+/// Parses a `ConverseStreamMetrics` from JSON.
+pub(crate) fn converse_stream_metrics(
+    value: &serde_json::Value,
+) -> Result<crate::types::ConverseStreamMetrics, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ConverseStreamMetrics,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ConverseStreamMetrics {
+            latency_ms: crate::json::required(
+                object,
+                "latencyMs",
+                crate::json::integer::<i64>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ConverseStreamMetrics"))
+}
+
+/// Parses a `ConverseStreamTrace` from JSON.
+pub(crate) fn converse_stream_trace(
+    value: &serde_json::Value,
+) -> Result<crate::types::ConverseStreamTrace, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ConverseStreamTrace,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ConverseStreamTrace {
+            guardrail: crate::json::optional(
+                object,
+                "guardrail",
+                crate::json_de::guardrail_trace_assessment,
+            )?,
+            prompt_router: crate::json::optional(
+                object,
+                "promptRouter",
+                crate::json_de::prompt_router_trace,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ConverseStreamTrace"))
+}
+
+/// Parses a `ConverseTrace` from JSON.
+pub(crate) fn converse_trace(
+    value: &serde_json::Value,
+) -> Result<crate::types::ConverseTrace, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::ConverseTrace, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ConverseTrace {
+            guardrail: crate::json::optional(
+                object,
+                "guardrail",
+                crate::json_de::guardrail_trace_assessment,
+            )?,
+            prompt_router: crate::json::optional(
+                object,
+                "promptRouter",
+                crate::json_de::prompt_router_trace,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ConverseTrace"))
+}
+
+/// Parses a `DocumentBlock` from JSON.
+pub(crate) fn document_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::DocumentBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::DocumentBlock, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::DocumentBlock {
+            format: crate::json::optional(
+                object,
+                "format",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::DocumentFormat::from)
+                },
+            )?,
+            name: crate::json::required(object, "name", crate::json::string)?,
+            source: crate::json::required(
+                object,
+                "source",
+                crate::json_de::document_source,
+            )?,
+            context: crate::json::optional(object, "context", crate::json::string)?,
+            citations: crate::json::optional(
+                object,
+                "citations",
+                crate::json_de::citations_config,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("DocumentBlock"))
+}
+
+/// Parses a `DocumentCharLocation` from JSON.
+pub(crate) fn document_char_location(
+    value: &serde_json::Value,
+) -> Result<crate::types::DocumentCharLocation, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::DocumentCharLocation,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::DocumentCharLocation {
+            document_index: crate::json::optional(
+                object,
+                "documentIndex",
+                crate::json::integer::<i32>,
+            )?,
+            start: crate::json::optional(object, "start", crate::json::integer::<i32>)?,
+            end: crate::json::optional(object, "end", crate::json::integer::<i32>)?,
+        })
+    };
+    parse().map_err(|e| e.within("DocumentCharLocation"))
+}
+
+/// Parses a `DocumentChunkLocation` from JSON.
+pub(crate) fn document_chunk_location(
+    value: &serde_json::Value,
+) -> Result<crate::types::DocumentChunkLocation, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::DocumentChunkLocation,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::DocumentChunkLocation {
+            document_index: crate::json::optional(
+                object,
+                "documentIndex",
+                crate::json::integer::<i32>,
+            )?,
+            start: crate::json::optional(object, "start", crate::json::integer::<i32>)?,
+            end: crate::json::optional(object, "end", crate::json::integer::<i32>)?,
+        })
+    };
+    parse().map_err(|e| e.within("DocumentChunkLocation"))
+}
+
+/// Parses a `DocumentContentBlock` from JSON.
+pub(crate) fn document_content_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::DocumentContentBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::DocumentContentBlock,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "text" => {
+                    crate::types::DocumentContentBlock::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                other => crate::types::DocumentContentBlock::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("DocumentContentBlock"))
+}
+
+/// Parses a `DocumentPageLocation` from JSON.
+pub(crate) fn document_page_location(
+    value: &serde_json::Value,
+) -> Result<crate::types::DocumentPageLocation, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::DocumentPageLocation,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::DocumentPageLocation {
+            document_index: crate::json::optional(
+                object,
+                "documentIndex",
+                crate::json::integer::<i32>,
+            )?,
+            start: crate::json::optional(object, "start", crate::json::integer::<i32>)?,
+            end: crate::json::optional(object, "end", crate::json::integer::<i32>)?,
+        })
+    };
+    parse().map_err(|e| e.within("DocumentPageLocation"))
+}
+
+/// Parses a `DocumentSource` from JSON.
+pub(crate) fn document_source(
+    value: &serde_json::Value,
+) -> Result<crate::types::DocumentSource, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::DocumentSource,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "bytes" => {
+                    crate::types::DocumentSource::Bytes(
+                        crate::json::variant(value, "bytes", crate::json::blob)?,
+                    )
+                }
+                "s3Location" => {
+                    crate::types::DocumentSource::S3Location(
+                        crate::json::variant(
+                            value,
+                            "s3Location",
+                            crate::json_de::s3_location,
+                        )?,
+                    )
+                }
+                "text" => {
+                    crate::types::DocumentSource::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                "content" => {
+                    crate::types::DocumentSource::Content(
+                        crate::json::variant(
+                            value,
+                            "content",
+                            |v: &serde_json::Value| crate::json::list(
+                                v,
+                                crate::json_de::document_content_block,
+                            ),
+                        )?,
+                    )
+                }
+                other => crate::types::DocumentSource::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("DocumentSource"))
+}
+
+/// Parses a `ErrorBlock` from JSON.
+pub(crate) fn error_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ErrorBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::ErrorBlock, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ErrorBlock {
+            message: crate::json::optional(object, "message", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("ErrorBlock"))
+}
+
+/// Parses a `GuardrailAssessment` from JSON.
+pub(crate) fn guardrail_assessment(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailAssessment, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailAssessment,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAssessment {
+            topic_policy: crate::json::optional(
+                object,
+                "topicPolicy",
+                crate::json_de::guardrail_topic_policy_assessment,
+            )?,
+            content_policy: crate::json::optional(
+                object,
+                "contentPolicy",
+                crate::json_de::guardrail_content_policy_assessment,
+            )?,
+            word_policy: crate::json::optional(
+                object,
+                "wordPolicy",
+                crate::json_de::guardrail_word_policy_assessment,
+            )?,
+            sensitive_information_policy: crate::json::optional(
+                object,
+                "sensitiveInformationPolicy",
+                crate::json_de::guardrail_sensitive_information_policy_assessment,
+            )?,
+            contextual_grounding_policy: crate::json::optional(
+                object,
+                "contextualGroundingPolicy",
+                crate::json_de::guardrail_contextual_grounding_policy_assessment,
+            )?,
+            automated_reasoning_policy: crate::json::optional(
+                object,
+                "automatedReasoningPolicy",
+                crate::json_de::guardrail_automated_reasoning_policy_assessment,
+            )?,
+            invocation_metrics: crate::json::optional(
+                object,
+                "invocationMetrics",
+                crate::json_de::guardrail_invocation_metrics,
+            )?,
+            applied_guardrail_details: crate::json::optional(
+                object,
+                "appliedGuardrailDetails",
+                crate::json_de::applied_guardrail_details,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAssessment"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningFinding` from JSON.
+pub(crate) fn guardrail_automated_reasoning_finding(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningFinding,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningFinding,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "valid" => {
+                    crate::types::GuardrailAutomatedReasoningFinding::Valid(
+                        crate::json::variant(
+                            value,
+                            "valid",
+                            crate::json_de::guardrail_automated_reasoning_valid_finding,
+                        )?,
+                    )
+                }
+                "invalid" => {
+                    crate::types::GuardrailAutomatedReasoningFinding::Invalid(
+                        crate::json::variant(
+                            value,
+                            "invalid",
+                            crate::json_de::guardrail_automated_reasoning_invalid_finding,
+                        )?,
+                    )
+                }
+                "satisfiable" => {
+                    crate::types::GuardrailAutomatedReasoningFinding::Satisfiable(
+                        crate::json::variant(
+                            value,
+                            "satisfiable",
+                            crate::json_de::guardrail_automated_reasoning_satisfiable_finding,
+                        )?,
+                    )
+                }
+                "impossible" => {
+                    crate::types::GuardrailAutomatedReasoningFinding::Impossible(
+                        crate::json::variant(
+                            value,
+                            "impossible",
+                            crate::json_de::guardrail_automated_reasoning_impossible_finding,
+                        )?,
+                    )
+                }
+                "translationAmbiguous" => {
+                    crate::types::GuardrailAutomatedReasoningFinding::TranslationAmbiguous(
+                        crate::json::variant(
+                            value,
+                            "translationAmbiguous",
+                            crate::json_de::guardrail_automated_reasoning_translation_ambiguous_finding,
+                        )?,
+                    )
+                }
+                "tooComplex" => {
+                    crate::types::GuardrailAutomatedReasoningFinding::TooComplex(
+                        crate::json::variant(
+                            value,
+                            "tooComplex",
+                            crate::json_de::guardrail_automated_reasoning_too_complex_finding,
+                        )?,
+                    )
+                }
+                "noTranslations" => {
+                    crate::types::GuardrailAutomatedReasoningFinding::NoTranslations(
+                        crate::json::variant(
+                            value,
+                            "noTranslations",
+                            crate::json_de::guardrail_automated_reasoning_no_translations_finding,
+                        )?,
+                    )
+                }
+                other => {
+                    crate::types::GuardrailAutomatedReasoningFinding::Unknown(
+                        other.to_owned(),
+                    )
+                }
+            },
+        )
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningFinding"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningImpossibleFinding` from JSON.
+pub(crate) fn guardrail_automated_reasoning_impossible_finding(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningImpossibleFinding,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningImpossibleFinding,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningImpossibleFinding {
+            translation: crate::json::optional(
+                object,
+                "translation",
+                crate::json_de::guardrail_automated_reasoning_translation,
+            )?,
+            contradicting_rules: crate::json::optional(
+                object,
+                "contradictingRules",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_rule,
+                ),
+            )?,
+            logic_warning: crate::json::optional(
+                object,
+                "logicWarning",
+                crate::json_de::guardrail_automated_reasoning_logic_warning,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningImpossibleFinding"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningInputTextReference` from JSON.
+pub(crate) fn guardrail_automated_reasoning_input_text_reference(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningInputTextReference,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningInputTextReference,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningInputTextReference {
+            text: crate::json::optional(object, "text", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningInputTextReference"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningInvalidFinding` from JSON.
+pub(crate) fn guardrail_automated_reasoning_invalid_finding(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningInvalidFinding,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningInvalidFinding,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningInvalidFinding {
+            translation: crate::json::optional(
+                object,
+                "translation",
+                crate::json_de::guardrail_automated_reasoning_translation,
+            )?,
+            contradicting_rules: crate::json::optional(
+                object,
+                "contradictingRules",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_rule,
+                ),
+            )?,
+            logic_warning: crate::json::optional(
+                object,
+                "logicWarning",
+                crate::json_de::guardrail_automated_reasoning_logic_warning,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningInvalidFinding"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningLogicWarning` from JSON.
+pub(crate) fn guardrail_automated_reasoning_logic_warning(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningLogicWarning,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningLogicWarning,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningLogicWarning {
+            r#type: crate::json::optional(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(
+                            crate::types::GuardrailAutomatedReasoningLogicWarningType::from,
+                        )
+                },
+            )?,
+            premises: crate::json::optional(
+                object,
+                "premises",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_statement,
+                ),
+            )?,
+            claims: crate::json::optional(
+                object,
+                "claims",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_statement,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningLogicWarning"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningNoTranslationsFinding` from JSON.
+pub(crate) fn guardrail_automated_reasoning_no_translations_finding(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningNoTranslationsFinding,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningNoTranslationsFinding,
+        crate::json::DeserializeError,
+    > {
+        crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningNoTranslationsFinding {
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningNoTranslationsFinding"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningPolicyAssessment` from JSON.
+pub(crate) fn guardrail_automated_reasoning_policy_assessment(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningPolicyAssessment,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningPolicyAssessment,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningPolicyAssessment {
+            findings: crate::json::optional(
+                object,
+                "findings",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_finding,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningPolicyAssessment"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningRule` from JSON.
+pub(crate) fn guardrail_automated_reasoning_rule(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningRule,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningRule,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningRule {
+            identifier: crate::json::optional(
+                object,
+                "identifier",
+                crate::json::string,
+            )?,
+            policy_version_arn: crate::json::optional(
+                object,
+                "policyVersionArn",
+                crate::json::string,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningRule"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningSatisfiableFinding` from JSON.
+pub(crate) fn guardrail_automated_reasoning_satisfiable_finding(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningSatisfiableFinding,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningSatisfiableFinding,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningSatisfiableFinding {
+            translation: crate::json::optional(
+                object,
+                "translation",
+                crate::json_de::guardrail_automated_reasoning_translation,
+            )?,
+            claims_true_scenario: crate::json::optional(
+                object,
+                "claimsTrueScenario",
+                crate::json_de::guardrail_automated_reasoning_scenario,
+            )?,
+            claims_false_scenario: crate::json::optional(
+                object,
+                "claimsFalseScenario",
+                crate::json_de::guardrail_automated_reasoning_scenario,
+            )?,
+            logic_warning: crate::json::optional(
+                object,
+                "logicWarning",
+                crate::json_de::guardrail_automated_reasoning_logic_warning,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningSatisfiableFinding"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningScenario` from JSON.
+pub(crate) fn guardrail_automated_reasoning_scenario(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningScenario,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningScenario,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningScenario {
+            statements: crate::json::optional(
+                object,
+                "statements",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_statement,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningScenario"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningStatement` from JSON.
+pub(crate) fn guardrail_automated_reasoning_statement(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningStatement,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningStatement,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningStatement {
+            logic: crate::json::optional(object, "logic", crate::json::string)?,
+            natural_language: crate::json::optional(
+                object,
+                "naturalLanguage",
+                crate::json::string,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningStatement"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningTooComplexFinding` from JSON.
+pub(crate) fn guardrail_automated_reasoning_too_complex_finding(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningTooComplexFinding,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningTooComplexFinding,
+        crate::json::DeserializeError,
+    > {
+        crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningTooComplexFinding {
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningTooComplexFinding"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningTranslation` from JSON.
+pub(crate) fn guardrail_automated_reasoning_translation(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningTranslation,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningTranslation,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningTranslation {
+            premises: crate::json::optional(
+                object,
+                "premises",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_statement,
+                ),
+            )?,
+            claims: crate::json::optional(
+                object,
+                "claims",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_statement,
+                ),
+            )?,
+            untranslated_premises: crate::json::optional(
+                object,
+                "untranslatedPremises",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_input_text_reference,
+                ),
+            )?,
+            untranslated_claims: crate::json::optional(
+                object,
+                "untranslatedClaims",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_input_text_reference,
+                ),
+            )?,
+            confidence: crate::json::optional(object, "confidence", crate::json::float)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningTranslation"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningTranslationAmbiguousFinding` from JSON.
+pub(crate) fn guardrail_automated_reasoning_translation_ambiguous_finding(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding {
+            options: crate::json::optional(
+                object,
+                "options",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_translation_option,
+                ),
+            )?,
+            difference_scenarios: crate::json::optional(
+                object,
+                "differenceScenarios",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_scenario,
+                ),
+            )?,
+        })
+    };
+    parse()
+        .map_err(|e| e.within("GuardrailAutomatedReasoningTranslationAmbiguousFinding"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningTranslationOption` from JSON.
+pub(crate) fn guardrail_automated_reasoning_translation_option(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningTranslationOption,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningTranslationOption,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningTranslationOption {
+            translations: crate::json::optional(
+                object,
+                "translations",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_translation,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningTranslationOption"))
+}
+
+/// Parses a `GuardrailAutomatedReasoningValidFinding` from JSON.
+pub(crate) fn guardrail_automated_reasoning_valid_finding(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailAutomatedReasoningValidFinding,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailAutomatedReasoningValidFinding,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailAutomatedReasoningValidFinding {
+            translation: crate::json::optional(
+                object,
+                "translation",
+                crate::json_de::guardrail_automated_reasoning_translation,
+            )?,
+            claims_true_scenario: crate::json::optional(
+                object,
+                "claimsTrueScenario",
+                crate::json_de::guardrail_automated_reasoning_scenario,
+            )?,
+            supporting_rules: crate::json::optional(
+                object,
+                "supportingRules",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_automated_reasoning_rule,
+                ),
+            )?,
+            logic_warning: crate::json::optional(
+                object,
+                "logicWarning",
+                crate::json_de::guardrail_automated_reasoning_logic_warning,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailAutomatedReasoningValidFinding"))
+}
+
+/// Parses a `GuardrailChecksContentFilterResult` from JSON.
+pub(crate) fn guardrail_checks_content_filter_result(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksContentFilterResult,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksContentFilterResult,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksContentFilterResult {
+            results: crate::json::required(
+                object,
+                "results",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_checks_content_filter_result_entry,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksContentFilterResult"))
+}
+
+/// Parses a `GuardrailChecksContentFilterResultEntry` from JSON.
+pub(crate) fn guardrail_checks_content_filter_result_entry(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksContentFilterResultEntry,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksContentFilterResultEntry,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksContentFilterResultEntry {
+            category: crate::json::required(
+                object,
+                "category",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailChecksContentFilterCategory::from)
+                },
+            )?,
+            severity_score: crate::json::required(
+                object,
+                "severityScore",
+                crate::json::float,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksContentFilterResultEntry"))
+}
+
+/// Parses a `GuardrailChecksContentFilterUsage` from JSON.
+pub(crate) fn guardrail_checks_content_filter_usage(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksContentFilterUsage,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksContentFilterUsage,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksContentFilterUsage {
+            text_units: crate::json::required(
+                object,
+                "textUnits",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksContentFilterUsage"))
+}
+
+/// Parses a `GuardrailChecksPromptAttackResult` from JSON.
+pub(crate) fn guardrail_checks_prompt_attack_result(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksPromptAttackResult,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksPromptAttackResult,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksPromptAttackResult {
+            results: crate::json::required(
+                object,
+                "results",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_checks_prompt_attack_result_entry,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksPromptAttackResult"))
+}
+
+/// Parses a `GuardrailChecksPromptAttackResultEntry` from JSON.
+pub(crate) fn guardrail_checks_prompt_attack_result_entry(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksPromptAttackResultEntry,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksPromptAttackResultEntry,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksPromptAttackResultEntry {
+            category: crate::json::required(
+                object,
+                "category",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailChecksPromptAttackCategory::from)
+                },
+            )?,
+            severity_score: crate::json::required(
+                object,
+                "severityScore",
+                crate::json::float,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksPromptAttackResultEntry"))
+}
+
+/// Parses a `GuardrailChecksPromptAttackUsage` from JSON.
+pub(crate) fn guardrail_checks_prompt_attack_usage(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksPromptAttackUsage,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksPromptAttackUsage,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksPromptAttackUsage {
+            text_units: crate::json::required(
+                object,
+                "textUnits",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksPromptAttackUsage"))
+}
+
+/// Parses a `GuardrailChecksResults` from JSON.
+pub(crate) fn guardrail_checks_results(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailChecksResults, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksResults,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksResults {
+            content_filter: crate::json::optional(
+                object,
+                "contentFilter",
+                crate::json_de::guardrail_checks_content_filter_result,
+            )?,
+            prompt_attack: crate::json::optional(
+                object,
+                "promptAttack",
+                crate::json_de::guardrail_checks_prompt_attack_result,
+            )?,
+            sensitive_information: crate::json::optional(
+                object,
+                "sensitiveInformation",
+                crate::json_de::guardrail_checks_sensitive_information_result,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksResults"))
+}
+
+/// Parses a `GuardrailChecksSensitiveInformationResult` from JSON.
+pub(crate) fn guardrail_checks_sensitive_information_result(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksSensitiveInformationResult,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksSensitiveInformationResult,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksSensitiveInformationResult {
+            results: crate::json::required(
+                object,
+                "results",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_checks_sensitive_information_result_entry,
+                ),
+            )?,
+            truncated: crate::json::optional(object, "truncated", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksSensitiveInformationResult"))
+}
+
+/// Parses a `GuardrailChecksSensitiveInformationResultEntry` from JSON.
+pub(crate) fn guardrail_checks_sensitive_information_result_entry(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksSensitiveInformationResultEntry,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksSensitiveInformationResultEntry,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksSensitiveInformationResultEntry {
+            r#type: crate::json::required(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(
+                            crate::types::GuardrailChecksSensitiveInformationEntityType::from,
+                        )
+                },
+            )?,
+            confidence_score: crate::json::required(
+                object,
+                "confidenceScore",
+                crate::json::float,
+            )?,
+            begin_offset: crate::json::required(
+                object,
+                "beginOffset",
+                crate::json::integer::<i32>,
+            )?,
+            end_offset: crate::json::required(
+                object,
+                "endOffset",
+                crate::json::integer::<i32>,
+            )?,
+            message_index: crate::json::required(
+                object,
+                "messageIndex",
+                crate::json::integer::<i32>,
+            )?,
+            content_index: crate::json::required(
+                object,
+                "contentIndex",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksSensitiveInformationResultEntry"))
+}
+
+/// Parses a `GuardrailChecksSensitiveInformationUsage` from JSON.
+pub(crate) fn guardrail_checks_sensitive_information_usage(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailChecksSensitiveInformationUsage,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksSensitiveInformationUsage,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksSensitiveInformationUsage {
+            text_units: crate::json::required(
+                object,
+                "textUnits",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksSensitiveInformationUsage"))
+}
+
+/// Parses a `GuardrailChecksUsageResults` from JSON.
+pub(crate) fn guardrail_checks_usage_results(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailChecksUsageResults, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailChecksUsageResults,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailChecksUsageResults {
+            content_filter: crate::json::optional(
+                object,
+                "contentFilter",
+                crate::json_de::guardrail_checks_content_filter_usage,
+            )?,
+            prompt_attack: crate::json::optional(
+                object,
+                "promptAttack",
+                crate::json_de::guardrail_checks_prompt_attack_usage,
+            )?,
+            sensitive_information: crate::json::optional(
+                object,
+                "sensitiveInformation",
+                crate::json_de::guardrail_checks_sensitive_information_usage,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailChecksUsageResults"))
+}
+
+/// Parses a `GuardrailContentFilter` from JSON.
+pub(crate) fn guardrail_content_filter(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailContentFilter, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailContentFilter,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailContentFilter {
+            r#type: crate::json::required(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailContentFilterType::from)
+                },
+            )?,
+            confidence: crate::json::required(
+                object,
+                "confidence",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailContentFilterConfidence::from)
+                },
+            )?,
+            filter_strength: crate::json::optional(
+                object,
+                "filterStrength",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailContentFilterStrength::from)
+                },
+            )?,
+            action: crate::json::required(
+                object,
+                "action",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailContentPolicyAction::from)
+                },
+            )?,
+            detected: crate::json::optional(object, "detected", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailContentFilter"))
+}
+
+/// Parses a `GuardrailContentPolicyAssessment` from JSON.
+pub(crate) fn guardrail_content_policy_assessment(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailContentPolicyAssessment,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailContentPolicyAssessment,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailContentPolicyAssessment {
+            filters: crate::json::required(
+                object,
+                "filters",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_content_filter,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailContentPolicyAssessment"))
+}
+
+/// Parses a `GuardrailContextualGroundingFilter` from JSON.
+pub(crate) fn guardrail_contextual_grounding_filter(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailContextualGroundingFilter,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailContextualGroundingFilter,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailContextualGroundingFilter {
+            r#type: crate::json::required(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailContextualGroundingFilterType::from)
+                },
+            )?,
+            threshold: crate::json::required(object, "threshold", crate::json::float)?,
+            score: crate::json::required(object, "score", crate::json::float)?,
+            action: crate::json::required(
+                object,
+                "action",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(
+                            crate::types::GuardrailContextualGroundingPolicyAction::from,
+                        )
+                },
+            )?,
+            detected: crate::json::optional(object, "detected", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailContextualGroundingFilter"))
+}
+
+/// Parses a `GuardrailContextualGroundingPolicyAssessment` from JSON.
+pub(crate) fn guardrail_contextual_grounding_policy_assessment(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailContextualGroundingPolicyAssessment,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailContextualGroundingPolicyAssessment,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailContextualGroundingPolicyAssessment {
+            filters: crate::json::optional(
+                object,
+                "filters",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_contextual_grounding_filter,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailContextualGroundingPolicyAssessment"))
+}
+
+/// Parses a `GuardrailConverseContentBlock` from JSON.
+pub(crate) fn guardrail_converse_content_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailConverseContentBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailConverseContentBlock,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "text" => {
+                    crate::types::GuardrailConverseContentBlock::Text(
+                        crate::json::variant(
+                            value,
+                            "text",
+                            crate::json_de::guardrail_converse_text_block,
+                        )?,
+                    )
+                }
+                "image" => {
+                    crate::types::GuardrailConverseContentBlock::Image(
+                        crate::json::variant(
+                            value,
+                            "image",
+                            crate::json_de::guardrail_converse_image_block,
+                        )?,
+                    )
+                }
+                other => {
+                    crate::types::GuardrailConverseContentBlock::Unknown(
+                        other.to_owned(),
+                    )
+                }
+            },
+        )
+    };
+    parse().map_err(|e| e.within("GuardrailConverseContentBlock"))
+}
+
+/// Parses a `GuardrailConverseImageBlock` from JSON.
+pub(crate) fn guardrail_converse_image_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailConverseImageBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailConverseImageBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailConverseImageBlock {
+            format: crate::json::required(
+                object,
+                "format",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailConverseImageFormat::from)
+                },
+            )?,
+            source: crate::json::required(
+                object,
+                "source",
+                crate::json_de::guardrail_converse_image_source,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailConverseImageBlock"))
+}
+
+/// Parses a `GuardrailConverseImageSource` from JSON.
+pub(crate) fn guardrail_converse_image_source(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailConverseImageSource, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailConverseImageSource,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "bytes" => {
+                    crate::types::GuardrailConverseImageSource::Bytes(
+                        crate::json::variant(value, "bytes", crate::json::blob)?,
+                    )
+                }
+                other => {
+                    crate::types::GuardrailConverseImageSource::Unknown(other.to_owned())
+                }
+            },
+        )
+    };
+    parse().map_err(|e| e.within("GuardrailConverseImageSource"))
+}
+
+/// Parses a `GuardrailConverseTextBlock` from JSON.
+pub(crate) fn guardrail_converse_text_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailConverseTextBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailConverseTextBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailConverseTextBlock {
+            text: crate::json::required(object, "text", crate::json::string)?,
+            qualifiers: crate::json::optional(
+                object,
+                "qualifiers",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    |v: &serde_json::Value| {
+                        crate::json::string(v)
+                            .map(crate::types::GuardrailConverseContentQualifier::from)
+                    },
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailConverseTextBlock"))
+}
+
+/// Parses a `GuardrailCoverage` from JSON.
+pub(crate) fn guardrail_coverage(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailCoverage, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailCoverage,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailCoverage {
+            text_characters: crate::json::optional(
+                object,
+                "textCharacters",
+                crate::json_de::guardrail_text_characters_coverage,
+            )?,
+            images: crate::json::optional(
+                object,
+                "images",
+                crate::json_de::guardrail_image_coverage,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailCoverage"))
+}
+
+/// Parses a `GuardrailCustomWord` from JSON.
+pub(crate) fn guardrail_custom_word(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailCustomWord, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailCustomWord,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailCustomWord {
+            r#match: crate::json::required(object, "match", crate::json::string)?,
+            action: crate::json::required(
+                object,
+                "action",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailWordPolicyAction::from)
+                },
+            )?,
+            detected: crate::json::optional(object, "detected", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailCustomWord"))
+}
+
+/// Parses a `GuardrailImageCoverage` from JSON.
+pub(crate) fn guardrail_image_coverage(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailImageCoverage, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailImageCoverage,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailImageCoverage {
+            guarded: crate::json::optional(
+                object,
+                "guarded",
+                crate::json::integer::<i32>,
+            )?,
+            total: crate::json::optional(object, "total", crate::json::integer::<i32>)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailImageCoverage"))
+}
+
+/// Parses a `GuardrailInvocationMetrics` from JSON.
+pub(crate) fn guardrail_invocation_metrics(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailInvocationMetrics, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailInvocationMetrics,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailInvocationMetrics {
+            guardrail_processing_latency: crate::json::optional(
+                object,
+                "guardrailProcessingLatency",
+                crate::json::integer::<i64>,
+            )?,
+            usage: crate::json::optional(
+                object,
+                "usage",
+                crate::json_de::guardrail_usage,
+            )?,
+            guardrail_coverage: crate::json::optional(
+                object,
+                "guardrailCoverage",
+                crate::json_de::guardrail_coverage,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailInvocationMetrics"))
+}
+
+/// Parses a `GuardrailManagedWord` from JSON.
+pub(crate) fn guardrail_managed_word(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailManagedWord, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailManagedWord,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailManagedWord {
+            r#match: crate::json::required(object, "match", crate::json::string)?,
+            r#type: crate::json::required(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailManagedWordType::from)
+                },
+            )?,
+            action: crate::json::required(
+                object,
+                "action",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailWordPolicyAction::from)
+                },
+            )?,
+            detected: crate::json::optional(object, "detected", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailManagedWord"))
+}
+
+/// Parses a `GuardrailOutputContent` from JSON.
+pub(crate) fn guardrail_output_content(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailOutputContent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailOutputContent,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailOutputContent {
+            text: crate::json::optional(object, "text", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailOutputContent"))
+}
+
+/// Parses a `GuardrailPiiEntityFilter` from JSON.
+pub(crate) fn guardrail_pii_entity_filter(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailPiiEntityFilter, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailPiiEntityFilter,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailPiiEntityFilter {
+            r#match: crate::json::required(object, "match", crate::json::string)?,
+            r#type: crate::json::required(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailPiiEntityType::from)
+                },
+            )?,
+            action: crate::json::required(
+                object,
+                "action",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(
+                            crate::types::GuardrailSensitiveInformationPolicyAction::from,
+                        )
+                },
+            )?,
+            detected: crate::json::optional(object, "detected", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailPiiEntityFilter"))
+}
+
+/// Parses a `GuardrailRegexFilter` from JSON.
+pub(crate) fn guardrail_regex_filter(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailRegexFilter, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailRegexFilter,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailRegexFilter {
+            name: crate::json::optional(object, "name", crate::json::string)?,
+            r#match: crate::json::optional(object, "match", crate::json::string)?,
+            regex: crate::json::optional(object, "regex", crate::json::string)?,
+            action: crate::json::required(
+                object,
+                "action",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(
+                            crate::types::GuardrailSensitiveInformationPolicyAction::from,
+                        )
+                },
+            )?,
+            detected: crate::json::optional(object, "detected", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailRegexFilter"))
+}
+
+/// Parses a `GuardrailSensitiveInformationPolicyAssessment` from JSON.
+pub(crate) fn guardrail_sensitive_information_policy_assessment(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailSensitiveInformationPolicyAssessment,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailSensitiveInformationPolicyAssessment,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailSensitiveInformationPolicyAssessment {
+            pii_entities: crate::json::required(
+                object,
+                "piiEntities",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_pii_entity_filter,
+                ),
+            )?,
+            regexes: crate::json::required(
+                object,
+                "regexes",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_regex_filter,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailSensitiveInformationPolicyAssessment"))
+}
+
+/// Parses a `GuardrailTextCharactersCoverage` from JSON.
+pub(crate) fn guardrail_text_characters_coverage(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailTextCharactersCoverage,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailTextCharactersCoverage,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailTextCharactersCoverage {
+            guarded: crate::json::optional(
+                object,
+                "guarded",
+                crate::json::integer::<i32>,
+            )?,
+            total: crate::json::optional(object, "total", crate::json::integer::<i32>)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailTextCharactersCoverage"))
+}
+
+/// Parses a `GuardrailTopic` from JSON.
+pub(crate) fn guardrail_topic(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailTopic, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailTopic,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailTopic {
+            name: crate::json::required(object, "name", crate::json::string)?,
+            r#type: crate::json::required(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::GuardrailTopicType::from)
+                },
+            )?,
+            action: crate::json::required(
+                object,
+                "action",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::GuardrailTopicPolicyAction::from)
+                },
+            )?,
+            detected: crate::json::optional(object, "detected", crate::json::boolean)?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailTopic"))
+}
+
+/// Parses a `GuardrailTopicPolicyAssessment` from JSON.
+pub(crate) fn guardrail_topic_policy_assessment(
+    value: &serde_json::Value,
+) -> Result<
+    crate::types::GuardrailTopicPolicyAssessment,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::GuardrailTopicPolicyAssessment,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailTopicPolicyAssessment {
+            topics: crate::json::required(
+                object,
+                "topics",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_topic,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailTopicPolicyAssessment"))
+}
+
+/// Parses a `GuardrailTraceAssessment` from JSON.
+pub(crate) fn guardrail_trace_assessment(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailTraceAssessment, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailTraceAssessment,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailTraceAssessment {
+            model_output: crate::json::optional(
+                object,
+                "modelOutput",
+                |v: &serde_json::Value| crate::json::list(v, crate::json::string),
+            )?,
+            input_assessment: crate::json::optional(
+                object,
+                "inputAssessment",
+                |v: &serde_json::Value| crate::json::map(
+                    v,
+                    str::to_owned,
+                    crate::json_de::guardrail_assessment,
+                ),
+            )?,
+            output_assessments: crate::json::optional(
+                object,
+                "outputAssessments",
+                |v: &serde_json::Value| crate::json::map(
+                    v,
+                    str::to_owned,
+                    |v: &serde_json::Value| crate::json::list(
+                        v,
+                        crate::json_de::guardrail_assessment,
+                    ),
+                ),
+            )?,
+            action_reason: crate::json::optional(
+                object,
+                "actionReason",
+                crate::json::string,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailTraceAssessment"))
+}
+
+/// Parses a `GuardrailUsage` from JSON.
+pub(crate) fn guardrail_usage(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailUsage, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailUsage,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailUsage {
+            topic_policy_units: crate::json::required(
+                object,
+                "topicPolicyUnits",
+                crate::json::integer::<i32>,
+            )?,
+            content_policy_units: crate::json::required(
+                object,
+                "contentPolicyUnits",
+                crate::json::integer::<i32>,
+            )?,
+            word_policy_units: crate::json::required(
+                object,
+                "wordPolicyUnits",
+                crate::json::integer::<i32>,
+            )?,
+            sensitive_information_policy_units: crate::json::required(
+                object,
+                "sensitiveInformationPolicyUnits",
+                crate::json::integer::<i32>,
+            )?,
+            sensitive_information_policy_free_units: crate::json::required(
+                object,
+                "sensitiveInformationPolicyFreeUnits",
+                crate::json::integer::<i32>,
+            )?,
+            contextual_grounding_policy_units: crate::json::required(
+                object,
+                "contextualGroundingPolicyUnits",
+                crate::json::integer::<i32>,
+            )?,
+            content_policy_image_units: crate::json::optional(
+                object,
+                "contentPolicyImageUnits",
+                crate::json::integer::<i32>,
+            )?,
+            automated_reasoning_policy_units: crate::json::optional(
+                object,
+                "automatedReasoningPolicyUnits",
+                crate::json::integer::<i32>,
+            )?,
+            automated_reasoning_policies: crate::json::optional(
+                object,
+                "automatedReasoningPolicies",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailUsage"))
+}
+
+/// Parses a `GuardrailWordPolicyAssessment` from JSON.
+pub(crate) fn guardrail_word_policy_assessment(
+    value: &serde_json::Value,
+) -> Result<crate::types::GuardrailWordPolicyAssessment, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::GuardrailWordPolicyAssessment,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::GuardrailWordPolicyAssessment {
+            custom_words: crate::json::required(
+                object,
+                "customWords",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_custom_word,
+                ),
+            )?,
+            managed_word_lists: crate::json::required(
+                object,
+                "managedWordLists",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::guardrail_managed_word,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("GuardrailWordPolicyAssessment"))
+}
+
+/// Parses a `ImageBlock` from JSON.
+pub(crate) fn image_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ImageBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::ImageBlock, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ImageBlock {
+            format: crate::json::required(
+                object,
+                "format",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ImageFormat::from)
+                },
+            )?,
+            source: crate::json::required(
+                object,
+                "source",
+                crate::json_de::image_source,
+            )?,
+            error: crate::json::optional(object, "error", crate::json_de::error_block)?,
+        })
+    };
+    parse().map_err(|e| e.within("ImageBlock"))
+}
+
+/// Parses a `ImageBlockDelta` from JSON.
+pub(crate) fn image_block_delta(
+    value: &serde_json::Value,
+) -> Result<crate::types::ImageBlockDelta, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ImageBlockDelta,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ImageBlockDelta {
+            source: crate::json::optional(
+                object,
+                "source",
+                crate::json_de::image_source,
+            )?,
+            error: crate::json::optional(object, "error", crate::json_de::error_block)?,
+        })
+    };
+    parse().map_err(|e| e.within("ImageBlockDelta"))
+}
+
+/// Parses a `ImageBlockStart` from JSON.
+pub(crate) fn image_block_start(
+    value: &serde_json::Value,
+) -> Result<crate::types::ImageBlockStart, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ImageBlockStart,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ImageBlockStart {
+            format: crate::json::required(
+                object,
+                "format",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ImageFormat::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ImageBlockStart"))
+}
+
+/// Parses a `ImageSource` from JSON.
+pub(crate) fn image_source(
+    value: &serde_json::Value,
+) -> Result<crate::types::ImageSource, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::ImageSource, crate::json::DeserializeError> {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "bytes" => {
+                    crate::types::ImageSource::Bytes(
+                        crate::json::variant(value, "bytes", crate::json::blob)?,
+                    )
+                }
+                "s3Location" => {
+                    crate::types::ImageSource::S3Location(
+                        crate::json::variant(
+                            value,
+                            "s3Location",
+                            crate::json_de::s3_location,
+                        )?,
+                    )
+                }
+                other => crate::types::ImageSource::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ImageSource"))
+}
+
+/// Parses a `Message` from JSON.
+pub(crate) fn message(
+    value: &serde_json::Value,
+) -> Result<crate::types::Message, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::Message, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::Message {
+            role: crate::json::required(
+                object,
+                "role",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ConversationRole::from)
+                },
+            )?,
+            content: crate::json::required(
+                object,
+                "content",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::content_block,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("Message"))
+}
+
+/// Parses a `PerformanceConfiguration` from JSON.
+pub(crate) fn performance_configuration(
+    value: &serde_json::Value,
+) -> Result<crate::types::PerformanceConfiguration, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::PerformanceConfiguration,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::PerformanceConfiguration {
+            latency: crate::json::optional(
+                object,
+                "latency",
+                |v: &serde_json::Value| {
+                    crate::json::string(v)
+                        .map(crate::types::PerformanceConfigLatency::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("PerformanceConfiguration"))
+}
+
+/// Parses a `PromptRouterTrace` from JSON.
+pub(crate) fn prompt_router_trace(
+    value: &serde_json::Value,
+) -> Result<crate::types::PromptRouterTrace, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::PromptRouterTrace,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::PromptRouterTrace {
+            invoked_model_id: crate::json::optional(
+                object,
+                "invokedModelId",
+                crate::json::string,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("PromptRouterTrace"))
+}
+
+/// Parses a `ReasoningContentBlock` from JSON.
+pub(crate) fn reasoning_content_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ReasoningContentBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ReasoningContentBlock,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "reasoningText" => {
+                    crate::types::ReasoningContentBlock::ReasoningText(
+                        crate::json::variant(
+                            value,
+                            "reasoningText",
+                            crate::json_de::reasoning_text_block,
+                        )?,
+                    )
+                }
+                "redactedContent" => {
+                    crate::types::ReasoningContentBlock::RedactedContent(
+                        crate::json::variant(
+                            value,
+                            "redactedContent",
+                            crate::json::blob,
+                        )?,
+                    )
+                }
+                other => crate::types::ReasoningContentBlock::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ReasoningContentBlock"))
+}
+
+/// Parses a `ReasoningContentBlockDelta` from JSON.
+pub(crate) fn reasoning_content_block_delta(
+    value: &serde_json::Value,
+) -> Result<crate::types::ReasoningContentBlockDelta, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ReasoningContentBlockDelta,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "text" => {
+                    crate::types::ReasoningContentBlockDelta::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                "redactedContent" => {
+                    crate::types::ReasoningContentBlockDelta::RedactedContent(
+                        crate::json::variant(
+                            value,
+                            "redactedContent",
+                            crate::json::blob,
+                        )?,
+                    )
+                }
+                "signature" => {
+                    crate::types::ReasoningContentBlockDelta::Signature(
+                        crate::json::variant(value, "signature", crate::json::string)?,
+                    )
+                }
+                other => {
+                    crate::types::ReasoningContentBlockDelta::Unknown(other.to_owned())
+                }
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ReasoningContentBlockDelta"))
+}
+
+/// Parses a `ReasoningTextBlock` from JSON.
+pub(crate) fn reasoning_text_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ReasoningTextBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ReasoningTextBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ReasoningTextBlock {
+            text: crate::json::required(object, "text", crate::json::string)?,
+            signature: crate::json::optional(object, "signature", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("ReasoningTextBlock"))
+}
+
+/// Parses a `S3Location` from JSON.
+pub(crate) fn s3_location(
+    value: &serde_json::Value,
+) -> Result<crate::types::S3Location, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::S3Location, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::S3Location {
+            uri: crate::json::required(object, "uri", crate::json::string)?,
+            bucket_owner: crate::json::optional(
+                object,
+                "bucketOwner",
+                crate::json::string,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("S3Location"))
+}
+
+/// Parses a `SearchResultBlock` from JSON.
+pub(crate) fn search_result_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::SearchResultBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::SearchResultBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::SearchResultBlock {
+            source: crate::json::required(object, "source", crate::json::string)?,
+            title: crate::json::required(object, "title", crate::json::string)?,
+            content: crate::json::required(
+                object,
+                "content",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::search_result_content_block,
+                ),
+            )?,
+            citations: crate::json::optional(
+                object,
+                "citations",
+                crate::json_de::citations_config,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("SearchResultBlock"))
+}
+
+/// Parses a `SearchResultContentBlock` from JSON.
+pub(crate) fn search_result_content_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::SearchResultContentBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::SearchResultContentBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::SearchResultContentBlock {
+            text: crate::json::required(object, "text", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("SearchResultContentBlock"))
+}
+
+/// Parses a `SearchResultLocation` from JSON.
+pub(crate) fn search_result_location(
+    value: &serde_json::Value,
+) -> Result<crate::types::SearchResultLocation, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::SearchResultLocation,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::SearchResultLocation {
+            search_result_index: crate::json::optional(
+                object,
+                "searchResultIndex",
+                crate::json::integer::<i32>,
+            )?,
+            start: crate::json::optional(object, "start", crate::json::integer::<i32>)?,
+            end: crate::json::optional(object, "end", crate::json::integer::<i32>)?,
+        })
+    };
+    parse().map_err(|e| e.within("SearchResultLocation"))
+}
+
+/// Parses a `ServiceTier` from JSON.
+pub(crate) fn service_tier(
+    value: &serde_json::Value,
+) -> Result<crate::types::ServiceTier, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::ServiceTier, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ServiceTier {
+            r#type: crate::json::required(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ServiceTierType::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ServiceTier"))
+}
+
+/// Parses a `TokenUsage` from JSON.
+pub(crate) fn token_usage(
+    value: &serde_json::Value,
+) -> Result<crate::types::TokenUsage, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::TokenUsage, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::TokenUsage {
+            input_tokens: crate::json::required(
+                object,
+                "inputTokens",
+                crate::json::integer::<i32>,
+            )?,
+            output_tokens: crate::json::required(
+                object,
+                "outputTokens",
+                crate::json::integer::<i32>,
+            )?,
+            total_tokens: crate::json::required(
+                object,
+                "totalTokens",
+                crate::json::integer::<i32>,
+            )?,
+            cache_read_input_tokens: crate::json::optional(
+                object,
+                "cacheReadInputTokens",
+                crate::json::integer::<i32>,
+            )?,
+            cache_write_input_tokens: crate::json::optional(
+                object,
+                "cacheWriteInputTokens",
+                crate::json::integer::<i32>,
+            )?,
+            cache_details: crate::json::optional(
+                object,
+                "cacheDetails",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::cache_detail,
+                ),
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("TokenUsage"))
+}
+
+/// Parses a `ToolAdditionBlock` from JSON.
+pub(crate) fn tool_addition_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolAdditionBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ToolAdditionBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ToolAdditionBlock {
+            tool: crate::json::required(object, "tool", crate::json_de::tool_reference)?,
+        })
+    };
+    parse().map_err(|e| e.within("ToolAdditionBlock"))
+}
+
+/// Parses a `ToolReference` from JSON.
+pub(crate) fn tool_reference(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolReference, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::ToolReference, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ToolReference {
+            r#type: crate::json::optional(object, "type", crate::json::string)?,
+            name: crate::json::optional(object, "name", crate::json::string)?,
+            server_name: crate::json::optional(
+                object,
+                "serverName",
+                crate::json::string,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ToolReference"))
+}
+
+/// Parses a `ToolRemovalBlock` from JSON.
+pub(crate) fn tool_removal_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolRemovalBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ToolRemovalBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ToolRemovalBlock {
+            tool: crate::json::required(object, "tool", crate::json_de::tool_reference)?,
+        })
+    };
+    parse().map_err(|e| e.within("ToolRemovalBlock"))
+}
+
+/// Parses a `ToolResultBlock` from JSON.
+pub(crate) fn tool_result_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolResultBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ToolResultBlock,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ToolResultBlock {
+            tool_use_id: crate::json::required(
+                object,
+                "toolUseId",
+                crate::json::string,
+            )?,
+            content: crate::json::required(
+                object,
+                "content",
+                |v: &serde_json::Value| crate::json::list(
+                    v,
+                    crate::json_de::tool_result_content_block,
+                ),
+            )?,
+            status: crate::json::optional(
+                object,
+                "status",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ToolResultStatus::from)
+                },
+            )?,
+            r#type: crate::json::optional(object, "type", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("ToolResultBlock"))
+}
+
+/// Parses a `ToolResultBlockDelta` from JSON.
+pub(crate) fn tool_result_block_delta(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolResultBlockDelta, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ToolResultBlockDelta,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "text" => {
+                    crate::types::ToolResultBlockDelta::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                "json" => {
+                    crate::types::ToolResultBlockDelta::Json(
+                        crate::json::variant(value, "json", crate::json::document)?,
+                    )
+                }
+                other => crate::types::ToolResultBlockDelta::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ToolResultBlockDelta"))
+}
+
+/// Parses a `ToolResultBlockStart` from JSON.
+pub(crate) fn tool_result_block_start(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolResultBlockStart, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ToolResultBlockStart,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ToolResultBlockStart {
+            tool_use_id: crate::json::required(
+                object,
+                "toolUseId",
+                crate::json::string,
+            )?,
+            r#type: crate::json::optional(object, "type", crate::json::string)?,
+            status: crate::json::optional(
+                object,
+                "status",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ToolResultStatus::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ToolResultBlockStart"))
+}
+
+/// Parses a `ToolResultContentBlock` from JSON.
+pub(crate) fn tool_result_content_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolResultContentBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ToolResultContentBlock,
+        crate::json::DeserializeError,
+    > {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "json" => {
+                    crate::types::ToolResultContentBlock::Json(
+                        crate::json::variant(value, "json", crate::json::document)?,
+                    )
+                }
+                "text" => {
+                    crate::types::ToolResultContentBlock::Text(
+                        crate::json::variant(value, "text", crate::json::string)?,
+                    )
+                }
+                "image" => {
+                    crate::types::ToolResultContentBlock::Image(
+                        crate::json::variant(
+                            value,
+                            "image",
+                            crate::json_de::image_block,
+                        )?,
+                    )
+                }
+                "document" => {
+                    crate::types::ToolResultContentBlock::Document(
+                        crate::json::variant(
+                            value,
+                            "document",
+                            crate::json_de::document_block,
+                        )?,
+                    )
+                }
+                "video" => {
+                    crate::types::ToolResultContentBlock::Video(
+                        crate::json::variant(
+                            value,
+                            "video",
+                            crate::json_de::video_block,
+                        )?,
+                    )
+                }
+                "searchResult" => {
+                    crate::types::ToolResultContentBlock::SearchResult(
+                        crate::json::variant(
+                            value,
+                            "searchResult",
+                            crate::json_de::search_result_block,
+                        )?,
+                    )
+                }
+                other => crate::types::ToolResultContentBlock::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("ToolResultContentBlock"))
+}
+
+/// Parses a `ToolUseBlock` from JSON.
+pub(crate) fn tool_use_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolUseBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::ToolUseBlock, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ToolUseBlock {
+            tool_use_id: crate::json::required(
+                object,
+                "toolUseId",
+                crate::json::string,
+            )?,
+            name: crate::json::required(object, "name", crate::json::string)?,
+            input: crate::json::required(object, "input", crate::json::document)?,
+            r#type: crate::json::optional(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ToolUseType::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ToolUseBlock"))
+}
+
+/// Parses a `ToolUseBlockDelta` from JSON.
+pub(crate) fn tool_use_block_delta(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolUseBlockDelta, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ToolUseBlockDelta,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ToolUseBlockDelta {
+            input: crate::json::required(object, "input", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("ToolUseBlockDelta"))
+}
+
+/// Parses a `ToolUseBlockStart` from JSON.
+pub(crate) fn tool_use_block_start(
+    value: &serde_json::Value,
+) -> Result<crate::types::ToolUseBlockStart, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ToolUseBlockStart,
+        crate::json::DeserializeError,
+    > {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::ToolUseBlockStart {
+            tool_use_id: crate::json::required(
+                object,
+                "toolUseId",
+                crate::json::string,
+            )?,
+            name: crate::json::required(object, "name", crate::json::string)?,
+            r#type: crate::json::optional(
+                object,
+                "type",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ToolUseType::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ToolUseBlockStart"))
+}
+
+/// Parses a `VideoBlock` from JSON.
+pub(crate) fn video_block(
+    value: &serde_json::Value,
+) -> Result<crate::types::VideoBlock, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::VideoBlock, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::VideoBlock {
+            format: crate::json::required(
+                object,
+                "format",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::VideoFormat::from)
+                },
+            )?,
+            source: crate::json::required(
+                object,
+                "source",
+                crate::json_de::video_source,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("VideoBlock"))
+}
+
+/// Parses a `VideoSource` from JSON.
+pub(crate) fn video_source(
+    value: &serde_json::Value,
+) -> Result<crate::types::VideoSource, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::VideoSource, crate::json::DeserializeError> {
+        let (key, value) = crate::json::union_member(value)?;
+        Ok(
+            match key {
+                "bytes" => {
+                    crate::types::VideoSource::Bytes(
+                        crate::json::variant(value, "bytes", crate::json::blob)?,
+                    )
+                }
+                "s3Location" => {
+                    crate::types::VideoSource::S3Location(
+                        crate::json::variant(
+                            value,
+                            "s3Location",
+                            crate::json_de::s3_location,
+                        )?,
+                    )
+                }
+                other => crate::types::VideoSource::Unknown(other.to_owned()),
+            },
+        )
+    };
+    parse().map_err(|e| e.within("VideoSource"))
+}
+
+/// Parses a `WebLocation` from JSON.
+pub(crate) fn web_location(
+    value: &serde_json::Value,
+) -> Result<crate::types::WebLocation, crate::json::DeserializeError> {
+    let parse = || -> Result<crate::types::WebLocation, crate::json::DeserializeError> {
+        let object = crate::json::object(value)?;
+        Ok(crate::types::WebLocation {
+            url: crate::json::optional(object, "url", crate::json::string)?,
+            domain: crate::json::optional(object, "domain", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("WebLocation"))
+}
+
 /// Parses a `AccessDeniedException` error response.
 pub(crate) fn error_access_denied_exception(
     response: &crate::protocol::ErrorResponse,
@@ -18,6 +3470,23 @@ pub(crate) fn error_access_denied_exception(
         })
     };
     parse().map_err(|e| e.within("AccessDeniedException"))
+}
+
+/// Parses a `ConflictException` error response.
+pub(crate) fn error_conflict_exception(
+    response: &crate::protocol::ErrorResponse,
+) -> Result<crate::error::ConflictException, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::error::ConflictException,
+        crate::json::DeserializeError,
+    > {
+        let empty = serde_json::Map::new();
+        let object = response.json().unwrap_or(&empty);
+        Ok(crate::error::ConflictException {
+            message: crate::json::optional(object, "message", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("ConflictException"))
 }
 
 /// Parses a `InternalServerException` error response.
@@ -159,6 +3628,23 @@ pub(crate) fn error_service_quota_exceeded_exception(
     parse().map_err(|e| e.within("ServiceQuotaExceededException"))
 }
 
+/// Parses a `ServiceUnavailableException` error response.
+pub(crate) fn error_service_unavailable_exception(
+    response: &crate::protocol::ErrorResponse,
+) -> Result<crate::error::ServiceUnavailableException, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::error::ServiceUnavailableException,
+        crate::json::DeserializeError,
+    > {
+        let empty = serde_json::Map::new();
+        let object = response.json().unwrap_or(&empty);
+        Ok(crate::error::ServiceUnavailableException {
+            message: crate::json::optional(object, "message", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("ServiceUnavailableException"))
+}
+
 /// Parses a `ThrottlingException` error response.
 pub(crate) fn error_throttling_exception(
     response: &crate::protocol::ErrorResponse,
@@ -193,6 +3679,176 @@ pub(crate) fn error_validation_exception(
     parse().map_err(|e| e.within("ValidationException"))
 }
 
+/// Reads a `BidirectionalOutputPayloadPart` from an event-stream message.
+pub(crate) fn bidirectional_output_payload_part_event(
+    message: &crate::event_stream::Message,
+) -> Result<
+    crate::types::BidirectionalOutputPayloadPart,
+    crate::json::DeserializeError,
+> {
+    let parse = || -> Result<
+        crate::types::BidirectionalOutputPayloadPart,
+        crate::json::DeserializeError,
+    > {
+        let value: serde_json::Value = if message.payload().is_empty() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(message.payload())
+                .map_err(|e| crate::json::DeserializeError::invalid(
+                    "a JSON payload",
+                    e.to_string(),
+                ))?
+        };
+        let object = crate::json::object(&value)?;
+        Ok(crate::types::BidirectionalOutputPayloadPart {
+            bytes: crate::json::optional(object, "bytes", crate::json::blob)?,
+        })
+    };
+    parse().map_err(|e| e.within("BidirectionalOutputPayloadPart"))
+}
+
+/// Reads a `ContentBlockDeltaEvent` from an event-stream message.
+pub(crate) fn content_block_delta_event_event(
+    message: &crate::event_stream::Message,
+) -> Result<crate::types::ContentBlockDeltaEvent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ContentBlockDeltaEvent,
+        crate::json::DeserializeError,
+    > {
+        let value: serde_json::Value = if message.payload().is_empty() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(message.payload())
+                .map_err(|e| crate::json::DeserializeError::invalid(
+                    "a JSON payload",
+                    e.to_string(),
+                ))?
+        };
+        let object = crate::json::object(&value)?;
+        Ok(crate::types::ContentBlockDeltaEvent {
+            delta: crate::json::required(
+                object,
+                "delta",
+                crate::json_de::content_block_delta,
+            )?,
+            content_block_index: crate::json::required(
+                object,
+                "contentBlockIndex",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ContentBlockDeltaEvent"))
+}
+
+/// Reads a `ContentBlockStartEvent` from an event-stream message.
+pub(crate) fn content_block_start_event_event(
+    message: &crate::event_stream::Message,
+) -> Result<crate::types::ContentBlockStartEvent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ContentBlockStartEvent,
+        crate::json::DeserializeError,
+    > {
+        let value: serde_json::Value = if message.payload().is_empty() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(message.payload())
+                .map_err(|e| crate::json::DeserializeError::invalid(
+                    "a JSON payload",
+                    e.to_string(),
+                ))?
+        };
+        let object = crate::json::object(&value)?;
+        Ok(crate::types::ContentBlockStartEvent {
+            start: crate::json::required(
+                object,
+                "start",
+                crate::json_de::content_block_start,
+            )?,
+            content_block_index: crate::json::required(
+                object,
+                "contentBlockIndex",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ContentBlockStartEvent"))
+}
+
+/// Reads a `ContentBlockStopEvent` from an event-stream message.
+pub(crate) fn content_block_stop_event_event(
+    message: &crate::event_stream::Message,
+) -> Result<crate::types::ContentBlockStopEvent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ContentBlockStopEvent,
+        crate::json::DeserializeError,
+    > {
+        let value: serde_json::Value = if message.payload().is_empty() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(message.payload())
+                .map_err(|e| crate::json::DeserializeError::invalid(
+                    "a JSON payload",
+                    e.to_string(),
+                ))?
+        };
+        let object = crate::json::object(&value)?;
+        Ok(crate::types::ContentBlockStopEvent {
+            content_block_index: crate::json::required(
+                object,
+                "contentBlockIndex",
+                crate::json::integer::<i32>,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ContentBlockStopEvent"))
+}
+
+/// Reads a `ConverseStreamMetadataEvent` from an event-stream message.
+pub(crate) fn converse_stream_metadata_event_event(
+    message: &crate::event_stream::Message,
+) -> Result<crate::types::ConverseStreamMetadataEvent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::ConverseStreamMetadataEvent,
+        crate::json::DeserializeError,
+    > {
+        let value: serde_json::Value = if message.payload().is_empty() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(message.payload())
+                .map_err(|e| crate::json::DeserializeError::invalid(
+                    "a JSON payload",
+                    e.to_string(),
+                ))?
+        };
+        let object = crate::json::object(&value)?;
+        Ok(crate::types::ConverseStreamMetadataEvent {
+            usage: crate::json::required(object, "usage", crate::json_de::token_usage)?,
+            metrics: crate::json::required(
+                object,
+                "metrics",
+                crate::json_de::converse_stream_metrics,
+            )?,
+            trace: crate::json::optional(
+                object,
+                "trace",
+                crate::json_de::converse_stream_trace,
+            )?,
+            performance_config: crate::json::optional(
+                object,
+                "performanceConfig",
+                crate::json_de::performance_configuration,
+            )?,
+            service_tier: crate::json::optional(
+                object,
+                "serviceTier",
+                crate::json_de::service_tier,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("ConverseStreamMetadataEvent"))
+}
+
 /// Reads a `InternalServerException` from an event-stream message.
 pub(crate) fn internal_server_exception_event(
     message: &crate::event_stream::Message,
@@ -216,6 +3872,73 @@ pub(crate) fn internal_server_exception_event(
         })
     };
     parse().map_err(|e| e.within("InternalServerException"))
+}
+
+/// Reads a `MessageStartEvent` from an event-stream message.
+pub(crate) fn message_start_event_event(
+    message: &crate::event_stream::Message,
+) -> Result<crate::types::MessageStartEvent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::MessageStartEvent,
+        crate::json::DeserializeError,
+    > {
+        let value: serde_json::Value = if message.payload().is_empty() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(message.payload())
+                .map_err(|e| crate::json::DeserializeError::invalid(
+                    "a JSON payload",
+                    e.to_string(),
+                ))?
+        };
+        let object = crate::json::object(&value)?;
+        Ok(crate::types::MessageStartEvent {
+            role: crate::json::required(
+                object,
+                "role",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::ConversationRole::from)
+                },
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("MessageStartEvent"))
+}
+
+/// Reads a `MessageStopEvent` from an event-stream message.
+pub(crate) fn message_stop_event_event(
+    message: &crate::event_stream::Message,
+) -> Result<crate::types::MessageStopEvent, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::types::MessageStopEvent,
+        crate::json::DeserializeError,
+    > {
+        let value: serde_json::Value = if message.payload().is_empty() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(message.payload())
+                .map_err(|e| crate::json::DeserializeError::invalid(
+                    "a JSON payload",
+                    e.to_string(),
+                ))?
+        };
+        let object = crate::json::object(&value)?;
+        Ok(crate::types::MessageStopEvent {
+            stop_reason: crate::json::required(
+                object,
+                "stopReason",
+                |v: &serde_json::Value| {
+                    crate::json::string(v).map(crate::types::StopReason::from)
+                },
+            )?,
+            additional_model_response_fields: crate::json::optional(
+                object,
+                "additionalModelResponseFields",
+                crate::json::document,
+            )?,
+        })
+    };
+    parse().map_err(|e| e.within("MessageStopEvent"))
 }
 
 /// Reads a `ModelStreamErrorException` from an event-stream message.
@@ -300,6 +4023,31 @@ pub(crate) fn payload_part_event(
     parse().map_err(|e| e.within("PayloadPart"))
 }
 
+/// Reads a `ServiceUnavailableException` from an event-stream message.
+pub(crate) fn service_unavailable_exception_event(
+    message: &crate::event_stream::Message,
+) -> Result<crate::error::ServiceUnavailableException, crate::json::DeserializeError> {
+    let parse = || -> Result<
+        crate::error::ServiceUnavailableException,
+        crate::json::DeserializeError,
+    > {
+        let value: serde_json::Value = if message.payload().is_empty() {
+            serde_json::Value::Object(serde_json::Map::new())
+        } else {
+            serde_json::from_slice(message.payload())
+                .map_err(|e| crate::json::DeserializeError::invalid(
+                    "a JSON payload",
+                    e.to_string(),
+                ))?
+        };
+        let object = crate::json::object(&value)?;
+        Ok(crate::error::ServiceUnavailableException {
+            message: crate::json::optional(object, "message", crate::json::string)?,
+        })
+    };
+    parse().map_err(|e| e.within("ServiceUnavailableException"))
+}
+
 /// Reads a `ThrottlingException` from an event-stream message.
 pub(crate) fn throttling_exception_event(
     message: &crate::event_stream::Message,
@@ -358,10 +4106,1050 @@ impl crate::json::Fallback for crate::error::AccessDeniedException {
     }
 }
 
+impl crate::json::Fallback for crate::types::AppliedGuardrailDetails {
+    fn fallback() -> Self {
+        crate::types::AppliedGuardrailDetails {
+            guardrail_id: None,
+            guardrail_version: None,
+            guardrail_arn: None,
+            guardrail_origin: None,
+            guardrail_ownership: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::AsyncInvokeOutputDataConfig {
+    fn fallback() -> Self {
+        crate::types::AsyncInvokeOutputDataConfig::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::AsyncInvokeS3OutputDataConfig {
+    fn fallback() -> Self {
+        crate::types::AsyncInvokeS3OutputDataConfig {
+            s3_uri: crate::json::Fallback::fallback(),
+            kms_key_id: None,
+            bucket_owner: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::AsyncInvokeStatus {
+    fn fallback() -> Self {
+        crate::types::AsyncInvokeStatus::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::AsyncInvokeSummary {
+    fn fallback() -> Self {
+        crate::types::AsyncInvokeSummary {
+            invocation_arn: crate::json::Fallback::fallback(),
+            model_arn: crate::json::Fallback::fallback(),
+            client_request_token: None,
+            status: None,
+            failure_message: None,
+            submit_time: crate::json::Fallback::fallback(),
+            last_modified_time: None,
+            end_time: None,
+            output_data_config: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::AudioBlock {
+    fn fallback() -> Self {
+        crate::types::AudioBlock {
+            format: crate::json::Fallback::fallback(),
+            source: crate::json::Fallback::fallback(),
+            error: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::AudioFormat {
+    fn fallback() -> Self {
+        crate::types::AudioFormat::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::AudioSource {
+    fn fallback() -> Self {
+        crate::types::AudioSource::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::BidirectionalOutputPayloadPart {
+    fn fallback() -> Self {
+        crate::types::BidirectionalOutputPayloadPart {
+            bytes: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::CacheDetail {
+    fn fallback() -> Self {
+        crate::types::CacheDetail {
+            ttl: crate::json::Fallback::fallback(),
+            input_tokens: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::CachePointBlock {
+    fn fallback() -> Self {
+        crate::types::CachePointBlock {
+            r#type: crate::json::Fallback::fallback(),
+            ttl: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::CachePointType {
+    fn fallback() -> Self {
+        crate::types::CachePointType::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::CacheTtl {
+    fn fallback() -> Self {
+        crate::types::CacheTtl::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::Citation {
+    fn fallback() -> Self {
+        crate::types::Citation {
+            title: None,
+            source: None,
+            source_content: None,
+            location: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::CitationGeneratedContent {
+    fn fallback() -> Self {
+        crate::types::CitationGeneratedContent::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::CitationLocation {
+    fn fallback() -> Self {
+        crate::types::CitationLocation::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::CitationSourceContent {
+    fn fallback() -> Self {
+        crate::types::CitationSourceContent::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::CitationSourceContentDelta {
+    fn fallback() -> Self {
+        crate::types::CitationSourceContentDelta {
+            text: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::CitationsConfig {
+    fn fallback() -> Self {
+        crate::types::CitationsConfig {
+            enabled: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::CitationsContentBlock {
+    fn fallback() -> Self {
+        crate::types::CitationsContentBlock {
+            content: None,
+            citations: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::CitationsDelta {
+    fn fallback() -> Self {
+        crate::types::CitationsDelta {
+            title: None,
+            source: None,
+            source_content: None,
+            location: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::error::ConflictException {
+    fn fallback() -> Self {
+        crate::error::ConflictException {
+            message: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ContentBlock {
+    fn fallback() -> Self {
+        crate::types::ContentBlock::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ContentBlockDelta {
+    fn fallback() -> Self {
+        crate::types::ContentBlockDelta::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ContentBlockDeltaEvent {
+    fn fallback() -> Self {
+        crate::types::ContentBlockDeltaEvent {
+            delta: crate::json::Fallback::fallback(),
+            content_block_index: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ContentBlockStart {
+    fn fallback() -> Self {
+        crate::types::ContentBlockStart::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ContentBlockStartEvent {
+    fn fallback() -> Self {
+        crate::types::ContentBlockStartEvent {
+            start: crate::json::Fallback::fallback(),
+            content_block_index: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ContentBlockStopEvent {
+    fn fallback() -> Self {
+        crate::types::ContentBlockStopEvent {
+            content_block_index: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ConversationRole {
+    fn fallback() -> Self {
+        crate::types::ConversationRole::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ConverseMetrics {
+    fn fallback() -> Self {
+        crate::types::ConverseMetrics {
+            latency_ms: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ConverseOutput {
+    fn fallback() -> Self {
+        crate::types::ConverseOutput::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ConverseStreamMetadataEvent {
+    fn fallback() -> Self {
+        crate::types::ConverseStreamMetadataEvent {
+            usage: crate::json::Fallback::fallback(),
+            metrics: crate::json::Fallback::fallback(),
+            trace: None,
+            performance_config: None,
+            service_tier: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ConverseStreamMetrics {
+    fn fallback() -> Self {
+        crate::types::ConverseStreamMetrics {
+            latency_ms: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ConverseStreamTrace {
+    fn fallback() -> Self {
+        crate::types::ConverseStreamTrace {
+            guardrail: None,
+            prompt_router: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ConverseTrace {
+    fn fallback() -> Self {
+        crate::types::ConverseTrace {
+            guardrail: None,
+            prompt_router: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::DocumentBlock {
+    fn fallback() -> Self {
+        crate::types::DocumentBlock {
+            format: None,
+            name: crate::json::Fallback::fallback(),
+            source: crate::json::Fallback::fallback(),
+            context: None,
+            citations: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::DocumentCharLocation {
+    fn fallback() -> Self {
+        crate::types::DocumentCharLocation {
+            document_index: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::DocumentChunkLocation {
+    fn fallback() -> Self {
+        crate::types::DocumentChunkLocation {
+            document_index: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::DocumentContentBlock {
+    fn fallback() -> Self {
+        crate::types::DocumentContentBlock::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::DocumentFormat {
+    fn fallback() -> Self {
+        crate::types::DocumentFormat::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::DocumentPageLocation {
+    fn fallback() -> Self {
+        crate::types::DocumentPageLocation {
+            document_index: None,
+            start: None,
+            end: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::DocumentSource {
+    fn fallback() -> Self {
+        crate::types::DocumentSource::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ErrorBlock {
+    fn fallback() -> Self {
+        crate::types::ErrorBlock {
+            message: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAction {
+    fn fallback() -> Self {
+        crate::types::GuardrailAction::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAssessment {
+    fn fallback() -> Self {
+        crate::types::GuardrailAssessment {
+            topic_policy: None,
+            content_policy: None,
+            word_policy: None,
+            sensitive_information_policy: None,
+            contextual_grounding_policy: None,
+            automated_reasoning_policy: None,
+            invocation_metrics: None,
+            applied_guardrail_details: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningFinding {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningFinding::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningImpossibleFinding {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningImpossibleFinding {
+            translation: None,
+            contradicting_rules: None,
+            logic_warning: None,
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningInputTextReference {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningInputTextReference {
+            text: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningInvalidFinding {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningInvalidFinding {
+            translation: None,
+            contradicting_rules: None,
+            logic_warning: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningLogicWarning {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningLogicWarning {
+            r#type: None,
+            premises: None,
+            claims: None,
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningLogicWarningType {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningLogicWarningType::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningNoTranslationsFinding {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningNoTranslationsFinding {
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningPolicyAssessment {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningPolicyAssessment {
+            findings: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningRule {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningRule {
+            identifier: None,
+            policy_version_arn: None,
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningSatisfiableFinding {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningSatisfiableFinding {
+            translation: None,
+            claims_true_scenario: None,
+            claims_false_scenario: None,
+            logic_warning: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningScenario {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningScenario {
+            statements: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningStatement {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningStatement {
+            logic: None,
+            natural_language: None,
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningTooComplexFinding {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningTooComplexFinding {
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningTranslation {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningTranslation {
+            premises: None,
+            claims: None,
+            untranslated_premises: None,
+            untranslated_claims: None,
+            confidence: None,
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding {
+            options: None,
+            difference_scenarios: None,
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailAutomatedReasoningTranslationOption {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningTranslationOption {
+            translations: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningValidFinding {
+    fn fallback() -> Self {
+        crate::types::GuardrailAutomatedReasoningValidFinding {
+            translation: None,
+            claims_true_scenario: None,
+            supporting_rules: None,
+            logic_warning: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterCategory {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksContentFilterCategory::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterResult {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksContentFilterResult {
+            results: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterResultEntry {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksContentFilterResultEntry {
+            category: crate::json::Fallback::fallback(),
+            severity_score: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterUsage {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksContentFilterUsage {
+            text_units: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackCategory {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksPromptAttackCategory::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackResult {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksPromptAttackResult {
+            results: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackResultEntry {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksPromptAttackResultEntry {
+            category: crate::json::Fallback::fallback(),
+            severity_score: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackUsage {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksPromptAttackUsage {
+            text_units: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksResults {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksResults {
+            content_filter: None,
+            prompt_attack: None,
+            sensitive_information: None,
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailChecksSensitiveInformationEntityType {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksSensitiveInformationEntityType::Unknown(
+            String::new(),
+        )
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksSensitiveInformationResult {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksSensitiveInformationResult {
+            results: crate::json::Fallback::fallback(),
+            truncated: None,
+        }
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailChecksSensitiveInformationResultEntry {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksSensitiveInformationResultEntry {
+            r#type: crate::json::Fallback::fallback(),
+            confidence_score: crate::json::Fallback::fallback(),
+            begin_offset: crate::json::Fallback::fallback(),
+            end_offset: crate::json::Fallback::fallback(),
+            message_index: crate::json::Fallback::fallback(),
+            content_index: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksSensitiveInformationUsage {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksSensitiveInformationUsage {
+            text_units: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailChecksUsageResults {
+    fn fallback() -> Self {
+        crate::types::GuardrailChecksUsageResults {
+            content_filter: None,
+            prompt_attack: None,
+            sensitive_information: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContentFilter {
+    fn fallback() -> Self {
+        crate::types::GuardrailContentFilter {
+            r#type: crate::json::Fallback::fallback(),
+            confidence: crate::json::Fallback::fallback(),
+            filter_strength: None,
+            action: crate::json::Fallback::fallback(),
+            detected: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContentFilterConfidence {
+    fn fallback() -> Self {
+        crate::types::GuardrailContentFilterConfidence::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContentFilterStrength {
+    fn fallback() -> Self {
+        crate::types::GuardrailContentFilterStrength::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContentFilterType {
+    fn fallback() -> Self {
+        crate::types::GuardrailContentFilterType::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContentPolicyAction {
+    fn fallback() -> Self {
+        crate::types::GuardrailContentPolicyAction::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContentPolicyAssessment {
+    fn fallback() -> Self {
+        crate::types::GuardrailContentPolicyAssessment {
+            filters: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContextualGroundingFilter {
+    fn fallback() -> Self {
+        crate::types::GuardrailContextualGroundingFilter {
+            r#type: crate::json::Fallback::fallback(),
+            threshold: crate::json::Fallback::fallback(),
+            score: crate::json::Fallback::fallback(),
+            action: crate::json::Fallback::fallback(),
+            detected: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContextualGroundingFilterType {
+    fn fallback() -> Self {
+        crate::types::GuardrailContextualGroundingFilterType::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailContextualGroundingPolicyAction {
+    fn fallback() -> Self {
+        crate::types::GuardrailContextualGroundingPolicyAction::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailContextualGroundingPolicyAssessment {
+    fn fallback() -> Self {
+        crate::types::GuardrailContextualGroundingPolicyAssessment {
+            filters: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailConverseContentBlock {
+    fn fallback() -> Self {
+        crate::types::GuardrailConverseContentBlock::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailConverseContentQualifier {
+    fn fallback() -> Self {
+        crate::types::GuardrailConverseContentQualifier::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailConverseImageBlock {
+    fn fallback() -> Self {
+        crate::types::GuardrailConverseImageBlock {
+            format: crate::json::Fallback::fallback(),
+            source: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailConverseImageFormat {
+    fn fallback() -> Self {
+        crate::types::GuardrailConverseImageFormat::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailConverseImageSource {
+    fn fallback() -> Self {
+        crate::types::GuardrailConverseImageSource::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailConverseTextBlock {
+    fn fallback() -> Self {
+        crate::types::GuardrailConverseTextBlock {
+            text: crate::json::Fallback::fallback(),
+            qualifiers: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailCoverage {
+    fn fallback() -> Self {
+        crate::types::GuardrailCoverage {
+            text_characters: None,
+            images: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailCustomWord {
+    fn fallback() -> Self {
+        crate::types::GuardrailCustomWord {
+            r#match: crate::json::Fallback::fallback(),
+            action: crate::json::Fallback::fallback(),
+            detected: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailImageCoverage {
+    fn fallback() -> Self {
+        crate::types::GuardrailImageCoverage {
+            guarded: None,
+            total: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailInvocationMetrics {
+    fn fallback() -> Self {
+        crate::types::GuardrailInvocationMetrics {
+            guardrail_processing_latency: None,
+            usage: None,
+            guardrail_coverage: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailManagedWord {
+    fn fallback() -> Self {
+        crate::types::GuardrailManagedWord {
+            r#match: crate::json::Fallback::fallback(),
+            r#type: crate::json::Fallback::fallback(),
+            action: crate::json::Fallback::fallback(),
+            detected: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailManagedWordType {
+    fn fallback() -> Self {
+        crate::types::GuardrailManagedWordType::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailOrigin {
+    fn fallback() -> Self {
+        crate::types::GuardrailOrigin::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailOutputContent {
+    fn fallback() -> Self {
+        crate::types::GuardrailOutputContent {
+            text: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailOwnership {
+    fn fallback() -> Self {
+        crate::types::GuardrailOwnership::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailPiiEntityFilter {
+    fn fallback() -> Self {
+        crate::types::GuardrailPiiEntityFilter {
+            r#match: crate::json::Fallback::fallback(),
+            r#type: crate::json::Fallback::fallback(),
+            action: crate::json::Fallback::fallback(),
+            detected: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailPiiEntityType {
+    fn fallback() -> Self {
+        crate::types::GuardrailPiiEntityType::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailRegexFilter {
+    fn fallback() -> Self {
+        crate::types::GuardrailRegexFilter {
+            name: None,
+            r#match: None,
+            regex: None,
+            action: crate::json::Fallback::fallback(),
+            detected: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailSensitiveInformationPolicyAction {
+    fn fallback() -> Self {
+        crate::types::GuardrailSensitiveInformationPolicyAction::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback
+for crate::types::GuardrailSensitiveInformationPolicyAssessment {
+    fn fallback() -> Self {
+        crate::types::GuardrailSensitiveInformationPolicyAssessment {
+            pii_entities: crate::json::Fallback::fallback(),
+            regexes: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailTextCharactersCoverage {
+    fn fallback() -> Self {
+        crate::types::GuardrailTextCharactersCoverage {
+            guarded: None,
+            total: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailTopic {
+    fn fallback() -> Self {
+        crate::types::GuardrailTopic {
+            name: crate::json::Fallback::fallback(),
+            r#type: crate::json::Fallback::fallback(),
+            action: crate::json::Fallback::fallback(),
+            detected: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailTopicPolicyAction {
+    fn fallback() -> Self {
+        crate::types::GuardrailTopicPolicyAction::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailTopicPolicyAssessment {
+    fn fallback() -> Self {
+        crate::types::GuardrailTopicPolicyAssessment {
+            topics: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailTopicType {
+    fn fallback() -> Self {
+        crate::types::GuardrailTopicType::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailTraceAssessment {
+    fn fallback() -> Self {
+        crate::types::GuardrailTraceAssessment {
+            model_output: None,
+            input_assessment: None,
+            output_assessments: None,
+            action_reason: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailUsage {
+    fn fallback() -> Self {
+        crate::types::GuardrailUsage {
+            topic_policy_units: crate::json::Fallback::fallback(),
+            content_policy_units: crate::json::Fallback::fallback(),
+            word_policy_units: crate::json::Fallback::fallback(),
+            sensitive_information_policy_units: crate::json::Fallback::fallback(),
+            sensitive_information_policy_free_units: crate::json::Fallback::fallback(),
+            contextual_grounding_policy_units: crate::json::Fallback::fallback(),
+            content_policy_image_units: None,
+            automated_reasoning_policy_units: None,
+            automated_reasoning_policies: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailWordPolicyAction {
+    fn fallback() -> Self {
+        crate::types::GuardrailWordPolicyAction::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::GuardrailWordPolicyAssessment {
+    fn fallback() -> Self {
+        crate::types::GuardrailWordPolicyAssessment {
+            custom_words: crate::json::Fallback::fallback(),
+            managed_word_lists: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ImageBlock {
+    fn fallback() -> Self {
+        crate::types::ImageBlock {
+            format: crate::json::Fallback::fallback(),
+            source: crate::json::Fallback::fallback(),
+            error: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ImageBlockDelta {
+    fn fallback() -> Self {
+        crate::types::ImageBlockDelta {
+            source: None,
+            error: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ImageBlockStart {
+    fn fallback() -> Self {
+        crate::types::ImageBlockStart {
+            format: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ImageFormat {
+    fn fallback() -> Self {
+        crate::types::ImageFormat::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ImageSource {
+    fn fallback() -> Self {
+        crate::types::ImageSource::Unknown(String::new())
+    }
+}
+
 impl crate::json::Fallback for crate::error::InternalServerException {
     fn fallback() -> Self {
         crate::error::InternalServerException {
             message: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::Message {
+    fn fallback() -> Self {
+        crate::types::Message {
+            role: crate::json::Fallback::fallback(),
+            content: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::MessageStartEvent {
+    fn fallback() -> Self {
+        crate::types::MessageStartEvent {
+            role: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::MessageStopEvent {
+    fn fallback() -> Self {
+        crate::types::MessageStopEvent {
+            stop_reason: crate::json::Fallback::fallback(),
+            additional_model_response_fields: None,
         }
     }
 }
@@ -410,10 +5198,91 @@ impl crate::json::Fallback for crate::types::PayloadPart {
     }
 }
 
+impl crate::json::Fallback for crate::types::PerformanceConfigLatency {
+    fn fallback() -> Self {
+        crate::types::PerformanceConfigLatency::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::PerformanceConfiguration {
+    fn fallback() -> Self {
+        crate::types::PerformanceConfiguration {
+            latency: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::PromptRouterTrace {
+    fn fallback() -> Self {
+        crate::types::PromptRouterTrace {
+            invoked_model_id: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ReasoningContentBlock {
+    fn fallback() -> Self {
+        crate::types::ReasoningContentBlock::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ReasoningContentBlockDelta {
+    fn fallback() -> Self {
+        crate::types::ReasoningContentBlockDelta::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ReasoningTextBlock {
+    fn fallback() -> Self {
+        crate::types::ReasoningTextBlock {
+            text: crate::json::Fallback::fallback(),
+            signature: None,
+        }
+    }
+}
+
 impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     fn fallback() -> Self {
         crate::error::ResourceNotFoundException {
             message: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::S3Location {
+    fn fallback() -> Self {
+        crate::types::S3Location {
+            uri: crate::json::Fallback::fallback(),
+            bucket_owner: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::SearchResultBlock {
+    fn fallback() -> Self {
+        crate::types::SearchResultBlock {
+            source: crate::json::Fallback::fallback(),
+            title: crate::json::Fallback::fallback(),
+            content: crate::json::Fallback::fallback(),
+            citations: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::SearchResultContentBlock {
+    fn fallback() -> Self {
+        crate::types::SearchResultContentBlock {
+            text: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::SearchResultLocation {
+    fn fallback() -> Self {
+        crate::types::SearchResultLocation {
+            search_result_index: None,
+            start: None,
+            end: None,
         }
     }
 }
@@ -426,6 +5295,34 @@ impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     }
 }
 
+impl crate::json::Fallback for crate::types::ServiceTier {
+    fn fallback() -> Self {
+        crate::types::ServiceTier {
+            r#type: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ServiceTierType {
+    fn fallback() -> Self {
+        crate::types::ServiceTierType::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::error::ServiceUnavailableException {
+    fn fallback() -> Self {
+        crate::error::ServiceUnavailableException {
+            message: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::StopReason {
+    fn fallback() -> Self {
+        crate::types::StopReason::Unknown(String::new())
+    }
+}
+
 impl crate::json::Fallback for crate::error::ThrottlingException {
     fn fallback() -> Self {
         crate::error::ThrottlingException {
@@ -434,10 +5331,153 @@ impl crate::json::Fallback for crate::error::ThrottlingException {
     }
 }
 
+impl crate::json::Fallback for crate::types::TokenUsage {
+    fn fallback() -> Self {
+        crate::types::TokenUsage {
+            input_tokens: crate::json::Fallback::fallback(),
+            output_tokens: crate::json::Fallback::fallback(),
+            total_tokens: crate::json::Fallback::fallback(),
+            cache_read_input_tokens: None,
+            cache_write_input_tokens: None,
+            cache_details: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolAdditionBlock {
+    fn fallback() -> Self {
+        crate::types::ToolAdditionBlock {
+            tool: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolReference {
+    fn fallback() -> Self {
+        crate::types::ToolReference {
+            r#type: None,
+            name: None,
+            server_name: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolRemovalBlock {
+    fn fallback() -> Self {
+        crate::types::ToolRemovalBlock {
+            tool: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolResultBlock {
+    fn fallback() -> Self {
+        crate::types::ToolResultBlock {
+            tool_use_id: crate::json::Fallback::fallback(),
+            content: crate::json::Fallback::fallback(),
+            status: None,
+            r#type: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolResultBlockDelta {
+    fn fallback() -> Self {
+        crate::types::ToolResultBlockDelta::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolResultBlockStart {
+    fn fallback() -> Self {
+        crate::types::ToolResultBlockStart {
+            tool_use_id: crate::json::Fallback::fallback(),
+            r#type: None,
+            status: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolResultContentBlock {
+    fn fallback() -> Self {
+        crate::types::ToolResultContentBlock::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolResultStatus {
+    fn fallback() -> Self {
+        crate::types::ToolResultStatus::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolUseBlock {
+    fn fallback() -> Self {
+        crate::types::ToolUseBlock {
+            tool_use_id: crate::json::Fallback::fallback(),
+            name: crate::json::Fallback::fallback(),
+            input: crate::json::Fallback::fallback(),
+            r#type: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolUseBlockDelta {
+    fn fallback() -> Self {
+        crate::types::ToolUseBlockDelta {
+            input: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolUseBlockStart {
+    fn fallback() -> Self {
+        crate::types::ToolUseBlockStart {
+            tool_use_id: crate::json::Fallback::fallback(),
+            name: crate::json::Fallback::fallback(),
+            r#type: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::ToolUseType {
+    fn fallback() -> Self {
+        crate::types::ToolUseType::Unknown(String::new())
+    }
+}
+
 impl crate::json::Fallback for crate::error::ValidationException {
     fn fallback() -> Self {
         crate::error::ValidationException {
             message: None,
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::VideoBlock {
+    fn fallback() -> Self {
+        crate::types::VideoBlock {
+            format: crate::json::Fallback::fallback(),
+            source: crate::json::Fallback::fallback(),
+        }
+    }
+}
+
+impl crate::json::Fallback for crate::types::VideoFormat {
+    fn fallback() -> Self {
+        crate::types::VideoFormat::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::VideoSource {
+    fn fallback() -> Self {
+        crate::types::VideoSource::Unknown(String::new())
+    }
+}
+
+impl crate::json::Fallback for crate::types::WebLocation {
+    fn fallback() -> Self {
+        crate::types::WebLocation {
+            url: None,
+            domain: None,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 //! A client for Amazon Bedrock Runtime, generated from `models/bedrock-runtime.json`.
 //!
-//! Describes the API operations for running inference using Bedrock models.
+//! Describes the API operations for running inference using Amazon Bedrock models.
 
 #![warn(missing_docs)]
 #[rustfmt::skip]
@@ -14,6 +14,9 @@ pub mod error;
 
 #[rustfmt::skip]
 mod json_de;
+
+#[rustfmt::skip]
+mod json_ser;
 
 #[rustfmt::skip]
 pub mod operation;

@@ -4,7 +4,34 @@
 //! The operations of Amazon Bedrock Runtime: a module each, with the input, output and error types.
 
 #[rustfmt::skip]
+pub mod apply_guardrail;
+
+#[rustfmt::skip]
+pub mod converse;
+
+#[rustfmt::skip]
+pub mod converse_stream;
+
+#[rustfmt::skip]
+pub mod count_tokens;
+
+#[rustfmt::skip]
+pub mod get_async_invoke;
+
+#[rustfmt::skip]
+pub mod invoke_guardrail_checks;
+
+#[rustfmt::skip]
 pub mod invoke_model;
 
 #[rustfmt::skip]
+pub mod invoke_model_with_bidirectional_stream;
+
+#[rustfmt::skip]
 pub mod invoke_model_with_response_stream;
+
+#[rustfmt::skip]
+pub mod list_async_invokes;
+
+#[rustfmt::skip]
+pub mod start_async_invoke;

@@ -35,6 +35,9 @@ pub enum SdkError<E> {
     Service(ServiceError<E>),
     /// The service answered, but the answer could not be understood.
     Response(ResponseError),
+    /// The operation needs something this version does not support yet;
+    /// nothing was sent.
+    Unsupported(UnsupportedError),
 }
 
 impl<E> SdkError<E> {
@@ -94,7 +97,10 @@ impl<E> SdkError<E> {
         match self {
             SdkError::Service(e) => e.meta.is_retryable(),
             SdkError::Transport(_) | SdkError::Timeout(_) => true,
-            SdkError::InvalidInput(_) | SdkError::Credentials(_) | SdkError::Response(_) => false,
+            SdkError::InvalidInput(_)
+            | SdkError::Credentials(_)
+            | SdkError::Response(_)
+            | SdkError::Unsupported(_) => false,
         }
     }
 
@@ -106,6 +112,7 @@ impl<E> SdkError<E> {
             SdkError::Transport(e) => SdkError::Transport(e),
             SdkError::Timeout(e) => SdkError::Timeout(e),
             SdkError::Response(e) => SdkError::Response(e),
+            SdkError::Unsupported(e) => SdkError::Unsupported(e),
             SdkError::Service(ServiceError { error, meta }) => SdkError::Service(ServiceError {
                 error: map(error),
                 meta,
@@ -129,6 +136,7 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             SdkError::Timeout(e) => write!(f, "{e}"),
             SdkError::Service(e) => write!(f, "{e}"),
             SdkError::Response(e) => write!(f, "{e}"),
+            SdkError::Unsupported(e) => write!(f, "{e}"),
         }
     }
 }
@@ -142,6 +150,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
             SdkError::Timeout(e) => Some(e),
             SdkError::Service(e) => Some(&e.error),
             SdkError::Response(e) => Some(e),
+            SdkError::Unsupported(e) => Some(e),
         }
     }
 }
@@ -546,6 +555,27 @@ impl From<crate::json::DeserializeError> for ResponseError {
         ResponseError::new("a value does not match the model").with_source(err)
     }
 }
+
+/// What an operation needs that this version does not support yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnsupportedError {
+    reason: &'static str,
+}
+
+impl UnsupportedError {
+    /// Why the operation cannot be sent.
+    pub fn new(reason: &'static str) -> Self {
+        UnsupportedError { reason }
+    }
+}
+
+impl fmt::Display for UnsupportedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not supported yet, nothing was sent: {}", self.reason)
+    }
+}
+
+impl StdError for UnsupportedError {}
 
 /// A configuration that cannot work: missing region or credentials, an
 /// endpoint that is not a URL, a TLS setup that failed.

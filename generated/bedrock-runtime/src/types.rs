@@ -4,9 +4,988 @@
 //! Structures, unions and enums shared by the operations of Amazon Bedrock Runtime.
 
 #[rustfmt::skip]
+mod any_tool_choice;
+pub use self::any_tool_choice::{AnyToolChoice, AnyToolChoiceBuilder};
+
+#[rustfmt::skip]
+mod applied_guardrail_details;
+pub use self::applied_guardrail_details::{
+    AppliedGuardrailDetails, AppliedGuardrailDetailsBuilder,
+};
+
+#[rustfmt::skip]
+mod async_invoke_output_data_config;
+pub use self::async_invoke_output_data_config::AsyncInvokeOutputDataConfig;
+
+#[rustfmt::skip]
+mod async_invoke_s3_output_data_config;
+pub use self::async_invoke_s3_output_data_config::{
+    AsyncInvokeS3OutputDataConfig, AsyncInvokeS3OutputDataConfigBuilder,
+};
+
+#[rustfmt::skip]
+mod async_invoke_status;
+pub use self::async_invoke_status::AsyncInvokeStatus;
+
+#[rustfmt::skip]
+mod async_invoke_summary;
+pub use self::async_invoke_summary::{AsyncInvokeSummary, AsyncInvokeSummaryBuilder};
+
+#[rustfmt::skip]
+mod audio_block;
+pub use self::audio_block::{AudioBlock, AudioBlockBuilder};
+
+#[rustfmt::skip]
+mod audio_format;
+pub use self::audio_format::AudioFormat;
+
+#[rustfmt::skip]
+mod audio_source;
+pub use self::audio_source::AudioSource;
+
+#[rustfmt::skip]
+mod auto_tool_choice;
+pub use self::auto_tool_choice::{AutoToolChoice, AutoToolChoiceBuilder};
+
+#[rustfmt::skip]
+mod bidirectional_input_payload_part;
+pub use self::bidirectional_input_payload_part::{
+    BidirectionalInputPayloadPart, BidirectionalInputPayloadPartBuilder,
+};
+
+#[rustfmt::skip]
+mod bidirectional_output_payload_part;
+pub use self::bidirectional_output_payload_part::{
+    BidirectionalOutputPayloadPart, BidirectionalOutputPayloadPartBuilder,
+};
+
+#[rustfmt::skip]
+mod cache_detail;
+pub use self::cache_detail::{CacheDetail, CacheDetailBuilder};
+
+#[rustfmt::skip]
+mod cache_point_block;
+pub use self::cache_point_block::{CachePointBlock, CachePointBlockBuilder};
+
+#[rustfmt::skip]
+mod cache_point_type;
+pub use self::cache_point_type::CachePointType;
+
+#[rustfmt::skip]
+mod cache_ttl;
+pub use self::cache_ttl::CacheTtl;
+
+#[rustfmt::skip]
+mod citation;
+pub use self::citation::{Citation, CitationBuilder};
+
+#[rustfmt::skip]
+mod citation_generated_content;
+pub use self::citation_generated_content::CitationGeneratedContent;
+
+#[rustfmt::skip]
+mod citation_location;
+pub use self::citation_location::CitationLocation;
+
+#[rustfmt::skip]
+mod citation_source_content;
+pub use self::citation_source_content::CitationSourceContent;
+
+#[rustfmt::skip]
+mod citation_source_content_delta;
+pub use self::citation_source_content_delta::{
+    CitationSourceContentDelta, CitationSourceContentDeltaBuilder,
+};
+
+#[rustfmt::skip]
+mod citations_config;
+pub use self::citations_config::{CitationsConfig, CitationsConfigBuilder};
+
+#[rustfmt::skip]
+mod citations_content_block;
+pub use self::citations_content_block::{
+    CitationsContentBlock, CitationsContentBlockBuilder,
+};
+
+#[rustfmt::skip]
+mod citations_delta;
+pub use self::citations_delta::{CitationsDelta, CitationsDeltaBuilder};
+
+#[rustfmt::skip]
+mod content_block;
+pub use self::content_block::ContentBlock;
+
+#[rustfmt::skip]
+mod content_block_delta;
+pub use self::content_block_delta::ContentBlockDelta;
+
+#[rustfmt::skip]
+mod content_block_delta_event;
+pub use self::content_block_delta_event::{
+    ContentBlockDeltaEvent, ContentBlockDeltaEventBuilder,
+};
+
+#[rustfmt::skip]
+mod content_block_start;
+pub use self::content_block_start::ContentBlockStart;
+
+#[rustfmt::skip]
+mod content_block_start_event;
+pub use self::content_block_start_event::{
+    ContentBlockStartEvent, ContentBlockStartEventBuilder,
+};
+
+#[rustfmt::skip]
+mod content_block_stop_event;
+pub use self::content_block_stop_event::{
+    ContentBlockStopEvent, ContentBlockStopEventBuilder,
+};
+
+#[rustfmt::skip]
+mod conversation_role;
+pub use self::conversation_role::ConversationRole;
+
+#[rustfmt::skip]
+mod converse_metrics;
+pub use self::converse_metrics::{ConverseMetrics, ConverseMetricsBuilder};
+
+#[rustfmt::skip]
+mod converse_output;
+pub use self::converse_output::ConverseOutput;
+
+#[rustfmt::skip]
+mod converse_stream_metadata_event;
+pub use self::converse_stream_metadata_event::{
+    ConverseStreamMetadataEvent, ConverseStreamMetadataEventBuilder,
+};
+
+#[rustfmt::skip]
+mod converse_stream_metrics;
+pub use self::converse_stream_metrics::{
+    ConverseStreamMetrics, ConverseStreamMetricsBuilder,
+};
+
+#[rustfmt::skip]
+mod converse_stream_output;
+pub use self::converse_stream_output::ConverseStreamOutput;
+
+#[rustfmt::skip]
+mod converse_stream_trace;
+pub use self::converse_stream_trace::{ConverseStreamTrace, ConverseStreamTraceBuilder};
+
+#[rustfmt::skip]
+mod converse_tokens_request;
+pub use self::converse_tokens_request::{
+    ConverseTokensRequest, ConverseTokensRequestBuilder,
+};
+
+#[rustfmt::skip]
+mod converse_trace;
+pub use self::converse_trace::{ConverseTrace, ConverseTraceBuilder};
+
+#[rustfmt::skip]
+mod count_tokens_input;
+pub use self::count_tokens_input::CountTokensInput;
+
+#[rustfmt::skip]
+mod document_block;
+pub use self::document_block::{DocumentBlock, DocumentBlockBuilder};
+
+#[rustfmt::skip]
+mod document_char_location;
+pub use self::document_char_location::{
+    DocumentCharLocation, DocumentCharLocationBuilder,
+};
+
+#[rustfmt::skip]
+mod document_chunk_location;
+pub use self::document_chunk_location::{
+    DocumentChunkLocation, DocumentChunkLocationBuilder,
+};
+
+#[rustfmt::skip]
+mod document_content_block;
+pub use self::document_content_block::DocumentContentBlock;
+
+#[rustfmt::skip]
+mod document_format;
+pub use self::document_format::DocumentFormat;
+
+#[rustfmt::skip]
+mod document_page_location;
+pub use self::document_page_location::{
+    DocumentPageLocation, DocumentPageLocationBuilder,
+};
+
+#[rustfmt::skip]
+mod document_source;
+pub use self::document_source::DocumentSource;
+
+#[rustfmt::skip]
+mod error_block;
+pub use self::error_block::{ErrorBlock, ErrorBlockBuilder};
+
+#[rustfmt::skip]
+mod guardrail_action;
+pub use self::guardrail_action::GuardrailAction;
+
+#[rustfmt::skip]
+mod guardrail_assessment;
+pub use self::guardrail_assessment::{GuardrailAssessment, GuardrailAssessmentBuilder};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_finding;
+pub use self::guardrail_automated_reasoning_finding::GuardrailAutomatedReasoningFinding;
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_impossible_finding;
+pub use self::guardrail_automated_reasoning_impossible_finding::{
+    GuardrailAutomatedReasoningImpossibleFinding,
+    GuardrailAutomatedReasoningImpossibleFindingBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_input_text_reference;
+pub use self::guardrail_automated_reasoning_input_text_reference::{
+    GuardrailAutomatedReasoningInputTextReference,
+    GuardrailAutomatedReasoningInputTextReferenceBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_invalid_finding;
+pub use self::guardrail_automated_reasoning_invalid_finding::{
+    GuardrailAutomatedReasoningInvalidFinding,
+    GuardrailAutomatedReasoningInvalidFindingBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_logic_warning;
+pub use self::guardrail_automated_reasoning_logic_warning::{
+    GuardrailAutomatedReasoningLogicWarning,
+    GuardrailAutomatedReasoningLogicWarningBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_logic_warning_type;
+pub use self::guardrail_automated_reasoning_logic_warning_type::GuardrailAutomatedReasoningLogicWarningType;
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_no_translations_finding;
+pub use self::guardrail_automated_reasoning_no_translations_finding::{
+    GuardrailAutomatedReasoningNoTranslationsFinding,
+    GuardrailAutomatedReasoningNoTranslationsFindingBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_policy_assessment;
+pub use self::guardrail_automated_reasoning_policy_assessment::{
+    GuardrailAutomatedReasoningPolicyAssessment,
+    GuardrailAutomatedReasoningPolicyAssessmentBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_rule;
+pub use self::guardrail_automated_reasoning_rule::{
+    GuardrailAutomatedReasoningRule, GuardrailAutomatedReasoningRuleBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_satisfiable_finding;
+pub use self::guardrail_automated_reasoning_satisfiable_finding::{
+    GuardrailAutomatedReasoningSatisfiableFinding,
+    GuardrailAutomatedReasoningSatisfiableFindingBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_scenario;
+pub use self::guardrail_automated_reasoning_scenario::{
+    GuardrailAutomatedReasoningScenario, GuardrailAutomatedReasoningScenarioBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_statement;
+pub use self::guardrail_automated_reasoning_statement::{
+    GuardrailAutomatedReasoningStatement, GuardrailAutomatedReasoningStatementBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_too_complex_finding;
+pub use self::guardrail_automated_reasoning_too_complex_finding::{
+    GuardrailAutomatedReasoningTooComplexFinding,
+    GuardrailAutomatedReasoningTooComplexFindingBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_translation;
+pub use self::guardrail_automated_reasoning_translation::{
+    GuardrailAutomatedReasoningTranslation, GuardrailAutomatedReasoningTranslationBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_translation_ambiguous_finding;
+pub use self::guardrail_automated_reasoning_translation_ambiguous_finding::{
+    GuardrailAutomatedReasoningTranslationAmbiguousFinding,
+    GuardrailAutomatedReasoningTranslationAmbiguousFindingBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_translation_option;
+pub use self::guardrail_automated_reasoning_translation_option::{
+    GuardrailAutomatedReasoningTranslationOption,
+    GuardrailAutomatedReasoningTranslationOptionBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_automated_reasoning_valid_finding;
+pub use self::guardrail_automated_reasoning_valid_finding::{
+    GuardrailAutomatedReasoningValidFinding,
+    GuardrailAutomatedReasoningValidFindingBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_config;
+pub use self::guardrail_checks_config::{
+    GuardrailChecksConfig, GuardrailChecksConfigBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_content_block;
+pub use self::guardrail_checks_content_block::GuardrailChecksContentBlock;
+
+#[rustfmt::skip]
+mod guardrail_checks_content_filter_category;
+pub use self::guardrail_checks_content_filter_category::GuardrailChecksContentFilterCategory;
+
+#[rustfmt::skip]
+mod guardrail_checks_content_filter_category_config;
+pub use self::guardrail_checks_content_filter_category_config::{
+    GuardrailChecksContentFilterCategoryConfig,
+    GuardrailChecksContentFilterCategoryConfigBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_content_filter_config;
+pub use self::guardrail_checks_content_filter_config::{
+    GuardrailChecksContentFilterConfig, GuardrailChecksContentFilterConfigBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_content_filter_result;
+pub use self::guardrail_checks_content_filter_result::{
+    GuardrailChecksContentFilterResult, GuardrailChecksContentFilterResultBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_content_filter_result_entry;
+pub use self::guardrail_checks_content_filter_result_entry::{
+    GuardrailChecksContentFilterResultEntry,
+    GuardrailChecksContentFilterResultEntryBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_content_filter_usage;
+pub use self::guardrail_checks_content_filter_usage::{
+    GuardrailChecksContentFilterUsage, GuardrailChecksContentFilterUsageBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_message;
+pub use self::guardrail_checks_message::{
+    GuardrailChecksMessage, GuardrailChecksMessageBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_prompt_attack_category;
+pub use self::guardrail_checks_prompt_attack_category::GuardrailChecksPromptAttackCategory;
+
+#[rustfmt::skip]
+mod guardrail_checks_prompt_attack_category_config;
+pub use self::guardrail_checks_prompt_attack_category_config::{
+    GuardrailChecksPromptAttackCategoryConfig,
+    GuardrailChecksPromptAttackCategoryConfigBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_prompt_attack_config;
+pub use self::guardrail_checks_prompt_attack_config::{
+    GuardrailChecksPromptAttackConfig, GuardrailChecksPromptAttackConfigBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_prompt_attack_result;
+pub use self::guardrail_checks_prompt_attack_result::{
+    GuardrailChecksPromptAttackResult, GuardrailChecksPromptAttackResultBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_prompt_attack_result_entry;
+pub use self::guardrail_checks_prompt_attack_result_entry::{
+    GuardrailChecksPromptAttackResultEntry, GuardrailChecksPromptAttackResultEntryBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_prompt_attack_usage;
+pub use self::guardrail_checks_prompt_attack_usage::{
+    GuardrailChecksPromptAttackUsage, GuardrailChecksPromptAttackUsageBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_results;
+pub use self::guardrail_checks_results::{
+    GuardrailChecksResults, GuardrailChecksResultsBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_role;
+pub use self::guardrail_checks_role::GuardrailChecksRole;
+
+#[rustfmt::skip]
+mod guardrail_checks_sensitive_information_config;
+pub use self::guardrail_checks_sensitive_information_config::{
+    GuardrailChecksSensitiveInformationConfig,
+    GuardrailChecksSensitiveInformationConfigBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_sensitive_information_entity_config;
+pub use self::guardrail_checks_sensitive_information_entity_config::{
+    GuardrailChecksSensitiveInformationEntityConfig,
+    GuardrailChecksSensitiveInformationEntityConfigBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_sensitive_information_entity_type;
+pub use self::guardrail_checks_sensitive_information_entity_type::GuardrailChecksSensitiveInformationEntityType;
+
+#[rustfmt::skip]
+mod guardrail_checks_sensitive_information_result;
+pub use self::guardrail_checks_sensitive_information_result::{
+    GuardrailChecksSensitiveInformationResult,
+    GuardrailChecksSensitiveInformationResultBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_sensitive_information_result_entry;
+pub use self::guardrail_checks_sensitive_information_result_entry::{
+    GuardrailChecksSensitiveInformationResultEntry,
+    GuardrailChecksSensitiveInformationResultEntryBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_sensitive_information_usage;
+pub use self::guardrail_checks_sensitive_information_usage::{
+    GuardrailChecksSensitiveInformationUsage,
+    GuardrailChecksSensitiveInformationUsageBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_checks_usage_results;
+pub use self::guardrail_checks_usage_results::{
+    GuardrailChecksUsageResults, GuardrailChecksUsageResultsBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_configuration;
+pub use self::guardrail_configuration::{
+    GuardrailConfiguration, GuardrailConfigurationBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_content_block;
+pub use self::guardrail_content_block::GuardrailContentBlock;
+
+#[rustfmt::skip]
+mod guardrail_content_filter;
+pub use self::guardrail_content_filter::{
+    GuardrailContentFilter, GuardrailContentFilterBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_content_filter_confidence;
+pub use self::guardrail_content_filter_confidence::GuardrailContentFilterConfidence;
+
+#[rustfmt::skip]
+mod guardrail_content_filter_strength;
+pub use self::guardrail_content_filter_strength::GuardrailContentFilterStrength;
+
+#[rustfmt::skip]
+mod guardrail_content_filter_type;
+pub use self::guardrail_content_filter_type::GuardrailContentFilterType;
+
+#[rustfmt::skip]
+mod guardrail_content_policy_action;
+pub use self::guardrail_content_policy_action::GuardrailContentPolicyAction;
+
+#[rustfmt::skip]
+mod guardrail_content_policy_assessment;
+pub use self::guardrail_content_policy_assessment::{
+    GuardrailContentPolicyAssessment, GuardrailContentPolicyAssessmentBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_content_qualifier;
+pub use self::guardrail_content_qualifier::GuardrailContentQualifier;
+
+#[rustfmt::skip]
+mod guardrail_content_source;
+pub use self::guardrail_content_source::GuardrailContentSource;
+
+#[rustfmt::skip]
+mod guardrail_contextual_grounding_filter;
+pub use self::guardrail_contextual_grounding_filter::{
+    GuardrailContextualGroundingFilter, GuardrailContextualGroundingFilterBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_contextual_grounding_filter_type;
+pub use self::guardrail_contextual_grounding_filter_type::GuardrailContextualGroundingFilterType;
+
+#[rustfmt::skip]
+mod guardrail_contextual_grounding_policy_action;
+pub use self::guardrail_contextual_grounding_policy_action::GuardrailContextualGroundingPolicyAction;
+
+#[rustfmt::skip]
+mod guardrail_contextual_grounding_policy_assessment;
+pub use self::guardrail_contextual_grounding_policy_assessment::{
+    GuardrailContextualGroundingPolicyAssessment,
+    GuardrailContextualGroundingPolicyAssessmentBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_converse_content_block;
+pub use self::guardrail_converse_content_block::GuardrailConverseContentBlock;
+
+#[rustfmt::skip]
+mod guardrail_converse_content_qualifier;
+pub use self::guardrail_converse_content_qualifier::GuardrailConverseContentQualifier;
+
+#[rustfmt::skip]
+mod guardrail_converse_image_block;
+pub use self::guardrail_converse_image_block::{
+    GuardrailConverseImageBlock, GuardrailConverseImageBlockBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_converse_image_format;
+pub use self::guardrail_converse_image_format::GuardrailConverseImageFormat;
+
+#[rustfmt::skip]
+mod guardrail_converse_image_source;
+pub use self::guardrail_converse_image_source::GuardrailConverseImageSource;
+
+#[rustfmt::skip]
+mod guardrail_converse_text_block;
+pub use self::guardrail_converse_text_block::{
+    GuardrailConverseTextBlock, GuardrailConverseTextBlockBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_coverage;
+pub use self::guardrail_coverage::{GuardrailCoverage, GuardrailCoverageBuilder};
+
+#[rustfmt::skip]
+mod guardrail_custom_word;
+pub use self::guardrail_custom_word::{GuardrailCustomWord, GuardrailCustomWordBuilder};
+
+#[rustfmt::skip]
+mod guardrail_image_block;
+pub use self::guardrail_image_block::{GuardrailImageBlock, GuardrailImageBlockBuilder};
+
+#[rustfmt::skip]
+mod guardrail_image_coverage;
+pub use self::guardrail_image_coverage::{
+    GuardrailImageCoverage, GuardrailImageCoverageBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_image_format;
+pub use self::guardrail_image_format::GuardrailImageFormat;
+
+#[rustfmt::skip]
+mod guardrail_image_source;
+pub use self::guardrail_image_source::GuardrailImageSource;
+
+#[rustfmt::skip]
+mod guardrail_invocation_metrics;
+pub use self::guardrail_invocation_metrics::{
+    GuardrailInvocationMetrics, GuardrailInvocationMetricsBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_managed_word;
+pub use self::guardrail_managed_word::{
+    GuardrailManagedWord, GuardrailManagedWordBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_managed_word_type;
+pub use self::guardrail_managed_word_type::GuardrailManagedWordType;
+
+#[rustfmt::skip]
+mod guardrail_origin;
+pub use self::guardrail_origin::GuardrailOrigin;
+
+#[rustfmt::skip]
+mod guardrail_output_content;
+pub use self::guardrail_output_content::{
+    GuardrailOutputContent, GuardrailOutputContentBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_output_scope;
+pub use self::guardrail_output_scope::GuardrailOutputScope;
+
+#[rustfmt::skip]
+mod guardrail_ownership;
+pub use self::guardrail_ownership::GuardrailOwnership;
+
+#[rustfmt::skip]
+mod guardrail_pii_entity_filter;
+pub use self::guardrail_pii_entity_filter::{
+    GuardrailPiiEntityFilter, GuardrailPiiEntityFilterBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_pii_entity_type;
+pub use self::guardrail_pii_entity_type::GuardrailPiiEntityType;
+
+#[rustfmt::skip]
+mod guardrail_regex_filter;
+pub use self::guardrail_regex_filter::{
+    GuardrailRegexFilter, GuardrailRegexFilterBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_sensitive_information_policy_action;
+pub use self::guardrail_sensitive_information_policy_action::GuardrailSensitiveInformationPolicyAction;
+
+#[rustfmt::skip]
+mod guardrail_sensitive_information_policy_assessment;
+pub use self::guardrail_sensitive_information_policy_assessment::{
+    GuardrailSensitiveInformationPolicyAssessment,
+    GuardrailSensitiveInformationPolicyAssessmentBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_stream_configuration;
+pub use self::guardrail_stream_configuration::{
+    GuardrailStreamConfiguration, GuardrailStreamConfigurationBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_stream_processing_mode;
+pub use self::guardrail_stream_processing_mode::GuardrailStreamProcessingMode;
+
+#[rustfmt::skip]
+mod guardrail_text_block;
+pub use self::guardrail_text_block::{GuardrailTextBlock, GuardrailTextBlockBuilder};
+
+#[rustfmt::skip]
+mod guardrail_text_characters_coverage;
+pub use self::guardrail_text_characters_coverage::{
+    GuardrailTextCharactersCoverage, GuardrailTextCharactersCoverageBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_topic;
+pub use self::guardrail_topic::{GuardrailTopic, GuardrailTopicBuilder};
+
+#[rustfmt::skip]
+mod guardrail_topic_policy_action;
+pub use self::guardrail_topic_policy_action::GuardrailTopicPolicyAction;
+
+#[rustfmt::skip]
+mod guardrail_topic_policy_assessment;
+pub use self::guardrail_topic_policy_assessment::{
+    GuardrailTopicPolicyAssessment, GuardrailTopicPolicyAssessmentBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_topic_type;
+pub use self::guardrail_topic_type::GuardrailTopicType;
+
+#[rustfmt::skip]
+mod guardrail_trace;
+pub use self::guardrail_trace::GuardrailTrace;
+
+#[rustfmt::skip]
+mod guardrail_trace_assessment;
+pub use self::guardrail_trace_assessment::{
+    GuardrailTraceAssessment, GuardrailTraceAssessmentBuilder,
+};
+
+#[rustfmt::skip]
+mod guardrail_usage;
+pub use self::guardrail_usage::{GuardrailUsage, GuardrailUsageBuilder};
+
+#[rustfmt::skip]
+mod guardrail_word_policy_action;
+pub use self::guardrail_word_policy_action::GuardrailWordPolicyAction;
+
+#[rustfmt::skip]
+mod guardrail_word_policy_assessment;
+pub use self::guardrail_word_policy_assessment::{
+    GuardrailWordPolicyAssessment, GuardrailWordPolicyAssessmentBuilder,
+};
+
+#[rustfmt::skip]
+mod image_block;
+pub use self::image_block::{ImageBlock, ImageBlockBuilder};
+
+#[rustfmt::skip]
+mod image_block_delta;
+pub use self::image_block_delta::{ImageBlockDelta, ImageBlockDeltaBuilder};
+
+#[rustfmt::skip]
+mod image_block_start;
+pub use self::image_block_start::{ImageBlockStart, ImageBlockStartBuilder};
+
+#[rustfmt::skip]
+mod image_format;
+pub use self::image_format::ImageFormat;
+
+#[rustfmt::skip]
+mod image_source;
+pub use self::image_source::ImageSource;
+
+#[rustfmt::skip]
+mod inference_configuration;
+pub use self::inference_configuration::{
+    InferenceConfiguration, InferenceConfigurationBuilder,
+};
+
+#[rustfmt::skip]
+mod invoke_model_tokens_request;
+pub use self::invoke_model_tokens_request::{
+    InvokeModelTokensRequest, InvokeModelTokensRequestBuilder,
+};
+
+#[rustfmt::skip]
+mod invoke_model_with_bidirectional_stream_input;
+pub use self::invoke_model_with_bidirectional_stream_input::InvokeModelWithBidirectionalStreamInput;
+
+#[rustfmt::skip]
+mod invoke_model_with_bidirectional_stream_output;
+pub use self::invoke_model_with_bidirectional_stream_output::InvokeModelWithBidirectionalStreamOutput;
+
+#[rustfmt::skip]
+mod json_schema_definition;
+pub use self::json_schema_definition::{
+    JsonSchemaDefinition, JsonSchemaDefinitionBuilder,
+};
+
+#[rustfmt::skip]
+mod message;
+pub use self::message::{Message, MessageBuilder};
+
+#[rustfmt::skip]
+mod message_start_event;
+pub use self::message_start_event::{MessageStartEvent, MessageStartEventBuilder};
+
+#[rustfmt::skip]
+mod message_stop_event;
+pub use self::message_stop_event::{MessageStopEvent, MessageStopEventBuilder};
+
+#[rustfmt::skip]
+mod output_config;
+pub use self::output_config::{OutputConfig, OutputConfigBuilder};
+
+#[rustfmt::skip]
+mod output_format;
+pub use self::output_format::{OutputFormat, OutputFormatBuilder};
+
+#[rustfmt::skip]
+mod output_format_structure;
+pub use self::output_format_structure::OutputFormatStructure;
+
+#[rustfmt::skip]
+mod output_format_type;
+pub use self::output_format_type::OutputFormatType;
+
+#[rustfmt::skip]
 mod payload_part;
 pub use self::payload_part::{PayloadPart, PayloadPartBuilder};
 
 #[rustfmt::skip]
+mod performance_config_latency;
+pub use self::performance_config_latency::PerformanceConfigLatency;
+
+#[rustfmt::skip]
+mod performance_configuration;
+pub use self::performance_configuration::{
+    PerformanceConfiguration, PerformanceConfigurationBuilder,
+};
+
+#[rustfmt::skip]
+mod prompt_router_trace;
+pub use self::prompt_router_trace::{PromptRouterTrace, PromptRouterTraceBuilder};
+
+#[rustfmt::skip]
+mod prompt_variable_values;
+pub use self::prompt_variable_values::PromptVariableValues;
+
+#[rustfmt::skip]
+mod reasoning_content_block;
+pub use self::reasoning_content_block::ReasoningContentBlock;
+
+#[rustfmt::skip]
+mod reasoning_content_block_delta;
+pub use self::reasoning_content_block_delta::ReasoningContentBlockDelta;
+
+#[rustfmt::skip]
+mod reasoning_text_block;
+pub use self::reasoning_text_block::{ReasoningTextBlock, ReasoningTextBlockBuilder};
+
+#[rustfmt::skip]
 mod response_stream;
 pub use self::response_stream::ResponseStream;
+
+#[rustfmt::skip]
+mod s3_location;
+pub use self::s3_location::{S3Location, S3LocationBuilder};
+
+#[rustfmt::skip]
+mod search_result_block;
+pub use self::search_result_block::{SearchResultBlock, SearchResultBlockBuilder};
+
+#[rustfmt::skip]
+mod search_result_content_block;
+pub use self::search_result_content_block::{
+    SearchResultContentBlock, SearchResultContentBlockBuilder,
+};
+
+#[rustfmt::skip]
+mod search_result_location;
+pub use self::search_result_location::{
+    SearchResultLocation, SearchResultLocationBuilder,
+};
+
+#[rustfmt::skip]
+mod service_tier;
+pub use self::service_tier::{ServiceTier, ServiceTierBuilder};
+
+#[rustfmt::skip]
+mod service_tier_type;
+pub use self::service_tier_type::ServiceTierType;
+
+#[rustfmt::skip]
+mod sort_async_invocation_by;
+pub use self::sort_async_invocation_by::SortAsyncInvocationBy;
+
+#[rustfmt::skip]
+mod sort_order;
+pub use self::sort_order::SortOrder;
+
+#[rustfmt::skip]
+mod specific_tool_choice;
+pub use self::specific_tool_choice::{SpecificToolChoice, SpecificToolChoiceBuilder};
+
+#[rustfmt::skip]
+mod stop_reason;
+pub use self::stop_reason::StopReason;
+
+#[rustfmt::skip]
+mod system_content_block;
+pub use self::system_content_block::SystemContentBlock;
+
+#[rustfmt::skip]
+mod system_tool;
+pub use self::system_tool::{SystemTool, SystemToolBuilder};
+
+#[rustfmt::skip]
+mod tag;
+pub use self::tag::{Tag, TagBuilder};
+
+#[rustfmt::skip]
+mod token_usage;
+pub use self::token_usage::{TokenUsage, TokenUsageBuilder};
+
+#[rustfmt::skip]
+mod tool;
+pub use self::tool::Tool;
+
+#[rustfmt::skip]
+mod tool_addition_block;
+pub use self::tool_addition_block::{ToolAdditionBlock, ToolAdditionBlockBuilder};
+
+#[rustfmt::skip]
+mod tool_choice;
+pub use self::tool_choice::ToolChoice;
+
+#[rustfmt::skip]
+mod tool_configuration;
+pub use self::tool_configuration::{ToolConfiguration, ToolConfigurationBuilder};
+
+#[rustfmt::skip]
+mod tool_input_schema;
+pub use self::tool_input_schema::ToolInputSchema;
+
+#[rustfmt::skip]
+mod tool_reference;
+pub use self::tool_reference::{ToolReference, ToolReferenceBuilder};
+
+#[rustfmt::skip]
+mod tool_removal_block;
+pub use self::tool_removal_block::{ToolRemovalBlock, ToolRemovalBlockBuilder};
+
+#[rustfmt::skip]
+mod tool_result_block;
+pub use self::tool_result_block::{ToolResultBlock, ToolResultBlockBuilder};
+
+#[rustfmt::skip]
+mod tool_result_block_delta;
+pub use self::tool_result_block_delta::ToolResultBlockDelta;
+
+#[rustfmt::skip]
+mod tool_result_block_start;
+pub use self::tool_result_block_start::{
+    ToolResultBlockStart, ToolResultBlockStartBuilder,
+};
+
+#[rustfmt::skip]
+mod tool_result_content_block;
+pub use self::tool_result_content_block::ToolResultContentBlock;
+
+#[rustfmt::skip]
+mod tool_result_status;
+pub use self::tool_result_status::ToolResultStatus;
+
+#[rustfmt::skip]
+mod tool_specification;
+pub use self::tool_specification::{ToolSpecification, ToolSpecificationBuilder};
+
+#[rustfmt::skip]
+mod tool_use_block;
+pub use self::tool_use_block::{ToolUseBlock, ToolUseBlockBuilder};
+
+#[rustfmt::skip]
+mod tool_use_block_delta;
+pub use self::tool_use_block_delta::{ToolUseBlockDelta, ToolUseBlockDeltaBuilder};
+
+#[rustfmt::skip]
+mod tool_use_block_start;
+pub use self::tool_use_block_start::{ToolUseBlockStart, ToolUseBlockStartBuilder};
+
+#[rustfmt::skip]
+mod tool_use_type;
+pub use self::tool_use_type::ToolUseType;
+
+#[rustfmt::skip]
+mod trace;
+pub use self::trace::Trace;
+
+#[rustfmt::skip]
+mod video_block;
+pub use self::video_block::{VideoBlock, VideoBlockBuilder};
+
+#[rustfmt::skip]
+mod video_format;
+pub use self::video_format::VideoFormat;
+
+#[rustfmt::skip]
+mod video_source;
+pub use self::video_source::VideoSource;
+
+#[rustfmt::skip]
+mod web_location;
+pub use self::web_location::{WebLocation, WebLocationBuilder};

@@ -3,11 +3,15 @@
 
 //! The `InvokeModel` operation.
 //!
-//! Invokes the specified Bedrock model to run inference using the input provided in the request body. You use InvokeModel to run inference for text models, image models, and embedding models.
+//! Invokes the specified Amazon Bedrock model to run inference using the prompt and inference parameters provided in the request body. You use model inference to generate text, images, and embeddings.
 //!
-//! For more information, see Run inference in the Bedrock User Guide.
+//! For example code, see *Invoke model code examples* in the *Amazon Bedrock User Guide*.
 //!
-//! For example requests, see Examples (after the Errors section).
+//! This operation requires permission for the `bedrock:InvokeModel` action on both the inference target and the project. If you omit `projectIdentifier` or specify `default`, this includes permission on the default project for your account.
+//!
+//! To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+//!
+//! For troubleshooting some of the common errors you might encounter when using the `InvokeModel` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
 
 #[rustfmt::skip]
 mod error;

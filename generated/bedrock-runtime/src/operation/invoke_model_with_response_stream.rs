@@ -3,11 +3,19 @@
 
 //! The `InvokeModelWithResponseStream` operation.
 //!
-//! Invoke the specified Bedrock model to run inference using the input provided. Return the response in a stream.
+//! Invoke the specified Amazon Bedrock model to run inference using the prompt and inference parameters provided in the request body. The response is returned in a stream.
 //!
-//! For more information, see Run inference in the Bedrock User Guide.
+//! To see if a model supports streaming, call [GetFoundationModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetFoundationModel.html) and check the `responseStreamingSupported` field in the response.
 //!
-//! For an example request and response, see Examples (after the Errors section).
+//! The CLI doesn't support streaming operations in Amazon Bedrock, including `InvokeModelWithResponseStream`.
+//!
+//! For example code, see *Invoke model with streaming code example* in the *Amazon Bedrock User Guide*.
+//!
+//! This operation requires permission for the `bedrock:InvokeModelWithResponseStream` action on both the inference target and the project. If you omit `projectIdentifier` or specify `default`, this includes permission on the default project for your account.
+//!
+//! To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+//!
+//! For troubleshooting some of the common errors you might encounter when using the `InvokeModelWithResponseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
 
 #[rustfmt::skip]
 mod error;

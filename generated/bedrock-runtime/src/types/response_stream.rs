@@ -19,16 +19,18 @@ pub enum ResponseStream {
     reason = "variants are named after the model's exception shapes"
 )]
 pub enum ResponseStreamError {
-    /// The `internalServerException` exception.
+    /// An internal server error occurred. Retry your request.
     InternalServerException(crate::error::InternalServerException),
-    /// The `modelStreamErrorException` exception.
+    /// An error occurred while streaming the response. Retry your request.
     ModelStreamErrorException(crate::error::ModelStreamErrorException),
-    /// The `validationException` exception.
+    /// Input validation failed. Check your request parameters and retry the request.
     ValidationException(crate::error::ValidationException),
-    /// The `throttlingException` exception.
+    /// Your request was throttled because of service-wide limitations. Resubmit your request later or in a different region. You can also purchase [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) to increase the rate or number of tokens you can process.
     ThrottlingException(crate::error::ThrottlingException),
-    /// The `modelTimeoutException` exception.
+    /// The request took too long to process. Processing time exceeded the model timeout length.
     ModelTimeoutException(crate::error::ModelTimeoutException),
+    /// The service isn't available. Try again later.
+    ServiceUnavailableException(crate::error::ServiceUnavailableException),
 }
 
 impl std::fmt::Display for ResponseStreamError {
@@ -43,6 +45,9 @@ impl std::fmt::Display for ResponseStreamError {
             ResponseStreamError::ValidationException(e) => std::fmt::Display::fmt(e, f),
             ResponseStreamError::ThrottlingException(e) => std::fmt::Display::fmt(e, f),
             ResponseStreamError::ModelTimeoutException(e) => std::fmt::Display::fmt(e, f),
+            ResponseStreamError::ServiceUnavailableException(e) => {
+                std::fmt::Display::fmt(e, f)
+            }
         }
     }
 }
@@ -55,6 +60,7 @@ impl std::error::Error for ResponseStreamError {
             ResponseStreamError::ValidationException(e) => Some(e),
             ResponseStreamError::ThrottlingException(e) => Some(e),
             ResponseStreamError::ModelTimeoutException(e) => Some(e),
+            ResponseStreamError::ServiceUnavailableException(e) => Some(e),
         }
     }
 }
@@ -103,6 +109,10 @@ impl crate::event_stream::Unmarshal for ResponseStream {
                 "modelTimeoutException" => {
                     crate::json_de::model_timeout_exception_event(message)
                         .map(ResponseStreamError::ModelTimeoutException)
+                }
+                "serviceUnavailableException" => {
+                    crate::json_de::service_unavailable_exception_event(message)
+                        .map(ResponseStreamError::ServiceUnavailableException)
                 }
                 _ => return None,
             },

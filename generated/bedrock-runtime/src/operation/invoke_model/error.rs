@@ -7,23 +7,25 @@
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum InvokeModelError {
-    /// The request is denied because of missing access permissions.
+    /// The request is denied because you do not have sufficient permissions to perform the requested action. For troubleshooting this error, see [AccessDeniedException](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-access-denied) in the Amazon Bedrock User Guide
     AccessDeniedException(crate::error::AccessDeniedException),
-    /// An internal server error occurred. Retry your request.
+    /// An internal server error occurred. For troubleshooting this error, see [InternalFailure](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-internal-failure) in the Amazon Bedrock User Guide
     InternalServerException(crate::error::InternalServerException),
     /// The request failed due to an error while processing the model.
     ModelErrorException(crate::error::ModelErrorException),
-    /// The model specified in the request is not ready to serve inference requests.
+    /// The model specified in the request is not ready to serve inference requests. The AWS SDK will automatically retry the operation up to 5 times. For information about configuring automatic retries, see [Retry behavior](https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html) in the *AWS SDKs and Tools* reference guide.
     ModelNotReadyException(crate::error::ModelNotReadyException),
     /// The request took too long to process. Processing time exceeded the model timeout length.
     ModelTimeoutException(crate::error::ModelTimeoutException),
-    /// The specified resource ARN was not found. Check the ARN and try your request again.
+    /// The specified resource ARN was not found. For troubleshooting this error, see [ResourceNotFound](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-resource-not-found) in the Amazon Bedrock User Guide
     ResourceNotFoundException(crate::error::ResourceNotFoundException),
-    /// The number of requests exceeds the service quota. Resubmit your request later.
+    /// Your request exceeds the service quota for your account. You can view your quotas at [Viewing service quotas](https://docs.aws.amazon.com/servicequotas/latest/userguide/gs-request-quota.html). You can resubmit your request later.
     ServiceQuotaExceededException(crate::error::ServiceQuotaExceededException),
-    /// The number of requests exceeds the limit. Resubmit your request later.
+    /// The service isn't currently available. For troubleshooting this error, see [ServiceUnavailable](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-service-unavailable) in the Amazon Bedrock User Guide
+    ServiceUnavailableException(crate::error::ServiceUnavailableException),
+    /// Your request was denied due to exceeding the account quotas for *Amazon Bedrock*. For troubleshooting this error, see [ThrottlingException](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-throttling-exception) in the Amazon Bedrock User Guide
     ThrottlingException(crate::error::ThrottlingException),
-    /// Input validation failed. Check your request parameters and retry the request.
+    /// The input fails to satisfy the constraints specified by *Amazon Bedrock*. For troubleshooting this error, see [ValidationError](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-validation-error) in the Amazon Bedrock User Guide
     ValidationException(crate::error::ValidationException),
     /// An error the model does not describe for this operation.
     Unhandled(crate::error::Unhandled),
@@ -46,6 +48,9 @@ impl InvokeModelError {
             InvokeModelError::ServiceQuotaExceededException(_) => {
                 Some("ServiceQuotaExceededException")
             }
+            InvokeModelError::ServiceUnavailableException(_) => {
+                Some("ServiceUnavailableException")
+            }
             InvokeModelError::ThrottlingException(_) => Some("ThrottlingException"),
             InvokeModelError::ValidationException(_) => Some("ValidationException"),
             InvokeModelError::Unhandled(e) => e.code(),
@@ -62,6 +67,7 @@ impl InvokeModelError {
             InvokeModelError::ModelTimeoutException(e) => e.message.as_deref(),
             InvokeModelError::ResourceNotFoundException(e) => e.message.as_deref(),
             InvokeModelError::ServiceQuotaExceededException(e) => e.message.as_deref(),
+            InvokeModelError::ServiceUnavailableException(e) => e.message.as_deref(),
             InvokeModelError::ThrottlingException(e) => e.message.as_deref(),
             InvokeModelError::ValidationException(e) => e.message.as_deref(),
             InvokeModelError::Unhandled(e) => e.message(),
@@ -103,6 +109,11 @@ impl InvokeModelError {
         matches!(self, InvokeModelError::ServiceQuotaExceededException(_))
     }
 
+    /// Whether this is a `ServiceUnavailableException`.
+    pub fn is_service_unavailable_exception(&self) -> bool {
+        matches!(self, InvokeModelError::ServiceUnavailableException(_))
+    }
+
     /// Whether this is a `ThrottlingException`.
     pub fn is_throttling_exception(&self) -> bool {
         matches!(self, InvokeModelError::ThrottlingException(_))
@@ -128,6 +139,9 @@ impl std::fmt::Display for InvokeModelError {
             InvokeModelError::ServiceQuotaExceededException(e) => {
                 std::fmt::Display::fmt(e, f)
             }
+            InvokeModelError::ServiceUnavailableException(e) => {
+                std::fmt::Display::fmt(e, f)
+            }
             InvokeModelError::ThrottlingException(e) => std::fmt::Display::fmt(e, f),
             InvokeModelError::ValidationException(e) => std::fmt::Display::fmt(e, f),
             InvokeModelError::Unhandled(e) => std::fmt::Display::fmt(e, f),
@@ -145,6 +159,7 @@ impl std::error::Error for InvokeModelError {
             InvokeModelError::ModelTimeoutException(e) => Some(e),
             InvokeModelError::ResourceNotFoundException(e) => Some(e),
             InvokeModelError::ServiceQuotaExceededException(e) => Some(e),
+            InvokeModelError::ServiceUnavailableException(e) => Some(e),
             InvokeModelError::ThrottlingException(e) => Some(e),
             InvokeModelError::ValidationException(e) => Some(e),
             InvokeModelError::Unhandled(e) => Some(e),

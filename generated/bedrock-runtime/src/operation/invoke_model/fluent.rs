@@ -23,13 +23,13 @@ impl InvokeModelFluentBuilder {
         &self.inner
     }
 
-    /// Input data in the format specified in the content-type request header. To see the format and content of this field for different models, refer to Inference parameters.
+    /// The prompt and inference parameters in the format specified in the `contentType` in the header. You must provide the body in JSON format. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html). For more information, see [Run inference](https://docs.aws.amazon.com/bedrock/latest/userguide/api-methods-run.html) in the Bedrock User Guide.
     pub fn body(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.inner = self.inner.body(input);
         self
     }
 
-    /// Sets or clears `body`. This member is required.
+    /// Sets or clears `body`.
     pub fn set_body(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.inner = self.inner.set_body(input);
         self
@@ -40,7 +40,7 @@ impl InvokeModelFluentBuilder {
         self.inner.get_body()
     }
 
-    /// The MIME type of the input data in the request. The default value is application/json.
+    /// The MIME type of the input data in the request. You must specify `application/json`.
     pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.content_type(input);
         self
@@ -57,7 +57,7 @@ impl InvokeModelFluentBuilder {
         self.inner.get_content_type()
     }
 
-    /// The desired MIME type of the inference body in the response. The default value is application/json.
+    /// The desired MIME type of the inference body in the response. The default value is `application/json`.
     pub fn accept(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.accept(input);
         self
@@ -74,7 +74,19 @@ impl InvokeModelFluentBuilder {
         self.inner.get_accept()
     }
 
-    /// Identifier of the model.
+    /// The unique identifier of the model to invoke to run inference.
+    ///
+    /// The `modelId` to provide depends on the type of model or throughput that you use:
+    ///
+    /// - If you use a base model, specify the model ID or its ARN. For a list of model IDs for base models, see [Amazon Bedrock base model IDs (on-demand throughput)](https://docs.aws.amazon.com/bedrock/latest/userguide/model-ids.html#model-ids-arns) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use an inference profile, specify the inference profile ID or its ARN. For a list of inference profile IDs, see [Supported Regions and models for cross-region inference](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference-support.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use a provisioned model, specify the ARN of the Provisioned Throughput. For more information, see [Run inference using a Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-thru-use.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use a custom model, specify the ARN of the custom model deployment (for on-demand inference) or the ARN of your provisioned model (for Provisioned Throughput). For more information, see [Use a custom model in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-use.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use an [imported model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html), specify the ARN of the imported model. You can get the model ARN from a successful call to [CreateModelImportJob](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateModelImportJob.html) or from the Imported models page in the Amazon Bedrock console.
     pub fn model_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.model_id(input);
         self
@@ -89,6 +101,149 @@ impl InvokeModelFluentBuilder {
     /// The value of `modelId`, if set.
     pub fn get_model_id(&self) -> &Option<String> {
         self.inner.get_model_id()
+    }
+
+    /// Specifies whether to enable or disable the Bedrock trace. If enabled, you can see the full Bedrock trace.
+    pub fn trace(mut self, input: impl Into<crate::types::Trace>) -> Self {
+        self.inner = self.inner.trace(input);
+        self
+    }
+
+    /// Sets or clears `trace`.
+    pub fn set_trace(mut self, input: Option<crate::types::Trace>) -> Self {
+        self.inner = self.inner.set_trace(input);
+        self
+    }
+
+    /// The value of `trace`, if set.
+    pub fn get_trace(&self) -> &Option<crate::types::Trace> {
+        self.inner.get_trace()
+    }
+
+    /// The unique identifier of the guardrail that you want to use. If you don't provide a value, no guardrail is applied to the invocation.
+    ///
+    /// An error will be thrown in the following situations.
+    ///
+    /// - You don't provide a guardrail identifier but you specify the `amazon-bedrock-guardrailConfig` field in the request body.
+    ///
+    /// - You enable the guardrail but the `contentType` isn't `application/json`.
+    ///
+    /// - You provide a guardrail identifier, but `guardrailVersion` isn't specified.
+    pub fn guardrail_identifier(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.guardrail_identifier(input);
+        self
+    }
+
+    /// Sets or clears `guardrailIdentifier`.
+    pub fn set_guardrail_identifier(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_guardrail_identifier(input);
+        self
+    }
+
+    /// The value of `guardrailIdentifier`, if set.
+    pub fn get_guardrail_identifier(&self) -> &Option<String> {
+        self.inner.get_guardrail_identifier()
+    }
+
+    /// The version number for the guardrail. The value can also be `DRAFT`.
+    pub fn guardrail_version(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.guardrail_version(input);
+        self
+    }
+
+    /// Sets or clears `guardrailVersion`.
+    pub fn set_guardrail_version(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_guardrail_version(input);
+        self
+    }
+
+    /// The value of `guardrailVersion`, if set.
+    pub fn get_guardrail_version(&self) -> &Option<String> {
+        self.inner.get_guardrail_version()
+    }
+
+    /// Model performance settings for the request.
+    pub fn performance_config_latency(
+        mut self,
+        input: impl Into<crate::types::PerformanceConfigLatency>,
+    ) -> Self {
+        self.inner = self.inner.performance_config_latency(input);
+        self
+    }
+
+    /// Sets or clears `performanceConfigLatency`.
+    pub fn set_performance_config_latency(
+        mut self,
+        input: Option<crate::types::PerformanceConfigLatency>,
+    ) -> Self {
+        self.inner = self.inner.set_performance_config_latency(input);
+        self
+    }
+
+    /// The value of `performanceConfigLatency`, if set.
+    pub fn get_performance_config_latency(
+        &self,
+    ) -> &Option<crate::types::PerformanceConfigLatency> {
+        self.inner.get_performance_config_latency()
+    }
+
+    /// Specifies the processing tier type used for serving the request.
+    pub fn service_tier(
+        mut self,
+        input: impl Into<crate::types::ServiceTierType>,
+    ) -> Self {
+        self.inner = self.inner.service_tier(input);
+        self
+    }
+
+    /// Sets or clears `serviceTier`.
+    pub fn set_service_tier(
+        mut self,
+        input: Option<crate::types::ServiceTierType>,
+    ) -> Self {
+        self.inner = self.inner.set_service_tier(input);
+        self
+    }
+
+    /// The value of `serviceTier`, if set.
+    pub fn get_service_tier(&self) -> &Option<crate::types::ServiceTierType> {
+        self.inner.get_service_tier()
+    }
+
+    /// Key-value pairs that you can use to filter invocation logs.
+    pub fn request_metadata(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.request_metadata(input);
+        self
+    }
+
+    /// Sets or clears `requestMetadata`.
+    pub fn set_request_metadata(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_request_metadata(input);
+        self
+    }
+
+    /// The value of `requestMetadata`, if set.
+    pub fn get_request_metadata(&self) -> &Option<String> {
+        self.inner.get_request_metadata()
+    }
+
+    /// The ID or Amazon Resource Name (ARN) of the project to use for this invocation. The project must be active and belong to your AWS account and the AWS Region to which you send the request. Specify `default` or omit this field to use the default project for your account.
+    ///
+    /// For a non-default project, the inference target must resolve to a foundation model or system-defined inference profile. Application inference profiles don't support non-default projects.
+    pub fn project_identifier(mut self, input: impl Into<String>) -> Self {
+        self.inner = self.inner.project_identifier(input);
+        self
+    }
+
+    /// Sets or clears `projectIdentifier`.
+    pub fn set_project_identifier(mut self, input: Option<String>) -> Self {
+        self.inner = self.inner.set_project_identifier(input);
+        self
+    }
+
+    /// The value of `projectIdentifier`, if set.
+    pub fn get_project_identifier(&self) -> &Option<String> {
+        self.inner.get_project_identifier()
     }
 
     /// Checks the input against the model's constraints (as the

@@ -7,7 +7,7 @@
 pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::OperationInfo {
     name: "InvokeModel",
     idempotent: false,
-    retryable_errors: &[],
+    retryable_errors: &[("ModelNotReadyException", crate::retry::Modeled::Transient)],
 };
 
 /// Serializes the input into a request, or says which values cannot be sent.
@@ -26,6 +26,63 @@ pub(crate) fn serialize_request(
     if let Some(value) = &input.accept {
         encoder.header(&mut headers, "accept", "accept", value.as_str());
     }
+    if let Some(value) = &input.trace {
+        encoder.header(&mut headers, "x-amzn-bedrock-trace", "trace", value.as_str());
+    }
+    if let Some(value) = &input.guardrail_identifier {
+        encoder
+            .header(
+                &mut headers,
+                "x-amzn-bedrock-guardrailidentifier",
+                "guardrailIdentifier",
+                value.as_str(),
+            );
+    }
+    if let Some(value) = &input.guardrail_version {
+        encoder
+            .header(
+                &mut headers,
+                "x-amzn-bedrock-guardrailversion",
+                "guardrailVersion",
+                value.as_str(),
+            );
+    }
+    if let Some(value) = &input.performance_config_latency {
+        encoder
+            .header(
+                &mut headers,
+                "x-amzn-bedrock-performanceconfig-latency",
+                "performanceConfigLatency",
+                value.as_str(),
+            );
+    }
+    if let Some(value) = &input.service_tier {
+        encoder
+            .header(
+                &mut headers,
+                "x-amzn-bedrock-service-tier",
+                "serviceTier",
+                value.as_str(),
+            );
+    }
+    if let Some(value) = &input.request_metadata {
+        encoder
+            .header(
+                &mut headers,
+                "x-amzn-bedrock-request-metadata",
+                "requestMetadata",
+                value.as_str(),
+            );
+    }
+    if let Some(value) = &input.project_identifier {
+        encoder
+            .header(
+                &mut headers,
+                "x-amzn-bedrock-projectidentifier",
+                "projectIdentifier",
+                value.as_str(),
+            );
+    }
     if !headers.contains_key(http::header::CONTENT_TYPE) {
         headers
             .insert(
@@ -38,7 +95,11 @@ pub(crate) fn serialize_request(
         method: http::Method::POST,
         path_and_query: uri,
         headers,
-        body: input.body.clone().into_bytes(),
+        body: input
+            .body
+            .clone()
+            .map(crate::primitives::Blob::into_bytes)
+            .unwrap_or_default(),
     })
 }
 
@@ -51,6 +112,16 @@ pub(crate) fn parse_response(
         body: crate::primitives::Blob::new(body),
         content_type: crate::protocol::header_string(&parts.headers, "content-type")?
             .unwrap_or_else(crate::json::Fallback::fallback),
+        performance_config_latency: crate::protocol::header_string(
+                &parts.headers,
+                "x-amzn-bedrock-performanceconfig-latency",
+            )?
+            .map(crate::types::PerformanceConfigLatency::from),
+        service_tier: crate::protocol::header_string(
+                &parts.headers,
+                "x-amzn-bedrock-service-tier",
+            )?
+            .map(crate::types::ServiceTierType::from),
     })
 }
 
@@ -112,6 +183,14 @@ pub(crate) fn parse_error(
                 response,
                 crate::json_de::error_service_quota_exceeded_exception,
                 super::InvokeModelError::ServiceQuotaExceededException,
+                super::InvokeModelError::Unhandled,
+            )
+        }
+        Some("ServiceUnavailableException") => {
+            crate::protocol::modeled_error(
+                response,
+                crate::json_de::error_service_unavailable_exception,
+                super::InvokeModelError::ServiceUnavailableException,
                 super::InvokeModelError::Unhandled,
             )
         }

@@ -7,14 +7,50 @@
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeModelInput {
-    /// Input data in the format specified in the content-type request header. To see the format and content of this field for different models, refer to Inference parameters.
-    pub body: crate::primitives::Blob,
-    /// The MIME type of the input data in the request. The default value is application/json.
+    /// The prompt and inference parameters in the format specified in the `contentType` in the header. You must provide the body in JSON format. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html). For more information, see [Run inference](https://docs.aws.amazon.com/bedrock/latest/userguide/api-methods-run.html) in the Bedrock User Guide.
+    pub body: Option<crate::primitives::Blob>,
+    /// The MIME type of the input data in the request. You must specify `application/json`.
     pub content_type: Option<String>,
-    /// The desired MIME type of the inference body in the response. The default value is application/json.
+    /// The desired MIME type of the inference body in the response. The default value is `application/json`.
     pub accept: Option<String>,
-    /// Identifier of the model.
+    /// The unique identifier of the model to invoke to run inference.
+    ///
+    /// The `modelId` to provide depends on the type of model or throughput that you use:
+    ///
+    /// - If you use a base model, specify the model ID or its ARN. For a list of model IDs for base models, see [Amazon Bedrock base model IDs (on-demand throughput)](https://docs.aws.amazon.com/bedrock/latest/userguide/model-ids.html#model-ids-arns) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use an inference profile, specify the inference profile ID or its ARN. For a list of inference profile IDs, see [Supported Regions and models for cross-region inference](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference-support.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use a provisioned model, specify the ARN of the Provisioned Throughput. For more information, see [Run inference using a Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-thru-use.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use a custom model, specify the ARN of the custom model deployment (for on-demand inference) or the ARN of your provisioned model (for Provisioned Throughput). For more information, see [Use a custom model in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-use.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use an [imported model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html), specify the ARN of the imported model. You can get the model ARN from a successful call to [CreateModelImportJob](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateModelImportJob.html) or from the Imported models page in the Amazon Bedrock console.
     pub model_id: String,
+    /// Specifies whether to enable or disable the Bedrock trace. If enabled, you can see the full Bedrock trace.
+    pub trace: Option<crate::types::Trace>,
+    /// The unique identifier of the guardrail that you want to use. If you don't provide a value, no guardrail is applied to the invocation.
+    ///
+    /// An error will be thrown in the following situations.
+    ///
+    /// - You don't provide a guardrail identifier but you specify the `amazon-bedrock-guardrailConfig` field in the request body.
+    ///
+    /// - You enable the guardrail but the `contentType` isn't `application/json`.
+    ///
+    /// - You provide a guardrail identifier, but `guardrailVersion` isn't specified.
+    pub guardrail_identifier: Option<String>,
+    /// The version number for the guardrail. The value can also be `DRAFT`.
+    pub guardrail_version: Option<String>,
+    /// Model performance settings for the request.
+    pub performance_config_latency: Option<crate::types::PerformanceConfigLatency>,
+    /// Specifies the processing tier type used for serving the request.
+    pub service_tier: Option<crate::types::ServiceTierType>,
+    /// Key-value pairs that you can use to filter invocation logs.
+    pub request_metadata: Option<String>,
+    /// The ID or Amazon Resource Name (ARN) of the project to use for this invocation. The project must be active and belong to your AWS account and the AWS Region to which you send the request. Specify `default` or omit this field to use the default project for your account.
+    ///
+    /// For a non-default project, the inference target must resolve to a foundation model or system-defined inference profile. Application inference profiles don't support non-default projects.
+    pub project_identifier: Option<String>,
 }
 
 impl InvokeModelInput {
@@ -42,9 +78,8 @@ impl InvokeModelInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
-        {
+        if let Some(value) = &self.body {
             let path = path.member("body");
-            let value = &self.body;
             violations.length(&path, value.len(), None, Some(25000000));
         }
         {
@@ -52,6 +87,24 @@ impl InvokeModelInput {
             let value = &self.model_id;
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::INVOKE_MODEL_IDENTIFIER);
+        }
+        if let Some(value) = &self.guardrail_identifier {
+            let path = path.member("guardrailIdentifier");
+            violations.length(&path, value.chars().count(), None, Some(2048));
+            violations.pattern(&path, value, &crate::patterns::GUARDRAIL_IDENTIFIER);
+        }
+        if let Some(value) = &self.guardrail_version {
+            let path = path.member("guardrailVersion");
+            violations.pattern(&path, value, &crate::patterns::GUARDRAIL_VERSION);
+        }
+        if let Some(value) = &self.request_metadata {
+            let path = path.member("requestMetadata");
+            violations.length(&path, value.chars().count(), None, Some(8500));
+        }
+        if let Some(value) = &self.project_identifier {
+            let path = path.member("projectIdentifier");
+            violations.length(&path, value.chars().count(), Some(1), Some(2048));
+            violations.pattern(&path, value, &crate::patterns::PROJECT_IDENTIFIER);
         }
     }
 }
@@ -63,13 +116,11 @@ impl InvokeModelInputBuilder {
     /// before sending anything.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let path = crate::validation::Path::root("InvokeModelInput");
-        let mut violations = crate::validation::Violations::default();
-        match &self.body {
-            Some(value) => {
-                let path = path.member("body");
-                violations.length(&path, value.len(), None, Some(25000000));
-            }
-            None => violations.missing(&path.member("body")),
+        let mut found = crate::validation::Violations::default();
+        let violations = &mut found;
+        if let Some(value) = &self.body {
+            let path = path.member("body");
+            violations.length(&path, value.len(), None, Some(25000000));
         }
         match &self.model_id {
             Some(value) => {
@@ -80,7 +131,25 @@ impl InvokeModelInputBuilder {
             }
             None => violations.missing(&path.member("modelId")),
         }
-        violations.into_result()
+        if let Some(value) = &self.guardrail_identifier {
+            let path = path.member("guardrailIdentifier");
+            violations.length(&path, value.chars().count(), None, Some(2048));
+            violations.pattern(&path, value, &crate::patterns::GUARDRAIL_IDENTIFIER);
+        }
+        if let Some(value) = &self.guardrail_version {
+            let path = path.member("guardrailVersion");
+            violations.pattern(&path, value, &crate::patterns::GUARDRAIL_VERSION);
+        }
+        if let Some(value) = &self.request_metadata {
+            let path = path.member("requestMetadata");
+            violations.length(&path, value.chars().count(), None, Some(8500));
+        }
+        if let Some(value) = &self.project_identifier {
+            let path = path.member("projectIdentifier");
+            violations.length(&path, value.chars().count(), Some(1), Some(2048));
+            violations.pattern(&path, value, &crate::patterns::PROJECT_IDENTIFIER);
+        }
+        found.into_result()
     }
 }
 
@@ -91,16 +160,23 @@ pub struct InvokeModelInputBuilder {
     content_type: Option<String>,
     accept: Option<String>,
     model_id: Option<String>,
+    trace: Option<crate::types::Trace>,
+    guardrail_identifier: Option<String>,
+    guardrail_version: Option<String>,
+    performance_config_latency: Option<crate::types::PerformanceConfigLatency>,
+    service_tier: Option<crate::types::ServiceTierType>,
+    request_metadata: Option<String>,
+    project_identifier: Option<String>,
 }
 
 impl InvokeModelInputBuilder {
-    /// Input data in the format specified in the content-type request header. To see the format and content of this field for different models, refer to Inference parameters.
+    /// The prompt and inference parameters in the format specified in the `contentType` in the header. You must provide the body in JSON format. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html). For more information, see [Run inference](https://docs.aws.amazon.com/bedrock/latest/userguide/api-methods-run.html) in the Bedrock User Guide.
     pub fn body(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.body = Some(input.into());
         self
     }
 
-    /// Sets or clears `body`. This member is required.
+    /// Sets or clears `body`.
     pub fn set_body(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.body = input;
         self
@@ -111,7 +187,7 @@ impl InvokeModelInputBuilder {
         &self.body
     }
 
-    /// The MIME type of the input data in the request. The default value is application/json.
+    /// The MIME type of the input data in the request. You must specify `application/json`.
     pub fn content_type(mut self, input: impl Into<String>) -> Self {
         self.content_type = Some(input.into());
         self
@@ -128,7 +204,7 @@ impl InvokeModelInputBuilder {
         &self.content_type
     }
 
-    /// The desired MIME type of the inference body in the response. The default value is application/json.
+    /// The desired MIME type of the inference body in the response. The default value is `application/json`.
     pub fn accept(mut self, input: impl Into<String>) -> Self {
         self.accept = Some(input.into());
         self
@@ -145,7 +221,19 @@ impl InvokeModelInputBuilder {
         &self.accept
     }
 
-    /// Identifier of the model.
+    /// The unique identifier of the model to invoke to run inference.
+    ///
+    /// The `modelId` to provide depends on the type of model or throughput that you use:
+    ///
+    /// - If you use a base model, specify the model ID or its ARN. For a list of model IDs for base models, see [Amazon Bedrock base model IDs (on-demand throughput)](https://docs.aws.amazon.com/bedrock/latest/userguide/model-ids.html#model-ids-arns) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use an inference profile, specify the inference profile ID or its ARN. For a list of inference profile IDs, see [Supported Regions and models for cross-region inference](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference-support.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use a provisioned model, specify the ARN of the Provisioned Throughput. For more information, see [Run inference using a Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-thru-use.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use a custom model, specify the ARN of the custom model deployment (for on-demand inference) or the ARN of your provisioned model (for Provisioned Throughput). For more information, see [Use a custom model in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-use.html) in the Amazon Bedrock User Guide.
+    ///
+    /// - If you use an [imported model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html), specify the ARN of the imported model. You can get the model ARN from a successful call to [CreateModelImportJob](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CreateModelImportJob.html) or from the Imported models page in the Amazon Bedrock console.
     pub fn model_id(mut self, input: impl Into<String>) -> Self {
         self.model_id = Some(input.into());
         self
@@ -162,29 +250,181 @@ impl InvokeModelInputBuilder {
         &self.model_id
     }
 
+    /// Specifies whether to enable or disable the Bedrock trace. If enabled, you can see the full Bedrock trace.
+    pub fn trace(mut self, input: impl Into<crate::types::Trace>) -> Self {
+        self.trace = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `trace`.
+    pub fn set_trace(mut self, input: Option<crate::types::Trace>) -> Self {
+        self.trace = input;
+        self
+    }
+
+    /// The value of `trace`, if set.
+    pub fn get_trace(&self) -> &Option<crate::types::Trace> {
+        &self.trace
+    }
+
+    /// The unique identifier of the guardrail that you want to use. If you don't provide a value, no guardrail is applied to the invocation.
+    ///
+    /// An error will be thrown in the following situations.
+    ///
+    /// - You don't provide a guardrail identifier but you specify the `amazon-bedrock-guardrailConfig` field in the request body.
+    ///
+    /// - You enable the guardrail but the `contentType` isn't `application/json`.
+    ///
+    /// - You provide a guardrail identifier, but `guardrailVersion` isn't specified.
+    pub fn guardrail_identifier(mut self, input: impl Into<String>) -> Self {
+        self.guardrail_identifier = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `guardrailIdentifier`.
+    pub fn set_guardrail_identifier(mut self, input: Option<String>) -> Self {
+        self.guardrail_identifier = input;
+        self
+    }
+
+    /// The value of `guardrailIdentifier`, if set.
+    pub fn get_guardrail_identifier(&self) -> &Option<String> {
+        &self.guardrail_identifier
+    }
+
+    /// The version number for the guardrail. The value can also be `DRAFT`.
+    pub fn guardrail_version(mut self, input: impl Into<String>) -> Self {
+        self.guardrail_version = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `guardrailVersion`.
+    pub fn set_guardrail_version(mut self, input: Option<String>) -> Self {
+        self.guardrail_version = input;
+        self
+    }
+
+    /// The value of `guardrailVersion`, if set.
+    pub fn get_guardrail_version(&self) -> &Option<String> {
+        &self.guardrail_version
+    }
+
+    /// Model performance settings for the request.
+    pub fn performance_config_latency(
+        mut self,
+        input: impl Into<crate::types::PerformanceConfigLatency>,
+    ) -> Self {
+        self.performance_config_latency = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `performanceConfigLatency`.
+    pub fn set_performance_config_latency(
+        mut self,
+        input: Option<crate::types::PerformanceConfigLatency>,
+    ) -> Self {
+        self.performance_config_latency = input;
+        self
+    }
+
+    /// The value of `performanceConfigLatency`, if set.
+    pub fn get_performance_config_latency(
+        &self,
+    ) -> &Option<crate::types::PerformanceConfigLatency> {
+        &self.performance_config_latency
+    }
+
+    /// Specifies the processing tier type used for serving the request.
+    pub fn service_tier(
+        mut self,
+        input: impl Into<crate::types::ServiceTierType>,
+    ) -> Self {
+        self.service_tier = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `serviceTier`.
+    pub fn set_service_tier(
+        mut self,
+        input: Option<crate::types::ServiceTierType>,
+    ) -> Self {
+        self.service_tier = input;
+        self
+    }
+
+    /// The value of `serviceTier`, if set.
+    pub fn get_service_tier(&self) -> &Option<crate::types::ServiceTierType> {
+        &self.service_tier
+    }
+
+    /// Key-value pairs that you can use to filter invocation logs.
+    pub fn request_metadata(mut self, input: impl Into<String>) -> Self {
+        self.request_metadata = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `requestMetadata`.
+    pub fn set_request_metadata(mut self, input: Option<String>) -> Self {
+        self.request_metadata = input;
+        self
+    }
+
+    /// The value of `requestMetadata`, if set.
+    pub fn get_request_metadata(&self) -> &Option<String> {
+        &self.request_metadata
+    }
+
+    /// The ID or Amazon Resource Name (ARN) of the project to use for this invocation. The project must be active and belong to your AWS account and the AWS Region to which you send the request. Specify `default` or omit this field to use the default project for your account.
+    ///
+    /// For a non-default project, the inference target must resolve to a foundation model or system-defined inference profile. Application inference profiles don't support non-default projects.
+    pub fn project_identifier(mut self, input: impl Into<String>) -> Self {
+        self.project_identifier = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `projectIdentifier`.
+    pub fn set_project_identifier(mut self, input: Option<String>) -> Self {
+        self.project_identifier = input;
+        self
+    }
+
+    /// The value of `projectIdentifier`, if set.
+    pub fn get_project_identifier(&self) -> &Option<String> {
+        &self.project_identifier
+    }
+
     /// Builds the [`InvokeModelInput`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<InvokeModelInput, crate::error::ValidationError> {
         let root = crate::validation::Path::root("InvokeModelInput");
         let mut violations = crate::validation::Violations::default();
-        if self.body.is_none() {
-            violations.missing(&root.member("body"));
-        }
         if self.model_id.is_none() {
             violations.missing(&root.member("modelId"));
         }
-        let Some(body) = self.body else {
-            return Err(violations.into_error());
-        };
+        let body = self.body;
         let content_type = self.content_type;
         let accept = self.accept;
         let Some(model_id) = self.model_id else {
             return Err(violations.into_error());
         };
+        let trace = self.trace;
+        let guardrail_identifier = self.guardrail_identifier;
+        let guardrail_version = self.guardrail_version;
+        let performance_config_latency = self.performance_config_latency;
+        let service_tier = self.service_tier;
+        let request_metadata = self.request_metadata;
+        let project_identifier = self.project_identifier;
         Ok(InvokeModelInput {
             body,
             content_type,
             accept,
             model_id,
+            trace,
+            guardrail_identifier,
+            guardrail_version,
+            performance_config_latency,
+            service_tier,
+            request_metadata,
+            project_identifier,
         })
     }
 }
@@ -192,10 +432,20 @@ impl InvokeModelInputBuilder {
 impl std::fmt::Debug for InvokeModelInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelInput")
-            .field("body", &crate::primitives::Redacted::SET)
+            .field("body", &crate::primitives::Redacted::of(&self.body))
             .field("content_type", &self.content_type)
             .field("accept", &self.accept)
             .field("model_id", &self.model_id)
+            .field("trace", &self.trace)
+            .field("guardrail_identifier", &self.guardrail_identifier)
+            .field("guardrail_version", &self.guardrail_version)
+            .field("performance_config_latency", &self.performance_config_latency)
+            .field("service_tier", &self.service_tier)
+            .field(
+                "request_metadata",
+                &crate::primitives::Redacted::of(&self.request_metadata),
+            )
+            .field("project_identifier", &self.project_identifier)
             .finish()
     }
 }
@@ -207,6 +457,16 @@ impl std::fmt::Debug for InvokeModelInputBuilder {
             .field("content_type", &self.content_type)
             .field("accept", &self.accept)
             .field("model_id", &self.model_id)
+            .field("trace", &self.trace)
+            .field("guardrail_identifier", &self.guardrail_identifier)
+            .field("guardrail_version", &self.guardrail_version)
+            .field("performance_config_latency", &self.performance_config_latency)
+            .field("service_tier", &self.service_tier)
+            .field(
+                "request_metadata",
+                &crate::primitives::Redacted::of(&self.request_metadata),
+            )
+            .field("project_identifier", &self.project_identifier)
             .finish()
     }
 }

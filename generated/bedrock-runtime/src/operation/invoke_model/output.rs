@@ -7,10 +7,14 @@
 #[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeModelOutput {
-    /// Inference response from the model in the format specified in the content-type header field. To see the format and content of this field for different models, refer to Inference parameters.
+    /// Inference response from the model in the format specified in the `contentType` header. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
     pub body: crate::primitives::Blob,
     /// The MIME type of the inference result.
     pub content_type: String,
+    /// Model performance settings for the request.
+    pub performance_config_latency: Option<crate::types::PerformanceConfigLatency>,
+    /// Specifies the processing tier type used for serving the request.
+    pub service_tier: Option<crate::types::ServiceTierType>,
 }
 
 impl InvokeModelOutput {
@@ -51,10 +55,12 @@ impl InvokeModelOutput {
 pub struct InvokeModelOutputBuilder {
     body: Option<crate::primitives::Blob>,
     content_type: Option<String>,
+    performance_config_latency: Option<crate::types::PerformanceConfigLatency>,
+    service_tier: Option<crate::types::ServiceTierType>,
 }
 
 impl InvokeModelOutputBuilder {
-    /// Inference response from the model in the format specified in the content-type header field. To see the format and content of this field for different models, refer to Inference parameters.
+    /// Inference response from the model in the format specified in the `contentType` header. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
     pub fn body(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.body = Some(input.into());
         self
@@ -88,6 +94,54 @@ impl InvokeModelOutputBuilder {
         &self.content_type
     }
 
+    /// Model performance settings for the request.
+    pub fn performance_config_latency(
+        mut self,
+        input: impl Into<crate::types::PerformanceConfigLatency>,
+    ) -> Self {
+        self.performance_config_latency = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `performanceConfigLatency`.
+    pub fn set_performance_config_latency(
+        mut self,
+        input: Option<crate::types::PerformanceConfigLatency>,
+    ) -> Self {
+        self.performance_config_latency = input;
+        self
+    }
+
+    /// The value of `performanceConfigLatency`, if set.
+    pub fn get_performance_config_latency(
+        &self,
+    ) -> &Option<crate::types::PerformanceConfigLatency> {
+        &self.performance_config_latency
+    }
+
+    /// Specifies the processing tier type used for serving the request.
+    pub fn service_tier(
+        mut self,
+        input: impl Into<crate::types::ServiceTierType>,
+    ) -> Self {
+        self.service_tier = Some(input.into());
+        self
+    }
+
+    /// Sets or clears `serviceTier`.
+    pub fn set_service_tier(
+        mut self,
+        input: Option<crate::types::ServiceTierType>,
+    ) -> Self {
+        self.service_tier = input;
+        self
+    }
+
+    /// The value of `serviceTier`, if set.
+    pub fn get_service_tier(&self) -> &Option<crate::types::ServiceTierType> {
+        &self.service_tier
+    }
+
     /// Builds the [`InvokeModelOutput`]; fails, naming each one, if a required member is not set.
     pub fn build(self) -> Result<InvokeModelOutput, crate::error::ValidationError> {
         let root = crate::validation::Path::root("InvokeModelOutput");
@@ -104,9 +158,13 @@ impl InvokeModelOutputBuilder {
         let Some(content_type) = self.content_type else {
             return Err(violations.into_error());
         };
+        let performance_config_latency = self.performance_config_latency;
+        let service_tier = self.service_tier;
         Ok(InvokeModelOutput {
             body,
             content_type,
+            performance_config_latency,
+            service_tier,
         })
     }
 }
@@ -116,6 +174,8 @@ impl std::fmt::Debug for InvokeModelOutput {
         f.debug_struct("InvokeModelOutput")
             .field("body", &crate::primitives::Redacted::SET)
             .field("content_type", &self.content_type)
+            .field("performance_config_latency", &self.performance_config_latency)
+            .field("service_tier", &self.service_tier)
             .finish()
     }
 }
@@ -125,6 +185,8 @@ impl std::fmt::Debug for InvokeModelOutputBuilder {
         f.debug_struct("InvokeModelOutputBuilder")
             .field("body", &crate::primitives::Redacted::of(&self.body))
             .field("content_type", &self.content_type)
+            .field("performance_config_latency", &self.performance_config_latency)
+            .field("service_tier", &self.service_tier)
             .finish()
     }
 }

@@ -7,25 +7,27 @@
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum InvokeModelWithResponseStreamError {
-    /// The request is denied because of missing access permissions.
+    /// The request is denied because you do not have sufficient permissions to perform the requested action. For troubleshooting this error, see [AccessDeniedException](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-access-denied) in the Amazon Bedrock User Guide
     AccessDeniedException(crate::error::AccessDeniedException),
-    /// An internal server error occurred. Retry your request.
+    /// An internal server error occurred. For troubleshooting this error, see [InternalFailure](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-internal-failure) in the Amazon Bedrock User Guide
     InternalServerException(crate::error::InternalServerException),
     /// The request failed due to an error while processing the model.
     ModelErrorException(crate::error::ModelErrorException),
-    /// The model specified in the request is not ready to serve inference requests.
+    /// The model specified in the request is not ready to serve inference requests. The AWS SDK will automatically retry the operation up to 5 times. For information about configuring automatic retries, see [Retry behavior](https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html) in the *AWS SDKs and Tools* reference guide.
     ModelNotReadyException(crate::error::ModelNotReadyException),
-    /// An error occurred while streaming the response.
+    /// An error occurred while streaming the response. Retry your request.
     ModelStreamErrorException(crate::error::ModelStreamErrorException),
     /// The request took too long to process. Processing time exceeded the model timeout length.
     ModelTimeoutException(crate::error::ModelTimeoutException),
-    /// The specified resource ARN was not found. Check the ARN and try your request again.
+    /// The specified resource ARN was not found. For troubleshooting this error, see [ResourceNotFound](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-resource-not-found) in the Amazon Bedrock User Guide
     ResourceNotFoundException(crate::error::ResourceNotFoundException),
-    /// The number of requests exceeds the service quota. Resubmit your request later.
+    /// Your request exceeds the service quota for your account. You can view your quotas at [Viewing service quotas](https://docs.aws.amazon.com/servicequotas/latest/userguide/gs-request-quota.html). You can resubmit your request later.
     ServiceQuotaExceededException(crate::error::ServiceQuotaExceededException),
-    /// The number of requests exceeds the limit. Resubmit your request later.
+    /// The service isn't currently available. For troubleshooting this error, see [ServiceUnavailable](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-service-unavailable) in the Amazon Bedrock User Guide
+    ServiceUnavailableException(crate::error::ServiceUnavailableException),
+    /// Your request was denied due to exceeding the account quotas for *Amazon Bedrock*. For troubleshooting this error, see [ThrottlingException](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-throttling-exception) in the Amazon Bedrock User Guide
     ThrottlingException(crate::error::ThrottlingException),
-    /// Input validation failed. Check your request parameters and retry the request.
+    /// The input fails to satisfy the constraints specified by *Amazon Bedrock*. For troubleshooting this error, see [ValidationError](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html#ts-validation-error) in the Amazon Bedrock User Guide
     ValidationException(crate::error::ValidationException),
     /// An error the model does not describe for this operation.
     Unhandled(crate::error::Unhandled),
@@ -58,6 +60,9 @@ impl InvokeModelWithResponseStreamError {
             }
             InvokeModelWithResponseStreamError::ServiceQuotaExceededException(_) => {
                 Some("ServiceQuotaExceededException")
+            }
+            InvokeModelWithResponseStreamError::ServiceUnavailableException(_) => {
+                Some("ServiceUnavailableException")
             }
             InvokeModelWithResponseStreamError::ThrottlingException(_) => {
                 Some("ThrottlingException")
@@ -94,6 +99,9 @@ impl InvokeModelWithResponseStreamError {
                 e.message.as_deref()
             }
             InvokeModelWithResponseStreamError::ServiceQuotaExceededException(e) => {
+                e.message.as_deref()
+            }
+            InvokeModelWithResponseStreamError::ServiceUnavailableException(e) => {
                 e.message.as_deref()
             }
             InvokeModelWithResponseStreamError::ThrottlingException(e) => {
@@ -148,6 +156,13 @@ impl InvokeModelWithResponseStreamError {
         )
     }
 
+    /// Whether this is a `ServiceUnavailableException`.
+    pub fn is_service_unavailable_exception(&self) -> bool {
+        matches!(
+            self, InvokeModelWithResponseStreamError::ServiceUnavailableException(_)
+        )
+    }
+
     /// Whether this is a `ThrottlingException`.
     pub fn is_throttling_exception(&self) -> bool {
         matches!(self, InvokeModelWithResponseStreamError::ThrottlingException(_))
@@ -186,6 +201,9 @@ impl std::fmt::Display for InvokeModelWithResponseStreamError {
             InvokeModelWithResponseStreamError::ServiceQuotaExceededException(e) => {
                 std::fmt::Display::fmt(e, f)
             }
+            InvokeModelWithResponseStreamError::ServiceUnavailableException(e) => {
+                std::fmt::Display::fmt(e, f)
+            }
             InvokeModelWithResponseStreamError::ThrottlingException(e) => {
                 std::fmt::Display::fmt(e, f)
             }
@@ -212,6 +230,7 @@ impl std::error::Error for InvokeModelWithResponseStreamError {
             InvokeModelWithResponseStreamError::ServiceQuotaExceededException(e) => {
                 Some(e)
             }
+            InvokeModelWithResponseStreamError::ServiceUnavailableException(e) => Some(e),
             InvokeModelWithResponseStreamError::ThrottlingException(e) => Some(e),
             InvokeModelWithResponseStreamError::ValidationException(e) => Some(e),
             InvokeModelWithResponseStreamError::Unhandled(e) => Some(e),

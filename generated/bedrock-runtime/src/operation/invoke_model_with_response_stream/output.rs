@@ -7,8 +7,12 @@
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct InvokeModelWithResponseStreamOutput {
-    /// Inference response from the model in the format specified by Content-Type. To see the format and content of this field for different models, refer to Inference parameters.
+    /// Inference response from the model in the format specified by the `contentType` header. To see the format and content of this field for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
     pub body: crate::event_stream::EventReceiver<crate::types::ResponseStream>,
     /// The MIME type of the inference result.
     pub content_type: String,
+    /// Model performance settings for the request.
+    pub performance_config_latency: Option<crate::types::PerformanceConfigLatency>,
+    /// Specifies the processing tier type used for serving the request.
+    pub service_tier: Option<crate::types::ServiceTierType>,
 }

@@ -1,0 +1,198 @@
+//! `src/json_ser.rs`: writers of JSON (rest-json's wire form) for every
+//! structure and union a request can carry.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust_type::{self, ident};
+use super::{EmitError, Files, docs};
+use crate::ir::{Member, Service, Shape, ShapeKind, TimestampFormat};
+
+pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
+    let module_doc = docs::inner("Writers of JSON for the shapes requests carry.");
+    let writers = service
+        .shapes
+        .values()
+        .filter(|shape| shape.used_in_input)
+        .filter_map(|shape| writer(service, shape));
+    let tokens = quote! {
+        #module_doc
+        #(#writers)*
+    };
+    out.rust("src/json_ser.rs", tokens)
+}
+
+/// The name of the function that writes `shape`.
+pub(crate) fn writer_fn(shape: &Shape) -> proc_macro2::Ident {
+    ident(&shape.fn_name)
+}
+
+fn writer(service: &Service, shape: &Shape) -> Option<TokenStream> {
+    let name = writer_fn(shape);
+    let ty = rust_type::of(service, &shape.name);
+    let doc = format!(" Writes a `{}` as JSON.", shape.name);
+    let body = match &shape.kind {
+        ShapeKind::Structure(s) => {
+            let members = s
+                .members
+                .iter()
+                .map(|m| member_writer(service, m, quote!(value)));
+            quote! {
+                out.begin_object();
+                #(#members)*
+                out.end_object();
+                Ok(())
+            }
+        }
+        ShapeKind::Union(u) if !u.event_stream => {
+            let arms = u.members.iter().map(|m| {
+                let variant = ident(&m.rust_name);
+                let key = &m.wire_name;
+                let write = value_writer(service, &m.target, m.timestamp_format, quote!(inner));
+                quote! {
+                    #ty::#variant(inner) => {
+                        out.key(#key);
+                        #write
+                    }
+                }
+            });
+            let unknown = ident(&u.unknown_variant);
+            let shape_name = &shape.name;
+            quote! {
+                out.begin_object();
+                match value {
+                    #(#arms)*
+                    #ty::#unknown(_) => return Err(crate::json::SerializeError::unknown_variant(#shape_name)),
+                }
+                out.end_object();
+                Ok(())
+            }
+        }
+        _ => return None,
+    };
+    let value_param = match &shape.kind {
+        ShapeKind::Structure(s) if s.members.is_empty() => quote!(_value),
+        _ => quote!(value),
+    };
+    Some(quote! {
+        #[doc = #doc]
+        pub(crate) fn #name(out: &mut crate::json::Writer, #value_param: &#ty) -> Result<(), crate::json::SerializeError> {
+            #body
+        }
+    })
+}
+
+/// Writes member `m` of `owner` (an expression of a reference to the
+/// struct) as a key and value; absent optional members are left out.
+pub(crate) fn member_writer(service: &Service, m: &Member, owner: TokenStream) -> TokenStream {
+    let field = ident(&m.rust_name);
+    let key = &m.wire_name;
+    let write = value_writer(service, &m.target, m.timestamp_format, quote!(item));
+    if m.required {
+        quote! {
+            {
+                let item = &#owner.#field;
+                out.key(#key);
+                #write
+            }
+        }
+    } else {
+        quote! {
+            if let Some(item) = &#owner.#field {
+                out.key(#key);
+                #write
+            }
+        }
+    }
+}
+
+/// Statements writing `value` (a reference to a value of `target`) to `out`.
+pub(crate) fn value_writer(
+    service: &Service,
+    target: &str,
+    format: Option<TimestampFormat>,
+    value: TokenStream,
+) -> TokenStream {
+    let shape = service.shape(target);
+    match &shape.kind {
+        ShapeKind::String | ShapeKind::BigInteger | ShapeKind::BigDecimal => {
+            quote! { out.string(#value); }
+        }
+        ShapeKind::Enum(_) => quote! { out.string(#value.as_str()); },
+        ShapeKind::Blob { .. } => quote! { out.blob(#value.as_bytes()); },
+        ShapeKind::Boolean => quote! { out.boolean(*#value); },
+        ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long => {
+            quote! { out.integer(i64::from(*#value)); }
+        }
+        ShapeKind::Float | ShapeKind::Double => quote! { out.float(f64::from(*#value)); },
+        ShapeKind::Timestamp {
+            format: shape_format,
+        } => {
+            let format = timestamp_format(
+                format
+                    .or(*shape_format)
+                    .unwrap_or(TimestampFormat::EpochSeconds),
+            );
+            quote! { out.timestamp(#value, #format); }
+        }
+        ShapeKind::Document => quote! { out.document(#value); },
+        ShapeKind::List(list) => {
+            let item = value_writer(service, &list.member, None, quote!(entry));
+            let item = if list.sparse {
+                quote! {
+                    match entry {
+                        Some(entry) => { #item }
+                        None => out.null(),
+                    }
+                }
+            } else {
+                item
+            };
+            quote! {
+                out.begin_array();
+                for entry in #value.iter() {
+                    #item
+                }
+                out.end_array();
+            }
+        }
+        ShapeKind::Map(map) => {
+            let key = match service.shape(&map.key).kind {
+                ShapeKind::Enum(_) => quote!(key.as_str()),
+                _ => quote!(key),
+            };
+            let item = value_writer(service, &map.value, None, quote!(entry));
+            let item = if map.sparse {
+                quote! {
+                    match entry {
+                        Some(entry) => { #item }
+                        None => out.null(),
+                    }
+                }
+            } else {
+                item
+            };
+            quote! {
+                out.begin_object();
+                for (key, entry) in #value.iter() {
+                    out.key(#key);
+                    #item
+                }
+                out.end_object();
+            }
+        }
+        ShapeKind::Structure(_) | ShapeKind::Union(_) => {
+            let name = writer_fn(shape);
+            quote! { crate::json_ser::#name(out, #value)?; }
+        }
+    }
+}
+
+/// The runtime's name for a timestamp format.
+pub(crate) fn timestamp_format(format: TimestampFormat) -> TokenStream {
+    match format {
+        TimestampFormat::EpochSeconds => quote!(crate::json::TimestampFormat::EpochSeconds),
+        TimestampFormat::DateTime => quote!(crate::json::TimestampFormat::DateTime),
+        TimestampFormat::HttpDate => quote!(crate::json::TimestampFormat::HttpDate),
+    }
+}
