@@ -284,7 +284,7 @@ async fn attempt_once(
         .await
         .map_err(Failed::Credentials)?;
     let uri = config
-        .endpoint()
+        .resolved_endpoint()
         .uri(&request.path_and_query)
         .map_err(|e| {
             tracing::debug!(error = %e, "the request URI is invalid");
@@ -295,7 +295,7 @@ async fn attempt_once(
     *http_request.uri_mut() = uri;
     let headers = http_request.headers_mut();
     headers.clone_from(&request.headers);
-    let host = HeaderValue::from_str(config.endpoint().authority().as_str())
+    let host = HeaderValue::from_str(config.resolved_endpoint().authority().as_str())
         .map_err(|_| Failed::Encode(encoding_error("the endpoint host is not a header value")))?;
     headers.insert(HOST, host);
     headers.insert(USER_AGENT, USER_AGENT_VALUE.clone());

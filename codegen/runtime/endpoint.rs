@@ -76,6 +76,13 @@ impl Endpoint {
     }
 }
 
+/// `https://bedrock-runtime.us-east-1.amazonaws.com`, with any base path.
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}://{}{}", self.scheme, self.authority, self.base_path)
+    }
+}
+
 /// A region is one DNS label of lowercase letters, digits and hyphens.
 fn is_valid_region(region: &str) -> bool {
     !region.is_empty()

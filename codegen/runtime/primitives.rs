@@ -339,6 +339,151 @@ fn days_in_month(year: i64, month: i64) -> i64 {
     }
 }
 
+/// The wire form of blobs and timestamps for applications that store or
+/// replay values with serde (the `serde` feature): blobs as base64 text,
+/// timestamps as epoch seconds unless the model says otherwise.
+#[cfg(feature = "serde")]
+mod serde_impls {
+    use base64::Engine as _;
+    use serde::de::Error as _;
+
+    use super::{Blob, DateTime};
+
+    impl serde::Serialize for Blob {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            serializer
+                .serialize_str(&base64::engine::general_purpose::STANDARD.encode(self.as_bytes()))
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for Blob {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let text = String::deserialize(deserializer)?;
+            base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map(Blob::new)
+                .map_err(|_| D::Error::custom("a blob must be base64 text"))
+        }
+    }
+
+    impl serde::Serialize for DateTime {
+        fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            if self.subsec_nanos() == 0 {
+                serializer.serialize_i64(self.secs())
+            } else {
+                serializer.serialize_f64(self.as_secs_f64())
+            }
+        }
+    }
+
+    impl<'de> serde::Deserialize<'de> for DateTime {
+        fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match serde_json::Value::deserialize(deserializer)? {
+                serde_json::Value::Number(n) => n
+                    .as_f64()
+                    .and_then(DateTime::from_secs_f64)
+                    .ok_or_else(|| D::Error::custom("epoch seconds out of range")),
+                serde_json::Value::String(s) => DateTime::parse_rfc3339(&s)
+                    .or_else(|| DateTime::parse_http_date(&s))
+                    .ok_or_else(|| D::Error::custom("a timestamp must be epoch seconds or a date")),
+                _ => Err(D::Error::custom(
+                    "a timestamp must be epoch seconds or a date",
+                )),
+            }
+        }
+    }
+}
+
+/// serde helpers for timestamps the model writes as text (`#[serde(with)]`).
+#[cfg(feature = "serde")]
+pub mod serde_timestamp {
+    /// ISO 8601 text.
+    pub mod date_time {
+        use super::super::DateTime;
+
+        /// Writes ISO 8601.
+        pub fn serialize<S: serde::Serializer>(
+            value: &DateTime,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(&value.to_rfc3339())
+        }
+
+        /// Reads any timestamp form.
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<DateTime, D::Error> {
+            serde::Deserialize::deserialize(deserializer)
+        }
+    }
+
+    /// Optional ISO 8601 text.
+    pub mod date_time_option {
+        use super::super::DateTime;
+
+        /// Writes ISO 8601.
+        pub fn serialize<S: serde::Serializer>(
+            value: &Option<DateTime>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(value) => serializer.serialize_str(&value.to_rfc3339()),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads any timestamp form.
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<DateTime>, D::Error> {
+            serde::Deserialize::deserialize(deserializer)
+        }
+    }
+
+    /// HTTP date text.
+    pub mod http_date {
+        use super::super::DateTime;
+
+        /// Writes an HTTP date.
+        pub fn serialize<S: serde::Serializer>(
+            value: &DateTime,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            serializer.serialize_str(&value.to_http_date())
+        }
+
+        /// Reads any timestamp form.
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<DateTime, D::Error> {
+            serde::Deserialize::deserialize(deserializer)
+        }
+    }
+
+    /// Optional HTTP date text.
+    pub mod http_date_option {
+        use super::super::DateTime;
+
+        /// Writes an HTTP date.
+        pub fn serialize<S: serde::Serializer>(
+            value: &Option<DateTime>,
+            serializer: S,
+        ) -> Result<S::Ok, S::Error> {
+            match value {
+                Some(value) => serializer.serialize_str(&value.to_http_date()),
+                None => serializer.serialize_none(),
+            }
+        }
+
+        /// Reads any timestamp form.
+        pub fn deserialize<'de, D: serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> Result<Option<DateTime>, D::Error> {
+            serde::Deserialize::deserialize(deserializer)
+        }
+    }
+}
+
 /// What `Debug` prints in place of a sensitive value.
 pub(crate) const REDACTED: &str = "*** Sensitive Data Redacted ***";
 

@@ -35,3 +35,19 @@ pub fn config(server: &MockServer) -> ConfigBuilder {
 pub fn client(server: &MockServer) -> Client {
     Client::new(config(server).build().expect("the configuration is valid"))
 }
+
+/// A string no other call in this process returns, for mock model ids whose
+/// counters must start from zero.
+pub fn unique() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    format!(
+        "u{}n{}x{}",
+        std::process::id(),
+        nanos,
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}

@@ -40,5 +40,12 @@ pub(crate) fn manifest(service: &Service) -> String {
             );
         }
     }
+    toml.push_str(
+        "serde = { workspace = true, optional = true }\n\
+         \n\
+         [features]\n\
+         # (De)serialize every shape in its wire form, to store and replay values.\n\
+         serde = [\"dep:serde\"]\n",
+    );
     toml
 }

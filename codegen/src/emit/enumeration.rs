@@ -47,6 +47,7 @@ fn definition(shape: &Shape, e: &StringEnum) -> TokenStream {
         }
     });
 
+    let serde = super::serde::enum_impls(&name, e);
     quote! {
         #type_doc
         #deprecated
@@ -115,5 +116,6 @@ fn definition(shape: &Shape, e: &StringEnum) -> TokenStream {
         }
 
         #debug
+        #serde
     }
 }

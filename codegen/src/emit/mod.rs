@@ -14,6 +14,7 @@ mod op_error;
 mod operation;
 mod runtime;
 mod rust_type;
+mod serde;
 mod structure;
 mod union;
 mod validate;

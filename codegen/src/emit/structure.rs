@@ -55,13 +55,22 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
     let redacts = s.sensitive || s.members.iter().any(|m| m.sensitive);
     let derive_debug = if redacts { quote!() } else { quote!(Debug,) };
 
-    let fields = s.members.iter().map(|m| {
-        let field = ident(&m.rust_name);
-        let ty = rust_type::field(service, m);
-        let doc = docs::outer(m.docs.as_deref(), || format!("The `{}` member.", m.name));
-        let deprecated = docs::deprecated(m.deprecated.as_ref());
-        quote! { #doc #deprecated pub #field: #ty, }
+    // An output holding an event stream has no wire form of its own.
+    let holds_receiver = s.members.iter().any(|m| {
+        rust_type::is_event_stream(service, &m.target) && service.shape(&m.target).used_in_output
     });
+    let fields: Vec<TokenStream> = s
+        .members
+        .iter()
+        .map(|m| {
+            let field = ident(&m.rust_name);
+            let ty = rust_type::field(service, m);
+            let doc = docs::outer(m.docs.as_deref(), || format!("The `{}` member.", m.name));
+            let deprecated = docs::deprecated(m.deprecated.as_ref());
+            let serde = (!holds_receiver).then(|| super::serde::field_attributes(service, m));
+            quote! { #doc #deprecated #serde pub #field: #ty, }
+        })
+        .collect();
     let builder_fields = s.members.iter().map(|m| {
         let field = ident(&m.rust_name);
         let ty = rust_type::member_value(service, m);
@@ -76,9 +85,7 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
     let builder_doc = format!(" A builder for [`{}`].", s.rust_name);
     let builder_fn_doc = format!(" A builder for [`{}`].", s.rust_name);
 
-    if s.members.iter().any(|m| {
-        rust_type::is_event_stream(service, &m.target) && service.shape(&m.target).used_in_output
-    }) {
+    if holds_receiver {
         // A receiver cannot be cloned, compared or built by hand: such an
         // output only comes from a response.
         return quote! {
@@ -96,6 +103,7 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
     quote! {
         #docs
         #[derive(Clone, PartialEq, #derive_debug)]
+        #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

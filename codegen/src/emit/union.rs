@@ -64,6 +64,8 @@ fn definition(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
         }
     });
     let validation = validate::union_methods(service, u);
+    let members: Vec<&crate::ir::Member> = u.members.iter().collect();
+    let serde = super::serde::union_impls(service, u, &members);
 
     quote! {
         #type_doc
@@ -77,6 +79,7 @@ fn definition(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
 
         #validation
         #debug
+        #serde
     }
 }
 
@@ -171,7 +174,11 @@ fn event_stream(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
         }
     };
 
+    let event_members: Vec<&crate::ir::Member> = u.events(service).collect();
+    let serde = super::serde::union_impls(service, u, &event_members);
     let events = quote! {
+        #serde
+
         #type_doc
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]

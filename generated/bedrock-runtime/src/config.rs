@@ -168,6 +168,11 @@ impl Config {
         self.inner.endpoint_url.as_deref()
     }
 
+    /// Where requests go: the user's endpoint URL, or the region's endpoint.
+    pub fn endpoint(&self) -> String {
+        self.inner.endpoint.to_string()
+    }
+
     /// How failed attempts are retried.
     pub fn retry(&self) -> &RetryConfig {
         &self.inner.retry
@@ -183,7 +188,7 @@ impl Config {
         self.inner.validation
     }
 
-    pub(crate) fn endpoint(&self) -> &Endpoint {
+    pub(crate) fn resolved_endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
     }
 

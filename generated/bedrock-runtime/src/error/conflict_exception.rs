@@ -3,9 +3,14 @@
 
 /// Error occurred because of a conflict while performing an operation.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConflictException {
     /// The `message` member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 

@@ -3,13 +3,30 @@
 
 /// The request failed due to an error while processing the model.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModelErrorException {
     /// The `message` member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// The original status code.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "originalStatusCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub original_status_code: Option<i32>,
     /// The resource name.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "resourceName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_name: Option<String>,
 }
 

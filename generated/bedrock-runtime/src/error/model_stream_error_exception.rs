@@ -3,13 +3,34 @@
 
 /// An error occurred while streaming the response. Retry your request.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ModelStreamErrorException {
     /// The `message` member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
     /// The original status code.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "originalStatusCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub original_status_code: Option<i32>,
     /// The original message.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "originalMessage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub original_message: Option<String>,
 }
 

@@ -3,9 +3,14 @@
 
 /// Your request exceeds the service quota for your account. You can view your quotas at [Viewing service quotas](https://docs.aws.amazon.com/servicequotas/latest/userguide/gs-request-quota.html). You can resubmit your request later.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ServiceQuotaExceededException {
     /// The `message` member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "message", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message: Option<String>,
 }
 

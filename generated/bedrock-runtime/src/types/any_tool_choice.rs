@@ -3,6 +3,7 @@
 
 /// The model must request at least one tool (no text is generated). For example, `{"any" : {}}`. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct AnyToolChoice {}
 impl AnyToolChoice {

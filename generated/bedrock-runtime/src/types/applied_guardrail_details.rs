@@ -3,17 +3,50 @@
 
 /// Details about the specific guardrail that was applied during this assessment, including its identifier, version, ARN, origin, and ownership information.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct AppliedGuardrailDetails {
     /// The unique ID of the guardrail that was applied.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "guardrailId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub guardrail_id: Option<String>,
     /// The version of the guardrail that was applied.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_version: Option<String>,
     /// The ARN of the guardrail that was applied.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "guardrailArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub guardrail_arn: Option<String>,
     /// The origin of how the guardrail was applied. This can be either requested at the API level or enforced at the account or organization level as a default guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailOrigin",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_origin: Option<Vec<crate::types::GuardrailOrigin>>,
     /// The ownership type of the guardrail, indicating whether it is owned by the requesting account or is a cross-account guardrail shared from another AWS account.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailOwnership",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_ownership: Option<crate::types::GuardrailOwnership>,
 }
 

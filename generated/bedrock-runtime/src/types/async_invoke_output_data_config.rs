@@ -35,3 +35,75 @@ impl AsyncInvokeOutputDataConfig {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for AsyncInvokeOutputDataConfig {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            AsyncInvokeOutputDataConfig::S3OutputDataConfig(value) => {
+                map.serialize_entry("s3OutputDataConfig", value)?
+            }
+            AsyncInvokeOutputDataConfig::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the AsyncInvokeOutputDataConfig holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for AsyncInvokeOutputDataConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AsyncInvokeOutputDataConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AsyncInvokeOutputDataConfig object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a AsyncInvokeOutputDataConfig object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "s3OutputDataConfig" => {
+                        AsyncInvokeOutputDataConfig::S3OutputDataConfig(
+                            map
+                                .next_value::<
+                                    crate::types::AsyncInvokeS3OutputDataConfig,
+                                >()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        AsyncInvokeOutputDataConfig::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a AsyncInvokeOutputDataConfig object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

@@ -3,13 +3,23 @@
 
 /// Asynchronous invocation output data settings.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct AsyncInvokeS3OutputDataConfig {
     /// An object URI starting with `s3://`.
+    #[cfg_attr(feature = "serde", serde(rename = "s3Uri"))]
     pub s3_uri: String,
     /// A KMS encryption key ID.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "kmsKeyId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub kms_key_id: Option<String>,
     /// If the bucket belongs to another AWS account, specify that account's ID.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "bucketOwner", default, skip_serializing_if = "Option::is_none")
+    )]
     pub bucket_owner: Option<String>,
 }
 

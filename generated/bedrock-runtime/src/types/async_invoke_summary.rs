@@ -3,25 +3,74 @@
 
 /// A summary of an asynchronous invocation.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct AsyncInvokeSummary {
     /// The invocation's ARN.
+    #[cfg_attr(feature = "serde", serde(rename = "invocationArn"))]
     pub invocation_arn: String,
     /// The invoked model's ARN.
+    #[cfg_attr(feature = "serde", serde(rename = "modelArn"))]
     pub model_arn: String,
     /// The invocation's idempotency token.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "clientRequestToken",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub client_request_token: Option<String>,
     /// The invocation's status.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<crate::types::AsyncInvokeStatus>,
     /// An error message.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "failureMessage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub failure_message: Option<String>,
     /// When the invocation was submitted.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "submitTime",
+            with = "crate::primitives::serde_timestamp::date_time"
+        )
+    )]
     pub submit_time: crate::primitives::DateTime,
     /// When the invocation was last modified.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lastModifiedTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::primitives::serde_timestamp::date_time_option"
+        )
+    )]
     pub last_modified_time: Option<crate::primitives::DateTime>,
     /// When the invocation ended.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "endTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::primitives::serde_timestamp::date_time_option"
+        )
+    )]
     pub end_time: Option<crate::primitives::DateTime>,
     /// The invocation's output data settings.
+    #[cfg_attr(feature = "serde", serde(rename = "outputDataConfig"))]
     pub output_data_config: crate::types::AsyncInvokeOutputDataConfig,
 }
 

@@ -3,13 +3,20 @@
 
 /// An audio content block that contains audio data in various supported formats.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct AudioBlock {
     /// The format of the audio data, such as MP3, WAV, FLAC, or other supported audio formats.
+    #[cfg_attr(feature = "serde", serde(rename = "format"))]
     pub format: crate::types::AudioFormat,
     /// The source of the audio data, which can be provided as raw bytes or an S3 location.
+    #[cfg_attr(feature = "serde", serde(rename = "source"))]
     pub source: crate::types::AudioSource,
     /// Error information if the audio block could not be processed or contains invalid data.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "error", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<crate::types::ErrorBlock>,
 }
 

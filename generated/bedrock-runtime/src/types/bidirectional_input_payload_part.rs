@@ -3,9 +3,14 @@
 
 /// Payload content for the bidirectional input. The input is an audio stream.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct BidirectionalInputPayloadPart {
     /// The audio content for the bidirectional input.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "bytes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub bytes: Option<crate::primitives::Blob>,
 }
 

@@ -3,9 +3,14 @@
 
 /// Output from the bidirectional stream. The output is speech and a text transcription.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct BidirectionalOutputPayloadPart {
     /// The speech output of the bidirectional stream.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "bytes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub bytes: Option<crate::primitives::Blob>,
 }
 

@@ -3,11 +3,14 @@
 
 /// Cache creation metrics for a specific TTL duration
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CacheDetail {
     /// TTL duration for these cached tokens
+    #[cfg_attr(feature = "serde", serde(rename = "ttl"))]
     pub ttl: crate::types::CacheTtl,
     /// Number of tokens written to cache with this TTL (cache creation tokens)
+    #[cfg_attr(feature = "serde", serde(rename = "inputTokens"))]
     pub input_tokens: i32,
 }
 

@@ -3,11 +3,17 @@
 
 /// Defines a section of content to be cached for reuse in subsequent API calls.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CachePointBlock {
     /// Specifies the type of cache point within the CachePointBlock.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::CachePointType,
     /// Optional TTL duration for cache entries. When specified, enables extended TTL caching with the specified duration. When omitted, uses `type` value for caching behavior.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ttl", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ttl: Option<crate::types::CacheTtl>,
 }
 

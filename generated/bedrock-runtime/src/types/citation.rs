@@ -3,15 +3,32 @@
 
 /// Contains information about a citation that references a specific source document. Citations provide traceability between the model's generated response and the source documents that informed that response.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Citation {
     /// The title or identifier of the source document being cited.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "title", default, skip_serializing_if = "Option::is_none")
+    )]
     pub title: Option<String>,
     /// The source from the original search result that provided the cited content.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "source", default, skip_serializing_if = "Option::is_none")
+    )]
     pub source: Option<String>,
     /// The specific content from the source document that was referenced or cited in the generated response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "sourceContent", default, skip_serializing_if = "Option::is_none")
+    )]
     pub source_content: Option<Vec<crate::types::CitationSourceContent>>,
     /// The precise location within the source document where the cited content can be found, including character positions, page numbers, or chunk identifiers.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "location", default, skip_serializing_if = "Option::is_none")
+    )]
     pub location: Option<crate::types::CitationLocation>,
 }
 

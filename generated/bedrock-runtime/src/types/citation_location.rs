@@ -58,3 +58,102 @@ impl CitationLocation {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CitationLocation {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            CitationLocation::Web(value) => map.serialize_entry("web", value)?,
+            CitationLocation::DocumentChar(value) => {
+                map.serialize_entry("documentChar", value)?
+            }
+            CitationLocation::DocumentPage(value) => {
+                map.serialize_entry("documentPage", value)?
+            }
+            CitationLocation::DocumentChunk(value) => {
+                map.serialize_entry("documentChunk", value)?
+            }
+            CitationLocation::SearchResultLocation(value) => {
+                map.serialize_entry("searchResultLocation", value)?
+            }
+            CitationLocation::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the CitationLocation holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CitationLocation {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CitationLocation;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CitationLocation object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a CitationLocation object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "web" => {
+                        CitationLocation::Web(
+                            map.next_value::<crate::types::WebLocation>()?,
+                        )
+                    }
+                    "documentChar" => {
+                        CitationLocation::DocumentChar(
+                            map.next_value::<crate::types::DocumentCharLocation>()?,
+                        )
+                    }
+                    "documentPage" => {
+                        CitationLocation::DocumentPage(
+                            map.next_value::<crate::types::DocumentPageLocation>()?,
+                        )
+                    }
+                    "documentChunk" => {
+                        CitationLocation::DocumentChunk(
+                            map.next_value::<crate::types::DocumentChunkLocation>()?,
+                        )
+                    }
+                    "searchResultLocation" => {
+                        CitationLocation::SearchResultLocation(
+                            map.next_value::<crate::types::SearchResultLocation>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        CitationLocation::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a CitationLocation object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

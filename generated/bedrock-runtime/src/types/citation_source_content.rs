@@ -10,3 +10,66 @@ pub enum CitationSourceContent {
     /// A member this version of the SDK does not know, by its name on the wire.
     Unknown(String),
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CitationSourceContent {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            CitationSourceContent::Text(value) => map.serialize_entry("text", value)?,
+            CitationSourceContent::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the CitationSourceContent holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CitationSourceContent {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CitationSourceContent;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CitationSourceContent object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a CitationSourceContent object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "text" => CitationSourceContent::Text(map.next_value::<String>()?),
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        CitationSourceContent::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a CitationSourceContent object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

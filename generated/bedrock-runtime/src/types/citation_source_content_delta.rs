@@ -3,9 +3,14 @@
 
 /// Contains incremental updates to the source content text during streaming responses, allowing clients to build up the cited content progressively.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CitationSourceContentDelta {
     /// An incremental update to the text content from the source document that is being cited.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "text", default, skip_serializing_if = "Option::is_none")
+    )]
     pub text: Option<String>,
 }
 

@@ -3,11 +3,20 @@
 
 /// A content block that contains both generated text and associated citation information. This block type is returned when document citations are enabled, providing traceability between the generated content and the source documents that informed the response.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CitationsContentBlock {
     /// The generated content that is supported by the associated citations.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "content", default, skip_serializing_if = "Option::is_none")
+    )]
     pub content: Option<Vec<crate::types::CitationGeneratedContent>>,
     /// An array of citations that reference the source documents used to generate the associated content.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "citations", default, skip_serializing_if = "Option::is_none")
+    )]
     pub citations: Option<Vec<crate::types::Citation>>,
 }
 

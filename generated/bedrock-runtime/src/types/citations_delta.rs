@@ -3,15 +3,32 @@
 
 /// Contains incremental updates to citation information during streaming responses. This allows clients to build up citation data progressively as the response is generated.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CitationsDelta {
     /// The title or identifier of the source document being cited.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "title", default, skip_serializing_if = "Option::is_none")
+    )]
     pub title: Option<String>,
     /// The source from the original search result that provided the cited content.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "source", default, skip_serializing_if = "Option::is_none")
+    )]
     pub source: Option<String>,
     /// The specific content from the source document that was referenced or cited in the generated response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "sourceContent", default, skip_serializing_if = "Option::is_none")
+    )]
     pub source_content: Option<Vec<crate::types::CitationSourceContentDelta>>,
     /// Specifies the precise location within a source document where cited content can be found. This can include character-level positions, page numbers, or document chunks depending on the document type and indexing method.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "location", default, skip_serializing_if = "Option::is_none")
+    )]
     pub location: Option<crate::types::CitationLocation>,
 }
 

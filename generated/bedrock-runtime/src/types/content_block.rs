@@ -150,3 +150,155 @@ impl std::fmt::Debug for ContentBlock {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ContentBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            ContentBlock::Text(value) => map.serialize_entry("text", value)?,
+            ContentBlock::Image(value) => map.serialize_entry("image", value)?,
+            ContentBlock::Document(value) => map.serialize_entry("document", value)?,
+            ContentBlock::Video(value) => map.serialize_entry("video", value)?,
+            ContentBlock::Audio(value) => map.serialize_entry("audio", value)?,
+            ContentBlock::ToolUse(value) => map.serialize_entry("toolUse", value)?,
+            ContentBlock::ToolResult(value) => map.serialize_entry("toolResult", value)?,
+            ContentBlock::GuardContent(value) => {
+                map.serialize_entry("guardContent", value)?
+            }
+            ContentBlock::CachePoint(value) => map.serialize_entry("cachePoint", value)?,
+            ContentBlock::ReasoningContent(value) => {
+                map.serialize_entry("reasoningContent", value)?
+            }
+            ContentBlock::CitationsContent(value) => {
+                map.serialize_entry("citationsContent", value)?
+            }
+            ContentBlock::SearchResult(value) => {
+                map.serialize_entry("searchResult", value)?
+            }
+            ContentBlock::ToolAddition(value) => {
+                map.serialize_entry("toolAddition", value)?
+            }
+            ContentBlock::ToolRemoval(value) => {
+                map.serialize_entry("toolRemoval", value)?
+            }
+            ContentBlock::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the ContentBlock holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ContentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContentBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ContentBlock object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom("a ContentBlock object with one member"),
+                    );
+                };
+                let value = match key.as_str() {
+                    "text" => ContentBlock::Text(map.next_value::<String>()?),
+                    "image" => {
+                        ContentBlock::Image(
+                            map.next_value::<crate::types::ImageBlock>()?,
+                        )
+                    }
+                    "document" => {
+                        ContentBlock::Document(
+                            map.next_value::<crate::types::DocumentBlock>()?,
+                        )
+                    }
+                    "video" => {
+                        ContentBlock::Video(
+                            map.next_value::<crate::types::VideoBlock>()?,
+                        )
+                    }
+                    "audio" => {
+                        ContentBlock::Audio(
+                            map.next_value::<crate::types::AudioBlock>()?,
+                        )
+                    }
+                    "toolUse" => {
+                        ContentBlock::ToolUse(
+                            map.next_value::<crate::types::ToolUseBlock>()?,
+                        )
+                    }
+                    "toolResult" => {
+                        ContentBlock::ToolResult(
+                            map.next_value::<crate::types::ToolResultBlock>()?,
+                        )
+                    }
+                    "guardContent" => {
+                        ContentBlock::GuardContent(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailConverseContentBlock,
+                                >()?,
+                        )
+                    }
+                    "cachePoint" => {
+                        ContentBlock::CachePoint(
+                            map.next_value::<crate::types::CachePointBlock>()?,
+                        )
+                    }
+                    "reasoningContent" => {
+                        ContentBlock::ReasoningContent(
+                            map.next_value::<crate::types::ReasoningContentBlock>()?,
+                        )
+                    }
+                    "citationsContent" => {
+                        ContentBlock::CitationsContent(
+                            map.next_value::<crate::types::CitationsContentBlock>()?,
+                        )
+                    }
+                    "searchResult" => {
+                        ContentBlock::SearchResult(
+                            map.next_value::<crate::types::SearchResultBlock>()?,
+                        )
+                    }
+                    "toolAddition" => {
+                        ContentBlock::ToolAddition(
+                            map.next_value::<crate::types::ToolAdditionBlock>()?,
+                        )
+                    }
+                    "toolRemoval" => {
+                        ContentBlock::ToolRemoval(
+                            map.next_value::<crate::types::ToolRemovalBlock>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        ContentBlock::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom("a ContentBlock object with one member"),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

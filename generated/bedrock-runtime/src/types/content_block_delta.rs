@@ -80,3 +80,100 @@ impl std::fmt::Debug for ContentBlockDelta {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ContentBlockDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            ContentBlockDelta::Text(value) => map.serialize_entry("text", value)?,
+            ContentBlockDelta::ToolUse(value) => map.serialize_entry("toolUse", value)?,
+            ContentBlockDelta::ToolResult(value) => {
+                map.serialize_entry("toolResult", value)?
+            }
+            ContentBlockDelta::ReasoningContent(value) => {
+                map.serialize_entry("reasoningContent", value)?
+            }
+            ContentBlockDelta::Citation(value) => map.serialize_entry("citation", value)?,
+            ContentBlockDelta::Image(value) => map.serialize_entry("image", value)?,
+            ContentBlockDelta::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the ContentBlockDelta holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ContentBlockDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContentBlockDelta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ContentBlockDelta object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ContentBlockDelta object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "text" => ContentBlockDelta::Text(map.next_value::<String>()?),
+                    "toolUse" => {
+                        ContentBlockDelta::ToolUse(
+                            map.next_value::<crate::types::ToolUseBlockDelta>()?,
+                        )
+                    }
+                    "toolResult" => {
+                        ContentBlockDelta::ToolResult(
+                            map.next_value::<Vec<crate::types::ToolResultBlockDelta>>()?,
+                        )
+                    }
+                    "reasoningContent" => {
+                        ContentBlockDelta::ReasoningContent(
+                            map.next_value::<crate::types::ReasoningContentBlockDelta>()?,
+                        )
+                    }
+                    "citation" => {
+                        ContentBlockDelta::Citation(
+                            map.next_value::<crate::types::CitationsDelta>()?,
+                        )
+                    }
+                    "image" => {
+                        ContentBlockDelta::Image(
+                            map.next_value::<crate::types::ImageBlockDelta>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        ContentBlockDelta::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ContentBlockDelta object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

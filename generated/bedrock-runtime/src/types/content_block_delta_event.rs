@@ -3,11 +3,14 @@
 
 /// The content block delta event.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContentBlockDeltaEvent {
     /// The delta for a content block delta event.
+    #[cfg_attr(feature = "serde", serde(rename = "delta"))]
     pub delta: crate::types::ContentBlockDelta,
     /// The block index for a content block delta event.
+    #[cfg_attr(feature = "serde", serde(rename = "contentBlockIndex"))]
     pub content_block_index: i32,
 }
 

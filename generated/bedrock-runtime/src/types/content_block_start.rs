@@ -46,3 +46,84 @@ impl ContentBlockStart {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ContentBlockStart {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            ContentBlockStart::ToolUse(value) => map.serialize_entry("toolUse", value)?,
+            ContentBlockStart::ToolResult(value) => {
+                map.serialize_entry("toolResult", value)?
+            }
+            ContentBlockStart::Image(value) => map.serialize_entry("image", value)?,
+            ContentBlockStart::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the ContentBlockStart holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ContentBlockStart {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ContentBlockStart;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ContentBlockStart object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ContentBlockStart object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "toolUse" => {
+                        ContentBlockStart::ToolUse(
+                            map.next_value::<crate::types::ToolUseBlockStart>()?,
+                        )
+                    }
+                    "toolResult" => {
+                        ContentBlockStart::ToolResult(
+                            map.next_value::<crate::types::ToolResultBlockStart>()?,
+                        )
+                    }
+                    "image" => {
+                        ContentBlockStart::Image(
+                            map.next_value::<crate::types::ImageBlockStart>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        ContentBlockStart::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ContentBlockStart object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

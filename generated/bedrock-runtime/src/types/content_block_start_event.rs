@@ -3,11 +3,14 @@
 
 /// Content block start event.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContentBlockStartEvent {
     /// Start information about a content block start event.
+    #[cfg_attr(feature = "serde", serde(rename = "start"))]
     pub start: crate::types::ContentBlockStart,
     /// The index for a content block start event.
+    #[cfg_attr(feature = "serde", serde(rename = "contentBlockIndex"))]
     pub content_block_index: i32,
 }
 

@@ -3,9 +3,11 @@
 
 /// A content block stop event.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContentBlockStopEvent {
     /// The index for a content block.
+    #[cfg_attr(feature = "serde", serde(rename = "contentBlockIndex"))]
     pub content_block_index: i32,
 }
 

@@ -3,9 +3,11 @@
 
 /// Metrics for a call to [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConverseMetrics {
     /// The latency of the call to `Converse`, in milliseconds.
+    #[cfg_attr(feature = "serde", serde(rename = "latencyMs"))]
     pub latency_ms: i64,
 }
 

@@ -3,17 +3,36 @@
 
 /// A conversation stream metadata event.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConverseStreamMetadataEvent {
     /// Usage information for the conversation stream event.
+    #[cfg_attr(feature = "serde", serde(rename = "usage"))]
     pub usage: crate::types::TokenUsage,
     /// The metrics for the conversation stream metadata event.
+    #[cfg_attr(feature = "serde", serde(rename = "metrics"))]
     pub metrics: crate::types::ConverseStreamMetrics,
     /// The trace object in the response from [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html) that contains information about the guardrail behavior.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "trace", default, skip_serializing_if = "Option::is_none")
+    )]
     pub trace: Option<crate::types::ConverseStreamTrace>,
     /// Model performance configuration metadata for the conversation stream event.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "performanceConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub performance_config: Option<crate::types::PerformanceConfiguration>,
     /// Specifies the processing tier configuration used for serving the request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "serviceTier", default, skip_serializing_if = "Option::is_none")
+    )]
     pub service_tier: Option<crate::types::ServiceTier>,
 }
 

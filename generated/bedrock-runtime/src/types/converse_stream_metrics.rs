@@ -3,9 +3,11 @@
 
 /// Metrics for the stream.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConverseStreamMetrics {
     /// The latency for the streaming request, in milliseconds.
+    #[cfg_attr(feature = "serde", serde(rename = "latencyMs"))]
     pub latency_ms: i64,
 }
 

@@ -5,15 +5,36 @@
 ///
 /// This structure mirrors the input format for the `Converse` operation, allowing you to count tokens for conversation-based inference requests.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConverseTokensRequest {
     /// An array of messages to count tokens for.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "messages", default, skip_serializing_if = "Option::is_none")
+    )]
     pub messages: Option<Vec<crate::types::Message>>,
     /// The system content blocks to count tokens for. System content provides instructions or context to the model about how it should behave or respond. The token count will include any system content provided.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "system", default, skip_serializing_if = "Option::is_none")
+    )]
     pub system: Option<Vec<crate::types::SystemContentBlock>>,
     /// The toolConfig of Converse input request to count tokens for. Configuration information for the tools that the model can use when generating a response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "toolConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tool_config: Option<crate::types::ToolConfiguration>,
     /// The additionalModelRequestFields of Converse input request to count tokens for. Use this field when you want to pass additional parameters that the model supports.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "additionalModelRequestFields",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub additional_model_request_fields: Option<crate::primitives::Document>,
 }
 

@@ -3,11 +3,20 @@
 
 /// The trace object in a response from [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html).
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConverseTrace {
     /// The guardrail trace object.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "guardrail", default, skip_serializing_if = "Option::is_none")
+    )]
     pub guardrail: Option<crate::types::GuardrailTraceAssessment>,
     /// The request's prompt router.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "promptRouter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub prompt_router: Option<crate::types::PromptRouterTrace>,
 }
 

@@ -44,3 +44,78 @@ impl CountTokensInput {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for CountTokensInput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            CountTokensInput::InvokeModel(value) => {
+                map.serialize_entry("invokeModel", value)?
+            }
+            CountTokensInput::Converse(value) => map.serialize_entry("converse", value)?,
+            CountTokensInput::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the CountTokensInput holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for CountTokensInput {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CountTokensInput;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CountTokensInput object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a CountTokensInput object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "invokeModel" => {
+                        CountTokensInput::InvokeModel(
+                            map.next_value::<crate::types::InvokeModelTokensRequest>()?,
+                        )
+                    }
+                    "converse" => {
+                        CountTokensInput::Converse(
+                            map.next_value::<crate::types::ConverseTokensRequest>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        CountTokensInput::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a CountTokensInput object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

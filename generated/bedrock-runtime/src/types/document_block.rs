@@ -3,9 +3,14 @@
 
 /// A document to include in a message.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct DocumentBlock {
     /// The format of a document, or its extension.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "format", default, skip_serializing_if = "Option::is_none")
+    )]
     pub format: Option<crate::types::DocumentFormat>,
     /// A name for the document. The name can only contain the following characters:
     ///
@@ -20,12 +25,22 @@ pub struct DocumentBlock {
     /// - Square brackets
     ///
     /// This field is vulnerable to prompt injections, because the model might inadvertently interpret it as instructions. Therefore, we recommend that you specify a neutral name.
+    #[cfg_attr(feature = "serde", serde(rename = "name"))]
     pub name: String,
     /// Contains the content of the document.
+    #[cfg_attr(feature = "serde", serde(rename = "source"))]
     pub source: crate::types::DocumentSource,
     /// Contextual information about how the document should be processed or interpreted by the model when generating citations.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "context", default, skip_serializing_if = "Option::is_none")
+    )]
     pub context: Option<String>,
     /// Configuration settings that control how citations should be generated for this specific document.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "citations", default, skip_serializing_if = "Option::is_none")
+    )]
     pub citations: Option<crate::types::CitationsConfig>,
 }
 

@@ -3,13 +3,26 @@
 
 /// Specifies a character-level location within a document, providing precise positioning information for cited content using start and end character indices.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct DocumentCharLocation {
     /// The index of the document within the array of documents provided in the request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "documentIndex", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_index: Option<i32>,
     /// The starting character position of the cited content within the document.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "start", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start: Option<i32>,
     /// The ending character position of the cited content within the document.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "end", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end: Option<i32>,
 }
 

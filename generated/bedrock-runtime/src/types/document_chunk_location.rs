@@ -3,13 +3,26 @@
 
 /// Specifies a chunk-level location within a document, providing positioning information for cited content using logical document segments or chunks.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct DocumentChunkLocation {
     /// The index of the document within the array of documents provided in the request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "documentIndex", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_index: Option<i32>,
     /// The starting chunk identifier or index of the cited content within the document.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "start", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start: Option<i32>,
     /// The ending chunk identifier or index of the cited content within the document.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "end", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end: Option<i32>,
 }
 

@@ -48,3 +48,86 @@ impl DocumentSource {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for DocumentSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            DocumentSource::Bytes(value) => map.serialize_entry("bytes", value)?,
+            DocumentSource::S3Location(value) => {
+                map.serialize_entry("s3Location", value)?
+            }
+            DocumentSource::Text(value) => map.serialize_entry("text", value)?,
+            DocumentSource::Content(value) => map.serialize_entry("content", value)?,
+            DocumentSource::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the DocumentSource holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for DocumentSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DocumentSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DocumentSource object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a DocumentSource object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "bytes" => {
+                        DocumentSource::Bytes(
+                            map.next_value::<crate::primitives::Blob>()?,
+                        )
+                    }
+                    "s3Location" => {
+                        DocumentSource::S3Location(
+                            map.next_value::<crate::types::S3Location>()?,
+                        )
+                    }
+                    "text" => DocumentSource::Text(map.next_value::<String>()?),
+                    "content" => {
+                        DocumentSource::Content(
+                            map.next_value::<Vec<crate::types::DocumentContentBlock>>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        DocumentSource::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a DocumentSource object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

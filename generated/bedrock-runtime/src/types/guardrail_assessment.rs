@@ -3,29 +3,82 @@
 
 /// A behavior assessment of the guardrail policies used in a call to the Converse API.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAssessment {
     /// The topic policy.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "topicPolicy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub topic_policy: Option<crate::types::GuardrailTopicPolicyAssessment>,
     /// The content policy.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "contentPolicy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub content_policy: Option<crate::types::GuardrailContentPolicyAssessment>,
     /// The word policy.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "wordPolicy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub word_policy: Option<crate::types::GuardrailWordPolicyAssessment>,
     /// The sensitive information policy.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "sensitiveInformationPolicy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub sensitive_information_policy: Option<
         crate::types::GuardrailSensitiveInformationPolicyAssessment,
     >,
     /// The contextual grounding policy used for the guardrail assessment.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "contextualGroundingPolicy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub contextual_grounding_policy: Option<
         crate::types::GuardrailContextualGroundingPolicyAssessment,
     >,
     /// The automated reasoning policy assessment results, including logical validation findings for the input content.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "automatedReasoningPolicy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub automated_reasoning_policy: Option<
         crate::types::GuardrailAutomatedReasoningPolicyAssessment,
     >,
     /// The invocation metrics for the guardrail assessment.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "invocationMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub invocation_metrics: Option<crate::types::GuardrailInvocationMetrics>,
     /// The `appliedGuardrailDetails` member.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "appliedGuardrailDetails",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub applied_guardrail_details: Option<crate::types::AppliedGuardrailDetails>,
 }
 

@@ -68,3 +68,143 @@ impl GuardrailAutomatedReasoningFinding {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GuardrailAutomatedReasoningFinding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            GuardrailAutomatedReasoningFinding::Valid(value) => {
+                map.serialize_entry("valid", value)?
+            }
+            GuardrailAutomatedReasoningFinding::Invalid(value) => {
+                map.serialize_entry("invalid", value)?
+            }
+            GuardrailAutomatedReasoningFinding::Satisfiable(value) => {
+                map.serialize_entry("satisfiable", value)?
+            }
+            GuardrailAutomatedReasoningFinding::Impossible(value) => {
+                map.serialize_entry("impossible", value)?
+            }
+            GuardrailAutomatedReasoningFinding::TranslationAmbiguous(value) => {
+                map.serialize_entry("translationAmbiguous", value)?
+            }
+            GuardrailAutomatedReasoningFinding::TooComplex(value) => {
+                map.serialize_entry("tooComplex", value)?
+            }
+            GuardrailAutomatedReasoningFinding::NoTranslations(value) => {
+                map.serialize_entry("noTranslations", value)?
+            }
+            GuardrailAutomatedReasoningFinding::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the GuardrailAutomatedReasoningFinding holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for GuardrailAutomatedReasoningFinding {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GuardrailAutomatedReasoningFinding;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a GuardrailAutomatedReasoningFinding object with one member",
+                )
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailAutomatedReasoningFinding object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "valid" => {
+                        GuardrailAutomatedReasoningFinding::Valid(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailAutomatedReasoningValidFinding,
+                                >()?,
+                        )
+                    }
+                    "invalid" => {
+                        GuardrailAutomatedReasoningFinding::Invalid(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailAutomatedReasoningInvalidFinding,
+                                >()?,
+                        )
+                    }
+                    "satisfiable" => {
+                        GuardrailAutomatedReasoningFinding::Satisfiable(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailAutomatedReasoningSatisfiableFinding,
+                                >()?,
+                        )
+                    }
+                    "impossible" => {
+                        GuardrailAutomatedReasoningFinding::Impossible(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailAutomatedReasoningImpossibleFinding,
+                                >()?,
+                        )
+                    }
+                    "translationAmbiguous" => {
+                        GuardrailAutomatedReasoningFinding::TranslationAmbiguous(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding,
+                                >()?,
+                        )
+                    }
+                    "tooComplex" => {
+                        GuardrailAutomatedReasoningFinding::TooComplex(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailAutomatedReasoningTooComplexFinding,
+                                >()?,
+                        )
+                    }
+                    "noTranslations" => {
+                        GuardrailAutomatedReasoningFinding::NoTranslations(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailAutomatedReasoningNoTranslationsFinding,
+                                >()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        GuardrailAutomatedReasoningFinding::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailAutomatedReasoningFinding object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

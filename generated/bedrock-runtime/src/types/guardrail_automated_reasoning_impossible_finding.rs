@@ -3,13 +3,30 @@
 
 /// Indicates that no valid claims can be made due to logical contradictions in the premises or rules.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningImpossibleFinding {
     /// The logical translation of the input that this finding evaluates.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "translation", default, skip_serializing_if = "Option::is_none")
+    )]
     pub translation: Option<crate::types::GuardrailAutomatedReasoningTranslation>,
     /// The automated reasoning policy rules that contradict the claims and/or premises in the input.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "contradictingRules",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub contradicting_rules: Option<Vec<crate::types::GuardrailAutomatedReasoningRule>>,
     /// Indication of a logic issue with the translation without needing to consider the automated reasoning policy rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "logicWarning", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logic_warning: Option<crate::types::GuardrailAutomatedReasoningLogicWarning>,
 }
 

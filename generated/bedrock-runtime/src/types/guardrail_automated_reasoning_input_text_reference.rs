@@ -3,9 +3,14 @@
 
 /// References a portion of the original input text that corresponds to logical elements.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningInputTextReference {
     /// The specific text from the original input that this reference points to.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "text", default, skip_serializing_if = "Option::is_none")
+    )]
     pub text: Option<String>,
 }
 

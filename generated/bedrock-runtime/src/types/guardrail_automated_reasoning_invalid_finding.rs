@@ -3,13 +3,30 @@
 
 /// Indicates that the claims are logically false and contradictory to the established rules or premises.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningInvalidFinding {
     /// The logical translation of the input that this finding invalidates.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "translation", default, skip_serializing_if = "Option::is_none")
+    )]
     pub translation: Option<crate::types::GuardrailAutomatedReasoningTranslation>,
     /// The automated reasoning policy rules that contradict the claims in the input.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "contradictingRules",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub contradicting_rules: Option<Vec<crate::types::GuardrailAutomatedReasoningRule>>,
     /// Indication of a logic issue with the translation without needing to consider the automated reasoning policy rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "logicWarning", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logic_warning: Option<crate::types::GuardrailAutomatedReasoningLogicWarning>,
 }
 

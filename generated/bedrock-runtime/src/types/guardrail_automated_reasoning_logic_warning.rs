@@ -3,13 +3,26 @@
 
 /// Identifies logical issues in the translated statements that exist independent of any policy rules, such as statements that are always true or always false.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningLogicWarning {
     /// The category of the detected logical issue, such as statements that are always true or always false.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<crate::types::GuardrailAutomatedReasoningLogicWarningType>,
     /// The logical statements that serve as premises under which the claims are validated.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "premises", default, skip_serializing_if = "Option::is_none")
+    )]
     pub premises: Option<Vec<crate::types::GuardrailAutomatedReasoningStatement>>,
     /// The logical statements that are validated while assuming the policy and premises.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "claims", default, skip_serializing_if = "Option::is_none")
+    )]
     pub claims: Option<Vec<crate::types::GuardrailAutomatedReasoningStatement>>,
 }
 

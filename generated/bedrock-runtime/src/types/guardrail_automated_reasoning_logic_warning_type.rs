@@ -69,3 +69,20 @@ impl std::fmt::Display for GuardrailAutomatedReasoningLogicWarningType {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GuardrailAutomatedReasoningLogicWarningType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for GuardrailAutomatedReasoningLogicWarningType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)
+            .map(GuardrailAutomatedReasoningLogicWarningType::from)
+    }
+}

@@ -3,6 +3,7 @@
 
 /// Indicates that no relevant logical information could be extracted from the input for validation.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningNoTranslationsFinding {}
 impl GuardrailAutomatedReasoningNoTranslationsFinding {

@@ -3,9 +3,14 @@
 
 /// Contains the results of automated reasoning policy evaluation, including logical findings about the validity of claims made in the input content.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningPolicyAssessment {
     /// List of logical validation results produced by evaluating the input content against automated reasoning policies.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "findings", default, skip_serializing_if = "Option::is_none")
+    )]
     pub findings: Option<Vec<crate::types::GuardrailAutomatedReasoningFinding>>,
 }
 

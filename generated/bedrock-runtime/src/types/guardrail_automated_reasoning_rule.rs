@@ -3,11 +3,24 @@
 
 /// References a specific automated reasoning policy rule that was applied during evaluation.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningRule {
     /// The unique identifier of the automated reasoning rule.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "identifier", default, skip_serializing_if = "Option::is_none")
+    )]
     pub identifier: Option<String>,
     /// The ARN of the automated reasoning policy version that contains this rule.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "policyVersionArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub policy_version_arn: Option<String>,
 }
 

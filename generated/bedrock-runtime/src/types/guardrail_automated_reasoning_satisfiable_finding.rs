@@ -3,15 +3,40 @@
 
 /// Indicates that the claims could be either true or false depending on additional assumptions not provided in the input.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningSatisfiableFinding {
     /// The logical translation of the input that this finding evaluates.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "translation", default, skip_serializing_if = "Option::is_none")
+    )]
     pub translation: Option<crate::types::GuardrailAutomatedReasoningTranslation>,
     /// An example scenario demonstrating how the claims could be logically true.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "claimsTrueScenario",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub claims_true_scenario: Option<crate::types::GuardrailAutomatedReasoningScenario>,
     /// An example scenario demonstrating how the claims could be logically false.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "claimsFalseScenario",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub claims_false_scenario: Option<crate::types::GuardrailAutomatedReasoningScenario>,
     /// Indication of a logic issue with the translation without needing to consider the automated reasoning policy rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "logicWarning", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logic_warning: Option<crate::types::GuardrailAutomatedReasoningLogicWarning>,
 }
 

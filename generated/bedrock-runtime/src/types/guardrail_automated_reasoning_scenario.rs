@@ -3,9 +3,14 @@
 
 /// Represents a logical scenario where claims can be evaluated as true or false, containing specific logical assignments.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningScenario {
     /// List of logical assignments and statements that define this scenario.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "statements", default, skip_serializing_if = "Option::is_none")
+    )]
     pub statements: Option<Vec<crate::types::GuardrailAutomatedReasoningStatement>>,
 }
 

@@ -3,11 +3,24 @@
 
 /// A logical statement that includes both formal logic representation and natural language explanation.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningStatement {
     /// The formal logical representation of the statement.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "logic", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logic: Option<String>,
     /// The natural language explanation of the logical statement.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "naturalLanguage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub natural_language: Option<String>,
 }
 

@@ -3,6 +3,7 @@
 
 /// Indicates that the input exceeds the processing capacity due to the volume or complexity of the logical information.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningTooComplexFinding {}
 impl GuardrailAutomatedReasoningTooComplexFinding {

@@ -3,21 +3,50 @@
 
 /// Contains the logical translation of natural language input into formal logical statements, including premises, claims, and confidence scores.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningTranslation {
     /// The logical statements that serve as the foundation or assumptions for the claims.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "premises", default, skip_serializing_if = "Option::is_none")
+    )]
     pub premises: Option<Vec<crate::types::GuardrailAutomatedReasoningStatement>>,
     /// The logical statements that are being validated against the premises and policy rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "claims", default, skip_serializing_if = "Option::is_none")
+    )]
     pub claims: Option<Vec<crate::types::GuardrailAutomatedReasoningStatement>>,
     /// References to portions of the original input text that correspond to the premises but could not be fully translated.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "untranslatedPremises",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub untranslated_premises: Option<
         Vec<crate::types::GuardrailAutomatedReasoningInputTextReference>,
     >,
     /// References to portions of the original input text that correspond to the claims but could not be fully translated.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "untranslatedClaims",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub untranslated_claims: Option<
         Vec<crate::types::GuardrailAutomatedReasoningInputTextReference>,
     >,
     /// A confidence score between 0 and 1 indicating how certain the system is about the logical translation.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "confidence", default, skip_serializing_if = "Option::is_none")
+    )]
     pub confidence: Option<f64>,
 }
 

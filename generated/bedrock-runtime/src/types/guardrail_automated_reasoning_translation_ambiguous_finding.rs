@@ -3,11 +3,24 @@
 
 /// Indicates that the input has multiple valid logical interpretations, requiring additional context or clarification.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningTranslationAmbiguousFinding {
     /// Different logical interpretations that were detected during translation of the input.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "options", default, skip_serializing_if = "Option::is_none")
+    )]
     pub options: Option<Vec<crate::types::GuardrailAutomatedReasoningTranslationOption>>,
     /// Scenarios showing how the different translation options differ in meaning.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "differenceScenarios",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub difference_scenarios: Option<
         Vec<crate::types::GuardrailAutomatedReasoningScenario>,
     >,

@@ -3,9 +3,14 @@
 
 /// Represents one possible logical interpretation of ambiguous input content.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningTranslationOption {
     /// Example translations that provide this possible interpretation of the input.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "translations", default, skip_serializing_if = "Option::is_none")
+    )]
     pub translations: Option<Vec<crate::types::GuardrailAutomatedReasoningTranslation>>,
 }
 

@@ -3,15 +3,40 @@
 
 /// Indicates that the claims are definitively true and logically implied by the premises, with no possible alternative interpretations.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailAutomatedReasoningValidFinding {
     /// The logical translation of the input that this finding validates.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "translation", default, skip_serializing_if = "Option::is_none")
+    )]
     pub translation: Option<crate::types::GuardrailAutomatedReasoningTranslation>,
     /// An example scenario demonstrating how the claims are logically true.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "claimsTrueScenario",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub claims_true_scenario: Option<crate::types::GuardrailAutomatedReasoningScenario>,
     /// The automated reasoning policy rules that support why this result is considered valid.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "supportingRules",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub supporting_rules: Option<Vec<crate::types::GuardrailAutomatedReasoningRule>>,
     /// Indication of a logic issue with the translation without needing to consider the automated reasoning policy rules.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "logicWarning", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logic_warning: Option<crate::types::GuardrailAutomatedReasoningLogicWarning>,
 }
 

@@ -3,13 +3,30 @@
 
 /// The configuration for inline guardrail checks. Specify one or more check types to run against the messages.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksConfig {
     /// The content filter check configuration.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "contentFilter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub content_filter: Option<crate::types::GuardrailChecksContentFilterConfig>,
     /// The prompt attack check configuration.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "promptAttack", default, skip_serializing_if = "Option::is_none")
+    )]
     pub prompt_attack: Option<crate::types::GuardrailChecksPromptAttackConfig>,
     /// The sensitive information check configuration.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "sensitiveInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub sensitive_information: Option<
         crate::types::GuardrailChecksSensitiveInformationConfig,
     >,

@@ -3,9 +3,11 @@
 
 /// The configuration for a single content filter category to evaluate.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksContentFilterCategoryConfig {
     /// The content filter category to evaluate.
+    #[cfg_attr(feature = "serde", serde(rename = "category"))]
     pub category: crate::types::GuardrailChecksContentFilterCategory,
 }
 

@@ -3,9 +3,11 @@
 
 /// The content filter check results.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksContentFilterResult {
     /// The per-category content filter results.
+    #[cfg_attr(feature = "serde", serde(rename = "results"))]
     pub results: Vec<crate::types::GuardrailChecksContentFilterResultEntry>,
 }
 

@@ -3,11 +3,14 @@
 
 /// The evaluation result for a single content filter category.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksContentFilterResultEntry {
     /// The content filter category that was evaluated.
+    #[cfg_attr(feature = "serde", serde(rename = "category"))]
     pub category: crate::types::GuardrailChecksContentFilterCategory,
     /// The severity score for the category, ranging from 0.0 to 1.0. Higher values indicate greater severity.
+    #[cfg_attr(feature = "serde", serde(rename = "severityScore"))]
     pub severity_score: f64,
 }
 

@@ -3,9 +3,11 @@
 
 /// The text unit usage for the content filter check.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksContentFilterUsage {
     /// The number of text units consumed by the content filter check.
+    #[cfg_attr(feature = "serde", serde(rename = "textUnits"))]
     pub text_units: i32,
 }
 

@@ -3,11 +3,14 @@
 
 /// A message to evaluate against guardrail checks, containing a role and content blocks.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksMessage {
     /// The role of the message sender.
+    #[cfg_attr(feature = "serde", serde(rename = "role"))]
     pub role: crate::types::GuardrailChecksRole,
     /// The content blocks for the message.
+    #[cfg_attr(feature = "serde", serde(rename = "content"))]
     pub content: Vec<crate::types::GuardrailChecksContentBlock>,
 }
 

@@ -3,9 +3,11 @@
 
 /// The configuration for a single prompt attack category to evaluate.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksPromptAttackCategoryConfig {
     /// The prompt attack category to evaluate.
+    #[cfg_attr(feature = "serde", serde(rename = "category"))]
     pub category: crate::types::GuardrailChecksPromptAttackCategory,
 }
 

@@ -3,9 +3,11 @@
 
 /// The configuration for the prompt attack check, specifying which categories to evaluate.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksPromptAttackConfig {
     /// The prompt attack categories to evaluate.
+    #[cfg_attr(feature = "serde", serde(rename = "categories"))]
     pub categories: Vec<crate::types::GuardrailChecksPromptAttackCategoryConfig>,
 }
 

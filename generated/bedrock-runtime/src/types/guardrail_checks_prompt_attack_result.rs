@@ -3,9 +3,11 @@
 
 /// The prompt attack check results.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksPromptAttackResult {
     /// The per-category prompt attack results.
+    #[cfg_attr(feature = "serde", serde(rename = "results"))]
     pub results: Vec<crate::types::GuardrailChecksPromptAttackResultEntry>,
 }
 

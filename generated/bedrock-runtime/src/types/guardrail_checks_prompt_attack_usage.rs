@@ -3,9 +3,11 @@
 
 /// The text unit usage for the prompt attack check.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksPromptAttackUsage {
     /// The number of text units consumed by the prompt attack check.
+    #[cfg_attr(feature = "serde", serde(rename = "textUnits"))]
     pub text_units: i32,
 }
 

@@ -3,13 +3,30 @@
 
 /// The results from the guardrail checks evaluation, organized by check type.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksResults {
     /// The content filter check results.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "contentFilter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub content_filter: Option<crate::types::GuardrailChecksContentFilterResult>,
     /// The prompt attack check results.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "promptAttack", default, skip_serializing_if = "Option::is_none")
+    )]
     pub prompt_attack: Option<crate::types::GuardrailChecksPromptAttackResult>,
     /// The sensitive information check results.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "sensitiveInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub sensitive_information: Option<
         crate::types::GuardrailChecksSensitiveInformationResult,
     >,

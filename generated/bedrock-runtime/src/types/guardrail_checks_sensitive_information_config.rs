@@ -3,9 +3,11 @@
 
 /// The configuration for the sensitive information check, specifying which entity types to detect.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksSensitiveInformationConfig {
     /// The sensitive information entity types to detect.
+    #[cfg_attr(feature = "serde", serde(rename = "entities"))]
     pub entities: Vec<crate::types::GuardrailChecksSensitiveInformationEntityConfig>,
 }
 

@@ -3,9 +3,11 @@
 
 /// The configuration for a single sensitive information entity type to detect.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksSensitiveInformationEntityConfig {
     /// The PII entity type to detect.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::GuardrailChecksSensitiveInformationEntityType,
 }
 

@@ -3,11 +3,17 @@
 
 /// The sensitive information check results.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksSensitiveInformationResult {
     /// The detected sensitive information entities.
+    #[cfg_attr(feature = "serde", serde(rename = "results"))]
     pub results: Vec<crate::types::GuardrailChecksSensitiveInformationResultEntry>,
     /// Specifies whether the results were truncated because the number of detected entities exceeded the maximum limit.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "truncated", default, skip_serializing_if = "Option::is_none")
+    )]
     pub truncated: Option<bool>,
 }
 

@@ -3,19 +3,26 @@
 
 /// The detection result for a single sensitive information entity found in the evaluated messages.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksSensitiveInformationResultEntry {
     /// The PII entity type that was detected.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::GuardrailChecksSensitiveInformationEntityType,
     /// The confidence score for the detection, ranging from 0.0 to 1.0. Higher values indicate greater confidence.
+    #[cfg_attr(feature = "serde", serde(rename = "confidenceScore"))]
     pub confidence_score: f64,
     /// The start character offset of the detected entity within the content block.
+    #[cfg_attr(feature = "serde", serde(rename = "beginOffset"))]
     pub begin_offset: i32,
     /// The end character offset of the detected entity within the content block.
+    #[cfg_attr(feature = "serde", serde(rename = "endOffset"))]
     pub end_offset: i32,
     /// The zero-based index of the message in the input messages array where the entity was detected.
+    #[cfg_attr(feature = "serde", serde(rename = "messageIndex"))]
     pub message_index: i32,
     /// The zero-based index of the content block within the message where the entity was detected.
+    #[cfg_attr(feature = "serde", serde(rename = "contentIndex"))]
     pub content_index: i32,
 }
 

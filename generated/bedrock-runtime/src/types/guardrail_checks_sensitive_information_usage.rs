@@ -3,9 +3,11 @@
 
 /// The text unit usage for the sensitive information check.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksSensitiveInformationUsage {
     /// The number of text units consumed by the sensitive information check.
+    #[cfg_attr(feature = "serde", serde(rename = "textUnits"))]
     pub text_units: i32,
 }
 

@@ -3,13 +3,30 @@
 
 /// The text unit usage for the guardrail checks evaluation, organized by check type.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailChecksUsageResults {
     /// The text unit usage for the content filter check.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "contentFilter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub content_filter: Option<crate::types::GuardrailChecksContentFilterUsage>,
     /// The text unit usage for the prompt attack check.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "promptAttack", default, skip_serializing_if = "Option::is_none")
+    )]
     pub prompt_attack: Option<crate::types::GuardrailChecksPromptAttackUsage>,
     /// The text unit usage for the sensitive information check.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "sensitiveInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub sensitive_information: Option<
         crate::types::GuardrailChecksSensitiveInformationUsage,
     >,

@@ -3,13 +3,34 @@
 
 /// Configuration information for a guardrail that you use with the [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) operation.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailConfiguration {
     /// The identifier for the guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailIdentifier",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_identifier: Option<String>,
     /// The version of the guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_version: Option<String>,
     /// The trace behavior for the guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "trace", default, skip_serializing_if = "Option::is_none")
+    )]
     pub trace: Option<crate::types::GuardrailTrace>,
 }
 

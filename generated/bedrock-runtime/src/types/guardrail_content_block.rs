@@ -53,3 +53,76 @@ impl std::fmt::Debug for GuardrailContentBlock {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GuardrailContentBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            GuardrailContentBlock::Text(value) => map.serialize_entry("text", value)?,
+            GuardrailContentBlock::Image(value) => map.serialize_entry("image", value)?,
+            GuardrailContentBlock::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the GuardrailContentBlock holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for GuardrailContentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GuardrailContentBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GuardrailContentBlock object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailContentBlock object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "text" => {
+                        GuardrailContentBlock::Text(
+                            map.next_value::<crate::types::GuardrailTextBlock>()?,
+                        )
+                    }
+                    "image" => {
+                        GuardrailContentBlock::Image(
+                            map.next_value::<crate::types::GuardrailImageBlock>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        GuardrailContentBlock::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailContentBlock object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

@@ -3,17 +3,33 @@
 
 /// The content filter for a guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailContentFilter {
     /// The guardrail type.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::GuardrailContentFilterType,
     /// The guardrail confidence.
+    #[cfg_attr(feature = "serde", serde(rename = "confidence"))]
     pub confidence: crate::types::GuardrailContentFilterConfidence,
     /// The filter strength setting for the guardrail content filter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "filterStrength",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub filter_strength: Option<crate::types::GuardrailContentFilterStrength>,
     /// The guardrail action.
+    #[cfg_attr(feature = "serde", serde(rename = "action"))]
     pub action: crate::types::GuardrailContentPolicyAction,
     /// Indicates whether content that breaches the guardrail configuration is detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "detected", default, skip_serializing_if = "Option::is_none")
+    )]
     pub detected: Option<bool>,
 }
 

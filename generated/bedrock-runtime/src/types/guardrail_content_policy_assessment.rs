@@ -3,9 +3,11 @@
 
 /// An assessment of a content policy for a guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailContentPolicyAssessment {
     /// The content policy filters.
+    #[cfg_attr(feature = "serde", serde(rename = "filters"))]
     pub filters: Vec<crate::types::GuardrailContentFilter>,
 }
 

@@ -67,3 +67,20 @@ impl std::fmt::Display for GuardrailContextualGroundingFilterType {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GuardrailContextualGroundingFilterType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for GuardrailContextualGroundingFilterType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)
+            .map(GuardrailContextualGroundingFilterType::from)
+    }
+}

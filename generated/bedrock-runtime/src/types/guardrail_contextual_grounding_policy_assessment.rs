@@ -3,9 +3,14 @@
 
 /// The policy assessment details for the guardrails contextual grounding filter.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailContextualGroundingPolicyAssessment {
     /// The filter details for the guardrails contextual grounding filter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<crate::types::GuardrailContextualGroundingFilter>>,
 }
 

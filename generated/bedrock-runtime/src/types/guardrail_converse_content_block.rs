@@ -53,3 +53,81 @@ impl std::fmt::Debug for GuardrailConverseContentBlock {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GuardrailConverseContentBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            GuardrailConverseContentBlock::Text(value) => {
+                map.serialize_entry("text", value)?
+            }
+            GuardrailConverseContentBlock::Image(value) => {
+                map.serialize_entry("image", value)?
+            }
+            GuardrailConverseContentBlock::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the GuardrailConverseContentBlock holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for GuardrailConverseContentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GuardrailConverseContentBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GuardrailConverseContentBlock object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailConverseContentBlock object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "text" => {
+                        GuardrailConverseContentBlock::Text(
+                            map.next_value::<crate::types::GuardrailConverseTextBlock>()?,
+                        )
+                    }
+                    "image" => {
+                        GuardrailConverseContentBlock::Image(
+                            map
+                                .next_value::<crate::types::GuardrailConverseImageBlock>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        GuardrailConverseContentBlock::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailConverseContentBlock object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

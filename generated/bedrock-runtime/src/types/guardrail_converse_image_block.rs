@@ -3,11 +3,14 @@
 
 /// An image block that contains images that you want to assess with a guardrail.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailConverseImageBlock {
     /// The format details for the image type of the guardrail converse image block.
+    #[cfg_attr(feature = "serde", serde(rename = "format"))]
     pub format: crate::types::GuardrailConverseImageFormat,
     /// The image source (image bytes) of the guardrail converse image block.
+    #[cfg_attr(feature = "serde", serde(rename = "source"))]
     pub source: crate::types::GuardrailConverseImageSource,
 }
 

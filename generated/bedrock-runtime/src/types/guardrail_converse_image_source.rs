@@ -48,3 +48,72 @@ impl std::fmt::Debug for GuardrailConverseImageSource {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GuardrailConverseImageSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            GuardrailConverseImageSource::Bytes(value) => {
+                map.serialize_entry("bytes", value)?
+            }
+            GuardrailConverseImageSource::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the GuardrailConverseImageSource holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for GuardrailConverseImageSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GuardrailConverseImageSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GuardrailConverseImageSource object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailConverseImageSource object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "bytes" => {
+                        GuardrailConverseImageSource::Bytes(
+                            map.next_value::<crate::primitives::Blob>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        GuardrailConverseImageSource::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailConverseImageSource object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

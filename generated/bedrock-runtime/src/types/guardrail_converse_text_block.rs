@@ -3,11 +3,17 @@
 
 /// A text block that contains text that you want to assess with a guardrail. For more information, see [GuardrailConverseContentBlock](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_GuardrailConverseContentBlock.html).
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailConverseTextBlock {
     /// The text that you want to guard.
+    #[cfg_attr(feature = "serde", serde(rename = "text"))]
     pub text: String,
     /// The qualifier details for the guardrails contextual grounding filter.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "qualifiers", default, skip_serializing_if = "Option::is_none")
+    )]
     pub qualifiers: Option<Vec<crate::types::GuardrailConverseContentQualifier>>,
 }
 

@@ -3,11 +3,24 @@
 
 /// The action of the guardrail coverage details.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailCoverage {
     /// The text characters of the guardrail coverage details.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "textCharacters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub text_characters: Option<crate::types::GuardrailTextCharactersCoverage>,
     /// The guardrail coverage for images (the number of images that guardrails guarded).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "images", default, skip_serializing_if = "Option::is_none")
+    )]
     pub images: Option<crate::types::GuardrailImageCoverage>,
 }
 

@@ -3,13 +3,20 @@
 
 /// A custom word configured in a guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailCustomWord {
     /// The match for the custom word.
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub r#match: String,
     /// The action for the custom word.
+    #[cfg_attr(feature = "serde", serde(rename = "action"))]
     pub action: crate::types::GuardrailWordPolicyAction,
     /// Indicates whether custom word content that breaches the guardrail configuration is detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "detected", default, skip_serializing_if = "Option::is_none")
+    )]
     pub detected: Option<bool>,
 }
 

@@ -3,11 +3,14 @@
 
 /// Contain an image which user wants guarded. This block is accepted by the guardrails independent API.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailImageBlock {
     /// The format details for the file type of the image blocked by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "format"))]
     pub format: crate::types::GuardrailImageFormat,
     /// The image source (image bytes) details of the image blocked by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "source"))]
     pub source: crate::types::GuardrailImageSource,
 }
 

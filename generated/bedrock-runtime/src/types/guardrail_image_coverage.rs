@@ -3,11 +3,20 @@
 
 /// The details of the guardrail image coverage.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailImageCoverage {
     /// The count (integer) of images guardrails guarded.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "guarded", default, skip_serializing_if = "Option::is_none")
+    )]
     pub guarded: Option<i32>,
     /// Represents the total number of images (integer) that were in the request (guarded and unguarded).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "total", default, skip_serializing_if = "Option::is_none")
+    )]
     pub total: Option<i32>,
 }
 

@@ -48,3 +48,70 @@ impl std::fmt::Debug for GuardrailImageSource {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GuardrailImageSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            GuardrailImageSource::Bytes(value) => map.serialize_entry("bytes", value)?,
+            GuardrailImageSource::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the GuardrailImageSource holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for GuardrailImageSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = GuardrailImageSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a GuardrailImageSource object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailImageSource object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "bytes" => {
+                        GuardrailImageSource::Bytes(
+                            map.next_value::<crate::primitives::Blob>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        GuardrailImageSource::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a GuardrailImageSource object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

@@ -3,13 +3,34 @@
 
 /// The invocation metrics for the guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailInvocationMetrics {
     /// The processing latency details for the guardrail invocation metrics.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailProcessingLatency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_processing_latency: Option<i64>,
     /// The usage details for the guardrail invocation metrics.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "usage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub usage: Option<crate::types::GuardrailUsage>,
     /// The coverage details for the guardrail invocation metrics.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailCoverage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_coverage: Option<crate::types::GuardrailCoverage>,
 }
 

@@ -3,15 +3,23 @@
 
 /// A managed word configured in a guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailManagedWord {
     /// The match for the managed word.
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub r#match: String,
     /// The type for the managed word.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::GuardrailManagedWordType,
     /// The action for the managed word.
+    #[cfg_attr(feature = "serde", serde(rename = "action"))]
     pub action: crate::types::GuardrailWordPolicyAction,
     /// Indicates whether managed word content that breaches the guardrail configuration is detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "detected", default, skip_serializing_if = "Option::is_none")
+    )]
     pub detected: Option<bool>,
 }
 

@@ -3,9 +3,14 @@
 
 /// The output content produced by the guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailOutputContent {
     /// The specific text for the output content produced by the guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "text", default, skip_serializing_if = "Option::is_none")
+    )]
     pub text: Option<String>,
 }
 

@@ -3,15 +3,23 @@
 
 /// A Personally Identifiable Information (PII) entity configured in a guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailPiiEntityFilter {
     /// The PII entity filter match.
+    #[cfg_attr(feature = "serde", serde(rename = "match"))]
     pub r#match: String,
     /// The PII entity filter type.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::GuardrailPiiEntityType,
     /// The PII entity filter action.
+    #[cfg_attr(feature = "serde", serde(rename = "action"))]
     pub action: crate::types::GuardrailSensitiveInformationPolicyAction,
     /// Indicates whether personally identifiable information (PII) that breaches the guardrail configuration is detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "detected", default, skip_serializing_if = "Option::is_none")
+    )]
     pub detected: Option<bool>,
 }
 

@@ -3,17 +3,35 @@
 
 /// A Regex filter configured in a guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailRegexFilter {
     /// The regex filter name.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The regesx filter match.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "match", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#match: Option<String>,
     /// The regex query.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "regex", default, skip_serializing_if = "Option::is_none")
+    )]
     pub regex: Option<String>,
     /// The region filter action.
+    #[cfg_attr(feature = "serde", serde(rename = "action"))]
     pub action: crate::types::GuardrailSensitiveInformationPolicyAction,
     /// Indicates whether custom regex entities that breach the guardrail configuration are detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "detected", default, skip_serializing_if = "Option::is_none")
+    )]
     pub detected: Option<bool>,
 }
 

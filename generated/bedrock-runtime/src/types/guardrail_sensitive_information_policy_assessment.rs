@@ -3,11 +3,14 @@
 
 /// The assessment for a Personally Identifiable Information (PII) policy.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailSensitiveInformationPolicyAssessment {
     /// The PII entities in the assessment.
+    #[cfg_attr(feature = "serde", serde(rename = "piiEntities"))]
     pub pii_entities: Vec<crate::types::GuardrailPiiEntityFilter>,
     /// The regex queries in the assessment.
+    #[cfg_attr(feature = "serde", serde(rename = "regexes"))]
     pub regexes: Vec<crate::types::GuardrailRegexFilter>,
 }
 

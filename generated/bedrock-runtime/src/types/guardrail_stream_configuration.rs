@@ -3,17 +3,46 @@
 
 /// Configuration information for a guardrail that you use with the [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html) action.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailStreamConfiguration {
     /// The identifier for the guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailIdentifier",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_identifier: Option<String>,
     /// The version of the guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_version: Option<String>,
     /// The trace behavior for the guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "trace", default, skip_serializing_if = "Option::is_none")
+    )]
     pub trace: Option<crate::types::GuardrailTrace>,
     /// The processing mode.
     ///
     /// The processing mode. For more information, see *Configure streaming response behavior* in the *Amazon Bedrock User Guide*.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "streamProcessingMode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub stream_processing_mode: Option<crate::types::GuardrailStreamProcessingMode>,
 }
 

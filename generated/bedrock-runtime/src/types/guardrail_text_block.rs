@@ -3,11 +3,17 @@
 
 /// The text block to be evaluated by the guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailTextBlock {
     /// The input text details to be evaluated by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "text"))]
     pub text: String,
     /// The qualifiers describing the text block.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "qualifiers", default, skip_serializing_if = "Option::is_none")
+    )]
     pub qualifiers: Option<Vec<crate::types::GuardrailContentQualifier>>,
 }
 

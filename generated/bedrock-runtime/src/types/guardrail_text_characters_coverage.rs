@@ -3,11 +3,20 @@
 
 /// The guardrail coverage for the text characters.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailTextCharactersCoverage {
     /// The text characters that were guarded by the guardrail coverage.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "guarded", default, skip_serializing_if = "Option::is_none")
+    )]
     pub guarded: Option<i32>,
     /// The total text characters by the guardrail coverage.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "total", default, skip_serializing_if = "Option::is_none")
+    )]
     pub total: Option<i32>,
 }
 

@@ -3,15 +3,23 @@
 
 /// Information about a topic guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailTopic {
     /// The name for the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "name"))]
     pub name: String,
     /// The type behavior that the guardrail should perform when the model detects the topic.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::GuardrailTopicType,
     /// The action the guardrail should take when it intervenes on a topic.
+    #[cfg_attr(feature = "serde", serde(rename = "action"))]
     pub action: crate::types::GuardrailTopicPolicyAction,
     /// Indicates whether topic content that breaches the guardrail configuration is detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "detected", default, skip_serializing_if = "Option::is_none")
+    )]
     pub detected: Option<bool>,
 }
 

@@ -3,9 +3,11 @@
 
 /// A behavior assessment of a topic policy.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailTopicPolicyAssessment {
     /// The topics in the assessment.
+    #[cfg_attr(feature = "serde", serde(rename = "topics"))]
     pub topics: Vec<crate::types::GuardrailTopic>,
 }
 

@@ -3,19 +3,44 @@
 
 /// A Top level guardrail trace object. For more information, see [ConverseTrace](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseTrace.html).
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailTraceAssessment {
     /// The output from the model.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "modelOutput", default, skip_serializing_if = "Option::is_none")
+    )]
     pub model_output: Option<Vec<String>>,
     /// The input assessment.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "inputAssessment",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub input_assessment: Option<
         std::collections::HashMap<String, crate::types::GuardrailAssessment>,
     >,
     /// the output assessments.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "outputAssessments",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub output_assessments: Option<
         std::collections::HashMap<String, Vec<crate::types::GuardrailAssessment>>,
     >,
     /// Provides the reason for the action taken when harmful content is detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "actionReason", default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_reason: Option<String>,
 }
 

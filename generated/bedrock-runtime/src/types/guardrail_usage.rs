@@ -3,25 +3,56 @@
 
 /// The details on the use of the guardrail.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailUsage {
     /// The topic policy units processed by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "topicPolicyUnits"))]
     pub topic_policy_units: i32,
     /// The content policy units processed by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "contentPolicyUnits"))]
     pub content_policy_units: i32,
     /// The word policy units processed by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "wordPolicyUnits"))]
     pub word_policy_units: i32,
     /// The sensitive information policy units processed by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "sensitiveInformationPolicyUnits"))]
     pub sensitive_information_policy_units: i32,
     /// The sensitive information policy free units processed by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "sensitiveInformationPolicyFreeUnits"))]
     pub sensitive_information_policy_free_units: i32,
     /// The contextual grounding policy units processed by the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "contextualGroundingPolicyUnits"))]
     pub contextual_grounding_policy_units: i32,
     /// The content policy image units processed by the guardrail.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "contentPolicyImageUnits",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub content_policy_image_units: Option<i32>,
     /// The number of text units processed by the automated reasoning policy.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "automatedReasoningPolicyUnits",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub automated_reasoning_policy_units: Option<i32>,
     /// The number of automated reasoning policies that were processed during the guardrail evaluation.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "automatedReasoningPolicies",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub automated_reasoning_policies: Option<i32>,
 }
 

@@ -3,11 +3,14 @@
 
 /// The word policy assessment.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GuardrailWordPolicyAssessment {
     /// Custom words in the assessment.
+    #[cfg_attr(feature = "serde", serde(rename = "customWords"))]
     pub custom_words: Vec<crate::types::GuardrailCustomWord>,
     /// Managed word lists in the assessment.
+    #[cfg_attr(feature = "serde", serde(rename = "managedWordLists"))]
     pub managed_word_lists: Vec<crate::types::GuardrailManagedWord>,
 }
 

@@ -3,13 +3,20 @@
 
 /// Image content for a message.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ImageBlock {
     /// The format of the image.
+    #[cfg_attr(feature = "serde", serde(rename = "format"))]
     pub format: crate::types::ImageFormat,
     /// The source for the image.
+    #[cfg_attr(feature = "serde", serde(rename = "source"))]
     pub source: crate::types::ImageSource,
     /// Error information if the image block could not be processed or contains invalid data.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "error", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<crate::types::ErrorBlock>,
 }
 

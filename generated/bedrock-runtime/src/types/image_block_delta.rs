@@ -3,11 +3,20 @@
 
 /// A streaming delta event that contains incremental image data during streaming responses.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ImageBlockDelta {
     /// The incremental image source data for this delta event.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "source", default, skip_serializing_if = "Option::is_none")
+    )]
     pub source: Option<crate::types::ImageSource>,
     /// Error information if this image delta could not be processed.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "error", default, skip_serializing_if = "Option::is_none")
+    )]
     pub error: Option<crate::types::ErrorBlock>,
 }
 

@@ -3,9 +3,11 @@
 
 /// The initial event in a streaming image block that indicates the start of image content.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ImageBlockStart {
     /// The format of the image data that will be streamed in subsequent delta events.
+    #[cfg_attr(feature = "serde", serde(rename = "format"))]
     pub format: crate::types::ImageFormat,
 }
 

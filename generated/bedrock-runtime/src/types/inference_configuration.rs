@@ -5,19 +5,36 @@
 ///
 /// If you need to pass additional parameters that the model supports, use the `additionalModelRequestFields` request field in the call to `Converse` or `ConverseStream`. For more information, see [Model parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct InferenceConfiguration {
     /// The maximum number of tokens to allow in the generated response. The default value is the maximum allowed value for the model that you are using. For more information, see [Inference parameters for foundation models](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "maxTokens", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_tokens: Option<i32>,
     /// The likelihood of the model selecting higher-probability options while generating a response. A lower value makes the model more likely to choose higher-probability options, while a higher value makes the model more likely to choose lower-probability options.
     ///
     /// The default value is the default value for the model that you are using. For more information, see [Inference parameters for foundation models](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "temperature", default, skip_serializing_if = "Option::is_none")
+    )]
     pub temperature: Option<f32>,
     /// The percentage of most-likely candidates that the model considers for the next token. For example, if you choose a value of 0.8 for `topP`, the model selects from the top 80% of the probability distribution of tokens that could be next in the sequence.
     ///
     /// The default value is the default value for the model that you are using. For more information, see [Inference parameters for foundation models](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "topP", default, skip_serializing_if = "Option::is_none")
+    )]
     pub top_p: Option<f32>,
     /// A list of stop sequences. A stop sequence is a sequence of characters that causes the model to stop generating the response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "stopSequences", default, skip_serializing_if = "Option::is_none")
+    )]
     pub stop_sequences: Option<Vec<String>>,
 }
 

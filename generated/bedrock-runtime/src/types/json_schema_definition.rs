@@ -3,13 +3,23 @@
 
 /// JSON schema structured output format options.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct JsonSchemaDefinition {
     /// The JSON schema to constrain the model's output. For more information, see [JSON Schema Reference](https://json-schema.org/understanding-json-schema/reference).
+    #[cfg_attr(feature = "serde", serde(rename = "schema"))]
     pub schema: String,
     /// The name of the JSON schema.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// A description of the JSON schema.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
 }
 

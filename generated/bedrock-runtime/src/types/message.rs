@@ -3,9 +3,11 @@
 
 /// A message input, or returned from, a call to [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) or [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html).
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Message {
     /// The role that the message plays in the message.
+    #[cfg_attr(feature = "serde", serde(rename = "role"))]
     pub role: crate::types::ConversationRole,
     /// The message content. Note the following restrictions:
     ///
@@ -16,6 +18,7 @@ pub struct Message {
     /// - If you include a `ContentBlock` with a `document` field in the array, you must also include a `ContentBlock` with a `text` field.
     ///
     /// - You can only include images and documents if the `role` is `user`.
+    #[cfg_attr(feature = "serde", serde(rename = "content"))]
     pub content: Vec<crate::types::ContentBlock>,
 }
 

@@ -3,9 +3,11 @@
 
 /// The start of a message.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct MessageStartEvent {
     /// The role for the message.
+    #[cfg_attr(feature = "serde", serde(rename = "role"))]
     pub role: crate::types::ConversationRole,
 }
 

@@ -3,11 +3,21 @@
 
 /// The stop event for a message.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct MessageStopEvent {
     /// The reason why the model stopped generating output.
+    #[cfg_attr(feature = "serde", serde(rename = "stopReason"))]
     pub stop_reason: crate::types::StopReason,
     /// The additional model response fields.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "additionalModelResponseFields",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub additional_model_response_fields: Option<crate::primitives::Document>,
 }
 

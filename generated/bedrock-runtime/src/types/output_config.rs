@@ -3,13 +3,22 @@
 
 /// Output configuration for a model response in a call to [Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) or [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html).
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct OutputConfig {
     /// Structured output parameters to control the model's text response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "textFormat", default, skip_serializing_if = "Option::is_none")
+    )]
     pub text_format: Option<crate::types::OutputFormat>,
     /// The effort level for the model to use when generating a response. Higher effort levels allow the model to spend more time reasoning before responding. Supported values are `low`, `medium`, `high`, `xhigh`, and `max`.
     ///
     /// When extended thinking is disabled, the effort level is capped at `high`. Use effort `high` or below, or enable thinking to use higher effort levels.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "effort", default, skip_serializing_if = "Option::is_none")
+    )]
     pub effort: Option<String>,
 }
 

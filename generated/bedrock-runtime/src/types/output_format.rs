@@ -3,11 +3,14 @@
 
 /// Structured output parameters to control the model's response.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct OutputFormat {
     /// The type of structured output format.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::OutputFormatType,
     /// The structure that the model's output must adhere to.
+    #[cfg_attr(feature = "serde", serde(rename = "structure"))]
     pub structure: crate::types::OutputFormatStructure,
 }
 

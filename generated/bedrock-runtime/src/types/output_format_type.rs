@@ -62,3 +62,19 @@ impl std::fmt::Display for OutputFormatType {
         f.write_str(self.as_str())
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for OutputFormatType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for OutputFormatType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(OutputFormatType::from)
+    }
+}

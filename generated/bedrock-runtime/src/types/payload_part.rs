@@ -3,9 +3,14 @@
 
 /// Payload content included in the response.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PayloadPart {
     /// Base64-encoded bytes of payload data.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "bytes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub bytes: Option<crate::primitives::Blob>,
 }
 

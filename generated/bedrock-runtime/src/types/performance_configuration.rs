@@ -3,9 +3,14 @@
 
 /// Performance settings for a model.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PerformanceConfiguration {
     /// To use a latency-optimized version of the model, set to `optimized`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "latency", default, skip_serializing_if = "Option::is_none")
+    )]
     pub latency: Option<crate::types::PerformanceConfigLatency>,
 }
 

@@ -3,9 +3,18 @@
 
 /// A prompt router trace.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PromptRouterTrace {
     /// The ID of the invoked model.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "invokedModelId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub invoked_model_id: Option<String>,
 }
 

@@ -10,3 +10,66 @@ pub enum PromptVariableValues {
     /// A member this version of the SDK does not know, by its name on the wire.
     Unknown(String),
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for PromptVariableValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            PromptVariableValues::Text(value) => map.serialize_entry("text", value)?,
+            PromptVariableValues::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the PromptVariableValues holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for PromptVariableValues {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = PromptVariableValues;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a PromptVariableValues object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a PromptVariableValues object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "text" => PromptVariableValues::Text(map.next_value::<String>()?),
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        PromptVariableValues::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a PromptVariableValues object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

@@ -32,3 +32,80 @@ impl std::fmt::Debug for ReasoningContentBlock {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ReasoningContentBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            ReasoningContentBlock::ReasoningText(value) => {
+                map.serialize_entry("reasoningText", value)?
+            }
+            ReasoningContentBlock::RedactedContent(value) => {
+                map.serialize_entry("redactedContent", value)?
+            }
+            ReasoningContentBlock::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the ReasoningContentBlock holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ReasoningContentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReasoningContentBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReasoningContentBlock object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ReasoningContentBlock object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "reasoningText" => {
+                        ReasoningContentBlock::ReasoningText(
+                            map.next_value::<crate::types::ReasoningTextBlock>()?,
+                        )
+                    }
+                    "redactedContent" => {
+                        ReasoningContentBlock::RedactedContent(
+                            map.next_value::<crate::primitives::Blob>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        ReasoningContentBlock::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ReasoningContentBlock object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

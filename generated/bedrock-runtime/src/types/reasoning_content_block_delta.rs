@@ -37,3 +37,86 @@ impl std::fmt::Debug for ReasoningContentBlockDelta {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ReasoningContentBlockDelta {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            ReasoningContentBlockDelta::Text(value) => {
+                map.serialize_entry("text", value)?
+            }
+            ReasoningContentBlockDelta::RedactedContent(value) => {
+                map.serialize_entry("redactedContent", value)?
+            }
+            ReasoningContentBlockDelta::Signature(value) => {
+                map.serialize_entry("signature", value)?
+            }
+            ReasoningContentBlockDelta::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the ReasoningContentBlockDelta holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ReasoningContentBlockDelta {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReasoningContentBlockDelta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReasoningContentBlockDelta object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ReasoningContentBlockDelta object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "text" => {
+                        ReasoningContentBlockDelta::Text(map.next_value::<String>()?)
+                    }
+                    "redactedContent" => {
+                        ReasoningContentBlockDelta::RedactedContent(
+                            map.next_value::<crate::primitives::Blob>()?,
+                        )
+                    }
+                    "signature" => {
+                        ReasoningContentBlockDelta::Signature(
+                            map.next_value::<String>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        ReasoningContentBlockDelta::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ReasoningContentBlockDelta object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

@@ -3,11 +3,17 @@
 
 /// A storage location in an Amazon S3 bucket.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct S3Location {
     /// An object URI starting with `s3://`.
+    #[cfg_attr(feature = "serde", serde(rename = "uri"))]
     pub uri: String,
     /// If the bucket belongs to another AWS account, specify that account's ID.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "bucketOwner", default, skip_serializing_if = "Option::is_none")
+    )]
     pub bucket_owner: Option<String>,
 }
 

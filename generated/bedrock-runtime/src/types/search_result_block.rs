@@ -5,15 +5,23 @@
 ///
 /// This field is only supported by Anthropic Claude Opus 4.1, Opus 4, Sonnet 4.5, Sonnet 4, Sonnet 3.7, and 3.5 Haiku models.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SearchResultBlock {
     /// The source URL or identifier for the content.
+    #[cfg_attr(feature = "serde", serde(rename = "source"))]
     pub source: String,
     /// A descriptive title for the search result.
+    #[cfg_attr(feature = "serde", serde(rename = "title"))]
     pub title: String,
     /// An array of search result content block.
+    #[cfg_attr(feature = "serde", serde(rename = "content"))]
     pub content: Vec<crate::types::SearchResultContentBlock>,
     /// Configuration setting for citations
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "citations", default, skip_serializing_if = "Option::is_none")
+    )]
     pub citations: Option<crate::types::CitationsConfig>,
 }
 

@@ -3,9 +3,11 @@
 
 /// A block within a search result that contains the content.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SearchResultContentBlock {
     /// The actual text content
+    #[cfg_attr(feature = "serde", serde(rename = "text"))]
     pub text: String,
 }
 

@@ -3,13 +3,30 @@
 
 /// Specifies a search result location within the content array, providing positioning information for cited content using search result index and block positions.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SearchResultLocation {
     /// The index of the search result content block where the cited content is found.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "searchResultIndex",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub search_result_index: Option<i32>,
     /// The starting position in the content array where the cited content begins.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "start", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start: Option<i32>,
     /// The ending position in the content array where the cited content ends.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "end", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end: Option<i32>,
 }
 

@@ -3,9 +3,11 @@
 
 /// Specifies the processing tier configuration used for serving the request.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ServiceTier {
     /// Specifies the processing tier type used for serving the request.
+    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub r#type: crate::types::ServiceTierType,
 }
 

@@ -5,9 +5,11 @@
 ///
 /// This field is only supported by Anthropic Claude 3 models.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SpecificToolChoice {
     /// The name of the tool that the model must request.
+    #[cfg_attr(feature = "serde", serde(rename = "name"))]
     pub name: String,
 }
 

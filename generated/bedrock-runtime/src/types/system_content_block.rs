@@ -48,3 +48,85 @@ impl SystemContentBlock {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SystemContentBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            SystemContentBlock::Text(value) => map.serialize_entry("text", value)?,
+            SystemContentBlock::GuardContent(value) => {
+                map.serialize_entry("guardContent", value)?
+            }
+            SystemContentBlock::CachePoint(value) => {
+                map.serialize_entry("cachePoint", value)?
+            }
+            SystemContentBlock::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the SystemContentBlock holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for SystemContentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SystemContentBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SystemContentBlock object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a SystemContentBlock object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "text" => SystemContentBlock::Text(map.next_value::<String>()?),
+                    "guardContent" => {
+                        SystemContentBlock::GuardContent(
+                            map
+                                .next_value::<
+                                    crate::types::GuardrailConverseContentBlock,
+                                >()?,
+                        )
+                    }
+                    "cachePoint" => {
+                        SystemContentBlock::CachePoint(
+                            map.next_value::<crate::types::CachePointBlock>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        SystemContentBlock::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a SystemContentBlock object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

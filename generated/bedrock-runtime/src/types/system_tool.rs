@@ -3,9 +3,11 @@
 
 /// Specifies a system-defined tool for the model to use. *System-defined tools* are tools that are created and provided by the model provider.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SystemTool {
     /// The name of the system-defined tool that you want to call.
+    #[cfg_attr(feature = "serde", serde(rename = "name"))]
     pub name: String,
 }
 

@@ -3,11 +3,14 @@
 
 /// A tag.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Tag {
     /// The tag's key.
+    #[cfg_attr(feature = "serde", serde(rename = "key"))]
     pub key: String,
     /// The tag's value.
+    #[cfg_attr(feature = "serde", serde(rename = "value"))]
     pub value: String,
 }
 

@@ -43,3 +43,76 @@ impl Tool {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Tool {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            Tool::ToolSpec(value) => map.serialize_entry("toolSpec", value)?,
+            Tool::SystemTool(value) => map.serialize_entry("systemTool", value)?,
+            Tool::CachePoint(value) => map.serialize_entry("cachePoint", value)?,
+            Tool::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the Tool holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for Tool {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Tool;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Tool object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom("a Tool object with one member"),
+                    );
+                };
+                let value = match key.as_str() {
+                    "toolSpec" => {
+                        Tool::ToolSpec(
+                            map.next_value::<crate::types::ToolSpecification>()?,
+                        )
+                    }
+                    "systemTool" => {
+                        Tool::SystemTool(map.next_value::<crate::types::SystemTool>()?)
+                    }
+                    "cachePoint" => {
+                        Tool::CachePoint(
+                            map.next_value::<crate::types::CachePointBlock>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        Tool::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom("a Tool object with one member"),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

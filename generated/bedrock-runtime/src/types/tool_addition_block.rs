@@ -3,9 +3,11 @@
 
 /// A content block for adding a tool to the available tool set mid-conversation. Each block references a single tool via its `tool` field. Use within a `system` role message to make a tool available without re-sending the full tool configuration.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolAdditionBlock {
     /// A reference to the tool to add to the available tool set.
+    #[cfg_attr(feature = "serde", serde(rename = "tool"))]
     pub tool: crate::types::ToolReference,
 }
 

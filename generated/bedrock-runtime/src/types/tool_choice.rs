@@ -39,3 +39,76 @@ impl ToolChoice {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ToolChoice {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            ToolChoice::Auto(value) => map.serialize_entry("auto", value)?,
+            ToolChoice::Any(value) => map.serialize_entry("any", value)?,
+            ToolChoice::Tool(value) => map.serialize_entry("tool", value)?,
+            ToolChoice::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the ToolChoice holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ToolChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ToolChoice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ToolChoice object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom("a ToolChoice object with one member"),
+                    );
+                };
+                let value = match key.as_str() {
+                    "auto" => {
+                        ToolChoice::Auto(
+                            map.next_value::<crate::types::AutoToolChoice>()?,
+                        )
+                    }
+                    "any" => {
+                        ToolChoice::Any(map.next_value::<crate::types::AnyToolChoice>()?)
+                    }
+                    "tool" => {
+                        ToolChoice::Tool(
+                            map.next_value::<crate::types::SpecificToolChoice>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        ToolChoice::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom("a ToolChoice object with one member"),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

@@ -3,11 +3,17 @@
 
 /// Configuration information for the tools that you pass to a model. For more information, see [Tool use (function calling)](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolConfiguration {
     /// An array of tools that you want to pass to a model.
+    #[cfg_attr(feature = "serde", serde(rename = "tools"))]
     pub tools: Vec<crate::types::Tool>,
     /// If supported by model, forces the model to request a tool.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "toolChoice", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tool_choice: Option<crate::types::ToolChoice>,
 }
 

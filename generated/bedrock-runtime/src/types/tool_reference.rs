@@ -3,13 +3,26 @@
 
 /// A reference to a tool in the tool configuration. Used with `ToolAdditionBlock` and `ToolRemovalBlock` to identify which tool to add or remove mid-conversation.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolReference {
     /// The type of tool reference.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// The name of the tool. Must match the name of a tool declared in the top-level tool configuration.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The name of the MCP server that provides the tool. Required when referencing an MCP tool.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "serverName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub server_name: Option<String>,
 }
 

@@ -3,9 +3,11 @@
 
 /// A content block for removing a tool from the available tool set mid-conversation. Each block references a single tool via its `tool` field. Use within a `system` role message to remove a tool without re-sending the full tool configuration.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolRemovalBlock {
     /// A reference to the tool to remove from the available tool set.
+    #[cfg_attr(feature = "serde", serde(rename = "tool"))]
     pub tool: crate::types::ToolReference,
 }
 

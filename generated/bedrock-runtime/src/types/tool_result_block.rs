@@ -3,17 +3,28 @@
 
 /// A tool result block that contains the results for a tool request that the model previously made. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolResultBlock {
     /// The ID of the tool request that this is the result for.
+    #[cfg_attr(feature = "serde", serde(rename = "toolUseId"))]
     pub tool_use_id: String,
     /// The content for tool result content block.
+    #[cfg_attr(feature = "serde", serde(rename = "content"))]
     pub content: Vec<crate::types::ToolResultContentBlock>,
     /// The status for the tool result content block.
     ///
     /// This field is only supported by Amazon Nova and Anthropic Claude 3 and 4 models.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<crate::types::ToolResultStatus>,
     /// The type for the tool result content block.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
 }
 

@@ -3,13 +3,23 @@
 
 /// The start of a tool result block. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolResultBlockStart {
     /// The ID of the tool that was used to generate this tool result block.
+    #[cfg_attr(feature = "serde", serde(rename = "toolUseId"))]
     pub tool_use_id: String,
     /// The type for the tool that was used to generate this tool result block.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<String>,
     /// The status of the tool result block.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<crate::types::ToolResultStatus>,
 }
 

@@ -58,3 +58,100 @@ impl ToolResultContentBlock {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for ToolResultContentBlock {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            ToolResultContentBlock::Json(value) => map.serialize_entry("json", value)?,
+            ToolResultContentBlock::Text(value) => map.serialize_entry("text", value)?,
+            ToolResultContentBlock::Image(value) => map.serialize_entry("image", value)?,
+            ToolResultContentBlock::Document(value) => {
+                map.serialize_entry("document", value)?
+            }
+            ToolResultContentBlock::Video(value) => map.serialize_entry("video", value)?,
+            ToolResultContentBlock::SearchResult(value) => {
+                map.serialize_entry("searchResult", value)?
+            }
+            ToolResultContentBlock::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the ToolResultContentBlock holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ToolResultContentBlock {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ToolResultContentBlock;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ToolResultContentBlock object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ToolResultContentBlock object with one member",
+                        ),
+                    );
+                };
+                let value = match key.as_str() {
+                    "json" => {
+                        ToolResultContentBlock::Json(
+                            map.next_value::<crate::primitives::Document>()?,
+                        )
+                    }
+                    "text" => ToolResultContentBlock::Text(map.next_value::<String>()?),
+                    "image" => {
+                        ToolResultContentBlock::Image(
+                            map.next_value::<crate::types::ImageBlock>()?,
+                        )
+                    }
+                    "document" => {
+                        ToolResultContentBlock::Document(
+                            map.next_value::<crate::types::DocumentBlock>()?,
+                        )
+                    }
+                    "video" => {
+                        ToolResultContentBlock::Video(
+                            map.next_value::<crate::types::VideoBlock>()?,
+                        )
+                    }
+                    "searchResult" => {
+                        ToolResultContentBlock::SearchResult(
+                            map.next_value::<crate::types::SearchResultBlock>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        ToolResultContentBlock::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom(
+                            "a ToolResultContentBlock object with one member",
+                        ),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

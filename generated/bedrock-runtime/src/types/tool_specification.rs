@@ -3,15 +3,26 @@
 
 /// The specification for the tool. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolSpecification {
     /// The name for the tool.
+    #[cfg_attr(feature = "serde", serde(rename = "name"))]
     pub name: String,
     /// The description for the tool.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The input schema for the tool in JSON format.
+    #[cfg_attr(feature = "serde", serde(rename = "inputSchema"))]
     pub input_schema: crate::types::ToolInputSchema,
     /// Flag to enable structured output enforcement on a tool usage response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "strict", default, skip_serializing_if = "Option::is_none")
+    )]
     pub strict: Option<bool>,
 }
 

@@ -3,15 +3,23 @@
 
 /// A tool use content block. Contains information about a tool that the model is requesting be run., The model uses the result from the tool to generate a response. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolUseBlock {
     /// The ID for the tool request.
+    #[cfg_attr(feature = "serde", serde(rename = "toolUseId"))]
     pub tool_use_id: String,
     /// The name of the tool that the model wants to use.
+    #[cfg_attr(feature = "serde", serde(rename = "name"))]
     pub name: String,
     /// The input to pass to the tool.
+    #[cfg_attr(feature = "serde", serde(rename = "input"))]
     pub input: crate::primitives::Document,
     /// The type for the tool request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<crate::types::ToolUseType>,
 }
 

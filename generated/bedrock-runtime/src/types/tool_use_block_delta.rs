@@ -3,9 +3,11 @@
 
 /// The delta for a tool use block.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolUseBlockDelta {
     /// The input for a requested tool.
+    #[cfg_attr(feature = "serde", serde(rename = "input"))]
     pub input: String,
 }
 

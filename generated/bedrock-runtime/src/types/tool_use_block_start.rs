@@ -3,13 +3,20 @@
 
 /// The start of a tool use block. For more information, see [Call a tool with the Converse API](https://docs.aws.amazon.com/bedrock/latest/userguide/tool-use.html) in the Amazon Bedrock User Guide.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ToolUseBlockStart {
     /// The ID for the tool request.
+    #[cfg_attr(feature = "serde", serde(rename = "toolUseId"))]
     pub tool_use_id: String,
     /// The name of the tool that the model is requesting to use.
+    #[cfg_attr(feature = "serde", serde(rename = "name"))]
     pub name: String,
     /// The type for the tool request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<crate::types::ToolUseType>,
 }
 

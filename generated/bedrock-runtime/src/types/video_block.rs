@@ -3,11 +3,14 @@
 
 /// A video block.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct VideoBlock {
     /// The block's format.
+    #[cfg_attr(feature = "serde", serde(rename = "format"))]
     pub format: crate::types::VideoFormat,
     /// The block's source.
+    #[cfg_attr(feature = "serde", serde(rename = "source"))]
     pub source: crate::types::VideoSource,
 }
 

@@ -44,3 +44,70 @@ impl VideoSource {
         }
     }
 }
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for VideoSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = serializer.serialize_map(Some(1))?;
+        match self {
+            VideoSource::Bytes(value) => map.serialize_entry("bytes", value)?,
+            VideoSource::S3Location(value) => map.serialize_entry("s3Location", value)?,
+            VideoSource::Unknown(_) => {
+                return Err(
+                    serde::ser::Error::custom(
+                        "the VideoSource holds its Unknown variant, which has no wire form",
+                    ),
+                );
+            }
+        }
+        map.end()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for VideoSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VideoSource;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a VideoSource object with one member")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let Some(key) = map.next_key::<String>()? else {
+                    return Err(
+                        serde::de::Error::custom("a VideoSource object with one member"),
+                    );
+                };
+                let value = match key.as_str() {
+                    "bytes" => {
+                        VideoSource::Bytes(map.next_value::<crate::primitives::Blob>()?)
+                    }
+                    "s3Location" => {
+                        VideoSource::S3Location(
+                            map.next_value::<crate::types::S3Location>()?,
+                        )
+                    }
+                    _ => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                        VideoSource::Unknown(key)
+                    }
+                };
+                if map.next_key::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(
+                        serde::de::Error::custom("a VideoSource object with one member"),
+                    );
+                }
+                Ok(value)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}

@@ -3,11 +3,20 @@
 
 /// Provides the URL and domain information for the website that was cited when performing a web search.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebLocation {
     /// The URL that was cited when performing a web search.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "url", default, skip_serializing_if = "Option::is_none")
+    )]
     pub url: Option<String>,
     /// The domain that was cited when performing a web search.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "domain", default, skip_serializing_if = "Option::is_none")
+    )]
     pub domain: Option<String>,
 }
 

@@ -5,19 +5,28 @@
 
 /// The input of the operation, `ApplyGuardrailInput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApplyGuardrailInput {
     /// The guardrail identifier used in the request to apply the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "guardrailIdentifier"))]
     pub guardrail_identifier: String,
     /// The guardrail version used in the request to apply the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "guardrailVersion"))]
     pub guardrail_version: String,
     /// The source of data used in the request to apply the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "source"))]
     pub source: crate::types::GuardrailContentSource,
     /// The content details used in the request to apply the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "content"))]
     pub content: Vec<crate::types::GuardrailContentBlock>,
     /// Specifies the scope of the output that you get in the response. Set to `FULL` to return the entire output, including any detected and non-detected entries in the response for enhanced debugging.
     ///
     /// Note that the full output scope doesn't apply to word filters or regex in sensitive information filters. It does apply to all other filtering policies, including sensitive information with filters that can detect personally identifiable information (PII).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "outputScope", default, skip_serializing_if = "Option::is_none")
+    )]
     pub output_scope: Option<crate::types::GuardrailOutputScope>,
 }
 

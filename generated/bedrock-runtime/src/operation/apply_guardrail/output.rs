@@ -5,19 +5,36 @@
 
 /// The output of the operation, `ApplyGuardrailOutput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ApplyGuardrailOutput {
     /// The usage details in the response from the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "usage"))]
     pub usage: crate::types::GuardrailUsage,
     /// The action taken in the response from the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "action"))]
     pub action: crate::types::GuardrailAction,
     /// The reason for the action taken when harmful content is detected.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "actionReason", default, skip_serializing_if = "Option::is_none")
+    )]
     pub action_reason: Option<String>,
     /// The output details in the response from the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "outputs"))]
     pub outputs: Vec<crate::types::GuardrailOutputContent>,
     /// The assessment details in the response from the guardrail.
+    #[cfg_attr(feature = "serde", serde(rename = "assessments"))]
     pub assessments: Vec<crate::types::GuardrailAssessment>,
     /// The guardrail coverage details in the apply guardrail response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailCoverage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_coverage: Option<crate::types::GuardrailCoverage>,
 }
 

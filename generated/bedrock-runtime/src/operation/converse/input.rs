@@ -5,6 +5,7 @@
 
 /// The input of the operation, `ConverseInput`.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConverseInput {
     /// Specifies the model or throughput with which to run inference, or the prompt resource to use in inference. The value depends on the resource that you use:
@@ -20,26 +21,79 @@ pub struct ConverseInput {
     /// - To include a prompt that was defined in [Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management.html), specify the ARN of the prompt version to use.
     ///
     /// The Converse API doesn't support [imported models](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html).
+    #[cfg_attr(feature = "serde", serde(rename = "modelId"))]
     pub model_id: String,
     /// The messages that you want to send to the model.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "messages", default, skip_serializing_if = "Option::is_none")
+    )]
     pub messages: Option<Vec<crate::types::Message>>,
     /// A prompt that provides instructions or context to the model about the task it should perform, or the persona it should adopt during the conversation.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "system", default, skip_serializing_if = "Option::is_none")
+    )]
     pub system: Option<Vec<crate::types::SystemContentBlock>>,
     /// Inference parameters to pass to the model. `Converse` and `ConverseStream` support a base set of inference parameters. If you need to pass additional parameters that the model supports, use the `additionalModelRequestFields` request field.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "inferenceConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub inference_config: Option<crate::types::InferenceConfiguration>,
     /// Configuration information for the tools that the model can use when generating a response.
     ///
     /// For information about models that support tool use, see [Supported models and model features](https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference.html#conversation-inference-supported-models-features).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "toolConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tool_config: Option<crate::types::ToolConfiguration>,
     /// Configuration information for a guardrail that you want to use in the request. If you include `guardContent` blocks in the `content` field in the `messages` field, the guardrail operates only on those messages. If you include no `guardContent` blocks, the guardrail operates on all messages in the request body and in any included prompt resource.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "guardrailConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub guardrail_config: Option<crate::types::GuardrailConfiguration>,
     /// The ID or Amazon Resource Name (ARN) of the project to use for this invocation. The project must be active and belong to your AWS account and the AWS Region to which you send the request. Specify `default` or omit this field to use the default project for your account.
     ///
     /// For a non-default project, the inference target must resolve to a foundation model or system-defined inference profile. Application inference profiles don't support non-default projects.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "projectIdentifier",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub project_identifier: Option<String>,
     /// Additional inference parameters that the model supports, beyond the base set of inference parameters that `Converse` and `ConverseStream` support in the `inferenceConfig` field. For more information, see [Model parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "additionalModelRequestFields",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub additional_model_request_fields: Option<crate::primitives::Document>,
     /// Contains a map of variables in a prompt from Prompt management to objects containing the values to fill in for them when running model invocation. This field is ignored if you don't specify a prompt resource in the `modelId` field.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "promptVariables",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub prompt_variables: Option<
         std::collections::HashMap<String, crate::types::PromptVariableValues>,
     >,
@@ -50,14 +104,46 @@ pub struct ConverseInput {
     /// For information about the JSON Pointer syntax, see the [Internet Engineering Task Force (IETF)](https://datatracker.ietf.org/doc/html/rfc6901) documentation.
     ///
     /// `Converse` and `ConverseStream` reject an empty JSON Pointer or incorrectly structured JSON Pointer with a `400` error code. if the JSON Pointer is valid, but the requested field is not in the model response, it is ignored by `Converse`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "additionalModelResponseFieldPaths",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub additional_model_response_field_paths: Option<Vec<String>>,
     /// Key-value pairs that you can use to filter invocation logs.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "requestMetadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub request_metadata: Option<std::collections::HashMap<String, String>>,
     /// Model performance settings for the request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "performanceConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub performance_config: Option<crate::types::PerformanceConfiguration>,
     /// Specifies the processing tier configuration used for serving the request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "serviceTier", default, skip_serializing_if = "Option::is_none")
+    )]
     pub service_tier: Option<crate::types::ServiceTier>,
     /// Output configuration for a model response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "outputConfig", default, skip_serializing_if = "Option::is_none")
+    )]
     pub output_config: Option<crate::types::OutputConfig>,
 }
 

@@ -5,9 +5,11 @@
 
 /// The input of the operation, `CountTokensInput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CountTokensInput {
     /// The unique identifier or ARN of the foundation model to use for token counting. Each model processes tokens differently, so the token count is specific to the model you specify.
+    #[cfg_attr(feature = "serde", serde(rename = "modelId"))]
     pub model_id: String,
     /// The input for which to count tokens. The structure of this parameter depends on whether you're counting tokens for an `InvokeModel` or `Converse` request:
     ///
@@ -16,6 +18,7 @@ pub struct CountTokensInput {
     /// - For `Converse` requests, provide the messages and system content in the `converse` field
     ///
     /// The input format must be compatible with the model specified in the `modelId` parameter.
+    #[cfg_attr(feature = "serde", serde(rename = "input"))]
     pub input: crate::types::CountTokensInput,
 }
 

@@ -5,9 +5,11 @@
 
 /// The output of the operation, `CountTokensOutput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CountTokensOutput {
     /// The number of tokens in the provided input according to the specified model's tokenization rules. This count represents the number of input tokens that would be processed if the same input were sent to the model in an inference request. Use this value to estimate costs and ensure your inputs stay within model token limits.
+    #[cfg_attr(feature = "serde", serde(rename = "inputTokens"))]
     pub input_tokens: i32,
 }
 

@@ -5,9 +5,11 @@
 
 /// The input of the operation, `GetAsyncInvokeInput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAsyncInvokeInput {
     /// The invocation's ARN.
+    #[cfg_attr(feature = "serde", serde(rename = "invocationArn"))]
     pub invocation_arn: String,
 }
 

@@ -5,25 +5,71 @@
 
 /// The output of the operation, `GetAsyncInvokeOutput`.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAsyncInvokeOutput {
     /// The invocation's ARN.
+    #[cfg_attr(feature = "serde", serde(rename = "invocationArn"))]
     pub invocation_arn: String,
     /// The invocation's model ARN.
+    #[cfg_attr(feature = "serde", serde(rename = "modelArn"))]
     pub model_arn: String,
     /// The invocation's idempotency token.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "clientRequestToken",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub client_request_token: Option<String>,
     /// The invocation's status.
+    #[cfg_attr(feature = "serde", serde(rename = "status"))]
     pub status: crate::types::AsyncInvokeStatus,
     /// An error message.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "failureMessage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub failure_message: Option<String>,
     /// When the invocation request was submitted.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "submitTime",
+            with = "crate::primitives::serde_timestamp::date_time"
+        )
+    )]
     pub submit_time: crate::primitives::DateTime,
     /// The invocation's last modified time.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lastModifiedTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::primitives::serde_timestamp::date_time_option"
+        )
+    )]
     pub last_modified_time: Option<crate::primitives::DateTime>,
     /// When the invocation ended.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "endTime",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::primitives::serde_timestamp::date_time_option"
+        )
+    )]
     pub end_time: Option<crate::primitives::DateTime>,
     /// Output data settings.
+    #[cfg_attr(feature = "serde", serde(rename = "outputDataConfig"))]
     pub output_data_config: crate::types::AsyncInvokeOutputDataConfig,
 }
 

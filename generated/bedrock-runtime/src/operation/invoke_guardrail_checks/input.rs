@@ -5,11 +5,14 @@
 
 /// The input of the operation, `InvokeGuardrailChecksInput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvokeGuardrailChecksInput {
     /// The messages to evaluate against the specified guardrail checks. Each message includes a role and one or more content blocks.
+    #[cfg_attr(feature = "serde", serde(rename = "messages"))]
     pub messages: Vec<crate::types::GuardrailChecksMessage>,
     /// The inline check configurations that specify which guardrail checks to run against the messages.
+    #[cfg_attr(feature = "serde", serde(rename = "checks"))]
     pub checks: crate::types::GuardrailChecksConfig,
 }
 

@@ -5,11 +5,14 @@
 
 /// The output of the operation, `InvokeGuardrailChecksOutput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvokeGuardrailChecksOutput {
     /// The per-check results containing findings from the guardrail evaluation.
+    #[cfg_attr(feature = "serde", serde(rename = "results"))]
     pub results: crate::types::GuardrailChecksResults,
     /// The per-check text unit consumption for the guardrail evaluation.
+    #[cfg_attr(feature = "serde", serde(rename = "usage"))]
     pub usage: crate::types::GuardrailChecksUsageResults,
 }
 

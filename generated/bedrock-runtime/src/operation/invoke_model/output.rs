@@ -5,15 +5,30 @@
 
 /// The output of the operation, `InvokeModelOutput`.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvokeModelOutput {
     /// Inference response from the model in the format specified in the `contentType` header. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html).
+    #[cfg_attr(feature = "serde", serde(rename = "body"))]
     pub body: crate::primitives::Blob,
     /// The MIME type of the inference result.
+    #[cfg_attr(feature = "serde", serde(rename = "contentType"))]
     pub content_type: String,
     /// Model performance settings for the request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "performanceConfigLatency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub performance_config_latency: Option<crate::types::PerformanceConfigLatency>,
     /// Specifies the processing tier type used for serving the request.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "serviceTier", default, skip_serializing_if = "Option::is_none")
+    )]
     pub service_tier: Option<crate::types::ServiceTierType>,
 }
 

@@ -5,11 +5,14 @@
 
 /// The input of the operation, `InvokeModelWithBidirectionalStreamInput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvokeModelWithBidirectionalStreamInput {
     /// The model ID or ARN of the model ID to use. Currently, only `amazon.nova-sonic-v1:0` is supported.
+    #[cfg_attr(feature = "serde", serde(rename = "modelId"))]
     pub model_id: String,
     /// The prompt and inference parameters in the format specified in the `BidirectionalInputPayloadPart` in the header. You must provide the body in JSON format. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html). For more information, see [Run inference](https://docs.aws.amazon.com/bedrock/latest/userguide/api-methods-run.html) in the Bedrock User Guide.
+    #[cfg_attr(feature = "serde", serde(rename = "body"))]
     pub body: Vec<crate::types::InvokeModelWithBidirectionalStreamInput>,
 }
 

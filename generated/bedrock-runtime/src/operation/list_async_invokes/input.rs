@@ -5,21 +5,60 @@
 
 /// The input of the operation, `ListAsyncInvokesInput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListAsyncInvokesInput {
     /// Include invocations submitted after this time.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "submitTimeAfter",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::primitives::serde_timestamp::date_time_option"
+        )
+    )]
     pub submit_time_after: Option<crate::primitives::DateTime>,
     /// Include invocations submitted before this time.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "submitTimeBefore",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::primitives::serde_timestamp::date_time_option"
+        )
+    )]
     pub submit_time_before: Option<crate::primitives::DateTime>,
     /// Filter invocations by status.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "statusEquals", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status_equals: Option<crate::types::AsyncInvokeStatus>,
     /// The maximum number of invocations to return in one page of results.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "maxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// Specify the pagination token from a previous request to retrieve the next page of results.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// How to sort the response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "sortBy", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sort_by: Option<crate::types::SortAsyncInvocationBy>,
     /// The sorting order for the response.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sort_order: Option<crate::types::SortOrder>,
 }
 

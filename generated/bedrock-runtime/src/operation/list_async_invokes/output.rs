@@ -5,11 +5,24 @@
 
 /// The output of the operation, `ListAsyncInvokesOutput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListAsyncInvokesOutput {
     /// Specify the pagination token from a previous request to retrieve the next page of results.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "nextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// A list of invocation summaries.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "asyncInvokeSummaries",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub async_invoke_summaries: Option<Vec<crate::types::AsyncInvokeSummary>>,
 }
 

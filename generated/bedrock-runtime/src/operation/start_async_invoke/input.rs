@@ -5,17 +5,33 @@
 
 /// The input of the operation, `StartAsyncInvokeInput`.
 #[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartAsyncInvokeInput {
     /// Specify idempotency token to ensure that requests are not duplicated.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "clientRequestToken",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub client_request_token: Option<String>,
     /// The model to invoke.
+    #[cfg_attr(feature = "serde", serde(rename = "modelId"))]
     pub model_id: String,
     /// Input to send to the model.
+    #[cfg_attr(feature = "serde", serde(rename = "modelInput"))]
     pub model_input: crate::primitives::Document,
     /// Where to store the output.
+    #[cfg_attr(feature = "serde", serde(rename = "outputDataConfig"))]
     pub output_data_config: crate::types::AsyncInvokeOutputDataConfig,
     /// Tags to apply to the invocation.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<crate::types::Tag>>,
 }
 

@@ -5,9 +5,11 @@
 
 /// The output of the operation, `StartAsyncInvokeOutput`.
 #[derive(Clone, PartialEq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct StartAsyncInvokeOutput {
     /// The ARN of the invocation.
+    #[cfg_attr(feature = "serde", serde(rename = "invocationArn"))]
     pub invocation_arn: String,
 }
 
