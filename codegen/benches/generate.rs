@@ -19,6 +19,7 @@ fn generate(c: &mut Criterion) {
                     model_file: "models/bedrock-runtime.json",
                     model_text: text,
                     crate_name: "bedrock-runtime",
+                    ..Default::default()
                 }))
             })
         });

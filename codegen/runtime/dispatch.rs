@@ -33,6 +33,9 @@ pub struct ServiceInfo {
     pub endpoint_prefix: &'static str,
     /// The SigV4 signing name, e.g. `bedrock`.
     pub signing_name: &'static str,
+    /// The endpoint rule set and AWS's partitions, as JSON, when the model
+    /// has them; otherwise endpoints follow the region's partition.
+    pub endpoint_rules: Option<(&'static str, &'static str)>,
 }
 
 /// What the generator knows about an operation.

@@ -59,7 +59,7 @@ impl fmt::Display for ModelProblems<'_> {
 }
 
 /// What to generate from which model.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Input<'a> {
     /// The model file's path as shown in messages and generated headers,
     /// e.g. `models/bedrock-runtime.json`.
@@ -68,16 +68,61 @@ pub struct Input<'a> {
     pub model_text: &'a str,
     /// The generated crate's package name, e.g. `bedrock-runtime`.
     pub crate_name: &'a str,
+    /// `paginators-1.json`, as a file name and its contents.
+    pub paginators: Option<(&'a str, &'a str)>,
+    /// `endpoint-rule-set-1.json`, as a file name and its contents.
+    pub endpoint_rules: Option<(&'a str, &'a str)>,
+    /// `endpoint-tests-1.json`, as a file name and its contents.
+    pub endpoint_tests: Option<(&'a str, &'a str)>,
+    /// AWS's `partitions.json`, needed with endpoint rules.
+    pub partitions: Option<(&'a str, &'a str)>,
 }
 
 /// Loads, resolves and emits one model; every file of its crate, in path order.
 pub fn generate(input: &Input<'_>) -> Result<Vec<GeneratedFile>, Error> {
     let model = load::parse_model(input.model_file, input.model_text)?;
-    let service = ir::resolve(&model, input.crate_name, input.model_file).map_err(|problems| {
-        Error::Model {
-            file: input.model_file.to_owned(),
-            problems,
+    let paginators: Option<model::Paginators> = input
+        .paginators
+        .map(|(file, text)| load::parse_file(file, text))
+        .transpose()?;
+    let rules: Option<serde_json::Value> = input
+        .endpoint_rules
+        .map(|(file, text)| load::parse_file(file, text))
+        .transpose()?;
+    let tests: Option<model::EndpointTests> = input
+        .endpoint_tests
+        .map(|(file, text)| load::parse_file(file, text))
+        .transpose()?;
+    let partitions: Option<serde_json::Value> = input
+        .partitions
+        .map(|(file, text)| load::parse_file(file, text))
+        .transpose()?;
+    let endpoint_rules = match (&rules, &partitions) {
+        (Some(rules), Some(partitions)) => Some((rules, partitions)),
+        (Some(_), None) => {
+            return Err(Error::Model {
+                file: input.model_file.to_owned(),
+                problems: vec![Problem {
+                    path: "partitions".to_owned(),
+                    kind: ProblemKind::Unsupported {
+                        what: "an endpoint rule set without partitions.json".to_owned(),
+                    },
+                }],
+            });
         }
+        _ => None,
+    };
+    let sources = ir::Sources {
+        model: &model,
+        crate_name: input.crate_name,
+        model_file: input.model_file,
+        paginators: paginators.as_ref(),
+        endpoint_rules,
+        endpoint_tests: tests.as_ref(),
+    };
+    let service = ir::resolve_sources(&sources).map_err(|problems| Error::Model {
+        file: input.model_file.to_owned(),
+        problems,
     })?;
     Ok(emit::emit(&service)?)
 }

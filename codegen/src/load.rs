@@ -36,9 +36,15 @@ pub enum LoadError {
 
 /// Parses `text` (the contents of `file`, named only for error messages).
 pub fn parse_model(file: &str, text: &str) -> Result<ServiceModel, LoadError> {
+    parse_file(file, text)
+}
+
+/// Parses any JSON file of the model's family (paginators, endpoint rules)
+/// into `T`, with the same tolerance and error positions as the model.
+pub fn parse_file<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, LoadError> {
     let relaxed = RelaxedJson::new(text);
     let mut de = serde_json::Deserializer::from_str(&relaxed.text);
-    let (path, result) = match serde_path_to_error::deserialize::<_, ServiceModel>(&mut de) {
+    let (path, result) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(model) => (String::new(), de.end().map(|()| model)),
         Err(err) => (err.path().to_string(), Err(err.into_inner())),
     };

@@ -273,3 +273,49 @@ pub struct MapShape {
     #[serde(default)]
     pub sparse: bool,
 }
+
+/// `paginators-1.json`: how list operations page.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Paginators {
+    #[serde(default)]
+    pub pagination: IndexMap<String, PaginatorConfig>,
+}
+
+/// One operation's pagination.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PaginatorConfig {
+    /// The input member that carries the token.
+    pub input_token: serde_json::Value,
+    /// The output member (or path) that carries the next token.
+    pub output_token: serde_json::Value,
+    /// The input member that limits the page size.
+    pub limit_key: Option<String>,
+    /// The output member (or path) holding the page's items.
+    pub result_key: Option<serde_json::Value>,
+}
+
+/// `endpoint-tests-1.json`: cases the endpoint rules must resolve.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointTests {
+    pub test_cases: Vec<EndpointTestCase>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EndpointTestCase {
+    pub documentation: Option<String>,
+    #[serde(default)]
+    pub params: IndexMap<String, serde_json::Value>,
+    pub expect: EndpointExpectation,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct EndpointExpectation {
+    pub endpoint: Option<ExpectedEndpoint>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ExpectedEndpoint {
+    pub url: String,
+}

@@ -9,6 +9,7 @@ fn generate_seed() -> Vec<GeneratedFile> {
         model_file: "models/bedrock-runtime.json",
         model_text: SEED,
         crate_name: "bedrock-runtime",
+        ..Default::default()
     })
     .expect("the seed model generates")
 }

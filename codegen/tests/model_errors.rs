@@ -58,6 +58,7 @@ fn generate(model: &Value) -> Result<(), String> {
         model_file: "models/test.json",
         model_text: &text,
         crate_name: "test",
+        ..Default::default()
     })
     .map(|_| ())
     .map_err(|e| e.to_string())
@@ -305,6 +306,7 @@ fn json_syntax_errors_name_file_line_and_column() {
         model_file: "models/broken.json",
         model_text: text,
         crate_name: "broken",
+        ..Default::default()
     })
     .unwrap_err()
     .to_string();

@@ -134,6 +134,7 @@ fn the_fixture_generates() {
         model_file: "models/names.json",
         model_text: include_str!("fixtures/names.json"),
         crate_name: "names",
+        ..Default::default()
     })
     .expect("generates");
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();

@@ -33,6 +33,7 @@ fn the_seed_model_generates_a_crate_that_compiles_and_passes_its_tests() {
         model_file: "models/bedrock-runtime-2023-09-30.json",
         model_text: SEED,
         crate_name: "bedrock-runtime-seed",
+        ..Default::default()
     })
     .expect("the seed model generates");
     for file in &files {

@@ -53,17 +53,28 @@ fn workspace_root() -> PathBuf {
 /// The crates the models produce: crate directory name to files.
 type Crates = BTreeMap<String, Vec<codegen::GeneratedFile>>;
 
+/// A model is `models/<crate>.json`; files beside it named
+/// `<crate>.paginators.json`, `<crate>.endpoint-rule-set.json` and
+/// `<crate>.endpoint-tests.json` come with it, and `models/shared/` holds
+/// what every model uses (`partitions.json`).
 fn generate_all(root: &Path) -> Result<Crates, String> {
     let models_dir = root.join("models");
     let mut models: Vec<PathBuf> = fs::read_dir(&models_dir)
         .map_err(|e| format!("cannot list {}: {e}", models_dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .filter(|path| {
+            path.extension().is_some_and(|ext| ext == "json")
+                && path
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .is_some_and(|stem| !stem.contains('.'))
+        })
         .collect();
     models.sort();
     if models.is_empty() {
         return Err(format!("no models (*.json) in {}", models_dir.display()));
     }
+    let partitions = read_optional(&models_dir.join("shared").join("partitions.json"))?;
     let mut crates = Crates::new();
     let mut errors = Vec::new();
     for path in models {
@@ -82,10 +93,33 @@ fn generate_all(root: &Path) -> Result<Crates, String> {
                 continue;
             }
         };
+        let sibling =
+            |kind: &str| -> Result<Option<(String, String)>, String> {
+                let name = format!("{crate_name}.{kind}.json");
+                Ok(read_optional(&models_dir.join(&name))?
+                    .map(|text| (format!("models/{name}"), text)))
+            };
+        let (paginators, rules, tests) = match (
+            sibling("paginators"),
+            sibling("endpoint-rule-set"),
+            sibling("endpoint-tests"),
+        ) {
+            (Ok(p), Ok(r), Ok(t)) => (p, r, t),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+                errors.push(e);
+                continue;
+            }
+        };
         let input = codegen::Input {
             model_file: &shown,
             model_text: &text,
             crate_name: &crate_name,
+            paginators: paginators.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
+            endpoint_rules: rules.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
+            endpoint_tests: tests.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
+            partitions: partitions
+                .as_deref()
+                .map(|t| ("models/shared/partitions.json", t)),
         };
         match codegen::generate(&input) {
             Ok(files) => {
@@ -101,6 +135,14 @@ fn generate_all(root: &Path) -> Result<Crates, String> {
             "{}\ngenerated/ was left untouched.",
             errors.join("\n")
         ))
+    }
+}
+
+fn read_optional(path: &Path) -> Result<Option<String>, String> {
+    match fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
     }
 }
 

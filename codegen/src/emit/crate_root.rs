@@ -44,12 +44,26 @@ fn lib_rs(service: &Service) -> TokenStream {
     });
     let endpoint_prefix = &service.endpoint_prefix;
     let signing_name = &service.signing_name;
+    let (endpoint_module, endpoint_rules) = match &service.endpoint_rules {
+        Some(_) => (
+            quote! {
+                #[rustfmt::skip]
+                mod endpoint_data;
+            },
+            quote!(Some((
+                crate::endpoint_data::RULES,
+                crate::endpoint_data::PARTITIONS
+            ))),
+        ),
+        None => (quote!(), quote!(None)),
+    };
     quote! {
         #crate_docs
         #![warn(missing_docs)]
 
         #[rustfmt::skip]
         pub mod client;
+        #endpoint_module
         #[rustfmt::skip]
         pub mod error;
         #[rustfmt::skip]
@@ -74,6 +88,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
             endpoint_prefix: #endpoint_prefix,
             signing_name: #signing_name,
+            endpoint_rules: #endpoint_rules,
         };
     }
 }

@@ -2,11 +2,11 @@
 //! setters, and `send()`, which validates, serializes and dispatches.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{format_ident, quote};
 
-use super::rust_type::ident;
+use super::rust_type::{self, ident};
 use super::structure::setters;
-use crate::ir::{Operation, Service};
+use crate::ir::{Operation, Service, ShapeKind};
 
 pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
     let name = ident(&op.fluent_name);
@@ -67,7 +67,10 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
             }
         }
     };
+    let paginator = paginator(service, op);
     quote! {
+        #paginator
+
         #[doc = #doc]
         #[derive(Debug, Clone)]
         pub struct #name {
@@ -93,4 +96,100 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
             #send
         }
     }
+}
+
+/// For an operation with a paginator: `into_paginator()` on the fluent
+/// builder, and the paginator with its page and item streams.
+fn paginator(service: &Service, op: &Operation) -> Option<TokenStream> {
+    let config = op.paginator.as_ref()?;
+    let input_member = |name: &str| op.input.members.iter().find(|m| m.name == name);
+    let output_member = |name: &str| op.output.members.iter().find(|m| m.name == name);
+    let token_in = input_member(&config.input_token)?;
+    let token_out = output_member(&config.output_token)?;
+    let fluent = ident(&op.fluent_name);
+    let output = ident(&op.output.rust_name);
+    let error = ident(&op.error_name);
+    let name = format_ident!(
+        "{}Paginator",
+        crate::ir::names::bare(&op.fluent_name).trim_end_matches("FluentBuilder")
+    );
+    let set_token = format_ident!("set_{}", crate::ir::names::bare(&token_in.rust_name));
+    let get_token = format_ident!("get_{}", crate::ir::names::bare(&token_in.rust_name));
+    let out_field = ident(&token_out.rust_name);
+    let next_token = if token_out.required {
+        quote!(|output: &super::#output| Some(output.#out_field.as_str()))
+    } else {
+        quote!(|output: &super::#output| output.#out_field.as_deref())
+    };
+    let doc = format!(
+        " The pages of `{}`, following `{}` until the service sends none.",
+        op.name, config.output_token
+    );
+    let into_doc = format!(
+        " Pages through the results, following `{}`.",
+        config.output_token
+    );
+    let page_size = config.limit_key.as_deref().and_then(input_member).map(|m| {
+        let setter = ident(&m.rust_name);
+        let ty = rust_type::of(service, &m.target);
+        let doc = format!(" Asks for at most this many items per page (`{}`).", m.name);
+        quote! {
+            #[doc = #doc]
+            pub fn page_size(mut self, size: #ty) -> Self {
+                self.builder = self.builder.#setter(size);
+                self
+            }
+        }
+    });
+    let items = config.result_key.as_deref().and_then(output_member).and_then(|m| {
+        let ShapeKind::List(list) = &service.shape(&m.target).kind else {
+            return None;
+        };
+        let item = rust_type::of(service, &list.member);
+        let item = if list.sparse { quote!(Option<#item>) } else { item };
+        let field = ident(&m.rust_name);
+        let take = if m.required {
+            quote!(|output: super::#output| output.#field)
+        } else {
+            quote!(|output: super::#output| output.#field.unwrap_or_default())
+        };
+        let doc = format!(" Every item of every page (`{}`), in order.", m.name);
+        Some(quote! {
+            #[doc = #doc]
+            pub fn items(self) -> crate::pagination::ItemStream<#item, super::#output, super::#error> {
+                crate::pagination::ItemStream::new(self.send(), #take)
+            }
+        })
+    });
+    Some(quote! {
+        impl #fluent {
+            #[doc = #into_doc]
+            pub fn into_paginator(self) -> #name {
+                #name { builder: self }
+            }
+        }
+
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            builder: #fluent,
+        }
+
+        impl #name {
+            #page_size
+
+            /// Every page, in order; fetched as the stream is read.
+            pub fn send(self) -> crate::pagination::PageStream<super::#output, super::#error> {
+                let builder = self.builder;
+                let first = builder.#get_token().clone();
+                crate::pagination::PageStream::new(
+                    first,
+                    move |token| Box::pin(builder.clone().#set_token(token).send()),
+                    #next_token,
+                )
+            }
+
+            #items
+        }
+    })
 }

@@ -5,6 +5,7 @@ mod cargo;
 mod client;
 mod crate_root;
 mod docs;
+mod endpoint;
 mod enumeration;
 mod fluent;
 mod http_binding;
@@ -48,6 +49,7 @@ pub fn emit(service: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
     validate::emit_patterns(service, &mut out)?;
     json_de::emit(service, &mut out)?;
     json_ser::emit(service, &mut out)?;
+    endpoint::emit(service, &mut out)?;
     runtime::copy_all(&mut out);
     let mut files = out.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));

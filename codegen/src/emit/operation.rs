@@ -76,6 +76,16 @@ fn module(service: &Service, op: &Operation) -> TokenStream {
     };
     let error = super::rust_type::ident(&op.error_name);
     let fluent = super::rust_type::ident(&op.fluent_name);
+    let fluent_items = match &op.paginator {
+        Some(_) => {
+            let paginator = quote::format_ident!(
+                "{}Paginator",
+                crate::ir::names::bare(&op.fluent_name).trim_end_matches("FluentBuilder")
+            );
+            quote!({#fluent, #paginator})
+        }
+        None => quote!(#fluent),
+    };
     let http_module = (!super::http_binding::streams_input(service, op)).then(|| {
         quote! {
             #[rustfmt::skip]
@@ -96,7 +106,7 @@ fn module(service: &Service, op: &Operation) -> TokenStream {
         mod output;
 
         pub use self::error::#error;
-        pub use self::fluent::#fluent;
+        pub use self::fluent::#fluent_items;
         pub use self::input::{#input, #input_builder};
         pub use self::output::#output_items;
     }

@@ -13,6 +13,7 @@
 
 mod check;
 mod docs;
+mod endpoint;
 mod http;
 pub mod names;
 mod resolve;
@@ -21,7 +22,7 @@ use std::collections::BTreeMap;
 
 pub use check::{Problem, ProblemKind};
 pub use http::{PathPart, UriTemplate};
-pub use resolve::resolve;
+pub use resolve::{Sources, resolve, resolve_sources};
 
 /// A service, resolved.
 #[derive(Debug, Clone)]
@@ -48,6 +49,56 @@ pub struct Service {
     pub operations: Vec<Operation>,
     /// Every shape reachable from an operation, by model name.
     pub shapes: BTreeMap<String, Shape>,
+    /// The service's endpoint rule set, when the model comes with one.
+    pub endpoint_rules: Option<EndpointRules>,
+}
+
+/// A Smithy endpoint rule set, checked, with the partitions it consults and
+/// the cases it must resolve.
+#[derive(Debug, Clone)]
+pub struct EndpointRules {
+    /// The rule set, as compact JSON.
+    pub rule_set: String,
+    /// AWS's partitions, as compact JSON.
+    pub partitions: String,
+    pub parameters: Vec<EndpointParameter>,
+    pub tests: Vec<EndpointTest>,
+}
+
+/// A parameter the rules declare.
+#[derive(Debug, Clone)]
+pub struct EndpointParameter {
+    pub name: String,
+    /// `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint`.
+    pub built_in: Option<String>,
+}
+
+/// One case of `endpoint-tests-1.json`.
+#[derive(Debug, Clone)]
+pub struct EndpointTest {
+    pub docs: String,
+    pub params: Vec<(String, EndpointValue)>,
+    /// The URL, or the error message.
+    pub expect: Result<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointValue {
+    Bool(bool),
+    String(String),
+}
+
+/// How an operation's results continue on the next page.
+#[derive(Debug, Clone)]
+pub struct Paginator {
+    /// Input member that carries the token (model name).
+    pub input_token: String,
+    /// Output member that carries the next token (model name).
+    pub output_token: String,
+    /// Input member that limits the page size (model name).
+    pub limit_key: Option<String>,
+    /// Output member holding each page's items (model name).
+    pub result_key: Option<String>,
 }
 
 impl Service {
@@ -101,6 +152,7 @@ pub struct Operation {
     pub errors: Vec<String>,
     pub idempotent: bool,
     pub readonly: bool,
+    pub paginator: Option<Paginator>,
 }
 
 /// How an operation travels over HTTP.

@@ -11,8 +11,8 @@ use super::http::parse_uri;
 use super::names::{self, Scope};
 use super::{
     AuthScheme, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home, HttpBinding,
-    List, Map, Member, MemberLocation, Number, Operation, Pattern, Protocol, Retryable, Service,
-    Shape, ShapeKind, StringEnum, Structure, TimestampFormat, Union, UriTemplate,
+    List, Map, Member, MemberLocation, Number, Operation, Paginator, Pattern, Protocol, Retryable,
+    Service, Shape, ShapeKind, StringEnum, Structure, TimestampFormat, Union, UriTemplate,
 };
 use crate::model::{self, ServiceModel};
 
@@ -73,6 +73,20 @@ pub const ERROR_MODULE_RUNTIME_NAMES: &[&str] = &[
     "UnsupportedError",
 ];
 
+/// Everything a service is generated from.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    pub model: &'a ServiceModel,
+    /// The crate's package name.
+    pub crate_name: &'a str,
+    /// The model file as named in generated headers.
+    pub model_file: &'a str,
+    pub paginators: Option<&'a model::Paginators>,
+    /// The endpoint rule set and the partitions it consults.
+    pub endpoint_rules: Option<(&'a serde_json::Value, &'a serde_json::Value)>,
+    pub endpoint_tests: Option<&'a model::EndpointTests>,
+}
+
 /// Resolves `model`, the contents of `model_file`, into the IR of a crate
 /// named `crate_name`. Every problem found is returned, sorted by path.
 pub fn resolve(
@@ -80,12 +94,35 @@ pub fn resolve(
     crate_name: &str,
     model_file: &str,
 ) -> Result<Service, Vec<Problem>> {
-    let mut resolver = Resolver {
+    resolve_sources(&Sources {
         model,
+        crate_name,
+        model_file,
+        paginators: None,
+        endpoint_rules: None,
+        endpoint_tests: None,
+    })
+}
+
+/// Resolves a model with its paginators and endpoint rules.
+pub fn resolve_sources(sources: &Sources<'_>) -> Result<Service, Vec<Problem>> {
+    let mut resolver = Resolver {
+        model: sources.model,
         problems: Vec::new(),
         docs: DocConverter::new(),
     };
-    let service = resolver.service(crate_name, model_file);
+    let mut service = resolver.service(sources.crate_name, sources.model_file);
+    if let Some(paginators) = sources.paginators {
+        resolver.paginators(&mut service, paginators);
+    }
+    if let Some((rules, partitions)) = sources.endpoint_rules {
+        service.endpoint_rules = super::endpoint::resolve(
+            rules,
+            partitions,
+            sources.endpoint_tests,
+            &mut resolver.problems,
+        );
+    }
     if resolver.problems.is_empty() {
         Ok(service)
     } else {
@@ -168,6 +205,7 @@ impl Resolver<'_> {
             auth,
             operations,
             shapes,
+            endpoint_rules: None,
         };
         mark_boxed_members(&mut service);
         mark_needs_validation(&mut service);
@@ -971,6 +1009,67 @@ impl Resolver<'_> {
         );
     }
 
+    // ---- paginators ----
+
+    fn paginators(&mut self, service: &mut Service, paginators: &model::Paginators) {
+        for (name, config) in &paginators.pagination {
+            let path = format!("paginators.{name}");
+            let Some(op) = service.operations.iter_mut().find(|op| &op.name == name) else {
+                self.problem(
+                    path,
+                    ProblemKind::NotAMember {
+                        name: name.clone(),
+                        shape: "the operations".to_owned(),
+                    },
+                );
+                continue;
+            };
+            let member = |this: &mut Self,
+                          which: &str,
+                          value: Option<&serde_json::Value>,
+                          of: &Structure|
+             -> Option<String> {
+                let value = value?;
+                let Some(text) = value.as_str() else {
+                    this.problem(
+                        format!("{path}.{which}"),
+                        ProblemKind::Unsupported {
+                            what: format!("a {which} that is not one member name"),
+                        },
+                    );
+                    return None;
+                };
+                if text.contains('.') || !of.members.iter().any(|m| m.name == text) {
+                    this.problem(
+                        format!("{path}.{which}"),
+                        ProblemKind::NotAMember {
+                            name: text.to_owned(),
+                            shape: of.rust_name.clone(),
+                        },
+                    );
+                    return None;
+                }
+                Some(text.to_owned())
+            };
+            let input_token = member(self, "input_token", Some(&config.input_token), &op.input);
+            let output_token = member(self, "output_token", Some(&config.output_token), &op.output);
+            let limit_key = config
+                .limit_key
+                .as_ref()
+                .map(|k| serde_json::Value::String(k.clone()));
+            let limit_key = member(self, "limit_key", limit_key.as_ref(), &op.input);
+            let result_key = member(self, "result_key", config.result_key.as_ref(), &op.output);
+            if let (Some(input_token), Some(output_token)) = (input_token, output_token) {
+                op.paginator = Some(Paginator {
+                    input_token,
+                    output_token,
+                    limit_key,
+                    result_key,
+                });
+            }
+        }
+    }
+
     // ---- operations ----
 
     fn operation(
@@ -1091,6 +1190,7 @@ impl Resolver<'_> {
             errors: errors.into_iter().collect(),
             idempotent: op.idempotent,
             readonly: op.readonly,
+            paginator: None,
         })
     }
 

@@ -11,7 +11,8 @@ use std::time::Duration;
 use crate::credentials::{
     self, CredentialsCache, Environment, ProvideCredentials, SharedCredentialsProvider,
 };
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Endpoint, is_valid_region};
+use crate::endpoint_rules::{RuleError, RuleSet, Value};
 use crate::retry::RetryConfig;
 use crate::sdk_error::ConfigError;
 use crate::transport::{HttpClient, HyperClient};
@@ -226,9 +227,26 @@ pub struct ConfigBuilder {
     validation: Option<ValidationMode>,
     profile: Option<String>,
     environment: Option<Environment>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
 }
 
 impl ConfigBuilder {
+    /// Sends requests to the FIPS endpoint of the region (environment:
+    /// `AWS_USE_FIPS_ENDPOINT`; profile: `use_fips_endpoint`).
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.use_fips = Some(use_fips);
+        self
+    }
+
+    /// Sends requests to the dual-stack (IPv6) endpoint of the region
+    /// (environment: `AWS_USE_DUALSTACK_ENDPOINT`; profile:
+    /// `use_dualstack_endpoint`).
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.use_dual_stack = Some(use_dual_stack);
+        self
+    }
+
     /// The region, e.g. `us-east-1`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
         self.region = Some(region.into());
@@ -300,8 +318,18 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<Config, ConfigError> {
         let mut region = self.region;
         let mut credentials = self.credentials;
+        let mut flags = EndpointFlags {
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+        };
         if let Some(env) = &self.environment {
-            fill_from_environment(env, self.profile.as_deref(), &mut region, &mut credentials)?;
+            fill_from_environment(
+                env,
+                self.profile.as_deref(),
+                &mut region,
+                &mut credentials,
+                &mut flags,
+            )?;
         }
         let region = region.ok_or_else(|| {
             ConfigError::new(
@@ -313,10 +341,7 @@ impl ConfigBuilder {
                 "no credentials: pass a provider, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile with keys",
             )
         })?;
-        let endpoint = match &self.endpoint_url {
-            Some(url) => Endpoint::parse(url)?,
-            None => Endpoint::for_region(crate::SERVICE.endpoint_prefix, &region)?,
-        };
+        let endpoint = resolve_endpoint(&region, self.endpoint_url.as_deref(), &flags)?;
         let retry = self.retry.unwrap_or_default();
         retry.check().map_err(ConfigError::new)?;
         let timeouts = self.timeouts.unwrap_or_default();
@@ -352,12 +377,78 @@ impl fmt::Debug for ConfigBuilder {
     }
 }
 
+/// FIPS and dual-stack choices, where set.
+struct EndpointFlags {
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+}
+
+/// The rule set of the service, parsed once.
+fn rule_set(
+    rules: &'static str,
+    partitions: &'static str,
+) -> Result<&'static RuleSet, ConfigError> {
+    static PARSED: std::sync::OnceLock<Result<RuleSet, RuleError>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| RuleSet::parse(rules, partitions))
+        .as_ref()
+        .map_err(|e| ConfigError::new(format!("the endpoint rules cannot be read: {e}")))
+}
+
+/// The endpoint by the service's rules (the user's endpoint URL included),
+/// or by the region's partition for models without rules.
+fn resolve_endpoint(
+    region: &str,
+    endpoint_url: Option<&str>,
+    flags: &EndpointFlags,
+) -> Result<Endpoint, ConfigError> {
+    if !is_valid_region(region) {
+        return Err(ConfigError::new(format!(
+            "region {region:?} is not a valid region name (lowercase letters, digits and '-')"
+        )));
+    }
+    let use_fips = flags.use_fips.unwrap_or(false);
+    let use_dual_stack = flags.use_dual_stack.unwrap_or(false);
+    let Some((rules, partitions)) = crate::SERVICE.endpoint_rules else {
+        if use_fips || use_dual_stack {
+            return Err(ConfigError::new(
+                "FIPS and dual-stack endpoints need the service's endpoint rules",
+            ));
+        }
+        return match endpoint_url {
+            Some(url) => Endpoint::parse(url),
+            None => Endpoint::for_region(crate::SERVICE.endpoint_prefix, region),
+        };
+    };
+    let mut built_ins = std::collections::BTreeMap::new();
+    built_ins.insert("AWS::Region", Value::String(region.to_owned()));
+    built_ins.insert("AWS::UseFIPS", Value::Bool(use_fips));
+    built_ins.insert("AWS::UseDualStack", Value::Bool(use_dual_stack));
+    if let Some(url) = endpoint_url {
+        // Checked first: the rules pass a custom endpoint through as given.
+        Endpoint::parse(url)?;
+        built_ins.insert("SDK::Endpoint", Value::String(url.to_owned()));
+    }
+    let url = rule_set(rules, partitions)?
+        .resolve_built_ins(&built_ins)
+        .map_err(|e| ConfigError::new(format!("no endpoint: {e}")))?;
+    Endpoint::parse(&url)
+}
+
 fn fill_from_environment(
     env: &Environment,
     profile_name: Option<&str>,
     region: &mut Option<String>,
     credentials: &mut Option<SharedCredentialsProvider>,
+    flags: &mut EndpointFlags,
 ) -> Result<(), ConfigError> {
+    let flag = |name: &str| env.get(name).map(|v| v.trim().eq_ignore_ascii_case("true"));
+    if flags.use_fips.is_none() {
+        flags.use_fips = flag("AWS_USE_FIPS_ENDPOINT");
+    }
+    if flags.use_dual_stack.is_none() {
+        flags.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT");
+    }
     if region.is_none() {
         *region = env
             .get("AWS_REGION")
@@ -375,6 +466,17 @@ fn fill_from_environment(
         .map_err(|e| ConfigError::new(e.to_string()))?;
     if region.is_none() {
         *region = profile.get("region").map(str::to_owned);
+    }
+    let profile_flag = |key: &str| {
+        profile
+            .get(key)
+            .map(|v| v.trim().eq_ignore_ascii_case("true"))
+    };
+    if flags.use_fips.is_none() {
+        flags.use_fips = profile_flag("use_fips_endpoint");
+    }
+    if flags.use_dual_stack.is_none() {
+        flags.use_dual_stack = profile_flag("use_dualstack_endpoint");
     }
     if credentials.is_none() {
         let from_profile = profile

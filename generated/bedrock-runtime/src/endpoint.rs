@@ -87,7 +87,7 @@ impl std::fmt::Display for Endpoint {
 }
 
 /// A region is one DNS label of lowercase letters, digits and hyphens.
-fn is_valid_region(region: &str) -> bool {
+pub(crate) fn is_valid_region(region: &str) -> bool {
     !region.is_empty()
         && region.len() <= 63
         && !region.starts_with('-')

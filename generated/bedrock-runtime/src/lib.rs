@@ -10,6 +10,9 @@
 pub mod client;
 
 #[rustfmt::skip]
+mod endpoint_data;
+
+#[rustfmt::skip]
 pub mod error;
 
 #[rustfmt::skip]
@@ -32,10 +35,14 @@ pub mod credentials;
 #[doc(hidden)]
 pub mod dispatch;
 mod endpoint;
+
+#[doc(hidden)]
+pub mod endpoint_rules;
 pub mod event_stream;
 
 #[doc(hidden)]
 pub mod json;
+pub mod pagination;
 pub mod primitives;
 
 #[doc(hidden)]
@@ -54,4 +61,8 @@ pub use crate::validation::ValidationMode;
 pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
     endpoint_prefix: "bedrock-runtime",
     signing_name: "bedrock",
+    endpoint_rules: Some((
+        crate::endpoint_data::RULES,
+        crate::endpoint_data::PARTITIONS,
+    )),
 };

@@ -20,6 +20,6 @@ mod input;
 #[rustfmt::skip]
 mod output;
 pub use self::error::ListAsyncInvokesError;
-pub use self::fluent::ListAsyncInvokesFluentBuilder;
+pub use self::fluent::{ListAsyncInvokesFluentBuilder, ListAsyncInvokesPaginator};
 pub use self::input::{ListAsyncInvokesInput, ListAsyncInvokesInputBuilder};
 pub use self::output::{ListAsyncInvokesOutput, ListAsyncInvokesOutputBuilder};

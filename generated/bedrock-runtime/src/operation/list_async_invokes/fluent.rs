@@ -3,6 +3,61 @@
 
 //! Building and sending a request.
 
+impl ListAsyncInvokesFluentBuilder {
+    /// Pages through the results, following `nextToken`.
+    pub fn into_paginator(self) -> ListAsyncInvokesPaginator {
+        ListAsyncInvokesPaginator {
+            builder: self,
+        }
+    }
+}
+
+/// The pages of `ListAsyncInvokes`, following `nextToken` until the service sends none.
+#[derive(Debug, Clone)]
+pub struct ListAsyncInvokesPaginator {
+    builder: ListAsyncInvokesFluentBuilder,
+}
+
+impl ListAsyncInvokesPaginator {
+    /// Asks for at most this many items per page (`maxResults`).
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.builder = self.builder.max_results(size);
+        self
+    }
+
+    /// Every page, in order; fetched as the stream is read.
+    pub fn send(
+        self,
+    ) -> crate::pagination::PageStream<
+        super::ListAsyncInvokesOutput,
+        super::ListAsyncInvokesError,
+    > {
+        let builder = self.builder;
+        let first = builder.get_next_token().clone();
+        crate::pagination::PageStream::new(
+            first,
+            move |token| Box::pin(builder.clone().set_next_token(token).send()),
+            |output: &super::ListAsyncInvokesOutput| output.next_token.as_deref(),
+        )
+    }
+
+    /// Every item of every page (`asyncInvokeSummaries`), in order.
+    pub fn items(
+        self,
+    ) -> crate::pagination::ItemStream<
+        crate::types::AsyncInvokeSummary,
+        super::ListAsyncInvokesOutput,
+        super::ListAsyncInvokesError,
+    > {
+        crate::pagination::ItemStream::new(
+            self.send(),
+            |output: super::ListAsyncInvokesOutput| {
+                output.async_invoke_summaries.unwrap_or_default()
+            },
+        )
+    }
+}
+
 /// Builds and sends a `ListAsyncInvokes` request; made by [`Client::list_async_invokes`](crate::Client::list_async_invokes).
 #[derive(Debug, Clone)]
 pub struct ListAsyncInvokesFluentBuilder {
