@@ -12,13 +12,16 @@ fn string(text: &str) -> HeaderValue {
     HeaderValue::String(text.to_owned().into())
 }
 
-/// The positive vectors: encoded bytes, expected headers, expected payload.
-fn positive() -> Vec<(
+/// A positive vector: its name, its bytes, the headers and payload it holds.
+type Vector = (
     &'static str,
     &'static [u8],
     Vec<(&'static str, HeaderValue)>,
     &'static [u8],
-)> {
+);
+
+/// The positive vectors.
+fn positive() -> Vec<Vector> {
     vec![
         ("empty", b"\x00\x00\x00\x10\x00\x00\x00\x00\x05\xc2H\xeb}\x98\xc8\xff", vec![], b""),
         (

@@ -21,6 +21,7 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
     )?;
     out.rust("src/operation.rs", operation_module(service))?;
     out.rust("src/client.rs", super::client::definition(service))?;
+    out.rust("src/service.rs", service_info(service))?;
     Ok(())
 }
 
@@ -42,21 +43,12 @@ fn lib_rs(service: &Service) -> TokenStream {
             Visibility::Private => quote! { mod #name; },
         }
     });
-    let endpoint_prefix = &service.endpoint_prefix;
-    let signing_name = &service.signing_name;
-    let (endpoint_module, endpoint_rules) = match &service.endpoint_rules {
-        Some(_) => (
-            quote! {
-                #[rustfmt::skip]
-                mod endpoint_data;
-            },
-            quote!(Some((
-                crate::endpoint_data::RULES,
-                crate::endpoint_data::PARTITIONS
-            ))),
-        ),
-        None => (quote!(), quote!(None)),
-    };
+    let endpoint_module = service.endpoint_rules.as_ref().map(|_| {
+        quote! {
+            #[rustfmt::skip]
+            mod endpoint_data;
+        }
+    });
     quote! {
         #crate_docs
         #![warn(missing_docs)]
@@ -73,6 +65,8 @@ fn lib_rs(service: &Service) -> TokenStream {
         #[rustfmt::skip]
         pub mod operation;
         #[rustfmt::skip]
+        mod service;
+        #[rustfmt::skip]
         mod patterns;
         #[rustfmt::skip]
         pub mod types;
@@ -82,14 +76,8 @@ fn lib_rs(service: &Service) -> TokenStream {
         pub use crate::client::Client;
         pub use crate::config::{Config, ConfigBuilder, TimeoutConfig};
         pub use crate::retry::RetryConfig;
+        pub(crate) use crate::service::SERVICE;
         pub use crate::validation::ValidationMode;
-
-        /// What the runtime needs to know about the service.
-        pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
-            endpoint_prefix: #endpoint_prefix,
-            signing_name: #signing_name,
-            endpoint_rules: #endpoint_rules,
-        };
     }
 }
 
@@ -158,5 +146,29 @@ fn operation_module(service: &Service) -> TokenStream {
     quote! {
         #module_docs
         #(#modules)*
+    }
+}
+
+/// `src/service.rs`: what the runtime needs to know about the service.
+fn service_info(service: &Service) -> TokenStream {
+    let module_doc = docs::inner("What the runtime needs to know about the service.");
+    let endpoint_prefix = &service.endpoint_prefix;
+    let signing_name = &service.signing_name;
+    let endpoint_rules = match &service.endpoint_rules {
+        Some(_) => quote!(Some((
+            crate::endpoint_data::RULES,
+            crate::endpoint_data::PARTITIONS
+        ))),
+        None => quote!(None),
+    };
+    quote! {
+        #module_doc
+
+        /// Names, signing and endpoint rules of the service.
+        pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
+            endpoint_prefix: #endpoint_prefix,
+            signing_name: #signing_name,
+            endpoint_rules: #endpoint_rules,
+        };
     }
 }

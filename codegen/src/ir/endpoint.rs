@@ -159,15 +159,15 @@ pub(super) fn resolve(
 fn check_functions(value: &Value, path: &str, problem: &mut impl FnMut(String, ProblemKind)) {
     match value {
         Value::Object(map) => {
-            if let Some(name) = map.get("fn").and_then(Value::as_str) {
-                if !FUNCTIONS.contains(&name) {
-                    problem(
-                        path.to_owned(),
-                        ProblemKind::Unsupported {
-                            what: format!("the endpoint function {name}"),
-                        },
-                    );
-                }
+            if let Some(name) = map.get("fn").and_then(Value::as_str)
+                && !FUNCTIONS.contains(&name)
+            {
+                problem(
+                    path.to_owned(),
+                    ProblemKind::Unsupported {
+                        what: format!("the endpoint function {name}"),
+                    },
+                );
             }
             for (key, child) in map {
                 check_functions(child, &format!("{path}.{key}"), problem);

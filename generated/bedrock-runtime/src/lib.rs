@@ -25,6 +25,9 @@ mod json_ser;
 pub mod operation;
 
 #[rustfmt::skip]
+mod service;
+
+#[rustfmt::skip]
 mod patterns;
 
 #[rustfmt::skip]
@@ -55,14 +58,7 @@ pub mod validation;
 pub use crate::client::Client;
 pub use crate::config::{Config, ConfigBuilder, TimeoutConfig};
 pub use crate::retry::RetryConfig;
-pub use crate::validation::ValidationMode;
 
-/// What the runtime needs to know about the service.
-pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
-    endpoint_prefix: "bedrock-runtime",
-    signing_name: "bedrock",
-    endpoint_rules: Some((
-        crate::endpoint_data::RULES,
-        crate::endpoint_data::PARTITIONS,
-    )),
-};
+pub(crate) use crate::service::SERVICE;
+
+pub use crate::validation::ValidationMode;
