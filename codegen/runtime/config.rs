@@ -114,6 +114,28 @@ impl TimeoutConfig {
     }
 }
 
+/// A bearer token (a Bedrock API key): sent as `Authorization: Bearer ...`
+/// instead of a SigV4 signature, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BearerToken(String);
+
+impl BearerToken {
+    /// Wraps a token.
+    pub fn new(token: impl Into<String>) -> Self {
+        BearerToken(token.into())
+    }
+
+    pub(crate) fn secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for BearerToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BearerToken(*** Sensitive Data Redacted ***)")
+    }
+}
+
 /// A checked client configuration; cheap to clone.
 #[derive(Clone)]
 pub struct Config {
@@ -124,7 +146,8 @@ struct Inner {
     region: String,
     endpoint: Endpoint,
     endpoint_url: Option<String>,
-    credentials: Arc<CredentialsCache>,
+    credentials: Option<Arc<CredentialsCache>>,
+    bearer_token: Option<BearerToken>,
     http: Arc<dyn HttpClient>,
     retry: RetryConfig,
     timeouts: TimeoutConfig,
@@ -190,8 +213,19 @@ impl Config {
         &self.inner.endpoint
     }
 
-    pub(crate) fn credentials(&self) -> &CredentialsCache {
-        &self.inner.credentials
+    /// The credentials requests are signed with; `None` with a bearer token.
+    pub(crate) fn credentials(&self) -> Option<&CredentialsCache> {
+        self.inner.credentials.as_deref()
+    }
+
+    /// The bearer token requests are sent with, when one is configured.
+    pub(crate) fn bearer_token(&self) -> Option<&BearerToken> {
+        self.inner.bearer_token.as_ref()
+    }
+
+    /// Whether requests carry a bearer token rather than a SigV4 signature.
+    pub fn uses_bearer_token(&self) -> bool {
+        self.inner.bearer_token.is_some()
     }
 
     pub(crate) fn http_client(&self) -> &dyn HttpClient {
@@ -205,6 +239,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("region", &self.inner.region)
             .field("endpoint", &self.inner.endpoint)
+            .field("bearer_token", &self.inner.bearer_token)
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
             .field("validation", &self.inner.validation)
@@ -226,9 +261,19 @@ pub struct ConfigBuilder {
     environment: Option<Environment>,
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
+    bearer_token: Option<BearerToken>,
 }
 
 impl ConfigBuilder {
+    /// Authenticates with a bearer token (a Bedrock API key) instead of
+    /// SigV4; the environment's `AWS_BEARER_TOKEN_BEDROCK` does the same
+    /// for [`Config::env_builder`]. The token is only ever sent over HTTPS
+    /// or to a loopback address.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(BearerToken::new(token));
+        self
+    }
+
     /// Sends requests to the FIPS endpoint of the region (environment:
     /// `AWS_USE_FIPS_ENDPOINT`; profile: `use_fips_endpoint`).
     pub fn use_fips(mut self, use_fips: bool) -> Self {
@@ -315,6 +360,19 @@ impl ConfigBuilder {
     pub fn build(self) -> Result<Config, ConfigError> {
         let mut region = self.region;
         let mut credentials = self.credentials;
+        let mut bearer_token = self.bearer_token;
+        if let (None, Some(env), Some(variable)) = (
+            &bearer_token,
+            &self.environment,
+            crate::SERVICE.bearer_token_env,
+        ) {
+            bearer_token = env.get(variable).map(BearerToken::new);
+        }
+        if bearer_token.is_some() && crate::SERVICE.bearer_token_env.is_none() {
+            return Err(ConfigError::new(
+                "this service does not accept bearer tokens",
+            ));
+        }
         let mut flags = EndpointFlags {
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
@@ -333,12 +391,17 @@ impl ConfigBuilder {
                 "no region: set one with `region(..)`, AWS_REGION, or the profile's `region`",
             )
         })?;
-        let credentials = credentials.ok_or_else(|| {
-            ConfigError::new(
+        if credentials.is_none() && bearer_token.is_none() {
+            return Err(ConfigError::new(
                 "no credentials: pass a provider, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile with keys",
-            )
-        })?;
+            ));
+        }
         let endpoint = resolve_endpoint(&region, self.endpoint_url.as_deref(), &flags)?;
+        if bearer_token.is_some() && !endpoint.is_https() && !endpoint.is_loopback() {
+            return Err(ConfigError::new(format!(
+                "a bearer token is only sent over HTTPS or to a loopback address, not to {endpoint}"
+            )));
+        }
         let retry = self.retry.unwrap_or_default();
         retry.check().map_err(ConfigError::new)?;
         let timeouts = self.timeouts.unwrap_or_default();
@@ -352,7 +415,8 @@ impl ConfigBuilder {
                 region,
                 endpoint,
                 endpoint_url: self.endpoint_url,
-                credentials: Arc::new(CredentialsCache::new(credentials)),
+                credentials: credentials.map(|provider| Arc::new(CredentialsCache::new(provider))),
+                bearer_token,
                 http,
                 retry,
                 timeouts,

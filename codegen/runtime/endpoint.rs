@@ -70,6 +70,24 @@ impl Endpoint {
             .build()
     }
 
+    /// Whether requests stay on this machine (`localhost` or a loopback IP).
+    pub(crate) fn is_loopback(&self) -> bool {
+        let host = self
+            .authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    }
+
+    /// Whether the endpoint uses TLS.
+    pub(crate) fn is_https(&self) -> bool {
+        self.scheme == http::uri::Scheme::HTTPS
+    }
+
     /// The `Host` header value.
     pub(crate) fn authority(&self) -> &http::uri::Authority {
         &self.authority
@@ -173,6 +191,20 @@ mod tests {
             endpoint.uri("/model/x/invoke").unwrap().to_string(),
             "http://127.0.0.1:4010/prefix/model/x/invoke"
         );
+    }
+
+    #[test]
+    fn loopback_and_tls_are_recognised() {
+        assert!(
+            Endpoint::parse("http://127.0.0.1:4010")
+                .unwrap()
+                .is_loopback()
+        );
+        assert!(Endpoint::parse("http://localhost:1").unwrap().is_loopback());
+        assert!(Endpoint::parse("http://[::1]:1").unwrap().is_loopback());
+        assert!(!Endpoint::parse("http://10.0.0.1").unwrap().is_loopback());
+        assert!(Endpoint::parse("https://example.com").unwrap().is_https());
+        assert!(!Endpoint::parse("http://example.com").unwrap().is_https());
     }
 
     #[test]

@@ -1,5 +1,11 @@
 //! What the mock answers, chosen by the model id in the request path.
 //!
+//! Routes: InvokeModel, InvokeModelWithResponseStream (see [`crate::stream`]),
+//! Converse, ConverseStream and CountTokens (echo-style replies, tool use
+//! included), and StartAsyncInvoke, GetAsyncInvoke and ListAsyncInvokes
+//! (in memory). Requests are authenticated by SigV4 or by a bearer token.
+//! The `mock.*` model ids below work for every operation that takes one.
+//!
 //! | model id | InvokeModel answers |
 //! |---|---|
 //! | `mock.echo` | 200 with the request body, `Content-Type` from `Accept` or the request |
@@ -163,25 +169,36 @@ pub fn modeled_error_reply(code: &str, in_header: bool) -> Reply {
 /// Answers a verified request.
 pub(crate) async fn route(state: &State, request: &RecordedRequest) -> Reply {
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
+    let decoded = |label: &str| percent_decode_str(label).decode_utf8_lossy().into_owned();
     match (request.method.as_str(), segments.as_slice()) {
-        ("POST", ["model", model_id, "invoke"]) => {
-            let model_id = percent_decode_str(model_id)
-                .decode_utf8_lossy()
-                .into_owned();
-            invoke(state, &model_id, request).await
+        ("POST", ["model", model_id, operation]) => {
+            let model_id = decoded(model_id);
+            match *operation {
+                "invoke" => invoke(state, &model_id, request).await,
+                "invoke-with-response-stream" => {
+                    crate::stream::invoke_with_response_stream(state, &model_id, request).await
+                }
+                "converse" => crate::converse::converse(state, &model_id, request).await,
+                "converse-stream" => {
+                    crate::converse::converse_stream(state, &model_id, request).await
+                }
+                "count-tokens" => crate::converse::count_tokens(state, &model_id, request).await,
+                _ => unknown_operation(request),
+            }
         }
-        ("POST", ["model", model_id, "invoke-with-response-stream"]) => {
-            let model_id = percent_decode_str(model_id)
-                .decode_utf8_lossy()
-                .into_owned();
-            crate::stream::invoke_with_response_stream(state, &model_id, request).await
-        }
-        _ => Reply::error(
-            404,
-            "UnknownOperationException",
-            &format!("mock: no operation at {} {}", request.method, request.path),
-        ),
+        ("POST", ["async-invoke"]) => state.jobs.start(request),
+        ("GET", ["async-invoke"]) => state.jobs.list(&request.query),
+        ("GET", ["async-invoke", arn]) => state.jobs.get(arn),
+        _ => unknown_operation(request),
     }
+}
+
+fn unknown_operation(request: &RecordedRequest) -> Reply {
+    Reply::error(
+        404,
+        "UnknownOperationException",
+        &format!("mock: no operation at {} {}", request.method, request.path),
+    )
 }
 
 /// The `mock.*` behaviours shared by every operation that takes a model id,

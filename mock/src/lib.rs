@@ -8,7 +8,9 @@
 //! crate's, boto3, the official Rust SDK) can be tested or developed
 //! against it offline. See [`behaviour`] for the model ids.
 
+mod async_invoke;
 pub mod behaviour;
+mod converse;
 mod families;
 pub mod sigv4;
 pub mod stream;
@@ -36,6 +38,9 @@ pub const DEFAULT_ACCESS_KEY: &str = "AKIDEXAMPLE";
 /// See [`DEFAULT_ACCESS_KEY`].
 pub const DEFAULT_SECRET_KEY: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
 
+/// The bearer token (API key) the mock accepts by default.
+pub const DEFAULT_BEARER_TOKEN: &str = "mock-bedrock-api-key";
+
 /// A response body: bytes at once, or a stream that may fail mid-way.
 pub type Body = BoxBody<Bytes, std::io::Error>;
 
@@ -48,6 +53,8 @@ pub struct MockConfig {
     pub access_key: String,
     /// See [`MockConfig::access_key`].
     pub secret_key: String,
+    /// Bearer tokens (Bedrock API keys) accepted instead of a signature.
+    pub bearer_tokens: Vec<String>,
     /// Print a line per request on stderr.
     pub verbose: bool,
 }
@@ -58,6 +65,7 @@ impl Default for MockConfig {
             port: 0,
             access_key: DEFAULT_ACCESS_KEY.to_owned(),
             secret_key: DEFAULT_SECRET_KEY.to_owned(),
+            bearer_tokens: vec![DEFAULT_BEARER_TOKEN.to_owned()],
             verbose: false,
         }
     }
@@ -97,6 +105,10 @@ pub(crate) struct State {
     recorded: Mutex<Vec<RecordedRequest>>,
     /// Per model id: how many requests have been seen, for "fail N times".
     counters: Mutex<HashMap<String, u32>>,
+    /// Asynchronous invocations.
+    pub(crate) jobs: async_invoke::Jobs,
+    /// Bearer tokens (API keys) the server accepts instead of SigV4.
+    bearer_tokens: Vec<String>,
     next_request_id: AtomicU64,
 }
 
@@ -136,6 +148,8 @@ impl MockServer {
             verbose: config.verbose,
             recorded: Mutex::new(Vec::new()),
             counters: Mutex::new(HashMap::new()),
+            jobs: async_invoke::Jobs::default(),
+            bearer_tokens: config.bearer_tokens,
             next_request_id: AtomicU64::new(1),
         });
         let (shutdown, mut stop) = oneshot::channel();
@@ -236,7 +250,16 @@ async fn handle(
         headers: &parts.headers,
         body: &body,
     };
-    let signature = state.verifier.verify(&signed, SystemTime::now());
+    let signature = match parts
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    {
+        Some(token) if state.bearer_tokens.iter().any(|t| t == token) => Ok(()),
+        Some(_) => Err(Rejection::UnknownBearerToken),
+        None => state.verifier.verify(&signed, SystemTime::now()),
+    };
     let recorded = RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),

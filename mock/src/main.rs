@@ -1,7 +1,7 @@
 //! `bedrock-mock`: serve a local Amazon Bedrock Runtime on 127.0.0.1.
 //!
 //! ```text
-//! bedrock-mock [--port 4010] [--access-key KEY --secret-key SECRET] [--verbose]
+//! bedrock-mock [--port 4010] [--access-key KEY --secret-key SECRET] [--bearer-token TOKEN]... [--verbose]
 //! ```
 
 use std::process::ExitCode;
@@ -31,6 +31,7 @@ fn parse_args() -> Result<MockConfig, String> {
             }
             "--access-key" => config.access_key = value("--access-key")?,
             "--secret-key" => config.secret_key = value("--secret-key")?,
+            "--bearer-token" => config.bearer_tokens.push(value("--bearer-token")?),
             "--verbose" | "-v" => config.verbose = true,
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),

@@ -36,6 +36,8 @@ pub enum Rejection {
     UnknownAccessKey(String),
     /// Signed too long ago or too far ahead.
     Expired,
+    /// A bearer token (API key) the server does not know.
+    UnknownBearerToken,
     /// The recomputed signature differs.
     Mismatch {
         /// What the server computed, for debugging failed signatures.
@@ -48,7 +50,9 @@ impl Rejection {
     pub fn code(&self) -> &'static str {
         match self {
             Rejection::Missing => "MissingAuthenticationTokenException",
-            Rejection::UnknownAccessKey(_) => "UnrecognizedClientException",
+            Rejection::UnknownAccessKey(_) | Rejection::UnknownBearerToken => {
+                "UnrecognizedClientException"
+            }
             Rejection::Malformed(_) | Rejection::Expired | Rejection::Mismatch { .. } => {
                 "InvalidSignatureException"
             }
@@ -62,6 +66,7 @@ impl Rejection {
             Rejection::Malformed(what) => format!("Authorization header requires {what}"),
             Rejection::UnknownAccessKey(_) => "The security token included in the request is invalid.".to_owned(),
             Rejection::Expired => "Signature expired".to_owned(),
+            Rejection::UnknownBearerToken => "The API key in the request is invalid.".to_owned(),
             Rejection::Mismatch { .. } => "The request signature we calculated does not match the signature you provided. \
                  Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
                 .to_owned(),

@@ -44,7 +44,7 @@ impl http_body::Body for ChannelBody {
 }
 
 /// What the stream sends, in order.
-enum Step {
+pub(crate) enum Step {
     Message(Message),
     Bytes(Bytes),
     Pause(Duration),
@@ -54,12 +54,16 @@ enum Step {
 /// A `chunk` event whose `bytes` are `data`.
 pub fn chunk(data: &[u8]) -> Message {
     let payload = json!({ "bytes": base64::engine::general_purpose::STANDARD.encode(data) });
-    event("chunk", payload.to_string())
+    event_message("chunk", payload.to_string())
 }
 
-fn event(event_type: &'static str, payload: String) -> Message {
+/// An event of type `event_type` with a JSON payload.
+pub(crate) fn event_message(event_type: &str, payload: String) -> Message {
     Message::new(Vec::new(), payload)
-        .with_header(":event-type", HeaderValue::String(event_type.into()))
+        .with_header(
+            ":event-type",
+            HeaderValue::String(event_type.to_owned().into()),
+        )
         .with_header(
             ":content-type",
             HeaderValue::String("application/json".into()),
@@ -197,7 +201,7 @@ fn payload_bytes(index: usize, size: usize) -> Vec<u8> {
 }
 
 /// Sends the steps in the background, as the client reads them.
-fn spawn(steps: Vec<Step>) -> Body {
+pub(crate) fn spawn(steps: Vec<Step>) -> Body {
     let (sender, receiver) = mpsc::channel::<Item>(16);
     tokio::spawn(async move {
         for step in steps {

@@ -13,6 +13,7 @@ const VARS: &[&str] = &[
     "AWS_PROFILE",
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_BEARER_TOKEN_BEDROCK",
     "HOME",
 ];
 
@@ -139,6 +140,40 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
         default.contains("no credentials"),
         "the default profile has a region but no keys: {default}"
     );
+
+    // AWS_BEARER_TOKEN_BEDROCK is used in preference to SigV4.
+    set(&[
+        ("HOME", home),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ACCESS_KEY_ID", bedrock_mock::DEFAULT_ACCESS_KEY),
+        ("AWS_SECRET_ACCESS_KEY", bedrock_mock::DEFAULT_SECRET_KEY),
+        (
+            "AWS_BEARER_TOKEN_BEDROCK",
+            bedrock_mock::DEFAULT_BEARER_TOKEN,
+        ),
+    ]);
+    let config = Config::env_builder()
+        .endpoint_url(server.url())
+        .build()
+        .unwrap();
+    assert!(config.uses_bearer_token());
+    runtime
+        .block_on(
+            Client::new(config)
+                .invoke_model()
+                .model_id("mock.echo")
+                .body("{}")
+                .send(),
+        )
+        .expect("the API key is accepted");
+    let request = server.requests().pop().unwrap();
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .starts_with("Bearer ")
+    );
+    assert_eq!(request.header("x-amz-date"), None);
 
     // ~/.aws is used when no file is named.
     let aws = empty_home.join(".aws");

@@ -154,6 +154,23 @@ fn service_info(service: &Service) -> TokenStream {
     let module_doc = docs::inner("What the runtime needs to know about the service.");
     let endpoint_prefix = &service.endpoint_prefix;
     let signing_name = &service.signing_name;
+    let bearer_token_env = if service.auth.contains(&crate::ir::AuthScheme::Bearer) {
+        let variable = format!(
+            "AWS_BEARER_TOKEN_{}",
+            service
+                .signing_name
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() {
+                    c.to_ascii_uppercase()
+                } else {
+                    '_'
+                })
+                .collect::<String>()
+        );
+        quote!(Some(#variable))
+    } else {
+        quote!(None)
+    };
     let endpoint_rules = match &service.endpoint_rules {
         Some(_) => quote!(Some((
             crate::endpoint_data::RULES,
@@ -169,6 +186,7 @@ fn service_info(service: &Service) -> TokenStream {
             endpoint_prefix: #endpoint_prefix,
             signing_name: #signing_name,
             endpoint_rules: #endpoint_rules,
+            bearer_token_env: #bearer_token_env,
         };
     }
 }

@@ -31,6 +31,30 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!(send)
     };
+    // Idempotency tokens the caller leaves empty get a fresh UUID, so that
+    // retries of this call are recognised as one request.
+    let token_fills = op
+        .input
+        .members
+        .iter()
+        .filter(|m| m.idempotency_token)
+        .map(|m| {
+            let field = ident(&m.rust_name);
+            let get = format_ident!("get_{}", crate::ir::names::bare(&m.rust_name));
+            quote! {
+                if inner.#get().is_none() {
+                    inner = inner.#field(crate::dispatch::idempotency_token());
+                }
+            }
+        });
+    let fill_tokens = if op.input.members.iter().any(|m| m.idempotency_token) {
+        quote! {
+            let mut inner = self.inner;
+            #(#token_fills)*
+        }
+    } else {
+        quote! { let inner = self.inner; }
+    };
     let send = if super::http_binding::streams_input(service, op) {
         let reason = format!(
             "{} sends an event stream over HTTP/2, which this version of the client does not support yet",
@@ -50,11 +74,12 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
             /// client's validation mode says), then sends it, retrying as
             /// configured. Nothing is sent when the input is invalid.
             pub async fn send(self) -> Result<super::#output, crate::error::SdkError<super::#error>> {
+                #fill_tokens
                 let mode = self.handle.config().validation_mode();
                 if mode != crate::ValidationMode::Off {
-                    crate::validation::enforce(mode, #input_name, self.inner.validate())?;
+                    crate::validation::enforce(mode, #input_name, inner.validate())?;
                 }
-                let input = self.inner.build()?;
+                let input = inner.build()?;
                 let request = super::http::serialize_request(&input)?;
                 crate::dispatch::#dispatch(
                     &self.handle,

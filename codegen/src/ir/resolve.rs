@@ -821,7 +821,11 @@ impl Resolver<'_> {
                 target: m.shape.clone(),
                 docs: self.docs.convert(m.documentation.as_deref()),
                 deprecated: deprecation(m.deprecated, &m.deprecated_message),
-                required: s.required.contains(name),
+                // A response's event stream is always there: it is the body.
+                required: s.required.contains(name)
+                    || (matches!(context, Context::Output)
+                        && location == MemberLocation::Payload
+                        && is_event_stream_shape(target)),
                 sensitive: m.sensitive || target_sensitive,
                 location,
                 wire_name,
@@ -1549,4 +1553,8 @@ fn is_header_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn is_event_stream_shape(shape: &model::Shape) -> bool {
+    matches!(shape, model::Shape::Structure(s) if s.eventstream)
 }

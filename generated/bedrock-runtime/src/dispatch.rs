@@ -39,6 +39,9 @@ pub struct ServiceInfo {
     /// The endpoint rule set and AWS's partitions, as JSON, when the model
     /// has them; otherwise endpoints follow the region's partition.
     pub endpoint_rules: Option<(&'static str, &'static str)>,
+    /// When the service accepts bearer tokens (API keys): the environment
+    /// variable that holds one, e.g. `AWS_BEARER_TOKEN_BEDROCK`.
+    pub bearer_token_env: Option<&'static str>,
 }
 
 /// What the generator knows about an operation.
@@ -91,6 +94,11 @@ impl Handle {
     pub fn config(&self) -> &Config {
         &self.config
     }
+}
+
+/// A fresh idempotency token (a UUID v4) for a member the caller left empty.
+pub fn idempotency_token() -> String {
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// `bedrock-runtime/0.1.0 os/linux lang/rust`, sent as `User-Agent`.
@@ -284,11 +292,11 @@ async fn attempt_once(
     retry: &RetryState<'_>,
 ) -> Result<http::Response<ResponseBody>, Failed> {
     let config = &handle.config;
-    let credentials = config
-        .credentials()
-        .get()
-        .await
-        .map_err(Failed::Credentials)?;
+    // Fetched before anything else, so that a credentials failure sends nothing.
+    let credentials = match (config.bearer_token(), config.credentials()) {
+        (Some(_), _) | (None, None) => None,
+        (None, Some(cache)) => Some(cache.get().await.map_err(Failed::Credentials)?),
+    };
     let uri = config
         .resolved_endpoint()
         .uri(&request.path_and_query)
@@ -314,17 +322,38 @@ async fn attempt_once(
     if !request.body.is_empty() || request.method != http::Method::GET {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(request.body.len()));
     }
-    crate::signing::sign_request(
-        &mut http_request,
-        &request.body,
-        &credentials,
-        config.region(),
-        crate::SERVICE.signing_name,
-        SystemTime::now(),
-    )
-    .map_err(|e| {
-        Failed::Credentials(CredentialsError::new("signing the request failed", Some(e)))
-    })?;
+    match (config.bearer_token(), &credentials) {
+        (Some(token), _) => {
+            let mut value =
+                HeaderValue::from_str(&format!("Bearer {}", token.secret())).map_err(|_| {
+                    Failed::Credentials(CredentialsError::new(
+                        "the bearer token is not a header value",
+                        None,
+                    ))
+                })?;
+            value.set_sensitive(true);
+            http_request
+                .headers_mut()
+                .insert(http::header::AUTHORIZATION, value);
+        }
+        (None, Some(credentials)) => crate::signing::sign_request(
+            &mut http_request,
+            &request.body,
+            credentials,
+            config.region(),
+            crate::SERVICE.signing_name,
+            SystemTime::now(),
+        )
+        .map_err(|e| {
+            Failed::Credentials(CredentialsError::new("signing the request failed", Some(e)))
+        })?,
+        (None, None) => {
+            return Err(Failed::Credentials(CredentialsError::new(
+                "no credentials and no bearer token",
+                None,
+            )));
+        }
+    }
 
     let response = config.http_client().send(http_request);
     let response = match config.timeouts().first_byte() {

@@ -7,5 +7,9 @@
 pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
     endpoint_prefix: "bedrock-runtime",
     signing_name: "bedrock",
-    endpoint_rules: Some((crate::endpoint_data::RULES, crate::endpoint_data::PARTITIONS)),
+    endpoint_rules: Some((
+        crate::endpoint_data::RULES,
+        crate::endpoint_data::PARTITIONS,
+    )),
+    bearer_token_env: Some("AWS_BEARER_TOKEN_BEDROCK"),
 };

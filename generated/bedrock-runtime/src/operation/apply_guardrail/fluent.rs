@@ -137,15 +137,12 @@ impl ApplyGuardrailFluentBuilder {
         super::ApplyGuardrailOutput,
         crate::error::SdkError<super::ApplyGuardrailError>,
     > {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
-            crate::validation::enforce(
-                mode,
-                "ApplyGuardrailInput",
-                self.inner.validate(),
-            )?;
+            crate::validation::enforce(mode, "ApplyGuardrailInput", inner.validate())?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send(
                 &self.handle,

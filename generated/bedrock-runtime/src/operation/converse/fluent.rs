@@ -352,11 +352,12 @@ impl ConverseFluentBuilder {
     pub async fn send(
         self,
     ) -> Result<super::ConverseOutput, crate::error::SdkError<super::ConverseError>> {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
-            crate::validation::enforce(mode, "ConverseInput", self.inner.validate())?;
+            crate::validation::enforce(mode, "ConverseInput", inner.validate())?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send(
                 &self.handle,

@@ -357,15 +357,12 @@ impl ConverseStreamFluentBuilder {
         super::ConverseStreamOutput,
         crate::error::SdkError<super::ConverseStreamError>,
     > {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
-            crate::validation::enforce(
-                mode,
-                "ConverseStreamInput",
-                self.inner.validate(),
-            )?;
+            crate::validation::enforce(mode, "ConverseStreamInput", inner.validate())?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send_streaming(
                 &self.handle,

@@ -129,7 +129,7 @@ pub(crate) fn parse_response(
 ) -> Result<super::ConverseStreamOutput, crate::error::ResponseError> {
     crate::protocol::expect_event_stream(&parts.headers)?;
     Ok(super::ConverseStreamOutput {
-        stream: Some(crate::event_stream::EventReceiver::new(body, timeouts)),
+        stream: crate::event_stream::EventReceiver::new(body, timeouts),
     })
 }
 

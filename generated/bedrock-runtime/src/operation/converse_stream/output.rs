@@ -8,7 +8,5 @@
 #[non_exhaustive]
 pub struct ConverseStreamOutput {
     /// The output stream that the model generated.
-    pub stream: Option<
-        crate::event_stream::EventReceiver<crate::types::ConverseStreamOutput>,
-    >,
+    pub stream: crate::event_stream::EventReceiver<crate::types::ConverseStreamOutput>,
 }

@@ -72,11 +72,12 @@ impl CountTokensFluentBuilder {
         super::CountTokensOutput,
         crate::error::SdkError<super::CountTokensError>,
     > {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
-            crate::validation::enforce(mode, "CountTokensInput", self.inner.validate())?;
+            crate::validation::enforce(mode, "CountTokensInput", inner.validate())?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send(
                 &self.handle,

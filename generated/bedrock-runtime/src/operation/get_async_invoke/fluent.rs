@@ -49,15 +49,12 @@ impl GetAsyncInvokeFluentBuilder {
         super::GetAsyncInvokeOutput,
         crate::error::SdkError<super::GetAsyncInvokeError>,
     > {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
-            crate::validation::enforce(
-                mode,
-                "GetAsyncInvokeInput",
-                self.inner.validate(),
-            )?;
+            crate::validation::enforce(mode, "GetAsyncInvokeInput", inner.validate())?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send(
                 &self.handle,

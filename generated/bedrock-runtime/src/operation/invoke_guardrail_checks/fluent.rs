@@ -78,15 +78,16 @@ impl InvokeGuardrailChecksFluentBuilder {
         super::InvokeGuardrailChecksOutput,
         crate::error::SdkError<super::InvokeGuardrailChecksError>,
     > {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
             crate::validation::enforce(
                 mode,
                 "InvokeGuardrailChecksInput",
-                self.inner.validate(),
+                inner.validate(),
             )?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send(
                 &self.handle,

@@ -255,11 +255,12 @@ impl InvokeModelFluentBuilder {
         super::InvokeModelOutput,
         crate::error::SdkError<super::InvokeModelError>,
     > {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
-            crate::validation::enforce(mode, "InvokeModelInput", self.inner.validate())?;
+            crate::validation::enforce(mode, "InvokeModelInput", inner.validate())?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send(
                 &self.handle,

@@ -255,15 +255,16 @@ impl InvokeModelWithResponseStreamFluentBuilder {
         super::InvokeModelWithResponseStreamOutput,
         crate::error::SdkError<super::InvokeModelWithResponseStreamError>,
     > {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
             crate::validation::enforce(
                 mode,
                 "InvokeModelWithResponseStreamInput",
-                self.inner.validate(),
+                inner.validate(),
             )?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send_streaming(
                 &self.handle,

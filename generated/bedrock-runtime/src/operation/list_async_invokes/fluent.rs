@@ -230,15 +230,12 @@ impl ListAsyncInvokesFluentBuilder {
         super::ListAsyncInvokesOutput,
         crate::error::SdkError<super::ListAsyncInvokesError>,
     > {
+        let inner = self.inner;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
-            crate::validation::enforce(
-                mode,
-                "ListAsyncInvokesInput",
-                self.inner.validate(),
-            )?;
+            crate::validation::enforce(mode, "ListAsyncInvokesInput", inner.validate())?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send(
                 &self.handle,

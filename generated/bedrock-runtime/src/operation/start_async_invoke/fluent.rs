@@ -128,15 +128,15 @@ impl StartAsyncInvokeFluentBuilder {
         super::StartAsyncInvokeOutput,
         crate::error::SdkError<super::StartAsyncInvokeError>,
     > {
+        let mut inner = self.inner;
+        if inner.get_client_request_token().is_none() {
+            inner = inner.client_request_token(crate::dispatch::idempotency_token());
+        }
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
-            crate::validation::enforce(
-                mode,
-                "StartAsyncInvokeInput",
-                self.inner.validate(),
-            )?;
+            crate::validation::enforce(mode, "StartAsyncInvokeInput", inner.validate())?;
         }
-        let input = self.inner.build()?;
+        let input = inner.build()?;
         let request = super::http::serialize_request(&input)?;
         crate::dispatch::send(
                 &self.handle,
