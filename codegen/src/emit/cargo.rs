@@ -41,11 +41,14 @@ pub(crate) fn manifest(service: &Service) -> String {
         }
     }
     toml.push_str(
-        "serde = { workspace = true, optional = true }\n\
+        "clap = { workspace = true, optional = true }\n\
+         serde = { workspace = true, optional = true }\n\
          \n\
          [features]\n\
          # (De)serialize every shape in its wire form, to store and replay values.\n\
-         serde = [\"dep:serde\"]\n",
+         serde = [\"dep:serde\"]\n\
+         # The command-line interface, a subcommand per operation (for the `bedrock` binary).\n\
+         cli = [\"serde\", \"dep:clap\"]\n",
     );
     toml
 }

@@ -37,10 +37,13 @@ fn lib_rs(service: &Service) -> TokenStream {
     let crate_docs = docs::inner(&text);
     let runtime_modules = runtime::modules().map(|m| {
         let name = ident(m.module);
+        let gate = m
+            .feature
+            .map(|feature| quote! { #[cfg(feature = #feature)] });
         match m.visibility {
-            Visibility::Public => quote! { pub mod #name; },
-            Visibility::Hidden => quote! { #[doc(hidden)] pub mod #name; },
-            Visibility::Private => quote! { mod #name; },
+            Visibility::Public => quote! { #gate pub mod #name; },
+            Visibility::Hidden => quote! { #gate #[doc(hidden)] pub mod #name; },
+            Visibility::Private => quote! { #gate mod #name; },
         }
     });
     let endpoint_module = service.endpoint_rules.as_ref().map(|_| {
@@ -53,6 +56,9 @@ fn lib_rs(service: &Service) -> TokenStream {
         #crate_docs
         #![warn(missing_docs)]
 
+        #[cfg(feature = "cli")]
+        #[rustfmt::skip]
+        pub mod cli;
         #[rustfmt::skip]
         pub mod client;
         #endpoint_module

@@ -2,6 +2,7 @@
 //! this module assembles files, stamps headers and formats.
 
 mod cargo;
+mod cli;
 mod client;
 mod crate_root;
 mod docs;
@@ -50,6 +51,7 @@ pub fn emit(service: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
     json_de::emit(service, &mut out)?;
     json_ser::emit(service, &mut out)?;
     endpoint::emit(service, &mut out)?;
+    cli::emit(service, &mut out)?;
     runtime::copy_all(&mut out);
     let mut files = out.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -8,6 +8,8 @@ pub(crate) struct RuntimeModule {
     /// Module name, also the file name under `src/`.
     pub(crate) module: &'static str,
     pub(crate) visibility: Visibility,
+    /// The cargo feature the module needs, if any.
+    pub(crate) feature: Option<&'static str>,
     source: &'static str,
 }
 
@@ -23,13 +25,22 @@ pub(crate) enum Visibility {
 }
 
 macro_rules! runtime {
-    ($($module:literal: $visibility:ident),* $(,)?) => {
+    ($($module:literal: $visibility:ident $(if $feature:literal)?),* $(,)?) => {
         &[$(RuntimeModule {
             module: $module,
             visibility: Visibility::$visibility,
+            feature: feature(&[$($feature)?]),
             source: include_str!(concat!("../../runtime/", $module, ".rs")),
         }),*]
     };
+}
+
+/// The feature named in a `runtime!` entry, if any.
+const fn feature(named: &[&'static str]) -> Option<&'static str> {
+    match named {
+        [feature] => Some(feature),
+        _ => None,
+    }
 }
 
 /// Submodules of runtime modules: copied, declared by their parent file.
@@ -53,6 +64,7 @@ const SUBMODULES: &[(&str, &str)] = &[
 ];
 
 const MODULES: &[RuntimeModule] = runtime![
+    "cli_support": Hidden if "cli",
     "config": Public,
     "credentials": Public,
     "dispatch": Hidden,

@@ -6,6 +6,10 @@
 //! Describes the API operations for running inference using Amazon Bedrock models.
 
 #![warn(missing_docs)]
+#[cfg(feature = "cli")]
+#[rustfmt::skip]
+pub mod cli;
+
 #[rustfmt::skip]
 pub mod client;
 
@@ -32,6 +36,10 @@ mod patterns;
 
 #[rustfmt::skip]
 pub mod types;
+
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod cli_support;
 pub mod config;
 pub mod credentials;
 

@@ -1,0 +1,451 @@
+//! The `bedrock` binary against bedrock-mock, as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use bedrock_mock::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, MockConfig, MockServer};
+
+struct Run {
+    output: Output,
+}
+
+impl Run {
+    fn code(&self) -> i32 {
+        self.output.status.code().unwrap_or(-1)
+    }
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+}
+
+/// Runs `bedrock` with the mock's key pair in its environment, as the SDK reads it.
+fn bedrock(args: &[&str], home: &Path) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_bedrock"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", DEFAULT_SECRET_KEY)
+        .env("AWS_REGION", "us-east-1")
+        .output()
+        .expect("bedrock runs");
+    Run { output }
+}
+
+async fn mock() -> MockServer {
+    MockServer::start(MockConfig::default())
+        .await
+        .expect("mock starts")
+}
+
+fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::spawn(f).join().expect("no panic")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invoke_model_writes_the_body_to_outfile_and_prints_metadata() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let outfile = dir.path().join("out.json");
+    let (url, home, out) = (server.url(), dir.path().to_owned(), outfile.clone());
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "invoke-model",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "anthropic.claude-3-haiku-20240307-v1:0",
+                "--content-type",
+                "application/json",
+                "--body",
+                r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}"#,
+                out.to_str().unwrap(),
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let printed: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(
+        printed,
+        serde_json::json!({"contentType": "application/json"})
+    );
+    let body: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&outfile).unwrap()).unwrap();
+    assert_eq!(body["content"][0]["text"], "Echo: hi");
+    assert_eq!(server.requests()[0].signature, Ok(()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn blobs_come_from_fileb_paths() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.bin");
+    std::fs::write(&input, [0u8, 159, 146, 150, 255]).unwrap();
+    let (url, home, input_arg, out) = (
+        server.url(),
+        dir.path().to_owned(),
+        format!("fileb://{}", input.display()),
+        dir.path().join("out.bin"),
+    );
+    let out_arg = out.clone();
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "invoke-model",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "mock.echo",
+                "--body",
+                &input_arg,
+                out_arg.to_str().unwrap(),
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(std::fs::read(&out).unwrap(), [0u8, 159, 146, 150, 255]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes_follow_the_aws_cli() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["invoke-model", "--model-id", "!!!", "--body", "{}"],
+            252,
+            "Parameter validation failed: InvokeModelInput.modelId",
+        ),
+        (
+            &["invoke-model", "--body", "{}"],
+            252,
+            "InvokeModelInput.modelId: required member is missing",
+        ),
+        (
+            &[
+                "invoke-model",
+                "--model-id",
+                "mock.error.ValidationException",
+                "--body",
+                "{}",
+            ],
+            254,
+            "An error occurred (ValidationException) when calling the InvokeModel operation: mock ValidationException",
+        ),
+        (
+            &["converse", "--model-id", "m.x", "--messages", "not json"],
+            252,
+            "--messages",
+        ),
+        (&["no-such-command"], 252, "unrecognized subcommand"),
+    ];
+    for (args, code, message) in cases {
+        let url = server.url();
+        let home = dir.path().to_owned();
+        let out = dir.path().join("o").to_str().unwrap().to_owned();
+        let mut full: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        if full[0] == "invoke-model" {
+            full.push(out);
+        }
+        full.extend(["--endpoint-url".to_owned(), url]);
+        let run =
+            blocking(move || bedrock(&full.iter().map(String::as_str).collect::<Vec<_>>(), &home));
+        assert_eq!(run.code(), *code, "{args:?}: {}", run.stderr());
+        assert!(run.stderr().contains(message), "{args:?}: {}", run.stderr());
+    }
+    // Nothing invalid reached the server.
+    assert_eq!(server.requests().len(), 1);
+
+    let home = dir.path().to_owned();
+    let unreachable = blocking(move || {
+        bedrock(
+            &[
+                "invoke-model",
+                "--endpoint-url",
+                "http://127.0.0.1:9",
+                "--model-id",
+                "mock.echo",
+                "--body",
+                "{}",
+                "o",
+            ],
+            &home,
+        )
+    });
+    assert_eq!(unreachable.code(), 255, "{}", unreachable.stderr());
+    let home = dir.path().to_owned();
+    let no_region = blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_bedrock"))
+            .args([
+                "invoke-model",
+                "--model-id",
+                "mock.echo",
+                "--body",
+                "{}",
+                "o",
+            ])
+            .env_clear()
+            .env("HOME", &home)
+            .output()
+            .unwrap()
+    });
+    assert_eq!(no_region.status.code(), Some(253));
+    assert!(String::from_utf8_lossy(&no_region.stderr).contains("no region"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn response_streams_go_to_outfile_as_they_arrive() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("stream.out");
+    let (url, home, out_arg) = (server.url(), dir.path().to_owned(), out.clone());
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "invoke-model-with-response-stream",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "mock.stream.3.8",
+                "--body",
+                "{}",
+                out_arg.to_str().unwrap(),
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "abcdefghbcdefghicdefghij"
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&run.stdout()).unwrap()["contentType"],
+        "application/json"
+    );
+
+    let (url, home, out_arg) = (server.url(), dir.path().to_owned(), out.clone());
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "invoke-model-with-response-stream",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "mock.stream-exception.2",
+                "--body",
+                "{}",
+                out_arg.to_str().unwrap(),
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 254, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("ModelStreamErrorException"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(
+        std::fs::read(&out).unwrap().len(),
+        32,
+        "the chunks before the exception were written"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn converse_and_converse_stream_print_json() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let messages = r#"[{"role":"user","content":[{"text":"hello cli"}]}]"#;
+    let (url, home) = (server.url(), dir.path().to_owned());
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "converse",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "anthropic.claude-v2",
+                "--messages",
+                messages,
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let printed: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(
+        printed["output"]["message"]["content"][0]["text"],
+        "Echo: hello cli"
+    );
+    assert_eq!(printed["stopReason"], "end_turn");
+
+    let (url, home) = (server.url(), dir.path().to_owned());
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "converse-stream",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "anthropic.claude-v2",
+                "--messages",
+                messages,
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let events: Vec<serde_json::Value> = run
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        events[0],
+        serde_json::json!({"messageStart": {"role": "assistant"}})
+    );
+    assert_eq!(
+        events.last().unwrap()["metadata"]["metrics"]["latencyMs"],
+        42
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_async_invokes_follows_every_page_unless_told_not_to() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..3 {
+        let (url, home) = (server.url(), dir.path().to_owned());
+        let input = format!(r#"{{"i": {i}}}"#);
+        let run = blocking(move || {
+            bedrock(
+                &[
+                    "start-async-invoke",
+                    "--endpoint-url",
+                    &url,
+                    "--model-id",
+                    "amazon.nova-reel-v1:0",
+                    "--model-input",
+                    &input,
+                    "--output-data-config",
+                    r#"{"s3OutputDataConfig":{"s3Uri":"s3://bucket/k"}}"#,
+                ],
+                &home,
+            )
+        });
+        assert_eq!(run.code(), 0, "{}", run.stderr());
+    }
+    let (url, home) = (server.url(), dir.path().to_owned());
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "list-async-invokes",
+                "--endpoint-url",
+                &url,
+                "--max-results",
+                "1",
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let printed: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(
+        printed["asyncInvokeSummaries"].as_array().unwrap().len(),
+        3,
+        "all pages"
+    );
+    assert!(printed.get("nextToken").is_none());
+
+    let (url, home) = (server.url(), dir.path().to_owned());
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "list-async-invokes",
+                "--endpoint-url",
+                &url,
+                "--max-results",
+                "1",
+                "--no-paginate",
+            ],
+            &home,
+        )
+    });
+    let printed: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    assert_eq!(printed["asyncInvokeSummaries"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn decode_event_stream_prints_each_message_and_refuses_bad_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    // botocore's "all header types" vector, twice.
+    let message: &[u8] = b"\x00\x00\x00\x62\x00\x00\x00\x52\x03\xb5\xcb\x9c\
+        \x010\x00\x011\x01\x012\x02\x02\x013\x03\x00\x03\
+        \x014\x04\x00\x00\x00\x04\x015\x05\x00\x00\x00\x00\x00\x00\x00\x05\
+        \x016\x06\x00\x05bytes\x017\x07\x00\x04utf8\
+        \x018\x08\x00\x00\x00\x00\x00\x00\x00\x08\x019\x090123456789abcdef\
+        \x63\x35\x36\x71";
+    let path = dir.path().join("capture.bin");
+    std::fs::write(&path, [message, message].concat()).unwrap();
+    let run = bedrock(&["decode-event-stream", path.to_str().unwrap()], dir.path());
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let lines: Vec<serde_json::Value> = run
+        .stdout()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(
+        lines[0]["headers"],
+        serde_json::json!([
+            {"name": "0", "type": "bool", "value": true},
+            {"name": "1", "type": "bool", "value": false},
+            {"name": "2", "type": "byte", "value": 2},
+            {"name": "3", "type": "short", "value": 3},
+            {"name": "4", "type": "int", "value": 4},
+            {"name": "5", "type": "long", "value": 5},
+            {"name": "6", "type": "bytes", "value": "Ynl0ZXM="},
+            {"name": "7", "type": "string", "value": "utf8"},
+            {"name": "8", "type": "timestamp", "value": 8},
+            {"name": "9", "type": "uuid", "value": "30313233-3435-3637-3839-616263646566"}
+        ])
+    );
+    assert_eq!(lines[0]["payload"], "");
+
+    // A corrupt second message: the first is printed, then exit code 1.
+    let mut corrupt = [message, message].concat();
+    let last = corrupt.len() - 1;
+    corrupt[last] ^= 0xff;
+    std::fs::write(&path, &corrupt).unwrap();
+    let run = bedrock(&["decode-event-stream", path.to_str().unwrap()], dir.path());
+    assert_eq!(run.code(), 1, "never 101: {}", run.stderr());
+    assert_eq!(run.stdout().lines().count(), 1);
+    assert!(run.stderr().contains("message CRC"), "{}", run.stderr());
+
+    // Standard input, cut short.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bedrock"))
+        .args(["decode-event-stream", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(&message[..50])
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("ended inside a message"));
+}

@@ -1,0 +1,498 @@
+//! `src/cli.rs` (the `cli` feature): a subcommand per operation, named as
+//! in the AWS CLI (`invoke-model --model-id ...`), generated from the IR so
+//! that a new operation appears in the CLI with no hand work.
+
+use heck::ToKebabCase;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::rust_type::{self, ident};
+use super::{EmitError, Files, docs};
+use crate::ir::names::Scope;
+use crate::ir::{Member, MemberLocation, Operation, Service, ShapeKind};
+
+/// Names the CLI's global options and positional arguments take.
+const RESERVED: &[&str] = &[
+    "region",
+    "profile",
+    "endpoint-url",
+    "no-paginate",
+    "help",
+    "version",
+    "outfile",
+];
+
+pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
+    let module_doc = docs::inner(&format!(
+        "A command-line interface to {}: a subcommand per operation. Built with the `cli` feature.",
+        service.title
+    ));
+    let about = format!("A command-line client for {}", service.title);
+    let commands: Vec<TokenStream> = service
+        .operations
+        .iter()
+        .map(|op| {
+            let module = ident(&op.snake_name);
+            quote! { .subcommand(#module::command()) }
+        })
+        .collect();
+    let arms = service.operations.iter().map(|op| {
+        let module = ident(&op.snake_name);
+        let name = op.name.to_kebab_case();
+        quote! { #name => #module::run(&client, global, args).await, }
+    });
+    let modules = service.operations.iter().map(|op| operation(service, op));
+    let tokens = quote! {
+        #module_doc
+
+        /// Runs the command line of the process, named `binary` in help texts.
+        pub async fn main(binary: &'static str) -> std::process::ExitCode {
+            let command = crate::cli_support::root(binary, #about)
+                .subcommand(crate::cli_support::decode_event_stream_command())
+                #(#commands)*;
+            match command.try_get_matches() {
+                Ok(matches) => crate::cli_support::finish(run(&matches).await),
+                Err(err) => crate::cli_support::usage_error(err),
+            }
+        }
+
+        async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliError> {
+            let Some((name, args)) = global.subcommand() else {
+                return Err(crate::cli_support::CliError::parameter("a command is required"));
+            };
+            if name == "decode-event-stream" {
+                return crate::cli_support::decode_event_stream(args);
+            }
+            let client = crate::Client::new(crate::cli_support::config(global)?);
+            match name {
+                #(#arms)*
+                other => Err(crate::cli_support::CliError::parameter(format!("unknown command {other}"))),
+            }
+        }
+
+        #(#modules)*
+    };
+    out.rust("src/cli.rs", tokens)
+}
+
+/// What an operation's output does on the command line.
+enum OutputMode<'a> {
+    /// A blob payload goes to OUTFILE; the other members are printed.
+    Outfile(&'a Member),
+    /// Each event's blob goes to OUTFILE as it arrives.
+    StreamToOutfile(&'a Member),
+    /// Each event is printed as one JSON line as it arrives.
+    StreamLines(&'a Member),
+    /// The output is printed as JSON.
+    Print,
+}
+
+fn output_mode<'a>(service: &Service, op: &'a Operation) -> OutputMode<'a> {
+    let Some(payload) = op.output.payload_member() else {
+        return OutputMode::Print;
+    };
+    match &service.shape(&payload.target).kind {
+        ShapeKind::Blob { .. } => OutputMode::Outfile(payload),
+        ShapeKind::Union(u) if u.event_stream => {
+            let every_event_is_a_blob = u
+                .events(service)
+                .all(|m| single_blob_member(service, &m.target).is_some());
+            if every_event_is_a_blob {
+                OutputMode::StreamToOutfile(payload)
+            } else {
+                OutputMode::StreamLines(payload)
+            }
+        }
+        _ => OutputMode::Print,
+    }
+}
+
+/// The one member of an event structure, when it is a blob.
+fn single_blob_member<'a>(service: &'a Service, target: &str) -> Option<&'a Member> {
+    match &service.shape(target).kind {
+        ShapeKind::Structure(s) => match s.members.as_slice() {
+            [m] if matches!(service.shape(&m.target).kind, ShapeKind::Blob { .. }) => Some(m),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The first sentence of the documentation, as plain text for `--help`.
+fn summary(docs: Option<&str>, fallback: &str) -> String {
+    let Some(docs) = docs else {
+        return fallback.to_owned();
+    };
+    let paragraph = docs.split("\n\n").next().unwrap_or_default();
+    let mut plain = String::with_capacity(paragraph.len());
+    let mut chars = paragraph.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            // `[text](url)` keeps its text.
+            '[' => {}
+            ']' if chars.peek() == Some(&'(') => {
+                for skipped in chars.by_ref() {
+                    if skipped == ')' {
+                        break;
+                    }
+                }
+            }
+            '`' | '*' | '\\' => {}
+            '\n' => plain.push(' '),
+            _ => plain.push(c),
+        }
+    }
+    let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+    match plain.find(". ") {
+        Some(end) if end < 300 => plain[..=end].to_owned(),
+        _ => plain,
+    }
+}
+
+fn operation(service: &Service, op: &Operation) -> TokenStream {
+    let module = ident(&op.snake_name);
+    let command_name = op.name.to_kebab_case();
+    let about = summary(op.docs.as_deref(), &format!("Calls {}.", op.name));
+    let method = ident(&op.snake_name);
+    let mode = output_mode(service, op);
+
+    let mut scope = Scope::with_reserved(RESERVED.iter().copied());
+    let mut args = Vec::new();
+    let mut setters = Vec::new();
+    for m in &op.input.members {
+        if rust_type::is_event_stream(service, &m.target) {
+            continue;
+        }
+        let flag = scope.claim(&m.name.to_kebab_case());
+        let help = summary(m.docs.as_deref(), &format!("The {} member.", m.name));
+        let set = format_ident!("set_{}", crate::ir::names::bare(&m.rust_name));
+        let shape = service.shape(&m.target);
+        if matches!(shape.kind, ShapeKind::Boolean) {
+            let negated = scope.claim(&format!("no-{flag}"));
+            args.push(quote! {
+                .arg(clap::Arg::new(#flag).long(#flag).action(clap::ArgAction::SetTrue).help(#help))
+                .arg(clap::Arg::new(#negated).long(#negated).action(clap::ArgAction::SetTrue).conflicts_with(#flag))
+            });
+            setters.push(quote! {
+                if args.get_flag(#flag) {
+                    request = request.#set(Some(true));
+                }
+                if args.get_flag(#negated) {
+                    request = request.#set(Some(false));
+                }
+            });
+            continue;
+        }
+        let value_name = match &shape.kind {
+            ShapeKind::Blob { .. } => "TEXT|fileb://PATH",
+            ShapeKind::Structure(_)
+            | ShapeKind::Union(_)
+            | ShapeKind::List(_)
+            | ShapeKind::Map(_)
+            | ShapeKind::Document => "JSON|file://PATH",
+            ShapeKind::Timestamp { .. } => "TIMESTAMP",
+            ShapeKind::Byte
+            | ShapeKind::Short
+            | ShapeKind::Integer
+            | ShapeKind::Long
+            | ShapeKind::Float
+            | ShapeKind::Double => "NUMBER",
+            _ => "TEXT",
+        };
+        args.push(quote! {
+            .arg(clap::Arg::new(#flag).long(#flag).value_name(#value_name).help(#help))
+        });
+        let ty = rust_type::member_value(service, m);
+        let value = match &shape.kind {
+            ShapeKind::String | ShapeKind::BigInteger | ShapeKind::BigDecimal => {
+                quote!(crate::cli_support::text(value)?)
+            }
+            ShapeKind::Enum(_) => quote!(<#ty>::from(crate::cli_support::text(value)?)),
+            ShapeKind::Blob { .. } => quote!(crate::cli_support::blob(value)?),
+            ShapeKind::Timestamp { .. } => quote!(crate::cli_support::timestamp(#flag, value)?),
+            ShapeKind::Byte
+            | ShapeKind::Short
+            | ShapeKind::Integer
+            | ShapeKind::Long
+            | ShapeKind::Float
+            | ShapeKind::Double => {
+                quote!(crate::cli_support::parsed::<#ty>(#flag, value)?)
+            }
+            _ => quote!(crate::cli_support::json::<#ty>(#flag, value)?),
+        };
+        setters.push(quote! {
+            if let Some(value) = args.get_one::<String>(#flag) {
+                request = request.#set(Some(#value));
+            }
+        });
+    }
+    let (outfile_arg, output) = output_code(service, op, &mode);
+    let uses_args = !setters.is_empty() || !matches!(mode, OutputMode::Print);
+    let uses_global = op.paginator.is_some();
+    let args_param = if uses_args {
+        quote!(args)
+    } else {
+        quote!(_args)
+    };
+    let global_param = if uses_global {
+        quote!(global)
+    } else {
+        quote!(_global)
+    };
+    let mutated =
+        !setters.is_empty() || (op.paginator.is_some() && matches!(mode, OutputMode::Print));
+    let request_binding = if mutated {
+        quote!(let mut request)
+    } else {
+        quote!(let request)
+    };
+    let run_doc = format!(" Runs `{command_name}`.");
+    quote! {
+        mod #module {
+            /// The subcommand and its options.
+            pub(super) fn command() -> clap::Command {
+                clap::Command::new(#command_name)
+                    .about(#about)
+                    #(#args)*
+                    #outfile_arg
+            }
+
+            #[doc = #run_doc]
+            pub(super) async fn run(
+                client: &crate::Client,
+                #global_param: &clap::ArgMatches,
+                #args_param: &clap::ArgMatches,
+            ) -> Result<(), crate::cli_support::CliError> {
+                #request_binding = client.#method();
+                #(#setters)*
+                #output
+            }
+        }
+    }
+}
+
+/// The OUTFILE argument, if any, and the code that sends and prints.
+fn output_code(
+    service: &Service,
+    op: &Operation,
+    mode: &OutputMode<'_>,
+) -> (TokenStream, TokenStream) {
+    let op_name = &op.name;
+    let send = quote! {
+        request.send().await.map_err(|e| crate::cli_support::CliError::from_sdk(e, #op_name))?
+    };
+    let others = |skip: &Member| -> TokenStream {
+        let inserts: Vec<TokenStream> = op
+            .output
+            .members
+            .iter()
+            .filter(|m| m.name != skip.name)
+            .map(|m| {
+                let field = ident(&m.rust_name);
+                let key = match m.location {
+                    MemberLocation::Body => m.wire_name.as_str(),
+                    _ => m.name.as_str(),
+                };
+                if m.required {
+                    quote! { printed.insert(#key.to_owned(), crate::cli_support::to_json(&output.#field)?); }
+                } else {
+                    quote! {
+                        if let Some(value) = &output.#field {
+                            printed.insert(#key.to_owned(), crate::cli_support::to_json(value)?);
+                        }
+                    }
+                }
+            })
+            .collect();
+        if inserts.is_empty() {
+            // Nothing besides the body: nothing to print.
+            return quote! { Ok(()) };
+        }
+        quote! {
+            let mut printed = serde_json::Map::new();
+            #(#inserts)*
+            crate::cli_support::print(&serde_json::Value::Object(printed))
+        }
+    };
+    match mode {
+        OutputMode::Outfile(payload) => {
+            let field = ident(&payload.rust_name);
+            let write = if payload.required {
+                quote! { outfile.write(output.#field.as_bytes())?; }
+            } else {
+                quote! {
+                    if let Some(body) = &output.#field {
+                        outfile.write(body.as_bytes())?;
+                    }
+                }
+            };
+            let print = others(payload);
+            (
+                quote!(.arg(crate::cli_support::outfile_arg())),
+                quote! {
+                    let mut outfile = crate::cli_support::Outfile::create(args)?;
+                    let output = #send;
+                    #write
+                    #print
+                },
+            )
+        }
+        OutputMode::StreamToOutfile(payload) | OutputMode::StreamLines(payload) => {
+            let field = ident(&payload.rust_name);
+            let ShapeKind::Union(u) = &service.shape(&payload.target).kind else {
+                return (quote!(), quote!(Ok(())));
+            };
+            let union = rust_type::of(service, &payload.target);
+            let print = others(payload);
+            let to_outfile = matches!(mode, OutputMode::StreamToOutfile(_));
+            let handle_event = if to_outfile {
+                let arms: Vec<(TokenStream, TokenStream, bool, proc_macro2::Ident)> = u
+                    .events(service)
+                    .filter_map(|m| {
+                        let variant = ident(&m.rust_name);
+                        let blob = single_blob_member(service, &m.target)?;
+                        let blob_field = ident(&blob.rust_name);
+                        let body = if blob.required {
+                            quote! { outfile.write(event.#blob_field.as_bytes())?; }
+                        } else {
+                            quote! {
+                                if let Some(bytes) = &event.#blob_field {
+                                    outfile.write(bytes.as_bytes())?;
+                                }
+                            }
+                        };
+                        Some((
+                            quote!(#union::#variant(event)),
+                            body,
+                            blob.required,
+                            blob_field,
+                        ))
+                    })
+                    .collect();
+                match arms.as_slice() {
+                    [(pattern, _, false, blob_field)] => quote! {
+                        if let #pattern = event
+                            && let Some(bytes) = &event.#blob_field
+                        {
+                            outfile.write(bytes.as_bytes())?;
+                        }
+                    },
+                    [(pattern, body, true, _)] => quote! {
+                        if let #pattern = event {
+                            #body
+                        }
+                    },
+                    _ => {
+                        let arms = arms
+                            .iter()
+                            .map(|(pattern, body, _, _)| quote! { #pattern => { #body } });
+                        quote! {
+                            match event {
+                                #(#arms)*
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+            } else {
+                quote! {
+                    match &event {
+                        #union::Unknown(name) => tracing::debug!(event = %name, "an event type this version does not know"),
+                        known => crate::cli_support::print_line(known)?,
+                    }
+                }
+            };
+            let outfile_arg = if to_outfile {
+                quote!(.arg(crate::cli_support::outfile_arg()))
+            } else {
+                quote!()
+            };
+            let open = to_outfile
+                .then(|| quote! { let mut outfile = crate::cli_support::Outfile::create(args)?; });
+            (
+                outfile_arg,
+                quote! {
+                    #open
+                    let mut output = #send;
+                    while let Some(event) = output
+                        .#field
+                        .recv()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_stream(e, #op_name))?
+                    {
+                        #handle_event
+                    }
+                    #print
+                },
+            )
+        }
+        OutputMode::Print => match &op.paginator {
+            Some(paginator) => {
+                let token_in = op
+                    .input
+                    .members
+                    .iter()
+                    .find(|m| m.name == paginator.input_token);
+                let token_out = op
+                    .output
+                    .members
+                    .iter()
+                    .find(|m| m.name == paginator.output_token);
+                let (Some(token_in), Some(token_out)) = (token_in, token_out) else {
+                    return (
+                        quote!(),
+                        quote! { crate::cli_support::print(&crate::cli_support::to_json(&#send)?) },
+                    );
+                };
+                let set_token =
+                    format_ident!("set_{}", crate::ir::names::bare(&token_in.rust_name));
+                let token_field = ident(&token_out.rust_name);
+                let token_key = &token_out.wire_name;
+                let result_key = match paginator
+                    .result_key
+                    .as_deref()
+                    .and_then(|k| op.output.members.iter().find(|m| m.name == k))
+                {
+                    Some(m) => {
+                        let key = &m.wire_name;
+                        quote!(Some(#key))
+                    }
+                    None => quote!(None),
+                };
+                let next = if token_out.required {
+                    quote!(Some(output.#token_field.clone()).filter(|t| !t.is_empty()))
+                } else {
+                    quote!(output.#token_field.clone())
+                };
+                (
+                    quote!(),
+                    quote! {
+                        let mut pages = Vec::new();
+                        let mut seen = std::collections::HashSet::new();
+                        loop {
+                            let output = request.clone().send().await.map_err(|e| crate::cli_support::CliError::from_sdk(e, #op_name))?;
+                            let next = #next;
+                            pages.push(crate::cli_support::to_json(&output)?);
+                            match next {
+                                Some(token) if !crate::cli_support::no_paginate(global) => {
+                                    if !seen.insert(token.clone()) {
+                                        return Err(crate::cli_support::CliError::other(format!(
+                                            "the service sent the pagination token {token:?} twice"
+                                        )));
+                                    }
+                                    request = request.#set_token(Some(token));
+                                }
+                                _ => break,
+                            }
+                        }
+                        crate::cli_support::print(&crate::cli_support::merge_pages(pages, #result_key, #token_key))
+                    },
+                )
+            }
+            None => (
+                quote!(),
+                quote! { crate::cli_support::print(&crate::cli_support::to_json(&#send)?) },
+            ),
+        },
+    }
+}
