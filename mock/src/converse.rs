@@ -175,7 +175,11 @@ pub(crate) async fn converse_stream(
         .into_iter()
         .map(|(event_type, payload)| Step::Message(event_message(event_type, payload.to_string())))
         .collect();
-    Reply::stream(200, "application/vnd.amazon.eventstream", spawn(steps))
+    Reply::stream(
+        200,
+        "application/vnd.amazon.eventstream",
+        spawn(state, steps),
+    )
 }
 
 /// CountTokens: words of the messages or of the InvokeModel body.

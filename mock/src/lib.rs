@@ -109,6 +109,8 @@ pub(crate) struct State {
     pub(crate) jobs: async_invoke::Jobs,
     /// Bearer tokens (API keys) the server accepts instead of SigV4.
     bearer_tokens: Vec<String>,
+    /// Streams whose client went away before the end.
+    pub(crate) abandoned: Arc<std::sync::atomic::AtomicU64>,
     next_request_id: AtomicU64,
 }
 
@@ -150,6 +152,7 @@ impl MockServer {
             counters: Mutex::new(HashMap::new()),
             jobs: async_invoke::Jobs::default(),
             bearer_tokens: config.bearer_tokens,
+            abandoned: Arc::new(AtomicU64::new(0)),
             next_request_id: AtomicU64::new(1),
         });
         let (shutdown, mut stop) = oneshot::channel();
@@ -196,6 +199,11 @@ impl MockServer {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .clone()
+    }
+
+    /// How many response streams the client dropped before their end.
+    pub fn abandoned_streams(&self) -> u64 {
+        self.state.abandoned.load(Ordering::Relaxed)
     }
 
     /// Forgets the requests received so far.

@@ -8,6 +8,7 @@
 //! | `mock.stream-error.<K>` | K chunks, then an `error` message |
 //! | `mock.stream-cut.<K>` | K chunks, then half a message, then the connection drops |
 //! | `mock.stream-slow.<N>.<ms>` | N chunks, `<ms>` apart |
+//! | `mock.stream-plain-json` | HTTP 200 with a JSON body, not a stream |
 //! | other `mock.*` | the request body as one chunk |
 //! | `anthropic.*` | Anthropic Messages streaming events, one per chunk |
 
@@ -156,6 +157,7 @@ pub(crate) async fn invoke_with_response_stream(
                     ])
                     .collect()
             }
+            "stream-plain-json" => return Reply::json(200, &json!({"not": "a stream"})),
             "stream-slow" => {
                 let pause = Duration::from_millis(b.and_then(|ms| ms.parse().ok()).unwrap_or(100));
                 chunks(a.unwrap_or(3), 16)
@@ -191,8 +193,12 @@ pub(crate) async fn invoke_with_response_stream(
             }
         }
     };
-    Reply::stream(200, "application/vnd.amazon.eventstream", spawn(steps))
-        .with_header("x-amzn-bedrock-content-type", "application/json")
+    Reply::stream(
+        200,
+        "application/vnd.amazon.eventstream",
+        spawn(state, steps),
+    )
+    .with_header("x-amzn-bedrock-content-type", "application/json")
 }
 
 /// Deterministic printable payload bytes.
@@ -200,9 +206,11 @@ fn payload_bytes(index: usize, size: usize) -> Vec<u8> {
     (0..size).map(|i| b'a' + ((index + i) % 26) as u8).collect()
 }
 
-/// Sends the steps in the background, as the client reads them.
-pub(crate) fn spawn(steps: Vec<Step>) -> Body {
+/// Sends the steps in the background, as the client reads them; counts the
+/// streams the client abandons.
+pub(crate) fn spawn(state: &State, steps: Vec<Step>) -> Body {
     let (sender, receiver) = mpsc::channel::<Item>(16);
+    let abandoned = state.abandoned.clone();
     tokio::spawn(async move {
         for step in steps {
             let item = match step {
@@ -218,7 +226,7 @@ pub(crate) fn spawn(steps: Vec<Step>) -> Body {
                 )),
             };
             if sender.send(item).await.is_err() {
-                // The client went away.
+                abandoned.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 return;
             }
         }

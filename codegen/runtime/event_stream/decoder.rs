@@ -273,9 +273,9 @@ impl Decoder {
         if self.buffered < total {
             return Ok(None);
         }
-        let frame = self.take(total);
+        let (frame, crc) = self.take_frame(total);
         self.current = None;
-        let message = parse_frame(&frame, prelude)?;
+        let message = parse_frame(&frame, prelude, crc)?;
         self.offset += total as u64;
         Ok(Some(message))
     }
@@ -325,9 +325,12 @@ impl Decoder {
         }
     }
 
-    /// Removes `n` buffered bytes (at most [`Decoder::buffered`]): a slice of
-    /// the received chunk when one holds them all, else one copy.
-    fn take(&mut self, n: usize) -> Bytes {
+    /// Removes a whole frame of `n` buffered bytes (at most
+    /// [`Decoder::buffered`], at least the prelude and CRC): a slice of the
+    /// received chunk when one holds it all, else one copy, checksummed
+    /// while it is copied. Returns the frame and, when already computed,
+    /// the CRC of all but its last four bytes.
+    fn take_frame(&mut self, n: usize) -> (Bytes, Option<u32>) {
         self.buffered -= n;
         if let Some(front) = self.chunks.front_mut()
             && front.len() >= n
@@ -336,23 +339,27 @@ impl Decoder {
             if front.is_empty() {
                 self.chunks.pop_front();
             }
-            return out;
+            return (out, None);
         }
+        let checksummed = n - 4;
+        let mut hasher = crc32fast::Hasher::new();
         let mut out = BytesMut::with_capacity(n);
         while out.len() < n {
             let Some(front) = self.chunks.front_mut() else {
                 break;
             };
-            let need = n - out.len();
-            if front.len() <= need {
-                out.extend_from_slice(front);
+            let piece = &front[..front.len().min(n - out.len())];
+            let hashed = piece.len().min(checksummed.saturating_sub(out.len()));
+            hasher.update(&piece[..hashed]);
+            out.extend_from_slice(piece);
+            let taken = piece.len();
+            if taken == front.len() {
                 self.chunks.pop_front();
             } else {
-                out.extend_from_slice(&front[..need]);
-                front.advance(need);
+                front.advance(taken);
             }
         }
-        out.freeze()
+        (out.freeze(), Some(hasher.finalize()))
     }
 }
 
@@ -362,11 +369,16 @@ fn read_u32(bytes: &[u8]) -> u32 {
     u32::from_be_bytes(array)
 }
 
-/// Checks the message CRC, then reads headers and payload from a complete frame.
-fn parse_frame(frame: &Bytes, prelude: Prelude) -> Result<Message, DecodeErrorKind> {
+/// Checks the message CRC (`crc` when already computed), then reads
+/// headers and payload from a complete frame.
+fn parse_frame(
+    frame: &Bytes,
+    prelude: Prelude,
+    crc: Option<u32>,
+) -> Result<Message, DecodeErrorKind> {
     let crc_at = frame.len() - 4;
     let expected = read_u32(&frame[crc_at..]);
-    let computed = crc32fast::hash(&frame[..crc_at]);
+    let computed = crc.unwrap_or_else(|| crc32fast::hash(&frame[..crc_at]));
     if computed != expected {
         return Err(DecodeErrorKind::MessageCrc { expected, computed });
     }
@@ -376,7 +388,8 @@ fn parse_frame(frame: &Bytes, prelude: Prelude) -> Result<Message, DecodeErrorKi
 }
 
 fn parse_headers(block: Bytes) -> Result<Vec<Header>, DecodeErrorKind> {
-    let mut headers = Vec::new();
+    // Event streams carry three or four headers per message.
+    let mut headers = Vec::with_capacity(if block.is_empty() { 0 } else { 4 });
     // Names already seen, once there are too many to compare pairwise.
     let mut seen: Option<HashSet<Bytes>> = None;
     let mut pos = 0;

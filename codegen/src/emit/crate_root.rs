@@ -112,6 +112,10 @@ fn shapes_module(service: &Service, home: Home, text: String) -> TokenStream {
                 let builder = ident(&s.builder_name);
                 quote! { {#name, #builder} }
             }
+            ShapeKind::Union(u) if u.event_stream && shape.used_in_output => {
+                let error = ident(u.error_name.as_deref().unwrap_or_default());
+                quote! { {#name, #error} }
+            }
             ShapeKind::Union(_) | ShapeKind::Enum(_) => quote! { #name },
             _ => return None,
         };

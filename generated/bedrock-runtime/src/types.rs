@@ -167,7 +167,7 @@ pub use self::converse_stream_metrics::{
 
 #[rustfmt::skip]
 mod converse_stream_output;
-pub use self::converse_stream_output::ConverseStreamOutput;
+pub use self::converse_stream_output::{ConverseStreamOutput, ConverseStreamOutputError};
 
 #[rustfmt::skip]
 mod converse_stream_trace;
@@ -766,7 +766,10 @@ pub use self::invoke_model_with_bidirectional_stream_input::InvokeModelWithBidir
 
 #[rustfmt::skip]
 mod invoke_model_with_bidirectional_stream_output;
-pub use self::invoke_model_with_bidirectional_stream_output::InvokeModelWithBidirectionalStreamOutput;
+pub use self::invoke_model_with_bidirectional_stream_output::{
+    InvokeModelWithBidirectionalStreamOutput,
+    InvokeModelWithBidirectionalStreamOutputError,
+};
 
 #[rustfmt::skip]
 mod json_schema_definition;
@@ -838,7 +841,7 @@ pub use self::reasoning_text_block::{ReasoningTextBlock, ReasoningTextBlockBuild
 
 #[rustfmt::skip]
 mod response_stream;
-pub use self::response_stream::ResponseStream;
+pub use self::response_stream::{ResponseStream, ResponseStreamError};
 
 #[rustfmt::skip]
 mod s3_location;
