@@ -122,7 +122,7 @@ pub async fn send<O, E>(
     let exchange = async {
         let (parts, body) = exchange(handle, op, &request).await?;
         let status = parts.status.as_u16();
-        let request_id = request_id(&parts.headers);
+        let request_id = crate::protocol::request_id(&parts.headers);
         let bytes = read_body(body).await.map_err(Failed::Transport)?;
         parse_ok(parts, bytes).map_err(|e| Failed::Response(e.with_response(status, request_id)))
     };
@@ -156,7 +156,7 @@ pub async fn send_streaming<O, E>(
     let exchange = async {
         let (parts, body) = exchange(handle, op, &request).await?;
         let status = parts.status.as_u16();
-        let request_id = request_id(&parts.headers);
+        let request_id = crate::protocol::request_id(&parts.headers);
         parse_ok(parts, body, stream_timeouts)
             .map_err(|e| Failed::Response(e.with_response(status, request_id)))
     };
@@ -386,12 +386,6 @@ async fn read_body(body: ResponseBody) -> Result<Bytes, TransportError> {
         .await
         .map(|collected| collected.to_bytes())
         .map_err(|e| TransportError::new(TransportErrorKind::Io, e))
-}
-
-fn request_id(headers: &http::HeaderMap) -> Option<String> {
-    ["x-amzn-requestid", "x-amz-request-id"]
-        .iter()
-        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
 }
 
 fn encoding_error(reason: &'static str) -> ValidationError {

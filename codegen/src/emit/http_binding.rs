@@ -411,62 +411,47 @@ fn request_body(
             };
             Ok((body, Some("text/plain")))
         }
-        ShapeKind::Structure(_) | ShapeKind::Document => {
-            let write = json_ser::value_writer(service, &payload.target, None, quote!(value));
-            let written = quote! {
-                {
-                    let mut json = crate::json::Writer::new();
-                    let out = &mut json;
-                    let written: Result<(), crate::json::SerializeError> = (|| {
-                        #write
-                        Ok(())
-                    })();
-                    written.map_err(|e| e.into_validation_error(#input_name))?;
-                    json.finish()
-                }
-            };
-            let body = if payload.required {
-                quote! { { let value = &input.#field; #written } }
-            } else {
-                quote! {
-                    match &input.#field {
-                        Some(value) => #written,
-                        None => bytes::Bytes::new(),
-                    }
-                }
-            };
-            Ok((body, Some("application/json")))
-        }
-        ShapeKind::Union(u) if !u.event_stream => {
-            let write = json_ser::value_writer(service, &payload.target, None, quote!(value));
-            let written = quote! {
-                {
-                    let mut json = crate::json::Writer::new();
-                    let out = &mut json;
-                    let written: Result<(), crate::json::SerializeError> = (|| {
-                        #write
-                        Ok(())
-                    })();
-                    written.map_err(|e| e.into_validation_error(#input_name))?;
-                    json.finish()
-                }
-            };
-            let body = if payload.required {
-                quote! { { let value = &input.#field; #written } }
-            } else {
-                quote! {
-                    match &input.#field {
-                        Some(value) => #written,
-                        None => bytes::Bytes::new(),
-                    }
-                }
-            };
-            Ok((body, Some("application/json")))
-        }
+        ShapeKind::Structure(_) | ShapeKind::Document => Ok((
+            json_payload(service, payload, input_name),
+            Some("application/json"),
+        )),
+        ShapeKind::Union(u) if !u.event_stream => Ok((
+            json_payload(service, payload, input_name),
+            Some("application/json"),
+        )),
         other => Err(unsupported(
             op,
             &format!("a {} request payload", other.describe()),
         )),
+    }
+}
+
+/// Serializes a structure, union or document payload member as the whole
+/// JSON body; an absent optional payload sends an empty body, as botocore does.
+fn json_payload(service: &Service, payload: &Member, input_name: &str) -> TokenStream {
+    let field = ident(&payload.rust_name);
+    let write = json_ser::value_writer(service, &payload.target, None, quote!(value));
+    let written = quote! {
+        {
+            let mut json = crate::json::Writer::new();
+            let out = &mut json;
+            let written: Result<(), crate::json::SerializeError> = (|| {
+                #write
+                Ok(())
+            })();
+            written.map_err(|e| e.into_validation_error(#input_name))?;
+            json.finish()
+        }
+    };
+    if payload.required {
+        quote! { { let value = &input.#field; #written } }
+    } else {
+        quote! {
+            match &input.#field {
+                Some(value) => #written,
+                None => bytes::Bytes::new(),
+            }
+        }
     }
 }
 

@@ -314,6 +314,13 @@ pub fn utf8_payload(body: Bytes) -> Result<String, DeserializeError> {
         .map_err(|_| DeserializeError::invalid("UTF-8 text", "bytes that are not UTF-8"))
 }
 
+/// The request id a response carries (`x-amzn-RequestId`, or S3's `x-amz-request-id`).
+pub fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-amzn-requestid", "x-amz-request-id"]
+        .iter()
+        .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned))
+}
+
 /// An error response, with what every error has already extracted.
 pub struct ErrorResponse {
     status: u16,
@@ -351,9 +358,7 @@ impl ErrorResponse {
                 .iter()
                 .find_map(|key| map.get(*key)?.as_str().map(str::to_owned))
         });
-        let request_id = ["x-amzn-requestid", "x-amz-request-id"]
-            .iter()
-            .find_map(|name| headers.get(*name)?.to_str().ok().map(str::to_owned));
+        let request_id = request_id(&headers);
         ErrorResponse {
             status,
             headers,
