@@ -455,6 +455,16 @@ fn json_payload(service: &Service, payload: &Member, input_name: &str) -> TokenS
     }
 }
 
+/// A header whose text parses with `FromStr` into `ty`; `expected` names it in errors.
+fn header_parsed(
+    ty: TokenStream,
+    expected: &str,
+    headers: &TokenStream,
+    name: &str,
+) -> TokenStream {
+    quote!(crate::protocol::header_parsed::<#ty>(#headers, #name, #expected)?)
+}
+
 /// Reads a header-bound member from `headers` (an expression of type
 /// `&http::HeaderMap`); the expression uses `?` on a `DeserializeError`.
 pub(crate) fn header_member(service: &Service, m: &Member, headers: TokenStream) -> TokenStream {
@@ -464,27 +474,13 @@ pub(crate) fn header_member(service: &Service, m: &Member, headers: TokenStream)
             let path = named_type_path(service.shape(&m.target)).unwrap_or_default();
             quote!(crate::protocol::header_string(#headers, #name)?.map(#path::from))
         }
-        ShapeKind::Boolean => {
-            quote!(crate::protocol::header_parsed::<bool>(#headers, #name, "a boolean")?)
-        }
-        ShapeKind::Byte => {
-            quote!(crate::protocol::header_parsed::<i8>(#headers, #name, "an integer")?)
-        }
-        ShapeKind::Short => {
-            quote!(crate::protocol::header_parsed::<i16>(#headers, #name, "an integer")?)
-        }
-        ShapeKind::Integer => {
-            quote!(crate::protocol::header_parsed::<i32>(#headers, #name, "an integer")?)
-        }
-        ShapeKind::Long => {
-            quote!(crate::protocol::header_parsed::<i64>(#headers, #name, "an integer")?)
-        }
-        ShapeKind::Float => {
-            quote!(crate::protocol::header_parsed::<f32>(#headers, #name, "a number")?)
-        }
-        ShapeKind::Double => {
-            quote!(crate::protocol::header_parsed::<f64>(#headers, #name, "a number")?)
-        }
+        ShapeKind::Boolean => header_parsed(quote!(bool), "a boolean", &headers, &name),
+        ShapeKind::Byte => header_parsed(quote!(i8), "an integer", &headers, &name),
+        ShapeKind::Short => header_parsed(quote!(i16), "an integer", &headers, &name),
+        ShapeKind::Integer => header_parsed(quote!(i32), "an integer", &headers, &name),
+        ShapeKind::Long => header_parsed(quote!(i64), "an integer", &headers, &name),
+        ShapeKind::Float => header_parsed(quote!(f32), "a number", &headers, &name),
+        ShapeKind::Double => header_parsed(quote!(f64), "a number", &headers, &name),
         ShapeKind::List(_) => quote!(crate::protocol::header_list(#headers, #name)?),
         ShapeKind::Timestamp { format } => {
             let format = json_ser::timestamp_format(
