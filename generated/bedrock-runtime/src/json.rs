@@ -300,10 +300,14 @@ pub enum TimestampFormat {
 /// A timestamp in `format`.
 pub fn timestamp(value: &Value, format: TimestampFormat) -> Result<DateTime, DeserializeError> {
     match (format, value) {
-        (TimestampFormat::EpochSeconds, Value::Number(n)) => n
-            .as_f64()
-            .and_then(DateTime::from_secs_f64)
-            .ok_or_else(|| DeserializeError::invalid("epoch seconds", n.to_string())),
+        // A number's text is what the service wrote (serde_json prints an
+        // f64 in the shortest form that reads back the same), so parsing it
+        // as decimal keeps every digit an f64 conversion would round away.
+        (TimestampFormat::EpochSeconds, Value::Number(n)) => {
+            let text = n.to_string();
+            DateTime::parse_epoch_seconds(&text)
+                .ok_or_else(|| DeserializeError::invalid("epoch seconds", text))
+        }
         (TimestampFormat::DateTime, Value::String(s)) => DateTime::parse_rfc3339(s)
             .ok_or_else(|| DeserializeError::invalid("an ISO 8601 date-time", format!("{s:?}"))),
         (TimestampFormat::HttpDate, Value::String(s)) => DateTime::parse_http_date(s)
@@ -487,10 +491,11 @@ impl Writer {
     /// A timestamp in `format`.
     pub fn timestamp(&mut self, value: &DateTime, format: TimestampFormat) {
         match format {
-            TimestampFormat::EpochSeconds if value.subsec_nanos() == 0 => {
-                self.integer(value.secs())
+            TimestampFormat::EpochSeconds => {
+                self.value_prefix();
+                self.buf
+                    .extend_from_slice(value.to_epoch_seconds_text().as_bytes());
             }
-            TimestampFormat::EpochSeconds => self.float(value.as_secs_f64()),
             TimestampFormat::DateTime => self.string(&value.to_rfc3339()),
             TimestampFormat::HttpDate => self.string(&value.to_http_date()),
         }
@@ -573,6 +578,18 @@ mod tests {
         assert_eq!(float(&json!("-Infinity")).unwrap(), f64::NEG_INFINITY);
         assert_eq!(float(&json!(2.5)).unwrap(), 2.5);
         assert!(float(&json!("2.5")).is_err());
+    }
+
+    #[test]
+    fn epoch_second_timestamps_keep_every_digit_both_ways() {
+        let body: Value = serde_json::from_str(r#"{"t": 1700000000.123456}"#).unwrap();
+        let t = timestamp(&body["t"], TimestampFormat::EpochSeconds).unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_000, 123_456_000));
+        let precise = DateTime::from_secs_and_nanos(1_700_000_000, 123_456_789).unwrap();
+        let mut w = Writer::new();
+        w.timestamp(&precise, TimestampFormat::EpochSeconds);
+        assert_eq!(&w.finish()[..], b"1700000000.123456789");
+        assert!(timestamp(&json!("1700000000"), TimestampFormat::EpochSeconds).is_err());
     }
 
     #[test]

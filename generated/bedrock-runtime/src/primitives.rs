@@ -96,8 +96,8 @@ pub type Document = serde_json::Value;
 /// A point in time (a `timestamp` shape), to the nanosecond.
 ///
 /// On the wire a timestamp is epoch seconds (a JSON number), an ISO-8601
-/// date-time, or an HTTP date, as the model says. Epoch seconds arrive as a
-/// JSON number, whose precision (an `f64`) is a microsecond for current dates.
+/// date-time, or an HTTP date, as the model says. Epoch seconds are read from
+/// and written as the number's decimal text, so nothing is lost to an `f64`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct DateTime {
     seconds: i64,
@@ -143,6 +143,55 @@ impl DateTime {
             seconds: micros.div_euclid(1_000_000),
             nanos: (micros.rem_euclid(1_000_000) as u32) * 1000,
         })
+    }
+
+    /// Parses epoch seconds written as decimal text (`1515531081.123456789`,
+    /// `-1.5`), exactly to the nanosecond; digits past the ninth are dropped.
+    /// Exponent notation goes through [`DateTime::from_secs_f64`]. `None` for
+    /// anything else or out of range.
+    pub fn parse_epoch_seconds(text: &str) -> Option<Self> {
+        if text.contains(['e', 'E']) {
+            return text.parse::<f64>().ok().and_then(Self::from_secs_f64);
+        }
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+            return None;
+        }
+        let whole: i64 = whole.parse().ok()?;
+        let nanos = fraction
+            .bytes()
+            .chain(std::iter::repeat(b'0'))
+            .take(9)
+            .fold(0u32, |n, digit| n * 10 + u32::from(digit - b'0'));
+        match (negative, nanos) {
+            (false, _) => Self::from_secs_and_nanos(whole, nanos),
+            (true, 0) => Self::from_secs_and_nanos(whole.checked_neg()?, 0),
+            (true, _) => Self::from_secs_and_nanos(
+                whole.checked_neg()?.checked_sub(1)?,
+                1_000_000_000 - nanos,
+            ),
+        }
+    }
+
+    /// Epoch seconds as exact decimal text, the fraction only as long as it
+    /// needs to be: `1515531081`, `1515531081.5`, `-1.5`.
+    pub fn to_epoch_seconds_text(&self) -> String {
+        if self.nanos == 0 {
+            return self.seconds.to_string();
+        }
+        // A negative time with a fraction is `-(|seconds| - 1).(1e9 - nanos)`.
+        let (sign, whole, nanos) = if self.seconds < 0 {
+            ("-", -(self.seconds + 1), 1_000_000_000 - self.nanos)
+        } else {
+            ("", self.seconds, self.nanos)
+        };
+        let fraction = format!("{nanos:09}");
+        format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
     }
 
     /// Whole seconds since the Unix epoch (rounded down).
@@ -382,9 +431,7 @@ mod serde_impls {
     impl<'de> serde::Deserialize<'de> for DateTime {
         fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             match serde_json::Value::deserialize(deserializer)? {
-                serde_json::Value::Number(n) => n
-                    .as_f64()
-                    .and_then(DateTime::from_secs_f64)
+                serde_json::Value::Number(n) => DateTime::parse_epoch_seconds(&n.to_string())
                     .ok_or_else(|| D::Error::custom("epoch seconds out of range")),
                 serde_json::Value::String(s) => DateTime::parse_rfc3339(&s)
                     .or_else(|| DateTime::parse_http_date(&s))
@@ -569,6 +616,27 @@ mod tests {
             Some(t)
         );
         assert_eq!(DateTime::parse_http_date("yesterday"), None);
+    }
+
+    #[test]
+    fn epoch_seconds_text_is_exact_to_the_nanosecond() {
+        for (text, secs, nanos) in [
+            ("1515531081", 1_515_531_081, 0),
+            ("1515531081.123456789", 1_515_531_081, 123_456_789),
+            ("1515531081.5", 1_515_531_081, 500_000_000),
+            ("-1.5", -2, 500_000_000),
+            ("-0.000000001", -1, 999_999_999),
+            ("-3", -3, 0),
+        ] {
+            let t = DateTime::parse_epoch_seconds(text).unwrap();
+            assert_eq!((t.secs(), t.subsec_nanos()), (secs, nanos), "{text}");
+            assert_eq!(t.to_epoch_seconds_text(), text);
+        }
+        let t = DateTime::parse_epoch_seconds("1.5e9").unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (1_500_000_000, 0));
+        for bad in ["", "-", ".5", "1.2.3", "1a", "+1", "99999999999999999999"] {
+            assert_eq!(DateTime::parse_epoch_seconds(bad), None, "{bad:?}");
+        }
     }
 
     #[test]
