@@ -74,6 +74,19 @@ fn answer(request: &Value) -> Answer {
     }
 }
 
+/// The request's JSON body, unless a `mock.` model id chooses a scripted
+/// reply (an error, a throttle) or the body is not JSON.
+async fn json_request(
+    state: &State,
+    model_id: &str,
+    request: &RecordedRequest,
+) -> Result<Value, Reply> {
+    if let Some(reply) = crate::behaviour::mock_behaviour(state, model_id).await {
+        return Err(reply);
+    }
+    serde_json::from_slice(&request.body).map_err(|_| bad_request())
+}
+
 fn bad_request() -> Reply {
     Reply::error(
         400,
@@ -94,11 +107,9 @@ fn usage(request: &Value, output: &str) -> Value {
 
 /// Converse.
 pub(crate) async fn converse(state: &State, model_id: &str, request: &RecordedRequest) -> Reply {
-    if let Some(reply) = crate::behaviour::mock_behaviour(state, model_id).await {
-        return reply;
-    }
-    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
-        return bad_request();
+    let body = match json_request(state, model_id, request).await {
+        Ok(body) => body,
+        Err(reply) => return reply,
     };
     let (content, stop_reason, said) = match answer(&body) {
         Answer::Text(text) => (json!([{ "text": text }]), "end_turn", text),
@@ -131,11 +142,9 @@ pub(crate) async fn converse_stream(
     model_id: &str,
     request: &RecordedRequest,
 ) -> Reply {
-    if let Some(reply) = crate::behaviour::mock_behaviour(state, model_id).await {
-        return reply;
-    }
-    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
-        return bad_request();
+    let body = match json_request(state, model_id, request).await {
+        Ok(body) => body,
+        Err(reply) => return reply,
     };
     let mut events = vec![("messageStart", json!({"role": "assistant"}))];
     let (stop_reason, said) = match answer(&body) {
@@ -188,11 +197,9 @@ pub(crate) async fn count_tokens(
     model_id: &str,
     request: &RecordedRequest,
 ) -> Reply {
-    if let Some(reply) = crate::behaviour::mock_behaviour(state, model_id).await {
-        return reply;
-    }
-    let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
-        return bad_request();
+    let body = match json_request(state, model_id, request).await {
+        Ok(body) => body,
+        Err(reply) => return reply,
     };
     let count = if let Some(converse) = body.pointer("/input/converse") {
         converse
