@@ -5,10 +5,24 @@ use std::time::{Duration, Instant};
 
 use bedrock_mock::RecordedRequest;
 use bedrock_runtime::error::{SdkError, TimeoutKind};
-use bedrock_runtime::operation::invoke_model::InvokeModelError;
+use bedrock_runtime::operation::invoke_model::{InvokeModelError, InvokeModelOutput};
 use bedrock_runtime::transport::{HttpClient, HttpFuture, HyperClient, RequestBody};
 use bedrock_runtime::{Client, RetryConfig, TimeoutConfig};
 use integration_tests::{client, config, mock, unique};
+
+/// InvokeModel with an empty JSON body, what the behaviour tests send: the
+/// mock's model id alone chooses the answer.
+async fn invoke(
+    client: &Client,
+    model_id: impl Into<String>,
+) -> Result<InvokeModelOutput, SdkError<InvokeModelError>> {
+    client
+        .invoke_model()
+        .model_id(model_id)
+        .body("{}")
+        .send()
+        .await
+}
 
 const BODY: &str = r#"{"anthropic_version":"bedrock-2023-05-31","max_tokens":64,"messages":[{"role":"user","content":"hello"}]}"#;
 
@@ -165,13 +179,7 @@ async fn a_wrong_secret_key_is_refused() {
         ))
         .build()
         .unwrap();
-    let err = Client::new(wrong)
-        .invoke_model()
-        .model_id("mock.echo")
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    let err = invoke(&Client::new(wrong), "mock.echo").await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidSignatureException"));
     assert!(
         err.to_string()
@@ -193,13 +201,7 @@ async fn session_tokens_are_signed_and_verified() {
         ))
         .build()
         .unwrap();
-    Client::new(with_token)
-        .invoke_model()
-        .model_id("mock.echo")
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    invoke(&Client::new(with_token), "mock.echo").await.unwrap();
     let r = &server.requests()[0];
     assert_eq!(r.header("x-amz-security-token"), Some("session-token"));
     assert_eq!(r.signature, Ok(()));
@@ -233,11 +235,7 @@ async fn every_modeled_error_is_typed_with_its_members() {
     for (code, status) in cases {
         for in_header in [true, false] {
             let kind = if in_header { "error" } else { "error-body" };
-            let err = client
-                .invoke_model()
-                .model_id(format!("mock.{kind}.{code}"))
-                .body("{}")
-                .send()
+            let err = invoke(&client, format!("mock.{kind}.{code}"))
                 .await
                 .unwrap_err();
             assert_eq!(err.code(), Some(*code), "{err}");
@@ -258,11 +256,7 @@ async fn every_modeled_error_is_typed_with_its_members() {
             assert_eq!(err.to_string(), expected_display);
         }
     }
-    let err = client
-        .invoke_model()
-        .model_id("mock.error.ModelErrorException")
-        .body("{}")
-        .send()
+    let err = invoke(&client, "mock.error.ModelErrorException")
         .await
         .unwrap_err();
     match err.into_service_error() {
@@ -290,11 +284,7 @@ async fn retryability_follows_the_error() {
         ("ModelTimeoutException", false),
         ("ModelErrorException", false),
     ] {
-        let err = client
-            .invoke_model()
-            .model_id(format!("mock.error.{code}"))
-            .body("{}")
-            .send()
+        let err = invoke(&client, format!("mock.error.{code}"))
             .await
             .unwrap_err();
         assert_eq!(err.is_retryable(), retryable, "{code}");
@@ -304,11 +294,7 @@ async fn retryability_follows_the_error() {
 #[tokio::test]
 async fn an_unknown_error_code_is_unhandled_but_complete() {
     let server = mock().await;
-    let err = client(&server)
-        .invoke_model()
-        .model_id("mock.unknown-error")
-        .body("{}")
-        .send()
+    let err = invoke(&client(&server), "mock.unknown-error")
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("SomethingNewException"));
@@ -327,11 +313,7 @@ async fn an_unknown_error_code_is_unhandled_but_complete() {
 #[tokio::test]
 async fn a_non_json_error_body_is_kept() {
     let server = mock().await;
-    let err = no_retries(&server)
-        .invoke_model()
-        .model_id("mock.status.502")
-        .body("{}")
-        .send()
+    let err = invoke(&no_retries(&server), "mock.status.502")
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(502));
@@ -398,13 +380,7 @@ async fn throttled_twice_then_success_takes_three_attempts() {
 async fn attempts_run_out() {
     let server = mock().await;
     let model = format!("mock.throttle.10.{}", unique());
-    let err = client(&server)
-        .invoke_model()
-        .model_id(&model)
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    let err = invoke(&client(&server), &model).await.unwrap_err();
     assert_eq!(err.code(), Some("ThrottlingException"));
     assert_eq!(server.requests().len(), 3);
 
@@ -421,13 +397,7 @@ async fn attempts_run_out() {
             .unwrap(),
     );
     let model = format!("mock.unavailable.10.{}", unique());
-    let err = five
-        .invoke_model()
-        .model_id(&model)
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    let err = invoke(&five, &model).await.unwrap_err();
     assert_eq!(err.status(), Some(503));
     assert_eq!(
         attempts(&server.requests()).last().map(String::as_str),
@@ -438,11 +408,7 @@ async fn attempts_run_out() {
 #[tokio::test]
 async fn client_errors_are_not_retried() {
     let server = mock().await;
-    let err = client(&server)
-        .invoke_model()
-        .model_id("mock.error.ValidationException")
-        .body("{}")
-        .send()
+    let err = invoke(&client(&server), "mock.error.ValidationException")
         .await
         .unwrap_err();
     assert_eq!(err.status(), Some(400));
@@ -453,11 +419,7 @@ async fn client_errors_are_not_retried() {
         "ServiceQuotaExceededException",
     ] {
         let server = mock().await;
-        client(&server)
-            .invoke_model()
-            .model_id(format!("mock.error.{code}"))
-            .body("{}")
-            .send()
+        invoke(&client(&server), format!("mock.error.{code}"))
             .await
             .unwrap_err();
         assert_eq!(server.requests().len(), 1, "{code} is not retried");
@@ -475,13 +437,7 @@ async fn retry_after_is_honoured() {
     );
     let model = format!("mock.retry-after.150.{}", unique());
     let started = Instant::now();
-    patient
-        .invoke_model()
-        .model_id(&model)
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    invoke(&patient, &model).await.unwrap();
     assert!(
         started.elapsed() >= Duration::from_millis(150),
         "waited {:?}",
@@ -493,13 +449,7 @@ async fn retry_after_is_honoured() {
     let server = mock().await;
     let model = format!("mock.retry-after.60000.{}", unique());
     let started = Instant::now();
-    client(&server)
-        .invoke_model()
-        .model_id(&model)
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    invoke(&client(&server), &model).await.unwrap();
     assert!(started.elapsed() < Duration::from_secs(10));
 }
 
@@ -517,13 +467,7 @@ async fn dropped_connections_are_retried() {
     assert_eq!(server.requests().len(), 3);
 
     let server = mock().await;
-    let err = client(&server)
-        .invoke_model()
-        .model_id("mock.reset")
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    let err = invoke(&client(&server), "mock.reset").await.unwrap_err();
     assert!(matches!(err, SdkError::Transport(_)), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(server.requests().len(), 3);
@@ -532,13 +476,7 @@ async fn dropped_connections_are_retried() {
 #[tokio::test]
 async fn invalid_input_sends_nothing() {
     let server = mock().await;
-    let err = client(&server)
-        .invoke_model()
-        .model_id("!!!")
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    let err = invoke(&client(&server), "!!!").await.unwrap_err();
     let SdkError::InvalidInput(violations) = &err else {
         panic!("expected invalid input, got {err:?}");
     };
@@ -624,13 +562,7 @@ async fn time_to_first_byte_timeout_is_its_own_error_and_not_retried_for_costly_
             .build()
             .unwrap(),
     );
-    let err = impatient
-        .invoke_model()
-        .model_id("mock.slow.1000")
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    let err = invoke(&impatient, "mock.slow.1000").await.unwrap_err();
     let SdkError::Timeout(timeout) = &err else {
         panic!("expected a timeout, got {err:?}");
     };
@@ -654,13 +586,7 @@ async fn time_to_first_byte_timeout_is_its_own_error_and_not_retried_for_costly_
             .build()
             .unwrap(),
     );
-    opted_in
-        .invoke_model()
-        .model_id("mock.slow.1000")
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    invoke(&opted_in, "mock.slow.1000").await.unwrap_err();
     assert_eq!(server.requests().len(), 3, "retried when the user opts in");
 }
 
@@ -681,13 +607,7 @@ async fn the_operation_deadline_covers_retries() {
     );
     let started = Instant::now();
     let model = format!("mock.throttle.1000.{}", unique());
-    let err = deadline
-        .invoke_model()
-        .model_id(&model)
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    let err = invoke(&deadline, &model).await.unwrap_err();
     assert!(
         matches!(&err, SdkError::Timeout(t) if t.kind() == TimeoutKind::Operation),
         "{err:?}"
@@ -710,13 +630,7 @@ async fn connection_refused_is_a_transport_error() {
             .build()
             .unwrap(),
     );
-    let err = gone
-        .invoke_model()
-        .model_id("mock.echo")
-        .body("{}")
-        .send()
-        .await
-        .unwrap_err();
+    let err = invoke(&gone, "mock.echo").await.unwrap_err();
     let SdkError::Transport(transport) = &err else {
         panic!("expected a transport error, got {err:?}");
     };
