@@ -24,41 +24,109 @@ fn workspace_tables(root: &Path) -> String {
     manifest[start..].to_owned()
 }
 
-#[test]
-fn the_seed_model_generates_a_crate_that_compiles_and_passes_its_tests() {
-    let root = workspace_root();
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("seed-workspace");
-    let _ = std::fs::remove_dir_all(&dir);
+/// The seed model with deprecations added where the model may carry them:
+/// an operation, required and optional members of inputs, outputs, events
+/// and errors, a union member and a structure. The seed has none, and neither does the current model.
+fn seed_with_deprecations() -> String {
+    let mut model = SEED.to_owned();
+    for (anchor, count) in [
+        (r#""InvokeModel":{ "#, 1),
+        (r#""modelId":{ "#, 2),
+        (r#""accept":{ "#, 2),
+        (r#""chunk":{ "#, 1),
+        (r#""PayloadPart":{ "#, 1),
+        (r#""bytes":{ "#, 1),
+        (r#""originalStatusCode":{ "#, 2),
+    ] {
+        assert_eq!(model.matches(anchor).count(), count, "{anchor} in the seed");
+        model = model.replace(
+            anchor,
+            &format!(r#"{anchor}"deprecated":true, "deprecatedMessage":"use something else", "#),
+        );
+    }
+    model
+}
+
+fn write_crate(dir: &Path, crate_name: &str, model_text: &str) {
     let files = codegen::generate(&codegen::Input {
         model_file: "models/bedrock-runtime-2023-09-30.json",
-        model_text: SEED,
-        crate_name: "bedrock-runtime-seed",
+        model_text,
+        crate_name,
         ..Default::default()
     })
-    .expect("the seed model generates");
+    .unwrap_or_else(|e| panic!("{crate_name} generates: {e}"));
     for file in &files {
-        let path = dir.join("bedrock-runtime-seed").join(&file.path);
+        let path = dir.join(crate_name).join(&file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, &file.contents).unwrap();
     }
-    let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [\"bedrock-runtime-seed\"]\n\n{}",
-        workspace_tables(&root).replace("path = \"", "path = \"../../../")
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+}
 
+fn cargo(dir: &Path, root: &Path, args: &[&str]) {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let output = Command::new(cargo)
-        .args(["test", "--offline", "--quiet", "--lib"])
-        .current_dir(&dir)
+        .args(args)
+        .current_dir(dir)
         .env("CARGO_TARGET_DIR", root.join("target").join("seed"))
         .output()
         .expect("cargo runs");
     assert!(
         output.status.success(),
-        "the seed crate failed to build or test:\n{}\n{}",
+        "cargo {} failed:\n{}\n{}",
+        args.join(" "),
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// One test, not two: both crates share a workspace and a target directory,
+/// and two cargo processes would wait on each other's lock.
+#[test]
+fn the_seed_model_generates_a_crate_that_compiles_and_passes_its_tests() {
+    let root = workspace_root();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("seed-workspace");
+    let _ = std::fs::remove_dir_all(&dir);
+    write_crate(&dir, "bedrock-runtime-seed", SEED);
+    write_crate(
+        &dir,
+        "bedrock-runtime-deprecations",
+        &seed_with_deprecations(),
+    );
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\"bedrock-runtime-seed\", \"bedrock-runtime-deprecations\"]\n\n{}",
+        workspace_tables(&root).replace("path = \"", "path = \"../../../")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+
+    cargo(
+        &dir,
+        &root,
+        &[
+            "test",
+            "--offline",
+            "--quiet",
+            "--lib",
+            "-p",
+            "bedrock-runtime-seed",
+        ],
+    );
+    // Deprecated items must not make the generated crate's own code warn:
+    // users build it with their lints, and CI with `-D warnings`.
+    cargo(
+        &dir,
+        &root,
+        &[
+            "rustc",
+            "--offline",
+            "--quiet",
+            "--lib",
+            "--all-features",
+            "-p",
+            "bedrock-runtime-deprecations",
+            "--",
+            "-D",
+            "warnings",
+        ],
     );
 }

@@ -247,6 +247,12 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
         quote!(let request)
     };
     let run_doc = format!(" Runs `{command_name}`.");
+    // The CLI offers every operation and member the model has, deprecated or not.
+    let allow = super::docs::allow_deprecated_uses(
+        op.deprecated.is_some()
+            || op.input.has_deprecated_member()
+            || op.output.has_deprecated_member(),
+    );
     quote! {
         mod #module {
             /// The subcommand and its options.
@@ -258,6 +264,7 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
             }
 
             #[doc = #run_doc]
+            #allow
             pub(super) async fn run(
                 client: &crate::Client,
                 #global_param: &clap::ArgMatches,

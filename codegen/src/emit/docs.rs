@@ -30,6 +30,18 @@ pub(crate) fn deprecated(deprecation: Option<&Deprecation>) -> TokenStream {
     }
 }
 
+/// `#[allow(deprecated)]` on the crate's own code that must still handle
+/// deprecated members (builders, validators, serializers, `Debug`), emitted
+/// only where such a member exists so that it hides nothing else. Users of
+/// the deprecated items still get the warning.
+pub(crate) fn allow_deprecated_uses(needed: bool) -> TokenStream {
+    if needed {
+        quote! { #[allow(deprecated)] }
+    } else {
+        TokenStream::new()
+    }
+}
+
 /// A space after `///`, as written by hand; empty lines stay empty.
 fn doc_lines(text: &str) -> Vec<String> {
     text.lines()

@@ -323,8 +323,10 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
     } else {
         quote!(input)
     };
+    let allow = super::docs::allow_deprecated_uses(op.input.has_deprecated_member());
     Ok(quote! {
         /// Serializes the input into a request, or says which values cannot be sent.
+        #allow
         pub(crate) fn serialize_request(#input_param: &super::#input) -> Result<crate::dispatch::PreparedRequest, crate::error::ValidationError> {
             #encoder
             #uri_mut

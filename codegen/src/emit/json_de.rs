@@ -143,8 +143,10 @@ fn event_parser(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
     } else {
         quote!(message)
     };
+    let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
     quote! {
         #[doc = #doc]
+        #allow
         pub(crate) fn #name(#param: &crate::event_stream::Message) -> Result<#ty, crate::json::DeserializeError> {
             let parse = || -> Result<#ty, crate::json::DeserializeError> {
                 #object
@@ -254,8 +256,10 @@ fn value_parser(service: &Service, shape: &Shape) -> TokenStream {
         }
         _ => quote! { unreachable!() },
     };
+    let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
     quote! {
         #[doc = #doc]
+        #allow
         pub(crate) fn #name(value: &serde_json::Value) -> Result<#ty, crate::json::DeserializeError> {
             let parse = || -> Result<#ty, crate::json::DeserializeError> { #body };
             parse().map_err(|e| e.within(#context))
@@ -381,8 +385,10 @@ fn error_parser(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
     } else {
         quote!(_response)
     };
+    let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
     quote! {
         #[doc = #doc]
+        #allow
         pub(crate) fn #name(#param: &crate::protocol::ErrorResponse) -> Result<#ty, crate::json::DeserializeError> {
             let parse = || -> Result<#ty, crate::json::DeserializeError> {
                 #object
@@ -419,7 +425,9 @@ fn fallback_impl(shape: &Shape) -> Option<TokenStream> {
         }
         _ => return None,
     };
+    let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
     Some(quote! {
+        #allow
         impl crate::json::Fallback for #ty {
             fn fallback() -> Self {
                 #body

@@ -74,8 +74,10 @@ fn writer(service: &Service, shape: &Shape) -> Option<TokenStream> {
         ShapeKind::Structure(s) if s.members.is_empty() => quote!(_value),
         _ => quote!(value),
     };
+    let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
     Some(quote! {
         #[doc = #doc]
+        #allow
         pub(crate) fn #name(out: &mut crate::json::Writer, #value_param: &#ty) -> Result<(), crate::json::SerializeError> {
             #body
         }

@@ -83,8 +83,10 @@ pub(crate) fn union_impls(service: &Service, u: &Union, members: &[&Member]) -> 
     let expecting = format!("a {type_name} object with one member");
     let unknown_error =
         format!("the {type_name} holds its Unknown variant, which has no wire form");
+    let allow = super::docs::allow_deprecated_uses(members.iter().any(|m| m.deprecated.is_some()));
     quote! {
         #[cfg(feature = "serde")]
+        #allow
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeMap as _;
@@ -98,6 +100,7 @@ pub(crate) fn union_impls(service: &Service, u: &Union, members: &[&Member]) -> 
         }
 
         #[cfg(feature = "serde")]
+        #allow
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 struct Visitor;

@@ -148,6 +148,8 @@ fn default_docs(s: &Structure, role: Role) -> String {
 pub(crate) struct Setters {
     docs: TokenStream,
     deprecated: TokenStream,
+    /// For the forwarding setters, which use the deprecated builder method.
+    allow_deprecated: TokenStream,
     field: Ident,
     /// `member(value)`: its parameters, their names, and what it stores.
     params: TokenStream,
@@ -232,6 +234,7 @@ pub(crate) fn setters(service: &Service, m: &Member) -> Setters {
     Setters {
         docs,
         deprecated: docs::deprecated(m.deprecated.as_ref()),
+        allow_deprecated: docs::allow_deprecated_uses(m.deprecated.is_some()),
         field,
         params,
         args,
@@ -288,6 +291,7 @@ impl Setters {
         let Setters {
             docs,
             deprecated,
+            allow_deprecated,
             field,
             params,
             args,
@@ -298,9 +302,12 @@ impl Setters {
             held,
             ..
         } = self;
+        // Deprecated here too, for the caller; the forwarding call itself is
+        // the crate's own use.
         quote! {
             #docs
             #deprecated
+            #allow_deprecated
             pub fn #field(mut self, #params) -> Self {
                 self.inner = self.inner.#field(#args);
                 self
@@ -308,6 +315,7 @@ impl Setters {
 
             #[doc = #set_doc]
             #deprecated
+            #allow_deprecated
             pub fn #set(mut self, input: Option<#held>) -> Self {
                 self.inner = self.inner.#set(input);
                 self
@@ -315,6 +323,7 @@ impl Setters {
 
             #[doc = #get_doc]
             #deprecated
+            #allow_deprecated
             pub fn #get(&self) -> &Option<#held> {
                 self.inner.#get()
             }
@@ -335,9 +344,11 @@ fn build_method(s: &Structure) -> TokenStream {
         let field = ident(&m.rust_name);
         quote! { #field: self.#field, }
     });
+    let allow = docs::allow_deprecated_uses(s.has_deprecated_member());
     if required.is_empty() {
         return quote! {
             #[doc = #doc]
+            #allow
             pub fn build(self) -> Result<#name, crate::error::ValidationError> {
                 Ok(#name { #(#assignments)* })
             }
@@ -363,6 +374,7 @@ fn build_method(s: &Structure) -> TokenStream {
     let fields = s.members.iter().map(|m| ident(&m.rust_name));
     quote! {
         #[doc = #doc]
+        #allow
         pub fn build(self) -> Result<#name, crate::error::ValidationError> {
             let root = crate::validation::Path::root(#type_name);
             let mut violations = crate::validation::Violations::default();
@@ -388,9 +400,11 @@ fn debug_impls(s: &Structure) -> TokenStream {
             quote! { .field(#label, &self.#field) }
         }
     });
+    let allow = docs::allow_deprecated_uses(s.has_deprecated_member());
     quote! {
         #struct_debug
 
+        #allow
         impl std::fmt::Debug for #builder {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#builder_name)
@@ -417,7 +431,9 @@ fn debug_impl(s: &Structure) -> TokenStream {
             }
         }
     });
+    let allow = docs::allow_deprecated_uses(s.has_deprecated_member());
     quote! {
+        #allow
         impl std::fmt::Debug for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#type_name)

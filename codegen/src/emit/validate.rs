@@ -81,7 +81,9 @@ pub(crate) fn methods(service: &Service, s: &Structure, role: Role) -> TokenStre
             violations.into_result()
         }
     };
+    let allow = docs::allow_deprecated_uses(s.has_deprecated_member());
     quote! {
+        #allow
         impl #name {
             /// Checks the model's constraints (lengths, ranges, patterns) on
             /// this value and everything inside it, reporting every violation.

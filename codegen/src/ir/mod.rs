@@ -294,7 +294,25 @@ impl Union {
     }
 }
 
+impl Shape {
+    /// Whether this is a structure or union with a deprecated member, whose
+    /// parsers, serializers and constructors then use a deprecated item.
+    pub fn has_deprecated_member(&self) -> bool {
+        match &self.kind {
+            ShapeKind::Structure(s) => s.has_deprecated_member(),
+            ShapeKind::Union(u) => u.members.iter().any(|m| m.deprecated.is_some()),
+            _ => false,
+        }
+    }
+}
+
 impl Structure {
+    /// Whether any member is deprecated: the crate's own code that reads or
+    /// writes every member must then allow the use.
+    pub fn has_deprecated_member(&self) -> bool {
+        self.members.iter().any(|m| m.deprecated.is_some())
+    }
+
     /// The member bound to the HTTP payload, if any.
     pub fn payload_member(&self) -> Option<&Member> {
         self.members
