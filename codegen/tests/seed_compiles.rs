@@ -97,6 +97,13 @@ fn the_seed_model_generates_a_crate_that_compiles_and_passes_its_tests() {
         workspace_tables(&root).replace("path = \"", "path = \"../../../")
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    let payload_part =
+        std::fs::read_to_string(dir.join("bedrock-runtime-deprecations/src/types/payload_part.rs"))
+            .unwrap();
+    assert!(
+        payload_part.contains("/// **Deprecated:** use something else\n#[derive("),
+        "a deprecated type says so in its docs:\n{payload_part}"
+    );
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 
     cargo(

@@ -27,7 +27,6 @@ fn definition(shape: &Shape, e: &StringEnum) -> TokenStream {
     let type_doc = docs::outer(shape.docs.as_deref(), || {
         format!("The values of `{}`.", shape.name)
     });
-    let deprecated = docs::deprecated(shape.deprecated.as_ref());
     let unknown = ident(&e.unknown_variant);
     let variants: Vec<_> = e.variants.iter().map(|v| ident(&v.rust_name)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
@@ -50,7 +49,6 @@ fn definition(shape: &Shape, e: &StringEnum) -> TokenStream {
     let serde = super::serde::enum_impls(&name, e);
     quote! {
         #type_doc
-        #deprecated
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_debug)]
         #[non_exhaustive]
         pub enum #name {

@@ -641,7 +641,7 @@ impl Resolver<'_> {
         let type_names = names.get(name)?;
         let home = type_names.home;
         let common = model_common(model_shape);
-        let docs = self.docs.convert(common.documentation.as_deref());
+        let docs = self.type_docs(common);
         let deprecated = deprecation(common.deprecated, &common.deprecated_message);
         let constraints = self.constraints_quiet(model_shape);
         let kind = match model_shape {
@@ -747,7 +747,7 @@ impl Resolver<'_> {
         Structure {
             rust_name: names.rust_name.clone(),
             builder_name: names.builder_name.clone(),
-            docs: self.docs.convert(s.common.documentation.as_deref()),
+            docs: self.type_docs(&s.common),
             sensitive: s.common.sensitive,
             members,
             error,
@@ -776,7 +776,7 @@ impl Resolver<'_> {
         }
         Union {
             rust_name: names.rust_name.clone(),
-            docs: self.docs.convert(s.common.documentation.as_deref()),
+            docs: self.type_docs(&s.common),
             sensitive: s.common.sensitive,
             members,
             event_stream: s.eventstream,
@@ -1285,6 +1285,27 @@ fn string_enum(values: &[String]) -> StringEnum {
     StringEnum {
         variants,
         unknown_variant: "Unknown".to_owned(),
+    }
+}
+
+impl Resolver<'_> {
+    /// A named type's documentation, closing with a "Deprecated" paragraph
+    /// when the shape is deprecated. Types, unlike members and operations,
+    /// are not marked `#[deprecated]`: the crate's fields, parsers and
+    /// serializers name them everywhere, and every such use would warn.
+    fn type_docs(&self, common: &model::Common) -> Option<String> {
+        let docs = self.docs.convert(common.documentation.as_deref());
+        let note = match deprecation(common.deprecated, &common.deprecated_message) {
+            None => return docs,
+            Some(Deprecation {
+                message: Some(message),
+            }) => format!("**Deprecated:** {message}"),
+            Some(Deprecation { message: None }) => "**Deprecated.**".to_owned(),
+        };
+        Some(match docs {
+            Some(docs) => format!("{docs}\n\n{note}"),
+            None => note,
+        })
     }
 }
 
