@@ -19,7 +19,7 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
         .shapes
         .values()
         .filter(|shape| shape.used_in_output && is_value_parsed(service, shape))
-        .map(|shape| value_parser(service, shape));
+        .filter_map(|shape| value_parser(service, shape));
     let error_parsers = service
         .shapes
         .values()
@@ -216,7 +216,9 @@ pub(crate) fn error_fn(shape: &Shape) -> proc_macro2::Ident {
     format_ident!("error_{}", crate::ir::names::bare(&shape.fn_name))
 }
 
-fn value_parser(service: &Service, shape: &Shape) -> TokenStream {
+/// `None` for shapes that are not structures or unions: they have no parser
+/// function of their own.
+fn value_parser(service: &Service, shape: &Shape) -> Option<TokenStream> {
     let name = value_fn(shape);
     let ty = rust_type::of(service, &shape.name);
     let doc = format!(" Parses a `{}` from JSON.", shape.name);
@@ -254,17 +256,17 @@ fn value_parser(service: &Service, shape: &Shape) -> TokenStream {
                 })
             }
         }
-        _ => quote! { unreachable!() },
+        _ => return None,
     };
     let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
-    quote! {
+    Some(quote! {
         #[doc = #doc]
         #allow
         pub(crate) fn #name(value: &serde_json::Value) -> Result<#ty, crate::json::DeserializeError> {
             let parse = || -> Result<#ty, crate::json::DeserializeError> { #body };
             parse().map_err(|e| e.within(#context))
         }
-    }
+    })
 }
 
 /// The expression reading `member` from the JSON object `object`.
