@@ -21,7 +21,7 @@ use crate::protocol::ErrorResponse;
 use crate::retry::{Failure, Modeled, RetryQuota, RetryState, classify_response};
 use crate::sdk_error::{
     CredentialsError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
-    TimeoutKind, TransportError, TransportErrorKind,
+    TimeoutKind, TransportError, TransportErrorKind, UnsupportedError,
 };
 use crate::transport::{HttpErrorKind, ResponseBody};
 use crate::validation::ValidationError;
@@ -50,6 +50,36 @@ pub struct OperationInfo {
     pub idempotent: bool,
     /// Error codes the model marks retryable.
     pub retryable_errors: &'static [(&'static str, Modeled)],
+    /// How requests are authenticated.
+    pub auth: OperationAuth,
+}
+
+/// The auth schemes an operation offers.
+#[derive(Debug)]
+pub enum OperationAuth {
+    /// Schemes this runtime implements, in the model's order of preference.
+    Schemes(&'static [AuthScheme]),
+    /// The model offers only schemes this runtime lacks, named here
+    /// (e.g. `aws.auth#sigv4a`): every call fails before sending.
+    Unsupported(&'static str),
+}
+
+/// An auth scheme this runtime implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// AWS Signature Version 4.
+    SigV4,
+    /// `Authorization: Bearer` with the configured token.
+    Bearer,
+    /// No authentication (`smithy.api#noAuth`).
+    Anonymous,
+}
+
+/// The scheme a request is sent with.
+enum Identity<'a> {
+    Bearer(&'a crate::config::BearerToken),
+    SigV4(crate::credentials::Credentials),
+    Anonymous,
 }
 
 /// A serialized request, before endpoint, standard headers and signature.
@@ -185,6 +215,7 @@ async fn with_deadline<T>(
 
 /// Why a call failed, before the operation's error type is known.
 enum Failed {
+    Unsupported(UnsupportedError),
     Credentials(CredentialsError),
     Encode(ValidationError),
     Transport(TransportError),
@@ -199,6 +230,7 @@ enum Failed {
 impl Failed {
     fn into_sdk_error<E>(self, parse_err: impl FnOnce(&ErrorResponse) -> E) -> SdkError<E> {
         match self {
+            Failed::Unsupported(e) => SdkError::Unsupported(e),
             Failed::Credentials(e) => SdkError::Credentials(e),
             Failed::Encode(e) => SdkError::InvalidInput(e),
             Failed::Transport(e) => SdkError::Transport(e),
@@ -231,12 +263,18 @@ async fn exchange(
     let config = &handle.config;
     let invocation_id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
         .map_err(|_| Failed::Response(ResponseError::new("invocation id is not a header value")))?;
+    let schemes = match op.auth {
+        OperationAuth::Schemes(schemes) => schemes,
+        OperationAuth::Unsupported(offered) => {
+            return Err(Failed::Unsupported(UnsupportedError::auth_schemes(offered)));
+        }
+    };
     let mut retry = RetryState::new(config.retry(), &handle.quota, op.idempotent);
     loop {
         let attempt = retry.attempt();
         tracing::debug!(operation = op.name, attempt, "sending");
         let (failure, retry_after, last) =
-            match attempt_once(handle, request, &invocation_id, &retry).await {
+            match attempt_once(handle, schemes, request, &invocation_id, &retry).await {
                 Ok(response) if response.status().is_success() => {
                     retry.succeeded();
                     return Ok(response.into_parts());
@@ -281,19 +319,49 @@ async fn exchange(
     }
 }
 
+/// The identity for the first of `schemes` the configuration can serve.
+/// A configured bearer token is an explicit choice and wins wherever the
+/// operation accepts one.
+async fn identity<'a>(config: &'a Config, schemes: &[AuthScheme]) -> Result<Identity<'a>, Failed> {
+    if schemes.contains(&AuthScheme::Bearer)
+        && let Some(token) = config.bearer_token()
+    {
+        return Ok(Identity::Bearer(token));
+    }
+    for scheme in schemes {
+        match scheme {
+            AuthScheme::SigV4 => {
+                if let Some(cache) = config.credentials() {
+                    return Ok(Identity::SigV4(
+                        cache.get().await.map_err(Failed::Credentials)?,
+                    ));
+                }
+            }
+            AuthScheme::Anonymous => return Ok(Identity::Anonymous),
+            AuthScheme::Bearer => {}
+        }
+    }
+    let missing = if schemes.contains(&AuthScheme::SigV4) && schemes.contains(&AuthScheme::Bearer) {
+        "no credentials and no bearer token"
+    } else if schemes.contains(&AuthScheme::Bearer) {
+        "no bearer token"
+    } else {
+        "no credentials"
+    };
+    Err(Failed::Credentials(CredentialsError::new(missing, None)))
+}
+
 /// One signed attempt, up to the response headers.
 async fn attempt_once(
     handle: &Handle,
+    schemes: &[AuthScheme],
     request: &PreparedRequest,
     invocation_id: &HeaderValue,
     retry: &RetryState<'_>,
 ) -> Result<http::Response<ResponseBody>, Failed> {
     let config = &handle.config;
-    // Fetched before anything else, so that a credentials failure sends nothing.
-    let credentials = match (config.bearer_token(), config.credentials()) {
-        (Some(_), _) | (None, None) => None,
-        (None, Some(cache)) => Some(cache.get().await.map_err(Failed::Credentials)?),
-    };
+    // Chosen before anything else, so that a credentials failure sends nothing.
+    let identity = identity(config, schemes).await?;
     let uri = config
         .resolved_endpoint()
         .uri(&request.path_and_query)
@@ -319,8 +387,8 @@ async fn attempt_once(
     if !request.body.is_empty() || request.method != http::Method::GET {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(request.body.len()));
     }
-    match (config.bearer_token(), &credentials) {
-        (Some(token), _) => {
+    match &identity {
+        Identity::Bearer(token) => {
             let mut value =
                 HeaderValue::from_str(&format!("Bearer {}", token.secret())).map_err(|_| {
                     Failed::Credentials(CredentialsError::new(
@@ -333,7 +401,7 @@ async fn attempt_once(
                 .headers_mut()
                 .insert(http::header::AUTHORIZATION, value);
         }
-        (None, Some(credentials)) => crate::signing::sign_request(
+        Identity::SigV4(credentials) => crate::signing::sign_request(
             &mut http_request,
             &request.body,
             credentials,
@@ -344,12 +412,7 @@ async fn attempt_once(
         .map_err(|e| {
             Failed::Credentials(CredentialsError::new("signing the request failed", Some(e)))
         })?,
-        (None, None) => {
-            return Err(Failed::Credentials(CredentialsError::new(
-                "no credentials and no bearer token",
-                None,
-            )));
-        }
+        Identity::Anonymous => {}
     }
 
     let response = config.http_client().send(http_request);

@@ -557,18 +557,40 @@ impl From<crate::json::DeserializeError> for ResponseError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnsupportedError {
     reason: &'static str,
+    auth_schemes: Option<&'static str>,
 }
 
 impl UnsupportedError {
     /// Why the operation cannot be sent.
     pub fn new(reason: &'static str) -> Self {
-        UnsupportedError { reason }
+        UnsupportedError {
+            reason,
+            auth_schemes: None,
+        }
+    }
+
+    /// The operation offers only auth schemes this client does not
+    /// implement, named in `offered` (e.g. `aws.auth#sigv4a`).
+    pub fn auth_schemes(offered: &'static str) -> Self {
+        UnsupportedError {
+            reason: "the operation offers only auth schemes this client does not implement",
+            auth_schemes: Some(offered),
+        }
+    }
+
+    /// For an unsupported auth scheme: the schemes the model offers.
+    pub fn unsupported_auth_schemes(&self) -> Option<&'static str> {
+        self.auth_schemes
     }
 }
 
 impl fmt::Display for UnsupportedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "not supported yet, nothing was sent: {}", self.reason)
+        write!(f, "not supported yet, nothing was sent: {}", self.reason)?;
+        if let Some(offered) = self.auth_schemes {
+            write!(f, " ({offered})")?;
+        }
+        Ok(())
     }
 }
 

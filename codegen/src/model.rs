@@ -85,6 +85,9 @@ pub struct HttpTrait {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ShapeRef {
     pub shape: String,
+    /// Older models name an input's payload member on the reference
+    /// instead of the shape; botocore merges it into the shape.
+    pub payload: Option<String>,
 }
 
 /// One entry of `shapes`, tagged by its `type`.
@@ -97,6 +100,8 @@ pub enum Shape {
     Structure(StructureShape),
     Union(StructureShape),
     Document(StructureShape),
+    /// botocore reads the older `character` type as a string.
+    #[serde(alias = "character")]
     String(StringShape),
     Blob(BlobShape),
     Boolean(ScalarShape),

@@ -12,6 +12,7 @@ fn generate_seed() -> Vec<GeneratedFile> {
         ..Default::default()
     })
     .expect("the seed model generates")
+    .files
 }
 
 #[test]

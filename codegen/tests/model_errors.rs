@@ -179,12 +179,62 @@ fn required_that_names_no_member() {
 }
 
 #[test]
-fn pattern_that_does_not_compile() {
-    rejects(
-        |m| m["shapes"]["ModelId"]["pattern"] = json!("([a-z]+"),
-        &[
-            r#"shapes.ModelId.pattern: pattern "([a-z]+" is not a valid ECMA-262 regular expression"#,
-        ],
+fn a_pattern_no_engine_accepts_is_a_warning_and_a_doc_note_not_a_refusal() {
+    let mut model = base();
+    model["shapes"]["ModelId"]["pattern"] = json!("([a-z]+");
+    let text = serde_json::to_string_pretty(&model).expect("serializes");
+    let generated = codegen::generate(&codegen::Input {
+        model_file: "models/test.json",
+        model_text: &text,
+        crate_name: "test",
+        ..Default::default()
+    })
+    .expect("an unusable pattern does not refuse the model");
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with(r#"shapes.ModelId.pattern: pattern "([a-z]+" is not a valid ECMA-262 regular expression"#)
+            && warnings[0].ends_with("it is not checked client-side"),
+        "{warnings:?}"
+    );
+    let sources: String = generated
+        .files
+        .iter()
+        .map(|f| f.contents.as_str())
+        .collect();
+    assert!(
+        sources.contains("**Not checked client-side:** the model's pattern `([a-z]+`"),
+        "the member's docs say the pattern is not checked"
+    );
+    assert!(
+        !sources.contains("Pattern::new(\"([a-z]+\")"),
+        "no check is emitted"
+    );
+}
+
+#[test]
+fn java_flag_groups_become_ecmascript_flags() {
+    let mut model = base();
+    model["shapes"]["ModelId"]["pattern"] = json!("(?s)^.+$");
+    let text = serde_json::to_string_pretty(&model).expect("serializes");
+    let generated = codegen::generate(&codegen::Input {
+        model_file: "models/test.json",
+        model_text: &text,
+        crate_name: "test",
+        ..Default::default()
+    })
+    .expect("generates");
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+    let patterns = generated
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("patterns.rs"))
+        .expect("patterns.rs");
+    let compact: String = patterns.contents.split_whitespace().collect();
+    assert!(
+        compact.contains(r#"Pattern::with_flags("(?s)^.+$","^.+$","s""#),
+        "{}",
+        patterns.contents
     );
 }
 

@@ -136,7 +136,8 @@ fn the_fixture_generates() {
         crate_name: "names",
         ..Default::default()
     })
-    .expect("generates");
+    .expect("generates")
+    .files;
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     assert!(
         paths.contains(&"src/operation/type.rs".to_owned()),

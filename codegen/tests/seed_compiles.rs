@@ -54,7 +54,8 @@ fn write_crate(dir: &Path, crate_name: &str, model_text: &str) {
         crate_name,
         ..Default::default()
     })
-    .unwrap_or_else(|e| panic!("{crate_name} generates: {e}"));
+    .unwrap_or_else(|e| panic!("{crate_name} generates: {e}"))
+    .files;
     for file in &files {
         let path = dir.join(crate_name).join(&file.path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -5,7 +5,6 @@ use quote::quote;
 
 use super::runtime::{self, Visibility};
 use super::rust_type::ident;
-use super::structure::module_name;
 use super::{EmitError, Files, docs};
 use crate::ir::{Home, Service, ShapeKind};
 
@@ -35,7 +34,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         text.push_str(docs);
     }
     let crate_docs = docs::inner(&text);
-    let runtime_modules = runtime::modules().map(|m| {
+    let runtime_modules = runtime::modules(service).map(|m| {
         let name = ident(m.module);
         let gate = m
             .feature
@@ -105,7 +104,7 @@ fn error_docs(service: &Service) -> String {
 fn shapes_module(service: &Service, home: Home, text: String) -> TokenStream {
     let module_docs = docs::inner(&text);
     let entries = service.shapes_in(home).filter_map(|shape| {
-        let module = ident(&module_name(&shape.rust_name));
+        let module = ident(&shape.module_name);
         let name = ident(&shape.rust_name);
         let items = match &shape.kind {
             ShapeKind::Structure(s) => {
@@ -164,7 +163,11 @@ fn service_info(service: &Service) -> TokenStream {
     let module_doc = docs::inner("What the runtime needs to know about the service.");
     let endpoint_prefix = &service.endpoint_prefix;
     let signing_name = &service.signing_name;
-    let bearer_token_env = if service.auth.contains(&crate::ir::AuthScheme::Bearer) {
+    let bearer_token_env = if service
+        .operations
+        .iter()
+        .any(|op| op.auth.supported.contains(&crate::ir::AuthScheme::Bearer))
+    {
         let variable = format!(
             "AWS_BEARER_TOKEN_{}",
             service

@@ -5,7 +5,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_type::ident;
-use super::structure::module_name;
 use super::{EmitError, Files, docs};
 use crate::ir::{Home, Service, Shape, ShapeKind, StringEnum};
 
@@ -14,7 +13,10 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
         if let ShapeKind::Enum(values) = &shape.kind {
             let tokens = definition(shape, values);
             out.rust(
-                &format!("src/types/{}.rs", module_name(&shape.rust_name)),
+                &format!(
+                    "src/types/{}.rs",
+                    crate::ir::names::bare(&shape.module_name)
+                ),
                 tokens,
             )?;
         }
@@ -40,7 +42,7 @@ fn definition(shape: &Shape, e: &StringEnum) -> TokenStream {
         quote! {
             impl std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                    f.write_str(crate::primitives::REDACTED)
+                    f.write_str(crate::redact::REDACTED)
                 }
             }
         }

@@ -8,7 +8,9 @@ use quote::quote;
 use super::EmitError;
 use super::rust_type::{ident, named_type_path};
 use super::{json_de, json_ser};
-use crate::ir::{Member, MemberLocation, Operation, PathPart, Service, ShapeKind, TimestampFormat};
+use crate::ir::{
+    AuthScheme, Member, MemberLocation, Operation, PathPart, Service, ShapeKind, TimestampFormat,
+};
 
 /// Whether the output's payload is an event stream.
 pub(crate) fn streams_output(service: &Service, op: &Operation) -> bool {
@@ -63,12 +65,24 @@ fn operation_info(service: &Service, op: &Operation) -> TokenStream {
             }
         }
     });
+    let auth = if op.auth.supported.is_empty() {
+        let offered = op.auth.unsupported.join(", ");
+        quote!(crate::dispatch::OperationAuth::Unsupported(#offered))
+    } else {
+        let schemes = op.auth.supported.iter().map(|scheme| match scheme {
+            AuthScheme::SigV4 => quote!(crate::dispatch::AuthScheme::SigV4),
+            AuthScheme::Bearer => quote!(crate::dispatch::AuthScheme::Bearer),
+            AuthScheme::Anonymous => quote!(crate::dispatch::AuthScheme::Anonymous),
+        });
+        quote!(crate::dispatch::OperationAuth::Schemes(&[#(#schemes),*]))
+    };
     quote! {
         /// What the dispatcher needs to know about the operation.
         pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::OperationInfo {
             name: #name,
             idempotent: #idempotent,
             retryable_errors: &[#(#retryable),*],
+            auth: #auth,
         };
     }
 }
@@ -116,7 +130,7 @@ fn scalar_text(
                 TimestampFormat::DateTime => quote!(#value.to_rfc3339().as_str()),
                 TimestampFormat::HttpDate => quote!(#value.to_http_date().as_str()),
                 TimestampFormat::EpochSeconds => {
-                    quote!(crate::protocol::epoch_seconds_text(#value).as_str())
+                    quote!(#value.to_epoch_seconds_text().as_str())
                 }
             }
         }
@@ -128,9 +142,10 @@ fn scalar_text(
         | ShapeKind::Byte
         | ShapeKind::Short
         | ShapeKind::Integer
-        | ShapeKind::Long
-        | ShapeKind::Float
-        | ShapeKind::Double => quote!(#value.to_string().as_str()),
+        | ShapeKind::Long => quote!(#value.to_string().as_str()),
+        ShapeKind::Float | ShapeKind::Double => {
+            quote!(crate::protocol::float_text(#value).as_str())
+        }
         other => {
             return Err(unsupported(
                 op,
@@ -149,7 +164,12 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
     let mut path = Vec::new();
     for part in &op.http.uri.path {
         match part {
-            PathPart::Literal(text) => path.push(quote! { uri.push_str(#text); }),
+            PathPart::Literal(text) => {
+                path.push(match text.chars().collect::<Vec<_>>().as_slice() {
+                    [c] => quote! { uri.push(#c); },
+                    _ => quote! { uri.push_str(#text); },
+                })
+            }
             PathPart::Label { name, greedy } => {
                 let Some(m) = op.input.members.iter().find(|m| {
                     matches!(m.location, MemberLocation::Uri { .. }) && &m.wire_name == name
@@ -194,6 +214,7 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
         quote! { crate::protocol::push_query(&mut uri, #key, #value); }
     });
     let mut query = Vec::new();
+    let mut query_maps = Vec::new();
     let mut headers = Vec::new();
     for m in &op.input.members {
         let field = ident(&m.rust_name);
@@ -231,21 +252,50 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
                 query.push(bind_value(m, &field, push));
             }
             MemberLocation::QueryParams => {
-                let push = quote! {
-                    let mut entries: Vec<_> = value.iter().collect();
-                    entries.sort();
-                    for (key, item) in entries {
-                        crate::protocol::push_query(&mut uri, key, Some(item.as_str()));
+                let ShapeKind::Map(map) = &service.shape(&m.target).kind else {
+                    return Err(unsupported(op, "query parameters that are not a map"));
+                };
+                // A list value repeats its key, as botocore's `doseq` does.
+                let push_item = match &service.shape(&map.value).kind {
+                    ShapeKind::List(list) => {
+                        let text = scalar_text(
+                            service,
+                            op,
+                            &list.member,
+                            quote!(item),
+                            TextPlace::Uri,
+                            None,
+                        )?;
+                        quote! {
+                            for item in item {
+                                crate::protocol::push_query(&mut uri, key, Some(#text));
+                            }
+                        }
+                    }
+                    _ => {
+                        let text = scalar_text(
+                            service,
+                            op,
+                            &map.value,
+                            quote!(item),
+                            TextPlace::Uri,
+                            None,
+                        )?;
+                        quote! { crate::protocol::push_query(&mut uri, key, Some(#text)); }
                     }
                 };
-                if !matches!(&service.shape(&m.target).kind, ShapeKind::Map(map) if matches!(service.shape(&map.value).kind, ShapeKind::String))
-                {
-                    return Err(unsupported(
-                        op,
-                        "a query-parameter map whose values are not strings",
-                    ));
-                }
-                query.push(bind_value(m, &field, push));
+                // Written after the explicit parameters, which win a clash.
+                let push = quote! {
+                    let mut entries: Vec<_> = value.iter().collect();
+                    entries.sort_by(|a, b| a.0.cmp(b.0));
+                    for (key, item) in entries {
+                        if crate::protocol::query_has_key(&uri, key) {
+                            continue;
+                        }
+                        #push_item
+                    }
+                };
+                query_maps.push(bind_value(m, &field, push));
             }
             MemberLocation::Header => {
                 let name = key.to_ascii_lowercase();
@@ -260,7 +310,16 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
                             TextPlace::Header,
                             None,
                         )?;
-                        quote!(value.iter().map(|item| crate::protocol::quote_header_item(#item)).collect::<Vec<_>>().join(", ").as_str())
+                        // HTTP dates hold a comma but are never quoted.
+                        let quoted = if matches!(
+                            service.shape(&list.member).kind,
+                            ShapeKind::Timestamp { .. }
+                        ) {
+                            quote!((#item).to_owned())
+                        } else {
+                            quote!(crate::protocol::quote_header_item(#item).into_owned())
+                        };
+                        quote!(value.iter().map(|item| #quoted).collect::<Vec<_>>().join(", ").as_str())
                     }
                     _ => scalar_text(
                         service,
@@ -272,11 +331,15 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
                     )?,
                 };
                 uses_encoder = true;
-                headers.push(bind_value(
-                    m,
-                    &field,
-                    quote! { encoder.header(&mut headers, #name, #member, #text); },
-                ));
+                // An empty list sends no header at all.
+                let set = quote! { encoder.header(&mut headers, #name, #member, #text); };
+                headers.push(
+                    if matches!(service.shape(&m.target).kind, ShapeKind::List(_)) {
+                        bind_value_if(m, &field, quote!(!value.is_empty()), set)
+                    } else {
+                        bind_value(m, &field, set)
+                    },
+                );
             }
             MemberLocation::PrefixHeaders { prefix } => {
                 let member = &m.name;
@@ -333,6 +396,7 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
             #(#path)*
             #(#literal_query)*
             #(#query)*
+            #(#query_maps)*
             #headers_mut
             #(#headers)*
             #set_content_type
@@ -365,6 +429,32 @@ fn bind_value(m: &Member, field: &proc_macro2::Ident, push: TokenStream) -> Toke
     }
 }
 
+/// `push`, run with `value` bound to the member's value when it is set and
+/// `condition` holds.
+fn bind_value_if(
+    m: &Member,
+    field: &proc_macro2::Ident,
+    condition: TokenStream,
+    push: TokenStream,
+) -> TokenStream {
+    if m.required {
+        quote! {
+            {
+                let value = &input.#field;
+                if #condition {
+                    #push
+                }
+            }
+        }
+    } else {
+        quote! {
+            if let Some(value) = &input.#field && #condition {
+                #push
+            }
+        }
+    }
+}
+
 /// The body expression (`bytes::Bytes`) and the default `Content-Type`.
 fn request_body(
     service: &Service,
@@ -377,18 +467,13 @@ fn request_body(
             .body_members()
             .map(|m| json_ser::member_writer(service, m, quote!(input)));
         let body = quote! {
-            {
-                let mut json = crate::json::Writer::new();
-                let out = &mut json;
-                let written: Result<(), crate::json::SerializeError> = (|| {
-                    out.begin_object();
-                    #(#members)*
-                    out.end_object();
-                    Ok(())
-                })();
-                written.map_err(|e| e.into_validation_error(#input_name))?;
-                json.finish()
-            }
+            crate::json::Writer::write(|out| {
+                out.begin_object();
+                #(#members)*
+                out.end_object();
+                Ok(())
+            })
+            .map_err(|e| e.into_validation_error(#input_name))?
         };
         return Ok((body, Some("application/json")));
     }
@@ -413,12 +498,30 @@ fn request_body(
             };
             Ok((body, Some("text/plain")))
         }
-        ShapeKind::Structure(_) | ShapeKind::Document => Ok((
-            json_payload(service, payload, input_name),
+        ShapeKind::Enum(_) => {
+            let body = if payload.required {
+                quote!(bytes::Bytes::copy_from_slice(input.#field.as_str().as_bytes()))
+            } else {
+                quote!(input.#field.as_ref().map(|value| bytes::Bytes::copy_from_slice(value.as_str().as_bytes())).unwrap_or_default())
+            };
+            Ok((body, Some("text/plain")))
+        }
+        // An absent structure payload is sent as `{}`, as botocore does.
+        ShapeKind::Structure(_) => Ok((
+            json_payload(
+                service,
+                payload,
+                input_name,
+                quote!(bytes::Bytes::from_static(b"{}")),
+            ),
+            Some("application/json"),
+        )),
+        ShapeKind::Document => Ok((
+            json_payload(service, payload, input_name, quote!(bytes::Bytes::new())),
             Some("application/json"),
         )),
         ShapeKind::Union(u) if !u.event_stream => Ok((
-            json_payload(service, payload, input_name),
+            json_payload(service, payload, input_name, quote!(bytes::Bytes::new())),
             Some("application/json"),
         )),
         other => Err(unsupported(
@@ -429,21 +532,21 @@ fn request_body(
 }
 
 /// Serializes a structure, union or document payload member as the whole
-/// JSON body; an absent optional payload sends an empty body, as botocore does.
-fn json_payload(service: &Service, payload: &Member, input_name: &str) -> TokenStream {
+/// JSON body; an absent optional payload sends `absent`.
+fn json_payload(
+    service: &Service,
+    payload: &Member,
+    input_name: &str,
+    absent: TokenStream,
+) -> TokenStream {
     let field = ident(&payload.rust_name);
     let write = json_ser::value_writer(service, &payload.target, None, quote!(value));
     let written = quote! {
-        {
-            let mut json = crate::json::Writer::new();
-            let out = &mut json;
-            let written: Result<(), crate::json::SerializeError> = (|| {
-                #write
-                Ok(())
-            })();
-            written.map_err(|e| e.into_validation_error(#input_name))?;
-            json.finish()
-        }
+        crate::json::Writer::write(|out| {
+            #write
+            Ok(())
+        })
+        .map_err(|e| e.into_validation_error(#input_name))?
     };
     if payload.required {
         quote! { { let value = &input.#field; #written } }
@@ -451,7 +554,7 @@ fn json_payload(service: &Service, payload: &Member, input_name: &str) -> TokenS
         quote! {
             match &input.#field {
                 Some(value) => #written,
-                None => bytes::Bytes::new(),
+                None => #absent,
             }
         }
     }
@@ -483,7 +586,28 @@ pub(crate) fn header_member(service: &Service, m: &Member, headers: TokenStream)
         ShapeKind::Long => header_parsed(quote!(i64), "an integer", &headers, &name),
         ShapeKind::Float => header_parsed(quote!(f32), "a number", &headers, &name),
         ShapeKind::Double => header_parsed(quote!(f64), "a number", &headers, &name),
-        ShapeKind::List(_) => quote!(crate::protocol::header_list(#headers, #name)?),
+        ShapeKind::List(list) => {
+            let parsed = |ty: TokenStream, expected: &str| quote!(crate::protocol::header_list_parsed::<#ty>(#headers, #name, #expected)?);
+            match &service.shape(&list.member).kind {
+                ShapeKind::Enum(_) => {
+                    let path = named_type_path(service.shape(&list.member)).unwrap_or_default();
+                    quote!(crate::protocol::header_list(#headers, #name)?.map(|items| items.into_iter().map(#path::from).collect()))
+                }
+                ShapeKind::Boolean => parsed(quote!(bool), "a boolean"),
+                ShapeKind::Byte => parsed(quote!(i8), "an integer"),
+                ShapeKind::Short => parsed(quote!(i16), "an integer"),
+                ShapeKind::Integer => parsed(quote!(i32), "an integer"),
+                ShapeKind::Long => parsed(quote!(i64), "an integer"),
+                ShapeKind::Float => parsed(quote!(f32), "a number"),
+                ShapeKind::Double => parsed(quote!(f64), "a number"),
+                ShapeKind::Timestamp { format } => {
+                    let format =
+                        json_ser::timestamp_format(format.unwrap_or(TimestampFormat::HttpDate));
+                    quote!(crate::protocol::header_timestamp_list(#headers, #name, #format)?)
+                }
+                _ => quote!(crate::protocol::header_list(#headers, #name)?),
+            }
+        }
         ShapeKind::Timestamp { format } => {
             let format = json_ser::timestamp_format(
                 m.timestamp_format
@@ -537,6 +661,10 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
                     }
                     ShapeKind::Blob { .. } => quote!(crate::primitives::Blob::new(body)),
                     ShapeKind::String => quote!(crate::protocol::utf8_payload(body)?),
+                    ShapeKind::Enum(_) => {
+                        let path = named_type_path(service.shape(&m.target)).unwrap_or_default();
+                        quote!(#path::from(crate::protocol::utf8_payload(body)?))
+                    }
                     ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Document => {
                         let parser = json_de::parser(service, &m.target, m.boxed, None);
                         if m.required {
@@ -563,11 +691,9 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
                 }
             }
             MemberLocation::Body => json_de::member_from_object(service, m, quote!(object)),
-            other => {
-                return Err(unsupported(
-                    op,
-                    &format!("an output member bound to {other:?}"),
-                ));
+            // Labels and query parameters are request-only: never read back.
+            MemberLocation::Uri { .. } | MemberLocation::Query | MemberLocation::QueryParams => {
+                json_de::absent(m)
             }
         };
         fields.push(quote! { #field: #value, });
@@ -588,10 +714,12 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
             let object = crate::json::object(&value)?;
         }
     });
+    let allow = super::docs::allow_deprecated_uses(op.output.has_deprecated_member());
     if streaming {
         return Ok(quote! {
             /// Checks that a successful response is an event stream, and
             /// hands its body to a receiver.
+            #allow
             pub(crate) fn parse_response(
                 parts: http::response::Parts,
                 #body: crate::transport::ResponseBody,
@@ -604,6 +732,7 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
     }
     Ok(quote! {
         /// Parses a successful response.
+        #allow
         pub(crate) fn parse_response(#parts: http::response::Parts, #body: bytes::Bytes) -> Result<super::#output, crate::error::ResponseError> {
             #object
             Ok(super::#output { #(#fields)* })
@@ -631,13 +760,21 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
                 ),
             }
         });
-    quote! {
-        /// Maps an error response to the operation's error.
-        pub(crate) fn parse_error(response: &crate::protocol::ErrorResponse) -> super::#error {
+    let arms: Vec<TokenStream> = arms.collect();
+    let body = if arms.is_empty() {
+        quote!(super::#error::Unhandled(response.unhandled()))
+    } else {
+        quote! {
             match response.code() {
                 #(#arms)*
                 _ => super::#error::Unhandled(response.unhandled()),
             }
+        }
+    };
+    quote! {
+        /// Maps an error response to the operation's error.
+        pub(crate) fn parse_error(response: &crate::protocol::ErrorResponse) -> super::#error {
+            #body
         }
     }
 }

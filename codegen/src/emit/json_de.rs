@@ -332,8 +332,10 @@ pub(crate) fn parser(
         ShapeKind::Map(map) => {
             let key = match &service.shape(&map.key).kind {
                 ShapeKind::Enum(_) => {
+                    // A closure, not `#path::from`: the parser takes keys of
+                    // any lifetime, which a path to `From<&'a str>` is not.
                     let path = named_type_path(service.shape(&map.key)).unwrap_or_default();
-                    quote!(#path::from)
+                    quote!(|key: &str| #path::from(key))
                 }
                 _ => quote!(str::to_owned),
             };
@@ -358,6 +360,15 @@ pub(crate) fn parser(
 
 /// Parses an error response: body members from its JSON, header members
 /// from its headers.
+/// The value of a member a response never carries.
+pub(crate) fn absent(m: &Member) -> TokenStream {
+    if m.required {
+        quote!(crate::json::Fallback::fallback())
+    } else {
+        quote!(None)
+    }
+}
+
 fn error_parser(service: &Service, shape: &Shape, s: &Structure) -> TokenStream {
     let name = error_fn(shape);
     let ty = rust_type::of(service, &shape.name);
@@ -376,7 +387,12 @@ fn error_parser(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
             MemberLocation::Header => {
                 super::http_binding::header_member(service, m, quote!(response.headers()))
             }
-            MemberLocation::StatusCode => quote!(i32::from(response.status())),
+            MemberLocation::StatusCode if m.required => quote!(i32::from(response.status())),
+            MemberLocation::StatusCode => quote!(Some(i32::from(response.status()))),
+            // Labels and query parameters are request-only: never read back.
+            MemberLocation::Uri { .. } | MemberLocation::Query | MemberLocation::QueryParams => {
+                absent(m)
+            }
             _ => member_from_object(service, m, quote!(object)),
         };
         quote! { #field: #value, }

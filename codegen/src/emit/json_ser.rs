@@ -123,10 +123,11 @@ pub(crate) fn value_writer(
         ShapeKind::Enum(_) => quote! { out.string(#value.as_str()); },
         ShapeKind::Blob { .. } => quote! { out.blob(#value.as_bytes()); },
         ShapeKind::Boolean => quote! { out.boolean(*#value); },
-        ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer | ShapeKind::Long => {
+        ShapeKind::Byte | ShapeKind::Short | ShapeKind::Integer => {
             quote! { out.integer(i64::from(*#value)); }
         }
-        ShapeKind::Float | ShapeKind::Double => quote! { out.float(f64::from(*#value)); },
+        ShapeKind::Long => quote! { out.integer(*#value); },
+        ShapeKind::Float | ShapeKind::Double => quote! { out.float(#value); },
         ShapeKind::Timestamp {
             format: shape_format,
         } => {

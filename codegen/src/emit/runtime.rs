@@ -2,6 +2,7 @@
 //! compiled and tested as part of each generated crate, copied verbatim.
 
 use super::Files;
+use crate::ir::{Service, ShapeKind};
 
 /// A runtime file and the module it becomes at the crate root.
 pub(crate) struct RuntimeModule {
@@ -10,6 +11,9 @@ pub(crate) struct RuntimeModule {
     pub(crate) visibility: Visibility,
     /// The cargo feature the module needs, if any.
     pub(crate) feature: Option<&'static str>,
+    /// Whether a service uses the module at all; unused modules are not
+    /// copied, so that no crate carries dead code.
+    needed: fn(&Service) -> bool,
     source: &'static str,
 }
 
@@ -25,14 +29,44 @@ pub(crate) enum Visibility {
 }
 
 macro_rules! runtime {
-    ($($module:literal: $visibility:ident $(if $feature:literal)?),* $(,)?) => {
+    ($($module:literal: $visibility:ident $(if $feature:literal)? $(when $needed:ident)?),* $(,)?) => {
         &[$(RuntimeModule {
             module: $module,
             visibility: Visibility::$visibility,
             feature: feature(&[$($feature)?]),
+            needed: needed(&[$($needed)?]),
             source: include_str!(concat!("../../runtime/", $module, ".rs")),
         }),*]
     };
+}
+
+/// The condition named in a `runtime!` entry, or always.
+const fn needed(named: &[fn(&Service) -> bool]) -> fn(&Service) -> bool {
+    match named {
+        [needed] => *needed,
+        _ => always,
+    }
+}
+
+fn always(_: &Service) -> bool {
+    true
+}
+
+/// Whether `Debug` has anything to redact: a sensitive shape, or a
+/// sensitive member of a structure or union.
+fn redacts(service: &Service) -> bool {
+    service.shapes.values().any(|shape| {
+        shape.sensitive
+            || match &shape.kind {
+                ShapeKind::Structure(s) => s.sensitive || s.members.iter().any(|m| m.sensitive),
+                ShapeKind::Union(u) => u.sensitive || u.members.iter().any(|m| m.sensitive),
+                _ => false,
+            }
+    }) || service.operations.iter().any(|op| {
+        [&op.input, &op.output]
+            .into_iter()
+            .any(|s| s.sensitive || s.members.iter().any(|m| m.sensitive))
+    })
 }
 
 /// The feature named in a `runtime!` entry, if any.
@@ -75,6 +109,7 @@ const MODULES: &[RuntimeModule] = runtime![
     "pagination": Public,
     "primitives": Public,
     "protocol": Hidden,
+    "redact": Hidden when redacts,
     "retry": Public,
     "sdk_error": Private,
     "signing": Private,
@@ -108,13 +143,13 @@ pub(crate) const DEPENDENCIES: &[(&str, &[&str])] = &[
     ("uuid", &[]),
 ];
 
-pub(crate) fn modules() -> impl Iterator<Item = &'static RuntimeModule> {
-    MODULES.iter()
+/// The runtime modules `service` uses.
+pub(crate) fn modules(service: &Service) -> impl Iterator<Item = &'static RuntimeModule> {
+    MODULES.iter().filter(|m| (m.needed)(service))
 }
 
-pub(crate) fn copy_all(out: &mut Files<'_>) {
-    let files = MODULES
-        .iter()
+pub(crate) fn copy_all(service: &Service, out: &mut Files<'_>) {
+    let files = modules(service)
         .map(|m| (m.module, m.source))
         .chain(SUBMODULES.iter().copied());
     for (path, source) in files {

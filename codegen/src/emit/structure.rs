@@ -1,7 +1,6 @@
 //! Structures: the struct, its builder, `Debug` that redacts sensitive
 //! members, and for errors `Display` and `std::error::Error`.
 
-use heck::ToSnakeCase;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
@@ -35,16 +34,14 @@ pub(crate) fn emit_shared(service: &Service, out: &mut Files<'_>) -> Result<(), 
         };
         let tokens = definition(service, structure, role);
         out.rust(
-            &format!("src/{dir}/{}.rs", module_name(&shape.rust_name)),
+            &format!(
+                "src/{dir}/{}.rs",
+                crate::ir::names::bare(&shape.module_name)
+            ),
             tokens,
         )?;
     }
     Ok(())
-}
-
-/// The module a named type lives in, inside `types` or `error`.
-pub(crate) fn module_name(rust_name: &str) -> String {
-    crate::ir::names::snake(&rust_name.to_snake_case())
 }
 
 /// The struct, its builder and their impls.
@@ -363,15 +360,24 @@ fn build_method(s: &Structure) -> TokenStream {
             }
         }
     });
-    let unwraps = s.members.iter().map(|m| {
+    // Bound under names of their own: a member may be called anything,
+    // `foo` included, which clippy refuses as a binding.
+    let binding =
+        |m: &crate::ir::Member| format_ident!("{}_value", crate::ir::names::bare(&m.rust_name));
+    let unwraps = s.members.iter().filter(|m| m.required).map(|m| {
+        let field = ident(&m.rust_name);
+        let value = binding(m);
+        quote! { let Some(#value) = self.#field else { return Err(violations.into_error()); }; }
+    });
+    let fields = s.members.iter().map(|m| {
         let field = ident(&m.rust_name);
         if m.required {
-            quote! { let Some(#field) = self.#field else { return Err(violations.into_error()); }; }
+            let value = binding(m);
+            quote!(#field: #value)
         } else {
-            quote! { let #field = self.#field; }
+            quote!(#field: self.#field)
         }
     });
-    let fields = s.members.iter().map(|m| ident(&m.rust_name));
     quote! {
         #[doc = #doc]
         #allow
@@ -395,7 +401,7 @@ fn debug_impls(s: &Structure) -> TokenStream {
         let field = ident(&m.rust_name);
         let label = crate::ir::names::bare(&m.rust_name);
         if s.sensitive || m.sensitive {
-            quote! { .field(#label, &crate::primitives::Redacted::of(&self.#field)) }
+            quote! { .field(#label, &crate::redact::Redacted::of(&self.#field)) }
         } else {
             quote! { .field(#label, &self.#field) }
         }
@@ -425,9 +431,9 @@ fn debug_impl(s: &Structure) -> TokenStream {
         let redact = s.sensitive || m.sensitive;
         match (redact, m.required) {
             (false, _) => quote! { .field(#label, &self.#field) },
-            (true, true) => quote! { .field(#label, &crate::primitives::Redacted::SET) },
+            (true, true) => quote! { .field(#label, &crate::redact::Redacted::SET) },
             (true, false) => {
-                quote! { .field(#label, &crate::primitives::Redacted::of(&self.#field)) }
+                quote! { .field(#label, &crate::redact::Redacted::of(&self.#field)) }
             }
         }
     });

@@ -5,7 +5,6 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_type::{self, ident};
-use super::structure::module_name;
 use super::{EmitError, Files, docs, validate};
 use crate::ir::{Home, Service, Shape, ShapeKind, Union};
 
@@ -14,7 +13,10 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
         if let ShapeKind::Union(union) = &shape.kind {
             let tokens = definition(service, shape, union);
             out.rust(
-                &format!("src/types/{}.rs", module_name(&shape.rust_name)),
+                &format!(
+                    "src/types/{}.rs",
+                    crate::ir::names::bare(&shape.module_name)
+                ),
                 tokens,
             )?;
         }
@@ -46,7 +48,7 @@ fn definition(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
             let variant = ident(&m.rust_name);
             let label = crate::ir::names::bare(&m.rust_name);
             if u.sensitive || m.sensitive {
-                quote! { #name::#variant(_) => f.debug_tuple(#label).field(&crate::primitives::Redacted::SET).finish(), }
+                quote! { #name::#variant(_) => f.debug_tuple(#label).field(&crate::redact::Redacted::SET).finish(), }
             } else {
                 quote! { #name::#variant(value) => f.debug_tuple(#label).field(value).finish(), }
             }
@@ -97,7 +99,7 @@ fn event_stream(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
 
     let event_variants = u.events(service).map(|m| {
         let variant = ident(&m.rust_name);
-        let ty = rust_type::of(service, &m.target);
+        let ty = rust_type::member_value(service, m);
         let doc = docs::outer(m.docs.as_deref(), || format!("The `{}` event.", m.name));
         quote! { #doc #variant(#ty), }
     });
@@ -105,7 +107,13 @@ fn event_stream(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
         let variant = ident(&m.rust_name);
         let key = &m.name;
         let parser = super::json_de::event_fn(service.shape(&m.target));
-        quote! { #key => #name::#variant(crate::json_de::#parser(message).map_err(|e| e.within(#key))?), }
+        let value = quote!(crate::json_de::#parser(message).map_err(|e| e.within(#key))?);
+        let value = if m.boxed {
+            quote!(Box::new(#value))
+        } else {
+            value
+        };
+        quote! { #key => #name::#variant(#value), }
     });
     let exception_variants = u.exceptions(service).map(|m| {
         let variant = ident(&m.rust_name);

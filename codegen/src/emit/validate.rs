@@ -9,7 +9,7 @@ use quote::{format_ident, quote};
 use super::rust_type::ident;
 use super::structure::Role;
 use super::{EmitError, Files, docs};
-use crate::ir::{Bounds, Member, Number, Service, ShapeKind, Structure, Union};
+use crate::ir::{Bounds, Member, Number, Pattern, Service, ShapeKind, Structure, Union};
 
 /// `validate()` and `validate_into()` for a structure that needs them, and
 /// for an operation input also the builder-level check the client runs.
@@ -306,8 +306,8 @@ fn value_checks(service: &Service, target: &str, sensitive: bool, depth: usize) 
                     ShapeKind::Enum(_) => quote!(#key.as_str()),
                     _ => quote!(#key),
                 };
-                let sparse = map
-                    .sparse
+                let value_binding = quote!(value);
+                let sparse = (map.sparse && value_checks.is_some())
                     .then(|| quote! { let Some(value) = value else { continue }; });
                 let key_checks = key_checks.map(|checks| {
                     quote! {
@@ -317,8 +317,13 @@ fn value_checks(service: &Service, target: &str, sensitive: bool, depth: usize) 
                         }
                     }
                 });
+                let iterate = if value_checks.is_some() {
+                    quote!((#key, #value_binding) in value)
+                } else {
+                    quote!(#key in value.keys())
+                };
                 quote! {
-                    for (#key, value) in value {
+                    for #iterate {
                         let path = path.key(#key_str);
                         #key_checks
                         #sparse
@@ -365,23 +370,33 @@ fn optional_number(bound: Option<&Number>, float: bool) -> TokenStream {
 
 /// `src/patterns.rs`: one static per distinct pattern, compiled on first use.
 pub(crate) fn emit_patterns(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
-    let mut patterns: BTreeMap<&str, (&str, Vec<&str>)> = BTreeMap::new();
+    let mut patterns: BTreeMap<&str, (&Pattern, Vec<&str>)> = BTreeMap::new();
+    // Only plain strings are checked against their pattern: an enum's
+    // values are the model's own.
     for shape in service.shapes.values() {
-        if let Some(pattern) = &shape.constraints.pattern {
+        if let (ShapeKind::String, Some(pattern)) = (&shape.kind, &shape.constraints.pattern) {
             patterns
                 .entry(pattern.static_name.as_str())
-                .or_insert((pattern.source.as_str(), Vec::new()))
+                .or_insert((pattern, Vec::new()))
                 .1
                 .push(shape.name.as_str());
         }
     }
-    let statics = patterns.iter().map(|(name, (source, users))| {
+    let statics = patterns.iter().map(|(name, (pattern, users))| {
         let name = format_ident!("{}", name);
         let users: Vec<String> = users.iter().map(|u| format!("`{u}`")).collect();
         let doc = format!(" The pattern of {}.", users.join(", "));
+        let source = &pattern.source;
+        let value = if pattern.source == pattern.ecma_source && pattern.flags.is_empty() {
+            quote!(crate::validation::Pattern::new(#source))
+        } else {
+            let ecma_source = &pattern.ecma_source;
+            let flags = &pattern.flags;
+            quote!(crate::validation::Pattern::with_flags(#source, #ecma_source, #flags))
+        };
         quote! {
             #[doc = #doc]
-            pub(crate) static #name: crate::validation::Pattern = crate::validation::Pattern::new(#source);
+            pub(crate) static #name: crate::validation::Pattern = #value;
         }
     });
     let module_doc =

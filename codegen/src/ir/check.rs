@@ -61,8 +61,10 @@ pub enum ProblemKind {
         kind: String,
         reason: String,
     },
-    #[error("pattern {pattern:?} is not a valid ECMA-262 regular expression: {reason}")]
-    InvalidPattern { pattern: String, reason: String },
+    #[error(
+        "pattern {pattern:?} is not a valid ECMA-262 regular expression ({reason}); it is not checked client-side"
+    )]
+    UncheckedPattern { pattern: String, reason: String },
     #[error("enum value {value:?} appears twice")]
     DuplicateEnumValue { value: String },
     #[error("timestamp format {format:?} is not one of iso8601, rfc822, unixTimestamp")]
@@ -71,8 +73,6 @@ pub enum ProblemKind {
     InvalidMethod { method: String },
     #[error("HTTP status {status} is not a valid status code")]
     InvalidStatus { status: u16 },
-    #[error("error {name:?} is listed twice")]
-    DuplicateError { name: String },
     #[error("an event stream may only be bound to the payload of an operation's output or input")]
     MisplacedEventStream,
     #[error("a union must have at least one member")]

@@ -20,6 +20,7 @@ const FUNCTIONS: &[&str] = &[
     "substring",
     "uriEncode",
     "parseURL",
+    "aws.parseArn",
 ];
 
 /// Built-in parameters the client fills from its configuration.

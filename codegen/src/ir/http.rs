@@ -63,7 +63,10 @@ pub fn parse_uri(source: &str) -> Result<UriTemplate, ProblemKind> {
                     Some(name) => (name, true),
                     None => (inner, false),
                 };
-                if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                // botocore takes any name but an empty one: `{resource-arn}`,
+                // `{broker-id}`; the label is matched to a member by its
+                // `locationName`, never turned into an identifier.
+                if name.is_empty() || name.contains(['{', '/', '+']) {
                     return Err(invalid(&format!("`{{{inner}}}` is not a valid label")));
                 }
                 if path
@@ -178,12 +181,27 @@ mod tests {
     }
 
     #[test]
+    fn labels_take_any_name_botocore_takes() {
+        let uri = parse_uri("/tags/{resource-arn}/{broker.id}/{type}/{Key+}").unwrap();
+        assert_eq!(
+            uri.labels().collect::<Vec<_>>(),
+            vec![
+                ("resource-arn", false),
+                ("broker.id", false),
+                ("type", false),
+                ("Key", true)
+            ]
+        );
+    }
+
+    #[test]
     fn rejects_malformed_templates() {
         for (uri, reason) in [
             ("model/{x}", "must start with `/`"),
             ("/model/{x", "never closed"),
             ("/model/x}", "no matching `{`"),
             ("/model/{}", "not a valid label"),
+            ("/model/{a{b}", "not a valid label"),
             ("/a/{x}/{x}", "appears twice"),
             ("/a/{x+}b", "must end a path segment"),
             ("/a?b={c}", "not allowed in the query"),

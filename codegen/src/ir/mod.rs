@@ -16,7 +16,9 @@ mod docs;
 mod endpoint;
 mod http;
 pub mod names;
+mod pattern;
 mod resolve;
+mod size;
 
 use std::collections::BTreeMap;
 
@@ -43,14 +45,17 @@ pub struct Service {
     /// The SigV4 signing name (`metadata.signingName`, else the endpoint prefix).
     pub signing_name: String,
     pub service_id: String,
-    /// Supported auth schemes in the model's order of preference.
-    pub auth: Vec<AuthScheme>,
+    /// The service's auth schemes.
+    pub auth: Auth,
     /// Operations in name order.
     pub operations: Vec<Operation>,
     /// Every shape reachable from an operation, by model name.
     pub shapes: BTreeMap<String, Shape>,
     /// The service's endpoint rule set, when the model comes with one.
     pub endpoint_rules: Option<EndpointRules>,
+    /// What the crate cannot enforce as the model says (a `pattern` no
+    /// ECMA-262 engine accepts, ...), each at its path.
+    pub warnings: Vec<Problem>,
 }
 
 /// A Smithy endpoint rule set, checked, with the partitions it consults and
@@ -123,11 +128,56 @@ pub enum Protocol {
     RestJson,
 }
 
-/// An authentication scheme the service accepts.
+/// An authentication scheme the runtime implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthScheme {
+    /// `aws.auth#sigv4`.
     SigV4,
+    /// `smithy.api#httpBearerAuth`.
     Bearer,
+    /// `smithy.api#noAuth`: sent unsigned.
+    Anonymous,
+}
+
+/// The auth schemes a service or an operation offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Auth {
+    /// The offered schemes the runtime implements, in the model's order of
+    /// preference.
+    pub supported: Vec<AuthScheme>,
+    /// The offered schemes it does not (`aws.auth#sigv4a`, ...), as named.
+    pub unsupported: Vec<String>,
+}
+
+impl Auth {
+    /// Sorts Smithy auth scheme names into those the runtime implements and
+    /// the rest; no name at all means SigV4, as for every AWS service.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Auth {
+        let mut auth = Auth {
+            supported: Vec::new(),
+            unsupported: Vec::new(),
+        };
+        for name in names {
+            let scheme = match name {
+                "aws.auth#sigv4" => AuthScheme::SigV4,
+                "smithy.api#httpBearerAuth" => AuthScheme::Bearer,
+                "smithy.api#noAuth" => AuthScheme::Anonymous,
+                other => {
+                    if !auth.unsupported.iter().any(|u| u == other) {
+                        auth.unsupported.push(other.to_owned());
+                    }
+                    continue;
+                }
+            };
+            if !auth.supported.contains(&scheme) {
+                auth.supported.push(scheme);
+            }
+        }
+        if auth.supported.is_empty() && auth.unsupported.is_empty() {
+            auth.supported.push(AuthScheme::SigV4);
+        }
+        auth
+    }
 }
 
 /// One operation and its HTTP binding.
@@ -153,6 +203,9 @@ pub struct Operation {
     pub idempotent: bool,
     pub readonly: bool,
     pub paginator: Option<Paginator>,
+    /// How the operation is authenticated; when nothing offered is
+    /// supported, sending it is a typed error naming the schemes.
+    pub auth: Auth,
 }
 
 /// How an operation travels over HTTP.
@@ -186,6 +239,9 @@ pub struct Shape {
     /// A `snake_case` name unique among all shapes, for functions about the
     /// shape (its JSON parser, its serializer).
     pub fn_name: String,
+    /// For named types: the module in `types` or `error` that holds the
+    /// type (`r#type`, whose file is `type.rs`); empty for inline shapes.
+    pub module_name: String,
     pub home: Home,
     pub docs: Option<String>,
     pub sensitive: bool,
@@ -459,7 +515,13 @@ pub struct Constraints {
 /// A `pattern` constraint and the name of the static that holds it compiled.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pattern {
+    /// As the model writes it, for messages.
     pub source: String,
+    /// The ECMA-262 source `regress` compiles: `source` without the leading
+    /// Java-style flag groups (`(?s)`), which become `flags`.
+    pub ecma_source: String,
+    /// `regress` flags (`i`, `m`, `s`).
+    pub flags: String,
     /// `SCREAMING_SNAKE_CASE`, shared by every shape with the same pattern.
     pub static_name: String,
 }

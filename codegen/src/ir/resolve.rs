@@ -9,9 +9,10 @@ use super::check::{Problem, ProblemKind};
 use super::docs::DocConverter;
 use super::http::parse_uri;
 use super::names::{self, Scope};
+use super::pattern;
 use super::{
-    AuthScheme, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home, HttpBinding,
-    List, Map, Member, MemberLocation, Number, Operation, Paginator, Pattern, Protocol, Retryable,
+    Auth, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home, HttpBinding, List,
+    Map, Member, MemberLocation, Number, Operation, Paginator, Pattern, Protocol, Retryable,
     Service, Shape, ShapeKind, StringEnum, Structure, TimestampFormat, Union, UriTemplate,
 };
 use crate::model::{self, ServiceModel};
@@ -109,6 +110,7 @@ pub fn resolve_sources(sources: &Sources<'_>) -> Result<Service, Vec<Problem>> {
     let mut resolver = Resolver {
         model: sources.model,
         problems: Vec::new(),
+        warnings: Vec::new(),
         docs: DocConverter::new(),
     };
     let mut service = resolver.service(sources.crate_name, sources.model_file);
@@ -124,6 +126,8 @@ pub fn resolve_sources(sources: &Sources<'_>) -> Result<Service, Vec<Problem>> {
         );
     }
     if resolver.problems.is_empty() {
+        service.warnings = resolver.warnings;
+        service.warnings.sort();
         Ok(service)
     } else {
         let mut problems = resolver.problems;
@@ -136,6 +140,8 @@ pub fn resolve_sources(sources: &Sources<'_>) -> Result<Service, Vec<Problem>> {
 struct Resolver<'m> {
     model: &'m ServiceModel,
     problems: Vec<Problem>,
+    /// What the crate will not enforce; reported, never refused.
+    warnings: Vec<Problem>,
     docs: DocConverter,
 }
 
@@ -182,7 +188,7 @@ impl Resolver<'_> {
         ops.sort_by(|a, b| a.0.cmp(b.0));
         let operations = ops
             .into_iter()
-            .filter_map(|(name, op)| self.operation(name, op, &mut modules))
+            .filter_map(|(name, op)| self.operation(name, op, &auth, &mut modules))
             .collect();
 
         let mut service = Service {
@@ -206,11 +212,14 @@ impl Resolver<'_> {
             operations,
             shapes,
             endpoint_rules: None,
+            warnings: Vec::new(),
         };
         mark_boxed_members(&mut service);
+        super::size::box_large_union_variants(&mut service);
         mark_needs_validation(&mut service);
         mark_usage(&mut service);
         name_patterns(&mut service);
+        name_modules(&mut service);
         service
     }
 
@@ -232,25 +241,32 @@ impl Resolver<'_> {
         Protocol::RestJson
     }
 
-    fn auth(&mut self) -> Vec<AuthScheme> {
+    /// The service's auth schemes: `metadata.auth`, else `signatureVersion`.
+    fn auth(&self) -> Auth {
         let meta = &self.model.metadata;
         if meta.auth.is_empty() {
-            return vec![AuthScheme::SigV4];
+            Auth::from_names(
+                meta.signature_version
+                    .as_deref()
+                    .map(legacy_auth_name)
+                    .into_iter()
+                    .flatten(),
+            )
+        } else {
+            Auth::from_names(meta.auth.iter().map(String::as_str))
         }
-        let mut schemes = Vec::new();
-        for (i, scheme) in meta.auth.iter().enumerate() {
-            match scheme.as_str() {
-                "aws.auth#sigv4" => schemes.push(AuthScheme::SigV4),
-                "smithy.api#httpBearerAuth" => schemes.push(AuthScheme::Bearer),
-                other => self.problem(
-                    format!("metadata.auth[{i}]"),
-                    ProblemKind::Unsupported {
-                        what: format!("auth scheme {other:?}"),
-                    },
-                ),
-            }
+    }
+
+    /// An operation's auth schemes: its own `auth` list, else its
+    /// `authtype`, else the service's.
+    fn operation_auth(&self, op: &model::Operation, service: &Auth) -> Auth {
+        if !op.auth.is_empty() {
+            Auth::from_names(op.auth.iter().map(String::as_str))
+        } else if let Some(authtype) = &op.authtype {
+            Auth::from_names(legacy_auth_name(authtype))
+        } else {
+            service.clone()
         }
-        schemes
     }
 
     // ---- checks that apply to every shape, reachable or not ----
@@ -327,15 +343,15 @@ impl Resolver<'_> {
                         }
                     }
                     if let Some(pattern) = &s.pattern
-                        && let Err(err) = regress::Regex::new(pattern)
+                        && let Err(reason) = pattern::compile(pattern)
                     {
-                        self.problem(
-                            format!("{path}.pattern"),
-                            ProblemKind::InvalidPattern {
+                        self.warnings.push(Problem {
+                            path: format!("{path}.pattern"),
+                            kind: ProblemKind::UncheckedPattern {
                                 pattern: pattern.clone(),
-                                reason: err.to_string(),
+                                reason,
                             },
-                        );
+                        });
                     }
                 }
                 model::Shape::Timestamp(t) => {
@@ -396,15 +412,16 @@ impl Resolver<'_> {
         match shape {
             model::Shape::String(s) => {
                 constraints.length = self.length_bounds(path, &s.bounds);
-                constraints.pattern = s
-                    .pattern
-                    .as_ref()
-                    .filter(|p| regress::Regex::new(p).is_ok())
-                    .map(|source| Pattern {
+                constraints.pattern = s.pattern.as_ref().and_then(|source| {
+                    let compiled = pattern::compile(source).ok()?;
+                    Some(Pattern {
                         source: source.clone(),
+                        ecma_source: compiled.source,
+                        flags: compiled.flags,
                         // Named once every shape is known: see `name_patterns`.
                         static_name: String::new(),
-                    });
+                    })
+                });
             }
             model::Shape::Blob(b) => constraints.length = self.length_bounds(path, &b.bounds),
             model::Shape::List(l) => constraints.length = self.length_bounds(path, &l.bounds),
@@ -695,6 +712,8 @@ impl Resolver<'_> {
             name: name.to_owned(),
             rust_name: type_names.rust_name.clone(),
             fn_name: type_names.fn_name.clone(),
+            // Named once every shape is known: see `name_modules`.
+            module_name: String::new(),
             home,
             docs,
             sensitive: common.sensitive,
@@ -819,7 +838,7 @@ impl Resolver<'_> {
                 name: name.clone(),
                 rust_name: scope.claim(&names::snake(name)),
                 target: m.shape.clone(),
-                docs: self.docs.convert(m.documentation.as_deref()),
+                docs: self.member_docs(m, target),
                 deprecated: deprecation(m.deprecated, &m.deprecated_message),
                 // A response's event stream is always there: it is the body.
                 required: s.required.contains(name)
@@ -847,6 +866,30 @@ impl Resolver<'_> {
             self.problem(path, ProblemKind::SeveralPayloads);
         }
         members
+    }
+
+    /// A member's docs, with a note when the model asks for a check the
+    /// crate cannot make.
+    fn member_docs(&mut self, member: &model::Member, target: &model::Shape) -> Option<String> {
+        let docs = self.docs.convert(member.documentation.as_deref());
+        let model::Shape::String(model::StringShape {
+            pattern: Some(pattern),
+            ..
+        }) = target
+        else {
+            return docs;
+        };
+        let Err(reason) = pattern::compile(pattern) else {
+            return docs;
+        };
+        let note = format!(
+            "**Not checked client-side:** the model's pattern `{}` is not an ECMA-262 regular expression ({reason}).",
+            pattern.replace('`', "\\`")
+        );
+        Some(match docs {
+            Some(docs) => format!("{docs}\n\n{note}"),
+            None => note,
+        })
     }
 
     /// The HTTP location of a member, checked against its context and target.
@@ -913,11 +956,13 @@ impl Resolver<'_> {
             }
         };
         match location {
+            // In a response, a label or query member is not read at all
+            // (botocore and Smithy ignore it there).
             "uri" => {
                 misplaced(
                     self,
-                    matches!(context, Context::Input { .. }),
-                    "an operation's input",
+                    !matches!(context, Context::Nested),
+                    "an operation's input or output, or an error",
                 );
                 if !scalar {
                     self.location_target(path, "uri", target_kind);
@@ -941,8 +986,8 @@ impl Resolver<'_> {
             "querystring" => {
                 misplaced(
                     self,
-                    matches!(context, Context::Input { .. }),
-                    "an operation's input",
+                    !matches!(context, Context::Nested),
+                    "an operation's input or output, or an error",
                 );
                 match target {
                     model::Shape::Map(_) => MemberLocation::QueryParams,
@@ -979,8 +1024,8 @@ impl Resolver<'_> {
             "statusCode" => {
                 misplaced(
                     self,
-                    matches!(context, Context::Output),
-                    "an operation's output",
+                    matches!(context, Context::Output | Context::Error),
+                    "an operation's output or an error",
                 );
                 if !matches!(target, model::Shape::Integer(_)) {
                     self.location_target(path, "statusCode", target_kind);
@@ -1062,7 +1107,32 @@ impl Resolver<'_> {
                 .as_ref()
                 .map(|k| serde_json::Value::String(k.clone()));
             let limit_key = member(self, "limit_key", limit_key.as_ref(), &op.input);
-            let result_key = member(self, "result_key", config.result_key.as_ref(), &op.output);
+            // Several result keys (or a path into the output) are each
+            // read from the pages; only a single list member also gives
+            // an item stream.
+            let result_key = match config.result_key.as_ref() {
+                Some(serde_json::Value::Array(keys)) => {
+                    for (i, key) in keys.iter().enumerate() {
+                        let first = key.as_str().and_then(|k| k.split('.').next());
+                        let value = first.map(|k| serde_json::Value::String(k.to_owned()));
+                        member(
+                            self,
+                            &format!("result_key[{i}]"),
+                            value.as_ref(),
+                            &op.output,
+                        );
+                    }
+                    None
+                }
+                Some(serde_json::Value::String(key)) if key.contains('.') => {
+                    let first = serde_json::Value::String(
+                        key.split('.').next().unwrap_or_default().to_owned(),
+                    );
+                    member(self, "result_key", Some(&first), &op.output);
+                    None
+                }
+                other => member(self, "result_key", other, &op.output),
+            };
             if let (Some(input_token), Some(output_token)) = (input_token, output_token) {
                 op.paginator = Some(Paginator {
                     input_token,
@@ -1080,6 +1150,7 @@ impl Resolver<'_> {
         &mut self,
         name: &str,
         op: &model::Operation,
+        service_auth: &Auth,
         modules: &mut Scope,
     ) -> Option<Operation> {
         let path = format!("operations.{name}");
@@ -1160,15 +1231,9 @@ impl Resolver<'_> {
                         name: error.shape.clone(),
                     },
                 ),
+                // Listed twice means the same error: one variant.
                 Some(model::Shape::Structure(_)) => {
-                    if !errors.insert(error.shape.clone()) {
-                        self.problem(
-                            error_path,
-                            ProblemKind::DuplicateError {
-                                name: error.shape.clone(),
-                            },
-                        );
-                    }
+                    errors.insert(error.shape.clone());
                 }
                 Some(_) => self.problem(error_path, self.wrong_kind(&error.shape, "structure")),
             }
@@ -1195,6 +1260,7 @@ impl Resolver<'_> {
             idempotent: op.idempotent,
             readonly: op.readonly,
             paginator: None,
+            auth: self.operation_auth(op, service_auth),
         })
     }
 
@@ -1228,6 +1294,25 @@ impl Resolver<'_> {
         match self.model.shapes.get(&reference.shape) {
             Some(model::Shape::Structure(s)) if !s.union && !s.document && !s.eventstream => {
                 let path = format!("shapes.{}", reference.shape);
+                let mut merged;
+                let s = match &reference.payload {
+                    Some(payload) if s.members.contains_key(payload) => {
+                        merged = s.clone();
+                        merged.payload = Some(payload.clone());
+                        &merged
+                    }
+                    Some(payload) => {
+                        self.problem(
+                            format!("{op_path}.{which}.payload"),
+                            ProblemKind::NotAMember {
+                                name: payload.clone(),
+                                shape: reference.shape.clone(),
+                            },
+                        );
+                        s
+                    }
+                    None => s,
+                };
                 let mut structure = self.structure(&path, &reference.shape, &names, s, context);
                 structure.error = None;
                 Some(structure)
@@ -1306,6 +1391,19 @@ impl Resolver<'_> {
             Some(docs) => format!("{docs}\n\n{note}"),
             None => note,
         })
+    }
+}
+
+/// The Smithy auth scheme an old-style `signatureVersion` or `authtype`
+/// names (`v4-unsigned-body` is SigV4 whose payload the service does not
+/// check; signing it anyway is valid).
+fn legacy_auth_name(name: &str) -> Option<&str> {
+    match name {
+        "v4" | "v4-unsigned-body" | "s3v4" => Some("aws.auth#sigv4"),
+        "bearer" => Some("smithy.api#httpBearerAuth"),
+        "none" => Some("smithy.api#noAuth"),
+        "" => None,
+        other => Some(other),
     }
 }
 
@@ -1513,6 +1611,19 @@ fn name_patterns(service: &mut Service) {
                 .entry(pattern.source.clone())
                 .or_insert_with(|| scope.claim(&shape.name.to_shouty_snake_case()));
             pattern.static_name = name.clone();
+        }
+    }
+}
+
+/// Gives each named type its module in `types` or `error`: the snake-cased
+/// type name, numbered when two types snake-case alike (`SSEType`,
+/// `SseType`). The file is the module name without `r#` (`type.rs`).
+fn name_modules(service: &mut Service) {
+    let mut scopes: BTreeMap<Home, Scope> = BTreeMap::new();
+    for shape in service.shapes.values_mut() {
+        if shape.home != Home::Inline {
+            let wanted = names::snake(&shape.rust_name);
+            shape.module_name = scopes.entry(shape.home).or_default().claim(&wanted);
         }
     }
 }

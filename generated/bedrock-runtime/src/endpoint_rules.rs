@@ -347,6 +347,10 @@ impl RuleSet {
                 Value::String(url) => parse_url(&url),
                 _ => Value::None,
             },
+            "aws.parseArn" => match arg(0) {
+                Value::String(arn) => parse_arn(&arn),
+                _ => Value::None,
+            },
             other => {
                 return Err(RuleError::new(format!(
                     "the endpoint function {other} is not supported"
@@ -530,9 +534,69 @@ fn parse_url(url: &str) -> Value {
     Value::Record(record)
 }
 
+/// `arn:partition:service:region:account-id:resource` as a record, the
+/// resource split on `:` and `/` into `resourceId`; not set when `arn` is
+/// not an ARN (the rules then fall through).
+fn parse_arn(arn: &str) -> Value {
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some(service), Some(region), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Value::None;
+    };
+    if partition.is_empty() || service.is_empty() || resource.is_empty() {
+        return Value::None;
+    }
+    let resource_id = resource
+        .split([':', '/'])
+        .map(|part| Value::String(part.to_owned()))
+        .collect();
+    let text = |s: &str| Value::String(s.to_owned());
+    Value::Record(BTreeMap::from([
+        ("partition".to_owned(), text(partition)),
+        ("service".to_owned(), text(service)),
+        ("region".to_owned(), text(region)),
+        ("accountId".to_owned(), text(account)),
+        ("resourceId".to_owned(), Value::Array(resource_id)),
+    ]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn arns_parse_into_their_parts() {
+        let Value::Record(arn) =
+            parse_arn("arn:aws:cloudfront::123456789012:key-value-store/abc:d")
+        else {
+            panic!("an ARN");
+        };
+        assert_eq!(arn["service"], Value::String("cloudfront".into()));
+        assert_eq!(arn["region"], Value::String(String::new()));
+        assert_eq!(arn["accountId"], Value::String("123456789012".into()));
+        assert_eq!(
+            arn["resourceId"],
+            Value::Array(vec![
+                Value::String("key-value-store".into()),
+                Value::String("abc".into()),
+                Value::String("d".into())
+            ])
+        );
+        for not_an_arn in [
+            "arn:aws:s3",
+            "arn::s3:::x",
+            "arn:aws:s3:::",
+            "urn:aws:s3:::x",
+        ] {
+            assert_eq!(parse_arn(not_an_arn), Value::None, "{not_an_arn}");
+        }
+    }
 
     const PARTITIONS: &str = r#"{"partitions":[
         {"id":"aws","regionRegex":"^(us|eu)\\-\\w+\\-\\d+$","regions":{"us-east-1":{}},

@@ -454,20 +454,28 @@ impl Writer {
         self.buf.extend_from_slice(value.to_string().as_bytes());
     }
 
-    /// A float; NaN and the infinities are strings, as Smithy says.
-    pub fn float(&mut self, value: f64) {
+    /// A float (`f32` or `f64`, or a reference to one) in its type's own
+    /// shortest form; NaN and the infinities are strings, as Smithy says.
+    pub fn float(&mut self, value: impl crate::protocol::AsFloat) {
         self.value_prefix();
-        if value.is_nan() {
-            self.buf.extend_from_slice(b"\"NaN\"");
-        } else if value.is_infinite() {
-            self.buf.extend_from_slice(if value > 0.0 {
-                b"\"Infinity\""
-            } else {
-                b"\"-Infinity\""
-            });
+        let text = value.float_text();
+        if matches!(text.as_str(), "NaN" | "Infinity" | "-Infinity") {
+            self.buf.push(b'"');
+            self.buf.extend_from_slice(text.as_bytes());
+            self.buf.push(b'"');
         } else {
-            let _ = serde_json::to_writer(&mut self.buf, &value);
+            self.buf.extend_from_slice(text.as_bytes());
         }
+    }
+
+    /// Writes with `write` and returns the JSON, or the first value that
+    /// could not be written.
+    pub fn write(
+        write: impl FnOnce(&mut Writer) -> Result<(), SerializeError>,
+    ) -> Result<bytes::Bytes, SerializeError> {
+        let mut json = Writer::new();
+        write(&mut json)?;
+        Ok(json.finish())
     }
 
     /// `null`.

@@ -1045,11 +1045,11 @@ pub(crate) fn inference_configuration(
     }
     if let Some(item) = &value.temperature {
         out.key("temperature");
-        out.float(f64::from(*item));
+        out.float(item);
     }
     if let Some(item) = &value.top_p {
         out.key("topP");
-        out.float(f64::from(*item));
+        out.float(item);
     }
     if let Some(item) = &value.stop_sequences {
         out.key("stopSequences");

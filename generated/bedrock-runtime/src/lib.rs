@@ -58,6 +58,9 @@ pub mod primitives;
 
 #[doc(hidden)]
 pub mod protocol;
+
+#[doc(hidden)]
+pub mod redact;
 pub mod retry;
 mod sdk_error;
 mod signing;

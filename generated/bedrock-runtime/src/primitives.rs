@@ -534,37 +534,6 @@ pub mod serde_timestamp {
     }
 }
 
-/// What `Debug` prints in place of a sensitive value.
-pub(crate) const REDACTED: &str = "*** Sensitive Data Redacted ***";
-
-/// Stands in for a sensitive value in `Debug` output. It still says whether
-/// an optional value was set, which helps debugging and reveals nothing.
-pub(crate) struct Redacted {
-    present: bool,
-}
-
-impl Redacted {
-    /// A value that is always present (a required member).
-    pub(crate) const SET: Redacted = Redacted { present: true };
-
-    /// An optional value.
-    pub(crate) fn of<T>(value: &Option<T>) -> Self {
-        Redacted {
-            present: value.is_some(),
-        }
-    }
-}
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.present {
-            f.write_str(REDACTED)
-        } else {
-            f.write_str("None")
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -647,12 +616,5 @@ mod tests {
         assert_eq!((before.secs(), before.subsec_nanos()), (-2, 500_000_000));
         assert_eq!(DateTime::from_secs_f64(f64::NAN), None);
         assert_eq!(DateTime::from_millis(-1).to_millis(), -1);
-    }
-
-    #[test]
-    fn redacted_says_whether_a_value_is_set() {
-        assert_eq!(format!("{:?}", Redacted::of(&Some("x"))), REDACTED);
-        assert_eq!(format!("{:?}", Redacted::of::<&str>(&None)), "None");
-        assert_eq!(format!("{:?}", Redacted::SET), REDACTED);
     }
 }

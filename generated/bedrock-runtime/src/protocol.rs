@@ -47,6 +47,57 @@ pub fn push_query(uri: &mut String, key: &str, value: Option<&str>) {
     }
 }
 
+/// Whether the query of `uri` already has `key`: a query-parameter map
+/// entry gives way to an explicitly bound parameter of the same name.
+pub fn query_has_key(uri: &str, key: &str) -> bool {
+    let Some((_, query)) = uri.split_once('?') else {
+        return false;
+    };
+    let encoded: String = utf8_percent_encode(key, UNRESERVED).collect();
+    query
+        .split('&')
+        .any(|pair| pair.split('=').next() == Some(encoded.as_str()))
+}
+
+/// A float, or a reference to one: generated code passes members by value
+/// and list items by reference.
+pub trait AsFloat {
+    /// The value as a label, query value or header writes it.
+    fn float_text(self) -> String;
+}
+
+macro_rules! as_float {
+    ($($t:ty),*) => {$(
+        impl AsFloat for $t {
+            fn float_text(self) -> String {
+                if self.is_nan() {
+                    "NaN".to_owned()
+                } else if self.is_infinite() {
+                    if self > 0.0 { "Infinity" } else { "-Infinity" }.to_owned()
+                } else {
+                    // The type's own shortest form: `1.1f32` is `1.1`, not
+                    // the `1.100000023841858` of its widening to f64.
+                    self.to_string()
+                }
+            }
+        }
+    )*};
+}
+
+as_float!(f32, f64);
+
+impl<T: AsFloat + Copy> AsFloat for &T {
+    fn float_text(self) -> String {
+        (*self).float_text()
+    }
+}
+
+/// A float as a label, query value or header: `NaN`, `Infinity` and
+/// `-Infinity` spelled as JSON-based protocols spell them.
+pub fn float_text(value: impl AsFloat) -> String {
+    value.float_text()
+}
+
 /// Collects problems found while encoding an input that validation cannot
 /// see, such as a header value with a line break.
 pub struct Encoder {
@@ -189,16 +240,6 @@ pub fn header_timestamp(
         .map_err(|e| e.within(name))
 }
 
-/// Epoch seconds as header or URI text: whole seconds, or a decimal fraction.
-pub fn epoch_seconds_text(value: &crate::primitives::DateTime) -> String {
-    if value.subsec_nanos() == 0 {
-        value.secs().to_string()
-    } else {
-        let fraction = format!("{:09}", value.subsec_nanos());
-        format!("{}.{}", value.secs(), fraction.trim_end_matches('0'))
-    }
-}
-
 /// A response header holding a list: comma-separated items, each of which
 /// may be a quoted string.
 pub fn header_list(
@@ -215,6 +256,68 @@ pub fn header_list(
         split_header_list(text, &mut items);
     }
     Ok(any.then_some(items))
+}
+
+/// A header list whose items parse with `FromStr` (numbers, booleans);
+/// `expected` names the item type in errors.
+pub fn header_list_parsed<T: std::str::FromStr>(
+    headers: &HeaderMap,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<Option<Vec<T>>, DeserializeError> {
+    let Some(items) = header_list(headers, name)? else {
+        return Ok(None);
+    };
+    items
+        .iter()
+        .map(|item| {
+            item.parse::<T>()
+                .map_err(|_| DeserializeError::invalid(expected, format!("{item:?}")).within(name))
+        })
+        .collect::<Result<Vec<T>, _>>()
+        .map(Some)
+}
+
+/// A header list of timestamps. An HTTP date holds a comma of its own
+/// (`Mon, 16 Dec 2019 23:48:18 GMT`), so a weekday item joins the next.
+pub fn header_timestamp_list(
+    headers: &HeaderMap,
+    name: &'static str,
+    format: crate::json::TimestampFormat,
+) -> Result<Option<Vec<crate::primitives::DateTime>>, DeserializeError> {
+    let Some(items) = header_list(headers, name)? else {
+        return Ok(None);
+    };
+    let mut joined: Vec<String> = Vec::with_capacity(items.len());
+    let mut pending: Option<String> = None;
+    for item in items {
+        match pending.take() {
+            Some(weekday) => joined.push(format!("{weekday}, {item}")),
+            None if matches!(format, crate::json::TimestampFormat::HttpDate)
+                && !item.is_empty()
+                && item.chars().all(|c| c.is_ascii_alphabetic()) =>
+            {
+                pending = Some(item);
+            }
+            None => joined.push(item),
+        }
+    }
+    joined.extend(pending);
+    joined
+        .into_iter()
+        .map(|text| {
+            let value = match format {
+                crate::json::TimestampFormat::EpochSeconds => {
+                    serde_json::Value::from(text.trim().parse::<f64>().map_err(|_| {
+                        DeserializeError::invalid("epoch seconds", format!("{text:?}")).within(name)
+                    })?)
+                }
+                _ => serde_json::Value::String(text),
+            };
+            crate::json::timestamp(&value, format).map_err(|e| e.within(name))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 fn split_header_list(text: &str, items: &mut Vec<String>) {
@@ -451,6 +554,25 @@ fn sanitize_error_code(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn special_floats_are_spelled_out() {
+        assert_eq!(float_text(f32::NAN), "NaN");
+        assert_eq!(float_text(f64::INFINITY), "Infinity");
+        assert_eq!(float_text(f64::NEG_INFINITY), "-Infinity");
+        assert_eq!(float_text(1.5f64), "1.5");
+        let items = [2.5f32];
+        assert_eq!(items.iter().map(float_text).collect::<Vec<_>>(), ["2.5"]);
+        assert_eq!(float_text(1.1f32), "1.1");
+    }
+
+    #[test]
+    fn explicit_query_parameters_are_found() {
+        assert!(query_has_key("/a?b=1&c%20d=2", "c d"));
+        assert!(query_has_key("/a?flag", "flag"));
+        assert!(!query_has_key("/a?bb=1", "b"));
+        assert!(!query_has_key("/a", "b"));
+    }
 
     #[test]
     fn labels_leave_only_unreserved_characters_bare() {

@@ -262,22 +262,40 @@ impl<'a> Path<'a> {
 /// An ECMA-262 pattern, compiled on first use and then shared; meant for a
 /// `static`.
 pub struct Pattern {
+    /// As the model writes it, for messages.
     source: &'static str,
+    /// What `regress` compiles, with `flags`: the model's Java-style leading
+    /// flag groups (`(?s)`) become ECMAScript flags.
+    ecma_source: &'static str,
+    flags: &'static str,
     compiled: OnceLock<Result<regress::Regex, String>>,
 }
 
 impl Pattern {
     /// A pattern that is compiled the first time it is used.
     pub const fn new(source: &'static str) -> Self {
+        Pattern::with_flags(source, source, "")
+    }
+
+    /// A pattern the model writes as `source` and `regress` compiles as
+    /// `ecma_source` with `flags` (`i`, `m`, `s`).
+    pub const fn with_flags(
+        source: &'static str,
+        ecma_source: &'static str,
+        flags: &'static str,
+    ) -> Self {
         Pattern {
             source,
+            ecma_source,
+            flags,
             compiled: OnceLock::new(),
         }
     }
 
     fn compiled(&self) -> &Result<regress::Regex, String> {
-        self.compiled
-            .get_or_init(|| regress::Regex::new(self.source).map_err(|e| e.to_string()))
+        self.compiled.get_or_init(|| {
+            regress::Regex::with_flags(self.ecma_source, self.flags).map_err(|e| e.to_string())
+        })
     }
 }
 
@@ -475,6 +493,16 @@ mod tests {
         );
         assert!(check(|v, p| v.pattern(p, "abc", &ANCHORED)).is_empty());
         assert_eq!(check(|v, p| v.pattern(p, "abc1", &ANCHORED)).len(), 1);
+    }
+
+    #[test]
+    fn flags_apply_and_messages_show_the_models_pattern() {
+        static DOTALL: Pattern = Pattern::with_flags("(?s)^a.b$", "^a.b$", "s");
+        assert!(check(|v, p| v.pattern(p, "a\nb", &DOTALL)).is_empty());
+        assert_eq!(
+            check(|v, p| v.pattern(p, "a\nbc", &DOTALL)),
+            [r#"Input: value does not match the pattern "(?s)^a.b$""#]
+        );
     }
 
     #[test]

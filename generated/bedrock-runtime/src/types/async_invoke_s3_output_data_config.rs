@@ -135,15 +135,13 @@ impl AsyncInvokeS3OutputDataConfigBuilder {
         if self.s3_uri.is_none() {
             violations.missing(&root.member("s3Uri"));
         }
-        let Some(s3_uri) = self.s3_uri else {
+        let Some(s3_uri_value) = self.s3_uri else {
             return Err(violations.into_error());
         };
-        let kms_key_id = self.kms_key_id;
-        let bucket_owner = self.bucket_owner;
         Ok(AsyncInvokeS3OutputDataConfig {
-            s3_uri,
-            kms_key_id,
-            bucket_owner,
+            s3_uri: s3_uri_value,
+            kms_key_id: self.kms_key_id,
+            bucket_owner: self.bucket_owner,
         })
     }
 }

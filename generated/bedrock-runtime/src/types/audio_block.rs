@@ -123,17 +123,16 @@ impl AudioBlockBuilder {
         if self.source.is_none() {
             violations.missing(&root.member("source"));
         }
-        let Some(format) = self.format else {
+        let Some(format_value) = self.format else {
             return Err(violations.into_error());
         };
-        let Some(source) = self.source else {
+        let Some(source_value) = self.source else {
             return Err(violations.into_error());
         };
-        let error = self.error;
         Ok(AudioBlock {
-            format,
-            source,
-            error,
+            format: format_value,
+            source: source_value,
+            error: self.error,
         })
     }
 }
@@ -142,8 +141,8 @@ impl std::fmt::Debug for AudioBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AudioBlock")
             .field("format", &self.format)
-            .field("source", &crate::primitives::Redacted::SET)
-            .field("error", &crate::primitives::Redacted::of(&self.error))
+            .field("source", &crate::redact::Redacted::SET)
+            .field("error", &crate::redact::Redacted::of(&self.error))
             .finish()
     }
 }
@@ -152,8 +151,8 @@ impl std::fmt::Debug for AudioBlockBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AudioBlockBuilder")
             .field("format", &self.format)
-            .field("source", &crate::primitives::Redacted::of(&self.source))
-            .field("error", &crate::primitives::Redacted::of(&self.error))
+            .field("source", &crate::redact::Redacted::of(&self.source))
+            .field("error", &crate::redact::Redacted::of(&self.error))
             .finish()
     }
 }

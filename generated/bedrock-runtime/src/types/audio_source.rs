@@ -49,12 +49,10 @@ impl std::fmt::Debug for AudioSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AudioSource::Bytes(_) => {
-                f.debug_tuple("Bytes").field(&crate::primitives::Redacted::SET).finish()
+                f.debug_tuple("Bytes").field(&crate::redact::Redacted::SET).finish()
             }
             AudioSource::S3Location(_) => {
-                f.debug_tuple("S3Location")
-                    .field(&crate::primitives::Redacted::SET)
-                    .finish()
+                f.debug_tuple("S3Location").field(&crate::redact::Redacted::SET).finish()
             }
             AudioSource::Unknown(member) => {
                 f.debug_tuple("Unknown").field(member).finish()

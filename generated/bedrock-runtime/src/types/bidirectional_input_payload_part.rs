@@ -83,7 +83,7 @@ impl BidirectionalInputPayloadPartBuilder {
 impl std::fmt::Debug for BidirectionalInputPayloadPart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BidirectionalInputPayloadPart")
-            .field("bytes", &crate::primitives::Redacted::of(&self.bytes))
+            .field("bytes", &crate::redact::Redacted::of(&self.bytes))
             .finish()
     }
 }
@@ -91,7 +91,7 @@ impl std::fmt::Debug for BidirectionalInputPayloadPart {
 impl std::fmt::Debug for BidirectionalInputPayloadPartBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BidirectionalInputPayloadPartBuilder")
-            .field("bytes", &crate::primitives::Redacted::of(&self.bytes))
+            .field("bytes", &crate::redact::Redacted::of(&self.bytes))
             .finish()
     }
 }

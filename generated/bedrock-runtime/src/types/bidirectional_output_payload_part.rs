@@ -83,7 +83,7 @@ impl BidirectionalOutputPayloadPartBuilder {
 impl std::fmt::Debug for BidirectionalOutputPayloadPart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BidirectionalOutputPayloadPart")
-            .field("bytes", &crate::primitives::Redacted::of(&self.bytes))
+            .field("bytes", &crate::redact::Redacted::of(&self.bytes))
             .finish()
     }
 }
@@ -91,7 +91,7 @@ impl std::fmt::Debug for BidirectionalOutputPayloadPart {
 impl std::fmt::Debug for BidirectionalOutputPayloadPartBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("BidirectionalOutputPayloadPartBuilder")
-            .field("bytes", &crate::primitives::Redacted::of(&self.bytes))
+            .field("bytes", &crate::redact::Redacted::of(&self.bytes))
             .finish()
     }
 }

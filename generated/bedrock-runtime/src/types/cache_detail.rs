@@ -99,12 +99,15 @@ impl CacheDetailBuilder {
         if self.input_tokens.is_none() {
             violations.missing(&root.member("inputTokens"));
         }
-        let Some(ttl) = self.ttl else {
+        let Some(ttl_value) = self.ttl else {
             return Err(violations.into_error());
         };
-        let Some(input_tokens) = self.input_tokens else {
+        let Some(input_tokens_value) = self.input_tokens else {
             return Err(violations.into_error());
         };
-        Ok(CacheDetail { ttl, input_tokens })
+        Ok(CacheDetail {
+            ttl: ttl_value,
+            input_tokens: input_tokens_value,
+        })
     }
 }

@@ -73,10 +73,12 @@ impl CachePointBlockBuilder {
         if self.r#type.is_none() {
             violations.missing(&root.member("type"));
         }
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
-        let ttl = self.ttl;
-        Ok(CachePointBlock { r#type, ttl })
+        Ok(CachePointBlock {
+            r#type: type_value,
+            ttl: self.ttl,
+        })
     }
 }

@@ -49,9 +49,11 @@ impl CitationsConfigBuilder {
         if self.enabled.is_none() {
             violations.missing(&root.member("enabled"));
         }
-        let Some(enabled) = self.enabled else {
+        let Some(enabled_value) = self.enabled else {
             return Err(violations.into_error());
         };
-        Ok(CitationsConfig { enabled })
+        Ok(CitationsConfig {
+            enabled: enabled_value,
+        })
     }
 }

@@ -129,7 +129,7 @@ impl std::fmt::Debug for ContentBlock {
             }
             ContentBlock::ReasoningContent(_) => {
                 f.debug_tuple("ReasoningContent")
-                    .field(&crate::primitives::Redacted::SET)
+                    .field(&crate::redact::Redacted::SET)
                     .finish()
             }
             ContentBlock::CitationsContent(value) => {

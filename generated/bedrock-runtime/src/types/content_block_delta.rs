@@ -65,7 +65,7 @@ impl std::fmt::Debug for ContentBlockDelta {
             }
             ContentBlockDelta::ReasoningContent(_) => {
                 f.debug_tuple("ReasoningContent")
-                    .field(&crate::primitives::Redacted::SET)
+                    .field(&crate::redact::Redacted::SET)
                     .finish()
             }
             ContentBlockDelta::Citation(value) => {

@@ -104,15 +104,15 @@ impl ContentBlockDeltaEventBuilder {
         if self.content_block_index.is_none() {
             violations.missing(&root.member("contentBlockIndex"));
         }
-        let Some(delta) = self.delta else {
+        let Some(delta_value) = self.delta else {
             return Err(violations.into_error());
         };
-        let Some(content_block_index) = self.content_block_index else {
+        let Some(content_block_index_value) = self.content_block_index else {
             return Err(violations.into_error());
         };
         Ok(ContentBlockDeltaEvent {
-            delta,
-            content_block_index,
+            delta: delta_value,
+            content_block_index: content_block_index_value,
         })
     }
 }

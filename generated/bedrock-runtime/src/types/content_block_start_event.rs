@@ -104,15 +104,15 @@ impl ContentBlockStartEventBuilder {
         if self.content_block_index.is_none() {
             violations.missing(&root.member("contentBlockIndex"));
         }
-        let Some(start) = self.start else {
+        let Some(start_value) = self.start else {
             return Err(violations.into_error());
         };
-        let Some(content_block_index) = self.content_block_index else {
+        let Some(content_block_index_value) = self.content_block_index else {
             return Err(violations.into_error());
         };
         Ok(ContentBlockStartEvent {
-            start,
-            content_block_index,
+            start: start_value,
+            content_block_index: content_block_index_value,
         })
     }
 }

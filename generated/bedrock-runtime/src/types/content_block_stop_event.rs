@@ -75,11 +75,11 @@ impl ContentBlockStopEventBuilder {
         if self.content_block_index.is_none() {
             violations.missing(&root.member("contentBlockIndex"));
         }
-        let Some(content_block_index) = self.content_block_index else {
+        let Some(content_block_index_value) = self.content_block_index else {
             return Err(violations.into_error());
         };
         Ok(ContentBlockStopEvent {
-            content_block_index,
+            content_block_index: content_block_index_value,
         })
     }
 }

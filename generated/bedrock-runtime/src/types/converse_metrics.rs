@@ -49,9 +49,11 @@ impl ConverseMetricsBuilder {
         if self.latency_ms.is_none() {
             violations.missing(&root.member("latencyMs"));
         }
-        let Some(latency_ms) = self.latency_ms else {
+        let Some(latency_ms_value) = self.latency_ms else {
             return Err(violations.into_error());
         };
-        Ok(ConverseMetrics { latency_ms })
+        Ok(ConverseMetrics {
+            latency_ms: latency_ms_value,
+        })
     }
 }

@@ -198,21 +198,18 @@ impl ConverseStreamMetadataEventBuilder {
         if self.metrics.is_none() {
             violations.missing(&root.member("metrics"));
         }
-        let Some(usage) = self.usage else {
+        let Some(usage_value) = self.usage else {
             return Err(violations.into_error());
         };
-        let Some(metrics) = self.metrics else {
+        let Some(metrics_value) = self.metrics else {
             return Err(violations.into_error());
         };
-        let trace = self.trace;
-        let performance_config = self.performance_config;
-        let service_tier = self.service_tier;
         Ok(ConverseStreamMetadataEvent {
-            usage,
-            metrics,
-            trace,
-            performance_config,
-            service_tier,
+            usage: usage_value,
+            metrics: metrics_value,
+            trace: self.trace,
+            performance_config: self.performance_config,
+            service_tier: self.service_tier,
         })
     }
 }

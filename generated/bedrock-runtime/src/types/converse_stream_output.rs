@@ -89,7 +89,9 @@ impl<'de> serde::Deserialize<'de> for ConverseStreamOutput {
                     "metadata" => {
                         ConverseStreamOutput::Metadata(
                             map
-                                .next_value::<crate::types::ConverseStreamMetadataEvent>()?,
+                                .next_value::<
+                                    Box<crate::types::ConverseStreamMetadataEvent>,
+                                >()?,
                         )
                     }
                     _ => {
@@ -126,7 +128,7 @@ pub enum ConverseStreamOutput {
     /// Message stop information.
     MessageStop(crate::types::MessageStopEvent),
     /// Metadata for the converse output stream.
-    Metadata(crate::types::ConverseStreamMetadataEvent),
+    Metadata(Box<crate::types::ConverseStreamMetadataEvent>),
     /// An event type this version of the SDK does not know, by its `:event-type`.
     Unknown(String),
 }
@@ -225,8 +227,10 @@ impl crate::event_stream::Unmarshal for ConverseStreamOutput {
                 }
                 "metadata" => {
                     ConverseStreamOutput::Metadata(
-                        crate::json_de::converse_stream_metadata_event_event(message)
-                            .map_err(|e| e.within("metadata"))?,
+                        Box::new(
+                            crate::json_de::converse_stream_metadata_event_event(message)
+                                .map_err(|e| e.within("metadata"))?,
+                        ),
                     )
                 }
                 other => ConverseStreamOutput::Unknown(other.to_owned()),

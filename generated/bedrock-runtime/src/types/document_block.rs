@@ -203,21 +203,18 @@ impl DocumentBlockBuilder {
         if self.source.is_none() {
             violations.missing(&root.member("source"));
         }
-        let format = self.format;
-        let Some(name) = self.name else {
+        let Some(name_value) = self.name else {
             return Err(violations.into_error());
         };
-        let Some(source) = self.source else {
+        let Some(source_value) = self.source else {
             return Err(violations.into_error());
         };
-        let context = self.context;
-        let citations = self.citations;
         Ok(DocumentBlock {
-            format,
-            name,
-            source,
-            context,
-            citations,
+            format: self.format,
+            name: name_value,
+            source: source_value,
+            context: self.context,
+            citations: self.citations,
         })
     }
 }

@@ -56,7 +56,7 @@ impl ErrorBlockBuilder {
 impl std::fmt::Debug for ErrorBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ErrorBlock")
-            .field("message", &crate::primitives::Redacted::of(&self.message))
+            .field("message", &crate::redact::Redacted::of(&self.message))
             .finish()
     }
 }
@@ -64,7 +64,7 @@ impl std::fmt::Debug for ErrorBlock {
 impl std::fmt::Debug for ErrorBlockBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ErrorBlockBuilder")
-            .field("message", &crate::primitives::Redacted::of(&self.message))
+            .field("message", &crate::redact::Redacted::of(&self.message))
             .finish()
     }
 }

@@ -88,7 +88,7 @@ impl GuardrailAutomatedReasoningInputTextReferenceBuilder {
 impl std::fmt::Debug for GuardrailAutomatedReasoningInputTextReference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardrailAutomatedReasoningInputTextReference")
-            .field("text", &crate::primitives::Redacted::of(&self.text))
+            .field("text", &crate::redact::Redacted::of(&self.text))
             .finish()
     }
 }
@@ -96,7 +96,7 @@ impl std::fmt::Debug for GuardrailAutomatedReasoningInputTextReference {
 impl std::fmt::Debug for GuardrailAutomatedReasoningInputTextReferenceBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardrailAutomatedReasoningInputTextReferenceBuilder")
-            .field("text", &crate::primitives::Redacted::of(&self.text))
+            .field("text", &crate::redact::Redacted::of(&self.text))
             .finish()
     }
 }

@@ -116,10 +116,10 @@ impl GuardrailAutomatedReasoningStatementBuilder {
 impl std::fmt::Debug for GuardrailAutomatedReasoningStatement {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardrailAutomatedReasoningStatement")
-            .field("logic", &crate::primitives::Redacted::of(&self.logic))
+            .field("logic", &crate::redact::Redacted::of(&self.logic))
             .field(
                 "natural_language",
-                &crate::primitives::Redacted::of(&self.natural_language),
+                &crate::redact::Redacted::of(&self.natural_language),
             )
             .finish()
     }
@@ -128,10 +128,10 @@ impl std::fmt::Debug for GuardrailAutomatedReasoningStatement {
 impl std::fmt::Debug for GuardrailAutomatedReasoningStatementBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardrailAutomatedReasoningStatementBuilder")
-            .field("logic", &crate::primitives::Redacted::of(&self.logic))
+            .field("logic", &crate::redact::Redacted::of(&self.logic))
             .field(
                 "natural_language",
-                &crate::primitives::Redacted::of(&self.natural_language),
+                &crate::redact::Redacted::of(&self.natural_language),
             )
             .finish()
     }

@@ -40,7 +40,7 @@ impl std::fmt::Debug for GuardrailChecksContentBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GuardrailChecksContentBlock::Text(_) => {
-                f.debug_tuple("Text").field(&crate::primitives::Redacted::SET).finish()
+                f.debug_tuple("Text").field(&crate::redact::Redacted::SET).finish()
             }
             GuardrailChecksContentBlock::Unknown(member) => {
                 f.debug_tuple("Unknown").field(member).finish()

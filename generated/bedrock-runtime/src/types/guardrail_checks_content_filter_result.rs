@@ -88,11 +88,11 @@ impl GuardrailChecksContentFilterResultBuilder {
         if self.results.is_none() {
             violations.missing(&root.member("results"));
         }
-        let Some(results) = self.results else {
+        let Some(results_value) = self.results else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksContentFilterResult {
-            results,
+            results: results_value,
         })
     }
 }

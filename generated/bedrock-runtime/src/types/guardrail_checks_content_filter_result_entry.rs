@@ -111,15 +111,15 @@ impl GuardrailChecksContentFilterResultEntryBuilder {
         if self.severity_score.is_none() {
             violations.missing(&root.member("severityScore"));
         }
-        let Some(category) = self.category else {
+        let Some(category_value) = self.category else {
             return Err(violations.into_error());
         };
-        let Some(severity_score) = self.severity_score else {
+        let Some(severity_score_value) = self.severity_score else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksContentFilterResultEntry {
-            category,
-            severity_score,
+            category: category_value,
+            severity_score: severity_score_value,
         })
     }
 }

@@ -111,15 +111,15 @@ impl GuardrailChecksMessageBuilder {
         if self.content.is_none() {
             violations.missing(&root.member("content"));
         }
-        let Some(role) = self.role else {
+        let Some(role_value) = self.role else {
             return Err(violations.into_error());
         };
-        let Some(content) = self.content else {
+        let Some(content_value) = self.content else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksMessage {
-            role,
-            content,
+            role: role_value,
+            content: content_value,
         })
     }
 }

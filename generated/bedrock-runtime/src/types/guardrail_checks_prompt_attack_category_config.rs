@@ -64,11 +64,11 @@ impl GuardrailChecksPromptAttackCategoryConfigBuilder {
         if self.category.is_none() {
             violations.missing(&root.member("category"));
         }
-        let Some(category) = self.category else {
+        let Some(category_value) = self.category else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksPromptAttackCategoryConfig {
-            category,
+            category: category_value,
         })
     }
 }

@@ -85,11 +85,11 @@ impl GuardrailChecksPromptAttackConfigBuilder {
         if self.categories.is_none() {
             violations.missing(&root.member("categories"));
         }
-        let Some(categories) = self.categories else {
+        let Some(categories_value) = self.categories else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksPromptAttackConfig {
-            categories,
+            categories: categories_value,
         })
     }
 }

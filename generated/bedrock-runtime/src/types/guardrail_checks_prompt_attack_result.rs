@@ -88,11 +88,11 @@ impl GuardrailChecksPromptAttackResultBuilder {
         if self.results.is_none() {
             violations.missing(&root.member("results"));
         }
-        let Some(results) = self.results else {
+        let Some(results_value) = self.results else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksPromptAttackResult {
-            results,
+            results: results_value,
         })
     }
 }

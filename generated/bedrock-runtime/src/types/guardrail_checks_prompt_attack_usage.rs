@@ -51,11 +51,11 @@ impl GuardrailChecksPromptAttackUsageBuilder {
         if self.text_units.is_none() {
             violations.missing(&root.member("textUnits"));
         }
-        let Some(text_units) = self.text_units else {
+        let Some(text_units_value) = self.text_units else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksPromptAttackUsage {
-            text_units,
+            text_units: text_units_value,
         })
     }
 }

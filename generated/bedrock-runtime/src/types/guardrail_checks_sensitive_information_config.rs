@@ -90,11 +90,11 @@ impl GuardrailChecksSensitiveInformationConfigBuilder {
         if self.entities.is_none() {
             violations.missing(&root.member("entities"));
         }
-        let Some(entities) = self.entities else {
+        let Some(entities_value) = self.entities else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksSensitiveInformationConfig {
-            entities,
+            entities: entities_value,
         })
     }
 }

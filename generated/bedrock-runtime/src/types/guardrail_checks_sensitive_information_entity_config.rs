@@ -64,11 +64,11 @@ impl GuardrailChecksSensitiveInformationEntityConfigBuilder {
         if self.r#type.is_none() {
             violations.missing(&root.member("type"));
         }
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksSensitiveInformationEntityConfig {
-            r#type,
+            r#type: type_value,
         })
     }
 }

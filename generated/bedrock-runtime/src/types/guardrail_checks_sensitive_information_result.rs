@@ -117,13 +117,12 @@ impl GuardrailChecksSensitiveInformationResultBuilder {
         if self.results.is_none() {
             violations.missing(&root.member("results"));
         }
-        let Some(results) = self.results else {
+        let Some(results_value) = self.results else {
             return Err(violations.into_error());
         };
-        let truncated = self.truncated;
         Ok(GuardrailChecksSensitiveInformationResult {
-            results,
-            truncated,
+            results: results_value,
+            truncated: self.truncated,
         })
     }
 }

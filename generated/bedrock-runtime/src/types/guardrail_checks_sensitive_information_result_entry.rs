@@ -232,31 +232,31 @@ impl GuardrailChecksSensitiveInformationResultEntryBuilder {
         if self.content_index.is_none() {
             violations.missing(&root.member("contentIndex"));
         }
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
-        let Some(confidence_score) = self.confidence_score else {
+        let Some(confidence_score_value) = self.confidence_score else {
             return Err(violations.into_error());
         };
-        let Some(begin_offset) = self.begin_offset else {
+        let Some(begin_offset_value) = self.begin_offset else {
             return Err(violations.into_error());
         };
-        let Some(end_offset) = self.end_offset else {
+        let Some(end_offset_value) = self.end_offset else {
             return Err(violations.into_error());
         };
-        let Some(message_index) = self.message_index else {
+        let Some(message_index_value) = self.message_index else {
             return Err(violations.into_error());
         };
-        let Some(content_index) = self.content_index else {
+        let Some(content_index_value) = self.content_index else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksSensitiveInformationResultEntry {
-            r#type,
-            confidence_score,
-            begin_offset,
-            end_offset,
-            message_index,
-            content_index,
+            r#type: type_value,
+            confidence_score: confidence_score_value,
+            begin_offset: begin_offset_value,
+            end_offset: end_offset_value,
+            message_index: message_index_value,
+            content_index: content_index_value,
         })
     }
 }

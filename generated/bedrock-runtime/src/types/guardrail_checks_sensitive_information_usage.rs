@@ -56,11 +56,11 @@ impl GuardrailChecksSensitiveInformationUsageBuilder {
         if self.text_units.is_none() {
             violations.missing(&root.member("textUnits"));
         }
-        let Some(text_units) = self.text_units else {
+        let Some(text_units_value) = self.text_units else {
             return Err(violations.into_error());
         };
         Ok(GuardrailChecksSensitiveInformationUsage {
-            text_units,
+            text_units: text_units_value,
         })
     }
 }

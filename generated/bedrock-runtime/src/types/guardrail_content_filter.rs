@@ -177,23 +177,21 @@ impl GuardrailContentFilterBuilder {
         if self.action.is_none() {
             violations.missing(&root.member("action"));
         }
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
-        let Some(confidence) = self.confidence else {
+        let Some(confidence_value) = self.confidence else {
             return Err(violations.into_error());
         };
-        let filter_strength = self.filter_strength;
-        let Some(action) = self.action else {
+        let Some(action_value) = self.action else {
             return Err(violations.into_error());
         };
-        let detected = self.detected;
         Ok(GuardrailContentFilter {
-            r#type,
-            confidence,
-            filter_strength,
-            action,
-            detected,
+            r#type: type_value,
+            confidence: confidence_value,
+            filter_strength: self.filter_strength,
+            action: action_value,
+            detected: self.detected,
         })
     }
 }

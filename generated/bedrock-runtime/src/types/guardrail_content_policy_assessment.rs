@@ -57,11 +57,11 @@ impl GuardrailContentPolicyAssessmentBuilder {
         if self.filters.is_none() {
             violations.missing(&root.member("filters"));
         }
-        let Some(filters) = self.filters else {
+        let Some(filters_value) = self.filters else {
             return Err(violations.into_error());
         };
         Ok(GuardrailContentPolicyAssessment {
-            filters,
+            filters: filters_value,
         })
     }
 }

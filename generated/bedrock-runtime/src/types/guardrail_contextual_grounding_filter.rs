@@ -194,25 +194,24 @@ impl GuardrailContextualGroundingFilterBuilder {
         if self.action.is_none() {
             violations.missing(&root.member("action"));
         }
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
-        let Some(threshold) = self.threshold else {
+        let Some(threshold_value) = self.threshold else {
             return Err(violations.into_error());
         };
-        let Some(score) = self.score else {
+        let Some(score_value) = self.score else {
             return Err(violations.into_error());
         };
-        let Some(action) = self.action else {
+        let Some(action_value) = self.action else {
             return Err(violations.into_error());
         };
-        let detected = self.detected;
         Ok(GuardrailContextualGroundingFilter {
-            r#type,
-            threshold,
-            score,
-            action,
-            detected,
+            r#type: type_value,
+            threshold: threshold_value,
+            score: score_value,
+            action: action_value,
+            detected: self.detected,
         })
     }
 }

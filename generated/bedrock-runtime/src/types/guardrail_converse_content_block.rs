@@ -45,7 +45,7 @@ impl std::fmt::Debug for GuardrailConverseContentBlock {
                 f.debug_tuple("Text").field(value).finish()
             }
             GuardrailConverseContentBlock::Image(_) => {
-                f.debug_tuple("Image").field(&crate::primitives::Redacted::SET).finish()
+                f.debug_tuple("Image").field(&crate::redact::Redacted::SET).finish()
             }
             GuardrailConverseContentBlock::Unknown(member) => {
                 f.debug_tuple("Unknown").field(member).finish()

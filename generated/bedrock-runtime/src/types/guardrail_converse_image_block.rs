@@ -113,15 +113,15 @@ impl GuardrailConverseImageBlockBuilder {
         if self.source.is_none() {
             violations.missing(&root.member("source"));
         }
-        let Some(format) = self.format else {
+        let Some(format_value) = self.format else {
             return Err(violations.into_error());
         };
-        let Some(source) = self.source else {
+        let Some(source_value) = self.source else {
             return Err(violations.into_error());
         };
         Ok(GuardrailConverseImageBlock {
-            format,
-            source,
+            format: format_value,
+            source: source_value,
         })
     }
 }
@@ -129,8 +129,8 @@ impl GuardrailConverseImageBlockBuilder {
 impl std::fmt::Debug for GuardrailConverseImageBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardrailConverseImageBlock")
-            .field("format", &crate::primitives::Redacted::SET)
-            .field("source", &crate::primitives::Redacted::SET)
+            .field("format", &crate::redact::Redacted::SET)
+            .field("source", &crate::redact::Redacted::SET)
             .finish()
     }
 }
@@ -138,8 +138,8 @@ impl std::fmt::Debug for GuardrailConverseImageBlock {
 impl std::fmt::Debug for GuardrailConverseImageBlockBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardrailConverseImageBlockBuilder")
-            .field("format", &crate::primitives::Redacted::of(&self.format))
-            .field("source", &crate::primitives::Redacted::of(&self.source))
+            .field("format", &crate::redact::Redacted::of(&self.format))
+            .field("source", &crate::redact::Redacted::of(&self.source))
             .finish()
     }
 }

@@ -83,13 +83,12 @@ impl GuardrailConverseTextBlockBuilder {
         if self.text.is_none() {
             violations.missing(&root.member("text"));
         }
-        let Some(text) = self.text else {
+        let Some(text_value) = self.text else {
             return Err(violations.into_error());
         };
-        let qualifiers = self.qualifiers;
         Ok(GuardrailConverseTextBlock {
-            text,
-            qualifiers,
+            text: text_value,
+            qualifiers: self.qualifiers,
         })
     }
 }

@@ -103,17 +103,16 @@ impl GuardrailCustomWordBuilder {
         if self.action.is_none() {
             violations.missing(&root.member("action"));
         }
-        let Some(r#match) = self.r#match else {
+        let Some(match_value) = self.r#match else {
             return Err(violations.into_error());
         };
-        let Some(action) = self.action else {
+        let Some(action_value) = self.action else {
             return Err(violations.into_error());
         };
-        let detected = self.detected;
         Ok(GuardrailCustomWord {
-            r#match,
-            action,
-            detected,
+            r#match: match_value,
+            action: action_value,
+            detected: self.detected,
         })
     }
 }

@@ -111,15 +111,15 @@ impl GuardrailImageBlockBuilder {
         if self.source.is_none() {
             violations.missing(&root.member("source"));
         }
-        let Some(format) = self.format else {
+        let Some(format_value) = self.format else {
             return Err(violations.into_error());
         };
-        let Some(source) = self.source else {
+        let Some(source_value) = self.source else {
             return Err(violations.into_error());
         };
         Ok(GuardrailImageBlock {
-            format,
-            source,
+            format: format_value,
+            source: source_value,
         })
     }
 }
@@ -127,8 +127,8 @@ impl GuardrailImageBlockBuilder {
 impl std::fmt::Debug for GuardrailImageBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardrailImageBlock")
-            .field("format", &crate::primitives::Redacted::SET)
-            .field("source", &crate::primitives::Redacted::SET)
+            .field("format", &crate::redact::Redacted::SET)
+            .field("source", &crate::redact::Redacted::SET)
             .finish()
     }
 }
@@ -136,8 +136,8 @@ impl std::fmt::Debug for GuardrailImageBlock {
 impl std::fmt::Debug for GuardrailImageBlockBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GuardrailImageBlockBuilder")
-            .field("format", &crate::primitives::Redacted::of(&self.format))
-            .field("source", &crate::primitives::Redacted::of(&self.source))
+            .field("format", &crate::redact::Redacted::of(&self.format))
+            .field("source", &crate::redact::Redacted::of(&self.source))
             .finish()
     }
 }

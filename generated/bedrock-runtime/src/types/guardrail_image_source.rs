@@ -40,7 +40,7 @@ impl std::fmt::Debug for GuardrailImageSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GuardrailImageSource::Bytes(_) => {
-                f.debug_tuple("Bytes").field(&crate::primitives::Redacted::SET).finish()
+                f.debug_tuple("Bytes").field(&crate::redact::Redacted::SET).finish()
             }
             GuardrailImageSource::Unknown(member) => {
                 f.debug_tuple("Unknown").field(member).finish()

@@ -133,21 +133,20 @@ impl GuardrailManagedWordBuilder {
         if self.action.is_none() {
             violations.missing(&root.member("action"));
         }
-        let Some(r#match) = self.r#match else {
+        let Some(match_value) = self.r#match else {
             return Err(violations.into_error());
         };
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
-        let Some(action) = self.action else {
+        let Some(action_value) = self.action else {
             return Err(violations.into_error());
         };
-        let detected = self.detected;
         Ok(GuardrailManagedWord {
-            r#match,
-            r#type,
-            action,
-            detected,
+            r#match: match_value,
+            r#type: type_value,
+            action: action_value,
+            detected: self.detected,
         })
     }
 }

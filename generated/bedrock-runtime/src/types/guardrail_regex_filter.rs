@@ -153,19 +153,15 @@ impl GuardrailRegexFilterBuilder {
         if self.action.is_none() {
             violations.missing(&root.member("action"));
         }
-        let name = self.name;
-        let r#match = self.r#match;
-        let regex = self.regex;
-        let Some(action) = self.action else {
+        let Some(action_value) = self.action else {
             return Err(violations.into_error());
         };
-        let detected = self.detected;
         Ok(GuardrailRegexFilter {
-            name,
-            r#match,
-            regex,
-            action,
-            detected,
+            name: self.name,
+            r#match: self.r#match,
+            regex: self.regex,
+            action: action_value,
+            detected: self.detected,
         })
     }
 }

@@ -94,15 +94,15 @@ impl GuardrailSensitiveInformationPolicyAssessmentBuilder {
         if self.regexes.is_none() {
             violations.missing(&root.member("regexes"));
         }
-        let Some(pii_entities) = self.pii_entities else {
+        let Some(pii_entities_value) = self.pii_entities else {
             return Err(violations.into_error());
         };
-        let Some(regexes) = self.regexes else {
+        let Some(regexes_value) = self.regexes else {
             return Err(violations.into_error());
         };
         Ok(GuardrailSensitiveInformationPolicyAssessment {
-            pii_entities,
-            regexes,
+            pii_entities: pii_entities_value,
+            regexes: regexes_value,
         })
     }
 }

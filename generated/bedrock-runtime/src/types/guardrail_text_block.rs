@@ -81,13 +81,12 @@ impl GuardrailTextBlockBuilder {
         if self.text.is_none() {
             violations.missing(&root.member("text"));
         }
-        let Some(text) = self.text else {
+        let Some(text_value) = self.text else {
             return Err(violations.into_error());
         };
-        let qualifiers = self.qualifiers;
         Ok(GuardrailTextBlock {
-            text,
-            qualifiers,
+            text: text_value,
+            qualifiers: self.qualifiers,
         })
     }
 }

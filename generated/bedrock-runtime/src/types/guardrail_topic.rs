@@ -127,21 +127,20 @@ impl GuardrailTopicBuilder {
         if self.action.is_none() {
             violations.missing(&root.member("action"));
         }
-        let Some(name) = self.name else {
+        let Some(name_value) = self.name else {
             return Err(violations.into_error());
         };
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
-        let Some(action) = self.action else {
+        let Some(action_value) = self.action else {
             return Err(violations.into_error());
         };
-        let detected = self.detected;
         Ok(GuardrailTopic {
-            name,
-            r#type,
-            action,
-            detected,
+            name: name_value,
+            r#type: type_value,
+            action: action_value,
+            detected: self.detected,
         })
     }
 }

@@ -54,11 +54,11 @@ impl GuardrailTopicPolicyAssessmentBuilder {
         if self.topics.is_none() {
             violations.missing(&root.member("topics"));
         }
-        let Some(topics) = self.topics else {
+        let Some(topics_value) = self.topics else {
             return Err(violations.into_error());
         };
         Ok(GuardrailTopicPolicyAssessment {
-            topics,
+            topics: topics_value,
         })
     }
 }

@@ -259,40 +259,37 @@ impl GuardrailUsageBuilder {
         if self.contextual_grounding_policy_units.is_none() {
             violations.missing(&root.member("contextualGroundingPolicyUnits"));
         }
-        let Some(topic_policy_units) = self.topic_policy_units else {
+        let Some(topic_policy_units_value) = self.topic_policy_units else {
             return Err(violations.into_error());
         };
-        let Some(content_policy_units) = self.content_policy_units else {
+        let Some(content_policy_units_value) = self.content_policy_units else {
             return Err(violations.into_error());
         };
-        let Some(word_policy_units) = self.word_policy_units else {
+        let Some(word_policy_units_value) = self.word_policy_units else {
             return Err(violations.into_error());
         };
-        let Some(sensitive_information_policy_units) = self
+        let Some(sensitive_information_policy_units_value) = self
             .sensitive_information_policy_units else {
             return Err(violations.into_error());
         };
-        let Some(sensitive_information_policy_free_units) = self
+        let Some(sensitive_information_policy_free_units_value) = self
             .sensitive_information_policy_free_units else {
             return Err(violations.into_error());
         };
-        let Some(contextual_grounding_policy_units) = self
+        let Some(contextual_grounding_policy_units_value) = self
             .contextual_grounding_policy_units else {
             return Err(violations.into_error());
         };
-        let content_policy_image_units = self.content_policy_image_units;
-        let automated_reasoning_policy_units = self.automated_reasoning_policy_units;
-        let automated_reasoning_policies = self.automated_reasoning_policies;
         Ok(GuardrailUsage {
-            topic_policy_units,
-            content_policy_units,
-            word_policy_units,
-            sensitive_information_policy_units,
-            sensitive_information_policy_free_units,
-            contextual_grounding_policy_units,
-            content_policy_image_units,
-            automated_reasoning_policy_units,
-            automated_reasoning_policies,
+            topic_policy_units: topic_policy_units_value,
+            content_policy_units: content_policy_units_value,
+            word_policy_units: word_policy_units_value,
+            sensitive_information_policy_units: sensitive_information_policy_units_value,
+            sensitive_information_policy_free_units: sensitive_information_policy_free_units_value,
+            contextual_grounding_policy_units: contextual_grounding_policy_units_value,
+            content_policy_image_units: self.content_policy_image_units,
+            automated_reasoning_policy_units: self.automated_reasoning_policy_units,
+            automated_reasoning_policies: self.automated_reasoning_policies,
         })
     }
 }

@@ -89,15 +89,15 @@ impl GuardrailWordPolicyAssessmentBuilder {
         if self.managed_word_lists.is_none() {
             violations.missing(&root.member("managedWordLists"));
         }
-        let Some(custom_words) = self.custom_words else {
+        let Some(custom_words_value) = self.custom_words else {
             return Err(violations.into_error());
         };
-        let Some(managed_word_lists) = self.managed_word_lists else {
+        let Some(managed_word_lists_value) = self.managed_word_lists else {
             return Err(violations.into_error());
         };
         Ok(GuardrailWordPolicyAssessment {
-            custom_words,
-            managed_word_lists,
+            custom_words: custom_words_value,
+            managed_word_lists: managed_word_lists_value,
         })
     }
 }

@@ -106,8 +106,8 @@ impl ImageBlockDeltaBuilder {
 impl std::fmt::Debug for ImageBlockDelta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImageBlockDelta")
-            .field("source", &crate::primitives::Redacted::of(&self.source))
-            .field("error", &crate::primitives::Redacted::of(&self.error))
+            .field("source", &crate::redact::Redacted::of(&self.source))
+            .field("error", &crate::redact::Redacted::of(&self.error))
             .finish()
     }
 }
@@ -115,8 +115,8 @@ impl std::fmt::Debug for ImageBlockDelta {
 impl std::fmt::Debug for ImageBlockDeltaBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ImageBlockDeltaBuilder")
-            .field("source", &crate::primitives::Redacted::of(&self.source))
-            .field("error", &crate::primitives::Redacted::of(&self.error))
+            .field("source", &crate::redact::Redacted::of(&self.source))
+            .field("error", &crate::redact::Redacted::of(&self.error))
             .finish()
     }
 }

@@ -49,9 +49,11 @@ impl ImageBlockStartBuilder {
         if self.format.is_none() {
             violations.missing(&root.member("format"));
         }
-        let Some(format) = self.format else {
+        let Some(format_value) = self.format else {
             return Err(violations.into_error());
         };
-        Ok(ImageBlockStart { format })
+        Ok(ImageBlockStart {
+            format: format_value,
+        })
     }
 }

@@ -49,12 +49,10 @@ impl std::fmt::Debug for ImageSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ImageSource::Bytes(_) => {
-                f.debug_tuple("Bytes").field(&crate::primitives::Redacted::SET).finish()
+                f.debug_tuple("Bytes").field(&crate::redact::Redacted::SET).finish()
             }
             ImageSource::S3Location(_) => {
-                f.debug_tuple("S3Location")
-                    .field(&crate::primitives::Redacted::SET)
-                    .finish()
+                f.debug_tuple("S3Location").field(&crate::redact::Redacted::SET).finish()
             }
             ImageSource::Unknown(member) => {
                 f.debug_tuple("Unknown").field(member).finish()

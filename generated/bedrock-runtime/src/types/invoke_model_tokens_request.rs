@@ -77,17 +77,19 @@ impl InvokeModelTokensRequestBuilder {
         if self.body.is_none() {
             violations.missing(&root.member("body"));
         }
-        let Some(body) = self.body else {
+        let Some(body_value) = self.body else {
             return Err(violations.into_error());
         };
-        Ok(InvokeModelTokensRequest { body })
+        Ok(InvokeModelTokensRequest {
+            body: body_value,
+        })
     }
 }
 
 impl std::fmt::Debug for InvokeModelTokensRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelTokensRequest")
-            .field("body", &crate::primitives::Redacted::SET)
+            .field("body", &crate::redact::Redacted::SET)
             .finish()
     }
 }
@@ -95,7 +97,7 @@ impl std::fmt::Debug for InvokeModelTokensRequest {
 impl std::fmt::Debug for InvokeModelTokensRequestBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelTokensRequestBuilder")
-            .field("body", &crate::primitives::Redacted::of(&self.body))
+            .field("body", &crate::redact::Redacted::of(&self.body))
             .finish()
     }
 }

@@ -97,15 +97,13 @@ impl JsonSchemaDefinitionBuilder {
         if self.schema.is_none() {
             violations.missing(&root.member("schema"));
         }
-        let Some(schema) = self.schema else {
+        let Some(schema_value) = self.schema else {
             return Err(violations.into_error());
         };
-        let name = self.name;
-        let description = self.description;
         Ok(JsonSchemaDefinition {
-            schema,
-            name,
-            description,
+            schema: schema_value,
+            name: self.name,
+            description: self.description,
         })
     }
 }

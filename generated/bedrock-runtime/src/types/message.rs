@@ -110,12 +110,15 @@ impl MessageBuilder {
         if self.content.is_none() {
             violations.missing(&root.member("content"));
         }
-        let Some(role) = self.role else {
+        let Some(role_value) = self.role else {
             return Err(violations.into_error());
         };
-        let Some(content) = self.content else {
+        let Some(content_value) = self.content else {
             return Err(violations.into_error());
         };
-        Ok(Message { role, content })
+        Ok(Message {
+            role: role_value,
+            content: content_value,
+        })
     }
 }

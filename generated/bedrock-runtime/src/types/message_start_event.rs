@@ -49,9 +49,11 @@ impl MessageStartEventBuilder {
         if self.role.is_none() {
             violations.missing(&root.member("role"));
         }
-        let Some(role) = self.role else {
+        let Some(role_value) = self.role else {
             return Err(violations.into_error());
         };
-        Ok(MessageStartEvent { role })
+        Ok(MessageStartEvent {
+            role: role_value,
+        })
     }
 }

@@ -85,13 +85,12 @@ impl MessageStopEventBuilder {
         if self.stop_reason.is_none() {
             violations.missing(&root.member("stopReason"));
         }
-        let Some(stop_reason) = self.stop_reason else {
+        let Some(stop_reason_value) = self.stop_reason else {
             return Err(violations.into_error());
         };
-        let additional_model_response_fields = self.additional_model_response_fields;
         Ok(MessageStopEvent {
-            stop_reason,
-            additional_model_response_fields,
+            stop_reason: stop_reason_value,
+            additional_model_response_fields: self.additional_model_response_fields,
         })
     }
 }

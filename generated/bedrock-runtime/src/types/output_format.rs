@@ -79,13 +79,16 @@ impl OutputFormatBuilder {
         if self.structure.is_none() {
             violations.missing(&root.member("structure"));
         }
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
-        let Some(structure) = self.structure else {
+        let Some(structure_value) = self.structure else {
             return Err(violations.into_error());
         };
-        Ok(OutputFormat { r#type, structure })
+        Ok(OutputFormat {
+            r#type: type_value,
+            structure: structure_value,
+        })
     }
 }
 
@@ -93,7 +96,7 @@ impl std::fmt::Debug for OutputFormat {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OutputFormat")
             .field("type", &self.r#type)
-            .field("structure", &crate::primitives::Redacted::SET)
+            .field("structure", &crate::redact::Redacted::SET)
             .finish()
     }
 }
@@ -102,7 +105,7 @@ impl std::fmt::Debug for OutputFormatBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("OutputFormatBuilder")
             .field("type", &self.r#type)
-            .field("structure", &crate::primitives::Redacted::of(&self.structure))
+            .field("structure", &crate::redact::Redacted::of(&self.structure))
             .finish()
     }
 }

@@ -15,9 +15,7 @@ impl std::fmt::Debug for OutputFormatStructure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             OutputFormatStructure::JsonSchema(_) => {
-                f.debug_tuple("JsonSchema")
-                    .field(&crate::primitives::Redacted::SET)
-                    .finish()
+                f.debug_tuple("JsonSchema").field(&crate::redact::Redacted::SET).finish()
             }
             OutputFormatStructure::Unknown(member) => {
                 f.debug_tuple("Unknown").field(member).finish()

@@ -79,7 +79,7 @@ impl PayloadPartBuilder {
 impl std::fmt::Debug for PayloadPart {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PayloadPart")
-            .field("bytes", &crate::primitives::Redacted::of(&self.bytes))
+            .field("bytes", &crate::redact::Redacted::of(&self.bytes))
             .finish()
     }
 }
@@ -87,7 +87,7 @@ impl std::fmt::Debug for PayloadPart {
 impl std::fmt::Debug for PayloadPartBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PayloadPartBuilder")
-            .field("bytes", &crate::primitives::Redacted::of(&self.bytes))
+            .field("bytes", &crate::redact::Redacted::of(&self.bytes))
             .finish()
     }
 }

@@ -18,12 +18,12 @@ impl std::fmt::Debug for ReasoningContentBlock {
         match self {
             ReasoningContentBlock::ReasoningText(_) => {
                 f.debug_tuple("ReasoningText")
-                    .field(&crate::primitives::Redacted::SET)
+                    .field(&crate::redact::Redacted::SET)
                     .finish()
             }
             ReasoningContentBlock::RedactedContent(_) => {
                 f.debug_tuple("RedactedContent")
-                    .field(&crate::primitives::Redacted::SET)
+                    .field(&crate::redact::Redacted::SET)
                     .finish()
             }
             ReasoningContentBlock::Unknown(member) => {

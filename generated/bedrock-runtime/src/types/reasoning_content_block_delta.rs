@@ -19,17 +19,15 @@ impl std::fmt::Debug for ReasoningContentBlockDelta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReasoningContentBlockDelta::Text(_) => {
-                f.debug_tuple("Text").field(&crate::primitives::Redacted::SET).finish()
+                f.debug_tuple("Text").field(&crate::redact::Redacted::SET).finish()
             }
             ReasoningContentBlockDelta::RedactedContent(_) => {
                 f.debug_tuple("RedactedContent")
-                    .field(&crate::primitives::Redacted::SET)
+                    .field(&crate::redact::Redacted::SET)
                     .finish()
             }
             ReasoningContentBlockDelta::Signature(_) => {
-                f.debug_tuple("Signature")
-                    .field(&crate::primitives::Redacted::SET)
-                    .finish()
+                f.debug_tuple("Signature").field(&crate::redact::Redacted::SET).finish()
             }
             ReasoningContentBlockDelta::Unknown(member) => {
                 f.debug_tuple("Unknown").field(member).finish()

@@ -73,13 +73,12 @@ impl ReasoningTextBlockBuilder {
         if self.text.is_none() {
             violations.missing(&root.member("text"));
         }
-        let Some(text) = self.text else {
+        let Some(text_value) = self.text else {
             return Err(violations.into_error());
         };
-        let signature = self.signature;
         Ok(ReasoningTextBlock {
-            text,
-            signature,
+            text: text_value,
+            signature: self.signature,
         })
     }
 }
@@ -87,8 +86,8 @@ impl ReasoningTextBlockBuilder {
 impl std::fmt::Debug for ReasoningTextBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReasoningTextBlock")
-            .field("text", &crate::primitives::Redacted::SET)
-            .field("signature", &crate::primitives::Redacted::of(&self.signature))
+            .field("text", &crate::redact::Redacted::SET)
+            .field("signature", &crate::redact::Redacted::of(&self.signature))
             .finish()
     }
 }
@@ -96,8 +95,8 @@ impl std::fmt::Debug for ReasoningTextBlock {
 impl std::fmt::Debug for ReasoningTextBlockBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReasoningTextBlockBuilder")
-            .field("text", &crate::primitives::Redacted::of(&self.text))
-            .field("signature", &crate::primitives::Redacted::of(&self.signature))
+            .field("text", &crate::redact::Redacted::of(&self.text))
+            .field("signature", &crate::redact::Redacted::of(&self.signature))
             .finish()
     }
 }

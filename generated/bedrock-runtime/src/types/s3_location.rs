@@ -104,10 +104,12 @@ impl S3LocationBuilder {
         if self.uri.is_none() {
             violations.missing(&root.member("uri"));
         }
-        let Some(uri) = self.uri else {
+        let Some(uri_value) = self.uri else {
             return Err(violations.into_error());
         };
-        let bucket_owner = self.bucket_owner;
-        Ok(S3Location { uri, bucket_owner })
+        Ok(S3Location {
+            uri: uri_value,
+            bucket_owner: self.bucket_owner,
+        })
     }
 }

@@ -132,21 +132,20 @@ impl SearchResultBlockBuilder {
         if self.content.is_none() {
             violations.missing(&root.member("content"));
         }
-        let Some(source) = self.source else {
+        let Some(source_value) = self.source else {
             return Err(violations.into_error());
         };
-        let Some(title) = self.title else {
+        let Some(title_value) = self.title else {
             return Err(violations.into_error());
         };
-        let Some(content) = self.content else {
+        let Some(content_value) = self.content else {
             return Err(violations.into_error());
         };
-        let citations = self.citations;
         Ok(SearchResultBlock {
-            source,
-            title,
-            content,
-            citations,
+            source: source_value,
+            title: title_value,
+            content: content_value,
+            citations: self.citations,
         })
     }
 }

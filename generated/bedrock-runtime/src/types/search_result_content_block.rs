@@ -51,9 +51,11 @@ impl SearchResultContentBlockBuilder {
         if self.text.is_none() {
             violations.missing(&root.member("text"));
         }
-        let Some(text) = self.text else {
+        let Some(text_value) = self.text else {
             return Err(violations.into_error());
         };
-        Ok(SearchResultContentBlock { text })
+        Ok(SearchResultContentBlock {
+            text: text_value,
+        })
     }
 }

@@ -49,9 +49,9 @@ impl ServiceTierBuilder {
         if self.r#type.is_none() {
             violations.missing(&root.member("type"));
         }
-        let Some(r#type) = self.r#type else {
+        let Some(type_value) = self.r#type else {
             return Err(violations.into_error());
         };
-        Ok(ServiceTier { r#type })
+        Ok(ServiceTier { r#type: type_value })
     }
 }

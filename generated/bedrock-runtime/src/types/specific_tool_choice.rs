@@ -78,9 +78,11 @@ impl SpecificToolChoiceBuilder {
         if self.name.is_none() {
             violations.missing(&root.member("name"));
         }
-        let Some(name) = self.name else {
+        let Some(name_value) = self.name else {
             return Err(violations.into_error());
         };
-        Ok(SpecificToolChoice { name })
+        Ok(SpecificToolChoice {
+            name: name_value,
+        })
     }
 }

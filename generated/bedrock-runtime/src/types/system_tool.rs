@@ -76,9 +76,9 @@ impl SystemToolBuilder {
         if self.name.is_none() {
             violations.missing(&root.member("name"));
         }
-        let Some(name) = self.name else {
+        let Some(name_value) = self.name else {
             return Err(violations.into_error());
         };
-        Ok(SystemTool { name })
+        Ok(SystemTool { name: name_value })
     }
 }

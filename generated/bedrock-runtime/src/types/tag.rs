@@ -103,12 +103,15 @@ impl TagBuilder {
         if self.value.is_none() {
             violations.missing(&root.member("value"));
         }
-        let Some(key) = self.key else {
+        let Some(key_value) = self.key else {
             return Err(violations.into_error());
         };
-        let Some(value) = self.value else {
+        let Some(value_value) = self.value else {
             return Err(violations.into_error());
         };
-        Ok(Tag { key, value })
+        Ok(Tag {
+            key: key_value,
+            value: value_value,
+        })
     }
 }

@@ -231,25 +231,22 @@ impl TokenUsageBuilder {
         if self.total_tokens.is_none() {
             violations.missing(&root.member("totalTokens"));
         }
-        let Some(input_tokens) = self.input_tokens else {
+        let Some(input_tokens_value) = self.input_tokens else {
             return Err(violations.into_error());
         };
-        let Some(output_tokens) = self.output_tokens else {
+        let Some(output_tokens_value) = self.output_tokens else {
             return Err(violations.into_error());
         };
-        let Some(total_tokens) = self.total_tokens else {
+        let Some(total_tokens_value) = self.total_tokens else {
             return Err(violations.into_error());
         };
-        let cache_read_input_tokens = self.cache_read_input_tokens;
-        let cache_write_input_tokens = self.cache_write_input_tokens;
-        let cache_details = self.cache_details;
         Ok(TokenUsage {
-            input_tokens,
-            output_tokens,
-            total_tokens,
-            cache_read_input_tokens,
-            cache_write_input_tokens,
-            cache_details,
+            input_tokens: input_tokens_value,
+            output_tokens: output_tokens_value,
+            total_tokens: total_tokens_value,
+            cache_read_input_tokens: self.cache_read_input_tokens,
+            cache_write_input_tokens: self.cache_write_input_tokens,
+            cache_details: self.cache_details,
         })
     }
 }

@@ -75,9 +75,11 @@ impl ToolAdditionBlockBuilder {
         if self.tool.is_none() {
             violations.missing(&root.member("tool"));
         }
-        let Some(tool) = self.tool else {
+        let Some(tool_value) = self.tool else {
             return Err(violations.into_error());
         };
-        Ok(ToolAdditionBlock { tool })
+        Ok(ToolAdditionBlock {
+            tool: tool_value,
+        })
     }
 }

@@ -107,13 +107,12 @@ impl ToolConfigurationBuilder {
         if self.tools.is_none() {
             violations.missing(&root.member("tools"));
         }
-        let Some(tools) = self.tools else {
+        let Some(tools_value) = self.tools else {
             return Err(violations.into_error());
         };
-        let tool_choice = self.tool_choice;
         Ok(ToolConfiguration {
-            tools,
-            tool_choice,
+            tools: tools_value,
+            tool_choice: self.tool_choice,
         })
     }
 }

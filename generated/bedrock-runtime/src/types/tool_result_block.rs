@@ -166,19 +166,17 @@ impl ToolResultBlockBuilder {
         if self.content.is_none() {
             violations.missing(&root.member("content"));
         }
-        let Some(tool_use_id) = self.tool_use_id else {
+        let Some(tool_use_id_value) = self.tool_use_id else {
             return Err(violations.into_error());
         };
-        let Some(content) = self.content else {
+        let Some(content_value) = self.content else {
             return Err(violations.into_error());
         };
-        let status = self.status;
-        let r#type = self.r#type;
         Ok(ToolResultBlock {
-            tool_use_id,
-            content,
-            status,
-            r#type,
+            tool_use_id: tool_use_id_value,
+            content: content_value,
+            status: self.status,
+            r#type: self.r#type,
         })
     }
 }

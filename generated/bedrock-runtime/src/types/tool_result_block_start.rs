@@ -124,15 +124,13 @@ impl ToolResultBlockStartBuilder {
         if self.tool_use_id.is_none() {
             violations.missing(&root.member("toolUseId"));
         }
-        let Some(tool_use_id) = self.tool_use_id else {
+        let Some(tool_use_id_value) = self.tool_use_id else {
             return Err(violations.into_error());
         };
-        let r#type = self.r#type;
-        let status = self.status;
         Ok(ToolResultBlockStart {
-            tool_use_id,
-            r#type,
-            status,
+            tool_use_id: tool_use_id_value,
+            r#type: self.r#type,
+            status: self.status,
         })
     }
 }

@@ -158,19 +158,17 @@ impl ToolSpecificationBuilder {
         if self.input_schema.is_none() {
             violations.missing(&root.member("inputSchema"));
         }
-        let Some(name) = self.name else {
+        let Some(name_value) = self.name else {
             return Err(violations.into_error());
         };
-        let description = self.description;
-        let Some(input_schema) = self.input_schema else {
+        let Some(input_schema_value) = self.input_schema else {
             return Err(violations.into_error());
         };
-        let strict = self.strict;
         Ok(ToolSpecification {
-            name,
-            description,
-            input_schema,
-            strict,
+            name: name_value,
+            description: self.description,
+            input_schema: input_schema_value,
+            strict: self.strict,
         })
     }
 }

@@ -154,21 +154,20 @@ impl ToolUseBlockBuilder {
         if self.input.is_none() {
             violations.missing(&root.member("input"));
         }
-        let Some(tool_use_id) = self.tool_use_id else {
+        let Some(tool_use_id_value) = self.tool_use_id else {
             return Err(violations.into_error());
         };
-        let Some(name) = self.name else {
+        let Some(name_value) = self.name else {
             return Err(violations.into_error());
         };
-        let Some(input) = self.input else {
+        let Some(input_value) = self.input else {
             return Err(violations.into_error());
         };
-        let r#type = self.r#type;
         Ok(ToolUseBlock {
-            tool_use_id,
-            name,
-            input,
-            r#type,
+            tool_use_id: tool_use_id_value,
+            name: name_value,
+            input: input_value,
+            r#type: self.r#type,
         })
     }
 }

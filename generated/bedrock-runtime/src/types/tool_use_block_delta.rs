@@ -49,9 +49,11 @@ impl ToolUseBlockDeltaBuilder {
         if self.input.is_none() {
             violations.missing(&root.member("input"));
         }
-        let Some(input) = self.input else {
+        let Some(input_value) = self.input else {
             return Err(violations.into_error());
         };
-        Ok(ToolUseBlockDelta { input })
+        Ok(ToolUseBlockDelta {
+            input: input_value,
+        })
     }
 }

@@ -130,17 +130,16 @@ impl ToolUseBlockStartBuilder {
         if self.name.is_none() {
             violations.missing(&root.member("name"));
         }
-        let Some(tool_use_id) = self.tool_use_id else {
+        let Some(tool_use_id_value) = self.tool_use_id else {
             return Err(violations.into_error());
         };
-        let Some(name) = self.name else {
+        let Some(name_value) = self.name else {
             return Err(violations.into_error());
         };
-        let r#type = self.r#type;
         Ok(ToolUseBlockStart {
-            tool_use_id,
-            name,
-            r#type,
+            tool_use_id: tool_use_id_value,
+            name: name_value,
+            r#type: self.r#type,
         })
     }
 }

@@ -99,12 +99,15 @@ impl VideoBlockBuilder {
         if self.source.is_none() {
             violations.missing(&root.member("source"));
         }
-        let Some(format) = self.format else {
+        let Some(format_value) = self.format else {
             return Err(violations.into_error());
         };
-        let Some(source) = self.source else {
+        let Some(source_value) = self.source else {
             return Err(violations.into_error());
         };
-        Ok(VideoBlock { format, source })
+        Ok(VideoBlock {
+            format: format_value,
+            source: source_value,
+        })
     }
 }

@@ -250,25 +250,24 @@ impl ApplyGuardrailInputBuilder {
         if self.content.is_none() {
             violations.missing(&root.member("content"));
         }
-        let Some(guardrail_identifier) = self.guardrail_identifier else {
+        let Some(guardrail_identifier_value) = self.guardrail_identifier else {
             return Err(violations.into_error());
         };
-        let Some(guardrail_version) = self.guardrail_version else {
+        let Some(guardrail_version_value) = self.guardrail_version else {
             return Err(violations.into_error());
         };
-        let Some(source) = self.source else {
+        let Some(source_value) = self.source else {
             return Err(violations.into_error());
         };
-        let Some(content) = self.content else {
+        let Some(content_value) = self.content else {
             return Err(violations.into_error());
         };
-        let output_scope = self.output_scope;
         Ok(ApplyGuardrailInput {
-            guardrail_identifier,
-            guardrail_version,
-            source,
-            content,
-            output_scope,
+            guardrail_identifier: guardrail_identifier_value,
+            guardrail_version: guardrail_version_value,
+            source: source_value,
+            content: content_value,
+            output_scope: self.output_scope,
         })
     }
 }

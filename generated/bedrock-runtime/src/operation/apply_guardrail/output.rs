@@ -222,27 +222,25 @@ impl ApplyGuardrailOutputBuilder {
         if self.assessments.is_none() {
             violations.missing(&root.member("assessments"));
         }
-        let Some(usage) = self.usage else {
+        let Some(usage_value) = self.usage else {
             return Err(violations.into_error());
         };
-        let Some(action) = self.action else {
+        let Some(action_value) = self.action else {
             return Err(violations.into_error());
         };
-        let action_reason = self.action_reason;
-        let Some(outputs) = self.outputs else {
+        let Some(outputs_value) = self.outputs else {
             return Err(violations.into_error());
         };
-        let Some(assessments) = self.assessments else {
+        let Some(assessments_value) = self.assessments else {
             return Err(violations.into_error());
         };
-        let guardrail_coverage = self.guardrail_coverage;
         Ok(ApplyGuardrailOutput {
-            usage,
-            action,
-            action_reason,
-            outputs,
-            assessments,
-            guardrail_coverage,
+            usage: usage_value,
+            action: action_value,
+            action_reason: self.action_reason,
+            outputs: outputs_value,
+            assessments: assessments_value,
+            guardrail_coverage: self.guardrail_coverage,
         })
     }
 }

@@ -8,6 +8,9 @@ pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::O
     name: "Converse",
     idempotent: false,
     retryable_errors: &[("ModelNotReadyException", crate::retry::Modeled::Transient)],
+    auth: crate::dispatch::OperationAuth::Schemes(
+        &[crate::dispatch::AuthScheme::SigV4, crate::dispatch::AuthScheme::Bearer],
+    ),
 };
 
 /// Serializes the input into a request, or says which values cannot be sent.
@@ -32,10 +35,7 @@ pub(crate) fn serialize_request(
         method: http::Method::POST,
         path_and_query: uri,
         headers,
-        body: {
-            let mut json = crate::json::Writer::new();
-            let out = &mut json;
-            let written: Result<(), crate::json::SerializeError> = (|| {
+        body: crate::json::Writer::write(|out| {
                 out.begin_object();
                 if let Some(item) = &input.messages {
                     out.key("messages");
@@ -113,10 +113,8 @@ pub(crate) fn serialize_request(
                 }
                 out.end_object();
                 Ok(())
-            })();
-            written.map_err(|e| e.into_validation_error("ConverseInput"))?;
-            json.finish()
-        },
+            })
+            .map_err(|e| e.into_validation_error("ConverseInput"))?,
     })
 }
 

@@ -278,31 +278,27 @@ impl ConverseOutputBuilder {
         if self.metrics.is_none() {
             violations.missing(&root.member("metrics"));
         }
-        let Some(output) = self.output else {
+        let Some(output_value) = self.output else {
             return Err(violations.into_error());
         };
-        let Some(stop_reason) = self.stop_reason else {
+        let Some(stop_reason_value) = self.stop_reason else {
             return Err(violations.into_error());
         };
-        let Some(usage) = self.usage else {
+        let Some(usage_value) = self.usage else {
             return Err(violations.into_error());
         };
-        let Some(metrics) = self.metrics else {
+        let Some(metrics_value) = self.metrics else {
             return Err(violations.into_error());
         };
-        let additional_model_response_fields = self.additional_model_response_fields;
-        let trace = self.trace;
-        let performance_config = self.performance_config;
-        let service_tier = self.service_tier;
         Ok(ConverseOutput {
-            output,
-            stop_reason,
-            usage,
-            metrics,
-            additional_model_response_fields,
-            trace,
-            performance_config,
-            service_tier,
+            output: output_value,
+            stop_reason: stop_reason_value,
+            usage: usage_value,
+            metrics: metrics_value,
+            additional_model_response_fields: self.additional_model_response_fields,
+            trace: self.trace,
+            performance_config: self.performance_config,
+            service_tier: self.service_tier,
         })
     }
 }

@@ -697,38 +697,25 @@ impl ConverseStreamInputBuilder {
         if self.model_id.is_none() {
             violations.missing(&root.member("modelId"));
         }
-        let Some(model_id) = self.model_id else {
+        let Some(model_id_value) = self.model_id else {
             return Err(violations.into_error());
         };
-        let messages = self.messages;
-        let system = self.system;
-        let inference_config = self.inference_config;
-        let tool_config = self.tool_config;
-        let guardrail_config = self.guardrail_config;
-        let project_identifier = self.project_identifier;
-        let additional_model_request_fields = self.additional_model_request_fields;
-        let prompt_variables = self.prompt_variables;
-        let additional_model_response_field_paths = self
-            .additional_model_response_field_paths;
-        let request_metadata = self.request_metadata;
-        let performance_config = self.performance_config;
-        let service_tier = self.service_tier;
-        let output_config = self.output_config;
         Ok(ConverseStreamInput {
-            model_id,
-            messages,
-            system,
-            inference_config,
-            tool_config,
-            guardrail_config,
-            project_identifier,
-            additional_model_request_fields,
-            prompt_variables,
-            additional_model_response_field_paths,
-            request_metadata,
-            performance_config,
-            service_tier,
-            output_config,
+            model_id: model_id_value,
+            messages: self.messages,
+            system: self.system,
+            inference_config: self.inference_config,
+            tool_config: self.tool_config,
+            guardrail_config: self.guardrail_config,
+            project_identifier: self.project_identifier,
+            additional_model_request_fields: self.additional_model_request_fields,
+            prompt_variables: self.prompt_variables,
+            additional_model_response_field_paths: self
+                .additional_model_response_field_paths,
+            request_metadata: self.request_metadata,
+            performance_config: self.performance_config,
+            service_tier: self.service_tier,
+            output_config: self.output_config,
         })
     }
 }
@@ -749,7 +736,7 @@ impl std::fmt::Debug for ConverseStreamInput {
             )
             .field(
                 "prompt_variables",
-                &crate::primitives::Redacted::of(&self.prompt_variables),
+                &crate::redact::Redacted::of(&self.prompt_variables),
             )
             .field(
                 "additional_model_response_field_paths",
@@ -757,7 +744,7 @@ impl std::fmt::Debug for ConverseStreamInput {
             )
             .field(
                 "request_metadata",
-                &crate::primitives::Redacted::of(&self.request_metadata),
+                &crate::redact::Redacted::of(&self.request_metadata),
             )
             .field("performance_config", &self.performance_config)
             .field("service_tier", &self.service_tier)
@@ -782,7 +769,7 @@ impl std::fmt::Debug for ConverseStreamInputBuilder {
             )
             .field(
                 "prompt_variables",
-                &crate::primitives::Redacted::of(&self.prompt_variables),
+                &crate::redact::Redacted::of(&self.prompt_variables),
             )
             .field(
                 "additional_model_response_field_paths",
@@ -790,7 +777,7 @@ impl std::fmt::Debug for ConverseStreamInputBuilder {
             )
             .field(
                 "request_metadata",
-                &crate::primitives::Redacted::of(&self.request_metadata),
+                &crate::redact::Redacted::of(&self.request_metadata),
             )
             .field("performance_config", &self.performance_config)
             .field("service_tier", &self.service_tier)

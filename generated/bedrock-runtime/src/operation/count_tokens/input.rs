@@ -148,15 +148,15 @@ impl CountTokensInputBuilder {
         if self.input.is_none() {
             violations.missing(&root.member("input"));
         }
-        let Some(model_id) = self.model_id else {
+        let Some(model_id_value) = self.model_id else {
             return Err(violations.into_error());
         };
-        let Some(input) = self.input else {
+        let Some(input_value) = self.input else {
             return Err(violations.into_error());
         };
         Ok(CountTokensInput {
-            model_id,
-            input,
+            model_id: model_id_value,
+            input: input_value,
         })
     }
 }

@@ -51,9 +51,11 @@ impl CountTokensOutputBuilder {
         if self.input_tokens.is_none() {
             violations.missing(&root.member("inputTokens"));
         }
-        let Some(input_tokens) = self.input_tokens else {
+        let Some(input_tokens_value) = self.input_tokens else {
             return Err(violations.into_error());
         };
-        Ok(CountTokensOutput { input_tokens })
+        Ok(CountTokensOutput {
+            input_tokens: input_tokens_value,
+        })
     }
 }

@@ -332,35 +332,31 @@ impl GetAsyncInvokeOutputBuilder {
         if self.output_data_config.is_none() {
             violations.missing(&root.member("outputDataConfig"));
         }
-        let Some(invocation_arn) = self.invocation_arn else {
+        let Some(invocation_arn_value) = self.invocation_arn else {
             return Err(violations.into_error());
         };
-        let Some(model_arn) = self.model_arn else {
+        let Some(model_arn_value) = self.model_arn else {
             return Err(violations.into_error());
         };
-        let client_request_token = self.client_request_token;
-        let Some(status) = self.status else {
+        let Some(status_value) = self.status else {
             return Err(violations.into_error());
         };
-        let failure_message = self.failure_message;
-        let Some(submit_time) = self.submit_time else {
+        let Some(submit_time_value) = self.submit_time else {
             return Err(violations.into_error());
         };
-        let last_modified_time = self.last_modified_time;
-        let end_time = self.end_time;
-        let Some(output_data_config) = self.output_data_config else {
+        let Some(output_data_config_value) = self.output_data_config else {
             return Err(violations.into_error());
         };
         Ok(GetAsyncInvokeOutput {
-            invocation_arn,
-            model_arn,
-            client_request_token,
-            status,
-            failure_message,
-            submit_time,
-            last_modified_time,
-            end_time,
-            output_data_config,
+            invocation_arn: invocation_arn_value,
+            model_arn: model_arn_value,
+            client_request_token: self.client_request_token,
+            status: status_value,
+            failure_message: self.failure_message,
+            submit_time: submit_time_value,
+            last_modified_time: self.last_modified_time,
+            end_time: self.end_time,
+            output_data_config: output_data_config_value,
         })
     }
 }
@@ -374,7 +370,7 @@ impl std::fmt::Debug for GetAsyncInvokeOutput {
             .field("status", &self.status)
             .field(
                 "failure_message",
-                &crate::primitives::Redacted::of(&self.failure_message),
+                &crate::redact::Redacted::of(&self.failure_message),
             )
             .field("submit_time", &self.submit_time)
             .field("last_modified_time", &self.last_modified_time)
@@ -393,7 +389,7 @@ impl std::fmt::Debug for GetAsyncInvokeOutputBuilder {
             .field("status", &self.status)
             .field(
                 "failure_message",
-                &crate::primitives::Redacted::of(&self.failure_message),
+                &crate::redact::Redacted::of(&self.failure_message),
             )
             .field("submit_time", &self.submit_time)
             .field("last_modified_time", &self.last_modified_time)

@@ -155,15 +155,15 @@ impl InvokeGuardrailChecksInputBuilder {
         if self.checks.is_none() {
             violations.missing(&root.member("checks"));
         }
-        let Some(messages) = self.messages else {
+        let Some(messages_value) = self.messages else {
             return Err(violations.into_error());
         };
-        let Some(checks) = self.checks else {
+        let Some(checks_value) = self.checks else {
             return Err(violations.into_error());
         };
         Ok(InvokeGuardrailChecksInput {
-            messages,
-            checks,
+            messages: messages_value,
+            checks: checks_value,
         })
     }
 }

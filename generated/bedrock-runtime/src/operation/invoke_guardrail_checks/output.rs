@@ -115,15 +115,15 @@ impl InvokeGuardrailChecksOutputBuilder {
         if self.usage.is_none() {
             violations.missing(&root.member("usage"));
         }
-        let Some(results) = self.results else {
+        let Some(results_value) = self.results else {
             return Err(violations.into_error());
         };
-        let Some(usage) = self.usage else {
+        let Some(usage_value) = self.usage else {
             return Err(violations.into_error());
         };
         Ok(InvokeGuardrailChecksOutput {
-            results,
-            usage,
+            results: results_value,
+            usage: usage_value,
         })
     }
 }

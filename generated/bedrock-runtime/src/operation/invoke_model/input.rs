@@ -462,31 +462,21 @@ impl InvokeModelInputBuilder {
         if self.model_id.is_none() {
             violations.missing(&root.member("modelId"));
         }
-        let body = self.body;
-        let content_type = self.content_type;
-        let accept = self.accept;
-        let Some(model_id) = self.model_id else {
+        let Some(model_id_value) = self.model_id else {
             return Err(violations.into_error());
         };
-        let trace = self.trace;
-        let guardrail_identifier = self.guardrail_identifier;
-        let guardrail_version = self.guardrail_version;
-        let performance_config_latency = self.performance_config_latency;
-        let service_tier = self.service_tier;
-        let request_metadata = self.request_metadata;
-        let project_identifier = self.project_identifier;
         Ok(InvokeModelInput {
-            body,
-            content_type,
-            accept,
-            model_id,
-            trace,
-            guardrail_identifier,
-            guardrail_version,
-            performance_config_latency,
-            service_tier,
-            request_metadata,
-            project_identifier,
+            body: self.body,
+            content_type: self.content_type,
+            accept: self.accept,
+            model_id: model_id_value,
+            trace: self.trace,
+            guardrail_identifier: self.guardrail_identifier,
+            guardrail_version: self.guardrail_version,
+            performance_config_latency: self.performance_config_latency,
+            service_tier: self.service_tier,
+            request_metadata: self.request_metadata,
+            project_identifier: self.project_identifier,
         })
     }
 }
@@ -494,7 +484,7 @@ impl InvokeModelInputBuilder {
 impl std::fmt::Debug for InvokeModelInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelInput")
-            .field("body", &crate::primitives::Redacted::of(&self.body))
+            .field("body", &crate::redact::Redacted::of(&self.body))
             .field("content_type", &self.content_type)
             .field("accept", &self.accept)
             .field("model_id", &self.model_id)
@@ -505,7 +495,7 @@ impl std::fmt::Debug for InvokeModelInput {
             .field("service_tier", &self.service_tier)
             .field(
                 "request_metadata",
-                &crate::primitives::Redacted::of(&self.request_metadata),
+                &crate::redact::Redacted::of(&self.request_metadata),
             )
             .field("project_identifier", &self.project_identifier)
             .finish()
@@ -515,7 +505,7 @@ impl std::fmt::Debug for InvokeModelInput {
 impl std::fmt::Debug for InvokeModelInputBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelInputBuilder")
-            .field("body", &crate::primitives::Redacted::of(&self.body))
+            .field("body", &crate::redact::Redacted::of(&self.body))
             .field("content_type", &self.content_type)
             .field("accept", &self.accept)
             .field("model_id", &self.model_id)
@@ -526,7 +516,7 @@ impl std::fmt::Debug for InvokeModelInputBuilder {
             .field("service_tier", &self.service_tier)
             .field(
                 "request_metadata",
-                &crate::primitives::Redacted::of(&self.request_metadata),
+                &crate::redact::Redacted::of(&self.request_metadata),
             )
             .field("project_identifier", &self.project_identifier)
             .finish()

@@ -167,19 +167,17 @@ impl InvokeModelOutputBuilder {
         if self.content_type.is_none() {
             violations.missing(&root.member("contentType"));
         }
-        let Some(body) = self.body else {
+        let Some(body_value) = self.body else {
             return Err(violations.into_error());
         };
-        let Some(content_type) = self.content_type else {
+        let Some(content_type_value) = self.content_type else {
             return Err(violations.into_error());
         };
-        let performance_config_latency = self.performance_config_latency;
-        let service_tier = self.service_tier;
         Ok(InvokeModelOutput {
-            body,
-            content_type,
-            performance_config_latency,
-            service_tier,
+            body: body_value,
+            content_type: content_type_value,
+            performance_config_latency: self.performance_config_latency,
+            service_tier: self.service_tier,
         })
     }
 }
@@ -187,7 +185,7 @@ impl InvokeModelOutputBuilder {
 impl std::fmt::Debug for InvokeModelOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelOutput")
-            .field("body", &crate::primitives::Redacted::SET)
+            .field("body", &crate::redact::Redacted::SET)
             .field("content_type", &self.content_type)
             .field("performance_config_latency", &self.performance_config_latency)
             .field("service_tier", &self.service_tier)
@@ -198,7 +196,7 @@ impl std::fmt::Debug for InvokeModelOutput {
 impl std::fmt::Debug for InvokeModelOutputBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InvokeModelOutputBuilder")
-            .field("body", &crate::primitives::Redacted::of(&self.body))
+            .field("body", &crate::redact::Redacted::of(&self.body))
             .field("content_type", &self.content_type)
             .field("performance_config_latency", &self.performance_config_latency)
             .field("service_tier", &self.service_tier)

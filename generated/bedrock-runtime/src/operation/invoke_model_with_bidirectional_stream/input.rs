@@ -141,15 +141,15 @@ impl InvokeModelWithBidirectionalStreamInputBuilder {
         if self.body.is_none() {
             violations.missing(&root.member("body"));
         }
-        let Some(model_id) = self.model_id else {
+        let Some(model_id_value) = self.model_id else {
             return Err(violations.into_error());
         };
-        let Some(body) = self.body else {
+        let Some(body_value) = self.body else {
             return Err(violations.into_error());
         };
         Ok(InvokeModelWithBidirectionalStreamInput {
-            model_id,
-            body,
+            model_id: model_id_value,
+            body: body_value,
         })
     }
 }

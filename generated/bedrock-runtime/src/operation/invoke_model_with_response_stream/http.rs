@@ -8,6 +8,9 @@ pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::O
     name: "InvokeModelWithResponseStream",
     idempotent: false,
     retryable_errors: &[("ModelNotReadyException", crate::retry::Modeled::Transient)],
+    auth: crate::dispatch::OperationAuth::Schemes(
+        &[crate::dispatch::AuthScheme::SigV4, crate::dispatch::AuthScheme::Bearer],
+    ),
 };
 
 /// Serializes the input into a request, or says which values cannot be sent.

@@ -254,23 +254,21 @@ impl StartAsyncInvokeInputBuilder {
         if self.output_data_config.is_none() {
             violations.missing(&root.member("outputDataConfig"));
         }
-        let client_request_token = self.client_request_token;
-        let Some(model_id) = self.model_id else {
+        let Some(model_id_value) = self.model_id else {
             return Err(violations.into_error());
         };
-        let Some(model_input) = self.model_input else {
+        let Some(model_input_value) = self.model_input else {
             return Err(violations.into_error());
         };
-        let Some(output_data_config) = self.output_data_config else {
+        let Some(output_data_config_value) = self.output_data_config else {
             return Err(violations.into_error());
         };
-        let tags = self.tags;
         Ok(StartAsyncInvokeInput {
-            client_request_token,
-            model_id,
-            model_input,
-            output_data_config,
-            tags,
+            client_request_token: self.client_request_token,
+            model_id: model_id_value,
+            model_input: model_input_value,
+            output_data_config: output_data_config_value,
+            tags: self.tags,
         })
     }
 }
@@ -280,7 +278,7 @@ impl std::fmt::Debug for StartAsyncInvokeInput {
         f.debug_struct("StartAsyncInvokeInput")
             .field("client_request_token", &self.client_request_token)
             .field("model_id", &self.model_id)
-            .field("model_input", &crate::primitives::Redacted::SET)
+            .field("model_input", &crate::redact::Redacted::SET)
             .field("output_data_config", &self.output_data_config)
             .field("tags", &self.tags)
             .finish()
@@ -292,7 +290,7 @@ impl std::fmt::Debug for StartAsyncInvokeInputBuilder {
         f.debug_struct("StartAsyncInvokeInputBuilder")
             .field("client_request_token", &self.client_request_token)
             .field("model_id", &self.model_id)
-            .field("model_input", &crate::primitives::Redacted::of(&self.model_input))
+            .field("model_input", &crate::redact::Redacted::of(&self.model_input))
             .field("output_data_config", &self.output_data_config)
             .field("tags", &self.tags)
             .finish()

@@ -78,11 +78,11 @@ impl StartAsyncInvokeOutputBuilder {
         if self.invocation_arn.is_none() {
             violations.missing(&root.member("invocationArn"));
         }
-        let Some(invocation_arn) = self.invocation_arn else {
+        let Some(invocation_arn_value) = self.invocation_arn else {
             return Err(violations.into_error());
         };
         Ok(StartAsyncInvokeOutput {
-            invocation_arn,
+            invocation_arn: invocation_arn_value,
         })
     }
 }
