@@ -11,6 +11,7 @@ mod emit;
 pub mod ir;
 pub mod load;
 pub mod model;
+pub mod protocol_tests;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -78,8 +79,19 @@ pub struct Input<'a> {
     pub partitions: Option<(&'a str, &'a str)>,
 }
 
-/// Loads, resolves and emits one model; every file of its crate, in path order.
-pub fn generate(input: &Input<'_>) -> Result<Vec<GeneratedFile>, Error> {
+/// A generated crate, and what the generator could not honour in it.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Every file of the crate, in path order.
+    pub files: Vec<GeneratedFile>,
+    /// Parts of the model the crate does not enforce (a `pattern` no
+    /// ECMA-262 engine accepts, ...), each at its path; the crate's docs
+    /// say the same where it matters to a caller.
+    pub warnings: Vec<Problem>,
+}
+
+/// Loads, resolves and emits one model.
+pub fn generate(input: &Input<'_>) -> Result<Generated, Error> {
     let model = load::parse_model(input.model_file, input.model_text)?;
     let paginators: Option<model::Paginators> = input
         .paginators
@@ -124,5 +136,9 @@ pub fn generate(input: &Input<'_>) -> Result<Vec<GeneratedFile>, Error> {
         file: input.model_file.to_owned(),
         problems,
     })?;
-    Ok(emit::emit(&service)?)
+    let files = emit::emit(&service)?;
+    Ok(Generated {
+        files,
+        warnings: service.warnings,
+    })
 }

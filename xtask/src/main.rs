@@ -1,9 +1,16 @@
-//! `cargo xtask codegen`: regenerate `generated/` from `models/`.
-//! `cargo xtask codegen --check`: fail, naming each stale, missing or extra
-//! file, when `generated/` differs from what the models produce.
+//! Developer commands.
+//!
+//! - `cargo xtask codegen`: regenerate `generated/` from `models/`.
+//! - `cargo xtask codegen --check`: fail, naming each stale, missing or extra
+//!   file, when `generated/` differs from what the models produce.
+//! - `cargo xtask sweep DIR`: generate and check every model of `DIR` alone
+//!   (see [`sweep`]).
 //!
 //! Every model is generated in memory before anything is written, so a bad
 //! model leaves `generated/` untouched.
+
+mod models;
+mod sweep;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,31 +18,28 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]";
+use models::workspace_root;
+
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask sweep DIR [--work DIR] [--generate-only] [--timeout SECONDS]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let check = match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        ["codegen"] => false,
-        ["codegen", "--check"] => true,
-        _ => {
-            eprintln!("{USAGE}");
-            return ExitCode::from(2);
-        }
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => match args[1..]
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            [] => codegen(false),
+            ["--check"] => codegen(true),
+            _ => Err(USAGE.to_owned()),
+        },
+        Some("sweep") => sweep::Options::parse(&args[1..])
+            .map_err(|e| format!("{e}\n{USAGE}"))
+            .and_then(|options| sweep::run(&options)),
+        _ => Err(USAGE.to_owned()),
     };
-    let root = workspace_root();
-    let result = generate_all(&root).and_then(|crates| {
-        if check {
-            check_all(&root, &crates)
-        } else {
-            write_all(&root, &crates)
-        }
-    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -45,91 +49,60 @@ fn main() -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
-    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
+fn codegen(check: bool) -> Result<(), String> {
+    let root = workspace_root();
+    let (crates, warnings) = generate_all(&root)?;
+    for warning in &warnings {
+        eprintln!("warning: {warning}");
+    }
+    if check {
+        check_all(&root, &crates)
+    } else {
+        write_all(&root, &crates)
+    }
 }
 
 /// The crates the models produce: crate directory name to files.
 type Crates = BTreeMap<String, Vec<codegen::GeneratedFile>>;
 
-/// A model is `models/<crate>.json`; files beside it named
-/// `<crate>.paginators.json`, `<crate>.endpoint-rule-set.json` and
-/// `<crate>.endpoint-tests.json` come with it, and `models/shared/` holds
-/// what every model uses (`partitions.json`).
-fn generate_all(root: &Path) -> Result<Crates, String> {
+/// Generates every model of `models/` in memory.
+fn generate_all(root: &Path) -> Result<(Crates, Vec<String>), String> {
     let models_dir = root.join("models");
-    let mut models: Vec<PathBuf> = fs::read_dir(&models_dir)
-        .map_err(|e| format!("cannot list {}: {e}", models_dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| {
-            path.extension().is_some_and(|ext| ext == "json")
-                && path
-                    .file_stem()
-                    .and_then(|s| s.to_str())
-                    .is_some_and(|stem| !stem.contains('.'))
-        })
-        .collect();
-    models.sort();
-    if models.is_empty() {
-        return Err(format!("no models (*.json) in {}", models_dir.display()));
-    }
-    let partitions = read_optional(&models_dir.join("shared").join("partitions.json"))?;
+    let partitions = models::partitions(&models_dir)?;
     let mut crates = Crates::new();
+    let mut warnings = Vec::new();
     let mut errors = Vec::new();
-    for path in models {
-        let Some(crate_name) = path.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
-            errors.push(format!(
-                "{}: the file name is not valid UTF-8",
-                path.display()
-            ));
-            continue;
-        };
-        let shown = format!("models/{crate_name}.json");
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
+    for crate_name in models::list(&models_dir)? {
+        let files = match models::ModelFiles::read(&models_dir, "models", &crate_name) {
+            Ok(files) => files,
             Err(e) => {
-                errors.push(format!("{shown}: {e}"));
-                continue;
-            }
-        };
-        let sibling =
-            |kind: &str| -> Result<Option<(String, String)>, String> {
-                let name = format!("{crate_name}.{kind}.json");
-                Ok(read_optional(&models_dir.join(&name))?
-                    .map(|text| (format!("models/{name}"), text)))
-            };
-        let (paginators, rules, tests) = match (
-            sibling("paginators"),
-            sibling("endpoint-rule-set"),
-            sibling("endpoint-tests"),
-        ) {
-            (Ok(p), Ok(r), Ok(t)) => (p, r, t),
-            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
                 errors.push(e);
                 continue;
             }
         };
-        let input = codegen::Input {
-            model_file: &shown,
-            model_text: &text,
-            crate_name: &crate_name,
-            paginators: paginators.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
-            endpoint_rules: rules.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
-            endpoint_tests: tests.as_ref().map(|(f, t)| (f.as_str(), t.as_str())),
-            partitions: partitions
-                .as_deref()
-                .map(|t| ("models/shared/partitions.json", t)),
-        };
+        let input = files.input(partitions.as_deref(), "models/shared/partitions.json");
         match codegen::generate(&input) {
-            Ok(files) => {
-                crates.insert(crate_name, files);
+            Ok(generated) => {
+                warnings.extend(
+                    generated
+                        .warnings
+                        .iter()
+                        .map(|w| format!("models/{crate_name}.json: {w}")),
+                );
+                crates.insert(crate_name, generated.files);
             }
             Err(e) => errors.push(e.to_string()),
         }
     }
+    match protocol_tests(root) {
+        Ok(Some(generated)) => {
+            crates.insert(PROTOCOL_TESTS.to_owned(), generated.files);
+        }
+        Ok(None) => {}
+        Err(e) => errors.push(e),
+    }
     if errors.is_empty() {
-        Ok(crates)
+        Ok((crates, warnings))
     } else {
         Err(format!(
             "{}\ngenerated/ was left untouched.",
@@ -138,12 +111,68 @@ fn generate_all(root: &Path) -> Result<Crates, String> {
     }
 }
 
-fn read_optional(path: &Path) -> Result<Option<String>, String> {
-    match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(format!("{}: {e}", path.display())),
+/// The crate generated from botocore's rest-json protocol test suites.
+const PROTOCOL_TESTS: &str = "protocol-tests-rest-json";
+
+/// Generates [`PROTOCOL_TESTS`] from `protocol-tests/`, when it is there.
+fn protocol_tests(root: &Path) -> Result<Option<codegen::Generated>, String> {
+    let dir = root.join("protocol-tests");
+    let Some(ignore_list) =
+        models::read_optional(&dir.join("botocore/protocol-tests-ignore-list.json"))?
+    else {
+        return Ok(None);
+    };
+    let known_failures = models::read_optional(&dir.join("known-failures-rest-json.json"))?
+        .unwrap_or_else(|| "{}".to_owned());
+    let names = [
+        (
+            "input/rest-json.json",
+            codegen::protocol_tests::Direction::Input,
+        ),
+        (
+            "output/rest-json.json",
+            codegen::protocol_tests::Direction::Output,
+        ),
+        (
+            "legacy/input/rest-json.json",
+            codegen::protocol_tests::Direction::Input,
+        ),
+        (
+            "legacy/output/rest-json.json",
+            codegen::protocol_tests::Direction::Output,
+        ),
+    ];
+    let mut texts = Vec::new();
+    for (name, direction) in names {
+        let path = dir.join("botocore").join(name);
+        let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        texts.push((
+            name,
+            format!("../../../protocol-tests/botocore/{name}"),
+            text,
+            direction,
+        ));
     }
+    let suites = codegen::protocol_tests::Suites {
+        crate_name: PROTOCOL_TESTS,
+        protocol: "rest-json",
+        files: texts
+            .iter()
+            .map(
+                |(name, include_path, text, direction)| codegen::protocol_tests::SuiteFile {
+                    include_path,
+                    name,
+                    text,
+                    direction: *direction,
+                },
+            )
+            .collect(),
+        ignore_list: &ignore_list,
+        known_failures: &known_failures,
+    };
+    codegen::protocol_tests::generate(&suites)
+        .map(Some)
+        .map_err(|e| format!("protocol-tests/: {e}"))
 }
 
 fn write_all(root: &Path, crates: &Crates) -> Result<(), String> {
@@ -299,13 +328,13 @@ mod tests {
         let root = tempfile::tempdir().expect("temp dir");
         fs::create_dir(root.path().join("models")).unwrap();
         fs::write(root.path().join("models/bedrock-runtime.json"), SEED).unwrap();
-        let crates = generate_all(root.path()).expect("generates");
+        let (crates, _) = generate_all(root.path()).expect("generates");
         write_all(root.path(), &crates).expect("writes");
         root
     }
 
     fn check(root: &Path) -> Result<(), String> {
-        check_all(root, &generate_all(root).expect("generates"))
+        check_all(root, &generate_all(root).expect("generates").0)
     }
 
     #[test]
@@ -372,7 +401,7 @@ mod tests {
         let lib = root.path().join("generated/bedrock-runtime/src/lib.rs");
         fs::write(&lib, "broken").unwrap();
         fs::create_dir(root.path().join("generated/orphan")).unwrap();
-        let crates = generate_all(root.path()).unwrap();
+        let (crates, _) = generate_all(root.path()).unwrap();
         write_all(root.path(), &crates).unwrap();
         check(root.path()).expect("up to date again");
         assert!(!root.path().join("generated/orphan").exists());

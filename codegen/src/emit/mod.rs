@@ -14,6 +14,7 @@ mod json_de;
 mod json_ser;
 mod op_error;
 mod operation;
+mod protocol_test;
 mod runtime;
 mod rust_type;
 mod serde;
@@ -37,6 +38,15 @@ pub struct EmitError {
     pub message: String,
 }
 
+/// The protocol-test crate's test module and its support file.
+pub(crate) fn protocol_tests(
+    service: &Service,
+    cases: &[crate::protocol_tests::Case],
+    fixtures: &[(&str, &str)],
+) -> Result<Vec<GeneratedFile>, EmitError> {
+    protocol_test::files(service, cases, fixtures)
+}
+
 /// Every file of the crate for `service`, paths relative to the crate root,
 /// in path order.
 pub fn emit(service: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
@@ -52,7 +62,7 @@ pub fn emit(service: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
     json_ser::emit(service, &mut out)?;
     endpoint::emit(service, &mut out)?;
     cli::emit(service, &mut out)?;
-    runtime::copy_all(&mut out);
+    runtime::copy_all(service, &mut out);
     let mut files = out.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -96,7 +106,7 @@ impl<'a> Files<'a> {
     }
 }
 
-fn format_rust(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
+pub(crate) fn format_rust(path: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| EmitError {
         path: path.to_owned(),
         message: format!(
