@@ -7,15 +7,39 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::rust_type::ident;
-use crate::ir::{Member, MemberLocation, Service, ShapeKind, StringEnum, TimestampFormat, Union};
+use crate::ir::{
+    Member, MemberLocation, Service, ShapeKind, StringEnum, Structure, TimestampFormat, Union,
+};
 
-/// `#[serde(...)]` for a structure field: the wire name, optional members
-/// left out when absent, timestamps in the model's format.
-pub(crate) fn field_attributes(service: &Service, m: &Member) -> TokenStream {
-    let name = match m.location {
-        MemberLocation::Body => m.wire_name.as_str(),
-        _ => m.name.as_str(),
-    };
+/// The serde name of each member of `s`, in order: body members by their
+/// JSON key, the others by their model name. A name already taken (a label
+/// `httpMethod` beside a body key `httpMethod`) falls back to the field name.
+pub(crate) fn field_names(s: &Structure) -> Vec<String> {
+    let mut scope = crate::ir::names::Scope::default();
+    let mut names = vec![String::new(); s.members.len()];
+    // Body members first: their names are the wire form and must not move.
+    let (body, other): (Vec<_>, Vec<_>) = s
+        .members
+        .iter()
+        .enumerate()
+        .partition(|(_, m)| m.location == MemberLocation::Body);
+    for (i, m) in body {
+        names[i] = scope.claim(&m.wire_name);
+    }
+    for (i, m) in other {
+        let wanted = if scope.contains(&m.name) {
+            crate::ir::names::bare(&m.rust_name)
+        } else {
+            m.name.as_str()
+        };
+        names[i] = scope.claim(wanted);
+    }
+    names
+}
+
+/// `#[serde(...)]` for a structure field: its name from [`field_names`],
+/// optional members left out when absent, timestamps in the model's format.
+pub(crate) fn field_attributes(service: &Service, m: &Member, name: &str) -> TokenStream {
     let mut parts = vec![quote!(rename = #name)];
     if !m.required {
         parts.push(quote!(default));

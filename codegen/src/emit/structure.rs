@@ -56,15 +56,18 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
     let holds_receiver = s.members.iter().any(|m| {
         rust_type::is_event_stream(service, &m.target) && service.shape(&m.target).used_in_output
     });
+    let serde_names = super::serde::field_names(s);
     let fields: Vec<TokenStream> = s
         .members
         .iter()
-        .map(|m| {
+        .zip(&serde_names)
+        .map(|(m, serde_name)| {
             let field = ident(&m.rust_name);
             let ty = rust_type::field(service, m);
             let doc = docs::outer(m.docs.as_deref(), || format!("The `{}` member.", m.name));
             let deprecated = docs::deprecated(m.deprecated.as_ref());
-            let serde = (!holds_receiver).then(|| super::serde::field_attributes(service, m));
+            let serde = (!holds_receiver)
+                .then(|| super::serde::field_attributes(service, m, serde_name));
             quote! { #doc #deprecated #serde pub #field: #ty, }
         })
         .collect();

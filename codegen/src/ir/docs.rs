@@ -91,7 +91,11 @@ fn make_rustdoc_safe(markdown: &str) -> String {
             continue;
         }
         previous_blank = false;
-        out.push(line.to_owned());
+        out.push(if in_fence {
+            line.to_owned()
+        } else {
+            link_bare_urls(line)
+        });
     }
     if in_fence {
         out.push("```".to_owned());
@@ -102,9 +106,61 @@ fn make_rustdoc_safe(markdown: &str) -> String {
     out.join("\n")
 }
 
+/// Wraps bare URLs in `<...>`, which rustdoc wants (`bare_urls`); URLs that
+/// are already link targets, autolinks or inside code are left alone.
+fn link_bare_urls(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(start) = ["https://", "http://"]
+        .iter()
+        .filter_map(|scheme| rest.find(scheme))
+        .min()
+    {
+        let before = &rest[..start];
+        out.push_str(before);
+        let written = &out;
+        let in_code = written.matches('`').count() % 2 == 1;
+        let linked = written.ends_with("](") || written.ends_with('<');
+        let after = &rest[start..];
+        let mut end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | '`'))
+            .unwrap_or(after.len());
+        while end > 0 && after[..end].ends_with(['.', ',', ';', ':', '!', '?']) {
+            end -= 1;
+        }
+        let url = &after[..end];
+        if in_code || linked || url.len() <= "https://".len() {
+            out.push_str(url);
+        } else {
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            link_bare_urls(r#"the seed URL "https://docs.aws.amazon.com/bedrock/". Then"#),
+            r#"the seed URL "<https://docs.aws.amazon.com/bedrock/>". Then"#
+        );
+        assert_eq!(link_bare_urls("see http://a.example/x."), "see <http://a.example/x>.");
+        for untouched in [
+            "[docs](https://a.example/x)",
+            "<https://a.example/x>",
+            "`curl https://a.example/x`",
+        ] {
+            assert_eq!(link_bare_urls(untouched), untouched);
+        }
+    }
 
     fn convert(doc: &str) -> String {
         DocConverter::new().convert(Some(doc)).unwrap_or_default()
