@@ -66,8 +66,8 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
             let ty = rust_type::field(service, m);
             let doc = docs::outer(m.docs.as_deref(), || format!("The `{}` member.", m.name));
             let deprecated = docs::deprecated(m.deprecated.as_ref());
-            let serde = (!holds_receiver)
-                .then(|| super::serde::field_attributes(service, m, serde_name));
+            let serde =
+                (!holds_receiver).then(|| super::serde::field_attributes(service, m, serde_name));
             quote! { #doc #deprecated #serde pub #field: #ty, }
         })
         .collect();

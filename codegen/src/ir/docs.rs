@@ -152,7 +152,10 @@ mod tests {
             link_bare_urls(r#"the seed URL "https://docs.aws.amazon.com/bedrock/". Then"#),
             r#"the seed URL "<https://docs.aws.amazon.com/bedrock/>". Then"#
         );
-        assert_eq!(link_bare_urls("see http://a.example/x."), "see <http://a.example/x>.");
+        assert_eq!(
+            link_bare_urls("see http://a.example/x."),
+            "see <http://a.example/x>."
+        );
         for untouched in [
             "[docs](https://a.example/x)",
             "<https://a.example/x>",
