@@ -52,7 +52,7 @@ fn base() -> Value {
     })
 }
 
-fn generate(model: &Value) -> Result<(), String> {
+fn generated(model: &Value) -> Result<codegen::Generated, String> {
     let text = serde_json::to_string_pretty(model).expect("serializes");
     codegen::generate(&codegen::Input {
         model_file: "models/test.json",
@@ -60,8 +60,11 @@ fn generate(model: &Value) -> Result<(), String> {
         crate_name: "test",
         ..Default::default()
     })
-    .map(|_| ())
     .map_err(|e| e.to_string())
+}
+
+fn generate(model: &Value) -> Result<(), String> {
+    generated(model).map(|_| ())
 }
 
 /// Applies `edit` to the base model and expects generation to fail with
@@ -182,14 +185,7 @@ fn required_that_names_no_member() {
 fn a_pattern_no_engine_accepts_is_a_warning_and_a_doc_note_not_a_refusal() {
     let mut model = base();
     model["shapes"]["ModelId"]["pattern"] = json!("([a-z]+");
-    let text = serde_json::to_string_pretty(&model).expect("serializes");
-    let generated = codegen::generate(&codegen::Input {
-        model_file: "models/test.json",
-        model_text: &text,
-        crate_name: "test",
-        ..Default::default()
-    })
-    .expect("an unusable pattern does not refuse the model");
+    let generated = generated(&model).expect("an unusable pattern does not refuse the model");
     let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(
@@ -216,14 +212,7 @@ fn a_pattern_no_engine_accepts_is_a_warning_and_a_doc_note_not_a_refusal() {
 fn java_flag_groups_become_ecmascript_flags() {
     let mut model = base();
     model["shapes"]["ModelId"]["pattern"] = json!("(?s)^.+$");
-    let text = serde_json::to_string_pretty(&model).expect("serializes");
-    let generated = codegen::generate(&codegen::Input {
-        model_file: "models/test.json",
-        model_text: &text,
-        crate_name: "test",
-        ..Default::default()
-    })
-    .expect("generates");
+    let generated = generated(&model).expect("generates");
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
     let patterns = generated
         .files

@@ -5,6 +5,7 @@
 //!   file, when `generated/` differs from what the models produce.
 //! - `cargo xtask sweep DIR`: generate and check every model of `DIR` alone
 //!   (see [`sweep`]).
+//! - `cargo xtask generate DIR NAME OUT`: one model of `DIR` into `OUT`.
 //!
 //! Every model is generated in memory before anything is written, so a bad
 //! model leaves `generated/` untouched.
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 
 use models::workspace_root;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask sweep DIR [--work DIR] [--generate-only] [--timeout SECONDS]";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask sweep DIR [--work DIR] [--generate-only] [--jobs N] [--timeout SECONDS]\n       cargo xtask generate DIR NAME OUT";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -35,6 +36,10 @@ fn main() -> ExitCode {
             ["--check"] => codegen(true),
             _ => Err(USAGE.to_owned()),
         },
+        Some("generate") => match &args[1..] {
+            [dir, name, out] => generate_one(Path::new(dir), name, Path::new(out)),
+            _ => Err(USAGE.to_owned()),
+        },
         Some("sweep") => sweep::Options::parse(&args[1..])
             .map_err(|e| format!("{e}\n{USAGE}"))
             .and_then(|options| sweep::run(&options)),
@@ -47,6 +52,35 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `cargo xtask generate DIR NAME OUT`: one model of a directory laid out
+/// as `models/` is, generated into `OUT` (for measuring a crate that is not
+/// in `models/`, such as `bench/crate_alone.py` does).
+fn generate_one(dir: &Path, name: &str, out: &Path) -> Result<(), String> {
+    let files = models::ModelFiles::read(dir, &dir.display().to_string(), name)?;
+    let partitions = models::partitions(dir)?;
+    let generated =
+        codegen::generate(&files.input(partitions.as_deref(), "shared/partitions.json"))
+            .map_err(|e| e.to_string())?;
+    for warning in &generated.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for file in &generated.files {
+        let path = out.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        fs::write(&path, &file.contents)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    println!(
+        "generated {} files into {}",
+        generated.files.len(),
+        out.display()
+    );
+    Ok(())
 }
 
 fn codegen(check: bool) -> Result<(), String> {

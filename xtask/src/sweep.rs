@@ -13,6 +13,8 @@
 //! whose generation aborted the process (a stack overflow cannot be caught)
 //! is recorded as such on the next run instead of being retried forever.
 //! cargo's whole output for each model is kept in `WORK/logs/<name>.txt`.
+//! `--jobs N` checks N models at once, each in a scratch workspace and target
+//! directory of its own (dependencies are built once per job).
 
 use std::fs;
 use std::io::Read as _;
@@ -31,6 +33,8 @@ pub struct Options {
     work: PathBuf,
     generate_only: bool,
     timeout: Duration,
+    /// Models checked at once, each in its own workspace and target.
+    jobs: usize,
 }
 
 impl Options {
@@ -39,6 +43,7 @@ impl Options {
         let mut work = None;
         let mut generate_only = false;
         let mut timeout = Duration::from_secs(1200);
+        let mut jobs = 1;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
@@ -48,6 +53,14 @@ impl Options {
                     ))
                 }
                 "--generate-only" => generate_only = true,
+                "--jobs" => {
+                    let value = args.next().ok_or("--jobs needs a number")?;
+                    jobs = value
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| format!("--jobs {value:?} is not a positive number"))?;
+                }
                 "--timeout" => {
                     let value = args.next().ok_or("--timeout needs a number of seconds")?;
                     let seconds: u64 = value
@@ -67,6 +80,7 @@ impl Options {
             work,
             generate_only,
             timeout,
+            jobs,
         })
     }
 }
@@ -96,92 +110,50 @@ pub fn run(options: &Options) -> Result<(), String> {
     let results = options.work.join("results");
     fs::create_dir_all(&results)
         .map_err(|e| format!("cannot create {}: {e}", results.display()))?;
-    let workspace = Scratch::new(&options.work)?;
+    let sweep = Sweep {
+        options,
+        partitions: partitions.as_deref(),
+        generator: &generator,
+        results: &results,
+    };
 
+    // Each worker checks one model at a time in a scratch workspace and
+    // target directory of its own: two cargo processes on one target
+    // directory would wait for each other's lock.
     let started = Instant::now();
-    let mut rows = Vec::new();
-    for (index, name) in names.iter().enumerate() {
-        let files = ModelFiles::read(&options.dir, &options.dir.display().to_string(), name)?;
-        let key = {
-            let mut hash = Sha256::new();
-            hash.update(generator.as_bytes());
-            for text in files.texts().chain(partitions.as_deref()) {
-                hash.update((text.len() as u64).to_le_bytes());
-                hash.update(text.as_bytes());
-            }
-            hex::encode(hash.finalize())
-        };
-        let record = results.join(format!("{name}.json"));
-        let known = fs::read_to_string(&record)
-            .ok()
-            .and_then(|text| serde_json::from_str::<Outcome>(&text).ok())
-            .filter(|outcome| outcome.key == key);
-        let outcome = match known {
-            Some(mut outcome) if outcome.generated.is_none() => {
-                outcome.generated = Some(Err("the generator aborted the process".to_owned()));
-                save(&record, &outcome)?;
-                outcome
-            }
-            Some(outcome)
-                if outcome.compiled.is_some()
-                    || options.generate_only
-                    || outcome.generated != Some(Ok(())) =>
-            {
-                outcome
-            }
-            _ => {
-                let mut outcome = Outcome {
-                    key,
-                    protocol: protocol_of(&files),
-                    generated: None,
-                    warnings: 0,
-                    generate_seconds: 0.0,
-                    compiled: None,
-                    compile_seconds: 0.0,
-                };
-                save(&record, &outcome)?;
-                let clock = Instant::now();
-                let input = files.input(partitions.as_deref(), "shared/partitions.json");
-                let generated = std::panic::catch_unwind(|| codegen::generate(&input));
-                outcome.generate_seconds = clock.elapsed().as_secs_f64();
-                let generated = match generated {
-                    Ok(Ok(generated)) => {
-                        outcome.warnings = generated.warnings.len();
-                        outcome.generated = Some(Ok(()));
-                        Some(generated.files)
-                    }
-                    Ok(Err(e)) => {
-                        outcome.generated = Some(Err(first_problem(&e.to_string())));
-                        None
-                    }
-                    Err(panic) => {
-                        let message = panic
-                            .downcast_ref::<String>()
-                            .cloned()
-                            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-                            .unwrap_or_default();
-                        outcome.generated = Some(Err(format!("the generator panicked: {message}")));
-                        None
-                    }
-                };
-                save(&record, &outcome)?;
-                if let (Some(files), false) = (generated, options.generate_only) {
-                    let clock = Instant::now();
-                    outcome.compiled = Some(workspace.check(name, &files, options.timeout));
-                    outcome.compile_seconds = clock.elapsed().as_secs_f64();
-                    save(&record, &outcome)?;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let rows = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|scope| -> Result<(), String> {
+        let mut workers = Vec::new();
+        for worker in 0..options.jobs {
+            let scratch = Scratch::new(&options.work, worker)?;
+            let (sweep, names, next, rows) = (&sweep, &names, &next, &rows);
+            workers.push(scope.spawn(move || -> Result<(), String> {
+                loop {
+                    let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(name) = names.get(index) else {
+                        return Ok(());
+                    };
+                    let outcome = sweep.model(name, &scratch)?;
+                    eprintln!(
+                        "[{}/{}] {name}: {}",
+                        index + 1,
+                        names.len(),
+                        summary_cell(&outcome)
+                    );
+                    rows.lock()
+                        .map_err(|_| "a sweep worker panicked")?
+                        .push((name.clone(), outcome));
                 }
-                outcome
-            }
-        };
-        eprintln!(
-            "[{}/{}] {name}: {}",
-            index + 1,
-            names.len(),
-            summary_cell(&outcome)
-        );
-        rows.push((name.clone(), outcome));
-    }
+            }));
+        }
+        for worker in workers {
+            worker.join().map_err(|_| "a sweep worker panicked")??;
+        }
+        Ok(())
+    })?;
+    let mut rows = rows.into_inner().map_err(|_| "a sweep worker panicked")?;
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
 
     let table = table(&rows, started.elapsed());
     let out = options.work.join("sweep.md");
@@ -189,6 +161,94 @@ pub fn run(options: &Options) -> Result<(), String> {
     println!("{table}");
     eprintln!("(also written to {})", out.display());
     Ok(())
+}
+
+/// What every model of one sweep shares.
+struct Sweep<'a> {
+    options: &'a Options,
+    partitions: Option<&'a str>,
+    generator: &'a str,
+    results: &'a Path,
+}
+
+impl Sweep<'_> {
+    /// One model's outcome: the kept one when its key still matches, else
+    /// generated (and checked in `scratch`) now.
+    fn model(&self, name: &str, scratch: &Scratch) -> Result<Outcome, String> {
+        let options = self.options;
+        let files = ModelFiles::read(&options.dir, &options.dir.display().to_string(), name)?;
+        let key = {
+            let mut hash = Sha256::new();
+            hash.update(self.generator.as_bytes());
+            for text in files.texts().chain(self.partitions) {
+                hash.update((text.len() as u64).to_le_bytes());
+                hash.update(text.as_bytes());
+            }
+            hex::encode(hash.finalize())
+        };
+        let record = self.results.join(format!("{name}.json"));
+        let known = fs::read_to_string(&record)
+            .ok()
+            .and_then(|text| serde_json::from_str::<Outcome>(&text).ok())
+            .filter(|outcome| outcome.key == key);
+        match known {
+            Some(mut outcome) if outcome.generated.is_none() => {
+                outcome.generated = Some(Err("the generator aborted the process".to_owned()));
+                save(&record, &outcome)?;
+                return Ok(outcome);
+            }
+            Some(outcome)
+                if outcome.compiled.is_some()
+                    || options.generate_only
+                    || outcome.generated != Some(Ok(())) =>
+            {
+                return Ok(outcome);
+            }
+            _ => {}
+        }
+        let mut outcome = Outcome {
+            key,
+            protocol: protocol_of(&files),
+            generated: None,
+            warnings: 0,
+            generate_seconds: 0.0,
+            compiled: None,
+            compile_seconds: 0.0,
+        };
+        save(&record, &outcome)?;
+        let clock = Instant::now();
+        let input = files.input(self.partitions, "shared/partitions.json");
+        let generated = std::panic::catch_unwind(|| codegen::generate(&input));
+        outcome.generate_seconds = clock.elapsed().as_secs_f64();
+        let generated = match generated {
+            Ok(Ok(generated)) => {
+                outcome.warnings = generated.warnings.len();
+                outcome.generated = Some(Ok(()));
+                Some(generated.files)
+            }
+            Ok(Err(e)) => {
+                outcome.generated = Some(Err(first_problem(&e.to_string())));
+                None
+            }
+            Err(panic) => {
+                let message = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                    .unwrap_or_default();
+                outcome.generated = Some(Err(format!("the generator panicked: {message}")));
+                None
+            }
+        };
+        save(&record, &outcome)?;
+        if let (Some(files), false) = (generated, options.generate_only) {
+            let clock = Instant::now();
+            outcome.compiled = Some(scratch.check(name, &files, options.timeout));
+            outcome.compile_seconds = clock.elapsed().as_secs_f64();
+            save(&record, &outcome)?;
+        }
+        Ok(outcome)
+    }
 }
 
 fn save(path: &Path, outcome: &Outcome) -> Result<(), String> {
@@ -236,15 +296,18 @@ fn first_problem(message: &str) -> String {
 struct Scratch {
     dir: PathBuf,
     target: PathBuf,
+    /// `WORK/logs`: cargo's output for each model checked.
+    logs: PathBuf,
     root: PathBuf,
 }
 
 impl Scratch {
-    fn new(work: &Path) -> Result<Self, String> {
+    fn new(work: &Path, worker: usize) -> Result<Self, String> {
         let root = workspace_root();
         let scratch = Scratch {
-            dir: work.join("workspace"),
-            target: work.join("target"),
+            dir: work.join(format!("workspace-{worker}")),
+            target: work.join(format!("target-{worker}")),
+            logs: work.join("logs"),
             root,
         };
         fs::create_dir_all(&scratch.dir)
@@ -301,8 +364,8 @@ impl Scratch {
         };
         let output = reader.join().unwrap_or_default();
         // The whole output, for when the first error is not the whole story.
-        let _ = fs::create_dir_all(self.logs());
-        let _ = fs::write(self.logs().join(format!("{name}.txt")), &output);
+        let _ = fs::create_dir_all(&self.logs);
+        let _ = fs::write(self.logs.join(format!("{name}.txt")), &output);
         // Keep the shared target small: this crate is never built again.
         let _ = Command::new(&cargo)
             .args(["clean", "--quiet", "-p", name])
@@ -314,11 +377,6 @@ impl Scratch {
             Some(status) if status.success() => Ok(()),
             Some(_) => Err(first_error(&output)),
         }
-    }
-
-    /// `WORK/logs`: cargo's output for each model checked.
-    fn logs(&self) -> PathBuf {
-        self.target.with_file_name("logs")
     }
 
     fn write(&self, name: &str, files: &[codegen::GeneratedFile]) -> std::io::Result<()> {

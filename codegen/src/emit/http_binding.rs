@@ -221,69 +221,22 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
         let key = &m.wire_name;
         match &m.location {
             MemberLocation::Query => {
-                let push = match &service.shape(&m.target).kind {
-                    ShapeKind::List(list) => {
-                        let text = scalar_text(
-                            service,
-                            op,
-                            &list.member,
-                            quote!(item),
-                            TextPlace::Uri,
-                            None,
-                        )?;
-                        quote! {
-                            for item in value {
-                                crate::protocol::push_query(&mut uri, #key, Some(#text));
-                            }
-                        }
-                    }
-                    _ => {
-                        let text = scalar_text(
-                            service,
-                            op,
-                            &m.target,
-                            quote!(value),
-                            TextPlace::Uri,
-                            m.timestamp_format,
-                        )?;
-                        quote! { crate::protocol::push_query(&mut uri, #key, Some(#text)); }
-                    }
-                };
+                let push = push_query(
+                    service,
+                    op,
+                    quote!(#key),
+                    &m.target,
+                    quote!(value),
+                    m.timestamp_format,
+                )?;
                 query.push(bind_value(m, &field, push));
             }
             MemberLocation::QueryParams => {
                 let ShapeKind::Map(map) = &service.shape(&m.target).kind else {
                     return Err(unsupported(op, "query parameters that are not a map"));
                 };
-                // A list value repeats its key, as botocore's `doseq` does.
-                let push_item = match &service.shape(&map.value).kind {
-                    ShapeKind::List(list) => {
-                        let text = scalar_text(
-                            service,
-                            op,
-                            &list.member,
-                            quote!(item),
-                            TextPlace::Uri,
-                            None,
-                        )?;
-                        quote! {
-                            for item in item {
-                                crate::protocol::push_query(&mut uri, key, Some(#text));
-                            }
-                        }
-                    }
-                    _ => {
-                        let text = scalar_text(
-                            service,
-                            op,
-                            &map.value,
-                            quote!(item),
-                            TextPlace::Uri,
-                            None,
-                        )?;
-                        quote! { crate::protocol::push_query(&mut uri, key, Some(#text)); }
-                    }
-                };
+                let push_item =
+                    push_query(service, op, quote!(key), &map.value, quote!(item), None)?;
                 // Written after the explicit parameters, which win a clash.
                 let push = quote! {
                     let mut entries: Vec<_> = value.iter().collect();
@@ -407,6 +360,39 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
                 headers,
                 body: #body,
             })
+        }
+    })
+}
+
+/// Pushes `value` (a reference to a value of `target`) as query parameter
+/// `key`; a list repeats the key for each item, as botocore's `doseq` does.
+fn push_query(
+    service: &Service,
+    op: &Operation,
+    key: TokenStream,
+    target: &str,
+    value: TokenStream,
+    format: Option<TimestampFormat>,
+) -> Result<TokenStream, EmitError> {
+    Ok(match &service.shape(target).kind {
+        ShapeKind::List(list) => {
+            let text = scalar_text(
+                service,
+                op,
+                &list.member,
+                quote!(item),
+                TextPlace::Uri,
+                None,
+            )?;
+            quote! {
+                for item in #value {
+                    crate::protocol::push_query(&mut uri, #key, Some(#text));
+                }
+            }
+        }
+        _ => {
+            let text = scalar_text(service, op, target, value, TextPlace::Uri, format)?;
+            quote! { crate::protocol::push_query(&mut uri, #key, Some(#text)); }
         }
     })
 }

@@ -37,7 +37,7 @@ pub(super) fn box_large_union_variants(service: &mut Service) {
         // until the two are close.
         let mut by_size: Vec<(u64, &Member)> =
             variants.into_iter().map(|m| (sizes.member(m), m)).collect();
-        by_size.sort_by(|a, b| b.0.cmp(&a.0));
+        by_size.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
         let floor = 24;
         for i in 0..by_size.len() {
             let next = by_size

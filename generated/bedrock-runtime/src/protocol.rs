@@ -227,6 +227,15 @@ pub fn header_timestamp(
     let Some(text) = header_string(headers, name)? else {
         return Ok(None);
     };
+    timestamp_text(name, text, format).map(Some)
+}
+
+/// One timestamp of header `name`, in `format`.
+fn timestamp_text(
+    name: &'static str,
+    text: String,
+    format: crate::json::TimestampFormat,
+) -> Result<crate::primitives::DateTime, DeserializeError> {
     let value = match format {
         crate::json::TimestampFormat::EpochSeconds => {
             serde_json::Value::from(text.trim().parse::<f64>().map_err(|_| {
@@ -235,9 +244,7 @@ pub fn header_timestamp(
         }
         _ => serde_json::Value::String(text),
     };
-    crate::json::timestamp(&value, format)
-        .map(Some)
-        .map_err(|e| e.within(name))
+    crate::json::timestamp(&value, format).map_err(|e| e.within(name))
 }
 
 /// A response header holding a list: comma-separated items, each of which
@@ -305,17 +312,7 @@ pub fn header_timestamp_list(
     joined.extend(pending);
     joined
         .into_iter()
-        .map(|text| {
-            let value = match format {
-                crate::json::TimestampFormat::EpochSeconds => {
-                    serde_json::Value::from(text.trim().parse::<f64>().map_err(|_| {
-                        DeserializeError::invalid("epoch seconds", format!("{text:?}")).within(name)
-                    })?)
-                }
-                _ => serde_json::Value::String(text),
-            };
-            crate::json::timestamp(&value, format).map_err(|e| e.within(name))
-        })
+        .map(|text| timestamp_text(name, text, format))
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
 }
