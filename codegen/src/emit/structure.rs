@@ -112,7 +112,7 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
         impl #name {
             #[doc = #builder_fn_doc]
             pub fn builder() -> #builder {
-                #builder::default()
+                <#builder as Default>::default()
             }
         }
 

@@ -23,7 +23,7 @@ pub struct BadGatewayException {
 impl BadGatewayException {
     /// A builder for [`BadGatewayException`].
     pub fn builder() -> BadGatewayExceptionBuilder {
-        BadGatewayExceptionBuilder::default()
+        <BadGatewayExceptionBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct DependencyFailedException {
 impl DependencyFailedException {
     /// A builder for [`DependencyFailedException`].
     pub fn builder() -> DependencyFailedExceptionBuilder {
-        DependencyFailedExceptionBuilder::default()
+        <DependencyFailedExceptionBuilder as Default>::default()
     }
 }
 

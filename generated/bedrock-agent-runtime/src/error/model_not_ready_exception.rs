@@ -17,7 +17,7 @@ pub struct ModelNotReadyException {
 impl ModelNotReadyException {
     /// A builder for [`ModelNotReadyException`].
     pub fn builder() -> ModelNotReadyExceptionBuilder {
-        ModelNotReadyExceptionBuilder::default()
+        <ModelNotReadyExceptionBuilder as Default>::default()
     }
 }
 

@@ -63,7 +63,7 @@ pub struct ActionGroupInvocationInput {
 impl ActionGroupInvocationInput {
     /// A builder for [`ActionGroupInvocationInput`].
     pub fn builder() -> ActionGroupInvocationInputBuilder {
-        ActionGroupInvocationInputBuilder::default()
+        <ActionGroupInvocationInputBuilder as Default>::default()
     }
 }
 

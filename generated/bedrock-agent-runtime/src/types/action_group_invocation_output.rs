@@ -23,7 +23,7 @@ pub struct ActionGroupInvocationOutput {
 impl ActionGroupInvocationOutput {
     /// A builder for [`ActionGroupInvocationOutput`].
     pub fn builder() -> ActionGroupInvocationOutputBuilder {
-        ActionGroupInvocationOutputBuilder::default()
+        <ActionGroupInvocationOutputBuilder as Default>::default()
     }
 }
 

@@ -84,7 +84,7 @@ pub struct AgentActionGroup {
 impl AgentActionGroup {
     /// A builder for [`AgentActionGroup`].
     pub fn builder() -> AgentActionGroupBuilder {
-        AgentActionGroupBuilder::default()
+        <AgentActionGroupBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct AgentCollaboratorInputPayload {
 impl AgentCollaboratorInputPayload {
     /// A builder for [`AgentCollaboratorInputPayload`].
     pub fn builder() -> AgentCollaboratorInputPayloadBuilder {
-        AgentCollaboratorInputPayloadBuilder::default()
+        <AgentCollaboratorInputPayloadBuilder as Default>::default()
     }
 }
 

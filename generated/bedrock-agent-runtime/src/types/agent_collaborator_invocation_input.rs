@@ -37,7 +37,7 @@ pub struct AgentCollaboratorInvocationInput {
 impl AgentCollaboratorInvocationInput {
     /// A builder for [`AgentCollaboratorInvocationInput`].
     pub fn builder() -> AgentCollaboratorInvocationInputBuilder {
-        AgentCollaboratorInvocationInputBuilder::default()
+        <AgentCollaboratorInvocationInputBuilder as Default>::default()
     }
 }
 

@@ -43,7 +43,7 @@ pub struct AgentCollaboratorInvocationOutput {
 impl AgentCollaboratorInvocationOutput {
     /// A builder for [`AgentCollaboratorInvocationOutput`].
     pub fn builder() -> AgentCollaboratorInvocationOutputBuilder {
-        AgentCollaboratorInvocationOutputBuilder::default()
+        <AgentCollaboratorInvocationOutputBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct AgentCollaboratorOutputPayload {
 impl AgentCollaboratorOutputPayload {
     /// A builder for [`AgentCollaboratorOutputPayload`].
     pub fn builder() -> AgentCollaboratorOutputPayloadBuilder {
-        AgentCollaboratorOutputPayloadBuilder::default()
+        <AgentCollaboratorOutputPayloadBuilder as Default>::default()
     }
 }
 

@@ -45,7 +45,7 @@ pub struct AgenticRetrieveAction {
 impl AgenticRetrieveAction {
     /// A builder for [`AgenticRetrieveAction`].
     pub fn builder() -> AgenticRetrieveActionBuilder {
-        AgenticRetrieveActionBuilder::default()
+        <AgenticRetrieveActionBuilder as Default>::default()
     }
 }
 

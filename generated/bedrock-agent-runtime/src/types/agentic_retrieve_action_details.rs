@@ -17,7 +17,7 @@ pub struct AgenticRetrieveActionDetails {
 impl AgenticRetrieveActionDetails {
     /// A builder for [`AgenticRetrieveActionDetails`].
     pub fn builder() -> AgenticRetrieveActionDetailsBuilder {
-        AgenticRetrieveActionDetailsBuilder::default()
+        <AgenticRetrieveActionDetailsBuilder as Default>::default()
     }
 }
 

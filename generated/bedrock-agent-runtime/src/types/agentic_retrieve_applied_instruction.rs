@@ -20,7 +20,7 @@ pub struct AgenticRetrieveAppliedInstruction {
 impl AgenticRetrieveAppliedInstruction {
     /// A builder for [`AgenticRetrieveAppliedInstruction`].
     pub fn builder() -> AgenticRetrieveAppliedInstructionBuilder {
-        AgenticRetrieveAppliedInstructionBuilder::default()
+        <AgenticRetrieveAppliedInstructionBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct AgenticRetrieveBedrockGuardrailConfiguration {
 impl AgenticRetrieveBedrockGuardrailConfiguration {
     /// A builder for [`AgenticRetrieveBedrockGuardrailConfiguration`].
     pub fn builder() -> AgenticRetrieveBedrockGuardrailConfigurationBuilder {
-        AgenticRetrieveBedrockGuardrailConfigurationBuilder::default()
+        <AgenticRetrieveBedrockGuardrailConfigurationBuilder as Default>::default()
     }
 }
 

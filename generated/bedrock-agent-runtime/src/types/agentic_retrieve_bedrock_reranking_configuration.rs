@@ -14,7 +14,7 @@ pub struct AgenticRetrieveBedrockRerankingConfiguration {
 impl AgenticRetrieveBedrockRerankingConfiguration {
     /// A builder for [`AgenticRetrieveBedrockRerankingConfiguration`].
     pub fn builder() -> AgenticRetrieveBedrockRerankingConfigurationBuilder {
-        AgenticRetrieveBedrockRerankingConfigurationBuilder::default()
+        <AgenticRetrieveBedrockRerankingConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AgenticRetrieveBedrockRerankingModelConfiguration {
 impl AgenticRetrieveBedrockRerankingModelConfiguration {
     /// A builder for [`AgenticRetrieveBedrockRerankingModelConfiguration`].
     pub fn builder() -> AgenticRetrieveBedrockRerankingModelConfigurationBuilder {
-        AgenticRetrieveBedrockRerankingModelConfigurationBuilder::default()
+        <AgenticRetrieveBedrockRerankingModelConfigurationBuilder as Default>::default()
     }
 }
 

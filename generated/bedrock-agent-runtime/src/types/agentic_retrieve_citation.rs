@@ -20,7 +20,7 @@ pub struct AgenticRetrieveCitation {
 impl AgenticRetrieveCitation {
     /// A builder for [`AgenticRetrieveCitation`].
     pub fn builder() -> AgenticRetrieveCitationBuilder {
-        AgenticRetrieveCitationBuilder::default()
+        <AgenticRetrieveCitationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AgenticRetrieveCitationReference {
 impl AgenticRetrieveCitationReference {
     /// A builder for [`AgenticRetrieveCitationReference`].
     pub fn builder() -> AgenticRetrieveCitationReferenceBuilder {
-        AgenticRetrieveCitationReferenceBuilder::default()
+        <AgenticRetrieveCitationReferenceBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct AgenticRetrieveCodeExecutionDetails {
 impl AgenticRetrieveCodeExecutionDetails {
     /// A builder for [`AgenticRetrieveCodeExecutionDetails`].
     pub fn builder() -> AgenticRetrieveCodeExecutionDetailsBuilder {
-        AgenticRetrieveCodeExecutionDetailsBuilder::default()
+        <AgenticRetrieveCodeExecutionDetailsBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct AgenticRetrieveCodeExecutionDocument {
 impl AgenticRetrieveCodeExecutionDocument {
     /// A builder for [`AgenticRetrieveCodeExecutionDocument`].
     pub fn builder() -> AgenticRetrieveCodeExecutionDocumentBuilder {
-        AgenticRetrieveCodeExecutionDocumentBuilder::default()
+        <AgenticRetrieveCodeExecutionDocumentBuilder as Default>::default()
     }
 }
 

@@ -65,7 +65,7 @@ pub struct AgenticRetrieveConfiguration {
 impl AgenticRetrieveConfiguration {
     /// A builder for [`AgenticRetrieveConfiguration`].
     pub fn builder() -> AgenticRetrieveConfigurationBuilder {
-        AgenticRetrieveConfigurationBuilder::default()
+        <AgenticRetrieveConfigurationBuilder as Default>::default()
     }
 }
 

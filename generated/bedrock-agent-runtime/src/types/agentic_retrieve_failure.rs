@@ -14,7 +14,7 @@ pub struct AgenticRetrieveFailure {
 impl AgenticRetrieveFailure {
     /// A builder for [`AgenticRetrieveFailure`].
     pub fn builder() -> AgenticRetrieveFailureBuilder {
-        AgenticRetrieveFailureBuilder::default()
+        <AgenticRetrieveFailureBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct AgenticRetrieveFullDocExpansionDetails {
 impl AgenticRetrieveFullDocExpansionDetails {
     /// A builder for [`AgenticRetrieveFullDocExpansionDetails`].
     pub fn builder() -> AgenticRetrieveFullDocExpansionDetailsBuilder {
-        AgenticRetrieveFullDocExpansionDetailsBuilder::default()
+        <AgenticRetrieveFullDocExpansionDetailsBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AgenticRetrieveGeneratedResponse {
 impl AgenticRetrieveGeneratedResponse {
     /// A builder for [`AgenticRetrieveGeneratedResponse`].
     pub fn builder() -> AgenticRetrieveGeneratedResponseBuilder {
-        AgenticRetrieveGeneratedResponseBuilder::default()
+        <AgenticRetrieveGeneratedResponseBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct AgenticRetrieveGuardrailWarning {
 impl AgenticRetrieveGuardrailWarning {
     /// A builder for [`AgenticRetrieveGuardrailWarning`].
     pub fn builder() -> AgenticRetrieveGuardrailWarningBuilder {
-        AgenticRetrieveGuardrailWarningBuilder::default()
+        <AgenticRetrieveGuardrailWarningBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AgenticRetrieveInstructionConfiguration {
 impl AgenticRetrieveInstructionConfiguration {
     /// A builder for [`AgenticRetrieveInstructionConfiguration`].
     pub fn builder() -> AgenticRetrieveInstructionConfigurationBuilder {
-        AgenticRetrieveInstructionConfigurationBuilder::default()
+        <AgenticRetrieveInstructionConfigurationBuilder as Default>::default()
     }
 }
 

@@ -50,7 +50,7 @@ pub struct AgenticRetrieveMemoryConfiguration {
 impl AgenticRetrieveMemoryConfiguration {
     /// A builder for [`AgenticRetrieveMemoryConfiguration`].
     pub fn builder() -> AgenticRetrieveMemoryConfigurationBuilder {
-        AgenticRetrieveMemoryConfigurationBuilder::default()
+        <AgenticRetrieveMemoryConfigurationBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct AgenticRetrieveMemoryMetadataFilter {
 impl AgenticRetrieveMemoryMetadataFilter {
     /// A builder for [`AgenticRetrieveMemoryMetadataFilter`].
     pub fn builder() -> AgenticRetrieveMemoryMetadataFilterBuilder {
-        AgenticRetrieveMemoryMetadataFilterBuilder::default()
+        <AgenticRetrieveMemoryMetadataFilterBuilder as Default>::default()
     }
 }
 

@@ -39,7 +39,7 @@ pub struct AgenticRetrieveMemoryRetrievalConfig {
 impl AgenticRetrieveMemoryRetrievalConfig {
     /// A builder for [`AgenticRetrieveMemoryRetrievalConfig`].
     pub fn builder() -> AgenticRetrieveMemoryRetrievalConfigBuilder {
-        AgenticRetrieveMemoryRetrievalConfigBuilder::default()
+        <AgenticRetrieveMemoryRetrievalConfigBuilder as Default>::default()
     }
 }
 

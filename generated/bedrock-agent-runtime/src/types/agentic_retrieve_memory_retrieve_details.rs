@@ -35,7 +35,7 @@ pub struct AgenticRetrieveMemoryRetrieveDetails {
 impl AgenticRetrieveMemoryRetrieveDetails {
     /// A builder for [`AgenticRetrieveMemoryRetrieveDetails`].
     pub fn builder() -> AgenticRetrieveMemoryRetrieveDetailsBuilder {
-        AgenticRetrieveMemoryRetrieveDetailsBuilder::default()
+        <AgenticRetrieveMemoryRetrieveDetailsBuilder as Default>::default()
     }
 }
 

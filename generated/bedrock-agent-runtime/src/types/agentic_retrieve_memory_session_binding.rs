@@ -17,7 +17,7 @@ pub struct AgenticRetrieveMemorySessionBinding {
 impl AgenticRetrieveMemorySessionBinding {
     /// A builder for [`AgenticRetrieveMemorySessionBinding`].
     pub fn builder() -> AgenticRetrieveMemorySessionBindingBuilder {
-        AgenticRetrieveMemorySessionBindingBuilder::default()
+        <AgenticRetrieveMemorySessionBindingBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct AgenticRetrieveMessage {
 impl AgenticRetrieveMessage {
     /// A builder for [`AgenticRetrieveMessage`].
     pub fn builder() -> AgenticRetrieveMessageBuilder {
-        AgenticRetrieveMessageBuilder::default()
+        <AgenticRetrieveMessageBuilder as Default>::default()
     }
 }
 

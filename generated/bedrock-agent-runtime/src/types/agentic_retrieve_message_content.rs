@@ -17,7 +17,7 @@ pub struct AgenticRetrieveMessageContent {
 impl AgenticRetrieveMessageContent {
     /// A builder for [`AgenticRetrieveMessageContent`].
     pub fn builder() -> AgenticRetrieveMessageContentBuilder {
-        AgenticRetrieveMessageContentBuilder::default()
+        <AgenticRetrieveMessageContentBuilder as Default>::default()
     }
 }
 

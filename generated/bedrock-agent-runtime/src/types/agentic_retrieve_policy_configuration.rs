@@ -23,7 +23,7 @@ pub struct AgenticRetrievePolicyConfiguration {
 impl AgenticRetrievePolicyConfiguration {
     /// A builder for [`AgenticRetrievePolicyConfiguration`].
     pub fn builder() -> AgenticRetrievePolicyConfigurationBuilder {
-        AgenticRetrievePolicyConfigurationBuilder::default()
+        <AgenticRetrievePolicyConfigurationBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct AgenticRetrieveRerankingConfiguration {
 impl AgenticRetrieveRerankingConfiguration {
     /// A builder for [`AgenticRetrieveRerankingConfiguration`].
     pub fn builder() -> AgenticRetrieveRerankingConfigurationBuilder {
-        AgenticRetrieveRerankingConfigurationBuilder::default()
+        <AgenticRetrieveRerankingConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AgenticRetrieveResponseEvent {
 impl AgenticRetrieveResponseEvent {
     /// A builder for [`AgenticRetrieveResponseEvent`].
     pub fn builder() -> AgenticRetrieveResponseEventBuilder {
-        AgenticRetrieveResponseEventBuilder::default()
+        <AgenticRetrieveResponseEventBuilder as Default>::default()
     }
 }
 

@@ -30,7 +30,7 @@ pub struct AgenticRetrieveResultEvent {
 impl AgenticRetrieveResultEvent {
     /// A builder for [`AgenticRetrieveResultEvent`].
     pub fn builder() -> AgenticRetrieveResultEventBuilder {
-        AgenticRetrieveResultEventBuilder::default()
+        <AgenticRetrieveResultEventBuilder as Default>::default()
     }
 }
 

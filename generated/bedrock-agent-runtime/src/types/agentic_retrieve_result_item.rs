@@ -23,7 +23,7 @@ pub struct AgenticRetrieveResultItem {
 impl AgenticRetrieveResultItem {
     /// A builder for [`AgenticRetrieveResultItem`].
     pub fn builder() -> AgenticRetrieveResultItemBuilder {
-        AgenticRetrieveResultItemBuilder::default()
+        <AgenticRetrieveResultItemBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct AgenticRetrieveSourceMetadata {
 impl AgenticRetrieveSourceMetadata {
     /// A builder for [`AgenticRetrieveSourceMetadata`].
     pub fn builder() -> AgenticRetrieveSourceMetadataBuilder {
-        AgenticRetrieveSourceMetadataBuilder::default()
+        <AgenticRetrieveSourceMetadataBuilder as Default>::default()
     }
 }
 

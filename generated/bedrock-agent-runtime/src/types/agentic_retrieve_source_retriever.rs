@@ -14,7 +14,7 @@ pub struct AgenticRetrieveSourceRetriever {
 impl AgenticRetrieveSourceRetriever {
     /// A builder for [`AgenticRetrieveSourceRetriever`].
     pub fn builder() -> AgenticRetrieveSourceRetrieverBuilder {
-        AgenticRetrieveSourceRetrieverBuilder::default()
+        <AgenticRetrieveSourceRetrieverBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AgenticRetrieveTraceEvent {
 impl AgenticRetrieveTraceEvent {
     /// A builder for [`AgenticRetrieveTraceEvent`].
     pub fn builder() -> AgenticRetrieveTraceEventBuilder {
-        AgenticRetrieveTraceEventBuilder::default()
+        <AgenticRetrieveTraceEventBuilder as Default>::default()
     }
 }
 

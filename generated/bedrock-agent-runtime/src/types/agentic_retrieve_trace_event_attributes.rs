@@ -68,7 +68,7 @@ pub struct AgenticRetrieveTraceEventAttributes {
 impl AgenticRetrieveTraceEventAttributes {
     /// A builder for [`AgenticRetrieveTraceEventAttributes`].
     pub fn builder() -> AgenticRetrieveTraceEventAttributesBuilder {
-        AgenticRetrieveTraceEventAttributesBuilder::default()
+        <AgenticRetrieveTraceEventAttributesBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct AgenticRetrieveTraceResultItem {
 impl AgenticRetrieveTraceResultItem {
     /// A builder for [`AgenticRetrieveTraceResultItem`].
     pub fn builder() -> AgenticRetrieveTraceResultItemBuilder {
-        AgenticRetrieveTraceResultItemBuilder::default()
+        <AgenticRetrieveTraceResultItemBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AgenticRetrieveWarningMessage {
 impl AgenticRetrieveWarningMessage {
     /// A builder for [`AgenticRetrieveWarningMessage`].
     pub fn builder() -> AgenticRetrieveWarningMessageBuilder {
-        AgenticRetrieveWarningMessageBuilder::default()
+        <AgenticRetrieveWarningMessageBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AgenticRetriever {
 impl AgenticRetriever {
     /// A builder for [`AgenticRetriever`].
     pub fn builder() -> AgenticRetrieverBuilder {
-        AgenticRetrieverBuilder::default()
+        <AgenticRetrieverBuilder as Default>::default()
     }
 }
 

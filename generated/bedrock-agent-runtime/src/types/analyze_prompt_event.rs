@@ -17,7 +17,7 @@ pub struct AnalyzePromptEvent {
 impl AnalyzePromptEvent {
     /// A builder for [`AnalyzePromptEvent`].
     pub fn builder() -> AnalyzePromptEventBuilder {
-        AnalyzePromptEventBuilder::default()
+        <AnalyzePromptEventBuilder as Default>::default()
     }
 }
 

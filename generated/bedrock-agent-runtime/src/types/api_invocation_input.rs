@@ -68,7 +68,7 @@ pub struct ApiInvocationInput {
 impl ApiInvocationInput {
     /// A builder for [`ApiInvocationInput`].
     pub fn builder() -> ApiInvocationInputBuilder {
-        ApiInvocationInputBuilder::default()
+        <ApiInvocationInputBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct ApiParameter {
 impl ApiParameter {
     /// A builder for [`ApiParameter`].
     pub fn builder() -> ApiParameterBuilder {
-        ApiParameterBuilder::default()
+        <ApiParameterBuilder as Default>::default()
     }
 }
 

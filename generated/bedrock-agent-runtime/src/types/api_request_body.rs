@@ -23,7 +23,7 @@ pub struct ApiRequestBody {
 impl ApiRequestBody {
     /// A builder for [`ApiRequestBody`].
     pub fn builder() -> ApiRequestBodyBuilder {
-        ApiRequestBodyBuilder::default()
+        <ApiRequestBodyBuilder as Default>::default()
     }
 }
 

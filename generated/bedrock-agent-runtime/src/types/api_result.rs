@@ -70,7 +70,7 @@ pub struct ApiResult {
 impl ApiResult {
     /// A builder for [`ApiResult`].
     pub fn builder() -> ApiResultBuilder {
-        ApiResultBuilder::default()
+        <ApiResultBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct Attribution {
 impl Attribution {
     /// A builder for [`Attribution`].
     pub fn builder() -> AttributionBuilder {
-        AttributionBuilder::default()
+        <AttributionBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct AudioSegment {
 impl AudioSegment {
     /// A builder for [`AudioSegment`].
     pub fn builder() -> AudioSegmentBuilder {
-        AudioSegmentBuilder::default()
+        <AudioSegmentBuilder as Default>::default()
     }
 }
 

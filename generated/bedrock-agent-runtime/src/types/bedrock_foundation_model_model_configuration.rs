@@ -14,7 +14,7 @@ pub struct BedrockFoundationModelModelConfiguration {
 impl BedrockFoundationModelModelConfiguration {
     /// A builder for [`BedrockFoundationModelModelConfiguration`].
     pub fn builder() -> BedrockFoundationModelModelConfigurationBuilder {
-        BedrockFoundationModelModelConfigurationBuilder::default()
+        <BedrockFoundationModelModelConfigurationBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct BedrockModelConfigurations {
 impl BedrockModelConfigurations {
     /// A builder for [`BedrockModelConfigurations`].
     pub fn builder() -> BedrockModelConfigurationsBuilder {
-        BedrockModelConfigurationsBuilder::default()
+        <BedrockModelConfigurationsBuilder as Default>::default()
     }
 }
 

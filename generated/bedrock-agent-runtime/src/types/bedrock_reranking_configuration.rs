@@ -24,7 +24,7 @@ pub struct BedrockRerankingConfiguration {
 impl BedrockRerankingConfiguration {
     /// A builder for [`BedrockRerankingConfiguration`].
     pub fn builder() -> BedrockRerankingConfigurationBuilder {
-        BedrockRerankingConfigurationBuilder::default()
+        <BedrockRerankingConfigurationBuilder as Default>::default()
     }
 }
 

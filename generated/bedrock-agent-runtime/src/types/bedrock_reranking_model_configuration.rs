@@ -26,7 +26,7 @@ pub struct BedrockRerankingModelConfiguration {
 impl BedrockRerankingModelConfiguration {
     /// A builder for [`BedrockRerankingModelConfiguration`].
     pub fn builder() -> BedrockRerankingModelConfigurationBuilder {
-        BedrockRerankingModelConfigurationBuilder::default()
+        <BedrockRerankingModelConfigurationBuilder as Default>::default()
     }
 }
 

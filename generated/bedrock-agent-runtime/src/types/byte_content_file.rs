@@ -17,7 +17,7 @@ pub struct ByteContentFile {
 impl ByteContentFile {
     /// A builder for [`ByteContentFile`].
     pub fn builder() -> ByteContentFileBuilder {
-        ByteContentFileBuilder::default()
+        <ByteContentFileBuilder as Default>::default()
     }
 }
 

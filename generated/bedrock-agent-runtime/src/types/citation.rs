@@ -37,7 +37,7 @@ pub struct Citation {
 impl Citation {
     /// A builder for [`Citation`].
     pub fn builder() -> CitationBuilder {
-        CitationBuilder::default()
+        <CitationBuilder as Default>::default()
     }
 }
 

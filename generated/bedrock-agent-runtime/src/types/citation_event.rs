@@ -40,7 +40,7 @@ pub struct CitationEvent {
 impl CitationEvent {
     /// A builder for [`CitationEvent`].
     pub fn builder() -> CitationEventBuilder {
-        CitationEventBuilder::default()
+        <CitationEventBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct CodeInterpreterInvocationInput {
 impl CodeInterpreterInvocationInput {
     /// A builder for [`CodeInterpreterInvocationInput`].
     pub fn builder() -> CodeInterpreterInvocationInputBuilder {
-        CodeInterpreterInvocationInputBuilder::default()
+        <CodeInterpreterInvocationInputBuilder as Default>::default()
     }
 }
 

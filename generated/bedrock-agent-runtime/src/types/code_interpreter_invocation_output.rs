@@ -53,7 +53,7 @@ pub struct CodeInterpreterInvocationOutput {
 impl CodeInterpreterInvocationOutput {
     /// A builder for [`CodeInterpreterInvocationOutput`].
     pub fn builder() -> CodeInterpreterInvocationOutputBuilder {
-        CodeInterpreterInvocationOutputBuilder::default()
+        <CodeInterpreterInvocationOutputBuilder as Default>::default()
     }
 }
 

@@ -103,7 +103,7 @@ pub struct Collaborator {
 impl Collaborator {
     /// A builder for [`Collaborator`].
     pub fn builder() -> CollaboratorBuilder {
-        CollaboratorBuilder::default()
+        <CollaboratorBuilder as Default>::default()
     }
 }
 

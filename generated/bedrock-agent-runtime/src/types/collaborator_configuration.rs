@@ -33,7 +33,7 @@ pub struct CollaboratorConfiguration {
 impl CollaboratorConfiguration {
     /// A builder for [`CollaboratorConfiguration`].
     pub fn builder() -> CollaboratorConfigurationBuilder {
-        CollaboratorConfigurationBuilder::default()
+        <CollaboratorConfigurationBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ConditionResultEvent {
 impl ConditionResultEvent {
     /// A builder for [`ConditionResultEvent`].
     pub fn builder() -> ConditionResultEventBuilder {
-        ConditionResultEventBuilder::default()
+        <ConditionResultEventBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct ContentBody {
 impl ContentBody {
     /// A builder for [`ContentBody`].
     pub fn builder() -> ContentBodyBuilder {
-        ContentBodyBuilder::default()
+        <ContentBodyBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ConversationHistory {
 impl ConversationHistory {
     /// A builder for [`ConversationHistory`].
     pub fn builder() -> ConversationHistoryBuilder {
-        ConversationHistoryBuilder::default()
+        <ConversationHistoryBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct CustomOrchestrationTrace {
 impl CustomOrchestrationTrace {
     /// A builder for [`CustomOrchestrationTrace`].
     pub fn builder() -> CustomOrchestrationTraceBuilder {
-        CustomOrchestrationTraceBuilder::default()
+        <CustomOrchestrationTraceBuilder as Default>::default()
     }
 }
 

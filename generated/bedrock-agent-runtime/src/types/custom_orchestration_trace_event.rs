@@ -17,7 +17,7 @@ pub struct CustomOrchestrationTraceEvent {
 impl CustomOrchestrationTraceEvent {
     /// A builder for [`CustomOrchestrationTraceEvent`].
     pub fn builder() -> CustomOrchestrationTraceEventBuilder {
-        CustomOrchestrationTraceEventBuilder::default()
+        <CustomOrchestrationTraceEventBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct DocumentAcl {
 impl DocumentAcl {
     /// A builder for [`DocumentAcl`].
     pub fn builder() -> DocumentAclBuilder {
-        DocumentAclBuilder::default()
+        <DocumentAclBuilder as Default>::default()
     }
 }
 

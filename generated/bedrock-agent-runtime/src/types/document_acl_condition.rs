@@ -33,7 +33,7 @@ pub struct DocumentAclCondition {
 impl DocumentAclCondition {
     /// A builder for [`DocumentAclCondition`].
     pub fn builder() -> DocumentAclConditionBuilder {
-        DocumentAclConditionBuilder::default()
+        <DocumentAclConditionBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct DocumentAclGroup {
 impl DocumentAclGroup {
     /// A builder for [`DocumentAclGroup`].
     pub fn builder() -> DocumentAclGroupBuilder {
-        DocumentAclGroupBuilder::default()
+        <DocumentAclGroupBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct DocumentAclMembership {
 impl DocumentAclMembership {
     /// A builder for [`DocumentAclMembership`].
     pub fn builder() -> DocumentAclMembershipBuilder {
-        DocumentAclMembershipBuilder::default()
+        <DocumentAclMembershipBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct DocumentAclUser {
 impl DocumentAclUser {
     /// A builder for [`DocumentAclUser`].
     pub fn builder() -> DocumentAclUserBuilder {
-        DocumentAclUserBuilder::default()
+        <DocumentAclUserBuilder as Default>::default()
     }
 }
 

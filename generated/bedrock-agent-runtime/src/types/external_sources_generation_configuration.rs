@@ -63,7 +63,7 @@ pub struct ExternalSourcesGenerationConfiguration {
 impl ExternalSourcesGenerationConfiguration {
     /// A builder for [`ExternalSourcesGenerationConfiguration`].
     pub fn builder() -> ExternalSourcesGenerationConfigurationBuilder {
-        ExternalSourcesGenerationConfigurationBuilder::default()
+        <ExternalSourcesGenerationConfigurationBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct FailureTrace {
 impl FailureTrace {
     /// A builder for [`FailureTrace`].
     pub fn builder() -> FailureTraceBuilder {
-        FailureTraceBuilder::default()
+        <FailureTraceBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct FilePart {
 impl FilePart {
     /// A builder for [`FilePart`].
     pub fn builder() -> FilePartBuilder {
-        FilePartBuilder::default()
+        <FilePartBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct FileSource {
 impl FileSource {
     /// A builder for [`FileSource`].
     pub fn builder() -> FileSourceBuilder {
-        FileSourceBuilder::default()
+        <FileSourceBuilder as Default>::default()
     }
 }
 

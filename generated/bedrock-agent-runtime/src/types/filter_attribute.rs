@@ -21,7 +21,7 @@ pub struct FilterAttribute {
 impl FilterAttribute {
     /// A builder for [`FilterAttribute`].
     pub fn builder() -> FilterAttributeBuilder {
-        FilterAttributeBuilder::default()
+        <FilterAttributeBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct FinalResponse {
 impl FinalResponse {
     /// A builder for [`FinalResponse`].
     pub fn builder() -> FinalResponseBuilder {
-        FinalResponseBuilder::default()
+        <FinalResponseBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct FlowCompletionEvent {
 impl FlowCompletionEvent {
     /// A builder for [`FlowCompletionEvent`].
     pub fn builder() -> FlowCompletionEventBuilder {
-        FlowCompletionEventBuilder::default()
+        <FlowCompletionEventBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct FlowExecutionError {
 impl FlowExecutionError {
     /// A builder for [`FlowExecutionError`].
     pub fn builder() -> FlowExecutionErrorBuilder {
-        FlowExecutionErrorBuilder::default()
+        <FlowExecutionErrorBuilder as Default>::default()
     }
 }
 

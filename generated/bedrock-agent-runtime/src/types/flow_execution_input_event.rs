@@ -28,7 +28,7 @@ pub struct FlowExecutionInputEvent {
 impl FlowExecutionInputEvent {
     /// A builder for [`FlowExecutionInputEvent`].
     pub fn builder() -> FlowExecutionInputEventBuilder {
-        FlowExecutionInputEventBuilder::default()
+        <FlowExecutionInputEventBuilder as Default>::default()
     }
 }
 

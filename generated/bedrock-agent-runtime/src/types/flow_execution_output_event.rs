@@ -28,7 +28,7 @@ pub struct FlowExecutionOutputEvent {
 impl FlowExecutionOutputEvent {
     /// A builder for [`FlowExecutionOutputEvent`].
     pub fn builder() -> FlowExecutionOutputEventBuilder {
-        FlowExecutionOutputEventBuilder::default()
+        <FlowExecutionOutputEventBuilder as Default>::default()
     }
 }
 

@@ -50,7 +50,7 @@ pub struct FlowExecutionSummary {
 impl FlowExecutionSummary {
     /// A builder for [`FlowExecutionSummary`].
     pub fn builder() -> FlowExecutionSummaryBuilder {
-        FlowExecutionSummaryBuilder::default()
+        <FlowExecutionSummaryBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct FlowFailureEvent {
 impl FlowFailureEvent {
     /// A builder for [`FlowFailureEvent`].
     pub fn builder() -> FlowFailureEventBuilder {
-        FlowFailureEventBuilder::default()
+        <FlowFailureEventBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct FlowInput {
 impl FlowInput {
     /// A builder for [`FlowInput`].
     pub fn builder() -> FlowInputBuilder {
-        FlowInputBuilder::default()
+        <FlowInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct FlowInputField {
 impl FlowInputField {
     /// A builder for [`FlowInputField`].
     pub fn builder() -> FlowInputFieldBuilder {
-        FlowInputFieldBuilder::default()
+        <FlowInputFieldBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct FlowMultiTurnInputRequestEvent {
 impl FlowMultiTurnInputRequestEvent {
     /// A builder for [`FlowMultiTurnInputRequestEvent`].
     pub fn builder() -> FlowMultiTurnInputRequestEventBuilder {
-        FlowMultiTurnInputRequestEventBuilder::default()
+        <FlowMultiTurnInputRequestEventBuilder as Default>::default()
     }
 }
 

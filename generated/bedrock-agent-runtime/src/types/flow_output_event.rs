@@ -20,7 +20,7 @@ pub struct FlowOutputEvent {
 impl FlowOutputEvent {
     /// A builder for [`FlowOutputEvent`].
     pub fn builder() -> FlowOutputEventBuilder {
-        FlowOutputEventBuilder::default()
+        <FlowOutputEventBuilder as Default>::default()
     }
 }
 

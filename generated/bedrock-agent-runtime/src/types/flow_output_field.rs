@@ -19,7 +19,7 @@ pub struct FlowOutputField {
 impl FlowOutputField {
     /// A builder for [`FlowOutputField`].
     pub fn builder() -> FlowOutputFieldBuilder {
-        FlowOutputFieldBuilder::default()
+        <FlowOutputFieldBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct FlowTraceCondition {
 impl FlowTraceCondition {
     /// A builder for [`FlowTraceCondition`].
     pub fn builder() -> FlowTraceConditionBuilder {
-        FlowTraceConditionBuilder::default()
+        <FlowTraceConditionBuilder as Default>::default()
     }
 }
 

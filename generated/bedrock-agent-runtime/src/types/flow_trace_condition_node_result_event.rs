@@ -26,7 +26,7 @@ pub struct FlowTraceConditionNodeResultEvent {
 impl FlowTraceConditionNodeResultEvent {
     /// A builder for [`FlowTraceConditionNodeResultEvent`].
     pub fn builder() -> FlowTraceConditionNodeResultEventBuilder {
-        FlowTraceConditionNodeResultEventBuilder::default()
+        <FlowTraceConditionNodeResultEventBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct FlowTraceDependencyEvent {
 impl FlowTraceDependencyEvent {
     /// A builder for [`FlowTraceDependencyEvent`].
     pub fn builder() -> FlowTraceDependencyEventBuilder {
-        FlowTraceDependencyEventBuilder::default()
+        <FlowTraceDependencyEventBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct FlowTraceEvent {
 impl FlowTraceEvent {
     /// A builder for [`FlowTraceEvent`].
     pub fn builder() -> FlowTraceEventBuilder {
-        FlowTraceEventBuilder::default()
+        <FlowTraceEventBuilder as Default>::default()
     }
 }
 

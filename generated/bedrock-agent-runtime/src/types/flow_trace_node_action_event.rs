@@ -52,7 +52,7 @@ pub struct FlowTraceNodeActionEvent {
 impl FlowTraceNodeActionEvent {
     /// A builder for [`FlowTraceNodeActionEvent`].
     pub fn builder() -> FlowTraceNodeActionEventBuilder {
-        FlowTraceNodeActionEventBuilder::default()
+        <FlowTraceNodeActionEventBuilder as Default>::default()
     }
 }
 

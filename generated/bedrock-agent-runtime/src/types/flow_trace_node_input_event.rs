@@ -26,7 +26,7 @@ pub struct FlowTraceNodeInputEvent {
 impl FlowTraceNodeInputEvent {
     /// A builder for [`FlowTraceNodeInputEvent`].
     pub fn builder() -> FlowTraceNodeInputEventBuilder {
-        FlowTraceNodeInputEventBuilder::default()
+        <FlowTraceNodeInputEventBuilder as Default>::default()
     }
 }
 

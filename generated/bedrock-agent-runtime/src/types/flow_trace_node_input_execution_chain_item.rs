@@ -23,7 +23,7 @@ pub struct FlowTraceNodeInputExecutionChainItem {
 impl FlowTraceNodeInputExecutionChainItem {
     /// A builder for [`FlowTraceNodeInputExecutionChainItem`].
     pub fn builder() -> FlowTraceNodeInputExecutionChainItemBuilder {
-        FlowTraceNodeInputExecutionChainItemBuilder::default()
+        <FlowTraceNodeInputExecutionChainItemBuilder as Default>::default()
     }
 }
 

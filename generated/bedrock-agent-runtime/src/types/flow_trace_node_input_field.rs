@@ -45,7 +45,7 @@ pub struct FlowTraceNodeInputField {
 impl FlowTraceNodeInputField {
     /// A builder for [`FlowTraceNodeInputField`].
     pub fn builder() -> FlowTraceNodeInputFieldBuilder {
-        FlowTraceNodeInputFieldBuilder::default()
+        <FlowTraceNodeInputFieldBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct FlowTraceNodeInputSource {
 impl FlowTraceNodeInputSource {
     /// A builder for [`FlowTraceNodeInputSource`].
     pub fn builder() -> FlowTraceNodeInputSourceBuilder {
-        FlowTraceNodeInputSourceBuilder::default()
+        <FlowTraceNodeInputSourceBuilder as Default>::default()
     }
 }
 

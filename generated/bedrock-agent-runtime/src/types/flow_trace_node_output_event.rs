@@ -26,7 +26,7 @@ pub struct FlowTraceNodeOutputEvent {
 impl FlowTraceNodeOutputEvent {
     /// A builder for [`FlowTraceNodeOutputEvent`].
     pub fn builder() -> FlowTraceNodeOutputEventBuilder {
-        FlowTraceNodeOutputEventBuilder::default()
+        <FlowTraceNodeOutputEventBuilder as Default>::default()
     }
 }
 

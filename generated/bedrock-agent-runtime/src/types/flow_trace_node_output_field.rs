@@ -29,7 +29,7 @@ pub struct FlowTraceNodeOutputField {
 impl FlowTraceNodeOutputField {
     /// A builder for [`FlowTraceNodeOutputField`].
     pub fn builder() -> FlowTraceNodeOutputFieldBuilder {
-        FlowTraceNodeOutputFieldBuilder::default()
+        <FlowTraceNodeOutputFieldBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct FlowTraceNodeOutputNext {
 impl FlowTraceNodeOutputNext {
     /// A builder for [`FlowTraceNodeOutputNext`].
     pub fn builder() -> FlowTraceNodeOutputNextBuilder {
-        FlowTraceNodeOutputNextBuilder::default()
+        <FlowTraceNodeOutputNextBuilder as Default>::default()
     }
 }
 

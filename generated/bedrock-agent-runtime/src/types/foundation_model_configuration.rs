@@ -38,7 +38,7 @@ pub struct FoundationModelConfiguration {
 impl FoundationModelConfiguration {
     /// A builder for [`FoundationModelConfiguration`].
     pub fn builder() -> FoundationModelConfigurationBuilder {
-        FoundationModelConfigurationBuilder::default()
+        <FoundationModelConfigurationBuilder as Default>::default()
     }
 }
 

@@ -38,7 +38,7 @@ pub struct FunctionDefinition {
 impl FunctionDefinition {
     /// A builder for [`FunctionDefinition`].
     pub fn builder() -> FunctionDefinitionBuilder {
-        FunctionDefinitionBuilder::default()
+        <FunctionDefinitionBuilder as Default>::default()
     }
 }
 

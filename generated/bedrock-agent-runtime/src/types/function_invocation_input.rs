@@ -56,7 +56,7 @@ pub struct FunctionInvocationInput {
 impl FunctionInvocationInput {
     /// A builder for [`FunctionInvocationInput`].
     pub fn builder() -> FunctionInvocationInputBuilder {
-        FunctionInvocationInputBuilder::default()
+        <FunctionInvocationInputBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct FunctionParameter {
 impl FunctionParameter {
     /// A builder for [`FunctionParameter`].
     pub fn builder() -> FunctionParameterBuilder {
-        FunctionParameterBuilder::default()
+        <FunctionParameterBuilder as Default>::default()
     }
 }
 

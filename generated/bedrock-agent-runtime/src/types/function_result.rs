@@ -54,7 +54,7 @@ pub struct FunctionResult {
 impl FunctionResult {
     /// A builder for [`FunctionResult`].
     pub fn builder() -> FunctionResultBuilder {
-        FunctionResultBuilder::default()
+        <FunctionResultBuilder as Default>::default()
     }
 }
 

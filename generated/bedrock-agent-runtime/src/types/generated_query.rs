@@ -23,7 +23,7 @@ pub struct GeneratedQuery {
 impl GeneratedQuery {
     /// A builder for [`GeneratedQuery`].
     pub fn builder() -> GeneratedQueryBuilder {
-        GeneratedQueryBuilder::default()
+        <GeneratedQueryBuilder as Default>::default()
     }
 }
 

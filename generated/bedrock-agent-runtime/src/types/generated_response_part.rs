@@ -27,7 +27,7 @@ pub struct GeneratedResponsePart {
 impl GeneratedResponsePart {
     /// A builder for [`GeneratedResponsePart`].
     pub fn builder() -> GeneratedResponsePartBuilder {
-        GeneratedResponsePartBuilder::default()
+        <GeneratedResponsePartBuilder as Default>::default()
     }
 }
 

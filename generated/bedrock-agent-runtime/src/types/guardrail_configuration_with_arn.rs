@@ -17,7 +17,7 @@ pub struct GuardrailConfigurationWithArn {
 impl GuardrailConfigurationWithArn {
     /// A builder for [`GuardrailConfigurationWithArn`].
     pub fn builder() -> GuardrailConfigurationWithArnBuilder {
-        GuardrailConfigurationWithArnBuilder::default()
+        <GuardrailConfigurationWithArnBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct GuardrailContentPolicyAssessment {
 impl GuardrailContentPolicyAssessment {
     /// A builder for [`GuardrailContentPolicyAssessment`].
     pub fn builder() -> GuardrailContentPolicyAssessmentBuilder {
-        GuardrailContentPolicyAssessmentBuilder::default()
+        <GuardrailContentPolicyAssessmentBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct GuardrailEvent {
 impl GuardrailEvent {
     /// A builder for [`GuardrailEvent`].
     pub fn builder() -> GuardrailEventBuilder {
-        GuardrailEventBuilder::default()
+        <GuardrailEventBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct GuardrailManagedWord {
 impl GuardrailManagedWord {
     /// A builder for [`GuardrailManagedWord`].
     pub fn builder() -> GuardrailManagedWordBuilder {
-        GuardrailManagedWordBuilder::default()
+        <GuardrailManagedWordBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct GuardrailPiiEntityFilter {
 impl GuardrailPiiEntityFilter {
     /// A builder for [`GuardrailPiiEntityFilter`].
     pub fn builder() -> GuardrailPiiEntityFilterBuilder {
-        GuardrailPiiEntityFilterBuilder::default()
+        <GuardrailPiiEntityFilterBuilder as Default>::default()
     }
 }
 

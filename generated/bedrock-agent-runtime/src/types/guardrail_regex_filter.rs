@@ -35,7 +35,7 @@ pub struct GuardrailRegexFilter {
 impl GuardrailRegexFilter {
     /// A builder for [`GuardrailRegexFilter`].
     pub fn builder() -> GuardrailRegexFilterBuilder {
-        GuardrailRegexFilterBuilder::default()
+        <GuardrailRegexFilterBuilder as Default>::default()
     }
 }
 

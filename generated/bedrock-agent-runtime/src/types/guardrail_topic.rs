@@ -29,7 +29,7 @@ pub struct GuardrailTopic {
 impl GuardrailTopic {
     /// A builder for [`GuardrailTopic`].
     pub fn builder() -> GuardrailTopicBuilder {
-        GuardrailTopicBuilder::default()
+        <GuardrailTopicBuilder as Default>::default()
     }
 }
 

@@ -49,7 +49,7 @@ pub struct GuardrailTrace {
 impl GuardrailTrace {
     /// A builder for [`GuardrailTrace`].
     pub fn builder() -> GuardrailTraceBuilder {
-        GuardrailTraceBuilder::default()
+        <GuardrailTraceBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct GuardrailWordPolicyAssessment {
 impl GuardrailWordPolicyAssessment {
     /// A builder for [`GuardrailWordPolicyAssessment`].
     pub fn builder() -> GuardrailWordPolicyAssessmentBuilder {
-        GuardrailWordPolicyAssessmentBuilder::default()
+        <GuardrailWordPolicyAssessmentBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ImageBlock {
 impl ImageBlock {
     /// A builder for [`ImageBlock`].
     pub fn builder() -> ImageBlockBuilder {
-        ImageBlockBuilder::default()
+        <ImageBlockBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ImageInput {
 impl ImageInput {
     /// A builder for [`ImageInput`].
     pub fn builder() -> ImageInputBuilder {
-        ImageInputBuilder::default()
+        <ImageInputBuilder as Default>::default()
     }
 }
 

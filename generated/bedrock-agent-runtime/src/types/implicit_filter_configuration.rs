@@ -17,7 +17,7 @@ pub struct ImplicitFilterConfiguration {
 impl ImplicitFilterConfiguration {
     /// A builder for [`ImplicitFilterConfiguration`].
     pub fn builder() -> ImplicitFilterConfigurationBuilder {
-        ImplicitFilterConfigurationBuilder::default()
+        <ImplicitFilterConfigurationBuilder as Default>::default()
     }
 }
 

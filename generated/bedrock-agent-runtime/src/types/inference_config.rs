@@ -21,7 +21,7 @@ pub struct InferenceConfig {
 impl InferenceConfig {
     /// A builder for [`InferenceConfig`].
     pub fn builder() -> InferenceConfigBuilder {
-        InferenceConfigBuilder::default()
+        <InferenceConfigBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct InlineAgentFilePart {
 impl InlineAgentFilePart {
     /// A builder for [`InlineAgentFilePart`].
     pub fn builder() -> InlineAgentFilePartBuilder {
-        InlineAgentFilePartBuilder::default()
+        <InlineAgentFilePartBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct InlineAgentPayloadPart {
 impl InlineAgentPayloadPart {
     /// A builder for [`InlineAgentPayloadPart`].
     pub fn builder() -> InlineAgentPayloadPartBuilder {
-        InlineAgentPayloadPartBuilder::default()
+        <InlineAgentPayloadPartBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct InlineAgentReturnControlPayload {
 impl InlineAgentReturnControlPayload {
     /// A builder for [`InlineAgentReturnControlPayload`].
     pub fn builder() -> InlineAgentReturnControlPayloadBuilder {
-        InlineAgentReturnControlPayloadBuilder::default()
+        <InlineAgentReturnControlPayloadBuilder as Default>::default()
     }
 }
 

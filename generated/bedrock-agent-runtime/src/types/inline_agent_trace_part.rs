@@ -50,7 +50,7 @@ pub struct InlineAgentTracePart {
 impl InlineAgentTracePart {
     /// A builder for [`InlineAgentTracePart`].
     pub fn builder() -> InlineAgentTracePartBuilder {
-        InlineAgentTracePartBuilder::default()
+        <InlineAgentTracePartBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct InlineBedrockModelConfigurations {
 impl InlineBedrockModelConfigurations {
     /// A builder for [`InlineBedrockModelConfigurations`].
     pub fn builder() -> InlineBedrockModelConfigurationsBuilder {
-        InlineBedrockModelConfigurationsBuilder::default()
+        <InlineBedrockModelConfigurationsBuilder as Default>::default()
     }
 }
 

@@ -67,7 +67,7 @@ pub struct InlineSessionState {
 impl InlineSessionState {
     /// A builder for [`InlineSessionState`].
     pub fn builder() -> InlineSessionStateBuilder {
-        InlineSessionStateBuilder::default()
+        <InlineSessionStateBuilder as Default>::default()
     }
 }
 

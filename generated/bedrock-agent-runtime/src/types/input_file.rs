@@ -20,7 +20,7 @@ pub struct InputFile {
 impl InputFile {
     /// A builder for [`InputFile`].
     pub fn builder() -> InputFileBuilder {
-        InputFileBuilder::default()
+        <InputFileBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct InputImage {
 impl InputImage {
     /// A builder for [`InputImage`].
     pub fn builder() -> InputImageBuilder {
-        InputImageBuilder::default()
+        <InputImageBuilder as Default>::default()
     }
 }
 

@@ -71,7 +71,7 @@ pub struct InvocationInput {
 impl InvocationInput {
     /// A builder for [`InvocationInput`].
     pub fn builder() -> InvocationInputBuilder {
-        InvocationInputBuilder::default()
+        <InvocationInputBuilder as Default>::default()
     }
 }
 

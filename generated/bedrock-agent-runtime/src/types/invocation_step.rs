@@ -32,7 +32,7 @@ pub struct InvocationStep {
 impl InvocationStep {
     /// A builder for [`InvocationStep`].
     pub fn builder() -> InvocationStepBuilder {
-        InvocationStepBuilder::default()
+        <InvocationStepBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct InvocationStepSummary {
 impl InvocationStepSummary {
     /// A builder for [`InvocationStepSummary`].
     pub fn builder() -> InvocationStepSummaryBuilder {
-        InvocationStepSummaryBuilder::default()
+        <InvocationStepSummaryBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct InvocationSummary {
 impl InvocationSummary {
     /// A builder for [`InvocationSummary`].
     pub fn builder() -> InvocationSummaryBuilder {
-        InvocationSummaryBuilder::default()
+        <InvocationSummaryBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct KnowledgeBaseConfiguration {
 impl KnowledgeBaseConfiguration {
     /// A builder for [`KnowledgeBaseConfiguration`].
     pub fn builder() -> KnowledgeBaseConfigurationBuilder {
-        KnowledgeBaseConfigurationBuilder::default()
+        <KnowledgeBaseConfigurationBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct KnowledgeBaseLookupInput {
 impl KnowledgeBaseLookupInput {
     /// A builder for [`KnowledgeBaseLookupInput`].
     pub fn builder() -> KnowledgeBaseLookupInputBuilder {
-        KnowledgeBaseLookupInputBuilder::default()
+        <KnowledgeBaseLookupInputBuilder as Default>::default()
     }
 }
 

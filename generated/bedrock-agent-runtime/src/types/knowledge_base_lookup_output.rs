@@ -27,7 +27,7 @@ pub struct KnowledgeBaseLookupOutput {
 impl KnowledgeBaseLookupOutput {
     /// A builder for [`KnowledgeBaseLookupOutput`].
     pub fn builder() -> KnowledgeBaseLookupOutputBuilder {
-        KnowledgeBaseLookupOutputBuilder::default()
+        <KnowledgeBaseLookupOutputBuilder as Default>::default()
     }
 }
 

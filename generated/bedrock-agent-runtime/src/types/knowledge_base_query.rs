@@ -33,7 +33,7 @@ pub struct KnowledgeBaseQuery {
 impl KnowledgeBaseQuery {
     /// A builder for [`KnowledgeBaseQuery`].
     pub fn builder() -> KnowledgeBaseQueryBuilder {
-        KnowledgeBaseQueryBuilder::default()
+        <KnowledgeBaseQueryBuilder as Default>::default()
     }
 }
 

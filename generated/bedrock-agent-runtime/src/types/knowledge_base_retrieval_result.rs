@@ -42,7 +42,7 @@ pub struct KnowledgeBaseRetrievalResult {
 impl KnowledgeBaseRetrievalResult {
     /// A builder for [`KnowledgeBaseRetrievalResult`].
     pub fn builder() -> KnowledgeBaseRetrievalResultBuilder {
-        KnowledgeBaseRetrievalResultBuilder::default()
+        <KnowledgeBaseRetrievalResultBuilder as Default>::default()
     }
 }
 

@@ -55,7 +55,7 @@ pub struct KnowledgeBaseRetrieveAndGenerateConfiguration {
 impl KnowledgeBaseRetrieveAndGenerateConfiguration {
     /// A builder for [`KnowledgeBaseRetrieveAndGenerateConfiguration`].
     pub fn builder() -> KnowledgeBaseRetrieveAndGenerateConfigurationBuilder {
-        KnowledgeBaseRetrieveAndGenerateConfigurationBuilder::default()
+        <KnowledgeBaseRetrieveAndGenerateConfigurationBuilder as Default>::default()
     }
 }
 

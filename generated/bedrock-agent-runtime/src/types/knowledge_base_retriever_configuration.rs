@@ -24,7 +24,7 @@ pub struct KnowledgeBaseRetrieverConfiguration {
 impl KnowledgeBaseRetrieverConfiguration {
     /// A builder for [`KnowledgeBaseRetrieverConfiguration`].
     pub fn builder() -> KnowledgeBaseRetrieverConfigurationBuilder {
-        KnowledgeBaseRetrieverConfigurationBuilder::default()
+        <KnowledgeBaseRetrieverConfigurationBuilder as Default>::default()
     }
 }
 

@@ -34,7 +34,7 @@ pub struct ManagedSearchBedrockRerankingConfiguration {
 impl ManagedSearchBedrockRerankingConfiguration {
     /// A builder for [`ManagedSearchBedrockRerankingConfiguration`].
     pub fn builder() -> ManagedSearchBedrockRerankingConfigurationBuilder {
-        ManagedSearchBedrockRerankingConfigurationBuilder::default()
+        <ManagedSearchBedrockRerankingConfigurationBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct ManagedSearchBedrockRerankingModelConfiguration {
 impl ManagedSearchBedrockRerankingModelConfiguration {
     /// A builder for [`ManagedSearchBedrockRerankingModelConfiguration`].
     pub fn builder() -> ManagedSearchBedrockRerankingModelConfigurationBuilder {
-        ManagedSearchBedrockRerankingModelConfigurationBuilder::default()
+        <ManagedSearchBedrockRerankingModelConfigurationBuilder as Default>::default()
     }
 }
 

@@ -49,7 +49,7 @@ pub struct ManagedSearchConfiguration {
 impl ManagedSearchConfiguration {
     /// A builder for [`ManagedSearchConfiguration`].
     pub fn builder() -> ManagedSearchConfigurationBuilder {
-        ManagedSearchConfigurationBuilder::default()
+        <ManagedSearchConfigurationBuilder as Default>::default()
     }
 }
 

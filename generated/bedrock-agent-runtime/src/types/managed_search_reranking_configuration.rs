@@ -26,7 +26,7 @@ pub struct ManagedSearchRerankingConfiguration {
 impl ManagedSearchRerankingConfiguration {
     /// A builder for [`ManagedSearchRerankingConfiguration`].
     pub fn builder() -> ManagedSearchRerankingConfigurationBuilder {
-        ManagedSearchRerankingConfigurationBuilder::default()
+        <ManagedSearchRerankingConfigurationBuilder as Default>::default()
     }
 }
 

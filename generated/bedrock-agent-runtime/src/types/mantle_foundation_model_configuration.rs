@@ -14,7 +14,7 @@ pub struct MantleFoundationModelConfiguration {
 impl MantleFoundationModelConfiguration {
     /// A builder for [`MantleFoundationModelConfiguration`].
     pub fn builder() -> MantleFoundationModelConfigurationBuilder {
-        MantleFoundationModelConfigurationBuilder::default()
+        <MantleFoundationModelConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct MantleFoundationModelModelConfiguration {
 impl MantleFoundationModelModelConfiguration {
     /// A builder for [`MantleFoundationModelModelConfiguration`].
     pub fn builder() -> MantleFoundationModelModelConfigurationBuilder {
-        MantleFoundationModelModelConfigurationBuilder::default()
+        <MantleFoundationModelModelConfigurationBuilder as Default>::default()
     }
 }
 

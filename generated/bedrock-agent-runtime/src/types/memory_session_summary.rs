@@ -51,7 +51,7 @@ pub struct MemorySessionSummary {
 impl MemorySessionSummary {
     /// A builder for [`MemorySessionSummary`].
     pub fn builder() -> MemorySessionSummaryBuilder {
-        MemorySessionSummaryBuilder::default()
+        <MemorySessionSummaryBuilder as Default>::default()
     }
 }
 

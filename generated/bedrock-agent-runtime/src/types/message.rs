@@ -17,7 +17,7 @@ pub struct Message {
 impl Message {
     /// A builder for [`Message`].
     pub fn builder() -> MessageBuilder {
-        MessageBuilder::default()
+        <MessageBuilder as Default>::default()
     }
 }
 

@@ -65,7 +65,7 @@ pub struct Metadata {
 impl Metadata {
     /// A builder for [`Metadata`].
     pub fn builder() -> MetadataBuilder {
-        MetadataBuilder::default()
+        <MetadataBuilder as Default>::default()
     }
 }
 

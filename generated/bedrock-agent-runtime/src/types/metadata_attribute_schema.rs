@@ -20,7 +20,7 @@ pub struct MetadataAttributeSchema {
 impl MetadataAttributeSchema {
     /// A builder for [`MetadataAttributeSchema`].
     pub fn builder() -> MetadataAttributeSchemaBuilder {
-        MetadataAttributeSchemaBuilder::default()
+        <MetadataAttributeSchemaBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct MetadataConfigurationForReranking {
 impl MetadataConfigurationForReranking {
     /// A builder for [`MetadataConfigurationForReranking`].
     pub fn builder() -> MetadataConfigurationForRerankingBuilder {
-        MetadataConfigurationForRerankingBuilder::default()
+        <MetadataConfigurationForRerankingBuilder as Default>::default()
     }
 }
 

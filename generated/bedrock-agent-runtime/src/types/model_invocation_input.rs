@@ -81,7 +81,7 @@ pub struct ModelInvocationInput {
 impl ModelInvocationInput {
     /// A builder for [`ModelInvocationInput`].
     pub fn builder() -> ModelInvocationInputBuilder {
-        ModelInvocationInputBuilder::default()
+        <ModelInvocationInputBuilder as Default>::default()
     }
 }
 

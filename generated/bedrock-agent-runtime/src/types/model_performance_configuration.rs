@@ -21,7 +21,7 @@ pub struct ModelPerformanceConfiguration {
 impl ModelPerformanceConfiguration {
     /// A builder for [`ModelPerformanceConfiguration`].
     pub fn builder() -> ModelPerformanceConfigurationBuilder {
-        ModelPerformanceConfigurationBuilder::default()
+        <ModelPerformanceConfigurationBuilder as Default>::default()
     }
 }
 

@@ -52,7 +52,7 @@ pub struct NodeActionEvent {
 impl NodeActionEvent {
     /// A builder for [`NodeActionEvent`].
     pub fn builder() -> NodeActionEventBuilder {
-        NodeActionEventBuilder::default()
+        <NodeActionEventBuilder as Default>::default()
     }
 }
 

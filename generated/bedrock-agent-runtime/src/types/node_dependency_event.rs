@@ -26,7 +26,7 @@ pub struct NodeDependencyEvent {
 impl NodeDependencyEvent {
     /// A builder for [`NodeDependencyEvent`].
     pub fn builder() -> NodeDependencyEventBuilder {
-        NodeDependencyEventBuilder::default()
+        <NodeDependencyEventBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct NodeFailureEvent {
 impl NodeFailureEvent {
     /// A builder for [`NodeFailureEvent`].
     pub fn builder() -> NodeFailureEventBuilder {
-        NodeFailureEventBuilder::default()
+        <NodeFailureEventBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct NodeInputEvent {
 impl NodeInputEvent {
     /// A builder for [`NodeInputEvent`].
     pub fn builder() -> NodeInputEventBuilder {
-        NodeInputEventBuilder::default()
+        <NodeInputEventBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct NodeInputExecutionChainItem {
 impl NodeInputExecutionChainItem {
     /// A builder for [`NodeInputExecutionChainItem`].
     pub fn builder() -> NodeInputExecutionChainItemBuilder {
-        NodeInputExecutionChainItemBuilder::default()
+        <NodeInputExecutionChainItemBuilder as Default>::default()
     }
 }
 

@@ -45,7 +45,7 @@ pub struct NodeInputField {
 impl NodeInputField {
     /// A builder for [`NodeInputField`].
     pub fn builder() -> NodeInputFieldBuilder {
-        NodeInputFieldBuilder::default()
+        <NodeInputFieldBuilder as Default>::default()
     }
 }
 

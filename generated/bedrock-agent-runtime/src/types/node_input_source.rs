@@ -20,7 +20,7 @@ pub struct NodeInputSource {
 impl NodeInputSource {
     /// A builder for [`NodeInputSource`].
     pub fn builder() -> NodeInputSourceBuilder {
-        NodeInputSourceBuilder::default()
+        <NodeInputSourceBuilder as Default>::default()
     }
 }
 

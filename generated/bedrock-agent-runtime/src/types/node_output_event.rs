@@ -28,7 +28,7 @@ pub struct NodeOutputEvent {
 impl NodeOutputEvent {
     /// A builder for [`NodeOutputEvent`].
     pub fn builder() -> NodeOutputEventBuilder {
-        NodeOutputEventBuilder::default()
+        <NodeOutputEventBuilder as Default>::default()
     }
 }
 

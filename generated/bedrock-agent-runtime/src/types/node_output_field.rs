@@ -31,7 +31,7 @@ pub struct NodeOutputField {
 impl NodeOutputField {
     /// A builder for [`NodeOutputField`].
     pub fn builder() -> NodeOutputFieldBuilder {
-        NodeOutputFieldBuilder::default()
+        <NodeOutputFieldBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct NodeOutputNext {
 impl NodeOutputNext {
     /// A builder for [`NodeOutputNext`].
     pub fn builder() -> NodeOutputNextBuilder {
-        NodeOutputNextBuilder::default()
+        <NodeOutputNextBuilder as Default>::default()
     }
 }
 

@@ -95,7 +95,7 @@ pub struct Observation {
 impl Observation {
     /// A builder for [`Observation`].
     pub fn builder() -> ObservationBuilder {
-        ObservationBuilder::default()
+        <ObservationBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct OptimizedPromptEvent {
 impl OptimizedPromptEvent {
     /// A builder for [`OptimizedPromptEvent`].
     pub fn builder() -> OptimizedPromptEventBuilder {
-        OptimizedPromptEventBuilder::default()
+        <OptimizedPromptEventBuilder as Default>::default()
     }
 }
 

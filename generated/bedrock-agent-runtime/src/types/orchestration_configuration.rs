@@ -65,7 +65,7 @@ pub struct OrchestrationConfiguration {
 impl OrchestrationConfiguration {
     /// A builder for [`OrchestrationConfiguration`].
     pub fn builder() -> OrchestrationConfigurationBuilder {
-        OrchestrationConfigurationBuilder::default()
+        <OrchestrationConfigurationBuilder as Default>::default()
     }
 }
 

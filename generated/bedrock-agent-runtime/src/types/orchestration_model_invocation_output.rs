@@ -39,7 +39,7 @@ pub struct OrchestrationModelInvocationOutput {
 impl OrchestrationModelInvocationOutput {
     /// A builder for [`OrchestrationModelInvocationOutput`].
     pub fn builder() -> OrchestrationModelInvocationOutputBuilder {
-        OrchestrationModelInvocationOutputBuilder::default()
+        <OrchestrationModelInvocationOutputBuilder as Default>::default()
     }
 }
 

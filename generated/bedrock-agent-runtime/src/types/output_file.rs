@@ -29,7 +29,7 @@ pub struct OutputFile {
 impl OutputFile {
     /// A builder for [`OutputFile`].
     pub fn builder() -> OutputFileBuilder {
-        OutputFileBuilder::default()
+        <OutputFileBuilder as Default>::default()
     }
 }
 

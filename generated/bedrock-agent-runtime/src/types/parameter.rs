@@ -29,7 +29,7 @@ pub struct Parameter {
 impl Parameter {
     /// A builder for [`Parameter`].
     pub fn builder() -> ParameterBuilder {
-        ParameterBuilder::default()
+        <ParameterBuilder as Default>::default()
     }
 }
 

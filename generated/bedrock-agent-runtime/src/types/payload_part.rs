@@ -23,7 +23,7 @@ pub struct PayloadPart {
 impl PayloadPart {
     /// A builder for [`PayloadPart`].
     pub fn builder() -> PayloadPartBuilder {
-        PayloadPartBuilder::default()
+        <PayloadPartBuilder as Default>::default()
     }
 }
 

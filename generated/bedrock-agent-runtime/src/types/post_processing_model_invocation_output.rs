@@ -49,7 +49,7 @@ pub struct PostProcessingModelInvocationOutput {
 impl PostProcessingModelInvocationOutput {
     /// A builder for [`PostProcessingModelInvocationOutput`].
     pub fn builder() -> PostProcessingModelInvocationOutputBuilder {
-        PostProcessingModelInvocationOutputBuilder::default()
+        <PostProcessingModelInvocationOutputBuilder as Default>::default()
     }
 }
 

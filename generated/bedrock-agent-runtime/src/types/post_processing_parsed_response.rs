@@ -17,7 +17,7 @@ pub struct PostProcessingParsedResponse {
 impl PostProcessingParsedResponse {
     /// A builder for [`PostProcessingParsedResponse`].
     pub fn builder() -> PostProcessingParsedResponseBuilder {
-        PostProcessingParsedResponseBuilder::default()
+        <PostProcessingParsedResponseBuilder as Default>::default()
     }
 }
 

@@ -49,7 +49,7 @@ pub struct PreProcessingModelInvocationOutput {
 impl PreProcessingModelInvocationOutput {
     /// A builder for [`PreProcessingModelInvocationOutput`].
     pub fn builder() -> PreProcessingModelInvocationOutputBuilder {
-        PreProcessingModelInvocationOutputBuilder::default()
+        <PreProcessingModelInvocationOutputBuilder as Default>::default()
     }
 }
 

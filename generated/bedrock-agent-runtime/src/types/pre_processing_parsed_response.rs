@@ -23,7 +23,7 @@ pub struct PreProcessingParsedResponse {
 impl PreProcessingParsedResponse {
     /// A builder for [`PreProcessingParsedResponse`].
     pub fn builder() -> PreProcessingParsedResponseBuilder {
-        PreProcessingParsedResponseBuilder::default()
+        <PreProcessingParsedResponseBuilder as Default>::default()
     }
 }
 

@@ -89,7 +89,7 @@ pub struct PromptConfiguration {
 impl PromptConfiguration {
     /// A builder for [`PromptConfiguration`].
     pub fn builder() -> PromptConfigurationBuilder {
-        PromptConfigurationBuilder::default()
+        <PromptConfigurationBuilder as Default>::default()
     }
 }
 

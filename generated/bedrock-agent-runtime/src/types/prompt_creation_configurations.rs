@@ -31,7 +31,7 @@ pub struct PromptCreationConfigurations {
 impl PromptCreationConfigurations {
     /// A builder for [`PromptCreationConfigurations`].
     pub fn builder() -> PromptCreationConfigurationsBuilder {
-        PromptCreationConfigurationsBuilder::default()
+        <PromptCreationConfigurationsBuilder as Default>::default()
     }
 }
 

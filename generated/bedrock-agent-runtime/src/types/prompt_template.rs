@@ -31,7 +31,7 @@ pub struct PromptTemplate {
 impl PromptTemplate {
     /// A builder for [`PromptTemplate`].
     pub fn builder() -> PromptTemplateBuilder {
-        PromptTemplateBuilder::default()
+        <PromptTemplateBuilder as Default>::default()
     }
 }
 

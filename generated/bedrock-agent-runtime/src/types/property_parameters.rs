@@ -17,7 +17,7 @@ pub struct PropertyParameters {
 impl PropertyParameters {
     /// A builder for [`PropertyParameters`].
     pub fn builder() -> PropertyParametersBuilder {
-        PropertyParametersBuilder::default()
+        <PropertyParametersBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct QueryGenerationInput {
 impl QueryGenerationInput {
     /// A builder for [`QueryGenerationInput`].
     pub fn builder() -> QueryGenerationInputBuilder {
-        QueryGenerationInputBuilder::default()
+        <QueryGenerationInputBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct Rationale {
 impl Rationale {
     /// A builder for [`Rationale`].
     pub fn builder() -> RationaleBuilder {
-        RationaleBuilder::default()
+        <RationaleBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct RawResponse {
 impl RawResponse {
     /// A builder for [`RawResponse`].
     pub fn builder() -> RawResponseBuilder {
-        RawResponseBuilder::default()
+        <RawResponseBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct RepromptResponse {
 impl RepromptResponse {
     /// A builder for [`RepromptResponse`].
     pub fn builder() -> RepromptResponseBuilder {
-        RepromptResponseBuilder::default()
+        <RepromptResponseBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct RequestBody {
 impl RequestBody {
     /// A builder for [`RequestBody`].
     pub fn builder() -> RequestBodyBuilder {
-        RequestBodyBuilder::default()
+        <RequestBodyBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct RerankDocument {
 impl RerankDocument {
     /// A builder for [`RerankDocument`].
     pub fn builder() -> RerankDocumentBuilder {
-        RerankDocumentBuilder::default()
+        <RerankDocumentBuilder as Default>::default()
     }
 }
 

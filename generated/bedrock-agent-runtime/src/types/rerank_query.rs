@@ -17,7 +17,7 @@ pub struct RerankQuery {
 impl RerankQuery {
     /// A builder for [`RerankQuery`].
     pub fn builder() -> RerankQueryBuilder {
-        RerankQueryBuilder::default()
+        <RerankQueryBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct RerankResult {
 impl RerankResult {
     /// A builder for [`RerankResult`].
     pub fn builder() -> RerankResultBuilder {
-        RerankResultBuilder::default()
+        <RerankResultBuilder as Default>::default()
     }
 }
 

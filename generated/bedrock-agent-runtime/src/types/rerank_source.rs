@@ -17,7 +17,7 @@ pub struct RerankSource {
 impl RerankSource {
     /// A builder for [`RerankSource`].
     pub fn builder() -> RerankSourceBuilder {
-        RerankSourceBuilder::default()
+        <RerankSourceBuilder as Default>::default()
     }
 }
 

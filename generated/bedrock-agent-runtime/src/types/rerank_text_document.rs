@@ -17,7 +17,7 @@ pub struct RerankTextDocument {
 impl RerankTextDocument {
     /// A builder for [`RerankTextDocument`].
     pub fn builder() -> RerankTextDocumentBuilder {
-        RerankTextDocumentBuilder::default()
+        <RerankTextDocumentBuilder as Default>::default()
     }
 }
 

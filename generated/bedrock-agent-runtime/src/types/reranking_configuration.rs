@@ -17,7 +17,7 @@ pub struct RerankingConfiguration {
 impl RerankingConfiguration {
     /// A builder for [`RerankingConfiguration`].
     pub fn builder() -> RerankingConfigurationBuilder {
-        RerankingConfigurationBuilder::default()
+        <RerankingConfigurationBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct RetrievalContent {
 impl RetrievalContent {
     /// A builder for [`RetrievalContent`].
     pub fn builder() -> RetrievalContentBuilder {
-        RetrievalContentBuilder::default()
+        <RetrievalContentBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct RetrievalOverrides {
 impl RetrievalOverrides {
     /// A builder for [`RetrievalOverrides`].
     pub fn builder() -> RetrievalOverridesBuilder {
-        RetrievalOverridesBuilder::default()
+        <RetrievalOverridesBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct RetrievalResultConfluenceLocation {
 impl RetrievalResultConfluenceLocation {
     /// A builder for [`RetrievalResultConfluenceLocation`].
     pub fn builder() -> RetrievalResultConfluenceLocationBuilder {
-        RetrievalResultConfluenceLocationBuilder::default()
+        <RetrievalResultConfluenceLocationBuilder as Default>::default()
     }
 }
 

@@ -55,7 +55,7 @@ pub struct RetrievalResultContent {
 impl RetrievalResultContent {
     /// A builder for [`RetrievalResultContent`].
     pub fn builder() -> RetrievalResultContentBuilder {
-        RetrievalResultContentBuilder::default()
+        <RetrievalResultContentBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct RetrievalResultContentColumn {
 impl RetrievalResultContentColumn {
     /// A builder for [`RetrievalResultContentColumn`].
     pub fn builder() -> RetrievalResultContentColumnBuilder {
-        RetrievalResultContentColumnBuilder::default()
+        <RetrievalResultContentColumnBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct RetrievalResultCustomDocumentLocation {
 impl RetrievalResultCustomDocumentLocation {
     /// A builder for [`RetrievalResultCustomDocumentLocation`].
     pub fn builder() -> RetrievalResultCustomDocumentLocationBuilder {
-        RetrievalResultCustomDocumentLocationBuilder::default()
+        <RetrievalResultCustomDocumentLocationBuilder as Default>::default()
     }
 }
 

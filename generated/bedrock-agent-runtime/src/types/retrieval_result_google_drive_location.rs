@@ -17,7 +17,7 @@ pub struct RetrievalResultGoogleDriveLocation {
 impl RetrievalResultGoogleDriveLocation {
     /// A builder for [`RetrievalResultGoogleDriveLocation`].
     pub fn builder() -> RetrievalResultGoogleDriveLocationBuilder {
-        RetrievalResultGoogleDriveLocationBuilder::default()
+        <RetrievalResultGoogleDriveLocationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct RetrievalResultKendraDocumentLocation {
 impl RetrievalResultKendraDocumentLocation {
     /// A builder for [`RetrievalResultKendraDocumentLocation`].
     pub fn builder() -> RetrievalResultKendraDocumentLocationBuilder {
-        RetrievalResultKendraDocumentLocationBuilder::default()
+        <RetrievalResultKendraDocumentLocationBuilder as Default>::default()
     }
 }
 

@@ -114,7 +114,7 @@ pub struct RetrievalResultLocation {
 impl RetrievalResultLocation {
     /// A builder for [`RetrievalResultLocation`].
     pub fn builder() -> RetrievalResultLocationBuilder {
-        RetrievalResultLocationBuilder::default()
+        <RetrievalResultLocationBuilder as Default>::default()
     }
 }
 

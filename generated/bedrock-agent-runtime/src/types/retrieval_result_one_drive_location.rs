@@ -17,7 +17,7 @@ pub struct RetrievalResultOneDriveLocation {
 impl RetrievalResultOneDriveLocation {
     /// A builder for [`RetrievalResultOneDriveLocation`].
     pub fn builder() -> RetrievalResultOneDriveLocationBuilder {
-        RetrievalResultOneDriveLocationBuilder::default()
+        <RetrievalResultOneDriveLocationBuilder as Default>::default()
     }
 }
 

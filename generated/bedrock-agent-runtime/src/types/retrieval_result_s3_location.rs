@@ -25,7 +25,7 @@ pub struct RetrievalResultS3Location {
 impl RetrievalResultS3Location {
     /// A builder for [`RetrievalResultS3Location`].
     pub fn builder() -> RetrievalResultS3LocationBuilder {
-        RetrievalResultS3LocationBuilder::default()
+        <RetrievalResultS3LocationBuilder as Default>::default()
     }
 }
 

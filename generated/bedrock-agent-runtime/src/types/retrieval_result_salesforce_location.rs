@@ -17,7 +17,7 @@ pub struct RetrievalResultSalesforceLocation {
 impl RetrievalResultSalesforceLocation {
     /// A builder for [`RetrievalResultSalesforceLocation`].
     pub fn builder() -> RetrievalResultSalesforceLocationBuilder {
-        RetrievalResultSalesforceLocationBuilder::default()
+        <RetrievalResultSalesforceLocationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct RetrievalResultSharePointLocation {
 impl RetrievalResultSharePointLocation {
     /// A builder for [`RetrievalResultSharePointLocation`].
     pub fn builder() -> RetrievalResultSharePointLocationBuilder {
-        RetrievalResultSharePointLocationBuilder::default()
+        <RetrievalResultSharePointLocationBuilder as Default>::default()
     }
 }
 

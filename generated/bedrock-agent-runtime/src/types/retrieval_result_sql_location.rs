@@ -17,7 +17,7 @@ pub struct RetrievalResultSqlLocation {
 impl RetrievalResultSqlLocation {
     /// A builder for [`RetrievalResultSqlLocation`].
     pub fn builder() -> RetrievalResultSqlLocationBuilder {
-        RetrievalResultSqlLocationBuilder::default()
+        <RetrievalResultSqlLocationBuilder as Default>::default()
     }
 }
 

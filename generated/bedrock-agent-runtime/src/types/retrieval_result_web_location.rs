@@ -17,7 +17,7 @@ pub struct RetrievalResultWebLocation {
 impl RetrievalResultWebLocation {
     /// A builder for [`RetrievalResultWebLocation`].
     pub fn builder() -> RetrievalResultWebLocationBuilder {
-        RetrievalResultWebLocationBuilder::default()
+        <RetrievalResultWebLocationBuilder as Default>::default()
     }
 }
 

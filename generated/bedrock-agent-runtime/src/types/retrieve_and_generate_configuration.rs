@@ -44,7 +44,7 @@ pub struct RetrieveAndGenerateConfiguration {
 impl RetrieveAndGenerateConfiguration {
     /// A builder for [`RetrieveAndGenerateConfiguration`].
     pub fn builder() -> RetrieveAndGenerateConfigurationBuilder {
-        RetrieveAndGenerateConfigurationBuilder::default()
+        <RetrieveAndGenerateConfigurationBuilder as Default>::default()
     }
 }
 

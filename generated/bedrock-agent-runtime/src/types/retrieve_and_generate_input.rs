@@ -18,7 +18,7 @@ pub struct RetrieveAndGenerateInput {
 impl RetrieveAndGenerateInput {
     /// A builder for [`RetrieveAndGenerateInput`].
     pub fn builder() -> RetrieveAndGenerateInputBuilder {
-        RetrieveAndGenerateInputBuilder::default()
+        <RetrieveAndGenerateInputBuilder as Default>::default()
     }
 }
 

@@ -18,7 +18,7 @@ pub struct RetrieveAndGenerateOutput {
 impl RetrieveAndGenerateOutput {
     /// A builder for [`RetrieveAndGenerateOutput`].
     pub fn builder() -> RetrieveAndGenerateOutputBuilder {
-        RetrieveAndGenerateOutputBuilder::default()
+        <RetrieveAndGenerateOutputBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct RetrieveAndGenerateOutputEvent {
 impl RetrieveAndGenerateOutputEvent {
     /// A builder for [`RetrieveAndGenerateOutputEvent`].
     pub fn builder() -> RetrieveAndGenerateOutputEventBuilder {
-        RetrieveAndGenerateOutputEventBuilder::default()
+        <RetrieveAndGenerateOutputEventBuilder as Default>::default()
     }
 }
 

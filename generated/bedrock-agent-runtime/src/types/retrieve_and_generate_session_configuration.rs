@@ -18,7 +18,7 @@ pub struct RetrieveAndGenerateSessionConfiguration {
 impl RetrieveAndGenerateSessionConfiguration {
     /// A builder for [`RetrieveAndGenerateSessionConfiguration`].
     pub fn builder() -> RetrieveAndGenerateSessionConfigurationBuilder {
-        RetrieveAndGenerateSessionConfigurationBuilder::default()
+        <RetrieveAndGenerateSessionConfigurationBuilder as Default>::default()
     }
 }
 

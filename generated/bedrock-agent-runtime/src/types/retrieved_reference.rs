@@ -35,7 +35,7 @@ pub struct RetrievedReference {
 impl RetrievedReference {
     /// A builder for [`RetrievedReference`].
     pub fn builder() -> RetrievedReferenceBuilder {
-        RetrievedReferenceBuilder::default()
+        <RetrievedReferenceBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ReturnControlPayload {
 impl ReturnControlPayload {
     /// A builder for [`ReturnControlPayload`].
     pub fn builder() -> ReturnControlPayloadBuilder {
-        ReturnControlPayloadBuilder::default()
+        <ReturnControlPayloadBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ReturnControlResults {
 impl ReturnControlResults {
     /// A builder for [`ReturnControlResults`].
     pub fn builder() -> ReturnControlResultsBuilder {
-        ReturnControlResultsBuilder::default()
+        <ReturnControlResultsBuilder as Default>::default()
     }
 }
 

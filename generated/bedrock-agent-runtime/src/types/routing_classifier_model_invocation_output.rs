@@ -29,7 +29,7 @@ pub struct RoutingClassifierModelInvocationOutput {
 impl RoutingClassifierModelInvocationOutput {
     /// A builder for [`RoutingClassifierModelInvocationOutput`].
     pub fn builder() -> RoutingClassifierModelInvocationOutputBuilder {
-        RoutingClassifierModelInvocationOutputBuilder::default()
+        <RoutingClassifierModelInvocationOutputBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct S3ObjectDoc {
 impl S3ObjectDoc {
     /// A builder for [`S3ObjectDoc`].
     pub fn builder() -> S3ObjectDocBuilder {
-        S3ObjectDocBuilder::default()
+        <S3ObjectDocBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct S3ObjectFile {
 impl S3ObjectFile {
     /// A builder for [`S3ObjectFile`].
     pub fn builder() -> S3ObjectFileBuilder {
-        S3ObjectFileBuilder::default()
+        <S3ObjectFileBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct SatisfiedCondition {
 impl SatisfiedCondition {
     /// A builder for [`SatisfiedCondition`].
     pub fn builder() -> SatisfiedConditionBuilder {
-        SatisfiedConditionBuilder::default()
+        <SatisfiedConditionBuilder as Default>::default()
     }
 }
 

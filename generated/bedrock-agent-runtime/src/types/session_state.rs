@@ -83,7 +83,7 @@ pub struct SessionState {
 impl SessionState {
     /// A builder for [`SessionState`].
     pub fn builder() -> SessionStateBuilder {
-        SessionStateBuilder::default()
+        <SessionStateBuilder as Default>::default()
     }
 }
 

@@ -38,7 +38,7 @@ pub struct SessionSummary {
 impl SessionSummary {
     /// A builder for [`SessionSummary`].
     pub fn builder() -> SessionSummaryBuilder {
-        SessionSummaryBuilder::default()
+        <SessionSummaryBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct Span {
 impl Span {
     /// A builder for [`Span`].
     pub fn builder() -> SpanBuilder {
-        SpanBuilder::default()
+        <SpanBuilder as Default>::default()
     }
 }
 

@@ -41,7 +41,7 @@ pub struct StreamingConfigurations {
 impl StreamingConfigurations {
     /// A builder for [`StreamingConfigurations`].
     pub fn builder() -> StreamingConfigurationsBuilder {
-        StreamingConfigurationsBuilder::default()
+        <StreamingConfigurationsBuilder as Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct TextInferenceConfig {
 impl TextInferenceConfig {
     /// A builder for [`TextInferenceConfig`].
     pub fn builder() -> TextInferenceConfigBuilder {
-        TextInferenceConfigBuilder::default()
+        <TextInferenceConfigBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct TextPrompt {
 impl TextPrompt {
     /// A builder for [`TextPrompt`].
     pub fn builder() -> TextPromptBuilder {
-        TextPromptBuilder::default()
+        <TextPromptBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct TextResponsePart {
 impl TextResponsePart {
     /// A builder for [`TextResponsePart`].
     pub fn builder() -> TextResponsePartBuilder {
-        TextResponsePartBuilder::default()
+        <TextResponsePartBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct TextToSqlConfiguration {
 impl TextToSqlConfiguration {
     /// A builder for [`TextToSqlConfiguration`].
     pub fn builder() -> TextToSqlConfigurationBuilder {
-        TextToSqlConfigurationBuilder::default()
+        <TextToSqlConfigurationBuilder as Default>::default()
     }
 }
 

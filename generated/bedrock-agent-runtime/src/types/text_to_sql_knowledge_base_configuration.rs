@@ -14,7 +14,7 @@ pub struct TextToSqlKnowledgeBaseConfiguration {
 impl TextToSqlKnowledgeBaseConfiguration {
     /// A builder for [`TextToSqlKnowledgeBaseConfiguration`].
     pub fn builder() -> TextToSqlKnowledgeBaseConfigurationBuilder {
-        TextToSqlKnowledgeBaseConfigurationBuilder::default()
+        <TextToSqlKnowledgeBaseConfigurationBuilder as Default>::default()
     }
 }
 

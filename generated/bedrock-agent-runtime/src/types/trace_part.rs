@@ -68,7 +68,7 @@ pub struct TracePart {
 impl TracePart {
     /// A builder for [`TracePart`].
     pub fn builder() -> TracePartBuilder {
-        TracePartBuilder::default()
+        <TracePartBuilder as Default>::default()
     }
 }
 

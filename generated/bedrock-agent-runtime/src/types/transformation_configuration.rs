@@ -24,7 +24,7 @@ pub struct TransformationConfiguration {
 impl TransformationConfiguration {
     /// A builder for [`TransformationConfiguration`].
     pub fn builder() -> TransformationConfigurationBuilder {
-        TransformationConfigurationBuilder::default()
+        <TransformationConfigurationBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct Usage {
 impl Usage {
     /// A builder for [`Usage`].
     pub fn builder() -> UsageBuilder {
-        UsageBuilder::default()
+        <UsageBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct UserContext {
 impl UserContext {
     /// A builder for [`UserContext`].
     pub fn builder() -> UserContextBuilder {
-        UserContextBuilder::default()
+        <UserContextBuilder as Default>::default()
     }
 }
 

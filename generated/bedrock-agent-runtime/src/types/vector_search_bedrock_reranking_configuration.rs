@@ -34,7 +34,7 @@ pub struct VectorSearchBedrockRerankingConfiguration {
 impl VectorSearchBedrockRerankingConfiguration {
     /// A builder for [`VectorSearchBedrockRerankingConfiguration`].
     pub fn builder() -> VectorSearchBedrockRerankingConfigurationBuilder {
-        VectorSearchBedrockRerankingConfigurationBuilder::default()
+        <VectorSearchBedrockRerankingConfigurationBuilder as Default>::default()
     }
 }
 

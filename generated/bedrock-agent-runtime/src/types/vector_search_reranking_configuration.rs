@@ -26,7 +26,7 @@ pub struct VectorSearchRerankingConfiguration {
 impl VectorSearchRerankingConfiguration {
     /// A builder for [`VectorSearchRerankingConfiguration`].
     pub fn builder() -> VectorSearchRerankingConfigurationBuilder {
-        VectorSearchRerankingConfigurationBuilder::default()
+        <VectorSearchRerankingConfigurationBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct VideoSegment {
 impl VideoSegment {
     /// A builder for [`VideoSegment`].
     pub fn builder() -> VideoSegmentBuilder {
-        VideoSegmentBuilder::default()
+        <VideoSegmentBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct InternalServerException {
 impl InternalServerException {
     /// A builder for [`InternalServerException`].
     pub fn builder() -> InternalServerExceptionBuilder {
-        InternalServerExceptionBuilder::default()
+        <InternalServerExceptionBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct ActionGroupSummary {
 impl ActionGroupSummary {
     /// A builder for [`ActionGroupSummary`].
     pub fn builder() -> ActionGroupSummaryBuilder {
-        ActionGroupSummaryBuilder::default()
+        <ActionGroupSummaryBuilder as Default>::default()
     }
 }
 

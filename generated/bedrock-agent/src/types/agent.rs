@@ -195,7 +195,7 @@ pub struct Agent {
 impl Agent {
     /// A builder for [`Agent`].
     pub fn builder() -> AgentBuilder {
-        AgentBuilder::default()
+        <AgentBuilder as Default>::default()
     }
 }
 

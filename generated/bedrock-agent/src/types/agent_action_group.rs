@@ -108,7 +108,7 @@ pub struct AgentActionGroup {
 impl AgentActionGroup {
     /// A builder for [`AgentActionGroup`].
     pub fn builder() -> AgentActionGroupBuilder {
-        AgentActionGroupBuilder::default()
+        <AgentActionGroupBuilder as Default>::default()
     }
 }
 

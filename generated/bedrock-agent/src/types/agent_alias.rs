@@ -101,7 +101,7 @@ pub struct AgentAlias {
 impl AgentAlias {
     /// A builder for [`AgentAlias`].
     pub fn builder() -> AgentAliasBuilder {
-        AgentAliasBuilder::default()
+        <AgentAliasBuilder as Default>::default()
     }
 }
 

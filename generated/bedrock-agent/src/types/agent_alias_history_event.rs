@@ -45,7 +45,7 @@ pub struct AgentAliasHistoryEvent {
 impl AgentAliasHistoryEvent {
     /// A builder for [`AgentAliasHistoryEvent`].
     pub fn builder() -> AgentAliasHistoryEventBuilder {
-        AgentAliasHistoryEventBuilder::default()
+        <AgentAliasHistoryEventBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct AgentAliasRoutingConfigurationListItem {
 impl AgentAliasRoutingConfigurationListItem {
     /// A builder for [`AgentAliasRoutingConfigurationListItem`].
     pub fn builder() -> AgentAliasRoutingConfigurationListItemBuilder {
-        AgentAliasRoutingConfigurationListItemBuilder::default()
+        <AgentAliasRoutingConfigurationListItemBuilder as Default>::default()
     }
 }
 

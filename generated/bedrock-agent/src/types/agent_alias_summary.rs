@@ -66,7 +66,7 @@ pub struct AgentAliasSummary {
 impl AgentAliasSummary {
     /// A builder for [`AgentAliasSummary`].
     pub fn builder() -> AgentAliasSummaryBuilder {
-        AgentAliasSummaryBuilder::default()
+        <AgentAliasSummaryBuilder as Default>::default()
     }
 }
 

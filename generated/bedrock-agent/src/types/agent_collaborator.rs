@@ -63,7 +63,7 @@ pub struct AgentCollaborator {
 impl AgentCollaborator {
     /// A builder for [`AgentCollaborator`].
     pub fn builder() -> AgentCollaboratorBuilder {
-        AgentCollaboratorBuilder::default()
+        <AgentCollaboratorBuilder as Default>::default()
     }
 }
 

@@ -50,7 +50,7 @@ pub struct AgentCollaboratorSummary {
 impl AgentCollaboratorSummary {
     /// A builder for [`AgentCollaboratorSummary`].
     pub fn builder() -> AgentCollaboratorSummaryBuilder {
-        AgentCollaboratorSummaryBuilder::default()
+        <AgentCollaboratorSummaryBuilder as Default>::default()
     }
 }
 

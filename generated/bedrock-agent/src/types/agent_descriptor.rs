@@ -17,7 +17,7 @@ pub struct AgentDescriptor {
 impl AgentDescriptor {
     /// A builder for [`AgentDescriptor`].
     pub fn builder() -> AgentDescriptorBuilder {
-        AgentDescriptorBuilder::default()
+        <AgentDescriptorBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AgentFlowNodeConfiguration {
 impl AgentFlowNodeConfiguration {
     /// A builder for [`AgentFlowNodeConfiguration`].
     pub fn builder() -> AgentFlowNodeConfigurationBuilder {
-        AgentFlowNodeConfigurationBuilder::default()
+        <AgentFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

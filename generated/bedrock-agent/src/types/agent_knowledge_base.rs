@@ -44,7 +44,7 @@ pub struct AgentKnowledgeBase {
 impl AgentKnowledgeBase {
     /// A builder for [`AgentKnowledgeBase`].
     pub fn builder() -> AgentKnowledgeBaseBuilder {
-        AgentKnowledgeBaseBuilder::default()
+        <AgentKnowledgeBaseBuilder as Default>::default()
     }
 }
 

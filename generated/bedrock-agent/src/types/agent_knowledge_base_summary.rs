@@ -32,7 +32,7 @@ pub struct AgentKnowledgeBaseSummary {
 impl AgentKnowledgeBaseSummary {
     /// A builder for [`AgentKnowledgeBaseSummary`].
     pub fn builder() -> AgentKnowledgeBaseSummaryBuilder {
-        AgentKnowledgeBaseSummaryBuilder::default()
+        <AgentKnowledgeBaseSummaryBuilder as Default>::default()
     }
 }
 

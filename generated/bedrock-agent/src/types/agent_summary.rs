@@ -55,7 +55,7 @@ pub struct AgentSummary {
 impl AgentSummary {
     /// A builder for [`AgentSummary`].
     pub fn builder() -> AgentSummaryBuilder {
-        AgentSummaryBuilder::default()
+        <AgentSummaryBuilder as Default>::default()
     }
 }
 

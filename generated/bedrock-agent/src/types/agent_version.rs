@@ -144,7 +144,7 @@ pub struct AgentVersion {
 impl AgentVersion {
     /// A builder for [`AgentVersion`].
     pub fn builder() -> AgentVersionBuilder {
-        AgentVersionBuilder::default()
+        <AgentVersionBuilder as Default>::default()
     }
 }
 

@@ -54,7 +54,7 @@ pub struct AgentVersionSummary {
 impl AgentVersionSummary {
     /// A builder for [`AgentVersionSummary`].
     pub fn builder() -> AgentVersionSummaryBuilder {
-        AgentVersionSummaryBuilder::default()
+        <AgentVersionSummaryBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AudioConfiguration {
 impl AudioConfiguration {
     /// A builder for [`AudioConfiguration`].
     pub fn builder() -> AudioConfigurationBuilder {
-        AudioConfigurationBuilder::default()
+        <AudioConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AudioExtractionConfiguration {
 impl AudioExtractionConfiguration {
     /// A builder for [`AudioExtractionConfiguration`].
     pub fn builder() -> AudioExtractionConfigurationBuilder {
-        AudioExtractionConfigurationBuilder::default()
+        <AudioExtractionConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AudioSegmentationConfiguration {
 impl AudioSegmentationConfiguration {
     /// A builder for [`AudioSegmentationConfiguration`].
     pub fn builder() -> AudioSegmentationConfigurationBuilder {
-        AudioSegmentationConfigurationBuilder::default()
+        <AudioSegmentationConfigurationBuilder as Default>::default()
     }
 }
 

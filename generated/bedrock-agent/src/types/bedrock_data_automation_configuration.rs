@@ -21,7 +21,7 @@ pub struct BedrockDataAutomationConfiguration {
 impl BedrockDataAutomationConfiguration {
     /// A builder for [`BedrockDataAutomationConfiguration`].
     pub fn builder() -> BedrockDataAutomationConfigurationBuilder {
-        BedrockDataAutomationConfigurationBuilder::default()
+        <BedrockDataAutomationConfigurationBuilder as Default>::default()
     }
 }
 

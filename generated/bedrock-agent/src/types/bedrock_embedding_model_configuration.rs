@@ -63,7 +63,7 @@ pub struct BedrockEmbeddingModelConfiguration {
 impl BedrockEmbeddingModelConfiguration {
     /// A builder for [`BedrockEmbeddingModelConfiguration`].
     pub fn builder() -> BedrockEmbeddingModelConfigurationBuilder {
-        BedrockEmbeddingModelConfigurationBuilder::default()
+        <BedrockEmbeddingModelConfigurationBuilder as Default>::default()
     }
 }
 

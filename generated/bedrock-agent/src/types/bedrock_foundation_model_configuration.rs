@@ -30,7 +30,7 @@ pub struct BedrockFoundationModelConfiguration {
 impl BedrockFoundationModelConfiguration {
     /// A builder for [`BedrockFoundationModelConfiguration`].
     pub fn builder() -> BedrockFoundationModelConfigurationBuilder {
-        BedrockFoundationModelConfigurationBuilder::default()
+        <BedrockFoundationModelConfigurationBuilder as Default>::default()
     }
 }
 

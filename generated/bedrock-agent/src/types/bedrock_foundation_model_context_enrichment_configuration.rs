@@ -17,7 +17,7 @@ pub struct BedrockFoundationModelContextEnrichmentConfiguration {
 impl BedrockFoundationModelContextEnrichmentConfiguration {
     /// A builder for [`BedrockFoundationModelContextEnrichmentConfiguration`].
     pub fn builder() -> BedrockFoundationModelContextEnrichmentConfigurationBuilder {
-        BedrockFoundationModelContextEnrichmentConfigurationBuilder::default()
+        <BedrockFoundationModelContextEnrichmentConfigurationBuilder as Default>::default()
     }
 }
 

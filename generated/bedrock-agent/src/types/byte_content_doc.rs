@@ -57,7 +57,7 @@ pub struct ByteContentDoc {
 impl ByteContentDoc {
     /// A builder for [`ByteContentDoc`].
     pub fn builder() -> ByteContentDocBuilder {
-        ByteContentDocBuilder::default()
+        <ByteContentDocBuilder as Default>::default()
     }
 }
 

@@ -40,7 +40,7 @@ pub struct ChatPromptTemplateConfiguration {
 impl ChatPromptTemplateConfiguration {
     /// A builder for [`ChatPromptTemplateConfiguration`].
     pub fn builder() -> ChatPromptTemplateConfigurationBuilder {
-        ChatPromptTemplateConfigurationBuilder::default()
+        <ChatPromptTemplateConfigurationBuilder as Default>::default()
     }
 }
 

@@ -58,7 +58,7 @@ pub struct ChunkingConfiguration {
 impl ChunkingConfiguration {
     /// A builder for [`ChunkingConfiguration`].
     pub fn builder() -> ChunkingConfigurationBuilder {
-        ChunkingConfigurationBuilder::default()
+        <ChunkingConfigurationBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct CollectorFlowNodeConfiguration {}
 impl CollectorFlowNodeConfiguration {
     /// A builder for [`CollectorFlowNodeConfiguration`].
     pub fn builder() -> CollectorFlowNodeConfigurationBuilder {
-        CollectorFlowNodeConfigurationBuilder::default()
+        <CollectorFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

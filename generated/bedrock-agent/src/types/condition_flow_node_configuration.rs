@@ -14,7 +14,7 @@ pub struct ConditionFlowNodeConfiguration {
 impl ConditionFlowNodeConfiguration {
     /// A builder for [`ConditionFlowNodeConfiguration`].
     pub fn builder() -> ConditionFlowNodeConfigurationBuilder {
-        ConditionFlowNodeConfigurationBuilder::default()
+        <ConditionFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct ConfluenceCrawlerConfiguration {
 impl ConfluenceCrawlerConfiguration {
     /// A builder for [`ConfluenceCrawlerConfiguration`].
     pub fn builder() -> ConfluenceCrawlerConfigurationBuilder {
-        ConfluenceCrawlerConfigurationBuilder::default()
+        <ConfluenceCrawlerConfigurationBuilder as Default>::default()
     }
 }
 

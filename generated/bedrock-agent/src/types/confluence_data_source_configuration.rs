@@ -24,7 +24,7 @@ pub struct ConfluenceDataSourceConfiguration {
 impl ConfluenceDataSourceConfiguration {
     /// A builder for [`ConfluenceDataSourceConfiguration`].
     pub fn builder() -> ConfluenceDataSourceConfigurationBuilder {
-        ConfluenceDataSourceConfigurationBuilder::default()
+        <ConfluenceDataSourceConfigurationBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct ConfluenceSourceConfiguration {
 impl ConfluenceSourceConfiguration {
     /// A builder for [`ConfluenceSourceConfiguration`].
     pub fn builder() -> ConfluenceSourceConfigurationBuilder {
-        ConfluenceSourceConfigurationBuilder::default()
+        <ConfluenceSourceConfigurationBuilder as Default>::default()
     }
 }
 

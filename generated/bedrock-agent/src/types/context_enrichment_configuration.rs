@@ -26,7 +26,7 @@ pub struct ContextEnrichmentConfiguration {
 impl ContextEnrichmentConfiguration {
     /// A builder for [`ContextEnrichmentConfiguration`].
     pub fn builder() -> ContextEnrichmentConfigurationBuilder {
-        ContextEnrichmentConfigurationBuilder::default()
+        <ContextEnrichmentConfigurationBuilder as Default>::default()
     }
 }
 

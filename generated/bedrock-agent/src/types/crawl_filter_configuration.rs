@@ -24,7 +24,7 @@ pub struct CrawlFilterConfiguration {
 impl CrawlFilterConfiguration {
     /// A builder for [`CrawlFilterConfiguration`].
     pub fn builder() -> CrawlFilterConfigurationBuilder {
-        CrawlFilterConfigurationBuilder::default()
+        <CrawlFilterConfigurationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct CuratedQuery {
 impl CuratedQuery {
     /// A builder for [`CuratedQuery`].
     pub fn builder() -> CuratedQueryBuilder {
-        CuratedQueryBuilder::default()
+        <CuratedQueryBuilder as Default>::default()
     }
 }
 

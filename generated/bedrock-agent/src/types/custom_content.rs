@@ -29,7 +29,7 @@ pub struct CustomContent {
 impl CustomContent {
     /// A builder for [`CustomContent`].
     pub fn builder() -> CustomContentBuilder {
-        CustomContentBuilder::default()
+        <CustomContentBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct CustomDocumentIdentifier {
 impl CustomDocumentIdentifier {
     /// A builder for [`CustomDocumentIdentifier`].
     pub fn builder() -> CustomDocumentIdentifierBuilder {
-        CustomDocumentIdentifierBuilder::default()
+        <CustomDocumentIdentifierBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct CustomOrchestration {
 impl CustomOrchestration {
     /// A builder for [`CustomOrchestration`].
     pub fn builder() -> CustomOrchestrationBuilder {
-        CustomOrchestrationBuilder::default()
+        <CustomOrchestrationBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct CustomS3Location {
 impl CustomS3Location {
     /// A builder for [`CustomS3Location`].
     pub fn builder() -> CustomS3LocationBuilder {
-        CustomS3LocationBuilder::default()
+        <CustomS3LocationBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct CustomTransformationConfiguration {
 impl CustomTransformationConfiguration {
     /// A builder for [`CustomTransformationConfiguration`].
     pub fn builder() -> CustomTransformationConfigurationBuilder {
-        CustomTransformationConfigurationBuilder::default()
+        <CustomTransformationConfigurationBuilder as Default>::default()
     }
 }
 

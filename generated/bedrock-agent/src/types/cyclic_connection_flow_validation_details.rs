@@ -14,7 +14,7 @@ pub struct CyclicConnectionFlowValidationDetails {
 impl CyclicConnectionFlowValidationDetails {
     /// A builder for [`CyclicConnectionFlowValidationDetails`].
     pub fn builder() -> CyclicConnectionFlowValidationDetailsBuilder {
-        CyclicConnectionFlowValidationDetailsBuilder::default()
+        <CyclicConnectionFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct DailySchedule {}
 impl DailySchedule {
     /// A builder for [`DailySchedule`].
     pub fn builder() -> DailyScheduleBuilder {
-        DailyScheduleBuilder::default()
+        <DailyScheduleBuilder as Default>::default()
     }
 }
 

@@ -98,7 +98,7 @@ pub struct DataSource {
 impl DataSource {
     /// A builder for [`DataSource`].
     pub fn builder() -> DataSourceBuilder {
-        DataSourceBuilder::default()
+        <DataSourceBuilder as Default>::default()
     }
 }
 

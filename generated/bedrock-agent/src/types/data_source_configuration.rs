@@ -90,7 +90,7 @@ pub struct DataSourceConfiguration {
 impl DataSourceConfiguration {
     /// A builder for [`DataSourceConfiguration`].
     pub fn builder() -> DataSourceConfigurationBuilder {
-        DataSourceConfigurationBuilder::default()
+        <DataSourceConfigurationBuilder as Default>::default()
     }
 }
 

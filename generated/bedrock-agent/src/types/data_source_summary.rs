@@ -38,7 +38,7 @@ pub struct DataSourceSummary {
 impl DataSourceSummary {
     /// A builder for [`DataSourceSummary`].
     pub fn builder() -> DataSourceSummaryBuilder {
-        DataSourceSummaryBuilder::default()
+        <DataSourceSummaryBuilder as Default>::default()
     }
 }
 

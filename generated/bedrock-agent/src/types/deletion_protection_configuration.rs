@@ -24,7 +24,7 @@ pub struct DeletionProtectionConfiguration {
 impl DeletionProtectionConfiguration {
     /// A builder for [`DeletionProtectionConfiguration`].
     pub fn builder() -> DeletionProtectionConfigurationBuilder {
-        DeletionProtectionConfigurationBuilder::default()
+        <DeletionProtectionConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct DocumentAccessControlEntry {
 impl DocumentAccessControlEntry {
     /// A builder for [`DocumentAccessControlEntry`].
     pub fn builder() -> DocumentAccessControlEntryBuilder {
-        DocumentAccessControlEntryBuilder::default()
+        <DocumentAccessControlEntryBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct DocumentContent {
 impl DocumentContent {
     /// A builder for [`DocumentContent`].
     pub fn builder() -> DocumentContentBuilder {
-        DocumentContentBuilder::default()
+        <DocumentContentBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct DocumentIdentifier {
 impl DocumentIdentifier {
     /// A builder for [`DocumentIdentifier`].
     pub fn builder() -> DocumentIdentifierBuilder {
-        DocumentIdentifierBuilder::default()
+        <DocumentIdentifierBuilder as Default>::default()
     }
 }
 

@@ -40,7 +40,7 @@ pub struct DocumentMetadata {
 impl DocumentMetadata {
     /// A builder for [`DocumentMetadata`].
     pub fn builder() -> DocumentMetadataBuilder {
-        DocumentMetadataBuilder::default()
+        <DocumentMetadataBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct DuplicateConditionExpressionFlowValidationDetails {
 impl DuplicateConditionExpressionFlowValidationDetails {
     /// A builder for [`DuplicateConditionExpressionFlowValidationDetails`].
     pub fn builder() -> DuplicateConditionExpressionFlowValidationDetailsBuilder {
-        DuplicateConditionExpressionFlowValidationDetailsBuilder::default()
+        <DuplicateConditionExpressionFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

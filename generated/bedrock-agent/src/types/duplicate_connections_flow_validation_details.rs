@@ -17,7 +17,7 @@ pub struct DuplicateConnectionsFlowValidationDetails {
 impl DuplicateConnectionsFlowValidationDetails {
     /// A builder for [`DuplicateConnectionsFlowValidationDetails`].
     pub fn builder() -> DuplicateConnectionsFlowValidationDetailsBuilder {
-        DuplicateConnectionsFlowValidationDetailsBuilder::default()
+        <DuplicateConnectionsFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

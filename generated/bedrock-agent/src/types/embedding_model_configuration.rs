@@ -23,7 +23,7 @@ pub struct EmbeddingModelConfiguration {
 impl EmbeddingModelConfiguration {
     /// A builder for [`EmbeddingModelConfiguration`].
     pub fn builder() -> EmbeddingModelConfigurationBuilder {
-        EmbeddingModelConfigurationBuilder::default()
+        <EmbeddingModelConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct EnrichmentStrategyConfiguration {
 impl EnrichmentStrategyConfiguration {
     /// A builder for [`EnrichmentStrategyConfiguration`].
     pub fn builder() -> EnrichmentStrategyConfigurationBuilder {
-        EnrichmentStrategyConfigurationBuilder::default()
+        <EnrichmentStrategyConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct FieldForReranking {
 impl FieldForReranking {
     /// A builder for [`FieldForReranking`].
     pub fn builder() -> FieldForRerankingBuilder {
-        FieldForRerankingBuilder::default()
+        <FieldForRerankingBuilder as Default>::default()
     }
 }
 

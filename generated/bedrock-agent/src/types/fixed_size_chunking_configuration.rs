@@ -17,7 +17,7 @@ pub struct FixedSizeChunkingConfiguration {
 impl FixedSizeChunkingConfiguration {
     /// A builder for [`FixedSizeChunkingConfiguration`].
     pub fn builder() -> FixedSizeChunkingConfigurationBuilder {
-        FixedSizeChunkingConfigurationBuilder::default()
+        <FixedSizeChunkingConfigurationBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct FlowAliasConcurrencyConfiguration {
 impl FlowAliasConcurrencyConfiguration {
     /// A builder for [`FlowAliasConcurrencyConfiguration`].
     pub fn builder() -> FlowAliasConcurrencyConfigurationBuilder {
-        FlowAliasConcurrencyConfigurationBuilder::default()
+        <FlowAliasConcurrencyConfigurationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct FlowAliasRoutingConfigurationListItem {
 impl FlowAliasRoutingConfigurationListItem {
     /// A builder for [`FlowAliasRoutingConfigurationListItem`].
     pub fn builder() -> FlowAliasRoutingConfigurationListItemBuilder {
-        FlowAliasRoutingConfigurationListItemBuilder::default()
+        <FlowAliasRoutingConfigurationListItemBuilder as Default>::default()
     }
 }
 

@@ -66,7 +66,7 @@ pub struct FlowAliasSummary {
 impl FlowAliasSummary {
     /// A builder for [`FlowAliasSummary`].
     pub fn builder() -> FlowAliasSummaryBuilder {
-        FlowAliasSummaryBuilder::default()
+        <FlowAliasSummaryBuilder as Default>::default()
     }
 }
 

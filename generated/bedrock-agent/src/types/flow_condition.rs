@@ -20,7 +20,7 @@ pub struct FlowCondition {
 impl FlowCondition {
     /// A builder for [`FlowCondition`].
     pub fn builder() -> FlowConditionBuilder {
-        FlowConditionBuilder::default()
+        <FlowConditionBuilder as Default>::default()
     }
 }
 

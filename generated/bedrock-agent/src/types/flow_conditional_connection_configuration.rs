@@ -14,7 +14,7 @@ pub struct FlowConditionalConnectionConfiguration {
 impl FlowConditionalConnectionConfiguration {
     /// A builder for [`FlowConditionalConnectionConfiguration`].
     pub fn builder() -> FlowConditionalConnectionConfigurationBuilder {
-        FlowConditionalConnectionConfigurationBuilder::default()
+        <FlowConditionalConnectionConfigurationBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct FlowConnection {
 impl FlowConnection {
     /// A builder for [`FlowConnection`].
     pub fn builder() -> FlowConnectionBuilder {
-        FlowConnectionBuilder::default()
+        <FlowConnectionBuilder as Default>::default()
     }
 }
 

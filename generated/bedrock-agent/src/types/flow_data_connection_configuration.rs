@@ -17,7 +17,7 @@ pub struct FlowDataConnectionConfiguration {
 impl FlowDataConnectionConfiguration {
     /// A builder for [`FlowDataConnectionConfiguration`].
     pub fn builder() -> FlowDataConnectionConfigurationBuilder {
-        FlowDataConnectionConfigurationBuilder::default()
+        <FlowDataConnectionConfigurationBuilder as Default>::default()
     }
 }
 

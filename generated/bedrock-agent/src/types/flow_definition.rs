@@ -23,7 +23,7 @@ pub struct FlowDefinition {
 impl FlowDefinition {
     /// A builder for [`FlowDefinition`].
     pub fn builder() -> FlowDefinitionBuilder {
-        FlowDefinitionBuilder::default()
+        <FlowDefinitionBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct FlowNode {
 impl FlowNode {
     /// A builder for [`FlowNode`].
     pub fn builder() -> FlowNodeBuilder {
-        FlowNodeBuilder::default()
+        <FlowNodeBuilder as Default>::default()
     }
 }
 

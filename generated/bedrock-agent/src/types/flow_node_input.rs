@@ -32,7 +32,7 @@ pub struct FlowNodeInput {
 impl FlowNodeInput {
     /// A builder for [`FlowNodeInput`].
     pub fn builder() -> FlowNodeInputBuilder {
-        FlowNodeInputBuilder::default()
+        <FlowNodeInputBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct FlowNodeOutput {
 impl FlowNodeOutput {
     /// A builder for [`FlowNodeOutput`].
     pub fn builder() -> FlowNodeOutputBuilder {
-        FlowNodeOutputBuilder::default()
+        <FlowNodeOutputBuilder as Default>::default()
     }
 }
 

@@ -58,7 +58,7 @@ pub struct FlowSummary {
 impl FlowSummary {
     /// A builder for [`FlowSummary`].
     pub fn builder() -> FlowSummaryBuilder {
-        FlowSummaryBuilder::default()
+        <FlowSummaryBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct FlowValidation {
 impl FlowValidation {
     /// A builder for [`FlowValidation`].
     pub fn builder() -> FlowValidationBuilder {
-        FlowValidationBuilder::default()
+        <FlowValidationBuilder as Default>::default()
     }
 }
 

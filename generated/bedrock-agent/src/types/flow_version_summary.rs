@@ -36,7 +36,7 @@ pub struct FlowVersionSummary {
 impl FlowVersionSummary {
     /// A builder for [`FlowVersionSummary`].
     pub fn builder() -> FlowVersionSummaryBuilder {
-        FlowVersionSummaryBuilder::default()
+        <FlowVersionSummaryBuilder as Default>::default()
     }
 }
 

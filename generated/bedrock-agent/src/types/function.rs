@@ -50,7 +50,7 @@ pub struct Function {
 impl Function {
     /// A builder for [`Function`].
     pub fn builder() -> FunctionBuilder {
-        FunctionBuilder::default()
+        <FunctionBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct GuardrailConfiguration {
 impl GuardrailConfiguration {
     /// A builder for [`GuardrailConfiguration`].
     pub fn builder() -> GuardrailConfigurationBuilder {
-        GuardrailConfigurationBuilder::default()
+        <GuardrailConfigurationBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct HierarchicalChunkingConfiguration {
 impl HierarchicalChunkingConfiguration {
     /// A builder for [`HierarchicalChunkingConfiguration`].
     pub fn builder() -> HierarchicalChunkingConfigurationBuilder {
-        HierarchicalChunkingConfigurationBuilder::default()
+        <HierarchicalChunkingConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct HierarchicalChunkingLevelConfiguration {
 impl HierarchicalChunkingLevelConfiguration {
     /// A builder for [`HierarchicalChunkingLevelConfiguration`].
     pub fn builder() -> HierarchicalChunkingLevelConfigurationBuilder {
-        HierarchicalChunkingLevelConfigurationBuilder::default()
+        <HierarchicalChunkingLevelConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct ImageExtractionConfiguration {
 impl ImageExtractionConfiguration {
     /// A builder for [`ImageExtractionConfiguration`].
     pub fn builder() -> ImageExtractionConfigurationBuilder {
-        ImageExtractionConfigurationBuilder::default()
+        <ImageExtractionConfigurationBuilder as Default>::default()
     }
 }
 

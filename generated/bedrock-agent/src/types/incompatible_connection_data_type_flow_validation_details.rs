@@ -14,7 +14,7 @@ pub struct IncompatibleConnectionDataTypeFlowValidationDetails {
 impl IncompatibleConnectionDataTypeFlowValidationDetails {
     /// A builder for [`IncompatibleConnectionDataTypeFlowValidationDetails`].
     pub fn builder() -> IncompatibleConnectionDataTypeFlowValidationDetailsBuilder {
-        IncompatibleConnectionDataTypeFlowValidationDetailsBuilder::default()
+        <IncompatibleConnectionDataTypeFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

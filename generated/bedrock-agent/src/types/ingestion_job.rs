@@ -88,7 +88,7 @@ pub struct IngestionJob {
 impl IngestionJob {
     /// A builder for [`IngestionJob`].
     pub fn builder() -> IngestionJobBuilder {
-        IngestionJobBuilder::default()
+        <IngestionJobBuilder as Default>::default()
     }
 }
 

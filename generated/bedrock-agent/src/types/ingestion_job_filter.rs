@@ -20,7 +20,7 @@ pub struct IngestionJobFilter {
 impl IngestionJobFilter {
     /// A builder for [`IngestionJobFilter`].
     pub fn builder() -> IngestionJobFilterBuilder {
-        IngestionJobFilterBuilder::default()
+        <IngestionJobFilterBuilder as Default>::default()
     }
 }
 

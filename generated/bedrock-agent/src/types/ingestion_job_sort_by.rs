@@ -17,7 +17,7 @@ pub struct IngestionJobSortBy {
 impl IngestionJobSortBy {
     /// A builder for [`IngestionJobSortBy`].
     pub fn builder() -> IngestionJobSortByBuilder {
-        IngestionJobSortByBuilder::default()
+        <IngestionJobSortByBuilder as Default>::default()
     }
 }
 

@@ -91,7 +91,7 @@ pub struct IngestionJobStatistics {
 impl IngestionJobStatistics {
     /// A builder for [`IngestionJobStatistics`].
     pub fn builder() -> IngestionJobStatisticsBuilder {
-        IngestionJobStatisticsBuilder::default()
+        <IngestionJobStatisticsBuilder as Default>::default()
     }
 }
 

@@ -66,7 +66,7 @@ pub struct IngestionJobSummary {
 impl IngestionJobSummary {
     /// A builder for [`IngestionJobSummary`].
     pub fn builder() -> IngestionJobSummaryBuilder {
-        IngestionJobSummaryBuilder::default()
+        <IngestionJobSummaryBuilder as Default>::default()
     }
 }
 

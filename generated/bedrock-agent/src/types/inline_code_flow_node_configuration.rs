@@ -21,7 +21,7 @@ pub struct InlineCodeFlowNodeConfiguration {
 impl InlineCodeFlowNodeConfiguration {
     /// A builder for [`InlineCodeFlowNodeConfiguration`].
     pub fn builder() -> InlineCodeFlowNodeConfigurationBuilder {
-        InlineCodeFlowNodeConfigurationBuilder::default()
+        <InlineCodeFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct InlineContent {
 impl InlineContent {
     /// A builder for [`InlineContent`].
     pub fn builder() -> InlineContentBuilder {
-        InlineContentBuilder::default()
+        <InlineContentBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct InputFlowNodeConfiguration {}
 impl InputFlowNodeConfiguration {
     /// A builder for [`InputFlowNodeConfiguration`].
     pub fn builder() -> InputFlowNodeConfigurationBuilder {
-        InputFlowNodeConfigurationBuilder::default()
+        <InputFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct IntermediateStorage {
 impl IntermediateStorage {
     /// A builder for [`IntermediateStorage`].
     pub fn builder() -> IntermediateStorageBuilder {
-        IntermediateStorageBuilder::default()
+        <IntermediateStorageBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct InvalidLoopBoundaryFlowValidationDetails {
 impl InvalidLoopBoundaryFlowValidationDetails {
     /// A builder for [`InvalidLoopBoundaryFlowValidationDetails`].
     pub fn builder() -> InvalidLoopBoundaryFlowValidationDetailsBuilder {
-        InvalidLoopBoundaryFlowValidationDetailsBuilder::default()
+        <InvalidLoopBoundaryFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

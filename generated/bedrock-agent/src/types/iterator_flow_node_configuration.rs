@@ -11,7 +11,7 @@ pub struct IteratorFlowNodeConfiguration {}
 impl IteratorFlowNodeConfiguration {
     /// A builder for [`IteratorFlowNodeConfiguration`].
     pub fn builder() -> IteratorFlowNodeConfigurationBuilder {
-        IteratorFlowNodeConfigurationBuilder::default()
+        <IteratorFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct KendraKnowledgeBaseConfiguration {
 impl KendraKnowledgeBaseConfiguration {
     /// A builder for [`KendraKnowledgeBaseConfiguration`].
     pub fn builder() -> KendraKnowledgeBaseConfigurationBuilder {
-        KendraKnowledgeBaseConfigurationBuilder::default()
+        <KendraKnowledgeBaseConfigurationBuilder as Default>::default()
     }
 }
 

@@ -95,7 +95,7 @@ pub struct KnowledgeBase {
 impl KnowledgeBase {
     /// A builder for [`KnowledgeBase`].
     pub fn builder() -> KnowledgeBaseBuilder {
-        KnowledgeBaseBuilder::default()
+        <KnowledgeBaseBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct KnowledgeBaseDocument {
 impl KnowledgeBaseDocument {
     /// A builder for [`KnowledgeBaseDocument`].
     pub fn builder() -> KnowledgeBaseDocumentBuilder {
-        KnowledgeBaseDocumentBuilder::default()
+        <KnowledgeBaseDocumentBuilder as Default>::default()
     }
 }
 

@@ -64,7 +64,7 @@ pub struct KnowledgeBaseDocumentDetail {
 impl KnowledgeBaseDocumentDetail {
     /// A builder for [`KnowledgeBaseDocumentDetail`].
     pub fn builder() -> KnowledgeBaseDocumentDetailBuilder {
-        KnowledgeBaseDocumentDetailBuilder::default()
+        <KnowledgeBaseDocumentDetailBuilder as Default>::default()
     }
 }
 

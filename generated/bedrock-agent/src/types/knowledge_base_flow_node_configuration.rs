@@ -84,7 +84,7 @@ pub struct KnowledgeBaseFlowNodeConfiguration {
 impl KnowledgeBaseFlowNodeConfiguration {
     /// A builder for [`KnowledgeBaseFlowNodeConfiguration`].
     pub fn builder() -> KnowledgeBaseFlowNodeConfigurationBuilder {
-        KnowledgeBaseFlowNodeConfigurationBuilder::default()
+        <KnowledgeBaseFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -53,7 +53,7 @@ pub struct KnowledgeBaseOrchestrationConfiguration {
 impl KnowledgeBaseOrchestrationConfiguration {
     /// A builder for [`KnowledgeBaseOrchestrationConfiguration`].
     pub fn builder() -> KnowledgeBaseOrchestrationConfigurationBuilder {
-        KnowledgeBaseOrchestrationConfigurationBuilder::default()
+        <KnowledgeBaseOrchestrationConfigurationBuilder as Default>::default()
     }
 }
 

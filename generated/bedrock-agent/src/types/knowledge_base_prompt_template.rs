@@ -21,7 +21,7 @@ pub struct KnowledgeBasePromptTemplate {
 impl KnowledgeBasePromptTemplate {
     /// A builder for [`KnowledgeBasePromptTemplate`].
     pub fn builder() -> KnowledgeBasePromptTemplateBuilder {
-        KnowledgeBasePromptTemplateBuilder::default()
+        <KnowledgeBasePromptTemplateBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct KnowledgeBaseSummary {
 impl KnowledgeBaseSummary {
     /// A builder for [`KnowledgeBaseSummary`].
     pub fn builder() -> KnowledgeBaseSummaryBuilder {
-        KnowledgeBaseSummaryBuilder::default()
+        <KnowledgeBaseSummaryBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct LambdaFunctionFlowNodeConfiguration {
 impl LambdaFunctionFlowNodeConfiguration {
     /// A builder for [`LambdaFunctionFlowNodeConfiguration`].
     pub fn builder() -> LambdaFunctionFlowNodeConfigurationBuilder {
-        LambdaFunctionFlowNodeConfigurationBuilder::default()
+        <LambdaFunctionFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

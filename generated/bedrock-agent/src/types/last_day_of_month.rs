@@ -9,7 +9,7 @@ pub struct LastDayOfMonth {}
 impl LastDayOfMonth {
     /// A builder for [`LastDayOfMonth`].
     pub fn builder() -> LastDayOfMonthBuilder {
-        LastDayOfMonthBuilder::default()
+        <LastDayOfMonthBuilder as Default>::default()
     }
 }
 

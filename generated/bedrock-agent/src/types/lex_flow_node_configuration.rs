@@ -17,7 +17,7 @@ pub struct LexFlowNodeConfiguration {
 impl LexFlowNodeConfiguration {
     /// A builder for [`LexFlowNodeConfiguration`].
     pub fn builder() -> LexFlowNodeConfigurationBuilder {
-        LexFlowNodeConfigurationBuilder::default()
+        <LexFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

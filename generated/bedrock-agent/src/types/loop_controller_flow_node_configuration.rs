@@ -20,7 +20,7 @@ pub struct LoopControllerFlowNodeConfiguration {
 impl LoopControllerFlowNodeConfiguration {
     /// A builder for [`LoopControllerFlowNodeConfiguration`].
     pub fn builder() -> LoopControllerFlowNodeConfigurationBuilder {
-        LoopControllerFlowNodeConfigurationBuilder::default()
+        <LoopControllerFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct LoopFlowNodeConfiguration {
 impl LoopFlowNodeConfiguration {
     /// A builder for [`LoopFlowNodeConfiguration`].
     pub fn builder() -> LoopFlowNodeConfigurationBuilder {
-        LoopFlowNodeConfigurationBuilder::default()
+        <LoopFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct LoopIncompatibleNodeTypeFlowValidationDetails {
 impl LoopIncompatibleNodeTypeFlowValidationDetails {
     /// A builder for [`LoopIncompatibleNodeTypeFlowValidationDetails`].
     pub fn builder() -> LoopIncompatibleNodeTypeFlowValidationDetailsBuilder {
-        LoopIncompatibleNodeTypeFlowValidationDetailsBuilder::default()
+        <LoopIncompatibleNodeTypeFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

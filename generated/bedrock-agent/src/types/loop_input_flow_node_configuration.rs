@@ -9,7 +9,7 @@ pub struct LoopInputFlowNodeConfiguration {}
 impl LoopInputFlowNodeConfiguration {
     /// A builder for [`LoopInputFlowNodeConfiguration`].
     pub fn builder() -> LoopInputFlowNodeConfigurationBuilder {
-        LoopInputFlowNodeConfigurationBuilder::default()
+        <LoopInputFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

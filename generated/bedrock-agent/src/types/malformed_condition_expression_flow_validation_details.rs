@@ -20,7 +20,7 @@ pub struct MalformedConditionExpressionFlowValidationDetails {
 impl MalformedConditionExpressionFlowValidationDetails {
     /// A builder for [`MalformedConditionExpressionFlowValidationDetails`].
     pub fn builder() -> MalformedConditionExpressionFlowValidationDetailsBuilder {
-        MalformedConditionExpressionFlowValidationDetailsBuilder::default()
+        <MalformedConditionExpressionFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

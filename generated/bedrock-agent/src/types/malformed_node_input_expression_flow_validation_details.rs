@@ -20,7 +20,7 @@ pub struct MalformedNodeInputExpressionFlowValidationDetails {
 impl MalformedNodeInputExpressionFlowValidationDetails {
     /// A builder for [`MalformedNodeInputExpressionFlowValidationDetails`].
     pub fn builder() -> MalformedNodeInputExpressionFlowValidationDetailsBuilder {
-        MalformedNodeInputExpressionFlowValidationDetailsBuilder::default()
+        <MalformedNodeInputExpressionFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

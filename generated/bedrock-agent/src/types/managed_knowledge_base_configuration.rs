@@ -65,7 +65,7 @@ pub struct ManagedKnowledgeBaseConfiguration {
 impl ManagedKnowledgeBaseConfiguration {
     /// A builder for [`ManagedKnowledgeBaseConfiguration`].
     pub fn builder() -> ManagedKnowledgeBaseConfigurationBuilder {
-        ManagedKnowledgeBaseConfigurationBuilder::default()
+        <ManagedKnowledgeBaseConfigurationBuilder as Default>::default()
     }
 }
 

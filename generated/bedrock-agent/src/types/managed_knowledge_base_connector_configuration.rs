@@ -51,7 +51,7 @@ pub struct ManagedKnowledgeBaseConnectorConfiguration {
 impl ManagedKnowledgeBaseConnectorConfiguration {
     /// A builder for [`ManagedKnowledgeBaseConnectorConfiguration`].
     pub fn builder() -> ManagedKnowledgeBaseConnectorConfigurationBuilder {
-        ManagedKnowledgeBaseConnectorConfigurationBuilder::default()
+        <ManagedKnowledgeBaseConnectorConfigurationBuilder as Default>::default()
     }
 }
 

@@ -47,7 +47,7 @@ pub struct MediaExtractionConfiguration {
 impl MediaExtractionConfiguration {
     /// A builder for [`MediaExtractionConfiguration`].
     pub fn builder() -> MediaExtractionConfigurationBuilder {
-        MediaExtractionConfigurationBuilder::default()
+        <MediaExtractionConfigurationBuilder as Default>::default()
     }
 }
 

@@ -30,7 +30,7 @@ pub struct MemoryConfiguration {
 impl MemoryConfiguration {
     /// A builder for [`MemoryConfiguration`].
     pub fn builder() -> MemoryConfigurationBuilder {
-        MemoryConfigurationBuilder::default()
+        <MemoryConfigurationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct MetadataAttribute {
 impl MetadataAttribute {
     /// A builder for [`MetadataAttribute`].
     pub fn builder() -> MetadataAttributeBuilder {
-        MetadataAttributeBuilder::default()
+        <MetadataAttributeBuilder as Default>::default()
     }
 }
 

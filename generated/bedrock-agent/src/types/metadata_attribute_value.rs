@@ -42,7 +42,7 @@ pub struct MetadataAttributeValue {
 impl MetadataAttributeValue {
     /// A builder for [`MetadataAttributeValue`].
     pub fn builder() -> MetadataAttributeValueBuilder {
-        MetadataAttributeValueBuilder::default()
+        <MetadataAttributeValueBuilder as Default>::default()
     }
 }
 

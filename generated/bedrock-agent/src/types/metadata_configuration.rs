@@ -24,7 +24,7 @@ pub struct MetadataConfiguration {
 impl MetadataConfiguration {
     /// A builder for [`MetadataConfiguration`].
     pub fn builder() -> MetadataConfigurationBuilder {
-        MetadataConfigurationBuilder::default()
+        <MetadataConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct MismatchedNodeInputTypeFlowValidationDetails {
 impl MismatchedNodeInputTypeFlowValidationDetails {
     /// A builder for [`MismatchedNodeInputTypeFlowValidationDetails`].
     pub fn builder() -> MismatchedNodeInputTypeFlowValidationDetailsBuilder {
-        MismatchedNodeInputTypeFlowValidationDetailsBuilder::default()
+        <MismatchedNodeInputTypeFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

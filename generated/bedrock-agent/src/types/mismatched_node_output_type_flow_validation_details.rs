@@ -20,7 +20,7 @@ pub struct MismatchedNodeOutputTypeFlowValidationDetails {
 impl MismatchedNodeOutputTypeFlowValidationDetails {
     /// A builder for [`MismatchedNodeOutputTypeFlowValidationDetails`].
     pub fn builder() -> MismatchedNodeOutputTypeFlowValidationDetailsBuilder {
-        MismatchedNodeOutputTypeFlowValidationDetailsBuilder::default()
+        <MismatchedNodeOutputTypeFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct MissingConnectionConfigurationFlowValidationDetails {
 impl MissingConnectionConfigurationFlowValidationDetails {
     /// A builder for [`MissingConnectionConfigurationFlowValidationDetails`].
     pub fn builder() -> MissingConnectionConfigurationFlowValidationDetailsBuilder {
-        MissingConnectionConfigurationFlowValidationDetailsBuilder::default()
+        <MissingConnectionConfigurationFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

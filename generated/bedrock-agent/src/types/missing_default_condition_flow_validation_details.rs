@@ -14,7 +14,7 @@ pub struct MissingDefaultConditionFlowValidationDetails {
 impl MissingDefaultConditionFlowValidationDetails {
     /// A builder for [`MissingDefaultConditionFlowValidationDetails`].
     pub fn builder() -> MissingDefaultConditionFlowValidationDetailsBuilder {
-        MissingDefaultConditionFlowValidationDetailsBuilder::default()
+        <MissingDefaultConditionFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

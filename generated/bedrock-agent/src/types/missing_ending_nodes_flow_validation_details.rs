@@ -9,7 +9,7 @@ pub struct MissingEndingNodesFlowValidationDetails {}
 impl MissingEndingNodesFlowValidationDetails {
     /// A builder for [`MissingEndingNodesFlowValidationDetails`].
     pub fn builder() -> MissingEndingNodesFlowValidationDetailsBuilder {
-        MissingEndingNodesFlowValidationDetailsBuilder::default()
+        <MissingEndingNodesFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

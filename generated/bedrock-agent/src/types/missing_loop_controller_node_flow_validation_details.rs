@@ -14,7 +14,7 @@ pub struct MissingLoopControllerNodeFlowValidationDetails {
 impl MissingLoopControllerNodeFlowValidationDetails {
     /// A builder for [`MissingLoopControllerNodeFlowValidationDetails`].
     pub fn builder() -> MissingLoopControllerNodeFlowValidationDetailsBuilder {
-        MissingLoopControllerNodeFlowValidationDetailsBuilder::default()
+        <MissingLoopControllerNodeFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

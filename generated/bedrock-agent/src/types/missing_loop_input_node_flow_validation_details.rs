@@ -14,7 +14,7 @@ pub struct MissingLoopInputNodeFlowValidationDetails {
 impl MissingLoopInputNodeFlowValidationDetails {
     /// A builder for [`MissingLoopInputNodeFlowValidationDetails`].
     pub fn builder() -> MissingLoopInputNodeFlowValidationDetailsBuilder {
-        MissingLoopInputNodeFlowValidationDetailsBuilder::default()
+        <MissingLoopInputNodeFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct MissingNodeConfigurationFlowValidationDetails {
 impl MissingNodeConfigurationFlowValidationDetails {
     /// A builder for [`MissingNodeConfigurationFlowValidationDetails`].
     pub fn builder() -> MissingNodeConfigurationFlowValidationDetailsBuilder {
-        MissingNodeConfigurationFlowValidationDetailsBuilder::default()
+        <MissingNodeConfigurationFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

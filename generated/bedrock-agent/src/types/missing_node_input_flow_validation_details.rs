@@ -17,7 +17,7 @@ pub struct MissingNodeInputFlowValidationDetails {
 impl MissingNodeInputFlowValidationDetails {
     /// A builder for [`MissingNodeInputFlowValidationDetails`].
     pub fn builder() -> MissingNodeInputFlowValidationDetailsBuilder {
-        MissingNodeInputFlowValidationDetailsBuilder::default()
+        <MissingNodeInputFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

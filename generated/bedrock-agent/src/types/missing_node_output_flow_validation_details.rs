@@ -17,7 +17,7 @@ pub struct MissingNodeOutputFlowValidationDetails {
 impl MissingNodeOutputFlowValidationDetails {
     /// A builder for [`MissingNodeOutputFlowValidationDetails`].
     pub fn builder() -> MissingNodeOutputFlowValidationDetailsBuilder {
-        MissingNodeOutputFlowValidationDetailsBuilder::default()
+        <MissingNodeOutputFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

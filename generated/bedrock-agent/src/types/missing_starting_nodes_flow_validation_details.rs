@@ -9,7 +9,7 @@ pub struct MissingStartingNodesFlowValidationDetails {}
 impl MissingStartingNodesFlowValidationDetails {
     /// A builder for [`MissingStartingNodesFlowValidationDetails`].
     pub fn builder() -> MissingStartingNodesFlowValidationDetailsBuilder {
-        MissingStartingNodesFlowValidationDetailsBuilder::default()
+        <MissingStartingNodesFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -45,7 +45,7 @@ pub struct MongoDbAtlasConfiguration {
 impl MongoDbAtlasConfiguration {
     /// A builder for [`MongoDbAtlasConfiguration`].
     pub fn builder() -> MongoDbAtlasConfigurationBuilder {
-        MongoDbAtlasConfigurationBuilder::default()
+        <MongoDbAtlasConfigurationBuilder as Default>::default()
     }
 }
 

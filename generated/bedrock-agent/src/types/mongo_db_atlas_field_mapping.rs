@@ -20,7 +20,7 @@ pub struct MongoDbAtlasFieldMapping {
 impl MongoDbAtlasFieldMapping {
     /// A builder for [`MongoDbAtlasFieldMapping`].
     pub fn builder() -> MongoDbAtlasFieldMappingBuilder {
-        MongoDbAtlasFieldMappingBuilder::default()
+        <MongoDbAtlasFieldMappingBuilder as Default>::default()
     }
 }
 

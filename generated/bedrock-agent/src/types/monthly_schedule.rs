@@ -14,7 +14,7 @@ pub struct MonthlySchedule {
 impl MonthlySchedule {
     /// A builder for [`MonthlySchedule`].
     pub fn builder() -> MonthlyScheduleBuilder {
-        MonthlyScheduleBuilder::default()
+        <MonthlyScheduleBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct MultipleLoopControllerNodesFlowValidationDetails {
 impl MultipleLoopControllerNodesFlowValidationDetails {
     /// A builder for [`MultipleLoopControllerNodesFlowValidationDetails`].
     pub fn builder() -> MultipleLoopControllerNodesFlowValidationDetailsBuilder {
-        MultipleLoopControllerNodesFlowValidationDetailsBuilder::default()
+        <MultipleLoopControllerNodesFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct MultipleLoopInputNodesFlowValidationDetails {
 impl MultipleLoopInputNodesFlowValidationDetails {
     /// A builder for [`MultipleLoopInputNodesFlowValidationDetails`].
     pub fn builder() -> MultipleLoopInputNodesFlowValidationDetailsBuilder {
-        MultipleLoopInputNodesFlowValidationDetailsBuilder::default()
+        <MultipleLoopInputNodesFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct MultipleNodeInputConnectionsFlowValidationDetails {
 impl MultipleNodeInputConnectionsFlowValidationDetails {
     /// A builder for [`MultipleNodeInputConnectionsFlowValidationDetails`].
     pub fn builder() -> MultipleNodeInputConnectionsFlowValidationDetailsBuilder {
-        MultipleNodeInputConnectionsFlowValidationDetailsBuilder::default()
+        <MultipleNodeInputConnectionsFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

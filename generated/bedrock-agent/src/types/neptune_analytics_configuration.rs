@@ -17,7 +17,7 @@ pub struct NeptuneAnalyticsConfiguration {
 impl NeptuneAnalyticsConfiguration {
     /// A builder for [`NeptuneAnalyticsConfiguration`].
     pub fn builder() -> NeptuneAnalyticsConfigurationBuilder {
-        NeptuneAnalyticsConfigurationBuilder::default()
+        <NeptuneAnalyticsConfigurationBuilder as Default>::default()
     }
 }
 

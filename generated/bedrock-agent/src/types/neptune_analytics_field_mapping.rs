@@ -17,7 +17,7 @@ pub struct NeptuneAnalyticsFieldMapping {
 impl NeptuneAnalyticsFieldMapping {
     /// A builder for [`NeptuneAnalyticsFieldMapping`].
     pub fn builder() -> NeptuneAnalyticsFieldMappingBuilder {
-        NeptuneAnalyticsFieldMappingBuilder::default()
+        <NeptuneAnalyticsFieldMappingBuilder as Default>::default()
     }
 }
 

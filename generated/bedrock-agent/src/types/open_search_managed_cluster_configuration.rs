@@ -23,7 +23,7 @@ pub struct OpenSearchManagedClusterConfiguration {
 impl OpenSearchManagedClusterConfiguration {
     /// A builder for [`OpenSearchManagedClusterConfiguration`].
     pub fn builder() -> OpenSearchManagedClusterConfigurationBuilder {
-        OpenSearchManagedClusterConfigurationBuilder::default()
+        <OpenSearchManagedClusterConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct OpenSearchManagedClusterFieldMapping {
 impl OpenSearchManagedClusterFieldMapping {
     /// A builder for [`OpenSearchManagedClusterFieldMapping`].
     pub fn builder() -> OpenSearchManagedClusterFieldMappingBuilder {
-        OpenSearchManagedClusterFieldMappingBuilder::default()
+        <OpenSearchManagedClusterFieldMappingBuilder as Default>::default()
     }
 }
 

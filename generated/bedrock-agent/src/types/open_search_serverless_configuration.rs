@@ -20,7 +20,7 @@ pub struct OpenSearchServerlessConfiguration {
 impl OpenSearchServerlessConfiguration {
     /// A builder for [`OpenSearchServerlessConfiguration`].
     pub fn builder() -> OpenSearchServerlessConfigurationBuilder {
-        OpenSearchServerlessConfigurationBuilder::default()
+        <OpenSearchServerlessConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct OpenSearchServerlessFieldMapping {
 impl OpenSearchServerlessFieldMapping {
     /// A builder for [`OpenSearchServerlessFieldMapping`].
     pub fn builder() -> OpenSearchServerlessFieldMappingBuilder {
-        OpenSearchServerlessFieldMappingBuilder::default()
+        <OpenSearchServerlessFieldMappingBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct OutputFlowNodeConfiguration {}
 impl OutputFlowNodeConfiguration {
     /// A builder for [`OutputFlowNodeConfiguration`].
     pub fn builder() -> OutputFlowNodeConfigurationBuilder {
-        OutputFlowNodeConfigurationBuilder::default()
+        <OutputFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

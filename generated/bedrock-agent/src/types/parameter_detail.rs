@@ -38,7 +38,7 @@ pub struct ParameterDetail {
 impl ParameterDetail {
     /// A builder for [`ParameterDetail`].
     pub fn builder() -> ParameterDetailBuilder {
-        ParameterDetailBuilder::default()
+        <ParameterDetailBuilder as Default>::default()
     }
 }
 

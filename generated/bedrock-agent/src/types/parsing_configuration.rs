@@ -48,7 +48,7 @@ pub struct ParsingConfiguration {
 impl ParsingConfiguration {
     /// A builder for [`ParsingConfiguration`].
     pub fn builder() -> ParsingConfigurationBuilder {
-        ParsingConfigurationBuilder::default()
+        <ParsingConfigurationBuilder as Default>::default()
     }
 }
 

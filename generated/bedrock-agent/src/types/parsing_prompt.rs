@@ -14,7 +14,7 @@ pub struct ParsingPrompt {
 impl ParsingPrompt {
     /// A builder for [`ParsingPrompt`].
     pub fn builder() -> ParsingPromptBuilder {
-        ParsingPromptBuilder::default()
+        <ParsingPromptBuilder as Default>::default()
     }
 }
 

@@ -34,7 +34,7 @@ pub struct PatternObjectFilter {
 impl PatternObjectFilter {
     /// A builder for [`PatternObjectFilter`].
     pub fn builder() -> PatternObjectFilterBuilder {
-        PatternObjectFilterBuilder::default()
+        <PatternObjectFilterBuilder as Default>::default()
     }
 }
 

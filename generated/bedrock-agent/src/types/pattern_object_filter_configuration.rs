@@ -14,7 +14,7 @@ pub struct PatternObjectFilterConfiguration {
 impl PatternObjectFilterConfiguration {
     /// A builder for [`PatternObjectFilterConfiguration`].
     pub fn builder() -> PatternObjectFilterConfigurationBuilder {
-        PatternObjectFilterConfigurationBuilder::default()
+        <PatternObjectFilterConfigurationBuilder as Default>::default()
     }
 }
 

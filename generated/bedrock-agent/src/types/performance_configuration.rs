@@ -17,7 +17,7 @@ pub struct PerformanceConfiguration {
 impl PerformanceConfiguration {
     /// A builder for [`PerformanceConfiguration`].
     pub fn builder() -> PerformanceConfigurationBuilder {
-        PerformanceConfigurationBuilder::default()
+        <PerformanceConfigurationBuilder as Default>::default()
     }
 }
 

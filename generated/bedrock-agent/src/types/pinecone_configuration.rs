@@ -26,7 +26,7 @@ pub struct PineconeConfiguration {
 impl PineconeConfiguration {
     /// A builder for [`PineconeConfiguration`].
     pub fn builder() -> PineconeConfigurationBuilder {
-        PineconeConfigurationBuilder::default()
+        <PineconeConfigurationBuilder as Default>::default()
     }
 }
 

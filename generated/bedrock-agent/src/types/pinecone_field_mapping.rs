@@ -17,7 +17,7 @@ pub struct PineconeFieldMapping {
 impl PineconeFieldMapping {
     /// A builder for [`PineconeFieldMapping`].
     pub fn builder() -> PineconeFieldMappingBuilder {
-        PineconeFieldMappingBuilder::default()
+        <PineconeFieldMappingBuilder as Default>::default()
     }
 }
 

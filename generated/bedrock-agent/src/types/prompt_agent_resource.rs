@@ -14,7 +14,7 @@ pub struct PromptAgentResource {
 impl PromptAgentResource {
     /// A builder for [`PromptAgentResource`].
     pub fn builder() -> PromptAgentResourceBuilder {
-        PromptAgentResourceBuilder::default()
+        <PromptAgentResourceBuilder as Default>::default()
     }
 }
 

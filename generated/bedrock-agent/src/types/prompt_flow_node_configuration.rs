@@ -24,7 +24,7 @@ pub struct PromptFlowNodeConfiguration {
 impl PromptFlowNodeConfiguration {
     /// A builder for [`PromptFlowNodeConfiguration`].
     pub fn builder() -> PromptFlowNodeConfigurationBuilder {
-        PromptFlowNodeConfigurationBuilder::default()
+        <PromptFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -40,7 +40,7 @@ pub struct PromptFlowNodeInlineConfiguration {
 impl PromptFlowNodeInlineConfiguration {
     /// A builder for [`PromptFlowNodeInlineConfiguration`].
     pub fn builder() -> PromptFlowNodeInlineConfigurationBuilder {
-        PromptFlowNodeInlineConfigurationBuilder::default()
+        <PromptFlowNodeInlineConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct PromptFlowNodeResourceConfiguration {
 impl PromptFlowNodeResourceConfiguration {
     /// A builder for [`PromptFlowNodeResourceConfiguration`].
     pub fn builder() -> PromptFlowNodeResourceConfigurationBuilder {
-        PromptFlowNodeResourceConfigurationBuilder::default()
+        <PromptFlowNodeResourceConfigurationBuilder as Default>::default()
     }
 }
 

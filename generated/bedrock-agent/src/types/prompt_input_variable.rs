@@ -17,7 +17,7 @@ pub struct PromptInputVariable {
 impl PromptInputVariable {
     /// A builder for [`PromptInputVariable`].
     pub fn builder() -> PromptInputVariableBuilder {
-        PromptInputVariableBuilder::default()
+        <PromptInputVariableBuilder as Default>::default()
     }
 }
 

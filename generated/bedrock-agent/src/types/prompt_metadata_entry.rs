@@ -17,7 +17,7 @@ pub struct PromptMetadataEntry {
 impl PromptMetadataEntry {
     /// A builder for [`PromptMetadataEntry`].
     pub fn builder() -> PromptMetadataEntryBuilder {
-        PromptMetadataEntryBuilder::default()
+        <PromptMetadataEntryBuilder as Default>::default()
     }
 }
 

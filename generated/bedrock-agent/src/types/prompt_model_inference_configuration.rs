@@ -35,7 +35,7 @@ pub struct PromptModelInferenceConfiguration {
 impl PromptModelInferenceConfiguration {
     /// A builder for [`PromptModelInferenceConfiguration`].
     pub fn builder() -> PromptModelInferenceConfigurationBuilder {
-        PromptModelInferenceConfigurationBuilder::default()
+        <PromptModelInferenceConfigurationBuilder as Default>::default()
     }
 }
 

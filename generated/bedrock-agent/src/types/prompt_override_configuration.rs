@@ -24,7 +24,7 @@ pub struct PromptOverrideConfiguration {
 impl PromptOverrideConfiguration {
     /// A builder for [`PromptOverrideConfiguration`].
     pub fn builder() -> PromptOverrideConfigurationBuilder {
-        PromptOverrideConfigurationBuilder::default()
+        <PromptOverrideConfigurationBuilder as Default>::default()
     }
 }
 

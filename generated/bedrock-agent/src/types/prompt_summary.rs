@@ -51,7 +51,7 @@ pub struct PromptSummary {
 impl PromptSummary {
     /// A builder for [`PromptSummary`].
     pub fn builder() -> PromptSummaryBuilder {
-        PromptSummaryBuilder::default()
+        <PromptSummaryBuilder as Default>::default()
     }
 }
 

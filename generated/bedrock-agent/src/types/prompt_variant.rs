@@ -58,7 +58,7 @@ pub struct PromptVariant {
 impl PromptVariant {
     /// A builder for [`PromptVariant`].
     pub fn builder() -> PromptVariantBuilder {
-        PromptVariantBuilder::default()
+        <PromptVariantBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct QueryGenerationColumn {
 impl QueryGenerationColumn {
     /// A builder for [`QueryGenerationColumn`].
     pub fn builder() -> QueryGenerationColumnBuilder {
-        QueryGenerationColumnBuilder::default()
+        <QueryGenerationColumnBuilder as Default>::default()
     }
 }
 

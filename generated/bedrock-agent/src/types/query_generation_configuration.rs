@@ -31,7 +31,7 @@ pub struct QueryGenerationConfiguration {
 impl QueryGenerationConfiguration {
     /// A builder for [`QueryGenerationConfiguration`].
     pub fn builder() -> QueryGenerationConfigurationBuilder {
-        QueryGenerationConfigurationBuilder::default()
+        <QueryGenerationConfigurationBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct QueryGenerationContext {
 impl QueryGenerationContext {
     /// A builder for [`QueryGenerationContext`].
     pub fn builder() -> QueryGenerationContextBuilder {
-        QueryGenerationContextBuilder::default()
+        <QueryGenerationContextBuilder as Default>::default()
     }
 }
 

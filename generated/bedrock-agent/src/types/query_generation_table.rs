@@ -32,7 +32,7 @@ pub struct QueryGenerationTable {
 impl QueryGenerationTable {
     /// A builder for [`QueryGenerationTable`].
     pub fn builder() -> QueryGenerationTableBuilder {
-        QueryGenerationTableBuilder::default()
+        <QueryGenerationTableBuilder as Default>::default()
     }
 }
 

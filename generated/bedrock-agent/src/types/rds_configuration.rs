@@ -26,7 +26,7 @@ pub struct RdsConfiguration {
 impl RdsConfiguration {
     /// A builder for [`RdsConfiguration`].
     pub fn builder() -> RdsConfigurationBuilder {
-        RdsConfigurationBuilder::default()
+        <RdsConfigurationBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct RdsFieldMapping {
 impl RdsFieldMapping {
     /// A builder for [`RdsFieldMapping`].
     pub fn builder() -> RdsFieldMappingBuilder {
-        RdsFieldMappingBuilder::default()
+        <RdsFieldMappingBuilder as Default>::default()
     }
 }
 

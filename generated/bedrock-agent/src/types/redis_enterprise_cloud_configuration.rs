@@ -23,7 +23,7 @@ pub struct RedisEnterpriseCloudConfiguration {
 impl RedisEnterpriseCloudConfiguration {
     /// A builder for [`RedisEnterpriseCloudConfiguration`].
     pub fn builder() -> RedisEnterpriseCloudConfigurationBuilder {
-        RedisEnterpriseCloudConfigurationBuilder::default()
+        <RedisEnterpriseCloudConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct RedisEnterpriseCloudFieldMapping {
 impl RedisEnterpriseCloudFieldMapping {
     /// A builder for [`RedisEnterpriseCloudFieldMapping`].
     pub fn builder() -> RedisEnterpriseCloudFieldMappingBuilder {
-        RedisEnterpriseCloudFieldMappingBuilder::default()
+        <RedisEnterpriseCloudFieldMappingBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct RedshiftConfiguration {
 impl RedshiftConfiguration {
     /// A builder for [`RedshiftConfiguration`].
     pub fn builder() -> RedshiftConfigurationBuilder {
-        RedshiftConfigurationBuilder::default()
+        <RedshiftConfigurationBuilder as Default>::default()
     }
 }
 

@@ -30,7 +30,7 @@ pub struct RedshiftProvisionedAuthConfiguration {
 impl RedshiftProvisionedAuthConfiguration {
     /// A builder for [`RedshiftProvisionedAuthConfiguration`].
     pub fn builder() -> RedshiftProvisionedAuthConfigurationBuilder {
-        RedshiftProvisionedAuthConfigurationBuilder::default()
+        <RedshiftProvisionedAuthConfigurationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct RedshiftProvisionedConfiguration {
 impl RedshiftProvisionedConfiguration {
     /// A builder for [`RedshiftProvisionedConfiguration`].
     pub fn builder() -> RedshiftProvisionedConfigurationBuilder {
-        RedshiftProvisionedConfigurationBuilder::default()
+        <RedshiftProvisionedConfigurationBuilder as Default>::default()
     }
 }
 

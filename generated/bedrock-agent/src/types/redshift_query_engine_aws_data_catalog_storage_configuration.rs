@@ -14,7 +14,7 @@ pub struct RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
 impl RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
     /// A builder for [`RedshiftQueryEngineAwsDataCatalogStorageConfiguration`].
     pub fn builder() -> RedshiftQueryEngineAwsDataCatalogStorageConfigurationBuilder {
-        RedshiftQueryEngineAwsDataCatalogStorageConfigurationBuilder::default()
+        <RedshiftQueryEngineAwsDataCatalogStorageConfigurationBuilder as Default>::default()
     }
 }
 

@@ -36,7 +36,7 @@ pub struct RedshiftQueryEngineConfiguration {
 impl RedshiftQueryEngineConfiguration {
     /// A builder for [`RedshiftQueryEngineConfiguration`].
     pub fn builder() -> RedshiftQueryEngineConfigurationBuilder {
-        RedshiftQueryEngineConfigurationBuilder::default()
+        <RedshiftQueryEngineConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct RedshiftQueryEngineRedshiftStorageConfiguration {
 impl RedshiftQueryEngineRedshiftStorageConfiguration {
     /// A builder for [`RedshiftQueryEngineRedshiftStorageConfiguration`].
     pub fn builder() -> RedshiftQueryEngineRedshiftStorageConfigurationBuilder {
-        RedshiftQueryEngineRedshiftStorageConfigurationBuilder::default()
+        <RedshiftQueryEngineRedshiftStorageConfigurationBuilder as Default>::default()
     }
 }
 

@@ -38,7 +38,7 @@ pub struct RedshiftQueryEngineStorageConfiguration {
 impl RedshiftQueryEngineStorageConfiguration {
     /// A builder for [`RedshiftQueryEngineStorageConfiguration`].
     pub fn builder() -> RedshiftQueryEngineStorageConfigurationBuilder {
-        RedshiftQueryEngineStorageConfigurationBuilder::default()
+        <RedshiftQueryEngineStorageConfigurationBuilder as Default>::default()
     }
 }
 

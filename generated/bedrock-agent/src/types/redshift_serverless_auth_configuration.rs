@@ -24,7 +24,7 @@ pub struct RedshiftServerlessAuthConfiguration {
 impl RedshiftServerlessAuthConfiguration {
     /// A builder for [`RedshiftServerlessAuthConfiguration`].
     pub fn builder() -> RedshiftServerlessAuthConfigurationBuilder {
-        RedshiftServerlessAuthConfigurationBuilder::default()
+        <RedshiftServerlessAuthConfigurationBuilder as Default>::default()
     }
 }
 

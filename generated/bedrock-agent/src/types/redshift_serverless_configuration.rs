@@ -17,7 +17,7 @@ pub struct RedshiftServerlessConfiguration {
 impl RedshiftServerlessConfiguration {
     /// A builder for [`RedshiftServerlessConfiguration`].
     pub fn builder() -> RedshiftServerlessConfigurationBuilder {
-        RedshiftServerlessConfigurationBuilder::default()
+        <RedshiftServerlessConfigurationBuilder as Default>::default()
     }
 }
 

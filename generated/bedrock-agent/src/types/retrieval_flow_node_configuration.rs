@@ -14,7 +14,7 @@ pub struct RetrievalFlowNodeConfiguration {
 impl RetrievalFlowNodeConfiguration {
     /// A builder for [`RetrievalFlowNodeConfiguration`].
     pub fn builder() -> RetrievalFlowNodeConfigurationBuilder {
-        RetrievalFlowNodeConfigurationBuilder::default()
+        <RetrievalFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct RetrievalFlowNodeS3Configuration {
 impl RetrievalFlowNodeS3Configuration {
     /// A builder for [`RetrievalFlowNodeS3Configuration`].
     pub fn builder() -> RetrievalFlowNodeS3ConfigurationBuilder {
-        RetrievalFlowNodeS3ConfigurationBuilder::default()
+        <RetrievalFlowNodeS3ConfigurationBuilder as Default>::default()
     }
 }
 

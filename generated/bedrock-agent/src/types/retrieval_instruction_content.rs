@@ -39,7 +39,7 @@ pub struct RetrievalInstructionContent {
 impl RetrievalInstructionContent {
     /// A builder for [`RetrievalInstructionContent`].
     pub fn builder() -> RetrievalInstructionContentBuilder {
-        RetrievalInstructionContentBuilder::default()
+        <RetrievalInstructionContentBuilder as Default>::default()
     }
 }
 

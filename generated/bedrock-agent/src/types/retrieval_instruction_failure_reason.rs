@@ -31,7 +31,7 @@ pub struct RetrievalInstructionFailureReason {
 impl RetrievalInstructionFailureReason {
     /// A builder for [`RetrievalInstructionFailureReason`].
     pub fn builder() -> RetrievalInstructionFailureReasonBuilder {
-        RetrievalInstructionFailureReasonBuilder::default()
+        <RetrievalInstructionFailureReasonBuilder as Default>::default()
     }
 }
 

@@ -50,7 +50,7 @@ pub struct RetrievalInstructionSummary {
 impl RetrievalInstructionSummary {
     /// A builder for [`RetrievalInstructionSummary`].
     pub fn builder() -> RetrievalInstructionSummaryBuilder {
-        RetrievalInstructionSummaryBuilder::default()
+        <RetrievalInstructionSummaryBuilder as Default>::default()
     }
 }
 

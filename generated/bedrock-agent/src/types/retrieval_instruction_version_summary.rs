@@ -23,7 +23,7 @@ pub struct RetrievalInstructionVersionSummary {
 impl RetrievalInstructionVersionSummary {
     /// A builder for [`RetrievalInstructionVersionSummary`].
     pub fn builder() -> RetrievalInstructionVersionSummaryBuilder {
-        RetrievalInstructionVersionSummaryBuilder::default()
+        <RetrievalInstructionVersionSummaryBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct S3Content {
 impl S3Content {
     /// A builder for [`S3Content`].
     pub fn builder() -> S3ContentBuilder {
-        S3ContentBuilder::default()
+        <S3ContentBuilder as Default>::default()
     }
 }
 

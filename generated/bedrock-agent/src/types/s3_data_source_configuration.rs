@@ -34,7 +34,7 @@ pub struct S3DataSourceConfiguration {
 impl S3DataSourceConfiguration {
     /// A builder for [`S3DataSourceConfiguration`].
     pub fn builder() -> S3DataSourceConfigurationBuilder {
-        S3DataSourceConfigurationBuilder::default()
+        <S3DataSourceConfigurationBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S3Identifier {
 impl S3Identifier {
     /// A builder for [`S3Identifier`].
     pub fn builder() -> S3IdentifierBuilder {
-        S3IdentifierBuilder::default()
+        <S3IdentifierBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct S3Location {
 impl S3Location {
     /// A builder for [`S3Location`].
     pub fn builder() -> S3LocationBuilder {
-        S3LocationBuilder::default()
+        <S3LocationBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct S3VectorsConfiguration {
 impl S3VectorsConfiguration {
     /// A builder for [`S3VectorsConfiguration`].
     pub fn builder() -> S3VectorsConfigurationBuilder {
-        S3VectorsConfigurationBuilder::default()
+        <S3VectorsConfigurationBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct SalesforceCrawlerConfiguration {
 impl SalesforceCrawlerConfiguration {
     /// A builder for [`SalesforceCrawlerConfiguration`].
     pub fn builder() -> SalesforceCrawlerConfigurationBuilder {
-        SalesforceCrawlerConfigurationBuilder::default()
+        <SalesforceCrawlerConfigurationBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct SalesforceDataSourceConfiguration {
 impl SalesforceDataSourceConfiguration {
     /// A builder for [`SalesforceDataSourceConfiguration`].
     pub fn builder() -> SalesforceDataSourceConfigurationBuilder {
-        SalesforceDataSourceConfigurationBuilder::default()
+        <SalesforceDataSourceConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct SalesforceSourceConfiguration {
 impl SalesforceSourceConfiguration {
     /// A builder for [`SalesforceSourceConfiguration`].
     pub fn builder() -> SalesforceSourceConfigurationBuilder {
-        SalesforceSourceConfigurationBuilder::default()
+        <SalesforceSourceConfigurationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct SeedUrl {
 impl SeedUrl {
     /// A builder for [`SeedUrl`].
     pub fn builder() -> SeedUrlBuilder {
-        SeedUrlBuilder::default()
+        <SeedUrlBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct SemanticChunkingConfiguration {
 impl SemanticChunkingConfiguration {
     /// A builder for [`SemanticChunkingConfiguration`].
     pub fn builder() -> SemanticChunkingConfigurationBuilder {
-        SemanticChunkingConfigurationBuilder::default()
+        <SemanticChunkingConfigurationBuilder as Default>::default()
     }
 }
 

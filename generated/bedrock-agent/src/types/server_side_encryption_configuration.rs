@@ -17,7 +17,7 @@ pub struct ServerSideEncryptionConfiguration {
 impl ServerSideEncryptionConfiguration {
     /// A builder for [`ServerSideEncryptionConfiguration`].
     pub fn builder() -> ServerSideEncryptionConfigurationBuilder {
-        ServerSideEncryptionConfigurationBuilder::default()
+        <ServerSideEncryptionConfigurationBuilder as Default>::default()
     }
 }
 

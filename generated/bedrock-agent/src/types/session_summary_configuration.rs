@@ -21,7 +21,7 @@ pub struct SessionSummaryConfiguration {
 impl SessionSummaryConfiguration {
     /// A builder for [`SessionSummaryConfiguration`].
     pub fn builder() -> SessionSummaryConfigurationBuilder {
-        SessionSummaryConfigurationBuilder::default()
+        <SessionSummaryConfigurationBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct SharePointCrawlerConfiguration {
 impl SharePointCrawlerConfiguration {
     /// A builder for [`SharePointCrawlerConfiguration`].
     pub fn builder() -> SharePointCrawlerConfigurationBuilder {
-        SharePointCrawlerConfigurationBuilder::default()
+        <SharePointCrawlerConfigurationBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct SharePointDataSourceConfiguration {
 impl SharePointDataSourceConfiguration {
     /// A builder for [`SharePointDataSourceConfiguration`].
     pub fn builder() -> SharePointDataSourceConfigurationBuilder {
-        SharePointDataSourceConfigurationBuilder::default()
+        <SharePointDataSourceConfigurationBuilder as Default>::default()
     }
 }
 

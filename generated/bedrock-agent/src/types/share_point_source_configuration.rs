@@ -32,7 +32,7 @@ pub struct SharePointSourceConfiguration {
 impl SharePointSourceConfiguration {
     /// A builder for [`SharePointSourceConfiguration`].
     pub fn builder() -> SharePointSourceConfigurationBuilder {
-        SharePointSourceConfigurationBuilder::default()
+        <SharePointSourceConfigurationBuilder as Default>::default()
     }
 }
 

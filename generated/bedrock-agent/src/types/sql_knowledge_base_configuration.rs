@@ -24,7 +24,7 @@ pub struct SqlKnowledgeBaseConfiguration {
 impl SqlKnowledgeBaseConfiguration {
     /// A builder for [`SqlKnowledgeBaseConfiguration`].
     pub fn builder() -> SqlKnowledgeBaseConfigurationBuilder {
-        SqlKnowledgeBaseConfigurationBuilder::default()
+        <SqlKnowledgeBaseConfigurationBuilder as Default>::default()
     }
 }
 

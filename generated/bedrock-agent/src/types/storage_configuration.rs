@@ -102,7 +102,7 @@ pub struct StorageConfiguration {
 impl StorageConfiguration {
     /// A builder for [`StorageConfiguration`].
     pub fn builder() -> StorageConfigurationBuilder {
-        StorageConfigurationBuilder::default()
+        <StorageConfigurationBuilder as Default>::default()
     }
 }
 

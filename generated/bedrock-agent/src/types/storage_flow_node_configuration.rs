@@ -14,7 +14,7 @@ pub struct StorageFlowNodeConfiguration {
 impl StorageFlowNodeConfiguration {
     /// A builder for [`StorageFlowNodeConfiguration`].
     pub fn builder() -> StorageFlowNodeConfigurationBuilder {
-        StorageFlowNodeConfigurationBuilder::default()
+        <StorageFlowNodeConfigurationBuilder as Default>::default()
     }
 }
 

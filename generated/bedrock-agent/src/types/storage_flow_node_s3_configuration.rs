@@ -14,7 +14,7 @@ pub struct StorageFlowNodeS3Configuration {
 impl StorageFlowNodeS3Configuration {
     /// A builder for [`StorageFlowNodeS3Configuration`].
     pub fn builder() -> StorageFlowNodeS3ConfigurationBuilder {
-        StorageFlowNodeS3ConfigurationBuilder::default()
+        <StorageFlowNodeS3ConfigurationBuilder as Default>::default()
     }
 }
 

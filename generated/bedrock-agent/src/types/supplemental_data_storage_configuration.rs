@@ -14,7 +14,7 @@ pub struct SupplementalDataStorageConfiguration {
 impl SupplementalDataStorageConfiguration {
     /// A builder for [`SupplementalDataStorageConfiguration`].
     pub fn builder() -> SupplementalDataStorageConfigurationBuilder {
-        SupplementalDataStorageConfigurationBuilder::default()
+        <SupplementalDataStorageConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct SupplementalDataStorageLocation {
 impl SupplementalDataStorageLocation {
     /// A builder for [`SupplementalDataStorageLocation`].
     pub fn builder() -> SupplementalDataStorageLocationBuilder {
-        SupplementalDataStorageLocationBuilder::default()
+        <SupplementalDataStorageLocationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct TextContentDoc {
 impl TextContentDoc {
     /// A builder for [`TextContentDoc`].
     pub fn builder() -> TextContentDocBuilder {
-        TextContentDocBuilder::default()
+        <TextContentDocBuilder as Default>::default()
     }
 }
 

@@ -30,7 +30,7 @@ pub struct TextPromptTemplateConfiguration {
 impl TextPromptTemplateConfiguration {
     /// A builder for [`TextPromptTemplateConfiguration`].
     pub fn builder() -> TextPromptTemplateConfigurationBuilder {
-        TextPromptTemplateConfigurationBuilder::default()
+        <TextPromptTemplateConfigurationBuilder as Default>::default()
     }
 }
 

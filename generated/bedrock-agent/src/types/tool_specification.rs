@@ -29,7 +29,7 @@ pub struct ToolSpecification {
 impl ToolSpecification {
     /// A builder for [`ToolSpecification`].
     pub fn builder() -> ToolSpecificationBuilder {
-        ToolSpecificationBuilder::default()
+        <ToolSpecificationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct Transformation {
 impl Transformation {
     /// A builder for [`Transformation`].
     pub fn builder() -> TransformationBuilder {
-        TransformationBuilder::default()
+        <TransformationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct TransformationFunction {
 impl TransformationFunction {
     /// A builder for [`TransformationFunction`].
     pub fn builder() -> TransformationFunctionBuilder {
-        TransformationFunctionBuilder::default()
+        <TransformationFunctionBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct TransformationLambdaConfiguration {
 impl TransformationLambdaConfiguration {
     /// A builder for [`TransformationLambdaConfiguration`].
     pub fn builder() -> TransformationLambdaConfigurationBuilder {
-        TransformationLambdaConfigurationBuilder::default()
+        <TransformationLambdaConfigurationBuilder as Default>::default()
     }
 }
 

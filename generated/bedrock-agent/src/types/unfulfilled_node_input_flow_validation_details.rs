@@ -17,7 +17,7 @@ pub struct UnfulfilledNodeInputFlowValidationDetails {
 impl UnfulfilledNodeInputFlowValidationDetails {
     /// A builder for [`UnfulfilledNodeInputFlowValidationDetails`].
     pub fn builder() -> UnfulfilledNodeInputFlowValidationDetailsBuilder {
-        UnfulfilledNodeInputFlowValidationDetailsBuilder::default()
+        <UnfulfilledNodeInputFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

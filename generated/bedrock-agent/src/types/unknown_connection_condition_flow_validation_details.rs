@@ -14,7 +14,7 @@ pub struct UnknownConnectionConditionFlowValidationDetails {
 impl UnknownConnectionConditionFlowValidationDetails {
     /// A builder for [`UnknownConnectionConditionFlowValidationDetails`].
     pub fn builder() -> UnknownConnectionConditionFlowValidationDetailsBuilder {
-        UnknownConnectionConditionFlowValidationDetailsBuilder::default()
+        <UnknownConnectionConditionFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

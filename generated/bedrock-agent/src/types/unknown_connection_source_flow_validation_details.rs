@@ -14,7 +14,7 @@ pub struct UnknownConnectionSourceFlowValidationDetails {
 impl UnknownConnectionSourceFlowValidationDetails {
     /// A builder for [`UnknownConnectionSourceFlowValidationDetails`].
     pub fn builder() -> UnknownConnectionSourceFlowValidationDetailsBuilder {
-        UnknownConnectionSourceFlowValidationDetailsBuilder::default()
+        <UnknownConnectionSourceFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

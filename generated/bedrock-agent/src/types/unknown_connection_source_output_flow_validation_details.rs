@@ -14,7 +14,7 @@ pub struct UnknownConnectionSourceOutputFlowValidationDetails {
 impl UnknownConnectionSourceOutputFlowValidationDetails {
     /// A builder for [`UnknownConnectionSourceOutputFlowValidationDetails`].
     pub fn builder() -> UnknownConnectionSourceOutputFlowValidationDetailsBuilder {
-        UnknownConnectionSourceOutputFlowValidationDetailsBuilder::default()
+        <UnknownConnectionSourceOutputFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

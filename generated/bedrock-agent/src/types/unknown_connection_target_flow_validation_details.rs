@@ -14,7 +14,7 @@ pub struct UnknownConnectionTargetFlowValidationDetails {
 impl UnknownConnectionTargetFlowValidationDetails {
     /// A builder for [`UnknownConnectionTargetFlowValidationDetails`].
     pub fn builder() -> UnknownConnectionTargetFlowValidationDetailsBuilder {
-        UnknownConnectionTargetFlowValidationDetailsBuilder::default()
+        <UnknownConnectionTargetFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct UnknownConnectionTargetInputFlowValidationDetails {
 impl UnknownConnectionTargetInputFlowValidationDetails {
     /// A builder for [`UnknownConnectionTargetInputFlowValidationDetails`].
     pub fn builder() -> UnknownConnectionTargetInputFlowValidationDetailsBuilder {
-        UnknownConnectionTargetInputFlowValidationDetailsBuilder::default()
+        <UnknownConnectionTargetInputFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

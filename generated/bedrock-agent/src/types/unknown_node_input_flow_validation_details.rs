@@ -17,7 +17,7 @@ pub struct UnknownNodeInputFlowValidationDetails {
 impl UnknownNodeInputFlowValidationDetails {
     /// A builder for [`UnknownNodeInputFlowValidationDetails`].
     pub fn builder() -> UnknownNodeInputFlowValidationDetailsBuilder {
-        UnknownNodeInputFlowValidationDetailsBuilder::default()
+        <UnknownNodeInputFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

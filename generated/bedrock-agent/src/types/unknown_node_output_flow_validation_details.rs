@@ -17,7 +17,7 @@ pub struct UnknownNodeOutputFlowValidationDetails {
 impl UnknownNodeOutputFlowValidationDetails {
     /// A builder for [`UnknownNodeOutputFlowValidationDetails`].
     pub fn builder() -> UnknownNodeOutputFlowValidationDetailsBuilder {
-        UnknownNodeOutputFlowValidationDetailsBuilder::default()
+        <UnknownNodeOutputFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct UnreachableNodeFlowValidationDetails {
 impl UnreachableNodeFlowValidationDetails {
     /// A builder for [`UnreachableNodeFlowValidationDetails`].
     pub fn builder() -> UnreachableNodeFlowValidationDetailsBuilder {
-        UnreachableNodeFlowValidationDetailsBuilder::default()
+        <UnreachableNodeFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct UnsatisfiedConnectionConditionsFlowValidationDetails {
 impl UnsatisfiedConnectionConditionsFlowValidationDetails {
     /// A builder for [`UnsatisfiedConnectionConditionsFlowValidationDetails`].
     pub fn builder() -> UnsatisfiedConnectionConditionsFlowValidationDetailsBuilder {
-        UnsatisfiedConnectionConditionsFlowValidationDetailsBuilder::default()
+        <UnsatisfiedConnectionConditionsFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct UnspecifiedFlowValidationDetails {}
 impl UnspecifiedFlowValidationDetails {
     /// A builder for [`UnspecifiedFlowValidationDetails`].
     pub fn builder() -> UnspecifiedFlowValidationDetailsBuilder {
-        UnspecifiedFlowValidationDetailsBuilder::default()
+        <UnspecifiedFlowValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct UrlConfiguration {
 impl UrlConfiguration {
     /// A builder for [`UrlConfiguration`].
     pub fn builder() -> UrlConfigurationBuilder {
-        UrlConfigurationBuilder::default()
+        <UrlConfigurationBuilder as Default>::default()
     }
 }
 

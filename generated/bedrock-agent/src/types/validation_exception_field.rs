@@ -17,7 +17,7 @@ pub struct ValidationExceptionField {
 impl ValidationExceptionField {
     /// A builder for [`ValidationExceptionField`].
     pub fn builder() -> ValidationExceptionFieldBuilder {
-        ValidationExceptionFieldBuilder::default()
+        <ValidationExceptionFieldBuilder as Default>::default()
     }
 }
 

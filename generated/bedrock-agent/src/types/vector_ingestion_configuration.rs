@@ -55,7 +55,7 @@ pub struct VectorIngestionConfiguration {
 impl VectorIngestionConfiguration {
     /// A builder for [`VectorIngestionConfiguration`].
     pub fn builder() -> VectorIngestionConfigurationBuilder {
-        VectorIngestionConfigurationBuilder::default()
+        <VectorIngestionConfigurationBuilder as Default>::default()
     }
 }
 

@@ -36,7 +36,7 @@ pub struct VectorKnowledgeBaseConfiguration {
 impl VectorKnowledgeBaseConfiguration {
     /// A builder for [`VectorKnowledgeBaseConfiguration`].
     pub fn builder() -> VectorKnowledgeBaseConfigurationBuilder {
-        VectorKnowledgeBaseConfigurationBuilder::default()
+        <VectorKnowledgeBaseConfigurationBuilder as Default>::default()
     }
 }
 

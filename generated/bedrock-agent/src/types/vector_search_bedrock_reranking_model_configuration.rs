@@ -26,7 +26,7 @@ pub struct VectorSearchBedrockRerankingModelConfiguration {
 impl VectorSearchBedrockRerankingModelConfiguration {
     /// A builder for [`VectorSearchBedrockRerankingModelConfiguration`].
     pub fn builder() -> VectorSearchBedrockRerankingModelConfigurationBuilder {
-        VectorSearchBedrockRerankingModelConfigurationBuilder::default()
+        <VectorSearchBedrockRerankingModelConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct VideoConfiguration {
 impl VideoConfiguration {
     /// A builder for [`VideoConfiguration`].
     pub fn builder() -> VideoConfigurationBuilder {
-        VideoConfigurationBuilder::default()
+        <VideoConfigurationBuilder as Default>::default()
     }
 }
 

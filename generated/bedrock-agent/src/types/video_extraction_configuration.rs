@@ -14,7 +14,7 @@ pub struct VideoExtractionConfiguration {
 impl VideoExtractionConfiguration {
     /// A builder for [`VideoExtractionConfiguration`].
     pub fn builder() -> VideoExtractionConfigurationBuilder {
-        VideoExtractionConfigurationBuilder::default()
+        <VideoExtractionConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct VideoSegmentationConfiguration {
 impl VideoSegmentationConfiguration {
     /// A builder for [`VideoSegmentationConfiguration`].
     pub fn builder() -> VideoSegmentationConfigurationBuilder {
-        VideoSegmentationConfigurationBuilder::default()
+        <VideoSegmentationConfigurationBuilder as Default>::default()
     }
 }
 

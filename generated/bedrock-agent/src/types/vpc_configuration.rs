@@ -83,7 +83,7 @@ pub struct VpcConfiguration {
 impl VpcConfiguration {
     /// A builder for [`VpcConfiguration`].
     pub fn builder() -> VpcConfigurationBuilder {
-        VpcConfigurationBuilder::default()
+        <VpcConfigurationBuilder as Default>::default()
     }
 }
 

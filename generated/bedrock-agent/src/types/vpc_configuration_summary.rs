@@ -71,7 +71,7 @@ pub struct VpcConfigurationSummary {
 impl VpcConfigurationSummary {
     /// A builder for [`VpcConfigurationSummary`].
     pub fn builder() -> VpcConfigurationSummaryBuilder {
-        VpcConfigurationSummaryBuilder::default()
+        <VpcConfigurationSummaryBuilder as Default>::default()
     }
 }
 

@@ -61,7 +61,7 @@ pub struct WebCrawlerConfiguration {
 impl WebCrawlerConfiguration {
     /// A builder for [`WebCrawlerConfiguration`].
     pub fn builder() -> WebCrawlerConfigurationBuilder {
-        WebCrawlerConfigurationBuilder::default()
+        <WebCrawlerConfigurationBuilder as Default>::default()
     }
 }
 

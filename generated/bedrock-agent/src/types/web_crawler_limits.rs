@@ -23,7 +23,7 @@ pub struct WebCrawlerLimits {
 impl WebCrawlerLimits {
     /// A builder for [`WebCrawlerLimits`].
     pub fn builder() -> WebCrawlerLimitsBuilder {
-        WebCrawlerLimitsBuilder::default()
+        <WebCrawlerLimitsBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct WebDataSourceConfiguration {
 impl WebDataSourceConfiguration {
     /// A builder for [`WebDataSourceConfiguration`].
     pub fn builder() -> WebDataSourceConfigurationBuilder {
-        WebDataSourceConfigurationBuilder::default()
+        <WebDataSourceConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct WebSourceConfiguration {
 impl WebSourceConfiguration {
     /// A builder for [`WebSourceConfiguration`].
     pub fn builder() -> WebSourceConfigurationBuilder {
-        WebSourceConfigurationBuilder::default()
+        <WebSourceConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct WeeklySchedule {
 impl WeeklySchedule {
     /// A builder for [`WeeklySchedule`].
     pub fn builder() -> WeeklyScheduleBuilder {
-        WeeklyScheduleBuilder::default()
+        <WeeklyScheduleBuilder as Default>::default()
     }
 }
 

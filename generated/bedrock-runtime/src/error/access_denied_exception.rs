@@ -17,7 +17,7 @@ pub struct AccessDeniedException {
 impl AccessDeniedException {
     /// A builder for [`AccessDeniedException`].
     pub fn builder() -> AccessDeniedExceptionBuilder {
-        AccessDeniedExceptionBuilder::default()
+        <AccessDeniedExceptionBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct ModelErrorException {
 impl ModelErrorException {
     /// A builder for [`ModelErrorException`].
     pub fn builder() -> ModelErrorExceptionBuilder {
-        ModelErrorExceptionBuilder::default()
+        <ModelErrorExceptionBuilder as Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct ModelStreamErrorException {
 impl ModelStreamErrorException {
     /// A builder for [`ModelStreamErrorException`].
     pub fn builder() -> ModelStreamErrorExceptionBuilder {
-        ModelStreamErrorExceptionBuilder::default()
+        <ModelStreamErrorExceptionBuilder as Default>::default()
     }
 }
 

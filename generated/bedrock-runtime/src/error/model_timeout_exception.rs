@@ -17,7 +17,7 @@ pub struct ModelTimeoutException {
 impl ModelTimeoutException {
     /// A builder for [`ModelTimeoutException`].
     pub fn builder() -> ModelTimeoutExceptionBuilder {
-        ModelTimeoutExceptionBuilder::default()
+        <ModelTimeoutExceptionBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ServiceQuotaExceededException {
 impl ServiceQuotaExceededException {
     /// A builder for [`ServiceQuotaExceededException`].
     pub fn builder() -> ServiceQuotaExceededExceptionBuilder {
-        ServiceQuotaExceededExceptionBuilder::default()
+        <ServiceQuotaExceededExceptionBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ThrottlingException {
 impl ThrottlingException {
     /// A builder for [`ThrottlingException`].
     pub fn builder() -> ThrottlingExceptionBuilder {
-        ThrottlingExceptionBuilder::default()
+        <ThrottlingExceptionBuilder as Default>::default()
     }
 }
 

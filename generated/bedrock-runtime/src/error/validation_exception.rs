@@ -17,7 +17,7 @@ pub struct ValidationException {
 impl ValidationException {
     /// A builder for [`ValidationException`].
     pub fn builder() -> ValidationExceptionBuilder {
-        ValidationExceptionBuilder::default()
+        <ValidationExceptionBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct AnyToolChoice {}
 impl AnyToolChoice {
     /// A builder for [`AnyToolChoice`].
     pub fn builder() -> AnyToolChoiceBuilder {
-        AnyToolChoiceBuilder::default()
+        <AnyToolChoiceBuilder as Default>::default()
     }
 }
 

@@ -53,7 +53,7 @@ pub struct AppliedGuardrailDetails {
 impl AppliedGuardrailDetails {
     /// A builder for [`AppliedGuardrailDetails`].
     pub fn builder() -> AppliedGuardrailDetailsBuilder {
-        AppliedGuardrailDetailsBuilder::default()
+        <AppliedGuardrailDetailsBuilder as Default>::default()
     }
 }
 

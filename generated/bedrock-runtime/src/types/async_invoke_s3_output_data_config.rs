@@ -26,7 +26,7 @@ pub struct AsyncInvokeS3OutputDataConfig {
 impl AsyncInvokeS3OutputDataConfig {
     /// A builder for [`AsyncInvokeS3OutputDataConfig`].
     pub fn builder() -> AsyncInvokeS3OutputDataConfigBuilder {
-        AsyncInvokeS3OutputDataConfigBuilder::default()
+        <AsyncInvokeS3OutputDataConfigBuilder as Default>::default()
     }
 }
 

@@ -77,7 +77,7 @@ pub struct AsyncInvokeSummary {
 impl AsyncInvokeSummary {
     /// A builder for [`AsyncInvokeSummary`].
     pub fn builder() -> AsyncInvokeSummaryBuilder {
-        AsyncInvokeSummaryBuilder::default()
+        <AsyncInvokeSummaryBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct AudioBlock {
 impl AudioBlock {
     /// A builder for [`AudioBlock`].
     pub fn builder() -> AudioBlockBuilder {
-        AudioBlockBuilder::default()
+        <AudioBlockBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct AutoToolChoice {}
 impl AutoToolChoice {
     /// A builder for [`AutoToolChoice`].
     pub fn builder() -> AutoToolChoiceBuilder {
-        AutoToolChoiceBuilder::default()
+        <AutoToolChoiceBuilder as Default>::default()
     }
 }
 

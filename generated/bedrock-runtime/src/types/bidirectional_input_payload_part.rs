@@ -17,7 +17,7 @@ pub struct BidirectionalInputPayloadPart {
 impl BidirectionalInputPayloadPart {
     /// A builder for [`BidirectionalInputPayloadPart`].
     pub fn builder() -> BidirectionalInputPayloadPartBuilder {
-        BidirectionalInputPayloadPartBuilder::default()
+        <BidirectionalInputPayloadPartBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct BidirectionalOutputPayloadPart {
 impl BidirectionalOutputPayloadPart {
     /// A builder for [`BidirectionalOutputPayloadPart`].
     pub fn builder() -> BidirectionalOutputPayloadPartBuilder {
-        BidirectionalOutputPayloadPartBuilder::default()
+        <BidirectionalOutputPayloadPartBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct CacheDetail {
 impl CacheDetail {
     /// A builder for [`CacheDetail`].
     pub fn builder() -> CacheDetailBuilder {
-        CacheDetailBuilder::default()
+        <CacheDetailBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct CachePointBlock {
 impl CachePointBlock {
     /// A builder for [`CachePointBlock`].
     pub fn builder() -> CachePointBlockBuilder {
-        CachePointBlockBuilder::default()
+        <CachePointBlockBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct Citation {
 impl Citation {
     /// A builder for [`Citation`].
     pub fn builder() -> CitationBuilder {
-        CitationBuilder::default()
+        <CitationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct CitationSourceContentDelta {
 impl CitationSourceContentDelta {
     /// A builder for [`CitationSourceContentDelta`].
     pub fn builder() -> CitationSourceContentDeltaBuilder {
-        CitationSourceContentDeltaBuilder::default()
+        <CitationSourceContentDeltaBuilder as Default>::default()
     }
 }
 

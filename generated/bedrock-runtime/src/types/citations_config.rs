@@ -14,7 +14,7 @@ pub struct CitationsConfig {
 impl CitationsConfig {
     /// A builder for [`CitationsConfig`].
     pub fn builder() -> CitationsConfigBuilder {
-        CitationsConfigBuilder::default()
+        <CitationsConfigBuilder as Default>::default()
     }
 }
 

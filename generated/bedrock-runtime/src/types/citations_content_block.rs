@@ -23,7 +23,7 @@ pub struct CitationsContentBlock {
 impl CitationsContentBlock {
     /// A builder for [`CitationsContentBlock`].
     pub fn builder() -> CitationsContentBlockBuilder {
-        CitationsContentBlockBuilder::default()
+        <CitationsContentBlockBuilder as Default>::default()
     }
 }
 

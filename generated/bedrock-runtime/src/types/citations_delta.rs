@@ -35,7 +35,7 @@ pub struct CitationsDelta {
 impl CitationsDelta {
     /// A builder for [`CitationsDelta`].
     pub fn builder() -> CitationsDeltaBuilder {
-        CitationsDeltaBuilder::default()
+        <CitationsDeltaBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ContentBlockDeltaEvent {
 impl ContentBlockDeltaEvent {
     /// A builder for [`ContentBlockDeltaEvent`].
     pub fn builder() -> ContentBlockDeltaEventBuilder {
-        ContentBlockDeltaEventBuilder::default()
+        <ContentBlockDeltaEventBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ContentBlockStartEvent {
 impl ContentBlockStartEvent {
     /// A builder for [`ContentBlockStartEvent`].
     pub fn builder() -> ContentBlockStartEventBuilder {
-        ContentBlockStartEventBuilder::default()
+        <ContentBlockStartEventBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct ContentBlockStopEvent {
 impl ContentBlockStopEvent {
     /// A builder for [`ContentBlockStopEvent`].
     pub fn builder() -> ContentBlockStopEventBuilder {
-        ContentBlockStopEventBuilder::default()
+        <ContentBlockStopEventBuilder as Default>::default()
     }
 }
 

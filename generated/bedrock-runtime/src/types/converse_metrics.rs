@@ -14,7 +14,7 @@ pub struct ConverseMetrics {
 impl ConverseMetrics {
     /// A builder for [`ConverseMetrics`].
     pub fn builder() -> ConverseMetricsBuilder {
-        ConverseMetricsBuilder::default()
+        <ConverseMetricsBuilder as Default>::default()
     }
 }
 

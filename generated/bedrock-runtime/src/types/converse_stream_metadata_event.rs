@@ -39,7 +39,7 @@ pub struct ConverseStreamMetadataEvent {
 impl ConverseStreamMetadataEvent {
     /// A builder for [`ConverseStreamMetadataEvent`].
     pub fn builder() -> ConverseStreamMetadataEventBuilder {
-        ConverseStreamMetadataEventBuilder::default()
+        <ConverseStreamMetadataEventBuilder as Default>::default()
     }
 }
 

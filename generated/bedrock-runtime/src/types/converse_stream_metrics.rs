@@ -14,7 +14,7 @@ pub struct ConverseStreamMetrics {
 impl ConverseStreamMetrics {
     /// A builder for [`ConverseStreamMetrics`].
     pub fn builder() -> ConverseStreamMetricsBuilder {
-        ConverseStreamMetricsBuilder::default()
+        <ConverseStreamMetricsBuilder as Default>::default()
     }
 }
 

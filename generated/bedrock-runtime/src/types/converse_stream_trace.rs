@@ -23,7 +23,7 @@ pub struct ConverseStreamTrace {
 impl ConverseStreamTrace {
     /// A builder for [`ConverseStreamTrace`].
     pub fn builder() -> ConverseStreamTraceBuilder {
-        ConverseStreamTraceBuilder::default()
+        <ConverseStreamTraceBuilder as Default>::default()
     }
 }
 

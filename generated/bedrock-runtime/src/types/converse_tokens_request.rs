@@ -41,7 +41,7 @@ pub struct ConverseTokensRequest {
 impl ConverseTokensRequest {
     /// A builder for [`ConverseTokensRequest`].
     pub fn builder() -> ConverseTokensRequestBuilder {
-        ConverseTokensRequestBuilder::default()
+        <ConverseTokensRequestBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct ConverseTrace {
 impl ConverseTrace {
     /// A builder for [`ConverseTrace`].
     pub fn builder() -> ConverseTraceBuilder {
-        ConverseTraceBuilder::default()
+        <ConverseTraceBuilder as Default>::default()
     }
 }
 

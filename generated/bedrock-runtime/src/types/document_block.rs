@@ -47,7 +47,7 @@ pub struct DocumentBlock {
 impl DocumentBlock {
     /// A builder for [`DocumentBlock`].
     pub fn builder() -> DocumentBlockBuilder {
-        DocumentBlockBuilder::default()
+        <DocumentBlockBuilder as Default>::default()
     }
 }
 

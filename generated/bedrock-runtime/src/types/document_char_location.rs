@@ -29,7 +29,7 @@ pub struct DocumentCharLocation {
 impl DocumentCharLocation {
     /// A builder for [`DocumentCharLocation`].
     pub fn builder() -> DocumentCharLocationBuilder {
-        DocumentCharLocationBuilder::default()
+        <DocumentCharLocationBuilder as Default>::default()
     }
 }
 

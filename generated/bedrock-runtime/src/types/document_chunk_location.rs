@@ -29,7 +29,7 @@ pub struct DocumentChunkLocation {
 impl DocumentChunkLocation {
     /// A builder for [`DocumentChunkLocation`].
     pub fn builder() -> DocumentChunkLocationBuilder {
-        DocumentChunkLocationBuilder::default()
+        <DocumentChunkLocationBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct DocumentPageLocation {
 impl DocumentPageLocation {
     /// A builder for [`DocumentPageLocation`].
     pub fn builder() -> DocumentPageLocationBuilder {
-        DocumentPageLocationBuilder::default()
+        <DocumentPageLocationBuilder as Default>::default()
     }
 }
 

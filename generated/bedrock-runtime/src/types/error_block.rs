@@ -17,7 +17,7 @@ pub struct ErrorBlock {
 impl ErrorBlock {
     /// A builder for [`ErrorBlock`].
     pub fn builder() -> ErrorBlockBuilder {
-        ErrorBlockBuilder::default()
+        <ErrorBlockBuilder as Default>::default()
     }
 }
 

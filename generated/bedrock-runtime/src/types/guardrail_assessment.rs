@@ -85,7 +85,7 @@ pub struct GuardrailAssessment {
 impl GuardrailAssessment {
     /// A builder for [`GuardrailAssessment`].
     pub fn builder() -> GuardrailAssessmentBuilder {
-        GuardrailAssessmentBuilder::default()
+        <GuardrailAssessmentBuilder as Default>::default()
     }
 }
 

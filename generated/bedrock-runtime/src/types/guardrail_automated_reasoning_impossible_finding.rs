@@ -33,7 +33,7 @@ pub struct GuardrailAutomatedReasoningImpossibleFinding {
 impl GuardrailAutomatedReasoningImpossibleFinding {
     /// A builder for [`GuardrailAutomatedReasoningImpossibleFinding`].
     pub fn builder() -> GuardrailAutomatedReasoningImpossibleFindingBuilder {
-        GuardrailAutomatedReasoningImpossibleFindingBuilder::default()
+        <GuardrailAutomatedReasoningImpossibleFindingBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct GuardrailAutomatedReasoningInputTextReference {
 impl GuardrailAutomatedReasoningInputTextReference {
     /// A builder for [`GuardrailAutomatedReasoningInputTextReference`].
     pub fn builder() -> GuardrailAutomatedReasoningInputTextReferenceBuilder {
-        GuardrailAutomatedReasoningInputTextReferenceBuilder::default()
+        <GuardrailAutomatedReasoningInputTextReferenceBuilder as Default>::default()
     }
 }
 

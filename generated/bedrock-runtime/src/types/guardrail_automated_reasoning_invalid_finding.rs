@@ -33,7 +33,7 @@ pub struct GuardrailAutomatedReasoningInvalidFinding {
 impl GuardrailAutomatedReasoningInvalidFinding {
     /// A builder for [`GuardrailAutomatedReasoningInvalidFinding`].
     pub fn builder() -> GuardrailAutomatedReasoningInvalidFindingBuilder {
-        GuardrailAutomatedReasoningInvalidFindingBuilder::default()
+        <GuardrailAutomatedReasoningInvalidFindingBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct GuardrailAutomatedReasoningLogicWarning {
 impl GuardrailAutomatedReasoningLogicWarning {
     /// A builder for [`GuardrailAutomatedReasoningLogicWarning`].
     pub fn builder() -> GuardrailAutomatedReasoningLogicWarningBuilder {
-        GuardrailAutomatedReasoningLogicWarningBuilder::default()
+        <GuardrailAutomatedReasoningLogicWarningBuilder as Default>::default()
     }
 }
 

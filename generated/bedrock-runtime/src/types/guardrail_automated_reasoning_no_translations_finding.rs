@@ -9,7 +9,7 @@ pub struct GuardrailAutomatedReasoningNoTranslationsFinding {}
 impl GuardrailAutomatedReasoningNoTranslationsFinding {
     /// A builder for [`GuardrailAutomatedReasoningNoTranslationsFinding`].
     pub fn builder() -> GuardrailAutomatedReasoningNoTranslationsFindingBuilder {
-        GuardrailAutomatedReasoningNoTranslationsFindingBuilder::default()
+        <GuardrailAutomatedReasoningNoTranslationsFindingBuilder as Default>::default()
     }
 }
 

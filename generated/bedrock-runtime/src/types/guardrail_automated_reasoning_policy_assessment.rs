@@ -17,7 +17,7 @@ pub struct GuardrailAutomatedReasoningPolicyAssessment {
 impl GuardrailAutomatedReasoningPolicyAssessment {
     /// A builder for [`GuardrailAutomatedReasoningPolicyAssessment`].
     pub fn builder() -> GuardrailAutomatedReasoningPolicyAssessmentBuilder {
-        GuardrailAutomatedReasoningPolicyAssessmentBuilder::default()
+        <GuardrailAutomatedReasoningPolicyAssessmentBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct GuardrailAutomatedReasoningRule {
 impl GuardrailAutomatedReasoningRule {
     /// A builder for [`GuardrailAutomatedReasoningRule`].
     pub fn builder() -> GuardrailAutomatedReasoningRuleBuilder {
-        GuardrailAutomatedReasoningRuleBuilder::default()
+        <GuardrailAutomatedReasoningRuleBuilder as Default>::default()
     }
 }
 

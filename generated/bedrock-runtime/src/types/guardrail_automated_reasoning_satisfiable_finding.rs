@@ -43,7 +43,7 @@ pub struct GuardrailAutomatedReasoningSatisfiableFinding {
 impl GuardrailAutomatedReasoningSatisfiableFinding {
     /// A builder for [`GuardrailAutomatedReasoningSatisfiableFinding`].
     pub fn builder() -> GuardrailAutomatedReasoningSatisfiableFindingBuilder {
-        GuardrailAutomatedReasoningSatisfiableFindingBuilder::default()
+        <GuardrailAutomatedReasoningSatisfiableFindingBuilder as Default>::default()
     }
 }
 

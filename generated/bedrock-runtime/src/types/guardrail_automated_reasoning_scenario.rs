@@ -17,7 +17,7 @@ pub struct GuardrailAutomatedReasoningScenario {
 impl GuardrailAutomatedReasoningScenario {
     /// A builder for [`GuardrailAutomatedReasoningScenario`].
     pub fn builder() -> GuardrailAutomatedReasoningScenarioBuilder {
-        GuardrailAutomatedReasoningScenarioBuilder::default()
+        <GuardrailAutomatedReasoningScenarioBuilder as Default>::default()
     }
 }
 

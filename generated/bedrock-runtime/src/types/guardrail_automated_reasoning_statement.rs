@@ -27,7 +27,7 @@ pub struct GuardrailAutomatedReasoningStatement {
 impl GuardrailAutomatedReasoningStatement {
     /// A builder for [`GuardrailAutomatedReasoningStatement`].
     pub fn builder() -> GuardrailAutomatedReasoningStatementBuilder {
-        GuardrailAutomatedReasoningStatementBuilder::default()
+        <GuardrailAutomatedReasoningStatementBuilder as Default>::default()
     }
 }
 

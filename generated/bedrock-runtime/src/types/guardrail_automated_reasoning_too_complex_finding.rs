@@ -9,7 +9,7 @@ pub struct GuardrailAutomatedReasoningTooComplexFinding {}
 impl GuardrailAutomatedReasoningTooComplexFinding {
     /// A builder for [`GuardrailAutomatedReasoningTooComplexFinding`].
     pub fn builder() -> GuardrailAutomatedReasoningTooComplexFindingBuilder {
-        GuardrailAutomatedReasoningTooComplexFindingBuilder::default()
+        <GuardrailAutomatedReasoningTooComplexFindingBuilder as Default>::default()
     }
 }
 

@@ -53,7 +53,7 @@ pub struct GuardrailAutomatedReasoningTranslation {
 impl GuardrailAutomatedReasoningTranslation {
     /// A builder for [`GuardrailAutomatedReasoningTranslation`].
     pub fn builder() -> GuardrailAutomatedReasoningTranslationBuilder {
-        GuardrailAutomatedReasoningTranslationBuilder::default()
+        <GuardrailAutomatedReasoningTranslationBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct GuardrailAutomatedReasoningTranslationAmbiguousFinding {
 impl GuardrailAutomatedReasoningTranslationAmbiguousFinding {
     /// A builder for [`GuardrailAutomatedReasoningTranslationAmbiguousFinding`].
     pub fn builder() -> GuardrailAutomatedReasoningTranslationAmbiguousFindingBuilder {
-        GuardrailAutomatedReasoningTranslationAmbiguousFindingBuilder::default()
+        <GuardrailAutomatedReasoningTranslationAmbiguousFindingBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct GuardrailAutomatedReasoningTranslationOption {
 impl GuardrailAutomatedReasoningTranslationOption {
     /// A builder for [`GuardrailAutomatedReasoningTranslationOption`].
     pub fn builder() -> GuardrailAutomatedReasoningTranslationOptionBuilder {
-        GuardrailAutomatedReasoningTranslationOptionBuilder::default()
+        <GuardrailAutomatedReasoningTranslationOptionBuilder as Default>::default()
     }
 }
 

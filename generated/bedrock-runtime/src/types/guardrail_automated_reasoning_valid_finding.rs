@@ -43,7 +43,7 @@ pub struct GuardrailAutomatedReasoningValidFinding {
 impl GuardrailAutomatedReasoningValidFinding {
     /// A builder for [`GuardrailAutomatedReasoningValidFinding`].
     pub fn builder() -> GuardrailAutomatedReasoningValidFindingBuilder {
-        GuardrailAutomatedReasoningValidFindingBuilder::default()
+        <GuardrailAutomatedReasoningValidFindingBuilder as Default>::default()
     }
 }
 

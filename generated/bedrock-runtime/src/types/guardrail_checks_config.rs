@@ -35,7 +35,7 @@ pub struct GuardrailChecksConfig {
 impl GuardrailChecksConfig {
     /// A builder for [`GuardrailChecksConfig`].
     pub fn builder() -> GuardrailChecksConfigBuilder {
-        GuardrailChecksConfigBuilder::default()
+        <GuardrailChecksConfigBuilder as Default>::default()
     }
 }
 

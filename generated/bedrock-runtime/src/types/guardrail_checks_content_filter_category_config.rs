@@ -14,7 +14,7 @@ pub struct GuardrailChecksContentFilterCategoryConfig {
 impl GuardrailChecksContentFilterCategoryConfig {
     /// A builder for [`GuardrailChecksContentFilterCategoryConfig`].
     pub fn builder() -> GuardrailChecksContentFilterCategoryConfigBuilder {
-        GuardrailChecksContentFilterCategoryConfigBuilder::default()
+        <GuardrailChecksContentFilterCategoryConfigBuilder as Default>::default()
     }
 }
 

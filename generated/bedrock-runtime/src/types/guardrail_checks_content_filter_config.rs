@@ -14,7 +14,7 @@ pub struct GuardrailChecksContentFilterConfig {
 impl GuardrailChecksContentFilterConfig {
     /// A builder for [`GuardrailChecksContentFilterConfig`].
     pub fn builder() -> GuardrailChecksContentFilterConfigBuilder {
-        GuardrailChecksContentFilterConfigBuilder::default()
+        <GuardrailChecksContentFilterConfigBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksContentFilterResult {
 impl GuardrailChecksContentFilterResult {
     /// A builder for [`GuardrailChecksContentFilterResult`].
     pub fn builder() -> GuardrailChecksContentFilterResultBuilder {
-        GuardrailChecksContentFilterResultBuilder::default()
+        <GuardrailChecksContentFilterResultBuilder as Default>::default()
     }
 }
 

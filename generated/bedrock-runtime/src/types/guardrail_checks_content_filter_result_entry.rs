@@ -17,7 +17,7 @@ pub struct GuardrailChecksContentFilterResultEntry {
 impl GuardrailChecksContentFilterResultEntry {
     /// A builder for [`GuardrailChecksContentFilterResultEntry`].
     pub fn builder() -> GuardrailChecksContentFilterResultEntryBuilder {
-        GuardrailChecksContentFilterResultEntryBuilder::default()
+        <GuardrailChecksContentFilterResultEntryBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksContentFilterUsage {
 impl GuardrailChecksContentFilterUsage {
     /// A builder for [`GuardrailChecksContentFilterUsage`].
     pub fn builder() -> GuardrailChecksContentFilterUsageBuilder {
-        GuardrailChecksContentFilterUsageBuilder::default()
+        <GuardrailChecksContentFilterUsageBuilder as Default>::default()
     }
 }
 

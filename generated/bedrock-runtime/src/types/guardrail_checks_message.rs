@@ -17,7 +17,7 @@ pub struct GuardrailChecksMessage {
 impl GuardrailChecksMessage {
     /// A builder for [`GuardrailChecksMessage`].
     pub fn builder() -> GuardrailChecksMessageBuilder {
-        GuardrailChecksMessageBuilder::default()
+        <GuardrailChecksMessageBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksPromptAttackCategoryConfig {
 impl GuardrailChecksPromptAttackCategoryConfig {
     /// A builder for [`GuardrailChecksPromptAttackCategoryConfig`].
     pub fn builder() -> GuardrailChecksPromptAttackCategoryConfigBuilder {
-        GuardrailChecksPromptAttackCategoryConfigBuilder::default()
+        <GuardrailChecksPromptAttackCategoryConfigBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksPromptAttackConfig {
 impl GuardrailChecksPromptAttackConfig {
     /// A builder for [`GuardrailChecksPromptAttackConfig`].
     pub fn builder() -> GuardrailChecksPromptAttackConfigBuilder {
-        GuardrailChecksPromptAttackConfigBuilder::default()
+        <GuardrailChecksPromptAttackConfigBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksPromptAttackResult {
 impl GuardrailChecksPromptAttackResult {
     /// A builder for [`GuardrailChecksPromptAttackResult`].
     pub fn builder() -> GuardrailChecksPromptAttackResultBuilder {
-        GuardrailChecksPromptAttackResultBuilder::default()
+        <GuardrailChecksPromptAttackResultBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct GuardrailChecksPromptAttackResultEntry {
 impl GuardrailChecksPromptAttackResultEntry {
     /// A builder for [`GuardrailChecksPromptAttackResultEntry`].
     pub fn builder() -> GuardrailChecksPromptAttackResultEntryBuilder {
-        GuardrailChecksPromptAttackResultEntryBuilder::default()
+        <GuardrailChecksPromptAttackResultEntryBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksPromptAttackUsage {
 impl GuardrailChecksPromptAttackUsage {
     /// A builder for [`GuardrailChecksPromptAttackUsage`].
     pub fn builder() -> GuardrailChecksPromptAttackUsageBuilder {
-        GuardrailChecksPromptAttackUsageBuilder::default()
+        <GuardrailChecksPromptAttackUsageBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct GuardrailChecksResults {
 impl GuardrailChecksResults {
     /// A builder for [`GuardrailChecksResults`].
     pub fn builder() -> GuardrailChecksResultsBuilder {
-        GuardrailChecksResultsBuilder::default()
+        <GuardrailChecksResultsBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksSensitiveInformationConfig {
 impl GuardrailChecksSensitiveInformationConfig {
     /// A builder for [`GuardrailChecksSensitiveInformationConfig`].
     pub fn builder() -> GuardrailChecksSensitiveInformationConfigBuilder {
-        GuardrailChecksSensitiveInformationConfigBuilder::default()
+        <GuardrailChecksSensitiveInformationConfigBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksSensitiveInformationEntityConfig {
 impl GuardrailChecksSensitiveInformationEntityConfig {
     /// A builder for [`GuardrailChecksSensitiveInformationEntityConfig`].
     pub fn builder() -> GuardrailChecksSensitiveInformationEntityConfigBuilder {
-        GuardrailChecksSensitiveInformationEntityConfigBuilder::default()
+        <GuardrailChecksSensitiveInformationEntityConfigBuilder as Default>::default()
     }
 }
 

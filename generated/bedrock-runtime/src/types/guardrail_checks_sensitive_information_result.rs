@@ -20,7 +20,7 @@ pub struct GuardrailChecksSensitiveInformationResult {
 impl GuardrailChecksSensitiveInformationResult {
     /// A builder for [`GuardrailChecksSensitiveInformationResult`].
     pub fn builder() -> GuardrailChecksSensitiveInformationResultBuilder {
-        GuardrailChecksSensitiveInformationResultBuilder::default()
+        <GuardrailChecksSensitiveInformationResultBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct GuardrailChecksSensitiveInformationResultEntry {
 impl GuardrailChecksSensitiveInformationResultEntry {
     /// A builder for [`GuardrailChecksSensitiveInformationResultEntry`].
     pub fn builder() -> GuardrailChecksSensitiveInformationResultEntryBuilder {
-        GuardrailChecksSensitiveInformationResultEntryBuilder::default()
+        <GuardrailChecksSensitiveInformationResultEntryBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailChecksSensitiveInformationUsage {
 impl GuardrailChecksSensitiveInformationUsage {
     /// A builder for [`GuardrailChecksSensitiveInformationUsage`].
     pub fn builder() -> GuardrailChecksSensitiveInformationUsageBuilder {
-        GuardrailChecksSensitiveInformationUsageBuilder::default()
+        <GuardrailChecksSensitiveInformationUsageBuilder as Default>::default()
     }
 }
 

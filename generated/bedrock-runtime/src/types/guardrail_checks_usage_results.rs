@@ -35,7 +35,7 @@ pub struct GuardrailChecksUsageResults {
 impl GuardrailChecksUsageResults {
     /// A builder for [`GuardrailChecksUsageResults`].
     pub fn builder() -> GuardrailChecksUsageResultsBuilder {
-        GuardrailChecksUsageResultsBuilder::default()
+        <GuardrailChecksUsageResultsBuilder as Default>::default()
     }
 }
 

@@ -36,7 +36,7 @@ pub struct GuardrailContentFilter {
 impl GuardrailContentFilter {
     /// A builder for [`GuardrailContentFilter`].
     pub fn builder() -> GuardrailContentFilterBuilder {
-        GuardrailContentFilterBuilder::default()
+        <GuardrailContentFilterBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailContentPolicyAssessment {
 impl GuardrailContentPolicyAssessment {
     /// A builder for [`GuardrailContentPolicyAssessment`].
     pub fn builder() -> GuardrailContentPolicyAssessmentBuilder {
-        GuardrailContentPolicyAssessmentBuilder::default()
+        <GuardrailContentPolicyAssessmentBuilder as Default>::default()
     }
 }
 

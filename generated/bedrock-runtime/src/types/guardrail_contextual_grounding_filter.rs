@@ -29,7 +29,7 @@ pub struct GuardrailContextualGroundingFilter {
 impl GuardrailContextualGroundingFilter {
     /// A builder for [`GuardrailContextualGroundingFilter`].
     pub fn builder() -> GuardrailContextualGroundingFilterBuilder {
-        GuardrailContextualGroundingFilterBuilder::default()
+        <GuardrailContextualGroundingFilterBuilder as Default>::default()
     }
 }
 

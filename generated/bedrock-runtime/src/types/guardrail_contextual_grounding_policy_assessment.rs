@@ -17,7 +17,7 @@ pub struct GuardrailContextualGroundingPolicyAssessment {
 impl GuardrailContextualGroundingPolicyAssessment {
     /// A builder for [`GuardrailContextualGroundingPolicyAssessment`].
     pub fn builder() -> GuardrailContextualGroundingPolicyAssessmentBuilder {
-        GuardrailContextualGroundingPolicyAssessmentBuilder::default()
+        <GuardrailContextualGroundingPolicyAssessmentBuilder as Default>::default()
     }
 }
 

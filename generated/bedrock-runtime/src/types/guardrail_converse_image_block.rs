@@ -17,7 +17,7 @@ pub struct GuardrailConverseImageBlock {
 impl GuardrailConverseImageBlock {
     /// A builder for [`GuardrailConverseImageBlock`].
     pub fn builder() -> GuardrailConverseImageBlockBuilder {
-        GuardrailConverseImageBlockBuilder::default()
+        <GuardrailConverseImageBlockBuilder as Default>::default()
     }
 }
 

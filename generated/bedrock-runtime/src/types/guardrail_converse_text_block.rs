@@ -20,7 +20,7 @@ pub struct GuardrailConverseTextBlock {
 impl GuardrailConverseTextBlock {
     /// A builder for [`GuardrailConverseTextBlock`].
     pub fn builder() -> GuardrailConverseTextBlockBuilder {
-        GuardrailConverseTextBlockBuilder::default()
+        <GuardrailConverseTextBlockBuilder as Default>::default()
     }
 }
 

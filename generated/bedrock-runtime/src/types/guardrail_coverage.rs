@@ -27,7 +27,7 @@ pub struct GuardrailCoverage {
 impl GuardrailCoverage {
     /// A builder for [`GuardrailCoverage`].
     pub fn builder() -> GuardrailCoverageBuilder {
-        GuardrailCoverageBuilder::default()
+        <GuardrailCoverageBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct GuardrailCustomWord {
 impl GuardrailCustomWord {
     /// A builder for [`GuardrailCustomWord`].
     pub fn builder() -> GuardrailCustomWordBuilder {
-        GuardrailCustomWordBuilder::default()
+        <GuardrailCustomWordBuilder as Default>::default()
     }
 }
 

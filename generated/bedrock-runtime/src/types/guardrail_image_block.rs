@@ -17,7 +17,7 @@ pub struct GuardrailImageBlock {
 impl GuardrailImageBlock {
     /// A builder for [`GuardrailImageBlock`].
     pub fn builder() -> GuardrailImageBlockBuilder {
-        GuardrailImageBlockBuilder::default()
+        <GuardrailImageBlockBuilder as Default>::default()
     }
 }
 

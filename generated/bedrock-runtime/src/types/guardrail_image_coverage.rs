@@ -23,7 +23,7 @@ pub struct GuardrailImageCoverage {
 impl GuardrailImageCoverage {
     /// A builder for [`GuardrailImageCoverage`].
     pub fn builder() -> GuardrailImageCoverageBuilder {
-        GuardrailImageCoverageBuilder::default()
+        <GuardrailImageCoverageBuilder as Default>::default()
     }
 }
 

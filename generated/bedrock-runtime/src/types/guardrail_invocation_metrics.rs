@@ -37,7 +37,7 @@ pub struct GuardrailInvocationMetrics {
 impl GuardrailInvocationMetrics {
     /// A builder for [`GuardrailInvocationMetrics`].
     pub fn builder() -> GuardrailInvocationMetricsBuilder {
-        GuardrailInvocationMetricsBuilder::default()
+        <GuardrailInvocationMetricsBuilder as Default>::default()
     }
 }
 

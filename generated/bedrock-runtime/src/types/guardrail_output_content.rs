@@ -17,7 +17,7 @@ pub struct GuardrailOutputContent {
 impl GuardrailOutputContent {
     /// A builder for [`GuardrailOutputContent`].
     pub fn builder() -> GuardrailOutputContentBuilder {
-        GuardrailOutputContentBuilder::default()
+        <GuardrailOutputContentBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct GuardrailSensitiveInformationPolicyAssessment {
 impl GuardrailSensitiveInformationPolicyAssessment {
     /// A builder for [`GuardrailSensitiveInformationPolicyAssessment`].
     pub fn builder() -> GuardrailSensitiveInformationPolicyAssessmentBuilder {
-        GuardrailSensitiveInformationPolicyAssessmentBuilder::default()
+        <GuardrailSensitiveInformationPolicyAssessmentBuilder as Default>::default()
     }
 }
 

@@ -49,7 +49,7 @@ pub struct GuardrailStreamConfiguration {
 impl GuardrailStreamConfiguration {
     /// A builder for [`GuardrailStreamConfiguration`].
     pub fn builder() -> GuardrailStreamConfigurationBuilder {
-        GuardrailStreamConfigurationBuilder::default()
+        <GuardrailStreamConfigurationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct GuardrailTextBlock {
 impl GuardrailTextBlock {
     /// A builder for [`GuardrailTextBlock`].
     pub fn builder() -> GuardrailTextBlockBuilder {
-        GuardrailTextBlockBuilder::default()
+        <GuardrailTextBlockBuilder as Default>::default()
     }
 }
 

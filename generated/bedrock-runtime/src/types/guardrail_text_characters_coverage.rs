@@ -23,7 +23,7 @@ pub struct GuardrailTextCharactersCoverage {
 impl GuardrailTextCharactersCoverage {
     /// A builder for [`GuardrailTextCharactersCoverage`].
     pub fn builder() -> GuardrailTextCharactersCoverageBuilder {
-        GuardrailTextCharactersCoverageBuilder::default()
+        <GuardrailTextCharactersCoverageBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct GuardrailTopicPolicyAssessment {
 impl GuardrailTopicPolicyAssessment {
     /// A builder for [`GuardrailTopicPolicyAssessment`].
     pub fn builder() -> GuardrailTopicPolicyAssessmentBuilder {
-        GuardrailTopicPolicyAssessmentBuilder::default()
+        <GuardrailTopicPolicyAssessmentBuilder as Default>::default()
     }
 }
 

@@ -47,7 +47,7 @@ pub struct GuardrailTraceAssessment {
 impl GuardrailTraceAssessment {
     /// A builder for [`GuardrailTraceAssessment`].
     pub fn builder() -> GuardrailTraceAssessmentBuilder {
-        GuardrailTraceAssessmentBuilder::default()
+        <GuardrailTraceAssessmentBuilder as Default>::default()
     }
 }
 

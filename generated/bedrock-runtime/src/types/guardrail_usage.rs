@@ -59,7 +59,7 @@ pub struct GuardrailUsage {
 impl GuardrailUsage {
     /// A builder for [`GuardrailUsage`].
     pub fn builder() -> GuardrailUsageBuilder {
-        GuardrailUsageBuilder::default()
+        <GuardrailUsageBuilder as Default>::default()
     }
 }
 

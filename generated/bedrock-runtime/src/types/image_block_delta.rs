@@ -23,7 +23,7 @@ pub struct ImageBlockDelta {
 impl ImageBlockDelta {
     /// A builder for [`ImageBlockDelta`].
     pub fn builder() -> ImageBlockDeltaBuilder {
-        ImageBlockDeltaBuilder::default()
+        <ImageBlockDeltaBuilder as Default>::default()
     }
 }
 

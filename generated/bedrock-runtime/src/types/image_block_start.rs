@@ -14,7 +14,7 @@ pub struct ImageBlockStart {
 impl ImageBlockStart {
     /// A builder for [`ImageBlockStart`].
     pub fn builder() -> ImageBlockStartBuilder {
-        ImageBlockStartBuilder::default()
+        <ImageBlockStartBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct InvokeModelTokensRequest {
 impl InvokeModelTokensRequest {
     /// A builder for [`InvokeModelTokensRequest`].
     pub fn builder() -> InvokeModelTokensRequestBuilder {
-        InvokeModelTokensRequestBuilder::default()
+        <InvokeModelTokensRequestBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct JsonSchemaDefinition {
 impl JsonSchemaDefinition {
     /// A builder for [`JsonSchemaDefinition`].
     pub fn builder() -> JsonSchemaDefinitionBuilder {
-        JsonSchemaDefinitionBuilder::default()
+        <JsonSchemaDefinitionBuilder as Default>::default()
     }
 }
 

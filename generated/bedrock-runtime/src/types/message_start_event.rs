@@ -14,7 +14,7 @@ pub struct MessageStartEvent {
 impl MessageStartEvent {
     /// A builder for [`MessageStartEvent`].
     pub fn builder() -> MessageStartEventBuilder {
-        MessageStartEventBuilder::default()
+        <MessageStartEventBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct MessageStopEvent {
 impl MessageStopEvent {
     /// A builder for [`MessageStopEvent`].
     pub fn builder() -> MessageStopEventBuilder {
-        MessageStopEventBuilder::default()
+        <MessageStopEventBuilder as Default>::default()
     }
 }
 

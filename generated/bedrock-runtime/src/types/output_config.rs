@@ -25,7 +25,7 @@ pub struct OutputConfig {
 impl OutputConfig {
     /// A builder for [`OutputConfig`].
     pub fn builder() -> OutputConfigBuilder {
-        OutputConfigBuilder::default()
+        <OutputConfigBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct OutputFormat {
 impl OutputFormat {
     /// A builder for [`OutputFormat`].
     pub fn builder() -> OutputFormatBuilder {
-        OutputFormatBuilder::default()
+        <OutputFormatBuilder as Default>::default()
     }
 }
 

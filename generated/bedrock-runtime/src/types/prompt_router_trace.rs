@@ -21,7 +21,7 @@ pub struct PromptRouterTrace {
 impl PromptRouterTrace {
     /// A builder for [`PromptRouterTrace`].
     pub fn builder() -> PromptRouterTraceBuilder {
-        PromptRouterTraceBuilder::default()
+        <PromptRouterTraceBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct ReasoningTextBlock {
 impl ReasoningTextBlock {
     /// A builder for [`ReasoningTextBlock`].
     pub fn builder() -> ReasoningTextBlockBuilder {
-        ReasoningTextBlockBuilder::default()
+        <ReasoningTextBlockBuilder as Default>::default()
     }
 }
 

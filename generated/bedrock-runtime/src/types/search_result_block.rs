@@ -28,7 +28,7 @@ pub struct SearchResultBlock {
 impl SearchResultBlock {
     /// A builder for [`SearchResultBlock`].
     pub fn builder() -> SearchResultBlockBuilder {
-        SearchResultBlockBuilder::default()
+        <SearchResultBlockBuilder as Default>::default()
     }
 }
 

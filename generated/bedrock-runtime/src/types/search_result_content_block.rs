@@ -14,7 +14,7 @@ pub struct SearchResultContentBlock {
 impl SearchResultContentBlock {
     /// A builder for [`SearchResultContentBlock`].
     pub fn builder() -> SearchResultContentBlockBuilder {
-        SearchResultContentBlockBuilder::default()
+        <SearchResultContentBlockBuilder as Default>::default()
     }
 }
 

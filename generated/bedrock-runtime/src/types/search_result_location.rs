@@ -33,7 +33,7 @@ pub struct SearchResultLocation {
 impl SearchResultLocation {
     /// A builder for [`SearchResultLocation`].
     pub fn builder() -> SearchResultLocationBuilder {
-        SearchResultLocationBuilder::default()
+        <SearchResultLocationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct ServiceTier {
 impl ServiceTier {
     /// A builder for [`ServiceTier`].
     pub fn builder() -> ServiceTierBuilder {
-        ServiceTierBuilder::default()
+        <ServiceTierBuilder as Default>::default()
     }
 }
 

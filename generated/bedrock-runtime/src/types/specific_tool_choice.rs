@@ -16,7 +16,7 @@ pub struct SpecificToolChoice {
 impl SpecificToolChoice {
     /// A builder for [`SpecificToolChoice`].
     pub fn builder() -> SpecificToolChoiceBuilder {
-        SpecificToolChoiceBuilder::default()
+        <SpecificToolChoiceBuilder as Default>::default()
     }
 }
 

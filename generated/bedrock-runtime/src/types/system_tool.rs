@@ -14,7 +14,7 @@ pub struct SystemTool {
 impl SystemTool {
     /// A builder for [`SystemTool`].
     pub fn builder() -> SystemToolBuilder {
-        SystemToolBuilder::default()
+        <SystemToolBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct Tag {
 impl Tag {
     /// A builder for [`Tag`].
     pub fn builder() -> TagBuilder {
-        TagBuilder::default()
+        <TagBuilder as Default>::default()
     }
 }
 

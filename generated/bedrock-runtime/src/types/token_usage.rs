@@ -46,7 +46,7 @@ pub struct TokenUsage {
 impl TokenUsage {
     /// A builder for [`TokenUsage`].
     pub fn builder() -> TokenUsageBuilder {
-        TokenUsageBuilder::default()
+        <TokenUsageBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct ToolAdditionBlock {
 impl ToolAdditionBlock {
     /// A builder for [`ToolAdditionBlock`].
     pub fn builder() -> ToolAdditionBlockBuilder {
-        ToolAdditionBlockBuilder::default()
+        <ToolAdditionBlockBuilder as Default>::default()
     }
 }
 

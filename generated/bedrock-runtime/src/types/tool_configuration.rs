@@ -20,7 +20,7 @@ pub struct ToolConfiguration {
 impl ToolConfiguration {
     /// A builder for [`ToolConfiguration`].
     pub fn builder() -> ToolConfigurationBuilder {
-        ToolConfigurationBuilder::default()
+        <ToolConfigurationBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ToolReference {
 impl ToolReference {
     /// A builder for [`ToolReference`].
     pub fn builder() -> ToolReferenceBuilder {
-        ToolReferenceBuilder::default()
+        <ToolReferenceBuilder as Default>::default()
     }
 }
 

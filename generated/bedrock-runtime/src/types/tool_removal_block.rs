@@ -14,7 +14,7 @@ pub struct ToolRemovalBlock {
 impl ToolRemovalBlock {
     /// A builder for [`ToolRemovalBlock`].
     pub fn builder() -> ToolRemovalBlockBuilder {
-        ToolRemovalBlockBuilder::default()
+        <ToolRemovalBlockBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ToolResultBlock {
 impl ToolResultBlock {
     /// A builder for [`ToolResultBlock`].
     pub fn builder() -> ToolResultBlockBuilder {
-        ToolResultBlockBuilder::default()
+        <ToolResultBlockBuilder as Default>::default()
     }
 }
 

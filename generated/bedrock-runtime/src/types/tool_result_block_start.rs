@@ -26,7 +26,7 @@ pub struct ToolResultBlockStart {
 impl ToolResultBlockStart {
     /// A builder for [`ToolResultBlockStart`].
     pub fn builder() -> ToolResultBlockStartBuilder {
-        ToolResultBlockStartBuilder::default()
+        <ToolResultBlockStartBuilder as Default>::default()
     }
 }
 

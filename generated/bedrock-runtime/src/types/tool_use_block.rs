@@ -26,7 +26,7 @@ pub struct ToolUseBlock {
 impl ToolUseBlock {
     /// A builder for [`ToolUseBlock`].
     pub fn builder() -> ToolUseBlockBuilder {
-        ToolUseBlockBuilder::default()
+        <ToolUseBlockBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct ToolUseBlockDelta {
 impl ToolUseBlockDelta {
     /// A builder for [`ToolUseBlockDelta`].
     pub fn builder() -> ToolUseBlockDeltaBuilder {
-        ToolUseBlockDeltaBuilder::default()
+        <ToolUseBlockDeltaBuilder as Default>::default()
     }
 }
 

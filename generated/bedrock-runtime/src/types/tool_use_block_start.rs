@@ -23,7 +23,7 @@ pub struct ToolUseBlockStart {
 impl ToolUseBlockStart {
     /// A builder for [`ToolUseBlockStart`].
     pub fn builder() -> ToolUseBlockStartBuilder {
-        ToolUseBlockStartBuilder::default()
+        <ToolUseBlockStartBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct VideoBlock {
 impl VideoBlock {
     /// A builder for [`VideoBlock`].
     pub fn builder() -> VideoBlockBuilder {
-        VideoBlockBuilder::default()
+        <VideoBlockBuilder as Default>::default()
     }
 }
 

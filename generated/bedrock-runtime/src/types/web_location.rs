@@ -23,7 +23,7 @@ pub struct WebLocation {
 impl WebLocation {
     /// A builder for [`WebLocation`].
     pub fn builder() -> WebLocationBuilder {
-        WebLocationBuilder::default()
+        <WebLocationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ConflictException {
 impl ConflictException {
     /// A builder for [`ConflictException`].
     pub fn builder() -> ConflictExceptionBuilder {
-        ConflictExceptionBuilder::default()
+        <ConflictExceptionBuilder as Default>::default()
     }
 }
 

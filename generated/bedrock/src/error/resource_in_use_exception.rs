@@ -17,7 +17,7 @@ pub struct ResourceInUseException {
 impl ResourceInUseException {
     /// A builder for [`ResourceInUseException`].
     pub fn builder() -> ResourceInUseExceptionBuilder {
-        ResourceInUseExceptionBuilder::default()
+        <ResourceInUseExceptionBuilder as Default>::default()
     }
 }
 

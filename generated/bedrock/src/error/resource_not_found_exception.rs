@@ -17,7 +17,7 @@ pub struct ResourceNotFoundException {
 impl ResourceNotFoundException {
     /// A builder for [`ResourceNotFoundException`].
     pub fn builder() -> ResourceNotFoundExceptionBuilder {
-        ResourceNotFoundExceptionBuilder::default()
+        <ResourceNotFoundExceptionBuilder as Default>::default()
     }
 }
 

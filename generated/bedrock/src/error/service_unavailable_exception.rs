@@ -17,7 +17,7 @@ pub struct ServiceUnavailableException {
 impl ServiceUnavailableException {
     /// A builder for [`ServiceUnavailableException`].
     pub fn builder() -> ServiceUnavailableExceptionBuilder {
-        ServiceUnavailableExceptionBuilder::default()
+        <ServiceUnavailableExceptionBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct TooManyTagsException {
 impl TooManyTagsException {
     /// A builder for [`TooManyTagsException`].
     pub fn builder() -> TooManyTagsExceptionBuilder {
-        TooManyTagsExceptionBuilder::default()
+        <TooManyTagsExceptionBuilder as Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct AccountEnforcedGuardrailInferenceInputConfiguration {
 impl AccountEnforcedGuardrailInferenceInputConfiguration {
     /// A builder for [`AccountEnforcedGuardrailInferenceInputConfiguration`].
     pub fn builder() -> AccountEnforcedGuardrailInferenceInputConfigurationBuilder {
-        AccountEnforcedGuardrailInferenceInputConfigurationBuilder::default()
+        <AccountEnforcedGuardrailInferenceInputConfigurationBuilder as Default>::default()
     }
 }
 

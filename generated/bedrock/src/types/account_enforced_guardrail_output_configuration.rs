@@ -108,7 +108,7 @@ pub struct AccountEnforcedGuardrailOutputConfiguration {
 impl AccountEnforcedGuardrailOutputConfiguration {
     /// A builder for [`AccountEnforcedGuardrailOutputConfiguration`].
     pub fn builder() -> AccountEnforcedGuardrailOutputConfigurationBuilder {
-        AccountEnforcedGuardrailOutputConfigurationBuilder::default()
+        <AccountEnforcedGuardrailOutputConfigurationBuilder as Default>::default()
     }
 }
 

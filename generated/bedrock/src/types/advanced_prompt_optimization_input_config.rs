@@ -14,7 +14,7 @@ pub struct AdvancedPromptOptimizationInputConfig {
 impl AdvancedPromptOptimizationInputConfig {
     /// A builder for [`AdvancedPromptOptimizationInputConfig`].
     pub fn builder() -> AdvancedPromptOptimizationInputConfigBuilder {
-        AdvancedPromptOptimizationInputConfigBuilder::default()
+        <AdvancedPromptOptimizationInputConfigBuilder as Default>::default()
     }
 }
 

@@ -40,7 +40,7 @@ pub struct AdvancedPromptOptimizationJobSummary {
 impl AdvancedPromptOptimizationJobSummary {
     /// A builder for [`AdvancedPromptOptimizationJobSummary`].
     pub fn builder() -> AdvancedPromptOptimizationJobSummaryBuilder {
-        AdvancedPromptOptimizationJobSummaryBuilder::default()
+        <AdvancedPromptOptimizationJobSummaryBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AdvancedPromptOptimizationOutputConfig {
 impl AdvancedPromptOptimizationOutputConfig {
     /// A builder for [`AdvancedPromptOptimizationOutputConfig`].
     pub fn builder() -> AdvancedPromptOptimizationOutputConfigBuilder {
-        AdvancedPromptOptimizationOutputConfigBuilder::default()
+        <AdvancedPromptOptimizationOutputConfigBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AgreementAvailability {
 impl AgreementAvailability {
     /// A builder for [`AgreementAvailability`].
     pub fn builder() -> AgreementAvailabilityBuilder {
-        AgreementAvailabilityBuilder::default()
+        <AgreementAvailabilityBuilder as Default>::default()
     }
 }
 

@@ -36,7 +36,7 @@ pub struct AutomatedEvaluationConfig {
 impl AutomatedEvaluationConfig {
     /// A builder for [`AutomatedEvaluationConfig`].
     pub fn builder() -> AutomatedEvaluationConfigBuilder {
-        AutomatedEvaluationConfigBuilder::default()
+        <AutomatedEvaluationConfigBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct AutomatedEvaluationCustomMetricConfig {
 impl AutomatedEvaluationCustomMetricConfig {
     /// A builder for [`AutomatedEvaluationCustomMetricConfig`].
     pub fn builder() -> AutomatedEvaluationCustomMetricConfigBuilder {
-        AutomatedEvaluationCustomMetricConfigBuilder::default()
+        <AutomatedEvaluationCustomMetricConfigBuilder as Default>::default()
     }
 }
 

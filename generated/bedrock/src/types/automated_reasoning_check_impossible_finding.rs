@@ -33,7 +33,7 @@ pub struct AutomatedReasoningCheckImpossibleFinding {
 impl AutomatedReasoningCheckImpossibleFinding {
     /// A builder for [`AutomatedReasoningCheckImpossibleFinding`].
     pub fn builder() -> AutomatedReasoningCheckImpossibleFindingBuilder {
-        AutomatedReasoningCheckImpossibleFindingBuilder::default()
+        <AutomatedReasoningCheckImpossibleFindingBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct AutomatedReasoningCheckInputTextReference {
 impl AutomatedReasoningCheckInputTextReference {
     /// A builder for [`AutomatedReasoningCheckInputTextReference`].
     pub fn builder() -> AutomatedReasoningCheckInputTextReferenceBuilder {
-        AutomatedReasoningCheckInputTextReferenceBuilder::default()
+        <AutomatedReasoningCheckInputTextReferenceBuilder as Default>::default()
     }
 }
 

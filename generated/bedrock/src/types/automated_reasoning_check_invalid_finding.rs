@@ -33,7 +33,7 @@ pub struct AutomatedReasoningCheckInvalidFinding {
 impl AutomatedReasoningCheckInvalidFinding {
     /// A builder for [`AutomatedReasoningCheckInvalidFinding`].
     pub fn builder() -> AutomatedReasoningCheckInvalidFindingBuilder {
-        AutomatedReasoningCheckInvalidFindingBuilder::default()
+        <AutomatedReasoningCheckInvalidFindingBuilder as Default>::default()
     }
 }
 

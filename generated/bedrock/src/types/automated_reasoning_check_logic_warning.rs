@@ -29,7 +29,7 @@ pub struct AutomatedReasoningCheckLogicWarning {
 impl AutomatedReasoningCheckLogicWarning {
     /// A builder for [`AutomatedReasoningCheckLogicWarning`].
     pub fn builder() -> AutomatedReasoningCheckLogicWarningBuilder {
-        AutomatedReasoningCheckLogicWarningBuilder::default()
+        <AutomatedReasoningCheckLogicWarningBuilder as Default>::default()
     }
 }
 

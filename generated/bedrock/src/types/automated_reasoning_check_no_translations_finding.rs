@@ -9,7 +9,7 @@ pub struct AutomatedReasoningCheckNoTranslationsFinding {}
 impl AutomatedReasoningCheckNoTranslationsFinding {
     /// A builder for [`AutomatedReasoningCheckNoTranslationsFinding`].
     pub fn builder() -> AutomatedReasoningCheckNoTranslationsFindingBuilder {
-        AutomatedReasoningCheckNoTranslationsFindingBuilder::default()
+        <AutomatedReasoningCheckNoTranslationsFindingBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct AutomatedReasoningCheckRule {
 impl AutomatedReasoningCheckRule {
     /// A builder for [`AutomatedReasoningCheckRule`].
     pub fn builder() -> AutomatedReasoningCheckRuleBuilder {
-        AutomatedReasoningCheckRuleBuilder::default()
+        <AutomatedReasoningCheckRuleBuilder as Default>::default()
     }
 }
 

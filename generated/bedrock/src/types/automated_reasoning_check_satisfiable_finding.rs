@@ -43,7 +43,7 @@ pub struct AutomatedReasoningCheckSatisfiableFinding {
 impl AutomatedReasoningCheckSatisfiableFinding {
     /// A builder for [`AutomatedReasoningCheckSatisfiableFinding`].
     pub fn builder() -> AutomatedReasoningCheckSatisfiableFindingBuilder {
-        AutomatedReasoningCheckSatisfiableFindingBuilder::default()
+        <AutomatedReasoningCheckSatisfiableFindingBuilder as Default>::default()
     }
 }
 

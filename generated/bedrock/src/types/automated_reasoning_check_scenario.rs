@@ -17,7 +17,7 @@ pub struct AutomatedReasoningCheckScenario {
 impl AutomatedReasoningCheckScenario {
     /// A builder for [`AutomatedReasoningCheckScenario`].
     pub fn builder() -> AutomatedReasoningCheckScenarioBuilder {
-        AutomatedReasoningCheckScenarioBuilder::default()
+        <AutomatedReasoningCheckScenarioBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct AutomatedReasoningCheckTooComplexFinding {}
 impl AutomatedReasoningCheckTooComplexFinding {
     /// A builder for [`AutomatedReasoningCheckTooComplexFinding`].
     pub fn builder() -> AutomatedReasoningCheckTooComplexFindingBuilder {
-        AutomatedReasoningCheckTooComplexFindingBuilder::default()
+        <AutomatedReasoningCheckTooComplexFindingBuilder as Default>::default()
     }
 }
 

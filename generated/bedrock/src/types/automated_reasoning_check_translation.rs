@@ -47,7 +47,7 @@ pub struct AutomatedReasoningCheckTranslation {
 impl AutomatedReasoningCheckTranslation {
     /// A builder for [`AutomatedReasoningCheckTranslation`].
     pub fn builder() -> AutomatedReasoningCheckTranslationBuilder {
-        AutomatedReasoningCheckTranslationBuilder::default()
+        <AutomatedReasoningCheckTranslationBuilder as Default>::default()
     }
 }
 

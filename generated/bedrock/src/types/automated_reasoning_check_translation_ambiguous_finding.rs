@@ -27,7 +27,7 @@ pub struct AutomatedReasoningCheckTranslationAmbiguousFinding {
 impl AutomatedReasoningCheckTranslationAmbiguousFinding {
     /// A builder for [`AutomatedReasoningCheckTranslationAmbiguousFinding`].
     pub fn builder() -> AutomatedReasoningCheckTranslationAmbiguousFindingBuilder {
-        AutomatedReasoningCheckTranslationAmbiguousFindingBuilder::default()
+        <AutomatedReasoningCheckTranslationAmbiguousFindingBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct AutomatedReasoningCheckTranslationOption {
 impl AutomatedReasoningCheckTranslationOption {
     /// A builder for [`AutomatedReasoningCheckTranslationOption`].
     pub fn builder() -> AutomatedReasoningCheckTranslationOptionBuilder {
-        AutomatedReasoningCheckTranslationOptionBuilder::default()
+        <AutomatedReasoningCheckTranslationOptionBuilder as Default>::default()
     }
 }
 

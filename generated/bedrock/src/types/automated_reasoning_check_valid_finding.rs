@@ -43,7 +43,7 @@ pub struct AutomatedReasoningCheckValidFinding {
 impl AutomatedReasoningCheckValidFinding {
     /// A builder for [`AutomatedReasoningCheckValidFinding`].
     pub fn builder() -> AutomatedReasoningCheckValidFindingBuilder {
-        AutomatedReasoningCheckValidFindingBuilder::default()
+        <AutomatedReasoningCheckValidFindingBuilder as Default>::default()
     }
 }
 

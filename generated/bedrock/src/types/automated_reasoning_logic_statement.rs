@@ -24,7 +24,7 @@ pub struct AutomatedReasoningLogicStatement {
 impl AutomatedReasoningLogicStatement {
     /// A builder for [`AutomatedReasoningLogicStatement`].
     pub fn builder() -> AutomatedReasoningLogicStatementBuilder {
-        AutomatedReasoningLogicStatementBuilder::default()
+        <AutomatedReasoningLogicStatementBuilder as Default>::default()
     }
 }
 

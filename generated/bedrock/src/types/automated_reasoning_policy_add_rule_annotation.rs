@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyAddRuleAnnotation {
 impl AutomatedReasoningPolicyAddRuleAnnotation {
     /// A builder for [`AutomatedReasoningPolicyAddRuleAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyAddRuleAnnotationBuilder {
-        AutomatedReasoningPolicyAddRuleAnnotationBuilder::default()
+        <AutomatedReasoningPolicyAddRuleAnnotationBuilder as Default>::default()
     }
 }
 

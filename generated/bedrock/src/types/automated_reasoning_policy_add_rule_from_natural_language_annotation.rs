@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation {
 impl AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation {
     /// A builder for [`AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotationBuilder {
-        AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotationBuilder::default()
+        <AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotationBuilder as Default>::default()
     }
 }
 

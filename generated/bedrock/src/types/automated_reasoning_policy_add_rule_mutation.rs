@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyAddRuleMutation {
 impl AutomatedReasoningPolicyAddRuleMutation {
     /// A builder for [`AutomatedReasoningPolicyAddRuleMutation`].
     pub fn builder() -> AutomatedReasoningPolicyAddRuleMutationBuilder {
-        AutomatedReasoningPolicyAddRuleMutationBuilder::default()
+        <AutomatedReasoningPolicyAddRuleMutationBuilder as Default>::default()
     }
 }
 

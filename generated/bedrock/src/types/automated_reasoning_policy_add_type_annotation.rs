@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyAddTypeAnnotation {
 impl AutomatedReasoningPolicyAddTypeAnnotation {
     /// A builder for [`AutomatedReasoningPolicyAddTypeAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyAddTypeAnnotationBuilder {
-        AutomatedReasoningPolicyAddTypeAnnotationBuilder::default()
+        <AutomatedReasoningPolicyAddTypeAnnotationBuilder as Default>::default()
     }
 }
 

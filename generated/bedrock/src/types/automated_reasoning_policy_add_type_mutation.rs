@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyAddTypeMutation {
 impl AutomatedReasoningPolicyAddTypeMutation {
     /// A builder for [`AutomatedReasoningPolicyAddTypeMutation`].
     pub fn builder() -> AutomatedReasoningPolicyAddTypeMutationBuilder {
-        AutomatedReasoningPolicyAddTypeMutationBuilder::default()
+        <AutomatedReasoningPolicyAddTypeMutationBuilder as Default>::default()
     }
 }
 

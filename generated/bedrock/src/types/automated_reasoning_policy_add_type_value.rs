@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyAddTypeValue {
 impl AutomatedReasoningPolicyAddTypeValue {
     /// A builder for [`AutomatedReasoningPolicyAddTypeValue`].
     pub fn builder() -> AutomatedReasoningPolicyAddTypeValueBuilder {
-        AutomatedReasoningPolicyAddTypeValueBuilder::default()
+        <AutomatedReasoningPolicyAddTypeValueBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyAddVariableAnnotation {
 impl AutomatedReasoningPolicyAddVariableAnnotation {
     /// A builder for [`AutomatedReasoningPolicyAddVariableAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyAddVariableAnnotationBuilder {
-        AutomatedReasoningPolicyAddVariableAnnotationBuilder::default()
+        <AutomatedReasoningPolicyAddVariableAnnotationBuilder as Default>::default()
     }
 }
 

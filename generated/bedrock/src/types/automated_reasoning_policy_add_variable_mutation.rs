@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyAddVariableMutation {
 impl AutomatedReasoningPolicyAddVariableMutation {
     /// A builder for [`AutomatedReasoningPolicyAddVariableMutation`].
     pub fn builder() -> AutomatedReasoningPolicyAddVariableMutationBuilder {
-        AutomatedReasoningPolicyAddVariableMutationBuilder::default()
+        <AutomatedReasoningPolicyAddVariableMutationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyAnnotatedChunk {
 impl AutomatedReasoningPolicyAnnotatedChunk {
     /// A builder for [`AutomatedReasoningPolicyAnnotatedChunk`].
     pub fn builder() -> AutomatedReasoningPolicyAnnotatedChunkBuilder {
-        AutomatedReasoningPolicyAnnotatedChunkBuilder::default()
+        <AutomatedReasoningPolicyAnnotatedChunkBuilder as Default>::default()
     }
 }
 

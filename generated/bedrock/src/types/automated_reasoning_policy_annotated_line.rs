@@ -23,7 +23,7 @@ pub struct AutomatedReasoningPolicyAnnotatedLine {
 impl AutomatedReasoningPolicyAnnotatedLine {
     /// A builder for [`AutomatedReasoningPolicyAnnotatedLine`].
     pub fn builder() -> AutomatedReasoningPolicyAnnotatedLineBuilder {
-        AutomatedReasoningPolicyAnnotatedLineBuilder::default()
+        <AutomatedReasoningPolicyAnnotatedLineBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyAtomicStatement {
 impl AutomatedReasoningPolicyAtomicStatement {
     /// A builder for [`AutomatedReasoningPolicyAtomicStatement`].
     pub fn builder() -> AutomatedReasoningPolicyAtomicStatementBuilder {
-        AutomatedReasoningPolicyAtomicStatementBuilder::default()
+        <AutomatedReasoningPolicyAtomicStatementBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyBuildLog {
 impl AutomatedReasoningPolicyBuildLog {
     /// A builder for [`AutomatedReasoningPolicyBuildLog`].
     pub fn builder() -> AutomatedReasoningPolicyBuildLogBuilder {
-        AutomatedReasoningPolicyBuildLogBuilder::default()
+        <AutomatedReasoningPolicyBuildLogBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyBuildLogEntry {
 impl AutomatedReasoningPolicyBuildLogEntry {
     /// A builder for [`AutomatedReasoningPolicyBuildLogEntry`].
     pub fn builder() -> AutomatedReasoningPolicyBuildLogEntryBuilder {
-        AutomatedReasoningPolicyBuildLogEntryBuilder::default()
+        <AutomatedReasoningPolicyBuildLogEntryBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct AutomatedReasoningPolicyBuildResultAssetManifest {
 impl AutomatedReasoningPolicyBuildResultAssetManifest {
     /// A builder for [`AutomatedReasoningPolicyBuildResultAssetManifest`].
     pub fn builder() -> AutomatedReasoningPolicyBuildResultAssetManifestBuilder {
-        AutomatedReasoningPolicyBuildResultAssetManifestBuilder::default()
+        <AutomatedReasoningPolicyBuildResultAssetManifestBuilder as Default>::default()
     }
 }
 

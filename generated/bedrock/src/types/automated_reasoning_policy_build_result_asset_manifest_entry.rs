@@ -26,7 +26,7 @@ pub struct AutomatedReasoningPolicyBuildResultAssetManifestEntry {
 impl AutomatedReasoningPolicyBuildResultAssetManifestEntry {
     /// A builder for [`AutomatedReasoningPolicyBuildResultAssetManifestEntry`].
     pub fn builder() -> AutomatedReasoningPolicyBuildResultAssetManifestEntryBuilder {
-        AutomatedReasoningPolicyBuildResultAssetManifestEntryBuilder::default()
+        <AutomatedReasoningPolicyBuildResultAssetManifestEntryBuilder as Default>::default()
     }
 }
 

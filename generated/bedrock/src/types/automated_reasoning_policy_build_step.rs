@@ -23,7 +23,7 @@ pub struct AutomatedReasoningPolicyBuildStep {
 impl AutomatedReasoningPolicyBuildStep {
     /// A builder for [`AutomatedReasoningPolicyBuildStep`].
     pub fn builder() -> AutomatedReasoningPolicyBuildStepBuilder {
-        AutomatedReasoningPolicyBuildStepBuilder::default()
+        <AutomatedReasoningPolicyBuildStepBuilder as Default>::default()
     }
 }
 

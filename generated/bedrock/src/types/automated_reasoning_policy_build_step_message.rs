@@ -17,7 +17,7 @@ pub struct AutomatedReasoningPolicyBuildStepMessage {
 impl AutomatedReasoningPolicyBuildStepMessage {
     /// A builder for [`AutomatedReasoningPolicyBuildStepMessage`].
     pub fn builder() -> AutomatedReasoningPolicyBuildStepMessageBuilder {
-        AutomatedReasoningPolicyBuildStepMessageBuilder::default()
+        <AutomatedReasoningPolicyBuildStepMessageBuilder as Default>::default()
     }
 }
 

@@ -30,7 +30,7 @@ pub struct AutomatedReasoningPolicyBuildWorkflowDocument {
 impl AutomatedReasoningPolicyBuildWorkflowDocument {
     /// A builder for [`AutomatedReasoningPolicyBuildWorkflowDocument`].
     pub fn builder() -> AutomatedReasoningPolicyBuildWorkflowDocumentBuilder {
-        AutomatedReasoningPolicyBuildWorkflowDocumentBuilder::default()
+        <AutomatedReasoningPolicyBuildWorkflowDocumentBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyBuildWorkflowRepairContent {
 impl AutomatedReasoningPolicyBuildWorkflowRepairContent {
     /// A builder for [`AutomatedReasoningPolicyBuildWorkflowRepairContent`].
     pub fn builder() -> AutomatedReasoningPolicyBuildWorkflowRepairContentBuilder {
-        AutomatedReasoningPolicyBuildWorkflowRepairContentBuilder::default()
+        <AutomatedReasoningPolicyBuildWorkflowRepairContentBuilder as Default>::default()
     }
 }
 

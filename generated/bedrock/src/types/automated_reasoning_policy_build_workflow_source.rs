@@ -33,7 +33,7 @@ pub struct AutomatedReasoningPolicyBuildWorkflowSource {
 impl AutomatedReasoningPolicyBuildWorkflowSource {
     /// A builder for [`AutomatedReasoningPolicyBuildWorkflowSource`].
     pub fn builder() -> AutomatedReasoningPolicyBuildWorkflowSourceBuilder {
-        AutomatedReasoningPolicyBuildWorkflowSourceBuilder::default()
+        <AutomatedReasoningPolicyBuildWorkflowSourceBuilder as Default>::default()
     }
 }
 

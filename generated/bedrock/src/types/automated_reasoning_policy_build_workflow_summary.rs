@@ -41,7 +41,7 @@ pub struct AutomatedReasoningPolicyBuildWorkflowSummary {
 impl AutomatedReasoningPolicyBuildWorkflowSummary {
     /// A builder for [`AutomatedReasoningPolicyBuildWorkflowSummary`].
     pub fn builder() -> AutomatedReasoningPolicyBuildWorkflowSummaryBuilder {
-        AutomatedReasoningPolicyBuildWorkflowSummaryBuilder::default()
+        <AutomatedReasoningPolicyBuildWorkflowSummaryBuilder as Default>::default()
     }
 }
 

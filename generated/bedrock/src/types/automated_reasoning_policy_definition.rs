@@ -35,7 +35,7 @@ pub struct AutomatedReasoningPolicyDefinition {
 impl AutomatedReasoningPolicyDefinition {
     /// A builder for [`AutomatedReasoningPolicyDefinition`].
     pub fn builder() -> AutomatedReasoningPolicyDefinitionBuilder {
-        AutomatedReasoningPolicyDefinitionBuilder::default()
+        <AutomatedReasoningPolicyDefinitionBuilder as Default>::default()
     }
 }
 

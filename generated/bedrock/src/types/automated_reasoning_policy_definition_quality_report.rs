@@ -37,7 +37,7 @@ pub struct AutomatedReasoningPolicyDefinitionQualityReport {
 impl AutomatedReasoningPolicyDefinitionQualityReport {
     /// A builder for [`AutomatedReasoningPolicyDefinitionQualityReport`].
     pub fn builder() -> AutomatedReasoningPolicyDefinitionQualityReportBuilder {
-        AutomatedReasoningPolicyDefinitionQualityReportBuilder::default()
+        <AutomatedReasoningPolicyDefinitionQualityReportBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct AutomatedReasoningPolicyDefinitionRule {
 impl AutomatedReasoningPolicyDefinitionRule {
     /// A builder for [`AutomatedReasoningPolicyDefinitionRule`].
     pub fn builder() -> AutomatedReasoningPolicyDefinitionRuleBuilder {
-        AutomatedReasoningPolicyDefinitionRuleBuilder::default()
+        <AutomatedReasoningPolicyDefinitionRuleBuilder as Default>::default()
     }
 }
 

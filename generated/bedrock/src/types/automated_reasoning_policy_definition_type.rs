@@ -23,7 +23,7 @@ pub struct AutomatedReasoningPolicyDefinitionType {
 impl AutomatedReasoningPolicyDefinitionType {
     /// A builder for [`AutomatedReasoningPolicyDefinitionType`].
     pub fn builder() -> AutomatedReasoningPolicyDefinitionTypeBuilder {
-        AutomatedReasoningPolicyDefinitionTypeBuilder::default()
+        <AutomatedReasoningPolicyDefinitionTypeBuilder as Default>::default()
     }
 }
 

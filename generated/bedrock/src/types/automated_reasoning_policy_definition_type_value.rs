@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyDefinitionTypeValue {
 impl AutomatedReasoningPolicyDefinitionTypeValue {
     /// A builder for [`AutomatedReasoningPolicyDefinitionTypeValue`].
     pub fn builder() -> AutomatedReasoningPolicyDefinitionTypeValueBuilder {
-        AutomatedReasoningPolicyDefinitionTypeValueBuilder::default()
+        <AutomatedReasoningPolicyDefinitionTypeValueBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct AutomatedReasoningPolicyDefinitionTypeValuePair {
 impl AutomatedReasoningPolicyDefinitionTypeValuePair {
     /// A builder for [`AutomatedReasoningPolicyDefinitionTypeValuePair`].
     pub fn builder() -> AutomatedReasoningPolicyDefinitionTypeValuePairBuilder {
-        AutomatedReasoningPolicyDefinitionTypeValuePairBuilder::default()
+        <AutomatedReasoningPolicyDefinitionTypeValuePairBuilder as Default>::default()
     }
 }
 

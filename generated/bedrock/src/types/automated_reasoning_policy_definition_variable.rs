@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyDefinitionVariable {
 impl AutomatedReasoningPolicyDefinitionVariable {
     /// A builder for [`AutomatedReasoningPolicyDefinitionVariable`].
     pub fn builder() -> AutomatedReasoningPolicyDefinitionVariableBuilder {
-        AutomatedReasoningPolicyDefinitionVariableBuilder::default()
+        <AutomatedReasoningPolicyDefinitionVariableBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyDeleteRuleAnnotation {
 impl AutomatedReasoningPolicyDeleteRuleAnnotation {
     /// A builder for [`AutomatedReasoningPolicyDeleteRuleAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyDeleteRuleAnnotationBuilder {
-        AutomatedReasoningPolicyDeleteRuleAnnotationBuilder::default()
+        <AutomatedReasoningPolicyDeleteRuleAnnotationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyDeleteRuleMutation {
 impl AutomatedReasoningPolicyDeleteRuleMutation {
     /// A builder for [`AutomatedReasoningPolicyDeleteRuleMutation`].
     pub fn builder() -> AutomatedReasoningPolicyDeleteRuleMutationBuilder {
-        AutomatedReasoningPolicyDeleteRuleMutationBuilder::default()
+        <AutomatedReasoningPolicyDeleteRuleMutationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyDeleteTypeAnnotation {
 impl AutomatedReasoningPolicyDeleteTypeAnnotation {
     /// A builder for [`AutomatedReasoningPolicyDeleteTypeAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyDeleteTypeAnnotationBuilder {
-        AutomatedReasoningPolicyDeleteTypeAnnotationBuilder::default()
+        <AutomatedReasoningPolicyDeleteTypeAnnotationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyDeleteTypeMutation {
 impl AutomatedReasoningPolicyDeleteTypeMutation {
     /// A builder for [`AutomatedReasoningPolicyDeleteTypeMutation`].
     pub fn builder() -> AutomatedReasoningPolicyDeleteTypeMutationBuilder {
-        AutomatedReasoningPolicyDeleteTypeMutationBuilder::default()
+        <AutomatedReasoningPolicyDeleteTypeMutationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyDeleteTypeValue {
 impl AutomatedReasoningPolicyDeleteTypeValue {
     /// A builder for [`AutomatedReasoningPolicyDeleteTypeValue`].
     pub fn builder() -> AutomatedReasoningPolicyDeleteTypeValueBuilder {
-        AutomatedReasoningPolicyDeleteTypeValueBuilder::default()
+        <AutomatedReasoningPolicyDeleteTypeValueBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyDeleteVariableAnnotation {
 impl AutomatedReasoningPolicyDeleteVariableAnnotation {
     /// A builder for [`AutomatedReasoningPolicyDeleteVariableAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyDeleteVariableAnnotationBuilder {
-        AutomatedReasoningPolicyDeleteVariableAnnotationBuilder::default()
+        <AutomatedReasoningPolicyDeleteVariableAnnotationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyDeleteVariableMutation {
 impl AutomatedReasoningPolicyDeleteVariableMutation {
     /// A builder for [`AutomatedReasoningPolicyDeleteVariableMutation`].
     pub fn builder() -> AutomatedReasoningPolicyDeleteVariableMutationBuilder {
-        AutomatedReasoningPolicyDeleteVariableMutationBuilder::default()
+        <AutomatedReasoningPolicyDeleteVariableMutationBuilder as Default>::default()
     }
 }
 

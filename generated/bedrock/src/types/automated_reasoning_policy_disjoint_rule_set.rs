@@ -17,7 +17,7 @@ pub struct AutomatedReasoningPolicyDisjointRuleSet {
 impl AutomatedReasoningPolicyDisjointRuleSet {
     /// A builder for [`AutomatedReasoningPolicyDisjointRuleSet`].
     pub fn builder() -> AutomatedReasoningPolicyDisjointRuleSetBuilder {
-        AutomatedReasoningPolicyDisjointRuleSetBuilder::default()
+        <AutomatedReasoningPolicyDisjointRuleSetBuilder as Default>::default()
     }
 }
 

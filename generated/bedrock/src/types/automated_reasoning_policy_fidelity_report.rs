@@ -34,7 +34,7 @@ pub struct AutomatedReasoningPolicyFidelityReport {
 impl AutomatedReasoningPolicyFidelityReport {
     /// A builder for [`AutomatedReasoningPolicyFidelityReport`].
     pub fn builder() -> AutomatedReasoningPolicyFidelityReportBuilder {
-        AutomatedReasoningPolicyFidelityReportBuilder::default()
+        <AutomatedReasoningPolicyFidelityReportBuilder as Default>::default()
     }
 }
 

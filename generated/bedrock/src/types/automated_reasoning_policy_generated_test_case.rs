@@ -28,7 +28,7 @@ pub struct AutomatedReasoningPolicyGeneratedTestCase {
 impl AutomatedReasoningPolicyGeneratedTestCase {
     /// A builder for [`AutomatedReasoningPolicyGeneratedTestCase`].
     pub fn builder() -> AutomatedReasoningPolicyGeneratedTestCaseBuilder {
-        AutomatedReasoningPolicyGeneratedTestCaseBuilder::default()
+        <AutomatedReasoningPolicyGeneratedTestCaseBuilder as Default>::default()
     }
 }
 

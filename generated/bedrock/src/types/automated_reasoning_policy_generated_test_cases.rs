@@ -16,7 +16,7 @@ pub struct AutomatedReasoningPolicyGeneratedTestCases {
 impl AutomatedReasoningPolicyGeneratedTestCases {
     /// A builder for [`AutomatedReasoningPolicyGeneratedTestCases`].
     pub fn builder() -> AutomatedReasoningPolicyGeneratedTestCasesBuilder {
-        AutomatedReasoningPolicyGeneratedTestCasesBuilder::default()
+        <AutomatedReasoningPolicyGeneratedTestCasesBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyIngestContentAnnotation {
 impl AutomatedReasoningPolicyIngestContentAnnotation {
     /// A builder for [`AutomatedReasoningPolicyIngestContentAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyIngestContentAnnotationBuilder {
-        AutomatedReasoningPolicyIngestContentAnnotationBuilder::default()
+        <AutomatedReasoningPolicyIngestContentAnnotationBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyIterativeRefinementContent {
 impl AutomatedReasoningPolicyIterativeRefinementContent {
     /// A builder for [`AutomatedReasoningPolicyIterativeRefinementContent`].
     pub fn builder() -> AutomatedReasoningPolicyIterativeRefinementContentBuilder {
-        AutomatedReasoningPolicyIterativeRefinementContentBuilder::default()
+        <AutomatedReasoningPolicyIterativeRefinementContentBuilder as Default>::default()
     }
 }
 

@@ -9,7 +9,7 @@ pub struct AutomatedReasoningPolicyPlanning {}
 impl AutomatedReasoningPolicyPlanning {
     /// A builder for [`AutomatedReasoningPolicyPlanning`].
     pub fn builder() -> AutomatedReasoningPolicyPlanningBuilder {
-        AutomatedReasoningPolicyPlanningBuilder::default()
+        <AutomatedReasoningPolicyPlanningBuilder as Default>::default()
     }
 }
 

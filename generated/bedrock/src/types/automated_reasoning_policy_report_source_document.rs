@@ -26,7 +26,7 @@ pub struct AutomatedReasoningPolicyReportSourceDocument {
 impl AutomatedReasoningPolicyReportSourceDocument {
     /// A builder for [`AutomatedReasoningPolicyReportSourceDocument`].
     pub fn builder() -> AutomatedReasoningPolicyReportSourceDocumentBuilder {
-        AutomatedReasoningPolicyReportSourceDocumentBuilder::default()
+        <AutomatedReasoningPolicyReportSourceDocumentBuilder as Default>::default()
     }
 }
 

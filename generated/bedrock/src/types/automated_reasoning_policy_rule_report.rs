@@ -52,7 +52,7 @@ pub struct AutomatedReasoningPolicyRuleReport {
 impl AutomatedReasoningPolicyRuleReport {
     /// A builder for [`AutomatedReasoningPolicyRuleReport`].
     pub fn builder() -> AutomatedReasoningPolicyRuleReportBuilder {
-        AutomatedReasoningPolicyRuleReportBuilder::default()
+        <AutomatedReasoningPolicyRuleReportBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct AutomatedReasoningPolicyScenario {
 impl AutomatedReasoningPolicyScenario {
     /// A builder for [`AutomatedReasoningPolicyScenario`].
     pub fn builder() -> AutomatedReasoningPolicyScenarioBuilder {
-        AutomatedReasoningPolicyScenarioBuilder::default()
+        <AutomatedReasoningPolicyScenarioBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyScenarios {
 impl AutomatedReasoningPolicyScenarios {
     /// A builder for [`AutomatedReasoningPolicyScenarios`].
     pub fn builder() -> AutomatedReasoningPolicyScenariosBuilder {
-        AutomatedReasoningPolicyScenariosBuilder::default()
+        <AutomatedReasoningPolicyScenariosBuilder as Default>::default()
     }
 }
 

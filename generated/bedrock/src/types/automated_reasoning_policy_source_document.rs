@@ -33,7 +33,7 @@ pub struct AutomatedReasoningPolicySourceDocument {
 impl AutomatedReasoningPolicySourceDocument {
     /// A builder for [`AutomatedReasoningPolicySourceDocument`].
     pub fn builder() -> AutomatedReasoningPolicySourceDocumentBuilder {
-        AutomatedReasoningPolicySourceDocumentBuilder::default()
+        <AutomatedReasoningPolicySourceDocumentBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyStatementLocation {
 impl AutomatedReasoningPolicyStatementLocation {
     /// A builder for [`AutomatedReasoningPolicyStatementLocation`].
     pub fn builder() -> AutomatedReasoningPolicyStatementLocationBuilder {
-        AutomatedReasoningPolicyStatementLocationBuilder::default()
+        <AutomatedReasoningPolicyStatementLocationBuilder as Default>::default()
     }
 }
 

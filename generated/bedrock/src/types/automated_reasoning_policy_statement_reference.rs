@@ -17,7 +17,7 @@ pub struct AutomatedReasoningPolicyStatementReference {
 impl AutomatedReasoningPolicyStatementReference {
     /// A builder for [`AutomatedReasoningPolicyStatementReference`].
     pub fn builder() -> AutomatedReasoningPolicyStatementReferenceBuilder {
-        AutomatedReasoningPolicyStatementReferenceBuilder::default()
+        <AutomatedReasoningPolicyStatementReferenceBuilder as Default>::default()
     }
 }
 

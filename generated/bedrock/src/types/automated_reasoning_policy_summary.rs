@@ -47,7 +47,7 @@ pub struct AutomatedReasoningPolicySummary {
 impl AutomatedReasoningPolicySummary {
     /// A builder for [`AutomatedReasoningPolicySummary`].
     pub fn builder() -> AutomatedReasoningPolicySummaryBuilder {
-        AutomatedReasoningPolicySummaryBuilder::default()
+        <AutomatedReasoningPolicySummaryBuilder as Default>::default()
     }
 }
 

@@ -63,7 +63,7 @@ pub struct AutomatedReasoningPolicyTestCase {
 impl AutomatedReasoningPolicyTestCase {
     /// A builder for [`AutomatedReasoningPolicyTestCase`].
     pub fn builder() -> AutomatedReasoningPolicyTestCaseBuilder {
-        AutomatedReasoningPolicyTestCaseBuilder::default()
+        <AutomatedReasoningPolicyTestCaseBuilder as Default>::default()
     }
 }
 

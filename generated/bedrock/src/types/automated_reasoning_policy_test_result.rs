@@ -53,7 +53,7 @@ pub struct AutomatedReasoningPolicyTestResult {
 impl AutomatedReasoningPolicyTestResult {
     /// A builder for [`AutomatedReasoningPolicyTestResult`].
     pub fn builder() -> AutomatedReasoningPolicyTestResultBuilder {
-        AutomatedReasoningPolicyTestResultBuilder::default()
+        <AutomatedReasoningPolicyTestResultBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation {
 impl AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation {
     /// A builder for [`AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationBuilder {
-        AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationBuilder::default()
+        <AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationBuilder as Default>::default()
     }
 }
 

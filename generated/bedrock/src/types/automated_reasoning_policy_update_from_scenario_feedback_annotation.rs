@@ -26,7 +26,7 @@ pub struct AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation {
 impl AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation {
     /// A builder for [`AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationBuilder {
-        AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationBuilder::default()
+        <AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationBuilder as Default>::default()
     }
 }
 

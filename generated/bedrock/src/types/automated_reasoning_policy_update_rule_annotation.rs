@@ -17,7 +17,7 @@ pub struct AutomatedReasoningPolicyUpdateRuleAnnotation {
 impl AutomatedReasoningPolicyUpdateRuleAnnotation {
     /// A builder for [`AutomatedReasoningPolicyUpdateRuleAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateRuleAnnotationBuilder {
-        AutomatedReasoningPolicyUpdateRuleAnnotationBuilder::default()
+        <AutomatedReasoningPolicyUpdateRuleAnnotationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyUpdateRuleMutation {
 impl AutomatedReasoningPolicyUpdateRuleMutation {
     /// A builder for [`AutomatedReasoningPolicyUpdateRuleMutation`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateRuleMutationBuilder {
-        AutomatedReasoningPolicyUpdateRuleMutationBuilder::default()
+        <AutomatedReasoningPolicyUpdateRuleMutationBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct AutomatedReasoningPolicyUpdateTypeAnnotation {
 impl AutomatedReasoningPolicyUpdateTypeAnnotation {
     /// A builder for [`AutomatedReasoningPolicyUpdateTypeAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateTypeAnnotationBuilder {
-        AutomatedReasoningPolicyUpdateTypeAnnotationBuilder::default()
+        <AutomatedReasoningPolicyUpdateTypeAnnotationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyUpdateTypeMutation {
 impl AutomatedReasoningPolicyUpdateTypeMutation {
     /// A builder for [`AutomatedReasoningPolicyUpdateTypeMutation`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateTypeMutationBuilder {
-        AutomatedReasoningPolicyUpdateTypeMutationBuilder::default()
+        <AutomatedReasoningPolicyUpdateTypeMutationBuilder as Default>::default()
     }
 }
 

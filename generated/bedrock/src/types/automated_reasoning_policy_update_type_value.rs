@@ -26,7 +26,7 @@ pub struct AutomatedReasoningPolicyUpdateTypeValue {
 impl AutomatedReasoningPolicyUpdateTypeValue {
     /// A builder for [`AutomatedReasoningPolicyUpdateTypeValue`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateTypeValueBuilder {
-        AutomatedReasoningPolicyUpdateTypeValueBuilder::default()
+        <AutomatedReasoningPolicyUpdateTypeValueBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct AutomatedReasoningPolicyUpdateVariableAnnotation {
 impl AutomatedReasoningPolicyUpdateVariableAnnotation {
     /// A builder for [`AutomatedReasoningPolicyUpdateVariableAnnotation`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateVariableAnnotationBuilder {
-        AutomatedReasoningPolicyUpdateVariableAnnotationBuilder::default()
+        <AutomatedReasoningPolicyUpdateVariableAnnotationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct AutomatedReasoningPolicyUpdateVariableMutation {
 impl AutomatedReasoningPolicyUpdateVariableMutation {
     /// A builder for [`AutomatedReasoningPolicyUpdateVariableMutation`].
     pub fn builder() -> AutomatedReasoningPolicyUpdateVariableMutationBuilder {
-        AutomatedReasoningPolicyUpdateVariableMutationBuilder::default()
+        <AutomatedReasoningPolicyUpdateVariableMutationBuilder as Default>::default()
     }
 }
 

@@ -52,7 +52,7 @@ pub struct AutomatedReasoningPolicyVariableReport {
 impl AutomatedReasoningPolicyVariableReport {
     /// A builder for [`AutomatedReasoningPolicyVariableReport`].
     pub fn builder() -> AutomatedReasoningPolicyVariableReportBuilder {
-        AutomatedReasoningPolicyVariableReportBuilder::default()
+        <AutomatedReasoningPolicyVariableReportBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct BatchDeleteAdvancedPromptOptimizationJobError {
 impl BatchDeleteAdvancedPromptOptimizationJobError {
     /// A builder for [`BatchDeleteAdvancedPromptOptimizationJobError`].
     pub fn builder() -> BatchDeleteAdvancedPromptOptimizationJobErrorBuilder {
-        BatchDeleteAdvancedPromptOptimizationJobErrorBuilder::default()
+        <BatchDeleteAdvancedPromptOptimizationJobErrorBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct BatchDeleteAdvancedPromptOptimizationJobItem {
 impl BatchDeleteAdvancedPromptOptimizationJobItem {
     /// A builder for [`BatchDeleteAdvancedPromptOptimizationJobItem`].
     pub fn builder() -> BatchDeleteAdvancedPromptOptimizationJobItemBuilder {
-        BatchDeleteAdvancedPromptOptimizationJobItemBuilder::default()
+        <BatchDeleteAdvancedPromptOptimizationJobItemBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct BatchDeleteEvaluationJobError {
 impl BatchDeleteEvaluationJobError {
     /// A builder for [`BatchDeleteEvaluationJobError`].
     pub fn builder() -> BatchDeleteEvaluationJobErrorBuilder {
-        BatchDeleteEvaluationJobErrorBuilder::default()
+        <BatchDeleteEvaluationJobErrorBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct BatchDeleteEvaluationJobItem {
 impl BatchDeleteEvaluationJobItem {
     /// A builder for [`BatchDeleteEvaluationJobItem`].
     pub fn builder() -> BatchDeleteEvaluationJobItemBuilder {
-        BatchDeleteEvaluationJobItemBuilder::default()
+        <BatchDeleteEvaluationJobItemBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct BedrockEvaluatorModel {
 impl BedrockEvaluatorModel {
     /// A builder for [`BedrockEvaluatorModel`].
     pub fn builder() -> BedrockEvaluatorModelBuilder {
-        BedrockEvaluatorModelBuilder::default()
+        <BedrockEvaluatorModelBuilder as Default>::default()
     }
 }
 

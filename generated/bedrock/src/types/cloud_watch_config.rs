@@ -27,7 +27,7 @@ pub struct CloudWatchConfig {
 impl CloudWatchConfig {
     /// A builder for [`CloudWatchConfig`].
     pub fn builder() -> CloudWatchConfigBuilder {
-        CloudWatchConfigBuilder::default()
+        <CloudWatchConfigBuilder as Default>::default()
     }
 }
 

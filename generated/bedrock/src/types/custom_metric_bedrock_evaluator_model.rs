@@ -14,7 +14,7 @@ pub struct CustomMetricBedrockEvaluatorModel {
 impl CustomMetricBedrockEvaluatorModel {
     /// A builder for [`CustomMetricBedrockEvaluatorModel`].
     pub fn builder() -> CustomMetricBedrockEvaluatorModelBuilder {
-        CustomMetricBedrockEvaluatorModelBuilder::default()
+        <CustomMetricBedrockEvaluatorModelBuilder as Default>::default()
     }
 }
 

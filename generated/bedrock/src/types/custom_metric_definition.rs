@@ -25,7 +25,7 @@ pub struct CustomMetricDefinition {
 impl CustomMetricDefinition {
     /// A builder for [`CustomMetricDefinition`].
     pub fn builder() -> CustomMetricDefinitionBuilder {
-        CustomMetricDefinitionBuilder::default()
+        <CustomMetricDefinitionBuilder as Default>::default()
     }
 }
 

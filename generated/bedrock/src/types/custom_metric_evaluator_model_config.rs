@@ -14,7 +14,7 @@ pub struct CustomMetricEvaluatorModelConfig {
 impl CustomMetricEvaluatorModelConfig {
     /// A builder for [`CustomMetricEvaluatorModelConfig`].
     pub fn builder() -> CustomMetricEvaluatorModelConfigBuilder {
-        CustomMetricEvaluatorModelConfigBuilder::default()
+        <CustomMetricEvaluatorModelConfigBuilder as Default>::default()
     }
 }
 

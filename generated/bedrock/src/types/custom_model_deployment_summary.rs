@@ -53,7 +53,7 @@ pub struct CustomModelDeploymentSummary {
 impl CustomModelDeploymentSummary {
     /// A builder for [`CustomModelDeploymentSummary`].
     pub fn builder() -> CustomModelDeploymentSummaryBuilder {
-        CustomModelDeploymentSummaryBuilder::default()
+        <CustomModelDeploymentSummaryBuilder as Default>::default()
     }
 }
 

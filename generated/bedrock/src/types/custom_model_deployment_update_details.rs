@@ -17,7 +17,7 @@ pub struct CustomModelDeploymentUpdateDetails {
 impl CustomModelDeploymentUpdateDetails {
     /// A builder for [`CustomModelDeploymentUpdateDetails`].
     pub fn builder() -> CustomModelDeploymentUpdateDetailsBuilder {
-        CustomModelDeploymentUpdateDetailsBuilder::default()
+        <CustomModelDeploymentUpdateDetailsBuilder as Default>::default()
     }
 }
 

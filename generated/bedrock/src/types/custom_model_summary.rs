@@ -64,7 +64,7 @@ pub struct CustomModelSummary {
 impl CustomModelSummary {
     /// A builder for [`CustomModelSummary`].
     pub fn builder() -> CustomModelSummaryBuilder {
-        CustomModelSummaryBuilder::default()
+        <CustomModelSummaryBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct CustomModelUnits {
 impl CustomModelUnits {
     /// A builder for [`CustomModelUnits`].
     pub fn builder() -> CustomModelUnitsBuilder {
-        CustomModelUnitsBuilder::default()
+        <CustomModelUnitsBuilder as Default>::default()
     }
 }
 

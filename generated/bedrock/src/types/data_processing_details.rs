@@ -39,7 +39,7 @@ pub struct DataProcessingDetails {
 impl DataProcessingDetails {
     /// A builder for [`DataProcessingDetails`].
     pub fn builder() -> DataProcessingDetailsBuilder {
-        DataProcessingDetailsBuilder::default()
+        <DataProcessingDetailsBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct DataRetentionStorageConfiguration {
 impl DataRetentionStorageConfiguration {
     /// A builder for [`DataRetentionStorageConfiguration`].
     pub fn builder() -> DataRetentionStorageConfigurationBuilder {
-        DataRetentionStorageConfigurationBuilder::default()
+        <DataRetentionStorageConfigurationBuilder as Default>::default()
     }
 }
 

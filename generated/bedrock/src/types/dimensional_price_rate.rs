@@ -35,7 +35,7 @@ pub struct DimensionalPriceRate {
 impl DimensionalPriceRate {
     /// A builder for [`DimensionalPriceRate`].
     pub fn builder() -> DimensionalPriceRateBuilder {
-        DimensionalPriceRateBuilder::default()
+        <DimensionalPriceRateBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct DistillationConfig {
 impl DistillationConfig {
     /// A builder for [`DistillationConfig`].
     pub fn builder() -> DistillationConfigBuilder {
-        DistillationConfigBuilder::default()
+        <DistillationConfigBuilder as Default>::default()
     }
 }
 

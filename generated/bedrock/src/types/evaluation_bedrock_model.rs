@@ -36,7 +36,7 @@ pub struct EvaluationBedrockModel {
 impl EvaluationBedrockModel {
     /// A builder for [`EvaluationBedrockModel`].
     pub fn builder() -> EvaluationBedrockModelBuilder {
-        EvaluationBedrockModelBuilder::default()
+        <EvaluationBedrockModelBuilder as Default>::default()
     }
 }
 

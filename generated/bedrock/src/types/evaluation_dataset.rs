@@ -24,7 +24,7 @@ pub struct EvaluationDataset {
 impl EvaluationDataset {
     /// A builder for [`EvaluationDataset`].
     pub fn builder() -> EvaluationDatasetBuilder {
-        EvaluationDatasetBuilder::default()
+        <EvaluationDatasetBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct EvaluationDatasetMetricConfig {
 impl EvaluationDatasetMetricConfig {
     /// A builder for [`EvaluationDatasetMetricConfig`].
     pub fn builder() -> EvaluationDatasetMetricConfigBuilder {
-        EvaluationDatasetMetricConfigBuilder::default()
+        <EvaluationDatasetMetricConfigBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct EvaluationInferenceConfigSummary {
 impl EvaluationInferenceConfigSummary {
     /// A builder for [`EvaluationInferenceConfigSummary`].
     pub fn builder() -> EvaluationInferenceConfigSummaryBuilder {
-        EvaluationInferenceConfigSummaryBuilder::default()
+        <EvaluationInferenceConfigSummaryBuilder as Default>::default()
     }
 }
 

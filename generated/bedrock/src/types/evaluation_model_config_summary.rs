@@ -31,7 +31,7 @@ pub struct EvaluationModelConfigSummary {
 impl EvaluationModelConfigSummary {
     /// A builder for [`EvaluationModelConfigSummary`].
     pub fn builder() -> EvaluationModelConfigSummaryBuilder {
-        EvaluationModelConfigSummaryBuilder::default()
+        <EvaluationModelConfigSummaryBuilder as Default>::default()
     }
 }
 

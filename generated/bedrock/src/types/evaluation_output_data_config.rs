@@ -14,7 +14,7 @@ pub struct EvaluationOutputDataConfig {
 impl EvaluationOutputDataConfig {
     /// A builder for [`EvaluationOutputDataConfig`].
     pub fn builder() -> EvaluationOutputDataConfigBuilder {
-        EvaluationOutputDataConfigBuilder::default()
+        <EvaluationOutputDataConfigBuilder as Default>::default()
     }
 }
 

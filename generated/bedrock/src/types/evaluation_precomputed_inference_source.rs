@@ -14,7 +14,7 @@ pub struct EvaluationPrecomputedInferenceSource {
 impl EvaluationPrecomputedInferenceSource {
     /// A builder for [`EvaluationPrecomputedInferenceSource`].
     pub fn builder() -> EvaluationPrecomputedInferenceSourceBuilder {
-        EvaluationPrecomputedInferenceSourceBuilder::default()
+        <EvaluationPrecomputedInferenceSourceBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct EvaluationPrecomputedRetrieveAndGenerateSourceConfig {
 impl EvaluationPrecomputedRetrieveAndGenerateSourceConfig {
     /// A builder for [`EvaluationPrecomputedRetrieveAndGenerateSourceConfig`].
     pub fn builder() -> EvaluationPrecomputedRetrieveAndGenerateSourceConfigBuilder {
-        EvaluationPrecomputedRetrieveAndGenerateSourceConfigBuilder::default()
+        <EvaluationPrecomputedRetrieveAndGenerateSourceConfigBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct EvaluationPrecomputedRetrieveSourceConfig {
 impl EvaluationPrecomputedRetrieveSourceConfig {
     /// A builder for [`EvaluationPrecomputedRetrieveSourceConfig`].
     pub fn builder() -> EvaluationPrecomputedRetrieveSourceConfigBuilder {
-        EvaluationPrecomputedRetrieveSourceConfigBuilder::default()
+        <EvaluationPrecomputedRetrieveSourceConfigBuilder as Default>::default()
     }
 }
 

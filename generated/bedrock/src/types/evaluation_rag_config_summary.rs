@@ -31,7 +31,7 @@ pub struct EvaluationRagConfigSummary {
 impl EvaluationRagConfigSummary {
     /// A builder for [`EvaluationRagConfigSummary`].
     pub fn builder() -> EvaluationRagConfigSummaryBuilder {
-        EvaluationRagConfigSummaryBuilder::default()
+        <EvaluationRagConfigSummaryBuilder as Default>::default()
     }
 }
 

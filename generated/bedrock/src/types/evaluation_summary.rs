@@ -101,7 +101,7 @@ pub struct EvaluationSummary {
 impl EvaluationSummary {
     /// A builder for [`EvaluationSummary`].
     pub fn builder() -> EvaluationSummaryBuilder {
-        EvaluationSummaryBuilder::default()
+        <EvaluationSummaryBuilder as Default>::default()
     }
 }
 

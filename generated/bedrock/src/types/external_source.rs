@@ -26,7 +26,7 @@ pub struct ExternalSource {
 impl ExternalSource {
     /// A builder for [`ExternalSource`].
     pub fn builder() -> ExternalSourceBuilder {
-        ExternalSourceBuilder::default()
+        <ExternalSourceBuilder as Default>::default()
     }
 }
 

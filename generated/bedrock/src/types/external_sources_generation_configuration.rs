@@ -53,7 +53,7 @@ pub struct ExternalSourcesGenerationConfiguration {
 impl ExternalSourcesGenerationConfiguration {
     /// A builder for [`ExternalSourcesGenerationConfiguration`].
     pub fn builder() -> ExternalSourcesGenerationConfigurationBuilder {
-        ExternalSourcesGenerationConfigurationBuilder::default()
+        <ExternalSourcesGenerationConfigurationBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ExternalSourcesRetrieveAndGenerateConfiguration {
 impl ExternalSourcesRetrieveAndGenerateConfiguration {
     /// A builder for [`ExternalSourcesRetrieveAndGenerateConfiguration`].
     pub fn builder() -> ExternalSourcesRetrieveAndGenerateConfigurationBuilder {
-        ExternalSourcesRetrieveAndGenerateConfigurationBuilder::default()
+        <ExternalSourcesRetrieveAndGenerateConfigurationBuilder as Default>::default()
     }
 }
 

@@ -89,7 +89,7 @@ pub struct FoundationModelDetails {
 impl FoundationModelDetails {
     /// A builder for [`FoundationModelDetails`].
     pub fn builder() -> FoundationModelDetailsBuilder {
-        FoundationModelDetailsBuilder::default()
+        <FoundationModelDetailsBuilder as Default>::default()
     }
 }
 

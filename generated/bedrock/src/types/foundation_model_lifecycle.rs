@@ -58,7 +58,7 @@ pub struct FoundationModelLifecycle {
 impl FoundationModelLifecycle {
     /// A builder for [`FoundationModelLifecycle`].
     pub fn builder() -> FoundationModelLifecycleBuilder {
-        FoundationModelLifecycleBuilder::default()
+        <FoundationModelLifecycleBuilder as Default>::default()
     }
 }
 

@@ -89,7 +89,7 @@ pub struct FoundationModelSummary {
 impl FoundationModelSummary {
     /// A builder for [`FoundationModelSummary`].
     pub fn builder() -> FoundationModelSummaryBuilder {
-        FoundationModelSummaryBuilder::default()
+        <FoundationModelSummaryBuilder as Default>::default()
     }
 }
 

@@ -53,7 +53,7 @@ pub struct GenerationConfiguration {
 impl GenerationConfiguration {
     /// A builder for [`GenerationConfiguration`].
     pub fn builder() -> GenerationConfigurationBuilder {
-        GenerationConfigurationBuilder::default()
+        <GenerationConfigurationBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct GuardrailAutomatedReasoningPolicy {
 impl GuardrailAutomatedReasoningPolicy {
     /// A builder for [`GuardrailAutomatedReasoningPolicy`].
     pub fn builder() -> GuardrailAutomatedReasoningPolicyBuilder {
-        GuardrailAutomatedReasoningPolicyBuilder::default()
+        <GuardrailAutomatedReasoningPolicyBuilder as Default>::default()
     }
 }
 

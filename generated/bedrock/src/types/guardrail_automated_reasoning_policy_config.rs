@@ -24,7 +24,7 @@ pub struct GuardrailAutomatedReasoningPolicyConfig {
 impl GuardrailAutomatedReasoningPolicyConfig {
     /// A builder for [`GuardrailAutomatedReasoningPolicyConfig`].
     pub fn builder() -> GuardrailAutomatedReasoningPolicyConfigBuilder {
-        GuardrailAutomatedReasoningPolicyConfigBuilder::default()
+        <GuardrailAutomatedReasoningPolicyConfigBuilder as Default>::default()
     }
 }
 

@@ -84,7 +84,7 @@ pub struct GuardrailContentFilterConfig {
 impl GuardrailContentFilterConfig {
     /// A builder for [`GuardrailContentFilterConfig`].
     pub fn builder() -> GuardrailContentFilterConfigBuilder {
-        GuardrailContentFilterConfigBuilder::default()
+        <GuardrailContentFilterConfigBuilder as Default>::default()
     }
 }
 

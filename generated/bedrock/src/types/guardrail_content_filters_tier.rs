@@ -18,7 +18,7 @@ pub struct GuardrailContentFiltersTier {
 impl GuardrailContentFiltersTier {
     /// A builder for [`GuardrailContentFiltersTier`].
     pub fn builder() -> GuardrailContentFiltersTierBuilder {
-        GuardrailContentFiltersTierBuilder::default()
+        <GuardrailContentFiltersTierBuilder as Default>::default()
     }
 }
 

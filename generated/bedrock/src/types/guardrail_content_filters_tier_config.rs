@@ -18,7 +18,7 @@ pub struct GuardrailContentFiltersTierConfig {
 impl GuardrailContentFiltersTierConfig {
     /// A builder for [`GuardrailContentFiltersTierConfig`].
     pub fn builder() -> GuardrailContentFiltersTierConfigBuilder {
-        GuardrailContentFiltersTierConfigBuilder::default()
+        <GuardrailContentFiltersTierConfigBuilder as Default>::default()
     }
 }
 

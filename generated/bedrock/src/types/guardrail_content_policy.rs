@@ -27,7 +27,7 @@ pub struct GuardrailContentPolicy {
 impl GuardrailContentPolicy {
     /// A builder for [`GuardrailContentPolicy`].
     pub fn builder() -> GuardrailContentPolicyBuilder {
-        GuardrailContentPolicyBuilder::default()
+        <GuardrailContentPolicyBuilder as Default>::default()
     }
 }
 

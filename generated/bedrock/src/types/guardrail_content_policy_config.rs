@@ -20,7 +20,7 @@ pub struct GuardrailContentPolicyConfig {
 impl GuardrailContentPolicyConfig {
     /// A builder for [`GuardrailContentPolicyConfig`].
     pub fn builder() -> GuardrailContentPolicyConfigBuilder {
-        GuardrailContentPolicyConfigBuilder::default()
+        <GuardrailContentPolicyConfigBuilder as Default>::default()
     }
 }
 

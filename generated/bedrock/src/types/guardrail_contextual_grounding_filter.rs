@@ -33,7 +33,7 @@ pub struct GuardrailContextualGroundingFilter {
 impl GuardrailContextualGroundingFilter {
     /// A builder for [`GuardrailContextualGroundingFilter`].
     pub fn builder() -> GuardrailContextualGroundingFilterBuilder {
-        GuardrailContextualGroundingFilterBuilder::default()
+        <GuardrailContextualGroundingFilterBuilder as Default>::default()
     }
 }
 

@@ -33,7 +33,7 @@ pub struct GuardrailContextualGroundingFilterConfig {
 impl GuardrailContextualGroundingFilterConfig {
     /// A builder for [`GuardrailContextualGroundingFilterConfig`].
     pub fn builder() -> GuardrailContextualGroundingFilterConfigBuilder {
-        GuardrailContextualGroundingFilterConfigBuilder::default()
+        <GuardrailContextualGroundingFilterConfigBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct GuardrailContextualGroundingPolicy {
 impl GuardrailContextualGroundingPolicy {
     /// A builder for [`GuardrailContextualGroundingPolicy`].
     pub fn builder() -> GuardrailContextualGroundingPolicyBuilder {
-        GuardrailContextualGroundingPolicyBuilder::default()
+        <GuardrailContextualGroundingPolicyBuilder as Default>::default()
     }
 }
 

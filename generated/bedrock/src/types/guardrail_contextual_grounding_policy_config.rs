@@ -20,7 +20,7 @@ pub struct GuardrailContextualGroundingPolicyConfig {
 impl GuardrailContextualGroundingPolicyConfig {
     /// A builder for [`GuardrailContextualGroundingPolicyConfig`].
     pub fn builder() -> GuardrailContextualGroundingPolicyConfigBuilder {
-        GuardrailContextualGroundingPolicyConfigBuilder::default()
+        <GuardrailContextualGroundingPolicyConfigBuilder as Default>::default()
     }
 }
 

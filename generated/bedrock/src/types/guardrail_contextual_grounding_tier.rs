@@ -18,7 +18,7 @@ pub struct GuardrailContextualGroundingTier {
 impl GuardrailContextualGroundingTier {
     /// A builder for [`GuardrailContextualGroundingTier`].
     pub fn builder() -> GuardrailContextualGroundingTierBuilder {
-        GuardrailContextualGroundingTierBuilder::default()
+        <GuardrailContextualGroundingTierBuilder as Default>::default()
     }
 }
 

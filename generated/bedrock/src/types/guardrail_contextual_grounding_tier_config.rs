@@ -18,7 +18,7 @@ pub struct GuardrailContextualGroundingTierConfig {
 impl GuardrailContextualGroundingTierConfig {
     /// A builder for [`GuardrailContextualGroundingTierConfig`].
     pub fn builder() -> GuardrailContextualGroundingTierConfigBuilder {
-        GuardrailContextualGroundingTierConfigBuilder::default()
+        <GuardrailContextualGroundingTierConfigBuilder as Default>::default()
     }
 }
 

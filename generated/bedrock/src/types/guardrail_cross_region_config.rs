@@ -16,7 +16,7 @@ pub struct GuardrailCrossRegionConfig {
 impl GuardrailCrossRegionConfig {
     /// A builder for [`GuardrailCrossRegionConfig`].
     pub fn builder() -> GuardrailCrossRegionConfigBuilder {
-        GuardrailCrossRegionConfigBuilder::default()
+        <GuardrailCrossRegionConfigBuilder as Default>::default()
     }
 }
 

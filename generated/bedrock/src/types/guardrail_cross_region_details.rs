@@ -33,7 +33,7 @@ pub struct GuardrailCrossRegionDetails {
 impl GuardrailCrossRegionDetails {
     /// A builder for [`GuardrailCrossRegionDetails`].
     pub fn builder() -> GuardrailCrossRegionDetailsBuilder {
-        GuardrailCrossRegionDetailsBuilder::default()
+        <GuardrailCrossRegionDetailsBuilder as Default>::default()
     }
 }
 

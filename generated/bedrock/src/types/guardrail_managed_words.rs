@@ -46,7 +46,7 @@ pub struct GuardrailManagedWords {
 impl GuardrailManagedWords {
     /// A builder for [`GuardrailManagedWords`].
     pub fn builder() -> GuardrailManagedWordsBuilder {
-        GuardrailManagedWordsBuilder::default()
+        <GuardrailManagedWordsBuilder as Default>::default()
     }
 }
 

@@ -46,7 +46,7 @@ pub struct GuardrailManagedWordsConfig {
 impl GuardrailManagedWordsConfig {
     /// A builder for [`GuardrailManagedWordsConfig`].
     pub fn builder() -> GuardrailManagedWordsConfigBuilder {
-        GuardrailManagedWordsConfigBuilder::default()
+        <GuardrailManagedWordsConfigBuilder as Default>::default()
     }
 }
 

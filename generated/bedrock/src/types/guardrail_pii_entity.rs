@@ -53,7 +53,7 @@ pub struct GuardrailPiiEntity {
 impl GuardrailPiiEntity {
     /// A builder for [`GuardrailPiiEntity`].
     pub fn builder() -> GuardrailPiiEntityBuilder {
-        GuardrailPiiEntityBuilder::default()
+        <GuardrailPiiEntityBuilder as Default>::default()
     }
 }
 

@@ -195,7 +195,7 @@ pub struct GuardrailPiiEntityConfig {
 impl GuardrailPiiEntityConfig {
     /// A builder for [`GuardrailPiiEntityConfig`].
     pub fn builder() -> GuardrailPiiEntityConfigBuilder {
-        GuardrailPiiEntityConfigBuilder::default()
+        <GuardrailPiiEntityConfigBuilder as Default>::default()
     }
 }
 

@@ -58,7 +58,7 @@ pub struct GuardrailRegex {
 impl GuardrailRegex {
     /// A builder for [`GuardrailRegex`].
     pub fn builder() -> GuardrailRegexBuilder {
-        GuardrailRegexBuilder::default()
+        <GuardrailRegexBuilder as Default>::default()
     }
 }
 

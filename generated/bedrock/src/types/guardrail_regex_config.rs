@@ -58,7 +58,7 @@ pub struct GuardrailRegexConfig {
 impl GuardrailRegexConfig {
     /// A builder for [`GuardrailRegexConfig`].
     pub fn builder() -> GuardrailRegexConfigBuilder {
-        GuardrailRegexConfigBuilder::default()
+        <GuardrailRegexConfigBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct GuardrailSensitiveInformationPolicy {
 impl GuardrailSensitiveInformationPolicy {
     /// A builder for [`GuardrailSensitiveInformationPolicy`].
     pub fn builder() -> GuardrailSensitiveInformationPolicyBuilder {
-        GuardrailSensitiveInformationPolicyBuilder::default()
+        <GuardrailSensitiveInformationPolicyBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct GuardrailSensitiveInformationPolicyConfig {
 impl GuardrailSensitiveInformationPolicyConfig {
     /// A builder for [`GuardrailSensitiveInformationPolicyConfig`].
     pub fn builder() -> GuardrailSensitiveInformationPolicyConfigBuilder {
-        GuardrailSensitiveInformationPolicyConfigBuilder::default()
+        <GuardrailSensitiveInformationPolicyConfigBuilder as Default>::default()
     }
 }
 

@@ -64,7 +64,7 @@ pub struct GuardrailSummary {
 impl GuardrailSummary {
     /// A builder for [`GuardrailSummary`].
     pub fn builder() -> GuardrailSummaryBuilder {
-        GuardrailSummaryBuilder::default()
+        <GuardrailSummaryBuilder as Default>::default()
     }
 }
 

@@ -58,7 +58,7 @@ pub struct GuardrailTopicConfig {
 impl GuardrailTopicConfig {
     /// A builder for [`GuardrailTopicConfig`].
     pub fn builder() -> GuardrailTopicConfigBuilder {
-        GuardrailTopicConfigBuilder::default()
+        <GuardrailTopicConfigBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct GuardrailTopicPolicy {
 impl GuardrailTopicPolicy {
     /// A builder for [`GuardrailTopicPolicy`].
     pub fn builder() -> GuardrailTopicPolicyBuilder {
-        GuardrailTopicPolicyBuilder::default()
+        <GuardrailTopicPolicyBuilder as Default>::default()
     }
 }
 

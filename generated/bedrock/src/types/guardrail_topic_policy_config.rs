@@ -20,7 +20,7 @@ pub struct GuardrailTopicPolicyConfig {
 impl GuardrailTopicPolicyConfig {
     /// A builder for [`GuardrailTopicPolicyConfig`].
     pub fn builder() -> GuardrailTopicPolicyConfigBuilder {
-        GuardrailTopicPolicyConfigBuilder::default()
+        <GuardrailTopicPolicyConfigBuilder as Default>::default()
     }
 }
 

@@ -18,7 +18,7 @@ pub struct GuardrailTopicsTier {
 impl GuardrailTopicsTier {
     /// A builder for [`GuardrailTopicsTier`].
     pub fn builder() -> GuardrailTopicsTierBuilder {
-        GuardrailTopicsTierBuilder::default()
+        <GuardrailTopicsTierBuilder as Default>::default()
     }
 }
 

@@ -18,7 +18,7 @@ pub struct GuardrailTopicsTierConfig {
 impl GuardrailTopicsTierConfig {
     /// A builder for [`GuardrailTopicsTierConfig`].
     pub fn builder() -> GuardrailTopicsTierConfigBuilder {
-        GuardrailTopicsTierConfigBuilder::default()
+        <GuardrailTopicsTierConfigBuilder as Default>::default()
     }
 }
 

@@ -46,7 +46,7 @@ pub struct GuardrailWord {
 impl GuardrailWord {
     /// A builder for [`GuardrailWord`].
     pub fn builder() -> GuardrailWordBuilder {
-        GuardrailWordBuilder::default()
+        <GuardrailWordBuilder as Default>::default()
     }
 }
 

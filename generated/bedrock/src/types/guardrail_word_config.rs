@@ -46,7 +46,7 @@ pub struct GuardrailWordConfig {
 impl GuardrailWordConfig {
     /// A builder for [`GuardrailWordConfig`].
     pub fn builder() -> GuardrailWordConfigBuilder {
-        GuardrailWordConfigBuilder::default()
+        <GuardrailWordConfigBuilder as Default>::default()
     }
 }
 

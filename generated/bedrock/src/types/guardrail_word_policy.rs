@@ -27,7 +27,7 @@ pub struct GuardrailWordPolicy {
 impl GuardrailWordPolicy {
     /// A builder for [`GuardrailWordPolicy`].
     pub fn builder() -> GuardrailWordPolicyBuilder {
-        GuardrailWordPolicyBuilder::default()
+        <GuardrailWordPolicyBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct GuardrailWordPolicyConfig {
 impl GuardrailWordPolicyConfig {
     /// A builder for [`GuardrailWordPolicyConfig`].
     pub fn builder() -> GuardrailWordPolicyConfigBuilder {
-        GuardrailWordPolicyConfigBuilder::default()
+        <GuardrailWordPolicyConfigBuilder as Default>::default()
     }
 }
 

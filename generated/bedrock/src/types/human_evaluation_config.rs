@@ -32,7 +32,7 @@ pub struct HumanEvaluationConfig {
 impl HumanEvaluationConfig {
     /// A builder for [`HumanEvaluationConfig`].
     pub fn builder() -> HumanEvaluationConfigBuilder {
-        HumanEvaluationConfigBuilder::default()
+        <HumanEvaluationConfigBuilder as Default>::default()
     }
 }
 

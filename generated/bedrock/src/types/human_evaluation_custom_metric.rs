@@ -23,7 +23,7 @@ pub struct HumanEvaluationCustomMetric {
 impl HumanEvaluationCustomMetric {
     /// A builder for [`HumanEvaluationCustomMetric`].
     pub fn builder() -> HumanEvaluationCustomMetricBuilder {
-        HumanEvaluationCustomMetricBuilder::default()
+        <HumanEvaluationCustomMetricBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct HumanWorkflowConfig {
 impl HumanWorkflowConfig {
     /// A builder for [`HumanWorkflowConfig`].
     pub fn builder() -> HumanWorkflowConfigBuilder {
-        HumanWorkflowConfigBuilder::default()
+        <HumanWorkflowConfigBuilder as Default>::default()
     }
 }
 

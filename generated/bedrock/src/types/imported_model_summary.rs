@@ -46,7 +46,7 @@ pub struct ImportedModelSummary {
 impl ImportedModelSummary {
     /// A builder for [`ImportedModelSummary`].
     pub fn builder() -> ImportedModelSummaryBuilder {
-        ImportedModelSummaryBuilder::default()
+        <ImportedModelSummaryBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct InferenceConfiguration {
 impl InferenceConfiguration {
     /// A builder for [`InferenceConfiguration`].
     pub fn builder() -> InferenceConfigurationBuilder {
-        InferenceConfigurationBuilder::default()
+        <InferenceConfigurationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct InferenceProfileModel {
 impl InferenceProfileModel {
     /// A builder for [`InferenceProfileModel`].
     pub fn builder() -> InferenceProfileModelBuilder {
-        InferenceProfileModelBuilder::default()
+        <InferenceProfileModelBuilder as Default>::default()
     }
 }
 

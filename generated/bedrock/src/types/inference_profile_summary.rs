@@ -61,7 +61,7 @@ pub struct InferenceProfileSummary {
 impl InferenceProfileSummary {
     /// A builder for [`InferenceProfileSummary`].
     pub fn builder() -> InferenceProfileSummaryBuilder {
-        InferenceProfileSummaryBuilder::default()
+        <InferenceProfileSummaryBuilder as Default>::default()
     }
 }
 

@@ -34,7 +34,7 @@ pub struct InvocationLogsConfig {
 impl InvocationLogsConfig {
     /// A builder for [`InvocationLogsConfig`].
     pub fn builder() -> InvocationLogsConfigBuilder {
-        InvocationLogsConfigBuilder::default()
+        <InvocationLogsConfigBuilder as Default>::default()
     }
 }
 

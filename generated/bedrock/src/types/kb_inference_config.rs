@@ -21,7 +21,7 @@ pub struct KbInferenceConfig {
 impl KbInferenceConfig {
     /// A builder for [`KbInferenceConfig`].
     pub fn builder() -> KbInferenceConfigBuilder {
-        KbInferenceConfigBuilder::default()
+        <KbInferenceConfigBuilder as Default>::default()
     }
 }
 

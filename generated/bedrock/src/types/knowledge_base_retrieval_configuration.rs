@@ -14,7 +14,7 @@ pub struct KnowledgeBaseRetrievalConfiguration {
 impl KnowledgeBaseRetrievalConfiguration {
     /// A builder for [`KnowledgeBaseRetrievalConfiguration`].
     pub fn builder() -> KnowledgeBaseRetrievalConfigurationBuilder {
-        KnowledgeBaseRetrievalConfigurationBuilder::default()
+        <KnowledgeBaseRetrievalConfigurationBuilder as Default>::default()
     }
 }
 

@@ -49,7 +49,7 @@ pub struct KnowledgeBaseRetrieveAndGenerateConfiguration {
 impl KnowledgeBaseRetrieveAndGenerateConfiguration {
     /// A builder for [`KnowledgeBaseRetrieveAndGenerateConfiguration`].
     pub fn builder() -> KnowledgeBaseRetrieveAndGenerateConfigurationBuilder {
-        KnowledgeBaseRetrieveAndGenerateConfigurationBuilder::default()
+        <KnowledgeBaseRetrieveAndGenerateConfigurationBuilder as Default>::default()
     }
 }
 

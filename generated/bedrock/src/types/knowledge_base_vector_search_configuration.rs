@@ -59,7 +59,7 @@ pub struct KnowledgeBaseVectorSearchConfiguration {
 impl KnowledgeBaseVectorSearchConfiguration {
     /// A builder for [`KnowledgeBaseVectorSearchConfiguration`].
     pub fn builder() -> KnowledgeBaseVectorSearchConfigurationBuilder {
-        KnowledgeBaseVectorSearchConfigurationBuilder::default()
+        <KnowledgeBaseVectorSearchConfigurationBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct LambdaGraderConfig {
 impl LambdaGraderConfig {
     /// A builder for [`LambdaGraderConfig`].
     pub fn builder() -> LambdaGraderConfigBuilder {
-        LambdaGraderConfigBuilder::default()
+        <LambdaGraderConfigBuilder as Default>::default()
     }
 }
 

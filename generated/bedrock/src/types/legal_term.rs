@@ -17,7 +17,7 @@ pub struct LegalTerm {
 impl LegalTerm {
     /// A builder for [`LegalTerm`].
     pub fn builder() -> LegalTermBuilder {
-        LegalTermBuilder::default()
+        <LegalTermBuilder as Default>::default()
     }
 }
 

@@ -77,7 +77,7 @@ pub struct LoggingConfig {
 impl LoggingConfig {
     /// A builder for [`LoggingConfig`].
     pub fn builder() -> LoggingConfigBuilder {
-        LoggingConfigBuilder::default()
+        <LoggingConfigBuilder as Default>::default()
     }
 }
 

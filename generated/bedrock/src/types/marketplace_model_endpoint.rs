@@ -63,7 +63,7 @@ pub struct MarketplaceModelEndpoint {
 impl MarketplaceModelEndpoint {
     /// A builder for [`MarketplaceModelEndpoint`].
     pub fn builder() -> MarketplaceModelEndpointBuilder {
-        MarketplaceModelEndpointBuilder::default()
+        <MarketplaceModelEndpointBuilder as Default>::default()
     }
 }
 

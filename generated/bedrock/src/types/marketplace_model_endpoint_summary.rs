@@ -47,7 +47,7 @@ pub struct MarketplaceModelEndpointSummary {
 impl MarketplaceModelEndpointSummary {
     /// A builder for [`MarketplaceModelEndpointSummary`].
     pub fn builder() -> MarketplaceModelEndpointSummaryBuilder {
-        MarketplaceModelEndpointSummaryBuilder::default()
+        <MarketplaceModelEndpointSummaryBuilder as Default>::default()
     }
 }
 

@@ -42,7 +42,7 @@ pub struct ModelConfiguration {
 impl ModelConfiguration {
     /// A builder for [`ModelConfiguration`].
     pub fn builder() -> ModelConfigurationBuilder {
-        ModelConfigurationBuilder::default()
+        <ModelConfigurationBuilder as Default>::default()
     }
 }
 

@@ -89,7 +89,7 @@ pub struct ModelCopyJobSummary {
 impl ModelCopyJobSummary {
     /// A builder for [`ModelCopyJobSummary`].
     pub fn builder() -> ModelCopyJobSummaryBuilder {
-        ModelCopyJobSummaryBuilder::default()
+        <ModelCopyJobSummaryBuilder as Default>::default()
     }
 }
 

@@ -90,7 +90,7 @@ pub struct ModelCustomizationJobSummary {
 impl ModelCustomizationJobSummary {
     /// A builder for [`ModelCustomizationJobSummary`].
     pub fn builder() -> ModelCustomizationJobSummaryBuilder {
-        ModelCustomizationJobSummaryBuilder::default()
+        <ModelCustomizationJobSummaryBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct ModelEnforcement {
 impl ModelEnforcement {
     /// A builder for [`ModelEnforcement`].
     pub fn builder() -> ModelEnforcementBuilder {
-        ModelEnforcementBuilder::default()
+        <ModelEnforcementBuilder as Default>::default()
     }
 }
 

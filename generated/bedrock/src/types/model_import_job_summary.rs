@@ -71,7 +71,7 @@ pub struct ModelImportJobSummary {
 impl ModelImportJobSummary {
     /// A builder for [`ModelImportJobSummary`].
     pub fn builder() -> ModelImportJobSummaryBuilder {
-        ModelImportJobSummaryBuilder::default()
+        <ModelImportJobSummaryBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct ModelInvocationJobS3InputDataConfig {
 impl ModelInvocationJobS3InputDataConfig {
     /// A builder for [`ModelInvocationJobS3InputDataConfig`].
     pub fn builder() -> ModelInvocationJobS3InputDataConfigBuilder {
-        ModelInvocationJobS3InputDataConfigBuilder::default()
+        <ModelInvocationJobS3InputDataConfigBuilder as Default>::default()
     }
 }
 

@@ -30,7 +30,7 @@ pub struct ModelInvocationJobS3OutputDataConfig {
 impl ModelInvocationJobS3OutputDataConfig {
     /// A builder for [`ModelInvocationJobS3OutputDataConfig`].
     pub fn builder() -> ModelInvocationJobS3OutputDataConfigBuilder {
-        ModelInvocationJobS3OutputDataConfigBuilder::default()
+        <ModelInvocationJobS3OutputDataConfigBuilder as Default>::default()
     }
 }
 

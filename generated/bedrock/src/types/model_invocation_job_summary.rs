@@ -186,7 +186,7 @@ pub struct ModelInvocationJobSummary {
 impl ModelInvocationJobSummary {
     /// A builder for [`ModelInvocationJobSummary`].
     pub fn builder() -> ModelInvocationJobSummaryBuilder {
-        ModelInvocationJobSummaryBuilder::default()
+        <ModelInvocationJobSummaryBuilder as Default>::default()
     }
 }
 

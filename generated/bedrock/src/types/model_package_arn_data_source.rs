@@ -16,7 +16,7 @@ pub struct ModelPackageArnDataSource {
 impl ModelPackageArnDataSource {
     /// A builder for [`ModelPackageArnDataSource`].
     pub fn builder() -> ModelPackageArnDataSourceBuilder {
-        ModelPackageArnDataSourceBuilder::default()
+        <ModelPackageArnDataSourceBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct Offer {
 impl Offer {
     /// A builder for [`Offer`].
     pub fn builder() -> OfferBuilder {
-        OfferBuilder::default()
+        <OfferBuilder as Default>::default()
     }
 }
 

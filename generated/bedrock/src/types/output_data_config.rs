@@ -14,7 +14,7 @@ pub struct OutputDataConfig {
 impl OutputDataConfig {
     /// A builder for [`OutputDataConfig`].
     pub fn builder() -> OutputDataConfigBuilder {
-        OutputDataConfigBuilder::default()
+        <OutputDataConfigBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct PricingTerm {
 impl PricingTerm {
     /// A builder for [`PricingTerm`].
     pub fn builder() -> PricingTermBuilder {
-        PricingTermBuilder::default()
+        <PricingTermBuilder as Default>::default()
     }
 }
 

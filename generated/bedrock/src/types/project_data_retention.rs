@@ -14,7 +14,7 @@ pub struct ProjectDataRetention {
 impl ProjectDataRetention {
     /// A builder for [`ProjectDataRetention`].
     pub fn builder() -> ProjectDataRetentionBuilder {
-        ProjectDataRetentionBuilder::default()
+        <ProjectDataRetentionBuilder as Default>::default()
     }
 }
 

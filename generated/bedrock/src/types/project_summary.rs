@@ -46,7 +46,7 @@ pub struct ProjectSummary {
 impl ProjectSummary {
     /// A builder for [`ProjectSummary`].
     pub fn builder() -> ProjectSummaryBuilder {
-        ProjectSummaryBuilder::default()
+        <ProjectSummaryBuilder as Default>::default()
     }
 }
 

@@ -60,7 +60,7 @@ pub struct PromptRouterSummary {
 impl PromptRouterSummary {
     /// A builder for [`PromptRouterSummary`].
     pub fn builder() -> PromptRouterSummaryBuilder {
-        PromptRouterSummaryBuilder::default()
+        <PromptRouterSummaryBuilder as Default>::default()
     }
 }
 

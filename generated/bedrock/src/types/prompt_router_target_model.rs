@@ -14,7 +14,7 @@ pub struct PromptRouterTargetModel {
 impl PromptRouterTargetModel {
     /// A builder for [`PromptRouterTargetModel`].
     pub fn builder() -> PromptRouterTargetModelBuilder {
-        PromptRouterTargetModelBuilder::default()
+        <PromptRouterTargetModelBuilder as Default>::default()
     }
 }
 

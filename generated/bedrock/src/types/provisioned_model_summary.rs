@@ -78,7 +78,7 @@ pub struct ProvisionedModelSummary {
 impl ProvisionedModelSummary {
     /// A builder for [`ProvisionedModelSummary`].
     pub fn builder() -> ProvisionedModelSummaryBuilder {
-        ProvisionedModelSummaryBuilder::default()
+        <ProvisionedModelSummaryBuilder as Default>::default()
     }
 }
 

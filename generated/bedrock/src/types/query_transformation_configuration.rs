@@ -14,7 +14,7 @@ pub struct QueryTransformationConfiguration {
 impl QueryTransformationConfiguration {
     /// A builder for [`QueryTransformationConfiguration`].
     pub fn builder() -> QueryTransformationConfigurationBuilder {
-        QueryTransformationConfigurationBuilder::default()
+        <QueryTransformationConfigurationBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct RatingScaleItem {
 impl RatingScaleItem {
     /// A builder for [`RatingScaleItem`].
     pub fn builder() -> RatingScaleItemBuilder {
-        RatingScaleItemBuilder::default()
+        <RatingScaleItemBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct RequestMetadataBaseFilters {
 impl RequestMetadataBaseFilters {
     /// A builder for [`RequestMetadataBaseFilters`].
     pub fn builder() -> RequestMetadataBaseFiltersBuilder {
-        RequestMetadataBaseFiltersBuilder::default()
+        <RequestMetadataBaseFiltersBuilder as Default>::default()
     }
 }
 

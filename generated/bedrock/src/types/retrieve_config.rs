@@ -17,7 +17,7 @@ pub struct RetrieveConfig {
 impl RetrieveConfig {
     /// A builder for [`RetrieveConfig`].
     pub fn builder() -> RetrieveConfigBuilder {
-        RetrieveConfigBuilder::default()
+        <RetrieveConfigBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct RftConfig {
 impl RftConfig {
     /// A builder for [`RftConfig`].
     pub fn builder() -> RftConfigBuilder {
-        RftConfigBuilder::default()
+        <RftConfigBuilder as Default>::default()
     }
 }
 

@@ -75,7 +75,7 @@ pub struct RftHyperParameters {
 impl RftHyperParameters {
     /// A builder for [`RftHyperParameters`].
     pub fn builder() -> RftHyperParametersBuilder {
-        RftHyperParametersBuilder::default()
+        <RftHyperParametersBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct RoutingCriteria {
 impl RoutingCriteria {
     /// A builder for [`RoutingCriteria`].
     pub fn builder() -> RoutingCriteriaBuilder {
-        RoutingCriteriaBuilder::default()
+        <RoutingCriteriaBuilder as Default>::default()
     }
 }
 

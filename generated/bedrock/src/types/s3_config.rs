@@ -20,7 +20,7 @@ pub struct S3Config {
 impl S3Config {
     /// A builder for [`S3Config`].
     pub fn builder() -> S3ConfigBuilder {
-        S3ConfigBuilder::default()
+        <S3ConfigBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct S3DataSource {
 impl S3DataSource {
     /// A builder for [`S3DataSource`].
     pub fn builder() -> S3DataSourceBuilder {
-        S3DataSourceBuilder::default()
+        <S3DataSourceBuilder as Default>::default()
     }
 }
 

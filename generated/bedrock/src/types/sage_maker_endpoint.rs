@@ -36,7 +36,7 @@ pub struct SageMakerEndpoint {
 impl SageMakerEndpoint {
     /// A builder for [`SageMakerEndpoint`].
     pub fn builder() -> SageMakerEndpointBuilder {
-        SageMakerEndpointBuilder::default()
+        <SageMakerEndpointBuilder as Default>::default()
     }
 }
 

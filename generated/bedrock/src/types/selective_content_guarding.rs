@@ -23,7 +23,7 @@ pub struct SelectiveContentGuarding {
 impl SelectiveContentGuarding {
     /// A builder for [`SelectiveContentGuarding`].
     pub fn builder() -> SelectiveContentGuardingBuilder {
-        SelectiveContentGuardingBuilder::default()
+        <SelectiveContentGuardingBuilder as Default>::default()
     }
 }
 

@@ -53,7 +53,7 @@ pub struct StatusDetails {
 impl StatusDetails {
     /// A builder for [`StatusDetails`].
     pub fn builder() -> StatusDetailsBuilder {
-        StatusDetailsBuilder::default()
+        <StatusDetailsBuilder as Default>::default()
     }
 }
 

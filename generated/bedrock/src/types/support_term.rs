@@ -21,7 +21,7 @@ pub struct SupportTerm {
 impl SupportTerm {
     /// A builder for [`SupportTerm`].
     pub fn builder() -> SupportTermBuilder {
-        SupportTermBuilder::default()
+        <SupportTermBuilder as Default>::default()
     }
 }
 

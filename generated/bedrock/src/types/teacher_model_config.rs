@@ -24,7 +24,7 @@ pub struct TeacherModelConfig {
 impl TeacherModelConfig {
     /// A builder for [`TeacherModelConfig`].
     pub fn builder() -> TeacherModelConfigBuilder {
-        TeacherModelConfigBuilder::default()
+        <TeacherModelConfigBuilder as Default>::default()
     }
 }
 

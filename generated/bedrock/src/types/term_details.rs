@@ -26,7 +26,7 @@ pub struct TermDetails {
 impl TermDetails {
     /// A builder for [`TermDetails`].
     pub fn builder() -> TermDetailsBuilder {
-        TermDetailsBuilder::default()
+        <TermDetailsBuilder as Default>::default()
     }
 }
 

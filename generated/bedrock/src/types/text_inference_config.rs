@@ -35,7 +35,7 @@ pub struct TextInferenceConfig {
 impl TextInferenceConfig {
     /// A builder for [`TextInferenceConfig`].
     pub fn builder() -> TextInferenceConfigBuilder {
-        TextInferenceConfigBuilder::default()
+        <TextInferenceConfigBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct TrainingDataConfig {
 impl TrainingDataConfig {
     /// A builder for [`TrainingDataConfig`].
     pub fn builder() -> TrainingDataConfigBuilder {
-        TrainingDataConfigBuilder::default()
+        <TrainingDataConfigBuilder as Default>::default()
     }
 }
 

@@ -39,7 +39,7 @@ pub struct TrainingDetails {
 impl TrainingDetails {
     /// A builder for [`TrainingDetails`].
     pub fn builder() -> TrainingDetailsBuilder {
-        TrainingDetailsBuilder::default()
+        <TrainingDetailsBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct TrainingMetrics {
 impl TrainingMetrics {
     /// A builder for [`TrainingMetrics`].
     pub fn builder() -> TrainingMetricsBuilder {
-        TrainingMetricsBuilder::default()
+        <TrainingMetricsBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct TrustedAccessProgramProviderHandoff {
 impl TrustedAccessProgramProviderHandoff {
     /// A builder for [`TrustedAccessProgramProviderHandoff`].
     pub fn builder() -> TrustedAccessProgramProviderHandoffBuilder {
-        TrustedAccessProgramProviderHandoffBuilder::default()
+        <TrustedAccessProgramProviderHandoffBuilder as Default>::default()
     }
 }
 

@@ -71,7 +71,7 @@ pub struct TrustedAccessProgramSummary {
 impl TrustedAccessProgramSummary {
     /// A builder for [`TrustedAccessProgramSummary`].
     pub fn builder() -> TrustedAccessProgramSummaryBuilder {
-        TrustedAccessProgramSummaryBuilder::default()
+        <TrustedAccessProgramSummaryBuilder as Default>::default()
     }
 }
 

@@ -20,7 +20,7 @@ pub struct TrustedAccessResolutionContext {
 impl TrustedAccessResolutionContext {
     /// A builder for [`TrustedAccessResolutionContext`].
     pub fn builder() -> TrustedAccessResolutionContextBuilder {
-        TrustedAccessResolutionContextBuilder::default()
+        <TrustedAccessResolutionContextBuilder as Default>::default()
     }
 }
 

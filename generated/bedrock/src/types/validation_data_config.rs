@@ -14,7 +14,7 @@ pub struct ValidationDataConfig {
 impl ValidationDataConfig {
     /// A builder for [`ValidationDataConfig`].
     pub fn builder() -> ValidationDataConfigBuilder {
-        ValidationDataConfigBuilder::default()
+        <ValidationDataConfigBuilder as Default>::default()
     }
 }
 

@@ -39,7 +39,7 @@ pub struct ValidationDetails {
 impl ValidationDetails {
     /// A builder for [`ValidationDetails`].
     pub fn builder() -> ValidationDetailsBuilder {
-        ValidationDetailsBuilder::default()
+        <ValidationDetailsBuilder as Default>::default()
     }
 }
 

@@ -14,7 +14,7 @@ pub struct Validator {
 impl Validator {
     /// A builder for [`Validator`].
     pub fn builder() -> ValidatorBuilder {
-        ValidatorBuilder::default()
+        <ValidatorBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct ValidatorMetric {
 impl ValidatorMetric {
     /// A builder for [`ValidatorMetric`].
     pub fn builder() -> ValidatorMetricBuilder {
-        ValidatorMetricBuilder::default()
+        <ValidatorMetricBuilder as Default>::default()
     }
 }
 

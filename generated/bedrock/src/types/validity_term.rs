@@ -21,7 +21,7 @@ pub struct ValidityTerm {
 impl ValidityTerm {
     /// A builder for [`ValidityTerm`].
     pub fn builder() -> ValidityTermBuilder {
-        ValidityTermBuilder::default()
+        <ValidityTermBuilder as Default>::default()
     }
 }
 

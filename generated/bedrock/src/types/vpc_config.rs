@@ -17,7 +17,7 @@ pub struct VpcConfig {
 impl VpcConfig {
     /// A builder for [`VpcConfig`].
     pub fn builder() -> VpcConfigBuilder {
-        VpcConfigBuilder::default()
+        <VpcConfigBuilder as Default>::default()
     }
 }
 

@@ -41,7 +41,7 @@ pub struct S123ExceptionShape {
 impl S123ExceptionShape {
     /// A builder for [`S123ExceptionShape`].
     pub fn builder() -> S123ExceptionShapeBuilder {
-        S123ExceptionShapeBuilder::default()
+        <S123ExceptionShapeBuilder as Default>::default()
     }
 }
 

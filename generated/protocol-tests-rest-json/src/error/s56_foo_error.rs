@@ -9,7 +9,7 @@ pub struct S56FooError {}
 impl S56FooError {
     /// A builder for [`S56FooError`].
     pub fn builder() -> S56FooErrorBuilder {
-        S56FooErrorBuilder::default()
+        <S56FooErrorBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct S57ComplexError {
 impl S57ComplexError {
     /// A builder for [`S57ComplexError`].
     pub fn builder() -> S57ComplexErrorBuilder {
-        S57ComplexErrorBuilder::default()
+        <S57ComplexErrorBuilder as Default>::default()
     }
 }
 

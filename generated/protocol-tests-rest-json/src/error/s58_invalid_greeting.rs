@@ -17,7 +17,7 @@ pub struct S58InvalidGreeting {
 impl S58InvalidGreeting {
     /// A builder for [`S58InvalidGreeting`].
     pub fn builder() -> S58InvalidGreetingBuilder {
-        S58InvalidGreetingBuilder::default()
+        <S58InvalidGreetingBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct S108PayloadConfig {
 impl S108PayloadConfig {
     /// A builder for [`S108PayloadConfig`].
     pub fn builder() -> S108PayloadConfigBuilder {
-        S108PayloadConfigBuilder::default()
+        <S108PayloadConfigBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct S108TestConfig {
 impl S108TestConfig {
     /// A builder for [`S108TestConfig`].
     pub fn builder() -> S108TestConfigBuilder {
-        S108TestConfigBuilder::default()
+        <S108TestConfigBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct S111BlobContainer {
 impl S111BlobContainer {
     /// A builder for [`S111BlobContainer`].
     pub fn builder() -> S111BlobContainerBuilder {
-        S111BlobContainerBuilder::default()
+        <S111BlobContainerBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct S112TimeContainer {
 impl S112TimeContainer {
     /// A builder for [`S112TimeContainer`].
     pub fn builder() -> S112TimeContainerBuilder {
-        S112TimeContainerBuilder::default()
+        <S112TimeContainerBuilder as Default>::default()
     }
 }
 

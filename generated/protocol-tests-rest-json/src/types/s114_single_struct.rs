@@ -17,7 +17,7 @@ pub struct S114SingleStruct {
 impl S114SingleStruct {
     /// A builder for [`S114SingleStruct`].
     pub fn builder() -> S114SingleStructBuilder {
-        S114SingleStructBuilder::default()
+        <S114SingleStructBuilder as Default>::default()
     }
 }
 

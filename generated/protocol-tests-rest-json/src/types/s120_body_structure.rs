@@ -17,7 +17,7 @@ pub struct S120BodyStructure {
 impl S120BodyStructure {
     /// A builder for [`S120BodyStructure`].
     pub fn builder() -> S120BodyStructureBuilder {
-        S120BodyStructureBuilder::default()
+        <S120BodyStructureBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S12NestedPayload {
 impl S12NestedPayload {
     /// A builder for [`S12NestedPayload`].
     pub fn builder() -> S12NestedPayloadBuilder {
-        S12NestedPayloadBuilder::default()
+        <S12NestedPayloadBuilder as Default>::default()
     }
 }
 

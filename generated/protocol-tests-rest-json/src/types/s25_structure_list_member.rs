@@ -23,7 +23,7 @@ pub struct S25StructureListMember {
 impl S25StructureListMember {
     /// A builder for [`S25StructureListMember`].
     pub fn builder() -> S25StructureListMemberBuilder {
-        S25StructureListMemberBuilder::default()
+        <S25StructureListMemberBuilder as Default>::default()
     }
 }
 

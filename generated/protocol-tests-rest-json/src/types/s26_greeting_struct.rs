@@ -17,7 +17,7 @@ pub struct S26GreetingStruct {
 impl S26GreetingStruct {
     /// A builder for [`S26GreetingStruct`].
     pub fn builder() -> S26GreetingStructBuilder {
-        S26GreetingStructBuilder::default()
+        <S26GreetingStructBuilder as Default>::default()
     }
 }
 

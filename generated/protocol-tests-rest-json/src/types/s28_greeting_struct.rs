@@ -17,7 +17,7 @@ pub struct S28GreetingStruct {
 impl S28GreetingStruct {
     /// A builder for [`S28GreetingStruct`].
     pub fn builder() -> S28GreetingStructBuilder {
-        S28GreetingStructBuilder::default()
+        <S28GreetingStructBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct S28RenamedGreeting {
 impl S28RenamedGreeting {
     /// A builder for [`S28RenamedGreeting`].
     pub fn builder() -> S28RenamedGreetingBuilder {
-        S28RenamedGreetingBuilder::default()
+        <S28RenamedGreetingBuilder as Default>::default()
     }
 }
 

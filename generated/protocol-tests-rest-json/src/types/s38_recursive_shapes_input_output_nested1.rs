@@ -23,7 +23,7 @@ pub struct S38RecursiveShapesInputOutputNested1 {
 impl S38RecursiveShapesInputOutputNested1 {
     /// A builder for [`S38RecursiveShapesInputOutputNested1`].
     pub fn builder() -> S38RecursiveShapesInputOutputNested1Builder {
-        S38RecursiveShapesInputOutputNested1Builder::default()
+        <S38RecursiveShapesInputOutputNested1Builder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct S38RecursiveShapesInputOutputNested2 {
 impl S38RecursiveShapesInputOutputNested2 {
     /// A builder for [`S38RecursiveShapesInputOutputNested2`].
     pub fn builder() -> S38RecursiveShapesInputOutputNested2Builder {
-        S38RecursiveShapesInputOutputNested2Builder::default()
+        <S38RecursiveShapesInputOutputNested2Builder as Default>::default()
     }
 }
 

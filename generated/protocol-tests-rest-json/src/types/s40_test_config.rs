@@ -17,7 +17,7 @@ pub struct S40TestConfig {
 impl S40TestConfig {
     /// A builder for [`S40TestConfig`].
     pub fn builder() -> S40TestConfigBuilder {
-        S40TestConfigBuilder::default()
+        <S40TestConfigBuilder as Default>::default()
     }
 }
 

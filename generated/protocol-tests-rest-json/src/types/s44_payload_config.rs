@@ -17,7 +17,7 @@ pub struct S44PayloadConfig {
 impl S44PayloadConfig {
     /// A builder for [`S44PayloadConfig`].
     pub fn builder() -> S44PayloadConfigBuilder {
-        S44PayloadConfigBuilder::default()
+        <S44PayloadConfigBuilder as Default>::default()
     }
 }
 

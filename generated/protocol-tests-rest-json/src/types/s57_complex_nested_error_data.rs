@@ -17,7 +17,7 @@ pub struct S57ComplexNestedErrorData {
 impl S57ComplexNestedErrorData {
     /// A builder for [`S57ComplexNestedErrorData`].
     pub fn builder() -> S57ComplexNestedErrorDataBuilder {
-        S57ComplexNestedErrorDataBuilder::default()
+        <S57ComplexNestedErrorDataBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S61NestedPayload {
 impl S61NestedPayload {
     /// A builder for [`S61NestedPayload`].
     pub fn builder() -> S61NestedPayloadBuilder {
-        S61NestedPayloadBuilder::default()
+        <S61NestedPayloadBuilder as Default>::default()
     }
 }
 

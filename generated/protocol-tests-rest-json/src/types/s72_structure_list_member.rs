@@ -23,7 +23,7 @@ pub struct S72StructureListMember {
 impl S72StructureListMember {
     /// A builder for [`S72StructureListMember`].
     pub fn builder() -> S72StructureListMemberBuilder {
-        S72StructureListMemberBuilder::default()
+        <S72StructureListMemberBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct S73GreetingStruct {
 impl S73GreetingStruct {
     /// A builder for [`S73GreetingStruct`].
     pub fn builder() -> S73GreetingStructBuilder {
-        S73GreetingStructBuilder::default()
+        <S73GreetingStructBuilder as Default>::default()
     }
 }
 

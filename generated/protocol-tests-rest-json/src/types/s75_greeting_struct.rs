@@ -17,7 +17,7 @@ pub struct S75GreetingStruct {
 impl S75GreetingStruct {
     /// A builder for [`S75GreetingStruct`].
     pub fn builder() -> S75GreetingStructBuilder {
-        S75GreetingStructBuilder::default()
+        <S75GreetingStructBuilder as Default>::default()
     }
 }
 

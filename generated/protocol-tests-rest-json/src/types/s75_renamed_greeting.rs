@@ -17,7 +17,7 @@ pub struct S75RenamedGreeting {
 impl S75RenamedGreeting {
     /// A builder for [`S75RenamedGreeting`].
     pub fn builder() -> S75RenamedGreetingBuilder {
-        S75RenamedGreetingBuilder::default()
+        <S75RenamedGreetingBuilder as Default>::default()
     }
 }
 

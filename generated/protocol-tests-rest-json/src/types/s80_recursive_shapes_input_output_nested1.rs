@@ -23,7 +23,7 @@ pub struct S80RecursiveShapesInputOutputNested1 {
 impl S80RecursiveShapesInputOutputNested1 {
     /// A builder for [`S80RecursiveShapesInputOutputNested1`].
     pub fn builder() -> S80RecursiveShapesInputOutputNested1Builder {
-        S80RecursiveShapesInputOutputNested1Builder::default()
+        <S80RecursiveShapesInputOutputNested1Builder as Default>::default()
     }
 }
 

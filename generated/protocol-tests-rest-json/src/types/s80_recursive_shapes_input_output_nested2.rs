@@ -29,7 +29,7 @@ pub struct S80RecursiveShapesInputOutputNested2 {
 impl S80RecursiveShapesInputOutputNested2 {
     /// A builder for [`S80RecursiveShapesInputOutputNested2`].
     pub fn builder() -> S80RecursiveShapesInputOutputNested2Builder {
-        S80RecursiveShapesInputOutputNested2Builder::default()
+        <S80RecursiveShapesInputOutputNested2Builder as Default>::default()
     }
 }
 

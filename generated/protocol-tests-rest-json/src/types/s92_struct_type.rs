@@ -23,7 +23,7 @@ pub struct S92StructType {
 impl S92StructType {
     /// A builder for [`S92StructType`].
     pub fn builder() -> S92StructTypeBuilder {
-        S92StructTypeBuilder::default()
+        <S92StructTypeBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S93StructType {
 impl S93StructType {
     /// A builder for [`S93StructType`].
     pub fn builder() -> S93StructTypeBuilder {
-        S93StructTypeBuilder::default()
+        <S93StructTypeBuilder as Default>::default()
     }
 }
 

@@ -17,7 +17,7 @@ pub struct S97FooShape {
 impl S97FooShape {
     /// A builder for [`S97FooShape`].
     pub fn builder() -> S97FooShapeBuilder {
-        S97FooShapeBuilder::default()
+        <S97FooShapeBuilder as Default>::default()
     }
 }
 

@@ -41,7 +41,7 @@ pub struct S99RecursiveStructType {
 impl S99RecursiveStructType {
     /// A builder for [`S99RecursiveStructType`].
     pub fn builder() -> S99RecursiveStructTypeBuilder {
-        S99RecursiveStructTypeBuilder::default()
+        <S99RecursiveStructTypeBuilder as Default>::default()
     }
 }
 

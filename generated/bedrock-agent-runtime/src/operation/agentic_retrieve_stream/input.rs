@@ -76,7 +76,7 @@ pub struct AgenticRetrieveStreamInput {
 impl AgenticRetrieveStreamInput {
     /// A builder for [`AgenticRetrieveStreamInput`].
     pub fn builder() -> AgenticRetrieveStreamInputBuilder {
-        AgenticRetrieveStreamInputBuilder::default()
+        <AgenticRetrieveStreamInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct CheckIngestedDocumentAclInput {
 impl CheckIngestedDocumentAclInput {
     /// A builder for [`CheckIngestedDocumentAclInput`].
     pub fn builder() -> CheckIngestedDocumentAclInputBuilder {
-        CheckIngestedDocumentAclInputBuilder::default()
+        <CheckIngestedDocumentAclInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CheckIngestedDocumentAclOutput {
 impl CheckIngestedDocumentAclOutput {
     /// A builder for [`CheckIngestedDocumentAclOutput`].
     pub fn builder() -> CheckIngestedDocumentAclOutputBuilder {
-        CheckIngestedDocumentAclOutputBuilder::default()
+        <CheckIngestedDocumentAclOutputBuilder as Default>::default()
     }
 }
 

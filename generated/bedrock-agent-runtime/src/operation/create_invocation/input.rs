@@ -28,7 +28,7 @@ pub struct CreateInvocationInput {
 impl CreateInvocationInput {
     /// A builder for [`CreateInvocationInput`].
     pub fn builder() -> CreateInvocationInputBuilder {
-        CreateInvocationInputBuilder::default()
+        <CreateInvocationInputBuilder as Default>::default()
     }
 }
 

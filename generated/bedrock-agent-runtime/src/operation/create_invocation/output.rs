@@ -28,7 +28,7 @@ pub struct CreateInvocationOutput {
 impl CreateInvocationOutput {
     /// A builder for [`CreateInvocationOutput`].
     pub fn builder() -> CreateInvocationOutputBuilder {
-        CreateInvocationOutputBuilder::default()
+        <CreateInvocationOutputBuilder as Default>::default()
     }
 }
 

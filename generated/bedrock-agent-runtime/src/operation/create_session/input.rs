@@ -39,7 +39,7 @@ pub struct CreateSessionInput {
 impl CreateSessionInput {
     /// A builder for [`CreateSessionInput`].
     pub fn builder() -> CreateSessionInputBuilder {
-        CreateSessionInputBuilder::default()
+        <CreateSessionInputBuilder as Default>::default()
     }
 }
 

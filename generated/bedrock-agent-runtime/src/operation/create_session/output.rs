@@ -31,7 +31,7 @@ pub struct CreateSessionOutput {
 impl CreateSessionOutput {
     /// A builder for [`CreateSessionOutput`].
     pub fn builder() -> CreateSessionOutputBuilder {
-        CreateSessionOutputBuilder::default()
+        <CreateSessionOutputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct DeleteAgentMemoryInput {
 impl DeleteAgentMemoryInput {
     /// A builder for [`DeleteAgentMemoryInput`].
     pub fn builder() -> DeleteAgentMemoryInputBuilder {
-        DeleteAgentMemoryInputBuilder::default()
+        <DeleteAgentMemoryInputBuilder as Default>::default()
     }
 }
 

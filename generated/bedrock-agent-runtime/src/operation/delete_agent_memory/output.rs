@@ -11,7 +11,7 @@ pub struct DeleteAgentMemoryOutput {}
 impl DeleteAgentMemoryOutput {
     /// A builder for [`DeleteAgentMemoryOutput`].
     pub fn builder() -> DeleteAgentMemoryOutputBuilder {
-        DeleteAgentMemoryOutputBuilder::default()
+        <DeleteAgentMemoryOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct DeleteSessionInput {
 impl DeleteSessionInput {
     /// A builder for [`DeleteSessionInput`].
     pub fn builder() -> DeleteSessionInputBuilder {
-        DeleteSessionInputBuilder::default()
+        <DeleteSessionInputBuilder as Default>::default()
     }
 }
 

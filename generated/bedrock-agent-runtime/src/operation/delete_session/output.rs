@@ -11,7 +11,7 @@ pub struct DeleteSessionOutput {}
 impl DeleteSessionOutput {
     /// A builder for [`DeleteSessionOutput`].
     pub fn builder() -> DeleteSessionOutputBuilder {
-        DeleteSessionOutputBuilder::default()
+        <DeleteSessionOutputBuilder as Default>::default()
     }
 }
 

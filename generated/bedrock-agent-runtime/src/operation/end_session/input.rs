@@ -16,7 +16,7 @@ pub struct EndSessionInput {
 impl EndSessionInput {
     /// A builder for [`EndSessionInput`].
     pub fn builder() -> EndSessionInputBuilder {
-        EndSessionInputBuilder::default()
+        <EndSessionInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct EndSessionOutput {
 impl EndSessionOutput {
     /// A builder for [`EndSessionOutput`].
     pub fn builder() -> EndSessionOutputBuilder {
-        EndSessionOutputBuilder::default()
+        <EndSessionOutputBuilder as Default>::default()
     }
 }
 

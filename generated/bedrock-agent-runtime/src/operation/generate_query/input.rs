@@ -19,7 +19,7 @@ pub struct GenerateQueryInput {
 impl GenerateQueryInput {
     /// A builder for [`GenerateQueryInput`].
     pub fn builder() -> GenerateQueryInputBuilder {
-        GenerateQueryInputBuilder::default()
+        <GenerateQueryInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GenerateQueryOutput {
 impl GenerateQueryOutput {
     /// A builder for [`GenerateQueryOutput`].
     pub fn builder() -> GenerateQueryOutputBuilder {
-        GenerateQueryOutputBuilder::default()
+        <GenerateQueryOutputBuilder as Default>::default()
     }
 }
 

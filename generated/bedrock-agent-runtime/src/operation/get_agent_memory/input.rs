@@ -37,7 +37,7 @@ pub struct GetAgentMemoryInput {
 impl GetAgentMemoryInput {
     /// A builder for [`GetAgentMemoryInput`].
     pub fn builder() -> GetAgentMemoryInputBuilder {
-        GetAgentMemoryInputBuilder::default()
+        <GetAgentMemoryInputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct GetAgentMemoryOutput {
 impl GetAgentMemoryOutput {
     /// A builder for [`GetAgentMemoryOutput`].
     pub fn builder() -> GetAgentMemoryOutputBuilder {
-        GetAgentMemoryOutputBuilder::default()
+        <GetAgentMemoryOutputBuilder as Default>::default()
     }
 }
 

@@ -50,7 +50,7 @@ pub struct GetDocumentContentInput {
 impl GetDocumentContentInput {
     /// A builder for [`GetDocumentContentInput`].
     pub fn builder() -> GetDocumentContentInputBuilder {
-        GetDocumentContentInputBuilder::default()
+        <GetDocumentContentInputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct GetDocumentContentOutput {
 impl GetDocumentContentOutput {
     /// A builder for [`GetDocumentContentOutput`].
     pub fn builder() -> GetDocumentContentOutputBuilder {
-        GetDocumentContentOutputBuilder::default()
+        <GetDocumentContentOutputBuilder as Default>::default()
     }
 }
 

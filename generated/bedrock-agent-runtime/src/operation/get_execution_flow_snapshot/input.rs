@@ -22,7 +22,7 @@ pub struct GetExecutionFlowSnapshotInput {
 impl GetExecutionFlowSnapshotInput {
     /// A builder for [`GetExecutionFlowSnapshotInput`].
     pub fn builder() -> GetExecutionFlowSnapshotInputBuilder {
-        GetExecutionFlowSnapshotInputBuilder::default()
+        <GetExecutionFlowSnapshotInputBuilder as Default>::default()
     }
 }
 

@@ -40,7 +40,7 @@ pub struct GetExecutionFlowSnapshotOutput {
 impl GetExecutionFlowSnapshotOutput {
     /// A builder for [`GetExecutionFlowSnapshotOutput`].
     pub fn builder() -> GetExecutionFlowSnapshotOutputBuilder {
-        GetExecutionFlowSnapshotOutputBuilder::default()
+        <GetExecutionFlowSnapshotOutputBuilder as Default>::default()
     }
 }
 

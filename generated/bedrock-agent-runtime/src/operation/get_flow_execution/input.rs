@@ -22,7 +22,7 @@ pub struct GetFlowExecutionInput {
 impl GetFlowExecutionInput {
     /// A builder for [`GetFlowExecutionInput`].
     pub fn builder() -> GetFlowExecutionInputBuilder {
-        GetFlowExecutionInputBuilder::default()
+        <GetFlowExecutionInputBuilder as Default>::default()
     }
 }
 

@@ -56,7 +56,7 @@ pub struct GetFlowExecutionOutput {
 impl GetFlowExecutionOutput {
     /// A builder for [`GetFlowExecutionOutput`].
     pub fn builder() -> GetFlowExecutionOutputBuilder {
-        GetFlowExecutionOutputBuilder::default()
+        <GetFlowExecutionOutputBuilder as Default>::default()
     }
 }
 

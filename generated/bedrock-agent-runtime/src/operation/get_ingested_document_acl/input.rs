@@ -22,7 +22,7 @@ pub struct GetIngestedDocumentAclInput {
 impl GetIngestedDocumentAclInput {
     /// A builder for [`GetIngestedDocumentAclInput`].
     pub fn builder() -> GetIngestedDocumentAclInputBuilder {
-        GetIngestedDocumentAclInputBuilder::default()
+        <GetIngestedDocumentAclInputBuilder as Default>::default()
     }
 }
 

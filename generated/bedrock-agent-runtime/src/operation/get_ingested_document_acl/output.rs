@@ -16,7 +16,7 @@ pub struct GetIngestedDocumentAclOutput {
 impl GetIngestedDocumentAclOutput {
     /// A builder for [`GetIngestedDocumentAclOutput`].
     pub fn builder() -> GetIngestedDocumentAclOutputBuilder {
-        GetIngestedDocumentAclOutputBuilder::default()
+        <GetIngestedDocumentAclOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct GetInvocationStepInput {
 impl GetInvocationStepInput {
     /// A builder for [`GetInvocationStepInput`].
     pub fn builder() -> GetInvocationStepInputBuilder {
-        GetInvocationStepInputBuilder::default()
+        <GetInvocationStepInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetInvocationStepOutput {
 impl GetInvocationStepOutput {
     /// A builder for [`GetInvocationStepOutput`].
     pub fn builder() -> GetInvocationStepOutputBuilder {
-        GetInvocationStepOutputBuilder::default()
+        <GetInvocationStepOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetSessionInput {
 impl GetSessionInput {
     /// A builder for [`GetSessionInput`].
     pub fn builder() -> GetSessionInputBuilder {
-        GetSessionInputBuilder::default()
+        <GetSessionInputBuilder as Default>::default()
     }
 }
 

@@ -60,7 +60,7 @@ pub struct GetSessionOutput {
 impl GetSessionOutput {
     /// A builder for [`GetSessionOutput`].
     pub fn builder() -> GetSessionOutputBuilder {
-        GetSessionOutputBuilder::default()
+        <GetSessionOutputBuilder as Default>::default()
     }
 }
 

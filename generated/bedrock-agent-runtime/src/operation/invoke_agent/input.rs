@@ -96,7 +96,7 @@ pub struct InvokeAgentInput {
 impl InvokeAgentInput {
     /// A builder for [`InvokeAgentInput`].
     pub fn builder() -> InvokeAgentInputBuilder {
-        InvokeAgentInputBuilder::default()
+        <InvokeAgentInputBuilder as Default>::default()
     }
 }
 

@@ -46,7 +46,7 @@ pub struct InvokeFlowInput {
 impl InvokeFlowInput {
     /// A builder for [`InvokeFlowInput`].
     pub fn builder() -> InvokeFlowInputBuilder {
-        InvokeFlowInputBuilder::default()
+        <InvokeFlowInputBuilder as Default>::default()
     }
 }
 

@@ -202,7 +202,7 @@ pub struct InvokeInlineAgentInput {
 impl InvokeInlineAgentInput {
     /// A builder for [`InvokeInlineAgentInput`].
     pub fn builder() -> InvokeInlineAgentInputBuilder {
-        InvokeInlineAgentInputBuilder::default()
+        <InvokeInlineAgentInputBuilder as Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct ListFlowExecutionEventsInput {
 impl ListFlowExecutionEventsInput {
     /// A builder for [`ListFlowExecutionEventsInput`].
     pub fn builder() -> ListFlowExecutionEventsInputBuilder {
-        ListFlowExecutionEventsInputBuilder::default()
+        <ListFlowExecutionEventsInputBuilder as Default>::default()
     }
 }
 

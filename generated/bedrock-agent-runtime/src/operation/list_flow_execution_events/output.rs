@@ -22,7 +22,7 @@ pub struct ListFlowExecutionEventsOutput {
 impl ListFlowExecutionEventsOutput {
     /// A builder for [`ListFlowExecutionEventsOutput`].
     pub fn builder() -> ListFlowExecutionEventsOutputBuilder {
-        ListFlowExecutionEventsOutputBuilder::default()
+        <ListFlowExecutionEventsOutputBuilder as Default>::default()
     }
 }
 

@@ -38,7 +38,7 @@ pub struct ListFlowExecutionsInput {
 impl ListFlowExecutionsInput {
     /// A builder for [`ListFlowExecutionsInput`].
     pub fn builder() -> ListFlowExecutionsInputBuilder {
-        ListFlowExecutionsInputBuilder::default()
+        <ListFlowExecutionsInputBuilder as Default>::default()
     }
 }
 

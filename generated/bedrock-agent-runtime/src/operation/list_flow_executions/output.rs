@@ -22,7 +22,7 @@ pub struct ListFlowExecutionsOutput {
 impl ListFlowExecutionsOutput {
     /// A builder for [`ListFlowExecutionsOutput`].
     pub fn builder() -> ListFlowExecutionsOutputBuilder {
-        ListFlowExecutionsOutputBuilder::default()
+        <ListFlowExecutionsOutputBuilder as Default>::default()
     }
 }
 

@@ -38,7 +38,7 @@ pub struct ListInvocationStepsInput {
 impl ListInvocationStepsInput {
     /// A builder for [`ListInvocationStepsInput`].
     pub fn builder() -> ListInvocationStepsInputBuilder {
-        ListInvocationStepsInputBuilder::default()
+        <ListInvocationStepsInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListInvocationStepsOutput {
 impl ListInvocationStepsOutput {
     /// A builder for [`ListInvocationStepsOutput`].
     pub fn builder() -> ListInvocationStepsOutputBuilder {
-        ListInvocationStepsOutputBuilder::default()
+        <ListInvocationStepsOutputBuilder as Default>::default()
     }
 }
 

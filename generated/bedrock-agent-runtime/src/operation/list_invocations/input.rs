@@ -28,7 +28,7 @@ pub struct ListInvocationsInput {
 impl ListInvocationsInput {
     /// A builder for [`ListInvocationsInput`].
     pub fn builder() -> ListInvocationsInputBuilder {
-        ListInvocationsInputBuilder::default()
+        <ListInvocationsInputBuilder as Default>::default()
     }
 }
 

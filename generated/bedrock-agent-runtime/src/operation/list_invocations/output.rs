@@ -22,7 +22,7 @@ pub struct ListInvocationsOutput {
 impl ListInvocationsOutput {
     /// A builder for [`ListInvocationsOutput`].
     pub fn builder() -> ListInvocationsOutputBuilder {
-        ListInvocationsOutputBuilder::default()
+        <ListInvocationsOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct ListSessionsInput {
 impl ListSessionsInput {
     /// A builder for [`ListSessionsInput`].
     pub fn builder() -> ListSessionsInputBuilder {
-        ListSessionsInputBuilder::default()
+        <ListSessionsInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListSessionsOutput {
 impl ListSessionsOutput {
     /// A builder for [`ListSessionsOutput`].
     pub fn builder() -> ListSessionsOutputBuilder {
-        ListSessionsOutputBuilder::default()
+        <ListSessionsOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct OptimizePromptInput {
 impl OptimizePromptInput {
     /// A builder for [`OptimizePromptInput`].
     pub fn builder() -> OptimizePromptInputBuilder {
-        OptimizePromptInputBuilder::default()
+        <OptimizePromptInputBuilder as Default>::default()
     }
 }
 

@@ -41,7 +41,7 @@ pub struct PutInvocationStepInput {
 impl PutInvocationStepInput {
     /// A builder for [`PutInvocationStepInput`].
     pub fn builder() -> PutInvocationStepInputBuilder {
-        PutInvocationStepInputBuilder::default()
+        <PutInvocationStepInputBuilder as Default>::default()
     }
 }
 

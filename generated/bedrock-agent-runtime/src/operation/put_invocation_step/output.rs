@@ -16,7 +16,7 @@ pub struct PutInvocationStepOutput {
 impl PutInvocationStepOutput {
     /// A builder for [`PutInvocationStepOutput`].
     pub fn builder() -> PutInvocationStepOutputBuilder {
-        PutInvocationStepOutputBuilder::default()
+        <PutInvocationStepOutputBuilder as Default>::default()
     }
 }
 

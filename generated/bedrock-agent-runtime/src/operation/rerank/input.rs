@@ -28,7 +28,7 @@ pub struct RerankInput {
 impl RerankInput {
     /// A builder for [`RerankInput`].
     pub fn builder() -> RerankInputBuilder {
-        RerankInputBuilder::default()
+        <RerankInputBuilder as Default>::default()
     }
 }
 

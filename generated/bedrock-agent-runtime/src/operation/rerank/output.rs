@@ -22,7 +22,7 @@ pub struct RerankOutput {
 impl RerankOutput {
     /// A builder for [`RerankOutput`].
     pub fn builder() -> RerankOutputBuilder {
-        RerankOutputBuilder::default()
+        <RerankOutputBuilder as Default>::default()
     }
 }
 

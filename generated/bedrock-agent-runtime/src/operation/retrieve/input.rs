@@ -53,7 +53,7 @@ pub struct RetrieveInput {
 impl RetrieveInput {
     /// A builder for [`RetrieveInput`].
     pub fn builder() -> RetrieveInputBuilder {
-        RetrieveInputBuilder::default()
+        <RetrieveInputBuilder as Default>::default()
     }
 }
 

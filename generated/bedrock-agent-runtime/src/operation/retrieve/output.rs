@@ -32,7 +32,7 @@ pub struct RetrieveOutput {
 impl RetrieveOutput {
     /// A builder for [`RetrieveOutput`].
     pub fn builder() -> RetrieveOutputBuilder {
-        RetrieveOutputBuilder::default()
+        <RetrieveOutputBuilder as Default>::default()
     }
 }
 

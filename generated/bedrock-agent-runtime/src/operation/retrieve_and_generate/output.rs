@@ -35,7 +35,7 @@ pub struct RetrieveAndGenerateOutput {
 impl RetrieveAndGenerateOutput {
     /// A builder for [`RetrieveAndGenerateOutput`].
     pub fn builder() -> RetrieveAndGenerateOutputBuilder {
-        RetrieveAndGenerateOutputBuilder::default()
+        <RetrieveAndGenerateOutputBuilder as Default>::default()
     }
 }
 

@@ -52,7 +52,7 @@ pub struct RetrieveAndGenerateStreamInput {
 impl RetrieveAndGenerateStreamInput {
     /// A builder for [`RetrieveAndGenerateStreamInput`].
     pub fn builder() -> RetrieveAndGenerateStreamInputBuilder {
-        RetrieveAndGenerateStreamInputBuilder::default()
+        <RetrieveAndGenerateStreamInputBuilder as Default>::default()
     }
 }
 

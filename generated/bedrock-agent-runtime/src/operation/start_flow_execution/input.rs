@@ -44,7 +44,7 @@ pub struct StartFlowExecutionInput {
 impl StartFlowExecutionInput {
     /// A builder for [`StartFlowExecutionInput`].
     pub fn builder() -> StartFlowExecutionInputBuilder {
-        StartFlowExecutionInputBuilder::default()
+        <StartFlowExecutionInputBuilder as Default>::default()
     }
 }
 

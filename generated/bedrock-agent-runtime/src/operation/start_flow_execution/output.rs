@@ -19,7 +19,7 @@ pub struct StartFlowExecutionOutput {
 impl StartFlowExecutionOutput {
     /// A builder for [`StartFlowExecutionOutput`].
     pub fn builder() -> StartFlowExecutionOutputBuilder {
-        StartFlowExecutionOutputBuilder::default()
+        <StartFlowExecutionOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct StopFlowExecutionInput {
 impl StopFlowExecutionInput {
     /// A builder for [`StopFlowExecutionInput`].
     pub fn builder() -> StopFlowExecutionInputBuilder {
-        StopFlowExecutionInputBuilder::default()
+        <StopFlowExecutionInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct StopFlowExecutionOutput {
 impl StopFlowExecutionOutput {
     /// A builder for [`StopFlowExecutionOutput`].
     pub fn builder() -> StopFlowExecutionOutputBuilder {
-        StopFlowExecutionOutputBuilder::default()
+        <StopFlowExecutionOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct UntagResourceInput {
 impl UntagResourceInput {
     /// A builder for [`UntagResourceInput`].
     pub fn builder() -> UntagResourceInputBuilder {
-        UntagResourceInputBuilder::default()
+        <UntagResourceInputBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct UpdateSessionInput {
 impl UpdateSessionInput {
     /// A builder for [`UpdateSessionInput`].
     pub fn builder() -> UpdateSessionInputBuilder {
-        UpdateSessionInputBuilder::default()
+        <UpdateSessionInputBuilder as Default>::default()
     }
 }
 

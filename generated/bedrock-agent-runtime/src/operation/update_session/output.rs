@@ -40,7 +40,7 @@ pub struct UpdateSessionOutput {
 impl UpdateSessionOutput {
     /// A builder for [`UpdateSessionOutput`].
     pub fn builder() -> UpdateSessionOutputBuilder {
-        UpdateSessionOutputBuilder::default()
+        <UpdateSessionOutputBuilder as Default>::default()
     }
 }
 

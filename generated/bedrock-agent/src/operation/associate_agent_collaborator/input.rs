@@ -44,7 +44,7 @@ pub struct AssociateAgentCollaboratorInput {
 impl AssociateAgentCollaboratorInput {
     /// A builder for [`AssociateAgentCollaboratorInput`].
     pub fn builder() -> AssociateAgentCollaboratorInputBuilder {
-        AssociateAgentCollaboratorInputBuilder::default()
+        <AssociateAgentCollaboratorInputBuilder as Default>::default()
     }
 }
 

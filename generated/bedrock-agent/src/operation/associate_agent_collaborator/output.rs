@@ -16,7 +16,7 @@ pub struct AssociateAgentCollaboratorOutput {
 impl AssociateAgentCollaboratorOutput {
     /// A builder for [`AssociateAgentCollaboratorOutput`].
     pub fn builder() -> AssociateAgentCollaboratorOutputBuilder {
-        AssociateAgentCollaboratorOutputBuilder::default()
+        <AssociateAgentCollaboratorOutputBuilder as Default>::default()
     }
 }
 

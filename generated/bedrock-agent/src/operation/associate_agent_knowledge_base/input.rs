@@ -35,7 +35,7 @@ pub struct AssociateAgentKnowledgeBaseInput {
 impl AssociateAgentKnowledgeBaseInput {
     /// A builder for [`AssociateAgentKnowledgeBaseInput`].
     pub fn builder() -> AssociateAgentKnowledgeBaseInputBuilder {
-        AssociateAgentKnowledgeBaseInputBuilder::default()
+        <AssociateAgentKnowledgeBaseInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct AssociateAgentKnowledgeBaseOutput {
 impl AssociateAgentKnowledgeBaseOutput {
     /// A builder for [`AssociateAgentKnowledgeBaseOutput`].
     pub fn builder() -> AssociateAgentKnowledgeBaseOutputBuilder {
-        AssociateAgentKnowledgeBaseOutputBuilder::default()
+        <AssociateAgentKnowledgeBaseOutputBuilder as Default>::default()
     }
 }
 

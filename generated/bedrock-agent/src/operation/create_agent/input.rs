@@ -154,7 +154,7 @@ pub struct CreateAgentInput {
 impl CreateAgentInput {
     /// A builder for [`CreateAgentInput`].
     pub fn builder() -> CreateAgentInputBuilder {
-        CreateAgentInputBuilder::default()
+        <CreateAgentInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CreateAgentOutput {
 impl CreateAgentOutput {
     /// A builder for [`CreateAgentOutput`].
     pub fn builder() -> CreateAgentOutputBuilder {
-        CreateAgentOutputBuilder::default()
+        <CreateAgentOutputBuilder as Default>::default()
     }
 }
 

@@ -108,7 +108,7 @@ pub struct CreateAgentActionGroupInput {
 impl CreateAgentActionGroupInput {
     /// A builder for [`CreateAgentActionGroupInput`].
     pub fn builder() -> CreateAgentActionGroupInputBuilder {
-        CreateAgentActionGroupInputBuilder::default()
+        <CreateAgentActionGroupInputBuilder as Default>::default()
     }
 }
 

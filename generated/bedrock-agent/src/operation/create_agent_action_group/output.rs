@@ -16,7 +16,7 @@ pub struct CreateAgentActionGroupOutput {
 impl CreateAgentActionGroupOutput {
     /// A builder for [`CreateAgentActionGroupOutput`].
     pub fn builder() -> CreateAgentActionGroupOutputBuilder {
-        CreateAgentActionGroupOutputBuilder::default()
+        <CreateAgentActionGroupOutputBuilder as Default>::default()
     }
 }
 

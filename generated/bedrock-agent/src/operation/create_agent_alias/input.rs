@@ -49,7 +49,7 @@ pub struct CreateAgentAliasInput {
 impl CreateAgentAliasInput {
     /// A builder for [`CreateAgentAliasInput`].
     pub fn builder() -> CreateAgentAliasInputBuilder {
-        CreateAgentAliasInputBuilder::default()
+        <CreateAgentAliasInputBuilder as Default>::default()
     }
 }
 

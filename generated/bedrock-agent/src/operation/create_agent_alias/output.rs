@@ -16,7 +16,7 @@ pub struct CreateAgentAliasOutput {
 impl CreateAgentAliasOutput {
     /// A builder for [`CreateAgentAliasOutput`].
     pub fn builder() -> CreateAgentAliasOutputBuilder {
-        CreateAgentAliasOutputBuilder::default()
+        <CreateAgentAliasOutputBuilder as Default>::default()
     }
 }
 

@@ -76,7 +76,7 @@ pub struct CreateDataSourceInput {
 impl CreateDataSourceInput {
     /// A builder for [`CreateDataSourceInput`].
     pub fn builder() -> CreateDataSourceInputBuilder {
-        CreateDataSourceInputBuilder::default()
+        <CreateDataSourceInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CreateDataSourceOutput {
 impl CreateDataSourceOutput {
     /// A builder for [`CreateDataSourceOutput`].
     pub fn builder() -> CreateDataSourceOutputBuilder {
-        CreateDataSourceOutputBuilder::default()
+        <CreateDataSourceOutputBuilder as Default>::default()
     }
 }
 

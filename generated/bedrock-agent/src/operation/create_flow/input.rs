@@ -53,7 +53,7 @@ pub struct CreateFlowInput {
 impl CreateFlowInput {
     /// A builder for [`CreateFlowInput`].
     pub fn builder() -> CreateFlowInputBuilder {
-        CreateFlowInputBuilder::default()
+        <CreateFlowInputBuilder as Default>::default()
     }
 }
 

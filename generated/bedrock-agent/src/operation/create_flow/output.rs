@@ -71,7 +71,7 @@ pub struct CreateFlowOutput {
 impl CreateFlowOutput {
     /// A builder for [`CreateFlowOutput`].
     pub fn builder() -> CreateFlowOutputBuilder {
-        CreateFlowOutputBuilder::default()
+        <CreateFlowOutputBuilder as Default>::default()
     }
 }
 

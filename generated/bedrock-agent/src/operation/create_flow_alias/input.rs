@@ -52,7 +52,7 @@ pub struct CreateFlowAliasInput {
 impl CreateFlowAliasInput {
     /// A builder for [`CreateFlowAliasInput`].
     pub fn builder() -> CreateFlowAliasInputBuilder {
-        CreateFlowAliasInputBuilder::default()
+        <CreateFlowAliasInputBuilder as Default>::default()
     }
 }
 

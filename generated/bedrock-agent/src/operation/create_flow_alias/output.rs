@@ -64,7 +64,7 @@ pub struct CreateFlowAliasOutput {
 impl CreateFlowAliasOutput {
     /// A builder for [`CreateFlowAliasOutput`].
     pub fn builder() -> CreateFlowAliasOutputBuilder {
-        CreateFlowAliasOutputBuilder::default()
+        <CreateFlowAliasOutputBuilder as Default>::default()
     }
 }
 

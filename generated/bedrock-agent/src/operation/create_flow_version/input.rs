@@ -28,7 +28,7 @@ pub struct CreateFlowVersionInput {
 impl CreateFlowVersionInput {
     /// A builder for [`CreateFlowVersionInput`].
     pub fn builder() -> CreateFlowVersionInputBuilder {
-        CreateFlowVersionInputBuilder::default()
+        <CreateFlowVersionInputBuilder as Default>::default()
     }
 }
 

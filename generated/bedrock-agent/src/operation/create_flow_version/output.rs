@@ -62,7 +62,7 @@ pub struct CreateFlowVersionOutput {
 impl CreateFlowVersionOutput {
     /// A builder for [`CreateFlowVersionOutput`].
     pub fn builder() -> CreateFlowVersionOutputBuilder {
-        CreateFlowVersionOutputBuilder::default()
+        <CreateFlowVersionOutputBuilder as Default>::default()
     }
 }
 

@@ -50,7 +50,7 @@ pub struct CreateKnowledgeBaseInput {
 impl CreateKnowledgeBaseInput {
     /// A builder for [`CreateKnowledgeBaseInput`].
     pub fn builder() -> CreateKnowledgeBaseInputBuilder {
-        CreateKnowledgeBaseInputBuilder::default()
+        <CreateKnowledgeBaseInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CreateKnowledgeBaseOutput {
 impl CreateKnowledgeBaseOutput {
     /// A builder for [`CreateKnowledgeBaseOutput`].
     pub fn builder() -> CreateKnowledgeBaseOutputBuilder {
-        CreateKnowledgeBaseOutputBuilder::default()
+        <CreateKnowledgeBaseOutputBuilder as Default>::default()
     }
 }
 

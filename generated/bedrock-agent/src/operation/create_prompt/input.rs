@@ -60,7 +60,7 @@ pub struct CreatePromptInput {
 impl CreatePromptInput {
     /// A builder for [`CreatePromptInput`].
     pub fn builder() -> CreatePromptInputBuilder {
-        CreatePromptInputBuilder::default()
+        <CreatePromptInputBuilder as Default>::default()
     }
 }
 

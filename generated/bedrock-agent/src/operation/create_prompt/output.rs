@@ -75,7 +75,7 @@ pub struct CreatePromptOutput {
 impl CreatePromptOutput {
     /// A builder for [`CreatePromptOutput`].
     pub fn builder() -> CreatePromptOutputBuilder {
-        CreatePromptOutputBuilder::default()
+        <CreatePromptOutputBuilder as Default>::default()
     }
 }
 

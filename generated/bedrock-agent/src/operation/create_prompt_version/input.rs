@@ -34,7 +34,7 @@ pub struct CreatePromptVersionInput {
 impl CreatePromptVersionInput {
     /// A builder for [`CreatePromptVersionInput`].
     pub fn builder() -> CreatePromptVersionInputBuilder {
-        CreatePromptVersionInputBuilder::default()
+        <CreatePromptVersionInputBuilder as Default>::default()
     }
 }
 

@@ -75,7 +75,7 @@ pub struct CreatePromptVersionOutput {
 impl CreatePromptVersionOutput {
     /// A builder for [`CreatePromptVersionOutput`].
     pub fn builder() -> CreatePromptVersionOutputBuilder {
-        CreatePromptVersionOutputBuilder::default()
+        <CreatePromptVersionOutputBuilder as Default>::default()
     }
 }
 

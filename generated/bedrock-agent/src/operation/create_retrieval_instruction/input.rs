@@ -47,7 +47,7 @@ pub struct CreateRetrievalInstructionInput {
 impl CreateRetrievalInstructionInput {
     /// A builder for [`CreateRetrievalInstructionInput`].
     pub fn builder() -> CreateRetrievalInstructionInputBuilder {
-        CreateRetrievalInstructionInputBuilder::default()
+        <CreateRetrievalInstructionInputBuilder as Default>::default()
     }
 }
 

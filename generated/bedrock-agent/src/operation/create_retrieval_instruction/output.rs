@@ -46,7 +46,7 @@ pub struct CreateRetrievalInstructionOutput {
 impl CreateRetrievalInstructionOutput {
     /// A builder for [`CreateRetrievalInstructionOutput`].
     pub fn builder() -> CreateRetrievalInstructionOutputBuilder {
-        CreateRetrievalInstructionOutputBuilder::default()
+        <CreateRetrievalInstructionOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct CreateRetrievalInstructionVersionInput {
 impl CreateRetrievalInstructionVersionInput {
     /// A builder for [`CreateRetrievalInstructionVersionInput`].
     pub fn builder() -> CreateRetrievalInstructionVersionInputBuilder {
-        CreateRetrievalInstructionVersionInputBuilder::default()
+        <CreateRetrievalInstructionVersionInputBuilder as Default>::default()
     }
 }
 

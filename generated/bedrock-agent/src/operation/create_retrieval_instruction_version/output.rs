@@ -37,7 +37,7 @@ pub struct CreateRetrievalInstructionVersionOutput {
 impl CreateRetrievalInstructionVersionOutput {
     /// A builder for [`CreateRetrievalInstructionVersionOutput`].
     pub fn builder() -> CreateRetrievalInstructionVersionOutputBuilder {
-        CreateRetrievalInstructionVersionOutputBuilder::default()
+        <CreateRetrievalInstructionVersionOutputBuilder as Default>::default()
     }
 }
 

@@ -80,7 +80,7 @@ pub struct CreateVpcConfigurationInput {
 impl CreateVpcConfigurationInput {
     /// A builder for [`CreateVpcConfigurationInput`].
     pub fn builder() -> CreateVpcConfigurationInputBuilder {
-        CreateVpcConfigurationInputBuilder::default()
+        <CreateVpcConfigurationInputBuilder as Default>::default()
     }
 }
 

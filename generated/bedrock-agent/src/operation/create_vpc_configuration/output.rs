@@ -19,7 +19,7 @@ pub struct CreateVpcConfigurationOutput {
 impl CreateVpcConfigurationOutput {
     /// A builder for [`CreateVpcConfigurationOutput`].
     pub fn builder() -> CreateVpcConfigurationOutputBuilder {
-        CreateVpcConfigurationOutputBuilder::default()
+        <CreateVpcConfigurationOutputBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct DeleteAgentInput {
 impl DeleteAgentInput {
     /// A builder for [`DeleteAgentInput`].
     pub fn builder() -> DeleteAgentInputBuilder {
-        DeleteAgentInputBuilder::default()
+        <DeleteAgentInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct DeleteAgentOutput {
 impl DeleteAgentOutput {
     /// A builder for [`DeleteAgentOutput`].
     pub fn builder() -> DeleteAgentOutputBuilder {
-        DeleteAgentOutputBuilder::default()
+        <DeleteAgentOutputBuilder as Default>::default()
     }
 }
 

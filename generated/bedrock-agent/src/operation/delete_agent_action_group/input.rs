@@ -32,7 +32,7 @@ pub struct DeleteAgentActionGroupInput {
 impl DeleteAgentActionGroupInput {
     /// A builder for [`DeleteAgentActionGroupInput`].
     pub fn builder() -> DeleteAgentActionGroupInputBuilder {
-        DeleteAgentActionGroupInputBuilder::default()
+        <DeleteAgentActionGroupInputBuilder as Default>::default()
     }
 }
 

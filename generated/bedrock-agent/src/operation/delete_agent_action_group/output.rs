@@ -11,7 +11,7 @@ pub struct DeleteAgentActionGroupOutput {}
 impl DeleteAgentActionGroupOutput {
     /// A builder for [`DeleteAgentActionGroupOutput`].
     pub fn builder() -> DeleteAgentActionGroupOutputBuilder {
-        DeleteAgentActionGroupOutputBuilder::default()
+        <DeleteAgentActionGroupOutputBuilder as Default>::default()
     }
 }
 

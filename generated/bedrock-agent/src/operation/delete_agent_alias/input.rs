@@ -19,7 +19,7 @@ pub struct DeleteAgentAliasInput {
 impl DeleteAgentAliasInput {
     /// A builder for [`DeleteAgentAliasInput`].
     pub fn builder() -> DeleteAgentAliasInputBuilder {
-        DeleteAgentAliasInputBuilder::default()
+        <DeleteAgentAliasInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct DeleteAgentAliasOutput {
 impl DeleteAgentAliasOutput {
     /// A builder for [`DeleteAgentAliasOutput`].
     pub fn builder() -> DeleteAgentAliasOutputBuilder {
-        DeleteAgentAliasOutputBuilder::default()
+        <DeleteAgentAliasOutputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct DeleteAgentVersionInput {
 impl DeleteAgentVersionInput {
     /// A builder for [`DeleteAgentVersionInput`].
     pub fn builder() -> DeleteAgentVersionInputBuilder {
-        DeleteAgentVersionInputBuilder::default()
+        <DeleteAgentVersionInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct DeleteAgentVersionOutput {
 impl DeleteAgentVersionOutput {
     /// A builder for [`DeleteAgentVersionOutput`].
     pub fn builder() -> DeleteAgentVersionOutputBuilder {
-        DeleteAgentVersionOutputBuilder::default()
+        <DeleteAgentVersionOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct DeleteDataSourceInput {
 impl DeleteDataSourceInput {
     /// A builder for [`DeleteDataSourceInput`].
     pub fn builder() -> DeleteDataSourceInputBuilder {
-        DeleteDataSourceInputBuilder::default()
+        <DeleteDataSourceInputBuilder as Default>::default()
     }
 }
 

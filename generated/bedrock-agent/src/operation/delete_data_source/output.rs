@@ -22,7 +22,7 @@ pub struct DeleteDataSourceOutput {
 impl DeleteDataSourceOutput {
     /// A builder for [`DeleteDataSourceOutput`].
     pub fn builder() -> DeleteDataSourceOutputBuilder {
-        DeleteDataSourceOutputBuilder::default()
+        <DeleteDataSourceOutputBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct DeleteFlowInput {
 impl DeleteFlowInput {
     /// A builder for [`DeleteFlowInput`].
     pub fn builder() -> DeleteFlowInputBuilder {
-        DeleteFlowInputBuilder::default()
+        <DeleteFlowInputBuilder as Default>::default()
     }
 }
 

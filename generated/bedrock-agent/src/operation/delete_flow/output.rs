@@ -16,7 +16,7 @@ pub struct DeleteFlowOutput {
 impl DeleteFlowOutput {
     /// A builder for [`DeleteFlowOutput`].
     pub fn builder() -> DeleteFlowOutputBuilder {
-        DeleteFlowOutputBuilder::default()
+        <DeleteFlowOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct DeleteFlowAliasInput {
 impl DeleteFlowAliasInput {
     /// A builder for [`DeleteFlowAliasInput`].
     pub fn builder() -> DeleteFlowAliasInputBuilder {
-        DeleteFlowAliasInputBuilder::default()
+        <DeleteFlowAliasInputBuilder as Default>::default()
     }
 }
 

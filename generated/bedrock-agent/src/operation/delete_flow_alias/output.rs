@@ -19,7 +19,7 @@ pub struct DeleteFlowAliasOutput {
 impl DeleteFlowAliasOutput {
     /// A builder for [`DeleteFlowAliasOutput`].
     pub fn builder() -> DeleteFlowAliasOutputBuilder {
-        DeleteFlowAliasOutputBuilder::default()
+        <DeleteFlowAliasOutputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct DeleteFlowVersionInput {
 impl DeleteFlowVersionInput {
     /// A builder for [`DeleteFlowVersionInput`].
     pub fn builder() -> DeleteFlowVersionInputBuilder {
-        DeleteFlowVersionInputBuilder::default()
+        <DeleteFlowVersionInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct DeleteFlowVersionOutput {
 impl DeleteFlowVersionOutput {
     /// A builder for [`DeleteFlowVersionOutput`].
     pub fn builder() -> DeleteFlowVersionOutputBuilder {
-        DeleteFlowVersionOutputBuilder::default()
+        <DeleteFlowVersionOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct DeleteKnowledgeBaseInput {
 impl DeleteKnowledgeBaseInput {
     /// A builder for [`DeleteKnowledgeBaseInput`].
     pub fn builder() -> DeleteKnowledgeBaseInputBuilder {
-        DeleteKnowledgeBaseInputBuilder::default()
+        <DeleteKnowledgeBaseInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct DeleteKnowledgeBaseOutput {
 impl DeleteKnowledgeBaseOutput {
     /// A builder for [`DeleteKnowledgeBaseOutput`].
     pub fn builder() -> DeleteKnowledgeBaseOutputBuilder {
-        DeleteKnowledgeBaseOutputBuilder::default()
+        <DeleteKnowledgeBaseOutputBuilder as Default>::default()
     }
 }
 

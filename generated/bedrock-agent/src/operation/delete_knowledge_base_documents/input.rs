@@ -28,7 +28,7 @@ pub struct DeleteKnowledgeBaseDocumentsInput {
 impl DeleteKnowledgeBaseDocumentsInput {
     /// A builder for [`DeleteKnowledgeBaseDocumentsInput`].
     pub fn builder() -> DeleteKnowledgeBaseDocumentsInputBuilder {
-        DeleteKnowledgeBaseDocumentsInputBuilder::default()
+        <DeleteKnowledgeBaseDocumentsInputBuilder as Default>::default()
     }
 }
 

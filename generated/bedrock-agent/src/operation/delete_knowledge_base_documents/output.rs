@@ -23,7 +23,7 @@ pub struct DeleteKnowledgeBaseDocumentsOutput {
 impl DeleteKnowledgeBaseDocumentsOutput {
     /// A builder for [`DeleteKnowledgeBaseDocumentsOutput`].
     pub fn builder() -> DeleteKnowledgeBaseDocumentsOutputBuilder {
-        DeleteKnowledgeBaseDocumentsOutputBuilder::default()
+        <DeleteKnowledgeBaseDocumentsOutputBuilder as Default>::default()
     }
 }
 

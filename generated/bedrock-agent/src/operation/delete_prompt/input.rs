@@ -22,7 +22,7 @@ pub struct DeletePromptInput {
 impl DeletePromptInput {
     /// A builder for [`DeletePromptInput`].
     pub fn builder() -> DeletePromptInputBuilder {
-        DeletePromptInputBuilder::default()
+        <DeletePromptInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct DeletePromptOutput {
 impl DeletePromptOutput {
     /// A builder for [`DeletePromptOutput`].
     pub fn builder() -> DeletePromptOutputBuilder {
-        DeletePromptOutputBuilder::default()
+        <DeletePromptOutputBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct DeleteResourcePolicyInput {
 impl DeleteResourcePolicyInput {
     /// A builder for [`DeleteResourcePolicyInput`].
     pub fn builder() -> DeleteResourcePolicyInputBuilder {
-        DeleteResourcePolicyInputBuilder::default()
+        <DeleteResourcePolicyInputBuilder as Default>::default()
     }
 }
 

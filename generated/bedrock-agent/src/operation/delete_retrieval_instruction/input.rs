@@ -26,7 +26,7 @@ pub struct DeleteRetrievalInstructionInput {
 impl DeleteRetrievalInstructionInput {
     /// A builder for [`DeleteRetrievalInstructionInput`].
     pub fn builder() -> DeleteRetrievalInstructionInputBuilder {
-        DeleteRetrievalInstructionInputBuilder::default()
+        <DeleteRetrievalInstructionInputBuilder as Default>::default()
     }
 }
 

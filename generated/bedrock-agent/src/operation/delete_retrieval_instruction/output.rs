@@ -25,7 +25,7 @@ pub struct DeleteRetrievalInstructionOutput {
 impl DeleteRetrievalInstructionOutput {
     /// A builder for [`DeleteRetrievalInstructionOutput`].
     pub fn builder() -> DeleteRetrievalInstructionOutputBuilder {
-        DeleteRetrievalInstructionOutputBuilder::default()
+        <DeleteRetrievalInstructionOutputBuilder as Default>::default()
     }
 }
 

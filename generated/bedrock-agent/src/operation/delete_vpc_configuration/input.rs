@@ -19,7 +19,7 @@ pub struct DeleteVpcConfigurationInput {
 impl DeleteVpcConfigurationInput {
     /// A builder for [`DeleteVpcConfigurationInput`].
     pub fn builder() -> DeleteVpcConfigurationInputBuilder {
-        DeleteVpcConfigurationInputBuilder::default()
+        <DeleteVpcConfigurationInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct DeleteVpcConfigurationOutput {
 impl DeleteVpcConfigurationOutput {
     /// A builder for [`DeleteVpcConfigurationOutput`].
     pub fn builder() -> DeleteVpcConfigurationOutputBuilder {
-        DeleteVpcConfigurationOutputBuilder::default()
+        <DeleteVpcConfigurationOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct DisassociateAgentCollaboratorInput {
 impl DisassociateAgentCollaboratorInput {
     /// A builder for [`DisassociateAgentCollaboratorInput`].
     pub fn builder() -> DisassociateAgentCollaboratorInputBuilder {
-        DisassociateAgentCollaboratorInputBuilder::default()
+        <DisassociateAgentCollaboratorInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DisassociateAgentCollaboratorOutput {}
 impl DisassociateAgentCollaboratorOutput {
     /// A builder for [`DisassociateAgentCollaboratorOutput`].
     pub fn builder() -> DisassociateAgentCollaboratorOutputBuilder {
-        DisassociateAgentCollaboratorOutputBuilder::default()
+        <DisassociateAgentCollaboratorOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct DisassociateAgentKnowledgeBaseInput {
 impl DisassociateAgentKnowledgeBaseInput {
     /// A builder for [`DisassociateAgentKnowledgeBaseInput`].
     pub fn builder() -> DisassociateAgentKnowledgeBaseInputBuilder {
-        DisassociateAgentKnowledgeBaseInputBuilder::default()
+        <DisassociateAgentKnowledgeBaseInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DisassociateAgentKnowledgeBaseOutput {}
 impl DisassociateAgentKnowledgeBaseOutput {
     /// A builder for [`DisassociateAgentKnowledgeBaseOutput`].
     pub fn builder() -> DisassociateAgentKnowledgeBaseOutputBuilder {
-        DisassociateAgentKnowledgeBaseOutputBuilder::default()
+        <DisassociateAgentKnowledgeBaseOutputBuilder as Default>::default()
     }
 }
 

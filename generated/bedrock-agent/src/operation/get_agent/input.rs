@@ -16,7 +16,7 @@ pub struct GetAgentInput {
 impl GetAgentInput {
     /// A builder for [`GetAgentInput`].
     pub fn builder() -> GetAgentInputBuilder {
-        GetAgentInputBuilder::default()
+        <GetAgentInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetAgentOutput {
 impl GetAgentOutput {
     /// A builder for [`GetAgentOutput`].
     pub fn builder() -> GetAgentOutputBuilder {
-        GetAgentOutputBuilder::default()
+        <GetAgentOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct GetAgentActionGroupInput {
 impl GetAgentActionGroupInput {
     /// A builder for [`GetAgentActionGroupInput`].
     pub fn builder() -> GetAgentActionGroupInputBuilder {
-        GetAgentActionGroupInputBuilder::default()
+        <GetAgentActionGroupInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetAgentActionGroupOutput {
 impl GetAgentActionGroupOutput {
     /// A builder for [`GetAgentActionGroupOutput`].
     pub fn builder() -> GetAgentActionGroupOutputBuilder {
-        GetAgentActionGroupOutputBuilder::default()
+        <GetAgentActionGroupOutputBuilder as Default>::default()
     }
 }
 

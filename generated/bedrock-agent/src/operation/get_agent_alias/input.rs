@@ -19,7 +19,7 @@ pub struct GetAgentAliasInput {
 impl GetAgentAliasInput {
     /// A builder for [`GetAgentAliasInput`].
     pub fn builder() -> GetAgentAliasInputBuilder {
-        GetAgentAliasInputBuilder::default()
+        <GetAgentAliasInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetAgentAliasOutput {
 impl GetAgentAliasOutput {
     /// A builder for [`GetAgentAliasOutput`].
     pub fn builder() -> GetAgentAliasOutputBuilder {
-        GetAgentAliasOutputBuilder::default()
+        <GetAgentAliasOutputBuilder as Default>::default()
     }
 }
 

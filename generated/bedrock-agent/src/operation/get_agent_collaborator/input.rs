@@ -22,7 +22,7 @@ pub struct GetAgentCollaboratorInput {
 impl GetAgentCollaboratorInput {
     /// A builder for [`GetAgentCollaboratorInput`].
     pub fn builder() -> GetAgentCollaboratorInputBuilder {
-        GetAgentCollaboratorInputBuilder::default()
+        <GetAgentCollaboratorInputBuilder as Default>::default()
     }
 }
 

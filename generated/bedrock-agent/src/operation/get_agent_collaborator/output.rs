@@ -16,7 +16,7 @@ pub struct GetAgentCollaboratorOutput {
 impl GetAgentCollaboratorOutput {
     /// A builder for [`GetAgentCollaboratorOutput`].
     pub fn builder() -> GetAgentCollaboratorOutputBuilder {
-        GetAgentCollaboratorOutputBuilder::default()
+        <GetAgentCollaboratorOutputBuilder as Default>::default()
     }
 }
 

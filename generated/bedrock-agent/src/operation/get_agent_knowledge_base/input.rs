@@ -22,7 +22,7 @@ pub struct GetAgentKnowledgeBaseInput {
 impl GetAgentKnowledgeBaseInput {
     /// A builder for [`GetAgentKnowledgeBaseInput`].
     pub fn builder() -> GetAgentKnowledgeBaseInputBuilder {
-        GetAgentKnowledgeBaseInputBuilder::default()
+        <GetAgentKnowledgeBaseInputBuilder as Default>::default()
     }
 }
 

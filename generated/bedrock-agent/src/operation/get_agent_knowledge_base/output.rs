@@ -16,7 +16,7 @@ pub struct GetAgentKnowledgeBaseOutput {
 impl GetAgentKnowledgeBaseOutput {
     /// A builder for [`GetAgentKnowledgeBaseOutput`].
     pub fn builder() -> GetAgentKnowledgeBaseOutputBuilder {
-        GetAgentKnowledgeBaseOutputBuilder::default()
+        <GetAgentKnowledgeBaseOutputBuilder as Default>::default()
     }
 }
 

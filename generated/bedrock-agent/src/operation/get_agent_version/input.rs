@@ -19,7 +19,7 @@ pub struct GetAgentVersionInput {
 impl GetAgentVersionInput {
     /// A builder for [`GetAgentVersionInput`].
     pub fn builder() -> GetAgentVersionInputBuilder {
-        GetAgentVersionInputBuilder::default()
+        <GetAgentVersionInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetAgentVersionOutput {
 impl GetAgentVersionOutput {
     /// A builder for [`GetAgentVersionOutput`].
     pub fn builder() -> GetAgentVersionOutputBuilder {
-        GetAgentVersionOutputBuilder::default()
+        <GetAgentVersionOutputBuilder as Default>::default()
     }
 }
 

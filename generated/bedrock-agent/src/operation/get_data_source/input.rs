@@ -19,7 +19,7 @@ pub struct GetDataSourceInput {
 impl GetDataSourceInput {
     /// A builder for [`GetDataSourceInput`].
     pub fn builder() -> GetDataSourceInputBuilder {
-        GetDataSourceInputBuilder::default()
+        <GetDataSourceInputBuilder as Default>::default()
     }
 }
 

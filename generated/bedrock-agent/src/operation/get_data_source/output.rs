@@ -16,7 +16,7 @@ pub struct GetDataSourceOutput {
 impl GetDataSourceOutput {
     /// A builder for [`GetDataSourceOutput`].
     pub fn builder() -> GetDataSourceOutputBuilder {
-        GetDataSourceOutputBuilder::default()
+        <GetDataSourceOutputBuilder as Default>::default()
     }
 }
 

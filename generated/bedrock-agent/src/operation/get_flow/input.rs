@@ -22,7 +22,7 @@ pub struct GetFlowInput {
 impl GetFlowInput {
     /// A builder for [`GetFlowInput`].
     pub fn builder() -> GetFlowInputBuilder {
-        GetFlowInputBuilder::default()
+        <GetFlowInputBuilder as Default>::default()
     }
 }
 

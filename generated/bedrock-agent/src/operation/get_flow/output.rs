@@ -85,7 +85,7 @@ pub struct GetFlowOutput {
 impl GetFlowOutput {
     /// A builder for [`GetFlowOutput`].
     pub fn builder() -> GetFlowOutputBuilder {
-        GetFlowOutputBuilder::default()
+        <GetFlowOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GetFlowAliasInput {
 impl GetFlowAliasInput {
     /// A builder for [`GetFlowAliasInput`].
     pub fn builder() -> GetFlowAliasInputBuilder {
-        GetFlowAliasInputBuilder::default()
+        <GetFlowAliasInputBuilder as Default>::default()
     }
 }
 

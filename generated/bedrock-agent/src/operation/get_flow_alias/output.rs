@@ -64,7 +64,7 @@ pub struct GetFlowAliasOutput {
 impl GetFlowAliasOutput {
     /// A builder for [`GetFlowAliasOutput`].
     pub fn builder() -> GetFlowAliasOutputBuilder {
-        GetFlowAliasOutputBuilder::default()
+        <GetFlowAliasOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct GetFlowVersionInput {
 impl GetFlowVersionInput {
     /// A builder for [`GetFlowVersionInput`].
     pub fn builder() -> GetFlowVersionInputBuilder {
-        GetFlowVersionInputBuilder::default()
+        <GetFlowVersionInputBuilder as Default>::default()
     }
 }
 

@@ -62,7 +62,7 @@ pub struct GetFlowVersionOutput {
 impl GetFlowVersionOutput {
     /// A builder for [`GetFlowVersionOutput`].
     pub fn builder() -> GetFlowVersionOutputBuilder {
-        GetFlowVersionOutputBuilder::default()
+        <GetFlowVersionOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct GetIngestionJobInput {
 impl GetIngestionJobInput {
     /// A builder for [`GetIngestionJobInput`].
     pub fn builder() -> GetIngestionJobInputBuilder {
-        GetIngestionJobInputBuilder::default()
+        <GetIngestionJobInputBuilder as Default>::default()
     }
 }
 

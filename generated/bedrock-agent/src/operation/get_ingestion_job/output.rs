@@ -16,7 +16,7 @@ pub struct GetIngestionJobOutput {
 impl GetIngestionJobOutput {
     /// A builder for [`GetIngestionJobOutput`].
     pub fn builder() -> GetIngestionJobOutputBuilder {
-        GetIngestionJobOutputBuilder::default()
+        <GetIngestionJobOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetKnowledgeBaseInput {
 impl GetKnowledgeBaseInput {
     /// A builder for [`GetKnowledgeBaseInput`].
     pub fn builder() -> GetKnowledgeBaseInputBuilder {
-        GetKnowledgeBaseInputBuilder::default()
+        <GetKnowledgeBaseInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetKnowledgeBaseOutput {
 impl GetKnowledgeBaseOutput {
     /// A builder for [`GetKnowledgeBaseOutput`].
     pub fn builder() -> GetKnowledgeBaseOutputBuilder {
-        GetKnowledgeBaseOutputBuilder::default()
+        <GetKnowledgeBaseOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct GetKnowledgeBaseDocumentsInput {
 impl GetKnowledgeBaseDocumentsInput {
     /// A builder for [`GetKnowledgeBaseDocumentsInput`].
     pub fn builder() -> GetKnowledgeBaseDocumentsInputBuilder {
-        GetKnowledgeBaseDocumentsInputBuilder::default()
+        <GetKnowledgeBaseDocumentsInputBuilder as Default>::default()
     }
 }
 

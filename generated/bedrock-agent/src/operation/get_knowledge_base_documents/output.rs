@@ -23,7 +23,7 @@ pub struct GetKnowledgeBaseDocumentsOutput {
 impl GetKnowledgeBaseDocumentsOutput {
     /// A builder for [`GetKnowledgeBaseDocumentsOutput`].
     pub fn builder() -> GetKnowledgeBaseDocumentsOutputBuilder {
-        GetKnowledgeBaseDocumentsOutputBuilder::default()
+        <GetKnowledgeBaseDocumentsOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct GetPromptInput {
 impl GetPromptInput {
     /// A builder for [`GetPromptInput`].
     pub fn builder() -> GetPromptInputBuilder {
-        GetPromptInputBuilder::default()
+        <GetPromptInputBuilder as Default>::default()
     }
 }
 

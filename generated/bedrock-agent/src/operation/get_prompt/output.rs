@@ -75,7 +75,7 @@ pub struct GetPromptOutput {
 impl GetPromptOutput {
     /// A builder for [`GetPromptOutput`].
     pub fn builder() -> GetPromptOutputBuilder {
-        GetPromptOutputBuilder::default()
+        <GetPromptOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetResourcePolicyInput {
 impl GetResourcePolicyInput {
     /// A builder for [`GetResourcePolicyInput`].
     pub fn builder() -> GetResourcePolicyInputBuilder {
-        GetResourcePolicyInputBuilder::default()
+        <GetResourcePolicyInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct GetResourcePolicyOutput {
 impl GetResourcePolicyOutput {
     /// A builder for [`GetResourcePolicyOutput`].
     pub fn builder() -> GetResourcePolicyOutputBuilder {
-        GetResourcePolicyOutputBuilder::default()
+        <GetResourcePolicyOutputBuilder as Default>::default()
     }
 }
 

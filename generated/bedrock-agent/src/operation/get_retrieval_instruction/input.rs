@@ -26,7 +26,7 @@ pub struct GetRetrievalInstructionInput {
 impl GetRetrievalInstructionInput {
     /// A builder for [`GetRetrievalInstructionInput`].
     pub fn builder() -> GetRetrievalInstructionInputBuilder {
-        GetRetrievalInstructionInputBuilder::default()
+        <GetRetrievalInstructionInputBuilder as Default>::default()
     }
 }
 

@@ -92,7 +92,7 @@ pub struct GetRetrievalInstructionOutput {
 impl GetRetrievalInstructionOutput {
     /// A builder for [`GetRetrievalInstructionOutput`].
     pub fn builder() -> GetRetrievalInstructionOutputBuilder {
-        GetRetrievalInstructionOutputBuilder::default()
+        <GetRetrievalInstructionOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GetVpcConfigurationInput {
 impl GetVpcConfigurationInput {
     /// A builder for [`GetVpcConfigurationInput`].
     pub fn builder() -> GetVpcConfigurationInputBuilder {
-        GetVpcConfigurationInputBuilder::default()
+        <GetVpcConfigurationInputBuilder as Default>::default()
     }
 }
 

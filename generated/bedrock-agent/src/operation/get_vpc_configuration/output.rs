@@ -16,7 +16,7 @@ pub struct GetVpcConfigurationOutput {
 impl GetVpcConfigurationOutput {
     /// A builder for [`GetVpcConfigurationOutput`].
     pub fn builder() -> GetVpcConfigurationOutputBuilder {
-        GetVpcConfigurationOutputBuilder::default()
+        <GetVpcConfigurationOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct IngestKnowledgeBaseDocumentsInput {
 impl IngestKnowledgeBaseDocumentsInput {
     /// A builder for [`IngestKnowledgeBaseDocumentsInput`].
     pub fn builder() -> IngestKnowledgeBaseDocumentsInputBuilder {
-        IngestKnowledgeBaseDocumentsInputBuilder::default()
+        <IngestKnowledgeBaseDocumentsInputBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct IngestKnowledgeBaseDocumentsOutput {
 impl IngestKnowledgeBaseDocumentsOutput {
     /// A builder for [`IngestKnowledgeBaseDocumentsOutput`].
     pub fn builder() -> IngestKnowledgeBaseDocumentsOutputBuilder {
-        IngestKnowledgeBaseDocumentsOutputBuilder::default()
+        <IngestKnowledgeBaseDocumentsOutputBuilder as Default>::default()
     }
 }
 

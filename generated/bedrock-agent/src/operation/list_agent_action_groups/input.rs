@@ -31,7 +31,7 @@ pub struct ListAgentActionGroupsInput {
 impl ListAgentActionGroupsInput {
     /// A builder for [`ListAgentActionGroupsInput`].
     pub fn builder() -> ListAgentActionGroupsInputBuilder {
-        ListAgentActionGroupsInputBuilder::default()
+        <ListAgentActionGroupsInputBuilder as Default>::default()
     }
 }
 

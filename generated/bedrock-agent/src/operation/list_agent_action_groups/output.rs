@@ -22,7 +22,7 @@ pub struct ListAgentActionGroupsOutput {
 impl ListAgentActionGroupsOutput {
     /// A builder for [`ListAgentActionGroupsOutput`].
     pub fn builder() -> ListAgentActionGroupsOutputBuilder {
-        ListAgentActionGroupsOutputBuilder::default()
+        <ListAgentActionGroupsOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ListAgentAliasesInput {
 impl ListAgentAliasesInput {
     /// A builder for [`ListAgentAliasesInput`].
     pub fn builder() -> ListAgentAliasesInputBuilder {
-        ListAgentAliasesInputBuilder::default()
+        <ListAgentAliasesInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListAgentAliasesOutput {
 impl ListAgentAliasesOutput {
     /// A builder for [`ListAgentAliasesOutput`].
     pub fn builder() -> ListAgentAliasesOutputBuilder {
-        ListAgentAliasesOutputBuilder::default()
+        <ListAgentAliasesOutputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ListAgentCollaboratorsInput {
 impl ListAgentCollaboratorsInput {
     /// A builder for [`ListAgentCollaboratorsInput`].
     pub fn builder() -> ListAgentCollaboratorsInputBuilder {
-        ListAgentCollaboratorsInputBuilder::default()
+        <ListAgentCollaboratorsInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListAgentCollaboratorsOutput {
 impl ListAgentCollaboratorsOutput {
     /// A builder for [`ListAgentCollaboratorsOutput`].
     pub fn builder() -> ListAgentCollaboratorsOutputBuilder {
-        ListAgentCollaboratorsOutputBuilder::default()
+        <ListAgentCollaboratorsOutputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ListAgentKnowledgeBasesInput {
 impl ListAgentKnowledgeBasesInput {
     /// A builder for [`ListAgentKnowledgeBasesInput`].
     pub fn builder() -> ListAgentKnowledgeBasesInputBuilder {
-        ListAgentKnowledgeBasesInputBuilder::default()
+        <ListAgentKnowledgeBasesInputBuilder as Default>::default()
     }
 }
 

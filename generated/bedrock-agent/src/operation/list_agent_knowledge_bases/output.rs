@@ -22,7 +22,7 @@ pub struct ListAgentKnowledgeBasesOutput {
 impl ListAgentKnowledgeBasesOutput {
     /// A builder for [`ListAgentKnowledgeBasesOutput`].
     pub fn builder() -> ListAgentKnowledgeBasesOutputBuilder {
-        ListAgentKnowledgeBasesOutputBuilder::default()
+        <ListAgentKnowledgeBasesOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ListAgentVersionsInput {
 impl ListAgentVersionsInput {
     /// A builder for [`ListAgentVersionsInput`].
     pub fn builder() -> ListAgentVersionsInputBuilder {
-        ListAgentVersionsInputBuilder::default()
+        <ListAgentVersionsInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListAgentVersionsOutput {
 impl ListAgentVersionsOutput {
     /// A builder for [`ListAgentVersionsOutput`].
     pub fn builder() -> ListAgentVersionsOutputBuilder {
-        ListAgentVersionsOutputBuilder::default()
+        <ListAgentVersionsOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct ListAgentsInput {
 impl ListAgentsInput {
     /// A builder for [`ListAgentsInput`].
     pub fn builder() -> ListAgentsInputBuilder {
-        ListAgentsInputBuilder::default()
+        <ListAgentsInputBuilder as Default>::default()
     }
 }
 

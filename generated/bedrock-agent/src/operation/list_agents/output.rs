@@ -22,7 +22,7 @@ pub struct ListAgentsOutput {
 impl ListAgentsOutput {
     /// A builder for [`ListAgentsOutput`].
     pub fn builder() -> ListAgentsOutputBuilder {
-        ListAgentsOutputBuilder::default()
+        <ListAgentsOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ListDataSourcesInput {
 impl ListDataSourcesInput {
     /// A builder for [`ListDataSourcesInput`].
     pub fn builder() -> ListDataSourcesInputBuilder {
-        ListDataSourcesInputBuilder::default()
+        <ListDataSourcesInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListDataSourcesOutput {
 impl ListDataSourcesOutput {
     /// A builder for [`ListDataSourcesOutput`].
     pub fn builder() -> ListDataSourcesOutputBuilder {
-        ListDataSourcesOutputBuilder::default()
+        <ListDataSourcesOutputBuilder as Default>::default()
     }
 }
 

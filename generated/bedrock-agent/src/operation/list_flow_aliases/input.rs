@@ -28,7 +28,7 @@ pub struct ListFlowAliasesInput {
 impl ListFlowAliasesInput {
     /// A builder for [`ListFlowAliasesInput`].
     pub fn builder() -> ListFlowAliasesInputBuilder {
-        ListFlowAliasesInputBuilder::default()
+        <ListFlowAliasesInputBuilder as Default>::default()
     }
 }
 

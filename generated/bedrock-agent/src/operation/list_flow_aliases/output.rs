@@ -22,7 +22,7 @@ pub struct ListFlowAliasesOutput {
 impl ListFlowAliasesOutput {
     /// A builder for [`ListFlowAliasesOutput`].
     pub fn builder() -> ListFlowAliasesOutputBuilder {
-        ListFlowAliasesOutputBuilder::default()
+        <ListFlowAliasesOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ListFlowVersionsInput {
 impl ListFlowVersionsInput {
     /// A builder for [`ListFlowVersionsInput`].
     pub fn builder() -> ListFlowVersionsInputBuilder {
-        ListFlowVersionsInputBuilder::default()
+        <ListFlowVersionsInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListFlowVersionsOutput {
 impl ListFlowVersionsOutput {
     /// A builder for [`ListFlowVersionsOutput`].
     pub fn builder() -> ListFlowVersionsOutputBuilder {
-        ListFlowVersionsOutputBuilder::default()
+        <ListFlowVersionsOutputBuilder as Default>::default()
     }
 }
 

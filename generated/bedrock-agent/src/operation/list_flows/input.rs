@@ -25,7 +25,7 @@ pub struct ListFlowsInput {
 impl ListFlowsInput {
     /// A builder for [`ListFlowsInput`].
     pub fn builder() -> ListFlowsInputBuilder {
-        ListFlowsInputBuilder::default()
+        <ListFlowsInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListFlowsOutput {
 impl ListFlowsOutput {
     /// A builder for [`ListFlowsOutput`].
     pub fn builder() -> ListFlowsOutputBuilder {
-        ListFlowsOutputBuilder::default()
+        <ListFlowsOutputBuilder as Default>::default()
     }
 }
 

@@ -43,7 +43,7 @@ pub struct ListIngestionJobsInput {
 impl ListIngestionJobsInput {
     /// A builder for [`ListIngestionJobsInput`].
     pub fn builder() -> ListIngestionJobsInputBuilder {
-        ListIngestionJobsInputBuilder::default()
+        <ListIngestionJobsInputBuilder as Default>::default()
     }
 }
 

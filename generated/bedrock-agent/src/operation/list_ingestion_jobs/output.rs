@@ -22,7 +22,7 @@ pub struct ListIngestionJobsOutput {
 impl ListIngestionJobsOutput {
     /// A builder for [`ListIngestionJobsOutput`].
     pub fn builder() -> ListIngestionJobsOutputBuilder {
-        ListIngestionJobsOutputBuilder::default()
+        <ListIngestionJobsOutputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ListKnowledgeBaseDocumentsInput {
 impl ListKnowledgeBaseDocumentsInput {
     /// A builder for [`ListKnowledgeBaseDocumentsInput`].
     pub fn builder() -> ListKnowledgeBaseDocumentsInputBuilder {
-        ListKnowledgeBaseDocumentsInputBuilder::default()
+        <ListKnowledgeBaseDocumentsInputBuilder as Default>::default()
     }
 }
 

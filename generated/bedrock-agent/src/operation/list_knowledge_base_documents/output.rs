@@ -22,7 +22,7 @@ pub struct ListKnowledgeBaseDocumentsOutput {
 impl ListKnowledgeBaseDocumentsOutput {
     /// A builder for [`ListKnowledgeBaseDocumentsOutput`].
     pub fn builder() -> ListKnowledgeBaseDocumentsOutputBuilder {
-        ListKnowledgeBaseDocumentsOutputBuilder::default()
+        <ListKnowledgeBaseDocumentsOutputBuilder as Default>::default()
     }
 }
 

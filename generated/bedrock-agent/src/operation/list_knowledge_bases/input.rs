@@ -25,7 +25,7 @@ pub struct ListKnowledgeBasesInput {
 impl ListKnowledgeBasesInput {
     /// A builder for [`ListKnowledgeBasesInput`].
     pub fn builder() -> ListKnowledgeBasesInputBuilder {
-        ListKnowledgeBasesInputBuilder::default()
+        <ListKnowledgeBasesInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListKnowledgeBasesOutput {
 impl ListKnowledgeBasesOutput {
     /// A builder for [`ListKnowledgeBasesOutput`].
     pub fn builder() -> ListKnowledgeBasesOutputBuilder {
-        ListKnowledgeBasesOutputBuilder::default()
+        <ListKnowledgeBasesOutputBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct ListPromptsInput {
 impl ListPromptsInput {
     /// A builder for [`ListPromptsInput`].
     pub fn builder() -> ListPromptsInputBuilder {
-        ListPromptsInputBuilder::default()
+        <ListPromptsInputBuilder as Default>::default()
     }
 }
 

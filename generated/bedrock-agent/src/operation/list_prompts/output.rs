@@ -22,7 +22,7 @@ pub struct ListPromptsOutput {
 impl ListPromptsOutput {
     /// A builder for [`ListPromptsOutput`].
     pub fn builder() -> ListPromptsOutputBuilder {
-        ListPromptsOutputBuilder::default()
+        <ListPromptsOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ListRetrievalInstructionVersionsInput {
 impl ListRetrievalInstructionVersionsInput {
     /// A builder for [`ListRetrievalInstructionVersionsInput`].
     pub fn builder() -> ListRetrievalInstructionVersionsInputBuilder {
-        ListRetrievalInstructionVersionsInputBuilder::default()
+        <ListRetrievalInstructionVersionsInputBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct ListRetrievalInstructionVersionsOutput {
 impl ListRetrievalInstructionVersionsOutput {
     /// A builder for [`ListRetrievalInstructionVersionsOutput`].
     pub fn builder() -> ListRetrievalInstructionVersionsOutputBuilder {
-        ListRetrievalInstructionVersionsOutputBuilder::default()
+        <ListRetrievalInstructionVersionsOutputBuilder as Default>::default()
     }
 }
 

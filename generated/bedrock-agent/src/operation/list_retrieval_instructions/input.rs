@@ -31,7 +31,7 @@ pub struct ListRetrievalInstructionsInput {
 impl ListRetrievalInstructionsInput {
     /// A builder for [`ListRetrievalInstructionsInput`].
     pub fn builder() -> ListRetrievalInstructionsInputBuilder {
-        ListRetrievalInstructionsInputBuilder::default()
+        <ListRetrievalInstructionsInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListRetrievalInstructionsOutput {
 impl ListRetrievalInstructionsOutput {
     /// A builder for [`ListRetrievalInstructionsOutput`].
     pub fn builder() -> ListRetrievalInstructionsOutputBuilder {
-        ListRetrievalInstructionsOutputBuilder::default()
+        <ListRetrievalInstructionsOutputBuilder as Default>::default()
     }
 }
 

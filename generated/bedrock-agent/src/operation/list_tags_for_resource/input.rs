@@ -16,7 +16,7 @@ pub struct ListTagsForResourceInput {
 impl ListTagsForResourceInput {
     /// A builder for [`ListTagsForResourceInput`].
     pub fn builder() -> ListTagsForResourceInputBuilder {
-        ListTagsForResourceInputBuilder::default()
+        <ListTagsForResourceInputBuilder as Default>::default()
     }
 }
 

@@ -34,7 +34,7 @@ pub struct ListVpcConfigurationsInput {
 impl ListVpcConfigurationsInput {
     /// A builder for [`ListVpcConfigurationsInput`].
     pub fn builder() -> ListVpcConfigurationsInputBuilder {
-        ListVpcConfigurationsInputBuilder::default()
+        <ListVpcConfigurationsInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListVpcConfigurationsOutput {
 impl ListVpcConfigurationsOutput {
     /// A builder for [`ListVpcConfigurationsOutput`].
     pub fn builder() -> ListVpcConfigurationsOutputBuilder {
-        ListVpcConfigurationsOutputBuilder::default()
+        <ListVpcConfigurationsOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct PrepareAgentInput {
 impl PrepareAgentInput {
     /// A builder for [`PrepareAgentInput`].
     pub fn builder() -> PrepareAgentInputBuilder {
-        PrepareAgentInputBuilder::default()
+        <PrepareAgentInputBuilder as Default>::default()
     }
 }
 

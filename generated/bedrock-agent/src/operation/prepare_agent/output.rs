@@ -31,7 +31,7 @@ pub struct PrepareAgentOutput {
 impl PrepareAgentOutput {
     /// A builder for [`PrepareAgentOutput`].
     pub fn builder() -> PrepareAgentOutputBuilder {
-        PrepareAgentOutputBuilder::default()
+        <PrepareAgentOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct PrepareFlowInput {
 impl PrepareFlowInput {
     /// A builder for [`PrepareFlowInput`].
     pub fn builder() -> PrepareFlowInputBuilder {
-        PrepareFlowInputBuilder::default()
+        <PrepareFlowInputBuilder as Default>::default()
     }
 }
 

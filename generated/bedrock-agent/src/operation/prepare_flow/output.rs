@@ -19,7 +19,7 @@ pub struct PrepareFlowOutput {
 impl PrepareFlowOutput {
     /// A builder for [`PrepareFlowOutput`].
     pub fn builder() -> PrepareFlowOutputBuilder {
-        PrepareFlowOutputBuilder::default()
+        <PrepareFlowOutputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct StartIngestionJobInput {
 impl StartIngestionJobInput {
     /// A builder for [`StartIngestionJobInput`].
     pub fn builder() -> StartIngestionJobInputBuilder {
-        StartIngestionJobInputBuilder::default()
+        <StartIngestionJobInputBuilder as Default>::default()
     }
 }
 

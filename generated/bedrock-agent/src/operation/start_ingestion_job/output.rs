@@ -16,7 +16,7 @@ pub struct StartIngestionJobOutput {
 impl StartIngestionJobOutput {
     /// A builder for [`StartIngestionJobOutput`].
     pub fn builder() -> StartIngestionJobOutputBuilder {
-        StartIngestionJobOutputBuilder::default()
+        <StartIngestionJobOutputBuilder as Default>::default()
     }
 }
 

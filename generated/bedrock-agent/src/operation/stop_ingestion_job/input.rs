@@ -22,7 +22,7 @@ pub struct StopIngestionJobInput {
 impl StopIngestionJobInput {
     /// A builder for [`StopIngestionJobInput`].
     pub fn builder() -> StopIngestionJobInputBuilder {
-        StopIngestionJobInputBuilder::default()
+        <StopIngestionJobInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct StopIngestionJobOutput {
 impl StopIngestionJobOutput {
     /// A builder for [`StopIngestionJobOutput`].
     pub fn builder() -> StopIngestionJobOutputBuilder {
-        StopIngestionJobOutputBuilder::default()
+        <StopIngestionJobOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct UntagResourceOutput {}
 impl UntagResourceOutput {
     /// A builder for [`UntagResourceOutput`].
     pub fn builder() -> UntagResourceOutputBuilder {
-        UntagResourceOutputBuilder::default()
+        <UntagResourceOutputBuilder as Default>::default()
     }
 }
 

@@ -131,7 +131,7 @@ pub struct UpdateAgentInput {
 impl UpdateAgentInput {
     /// A builder for [`UpdateAgentInput`].
     pub fn builder() -> UpdateAgentInputBuilder {
-        UpdateAgentInputBuilder::default()
+        <UpdateAgentInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct UpdateAgentOutput {
 impl UpdateAgentOutput {
     /// A builder for [`UpdateAgentOutput`].
     pub fn builder() -> UpdateAgentOutputBuilder {
-        UpdateAgentOutputBuilder::default()
+        <UpdateAgentOutputBuilder as Default>::default()
     }
 }
 

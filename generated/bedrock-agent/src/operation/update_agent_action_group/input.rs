@@ -107,7 +107,7 @@ pub struct UpdateAgentActionGroupInput {
 impl UpdateAgentActionGroupInput {
     /// A builder for [`UpdateAgentActionGroupInput`].
     pub fn builder() -> UpdateAgentActionGroupInputBuilder {
-        UpdateAgentActionGroupInputBuilder::default()
+        <UpdateAgentActionGroupInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct UpdateAgentActionGroupOutput {
 impl UpdateAgentActionGroupOutput {
     /// A builder for [`UpdateAgentActionGroupOutput`].
     pub fn builder() -> UpdateAgentActionGroupOutputBuilder {
-        UpdateAgentActionGroupOutputBuilder::default()
+        <UpdateAgentActionGroupOutputBuilder as Default>::default()
     }
 }
 

@@ -50,7 +50,7 @@ pub struct UpdateAgentAliasInput {
 impl UpdateAgentAliasInput {
     /// A builder for [`UpdateAgentAliasInput`].
     pub fn builder() -> UpdateAgentAliasInputBuilder {
-        UpdateAgentAliasInputBuilder::default()
+        <UpdateAgentAliasInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct UpdateAgentAliasOutput {
 impl UpdateAgentAliasOutput {
     /// A builder for [`UpdateAgentAliasOutput`].
     pub fn builder() -> UpdateAgentAliasOutputBuilder {
-        UpdateAgentAliasOutputBuilder::default()
+        <UpdateAgentAliasOutputBuilder as Default>::default()
     }
 }
 

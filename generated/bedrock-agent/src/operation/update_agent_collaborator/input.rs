@@ -41,7 +41,7 @@ pub struct UpdateAgentCollaboratorInput {
 impl UpdateAgentCollaboratorInput {
     /// A builder for [`UpdateAgentCollaboratorInput`].
     pub fn builder() -> UpdateAgentCollaboratorInputBuilder {
-        UpdateAgentCollaboratorInputBuilder::default()
+        <UpdateAgentCollaboratorInputBuilder as Default>::default()
     }
 }
 

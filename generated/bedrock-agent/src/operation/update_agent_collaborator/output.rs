@@ -16,7 +16,7 @@ pub struct UpdateAgentCollaboratorOutput {
 impl UpdateAgentCollaboratorOutput {
     /// A builder for [`UpdateAgentCollaboratorOutput`].
     pub fn builder() -> UpdateAgentCollaboratorOutputBuilder {
-        UpdateAgentCollaboratorOutputBuilder::default()
+        <UpdateAgentCollaboratorOutputBuilder as Default>::default()
     }
 }
 

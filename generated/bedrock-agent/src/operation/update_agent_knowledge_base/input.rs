@@ -38,7 +38,7 @@ pub struct UpdateAgentKnowledgeBaseInput {
 impl UpdateAgentKnowledgeBaseInput {
     /// A builder for [`UpdateAgentKnowledgeBaseInput`].
     pub fn builder() -> UpdateAgentKnowledgeBaseInputBuilder {
-        UpdateAgentKnowledgeBaseInputBuilder::default()
+        <UpdateAgentKnowledgeBaseInputBuilder as Default>::default()
     }
 }
 

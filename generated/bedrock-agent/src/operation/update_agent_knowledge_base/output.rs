@@ -16,7 +16,7 @@ pub struct UpdateAgentKnowledgeBaseOutput {
 impl UpdateAgentKnowledgeBaseOutput {
     /// A builder for [`UpdateAgentKnowledgeBaseOutput`].
     pub fn builder() -> UpdateAgentKnowledgeBaseOutputBuilder {
-        UpdateAgentKnowledgeBaseOutputBuilder::default()
+        <UpdateAgentKnowledgeBaseOutputBuilder as Default>::default()
     }
 }
 

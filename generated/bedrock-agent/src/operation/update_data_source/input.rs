@@ -65,7 +65,7 @@ pub struct UpdateDataSourceInput {
 impl UpdateDataSourceInput {
     /// A builder for [`UpdateDataSourceInput`].
     pub fn builder() -> UpdateDataSourceInputBuilder {
-        UpdateDataSourceInputBuilder::default()
+        <UpdateDataSourceInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct UpdateDataSourceOutput {
 impl UpdateDataSourceOutput {
     /// A builder for [`UpdateDataSourceOutput`].
     pub fn builder() -> UpdateDataSourceOutputBuilder {
-        UpdateDataSourceOutputBuilder::default()
+        <UpdateDataSourceOutputBuilder as Default>::default()
     }
 }
 

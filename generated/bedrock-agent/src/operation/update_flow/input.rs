@@ -44,7 +44,7 @@ pub struct UpdateFlowInput {
 impl UpdateFlowInput {
     /// A builder for [`UpdateFlowInput`].
     pub fn builder() -> UpdateFlowInputBuilder {
-        UpdateFlowInputBuilder::default()
+        <UpdateFlowInputBuilder as Default>::default()
     }
 }
 

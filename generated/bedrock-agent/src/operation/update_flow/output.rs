@@ -71,7 +71,7 @@ pub struct UpdateFlowOutput {
 impl UpdateFlowOutput {
     /// A builder for [`UpdateFlowOutput`].
     pub fn builder() -> UpdateFlowOutputBuilder {
-        UpdateFlowOutputBuilder::default()
+        <UpdateFlowOutputBuilder as Default>::default()
     }
 }
 

@@ -43,7 +43,7 @@ pub struct UpdateFlowAliasInput {
 impl UpdateFlowAliasInput {
     /// A builder for [`UpdateFlowAliasInput`].
     pub fn builder() -> UpdateFlowAliasInputBuilder {
-        UpdateFlowAliasInputBuilder::default()
+        <UpdateFlowAliasInputBuilder as Default>::default()
     }
 }
 

@@ -64,7 +64,7 @@ pub struct UpdateFlowAliasOutput {
 impl UpdateFlowAliasOutput {
     /// A builder for [`UpdateFlowAliasOutput`].
     pub fn builder() -> UpdateFlowAliasOutputBuilder {
-        UpdateFlowAliasOutputBuilder::default()
+        <UpdateFlowAliasOutputBuilder as Default>::default()
     }
 }
 

@@ -53,7 +53,7 @@ pub struct UpdateKnowledgeBaseInput {
 impl UpdateKnowledgeBaseInput {
     /// A builder for [`UpdateKnowledgeBaseInput`].
     pub fn builder() -> UpdateKnowledgeBaseInputBuilder {
-        UpdateKnowledgeBaseInputBuilder::default()
+        <UpdateKnowledgeBaseInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct UpdateKnowledgeBaseOutput {
 impl UpdateKnowledgeBaseOutput {
     /// A builder for [`UpdateKnowledgeBaseOutput`].
     pub fn builder() -> UpdateKnowledgeBaseOutputBuilder {
-        UpdateKnowledgeBaseOutputBuilder::default()
+        <UpdateKnowledgeBaseOutputBuilder as Default>::default()
     }
 }
 

@@ -51,7 +51,7 @@ pub struct UpdatePromptInput {
 impl UpdatePromptInput {
     /// A builder for [`UpdatePromptInput`].
     pub fn builder() -> UpdatePromptInputBuilder {
-        UpdatePromptInputBuilder::default()
+        <UpdatePromptInputBuilder as Default>::default()
     }
 }
 

@@ -75,7 +75,7 @@ pub struct UpdatePromptOutput {
 impl UpdatePromptOutput {
     /// A builder for [`UpdatePromptOutput`].
     pub fn builder() -> UpdatePromptOutputBuilder {
-        UpdatePromptOutputBuilder::default()
+        <UpdatePromptOutputBuilder as Default>::default()
     }
 }
 

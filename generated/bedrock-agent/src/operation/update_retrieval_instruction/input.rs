@@ -25,7 +25,7 @@ pub struct UpdateRetrievalInstructionInput {
 impl UpdateRetrievalInstructionInput {
     /// A builder for [`UpdateRetrievalInstructionInput`].
     pub fn builder() -> UpdateRetrievalInstructionInputBuilder {
-        UpdateRetrievalInstructionInputBuilder::default()
+        <UpdateRetrievalInstructionInputBuilder as Default>::default()
     }
 }
 

@@ -46,7 +46,7 @@ pub struct UpdateRetrievalInstructionOutput {
 impl UpdateRetrievalInstructionOutput {
     /// A builder for [`UpdateRetrievalInstructionOutput`].
     pub fn builder() -> UpdateRetrievalInstructionOutputBuilder {
-        UpdateRetrievalInstructionOutputBuilder::default()
+        <UpdateRetrievalInstructionOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct ValidateFlowDefinitionInput {
 impl ValidateFlowDefinitionInput {
     /// A builder for [`ValidateFlowDefinitionInput`].
     pub fn builder() -> ValidateFlowDefinitionInputBuilder {
-        ValidateFlowDefinitionInputBuilder::default()
+        <ValidateFlowDefinitionInputBuilder as Default>::default()
     }
 }
 

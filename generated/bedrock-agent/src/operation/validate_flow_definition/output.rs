@@ -16,7 +16,7 @@ pub struct ValidateFlowDefinitionOutput {
 impl ValidateFlowDefinitionOutput {
     /// A builder for [`ValidateFlowDefinitionOutput`].
     pub fn builder() -> ValidateFlowDefinitionOutputBuilder {
-        ValidateFlowDefinitionOutputBuilder::default()
+        <ValidateFlowDefinitionOutputBuilder as Default>::default()
     }
 }
 

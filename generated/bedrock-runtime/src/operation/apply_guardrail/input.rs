@@ -33,7 +33,7 @@ pub struct ApplyGuardrailInput {
 impl ApplyGuardrailInput {
     /// A builder for [`ApplyGuardrailInput`].
     pub fn builder() -> ApplyGuardrailInputBuilder {
-        ApplyGuardrailInputBuilder::default()
+        <ApplyGuardrailInputBuilder as Default>::default()
     }
 }
 

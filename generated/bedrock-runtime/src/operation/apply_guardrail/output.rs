@@ -41,7 +41,7 @@ pub struct ApplyGuardrailOutput {
 impl ApplyGuardrailOutput {
     /// A builder for [`ApplyGuardrailOutput`].
     pub fn builder() -> ApplyGuardrailOutputBuilder {
-        ApplyGuardrailOutputBuilder::default()
+        <ApplyGuardrailOutputBuilder as Default>::default()
     }
 }
 

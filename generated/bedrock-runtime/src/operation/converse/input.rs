@@ -150,7 +150,7 @@ pub struct ConverseInput {
 impl ConverseInput {
     /// A builder for [`ConverseInput`].
     pub fn builder() -> ConverseInputBuilder {
-        ConverseInputBuilder::default()
+        <ConverseInputBuilder as Default>::default()
     }
 }
 

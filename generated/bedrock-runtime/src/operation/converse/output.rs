@@ -57,7 +57,7 @@ pub struct ConverseOutput {
 impl ConverseOutput {
     /// A builder for [`ConverseOutput`].
     pub fn builder() -> ConverseOutputBuilder {
-        ConverseOutputBuilder::default()
+        <ConverseOutputBuilder as Default>::default()
     }
 }
 

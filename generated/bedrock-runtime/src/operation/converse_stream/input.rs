@@ -150,7 +150,7 @@ pub struct ConverseStreamInput {
 impl ConverseStreamInput {
     /// A builder for [`ConverseStreamInput`].
     pub fn builder() -> ConverseStreamInputBuilder {
-        ConverseStreamInputBuilder::default()
+        <ConverseStreamInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct CountTokensInput {
 impl CountTokensInput {
     /// A builder for [`CountTokensInput`].
     pub fn builder() -> CountTokensInputBuilder {
-        CountTokensInputBuilder::default()
+        <CountTokensInputBuilder as Default>::default()
     }
 }
 

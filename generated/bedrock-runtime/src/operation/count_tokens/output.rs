@@ -16,7 +16,7 @@ pub struct CountTokensOutput {
 impl CountTokensOutput {
     /// A builder for [`CountTokensOutput`].
     pub fn builder() -> CountTokensOutputBuilder {
-        CountTokensOutputBuilder::default()
+        <CountTokensOutputBuilder as Default>::default()
     }
 }
 

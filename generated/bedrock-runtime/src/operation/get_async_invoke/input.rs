@@ -16,7 +16,7 @@ pub struct GetAsyncInvokeInput {
 impl GetAsyncInvokeInput {
     /// A builder for [`GetAsyncInvokeInput`].
     pub fn builder() -> GetAsyncInvokeInputBuilder {
-        GetAsyncInvokeInputBuilder::default()
+        <GetAsyncInvokeInputBuilder as Default>::default()
     }
 }
 

@@ -76,7 +76,7 @@ pub struct GetAsyncInvokeOutput {
 impl GetAsyncInvokeOutput {
     /// A builder for [`GetAsyncInvokeOutput`].
     pub fn builder() -> GetAsyncInvokeOutputBuilder {
-        GetAsyncInvokeOutputBuilder::default()
+        <GetAsyncInvokeOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct InvokeGuardrailChecksInput {
 impl InvokeGuardrailChecksInput {
     /// A builder for [`InvokeGuardrailChecksInput`].
     pub fn builder() -> InvokeGuardrailChecksInputBuilder {
-        InvokeGuardrailChecksInputBuilder::default()
+        <InvokeGuardrailChecksInputBuilder as Default>::default()
     }
 }
 

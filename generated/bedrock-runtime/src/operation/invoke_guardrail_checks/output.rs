@@ -19,7 +19,7 @@ pub struct InvokeGuardrailChecksOutput {
 impl InvokeGuardrailChecksOutput {
     /// A builder for [`InvokeGuardrailChecksOutput`].
     pub fn builder() -> InvokeGuardrailChecksOutputBuilder {
-        InvokeGuardrailChecksOutputBuilder::default()
+        <InvokeGuardrailChecksOutputBuilder as Default>::default()
     }
 }
 

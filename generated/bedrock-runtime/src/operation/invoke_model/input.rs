@@ -118,7 +118,7 @@ pub struct InvokeModelInput {
 impl InvokeModelInput {
     /// A builder for [`InvokeModelInput`].
     pub fn builder() -> InvokeModelInputBuilder {
-        InvokeModelInputBuilder::default()
+        <InvokeModelInputBuilder as Default>::default()
     }
 }
 

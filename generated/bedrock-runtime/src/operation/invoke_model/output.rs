@@ -35,7 +35,7 @@ pub struct InvokeModelOutput {
 impl InvokeModelOutput {
     /// A builder for [`InvokeModelOutput`].
     pub fn builder() -> InvokeModelOutputBuilder {
-        InvokeModelOutputBuilder::default()
+        <InvokeModelOutputBuilder as Default>::default()
     }
 }
 

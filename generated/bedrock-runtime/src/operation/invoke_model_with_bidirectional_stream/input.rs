@@ -19,7 +19,7 @@ pub struct InvokeModelWithBidirectionalStreamInput {
 impl InvokeModelWithBidirectionalStreamInput {
     /// A builder for [`InvokeModelWithBidirectionalStreamInput`].
     pub fn builder() -> InvokeModelWithBidirectionalStreamInputBuilder {
-        InvokeModelWithBidirectionalStreamInputBuilder::default()
+        <InvokeModelWithBidirectionalStreamInputBuilder as Default>::default()
     }
 }
 

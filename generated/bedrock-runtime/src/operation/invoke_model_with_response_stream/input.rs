@@ -118,7 +118,7 @@ pub struct InvokeModelWithResponseStreamInput {
 impl InvokeModelWithResponseStreamInput {
     /// A builder for [`InvokeModelWithResponseStreamInput`].
     pub fn builder() -> InvokeModelWithResponseStreamInputBuilder {
-        InvokeModelWithResponseStreamInputBuilder::default()
+        <InvokeModelWithResponseStreamInputBuilder as Default>::default()
     }
 }
 

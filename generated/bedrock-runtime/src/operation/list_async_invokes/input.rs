@@ -65,7 +65,7 @@ pub struct ListAsyncInvokesInput {
 impl ListAsyncInvokesInput {
     /// A builder for [`ListAsyncInvokesInput`].
     pub fn builder() -> ListAsyncInvokesInputBuilder {
-        ListAsyncInvokesInputBuilder::default()
+        <ListAsyncInvokesInputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ListAsyncInvokesOutput {
 impl ListAsyncInvokesOutput {
     /// A builder for [`ListAsyncInvokesOutput`].
     pub fn builder() -> ListAsyncInvokesOutputBuilder {
-        ListAsyncInvokesOutputBuilder::default()
+        <ListAsyncInvokesOutputBuilder as Default>::default()
     }
 }
 

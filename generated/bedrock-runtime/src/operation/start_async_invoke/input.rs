@@ -38,7 +38,7 @@ pub struct StartAsyncInvokeInput {
 impl StartAsyncInvokeInput {
     /// A builder for [`StartAsyncInvokeInput`].
     pub fn builder() -> StartAsyncInvokeInputBuilder {
-        StartAsyncInvokeInputBuilder::default()
+        <StartAsyncInvokeInputBuilder as Default>::default()
     }
 }
 

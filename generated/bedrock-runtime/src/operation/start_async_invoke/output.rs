@@ -16,7 +16,7 @@ pub struct StartAsyncInvokeOutput {
 impl StartAsyncInvokeOutput {
     /// A builder for [`StartAsyncInvokeOutput`].
     pub fn builder() -> StartAsyncInvokeOutputBuilder {
-        StartAsyncInvokeOutputBuilder::default()
+        <StartAsyncInvokeOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct ArchiveProjectInput {
 impl ArchiveProjectInput {
     /// A builder for [`ArchiveProjectInput`].
     pub fn builder() -> ArchiveProjectInputBuilder {
-        ArchiveProjectInputBuilder::default()
+        <ArchiveProjectInputBuilder as Default>::default()
     }
 }
 

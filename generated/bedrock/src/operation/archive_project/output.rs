@@ -48,7 +48,7 @@ pub struct ArchiveProjectOutput {
 impl ArchiveProjectOutput {
     /// A builder for [`ArchiveProjectOutput`].
     pub fn builder() -> ArchiveProjectOutputBuilder {
-        ArchiveProjectOutputBuilder::default()
+        <ArchiveProjectOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct BatchDeleteAdvancedPromptOptimizationJobInput {
 impl BatchDeleteAdvancedPromptOptimizationJobInput {
     /// A builder for [`BatchDeleteAdvancedPromptOptimizationJobInput`].
     pub fn builder() -> BatchDeleteAdvancedPromptOptimizationJobInputBuilder {
-        BatchDeleteAdvancedPromptOptimizationJobInputBuilder::default()
+        <BatchDeleteAdvancedPromptOptimizationJobInputBuilder as Default>::default()
     }
 }
 

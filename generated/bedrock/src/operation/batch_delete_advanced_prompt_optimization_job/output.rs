@@ -21,7 +21,7 @@ pub struct BatchDeleteAdvancedPromptOptimizationJobOutput {
 impl BatchDeleteAdvancedPromptOptimizationJobOutput {
     /// A builder for [`BatchDeleteAdvancedPromptOptimizationJobOutput`].
     pub fn builder() -> BatchDeleteAdvancedPromptOptimizationJobOutputBuilder {
-        BatchDeleteAdvancedPromptOptimizationJobOutputBuilder::default()
+        <BatchDeleteAdvancedPromptOptimizationJobOutputBuilder as Default>::default()
     }
 }
 

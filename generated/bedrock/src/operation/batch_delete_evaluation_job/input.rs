@@ -16,7 +16,7 @@ pub struct BatchDeleteEvaluationJobInput {
 impl BatchDeleteEvaluationJobInput {
     /// A builder for [`BatchDeleteEvaluationJobInput`].
     pub fn builder() -> BatchDeleteEvaluationJobInputBuilder {
-        BatchDeleteEvaluationJobInputBuilder::default()
+        <BatchDeleteEvaluationJobInputBuilder as Default>::default()
     }
 }
 

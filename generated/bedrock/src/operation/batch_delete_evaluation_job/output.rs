@@ -19,7 +19,7 @@ pub struct BatchDeleteEvaluationJobOutput {
 impl BatchDeleteEvaluationJobOutput {
     /// A builder for [`BatchDeleteEvaluationJobOutput`].
     pub fn builder() -> BatchDeleteEvaluationJobOutputBuilder {
-        BatchDeleteEvaluationJobOutputBuilder::default()
+        <BatchDeleteEvaluationJobOutputBuilder as Default>::default()
     }
 }
 

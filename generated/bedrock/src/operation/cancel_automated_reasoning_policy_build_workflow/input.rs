@@ -19,7 +19,7 @@ pub struct CancelAutomatedReasoningPolicyBuildWorkflowInput {
 impl CancelAutomatedReasoningPolicyBuildWorkflowInput {
     /// A builder for [`CancelAutomatedReasoningPolicyBuildWorkflowInput`].
     pub fn builder() -> CancelAutomatedReasoningPolicyBuildWorkflowInputBuilder {
-        CancelAutomatedReasoningPolicyBuildWorkflowInputBuilder::default()
+        <CancelAutomatedReasoningPolicyBuildWorkflowInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct CancelAutomatedReasoningPolicyBuildWorkflowOutput {}
 impl CancelAutomatedReasoningPolicyBuildWorkflowOutput {
     /// A builder for [`CancelAutomatedReasoningPolicyBuildWorkflowOutput`].
     pub fn builder() -> CancelAutomatedReasoningPolicyBuildWorkflowOutputBuilder {
-        CancelAutomatedReasoningPolicyBuildWorkflowOutputBuilder::default()
+        <CancelAutomatedReasoningPolicyBuildWorkflowOutputBuilder as Default>::default()
     }
 }
 

@@ -57,7 +57,7 @@ pub struct CreateAdvancedPromptOptimizationJobInput {
 impl CreateAdvancedPromptOptimizationJobInput {
     /// A builder for [`CreateAdvancedPromptOptimizationJobInput`].
     pub fn builder() -> CreateAdvancedPromptOptimizationJobInputBuilder {
-        CreateAdvancedPromptOptimizationJobInputBuilder::default()
+        <CreateAdvancedPromptOptimizationJobInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CreateAdvancedPromptOptimizationJobOutput {
 impl CreateAdvancedPromptOptimizationJobOutput {
     /// A builder for [`CreateAdvancedPromptOptimizationJobOutput`].
     pub fn builder() -> CreateAdvancedPromptOptimizationJobOutputBuilder {
-        CreateAdvancedPromptOptimizationJobOutputBuilder::default()
+        <CreateAdvancedPromptOptimizationJobOutputBuilder as Default>::default()
     }
 }
 

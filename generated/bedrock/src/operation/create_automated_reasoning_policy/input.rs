@@ -54,7 +54,7 @@ pub struct CreateAutomatedReasoningPolicyInput {
 impl CreateAutomatedReasoningPolicyInput {
     /// A builder for [`CreateAutomatedReasoningPolicyInput`].
     pub fn builder() -> CreateAutomatedReasoningPolicyInputBuilder {
-        CreateAutomatedReasoningPolicyInputBuilder::default()
+        <CreateAutomatedReasoningPolicyInputBuilder as Default>::default()
     }
 }
 

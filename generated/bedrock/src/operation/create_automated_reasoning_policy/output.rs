@@ -56,7 +56,7 @@ pub struct CreateAutomatedReasoningPolicyOutput {
 impl CreateAutomatedReasoningPolicyOutput {
     /// A builder for [`CreateAutomatedReasoningPolicyOutput`].
     pub fn builder() -> CreateAutomatedReasoningPolicyOutputBuilder {
-        CreateAutomatedReasoningPolicyOutputBuilder::default()
+        <CreateAutomatedReasoningPolicyOutputBuilder as Default>::default()
     }
 }
 

@@ -62,7 +62,7 @@ pub struct CreateAutomatedReasoningPolicyTestCaseInput {
 impl CreateAutomatedReasoningPolicyTestCaseInput {
     /// A builder for [`CreateAutomatedReasoningPolicyTestCaseInput`].
     pub fn builder() -> CreateAutomatedReasoningPolicyTestCaseInputBuilder {
-        CreateAutomatedReasoningPolicyTestCaseInputBuilder::default()
+        <CreateAutomatedReasoningPolicyTestCaseInputBuilder as Default>::default()
     }
 }
 

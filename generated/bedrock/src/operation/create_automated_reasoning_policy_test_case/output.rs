@@ -19,7 +19,7 @@ pub struct CreateAutomatedReasoningPolicyTestCaseOutput {
 impl CreateAutomatedReasoningPolicyTestCaseOutput {
     /// A builder for [`CreateAutomatedReasoningPolicyTestCaseOutput`].
     pub fn builder() -> CreateAutomatedReasoningPolicyTestCaseOutputBuilder {
-        CreateAutomatedReasoningPolicyTestCaseOutputBuilder::default()
+        <CreateAutomatedReasoningPolicyTestCaseOutputBuilder as Default>::default()
     }
 }
 

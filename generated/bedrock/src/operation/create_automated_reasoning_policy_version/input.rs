@@ -35,7 +35,7 @@ pub struct CreateAutomatedReasoningPolicyVersionInput {
 impl CreateAutomatedReasoningPolicyVersionInput {
     /// A builder for [`CreateAutomatedReasoningPolicyVersionInput`].
     pub fn builder() -> CreateAutomatedReasoningPolicyVersionInputBuilder {
-        CreateAutomatedReasoningPolicyVersionInputBuilder::default()
+        <CreateAutomatedReasoningPolicyVersionInputBuilder as Default>::default()
     }
 }
 

@@ -40,7 +40,7 @@ pub struct CreateAutomatedReasoningPolicyVersionOutput {
 impl CreateAutomatedReasoningPolicyVersionOutput {
     /// A builder for [`CreateAutomatedReasoningPolicyVersionOutput`].
     pub fn builder() -> CreateAutomatedReasoningPolicyVersionOutputBuilder {
-        CreateAutomatedReasoningPolicyVersionOutputBuilder::default()
+        <CreateAutomatedReasoningPolicyVersionOutputBuilder as Default>::default()
     }
 }
 

@@ -76,7 +76,7 @@ pub struct CreateCustomModelInput {
 impl CreateCustomModelInput {
     /// A builder for [`CreateCustomModelInput`].
     pub fn builder() -> CreateCustomModelInputBuilder {
-        CreateCustomModelInputBuilder::default()
+        <CreateCustomModelInputBuilder as Default>::default()
     }
 }
 

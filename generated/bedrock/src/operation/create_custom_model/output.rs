@@ -16,7 +16,7 @@ pub struct CreateCustomModelOutput {
 impl CreateCustomModelOutput {
     /// A builder for [`CreateCustomModelOutput`].
     pub fn builder() -> CreateCustomModelOutputBuilder {
-        CreateCustomModelOutputBuilder::default()
+        <CreateCustomModelOutputBuilder as Default>::default()
     }
 }
 

@@ -41,7 +41,7 @@ pub struct CreateCustomModelDeploymentInput {
 impl CreateCustomModelDeploymentInput {
     /// A builder for [`CreateCustomModelDeploymentInput`].
     pub fn builder() -> CreateCustomModelDeploymentInputBuilder {
-        CreateCustomModelDeploymentInputBuilder::default()
+        <CreateCustomModelDeploymentInputBuilder as Default>::default()
     }
 }
 

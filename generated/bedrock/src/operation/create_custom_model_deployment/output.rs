@@ -16,7 +16,7 @@ pub struct CreateCustomModelDeploymentOutput {
 impl CreateCustomModelDeploymentOutput {
     /// A builder for [`CreateCustomModelDeploymentOutput`].
     pub fn builder() -> CreateCustomModelDeploymentOutputBuilder {
-        CreateCustomModelDeploymentOutputBuilder::default()
+        <CreateCustomModelDeploymentOutputBuilder as Default>::default()
     }
 }
 

@@ -76,7 +76,7 @@ pub struct CreateEvaluationJobInput {
 impl CreateEvaluationJobInput {
     /// A builder for [`CreateEvaluationJobInput`].
     pub fn builder() -> CreateEvaluationJobInputBuilder {
-        CreateEvaluationJobInputBuilder::default()
+        <CreateEvaluationJobInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CreateEvaluationJobOutput {
 impl CreateEvaluationJobOutput {
     /// A builder for [`CreateEvaluationJobOutput`].
     pub fn builder() -> CreateEvaluationJobOutputBuilder {
-        CreateEvaluationJobOutputBuilder::default()
+        <CreateEvaluationJobOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct CreateFoundationModelAgreementInput {
 impl CreateFoundationModelAgreementInput {
     /// A builder for [`CreateFoundationModelAgreementInput`].
     pub fn builder() -> CreateFoundationModelAgreementInputBuilder {
-        CreateFoundationModelAgreementInputBuilder::default()
+        <CreateFoundationModelAgreementInputBuilder as Default>::default()
     }
 }
 

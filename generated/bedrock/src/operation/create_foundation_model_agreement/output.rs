@@ -16,7 +16,7 @@ pub struct CreateFoundationModelAgreementOutput {
 impl CreateFoundationModelAgreementOutput {
     /// A builder for [`CreateFoundationModelAgreementOutput`].
     pub fn builder() -> CreateFoundationModelAgreementOutputBuilder {
-        CreateFoundationModelAgreementOutputBuilder::default()
+        <CreateFoundationModelAgreementOutputBuilder as Default>::default()
     }
 }
 

@@ -128,7 +128,7 @@ pub struct CreateGuardrailInput {
 impl CreateGuardrailInput {
     /// A builder for [`CreateGuardrailInput`].
     pub fn builder() -> CreateGuardrailInputBuilder {
-        CreateGuardrailInputBuilder::default()
+        <CreateGuardrailInputBuilder as Default>::default()
     }
 }
 

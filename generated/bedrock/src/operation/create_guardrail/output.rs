@@ -31,7 +31,7 @@ pub struct CreateGuardrailOutput {
 impl CreateGuardrailOutput {
     /// A builder for [`CreateGuardrailOutput`].
     pub fn builder() -> CreateGuardrailOutputBuilder {
-        CreateGuardrailOutputBuilder::default()
+        <CreateGuardrailOutputBuilder as Default>::default()
     }
 }
 

@@ -32,7 +32,7 @@ pub struct CreateGuardrailVersionInput {
 impl CreateGuardrailVersionInput {
     /// A builder for [`CreateGuardrailVersionInput`].
     pub fn builder() -> CreateGuardrailVersionInputBuilder {
-        CreateGuardrailVersionInputBuilder::default()
+        <CreateGuardrailVersionInputBuilder as Default>::default()
     }
 }
 

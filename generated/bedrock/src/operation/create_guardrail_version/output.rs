@@ -19,7 +19,7 @@ pub struct CreateGuardrailVersionOutput {
 impl CreateGuardrailVersionOutput {
     /// A builder for [`CreateGuardrailVersionOutput`].
     pub fn builder() -> CreateGuardrailVersionOutputBuilder {
-        CreateGuardrailVersionOutputBuilder::default()
+        <CreateGuardrailVersionOutputBuilder as Default>::default()
     }
 }
 

@@ -41,7 +41,7 @@ pub struct CreateInferenceProfileInput {
 impl CreateInferenceProfileInput {
     /// A builder for [`CreateInferenceProfileInput`].
     pub fn builder() -> CreateInferenceProfileInputBuilder {
-        CreateInferenceProfileInputBuilder::default()
+        <CreateInferenceProfileInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct CreateInferenceProfileOutput {
 impl CreateInferenceProfileOutput {
     /// A builder for [`CreateInferenceProfileOutput`].
     pub fn builder() -> CreateInferenceProfileOutputBuilder {
-        CreateInferenceProfileOutputBuilder::default()
+        <CreateInferenceProfileOutputBuilder as Default>::default()
     }
 }
 

@@ -44,7 +44,7 @@ pub struct CreateMarketplaceModelEndpointInput {
 impl CreateMarketplaceModelEndpointInput {
     /// A builder for [`CreateMarketplaceModelEndpointInput`].
     pub fn builder() -> CreateMarketplaceModelEndpointInputBuilder {
-        CreateMarketplaceModelEndpointInputBuilder::default()
+        <CreateMarketplaceModelEndpointInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CreateMarketplaceModelEndpointOutput {
 impl CreateMarketplaceModelEndpointOutput {
     /// A builder for [`CreateMarketplaceModelEndpointOutput`].
     pub fn builder() -> CreateMarketplaceModelEndpointOutputBuilder {
-        CreateMarketplaceModelEndpointOutputBuilder::default()
+        <CreateMarketplaceModelEndpointOutputBuilder as Default>::default()
     }
 }
 

@@ -45,7 +45,7 @@ pub struct CreateModelCopyJobInput {
 impl CreateModelCopyJobInput {
     /// A builder for [`CreateModelCopyJobInput`].
     pub fn builder() -> CreateModelCopyJobInputBuilder {
-        CreateModelCopyJobInputBuilder::default()
+        <CreateModelCopyJobInputBuilder as Default>::default()
     }
 }
 

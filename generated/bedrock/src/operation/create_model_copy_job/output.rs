@@ -16,7 +16,7 @@ pub struct CreateModelCopyJobOutput {
 impl CreateModelCopyJobOutput {
     /// A builder for [`CreateModelCopyJobOutput`].
     pub fn builder() -> CreateModelCopyJobOutputBuilder {
-        CreateModelCopyJobOutputBuilder::default()
+        <CreateModelCopyJobOutputBuilder as Default>::default()
     }
 }
 

@@ -113,7 +113,7 @@ pub struct CreateModelCustomizationJobInput {
 impl CreateModelCustomizationJobInput {
     /// A builder for [`CreateModelCustomizationJobInput`].
     pub fn builder() -> CreateModelCustomizationJobInputBuilder {
-        CreateModelCustomizationJobInputBuilder::default()
+        <CreateModelCustomizationJobInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CreateModelCustomizationJobOutput {
 impl CreateModelCustomizationJobOutput {
     /// A builder for [`CreateModelCustomizationJobOutput`].
     pub fn builder() -> CreateModelCustomizationJobOutputBuilder {
-        CreateModelCustomizationJobOutputBuilder::default()
+        <CreateModelCustomizationJobOutputBuilder as Default>::default()
     }
 }
 

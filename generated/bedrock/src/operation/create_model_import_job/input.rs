@@ -67,7 +67,7 @@ pub struct CreateModelImportJobInput {
 impl CreateModelImportJobInput {
     /// A builder for [`CreateModelImportJobInput`].
     pub fn builder() -> CreateModelImportJobInputBuilder {
-        CreateModelImportJobInputBuilder::default()
+        <CreateModelImportJobInputBuilder as Default>::default()
     }
 }
 

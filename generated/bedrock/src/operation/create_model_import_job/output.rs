@@ -16,7 +16,7 @@ pub struct CreateModelImportJobOutput {
 impl CreateModelImportJobOutput {
     /// A builder for [`CreateModelImportJobOutput`].
     pub fn builder() -> CreateModelImportJobOutputBuilder {
-        CreateModelImportJobOutputBuilder::default()
+        <CreateModelImportJobOutputBuilder as Default>::default()
     }
 }
 

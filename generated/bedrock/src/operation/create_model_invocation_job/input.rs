@@ -70,7 +70,7 @@ pub struct CreateModelInvocationJobInput {
 impl CreateModelInvocationJobInput {
     /// A builder for [`CreateModelInvocationJobInput`].
     pub fn builder() -> CreateModelInvocationJobInputBuilder {
-        CreateModelInvocationJobInputBuilder::default()
+        <CreateModelInvocationJobInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct CreateModelInvocationJobOutput {
 impl CreateModelInvocationJobOutput {
     /// A builder for [`CreateModelInvocationJobOutput`].
     pub fn builder() -> CreateModelInvocationJobOutputBuilder {
-        CreateModelInvocationJobOutputBuilder::default()
+        <CreateModelInvocationJobOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct CreateProjectInput {
 impl CreateProjectInput {
     /// A builder for [`CreateProjectInput`].
     pub fn builder() -> CreateProjectInputBuilder {
-        CreateProjectInputBuilder::default()
+        <CreateProjectInputBuilder as Default>::default()
     }
 }
 

@@ -48,7 +48,7 @@ pub struct CreateProjectOutput {
 impl CreateProjectOutput {
     /// A builder for [`CreateProjectOutput`].
     pub fn builder() -> CreateProjectOutputBuilder {
-        CreateProjectOutputBuilder::default()
+        <CreateProjectOutputBuilder as Default>::default()
     }
 }
 

@@ -47,7 +47,7 @@ pub struct CreatePromptRouterInput {
 impl CreatePromptRouterInput {
     /// A builder for [`CreatePromptRouterInput`].
     pub fn builder() -> CreatePromptRouterInputBuilder {
-        CreatePromptRouterInputBuilder::default()
+        <CreatePromptRouterInputBuilder as Default>::default()
     }
 }
 

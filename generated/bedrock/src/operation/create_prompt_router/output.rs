@@ -23,7 +23,7 @@ pub struct CreatePromptRouterOutput {
 impl CreatePromptRouterOutput {
     /// A builder for [`CreatePromptRouterOutput`].
     pub fn builder() -> CreatePromptRouterOutputBuilder {
-        CreatePromptRouterOutputBuilder::default()
+        <CreatePromptRouterOutputBuilder as Default>::default()
     }
 }
 

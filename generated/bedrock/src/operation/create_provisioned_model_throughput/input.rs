@@ -54,7 +54,7 @@ pub struct CreateProvisionedModelThroughputInput {
 impl CreateProvisionedModelThroughputInput {
     /// A builder for [`CreateProvisionedModelThroughputInput`].
     pub fn builder() -> CreateProvisionedModelThroughputInputBuilder {
-        CreateProvisionedModelThroughputInputBuilder::default()
+        <CreateProvisionedModelThroughputInputBuilder as Default>::default()
     }
 }
 

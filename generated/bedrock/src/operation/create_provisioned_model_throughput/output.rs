@@ -16,7 +16,7 @@ pub struct CreateProvisionedModelThroughputOutput {
 impl CreateProvisionedModelThroughputOutput {
     /// A builder for [`CreateProvisionedModelThroughputOutput`].
     pub fn builder() -> CreateProvisionedModelThroughputOutputBuilder {
-        CreateProvisionedModelThroughputOutputBuilder::default()
+        <CreateProvisionedModelThroughputOutputBuilder as Default>::default()
     }
 }
 

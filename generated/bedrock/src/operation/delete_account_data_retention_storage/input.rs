@@ -16,7 +16,7 @@ pub struct DeleteAccountDataRetentionStorageInput {
 impl DeleteAccountDataRetentionStorageInput {
     /// A builder for [`DeleteAccountDataRetentionStorageInput`].
     pub fn builder() -> DeleteAccountDataRetentionStorageInputBuilder {
-        DeleteAccountDataRetentionStorageInputBuilder::default()
+        <DeleteAccountDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

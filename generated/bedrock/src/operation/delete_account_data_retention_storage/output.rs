@@ -11,7 +11,7 @@ pub struct DeleteAccountDataRetentionStorageOutput {}
 impl DeleteAccountDataRetentionStorageOutput {
     /// A builder for [`DeleteAccountDataRetentionStorageOutput`].
     pub fn builder() -> DeleteAccountDataRetentionStorageOutputBuilder {
-        DeleteAccountDataRetentionStorageOutputBuilder::default()
+        <DeleteAccountDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

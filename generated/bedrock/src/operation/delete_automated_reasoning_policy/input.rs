@@ -22,7 +22,7 @@ pub struct DeleteAutomatedReasoningPolicyInput {
 impl DeleteAutomatedReasoningPolicyInput {
     /// A builder for [`DeleteAutomatedReasoningPolicyInput`].
     pub fn builder() -> DeleteAutomatedReasoningPolicyInputBuilder {
-        DeleteAutomatedReasoningPolicyInputBuilder::default()
+        <DeleteAutomatedReasoningPolicyInputBuilder as Default>::default()
     }
 }
 

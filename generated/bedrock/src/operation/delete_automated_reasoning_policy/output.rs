@@ -11,7 +11,7 @@ pub struct DeleteAutomatedReasoningPolicyOutput {}
 impl DeleteAutomatedReasoningPolicyOutput {
     /// A builder for [`DeleteAutomatedReasoningPolicyOutput`].
     pub fn builder() -> DeleteAutomatedReasoningPolicyOutputBuilder {
-        DeleteAutomatedReasoningPolicyOutputBuilder::default()
+        <DeleteAutomatedReasoningPolicyOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct DeleteAutomatedReasoningPolicyBuildWorkflowInput {
 impl DeleteAutomatedReasoningPolicyBuildWorkflowInput {
     /// A builder for [`DeleteAutomatedReasoningPolicyBuildWorkflowInput`].
     pub fn builder() -> DeleteAutomatedReasoningPolicyBuildWorkflowInputBuilder {
-        DeleteAutomatedReasoningPolicyBuildWorkflowInputBuilder::default()
+        <DeleteAutomatedReasoningPolicyBuildWorkflowInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteAutomatedReasoningPolicyBuildWorkflowOutput {}
 impl DeleteAutomatedReasoningPolicyBuildWorkflowOutput {
     /// A builder for [`DeleteAutomatedReasoningPolicyBuildWorkflowOutput`].
     pub fn builder() -> DeleteAutomatedReasoningPolicyBuildWorkflowOutputBuilder {
-        DeleteAutomatedReasoningPolicyBuildWorkflowOutputBuilder::default()
+        <DeleteAutomatedReasoningPolicyBuildWorkflowOutputBuilder as Default>::default()
     }
 }
 

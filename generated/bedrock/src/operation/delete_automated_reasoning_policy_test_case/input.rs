@@ -28,7 +28,7 @@ pub struct DeleteAutomatedReasoningPolicyTestCaseInput {
 impl DeleteAutomatedReasoningPolicyTestCaseInput {
     /// A builder for [`DeleteAutomatedReasoningPolicyTestCaseInput`].
     pub fn builder() -> DeleteAutomatedReasoningPolicyTestCaseInputBuilder {
-        DeleteAutomatedReasoningPolicyTestCaseInputBuilder::default()
+        <DeleteAutomatedReasoningPolicyTestCaseInputBuilder as Default>::default()
     }
 }
 

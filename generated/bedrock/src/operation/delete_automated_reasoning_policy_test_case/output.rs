@@ -11,7 +11,7 @@ pub struct DeleteAutomatedReasoningPolicyTestCaseOutput {}
 impl DeleteAutomatedReasoningPolicyTestCaseOutput {
     /// A builder for [`DeleteAutomatedReasoningPolicyTestCaseOutput`].
     pub fn builder() -> DeleteAutomatedReasoningPolicyTestCaseOutputBuilder {
-        DeleteAutomatedReasoningPolicyTestCaseOutputBuilder::default()
+        <DeleteAutomatedReasoningPolicyTestCaseOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct DeleteCustomModelInput {
 impl DeleteCustomModelInput {
     /// A builder for [`DeleteCustomModelInput`].
     pub fn builder() -> DeleteCustomModelInputBuilder {
-        DeleteCustomModelInputBuilder::default()
+        <DeleteCustomModelInputBuilder as Default>::default()
     }
 }
 

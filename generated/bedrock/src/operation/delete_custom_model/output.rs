@@ -11,7 +11,7 @@ pub struct DeleteCustomModelOutput {}
 impl DeleteCustomModelOutput {
     /// A builder for [`DeleteCustomModelOutput`].
     pub fn builder() -> DeleteCustomModelOutputBuilder {
-        DeleteCustomModelOutputBuilder::default()
+        <DeleteCustomModelOutputBuilder as Default>::default()
     }
 }
 

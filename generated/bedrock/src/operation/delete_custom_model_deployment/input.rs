@@ -16,7 +16,7 @@ pub struct DeleteCustomModelDeploymentInput {
 impl DeleteCustomModelDeploymentInput {
     /// A builder for [`DeleteCustomModelDeploymentInput`].
     pub fn builder() -> DeleteCustomModelDeploymentInputBuilder {
-        DeleteCustomModelDeploymentInputBuilder::default()
+        <DeleteCustomModelDeploymentInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteCustomModelDeploymentOutput {}
 impl DeleteCustomModelDeploymentOutput {
     /// A builder for [`DeleteCustomModelDeploymentOutput`].
     pub fn builder() -> DeleteCustomModelDeploymentOutputBuilder {
-        DeleteCustomModelDeploymentOutputBuilder::default()
+        <DeleteCustomModelDeploymentOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct DeleteEnforcedGuardrailConfigurationInput {
 impl DeleteEnforcedGuardrailConfigurationInput {
     /// A builder for [`DeleteEnforcedGuardrailConfigurationInput`].
     pub fn builder() -> DeleteEnforcedGuardrailConfigurationInputBuilder {
-        DeleteEnforcedGuardrailConfigurationInputBuilder::default()
+        <DeleteEnforcedGuardrailConfigurationInputBuilder as Default>::default()
     }
 }
 

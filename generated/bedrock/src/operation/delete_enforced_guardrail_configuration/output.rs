@@ -11,7 +11,7 @@ pub struct DeleteEnforcedGuardrailConfigurationOutput {}
 impl DeleteEnforcedGuardrailConfigurationOutput {
     /// A builder for [`DeleteEnforcedGuardrailConfigurationOutput`].
     pub fn builder() -> DeleteEnforcedGuardrailConfigurationOutputBuilder {
-        DeleteEnforcedGuardrailConfigurationOutputBuilder::default()
+        <DeleteEnforcedGuardrailConfigurationOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct DeleteFoundationModelAgreementInput {
 impl DeleteFoundationModelAgreementInput {
     /// A builder for [`DeleteFoundationModelAgreementInput`].
     pub fn builder() -> DeleteFoundationModelAgreementInputBuilder {
-        DeleteFoundationModelAgreementInputBuilder::default()
+        <DeleteFoundationModelAgreementInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteFoundationModelAgreementOutput {}
 impl DeleteFoundationModelAgreementOutput {
     /// A builder for [`DeleteFoundationModelAgreementOutput`].
     pub fn builder() -> DeleteFoundationModelAgreementOutputBuilder {
-        DeleteFoundationModelAgreementOutputBuilder::default()
+        <DeleteFoundationModelAgreementOutputBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct DeleteGuardrailInput {
 impl DeleteGuardrailInput {
     /// A builder for [`DeleteGuardrailInput`].
     pub fn builder() -> DeleteGuardrailInputBuilder {
-        DeleteGuardrailInputBuilder::default()
+        <DeleteGuardrailInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteGuardrailOutput {}
 impl DeleteGuardrailOutput {
     /// A builder for [`DeleteGuardrailOutput`].
     pub fn builder() -> DeleteGuardrailOutputBuilder {
-        DeleteGuardrailOutputBuilder::default()
+        <DeleteGuardrailOutputBuilder as Default>::default()
     }
 }
 

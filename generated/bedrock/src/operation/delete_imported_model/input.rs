@@ -16,7 +16,7 @@ pub struct DeleteImportedModelInput {
 impl DeleteImportedModelInput {
     /// A builder for [`DeleteImportedModelInput`].
     pub fn builder() -> DeleteImportedModelInputBuilder {
-        DeleteImportedModelInputBuilder::default()
+        <DeleteImportedModelInputBuilder as Default>::default()
     }
 }
 

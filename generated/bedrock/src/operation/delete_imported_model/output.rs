@@ -11,7 +11,7 @@ pub struct DeleteImportedModelOutput {}
 impl DeleteImportedModelOutput {
     /// A builder for [`DeleteImportedModelOutput`].
     pub fn builder() -> DeleteImportedModelOutputBuilder {
-        DeleteImportedModelOutputBuilder::default()
+        <DeleteImportedModelOutputBuilder as Default>::default()
     }
 }
 

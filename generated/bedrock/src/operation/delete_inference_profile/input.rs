@@ -16,7 +16,7 @@ pub struct DeleteInferenceProfileInput {
 impl DeleteInferenceProfileInput {
     /// A builder for [`DeleteInferenceProfileInput`].
     pub fn builder() -> DeleteInferenceProfileInputBuilder {
-        DeleteInferenceProfileInputBuilder::default()
+        <DeleteInferenceProfileInputBuilder as Default>::default()
     }
 }
 

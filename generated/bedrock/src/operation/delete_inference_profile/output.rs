@@ -11,7 +11,7 @@ pub struct DeleteInferenceProfileOutput {}
 impl DeleteInferenceProfileOutput {
     /// A builder for [`DeleteInferenceProfileOutput`].
     pub fn builder() -> DeleteInferenceProfileOutputBuilder {
-        DeleteInferenceProfileOutputBuilder::default()
+        <DeleteInferenceProfileOutputBuilder as Default>::default()
     }
 }
 

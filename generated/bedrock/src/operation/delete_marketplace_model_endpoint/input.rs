@@ -16,7 +16,7 @@ pub struct DeleteMarketplaceModelEndpointInput {
 impl DeleteMarketplaceModelEndpointInput {
     /// A builder for [`DeleteMarketplaceModelEndpointInput`].
     pub fn builder() -> DeleteMarketplaceModelEndpointInputBuilder {
-        DeleteMarketplaceModelEndpointInputBuilder::default()
+        <DeleteMarketplaceModelEndpointInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteMarketplaceModelEndpointOutput {}
 impl DeleteMarketplaceModelEndpointOutput {
     /// A builder for [`DeleteMarketplaceModelEndpointOutput`].
     pub fn builder() -> DeleteMarketplaceModelEndpointOutputBuilder {
-        DeleteMarketplaceModelEndpointOutputBuilder::default()
+        <DeleteMarketplaceModelEndpointOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteModelInvocationLoggingConfigurationInput {}
 impl DeleteModelInvocationLoggingConfigurationInput {
     /// A builder for [`DeleteModelInvocationLoggingConfigurationInput`].
     pub fn builder() -> DeleteModelInvocationLoggingConfigurationInputBuilder {
-        DeleteModelInvocationLoggingConfigurationInputBuilder::default()
+        <DeleteModelInvocationLoggingConfigurationInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteModelInvocationLoggingConfigurationOutput {}
 impl DeleteModelInvocationLoggingConfigurationOutput {
     /// A builder for [`DeleteModelInvocationLoggingConfigurationOutput`].
     pub fn builder() -> DeleteModelInvocationLoggingConfigurationOutputBuilder {
-        DeleteModelInvocationLoggingConfigurationOutputBuilder::default()
+        <DeleteModelInvocationLoggingConfigurationOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct DeleteOrganizationDataRetentionStorageInput {
 impl DeleteOrganizationDataRetentionStorageInput {
     /// A builder for [`DeleteOrganizationDataRetentionStorageInput`].
     pub fn builder() -> DeleteOrganizationDataRetentionStorageInputBuilder {
-        DeleteOrganizationDataRetentionStorageInputBuilder::default()
+        <DeleteOrganizationDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteOrganizationDataRetentionStorageOutput {}
 impl DeleteOrganizationDataRetentionStorageOutput {
     /// A builder for [`DeleteOrganizationDataRetentionStorageOutput`].
     pub fn builder() -> DeleteOrganizationDataRetentionStorageOutputBuilder {
-        DeleteOrganizationDataRetentionStorageOutputBuilder::default()
+        <DeleteOrganizationDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

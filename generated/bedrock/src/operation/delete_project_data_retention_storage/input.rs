@@ -19,7 +19,7 @@ pub struct DeleteProjectDataRetentionStorageInput {
 impl DeleteProjectDataRetentionStorageInput {
     /// A builder for [`DeleteProjectDataRetentionStorageInput`].
     pub fn builder() -> DeleteProjectDataRetentionStorageInputBuilder {
-        DeleteProjectDataRetentionStorageInputBuilder::default()
+        <DeleteProjectDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

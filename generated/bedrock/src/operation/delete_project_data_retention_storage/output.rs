@@ -11,7 +11,7 @@ pub struct DeleteProjectDataRetentionStorageOutput {}
 impl DeleteProjectDataRetentionStorageOutput {
     /// A builder for [`DeleteProjectDataRetentionStorageOutput`].
     pub fn builder() -> DeleteProjectDataRetentionStorageOutputBuilder {
-        DeleteProjectDataRetentionStorageOutputBuilder::default()
+        <DeleteProjectDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct DeletePromptRouterInput {
 impl DeletePromptRouterInput {
     /// A builder for [`DeletePromptRouterInput`].
     pub fn builder() -> DeletePromptRouterInputBuilder {
-        DeletePromptRouterInputBuilder::default()
+        <DeletePromptRouterInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeletePromptRouterOutput {}
 impl DeletePromptRouterOutput {
     /// A builder for [`DeletePromptRouterOutput`].
     pub fn builder() -> DeletePromptRouterOutputBuilder {
-        DeletePromptRouterOutputBuilder::default()
+        <DeletePromptRouterOutputBuilder as Default>::default()
     }
 }
 

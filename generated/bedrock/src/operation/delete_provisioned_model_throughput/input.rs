@@ -16,7 +16,7 @@ pub struct DeleteProvisionedModelThroughputInput {
 impl DeleteProvisionedModelThroughputInput {
     /// A builder for [`DeleteProvisionedModelThroughputInput`].
     pub fn builder() -> DeleteProvisionedModelThroughputInputBuilder {
-        DeleteProvisionedModelThroughputInputBuilder::default()
+        <DeleteProvisionedModelThroughputInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteProvisionedModelThroughputOutput {}
 impl DeleteProvisionedModelThroughputOutput {
     /// A builder for [`DeleteProvisionedModelThroughputOutput`].
     pub fn builder() -> DeleteProvisionedModelThroughputOutputBuilder {
-        DeleteProvisionedModelThroughputOutputBuilder::default()
+        <DeleteProvisionedModelThroughputOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct DeleteResourcePolicyOutput {}
 impl DeleteResourcePolicyOutput {
     /// A builder for [`DeleteResourcePolicyOutput`].
     pub fn builder() -> DeleteResourcePolicyOutputBuilder {
-        DeleteResourcePolicyOutputBuilder::default()
+        <DeleteResourcePolicyOutputBuilder as Default>::default()
     }
 }
 

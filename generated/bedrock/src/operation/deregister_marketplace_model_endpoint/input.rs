@@ -16,7 +16,7 @@ pub struct DeregisterMarketplaceModelEndpointInput {
 impl DeregisterMarketplaceModelEndpointInput {
     /// A builder for [`DeregisterMarketplaceModelEndpointInput`].
     pub fn builder() -> DeregisterMarketplaceModelEndpointInputBuilder {
-        DeregisterMarketplaceModelEndpointInputBuilder::default()
+        <DeregisterMarketplaceModelEndpointInputBuilder as Default>::default()
     }
 }
 

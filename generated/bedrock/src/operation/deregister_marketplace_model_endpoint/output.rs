@@ -11,7 +11,7 @@ pub struct DeregisterMarketplaceModelEndpointOutput {}
 impl DeregisterMarketplaceModelEndpointOutput {
     /// A builder for [`DeregisterMarketplaceModelEndpointOutput`].
     pub fn builder() -> DeregisterMarketplaceModelEndpointOutputBuilder {
-        DeregisterMarketplaceModelEndpointOutputBuilder::default()
+        <DeregisterMarketplaceModelEndpointOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct ExportAutomatedReasoningPolicyVersionInput {
 impl ExportAutomatedReasoningPolicyVersionInput {
     /// A builder for [`ExportAutomatedReasoningPolicyVersionInput`].
     pub fn builder() -> ExportAutomatedReasoningPolicyVersionInputBuilder {
-        ExportAutomatedReasoningPolicyVersionInputBuilder::default()
+        <ExportAutomatedReasoningPolicyVersionInputBuilder as Default>::default()
     }
 }
 

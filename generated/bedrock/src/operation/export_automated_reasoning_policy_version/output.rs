@@ -16,7 +16,7 @@ pub struct ExportAutomatedReasoningPolicyVersionOutput {
 impl ExportAutomatedReasoningPolicyVersionOutput {
     /// A builder for [`ExportAutomatedReasoningPolicyVersionOutput`].
     pub fn builder() -> ExportAutomatedReasoningPolicyVersionOutputBuilder {
-        ExportAutomatedReasoningPolicyVersionOutputBuilder::default()
+        <ExportAutomatedReasoningPolicyVersionOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct GetAccountDataRetentionInput {}
 impl GetAccountDataRetentionInput {
     /// A builder for [`GetAccountDataRetentionInput`].
     pub fn builder() -> GetAccountDataRetentionInputBuilder {
-        GetAccountDataRetentionInputBuilder::default()
+        <GetAccountDataRetentionInputBuilder as Default>::default()
     }
 }
 

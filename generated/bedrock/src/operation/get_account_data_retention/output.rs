@@ -27,7 +27,7 @@ pub struct GetAccountDataRetentionOutput {
 impl GetAccountDataRetentionOutput {
     /// A builder for [`GetAccountDataRetentionOutput`].
     pub fn builder() -> GetAccountDataRetentionOutputBuilder {
-        GetAccountDataRetentionOutputBuilder::default()
+        <GetAccountDataRetentionOutputBuilder as Default>::default()
     }
 }
 

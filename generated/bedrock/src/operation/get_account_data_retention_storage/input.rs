@@ -16,7 +16,7 @@ pub struct GetAccountDataRetentionStorageInput {
 impl GetAccountDataRetentionStorageInput {
     /// A builder for [`GetAccountDataRetentionStorageInput`].
     pub fn builder() -> GetAccountDataRetentionStorageInputBuilder {
-        GetAccountDataRetentionStorageInputBuilder::default()
+        <GetAccountDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

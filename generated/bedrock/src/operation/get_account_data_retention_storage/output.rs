@@ -57,7 +57,7 @@ pub struct GetAccountDataRetentionStorageOutput {
 impl GetAccountDataRetentionStorageOutput {
     /// A builder for [`GetAccountDataRetentionStorageOutput`].
     pub fn builder() -> GetAccountDataRetentionStorageOutputBuilder {
-        GetAccountDataRetentionStorageOutputBuilder::default()
+        <GetAccountDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

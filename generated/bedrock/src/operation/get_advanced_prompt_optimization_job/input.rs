@@ -16,7 +16,7 @@ pub struct GetAdvancedPromptOptimizationJobInput {
 impl GetAdvancedPromptOptimizationJobInput {
     /// A builder for [`GetAdvancedPromptOptimizationJobInput`].
     pub fn builder() -> GetAdvancedPromptOptimizationJobInputBuilder {
-        GetAdvancedPromptOptimizationJobInputBuilder::default()
+        <GetAdvancedPromptOptimizationJobInputBuilder as Default>::default()
     }
 }
 

@@ -81,7 +81,7 @@ pub struct GetAdvancedPromptOptimizationJobOutput {
 impl GetAdvancedPromptOptimizationJobOutput {
     /// A builder for [`GetAdvancedPromptOptimizationJobOutput`].
     pub fn builder() -> GetAdvancedPromptOptimizationJobOutputBuilder {
-        GetAdvancedPromptOptimizationJobOutputBuilder::default()
+        <GetAdvancedPromptOptimizationJobOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetAutomatedReasoningPolicyInput {
 impl GetAutomatedReasoningPolicyInput {
     /// A builder for [`GetAutomatedReasoningPolicyInput`].
     pub fn builder() -> GetAutomatedReasoningPolicyInputBuilder {
-        GetAutomatedReasoningPolicyInputBuilder::default()
+        <GetAutomatedReasoningPolicyInputBuilder as Default>::default()
     }
 }
 

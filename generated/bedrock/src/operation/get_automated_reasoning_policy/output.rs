@@ -60,7 +60,7 @@ pub struct GetAutomatedReasoningPolicyOutput {
 impl GetAutomatedReasoningPolicyOutput {
     /// A builder for [`GetAutomatedReasoningPolicyOutput`].
     pub fn builder() -> GetAutomatedReasoningPolicyOutputBuilder {
-        GetAutomatedReasoningPolicyOutputBuilder::default()
+        <GetAutomatedReasoningPolicyOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GetAutomatedReasoningPolicyAnnotationsInput {
 impl GetAutomatedReasoningPolicyAnnotationsInput {
     /// A builder for [`GetAutomatedReasoningPolicyAnnotationsInput`].
     pub fn builder() -> GetAutomatedReasoningPolicyAnnotationsInputBuilder {
-        GetAutomatedReasoningPolicyAnnotationsInputBuilder::default()
+        <GetAutomatedReasoningPolicyAnnotationsInputBuilder as Default>::default()
     }
 }
 

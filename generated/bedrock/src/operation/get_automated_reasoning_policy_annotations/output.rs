@@ -37,7 +37,7 @@ pub struct GetAutomatedReasoningPolicyAnnotationsOutput {
 impl GetAutomatedReasoningPolicyAnnotationsOutput {
     /// A builder for [`GetAutomatedReasoningPolicyAnnotationsOutput`].
     pub fn builder() -> GetAutomatedReasoningPolicyAnnotationsOutputBuilder {
-        GetAutomatedReasoningPolicyAnnotationsOutputBuilder::default()
+        <GetAutomatedReasoningPolicyAnnotationsOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GetAutomatedReasoningPolicyBuildWorkflowInput {
 impl GetAutomatedReasoningPolicyBuildWorkflowInput {
     /// A builder for [`GetAutomatedReasoningPolicyBuildWorkflowInput`].
     pub fn builder() -> GetAutomatedReasoningPolicyBuildWorkflowInputBuilder {
-        GetAutomatedReasoningPolicyBuildWorkflowInputBuilder::default()
+        <GetAutomatedReasoningPolicyBuildWorkflowInputBuilder as Default>::default()
     }
 }
 

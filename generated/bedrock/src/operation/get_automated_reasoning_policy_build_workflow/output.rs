@@ -71,7 +71,7 @@ pub struct GetAutomatedReasoningPolicyBuildWorkflowOutput {
 impl GetAutomatedReasoningPolicyBuildWorkflowOutput {
     /// A builder for [`GetAutomatedReasoningPolicyBuildWorkflowOutput`].
     pub fn builder() -> GetAutomatedReasoningPolicyBuildWorkflowOutputBuilder {
-        GetAutomatedReasoningPolicyBuildWorkflowOutputBuilder::default()
+        <GetAutomatedReasoningPolicyBuildWorkflowOutputBuilder as Default>::default()
     }
 }
 

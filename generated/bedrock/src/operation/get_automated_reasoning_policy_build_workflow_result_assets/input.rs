@@ -28,7 +28,7 @@ pub struct GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInput {
 impl GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInput {
     /// A builder for [`GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInput`].
     pub fn builder() -> GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInputBuilder {
-        GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInputBuilder::default()
+        <GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct GetAutomatedReasoningPolicyBuildWorkflowResultAssetsOutput {
 impl GetAutomatedReasoningPolicyBuildWorkflowResultAssetsOutput {
     /// A builder for [`GetAutomatedReasoningPolicyBuildWorkflowResultAssetsOutput`].
     pub fn builder() -> GetAutomatedReasoningPolicyBuildWorkflowResultAssetsOutputBuilder {
-        GetAutomatedReasoningPolicyBuildWorkflowResultAssetsOutputBuilder::default()
+        <GetAutomatedReasoningPolicyBuildWorkflowResultAssetsOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GetAutomatedReasoningPolicyNextScenarioInput {
 impl GetAutomatedReasoningPolicyNextScenarioInput {
     /// A builder for [`GetAutomatedReasoningPolicyNextScenarioInput`].
     pub fn builder() -> GetAutomatedReasoningPolicyNextScenarioInputBuilder {
-        GetAutomatedReasoningPolicyNextScenarioInputBuilder::default()
+        <GetAutomatedReasoningPolicyNextScenarioInputBuilder as Default>::default()
     }
 }
 

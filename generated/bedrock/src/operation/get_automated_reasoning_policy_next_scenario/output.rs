@@ -22,7 +22,7 @@ pub struct GetAutomatedReasoningPolicyNextScenarioOutput {
 impl GetAutomatedReasoningPolicyNextScenarioOutput {
     /// A builder for [`GetAutomatedReasoningPolicyNextScenarioOutput`].
     pub fn builder() -> GetAutomatedReasoningPolicyNextScenarioOutputBuilder {
-        GetAutomatedReasoningPolicyNextScenarioOutputBuilder::default()
+        <GetAutomatedReasoningPolicyNextScenarioOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GetAutomatedReasoningPolicyTestCaseInput {
 impl GetAutomatedReasoningPolicyTestCaseInput {
     /// A builder for [`GetAutomatedReasoningPolicyTestCaseInput`].
     pub fn builder() -> GetAutomatedReasoningPolicyTestCaseInputBuilder {
-        GetAutomatedReasoningPolicyTestCaseInputBuilder::default()
+        <GetAutomatedReasoningPolicyTestCaseInputBuilder as Default>::default()
     }
 }
 

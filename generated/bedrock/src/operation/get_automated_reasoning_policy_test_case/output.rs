@@ -19,7 +19,7 @@ pub struct GetAutomatedReasoningPolicyTestCaseOutput {
 impl GetAutomatedReasoningPolicyTestCaseOutput {
     /// A builder for [`GetAutomatedReasoningPolicyTestCaseOutput`].
     pub fn builder() -> GetAutomatedReasoningPolicyTestCaseOutputBuilder {
-        GetAutomatedReasoningPolicyTestCaseOutputBuilder::default()
+        <GetAutomatedReasoningPolicyTestCaseOutputBuilder as Default>::default()
     }
 }
 

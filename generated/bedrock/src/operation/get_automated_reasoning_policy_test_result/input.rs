@@ -22,7 +22,7 @@ pub struct GetAutomatedReasoningPolicyTestResultInput {
 impl GetAutomatedReasoningPolicyTestResultInput {
     /// A builder for [`GetAutomatedReasoningPolicyTestResultInput`].
     pub fn builder() -> GetAutomatedReasoningPolicyTestResultInputBuilder {
-        GetAutomatedReasoningPolicyTestResultInputBuilder::default()
+        <GetAutomatedReasoningPolicyTestResultInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetAutomatedReasoningPolicyTestResultOutput {
 impl GetAutomatedReasoningPolicyTestResultOutput {
     /// A builder for [`GetAutomatedReasoningPolicyTestResultOutput`].
     pub fn builder() -> GetAutomatedReasoningPolicyTestResultOutputBuilder {
-        GetAutomatedReasoningPolicyTestResultOutputBuilder::default()
+        <GetAutomatedReasoningPolicyTestResultOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetCustomModelInput {
 impl GetCustomModelInput {
     /// A builder for [`GetCustomModelInput`].
     pub fn builder() -> GetCustomModelInputBuilder {
-        GetCustomModelInputBuilder::default()
+        <GetCustomModelInputBuilder as Default>::default()
     }
 }
 

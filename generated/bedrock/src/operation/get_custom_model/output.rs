@@ -158,7 +158,7 @@ pub struct GetCustomModelOutput {
 impl GetCustomModelOutput {
     /// A builder for [`GetCustomModelOutput`].
     pub fn builder() -> GetCustomModelOutputBuilder {
-        GetCustomModelOutputBuilder::default()
+        <GetCustomModelOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetCustomModelDeploymentInput {
 impl GetCustomModelDeploymentInput {
     /// A builder for [`GetCustomModelDeploymentInput`].
     pub fn builder() -> GetCustomModelDeploymentInputBuilder {
-        GetCustomModelDeploymentInputBuilder::default()
+        <GetCustomModelDeploymentInputBuilder as Default>::default()
     }
 }
 

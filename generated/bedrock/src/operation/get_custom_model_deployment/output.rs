@@ -73,7 +73,7 @@ pub struct GetCustomModelDeploymentOutput {
 impl GetCustomModelDeploymentOutput {
     /// A builder for [`GetCustomModelDeploymentOutput`].
     pub fn builder() -> GetCustomModelDeploymentOutputBuilder {
-        GetCustomModelDeploymentOutputBuilder::default()
+        <GetCustomModelDeploymentOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetEvaluationJobInput {
 impl GetEvaluationJobInput {
     /// A builder for [`GetEvaluationJobInput`].
     pub fn builder() -> GetEvaluationJobInputBuilder {
-        GetEvaluationJobInputBuilder::default()
+        <GetEvaluationJobInputBuilder as Default>::default()
     }
 }
 

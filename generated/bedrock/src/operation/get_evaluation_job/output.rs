@@ -97,7 +97,7 @@ pub struct GetEvaluationJobOutput {
 impl GetEvaluationJobOutput {
     /// A builder for [`GetEvaluationJobOutput`].
     pub fn builder() -> GetEvaluationJobOutputBuilder {
-        GetEvaluationJobOutputBuilder::default()
+        <GetEvaluationJobOutputBuilder as Default>::default()
     }
 }
 

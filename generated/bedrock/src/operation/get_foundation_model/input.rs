@@ -30,7 +30,7 @@ pub struct GetFoundationModelInput {
 impl GetFoundationModelInput {
     /// A builder for [`GetFoundationModelInput`].
     pub fn builder() -> GetFoundationModelInputBuilder {
-        GetFoundationModelInputBuilder::default()
+        <GetFoundationModelInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct GetFoundationModelOutput {
 impl GetFoundationModelOutput {
     /// A builder for [`GetFoundationModelOutput`].
     pub fn builder() -> GetFoundationModelOutputBuilder {
-        GetFoundationModelOutputBuilder::default()
+        <GetFoundationModelOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetFoundationModelAvailabilityInput {
 impl GetFoundationModelAvailabilityInput {
     /// A builder for [`GetFoundationModelAvailabilityInput`].
     pub fn builder() -> GetFoundationModelAvailabilityInputBuilder {
-        GetFoundationModelAvailabilityInputBuilder::default()
+        <GetFoundationModelAvailabilityInputBuilder as Default>::default()
     }
 }
 

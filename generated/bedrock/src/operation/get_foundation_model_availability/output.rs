@@ -28,7 +28,7 @@ pub struct GetFoundationModelAvailabilityOutput {
 impl GetFoundationModelAvailabilityOutput {
     /// A builder for [`GetFoundationModelAvailabilityOutput`].
     pub fn builder() -> GetFoundationModelAvailabilityOutputBuilder {
-        GetFoundationModelAvailabilityOutputBuilder::default()
+        <GetFoundationModelAvailabilityOutputBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct GetGuardrailInput {
 impl GetGuardrailInput {
     /// A builder for [`GetGuardrailInput`].
     pub fn builder() -> GetGuardrailInputBuilder {
-        GetGuardrailInputBuilder::default()
+        <GetGuardrailInputBuilder as Default>::default()
     }
 }
 

@@ -144,7 +144,7 @@ pub struct GetGuardrailOutput {
 impl GetGuardrailOutput {
     /// A builder for [`GetGuardrailOutput`].
     pub fn builder() -> GetGuardrailOutputBuilder {
-        GetGuardrailOutputBuilder::default()
+        <GetGuardrailOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetImportedModelInput {
 impl GetImportedModelInput {
     /// A builder for [`GetImportedModelInput`].
     pub fn builder() -> GetImportedModelInputBuilder {
-        GetImportedModelInputBuilder::default()
+        <GetImportedModelInputBuilder as Default>::default()
     }
 }
 

@@ -98,7 +98,7 @@ pub struct GetImportedModelOutput {
 impl GetImportedModelOutput {
     /// A builder for [`GetImportedModelOutput`].
     pub fn builder() -> GetImportedModelOutputBuilder {
-        GetImportedModelOutputBuilder::default()
+        <GetImportedModelOutputBuilder as Default>::default()
     }
 }
 

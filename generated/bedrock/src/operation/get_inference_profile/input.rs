@@ -30,7 +30,7 @@ pub struct GetInferenceProfileInput {
 impl GetInferenceProfileInput {
     /// A builder for [`GetInferenceProfileInput`].
     pub fn builder() -> GetInferenceProfileInputBuilder {
-        GetInferenceProfileInputBuilder::default()
+        <GetInferenceProfileInputBuilder as Default>::default()
     }
 }
 

@@ -63,7 +63,7 @@ pub struct GetInferenceProfileOutput {
 impl GetInferenceProfileOutput {
     /// A builder for [`GetInferenceProfileOutput`].
     pub fn builder() -> GetInferenceProfileOutputBuilder {
-        GetInferenceProfileOutputBuilder::default()
+        <GetInferenceProfileOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetMarketplaceModelEndpointInput {
 impl GetMarketplaceModelEndpointInput {
     /// A builder for [`GetMarketplaceModelEndpointInput`].
     pub fn builder() -> GetMarketplaceModelEndpointInputBuilder {
-        GetMarketplaceModelEndpointInputBuilder::default()
+        <GetMarketplaceModelEndpointInputBuilder as Default>::default()
     }
 }
 

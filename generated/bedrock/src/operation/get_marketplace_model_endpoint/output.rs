@@ -23,7 +23,7 @@ pub struct GetMarketplaceModelEndpointOutput {
 impl GetMarketplaceModelEndpointOutput {
     /// A builder for [`GetMarketplaceModelEndpointOutput`].
     pub fn builder() -> GetMarketplaceModelEndpointOutputBuilder {
-        GetMarketplaceModelEndpointOutputBuilder::default()
+        <GetMarketplaceModelEndpointOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetModelCopyJobInput {
 impl GetModelCopyJobInput {
     /// A builder for [`GetModelCopyJobInput`].
     pub fn builder() -> GetModelCopyJobInputBuilder {
-        GetModelCopyJobInputBuilder::default()
+        <GetModelCopyJobInputBuilder as Default>::default()
     }
 }
 

@@ -87,7 +87,7 @@ pub struct GetModelCopyJobOutput {
 impl GetModelCopyJobOutput {
     /// A builder for [`GetModelCopyJobOutput`].
     pub fn builder() -> GetModelCopyJobOutputBuilder {
-        GetModelCopyJobOutputBuilder::default()
+        <GetModelCopyJobOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetModelCustomizationJobInput {
 impl GetModelCustomizationJobInput {
     /// A builder for [`GetModelCustomizationJobInput`].
     pub fn builder() -> GetModelCustomizationJobInputBuilder {
-        GetModelCustomizationJobInputBuilder::default()
+        <GetModelCustomizationJobInputBuilder as Default>::default()
     }
 }
 

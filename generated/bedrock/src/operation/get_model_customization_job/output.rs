@@ -176,7 +176,7 @@ pub struct GetModelCustomizationJobOutput {
 impl GetModelCustomizationJobOutput {
     /// A builder for [`GetModelCustomizationJobOutput`].
     pub fn builder() -> GetModelCustomizationJobOutputBuilder {
-        GetModelCustomizationJobOutputBuilder::default()
+        <GetModelCustomizationJobOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetModelImportJobInput {
 impl GetModelImportJobInput {
     /// A builder for [`GetModelImportJobInput`].
     pub fn builder() -> GetModelImportJobInputBuilder {
-        GetModelImportJobInputBuilder::default()
+        <GetModelImportJobInputBuilder as Default>::default()
     }
 }
 

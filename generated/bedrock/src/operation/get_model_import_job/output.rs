@@ -126,7 +126,7 @@ pub struct GetModelImportJobOutput {
 impl GetModelImportJobOutput {
     /// A builder for [`GetModelImportJobOutput`].
     pub fn builder() -> GetModelImportJobOutputBuilder {
-        GetModelImportJobOutputBuilder::default()
+        <GetModelImportJobOutputBuilder as Default>::default()
     }
 }
 

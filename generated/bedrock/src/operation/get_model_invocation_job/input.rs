@@ -16,7 +16,7 @@ pub struct GetModelInvocationJobInput {
 impl GetModelInvocationJobInput {
     /// A builder for [`GetModelInvocationJobInput`].
     pub fn builder() -> GetModelInvocationJobInputBuilder {
-        GetModelInvocationJobInputBuilder::default()
+        <GetModelInvocationJobInputBuilder as Default>::default()
     }
 }
 

@@ -191,7 +191,7 @@ pub struct GetModelInvocationJobOutput {
 impl GetModelInvocationJobOutput {
     /// A builder for [`GetModelInvocationJobOutput`].
     pub fn builder() -> GetModelInvocationJobOutputBuilder {
-        GetModelInvocationJobOutputBuilder::default()
+        <GetModelInvocationJobOutputBuilder as Default>::default()
     }
 }
 

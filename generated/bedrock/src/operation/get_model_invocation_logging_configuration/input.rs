@@ -11,7 +11,7 @@ pub struct GetModelInvocationLoggingConfigurationInput {}
 impl GetModelInvocationLoggingConfigurationInput {
     /// A builder for [`GetModelInvocationLoggingConfigurationInput`].
     pub fn builder() -> GetModelInvocationLoggingConfigurationInputBuilder {
-        GetModelInvocationLoggingConfigurationInputBuilder::default()
+        <GetModelInvocationLoggingConfigurationInputBuilder as Default>::default()
     }
 }
 

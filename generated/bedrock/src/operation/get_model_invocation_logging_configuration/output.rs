@@ -19,7 +19,7 @@ pub struct GetModelInvocationLoggingConfigurationOutput {
 impl GetModelInvocationLoggingConfigurationOutput {
     /// A builder for [`GetModelInvocationLoggingConfigurationOutput`].
     pub fn builder() -> GetModelInvocationLoggingConfigurationOutputBuilder {
-        GetModelInvocationLoggingConfigurationOutputBuilder::default()
+        <GetModelInvocationLoggingConfigurationOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetOrganizationDataRetentionStorageInput {
 impl GetOrganizationDataRetentionStorageInput {
     /// A builder for [`GetOrganizationDataRetentionStorageInput`].
     pub fn builder() -> GetOrganizationDataRetentionStorageInputBuilder {
-        GetOrganizationDataRetentionStorageInputBuilder::default()
+        <GetOrganizationDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

@@ -57,7 +57,7 @@ pub struct GetOrganizationDataRetentionStorageOutput {
 impl GetOrganizationDataRetentionStorageOutput {
     /// A builder for [`GetOrganizationDataRetentionStorageOutput`].
     pub fn builder() -> GetOrganizationDataRetentionStorageOutputBuilder {
-        GetOrganizationDataRetentionStorageOutputBuilder::default()
+        <GetOrganizationDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetProjectInput {
 impl GetProjectInput {
     /// A builder for [`GetProjectInput`].
     pub fn builder() -> GetProjectInputBuilder {
-        GetProjectInputBuilder::default()
+        <GetProjectInputBuilder as Default>::default()
     }
 }
 

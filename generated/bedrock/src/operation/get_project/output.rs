@@ -48,7 +48,7 @@ pub struct GetProjectOutput {
 impl GetProjectOutput {
     /// A builder for [`GetProjectOutput`].
     pub fn builder() -> GetProjectOutputBuilder {
-        GetProjectOutputBuilder::default()
+        <GetProjectOutputBuilder as Default>::default()
     }
 }
 

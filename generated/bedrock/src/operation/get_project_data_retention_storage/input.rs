@@ -19,7 +19,7 @@ pub struct GetProjectDataRetentionStorageInput {
 impl GetProjectDataRetentionStorageInput {
     /// A builder for [`GetProjectDataRetentionStorageInput`].
     pub fn builder() -> GetProjectDataRetentionStorageInputBuilder {
-        GetProjectDataRetentionStorageInputBuilder::default()
+        <GetProjectDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

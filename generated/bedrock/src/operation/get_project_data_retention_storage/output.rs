@@ -60,7 +60,7 @@ pub struct GetProjectDataRetentionStorageOutput {
 impl GetProjectDataRetentionStorageOutput {
     /// A builder for [`GetProjectDataRetentionStorageOutput`].
     pub fn builder() -> GetProjectDataRetentionStorageOutputBuilder {
-        GetProjectDataRetentionStorageOutputBuilder::default()
+        <GetProjectDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

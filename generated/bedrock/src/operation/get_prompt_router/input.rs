@@ -16,7 +16,7 @@ pub struct GetPromptRouterInput {
 impl GetPromptRouterInput {
     /// A builder for [`GetPromptRouterInput`].
     pub fn builder() -> GetPromptRouterInputBuilder {
-        GetPromptRouterInputBuilder::default()
+        <GetPromptRouterInputBuilder as Default>::default()
     }
 }
 

@@ -62,7 +62,7 @@ pub struct GetPromptRouterOutput {
 impl GetPromptRouterOutput {
     /// A builder for [`GetPromptRouterOutput`].
     pub fn builder() -> GetPromptRouterOutputBuilder {
-        GetPromptRouterOutputBuilder::default()
+        <GetPromptRouterOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetProvisionedModelThroughputInput {
 impl GetProvisionedModelThroughputInput {
     /// A builder for [`GetProvisionedModelThroughputInput`].
     pub fn builder() -> GetProvisionedModelThroughputInputBuilder {
-        GetProvisionedModelThroughputInputBuilder::default()
+        <GetProvisionedModelThroughputInputBuilder as Default>::default()
     }
 }
 

@@ -86,7 +86,7 @@ pub struct GetProvisionedModelThroughputOutput {
 impl GetProvisionedModelThroughputOutput {
     /// A builder for [`GetProvisionedModelThroughputOutput`].
     pub fn builder() -> GetProvisionedModelThroughputOutputBuilder {
-        GetProvisionedModelThroughputOutputBuilder::default()
+        <GetProvisionedModelThroughputOutputBuilder as Default>::default()
     }
 }
 

@@ -26,7 +26,7 @@ pub struct GetTrustedAccessProgramInput {
 impl GetTrustedAccessProgramInput {
     /// A builder for [`GetTrustedAccessProgramInput`].
     pub fn builder() -> GetTrustedAccessProgramInputBuilder {
-        GetTrustedAccessProgramInputBuilder::default()
+        <GetTrustedAccessProgramInputBuilder as Default>::default()
     }
 }
 

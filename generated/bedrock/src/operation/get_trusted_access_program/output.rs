@@ -73,7 +73,7 @@ pub struct GetTrustedAccessProgramOutput {
 impl GetTrustedAccessProgramOutput {
     /// A builder for [`GetTrustedAccessProgramOutput`].
     pub fn builder() -> GetTrustedAccessProgramOutputBuilder {
-        GetTrustedAccessProgramOutputBuilder::default()
+        <GetTrustedAccessProgramOutputBuilder as Default>::default()
     }
 }
 

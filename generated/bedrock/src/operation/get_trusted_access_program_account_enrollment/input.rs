@@ -16,7 +16,7 @@ pub struct GetTrustedAccessProgramAccountEnrollmentInput {
 impl GetTrustedAccessProgramAccountEnrollmentInput {
     /// A builder for [`GetTrustedAccessProgramAccountEnrollmentInput`].
     pub fn builder() -> GetTrustedAccessProgramAccountEnrollmentInputBuilder {
-        GetTrustedAccessProgramAccountEnrollmentInputBuilder::default()
+        <GetTrustedAccessProgramAccountEnrollmentInputBuilder as Default>::default()
     }
 }
 

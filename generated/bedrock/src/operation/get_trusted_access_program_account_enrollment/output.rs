@@ -27,7 +27,7 @@ pub struct GetTrustedAccessProgramAccountEnrollmentOutput {
 impl GetTrustedAccessProgramAccountEnrollmentOutput {
     /// A builder for [`GetTrustedAccessProgramAccountEnrollmentOutput`].
     pub fn builder() -> GetTrustedAccessProgramAccountEnrollmentOutputBuilder {
-        GetTrustedAccessProgramAccountEnrollmentOutputBuilder::default()
+        <GetTrustedAccessProgramAccountEnrollmentOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct GetTrustedAccessProgramOrganizationEnrollmentInput {
 impl GetTrustedAccessProgramOrganizationEnrollmentInput {
     /// A builder for [`GetTrustedAccessProgramOrganizationEnrollmentInput`].
     pub fn builder() -> GetTrustedAccessProgramOrganizationEnrollmentInputBuilder {
-        GetTrustedAccessProgramOrganizationEnrollmentInputBuilder::default()
+        <GetTrustedAccessProgramOrganizationEnrollmentInputBuilder as Default>::default()
     }
 }
 

@@ -27,7 +27,7 @@ pub struct GetTrustedAccessProgramOrganizationEnrollmentOutput {
 impl GetTrustedAccessProgramOrganizationEnrollmentOutput {
     /// A builder for [`GetTrustedAccessProgramOrganizationEnrollmentOutput`].
     pub fn builder() -> GetTrustedAccessProgramOrganizationEnrollmentOutputBuilder {
-        GetTrustedAccessProgramOrganizationEnrollmentOutputBuilder::default()
+        <GetTrustedAccessProgramOrganizationEnrollmentOutputBuilder as Default>::default()
     }
 }
 

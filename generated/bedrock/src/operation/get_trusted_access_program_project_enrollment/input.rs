@@ -19,7 +19,7 @@ pub struct GetTrustedAccessProgramProjectEnrollmentInput {
 impl GetTrustedAccessProgramProjectEnrollmentInput {
     /// A builder for [`GetTrustedAccessProgramProjectEnrollmentInput`].
     pub fn builder() -> GetTrustedAccessProgramProjectEnrollmentInputBuilder {
-        GetTrustedAccessProgramProjectEnrollmentInputBuilder::default()
+        <GetTrustedAccessProgramProjectEnrollmentInputBuilder as Default>::default()
     }
 }
 

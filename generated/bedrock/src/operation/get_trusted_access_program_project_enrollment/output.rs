@@ -27,7 +27,7 @@ pub struct GetTrustedAccessProgramProjectEnrollmentOutput {
 impl GetTrustedAccessProgramProjectEnrollmentOutput {
     /// A builder for [`GetTrustedAccessProgramProjectEnrollmentOutput`].
     pub fn builder() -> GetTrustedAccessProgramProjectEnrollmentOutputBuilder {
-        GetTrustedAccessProgramProjectEnrollmentOutputBuilder::default()
+        <GetTrustedAccessProgramProjectEnrollmentOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct GetUseCaseForModelAccessInput {}
 impl GetUseCaseForModelAccessInput {
     /// A builder for [`GetUseCaseForModelAccessInput`].
     pub fn builder() -> GetUseCaseForModelAccessInputBuilder {
-        GetUseCaseForModelAccessInputBuilder::default()
+        <GetUseCaseForModelAccessInputBuilder as Default>::default()
     }
 }
 

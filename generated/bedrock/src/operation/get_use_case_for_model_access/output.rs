@@ -16,7 +16,7 @@ pub struct GetUseCaseForModelAccessOutput {
 impl GetUseCaseForModelAccessOutput {
     /// A builder for [`GetUseCaseForModelAccessOutput`].
     pub fn builder() -> GetUseCaseForModelAccessOutputBuilder {
-        GetUseCaseForModelAccessOutputBuilder::default()
+        <GetUseCaseForModelAccessOutputBuilder as Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct ListAdvancedPromptOptimizationJobsInput {
 impl ListAdvancedPromptOptimizationJobsInput {
     /// A builder for [`ListAdvancedPromptOptimizationJobsInput`].
     pub fn builder() -> ListAdvancedPromptOptimizationJobsInputBuilder {
-        ListAdvancedPromptOptimizationJobsInputBuilder::default()
+        <ListAdvancedPromptOptimizationJobsInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct ListAdvancedPromptOptimizationJobsOutput {
 impl ListAdvancedPromptOptimizationJobsOutput {
     /// A builder for [`ListAdvancedPromptOptimizationJobsOutput`].
     pub fn builder() -> ListAdvancedPromptOptimizationJobsOutputBuilder {
-        ListAdvancedPromptOptimizationJobsOutputBuilder::default()
+        <ListAdvancedPromptOptimizationJobsOutputBuilder as Default>::default()
     }
 }
 

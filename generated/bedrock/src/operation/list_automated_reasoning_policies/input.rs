@@ -31,7 +31,7 @@ pub struct ListAutomatedReasoningPoliciesInput {
 impl ListAutomatedReasoningPoliciesInput {
     /// A builder for [`ListAutomatedReasoningPoliciesInput`].
     pub fn builder() -> ListAutomatedReasoningPoliciesInputBuilder {
-        ListAutomatedReasoningPoliciesInputBuilder::default()
+        <ListAutomatedReasoningPoliciesInputBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct ListAutomatedReasoningPoliciesOutput {
 impl ListAutomatedReasoningPoliciesOutput {
     /// A builder for [`ListAutomatedReasoningPoliciesOutput`].
     pub fn builder() -> ListAutomatedReasoningPoliciesOutputBuilder {
-        ListAutomatedReasoningPoliciesOutputBuilder::default()
+        <ListAutomatedReasoningPoliciesOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ListAutomatedReasoningPolicyBuildWorkflowsInput {
 impl ListAutomatedReasoningPolicyBuildWorkflowsInput {
     /// A builder for [`ListAutomatedReasoningPolicyBuildWorkflowsInput`].
     pub fn builder() -> ListAutomatedReasoningPolicyBuildWorkflowsInputBuilder {
-        ListAutomatedReasoningPolicyBuildWorkflowsInputBuilder::default()
+        <ListAutomatedReasoningPolicyBuildWorkflowsInputBuilder as Default>::default()
     }
 }
 

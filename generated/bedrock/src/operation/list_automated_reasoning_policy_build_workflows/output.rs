@@ -27,7 +27,7 @@ pub struct ListAutomatedReasoningPolicyBuildWorkflowsOutput {
 impl ListAutomatedReasoningPolicyBuildWorkflowsOutput {
     /// A builder for [`ListAutomatedReasoningPolicyBuildWorkflowsOutput`].
     pub fn builder() -> ListAutomatedReasoningPolicyBuildWorkflowsOutputBuilder {
-        ListAutomatedReasoningPolicyBuildWorkflowsOutputBuilder::default()
+        <ListAutomatedReasoningPolicyBuildWorkflowsOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct ListAutomatedReasoningPolicyTestCasesInput {
 impl ListAutomatedReasoningPolicyTestCasesInput {
     /// A builder for [`ListAutomatedReasoningPolicyTestCasesInput`].
     pub fn builder() -> ListAutomatedReasoningPolicyTestCasesInputBuilder {
-        ListAutomatedReasoningPolicyTestCasesInputBuilder::default()
+        <ListAutomatedReasoningPolicyTestCasesInputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListAutomatedReasoningPolicyTestCasesOutput {
 impl ListAutomatedReasoningPolicyTestCasesOutput {
     /// A builder for [`ListAutomatedReasoningPolicyTestCasesOutput`].
     pub fn builder() -> ListAutomatedReasoningPolicyTestCasesOutputBuilder {
-        ListAutomatedReasoningPolicyTestCasesOutputBuilder::default()
+        <ListAutomatedReasoningPolicyTestCasesOutputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ListAutomatedReasoningPolicyTestResultsInput {
 impl ListAutomatedReasoningPolicyTestResultsInput {
     /// A builder for [`ListAutomatedReasoningPolicyTestResultsInput`].
     pub fn builder() -> ListAutomatedReasoningPolicyTestResultsInputBuilder {
-        ListAutomatedReasoningPolicyTestResultsInputBuilder::default()
+        <ListAutomatedReasoningPolicyTestResultsInputBuilder as Default>::default()
     }
 }
 

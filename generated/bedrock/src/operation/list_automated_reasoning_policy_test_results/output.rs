@@ -22,7 +22,7 @@ pub struct ListAutomatedReasoningPolicyTestResultsOutput {
 impl ListAutomatedReasoningPolicyTestResultsOutput {
     /// A builder for [`ListAutomatedReasoningPolicyTestResultsOutput`].
     pub fn builder() -> ListAutomatedReasoningPolicyTestResultsOutputBuilder {
-        ListAutomatedReasoningPolicyTestResultsOutputBuilder::default()
+        <ListAutomatedReasoningPolicyTestResultsOutputBuilder as Default>::default()
     }
 }
 

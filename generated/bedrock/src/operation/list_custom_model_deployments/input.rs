@@ -81,7 +81,7 @@ pub struct ListCustomModelDeploymentsInput {
 impl ListCustomModelDeploymentsInput {
     /// A builder for [`ListCustomModelDeploymentsInput`].
     pub fn builder() -> ListCustomModelDeploymentsInputBuilder {
-        ListCustomModelDeploymentsInputBuilder::default()
+        <ListCustomModelDeploymentsInputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ListCustomModelDeploymentsOutput {
 impl ListCustomModelDeploymentsOutput {
     /// A builder for [`ListCustomModelDeploymentsOutput`].
     pub fn builder() -> ListCustomModelDeploymentsOutputBuilder {
-        ListCustomModelDeploymentsOutputBuilder::default()
+        <ListCustomModelDeploymentsOutputBuilder as Default>::default()
     }
 }
 

@@ -105,7 +105,7 @@ pub struct ListCustomModelsInput {
 impl ListCustomModelsInput {
     /// A builder for [`ListCustomModelsInput`].
     pub fn builder() -> ListCustomModelsInputBuilder {
-        ListCustomModelsInputBuilder::default()
+        <ListCustomModelsInputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ListCustomModelsOutput {
 impl ListCustomModelsOutput {
     /// A builder for [`ListCustomModelsOutput`].
     pub fn builder() -> ListCustomModelsOutputBuilder {
-        ListCustomModelsOutputBuilder::default()
+        <ListCustomModelsOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct ListEnforcedGuardrailsConfigurationInput {
 impl ListEnforcedGuardrailsConfigurationInput {
     /// A builder for [`ListEnforcedGuardrailsConfigurationInput`].
     pub fn builder() -> ListEnforcedGuardrailsConfigurationInputBuilder {
-        ListEnforcedGuardrailsConfigurationInputBuilder::default()
+        <ListEnforcedGuardrailsConfigurationInputBuilder as Default>::default()
     }
 }
 

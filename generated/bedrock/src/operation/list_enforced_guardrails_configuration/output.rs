@@ -24,7 +24,7 @@ pub struct ListEnforcedGuardrailsConfigurationOutput {
 impl ListEnforcedGuardrailsConfigurationOutput {
     /// A builder for [`ListEnforcedGuardrailsConfigurationOutput`].
     pub fn builder() -> ListEnforcedGuardrailsConfigurationOutputBuilder {
-        ListEnforcedGuardrailsConfigurationOutputBuilder::default()
+        <ListEnforcedGuardrailsConfigurationOutputBuilder as Default>::default()
     }
 }
 

@@ -81,7 +81,7 @@ pub struct ListEvaluationJobsInput {
 impl ListEvaluationJobsInput {
     /// A builder for [`ListEvaluationJobsInput`].
     pub fn builder() -> ListEvaluationJobsInputBuilder {
-        ListEvaluationJobsInputBuilder::default()
+        <ListEvaluationJobsInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct ListEvaluationJobsOutput {
 impl ListEvaluationJobsOutput {
     /// A builder for [`ListEvaluationJobsOutput`].
     pub fn builder() -> ListEvaluationJobsOutputBuilder {
-        ListEvaluationJobsOutputBuilder::default()
+        <ListEvaluationJobsOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct ListFoundationModelAgreementOffersInput {
 impl ListFoundationModelAgreementOffersInput {
     /// A builder for [`ListFoundationModelAgreementOffersInput`].
     pub fn builder() -> ListFoundationModelAgreementOffersInputBuilder {
-        ListFoundationModelAgreementOffersInputBuilder::default()
+        <ListFoundationModelAgreementOffersInputBuilder as Default>::default()
     }
 }
 

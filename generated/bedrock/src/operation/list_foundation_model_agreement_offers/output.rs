@@ -19,7 +19,7 @@ pub struct ListFoundationModelAgreementOffersOutput {
 impl ListFoundationModelAgreementOffersOutput {
     /// A builder for [`ListFoundationModelAgreementOffersOutput`].
     pub fn builder() -> ListFoundationModelAgreementOffersOutputBuilder {
-        ListFoundationModelAgreementOffersOutputBuilder::default()
+        <ListFoundationModelAgreementOffersOutputBuilder as Default>::default()
     }
 }
 

@@ -61,7 +61,7 @@ pub struct ListFoundationModelsInput {
 impl ListFoundationModelsInput {
     /// A builder for [`ListFoundationModelsInput`].
     pub fn builder() -> ListFoundationModelsInputBuilder {
-        ListFoundationModelsInputBuilder::default()
+        <ListFoundationModelsInputBuilder as Default>::default()
     }
 }
 

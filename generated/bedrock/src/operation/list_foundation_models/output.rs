@@ -23,7 +23,7 @@ pub struct ListFoundationModelsOutput {
 impl ListFoundationModelsOutput {
     /// A builder for [`ListFoundationModelsOutput`].
     pub fn builder() -> ListFoundationModelsOutputBuilder {
-        ListFoundationModelsOutputBuilder::default()
+        <ListFoundationModelsOutputBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct ListGuardrailsInput {
 impl ListGuardrailsInput {
     /// A builder for [`ListGuardrailsInput`].
     pub fn builder() -> ListGuardrailsInputBuilder {
-        ListGuardrailsInputBuilder::default()
+        <ListGuardrailsInputBuilder as Default>::default()
     }
 }
 

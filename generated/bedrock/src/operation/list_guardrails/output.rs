@@ -22,7 +22,7 @@ pub struct ListGuardrailsOutput {
 impl ListGuardrailsOutput {
     /// A builder for [`ListGuardrailsOutput`].
     pub fn builder() -> ListGuardrailsOutputBuilder {
-        ListGuardrailsOutputBuilder::default()
+        <ListGuardrailsOutputBuilder as Default>::default()
     }
 }
 

@@ -65,7 +65,7 @@ pub struct ListImportedModelsInput {
 impl ListImportedModelsInput {
     /// A builder for [`ListImportedModelsInput`].
     pub fn builder() -> ListImportedModelsInputBuilder {
-        ListImportedModelsInputBuilder::default()
+        <ListImportedModelsInputBuilder as Default>::default()
     }
 }
 

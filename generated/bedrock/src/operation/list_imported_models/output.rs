@@ -29,7 +29,7 @@ pub struct ListImportedModelsOutput {
 impl ListImportedModelsOutput {
     /// A builder for [`ListImportedModelsOutput`].
     pub fn builder() -> ListImportedModelsOutputBuilder {
-        ListImportedModelsOutputBuilder::default()
+        <ListImportedModelsOutputBuilder as Default>::default()
     }
 }
 

@@ -49,7 +49,7 @@ pub struct ListInferenceProfilesInput {
 impl ListInferenceProfilesInput {
     /// A builder for [`ListInferenceProfilesInput`].
     pub fn builder() -> ListInferenceProfilesInputBuilder {
-        ListInferenceProfilesInputBuilder::default()
+        <ListInferenceProfilesInputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ListInferenceProfilesOutput {
 impl ListInferenceProfilesOutput {
     /// A builder for [`ListInferenceProfilesOutput`].
     pub fn builder() -> ListInferenceProfilesOutputBuilder {
-        ListInferenceProfilesOutputBuilder::default()
+        <ListInferenceProfilesOutputBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct ListMarketplaceModelEndpointsInput {
 impl ListMarketplaceModelEndpointsInput {
     /// A builder for [`ListMarketplaceModelEndpointsInput`].
     pub fn builder() -> ListMarketplaceModelEndpointsInputBuilder {
-        ListMarketplaceModelEndpointsInputBuilder::default()
+        <ListMarketplaceModelEndpointsInputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ListMarketplaceModelEndpointsOutput {
 impl ListMarketplaceModelEndpointsOutput {
     /// A builder for [`ListMarketplaceModelEndpointsOutput`].
     pub fn builder() -> ListMarketplaceModelEndpointsOutputBuilder {
-        ListMarketplaceModelEndpointsOutputBuilder::default()
+        <ListMarketplaceModelEndpointsOutputBuilder as Default>::default()
     }
 }
 

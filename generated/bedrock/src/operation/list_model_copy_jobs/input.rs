@@ -95,7 +95,7 @@ pub struct ListModelCopyJobsInput {
 impl ListModelCopyJobsInput {
     /// A builder for [`ListModelCopyJobsInput`].
     pub fn builder() -> ListModelCopyJobsInputBuilder {
-        ListModelCopyJobsInputBuilder::default()
+        <ListModelCopyJobsInputBuilder as Default>::default()
     }
 }
 

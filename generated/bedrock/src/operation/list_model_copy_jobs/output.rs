@@ -29,7 +29,7 @@ pub struct ListModelCopyJobsOutput {
 impl ListModelCopyJobsOutput {
     /// A builder for [`ListModelCopyJobsOutput`].
     pub fn builder() -> ListModelCopyJobsOutputBuilder {
-        ListModelCopyJobsOutputBuilder::default()
+        <ListModelCopyJobsOutputBuilder as Default>::default()
     }
 }
 

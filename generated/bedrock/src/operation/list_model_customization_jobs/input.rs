@@ -71,7 +71,7 @@ pub struct ListModelCustomizationJobsInput {
 impl ListModelCustomizationJobsInput {
     /// A builder for [`ListModelCustomizationJobsInput`].
     pub fn builder() -> ListModelCustomizationJobsInputBuilder {
-        ListModelCustomizationJobsInputBuilder::default()
+        <ListModelCustomizationJobsInputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ListModelCustomizationJobsOutput {
 impl ListModelCustomizationJobsOutput {
     /// A builder for [`ListModelCustomizationJobsOutput`].
     pub fn builder() -> ListModelCustomizationJobsOutputBuilder {
-        ListModelCustomizationJobsOutputBuilder::default()
+        <ListModelCustomizationJobsOutputBuilder as Default>::default()
     }
 }
 

@@ -71,7 +71,7 @@ pub struct ListModelImportJobsInput {
 impl ListModelImportJobsInput {
     /// A builder for [`ListModelImportJobsInput`].
     pub fn builder() -> ListModelImportJobsInputBuilder {
-        ListModelImportJobsInputBuilder::default()
+        <ListModelImportJobsInputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ListModelImportJobsOutput {
 impl ListModelImportJobsOutput {
     /// A builder for [`ListModelImportJobsOutput`].
     pub fn builder() -> ListModelImportJobsOutputBuilder {
-        ListModelImportJobsOutputBuilder::default()
+        <ListModelImportJobsOutputBuilder as Default>::default()
     }
 }
 

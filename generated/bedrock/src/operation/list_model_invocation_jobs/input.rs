@@ -98,7 +98,7 @@ pub struct ListModelInvocationJobsInput {
 impl ListModelInvocationJobsInput {
     /// A builder for [`ListModelInvocationJobsInput`].
     pub fn builder() -> ListModelInvocationJobsInputBuilder {
-        ListModelInvocationJobsInputBuilder::default()
+        <ListModelInvocationJobsInputBuilder as Default>::default()
     }
 }
 

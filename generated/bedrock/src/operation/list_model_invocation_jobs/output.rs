@@ -29,7 +29,7 @@ pub struct ListModelInvocationJobsOutput {
 impl ListModelInvocationJobsOutput {
     /// A builder for [`ListModelInvocationJobsOutput`].
     pub fn builder() -> ListModelInvocationJobsOutputBuilder {
-        ListModelInvocationJobsOutputBuilder::default()
+        <ListModelInvocationJobsOutputBuilder as Default>::default()
     }
 }
 

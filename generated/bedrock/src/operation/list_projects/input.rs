@@ -31,7 +31,7 @@ pub struct ListProjectsInput {
 impl ListProjectsInput {
     /// A builder for [`ListProjectsInput`].
     pub fn builder() -> ListProjectsInputBuilder {
-        ListProjectsInputBuilder::default()
+        <ListProjectsInputBuilder as Default>::default()
     }
 }
 

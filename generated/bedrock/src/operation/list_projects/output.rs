@@ -22,7 +22,7 @@ pub struct ListProjectsOutput {
 impl ListProjectsOutput {
     /// A builder for [`ListProjectsOutput`].
     pub fn builder() -> ListProjectsOutputBuilder {
-        ListProjectsOutputBuilder::default()
+        <ListProjectsOutputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct ListPromptRoutersInput {
 impl ListPromptRoutersInput {
     /// A builder for [`ListPromptRoutersInput`].
     pub fn builder() -> ListPromptRoutersInputBuilder {
-        ListPromptRoutersInputBuilder::default()
+        <ListPromptRoutersInputBuilder as Default>::default()
     }
 }
 

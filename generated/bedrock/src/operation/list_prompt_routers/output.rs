@@ -29,7 +29,7 @@ pub struct ListPromptRoutersOutput {
 impl ListPromptRoutersOutput {
     /// A builder for [`ListPromptRoutersOutput`].
     pub fn builder() -> ListPromptRoutersOutputBuilder {
-        ListPromptRoutersOutputBuilder::default()
+        <ListPromptRoutersOutputBuilder as Default>::default()
     }
 }
 

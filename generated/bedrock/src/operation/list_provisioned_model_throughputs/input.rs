@@ -81,7 +81,7 @@ pub struct ListProvisionedModelThroughputsInput {
 impl ListProvisionedModelThroughputsInput {
     /// A builder for [`ListProvisionedModelThroughputsInput`].
     pub fn builder() -> ListProvisionedModelThroughputsInputBuilder {
-        ListProvisionedModelThroughputsInputBuilder::default()
+        <ListProvisionedModelThroughputsInputBuilder as Default>::default()
     }
 }
 

@@ -29,7 +29,7 @@ pub struct ListProvisionedModelThroughputsOutput {
 impl ListProvisionedModelThroughputsOutput {
     /// A builder for [`ListProvisionedModelThroughputsOutput`].
     pub fn builder() -> ListProvisionedModelThroughputsOutputBuilder {
-        ListProvisionedModelThroughputsOutputBuilder::default()
+        <ListProvisionedModelThroughputsOutputBuilder as Default>::default()
     }
 }
 

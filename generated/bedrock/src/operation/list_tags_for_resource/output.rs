@@ -19,7 +19,7 @@ pub struct ListTagsForResourceOutput {
 impl ListTagsForResourceOutput {
     /// A builder for [`ListTagsForResourceOutput`].
     pub fn builder() -> ListTagsForResourceOutputBuilder {
-        ListTagsForResourceOutputBuilder::default()
+        <ListTagsForResourceOutputBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct ListTrustedAccessProgramsInput {
 impl ListTrustedAccessProgramsInput {
     /// A builder for [`ListTrustedAccessProgramsInput`].
     pub fn builder() -> ListTrustedAccessProgramsInputBuilder {
-        ListTrustedAccessProgramsInputBuilder::default()
+        <ListTrustedAccessProgramsInputBuilder as Default>::default()
     }
 }
 

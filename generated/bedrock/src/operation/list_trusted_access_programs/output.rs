@@ -22,7 +22,7 @@ pub struct ListTrustedAccessProgramsOutput {
 impl ListTrustedAccessProgramsOutput {
     /// A builder for [`ListTrustedAccessProgramsOutput`].
     pub fn builder() -> ListTrustedAccessProgramsOutputBuilder {
-        ListTrustedAccessProgramsOutputBuilder::default()
+        <ListTrustedAccessProgramsOutputBuilder as Default>::default()
     }
 }
 

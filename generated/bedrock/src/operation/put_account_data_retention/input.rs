@@ -16,7 +16,7 @@ pub struct PutAccountDataRetentionInput {
 impl PutAccountDataRetentionInput {
     /// A builder for [`PutAccountDataRetentionInput`].
     pub fn builder() -> PutAccountDataRetentionInputBuilder {
-        PutAccountDataRetentionInputBuilder::default()
+        <PutAccountDataRetentionInputBuilder as Default>::default()
     }
 }
 

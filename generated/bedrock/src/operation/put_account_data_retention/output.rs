@@ -27,7 +27,7 @@ pub struct PutAccountDataRetentionOutput {
 impl PutAccountDataRetentionOutput {
     /// A builder for [`PutAccountDataRetentionOutput`].
     pub fn builder() -> PutAccountDataRetentionOutputBuilder {
-        PutAccountDataRetentionOutputBuilder::default()
+        <PutAccountDataRetentionOutputBuilder as Default>::default()
     }
 }
 

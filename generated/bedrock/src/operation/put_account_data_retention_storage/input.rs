@@ -29,7 +29,7 @@ pub struct PutAccountDataRetentionStorageInput {
 impl PutAccountDataRetentionStorageInput {
     /// A builder for [`PutAccountDataRetentionStorageInput`].
     pub fn builder() -> PutAccountDataRetentionStorageInputBuilder {
-        PutAccountDataRetentionStorageInputBuilder::default()
+        <PutAccountDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

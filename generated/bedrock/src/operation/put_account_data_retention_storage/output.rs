@@ -57,7 +57,7 @@ pub struct PutAccountDataRetentionStorageOutput {
 impl PutAccountDataRetentionStorageOutput {
     /// A builder for [`PutAccountDataRetentionStorageOutput`].
     pub fn builder() -> PutAccountDataRetentionStorageOutputBuilder {
-        PutAccountDataRetentionStorageOutputBuilder::default()
+        <PutAccountDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct PutEnforcedGuardrailConfigurationInput {
 impl PutEnforcedGuardrailConfigurationInput {
     /// A builder for [`PutEnforcedGuardrailConfigurationInput`].
     pub fn builder() -> PutEnforcedGuardrailConfigurationInputBuilder {
-        PutEnforcedGuardrailConfigurationInputBuilder::default()
+        <PutEnforcedGuardrailConfigurationInputBuilder as Default>::default()
     }
 }
 

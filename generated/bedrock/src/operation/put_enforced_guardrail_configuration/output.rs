@@ -36,7 +36,7 @@ pub struct PutEnforcedGuardrailConfigurationOutput {
 impl PutEnforcedGuardrailConfigurationOutput {
     /// A builder for [`PutEnforcedGuardrailConfigurationOutput`].
     pub fn builder() -> PutEnforcedGuardrailConfigurationOutputBuilder {
-        PutEnforcedGuardrailConfigurationOutputBuilder::default()
+        <PutEnforcedGuardrailConfigurationOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct PutModelInvocationLoggingConfigurationInput {
 impl PutModelInvocationLoggingConfigurationInput {
     /// A builder for [`PutModelInvocationLoggingConfigurationInput`].
     pub fn builder() -> PutModelInvocationLoggingConfigurationInputBuilder {
-        PutModelInvocationLoggingConfigurationInputBuilder::default()
+        <PutModelInvocationLoggingConfigurationInputBuilder as Default>::default()
     }
 }
 

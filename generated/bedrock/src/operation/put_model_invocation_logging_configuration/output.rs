@@ -11,7 +11,7 @@ pub struct PutModelInvocationLoggingConfigurationOutput {}
 impl PutModelInvocationLoggingConfigurationOutput {
     /// A builder for [`PutModelInvocationLoggingConfigurationOutput`].
     pub fn builder() -> PutModelInvocationLoggingConfigurationOutputBuilder {
-        PutModelInvocationLoggingConfigurationOutputBuilder::default()
+        <PutModelInvocationLoggingConfigurationOutputBuilder as Default>::default()
     }
 }
 

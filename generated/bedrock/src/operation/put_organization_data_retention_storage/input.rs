@@ -29,7 +29,7 @@ pub struct PutOrganizationDataRetentionStorageInput {
 impl PutOrganizationDataRetentionStorageInput {
     /// A builder for [`PutOrganizationDataRetentionStorageInput`].
     pub fn builder() -> PutOrganizationDataRetentionStorageInputBuilder {
-        PutOrganizationDataRetentionStorageInputBuilder::default()
+        <PutOrganizationDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

@@ -57,7 +57,7 @@ pub struct PutOrganizationDataRetentionStorageOutput {
 impl PutOrganizationDataRetentionStorageOutput {
     /// A builder for [`PutOrganizationDataRetentionStorageOutput`].
     pub fn builder() -> PutOrganizationDataRetentionStorageOutputBuilder {
-        PutOrganizationDataRetentionStorageOutputBuilder::default()
+        <PutOrganizationDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

@@ -32,7 +32,7 @@ pub struct PutProjectDataRetentionStorageInput {
 impl PutProjectDataRetentionStorageInput {
     /// A builder for [`PutProjectDataRetentionStorageInput`].
     pub fn builder() -> PutProjectDataRetentionStorageInputBuilder {
-        PutProjectDataRetentionStorageInputBuilder::default()
+        <PutProjectDataRetentionStorageInputBuilder as Default>::default()
     }
 }
 

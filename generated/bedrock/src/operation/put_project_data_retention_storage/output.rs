@@ -60,7 +60,7 @@ pub struct PutProjectDataRetentionStorageOutput {
 impl PutProjectDataRetentionStorageOutput {
     /// A builder for [`PutProjectDataRetentionStorageOutput`].
     pub fn builder() -> PutProjectDataRetentionStorageOutputBuilder {
-        PutProjectDataRetentionStorageOutputBuilder::default()
+        <PutProjectDataRetentionStorageOutputBuilder as Default>::default()
     }
 }
 

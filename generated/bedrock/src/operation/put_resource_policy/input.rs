@@ -19,7 +19,7 @@ pub struct PutResourcePolicyInput {
 impl PutResourcePolicyInput {
     /// A builder for [`PutResourcePolicyInput`].
     pub fn builder() -> PutResourcePolicyInputBuilder {
-        PutResourcePolicyInputBuilder::default()
+        <PutResourcePolicyInputBuilder as Default>::default()
     }
 }
 

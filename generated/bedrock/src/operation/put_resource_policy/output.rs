@@ -19,7 +19,7 @@ pub struct PutResourcePolicyOutput {
 impl PutResourcePolicyOutput {
     /// A builder for [`PutResourcePolicyOutput`].
     pub fn builder() -> PutResourcePolicyOutputBuilder {
-        PutResourcePolicyOutputBuilder::default()
+        <PutResourcePolicyOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct PutTrustedAccessProgramAccountEnrollmentInput {
 impl PutTrustedAccessProgramAccountEnrollmentInput {
     /// A builder for [`PutTrustedAccessProgramAccountEnrollmentInput`].
     pub fn builder() -> PutTrustedAccessProgramAccountEnrollmentInputBuilder {
-        PutTrustedAccessProgramAccountEnrollmentInputBuilder::default()
+        <PutTrustedAccessProgramAccountEnrollmentInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct PutTrustedAccessProgramAccountEnrollmentOutput {
 impl PutTrustedAccessProgramAccountEnrollmentOutput {
     /// A builder for [`PutTrustedAccessProgramAccountEnrollmentOutput`].
     pub fn builder() -> PutTrustedAccessProgramAccountEnrollmentOutputBuilder {
-        PutTrustedAccessProgramAccountEnrollmentOutputBuilder::default()
+        <PutTrustedAccessProgramAccountEnrollmentOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct PutTrustedAccessProgramOrganizationEnrollmentInput {
 impl PutTrustedAccessProgramOrganizationEnrollmentInput {
     /// A builder for [`PutTrustedAccessProgramOrganizationEnrollmentInput`].
     pub fn builder() -> PutTrustedAccessProgramOrganizationEnrollmentInputBuilder {
-        PutTrustedAccessProgramOrganizationEnrollmentInputBuilder::default()
+        <PutTrustedAccessProgramOrganizationEnrollmentInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct PutTrustedAccessProgramOrganizationEnrollmentOutput {
 impl PutTrustedAccessProgramOrganizationEnrollmentOutput {
     /// A builder for [`PutTrustedAccessProgramOrganizationEnrollmentOutput`].
     pub fn builder() -> PutTrustedAccessProgramOrganizationEnrollmentOutputBuilder {
-        PutTrustedAccessProgramOrganizationEnrollmentOutputBuilder::default()
+        <PutTrustedAccessProgramOrganizationEnrollmentOutputBuilder as Default>::default()
     }
 }
 

@@ -22,7 +22,7 @@ pub struct PutTrustedAccessProgramProjectEnrollmentInput {
 impl PutTrustedAccessProgramProjectEnrollmentInput {
     /// A builder for [`PutTrustedAccessProgramProjectEnrollmentInput`].
     pub fn builder() -> PutTrustedAccessProgramProjectEnrollmentInputBuilder {
-        PutTrustedAccessProgramProjectEnrollmentInputBuilder::default()
+        <PutTrustedAccessProgramProjectEnrollmentInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct PutTrustedAccessProgramProjectEnrollmentOutput {
 impl PutTrustedAccessProgramProjectEnrollmentOutput {
     /// A builder for [`PutTrustedAccessProgramProjectEnrollmentOutput`].
     pub fn builder() -> PutTrustedAccessProgramProjectEnrollmentOutputBuilder {
-        PutTrustedAccessProgramProjectEnrollmentOutputBuilder::default()
+        <PutTrustedAccessProgramProjectEnrollmentOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct PutUseCaseForModelAccessInput {
 impl PutUseCaseForModelAccessInput {
     /// A builder for [`PutUseCaseForModelAccessInput`].
     pub fn builder() -> PutUseCaseForModelAccessInputBuilder {
-        PutUseCaseForModelAccessInputBuilder::default()
+        <PutUseCaseForModelAccessInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct PutUseCaseForModelAccessOutput {}
 impl PutUseCaseForModelAccessOutput {
     /// A builder for [`PutUseCaseForModelAccessOutput`].
     pub fn builder() -> PutUseCaseForModelAccessOutputBuilder {
-        PutUseCaseForModelAccessOutputBuilder::default()
+        <PutUseCaseForModelAccessOutputBuilder as Default>::default()
     }
 }
 

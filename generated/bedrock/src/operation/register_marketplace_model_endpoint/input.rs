@@ -19,7 +19,7 @@ pub struct RegisterMarketplaceModelEndpointInput {
 impl RegisterMarketplaceModelEndpointInput {
     /// A builder for [`RegisterMarketplaceModelEndpointInput`].
     pub fn builder() -> RegisterMarketplaceModelEndpointInputBuilder {
-        RegisterMarketplaceModelEndpointInputBuilder::default()
+        <RegisterMarketplaceModelEndpointInputBuilder as Default>::default()
     }
 }
 

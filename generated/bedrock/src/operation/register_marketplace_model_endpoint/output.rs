@@ -16,7 +16,7 @@ pub struct RegisterMarketplaceModelEndpointOutput {
 impl RegisterMarketplaceModelEndpointOutput {
     /// A builder for [`RegisterMarketplaceModelEndpointOutput`].
     pub fn builder() -> RegisterMarketplaceModelEndpointOutputBuilder {
-        RegisterMarketplaceModelEndpointOutputBuilder::default()
+        <RegisterMarketplaceModelEndpointOutputBuilder as Default>::default()
     }
 }
 

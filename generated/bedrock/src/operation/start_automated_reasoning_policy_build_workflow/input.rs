@@ -32,7 +32,7 @@ pub struct StartAutomatedReasoningPolicyBuildWorkflowInput {
 impl StartAutomatedReasoningPolicyBuildWorkflowInput {
     /// A builder for [`StartAutomatedReasoningPolicyBuildWorkflowInput`].
     pub fn builder() -> StartAutomatedReasoningPolicyBuildWorkflowInputBuilder {
-        StartAutomatedReasoningPolicyBuildWorkflowInputBuilder::default()
+        <StartAutomatedReasoningPolicyBuildWorkflowInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct StartAutomatedReasoningPolicyBuildWorkflowOutput {
 impl StartAutomatedReasoningPolicyBuildWorkflowOutput {
     /// A builder for [`StartAutomatedReasoningPolicyBuildWorkflowOutput`].
     pub fn builder() -> StartAutomatedReasoningPolicyBuildWorkflowOutputBuilder {
-        StartAutomatedReasoningPolicyBuildWorkflowOutputBuilder::default()
+        <StartAutomatedReasoningPolicyBuildWorkflowOutputBuilder as Default>::default()
     }
 }
 

@@ -35,7 +35,7 @@ pub struct StartAutomatedReasoningPolicyTestWorkflowInput {
 impl StartAutomatedReasoningPolicyTestWorkflowInput {
     /// A builder for [`StartAutomatedReasoningPolicyTestWorkflowInput`].
     pub fn builder() -> StartAutomatedReasoningPolicyTestWorkflowInputBuilder {
-        StartAutomatedReasoningPolicyTestWorkflowInputBuilder::default()
+        <StartAutomatedReasoningPolicyTestWorkflowInputBuilder as Default>::default()
     }
 }
 

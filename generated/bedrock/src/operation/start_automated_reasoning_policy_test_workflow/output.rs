@@ -16,7 +16,7 @@ pub struct StartAutomatedReasoningPolicyTestWorkflowOutput {
 impl StartAutomatedReasoningPolicyTestWorkflowOutput {
     /// A builder for [`StartAutomatedReasoningPolicyTestWorkflowOutput`].
     pub fn builder() -> StartAutomatedReasoningPolicyTestWorkflowOutputBuilder {
-        StartAutomatedReasoningPolicyTestWorkflowOutputBuilder::default()
+        <StartAutomatedReasoningPolicyTestWorkflowOutputBuilder as Default>::default()
     }
 }
 

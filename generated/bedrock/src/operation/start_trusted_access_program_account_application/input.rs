@@ -16,7 +16,7 @@ pub struct StartTrustedAccessProgramAccountApplicationInput {
 impl StartTrustedAccessProgramAccountApplicationInput {
     /// A builder for [`StartTrustedAccessProgramAccountApplicationInput`].
     pub fn builder() -> StartTrustedAccessProgramAccountApplicationInputBuilder {
-        StartTrustedAccessProgramAccountApplicationInputBuilder::default()
+        <StartTrustedAccessProgramAccountApplicationInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct StartTrustedAccessProgramAccountApplicationOutput {
 impl StartTrustedAccessProgramAccountApplicationOutput {
     /// A builder for [`StartTrustedAccessProgramAccountApplicationOutput`].
     pub fn builder() -> StartTrustedAccessProgramAccountApplicationOutputBuilder {
-        StartTrustedAccessProgramAccountApplicationOutputBuilder::default()
+        <StartTrustedAccessProgramAccountApplicationOutputBuilder as Default>::default()
     }
 }
 

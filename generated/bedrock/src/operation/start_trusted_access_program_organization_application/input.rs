@@ -16,7 +16,7 @@ pub struct StartTrustedAccessProgramOrganizationApplicationInput {
 impl StartTrustedAccessProgramOrganizationApplicationInput {
     /// A builder for [`StartTrustedAccessProgramOrganizationApplicationInput`].
     pub fn builder() -> StartTrustedAccessProgramOrganizationApplicationInputBuilder {
-        StartTrustedAccessProgramOrganizationApplicationInputBuilder::default()
+        <StartTrustedAccessProgramOrganizationApplicationInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct StartTrustedAccessProgramOrganizationApplicationOutput {
 impl StartTrustedAccessProgramOrganizationApplicationOutput {
     /// A builder for [`StartTrustedAccessProgramOrganizationApplicationOutput`].
     pub fn builder() -> StartTrustedAccessProgramOrganizationApplicationOutputBuilder {
-        StartTrustedAccessProgramOrganizationApplicationOutputBuilder::default()
+        <StartTrustedAccessProgramOrganizationApplicationOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct StartTrustedAccessProgramProjectApplicationInput {
 impl StartTrustedAccessProgramProjectApplicationInput {
     /// A builder for [`StartTrustedAccessProgramProjectApplicationInput`].
     pub fn builder() -> StartTrustedAccessProgramProjectApplicationInputBuilder {
-        StartTrustedAccessProgramProjectApplicationInputBuilder::default()
+        <StartTrustedAccessProgramProjectApplicationInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct StartTrustedAccessProgramProjectApplicationOutput {
 impl StartTrustedAccessProgramProjectApplicationOutput {
     /// A builder for [`StartTrustedAccessProgramProjectApplicationOutput`].
     pub fn builder() -> StartTrustedAccessProgramProjectApplicationOutputBuilder {
-        StartTrustedAccessProgramProjectApplicationOutputBuilder::default()
+        <StartTrustedAccessProgramProjectApplicationOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct StopAdvancedPromptOptimizationJobInput {
 impl StopAdvancedPromptOptimizationJobInput {
     /// A builder for [`StopAdvancedPromptOptimizationJobInput`].
     pub fn builder() -> StopAdvancedPromptOptimizationJobInputBuilder {
-        StopAdvancedPromptOptimizationJobInputBuilder::default()
+        <StopAdvancedPromptOptimizationJobInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct StopAdvancedPromptOptimizationJobOutput {}
 impl StopAdvancedPromptOptimizationJobOutput {
     /// A builder for [`StopAdvancedPromptOptimizationJobOutput`].
     pub fn builder() -> StopAdvancedPromptOptimizationJobOutputBuilder {
-        StopAdvancedPromptOptimizationJobOutputBuilder::default()
+        <StopAdvancedPromptOptimizationJobOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct StopEvaluationJobInput {
 impl StopEvaluationJobInput {
     /// A builder for [`StopEvaluationJobInput`].
     pub fn builder() -> StopEvaluationJobInputBuilder {
-        StopEvaluationJobInputBuilder::default()
+        <StopEvaluationJobInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct StopEvaluationJobOutput {}
 impl StopEvaluationJobOutput {
     /// A builder for [`StopEvaluationJobOutput`].
     pub fn builder() -> StopEvaluationJobOutputBuilder {
-        StopEvaluationJobOutputBuilder::default()
+        <StopEvaluationJobOutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct StopModelCustomizationJobInput {
 impl StopModelCustomizationJobInput {
     /// A builder for [`StopModelCustomizationJobInput`].
     pub fn builder() -> StopModelCustomizationJobInputBuilder {
-        StopModelCustomizationJobInputBuilder::default()
+        <StopModelCustomizationJobInputBuilder as Default>::default()
     }
 }
 

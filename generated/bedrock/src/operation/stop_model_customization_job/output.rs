@@ -11,7 +11,7 @@ pub struct StopModelCustomizationJobOutput {}
 impl StopModelCustomizationJobOutput {
     /// A builder for [`StopModelCustomizationJobOutput`].
     pub fn builder() -> StopModelCustomizationJobOutputBuilder {
-        StopModelCustomizationJobOutputBuilder::default()
+        <StopModelCustomizationJobOutputBuilder as Default>::default()
     }
 }
 

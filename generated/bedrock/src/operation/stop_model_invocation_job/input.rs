@@ -16,7 +16,7 @@ pub struct StopModelInvocationJobInput {
 impl StopModelInvocationJobInput {
     /// A builder for [`StopModelInvocationJobInput`].
     pub fn builder() -> StopModelInvocationJobInputBuilder {
-        StopModelInvocationJobInputBuilder::default()
+        <StopModelInvocationJobInputBuilder as Default>::default()
     }
 }
 

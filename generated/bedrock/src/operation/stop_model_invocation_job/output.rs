@@ -11,7 +11,7 @@ pub struct StopModelInvocationJobOutput {}
 impl StopModelInvocationJobOutput {
     /// A builder for [`StopModelInvocationJobOutput`].
     pub fn builder() -> StopModelInvocationJobOutputBuilder {
-        StopModelInvocationJobOutputBuilder::default()
+        <StopModelInvocationJobOutputBuilder as Default>::default()
     }
 }
 

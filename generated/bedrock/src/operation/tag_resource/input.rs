@@ -19,7 +19,7 @@ pub struct TagResourceInput {
 impl TagResourceInput {
     /// A builder for [`TagResourceInput`].
     pub fn builder() -> TagResourceInputBuilder {
-        TagResourceInputBuilder::default()
+        <TagResourceInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct TagResourceOutput {}
 impl TagResourceOutput {
     /// A builder for [`TagResourceOutput`].
     pub fn builder() -> TagResourceOutputBuilder {
-        TagResourceOutputBuilder::default()
+        <TagResourceOutputBuilder as Default>::default()
     }
 }
 

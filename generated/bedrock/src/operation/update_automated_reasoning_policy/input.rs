@@ -31,7 +31,7 @@ pub struct UpdateAutomatedReasoningPolicyInput {
 impl UpdateAutomatedReasoningPolicyInput {
     /// A builder for [`UpdateAutomatedReasoningPolicyInput`].
     pub fn builder() -> UpdateAutomatedReasoningPolicyInputBuilder {
-        UpdateAutomatedReasoningPolicyInputBuilder::default()
+        <UpdateAutomatedReasoningPolicyInputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct UpdateAutomatedReasoningPolicyOutput {
 impl UpdateAutomatedReasoningPolicyOutput {
     /// A builder for [`UpdateAutomatedReasoningPolicyOutput`].
     pub fn builder() -> UpdateAutomatedReasoningPolicyOutputBuilder {
-        UpdateAutomatedReasoningPolicyOutputBuilder::default()
+        <UpdateAutomatedReasoningPolicyOutputBuilder as Default>::default()
     }
 }
 

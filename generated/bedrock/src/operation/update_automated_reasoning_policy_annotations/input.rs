@@ -25,7 +25,7 @@ pub struct UpdateAutomatedReasoningPolicyAnnotationsInput {
 impl UpdateAutomatedReasoningPolicyAnnotationsInput {
     /// A builder for [`UpdateAutomatedReasoningPolicyAnnotationsInput`].
     pub fn builder() -> UpdateAutomatedReasoningPolicyAnnotationsInputBuilder {
-        UpdateAutomatedReasoningPolicyAnnotationsInputBuilder::default()
+        <UpdateAutomatedReasoningPolicyAnnotationsInputBuilder as Default>::default()
     }
 }
 

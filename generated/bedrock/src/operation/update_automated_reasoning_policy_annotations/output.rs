@@ -31,7 +31,7 @@ pub struct UpdateAutomatedReasoningPolicyAnnotationsOutput {
 impl UpdateAutomatedReasoningPolicyAnnotationsOutput {
     /// A builder for [`UpdateAutomatedReasoningPolicyAnnotationsOutput`].
     pub fn builder() -> UpdateAutomatedReasoningPolicyAnnotationsOutputBuilder {
-        UpdateAutomatedReasoningPolicyAnnotationsOutputBuilder::default()
+        <UpdateAutomatedReasoningPolicyAnnotationsOutputBuilder as Default>::default()
     }
 }
 

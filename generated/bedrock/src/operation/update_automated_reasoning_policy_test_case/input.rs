@@ -60,7 +60,7 @@ pub struct UpdateAutomatedReasoningPolicyTestCaseInput {
 impl UpdateAutomatedReasoningPolicyTestCaseInput {
     /// A builder for [`UpdateAutomatedReasoningPolicyTestCaseInput`].
     pub fn builder() -> UpdateAutomatedReasoningPolicyTestCaseInputBuilder {
-        UpdateAutomatedReasoningPolicyTestCaseInputBuilder::default()
+        <UpdateAutomatedReasoningPolicyTestCaseInputBuilder as Default>::default()
     }
 }
 

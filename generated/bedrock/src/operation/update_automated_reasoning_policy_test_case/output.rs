@@ -19,7 +19,7 @@ pub struct UpdateAutomatedReasoningPolicyTestCaseOutput {
 impl UpdateAutomatedReasoningPolicyTestCaseOutput {
     /// A builder for [`UpdateAutomatedReasoningPolicyTestCaseOutput`].
     pub fn builder() -> UpdateAutomatedReasoningPolicyTestCaseOutputBuilder {
-        UpdateAutomatedReasoningPolicyTestCaseOutputBuilder::default()
+        <UpdateAutomatedReasoningPolicyTestCaseOutputBuilder as Default>::default()
     }
 }
 

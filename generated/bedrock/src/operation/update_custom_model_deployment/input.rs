@@ -19,7 +19,7 @@ pub struct UpdateCustomModelDeploymentInput {
 impl UpdateCustomModelDeploymentInput {
     /// A builder for [`UpdateCustomModelDeploymentInput`].
     pub fn builder() -> UpdateCustomModelDeploymentInputBuilder {
-        UpdateCustomModelDeploymentInputBuilder::default()
+        <UpdateCustomModelDeploymentInputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct UpdateCustomModelDeploymentOutput {
 impl UpdateCustomModelDeploymentOutput {
     /// A builder for [`UpdateCustomModelDeploymentOutput`].
     pub fn builder() -> UpdateCustomModelDeploymentOutputBuilder {
-        UpdateCustomModelDeploymentOutputBuilder::default()
+        <UpdateCustomModelDeploymentOutputBuilder as Default>::default()
     }
 }
 

@@ -115,7 +115,7 @@ pub struct UpdateGuardrailInput {
 impl UpdateGuardrailInput {
     /// A builder for [`UpdateGuardrailInput`].
     pub fn builder() -> UpdateGuardrailInputBuilder {
-        UpdateGuardrailInputBuilder::default()
+        <UpdateGuardrailInputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct UpdateGuardrailOutput {
 impl UpdateGuardrailOutput {
     /// A builder for [`UpdateGuardrailOutput`].
     pub fn builder() -> UpdateGuardrailOutputBuilder {
-        UpdateGuardrailOutputBuilder::default()
+        <UpdateGuardrailOutputBuilder as Default>::default()
     }
 }
 

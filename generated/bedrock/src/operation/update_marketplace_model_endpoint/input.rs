@@ -29,7 +29,7 @@ pub struct UpdateMarketplaceModelEndpointInput {
 impl UpdateMarketplaceModelEndpointInput {
     /// A builder for [`UpdateMarketplaceModelEndpointInput`].
     pub fn builder() -> UpdateMarketplaceModelEndpointInputBuilder {
-        UpdateMarketplaceModelEndpointInputBuilder::default()
+        <UpdateMarketplaceModelEndpointInputBuilder as Default>::default()
     }
 }
 

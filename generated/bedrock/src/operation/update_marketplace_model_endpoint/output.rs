@@ -16,7 +16,7 @@ pub struct UpdateMarketplaceModelEndpointOutput {
 impl UpdateMarketplaceModelEndpointOutput {
     /// A builder for [`UpdateMarketplaceModelEndpointOutput`].
     pub fn builder() -> UpdateMarketplaceModelEndpointOutputBuilder {
-        UpdateMarketplaceModelEndpointOutputBuilder::default()
+        <UpdateMarketplaceModelEndpointOutputBuilder as Default>::default()
     }
 }
 

@@ -28,7 +28,7 @@ pub struct UpdateProjectInput {
 impl UpdateProjectInput {
     /// A builder for [`UpdateProjectInput`].
     pub fn builder() -> UpdateProjectInputBuilder {
-        UpdateProjectInputBuilder::default()
+        <UpdateProjectInputBuilder as Default>::default()
     }
 }
 

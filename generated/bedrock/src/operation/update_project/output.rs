@@ -48,7 +48,7 @@ pub struct UpdateProjectOutput {
 impl UpdateProjectOutput {
     /// A builder for [`UpdateProjectOutput`].
     pub fn builder() -> UpdateProjectOutputBuilder {
-        UpdateProjectOutputBuilder::default()
+        <UpdateProjectOutputBuilder as Default>::default()
     }
 }
 

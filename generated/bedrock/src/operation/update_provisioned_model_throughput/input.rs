@@ -42,7 +42,7 @@ pub struct UpdateProvisionedModelThroughputInput {
 impl UpdateProvisionedModelThroughputInput {
     /// A builder for [`UpdateProvisionedModelThroughputInput`].
     pub fn builder() -> UpdateProvisionedModelThroughputInputBuilder {
-        UpdateProvisionedModelThroughputInputBuilder::default()
+        <UpdateProvisionedModelThroughputInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct UpdateProvisionedModelThroughputOutput {}
 impl UpdateProvisionedModelThroughputOutput {
     /// A builder for [`UpdateProvisionedModelThroughputOutput`].
     pub fn builder() -> UpdateProvisionedModelThroughputOutputBuilder {
-        UpdateProvisionedModelThroughputOutputBuilder::default()
+        <UpdateProvisionedModelThroughputOutputBuilder as Default>::default()
     }
 }
 

@@ -185,7 +185,7 @@ pub struct S0AllQueryStringTypesInput {
 impl S0AllQueryStringTypesInput {
     /// A builder for [`S0AllQueryStringTypesInput`].
     pub fn builder() -> S0AllQueryStringTypesInputBuilder {
-        S0AllQueryStringTypesInputBuilder::default()
+        <S0AllQueryStringTypesInputBuilder as Default>::default()
     }
 }
 

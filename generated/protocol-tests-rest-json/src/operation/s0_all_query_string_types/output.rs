@@ -11,7 +11,7 @@ pub struct S0AllQueryStringTypesOutput {}
 impl S0AllQueryStringTypesOutput {
     /// A builder for [`S0AllQueryStringTypesOutput`].
     pub fn builder() -> S0AllQueryStringTypesOutputBuilder {
-        S0AllQueryStringTypesOutputBuilder::default()
+        <S0AllQueryStringTypesOutputBuilder as Default>::default()
     }
 }
 

@@ -185,7 +185,7 @@ pub struct S0AllQueryStringTypesCase1Input {
 impl S0AllQueryStringTypesCase1Input {
     /// A builder for [`S0AllQueryStringTypesCase1Input`].
     pub fn builder() -> S0AllQueryStringTypesCase1InputBuilder {
-        S0AllQueryStringTypesCase1InputBuilder::default()
+        <S0AllQueryStringTypesCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S0AllQueryStringTypesCase1Output {}
 impl S0AllQueryStringTypesCase1Output {
     /// A builder for [`S0AllQueryStringTypesCase1Output`].
     pub fn builder() -> S0AllQueryStringTypesCase1OutputBuilder {
-        S0AllQueryStringTypesCase1OutputBuilder::default()
+        <S0AllQueryStringTypesCase1OutputBuilder as Default>::default()
     }
 }
 

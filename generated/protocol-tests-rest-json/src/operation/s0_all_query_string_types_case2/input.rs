@@ -185,7 +185,7 @@ pub struct S0AllQueryStringTypesCase2Input {
 impl S0AllQueryStringTypesCase2Input {
     /// A builder for [`S0AllQueryStringTypesCase2Input`].
     pub fn builder() -> S0AllQueryStringTypesCase2InputBuilder {
-        S0AllQueryStringTypesCase2InputBuilder::default()
+        <S0AllQueryStringTypesCase2InputBuilder as Default>::default()
     }
 }
 

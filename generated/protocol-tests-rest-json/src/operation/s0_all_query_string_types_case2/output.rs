@@ -11,7 +11,7 @@ pub struct S0AllQueryStringTypesCase2Output {}
 impl S0AllQueryStringTypesCase2Output {
     /// A builder for [`S0AllQueryStringTypesCase2Output`].
     pub fn builder() -> S0AllQueryStringTypesCase2OutputBuilder {
-        S0AllQueryStringTypesCase2OutputBuilder::default()
+        <S0AllQueryStringTypesCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -185,7 +185,7 @@ pub struct S0AllQueryStringTypesCase3Input {
 impl S0AllQueryStringTypesCase3Input {
     /// A builder for [`S0AllQueryStringTypesCase3Input`].
     pub fn builder() -> S0AllQueryStringTypesCase3InputBuilder {
-        S0AllQueryStringTypesCase3InputBuilder::default()
+        <S0AllQueryStringTypesCase3InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S0AllQueryStringTypesCase3Output {}
 impl S0AllQueryStringTypesCase3Output {
     /// A builder for [`S0AllQueryStringTypesCase3Output`].
     pub fn builder() -> S0AllQueryStringTypesCase3OutputBuilder {
-        S0AllQueryStringTypesCase3OutputBuilder::default()
+        <S0AllQueryStringTypesCase3OutputBuilder as Default>::default()
     }
 }
 

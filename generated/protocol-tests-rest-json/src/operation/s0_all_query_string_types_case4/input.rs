@@ -185,7 +185,7 @@ pub struct S0AllQueryStringTypesCase4Input {
 impl S0AllQueryStringTypesCase4Input {
     /// A builder for [`S0AllQueryStringTypesCase4Input`].
     pub fn builder() -> S0AllQueryStringTypesCase4InputBuilder {
-        S0AllQueryStringTypesCase4InputBuilder::default()
+        <S0AllQueryStringTypesCase4InputBuilder as Default>::default()
     }
 }
 

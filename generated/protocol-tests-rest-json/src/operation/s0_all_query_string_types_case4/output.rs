@@ -11,7 +11,7 @@ pub struct S0AllQueryStringTypesCase4Output {}
 impl S0AllQueryStringTypesCase4Output {
     /// A builder for [`S0AllQueryStringTypesCase4Output`].
     pub fn builder() -> S0AllQueryStringTypesCase4OutputBuilder {
-        S0AllQueryStringTypesCase4OutputBuilder::default()
+        <S0AllQueryStringTypesCase4OutputBuilder as Default>::default()
     }
 }
 

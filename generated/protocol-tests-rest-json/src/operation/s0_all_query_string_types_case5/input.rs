@@ -185,7 +185,7 @@ pub struct S0AllQueryStringTypesCase5Input {
 impl S0AllQueryStringTypesCase5Input {
     /// A builder for [`S0AllQueryStringTypesCase5Input`].
     pub fn builder() -> S0AllQueryStringTypesCase5InputBuilder {
-        S0AllQueryStringTypesCase5InputBuilder::default()
+        <S0AllQueryStringTypesCase5InputBuilder as Default>::default()
     }
 }
 

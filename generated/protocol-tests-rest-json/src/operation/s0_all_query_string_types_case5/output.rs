@@ -11,7 +11,7 @@ pub struct S0AllQueryStringTypesCase5Output {}
 impl S0AllQueryStringTypesCase5Output {
     /// A builder for [`S0AllQueryStringTypesCase5Output`].
     pub fn builder() -> S0AllQueryStringTypesCase5OutputBuilder {
-        S0AllQueryStringTypesCase5OutputBuilder::default()
+        <S0AllQueryStringTypesCase5OutputBuilder as Default>::default()
     }
 }
 

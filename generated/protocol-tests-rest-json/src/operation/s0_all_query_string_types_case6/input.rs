@@ -185,7 +185,7 @@ pub struct S0AllQueryStringTypesCase6Input {
 impl S0AllQueryStringTypesCase6Input {
     /// A builder for [`S0AllQueryStringTypesCase6Input`].
     pub fn builder() -> S0AllQueryStringTypesCase6InputBuilder {
-        S0AllQueryStringTypesCase6InputBuilder::default()
+        <S0AllQueryStringTypesCase6InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S0AllQueryStringTypesCase6Output {}
 impl S0AllQueryStringTypesCase6Output {
     /// A builder for [`S0AllQueryStringTypesCase6Output`].
     pub fn builder() -> S0AllQueryStringTypesCase6OutputBuilder {
-        S0AllQueryStringTypesCase6OutputBuilder::default()
+        <S0AllQueryStringTypesCase6OutputBuilder as Default>::default()
     }
 }
 

@@ -101,7 +101,7 @@ pub struct S100OperationNameInput {
 impl S100OperationNameInput {
     /// A builder for [`S100OperationNameInput`].
     pub fn builder() -> S100OperationNameInputBuilder {
-        S100OperationNameInputBuilder::default()
+        <S100OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S100OperationNameOutput {}
 impl S100OperationNameOutput {
     /// A builder for [`S100OperationNameOutput`].
     pub fn builder() -> S100OperationNameOutputBuilder {
-        S100OperationNameOutputBuilder::default()
+        <S100OperationNameOutputBuilder as Default>::default()
     }
 }
 

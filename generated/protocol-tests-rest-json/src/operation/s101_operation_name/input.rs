@@ -23,7 +23,7 @@ pub struct S101OperationNameInput {
 impl S101OperationNameInput {
     /// A builder for [`S101OperationNameInput`].
     pub fn builder() -> S101OperationNameInputBuilder {
-        S101OperationNameInputBuilder::default()
+        <S101OperationNameInputBuilder as Default>::default()
     }
 }
 

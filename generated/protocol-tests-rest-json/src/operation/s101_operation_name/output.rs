@@ -11,7 +11,7 @@ pub struct S101OperationNameOutput {}
 impl S101OperationNameOutput {
     /// A builder for [`S101OperationNameOutput`].
     pub fn builder() -> S101OperationNameOutputBuilder {
-        S101OperationNameOutputBuilder::default()
+        <S101OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S102OperationNameInput {
 impl S102OperationNameInput {
     /// A builder for [`S102OperationNameInput`].
     pub fn builder() -> S102OperationNameInputBuilder {
-        S102OperationNameInputBuilder::default()
+        <S102OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S102OperationNameOutput {}
 impl S102OperationNameOutput {
     /// A builder for [`S102OperationNameOutput`].
     pub fn builder() -> S102OperationNameOutputBuilder {
-        S102OperationNameOutputBuilder::default()
+        <S102OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S103OperationNameInput {
 impl S103OperationNameInput {
     /// A builder for [`S103OperationNameInput`].
     pub fn builder() -> S103OperationNameInputBuilder {
-        S103OperationNameInputBuilder::default()
+        <S103OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S103OperationNameOutput {}
 impl S103OperationNameOutput {
     /// A builder for [`S103OperationNameOutput`].
     pub fn builder() -> S103OperationNameOutputBuilder {
-        S103OperationNameOutputBuilder::default()
+        <S103OperationNameOutputBuilder as Default>::default()
     }
 }
 

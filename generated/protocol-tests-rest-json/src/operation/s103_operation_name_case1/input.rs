@@ -19,7 +19,7 @@ pub struct S103OperationNameCase1Input {
 impl S103OperationNameCase1Input {
     /// A builder for [`S103OperationNameCase1Input`].
     pub fn builder() -> S103OperationNameCase1InputBuilder {
-        S103OperationNameCase1InputBuilder::default()
+        <S103OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

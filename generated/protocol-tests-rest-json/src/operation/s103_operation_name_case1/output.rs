@@ -11,7 +11,7 @@ pub struct S103OperationNameCase1Output {}
 impl S103OperationNameCase1Output {
     /// A builder for [`S103OperationNameCase1Output`].
     pub fn builder() -> S103OperationNameCase1OutputBuilder {
-        S103OperationNameCase1OutputBuilder::default()
+        <S103OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

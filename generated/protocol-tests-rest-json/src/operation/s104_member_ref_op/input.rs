@@ -19,7 +19,7 @@ pub struct S104MemberRefOpInput {
 impl S104MemberRefOpInput {
     /// A builder for [`S104MemberRefOpInput`].
     pub fn builder() -> S104MemberRefOpInputBuilder {
-        S104MemberRefOpInputBuilder::default()
+        <S104MemberRefOpInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S104MemberRefOpOutput {}
 impl S104MemberRefOpOutput {
     /// A builder for [`S104MemberRefOpOutput`].
     pub fn builder() -> S104MemberRefOpOutputBuilder {
-        S104MemberRefOpOutputBuilder::default()
+        <S104MemberRefOpOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S104StaticOpInput {
 impl S104StaticOpInput {
     /// A builder for [`S104StaticOpInput`].
     pub fn builder() -> S104StaticOpInputBuilder {
-        S104StaticOpInputBuilder::default()
+        <S104StaticOpInputBuilder as Default>::default()
     }
 }
 

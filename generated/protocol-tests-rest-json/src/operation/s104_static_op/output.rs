@@ -11,7 +11,7 @@ pub struct S104StaticOpOutput {}
 impl S104StaticOpOutput {
     /// A builder for [`S104StaticOpOutput`].
     pub fn builder() -> S104StaticOpOutputBuilder {
-        S104StaticOpOutputBuilder::default()
+        <S104StaticOpOutputBuilder as Default>::default()
     }
 }
 

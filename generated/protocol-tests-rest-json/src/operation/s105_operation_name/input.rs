@@ -19,7 +19,7 @@ pub struct S105OperationNameInput {
 impl S105OperationNameInput {
     /// A builder for [`S105OperationNameInput`].
     pub fn builder() -> S105OperationNameInputBuilder {
-        S105OperationNameInputBuilder::default()
+        <S105OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S105OperationNameOutput {}
 impl S105OperationNameOutput {
     /// A builder for [`S105OperationNameOutput`].
     pub fn builder() -> S105OperationNameOutputBuilder {
-        S105OperationNameOutputBuilder::default()
+        <S105OperationNameOutputBuilder as Default>::default()
     }
 }
 

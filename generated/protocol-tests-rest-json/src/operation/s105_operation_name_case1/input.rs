@@ -19,7 +19,7 @@ pub struct S105OperationNameCase1Input {
 impl S105OperationNameCase1Input {
     /// A builder for [`S105OperationNameCase1Input`].
     pub fn builder() -> S105OperationNameCase1InputBuilder {
-        S105OperationNameCase1InputBuilder::default()
+        <S105OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

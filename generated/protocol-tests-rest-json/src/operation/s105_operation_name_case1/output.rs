@@ -11,7 +11,7 @@ pub struct S105OperationNameCase1Output {}
 impl S105OperationNameCase1Output {
     /// A builder for [`S105OperationNameCase1Output`].
     pub fn builder() -> S105OperationNameCase1OutputBuilder {
-        S105OperationNameCase1OutputBuilder::default()
+        <S105OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

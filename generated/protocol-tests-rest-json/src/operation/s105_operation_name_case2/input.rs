@@ -19,7 +19,7 @@ pub struct S105OperationNameCase2Input {
 impl S105OperationNameCase2Input {
     /// A builder for [`S105OperationNameCase2Input`].
     pub fn builder() -> S105OperationNameCase2InputBuilder {
-        S105OperationNameCase2InputBuilder::default()
+        <S105OperationNameCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S105OperationNameCase2Output {}
 impl S105OperationNameCase2Output {
     /// A builder for [`S105OperationNameCase2Output`].
     pub fn builder() -> S105OperationNameCase2OutputBuilder {
-        S105OperationNameCase2OutputBuilder::default()
+        <S105OperationNameCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S105OperationNameCase3Input {
 impl S105OperationNameCase3Input {
     /// A builder for [`S105OperationNameCase3Input`].
     pub fn builder() -> S105OperationNameCase3InputBuilder {
-        S105OperationNameCase3InputBuilder::default()
+        <S105OperationNameCase3InputBuilder as Default>::default()
     }
 }
 

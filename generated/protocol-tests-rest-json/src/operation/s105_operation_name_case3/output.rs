@@ -11,7 +11,7 @@ pub struct S105OperationNameCase3Output {}
 impl S105OperationNameCase3Output {
     /// A builder for [`S105OperationNameCase3Output`].
     pub fn builder() -> S105OperationNameCase3OutputBuilder {
-        S105OperationNameCase3OutputBuilder::default()
+        <S105OperationNameCase3OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S105OperationNameCase4Input {
 impl S105OperationNameCase4Input {
     /// A builder for [`S105OperationNameCase4Input`].
     pub fn builder() -> S105OperationNameCase4InputBuilder {
-        S105OperationNameCase4InputBuilder::default()
+        <S105OperationNameCase4InputBuilder as Default>::default()
     }
 }
 

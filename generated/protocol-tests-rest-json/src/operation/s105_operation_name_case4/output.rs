@@ -11,7 +11,7 @@ pub struct S105OperationNameCase4Output {}
 impl S105OperationNameCase4Output {
     /// A builder for [`S105OperationNameCase4Output`].
     pub fn builder() -> S105OperationNameCase4OutputBuilder {
-        S105OperationNameCase4OutputBuilder::default()
+        <S105OperationNameCase4OutputBuilder as Default>::default()
     }
 }
 

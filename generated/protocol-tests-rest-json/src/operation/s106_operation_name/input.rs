@@ -19,7 +19,7 @@ pub struct S106OperationNameInput {
 impl S106OperationNameInput {
     /// A builder for [`S106OperationNameInput`].
     pub fn builder() -> S106OperationNameInputBuilder {
-        S106OperationNameInputBuilder::default()
+        <S106OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S106OperationNameOutput {}
 impl S106OperationNameOutput {
     /// A builder for [`S106OperationNameOutput`].
     pub fn builder() -> S106OperationNameOutputBuilder {
-        S106OperationNameOutputBuilder::default()
+        <S106OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S107OperationNameInput {
 impl S107OperationNameInput {
     /// A builder for [`S107OperationNameInput`].
     pub fn builder() -> S107OperationNameInputBuilder {
-        S107OperationNameInputBuilder::default()
+        <S107OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S107OperationNameOutput {}
 impl S107OperationNameOutput {
     /// A builder for [`S107OperationNameOutput`].
     pub fn builder() -> S107OperationNameOutputBuilder {
-        S107OperationNameOutputBuilder::default()
+        <S107OperationNameOutputBuilder as Default>::default()
     }
 }
 

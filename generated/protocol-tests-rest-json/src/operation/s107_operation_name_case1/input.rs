@@ -19,7 +19,7 @@ pub struct S107OperationNameCase1Input {
 impl S107OperationNameCase1Input {
     /// A builder for [`S107OperationNameCase1Input`].
     pub fn builder() -> S107OperationNameCase1InputBuilder {
-        S107OperationNameCase1InputBuilder::default()
+        <S107OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

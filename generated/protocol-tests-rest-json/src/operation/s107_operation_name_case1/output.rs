@@ -11,7 +11,7 @@ pub struct S107OperationNameCase1Output {}
 impl S107OperationNameCase1Output {
     /// A builder for [`S107OperationNameCase1Output`].
     pub fn builder() -> S107OperationNameCase1OutputBuilder {
-        S107OperationNameCase1OutputBuilder::default()
+        <S107OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

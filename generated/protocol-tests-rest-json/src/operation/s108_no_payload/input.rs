@@ -19,7 +19,7 @@ pub struct S108NoPayloadInput {
 impl S108NoPayloadInput {
     /// A builder for [`S108NoPayloadInput`].
     pub fn builder() -> S108NoPayloadInputBuilder {
-        S108NoPayloadInputBuilder::default()
+        <S108NoPayloadInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S108NoPayloadOutput {}
 impl S108NoPayloadOutput {
     /// A builder for [`S108NoPayloadOutput`].
     pub fn builder() -> S108NoPayloadOutputBuilder {
-        S108NoPayloadOutputBuilder::default()
+        <S108NoPayloadOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S108NoPayloadGetInput {
 impl S108NoPayloadGetInput {
     /// A builder for [`S108NoPayloadGetInput`].
     pub fn builder() -> S108NoPayloadGetInputBuilder {
-        S108NoPayloadGetInputBuilder::default()
+        <S108NoPayloadGetInputBuilder as Default>::default()
     }
 }
 

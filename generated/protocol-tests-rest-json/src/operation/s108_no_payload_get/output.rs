@@ -11,7 +11,7 @@ pub struct S108NoPayloadGetOutput {}
 impl S108NoPayloadGetOutput {
     /// A builder for [`S108NoPayloadGetOutput`].
     pub fn builder() -> S108NoPayloadGetOutputBuilder {
-        S108NoPayloadGetOutputBuilder::default()
+        <S108NoPayloadGetOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S108NoPayloadWithHeaderInput {
 impl S108NoPayloadWithHeaderInput {
     /// A builder for [`S108NoPayloadWithHeaderInput`].
     pub fn builder() -> S108NoPayloadWithHeaderInputBuilder {
-        S108NoPayloadWithHeaderInputBuilder::default()
+        <S108NoPayloadWithHeaderInputBuilder as Default>::default()
     }
 }
 

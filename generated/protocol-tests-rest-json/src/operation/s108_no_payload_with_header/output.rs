@@ -11,7 +11,7 @@ pub struct S108NoPayloadWithHeaderOutput {}
 impl S108NoPayloadWithHeaderOutput {
     /// A builder for [`S108NoPayloadWithHeaderOutput`].
     pub fn builder() -> S108NoPayloadWithHeaderOutputBuilder {
-        S108NoPayloadWithHeaderOutputBuilder::default()
+        <S108NoPayloadWithHeaderOutputBuilder as Default>::default()
     }
 }
 

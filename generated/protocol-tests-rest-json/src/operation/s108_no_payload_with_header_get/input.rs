@@ -19,7 +19,7 @@ pub struct S108NoPayloadWithHeaderGetInput {
 impl S108NoPayloadWithHeaderGetInput {
     /// A builder for [`S108NoPayloadWithHeaderGetInput`].
     pub fn builder() -> S108NoPayloadWithHeaderGetInputBuilder {
-        S108NoPayloadWithHeaderGetInputBuilder::default()
+        <S108NoPayloadWithHeaderGetInputBuilder as Default>::default()
     }
 }
 

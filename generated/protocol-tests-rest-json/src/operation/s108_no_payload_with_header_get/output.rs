@@ -11,7 +11,7 @@ pub struct S108NoPayloadWithHeaderGetOutput {}
 impl S108NoPayloadWithHeaderGetOutput {
     /// A builder for [`S108NoPayloadWithHeaderGetOutput`].
     pub fn builder() -> S108NoPayloadWithHeaderGetOutputBuilder {
-        S108NoPayloadWithHeaderGetOutputBuilder::default()
+        <S108NoPayloadWithHeaderGetOutputBuilder as Default>::default()
     }
 }
 

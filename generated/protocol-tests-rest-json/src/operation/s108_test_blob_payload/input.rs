@@ -25,7 +25,7 @@ pub struct S108TestBlobPayloadInput {
 impl S108TestBlobPayloadInput {
     /// A builder for [`S108TestBlobPayloadInput`].
     pub fn builder() -> S108TestBlobPayloadInputBuilder {
-        S108TestBlobPayloadInputBuilder::default()
+        <S108TestBlobPayloadInputBuilder as Default>::default()
     }
 }
 

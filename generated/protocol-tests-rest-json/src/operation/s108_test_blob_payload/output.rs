@@ -11,7 +11,7 @@ pub struct S108TestBlobPayloadOutput {}
 impl S108TestBlobPayloadOutput {
     /// A builder for [`S108TestBlobPayloadOutput`].
     pub fn builder() -> S108TestBlobPayloadOutputBuilder {
-        S108TestBlobPayloadOutputBuilder::default()
+        <S108TestBlobPayloadOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S108TestBlobPayloadNoContentTypeInput {
 impl S108TestBlobPayloadNoContentTypeInput {
     /// A builder for [`S108TestBlobPayloadNoContentTypeInput`].
     pub fn builder() -> S108TestBlobPayloadNoContentTypeInputBuilder {
-        S108TestBlobPayloadNoContentTypeInputBuilder::default()
+        <S108TestBlobPayloadNoContentTypeInputBuilder as Default>::default()
     }
 }
 

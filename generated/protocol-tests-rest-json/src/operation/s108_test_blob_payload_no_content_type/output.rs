@@ -11,7 +11,7 @@ pub struct S108TestBlobPayloadNoContentTypeOutput {}
 impl S108TestBlobPayloadNoContentTypeOutput {
     /// A builder for [`S108TestBlobPayloadNoContentTypeOutput`].
     pub fn builder() -> S108TestBlobPayloadNoContentTypeOutputBuilder {
-        S108TestBlobPayloadNoContentTypeOutputBuilder::default()
+        <S108TestBlobPayloadNoContentTypeOutputBuilder as Default>::default()
     }
 }
 

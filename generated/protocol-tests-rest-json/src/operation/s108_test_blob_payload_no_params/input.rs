@@ -25,7 +25,7 @@ pub struct S108TestBlobPayloadNoParamsInput {
 impl S108TestBlobPayloadNoParamsInput {
     /// A builder for [`S108TestBlobPayloadNoParamsInput`].
     pub fn builder() -> S108TestBlobPayloadNoParamsInputBuilder {
-        S108TestBlobPayloadNoParamsInputBuilder::default()
+        <S108TestBlobPayloadNoParamsInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S108TestBlobPayloadNoParamsOutput {}
 impl S108TestBlobPayloadNoParamsOutput {
     /// A builder for [`S108TestBlobPayloadNoParamsOutput`].
     pub fn builder() -> S108TestBlobPayloadNoParamsOutputBuilder {
-        S108TestBlobPayloadNoParamsOutputBuilder::default()
+        <S108TestBlobPayloadNoParamsOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S108TestBodyInput {
 impl S108TestBodyInput {
     /// A builder for [`S108TestBodyInput`].
     pub fn builder() -> S108TestBodyInputBuilder {
-        S108TestBodyInputBuilder::default()
+        <S108TestBodyInputBuilder as Default>::default()
     }
 }
 

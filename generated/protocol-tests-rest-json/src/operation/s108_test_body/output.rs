@@ -11,7 +11,7 @@ pub struct S108TestBodyOutput {}
 impl S108TestBodyOutput {
     /// A builder for [`S108TestBodyOutput`].
     pub fn builder() -> S108TestBodyOutputBuilder {
-        S108TestBodyOutputBuilder::default()
+        <S108TestBodyOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S108TestBodyNoParamsInput {
 impl S108TestBodyNoParamsInput {
     /// A builder for [`S108TestBodyNoParamsInput`].
     pub fn builder() -> S108TestBodyNoParamsInputBuilder {
-        S108TestBodyNoParamsInputBuilder::default()
+        <S108TestBodyNoParamsInputBuilder as Default>::default()
     }
 }
 

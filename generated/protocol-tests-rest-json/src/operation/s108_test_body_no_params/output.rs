@@ -11,7 +11,7 @@ pub struct S108TestBodyNoParamsOutput {}
 impl S108TestBodyNoParamsOutput {
     /// A builder for [`S108TestBodyNoParamsOutput`].
     pub fn builder() -> S108TestBodyNoParamsOutputBuilder {
-        S108TestBodyNoParamsOutputBuilder::default()
+        <S108TestBodyNoParamsOutputBuilder as Default>::default()
     }
 }
 

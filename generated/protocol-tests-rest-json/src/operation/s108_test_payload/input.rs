@@ -25,7 +25,7 @@ pub struct S108TestPayloadInput {
 impl S108TestPayloadInput {
     /// A builder for [`S108TestPayloadInput`].
     pub fn builder() -> S108TestPayloadInputBuilder {
-        S108TestPayloadInputBuilder::default()
+        <S108TestPayloadInputBuilder as Default>::default()
     }
 }
 

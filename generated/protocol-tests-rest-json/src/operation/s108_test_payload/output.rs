@@ -11,7 +11,7 @@ pub struct S108TestPayloadOutput {}
 impl S108TestPayloadOutput {
     /// A builder for [`S108TestPayloadOutput`].
     pub fn builder() -> S108TestPayloadOutputBuilder {
-        S108TestPayloadOutputBuilder::default()
+        <S108TestPayloadOutputBuilder as Default>::default()
     }
 }
 

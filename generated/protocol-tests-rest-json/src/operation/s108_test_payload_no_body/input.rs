@@ -25,7 +25,7 @@ pub struct S108TestPayloadNoBodyInput {
 impl S108TestPayloadNoBodyInput {
     /// A builder for [`S108TestPayloadNoBodyInput`].
     pub fn builder() -> S108TestPayloadNoBodyInputBuilder {
-        S108TestPayloadNoBodyInputBuilder::default()
+        <S108TestPayloadNoBodyInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S108TestPayloadNoBodyOutput {}
 impl S108TestPayloadNoBodyOutput {
     /// A builder for [`S108TestPayloadNoBodyOutput`].
     pub fn builder() -> S108TestPayloadNoBodyOutputBuilder {
-        S108TestPayloadNoBodyOutputBuilder::default()
+        <S108TestPayloadNoBodyOutputBuilder as Default>::default()
     }
 }
 

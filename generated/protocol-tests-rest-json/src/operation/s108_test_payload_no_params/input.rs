@@ -25,7 +25,7 @@ pub struct S108TestPayloadNoParamsInput {
 impl S108TestPayloadNoParamsInput {
     /// A builder for [`S108TestPayloadNoParamsInput`].
     pub fn builder() -> S108TestPayloadNoParamsInputBuilder {
-        S108TestPayloadNoParamsInputBuilder::default()
+        <S108TestPayloadNoParamsInputBuilder as Default>::default()
     }
 }
 

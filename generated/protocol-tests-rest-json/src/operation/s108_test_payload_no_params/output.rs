@@ -11,7 +11,7 @@ pub struct S108TestPayloadNoParamsOutput {}
 impl S108TestPayloadNoParamsOutput {
     /// A builder for [`S108TestPayloadNoParamsOutput`].
     pub fn builder() -> S108TestPayloadNoParamsOutputBuilder {
-        S108TestPayloadNoParamsOutputBuilder::default()
+        <S108TestPayloadNoParamsOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S109OperationNameInput {
 impl S109OperationNameInput {
     /// A builder for [`S109OperationNameInput`].
     pub fn builder() -> S109OperationNameInputBuilder {
-        S109OperationNameInputBuilder::default()
+        <S109OperationNameInputBuilder as Default>::default()
     }
 }
 

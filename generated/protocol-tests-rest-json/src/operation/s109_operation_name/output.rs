@@ -11,7 +11,7 @@ pub struct S109OperationNameOutput {}
 impl S109OperationNameOutput {
     /// A builder for [`S109OperationNameOutput`].
     pub fn builder() -> S109OperationNameOutputBuilder {
-        S109OperationNameOutputBuilder::default()
+        <S109OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S109OperationNameCase1Input {
 impl S109OperationNameCase1Input {
     /// A builder for [`S109OperationNameCase1Input`].
     pub fn builder() -> S109OperationNameCase1InputBuilder {
-        S109OperationNameCase1InputBuilder::default()
+        <S109OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

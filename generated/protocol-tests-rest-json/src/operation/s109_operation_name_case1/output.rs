@@ -11,7 +11,7 @@ pub struct S109OperationNameCase1Output {}
 impl S109OperationNameCase1Output {
     /// A builder for [`S109OperationNameCase1Output`].
     pub fn builder() -> S109OperationNameCase1OutputBuilder {
-        S109OperationNameCase1OutputBuilder::default()
+        <S109OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

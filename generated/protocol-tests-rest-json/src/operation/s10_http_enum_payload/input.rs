@@ -19,7 +19,7 @@ pub struct S10HttpEnumPayloadInput {
 impl S10HttpEnumPayloadInput {
     /// A builder for [`S10HttpEnumPayloadInput`].
     pub fn builder() -> S10HttpEnumPayloadInputBuilder {
-        S10HttpEnumPayloadInputBuilder::default()
+        <S10HttpEnumPayloadInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S10HttpEnumPayloadOutput {}
 impl S10HttpEnumPayloadOutput {
     /// A builder for [`S10HttpEnumPayloadOutput`].
     pub fn builder() -> S10HttpEnumPayloadOutputBuilder {
-        S10HttpEnumPayloadOutputBuilder::default()
+        <S10HttpEnumPayloadOutputBuilder as Default>::default()
     }
 }
 

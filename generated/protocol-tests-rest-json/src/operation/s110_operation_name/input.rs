@@ -11,7 +11,7 @@ pub struct S110OperationNameInput {}
 impl S110OperationNameInput {
     /// A builder for [`S110OperationNameInput`].
     pub fn builder() -> S110OperationNameInputBuilder {
-        S110OperationNameInputBuilder::default()
+        <S110OperationNameInputBuilder as Default>::default()
     }
 }
 

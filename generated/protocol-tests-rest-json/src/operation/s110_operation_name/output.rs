@@ -79,7 +79,7 @@ pub struct S110OperationNameOutput {
 impl S110OperationNameOutput {
     /// A builder for [`S110OperationNameOutput`].
     pub fn builder() -> S110OperationNameOutputBuilder {
-        S110OperationNameOutputBuilder::default()
+        <S110OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S111OperationNameInput {}
 impl S111OperationNameInput {
     /// A builder for [`S111OperationNameInput`].
     pub fn builder() -> S111OperationNameInputBuilder {
-        S111OperationNameInputBuilder::default()
+        <S111OperationNameInputBuilder as Default>::default()
     }
 }
 

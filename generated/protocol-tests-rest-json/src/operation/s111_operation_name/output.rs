@@ -25,7 +25,7 @@ pub struct S111OperationNameOutput {
 impl S111OperationNameOutput {
     /// A builder for [`S111OperationNameOutput`].
     pub fn builder() -> S111OperationNameOutputBuilder {
-        S111OperationNameOutputBuilder::default()
+        <S111OperationNameOutputBuilder as Default>::default()
     }
 }
 

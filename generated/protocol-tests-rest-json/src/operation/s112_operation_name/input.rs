@@ -11,7 +11,7 @@ pub struct S112OperationNameInput {}
 impl S112OperationNameInput {
     /// A builder for [`S112OperationNameInput`].
     pub fn builder() -> S112OperationNameInputBuilder {
-        S112OperationNameInputBuilder::default()
+        <S112OperationNameInputBuilder as Default>::default()
     }
 }
 

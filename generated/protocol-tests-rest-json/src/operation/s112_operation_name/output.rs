@@ -78,7 +78,7 @@ pub struct S112OperationNameOutput {
 impl S112OperationNameOutput {
     /// A builder for [`S112OperationNameOutput`].
     pub fn builder() -> S112OperationNameOutputBuilder {
-        S112OperationNameOutputBuilder::default()
+        <S112OperationNameOutputBuilder as Default>::default()
     }
 }
 

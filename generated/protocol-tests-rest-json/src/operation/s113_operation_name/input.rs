@@ -11,7 +11,7 @@ pub struct S113OperationNameInput {}
 impl S113OperationNameInput {
     /// A builder for [`S113OperationNameInput`].
     pub fn builder() -> S113OperationNameInputBuilder {
-        S113OperationNameInputBuilder::default()
+        <S113OperationNameInputBuilder as Default>::default()
     }
 }
 

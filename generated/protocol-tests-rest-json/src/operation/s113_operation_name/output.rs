@@ -19,7 +19,7 @@ pub struct S113OperationNameOutput {
 impl S113OperationNameOutput {
     /// A builder for [`S113OperationNameOutput`].
     pub fn builder() -> S113OperationNameOutputBuilder {
-        S113OperationNameOutputBuilder::default()
+        <S113OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S114OperationNameInput {}
 impl S114OperationNameInput {
     /// A builder for [`S114OperationNameInput`].
     pub fn builder() -> S114OperationNameInputBuilder {
-        S114OperationNameInputBuilder::default()
+        <S114OperationNameInputBuilder as Default>::default()
     }
 }
 

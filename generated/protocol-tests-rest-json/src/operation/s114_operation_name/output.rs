@@ -19,7 +19,7 @@ pub struct S114OperationNameOutput {
 impl S114OperationNameOutput {
     /// A builder for [`S114OperationNameOutput`].
     pub fn builder() -> S114OperationNameOutputBuilder {
-        S114OperationNameOutputBuilder::default()
+        <S114OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S115OperationNameInput {}
 impl S115OperationNameInput {
     /// A builder for [`S115OperationNameInput`].
     pub fn builder() -> S115OperationNameInputBuilder {
-        S115OperationNameInputBuilder::default()
+        <S115OperationNameInputBuilder as Default>::default()
     }
 }
 

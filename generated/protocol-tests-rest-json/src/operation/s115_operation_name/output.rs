@@ -19,7 +19,7 @@ pub struct S115OperationNameOutput {
 impl S115OperationNameOutput {
     /// A builder for [`S115OperationNameOutput`].
     pub fn builder() -> S115OperationNameOutputBuilder {
-        S115OperationNameOutputBuilder::default()
+        <S115OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S116OperationNameInput {}
 impl S116OperationNameInput {
     /// A builder for [`S116OperationNameInput`].
     pub fn builder() -> S116OperationNameInputBuilder {
-        S116OperationNameInputBuilder::default()
+        <S116OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct S116OperationNameOutput {
 impl S116OperationNameOutput {
     /// A builder for [`S116OperationNameOutput`].
     pub fn builder() -> S116OperationNameOutputBuilder {
-        S116OperationNameOutputBuilder::default()
+        <S116OperationNameOutputBuilder as Default>::default()
     }
 }
 

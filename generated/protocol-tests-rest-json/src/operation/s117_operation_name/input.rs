@@ -11,7 +11,7 @@ pub struct S117OperationNameInput {}
 impl S117OperationNameInput {
     /// A builder for [`S117OperationNameInput`].
     pub fn builder() -> S117OperationNameInputBuilder {
-        S117OperationNameInputBuilder::default()
+        <S117OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S117OperationNameOutput {
 impl S117OperationNameOutput {
     /// A builder for [`S117OperationNameOutput`].
     pub fn builder() -> S117OperationNameOutputBuilder {
-        S117OperationNameOutputBuilder::default()
+        <S117OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S118OperationNameInput {}
 impl S118OperationNameInput {
     /// A builder for [`S118OperationNameInput`].
     pub fn builder() -> S118OperationNameInputBuilder {
-        S118OperationNameInputBuilder::default()
+        <S118OperationNameInputBuilder as Default>::default()
     }
 }
 

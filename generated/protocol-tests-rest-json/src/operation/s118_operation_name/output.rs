@@ -11,7 +11,7 @@ pub struct S118OperationNameOutput {}
 impl S118OperationNameOutput {
     /// A builder for [`S118OperationNameOutput`].
     pub fn builder() -> S118OperationNameOutputBuilder {
-        S118OperationNameOutputBuilder::default()
+        <S118OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S119OperationNameInput {}
 impl S119OperationNameInput {
     /// A builder for [`S119OperationNameInput`].
     pub fn builder() -> S119OperationNameInputBuilder {
-        S119OperationNameInputBuilder::default()
+        <S119OperationNameInputBuilder as Default>::default()
     }
 }
 

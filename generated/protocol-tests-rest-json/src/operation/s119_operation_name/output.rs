@@ -29,7 +29,7 @@ pub struct S119OperationNameOutput {
 impl S119OperationNameOutput {
     /// A builder for [`S119OperationNameOutput`].
     pub fn builder() -> S119OperationNameOutputBuilder {
-        S119OperationNameOutputBuilder::default()
+        <S119OperationNameOutputBuilder as Default>::default()
     }
 }
 

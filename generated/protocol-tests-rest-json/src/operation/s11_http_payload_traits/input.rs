@@ -25,7 +25,7 @@ pub struct S11HttpPayloadTraitsInput {
 impl S11HttpPayloadTraitsInput {
     /// A builder for [`S11HttpPayloadTraitsInput`].
     pub fn builder() -> S11HttpPayloadTraitsInputBuilder {
-        S11HttpPayloadTraitsInputBuilder::default()
+        <S11HttpPayloadTraitsInputBuilder as Default>::default()
     }
 }
 

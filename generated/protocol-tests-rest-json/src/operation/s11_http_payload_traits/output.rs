@@ -11,7 +11,7 @@ pub struct S11HttpPayloadTraitsOutput {}
 impl S11HttpPayloadTraitsOutput {
     /// A builder for [`S11HttpPayloadTraitsOutput`].
     pub fn builder() -> S11HttpPayloadTraitsOutputBuilder {
-        S11HttpPayloadTraitsOutputBuilder::default()
+        <S11HttpPayloadTraitsOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S11HttpPayloadTraitsCase1Input {
 impl S11HttpPayloadTraitsCase1Input {
     /// A builder for [`S11HttpPayloadTraitsCase1Input`].
     pub fn builder() -> S11HttpPayloadTraitsCase1InputBuilder {
-        S11HttpPayloadTraitsCase1InputBuilder::default()
+        <S11HttpPayloadTraitsCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S11HttpPayloadTraitsCase1Output {}
 impl S11HttpPayloadTraitsCase1Output {
     /// A builder for [`S11HttpPayloadTraitsCase1Output`].
     pub fn builder() -> S11HttpPayloadTraitsCase1OutputBuilder {
-        S11HttpPayloadTraitsCase1OutputBuilder::default()
+        <S11HttpPayloadTraitsCase1OutputBuilder as Default>::default()
     }
 }
 

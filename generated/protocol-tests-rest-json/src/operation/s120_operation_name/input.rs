@@ -11,7 +11,7 @@ pub struct S120OperationNameInput {}
 impl S120OperationNameInput {
     /// A builder for [`S120OperationNameInput`].
     pub fn builder() -> S120OperationNameInputBuilder {
-        S120OperationNameInputBuilder::default()
+        <S120OperationNameInputBuilder as Default>::default()
     }
 }
 

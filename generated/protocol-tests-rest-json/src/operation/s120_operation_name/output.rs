@@ -25,7 +25,7 @@ pub struct S120OperationNameOutput {
 impl S120OperationNameOutput {
     /// A builder for [`S120OperationNameOutput`].
     pub fn builder() -> S120OperationNameOutputBuilder {
-        S120OperationNameOutputBuilder::default()
+        <S120OperationNameOutputBuilder as Default>::default()
     }
 }
 

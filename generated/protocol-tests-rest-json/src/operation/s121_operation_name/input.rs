@@ -11,7 +11,7 @@ pub struct S121OperationNameInput {}
 impl S121OperationNameInput {
     /// A builder for [`S121OperationNameInput`].
     pub fn builder() -> S121OperationNameInputBuilder {
-        S121OperationNameInputBuilder::default()
+        <S121OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S121OperationNameOutput {
 impl S121OperationNameOutput {
     /// A builder for [`S121OperationNameOutput`].
     pub fn builder() -> S121OperationNameOutputBuilder {
-        S121OperationNameOutputBuilder::default()
+        <S121OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S122OperationNameInput {}
 impl S122OperationNameInput {
     /// A builder for [`S122OperationNameInput`].
     pub fn builder() -> S122OperationNameInputBuilder {
-        S122OperationNameInputBuilder::default()
+        <S122OperationNameInputBuilder as Default>::default()
     }
 }
 

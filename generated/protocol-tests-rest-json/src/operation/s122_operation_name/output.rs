@@ -19,7 +19,7 @@ pub struct S122OperationNameOutput {
 impl S122OperationNameOutput {
     /// A builder for [`S122OperationNameOutput`].
     pub fn builder() -> S122OperationNameOutputBuilder {
-        S122OperationNameOutputBuilder::default()
+        <S122OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S123OperationNameInput {}
 impl S123OperationNameInput {
     /// A builder for [`S123OperationNameInput`].
     pub fn builder() -> S123OperationNameInputBuilder {
-        S123OperationNameInputBuilder::default()
+        <S123OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S123OperationNameOutput {}
 impl S123OperationNameOutput {
     /// A builder for [`S123OperationNameOutput`].
     pub fn builder() -> S123OperationNameOutputBuilder {
-        S123OperationNameOutputBuilder::default()
+        <S123OperationNameOutputBuilder as Default>::default()
     }
 }
 

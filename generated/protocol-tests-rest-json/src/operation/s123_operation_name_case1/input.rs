@@ -11,7 +11,7 @@ pub struct S123OperationNameCase1Input {}
 impl S123OperationNameCase1Input {
     /// A builder for [`S123OperationNameCase1Input`].
     pub fn builder() -> S123OperationNameCase1InputBuilder {
-        S123OperationNameCase1InputBuilder::default()
+        <S123OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

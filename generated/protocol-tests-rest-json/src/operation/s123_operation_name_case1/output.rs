@@ -11,7 +11,7 @@ pub struct S123OperationNameCase1Output {}
 impl S123OperationNameCase1Output {
     /// A builder for [`S123OperationNameCase1Output`].
     pub fn builder() -> S123OperationNameCase1OutputBuilder {
-        S123OperationNameCase1OutputBuilder::default()
+        <S123OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

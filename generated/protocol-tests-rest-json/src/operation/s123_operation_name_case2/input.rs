@@ -11,7 +11,7 @@ pub struct S123OperationNameCase2Input {}
 impl S123OperationNameCase2Input {
     /// A builder for [`S123OperationNameCase2Input`].
     pub fn builder() -> S123OperationNameCase2InputBuilder {
-        S123OperationNameCase2InputBuilder::default()
+        <S123OperationNameCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S123OperationNameCase2Output {}
 impl S123OperationNameCase2Output {
     /// A builder for [`S123OperationNameCase2Output`].
     pub fn builder() -> S123OperationNameCase2OutputBuilder {
-        S123OperationNameCase2OutputBuilder::default()
+        <S123OperationNameCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S123OperationNameCase3Input {}
 impl S123OperationNameCase3Input {
     /// A builder for [`S123OperationNameCase3Input`].
     pub fn builder() -> S123OperationNameCase3InputBuilder {
-        S123OperationNameCase3InputBuilder::default()
+        <S123OperationNameCase3InputBuilder as Default>::default()
     }
 }
 

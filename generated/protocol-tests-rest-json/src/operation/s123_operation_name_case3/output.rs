@@ -11,7 +11,7 @@ pub struct S123OperationNameCase3Output {}
 impl S123OperationNameCase3Output {
     /// A builder for [`S123OperationNameCase3Output`].
     pub fn builder() -> S123OperationNameCase3OutputBuilder {
-        S123OperationNameCase3OutputBuilder::default()
+        <S123OperationNameCase3OutputBuilder as Default>::default()
     }
 }
 

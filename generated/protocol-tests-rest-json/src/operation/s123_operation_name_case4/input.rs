@@ -11,7 +11,7 @@ pub struct S123OperationNameCase4Input {}
 impl S123OperationNameCase4Input {
     /// A builder for [`S123OperationNameCase4Input`].
     pub fn builder() -> S123OperationNameCase4InputBuilder {
-        S123OperationNameCase4InputBuilder::default()
+        <S123OperationNameCase4InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S123OperationNameCase4Output {}
 impl S123OperationNameCase4Output {
     /// A builder for [`S123OperationNameCase4Output`].
     pub fn builder() -> S123OperationNameCase4OutputBuilder {
-        S123OperationNameCase4OutputBuilder::default()
+        <S123OperationNameCase4OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S123OperationNameCase5Input {}
 impl S123OperationNameCase5Input {
     /// A builder for [`S123OperationNameCase5Input`].
     pub fn builder() -> S123OperationNameCase5InputBuilder {
-        S123OperationNameCase5InputBuilder::default()
+        <S123OperationNameCase5InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S123OperationNameCase5Output {}
 impl S123OperationNameCase5Output {
     /// A builder for [`S123OperationNameCase5Output`].
     pub fn builder() -> S123OperationNameCase5OutputBuilder {
-        S123OperationNameCase5OutputBuilder::default()
+        <S123OperationNameCase5OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S123OperationNameCase6Input {}
 impl S123OperationNameCase6Input {
     /// A builder for [`S123OperationNameCase6Input`].
     pub fn builder() -> S123OperationNameCase6InputBuilder {
-        S123OperationNameCase6InputBuilder::default()
+        <S123OperationNameCase6InputBuilder as Default>::default()
     }
 }
 

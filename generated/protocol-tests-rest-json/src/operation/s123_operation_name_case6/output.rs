@@ -11,7 +11,7 @@ pub struct S123OperationNameCase6Output {}
 impl S123OperationNameCase6Output {
     /// A builder for [`S123OperationNameCase6Output`].
     pub fn builder() -> S123OperationNameCase6OutputBuilder {
-        S123OperationNameCase6OutputBuilder::default()
+        <S123OperationNameCase6OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S124OperationNameInput {}
 impl S124OperationNameInput {
     /// A builder for [`S124OperationNameInput`].
     pub fn builder() -> S124OperationNameInputBuilder {
-        S124OperationNameInputBuilder::default()
+        <S124OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S124OperationNameOutput {
 impl S124OperationNameOutput {
     /// A builder for [`S124OperationNameOutput`].
     pub fn builder() -> S124OperationNameOutputBuilder {
-        S124OperationNameOutputBuilder::default()
+        <S124OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S124OperationNameCase1Input {}
 impl S124OperationNameCase1Input {
     /// A builder for [`S124OperationNameCase1Input`].
     pub fn builder() -> S124OperationNameCase1InputBuilder {
-        S124OperationNameCase1InputBuilder::default()
+        <S124OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S124OperationNameCase1Output {
 impl S124OperationNameCase1Output {
     /// A builder for [`S124OperationNameCase1Output`].
     pub fn builder() -> S124OperationNameCase1OutputBuilder {
-        S124OperationNameCase1OutputBuilder::default()
+        <S124OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

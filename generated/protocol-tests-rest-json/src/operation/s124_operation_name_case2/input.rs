@@ -11,7 +11,7 @@ pub struct S124OperationNameCase2Input {}
 impl S124OperationNameCase2Input {
     /// A builder for [`S124OperationNameCase2Input`].
     pub fn builder() -> S124OperationNameCase2InputBuilder {
-        S124OperationNameCase2InputBuilder::default()
+        <S124OperationNameCase2InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S124OperationNameCase2Output {
 impl S124OperationNameCase2Output {
     /// A builder for [`S124OperationNameCase2Output`].
     pub fn builder() -> S124OperationNameCase2OutputBuilder {
-        S124OperationNameCase2OutputBuilder::default()
+        <S124OperationNameCase2OutputBuilder as Default>::default()
     }
 }
 

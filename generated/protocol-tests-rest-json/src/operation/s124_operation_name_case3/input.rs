@@ -11,7 +11,7 @@ pub struct S124OperationNameCase3Input {}
 impl S124OperationNameCase3Input {
     /// A builder for [`S124OperationNameCase3Input`].
     pub fn builder() -> S124OperationNameCase3InputBuilder {
-        S124OperationNameCase3InputBuilder::default()
+        <S124OperationNameCase3InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S124OperationNameCase3Output {
 impl S124OperationNameCase3Output {
     /// A builder for [`S124OperationNameCase3Output`].
     pub fn builder() -> S124OperationNameCase3OutputBuilder {
-        S124OperationNameCase3OutputBuilder::default()
+        <S124OperationNameCase3OutputBuilder as Default>::default()
     }
 }
 

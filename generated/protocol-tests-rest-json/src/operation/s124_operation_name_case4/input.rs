@@ -11,7 +11,7 @@ pub struct S124OperationNameCase4Input {}
 impl S124OperationNameCase4Input {
     /// A builder for [`S124OperationNameCase4Input`].
     pub fn builder() -> S124OperationNameCase4InputBuilder {
-        S124OperationNameCase4InputBuilder::default()
+        <S124OperationNameCase4InputBuilder as Default>::default()
     }
 }
 

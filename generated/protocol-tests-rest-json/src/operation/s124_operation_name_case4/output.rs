@@ -19,7 +19,7 @@ pub struct S124OperationNameCase4Output {
 impl S124OperationNameCase4Output {
     /// A builder for [`S124OperationNameCase4Output`].
     pub fn builder() -> S124OperationNameCase4OutputBuilder {
-        S124OperationNameCase4OutputBuilder::default()
+        <S124OperationNameCase4OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S125OperationNameInput {}
 impl S125OperationNameInput {
     /// A builder for [`S125OperationNameInput`].
     pub fn builder() -> S125OperationNameInputBuilder {
-        S125OperationNameInputBuilder::default()
+        <S125OperationNameInputBuilder as Default>::default()
     }
 }
 

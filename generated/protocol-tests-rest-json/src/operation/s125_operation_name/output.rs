@@ -19,7 +19,7 @@ pub struct S125OperationNameOutput {
 impl S125OperationNameOutput {
     /// A builder for [`S125OperationNameOutput`].
     pub fn builder() -> S125OperationNameOutputBuilder {
-        S125OperationNameOutputBuilder::default()
+        <S125OperationNameOutputBuilder as Default>::default()
     }
 }
 

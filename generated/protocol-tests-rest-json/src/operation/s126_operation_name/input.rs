@@ -11,7 +11,7 @@ pub struct S126OperationNameInput {}
 impl S126OperationNameInput {
     /// A builder for [`S126OperationNameInput`].
     pub fn builder() -> S126OperationNameInputBuilder {
-        S126OperationNameInputBuilder::default()
+        <S126OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S126OperationNameOutput {
 impl S126OperationNameOutput {
     /// A builder for [`S126OperationNameOutput`].
     pub fn builder() -> S126OperationNameOutputBuilder {
-        S126OperationNameOutputBuilder::default()
+        <S126OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S126OperationNameCase1Input {}
 impl S126OperationNameCase1Input {
     /// A builder for [`S126OperationNameCase1Input`].
     pub fn builder() -> S126OperationNameCase1InputBuilder {
-        S126OperationNameCase1InputBuilder::default()
+        <S126OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

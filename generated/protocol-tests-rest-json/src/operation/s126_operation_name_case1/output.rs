@@ -19,7 +19,7 @@ pub struct S126OperationNameCase1Output {
 impl S126OperationNameCase1Output {
     /// A builder for [`S126OperationNameCase1Output`].
     pub fn builder() -> S126OperationNameCase1OutputBuilder {
-        S126OperationNameCase1OutputBuilder::default()
+        <S126OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

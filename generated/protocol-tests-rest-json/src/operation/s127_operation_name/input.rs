@@ -11,7 +11,7 @@ pub struct S127OperationNameInput {}
 impl S127OperationNameInput {
     /// A builder for [`S127OperationNameInput`].
     pub fn builder() -> S127OperationNameInputBuilder {
-        S127OperationNameInputBuilder::default()
+        <S127OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S127OperationNameOutput {
 impl S127OperationNameOutput {
     /// A builder for [`S127OperationNameOutput`].
     pub fn builder() -> S127OperationNameOutputBuilder {
-        S127OperationNameOutputBuilder::default()
+        <S127OperationNameOutputBuilder as Default>::default()
     }
 }
 

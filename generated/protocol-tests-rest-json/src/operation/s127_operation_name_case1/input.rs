@@ -11,7 +11,7 @@ pub struct S127OperationNameCase1Input {}
 impl S127OperationNameCase1Input {
     /// A builder for [`S127OperationNameCase1Input`].
     pub fn builder() -> S127OperationNameCase1InputBuilder {
-        S127OperationNameCase1InputBuilder::default()
+        <S127OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

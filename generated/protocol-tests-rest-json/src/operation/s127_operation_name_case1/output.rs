@@ -19,7 +19,7 @@ pub struct S127OperationNameCase1Output {
 impl S127OperationNameCase1Output {
     /// A builder for [`S127OperationNameCase1Output`].
     pub fn builder() -> S127OperationNameCase1OutputBuilder {
-        S127OperationNameCase1OutputBuilder::default()
+        <S127OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

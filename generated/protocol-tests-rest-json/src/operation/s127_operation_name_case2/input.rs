@@ -11,7 +11,7 @@ pub struct S127OperationNameCase2Input {}
 impl S127OperationNameCase2Input {
     /// A builder for [`S127OperationNameCase2Input`].
     pub fn builder() -> S127OperationNameCase2InputBuilder {
-        S127OperationNameCase2InputBuilder::default()
+        <S127OperationNameCase2InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S127OperationNameCase2Output {
 impl S127OperationNameCase2Output {
     /// A builder for [`S127OperationNameCase2Output`].
     pub fn builder() -> S127OperationNameCase2OutputBuilder {
-        S127OperationNameCase2OutputBuilder::default()
+        <S127OperationNameCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S128OperationNameInput {}
 impl S128OperationNameInput {
     /// A builder for [`S128OperationNameInput`].
     pub fn builder() -> S128OperationNameInputBuilder {
-        S128OperationNameInputBuilder::default()
+        <S128OperationNameInputBuilder as Default>::default()
     }
 }
 

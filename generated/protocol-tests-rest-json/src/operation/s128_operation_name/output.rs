@@ -19,7 +19,7 @@ pub struct S128OperationNameOutput {
 impl S128OperationNameOutput {
     /// A builder for [`S128OperationNameOutput`].
     pub fn builder() -> S128OperationNameOutputBuilder {
-        S128OperationNameOutputBuilder::default()
+        <S128OperationNameOutputBuilder as Default>::default()
     }
 }
 

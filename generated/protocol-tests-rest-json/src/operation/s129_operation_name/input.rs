@@ -11,7 +11,7 @@ pub struct S129OperationNameInput {}
 impl S129OperationNameInput {
     /// A builder for [`S129OperationNameInput`].
     pub fn builder() -> S129OperationNameInputBuilder {
-        S129OperationNameInputBuilder::default()
+        <S129OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S129OperationNameOutput {
 impl S129OperationNameOutput {
     /// A builder for [`S129OperationNameOutput`].
     pub fn builder() -> S129OperationNameOutputBuilder {
-        S129OperationNameOutputBuilder::default()
+        <S129OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S12HttpPayloadWithStructureInput {
 impl S12HttpPayloadWithStructureInput {
     /// A builder for [`S12HttpPayloadWithStructureInput`].
     pub fn builder() -> S12HttpPayloadWithStructureInputBuilder {
-        S12HttpPayloadWithStructureInputBuilder::default()
+        <S12HttpPayloadWithStructureInputBuilder as Default>::default()
     }
 }
 

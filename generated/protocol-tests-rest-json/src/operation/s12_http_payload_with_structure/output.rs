@@ -11,7 +11,7 @@ pub struct S12HttpPayloadWithStructureOutput {}
 impl S12HttpPayloadWithStructureOutput {
     /// A builder for [`S12HttpPayloadWithStructureOutput`].
     pub fn builder() -> S12HttpPayloadWithStructureOutputBuilder {
-        S12HttpPayloadWithStructureOutputBuilder::default()
+        <S12HttpPayloadWithStructureOutputBuilder as Default>::default()
     }
 }
 

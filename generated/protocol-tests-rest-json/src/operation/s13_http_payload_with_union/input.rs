@@ -19,7 +19,7 @@ pub struct S13HttpPayloadWithUnionInput {
 impl S13HttpPayloadWithUnionInput {
     /// A builder for [`S13HttpPayloadWithUnionInput`].
     pub fn builder() -> S13HttpPayloadWithUnionInputBuilder {
-        S13HttpPayloadWithUnionInputBuilder::default()
+        <S13HttpPayloadWithUnionInputBuilder as Default>::default()
     }
 }
 

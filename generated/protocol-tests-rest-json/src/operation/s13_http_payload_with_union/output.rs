@@ -11,7 +11,7 @@ pub struct S13HttpPayloadWithUnionOutput {}
 impl S13HttpPayloadWithUnionOutput {
     /// A builder for [`S13HttpPayloadWithUnionOutput`].
     pub fn builder() -> S13HttpPayloadWithUnionOutputBuilder {
-        S13HttpPayloadWithUnionOutputBuilder::default()
+        <S13HttpPayloadWithUnionOutputBuilder as Default>::default()
     }
 }
 

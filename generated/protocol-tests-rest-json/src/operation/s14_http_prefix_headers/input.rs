@@ -25,7 +25,7 @@ pub struct S14HttpPrefixHeadersInput {
 impl S14HttpPrefixHeadersInput {
     /// A builder for [`S14HttpPrefixHeadersInput`].
     pub fn builder() -> S14HttpPrefixHeadersInputBuilder {
-        S14HttpPrefixHeadersInputBuilder::default()
+        <S14HttpPrefixHeadersInputBuilder as Default>::default()
     }
 }
 

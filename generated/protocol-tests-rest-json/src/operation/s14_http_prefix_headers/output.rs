@@ -11,7 +11,7 @@ pub struct S14HttpPrefixHeadersOutput {}
 impl S14HttpPrefixHeadersOutput {
     /// A builder for [`S14HttpPrefixHeadersOutput`].
     pub fn builder() -> S14HttpPrefixHeadersOutputBuilder {
-        S14HttpPrefixHeadersOutputBuilder::default()
+        <S14HttpPrefixHeadersOutputBuilder as Default>::default()
     }
 }
 

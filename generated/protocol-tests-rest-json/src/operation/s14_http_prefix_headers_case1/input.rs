@@ -25,7 +25,7 @@ pub struct S14HttpPrefixHeadersCase1Input {
 impl S14HttpPrefixHeadersCase1Input {
     /// A builder for [`S14HttpPrefixHeadersCase1Input`].
     pub fn builder() -> S14HttpPrefixHeadersCase1InputBuilder {
-        S14HttpPrefixHeadersCase1InputBuilder::default()
+        <S14HttpPrefixHeadersCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S14HttpPrefixHeadersCase1Output {}
 impl S14HttpPrefixHeadersCase1Output {
     /// A builder for [`S14HttpPrefixHeadersCase1Output`].
     pub fn builder() -> S14HttpPrefixHeadersCase1OutputBuilder {
-        S14HttpPrefixHeadersCase1OutputBuilder::default()
+        <S14HttpPrefixHeadersCase1OutputBuilder as Default>::default()
     }
 }
 

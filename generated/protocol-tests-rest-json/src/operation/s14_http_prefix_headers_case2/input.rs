@@ -25,7 +25,7 @@ pub struct S14HttpPrefixHeadersCase2Input {
 impl S14HttpPrefixHeadersCase2Input {
     /// A builder for [`S14HttpPrefixHeadersCase2Input`].
     pub fn builder() -> S14HttpPrefixHeadersCase2InputBuilder {
-        S14HttpPrefixHeadersCase2InputBuilder::default()
+        <S14HttpPrefixHeadersCase2InputBuilder as Default>::default()
     }
 }
 

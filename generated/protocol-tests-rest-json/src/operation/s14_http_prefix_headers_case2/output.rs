@@ -11,7 +11,7 @@ pub struct S14HttpPrefixHeadersCase2Output {}
 impl S14HttpPrefixHeadersCase2Output {
     /// A builder for [`S14HttpPrefixHeadersCase2Output`].
     pub fn builder() -> S14HttpPrefixHeadersCase2OutputBuilder {
-        S14HttpPrefixHeadersCase2OutputBuilder::default()
+        <S14HttpPrefixHeadersCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S15HttpRequestWithFloatLabelsInput {
 impl S15HttpRequestWithFloatLabelsInput {
     /// A builder for [`S15HttpRequestWithFloatLabelsInput`].
     pub fn builder() -> S15HttpRequestWithFloatLabelsInputBuilder {
-        S15HttpRequestWithFloatLabelsInputBuilder::default()
+        <S15HttpRequestWithFloatLabelsInputBuilder as Default>::default()
     }
 }
 

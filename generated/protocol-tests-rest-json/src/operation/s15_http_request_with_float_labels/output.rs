@@ -11,7 +11,7 @@ pub struct S15HttpRequestWithFloatLabelsOutput {}
 impl S15HttpRequestWithFloatLabelsOutput {
     /// A builder for [`S15HttpRequestWithFloatLabelsOutput`].
     pub fn builder() -> S15HttpRequestWithFloatLabelsOutputBuilder {
-        S15HttpRequestWithFloatLabelsOutputBuilder::default()
+        <S15HttpRequestWithFloatLabelsOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S15HttpRequestWithFloatLabelsCase1Input {
 impl S15HttpRequestWithFloatLabelsCase1Input {
     /// A builder for [`S15HttpRequestWithFloatLabelsCase1Input`].
     pub fn builder() -> S15HttpRequestWithFloatLabelsCase1InputBuilder {
-        S15HttpRequestWithFloatLabelsCase1InputBuilder::default()
+        <S15HttpRequestWithFloatLabelsCase1InputBuilder as Default>::default()
     }
 }
 

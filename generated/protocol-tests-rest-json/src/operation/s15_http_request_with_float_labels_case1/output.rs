@@ -11,7 +11,7 @@ pub struct S15HttpRequestWithFloatLabelsCase1Output {}
 impl S15HttpRequestWithFloatLabelsCase1Output {
     /// A builder for [`S15HttpRequestWithFloatLabelsCase1Output`].
     pub fn builder() -> S15HttpRequestWithFloatLabelsCase1OutputBuilder {
-        S15HttpRequestWithFloatLabelsCase1OutputBuilder::default()
+        <S15HttpRequestWithFloatLabelsCase1OutputBuilder as Default>::default()
     }
 }
 

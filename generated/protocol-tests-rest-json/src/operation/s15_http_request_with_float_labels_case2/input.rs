@@ -19,7 +19,7 @@ pub struct S15HttpRequestWithFloatLabelsCase2Input {
 impl S15HttpRequestWithFloatLabelsCase2Input {
     /// A builder for [`S15HttpRequestWithFloatLabelsCase2Input`].
     pub fn builder() -> S15HttpRequestWithFloatLabelsCase2InputBuilder {
-        S15HttpRequestWithFloatLabelsCase2InputBuilder::default()
+        <S15HttpRequestWithFloatLabelsCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S15HttpRequestWithFloatLabelsCase2Output {}
 impl S15HttpRequestWithFloatLabelsCase2Output {
     /// A builder for [`S15HttpRequestWithFloatLabelsCase2Output`].
     pub fn builder() -> S15HttpRequestWithFloatLabelsCase2OutputBuilder {
-        S15HttpRequestWithFloatLabelsCase2OutputBuilder::default()
+        <S15HttpRequestWithFloatLabelsCase2OutputBuilder as Default>::default()
     }
 }
 

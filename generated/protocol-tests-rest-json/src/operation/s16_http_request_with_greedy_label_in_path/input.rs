@@ -19,7 +19,7 @@ pub struct S16HttpRequestWithGreedyLabelInPathInput {
 impl S16HttpRequestWithGreedyLabelInPathInput {
     /// A builder for [`S16HttpRequestWithGreedyLabelInPathInput`].
     pub fn builder() -> S16HttpRequestWithGreedyLabelInPathInputBuilder {
-        S16HttpRequestWithGreedyLabelInPathInputBuilder::default()
+        <S16HttpRequestWithGreedyLabelInPathInputBuilder as Default>::default()
     }
 }
 

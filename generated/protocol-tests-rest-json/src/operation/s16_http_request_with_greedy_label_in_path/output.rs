@@ -11,7 +11,7 @@ pub struct S16HttpRequestWithGreedyLabelInPathOutput {}
 impl S16HttpRequestWithGreedyLabelInPathOutput {
     /// A builder for [`S16HttpRequestWithGreedyLabelInPathOutput`].
     pub fn builder() -> S16HttpRequestWithGreedyLabelInPathOutputBuilder {
-        S16HttpRequestWithGreedyLabelInPathOutputBuilder::default()
+        <S16HttpRequestWithGreedyLabelInPathOutputBuilder as Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct S17HttpRequestWithLabelsInput {
 impl S17HttpRequestWithLabelsInput {
     /// A builder for [`S17HttpRequestWithLabelsInput`].
     pub fn builder() -> S17HttpRequestWithLabelsInputBuilder {
-        S17HttpRequestWithLabelsInputBuilder::default()
+        <S17HttpRequestWithLabelsInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S17HttpRequestWithLabelsOutput {}
 impl S17HttpRequestWithLabelsOutput {
     /// A builder for [`S17HttpRequestWithLabelsOutput`].
     pub fn builder() -> S17HttpRequestWithLabelsOutputBuilder {
-        S17HttpRequestWithLabelsOutputBuilder::default()
+        <S17HttpRequestWithLabelsOutputBuilder as Default>::default()
     }
 }
 

@@ -37,7 +37,7 @@ pub struct S17HttpRequestWithLabelsCase1Input {
 impl S17HttpRequestWithLabelsCase1Input {
     /// A builder for [`S17HttpRequestWithLabelsCase1Input`].
     pub fn builder() -> S17HttpRequestWithLabelsCase1InputBuilder {
-        S17HttpRequestWithLabelsCase1InputBuilder::default()
+        <S17HttpRequestWithLabelsCase1InputBuilder as Default>::default()
     }
 }
 

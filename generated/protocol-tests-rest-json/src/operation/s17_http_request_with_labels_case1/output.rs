@@ -11,7 +11,7 @@ pub struct S17HttpRequestWithLabelsCase1Output {}
 impl S17HttpRequestWithLabelsCase1Output {
     /// A builder for [`S17HttpRequestWithLabelsCase1Output`].
     pub fn builder() -> S17HttpRequestWithLabelsCase1OutputBuilder {
-        S17HttpRequestWithLabelsCase1OutputBuilder::default()
+        <S17HttpRequestWithLabelsCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -58,7 +58,7 @@ pub struct S18HttpRequestWithLabelsAndTimestampFormatInput {
 impl S18HttpRequestWithLabelsAndTimestampFormatInput {
     /// A builder for [`S18HttpRequestWithLabelsAndTimestampFormatInput`].
     pub fn builder() -> S18HttpRequestWithLabelsAndTimestampFormatInputBuilder {
-        S18HttpRequestWithLabelsAndTimestampFormatInputBuilder::default()
+        <S18HttpRequestWithLabelsAndTimestampFormatInputBuilder as Default>::default()
     }
 }
 

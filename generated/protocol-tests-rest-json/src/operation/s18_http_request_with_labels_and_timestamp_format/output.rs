@@ -11,7 +11,7 @@ pub struct S18HttpRequestWithLabelsAndTimestampFormatOutput {}
 impl S18HttpRequestWithLabelsAndTimestampFormatOutput {
     /// A builder for [`S18HttpRequestWithLabelsAndTimestampFormatOutput`].
     pub fn builder() -> S18HttpRequestWithLabelsAndTimestampFormatOutputBuilder {
-        S18HttpRequestWithLabelsAndTimestampFormatOutputBuilder::default()
+        <S18HttpRequestWithLabelsAndTimestampFormatOutputBuilder as Default>::default()
     }
 }
 

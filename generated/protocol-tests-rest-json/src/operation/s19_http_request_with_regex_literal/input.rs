@@ -16,7 +16,7 @@ pub struct S19HttpRequestWithRegexLiteralInput {
 impl S19HttpRequestWithRegexLiteralInput {
     /// A builder for [`S19HttpRequestWithRegexLiteralInput`].
     pub fn builder() -> S19HttpRequestWithRegexLiteralInputBuilder {
-        S19HttpRequestWithRegexLiteralInputBuilder::default()
+        <S19HttpRequestWithRegexLiteralInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S19HttpRequestWithRegexLiteralOutput {}
 impl S19HttpRequestWithRegexLiteralOutput {
     /// A builder for [`S19HttpRequestWithRegexLiteralOutput`].
     pub fn builder() -> S19HttpRequestWithRegexLiteralOutputBuilder {
-        S19HttpRequestWithRegexLiteralOutputBuilder::default()
+        <S19HttpRequestWithRegexLiteralOutputBuilder as Default>::default()
     }
 }
 

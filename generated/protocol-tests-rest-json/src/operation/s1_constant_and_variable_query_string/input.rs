@@ -25,7 +25,7 @@ pub struct S1ConstantAndVariableQueryStringInput {
 impl S1ConstantAndVariableQueryStringInput {
     /// A builder for [`S1ConstantAndVariableQueryStringInput`].
     pub fn builder() -> S1ConstantAndVariableQueryStringInputBuilder {
-        S1ConstantAndVariableQueryStringInputBuilder::default()
+        <S1ConstantAndVariableQueryStringInputBuilder as Default>::default()
     }
 }
 

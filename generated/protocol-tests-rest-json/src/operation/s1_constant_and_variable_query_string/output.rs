@@ -11,7 +11,7 @@ pub struct S1ConstantAndVariableQueryStringOutput {}
 impl S1ConstantAndVariableQueryStringOutput {
     /// A builder for [`S1ConstantAndVariableQueryStringOutput`].
     pub fn builder() -> S1ConstantAndVariableQueryStringOutputBuilder {
-        S1ConstantAndVariableQueryStringOutputBuilder::default()
+        <S1ConstantAndVariableQueryStringOutputBuilder as Default>::default()
     }
 }
 

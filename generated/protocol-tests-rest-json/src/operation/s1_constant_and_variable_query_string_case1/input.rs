@@ -25,7 +25,7 @@ pub struct S1ConstantAndVariableQueryStringCase1Input {
 impl S1ConstantAndVariableQueryStringCase1Input {
     /// A builder for [`S1ConstantAndVariableQueryStringCase1Input`].
     pub fn builder() -> S1ConstantAndVariableQueryStringCase1InputBuilder {
-        S1ConstantAndVariableQueryStringCase1InputBuilder::default()
+        <S1ConstantAndVariableQueryStringCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S1ConstantAndVariableQueryStringCase1Output {}
 impl S1ConstantAndVariableQueryStringCase1Output {
     /// A builder for [`S1ConstantAndVariableQueryStringCase1Output`].
     pub fn builder() -> S1ConstantAndVariableQueryStringCase1OutputBuilder {
-        S1ConstantAndVariableQueryStringCase1OutputBuilder::default()
+        <S1ConstantAndVariableQueryStringCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S20HttpStringPayloadInput {
 impl S20HttpStringPayloadInput {
     /// A builder for [`S20HttpStringPayloadInput`].
     pub fn builder() -> S20HttpStringPayloadInputBuilder {
-        S20HttpStringPayloadInputBuilder::default()
+        <S20HttpStringPayloadInputBuilder as Default>::default()
     }
 }
 

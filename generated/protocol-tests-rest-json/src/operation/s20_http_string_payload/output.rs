@@ -11,7 +11,7 @@ pub struct S20HttpStringPayloadOutput {}
 impl S20HttpStringPayloadOutput {
     /// A builder for [`S20HttpStringPayloadOutput`].
     pub fn builder() -> S20HttpStringPayloadOutputBuilder {
-        S20HttpStringPayloadOutputBuilder::default()
+        <S20HttpStringPayloadOutputBuilder as Default>::default()
     }
 }
 

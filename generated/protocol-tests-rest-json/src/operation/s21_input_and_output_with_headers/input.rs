@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersInput {
 impl S21InputAndOutputWithHeadersInput {
     /// A builder for [`S21InputAndOutputWithHeadersInput`].
     pub fn builder() -> S21InputAndOutputWithHeadersInputBuilder {
-        S21InputAndOutputWithHeadersInputBuilder::default()
+        <S21InputAndOutputWithHeadersInputBuilder as Default>::default()
     }
 }
 

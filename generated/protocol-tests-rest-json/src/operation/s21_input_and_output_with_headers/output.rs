@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersOutput {}
 impl S21InputAndOutputWithHeadersOutput {
     /// A builder for [`S21InputAndOutputWithHeadersOutput`].
     pub fn builder() -> S21InputAndOutputWithHeadersOutputBuilder {
-        S21InputAndOutputWithHeadersOutputBuilder::default()
+        <S21InputAndOutputWithHeadersOutputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase1Input {
 impl S21InputAndOutputWithHeadersCase1Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase1Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase1InputBuilder {
-        S21InputAndOutputWithHeadersCase1InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase1Output {}
 impl S21InputAndOutputWithHeadersCase1Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase1Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase1OutputBuilder {
-        S21InputAndOutputWithHeadersCase1OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase2Input {
 impl S21InputAndOutputWithHeadersCase2Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase2Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase2InputBuilder {
-        S21InputAndOutputWithHeadersCase2InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase2InputBuilder as Default>::default()
     }
 }
 

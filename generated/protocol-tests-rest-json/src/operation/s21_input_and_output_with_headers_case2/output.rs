@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase2Output {}
 impl S21InputAndOutputWithHeadersCase2Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase2Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase2OutputBuilder {
-        S21InputAndOutputWithHeadersCase2OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase2OutputBuilder as Default>::default()
     }
 }
 

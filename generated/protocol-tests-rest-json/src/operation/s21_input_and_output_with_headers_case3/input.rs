@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase3Input {
 impl S21InputAndOutputWithHeadersCase3Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase3Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase3InputBuilder {
-        S21InputAndOutputWithHeadersCase3InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase3InputBuilder as Default>::default()
     }
 }
 

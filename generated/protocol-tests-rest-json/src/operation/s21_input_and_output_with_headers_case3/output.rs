@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase3Output {}
 impl S21InputAndOutputWithHeadersCase3Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase3Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase3OutputBuilder {
-        S21InputAndOutputWithHeadersCase3OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase3OutputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase4Input {
 impl S21InputAndOutputWithHeadersCase4Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase4Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase4InputBuilder {
-        S21InputAndOutputWithHeadersCase4InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase4InputBuilder as Default>::default()
     }
 }
 

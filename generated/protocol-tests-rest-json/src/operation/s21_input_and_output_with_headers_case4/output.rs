@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase4Output {}
 impl S21InputAndOutputWithHeadersCase4Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase4Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase4OutputBuilder {
-        S21InputAndOutputWithHeadersCase4OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase4OutputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase5Input {
 impl S21InputAndOutputWithHeadersCase5Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase5Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase5InputBuilder {
-        S21InputAndOutputWithHeadersCase5InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase5InputBuilder as Default>::default()
     }
 }
 

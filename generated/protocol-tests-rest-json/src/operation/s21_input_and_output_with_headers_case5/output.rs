@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase5Output {}
 impl S21InputAndOutputWithHeadersCase5Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase5Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase5OutputBuilder {
-        S21InputAndOutputWithHeadersCase5OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase5OutputBuilder as Default>::default()
     }
 }
 

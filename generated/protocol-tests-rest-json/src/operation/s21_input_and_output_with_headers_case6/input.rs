@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase6Input {
 impl S21InputAndOutputWithHeadersCase6Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase6Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase6InputBuilder {
-        S21InputAndOutputWithHeadersCase6InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase6InputBuilder as Default>::default()
     }
 }
 

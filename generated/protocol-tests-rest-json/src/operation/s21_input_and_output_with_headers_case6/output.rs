@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase6Output {}
 impl S21InputAndOutputWithHeadersCase6Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase6Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase6OutputBuilder {
-        S21InputAndOutputWithHeadersCase6OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase6OutputBuilder as Default>::default()
     }
 }
 

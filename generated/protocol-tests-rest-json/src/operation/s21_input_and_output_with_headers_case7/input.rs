@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase7Input {
 impl S21InputAndOutputWithHeadersCase7Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase7Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase7InputBuilder {
-        S21InputAndOutputWithHeadersCase7InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase7InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase7Output {}
 impl S21InputAndOutputWithHeadersCase7Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase7Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase7OutputBuilder {
-        S21InputAndOutputWithHeadersCase7OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase7OutputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase8Input {
 impl S21InputAndOutputWithHeadersCase8Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase8Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase8InputBuilder {
-        S21InputAndOutputWithHeadersCase8InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase8InputBuilder as Default>::default()
     }
 }
 

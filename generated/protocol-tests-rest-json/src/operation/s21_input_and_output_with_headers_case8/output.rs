@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase8Output {}
 impl S21InputAndOutputWithHeadersCase8Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase8Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase8OutputBuilder {
-        S21InputAndOutputWithHeadersCase8OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase8OutputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S21InputAndOutputWithHeadersCase9Input {
 impl S21InputAndOutputWithHeadersCase9Input {
     /// A builder for [`S21InputAndOutputWithHeadersCase9Input`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase9InputBuilder {
-        S21InputAndOutputWithHeadersCase9InputBuilder::default()
+        <S21InputAndOutputWithHeadersCase9InputBuilder as Default>::default()
     }
 }
 

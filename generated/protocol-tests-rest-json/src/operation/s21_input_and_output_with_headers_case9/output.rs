@@ -11,7 +11,7 @@ pub struct S21InputAndOutputWithHeadersCase9Output {}
 impl S21InputAndOutputWithHeadersCase9Output {
     /// A builder for [`S21InputAndOutputWithHeadersCase9Output`].
     pub fn builder() -> S21InputAndOutputWithHeadersCase9OutputBuilder {
-        S21InputAndOutputWithHeadersCase9OutputBuilder::default()
+        <S21InputAndOutputWithHeadersCase9OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S22JsonBlobsInput {
 impl S22JsonBlobsInput {
     /// A builder for [`S22JsonBlobsInput`].
     pub fn builder() -> S22JsonBlobsInputBuilder {
-        S22JsonBlobsInputBuilder::default()
+        <S22JsonBlobsInputBuilder as Default>::default()
     }
 }
 

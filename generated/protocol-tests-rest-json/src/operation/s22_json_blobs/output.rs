@@ -11,7 +11,7 @@ pub struct S22JsonBlobsOutput {}
 impl S22JsonBlobsOutput {
     /// A builder for [`S22JsonBlobsOutput`].
     pub fn builder() -> S22JsonBlobsOutputBuilder {
-        S22JsonBlobsOutputBuilder::default()
+        <S22JsonBlobsOutputBuilder as Default>::default()
     }
 }
 

@@ -51,7 +51,7 @@ pub struct S23JsonEnumsInput {
 impl S23JsonEnumsInput {
     /// A builder for [`S23JsonEnumsInput`].
     pub fn builder() -> S23JsonEnumsInputBuilder {
-        S23JsonEnumsInputBuilder::default()
+        <S23JsonEnumsInputBuilder as Default>::default()
     }
 }
 

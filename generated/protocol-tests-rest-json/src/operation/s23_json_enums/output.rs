@@ -11,7 +11,7 @@ pub struct S23JsonEnumsOutput {}
 impl S23JsonEnumsOutput {
     /// A builder for [`S23JsonEnumsOutput`].
     pub fn builder() -> S23JsonEnumsOutputBuilder {
-        S23JsonEnumsOutputBuilder::default()
+        <S23JsonEnumsOutputBuilder as Default>::default()
     }
 }
 

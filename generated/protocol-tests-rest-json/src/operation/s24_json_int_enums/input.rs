@@ -61,7 +61,7 @@ pub struct S24JsonIntEnumsInput {
 impl S24JsonIntEnumsInput {
     /// A builder for [`S24JsonIntEnumsInput`].
     pub fn builder() -> S24JsonIntEnumsInputBuilder {
-        S24JsonIntEnumsInputBuilder::default()
+        <S24JsonIntEnumsInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S24JsonIntEnumsOutput {}
 impl S24JsonIntEnumsOutput {
     /// A builder for [`S24JsonIntEnumsOutput`].
     pub fn builder() -> S24JsonIntEnumsOutputBuilder {
-        S24JsonIntEnumsOutputBuilder::default()
+        <S24JsonIntEnumsOutputBuilder as Default>::default()
     }
 }
 

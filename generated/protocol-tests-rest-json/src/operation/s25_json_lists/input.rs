@@ -75,7 +75,7 @@ pub struct S25JsonListsInput {
 impl S25JsonListsInput {
     /// A builder for [`S25JsonListsInput`].
     pub fn builder() -> S25JsonListsInputBuilder {
-        S25JsonListsInputBuilder::default()
+        <S25JsonListsInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S25JsonListsOutput {}
 impl S25JsonListsOutput {
     /// A builder for [`S25JsonListsOutput`].
     pub fn builder() -> S25JsonListsOutputBuilder {
-        S25JsonListsOutputBuilder::default()
+        <S25JsonListsOutputBuilder as Default>::default()
     }
 }
 

@@ -75,7 +75,7 @@ pub struct S25JsonListsCase1Input {
 impl S25JsonListsCase1Input {
     /// A builder for [`S25JsonListsCase1Input`].
     pub fn builder() -> S25JsonListsCase1InputBuilder {
-        S25JsonListsCase1InputBuilder::default()
+        <S25JsonListsCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S25JsonListsCase1Output {}
 impl S25JsonListsCase1Output {
     /// A builder for [`S25JsonListsCase1Output`].
     pub fn builder() -> S25JsonListsCase1OutputBuilder {
-        S25JsonListsCase1OutputBuilder::default()
+        <S25JsonListsCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -61,7 +61,7 @@ pub struct S26JsonMapsInput {
 impl S26JsonMapsInput {
     /// A builder for [`S26JsonMapsInput`].
     pub fn builder() -> S26JsonMapsInputBuilder {
-        S26JsonMapsInputBuilder::default()
+        <S26JsonMapsInputBuilder as Default>::default()
     }
 }
 

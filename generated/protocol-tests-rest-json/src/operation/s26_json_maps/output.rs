@@ -11,7 +11,7 @@ pub struct S26JsonMapsOutput {}
 impl S26JsonMapsOutput {
     /// A builder for [`S26JsonMapsOutput`].
     pub fn builder() -> S26JsonMapsOutputBuilder {
-        S26JsonMapsOutputBuilder::default()
+        <S26JsonMapsOutputBuilder as Default>::default()
     }
 }
 

@@ -61,7 +61,7 @@ pub struct S26JsonMapsCase1Input {
 impl S26JsonMapsCase1Input {
     /// A builder for [`S26JsonMapsCase1Input`].
     pub fn builder() -> S26JsonMapsCase1InputBuilder {
-        S26JsonMapsCase1InputBuilder::default()
+        <S26JsonMapsCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S26JsonMapsCase1Output {}
 impl S26JsonMapsCase1Output {
     /// A builder for [`S26JsonMapsCase1Output`].
     pub fn builder() -> S26JsonMapsCase1OutputBuilder {
-        S26JsonMapsCase1OutputBuilder::default()
+        <S26JsonMapsCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -61,7 +61,7 @@ pub struct S26JsonMapsCase2Input {
 impl S26JsonMapsCase2Input {
     /// A builder for [`S26JsonMapsCase2Input`].
     pub fn builder() -> S26JsonMapsCase2InputBuilder {
-        S26JsonMapsCase2InputBuilder::default()
+        <S26JsonMapsCase2InputBuilder as Default>::default()
     }
 }
 

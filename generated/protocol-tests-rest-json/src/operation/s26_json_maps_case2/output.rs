@@ -11,7 +11,7 @@ pub struct S26JsonMapsCase2Output {}
 impl S26JsonMapsCase2Output {
     /// A builder for [`S26JsonMapsCase2Output`].
     pub fn builder() -> S26JsonMapsCase2OutputBuilder {
-        S26JsonMapsCase2OutputBuilder::default()
+        <S26JsonMapsCase2OutputBuilder as Default>::default()
     }
 }
 

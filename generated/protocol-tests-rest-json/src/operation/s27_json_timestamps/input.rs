@@ -79,7 +79,7 @@ pub struct S27JsonTimestampsInput {
 impl S27JsonTimestampsInput {
     /// A builder for [`S27JsonTimestampsInput`].
     pub fn builder() -> S27JsonTimestampsInputBuilder {
-        S27JsonTimestampsInputBuilder::default()
+        <S27JsonTimestampsInputBuilder as Default>::default()
     }
 }
 

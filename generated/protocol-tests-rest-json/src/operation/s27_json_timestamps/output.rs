@@ -11,7 +11,7 @@ pub struct S27JsonTimestampsOutput {}
 impl S27JsonTimestampsOutput {
     /// A builder for [`S27JsonTimestampsOutput`].
     pub fn builder() -> S27JsonTimestampsOutputBuilder {
-        S27JsonTimestampsOutputBuilder::default()
+        <S27JsonTimestampsOutputBuilder as Default>::default()
     }
 }
 

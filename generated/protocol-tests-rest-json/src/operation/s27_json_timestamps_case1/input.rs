@@ -79,7 +79,7 @@ pub struct S27JsonTimestampsCase1Input {
 impl S27JsonTimestampsCase1Input {
     /// A builder for [`S27JsonTimestampsCase1Input`].
     pub fn builder() -> S27JsonTimestampsCase1InputBuilder {
-        S27JsonTimestampsCase1InputBuilder::default()
+        <S27JsonTimestampsCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S27JsonTimestampsCase1Output {}
 impl S27JsonTimestampsCase1Output {
     /// A builder for [`S27JsonTimestampsCase1Output`].
     pub fn builder() -> S27JsonTimestampsCase1OutputBuilder {
-        S27JsonTimestampsCase1OutputBuilder::default()
+        <S27JsonTimestampsCase1OutputBuilder as Default>::default()
     }
 }
 

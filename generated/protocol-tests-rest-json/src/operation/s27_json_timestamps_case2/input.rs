@@ -79,7 +79,7 @@ pub struct S27JsonTimestampsCase2Input {
 impl S27JsonTimestampsCase2Input {
     /// A builder for [`S27JsonTimestampsCase2Input`].
     pub fn builder() -> S27JsonTimestampsCase2InputBuilder {
-        S27JsonTimestampsCase2InputBuilder::default()
+        <S27JsonTimestampsCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S27JsonTimestampsCase2Output {}
 impl S27JsonTimestampsCase2Output {
     /// A builder for [`S27JsonTimestampsCase2Output`].
     pub fn builder() -> S27JsonTimestampsCase2OutputBuilder {
-        S27JsonTimestampsCase2OutputBuilder::default()
+        <S27JsonTimestampsCase2OutputBuilder as Default>::default()
     }
 }
 

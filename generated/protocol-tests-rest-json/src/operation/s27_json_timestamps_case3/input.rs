@@ -79,7 +79,7 @@ pub struct S27JsonTimestampsCase3Input {
 impl S27JsonTimestampsCase3Input {
     /// A builder for [`S27JsonTimestampsCase3Input`].
     pub fn builder() -> S27JsonTimestampsCase3InputBuilder {
-        S27JsonTimestampsCase3InputBuilder::default()
+        <S27JsonTimestampsCase3InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S27JsonTimestampsCase3Output {}
 impl S27JsonTimestampsCase3Output {
     /// A builder for [`S27JsonTimestampsCase3Output`].
     pub fn builder() -> S27JsonTimestampsCase3OutputBuilder {
-        S27JsonTimestampsCase3OutputBuilder::default()
+        <S27JsonTimestampsCase3OutputBuilder as Default>::default()
     }
 }
 

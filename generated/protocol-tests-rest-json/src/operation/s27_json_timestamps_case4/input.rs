@@ -79,7 +79,7 @@ pub struct S27JsonTimestampsCase4Input {
 impl S27JsonTimestampsCase4Input {
     /// A builder for [`S27JsonTimestampsCase4Input`].
     pub fn builder() -> S27JsonTimestampsCase4InputBuilder {
-        S27JsonTimestampsCase4InputBuilder::default()
+        <S27JsonTimestampsCase4InputBuilder as Default>::default()
     }
 }
 

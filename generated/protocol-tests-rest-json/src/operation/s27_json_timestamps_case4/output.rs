@@ -11,7 +11,7 @@ pub struct S27JsonTimestampsCase4Output {}
 impl S27JsonTimestampsCase4Output {
     /// A builder for [`S27JsonTimestampsCase4Output`].
     pub fn builder() -> S27JsonTimestampsCase4OutputBuilder {
-        S27JsonTimestampsCase4OutputBuilder::default()
+        <S27JsonTimestampsCase4OutputBuilder as Default>::default()
     }
 }
 

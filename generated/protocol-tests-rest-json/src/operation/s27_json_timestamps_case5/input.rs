@@ -79,7 +79,7 @@ pub struct S27JsonTimestampsCase5Input {
 impl S27JsonTimestampsCase5Input {
     /// A builder for [`S27JsonTimestampsCase5Input`].
     pub fn builder() -> S27JsonTimestampsCase5InputBuilder {
-        S27JsonTimestampsCase5InputBuilder::default()
+        <S27JsonTimestampsCase5InputBuilder as Default>::default()
     }
 }
 

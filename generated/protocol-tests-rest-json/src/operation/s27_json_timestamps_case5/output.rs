@@ -11,7 +11,7 @@ pub struct S27JsonTimestampsCase5Output {}
 impl S27JsonTimestampsCase5Output {
     /// A builder for [`S27JsonTimestampsCase5Output`].
     pub fn builder() -> S27JsonTimestampsCase5OutputBuilder {
-        S27JsonTimestampsCase5OutputBuilder::default()
+        <S27JsonTimestampsCase5OutputBuilder as Default>::default()
     }
 }
 

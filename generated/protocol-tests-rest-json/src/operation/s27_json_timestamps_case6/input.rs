@@ -79,7 +79,7 @@ pub struct S27JsonTimestampsCase6Input {
 impl S27JsonTimestampsCase6Input {
     /// A builder for [`S27JsonTimestampsCase6Input`].
     pub fn builder() -> S27JsonTimestampsCase6InputBuilder {
-        S27JsonTimestampsCase6InputBuilder::default()
+        <S27JsonTimestampsCase6InputBuilder as Default>::default()
     }
 }
 

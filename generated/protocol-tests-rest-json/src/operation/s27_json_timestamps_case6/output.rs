@@ -11,7 +11,7 @@ pub struct S27JsonTimestampsCase6Output {}
 impl S27JsonTimestampsCase6Output {
     /// A builder for [`S27JsonTimestampsCase6Output`].
     pub fn builder() -> S27JsonTimestampsCase6OutputBuilder {
-        S27JsonTimestampsCase6OutputBuilder::default()
+        <S27JsonTimestampsCase6OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S28JsonUnionsInput {
 impl S28JsonUnionsInput {
     /// A builder for [`S28JsonUnionsInput`].
     pub fn builder() -> S28JsonUnionsInputBuilder {
-        S28JsonUnionsInputBuilder::default()
+        <S28JsonUnionsInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S28JsonUnionsOutput {}
 impl S28JsonUnionsOutput {
     /// A builder for [`S28JsonUnionsOutput`].
     pub fn builder() -> S28JsonUnionsOutputBuilder {
-        S28JsonUnionsOutputBuilder::default()
+        <S28JsonUnionsOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase1Input {
 impl S28JsonUnionsCase1Input {
     /// A builder for [`S28JsonUnionsCase1Input`].
     pub fn builder() -> S28JsonUnionsCase1InputBuilder {
-        S28JsonUnionsCase1InputBuilder::default()
+        <S28JsonUnionsCase1InputBuilder as Default>::default()
     }
 }
 

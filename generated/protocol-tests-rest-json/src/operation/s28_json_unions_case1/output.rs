@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase1Output {}
 impl S28JsonUnionsCase1Output {
     /// A builder for [`S28JsonUnionsCase1Output`].
     pub fn builder() -> S28JsonUnionsCase1OutputBuilder {
-        S28JsonUnionsCase1OutputBuilder::default()
+        <S28JsonUnionsCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase2Input {
 impl S28JsonUnionsCase2Input {
     /// A builder for [`S28JsonUnionsCase2Input`].
     pub fn builder() -> S28JsonUnionsCase2InputBuilder {
-        S28JsonUnionsCase2InputBuilder::default()
+        <S28JsonUnionsCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase2Output {}
 impl S28JsonUnionsCase2Output {
     /// A builder for [`S28JsonUnionsCase2Output`].
     pub fn builder() -> S28JsonUnionsCase2OutputBuilder {
-        S28JsonUnionsCase2OutputBuilder::default()
+        <S28JsonUnionsCase2OutputBuilder as Default>::default()
     }
 }
 

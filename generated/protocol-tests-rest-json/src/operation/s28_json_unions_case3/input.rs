@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase3Input {
 impl S28JsonUnionsCase3Input {
     /// A builder for [`S28JsonUnionsCase3Input`].
     pub fn builder() -> S28JsonUnionsCase3InputBuilder {
-        S28JsonUnionsCase3InputBuilder::default()
+        <S28JsonUnionsCase3InputBuilder as Default>::default()
     }
 }
 

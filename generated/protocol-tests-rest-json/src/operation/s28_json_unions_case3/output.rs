@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase3Output {}
 impl S28JsonUnionsCase3Output {
     /// A builder for [`S28JsonUnionsCase3Output`].
     pub fn builder() -> S28JsonUnionsCase3OutputBuilder {
-        S28JsonUnionsCase3OutputBuilder::default()
+        <S28JsonUnionsCase3OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase4Input {
 impl S28JsonUnionsCase4Input {
     /// A builder for [`S28JsonUnionsCase4Input`].
     pub fn builder() -> S28JsonUnionsCase4InputBuilder {
-        S28JsonUnionsCase4InputBuilder::default()
+        <S28JsonUnionsCase4InputBuilder as Default>::default()
     }
 }
 

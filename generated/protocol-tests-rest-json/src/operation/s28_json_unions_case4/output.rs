@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase4Output {}
 impl S28JsonUnionsCase4Output {
     /// A builder for [`S28JsonUnionsCase4Output`].
     pub fn builder() -> S28JsonUnionsCase4OutputBuilder {
-        S28JsonUnionsCase4OutputBuilder::default()
+        <S28JsonUnionsCase4OutputBuilder as Default>::default()
     }
 }
 

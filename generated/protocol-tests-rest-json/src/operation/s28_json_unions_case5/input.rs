@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase5Input {
 impl S28JsonUnionsCase5Input {
     /// A builder for [`S28JsonUnionsCase5Input`].
     pub fn builder() -> S28JsonUnionsCase5InputBuilder {
-        S28JsonUnionsCase5InputBuilder::default()
+        <S28JsonUnionsCase5InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase5Output {}
 impl S28JsonUnionsCase5Output {
     /// A builder for [`S28JsonUnionsCase5Output`].
     pub fn builder() -> S28JsonUnionsCase5OutputBuilder {
-        S28JsonUnionsCase5OutputBuilder::default()
+        <S28JsonUnionsCase5OutputBuilder as Default>::default()
     }
 }
 

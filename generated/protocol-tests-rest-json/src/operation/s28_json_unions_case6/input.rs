@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase6Input {
 impl S28JsonUnionsCase6Input {
     /// A builder for [`S28JsonUnionsCase6Input`].
     pub fn builder() -> S28JsonUnionsCase6InputBuilder {
-        S28JsonUnionsCase6InputBuilder::default()
+        <S28JsonUnionsCase6InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase6Output {}
 impl S28JsonUnionsCase6Output {
     /// A builder for [`S28JsonUnionsCase6Output`].
     pub fn builder() -> S28JsonUnionsCase6OutputBuilder {
-        S28JsonUnionsCase6OutputBuilder::default()
+        <S28JsonUnionsCase6OutputBuilder as Default>::default()
     }
 }
 

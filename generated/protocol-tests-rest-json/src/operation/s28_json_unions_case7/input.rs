@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase7Input {
 impl S28JsonUnionsCase7Input {
     /// A builder for [`S28JsonUnionsCase7Input`].
     pub fn builder() -> S28JsonUnionsCase7InputBuilder {
-        S28JsonUnionsCase7InputBuilder::default()
+        <S28JsonUnionsCase7InputBuilder as Default>::default()
     }
 }
 

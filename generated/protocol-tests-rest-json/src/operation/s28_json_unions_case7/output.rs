@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase7Output {}
 impl S28JsonUnionsCase7Output {
     /// A builder for [`S28JsonUnionsCase7Output`].
     pub fn builder() -> S28JsonUnionsCase7OutputBuilder {
-        S28JsonUnionsCase7OutputBuilder::default()
+        <S28JsonUnionsCase7OutputBuilder as Default>::default()
     }
 }
 

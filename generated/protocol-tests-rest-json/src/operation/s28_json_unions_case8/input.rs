@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase8Input {
 impl S28JsonUnionsCase8Input {
     /// A builder for [`S28JsonUnionsCase8Input`].
     pub fn builder() -> S28JsonUnionsCase8InputBuilder {
-        S28JsonUnionsCase8InputBuilder::default()
+        <S28JsonUnionsCase8InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase8Output {}
 impl S28JsonUnionsCase8Output {
     /// A builder for [`S28JsonUnionsCase8Output`].
     pub fn builder() -> S28JsonUnionsCase8OutputBuilder {
-        S28JsonUnionsCase8OutputBuilder::default()
+        <S28JsonUnionsCase8OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S28JsonUnionsCase9Input {
 impl S28JsonUnionsCase9Input {
     /// A builder for [`S28JsonUnionsCase9Input`].
     pub fn builder() -> S28JsonUnionsCase9InputBuilder {
-        S28JsonUnionsCase9InputBuilder::default()
+        <S28JsonUnionsCase9InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S28JsonUnionsCase9Output {}
 impl S28JsonUnionsCase9Output {
     /// A builder for [`S28JsonUnionsCase9Output`].
     pub fn builder() -> S28JsonUnionsCase9OutputBuilder {
-        S28JsonUnionsCase9OutputBuilder::default()
+        <S28JsonUnionsCase9OutputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct S2ConstantQueryStringInput {
 impl S2ConstantQueryStringInput {
     /// A builder for [`S2ConstantQueryStringInput`].
     pub fn builder() -> S2ConstantQueryStringInputBuilder {
-        S2ConstantQueryStringInputBuilder::default()
+        <S2ConstantQueryStringInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S2ConstantQueryStringOutput {}
 impl S2ConstantQueryStringOutput {
     /// A builder for [`S2ConstantQueryStringOutput`].
     pub fn builder() -> S2ConstantQueryStringOutputBuilder {
-        S2ConstantQueryStringOutputBuilder::default()
+        <S2ConstantQueryStringOutputBuilder as Default>::default()
     }
 }
 

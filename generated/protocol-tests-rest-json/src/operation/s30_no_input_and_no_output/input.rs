@@ -11,7 +11,7 @@ pub struct S30NoInputAndNoOutputInput {}
 impl S30NoInputAndNoOutputInput {
     /// A builder for [`S30NoInputAndNoOutputInput`].
     pub fn builder() -> S30NoInputAndNoOutputInputBuilder {
-        S30NoInputAndNoOutputInputBuilder::default()
+        <S30NoInputAndNoOutputInputBuilder as Default>::default()
     }
 }
 

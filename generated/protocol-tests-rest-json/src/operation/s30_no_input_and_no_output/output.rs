@@ -11,7 +11,7 @@ pub struct S30NoInputAndNoOutputOutput {}
 impl S30NoInputAndNoOutputOutput {
     /// A builder for [`S30NoInputAndNoOutputOutput`].
     pub fn builder() -> S30NoInputAndNoOutputOutputBuilder {
-        S30NoInputAndNoOutputOutputBuilder::default()
+        <S30NoInputAndNoOutputOutputBuilder as Default>::default()
     }
 }
 

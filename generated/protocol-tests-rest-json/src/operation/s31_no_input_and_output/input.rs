@@ -11,7 +11,7 @@ pub struct S31NoInputAndOutputInput {}
 impl S31NoInputAndOutputInput {
     /// A builder for [`S31NoInputAndOutputInput`].
     pub fn builder() -> S31NoInputAndOutputInputBuilder {
-        S31NoInputAndOutputInputBuilder::default()
+        <S31NoInputAndOutputInputBuilder as Default>::default()
     }
 }
 

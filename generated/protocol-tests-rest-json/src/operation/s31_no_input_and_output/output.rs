@@ -11,7 +11,7 @@ pub struct S31NoInputAndOutputOutput {}
 impl S31NoInputAndOutputOutput {
     /// A builder for [`S31NoInputAndOutputOutput`].
     pub fn builder() -> S31NoInputAndOutputOutputBuilder {
-        S31NoInputAndOutputOutputBuilder::default()
+        <S31NoInputAndOutputOutputBuilder as Default>::default()
     }
 }
 

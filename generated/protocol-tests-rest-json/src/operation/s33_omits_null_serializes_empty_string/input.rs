@@ -25,7 +25,7 @@ pub struct S33OmitsNullSerializesEmptyStringInput {
 impl S33OmitsNullSerializesEmptyStringInput {
     /// A builder for [`S33OmitsNullSerializesEmptyStringInput`].
     pub fn builder() -> S33OmitsNullSerializesEmptyStringInputBuilder {
-        S33OmitsNullSerializesEmptyStringInputBuilder::default()
+        <S33OmitsNullSerializesEmptyStringInputBuilder as Default>::default()
     }
 }
 

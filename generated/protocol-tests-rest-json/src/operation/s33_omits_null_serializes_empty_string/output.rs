@@ -11,7 +11,7 @@ pub struct S33OmitsNullSerializesEmptyStringOutput {}
 impl S33OmitsNullSerializesEmptyStringOutput {
     /// A builder for [`S33OmitsNullSerializesEmptyStringOutput`].
     pub fn builder() -> S33OmitsNullSerializesEmptyStringOutputBuilder {
-        S33OmitsNullSerializesEmptyStringOutputBuilder::default()
+        <S33OmitsNullSerializesEmptyStringOutputBuilder as Default>::default()
     }
 }
 

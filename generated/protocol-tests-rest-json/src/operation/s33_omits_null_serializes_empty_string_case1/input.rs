@@ -25,7 +25,7 @@ pub struct S33OmitsNullSerializesEmptyStringCase1Input {
 impl S33OmitsNullSerializesEmptyStringCase1Input {
     /// A builder for [`S33OmitsNullSerializesEmptyStringCase1Input`].
     pub fn builder() -> S33OmitsNullSerializesEmptyStringCase1InputBuilder {
-        S33OmitsNullSerializesEmptyStringCase1InputBuilder::default()
+        <S33OmitsNullSerializesEmptyStringCase1InputBuilder as Default>::default()
     }
 }
 

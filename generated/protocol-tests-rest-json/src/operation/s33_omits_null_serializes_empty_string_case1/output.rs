@@ -11,7 +11,7 @@ pub struct S33OmitsNullSerializesEmptyStringCase1Output {}
 impl S33OmitsNullSerializesEmptyStringCase1Output {
     /// A builder for [`S33OmitsNullSerializesEmptyStringCase1Output`].
     pub fn builder() -> S33OmitsNullSerializesEmptyStringCase1OutputBuilder {
-        S33OmitsNullSerializesEmptyStringCase1OutputBuilder::default()
+        <S33OmitsNullSerializesEmptyStringCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -79,7 +79,7 @@ pub struct S34OmitsSerializingEmptyListsInput {
 impl S34OmitsSerializingEmptyListsInput {
     /// A builder for [`S34OmitsSerializingEmptyListsInput`].
     pub fn builder() -> S34OmitsSerializingEmptyListsInputBuilder {
-        S34OmitsSerializingEmptyListsInputBuilder::default()
+        <S34OmitsSerializingEmptyListsInputBuilder as Default>::default()
     }
 }
 

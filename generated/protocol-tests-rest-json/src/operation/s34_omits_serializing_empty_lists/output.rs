@@ -11,7 +11,7 @@ pub struct S34OmitsSerializingEmptyListsOutput {}
 impl S34OmitsSerializingEmptyListsOutput {
     /// A builder for [`S34OmitsSerializingEmptyListsOutput`].
     pub fn builder() -> S34OmitsSerializingEmptyListsOutputBuilder {
-        S34OmitsSerializingEmptyListsOutputBuilder::default()
+        <S34OmitsSerializingEmptyListsOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S35PostUnionWithJsonNameInput {
 impl S35PostUnionWithJsonNameInput {
     /// A builder for [`S35PostUnionWithJsonNameInput`].
     pub fn builder() -> S35PostUnionWithJsonNameInputBuilder {
-        S35PostUnionWithJsonNameInputBuilder::default()
+        <S35PostUnionWithJsonNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S35PostUnionWithJsonNameOutput {}
 impl S35PostUnionWithJsonNameOutput {
     /// A builder for [`S35PostUnionWithJsonNameOutput`].
     pub fn builder() -> S35PostUnionWithJsonNameOutputBuilder {
-        S35PostUnionWithJsonNameOutputBuilder::default()
+        <S35PostUnionWithJsonNameOutputBuilder as Default>::default()
     }
 }
 

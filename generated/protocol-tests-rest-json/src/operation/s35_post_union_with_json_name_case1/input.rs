@@ -19,7 +19,7 @@ pub struct S35PostUnionWithJsonNameCase1Input {
 impl S35PostUnionWithJsonNameCase1Input {
     /// A builder for [`S35PostUnionWithJsonNameCase1Input`].
     pub fn builder() -> S35PostUnionWithJsonNameCase1InputBuilder {
-        S35PostUnionWithJsonNameCase1InputBuilder::default()
+        <S35PostUnionWithJsonNameCase1InputBuilder as Default>::default()
     }
 }
 

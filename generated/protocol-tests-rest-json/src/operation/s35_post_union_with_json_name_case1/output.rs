@@ -11,7 +11,7 @@ pub struct S35PostUnionWithJsonNameCase1Output {}
 impl S35PostUnionWithJsonNameCase1Output {
     /// A builder for [`S35PostUnionWithJsonNameCase1Output`].
     pub fn builder() -> S35PostUnionWithJsonNameCase1OutputBuilder {
-        S35PostUnionWithJsonNameCase1OutputBuilder::default()
+        <S35PostUnionWithJsonNameCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S35PostUnionWithJsonNameCase2Input {
 impl S35PostUnionWithJsonNameCase2Input {
     /// A builder for [`S35PostUnionWithJsonNameCase2Input`].
     pub fn builder() -> S35PostUnionWithJsonNameCase2InputBuilder {
-        S35PostUnionWithJsonNameCase2InputBuilder::default()
+        <S35PostUnionWithJsonNameCase2InputBuilder as Default>::default()
     }
 }
 

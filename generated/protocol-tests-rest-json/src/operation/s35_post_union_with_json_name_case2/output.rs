@@ -11,7 +11,7 @@ pub struct S35PostUnionWithJsonNameCase2Output {}
 impl S35PostUnionWithJsonNameCase2Output {
     /// A builder for [`S35PostUnionWithJsonNameCase2Output`].
     pub fn builder() -> S35PostUnionWithJsonNameCase2OutputBuilder {
-        S35PostUnionWithJsonNameCase2OutputBuilder::default()
+        <S35PostUnionWithJsonNameCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S36QueryParamsAsStringListMapInput {
 impl S36QueryParamsAsStringListMapInput {
     /// A builder for [`S36QueryParamsAsStringListMapInput`].
     pub fn builder() -> S36QueryParamsAsStringListMapInputBuilder {
-        S36QueryParamsAsStringListMapInputBuilder::default()
+        <S36QueryParamsAsStringListMapInputBuilder as Default>::default()
     }
 }
 

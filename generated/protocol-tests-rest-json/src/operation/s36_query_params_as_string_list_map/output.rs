@@ -11,7 +11,7 @@ pub struct S36QueryParamsAsStringListMapOutput {}
 impl S36QueryParamsAsStringListMapOutput {
     /// A builder for [`S36QueryParamsAsStringListMapOutput`].
     pub fn builder() -> S36QueryParamsAsStringListMapOutputBuilder {
-        S36QueryParamsAsStringListMapOutputBuilder::default()
+        <S36QueryParamsAsStringListMapOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S38RecursiveShapesInput {
 impl S38RecursiveShapesInput {
     /// A builder for [`S38RecursiveShapesInput`].
     pub fn builder() -> S38RecursiveShapesInputBuilder {
-        S38RecursiveShapesInputBuilder::default()
+        <S38RecursiveShapesInputBuilder as Default>::default()
     }
 }
 

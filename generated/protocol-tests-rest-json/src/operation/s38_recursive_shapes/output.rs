@@ -11,7 +11,7 @@ pub struct S38RecursiveShapesOutput {}
 impl S38RecursiveShapesOutput {
     /// A builder for [`S38RecursiveShapesOutput`].
     pub fn builder() -> S38RecursiveShapesOutputBuilder {
-        S38RecursiveShapesOutputBuilder::default()
+        <S38RecursiveShapesOutputBuilder as Default>::default()
     }
 }
 

@@ -81,7 +81,7 @@ pub struct S39SimpleScalarPropertiesInput {
 impl S39SimpleScalarPropertiesInput {
     /// A builder for [`S39SimpleScalarPropertiesInput`].
     pub fn builder() -> S39SimpleScalarPropertiesInputBuilder {
-        S39SimpleScalarPropertiesInputBuilder::default()
+        <S39SimpleScalarPropertiesInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S39SimpleScalarPropertiesOutput {}
 impl S39SimpleScalarPropertiesOutput {
     /// A builder for [`S39SimpleScalarPropertiesOutput`].
     pub fn builder() -> S39SimpleScalarPropertiesOutputBuilder {
-        S39SimpleScalarPropertiesOutputBuilder::default()
+        <S39SimpleScalarPropertiesOutputBuilder as Default>::default()
     }
 }
 

@@ -81,7 +81,7 @@ pub struct S39SimpleScalarPropertiesCase1Input {
 impl S39SimpleScalarPropertiesCase1Input {
     /// A builder for [`S39SimpleScalarPropertiesCase1Input`].
     pub fn builder() -> S39SimpleScalarPropertiesCase1InputBuilder {
-        S39SimpleScalarPropertiesCase1InputBuilder::default()
+        <S39SimpleScalarPropertiesCase1InputBuilder as Default>::default()
     }
 }
 

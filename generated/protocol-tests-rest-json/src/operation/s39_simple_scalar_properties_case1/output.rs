@@ -11,7 +11,7 @@ pub struct S39SimpleScalarPropertiesCase1Output {}
 impl S39SimpleScalarPropertiesCase1Output {
     /// A builder for [`S39SimpleScalarPropertiesCase1Output`].
     pub fn builder() -> S39SimpleScalarPropertiesCase1OutputBuilder {
-        S39SimpleScalarPropertiesCase1OutputBuilder::default()
+        <S39SimpleScalarPropertiesCase1OutputBuilder as Default>::default()
     }
 }
 

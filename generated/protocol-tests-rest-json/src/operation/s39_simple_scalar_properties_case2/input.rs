@@ -81,7 +81,7 @@ pub struct S39SimpleScalarPropertiesCase2Input {
 impl S39SimpleScalarPropertiesCase2Input {
     /// A builder for [`S39SimpleScalarPropertiesCase2Input`].
     pub fn builder() -> S39SimpleScalarPropertiesCase2InputBuilder {
-        S39SimpleScalarPropertiesCase2InputBuilder::default()
+        <S39SimpleScalarPropertiesCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S39SimpleScalarPropertiesCase2Output {}
 impl S39SimpleScalarPropertiesCase2Output {
     /// A builder for [`S39SimpleScalarPropertiesCase2Output`].
     pub fn builder() -> S39SimpleScalarPropertiesCase2OutputBuilder {
-        S39SimpleScalarPropertiesCase2OutputBuilder::default()
+        <S39SimpleScalarPropertiesCase2OutputBuilder as Default>::default()
     }
 }
 

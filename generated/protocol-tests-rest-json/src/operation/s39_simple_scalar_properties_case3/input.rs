@@ -81,7 +81,7 @@ pub struct S39SimpleScalarPropertiesCase3Input {
 impl S39SimpleScalarPropertiesCase3Input {
     /// A builder for [`S39SimpleScalarPropertiesCase3Input`].
     pub fn builder() -> S39SimpleScalarPropertiesCase3InputBuilder {
-        S39SimpleScalarPropertiesCase3InputBuilder::default()
+        <S39SimpleScalarPropertiesCase3InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S39SimpleScalarPropertiesCase3Output {}
 impl S39SimpleScalarPropertiesCase3Output {
     /// A builder for [`S39SimpleScalarPropertiesCase3Output`].
     pub fn builder() -> S39SimpleScalarPropertiesCase3OutputBuilder {
-        S39SimpleScalarPropertiesCase3OutputBuilder::default()
+        <S39SimpleScalarPropertiesCase3OutputBuilder as Default>::default()
     }
 }
 

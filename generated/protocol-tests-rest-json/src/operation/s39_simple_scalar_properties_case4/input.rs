@@ -81,7 +81,7 @@ pub struct S39SimpleScalarPropertiesCase4Input {
 impl S39SimpleScalarPropertiesCase4Input {
     /// A builder for [`S39SimpleScalarPropertiesCase4Input`].
     pub fn builder() -> S39SimpleScalarPropertiesCase4InputBuilder {
-        S39SimpleScalarPropertiesCase4InputBuilder::default()
+        <S39SimpleScalarPropertiesCase4InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S39SimpleScalarPropertiesCase4Output {}
 impl S39SimpleScalarPropertiesCase4Output {
     /// A builder for [`S39SimpleScalarPropertiesCase4Output`].
     pub fn builder() -> S39SimpleScalarPropertiesCase4OutputBuilder {
-        S39SimpleScalarPropertiesCase4OutputBuilder::default()
+        <S39SimpleScalarPropertiesCase4OutputBuilder as Default>::default()
     }
 }
 

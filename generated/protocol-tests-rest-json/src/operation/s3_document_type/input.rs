@@ -25,7 +25,7 @@ pub struct S3DocumentTypeInput {
 impl S3DocumentTypeInput {
     /// A builder for [`S3DocumentTypeInput`].
     pub fn builder() -> S3DocumentTypeInputBuilder {
-        S3DocumentTypeInputBuilder::default()
+        <S3DocumentTypeInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S3DocumentTypeOutput {}
 impl S3DocumentTypeOutput {
     /// A builder for [`S3DocumentTypeOutput`].
     pub fn builder() -> S3DocumentTypeOutputBuilder {
-        S3DocumentTypeOutputBuilder::default()
+        <S3DocumentTypeOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S3DocumentTypeCase1Input {
 impl S3DocumentTypeCase1Input {
     /// A builder for [`S3DocumentTypeCase1Input`].
     pub fn builder() -> S3DocumentTypeCase1InputBuilder {
-        S3DocumentTypeCase1InputBuilder::default()
+        <S3DocumentTypeCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S3DocumentTypeCase1Output {}
 impl S3DocumentTypeCase1Output {
     /// A builder for [`S3DocumentTypeCase1Output`].
     pub fn builder() -> S3DocumentTypeCase1OutputBuilder {
-        S3DocumentTypeCase1OutputBuilder::default()
+        <S3DocumentTypeCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S3DocumentTypeCase2Input {
 impl S3DocumentTypeCase2Input {
     /// A builder for [`S3DocumentTypeCase2Input`].
     pub fn builder() -> S3DocumentTypeCase2InputBuilder {
-        S3DocumentTypeCase2InputBuilder::default()
+        <S3DocumentTypeCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S3DocumentTypeCase2Output {}
 impl S3DocumentTypeCase2Output {
     /// A builder for [`S3DocumentTypeCase2Output`].
     pub fn builder() -> S3DocumentTypeCase2OutputBuilder {
-        S3DocumentTypeCase2OutputBuilder::default()
+        <S3DocumentTypeCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S3DocumentTypeCase3Input {
 impl S3DocumentTypeCase3Input {
     /// A builder for [`S3DocumentTypeCase3Input`].
     pub fn builder() -> S3DocumentTypeCase3InputBuilder {
-        S3DocumentTypeCase3InputBuilder::default()
+        <S3DocumentTypeCase3InputBuilder as Default>::default()
     }
 }
 

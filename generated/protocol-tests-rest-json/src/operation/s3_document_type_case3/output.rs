@@ -11,7 +11,7 @@ pub struct S3DocumentTypeCase3Output {}
 impl S3DocumentTypeCase3Output {
     /// A builder for [`S3DocumentTypeCase3Output`].
     pub fn builder() -> S3DocumentTypeCase3OutputBuilder {
-        S3DocumentTypeCase3OutputBuilder::default()
+        <S3DocumentTypeCase3OutputBuilder as Default>::default()
     }
 }
 

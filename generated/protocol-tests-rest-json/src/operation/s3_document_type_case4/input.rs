@@ -25,7 +25,7 @@ pub struct S3DocumentTypeCase4Input {
 impl S3DocumentTypeCase4Input {
     /// A builder for [`S3DocumentTypeCase4Input`].
     pub fn builder() -> S3DocumentTypeCase4InputBuilder {
-        S3DocumentTypeCase4InputBuilder::default()
+        <S3DocumentTypeCase4InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S3DocumentTypeCase4Output {}
 impl S3DocumentTypeCase4Output {
     /// A builder for [`S3DocumentTypeCase4Output`].
     pub fn builder() -> S3DocumentTypeCase4OutputBuilder {
-        S3DocumentTypeCase4OutputBuilder::default()
+        <S3DocumentTypeCase4OutputBuilder as Default>::default()
     }
 }
 

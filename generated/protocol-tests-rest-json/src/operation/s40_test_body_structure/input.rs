@@ -25,7 +25,7 @@ pub struct S40TestBodyStructureInput {
 impl S40TestBodyStructureInput {
     /// A builder for [`S40TestBodyStructureInput`].
     pub fn builder() -> S40TestBodyStructureInputBuilder {
-        S40TestBodyStructureInputBuilder::default()
+        <S40TestBodyStructureInputBuilder as Default>::default()
     }
 }
 

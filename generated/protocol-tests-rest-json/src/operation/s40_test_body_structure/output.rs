@@ -11,7 +11,7 @@ pub struct S40TestBodyStructureOutput {}
 impl S40TestBodyStructureOutput {
     /// A builder for [`S40TestBodyStructureOutput`].
     pub fn builder() -> S40TestBodyStructureOutputBuilder {
-        S40TestBodyStructureOutputBuilder::default()
+        <S40TestBodyStructureOutputBuilder as Default>::default()
     }
 }
 

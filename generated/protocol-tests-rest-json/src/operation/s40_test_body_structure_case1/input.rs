@@ -25,7 +25,7 @@ pub struct S40TestBodyStructureCase1Input {
 impl S40TestBodyStructureCase1Input {
     /// A builder for [`S40TestBodyStructureCase1Input`].
     pub fn builder() -> S40TestBodyStructureCase1InputBuilder {
-        S40TestBodyStructureCase1InputBuilder::default()
+        <S40TestBodyStructureCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S40TestBodyStructureCase1Output {}
 impl S40TestBodyStructureCase1Output {
     /// A builder for [`S40TestBodyStructureCase1Output`].
     pub fn builder() -> S40TestBodyStructureCase1OutputBuilder {
-        S40TestBodyStructureCase1OutputBuilder::default()
+        <S40TestBodyStructureCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S41TestGetNoInputNoPayloadInput {}
 impl S41TestGetNoInputNoPayloadInput {
     /// A builder for [`S41TestGetNoInputNoPayloadInput`].
     pub fn builder() -> S41TestGetNoInputNoPayloadInputBuilder {
-        S41TestGetNoInputNoPayloadInputBuilder::default()
+        <S41TestGetNoInputNoPayloadInputBuilder as Default>::default()
     }
 }
 

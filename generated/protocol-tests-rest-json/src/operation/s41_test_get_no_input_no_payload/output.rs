@@ -11,7 +11,7 @@ pub struct S41TestGetNoInputNoPayloadOutput {}
 impl S41TestGetNoInputNoPayloadOutput {
     /// A builder for [`S41TestGetNoInputNoPayloadOutput`].
     pub fn builder() -> S41TestGetNoInputNoPayloadOutputBuilder {
-        S41TestGetNoInputNoPayloadOutputBuilder::default()
+        <S41TestGetNoInputNoPayloadOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S42TestGetNoPayloadInput {
 impl S42TestGetNoPayloadInput {
     /// A builder for [`S42TestGetNoPayloadInput`].
     pub fn builder() -> S42TestGetNoPayloadInputBuilder {
-        S42TestGetNoPayloadInputBuilder::default()
+        <S42TestGetNoPayloadInputBuilder as Default>::default()
     }
 }
 

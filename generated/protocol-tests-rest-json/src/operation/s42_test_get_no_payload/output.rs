@@ -11,7 +11,7 @@ pub struct S42TestGetNoPayloadOutput {}
 impl S42TestGetNoPayloadOutput {
     /// A builder for [`S42TestGetNoPayloadOutput`].
     pub fn builder() -> S42TestGetNoPayloadOutputBuilder {
-        S42TestGetNoPayloadOutputBuilder::default()
+        <S42TestGetNoPayloadOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S42TestGetNoPayloadCase1Input {
 impl S42TestGetNoPayloadCase1Input {
     /// A builder for [`S42TestGetNoPayloadCase1Input`].
     pub fn builder() -> S42TestGetNoPayloadCase1InputBuilder {
-        S42TestGetNoPayloadCase1InputBuilder::default()
+        <S42TestGetNoPayloadCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S42TestGetNoPayloadCase1Output {}
 impl S42TestGetNoPayloadCase1Output {
     /// A builder for [`S42TestGetNoPayloadCase1Output`].
     pub fn builder() -> S42TestGetNoPayloadCase1OutputBuilder {
-        S42TestGetNoPayloadCase1OutputBuilder::default()
+        <S42TestGetNoPayloadCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S43TestPayloadBlobInput {
 impl S43TestPayloadBlobInput {
     /// A builder for [`S43TestPayloadBlobInput`].
     pub fn builder() -> S43TestPayloadBlobInputBuilder {
-        S43TestPayloadBlobInputBuilder::default()
+        <S43TestPayloadBlobInputBuilder as Default>::default()
     }
 }
 

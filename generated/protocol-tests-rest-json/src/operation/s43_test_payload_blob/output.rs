@@ -11,7 +11,7 @@ pub struct S43TestPayloadBlobOutput {}
 impl S43TestPayloadBlobOutput {
     /// A builder for [`S43TestPayloadBlobOutput`].
     pub fn builder() -> S43TestPayloadBlobOutputBuilder {
-        S43TestPayloadBlobOutputBuilder::default()
+        <S43TestPayloadBlobOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S43TestPayloadBlobCase1Input {
 impl S43TestPayloadBlobCase1Input {
     /// A builder for [`S43TestPayloadBlobCase1Input`].
     pub fn builder() -> S43TestPayloadBlobCase1InputBuilder {
-        S43TestPayloadBlobCase1InputBuilder::default()
+        <S43TestPayloadBlobCase1InputBuilder as Default>::default()
     }
 }
 

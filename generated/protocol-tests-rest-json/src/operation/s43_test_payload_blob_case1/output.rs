@@ -11,7 +11,7 @@ pub struct S43TestPayloadBlobCase1Output {}
 impl S43TestPayloadBlobCase1Output {
     /// A builder for [`S43TestPayloadBlobCase1Output`].
     pub fn builder() -> S43TestPayloadBlobCase1OutputBuilder {
-        S43TestPayloadBlobCase1OutputBuilder::default()
+        <S43TestPayloadBlobCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S44TestPayloadStructureInput {
 impl S44TestPayloadStructureInput {
     /// A builder for [`S44TestPayloadStructureInput`].
     pub fn builder() -> S44TestPayloadStructureInputBuilder {
-        S44TestPayloadStructureInputBuilder::default()
+        <S44TestPayloadStructureInputBuilder as Default>::default()
     }
 }
 

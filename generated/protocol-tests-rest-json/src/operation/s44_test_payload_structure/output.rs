@@ -11,7 +11,7 @@ pub struct S44TestPayloadStructureOutput {}
 impl S44TestPayloadStructureOutput {
     /// A builder for [`S44TestPayloadStructureOutput`].
     pub fn builder() -> S44TestPayloadStructureOutputBuilder {
-        S44TestPayloadStructureOutputBuilder::default()
+        <S44TestPayloadStructureOutputBuilder as Default>::default()
     }
 }
 

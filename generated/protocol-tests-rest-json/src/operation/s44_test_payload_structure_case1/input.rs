@@ -25,7 +25,7 @@ pub struct S44TestPayloadStructureCase1Input {
 impl S44TestPayloadStructureCase1Input {
     /// A builder for [`S44TestPayloadStructureCase1Input`].
     pub fn builder() -> S44TestPayloadStructureCase1InputBuilder {
-        S44TestPayloadStructureCase1InputBuilder::default()
+        <S44TestPayloadStructureCase1InputBuilder as Default>::default()
     }
 }
 

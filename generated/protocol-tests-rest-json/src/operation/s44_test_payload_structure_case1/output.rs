@@ -11,7 +11,7 @@ pub struct S44TestPayloadStructureCase1Output {}
 impl S44TestPayloadStructureCase1Output {
     /// A builder for [`S44TestPayloadStructureCase1Output`].
     pub fn builder() -> S44TestPayloadStructureCase1OutputBuilder {
-        S44TestPayloadStructureCase1OutputBuilder::default()
+        <S44TestPayloadStructureCase1OutputBuilder as Default>::default()
     }
 }
 

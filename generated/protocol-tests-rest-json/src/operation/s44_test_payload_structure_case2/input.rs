@@ -25,7 +25,7 @@ pub struct S44TestPayloadStructureCase2Input {
 impl S44TestPayloadStructureCase2Input {
     /// A builder for [`S44TestPayloadStructureCase2Input`].
     pub fn builder() -> S44TestPayloadStructureCase2InputBuilder {
-        S44TestPayloadStructureCase2InputBuilder::default()
+        <S44TestPayloadStructureCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S44TestPayloadStructureCase2Output {}
 impl S44TestPayloadStructureCase2Output {
     /// A builder for [`S44TestPayloadStructureCase2Output`].
     pub fn builder() -> S44TestPayloadStructureCase2OutputBuilder {
-        S44TestPayloadStructureCase2OutputBuilder::default()
+        <S44TestPayloadStructureCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S45TestPostNoInputNoPayloadInput {}
 impl S45TestPostNoInputNoPayloadInput {
     /// A builder for [`S45TestPostNoInputNoPayloadInput`].
     pub fn builder() -> S45TestPostNoInputNoPayloadInputBuilder {
-        S45TestPostNoInputNoPayloadInputBuilder::default()
+        <S45TestPostNoInputNoPayloadInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S45TestPostNoInputNoPayloadOutput {}
 impl S45TestPostNoInputNoPayloadOutput {
     /// A builder for [`S45TestPostNoInputNoPayloadOutput`].
     pub fn builder() -> S45TestPostNoInputNoPayloadOutputBuilder {
-        S45TestPostNoInputNoPayloadOutputBuilder::default()
+        <S45TestPostNoInputNoPayloadOutputBuilder as Default>::default()
     }
 }
 

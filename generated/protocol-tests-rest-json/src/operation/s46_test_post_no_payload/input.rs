@@ -19,7 +19,7 @@ pub struct S46TestPostNoPayloadInput {
 impl S46TestPostNoPayloadInput {
     /// A builder for [`S46TestPostNoPayloadInput`].
     pub fn builder() -> S46TestPostNoPayloadInputBuilder {
-        S46TestPostNoPayloadInputBuilder::default()
+        <S46TestPostNoPayloadInputBuilder as Default>::default()
     }
 }
 

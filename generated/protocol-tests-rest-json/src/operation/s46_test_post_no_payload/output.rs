@@ -11,7 +11,7 @@ pub struct S46TestPostNoPayloadOutput {}
 impl S46TestPostNoPayloadOutput {
     /// A builder for [`S46TestPostNoPayloadOutput`].
     pub fn builder() -> S46TestPostNoPayloadOutputBuilder {
-        S46TestPostNoPayloadOutputBuilder::default()
+        <S46TestPostNoPayloadOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S46TestPostNoPayloadCase1Input {
 impl S46TestPostNoPayloadCase1Input {
     /// A builder for [`S46TestPostNoPayloadCase1Input`].
     pub fn builder() -> S46TestPostNoPayloadCase1InputBuilder {
-        S46TestPostNoPayloadCase1InputBuilder::default()
+        <S46TestPostNoPayloadCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S46TestPostNoPayloadCase1Output {}
 impl S46TestPostNoPayloadCase1Output {
     /// A builder for [`S46TestPostNoPayloadCase1Output`].
     pub fn builder() -> S46TestPostNoPayloadCase1OutputBuilder {
-        S46TestPostNoPayloadCase1OutputBuilder::default()
+        <S46TestPostNoPayloadCase1OutputBuilder as Default>::default()
     }
 }
 

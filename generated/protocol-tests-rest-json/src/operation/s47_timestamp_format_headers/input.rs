@@ -83,7 +83,7 @@ pub struct S47TimestampFormatHeadersInput {
 impl S47TimestampFormatHeadersInput {
     /// A builder for [`S47TimestampFormatHeadersInput`].
     pub fn builder() -> S47TimestampFormatHeadersInputBuilder {
-        S47TimestampFormatHeadersInputBuilder::default()
+        <S47TimestampFormatHeadersInputBuilder as Default>::default()
     }
 }
 

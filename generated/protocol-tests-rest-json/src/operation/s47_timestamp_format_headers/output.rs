@@ -11,7 +11,7 @@ pub struct S47TimestampFormatHeadersOutput {}
 impl S47TimestampFormatHeadersOutput {
     /// A builder for [`S47TimestampFormatHeadersOutput`].
     pub fn builder() -> S47TimestampFormatHeadersOutputBuilder {
-        S47TimestampFormatHeadersOutputBuilder::default()
+        <S47TimestampFormatHeadersOutputBuilder as Default>::default()
     }
 }
 

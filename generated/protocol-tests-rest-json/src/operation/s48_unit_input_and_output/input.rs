@@ -11,7 +11,7 @@ pub struct S48UnitInputAndOutputInput {}
 impl S48UnitInputAndOutputInput {
     /// A builder for [`S48UnitInputAndOutputInput`].
     pub fn builder() -> S48UnitInputAndOutputInputBuilder {
-        S48UnitInputAndOutputInputBuilder::default()
+        <S48UnitInputAndOutputInputBuilder as Default>::default()
     }
 }
 

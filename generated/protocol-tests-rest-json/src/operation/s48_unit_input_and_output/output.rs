@@ -11,7 +11,7 @@ pub struct S48UnitInputAndOutputOutput {}
 impl S48UnitInputAndOutputOutput {
     /// A builder for [`S48UnitInputAndOutputOutput`].
     pub fn builder() -> S48UnitInputAndOutputOutputBuilder {
-        S48UnitInputAndOutputOutputBuilder::default()
+        <S48UnitInputAndOutputOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S49DatetimeOffsetsInput {}
 impl S49DatetimeOffsetsInput {
     /// A builder for [`S49DatetimeOffsetsInput`].
     pub fn builder() -> S49DatetimeOffsetsInputBuilder {
-        S49DatetimeOffsetsInputBuilder::default()
+        <S49DatetimeOffsetsInputBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct S49DatetimeOffsetsOutput {
 impl S49DatetimeOffsetsOutput {
     /// A builder for [`S49DatetimeOffsetsOutput`].
     pub fn builder() -> S49DatetimeOffsetsOutputBuilder {
-        S49DatetimeOffsetsOutputBuilder::default()
+        <S49DatetimeOffsetsOutputBuilder as Default>::default()
     }
 }
 

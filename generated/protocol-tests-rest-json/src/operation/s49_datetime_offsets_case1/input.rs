@@ -11,7 +11,7 @@ pub struct S49DatetimeOffsetsCase1Input {}
 impl S49DatetimeOffsetsCase1Input {
     /// A builder for [`S49DatetimeOffsetsCase1Input`].
     pub fn builder() -> S49DatetimeOffsetsCase1InputBuilder {
-        S49DatetimeOffsetsCase1InputBuilder::default()
+        <S49DatetimeOffsetsCase1InputBuilder as Default>::default()
     }
 }
 

@@ -24,7 +24,7 @@ pub struct S49DatetimeOffsetsCase1Output {
 impl S49DatetimeOffsetsCase1Output {
     /// A builder for [`S49DatetimeOffsetsCase1Output`].
     pub fn builder() -> S49DatetimeOffsetsCase1OutputBuilder {
-        S49DatetimeOffsetsCase1OutputBuilder::default()
+        <S49DatetimeOffsetsCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct S4DocumentTypeAsMapValueInput {
 impl S4DocumentTypeAsMapValueInput {
     /// A builder for [`S4DocumentTypeAsMapValueInput`].
     pub fn builder() -> S4DocumentTypeAsMapValueInputBuilder {
-        S4DocumentTypeAsMapValueInputBuilder::default()
+        <S4DocumentTypeAsMapValueInputBuilder as Default>::default()
     }
 }
 

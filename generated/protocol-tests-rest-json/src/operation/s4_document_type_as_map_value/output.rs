@@ -11,7 +11,7 @@ pub struct S4DocumentTypeAsMapValueOutput {}
 impl S4DocumentTypeAsMapValueOutput {
     /// A builder for [`S4DocumentTypeAsMapValueOutput`].
     pub fn builder() -> S4DocumentTypeAsMapValueOutputBuilder {
-        S4DocumentTypeAsMapValueOutputBuilder::default()
+        <S4DocumentTypeAsMapValueOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S50DocumentTypeInput {}
 impl S50DocumentTypeInput {
     /// A builder for [`S50DocumentTypeInput`].
     pub fn builder() -> S50DocumentTypeInputBuilder {
-        S50DocumentTypeInputBuilder::default()
+        <S50DocumentTypeInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S50DocumentTypeOutput {
 impl S50DocumentTypeOutput {
     /// A builder for [`S50DocumentTypeOutput`].
     pub fn builder() -> S50DocumentTypeOutputBuilder {
-        S50DocumentTypeOutputBuilder::default()
+        <S50DocumentTypeOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S50DocumentTypeCase1Input {}
 impl S50DocumentTypeCase1Input {
     /// A builder for [`S50DocumentTypeCase1Input`].
     pub fn builder() -> S50DocumentTypeCase1InputBuilder {
-        S50DocumentTypeCase1InputBuilder::default()
+        <S50DocumentTypeCase1InputBuilder as Default>::default()
     }
 }
 

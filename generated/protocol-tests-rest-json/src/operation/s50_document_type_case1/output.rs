@@ -25,7 +25,7 @@ pub struct S50DocumentTypeCase1Output {
 impl S50DocumentTypeCase1Output {
     /// A builder for [`S50DocumentTypeCase1Output`].
     pub fn builder() -> S50DocumentTypeCase1OutputBuilder {
-        S50DocumentTypeCase1OutputBuilder::default()
+        <S50DocumentTypeCase1OutputBuilder as Default>::default()
     }
 }
 

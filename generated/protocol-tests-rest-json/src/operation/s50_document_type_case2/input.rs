@@ -11,7 +11,7 @@ pub struct S50DocumentTypeCase2Input {}
 impl S50DocumentTypeCase2Input {
     /// A builder for [`S50DocumentTypeCase2Input`].
     pub fn builder() -> S50DocumentTypeCase2InputBuilder {
-        S50DocumentTypeCase2InputBuilder::default()
+        <S50DocumentTypeCase2InputBuilder as Default>::default()
     }
 }
 

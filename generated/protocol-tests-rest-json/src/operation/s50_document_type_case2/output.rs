@@ -25,7 +25,7 @@ pub struct S50DocumentTypeCase2Output {
 impl S50DocumentTypeCase2Output {
     /// A builder for [`S50DocumentTypeCase2Output`].
     pub fn builder() -> S50DocumentTypeCase2OutputBuilder {
-        S50DocumentTypeCase2OutputBuilder::default()
+        <S50DocumentTypeCase2OutputBuilder as Default>::default()
     }
 }
 

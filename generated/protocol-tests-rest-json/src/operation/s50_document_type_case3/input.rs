@@ -11,7 +11,7 @@ pub struct S50DocumentTypeCase3Input {}
 impl S50DocumentTypeCase3Input {
     /// A builder for [`S50DocumentTypeCase3Input`].
     pub fn builder() -> S50DocumentTypeCase3InputBuilder {
-        S50DocumentTypeCase3InputBuilder::default()
+        <S50DocumentTypeCase3InputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S50DocumentTypeCase3Output {
 impl S50DocumentTypeCase3Output {
     /// A builder for [`S50DocumentTypeCase3Output`].
     pub fn builder() -> S50DocumentTypeCase3OutputBuilder {
-        S50DocumentTypeCase3OutputBuilder::default()
+        <S50DocumentTypeCase3OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S50DocumentTypeCase4Input {}
 impl S50DocumentTypeCase4Input {
     /// A builder for [`S50DocumentTypeCase4Input`].
     pub fn builder() -> S50DocumentTypeCase4InputBuilder {
-        S50DocumentTypeCase4InputBuilder::default()
+        <S50DocumentTypeCase4InputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S50DocumentTypeCase4Output {
 impl S50DocumentTypeCase4Output {
     /// A builder for [`S50DocumentTypeCase4Output`].
     pub fn builder() -> S50DocumentTypeCase4OutputBuilder {
-        S50DocumentTypeCase4OutputBuilder::default()
+        <S50DocumentTypeCase4OutputBuilder as Default>::default()
     }
 }
 

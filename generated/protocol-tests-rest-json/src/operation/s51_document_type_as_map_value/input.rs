@@ -11,7 +11,7 @@ pub struct S51DocumentTypeAsMapValueInput {}
 impl S51DocumentTypeAsMapValueInput {
     /// A builder for [`S51DocumentTypeAsMapValueInput`].
     pub fn builder() -> S51DocumentTypeAsMapValueInputBuilder {
-        S51DocumentTypeAsMapValueInputBuilder::default()
+        <S51DocumentTypeAsMapValueInputBuilder as Default>::default()
     }
 }
 

@@ -21,7 +21,7 @@ pub struct S51DocumentTypeAsMapValueOutput {
 impl S51DocumentTypeAsMapValueOutput {
     /// A builder for [`S51DocumentTypeAsMapValueOutput`].
     pub fn builder() -> S51DocumentTypeAsMapValueOutputBuilder {
-        S51DocumentTypeAsMapValueOutputBuilder::default()
+        <S51DocumentTypeAsMapValueOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S52DocumentTypeAsPayloadInput {}
 impl S52DocumentTypeAsPayloadInput {
     /// A builder for [`S52DocumentTypeAsPayloadInput`].
     pub fn builder() -> S52DocumentTypeAsPayloadInputBuilder {
-        S52DocumentTypeAsPayloadInputBuilder::default()
+        <S52DocumentTypeAsPayloadInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S52DocumentTypeAsPayloadOutput {
 impl S52DocumentTypeAsPayloadOutput {
     /// A builder for [`S52DocumentTypeAsPayloadOutput`].
     pub fn builder() -> S52DocumentTypeAsPayloadOutputBuilder {
-        S52DocumentTypeAsPayloadOutputBuilder::default()
+        <S52DocumentTypeAsPayloadOutputBuilder as Default>::default()
     }
 }
 

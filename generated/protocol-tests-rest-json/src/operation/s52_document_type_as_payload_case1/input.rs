@@ -11,7 +11,7 @@ pub struct S52DocumentTypeAsPayloadCase1Input {}
 impl S52DocumentTypeAsPayloadCase1Input {
     /// A builder for [`S52DocumentTypeAsPayloadCase1Input`].
     pub fn builder() -> S52DocumentTypeAsPayloadCase1InputBuilder {
-        S52DocumentTypeAsPayloadCase1InputBuilder::default()
+        <S52DocumentTypeAsPayloadCase1InputBuilder as Default>::default()
     }
 }
 

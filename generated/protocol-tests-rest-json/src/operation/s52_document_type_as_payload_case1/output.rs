@@ -19,7 +19,7 @@ pub struct S52DocumentTypeAsPayloadCase1Output {
 impl S52DocumentTypeAsPayloadCase1Output {
     /// A builder for [`S52DocumentTypeAsPayloadCase1Output`].
     pub fn builder() -> S52DocumentTypeAsPayloadCase1OutputBuilder {
-        S52DocumentTypeAsPayloadCase1OutputBuilder::default()
+        <S52DocumentTypeAsPayloadCase1OutputBuilder as Default>::default()
     }
 }
 

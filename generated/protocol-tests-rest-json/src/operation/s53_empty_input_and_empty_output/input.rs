@@ -11,7 +11,7 @@ pub struct S53EmptyInputAndEmptyOutputInput {}
 impl S53EmptyInputAndEmptyOutputInput {
     /// A builder for [`S53EmptyInputAndEmptyOutputInput`].
     pub fn builder() -> S53EmptyInputAndEmptyOutputInputBuilder {
-        S53EmptyInputAndEmptyOutputInputBuilder::default()
+        <S53EmptyInputAndEmptyOutputInputBuilder as Default>::default()
     }
 }
 

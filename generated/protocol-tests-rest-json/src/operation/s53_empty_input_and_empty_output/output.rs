@@ -11,7 +11,7 @@ pub struct S53EmptyInputAndEmptyOutputOutput {}
 impl S53EmptyInputAndEmptyOutputOutput {
     /// A builder for [`S53EmptyInputAndEmptyOutputOutput`].
     pub fn builder() -> S53EmptyInputAndEmptyOutputOutputBuilder {
-        S53EmptyInputAndEmptyOutputOutputBuilder::default()
+        <S53EmptyInputAndEmptyOutputOutputBuilder as Default>::default()
     }
 }
 

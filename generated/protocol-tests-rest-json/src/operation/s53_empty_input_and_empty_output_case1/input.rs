@@ -11,7 +11,7 @@ pub struct S53EmptyInputAndEmptyOutputCase1Input {}
 impl S53EmptyInputAndEmptyOutputCase1Input {
     /// A builder for [`S53EmptyInputAndEmptyOutputCase1Input`].
     pub fn builder() -> S53EmptyInputAndEmptyOutputCase1InputBuilder {
-        S53EmptyInputAndEmptyOutputCase1InputBuilder::default()
+        <S53EmptyInputAndEmptyOutputCase1InputBuilder as Default>::default()
     }
 }
 

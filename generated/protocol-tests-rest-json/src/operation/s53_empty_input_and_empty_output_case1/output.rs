@@ -11,7 +11,7 @@ pub struct S53EmptyInputAndEmptyOutputCase1Output {}
 impl S53EmptyInputAndEmptyOutputCase1Output {
     /// A builder for [`S53EmptyInputAndEmptyOutputCase1Output`].
     pub fn builder() -> S53EmptyInputAndEmptyOutputCase1OutputBuilder {
-        S53EmptyInputAndEmptyOutputCase1OutputBuilder::default()
+        <S53EmptyInputAndEmptyOutputCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S54FractionalSecondsInput {}
 impl S54FractionalSecondsInput {
     /// A builder for [`S54FractionalSecondsInput`].
     pub fn builder() -> S54FractionalSecondsInputBuilder {
-        S54FractionalSecondsInputBuilder::default()
+        <S54FractionalSecondsInputBuilder as Default>::default()
     }
 }
 

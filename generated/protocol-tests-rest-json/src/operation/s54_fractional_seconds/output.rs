@@ -24,7 +24,7 @@ pub struct S54FractionalSecondsOutput {
 impl S54FractionalSecondsOutput {
     /// A builder for [`S54FractionalSecondsOutput`].
     pub fn builder() -> S54FractionalSecondsOutputBuilder {
-        S54FractionalSecondsOutputBuilder::default()
+        <S54FractionalSecondsOutputBuilder as Default>::default()
     }
 }
 

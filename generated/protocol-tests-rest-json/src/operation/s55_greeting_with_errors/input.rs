@@ -11,7 +11,7 @@ pub struct S55GreetingWithErrorsInput {}
 impl S55GreetingWithErrorsInput {
     /// A builder for [`S55GreetingWithErrorsInput`].
     pub fn builder() -> S55GreetingWithErrorsInputBuilder {
-        S55GreetingWithErrorsInputBuilder::default()
+        <S55GreetingWithErrorsInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S55GreetingWithErrorsOutput {
 impl S55GreetingWithErrorsOutput {
     /// A builder for [`S55GreetingWithErrorsOutput`].
     pub fn builder() -> S55GreetingWithErrorsOutputBuilder {
-        S55GreetingWithErrorsOutputBuilder::default()
+        <S55GreetingWithErrorsOutputBuilder as Default>::default()
     }
 }
 

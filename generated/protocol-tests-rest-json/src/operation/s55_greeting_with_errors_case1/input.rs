@@ -11,7 +11,7 @@ pub struct S55GreetingWithErrorsCase1Input {}
 impl S55GreetingWithErrorsCase1Input {
     /// A builder for [`S55GreetingWithErrorsCase1Input`].
     pub fn builder() -> S55GreetingWithErrorsCase1InputBuilder {
-        S55GreetingWithErrorsCase1InputBuilder::default()
+        <S55GreetingWithErrorsCase1InputBuilder as Default>::default()
     }
 }
 

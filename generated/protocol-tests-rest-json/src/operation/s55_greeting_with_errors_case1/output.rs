@@ -19,7 +19,7 @@ pub struct S55GreetingWithErrorsCase1Output {
 impl S55GreetingWithErrorsCase1Output {
     /// A builder for [`S55GreetingWithErrorsCase1Output`].
     pub fn builder() -> S55GreetingWithErrorsCase1OutputBuilder {
-        S55GreetingWithErrorsCase1OutputBuilder::default()
+        <S55GreetingWithErrorsCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsInput {}
 impl S56GreetingWithErrorsInput {
     /// A builder for [`S56GreetingWithErrorsInput`].
     pub fn builder() -> S56GreetingWithErrorsInputBuilder {
-        S56GreetingWithErrorsInputBuilder::default()
+        <S56GreetingWithErrorsInputBuilder as Default>::default()
     }
 }
 

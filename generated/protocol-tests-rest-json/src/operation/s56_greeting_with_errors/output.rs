@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsOutput {}
 impl S56GreetingWithErrorsOutput {
     /// A builder for [`S56GreetingWithErrorsOutput`].
     pub fn builder() -> S56GreetingWithErrorsOutputBuilder {
-        S56GreetingWithErrorsOutputBuilder::default()
+        <S56GreetingWithErrorsOutputBuilder as Default>::default()
     }
 }
 

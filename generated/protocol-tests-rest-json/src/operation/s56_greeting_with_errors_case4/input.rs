@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase4Input {}
 impl S56GreetingWithErrorsCase4Input {
     /// A builder for [`S56GreetingWithErrorsCase4Input`].
     pub fn builder() -> S56GreetingWithErrorsCase4InputBuilder {
-        S56GreetingWithErrorsCase4InputBuilder::default()
+        <S56GreetingWithErrorsCase4InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase4Output {}
 impl S56GreetingWithErrorsCase4Output {
     /// A builder for [`S56GreetingWithErrorsCase4Output`].
     pub fn builder() -> S56GreetingWithErrorsCase4OutputBuilder {
-        S56GreetingWithErrorsCase4OutputBuilder::default()
+        <S56GreetingWithErrorsCase4OutputBuilder as Default>::default()
     }
 }
 

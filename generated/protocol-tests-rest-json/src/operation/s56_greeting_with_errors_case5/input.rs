@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase5Input {}
 impl S56GreetingWithErrorsCase5Input {
     /// A builder for [`S56GreetingWithErrorsCase5Input`].
     pub fn builder() -> S56GreetingWithErrorsCase5InputBuilder {
-        S56GreetingWithErrorsCase5InputBuilder::default()
+        <S56GreetingWithErrorsCase5InputBuilder as Default>::default()
     }
 }
 

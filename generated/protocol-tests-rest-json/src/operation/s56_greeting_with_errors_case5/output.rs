@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase5Output {}
 impl S56GreetingWithErrorsCase5Output {
     /// A builder for [`S56GreetingWithErrorsCase5Output`].
     pub fn builder() -> S56GreetingWithErrorsCase5OutputBuilder {
-        S56GreetingWithErrorsCase5OutputBuilder::default()
+        <S56GreetingWithErrorsCase5OutputBuilder as Default>::default()
     }
 }
 

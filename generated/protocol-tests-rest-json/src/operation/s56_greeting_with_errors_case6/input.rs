@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase6Input {}
 impl S56GreetingWithErrorsCase6Input {
     /// A builder for [`S56GreetingWithErrorsCase6Input`].
     pub fn builder() -> S56GreetingWithErrorsCase6InputBuilder {
-        S56GreetingWithErrorsCase6InputBuilder::default()
+        <S56GreetingWithErrorsCase6InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase6Output {}
 impl S56GreetingWithErrorsCase6Output {
     /// A builder for [`S56GreetingWithErrorsCase6Output`].
     pub fn builder() -> S56GreetingWithErrorsCase6OutputBuilder {
-        S56GreetingWithErrorsCase6OutputBuilder::default()
+        <S56GreetingWithErrorsCase6OutputBuilder as Default>::default()
     }
 }
 

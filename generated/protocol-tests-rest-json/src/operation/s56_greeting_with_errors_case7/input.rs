@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase7Input {}
 impl S56GreetingWithErrorsCase7Input {
     /// A builder for [`S56GreetingWithErrorsCase7Input`].
     pub fn builder() -> S56GreetingWithErrorsCase7InputBuilder {
-        S56GreetingWithErrorsCase7InputBuilder::default()
+        <S56GreetingWithErrorsCase7InputBuilder as Default>::default()
     }
 }
 

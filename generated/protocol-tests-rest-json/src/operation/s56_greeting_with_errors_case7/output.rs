@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase7Output {}
 impl S56GreetingWithErrorsCase7Output {
     /// A builder for [`S56GreetingWithErrorsCase7Output`].
     pub fn builder() -> S56GreetingWithErrorsCase7OutputBuilder {
-        S56GreetingWithErrorsCase7OutputBuilder::default()
+        <S56GreetingWithErrorsCase7OutputBuilder as Default>::default()
     }
 }
 

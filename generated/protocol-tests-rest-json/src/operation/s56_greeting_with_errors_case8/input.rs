@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase8Input {}
 impl S56GreetingWithErrorsCase8Input {
     /// A builder for [`S56GreetingWithErrorsCase8Input`].
     pub fn builder() -> S56GreetingWithErrorsCase8InputBuilder {
-        S56GreetingWithErrorsCase8InputBuilder::default()
+        <S56GreetingWithErrorsCase8InputBuilder as Default>::default()
     }
 }
 

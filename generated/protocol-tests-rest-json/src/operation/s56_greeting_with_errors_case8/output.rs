@@ -11,7 +11,7 @@ pub struct S56GreetingWithErrorsCase8Output {}
 impl S56GreetingWithErrorsCase8Output {
     /// A builder for [`S56GreetingWithErrorsCase8Output`].
     pub fn builder() -> S56GreetingWithErrorsCase8OutputBuilder {
-        S56GreetingWithErrorsCase8OutputBuilder::default()
+        <S56GreetingWithErrorsCase8OutputBuilder as Default>::default()
     }
 }
 

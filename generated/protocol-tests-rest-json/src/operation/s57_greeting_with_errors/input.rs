@@ -11,7 +11,7 @@ pub struct S57GreetingWithErrorsInput {}
 impl S57GreetingWithErrorsInput {
     /// A builder for [`S57GreetingWithErrorsInput`].
     pub fn builder() -> S57GreetingWithErrorsInputBuilder {
-        S57GreetingWithErrorsInputBuilder::default()
+        <S57GreetingWithErrorsInputBuilder as Default>::default()
     }
 }
 

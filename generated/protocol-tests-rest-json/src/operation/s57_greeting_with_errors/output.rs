@@ -11,7 +11,7 @@ pub struct S57GreetingWithErrorsOutput {}
 impl S57GreetingWithErrorsOutput {
     /// A builder for [`S57GreetingWithErrorsOutput`].
     pub fn builder() -> S57GreetingWithErrorsOutputBuilder {
-        S57GreetingWithErrorsOutputBuilder::default()
+        <S57GreetingWithErrorsOutputBuilder as Default>::default()
     }
 }
 

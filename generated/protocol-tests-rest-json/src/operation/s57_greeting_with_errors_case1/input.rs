@@ -11,7 +11,7 @@ pub struct S57GreetingWithErrorsCase1Input {}
 impl S57GreetingWithErrorsCase1Input {
     /// A builder for [`S57GreetingWithErrorsCase1Input`].
     pub fn builder() -> S57GreetingWithErrorsCase1InputBuilder {
-        S57GreetingWithErrorsCase1InputBuilder::default()
+        <S57GreetingWithErrorsCase1InputBuilder as Default>::default()
     }
 }
 

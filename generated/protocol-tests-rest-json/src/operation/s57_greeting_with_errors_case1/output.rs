@@ -11,7 +11,7 @@ pub struct S57GreetingWithErrorsCase1Output {}
 impl S57GreetingWithErrorsCase1Output {
     /// A builder for [`S57GreetingWithErrorsCase1Output`].
     pub fn builder() -> S57GreetingWithErrorsCase1OutputBuilder {
-        S57GreetingWithErrorsCase1OutputBuilder::default()
+        <S57GreetingWithErrorsCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S58GreetingWithErrorsInput {}
 impl S58GreetingWithErrorsInput {
     /// A builder for [`S58GreetingWithErrorsInput`].
     pub fn builder() -> S58GreetingWithErrorsInputBuilder {
-        S58GreetingWithErrorsInputBuilder::default()
+        <S58GreetingWithErrorsInputBuilder as Default>::default()
     }
 }
 

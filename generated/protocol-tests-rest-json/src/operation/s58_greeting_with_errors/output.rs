@@ -11,7 +11,7 @@ pub struct S58GreetingWithErrorsOutput {}
 impl S58GreetingWithErrorsOutput {
     /// A builder for [`S58GreetingWithErrorsOutput`].
     pub fn builder() -> S58GreetingWithErrorsOutputBuilder {
-        S58GreetingWithErrorsOutputBuilder::default()
+        <S58GreetingWithErrorsOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S59HttpEnumPayloadInput {}
 impl S59HttpEnumPayloadInput {
     /// A builder for [`S59HttpEnumPayloadInput`].
     pub fn builder() -> S59HttpEnumPayloadInputBuilder {
-        S59HttpEnumPayloadInputBuilder::default()
+        <S59HttpEnumPayloadInputBuilder as Default>::default()
     }
 }
 

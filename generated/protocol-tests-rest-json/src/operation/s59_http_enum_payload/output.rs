@@ -19,7 +19,7 @@ pub struct S59HttpEnumPayloadOutput {
 impl S59HttpEnumPayloadOutput {
     /// A builder for [`S59HttpEnumPayloadOutput`].
     pub fn builder() -> S59HttpEnumPayloadOutputBuilder {
-        S59HttpEnumPayloadOutputBuilder::default()
+        <S59HttpEnumPayloadOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S60HttpPayloadTraitsInput {}
 impl S60HttpPayloadTraitsInput {
     /// A builder for [`S60HttpPayloadTraitsInput`].
     pub fn builder() -> S60HttpPayloadTraitsInputBuilder {
-        S60HttpPayloadTraitsInputBuilder::default()
+        <S60HttpPayloadTraitsInputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S60HttpPayloadTraitsOutput {
 impl S60HttpPayloadTraitsOutput {
     /// A builder for [`S60HttpPayloadTraitsOutput`].
     pub fn builder() -> S60HttpPayloadTraitsOutputBuilder {
-        S60HttpPayloadTraitsOutputBuilder::default()
+        <S60HttpPayloadTraitsOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S61HttpPayloadWithStructureInput {}
 impl S61HttpPayloadWithStructureInput {
     /// A builder for [`S61HttpPayloadWithStructureInput`].
     pub fn builder() -> S61HttpPayloadWithStructureInputBuilder {
-        S61HttpPayloadWithStructureInputBuilder::default()
+        <S61HttpPayloadWithStructureInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S61HttpPayloadWithStructureOutput {
 impl S61HttpPayloadWithStructureOutput {
     /// A builder for [`S61HttpPayloadWithStructureOutput`].
     pub fn builder() -> S61HttpPayloadWithStructureOutputBuilder {
-        S61HttpPayloadWithStructureOutputBuilder::default()
+        <S61HttpPayloadWithStructureOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S62HttpPayloadWithUnionInput {}
 impl S62HttpPayloadWithUnionInput {
     /// A builder for [`S62HttpPayloadWithUnionInput`].
     pub fn builder() -> S62HttpPayloadWithUnionInputBuilder {
-        S62HttpPayloadWithUnionInputBuilder::default()
+        <S62HttpPayloadWithUnionInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S62HttpPayloadWithUnionOutput {
 impl S62HttpPayloadWithUnionOutput {
     /// A builder for [`S62HttpPayloadWithUnionOutput`].
     pub fn builder() -> S62HttpPayloadWithUnionOutputBuilder {
-        S62HttpPayloadWithUnionOutputBuilder::default()
+        <S62HttpPayloadWithUnionOutputBuilder as Default>::default()
     }
 }
 

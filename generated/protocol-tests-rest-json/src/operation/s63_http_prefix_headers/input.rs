@@ -11,7 +11,7 @@ pub struct S63HttpPrefixHeadersInput {}
 impl S63HttpPrefixHeadersInput {
     /// A builder for [`S63HttpPrefixHeadersInput`].
     pub fn builder() -> S63HttpPrefixHeadersInputBuilder {
-        S63HttpPrefixHeadersInputBuilder::default()
+        <S63HttpPrefixHeadersInputBuilder as Default>::default()
     }
 }
 

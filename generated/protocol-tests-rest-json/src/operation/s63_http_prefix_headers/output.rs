@@ -25,7 +25,7 @@ pub struct S63HttpPrefixHeadersOutput {
 impl S63HttpPrefixHeadersOutput {
     /// A builder for [`S63HttpPrefixHeadersOutput`].
     pub fn builder() -> S63HttpPrefixHeadersOutputBuilder {
-        S63HttpPrefixHeadersOutputBuilder::default()
+        <S63HttpPrefixHeadersOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S64HttpPrefixHeadersInResponseInput {}
 impl S64HttpPrefixHeadersInResponseInput {
     /// A builder for [`S64HttpPrefixHeadersInResponseInput`].
     pub fn builder() -> S64HttpPrefixHeadersInResponseInputBuilder {
-        S64HttpPrefixHeadersInResponseInputBuilder::default()
+        <S64HttpPrefixHeadersInResponseInputBuilder as Default>::default()
     }
 }
 

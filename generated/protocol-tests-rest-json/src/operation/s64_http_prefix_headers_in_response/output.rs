@@ -19,7 +19,7 @@ pub struct S64HttpPrefixHeadersInResponseOutput {
 impl S64HttpPrefixHeadersInResponseOutput {
     /// A builder for [`S64HttpPrefixHeadersInResponseOutput`].
     pub fn builder() -> S64HttpPrefixHeadersInResponseOutputBuilder {
-        S64HttpPrefixHeadersInResponseOutputBuilder::default()
+        <S64HttpPrefixHeadersInResponseOutputBuilder as Default>::default()
     }
 }
 

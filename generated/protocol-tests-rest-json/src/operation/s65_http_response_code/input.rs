@@ -11,7 +11,7 @@ pub struct S65HttpResponseCodeInput {}
 impl S65HttpResponseCodeInput {
     /// A builder for [`S65HttpResponseCodeInput`].
     pub fn builder() -> S65HttpResponseCodeInputBuilder {
-        S65HttpResponseCodeInputBuilder::default()
+        <S65HttpResponseCodeInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S65HttpResponseCodeOutput {
 impl S65HttpResponseCodeOutput {
     /// A builder for [`S65HttpResponseCodeOutput`].
     pub fn builder() -> S65HttpResponseCodeOutputBuilder {
-        S65HttpResponseCodeOutputBuilder::default()
+        <S65HttpResponseCodeOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S65HttpResponseCodeCase1Input {}
 impl S65HttpResponseCodeCase1Input {
     /// A builder for [`S65HttpResponseCodeCase1Input`].
     pub fn builder() -> S65HttpResponseCodeCase1InputBuilder {
-        S65HttpResponseCodeCase1InputBuilder::default()
+        <S65HttpResponseCodeCase1InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S65HttpResponseCodeCase1Output {
 impl S65HttpResponseCodeCase1Output {
     /// A builder for [`S65HttpResponseCodeCase1Output`].
     pub fn builder() -> S65HttpResponseCodeCase1OutputBuilder {
-        S65HttpResponseCodeCase1OutputBuilder::default()
+        <S65HttpResponseCodeCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S66HttpStringPayloadInput {}
 impl S66HttpStringPayloadInput {
     /// A builder for [`S66HttpStringPayloadInput`].
     pub fn builder() -> S66HttpStringPayloadInputBuilder {
-        S66HttpStringPayloadInputBuilder::default()
+        <S66HttpStringPayloadInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S66HttpStringPayloadOutput {
 impl S66HttpStringPayloadOutput {
     /// A builder for [`S66HttpStringPayloadOutput`].
     pub fn builder() -> S66HttpStringPayloadOutputBuilder {
-        S66HttpStringPayloadOutputBuilder::default()
+        <S66HttpStringPayloadOutputBuilder as Default>::default()
     }
 }
 

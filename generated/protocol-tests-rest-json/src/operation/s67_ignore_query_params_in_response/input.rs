@@ -11,7 +11,7 @@ pub struct S67IgnoreQueryParamsInResponseInput {}
 impl S67IgnoreQueryParamsInResponseInput {
     /// A builder for [`S67IgnoreQueryParamsInResponseInput`].
     pub fn builder() -> S67IgnoreQueryParamsInResponseInputBuilder {
-        S67IgnoreQueryParamsInResponseInputBuilder::default()
+        <S67IgnoreQueryParamsInResponseInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S67IgnoreQueryParamsInResponseOutput {
 impl S67IgnoreQueryParamsInResponseOutput {
     /// A builder for [`S67IgnoreQueryParamsInResponseOutput`].
     pub fn builder() -> S67IgnoreQueryParamsInResponseOutputBuilder {
-        S67IgnoreQueryParamsInResponseOutputBuilder::default()
+        <S67IgnoreQueryParamsInResponseOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S67IgnoreQueryParamsInResponseCase1Input {}
 impl S67IgnoreQueryParamsInResponseCase1Input {
     /// A builder for [`S67IgnoreQueryParamsInResponseCase1Input`].
     pub fn builder() -> S67IgnoreQueryParamsInResponseCase1InputBuilder {
-        S67IgnoreQueryParamsInResponseCase1InputBuilder::default()
+        <S67IgnoreQueryParamsInResponseCase1InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S67IgnoreQueryParamsInResponseCase1Output {
 impl S67IgnoreQueryParamsInResponseCase1Output {
     /// A builder for [`S67IgnoreQueryParamsInResponseCase1Output`].
     pub fn builder() -> S67IgnoreQueryParamsInResponseCase1OutputBuilder {
-        S67IgnoreQueryParamsInResponseCase1OutputBuilder::default()
+        <S67IgnoreQueryParamsInResponseCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S68InputAndOutputWithHeadersInput {}
 impl S68InputAndOutputWithHeadersInput {
     /// A builder for [`S68InputAndOutputWithHeadersInput`].
     pub fn builder() -> S68InputAndOutputWithHeadersInputBuilder {
-        S68InputAndOutputWithHeadersInputBuilder::default()
+        <S68InputAndOutputWithHeadersInputBuilder as Default>::default()
     }
 }
 

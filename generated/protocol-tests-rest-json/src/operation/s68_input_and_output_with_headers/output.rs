@@ -161,7 +161,7 @@ pub struct S68InputAndOutputWithHeadersOutput {
 impl S68InputAndOutputWithHeadersOutput {
     /// A builder for [`S68InputAndOutputWithHeadersOutput`].
     pub fn builder() -> S68InputAndOutputWithHeadersOutputBuilder {
-        S68InputAndOutputWithHeadersOutputBuilder::default()
+        <S68InputAndOutputWithHeadersOutputBuilder as Default>::default()
     }
 }
 

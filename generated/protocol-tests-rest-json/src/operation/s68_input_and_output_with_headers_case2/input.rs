@@ -11,7 +11,7 @@ pub struct S68InputAndOutputWithHeadersCase2Input {}
 impl S68InputAndOutputWithHeadersCase2Input {
     /// A builder for [`S68InputAndOutputWithHeadersCase2Input`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase2InputBuilder {
-        S68InputAndOutputWithHeadersCase2InputBuilder::default()
+        <S68InputAndOutputWithHeadersCase2InputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S68InputAndOutputWithHeadersCase2Output {
 impl S68InputAndOutputWithHeadersCase2Output {
     /// A builder for [`S68InputAndOutputWithHeadersCase2Output`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase2OutputBuilder {
-        S68InputAndOutputWithHeadersCase2OutputBuilder::default()
+        <S68InputAndOutputWithHeadersCase2OutputBuilder as Default>::default()
     }
 }
 

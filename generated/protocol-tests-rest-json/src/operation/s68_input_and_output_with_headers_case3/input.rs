@@ -11,7 +11,7 @@ pub struct S68InputAndOutputWithHeadersCase3Input {}
 impl S68InputAndOutputWithHeadersCase3Input {
     /// A builder for [`S68InputAndOutputWithHeadersCase3Input`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase3InputBuilder {
-        S68InputAndOutputWithHeadersCase3InputBuilder::default()
+        <S68InputAndOutputWithHeadersCase3InputBuilder as Default>::default()
     }
 }
 

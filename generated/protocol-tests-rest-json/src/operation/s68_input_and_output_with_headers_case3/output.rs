@@ -161,7 +161,7 @@ pub struct S68InputAndOutputWithHeadersCase3Output {
 impl S68InputAndOutputWithHeadersCase3Output {
     /// A builder for [`S68InputAndOutputWithHeadersCase3Output`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase3OutputBuilder {
-        S68InputAndOutputWithHeadersCase3OutputBuilder::default()
+        <S68InputAndOutputWithHeadersCase3OutputBuilder as Default>::default()
     }
 }
 

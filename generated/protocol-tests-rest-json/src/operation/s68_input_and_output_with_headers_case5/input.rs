@@ -11,7 +11,7 @@ pub struct S68InputAndOutputWithHeadersCase5Input {}
 impl S68InputAndOutputWithHeadersCase5Input {
     /// A builder for [`S68InputAndOutputWithHeadersCase5Input`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase5InputBuilder {
-        S68InputAndOutputWithHeadersCase5InputBuilder::default()
+        <S68InputAndOutputWithHeadersCase5InputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S68InputAndOutputWithHeadersCase5Output {
 impl S68InputAndOutputWithHeadersCase5Output {
     /// A builder for [`S68InputAndOutputWithHeadersCase5Output`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase5OutputBuilder {
-        S68InputAndOutputWithHeadersCase5OutputBuilder::default()
+        <S68InputAndOutputWithHeadersCase5OutputBuilder as Default>::default()
     }
 }
 

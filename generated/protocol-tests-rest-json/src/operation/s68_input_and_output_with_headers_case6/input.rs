@@ -11,7 +11,7 @@ pub struct S68InputAndOutputWithHeadersCase6Input {}
 impl S68InputAndOutputWithHeadersCase6Input {
     /// A builder for [`S68InputAndOutputWithHeadersCase6Input`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase6InputBuilder {
-        S68InputAndOutputWithHeadersCase6InputBuilder::default()
+        <S68InputAndOutputWithHeadersCase6InputBuilder as Default>::default()
     }
 }
 

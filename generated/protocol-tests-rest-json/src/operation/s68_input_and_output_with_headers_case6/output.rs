@@ -161,7 +161,7 @@ pub struct S68InputAndOutputWithHeadersCase6Output {
 impl S68InputAndOutputWithHeadersCase6Output {
     /// A builder for [`S68InputAndOutputWithHeadersCase6Output`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase6OutputBuilder {
-        S68InputAndOutputWithHeadersCase6OutputBuilder::default()
+        <S68InputAndOutputWithHeadersCase6OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S68InputAndOutputWithHeadersCase7Input {}
 impl S68InputAndOutputWithHeadersCase7Input {
     /// A builder for [`S68InputAndOutputWithHeadersCase7Input`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase7InputBuilder {
-        S68InputAndOutputWithHeadersCase7InputBuilder::default()
+        <S68InputAndOutputWithHeadersCase7InputBuilder as Default>::default()
     }
 }
 

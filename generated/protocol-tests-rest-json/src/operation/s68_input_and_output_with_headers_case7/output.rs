@@ -161,7 +161,7 @@ pub struct S68InputAndOutputWithHeadersCase7Output {
 impl S68InputAndOutputWithHeadersCase7Output {
     /// A builder for [`S68InputAndOutputWithHeadersCase7Output`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase7OutputBuilder {
-        S68InputAndOutputWithHeadersCase7OutputBuilder::default()
+        <S68InputAndOutputWithHeadersCase7OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S68InputAndOutputWithHeadersCase8Input {}
 impl S68InputAndOutputWithHeadersCase8Input {
     /// A builder for [`S68InputAndOutputWithHeadersCase8Input`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase8InputBuilder {
-        S68InputAndOutputWithHeadersCase8InputBuilder::default()
+        <S68InputAndOutputWithHeadersCase8InputBuilder as Default>::default()
     }
 }
 

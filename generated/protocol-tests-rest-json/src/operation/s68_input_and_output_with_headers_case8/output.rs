@@ -161,7 +161,7 @@ pub struct S68InputAndOutputWithHeadersCase8Output {
 impl S68InputAndOutputWithHeadersCase8Output {
     /// A builder for [`S68InputAndOutputWithHeadersCase8Output`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase8OutputBuilder {
-        S68InputAndOutputWithHeadersCase8OutputBuilder::default()
+        <S68InputAndOutputWithHeadersCase8OutputBuilder as Default>::default()
     }
 }
 

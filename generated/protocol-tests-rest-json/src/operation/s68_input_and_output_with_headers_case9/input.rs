@@ -11,7 +11,7 @@ pub struct S68InputAndOutputWithHeadersCase9Input {}
 impl S68InputAndOutputWithHeadersCase9Input {
     /// A builder for [`S68InputAndOutputWithHeadersCase9Input`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase9InputBuilder {
-        S68InputAndOutputWithHeadersCase9InputBuilder::default()
+        <S68InputAndOutputWithHeadersCase9InputBuilder as Default>::default()
     }
 }
 

@@ -161,7 +161,7 @@ pub struct S68InputAndOutputWithHeadersCase9Output {
 impl S68InputAndOutputWithHeadersCase9Output {
     /// A builder for [`S68InputAndOutputWithHeadersCase9Output`].
     pub fn builder() -> S68InputAndOutputWithHeadersCase9OutputBuilder {
-        S68InputAndOutputWithHeadersCase9OutputBuilder::default()
+        <S68InputAndOutputWithHeadersCase9OutputBuilder as Default>::default()
     }
 }
 

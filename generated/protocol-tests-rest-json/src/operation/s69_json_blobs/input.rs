@@ -11,7 +11,7 @@ pub struct S69JsonBlobsInput {}
 impl S69JsonBlobsInput {
     /// A builder for [`S69JsonBlobsInput`].
     pub fn builder() -> S69JsonBlobsInputBuilder {
-        S69JsonBlobsInputBuilder::default()
+        <S69JsonBlobsInputBuilder as Default>::default()
     }
 }
 

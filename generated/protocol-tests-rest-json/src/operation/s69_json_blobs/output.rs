@@ -19,7 +19,7 @@ pub struct S69JsonBlobsOutput {
 impl S69JsonBlobsOutput {
     /// A builder for [`S69JsonBlobsOutput`].
     pub fn builder() -> S69JsonBlobsOutputBuilder {
-        S69JsonBlobsOutputBuilder::default()
+        <S69JsonBlobsOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S6EmptyInputAndEmptyOutputInput {}
 impl S6EmptyInputAndEmptyOutputInput {
     /// A builder for [`S6EmptyInputAndEmptyOutputInput`].
     pub fn builder() -> S6EmptyInputAndEmptyOutputInputBuilder {
-        S6EmptyInputAndEmptyOutputInputBuilder::default()
+        <S6EmptyInputAndEmptyOutputInputBuilder as Default>::default()
     }
 }
 

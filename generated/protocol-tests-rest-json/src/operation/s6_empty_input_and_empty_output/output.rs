@@ -11,7 +11,7 @@ pub struct S6EmptyInputAndEmptyOutputOutput {}
 impl S6EmptyInputAndEmptyOutputOutput {
     /// A builder for [`S6EmptyInputAndEmptyOutputOutput`].
     pub fn builder() -> S6EmptyInputAndEmptyOutputOutputBuilder {
-        S6EmptyInputAndEmptyOutputOutputBuilder::default()
+        <S6EmptyInputAndEmptyOutputOutputBuilder as Default>::default()
     }
 }
 

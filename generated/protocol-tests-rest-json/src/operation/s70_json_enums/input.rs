@@ -11,7 +11,7 @@ pub struct S70JsonEnumsInput {}
 impl S70JsonEnumsInput {
     /// A builder for [`S70JsonEnumsInput`].
     pub fn builder() -> S70JsonEnumsInputBuilder {
-        S70JsonEnumsInputBuilder::default()
+        <S70JsonEnumsInputBuilder as Default>::default()
     }
 }
 

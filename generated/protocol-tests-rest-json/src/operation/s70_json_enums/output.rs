@@ -51,7 +51,7 @@ pub struct S70JsonEnumsOutput {
 impl S70JsonEnumsOutput {
     /// A builder for [`S70JsonEnumsOutput`].
     pub fn builder() -> S70JsonEnumsOutputBuilder {
-        S70JsonEnumsOutputBuilder::default()
+        <S70JsonEnumsOutputBuilder as Default>::default()
     }
 }
 

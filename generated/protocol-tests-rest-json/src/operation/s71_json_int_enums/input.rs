@@ -11,7 +11,7 @@ pub struct S71JsonIntEnumsInput {}
 impl S71JsonIntEnumsInput {
     /// A builder for [`S71JsonIntEnumsInput`].
     pub fn builder() -> S71JsonIntEnumsInputBuilder {
-        S71JsonIntEnumsInputBuilder::default()
+        <S71JsonIntEnumsInputBuilder as Default>::default()
     }
 }
 

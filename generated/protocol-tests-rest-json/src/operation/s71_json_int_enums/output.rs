@@ -61,7 +61,7 @@ pub struct S71JsonIntEnumsOutput {
 impl S71JsonIntEnumsOutput {
     /// A builder for [`S71JsonIntEnumsOutput`].
     pub fn builder() -> S71JsonIntEnumsOutputBuilder {
-        S71JsonIntEnumsOutputBuilder::default()
+        <S71JsonIntEnumsOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S72JsonListsInput {}
 impl S72JsonListsInput {
     /// A builder for [`S72JsonListsInput`].
     pub fn builder() -> S72JsonListsInputBuilder {
-        S72JsonListsInputBuilder::default()
+        <S72JsonListsInputBuilder as Default>::default()
     }
 }
 

@@ -75,7 +75,7 @@ pub struct S72JsonListsOutput {
 impl S72JsonListsOutput {
     /// A builder for [`S72JsonListsOutput`].
     pub fn builder() -> S72JsonListsOutputBuilder {
-        S72JsonListsOutputBuilder::default()
+        <S72JsonListsOutputBuilder as Default>::default()
     }
 }
 

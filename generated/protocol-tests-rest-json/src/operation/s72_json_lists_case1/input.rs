@@ -11,7 +11,7 @@ pub struct S72JsonListsCase1Input {}
 impl S72JsonListsCase1Input {
     /// A builder for [`S72JsonListsCase1Input`].
     pub fn builder() -> S72JsonListsCase1InputBuilder {
-        S72JsonListsCase1InputBuilder::default()
+        <S72JsonListsCase1InputBuilder as Default>::default()
     }
 }
 

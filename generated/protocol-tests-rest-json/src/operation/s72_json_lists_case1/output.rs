@@ -75,7 +75,7 @@ pub struct S72JsonListsCase1Output {
 impl S72JsonListsCase1Output {
     /// A builder for [`S72JsonListsCase1Output`].
     pub fn builder() -> S72JsonListsCase1OutputBuilder {
-        S72JsonListsCase1OutputBuilder::default()
+        <S72JsonListsCase1OutputBuilder as Default>::default()
     }
 }
 

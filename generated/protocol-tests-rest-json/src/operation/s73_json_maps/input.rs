@@ -11,7 +11,7 @@ pub struct S73JsonMapsInput {}
 impl S73JsonMapsInput {
     /// A builder for [`S73JsonMapsInput`].
     pub fn builder() -> S73JsonMapsInputBuilder {
-        S73JsonMapsInputBuilder::default()
+        <S73JsonMapsInputBuilder as Default>::default()
     }
 }
 

@@ -61,7 +61,7 @@ pub struct S73JsonMapsOutput {
 impl S73JsonMapsOutput {
     /// A builder for [`S73JsonMapsOutput`].
     pub fn builder() -> S73JsonMapsOutputBuilder {
-        S73JsonMapsOutputBuilder::default()
+        <S73JsonMapsOutputBuilder as Default>::default()
     }
 }
 

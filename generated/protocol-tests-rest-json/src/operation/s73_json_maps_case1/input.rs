@@ -11,7 +11,7 @@ pub struct S73JsonMapsCase1Input {}
 impl S73JsonMapsCase1Input {
     /// A builder for [`S73JsonMapsCase1Input`].
     pub fn builder() -> S73JsonMapsCase1InputBuilder {
-        S73JsonMapsCase1InputBuilder::default()
+        <S73JsonMapsCase1InputBuilder as Default>::default()
     }
 }
 

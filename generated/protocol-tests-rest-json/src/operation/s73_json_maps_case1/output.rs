@@ -61,7 +61,7 @@ pub struct S73JsonMapsCase1Output {
 impl S73JsonMapsCase1Output {
     /// A builder for [`S73JsonMapsCase1Output`].
     pub fn builder() -> S73JsonMapsCase1OutputBuilder {
-        S73JsonMapsCase1OutputBuilder::default()
+        <S73JsonMapsCase1OutputBuilder as Default>::default()
     }
 }
 

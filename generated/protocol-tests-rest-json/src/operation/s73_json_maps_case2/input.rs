@@ -11,7 +11,7 @@ pub struct S73JsonMapsCase2Input {}
 impl S73JsonMapsCase2Input {
     /// A builder for [`S73JsonMapsCase2Input`].
     pub fn builder() -> S73JsonMapsCase2InputBuilder {
-        S73JsonMapsCase2InputBuilder::default()
+        <S73JsonMapsCase2InputBuilder as Default>::default()
     }
 }
 

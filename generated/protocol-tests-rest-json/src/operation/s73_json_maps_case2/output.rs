@@ -61,7 +61,7 @@ pub struct S73JsonMapsCase2Output {
 impl S73JsonMapsCase2Output {
     /// A builder for [`S73JsonMapsCase2Output`].
     pub fn builder() -> S73JsonMapsCase2OutputBuilder {
-        S73JsonMapsCase2OutputBuilder::default()
+        <S73JsonMapsCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S74JsonTimestampsInput {}
 impl S74JsonTimestampsInput {
     /// A builder for [`S74JsonTimestampsInput`].
     pub fn builder() -> S74JsonTimestampsInputBuilder {
-        S74JsonTimestampsInputBuilder::default()
+        <S74JsonTimestampsInputBuilder as Default>::default()
     }
 }
 

@@ -79,7 +79,7 @@ pub struct S74JsonTimestampsOutput {
 impl S74JsonTimestampsOutput {
     /// A builder for [`S74JsonTimestampsOutput`].
     pub fn builder() -> S74JsonTimestampsOutputBuilder {
-        S74JsonTimestampsOutputBuilder::default()
+        <S74JsonTimestampsOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S74JsonTimestampsCase1Input {}
 impl S74JsonTimestampsCase1Input {
     /// A builder for [`S74JsonTimestampsCase1Input`].
     pub fn builder() -> S74JsonTimestampsCase1InputBuilder {
-        S74JsonTimestampsCase1InputBuilder::default()
+        <S74JsonTimestampsCase1InputBuilder as Default>::default()
     }
 }
 

@@ -79,7 +79,7 @@ pub struct S74JsonTimestampsCase1Output {
 impl S74JsonTimestampsCase1Output {
     /// A builder for [`S74JsonTimestampsCase1Output`].
     pub fn builder() -> S74JsonTimestampsCase1OutputBuilder {
-        S74JsonTimestampsCase1OutputBuilder::default()
+        <S74JsonTimestampsCase1OutputBuilder as Default>::default()
     }
 }
 

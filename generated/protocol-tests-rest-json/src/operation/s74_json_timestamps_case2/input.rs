@@ -11,7 +11,7 @@ pub struct S74JsonTimestampsCase2Input {}
 impl S74JsonTimestampsCase2Input {
     /// A builder for [`S74JsonTimestampsCase2Input`].
     pub fn builder() -> S74JsonTimestampsCase2InputBuilder {
-        S74JsonTimestampsCase2InputBuilder::default()
+        <S74JsonTimestampsCase2InputBuilder as Default>::default()
     }
 }
 

@@ -79,7 +79,7 @@ pub struct S74JsonTimestampsCase2Output {
 impl S74JsonTimestampsCase2Output {
     /// A builder for [`S74JsonTimestampsCase2Output`].
     pub fn builder() -> S74JsonTimestampsCase2OutputBuilder {
-        S74JsonTimestampsCase2OutputBuilder::default()
+        <S74JsonTimestampsCase2OutputBuilder as Default>::default()
     }
 }
 

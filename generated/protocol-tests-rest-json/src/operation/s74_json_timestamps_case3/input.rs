@@ -11,7 +11,7 @@ pub struct S74JsonTimestampsCase3Input {}
 impl S74JsonTimestampsCase3Input {
     /// A builder for [`S74JsonTimestampsCase3Input`].
     pub fn builder() -> S74JsonTimestampsCase3InputBuilder {
-        S74JsonTimestampsCase3InputBuilder::default()
+        <S74JsonTimestampsCase3InputBuilder as Default>::default()
     }
 }
 

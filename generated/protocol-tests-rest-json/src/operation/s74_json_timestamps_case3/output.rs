@@ -79,7 +79,7 @@ pub struct S74JsonTimestampsCase3Output {
 impl S74JsonTimestampsCase3Output {
     /// A builder for [`S74JsonTimestampsCase3Output`].
     pub fn builder() -> S74JsonTimestampsCase3OutputBuilder {
-        S74JsonTimestampsCase3OutputBuilder::default()
+        <S74JsonTimestampsCase3OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S74JsonTimestampsCase4Input {}
 impl S74JsonTimestampsCase4Input {
     /// A builder for [`S74JsonTimestampsCase4Input`].
     pub fn builder() -> S74JsonTimestampsCase4InputBuilder {
-        S74JsonTimestampsCase4InputBuilder::default()
+        <S74JsonTimestampsCase4InputBuilder as Default>::default()
     }
 }
 

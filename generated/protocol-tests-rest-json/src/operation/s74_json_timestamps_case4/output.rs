@@ -79,7 +79,7 @@ pub struct S74JsonTimestampsCase4Output {
 impl S74JsonTimestampsCase4Output {
     /// A builder for [`S74JsonTimestampsCase4Output`].
     pub fn builder() -> S74JsonTimestampsCase4OutputBuilder {
-        S74JsonTimestampsCase4OutputBuilder::default()
+        <S74JsonTimestampsCase4OutputBuilder as Default>::default()
     }
 }
 

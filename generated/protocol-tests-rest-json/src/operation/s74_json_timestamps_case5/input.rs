@@ -11,7 +11,7 @@ pub struct S74JsonTimestampsCase5Input {}
 impl S74JsonTimestampsCase5Input {
     /// A builder for [`S74JsonTimestampsCase5Input`].
     pub fn builder() -> S74JsonTimestampsCase5InputBuilder {
-        S74JsonTimestampsCase5InputBuilder::default()
+        <S74JsonTimestampsCase5InputBuilder as Default>::default()
     }
 }
 

@@ -79,7 +79,7 @@ pub struct S74JsonTimestampsCase5Output {
 impl S74JsonTimestampsCase5Output {
     /// A builder for [`S74JsonTimestampsCase5Output`].
     pub fn builder() -> S74JsonTimestampsCase5OutputBuilder {
-        S74JsonTimestampsCase5OutputBuilder::default()
+        <S74JsonTimestampsCase5OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S74JsonTimestampsCase6Input {}
 impl S74JsonTimestampsCase6Input {
     /// A builder for [`S74JsonTimestampsCase6Input`].
     pub fn builder() -> S74JsonTimestampsCase6InputBuilder {
-        S74JsonTimestampsCase6InputBuilder::default()
+        <S74JsonTimestampsCase6InputBuilder as Default>::default()
     }
 }
 

@@ -79,7 +79,7 @@ pub struct S74JsonTimestampsCase6Output {
 impl S74JsonTimestampsCase6Output {
     /// A builder for [`S74JsonTimestampsCase6Output`].
     pub fn builder() -> S74JsonTimestampsCase6OutputBuilder {
-        S74JsonTimestampsCase6OutputBuilder::default()
+        <S74JsonTimestampsCase6OutputBuilder as Default>::default()
     }
 }
 

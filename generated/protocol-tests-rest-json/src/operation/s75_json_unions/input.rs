@@ -11,7 +11,7 @@ pub struct S75JsonUnionsInput {}
 impl S75JsonUnionsInput {
     /// A builder for [`S75JsonUnionsInput`].
     pub fn builder() -> S75JsonUnionsInputBuilder {
-        S75JsonUnionsInputBuilder::default()
+        <S75JsonUnionsInputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S75JsonUnionsOutput {
 impl S75JsonUnionsOutput {
     /// A builder for [`S75JsonUnionsOutput`].
     pub fn builder() -> S75JsonUnionsOutputBuilder {
-        S75JsonUnionsOutputBuilder::default()
+        <S75JsonUnionsOutputBuilder as Default>::default()
     }
 }
 

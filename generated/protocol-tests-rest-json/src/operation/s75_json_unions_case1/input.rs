@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase1Input {}
 impl S75JsonUnionsCase1Input {
     /// A builder for [`S75JsonUnionsCase1Input`].
     pub fn builder() -> S75JsonUnionsCase1InputBuilder {
-        S75JsonUnionsCase1InputBuilder::default()
+        <S75JsonUnionsCase1InputBuilder as Default>::default()
     }
 }
 

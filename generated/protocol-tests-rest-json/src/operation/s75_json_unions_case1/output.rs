@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase1Output {
 impl S75JsonUnionsCase1Output {
     /// A builder for [`S75JsonUnionsCase1Output`].
     pub fn builder() -> S75JsonUnionsCase1OutputBuilder {
-        S75JsonUnionsCase1OutputBuilder::default()
+        <S75JsonUnionsCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase2Input {}
 impl S75JsonUnionsCase2Input {
     /// A builder for [`S75JsonUnionsCase2Input`].
     pub fn builder() -> S75JsonUnionsCase2InputBuilder {
-        S75JsonUnionsCase2InputBuilder::default()
+        <S75JsonUnionsCase2InputBuilder as Default>::default()
     }
 }
 

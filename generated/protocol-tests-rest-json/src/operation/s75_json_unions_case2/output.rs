@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase2Output {
 impl S75JsonUnionsCase2Output {
     /// A builder for [`S75JsonUnionsCase2Output`].
     pub fn builder() -> S75JsonUnionsCase2OutputBuilder {
-        S75JsonUnionsCase2OutputBuilder::default()
+        <S75JsonUnionsCase2OutputBuilder as Default>::default()
     }
 }
 

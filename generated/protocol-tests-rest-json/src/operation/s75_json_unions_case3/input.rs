@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase3Input {}
 impl S75JsonUnionsCase3Input {
     /// A builder for [`S75JsonUnionsCase3Input`].
     pub fn builder() -> S75JsonUnionsCase3InputBuilder {
-        S75JsonUnionsCase3InputBuilder::default()
+        <S75JsonUnionsCase3InputBuilder as Default>::default()
     }
 }
 

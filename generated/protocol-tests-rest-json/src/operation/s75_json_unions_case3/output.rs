@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase3Output {
 impl S75JsonUnionsCase3Output {
     /// A builder for [`S75JsonUnionsCase3Output`].
     pub fn builder() -> S75JsonUnionsCase3OutputBuilder {
-        S75JsonUnionsCase3OutputBuilder::default()
+        <S75JsonUnionsCase3OutputBuilder as Default>::default()
     }
 }
 

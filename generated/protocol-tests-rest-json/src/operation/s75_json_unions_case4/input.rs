@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase4Input {}
 impl S75JsonUnionsCase4Input {
     /// A builder for [`S75JsonUnionsCase4Input`].
     pub fn builder() -> S75JsonUnionsCase4InputBuilder {
-        S75JsonUnionsCase4InputBuilder::default()
+        <S75JsonUnionsCase4InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase4Output {
 impl S75JsonUnionsCase4Output {
     /// A builder for [`S75JsonUnionsCase4Output`].
     pub fn builder() -> S75JsonUnionsCase4OutputBuilder {
-        S75JsonUnionsCase4OutputBuilder::default()
+        <S75JsonUnionsCase4OutputBuilder as Default>::default()
     }
 }
 

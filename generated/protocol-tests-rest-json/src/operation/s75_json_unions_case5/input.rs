@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase5Input {}
 impl S75JsonUnionsCase5Input {
     /// A builder for [`S75JsonUnionsCase5Input`].
     pub fn builder() -> S75JsonUnionsCase5InputBuilder {
-        S75JsonUnionsCase5InputBuilder::default()
+        <S75JsonUnionsCase5InputBuilder as Default>::default()
     }
 }
 

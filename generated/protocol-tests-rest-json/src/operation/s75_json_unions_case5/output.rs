@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase5Output {
 impl S75JsonUnionsCase5Output {
     /// A builder for [`S75JsonUnionsCase5Output`].
     pub fn builder() -> S75JsonUnionsCase5OutputBuilder {
-        S75JsonUnionsCase5OutputBuilder::default()
+        <S75JsonUnionsCase5OutputBuilder as Default>::default()
     }
 }
 

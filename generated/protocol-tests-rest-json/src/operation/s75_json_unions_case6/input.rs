@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase6Input {}
 impl S75JsonUnionsCase6Input {
     /// A builder for [`S75JsonUnionsCase6Input`].
     pub fn builder() -> S75JsonUnionsCase6InputBuilder {
-        S75JsonUnionsCase6InputBuilder::default()
+        <S75JsonUnionsCase6InputBuilder as Default>::default()
     }
 }
 

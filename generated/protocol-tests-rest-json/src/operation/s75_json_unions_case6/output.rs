@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase6Output {
 impl S75JsonUnionsCase6Output {
     /// A builder for [`S75JsonUnionsCase6Output`].
     pub fn builder() -> S75JsonUnionsCase6OutputBuilder {
-        S75JsonUnionsCase6OutputBuilder::default()
+        <S75JsonUnionsCase6OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase7Input {}
 impl S75JsonUnionsCase7Input {
     /// A builder for [`S75JsonUnionsCase7Input`].
     pub fn builder() -> S75JsonUnionsCase7InputBuilder {
-        S75JsonUnionsCase7InputBuilder::default()
+        <S75JsonUnionsCase7InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase7Output {
 impl S75JsonUnionsCase7Output {
     /// A builder for [`S75JsonUnionsCase7Output`].
     pub fn builder() -> S75JsonUnionsCase7OutputBuilder {
-        S75JsonUnionsCase7OutputBuilder::default()
+        <S75JsonUnionsCase7OutputBuilder as Default>::default()
     }
 }
 

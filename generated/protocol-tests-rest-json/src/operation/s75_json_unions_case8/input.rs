@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase8Input {}
 impl S75JsonUnionsCase8Input {
     /// A builder for [`S75JsonUnionsCase8Input`].
     pub fn builder() -> S75JsonUnionsCase8InputBuilder {
-        S75JsonUnionsCase8InputBuilder::default()
+        <S75JsonUnionsCase8InputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase8Output {
 impl S75JsonUnionsCase8Output {
     /// A builder for [`S75JsonUnionsCase8Output`].
     pub fn builder() -> S75JsonUnionsCase8OutputBuilder {
-        S75JsonUnionsCase8OutputBuilder::default()
+        <S75JsonUnionsCase8OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S75JsonUnionsCase9Input {}
 impl S75JsonUnionsCase9Input {
     /// A builder for [`S75JsonUnionsCase9Input`].
     pub fn builder() -> S75JsonUnionsCase9InputBuilder {
-        S75JsonUnionsCase9InputBuilder::default()
+        <S75JsonUnionsCase9InputBuilder as Default>::default()
     }
 }
 

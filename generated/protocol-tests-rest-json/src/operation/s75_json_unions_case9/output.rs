@@ -19,7 +19,7 @@ pub struct S75JsonUnionsCase9Output {
 impl S75JsonUnionsCase9Output {
     /// A builder for [`S75JsonUnionsCase9Output`].
     pub fn builder() -> S75JsonUnionsCase9OutputBuilder {
-        S75JsonUnionsCase9OutputBuilder::default()
+        <S75JsonUnionsCase9OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S77NoInputAndNoOutputInput {}
 impl S77NoInputAndNoOutputInput {
     /// A builder for [`S77NoInputAndNoOutputInput`].
     pub fn builder() -> S77NoInputAndNoOutputInputBuilder {
-        S77NoInputAndNoOutputInputBuilder::default()
+        <S77NoInputAndNoOutputInputBuilder as Default>::default()
     }
 }
 

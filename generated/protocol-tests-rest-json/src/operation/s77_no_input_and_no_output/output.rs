@@ -11,7 +11,7 @@ pub struct S77NoInputAndNoOutputOutput {}
 impl S77NoInputAndNoOutputOutput {
     /// A builder for [`S77NoInputAndNoOutputOutput`].
     pub fn builder() -> S77NoInputAndNoOutputOutputBuilder {
-        S77NoInputAndNoOutputOutputBuilder::default()
+        <S77NoInputAndNoOutputOutputBuilder as Default>::default()
     }
 }
 

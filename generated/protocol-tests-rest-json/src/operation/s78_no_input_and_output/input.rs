@@ -11,7 +11,7 @@ pub struct S78NoInputAndOutputInput {}
 impl S78NoInputAndOutputInput {
     /// A builder for [`S78NoInputAndOutputInput`].
     pub fn builder() -> S78NoInputAndOutputInputBuilder {
-        S78NoInputAndOutputInputBuilder::default()
+        <S78NoInputAndOutputInputBuilder as Default>::default()
     }
 }
 

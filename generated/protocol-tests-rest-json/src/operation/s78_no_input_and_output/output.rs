@@ -11,7 +11,7 @@ pub struct S78NoInputAndOutputOutput {}
 impl S78NoInputAndOutputOutput {
     /// A builder for [`S78NoInputAndOutputOutput`].
     pub fn builder() -> S78NoInputAndOutputOutputBuilder {
-        S78NoInputAndOutputOutputBuilder::default()
+        <S78NoInputAndOutputOutputBuilder as Default>::default()
     }
 }
 

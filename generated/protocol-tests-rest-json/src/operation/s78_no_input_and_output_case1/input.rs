@@ -11,7 +11,7 @@ pub struct S78NoInputAndOutputCase1Input {}
 impl S78NoInputAndOutputCase1Input {
     /// A builder for [`S78NoInputAndOutputCase1Input`].
     pub fn builder() -> S78NoInputAndOutputCase1InputBuilder {
-        S78NoInputAndOutputCase1InputBuilder::default()
+        <S78NoInputAndOutputCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S78NoInputAndOutputCase1Output {}
 impl S78NoInputAndOutputCase1Output {
     /// A builder for [`S78NoInputAndOutputCase1Output`].
     pub fn builder() -> S78NoInputAndOutputCase1OutputBuilder {
-        S78NoInputAndOutputCase1OutputBuilder::default()
+        <S78NoInputAndOutputCase1OutputBuilder as Default>::default()
     }
 }
 

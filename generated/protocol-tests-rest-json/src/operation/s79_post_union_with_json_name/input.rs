@@ -11,7 +11,7 @@ pub struct S79PostUnionWithJsonNameInput {}
 impl S79PostUnionWithJsonNameInput {
     /// A builder for [`S79PostUnionWithJsonNameInput`].
     pub fn builder() -> S79PostUnionWithJsonNameInputBuilder {
-        S79PostUnionWithJsonNameInputBuilder::default()
+        <S79PostUnionWithJsonNameInputBuilder as Default>::default()
     }
 }
 

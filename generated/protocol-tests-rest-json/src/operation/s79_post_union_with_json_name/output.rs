@@ -16,7 +16,7 @@ pub struct S79PostUnionWithJsonNameOutput {
 impl S79PostUnionWithJsonNameOutput {
     /// A builder for [`S79PostUnionWithJsonNameOutput`].
     pub fn builder() -> S79PostUnionWithJsonNameOutputBuilder {
-        S79PostUnionWithJsonNameOutputBuilder::default()
+        <S79PostUnionWithJsonNameOutputBuilder as Default>::default()
     }
 }
 

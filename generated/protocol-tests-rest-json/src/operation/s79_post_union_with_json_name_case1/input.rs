@@ -11,7 +11,7 @@ pub struct S79PostUnionWithJsonNameCase1Input {}
 impl S79PostUnionWithJsonNameCase1Input {
     /// A builder for [`S79PostUnionWithJsonNameCase1Input`].
     pub fn builder() -> S79PostUnionWithJsonNameCase1InputBuilder {
-        S79PostUnionWithJsonNameCase1InputBuilder::default()
+        <S79PostUnionWithJsonNameCase1InputBuilder as Default>::default()
     }
 }
 

@@ -16,7 +16,7 @@ pub struct S79PostUnionWithJsonNameCase1Output {
 impl S79PostUnionWithJsonNameCase1Output {
     /// A builder for [`S79PostUnionWithJsonNameCase1Output`].
     pub fn builder() -> S79PostUnionWithJsonNameCase1OutputBuilder {
-        S79PostUnionWithJsonNameCase1OutputBuilder::default()
+        <S79PostUnionWithJsonNameCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S79PostUnionWithJsonNameCase2Input {}
 impl S79PostUnionWithJsonNameCase2Input {
     /// A builder for [`S79PostUnionWithJsonNameCase2Input`].
     pub fn builder() -> S79PostUnionWithJsonNameCase2InputBuilder {
-        S79PostUnionWithJsonNameCase2InputBuilder::default()
+        <S79PostUnionWithJsonNameCase2InputBuilder as Default>::default()
     }
 }
 

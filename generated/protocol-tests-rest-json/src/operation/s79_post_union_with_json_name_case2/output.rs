@@ -16,7 +16,7 @@ pub struct S79PostUnionWithJsonNameCase2Output {
 impl S79PostUnionWithJsonNameCase2Output {
     /// A builder for [`S79PostUnionWithJsonNameCase2Output`].
     pub fn builder() -> S79PostUnionWithJsonNameCase2OutputBuilder {
-        S79PostUnionWithJsonNameCase2OutputBuilder::default()
+        <S79PostUnionWithJsonNameCase2OutputBuilder as Default>::default()
     }
 }
 

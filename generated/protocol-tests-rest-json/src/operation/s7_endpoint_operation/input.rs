@@ -11,7 +11,7 @@ pub struct S7EndpointOperationInput {}
 impl S7EndpointOperationInput {
     /// A builder for [`S7EndpointOperationInput`].
     pub fn builder() -> S7EndpointOperationInputBuilder {
-        S7EndpointOperationInputBuilder::default()
+        <S7EndpointOperationInputBuilder as Default>::default()
     }
 }
 

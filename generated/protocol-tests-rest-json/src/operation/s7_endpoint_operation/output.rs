@@ -11,7 +11,7 @@ pub struct S7EndpointOperationOutput {}
 impl S7EndpointOperationOutput {
     /// A builder for [`S7EndpointOperationOutput`].
     pub fn builder() -> S7EndpointOperationOutputBuilder {
-        S7EndpointOperationOutputBuilder::default()
+        <S7EndpointOperationOutputBuilder as Default>::default()
     }
 }
 

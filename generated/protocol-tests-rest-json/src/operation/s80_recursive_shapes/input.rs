@@ -11,7 +11,7 @@ pub struct S80RecursiveShapesInput {}
 impl S80RecursiveShapesInput {
     /// A builder for [`S80RecursiveShapesInput`].
     pub fn builder() -> S80RecursiveShapesInputBuilder {
-        S80RecursiveShapesInputBuilder::default()
+        <S80RecursiveShapesInputBuilder as Default>::default()
     }
 }
 

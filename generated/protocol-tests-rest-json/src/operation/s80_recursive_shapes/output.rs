@@ -19,7 +19,7 @@ pub struct S80RecursiveShapesOutput {
 impl S80RecursiveShapesOutput {
     /// A builder for [`S80RecursiveShapesOutput`].
     pub fn builder() -> S80RecursiveShapesOutputBuilder {
-        S80RecursiveShapesOutputBuilder::default()
+        <S80RecursiveShapesOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S81SimpleScalarPropertiesInput {}
 impl S81SimpleScalarPropertiesInput {
     /// A builder for [`S81SimpleScalarPropertiesInput`].
     pub fn builder() -> S81SimpleScalarPropertiesInputBuilder {
-        S81SimpleScalarPropertiesInputBuilder::default()
+        <S81SimpleScalarPropertiesInputBuilder as Default>::default()
     }
 }
 

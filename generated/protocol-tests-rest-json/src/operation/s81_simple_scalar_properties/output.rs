@@ -81,7 +81,7 @@ pub struct S81SimpleScalarPropertiesOutput {
 impl S81SimpleScalarPropertiesOutput {
     /// A builder for [`S81SimpleScalarPropertiesOutput`].
     pub fn builder() -> S81SimpleScalarPropertiesOutputBuilder {
-        S81SimpleScalarPropertiesOutputBuilder::default()
+        <S81SimpleScalarPropertiesOutputBuilder as Default>::default()
     }
 }
 

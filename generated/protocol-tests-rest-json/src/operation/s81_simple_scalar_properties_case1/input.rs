@@ -11,7 +11,7 @@ pub struct S81SimpleScalarPropertiesCase1Input {}
 impl S81SimpleScalarPropertiesCase1Input {
     /// A builder for [`S81SimpleScalarPropertiesCase1Input`].
     pub fn builder() -> S81SimpleScalarPropertiesCase1InputBuilder {
-        S81SimpleScalarPropertiesCase1InputBuilder::default()
+        <S81SimpleScalarPropertiesCase1InputBuilder as Default>::default()
     }
 }
 

@@ -81,7 +81,7 @@ pub struct S81SimpleScalarPropertiesCase1Output {
 impl S81SimpleScalarPropertiesCase1Output {
     /// A builder for [`S81SimpleScalarPropertiesCase1Output`].
     pub fn builder() -> S81SimpleScalarPropertiesCase1OutputBuilder {
-        S81SimpleScalarPropertiesCase1OutputBuilder::default()
+        <S81SimpleScalarPropertiesCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S81SimpleScalarPropertiesCase2Input {}
 impl S81SimpleScalarPropertiesCase2Input {
     /// A builder for [`S81SimpleScalarPropertiesCase2Input`].
     pub fn builder() -> S81SimpleScalarPropertiesCase2InputBuilder {
-        S81SimpleScalarPropertiesCase2InputBuilder::default()
+        <S81SimpleScalarPropertiesCase2InputBuilder as Default>::default()
     }
 }
 

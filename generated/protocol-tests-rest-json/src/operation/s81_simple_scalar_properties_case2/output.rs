@@ -81,7 +81,7 @@ pub struct S81SimpleScalarPropertiesCase2Output {
 impl S81SimpleScalarPropertiesCase2Output {
     /// A builder for [`S81SimpleScalarPropertiesCase2Output`].
     pub fn builder() -> S81SimpleScalarPropertiesCase2OutputBuilder {
-        S81SimpleScalarPropertiesCase2OutputBuilder::default()
+        <S81SimpleScalarPropertiesCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S81SimpleScalarPropertiesCase3Input {}
 impl S81SimpleScalarPropertiesCase3Input {
     /// A builder for [`S81SimpleScalarPropertiesCase3Input`].
     pub fn builder() -> S81SimpleScalarPropertiesCase3InputBuilder {
-        S81SimpleScalarPropertiesCase3InputBuilder::default()
+        <S81SimpleScalarPropertiesCase3InputBuilder as Default>::default()
     }
 }
 

@@ -81,7 +81,7 @@ pub struct S81SimpleScalarPropertiesCase3Output {
 impl S81SimpleScalarPropertiesCase3Output {
     /// A builder for [`S81SimpleScalarPropertiesCase3Output`].
     pub fn builder() -> S81SimpleScalarPropertiesCase3OutputBuilder {
-        S81SimpleScalarPropertiesCase3OutputBuilder::default()
+        <S81SimpleScalarPropertiesCase3OutputBuilder as Default>::default()
     }
 }
 

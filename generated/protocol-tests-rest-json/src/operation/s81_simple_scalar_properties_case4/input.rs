@@ -11,7 +11,7 @@ pub struct S81SimpleScalarPropertiesCase4Input {}
 impl S81SimpleScalarPropertiesCase4Input {
     /// A builder for [`S81SimpleScalarPropertiesCase4Input`].
     pub fn builder() -> S81SimpleScalarPropertiesCase4InputBuilder {
-        S81SimpleScalarPropertiesCase4InputBuilder::default()
+        <S81SimpleScalarPropertiesCase4InputBuilder as Default>::default()
     }
 }
 

@@ -81,7 +81,7 @@ pub struct S81SimpleScalarPropertiesCase4Output {
 impl S81SimpleScalarPropertiesCase4Output {
     /// A builder for [`S81SimpleScalarPropertiesCase4Output`].
     pub fn builder() -> S81SimpleScalarPropertiesCase4OutputBuilder {
-        S81SimpleScalarPropertiesCase4OutputBuilder::default()
+        <S81SimpleScalarPropertiesCase4OutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S82TimestampFormatHeadersInput {}
 impl S82TimestampFormatHeadersInput {
     /// A builder for [`S82TimestampFormatHeadersInput`].
     pub fn builder() -> S82TimestampFormatHeadersInputBuilder {
-        S82TimestampFormatHeadersInputBuilder::default()
+        <S82TimestampFormatHeadersInputBuilder as Default>::default()
     }
 }
 

@@ -83,7 +83,7 @@ pub struct S82TimestampFormatHeadersOutput {
 impl S82TimestampFormatHeadersOutput {
     /// A builder for [`S82TimestampFormatHeadersOutput`].
     pub fn builder() -> S82TimestampFormatHeadersOutputBuilder {
-        S82TimestampFormatHeadersOutputBuilder::default()
+        <S82TimestampFormatHeadersOutputBuilder as Default>::default()
     }
 }
 

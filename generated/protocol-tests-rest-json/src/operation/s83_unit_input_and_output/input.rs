@@ -11,7 +11,7 @@ pub struct S83UnitInputAndOutputInput {}
 impl S83UnitInputAndOutputInput {
     /// A builder for [`S83UnitInputAndOutputInput`].
     pub fn builder() -> S83UnitInputAndOutputInputBuilder {
-        S83UnitInputAndOutputInputBuilder::default()
+        <S83UnitInputAndOutputInputBuilder as Default>::default()
     }
 }
 

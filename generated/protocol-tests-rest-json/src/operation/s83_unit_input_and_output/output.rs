@@ -11,7 +11,7 @@ pub struct S83UnitInputAndOutputOutput {}
 impl S83UnitInputAndOutputOutput {
     /// A builder for [`S83UnitInputAndOutputOutput`].
     pub fn builder() -> S83UnitInputAndOutputOutputBuilder {
-        S83UnitInputAndOutputOutputBuilder::default()
+        <S83UnitInputAndOutputOutputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S84OperationNameInput {}
 impl S84OperationNameInput {
     /// A builder for [`S84OperationNameInput`].
     pub fn builder() -> S84OperationNameInputBuilder {
-        S84OperationNameInputBuilder::default()
+        <S84OperationNameInputBuilder as Default>::default()
     }
 }
 

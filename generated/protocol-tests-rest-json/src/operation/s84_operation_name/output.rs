@@ -11,7 +11,7 @@ pub struct S84OperationNameOutput {}
 impl S84OperationNameOutput {
     /// A builder for [`S84OperationNameOutput`].
     pub fn builder() -> S84OperationNameOutputBuilder {
-        S84OperationNameOutputBuilder::default()
+        <S84OperationNameOutputBuilder as Default>::default()
     }
 }
 

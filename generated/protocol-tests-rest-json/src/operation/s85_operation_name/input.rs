@@ -19,7 +19,7 @@ pub struct S85OperationNameInput {
 impl S85OperationNameInput {
     /// A builder for [`S85OperationNameInput`].
     pub fn builder() -> S85OperationNameInputBuilder {
-        S85OperationNameInputBuilder::default()
+        <S85OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S85OperationNameOutput {}
 impl S85OperationNameOutput {
     /// A builder for [`S85OperationNameOutput`].
     pub fn builder() -> S85OperationNameOutputBuilder {
-        S85OperationNameOutputBuilder::default()
+        <S85OperationNameOutputBuilder as Default>::default()
     }
 }
 

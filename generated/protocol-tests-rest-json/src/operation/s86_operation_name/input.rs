@@ -19,7 +19,7 @@ pub struct S86OperationNameInput {
 impl S86OperationNameInput {
     /// A builder for [`S86OperationNameInput`].
     pub fn builder() -> S86OperationNameInputBuilder {
-        S86OperationNameInputBuilder::default()
+        <S86OperationNameInputBuilder as Default>::default()
     }
 }
 

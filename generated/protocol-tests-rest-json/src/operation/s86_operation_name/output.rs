@@ -11,7 +11,7 @@ pub struct S86OperationNameOutput {}
 impl S86OperationNameOutput {
     /// A builder for [`S86OperationNameOutput`].
     pub fn builder() -> S86OperationNameOutputBuilder {
-        S86OperationNameOutputBuilder::default()
+        <S86OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S87OperationNameInput {
 impl S87OperationNameInput {
     /// A builder for [`S87OperationNameInput`].
     pub fn builder() -> S87OperationNameInputBuilder {
-        S87OperationNameInputBuilder::default()
+        <S87OperationNameInputBuilder as Default>::default()
     }
 }
 

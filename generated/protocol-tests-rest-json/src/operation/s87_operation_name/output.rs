@@ -11,7 +11,7 @@ pub struct S87OperationNameOutput {}
 impl S87OperationNameOutput {
     /// A builder for [`S87OperationNameOutput`].
     pub fn builder() -> S87OperationNameOutputBuilder {
-        S87OperationNameOutputBuilder::default()
+        <S87OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -25,7 +25,7 @@ pub struct S88OperationNameInput {
 impl S88OperationNameInput {
     /// A builder for [`S88OperationNameInput`].
     pub fn builder() -> S88OperationNameInputBuilder {
-        S88OperationNameInputBuilder::default()
+        <S88OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S88OperationNameOutput {}
 impl S88OperationNameOutput {
     /// A builder for [`S88OperationNameOutput`].
     pub fn builder() -> S88OperationNameOutputBuilder {
-        S88OperationNameOutputBuilder::default()
+        <S88OperationNameOutputBuilder as Default>::default()
     }
 }
 

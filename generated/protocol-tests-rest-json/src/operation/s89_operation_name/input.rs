@@ -25,7 +25,7 @@ pub struct S89OperationNameInput {
 impl S89OperationNameInput {
     /// A builder for [`S89OperationNameInput`].
     pub fn builder() -> S89OperationNameInputBuilder {
-        S89OperationNameInputBuilder::default()
+        <S89OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S89OperationNameOutput {}
 impl S89OperationNameOutput {
     /// A builder for [`S89OperationNameOutput`].
     pub fn builder() -> S89OperationNameOutputBuilder {
-        S89OperationNameOutputBuilder::default()
+        <S89OperationNameOutputBuilder as Default>::default()
     }
 }
 

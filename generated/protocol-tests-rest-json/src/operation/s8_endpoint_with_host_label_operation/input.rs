@@ -16,7 +16,7 @@ pub struct S8EndpointWithHostLabelOperationInput {
 impl S8EndpointWithHostLabelOperationInput {
     /// A builder for [`S8EndpointWithHostLabelOperationInput`].
     pub fn builder() -> S8EndpointWithHostLabelOperationInputBuilder {
-        S8EndpointWithHostLabelOperationInputBuilder::default()
+        <S8EndpointWithHostLabelOperationInputBuilder as Default>::default()
     }
 }
 

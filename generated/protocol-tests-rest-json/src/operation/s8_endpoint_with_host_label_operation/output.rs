@@ -11,7 +11,7 @@ pub struct S8EndpointWithHostLabelOperationOutput {}
 impl S8EndpointWithHostLabelOperationOutput {
     /// A builder for [`S8EndpointWithHostLabelOperationOutput`].
     pub fn builder() -> S8EndpointWithHostLabelOperationOutputBuilder {
-        S8EndpointWithHostLabelOperationOutputBuilder::default()
+        <S8EndpointWithHostLabelOperationOutputBuilder as Default>::default()
     }
 }
 

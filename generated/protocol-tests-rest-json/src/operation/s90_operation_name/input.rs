@@ -19,7 +19,7 @@ pub struct S90OperationNameInput {
 impl S90OperationNameInput {
     /// A builder for [`S90OperationNameInput`].
     pub fn builder() -> S90OperationNameInputBuilder {
-        S90OperationNameInputBuilder::default()
+        <S90OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S90OperationNameOutput {}
 impl S90OperationNameOutput {
     /// A builder for [`S90OperationNameOutput`].
     pub fn builder() -> S90OperationNameOutputBuilder {
-        S90OperationNameOutputBuilder::default()
+        <S90OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S90OperationNameCase1Input {
 impl S90OperationNameCase1Input {
     /// A builder for [`S90OperationNameCase1Input`].
     pub fn builder() -> S90OperationNameCase1InputBuilder {
-        S90OperationNameCase1InputBuilder::default()
+        <S90OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S90OperationNameCase1Output {}
 impl S90OperationNameCase1Output {
     /// A builder for [`S90OperationNameCase1Output`].
     pub fn builder() -> S90OperationNameCase1OutputBuilder {
-        S90OperationNameCase1OutputBuilder::default()
+        <S90OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -31,7 +31,7 @@ pub struct S91OperationNameInput {
 impl S91OperationNameInput {
     /// A builder for [`S91OperationNameInput`].
     pub fn builder() -> S91OperationNameInputBuilder {
-        S91OperationNameInputBuilder::default()
+        <S91OperationNameInputBuilder as Default>::default()
     }
 }
 

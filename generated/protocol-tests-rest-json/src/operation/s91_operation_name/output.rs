@@ -11,7 +11,7 @@ pub struct S91OperationNameOutput {}
 impl S91OperationNameOutput {
     /// A builder for [`S91OperationNameOutput`].
     pub fn builder() -> S91OperationNameOutputBuilder {
-        S91OperationNameOutputBuilder::default()
+        <S91OperationNameOutputBuilder as Default>::default()
     }
 }
 

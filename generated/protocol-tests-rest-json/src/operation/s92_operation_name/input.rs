@@ -37,7 +37,7 @@ pub struct S92OperationNameInput {
 impl S92OperationNameInput {
     /// A builder for [`S92OperationNameInput`].
     pub fn builder() -> S92OperationNameInputBuilder {
-        S92OperationNameInputBuilder::default()
+        <S92OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S92OperationNameOutput {}
 impl S92OperationNameOutput {
     /// A builder for [`S92OperationNameOutput`].
     pub fn builder() -> S92OperationNameOutputBuilder {
-        S92OperationNameOutputBuilder::default()
+        <S92OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -43,7 +43,7 @@ pub struct S93OperationNameInput {
 impl S93OperationNameInput {
     /// A builder for [`S93OperationNameInput`].
     pub fn builder() -> S93OperationNameInputBuilder {
-        S93OperationNameInputBuilder::default()
+        <S93OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S93OperationNameOutput {}
 impl S93OperationNameOutput {
     /// A builder for [`S93OperationNameOutput`].
     pub fn builder() -> S93OperationNameOutputBuilder {
-        S93OperationNameOutputBuilder::default()
+        <S93OperationNameOutputBuilder as Default>::default()
     }
 }
 

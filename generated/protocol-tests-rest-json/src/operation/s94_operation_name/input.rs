@@ -28,7 +28,7 @@ pub struct S94OperationNameInput {
 impl S94OperationNameInput {
     /// A builder for [`S94OperationNameInput`].
     pub fn builder() -> S94OperationNameInputBuilder {
-        S94OperationNameInputBuilder::default()
+        <S94OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S94OperationNameOutput {}
 impl S94OperationNameOutput {
     /// A builder for [`S94OperationNameOutput`].
     pub fn builder() -> S94OperationNameOutputBuilder {
-        S94OperationNameOutputBuilder::default()
+        <S94OperationNameOutputBuilder as Default>::default()
     }
 }
 

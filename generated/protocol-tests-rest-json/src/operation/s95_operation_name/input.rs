@@ -22,7 +22,7 @@ pub struct S95OperationNameInput {
 impl S95OperationNameInput {
     /// A builder for [`S95OperationNameInput`].
     pub fn builder() -> S95OperationNameInputBuilder {
-        S95OperationNameInputBuilder::default()
+        <S95OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S95OperationNameOutput {}
 impl S95OperationNameOutput {
     /// A builder for [`S95OperationNameOutput`].
     pub fn builder() -> S95OperationNameOutputBuilder {
-        S95OperationNameOutputBuilder::default()
+        <S95OperationNameOutputBuilder as Default>::default()
     }
 }
 

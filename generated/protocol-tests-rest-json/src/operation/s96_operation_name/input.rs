@@ -19,7 +19,7 @@ pub struct S96OperationNameInput {
 impl S96OperationNameInput {
     /// A builder for [`S96OperationNameInput`].
     pub fn builder() -> S96OperationNameInputBuilder {
-        S96OperationNameInputBuilder::default()
+        <S96OperationNameInputBuilder as Default>::default()
     }
 }
 

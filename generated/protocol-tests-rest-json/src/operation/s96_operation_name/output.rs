@@ -11,7 +11,7 @@ pub struct S96OperationNameOutput {}
 impl S96OperationNameOutput {
     /// A builder for [`S96OperationNameOutput`].
     pub fn builder() -> S96OperationNameOutputBuilder {
-        S96OperationNameOutputBuilder::default()
+        <S96OperationNameOutputBuilder as Default>::default()
     }
 }
 

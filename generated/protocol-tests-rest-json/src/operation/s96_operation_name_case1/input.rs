@@ -19,7 +19,7 @@ pub struct S96OperationNameCase1Input {
 impl S96OperationNameCase1Input {
     /// A builder for [`S96OperationNameCase1Input`].
     pub fn builder() -> S96OperationNameCase1InputBuilder {
-        S96OperationNameCase1InputBuilder::default()
+        <S96OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

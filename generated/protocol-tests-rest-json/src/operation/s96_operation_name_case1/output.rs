@@ -11,7 +11,7 @@ pub struct S96OperationNameCase1Output {}
 impl S96OperationNameCase1Output {
     /// A builder for [`S96OperationNameCase1Output`].
     pub fn builder() -> S96OperationNameCase1OutputBuilder {
-        S96OperationNameCase1OutputBuilder::default()
+        <S96OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

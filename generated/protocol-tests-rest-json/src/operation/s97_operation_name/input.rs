@@ -19,7 +19,7 @@ pub struct S97OperationNameInput {
 impl S97OperationNameInput {
     /// A builder for [`S97OperationNameInput`].
     pub fn builder() -> S97OperationNameInputBuilder {
-        S97OperationNameInputBuilder::default()
+        <S97OperationNameInputBuilder as Default>::default()
     }
 }
 

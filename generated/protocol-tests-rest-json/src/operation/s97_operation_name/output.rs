@@ -11,7 +11,7 @@ pub struct S97OperationNameOutput {}
 impl S97OperationNameOutput {
     /// A builder for [`S97OperationNameOutput`].
     pub fn builder() -> S97OperationNameOutputBuilder {
-        S97OperationNameOutputBuilder::default()
+        <S97OperationNameOutputBuilder as Default>::default()
     }
 }
 

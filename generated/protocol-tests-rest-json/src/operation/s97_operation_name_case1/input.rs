@@ -19,7 +19,7 @@ pub struct S97OperationNameCase1Input {
 impl S97OperationNameCase1Input {
     /// A builder for [`S97OperationNameCase1Input`].
     pub fn builder() -> S97OperationNameCase1InputBuilder {
-        S97OperationNameCase1InputBuilder::default()
+        <S97OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

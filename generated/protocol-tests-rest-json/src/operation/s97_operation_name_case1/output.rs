@@ -11,7 +11,7 @@ pub struct S97OperationNameCase1Output {}
 impl S97OperationNameCase1Output {
     /// A builder for [`S97OperationNameCase1Output`].
     pub fn builder() -> S97OperationNameCase1OutputBuilder {
-        S97OperationNameCase1OutputBuilder::default()
+        <S97OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S98OperationNameInput {
 impl S98OperationNameInput {
     /// A builder for [`S98OperationNameInput`].
     pub fn builder() -> S98OperationNameInputBuilder {
-        S98OperationNameInputBuilder::default()
+        <S98OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S98OperationNameOutput {}
 impl S98OperationNameOutput {
     /// A builder for [`S98OperationNameOutput`].
     pub fn builder() -> S98OperationNameOutputBuilder {
-        S98OperationNameOutputBuilder::default()
+        <S98OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -19,7 +19,7 @@ pub struct S98OperationNameCase1Input {
 impl S98OperationNameCase1Input {
     /// A builder for [`S98OperationNameCase1Input`].
     pub fn builder() -> S98OperationNameCase1InputBuilder {
-        S98OperationNameCase1InputBuilder::default()
+        <S98OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

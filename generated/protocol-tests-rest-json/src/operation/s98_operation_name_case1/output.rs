@@ -11,7 +11,7 @@ pub struct S98OperationNameCase1Output {}
 impl S98OperationNameCase1Output {
     /// A builder for [`S98OperationNameCase1Output`].
     pub fn builder() -> S98OperationNameCase1OutputBuilder {
-        S98OperationNameCase1OutputBuilder::default()
+        <S98OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S99OperationNameInput {
 impl S99OperationNameInput {
     /// A builder for [`S99OperationNameInput`].
     pub fn builder() -> S99OperationNameInputBuilder {
-        S99OperationNameInputBuilder::default()
+        <S99OperationNameInputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S99OperationNameOutput {}
 impl S99OperationNameOutput {
     /// A builder for [`S99OperationNameOutput`].
     pub fn builder() -> S99OperationNameOutputBuilder {
-        S99OperationNameOutputBuilder::default()
+        <S99OperationNameOutputBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S99OperationNameCase1Input {
 impl S99OperationNameCase1Input {
     /// A builder for [`S99OperationNameCase1Input`].
     pub fn builder() -> S99OperationNameCase1InputBuilder {
-        S99OperationNameCase1InputBuilder::default()
+        <S99OperationNameCase1InputBuilder as Default>::default()
     }
 }
 

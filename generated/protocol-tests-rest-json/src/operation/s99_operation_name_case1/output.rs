@@ -11,7 +11,7 @@ pub struct S99OperationNameCase1Output {}
 impl S99OperationNameCase1Output {
     /// A builder for [`S99OperationNameCase1Output`].
     pub fn builder() -> S99OperationNameCase1OutputBuilder {
-        S99OperationNameCase1OutputBuilder::default()
+        <S99OperationNameCase1OutputBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S99OperationNameCase2Input {
 impl S99OperationNameCase2Input {
     /// A builder for [`S99OperationNameCase2Input`].
     pub fn builder() -> S99OperationNameCase2InputBuilder {
-        S99OperationNameCase2InputBuilder::default()
+        <S99OperationNameCase2InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S99OperationNameCase2Output {}
 impl S99OperationNameCase2Output {
     /// A builder for [`S99OperationNameCase2Output`].
     pub fn builder() -> S99OperationNameCase2OutputBuilder {
-        S99OperationNameCase2OutputBuilder::default()
+        <S99OperationNameCase2OutputBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S99OperationNameCase3Input {
 impl S99OperationNameCase3Input {
     /// A builder for [`S99OperationNameCase3Input`].
     pub fn builder() -> S99OperationNameCase3InputBuilder {
-        S99OperationNameCase3InputBuilder::default()
+        <S99OperationNameCase3InputBuilder as Default>::default()
     }
 }
 

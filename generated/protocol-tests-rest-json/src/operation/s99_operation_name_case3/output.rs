@@ -11,7 +11,7 @@ pub struct S99OperationNameCase3Output {}
 impl S99OperationNameCase3Output {
     /// A builder for [`S99OperationNameCase3Output`].
     pub fn builder() -> S99OperationNameCase3OutputBuilder {
-        S99OperationNameCase3OutputBuilder::default()
+        <S99OperationNameCase3OutputBuilder as Default>::default()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct S99OperationNameCase4Input {
 impl S99OperationNameCase4Input {
     /// A builder for [`S99OperationNameCase4Input`].
     pub fn builder() -> S99OperationNameCase4InputBuilder {
-        S99OperationNameCase4InputBuilder::default()
+        <S99OperationNameCase4InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S99OperationNameCase4Output {}
 impl S99OperationNameCase4Output {
     /// A builder for [`S99OperationNameCase4Output`].
     pub fn builder() -> S99OperationNameCase4OutputBuilder {
-        S99OperationNameCase4OutputBuilder::default()
+        <S99OperationNameCase4OutputBuilder as Default>::default()
     }
 }
 

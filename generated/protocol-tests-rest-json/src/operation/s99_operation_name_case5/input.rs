@@ -23,7 +23,7 @@ pub struct S99OperationNameCase5Input {
 impl S99OperationNameCase5Input {
     /// A builder for [`S99OperationNameCase5Input`].
     pub fn builder() -> S99OperationNameCase5InputBuilder {
-        S99OperationNameCase5InputBuilder::default()
+        <S99OperationNameCase5InputBuilder as Default>::default()
     }
 }
 

@@ -11,7 +11,7 @@ pub struct S99OperationNameCase5Output {}
 impl S99OperationNameCase5Output {
     /// A builder for [`S99OperationNameCase5Output`].
     pub fn builder() -> S99OperationNameCase5OutputBuilder {
-        S99OperationNameCase5OutputBuilder::default()
+        <S99OperationNameCase5OutputBuilder as Default>::default()
     }
 }
 
