@@ -41,10 +41,16 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
         .map(|m| {
             let field = ident(&m.rust_name);
             let get = format_ident!("get_{}", crate::ir::names::bare(&m.rust_name));
+            // A deprecated token member is still filled (datazone's are).
+            let allow = super::docs::allow_deprecated_uses(m.deprecated.is_some());
             quote! {
-                if inner.#get().is_none() {
-                    inner = inner.#field(crate::dispatch::idempotency_token());
-                }
+                #allow
+                let filled = if inner.#get().is_none() {
+                    inner.#field(crate::dispatch::idempotency_token())
+                } else {
+                    inner
+                };
+                inner = filled;
             }
         });
     let fill_tokens = if op.input.members.iter().any(|m| m.idempotency_token) {

@@ -104,9 +104,12 @@ impl CreatePromptVersionFluentBuilder {
         crate::error::SdkError<super::CreatePromptVersionError>,
     > {
         let mut inner = self.inner;
-        if inner.get_client_token().is_none() {
-            inner = inner.client_token(crate::dispatch::idempotency_token());
-        }
+        let filled = if inner.get_client_token().is_none() {
+            inner.client_token(crate::dispatch::idempotency_token())
+        } else {
+            inner
+        };
+        inner = filled;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
             crate::validation::enforce(

@@ -126,9 +126,12 @@ impl CreateInferenceProfileFluentBuilder {
         crate::error::SdkError<super::CreateInferenceProfileError>,
     > {
         let mut inner = self.inner;
-        if inner.get_client_request_token().is_none() {
-            inner = inner.client_request_token(crate::dispatch::idempotency_token());
-        }
+        let filled = if inner.get_client_request_token().is_none() {
+            inner.client_request_token(crate::dispatch::idempotency_token())
+        } else {
+            inner
+        };
+        inner = filled;
         let mode = self.handle.config().validation_mode();
         if mode != crate::ValidationMode::Off {
             crate::validation::enforce(
