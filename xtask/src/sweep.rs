@@ -9,7 +9,11 @@
 //! Sweeps over hundreds of models take hours on a small machine, so every
 //! model's result is kept in `WORK/results/<name>.json`, keyed by a hash of
 //! the model's files and of this generator's binary; a rerun skips what it
-//! already knows and picks up where an interrupted run stopped. A model
+//! already knows and picks up where an interrupted run stopped. The compile
+//! result is also keyed by a hash of the crate that was checked (its files,
+//! the workspace manifest, `Cargo.lock` and rustc's version): a new generator
+//! regenerates every model (seconds) but recompiles only the crates whose
+//! text it changed. A model
 //! whose generation aborted the process (a stack overflow cannot be caught)
 //! is recorded as such on the next run instead of being retried forever.
 //! cargo's whole output for each model is kept in `WORK/logs/<name>.txt`.
@@ -101,6 +105,9 @@ struct Outcome {
     /// `None` when not attempted.
     compiled: Option<Result<(), String>>,
     compile_seconds: f64,
+    /// Hash of what `compiled` is the result of (see [`Scratch::crate_key`]).
+    #[serde(default)]
+    crate_key: String,
 }
 
 pub fn run(options: &Options) -> Result<(), String> {
@@ -187,10 +194,22 @@ impl Sweep<'_> {
             hex::encode(hash.finalize())
         };
         let record = self.results.join(format!("{name}.json"));
-        let known = fs::read_to_string(&record)
+        let kept = fs::read_to_string(&record)
             .ok()
-            .and_then(|text| serde_json::from_str::<Outcome>(&text).ok())
-            .filter(|outcome| outcome.key == key);
+            .and_then(|text| serde_json::from_str::<Outcome>(&text).ok());
+        // A compile result outlives the generator that produced the crate as
+        // long as the crate's text is the same.
+        let kept_compile = kept
+            .as_ref()
+            .filter(|outcome| !outcome.crate_key.is_empty())
+            .and_then(|outcome| {
+                Some((
+                    outcome.crate_key.clone(),
+                    outcome.compiled.clone()?,
+                    outcome.compile_seconds,
+                ))
+            });
+        let known = kept.filter(|outcome| outcome.key == key);
         match known {
             Some(mut outcome) if outcome.generated.is_none() => {
                 outcome.generated = Some(Err("the generator aborted the process".to_owned()));
@@ -214,6 +233,7 @@ impl Sweep<'_> {
             generate_seconds: 0.0,
             compiled: None,
             compile_seconds: 0.0,
+            crate_key: String::new(),
         };
         save(&record, &outcome)?;
         let clock = Instant::now();
@@ -242,9 +262,18 @@ impl Sweep<'_> {
         };
         save(&record, &outcome)?;
         if let (Some(files), false) = (generated, options.generate_only) {
-            let clock = Instant::now();
-            outcome.compiled = Some(scratch.check(name, &files, options.timeout));
-            outcome.compile_seconds = clock.elapsed().as_secs_f64();
+            outcome.crate_key = scratch.crate_key(name, &files)?;
+            match kept_compile {
+                Some((crate_key, compiled, seconds)) if crate_key == outcome.crate_key => {
+                    outcome.compiled = Some(compiled);
+                    outcome.compile_seconds = seconds;
+                }
+                _ => {
+                    let clock = Instant::now();
+                    outcome.compiled = Some(scratch.check(name, &files, options.timeout));
+                    outcome.compile_seconds = clock.elapsed().as_secs_f64();
+                }
+            }
             save(&record, &outcome)?;
         }
         Ok(outcome)
@@ -313,6 +342,35 @@ impl Scratch {
         fs::create_dir_all(&scratch.dir)
             .map_err(|e| format!("cannot create {}: {e}", scratch.dir.display()))?;
         Ok(scratch)
+    }
+
+    /// A hash of everything a check of this crate depends on: its files,
+    /// the workspace manifest and lock file it is checked with, and rustc.
+    fn crate_key(&self, name: &str, files: &[codegen::GeneratedFile]) -> Result<String, String> {
+        let mut hash = Sha256::new();
+        let mut update = |bytes: &[u8]| {
+            hash.update((bytes.len() as u64).to_le_bytes());
+            hash.update(bytes);
+        };
+        update(name.as_bytes());
+        let mut files: Vec<_> = files.iter().collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        for file in files {
+            update(file.path.to_string_lossy().as_bytes());
+            update(file.contents.as_bytes());
+        }
+        let manifest = self
+            .manifest(name)
+            .map_err(|e| format!("cannot read the workspace manifest: {e}"))?;
+        update(manifest.as_bytes());
+        let lock = self.root.join("Cargo.lock");
+        update(&fs::read(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?);
+        let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()))
+            .arg("-vV")
+            .output()
+            .map_err(|e| format!("cannot run rustc: {e}"))?;
+        update(&rustc.stdout);
+        Ok(hex::encode(hash.finalize()))
     }
 
     /// Writes the crate alone into the workspace and checks it; the first
@@ -393,20 +451,27 @@ impl Scratch {
             }
             fs::write(&path, &file.contents)?;
         }
-        let manifest = fs::read_to_string(self.root.join("Cargo.toml"))?;
-        let tables = manifest
-            .find("[workspace.package]")
-            .map_or("", |start| &manifest[start..])
-            .replace("path = \"", &format!("path = \"{}/", self.root.display()));
-        fs::write(
-            self.dir.join("Cargo.toml"),
-            format!("[workspace]\nresolver = \"3\"\nmembers = [\"{name}\"]\n\n{tables}"),
-        )?;
+        fs::write(self.dir.join("Cargo.toml"), self.manifest(name)?)?;
         let lock = self.dir.join("Cargo.lock");
         if !lock.exists() {
             fs::copy(self.root.join("Cargo.lock"), lock)?;
         }
         Ok(())
+    }
+}
+
+impl Scratch {
+    /// The scratch workspace's manifest: this repository's shared tables
+    /// (`[workspace.package]`, `[workspace.dependencies]`, ...) with one member.
+    fn manifest(&self, name: &str) -> std::io::Result<String> {
+        let manifest = fs::read_to_string(self.root.join("Cargo.toml"))?;
+        let tables = manifest
+            .find("[workspace.package]")
+            .map_or("", |start| &manifest[start..])
+            .replace("path = \"", &format!("path = \"{}/", self.root.display()));
+        Ok(format!(
+            "[workspace]\nresolver = \"3\"\nmembers = [\"{name}\"]\n\n{tables}"
+        ))
     }
 }
 
