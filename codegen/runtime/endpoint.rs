@@ -70,6 +70,16 @@ impl Endpoint {
             .build()
     }
 
+    /// This endpoint with `prefix` (e.g. `data.`) put before its host.
+    pub(crate) fn with_host_prefix(&self, prefix: &str) -> Result<Self, http::Error> {
+        let authority = format!("{prefix}{}", self.authority).parse()?;
+        Ok(Endpoint {
+            scheme: self.scheme.clone(),
+            authority,
+            base_path: self.base_path.clone(),
+        })
+    }
+
     /// Whether requests stay on this machine (`localhost` or a loopback IP).
     pub(crate) fn is_loopback(&self) -> bool {
         let host = self

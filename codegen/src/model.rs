@@ -45,6 +45,9 @@ pub struct Metadata {
     /// Auth schemes in order of preference, e.g. `aws.auth#sigv4`.
     #[serde(default)]
     pub auth: Vec<String>,
+    /// Present (as `{}`) on awsJson services that moved from the query
+    /// protocol: their errors also carry the query code in a header.
+    pub aws_query_compatible: Option<serde_json::Value>,
 }
 
 /// One entry of `operations`.
@@ -52,6 +55,8 @@ pub struct Metadata {
 #[serde(rename_all = "camelCase")]
 pub struct Operation {
     pub name: String,
+    /// awsJson operations may leave it out: every request is `POST /`.
+    #[serde(default)]
     pub http: HttpTrait,
     pub input: Option<ShapeRef>,
     pub output: Option<ShapeRef>,
@@ -70,13 +75,26 @@ pub struct Operation {
     pub auth: Vec<String>,
     /// `none`, `v4`, `v4-unsigned-body`, `bearer`.
     pub authtype: Option<String>,
+    /// Smithy's endpoint trait: a prefix for the endpoint's host.
+    pub endpoint: Option<EndpointTrait>,
+}
+
+/// The `endpoint` object of an operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EndpointTrait {
+    /// Prepended to the host, e.g. `data.` or `{AccountId}.`; labels name
+    /// input members marked `hostLabel`.
+    pub host_prefix: String,
 }
 
 /// The `http` object of an operation.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpTrait {
+    #[serde(default)]
     pub method: String,
+    #[serde(default)]
     pub request_uri: String,
     pub response_code: Option<u16>,
 }

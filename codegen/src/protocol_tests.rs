@@ -114,33 +114,51 @@ pub fn generate(suites: &Suites<'_>) -> Result<Generated, Error> {
         ));
     }
 
+    let mut metadata = serde_json::json!({
+        "apiVersion": "2019-12-16",
+        "endpointPrefix": "protocoltests",
+        "protocol": suites.protocol,
+        "serviceFullName": "botocore protocol tests",
+        "serviceId": "Protocol Tests",
+        "signatureVersion": "v4",
+        "uid": "protocoltests-2019-12-16",
+    });
+    // What the suites say about the protocol (all must agree), else the
+    // protocol the ignore list names.
+    if let (Some(shared), Value::Object(metadata)) = (&merged.protocol_metadata, &mut metadata) {
+        metadata.extend(shared.clone());
+        // Each operation's target is its own suite's (below); the service
+        // only needs one to be valid.
+        metadata.insert(
+            "targetPrefix".to_owned(),
+            Value::String("ProtocolTests".to_owned()),
+        );
+    }
     let model = Value::Object(Map::from_iter([
         ("version".to_owned(), Value::String("2.0".to_owned())),
-        (
-            "metadata".to_owned(),
-            serde_json::json!({
-                "apiVersion": "2019-12-16",
-                "endpointPrefix": "protocoltests",
-                "protocol": suites.protocol,
-                "serviceFullName": "botocore protocol tests",
-                "serviceId": "Protocol Tests",
-                "signatureVersion": "v4",
-                "uid": "protocoltests-2019-12-16",
-            }),
-        ),
+        ("metadata".to_owned(), metadata),
         ("operations".to_owned(), Value::Object(merged.operations)),
         ("shapes".to_owned(), Value::Object(merged.shapes)),
     ]));
     let model_file = format!("{} (merged)", suites.protocol);
     let text = serde_json::to_string(&model).map_err(|e| malformed(&model_file, &e.to_string()))?;
     let parsed = crate::load::parse_model(&model_file, &text)?;
-    let service =
+    let mut service =
         crate::ir::resolve(&parsed, suites.crate_name, &model_file).map_err(|problems| {
             Error::Model {
                 file: model_file.clone(),
                 problems,
             }
         })?;
+    // Each suite is a service of its own: its operations keep its
+    // `X-Amz-Target` prefix.
+    for op in &mut service.operations {
+        if let (Some(target), Some((prefix, name))) =
+            (&mut op.rpc_target, merged.targets.get(&op.name))
+        {
+            *target = format!("{prefix}.{name}");
+        }
+    }
     let includes: Vec<(&str, &str)> = suites
         .files
         .iter()
@@ -216,7 +234,16 @@ struct Merged {
     shapes: Map<String, Value>,
     cases: Vec<Case>,
     suites: usize,
+    /// The metadata keys that decide how the protocol behaves
+    /// (`protocol`, `jsonVersion`, `awsQueryCompatible`), as the first
+    /// suite has them; every other suite must agree where it matters.
+    protocol_metadata: Option<Map<String, Value>>,
+    /// Merged operation name to its suite's `targetPrefix` and its own name.
+    targets: BTreeMap<String, (String, String)>,
 }
+
+/// Metadata keys that change what a client sends or how it reads responses.
+const PROTOCOL_KEYS: &[&str] = &["protocol", "jsonVersion", "awsQueryCompatible"];
 
 impl Merged {
     fn add_suite(
@@ -228,6 +255,11 @@ impl Merged {
         ignore: &Ignored,
         known: &BTreeMap<String, String>,
     ) -> Result<(), Error> {
+        self.check_metadata(file, suite)?;
+        let target_prefix = suite
+            .pointer("/metadata/targetPrefix")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let prefix = format!("S{}", self.suites);
         self.suites += 1;
         let rename = |name: &str| format!("{prefix}{name}");
@@ -286,6 +318,12 @@ impl Merged {
             {
                 merged_name = format!("{merged_name}Case{case_index}");
             }
+            if let Some(target_prefix) = &target_prefix {
+                self.targets.insert(
+                    merged_name.clone(),
+                    (target_prefix.clone(), op_name.to_owned()),
+                );
+            }
             if let Some(o) = operation.as_object_mut() {
                 o.insert("name".to_owned(), Value::String(merged_name.clone()));
                 // Older response suites leave out the binding they do not test.
@@ -311,7 +349,19 @@ impl Merged {
                                         &format!("has an error case {id} without `errorCode`"),
                                     )
                                 })?;
-                        (error.clone(), Some((rename(code), code.to_owned())))
+                        // The shape whose wire code this is: its own name,
+                        // unless its `error.code` says otherwise.
+                        let shape = suite
+                            .get("shapes")
+                            .and_then(Value::as_object)
+                            .and_then(|shapes| {
+                                shapes.iter().find(|(_, shape)| {
+                                    shape.pointer("/error/code").and_then(Value::as_str)
+                                        == Some(code)
+                                })
+                            })
+                            .map_or(code, |(name, _)| name.as_str());
+                        (error.clone(), Some((rename(shape), code.to_owned())))
                     }
                     None => (
                         case.get("result")
@@ -332,6 +382,45 @@ impl Merged {
                 values,
                 error,
             });
+        }
+        Ok(())
+    }
+}
+
+impl Merged {
+    /// Takes the first suite's protocol metadata and checks that every
+    /// other suite agrees: the merged crate is one service. A response
+    /// suite may leave out the JSON version, which only changes requests.
+    fn check_metadata(&mut self, file: &SuiteFile<'_>, suite: &Value) -> Result<(), Error> {
+        let metadata = suite.get("metadata").and_then(Value::as_object);
+        let own: Map<String, Value> = PROTOCOL_KEYS
+            .iter()
+            .filter_map(|key| Some(((*key).to_owned(), metadata?.get(*key)?.clone())))
+            .collect();
+        let Some(shared) = &mut self.protocol_metadata else {
+            self.protocol_metadata = Some(own);
+            return Ok(());
+        };
+        for key in PROTOCOL_KEYS {
+            let (theirs, ours) = (own.get(*key), shared.get(*key).cloned());
+            let differs = match (file.direction, *key, theirs, ours.clone()) {
+                (Direction::Output, "jsonVersion", _, _) => false,
+                (_, _, Some(theirs), Some(ours)) => theirs != &ours,
+                (_, _, None, None) => false,
+                (_, "jsonVersion", Some(_), None) => {
+                    shared.insert((*key).to_owned(), own[*key].clone());
+                    false
+                }
+                _ => true,
+            };
+            if differs {
+                return Err(malformed(
+                    file.name,
+                    &format!(
+                        "has a suite whose {key} ({theirs:?}) differs from the other suites' ({ours:?}); generate it as a crate of its own"
+                    ),
+                ));
+            }
         }
         Ok(())
     }

@@ -128,12 +128,14 @@ fn generate_all(root: &Path) -> Result<(Crates, Vec<String>), String> {
             Err(e) => errors.push(e.to_string()),
         }
     }
-    match protocol_tests(root) {
-        Ok(Some(generated)) => {
-            crates.insert(PROTOCOL_TESTS.to_owned(), generated.files);
+    for suite in PROTOCOL_TESTS {
+        match protocol_tests(root, suite) {
+            Ok(Some(generated)) => {
+                crates.insert(suite.crate_name.to_owned(), generated.files);
+            }
+            Ok(None) => {}
+            Err(e) => errors.push(e),
         }
-        Ok(None) => {}
-        Err(e) => errors.push(e),
     }
     if errors.is_empty() {
         Ok((crates, warnings))
@@ -145,51 +147,87 @@ fn generate_all(root: &Path) -> Result<(Crates, Vec<String>), String> {
     }
 }
 
-/// The crate generated from botocore's rest-json protocol test suites.
-const PROTOCOL_TESTS: &str = "protocol-tests-rest-json";
+/// A crate generated from botocore's protocol test suites: the files of
+/// `protocol-tests/botocore/` it merges, the protocol as botocore's ignore
+/// list names it, and `protocol-tests/known-failures-<protocol>.json`.
+struct ProtocolTestCrate {
+    crate_name: &'static str,
+    protocol: &'static str,
+    files: &'static [(&'static str, Direction)],
+}
 
-/// Generates [`PROTOCOL_TESTS`] from `protocol-tests/`, when it is there.
-fn protocol_tests(root: &Path) -> Result<Option<codegen::Generated>, String> {
+use codegen::protocol_tests::Direction;
+
+/// Each crate is one service: suites that disagree on how the protocol
+/// behaves (awsJson's version, query compatibility) get crates of their own.
+const PROTOCOL_TESTS: &[ProtocolTestCrate] = &[
+    ProtocolTestCrate {
+        crate_name: "protocol-tests-rest-json",
+        protocol: "rest-json",
+        files: &[
+            ("input/rest-json.json", Direction::Input),
+            ("output/rest-json.json", Direction::Output),
+            ("legacy/input/rest-json.json", Direction::Input),
+            ("legacy/output/rest-json.json", Direction::Output),
+        ],
+    },
+    ProtocolTestCrate {
+        crate_name: "protocol-tests-json",
+        protocol: "json",
+        files: &[
+            ("input/json.json", Direction::Input),
+            ("output/json.json", Direction::Output),
+            ("legacy/input/json.json", Direction::Input),
+            ("legacy/output/json.json", Direction::Output),
+        ],
+    },
+    ProtocolTestCrate {
+        crate_name: "protocol-tests-json-1-0",
+        protocol: "json_1_0",
+        files: &[
+            ("input/json_1_0.json", Direction::Input),
+            ("output/json_1_0.json", Direction::Output),
+        ],
+    },
+    ProtocolTestCrate {
+        crate_name: "protocol-tests-json-1-0-query-compatible",
+        protocol: "json_1_0",
+        files: &[
+            ("input/json_1_0-query-compatible.json", Direction::Input),
+            ("output/json_1_0-query-compatible.json", Direction::Output),
+        ],
+    },
+];
+
+/// Generates one protocol-test crate from `protocol-tests/`, when it is there.
+fn protocol_tests(
+    root: &Path,
+    spec: &ProtocolTestCrate,
+) -> Result<Option<codegen::Generated>, String> {
     let dir = root.join("protocol-tests");
     let Some(ignore_list) =
         models::read_optional(&dir.join("botocore/protocol-tests-ignore-list.json"))?
     else {
         return Ok(None);
     };
-    let known_failures = models::read_optional(&dir.join("known-failures-rest-json.json"))?
-        .unwrap_or_else(|| "{}".to_owned());
-    let names = [
-        (
-            "input/rest-json.json",
-            codegen::protocol_tests::Direction::Input,
-        ),
-        (
-            "output/rest-json.json",
-            codegen::protocol_tests::Direction::Output,
-        ),
-        (
-            "legacy/input/rest-json.json",
-            codegen::protocol_tests::Direction::Input,
-        ),
-        (
-            "legacy/output/rest-json.json",
-            codegen::protocol_tests::Direction::Output,
-        ),
-    ];
+    let known_failures = models::read_optional(
+        &dir.join(format!("known-failures-{}.json", spec.crate_name.trim_start_matches("protocol-tests-"))),
+    )?
+    .unwrap_or_else(|| "{}".to_owned());
     let mut texts = Vec::new();
-    for (name, direction) in names {
+    for (name, direction) in spec.files {
         let path = dir.join("botocore").join(name);
         let text = fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         texts.push((
-            name,
+            *name,
             format!("../../../protocol-tests/botocore/{name}"),
             text,
-            direction,
+            *direction,
         ));
     }
     let suites = codegen::protocol_tests::Suites {
-        crate_name: PROTOCOL_TESTS,
-        protocol: "rest-json",
+        crate_name: spec.crate_name,
+        protocol: spec.protocol,
         files: texts
             .iter()
             .map(
@@ -206,7 +244,7 @@ fn protocol_tests(root: &Path) -> Result<Option<codegen::Generated>, String> {
     };
     codegen::protocol_tests::generate(&suites)
         .map(Some)
-        .map_err(|e| format!("protocol-tests/: {e}"))
+        .map_err(|e| format!("protocol-tests/ ({}): {e}", spec.crate_name))
 }
 
 fn write_all(root: &Path, crates: &Crates) -> Result<(), String> {

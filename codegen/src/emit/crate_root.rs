@@ -191,6 +191,13 @@ fn service_info(service: &Service) -> TokenStream {
         ))),
         None => quote!(None),
     };
+    let query_compatible = matches!(
+        service.protocol,
+        crate::ir::Protocol::AwsJson {
+            query_compatible: true,
+            ..
+        }
+    );
     quote! {
         #module_doc
 
@@ -200,6 +207,7 @@ fn service_info(service: &Service) -> TokenStream {
             signing_name: #signing_name,
             endpoint_rules: #endpoint_rules,
             bearer_token_env: #bearer_token_env,
+            query_compatible: #query_compatible,
         };
     }
 }

@@ -1,6 +1,7 @@
-//! How an operation travels over HTTP in the rest-json protocol: the
-//! request serializer, the response and error parsers, and what the
-//! dispatcher needs to know about the operation.
+//! How an operation travels over HTTP: the rest-json request serializer
+//! (awsJson's is in `aws_json`), the response and error parsers both
+//! protocols share, and what the dispatcher needs to know about the
+//! operation.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -9,7 +10,8 @@ use super::EmitError;
 use super::rust_type::{ident, named_type_path};
 use super::{json_de, json_ser};
 use crate::ir::{
-    AuthScheme, Member, MemberLocation, Operation, PathPart, Service, ShapeKind, TimestampFormat,
+    AuthScheme, HostPart, Member, MemberLocation, Operation, PathPart, Protocol, Service,
+    ShapeKind, TimestampFormat,
 };
 
 /// Whether the output's payload is an event stream.
@@ -28,7 +30,13 @@ pub(crate) fn streams_input(service: &Service, op: &Operation) -> bool {
 
 pub(crate) fn definition(service: &Service, op: &Operation) -> Result<TokenStream, EmitError> {
     let info = operation_info(service, op);
-    let serialize = serialize_request(service, op)?;
+    let serialize = match service.protocol {
+        Protocol::RestJson => serialize_request(service, op)?,
+        Protocol::AwsJson {
+            version,
+            query_compatible,
+        } => super::aws_json::serialize_request(service, op, version, query_compatible)?,
+    };
     let parse = parse_response(service, op)?;
     let errors = parse_error(service, op);
     Ok(quote! {
@@ -84,6 +92,63 @@ fn operation_info(service: &Service, op: &Operation) -> TokenStream {
             retryable_errors: &[#(#retryable),*],
             auth: #auth,
         };
+    }
+}
+
+/// Code that builds an operation's host prefix.
+pub(crate) struct HostPrefix {
+    /// Statements run before the request is assembled.
+    pub statements: TokenStream,
+    /// The `host_prefix` field of the `PreparedRequest`.
+    pub field: TokenStream,
+    /// Whether the statements check labels with `encoder`.
+    pub uses_encoder: bool,
+}
+
+/// The operation's host prefix, its labels checked by `encoder`.
+pub(crate) fn host_prefix(op: &Operation) -> HostPrefix {
+    let static_prefix = |text: &str| HostPrefix {
+        statements: quote!(),
+        field: quote!(host_prefix: String::from(#text),),
+        uses_encoder: false,
+    };
+    match op.host_prefix.as_slice() {
+        [] => {
+            return HostPrefix {
+                statements: quote!(),
+                field: quote!(host_prefix: String::new(),),
+                uses_encoder: false,
+            };
+        }
+        [HostPart::Literal(text)] => return static_prefix(text),
+        _ => {}
+    }
+    let parts = op.host_prefix.iter().map(|part| match part {
+        HostPart::Literal(text) => match text.chars().collect::<Vec<_>>().as_slice() {
+            [c] => quote! { host_prefix.push(#c); },
+            _ => quote! { host_prefix.push_str(#text); },
+        },
+        HostPart::Label(name) => {
+            // Resolution checked that the label is a string member; an
+            // unset optional one is empty, which `host_label` refuses.
+            let member = op.input.members.iter().find(|m| &m.name == name);
+            let field = member.map(|m| ident(&m.rust_name));
+            let value = if member.is_some_and(|m| m.required) {
+                quote!(input.#field.as_str())
+            } else {
+                quote!(input.#field.as_deref().unwrap_or_default())
+            };
+            quote! { encoder.host_label(&mut host_prefix, #name, #value); }
+        }
+    });
+    let parts: Vec<TokenStream> = parts.collect();
+    HostPrefix {
+        statements: quote! {
+            let mut host_prefix = String::new();
+            #(#parts)*
+        },
+        field: quote!(host_prefix,),
+        uses_encoder: true,
     }
 }
 
@@ -314,6 +379,10 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
         }
     }
 
+    let prefix = host_prefix(op);
+    uses_encoder |= prefix.uses_encoder;
+    let prefix_statements = prefix.statements;
+    let prefix_field = prefix.field;
     let (body, content_type) = request_body(service, op)?;
     let set_content_type = content_type.map(|ct| {
         quote! {
@@ -350,6 +419,7 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
             #(#literal_query)*
             #(#query)*
             #(#query_maps)*
+            #prefix_statements
             #headers_mut
             #(#headers)*
             #set_content_type
@@ -359,6 +429,7 @@ fn serialize_request(service: &Service, op: &Operation) -> Result<TokenStream, E
                 path_and_query: uri,
                 headers,
                 body: #body,
+                #prefix_field
             })
         }
     })
@@ -676,6 +747,9 @@ fn parse_response(service: &Service, op: &Operation) -> Result<TokenStream, Emit
                     quote!(Some(#value))
                 }
             }
+            // Beside an event stream (awsJson), a body member would come in
+            // the stream's initial-response event, which is not read.
+            MemberLocation::Body if streaming => json_de::absent(m),
             MemberLocation::Body => json_de::member_from_object(service, m, quote!(object)),
             // Labels and query parameters are request-only: never read back.
             MemberLocation::Uri { .. } | MemberLocation::Query | MemberLocation::QueryParams => {

@@ -1,6 +1,7 @@
 //! From the IR to the files of a crate. Each submodule emits one concern;
 //! this module assembles files, stamps headers and formats.
 
+mod aws_json;
 mod cargo;
 mod cli;
 mod client;

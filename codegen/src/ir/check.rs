@@ -26,8 +26,20 @@ pub enum ProblemKind {
         actual: String,
         expected: String,
     },
-    #[error("protocol {protocol:?} is not supported (supported: rest-json)")]
+    #[error("protocol {protocol:?} is not supported (supported: rest-json, json)")]
     UnsupportedProtocol { protocol: String },
+    #[error("jsonVersion {version:?} is not one of 1.0, 1.1")]
+    UnknownJsonVersion { version: String },
+    #[error(
+        "member {member:?} arrives in the event stream's initial-response event, which is not read yet: it is always unset"
+    )]
+    UnreadInitialResponse { member: String },
+    #[error("a json-protocol service needs a targetPrefix")]
+    MissingTargetPrefix,
+    #[error("X-Amz-Target {target:?} cannot be sent in an HTTP header (printable ASCII only)")]
+    InvalidTarget { target: String },
+    #[error("host prefix {prefix:?} is invalid: {reason}")]
+    InvalidHostPrefix { prefix: String, reason: String },
     #[error("{name:?} is not a member of {shape}")]
     NotAMember { name: String, shape: String },
     #[error("location {location:?} is not one of uri, querystring, header, headers, statusCode")]

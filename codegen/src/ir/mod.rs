@@ -126,6 +126,32 @@ impl Service {
 pub enum Protocol {
     /// `rest-json`: HTTP bindings, JSON bodies.
     RestJson,
+    /// `json` (awsJson 1.0 and 1.1): every request is `POST /` naming its
+    /// operation in `X-Amz-Target`, with the whole input as a JSON body.
+    AwsJson {
+        version: JsonVersion,
+        /// The service moved from the query protocol: it is told so with
+        /// `x-amzn-query-mode`, and its errors carry the query error code in
+        /// `x-amzn-query-error`.
+        query_compatible: bool,
+    },
+}
+
+/// The awsJson version, which only changes the media type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonVersion {
+    V1_0,
+    V1_1,
+}
+
+impl JsonVersion {
+    /// `application/x-amz-json-1.0` or `-1.1`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            JsonVersion::V1_0 => "application/x-amz-json-1.0",
+            JsonVersion::V1_1 => "application/x-amz-json-1.1",
+        }
+    }
 }
 
 /// An authentication scheme the runtime implements.
@@ -206,6 +232,22 @@ pub struct Operation {
     /// How the operation is authenticated; when nothing offered is
     /// supported, sending it is a typed error naming the schemes.
     pub auth: Auth,
+    /// awsJson: the `X-Amz-Target` value, `<targetPrefix>.<OperationName>`.
+    pub rpc_target: Option<String>,
+    /// Smithy's endpoint trait: what goes before the endpoint's host
+    /// (empty when the operation has none).
+    pub host_prefix: Vec<HostPart>,
+}
+
+/// A piece of an operation's host prefix (`foo.{label}.`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPart {
+    /// Text sent as written (letters, digits, `-` and `.`).
+    Literal(String),
+    /// The value of a string member of the input marked `hostLabel`, by
+    /// its model name; checked to be set and a valid host label before
+    /// sending.
+    Label(String),
 }
 
 /// How an operation travels over HTTP.

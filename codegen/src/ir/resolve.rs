@@ -12,7 +12,8 @@ use super::names::{self, Scope};
 use super::pattern;
 use super::{
     Auth, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home, HttpBinding, List,
-    Map, Member, MemberLocation, Number, Operation, Paginator, Pattern, Protocol, Retryable,
+    HostPart, JsonVersion, Map, Member, MemberLocation, Number, Operation, Paginator, Pattern,
+    Protocol, Retryable,
     Service, Shape, ShapeKind, StringEnum, Structure, TimestampFormat, Union, UriTemplate,
 };
 use crate::model::{self, ServiceModel};
@@ -112,7 +113,9 @@ pub fn resolve_sources(sources: &Sources<'_>) -> Result<Service, Vec<Problem>> {
         problems: Vec::new(),
         warnings: Vec::new(),
         docs: DocConverter::new(),
+        protocol: Protocol::RestJson,
     };
+    resolver.protocol = resolver.protocol();
     let mut service = resolver.service(sources.crate_name, sources.model_file);
     if let Some(paginators) = sources.paginators {
         resolver.paginators(&mut service, paginators);
@@ -143,6 +146,8 @@ struct Resolver<'m> {
     /// What the crate will not enforce; reported, never refused.
     warnings: Vec<Problem>,
     docs: DocConverter,
+    /// The protocol the crate speaks, which decides what bindings mean.
+    protocol: Protocol,
 }
 
 /// Where a structure's members are resolved, which decides what HTTP
@@ -169,7 +174,7 @@ impl Resolver<'_> {
 
     fn service(&mut self, crate_name: &str, model_file: &str) -> Service {
         let meta = &self.model.metadata;
-        let protocol = self.protocol();
+        let protocol = self.protocol;
         let auth = self.auth();
 
         self.check_all_shapes();
@@ -223,13 +228,21 @@ impl Resolver<'_> {
         service
     }
 
+    /// The first protocol the model offers that the generator supports:
+    /// `metadata.protocols` is in the service's order of preference, and
+    /// older models only have `metadata.protocol`.
     fn protocol(&mut self) -> Protocol {
         let meta = &self.model.metadata;
-        let offered = std::iter::once(meta.protocol.as_str())
-            .chain(meta.protocols.iter().map(String::as_str));
+        let offered = meta
+            .protocols
+            .iter()
+            .map(String::as_str)
+            .chain(std::iter::once(meta.protocol.as_str()));
         for protocol in offered {
-            if protocol == "rest-json" {
-                return Protocol::RestJson;
+            match protocol {
+                "rest-json" => return Protocol::RestJson,
+                "json" => return self.aws_json(),
+                _ => {}
             }
         }
         self.problem(
@@ -239,6 +252,31 @@ impl Resolver<'_> {
             },
         );
         Protocol::RestJson
+    }
+
+    /// awsJson, in the version the model names (botocore's default is 1.0).
+    fn aws_json(&mut self) -> Protocol {
+        let meta = &self.model.metadata;
+        let version = match meta.json_version.as_deref() {
+            None | Some("1.0") => JsonVersion::V1_0,
+            Some("1.1") => JsonVersion::V1_1,
+            Some(other) => {
+                self.problem(
+                    "metadata.jsonVersion",
+                    ProblemKind::UnknownJsonVersion {
+                        version: other.to_owned(),
+                    },
+                );
+                JsonVersion::V1_0
+            }
+        };
+        if meta.target_prefix.as_deref().is_none_or(str::is_empty) {
+            self.problem("metadata.targetPrefix", ProblemKind::MissingTargetPrefix);
+        }
+        Protocol::AwsJson {
+            version,
+            query_compatible: meta.aws_query_compatible.is_some(),
+        }
     }
 
     /// The service's auth schemes: `metadata.auth`, else `signatureVersion`.
@@ -821,6 +859,11 @@ impl Resolver<'_> {
             let target_sensitive = model_common(target).sensitive;
             let location = self.location(&member_path, name, m, target, s, context);
             let wire_name = match location {
+                // awsJson ignores `jsonName`, as Smithy specifies.
+                MemberLocation::Body if matches!(self.protocol, Protocol::AwsJson { .. }) => m
+                    .location_name
+                    .clone()
+                    .unwrap_or_else(|| name.clone()),
                 MemberLocation::Body => m
                     .json_name
                     .clone()
@@ -908,6 +951,18 @@ impl Resolver<'_> {
         let is_event_stream = matches!(target, model::Shape::Structure(t) if t.eventstream);
         let top_level = !matches!(context, Context::Nested);
 
+        if let Protocol::AwsJson { .. } = self.protocol {
+            // awsJson has no HTTP bindings: every member is a key of the
+            // body, but an operation's event stream is the whole body.
+            if is_event_stream && !top_level {
+                self.problem(path, ProblemKind::MisplacedEventStream);
+            }
+            return if is_event_stream && top_level {
+                MemberLocation::Payload
+            } else {
+                MemberLocation::Body
+            };
+        }
         if is_event_stream && !(top_level && is_payload) {
             self.problem(path, ProblemKind::MisplacedEventStream);
         }
@@ -1154,6 +1209,9 @@ impl Resolver<'_> {
         modules: &mut Scope,
     ) -> Option<Operation> {
         let path = format!("operations.{name}");
+        if let Protocol::AwsJson { .. } = self.protocol {
+            return self.rpc_operation(name, op, service_auth, modules);
+        }
         let method = op.http.method.to_ascii_uppercase();
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
             self.problem(
@@ -1221,24 +1279,8 @@ impl Resolver<'_> {
             }
         }
 
-        let mut errors = BTreeSet::new();
-        for (i, error) in op.errors.iter().enumerate() {
-            let error_path = format!("{path}.errors[{i}]");
-            match self.model.shapes.get(&error.shape) {
-                None => self.problem(
-                    error_path,
-                    ProblemKind::UndefinedShape {
-                        name: error.shape.clone(),
-                    },
-                ),
-                // Listed twice means the same error: one variant.
-                Some(model::Shape::Structure(_)) => {
-                    errors.insert(error.shape.clone());
-                }
-                Some(_) => self.problem(error_path, self.wrong_kind(&error.shape, "structure")),
-            }
-        }
-
+        let errors = self.operation_errors(&path, op);
+        let host_prefix = self.host_prefix(&path, op, input.as_ref());
         let docs = self.docs.convert(op.documentation.as_deref());
         let input = input?;
         let output = output?;
@@ -1256,12 +1298,216 @@ impl Resolver<'_> {
             },
             input,
             output,
-            errors: errors.into_iter().collect(),
+            errors,
             idempotent: op.idempotent,
             readonly: op.readonly,
             paginator: None,
             auth: self.operation_auth(op, service_auth),
+            rpc_target: None,
+            host_prefix,
         })
+    }
+
+    /// An awsJson operation: `POST /`, named by `X-Amz-Target`, the whole
+    /// input in the body. HTTP bindings in the model do not apply.
+    fn rpc_operation(
+        &mut self,
+        name: &str,
+        op: &model::Operation,
+        service_auth: &Auth,
+        modules: &mut Scope,
+    ) -> Option<Operation> {
+        let path = format!("operations.{name}");
+        let type_prefix = names::camel(name);
+        let type_prefix = names::bare(&type_prefix).to_owned();
+        let uri = UriTemplate {
+            source: "/".to_owned(),
+            path: vec![super::PathPart::Literal("/".to_owned())],
+            query: Vec::new(),
+        };
+        let input = self.io_structure(
+            &path,
+            "input",
+            op.input.as_ref(),
+            &format!("{type_prefix}Input"),
+            Context::Input {
+                operation: name,
+                uri: &uri,
+            },
+        );
+        let output = self.io_structure(
+            &path,
+            "output",
+            op.output.as_ref(),
+            &format!("{type_prefix}Output"),
+            Context::Output,
+        );
+        let mut output = output;
+        if let Some(output) = &mut output
+            && output
+                .members
+                .iter()
+                .any(|m| m.location == MemberLocation::Payload)
+        {
+            // The other members come in the stream's first event; until
+            // that is read they stay unset, which the docs and a generator
+            // warning say.
+            for member in output
+                .members
+                .iter_mut()
+                .filter(|m| m.location == MemberLocation::Body)
+            {
+                let kind = ProblemKind::UnreadInitialResponse {
+                    member: member.name.clone(),
+                };
+                let note = "**Not read yet:** this member arrives in the event stream's `initial-response` event, which this crate does not read; it is always unset.";
+                member.docs = Some(match member.docs.take() {
+                    Some(docs) => format!("{docs}\n\n{note}"),
+                    None => note.to_owned(),
+                });
+                member.required = false;
+                self.warnings.push(Problem {
+                    path: format!("{path}.output"),
+                    kind,
+                });
+            }
+        }
+        let errors = self.operation_errors(&path, op);
+        let host_prefix = self.host_prefix(&path, op, input.as_ref());
+        let target_prefix = self.model.metadata.target_prefix.as_deref().unwrap_or_default();
+        // The model's own name for the operation: a renamed entry (as in
+        // merged test models) still names the operation it was.
+        let wire_name = if op.name.is_empty() { name } else { &op.name };
+        let rpc_target = format!("{target_prefix}.{wire_name}");
+        if !rpc_target.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            self.problem(
+                path.clone(),
+                ProblemKind::InvalidTarget {
+                    target: rpc_target.clone(),
+                },
+            );
+        }
+        let docs = self.docs.convert(op.documentation.as_deref());
+        let input = input?;
+        let output = output?;
+        Some(Operation {
+            name: name.to_owned(),
+            snake_name: modules.claim(&names::snake(name)),
+            error_name: format!("{type_prefix}Error"),
+            fluent_name: format!("{type_prefix}FluentBuilder"),
+            docs,
+            deprecated: deprecation(op.deprecated, &op.deprecated_message),
+            http: HttpBinding {
+                method: "POST".to_owned(),
+                uri,
+                response_code: 200,
+            },
+            input,
+            output,
+            errors,
+            idempotent: op.idempotent,
+            readonly: op.readonly,
+            paginator: None,
+            auth: self.operation_auth(op, service_auth),
+            rpc_target: Some(rpc_target),
+            host_prefix,
+        })
+    }
+
+    /// The operation's errors, each once, in name order.
+    fn operation_errors(&mut self, path: &str, op: &model::Operation) -> Vec<String> {
+        let mut errors = BTreeSet::new();
+        for (i, error) in op.errors.iter().enumerate() {
+            let error_path = format!("{path}.errors[{i}]");
+            match self.model.shapes.get(&error.shape) {
+                None => self.problem(
+                    error_path,
+                    ProblemKind::UndefinedShape {
+                        name: error.shape.clone(),
+                    },
+                ),
+                // Listed twice means the same error: one variant.
+                Some(model::Shape::Structure(_)) => {
+                    errors.insert(error.shape.clone());
+                }
+                Some(_) => self.problem(error_path, self.wrong_kind(&error.shape, "structure")),
+            }
+        }
+        errors.into_iter().collect()
+    }
+
+    /// The operation's host prefix (`endpoint.hostPrefix`): literal text
+    /// that can stand in a host name, and `{labels}` naming required string
+    /// members of the input marked `hostLabel`.
+    fn host_prefix(
+        &mut self,
+        path: &str,
+        op: &model::Operation,
+        input: Option<&Structure>,
+    ) -> Vec<HostPart> {
+        let Some(endpoint) = &op.endpoint else {
+            return Vec::new();
+        };
+        let prefix = endpoint.host_prefix.as_str();
+        let problem_path = format!("{path}.endpoint.hostPrefix");
+        let invalid = |this: &mut Self, reason: String| {
+            this.problem(
+                problem_path.clone(),
+                ProblemKind::InvalidHostPrefix {
+                    prefix: prefix.to_owned(),
+                    reason,
+                },
+            );
+        };
+        let input_shape = op.input.as_ref().and_then(|i| match self.model.shapes.get(&i.shape) {
+            Some(model::Shape::Structure(s)) => Some(s),
+            _ => None,
+        });
+        let mut parts = Vec::new();
+        let mut rest = prefix;
+        while !rest.is_empty() {
+            let Some(open) = rest.find('{') else {
+                parts.push(HostPart::Literal(rest.to_owned()));
+                break;
+            };
+            if open > 0 {
+                parts.push(HostPart::Literal(rest[..open].to_owned()));
+            }
+            let Some(close) = rest[open..].find('}') else {
+                invalid(self, "a `{` is never closed".to_owned());
+                return Vec::new();
+            };
+            let label = &rest[open + 1..open + close];
+            let member = input_shape.and_then(|s| s.members.get(label));
+            // Smithy requires the member; botocore also takes an optional
+            // one, which must then be set (checked before sending).
+            let bound = member.is_some_and(|m| m.host_label)
+                && input.is_some_and(|i| i.members.iter().any(|m| m.name == label))
+                && member.is_some_and(|m| {
+                    matches!(self.model.shapes.get(&m.shape), Some(model::Shape::String(_)))
+                });
+            if !bound {
+                invalid(
+                    self,
+                    format!("label {{{label}}} is not a string member of the input marked hostLabel"),
+                );
+            }
+            parts.push(HostPart::Label(label.to_owned()));
+            rest = &rest[open + close + 1..];
+        }
+        for part in &parts {
+            if let HostPart::Literal(text) = part
+                && !text
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+            {
+                invalid(
+                    self,
+                    format!("{text:?} holds characters a host name cannot"),
+                );
+            }
+        }
+        parts
     }
 
     /// An operation's input or output as a structure of its own.

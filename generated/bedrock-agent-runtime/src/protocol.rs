@@ -179,6 +179,27 @@ impl Encoder {
         push_label(path, value, greedy);
     }
 
+    /// Appends a host label's value to `prefix`, or records why it cannot
+    /// stand in a host name (Smithy's rule: 1 to 63 letters, digits and
+    /// `-`, not starting with `-`).
+    pub fn host_label(&mut self, prefix: &mut String, member: &'static str, value: &str) {
+        let valid = !value.is_empty()
+            && value.len() <= 63
+            && !value.starts_with('-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !valid {
+            let root = Path::root(self.root);
+            self.violations.not_encodable(
+                &root.member(member),
+                "a host label must be 1 to 63 letters, digits or '-', not starting with '-'",
+            );
+            self.failed = true;
+        }
+        prefix.push_str(value);
+    }
+
     /// `Ok` when everything could be encoded.
     pub fn finish(self) -> Result<(), ValidationError> {
         if self.failed {
@@ -470,6 +491,26 @@ impl ErrorResponse {
         }
     }
 
+    /// For services that moved from the query protocol: the error code is
+    /// the query one, `Code` in `x-amzn-query-error: Code;Fault`, when the
+    /// header is there and well formed (as botocore reads it).
+    pub fn with_query_error_code(mut self) -> Self {
+        let query_code = self
+            .headers
+            .get("x-amzn-query-error")
+            .and_then(|v| v.to_str().ok())
+            .and_then(
+                |text| match text.split(';').collect::<Vec<_>>().as_slice() {
+                    [code, _fault] if !code.is_empty() => Some((*code).to_owned()),
+                    _ => None,
+                },
+            );
+        if let Some(code) = query_code {
+            self.code = Some(code);
+        }
+        self
+    }
+
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         self.status
@@ -626,6 +667,25 @@ mod tests {
             "{err}"
         );
         assert!(headers.is_empty());
+    }
+
+    #[test]
+    fn query_compatible_errors_take_the_query_code() {
+        let body = r#"{"__type":"aws.protocoltests.json10#CustomCodeError","message":"Hi"}"#;
+        let with_header = error(&[("x-amzn-query-error", "Customized;Sender")], body);
+        assert_eq!(with_header.code(), Some("CustomCodeError"));
+        assert_eq!(
+            with_header.with_query_error_code().code(),
+            Some("Customized")
+        );
+        for malformed in ["Customized", ";Sender", "a;b;c"] {
+            let response = error(&[("x-amzn-query-error", malformed)], body);
+            assert_eq!(
+                response.with_query_error_code().code(),
+                Some("CustomCodeError"),
+                "{malformed}"
+            );
+        }
     }
 
     fn error(headers: &[(&str, &str)], body: &str) -> ErrorResponse {

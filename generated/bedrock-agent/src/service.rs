@@ -12,4 +12,5 @@ pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::Servi
         crate::endpoint_data::PARTITIONS,
     )),
     bearer_token_env: None,
+    query_compatible: false,
 };

@@ -223,7 +223,8 @@ pub fn blob(value: &Value) -> Result<Blob, DeserializeError> {
         .map_err(|_| DeserializeError::invalid("base64 text", "text that is not base64"))
 }
 
-/// A list whose items `parse` reads.
+/// A list whose items `parse` reads. Null items are dropped, as the AWS
+/// SDKs do for dense lists (a Rust list of strings has no null).
 pub fn list<T>(
     value: &Value,
     mut parse: impl FnMut(&Value) -> Result<T, DeserializeError>,
@@ -234,6 +235,7 @@ pub fn list<T>(
     items
         .iter()
         .enumerate()
+        .filter(|(_, item)| !item.is_null())
         .map(|(i, item)| parse(item).map_err(|e| e.within(format!("[{i}]"))))
         .collect()
 }
@@ -243,10 +245,19 @@ pub fn sparse_list<T>(
     value: &Value,
     mut parse: impl FnMut(&Value) -> Result<T, DeserializeError>,
 ) -> Result<Vec<Option<T>>, DeserializeError> {
-    list(value, |item| match item {
-        Value::Null => Ok(None),
-        other => parse(other).map(Some),
-    })
+    let items = value
+        .as_array()
+        .ok_or_else(|| DeserializeError::mismatch("an array", value))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| match item {
+            Value::Null => Ok(None),
+            other => parse(other)
+                .map(Some)
+                .map_err(|e| e.within(format!("[{i}]"))),
+        })
+        .collect()
 }
 
 /// A map with string keys, converted by `key`, and values `parse` reads.
@@ -675,5 +686,17 @@ mod tests {
         assert_eq!(dense.len(), 1);
         let sparse = sparse_map(&value, str::to_owned, integer::<i32>).unwrap();
         assert_eq!(sparse.get("b"), Some(&None));
+    }
+
+    #[test]
+    fn lists_drop_null_items_unless_sparse() {
+        let value = json!([1, null, 2]);
+        assert_eq!(list(&value, integer::<i32>).unwrap(), [1, 2]);
+        assert_eq!(
+            sparse_list(&value, integer::<i32>).unwrap(),
+            [Some(1), None, Some(2)]
+        );
+        let error = list(&json!([1, "x"]), integer::<i32>).unwrap_err();
+        assert!(error.to_string().contains("[1]"), "{error}");
     }
 }

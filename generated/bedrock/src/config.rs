@@ -155,6 +155,7 @@ struct Inner {
     retry: RetryConfig,
     timeouts: TimeoutConfig,
     validation: ValidationMode,
+    inject_host_prefix: bool,
 }
 
 impl Config {
@@ -212,6 +213,12 @@ impl Config {
         self.inner.validation
     }
 
+    /// Whether operations with a host prefix (the model's endpoint trait,
+    /// e.g. `data.`) send it before the endpoint's host.
+    pub fn inject_host_prefix(&self) -> bool {
+        self.inner.inject_host_prefix
+    }
+
     pub(crate) fn resolved_endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
     }
@@ -246,6 +253,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.inner.retry)
             .field("timeouts", &self.inner.timeouts)
             .field("validation", &self.inner.validation)
+            .field("inject_host_prefix", &self.inner.inject_host_prefix)
             .finish_non_exhaustive()
     }
 }
@@ -260,6 +268,7 @@ pub struct ConfigBuilder {
     retry: Option<RetryConfig>,
     timeouts: Option<TimeoutConfig>,
     validation: Option<ValidationMode>,
+    inject_host_prefix: Option<bool>,
     profile: Option<String>,
     environment: Option<Environment>,
     use_fips: Option<bool>,
@@ -339,6 +348,15 @@ impl ConfigBuilder {
     /// by default).
     pub fn validation_mode(mut self, mode: ValidationMode) -> Self {
         self.validation = Some(mode);
+        self
+    }
+
+    /// Whether operations with a host prefix (the model's endpoint trait,
+    /// e.g. `data.`) send it before the endpoint's host; on by default, as
+    /// in botocore. Turn it off for an endpoint URL that cannot take a
+    /// prefix, such as a local server at an IP address.
+    pub fn inject_host_prefix(mut self, inject: bool) -> Self {
+        self.inject_host_prefix = Some(inject);
         self
     }
 
@@ -424,6 +442,7 @@ impl ConfigBuilder {
                 retry,
                 timeouts,
                 validation: self.validation.unwrap_or_default(),
+                inject_host_prefix: self.inject_host_prefix.unwrap_or(true),
             }),
         })
     }

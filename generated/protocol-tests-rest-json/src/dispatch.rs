@@ -42,6 +42,19 @@ pub struct ServiceInfo {
     /// When the service accepts bearer tokens (API keys): the environment
     /// variable that holds one, e.g. `AWS_BEARER_TOKEN_BEDROCK`.
     pub bearer_token_env: Option<&'static str>,
+    /// The service moved from the query protocol: error codes are read from
+    /// `x-amzn-query-error` when it is there.
+    pub query_compatible: bool,
+}
+
+/// An error response as this service's errors are read.
+pub fn error_response(status: u16, headers: http::HeaderMap, body: Bytes) -> ErrorResponse {
+    let response = ErrorResponse::new(status, headers, body);
+    if crate::SERVICE.query_compatible {
+        response.with_query_error_code()
+    } else {
+        response
+    }
 }
 
 /// What the generator knows about an operation.
@@ -95,6 +108,9 @@ pub struct PreparedRequest {
     pub headers: http::HeaderMap,
     /// The payload, replayed on each attempt.
     pub body: Bytes,
+    /// Put before the endpoint's host (the operation's endpoint trait, e.g.
+    /// `data.`); empty for most operations.
+    pub host_prefix: String,
 }
 
 /// What a client shares between its calls.
@@ -285,7 +301,7 @@ async fn exchange(
                 Ok(response) => {
                     let (parts, body) = response.into_parts();
                     let body = read_body(body).await.map_err(Failed::Transport)?;
-                    let response = ErrorResponse::new(parts.status.as_u16(), parts.headers, body);
+                    let response = error_response(parts.status.as_u16(), parts.headers, body);
                     let modeled = response.code().and_then(|code| {
                         op.retryable_errors
                             .iter()
@@ -365,19 +381,29 @@ async fn attempt_once(
     let config = &handle.config;
     // Chosen before anything else, so that a credentials failure sends nothing.
     let identity = identity(config, schemes).await?;
-    let uri = config
-        .resolved_endpoint()
-        .uri(&request.path_and_query)
-        .map_err(|e| {
-            tracing::debug!(error = %e, "the request URI is invalid");
-            Failed::Encode(encoding_error("the request URI is invalid"))
-        })?;
+    let prefixed;
+    let endpoint = if request.host_prefix.is_empty() || !config.inject_host_prefix() {
+        config.resolved_endpoint()
+    } else {
+        prefixed = config
+            .resolved_endpoint()
+            .with_host_prefix(&request.host_prefix)
+            .map_err(|e| {
+                tracing::debug!(error = %e, "the prefixed host is invalid");
+                Failed::Encode(encoding_error("the host prefix makes an invalid host"))
+            })?;
+        &prefixed
+    };
+    let uri = endpoint.uri(&request.path_and_query).map_err(|e| {
+        tracing::debug!(error = %e, "the request URI is invalid");
+        Failed::Encode(encoding_error("the request URI is invalid"))
+    })?;
     let mut http_request = http::Request::new(Full::new(request.body.clone()));
     *http_request.method_mut() = request.method.clone();
     *http_request.uri_mut() = uri;
     let headers = http_request.headers_mut();
     headers.clone_from(&request.headers);
-    let host = HeaderValue::from_str(config.resolved_endpoint().authority().as_str())
+    let host = HeaderValue::from_str(endpoint.authority().as_str())
         .map_err(|_| Failed::Encode(encoding_error("the endpoint host is not a header value")))?;
     headers.insert(HOST, host);
     headers.insert(USER_AGENT, USER_AGENT_VALUE.clone());

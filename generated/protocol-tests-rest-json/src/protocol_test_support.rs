@@ -43,8 +43,9 @@ impl Fixture {
 
 /// Compares `request` with a case's `serialized`: method, path, query (as a
 /// multiset of decoded pairs), the headers it lists (and the absence of those
-/// it forbids), and the body (as JSON values when the expected body is JSON,
-/// else as bytes).
+/// it forbids), the host when the case names one, and the body when the
+/// case has one (as JSON values when the expected body is JSON, else as
+/// bytes).
 pub fn assert_request(request: &PreparedRequest, expected: &Value) {
     // Older suites leave the method out where the operation's is meant.
     if let Some(method) = expected["method"].as_str() {
@@ -96,7 +97,35 @@ pub fn assert_request(request: &PreparedRequest, expected: &Value) {
         }
     }
 
-    let expected_body = expected["body"].as_str().unwrap_or_default();
+    if let Some(host) = expected["host"].as_str() {
+        // The suites' endpoints: whatever is left of the host once the
+        // prefix the request asks for is removed must be one of them.
+        let base = [
+            "example.com",
+            "service.region.amazonaws.com",
+            "rest-json-test.amazonaws.com",
+        ]
+        .into_iter()
+        .find(|base| format!("{}{base}", request.host_prefix) == host)
+        .unwrap_or_else(|| {
+            panic!(
+                "host {host:?} is not host prefix {:?} before a suite endpoint",
+                request.host_prefix
+            )
+        });
+        let endpoint = crate::endpoint::Endpoint::parse(&format!("https://{base}"))
+            .expect("the suites' endpoint parses");
+        let prefixed = endpoint
+            .with_host_prefix(&request.host_prefix)
+            .unwrap_or_else(|e| panic!("host prefix {:?}: {e}", request.host_prefix));
+        assert_eq!(prefixed.authority().as_str(), host, "host");
+    }
+
+    // A case without a body does not say what it should be (botocore
+    // compares bodies only where the case has one).
+    let Some(expected_body) = expected["body"].as_str() else {
+        return;
+    };
     let body = request.body.as_ref();
     match serde_json::from_str::<Value>(expected_body) {
         Ok(expected_json) if !expected_body.trim().is_empty() => {
@@ -156,5 +185,5 @@ pub fn response(case: &Value) -> (http::response::Parts, Bytes) {
 /// A case's `response` as the error parsers take it.
 pub fn error_response(case: &Value) -> crate::protocol::ErrorResponse {
     let (parts, body) = response(case);
-    crate::protocol::ErrorResponse::new(parts.status.as_u16(), parts.headers, body)
+    crate::dispatch::error_response(parts.status.as_u16(), parts.headers, body)
 }

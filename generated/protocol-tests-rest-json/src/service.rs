@@ -9,4 +9,5 @@ pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::Servi
     signing_name: "protocoltests",
     endpoint_rules: None,
     bearer_token_env: None,
+    query_compatible: false,
 };

@@ -48,6 +48,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateInvocationInput"))?,
+        host_prefix: String::new(),
     })
 }
 

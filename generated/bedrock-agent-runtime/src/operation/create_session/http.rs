@@ -59,6 +59,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateSessionInput"))?,
+        host_prefix: String::new(),
     })
 }
 

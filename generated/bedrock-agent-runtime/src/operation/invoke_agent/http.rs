@@ -78,6 +78,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("InvokeAgentInput"))?,
+        host_prefix: String::new(),
     })
 }
 

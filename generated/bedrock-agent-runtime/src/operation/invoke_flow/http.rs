@@ -67,6 +67,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("InvokeFlowInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -140,6 +140,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("InvokeInlineAgentInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -54,6 +54,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("ListInvocationStepsInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -60,6 +60,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("RetrieveInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -61,6 +61,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("RetrieveAndGenerateStreamInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -64,6 +64,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("StartFlowExecutionInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -55,6 +55,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("AssociateAgentKnowledgeBaseInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -103,6 +103,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateAgentInput"))?,
+        host_prefix: String::new(),
     })
 }
 

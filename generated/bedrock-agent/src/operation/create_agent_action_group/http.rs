@@ -83,6 +83,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateAgentActionGroupInput"))?,
+        host_prefix: String::new(),
     })
 }
 

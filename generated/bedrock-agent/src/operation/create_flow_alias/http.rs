@@ -77,6 +77,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateFlowAliasInput"))?,
+        host_prefix: String::new(),
     })
 }
 

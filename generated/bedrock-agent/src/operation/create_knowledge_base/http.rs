@@ -73,6 +73,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateKnowledgeBaseInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -75,6 +75,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreatePromptInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -56,6 +56,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreatePromptVersionInput"))?,
+        host_prefix: String::new(),
     })
 }
 

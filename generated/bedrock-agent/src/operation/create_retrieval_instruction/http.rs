@@ -68,6 +68,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateRetrievalInstructionInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -57,6 +57,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("CreateRetrievalInstructionVersionInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

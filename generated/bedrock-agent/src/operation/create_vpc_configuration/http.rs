@@ -93,6 +93,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateVpcConfigurationInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -50,6 +50,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("GetKnowledgeBaseDocumentsInput"))?,
+        host_prefix: String::new(),
     })
 }
 

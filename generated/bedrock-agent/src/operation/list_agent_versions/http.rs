@@ -47,6 +47,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("ListAgentVersionsInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -94,6 +94,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("UpdateAgentInput"))?,
+        host_prefix: String::new(),
     })
 }
 

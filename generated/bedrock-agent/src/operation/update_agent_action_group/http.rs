@@ -81,6 +81,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("UpdateAgentActionGroupInput"))?,
+        host_prefix: String::new(),
     })
 }
 

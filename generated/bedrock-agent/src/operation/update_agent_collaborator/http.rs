@@ -62,6 +62,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("UpdateAgentCollaboratorInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -66,6 +66,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("UpdateDataSourceInput"))?,
+        host_prefix: String::new(),
     })
 }
 

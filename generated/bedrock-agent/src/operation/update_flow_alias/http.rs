@@ -65,6 +65,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("UpdateFlowAliasInput"))?,
+        host_prefix: String::new(),
     })
 }
 

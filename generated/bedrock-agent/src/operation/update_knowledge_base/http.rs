@@ -69,6 +69,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("UpdateKnowledgeBaseInput"))?,
+        host_prefix: String::new(),
     })
 }
 

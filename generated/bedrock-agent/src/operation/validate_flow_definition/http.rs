@@ -42,6 +42,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("ValidateFlowDefinitionInput"))?,
+        host_prefix: String::new(),
     })
 }
 

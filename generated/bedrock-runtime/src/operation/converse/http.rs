@@ -115,6 +115,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("ConverseInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -46,6 +46,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CountTokensInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -66,6 +66,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("StartAsyncInvokeInput"))?,
+        host_prefix: String::new(),
     })
 }
 

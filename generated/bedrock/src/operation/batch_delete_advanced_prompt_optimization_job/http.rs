@@ -52,6 +52,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("BatchDeleteAdvancedPromptOptimizationJobInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -93,6 +93,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("CreateAdvancedPromptOptimizationJobInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -67,7 +67,10 @@ pub(crate) fn serialize_request(
                 out.end_object();
                 Ok(())
             })
-            .map_err(|e| e.into_validation_error("CreateAutomatedReasoningPolicyInput"))?,
+            .map_err(|e| {
+                e.into_validation_error("CreateAutomatedReasoningPolicyInput")
+            })?,
+        host_prefix: String::new(),
     })
 }
 

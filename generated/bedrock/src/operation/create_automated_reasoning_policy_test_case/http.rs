@@ -67,6 +67,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("CreateAutomatedReasoningPolicyTestCaseInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

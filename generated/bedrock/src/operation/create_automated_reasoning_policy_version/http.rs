@@ -62,6 +62,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("CreateAutomatedReasoningPolicyVersionInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -72,6 +72,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateCustomModelInput"))?,
+        host_prefix: String::new(),
     })
 }
 

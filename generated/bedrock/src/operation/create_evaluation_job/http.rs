@@ -88,6 +88,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateEvaluationJobInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -48,7 +48,10 @@ pub(crate) fn serialize_request(
                 out.end_object();
                 Ok(())
             })
-            .map_err(|e| e.into_validation_error("CreateFoundationModelAgreementInput"))?,
+            .map_err(|e| {
+                e.into_validation_error("CreateFoundationModelAgreementInput")
+            })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -111,6 +111,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateGuardrailInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -69,7 +69,10 @@ pub(crate) fn serialize_request(
                 out.end_object();
                 Ok(())
             })
-            .map_err(|e| e.into_validation_error("CreateMarketplaceModelEndpointInput"))?,
+            .map_err(|e| {
+                e.into_validation_error("CreateMarketplaceModelEndpointInput")
+            })?,
+        host_prefix: String::new(),
     })
 }
 

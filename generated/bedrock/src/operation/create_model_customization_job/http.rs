@@ -118,6 +118,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateModelCustomizationJobInput"))?,
+        host_prefix: String::new(),
     })
 }
 

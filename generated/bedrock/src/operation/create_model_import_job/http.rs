@@ -87,6 +87,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreateModelImportJobInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -79,6 +79,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("CreatePromptRouterInput"))?,
+        host_prefix: String::new(),
     })
 }
 

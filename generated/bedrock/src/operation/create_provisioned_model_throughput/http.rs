@@ -72,6 +72,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("CreateProvisionedModelThroughputInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -43,7 +43,10 @@ pub(crate) fn serialize_request(
                 out.end_object();
                 Ok(())
             })
-            .map_err(|e| e.into_validation_error("DeleteFoundationModelAgreementInput"))?,
+            .map_err(|e| {
+                e.into_validation_error("DeleteFoundationModelAgreementInput")
+            })?,
+        host_prefix: String::new(),
     })
 }
 

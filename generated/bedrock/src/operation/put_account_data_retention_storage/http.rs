@@ -50,7 +50,10 @@ pub(crate) fn serialize_request(
                 out.end_object();
                 Ok(())
             })
-            .map_err(|e| e.into_validation_error("PutAccountDataRetentionStorageInput"))?,
+            .map_err(|e| {
+                e.into_validation_error("PutAccountDataRetentionStorageInput")
+            })?,
+        host_prefix: String::new(),
     })
 }
 

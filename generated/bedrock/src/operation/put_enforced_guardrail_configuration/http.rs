@@ -55,6 +55,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("PutEnforcedGuardrailConfigurationInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

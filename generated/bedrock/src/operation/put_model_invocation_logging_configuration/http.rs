@@ -48,6 +48,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("PutModelInvocationLoggingConfigurationInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -53,6 +53,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("PutOrganizationDataRetentionStorageInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -53,7 +53,10 @@ pub(crate) fn serialize_request(
                 out.end_object();
                 Ok(())
             })
-            .map_err(|e| e.into_validation_error("PutProjectDataRetentionStorageInput"))?,
+            .map_err(|e| {
+                e.into_validation_error("PutProjectDataRetentionStorageInput")
+            })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -49,6 +49,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("PutResourcePolicyInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -51,6 +51,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("PutTrustedAccessProgramAccountEnrollmentInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -54,6 +54,7 @@ pub(crate) fn serialize_request(
                         "PutTrustedAccessProgramOrganizationEnrollmentInput",
                     )
             })?,
+        host_prefix: String::new(),
     })
 }
 

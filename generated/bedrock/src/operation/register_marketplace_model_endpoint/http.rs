@@ -56,6 +56,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("RegisterMarketplaceModelEndpointInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -65,6 +65,7 @@ pub(crate) fn serialize_request(
                         )
                 })?
         },
+        host_prefix: String::new(),
     })
 }
 

@@ -59,6 +59,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("StartAutomatedReasoningPolicyTestWorkflowInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -53,6 +53,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("TagResourceInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -54,7 +54,10 @@ pub(crate) fn serialize_request(
                 out.end_object();
                 Ok(())
             })
-            .map_err(|e| e.into_validation_error("UpdateAutomatedReasoningPolicyInput"))?,
+            .map_err(|e| {
+                e.into_validation_error("UpdateAutomatedReasoningPolicyInput")
+            })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -64,6 +64,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("UpdateAutomatedReasoningPolicyAnnotationsInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

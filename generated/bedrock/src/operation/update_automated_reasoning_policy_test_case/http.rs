@@ -73,6 +73,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("UpdateAutomatedReasoningPolicyTestCaseInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -51,6 +51,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("UpdateCustomModelDeploymentInput"))?,
+        host_prefix: String::new(),
     })
 }
 

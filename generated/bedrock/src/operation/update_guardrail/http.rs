@@ -106,6 +106,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("UpdateGuardrailInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -58,6 +58,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("UpdateProvisionedModelThroughputInput")
             })?,
+        host_prefix: String::new(),
     })
 }
 

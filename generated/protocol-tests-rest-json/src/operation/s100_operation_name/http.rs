@@ -97,6 +97,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S100OperationNameInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -15,9 +15,14 @@ pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::O
 pub(crate) fn serialize_request(
     input: &super::S104MemberRefOpInput,
 ) -> Result<crate::dispatch::PreparedRequest, crate::error::ValidationError> {
-    let encoder = crate::protocol::Encoder::new("S104MemberRefOpInput");
+    let mut encoder = crate::protocol::Encoder::new("S104MemberRefOpInput");
     let mut uri = String::with_capacity(37usize);
     uri.push_str("/path");
+    let mut host_prefix = String::new();
+    host_prefix.push_str("foo-");
+    encoder
+        .host_label(&mut host_prefix, "Name", input.name.as_deref().unwrap_or_default());
+    host_prefix.push('.');
     let mut headers = http::HeaderMap::new();
     if !headers.contains_key(http::header::CONTENT_TYPE) {
         headers
@@ -41,6 +46,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S104MemberRefOpInput"))?,
+        host_prefix,
     })
 }
 

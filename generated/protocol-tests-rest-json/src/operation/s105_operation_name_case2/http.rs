@@ -41,6 +41,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S105OperationNameCase2Input"))?,
+        host_prefix: String::new(),
     })
 }
 

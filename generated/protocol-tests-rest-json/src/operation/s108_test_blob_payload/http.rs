@@ -39,6 +39,7 @@ pub(crate) fn serialize_request(
             .clone()
             .map(crate::primitives::Blob::into_bytes)
             .unwrap_or_default(),
+        host_prefix: String::new(),
     })
 }
 

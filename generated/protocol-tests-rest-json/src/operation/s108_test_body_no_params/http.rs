@@ -44,6 +44,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S108TestBodyNoParamsInput"))?,
+        host_prefix: String::new(),
     })
 }
 

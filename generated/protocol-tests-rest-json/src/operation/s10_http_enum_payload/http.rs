@@ -36,6 +36,7 @@ pub(crate) fn serialize_request(
             .as_ref()
             .map(|value| bytes::Bytes::copy_from_slice(value.as_str().as_bytes()))
             .unwrap_or_default(),
+        host_prefix: String::new(),
     })
 }
 

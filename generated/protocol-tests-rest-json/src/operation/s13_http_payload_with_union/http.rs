@@ -43,6 +43,7 @@ pub(crate) fn serialize_request(
             }
             None => bytes::Bytes::new(),
         },
+        host_prefix: String::new(),
     })
 }
 

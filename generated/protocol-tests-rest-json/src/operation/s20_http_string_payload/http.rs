@@ -32,6 +32,7 @@ pub(crate) fn serialize_request(
         path_and_query: uri,
         headers,
         body: input.payload.clone().map(bytes::Bytes::from).unwrap_or_default(),
+        host_prefix: String::new(),
     })
 }
 

@@ -74,6 +74,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S23JsonEnumsInput"))?,
+        host_prefix: String::new(),
     })
 }
 

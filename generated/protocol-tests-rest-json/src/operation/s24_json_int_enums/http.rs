@@ -74,6 +74,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S24JsonIntEnumsInput"))?,
+        host_prefix: String::new(),
     })
 }
 

@@ -113,6 +113,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S25JsonListsCase1Input"))?,
+        host_prefix: String::new(),
     })
 }
 

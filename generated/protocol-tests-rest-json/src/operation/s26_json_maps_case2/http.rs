@@ -86,6 +86,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S26JsonMapsCase2Input"))?,
+        host_prefix: String::new(),
     })
 }
 

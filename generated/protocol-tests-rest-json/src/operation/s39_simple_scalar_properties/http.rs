@@ -76,6 +76,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S39SimpleScalarPropertiesInput"))?,
+        host_prefix: String::new(),
     })
 }
 

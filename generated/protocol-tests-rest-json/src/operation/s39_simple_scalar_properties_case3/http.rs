@@ -77,7 +77,10 @@ pub(crate) fn serialize_request(
                 out.end_object();
                 Ok(())
             })
-            .map_err(|e| e.into_validation_error("S39SimpleScalarPropertiesCase3Input"))?,
+            .map_err(|e| {
+                e.into_validation_error("S39SimpleScalarPropertiesCase3Input")
+            })?,
+        host_prefix: String::new(),
     })
 }
 

@@ -45,6 +45,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S3DocumentTypeCase1Input"))?,
+        host_prefix: String::new(),
     })
 }
 

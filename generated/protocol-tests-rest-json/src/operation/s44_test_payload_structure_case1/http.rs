@@ -46,6 +46,7 @@ pub(crate) fn serialize_request(
             }
             None => bytes::Bytes::from_static(b"{}"),
         },
+        host_prefix: String::new(),
     })
 }
 

@@ -46,6 +46,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S4DocumentTypeAsMapValueInput"))?,
+        host_prefix: String::new(),
     })
 }
 

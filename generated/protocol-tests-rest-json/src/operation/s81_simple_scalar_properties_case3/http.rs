@@ -25,6 +25,7 @@ pub(crate) fn serialize_request(
         path_and_query: uri,
         headers,
         body: bytes::Bytes::new(),
+        host_prefix: String::new(),
     })
 }
 

@@ -15,9 +15,15 @@ pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::O
 pub(crate) fn serialize_request(
     input: &super::S8EndpointWithHostLabelOperationInput,
 ) -> Result<crate::dispatch::PreparedRequest, crate::error::ValidationError> {
-    let encoder = crate::protocol::Encoder::new("S8EndpointWithHostLabelOperationInput");
+    let mut encoder = crate::protocol::Encoder::new(
+        "S8EndpointWithHostLabelOperationInput",
+    );
     let mut uri = String::with_capacity(63usize);
     uri.push_str("/EndpointWithHostLabelOperation");
+    let mut host_prefix = String::new();
+    host_prefix.push_str("foo.");
+    encoder.host_label(&mut host_prefix, "label", input.label.as_str());
+    host_prefix.push('.');
     let mut headers = http::HeaderMap::new();
     if !headers.contains_key(http::header::CONTENT_TYPE) {
         headers
@@ -44,6 +50,7 @@ pub(crate) fn serialize_request(
             .map_err(|e| {
                 e.into_validation_error("S8EndpointWithHostLabelOperationInput")
             })?,
+        host_prefix,
     })
 }
 

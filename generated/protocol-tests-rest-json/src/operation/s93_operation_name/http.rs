@@ -62,6 +62,7 @@ pub(crate) fn serialize_request(
                 Ok(())
             })
             .map_err(|e| e.into_validation_error("S93OperationNameInput"))?,
+        host_prefix: String::new(),
     })
 }
 
