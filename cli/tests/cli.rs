@@ -449,3 +449,92 @@ fn decode_event_stream_prints_each_message_and_refuses_bad_frames() {
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("ended inside a message"));
 }
+
+/// Runs `bedrock-data-automation-runtime` as [`bedrock`] runs `bedrock`.
+fn data_automation(args: &[&str], home: &Path) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_bedrock-data-automation-runtime"))
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", DEFAULT_SECRET_KEY)
+        .env("AWS_REGION", "us-east-1")
+        .output()
+        .expect("bedrock-data-automation-runtime runs");
+    Run { output }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_data_automation_binary_starts_a_job_and_reads_its_status() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (url, home) = (server.url(), dir.path().to_owned());
+    let started = blocking({
+        let (url, home) = (url.clone(), home.clone());
+        move || {
+            data_automation(
+                &[
+                    "invoke-data-automation-async",
+                    "--endpoint-url",
+                    &url,
+                    "--input-configuration",
+                    r#"{"s3Uri":"s3://input-bucket/doc.pdf"}"#,
+                    "--output-configuration",
+                    r#"{"s3Uri":"s3://output-bucket/"}"#,
+                    "--data-automation-profile-arn",
+                    "arn:aws:bedrock:us-east-1:123456789012:data-automation-profile/us.data-automation-v1",
+                ],
+                &home,
+            )
+        }
+    });
+    assert_eq!(started.code(), 0, "{}", started.stderr());
+    let printed: serde_json::Value = serde_json::from_str(&started.stdout()).unwrap();
+    let arn = printed["invocationArn"]
+        .as_str()
+        .expect("an ARN")
+        .to_owned();
+    assert_eq!(
+        server.requests()[0].header("x-amz-target"),
+        Some("AmazonBedrockKeystoneRuntimeService.InvokeDataAutomationAsync")
+    );
+    assert_eq!(server.requests()[0].signature, Ok(()));
+
+    let status = blocking(move || {
+        data_automation(
+            &[
+                "get-data-automation-status",
+                "--endpoint-url",
+                &url,
+                "--invocation-arn",
+                &arn,
+            ],
+            &home,
+        )
+    });
+    assert_eq!(status.code(), 0, "{}", status.stderr());
+    let printed: serde_json::Value = serde_json::from_str(&status.stdout()).unwrap();
+    assert_eq!(printed["status"], "InProgress");
+
+    // A modeled error: its code on stderr and a failing exit status.
+    let dir = tempfile::tempdir().unwrap();
+    let (url, home) = (server.url(), dir.path().to_owned());
+    let missing = blocking(move || {
+        data_automation(
+            &[
+                "get-data-automation-status",
+                "--endpoint-url",
+                &url,
+                "--invocation-arn",
+                "arn:aws:bedrock:us-east-1:123456789012:data-automation-invocation/nope",
+            ],
+            &home,
+        )
+    });
+    assert_ne!(missing.code(), 0);
+    assert!(
+        missing.stderr().contains("ResourceNotFoundException"),
+        "{}",
+        missing.stderr()
+    );
+}

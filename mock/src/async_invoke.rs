@@ -173,7 +173,7 @@ impl Jobs {
 }
 
 /// Now, as ISO 8601 with `offset` seconds added so that jobs sort by start.
-fn rfc3339_now(offset: usize) -> String {
+pub(crate) fn rfc3339_now(offset: usize) -> String {
     let secs = SystemTime::now()
         .duration_since(SystemTime::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())

@@ -170,6 +170,14 @@ pub fn modeled_error_reply(code: &str, in_header: bool) -> Reply {
 pub(crate) async fn route(state: &State, request: &RecordedRequest) -> Reply {
     let segments: Vec<&str> = request.path.trim_start_matches('/').split('/').collect();
     let decoded = |label: &str| percent_decode_str(label).decode_utf8_lossy().into_owned();
+    // awsJson services name the operation in a header, on `POST /`.
+    if let Some(operation) = request
+        .header("x-amz-target")
+        .and_then(|target| target.strip_prefix(crate::data_automation::TARGET_PREFIX))
+        .and_then(|rest| rest.strip_prefix('.'))
+    {
+        return state.data_automation.handle(operation, request);
+    }
     match (request.method.as_str(), segments.as_slice()) {
         ("POST", ["model", model_id, operation]) => {
             let model_id = decoded(model_id);

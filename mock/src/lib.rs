@@ -1,4 +1,6 @@
-//! `bedrock-mock`: a local Amazon Bedrock Runtime on 127.0.0.1.
+//! `bedrock-mock`: a local Amazon Bedrock Runtime on 127.0.0.1, which also
+//! serves Bedrock Data Automation Runtime (awsJson 1.1; see
+//! [`data_automation`]).
 //!
 //! It verifies every request's SigV4 signature (answering a bad one with
 //! HTTP 403 `InvalidSignatureException`, as AWS does), records requests for
@@ -11,6 +13,7 @@
 mod async_invoke;
 pub mod behaviour;
 mod converse;
+pub mod data_automation;
 mod families;
 pub mod sigv4;
 pub mod stream;
@@ -107,6 +110,8 @@ pub(crate) struct State {
     counters: Mutex<HashMap<String, u32>>,
     /// Asynchronous invocations.
     pub(crate) jobs: async_invoke::Jobs,
+    /// Bedrock Data Automation Runtime's jobs and tags.
+    pub(crate) data_automation: data_automation::DataAutomation,
     /// Bearer tokens (API keys) the server accepts instead of SigV4.
     bearer_tokens: Vec<String>,
     /// Streams whose client went away before the end.
@@ -151,6 +156,7 @@ impl MockServer {
             recorded: Mutex::new(Vec::new()),
             counters: Mutex::new(HashMap::new()),
             jobs: async_invoke::Jobs::default(),
+            data_automation: data_automation::DataAutomation::default(),
             bearer_tokens: config.bearer_tokens,
             abandoned: Arc::new(AtomicU64::new(0)),
             next_request_id: AtomicU64::new(1),

@@ -210,9 +210,10 @@ fn protocol_tests(
     else {
         return Ok(None);
     };
-    let known_failures = models::read_optional(
-        &dir.join(format!("known-failures-{}.json", spec.crate_name.trim_start_matches("protocol-tests-"))),
-    )?
+    let known_failures = models::read_optional(&dir.join(format!(
+        "known-failures-{}.json",
+        spec.crate_name.trim_start_matches("protocol-tests-")
+    )))?
     .unwrap_or_else(|| "{}".to_owned());
     let mut texts = Vec::new();
     for (name, direction) in spec.files {

@@ -11,10 +11,10 @@ use super::http::parse_uri;
 use super::names::{self, Scope};
 use super::pattern;
 use super::{
-    Auth, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home, HttpBinding, List,
-    HostPart, JsonVersion, Map, Member, MemberLocation, Number, Operation, Paginator, Pattern,
-    Protocol, Retryable,
-    Service, Shape, ShapeKind, StringEnum, Structure, TimestampFormat, Union, UriTemplate,
+    Auth, Bounds, Constraints, Deprecation, EnumVariant, ErrorInfo, Fault, Home, HostPart,
+    HttpBinding, JsonVersion, List, Map, Member, MemberLocation, Number, Operation, Paginator,
+    Pattern, Protocol, Retryable, Service, Shape, ShapeKind, StringEnum, Structure,
+    TimestampFormat, Union, UriTemplate,
 };
 use crate::model::{self, ServiceModel};
 
@@ -860,10 +860,9 @@ impl Resolver<'_> {
             let location = self.location(&member_path, name, m, target, s, context);
             let wire_name = match location {
                 // awsJson ignores `jsonName`, as Smithy specifies.
-                MemberLocation::Body if matches!(self.protocol, Protocol::AwsJson { .. }) => m
-                    .location_name
-                    .clone()
-                    .unwrap_or_else(|| name.clone()),
+                MemberLocation::Body if matches!(self.protocol, Protocol::AwsJson { .. }) => {
+                    m.location_name.clone().unwrap_or_else(|| name.clone())
+                }
                 MemberLocation::Body => m
                     .json_name
                     .clone()
@@ -1374,7 +1373,12 @@ impl Resolver<'_> {
         }
         let errors = self.operation_errors(&path, op);
         let host_prefix = self.host_prefix(&path, op, input.as_ref());
-        let target_prefix = self.model.metadata.target_prefix.as_deref().unwrap_or_default();
+        let target_prefix = self
+            .model
+            .metadata
+            .target_prefix
+            .as_deref()
+            .unwrap_or_default();
         // The model's own name for the operation: a renamed entry (as in
         // merged test models) still names the operation it was.
         let wire_name = if op.name.is_empty() { name } else { &op.name };
@@ -1459,10 +1463,13 @@ impl Resolver<'_> {
                 },
             );
         };
-        let input_shape = op.input.as_ref().and_then(|i| match self.model.shapes.get(&i.shape) {
-            Some(model::Shape::Structure(s)) => Some(s),
-            _ => None,
-        });
+        let input_shape = op
+            .input
+            .as_ref()
+            .and_then(|i| match self.model.shapes.get(&i.shape) {
+                Some(model::Shape::Structure(s)) => Some(s),
+                _ => None,
+            });
         let mut parts = Vec::new();
         let mut rest = prefix;
         while !rest.is_empty() {
@@ -1484,12 +1491,17 @@ impl Resolver<'_> {
             let bound = member.is_some_and(|m| m.host_label)
                 && input.is_some_and(|i| i.members.iter().any(|m| m.name == label))
                 && member.is_some_and(|m| {
-                    matches!(self.model.shapes.get(&m.shape), Some(model::Shape::String(_)))
+                    matches!(
+                        self.model.shapes.get(&m.shape),
+                        Some(model::Shape::String(_))
+                    )
                 });
             if !bound {
                 invalid(
                     self,
-                    format!("label {{{label}}} is not a string member of the input marked hostLabel"),
+                    format!(
+                        "label {{{label}}} is not a string member of the input marked hostLabel"
+                    ),
                 );
             }
             parts.push(HostPart::Label(label.to_owned()));
