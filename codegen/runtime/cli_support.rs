@@ -73,7 +73,7 @@ impl CliError {
             SdkError::InvalidInput(violations) => {
                 CliError::parameter(format!("Parameter validation failed: {violations}"))
             }
-            SdkError::Credentials(_) => CliError::config(err.to_string()),
+            SdkError::Credentials(_) | SdkError::Config(_) => CliError::config(err.to_string()),
             SdkError::Service(service) => CliError::service(format!(
                 "An error occurred ({}) when calling the {operation} operation: {}",
                 service.code().unwrap_or("Unknown"),

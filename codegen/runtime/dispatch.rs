@@ -20,8 +20,8 @@ use crate::event_stream::StreamTimeouts;
 use crate::protocol::ErrorResponse;
 use crate::retry::{Failure, Modeled, RetryQuota, RetryState, classify_response};
 use crate::sdk_error::{
-    CredentialsError, ErrorMetadata, ResponseError, SdkError, ServiceError, TimeoutError,
-    TimeoutKind, TransportError, TransportErrorKind, UnsupportedError,
+    ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError, ServiceError,
+    TimeoutError, TimeoutKind, TransportError, TransportErrorKind, UnsupportedError,
 };
 use crate::transport::{HttpErrorKind, ResponseBody};
 use crate::validation::ValidationError;
@@ -42,6 +42,20 @@ pub struct ServiceInfo {
     /// The service moved from the query protocol: error codes are read from
     /// `x-amzn-query-error` when it is there.
     pub query_compatible: bool,
+    /// Endpoint rule parameters every operation fixes, as the first one
+    /// does: the configuration's own endpoint is resolved with them.
+    pub endpoint_params: &'static [(&'static str, EndpointParam)],
+}
+
+/// The value an operation gives an endpoint rule parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointParam {
+    /// A string parameter.
+    String(&'static str),
+    /// A boolean parameter.
+    Bool(bool),
+    /// A `stringArray` parameter.
+    StringList(&'static [&'static str]),
 }
 
 /// An error response as this service's errors are read.
@@ -65,6 +79,8 @@ pub struct OperationInfo {
     pub retryable_errors: &'static [(&'static str, Modeled)],
     /// How requests are authenticated.
     pub auth: OperationAuth,
+    /// Endpoint rule parameters the operation fixes (`staticContextParams`).
+    pub endpoint_params: &'static [(&'static str, EndpointParam)],
 }
 
 /// The auth schemes an operation offers.
@@ -232,6 +248,7 @@ async fn with_deadline<T>(
 /// Why a call failed, before the operation's error type is known.
 enum Failed {
     Unsupported(UnsupportedError),
+    Config(ConfigError),
     Credentials(CredentialsError),
     Encode(ValidationError),
     Transport(TransportError),
@@ -247,6 +264,7 @@ impl Failed {
     fn into_sdk_error<E>(self, parse_err: impl FnOnce(&ErrorResponse) -> E) -> SdkError<E> {
         match self {
             Failed::Unsupported(e) => SdkError::Unsupported(e),
+            Failed::Config(e) => SdkError::Config(e),
             Failed::Credentials(e) => SdkError::Credentials(e),
             Failed::Encode(e) => SdkError::InvalidInput(e),
             Failed::Transport(e) => SdkError::Transport(e),
@@ -285,46 +303,47 @@ async fn exchange(
             return Err(Failed::Unsupported(UnsupportedError::auth_schemes(offered)));
         }
     };
+    let endpoint = config.endpoint_for(op).map_err(Failed::Config)?;
     let mut retry = RetryState::new(config.retry(), &handle.quota, op.idempotent);
     loop {
         let attempt = retry.attempt();
         tracing::debug!(operation = op.name, attempt, "sending");
-        let (failure, retry_after, last) =
-            match attempt_once(handle, schemes, request, &invocation_id, &retry).await {
-                Ok(response) if response.status().is_success() => {
-                    retry.succeeded();
-                    return Ok(response.into_parts());
-                }
-                Ok(response) => {
-                    let (parts, body) = response.into_parts();
-                    let body = read_body(body).await.map_err(Failed::Transport)?;
-                    let response = error_response(parts.status.as_u16(), parts.headers, body);
-                    let modeled = response.code().and_then(|code| {
-                        op.retryable_errors
-                            .iter()
-                            .find(|(name, _)| *name == code)
-                            .map(|(_, kind)| *kind)
-                    });
-                    let failure = classify_response(response.status(), response.code(), modeled);
-                    let retry_after = response.retry_after();
-                    let retryable = failure != Failure::Permanent;
-                    (
-                        failure,
-                        retry_after,
-                        Failed::Service {
-                            response,
-                            retryable,
-                        },
-                    )
-                }
-                Err(Failed::Transport(e)) => (Failure::Transient, None, Failed::Transport(e)),
-                Err(Failed::Timeout(e)) if e.kind() == TimeoutKind::Connect => {
-                    // Nothing was sent: as safe to retry as a refused connection.
-                    (Failure::Transient, None, Failed::Timeout(e))
-                }
-                Err(Failed::Timeout(e)) => (Failure::TimedOut, None, Failed::Timeout(e)),
-                Err(other) => return Err(other),
-            };
+        let sent = attempt_once(handle, &endpoint, schemes, request, &invocation_id, &retry);
+        let (failure, retry_after, last) = match sent.await {
+            Ok(response) if response.status().is_success() => {
+                retry.succeeded();
+                return Ok(response.into_parts());
+            }
+            Ok(response) => {
+                let (parts, body) = response.into_parts();
+                let body = read_body(body).await.map_err(Failed::Transport)?;
+                let response = error_response(parts.status.as_u16(), parts.headers, body);
+                let modeled = response.code().and_then(|code| {
+                    op.retryable_errors
+                        .iter()
+                        .find(|(name, _)| *name == code)
+                        .map(|(_, kind)| *kind)
+                });
+                let failure = classify_response(response.status(), response.code(), modeled);
+                let retry_after = response.retry_after();
+                let retryable = failure != Failure::Permanent;
+                (
+                    failure,
+                    retry_after,
+                    Failed::Service {
+                        response,
+                        retryable,
+                    },
+                )
+            }
+            Err(Failed::Transport(e)) => (Failure::Transient, None, Failed::Transport(e)),
+            Err(Failed::Timeout(e)) if e.kind() == TimeoutKind::Connect => {
+                // Nothing was sent: as safe to retry as a refused connection.
+                (Failure::Transient, None, Failed::Timeout(e))
+            }
+            Err(Failed::Timeout(e)) => (Failure::TimedOut, None, Failed::Timeout(e)),
+            Err(other) => return Err(other),
+        };
         match retry.next_delay(failure, retry_after) {
             Some(delay) => {
                 tracing::debug!(operation = op.name, attempt, ?failure, ?delay, "retrying");
@@ -370,6 +389,7 @@ async fn identity<'a>(config: &'a Config, schemes: &[AuthScheme]) -> Result<Iden
 /// One signed attempt, up to the response headers.
 async fn attempt_once(
     handle: &Handle,
+    base: &crate::endpoint::Endpoint,
     schemes: &[AuthScheme],
     request: &PreparedRequest,
     invocation_id: &HeaderValue,
@@ -380,15 +400,12 @@ async fn attempt_once(
     let identity = identity(config, schemes).await?;
     let prefixed;
     let endpoint = if request.host_prefix.is_empty() || !config.inject_host_prefix() {
-        config.resolved_endpoint()
+        base
     } else {
-        prefixed = config
-            .resolved_endpoint()
-            .with_host_prefix(&request.host_prefix)
-            .map_err(|e| {
-                tracing::debug!(error = %e, "the prefixed host is invalid");
-                Failed::Encode(encoding_error("the host prefix makes an invalid host"))
-            })?;
+        prefixed = base.with_host_prefix(&request.host_prefix).map_err(|e| {
+            tracing::debug!(error = %e, "the prefixed host is invalid");
+            Failed::Encode(encoding_error("the host prefix makes an invalid host"))
+        })?;
         &prefixed
     };
     let uri = endpoint.uri(&request.path_and_query).map_err(|e| {

@@ -7,6 +7,8 @@
 
 use indexmap::IndexMap;
 use serde::Deserialize;
+use std::collections::BTreeMap;
+
 use serde_json::Number;
 
 /// A whole service model: one `service-2.json` file.
@@ -77,6 +79,16 @@ pub struct Operation {
     pub authtype: Option<String>,
     /// Smithy's endpoint trait: a prefix for the endpoint's host.
     pub endpoint: Option<EndpointTrait>,
+    /// Endpoint rule parameters the operation fixes, e.g.
+    /// `{"ServiceType": {"value": "ACM"}}`.
+    #[serde(default)]
+    pub static_context_params: BTreeMap<String, StaticContextParam>,
+}
+
+/// One entry of an operation's `staticContextParams`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StaticContextParam {
+    pub value: serde_json::Value,
 }
 
 /// The `endpoint` object of an operation.

@@ -198,6 +198,26 @@ fn service_info(service: &Service) -> TokenStream {
             ..
         }
     );
+    // The parameters every operation fixes, as the first one fixes them:
+    // the configuration's own endpoint needs them when they are required.
+    let shared_params: Vec<(String, crate::ir::EndpointValue)> = service
+        .operations
+        .first()
+        .map(|first| {
+            first
+                .endpoint_params
+                .iter()
+                .filter(|(name, _)| {
+                    service
+                        .operations
+                        .iter()
+                        .all(|op| op.endpoint_params.iter().any(|(p, _)| p == name))
+                })
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let endpoint_params = super::http_binding::endpoint_params(&shared_params);
     quote! {
         #module_doc
 
@@ -208,6 +228,7 @@ fn service_info(service: &Service) -> TokenStream {
             endpoint_rules: #endpoint_rules,
             bearer_token_env: #bearer_token_env,
             query_compatible: #query_compatible,
+            endpoint_params: #endpoint_params,
         };
     }
 }

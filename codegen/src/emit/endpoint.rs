@@ -42,6 +42,9 @@ fn tests(rules: &EndpointRules) -> TokenStream {
         let params = case.params.iter().map(|(name, value)| match value {
             EndpointValue::Bool(b) => quote! { (#name, Value::Bool(#b)) },
             EndpointValue::String(s) => quote! { (#name, Value::String(#s.to_owned())) },
+            EndpointValue::StringList(items) => {
+                quote! { (#name, Value::Array(vec![#(Value::String(#items.to_owned())),*])) }
+            }
         });
         let expect = match &case.expect {
             Ok(url) => quote! { Ok(#url.to_owned()) },

@@ -10,7 +10,7 @@ use super::EmitError;
 use super::rust_type::{ident, named_type_path};
 use super::{json_de, json_ser};
 use crate::ir::{
-    AuthScheme, HostPart, Member, MemberLocation, Operation, PathPart, Protocol, Service,
+    AuthScheme, EndpointValue, HostPart, Member, MemberLocation, Operation, PathPart, Protocol, Service,
     ShapeKind, TimestampFormat,
 };
 
@@ -84,6 +84,7 @@ fn operation_info(service: &Service, op: &Operation) -> TokenStream {
         });
         quote!(crate::dispatch::OperationAuth::Schemes(&[#(#schemes),*]))
     };
+    let endpoint_params = endpoint_params(&op.endpoint_params);
     quote! {
         /// What the dispatcher needs to know about the operation.
         pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::OperationInfo {
@@ -91,8 +92,24 @@ fn operation_info(service: &Service, op: &Operation) -> TokenStream {
             idempotent: #idempotent,
             retryable_errors: &[#(#retryable),*],
             auth: #auth,
+            endpoint_params: #endpoint_params,
         };
     }
+}
+
+/// A `&'static [(&str, EndpointParam)]` of endpoint rule parameters.
+pub(crate) fn endpoint_params(params: &[(String, EndpointValue)]) -> TokenStream {
+    let params = params.iter().map(|(name, value)| {
+        let value = match value {
+            EndpointValue::String(s) => quote!(crate::dispatch::EndpointParam::String(#s)),
+            EndpointValue::Bool(b) => quote!(crate::dispatch::EndpointParam::Bool(#b)),
+            EndpointValue::StringList(items) => {
+                quote!(crate::dispatch::EndpointParam::StringList(&[#(#items),*]))
+            }
+        };
+        quote!((#name, #value))
+    });
+    quote!(&[#(#params),*])
 }
 
 /// Code that builds an operation's host prefix.

@@ -34,6 +34,14 @@ pub enum ProblemKind {
         "member {member:?} arrives in the event stream's initial-response event, which is not read yet: it is always unset"
     )]
     UnreadInitialResponse { member: String },
+    #[error(
+        "the endpoint built-in {built_in} is not supplied: the parameter stays unset, so endpoints that need it (account-based ones) are not used"
+    )]
+    UnsuppliedBuiltIn { built_in: String },
+    #[error(
+        "the paginator's {token} is not one member name; the operation gets no paginator"
+    )]
+    UnfollowedPaginator { token: String },
     #[error("a json-protocol service needs a targetPrefix")]
     MissingTargetPrefix,
     #[error("X-Amz-Target {target:?} cannot be sent in an HTTP header (printable ASCII only)")]

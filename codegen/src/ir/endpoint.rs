@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::check::{Problem, ProblemKind};
-use super::{EndpointParameter, EndpointRules, EndpointTest, EndpointValue};
+use super::{EndpointParameter, EndpointRules, EndpointTest, EndpointValue, Operation};
 use crate::model::EndpointTests;
 
 /// Functions the runtime's evaluator implements.
@@ -31,14 +31,28 @@ const BUILT_INS: &[&str] = &[
     "SDK::Endpoint",
 ];
 
+/// Built-ins the client does not supply: an optional parameter they fill
+/// stays unset, which the rules treat as not known (AWS's account-based
+/// endpoints, for instance, fall back to the regional one).
+const UNSUPPLIED_BUILT_INS: &[&str] = &["AWS::Auth::AccountId", "AWS::Auth::AccountIdEndpointMode"];
+
 pub(super) fn resolve(
     rules: &Value,
     partitions: &Value,
     tests: Option<&EndpointTests>,
+    operations: &[Operation],
     problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
 ) -> Option<EndpointRules> {
     let before = problems.len();
     let mut problem = |path: String, kind: ProblemKind| problems.push(Problem { path, kind });
+    // A parameter every operation fixes needs no value from the client.
+    let fixed_by_every_operation = |name: &str| {
+        !operations.is_empty()
+            && operations
+                .iter()
+                .all(|op| op.endpoint_params.iter().any(|(p, _)| p == name))
+    };
 
     let mut parameters = Vec::new();
     match rules.get("parameters").and_then(Value::as_object) {
@@ -54,16 +68,27 @@ pub(super) fn resolve(
                     .unwrap_or(false);
                 let has_default = declaration.get("default").is_some();
                 match &built_in {
+                    Some(b)
+                        if UNSUPPLIED_BUILT_INS.contains(&b.as_str())
+                            && (!required || has_default) =>
+                    {
+                        warnings.push(Problem {
+                            path: format!("endpointRules.parameters.{name}"),
+                            kind: ProblemKind::UnsuppliedBuiltIn {
+                                built_in: b.clone(),
+                            },
+                        });
+                    }
                     Some(b) if !BUILT_INS.contains(&b.as_str()) => problem(
                         format!("endpointRules.parameters.{name}"),
                         ProblemKind::Unsupported {
                             what: format!("the endpoint built-in {b}"),
                         },
                     ),
-                    None if required && !has_default => problem(
+                    None if required && !has_default && !fixed_by_every_operation(name) => problem(
                         format!("endpointRules.parameters.{name}"),
                         ProblemKind::Unsupported {
-                            what: "a required endpoint parameter that is neither built in nor defaulted".to_owned(),
+                            what: "a required endpoint parameter that is neither built in, defaulted nor fixed by every operation".to_owned(),
                         },
                     ),
                     _ => {}
@@ -80,6 +105,19 @@ pub(super) fn resolve(
                 what: "a rule set without parameters".to_owned(),
             },
         ),
+    }
+    for op in operations {
+        for (name, _) in &op.endpoint_params {
+            if !parameters.iter().any(|p| &p.name == name) {
+                problem(
+                    format!("operations.{}.staticContextParams.{name}", op.name),
+                    ProblemKind::NotAMember {
+                        name: name.clone(),
+                        shape: "the rule set's parameters".to_owned(),
+                    },
+                );
+            }
+        }
     }
     check_functions(rules, "endpointRules", &mut problem);
     if partitions
@@ -114,13 +152,12 @@ pub(super) fn resolve(
                     },
                 );
             }
-            match value {
-                Value::Bool(b) => params.push((name.clone(), EndpointValue::Bool(*b))),
-                Value::String(s) => params.push((name.clone(), EndpointValue::String(s.clone()))),
-                other => problem(
+            match EndpointValue::from_json(value) {
+                Some(value) => params.push((name.clone(), value)),
+                None => problem(
                     format!("{path}.params.{name}"),
                     ProblemKind::Unsupported {
-                        what: format!("the endpoint parameter value {other}"),
+                        what: format!("the endpoint parameter value {value}"),
                     },
                 ),
             }

@@ -91,6 +91,24 @@ pub struct EndpointTest {
 pub enum EndpointValue {
     Bool(bool),
     String(String),
+    /// A `stringArray` parameter.
+    StringList(Vec<String>),
+}
+
+impl EndpointValue {
+    /// The value of a JSON boolean, string or array of strings.
+    pub fn from_json(value: &serde_json::Value) -> Option<EndpointValue> {
+        match value {
+            serde_json::Value::Bool(b) => Some(EndpointValue::Bool(*b)),
+            serde_json::Value::String(s) => Some(EndpointValue::String(s.clone())),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .map(EndpointValue::StringList),
+            _ => None,
+        }
+    }
 }
 
 /// How an operation's results continue on the next page.
@@ -237,6 +255,9 @@ pub struct Operation {
     /// Smithy's endpoint trait: what goes before the endpoint's host
     /// (empty when the operation has none).
     pub host_prefix: Vec<HostPart>,
+    /// Endpoint rule parameters the operation fixes (`staticContextParams`),
+    /// in name order.
+    pub endpoint_params: Vec<(String, EndpointValue)>,
 }
 
 /// A piece of an operation's host prefix (`foo.{label}.`).

@@ -125,7 +125,9 @@ pub fn resolve_sources(sources: &Sources<'_>) -> Result<Service, Vec<Problem>> {
             rules,
             partitions,
             sources.endpoint_tests,
+            &service.operations,
             &mut resolver.problems,
+            &mut resolver.warnings,
         );
     }
     if resolver.problems.is_empty() {
@@ -1127,6 +1129,28 @@ impl Resolver<'_> {
                 );
                 continue;
             };
+            // A token that is not one member (several tokens, a path such
+            // as `StreamDescription.Shards[-1].ShardId`) is valid botocore
+            // this crate cannot follow yet: the operation gets no paginator,
+            // and a warning says so.
+            let token_paths = [
+                ("input_token", Some(&config.input_token)),
+                ("output_token", Some(&config.output_token)),
+            ];
+            let unfollowable = token_paths.iter().find_map(|(which, value)| {
+                let value = (*value)?;
+                match value.as_str() {
+                    Some(text) if !text.contains(['.', '[']) => None,
+                    _ => Some(format!("{which} {value}")),
+                }
+            });
+            if let Some(token) = unfollowable {
+                self.warnings.push(Problem {
+                    path: path.clone(),
+                    kind: ProblemKind::UnfollowedPaginator { token },
+                });
+                continue;
+            }
             let member = |this: &mut Self,
                           which: &str,
                           value: Option<&serde_json::Value>,
@@ -1304,6 +1328,7 @@ impl Resolver<'_> {
             auth: self.operation_auth(op, service_auth),
             rpc_target: None,
             host_prefix,
+            endpoint_params: self.endpoint_params(&path, op),
         })
     }
 
@@ -1415,7 +1440,30 @@ impl Resolver<'_> {
             auth: self.operation_auth(op, service_auth),
             rpc_target: Some(rpc_target),
             host_prefix,
+            endpoint_params: self.endpoint_params(&path, op),
         })
+    }
+
+    /// The endpoint rule parameters the operation fixes: strings and
+    /// booleans, as the rules take them.
+    fn endpoint_params(
+        &mut self,
+        path: &str,
+        op: &model::Operation,
+    ) -> Vec<(String, super::EndpointValue)> {
+        let mut params = Vec::new();
+        for (name, param) in &op.static_context_params {
+            match super::EndpointValue::from_json(&param.value) {
+                Some(value) => params.push((name.clone(), value)),
+                None => self.problem(
+                    format!("{path}.staticContextParams.{name}"),
+                    ProblemKind::Unsupported {
+                        what: format!("the endpoint parameter value {}", param.value),
+                    },
+                ),
+            }
+        }
+        params
     }
 
     /// The operation's errors, each once, in name order.

@@ -4,8 +4,10 @@
 //! Client configuration: region, credentials, endpoint, retries, timeouts,
 //! validation. Building a configuration checks it; nothing here panics.
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::credentials::{
@@ -156,6 +158,12 @@ struct Inner {
     timeouts: TimeoutConfig,
     validation: ValidationMode,
     inject_host_prefix: bool,
+    /// The built-in endpoint parameters, kept when the service has rules,
+    /// to resolve the endpoints of operations that fix parameters of their
+    /// own.
+    endpoint_built_ins: Option<BuiltIns>,
+    /// Endpoints resolved for such operations, by operation name.
+    operation_endpoints: Mutex<BTreeMap<&'static str, Endpoint>>,
 }
 
 impl Config {
@@ -219,8 +227,36 @@ impl Config {
         self.inner.inject_host_prefix
     }
 
-    pub(crate) fn resolved_endpoint(&self) -> &Endpoint {
-        &self.inner.endpoint
+    /// The endpoint of `op`: the configuration's, unless the operation
+    /// fixes endpoint parameters of its own (`staticContextParams`), whose
+    /// endpoint is resolved once and kept.
+    pub(crate) fn endpoint_for(
+        &self,
+        op: &crate::dispatch::OperationInfo,
+    ) -> Result<Cow<'_, Endpoint>, ConfigError> {
+        let (Some(built_ins), Some((rules, partitions))) = (
+            &self.inner.endpoint_built_ins,
+            crate::SERVICE.endpoint_rules,
+        ) else {
+            return Ok(Cow::Borrowed(&self.inner.endpoint));
+        };
+        if op.endpoint_params.is_empty() || op.endpoint_params == crate::SERVICE.endpoint_params {
+            return Ok(Cow::Borrowed(&self.inner.endpoint));
+        }
+        let mut cache = self
+            .inner
+            .operation_endpoints
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(endpoint) = cache.get(op.name) {
+            return Ok(Cow::Owned(endpoint.clone()));
+        }
+        let url = rule_set(rules, partitions)?
+            .resolve_built_ins(built_ins, op.endpoint_params)
+            .map_err(|e| ConfigError::new(format!("no endpoint for {}: {e}", op.name)))?;
+        let endpoint = Endpoint::parse(&url)?;
+        cache.insert(op.name, endpoint.clone());
+        Ok(Cow::Owned(endpoint))
     }
 
     /// The credentials requests are signed with; `None` with a bearer token.
@@ -417,7 +453,8 @@ impl ConfigBuilder {
                 "no credentials: pass a provider, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile with keys",
             ));
         }
-        let endpoint = resolve_endpoint(&region, self.endpoint_url.as_deref(), &flags)?;
+        let (endpoint, endpoint_built_ins) =
+            resolve_endpoint(&region, self.endpoint_url.as_deref(), &flags)?;
         if bearer_token.is_some() && !endpoint.is_https() && !endpoint.is_loopback() {
             return Err(ConfigError::new(format!(
                 "a bearer token is only sent over HTTPS or to a loopback address, not to {endpoint}"
@@ -443,6 +480,8 @@ impl ConfigBuilder {
                 timeouts,
                 validation: self.validation.unwrap_or_default(),
                 inject_host_prefix: self.inject_host_prefix.unwrap_or(true),
+                endpoint_built_ins,
+                operation_endpoints: Mutex::new(BTreeMap::new()),
             }),
         })
     }
@@ -478,13 +517,18 @@ fn rule_set(
         .map_err(|e| ConfigError::new(format!("the endpoint rules cannot be read: {e}")))
 }
 
+/// The values of the endpoint rules' built-in parameters, by built-in name
+/// (`AWS::Region`, ...).
+type BuiltIns = BTreeMap<&'static str, Value>;
+
 /// The endpoint by the service's rules (the user's endpoint URL included),
-/// or by the region's partition for models without rules.
+/// with the built-in parameters it was resolved with, or by the region's
+/// partition for models without rules.
 fn resolve_endpoint(
     region: &str,
     endpoint_url: Option<&str>,
     flags: &EndpointFlags,
-) -> Result<Endpoint, ConfigError> {
+) -> Result<(Endpoint, Option<BuiltIns>), ConfigError> {
     if !is_valid_region(region) {
         return Err(ConfigError::new(format!(
             "region {region:?} is not a valid region name (lowercase letters, digits and '-')"
@@ -498,12 +542,13 @@ fn resolve_endpoint(
                 "FIPS and dual-stack endpoints need the service's endpoint rules",
             ));
         }
-        return match endpoint_url {
-            Some(url) => Endpoint::parse(url),
-            None => Endpoint::for_region(crate::SERVICE.endpoint_prefix, region),
+        let endpoint = match endpoint_url {
+            Some(url) => Endpoint::parse(url)?,
+            None => Endpoint::for_region(crate::SERVICE.endpoint_prefix, region)?,
         };
+        return Ok((endpoint, None));
     };
-    let mut built_ins = std::collections::BTreeMap::new();
+    let mut built_ins = BTreeMap::new();
     built_ins.insert("AWS::Region", Value::String(region.to_owned()));
     built_ins.insert("AWS::UseFIPS", Value::Bool(use_fips));
     built_ins.insert("AWS::UseDualStack", Value::Bool(use_dual_stack));
@@ -513,9 +558,9 @@ fn resolve_endpoint(
         built_ins.insert("SDK::Endpoint", Value::String(url.to_owned()));
     }
     let url = rule_set(rules, partitions)?
-        .resolve_built_ins(&built_ins)
+        .resolve_built_ins(&built_ins, crate::SERVICE.endpoint_params)
         .map_err(|e| ConfigError::new(format!("no endpoint: {e}")))?;
-    Endpoint::parse(&url)
+    Ok((Endpoint::parse(&url)?, Some(built_ins)))
 }
 
 fn fill_from_environment(

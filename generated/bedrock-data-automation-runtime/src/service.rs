@@ -13,4 +13,5 @@ pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::Servi
     )),
     bearer_token_env: None,
     query_compatible: false,
+    endpoint_params: &[],
 };

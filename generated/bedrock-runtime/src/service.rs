@@ -13,4 +13,5 @@ pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::Servi
     )),
     bearer_token_env: Some("AWS_BEARER_TOKEN_BEDROCK"),
     query_compatible: false,
+    endpoint_params: &[],
 };

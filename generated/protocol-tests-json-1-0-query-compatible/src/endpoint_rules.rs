@@ -163,12 +163,14 @@ impl RuleSet {
 
     /// The URL the rules give when each parameter declared with a built-in
     /// (`AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack`, `SDK::Endpoint`)
-    /// takes the value given for that built-in.
+    /// takes the value given for that built-in, and the parameters an
+    /// operation fixes (`staticContextParams`) take theirs.
     pub fn resolve_built_ins(
         &self,
         built_ins: &BTreeMap<&str, Value>,
+        fixed: &[(&'static str, crate::dispatch::EndpointParam)],
     ) -> Result<String, RuleError> {
-        let params: BTreeMap<&str, Value> = self
+        let mut params: BTreeMap<&str, Value> = self
             .parameters
             .iter()
             .filter_map(|(name, declaration)| {
@@ -176,6 +178,19 @@ impl RuleSet {
                 Some((name.as_str(), built_ins.get(built_in)?.clone()))
             })
             .collect();
+        for (name, value) in fixed {
+            let value = match value {
+                crate::dispatch::EndpointParam::String(s) => Value::String((*s).to_owned()),
+                crate::dispatch::EndpointParam::Bool(b) => Value::Bool(*b),
+                crate::dispatch::EndpointParam::StringList(items) => Value::Array(
+                    items
+                        .iter()
+                        .map(|item| Value::String((*item).to_owned()))
+                        .collect(),
+                ),
+            };
+            params.insert(name, value);
+        }
         self.resolve(&params)
     }
 
@@ -569,6 +584,63 @@ fn parse_arn(arn: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rule set whose endpoint depends on a parameter only operations
+    /// fix (`staticContextParams`), as ACM's `ServiceType` does.
+    const PER_OPERATION: &str = r#"{
+        "version": "1.0",
+        "parameters": {
+            "Region": {"type": "string", "builtIn": "AWS::Region", "required": true},
+            "ServiceType": {"type": "string", "required": true},
+            "Arns": {"type": "stringArray"}
+        },
+        "rules": [
+            {
+                "conditions": [{"fn": "isSet", "argv": [{"ref": "Arns"}]}],
+                "endpoint": {"url": "https://arns.{Region}.example.com"},
+                "type": "endpoint"
+            },
+            {
+                "conditions": [{"fn": "stringEquals", "argv": [{"ref": "ServiceType"}, "ACME"]}],
+                "endpoint": {"url": "https://acme.{Region}.example.com"},
+                "type": "endpoint"
+            },
+            {"conditions": [], "endpoint": {"url": "https://main.{Region}.example.com"}, "type": "endpoint"}
+        ]
+    }"#;
+
+    #[test]
+    fn operations_fix_their_own_parameters() {
+        use crate::dispatch::EndpointParam;
+        let rules = RuleSet::parse(PER_OPERATION, r#"{"partitions": []}"#).unwrap();
+        let mut built_ins = BTreeMap::new();
+        built_ins.insert("AWS::Region", Value::String("eu-west-1".into()));
+        let resolve =
+            |fixed: &[(&'static str, EndpointParam)]| rules.resolve_built_ins(&built_ins, fixed);
+        assert!(
+            resolve(&[]).unwrap_err().message().contains("ServiceType"),
+            "a required parameter no operation fixed"
+        );
+        assert_eq!(
+            resolve(&[("ServiceType", EndpointParam::String("ACME"))]).unwrap(),
+            "https://acme.eu-west-1.example.com"
+        );
+        assert_eq!(
+            resolve(&[("ServiceType", EndpointParam::String("ACM"))]).unwrap(),
+            "https://main.eu-west-1.example.com"
+        );
+        assert_eq!(
+            resolve(&[
+                ("ServiceType", EndpointParam::String("ACM")),
+                (
+                    "Arns",
+                    EndpointParam::StringList(&["arn:aws:acm:eu-west-1:1:certificate/x"])
+                ),
+            ])
+            .unwrap(),
+            "https://arns.eu-west-1.example.com"
+        );
+    }
 
     #[test]
     fn arns_parse_into_their_parts() {

@@ -10,4 +10,5 @@ pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::Servi
     endpoint_rules: None,
     bearer_token_env: None,
     query_compatible: true,
+    endpoint_params: &[],
 };

@@ -38,6 +38,9 @@ pub enum SdkError<E> {
     /// The operation needs something this version does not support yet;
     /// nothing was sent.
     Unsupported(UnsupportedError),
+    /// The configuration cannot serve this operation: the endpoint rules
+    /// give no endpoint for it; nothing was sent.
+    Config(ConfigError),
 }
 
 impl<E> SdkError<E> {
@@ -100,7 +103,8 @@ impl<E> SdkError<E> {
             SdkError::InvalidInput(_)
             | SdkError::Credentials(_)
             | SdkError::Response(_)
-            | SdkError::Unsupported(_) => false,
+            | SdkError::Unsupported(_)
+            | SdkError::Config(_) => false,
         }
     }
 
@@ -113,6 +117,7 @@ impl<E> SdkError<E> {
             SdkError::Timeout(e) => SdkError::Timeout(e),
             SdkError::Response(e) => SdkError::Response(e),
             SdkError::Unsupported(e) => SdkError::Unsupported(e),
+            SdkError::Config(e) => SdkError::Config(e),
             SdkError::Service(ServiceError { error, meta }) => SdkError::Service(ServiceError {
                 error: map(error),
                 meta,
@@ -137,6 +142,7 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             SdkError::Service(e) => write!(f, "{e}"),
             SdkError::Response(e) => write!(f, "{e}"),
             SdkError::Unsupported(e) => write!(f, "{e}"),
+            SdkError::Config(e) => write!(f, "{e}, nothing was sent"),
         }
     }
 }
@@ -151,6 +157,7 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
             SdkError::Service(e) => Some(&e.error),
             SdkError::Response(e) => Some(e),
             SdkError::Unsupported(e) => Some(e),
+            SdkError::Config(e) => Some(e),
         }
     }
 }

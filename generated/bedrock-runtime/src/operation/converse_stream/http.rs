@@ -11,6 +11,7 @@ pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::O
     auth: crate::dispatch::OperationAuth::Schemes(
         &[crate::dispatch::AuthScheme::SigV4, crate::dispatch::AuthScheme::Bearer],
     ),
+    endpoint_params: &[],
 };
 
 /// Serializes the input into a request, or says which values cannot be sent.

@@ -9,6 +9,7 @@ pub(crate) static OPERATION: crate::dispatch::OperationInfo = crate::dispatch::O
     idempotent: false,
     retryable_errors: &[],
     auth: crate::dispatch::OperationAuth::Schemes(&[crate::dispatch::AuthScheme::SigV4]),
+    endpoint_params: &[],
 };
 
 /// Serializes the input into a request, or says which values cannot be sent.
