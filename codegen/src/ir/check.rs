@@ -39,7 +39,7 @@ pub enum ProblemKind {
     )]
     UnsuppliedBuiltIn { built_in: String },
     #[error(
-        "the paginator's {token} is not one member name; the operation gets no paginator"
+        "the paginator's {token} cannot be followed yet; the operation gets no paginator"
     )]
     UnfollowedPaginator { token: String },
     #[error("a json-protocol service needs a targetPrefix")]

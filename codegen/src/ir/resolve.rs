@@ -1211,6 +1211,25 @@ impl Resolver<'_> {
                 }
                 other => member(self, "result_key", other, &op.output),
             };
+            // Tokens are strings in Smithy; botocore also has maps
+            // (DynamoDB's `LastEvaluatedKey`), which this crate cannot
+            // follow yet.
+            let not_a_string = [(&input_token, &op.input), (&output_token, &op.output)]
+                .into_iter()
+                .find_map(|(token, of)| {
+                    let member = of.members.iter().find(|m| Some(&m.name) == token.as_ref())?;
+                    let target = self.model.shapes.get(&member.target)?;
+                    (!matches!(target, model::Shape::String(_))).then(|| member.name.clone())
+                });
+            if let Some(token) = not_a_string {
+                self.warnings.push(Problem {
+                    path: path.clone(),
+                    kind: ProblemKind::UnfollowedPaginator {
+                        token: format!("token {token} (not a string)"),
+                    },
+                });
+                continue;
+            }
             if let (Some(input_token), Some(output_token)) = (input_token, output_token) {
                 op.paginator = Some(Paginator {
                     input_token,
