@@ -3,7 +3,9 @@
 //! Routes: InvokeModel, InvokeModelWithResponseStream (see [`crate::stream`]),
 //! Converse, ConverseStream and CountTokens (echo-style replies, tool use
 //! included), and StartAsyncInvoke, GetAsyncInvoke and ListAsyncInvokes
-//! (in memory). Requests are authenticated by SigV4 or by a bearer token.
+//! (in memory); requests naming a Bedrock Data Automation Runtime operation
+//! in `X-Amz-Target` go to [`crate::data_automation`]. Requests are
+//! authenticated by SigV4 or by a bearer token.
 //! The `mock.*` model ids below work for every operation that takes one.
 //!
 //! | model id | InvokeModel answers |

@@ -227,7 +227,12 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
         });
     }
     let (outfile_arg, output) = output_code(service, op, &mode);
-    let uses_args = !setters.is_empty() || !matches!(mode, OutputMode::Print);
+    // OUTFILE is an argument; streamed lines and printed output take none.
+    let uses_args = !setters.is_empty()
+        || matches!(
+            mode,
+            OutputMode::Outfile(_) | OutputMode::StreamToOutfile(_)
+        );
     let uses_global = op.paginator.is_some();
     let args_param = if uses_args {
         quote!(args)

@@ -10,8 +10,8 @@ use super::EmitError;
 use super::rust_type::{ident, named_type_path};
 use super::{json_de, json_ser};
 use crate::ir::{
-    AuthScheme, EndpointValue, HostPart, Member, MemberLocation, Operation, PathPart, Protocol, Service,
-    ShapeKind, TimestampFormat,
+    AuthScheme, EndpointValue, HostPart, Member, MemberLocation, Operation, PathPart, Protocol,
+    Service, ShapeKind, TimestampFormat,
 };
 
 /// Whether the output's payload is an event stream.

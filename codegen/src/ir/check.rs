@@ -38,9 +38,7 @@ pub enum ProblemKind {
         "the endpoint built-in {built_in} is not supplied: the parameter stays unset, so endpoints that need it (account-based ones) are not used"
     )]
     UnsuppliedBuiltIn { built_in: String },
-    #[error(
-        "the paginator's {token} cannot be followed yet; the operation gets no paginator"
-    )]
+    #[error("the paginator's {token} cannot be followed yet; the operation gets no paginator")]
     UnfollowedPaginator { token: String },
     #[error("a json-protocol service needs a targetPrefix")]
     MissingTargetPrefix,

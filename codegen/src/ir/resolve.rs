@@ -1217,7 +1217,10 @@ impl Resolver<'_> {
             let not_a_string = [(&input_token, &op.input), (&output_token, &op.output)]
                 .into_iter()
                 .find_map(|(token, of)| {
-                    let member = of.members.iter().find(|m| Some(&m.name) == token.as_ref())?;
+                    let member = of
+                        .members
+                        .iter()
+                        .find(|m| Some(&m.name) == token.as_ref())?;
                     let target = self.model.shapes.get(&member.target)?;
                     (!matches!(target, model::Shape::String(_))).then(|| member.name.clone())
                 });

@@ -3592,7 +3592,7 @@ mod s40_operation_name {
     pub(super) async fn run(
         client: &crate::Client,
         _global: &clap::ArgMatches,
-        args: &clap::ArgMatches,
+        _args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
         let request = client.s40_operation_name();
         let mut output = request
