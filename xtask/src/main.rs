@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use models::workspace_root;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask sweep DIR [--work DIR] [--generate-only] [--jobs N] [--timeout SECONDS]\n       cargo xtask generate DIR NAME OUT";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask sweep DIR [--work DIR] [--generate-only | --report] [--jobs N] [--timeout SECONDS]\n       cargo xtask generate DIR NAME OUT";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -17,6 +17,8 @@
 //! whose generation aborted the process (a stack overflow cannot be caught)
 //! is recorded as such on the next run instead of being retried forever.
 //! cargo's whole output for each model is kept in `WORK/logs/<name>.txt`.
+//! `--report` prints the table of what is kept without generating anything,
+//! whichever generator produced each result (for a sweep run in parts).
 //! `--jobs N` checks N models at once, each in a scratch workspace and target
 //! directory of its own (dependencies are built once per job).
 
@@ -36,6 +38,8 @@ pub struct Options {
     dir: PathBuf,
     work: PathBuf,
     generate_only: bool,
+    /// Only print the table of the kept results, whatever generator made them.
+    report: bool,
     timeout: Duration,
     /// Models checked at once, each in its own workspace and target.
     jobs: usize,
@@ -46,6 +50,7 @@ impl Options {
         let mut dir = None;
         let mut work = None;
         let mut generate_only = false;
+        let mut report = false;
         let mut timeout = Duration::from_secs(1200);
         let mut jobs = 1;
         let mut args = args.iter();
@@ -57,6 +62,7 @@ impl Options {
                     ))
                 }
                 "--generate-only" => generate_only = true,
+                "--report" => report = true,
                 "--jobs" => {
                     let value = args.next().ok_or("--jobs needs a number")?;
                     jobs = value
@@ -83,6 +89,7 @@ impl Options {
             dir,
             work,
             generate_only,
+            report,
             timeout,
             jobs,
         })
@@ -112,6 +119,9 @@ struct Outcome {
 
 pub fn run(options: &Options) -> Result<(), String> {
     let names = models::list(&options.dir)?;
+    if options.report {
+        return report(options, &names);
+    }
     let partitions = models::partitions(&options.dir)?;
     let generator = generator_hash()?;
     let results = options.work.join("results");
@@ -278,6 +288,34 @@ impl Sweep<'_> {
         }
         Ok(outcome)
     }
+}
+
+/// `--report`: the table of what is kept for each model, whichever
+/// generator produced it (a model without a result is left out and
+/// counted), for a sweep that ran in parts or is still running.
+fn report(options: &Options, names: &[String]) -> Result<(), String> {
+    let results = options.work.join("results");
+    let mut rows = Vec::new();
+    let mut missing = Vec::new();
+    for name in names {
+        let kept = fs::read_to_string(results.join(format!("{name}.json")))
+            .ok()
+            .and_then(|text| serde_json::from_str::<Outcome>(&text).ok());
+        match kept {
+            Some(outcome) => rows.push((name.clone(), outcome)),
+            None => missing.push(name.as_str()),
+        }
+    }
+    let mut table = table(&rows, Duration::ZERO);
+    if !missing.is_empty() {
+        table.push_str(&format!(
+            "\n{} models have no result yet: {}.\n",
+            missing.len(),
+            missing.join(", ")
+        ));
+    }
+    println!("{table}");
+    Ok(())
 }
 
 fn save(path: &Path, outcome: &Outcome) -> Result<(), String> {
@@ -508,6 +546,7 @@ fn table(rows: &[(String, Outcome)], elapsed: Duration) -> String {
     let (mut generated, mut compiled, mut tried, mut generate_seconds) = (0, 0, 0, 0.0);
     for (name, outcome) in rows {
         let gen_cell = match &outcome.generated {
+            Some(Ok(())) if outcome.warnings == 1 => "yes (1 warning)".to_owned(),
             Some(Ok(())) if outcome.warnings > 0 => format!("yes ({} warnings)", outcome.warnings),
             Some(Ok(())) => "yes".to_owned(),
             Some(Err(problem)) => cell(problem),
