@@ -351,3 +351,114 @@ fn json_syntax_errors_name_file_line_and_column() {
     .to_string();
     assert!(err.starts_with("models/broken.json:3:23: "), "{err}");
 }
+
+/// The base model as an awsJson 1.1 service.
+fn aws_json(model: &mut Value) {
+    model["metadata"]["protocol"] = json!("json");
+    model["metadata"]["jsonVersion"] = json!("1.1");
+    model["metadata"]["targetPrefix"] = json!("AmazonBedrockFrontendService");
+}
+
+#[test]
+fn an_aws_json_model_ignores_http_bindings_and_names_its_target() {
+    let mut model = base();
+    aws_json(&mut model);
+    let generated = generated(&model).expect("the awsJson model generates");
+    let http = generated
+        .files
+        .iter()
+        .find(|f| f.path.ends_with("operation/invoke_model/http.rs"))
+        .expect("the operation's HTTP module");
+    for expected in [
+        "application/x-amz-json-1.1",
+        "AmazonBedrockFrontendService.InvokeModel",
+        "String::from(\"/\")",
+    ] {
+        assert!(
+            http.contents.contains(expected),
+            "{expected:?} in:\n{}",
+            http.contents
+        );
+    }
+    assert!(
+        !http.contents.contains("encoder.label"),
+        "the uri-bound member travels in the body, not the path"
+    );
+}
+
+#[test]
+fn an_aws_json_model_needs_a_target_prefix_and_a_known_version() {
+    rejects(
+        |m| {
+            aws_json(m);
+            m["metadata"]["targetPrefix"] = json!(null);
+            m["metadata"]["jsonVersion"] = json!("2.0");
+        },
+        &[
+            "metadata.jsonVersion: jsonVersion \"2.0\" is not one of 1.0, 1.1",
+            "metadata.targetPrefix: a json-protocol service needs a targetPrefix",
+        ],
+    );
+}
+
+#[test]
+fn the_first_supported_protocol_offered_is_used() {
+    let mut model = base();
+    aws_json(&mut model);
+    model["metadata"]["protocol"] = json!("smithy-rpc-v2-cbor");
+    model["metadata"]["protocols"] = json!(["smithy-rpc-v2-cbor", "json"]);
+    generate(&model).expect("json is offered second");
+    model["metadata"]["protocols"] = json!(["smithy-rpc-v2-cbor", "query"]);
+    model["metadata"]["protocol"] = json!("smithy-rpc-v2-cbor");
+    let message = generate(&model).expect_err("nothing supported is offered");
+    assert!(message.contains("is not supported"), "{message}");
+}
+
+#[test]
+fn a_host_prefix_label_must_name_a_host_label_member() {
+    rejects(
+        |m| {
+            m["operations"]["InvokeModel"]["endpoint"] =
+                json!({"hostPrefix": "{contentType}.runtime."});
+        },
+        &[
+            "operations.InvokeModel.endpoint.hostPrefix: host prefix \"{contentType}.runtime.\" is invalid: label {contentType} is not a string member of the input marked hostLabel",
+        ],
+    );
+    rejects(
+        |m| {
+            m["operations"]["InvokeModel"]["endpoint"] = json!({"hostPrefix": "data_plane."});
+        },
+        &["holds characters a host name cannot"],
+    );
+}
+
+#[test]
+fn a_static_endpoint_parameter_must_be_declared_by_the_rules() {
+    let mut model = base();
+    model["operations"]["InvokeModel"]["staticContextParams"] =
+        json!({"Undeclared": {"value": "x"}});
+    let text = serde_json::to_string(&model).expect("serializes");
+    let rules = json!({
+        "version": "1.0",
+        "parameters": {"Region": {"type": "string", "builtIn": "AWS::Region", "required": true}},
+        "rules": [{"conditions": [], "endpoint": {"url": "https://example.com"}, "type": "endpoint"}]
+    })
+    .to_string();
+    let partitions = json!({"partitions": []}).to_string();
+    let message = codegen::generate(&codegen::Input {
+        model_file: "models/test.json",
+        model_text: &text,
+        crate_name: "test",
+        endpoint_rules: Some(("models/test.endpoint-rule-set.json", &rules)),
+        partitions: Some(("models/shared/partitions.json", &partitions)),
+        ..Default::default()
+    })
+    .map(|_| ())
+    .expect_err("the parameter is not declared")
+    .to_string();
+    assert!(
+        message.contains("operations.InvokeModel.staticContextParams.Undeclared"),
+        "{message}"
+    );
+}

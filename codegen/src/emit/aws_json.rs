@@ -37,23 +37,8 @@ pub(crate) fn serialize_request(
             );
         }
     });
-    let body = if op.input.body_members().next().is_some() {
-        let members = op
-            .input
-            .body_members()
-            .map(|m| json_ser::member_writer(service, m, quote!(input)));
-        quote! {
-            crate::json::Writer::write(|out| {
-                out.begin_object();
-                #(#members)*
-                out.end_object();
-                Ok(())
-            })
-            .map_err(|e| e.into_validation_error(#input_name))?
-        }
-    } else {
-        quote!(bytes::Bytes::from_static(b"{}"))
-    };
+    let body = json_ser::body_object(service, &op.input)
+        .unwrap_or_else(|| quote!(bytes::Bytes::from_static(b"{}")));
     let prefix = host_prefix(op);
     let input_param = if op.input.members.is_empty() {
         quote!(_input)

@@ -535,20 +535,7 @@ fn request_body(
     op: &Operation,
 ) -> Result<(TokenStream, Option<&'static str>), EmitError> {
     let input_name = &op.input.rust_name;
-    if op.input.body_members().next().is_some() {
-        let members = op
-            .input
-            .body_members()
-            .map(|m| json_ser::member_writer(service, m, quote!(input)));
-        let body = quote! {
-            crate::json::Writer::write(|out| {
-                out.begin_object();
-                #(#members)*
-                out.end_object();
-                Ok(())
-            })
-            .map_err(|e| e.into_validation_error(#input_name))?
-        };
+    if let Some(body) = json_ser::body_object(service, &op.input) {
         return Ok((body, Some("application/json")));
     }
     let Some(payload) = op.input.payload_member() else {

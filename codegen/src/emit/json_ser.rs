@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::rust_type::{self, ident};
 use super::{EmitError, Files, docs};
-use crate::ir::{Member, Service, Shape, ShapeKind, TimestampFormat};
+use crate::ir::{Member, Service, Shape, ShapeKind, Structure, TimestampFormat};
 
 pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
     let module_doc = docs::inner("Writers of JSON for the shapes requests carry.");
@@ -106,6 +106,27 @@ pub(crate) fn member_writer(service: &Service, m: &Member, owner: TokenStream) -
             }
         }
     }
+}
+
+/// The body of a request whose input (`input`, an operation input) has body
+/// members: a `bytes::Bytes` expression writing them as one JSON object,
+/// which fails with the input's `ValidationError`. `None` when no member
+/// travels in the body.
+pub(crate) fn body_object(service: &Service, input: &Structure) -> Option<TokenStream> {
+    input.body_members().next()?;
+    let input_name = &input.rust_name;
+    let members = input
+        .body_members()
+        .map(|m| member_writer(service, m, quote!(input)));
+    Some(quote! {
+        crate::json::Writer::write(|out| {
+            out.begin_object();
+            #(#members)*
+            out.end_object();
+            Ok(())
+        })
+        .map_err(|e| e.into_validation_error(#input_name))?
+    })
 }
 
 /// Statements writing `value` (a reference to a value of `target`) to `out`.

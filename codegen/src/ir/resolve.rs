@@ -1283,25 +1283,7 @@ impl Resolver<'_> {
             }
         };
 
-        let type_prefix = names::camel(name);
-        let type_prefix = names::bare(&type_prefix).to_owned();
-        let input = self.io_structure(
-            &path,
-            "input",
-            op.input.as_ref(),
-            &format!("{type_prefix}Input"),
-            Context::Input {
-                operation: name,
-                uri: &uri,
-            },
-        );
-        let output = self.io_structure(
-            &path,
-            "output",
-            op.output.as_ref(),
-            &format!("{type_prefix}Output"),
-            Context::Output,
-        );
+        let (input, output) = self.operation_io(&path, name, op, &uri);
 
         // Every label of the URI must be filled by a member of the input.
         for (label, _) in uri.labels() {
@@ -1324,11 +1306,68 @@ impl Resolver<'_> {
             }
         }
 
+        let http = HttpBinding {
+            method,
+            uri,
+            response_code,
+        };
+        let parts = OperationParts {
+            http,
+            input,
+            output,
+            rpc_target: None,
+        };
+        self.assemble(name, op, parts, service_auth, modules)
+    }
+
+    /// The operation's input and output, as structures named after it.
+    fn operation_io(
+        &mut self,
+        path: &str,
+        name: &str,
+        op: &model::Operation,
+        uri: &UriTemplate,
+    ) -> (Option<Structure>, Option<Structure>) {
+        let type_prefix = names::camel(name);
+        let type_prefix = names::bare(&type_prefix);
+        let input = self.io_structure(
+            path,
+            "input",
+            op.input.as_ref(),
+            &format!("{type_prefix}Input"),
+            Context::Input {
+                operation: name,
+                uri,
+            },
+        );
+        let output = self.io_structure(
+            path,
+            "output",
+            op.output.as_ref(),
+            &format!("{type_prefix}Output"),
+            Context::Output,
+        );
+        (input, output)
+    }
+
+    /// The operation, once its protocol has bound it; what does not depend
+    /// on the protocol (errors, host prefix, auth, endpoint parameters) is
+    /// resolved here.
+    fn assemble(
+        &mut self,
+        name: &str,
+        op: &model::Operation,
+        parts: OperationParts,
+        service_auth: &Auth,
+        modules: &mut Scope,
+    ) -> Option<Operation> {
+        let path = format!("operations.{name}");
+        let type_prefix = names::camel(name);
+        let type_prefix = names::bare(&type_prefix);
         let errors = self.operation_errors(&path, op);
-        let host_prefix = self.host_prefix(&path, op, input.as_ref());
+        let host_prefix = self.host_prefix(&path, op, parts.input.as_ref());
+        let endpoint_params = self.endpoint_params(&path, op);
         let docs = self.docs.convert(op.documentation.as_deref());
-        let input = input?;
-        let output = output?;
         Some(Operation {
             name: name.to_owned(),
             snake_name: modules.claim(&names::snake(name)),
@@ -1336,21 +1375,17 @@ impl Resolver<'_> {
             fluent_name: format!("{type_prefix}FluentBuilder"),
             docs,
             deprecated: deprecation(op.deprecated, &op.deprecated_message),
-            http: HttpBinding {
-                method,
-                uri,
-                response_code,
-            },
-            input,
-            output,
+            http: parts.http,
+            input: parts.input?,
+            output: parts.output?,
             errors,
             idempotent: op.idempotent,
             readonly: op.readonly,
             paginator: None,
             auth: self.operation_auth(op, service_auth),
-            rpc_target: None,
+            rpc_target: parts.rpc_target,
             host_prefix,
-            endpoint_params: self.endpoint_params(&path, op),
+            endpoint_params,
         })
     }
 
@@ -1364,31 +1399,12 @@ impl Resolver<'_> {
         modules: &mut Scope,
     ) -> Option<Operation> {
         let path = format!("operations.{name}");
-        let type_prefix = names::camel(name);
-        let type_prefix = names::bare(&type_prefix).to_owned();
         let uri = UriTemplate {
             source: "/".to_owned(),
             path: vec![super::PathPart::Literal("/".to_owned())],
             query: Vec::new(),
         };
-        let input = self.io_structure(
-            &path,
-            "input",
-            op.input.as_ref(),
-            &format!("{type_prefix}Input"),
-            Context::Input {
-                operation: name,
-                uri: &uri,
-            },
-        );
-        let output = self.io_structure(
-            &path,
-            "output",
-            op.output.as_ref(),
-            &format!("{type_prefix}Output"),
-            Context::Output,
-        );
-        let mut output = output;
+        let (input, mut output) = self.operation_io(&path, name, op, &uri);
         if let Some(output) = &mut output
             && output
                 .members
@@ -1418,8 +1434,6 @@ impl Resolver<'_> {
                 });
             }
         }
-        let errors = self.operation_errors(&path, op);
-        let host_prefix = self.host_prefix(&path, op, input.as_ref());
         let target_prefix = self
             .model
             .metadata
@@ -1438,16 +1452,7 @@ impl Resolver<'_> {
                 },
             );
         }
-        let docs = self.docs.convert(op.documentation.as_deref());
-        let input = input?;
-        let output = output?;
-        Some(Operation {
-            name: name.to_owned(),
-            snake_name: modules.claim(&names::snake(name)),
-            error_name: format!("{type_prefix}Error"),
-            fluent_name: format!("{type_prefix}FluentBuilder"),
-            docs,
-            deprecated: deprecation(op.deprecated, &op.deprecated_message),
+        let parts = OperationParts {
             http: HttpBinding {
                 method: "POST".to_owned(),
                 uri,
@@ -1455,15 +1460,9 @@ impl Resolver<'_> {
             },
             input,
             output,
-            errors,
-            idempotent: op.idempotent,
-            readonly: op.readonly,
-            paginator: None,
-            auth: self.operation_auth(op, service_auth),
             rpc_target: Some(rpc_target),
-            host_prefix,
-            endpoint_params: self.endpoint_params(&path, op),
-        })
+        };
+        self.assemble(name, op, parts, service_auth, modules)
     }
 
     /// The endpoint rule parameters the operation fixes: strings and
@@ -1663,6 +1662,14 @@ impl Resolver<'_> {
             }
         }
     }
+}
+
+/// What a protocol decides about an operation.
+struct OperationParts {
+    http: HttpBinding,
+    input: Option<Structure>,
+    output: Option<Structure>,
+    rpc_target: Option<String>,
 }
 
 /// Claims a type name; a name that would shadow the prelude gets a `Value` suffix.
