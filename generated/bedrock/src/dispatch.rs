@@ -306,7 +306,19 @@ async fn exchange(
             return Err(Failed::Unsupported(UnsupportedError::auth_schemes(offered)));
         }
     };
+    // Once per call, not per attempt: the endpoint and its host prefix.
     let endpoint = config.endpoint_for(op).map_err(Failed::Config)?;
+    let endpoint = if request.host_prefix.is_empty() || !config.inject_host_prefix() {
+        endpoint
+    } else {
+        let prefixed = endpoint
+            .with_host_prefix(&request.host_prefix)
+            .map_err(|e| {
+                tracing::debug!(error = %e, "the prefixed host is invalid");
+                Failed::Encode(encoding_error("the host prefix makes an invalid host"))
+            })?;
+        std::borrow::Cow::Owned(prefixed)
+    };
     let mut retry = RetryState::new(config.retry(), &handle.quota, op.idempotent);
     loop {
         let attempt = retry.attempt();
@@ -392,7 +404,7 @@ async fn identity<'a>(config: &'a Config, schemes: &[AuthScheme]) -> Result<Iden
 /// One signed attempt, up to the response headers.
 async fn attempt_once(
     handle: &Handle,
-    base: &crate::endpoint::Endpoint,
+    endpoint: &crate::endpoint::Endpoint,
     schemes: &[AuthScheme],
     request: &PreparedRequest,
     invocation_id: &HeaderValue,
@@ -401,16 +413,6 @@ async fn attempt_once(
     let config = &handle.config;
     // Chosen before anything else, so that a credentials failure sends nothing.
     let identity = identity(config, schemes).await?;
-    let prefixed;
-    let endpoint = if request.host_prefix.is_empty() || !config.inject_host_prefix() {
-        base
-    } else {
-        prefixed = base.with_host_prefix(&request.host_prefix).map_err(|e| {
-            tracing::debug!(error = %e, "the prefixed host is invalid");
-            Failed::Encode(encoding_error("the host prefix makes an invalid host"))
-        })?;
-        &prefixed
-    };
     let uri = endpoint.uri(&request.path_and_query).map_err(|e| {
         tracing::debug!(error = %e, "the request URI is invalid");
         Failed::Encode(encoding_error("the request URI is invalid"))
