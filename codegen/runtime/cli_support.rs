@@ -4,7 +4,7 @@
 //! `decode-event-stream`.
 
 use std::fmt;
-use std::io::{Read, Write};
+use std::io::{BufRead, Read, Write};
 use std::process::ExitCode;
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
@@ -248,12 +248,98 @@ impl Outfile {
         Ok(Outfile { file, path })
     }
 
+    /// Appends bytes and a line break (unless they end with one), then
+    /// flushes them: one event per line.
+    pub fn write_line(&mut self, bytes: &[u8]) -> Result<(), CliError> {
+        if bytes.ends_with(b"\n") {
+            self.write(bytes)
+        } else {
+            let mut line = Vec::with_capacity(bytes.len() + 1);
+            line.extend_from_slice(bytes);
+            line.push(b'\n');
+            self.write(&line)
+        }
+    }
+
     /// Appends bytes and flushes them.
     pub fn write(&mut self, bytes: &[u8]) -> Result<(), CliError> {
         self.file
             .write_all(bytes)
             .and_then(|()| self.file.flush())
             .map_err(|e| CliError::other(format!("cannot write {}: {e}", self.path)))
+    }
+}
+
+/// The `--input-events FILE|-` option of operations that send events.
+pub fn input_events_arg() -> Arg {
+    Arg::new("input-events")
+        .long("input-events")
+        .value_name("FILE|-")
+        .default_value("-")
+        .help("Where to read the events to send, one per line (standard input by default)")
+}
+
+/// The lines of `--input-events`, read on a thread and handed over as they
+/// arrive, so that a pipe feeds the stream while it runs.
+pub fn input_lines(
+    args: &ArgMatches,
+) -> Result<tokio::sync::mpsc::Receiver<Result<String, CliError>>, CliError> {
+    let path = args
+        .get_one::<String>("input-events")
+        .cloned()
+        .unwrap_or_else(|| "-".to_owned());
+    let reader: Box<dyn std::io::BufRead + Send> = if path == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        let file = std::fs::File::open(&path)
+            .map_err(|e| CliError::parameter(format!("--input-events: cannot open {path}: {e}")))?;
+        Box::new(std::io::BufReader::new(file))
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel(16);
+    std::thread::spawn(move || {
+        for line in reader.lines() {
+            let line = line.map_err(|e| CliError::other(format!("cannot read {path}: {e}")));
+            let failed = line.is_err();
+            if sender.blocking_send(line).is_err() || failed {
+                return;
+            }
+        }
+    });
+    Ok(receiver)
+}
+
+/// Sends an event made by `make` from each non-blank line, then ends the
+/// input by dropping the sender.
+pub async fn feed_lines<T: crate::event_stream::Marshal>(
+    mut lines: tokio::sync::mpsc::Receiver<Result<String, CliError>>,
+    sender: crate::event_stream::EventSender<T>,
+    make: impl Fn(String) -> Result<T, CliError>,
+) -> Result<(), CliError> {
+    while let Some(line) = lines.recv().await {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match sender.send(make(line)?).await {
+            Ok(()) => {}
+            // The call ended; the receiver reports why.
+            Err(crate::event_stream::SendError::Closed) => return Ok(()),
+            Err(err) => return Err(CliError::parameter(err.to_string())),
+        }
+    }
+    Ok(())
+}
+
+/// The outcome of [`feed_lines`] once the output has ended: its error if
+/// it failed, nothing if it is still waiting for input (it is stopped).
+pub async fn fed(feeding: tokio::task::JoinHandle<Result<(), CliError>>) -> Result<(), CliError> {
+    if !feeding.is_finished() {
+        feeding.abort();
+        return Ok(());
+    }
+    match feeding.await {
+        Ok(outcome) => outcome,
+        Err(err) => Err(CliError::other(format!("sending events failed: {err}"))),
     }
 }
 

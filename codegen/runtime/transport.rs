@@ -1,14 +1,17 @@
 //! Sending HTTP requests: hyper 1 with hyper-util's pooled client, rustls
 //! (the `ring` provider, Mozilla's roots), HTTP/1.1 and HTTP/2 chosen by
-//! ALPN. Anything else can be plugged in through [`HttpClient`].
+//! ALPN, and HTTP/2 only for full-duplex event streams. Anything else can
+//! be plugged in through [`HttpClient`].
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client as PooledClient;
 use hyper_util::client::legacy::connect::{Connect, HttpConnector};
@@ -16,8 +19,76 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::sdk_error::{BoxError, ConfigError};
 
-/// The body of a request: fully buffered, so that it can be replayed on retry.
-pub type RequestBody = http_body_util::Full<Bytes>;
+/// The body of a request: fully buffered bytes (replayed on retry), or the
+/// frames of an input event stream, produced while the response streams.
+pub struct RequestBody {
+    inner: BodyKind,
+}
+
+enum BodyKind {
+    Buffered(http_body_util::Full<Bytes>),
+    Streaming(http_body_util::combinators::BoxBody<Bytes, BoxError>),
+}
+
+impl RequestBody {
+    /// A body that streams the frames `body` produces (for HTTP clients
+    /// that wrap the bodies they send).
+    pub fn from_body(
+        body: impl http_body::Body<Data = Bytes, Error = BoxError> + Send + Sync + 'static,
+    ) -> Self {
+        RequestBody {
+            inner: BodyKind::Streaming(body.boxed()),
+        }
+    }
+}
+
+impl<T: Into<Bytes>> From<T> for RequestBody {
+    fn from(bytes: T) -> Self {
+        RequestBody {
+            inner: BodyKind::Buffered(http_body_util::Full::new(bytes.into())),
+        }
+    }
+}
+
+impl fmt::Debug for RequestBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.inner {
+            BodyKind::Buffered(_) => f.write_str("RequestBody::Buffered"),
+            BodyKind::Streaming(_) => f.write_str("RequestBody::Streaming"),
+        }
+    }
+}
+
+impl http_body::Body for RequestBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        match &mut self.get_mut().inner {
+            BodyKind::Buffered(full) => Pin::new(full)
+                .poll_frame(cx)
+                .map_err(|never| match never {}),
+            BodyKind::Streaming(body) => Pin::new(body).poll_frame(cx),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match &self.inner {
+            BodyKind::Buffered(full) => full.is_end_stream(),
+            BodyKind::Streaming(body) => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match &self.inner {
+            BodyKind::Buffered(full) => full.size_hint(),
+            BodyKind::Streaming(body) => body.size_hint(),
+        }
+    }
+}
 
 /// The body of a response, streamed.
 pub type ResponseBody = http_body_util::combinators::BoxBody<Bytes, BoxError>;
@@ -33,6 +104,20 @@ pub type HttpFuture =
 pub trait HttpClient: Send + Sync + fmt::Debug + 'static {
     /// Sends `request`.
     fn send(&self, request: http::Request<RequestBody>) -> HttpFuture;
+
+    /// Sends `request` over HTTP/2, whose body streams while the response
+    /// streams back (an input event stream). A client that cannot must fail
+    /// with [`HttpErrorKind::Http2Unavailable`] without sending anything, as
+    /// this default does.
+    fn send_duplex(&self, request: http::Request<RequestBody>) -> HttpFuture {
+        drop(request);
+        Box::pin(async {
+            Err(HttpError::new(
+                HttpErrorKind::Http2Unavailable,
+                "this HttpClient does not implement send_duplex (HTTP/2 full duplex)",
+            ))
+        })
+    }
 }
 
 /// A failure of an [`HttpClient`].
@@ -52,6 +137,9 @@ pub enum HttpErrorKind {
     ConnectTimeout,
     /// The connection failed after the request started.
     Io,
+    /// HTTP/2 could not be used: the client lacks it, or the endpoint did not
+    /// speak it (a failed HTTP/2 handshake).
+    Http2Unavailable,
 }
 
 impl HttpError {
@@ -85,9 +173,12 @@ impl std::error::Error for HttpError {
     }
 }
 
-/// The default [`HttpClient`]: a pooled hyper client over any connector.
+/// The default [`HttpClient`]: a pooled hyper client over any connector,
+/// and a second pool that speaks only HTTP/2 (by ALPN over TLS, by prior
+/// knowledge over plain HTTP) for full-duplex calls.
 pub struct HyperClient<C = hyper_rustls::HttpsConnector<HttpConnector>> {
     inner: PooledClient<C, RequestBody>,
+    duplex: PooledClient<C, RequestBody>,
 }
 
 impl<C> fmt::Debug for HyperClient<C> {
@@ -102,14 +193,24 @@ impl HyperClient {
     /// for 90 s. `connect_timeout` bounds TCP connection establishment.
     pub fn new(connect_timeout: Option<Duration>) -> Result<Self, ConfigError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(provider)
-            .map_err(|e| ConfigError::new(format!("TLS setup failed: {e}")))?
-            .https_or_http()
+        let tls = || {
+            hyper_rustls::HttpsConnectorBuilder::new()
+                .with_provider_and_webpki_roots(provider.clone())
+                .map_err(|e| ConfigError::new(format!("TLS setup failed: {e}")))
+                .map(|builder| builder.https_or_http())
+        };
+        let connector = tls()?
             .enable_http1()
             .enable_http2()
             .wrap_connector(Self::tcp_connector(connect_timeout));
-        Ok(Self::with_connector(connector))
+        // Offers only `h2` by ALPN, so that a server cannot pick HTTP/1.1.
+        let h2_connector = tls()?
+            .enable_http2()
+            .wrap_connector(Self::tcp_connector(connect_timeout));
+        Ok(HyperClient {
+            inner: Self::pool(connector, false),
+            duplex: Self::pool(h2_connector, true),
+        })
     }
 
     fn tcp_connector(connect_timeout: Option<Duration>) -> HttpConnector {
@@ -126,13 +227,28 @@ where
     C: Connect + Clone + Send + Sync + 'static,
 {
     /// A pooled client over a connector of your own (a proxy, custom TLS).
+    /// Full-duplex calls use it too, speaking HTTP/2 whatever its ALPN says.
     pub fn with_connector(connector: C) -> Self {
-        let inner = PooledClient::builder(TokioExecutor::new())
+        HyperClient {
+            inner: Self::pool(connector.clone(), false),
+            duplex: Self::pool(connector, true),
+        }
+    }
+
+    fn pool(connector: C, http2_only: bool) -> PooledClient<C, RequestBody> {
+        let mut builder = PooledClient::builder(TokioExecutor::new());
+        builder
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
-            .pool_idle_timeout(Duration::from_secs(90))
-            .build(connector);
-        HyperClient { inner }
+            .pool_idle_timeout(Duration::from_secs(90));
+        if http2_only {
+            // Keeps a silent peer from holding a stream open forever.
+            builder
+                .http2_only(true)
+                .http2_keep_alive_interval(Duration::from_secs(30))
+                .http2_keep_alive_while_idle(false);
+        }
+        builder.build(connector)
     }
 }
 
@@ -144,13 +260,48 @@ where
         let response = self.inner.request(request);
         Box::pin(async move {
             match response.await {
-                Ok(response) => {
-                    Ok(response.map(|body| body.map_err(|e| Box::new(e) as BoxError).boxed()))
-                }
+                Ok(response) => Ok(boxed(response)),
                 Err(err) => Err(classify(err)),
             }
         })
     }
+
+    fn send_duplex(&self, request: http::Request<RequestBody>) -> HttpFuture {
+        let response = self.duplex.request(request);
+        Box::pin(async move {
+            match response.await {
+                Ok(response) => Ok(boxed(response)),
+                Err(err) => Err(classify_duplex(err)),
+            }
+        })
+    }
+}
+
+fn boxed(response: http::Response<hyper::body::Incoming>) -> http::Response<ResponseBody> {
+    response.map(|body| body.map_err(|e| Box::new(e) as BoxError).boxed())
+}
+
+/// A connection that was made but did not speak HTTP/2 (an HTTP/1.1-only
+/// endpoint answers the preface with text, which the HTTP/2 client reads
+/// as a malformed frame, or refuses with `HTTP_1_1_REQUIRED`) is reported
+/// as HTTP/2 being unavailable, not as a transient failure.
+fn classify_duplex(err: hyper_util::client::legacy::Error) -> HttpError {
+    let not_http2 = !err.is_connect()
+        && chain_has(&err, |e| {
+            e.downcast_ref::<h2::Error>().is_some_and(|h2| {
+                let reason = h2.reason();
+                reason == Some(h2::Reason::HTTP_1_1_REQUIRED)
+                    || (h2.is_library()
+                        && matches!(
+                            reason,
+                            Some(h2::Reason::FRAME_SIZE_ERROR | h2::Reason::PROTOCOL_ERROR)
+                        ))
+            })
+        });
+    if not_http2 {
+        return HttpError::new(HttpErrorKind::Http2Unavailable, err);
+    }
+    classify(err)
 }
 
 fn classify(err: hyper_util::client::legacy::Error) -> HttpError {

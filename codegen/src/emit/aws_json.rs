@@ -28,7 +28,13 @@ pub(crate) fn serialize_request(
             message: "an awsJson operation without an X-Amz-Target".to_owned(),
         });
     };
-    let media_type = version.media_type();
+    // An input event stream is the whole body, sent after the request.
+    let streams_input = super::http_binding::streams_input(service, op);
+    let media_type = if streams_input {
+        "application/vnd.amazon.eventstream"
+    } else {
+        version.media_type()
+    };
     let query_mode = query_compatible.then(|| {
         quote! {
             headers.insert(
@@ -37,8 +43,12 @@ pub(crate) fn serialize_request(
             );
         }
     });
-    let body = json_ser::body_object(service, &op.input)
-        .unwrap_or_else(|| quote!(bytes::Bytes::from_static(b"{}")));
+    let body = if streams_input {
+        quote!(bytes::Bytes::new())
+    } else {
+        json_ser::body_object(service, &op.input)
+            .unwrap_or_else(|| quote!(bytes::Bytes::from_static(b"{}")))
+    };
     let prefix = host_prefix(op);
     let input_param = if op.input.members.is_empty() {
         quote!(_input)

@@ -107,6 +107,48 @@ fn output_mode<'a>(service: &Service, op: &'a Operation) -> OutputMode<'a> {
     }
 }
 
+/// For an operation that sends an event stream: a closure making an event
+/// from a line of `--input-events`. When the stream has one event type
+/// holding one blob (Bedrock's `chunk.bytes`), the line is that blob;
+/// otherwise it is the JSON of the union.
+fn input_events(service: &Service, op: &Operation) -> Option<TokenStream> {
+    let payload = op.input.payload_member()?;
+    let ShapeKind::Union(u) = &service.shape(&payload.target).kind else {
+        return None;
+    };
+    if !u.event_stream {
+        return None;
+    }
+    let union = rust_type::of(service, &payload.target);
+    let events: Vec<&Member> = u.events(service).collect();
+    if let [event] = events.as_slice()
+        && let Some(blob) = single_blob_member(service, &event.target)
+    {
+        let variant = ident(&event.rust_name);
+        let structure = rust_type::of(service, &event.target);
+        let setter = ident(&blob.rust_name);
+        let value = quote! {
+            #structure::builder()
+                .#setter(crate::primitives::Blob::new(line.into_bytes()))
+                .build()
+                .map_err(|e| crate::cli_support::CliError::parameter(e.to_string()))?
+        };
+        let value = if event.boxed {
+            quote!(Box::new(#value))
+        } else {
+            value
+        };
+        return Some(quote! {
+            |line: String| -> Result<#union, crate::cli_support::CliError> {
+                Ok(#union::#variant(#value))
+            }
+        });
+    }
+    Some(quote! {
+        |line: String| crate::cli_support::json::<#union>("input-events", &line)
+    })
+}
+
 /// The one member of an event structure, when it is a blob.
 fn single_blob_member<'a>(service: &'a Service, target: &str) -> Option<&'a Member> {
     match &service.shape(target).kind {
@@ -229,6 +271,7 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
     let (outfile_arg, output) = output_code(service, op, &mode);
     // OUTFILE is an argument; streamed lines and printed output take none.
     let uses_args = !setters.is_empty()
+        || super::http_binding::streams_input(service, op)
         || matches!(
             mode,
             OutputMode::Outfile(_) | OutputMode::StreamToOutfile(_)
@@ -357,6 +400,13 @@ fn output_code(
             let union = rust_type::of(service, &payload.target);
             let print = others(payload);
             let to_outfile = matches!(mode, OutputMode::StreamToOutfile(_));
+            // Events of a two-way stream are written one per line.
+            let duplex = super::http_binding::streams_input(service, op);
+            let write = if duplex {
+                format_ident!("write_line")
+            } else {
+                format_ident!("write")
+            };
             let handle_event = if to_outfile {
                 let arms: Vec<(TokenStream, TokenStream, bool, proc_macro2::Ident)> = u
                     .events(service)
@@ -365,11 +415,11 @@ fn output_code(
                         let blob = single_blob_member(service, &m.target)?;
                         let blob_field = ident(&blob.rust_name);
                         let body = if blob.required {
-                            quote! { outfile.write(event.#blob_field.as_bytes())?; }
+                            quote! { outfile.#write(event.#blob_field.as_bytes())?; }
                         } else {
                             quote! {
                                 if let Some(bytes) = &event.#blob_field {
-                                    outfile.write(bytes.as_bytes())?;
+                                    outfile.#write(bytes.as_bytes())?;
                                 }
                             }
                         };
@@ -386,7 +436,7 @@ fn output_code(
                         if let #pattern = event
                             && let Some(bytes) = &event.#blob_field
                         {
-                            outfile.write(bytes.as_bytes())?;
+                            outfile.#write(bytes.as_bytes())?;
                         }
                     },
                     [(pattern, body, true, _)] => quote! {
@@ -421,11 +471,27 @@ fn output_code(
             };
             let open = to_outfile
                 .then(|| quote! { let mut outfile = crate::cli_support::Outfile::create(args)?; });
+            let (start, fed) = match input_events(service, op) {
+                Some(make_event) => (
+                    quote! {
+                        let (sender, mut output) = #send;
+                        let lines = crate::cli_support::input_lines(args)?;
+                        let feeding = tokio::spawn(crate::cli_support::feed_lines(lines, sender, #make_event));
+                    },
+                    quote! { crate::cli_support::fed(feeding).await?; },
+                ),
+                None => (quote! { let mut output = #send; }, quote!()),
+            };
+            let outfile_arg = if duplex {
+                quote!(#outfile_arg .arg(crate::cli_support::input_events_arg()))
+            } else {
+                outfile_arg
+            };
             (
                 outfile_arg,
                 quote! {
                     #open
-                    let mut output = #send;
+                    #start
                     while let Some(event) = output
                         .#field
                         .recv()
@@ -434,6 +500,7 @@ fn output_code(
                     {
                         #handle_event
                     }
+                    #fed
                     #print
                 },
             )

@@ -62,16 +62,54 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
         quote! { let inner = self.inner; }
     };
     let send = if super::http_binding::streams_input(service, op) {
-        let reason = format!(
-            "{} sends an event stream over HTTP/2, which this version of the client does not support yet",
-            op.name
-        );
+        let stream_member = op
+            .input
+            .payload_member()
+            .map(|m| ident(&m.rust_name))
+            .unwrap_or_else(|| ident("body"));
+        let events = op
+            .input
+            .payload_member()
+            .map(|m| rust_type::of(service, &m.target))
+            .unwrap_or_default();
         quote! {
-            /// Not supported yet: the operation sends an event stream over
-            /// HTTP/2. Fails without sending anything.
-            pub async fn send(self) -> Result<super::#output, crate::error::SdkError<super::#error>> {
-                tracing::debug!(config = ?self.handle.config(), "{}", #reason);
-                Err(crate::error::SdkError::Unsupported(crate::error::UnsupportedError::new(#reason)))
+            /// Checks the input (and the events given with it) against the
+            /// model's constraints, as the client's validation mode says,
+            /// then opens the stream over HTTP/2. Returns the sender of
+            /// further events and the output, whose receiver yields the
+            /// service's events as they arrive, while events are still
+            /// being sent.
+            ///
+            /// Sending and receiving are separate values so that each can
+            /// live in its own task: `sender.send(event).await` mirrors
+            /// `output.body.recv().await`. The events given with the
+            /// input go first. Dropping every clone of the sender ends the
+            /// input cleanly; dropping the receiver ends the call. The call
+            /// is retried (with the same events) only until the service
+            /// accepts the stream.
+            pub async fn send(
+                self,
+            ) -> Result<
+                (crate::event_stream::EventSender<#events>, super::#output),
+                crate::error::SdkError<super::#error>,
+            > {
+                #fill_tokens
+                let mode = self.handle.config().validation_mode();
+                if mode != crate::ValidationMode::Off {
+                    crate::validation::enforce(mode, #input_name, inner.validate())?;
+                }
+                let mut input = inner.build()?;
+                let events = input.#stream_member.take().unwrap_or_default();
+                let request = super::http::serialize_request(&input)?;
+                crate::dispatch::send_duplex(
+                    &self.handle,
+                    &super::http::OPERATION,
+                    request,
+                    events,
+                    super::http::parse_response,
+                    super::http::parse_error,
+                )
+                .await
             }
         }
     } else {

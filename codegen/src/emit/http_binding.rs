@@ -21,7 +21,8 @@ pub(crate) fn streams_output(service: &Service, op: &Operation) -> bool {
     )
 }
 
-/// Whether the input's payload is an event stream, which cannot be sent yet.
+/// Whether the input's payload is an event stream, sent while the response
+/// streams back.
 pub(crate) fn streams_input(service: &Service, op: &Operation) -> bool {
     op.input.payload_member().is_some_and(
         |m| matches!(&service.shape(&m.target).kind, ShapeKind::Union(u) if u.event_stream),
@@ -584,6 +585,11 @@ fn request_body(
         ShapeKind::Union(u) if !u.event_stream => Ok((
             json_payload(service, payload, input_name, quote!(bytes::Bytes::new())),
             Some("application/json"),
+        )),
+        // The events stream in after the request; the dispatcher sends them.
+        ShapeKind::Union(_) => Ok((
+            quote!(bytes::Bytes::new()),
+            Some("application/vnd.amazon.eventstream"),
         )),
         other => Err(unsupported(
             op,

@@ -9,15 +9,25 @@ use super::{EmitError, Files, docs};
 use crate::ir::{Member, Service, Shape, ShapeKind, Structure, TimestampFormat};
 
 pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
-    let module_doc = docs::inner("Writers of JSON for the shapes requests carry.");
+    let module_doc = docs::inner(
+        "Writers of JSON for the shapes requests carry, and of the messages of input event streams.",
+    );
     let writers = service
         .shapes
         .values()
         .filter(|shape| shape.used_in_input)
         .filter_map(|shape| writer(service, shape));
+    let event_writers =
+        input_event_shapes(service)
+            .into_iter()
+            .filter_map(|shape| match &shape.kind {
+                ShapeKind::Structure(s) => Some(event_writer(service, shape, s)),
+                _ => None,
+            });
     let tokens = quote! {
         #module_doc
         #(#writers)*
+        #(#event_writers)*
     };
     out.rust("src/json_ser.rs", tokens)
 }
@@ -82,6 +92,147 @@ fn writer(service: &Service, shape: &Shape) -> Option<TokenStream> {
             #body
         }
     })
+}
+
+/// The structures sent as events of an input event stream.
+fn input_event_shapes(service: &Service) -> Vec<&Shape> {
+    let mut names: Vec<&str> = service
+        .shapes
+        .values()
+        .filter(|s| s.used_in_input)
+        .filter_map(|s| match &s.kind {
+            ShapeKind::Union(u) if u.event_stream => {
+                Some(u.members.iter().map(|m| m.target.as_str()))
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names.into_iter().map(|name| service.shape(name)).collect()
+}
+
+/// The name of the function that writes `shape` as an event-stream message.
+pub(crate) fn event_writer_fn(shape: &Shape) -> proc_macro2::Ident {
+    quote::format_ident!("{}_event", crate::ir::names::bare(&shape.fn_name))
+}
+
+/// Writes an event as a message: header members as headers, an
+/// event-payload member as the payload (bytes, text or JSON), and other
+/// members as a JSON object payload.
+fn event_writer(service: &Service, shape: &Shape, s: &Structure) -> TokenStream {
+    let name = event_writer_fn(shape);
+    let ty = rust_type::of(service, &shape.name);
+    let doc = format!(" Writes a `{}` as an event-stream message.", shape.name);
+    let headers = s.members.iter().filter(|m| m.event_header).map(|m| {
+        let field = ident(&m.rust_name);
+        let key = &m.wire_name;
+        let header = event_header_value(service, &m.target);
+        if m.required {
+            quote! { { let v = &value.#field; headers.push(crate::event_stream::Header::new(#key, #header)); } }
+        } else {
+            quote! {
+                if let Some(v) = &value.#field {
+                    headers.push(crate::event_stream::Header::new(#key, #header));
+                }
+            }
+        }
+    });
+    let payload_member = s.members.iter().find(|m| m.event_payload);
+    let (content_type, payload) = match payload_member {
+        Some(m) => {
+            let field = ident(&m.rust_name);
+            let (content_type, bytes) = match &service.shape(&m.target).kind {
+                ShapeKind::Blob { .. } => {
+                    ("application/octet-stream", quote!(v.clone().into_bytes()))
+                }
+                ShapeKind::String => (
+                    "text/plain",
+                    quote!(bytes::Bytes::copy_from_slice(v.as_bytes())),
+                ),
+                _ => {
+                    let write = value_writer(service, &m.target, m.timestamp_format, quote!(v));
+                    (
+                        "application/json",
+                        quote!(crate::json::Writer::write(|out| { #write Ok(()) })?),
+                    )
+                }
+            };
+            let payload = if m.required {
+                quote! { { let v = &value.#field; #bytes } }
+            } else {
+                quote! {
+                    match &value.#field {
+                        Some(v) => #bytes,
+                        None => bytes::Bytes::new(),
+                    }
+                }
+            };
+            (content_type, payload)
+        }
+        None => {
+            let members = s
+                .members
+                .iter()
+                .filter(|m| !m.event_header)
+                .map(|m| member_writer(service, m, quote!(value)));
+            (
+                "application/json",
+                quote! {
+                    crate::json::Writer::write(|out| {
+                        out.begin_object();
+                        #(#members)*
+                        out.end_object();
+                        Ok(())
+                    })?
+                },
+            )
+        }
+    };
+    let has_headers = s.members.iter().any(|m| m.event_header);
+    let headers_decl = if has_headers {
+        quote! { let mut headers = Vec::new(); #(#headers)* }
+    } else {
+        quote! { let headers = Vec::new(); }
+    };
+    let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
+    quote! {
+        #[doc = #doc]
+        #allow
+        pub(crate) fn #name(event_type: &'static str, value: &#ty) -> Result<crate::event_stream::Message, crate::json::SerializeError> {
+            #headers_decl
+            let payload = #payload;
+            Ok(crate::event_stream::event_message(event_type, #content_type, headers, payload))
+        }
+    }
+}
+
+/// An expression of a `HeaderValue` for `v`, a reference to a `target`.
+fn event_header_value(service: &Service, target: &str) -> TokenStream {
+    match &service.shape(target).kind {
+        ShapeKind::Boolean => quote!(crate::event_stream::HeaderValue::Bool(*v)),
+        ShapeKind::Byte => quote!(crate::event_stream::HeaderValue::Byte(*v)),
+        ShapeKind::Short => quote!(crate::event_stream::HeaderValue::Short(*v)),
+        ShapeKind::Integer => quote!(crate::event_stream::HeaderValue::Int(*v)),
+        ShapeKind::Long => quote!(crate::event_stream::HeaderValue::Long(*v)),
+        ShapeKind::Blob { .. } => {
+            quote!(crate::event_stream::HeaderValue::ByteArray(
+                v.clone().into_bytes()
+            ))
+        }
+        ShapeKind::Timestamp { .. } => {
+            quote!(crate::event_stream::HeaderValue::Timestamp(v.to_millis()))
+        }
+        ShapeKind::Enum(_) => {
+            quote!(crate::event_stream::HeaderValue::String(
+                v.as_str().to_owned().into()
+            ))
+        }
+        _ => quote!(crate::event_stream::HeaderValue::String(
+            v.to_string().into()
+        )),
+    }
 }
 
 /// Writes member `m` of `owner` (an expression of a reference to the

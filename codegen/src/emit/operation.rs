@@ -37,15 +37,13 @@ pub(crate) fn emit_all(service: &Service, out: &mut Files<'_>) -> Result<(), Emi
                 fluent::definition(service, op),
             ),
         )?;
-        if !http_binding::streams_input(service, op) {
-            out.rust(
-                &format!("{dir}/http.rs"),
-                part_file(
-                    "How the operation travels over HTTP.",
-                    http_binding::definition(service, op)?,
-                ),
-            )?;
-        }
+        out.rust(
+            &format!("{dir}/http.rs"),
+            part_file(
+                "How the operation travels over HTTP.",
+                http_binding::definition(service, op)?,
+            ),
+        )?;
     }
     Ok(())
 }
@@ -86,12 +84,10 @@ fn module(service: &Service, op: &Operation) -> TokenStream {
         }
         None => quote!(#fluent),
     };
-    let http_module = (!super::http_binding::streams_input(service, op)).then(|| {
-        quote! {
-            #[rustfmt::skip]
-            pub(crate) mod http;
-        }
-    });
+    let http_module = quote! {
+        #[rustfmt::skip]
+        pub(crate) mod http;
+    };
     quote! {
         #module_docs
 

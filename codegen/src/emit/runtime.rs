@@ -95,6 +95,10 @@ const SUBMODULES: &[(&str, &str)] = &[
         "event_stream/receiver",
         include_str!("../../runtime/event_stream/receiver.rs"),
     ),
+    (
+        "event_stream/sender",
+        include_str!("../../runtime/event_stream/sender.rs"),
+    ),
 ];
 
 const MODULES: &[RuntimeModule] = runtime![
@@ -121,12 +125,15 @@ const MODULES: &[RuntimeModule] = runtime![
 pub(crate) const DEPENDENCIES: &[(&str, &[&str])] = &[
     ("aws-credential-types", &[]),
     ("aws-sigv4", &[]),
+    ("aws-smithy-eventstream", &[]),
     ("aws-smithy-runtime-api", &[]),
+    ("aws-smithy-types", &[]),
     ("base64", &[]),
     ("bytes", &[]),
     ("crc32fast", &[]),
     ("fastrand", &[]),
     ("futures-core", &[]),
+    ("h2", &[]),
     ("http", &[]),
     ("http-body", &[]),
     ("http-body-util", &[]),

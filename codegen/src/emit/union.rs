@@ -85,6 +85,57 @@ fn definition(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
     }
 }
 
+/// How the events of an input stream become messages: checked against the
+/// model's constraints as the client's validation mode says, then written.
+fn marshal(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
+    let name = ident(&u.rust_name);
+    let type_name = &u.rust_name;
+    let unknown = ident(&u.unknown_variant);
+    let shape_name = &shape.name;
+    let arms = u.events(service).map(|m| {
+        let variant = ident(&m.rust_name);
+        let key = &m.name;
+        let target = service.shape(&m.target);
+        let writer = super::json_ser::event_writer_fn(target);
+        let check = target.needs_validation.then(|| {
+            quote! {
+                if mode != crate::ValidationMode::Off {
+                    crate::validation::enforce(mode, #type_name, value.validate())?;
+                }
+            }
+        });
+        quote! {
+            #name::#variant(value) => {
+                #check
+                crate::json_ser::#writer(#key, value)
+                    .map_err(|e| e.into_validation_error(#type_name))
+            }
+        }
+    });
+    let uses_mode = u
+        .events(service)
+        .any(|m| service.shape(&m.target).needs_validation);
+    let mode = if uses_mode {
+        quote!(mode)
+    } else {
+        quote!(_mode)
+    };
+    quote! {
+        impl crate::event_stream::Marshal for #name {
+            fn marshal(
+                &self,
+                #mode: crate::ValidationMode,
+            ) -> Result<crate::event_stream::Message, crate::error::ValidationError> {
+                match self {
+                    #(#arms)*
+                    #name::#unknown(_) => Err(crate::json::SerializeError::unknown_variant(#shape_name)
+                        .into_validation_error(#type_name)),
+                }
+            }
+        }
+    }
+}
+
 /// An event stream: an enum of its events (with `Unknown` for event types
 /// this model does not know), an enum of the exceptions that can end it, and
 /// the decoding of both from event-stream messages.
@@ -198,7 +249,11 @@ fn event_stream(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
     };
     if !shape.used_in_output {
         // Sent, not received: nothing to decode, no exceptions to end it.
-        return events;
+        let marshal = marshal(service, shape, u);
+        return quote! {
+            #events
+            #marshal
+        };
     }
     quote! {
         #events

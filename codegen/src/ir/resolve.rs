@@ -885,7 +885,11 @@ impl Resolver<'_> {
                 docs: self.member_docs(m, target),
                 deprecated: deprecation(m.deprecated, &m.deprecated_message),
                 // A response's event stream is always there: it is the body.
-                required: s.required.contains(name)
+                // A request's is sent through the sender the call returns,
+                // so the events given with the input are optional.
+                required: (s.required.contains(name)
+                    && !(matches!(context, Context::Input { .. })
+                        && is_event_stream_shape(target)))
                     || (matches!(context, Context::Output)
                         && location == MemberLocation::Payload
                         && is_event_stream_shape(target)),

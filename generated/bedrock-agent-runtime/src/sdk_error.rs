@@ -418,6 +418,9 @@ pub enum TransportErrorKind {
     Connect,
     /// The connection failed while the request or response was in flight.
     Io,
+    /// The operation streams both ways and needs HTTP/2, which the endpoint
+    /// or the configured HTTP client does not speak. Not retried.
+    Http2Required,
 }
 
 impl TransportError {
@@ -439,6 +442,9 @@ impl fmt::Display for TransportError {
         let what = match self.kind {
             TransportErrorKind::Connect => "could not connect",
             TransportErrorKind::Io => "the connection failed",
+            TransportErrorKind::Http2Required => {
+                "the operation needs HTTP/2 in both directions at once, which failed"
+            }
         };
         write!(f, "{what}: {}", self.source)?;
         let mut source = self.source.source();

@@ -1043,6 +1043,7 @@ mod invoke_model_with_bidirectional_stream {
                     .help("The model ID or ARN of the model ID to use."),
             )
             .arg(crate::cli_support::outfile_arg())
+            .arg(crate::cli_support::input_events_arg())
     }
 
     /// Runs `invoke-model-with-bidirectional-stream`.
@@ -1056,13 +1057,37 @@ mod invoke_model_with_bidirectional_stream {
             request = request.set_model_id(Some(crate::cli_support::text(value)?));
         }
         let mut outfile = crate::cli_support::Outfile::create(args)?;
-        let mut output = request
+        let (sender, mut output) = request
             .send()
             .await
             .map_err(|e| crate::cli_support::CliError::from_sdk(
                 e,
                 "InvokeModelWithBidirectionalStream",
             ))?;
+        let lines = crate::cli_support::input_lines(args)?;
+        let feeding = tokio::spawn(
+            crate::cli_support::feed_lines(
+                lines,
+                sender,
+                |
+                    line: String,
+                | -> Result<
+                    crate::types::InvokeModelWithBidirectionalStreamInput,
+                    crate::cli_support::CliError,
+                > {
+                    Ok(
+                        crate::types::InvokeModelWithBidirectionalStreamInput::Chunk(
+                            crate::types::BidirectionalInputPayloadPart::builder()
+                                .bytes(crate::primitives::Blob::new(line.into_bytes()))
+                                .build()
+                                .map_err(|e| crate::cli_support::CliError::parameter(
+                                    e.to_string(),
+                                ))?,
+                        ),
+                    )
+                },
+            ),
+        );
         while let Some(event) = output
             .body
             .recv()
@@ -1076,9 +1101,10 @@ mod invoke_model_with_bidirectional_stream {
                 event,
             ) = event && let Some(bytes) = &event.bytes
             {
-                outfile.write(bytes.as_bytes())?;
+                outfile.write_line(bytes.as_bytes())?;
             }
         }
+        crate::cli_support::fed(feeding).await?;
         Ok(())
     }
 }

@@ -16,17 +16,18 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 use http::HeaderValue;
 use http::header::{CONTENT_LENGTH, HOST, USER_AGENT};
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 
 use crate::config::Config;
-use crate::event_stream::StreamTimeouts;
+use crate::event_stream::{EventSender, EventSigner, EventSource, Marshal, StreamTimeouts};
 use crate::protocol::ErrorResponse;
 use crate::retry::{Failure, Modeled, RetryQuota, RetryState, classify_response};
 use crate::sdk_error::{
     ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError, ServiceError,
     TimeoutError, TimeoutKind, TransportError, TransportErrorKind, UnsupportedError,
 };
-use crate::transport::{HttpErrorKind, ResponseBody};
+use crate::signing::Payload;
+use crate::transport::{HttpErrorKind, RequestBody, ResponseBody};
 use crate::validation::ValidationError;
 
 /// What the generator knows about the service.
@@ -185,7 +186,7 @@ pub async fn send<O, E>(
     parse_err: impl FnOnce(&ErrorResponse) -> E,
 ) -> Result<O, SdkError<E>> {
     let exchange = async {
-        let (parts, body) = exchange(handle, op, &request).await?;
+        let (parts, body) = exchange(handle, op, &request, None).await?;
         let status = parts.status.as_u16();
         let request_id = crate::protocol::request_id(&parts.headers);
         let bytes = read_body(body).await.map_err(Failed::Transport)?;
@@ -212,14 +213,9 @@ pub async fn send_streaming<O, E>(
     parse_err: impl FnOnce(&ErrorResponse) -> E,
 ) -> Result<O, SdkError<E>> {
     let timeouts = handle.config.timeouts();
-    let stream_timeouts = StreamTimeouts {
-        idle: timeouts.idle(),
-        deadline: timeouts
-            .operation()
-            .map(|limit| (tokio::time::Instant::now() + limit, limit)),
-    };
+    let stream_timeouts = stream_timeouts(&handle.config);
     let exchange = async {
-        let (parts, body) = exchange(handle, op, &request).await?;
+        let (parts, body) = exchange(handle, op, &request, None).await?;
         let status = parts.status.as_u16();
         let request_id = crate::protocol::request_id(&parts.headers);
         parse_ok(parts, body, stream_timeouts)
@@ -228,6 +224,56 @@ pub async fn send_streaming<O, E>(
     match with_deadline(timeouts.operation(), exchange).await {
         Ok(output) => Ok(output),
         Err(failed) => Err(failed.into_sdk_error(parse_err)),
+    }
+}
+
+/// Sends `request` for `op` with an input event stream, over HTTP/2: the
+/// events given with the input first, then those of the returned sender,
+/// while the response streams back (full duplex). Retries only while the
+/// service has not accepted the stream and every event sent can be sent
+/// again.
+pub async fn send_duplex<T: Marshal, O, E>(
+    handle: &Handle,
+    op: &'static OperationInfo,
+    request: PreparedRequest,
+    events: Vec<T>,
+    parse_ok: impl FnOnce(
+        http::response::Parts,
+        ResponseBody,
+        StreamTimeouts,
+    ) -> Result<O, ResponseError>,
+    parse_err: impl FnOnce(&ErrorResponse) -> E,
+) -> Result<(EventSender<T>, O), SdkError<E>> {
+    let mode = handle.config.validation_mode();
+    let queued = events
+        .iter()
+        .map(|event| event.marshal(mode))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(SdkError::InvalidInput)?;
+    let (sender, source) = crate::event_stream::channel(queued, mode);
+    let timeouts = handle.config.timeouts();
+    let stream_timeouts = stream_timeouts(&handle.config);
+    let exchange = async {
+        let (parts, body) = exchange(handle, op, &request, Some(&source)).await?;
+        let status = parts.status.as_u16();
+        let request_id = crate::protocol::request_id(&parts.headers);
+        parse_ok(parts, source.establish(body), stream_timeouts)
+            .map_err(|e| Failed::Response(e.with_response(status, request_id)))
+    };
+    match with_deadline(timeouts.operation(), exchange).await {
+        Ok(output) => Ok((sender, output)),
+        Err(failed) => Err(failed.into_sdk_error(parse_err)),
+    }
+}
+
+/// The timeouts that go on applying while a response streams.
+fn stream_timeouts(config: &Config) -> StreamTimeouts {
+    let timeouts = config.timeouts();
+    StreamTimeouts {
+        idle: timeouts.idle(),
+        deadline: timeouts
+            .operation()
+            .map(|limit| (tokio::time::Instant::now() + limit, limit)),
     }
 }
 
@@ -291,11 +337,14 @@ impl Failed {
     }
 }
 
-/// Attempts until one succeeds (a 2xx response) or retrying is over.
+/// Attempts until one succeeds (a 2xx response) or retrying is over. With
+/// `events`, each attempt's body reads them, and a failed attempt is
+/// retried only if what it sent can be replayed.
 async fn exchange(
     handle: &Handle,
     op: &'static OperationInfo,
     request: &PreparedRequest,
+    events: Option<&EventSource>,
 ) -> Result<(http::response::Parts, ResponseBody), Failed> {
     let config = &handle.config;
     let invocation_id = HeaderValue::from_str(&uuid::Uuid::new_v4().to_string())
@@ -323,7 +372,15 @@ async fn exchange(
     loop {
         let attempt = retry.attempt();
         tracing::debug!(operation = op.name, attempt, "sending");
-        let sent = attempt_once(handle, &endpoint, schemes, request, &invocation_id, &retry);
+        let sent = attempt_once(
+            handle,
+            &endpoint,
+            schemes,
+            request,
+            events,
+            &invocation_id,
+            &retry,
+        );
         let (failure, retry_after, last) = match sent.await {
             Ok(response) if response.status().is_success() => {
                 retry.succeeded();
@@ -351,6 +408,9 @@ async fn exchange(
                     },
                 )
             }
+            Err(Failed::Transport(e)) if e.kind() == TransportErrorKind::Http2Required => {
+                return Err(Failed::Transport(e));
+            }
             Err(Failed::Transport(e)) => (Failure::Transient, None, Failed::Transport(e)),
             Err(Failed::Timeout(e)) if e.kind() == TimeoutKind::Connect => {
                 // Nothing was sent: as safe to retry as a refused connection.
@@ -359,6 +419,14 @@ async fn exchange(
             Err(Failed::Timeout(e)) => (Failure::TimedOut, None, Failed::Timeout(e)),
             Err(other) => return Err(other),
         };
+        if events.is_some_and(|source| !source.replayable()) {
+            tracing::debug!(
+                operation = op.name,
+                attempt,
+                "not retried: the events sent cannot be replayed"
+            );
+            return Err(last);
+        }
         match retry.next_delay(failure, retry_after) {
             Some(delay) => {
                 tracing::debug!(operation = op.name, attempt, ?failure, ?delay, "retrying");
@@ -407,6 +475,7 @@ async fn attempt_once(
     endpoint: &crate::endpoint::Endpoint,
     schemes: &[AuthScheme],
     request: &PreparedRequest,
+    events: Option<&EventSource>,
     invocation_id: &HeaderValue,
     retry: &RetryState<'_>,
 ) -> Result<http::Response<ResponseBody>, Failed> {
@@ -417,7 +486,7 @@ async fn attempt_once(
         tracing::debug!(error = %e, "the request URI is invalid");
         Failed::Encode(encoding_error("the request URI is invalid"))
     })?;
-    let mut http_request = http::Request::new(Full::new(request.body.clone()));
+    let mut http_request = http::Request::new(RequestBody::from(request.body.clone()));
     *http_request.method_mut() = request.method.clone();
     *http_request.uri_mut() = uri;
     let headers = http_request.headers_mut();
@@ -432,9 +501,10 @@ async fn attempt_once(
     if let Ok(value) = HeaderValue::from_str(&attempt) {
         headers.insert("amz-sdk-request", value);
     }
-    if !request.body.is_empty() || request.method != http::Method::GET {
+    if events.is_none() && (!request.body.is_empty() || request.method != http::Method::GET) {
         headers.insert(CONTENT_LENGTH, HeaderValue::from(request.body.len()));
     }
+    let mut signer = None;
     match &identity {
         Identity::Bearer(token) => {
             let mut value =
@@ -449,21 +519,43 @@ async fn attempt_once(
                 .headers_mut()
                 .insert(http::header::AUTHORIZATION, value);
         }
-        Identity::SigV4(credentials) => crate::signing::sign_request(
-            &mut http_request,
-            &request.body,
-            credentials,
-            config.region(),
-            crate::SERVICE.signing_name,
-            SystemTime::now(),
-        )
-        .map_err(|e| {
-            Failed::Credentials(CredentialsError::new("signing the request failed", Some(e)))
-        })?,
+        Identity::SigV4(credentials) => {
+            let payload = match events {
+                None => Payload::Bytes(&request.body),
+                Some(_) => Payload::SignedEvents,
+            };
+            let signature = crate::signing::sign_request(
+                &mut http_request,
+                payload,
+                credentials,
+                config.region(),
+                crate::SERVICE.signing_name,
+                SystemTime::now(),
+            )
+            .map_err(|e| {
+                Failed::Credentials(CredentialsError::new("signing the request failed", Some(e)))
+            })?;
+            if events.is_some() {
+                signer = Some(EventSigner::new(
+                    credentials.clone(),
+                    config.region(),
+                    crate::SERVICE.signing_name,
+                    signature,
+                ));
+            }
+        }
         Identity::Anonymous => {}
     }
 
-    let response = config.http_client().send(http_request);
+    let response = match events {
+        None => config.http_client().send(http_request),
+        Some(source) => {
+            // Signed (with SigV4) or plain events; a bearer token covers
+            // the whole stream through the request's header.
+            *http_request.body_mut() = RequestBody::from_body(source.next_body(signer));
+            config.http_client().send_duplex(http_request)
+        }
+    };
     let response = match config.timeouts().first_byte() {
         None => response.await,
         Some(limit) => match tokio::time::timeout(limit, response).await {
@@ -483,6 +575,10 @@ async fn attempt_once(
         )),
         HttpErrorKind::Connect => Failed::Transport(TransportError::new(
             TransportErrorKind::Connect,
+            err.into_source(),
+        )),
+        HttpErrorKind::Http2Unavailable => Failed::Transport(TransportError::new(
+            TransportErrorKind::Http2Required,
             err.into_source(),
         )),
         _ => Failed::Transport(TransportError::new(

@@ -2,8 +2,9 @@
 // Do not edit by hand: change the original, then regenerate.
 
 //! The AWS event-stream format (`application/vnd.amazon.eventstream`):
-//! framing, an incremental decoder and an encoder, and the receiver that
-//! turns a streamed response body into typed events.
+//! framing, an incremental decoder and an encoder, the receiver that turns
+//! a streamed response body into typed events, and the sender that turns
+//! typed events into a streamed (and signed) request body.
 //!
 //! A message is a 12-byte prelude (total length, headers length, CRC-32 of
 //! those eight bytes), headers, a payload, and a CRC-32 of everything before
@@ -15,14 +16,44 @@ mod decoder;
 mod encoder;
 mod message;
 mod receiver;
+mod sender;
 
 pub use decoder::{DecodeError, DecodeErrorKind, Decoder, Limits, MessagePart};
 pub use encoder::{EncodeError, encode};
 pub use message::{Header, HeaderValue, Message, StrBytes};
 pub use receiver::{EventReceiver, ReceiveError, StreamTimeouts, Unmarshal};
+pub use sender::{EventSender, Marshal, SendError};
+pub(crate) use sender::{EventSigner, EventSource, channel};
 
 use crate::json::DeserializeError;
 use crate::primitives::Blob;
+
+/// An event's message, for generated event writers: `:message-type`
+/// `event`, its `:event-type` and `:content-type`, then the event's own
+/// headers.
+#[doc(hidden)]
+pub fn event_message(
+    event_type: &'static str,
+    content_type: &'static str,
+    headers: Vec<Header>,
+    payload: bytes::Bytes,
+) -> Message {
+    let mut all = Vec::with_capacity(3 + headers.len());
+    all.push(Header::new(
+        ":message-type",
+        HeaderValue::String(StrBytes::from("event")),
+    ));
+    all.push(Header::new(
+        ":event-type",
+        HeaderValue::String(StrBytes::from(event_type)),
+    ));
+    all.push(Header::new(
+        ":content-type",
+        HeaderValue::String(StrBytes::from(content_type)),
+    ));
+    all.extend(headers);
+    Message::new(all, payload)
+}
 
 /// A string header's value, for generated event parsers.
 #[doc(hidden)]

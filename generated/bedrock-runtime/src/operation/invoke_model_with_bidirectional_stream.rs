@@ -14,6 +14,9 @@ mod error;
 mod fluent;
 
 #[rustfmt::skip]
+pub(crate) mod http;
+
+#[rustfmt::skip]
 mod input;
 
 #[rustfmt::skip]

@@ -84,3 +84,37 @@ pub enum InvokeModelWithBidirectionalStreamInput {
     /// An event type this version of the SDK does not know, by its `:event-type`.
     Unknown(String),
 }
+
+impl crate::event_stream::Marshal for InvokeModelWithBidirectionalStreamInput {
+    fn marshal(
+        &self,
+        mode: crate::ValidationMode,
+    ) -> Result<crate::event_stream::Message, crate::error::ValidationError> {
+        match self {
+            InvokeModelWithBidirectionalStreamInput::Chunk(value) => {
+                if mode != crate::ValidationMode::Off {
+                    crate::validation::enforce(
+                        mode,
+                        "InvokeModelWithBidirectionalStreamInput",
+                        value.validate(),
+                    )?;
+                }
+                crate::json_ser::bidirectional_input_payload_part_event("chunk", value)
+                    .map_err(|e| {
+                        e
+                            .into_validation_error(
+                                "InvokeModelWithBidirectionalStreamInput",
+                            )
+                    })
+            }
+            InvokeModelWithBidirectionalStreamInput::Unknown(_) => {
+                Err(
+                    crate::json::SerializeError::unknown_variant(
+                            "InvokeModelWithBidirectionalStreamInput",
+                        )
+                        .into_validation_error("InvokeModelWithBidirectionalStreamInput"),
+                )
+            }
+        }
+    }
+}

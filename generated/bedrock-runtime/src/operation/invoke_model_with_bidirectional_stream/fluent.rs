@@ -49,7 +49,7 @@ impl InvokeModelWithBidirectionalStreamFluentBuilder {
         self
     }
 
-    /// Sets or clears `body`. This member is required.
+    /// Sets or clears `body`.
     pub fn set_body(
         mut self,
         input: Option<Vec<crate::types::InvokeModelWithBidirectionalStreamInput>>,
@@ -65,24 +65,51 @@ impl InvokeModelWithBidirectionalStreamFluentBuilder {
         self.inner.get_body()
     }
 
-    /// Not supported yet: the operation sends an event stream over
-    /// HTTP/2. Fails without sending anything.
+    /// Checks the input (and the events given with it) against the
+    /// model's constraints, as the client's validation mode says,
+    /// then opens the stream over HTTP/2. Returns the sender of
+    /// further events and the output, whose receiver yields the
+    /// service's events as they arrive, while events are still
+    /// being sent.
+    ///
+    /// Sending and receiving are separate values so that each can
+    /// live in its own task: `sender.send(event).await` mirrors
+    /// `output.body.recv().await`. The events given with the
+    /// input go first. Dropping every clone of the sender ends the
+    /// input cleanly; dropping the receiver ends the call. The call
+    /// is retried (with the same events) only until the service
+    /// accepts the stream.
     pub async fn send(
         self,
     ) -> Result<
-        super::InvokeModelWithBidirectionalStreamOutput,
+        (
+            crate::event_stream::EventSender<
+                crate::types::InvokeModelWithBidirectionalStreamInput,
+            >,
+            super::InvokeModelWithBidirectionalStreamOutput,
+        ),
         crate::error::SdkError<super::InvokeModelWithBidirectionalStreamError>,
     > {
-        tracing::debug!(
-            config = ? self.handle.config(), "{}",
-            "InvokeModelWithBidirectionalStream sends an event stream over HTTP/2, which this version of the client does not support yet"
-        );
-        Err(
-            crate::error::SdkError::Unsupported(
-                crate::error::UnsupportedError::new(
-                    "InvokeModelWithBidirectionalStream sends an event stream over HTTP/2, which this version of the client does not support yet",
-                ),
-            ),
-        )
+        let inner = self.inner;
+        let mode = self.handle.config().validation_mode();
+        if mode != crate::ValidationMode::Off {
+            crate::validation::enforce(
+                mode,
+                "InvokeModelWithBidirectionalStreamInput",
+                inner.validate(),
+            )?;
+        }
+        let mut input = inner.build()?;
+        let events = input.body.take().unwrap_or_default();
+        let request = super::http::serialize_request(&input)?;
+        crate::dispatch::send_duplex(
+                &self.handle,
+                &super::http::OPERATION,
+                request,
+                events,
+                super::http::parse_response,
+                super::http::parse_error,
+            )
+            .await
     }
 }

@@ -12,8 +12,11 @@ pub struct InvokeModelWithBidirectionalStreamInput {
     #[cfg_attr(feature = "serde", serde(rename = "modelId"))]
     pub model_id: String,
     /// The prompt and inference parameters in the format specified in the `BidirectionalInputPayloadPart` in the header. You must provide the body in JSON format. To see the format and content of the request and response bodies for different models, refer to [Inference parameters](https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters.html). For more information, see [Run inference](https://docs.aws.amazon.com/bedrock/latest/userguide/api-methods-run.html) in the Bedrock User Guide.
-    #[cfg_attr(feature = "serde", serde(rename = "body"))]
-    pub body: Vec<crate::types::InvokeModelWithBidirectionalStreamInput>,
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "body", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub body: Option<Vec<crate::types::InvokeModelWithBidirectionalStreamInput>>,
 }
 
 impl InvokeModelWithBidirectionalStreamInput {
@@ -70,9 +73,6 @@ impl InvokeModelWithBidirectionalStreamInputBuilder {
             }
             None => violations.missing(&path.member("modelId")),
         }
-        if self.body.is_none() {
-            violations.missing(&path.member("body"));
-        }
         found.into_result()
     }
 }
@@ -111,7 +111,7 @@ impl InvokeModelWithBidirectionalStreamInputBuilder {
         self
     }
 
-    /// Sets or clears `body`. This member is required.
+    /// Sets or clears `body`.
     pub fn set_body(
         mut self,
         input: Option<Vec<crate::types::InvokeModelWithBidirectionalStreamInput>>,
@@ -138,18 +138,12 @@ impl InvokeModelWithBidirectionalStreamInputBuilder {
         if self.model_id.is_none() {
             violations.missing(&root.member("modelId"));
         }
-        if self.body.is_none() {
-            violations.missing(&root.member("body"));
-        }
         let Some(model_id_value) = self.model_id else {
-            return Err(violations.into_error());
-        };
-        let Some(body_value) = self.body else {
             return Err(violations.into_error());
         };
         Ok(InvokeModelWithBidirectionalStreamInput {
             model_id: model_id_value,
-            body: body_value,
+            body: self.body,
         })
     }
 }
