@@ -14,6 +14,7 @@ mod async_invoke;
 pub mod behaviour;
 mod converse;
 pub mod data_automation;
+pub mod duplex;
 mod families;
 pub mod sigv4;
 pub mod stream;
@@ -247,6 +248,15 @@ async fn handle(
     request: http::Request<Incoming>,
 ) -> Result<http::Response<Body>, DropConnection> {
     let (parts, body) = request.into_parts();
+    if parts.method == http::Method::POST
+        && parts.uri.path().starts_with("/model/")
+        && parts
+            .uri
+            .path()
+            .ends_with("/invoke-with-bidirectional-stream")
+    {
+        return bidirectional(state, parts, body).await;
+    }
     let body = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Err(DropConnection),
@@ -312,6 +322,102 @@ async fn handle(
     let reply = match signature {
         Err(rejection) => Reply::error(403, rejection.code(), &rejection.message()),
         Ok(()) => behaviour::route(&state, &recorded).await,
+    };
+    reply.into_response(&request_id)
+}
+
+/// InvokeModelWithBidirectionalStream: authenticated by its headers alone
+/// (the events carry their own signatures), then answered while its body
+/// is still arriving (see [`duplex`]).
+async fn bidirectional(
+    state: Arc<State>,
+    parts: http::request::Parts,
+    body: Incoming,
+) -> Result<http::Response<Body>, DropConnection> {
+    let host = parts
+        .uri
+        .authority()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let signed = sigv4::SignedRequest {
+        method: parts.method.as_str(),
+        path: parts.uri.path(),
+        query: parts.uri.query().unwrap_or(""),
+        host: &host,
+        headers: &parts.headers,
+        body: b"",
+    };
+    let bearer = parts
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    let chain = match bearer {
+        Some(token) if state.bearer_tokens.iter().any(|t| t == token) => Ok(None),
+        Some(_) => Err(Rejection::UnknownBearerToken),
+        None if parts
+            .headers
+            .get("x-amz-content-sha256")
+            .is_none_or(|v| v.as_bytes() != sigv4::SIGNED_EVENTS.as_bytes()) =>
+        {
+            Err(Rejection::Malformed(format!(
+                "X-Amz-Content-Sha256: {}",
+                sigv4::SIGNED_EVENTS
+            )))
+        }
+        None => state
+            .verifier
+            .verify_chain(&signed, SystemTime::now())
+            .map(Some),
+    };
+    let recorded = RecordedRequest {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_owned(),
+        query: parts.uri.query().unwrap_or("").to_owned(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: Bytes::new(),
+        signature: chain.as_ref().map(drop).map_err(Clone::clone),
+        version: format!("{:?}", parts.version),
+    };
+    if state.verbose {
+        eprintln!("{} {} (bidirectional)", recorded.method, recorded.path);
+    }
+    state
+        .recorded
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .push(recorded);
+    let request_id = format!(
+        "mock-{:012}",
+        state.next_request_id.fetch_add(1, Ordering::Relaxed)
+    );
+    let model_id = parts
+        .uri
+        .path()
+        .trim_start_matches("/model/")
+        .trim_end_matches("/invoke-with-bidirectional-stream");
+    let model_id = percent_encoding::percent_decode_str(model_id)
+        .decode_utf8_lossy()
+        .into_owned();
+    let reply = match chain {
+        Err(rejection) => Reply::error(403, rejection.code(), &rejection.message()),
+        Ok(chain) => match behaviour::mock_behaviour(&state, &model_id).await {
+            Some(reply) => reply,
+            None => Reply::stream(
+                200,
+                "application/vnd.amazon.eventstream",
+                duplex::answer(&state, body, chain, duplex::Script::for_model(&model_id)),
+            ),
+        },
     };
     reply.into_response(&request_id)
 }

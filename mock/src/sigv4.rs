@@ -87,9 +87,68 @@ pub struct SignedRequest<'a> {
     pub body: &'a [u8],
 }
 
+/// What a verified request gives the events that follow it: each event's
+/// signature chains from the previous one, the first from the request's.
+#[derive(Debug, Clone)]
+pub struct EventChain {
+    signing_key: Vec<u8>,
+    scope: String,
+    last_signature: String,
+}
+
+/// The payload hash of a request whose events are signed one by one.
+pub const SIGNED_EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
+
+impl EventChain {
+    /// Checks an event's envelope: `date_millis` (its `:date` header),
+    /// `signature` (its `:chunk-signature`) and `payload` (the inner
+    /// message, empty for the last). Advances the chain when it verifies.
+    pub fn verify(
+        &mut self,
+        date_millis: i64,
+        signature: &[u8],
+        payload: &[u8],
+    ) -> Result<(), String> {
+        // The `:date` header as the event-stream format encodes it: name
+        // length, name, type 8 (timestamp), milliseconds big-endian.
+        let mut date_header = vec![5u8];
+        date_header.extend_from_slice(b":date");
+        date_header.push(8);
+        date_header.extend_from_slice(&date_millis.to_be_bytes());
+        let seconds = u64::try_from(date_millis.div_euclid(1000))
+            .map_err(|_| "a :date before 1970".to_owned())?;
+        let amz_date = format_amz_date(seconds);
+        let string_to_sign = format!(
+            "AWS4-HMAC-SHA256-PAYLOAD\n{amz_date}\n{}\n{}\n{}\n{}",
+            self.scope,
+            self.last_signature,
+            hex::encode(Sha256::digest(&date_header)),
+            hex::encode(Sha256::digest(payload)),
+        );
+        let expected = hmac(&self.signing_key, string_to_sign.as_bytes());
+        if !constant_time_eq(&expected, signature) {
+            return Err(format!(
+                "the event signature does not match (string to sign {string_to_sign:?})"
+            ));
+        }
+        self.last_signature = hex::encode(expected);
+        Ok(())
+    }
+}
+
 impl Verifier {
     /// Verifies `request` against the configured key pair at time `now`.
     pub fn verify(&self, request: &SignedRequest<'_>, now: SystemTime) -> Result<(), Rejection> {
+        self.verify_chain(request, now).map(drop)
+    }
+
+    /// Verifies `request` as [`Verifier::verify`] does, and returns the
+    /// chain its events' signatures continue.
+    pub fn verify_chain(
+        &self,
+        request: &SignedRequest<'_>,
+        now: SystemTime,
+    ) -> Result<EventChain, Rejection> {
         let authorization = request
             .headers
             .get("authorization")
@@ -159,7 +218,11 @@ impl Verifier {
         }
         let expected = hex::encode(hmac(&key, string_to_sign.as_bytes()));
         if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
-            Ok(())
+            Ok(EventChain {
+                signing_key: key,
+                scope,
+                last_signature: expected,
+            })
         } else {
             Err(Rejection::Mismatch { canonical_request })
         }
@@ -310,6 +373,34 @@ fn parse_amz_date(text: &str) -> Option<SystemTime> {
         .map(|s| UNIX_EPOCH + Duration::from_secs(s))
 }
 
+/// Seconds since the epoch as `20150830T123600Z`.
+fn format_amz_date(seconds: u64) -> String {
+    let days = i64::try_from(seconds / 86_400).unwrap_or(i64::MAX / 2);
+    let (year, month, day) = civil_from_days(days);
+    let rest = seconds % 86_400;
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard
+/// Hinnant's algorithm, the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
@@ -408,6 +499,16 @@ mod tests {
             verifier().verify(&unsigned, at_signing_time()),
             Err(Rejection::Missing)
         );
+    }
+
+    #[test]
+    fn dates_format_back_from_unix_time() {
+        for seconds in [0u64, 951_782_400, 1_440_938_160, 4_102_444_799] {
+            let text = format_amz_date(seconds);
+            let parsed = parse_amz_date(&text).unwrap();
+            assert_eq!(parsed, UNIX_EPOCH + Duration::from_secs(seconds), "{text}");
+        }
+        assert_eq!(format_amz_date(1_440_938_160), "20150830T123600Z");
     }
 
     #[test]

@@ -28,11 +28,17 @@ use crate::families::{self, Family};
 use crate::{Body, RecordedRequest, State};
 
 /// What the producer sends down the channel.
-type Item = Result<Frame<Bytes>, std::io::Error>;
+pub(crate) type Item = Result<Frame<Bytes>, std::io::Error>;
 
 /// A response body fed by a channel.
-struct ChannelBody {
+pub(crate) struct ChannelBody {
     receiver: mpsc::Receiver<Item>,
+}
+
+impl ChannelBody {
+    pub(crate) fn new(receiver: mpsc::Receiver<Item>) -> Self {
+        ChannelBody { receiver }
+    }
 }
 
 impl http_body::Body for ChannelBody {
