@@ -538,3 +538,90 @@ async fn the_data_automation_binary_starts_a_job_and_reads_its_status() {
         missing.stderr()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bidirectional_streams_send_lines_and_write_one_event_per_line() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let events = dir.path().join("events.jsonl");
+    let nova = [
+        r#"{"event":{"sessionStart":{"inferenceConfiguration":{"maxTokens":1024}}}}"#,
+        r#"{"event":{"promptStart":{"promptName":"p1"}}}"#,
+        r#"{"event":{"contentStart":{"promptName":"p1","contentName":"c1","type":"TEXT","role":"USER"}}}"#,
+        r#"{"event":{"textInput":{"promptName":"p1","contentName":"c1","content":"hello"}}}"#,
+        r#"{"event":{"promptEnd":{"promptName":"p1"}}}"#,
+        r#"{"event":{"sessionEnd":{}}}"#,
+    ];
+    std::fs::write(&events, nova.join("\n") + "\n").unwrap();
+    let outfile = dir.path().join("out.jsonl");
+    let (url, home, input, out) = (
+        server.url(),
+        dir.path().to_owned(),
+        events.clone(),
+        outfile.clone(),
+    );
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "invoke-model-with-bidirectional-stream",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "amazon.nova-sonic-v1:0",
+                "--input-events",
+                input.to_str().unwrap(),
+                out.to_str().unwrap(),
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let written = std::fs::read_to_string(&outfile).unwrap();
+    let names: Vec<String> = written
+        .lines()
+        .map(|line| {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            value["event"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .next()
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "completionStart",
+            "contentStart",
+            "textOutput",
+            "contentEnd",
+            "completionEnd"
+        ]
+    );
+    assert!(written.contains("You said: hello"), "{written}");
+    assert_eq!(server.requests()[0].version, "HTTP/2.0");
+
+    // Standard input works too, and a refused start is a service error.
+    let (url, home, out) = (server.url(), dir.path().to_owned(), outfile.clone());
+    let run = blocking(move || {
+        bedrock(
+            &[
+                "invoke-model-with-bidirectional-stream",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "mock.error.AccessDeniedException",
+                out.to_str().unwrap(),
+            ],
+            &home,
+        )
+    });
+    assert_eq!(run.code(), 254, "{}", run.stderr());
+    assert!(
+        run.stderr().contains("AccessDeniedException"),
+        "{}",
+        run.stderr()
+    );
+}
