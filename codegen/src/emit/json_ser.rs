@@ -196,11 +196,18 @@ fn event_writer(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
     } else {
         quote! { let headers = Vec::new(); }
     };
+    // An event without members (a signal such as qbusiness's
+    // `EndOfInputEvent`) is an empty JSON object.
+    let value_param = if s.members.is_empty() {
+        quote!(_value)
+    } else {
+        quote!(value)
+    };
     let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
     quote! {
         #[doc = #doc]
         #allow
-        pub(crate) fn #name(event_type: &'static str, value: &#ty) -> Result<crate::event_stream::Message, crate::json::SerializeError> {
+        pub(crate) fn #name(event_type: &'static str, #value_param: &#ty) -> Result<crate::event_stream::Message, crate::json::SerializeError> {
             #headers_decl
             let payload = #payload;
             Ok(crate::event_stream::event_message(event_type, #content_type, headers, payload))
