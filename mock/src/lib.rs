@@ -352,16 +352,21 @@ async fn bidirectional(
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
+    // The payload hash is `STREAMING-AWS4-HMAC-SHA256-EVENTS` in
+    // `X-Amz-Content-Sha256` (as this crate and the JavaScript SDK send
+    // it) or, without that header, the hash of an empty body (as the
+    // official Rust SDK signs it); the events carry their own signatures
+    // either way.
     let chain = match bearer {
         Some(token) if state.bearer_tokens.iter().any(|t| t == token) => Ok(None),
         Some(_) => Err(Rejection::UnknownBearerToken),
         None if parts
             .headers
             .get("x-amz-content-sha256")
-            .is_none_or(|v| v.as_bytes() != sigv4::SIGNED_EVENTS.as_bytes()) =>
+            .is_some_and(|v| v.as_bytes() != sigv4::SIGNED_EVENTS.as_bytes()) =>
         {
             Err(Rejection::Malformed(format!(
-                "X-Amz-Content-Sha256: {}",
+                "X-Amz-Content-Sha256: {} or none",
                 sigv4::SIGNED_EVENTS
             )))
         }
@@ -389,7 +394,11 @@ async fn bidirectional(
         version: format!("{:?}", parts.version),
     };
     if state.verbose {
-        eprintln!("{} {} (bidirectional)", recorded.method, recorded.path);
+        let verdict = match &recorded.signature {
+            Ok(()) => "signature ok".to_owned(),
+            Err(rejection) => format!("signature refused: {rejection:?}"),
+        };
+        eprintln!("{} {} (bidirectional, {verdict})", recorded.method, recorded.path);
     }
     state
         .recorded
