@@ -6,8 +6,9 @@
 //! SigV4, wraps it in a signed envelope) as it is sent, and what a retry
 //! may replay.
 //!
-//! Events travel from the sender through a bounded channel, so a sender
-//! faster than the connection waits, and memory stays bounded. Until the
+//! Events travel from the sender through a channel bounded in bytes (and
+//! in events), so a sender faster than the connection waits, and memory
+//! stays bounded whatever the events' size. Until the
 //! service accepts the stream (a 2xx response), the events an attempt sent
 //! are kept, so that a retry after a throttle can send them again, signed
 //! anew; once it accepts, nothing is kept and nothing is retried.
@@ -22,7 +23,7 @@ use std::time::SystemTime;
 
 use bytes::{Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
-use tokio::sync::mpsc;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc};
 
 use super::message::{HeaderValue, Message};
 use crate::credentials::Credentials;
@@ -39,8 +40,16 @@ pub trait Marshal: Send + 'static {
     fn marshal(&self, mode: ValidationMode) -> Result<Message, ValidationError>;
 }
 
-/// How many encoded events wait between the senders and the connection.
-const CHANNEL_EVENTS: usize = 8;
+/// How many encoded events may wait between the senders and the connection.
+const QUEUED_EVENTS: usize = 8;
+
+/// How many bytes of encoded payload may wait there: many small events
+/// queue freely, a large one waits for the one before it to be taken.
+const QUEUED_BYTES: usize = 1 << 20;
+
+/// An encoded event, and its share of [`QUEUED_BYTES`], given back when
+/// the connection takes it.
+type Queued = (Message, OwnedSemaphorePermit);
 
 /// How much an attempt keeps of what it sent, for a retry to replay, until
 /// the service accepts the stream. Past it, the call is not retried.
@@ -54,7 +63,8 @@ const REPLAY_BYTES: usize = 16 << 20;
 /// service closed the stream, or the connection failed), `send` fails with
 /// [`SendError::Closed`]; the receiver tells why.
 pub struct EventSender<T> {
-    tx: mpsc::Sender<Message>,
+    tx: mpsc::Sender<Queued>,
+    budget: Arc<Semaphore>,
     mode: ValidationMode,
     _events: PhantomData<fn(T)>,
 }
@@ -63,6 +73,7 @@ impl<T> Clone for EventSender<T> {
     fn clone(&self) -> Self {
         EventSender {
             tx: self.tx.clone(),
+            budget: self.budget.clone(),
             mode: self.mode,
             _events: PhantomData,
         }
@@ -83,7 +94,18 @@ impl<T: Marshal> EventSender<T> {
     /// stream goes on.
     pub async fn send(&self, event: T) -> Result<(), SendError> {
         let message = event.marshal(self.mode).map_err(SendError::Invalid)?;
-        self.tx.send(message).await.map_err(|_| SendError::Closed)
+        let share = message.payload().len().clamp(1, QUEUED_BYTES);
+        // A share never exceeds the budget, so it always fits in the end.
+        let permit = self
+            .budget
+            .clone()
+            .acquire_many_owned(u32::try_from(share).unwrap_or(u32::MAX))
+            .await
+            .map_err(|_| SendError::Closed)?;
+        self.tx
+            .send((message, permit))
+            .await
+            .map_err(|_| SendError::Closed)
     }
 
     /// Whether the call has ended, so that nothing more can be sent.
@@ -126,15 +148,18 @@ pub(crate) fn channel<T>(
     queued: Vec<Message>,
     mode: ValidationMode,
 ) -> (EventSender<T>, EventSource) {
-    let (tx, rx) = mpsc::channel(CHANNEL_EVENTS);
+    let (tx, rx) = mpsc::channel(QUEUED_EVENTS);
+    let budget = Arc::new(Semaphore::new(QUEUED_BYTES));
     let sender = EventSender {
         tx,
+        budget: budget.clone(),
         mode,
         _events: PhantomData,
     };
     let state = SourceState {
         queued: queued.into(),
         rx,
+        budget,
         attempt: 0,
         replay: Some(Replay::default()),
         established: false,
@@ -157,7 +182,8 @@ pub(crate) struct EventSource {
 
 struct SourceState {
     queued: VecDeque<Message>,
-    rx: mpsc::Receiver<Message>,
+    rx: mpsc::Receiver<Queued>,
+    budget: Arc<Semaphore>,
     /// The attempt whose body may read; an older attempt's body ends.
     attempt: u32,
     /// What the current attempt sent, while a retry may still replay it.
@@ -174,6 +200,14 @@ struct SourceState {
 struct Replay {
     messages: Vec<Message>,
     bytes: usize,
+}
+
+impl SourceState {
+    /// No more events: senders waiting for room or sending see `Closed`.
+    fn close_input(&mut self) {
+        self.rx.close();
+        self.budget.close();
+    }
 }
 
 fn lock(state: &Mutex<SourceState>) -> MutexGuard<'_, SourceState> {
@@ -227,7 +261,7 @@ impl EventSource {
 fn cancel(state: &Mutex<SourceState>) {
     let mut state = lock(state);
     state.cancelled = true;
-    state.rx.close();
+    state.close_input();
     state.queued.clear();
     if let Some(waker) = state.waker.take() {
         waker.wake();
@@ -371,7 +405,7 @@ impl Drop for RequestEvents {
         // before, the dispatcher decides whether another attempt reads it.
         let mut state = lock(&self.state);
         if state.established && state.attempt == self.attempt {
-            state.rx.close();
+            state.close_input();
         }
     }
 }
@@ -402,7 +436,8 @@ impl Body for RequestEvents {
         let next = match state.queued.pop_front() {
             Some(message) => Some(message),
             None => match state.rx.poll_recv(cx) {
-                Poll::Ready(next) => next,
+                // The share of the budget is given back as the event leaves.
+                Poll::Ready(next) => next.map(|(message, _share)| message),
                 Poll::Pending => {
                     state.waker = Some(cx.waker().clone());
                     return Poll::Pending;
