@@ -398,7 +398,10 @@ async fn bidirectional(
             Ok(()) => "signature ok".to_owned(),
             Err(rejection) => format!("signature refused: {rejection:?}"),
         };
-        eprintln!("{} {} (bidirectional, {verdict})", recorded.method, recorded.path);
+        eprintln!(
+            "{} {} (bidirectional, {verdict})",
+            recorded.method, recorded.path
+        );
     }
     state
         .recorded
