@@ -71,9 +71,9 @@ impl HttpConnector for Http2Only {
                 .await
                 .map_err(|e| ConnectorError::io(e.into()))?;
             let response = response.map(|body| {
-                SdkBody::from_body_1_x(body.map_err(|e| {
-                    Box::new(e) as Box<dyn std::error::Error + Send + Sync>
-                }))
+                SdkBody::from_body_1_x(
+                    body.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>),
+                )
             });
             HttpResponse::try_from(response).map_err(|e| ConnectorError::other(e.into(), None))
         })
@@ -107,7 +107,8 @@ fn client(url: &str) -> Client {
     Client::from_conf(config)
 }
 
-type Item = Result<InvokeModelWithBidirectionalStreamInput, InvokeModelWithBidirectionalStreamInputError>;
+type Item =
+    Result<InvokeModelWithBidirectionalStreamInput, InvokeModelWithBidirectionalStreamInputError>;
 
 fn event(bytes: Vec<u8>) -> Item {
     Ok(InvokeModelWithBidirectionalStreamInput::Chunk(
@@ -148,7 +149,13 @@ async fn roundtrip(client: Client, n: usize) -> Result<String, String> {
         }
     }
     drop(sender);
-    while out.body.recv().await.map_err(|e| format!("{e:?}"))?.is_some() {}
+    while out
+        .body
+        .recv()
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .is_some()
+    {}
     times.sort_unstable();
     let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
     Ok(format!(
@@ -194,7 +201,12 @@ async fn duplex(client: Client, n: usize, size: usize) -> Result<String, String>
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let usage = "usage: peer-bidi URL roundtrip N | URL duplex N SIZE";
-    let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    let result = match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         [_, url, "roundtrip", n] => match n.parse() {
             Ok(n) => roundtrip(client(url), n).await,
             Err(_) => Err(usage.to_owned()),
