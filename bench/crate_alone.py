@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Release build time of a generated crate alone, beside the official one.
 
-    python3 bench/crate_alone.py MODELS_DIR [--runs N] [--crates lambda,bedrock]
+    python3 bench/crate_alone.py MODELS_DIR [--runs N] [--crates lambda,bedrock,bedrock-runtime:invoke-model]
 
 For each service, our crate (generated from MODELS_DIR/<service>.json with
 `cargo xtask generate`) and the official `aws-sdk-<service>` are each put in
@@ -10,6 +10,10 @@ a scratch workspace of their own with their dependencies built first
 alone is cleaned (`cargo clean --release -p`) and rebuilt with `-j2`; the
 table gives the median of the runs and the ratio. The CPU model is printed
 beside it, as every figure in the README has it.
+
+`service:op1+op2` builds ours with only those operations' features
+(`--no-default-features`), against the whole official crate, which has no
+such features.
 """
 
 import argparse
@@ -51,10 +55,15 @@ def ours_workspace(models_dir, crates):
     return ws
 
 
+def official(service):
+    """The official crate's name: `aws-sdk-` and the name without hyphens."""
+    return "aws-sdk-" + service.replace("-", "")
+
+
 def theirs_workspace(crates):
     ws = os.path.join(WORK, "theirs")
     os.makedirs(os.path.join(ws, "src"), exist_ok=True)
-    deps = "\n".join(f'aws-sdk-{c} = "1"' for c in crates)
+    deps = "\n".join(f'{official(c)} = "1"' for c in crates)
     with open(os.path.join(ws, "Cargo.toml"), "w") as f:
         f.write(f'[package]\nname = "theirs"\nversion = "0.1.0"\nedition = "2021"\npublish = false\n\n'
                 f'[dependencies]\n{deps}\n\n[workspace]\n')
@@ -63,11 +72,12 @@ def theirs_workspace(crates):
     return ws
 
 
-def timed_rebuild(ws, package, target):
+def timed_rebuild(ws, package, target, features=None):
     env = {"CARGO_TARGET_DIR": target}
     run(["cargo", "clean", "--release", "-p", package], cwd=ws, env=env)
+    selection = [] if features is None else ["--no-default-features", "--features", ",".join(features)]
     start = time.monotonic()
-    run(["cargo", "build", "--release", "-j2", "-p", package], cwd=ws, env=env)
+    run(["cargo", "build", "--release", "-j2", "-p", package] + selection, cwd=ws, env=env)
     return time.monotonic() - start
 
 
@@ -84,7 +94,8 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--crates", default="lambda,bedrock")
     args = parser.parse_args()
-    crates = args.crates.split(",")
+    specs = [spec.split(":", 1) for spec in args.crates.split(",")]
+    crates = sorted({spec[0] for spec in specs})
 
     ours = ours_workspace(os.path.abspath(args.models_dir), crates)
     theirs = theirs_workspace(crates)
@@ -94,14 +105,18 @@ def main():
     run(["cargo", "build", "--release", "-j2"], cwd=theirs, env={"CARGO_TARGET_DIR": theirs_target})
 
     rows = []
-    for crate in crates:
-        mine, official = [], []
+    for spec in specs:
+        crate = spec[0]
+        features = spec[1].split("+") if len(spec) > 1 else None
+        label = crate if features is None else f"{crate}, only {', '.join(features)}"
+        mine, theirs_times = [], []
         for i in range(args.runs):
-            mine.append(timed_rebuild(ours, crate, ours_target))
-            official.append(timed_rebuild(theirs, f"aws-sdk-{crate}", theirs_target))
-            print(f"{crate} run {i + 1}: ours {mine[-1]:.1f} s, official {official[-1]:.1f} s", file=sys.stderr)
-        m, o = statistics.median(mine), statistics.median(official)
-        rows.append(f"| {crate} | {m:.1f} s | {o:.1f} s (aws-sdk-{crate}) | {m / o:.2f}x |")
+            mine.append(timed_rebuild(ours, crate, ours_target, features))
+            theirs_times.append(timed_rebuild(theirs, official(crate), theirs_target))
+            print(f"{label} run {i + 1}: ours {mine[-1]:.1f} s, official {theirs_times[-1]:.1f} s",
+                  file=sys.stderr)
+        m, o = statistics.median(mine), statistics.median(theirs_times)
+        rows.append(f"| {label} | {m:.1f} s | {o:.1f} s ({official(crate)}) | {m / o:.2f}x |")
 
     print(f"CPU: {cpu_model()}; {args.runs} runs each, medians; release, -j2, dependencies built, the crate alone")
     print("| crate | ours | official | ratio |\n|---|---|---|---|")

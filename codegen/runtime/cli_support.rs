@@ -159,6 +159,11 @@ pub fn no_paginate(global: &ArgMatches) -> bool {
     global.get_flag("no-paginate")
 }
 
+/// A client configured from the global options, for a subcommand.
+pub fn client(global: &ArgMatches) -> Result<crate::Client, CliError> {
+    Ok(crate::Client::new(config(global)?))
+}
+
 /// The client configuration: the environment and shared files, then the
 /// global options on top.
 pub fn config(global: &ArgMatches) -> Result<Config, CliError> {

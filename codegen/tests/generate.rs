@@ -103,3 +103,73 @@ fn runtime_files_are_copied_verbatim() {
         "the copy is the original after its header"
     );
 }
+
+fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
+    &files
+        .iter()
+        .find(|f| f.path.to_str() == Some(path))
+        .unwrap_or_else(|| panic!("no {path}"))
+        .contents
+}
+
+/// The lines just before `needle`'s line, where its attributes are.
+fn attributes_before<'a>(text: &'a str, needle: &str) -> Vec<&'a str> {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains(needle))
+        .unwrap_or_else(|| panic!("no {needle} in\n{text}"));
+    lines[..at]
+        .iter()
+        .rev()
+        .take_while(|l| {
+            l.trim_start().starts_with('#')
+                || l.trim_start().starts_with("feature")
+                || l.trim() == ")]"
+                || l.trim().ends_with("any(")
+        })
+        .copied()
+        .collect()
+}
+
+#[test]
+fn each_operation_is_a_default_feature_and_gates_what_only_it_reaches() {
+    let files = generate_seed();
+    let manifest = file(&files, "Cargo.toml");
+    assert!(
+        manifest.contains(r#"default = ["invoke-model", "invoke-model-with-response-stream"]"#),
+        "{manifest}"
+    );
+    assert!(manifest.contains("\ninvoke-model = []\n"), "{manifest}");
+
+    // The response stream's event belongs to one operation ...
+    let types = file(&files, "src/types.rs");
+    let gate = attributes_before(types, "mod payload_part;").join("\n");
+    assert!(
+        gate.contains(r#"#[cfg(feature = "invoke-model-with-response-stream")]"#),
+        "{gate}"
+    );
+    // ... an error both list is compiled when either is on ...
+    let errors = file(&files, "src/error.rs");
+    let gate = attributes_before(errors, "mod throttling_exception;").join(" ");
+    assert!(gate.contains("invoke-model-with-response-stream"), "{gate}");
+    assert!(gate.contains(r#"feature = "invoke-model""#), "{gate}");
+    // ... and one only the stream lists, only with it.
+    let gate = attributes_before(errors, "mod model_stream_error_exception;").join(" ");
+    assert!(
+        gate.contains(r#"#[cfg(feature = "invoke-model-with-response-stream")]"#),
+        "{gate}"
+    );
+    let operations = file(&files, "src/operation.rs");
+    let gate = attributes_before(operations, "pub mod invoke_model;").join(" ");
+    assert!(
+        gate.contains(r#"#[cfg(feature = "invoke-model")]"#),
+        "{gate}"
+    );
+    let client = file(&files, "src/client.rs");
+    let gate = attributes_before(client, "pub fn invoke_model(").join(" ");
+    assert!(
+        gate.contains(r#"#[cfg(feature = "invoke-model")]"#),
+        "{gate}"
+    );
+}

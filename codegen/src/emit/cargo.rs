@@ -50,5 +50,6 @@ pub(crate) fn manifest(service: &Service) -> String {
          # The command-line interface, a subcommand per operation (for the `bedrock` binary).\n\
          cli = [\"serde\", \"dep:clap\"]\n",
     );
+    toml.push_str(&super::features::manifest_entries(service));
     toml
 }

@@ -28,18 +28,27 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
         service.title
     ));
     let about = format!("A command-line client for {}", service.title);
+    // Each operation's subcommand exists when its feature is on.
     let commands: Vec<TokenStream> = service
         .operations
         .iter()
         .map(|op| {
             let module = ident(&op.snake_name);
-            quote! { .subcommand(#module::command()) }
+            let cfg = super::features::for_operation(op);
+            quote! {
+                #cfg
+                let command = command.subcommand(#module::command());
+            }
         })
         .collect();
     let arms = service.operations.iter().map(|op| {
         let module = ident(&op.snake_name);
         let name = op.name.to_kebab_case();
-        quote! { #name => #module::run(&client, global, args).await, }
+        let cfg = super::features::for_operation(op);
+        quote! {
+            #cfg
+            #name => #module::run(&crate::cli_support::client(global)?, global, args).await,
+        }
     });
     let modules = service.operations.iter().map(|op| operation(service, op));
     let tokens = quote! {
@@ -48,8 +57,8 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
         /// Runs the command line of the process, named `binary` in help texts.
         pub async fn main(binary: &'static str) -> std::process::ExitCode {
             let command = crate::cli_support::root(binary, #about)
-                .subcommand(crate::cli_support::decode_event_stream_command())
-                #(#commands)*;
+                .subcommand(crate::cli_support::decode_event_stream_command());
+            #(#commands)*
             match command.try_get_matches() {
                 Ok(matches) => crate::cli_support::finish(run(&matches).await),
                 Err(err) => crate::cli_support::usage_error(err),
@@ -63,7 +72,6 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
             if name == "decode-event-stream" {
                 return crate::cli_support::decode_event_stream(args);
             }
-            let client = crate::Client::new(crate::cli_support::config(global)?);
             match name {
                 #(#arms)*
                 other => Err(crate::cli_support::CliError::parameter(format!("unknown command {other}"))),
@@ -295,6 +303,7 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
         quote!(let request)
     };
     let run_doc = format!(" Runs `{command_name}`.");
+    let cfg = super::features::for_operation(op);
     // The CLI offers every operation and member the model has, deprecated or not.
     let allow = super::docs::allow_deprecated_uses(
         op.deprecated.is_some()
@@ -302,6 +311,7 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
             || op.output.has_deprecated_member(),
     );
     quote! {
+        #cfg
         mod #module {
             /// The subcommand and its options.
             pub(super) fn command() -> clap::Command {

@@ -19,9 +19,11 @@ pub(crate) fn definition(service: &Service) -> TokenStream {
         let fluent = ident(&op.fluent_name);
         let op_doc = docs::outer(op.docs.as_deref(), || format!("Calls `{}`.", op.name));
         let deprecated = docs::deprecated(op.deprecated.as_ref());
+        let cfg = super::features::for_operation(op);
         quote! {
             #op_doc
             #deprecated
+            #cfg
             pub fn #method(&self) -> crate::operation::#module::#fluent {
                 crate::operation::#module::#fluent::new(self.handle.clone())
             }

@@ -118,9 +118,12 @@ fn shapes_module(service: &Service, home: Home, text: String) -> TokenStream {
             ShapeKind::Union(_) | ShapeKind::Enum(_) => quote! { #name },
             _ => return None,
         };
+        let cfg = super::features::for_shape(service, shape);
         Some(quote! {
+            #cfg
             #[rustfmt::skip]
             mod #module;
+            #cfg
             pub use self::#module::#items;
         })
     });
@@ -147,7 +150,9 @@ fn operation_module(service: &Service) -> TokenStream {
     ));
     let modules = service.operations.iter().map(|op| {
         let module = ident(&op.snake_name);
+        let cfg = super::features::for_operation(op);
         quote! {
+            #cfg
             #[rustfmt::skip]
             pub mod #module;
         }

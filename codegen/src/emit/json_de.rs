@@ -38,7 +38,7 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
         .shapes
         .values()
         .filter(|shape| shape.used_in_output)
-        .filter_map(fallback_impl);
+        .filter_map(|shape| fallback_impl(service, shape));
     let tokens = quote! {
         #module_doc
         #(#parsers)*
@@ -144,7 +144,12 @@ fn event_parser(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
         quote!(message)
     };
     let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
+    let cfg = super::features::for_users(
+        service,
+        &super::features::event_users(service, &shape.name, false),
+    );
     quote! {
+        #cfg
         #[doc = #doc]
         #allow
         pub(crate) fn #name(#param: &crate::event_stream::Message) -> Result<#ty, crate::json::DeserializeError> {
@@ -259,7 +264,9 @@ fn value_parser(service: &Service, shape: &Shape) -> Option<TokenStream> {
         _ => return None,
     };
     let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
+    let cfg = super::features::for_users(service, &shape.received_by);
     Some(quote! {
+        #cfg
         #[doc = #doc]
         #allow
         pub(crate) fn #name(value: &serde_json::Value) -> Result<#ty, crate::json::DeserializeError> {
@@ -404,7 +411,10 @@ fn error_parser(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
         quote!(_response)
     };
     let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
+    let cfg =
+        super::features::for_users(service, &super::features::error_users(service, &shape.name));
     quote! {
+        #cfg
         #[doc = #doc]
         #allow
         pub(crate) fn #name(#param: &crate::protocol::ErrorResponse) -> Result<#ty, crate::json::DeserializeError> {
@@ -419,7 +429,7 @@ fn error_parser(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
 
 /// Smithy's error correction: the value a required member of this type
 /// takes when a response omits it.
-fn fallback_impl(shape: &Shape) -> Option<TokenStream> {
+fn fallback_impl(service: &Service, shape: &Shape) -> Option<TokenStream> {
     let ty = named_type_path(shape)?;
     let body = match &shape.kind {
         ShapeKind::Structure(s) => {
@@ -444,7 +454,10 @@ fn fallback_impl(shape: &Shape) -> Option<TokenStream> {
         _ => return None,
     };
     let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
+    // A trait impl is never dead code: it exists wherever its type does.
+    let cfg = super::features::for_shape(service, shape);
     Some(quote! {
+        #cfg
         #allow
         impl crate::json::Fallback for #ty {
             fn fallback() -> Self {

@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::rust_type::{self, ident};
 use super::{EmitError, Files, docs};
-use crate::ir::{Member, Service, Shape, ShapeKind, Structure, TimestampFormat};
+use crate::ir::{Member, MemberLocation, Service, Shape, ShapeKind, Structure, TimestampFormat};
 
 pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
     let module_doc = docs::inner(
@@ -15,7 +15,7 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
     let writers = service
         .shapes
         .values()
-        .filter(|shape| shape.used_in_input)
+        .filter(|shape| shape.used_in_input && is_written_as_value(service, &shape.name))
         .filter_map(|shape| writer(service, shape));
     let event_writers =
         input_event_shapes(service)
@@ -85,13 +85,39 @@ fn writer(service: &Service, shape: &Shape) -> Option<TokenStream> {
         _ => quote!(value),
     };
     let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
+    let cfg = super::features::for_users(service, &shape.sent_by);
     Some(quote! {
+        #cfg
         #[doc = #doc]
         #allow
         pub(crate) fn #name(out: &mut crate::json::Writer, #value_param: &#ty) -> Result<(), crate::json::SerializeError> {
             #body
         }
     })
+}
+
+/// Whether some request member, list member or map value holds the shape
+/// as a JSON value (an event is written as a message instead).
+fn is_written_as_value(service: &Service, name: &str) -> bool {
+    let in_inputs = service.operations.iter().any(|op| {
+        op.input.members.iter().any(|m| {
+            m.target == name && matches!(m.location, MemberLocation::Body | MemberLocation::Payload)
+        })
+    });
+    in_inputs
+        || service
+            .shapes
+            .values()
+            .filter(|s| s.used_in_input)
+            .any(|s| match &s.kind {
+                ShapeKind::Structure(st) => st.members.iter().any(|m| m.target == name),
+                ShapeKind::Union(u) => {
+                    !u.event_stream && u.members.iter().any(|m| m.target == name)
+                }
+                ShapeKind::List(l) => l.member == name,
+                ShapeKind::Map(m) => m.key == name || m.value == name,
+                _ => false,
+            })
 }
 
 /// The structures sent as events of an input event stream.
@@ -204,7 +230,12 @@ fn event_writer(service: &Service, shape: &Shape, s: &Structure) -> TokenStream 
         quote!(value)
     };
     let allow = super::docs::allow_deprecated_uses(shape.has_deprecated_member());
+    let cfg = super::features::for_users(
+        service,
+        &super::features::event_users(service, &shape.name, true),
+    );
     quote! {
+        #cfg
         #[doc = #doc]
         #allow
         pub(crate) fn #name(event_type: &'static str, #value_param: &#ty) -> Result<crate::event_stream::Message, crate::json::SerializeError> {

@@ -9,6 +9,7 @@ mod crate_root;
 mod docs;
 mod endpoint;
 mod enumeration;
+mod features;
 mod fluent;
 mod http_binding;
 mod json_de;

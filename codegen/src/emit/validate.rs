@@ -1,7 +1,7 @@
 //! Validators generated from the model's constraints, and the module of
 //! compiled patterns they share.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -370,19 +370,23 @@ fn optional_number(bound: Option<&Number>, float: bool) -> TokenStream {
 
 /// `src/patterns.rs`: one static per distinct pattern, compiled on first use.
 pub(crate) fn emit_patterns(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
-    let mut patterns: BTreeMap<&str, (&Pattern, Vec<&str>)> = BTreeMap::new();
+    let mut patterns: BTreeMap<&str, (&Pattern, Vec<&str>, BTreeSet<usize>)> = BTreeMap::new();
     // Only plain strings are checked against their pattern: an enum's
     // values are the model's own.
     for shape in service.shapes.values() {
         if let (ShapeKind::String, Some(pattern)) = (&shape.kind, &shape.constraints.pattern) {
-            patterns
-                .entry(pattern.static_name.as_str())
-                .or_insert((pattern, Vec::new()))
-                .1
-                .push(shape.name.as_str());
+            let entry = patterns.entry(pattern.static_name.as_str()).or_insert((
+                pattern,
+                Vec::new(),
+                BTreeSet::new(),
+            ));
+            entry.1.push(shape.name.as_str());
+            entry.2.extend(shape.used_by.iter().copied());
         }
     }
-    let statics = patterns.iter().map(|(name, (pattern, users))| {
+    let statics = patterns.iter().map(|(name, (pattern, users, used_by))| {
+        let used_by: Vec<usize> = used_by.iter().copied().collect();
+        let cfg = super::features::for_users(service, &used_by);
         let name = format_ident!("{}", name);
         let users: Vec<String> = users.iter().map(|u| format!("`{u}`")).collect();
         let doc = format!(" The pattern of {}.", users.join(", "));
@@ -395,6 +399,7 @@ pub(crate) fn emit_patterns(service: &Service, out: &mut Files<'_>) -> Result<()
             quote!(crate::validation::Pattern::with_flags(#source, #ecma_source, #flags))
         };
         quote! {
+            #cfg
             #[doc = #doc]
             pub(crate) static #name: crate::validation::Pattern = #value;
         }

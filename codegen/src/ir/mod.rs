@@ -235,6 +235,8 @@ pub struct Operation {
     pub error_name: String,
     /// Fluent builder returned by the client method.
     pub fluent_name: String,
+    /// The cargo feature that compiles the operation (`invoke-model`).
+    pub feature: String,
     pub docs: Option<String>,
     pub deprecated: Option<Deprecation>,
     pub http: HttpBinding,
@@ -316,6 +318,17 @@ pub struct Shape {
     pub used_in_input: bool,
     /// Values of this shape are received: inside an output, error or event.
     pub used_in_output: bool,
+    /// The operations (indices into `Service::operations`) whose input,
+    /// output, errors or events reach this shape: it is compiled when any
+    /// of their features is on.
+    pub used_by: Vec<usize>,
+    /// Those whose input holds it as a JSON value (not as an event of a
+    /// stream, which is written as a message): its writer is compiled for
+    /// them.
+    pub sent_by: Vec<usize>,
+    /// Those whose output or errors hold it as a JSON value (not as an
+    /// event of a stream): its parser is compiled for them.
+    pub received_by: Vec<usize>,
     pub kind: ShapeKind,
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use heck::ToShoutySnakeCase;
+use heck::{ToKebabCase, ToShoutySnakeCase};
 
 use super::check::{Problem, ProblemKind};
 use super::docs::DocConverter;
@@ -225,6 +225,7 @@ impl Resolver<'_> {
         super::size::box_large_union_variants(&mut service);
         mark_needs_validation(&mut service);
         mark_usage(&mut service);
+        name_features(&mut service);
         name_patterns(&mut service);
         name_modules(&mut service);
         service
@@ -762,6 +763,9 @@ impl Resolver<'_> {
             needs_validation: false,
             used_in_input: false,
             used_in_output: false,
+            used_by: Vec::new(),
+            sent_by: Vec::new(),
+            received_by: Vec::new(),
             kind,
         })
     }
@@ -1377,6 +1381,7 @@ impl Resolver<'_> {
             snake_name: modules.claim(&names::snake(name)),
             error_name: format!("{type_prefix}Error"),
             fluent_name: format!("{type_prefix}FluentBuilder"),
+            feature: String::new(),
             docs,
             deprecated: deprecation(op.deprecated, &op.deprecated_message),
             http: parts.http,
@@ -1968,30 +1973,83 @@ fn name_modules(service: &mut Service) {
 }
 
 /// Marks the shapes that travel in requests and those that travel in
-/// responses, so that emitters write serializers and parsers only for those.
+/// responses, so that emitters write serializers and parsers only for
+/// those, and the operations that reach each shape, so that it is compiled
+/// only when one of their features is on.
 fn mark_usage(service: &mut Service) {
+    let mut used_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut sent_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    let mut received_by: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     let mut inputs: Vec<String> = Vec::new();
     let mut outputs: Vec<String> = Vec::new();
-    for op in &service.operations {
-        inputs.extend(op.input.members.iter().map(|m| m.target.clone()));
-        outputs.extend(op.output.members.iter().map(|m| m.target.clone()));
-        outputs.extend(op.errors.iter().cloned());
+    for (index, op) in service.operations.iter().enumerate() {
+        let op_inputs: Vec<String> = op.input.members.iter().map(|m| m.target.clone()).collect();
+        let mut op_outputs: Vec<String> =
+            op.output.members.iter().map(|m| m.target.clone()).collect();
+        op_outputs.extend(op.errors.iter().cloned());
+        let all = op_inputs.iter().chain(&op_outputs).cloned().collect();
+        for name in closure(&service.shapes, all, Events::Enter) {
+            used_by.entry(name).or_default().push(index);
+        }
+        for name in closure(&service.shapes, op_inputs.clone(), Events::OnlyTheirMembers) {
+            sent_by.entry(name).or_default().push(index);
+        }
+        for name in closure(
+            &service.shapes,
+            op_outputs.clone(),
+            Events::OnlyTheirMembers,
+        ) {
+            received_by.entry(name).or_default().push(index);
+        }
+        inputs.extend(op_inputs);
+        outputs.extend(op_outputs);
     }
-    // Input event streams are not sent yet: what they hold needs no writers.
-    let input_set = closure(&service.shapes, inputs, false);
-    let output_set = closure(&service.shapes, outputs, true);
+    let input_set = closure(&service.shapes, inputs, Events::Enter);
+    let output_set = closure(&service.shapes, outputs, Events::Enter);
     for (name, shape) in service.shapes.iter_mut() {
         shape.used_in_input = input_set.contains(name);
         shape.used_in_output = output_set.contains(name);
+        shape.used_by = used_by.remove(name).unwrap_or_default();
+        shape.sent_by = sent_by.remove(name).unwrap_or_default();
+        shape.received_by = received_by.remove(name).unwrap_or_default();
     }
 }
 
-/// Every shape reachable from `roots` through members, list members and map
-/// entries; into event streams' events only if `into_event_streams`.
+/// How [`closure`] treats the events of event streams.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Events {
+    /// Events are reached like any member.
+    Enter,
+    /// An event is not itself reached (it travels as a message, not as a
+    /// JSON value), but what its members hold is.
+    OnlyTheirMembers,
+}
+
+/// Names each operation's cargo feature: its name in kebab case, unless
+/// that is taken (by another operation or by the crate's own features).
+fn name_features(service: &mut Service) {
+    let mut taken: BTreeSet<String> = ["default", "serde", "cli"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    for op in &mut service.operations {
+        let wanted = op.name.to_kebab_case();
+        let mut feature = wanted.clone();
+        let mut n = 2;
+        while !taken.insert(feature.clone()) {
+            feature = format!("{wanted}-{n}");
+            n += 1;
+        }
+        op.feature = feature;
+    }
+}
+
+/// Every shape reachable from `roots` through members, list members, map
+/// entries and, as `events` says, the events of event streams.
 fn closure(
     shapes: &BTreeMap<String, Shape>,
     roots: Vec<String>,
-    into_event_streams: bool,
+    events: Events,
 ) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack = roots;
@@ -2004,9 +2062,16 @@ fn closure(
         }
         match &shape.kind {
             ShapeKind::Structure(s) => stack.extend(s.members.iter().map(|m| m.target.clone())),
-            ShapeKind::Union(u) if !u.event_stream || into_event_streams => {
-                stack.extend(u.members.iter().map(|m| m.target.clone()));
+            ShapeKind::Union(u) if u.event_stream && events == Events::OnlyTheirMembers => {
+                for event in &u.members {
+                    if let Some(ShapeKind::Structure(s)) =
+                        shapes.get(&event.target).map(|e| &e.kind)
+                    {
+                        stack.extend(s.members.iter().map(|m| m.target.clone()));
+                    }
+                }
             }
+            ShapeKind::Union(u) => stack.extend(u.members.iter().map(|m| m.target.clone())),
             ShapeKind::List(l) => stack.push(l.member.clone()),
             ShapeKind::Map(m) => {
                 stack.push(m.key.clone());

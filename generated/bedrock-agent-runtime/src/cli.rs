@@ -9,42 +9,77 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for Agents for Amazon Bedrock Runtime",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(agentic_retrieve_stream::command())
-        .subcommand(check_ingested_document_acl::command())
-        .subcommand(create_invocation::command())
-        .subcommand(create_session::command())
-        .subcommand(delete_agent_memory::command())
-        .subcommand(delete_session::command())
-        .subcommand(end_session::command())
-        .subcommand(generate_query::command())
-        .subcommand(get_agent_memory::command())
-        .subcommand(get_document_content::command())
-        .subcommand(get_execution_flow_snapshot::command())
-        .subcommand(get_flow_execution::command())
-        .subcommand(get_ingested_document_acl::command())
-        .subcommand(get_invocation_step::command())
-        .subcommand(get_session::command())
-        .subcommand(invoke_agent::command())
-        .subcommand(invoke_flow::command())
-        .subcommand(invoke_inline_agent::command())
-        .subcommand(list_flow_execution_events::command())
-        .subcommand(list_flow_executions::command())
-        .subcommand(list_invocation_steps::command())
-        .subcommand(list_invocations::command())
-        .subcommand(list_sessions::command())
-        .subcommand(list_tags_for_resource::command())
-        .subcommand(optimize_prompt::command())
-        .subcommand(put_invocation_step::command())
-        .subcommand(rerank::command())
-        .subcommand(retrieve::command())
-        .subcommand(retrieve_and_generate::command())
-        .subcommand(retrieve_and_generate_stream::command())
-        .subcommand(start_flow_execution::command())
-        .subcommand(stop_flow_execution::command())
-        .subcommand(tag_resource::command())
-        .subcommand(untag_resource::command())
-        .subcommand(update_session::command());
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "agentic-retrieve-stream")]
+    let command = command.subcommand(agentic_retrieve_stream::command());
+    #[cfg(feature = "check-ingested-document-acl")]
+    let command = command.subcommand(check_ingested_document_acl::command());
+    #[cfg(feature = "create-invocation")]
+    let command = command.subcommand(create_invocation::command());
+    #[cfg(feature = "create-session")]
+    let command = command.subcommand(create_session::command());
+    #[cfg(feature = "delete-agent-memory")]
+    let command = command.subcommand(delete_agent_memory::command());
+    #[cfg(feature = "delete-session")]
+    let command = command.subcommand(delete_session::command());
+    #[cfg(feature = "end-session")]
+    let command = command.subcommand(end_session::command());
+    #[cfg(feature = "generate-query")]
+    let command = command.subcommand(generate_query::command());
+    #[cfg(feature = "get-agent-memory")]
+    let command = command.subcommand(get_agent_memory::command());
+    #[cfg(feature = "get-document-content")]
+    let command = command.subcommand(get_document_content::command());
+    #[cfg(feature = "get-execution-flow-snapshot")]
+    let command = command.subcommand(get_execution_flow_snapshot::command());
+    #[cfg(feature = "get-flow-execution")]
+    let command = command.subcommand(get_flow_execution::command());
+    #[cfg(feature = "get-ingested-document-acl")]
+    let command = command.subcommand(get_ingested_document_acl::command());
+    #[cfg(feature = "get-invocation-step")]
+    let command = command.subcommand(get_invocation_step::command());
+    #[cfg(feature = "get-session")]
+    let command = command.subcommand(get_session::command());
+    #[cfg(feature = "invoke-agent")]
+    let command = command.subcommand(invoke_agent::command());
+    #[cfg(feature = "invoke-flow")]
+    let command = command.subcommand(invoke_flow::command());
+    #[cfg(feature = "invoke-inline-agent")]
+    let command = command.subcommand(invoke_inline_agent::command());
+    #[cfg(feature = "list-flow-execution-events")]
+    let command = command.subcommand(list_flow_execution_events::command());
+    #[cfg(feature = "list-flow-executions")]
+    let command = command.subcommand(list_flow_executions::command());
+    #[cfg(feature = "list-invocation-steps")]
+    let command = command.subcommand(list_invocation_steps::command());
+    #[cfg(feature = "list-invocations")]
+    let command = command.subcommand(list_invocations::command());
+    #[cfg(feature = "list-sessions")]
+    let command = command.subcommand(list_sessions::command());
+    #[cfg(feature = "list-tags-for-resource")]
+    let command = command.subcommand(list_tags_for_resource::command());
+    #[cfg(feature = "optimize-prompt")]
+    let command = command.subcommand(optimize_prompt::command());
+    #[cfg(feature = "put-invocation-step")]
+    let command = command.subcommand(put_invocation_step::command());
+    #[cfg(feature = "rerank")]
+    let command = command.subcommand(rerank::command());
+    #[cfg(feature = "retrieve")]
+    let command = command.subcommand(retrieve::command());
+    #[cfg(feature = "retrieve-and-generate")]
+    let command = command.subcommand(retrieve_and_generate::command());
+    #[cfg(feature = "retrieve-and-generate-stream")]
+    let command = command.subcommand(retrieve_and_generate_stream::command());
+    #[cfg(feature = "start-flow-execution")]
+    let command = command.subcommand(start_flow_execution::command());
+    #[cfg(feature = "stop-flow-execution")]
+    let command = command.subcommand(stop_flow_execution::command());
+    #[cfg(feature = "tag-resource")]
+    let command = command.subcommand(tag_resource::command());
+    #[cfg(feature = "untag-resource")]
+    let command = command.subcommand(untag_resource::command());
+    #[cfg(feature = "update-session")]
+    let command = command.subcommand(update_session::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -58,61 +93,236 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
+        #[cfg(feature = "agentic-retrieve-stream")]
         "agentic-retrieve-stream" => {
-            agentic_retrieve_stream::run(&client, global, args).await
+            agentic_retrieve_stream::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "check-ingested-document-acl")]
         "check-ingested-document-acl" => {
-            check_ingested_document_acl::run(&client, global, args).await
+            check_ingested_document_acl::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "create-invocation" => create_invocation::run(&client, global, args).await,
-        "create-session" => create_session::run(&client, global, args).await,
-        "delete-agent-memory" => delete_agent_memory::run(&client, global, args).await,
-        "delete-session" => delete_session::run(&client, global, args).await,
-        "end-session" => end_session::run(&client, global, args).await,
-        "generate-query" => generate_query::run(&client, global, args).await,
-        "get-agent-memory" => get_agent_memory::run(&client, global, args).await,
-        "get-document-content" => get_document_content::run(&client, global, args).await,
+
+        #[cfg(feature = "create-invocation")]
+        "create-invocation" => {
+            create_invocation::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "create-session")]
+        "create-session" => {
+            create_session::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "delete-agent-memory")]
+        "delete-agent-memory" => {
+            delete_agent_memory::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-session")]
+        "delete-session" => {
+            delete_session::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "end-session")]
+        "end-session" => {
+            end_session::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "generate-query")]
+        "generate-query" => {
+            generate_query::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "get-agent-memory")]
+        "get-agent-memory" => {
+            get_agent_memory::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-document-content")]
+        "get-document-content" => {
+            get_document_content::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-execution-flow-snapshot")]
         "get-execution-flow-snapshot" => {
-            get_execution_flow_snapshot::run(&client, global, args).await
+            get_execution_flow_snapshot::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "get-flow-execution" => get_flow_execution::run(&client, global, args).await,
+
+        #[cfg(feature = "get-flow-execution")]
+        "get-flow-execution" => {
+            get_flow_execution::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-ingested-document-acl")]
         "get-ingested-document-acl" => {
-            get_ingested_document_acl::run(&client, global, args).await
+            get_ingested_document_acl::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "get-invocation-step" => get_invocation_step::run(&client, global, args).await,
-        "get-session" => get_session::run(&client, global, args).await,
-        "invoke-agent" => invoke_agent::run(&client, global, args).await,
-        "invoke-flow" => invoke_flow::run(&client, global, args).await,
-        "invoke-inline-agent" => invoke_inline_agent::run(&client, global, args).await,
+
+        #[cfg(feature = "get-invocation-step")]
+        "get-invocation-step" => {
+            get_invocation_step::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-session")]
+        "get-session" => {
+            get_session::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "invoke-agent")]
+        "invoke-agent" => {
+            invoke_agent::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "invoke-flow")]
+        "invoke-flow" => {
+            invoke_flow::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "invoke-inline-agent")]
+        "invoke-inline-agent" => {
+            invoke_inline_agent::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-flow-execution-events")]
         "list-flow-execution-events" => {
-            list_flow_execution_events::run(&client, global, args).await
+            list_flow_execution_events::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "list-flow-executions" => list_flow_executions::run(&client, global, args).await,
+
+        #[cfg(feature = "list-flow-executions")]
+        "list-flow-executions" => {
+            list_flow_executions::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-invocation-steps")]
         "list-invocation-steps" => {
-            list_invocation_steps::run(&client, global, args).await
+            list_invocation_steps::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "list-invocations" => list_invocations::run(&client, global, args).await,
-        "list-sessions" => list_sessions::run(&client, global, args).await,
+
+        #[cfg(feature = "list-invocations")]
+        "list-invocations" => {
+            list_invocations::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-sessions")]
+        "list-sessions" => {
+            list_sessions::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            list_tags_for_resource::run(&client, global, args).await
+            list_tags_for_resource::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "optimize-prompt" => optimize_prompt::run(&client, global, args).await,
-        "put-invocation-step" => put_invocation_step::run(&client, global, args).await,
-        "rerank" => rerank::run(&client, global, args).await,
-        "retrieve" => retrieve::run(&client, global, args).await,
+
+        #[cfg(feature = "optimize-prompt")]
+        "optimize-prompt" => {
+            optimize_prompt::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "put-invocation-step")]
+        "put-invocation-step" => {
+            put_invocation_step::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "rerank")]
+        "rerank" => rerank::run(&crate::cli_support::client(global)?, global, args).await,
+        #[cfg(feature = "retrieve")]
+        "retrieve" => {
+            retrieve::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "retrieve-and-generate")]
         "retrieve-and-generate" => {
-            retrieve_and_generate::run(&client, global, args).await
+            retrieve_and_generate::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "retrieve-and-generate-stream")]
         "retrieve-and-generate-stream" => {
-            retrieve_and_generate_stream::run(&client, global, args).await
+            retrieve_and_generate_stream::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "start-flow-execution" => start_flow_execution::run(&client, global, args).await,
-        "stop-flow-execution" => stop_flow_execution::run(&client, global, args).await,
-        "tag-resource" => tag_resource::run(&client, global, args).await,
-        "untag-resource" => untag_resource::run(&client, global, args).await,
-        "update-session" => update_session::run(&client, global, args).await,
+
+        #[cfg(feature = "start-flow-execution")]
+        "start-flow-execution" => {
+            start_flow_execution::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "stop-flow-execution")]
+        "stop-flow-execution" => {
+            stop_flow_execution::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "tag-resource")]
+        "tag-resource" => {
+            tag_resource::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "untag-resource")]
+        "untag-resource" => {
+            untag_resource::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "update-session")]
+        "update-session" => {
+            update_session::run(&crate::cli_support::client(global)?, global, args).await
+        }
         other => {
             Err(
                 crate::cli_support::CliError::parameter(
@@ -123,6 +333,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 mod agentic_retrieve_stream {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -313,6 +524,7 @@ mod agentic_retrieve_stream {
     }
 }
 
+#[cfg(feature = "check-ingested-document-acl")]
 mod check_ingested_document_acl {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -393,6 +605,7 @@ mod check_ingested_document_acl {
     }
 }
 
+#[cfg(feature = "create-invocation")]
 mod create_invocation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -451,6 +664,7 @@ mod create_invocation {
     }
 }
 
+#[cfg(feature = "create-session")]
 mod create_session {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -529,6 +743,7 @@ mod create_session {
     }
 }
 
+#[cfg(feature = "delete-agent-memory")]
 mod delete_agent_memory {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -595,6 +810,7 @@ mod delete_agent_memory {
     }
 }
 
+#[cfg(feature = "delete-session")]
 mod delete_session {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -633,6 +849,7 @@ mod delete_session {
     }
 }
 
+#[cfg(feature = "end-session")]
 mod end_session {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -671,6 +888,7 @@ mod end_session {
     }
 }
 
+#[cfg(feature = "generate-query")]
 mod generate_query {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -735,6 +953,7 @@ mod generate_query {
     }
 }
 
+#[cfg(feature = "get-agent-memory")]
 mod get_agent_memory {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -852,6 +1071,7 @@ mod get_agent_memory {
     }
 }
 
+#[cfg(feature = "get-document-content")]
 mod get_document_content {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -959,6 +1179,7 @@ mod get_document_content {
     }
 }
 
+#[cfg(feature = "get-execution-flow-snapshot")]
 mod get_execution_flow_snapshot {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1019,6 +1240,7 @@ mod get_execution_flow_snapshot {
     }
 }
 
+#[cfg(feature = "get-flow-execution")]
 mod get_flow_execution {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1081,6 +1303,7 @@ mod get_flow_execution {
     }
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 mod get_ingested_document_acl {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1145,6 +1368,7 @@ mod get_ingested_document_acl {
     }
 }
 
+#[cfg(feature = "get-invocation-step")]
 mod get_invocation_step {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1209,6 +1433,7 @@ mod get_invocation_step {
     }
 }
 
+#[cfg(feature = "get-session")]
 mod get_session {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1247,6 +1472,7 @@ mod get_session {
     }
 }
 
+#[cfg(feature = "invoke-agent")]
 mod invoke_agent {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1460,6 +1686,7 @@ mod invoke_agent {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 mod invoke_flow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1585,6 +1812,7 @@ mod invoke_flow {
     }
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 mod invoke_inline_agent {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1985,6 +2213,7 @@ mod invoke_inline_agent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 mod list_flow_execution_events {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2107,6 +2336,7 @@ mod list_flow_execution_events {
     }
 }
 
+#[cfg(feature = "list-flow-executions")]
 mod list_flow_executions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2205,6 +2435,7 @@ mod list_flow_executions {
     }
 }
 
+#[cfg(feature = "list-invocation-steps")]
 mod list_invocation_steps {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2307,6 +2538,7 @@ mod list_invocation_steps {
     }
 }
 
+#[cfg(feature = "list-invocations")]
 mod list_invocations {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2395,6 +2627,7 @@ mod list_invocations {
     }
 }
 
+#[cfg(feature = "list-sessions")]
 mod list_sessions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2468,6 +2701,7 @@ mod list_sessions {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 mod list_tags_for_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2507,6 +2741,7 @@ mod list_tags_for_resource {
     }
 }
 
+#[cfg(feature = "optimize-prompt")]
 mod optimize_prompt {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2572,6 +2807,7 @@ mod optimize_prompt {
     }
 }
 
+#[cfg(feature = "put-invocation-step")]
 mod put_invocation_step {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2664,6 +2900,7 @@ mod put_invocation_step {
     }
 }
 
+#[cfg(feature = "rerank")]
 mod rerank {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2773,6 +3010,7 @@ mod rerank {
     }
 }
 
+#[cfg(feature = "retrieve")]
 mod retrieve {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2910,6 +3148,7 @@ mod retrieve {
     }
 }
 
+#[cfg(feature = "retrieve-and-generate")]
 mod retrieve_and_generate {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3017,6 +3256,7 @@ mod retrieve_and_generate {
     }
 }
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 mod retrieve_and_generate_stream {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3145,6 +3385,7 @@ mod retrieve_and_generate_stream {
     }
 }
 
+#[cfg(feature = "start-flow-execution")]
 mod start_flow_execution {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3239,6 +3480,7 @@ mod start_flow_execution {
     }
 }
 
+#[cfg(feature = "stop-flow-execution")]
 mod stop_flow_execution {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3299,6 +3541,7 @@ mod stop_flow_execution {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 mod tag_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3354,6 +3597,7 @@ mod tag_resource {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 mod untag_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3405,6 +3649,7 @@ mod untag_resource {
     }
 }
 
+#[cfg(feature = "update-session")]
 mod update_session {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

@@ -3,56 +3,610 @@
 
 //! Errors: those Agents for Amazon Bedrock Runtime returns, and those this crate reports before anything is sent.
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 #[rustfmt::skip]
 mod access_denied_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 pub use self::access_denied_exception::{
     AccessDeniedException, AccessDeniedExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 #[rustfmt::skip]
 mod bad_gateway_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 pub use self::bad_gateway_exception::{BadGatewayException, BadGatewayExceptionBuilder};
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "update-session"
+    )
+)]
 #[rustfmt::skip]
 mod conflict_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "update-session"
+    )
+)]
 pub use self::conflict_exception::{ConflictException, ConflictExceptionBuilder};
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 #[rustfmt::skip]
 mod dependency_failed_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 pub use self::dependency_failed_exception::{
     DependencyFailedException, DependencyFailedExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 #[rustfmt::skip]
 mod internal_server_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 pub use self::internal_server_exception::{
     InternalServerException, InternalServerExceptionBuilder,
 };
 
+#[cfg(feature = "invoke-agent")]
 #[rustfmt::skip]
 mod model_not_ready_exception;
+
+#[cfg(feature = "invoke-agent")]
 pub use self::model_not_ready_exception::{
     ModelNotReadyException, ModelNotReadyExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-tags-for-resource",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 #[rustfmt::skip]
 mod resource_not_found_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-tags-for-resource",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 pub use self::resource_not_found_exception::{
     ResourceNotFoundException, ResourceNotFoundExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "tag-resource"
+    )
+)]
 #[rustfmt::skip]
 mod service_quota_exceeded_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "tag-resource"
+    )
+)]
 pub use self::service_quota_exceeded_exception::{
     ServiceQuotaExceededException, ServiceQuotaExceededExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 #[rustfmt::skip]
 mod throttling_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 pub use self::throttling_exception::{ThrottlingException, ThrottlingExceptionBuilder};
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 #[rustfmt::skip]
 mod validation_exception;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 pub use self::validation_exception::{ValidationException, ValidationExceptionBuilder};
 pub use crate::sdk_error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,

@@ -3,6 +3,14 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ActionGroupInvocationInput` from JSON.
 pub(crate) fn action_group_invocation_input(
     value: &serde_json::Value,
@@ -48,6 +56,14 @@ pub(crate) fn action_group_invocation_input(
     parse().map_err(|e| e.within("ActionGroupInvocationInput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ActionGroupInvocationOutput` from JSON.
 pub(crate) fn action_group_invocation_output(
     value: &serde_json::Value,
@@ -69,6 +85,14 @@ pub(crate) fn action_group_invocation_output(
     parse().map_err(|e| e.within("ActionGroupInvocationOutput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `AgentCollaboratorInputPayload` from JSON.
 pub(crate) fn agent_collaborator_input_payload(
     value: &serde_json::Value,
@@ -97,6 +121,14 @@ pub(crate) fn agent_collaborator_input_payload(
     parse().map_err(|e| e.within("AgentCollaboratorInputPayload"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `AgentCollaboratorInvocationInput` from JSON.
 pub(crate) fn agent_collaborator_invocation_input(
     value: &serde_json::Value,
@@ -130,6 +162,14 @@ pub(crate) fn agent_collaborator_invocation_input(
     parse().map_err(|e| e.within("AgentCollaboratorInvocationInput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `AgentCollaboratorInvocationOutput` from JSON.
 pub(crate) fn agent_collaborator_invocation_output(
     value: &serde_json::Value,
@@ -168,6 +208,14 @@ pub(crate) fn agent_collaborator_invocation_output(
     parse().map_err(|e| e.within("AgentCollaboratorInvocationOutput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `AgentCollaboratorOutputPayload` from JSON.
 pub(crate) fn agent_collaborator_output_payload(
     value: &serde_json::Value,
@@ -199,6 +247,7 @@ pub(crate) fn agent_collaborator_output_payload(
     parse().map_err(|e| e.within("AgentCollaboratorOutputPayload"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveAction` from JSON.
 pub(crate) fn agentic_retrieve_action(
     value: &serde_json::Value,
@@ -234,6 +283,7 @@ pub(crate) fn agentic_retrieve_action(
     parse().map_err(|e| e.within("AgenticRetrieveAction"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveActionDetails` from JSON.
 pub(crate) fn agentic_retrieve_action_details(
     value: &serde_json::Value,
@@ -262,6 +312,7 @@ pub(crate) fn agentic_retrieve_action_details(
     parse().map_err(|e| e.within("AgenticRetrieveActionDetails"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveAppliedInstruction` from JSON.
 pub(crate) fn agentic_retrieve_applied_instruction(
     value: &serde_json::Value,
@@ -282,6 +333,7 @@ pub(crate) fn agentic_retrieve_applied_instruction(
     parse().map_err(|e| e.within("AgenticRetrieveAppliedInstruction"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveCitation` from JSON.
 pub(crate) fn agentic_retrieve_citation(
     value: &serde_json::Value,
@@ -315,6 +367,7 @@ pub(crate) fn agentic_retrieve_citation(
     parse().map_err(|e| e.within("AgenticRetrieveCitation"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveCitationReference` from JSON.
 pub(crate) fn agentic_retrieve_citation_reference(
     value: &serde_json::Value,
@@ -338,6 +391,7 @@ pub(crate) fn agentic_retrieve_citation_reference(
     parse().map_err(|e| e.within("AgenticRetrieveCitationReference"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveCodeExecutionDetails` from JSON.
 pub(crate) fn agentic_retrieve_code_execution_details(
     value: &serde_json::Value,
@@ -364,6 +418,7 @@ pub(crate) fn agentic_retrieve_code_execution_details(
     parse().map_err(|e| e.within("AgenticRetrieveCodeExecutionDetails"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveCodeExecutionDocument` from JSON.
 pub(crate) fn agentic_retrieve_code_execution_document(
     value: &serde_json::Value,
@@ -392,6 +447,7 @@ pub(crate) fn agentic_retrieve_code_execution_document(
     parse().map_err(|e| e.within("AgenticRetrieveCodeExecutionDocument"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveFailure` from JSON.
 pub(crate) fn agentic_retrieve_failure(
     value: &serde_json::Value,
@@ -408,6 +464,7 @@ pub(crate) fn agentic_retrieve_failure(
     parse().map_err(|e| e.within("AgenticRetrieveFailure"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveFullDocExpansionDetails` from JSON.
 pub(crate) fn agentic_retrieve_full_doc_expansion_details(
     value: &serde_json::Value,
@@ -436,6 +493,7 @@ pub(crate) fn agentic_retrieve_full_doc_expansion_details(
     parse().map_err(|e| e.within("AgenticRetrieveFullDocExpansionDetails"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveGeneratedResponse` from JSON.
 pub(crate) fn agentic_retrieve_generated_response(
     value: &serde_json::Value,
@@ -463,6 +521,7 @@ pub(crate) fn agentic_retrieve_generated_response(
     parse().map_err(|e| e.within("AgenticRetrieveGeneratedResponse"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveGuardrailWarning` from JSON.
 pub(crate) fn agentic_retrieve_guardrail_warning(
     value: &serde_json::Value,
@@ -491,6 +550,7 @@ pub(crate) fn agentic_retrieve_guardrail_warning(
     parse().map_err(|e| e.within("AgenticRetrieveGuardrailWarning"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveMemoryRetrieveDetails` from JSON.
 pub(crate) fn agentic_retrieve_memory_retrieve_details(
     value: &serde_json::Value,
@@ -526,6 +586,7 @@ pub(crate) fn agentic_retrieve_memory_retrieve_details(
     parse().map_err(|e| e.within("AgenticRetrieveMemoryRetrieveDetails"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveMessageContent` from JSON.
 pub(crate) fn agentic_retrieve_message_content(
     value: &serde_json::Value,
@@ -542,6 +603,7 @@ pub(crate) fn agentic_retrieve_message_content(
     parse().map_err(|e| e.within("AgenticRetrieveMessageContent"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveResultItem` from JSON.
 pub(crate) fn agentic_retrieve_result_item(
     value: &serde_json::Value,
@@ -576,6 +638,7 @@ pub(crate) fn agentic_retrieve_result_item(
     parse().map_err(|e| e.within("AgenticRetrieveResultItem"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveSourceMetadata` from JSON.
 pub(crate) fn agentic_retrieve_source_metadata(
     value: &serde_json::Value,
@@ -603,6 +666,7 @@ pub(crate) fn agentic_retrieve_source_metadata(
     parse().map_err(|e| e.within("AgenticRetrieveSourceMetadata"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveSourceRetriever` from JSON.
 pub(crate) fn agentic_retrieve_source_retriever(
     value: &serde_json::Value,
@@ -622,6 +686,7 @@ pub(crate) fn agentic_retrieve_source_retriever(
     parse().map_err(|e| e.within("AgenticRetrieveSourceRetriever"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveTraceEventAttributes` from JSON.
 pub(crate) fn agentic_retrieve_trace_event_attributes(
     value: &serde_json::Value,
@@ -700,6 +765,7 @@ pub(crate) fn agentic_retrieve_trace_event_attributes(
     parse().map_err(|e| e.within("AgenticRetrieveTraceEventAttributes"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveTraceResultItem` from JSON.
 pub(crate) fn agentic_retrieve_trace_result_item(
     value: &serde_json::Value,
@@ -737,6 +803,7 @@ pub(crate) fn agentic_retrieve_trace_result_item(
     parse().map_err(|e| e.within("AgenticRetrieveTraceResultItem"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveWarning` from JSON.
 pub(crate) fn agentic_retrieve_warning(
     value: &serde_json::Value,
@@ -773,6 +840,7 @@ pub(crate) fn agentic_retrieve_warning(
     parse().map_err(|e| e.within("AgenticRetrieveWarning"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `AgenticRetrieveWarningMessage` from JSON.
 pub(crate) fn agentic_retrieve_warning_message(
     value: &serde_json::Value,
@@ -789,6 +857,14 @@ pub(crate) fn agentic_retrieve_warning_message(
     parse().map_err(|e| e.within("AgenticRetrieveWarningMessage"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ApiInvocationInput` from JSON.
 pub(crate) fn api_invocation_input(
     value: &serde_json::Value,
@@ -841,6 +917,14 @@ pub(crate) fn api_invocation_input(
     parse().map_err(|e| e.within("ApiInvocationInput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ApiParameter` from JSON.
 pub(crate) fn api_parameter(
     value: &serde_json::Value,
@@ -856,6 +940,14 @@ pub(crate) fn api_parameter(
     parse().map_err(|e| e.within("ApiParameter"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ApiRequestBody` from JSON.
 pub(crate) fn api_request_body(
     value: &serde_json::Value,
@@ -880,6 +972,14 @@ pub(crate) fn api_request_body(
     parse().map_err(|e| e.within("ApiRequestBody"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ApiResult` from JSON.
 pub(crate) fn api_result(
     value: &serde_json::Value,
@@ -932,6 +1032,7 @@ pub(crate) fn api_result(
     parse().map_err(|e| e.within("ApiResult"))
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Parses a `Attribution` from JSON.
 pub(crate) fn attribution(
     value: &serde_json::Value,
@@ -949,6 +1050,17 @@ pub(crate) fn attribution(
     parse().map_err(|e| e.within("Attribution"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `AudioSegment` from JSON.
 pub(crate) fn audio_segment(
     value: &serde_json::Value,
@@ -967,6 +1079,7 @@ pub(crate) fn audio_segment(
     parse().map_err(|e| e.within("AudioSegment"))
 }
 
+#[cfg(feature = "get-invocation-step")]
 /// Parses a `BedrockSessionContentBlock` from JSON.
 pub(crate) fn bedrock_session_content_block(
     value: &serde_json::Value,
@@ -1001,6 +1114,14 @@ pub(crate) fn bedrock_session_content_block(
     parse().map_err(|e| e.within("BedrockSessionContentBlock"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `Caller` from JSON.
 pub(crate) fn caller(
     value: &serde_json::Value,
@@ -1025,6 +1146,14 @@ pub(crate) fn caller(
     parse().map_err(|e| e.within("Caller"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `Citation` from JSON.
 pub(crate) fn citation(
     value: &serde_json::Value,
@@ -1050,6 +1179,14 @@ pub(crate) fn citation(
     parse().map_err(|e| e.within("Citation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `CodeInterpreterInvocationInput` from JSON.
 pub(crate) fn code_interpreter_invocation_input(
     value: &serde_json::Value,
@@ -1074,6 +1211,14 @@ pub(crate) fn code_interpreter_invocation_input(
     parse().map_err(|e| e.within("CodeInterpreterInvocationInput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `CodeInterpreterInvocationOutput` from JSON.
 pub(crate) fn code_interpreter_invocation_output(
     value: &serde_json::Value,
@@ -1117,6 +1262,7 @@ pub(crate) fn code_interpreter_invocation_output(
     parse().map_err(|e| e.within("CodeInterpreterInvocationOutput"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `ConditionResultEvent` from JSON.
 pub(crate) fn condition_result_event(
     value: &serde_json::Value,
@@ -1149,6 +1295,14 @@ pub(crate) fn condition_result_event(
     parse().map_err(|e| e.within("ConditionResultEvent"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ContentBody` from JSON.
 pub(crate) fn content_body(
     value: &serde_json::Value,
@@ -1167,6 +1321,14 @@ pub(crate) fn content_body(
     parse().map_err(|e| e.within("ContentBody"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `CustomOrchestrationTrace` from JSON.
 pub(crate) fn custom_orchestration_trace(
     value: &serde_json::Value,
@@ -1188,6 +1350,14 @@ pub(crate) fn custom_orchestration_trace(
     parse().map_err(|e| e.within("CustomOrchestrationTrace"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `CustomOrchestrationTraceEvent` from JSON.
 pub(crate) fn custom_orchestration_trace_event(
     value: &serde_json::Value,
@@ -1204,6 +1374,7 @@ pub(crate) fn custom_orchestration_trace_event(
     parse().map_err(|e| e.within("CustomOrchestrationTraceEvent"))
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 /// Parses a `DocumentAcl` from JSON.
 pub(crate) fn document_acl(
     value: &serde_json::Value,
@@ -1226,6 +1397,7 @@ pub(crate) fn document_acl(
     parse().map_err(|e| e.within("DocumentAcl"))
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 /// Parses a `DocumentAclCondition` from JSON.
 pub(crate) fn document_acl_condition(
     value: &serde_json::Value,
@@ -1265,6 +1437,7 @@ pub(crate) fn document_acl_condition(
     parse().map_err(|e| e.within("DocumentAclCondition"))
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 /// Parses a `DocumentAclGroup` from JSON.
 pub(crate) fn document_acl_group(
     value: &serde_json::Value,
@@ -1289,6 +1462,7 @@ pub(crate) fn document_acl_group(
     parse().map_err(|e| e.within("DocumentAclGroup"))
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 /// Parses a `DocumentAclMembership` from JSON.
 pub(crate) fn document_acl_membership(
     value: &serde_json::Value,
@@ -1320,6 +1494,7 @@ pub(crate) fn document_acl_membership(
     parse().map_err(|e| e.within("DocumentAclMembership"))
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 /// Parses a `DocumentAclUser` from JSON.
 pub(crate) fn document_acl_user(
     value: &serde_json::Value,
@@ -1344,6 +1519,14 @@ pub(crate) fn document_acl_user(
     parse().map_err(|e| e.within("DocumentAclUser"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `FailureTrace` from JSON.
 pub(crate) fn failure_trace(
     value: &serde_json::Value,
@@ -1372,6 +1555,14 @@ pub(crate) fn failure_trace(
     parse().map_err(|e| e.within("FailureTrace"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `FinalResponse` from JSON.
 pub(crate) fn final_response(
     value: &serde_json::Value,
@@ -1390,6 +1581,7 @@ pub(crate) fn final_response(
     parse().map_err(|e| e.within("FinalResponse"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `FlowExecutionContent` from JSON.
 pub(crate) fn flow_execution_content(
     value: &serde_json::Value,
@@ -1413,6 +1605,7 @@ pub(crate) fn flow_execution_content(
     parse().map_err(|e| e.within("FlowExecutionContent"))
 }
 
+#[cfg(feature = "get-flow-execution")]
 /// Parses a `FlowExecutionError` from JSON.
 pub(crate) fn flow_execution_error(
     value: &serde_json::Value,
@@ -1438,6 +1631,7 @@ pub(crate) fn flow_execution_error(
     parse().map_err(|e| e.within("FlowExecutionError"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `FlowExecutionEvent` from JSON.
 pub(crate) fn flow_execution_event(
     value: &serde_json::Value,
@@ -1537,6 +1731,7 @@ pub(crate) fn flow_execution_event(
     parse().map_err(|e| e.within("FlowExecutionEvent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `FlowExecutionInputEvent` from JSON.
 pub(crate) fn flow_execution_input_event(
     value: &serde_json::Value,
@@ -1569,6 +1764,7 @@ pub(crate) fn flow_execution_input_event(
     parse().map_err(|e| e.within("FlowExecutionInputEvent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `FlowExecutionOutputEvent` from JSON.
 pub(crate) fn flow_execution_output_event(
     value: &serde_json::Value,
@@ -1601,6 +1797,7 @@ pub(crate) fn flow_execution_output_event(
     parse().map_err(|e| e.within("FlowExecutionOutputEvent"))
 }
 
+#[cfg(feature = "list-flow-executions")]
 /// Parses a `FlowExecutionSummary` from JSON.
 pub(crate) fn flow_execution_summary(
     value: &serde_json::Value,
@@ -1659,6 +1856,7 @@ pub(crate) fn flow_execution_summary(
     parse().map_err(|e| e.within("FlowExecutionSummary"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `FlowFailureEvent` from JSON.
 pub(crate) fn flow_failure_event(
     value: &serde_json::Value,
@@ -1694,6 +1892,7 @@ pub(crate) fn flow_failure_event(
     parse().map_err(|e| e.within("FlowFailureEvent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `FlowInputField` from JSON.
 pub(crate) fn flow_input_field(
     value: &serde_json::Value,
@@ -1715,6 +1914,7 @@ pub(crate) fn flow_input_field(
     parse().map_err(|e| e.within("FlowInputField"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowMultiTurnInputContent` from JSON.
 pub(crate) fn flow_multi_turn_input_content(
     value: &serde_json::Value,
@@ -1740,6 +1940,7 @@ pub(crate) fn flow_multi_turn_input_content(
     parse().map_err(|e| e.within("FlowMultiTurnInputContent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowOutputContent` from JSON.
 pub(crate) fn flow_output_content(
     value: &serde_json::Value,
@@ -1763,6 +1964,7 @@ pub(crate) fn flow_output_content(
     parse().map_err(|e| e.within("FlowOutputContent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `FlowOutputField` from JSON.
 pub(crate) fn flow_output_field(
     value: &serde_json::Value,
@@ -1784,6 +1986,7 @@ pub(crate) fn flow_output_field(
     parse().map_err(|e| e.within("FlowOutputField"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTrace` from JSON.
 pub(crate) fn flow_trace(
     value: &serde_json::Value,
@@ -1844,6 +2047,7 @@ pub(crate) fn flow_trace(
     parse().map_err(|e| e.within("FlowTrace"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceCondition` from JSON.
 pub(crate) fn flow_trace_condition(
     value: &serde_json::Value,
@@ -1864,6 +2068,7 @@ pub(crate) fn flow_trace_condition(
     parse().map_err(|e| e.within("FlowTraceCondition"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceConditionNodeResultEvent` from JSON.
 pub(crate) fn flow_trace_condition_node_result_event(
     value: &serde_json::Value,
@@ -1899,6 +2104,7 @@ pub(crate) fn flow_trace_condition_node_result_event(
     parse().map_err(|e| e.within("FlowTraceConditionNodeResultEvent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceDependencyEvent` from JSON.
 pub(crate) fn flow_trace_dependency_event(
     value: &serde_json::Value,
@@ -1928,6 +2134,7 @@ pub(crate) fn flow_trace_dependency_event(
     parse().map_err(|e| e.within("FlowTraceDependencyEvent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeActionEvent` from JSON.
 pub(crate) fn flow_trace_node_action_event(
     value: &serde_json::Value,
@@ -1973,6 +2180,7 @@ pub(crate) fn flow_trace_node_action_event(
     parse().map_err(|e| e.within("FlowTraceNodeActionEvent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeInputContent` from JSON.
 pub(crate) fn flow_trace_node_input_content(
     value: &serde_json::Value,
@@ -1998,6 +2206,7 @@ pub(crate) fn flow_trace_node_input_content(
     parse().map_err(|e| e.within("FlowTraceNodeInputContent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeInputEvent` from JSON.
 pub(crate) fn flow_trace_node_input_event(
     value: &serde_json::Value,
@@ -2030,6 +2239,7 @@ pub(crate) fn flow_trace_node_input_event(
     parse().map_err(|e| e.within("FlowTraceNodeInputEvent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeInputExecutionChainItem` from JSON.
 pub(crate) fn flow_trace_node_input_execution_chain_item(
     value: &serde_json::Value,
@@ -2057,6 +2267,7 @@ pub(crate) fn flow_trace_node_input_execution_chain_item(
     parse().map_err(|e| e.within("FlowTraceNodeInputExecutionChainItem"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeInputField` from JSON.
 pub(crate) fn flow_trace_node_input_field(
     value: &serde_json::Value,
@@ -2109,6 +2320,7 @@ pub(crate) fn flow_trace_node_input_field(
     parse().map_err(|e| e.within("FlowTraceNodeInputField"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeInputSource` from JSON.
 pub(crate) fn flow_trace_node_input_source(
     value: &serde_json::Value,
@@ -2135,6 +2347,7 @@ pub(crate) fn flow_trace_node_input_source(
     parse().map_err(|e| e.within("FlowTraceNodeInputSource"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeOutputContent` from JSON.
 pub(crate) fn flow_trace_node_output_content(
     value: &serde_json::Value,
@@ -2160,6 +2373,7 @@ pub(crate) fn flow_trace_node_output_content(
     parse().map_err(|e| e.within("FlowTraceNodeOutputContent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeOutputEvent` from JSON.
 pub(crate) fn flow_trace_node_output_event(
     value: &serde_json::Value,
@@ -2192,6 +2406,7 @@ pub(crate) fn flow_trace_node_output_event(
     parse().map_err(|e| e.within("FlowTraceNodeOutputEvent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeOutputField` from JSON.
 pub(crate) fn flow_trace_node_output_field(
     value: &serde_json::Value,
@@ -2232,6 +2447,7 @@ pub(crate) fn flow_trace_node_output_field(
     parse().map_err(|e| e.within("FlowTraceNodeOutputField"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `FlowTraceNodeOutputNext` from JSON.
 pub(crate) fn flow_trace_node_output_next(
     value: &serde_json::Value,
@@ -2253,6 +2469,14 @@ pub(crate) fn flow_trace_node_output_next(
     parse().map_err(|e| e.within("FlowTraceNodeOutputNext"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `FunctionInvocationInput` from JSON.
 pub(crate) fn function_invocation_input(
     value: &serde_json::Value,
@@ -2295,6 +2519,14 @@ pub(crate) fn function_invocation_input(
     parse().map_err(|e| e.within("FunctionInvocationInput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `FunctionParameter` from JSON.
 pub(crate) fn function_parameter(
     value: &serde_json::Value,
@@ -2313,6 +2545,14 @@ pub(crate) fn function_parameter(
     parse().map_err(|e| e.within("FunctionParameter"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `FunctionResult` from JSON.
 pub(crate) fn function_result(
     value: &serde_json::Value,
@@ -2358,6 +2598,7 @@ pub(crate) fn function_result(
     parse().map_err(|e| e.within("FunctionResult"))
 }
 
+#[cfg(feature = "generate-query")]
 /// Parses a `GeneratedQuery` from JSON.
 pub(crate) fn generated_query(
     value: &serde_json::Value,
@@ -2381,6 +2622,14 @@ pub(crate) fn generated_query(
     parse().map_err(|e| e.within("GeneratedQuery"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `GeneratedResponsePart` from JSON.
 pub(crate) fn generated_response_part(
     value: &serde_json::Value,
@@ -2401,6 +2650,14 @@ pub(crate) fn generated_response_part(
     parse().map_err(|e| e.within("GeneratedResponsePart"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailAssessment` from JSON.
 pub(crate) fn guardrail_assessment(
     value: &serde_json::Value,
@@ -2436,6 +2693,14 @@ pub(crate) fn guardrail_assessment(
     parse().map_err(|e| e.within("GuardrailAssessment"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailContentFilter` from JSON.
 pub(crate) fn guardrail_content_filter(
     value: &serde_json::Value,
@@ -2475,6 +2740,14 @@ pub(crate) fn guardrail_content_filter(
     parse().map_err(|e| e.within("GuardrailContentFilter"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailContentPolicyAssessment` from JSON.
 pub(crate) fn guardrail_content_policy_assessment(
     value: &serde_json::Value,
@@ -2501,6 +2774,14 @@ pub(crate) fn guardrail_content_policy_assessment(
     parse().map_err(|e| e.within("GuardrailContentPolicyAssessment"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailCustomWord` from JSON.
 pub(crate) fn guardrail_custom_word(
     value: &serde_json::Value,
@@ -2525,6 +2806,14 @@ pub(crate) fn guardrail_custom_word(
     parse().map_err(|e| e.within("GuardrailCustomWord"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailManagedWord` from JSON.
 pub(crate) fn guardrail_managed_word(
     value: &serde_json::Value,
@@ -2557,6 +2846,14 @@ pub(crate) fn guardrail_managed_word(
     parse().map_err(|e| e.within("GuardrailManagedWord"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailPiiEntityFilter` from JSON.
 pub(crate) fn guardrail_pii_entity_filter(
     value: &serde_json::Value,
@@ -2591,6 +2888,14 @@ pub(crate) fn guardrail_pii_entity_filter(
     parse().map_err(|e| e.within("GuardrailPiiEntityFilter"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailRegexFilter` from JSON.
 pub(crate) fn guardrail_regex_filter(
     value: &serde_json::Value,
@@ -2619,6 +2924,14 @@ pub(crate) fn guardrail_regex_filter(
     parse().map_err(|e| e.within("GuardrailRegexFilter"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailSensitiveInformationPolicyAssessment` from JSON.
 pub(crate) fn guardrail_sensitive_information_policy_assessment(
     value: &serde_json::Value,
@@ -2653,6 +2966,14 @@ pub(crate) fn guardrail_sensitive_information_policy_assessment(
     parse().map_err(|e| e.within("GuardrailSensitiveInformationPolicyAssessment"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailTopic` from JSON.
 pub(crate) fn guardrail_topic(
     value: &serde_json::Value,
@@ -2684,6 +3005,14 @@ pub(crate) fn guardrail_topic(
     parse().map_err(|e| e.within("GuardrailTopic"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailTopicPolicyAssessment` from JSON.
 pub(crate) fn guardrail_topic_policy_assessment(
     value: &serde_json::Value,
@@ -2710,6 +3039,14 @@ pub(crate) fn guardrail_topic_policy_assessment(
     parse().map_err(|e| e.within("GuardrailTopicPolicyAssessment"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailTrace` from JSON.
 pub(crate) fn guardrail_trace(
     value: &serde_json::Value,
@@ -2754,6 +3091,14 @@ pub(crate) fn guardrail_trace(
     parse().map_err(|e| e.within("GuardrailTrace"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `GuardrailWordPolicyAssessment` from JSON.
 pub(crate) fn guardrail_word_policy_assessment(
     value: &serde_json::Value,
@@ -2785,6 +3130,7 @@ pub(crate) fn guardrail_word_policy_assessment(
     parse().map_err(|e| e.within("GuardrailWordPolicyAssessment"))
 }
 
+#[cfg(feature = "get-invocation-step")]
 /// Parses a `ImageBlock` from JSON.
 pub(crate) fn image_block(
     value: &serde_json::Value,
@@ -2809,6 +3155,14 @@ pub(crate) fn image_block(
     parse().map_err(|e| e.within("ImageBlock"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ImageInput` from JSON.
 pub(crate) fn image_input(
     value: &serde_json::Value,
@@ -2833,6 +3187,14 @@ pub(crate) fn image_input(
     parse().map_err(|e| e.within("ImageInput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ImageInputSource` from JSON.
 pub(crate) fn image_input_source(
     value: &serde_json::Value,
@@ -2856,6 +3218,7 @@ pub(crate) fn image_input_source(
     parse().map_err(|e| e.within("ImageInputSource"))
 }
 
+#[cfg(feature = "get-invocation-step")]
 /// Parses a `ImageSource` from JSON.
 pub(crate) fn image_source(
     value: &serde_json::Value,
@@ -2885,6 +3248,14 @@ pub(crate) fn image_source(
     parse().map_err(|e| e.within("ImageSource"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `InferenceConfiguration` from JSON.
 pub(crate) fn inference_configuration(
     value: &serde_json::Value,
@@ -2921,6 +3292,14 @@ pub(crate) fn inference_configuration(
     parse().map_err(|e| e.within("InferenceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `InvocationInput` from JSON.
 pub(crate) fn invocation_input(
     value: &serde_json::Value,
@@ -2964,6 +3343,14 @@ pub(crate) fn invocation_input(
     parse().map_err(|e| e.within("InvocationInput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `InvocationInputMember` from JSON.
 pub(crate) fn invocation_input_member(
     value: &serde_json::Value,
@@ -3000,6 +3387,14 @@ pub(crate) fn invocation_input_member(
     parse().map_err(|e| e.within("InvocationInputMember"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `InvocationResultMember` from JSON.
 pub(crate) fn invocation_result_member(
     value: &serde_json::Value,
@@ -3036,6 +3431,7 @@ pub(crate) fn invocation_result_member(
     parse().map_err(|e| e.within("InvocationResultMember"))
 }
 
+#[cfg(feature = "get-invocation-step")]
 /// Parses a `InvocationStep` from JSON.
 pub(crate) fn invocation_step(
     value: &serde_json::Value,
@@ -3075,6 +3471,7 @@ pub(crate) fn invocation_step(
     parse().map_err(|e| e.within("InvocationStep"))
 }
 
+#[cfg(feature = "get-invocation-step")]
 /// Parses a `InvocationStepPayload` from JSON.
 pub(crate) fn invocation_step_payload(
     value: &serde_json::Value,
@@ -3105,6 +3502,7 @@ pub(crate) fn invocation_step_payload(
     parse().map_err(|e| e.within("InvocationStepPayload"))
 }
 
+#[cfg(feature = "list-invocation-steps")]
 /// Parses a `InvocationStepSummary` from JSON.
 pub(crate) fn invocation_step_summary(
     value: &serde_json::Value,
@@ -3139,6 +3537,7 @@ pub(crate) fn invocation_step_summary(
     parse().map_err(|e| e.within("InvocationStepSummary"))
 }
 
+#[cfg(feature = "list-invocations")]
 /// Parses a `InvocationSummary` from JSON.
 pub(crate) fn invocation_summary(
     value: &serde_json::Value,
@@ -3168,6 +3567,14 @@ pub(crate) fn invocation_summary(
     parse().map_err(|e| e.within("InvocationSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `KnowledgeBaseLookupInput` from JSON.
 pub(crate) fn knowledge_base_lookup_input(
     value: &serde_json::Value,
@@ -3189,6 +3596,14 @@ pub(crate) fn knowledge_base_lookup_input(
     parse().map_err(|e| e.within("KnowledgeBaseLookupInput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `KnowledgeBaseLookupOutput` from JSON.
 pub(crate) fn knowledge_base_lookup_output(
     value: &serde_json::Value,
@@ -3217,6 +3632,7 @@ pub(crate) fn knowledge_base_lookup_output(
     parse().map_err(|e| e.within("KnowledgeBaseLookupOutput"))
 }
 
+#[cfg(feature = "retrieve")]
 /// Parses a `KnowledgeBaseRetrievalResult` from JSON.
 pub(crate) fn knowledge_base_retrieval_result(
     value: &serde_json::Value,
@@ -3257,6 +3673,7 @@ pub(crate) fn knowledge_base_retrieval_result(
     parse().map_err(|e| e.within("KnowledgeBaseRetrievalResult"))
 }
 
+#[cfg(feature = "get-agent-memory")]
 /// Parses a `Memory` from JSON.
 pub(crate) fn memory(
     value: &serde_json::Value,
@@ -3281,6 +3698,7 @@ pub(crate) fn memory(
     parse().map_err(|e| e.within("Memory"))
 }
 
+#[cfg(feature = "get-agent-memory")]
 /// Parses a `MemorySessionSummary` from JSON.
 pub(crate) fn memory_session_summary(
     value: &serde_json::Value,
@@ -3319,6 +3737,14 @@ pub(crate) fn memory_session_summary(
     parse().map_err(|e| e.within("MemorySessionSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `Metadata` from JSON.
 pub(crate) fn metadata(
     value: &serde_json::Value,
@@ -3363,6 +3789,14 @@ pub(crate) fn metadata(
     parse().map_err(|e| e.within("Metadata"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ModelInvocationInput` from JSON.
 pub(crate) fn model_invocation_input(
     value: &serde_json::Value,
@@ -3416,6 +3850,7 @@ pub(crate) fn model_invocation_input(
     parse().map_err(|e| e.within("ModelInvocationInput"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeActionEvent` from JSON.
 pub(crate) fn node_action_event(
     value: &serde_json::Value,
@@ -3461,6 +3896,7 @@ pub(crate) fn node_action_event(
     parse().map_err(|e| e.within("NodeActionEvent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeDependencyEvent` from JSON.
 pub(crate) fn node_dependency_event(
     value: &serde_json::Value,
@@ -3490,6 +3926,7 @@ pub(crate) fn node_dependency_event(
     parse().map_err(|e| e.within("NodeDependencyEvent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeExecutionContent` from JSON.
 pub(crate) fn node_execution_content(
     value: &serde_json::Value,
@@ -3513,6 +3950,7 @@ pub(crate) fn node_execution_content(
     parse().map_err(|e| e.within("NodeExecutionContent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeFailureEvent` from JSON.
 pub(crate) fn node_failure_event(
     value: &serde_json::Value,
@@ -3549,6 +3987,7 @@ pub(crate) fn node_failure_event(
     parse().map_err(|e| e.within("NodeFailureEvent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeInputEvent` from JSON.
 pub(crate) fn node_input_event(
     value: &serde_json::Value,
@@ -3581,6 +4020,7 @@ pub(crate) fn node_input_event(
     parse().map_err(|e| e.within("NodeInputEvent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeInputExecutionChainItem` from JSON.
 pub(crate) fn node_input_execution_chain_item(
     value: &serde_json::Value,
@@ -3605,6 +4045,7 @@ pub(crate) fn node_input_execution_chain_item(
     parse().map_err(|e| e.within("NodeInputExecutionChainItem"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeInputField` from JSON.
 pub(crate) fn node_input_field(
     value: &serde_json::Value,
@@ -3653,6 +4094,7 @@ pub(crate) fn node_input_field(
     parse().map_err(|e| e.within("NodeInputField"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeInputSource` from JSON.
 pub(crate) fn node_input_source(
     value: &serde_json::Value,
@@ -3679,6 +4121,7 @@ pub(crate) fn node_input_source(
     parse().map_err(|e| e.within("NodeInputSource"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeOutputEvent` from JSON.
 pub(crate) fn node_output_event(
     value: &serde_json::Value,
@@ -3711,6 +4154,7 @@ pub(crate) fn node_output_event(
     parse().map_err(|e| e.within("NodeOutputEvent"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeOutputField` from JSON.
 pub(crate) fn node_output_field(
     value: &serde_json::Value,
@@ -3747,6 +4191,7 @@ pub(crate) fn node_output_field(
     parse().map_err(|e| e.within("NodeOutputField"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeOutputNext` from JSON.
 pub(crate) fn node_output_next(
     value: &serde_json::Value,
@@ -3768,6 +4213,7 @@ pub(crate) fn node_output_next(
     parse().map_err(|e| e.within("NodeOutputNext"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `NodeTraceElements` from JSON.
 pub(crate) fn node_trace_elements(
     value: &serde_json::Value,
@@ -3798,6 +4244,14 @@ pub(crate) fn node_trace_elements(
     parse().map_err(|e| e.within("NodeTraceElements"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `Observation` from JSON.
 pub(crate) fn observation(
     value: &serde_json::Value,
@@ -3848,6 +4302,7 @@ pub(crate) fn observation(
     parse().map_err(|e| e.within("Observation"))
 }
 
+#[cfg(feature = "optimize-prompt")]
 /// Parses a `OptimizedPrompt` from JSON.
 pub(crate) fn optimized_prompt(
     value: &serde_json::Value,
@@ -3875,6 +4330,14 @@ pub(crate) fn optimized_prompt(
     parse().map_err(|e| e.within("OptimizedPrompt"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `OrchestrationModelInvocationOutput` from JSON.
 pub(crate) fn orchestration_model_invocation_output(
     value: &serde_json::Value,
@@ -3909,6 +4372,14 @@ pub(crate) fn orchestration_model_invocation_output(
     parse().map_err(|e| e.within("OrchestrationModelInvocationOutput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `OrchestrationTrace` from JSON.
 pub(crate) fn orchestration_trace(
     value: &serde_json::Value,
@@ -3976,6 +4447,7 @@ pub(crate) fn orchestration_trace(
     parse().map_err(|e| e.within("OrchestrationTrace"))
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Parses a `OutputFile` from JSON.
 pub(crate) fn output_file(
     value: &serde_json::Value,
@@ -3991,6 +4463,14 @@ pub(crate) fn output_file(
     parse().map_err(|e| e.within("OutputFile"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `Parameter` from JSON.
 pub(crate) fn parameter(
     value: &serde_json::Value,
@@ -4006,6 +4486,14 @@ pub(crate) fn parameter(
     parse().map_err(|e| e.within("Parameter"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `PostProcessingModelInvocationOutput` from JSON.
 pub(crate) fn post_processing_model_invocation_output(
     value: &serde_json::Value,
@@ -4045,6 +4533,14 @@ pub(crate) fn post_processing_model_invocation_output(
     parse().map_err(|e| e.within("PostProcessingModelInvocationOutput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `PostProcessingParsedResponse` from JSON.
 pub(crate) fn post_processing_parsed_response(
     value: &serde_json::Value,
@@ -4061,6 +4557,14 @@ pub(crate) fn post_processing_parsed_response(
     parse().map_err(|e| e.within("PostProcessingParsedResponse"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `PostProcessingTrace` from JSON.
 pub(crate) fn post_processing_trace(
     value: &serde_json::Value,
@@ -4097,6 +4601,14 @@ pub(crate) fn post_processing_trace(
     parse().map_err(|e| e.within("PostProcessingTrace"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `PreProcessingModelInvocationOutput` from JSON.
 pub(crate) fn pre_processing_model_invocation_output(
     value: &serde_json::Value,
@@ -4136,6 +4648,14 @@ pub(crate) fn pre_processing_model_invocation_output(
     parse().map_err(|e| e.within("PreProcessingModelInvocationOutput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `PreProcessingParsedResponse` from JSON.
 pub(crate) fn pre_processing_parsed_response(
     value: &serde_json::Value,
@@ -4153,6 +4673,14 @@ pub(crate) fn pre_processing_parsed_response(
     parse().map_err(|e| e.within("PreProcessingParsedResponse"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `PreProcessingTrace` from JSON.
 pub(crate) fn pre_processing_trace(
     value: &serde_json::Value,
@@ -4189,6 +4717,14 @@ pub(crate) fn pre_processing_trace(
     parse().map_err(|e| e.within("PreProcessingTrace"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `PropertyParameters` from JSON.
 pub(crate) fn property_parameters(
     value: &serde_json::Value,
@@ -4209,6 +4745,14 @@ pub(crate) fn property_parameters(
     parse().map_err(|e| e.within("PropertyParameters"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `Rationale` from JSON.
 pub(crate) fn rationale(
     value: &serde_json::Value,
@@ -4223,6 +4767,14 @@ pub(crate) fn rationale(
     parse().map_err(|e| e.within("Rationale"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `RawResponse` from JSON.
 pub(crate) fn raw_response(
     value: &serde_json::Value,
@@ -4236,6 +4788,14 @@ pub(crate) fn raw_response(
     parse().map_err(|e| e.within("RawResponse"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ReasoningContentBlock` from JSON.
 pub(crate) fn reasoning_content_block(
     value: &serde_json::Value,
@@ -4272,6 +4832,14 @@ pub(crate) fn reasoning_content_block(
     parse().map_err(|e| e.within("ReasoningContentBlock"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ReasoningTextBlock` from JSON.
 pub(crate) fn reasoning_text_block(
     value: &serde_json::Value,
@@ -4289,6 +4857,14 @@ pub(crate) fn reasoning_text_block(
     parse().map_err(|e| e.within("ReasoningTextBlock"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `RepromptResponse` from JSON.
 pub(crate) fn reprompt_response(
     value: &serde_json::Value,
@@ -4312,6 +4888,14 @@ pub(crate) fn reprompt_response(
     parse().map_err(|e| e.within("RepromptResponse"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `RequestBody` from JSON.
 pub(crate) fn request_body(
     value: &serde_json::Value,
@@ -4336,6 +4920,7 @@ pub(crate) fn request_body(
     parse().map_err(|e| e.within("RequestBody"))
 }
 
+#[cfg(feature = "rerank")]
 /// Parses a `RerankDocument` from JSON.
 pub(crate) fn rerank_document(
     value: &serde_json::Value,
@@ -4368,6 +4953,7 @@ pub(crate) fn rerank_document(
     parse().map_err(|e| e.within("RerankDocument"))
 }
 
+#[cfg(feature = "rerank")]
 /// Parses a `RerankResult` from JSON.
 pub(crate) fn rerank_result(
     value: &serde_json::Value,
@@ -4391,6 +4977,7 @@ pub(crate) fn rerank_result(
     parse().map_err(|e| e.within("RerankResult"))
 }
 
+#[cfg(feature = "rerank")]
 /// Parses a `RerankTextDocument` from JSON.
 pub(crate) fn rerank_text_document(
     value: &serde_json::Value,
@@ -4407,6 +4994,7 @@ pub(crate) fn rerank_text_document(
     parse().map_err(|e| e.within("RerankTextDocument"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Parses a `RetrievalContent` from JSON.
 pub(crate) fn retrieval_content(
     value: &serde_json::Value,
@@ -4429,6 +5017,17 @@ pub(crate) fn retrieval_content(
     parse().map_err(|e| e.within("RetrievalContent"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultConfluenceLocation` from JSON.
 pub(crate) fn retrieval_result_confluence_location(
     value: &serde_json::Value,
@@ -4448,6 +5047,17 @@ pub(crate) fn retrieval_result_confluence_location(
     parse().map_err(|e| e.within("RetrievalResultConfluenceLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultContent` from JSON.
 pub(crate) fn retrieval_result_content(
     value: &serde_json::Value,
@@ -4491,6 +5101,17 @@ pub(crate) fn retrieval_result_content(
     parse().map_err(|e| e.within("RetrievalResultContent"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultContentColumn` from JSON.
 pub(crate) fn retrieval_result_content_column(
     value: &serde_json::Value,
@@ -4524,6 +5145,17 @@ pub(crate) fn retrieval_result_content_column(
     parse().map_err(|e| e.within("RetrievalResultContentColumn"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultCustomDocumentLocation` from JSON.
 pub(crate) fn retrieval_result_custom_document_location(
     value: &serde_json::Value,
@@ -4543,6 +5175,17 @@ pub(crate) fn retrieval_result_custom_document_location(
     parse().map_err(|e| e.within("RetrievalResultCustomDocumentLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultGoogleDriveLocation` from JSON.
 pub(crate) fn retrieval_result_google_drive_location(
     value: &serde_json::Value,
@@ -4562,6 +5205,17 @@ pub(crate) fn retrieval_result_google_drive_location(
     parse().map_err(|e| e.within("RetrievalResultGoogleDriveLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultKendraDocumentLocation` from JSON.
 pub(crate) fn retrieval_result_kendra_document_location(
     value: &serde_json::Value,
@@ -4581,6 +5235,17 @@ pub(crate) fn retrieval_result_kendra_document_location(
     parse().map_err(|e| e.within("RetrievalResultKendraDocumentLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultLocation` from JSON.
 pub(crate) fn retrieval_result_location(
     value: &serde_json::Value,
@@ -4654,6 +5319,17 @@ pub(crate) fn retrieval_result_location(
     parse().map_err(|e| e.within("RetrievalResultLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultOneDriveLocation` from JSON.
 pub(crate) fn retrieval_result_one_drive_location(
     value: &serde_json::Value,
@@ -4673,6 +5349,17 @@ pub(crate) fn retrieval_result_one_drive_location(
     parse().map_err(|e| e.within("RetrievalResultOneDriveLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultS3Location` from JSON.
 pub(crate) fn retrieval_result_s3_location(
     value: &serde_json::Value,
@@ -4689,6 +5376,17 @@ pub(crate) fn retrieval_result_s3_location(
     parse().map_err(|e| e.within("RetrievalResultS3Location"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultSalesforceLocation` from JSON.
 pub(crate) fn retrieval_result_salesforce_location(
     value: &serde_json::Value,
@@ -4708,6 +5406,17 @@ pub(crate) fn retrieval_result_salesforce_location(
     parse().map_err(|e| e.within("RetrievalResultSalesforceLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultSharePointLocation` from JSON.
 pub(crate) fn retrieval_result_share_point_location(
     value: &serde_json::Value,
@@ -4727,6 +5436,17 @@ pub(crate) fn retrieval_result_share_point_location(
     parse().map_err(|e| e.within("RetrievalResultSharePointLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultSqlLocation` from JSON.
 pub(crate) fn retrieval_result_sql_location(
     value: &serde_json::Value,
@@ -4743,6 +5463,17 @@ pub(crate) fn retrieval_result_sql_location(
     parse().map_err(|e| e.within("RetrievalResultSqlLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievalResultWebLocation` from JSON.
 pub(crate) fn retrieval_result_web_location(
     value: &serde_json::Value,
@@ -4759,6 +5490,7 @@ pub(crate) fn retrieval_result_web_location(
     parse().map_err(|e| e.within("RetrievalResultWebLocation"))
 }
 
+#[cfg(feature = "retrieve-and-generate")]
 /// Parses a `RetrieveAndGenerateOutput` from JSON.
 pub(crate) fn retrieve_and_generate_output(
     value: &serde_json::Value,
@@ -4775,6 +5507,16 @@ pub(crate) fn retrieve_and_generate_output(
     parse().map_err(|e| e.within("RetrieveAndGenerateOutput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `RetrievedReference` from JSON.
 pub(crate) fn retrieved_reference(
     value: &serde_json::Value,
@@ -4809,6 +5551,14 @@ pub(crate) fn retrieved_reference(
     parse().map_err(|e| e.within("RetrievedReference"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ReturnControlPayload` from JSON.
 pub(crate) fn return_control_payload(
     value: &serde_json::Value,
@@ -4837,6 +5587,14 @@ pub(crate) fn return_control_payload(
     parse().map_err(|e| e.within("ReturnControlPayload"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `ReturnControlResults` from JSON.
 pub(crate) fn return_control_results(
     value: &serde_json::Value,
@@ -4865,6 +5623,14 @@ pub(crate) fn return_control_results(
     parse().map_err(|e| e.within("ReturnControlResults"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `RoutingClassifierModelInvocationOutput` from JSON.
 pub(crate) fn routing_classifier_model_invocation_output(
     value: &serde_json::Value,
@@ -4894,6 +5660,14 @@ pub(crate) fn routing_classifier_model_invocation_output(
     parse().map_err(|e| e.within("RoutingClassifierModelInvocationOutput"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `RoutingClassifierTrace` from JSON.
 pub(crate) fn routing_classifier_trace(
     value: &serde_json::Value,
@@ -4952,6 +5726,7 @@ pub(crate) fn routing_classifier_trace(
     parse().map_err(|e| e.within("RoutingClassifierTrace"))
 }
 
+#[cfg(feature = "get-invocation-step")]
 /// Parses a `S3Location` from JSON.
 pub(crate) fn s3_location(
     value: &serde_json::Value,
@@ -4965,6 +5740,7 @@ pub(crate) fn s3_location(
     parse().map_err(|e| e.within("S3Location"))
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 /// Parses a `SatisfiedCondition` from JSON.
 pub(crate) fn satisfied_condition(
     value: &serde_json::Value,
@@ -4985,6 +5761,7 @@ pub(crate) fn satisfied_condition(
     parse().map_err(|e| e.within("SatisfiedCondition"))
 }
 
+#[cfg(feature = "list-sessions")]
 /// Parses a `SessionSummary` from JSON.
 pub(crate) fn session_summary(
     value: &serde_json::Value,
@@ -5029,6 +5806,14 @@ pub(crate) fn session_summary(
     parse().map_err(|e| e.within("SessionSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `Span` from JSON.
 pub(crate) fn span(
     value: &serde_json::Value,
@@ -5043,6 +5828,7 @@ pub(crate) fn span(
     parse().map_err(|e| e.within("Span"))
 }
 
+#[cfg(feature = "optimize-prompt")]
 /// Parses a `TextPrompt` from JSON.
 pub(crate) fn text_prompt(
     value: &serde_json::Value,
@@ -5056,6 +5842,14 @@ pub(crate) fn text_prompt(
     parse().map_err(|e| e.within("TextPrompt"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `TextResponsePart` from JSON.
 pub(crate) fn text_response_part(
     value: &serde_json::Value,
@@ -5073,6 +5867,14 @@ pub(crate) fn text_response_part(
     parse().map_err(|e| e.within("TextResponsePart"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `Trace` from JSON.
 pub(crate) fn trace(
     value: &serde_json::Value,
@@ -5151,6 +5953,7 @@ pub(crate) fn trace(
     parse().map_err(|e| e.within("Trace"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Parses a `TraceElements` from JSON.
 pub(crate) fn trace_elements(
     value: &serde_json::Value,
@@ -5178,6 +5981,7 @@ pub(crate) fn trace_elements(
     parse().map_err(|e| e.within("TraceElements"))
 }
 
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 /// Parses a `TracePart` from JSON.
 pub(crate) fn trace_part(
     value: &serde_json::Value,
@@ -5221,6 +6025,14 @@ pub(crate) fn trace_part(
     parse().map_err(|e| e.within("TracePart"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// Parses a `Usage` from JSON.
 pub(crate) fn usage(
     value: &serde_json::Value,
@@ -5243,6 +6055,17 @@ pub(crate) fn usage(
     parse().map_err(|e| e.within("Usage"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Parses a `VideoSegment` from JSON.
 pub(crate) fn video_segment(
     value: &serde_json::Value,
@@ -5257,6 +6080,45 @@ pub(crate) fn video_segment(
     parse().map_err(|e| e.within("VideoSegment"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 /// Parses a `AccessDeniedException` error response.
 pub(crate) fn error_access_denied_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5274,6 +6136,24 @@ pub(crate) fn error_access_denied_exception(
     parse().map_err(|e| e.within("AccessDeniedException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 /// Parses a `BadGatewayException` error response.
 pub(crate) fn error_bad_gateway_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5296,6 +6176,29 @@ pub(crate) fn error_bad_gateway_exception(
     parse().map_err(|e| e.within("BadGatewayException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "update-session"
+    )
+)]
 /// Parses a `ConflictException` error response.
 pub(crate) fn error_conflict_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5313,6 +6216,24 @@ pub(crate) fn error_conflict_exception(
     parse().map_err(|e| e.within("ConflictException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 /// Parses a `DependencyFailedException` error response.
 pub(crate) fn error_dependency_failed_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5335,6 +6256,45 @@ pub(crate) fn error_dependency_failed_exception(
     parse().map_err(|e| e.within("DependencyFailedException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 /// Parses a `InternalServerException` error response.
 pub(crate) fn error_internal_server_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5353,6 +6313,7 @@ pub(crate) fn error_internal_server_exception(
     parse().map_err(|e| e.within("InternalServerException"))
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Parses a `ModelNotReadyException` error response.
 pub(crate) fn error_model_not_ready_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5370,6 +6331,42 @@ pub(crate) fn error_model_not_ready_exception(
     parse().map_err(|e| e.within("ModelNotReadyException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-tags-for-resource",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 /// Parses a `ResourceNotFoundException` error response.
 pub(crate) fn error_resource_not_found_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5387,6 +6384,26 @@ pub(crate) fn error_resource_not_found_exception(
     parse().map_err(|e| e.within("ResourceNotFoundException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "tag-resource"
+    )
+)]
 /// Parses a `ServiceQuotaExceededException` error response.
 pub(crate) fn error_service_quota_exceeded_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5404,6 +6421,45 @@ pub(crate) fn error_service_quota_exceeded_exception(
     parse().map_err(|e| e.within("ServiceQuotaExceededException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 /// Parses a `ThrottlingException` error response.
 pub(crate) fn error_throttling_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5421,6 +6477,45 @@ pub(crate) fn error_throttling_exception(
     parse().map_err(|e| e.within("ThrottlingException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 /// Parses a `ValidationException` error response.
 pub(crate) fn error_validation_exception(
     response: &crate::protocol::ErrorResponse,
@@ -5438,6 +6533,16 @@ pub(crate) fn error_validation_exception(
     parse().map_err(|e| e.within("ValidationException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `AccessDeniedException` from an event-stream message.
 pub(crate) fn access_denied_exception_event(
     message: &crate::event_stream::Message,
@@ -5463,6 +6568,7 @@ pub(crate) fn access_denied_exception_event(
     parse().map_err(|e| e.within("AccessDeniedException"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Reads a `AgenticRetrieveResponseEvent` from an event-stream message.
 pub(crate) fn agentic_retrieve_response_event_event(
     message: &crate::event_stream::Message,
@@ -5488,6 +6594,7 @@ pub(crate) fn agentic_retrieve_response_event_event(
     parse().map_err(|e| e.within("AgenticRetrieveResponseEvent"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Reads a `AgenticRetrieveResultEvent` from an event-stream message.
 pub(crate) fn agentic_retrieve_result_event_event(
     message: &crate::event_stream::Message,
@@ -5526,6 +6633,7 @@ pub(crate) fn agentic_retrieve_result_event_event(
     parse().map_err(|e| e.within("AgenticRetrieveResultEvent"))
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Reads a `AgenticRetrieveTraceEvent` from an event-stream message.
 pub(crate) fn agentic_retrieve_trace_event_event(
     message: &crate::event_stream::Message,
@@ -5561,6 +6669,7 @@ pub(crate) fn agentic_retrieve_trace_event_event(
     parse().map_err(|e| e.within("AgenticRetrieveTraceEvent"))
 }
 
+#[cfg(feature = "optimize-prompt")]
 /// Reads a `AnalyzePromptEvent` from an event-stream message.
 pub(crate) fn analyze_prompt_event_event(
     message: &crate::event_stream::Message,
@@ -5586,6 +6695,16 @@ pub(crate) fn analyze_prompt_event_event(
     parse().map_err(|e| e.within("AnalyzePromptEvent"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `BadGatewayException` from an event-stream message.
 pub(crate) fn bad_gateway_exception_event(
     message: &crate::event_stream::Message,
@@ -5616,6 +6735,7 @@ pub(crate) fn bad_gateway_exception_event(
     parse().map_err(|e| e.within("BadGatewayException"))
 }
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 /// Reads a `CitationEvent` from an event-stream message.
 #[allow(deprecated)]
 pub(crate) fn citation_event_event(
@@ -5656,6 +6776,15 @@ pub(crate) fn citation_event_event(
     parse().map_err(|e| e.within("CitationEvent"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `ConflictException` from an event-stream message.
 pub(crate) fn conflict_exception_event(
     message: &crate::event_stream::Message,
@@ -5681,6 +6810,16 @@ pub(crate) fn conflict_exception_event(
     parse().map_err(|e| e.within("ConflictException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `DependencyFailedException` from an event-stream message.
 pub(crate) fn dependency_failed_exception_event(
     message: &crate::event_stream::Message,
@@ -5711,6 +6850,7 @@ pub(crate) fn dependency_failed_exception_event(
     parse().map_err(|e| e.within("DependencyFailedException"))
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Reads a `FilePart` from an event-stream message.
 pub(crate) fn file_part_event(
     message: &crate::event_stream::Message,
@@ -5737,6 +6877,7 @@ pub(crate) fn file_part_event(
     parse().map_err(|e| e.within("FilePart"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Reads a `FlowCompletionEvent` from an event-stream message.
 pub(crate) fn flow_completion_event_event(
     message: &crate::event_stream::Message,
@@ -5768,6 +6909,7 @@ pub(crate) fn flow_completion_event_event(
     parse().map_err(|e| e.within("FlowCompletionEvent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Reads a `FlowMultiTurnInputRequestEvent` from an event-stream message.
 pub(crate) fn flow_multi_turn_input_request_event_event(
     message: &crate::event_stream::Message,
@@ -5808,6 +6950,7 @@ pub(crate) fn flow_multi_turn_input_request_event_event(
     parse().map_err(|e| e.within("FlowMultiTurnInputRequestEvent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Reads a `FlowOutputEvent` from an event-stream message.
 pub(crate) fn flow_output_event_event(
     message: &crate::event_stream::Message,
@@ -5845,6 +6988,7 @@ pub(crate) fn flow_output_event_event(
     parse().map_err(|e| e.within("FlowOutputEvent"))
 }
 
+#[cfg(feature = "invoke-flow")]
 /// Reads a `FlowTraceEvent` from an event-stream message.
 pub(crate) fn flow_trace_event_event(
     message: &crate::event_stream::Message,
@@ -5870,6 +7014,7 @@ pub(crate) fn flow_trace_event_event(
     parse().map_err(|e| e.within("FlowTraceEvent"))
 }
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 /// Reads a `GuardrailEvent` from an event-stream message.
 pub(crate) fn guardrail_event_event(
     message: &crate::event_stream::Message,
@@ -5901,6 +7046,7 @@ pub(crate) fn guardrail_event_event(
     parse().map_err(|e| e.within("GuardrailEvent"))
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Reads a `InlineAgentFilePart` from an event-stream message.
 pub(crate) fn inline_agent_file_part_event(
     message: &crate::event_stream::Message,
@@ -5930,6 +7076,7 @@ pub(crate) fn inline_agent_file_part_event(
     parse().map_err(|e| e.within("InlineAgentFilePart"))
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Reads a `InlineAgentPayloadPart` from an event-stream message.
 pub(crate) fn inline_agent_payload_part_event(
     message: &crate::event_stream::Message,
@@ -5960,6 +7107,7 @@ pub(crate) fn inline_agent_payload_part_event(
     parse().map_err(|e| e.within("InlineAgentPayloadPart"))
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Reads a `InlineAgentReturnControlPayload` from an event-stream message.
 pub(crate) fn inline_agent_return_control_payload_event(
     message: &crate::event_stream::Message,
@@ -6000,6 +7148,7 @@ pub(crate) fn inline_agent_return_control_payload_event(
     parse().map_err(|e| e.within("InlineAgentReturnControlPayload"))
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Reads a `InlineAgentTracePart` from an event-stream message.
 pub(crate) fn inline_agent_trace_part_event(
     message: &crate::event_stream::Message,
@@ -6044,6 +7193,16 @@ pub(crate) fn inline_agent_trace_part_event(
     parse().map_err(|e| e.within("InlineAgentTracePart"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `InternalServerException` from an event-stream message.
 pub(crate) fn internal_server_exception_event(
     message: &crate::event_stream::Message,
@@ -6070,6 +7229,7 @@ pub(crate) fn internal_server_exception_event(
     parse().map_err(|e| e.within("InternalServerException"))
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Reads a `ModelNotReadyException` from an event-stream message.
 pub(crate) fn model_not_ready_exception_event(
     message: &crate::event_stream::Message,
@@ -6095,6 +7255,7 @@ pub(crate) fn model_not_ready_exception_event(
     parse().map_err(|e| e.within("ModelNotReadyException"))
 }
 
+#[cfg(feature = "optimize-prompt")]
 /// Reads a `OptimizedPromptEvent` from an event-stream message.
 pub(crate) fn optimized_prompt_event_event(
     message: &crate::event_stream::Message,
@@ -6124,6 +7285,7 @@ pub(crate) fn optimized_prompt_event_event(
     parse().map_err(|e| e.within("OptimizedPromptEvent"))
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Reads a `PayloadPart` from an event-stream message.
 pub(crate) fn payload_part_event(
     message: &crate::event_stream::Message,
@@ -6151,6 +7313,15 @@ pub(crate) fn payload_part_event(
     parse().map_err(|e| e.within("PayloadPart"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `ResourceNotFoundException` from an event-stream message.
 pub(crate) fn resource_not_found_exception_event(
     message: &crate::event_stream::Message,
@@ -6176,6 +7347,7 @@ pub(crate) fn resource_not_found_exception_event(
     parse().map_err(|e| e.within("ResourceNotFoundException"))
 }
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 /// Reads a `RetrieveAndGenerateOutputEvent` from an event-stream message.
 pub(crate) fn retrieve_and_generate_output_event_event(
     message: &crate::event_stream::Message,
@@ -6204,6 +7376,7 @@ pub(crate) fn retrieve_and_generate_output_event_event(
     parse().map_err(|e| e.within("RetrieveAndGenerateOutputEvent"))
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Reads a `ReturnControlPayload` from an event-stream message.
 pub(crate) fn return_control_payload_event(
     message: &crate::event_stream::Message,
@@ -6241,6 +7414,15 @@ pub(crate) fn return_control_payload_event(
     parse().map_err(|e| e.within("ReturnControlPayload"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `ServiceQuotaExceededException` from an event-stream message.
 pub(crate) fn service_quota_exceeded_exception_event(
     message: &crate::event_stream::Message,
@@ -6266,6 +7448,16 @@ pub(crate) fn service_quota_exceeded_exception_event(
     parse().map_err(|e| e.within("ServiceQuotaExceededException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `ThrottlingException` from an event-stream message.
 pub(crate) fn throttling_exception_event(
     message: &crate::event_stream::Message,
@@ -6291,6 +7483,7 @@ pub(crate) fn throttling_exception_event(
     parse().map_err(|e| e.within("ThrottlingException"))
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Reads a `TracePart` from an event-stream message.
 pub(crate) fn trace_part_event(
     message: &crate::event_stream::Message,
@@ -6343,6 +7536,16 @@ pub(crate) fn trace_part_event(
     parse().map_err(|e| e.within("TracePart"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Reads a `ValidationException` from an event-stream message.
 pub(crate) fn validation_exception_event(
     message: &crate::event_stream::Message,
@@ -6368,6 +7571,45 @@ pub(crate) fn validation_exception_event(
     parse().map_err(|e| e.within("ValidationException"))
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 impl crate::json::Fallback for crate::error::AccessDeniedException {
     fn fallback() -> Self {
         crate::error::AccessDeniedException {
@@ -6376,6 +7618,14 @@ impl crate::json::Fallback for crate::error::AccessDeniedException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ActionGroupInvocationInput {
     fn fallback() -> Self {
         crate::types::ActionGroupInvocationInput {
@@ -6391,6 +7641,14 @@ impl crate::json::Fallback for crate::types::ActionGroupInvocationInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ActionGroupInvocationOutput {
     fn fallback() -> Self {
         crate::types::ActionGroupInvocationOutput {
@@ -6400,12 +7658,28 @@ impl crate::json::Fallback for crate::types::ActionGroupInvocationOutput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ActionInvocationType {
     fn fallback() -> Self {
         crate::types::ActionInvocationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentCollaboratorInputPayload {
     fn fallback() -> Self {
         crate::types::AgentCollaboratorInputPayload {
@@ -6416,6 +7690,14 @@ impl crate::json::Fallback for crate::types::AgentCollaboratorInputPayload {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentCollaboratorInvocationInput {
     fn fallback() -> Self {
         crate::types::AgentCollaboratorInvocationInput {
@@ -6426,6 +7708,14 @@ impl crate::json::Fallback for crate::types::AgentCollaboratorInvocationInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentCollaboratorInvocationOutput {
     fn fallback() -> Self {
         crate::types::AgentCollaboratorInvocationOutput {
@@ -6437,6 +7727,14 @@ impl crate::json::Fallback for crate::types::AgentCollaboratorInvocationOutput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentCollaboratorOutputPayload {
     fn fallback() -> Self {
         crate::types::AgentCollaboratorOutputPayload {
@@ -6447,6 +7745,7 @@ impl crate::json::Fallback for crate::types::AgentCollaboratorOutputPayload {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveAction {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveAction {
@@ -6458,6 +7757,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveAction {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveActionDetails {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveActionDetails {
@@ -6467,6 +7767,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveActionDetails {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveAppliedInstruction {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveAppliedInstruction {
@@ -6476,6 +7777,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveAppliedInstruction {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveCitation {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveCitation {
@@ -6486,6 +7788,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveCitation {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveCitationReference {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveCitationReference {
@@ -6494,6 +7797,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveCitationReference {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveCodeExecutionDetails {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveCodeExecutionDetails {
@@ -6502,6 +7806,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveCodeExecutionDetails
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveCodeExecutionDocument {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveCodeExecutionDocument {
@@ -6511,6 +7816,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveCodeExecutionDocumen
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveFailure {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveFailure {
@@ -6519,6 +7825,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveFailure {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveFullDocExpansionDetails {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveFullDocExpansionDetails {
@@ -6528,6 +7835,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveFullDocExpansionDeta
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveGeneratedResponse {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveGeneratedResponse {
@@ -6537,6 +7845,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveGeneratedResponse {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveGuardrailWarning {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveGuardrailWarning {
@@ -6548,6 +7857,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveGuardrailWarning {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveMemoryRetrieveDetails {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveMemoryRetrieveDetails {
@@ -6560,6 +7870,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveMemoryRetrieveDetail
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveMessageContent {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveMessageContent {
@@ -6568,6 +7879,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveMessageContent {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveResponseEvent {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveResponseEvent {
@@ -6576,6 +7888,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveResponseEvent {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveResultEvent {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveResultEvent {
@@ -6586,6 +7899,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveResultEvent {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveResultItem {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveResultItem {
@@ -6596,6 +7910,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveResultItem {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveSourceMetadata {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveSourceMetadata {
@@ -6605,6 +7920,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveSourceMetadata {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveSourceRetriever {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveSourceRetriever {
@@ -6613,18 +7929,21 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveSourceRetriever {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveStatus {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveStep {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveStep::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveTraceEvent {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveTraceEvent {
@@ -6635,6 +7954,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveTraceEvent {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveTraceEventAttributes {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveTraceEventAttributes {
@@ -6651,6 +7971,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveTraceEventAttributes
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveTraceResultItem {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveTraceResultItem {
@@ -6661,18 +7982,21 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveTraceResultItem {
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveType {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveWarning {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveWarning::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::AgenticRetrieveWarningMessage {
     fn fallback() -> Self {
         crate::types::AgenticRetrieveWarningMessage {
@@ -6681,6 +8005,7 @@ impl crate::json::Fallback for crate::types::AgenticRetrieveWarningMessage {
     }
 }
 
+#[cfg(feature = "optimize-prompt")]
 impl crate::json::Fallback for crate::types::AnalyzePromptEvent {
     fn fallback() -> Self {
         crate::types::AnalyzePromptEvent {
@@ -6689,6 +8014,14 @@ impl crate::json::Fallback for crate::types::AnalyzePromptEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ApiInvocationInput {
     fn fallback() -> Self {
         crate::types::ApiInvocationInput {
@@ -6704,6 +8037,14 @@ impl crate::json::Fallback for crate::types::ApiInvocationInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ApiParameter {
     fn fallback() -> Self {
         crate::types::ApiParameter {
@@ -6714,6 +8055,14 @@ impl crate::json::Fallback for crate::types::ApiParameter {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ApiRequestBody {
     fn fallback() -> Self {
         crate::types::ApiRequestBody {
@@ -6722,6 +8071,14 @@ impl crate::json::Fallback for crate::types::ApiRequestBody {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ApiResult {
     fn fallback() -> Self {
         crate::types::ApiResult {
@@ -6737,6 +8094,7 @@ impl crate::json::Fallback for crate::types::ApiResult {
     }
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 impl crate::json::Fallback for crate::types::Attribution {
     fn fallback() -> Self {
         crate::types::Attribution {
@@ -6745,6 +8103,17 @@ impl crate::json::Fallback for crate::types::Attribution {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::AudioSegment {
     fn fallback() -> Self {
         crate::types::AudioSegment {
@@ -6754,6 +8123,24 @@ impl crate::json::Fallback for crate::types::AudioSegment {
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 impl crate::json::Fallback for crate::error::BadGatewayException {
     fn fallback() -> Self {
         crate::error::BadGatewayException {
@@ -6763,18 +8150,35 @@ impl crate::json::Fallback for crate::error::BadGatewayException {
     }
 }
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 impl crate::json::Fallback for crate::types::BedrockSessionContentBlock {
     fn fallback() -> Self {
         crate::types::BedrockSessionContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Caller {
     fn fallback() -> Self {
         crate::types::Caller::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::Citation {
     fn fallback() -> Self {
         crate::types::Citation {
@@ -6784,6 +8188,7 @@ impl crate::json::Fallback for crate::types::Citation {
     }
 }
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 #[allow(deprecated)]
 impl crate::json::Fallback for crate::types::CitationEvent {
     fn fallback() -> Self {
@@ -6795,6 +8200,14 @@ impl crate::json::Fallback for crate::types::CitationEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::CodeInterpreterInvocationInput {
     fn fallback() -> Self {
         crate::types::CodeInterpreterInvocationInput {
@@ -6804,6 +8217,14 @@ impl crate::json::Fallback for crate::types::CodeInterpreterInvocationInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::CodeInterpreterInvocationOutput {
     fn fallback() -> Self {
         crate::types::CodeInterpreterInvocationOutput {
@@ -6816,6 +8237,7 @@ impl crate::json::Fallback for crate::types::CodeInterpreterInvocationOutput {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::ConditionResultEvent {
     fn fallback() -> Self {
         crate::types::ConditionResultEvent {
@@ -6826,12 +8248,43 @@ impl crate::json::Fallback for crate::types::ConditionResultEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConfirmationState {
     fn fallback() -> Self {
         crate::types::ConfirmationState::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "update-session"
+    )
+)]
 impl crate::json::Fallback for crate::error::ConflictException {
     fn fallback() -> Self {
         crate::error::ConflictException {
@@ -6840,6 +8293,14 @@ impl crate::json::Fallback for crate::error::ConflictException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ContentBody {
     fn fallback() -> Self {
         crate::types::ContentBody {
@@ -6849,12 +8310,28 @@ impl crate::json::Fallback for crate::types::ContentBody {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::CreationMode {
     fn fallback() -> Self {
         crate::types::CreationMode::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::CustomOrchestrationTrace {
     fn fallback() -> Self {
         crate::types::CustomOrchestrationTrace {
@@ -6864,6 +8341,14 @@ impl crate::json::Fallback for crate::types::CustomOrchestrationTrace {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::CustomOrchestrationTraceEvent {
     fn fallback() -> Self {
         crate::types::CustomOrchestrationTraceEvent {
@@ -6872,6 +8357,24 @@ impl crate::json::Fallback for crate::types::CustomOrchestrationTraceEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "optimize-prompt",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 impl crate::json::Fallback for crate::error::DependencyFailedException {
     fn fallback() -> Self {
         crate::error::DependencyFailedException {
@@ -6881,6 +8384,7 @@ impl crate::json::Fallback for crate::error::DependencyFailedException {
     }
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 impl crate::json::Fallback for crate::types::DocumentAcl {
     fn fallback() -> Self {
         crate::types::DocumentAcl {
@@ -6890,6 +8394,7 @@ impl crate::json::Fallback for crate::types::DocumentAcl {
     }
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 impl crate::json::Fallback for crate::types::DocumentAclCondition {
     fn fallback() -> Self {
         crate::types::DocumentAclCondition {
@@ -6900,6 +8405,7 @@ impl crate::json::Fallback for crate::types::DocumentAclCondition {
     }
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 impl crate::json::Fallback for crate::types::DocumentAclGroup {
     fn fallback() -> Self {
         crate::types::DocumentAclGroup {
@@ -6909,12 +8415,14 @@ impl crate::json::Fallback for crate::types::DocumentAclGroup {
     }
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 impl crate::json::Fallback for crate::types::DocumentAclMemberRelation {
     fn fallback() -> Self {
         crate::types::DocumentAclMemberRelation::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 impl crate::json::Fallback for crate::types::DocumentAclMembership {
     fn fallback() -> Self {
         crate::types::DocumentAclMembership {
@@ -6924,12 +8432,14 @@ impl crate::json::Fallback for crate::types::DocumentAclMembership {
     }
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 impl crate::json::Fallback for crate::types::DocumentAclMembershipType {
     fn fallback() -> Self {
         crate::types::DocumentAclMembershipType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-ingested-document-acl")]
 impl crate::json::Fallback for crate::types::DocumentAclUser {
     fn fallback() -> Self {
         crate::types::DocumentAclUser {
@@ -6939,12 +8449,28 @@ impl crate::json::Fallback for crate::types::DocumentAclUser {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ExecutionType {
     fn fallback() -> Self {
         crate::types::ExecutionType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::FailureTrace {
     fn fallback() -> Self {
         crate::types::FailureTrace {
@@ -6956,6 +8482,7 @@ impl crate::json::Fallback for crate::types::FailureTrace {
     }
 }
 
+#[cfg(feature = "invoke-agent")]
 impl crate::json::Fallback for crate::types::FilePart {
     fn fallback() -> Self {
         crate::types::FilePart {
@@ -6964,6 +8491,14 @@ impl crate::json::Fallback for crate::types::FilePart {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::FinalResponse {
     fn fallback() -> Self {
         crate::types::FinalResponse {
@@ -6973,6 +8508,7 @@ impl crate::json::Fallback for crate::types::FinalResponse {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowCompletionEvent {
     fn fallback() -> Self {
         crate::types::FlowCompletionEvent {
@@ -6981,30 +8517,35 @@ impl crate::json::Fallback for crate::types::FlowCompletionEvent {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowCompletionReason {
     fn fallback() -> Self {
         crate::types::FlowCompletionReason::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 impl crate::json::Fallback for crate::types::FlowControlNodeType {
     fn fallback() -> Self {
         crate::types::FlowControlNodeType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::FlowErrorCode {
     fn fallback() -> Self {
         crate::types::FlowErrorCode::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::FlowExecutionContent {
     fn fallback() -> Self {
         crate::types::FlowExecutionContent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-flow-execution")]
 impl crate::json::Fallback for crate::types::FlowExecutionError {
     fn fallback() -> Self {
         crate::types::FlowExecutionError {
@@ -7015,18 +8556,21 @@ impl crate::json::Fallback for crate::types::FlowExecutionError {
     }
 }
 
+#[cfg(feature = "get-flow-execution")]
 impl crate::json::Fallback for crate::types::FlowExecutionErrorType {
     fn fallback() -> Self {
         crate::types::FlowExecutionErrorType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::FlowExecutionEvent {
     fn fallback() -> Self {
         crate::types::FlowExecutionEvent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::FlowExecutionInputEvent {
     fn fallback() -> Self {
         crate::types::FlowExecutionInputEvent {
@@ -7037,6 +8581,7 @@ impl crate::json::Fallback for crate::types::FlowExecutionInputEvent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::FlowExecutionOutputEvent {
     fn fallback() -> Self {
         crate::types::FlowExecutionOutputEvent {
@@ -7047,12 +8592,20 @@ impl crate::json::Fallback for crate::types::FlowExecutionOutputEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-flow-execution",
+        feature = "list-flow-executions",
+        feature = "stop-flow-execution"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowExecutionStatus {
     fn fallback() -> Self {
         crate::types::FlowExecutionStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flow-executions")]
 impl crate::json::Fallback for crate::types::FlowExecutionSummary {
     fn fallback() -> Self {
         crate::types::FlowExecutionSummary {
@@ -7067,6 +8620,7 @@ impl crate::json::Fallback for crate::types::FlowExecutionSummary {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::FlowFailureEvent {
     fn fallback() -> Self {
         crate::types::FlowFailureEvent {
@@ -7077,6 +8631,7 @@ impl crate::json::Fallback for crate::types::FlowFailureEvent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::FlowInputField {
     fn fallback() -> Self {
         crate::types::FlowInputField {
@@ -7086,12 +8641,14 @@ impl crate::json::Fallback for crate::types::FlowInputField {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowMultiTurnInputContent {
     fn fallback() -> Self {
         crate::types::FlowMultiTurnInputContent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowMultiTurnInputRequestEvent {
     fn fallback() -> Self {
         crate::types::FlowMultiTurnInputRequestEvent {
@@ -7102,24 +8659,28 @@ impl crate::json::Fallback for crate::types::FlowMultiTurnInputRequestEvent {
     }
 }
 
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 impl crate::json::Fallback for crate::types::FlowNodeIoDataType {
     fn fallback() -> Self {
         crate::types::FlowNodeIoDataType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 impl crate::json::Fallback for crate::types::FlowNodeInputCategory {
     fn fallback() -> Self {
         crate::types::FlowNodeInputCategory::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowOutputContent {
     fn fallback() -> Self {
         crate::types::FlowOutputContent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowOutputEvent {
     fn fallback() -> Self {
         crate::types::FlowOutputEvent {
@@ -7130,6 +8691,7 @@ impl crate::json::Fallback for crate::types::FlowOutputEvent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::FlowOutputField {
     fn fallback() -> Self {
         crate::types::FlowOutputField {
@@ -7139,12 +8701,14 @@ impl crate::json::Fallback for crate::types::FlowOutputField {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTrace {
     fn fallback() -> Self {
         crate::types::FlowTrace::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceCondition {
     fn fallback() -> Self {
         crate::types::FlowTraceCondition {
@@ -7153,6 +8717,7 @@ impl crate::json::Fallback for crate::types::FlowTraceCondition {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceConditionNodeResultEvent {
     fn fallback() -> Self {
         crate::types::FlowTraceConditionNodeResultEvent {
@@ -7163,6 +8728,7 @@ impl crate::json::Fallback for crate::types::FlowTraceConditionNodeResultEvent {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceDependencyEvent {
     fn fallback() -> Self {
         crate::types::FlowTraceDependencyEvent {
@@ -7173,6 +8739,7 @@ impl crate::json::Fallback for crate::types::FlowTraceDependencyEvent {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceEvent {
     fn fallback() -> Self {
         crate::types::FlowTraceEvent {
@@ -7181,6 +8748,7 @@ impl crate::json::Fallback for crate::types::FlowTraceEvent {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeActionEvent {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeActionEvent {
@@ -7195,12 +8763,14 @@ impl crate::json::Fallback for crate::types::FlowTraceNodeActionEvent {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeInputContent {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeInputContent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeInputEvent {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeInputEvent {
@@ -7211,6 +8781,7 @@ impl crate::json::Fallback for crate::types::FlowTraceNodeInputEvent {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeInputExecutionChainItem {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeInputExecutionChainItem {
@@ -7221,6 +8792,7 @@ impl crate::json::Fallback for crate::types::FlowTraceNodeInputExecutionChainIte
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeInputField {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeInputField {
@@ -7234,6 +8806,7 @@ impl crate::json::Fallback for crate::types::FlowTraceNodeInputField {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeInputSource {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeInputSource {
@@ -7244,12 +8817,14 @@ impl crate::json::Fallback for crate::types::FlowTraceNodeInputSource {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeOutputContent {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeOutputContent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeOutputEvent {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeOutputEvent {
@@ -7260,6 +8835,7 @@ impl crate::json::Fallback for crate::types::FlowTraceNodeOutputEvent {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeOutputField {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeOutputField {
@@ -7271,6 +8847,7 @@ impl crate::json::Fallback for crate::types::FlowTraceNodeOutputField {
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::FlowTraceNodeOutputNext {
     fn fallback() -> Self {
         crate::types::FlowTraceNodeOutputNext {
@@ -7280,6 +8857,14 @@ impl crate::json::Fallback for crate::types::FlowTraceNodeOutputNext {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::FunctionInvocationInput {
     fn fallback() -> Self {
         crate::types::FunctionInvocationInput {
@@ -7293,6 +8878,14 @@ impl crate::json::Fallback for crate::types::FunctionInvocationInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::FunctionParameter {
     fn fallback() -> Self {
         crate::types::FunctionParameter {
@@ -7303,6 +8896,14 @@ impl crate::json::Fallback for crate::types::FunctionParameter {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::FunctionResult {
     fn fallback() -> Self {
         crate::types::FunctionResult {
@@ -7316,6 +8917,7 @@ impl crate::json::Fallback for crate::types::FunctionResult {
     }
 }
 
+#[cfg(feature = "generate-query")]
 impl crate::json::Fallback for crate::types::GeneratedQuery {
     fn fallback() -> Self {
         crate::types::GeneratedQuery {
@@ -7325,12 +8927,21 @@ impl crate::json::Fallback for crate::types::GeneratedQuery {
     }
 }
 
+#[cfg(feature = "generate-query")]
 impl crate::json::Fallback for crate::types::GeneratedQueryType {
     fn fallback() -> Self {
         crate::types::GeneratedQueryType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::GeneratedResponsePart {
     fn fallback() -> Self {
         crate::types::GeneratedResponsePart {
@@ -7339,18 +8950,42 @@ impl crate::json::Fallback for crate::types::GeneratedResponsePart {
     }
 }
 
+#[cfg(
+    any(
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuadrailAction {
     fn fallback() -> Self {
         crate::types::GuadrailAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailAction {
     fn fallback() -> Self {
         crate::types::GuardrailAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailAssessment {
@@ -7362,6 +8997,14 @@ impl crate::json::Fallback for crate::types::GuardrailAssessment {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilter {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilter {
@@ -7372,24 +9015,56 @@ impl crate::json::Fallback for crate::types::GuardrailContentFilter {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilterConfidence {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilterConfidence::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilterType {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilterType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailContentPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentPolicyAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailContentPolicyAssessment {
@@ -7398,6 +9073,14 @@ impl crate::json::Fallback for crate::types::GuardrailContentPolicyAssessment {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailCustomWord {
     fn fallback() -> Self {
         crate::types::GuardrailCustomWord {
@@ -7407,6 +9090,7 @@ impl crate::json::Fallback for crate::types::GuardrailCustomWord {
     }
 }
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 impl crate::json::Fallback for crate::types::GuardrailEvent {
     fn fallback() -> Self {
         crate::types::GuardrailEvent {
@@ -7415,6 +9099,14 @@ impl crate::json::Fallback for crate::types::GuardrailEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailManagedWord {
     fn fallback() -> Self {
         crate::types::GuardrailManagedWord {
@@ -7425,12 +9117,28 @@ impl crate::json::Fallback for crate::types::GuardrailManagedWord {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailManagedWordType {
     fn fallback() -> Self {
         crate::types::GuardrailManagedWordType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailPiiEntityFilter {
     fn fallback() -> Self {
         crate::types::GuardrailPiiEntityFilter {
@@ -7441,12 +9149,28 @@ impl crate::json::Fallback for crate::types::GuardrailPiiEntityFilter {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailPiiEntityType {
     fn fallback() -> Self {
         crate::types::GuardrailPiiEntityType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailRegexFilter {
     fn fallback() -> Self {
         crate::types::GuardrailRegexFilter {
@@ -7458,12 +9182,28 @@ impl crate::json::Fallback for crate::types::GuardrailRegexFilter {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailSensitiveInformationPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailSensitiveInformationPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailSensitiveInformationPolicyAssessment {
     fn fallback() -> Self {
@@ -7474,6 +9214,14 @@ for crate::types::GuardrailSensitiveInformationPolicyAssessment {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopic {
     fn fallback() -> Self {
         crate::types::GuardrailTopic {
@@ -7484,12 +9232,28 @@ impl crate::json::Fallback for crate::types::GuardrailTopic {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailTopicPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicPolicyAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailTopicPolicyAssessment {
@@ -7498,12 +9262,28 @@ impl crate::json::Fallback for crate::types::GuardrailTopicPolicyAssessment {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicType {
     fn fallback() -> Self {
         crate::types::GuardrailTopicType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailTrace {
     fn fallback() -> Self {
         crate::types::GuardrailTrace {
@@ -7516,12 +9296,28 @@ impl crate::json::Fallback for crate::types::GuardrailTrace {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailWordPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailWordPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailWordPolicyAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailWordPolicyAssessment {
@@ -7531,6 +9327,7 @@ impl crate::json::Fallback for crate::types::GuardrailWordPolicyAssessment {
     }
 }
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 impl crate::json::Fallback for crate::types::ImageBlock {
     fn fallback() -> Self {
         crate::types::ImageBlock {
@@ -7540,12 +9337,21 @@ impl crate::json::Fallback for crate::types::ImageBlock {
     }
 }
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 impl crate::json::Fallback for crate::types::ImageFormat {
     fn fallback() -> Self {
         crate::types::ImageFormat::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ImageInput {
     fn fallback() -> Self {
         crate::types::ImageInput {
@@ -7555,24 +9361,49 @@ impl crate::json::Fallback for crate::types::ImageInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ImageInputFormat {
     fn fallback() -> Self {
         crate::types::ImageInputFormat::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ImageInputSource {
     fn fallback() -> Self {
         crate::types::ImageInputSource::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 impl crate::json::Fallback for crate::types::ImageSource {
     fn fallback() -> Self {
         crate::types::ImageSource::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::InferenceConfiguration {
     fn fallback() -> Self {
         crate::types::InferenceConfiguration {
@@ -7585,6 +9416,7 @@ impl crate::json::Fallback for crate::types::InferenceConfiguration {
     }
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 impl crate::json::Fallback for crate::types::InlineAgentFilePart {
     fn fallback() -> Self {
         crate::types::InlineAgentFilePart {
@@ -7593,6 +9425,7 @@ impl crate::json::Fallback for crate::types::InlineAgentFilePart {
     }
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 impl crate::json::Fallback for crate::types::InlineAgentPayloadPart {
     fn fallback() -> Self {
         crate::types::InlineAgentPayloadPart {
@@ -7602,6 +9435,7 @@ impl crate::json::Fallback for crate::types::InlineAgentPayloadPart {
     }
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 impl crate::json::Fallback for crate::types::InlineAgentReturnControlPayload {
     fn fallback() -> Self {
         crate::types::InlineAgentReturnControlPayload {
@@ -7611,6 +9445,7 @@ impl crate::json::Fallback for crate::types::InlineAgentReturnControlPayload {
     }
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 impl crate::json::Fallback for crate::types::InlineAgentTracePart {
     fn fallback() -> Self {
         crate::types::InlineAgentTracePart {
@@ -7623,6 +9458,45 @@ impl crate::json::Fallback for crate::types::InlineAgentTracePart {
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 impl crate::json::Fallback for crate::error::InternalServerException {
     fn fallback() -> Self {
         crate::error::InternalServerException {
@@ -7632,6 +9506,14 @@ impl crate::json::Fallback for crate::error::InternalServerException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::InvocationInput {
     fn fallback() -> Self {
         crate::types::InvocationInput {
@@ -7645,18 +9527,35 @@ impl crate::json::Fallback for crate::types::InvocationInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::InvocationInputMember {
     fn fallback() -> Self {
         crate::types::InvocationInputMember::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::InvocationResultMember {
     fn fallback() -> Self {
         crate::types::InvocationResultMember::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-invocation-step")]
 impl crate::json::Fallback for crate::types::InvocationStep {
     fn fallback() -> Self {
         crate::types::InvocationStep {
@@ -7669,12 +9568,14 @@ impl crate::json::Fallback for crate::types::InvocationStep {
     }
 }
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 impl crate::json::Fallback for crate::types::InvocationStepPayload {
     fn fallback() -> Self {
         crate::types::InvocationStepPayload::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-invocation-steps")]
 impl crate::json::Fallback for crate::types::InvocationStepSummary {
     fn fallback() -> Self {
         crate::types::InvocationStepSummary {
@@ -7686,6 +9587,7 @@ impl crate::json::Fallback for crate::types::InvocationStepSummary {
     }
 }
 
+#[cfg(feature = "list-invocations")]
 impl crate::json::Fallback for crate::types::InvocationSummary {
     fn fallback() -> Self {
         crate::types::InvocationSummary {
@@ -7696,12 +9598,28 @@ impl crate::json::Fallback for crate::types::InvocationSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::InvocationType {
     fn fallback() -> Self {
         crate::types::InvocationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseLookupInput {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseLookupInput {
@@ -7711,6 +9629,14 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseLookupInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseLookupOutput {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseLookupOutput {
@@ -7720,6 +9646,7 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseLookupOutput {
     }
 }
 
+#[cfg(feature = "retrieve")]
 impl crate::json::Fallback for crate::types::KnowledgeBaseRetrievalResult {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseRetrievalResult {
@@ -7732,12 +9659,14 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseRetrievalResult {
     }
 }
 
+#[cfg(feature = "get-agent-memory")]
 impl crate::json::Fallback for crate::types::Memory {
     fn fallback() -> Self {
         crate::types::Memory::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-agent-memory")]
 impl crate::json::Fallback for crate::types::MemorySessionSummary {
     fn fallback() -> Self {
         crate::types::MemorySessionSummary {
@@ -7750,6 +9679,14 @@ impl crate::json::Fallback for crate::types::MemorySessionSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Metadata {
     fn fallback() -> Self {
         crate::types::Metadata {
@@ -7763,6 +9700,14 @@ impl crate::json::Fallback for crate::types::Metadata {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelInvocationInput {
     fn fallback() -> Self {
         crate::types::ModelInvocationInput {
@@ -7778,6 +9723,7 @@ impl crate::json::Fallback for crate::types::ModelInvocationInput {
     }
 }
 
+#[cfg(feature = "invoke-agent")]
 impl crate::json::Fallback for crate::error::ModelNotReadyException {
     fn fallback() -> Self {
         crate::error::ModelNotReadyException {
@@ -7786,6 +9732,7 @@ impl crate::json::Fallback for crate::error::ModelNotReadyException {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeActionEvent {
     fn fallback() -> Self {
         crate::types::NodeActionEvent {
@@ -7800,6 +9747,7 @@ impl crate::json::Fallback for crate::types::NodeActionEvent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeDependencyEvent {
     fn fallback() -> Self {
         crate::types::NodeDependencyEvent {
@@ -7810,18 +9758,21 @@ impl crate::json::Fallback for crate::types::NodeDependencyEvent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeErrorCode {
     fn fallback() -> Self {
         crate::types::NodeErrorCode::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeExecutionContent {
     fn fallback() -> Self {
         crate::types::NodeExecutionContent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeFailureEvent {
     fn fallback() -> Self {
         crate::types::NodeFailureEvent {
@@ -7833,6 +9784,7 @@ impl crate::json::Fallback for crate::types::NodeFailureEvent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeInputEvent {
     fn fallback() -> Self {
         crate::types::NodeInputEvent {
@@ -7843,6 +9795,7 @@ impl crate::json::Fallback for crate::types::NodeInputEvent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeInputExecutionChainItem {
     fn fallback() -> Self {
         crate::types::NodeInputExecutionChainItem {
@@ -7853,6 +9806,7 @@ impl crate::json::Fallback for crate::types::NodeInputExecutionChainItem {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeInputField {
     fn fallback() -> Self {
         crate::types::NodeInputField {
@@ -7866,6 +9820,7 @@ impl crate::json::Fallback for crate::types::NodeInputField {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeInputSource {
     fn fallback() -> Self {
         crate::types::NodeInputSource {
@@ -7876,6 +9831,7 @@ impl crate::json::Fallback for crate::types::NodeInputSource {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeOutputEvent {
     fn fallback() -> Self {
         crate::types::NodeOutputEvent {
@@ -7886,6 +9842,7 @@ impl crate::json::Fallback for crate::types::NodeOutputEvent {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeOutputField {
     fn fallback() -> Self {
         crate::types::NodeOutputField {
@@ -7897,6 +9854,7 @@ impl crate::json::Fallback for crate::types::NodeOutputField {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeOutputNext {
     fn fallback() -> Self {
         crate::types::NodeOutputNext {
@@ -7906,18 +9864,28 @@ impl crate::json::Fallback for crate::types::NodeOutputNext {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::NodeTraceElements {
     fn fallback() -> Self {
         crate::types::NodeTraceElements::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::NodeType {
     fn fallback() -> Self {
         crate::types::NodeType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Observation {
     fn fallback() -> Self {
         crate::types::Observation {
@@ -7933,12 +9901,14 @@ impl crate::json::Fallback for crate::types::Observation {
     }
 }
 
+#[cfg(feature = "optimize-prompt")]
 impl crate::json::Fallback for crate::types::OptimizedPrompt {
     fn fallback() -> Self {
         crate::types::OptimizedPrompt::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "optimize-prompt")]
 impl crate::json::Fallback for crate::types::OptimizedPromptEvent {
     fn fallback() -> Self {
         crate::types::OptimizedPromptEvent {
@@ -7947,6 +9917,14 @@ impl crate::json::Fallback for crate::types::OptimizedPromptEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::OrchestrationModelInvocationOutput {
     fn fallback() -> Self {
         crate::types::OrchestrationModelInvocationOutput {
@@ -7958,12 +9936,21 @@ impl crate::json::Fallback for crate::types::OrchestrationModelInvocationOutput 
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::OrchestrationTrace {
     fn fallback() -> Self {
         crate::types::OrchestrationTrace::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 impl crate::json::Fallback for crate::types::OutputFile {
     fn fallback() -> Self {
         crate::types::OutputFile {
@@ -7974,6 +9961,14 @@ impl crate::json::Fallback for crate::types::OutputFile {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Parameter {
     fn fallback() -> Self {
         crate::types::Parameter {
@@ -7984,6 +9979,7 @@ impl crate::json::Fallback for crate::types::Parameter {
     }
 }
 
+#[cfg(feature = "invoke-agent")]
 impl crate::json::Fallback for crate::types::PayloadPart {
     fn fallback() -> Self {
         crate::types::PayloadPart {
@@ -7993,12 +9989,28 @@ impl crate::json::Fallback for crate::types::PayloadPart {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PayloadType {
     fn fallback() -> Self {
         crate::types::PayloadType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PostProcessingModelInvocationOutput {
     fn fallback() -> Self {
         crate::types::PostProcessingModelInvocationOutput {
@@ -8011,6 +10023,14 @@ impl crate::json::Fallback for crate::types::PostProcessingModelInvocationOutput
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PostProcessingParsedResponse {
     fn fallback() -> Self {
         crate::types::PostProcessingParsedResponse {
@@ -8019,12 +10039,28 @@ impl crate::json::Fallback for crate::types::PostProcessingParsedResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PostProcessingTrace {
     fn fallback() -> Self {
         crate::types::PostProcessingTrace::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PreProcessingModelInvocationOutput {
     fn fallback() -> Self {
         crate::types::PreProcessingModelInvocationOutput {
@@ -8037,6 +10073,14 @@ impl crate::json::Fallback for crate::types::PreProcessingModelInvocationOutput 
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PreProcessingParsedResponse {
     fn fallback() -> Self {
         crate::types::PreProcessingParsedResponse {
@@ -8046,18 +10090,42 @@ impl crate::json::Fallback for crate::types::PreProcessingParsedResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PreProcessingTrace {
     fn fallback() -> Self {
         crate::types::PreProcessingTrace::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptType {
     fn fallback() -> Self {
         crate::types::PromptType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::PropertyParameters {
     fn fallback() -> Self {
         crate::types::PropertyParameters {
@@ -8066,6 +10134,14 @@ impl crate::json::Fallback for crate::types::PropertyParameters {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Rationale {
     fn fallback() -> Self {
         crate::types::Rationale {
@@ -8075,6 +10151,14 @@ impl crate::json::Fallback for crate::types::Rationale {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::RawResponse {
     fn fallback() -> Self {
         crate::types::RawResponse {
@@ -8083,12 +10167,28 @@ impl crate::json::Fallback for crate::types::RawResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ReasoningContentBlock {
     fn fallback() -> Self {
         crate::types::ReasoningContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ReasoningTextBlock {
     fn fallback() -> Self {
         crate::types::ReasoningTextBlock {
@@ -8098,6 +10198,14 @@ impl crate::json::Fallback for crate::types::ReasoningTextBlock {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::RepromptResponse {
     fn fallback() -> Self {
         crate::types::RepromptResponse {
@@ -8107,6 +10215,14 @@ impl crate::json::Fallback for crate::types::RepromptResponse {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::RequestBody {
     fn fallback() -> Self {
         crate::types::RequestBody {
@@ -8115,6 +10231,7 @@ impl crate::json::Fallback for crate::types::RequestBody {
     }
 }
 
+#[cfg(feature = "rerank")]
 impl crate::json::Fallback for crate::types::RerankDocument {
     fn fallback() -> Self {
         crate::types::RerankDocument {
@@ -8125,12 +10242,14 @@ impl crate::json::Fallback for crate::types::RerankDocument {
     }
 }
 
+#[cfg(feature = "rerank")]
 impl crate::json::Fallback for crate::types::RerankDocumentType {
     fn fallback() -> Self {
         crate::types::RerankDocumentType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "rerank")]
 impl crate::json::Fallback for crate::types::RerankResult {
     fn fallback() -> Self {
         crate::types::RerankResult {
@@ -8141,6 +10260,7 @@ impl crate::json::Fallback for crate::types::RerankResult {
     }
 }
 
+#[cfg(feature = "rerank")]
 impl crate::json::Fallback for crate::types::RerankTextDocument {
     fn fallback() -> Self {
         crate::types::RerankTextDocument {
@@ -8149,6 +10269,42 @@ impl crate::json::Fallback for crate::types::RerankTextDocument {
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-tags-for-resource",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     fn fallback() -> Self {
         crate::error::ResourceNotFoundException {
@@ -8157,12 +10313,21 @@ impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ResponseState {
     fn fallback() -> Self {
         crate::types::ResponseState::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 impl crate::json::Fallback for crate::types::RetrievalContent {
     fn fallback() -> Self {
         crate::types::RetrievalContent {
@@ -8173,6 +10338,17 @@ impl crate::json::Fallback for crate::types::RetrievalContent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultConfluenceLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultConfluenceLocation {
@@ -8181,6 +10357,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultConfluenceLocation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultContent {
     fn fallback() -> Self {
         crate::types::RetrievalResultContent {
@@ -8194,6 +10381,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultContent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultContentColumn {
     fn fallback() -> Self {
         crate::types::RetrievalResultContentColumn {
@@ -8204,18 +10402,51 @@ impl crate::json::Fallback for crate::types::RetrievalResultContentColumn {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultContentColumnType {
     fn fallback() -> Self {
         crate::types::RetrievalResultContentColumnType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultContentType {
     fn fallback() -> Self {
         crate::types::RetrievalResultContentType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultCustomDocumentLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultCustomDocumentLocation {
@@ -8224,6 +10455,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultCustomDocumentLocati
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultGoogleDriveLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultGoogleDriveLocation {
@@ -8232,6 +10474,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultGoogleDriveLocation 
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultKendraDocumentLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultKendraDocumentLocation {
@@ -8240,6 +10493,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultKendraDocumentLocati
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultLocation {
@@ -8258,12 +10522,34 @@ impl crate::json::Fallback for crate::types::RetrievalResultLocation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultLocationType {
     fn fallback() -> Self {
         crate::types::RetrievalResultLocationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultOneDriveLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultOneDriveLocation {
@@ -8272,6 +10558,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultOneDriveLocation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultS3Location {
     fn fallback() -> Self {
         crate::types::RetrievalResultS3Location {
@@ -8280,6 +10577,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultS3Location {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultSalesforceLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultSalesforceLocation {
@@ -8288,6 +10596,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultSalesforceLocation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultSharePointLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultSharePointLocation {
@@ -8296,6 +10615,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultSharePointLocation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultSqlLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultSqlLocation {
@@ -8304,6 +10634,17 @@ impl crate::json::Fallback for crate::types::RetrievalResultSqlLocation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalResultWebLocation {
     fn fallback() -> Self {
         crate::types::RetrievalResultWebLocation {
@@ -8312,6 +10653,7 @@ impl crate::json::Fallback for crate::types::RetrievalResultWebLocation {
     }
 }
 
+#[cfg(feature = "retrieve-and-generate")]
 impl crate::json::Fallback for crate::types::RetrieveAndGenerateOutput {
     fn fallback() -> Self {
         crate::types::RetrieveAndGenerateOutput {
@@ -8320,6 +10662,7 @@ impl crate::json::Fallback for crate::types::RetrieveAndGenerateOutput {
     }
 }
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 impl crate::json::Fallback for crate::types::RetrieveAndGenerateOutputEvent {
     fn fallback() -> Self {
         crate::types::RetrieveAndGenerateOutputEvent {
@@ -8328,6 +10671,16 @@ impl crate::json::Fallback for crate::types::RetrieveAndGenerateOutputEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievedReference {
     fn fallback() -> Self {
         crate::types::RetrievedReference {
@@ -8338,6 +10691,14 @@ impl crate::json::Fallback for crate::types::RetrievedReference {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ReturnControlPayload {
     fn fallback() -> Self {
         crate::types::ReturnControlPayload {
@@ -8347,6 +10708,14 @@ impl crate::json::Fallback for crate::types::ReturnControlPayload {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::ReturnControlResults {
     fn fallback() -> Self {
         crate::types::ReturnControlResults {
@@ -8356,6 +10725,14 @@ impl crate::json::Fallback for crate::types::ReturnControlResults {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::RoutingClassifierModelInvocationOutput {
     fn fallback() -> Self {
         crate::types::RoutingClassifierModelInvocationOutput {
@@ -8366,12 +10743,21 @@ impl crate::json::Fallback for crate::types::RoutingClassifierModelInvocationOut
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::RoutingClassifierTrace {
     fn fallback() -> Self {
         crate::types::RoutingClassifierTrace::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 impl crate::json::Fallback for crate::types::S3Location {
     fn fallback() -> Self {
         crate::types::S3Location {
@@ -8380,6 +10766,7 @@ impl crate::json::Fallback for crate::types::S3Location {
     }
 }
 
+#[cfg(feature = "list-flow-execution-events")]
 impl crate::json::Fallback for crate::types::SatisfiedCondition {
     fn fallback() -> Self {
         crate::types::SatisfiedCondition {
@@ -8388,6 +10775,26 @@ impl crate::json::Fallback for crate::types::SatisfiedCondition {
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "tag-resource"
+    )
+)]
 impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     fn fallback() -> Self {
         crate::error::ServiceQuotaExceededException {
@@ -8396,12 +10803,22 @@ impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-session",
+        feature = "end-session",
+        feature = "get-session",
+        feature = "list-sessions",
+        feature = "update-session"
+    )
+)]
 impl crate::json::Fallback for crate::types::SessionStatus {
     fn fallback() -> Self {
         crate::types::SessionStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-sessions")]
 impl crate::json::Fallback for crate::types::SessionSummary {
     fn fallback() -> Self {
         crate::types::SessionSummary {
@@ -8414,12 +10831,28 @@ impl crate::json::Fallback for crate::types::SessionSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Source {
     fn fallback() -> Self {
         crate::types::Source::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::Span {
     fn fallback() -> Self {
         crate::types::Span {
@@ -8429,6 +10862,7 @@ impl crate::json::Fallback for crate::types::Span {
     }
 }
 
+#[cfg(feature = "optimize-prompt")]
 impl crate::json::Fallback for crate::types::TextPrompt {
     fn fallback() -> Self {
         crate::types::TextPrompt {
@@ -8437,6 +10871,14 @@ impl crate::json::Fallback for crate::types::TextPrompt {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::TextResponsePart {
     fn fallback() -> Self {
         crate::types::TextResponsePart {
@@ -8446,6 +10888,45 @@ impl crate::json::Fallback for crate::types::TextResponsePart {
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 impl crate::json::Fallback for crate::error::ThrottlingException {
     fn fallback() -> Self {
         crate::error::ThrottlingException {
@@ -8454,18 +10935,34 @@ impl crate::json::Fallback for crate::error::ThrottlingException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Trace {
     fn fallback() -> Self {
         crate::types::Trace::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-flow")]
 impl crate::json::Fallback for crate::types::TraceElements {
     fn fallback() -> Self {
         crate::types::TraceElements::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::TracePart {
     fn fallback() -> Self {
         crate::types::TracePart {
@@ -8481,12 +10978,28 @@ impl crate::json::Fallback for crate::types::TracePart {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Type {
     fn fallback() -> Self {
         crate::types::Type::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 impl crate::json::Fallback for crate::types::Usage {
     fn fallback() -> Self {
         crate::types::Usage {
@@ -8496,6 +11009,45 @@ impl crate::json::Fallback for crate::types::Usage {
     }
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 impl crate::json::Fallback for crate::error::ValidationException {
     fn fallback() -> Self {
         crate::error::ValidationException {
@@ -8504,6 +11056,17 @@ impl crate::json::Fallback for crate::error::ValidationException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::VideoSegment {
     fn fallback() -> Self {
         crate::types::VideoSegment {

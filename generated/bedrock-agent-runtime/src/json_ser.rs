@@ -3,6 +3,7 @@
 
 //! Writers of JSON for the shapes requests carry, and of the messages of input event streams.
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `APISchema` as JSON.
 pub(crate) fn api_schema(
     out: &mut crate::json::Writer,
@@ -26,6 +27,7 @@ pub(crate) fn api_schema(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `ActionGroupExecutor` as JSON.
 pub(crate) fn action_group_executor(
     out: &mut crate::json::Writer,
@@ -51,6 +53,7 @@ pub(crate) fn action_group_executor(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `AgentActionGroup` as JSON.
 pub(crate) fn agent_action_group(
     out: &mut crate::json::Writer,
@@ -95,6 +98,7 @@ pub(crate) fn agent_action_group(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveBedrockGuardrailConfiguration` as JSON.
 pub(crate) fn agentic_retrieve_bedrock_guardrail_configuration(
     out: &mut crate::json::Writer,
@@ -115,6 +119,7 @@ pub(crate) fn agentic_retrieve_bedrock_guardrail_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveBedrockRerankingConfiguration` as JSON.
 pub(crate) fn agentic_retrieve_bedrock_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -133,6 +138,7 @@ pub(crate) fn agentic_retrieve_bedrock_reranking_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveBedrockRerankingModelConfiguration` as JSON.
 pub(crate) fn agentic_retrieve_bedrock_reranking_model_configuration(
     out: &mut crate::json::Writer,
@@ -148,6 +154,7 @@ pub(crate) fn agentic_retrieve_bedrock_reranking_model_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveConfiguration` as JSON.
 pub(crate) fn agentic_retrieve_configuration(
     out: &mut crate::json::Writer,
@@ -178,6 +185,7 @@ pub(crate) fn agentic_retrieve_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveInstructionConfiguration` as JSON.
 pub(crate) fn agentic_retrieve_instruction_configuration(
     out: &mut crate::json::Writer,
@@ -197,6 +205,7 @@ pub(crate) fn agentic_retrieve_instruction_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMemoryConfiguration` as JSON.
 pub(crate) fn agentic_retrieve_memory_configuration(
     out: &mut crate::json::Writer,
@@ -228,6 +237,7 @@ pub(crate) fn agentic_retrieve_memory_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMemoryMetadataFilter` as JSON.
 pub(crate) fn agentic_retrieve_memory_metadata_filter(
     out: &mut crate::json::Writer,
@@ -252,6 +262,7 @@ pub(crate) fn agentic_retrieve_memory_metadata_filter(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMemoryMetadataFilterLeft` as JSON.
 pub(crate) fn agentic_retrieve_memory_metadata_filter_left(
     out: &mut crate::json::Writer,
@@ -275,6 +286,7 @@ pub(crate) fn agentic_retrieve_memory_metadata_filter_left(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMemoryMetadataFilterRight` as JSON.
 pub(crate) fn agentic_retrieve_memory_metadata_filter_right(
     out: &mut crate::json::Writer,
@@ -298,6 +310,7 @@ pub(crate) fn agentic_retrieve_memory_metadata_filter_right(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMemoryMetadataValue` as JSON.
 pub(crate) fn agentic_retrieve_memory_metadata_value(
     out: &mut crate::json::Writer,
@@ -337,6 +350,7 @@ pub(crate) fn agentic_retrieve_memory_metadata_value(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMemoryRetrievalConfig` as JSON.
 pub(crate) fn agentic_retrieve_memory_retrieval_config(
     out: &mut crate::json::Writer,
@@ -367,6 +381,7 @@ pub(crate) fn agentic_retrieve_memory_retrieval_config(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMemorySessionBinding` as JSON.
 pub(crate) fn agentic_retrieve_memory_session_binding(
     out: &mut crate::json::Writer,
@@ -387,6 +402,7 @@ pub(crate) fn agentic_retrieve_memory_session_binding(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMessage` as JSON.
 pub(crate) fn agentic_retrieve_message(
     out: &mut crate::json::Writer,
@@ -407,6 +423,7 @@ pub(crate) fn agentic_retrieve_message(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveMessageContent` as JSON.
 pub(crate) fn agentic_retrieve_message_content(
     out: &mut crate::json::Writer,
@@ -421,6 +438,7 @@ pub(crate) fn agentic_retrieve_message_content(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrievePolicyConfiguration` as JSON.
 pub(crate) fn agentic_retrieve_policy_configuration(
     out: &mut crate::json::Writer,
@@ -435,6 +453,7 @@ pub(crate) fn agentic_retrieve_policy_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetrieveRerankingConfiguration` as JSON.
 pub(crate) fn agentic_retrieve_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -454,6 +473,7 @@ pub(crate) fn agentic_retrieve_reranking_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `AgenticRetriever` as JSON.
 pub(crate) fn agentic_retriever(
     out: &mut crate::json::Writer,
@@ -473,6 +493,7 @@ pub(crate) fn agentic_retriever(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `ApiResult` as JSON.
 pub(crate) fn api_result(
     out: &mut crate::json::Writer,
@@ -521,6 +542,7 @@ pub(crate) fn api_result(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `BedrockFoundationModelConfiguration` as JSON.
 pub(crate) fn bedrock_foundation_model_configuration(
     out: &mut crate::json::Writer,
@@ -536,6 +558,7 @@ pub(crate) fn bedrock_foundation_model_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `BedrockFoundationModelModelConfiguration` as JSON.
 pub(crate) fn bedrock_foundation_model_model_configuration(
     out: &mut crate::json::Writer,
@@ -551,6 +574,7 @@ pub(crate) fn bedrock_foundation_model_model_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Writes a `BedrockModelConfigurations` as JSON.
 pub(crate) fn bedrock_model_configurations(
     out: &mut crate::json::Writer,
@@ -565,6 +589,7 @@ pub(crate) fn bedrock_model_configurations(
     Ok(())
 }
 
+#[cfg(feature = "rerank")]
 /// Writes a `BedrockRerankingConfiguration` as JSON.
 pub(crate) fn bedrock_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -584,6 +609,7 @@ pub(crate) fn bedrock_reranking_configuration(
     Ok(())
 }
 
+#[cfg(feature = "rerank")]
 /// Writes a `BedrockRerankingModelConfiguration` as JSON.
 pub(crate) fn bedrock_reranking_model_configuration(
     out: &mut crate::json::Writer,
@@ -608,6 +634,7 @@ pub(crate) fn bedrock_reranking_model_configuration(
     Ok(())
 }
 
+#[cfg(feature = "put-invocation-step")]
 /// Writes a `BedrockSessionContentBlock` as JSON.
 pub(crate) fn bedrock_session_content_block(
     out: &mut crate::json::Writer,
@@ -635,6 +662,7 @@ pub(crate) fn bedrock_session_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `ByteContentDoc` as JSON.
 pub(crate) fn byte_content_doc(
     out: &mut crate::json::Writer,
@@ -660,6 +688,7 @@ pub(crate) fn byte_content_doc(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `ByteContentFile` as JSON.
 pub(crate) fn byte_content_file(
     out: &mut crate::json::Writer,
@@ -680,6 +709,7 @@ pub(crate) fn byte_content_file(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `Collaborator` as JSON.
 pub(crate) fn collaborator(
     out: &mut crate::json::Writer,
@@ -748,6 +778,7 @@ pub(crate) fn collaborator(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `CollaboratorConfiguration` as JSON.
 pub(crate) fn collaborator_configuration(
     out: &mut crate::json::Writer,
@@ -776,6 +807,7 @@ pub(crate) fn collaborator_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `ContentBlock` as JSON.
 pub(crate) fn content_block(
     out: &mut crate::json::Writer,
@@ -795,6 +827,7 @@ pub(crate) fn content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `ContentBody` as JSON.
 pub(crate) fn content_body(
     out: &mut crate::json::Writer,
@@ -817,6 +850,7 @@ pub(crate) fn content_body(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `ConversationHistory` as JSON.
 pub(crate) fn conversation_history(
     out: &mut crate::json::Writer,
@@ -835,6 +869,7 @@ pub(crate) fn conversation_history(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `CustomOrchestration` as JSON.
 pub(crate) fn custom_orchestration(
     out: &mut crate::json::Writer,
@@ -849,6 +884,7 @@ pub(crate) fn custom_orchestration(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `ExternalSource` as JSON.
 pub(crate) fn external_source(
     out: &mut crate::json::Writer,
@@ -872,6 +908,7 @@ pub(crate) fn external_source(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `ExternalSourcesGenerationConfiguration` as JSON.
 pub(crate) fn external_sources_generation_configuration(
     out: &mut crate::json::Writer,
@@ -907,6 +944,7 @@ pub(crate) fn external_sources_generation_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `ExternalSourcesRetrieveAndGenerateConfiguration` as JSON.
 pub(crate) fn external_sources_retrieve_and_generate_configuration(
     out: &mut crate::json::Writer,
@@ -935,6 +973,15 @@ pub(crate) fn external_sources_retrieve_and_generate_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `FieldForReranking` as JSON.
 pub(crate) fn field_for_reranking(
     out: &mut crate::json::Writer,
@@ -950,6 +997,7 @@ pub(crate) fn field_for_reranking(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `FileSource` as JSON.
 pub(crate) fn file_source(
     out: &mut crate::json::Writer,
@@ -973,6 +1021,16 @@ pub(crate) fn file_source(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `FilterAttribute` as JSON.
 pub(crate) fn filter_attribute(
     out: &mut crate::json::Writer,
@@ -993,6 +1051,7 @@ pub(crate) fn filter_attribute(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 /// Writes a `FlowInput` as JSON.
 pub(crate) fn flow_input(
     out: &mut crate::json::Writer,
@@ -1021,6 +1080,7 @@ pub(crate) fn flow_input(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 /// Writes a `FlowInputContent` as JSON.
 pub(crate) fn flow_input_content(
     out: &mut crate::json::Writer,
@@ -1040,6 +1100,7 @@ pub(crate) fn flow_input_content(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `FoundationModelConfiguration` as JSON.
 pub(crate) fn foundation_model_configuration(
     out: &mut crate::json::Writer,
@@ -1063,6 +1124,7 @@ pub(crate) fn foundation_model_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `FunctionDefinition` as JSON.
 pub(crate) fn function_definition(
     out: &mut crate::json::Writer,
@@ -1095,6 +1157,7 @@ pub(crate) fn function_definition(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `FunctionResult` as JSON.
 pub(crate) fn function_result(
     out: &mut crate::json::Writer,
@@ -1135,6 +1198,7 @@ pub(crate) fn function_result(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `FunctionSchema` as JSON.
 pub(crate) fn function_schema(
     out: &mut crate::json::Writer,
@@ -1158,6 +1222,7 @@ pub(crate) fn function_schema(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `GenerationConfiguration` as JSON.
 pub(crate) fn generation_configuration(
     out: &mut crate::json::Writer,
@@ -1193,6 +1258,13 @@ pub(crate) fn generation_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `GuardrailConfiguration` as JSON.
 pub(crate) fn guardrail_configuration(
     out: &mut crate::json::Writer,
@@ -1213,6 +1285,7 @@ pub(crate) fn guardrail_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `GuardrailConfigurationWithArn` as JSON.
 pub(crate) fn guardrail_configuration_with_arn(
     out: &mut crate::json::Writer,
@@ -1233,6 +1306,7 @@ pub(crate) fn guardrail_configuration_with_arn(
     Ok(())
 }
 
+#[cfg(feature = "put-invocation-step")]
 /// Writes a `ImageBlock` as JSON.
 pub(crate) fn image_block(
     out: &mut crate::json::Writer,
@@ -1253,6 +1327,7 @@ pub(crate) fn image_block(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `ImageInput` as JSON.
 pub(crate) fn image_input(
     out: &mut crate::json::Writer,
@@ -1273,6 +1348,7 @@ pub(crate) fn image_input(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `ImageInputSource` as JSON.
 pub(crate) fn image_input_source(
     out: &mut crate::json::Writer,
@@ -1292,6 +1368,7 @@ pub(crate) fn image_input_source(
     Ok(())
 }
 
+#[cfg(feature = "put-invocation-step")]
 /// Writes a `ImageSource` as JSON.
 pub(crate) fn image_source(
     out: &mut crate::json::Writer,
@@ -1315,6 +1392,15 @@ pub(crate) fn image_source(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `ImplicitFilterConfiguration` as JSON.
 pub(crate) fn implicit_filter_configuration(
     out: &mut crate::json::Writer,
@@ -1339,6 +1425,7 @@ pub(crate) fn implicit_filter_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `InferenceConfig` as JSON.
 pub(crate) fn inference_config(
     out: &mut crate::json::Writer,
@@ -1353,6 +1440,7 @@ pub(crate) fn inference_config(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `InferenceConfiguration` as JSON.
 pub(crate) fn inference_configuration(
     out: &mut crate::json::Writer,
@@ -1387,6 +1475,7 @@ pub(crate) fn inference_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `InlineBedrockModelConfigurations` as JSON.
 pub(crate) fn inline_bedrock_model_configurations(
     out: &mut crate::json::Writer,
@@ -1401,6 +1490,7 @@ pub(crate) fn inline_bedrock_model_configurations(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `InlineSessionState` as JSON.
 pub(crate) fn inline_session_state(
     out: &mut crate::json::Writer,
@@ -1453,6 +1543,7 @@ pub(crate) fn inline_session_state(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `InputFile` as JSON.
 pub(crate) fn input_file(
     out: &mut crate::json::Writer,
@@ -1478,6 +1569,7 @@ pub(crate) fn input_file(
     Ok(())
 }
 
+#[cfg(feature = "retrieve")]
 /// Writes a `InputImage` as JSON.
 pub(crate) fn input_image(
     out: &mut crate::json::Writer,
@@ -1498,6 +1590,7 @@ pub(crate) fn input_image(
     Ok(())
 }
 
+#[cfg(feature = "optimize-prompt")]
 /// Writes a `InputPrompt` as JSON.
 pub(crate) fn input_prompt(
     out: &mut crate::json::Writer,
@@ -1517,6 +1610,7 @@ pub(crate) fn input_prompt(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `InvocationResultMember` as JSON.
 pub(crate) fn invocation_result_member(
     out: &mut crate::json::Writer,
@@ -1542,6 +1636,7 @@ pub(crate) fn invocation_result_member(
     Ok(())
 }
 
+#[cfg(feature = "put-invocation-step")]
 /// Writes a `InvocationStepPayload` as JSON.
 pub(crate) fn invocation_step_payload(
     out: &mut crate::json::Writer,
@@ -1567,6 +1662,7 @@ pub(crate) fn invocation_step_payload(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `KnowledgeBase` as JSON.
 pub(crate) fn knowledge_base(
     out: &mut crate::json::Writer,
@@ -1591,6 +1687,7 @@ pub(crate) fn knowledge_base(
     Ok(())
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Writes a `KnowledgeBaseConfiguration` as JSON.
 pub(crate) fn knowledge_base_configuration(
     out: &mut crate::json::Writer,
@@ -1611,6 +1708,7 @@ pub(crate) fn knowledge_base_configuration(
     Ok(())
 }
 
+#[cfg(feature = "retrieve")]
 /// Writes a `KnowledgeBaseQuery` as JSON.
 pub(crate) fn knowledge_base_query(
     out: &mut crate::json::Writer,
@@ -1633,6 +1731,15 @@ pub(crate) fn knowledge_base_query(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `KnowledgeBaseRetrievalConfiguration` as JSON.
 pub(crate) fn knowledge_base_retrieval_configuration(
     out: &mut crate::json::Writer,
@@ -1651,6 +1758,7 @@ pub(crate) fn knowledge_base_retrieval_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `KnowledgeBaseRetrieveAndGenerateConfiguration` as JSON.
 pub(crate) fn knowledge_base_retrieve_and_generate_configuration(
     out: &mut crate::json::Writer,
@@ -1683,6 +1791,7 @@ pub(crate) fn knowledge_base_retrieve_and_generate_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `KnowledgeBaseRetrieverConfiguration` as JSON.
 pub(crate) fn knowledge_base_retriever_configuration(
     out: &mut crate::json::Writer,
@@ -1702,6 +1811,15 @@ pub(crate) fn knowledge_base_retriever_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `KnowledgeBaseVectorSearchConfiguration` as JSON.
 pub(crate) fn knowledge_base_vector_search_configuration(
     out: &mut crate::json::Writer,
@@ -1732,6 +1850,15 @@ pub(crate) fn knowledge_base_vector_search_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `ManagedSearchBedrockRerankingConfiguration` as JSON.
 pub(crate) fn managed_search_bedrock_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -1758,6 +1885,15 @@ pub(crate) fn managed_search_bedrock_reranking_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `ManagedSearchBedrockRerankingModelConfiguration` as JSON.
 pub(crate) fn managed_search_bedrock_reranking_model_configuration(
     out: &mut crate::json::Writer,
@@ -1782,6 +1918,15 @@ pub(crate) fn managed_search_bedrock_reranking_model_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `ManagedSearchConfiguration` as JSON.
 pub(crate) fn managed_search_configuration(
     out: &mut crate::json::Writer,
@@ -1808,6 +1953,15 @@ pub(crate) fn managed_search_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `ManagedSearchRerankingConfiguration` as JSON.
 pub(crate) fn managed_search_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -1827,6 +1981,7 @@ pub(crate) fn managed_search_reranking_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `MantleFoundationModelConfiguration` as JSON.
 pub(crate) fn mantle_foundation_model_configuration(
     out: &mut crate::json::Writer,
@@ -1842,6 +1997,7 @@ pub(crate) fn mantle_foundation_model_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `MantleFoundationModelModelConfiguration` as JSON.
 pub(crate) fn mantle_foundation_model_model_configuration(
     out: &mut crate::json::Writer,
@@ -1861,6 +2017,7 @@ pub(crate) fn mantle_foundation_model_model_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `Message` as JSON.
 pub(crate) fn message(
     out: &mut crate::json::Writer,
@@ -1885,6 +2042,15 @@ pub(crate) fn message(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `MetadataAttributeSchema` as JSON.
 pub(crate) fn metadata_attribute_schema(
     out: &mut crate::json::Writer,
@@ -1910,6 +2076,15 @@ pub(crate) fn metadata_attribute_schema(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `MetadataConfigurationForReranking` as JSON.
 pub(crate) fn metadata_configuration_for_reranking(
     out: &mut crate::json::Writer,
@@ -1929,6 +2104,7 @@ pub(crate) fn metadata_configuration_for_reranking(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 /// Writes a `ModelPerformanceConfiguration` as JSON.
 pub(crate) fn model_performance_configuration(
     out: &mut crate::json::Writer,
@@ -1943,6 +2119,7 @@ pub(crate) fn model_performance_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `OrchestrationConfiguration` as JSON.
 pub(crate) fn orchestration_configuration(
     out: &mut crate::json::Writer,
@@ -1978,6 +2155,7 @@ pub(crate) fn orchestration_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `OrchestrationExecutor` as JSON.
 pub(crate) fn orchestration_executor(
     out: &mut crate::json::Writer,
@@ -1999,6 +2177,7 @@ pub(crate) fn orchestration_executor(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `ParameterDetail` as JSON.
 pub(crate) fn parameter_detail(
     out: &mut crate::json::Writer,
@@ -2022,6 +2201,16 @@ pub(crate) fn parameter_detail(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution"
+    )
+)]
 /// Writes a `PerformanceConfiguration` as JSON.
 pub(crate) fn performance_configuration(
     out: &mut crate::json::Writer,
@@ -2036,6 +2225,7 @@ pub(crate) fn performance_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `PromptConfiguration` as JSON.
 pub(crate) fn prompt_configuration(
     out: &mut crate::json::Writer,
@@ -2078,6 +2268,7 @@ pub(crate) fn prompt_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `PromptCreationConfigurations` as JSON.
 pub(crate) fn prompt_creation_configurations(
     out: &mut crate::json::Writer,
@@ -2096,6 +2287,7 @@ pub(crate) fn prompt_creation_configurations(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `PromptOverrideConfiguration` as JSON.
 pub(crate) fn prompt_override_configuration(
     out: &mut crate::json::Writer,
@@ -2119,6 +2311,7 @@ pub(crate) fn prompt_override_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `PromptTemplate` as JSON.
 pub(crate) fn prompt_template(
     out: &mut crate::json::Writer,
@@ -2133,6 +2326,7 @@ pub(crate) fn prompt_template(
     Ok(())
 }
 
+#[cfg(feature = "generate-query")]
 /// Writes a `QueryGenerationInput` as JSON.
 pub(crate) fn query_generation_input(
     out: &mut crate::json::Writer,
@@ -2153,6 +2347,7 @@ pub(crate) fn query_generation_input(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `QueryTransformationConfiguration` as JSON.
 pub(crate) fn query_transformation_configuration(
     out: &mut crate::json::Writer,
@@ -2168,6 +2363,7 @@ pub(crate) fn query_transformation_configuration(
     Ok(())
 }
 
+#[cfg(feature = "rerank")]
 /// Writes a `RerankDocument` as JSON.
 pub(crate) fn rerank_document(
     out: &mut crate::json::Writer,
@@ -2191,6 +2387,7 @@ pub(crate) fn rerank_document(
     Ok(())
 }
 
+#[cfg(feature = "rerank")]
 /// Writes a `RerankQuery` as JSON.
 pub(crate) fn rerank_query(
     out: &mut crate::json::Writer,
@@ -2211,6 +2408,7 @@ pub(crate) fn rerank_query(
     Ok(())
 }
 
+#[cfg(feature = "rerank")]
 /// Writes a `RerankSource` as JSON.
 pub(crate) fn rerank_source(
     out: &mut crate::json::Writer,
@@ -2231,6 +2429,7 @@ pub(crate) fn rerank_source(
     Ok(())
 }
 
+#[cfg(feature = "rerank")]
 /// Writes a `RerankTextDocument` as JSON.
 pub(crate) fn rerank_text_document(
     out: &mut crate::json::Writer,
@@ -2245,6 +2444,7 @@ pub(crate) fn rerank_text_document(
     Ok(())
 }
 
+#[cfg(feature = "rerank")]
 /// Writes a `RerankingConfiguration` as JSON.
 pub(crate) fn reranking_configuration(
     out: &mut crate::json::Writer,
@@ -2265,6 +2465,15 @@ pub(crate) fn reranking_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `RerankingMetadataSelectiveModeConfiguration` as JSON.
 pub(crate) fn reranking_metadata_selective_mode_configuration(
     out: &mut crate::json::Writer,
@@ -2304,6 +2513,16 @@ pub(crate) fn reranking_metadata_selective_mode_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `RetrievalFilter` as JSON.
 pub(crate) fn retrieval_filter(
     out: &mut crate::json::Writer,
@@ -2379,6 +2598,7 @@ pub(crate) fn retrieval_filter(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `RetrievalOverrides` as JSON.
 pub(crate) fn retrieval_overrides(
     out: &mut crate::json::Writer,
@@ -2397,6 +2617,7 @@ pub(crate) fn retrieval_overrides(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `RetrieveAndGenerateConfiguration` as JSON.
 pub(crate) fn retrieve_and_generate_configuration(
     out: &mut crate::json::Writer,
@@ -2423,6 +2644,7 @@ pub(crate) fn retrieve_and_generate_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `RetrieveAndGenerateInput` as JSON.
 pub(crate) fn retrieve_and_generate_input(
     out: &mut crate::json::Writer,
@@ -2438,6 +2660,7 @@ pub(crate) fn retrieve_and_generate_input(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `RetrieveAndGenerateSessionConfiguration` as JSON.
 pub(crate) fn retrieve_and_generate_session_configuration(
     out: &mut crate::json::Writer,
@@ -2453,6 +2676,7 @@ pub(crate) fn retrieve_and_generate_session_configuration(
     Ok(())
 }
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// Writes a `RetrieverConfiguration` as JSON.
 pub(crate) fn retriever_configuration(
     out: &mut crate::json::Writer,
@@ -2474,6 +2698,7 @@ pub(crate) fn retriever_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-inline-agent")]
 /// Writes a `S3Identifier` as JSON.
 pub(crate) fn s3_identifier(
     out: &mut crate::json::Writer,
@@ -2492,6 +2717,7 @@ pub(crate) fn s3_identifier(
     Ok(())
 }
 
+#[cfg(feature = "put-invocation-step")]
 /// Writes a `S3Location` as JSON.
 pub(crate) fn s3_location(
     out: &mut crate::json::Writer,
@@ -2507,6 +2733,7 @@ pub(crate) fn s3_location(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `S3ObjectDoc` as JSON.
 pub(crate) fn s3_object_doc(
     out: &mut crate::json::Writer,
@@ -2522,6 +2749,7 @@ pub(crate) fn s3_object_doc(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `S3ObjectFile` as JSON.
 pub(crate) fn s3_object_file(
     out: &mut crate::json::Writer,
@@ -2537,6 +2765,7 @@ pub(crate) fn s3_object_file(
     Ok(())
 }
 
+#[cfg(feature = "invoke-agent")]
 /// Writes a `SessionState` as JSON.
 pub(crate) fn session_state(
     out: &mut crate::json::Writer,
@@ -2597,6 +2826,7 @@ pub(crate) fn session_state(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 /// Writes a `StreamingConfigurations` as JSON.
 pub(crate) fn streaming_configurations(
     out: &mut crate::json::Writer,
@@ -2615,6 +2845,7 @@ pub(crate) fn streaming_configurations(
     Ok(())
 }
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// Writes a `TextInferenceConfig` as JSON.
 pub(crate) fn text_inference_config(
     out: &mut crate::json::Writer,
@@ -2645,6 +2876,7 @@ pub(crate) fn text_inference_config(
     Ok(())
 }
 
+#[cfg(feature = "optimize-prompt")]
 /// Writes a `TextPrompt` as JSON.
 pub(crate) fn text_prompt(
     out: &mut crate::json::Writer,
@@ -2660,6 +2892,7 @@ pub(crate) fn text_prompt(
     Ok(())
 }
 
+#[cfg(feature = "generate-query")]
 /// Writes a `TextToSqlConfiguration` as JSON.
 pub(crate) fn text_to_sql_configuration(
     out: &mut crate::json::Writer,
@@ -2679,6 +2912,7 @@ pub(crate) fn text_to_sql_configuration(
     Ok(())
 }
 
+#[cfg(feature = "generate-query")]
 /// Writes a `TextToSqlKnowledgeBaseConfiguration` as JSON.
 pub(crate) fn text_to_sql_knowledge_base_configuration(
     out: &mut crate::json::Writer,
@@ -2694,6 +2928,7 @@ pub(crate) fn text_to_sql_knowledge_base_configuration(
     Ok(())
 }
 
+#[cfg(feature = "generate-query")]
 /// Writes a `TransformationConfiguration` as JSON.
 pub(crate) fn transformation_configuration(
     out: &mut crate::json::Writer,
@@ -2713,6 +2948,16 @@ pub(crate) fn transformation_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "get-document-content",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `UserContext` as JSON.
 pub(crate) fn user_context(
     out: &mut crate::json::Writer,
@@ -2728,6 +2973,15 @@ pub(crate) fn user_context(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `VectorSearchBedrockRerankingConfiguration` as JSON.
 pub(crate) fn vector_search_bedrock_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -2751,6 +3005,15 @@ pub(crate) fn vector_search_bedrock_reranking_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `VectorSearchBedrockRerankingModelConfiguration` as JSON.
 pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     out: &mut crate::json::Writer,
@@ -2775,6 +3038,15 @@ pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// Writes a `VectorSearchRerankingConfiguration` as JSON.
 pub(crate) fn vector_search_reranking_configuration(
     out: &mut crate::json::Writer,

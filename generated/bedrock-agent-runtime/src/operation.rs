@@ -3,107 +3,142 @@
 
 //! The operations of Agents for Amazon Bedrock Runtime: a module each, with the input, output and error types.
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 pub mod agentic_retrieve_stream;
 
+#[cfg(feature = "check-ingested-document-acl")]
 #[rustfmt::skip]
 pub mod check_ingested_document_acl;
 
+#[cfg(feature = "create-invocation")]
 #[rustfmt::skip]
 pub mod create_invocation;
 
+#[cfg(feature = "create-session")]
 #[rustfmt::skip]
 pub mod create_session;
 
+#[cfg(feature = "delete-agent-memory")]
 #[rustfmt::skip]
 pub mod delete_agent_memory;
 
+#[cfg(feature = "delete-session")]
 #[rustfmt::skip]
 pub mod delete_session;
 
+#[cfg(feature = "end-session")]
 #[rustfmt::skip]
 pub mod end_session;
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 pub mod generate_query;
 
+#[cfg(feature = "get-agent-memory")]
 #[rustfmt::skip]
 pub mod get_agent_memory;
 
+#[cfg(feature = "get-document-content")]
 #[rustfmt::skip]
 pub mod get_document_content;
 
+#[cfg(feature = "get-execution-flow-snapshot")]
 #[rustfmt::skip]
 pub mod get_execution_flow_snapshot;
 
+#[cfg(feature = "get-flow-execution")]
 #[rustfmt::skip]
 pub mod get_flow_execution;
 
+#[cfg(feature = "get-ingested-document-acl")]
 #[rustfmt::skip]
 pub mod get_ingested_document_acl;
 
+#[cfg(feature = "get-invocation-step")]
 #[rustfmt::skip]
 pub mod get_invocation_step;
 
+#[cfg(feature = "get-session")]
 #[rustfmt::skip]
 pub mod get_session;
 
+#[cfg(feature = "invoke-agent")]
 #[rustfmt::skip]
 pub mod invoke_agent;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 pub mod invoke_flow;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 pub mod invoke_inline_agent;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 pub mod list_flow_execution_events;
 
+#[cfg(feature = "list-flow-executions")]
 #[rustfmt::skip]
 pub mod list_flow_executions;
 
+#[cfg(feature = "list-invocation-steps")]
 #[rustfmt::skip]
 pub mod list_invocation_steps;
 
+#[cfg(feature = "list-invocations")]
 #[rustfmt::skip]
 pub mod list_invocations;
 
+#[cfg(feature = "list-sessions")]
 #[rustfmt::skip]
 pub mod list_sessions;
 
+#[cfg(feature = "list-tags-for-resource")]
 #[rustfmt::skip]
 pub mod list_tags_for_resource;
 
+#[cfg(feature = "optimize-prompt")]
 #[rustfmt::skip]
 pub mod optimize_prompt;
 
+#[cfg(feature = "put-invocation-step")]
 #[rustfmt::skip]
 pub mod put_invocation_step;
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 pub mod rerank;
 
+#[cfg(feature = "retrieve")]
 #[rustfmt::skip]
 pub mod retrieve;
 
+#[cfg(feature = "retrieve-and-generate")]
 #[rustfmt::skip]
 pub mod retrieve_and_generate;
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 #[rustfmt::skip]
 pub mod retrieve_and_generate_stream;
 
+#[cfg(feature = "start-flow-execution")]
 #[rustfmt::skip]
 pub mod start_flow_execution;
 
+#[cfg(feature = "stop-flow-execution")]
 #[rustfmt::skip]
 pub mod stop_flow_execution;
 
+#[cfg(feature = "tag-resource")]
 #[rustfmt::skip]
 pub mod tag_resource;
 
+#[cfg(feature = "untag-resource")]
 #[rustfmt::skip]
 pub mod untag_resource;
 
+#[cfg(feature = "update-session")]
 #[rustfmt::skip]
 pub mod update_session;

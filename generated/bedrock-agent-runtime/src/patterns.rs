@@ -3,226 +3,533 @@
 
 //! The model's `pattern` constraints, each compiled once, on first use.
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `AgenticRetrieveBedrockGuardrailConfigurationGuardrailIdString`, `GuardrailConfigurationGuardrailIdString`, `RetrievalInstructionId`.
 pub(crate) static AGENTIC_RETRIEVE_BEDROCK_GUARDRAIL_CONFIGURATION_GUARDRAIL_ID_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-z0-9]+$",
 );
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `AgenticRetrieveBedrockGuardrailConfigurationGuardrailVersionString`, `GuardrailConfigurationGuardrailVersionString`, `GuardrailVersion`.
 pub(crate) static AGENTIC_RETRIEVE_BEDROCK_GUARDRAIL_CONFIGURATION_GUARDRAIL_VERSION_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(([1-9][0-9]{0,7})|(DRAFT))$",
 );
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "create-session",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// The pattern of `AgenticRetrieveMemoryMetadataKey`, `AgenticRetrieveMemoryMetadataStringListItem`, `AgenticRetrieveMemoryMetadataStringValue`, `TagKey`, `TagValue`.
 pub(crate) static AGENTIC_RETRIEVE_MEMORY_METADATA_KEY: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z0-9\\s._:/=+@-]*$",
 );
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// The pattern of `AgentAliasArn`.
 pub(crate) static AGENT_ALIAS_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}$",
 );
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "delete-agent-memory",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-ingested-document-acl",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `AgentAliasId`, `AgentId`, `DataSourceId`, `KnowledgeBaseId`.
 pub(crate) static AGENT_ALIAS_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[0-9a-zA-Z]+$",
 );
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// The pattern of `AgentCoreMemoryActorId`.
 pub(crate) static AGENT_CORE_MEMORY_ACTOR_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z0-9][a-zA-Z0-9\\-_/]*(?::[a-zA-Z0-9\\-_/]+)*[a-zA-Z0-9\\-_/]*$",
 );
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// The pattern of `AgentCoreMemoryId`.
 pub(crate) static AGENT_CORE_MEMORY_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z][a-zA-Z0-9\\-_]{0,99}-[a-zA-Z0-9]{10}$",
 );
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// The pattern of `AgentCoreMemorySessionId`, `MemoryStrategyId`.
 pub(crate) static AGENT_CORE_MEMORY_SESSION_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z0-9][a-zA-Z0-9\\-_]*$",
 );
 
+#[cfg(
+    any(
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions"
+    )
+)]
 /// The pattern of `AgentVersion`, `Version`.
 pub(crate) static AGENT_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})$",
 );
 
+#[cfg(feature = "invoke-agent")]
 /// The pattern of `AWSResourceARN`.
 pub(crate) static AWS_RESOURCE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent/[0-9a-zA-Z]{10}$",
 );
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `BedrockModelArn`.
 pub(crate) static BEDROCK_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(arn:aws(-[^:]+)?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?$",
 );
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `BedrockRerankingModelArn`.
 pub(crate) static BEDROCK_RERANKING_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/(.*))?$",
 );
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 /// The pattern of `ContentType`.
 pub(crate) static CONTENT_TYPE: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z]{1,20}/.{1,20}",
 );
 
+#[cfg(
+    any(
+        feature = "check-ingested-document-acl",
+        feature = "get-document-content",
+        feature = "get-ingested-document-acl",
+        feature = "retrieve"
+    )
+)]
 /// The pattern of `DocumentAclGroupIdString`, `DocumentAclUserIdString`, `DocumentId`.
 pub(crate) static DOCUMENT_ACL_GROUP_ID_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "^\\P{C}*$",
 );
 
+#[cfg(
+    any(
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "invoke-flow",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 /// The pattern of `FlowAliasIdentifier`.
 pub(crate) static FLOW_ALIAS_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}/alias/[0-9a-zA-Z]{10})|(\\bTSTALIASID\\b|[0-9a-zA-Z]+)$",
 );
 
+#[cfg(
+    any(
+        feature = "delete-agent-memory",
+        feature = "get-agent-memory",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `FlowExecutionId`, `MemoryId`, `SessionId`.
 pub(crate) static FLOW_EXECUTION_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[0-9a-zA-Z._:-]+$",
 );
 
+#[cfg(
+    any(
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 /// The pattern of `FlowExecutionIdentifier`.
 pub(crate) static FLOW_EXECUTION_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z0-9-]{1,36}$|^(arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}/alias/[0-9a-zA-Z]{10}/execution/[a-zA-Z0-9-]{1,36})$",
 );
 
+#[cfg(feature = "start-flow-execution")]
 /// The pattern of `FlowExecutionName`.
 pub(crate) static FLOW_EXECUTION_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z0-9-]{1,36}$",
 );
 
+#[cfg(feature = "get-execution-flow-snapshot")]
 /// The pattern of `FlowExecutionRoleArn`.
 pub(crate) static FLOW_EXECUTION_ROLE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/(service-role/)?.+$",
 );
 
+#[cfg(
+    any(
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "invoke-flow",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution"
+    )
+)]
 /// The pattern of `FlowIdentifier`.
 pub(crate) static FLOW_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10})|([0-9a-zA-Z]{10})$",
 );
 
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 /// The pattern of `FlowNodeInputName`, `FlowNodeOutputName`.
 pub(crate) static FLOW_NODE_INPUT_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}$",
 );
 
+#[cfg(feature = "invoke-inline-agent")]
 /// The pattern of `GuardrailIdentifierWithArn`.
 pub(crate) static GUARDRAIL_IDENTIFIER_WITH_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))$",
 );
 
+#[cfg(
+    any(
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "end-session",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "put-invocation-step",
+        feature = "update-session"
+    )
+)]
 /// The pattern of `InvocationIdentifier`, `Uuid`.
 pub(crate) static INVOCATION_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
 );
 
+#[cfg(
+    any(
+        feature = "create-session",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-session",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `KmsKeyArn`.
 pub(crate) static KMS_KEY_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}$",
 );
 
+#[cfg(feature = "generate-query")]
 /// The pattern of `KnowledgeBaseArn`.
 pub(crate) static KNOWLEDGE_BASE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^arn:aws(|-cn|-us-gov):bedrock:[a-zA-Z0-9-]*:[0-9]{12}:knowledge-base/[0-9a-zA-Z]+$",
 );
 
+#[cfg(
+    any(
+        feature = "check-ingested-document-acl",
+        feature = "get-document-content",
+        feature = "get-ingested-document-acl",
+        feature = "retrieve"
+    )
+)]
 /// The pattern of `KnowledgeBaseIdentifier`.
 pub(crate) static KNOWLEDGE_BASE_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[0-9a-zA-Z]{10}$|^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:knowledge-base/[0-9a-zA-Z]{10}$",
 );
 
+#[cfg(feature = "invoke-inline-agent")]
 /// The pattern of `LambdaResourceArn`.
 pub(crate) static LAMBDA_RESOURCE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$",
 );
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// The pattern of `MantleProjectId`.
 pub(crate) static MANTLE_PROJECT_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(proj_[a-zA-Z0-9]+|default)$",
 );
 
+#[cfg(feature = "get-document-content")]
 /// The pattern of `MediaId`.
 pub(crate) static MEDIA_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z0-9][a-zA-Z0-9-]{35}$",
 );
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// The pattern of `MemoryNamespace`.
 pub(crate) static MEMORY_NAMESPACE: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z0-9/*][a-zA-Z0-9\\-_/*]*(?::[a-zA-Z0-9\\-_/*]+)*[a-zA-Z0-9\\-_/*]*$",
 );
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `MetadataAttributeSchemaDescriptionString`, `MetadataAttributeSchemaKeyString`.
 pub(crate) static METADATA_ATTRIBUTE_SCHEMA_DESCRIPTION_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[\\s\\S]+$",
 );
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// The pattern of `ModelIdentifier`.
 pub(crate) static MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+))$|(^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{1,20}):(|[0-9]{12}):inference-profile/[a-zA-Z0-9-:.]+)$",
 );
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 /// The pattern of `Name`, `ParameterName`, `ResourceName`.
 pub(crate) static NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "^([0-9a-zA-Z][_-]?){1,100}$",
 );
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "get-agent-memory",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "rerank",
+        feature = "retrieve"
+    )
+)]
 /// The pattern of `NextToken`.
 pub(crate) static NEXT_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^\\S*$",
 );
 
+#[cfg(
+    any(
+        feature = "get-flow-execution",
+        feature = "invoke-flow",
+        feature = "list-flow-execution-events",
+        feature = "start-flow-execution"
+    )
+)]
 /// The pattern of `NodeInputName`, `NodeName`, `NodeOutputName`.
 pub(crate) static NODE_INPUT_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-zA-Z]([_]?[0-9a-zA-Z]){0,99}$",
 );
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
 /// The pattern of `NonBlankString`.
 pub(crate) static NON_BLANK_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[\\s\\S]*$",
 );
 
+#[cfg(feature = "optimize-prompt")]
 /// The pattern of `OptimizePromptRequestTargetModelIdString`.
 pub(crate) static OPTIMIZE_PROMPT_REQUEST_TARGET_MODEL_ID_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:provisioned-model/[a-z0-9]{12})))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)$",
 );
 
+#[cfg(feature = "generate-query")]
 /// The pattern of `QueryGenerationInputTextString`.
 pub(crate) static QUERY_GENERATION_INPUT_TEXT_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(?!\\s*$).+",
 );
 
+#[cfg(feature = "agentic-retrieve-stream")]
 /// The pattern of `RetrievalInstructionVersion`.
 pub(crate) static RETRIEVAL_INSTRUCTION_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(DRAFT|[1-9][0-9]{0,8})$",
 );
 
+#[cfg(feature = "invoke-inline-agent")]
 /// The pattern of `S3BucketName`.
 pub(crate) static S3_BUCKET_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$",
 );
 
+#[cfg(feature = "invoke-inline-agent")]
 /// The pattern of `S3ObjectKey`.
 pub(crate) static S3_OBJECT_KEY: crate::validation::Pattern = crate::validation::Pattern::new(
     "^[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*$",
 );
 
+#[cfg(
+    any(
+        feature = "get-invocation-step",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "put-invocation-step",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 /// The pattern of `S3Uri`.
 pub(crate) static S3_URI: crate::validation::Pattern = crate::validation::Pattern::new(
     "^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.{1,1024}$",
 );
 
+#[cfg(
+    any(
+        feature = "create-session",
+        feature = "end-session",
+        feature = "get-session",
+        feature = "list-sessions",
+        feature = "update-session"
+    )
+)]
 /// The pattern of `SessionArn`.
 pub(crate) static SESSION_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]+:[0-9]{12}:session/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
 );
 
+#[cfg(
+    any(
+        feature = "create-invocation",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "put-invocation-step",
+        feature = "update-session"
+    )
+)]
 /// The pattern of `SessionIdentifier`.
 pub(crate) static SESSION_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]+:[0-9]{12}:session/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})|([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})$",
 );
 
+#[cfg(
+    any(
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// The pattern of `TaggableResourcesArn`.
 pub(crate) static TAGGABLE_RESOURCES_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(^arn:aws(-[^:]+)?:bedrock:[a-zA-Z0-9-]+:[0-9]{12}:(session)/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$)",

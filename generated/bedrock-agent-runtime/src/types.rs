@@ -3,1850 +3,5133 @@
 
 //! Structures, unions and enums shared by the operations of Agents for Amazon Bedrock Runtime.
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod api_schema;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::api_schema::ApiSchema;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod action_group_executor;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::action_group_executor::ActionGroupExecutor;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod action_group_invocation_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::action_group_invocation_input::{
     ActionGroupInvocationInput, ActionGroupInvocationInputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod action_group_invocation_output;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::action_group_invocation_output::{
     ActionGroupInvocationOutput, ActionGroupInvocationOutputBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod action_group_signature;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::action_group_signature::ActionGroupSignature;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod action_invocation_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::action_invocation_type::ActionInvocationType;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod agent_action_group;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::agent_action_group::{AgentActionGroup, AgentActionGroupBuilder};
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod agent_collaboration;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::agent_collaboration::AgentCollaboration;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod agent_collaborator_input_payload;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::agent_collaborator_input_payload::{
     AgentCollaboratorInputPayload, AgentCollaboratorInputPayloadBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod agent_collaborator_invocation_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::agent_collaborator_invocation_input::{
     AgentCollaboratorInvocationInput, AgentCollaboratorInvocationInputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod agent_collaborator_invocation_output;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::agent_collaborator_invocation_output::{
     AgentCollaboratorInvocationOutput, AgentCollaboratorInvocationOutputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod agent_collaborator_output_payload;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::agent_collaborator_output_payload::{
     AgentCollaboratorOutputPayload, AgentCollaboratorOutputPayloadBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_action;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_action::{
     AgenticRetrieveAction, AgenticRetrieveActionBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_action_details;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_action_details::{
     AgenticRetrieveActionDetails, AgenticRetrieveActionDetailsBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_applied_instruction;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_applied_instruction::{
     AgenticRetrieveAppliedInstruction, AgenticRetrieveAppliedInstructionBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_bedrock_guardrail_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_bedrock_guardrail_configuration::{
     AgenticRetrieveBedrockGuardrailConfiguration,
     AgenticRetrieveBedrockGuardrailConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_bedrock_reranking_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_bedrock_reranking_configuration::{
     AgenticRetrieveBedrockRerankingConfiguration,
     AgenticRetrieveBedrockRerankingConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_bedrock_reranking_model_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_bedrock_reranking_model_configuration::{
     AgenticRetrieveBedrockRerankingModelConfiguration,
     AgenticRetrieveBedrockRerankingModelConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_citation;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_citation::{
     AgenticRetrieveCitation, AgenticRetrieveCitationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_citation_reference;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_citation_reference::{
     AgenticRetrieveCitationReference, AgenticRetrieveCitationReferenceBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_code_execution_details;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_code_execution_details::{
     AgenticRetrieveCodeExecutionDetails, AgenticRetrieveCodeExecutionDetailsBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_code_execution_document;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_code_execution_document::{
     AgenticRetrieveCodeExecutionDocument, AgenticRetrieveCodeExecutionDocumentBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_configuration::{
     AgenticRetrieveConfiguration, AgenticRetrieveConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_failure;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_failure::{
     AgenticRetrieveFailure, AgenticRetrieveFailureBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_full_doc_expansion_details;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_full_doc_expansion_details::{
     AgenticRetrieveFullDocExpansionDetails, AgenticRetrieveFullDocExpansionDetailsBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_generated_response;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_generated_response::{
     AgenticRetrieveGeneratedResponse, AgenticRetrieveGeneratedResponseBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_guardrail_warning;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_guardrail_warning::{
     AgenticRetrieveGuardrailWarning, AgenticRetrieveGuardrailWarningBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_instruction_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_instruction_configuration::{
     AgenticRetrieveInstructionConfiguration,
     AgenticRetrieveInstructionConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_configuration::{
     AgenticRetrieveMemoryConfiguration, AgenticRetrieveMemoryConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_metadata_filter;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_metadata_filter::{
     AgenticRetrieveMemoryMetadataFilter, AgenticRetrieveMemoryMetadataFilterBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_metadata_filter_left;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_metadata_filter_left::AgenticRetrieveMemoryMetadataFilterLeft;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_metadata_filter_operator;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_metadata_filter_operator::AgenticRetrieveMemoryMetadataFilterOperator;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_metadata_filter_right;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_metadata_filter_right::AgenticRetrieveMemoryMetadataFilterRight;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_metadata_value;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_metadata_value::AgenticRetrieveMemoryMetadataValue;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_persistence_mode;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_persistence_mode::AgenticRetrieveMemoryPersistenceMode;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_retrieval_config;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_retrieval_config::{
     AgenticRetrieveMemoryRetrievalConfig, AgenticRetrieveMemoryRetrievalConfigBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_retrieve_details;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_retrieve_details::{
     AgenticRetrieveMemoryRetrieveDetails, AgenticRetrieveMemoryRetrieveDetailsBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_memory_session_binding;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_memory_session_binding::{
     AgenticRetrieveMemorySessionBinding, AgenticRetrieveMemorySessionBindingBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_message;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_message::{
     AgenticRetrieveMessage, AgenticRetrieveMessageBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_message_content;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_message_content::{
     AgenticRetrieveMessageContent, AgenticRetrieveMessageContentBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_policy_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_policy_configuration::{
     AgenticRetrievePolicyConfiguration, AgenticRetrievePolicyConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_reranking_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_reranking_configuration::{
     AgenticRetrieveRerankingConfiguration, AgenticRetrieveRerankingConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_reranking_configuration_type;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_reranking_configuration_type::AgenticRetrieveRerankingConfigurationType;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_reranking_model_type;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_reranking_model_type::AgenticRetrieveRerankingModelType;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_response_event;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_response_event::{
     AgenticRetrieveResponseEvent, AgenticRetrieveResponseEventBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_result_event;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_result_event::{
     AgenticRetrieveResultEvent, AgenticRetrieveResultEventBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_result_item;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_result_item::{
     AgenticRetrieveResultItem, AgenticRetrieveResultItemBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_source_metadata;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_source_metadata::{
     AgenticRetrieveSourceMetadata, AgenticRetrieveSourceMetadataBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_source_retriever;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_source_retriever::{
     AgenticRetrieveSourceRetriever, AgenticRetrieveSourceRetrieverBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_status;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_status::AgenticRetrieveStatus;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_step;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_step::AgenticRetrieveStep;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_stream_response_output;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_stream_response_output::{
     AgenticRetrieveStreamResponseOutput, AgenticRetrieveStreamResponseOutputError,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_trace_event;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_trace_event::{
     AgenticRetrieveTraceEvent, AgenticRetrieveTraceEventBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_trace_event_attributes;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_trace_event_attributes::{
     AgenticRetrieveTraceEventAttributes, AgenticRetrieveTraceEventAttributesBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_trace_result_item;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_trace_result_item::{
     AgenticRetrieveTraceResultItem, AgenticRetrieveTraceResultItemBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_type;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_type::AgenticRetrieveType;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_warning;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_warning::AgenticRetrieveWarning;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retrieve_warning_message;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retrieve_warning_message::{
     AgenticRetrieveWarningMessage, AgenticRetrieveWarningMessageBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod agentic_retriever;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::agentic_retriever::{AgenticRetriever, AgenticRetrieverBuilder};
 
+#[cfg(feature = "optimize-prompt")]
 #[rustfmt::skip]
 mod analyze_prompt_event;
+
+#[cfg(feature = "optimize-prompt")]
 pub use self::analyze_prompt_event::{AnalyzePromptEvent, AnalyzePromptEventBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod api_invocation_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::api_invocation_input::{ApiInvocationInput, ApiInvocationInputBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod api_parameter;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::api_parameter::{ApiParameter, ApiParameterBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod api_request_body;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::api_request_body::{ApiRequestBody, ApiRequestBodyBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod api_result;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::api_result::{ApiResult, ApiResultBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod attribute_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::attribute_type::AttributeType;
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod attribution;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::attribution::{Attribution, AttributionBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod audio_segment;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::audio_segment::{AudioSegment, AudioSegmentBuilder};
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod bedrock_foundation_model_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::bedrock_foundation_model_configuration::{
     BedrockFoundationModelConfiguration, BedrockFoundationModelConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod bedrock_foundation_model_model_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::bedrock_foundation_model_model_configuration::{
     BedrockFoundationModelModelConfiguration,
     BedrockFoundationModelModelConfigurationBuilder,
 };
 
+#[cfg(feature = "invoke-agent")]
 #[rustfmt::skip]
 mod bedrock_model_configurations;
+
+#[cfg(feature = "invoke-agent")]
 pub use self::bedrock_model_configurations::{
     BedrockModelConfigurations, BedrockModelConfigurationsBuilder,
 };
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod bedrock_reranking_configuration;
+
+#[cfg(feature = "rerank")]
 pub use self::bedrock_reranking_configuration::{
     BedrockRerankingConfiguration, BedrockRerankingConfigurationBuilder,
 };
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod bedrock_reranking_model_configuration;
+
+#[cfg(feature = "rerank")]
 pub use self::bedrock_reranking_model_configuration::{
     BedrockRerankingModelConfiguration, BedrockRerankingModelConfigurationBuilder,
 };
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 #[rustfmt::skip]
 mod bedrock_session_content_block;
+
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 pub use self::bedrock_session_content_block::BedrockSessionContentBlock;
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod byte_content_doc;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::byte_content_doc::{ByteContentDoc, ByteContentDocBuilder};
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod byte_content_file;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::byte_content_file::{ByteContentFile, ByteContentFileBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod caller;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::caller::Caller;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod citation;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::citation::{Citation, CitationBuilder};
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 #[rustfmt::skip]
 mod citation_event;
+
+#[cfg(feature = "retrieve-and-generate-stream")]
 pub use self::citation_event::{CitationEvent, CitationEventBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod code_interpreter_invocation_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::code_interpreter_invocation_input::{
     CodeInterpreterInvocationInput, CodeInterpreterInvocationInputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod code_interpreter_invocation_output;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::code_interpreter_invocation_output::{
     CodeInterpreterInvocationOutput, CodeInterpreterInvocationOutputBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod collaborator;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::collaborator::{Collaborator, CollaboratorBuilder};
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod collaborator_configuration;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::collaborator_configuration::{
     CollaboratorConfiguration, CollaboratorConfigurationBuilder,
 };
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod condition_result_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::condition_result_event::{
     ConditionResultEvent, ConditionResultEventBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod confirmation_state;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::confirmation_state::ConfirmationState;
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod content_block;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::content_block::ContentBlock;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod content_body;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::content_body::{ContentBody, ContentBodyBuilder};
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod conversation_history;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::conversation_history::{ConversationHistory, ConversationHistoryBuilder};
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent"
+    )
+)]
 #[rustfmt::skip]
 mod conversation_role;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent"
+    )
+)]
 pub use self::conversation_role::ConversationRole;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod creation_mode;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::creation_mode::CreationMode;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod custom_control_method;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::custom_control_method::CustomControlMethod;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod custom_orchestration;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::custom_orchestration::{CustomOrchestration, CustomOrchestrationBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod custom_orchestration_trace;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::custom_orchestration_trace::{
     CustomOrchestrationTrace, CustomOrchestrationTraceBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod custom_orchestration_trace_event;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::custom_orchestration_trace_event::{
     CustomOrchestrationTraceEvent, CustomOrchestrationTraceEventBuilder,
 };
 
+#[cfg(feature = "get-ingested-document-acl")]
 #[rustfmt::skip]
 mod document_acl;
+
+#[cfg(feature = "get-ingested-document-acl")]
 pub use self::document_acl::{DocumentAcl, DocumentAclBuilder};
 
+#[cfg(feature = "get-ingested-document-acl")]
 #[rustfmt::skip]
 mod document_acl_condition;
+
+#[cfg(feature = "get-ingested-document-acl")]
 pub use self::document_acl_condition::{
     DocumentAclCondition, DocumentAclConditionBuilder,
 };
 
+#[cfg(feature = "get-ingested-document-acl")]
 #[rustfmt::skip]
 mod document_acl_group;
+
+#[cfg(feature = "get-ingested-document-acl")]
 pub use self::document_acl_group::{DocumentAclGroup, DocumentAclGroupBuilder};
 
+#[cfg(feature = "get-ingested-document-acl")]
 #[rustfmt::skip]
 mod document_acl_member_relation;
+
+#[cfg(feature = "get-ingested-document-acl")]
 pub use self::document_acl_member_relation::DocumentAclMemberRelation;
 
+#[cfg(feature = "get-ingested-document-acl")]
 #[rustfmt::skip]
 mod document_acl_membership;
+
+#[cfg(feature = "get-ingested-document-acl")]
 pub use self::document_acl_membership::{
     DocumentAclMembership, DocumentAclMembershipBuilder,
 };
 
+#[cfg(feature = "get-ingested-document-acl")]
 #[rustfmt::skip]
 mod document_acl_membership_type;
+
+#[cfg(feature = "get-ingested-document-acl")]
 pub use self::document_acl_membership_type::DocumentAclMembershipType;
 
+#[cfg(feature = "get-ingested-document-acl")]
 #[rustfmt::skip]
 mod document_acl_user;
+
+#[cfg(feature = "get-ingested-document-acl")]
 pub use self::document_acl_user::{DocumentAclUser, DocumentAclUserBuilder};
 
+#[cfg(feature = "get-document-content")]
 #[rustfmt::skip]
 mod document_output_format;
+
+#[cfg(feature = "get-document-content")]
 pub use self::document_output_format::DocumentOutputFormat;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod execution_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::execution_type::ExecutionType;
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod external_source;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::external_source::{ExternalSource, ExternalSourceBuilder};
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod external_source_type;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::external_source_type::ExternalSourceType;
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod external_sources_generation_configuration;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::external_sources_generation_configuration::{
     ExternalSourcesGenerationConfiguration, ExternalSourcesGenerationConfigurationBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod external_sources_retrieve_and_generate_configuration;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::external_sources_retrieve_and_generate_configuration::{
     ExternalSourcesRetrieveAndGenerateConfiguration,
     ExternalSourcesRetrieveAndGenerateConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod failure_trace;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::failure_trace::{FailureTrace, FailureTraceBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod field_for_reranking;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::field_for_reranking::{FieldForReranking, FieldForRerankingBuilder};
 
+#[cfg(feature = "invoke-agent")]
 #[rustfmt::skip]
 mod file_part;
+
+#[cfg(feature = "invoke-agent")]
 pub use self::file_part::{FilePart, FilePartBuilder};
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod file_source;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::file_source::{FileSource, FileSourceBuilder};
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod file_source_type;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::file_source_type::FileSourceType;
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod file_use_case;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::file_use_case::FileUseCase;
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod filter_attribute;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::filter_attribute::{FilterAttribute, FilterAttributeBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod final_response;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::final_response::{FinalResponse, FinalResponseBuilder};
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_completion_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_completion_event::{FlowCompletionEvent, FlowCompletionEventBuilder};
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_completion_reason;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_completion_reason::FlowCompletionReason;
 
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 #[rustfmt::skip]
 mod flow_control_node_type;
+
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 pub use self::flow_control_node_type::FlowControlNodeType;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_error_code;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_error_code::FlowErrorCode;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_execution_content;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_execution_content::FlowExecutionContent;
 
+#[cfg(feature = "get-flow-execution")]
 #[rustfmt::skip]
 mod flow_execution_error;
+
+#[cfg(feature = "get-flow-execution")]
 pub use self::flow_execution_error::{FlowExecutionError, FlowExecutionErrorBuilder};
 
+#[cfg(feature = "get-flow-execution")]
 #[rustfmt::skip]
 mod flow_execution_error_type;
+
+#[cfg(feature = "get-flow-execution")]
 pub use self::flow_execution_error_type::FlowExecutionErrorType;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_execution_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_execution_event::FlowExecutionEvent;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_execution_event_type;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_execution_event_type::FlowExecutionEventType;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_execution_input_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_execution_input_event::{
     FlowExecutionInputEvent, FlowExecutionInputEventBuilder,
 };
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_execution_output_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_execution_output_event::{
     FlowExecutionOutputEvent, FlowExecutionOutputEventBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-flow-execution",
+        feature = "list-flow-executions",
+        feature = "stop-flow-execution"
+    )
+)]
 #[rustfmt::skip]
 mod flow_execution_status;
+
+#[cfg(
+    any(
+        feature = "get-flow-execution",
+        feature = "list-flow-executions",
+        feature = "stop-flow-execution"
+    )
+)]
 pub use self::flow_execution_status::FlowExecutionStatus;
 
+#[cfg(feature = "list-flow-executions")]
 #[rustfmt::skip]
 mod flow_execution_summary;
+
+#[cfg(feature = "list-flow-executions")]
 pub use self::flow_execution_summary::{
     FlowExecutionSummary, FlowExecutionSummaryBuilder,
 };
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_failure_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_failure_event::{FlowFailureEvent, FlowFailureEventBuilder};
 
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 #[rustfmt::skip]
 mod flow_input;
+
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 pub use self::flow_input::{FlowInput, FlowInputBuilder};
 
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 #[rustfmt::skip]
 mod flow_input_content;
+
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 pub use self::flow_input_content::FlowInputContent;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_input_field;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_input_field::{FlowInputField, FlowInputFieldBuilder};
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_multi_turn_input_content;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_multi_turn_input_content::FlowMultiTurnInputContent;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_multi_turn_input_request_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_multi_turn_input_request_event::{
     FlowMultiTurnInputRequestEvent, FlowMultiTurnInputRequestEventBuilder,
 };
 
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 #[rustfmt::skip]
 mod flow_node_io_data_type;
+
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 pub use self::flow_node_io_data_type::FlowNodeIoDataType;
 
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 #[rustfmt::skip]
 mod flow_node_input_category;
+
+#[cfg(any(feature = "invoke-flow", feature = "list-flow-execution-events"))]
 pub use self::flow_node_input_category::FlowNodeInputCategory;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_output_content;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_output_content::FlowOutputContent;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_output_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_output_event::{FlowOutputEvent, FlowOutputEventBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod flow_output_field;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::flow_output_field::{FlowOutputField, FlowOutputFieldBuilder};
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_response_stream;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_response_stream::{FlowResponseStream, FlowResponseStreamError};
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace::FlowTrace;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_condition;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_condition::{FlowTraceCondition, FlowTraceConditionBuilder};
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_condition_node_result_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_condition_node_result_event::{
     FlowTraceConditionNodeResultEvent, FlowTraceConditionNodeResultEventBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_dependency_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_dependency_event::{
     FlowTraceDependencyEvent, FlowTraceDependencyEventBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_event::{FlowTraceEvent, FlowTraceEventBuilder};
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_action_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_action_event::{
     FlowTraceNodeActionEvent, FlowTraceNodeActionEventBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_input_content;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_input_content::FlowTraceNodeInputContent;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_input_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_input_event::{
     FlowTraceNodeInputEvent, FlowTraceNodeInputEventBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_input_execution_chain_item;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_input_execution_chain_item::{
     FlowTraceNodeInputExecutionChainItem, FlowTraceNodeInputExecutionChainItemBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_input_field;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_input_field::{
     FlowTraceNodeInputField, FlowTraceNodeInputFieldBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_input_source;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_input_source::{
     FlowTraceNodeInputSource, FlowTraceNodeInputSourceBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_output_content;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_output_content::FlowTraceNodeOutputContent;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_output_event;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_output_event::{
     FlowTraceNodeOutputEvent, FlowTraceNodeOutputEventBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_output_field;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_output_field::{
     FlowTraceNodeOutputField, FlowTraceNodeOutputFieldBuilder,
 };
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod flow_trace_node_output_next;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::flow_trace_node_output_next::{
     FlowTraceNodeOutputNext, FlowTraceNodeOutputNextBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod foundation_model_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::foundation_model_configuration::{
     FoundationModelConfiguration, FoundationModelConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod foundation_model_configuration_type;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::foundation_model_configuration_type::FoundationModelConfigurationType;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod foundation_model_type;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::foundation_model_type::FoundationModelType;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod function_definition;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::function_definition::{FunctionDefinition, FunctionDefinitionBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod function_invocation_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::function_invocation_input::{
     FunctionInvocationInput, FunctionInvocationInputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod function_parameter;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::function_parameter::{FunctionParameter, FunctionParameterBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod function_result;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::function_result::{FunctionResult, FunctionResultBuilder};
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod function_schema;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::function_schema::FunctionSchema;
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod generated_query;
+
+#[cfg(feature = "generate-query")]
 pub use self::generated_query::{GeneratedQuery, GeneratedQueryBuilder};
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod generated_query_type;
+
+#[cfg(feature = "generate-query")]
 pub use self::generated_query_type::GeneratedQueryType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod generated_response_part;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::generated_response_part::{
     GeneratedResponsePart, GeneratedResponsePartBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod generation_configuration;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::generation_configuration::{
     GenerationConfiguration, GenerationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod guadrail_action;
+
+#[cfg(
+    any(
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::guadrail_action::GuadrailAction;
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_action;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_action::GuardrailAction;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_assessment;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_assessment::{GuardrailAssessment, GuardrailAssessmentBuilder};
 
+#[cfg(
+    any(
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_configuration;
+
+#[cfg(
+    any(
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::guardrail_configuration::{
     GuardrailConfiguration, GuardrailConfigurationBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod guardrail_configuration_with_arn;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::guardrail_configuration_with_arn::{
     GuardrailConfigurationWithArn, GuardrailConfigurationWithArnBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_content_filter::{
     GuardrailContentFilter, GuardrailContentFilterBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter_confidence;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_content_filter_confidence::GuardrailContentFilterConfidence;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_content_filter_type::GuardrailContentFilterType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_content_policy_action;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_content_policy_action::GuardrailContentPolicyAction;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_content_policy_assessment;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_content_policy_assessment::{
     GuardrailContentPolicyAssessment, GuardrailContentPolicyAssessmentBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_custom_word;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_custom_word::{GuardrailCustomWord, GuardrailCustomWordBuilder};
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 #[rustfmt::skip]
 mod guardrail_event;
+
+#[cfg(feature = "retrieve-and-generate-stream")]
 pub use self::guardrail_event::{GuardrailEvent, GuardrailEventBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_managed_word;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_managed_word::{
     GuardrailManagedWord, GuardrailManagedWordBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_managed_word_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_managed_word_type::GuardrailManagedWordType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_pii_entity_filter;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_pii_entity_filter::{
     GuardrailPiiEntityFilter, GuardrailPiiEntityFilterBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_pii_entity_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_pii_entity_type::GuardrailPiiEntityType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_regex_filter;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_regex_filter::{
     GuardrailRegexFilter, GuardrailRegexFilterBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_sensitive_information_policy_action;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_sensitive_information_policy_action::GuardrailSensitiveInformationPolicyAction;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_sensitive_information_policy_assessment;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_sensitive_information_policy_assessment::{
     GuardrailSensitiveInformationPolicyAssessment,
     GuardrailSensitiveInformationPolicyAssessmentBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_topic;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_topic::{GuardrailTopic, GuardrailTopicBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_topic_policy_action;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_topic_policy_action::GuardrailTopicPolicyAction;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_topic_policy_assessment;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_topic_policy_assessment::{
     GuardrailTopicPolicyAssessment, GuardrailTopicPolicyAssessmentBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_topic_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_topic_type::GuardrailTopicType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_trace;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_trace::{GuardrailTrace, GuardrailTraceBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_word_policy_action;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_word_policy_action::GuardrailWordPolicyAction;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_word_policy_assessment;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::guardrail_word_policy_assessment::{
     GuardrailWordPolicyAssessment, GuardrailWordPolicyAssessmentBuilder,
 };
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 #[rustfmt::skip]
 mod image_block;
+
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 pub use self::image_block::{ImageBlock, ImageBlockBuilder};
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 #[rustfmt::skip]
 mod image_format;
+
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 pub use self::image_format::ImageFormat;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod image_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::image_input::{ImageInput, ImageInputBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod image_input_format;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::image_input_format::ImageInputFormat;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod image_input_source;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::image_input_source::ImageInputSource;
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 #[rustfmt::skip]
 mod image_source;
+
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 pub use self::image_source::ImageSource;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod implicit_filter_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::implicit_filter_configuration::{
     ImplicitFilterConfiguration, ImplicitFilterConfigurationBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod inference_config;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::inference_config::{InferenceConfig, InferenceConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod inference_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::inference_configuration::{
     InferenceConfiguration, InferenceConfigurationBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod inline_agent_file_part;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::inline_agent_file_part::{InlineAgentFilePart, InlineAgentFilePartBuilder};
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod inline_agent_payload_part;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::inline_agent_payload_part::{
     InlineAgentPayloadPart, InlineAgentPayloadPartBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod inline_agent_response_stream;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::inline_agent_response_stream::{
     InlineAgentResponseStream, InlineAgentResponseStreamError,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod inline_agent_return_control_payload;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::inline_agent_return_control_payload::{
     InlineAgentReturnControlPayload, InlineAgentReturnControlPayloadBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod inline_agent_trace_part;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::inline_agent_trace_part::{
     InlineAgentTracePart, InlineAgentTracePartBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod inline_bedrock_model_configurations;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::inline_bedrock_model_configurations::{
     InlineBedrockModelConfigurations, InlineBedrockModelConfigurationsBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod inline_session_state;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::inline_session_state::{InlineSessionState, InlineSessionStateBuilder};
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod input_file;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::input_file::{InputFile, InputFileBuilder};
 
+#[cfg(feature = "retrieve")]
 #[rustfmt::skip]
 mod input_image;
+
+#[cfg(feature = "retrieve")]
 pub use self::input_image::{InputImage, InputImageBuilder};
 
+#[cfg(feature = "retrieve")]
 #[rustfmt::skip]
 mod input_image_format;
+
+#[cfg(feature = "retrieve")]
 pub use self::input_image_format::InputImageFormat;
 
+#[cfg(feature = "optimize-prompt")]
 #[rustfmt::skip]
 mod input_prompt;
+
+#[cfg(feature = "optimize-prompt")]
 pub use self::input_prompt::InputPrompt;
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod input_query_type;
+
+#[cfg(feature = "generate-query")]
 pub use self::input_query_type::InputQueryType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod invocation_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::invocation_input::{InvocationInput, InvocationInputBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod invocation_input_member;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::invocation_input_member::InvocationInputMember;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod invocation_result_member;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::invocation_result_member::InvocationResultMember;
 
+#[cfg(feature = "get-invocation-step")]
 #[rustfmt::skip]
 mod invocation_step;
+
+#[cfg(feature = "get-invocation-step")]
 pub use self::invocation_step::{InvocationStep, InvocationStepBuilder};
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 #[rustfmt::skip]
 mod invocation_step_payload;
+
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 pub use self::invocation_step_payload::InvocationStepPayload;
 
+#[cfg(feature = "list-invocation-steps")]
 #[rustfmt::skip]
 mod invocation_step_summary;
+
+#[cfg(feature = "list-invocation-steps")]
 pub use self::invocation_step_summary::{
     InvocationStepSummary, InvocationStepSummaryBuilder,
 };
 
+#[cfg(feature = "list-invocations")]
 #[rustfmt::skip]
 mod invocation_summary;
+
+#[cfg(feature = "list-invocations")]
 pub use self::invocation_summary::{InvocationSummary, InvocationSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod invocation_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::invocation_type::InvocationType;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod knowledge_base;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::knowledge_base::{KnowledgeBase, KnowledgeBaseBuilder};
 
+#[cfg(feature = "invoke-agent")]
 #[rustfmt::skip]
 mod knowledge_base_configuration;
+
+#[cfg(feature = "invoke-agent")]
 pub use self::knowledge_base_configuration::{
     KnowledgeBaseConfiguration, KnowledgeBaseConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_lookup_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::knowledge_base_lookup_input::{
     KnowledgeBaseLookupInput, KnowledgeBaseLookupInputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_lookup_output;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::knowledge_base_lookup_output::{
     KnowledgeBaseLookupOutput, KnowledgeBaseLookupOutputBuilder,
 };
 
+#[cfg(feature = "retrieve")]
 #[rustfmt::skip]
 mod knowledge_base_query;
+
+#[cfg(feature = "retrieve")]
 pub use self::knowledge_base_query::{KnowledgeBaseQuery, KnowledgeBaseQueryBuilder};
 
+#[cfg(feature = "retrieve")]
 #[rustfmt::skip]
 mod knowledge_base_query_type;
+
+#[cfg(feature = "retrieve")]
 pub use self::knowledge_base_query_type::KnowledgeBaseQueryType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_retrieval_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::knowledge_base_retrieval_configuration::{
     KnowledgeBaseRetrievalConfiguration, KnowledgeBaseRetrievalConfigurationBuilder,
 };
 
+#[cfg(feature = "retrieve")]
 #[rustfmt::skip]
 mod knowledge_base_retrieval_result;
+
+#[cfg(feature = "retrieve")]
 pub use self::knowledge_base_retrieval_result::{
     KnowledgeBaseRetrievalResult, KnowledgeBaseRetrievalResultBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod knowledge_base_retrieve_and_generate_configuration;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::knowledge_base_retrieve_and_generate_configuration::{
     KnowledgeBaseRetrieveAndGenerateConfiguration,
     KnowledgeBaseRetrieveAndGenerateConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod knowledge_base_retriever_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::knowledge_base_retriever_configuration::{
     KnowledgeBaseRetrieverConfiguration, KnowledgeBaseRetrieverConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_vector_search_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::knowledge_base_vector_search_configuration::{
     KnowledgeBaseVectorSearchConfiguration, KnowledgeBaseVectorSearchConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod managed_search_bedrock_reranking_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::managed_search_bedrock_reranking_configuration::{
     ManagedSearchBedrockRerankingConfiguration,
     ManagedSearchBedrockRerankingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod managed_search_bedrock_reranking_model_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::managed_search_bedrock_reranking_model_configuration::{
     ManagedSearchBedrockRerankingModelConfiguration,
     ManagedSearchBedrockRerankingModelConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod managed_search_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::managed_search_configuration::{
     ManagedSearchConfiguration, ManagedSearchConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod managed_search_reranking_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::managed_search_reranking_configuration::{
     ManagedSearchRerankingConfiguration, ManagedSearchRerankingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod managed_search_reranking_configuration_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::managed_search_reranking_configuration_type::ManagedSearchRerankingConfigurationType;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod mantle_foundation_model_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::mantle_foundation_model_configuration::{
     MantleFoundationModelConfiguration, MantleFoundationModelConfigurationBuilder,
 };
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod mantle_foundation_model_model_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::mantle_foundation_model_model_configuration::{
     MantleFoundationModelModelConfiguration,
     MantleFoundationModelModelConfigurationBuilder,
 };
 
+#[cfg(feature = "get-agent-memory")]
 #[rustfmt::skip]
 mod memory;
+
+#[cfg(feature = "get-agent-memory")]
 pub use self::memory::Memory;
 
+#[cfg(feature = "get-agent-memory")]
 #[rustfmt::skip]
 mod memory_session_summary;
+
+#[cfg(feature = "get-agent-memory")]
 pub use self::memory_session_summary::{
     MemorySessionSummary, MemorySessionSummaryBuilder,
 };
 
+#[cfg(feature = "get-agent-memory")]
 #[rustfmt::skip]
 mod memory_type;
+
+#[cfg(feature = "get-agent-memory")]
 pub use self::memory_type::MemoryType;
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod message;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::message::{Message, MessageBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod metadata;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::metadata::{Metadata, MetadataBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod metadata_attribute_schema;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::metadata_attribute_schema::{
     MetadataAttributeSchema, MetadataAttributeSchemaBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod metadata_configuration_for_reranking;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::metadata_configuration_for_reranking::{
     MetadataConfigurationForReranking, MetadataConfigurationForRerankingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod model_invocation_input;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::model_invocation_input::{
     ModelInvocationInput, ModelInvocationInputBuilder,
 };
 
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 #[rustfmt::skip]
 mod model_performance_configuration;
+
+#[cfg(any(feature = "invoke-flow", feature = "start-flow-execution"))]
 pub use self::model_performance_configuration::{
     ModelPerformanceConfiguration, ModelPerformanceConfigurationBuilder,
 };
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_action_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_action_event::{NodeActionEvent, NodeActionEventBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_dependency_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_dependency_event::{NodeDependencyEvent, NodeDependencyEventBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_error_code;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_error_code::NodeErrorCode;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_execution_content;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_execution_content::NodeExecutionContent;
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_failure_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_failure_event::{NodeFailureEvent, NodeFailureEventBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_input_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_input_event::{NodeInputEvent, NodeInputEventBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_input_execution_chain_item;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_input_execution_chain_item::{
     NodeInputExecutionChainItem, NodeInputExecutionChainItemBuilder,
 };
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_input_field;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_input_field::{NodeInputField, NodeInputFieldBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_input_source;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_input_source::{NodeInputSource, NodeInputSourceBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_output_event;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_output_event::{NodeOutputEvent, NodeOutputEventBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_output_field;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_output_field::{NodeOutputField, NodeOutputFieldBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_output_next;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_output_next::{NodeOutputNext, NodeOutputNextBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod node_trace_elements;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::node_trace_elements::NodeTraceElements;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod node_type;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::node_type::NodeType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod observation;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::observation::{Observation, ObservationBuilder};
 
+#[cfg(feature = "optimize-prompt")]
 #[rustfmt::skip]
 mod optimized_prompt;
+
+#[cfg(feature = "optimize-prompt")]
 pub use self::optimized_prompt::OptimizedPrompt;
 
+#[cfg(feature = "optimize-prompt")]
 #[rustfmt::skip]
 mod optimized_prompt_event;
+
+#[cfg(feature = "optimize-prompt")]
 pub use self::optimized_prompt_event::{
     OptimizedPromptEvent, OptimizedPromptEventBuilder,
 };
 
+#[cfg(feature = "optimize-prompt")]
 #[rustfmt::skip]
 mod optimized_prompt_stream;
+
+#[cfg(feature = "optimize-prompt")]
 pub use self::optimized_prompt_stream::{
     OptimizedPromptStream, OptimizedPromptStreamError,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod orchestration_configuration;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::orchestration_configuration::{
     OrchestrationConfiguration, OrchestrationConfigurationBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod orchestration_executor;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::orchestration_executor::OrchestrationExecutor;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod orchestration_model_invocation_output;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::orchestration_model_invocation_output::{
     OrchestrationModelInvocationOutput, OrchestrationModelInvocationOutputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod orchestration_trace;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::orchestration_trace::OrchestrationTrace;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod orchestration_type;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::orchestration_type::OrchestrationType;
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod output_file;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::output_file::{OutputFile, OutputFileBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod parameter;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::parameter::{Parameter, ParameterBuilder};
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod parameter_detail;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::parameter_detail::{ParameterDetail, ParameterDetailBuilder};
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod parameter_type;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::parameter_type::ParameterType;
 
+#[cfg(feature = "invoke-agent")]
 #[rustfmt::skip]
 mod payload_part;
+
+#[cfg(feature = "invoke-agent")]
 pub use self::payload_part::{PayloadPart, PayloadPartBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod payload_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::payload_type::PayloadType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution"
+    )
+)]
 #[rustfmt::skip]
 mod performance_config_latency;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution"
+    )
+)]
 pub use self::performance_config_latency::PerformanceConfigLatency;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution"
+    )
+)]
 #[rustfmt::skip]
 mod performance_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution"
+    )
+)]
 pub use self::performance_configuration::{
     PerformanceConfiguration, PerformanceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod post_processing_model_invocation_output;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::post_processing_model_invocation_output::{
     PostProcessingModelInvocationOutput, PostProcessingModelInvocationOutputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod post_processing_parsed_response;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::post_processing_parsed_response::{
     PostProcessingParsedResponse, PostProcessingParsedResponseBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod post_processing_trace;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::post_processing_trace::PostProcessingTrace;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod pre_processing_model_invocation_output;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::pre_processing_model_invocation_output::{
     PreProcessingModelInvocationOutput, PreProcessingModelInvocationOutputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod pre_processing_parsed_response;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::pre_processing_parsed_response::{
     PreProcessingParsedResponse, PreProcessingParsedResponseBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod pre_processing_trace;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::pre_processing_trace::PreProcessingTrace;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod prompt_configuration;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::prompt_configuration::{PromptConfiguration, PromptConfigurationBuilder};
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod prompt_creation_configurations;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::prompt_creation_configurations::{
     PromptCreationConfigurations, PromptCreationConfigurationsBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod prompt_override_configuration;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::prompt_override_configuration::{
     PromptOverrideConfiguration, PromptOverrideConfigurationBuilder,
 };
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod prompt_state;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::prompt_state::PromptState;
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod prompt_template;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::prompt_template::{PromptTemplate, PromptTemplateBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::prompt_type::PromptType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod property_parameters;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::property_parameters::{PropertyParameters, PropertyParametersBuilder};
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod query_generation_input;
+
+#[cfg(feature = "generate-query")]
 pub use self::query_generation_input::{
     QueryGenerationInput, QueryGenerationInputBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod query_transformation_configuration;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::query_transformation_configuration::{
     QueryTransformationConfiguration, QueryTransformationConfigurationBuilder,
 };
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod query_transformation_mode;
+
+#[cfg(feature = "generate-query")]
 pub use self::query_transformation_mode::QueryTransformationMode;
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod query_transformation_type;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::query_transformation_type::QueryTransformationType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod rationale;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::rationale::{Rationale, RationaleBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod raw_response;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::raw_response::{RawResponse, RawResponseBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod reasoning_content_block;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::reasoning_content_block::ReasoningContentBlock;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod reasoning_text_block;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::reasoning_text_block::{ReasoningTextBlock, ReasoningTextBlockBuilder};
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod relay_conversation_history;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::relay_conversation_history::RelayConversationHistory;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod reprompt_response;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::reprompt_response::{RepromptResponse, RepromptResponseBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod request_body;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::request_body::{RequestBody, RequestBodyBuilder};
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod require_confirmation;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::require_confirmation::RequireConfirmation;
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod rerank_document;
+
+#[cfg(feature = "rerank")]
 pub use self::rerank_document::{RerankDocument, RerankDocumentBuilder};
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod rerank_document_type;
+
+#[cfg(feature = "rerank")]
 pub use self::rerank_document_type::RerankDocumentType;
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod rerank_query;
+
+#[cfg(feature = "rerank")]
 pub use self::rerank_query::{RerankQuery, RerankQueryBuilder};
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod rerank_query_content_type;
+
+#[cfg(feature = "rerank")]
 pub use self::rerank_query_content_type::RerankQueryContentType;
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod rerank_result;
+
+#[cfg(feature = "rerank")]
 pub use self::rerank_result::{RerankResult, RerankResultBuilder};
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod rerank_source;
+
+#[cfg(feature = "rerank")]
 pub use self::rerank_source::{RerankSource, RerankSourceBuilder};
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod rerank_source_type;
+
+#[cfg(feature = "rerank")]
 pub use self::rerank_source_type::RerankSourceType;
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod rerank_text_document;
+
+#[cfg(feature = "rerank")]
 pub use self::rerank_text_document::{RerankTextDocument, RerankTextDocumentBuilder};
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod reranking_configuration;
+
+#[cfg(feature = "rerank")]
 pub use self::reranking_configuration::{
     RerankingConfiguration, RerankingConfigurationBuilder,
 };
 
+#[cfg(feature = "rerank")]
 #[rustfmt::skip]
 mod reranking_configuration_type;
+
+#[cfg(feature = "rerank")]
 pub use self::reranking_configuration_type::RerankingConfigurationType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod reranking_metadata_selection_mode;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::reranking_metadata_selection_mode::RerankingMetadataSelectionMode;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod reranking_metadata_selective_mode_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::reranking_metadata_selective_mode_configuration::RerankingMetadataSelectiveModeConfiguration;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod reranking_model_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::reranking_model_type::RerankingModelType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod response_state;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::response_state::ResponseState;
 
+#[cfg(feature = "invoke-agent")]
 #[rustfmt::skip]
 mod response_stream;
+
+#[cfg(feature = "invoke-agent")]
 pub use self::response_stream::{ResponseStream, ResponseStreamError};
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod retrieval_content;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::retrieval_content::{RetrievalContent, RetrievalContentBuilder};
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_filter;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_filter::RetrievalFilter;
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod retrieval_overrides;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::retrieval_overrides::{RetrievalOverrides, RetrievalOverridesBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_confluence_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_confluence_location::{
     RetrievalResultConfluenceLocation, RetrievalResultConfluenceLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_content;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_content::{
     RetrievalResultContent, RetrievalResultContentBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_content_column;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_content_column::{
     RetrievalResultContentColumn, RetrievalResultContentColumnBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_content_column_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_content_column_type::RetrievalResultContentColumnType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_content_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_content_type::RetrievalResultContentType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_custom_document_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_custom_document_location::{
     RetrievalResultCustomDocumentLocation, RetrievalResultCustomDocumentLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_google_drive_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_google_drive_location::{
     RetrievalResultGoogleDriveLocation, RetrievalResultGoogleDriveLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_kendra_document_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_kendra_document_location::{
     RetrievalResultKendraDocumentLocation, RetrievalResultKendraDocumentLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_location::{
     RetrievalResultLocation, RetrievalResultLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_location_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_location_type::RetrievalResultLocationType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_one_drive_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_one_drive_location::{
     RetrievalResultOneDriveLocation, RetrievalResultOneDriveLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_s3_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_s3_location::{
     RetrievalResultS3Location, RetrievalResultS3LocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_salesforce_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_salesforce_location::{
     RetrievalResultSalesforceLocation, RetrievalResultSalesforceLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_share_point_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_share_point_location::{
     RetrievalResultSharePointLocation, RetrievalResultSharePointLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_sql_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_sql_location::{
     RetrievalResultSqlLocation, RetrievalResultSqlLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_result_web_location;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieval_result_web_location::{
     RetrievalResultWebLocation, RetrievalResultWebLocationBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod retrieve_and_generate_configuration;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::retrieve_and_generate_configuration::{
     RetrieveAndGenerateConfiguration, RetrieveAndGenerateConfigurationBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod retrieve_and_generate_input;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::retrieve_and_generate_input::{
     RetrieveAndGenerateInput, RetrieveAndGenerateInputBuilder,
 };
 
+#[cfg(feature = "retrieve-and-generate")]
 #[rustfmt::skip]
 mod retrieve_and_generate_output;
+
+#[cfg(feature = "retrieve-and-generate")]
 pub use self::retrieve_and_generate_output::{
     RetrieveAndGenerateOutput, RetrieveAndGenerateOutputBuilder,
 };
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 #[rustfmt::skip]
 mod retrieve_and_generate_output_event;
+
+#[cfg(feature = "retrieve-and-generate-stream")]
 pub use self::retrieve_and_generate_output_event::{
     RetrieveAndGenerateOutputEvent, RetrieveAndGenerateOutputEventBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod retrieve_and_generate_session_configuration;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::retrieve_and_generate_session_configuration::{
     RetrieveAndGenerateSessionConfiguration,
     RetrieveAndGenerateSessionConfigurationBuilder,
 };
 
+#[cfg(feature = "retrieve-and-generate-stream")]
 #[rustfmt::skip]
 mod retrieve_and_generate_stream_response_output;
+
+#[cfg(feature = "retrieve-and-generate-stream")]
 pub use self::retrieve_and_generate_stream_response_output::{
     RetrieveAndGenerateStreamResponseOutput, RetrieveAndGenerateStreamResponseOutputError,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod retrieve_and_generate_type;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::retrieve_and_generate_type::RetrieveAndGenerateType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod retrieved_reference;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::retrieved_reference::{RetrievedReference, RetrievedReferenceBuilder};
 
+#[cfg(feature = "agentic-retrieve-stream")]
 #[rustfmt::skip]
 mod retriever_configuration;
+
+#[cfg(feature = "agentic-retrieve-stream")]
 pub use self::retriever_configuration::RetrieverConfiguration;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod return_control_payload;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::return_control_payload::{
     ReturnControlPayload, ReturnControlPayloadBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod return_control_results;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::return_control_results::{
     ReturnControlResults, ReturnControlResultsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod routing_classifier_model_invocation_output;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::routing_classifier_model_invocation_output::{
     RoutingClassifierModelInvocationOutput, RoutingClassifierModelInvocationOutputBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod routing_classifier_trace;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::routing_classifier_trace::RoutingClassifierTrace;
 
+#[cfg(feature = "invoke-inline-agent")]
 #[rustfmt::skip]
 mod s3_identifier;
+
+#[cfg(feature = "invoke-inline-agent")]
 pub use self::s3_identifier::{S3Identifier, S3IdentifierBuilder};
 
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 #[rustfmt::skip]
 mod s3_location;
+
+#[cfg(any(feature = "get-invocation-step", feature = "put-invocation-step"))]
 pub use self::s3_location::{S3Location, S3LocationBuilder};
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod s3_object_doc;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::s3_object_doc::{S3ObjectDoc, S3ObjectDocBuilder};
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod s3_object_file;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::s3_object_file::{S3ObjectFile, S3ObjectFileBuilder};
 
+#[cfg(feature = "list-flow-execution-events")]
 #[rustfmt::skip]
 mod satisfied_condition;
+
+#[cfg(feature = "list-flow-execution-events")]
 pub use self::satisfied_condition::{SatisfiedCondition, SatisfiedConditionBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod search_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::search_type::SearchType;
 
+#[cfg(feature = "invoke-agent")]
 #[rustfmt::skip]
 mod session_state;
+
+#[cfg(feature = "invoke-agent")]
 pub use self::session_state::{SessionState, SessionStateBuilder};
 
+#[cfg(
+    any(
+        feature = "create-session",
+        feature = "end-session",
+        feature = "get-session",
+        feature = "list-sessions",
+        feature = "update-session"
+    )
+)]
 #[rustfmt::skip]
 mod session_status;
+
+#[cfg(
+    any(
+        feature = "create-session",
+        feature = "end-session",
+        feature = "get-session",
+        feature = "list-sessions",
+        feature = "update-session"
+    )
+)]
 pub use self::session_status::SessionStatus;
 
+#[cfg(feature = "list-sessions")]
 #[rustfmt::skip]
 mod session_summary;
+
+#[cfg(feature = "list-sessions")]
 pub use self::session_summary::{SessionSummary, SessionSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod source;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::source::Source;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod span;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::span::{Span, SpanBuilder};
 
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 #[rustfmt::skip]
 mod streaming_configurations;
+
+#[cfg(any(feature = "invoke-agent", feature = "invoke-inline-agent"))]
 pub use self::streaming_configurations::{
     StreamingConfigurations, StreamingConfigurationsBuilder,
 };
 
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 #[rustfmt::skip]
 mod text_inference_config;
+
+#[cfg(any(feature = "retrieve-and-generate", feature = "retrieve-and-generate-stream"))]
 pub use self::text_inference_config::{TextInferenceConfig, TextInferenceConfigBuilder};
 
+#[cfg(feature = "optimize-prompt")]
 #[rustfmt::skip]
 mod text_prompt;
+
+#[cfg(feature = "optimize-prompt")]
 pub use self::text_prompt::{TextPrompt, TextPromptBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod text_response_part;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::text_response_part::{TextResponsePart, TextResponsePartBuilder};
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod text_to_sql_configuration;
+
+#[cfg(feature = "generate-query")]
 pub use self::text_to_sql_configuration::{
     TextToSqlConfiguration, TextToSqlConfigurationBuilder,
 };
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod text_to_sql_configuration_type;
+
+#[cfg(feature = "generate-query")]
 pub use self::text_to_sql_configuration_type::TextToSqlConfigurationType;
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod text_to_sql_knowledge_base_configuration;
+
+#[cfg(feature = "generate-query")]
 pub use self::text_to_sql_knowledge_base_configuration::{
     TextToSqlKnowledgeBaseConfiguration, TextToSqlKnowledgeBaseConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod trace;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::trace::Trace;
 
+#[cfg(feature = "invoke-flow")]
 #[rustfmt::skip]
 mod trace_elements;
+
+#[cfg(feature = "invoke-flow")]
 pub use self::trace_elements::TraceElements;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod trace_part;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::trace_part::{TracePart, TracePartBuilder};
 
+#[cfg(feature = "generate-query")]
 #[rustfmt::skip]
 mod transformation_configuration;
+
+#[cfg(feature = "generate-query")]
 pub use self::transformation_configuration::{
     TransformationConfiguration, TransformationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod r#type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::r#type::Type;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 #[rustfmt::skip]
 mod usage;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events"
+    )
+)]
 pub use self::usage::{Usage, UsageBuilder};
 
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "get-document-content",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod user_context;
+
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "get-document-content",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::user_context::{UserContext, UserContextBuilder};
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod vector_search_bedrock_reranking_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::vector_search_bedrock_reranking_configuration::{
     VectorSearchBedrockRerankingConfiguration,
     VectorSearchBedrockRerankingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod vector_search_bedrock_reranking_model_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::vector_search_bedrock_reranking_model_configuration::{
     VectorSearchBedrockRerankingModelConfiguration,
     VectorSearchBedrockRerankingModelConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod vector_search_reranking_configuration;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::vector_search_reranking_configuration::{
     VectorSearchRerankingConfiguration, VectorSearchRerankingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod vector_search_reranking_configuration_type;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-inline-agent",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::vector_search_reranking_configuration_type::VectorSearchRerankingConfigurationType;
 
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 #[rustfmt::skip]
 mod video_segment;
+
+#[cfg(
+    any(
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream"
+    )
+)]
 pub use self::video_segment::{VideoSegment, VideoSegmentBuilder};

@@ -9,93 +9,179 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for Agents for Amazon Bedrock",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(associate_agent_collaborator::command())
-        .subcommand(associate_agent_knowledge_base::command())
-        .subcommand(create_agent::command())
-        .subcommand(create_agent_action_group::command())
-        .subcommand(create_agent_alias::command())
-        .subcommand(create_data_source::command())
-        .subcommand(create_flow::command())
-        .subcommand(create_flow_alias::command())
-        .subcommand(create_flow_version::command())
-        .subcommand(create_knowledge_base::command())
-        .subcommand(create_prompt::command())
-        .subcommand(create_prompt_version::command())
-        .subcommand(create_retrieval_instruction::command())
-        .subcommand(create_retrieval_instruction_version::command())
-        .subcommand(create_vpc_configuration::command())
-        .subcommand(delete_agent::command())
-        .subcommand(delete_agent_action_group::command())
-        .subcommand(delete_agent_alias::command())
-        .subcommand(delete_agent_version::command())
-        .subcommand(delete_data_source::command())
-        .subcommand(delete_flow::command())
-        .subcommand(delete_flow_alias::command())
-        .subcommand(delete_flow_version::command())
-        .subcommand(delete_knowledge_base::command())
-        .subcommand(delete_knowledge_base_documents::command())
-        .subcommand(delete_prompt::command())
-        .subcommand(delete_resource_policy::command())
-        .subcommand(delete_retrieval_instruction::command())
-        .subcommand(delete_vpc_configuration::command())
-        .subcommand(disassociate_agent_collaborator::command())
-        .subcommand(disassociate_agent_knowledge_base::command())
-        .subcommand(get_agent::command())
-        .subcommand(get_agent_action_group::command())
-        .subcommand(get_agent_alias::command())
-        .subcommand(get_agent_collaborator::command())
-        .subcommand(get_agent_knowledge_base::command())
-        .subcommand(get_agent_version::command())
-        .subcommand(get_data_source::command())
-        .subcommand(get_flow::command())
-        .subcommand(get_flow_alias::command())
-        .subcommand(get_flow_version::command())
-        .subcommand(get_ingestion_job::command())
-        .subcommand(get_knowledge_base::command())
-        .subcommand(get_knowledge_base_documents::command())
-        .subcommand(get_prompt::command())
-        .subcommand(get_resource_policy::command())
-        .subcommand(get_retrieval_instruction::command())
-        .subcommand(get_vpc_configuration::command())
-        .subcommand(ingest_knowledge_base_documents::command())
-        .subcommand(list_agent_action_groups::command())
-        .subcommand(list_agent_aliases::command())
-        .subcommand(list_agent_collaborators::command())
-        .subcommand(list_agent_knowledge_bases::command())
-        .subcommand(list_agent_versions::command())
-        .subcommand(list_agents::command())
-        .subcommand(list_data_sources::command())
-        .subcommand(list_flow_aliases::command())
-        .subcommand(list_flow_versions::command())
-        .subcommand(list_flows::command())
-        .subcommand(list_ingestion_jobs::command())
-        .subcommand(list_knowledge_base_documents::command())
-        .subcommand(list_knowledge_bases::command())
-        .subcommand(list_prompts::command())
-        .subcommand(list_retrieval_instruction_versions::command())
-        .subcommand(list_retrieval_instructions::command())
-        .subcommand(list_tags_for_resource::command())
-        .subcommand(list_vpc_configurations::command())
-        .subcommand(prepare_agent::command())
-        .subcommand(prepare_flow::command())
-        .subcommand(put_resource_policy::command())
-        .subcommand(start_ingestion_job::command())
-        .subcommand(stop_ingestion_job::command())
-        .subcommand(tag_resource::command())
-        .subcommand(untag_resource::command())
-        .subcommand(update_agent::command())
-        .subcommand(update_agent_action_group::command())
-        .subcommand(update_agent_alias::command())
-        .subcommand(update_agent_collaborator::command())
-        .subcommand(update_agent_knowledge_base::command())
-        .subcommand(update_data_source::command())
-        .subcommand(update_flow::command())
-        .subcommand(update_flow_alias::command())
-        .subcommand(update_knowledge_base::command())
-        .subcommand(update_prompt::command())
-        .subcommand(update_retrieval_instruction::command())
-        .subcommand(validate_flow_definition::command());
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "associate-agent-collaborator")]
+    let command = command.subcommand(associate_agent_collaborator::command());
+    #[cfg(feature = "associate-agent-knowledge-base")]
+    let command = command.subcommand(associate_agent_knowledge_base::command());
+    #[cfg(feature = "create-agent")]
+    let command = command.subcommand(create_agent::command());
+    #[cfg(feature = "create-agent-action-group")]
+    let command = command.subcommand(create_agent_action_group::command());
+    #[cfg(feature = "create-agent-alias")]
+    let command = command.subcommand(create_agent_alias::command());
+    #[cfg(feature = "create-data-source")]
+    let command = command.subcommand(create_data_source::command());
+    #[cfg(feature = "create-flow")]
+    let command = command.subcommand(create_flow::command());
+    #[cfg(feature = "create-flow-alias")]
+    let command = command.subcommand(create_flow_alias::command());
+    #[cfg(feature = "create-flow-version")]
+    let command = command.subcommand(create_flow_version::command());
+    #[cfg(feature = "create-knowledge-base")]
+    let command = command.subcommand(create_knowledge_base::command());
+    #[cfg(feature = "create-prompt")]
+    let command = command.subcommand(create_prompt::command());
+    #[cfg(feature = "create-prompt-version")]
+    let command = command.subcommand(create_prompt_version::command());
+    #[cfg(feature = "create-retrieval-instruction")]
+    let command = command.subcommand(create_retrieval_instruction::command());
+    #[cfg(feature = "create-retrieval-instruction-version")]
+    let command = command.subcommand(create_retrieval_instruction_version::command());
+    #[cfg(feature = "create-vpc-configuration")]
+    let command = command.subcommand(create_vpc_configuration::command());
+    #[cfg(feature = "delete-agent")]
+    let command = command.subcommand(delete_agent::command());
+    #[cfg(feature = "delete-agent-action-group")]
+    let command = command.subcommand(delete_agent_action_group::command());
+    #[cfg(feature = "delete-agent-alias")]
+    let command = command.subcommand(delete_agent_alias::command());
+    #[cfg(feature = "delete-agent-version")]
+    let command = command.subcommand(delete_agent_version::command());
+    #[cfg(feature = "delete-data-source")]
+    let command = command.subcommand(delete_data_source::command());
+    #[cfg(feature = "delete-flow")]
+    let command = command.subcommand(delete_flow::command());
+    #[cfg(feature = "delete-flow-alias")]
+    let command = command.subcommand(delete_flow_alias::command());
+    #[cfg(feature = "delete-flow-version")]
+    let command = command.subcommand(delete_flow_version::command());
+    #[cfg(feature = "delete-knowledge-base")]
+    let command = command.subcommand(delete_knowledge_base::command());
+    #[cfg(feature = "delete-knowledge-base-documents")]
+    let command = command.subcommand(delete_knowledge_base_documents::command());
+    #[cfg(feature = "delete-prompt")]
+    let command = command.subcommand(delete_prompt::command());
+    #[cfg(feature = "delete-resource-policy")]
+    let command = command.subcommand(delete_resource_policy::command());
+    #[cfg(feature = "delete-retrieval-instruction")]
+    let command = command.subcommand(delete_retrieval_instruction::command());
+    #[cfg(feature = "delete-vpc-configuration")]
+    let command = command.subcommand(delete_vpc_configuration::command());
+    #[cfg(feature = "disassociate-agent-collaborator")]
+    let command = command.subcommand(disassociate_agent_collaborator::command());
+    #[cfg(feature = "disassociate-agent-knowledge-base")]
+    let command = command.subcommand(disassociate_agent_knowledge_base::command());
+    #[cfg(feature = "get-agent")]
+    let command = command.subcommand(get_agent::command());
+    #[cfg(feature = "get-agent-action-group")]
+    let command = command.subcommand(get_agent_action_group::command());
+    #[cfg(feature = "get-agent-alias")]
+    let command = command.subcommand(get_agent_alias::command());
+    #[cfg(feature = "get-agent-collaborator")]
+    let command = command.subcommand(get_agent_collaborator::command());
+    #[cfg(feature = "get-agent-knowledge-base")]
+    let command = command.subcommand(get_agent_knowledge_base::command());
+    #[cfg(feature = "get-agent-version")]
+    let command = command.subcommand(get_agent_version::command());
+    #[cfg(feature = "get-data-source")]
+    let command = command.subcommand(get_data_source::command());
+    #[cfg(feature = "get-flow")]
+    let command = command.subcommand(get_flow::command());
+    #[cfg(feature = "get-flow-alias")]
+    let command = command.subcommand(get_flow_alias::command());
+    #[cfg(feature = "get-flow-version")]
+    let command = command.subcommand(get_flow_version::command());
+    #[cfg(feature = "get-ingestion-job")]
+    let command = command.subcommand(get_ingestion_job::command());
+    #[cfg(feature = "get-knowledge-base")]
+    let command = command.subcommand(get_knowledge_base::command());
+    #[cfg(feature = "get-knowledge-base-documents")]
+    let command = command.subcommand(get_knowledge_base_documents::command());
+    #[cfg(feature = "get-prompt")]
+    let command = command.subcommand(get_prompt::command());
+    #[cfg(feature = "get-resource-policy")]
+    let command = command.subcommand(get_resource_policy::command());
+    #[cfg(feature = "get-retrieval-instruction")]
+    let command = command.subcommand(get_retrieval_instruction::command());
+    #[cfg(feature = "get-vpc-configuration")]
+    let command = command.subcommand(get_vpc_configuration::command());
+    #[cfg(feature = "ingest-knowledge-base-documents")]
+    let command = command.subcommand(ingest_knowledge_base_documents::command());
+    #[cfg(feature = "list-agent-action-groups")]
+    let command = command.subcommand(list_agent_action_groups::command());
+    #[cfg(feature = "list-agent-aliases")]
+    let command = command.subcommand(list_agent_aliases::command());
+    #[cfg(feature = "list-agent-collaborators")]
+    let command = command.subcommand(list_agent_collaborators::command());
+    #[cfg(feature = "list-agent-knowledge-bases")]
+    let command = command.subcommand(list_agent_knowledge_bases::command());
+    #[cfg(feature = "list-agent-versions")]
+    let command = command.subcommand(list_agent_versions::command());
+    #[cfg(feature = "list-agents")]
+    let command = command.subcommand(list_agents::command());
+    #[cfg(feature = "list-data-sources")]
+    let command = command.subcommand(list_data_sources::command());
+    #[cfg(feature = "list-flow-aliases")]
+    let command = command.subcommand(list_flow_aliases::command());
+    #[cfg(feature = "list-flow-versions")]
+    let command = command.subcommand(list_flow_versions::command());
+    #[cfg(feature = "list-flows")]
+    let command = command.subcommand(list_flows::command());
+    #[cfg(feature = "list-ingestion-jobs")]
+    let command = command.subcommand(list_ingestion_jobs::command());
+    #[cfg(feature = "list-knowledge-base-documents")]
+    let command = command.subcommand(list_knowledge_base_documents::command());
+    #[cfg(feature = "list-knowledge-bases")]
+    let command = command.subcommand(list_knowledge_bases::command());
+    #[cfg(feature = "list-prompts")]
+    let command = command.subcommand(list_prompts::command());
+    #[cfg(feature = "list-retrieval-instruction-versions")]
+    let command = command.subcommand(list_retrieval_instruction_versions::command());
+    #[cfg(feature = "list-retrieval-instructions")]
+    let command = command.subcommand(list_retrieval_instructions::command());
+    #[cfg(feature = "list-tags-for-resource")]
+    let command = command.subcommand(list_tags_for_resource::command());
+    #[cfg(feature = "list-vpc-configurations")]
+    let command = command.subcommand(list_vpc_configurations::command());
+    #[cfg(feature = "prepare-agent")]
+    let command = command.subcommand(prepare_agent::command());
+    #[cfg(feature = "prepare-flow")]
+    let command = command.subcommand(prepare_flow::command());
+    #[cfg(feature = "put-resource-policy")]
+    let command = command.subcommand(put_resource_policy::command());
+    #[cfg(feature = "start-ingestion-job")]
+    let command = command.subcommand(start_ingestion_job::command());
+    #[cfg(feature = "stop-ingestion-job")]
+    let command = command.subcommand(stop_ingestion_job::command());
+    #[cfg(feature = "tag-resource")]
+    let command = command.subcommand(tag_resource::command());
+    #[cfg(feature = "untag-resource")]
+    let command = command.subcommand(untag_resource::command());
+    #[cfg(feature = "update-agent")]
+    let command = command.subcommand(update_agent::command());
+    #[cfg(feature = "update-agent-action-group")]
+    let command = command.subcommand(update_agent_action_group::command());
+    #[cfg(feature = "update-agent-alias")]
+    let command = command.subcommand(update_agent_alias::command());
+    #[cfg(feature = "update-agent-collaborator")]
+    let command = command.subcommand(update_agent_collaborator::command());
+    #[cfg(feature = "update-agent-knowledge-base")]
+    let command = command.subcommand(update_agent_knowledge_base::command());
+    #[cfg(feature = "update-data-source")]
+    let command = command.subcommand(update_data_source::command());
+    #[cfg(feature = "update-flow")]
+    let command = command.subcommand(update_flow::command());
+    #[cfg(feature = "update-flow-alias")]
+    let command = command.subcommand(update_flow_alias::command());
+    #[cfg(feature = "update-knowledge-base")]
+    let command = command.subcommand(update_knowledge_base::command());
+    #[cfg(feature = "update-prompt")]
+    let command = command.subcommand(update_prompt::command());
+    #[cfg(feature = "update-retrieval-instruction")]
+    let command = command.subcommand(update_retrieval_instruction::command());
+    #[cfg(feature = "validate-flow-definition")]
+    let command = command.subcommand(validate_flow_definition::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -109,167 +195,649 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
+        #[cfg(feature = "associate-agent-collaborator")]
         "associate-agent-collaborator" => {
-            associate_agent_collaborator::run(&client, global, args).await
+            associate_agent_collaborator::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "associate-agent-knowledge-base")]
         "associate-agent-knowledge-base" => {
-            associate_agent_knowledge_base::run(&client, global, args).await
+            associate_agent_knowledge_base::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "create-agent" => create_agent::run(&client, global, args).await,
+
+        #[cfg(feature = "create-agent")]
+        "create-agent" => {
+            create_agent::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "create-agent-action-group")]
         "create-agent-action-group" => {
-            create_agent_action_group::run(&client, global, args).await
+            create_agent_action_group::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "create-agent-alias" => create_agent_alias::run(&client, global, args).await,
-        "create-data-source" => create_data_source::run(&client, global, args).await,
-        "create-flow" => create_flow::run(&client, global, args).await,
-        "create-flow-alias" => create_flow_alias::run(&client, global, args).await,
-        "create-flow-version" => create_flow_version::run(&client, global, args).await,
+
+        #[cfg(feature = "create-agent-alias")]
+        "create-agent-alias" => {
+            create_agent_alias::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "create-data-source")]
+        "create-data-source" => {
+            create_data_source::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "create-flow")]
+        "create-flow" => {
+            create_flow::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "create-flow-alias")]
+        "create-flow-alias" => {
+            create_flow_alias::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "create-flow-version")]
+        "create-flow-version" => {
+            create_flow_version::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "create-knowledge-base")]
         "create-knowledge-base" => {
-            create_knowledge_base::run(&client, global, args).await
+            create_knowledge_base::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "create-prompt" => create_prompt::run(&client, global, args).await,
+
+        #[cfg(feature = "create-prompt")]
+        "create-prompt" => {
+            create_prompt::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "create-prompt-version")]
         "create-prompt-version" => {
-            create_prompt_version::run(&client, global, args).await
+            create_prompt_version::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-retrieval-instruction")]
         "create-retrieval-instruction" => {
-            create_retrieval_instruction::run(&client, global, args).await
+            create_retrieval_instruction::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-retrieval-instruction-version")]
         "create-retrieval-instruction-version" => {
-            create_retrieval_instruction_version::run(&client, global, args).await
+            create_retrieval_instruction_version::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-vpc-configuration")]
         "create-vpc-configuration" => {
-            create_vpc_configuration::run(&client, global, args).await
+            create_vpc_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "delete-agent" => delete_agent::run(&client, global, args).await,
+
+        #[cfg(feature = "delete-agent")]
+        "delete-agent" => {
+            delete_agent::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "delete-agent-action-group")]
         "delete-agent-action-group" => {
-            delete_agent_action_group::run(&client, global, args).await
+            delete_agent_action_group::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "delete-agent-alias" => delete_agent_alias::run(&client, global, args).await,
-        "delete-agent-version" => delete_agent_version::run(&client, global, args).await,
-        "delete-data-source" => delete_data_source::run(&client, global, args).await,
-        "delete-flow" => delete_flow::run(&client, global, args).await,
-        "delete-flow-alias" => delete_flow_alias::run(&client, global, args).await,
-        "delete-flow-version" => delete_flow_version::run(&client, global, args).await,
+
+        #[cfg(feature = "delete-agent-alias")]
+        "delete-agent-alias" => {
+            delete_agent_alias::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-agent-version")]
+        "delete-agent-version" => {
+            delete_agent_version::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-data-source")]
+        "delete-data-source" => {
+            delete_data_source::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-flow")]
+        "delete-flow" => {
+            delete_flow::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "delete-flow-alias")]
+        "delete-flow-alias" => {
+            delete_flow_alias::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-flow-version")]
+        "delete-flow-version" => {
+            delete_flow_version::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-knowledge-base")]
         "delete-knowledge-base" => {
-            delete_knowledge_base::run(&client, global, args).await
+            delete_knowledge_base::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-knowledge-base-documents")]
         "delete-knowledge-base-documents" => {
-            delete_knowledge_base_documents::run(&client, global, args).await
+            delete_knowledge_base_documents::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "delete-prompt" => delete_prompt::run(&client, global, args).await,
+
+        #[cfg(feature = "delete-prompt")]
+        "delete-prompt" => {
+            delete_prompt::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "delete-resource-policy")]
         "delete-resource-policy" => {
-            delete_resource_policy::run(&client, global, args).await
+            delete_resource_policy::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-retrieval-instruction")]
         "delete-retrieval-instruction" => {
-            delete_retrieval_instruction::run(&client, global, args).await
+            delete_retrieval_instruction::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-vpc-configuration")]
         "delete-vpc-configuration" => {
-            delete_vpc_configuration::run(&client, global, args).await
+            delete_vpc_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "disassociate-agent-collaborator")]
         "disassociate-agent-collaborator" => {
-            disassociate_agent_collaborator::run(&client, global, args).await
+            disassociate_agent_collaborator::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "disassociate-agent-knowledge-base")]
         "disassociate-agent-knowledge-base" => {
-            disassociate_agent_knowledge_base::run(&client, global, args).await
+            disassociate_agent_knowledge_base::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "get-agent" => get_agent::run(&client, global, args).await,
+
+        #[cfg(feature = "get-agent")]
+        "get-agent" => {
+            get_agent::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "get-agent-action-group")]
         "get-agent-action-group" => {
-            get_agent_action_group::run(&client, global, args).await
+            get_agent_action_group::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "get-agent-alias" => get_agent_alias::run(&client, global, args).await,
+
+        #[cfg(feature = "get-agent-alias")]
+        "get-agent-alias" => {
+            get_agent_alias::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-agent-collaborator")]
         "get-agent-collaborator" => {
-            get_agent_collaborator::run(&client, global, args).await
+            get_agent_collaborator::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "get-agent-knowledge-base")]
         "get-agent-knowledge-base" => {
-            get_agent_knowledge_base::run(&client, global, args).await
+            get_agent_knowledge_base::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "get-agent-version" => get_agent_version::run(&client, global, args).await,
-        "get-data-source" => get_data_source::run(&client, global, args).await,
-        "get-flow" => get_flow::run(&client, global, args).await,
-        "get-flow-alias" => get_flow_alias::run(&client, global, args).await,
-        "get-flow-version" => get_flow_version::run(&client, global, args).await,
-        "get-ingestion-job" => get_ingestion_job::run(&client, global, args).await,
-        "get-knowledge-base" => get_knowledge_base::run(&client, global, args).await,
+
+        #[cfg(feature = "get-agent-version")]
+        "get-agent-version" => {
+            get_agent_version::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-data-source")]
+        "get-data-source" => {
+            get_data_source::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-flow")]
+        "get-flow" => {
+            get_flow::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "get-flow-alias")]
+        "get-flow-alias" => {
+            get_flow_alias::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "get-flow-version")]
+        "get-flow-version" => {
+            get_flow_version::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-ingestion-job")]
+        "get-ingestion-job" => {
+            get_ingestion_job::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-knowledge-base")]
+        "get-knowledge-base" => {
+            get_knowledge_base::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-knowledge-base-documents")]
         "get-knowledge-base-documents" => {
-            get_knowledge_base_documents::run(&client, global, args).await
+            get_knowledge_base_documents::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "get-prompt" => get_prompt::run(&client, global, args).await,
-        "get-resource-policy" => get_resource_policy::run(&client, global, args).await,
+
+        #[cfg(feature = "get-prompt")]
+        "get-prompt" => {
+            get_prompt::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "get-resource-policy")]
+        "get-resource-policy" => {
+            get_resource_policy::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-retrieval-instruction")]
         "get-retrieval-instruction" => {
-            get_retrieval_instruction::run(&client, global, args).await
+            get_retrieval_instruction::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "get-vpc-configuration")]
         "get-vpc-configuration" => {
-            get_vpc_configuration::run(&client, global, args).await
+            get_vpc_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "ingest-knowledge-base-documents")]
         "ingest-knowledge-base-documents" => {
-            ingest_knowledge_base_documents::run(&client, global, args).await
+            ingest_knowledge_base_documents::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-agent-action-groups")]
         "list-agent-action-groups" => {
-            list_agent_action_groups::run(&client, global, args).await
+            list_agent_action_groups::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "list-agent-aliases" => list_agent_aliases::run(&client, global, args).await,
+
+        #[cfg(feature = "list-agent-aliases")]
+        "list-agent-aliases" => {
+            list_agent_aliases::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-agent-collaborators")]
         "list-agent-collaborators" => {
-            list_agent_collaborators::run(&client, global, args).await
+            list_agent_collaborators::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-agent-knowledge-bases")]
         "list-agent-knowledge-bases" => {
-            list_agent_knowledge_bases::run(&client, global, args).await
+            list_agent_knowledge_bases::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "list-agent-versions" => list_agent_versions::run(&client, global, args).await,
-        "list-agents" => list_agents::run(&client, global, args).await,
-        "list-data-sources" => list_data_sources::run(&client, global, args).await,
-        "list-flow-aliases" => list_flow_aliases::run(&client, global, args).await,
-        "list-flow-versions" => list_flow_versions::run(&client, global, args).await,
-        "list-flows" => list_flows::run(&client, global, args).await,
-        "list-ingestion-jobs" => list_ingestion_jobs::run(&client, global, args).await,
+
+        #[cfg(feature = "list-agent-versions")]
+        "list-agent-versions" => {
+            list_agent_versions::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-agents")]
+        "list-agents" => {
+            list_agents::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "list-data-sources")]
+        "list-data-sources" => {
+            list_data_sources::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-flow-aliases")]
+        "list-flow-aliases" => {
+            list_flow_aliases::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-flow-versions")]
+        "list-flow-versions" => {
+            list_flow_versions::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-flows")]
+        "list-flows" => {
+            list_flows::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "list-ingestion-jobs")]
+        "list-ingestion-jobs" => {
+            list_ingestion_jobs::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-knowledge-base-documents")]
         "list-knowledge-base-documents" => {
-            list_knowledge_base_documents::run(&client, global, args).await
+            list_knowledge_base_documents::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "list-knowledge-bases" => list_knowledge_bases::run(&client, global, args).await,
-        "list-prompts" => list_prompts::run(&client, global, args).await,
+
+        #[cfg(feature = "list-knowledge-bases")]
+        "list-knowledge-bases" => {
+            list_knowledge_bases::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-prompts")]
+        "list-prompts" => {
+            list_prompts::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "list-retrieval-instruction-versions")]
         "list-retrieval-instruction-versions" => {
-            list_retrieval_instruction_versions::run(&client, global, args).await
+            list_retrieval_instruction_versions::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-retrieval-instructions")]
         "list-retrieval-instructions" => {
-            list_retrieval_instructions::run(&client, global, args).await
+            list_retrieval_instructions::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            list_tags_for_resource::run(&client, global, args).await
+            list_tags_for_resource::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-vpc-configurations")]
         "list-vpc-configurations" => {
-            list_vpc_configurations::run(&client, global, args).await
+            list_vpc_configurations::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "prepare-agent" => prepare_agent::run(&client, global, args).await,
-        "prepare-flow" => prepare_flow::run(&client, global, args).await,
-        "put-resource-policy" => put_resource_policy::run(&client, global, args).await,
-        "start-ingestion-job" => start_ingestion_job::run(&client, global, args).await,
-        "stop-ingestion-job" => stop_ingestion_job::run(&client, global, args).await,
-        "tag-resource" => tag_resource::run(&client, global, args).await,
-        "untag-resource" => untag_resource::run(&client, global, args).await,
-        "update-agent" => update_agent::run(&client, global, args).await,
+
+        #[cfg(feature = "prepare-agent")]
+        "prepare-agent" => {
+            prepare_agent::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "prepare-flow")]
+        "prepare-flow" => {
+            prepare_flow::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "put-resource-policy")]
+        "put-resource-policy" => {
+            put_resource_policy::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "start-ingestion-job")]
+        "start-ingestion-job" => {
+            start_ingestion_job::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "stop-ingestion-job")]
+        "stop-ingestion-job" => {
+            stop_ingestion_job::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "tag-resource")]
+        "tag-resource" => {
+            tag_resource::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "untag-resource")]
+        "untag-resource" => {
+            untag_resource::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "update-agent")]
+        "update-agent" => {
+            update_agent::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "update-agent-action-group")]
         "update-agent-action-group" => {
-            update_agent_action_group::run(&client, global, args).await
+            update_agent_action_group::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "update-agent-alias" => update_agent_alias::run(&client, global, args).await,
+
+        #[cfg(feature = "update-agent-alias")]
+        "update-agent-alias" => {
+            update_agent_alias::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "update-agent-collaborator")]
         "update-agent-collaborator" => {
-            update_agent_collaborator::run(&client, global, args).await
+            update_agent_collaborator::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "update-agent-knowledge-base")]
         "update-agent-knowledge-base" => {
-            update_agent_knowledge_base::run(&client, global, args).await
+            update_agent_knowledge_base::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "update-data-source" => update_data_source::run(&client, global, args).await,
-        "update-flow" => update_flow::run(&client, global, args).await,
-        "update-flow-alias" => update_flow_alias::run(&client, global, args).await,
+
+        #[cfg(feature = "update-data-source")]
+        "update-data-source" => {
+            update_data_source::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "update-flow")]
+        "update-flow" => {
+            update_flow::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "update-flow-alias")]
+        "update-flow-alias" => {
+            update_flow_alias::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "update-knowledge-base")]
         "update-knowledge-base" => {
-            update_knowledge_base::run(&client, global, args).await
+            update_knowledge_base::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "update-prompt" => update_prompt::run(&client, global, args).await,
+
+        #[cfg(feature = "update-prompt")]
+        "update-prompt" => {
+            update_prompt::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "update-retrieval-instruction")]
         "update-retrieval-instruction" => {
-            update_retrieval_instruction::run(&client, global, args).await
+            update_retrieval_instruction::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "validate-flow-definition")]
         "validate-flow-definition" => {
-            validate_flow_definition::run(&client, global, args).await
+            validate_flow_definition::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
         other => {
             Err(
@@ -281,6 +849,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "associate-agent-collaborator")]
 mod associate_agent_collaborator {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -388,6 +957,7 @@ mod associate_agent_collaborator {
     }
 }
 
+#[cfg(feature = "associate-agent-knowledge-base")]
 mod associate_agent_knowledge_base {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -479,6 +1049,7 @@ mod associate_agent_knowledge_base {
     }
 }
 
+#[cfg(feature = "create-agent")]
 mod create_agent {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -721,6 +1292,7 @@ mod create_agent {
     }
 }
 
+#[cfg(feature = "create-agent-action-group")]
 mod create_agent_action_group {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -909,6 +1481,7 @@ mod create_agent_action_group {
     }
 }
 
+#[cfg(feature = "create-agent-alias")]
 mod create_agent_alias {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1010,6 +1583,7 @@ mod create_agent_alias {
     }
 }
 
+#[cfg(feature = "create-data-source")]
 mod create_data_source {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1149,6 +1723,7 @@ mod create_data_source {
     }
 }
 
+#[cfg(feature = "create-flow")]
 mod create_flow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1266,6 +1841,7 @@ mod create_flow {
     }
 }
 
+#[cfg(feature = "create-flow-alias")]
 mod create_flow_alias {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1387,6 +1963,7 @@ mod create_flow_alias {
     }
 }
 
+#[cfg(feature = "create-flow-version")]
 mod create_flow_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1447,6 +2024,7 @@ mod create_flow_version {
     }
 }
 
+#[cfg(feature = "create-knowledge-base")]
 mod create_knowledge_base {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1569,6 +2147,7 @@ mod create_knowledge_base {
     }
 }
 
+#[cfg(feature = "create-prompt")]
 mod create_prompt {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1682,6 +2261,7 @@ mod create_prompt {
     }
 }
 
+#[cfg(feature = "create-prompt-version")]
 mod create_prompt_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1762,6 +2342,7 @@ mod create_prompt_version {
     }
 }
 
+#[cfg(feature = "create-retrieval-instruction")]
 mod create_retrieval_instruction {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1863,6 +2444,7 @@ mod create_retrieval_instruction {
     }
 }
 
+#[cfg(feature = "create-retrieval-instruction-version")]
 mod create_retrieval_instruction_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1923,6 +2505,7 @@ mod create_retrieval_instruction_version {
     }
 }
 
+#[cfg(feature = "create-vpc-configuration")]
 mod create_vpc_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2094,6 +2677,7 @@ mod create_vpc_configuration {
     }
 }
 
+#[cfg(feature = "delete-agent")]
 mod delete_agent {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2151,6 +2735,7 @@ mod delete_agent {
     }
 }
 
+#[cfg(feature = "delete-agent-action-group")]
 mod delete_agent_action_group {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2229,6 +2814,7 @@ mod delete_agent_action_group {
     }
 }
 
+#[cfg(feature = "delete-agent-alias")]
 mod delete_agent_alias {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2277,6 +2863,7 @@ mod delete_agent_alias {
     }
 }
 
+#[cfg(feature = "delete-agent-version")]
 mod delete_agent_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2345,6 +2932,7 @@ mod delete_agent_version {
     }
 }
 
+#[cfg(feature = "delete-data-source")]
 mod delete_data_source {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2394,6 +2982,7 @@ mod delete_data_source {
     }
 }
 
+#[cfg(feature = "delete-flow")]
 mod delete_flow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2452,6 +3041,7 @@ mod delete_flow {
     }
 }
 
+#[cfg(feature = "delete-flow-alias")]
 mod delete_flow_alias {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2500,6 +3090,7 @@ mod delete_flow_alias {
     }
 }
 
+#[cfg(feature = "delete-flow-version")]
 mod delete_flow_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2569,6 +3160,7 @@ mod delete_flow_version {
     }
 }
 
+#[cfg(feature = "delete-knowledge-base")]
 mod delete_knowledge_base {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2607,6 +3199,7 @@ mod delete_knowledge_base {
     }
 }
 
+#[cfg(feature = "delete-knowledge-base-documents")]
 mod delete_knowledge_base_documents {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2689,6 +3282,7 @@ mod delete_knowledge_base_documents {
     }
 }
 
+#[cfg(feature = "delete-prompt")]
 mod delete_prompt {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2738,6 +3332,7 @@ mod delete_prompt {
     }
 }
 
+#[cfg(feature = "delete-resource-policy")]
 mod delete_resource_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2787,6 +3382,7 @@ mod delete_resource_policy {
     }
 }
 
+#[cfg(feature = "delete-retrieval-instruction")]
 mod delete_retrieval_instruction {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2837,6 +3433,7 @@ mod delete_retrieval_instruction {
     }
 }
 
+#[cfg(feature = "delete-vpc-configuration")]
 mod delete_vpc_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2887,6 +3484,7 @@ mod delete_vpc_configuration {
     }
 }
 
+#[cfg(feature = "disassociate-agent-collaborator")]
 mod disassociate_agent_collaborator {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2943,6 +3541,7 @@ mod disassociate_agent_collaborator {
     }
 }
 
+#[cfg(feature = "disassociate-agent-knowledge-base")]
 mod disassociate_agent_knowledge_base {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3003,6 +3602,7 @@ mod disassociate_agent_knowledge_base {
     }
 }
 
+#[cfg(feature = "get-agent")]
 mod get_agent {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3037,6 +3637,7 @@ mod get_agent {
     }
 }
 
+#[cfg(feature = "get-agent-action-group")]
 mod get_agent_action_group {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3097,6 +3698,7 @@ mod get_agent_action_group {
     }
 }
 
+#[cfg(feature = "get-agent-alias")]
 mod get_agent_alias {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3147,6 +3749,7 @@ mod get_agent_alias {
     }
 }
 
+#[cfg(feature = "get-agent-collaborator")]
 mod get_agent_collaborator {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3203,6 +3806,7 @@ mod get_agent_collaborator {
     }
 }
 
+#[cfg(feature = "get-agent-knowledge-base")]
 mod get_agent_knowledge_base {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3265,6 +3869,7 @@ mod get_agent_knowledge_base {
     }
 }
 
+#[cfg(feature = "get-agent-version")]
 mod get_agent_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3311,6 +3916,7 @@ mod get_agent_version {
     }
 }
 
+#[cfg(feature = "get-data-source")]
 mod get_data_source {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3360,6 +3966,7 @@ mod get_data_source {
     }
 }
 
+#[cfg(feature = "get-flow")]
 mod get_flow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3411,6 +4018,7 @@ mod get_flow {
     }
 }
 
+#[cfg(feature = "get-flow-alias")]
 mod get_flow_alias {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3461,6 +4069,7 @@ mod get_flow_alias {
     }
 }
 
+#[cfg(feature = "get-flow-version")]
 mod get_flow_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3526,6 +4135,7 @@ mod get_flow_version {
     }
 }
 
+#[cfg(feature = "get-ingestion-job")]
 mod get_ingestion_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3589,6 +4199,7 @@ mod get_ingestion_job {
     }
 }
 
+#[cfg(feature = "get-knowledge-base")]
 mod get_knowledge_base {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3629,6 +4240,7 @@ mod get_knowledge_base {
     }
 }
 
+#[cfg(feature = "get-knowledge-base-documents")]
 mod get_knowledge_base_documents {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3700,6 +4312,7 @@ mod get_knowledge_base_documents {
     }
 }
 
+#[cfg(feature = "get-prompt")]
 mod get_prompt {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3764,6 +4377,7 @@ mod get_prompt {
     }
 }
 
+#[cfg(feature = "get-resource-policy")]
 mod get_resource_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3803,6 +4417,7 @@ mod get_resource_policy {
     }
 }
 
+#[cfg(feature = "get-retrieval-instruction")]
 mod get_retrieval_instruction {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3855,6 +4470,7 @@ mod get_retrieval_instruction {
     }
 }
 
+#[cfg(feature = "get-vpc-configuration")]
 mod get_vpc_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3907,6 +4523,7 @@ mod get_vpc_configuration {
     }
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 mod ingest_knowledge_base_documents {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3989,6 +4606,7 @@ mod ingest_knowledge_base_documents {
     }
 }
 
+#[cfg(feature = "list-agent-action-groups")]
 mod list_agent_action_groups {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4085,6 +4703,7 @@ mod list_agent_action_groups {
     }
 }
 
+#[cfg(feature = "list-agent-aliases")]
 mod list_agent_aliases {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4170,6 +4789,7 @@ mod list_agent_aliases {
     }
 }
 
+#[cfg(feature = "list-agent-collaborators")]
 mod list_agent_collaborators {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4266,6 +4886,7 @@ mod list_agent_collaborators {
     }
 }
 
+#[cfg(feature = "list-agent-knowledge-bases")]
 mod list_agent_knowledge_bases {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4366,6 +4987,7 @@ mod list_agent_knowledge_bases {
     }
 }
 
+#[cfg(feature = "list-agent-versions")]
 mod list_agent_versions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4451,6 +5073,7 @@ mod list_agent_versions {
     }
 }
 
+#[cfg(feature = "list-agents")]
 mod list_agents {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4522,6 +5145,7 @@ mod list_agents {
     }
 }
 
+#[cfg(feature = "list-data-sources")]
 mod list_data_sources {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4612,6 +5236,7 @@ mod list_data_sources {
     }
 }
 
+#[cfg(feature = "list-flow-aliases")]
 mod list_flow_aliases {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4700,6 +5325,7 @@ mod list_flow_aliases {
     }
 }
 
+#[cfg(feature = "list-flow-versions")]
 mod list_flow_versions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4786,6 +5412,7 @@ mod list_flow_versions {
     }
 }
 
+#[cfg(feature = "list-flows")]
 mod list_flows {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4855,6 +5482,7 @@ mod list_flows {
     }
 }
 
+#[cfg(feature = "list-ingestion-jobs")]
 mod list_ingestion_jobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4988,6 +5616,7 @@ mod list_ingestion_jobs {
     }
 }
 
+#[cfg(feature = "list-knowledge-base-documents")]
 mod list_knowledge_base_documents {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5085,6 +5714,7 @@ mod list_knowledge_base_documents {
     }
 }
 
+#[cfg(feature = "list-knowledge-bases")]
 mod list_knowledge_bases {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5161,6 +5791,7 @@ mod list_knowledge_bases {
     }
 }
 
+#[cfg(feature = "list-prompts")]
 mod list_prompts {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5244,6 +5875,7 @@ mod list_prompts {
     }
 }
 
+#[cfg(feature = "list-retrieval-instruction-versions")]
 mod list_retrieval_instruction_versions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5336,6 +5968,7 @@ mod list_retrieval_instruction_versions {
     }
 }
 
+#[cfg(feature = "list-retrieval-instructions")]
 mod list_retrieval_instructions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5428,6 +6061,7 @@ mod list_retrieval_instructions {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 mod list_tags_for_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5467,6 +6101,7 @@ mod list_tags_for_resource {
     }
 }
 
+#[cfg(feature = "list-vpc-configurations")]
 mod list_vpc_configurations {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5569,6 +6204,7 @@ mod list_vpc_configurations {
     }
 }
 
+#[cfg(feature = "prepare-agent")]
 mod prepare_agent {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5610,6 +6246,7 @@ mod prepare_agent {
     }
 }
 
+#[cfg(feature = "prepare-flow")]
 mod prepare_flow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5648,6 +6285,7 @@ mod prepare_flow {
     }
 }
 
+#[cfg(feature = "put-resource-policy")]
 mod put_resource_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5708,6 +6346,7 @@ mod put_resource_policy {
     }
 }
 
+#[cfg(feature = "start-ingestion-job")]
 mod start_ingestion_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5779,6 +6418,7 @@ mod start_ingestion_job {
     }
 }
 
+#[cfg(feature = "stop-ingestion-job")]
 mod stop_ingestion_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5842,6 +6482,7 @@ mod stop_ingestion_job {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 mod tag_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5897,6 +6538,7 @@ mod tag_resource {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 mod untag_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5948,6 +6590,7 @@ mod untag_resource {
     }
 }
 
+#[cfg(feature = "update-agent")]
 mod update_agent {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6170,6 +6813,7 @@ mod update_agent {
     }
 }
 
+#[cfg(feature = "update-agent-action-group")]
 mod update_agent_action_group {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6357,6 +7001,7 @@ mod update_agent_action_group {
     }
 }
 
+#[cfg(feature = "update-agent-alias")]
 mod update_agent_alias {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6456,6 +7101,7 @@ mod update_agent_alias {
     }
 }
 
+#[cfg(feature = "update-agent-collaborator")]
 mod update_agent_collaborator {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6564,6 +7210,7 @@ mod update_agent_collaborator {
     }
 }
 
+#[cfg(feature = "update-agent-knowledge-base")]
 mod update_agent_knowledge_base {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6657,6 +7304,7 @@ mod update_agent_knowledge_base {
     }
 }
 
+#[cfg(feature = "update-data-source")]
 mod update_data_source {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6798,6 +7446,7 @@ mod update_data_source {
     }
 }
 
+#[cfg(feature = "update-flow")]
 mod update_flow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6896,6 +7545,7 @@ mod update_flow {
     }
 }
 
+#[cfg(feature = "update-flow-alias")]
 mod update_flow_alias {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6998,6 +7648,7 @@ mod update_flow_alias {
     }
 }
 
+#[cfg(feature = "update-knowledge-base")]
 mod update_knowledge_base {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7121,6 +7772,7 @@ mod update_knowledge_base {
     }
 }
 
+#[cfg(feature = "update-prompt")]
 mod update_prompt {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7217,6 +7869,7 @@ mod update_prompt {
     }
 }
 
+#[cfg(feature = "update-retrieval-instruction")]
 mod update_retrieval_instruction {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7282,6 +7935,7 @@ mod update_retrieval_instruction {
     }
 }
 
+#[cfg(feature = "validate-flow-definition")]
 mod validate_flow_definition {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

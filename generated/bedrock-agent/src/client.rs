@@ -23,6 +23,7 @@ impl Client {
     }
 
     /// Makes an agent a collaborator for another agent.
+    #[cfg(feature = "associate-agent-collaborator")]
     pub fn associate_agent_collaborator(
         &self,
     ) -> crate::operation::associate_agent_collaborator::AssociateAgentCollaboratorFluentBuilder {
@@ -32,6 +33,7 @@ impl Client {
     }
 
     /// Associates a knowledge base with an agent. If a knowledge base is associated and its `indexState` is set to `Enabled`, the agent queries the knowledge base for information to augment its response to the user.
+    #[cfg(feature = "associate-agent-knowledge-base")]
     pub fn associate_agent_knowledge_base(
         &self,
     ) -> crate::operation::associate_agent_knowledge_base::AssociateAgentKnowledgeBaseFluentBuilder {
@@ -58,6 +60,7 @@ impl Client {
     /// - If your agent fails to be created, the response returns a list of `failureReasons` alongside a list of `recommendedActions` for you to troubleshoot.
     ///
     /// - The agent instructions will not be honored if your agent has only one knowledge base, uses default prompts, has no action group, and user input is disabled.
+    #[cfg(feature = "create-agent")]
     pub fn create_agent(
         &self,
     ) -> crate::operation::create_agent::CreateAgentFluentBuilder {
@@ -73,6 +76,7 @@ impl Client {
     /// To allow your agent to generate, run, and troubleshoot code when trying to complete a task, add an action group with the `parentActionGroupSignature` field set to `AMAZON.CodeInterpreter`.
     ///
     /// You must leave the `description`, `apiSchema`, and `actionGroupExecutor` fields blank for this action group. During orchestration, if your agent determines that it needs to invoke an API in an action group, but doesn't have enough information to complete the API request, it will invoke this action group instead and return an [Observation](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_Observation.html) reprompting the user for more information.
+    #[cfg(feature = "create-agent-action-group")]
     pub fn create_agent_action_group(
         &self,
     ) -> crate::operation::create_agent_action_group::CreateAgentActionGroupFluentBuilder {
@@ -82,6 +86,7 @@ impl Client {
     }
 
     /// Creates an alias of an agent that can be used to deploy the agent.
+    #[cfg(feature = "create-agent-alias")]
     pub fn create_agent_alias(
         &self,
     ) -> crate::operation::create_agent_alias::CreateAgentAliasFluentBuilder {
@@ -93,6 +98,7 @@ impl Client {
     /// Connects a knowledge base to a data source. You specify the configuration for the specific data source service in the `dataSourceConfiguration` field.
     ///
     /// You can't change the `chunkingConfiguration` after you create the data source connector.
+    #[cfg(feature = "create-data-source")]
     pub fn create_data_source(
         &self,
     ) -> crate::operation::create_data_source::CreateDataSourceFluentBuilder {
@@ -102,11 +108,13 @@ impl Client {
     }
 
     /// Creates a prompt flow that you can use to send an input through various steps to yield an output. Configure nodes, each of which corresponds to a step of the flow, and create connections between the nodes to create paths to different outputs. For more information, see [How it works](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-how-it-works.html) and [Create a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-create.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "create-flow")]
     pub fn create_flow(&self) -> crate::operation::create_flow::CreateFlowFluentBuilder {
         crate::operation::create_flow::CreateFlowFluentBuilder::new(self.handle.clone())
     }
 
     /// Creates an alias of a flow for deployment. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "create-flow-alias")]
     pub fn create_flow_alias(
         &self,
     ) -> crate::operation::create_flow_alias::CreateFlowAliasFluentBuilder {
@@ -116,6 +124,7 @@ impl Client {
     }
 
     /// Creates a version of the flow that you can deploy. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "create-flow-version")]
     pub fn create_flow_version(
         &self,
     ) -> crate::operation::create_flow_version::CreateFlowVersionFluentBuilder {
@@ -145,6 +154,7 @@ impl Client {
     ///   - For a Pinecone database, use the `pineconeConfiguration` object. For more information, see [Create a vector store in Pinecone](https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup-pinecone.html).
     ///
     ///   - For a Redis Enterprise Cloud database, use the `redisEnterpriseCloudConfiguration` object. For more information, see [Create a vector store in Redis Enterprise Cloud](https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup-redis.html).
+    #[cfg(feature = "create-knowledge-base")]
     pub fn create_knowledge_base(
         &self,
     ) -> crate::operation::create_knowledge_base::CreateKnowledgeBaseFluentBuilder {
@@ -154,6 +164,7 @@ impl Client {
     }
 
     /// Creates a prompt in your prompt library that you can add to a flow. For more information, see [Prompt management in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management.html), [Create a prompt using Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-create.html) and [Prompt flows in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "create-prompt")]
     pub fn create_prompt(
         &self,
     ) -> crate::operation::create_prompt::CreatePromptFluentBuilder {
@@ -163,6 +174,7 @@ impl Client {
     }
 
     /// Creates a static snapshot of your prompt that can be deployed to production. For more information, see [Deploy prompts using Prompt management by creating versions](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-deploy.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "create-prompt-version")]
     pub fn create_prompt_version(
         &self,
     ) -> crate::operation::create_prompt_version::CreatePromptVersionFluentBuilder {
@@ -172,6 +184,7 @@ impl Client {
     }
 
     /// Creates a new retrieval instruction. The retrieval instruction is usable once its status becomes ACTIVE. Use GetRetrievalInstruction to check whether it is ready.
+    #[cfg(feature = "create-retrieval-instruction")]
     pub fn create_retrieval_instruction(
         &self,
     ) -> crate::operation::create_retrieval_instruction::CreateRetrievalInstructionFluentBuilder {
@@ -183,6 +196,7 @@ impl Client {
     /// Creates an immutable numbered version from the retrieval instruction's current reviewed content. The service creates the version synchronously.
     ///
     /// The service numbers versions from 1 and assigns them in order, never reusing a number.
+    #[cfg(feature = "create-retrieval-instruction-version")]
     pub fn create_retrieval_instruction_version(
         &self,
     ) -> crate::operation::create_retrieval_instruction_version::CreateRetrievalInstructionVersionFluentBuilder {
@@ -192,6 +206,7 @@ impl Client {
     }
 
     /// Creates a VPC configuration that lets a knowledge base connect to a resource in your private VPC. This operation is asynchronous: it returns a `vpcConfigurationId` with status `CREATING`. Poll `GetVpcConfiguration` until the status becomes `CREATED` or `CREATE_FAILED`.
+    #[cfg(feature = "create-vpc-configuration")]
     pub fn create_vpc_configuration(
         &self,
     ) -> crate::operation::create_vpc_configuration::CreateVpcConfigurationFluentBuilder {
@@ -201,6 +216,7 @@ impl Client {
     }
 
     /// Deletes an agent.
+    #[cfg(feature = "delete-agent")]
     pub fn delete_agent(
         &self,
     ) -> crate::operation::delete_agent::DeleteAgentFluentBuilder {
@@ -210,6 +226,7 @@ impl Client {
     }
 
     /// Deletes an action group in an agent.
+    #[cfg(feature = "delete-agent-action-group")]
     pub fn delete_agent_action_group(
         &self,
     ) -> crate::operation::delete_agent_action_group::DeleteAgentActionGroupFluentBuilder {
@@ -219,6 +236,7 @@ impl Client {
     }
 
     /// Deletes an alias of an agent.
+    #[cfg(feature = "delete-agent-alias")]
     pub fn delete_agent_alias(
         &self,
     ) -> crate::operation::delete_agent_alias::DeleteAgentAliasFluentBuilder {
@@ -228,6 +246,7 @@ impl Client {
     }
 
     /// Deletes a version of an agent.
+    #[cfg(feature = "delete-agent-version")]
     pub fn delete_agent_version(
         &self,
     ) -> crate::operation::delete_agent_version::DeleteAgentVersionFluentBuilder {
@@ -237,6 +256,7 @@ impl Client {
     }
 
     /// Deletes a data source from a knowledge base.
+    #[cfg(feature = "delete-data-source")]
     pub fn delete_data_source(
         &self,
     ) -> crate::operation::delete_data_source::DeleteDataSourceFluentBuilder {
@@ -246,11 +266,13 @@ impl Client {
     }
 
     /// Deletes a flow.
+    #[cfg(feature = "delete-flow")]
     pub fn delete_flow(&self) -> crate::operation::delete_flow::DeleteFlowFluentBuilder {
         crate::operation::delete_flow::DeleteFlowFluentBuilder::new(self.handle.clone())
     }
 
     /// Deletes an alias of a flow.
+    #[cfg(feature = "delete-flow-alias")]
     pub fn delete_flow_alias(
         &self,
     ) -> crate::operation::delete_flow_alias::DeleteFlowAliasFluentBuilder {
@@ -260,6 +282,7 @@ impl Client {
     }
 
     /// Deletes a version of a flow.
+    #[cfg(feature = "delete-flow-version")]
     pub fn delete_flow_version(
         &self,
     ) -> crate::operation::delete_flow_version::DeleteFlowVersionFluentBuilder {
@@ -269,6 +292,7 @@ impl Client {
     }
 
     /// Deletes a knowledge base. Before deleting a knowledge base, you should disassociate the knowledge base from any agents that it is associated with by making a [DisassociateAgentKnowledgeBase](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_DisassociateAgentKnowledgeBase.html) request.
+    #[cfg(feature = "delete-knowledge-base")]
     pub fn delete_knowledge_base(
         &self,
     ) -> crate::operation::delete_knowledge_base::DeleteKnowledgeBaseFluentBuilder {
@@ -278,6 +302,7 @@ impl Client {
     }
 
     /// Deletes documents from a data source and syncs the changes to the knowledge base that is connected to it. For more information, see [Ingest changes directly into a knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-direct-ingestion.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "delete-knowledge-base-documents")]
     pub fn delete_knowledge_base_documents(
         &self,
     ) -> crate::operation::delete_knowledge_base_documents::DeleteKnowledgeBaseDocumentsFluentBuilder {
@@ -287,6 +312,7 @@ impl Client {
     }
 
     /// Deletes a prompt or a version of it, depending on whether you include the `promptVersion` field or not. For more information, see [Delete prompts from the Prompt management tool](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-manage.html#prompt-management-delete.html) and [Delete a version of a prompt from the Prompt management tool](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-deploy.html#prompt-management-versions-delete.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "delete-prompt")]
     pub fn delete_prompt(
         &self,
     ) -> crate::operation::delete_prompt::DeletePromptFluentBuilder {
@@ -296,6 +322,7 @@ impl Client {
     }
 
     /// Removes the resource policy associated with a knowledge base. After deletion, other AWS accounts can no longer access the knowledge base using cross-account permissions.
+    #[cfg(feature = "delete-resource-policy")]
     pub fn delete_resource_policy(
         &self,
     ) -> crate::operation::delete_resource_policy::DeleteResourcePolicyFluentBuilder {
@@ -305,6 +332,7 @@ impl Client {
     }
 
     /// Deletes a retrieval instruction or a single version of it. Omit retrievalInstructionVersion to delete the retrieval instruction itself; the service rejects that request with ConflictException while the retrieval instruction has versions or while lastTransitionStatus is CREATING or UPDATING. Specify retrievalInstructionVersion to delete only that version; the retrieval instruction and its other versions are unaffected.
+    #[cfg(feature = "delete-retrieval-instruction")]
     pub fn delete_retrieval_instruction(
         &self,
     ) -> crate::operation::delete_retrieval_instruction::DeleteRetrievalInstructionFluentBuilder {
@@ -314,6 +342,7 @@ impl Client {
     }
 
     /// Deletes a VPC configuration. This operation is asynchronous: it returns status `DELETING`. Poll `GetVpcConfiguration` until it returns a `ResourceNotFoundException`, indicating the configuration is deleted. Delete requests are idempotent and safe to retry.
+    #[cfg(feature = "delete-vpc-configuration")]
     pub fn delete_vpc_configuration(
         &self,
     ) -> crate::operation::delete_vpc_configuration::DeleteVpcConfigurationFluentBuilder {
@@ -323,6 +352,7 @@ impl Client {
     }
 
     /// Disassociates an agent collaborator.
+    #[cfg(feature = "disassociate-agent-collaborator")]
     pub fn disassociate_agent_collaborator(
         &self,
     ) -> crate::operation::disassociate_agent_collaborator::DisassociateAgentCollaboratorFluentBuilder {
@@ -332,6 +362,7 @@ impl Client {
     }
 
     /// Disassociates a knowledge base from an agent.
+    #[cfg(feature = "disassociate-agent-knowledge-base")]
     pub fn disassociate_agent_knowledge_base(
         &self,
     ) -> crate::operation::disassociate_agent_knowledge_base::DisassociateAgentKnowledgeBaseFluentBuilder {
@@ -341,11 +372,13 @@ impl Client {
     }
 
     /// Gets information about an agent.
+    #[cfg(feature = "get-agent")]
     pub fn get_agent(&self) -> crate::operation::get_agent::GetAgentFluentBuilder {
         crate::operation::get_agent::GetAgentFluentBuilder::new(self.handle.clone())
     }
 
     /// Gets information about an action group for an agent.
+    #[cfg(feature = "get-agent-action-group")]
     pub fn get_agent_action_group(
         &self,
     ) -> crate::operation::get_agent_action_group::GetAgentActionGroupFluentBuilder {
@@ -355,6 +388,7 @@ impl Client {
     }
 
     /// Gets information about an alias of an agent.
+    #[cfg(feature = "get-agent-alias")]
     pub fn get_agent_alias(
         &self,
     ) -> crate::operation::get_agent_alias::GetAgentAliasFluentBuilder {
@@ -364,6 +398,7 @@ impl Client {
     }
 
     /// Retrieves information about an agent's collaborator.
+    #[cfg(feature = "get-agent-collaborator")]
     pub fn get_agent_collaborator(
         &self,
     ) -> crate::operation::get_agent_collaborator::GetAgentCollaboratorFluentBuilder {
@@ -373,6 +408,7 @@ impl Client {
     }
 
     /// Gets information about a knowledge base associated with an agent.
+    #[cfg(feature = "get-agent-knowledge-base")]
     pub fn get_agent_knowledge_base(
         &self,
     ) -> crate::operation::get_agent_knowledge_base::GetAgentKnowledgeBaseFluentBuilder {
@@ -382,6 +418,7 @@ impl Client {
     }
 
     /// Gets details about a version of an agent.
+    #[cfg(feature = "get-agent-version")]
     pub fn get_agent_version(
         &self,
     ) -> crate::operation::get_agent_version::GetAgentVersionFluentBuilder {
@@ -391,6 +428,7 @@ impl Client {
     }
 
     /// Gets information about a data source.
+    #[cfg(feature = "get-data-source")]
     pub fn get_data_source(
         &self,
     ) -> crate::operation::get_data_source::GetDataSourceFluentBuilder {
@@ -400,11 +438,13 @@ impl Client {
     }
 
     /// Retrieves information about a flow. For more information, see [Manage a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-manage.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "get-flow")]
     pub fn get_flow(&self) -> crate::operation::get_flow::GetFlowFluentBuilder {
         crate::operation::get_flow::GetFlowFluentBuilder::new(self.handle.clone())
     }
 
     /// Retrieves information about a flow. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "get-flow-alias")]
     pub fn get_flow_alias(
         &self,
     ) -> crate::operation::get_flow_alias::GetFlowAliasFluentBuilder {
@@ -414,6 +454,7 @@ impl Client {
     }
 
     /// Retrieves information about a version of a flow. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "get-flow-version")]
     pub fn get_flow_version(
         &self,
     ) -> crate::operation::get_flow_version::GetFlowVersionFluentBuilder {
@@ -423,6 +464,7 @@ impl Client {
     }
 
     /// Gets information about a data ingestion job. Data sources are ingested into your knowledge base so that Large Language Models (LLMs) can use your data.
+    #[cfg(feature = "get-ingestion-job")]
     pub fn get_ingestion_job(
         &self,
     ) -> crate::operation::get_ingestion_job::GetIngestionJobFluentBuilder {
@@ -432,6 +474,7 @@ impl Client {
     }
 
     /// Gets information about a knowledge base.
+    #[cfg(feature = "get-knowledge-base")]
     pub fn get_knowledge_base(
         &self,
     ) -> crate::operation::get_knowledge_base::GetKnowledgeBaseFluentBuilder {
@@ -441,6 +484,7 @@ impl Client {
     }
 
     /// Retrieves specific documents from a data source that is connected to a knowledge base. For more information, see [Ingest changes directly into a knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-direct-ingestion.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "get-knowledge-base-documents")]
     pub fn get_knowledge_base_documents(
         &self,
     ) -> crate::operation::get_knowledge_base_documents::GetKnowledgeBaseDocumentsFluentBuilder {
@@ -450,11 +494,13 @@ impl Client {
     }
 
     /// Retrieves information about the working draft (`DRAFT` version) of a prompt or a version of it, depending on whether you include the `promptVersion` field or not. For more information, see [View information about prompts using Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-manage.html#prompt-management-view.html) and [View information about a version of your prompt](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-deploy.html#prompt-management-versions-view.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "get-prompt")]
     pub fn get_prompt(&self) -> crate::operation::get_prompt::GetPromptFluentBuilder {
         crate::operation::get_prompt::GetPromptFluentBuilder::new(self.handle.clone())
     }
 
     /// Retrieves the resource policy associated with a knowledge base.
+    #[cfg(feature = "get-resource-policy")]
     pub fn get_resource_policy(
         &self,
     ) -> crate::operation::get_resource_policy::GetResourcePolicyFluentBuilder {
@@ -464,6 +510,7 @@ impl Client {
     }
 
     /// Gets a retrieval instruction. Also used to poll the terminal reporting of an asynchronous create or update.
+    #[cfg(feature = "get-retrieval-instruction")]
     pub fn get_retrieval_instruction(
         &self,
     ) -> crate::operation::get_retrieval_instruction::GetRetrievalInstructionFluentBuilder {
@@ -473,6 +520,7 @@ impl Client {
     }
 
     /// Returns the details and current status of a single VPC configuration. Use this operation to poll for the outcome of an asynchronous create or delete.
+    #[cfg(feature = "get-vpc-configuration")]
     pub fn get_vpc_configuration(
         &self,
     ) -> crate::operation::get_vpc_configuration::GetVpcConfigurationFluentBuilder {
@@ -482,6 +530,7 @@ impl Client {
     }
 
     /// Ingests documents directly into the knowledge base that is connected to the data source. The `dataSourceType` specified in the content for each document must match the type of the data source that you specify in the header. For more information, see [Ingest changes directly into a knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-direct-ingestion.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "ingest-knowledge-base-documents")]
     pub fn ingest_knowledge_base_documents(
         &self,
     ) -> crate::operation::ingest_knowledge_base_documents::IngestKnowledgeBaseDocumentsFluentBuilder {
@@ -491,6 +540,7 @@ impl Client {
     }
 
     /// Lists the action groups for an agent and information about each one.
+    #[cfg(feature = "list-agent-action-groups")]
     pub fn list_agent_action_groups(
         &self,
     ) -> crate::operation::list_agent_action_groups::ListAgentActionGroupsFluentBuilder {
@@ -500,6 +550,7 @@ impl Client {
     }
 
     /// Lists the aliases of an agent and information about each one.
+    #[cfg(feature = "list-agent-aliases")]
     pub fn list_agent_aliases(
         &self,
     ) -> crate::operation::list_agent_aliases::ListAgentAliasesFluentBuilder {
@@ -509,6 +560,7 @@ impl Client {
     }
 
     /// Retrieve a list of an agent's collaborators.
+    #[cfg(feature = "list-agent-collaborators")]
     pub fn list_agent_collaborators(
         &self,
     ) -> crate::operation::list_agent_collaborators::ListAgentCollaboratorsFluentBuilder {
@@ -518,6 +570,7 @@ impl Client {
     }
 
     /// Lists knowledge bases associated with an agent and information about each one.
+    #[cfg(feature = "list-agent-knowledge-bases")]
     pub fn list_agent_knowledge_bases(
         &self,
     ) -> crate::operation::list_agent_knowledge_bases::ListAgentKnowledgeBasesFluentBuilder {
@@ -527,6 +580,7 @@ impl Client {
     }
 
     /// Lists the versions of an agent and information about each version.
+    #[cfg(feature = "list-agent-versions")]
     pub fn list_agent_versions(
         &self,
     ) -> crate::operation::list_agent_versions::ListAgentVersionsFluentBuilder {
@@ -536,11 +590,13 @@ impl Client {
     }
 
     /// Lists the agents belonging to an account and information about each agent.
+    #[cfg(feature = "list-agents")]
     pub fn list_agents(&self) -> crate::operation::list_agents::ListAgentsFluentBuilder {
         crate::operation::list_agents::ListAgentsFluentBuilder::new(self.handle.clone())
     }
 
     /// Lists the data sources in a knowledge base and information about each one.
+    #[cfg(feature = "list-data-sources")]
     pub fn list_data_sources(
         &self,
     ) -> crate::operation::list_data_sources::ListDataSourcesFluentBuilder {
@@ -550,6 +606,7 @@ impl Client {
     }
 
     /// Returns a list of aliases for a flow.
+    #[cfg(feature = "list-flow-aliases")]
     pub fn list_flow_aliases(
         &self,
     ) -> crate::operation::list_flow_aliases::ListFlowAliasesFluentBuilder {
@@ -559,6 +616,7 @@ impl Client {
     }
 
     /// Returns a list of information about each flow. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "list-flow-versions")]
     pub fn list_flow_versions(
         &self,
     ) -> crate::operation::list_flow_versions::ListFlowVersionsFluentBuilder {
@@ -568,11 +626,13 @@ impl Client {
     }
 
     /// Returns a list of flows and information about each flow. For more information, see [Manage a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-manage.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "list-flows")]
     pub fn list_flows(&self) -> crate::operation::list_flows::ListFlowsFluentBuilder {
         crate::operation::list_flows::ListFlowsFluentBuilder::new(self.handle.clone())
     }
 
     /// Lists the data ingestion jobs for a data source. The list also includes information about each job.
+    #[cfg(feature = "list-ingestion-jobs")]
     pub fn list_ingestion_jobs(
         &self,
     ) -> crate::operation::list_ingestion_jobs::ListIngestionJobsFluentBuilder {
@@ -582,6 +642,7 @@ impl Client {
     }
 
     /// Retrieves all the documents contained in a data source that is connected to a knowledge base. For more information, see [Ingest changes directly into a knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-direct-ingestion.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "list-knowledge-base-documents")]
     pub fn list_knowledge_base_documents(
         &self,
     ) -> crate::operation::list_knowledge_base_documents::ListKnowledgeBaseDocumentsFluentBuilder {
@@ -591,6 +652,7 @@ impl Client {
     }
 
     /// Lists the knowledge bases in an account. The list also includesinformation about each knowledge base.
+    #[cfg(feature = "list-knowledge-bases")]
     pub fn list_knowledge_bases(
         &self,
     ) -> crate::operation::list_knowledge_bases::ListKnowledgeBasesFluentBuilder {
@@ -600,6 +662,7 @@ impl Client {
     }
 
     /// Returns either information about the working draft (`DRAFT` version) of each prompt in an account, or information about of all versions of a prompt, depending on whether you include the `promptIdentifier` field or not. For more information, see [View information about prompts using Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-manage.html#prompt-management-view.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "list-prompts")]
     pub fn list_prompts(
         &self,
     ) -> crate::operation::list_prompts::ListPromptsFluentBuilder {
@@ -609,6 +672,7 @@ impl Client {
     }
 
     /// Lists the numbered versions of a retrieval instruction, newest first. DRAFT is not listed; read it with GetRetrievalInstruction without retrievalInstructionVersion. Results are paginated. Use the nextToken parameter to retrieve additional results.
+    #[cfg(feature = "list-retrieval-instruction-versions")]
     pub fn list_retrieval_instruction_versions(
         &self,
     ) -> crate::operation::list_retrieval_instruction_versions::ListRetrievalInstructionVersionsFluentBuilder {
@@ -618,6 +682,7 @@ impl Client {
     }
 
     /// Lists the retrieval instructions in the caller's account. Results are paginated. Use the nextToken parameter to retrieve additional results.
+    #[cfg(feature = "list-retrieval-instructions")]
     pub fn list_retrieval_instructions(
         &self,
     ) -> crate::operation::list_retrieval_instructions::ListRetrievalInstructionsFluentBuilder {
@@ -627,6 +692,7 @@ impl Client {
     }
 
     /// List all the tags for the resource you specify.
+    #[cfg(feature = "list-tags-for-resource")]
     pub fn list_tags_for_resource(
         &self,
     ) -> crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder {
@@ -636,6 +702,7 @@ impl Client {
     }
 
     /// Returns a paginated list of the VPC configurations for a knowledge base. You can optionally filter by status. Use the `nextToken` parameter to retrieve additional results.
+    #[cfg(feature = "list-vpc-configurations")]
     pub fn list_vpc_configurations(
         &self,
     ) -> crate::operation::list_vpc_configurations::ListVpcConfigurationsFluentBuilder {
@@ -645,6 +712,7 @@ impl Client {
     }
 
     /// Creates a `DRAFT` version of the agent that can be used for internal testing.
+    #[cfg(feature = "prepare-agent")]
     pub fn prepare_agent(
         &self,
     ) -> crate::operation::prepare_agent::PrepareAgentFluentBuilder {
@@ -654,6 +722,7 @@ impl Client {
     }
 
     /// Prepares the `DRAFT` version of a flow so that it can be invoked. For more information, see [Test a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-test.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "prepare-flow")]
     pub fn prepare_flow(
         &self,
     ) -> crate::operation::prepare_flow::PrepareFlowFluentBuilder {
@@ -663,6 +732,7 @@ impl Client {
     }
 
     /// Associates a resource policy with a knowledge base. A resource policy allows other AWS accounts to access the knowledge base. For more information, see [Cross-account access for knowledge bases](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-managed-cross-account.html).
+    #[cfg(feature = "put-resource-policy")]
     pub fn put_resource_policy(
         &self,
     ) -> crate::operation::put_resource_policy::PutResourcePolicyFluentBuilder {
@@ -672,6 +742,7 @@ impl Client {
     }
 
     /// Begins a data ingestion job. Data sources are ingested into your knowledge base so that Large Language Models (LLMs) can use your data.
+    #[cfg(feature = "start-ingestion-job")]
     pub fn start_ingestion_job(
         &self,
     ) -> crate::operation::start_ingestion_job::StartIngestionJobFluentBuilder {
@@ -681,6 +752,7 @@ impl Client {
     }
 
     /// Stops a currently running data ingestion job. You can send a `StartIngestionJob` request again to ingest the rest of your data when you are ready.
+    #[cfg(feature = "stop-ingestion-job")]
     pub fn stop_ingestion_job(
         &self,
     ) -> crate::operation::stop_ingestion_job::StopIngestionJobFluentBuilder {
@@ -690,6 +762,7 @@ impl Client {
     }
 
     /// Associate tags with a resource. For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "tag-resource")]
     pub fn tag_resource(
         &self,
     ) -> crate::operation::tag_resource::TagResourceFluentBuilder {
@@ -699,6 +772,7 @@ impl Client {
     }
 
     /// Remove tags from a resource.
+    #[cfg(feature = "untag-resource")]
     pub fn untag_resource(
         &self,
     ) -> crate::operation::untag_resource::UntagResourceFluentBuilder {
@@ -708,6 +782,7 @@ impl Client {
     }
 
     /// Updates the configuration of an agent.
+    #[cfg(feature = "update-agent")]
     pub fn update_agent(
         &self,
     ) -> crate::operation::update_agent::UpdateAgentFluentBuilder {
@@ -717,6 +792,7 @@ impl Client {
     }
 
     /// Updates the configuration for an action group for an agent.
+    #[cfg(feature = "update-agent-action-group")]
     pub fn update_agent_action_group(
         &self,
     ) -> crate::operation::update_agent_action_group::UpdateAgentActionGroupFluentBuilder {
@@ -726,6 +802,7 @@ impl Client {
     }
 
     /// Updates configurations for an alias of an agent.
+    #[cfg(feature = "update-agent-alias")]
     pub fn update_agent_alias(
         &self,
     ) -> crate::operation::update_agent_alias::UpdateAgentAliasFluentBuilder {
@@ -735,6 +812,7 @@ impl Client {
     }
 
     /// Updates an agent's collaborator.
+    #[cfg(feature = "update-agent-collaborator")]
     pub fn update_agent_collaborator(
         &self,
     ) -> crate::operation::update_agent_collaborator::UpdateAgentCollaboratorFluentBuilder {
@@ -744,6 +822,7 @@ impl Client {
     }
 
     /// Updates the configuration for a knowledge base that has been associated with an agent.
+    #[cfg(feature = "update-agent-knowledge-base")]
     pub fn update_agent_knowledge_base(
         &self,
     ) -> crate::operation::update_agent_knowledge_base::UpdateAgentKnowledgeBaseFluentBuilder {
@@ -755,6 +834,7 @@ impl Client {
     /// Updates the configurations for a data source connector.
     ///
     /// You can't change the `chunkingConfiguration` after you create the data source connector. Specify the existing `chunkingConfiguration`.
+    #[cfg(feature = "update-data-source")]
     pub fn update_data_source(
         &self,
     ) -> crate::operation::update_data_source::UpdateDataSourceFluentBuilder {
@@ -764,11 +844,13 @@ impl Client {
     }
 
     /// Modifies a flow. Include both fields that you want to keep and fields that you want to change. For more information, see [How it works](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-how-it-works.html) and [Create a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-create.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "update-flow")]
     pub fn update_flow(&self) -> crate::operation::update_flow::UpdateFlowFluentBuilder {
         crate::operation::update_flow::UpdateFlowFluentBuilder::new(self.handle.clone())
     }
 
     /// Modifies the alias of a flow. Include both fields that you want to keep and ones that you want to change. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "update-flow-alias")]
     pub fn update_flow_alias(
         &self,
     ) -> crate::operation::update_flow_alias::UpdateFlowAliasFluentBuilder {
@@ -788,6 +870,7 @@ impl Client {
     /// - `roleArn`
     ///
     /// You can't change the `knowledgeBaseConfiguration` or `storageConfiguration` fields, so you must specify the same configurations as when you created the knowledge base. You can send a [GetKnowledgeBase](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_GetKnowledgeBase.html) request and copy the same configurations.
+    #[cfg(feature = "update-knowledge-base")]
     pub fn update_knowledge_base(
         &self,
     ) -> crate::operation::update_knowledge_base::UpdateKnowledgeBaseFluentBuilder {
@@ -797,6 +880,7 @@ impl Client {
     }
 
     /// Modifies a prompt in your prompt library. Include both fields that you want to keep and fields that you want to replace. For more information, see [Prompt management in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management.html) and [Edit prompts in your prompt library](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-manage.html#prompt-management-edit) in the Amazon Bedrock User Guide.
+    #[cfg(feature = "update-prompt")]
     pub fn update_prompt(
         &self,
     ) -> crate::operation::update_prompt::UpdatePromptFluentBuilder {
@@ -806,6 +890,7 @@ impl Client {
     }
 
     /// Updates the content of a retrieval instruction. The update is processed asynchronously; the stored content is a candidate until content review passes, and the served content does not change while the update is in flight. The service rejects the request with ConflictException while lastTransitionStatus is CREATING or UPDATING.
+    #[cfg(feature = "update-retrieval-instruction")]
     pub fn update_retrieval_instruction(
         &self,
     ) -> crate::operation::update_retrieval_instruction::UpdateRetrievalInstructionFluentBuilder {
@@ -815,6 +900,7 @@ impl Client {
     }
 
     /// Validates the definition of a flow.
+    #[cfg(feature = "validate-flow-definition")]
     pub fn validate_flow_definition(
         &self,
     ) -> crate::operation::validate_flow_definition::ValidateFlowDefinitionFluentBuilder {

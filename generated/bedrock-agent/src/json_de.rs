@@ -3,6 +3,13 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// Parses a `APISchema` from JSON.
 pub(crate) fn api_schema(
     value: &serde_json::Value,
@@ -28,6 +35,13 @@ pub(crate) fn api_schema(
     parse().map_err(|e| e.within("APISchema"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// Parses a `ActionGroupExecutor` from JSON.
 pub(crate) fn action_group_executor(
     value: &serde_json::Value,
@@ -63,6 +77,7 @@ pub(crate) fn action_group_executor(
     parse().map_err(|e| e.within("ActionGroupExecutor"))
 }
 
+#[cfg(feature = "list-agent-action-groups")]
 /// Parses a `ActionGroupSummary` from JSON.
 pub(crate) fn action_group_summary(
     value: &serde_json::Value,
@@ -108,6 +123,7 @@ pub(crate) fn action_group_summary(
     parse().map_err(|e| e.within("ActionGroupSummary"))
 }
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 /// Parses a `Agent` from JSON.
 pub(crate) fn agent(
     value: &serde_json::Value,
@@ -238,6 +254,13 @@ pub(crate) fn agent(
     parse().map_err(|e| e.within("Agent"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// Parses a `AgentActionGroup` from JSON.
 pub(crate) fn agent_action_group(
     value: &serde_json::Value,
@@ -333,6 +356,13 @@ pub(crate) fn agent_action_group(
     parse().map_err(|e| e.within("AgentActionGroup"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "update-agent-alias"
+    )
+)]
 /// Parses a `AgentAlias` from JSON.
 pub(crate) fn agent_alias(
     value: &serde_json::Value,
@@ -422,6 +452,13 @@ pub(crate) fn agent_alias(
     parse().map_err(|e| e.within("AgentAlias"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "update-agent-alias"
+    )
+)]
 /// Parses a `AgentAliasHistoryEvent` from JSON.
 pub(crate) fn agent_alias_history_event(
     value: &serde_json::Value,
@@ -461,6 +498,14 @@ pub(crate) fn agent_alias_history_event(
     parse().map_err(|e| e.within("AgentAliasHistoryEvent"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 /// Parses a `AgentAliasRoutingConfigurationListItem` from JSON.
 pub(crate) fn agent_alias_routing_configuration_list_item(
     value: &serde_json::Value,
@@ -489,6 +534,7 @@ pub(crate) fn agent_alias_routing_configuration_list_item(
     parse().map_err(|e| e.within("AgentAliasRoutingConfigurationListItem"))
 }
 
+#[cfg(feature = "list-agent-aliases")]
 /// Parses a `AgentAliasSummary` from JSON.
 pub(crate) fn agent_alias_summary(
     value: &serde_json::Value,
@@ -557,6 +603,13 @@ pub(crate) fn agent_alias_summary(
     parse().map_err(|e| e.within("AgentAliasSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "update-agent-collaborator"
+    )
+)]
 /// Parses a `AgentCollaborator` from JSON.
 pub(crate) fn agent_collaborator(
     value: &serde_json::Value,
@@ -627,6 +680,7 @@ pub(crate) fn agent_collaborator(
     parse().map_err(|e| e.within("AgentCollaborator"))
 }
 
+#[cfg(feature = "list-agent-collaborators")]
 /// Parses a `AgentCollaboratorSummary` from JSON.
 pub(crate) fn agent_collaborator_summary(
     value: &serde_json::Value,
@@ -692,6 +746,14 @@ pub(crate) fn agent_collaborator_summary(
     parse().map_err(|e| e.within("AgentCollaboratorSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "list-agent-collaborators",
+        feature = "update-agent-collaborator"
+    )
+)]
 /// Parses a `AgentDescriptor` from JSON.
 pub(crate) fn agent_descriptor(
     value: &serde_json::Value,
@@ -708,6 +770,15 @@ pub(crate) fn agent_descriptor(
     parse().map_err(|e| e.within("AgentDescriptor"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `AgentFlowNodeConfiguration` from JSON.
 pub(crate) fn agent_flow_node_configuration(
     value: &serde_json::Value,
@@ -728,6 +799,13 @@ pub(crate) fn agent_flow_node_configuration(
     parse().map_err(|e| e.within("AgentFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-knowledge-base",
+        feature = "get-agent-knowledge-base",
+        feature = "update-agent-knowledge-base"
+    )
+)]
 /// Parses a `AgentKnowledgeBase` from JSON.
 pub(crate) fn agent_knowledge_base(
     value: &serde_json::Value,
@@ -782,6 +860,7 @@ pub(crate) fn agent_knowledge_base(
     parse().map_err(|e| e.within("AgentKnowledgeBase"))
 }
 
+#[cfg(feature = "list-agent-knowledge-bases")]
 /// Parses a `AgentKnowledgeBaseSummary` from JSON.
 pub(crate) fn agent_knowledge_base_summary(
     value: &serde_json::Value,
@@ -822,6 +901,7 @@ pub(crate) fn agent_knowledge_base_summary(
     parse().map_err(|e| e.within("AgentKnowledgeBaseSummary"))
 }
 
+#[cfg(feature = "list-agents")]
 /// Parses a `AgentSummary` from JSON.
 pub(crate) fn agent_summary(
     value: &serde_json::Value,
@@ -866,6 +946,7 @@ pub(crate) fn agent_summary(
     parse().map_err(|e| e.within("AgentSummary"))
 }
 
+#[cfg(feature = "get-agent-version")]
 /// Parses a `AgentVersion` from JSON.
 pub(crate) fn agent_version(
     value: &serde_json::Value,
@@ -967,6 +1048,7 @@ pub(crate) fn agent_version(
     parse().map_err(|e| e.within("AgentVersion"))
 }
 
+#[cfg(feature = "list-agent-versions")]
 /// Parses a `AgentVersionSummary` from JSON.
 pub(crate) fn agent_version_summary(
     value: &serde_json::Value,
@@ -1021,6 +1103,19 @@ pub(crate) fn agent_version_summary(
     parse().map_err(|e| e.within("AgentVersionSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `AnyToolChoice` from JSON.
 pub(crate) fn any_tool_choice(
     value: &serde_json::Value,
@@ -1032,6 +1127,13 @@ pub(crate) fn any_tool_choice(
     parse().map_err(|e| e.within("AnyToolChoice"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `AudioConfiguration` from JSON.
 pub(crate) fn audio_configuration(
     value: &serde_json::Value,
@@ -1052,6 +1154,13 @@ pub(crate) fn audio_configuration(
     parse().map_err(|e| e.within("AudioConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `AudioExtractionConfiguration` from JSON.
 pub(crate) fn audio_extraction_configuration(
     value: &serde_json::Value,
@@ -1075,6 +1184,13 @@ pub(crate) fn audio_extraction_configuration(
     parse().map_err(|e| e.within("AudioExtractionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `AudioSegmentationConfiguration` from JSON.
 pub(crate) fn audio_segmentation_configuration(
     value: &serde_json::Value,
@@ -1098,6 +1214,19 @@ pub(crate) fn audio_segmentation_configuration(
     parse().map_err(|e| e.within("AudioSegmentationConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `AutoToolChoice` from JSON.
 pub(crate) fn auto_tool_choice(
     value: &serde_json::Value,
@@ -1112,6 +1241,13 @@ pub(crate) fn auto_tool_choice(
     parse().map_err(|e| e.within("AutoToolChoice"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `BedrockDataAutomationConfiguration` from JSON.
 pub(crate) fn bedrock_data_automation_configuration(
     value: &serde_json::Value,
@@ -1137,6 +1273,13 @@ pub(crate) fn bedrock_data_automation_configuration(
     parse().map_err(|e| e.within("BedrockDataAutomationConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `BedrockEmbeddingModelConfiguration` from JSON.
 #[allow(deprecated)]
 pub(crate) fn bedrock_embedding_model_configuration(
@@ -1189,6 +1332,13 @@ pub(crate) fn bedrock_embedding_model_configuration(
     parse().map_err(|e| e.within("BedrockEmbeddingModelConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `BedrockFoundationModelConfiguration` from JSON.
 pub(crate) fn bedrock_foundation_model_configuration(
     value: &serde_json::Value,
@@ -1220,6 +1370,13 @@ pub(crate) fn bedrock_foundation_model_configuration(
     parse().map_err(|e| e.within("BedrockFoundationModelConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `BedrockFoundationModelContextEnrichmentConfiguration` from JSON.
 pub(crate) fn bedrock_foundation_model_context_enrichment_configuration(
     value: &serde_json::Value,
@@ -1244,6 +1401,19 @@ pub(crate) fn bedrock_foundation_model_context_enrichment_configuration(
     parse().map_err(|e| e.within("BedrockFoundationModelContextEnrichmentConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `CachePointBlock` from JSON.
 pub(crate) fn cache_point_block(
     value: &serde_json::Value,
@@ -1266,6 +1436,19 @@ pub(crate) fn cache_point_block(
     parse().map_err(|e| e.within("CachePointBlock"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `ChatPromptTemplateConfiguration` from JSON.
 pub(crate) fn chat_prompt_template_configuration(
     value: &serde_json::Value,
@@ -1310,6 +1493,13 @@ pub(crate) fn chat_prompt_template_configuration(
     parse().map_err(|e| e.within("ChatPromptTemplateConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ChunkingConfiguration` from JSON.
 pub(crate) fn chunking_configuration(
     value: &serde_json::Value,
@@ -1347,6 +1537,15 @@ pub(crate) fn chunking_configuration(
     parse().map_err(|e| e.within("ChunkingConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `CollectorFlowNodeConfiguration` from JSON.
 pub(crate) fn collector_flow_node_configuration(
     value: &serde_json::Value,
@@ -1365,6 +1564,15 @@ pub(crate) fn collector_flow_node_configuration(
     parse().map_err(|e| e.within("CollectorFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `ConditionFlowNodeConfiguration` from JSON.
 pub(crate) fn condition_flow_node_configuration(
     value: &serde_json::Value,
@@ -1391,6 +1599,13 @@ pub(crate) fn condition_flow_node_configuration(
     parse().map_err(|e| e.within("ConditionFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ConfluenceCrawlerConfiguration` from JSON.
 pub(crate) fn confluence_crawler_configuration(
     value: &serde_json::Value,
@@ -1414,6 +1629,13 @@ pub(crate) fn confluence_crawler_configuration(
     parse().map_err(|e| e.within("ConfluenceCrawlerConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ConfluenceDataSourceConfiguration` from JSON.
 pub(crate) fn confluence_data_source_configuration(
     value: &serde_json::Value,
@@ -1442,6 +1664,13 @@ pub(crate) fn confluence_data_source_configuration(
     parse().map_err(|e| e.within("ConfluenceDataSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ConfluenceSourceConfiguration` from JSON.
 pub(crate) fn confluence_source_configuration(
     value: &serde_json::Value,
@@ -1477,6 +1706,19 @@ pub(crate) fn confluence_source_configuration(
     parse().map_err(|e| e.within("ConfluenceSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `ContentBlock` from JSON.
 pub(crate) fn content_block(
     value: &serde_json::Value,
@@ -1506,6 +1748,13 @@ pub(crate) fn content_block(
     parse().map_err(|e| e.within("ContentBlock"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ContextEnrichmentConfiguration` from JSON.
 pub(crate) fn context_enrichment_configuration(
     value: &serde_json::Value,
@@ -1536,6 +1785,13 @@ pub(crate) fn context_enrichment_configuration(
     parse().map_err(|e| e.within("ContextEnrichmentConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `CrawlFilterConfiguration` from JSON.
 pub(crate) fn crawl_filter_configuration(
     value: &serde_json::Value,
@@ -1564,6 +1820,13 @@ pub(crate) fn crawl_filter_configuration(
     parse().map_err(|e| e.within("CrawlFilterConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `CuratedQuery` from JSON.
 pub(crate) fn curated_query(
     value: &serde_json::Value,
@@ -1582,6 +1845,14 @@ pub(crate) fn curated_query(
     parse().map_err(|e| e.within("CuratedQuery"))
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 /// Parses a `CustomDocumentIdentifier` from JSON.
 pub(crate) fn custom_document_identifier(
     value: &serde_json::Value,
@@ -1598,6 +1869,7 @@ pub(crate) fn custom_document_identifier(
     parse().map_err(|e| e.within("CustomDocumentIdentifier"))
 }
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 /// Parses a `CustomOrchestration` from JSON.
 pub(crate) fn custom_orchestration(
     value: &serde_json::Value,
@@ -1618,6 +1890,13 @@ pub(crate) fn custom_orchestration(
     parse().map_err(|e| e.within("CustomOrchestration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `CustomTransformationConfiguration` from JSON.
 pub(crate) fn custom_transformation_configuration(
     value: &serde_json::Value,
@@ -1649,6 +1928,7 @@ pub(crate) fn custom_transformation_configuration(
     parse().map_err(|e| e.within("CustomTransformationConfiguration"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `CyclicConnectionFlowValidationDetails` from JSON.
 pub(crate) fn cyclic_connection_flow_validation_details(
     value: &serde_json::Value,
@@ -1668,6 +1948,13 @@ pub(crate) fn cyclic_connection_flow_validation_details(
     parse().map_err(|e| e.within("CyclicConnectionFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `DailySchedule` from JSON.
 pub(crate) fn daily_schedule(
     value: &serde_json::Value,
@@ -1679,6 +1966,13 @@ pub(crate) fn daily_schedule(
     parse().map_err(|e| e.within("DailySchedule"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `DataSource` from JSON.
 pub(crate) fn data_source(
     value: &serde_json::Value,
@@ -1757,6 +2051,13 @@ pub(crate) fn data_source(
     parse().map_err(|e| e.within("DataSource"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `DataSourceConfiguration` from JSON.
 pub(crate) fn data_source_configuration(
     value: &serde_json::Value,
@@ -1809,6 +2110,7 @@ pub(crate) fn data_source_configuration(
     parse().map_err(|e| e.within("DataSourceConfiguration"))
 }
 
+#[cfg(feature = "list-data-sources")]
 /// Parses a `DataSourceSummary` from JSON.
 pub(crate) fn data_source_summary(
     value: &serde_json::Value,
@@ -1855,6 +2157,13 @@ pub(crate) fn data_source_summary(
     parse().map_err(|e| e.within("DataSourceSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `DayOfMonth` from JSON.
 pub(crate) fn day_of_month(
     value: &serde_json::Value,
@@ -1888,6 +2197,13 @@ pub(crate) fn day_of_month(
     parse().map_err(|e| e.within("DayOfMonth"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `DeletionProtectionConfiguration` from JSON.
 pub(crate) fn deletion_protection_configuration(
     value: &serde_json::Value,
@@ -1919,6 +2235,14 @@ pub(crate) fn deletion_protection_configuration(
     parse().map_err(|e| e.within("DeletionProtectionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 /// Parses a `DocumentIdentifier` from JSON.
 pub(crate) fn document_identifier(
     value: &serde_json::Value,
@@ -1947,6 +2271,7 @@ pub(crate) fn document_identifier(
     parse().map_err(|e| e.within("DocumentIdentifier"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `DuplicateConditionExpressionFlowValidationDetails` from JSON.
 pub(crate) fn duplicate_condition_expression_flow_validation_details(
     value: &serde_json::Value,
@@ -1967,6 +2292,7 @@ pub(crate) fn duplicate_condition_expression_flow_validation_details(
     parse().map_err(|e| e.within("DuplicateConditionExpressionFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `DuplicateConnectionsFlowValidationDetails` from JSON.
 pub(crate) fn duplicate_connections_flow_validation_details(
     value: &serde_json::Value,
@@ -1987,6 +2313,13 @@ pub(crate) fn duplicate_connections_flow_validation_details(
     parse().map_err(|e| e.within("DuplicateConnectionsFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `EmbeddingModelConfiguration` from JSON.
 pub(crate) fn embedding_model_configuration(
     value: &serde_json::Value,
@@ -2007,6 +2340,13 @@ pub(crate) fn embedding_model_configuration(
     parse().map_err(|e| e.within("EmbeddingModelConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `EnrichmentStrategyConfiguration` from JSON.
 pub(crate) fn enrichment_strategy_configuration(
     value: &serde_json::Value,
@@ -2033,6 +2373,15 @@ pub(crate) fn enrichment_strategy_configuration(
     parse().map_err(|e| e.within("EnrichmentStrategyConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FieldForReranking` from JSON.
 pub(crate) fn field_for_reranking(
     value: &serde_json::Value,
@@ -2049,6 +2398,13 @@ pub(crate) fn field_for_reranking(
     parse().map_err(|e| e.within("FieldForReranking"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `FixedSizeChunkingConfiguration` from JSON.
 pub(crate) fn fixed_size_chunking_configuration(
     value: &serde_json::Value,
@@ -2077,6 +2433,14 @@ pub(crate) fn fixed_size_chunking_configuration(
     parse().map_err(|e| e.within("FixedSizeChunkingConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 /// Parses a `FlowAliasConcurrencyConfiguration` from JSON.
 pub(crate) fn flow_alias_concurrency_configuration(
     value: &serde_json::Value,
@@ -2107,6 +2471,14 @@ pub(crate) fn flow_alias_concurrency_configuration(
     parse().map_err(|e| e.within("FlowAliasConcurrencyConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 /// Parses a `FlowAliasRoutingConfigurationListItem` from JSON.
 pub(crate) fn flow_alias_routing_configuration_list_item(
     value: &serde_json::Value,
@@ -2130,6 +2502,7 @@ pub(crate) fn flow_alias_routing_configuration_list_item(
     parse().map_err(|e| e.within("FlowAliasRoutingConfigurationListItem"))
 }
 
+#[cfg(feature = "list-flow-aliases")]
 /// Parses a `FlowAliasSummary` from JSON.
 pub(crate) fn flow_alias_summary(
     value: &serde_json::Value,
@@ -2183,6 +2556,15 @@ pub(crate) fn flow_alias_summary(
     parse().map_err(|e| e.within("FlowAliasSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowCondition` from JSON.
 pub(crate) fn flow_condition(
     value: &serde_json::Value,
@@ -2197,6 +2579,15 @@ pub(crate) fn flow_condition(
     parse().map_err(|e| e.within("FlowCondition"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowConditionalConnectionConfiguration` from JSON.
 pub(crate) fn flow_conditional_connection_configuration(
     value: &serde_json::Value,
@@ -2216,6 +2607,15 @@ pub(crate) fn flow_conditional_connection_configuration(
     parse().map_err(|e| e.within("FlowConditionalConnectionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowConnection` from JSON.
 pub(crate) fn flow_connection(
     value: &serde_json::Value,
@@ -2246,6 +2646,15 @@ pub(crate) fn flow_connection(
     parse().map_err(|e| e.within("FlowConnection"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowConnectionConfiguration` from JSON.
 pub(crate) fn flow_connection_configuration(
     value: &serde_json::Value,
@@ -2284,6 +2693,15 @@ pub(crate) fn flow_connection_configuration(
     parse().map_err(|e| e.within("FlowConnectionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowDataConnectionConfiguration` from JSON.
 pub(crate) fn flow_data_connection_configuration(
     value: &serde_json::Value,
@@ -2312,6 +2730,15 @@ pub(crate) fn flow_data_connection_configuration(
     parse().map_err(|e| e.within("FlowDataConnectionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowDefinition` from JSON.
 pub(crate) fn flow_definition(
     value: &serde_json::Value,
@@ -2340,6 +2767,15 @@ pub(crate) fn flow_definition(
     parse().map_err(|e| e.within("FlowDefinition"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowNode` from JSON.
 pub(crate) fn flow_node(
     value: &serde_json::Value,
@@ -2381,6 +2817,15 @@ pub(crate) fn flow_node(
     parse().map_err(|e| e.within("FlowNode"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowNodeConfiguration` from JSON.
 pub(crate) fn flow_node_configuration(
     value: &serde_json::Value,
@@ -2549,6 +2994,15 @@ pub(crate) fn flow_node_configuration(
     parse().map_err(|e| e.within("FlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowNodeInput` from JSON.
 pub(crate) fn flow_node_input(
     value: &serde_json::Value,
@@ -2581,6 +3035,15 @@ pub(crate) fn flow_node_input(
     parse().map_err(|e| e.within("FlowNodeInput"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `FlowNodeOutput` from JSON.
 pub(crate) fn flow_node_output(
     value: &serde_json::Value,
@@ -2604,6 +3067,7 @@ pub(crate) fn flow_node_output(
     parse().map_err(|e| e.within("FlowNodeOutput"))
 }
 
+#[cfg(feature = "list-flows")]
 /// Parses a `FlowSummary` from JSON.
 pub(crate) fn flow_summary(
     value: &serde_json::Value,
@@ -2648,6 +3112,7 @@ pub(crate) fn flow_summary(
     parse().map_err(|e| e.within("FlowSummary"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `FlowValidation` from JSON.
 pub(crate) fn flow_validation(
     value: &serde_json::Value,
@@ -2684,6 +3149,7 @@ pub(crate) fn flow_validation(
     parse().map_err(|e| e.within("FlowValidation"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `FlowValidationDetails` from JSON.
 pub(crate) fn flow_validation_details(
     value: &serde_json::Value,
@@ -2999,6 +3465,7 @@ pub(crate) fn flow_validation_details(
     parse().map_err(|e| e.within("FlowValidationDetails"))
 }
 
+#[cfg(feature = "list-flow-versions")]
 /// Parses a `FlowVersionSummary` from JSON.
 pub(crate) fn flow_version_summary(
     value: &serde_json::Value,
@@ -3032,6 +3499,13 @@ pub(crate) fn flow_version_summary(
     parse().map_err(|e| e.within("FlowVersionSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// Parses a `Function` from JSON.
 pub(crate) fn function(
     value: &serde_json::Value,
@@ -3066,6 +3540,13 @@ pub(crate) fn function(
     parse().map_err(|e| e.within("Function"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// Parses a `FunctionSchema` from JSON.
 pub(crate) fn function_schema(
     value: &serde_json::Value,
@@ -3096,6 +3577,21 @@ pub(crate) fn function_schema(
     parse().map_err(|e| e.within("FunctionSchema"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "update-agent",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `GuardrailConfiguration` from JSON.
 pub(crate) fn guardrail_configuration(
     value: &serde_json::Value,
@@ -3121,6 +3617,13 @@ pub(crate) fn guardrail_configuration(
     parse().map_err(|e| e.within("GuardrailConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `HierarchicalChunkingConfiguration` from JSON.
 pub(crate) fn hierarchical_chunking_configuration(
     value: &serde_json::Value,
@@ -3152,6 +3655,13 @@ pub(crate) fn hierarchical_chunking_configuration(
     parse().map_err(|e| e.within("HierarchicalChunkingConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `HierarchicalChunkingLevelConfiguration` from JSON.
 pub(crate) fn hierarchical_chunking_level_configuration(
     value: &serde_json::Value,
@@ -3175,6 +3685,13 @@ pub(crate) fn hierarchical_chunking_level_configuration(
     parse().map_err(|e| e.within("HierarchicalChunkingLevelConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ImageExtractionConfiguration` from JSON.
 pub(crate) fn image_extraction_configuration(
     value: &serde_json::Value,
@@ -3198,6 +3715,7 @@ pub(crate) fn image_extraction_configuration(
     parse().map_err(|e| e.within("ImageExtractionConfiguration"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `IncompatibleConnectionDataTypeFlowValidationDetails` from JSON.
 pub(crate) fn incompatible_connection_data_type_flow_validation_details(
     value: &serde_json::Value,
@@ -3217,6 +3735,14 @@ pub(crate) fn incompatible_connection_data_type_flow_validation_details(
     parse().map_err(|e| e.within("IncompatibleConnectionDataTypeFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 /// Parses a `InferenceConfiguration` from JSON.
 pub(crate) fn inference_configuration(
     value: &serde_json::Value,
@@ -3253,6 +3779,13 @@ pub(crate) fn inference_configuration(
     parse().map_err(|e| e.within("InferenceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 /// Parses a `IngestionJob` from JSON.
 pub(crate) fn ingestion_job(
     value: &serde_json::Value,
@@ -3326,6 +3859,14 @@ pub(crate) fn ingestion_job(
     parse().map_err(|e| e.within("IngestionJob"))
 }
 
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "list-ingestion-jobs",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 /// Parses a `IngestionJobStatistics` from JSON.
 pub(crate) fn ingestion_job_statistics(
     value: &serde_json::Value,
@@ -3381,6 +3922,7 @@ pub(crate) fn ingestion_job_statistics(
     parse().map_err(|e| e.within("IngestionJobStatistics"))
 }
 
+#[cfg(feature = "list-ingestion-jobs")]
 /// Parses a `IngestionJobSummary` from JSON.
 pub(crate) fn ingestion_job_summary(
     value: &serde_json::Value,
@@ -3452,6 +3994,15 @@ pub(crate) fn ingestion_job_summary(
     parse().map_err(|e| e.within("IngestionJobSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `InlineCodeFlowNodeConfiguration` from JSON.
 pub(crate) fn inline_code_flow_node_configuration(
     value: &serde_json::Value,
@@ -3478,6 +4029,15 @@ pub(crate) fn inline_code_flow_node_configuration(
     parse().map_err(|e| e.within("InlineCodeFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `InputFlowNodeConfiguration` from JSON.
 pub(crate) fn input_flow_node_configuration(
     value: &serde_json::Value,
@@ -3493,6 +4053,13 @@ pub(crate) fn input_flow_node_configuration(
     parse().map_err(|e| e.within("InputFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `IntermediateStorage` from JSON.
 pub(crate) fn intermediate_storage(
     value: &serde_json::Value,
@@ -3513,6 +4080,7 @@ pub(crate) fn intermediate_storage(
     parse().map_err(|e| e.within("IntermediateStorage"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `InvalidLoopBoundaryFlowValidationDetails` from JSON.
 pub(crate) fn invalid_loop_boundary_flow_validation_details(
     value: &serde_json::Value,
@@ -3538,6 +4106,15 @@ pub(crate) fn invalid_loop_boundary_flow_validation_details(
     parse().map_err(|e| e.within("InvalidLoopBoundaryFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `IteratorFlowNodeConfiguration` from JSON.
 pub(crate) fn iterator_flow_node_configuration(
     value: &serde_json::Value,
@@ -3553,6 +4130,13 @@ pub(crate) fn iterator_flow_node_configuration(
     parse().map_err(|e| e.within("IteratorFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `KendraKnowledgeBaseConfiguration` from JSON.
 pub(crate) fn kendra_knowledge_base_configuration(
     value: &serde_json::Value,
@@ -3576,6 +4160,13 @@ pub(crate) fn kendra_knowledge_base_configuration(
     parse().map_err(|e| e.within("KendraKnowledgeBaseConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `KnowledgeBase` from JSON.
 pub(crate) fn knowledge_base(
     value: &serde_json::Value,
@@ -3651,6 +4242,13 @@ pub(crate) fn knowledge_base(
     parse().map_err(|e| e.within("KnowledgeBase"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `KnowledgeBaseConfiguration` from JSON.
 pub(crate) fn knowledge_base_configuration(
     value: &serde_json::Value,
@@ -3693,6 +4291,14 @@ pub(crate) fn knowledge_base_configuration(
     parse().map_err(|e| e.within("KnowledgeBaseConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 /// Parses a `KnowledgeBaseDocumentDetail` from JSON.
 pub(crate) fn knowledge_base_document_detail(
     value: &serde_json::Value,
@@ -3743,6 +4349,15 @@ pub(crate) fn knowledge_base_document_detail(
     parse().map_err(|e| e.within("KnowledgeBaseDocumentDetail"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `KnowledgeBaseFlowNodeConfiguration` from JSON.
 pub(crate) fn knowledge_base_flow_node_configuration(
     value: &serde_json::Value,
@@ -3797,6 +4412,15 @@ pub(crate) fn knowledge_base_flow_node_configuration(
     parse().map_err(|e| e.within("KnowledgeBaseFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `KnowledgeBaseOrchestrationConfiguration` from JSON.
 pub(crate) fn knowledge_base_orchestration_configuration(
     value: &serde_json::Value,
@@ -3839,6 +4463,15 @@ pub(crate) fn knowledge_base_orchestration_configuration(
     parse().map_err(|e| e.within("KnowledgeBaseOrchestrationConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `KnowledgeBasePromptTemplate` from JSON.
 pub(crate) fn knowledge_base_prompt_template(
     value: &serde_json::Value,
@@ -3859,6 +4492,7 @@ pub(crate) fn knowledge_base_prompt_template(
     parse().map_err(|e| e.within("KnowledgeBasePromptTemplate"))
 }
 
+#[cfg(feature = "list-knowledge-bases")]
 /// Parses a `KnowledgeBaseSummary` from JSON.
 pub(crate) fn knowledge_base_summary(
     value: &serde_json::Value,
@@ -3900,6 +4534,15 @@ pub(crate) fn knowledge_base_summary(
     parse().map_err(|e| e.within("KnowledgeBaseSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `LambdaFunctionFlowNodeConfiguration` from JSON.
 pub(crate) fn lambda_function_flow_node_configuration(
     value: &serde_json::Value,
@@ -3919,6 +4562,13 @@ pub(crate) fn lambda_function_flow_node_configuration(
     parse().map_err(|e| e.within("LambdaFunctionFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `LastDayOfMonth` from JSON.
 pub(crate) fn last_day_of_month(
     value: &serde_json::Value,
@@ -3933,6 +4583,15 @@ pub(crate) fn last_day_of_month(
     parse().map_err(|e| e.within("LastDayOfMonth"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `LexFlowNodeConfiguration` from JSON.
 pub(crate) fn lex_flow_node_configuration(
     value: &serde_json::Value,
@@ -3954,6 +4613,15 @@ pub(crate) fn lex_flow_node_configuration(
     parse().map_err(|e| e.within("LexFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `LoopControllerFlowNodeConfiguration` from JSON.
 pub(crate) fn loop_controller_flow_node_configuration(
     value: &serde_json::Value,
@@ -3982,6 +4650,15 @@ pub(crate) fn loop_controller_flow_node_configuration(
     parse().map_err(|e| e.within("LoopControllerFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `LoopFlowNodeConfiguration` from JSON.
 pub(crate) fn loop_flow_node_configuration(
     value: &serde_json::Value,
@@ -4002,6 +4679,7 @@ pub(crate) fn loop_flow_node_configuration(
     parse().map_err(|e| e.within("LoopFlowNodeConfiguration"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `LoopIncompatibleNodeTypeFlowValidationDetails` from JSON.
 pub(crate) fn loop_incompatible_node_type_flow_validation_details(
     value: &serde_json::Value,
@@ -4034,6 +4712,15 @@ pub(crate) fn loop_incompatible_node_type_flow_validation_details(
     parse().map_err(|e| e.within("LoopIncompatibleNodeTypeFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `LoopInputFlowNodeConfiguration` from JSON.
 pub(crate) fn loop_input_flow_node_configuration(
     value: &serde_json::Value,
@@ -4052,6 +4739,7 @@ pub(crate) fn loop_input_flow_node_configuration(
     parse().map_err(|e| e.within("LoopInputFlowNodeConfiguration"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MalformedConditionExpressionFlowValidationDetails` from JSON.
 pub(crate) fn malformed_condition_expression_flow_validation_details(
     value: &serde_json::Value,
@@ -4073,6 +4761,7 @@ pub(crate) fn malformed_condition_expression_flow_validation_details(
     parse().map_err(|e| e.within("MalformedConditionExpressionFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MalformedNodeInputExpressionFlowValidationDetails` from JSON.
 pub(crate) fn malformed_node_input_expression_flow_validation_details(
     value: &serde_json::Value,
@@ -4094,6 +4783,13 @@ pub(crate) fn malformed_node_input_expression_flow_validation_details(
     parse().map_err(|e| e.within("MalformedNodeInputExpressionFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `ManagedKnowledgeBaseConfiguration` from JSON.
 pub(crate) fn managed_knowledge_base_configuration(
     value: &serde_json::Value,
@@ -4139,6 +4835,13 @@ pub(crate) fn managed_knowledge_base_configuration(
     parse().map_err(|e| e.within("ManagedKnowledgeBaseConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ManagedKnowledgeBaseConnectorConfiguration` from JSON.
 pub(crate) fn managed_knowledge_base_connector_configuration(
     value: &serde_json::Value,
@@ -4177,6 +4880,13 @@ pub(crate) fn managed_knowledge_base_connector_configuration(
     parse().map_err(|e| e.within("ManagedKnowledgeBaseConnectorConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `MediaExtractionConfiguration` from JSON.
 pub(crate) fn media_extraction_configuration(
     value: &serde_json::Value,
@@ -4207,6 +4917,14 @@ pub(crate) fn media_extraction_configuration(
     parse().map_err(|e| e.within("MediaExtractionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 /// Parses a `MemoryConfiguration` from JSON.
 pub(crate) fn memory_configuration(
     value: &serde_json::Value,
@@ -4242,6 +4960,19 @@ pub(crate) fn memory_configuration(
     parse().map_err(|e| e.within("MemoryConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `Message` from JSON.
 pub(crate) fn message(
     value: &serde_json::Value,
@@ -4269,6 +5000,13 @@ pub(crate) fn message(
     parse().map_err(|e| e.within("Message"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `MetadataConfiguration` from JSON.
 pub(crate) fn metadata_configuration(
     value: &serde_json::Value,
@@ -4299,6 +5037,15 @@ pub(crate) fn metadata_configuration(
     parse().map_err(|e| e.within("MetadataConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `MetadataConfigurationForReranking` from JSON.
 pub(crate) fn metadata_configuration_for_reranking(
     value: &serde_json::Value,
@@ -4330,6 +5077,7 @@ pub(crate) fn metadata_configuration_for_reranking(
     parse().map_err(|e| e.within("MetadataConfigurationForReranking"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MismatchedNodeInputTypeFlowValidationDetails` from JSON.
 pub(crate) fn mismatched_node_input_type_flow_validation_details(
     value: &serde_json::Value,
@@ -4357,6 +5105,7 @@ pub(crate) fn mismatched_node_input_type_flow_validation_details(
     parse().map_err(|e| e.within("MismatchedNodeInputTypeFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MismatchedNodeOutputTypeFlowValidationDetails` from JSON.
 pub(crate) fn mismatched_node_output_type_flow_validation_details(
     value: &serde_json::Value,
@@ -4384,6 +5133,7 @@ pub(crate) fn mismatched_node_output_type_flow_validation_details(
     parse().map_err(|e| e.within("MismatchedNodeOutputTypeFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingConnectionConfigurationFlowValidationDetails` from JSON.
 pub(crate) fn missing_connection_configuration_flow_validation_details(
     value: &serde_json::Value,
@@ -4403,6 +5153,7 @@ pub(crate) fn missing_connection_configuration_flow_validation_details(
     parse().map_err(|e| e.within("MissingConnectionConfigurationFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingDefaultConditionFlowValidationDetails` from JSON.
 pub(crate) fn missing_default_condition_flow_validation_details(
     value: &serde_json::Value,
@@ -4422,6 +5173,7 @@ pub(crate) fn missing_default_condition_flow_validation_details(
     parse().map_err(|e| e.within("MissingDefaultConditionFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingEndingNodesFlowValidationDetails` from JSON.
 pub(crate) fn missing_ending_nodes_flow_validation_details(
     value: &serde_json::Value,
@@ -4440,6 +5192,7 @@ pub(crate) fn missing_ending_nodes_flow_validation_details(
     parse().map_err(|e| e.within("MissingEndingNodesFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingLoopControllerNodeFlowValidationDetails` from JSON.
 pub(crate) fn missing_loop_controller_node_flow_validation_details(
     value: &serde_json::Value,
@@ -4459,6 +5212,7 @@ pub(crate) fn missing_loop_controller_node_flow_validation_details(
     parse().map_err(|e| e.within("MissingLoopControllerNodeFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingLoopInputNodeFlowValidationDetails` from JSON.
 pub(crate) fn missing_loop_input_node_flow_validation_details(
     value: &serde_json::Value,
@@ -4478,6 +5232,7 @@ pub(crate) fn missing_loop_input_node_flow_validation_details(
     parse().map_err(|e| e.within("MissingLoopInputNodeFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingNodeConfigurationFlowValidationDetails` from JSON.
 pub(crate) fn missing_node_configuration_flow_validation_details(
     value: &serde_json::Value,
@@ -4497,6 +5252,7 @@ pub(crate) fn missing_node_configuration_flow_validation_details(
     parse().map_err(|e| e.within("MissingNodeConfigurationFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingNodeInputFlowValidationDetails` from JSON.
 pub(crate) fn missing_node_input_flow_validation_details(
     value: &serde_json::Value,
@@ -4517,6 +5273,7 @@ pub(crate) fn missing_node_input_flow_validation_details(
     parse().map_err(|e| e.within("MissingNodeInputFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingNodeOutputFlowValidationDetails` from JSON.
 pub(crate) fn missing_node_output_flow_validation_details(
     value: &serde_json::Value,
@@ -4537,6 +5294,7 @@ pub(crate) fn missing_node_output_flow_validation_details(
     parse().map_err(|e| e.within("MissingNodeOutputFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MissingStartingNodesFlowValidationDetails` from JSON.
 pub(crate) fn missing_starting_nodes_flow_validation_details(
     value: &serde_json::Value,
@@ -4555,6 +5313,13 @@ pub(crate) fn missing_starting_nodes_flow_validation_details(
     parse().map_err(|e| e.within("MissingStartingNodesFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `MongoDbAtlasConfiguration` from JSON.
 pub(crate) fn mongo_db_atlas_configuration(
     value: &serde_json::Value,
@@ -4606,6 +5371,13 @@ pub(crate) fn mongo_db_atlas_configuration(
     parse().map_err(|e| e.within("MongoDbAtlasConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `MongoDbAtlasFieldMapping` from JSON.
 pub(crate) fn mongo_db_atlas_field_mapping(
     value: &serde_json::Value,
@@ -4632,6 +5404,13 @@ pub(crate) fn mongo_db_atlas_field_mapping(
     parse().map_err(|e| e.within("MongoDbAtlasFieldMapping"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `MonthlySchedule` from JSON.
 pub(crate) fn monthly_schedule(
     value: &serde_json::Value,
@@ -4652,6 +5431,7 @@ pub(crate) fn monthly_schedule(
     parse().map_err(|e| e.within("MonthlySchedule"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MultipleLoopControllerNodesFlowValidationDetails` from JSON.
 pub(crate) fn multiple_loop_controller_nodes_flow_validation_details(
     value: &serde_json::Value,
@@ -4671,6 +5451,7 @@ pub(crate) fn multiple_loop_controller_nodes_flow_validation_details(
     parse().map_err(|e| e.within("MultipleLoopControllerNodesFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MultipleLoopInputNodesFlowValidationDetails` from JSON.
 pub(crate) fn multiple_loop_input_nodes_flow_validation_details(
     value: &serde_json::Value,
@@ -4690,6 +5471,7 @@ pub(crate) fn multiple_loop_input_nodes_flow_validation_details(
     parse().map_err(|e| e.within("MultipleLoopInputNodesFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `MultipleNodeInputConnectionsFlowValidationDetails` from JSON.
 pub(crate) fn multiple_node_input_connections_flow_validation_details(
     value: &serde_json::Value,
@@ -4710,6 +5492,13 @@ pub(crate) fn multiple_node_input_connections_flow_validation_details(
     parse().map_err(|e| e.within("MultipleNodeInputConnectionsFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `NeptuneAnalyticsConfiguration` from JSON.
 pub(crate) fn neptune_analytics_configuration(
     value: &serde_json::Value,
@@ -4731,6 +5520,13 @@ pub(crate) fn neptune_analytics_configuration(
     parse().map_err(|e| e.within("NeptuneAnalyticsConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `NeptuneAnalyticsFieldMapping` from JSON.
 pub(crate) fn neptune_analytics_field_mapping(
     value: &serde_json::Value,
@@ -4752,6 +5548,13 @@ pub(crate) fn neptune_analytics_field_mapping(
     parse().map_err(|e| e.within("NeptuneAnalyticsFieldMapping"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `OpenSearchManagedClusterConfiguration` from JSON.
 pub(crate) fn open_search_managed_cluster_configuration(
     value: &serde_json::Value,
@@ -4786,6 +5589,13 @@ pub(crate) fn open_search_managed_cluster_configuration(
     parse().map_err(|e| e.within("OpenSearchManagedClusterConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `OpenSearchManagedClusterFieldMapping` from JSON.
 pub(crate) fn open_search_managed_cluster_field_mapping(
     value: &serde_json::Value,
@@ -4815,6 +5625,13 @@ pub(crate) fn open_search_managed_cluster_field_mapping(
     parse().map_err(|e| e.within("OpenSearchManagedClusterFieldMapping"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `OpenSearchServerlessConfiguration` from JSON.
 pub(crate) fn open_search_serverless_configuration(
     value: &serde_json::Value,
@@ -4848,6 +5665,13 @@ pub(crate) fn open_search_serverless_configuration(
     parse().map_err(|e| e.within("OpenSearchServerlessConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `OpenSearchServerlessFieldMapping` from JSON.
 pub(crate) fn open_search_serverless_field_mapping(
     value: &serde_json::Value,
@@ -4877,6 +5701,7 @@ pub(crate) fn open_search_serverless_field_mapping(
     parse().map_err(|e| e.within("OpenSearchServerlessFieldMapping"))
 }
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 /// Parses a `OrchestrationExecutor` from JSON.
 pub(crate) fn orchestration_executor(
     value: &serde_json::Value,
@@ -4900,6 +5725,15 @@ pub(crate) fn orchestration_executor(
     parse().map_err(|e| e.within("OrchestrationExecutor"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `OutputFlowNodeConfiguration` from JSON.
 pub(crate) fn output_flow_node_configuration(
     value: &serde_json::Value,
@@ -4915,6 +5749,13 @@ pub(crate) fn output_flow_node_configuration(
     parse().map_err(|e| e.within("OutputFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// Parses a `ParameterDetail` from JSON.
 pub(crate) fn parameter_detail(
     value: &serde_json::Value,
@@ -4943,6 +5784,13 @@ pub(crate) fn parameter_detail(
     parse().map_err(|e| e.within("ParameterDetail"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ParsingConfiguration` from JSON.
 pub(crate) fn parsing_configuration(
     value: &serde_json::Value,
@@ -4975,6 +5823,13 @@ pub(crate) fn parsing_configuration(
     parse().map_err(|e| e.within("ParsingConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `ParsingPrompt` from JSON.
 pub(crate) fn parsing_prompt(
     value: &serde_json::Value,
@@ -4992,6 +5847,13 @@ pub(crate) fn parsing_prompt(
     parse().map_err(|e| e.within("ParsingPrompt"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `PatternObjectFilter` from JSON.
 pub(crate) fn pattern_object_filter(
     value: &serde_json::Value,
@@ -5022,6 +5884,13 @@ pub(crate) fn pattern_object_filter(
     parse().map_err(|e| e.within("PatternObjectFilter"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `PatternObjectFilterConfiguration` from JSON.
 pub(crate) fn pattern_object_filter_configuration(
     value: &serde_json::Value,
@@ -5048,6 +5917,15 @@ pub(crate) fn pattern_object_filter_configuration(
     parse().map_err(|e| e.within("PatternObjectFilterConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `PerformanceConfiguration` from JSON.
 pub(crate) fn performance_configuration(
     value: &serde_json::Value,
@@ -5071,6 +5949,13 @@ pub(crate) fn performance_configuration(
     parse().map_err(|e| e.within("PerformanceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `PineconeConfiguration` from JSON.
 pub(crate) fn pinecone_configuration(
     value: &serde_json::Value,
@@ -5102,6 +5987,13 @@ pub(crate) fn pinecone_configuration(
     parse().map_err(|e| e.within("PineconeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `PineconeFieldMapping` from JSON.
 pub(crate) fn pinecone_field_mapping(
     value: &serde_json::Value,
@@ -5123,6 +6015,14 @@ pub(crate) fn pinecone_field_mapping(
     parse().map_err(|e| e.within("PineconeFieldMapping"))
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `PromptAgentResource` from JSON.
 pub(crate) fn prompt_agent_resource(
     value: &serde_json::Value,
@@ -5143,6 +6043,14 @@ pub(crate) fn prompt_agent_resource(
     parse().map_err(|e| e.within("PromptAgentResource"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 /// Parses a `PromptConfiguration` from JSON.
 pub(crate) fn prompt_configuration(
     value: &serde_json::Value,
@@ -5206,6 +6114,15 @@ pub(crate) fn prompt_configuration(
     parse().map_err(|e| e.within("PromptConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `PromptFlowNodeConfiguration` from JSON.
 pub(crate) fn prompt_flow_node_configuration(
     value: &serde_json::Value,
@@ -5231,6 +6148,15 @@ pub(crate) fn prompt_flow_node_configuration(
     parse().map_err(|e| e.within("PromptFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `PromptFlowNodeInlineConfiguration` from JSON.
 pub(crate) fn prompt_flow_node_inline_configuration(
     value: &serde_json::Value,
@@ -5272,6 +6198,15 @@ pub(crate) fn prompt_flow_node_inline_configuration(
     parse().map_err(|e| e.within("PromptFlowNodeInlineConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `PromptFlowNodeResourceConfiguration` from JSON.
 pub(crate) fn prompt_flow_node_resource_configuration(
     value: &serde_json::Value,
@@ -5291,6 +6226,15 @@ pub(crate) fn prompt_flow_node_resource_configuration(
     parse().map_err(|e| e.within("PromptFlowNodeResourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `PromptFlowNodeSourceConfiguration` from JSON.
 pub(crate) fn prompt_flow_node_source_configuration(
     value: &serde_json::Value,
@@ -5337,6 +6281,14 @@ pub(crate) fn prompt_flow_node_source_configuration(
     parse().map_err(|e| e.within("PromptFlowNodeSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `PromptGenAiResource` from JSON.
 pub(crate) fn prompt_gen_ai_resource(
     value: &serde_json::Value,
@@ -5364,6 +6316,19 @@ pub(crate) fn prompt_gen_ai_resource(
     parse().map_err(|e| e.within("PromptGenAiResource"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `PromptInferenceConfiguration` from JSON.
 pub(crate) fn prompt_inference_configuration(
     value: &serde_json::Value,
@@ -5393,6 +6358,19 @@ pub(crate) fn prompt_inference_configuration(
     parse().map_err(|e| e.within("PromptInferenceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `PromptInputVariable` from JSON.
 pub(crate) fn prompt_input_variable(
     value: &serde_json::Value,
@@ -5409,6 +6387,14 @@ pub(crate) fn prompt_input_variable(
     parse().map_err(|e| e.within("PromptInputVariable"))
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `PromptMetadataEntry` from JSON.
 pub(crate) fn prompt_metadata_entry(
     value: &serde_json::Value,
@@ -5426,6 +6412,19 @@ pub(crate) fn prompt_metadata_entry(
     parse().map_err(|e| e.within("PromptMetadataEntry"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `PromptModelInferenceConfiguration` from JSON.
 pub(crate) fn prompt_model_inference_configuration(
     value: &serde_json::Value,
@@ -5464,6 +6463,14 @@ pub(crate) fn prompt_model_inference_configuration(
     parse().map_err(|e| e.within("PromptModelInferenceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 /// Parses a `PromptOverrideConfiguration` from JSON.
 pub(crate) fn prompt_override_configuration(
     value: &serde_json::Value,
@@ -5492,6 +6499,7 @@ pub(crate) fn prompt_override_configuration(
     parse().map_err(|e| e.within("PromptOverrideConfiguration"))
 }
 
+#[cfg(feature = "list-prompts")]
 /// Parses a `PromptSummary` from JSON.
 pub(crate) fn prompt_summary(
     value: &serde_json::Value,
@@ -5529,6 +6537,19 @@ pub(crate) fn prompt_summary(
     parse().map_err(|e| e.within("PromptSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `PromptTemplateConfiguration` from JSON.
 pub(crate) fn prompt_template_configuration(
     value: &serde_json::Value,
@@ -5567,6 +6588,14 @@ pub(crate) fn prompt_template_configuration(
     parse().map_err(|e| e.within("PromptTemplateConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `PromptVariant` from JSON.
 pub(crate) fn prompt_variant(
     value: &serde_json::Value,
@@ -5616,6 +6645,13 @@ pub(crate) fn prompt_variant(
     parse().map_err(|e| e.within("PromptVariant"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `QueryGenerationColumn` from JSON.
 pub(crate) fn query_generation_column(
     value: &serde_json::Value,
@@ -5644,6 +6680,13 @@ pub(crate) fn query_generation_column(
     parse().map_err(|e| e.within("QueryGenerationColumn"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `QueryGenerationConfiguration` from JSON.
 pub(crate) fn query_generation_configuration(
     value: &serde_json::Value,
@@ -5669,6 +6712,13 @@ pub(crate) fn query_generation_configuration(
     parse().map_err(|e| e.within("QueryGenerationConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `QueryGenerationContext` from JSON.
 pub(crate) fn query_generation_context(
     value: &serde_json::Value,
@@ -5700,6 +6750,13 @@ pub(crate) fn query_generation_context(
     parse().map_err(|e| e.within("QueryGenerationContext"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `QueryGenerationTable` from JSON.
 pub(crate) fn query_generation_table(
     value: &serde_json::Value,
@@ -5736,6 +6793,13 @@ pub(crate) fn query_generation_table(
     parse().map_err(|e| e.within("QueryGenerationTable"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RdsConfiguration` from JSON.
 pub(crate) fn rds_configuration(
     value: &serde_json::Value,
@@ -5772,6 +6836,13 @@ pub(crate) fn rds_configuration(
     parse().map_err(|e| e.within("RdsConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RdsFieldMapping` from JSON.
 pub(crate) fn rds_field_mapping(
     value: &serde_json::Value,
@@ -5808,6 +6879,13 @@ pub(crate) fn rds_field_mapping(
     parse().map_err(|e| e.within("RdsFieldMapping"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedisEnterpriseCloudConfiguration` from JSON.
 pub(crate) fn redis_enterprise_cloud_configuration(
     value: &serde_json::Value,
@@ -5842,6 +6920,13 @@ pub(crate) fn redis_enterprise_cloud_configuration(
     parse().map_err(|e| e.within("RedisEnterpriseCloudConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedisEnterpriseCloudFieldMapping` from JSON.
 pub(crate) fn redis_enterprise_cloud_field_mapping(
     value: &serde_json::Value,
@@ -5871,6 +6956,13 @@ pub(crate) fn redis_enterprise_cloud_field_mapping(
     parse().map_err(|e| e.within("RedisEnterpriseCloudFieldMapping"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftConfiguration` from JSON.
 pub(crate) fn redshift_configuration(
     value: &serde_json::Value,
@@ -5904,6 +6996,13 @@ pub(crate) fn redshift_configuration(
     parse().map_err(|e| e.within("RedshiftConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftProvisionedAuthConfiguration` from JSON.
 pub(crate) fn redshift_provisioned_auth_configuration(
     value: &serde_json::Value,
@@ -5940,6 +7039,13 @@ pub(crate) fn redshift_provisioned_auth_configuration(
     parse().map_err(|e| e.within("RedshiftProvisionedAuthConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftProvisionedConfiguration` from JSON.
 pub(crate) fn redshift_provisioned_configuration(
     value: &serde_json::Value,
@@ -5968,6 +7074,13 @@ pub(crate) fn redshift_provisioned_configuration(
     parse().map_err(|e| e.within("RedshiftProvisionedConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftQueryEngineAwsDataCatalogStorageConfiguration` from JSON.
 pub(crate) fn redshift_query_engine_aws_data_catalog_storage_configuration(
     value: &serde_json::Value,
@@ -5992,6 +7105,13 @@ pub(crate) fn redshift_query_engine_aws_data_catalog_storage_configuration(
         .map_err(|e| e.within("RedshiftQueryEngineAwsDataCatalogStorageConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftQueryEngineConfiguration` from JSON.
 pub(crate) fn redshift_query_engine_configuration(
     value: &serde_json::Value,
@@ -6028,6 +7148,13 @@ pub(crate) fn redshift_query_engine_configuration(
     parse().map_err(|e| e.within("RedshiftQueryEngineConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftQueryEngineRedshiftStorageConfiguration` from JSON.
 pub(crate) fn redshift_query_engine_redshift_storage_configuration(
     value: &serde_json::Value,
@@ -6051,6 +7178,13 @@ pub(crate) fn redshift_query_engine_redshift_storage_configuration(
     parse().map_err(|e| e.within("RedshiftQueryEngineRedshiftStorageConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftQueryEngineStorageConfiguration` from JSON.
 pub(crate) fn redshift_query_engine_storage_configuration(
     value: &serde_json::Value,
@@ -6087,6 +7221,13 @@ pub(crate) fn redshift_query_engine_storage_configuration(
     parse().map_err(|e| e.within("RedshiftQueryEngineStorageConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftServerlessAuthConfiguration` from JSON.
 pub(crate) fn redshift_serverless_auth_configuration(
     value: &serde_json::Value,
@@ -6118,6 +7259,13 @@ pub(crate) fn redshift_serverless_auth_configuration(
     parse().map_err(|e| e.within("RedshiftServerlessAuthConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `RedshiftServerlessConfiguration` from JSON.
 pub(crate) fn redshift_serverless_configuration(
     value: &serde_json::Value,
@@ -6146,6 +7294,15 @@ pub(crate) fn redshift_serverless_configuration(
     parse().map_err(|e| e.within("RedshiftServerlessConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `RerankingMetadataSelectiveModeConfiguration` from JSON.
 pub(crate) fn reranking_metadata_selective_mode_configuration(
     value: &serde_json::Value,
@@ -6195,6 +7352,15 @@ pub(crate) fn reranking_metadata_selective_mode_configuration(
     parse().map_err(|e| e.within("RerankingMetadataSelectiveModeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `RetrievalFlowNodeConfiguration` from JSON.
 pub(crate) fn retrieval_flow_node_configuration(
     value: &serde_json::Value,
@@ -6218,6 +7384,15 @@ pub(crate) fn retrieval_flow_node_configuration(
     parse().map_err(|e| e.within("RetrievalFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `RetrievalFlowNodeS3Configuration` from JSON.
 pub(crate) fn retrieval_flow_node_s3_configuration(
     value: &serde_json::Value,
@@ -6241,6 +7416,15 @@ pub(crate) fn retrieval_flow_node_s3_configuration(
     parse().map_err(|e| e.within("RetrievalFlowNodeS3Configuration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `RetrievalFlowNodeServiceConfiguration` from JSON.
 pub(crate) fn retrieval_flow_node_service_configuration(
     value: &serde_json::Value,
@@ -6275,6 +7459,7 @@ pub(crate) fn retrieval_flow_node_service_configuration(
     parse().map_err(|e| e.within("RetrievalFlowNodeServiceConfiguration"))
 }
 
+#[cfg(feature = "get-retrieval-instruction")]
 /// Parses a `RetrievalInstructionContent` from JSON.
 pub(crate) fn retrieval_instruction_content(
     value: &serde_json::Value,
@@ -6306,6 +7491,7 @@ pub(crate) fn retrieval_instruction_content(
     parse().map_err(|e| e.within("RetrievalInstructionContent"))
 }
 
+#[cfg(feature = "get-retrieval-instruction")]
 /// Parses a `RetrievalInstructionFailureReason` from JSON.
 pub(crate) fn retrieval_instruction_failure_reason(
     value: &serde_json::Value,
@@ -6341,6 +7527,7 @@ pub(crate) fn retrieval_instruction_failure_reason(
     parse().map_err(|e| e.within("RetrievalInstructionFailureReason"))
 }
 
+#[cfg(feature = "list-retrieval-instructions")]
 /// Parses a `RetrievalInstructionSummary` from JSON.
 pub(crate) fn retrieval_instruction_summary(
     value: &serde_json::Value,
@@ -6406,6 +7593,7 @@ pub(crate) fn retrieval_instruction_summary(
     parse().map_err(|e| e.within("RetrievalInstructionSummary"))
 }
 
+#[cfg(feature = "list-retrieval-instruction-versions")]
 /// Parses a `RetrievalInstructionVersionSummary` from JSON.
 pub(crate) fn retrieval_instruction_version_summary(
     value: &serde_json::Value,
@@ -6433,6 +7621,13 @@ pub(crate) fn retrieval_instruction_version_summary(
     parse().map_err(|e| e.within("RetrievalInstructionVersionSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `S3DataSourceConfiguration` from JSON.
 pub(crate) fn s3_data_source_configuration(
     value: &serde_json::Value,
@@ -6459,6 +7654,13 @@ pub(crate) fn s3_data_source_configuration(
     parse().map_err(|e| e.within("S3DataSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// Parses a `S3Identifier` from JSON.
 pub(crate) fn s3_identifier(
     value: &serde_json::Value,
@@ -6481,6 +7683,20 @@ pub(crate) fn s3_identifier(
     parse().map_err(|e| e.within("S3Identifier"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `S3Location` from JSON.
 pub(crate) fn s3_location(
     value: &serde_json::Value,
@@ -6494,6 +7710,13 @@ pub(crate) fn s3_location(
     parse().map_err(|e| e.within("S3Location"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `S3VectorsConfiguration` from JSON.
 pub(crate) fn s3_vectors_configuration(
     value: &serde_json::Value,
@@ -6516,6 +7739,13 @@ pub(crate) fn s3_vectors_configuration(
     parse().map_err(|e| e.within("S3VectorsConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SalesforceCrawlerConfiguration` from JSON.
 pub(crate) fn salesforce_crawler_configuration(
     value: &serde_json::Value,
@@ -6539,6 +7769,13 @@ pub(crate) fn salesforce_crawler_configuration(
     parse().map_err(|e| e.within("SalesforceCrawlerConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SalesforceDataSourceConfiguration` from JSON.
 pub(crate) fn salesforce_data_source_configuration(
     value: &serde_json::Value,
@@ -6567,6 +7804,13 @@ pub(crate) fn salesforce_data_source_configuration(
     parse().map_err(|e| e.within("SalesforceDataSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SalesforceSourceConfiguration` from JSON.
 pub(crate) fn salesforce_source_configuration(
     value: &serde_json::Value,
@@ -6595,6 +7839,13 @@ pub(crate) fn salesforce_source_configuration(
     parse().map_err(|e| e.within("SalesforceSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SeedUrl` from JSON.
 pub(crate) fn seed_url(
     value: &serde_json::Value,
@@ -6608,6 +7859,13 @@ pub(crate) fn seed_url(
     parse().map_err(|e| e.within("SeedUrl"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SemanticChunkingConfiguration` from JSON.
 pub(crate) fn semantic_chunking_configuration(
     value: &serde_json::Value,
@@ -6638,6 +7896,16 @@ pub(crate) fn semantic_chunking_configuration(
     parse().map_err(|e| e.within("SemanticChunkingConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `ServerSideEncryptionConfiguration` from JSON.
 pub(crate) fn server_side_encryption_configuration(
     value: &serde_json::Value,
@@ -6657,6 +7925,14 @@ pub(crate) fn server_side_encryption_configuration(
     parse().map_err(|e| e.within("ServerSideEncryptionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 /// Parses a `SessionSummaryConfiguration` from JSON.
 pub(crate) fn session_summary_configuration(
     value: &serde_json::Value,
@@ -6677,6 +7953,13 @@ pub(crate) fn session_summary_configuration(
     parse().map_err(|e| e.within("SessionSummaryConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SharePointCrawlerConfiguration` from JSON.
 pub(crate) fn share_point_crawler_configuration(
     value: &serde_json::Value,
@@ -6700,6 +7983,13 @@ pub(crate) fn share_point_crawler_configuration(
     parse().map_err(|e| e.within("SharePointCrawlerConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SharePointDataSourceConfiguration` from JSON.
 pub(crate) fn share_point_data_source_configuration(
     value: &serde_json::Value,
@@ -6728,6 +8018,13 @@ pub(crate) fn share_point_data_source_configuration(
     parse().map_err(|e| e.within("SharePointDataSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SharePointSourceConfiguration` from JSON.
 pub(crate) fn share_point_source_configuration(
     value: &serde_json::Value,
@@ -6769,6 +8066,19 @@ pub(crate) fn share_point_source_configuration(
     parse().map_err(|e| e.within("SharePointSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `SpecificToolChoice` from JSON.
 pub(crate) fn specific_tool_choice(
     value: &serde_json::Value,
@@ -6785,6 +8095,13 @@ pub(crate) fn specific_tool_choice(
     parse().map_err(|e| e.within("SpecificToolChoice"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `SqlKnowledgeBaseConfiguration` from JSON.
 pub(crate) fn sql_knowledge_base_configuration(
     value: &serde_json::Value,
@@ -6812,6 +8129,13 @@ pub(crate) fn sql_knowledge_base_configuration(
     parse().map_err(|e| e.within("SqlKnowledgeBaseConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `StorageConfiguration` from JSON.
 pub(crate) fn storage_configuration(
     value: &serde_json::Value,
@@ -6875,6 +8199,15 @@ pub(crate) fn storage_configuration(
     parse().map_err(|e| e.within("StorageConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `StorageFlowNodeConfiguration` from JSON.
 pub(crate) fn storage_flow_node_configuration(
     value: &serde_json::Value,
@@ -6895,6 +8228,15 @@ pub(crate) fn storage_flow_node_configuration(
     parse().map_err(|e| e.within("StorageFlowNodeConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `StorageFlowNodeS3Configuration` from JSON.
 pub(crate) fn storage_flow_node_s3_configuration(
     value: &serde_json::Value,
@@ -6918,6 +8260,15 @@ pub(crate) fn storage_flow_node_s3_configuration(
     parse().map_err(|e| e.within("StorageFlowNodeS3Configuration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `StorageFlowNodeServiceConfiguration` from JSON.
 pub(crate) fn storage_flow_node_service_configuration(
     value: &serde_json::Value,
@@ -6952,6 +8303,13 @@ pub(crate) fn storage_flow_node_service_configuration(
     parse().map_err(|e| e.within("StorageFlowNodeServiceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `SupplementalDataStorageConfiguration` from JSON.
 pub(crate) fn supplemental_data_storage_configuration(
     value: &serde_json::Value,
@@ -6978,6 +8336,13 @@ pub(crate) fn supplemental_data_storage_configuration(
     parse().map_err(|e| e.within("SupplementalDataStorageConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `SupplementalDataStorageLocation` from JSON.
 pub(crate) fn supplemental_data_storage_location(
     value: &serde_json::Value,
@@ -7009,6 +8374,13 @@ pub(crate) fn supplemental_data_storage_location(
     parse().map_err(|e| e.within("SupplementalDataStorageLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `SyncSchedule` from JSON.
 pub(crate) fn sync_schedule(
     value: &serde_json::Value,
@@ -7051,6 +8423,19 @@ pub(crate) fn sync_schedule(
     parse().map_err(|e| e.within("SyncSchedule"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `SystemContentBlock` from JSON.
 pub(crate) fn system_content_block(
     value: &serde_json::Value,
@@ -7083,6 +8468,19 @@ pub(crate) fn system_content_block(
     parse().map_err(|e| e.within("SystemContentBlock"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `TextPromptTemplateConfiguration` from JSON.
 pub(crate) fn text_prompt_template_configuration(
     value: &serde_json::Value,
@@ -7115,6 +8513,19 @@ pub(crate) fn text_prompt_template_configuration(
     parse().map_err(|e| e.within("TextPromptTemplateConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `Tool` from JSON.
 pub(crate) fn tool(
     value: &serde_json::Value,
@@ -7148,6 +8559,19 @@ pub(crate) fn tool(
     parse().map_err(|e| e.within("Tool"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `ToolChoice` from JSON.
 pub(crate) fn tool_choice(
     value: &serde_json::Value,
@@ -7190,6 +8614,19 @@ pub(crate) fn tool_choice(
     parse().map_err(|e| e.within("ToolChoice"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `ToolConfiguration` from JSON.
 pub(crate) fn tool_configuration(
     value: &serde_json::Value,
@@ -7215,6 +8652,19 @@ pub(crate) fn tool_configuration(
     parse().map_err(|e| e.within("ToolConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `ToolInputSchema` from JSON.
 pub(crate) fn tool_input_schema(
     value: &serde_json::Value,
@@ -7238,6 +8688,19 @@ pub(crate) fn tool_input_schema(
     parse().map_err(|e| e.within("ToolInputSchema"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `ToolSpecification` from JSON.
 pub(crate) fn tool_specification(
     value: &serde_json::Value,
@@ -7265,6 +8728,13 @@ pub(crate) fn tool_specification(
     parse().map_err(|e| e.within("ToolSpecification"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `Transformation` from JSON.
 pub(crate) fn transformation(
     value: &serde_json::Value,
@@ -7292,6 +8762,13 @@ pub(crate) fn transformation(
     parse().map_err(|e| e.within("Transformation"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `TransformationFunction` from JSON.
 pub(crate) fn transformation_function(
     value: &serde_json::Value,
@@ -7312,6 +8789,13 @@ pub(crate) fn transformation_function(
     parse().map_err(|e| e.within("TransformationFunction"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `TransformationLambdaConfiguration` from JSON.
 pub(crate) fn transformation_lambda_configuration(
     value: &serde_json::Value,
@@ -7331,6 +8815,7 @@ pub(crate) fn transformation_lambda_configuration(
     parse().map_err(|e| e.within("TransformationLambdaConfiguration"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnfulfilledNodeInputFlowValidationDetails` from JSON.
 pub(crate) fn unfulfilled_node_input_flow_validation_details(
     value: &serde_json::Value,
@@ -7351,6 +8836,7 @@ pub(crate) fn unfulfilled_node_input_flow_validation_details(
     parse().map_err(|e| e.within("UnfulfilledNodeInputFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnknownConnectionConditionFlowValidationDetails` from JSON.
 pub(crate) fn unknown_connection_condition_flow_validation_details(
     value: &serde_json::Value,
@@ -7370,6 +8856,7 @@ pub(crate) fn unknown_connection_condition_flow_validation_details(
     parse().map_err(|e| e.within("UnknownConnectionConditionFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnknownConnectionSourceFlowValidationDetails` from JSON.
 pub(crate) fn unknown_connection_source_flow_validation_details(
     value: &serde_json::Value,
@@ -7389,6 +8876,7 @@ pub(crate) fn unknown_connection_source_flow_validation_details(
     parse().map_err(|e| e.within("UnknownConnectionSourceFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnknownConnectionSourceOutputFlowValidationDetails` from JSON.
 pub(crate) fn unknown_connection_source_output_flow_validation_details(
     value: &serde_json::Value,
@@ -7408,6 +8896,7 @@ pub(crate) fn unknown_connection_source_output_flow_validation_details(
     parse().map_err(|e| e.within("UnknownConnectionSourceOutputFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnknownConnectionTargetFlowValidationDetails` from JSON.
 pub(crate) fn unknown_connection_target_flow_validation_details(
     value: &serde_json::Value,
@@ -7427,6 +8916,7 @@ pub(crate) fn unknown_connection_target_flow_validation_details(
     parse().map_err(|e| e.within("UnknownConnectionTargetFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnknownConnectionTargetInputFlowValidationDetails` from JSON.
 pub(crate) fn unknown_connection_target_input_flow_validation_details(
     value: &serde_json::Value,
@@ -7446,6 +8936,7 @@ pub(crate) fn unknown_connection_target_input_flow_validation_details(
     parse().map_err(|e| e.within("UnknownConnectionTargetInputFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnknownNodeInputFlowValidationDetails` from JSON.
 pub(crate) fn unknown_node_input_flow_validation_details(
     value: &serde_json::Value,
@@ -7466,6 +8957,7 @@ pub(crate) fn unknown_node_input_flow_validation_details(
     parse().map_err(|e| e.within("UnknownNodeInputFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnknownNodeOutputFlowValidationDetails` from JSON.
 pub(crate) fn unknown_node_output_flow_validation_details(
     value: &serde_json::Value,
@@ -7486,6 +8978,7 @@ pub(crate) fn unknown_node_output_flow_validation_details(
     parse().map_err(|e| e.within("UnknownNodeOutputFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnreachableNodeFlowValidationDetails` from JSON.
 pub(crate) fn unreachable_node_flow_validation_details(
     value: &serde_json::Value,
@@ -7505,6 +8998,7 @@ pub(crate) fn unreachable_node_flow_validation_details(
     parse().map_err(|e| e.within("UnreachableNodeFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnsatisfiedConnectionConditionsFlowValidationDetails` from JSON.
 pub(crate) fn unsatisfied_connection_conditions_flow_validation_details(
     value: &serde_json::Value,
@@ -7524,6 +9018,7 @@ pub(crate) fn unsatisfied_connection_conditions_flow_validation_details(
     parse().map_err(|e| e.within("UnsatisfiedConnectionConditionsFlowValidationDetails"))
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 /// Parses a `UnspecifiedFlowValidationDetails` from JSON.
 pub(crate) fn unspecified_flow_validation_details(
     value: &serde_json::Value,
@@ -7542,6 +9037,13 @@ pub(crate) fn unspecified_flow_validation_details(
     parse().map_err(|e| e.within("UnspecifiedFlowValidationDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `UrlConfiguration` from JSON.
 pub(crate) fn url_configuration(
     value: &serde_json::Value,
@@ -7562,6 +9064,96 @@ pub(crate) fn url_configuration(
     parse().map_err(|e| e.within("UrlConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Parses a `ValidationExceptionField` from JSON.
 pub(crate) fn validation_exception_field(
     value: &serde_json::Value,
@@ -7579,6 +9171,13 @@ pub(crate) fn validation_exception_field(
     parse().map_err(|e| e.within("ValidationExceptionField"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `VectorIngestionConfiguration` from JSON.
 pub(crate) fn vector_ingestion_configuration(
     value: &serde_json::Value,
@@ -7614,6 +9213,13 @@ pub(crate) fn vector_ingestion_configuration(
     parse().map_err(|e| e.within("VectorIngestionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `VectorKnowledgeBaseConfiguration` from JSON.
 pub(crate) fn vector_knowledge_base_configuration(
     value: &serde_json::Value,
@@ -7647,6 +9253,15 @@ pub(crate) fn vector_knowledge_base_configuration(
     parse().map_err(|e| e.within("VectorKnowledgeBaseConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `VectorSearchBedrockRerankingConfiguration` from JSON.
 pub(crate) fn vector_search_bedrock_reranking_configuration(
     value: &serde_json::Value,
@@ -7680,6 +9295,15 @@ pub(crate) fn vector_search_bedrock_reranking_configuration(
     parse().map_err(|e| e.within("VectorSearchBedrockRerankingConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `VectorSearchBedrockRerankingModelConfiguration` from JSON.
 pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     value: &serde_json::Value,
@@ -7708,6 +9332,15 @@ pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     parse().map_err(|e| e.within("VectorSearchBedrockRerankingModelConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// Parses a `VectorSearchRerankingConfiguration` from JSON.
 pub(crate) fn vector_search_reranking_configuration(
     value: &serde_json::Value,
@@ -7739,6 +9372,13 @@ pub(crate) fn vector_search_reranking_configuration(
     parse().map_err(|e| e.within("VectorSearchRerankingConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `VideoConfiguration` from JSON.
 pub(crate) fn video_configuration(
     value: &serde_json::Value,
@@ -7759,6 +9399,13 @@ pub(crate) fn video_configuration(
     parse().map_err(|e| e.within("VideoConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `VideoExtractionConfiguration` from JSON.
 pub(crate) fn video_extraction_configuration(
     value: &serde_json::Value,
@@ -7782,6 +9429,13 @@ pub(crate) fn video_extraction_configuration(
     parse().map_err(|e| e.within("VideoExtractionConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Parses a `VideoSegmentationConfiguration` from JSON.
 pub(crate) fn video_segmentation_configuration(
     value: &serde_json::Value,
@@ -7805,6 +9459,7 @@ pub(crate) fn video_segmentation_configuration(
     parse().map_err(|e| e.within("VideoSegmentationConfiguration"))
 }
 
+#[cfg(feature = "get-vpc-configuration")]
 /// Parses a `VpcConfiguration` from JSON.
 pub(crate) fn vpc_configuration(
     value: &serde_json::Value,
@@ -7896,6 +9551,7 @@ pub(crate) fn vpc_configuration(
     parse().map_err(|e| e.within("VpcConfiguration"))
 }
 
+#[cfg(feature = "list-vpc-configurations")]
 /// Parses a `VpcConfigurationSummary` from JSON.
 pub(crate) fn vpc_configuration_summary(
     value: &serde_json::Value,
@@ -7974,6 +9630,13 @@ pub(crate) fn vpc_configuration_summary(
     parse().map_err(|e| e.within("VpcConfigurationSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `WebCrawlerConfiguration` from JSON.
 pub(crate) fn web_crawler_configuration(
     value: &serde_json::Value,
@@ -8017,6 +9680,13 @@ pub(crate) fn web_crawler_configuration(
     parse().map_err(|e| e.within("WebCrawlerConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `WebCrawlerLimits` from JSON.
 pub(crate) fn web_crawler_limits(
     value: &serde_json::Value,
@@ -8042,6 +9712,13 @@ pub(crate) fn web_crawler_limits(
     parse().map_err(|e| e.within("WebCrawlerLimits"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `WebDataSourceConfiguration` from JSON.
 pub(crate) fn web_data_source_configuration(
     value: &serde_json::Value,
@@ -8067,6 +9744,13 @@ pub(crate) fn web_data_source_configuration(
     parse().map_err(|e| e.within("WebDataSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `WebSourceConfiguration` from JSON.
 pub(crate) fn web_source_configuration(
     value: &serde_json::Value,
@@ -8087,6 +9771,13 @@ pub(crate) fn web_source_configuration(
     parse().map_err(|e| e.within("WebSourceConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// Parses a `WeeklySchedule` from JSON.
 pub(crate) fn weekly_schedule(
     value: &serde_json::Value,
@@ -8109,6 +9800,96 @@ pub(crate) fn weekly_schedule(
     parse().map_err(|e| e.within("WeeklySchedule"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Parses a `AccessDeniedException` error response.
 pub(crate) fn error_access_denied_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8126,6 +9907,55 @@ pub(crate) fn error_access_denied_exception(
     parse().map_err(|e| e.within("AccessDeniedException"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction"
+    )
+)]
 /// Parses a `ConflictException` error response.
 pub(crate) fn error_conflict_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8143,6 +9973,96 @@ pub(crate) fn error_conflict_exception(
     parse().map_err(|e| e.within("ConflictException"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Parses a `InternalServerException` error response.
 pub(crate) fn error_internal_server_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8160,6 +10080,86 @@ pub(crate) fn error_internal_server_exception(
     parse().map_err(|e| e.within("InternalServerException"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction"
+    )
+)]
 /// Parses a `ResourceNotFoundException` error response.
 pub(crate) fn error_resource_not_found_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8177,6 +10177,40 @@ pub(crate) fn error_resource_not_found_exception(
     parse().map_err(|e| e.within("ResourceNotFoundException"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "start-ingestion-job",
+        feature = "tag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-prompt"
+    )
+)]
 /// Parses a `ServiceQuotaExceededException` error response.
 pub(crate) fn error_service_quota_exceeded_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8194,6 +10228,96 @@ pub(crate) fn error_service_quota_exceeded_exception(
     parse().map_err(|e| e.within("ServiceQuotaExceededException"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Parses a `ThrottlingException` error response.
 pub(crate) fn error_throttling_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8211,6 +10335,96 @@ pub(crate) fn error_throttling_exception(
     parse().map_err(|e| e.within("ThrottlingException"))
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Parses a `ValidationException` error response.
 pub(crate) fn error_validation_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8236,12 +10450,109 @@ pub(crate) fn error_validation_exception(
     parse().map_err(|e| e.within("ValidationException"))
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::ApiSchema {
     fn fallback() -> Self {
         crate::types::ApiSchema::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::error::AccessDeniedException {
     fn fallback() -> Self {
         crate::error::AccessDeniedException {
@@ -8250,24 +10561,47 @@ impl crate::json::Fallback for crate::error::AccessDeniedException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::ActionGroupExecutor {
     fn fallback() -> Self {
         crate::types::ActionGroupExecutor::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::ActionGroupSignature {
     fn fallback() -> Self {
         crate::types::ActionGroupSignature::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "list-agent-action-groups",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::ActionGroupState {
     fn fallback() -> Self {
         crate::types::ActionGroupState::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-agent-action-groups")]
 impl crate::json::Fallback for crate::types::ActionGroupSummary {
     fn fallback() -> Self {
         crate::types::ActionGroupSummary {
@@ -8280,6 +10614,7 @@ impl crate::json::Fallback for crate::types::ActionGroupSummary {
     }
 }
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 impl crate::json::Fallback for crate::types::Agent {
     fn fallback() -> Self {
         crate::types::Agent {
@@ -8310,6 +10645,13 @@ impl crate::json::Fallback for crate::types::Agent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentActionGroup {
     fn fallback() -> Self {
         crate::types::AgentActionGroup {
@@ -8331,6 +10673,13 @@ impl crate::json::Fallback for crate::types::AgentActionGroup {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "update-agent-alias"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentAlias {
     fn fallback() -> Self {
         crate::types::AgentAlias {
@@ -8351,6 +10700,13 @@ impl crate::json::Fallback for crate::types::AgentAlias {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "update-agent-alias"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentAliasHistoryEvent {
     fn fallback() -> Self {
         crate::types::AgentAliasHistoryEvent {
@@ -8361,6 +10717,14 @@ impl crate::json::Fallback for crate::types::AgentAliasHistoryEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentAliasRoutingConfigurationListItem {
     fn fallback() -> Self {
         crate::types::AgentAliasRoutingConfigurationListItem {
@@ -8370,12 +10734,22 @@ impl crate::json::Fallback for crate::types::AgentAliasRoutingConfigurationListI
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "delete-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentAliasStatus {
     fn fallback() -> Self {
         crate::types::AgentAliasStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-agent-aliases")]
 impl crate::json::Fallback for crate::types::AgentAliasSummary {
     fn fallback() -> Self {
         crate::types::AgentAliasSummary {
@@ -8391,12 +10765,27 @@ impl crate::json::Fallback for crate::types::AgentAliasSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentCollaboration {
     fn fallback() -> Self {
         crate::types::AgentCollaboration::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "update-agent-collaborator"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentCollaborator {
     fn fallback() -> Self {
         crate::types::AgentCollaborator {
@@ -8414,6 +10803,7 @@ impl crate::json::Fallback for crate::types::AgentCollaborator {
     }
 }
 
+#[cfg(feature = "list-agent-collaborators")]
 impl crate::json::Fallback for crate::types::AgentCollaboratorSummary {
     fn fallback() -> Self {
         crate::types::AgentCollaboratorSummary {
@@ -8430,6 +10820,14 @@ impl crate::json::Fallback for crate::types::AgentCollaboratorSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "list-agent-collaborators",
+        feature = "update-agent-collaborator"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentDescriptor {
     fn fallback() -> Self {
         crate::types::AgentDescriptor {
@@ -8438,6 +10836,16 @@ impl crate::json::Fallback for crate::types::AgentDescriptor {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::AgentFlowNodeConfiguration {
@@ -8446,6 +10854,13 @@ impl crate::json::Fallback for crate::types::AgentFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-knowledge-base",
+        feature = "get-agent-knowledge-base",
+        feature = "update-agent-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentKnowledgeBase {
     fn fallback() -> Self {
         crate::types::AgentKnowledgeBase {
@@ -8460,6 +10875,7 @@ impl crate::json::Fallback for crate::types::AgentKnowledgeBase {
     }
 }
 
+#[cfg(feature = "list-agent-knowledge-bases")]
 impl crate::json::Fallback for crate::types::AgentKnowledgeBaseSummary {
     fn fallback() -> Self {
         crate::types::AgentKnowledgeBaseSummary {
@@ -8471,12 +10887,26 @@ impl crate::json::Fallback for crate::types::AgentKnowledgeBaseSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "delete-agent",
+        feature = "delete-agent-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "prepare-agent",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::AgentStatus {
     fn fallback() -> Self {
         crate::types::AgentStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-agents")]
 impl crate::json::Fallback for crate::types::AgentSummary {
     fn fallback() -> Self {
         crate::types::AgentSummary {
@@ -8491,6 +10921,7 @@ impl crate::json::Fallback for crate::types::AgentSummary {
     }
 }
 
+#[cfg(feature = "get-agent-version")]
 impl crate::json::Fallback for crate::types::AgentVersion {
     fn fallback() -> Self {
         crate::types::AgentVersion {
@@ -8517,6 +10948,7 @@ impl crate::json::Fallback for crate::types::AgentVersion {
     }
 }
 
+#[cfg(feature = "list-agent-versions")]
 impl crate::json::Fallback for crate::types::AgentVersionSummary {
     fn fallback() -> Self {
         crate::types::AgentVersionSummary {
@@ -8531,18 +10963,47 @@ impl crate::json::Fallback for crate::types::AgentVersionSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 impl crate::json::Fallback for crate::types::AliasInvocationState {
     fn fallback() -> Self {
         crate::types::AliasInvocationState::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::AnyToolChoice {
     fn fallback() -> Self {
         crate::types::AnyToolChoice {}
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::AudioConfiguration {
     fn fallback() -> Self {
         crate::types::AudioConfiguration {
@@ -8551,6 +11012,13 @@ impl crate::json::Fallback for crate::types::AudioConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::AudioExtractionConfiguration {
     fn fallback() -> Self {
         crate::types::AudioExtractionConfiguration {
@@ -8559,6 +11027,13 @@ impl crate::json::Fallback for crate::types::AudioExtractionConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::AudioSegmentationConfiguration {
     fn fallback() -> Self {
         crate::types::AudioSegmentationConfiguration {
@@ -8567,12 +11042,33 @@ impl crate::json::Fallback for crate::types::AudioSegmentationConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutoToolChoice {
     fn fallback() -> Self {
         crate::types::AutoToolChoice {}
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::BedrockDataAutomationConfiguration {
     fn fallback() -> Self {
         crate::types::BedrockDataAutomationConfiguration {
@@ -8581,6 +11077,13 @@ impl crate::json::Fallback for crate::types::BedrockDataAutomationConfiguration 
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[allow(deprecated)]
 impl crate::json::Fallback for crate::types::BedrockEmbeddingModelConfiguration {
     fn fallback() -> Self {
@@ -8594,6 +11097,13 @@ impl crate::json::Fallback for crate::types::BedrockEmbeddingModelConfiguration 
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::BedrockFoundationModelConfiguration {
     fn fallback() -> Self {
         crate::types::BedrockFoundationModelConfiguration {
@@ -8604,6 +11114,13 @@ impl crate::json::Fallback for crate::types::BedrockFoundationModelConfiguration
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::BedrockFoundationModelContextEnrichmentConfiguration {
     fn fallback() -> Self {
@@ -8614,6 +11131,20 @@ for crate::types::BedrockFoundationModelContextEnrichmentConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::CachePointBlock {
     fn fallback() -> Self {
         crate::types::CachePointBlock {
@@ -8622,12 +11153,40 @@ impl crate::json::Fallback for crate::types::CachePointBlock {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::CachePointType {
     fn fallback() -> Self {
         crate::types::CachePointType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ChatPromptTemplateConfiguration {
     fn fallback() -> Self {
         crate::types::ChatPromptTemplateConfiguration {
@@ -8639,6 +11198,13 @@ impl crate::json::Fallback for crate::types::ChatPromptTemplateConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ChunkingConfiguration {
     fn fallback() -> Self {
         crate::types::ChunkingConfiguration {
@@ -8650,12 +11216,29 @@ impl crate::json::Fallback for crate::types::ChunkingConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ChunkingStrategy {
     fn fallback() -> Self {
         crate::types::ChunkingStrategy::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::CollectorFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::CollectorFlowNodeConfiguration {
@@ -8663,12 +11246,30 @@ impl crate::json::Fallback for crate::types::CollectorFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConcurrencyType {
     fn fallback() -> Self {
         crate::types::ConcurrencyType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConditionFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::ConditionFlowNodeConfiguration {
@@ -8677,6 +11278,55 @@ impl crate::json::Fallback for crate::types::ConditionFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction"
+    )
+)]
 impl crate::json::Fallback for crate::error::ConflictException {
     fn fallback() -> Self {
         crate::error::ConflictException {
@@ -8685,12 +11335,26 @@ impl crate::json::Fallback for crate::error::ConflictException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConfluenceAuthType {
     fn fallback() -> Self {
         crate::types::ConfluenceAuthType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConfluenceCrawlerConfiguration {
     fn fallback() -> Self {
         crate::types::ConfluenceCrawlerConfiguration {
@@ -8699,6 +11363,13 @@ impl crate::json::Fallback for crate::types::ConfluenceCrawlerConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConfluenceDataSourceConfiguration {
     fn fallback() -> Self {
         crate::types::ConfluenceDataSourceConfiguration {
@@ -8708,12 +11379,26 @@ impl crate::json::Fallback for crate::types::ConfluenceDataSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConfluenceHostType {
     fn fallback() -> Self {
         crate::types::ConfluenceHostType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConfluenceSourceConfiguration {
     fn fallback() -> Self {
         crate::types::ConfluenceSourceConfiguration {
@@ -8725,18 +11410,47 @@ impl crate::json::Fallback for crate::types::ConfluenceSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ContentBlock {
     fn fallback() -> Self {
         crate::types::ContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 impl crate::json::Fallback for crate::types::ContentDataSourceType {
     fn fallback() -> Self {
         crate::types::ContentDataSourceType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ContextEnrichmentConfiguration {
     fn fallback() -> Self {
         crate::types::ContextEnrichmentConfiguration {
@@ -8746,18 +11460,46 @@ impl crate::json::Fallback for crate::types::ContextEnrichmentConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ContextEnrichmentType {
     fn fallback() -> Self {
         crate::types::ContextEnrichmentType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ConversationRole {
     fn fallback() -> Self {
         crate::types::ConversationRole::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::CrawlFilterConfiguration {
     fn fallback() -> Self {
         crate::types::CrawlFilterConfiguration {
@@ -8767,18 +11509,40 @@ impl crate::json::Fallback for crate::types::CrawlFilterConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::CrawlFilterConfigurationType {
     fn fallback() -> Self {
         crate::types::CrawlFilterConfigurationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::CreationMode {
     fn fallback() -> Self {
         crate::types::CreationMode::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::CuratedQuery {
     fn fallback() -> Self {
         crate::types::CuratedQuery {
@@ -8788,12 +11552,27 @@ impl crate::json::Fallback for crate::types::CuratedQuery {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::CustomControlMethod {
     fn fallback() -> Self {
         crate::types::CustomControlMethod::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 impl crate::json::Fallback for crate::types::CustomDocumentIdentifier {
     fn fallback() -> Self {
         crate::types::CustomDocumentIdentifier {
@@ -8802,6 +11581,7 @@ impl crate::json::Fallback for crate::types::CustomDocumentIdentifier {
     }
 }
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 impl crate::json::Fallback for crate::types::CustomOrchestration {
     fn fallback() -> Self {
         crate::types::CustomOrchestration {
@@ -8810,6 +11590,13 @@ impl crate::json::Fallback for crate::types::CustomOrchestration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::CustomTransformationConfiguration {
     fn fallback() -> Self {
         crate::types::CustomTransformationConfiguration {
@@ -8819,6 +11606,7 @@ impl crate::json::Fallback for crate::types::CustomTransformationConfiguration {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::CyclicConnectionFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::CyclicConnectionFlowValidationDetails {
@@ -8827,18 +11615,39 @@ impl crate::json::Fallback for crate::types::CyclicConnectionFlowValidationDetai
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DailySchedule {
     fn fallback() -> Self {
         crate::types::DailySchedule {}
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataDeletionPolicy {
     fn fallback() -> Self {
         crate::types::DataDeletionPolicy::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataSource {
     fn fallback() -> Self {
         crate::types::DataSource {
@@ -8858,6 +11667,13 @@ impl crate::json::Fallback for crate::types::DataSource {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataSourceConfiguration {
     fn fallback() -> Self {
         crate::types::DataSourceConfiguration {
@@ -8872,12 +11688,22 @@ impl crate::json::Fallback for crate::types::DataSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "delete-data-source",
+        feature = "get-data-source",
+        feature = "list-data-sources",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataSourceStatus {
     fn fallback() -> Self {
         crate::types::DataSourceStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-data-sources")]
 impl crate::json::Fallback for crate::types::DataSourceSummary {
     fn fallback() -> Self {
         crate::types::DataSourceSummary {
@@ -8891,24 +11717,52 @@ impl crate::json::Fallback for crate::types::DataSourceSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataSourceType {
     fn fallback() -> Self {
         crate::types::DataSourceType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DayOfMonth {
     fn fallback() -> Self {
         crate::types::DayOfMonth::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DayOfWeek {
     fn fallback() -> Self {
         crate::types::DayOfWeek::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::DeletionProtectionConfiguration {
     fn fallback() -> Self {
         crate::types::DeletionProtectionConfiguration {
@@ -8918,6 +11772,14 @@ impl crate::json::Fallback for crate::types::DeletionProtectionConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 impl crate::json::Fallback for crate::types::DocumentIdentifier {
     fn fallback() -> Self {
         crate::types::DocumentIdentifier {
@@ -8928,12 +11790,21 @@ impl crate::json::Fallback for crate::types::DocumentIdentifier {
     }
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 impl crate::json::Fallback for crate::types::DocumentStatus {
     fn fallback() -> Self {
         crate::types::DocumentStatus::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::DuplicateConditionExpressionFlowValidationDetails {
     fn fallback() -> Self {
@@ -8944,6 +11815,7 @@ for crate::types::DuplicateConditionExpressionFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::DuplicateConnectionsFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::DuplicateConnectionsFlowValidationDetails {
@@ -8953,12 +11825,26 @@ impl crate::json::Fallback for crate::types::DuplicateConnectionsFlowValidationD
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::EmbeddingDataType {
     fn fallback() -> Self {
         crate::types::EmbeddingDataType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::EmbeddingModelConfiguration {
     fn fallback() -> Self {
         crate::types::EmbeddingModelConfiguration {
@@ -8967,18 +11853,39 @@ impl crate::json::Fallback for crate::types::EmbeddingModelConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::EmbeddingModelType {
     fn fallback() -> Self {
         crate::types::EmbeddingModelType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::EnabledOrDisabledState {
     fn fallback() -> Self {
         crate::types::EnabledOrDisabledState::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::EnrichmentStrategyConfiguration {
     fn fallback() -> Self {
         crate::types::EnrichmentStrategyConfiguration {
@@ -8987,12 +11894,29 @@ impl crate::json::Fallback for crate::types::EnrichmentStrategyConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::EnrichmentStrategyMethod {
     fn fallback() -> Self {
         crate::types::EnrichmentStrategyMethod::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FieldForReranking {
     fn fallback() -> Self {
         crate::types::FieldForReranking {
@@ -9001,12 +11925,26 @@ impl crate::json::Fallback for crate::types::FieldForReranking {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::FieldType {
     fn fallback() -> Self {
         crate::types::FieldType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::FixedSizeChunkingConfiguration {
     fn fallback() -> Self {
         crate::types::FixedSizeChunkingConfiguration {
@@ -9016,6 +11954,14 @@ impl crate::json::Fallback for crate::types::FixedSizeChunkingConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowAliasConcurrencyConfiguration {
     fn fallback() -> Self {
         crate::types::FlowAliasConcurrencyConfiguration {
@@ -9025,6 +11971,14 @@ impl crate::json::Fallback for crate::types::FlowAliasConcurrencyConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowAliasRoutingConfigurationListItem {
     fn fallback() -> Self {
         crate::types::FlowAliasRoutingConfigurationListItem {
@@ -9033,6 +11987,7 @@ impl crate::json::Fallback for crate::types::FlowAliasRoutingConfigurationListIt
     }
 }
 
+#[cfg(feature = "list-flow-aliases")]
 impl crate::json::Fallback for crate::types::FlowAliasSummary {
     fn fallback() -> Self {
         crate::types::FlowAliasSummary {
@@ -9049,6 +12004,16 @@ impl crate::json::Fallback for crate::types::FlowAliasSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowCondition {
     fn fallback() -> Self {
         crate::types::FlowCondition {
@@ -9058,6 +12023,16 @@ impl crate::json::Fallback for crate::types::FlowCondition {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowConditionalConnectionConfiguration {
     fn fallback() -> Self {
         crate::types::FlowConditionalConnectionConfiguration {
@@ -9066,6 +12041,16 @@ impl crate::json::Fallback for crate::types::FlowConditionalConnectionConfigurat
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowConnection {
     fn fallback() -> Self {
         crate::types::FlowConnection {
@@ -9078,18 +12063,48 @@ impl crate::json::Fallback for crate::types::FlowConnection {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowConnectionConfiguration {
     fn fallback() -> Self {
         crate::types::FlowConnectionConfiguration::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowConnectionType {
     fn fallback() -> Self {
         crate::types::FlowConnectionType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowDataConnectionConfiguration {
     fn fallback() -> Self {
         crate::types::FlowDataConnectionConfiguration {
@@ -9099,6 +12114,16 @@ impl crate::json::Fallback for crate::types::FlowDataConnectionConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowDefinition {
     fn fallback() -> Self {
         crate::types::FlowDefinition {
@@ -9108,6 +12133,16 @@ impl crate::json::Fallback for crate::types::FlowDefinition {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowNode {
     fn fallback() -> Self {
         crate::types::FlowNode {
@@ -9120,18 +12155,48 @@ impl crate::json::Fallback for crate::types::FlowNode {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::FlowNodeConfiguration::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowNodeIoDataType {
     fn fallback() -> Self {
         crate::types::FlowNodeIoDataType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowNodeInput {
     fn fallback() -> Self {
         crate::types::FlowNodeInput {
@@ -9143,12 +12208,32 @@ impl crate::json::Fallback for crate::types::FlowNodeInput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowNodeInputCategory {
     fn fallback() -> Self {
         crate::types::FlowNodeInputCategory::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowNodeOutput {
     fn fallback() -> Self {
         crate::types::FlowNodeOutput {
@@ -9158,18 +12243,41 @@ impl crate::json::Fallback for crate::types::FlowNodeOutput {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowNodeType {
     fn fallback() -> Self {
         crate::types::FlowNodeType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "prepare-flow",
+        feature = "update-flow"
+    )
+)]
 impl crate::json::Fallback for crate::types::FlowStatus {
     fn fallback() -> Self {
         crate::types::FlowStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flows")]
 impl crate::json::Fallback for crate::types::FlowSummary {
     fn fallback() -> Self {
         crate::types::FlowSummary {
@@ -9185,6 +12293,7 @@ impl crate::json::Fallback for crate::types::FlowSummary {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::FlowValidation {
     fn fallback() -> Self {
         crate::types::FlowValidation {
@@ -9196,24 +12305,28 @@ impl crate::json::Fallback for crate::types::FlowValidation {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::FlowValidationDetails {
     fn fallback() -> Self {
         crate::types::FlowValidationDetails::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::FlowValidationSeverity {
     fn fallback() -> Self {
         crate::types::FlowValidationSeverity::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::FlowValidationType {
     fn fallback() -> Self {
         crate::types::FlowValidationType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-flow-versions")]
 impl crate::json::Fallback for crate::types::FlowVersionSummary {
     fn fallback() -> Self {
         crate::types::FlowVersionSummary {
@@ -9226,6 +12339,13 @@ impl crate::json::Fallback for crate::types::FlowVersionSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::Function {
     fn fallback() -> Self {
         crate::types::Function {
@@ -9237,12 +12357,35 @@ impl crate::json::Fallback for crate::types::Function {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::FunctionSchema {
     fn fallback() -> Self {
         crate::types::FunctionSchema::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "update-agent",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailConfiguration {
     fn fallback() -> Self {
         crate::types::GuardrailConfiguration {
@@ -9252,6 +12395,13 @@ impl crate::json::Fallback for crate::types::GuardrailConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::HierarchicalChunkingConfiguration {
     fn fallback() -> Self {
         crate::types::HierarchicalChunkingConfiguration {
@@ -9261,6 +12411,13 @@ impl crate::json::Fallback for crate::types::HierarchicalChunkingConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::HierarchicalChunkingLevelConfiguration {
     fn fallback() -> Self {
         crate::types::HierarchicalChunkingLevelConfiguration {
@@ -9269,6 +12426,13 @@ impl crate::json::Fallback for crate::types::HierarchicalChunkingLevelConfigurat
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ImageExtractionConfiguration {
     fn fallback() -> Self {
         crate::types::ImageExtractionConfiguration {
@@ -9277,12 +12441,20 @@ impl crate::json::Fallback for crate::types::ImageExtractionConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::IncludeExclude {
     fn fallback() -> Self {
         crate::types::IncludeExclude::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::IncompatibleConnectionDataTypeFlowValidationDetails {
     fn fallback() -> Self {
@@ -9292,12 +12464,21 @@ for crate::types::IncompatibleConnectionDataTypeFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::IncompatibleLoopNodeType {
     fn fallback() -> Self {
         crate::types::IncompatibleLoopNodeType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::InferenceConfiguration {
     fn fallback() -> Self {
         crate::types::InferenceConfiguration {
@@ -9310,6 +12491,13 @@ impl crate::json::Fallback for crate::types::InferenceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::IngestionJob {
     fn fallback() -> Self {
         crate::types::IngestionJob {
@@ -9327,6 +12515,14 @@ impl crate::json::Fallback for crate::types::IngestionJob {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "list-ingestion-jobs",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::IngestionJobStatistics {
     fn fallback() -> Self {
         crate::types::IngestionJobStatistics {
@@ -9342,12 +12538,21 @@ impl crate::json::Fallback for crate::types::IngestionJobStatistics {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "list-ingestion-jobs",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::IngestionJobStatus {
     fn fallback() -> Self {
         crate::types::IngestionJobStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-ingestion-jobs")]
 impl crate::json::Fallback for crate::types::IngestionJobSummary {
     fn fallback() -> Self {
         crate::types::IngestionJobSummary {
@@ -9364,6 +12569,16 @@ impl crate::json::Fallback for crate::types::IngestionJobSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::InlineCodeFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::InlineCodeFlowNodeConfiguration {
@@ -9373,6 +12588,16 @@ impl crate::json::Fallback for crate::types::InlineCodeFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::InputFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::InputFlowNodeConfiguration {
@@ -9380,6 +12605,13 @@ impl crate::json::Fallback for crate::types::InputFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::IntermediateStorage {
     fn fallback() -> Self {
         crate::types::IntermediateStorage {
@@ -9388,6 +12620,96 @@ impl crate::json::Fallback for crate::types::IntermediateStorage {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::error::InternalServerException {
     fn fallback() -> Self {
         crate::error::InternalServerException {
@@ -9396,6 +12718,7 @@ impl crate::json::Fallback for crate::error::InternalServerException {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::InvalidLoopBoundaryFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::InvalidLoopBoundaryFlowValidationDetails {
@@ -9406,6 +12729,16 @@ impl crate::json::Fallback for crate::types::InvalidLoopBoundaryFlowValidationDe
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::IteratorFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::IteratorFlowNodeConfiguration {
@@ -9413,6 +12746,13 @@ impl crate::json::Fallback for crate::types::IteratorFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::KendraKnowledgeBaseConfiguration {
     fn fallback() -> Self {
         crate::types::KendraKnowledgeBaseConfiguration {
@@ -9421,6 +12761,13 @@ impl crate::json::Fallback for crate::types::KendraKnowledgeBaseConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBase {
     fn fallback() -> Self {
         crate::types::KnowledgeBase {
@@ -9440,6 +12787,13 @@ impl crate::json::Fallback for crate::types::KnowledgeBase {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseConfiguration {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseConfiguration {
@@ -9452,6 +12806,14 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseDocumentDetail {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseDocumentDetail {
@@ -9465,6 +12827,16 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseDocumentDetail {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseFlowNodeConfiguration {
@@ -9480,6 +12852,16 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseFlowNodeConfiguration 
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseOrchestrationConfiguration {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseOrchestrationConfiguration {
@@ -9491,6 +12873,16 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseOrchestrationConfigura
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBasePromptTemplate {
     fn fallback() -> Self {
         crate::types::KnowledgeBasePromptTemplate {
@@ -9499,24 +12891,49 @@ impl crate::json::Fallback for crate::types::KnowledgeBasePromptTemplate {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-knowledge-base",
+        feature = "get-agent-knowledge-base",
+        feature = "list-agent-knowledge-bases",
+        feature = "update-agent-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseState {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseState::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "list-knowledge-bases",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseStatus {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseStatus::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseStorageType {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseStorageType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-knowledge-bases")]
 impl crate::json::Fallback for crate::types::KnowledgeBaseSummary {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseSummary {
@@ -9529,12 +12946,29 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::KnowledgeBaseType {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::LambdaFunctionFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::LambdaFunctionFlowNodeConfiguration {
@@ -9543,12 +12977,29 @@ impl crate::json::Fallback for crate::types::LambdaFunctionFlowNodeConfiguration
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::LastDayOfMonth {
     fn fallback() -> Self {
         crate::types::LastDayOfMonth {}
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::LexFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::LexFlowNodeConfiguration {
@@ -9558,6 +13009,16 @@ impl crate::json::Fallback for crate::types::LexFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::LoopControllerFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::LoopControllerFlowNodeConfiguration {
@@ -9567,6 +13028,16 @@ impl crate::json::Fallback for crate::types::LoopControllerFlowNodeConfiguration
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::LoopFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::LoopFlowNodeConfiguration {
@@ -9575,6 +13046,7 @@ impl crate::json::Fallback for crate::types::LoopFlowNodeConfiguration {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::LoopIncompatibleNodeTypeFlowValidationDetails {
     fn fallback() -> Self {
@@ -9586,6 +13058,16 @@ for crate::types::LoopIncompatibleNodeTypeFlowValidationDetails {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::LoopInputFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::LoopInputFlowNodeConfiguration {
@@ -9593,6 +13075,7 @@ impl crate::json::Fallback for crate::types::LoopInputFlowNodeConfiguration {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MalformedConditionExpressionFlowValidationDetails {
     fn fallback() -> Self {
@@ -9604,6 +13087,7 @@ for crate::types::MalformedConditionExpressionFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MalformedNodeInputExpressionFlowValidationDetails {
     fn fallback() -> Self {
@@ -9615,6 +13099,13 @@ for crate::types::MalformedNodeInputExpressionFlowValidationDetails {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::ManagedKnowledgeBaseConfiguration {
     fn fallback() -> Self {
         crate::types::ManagedKnowledgeBaseConfiguration {
@@ -9627,6 +13118,13 @@ impl crate::json::Fallback for crate::types::ManagedKnowledgeBaseConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ManagedKnowledgeBaseConnectorConfiguration {
     fn fallback() -> Self {
         crate::types::ManagedKnowledgeBaseConnectorConfiguration {
@@ -9638,6 +13136,13 @@ impl crate::json::Fallback for crate::types::ManagedKnowledgeBaseConnectorConfig
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::MediaExtractionConfiguration {
     fn fallback() -> Self {
         crate::types::MediaExtractionConfiguration {
@@ -9648,6 +13153,14 @@ impl crate::json::Fallback for crate::types::MediaExtractionConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::MemoryConfiguration {
     fn fallback() -> Self {
         crate::types::MemoryConfiguration {
@@ -9658,12 +13171,34 @@ impl crate::json::Fallback for crate::types::MemoryConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::MemoryType {
     fn fallback() -> Self {
         crate::types::MemoryType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::Message {
     fn fallback() -> Self {
         crate::types::Message {
@@ -9673,6 +13208,13 @@ impl crate::json::Fallback for crate::types::Message {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::MetadataConfiguration {
     fn fallback() -> Self {
         crate::types::MetadataConfiguration {
@@ -9683,6 +13225,16 @@ impl crate::json::Fallback for crate::types::MetadataConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::MetadataConfigurationForReranking {
     fn fallback() -> Self {
         crate::types::MetadataConfigurationForReranking {
@@ -9692,6 +13244,7 @@ impl crate::json::Fallback for crate::types::MetadataConfigurationForReranking {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MismatchedNodeInputTypeFlowValidationDetails {
     fn fallback() -> Self {
@@ -9703,6 +13256,7 @@ for crate::types::MismatchedNodeInputTypeFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MismatchedNodeOutputTypeFlowValidationDetails {
     fn fallback() -> Self {
@@ -9714,6 +13268,7 @@ for crate::types::MismatchedNodeOutputTypeFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MissingConnectionConfigurationFlowValidationDetails {
     fn fallback() -> Self {
@@ -9723,6 +13278,7 @@ for crate::types::MissingConnectionConfigurationFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MissingDefaultConditionFlowValidationDetails {
     fn fallback() -> Self {
@@ -9732,6 +13288,7 @@ for crate::types::MissingDefaultConditionFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::MissingEndingNodesFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::MissingEndingNodesFlowValidationDetails {
@@ -9739,6 +13296,7 @@ impl crate::json::Fallback for crate::types::MissingEndingNodesFlowValidationDet
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MissingLoopControllerNodeFlowValidationDetails {
     fn fallback() -> Self {
@@ -9748,6 +13306,7 @@ for crate::types::MissingLoopControllerNodeFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::MissingLoopInputNodeFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::MissingLoopInputNodeFlowValidationDetails {
@@ -9756,6 +13315,7 @@ impl crate::json::Fallback for crate::types::MissingLoopInputNodeFlowValidationD
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MissingNodeConfigurationFlowValidationDetails {
     fn fallback() -> Self {
@@ -9765,6 +13325,7 @@ for crate::types::MissingNodeConfigurationFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::MissingNodeInputFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::MissingNodeInputFlowValidationDetails {
@@ -9774,6 +13335,7 @@ impl crate::json::Fallback for crate::types::MissingNodeInputFlowValidationDetai
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::MissingNodeOutputFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::MissingNodeOutputFlowValidationDetails {
@@ -9783,6 +13345,7 @@ impl crate::json::Fallback for crate::types::MissingNodeOutputFlowValidationDeta
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::MissingStartingNodesFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::MissingStartingNodesFlowValidationDetails {
@@ -9790,6 +13353,13 @@ impl crate::json::Fallback for crate::types::MissingStartingNodesFlowValidationD
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::MongoDbAtlasConfiguration {
     fn fallback() -> Self {
         crate::types::MongoDbAtlasConfiguration {
@@ -9805,6 +13375,13 @@ impl crate::json::Fallback for crate::types::MongoDbAtlasConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::MongoDbAtlasFieldMapping {
     fn fallback() -> Self {
         crate::types::MongoDbAtlasFieldMapping {
@@ -9815,6 +13392,13 @@ impl crate::json::Fallback for crate::types::MongoDbAtlasFieldMapping {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::MonthlySchedule {
     fn fallback() -> Self {
         crate::types::MonthlySchedule {
@@ -9823,6 +13407,7 @@ impl crate::json::Fallback for crate::types::MonthlySchedule {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MultipleLoopControllerNodesFlowValidationDetails {
     fn fallback() -> Self {
@@ -9832,6 +13417,7 @@ for crate::types::MultipleLoopControllerNodesFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MultipleLoopInputNodesFlowValidationDetails {
     fn fallback() -> Self {
@@ -9841,6 +13427,7 @@ for crate::types::MultipleLoopInputNodesFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::MultipleNodeInputConnectionsFlowValidationDetails {
     fn fallback() -> Self {
@@ -9851,6 +13438,13 @@ for crate::types::MultipleNodeInputConnectionsFlowValidationDetails {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::NeptuneAnalyticsConfiguration {
     fn fallback() -> Self {
         crate::types::NeptuneAnalyticsConfiguration {
@@ -9860,6 +13454,13 @@ impl crate::json::Fallback for crate::types::NeptuneAnalyticsConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::NeptuneAnalyticsFieldMapping {
     fn fallback() -> Self {
         crate::types::NeptuneAnalyticsFieldMapping {
@@ -9869,6 +13470,13 @@ impl crate::json::Fallback for crate::types::NeptuneAnalyticsFieldMapping {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::OpenSearchManagedClusterConfiguration {
     fn fallback() -> Self {
         crate::types::OpenSearchManagedClusterConfiguration {
@@ -9880,6 +13488,13 @@ impl crate::json::Fallback for crate::types::OpenSearchManagedClusterConfigurati
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::OpenSearchManagedClusterFieldMapping {
     fn fallback() -> Self {
         crate::types::OpenSearchManagedClusterFieldMapping {
@@ -9890,6 +13505,13 @@ impl crate::json::Fallback for crate::types::OpenSearchManagedClusterFieldMappin
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::OpenSearchServerlessConfiguration {
     fn fallback() -> Self {
         crate::types::OpenSearchServerlessConfiguration {
@@ -9900,6 +13522,13 @@ impl crate::json::Fallback for crate::types::OpenSearchServerlessConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::OpenSearchServerlessFieldMapping {
     fn fallback() -> Self {
         crate::types::OpenSearchServerlessFieldMapping {
@@ -9910,18 +13539,30 @@ impl crate::json::Fallback for crate::types::OpenSearchServerlessFieldMapping {
     }
 }
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 impl crate::json::Fallback for crate::types::OrchestrationExecutor {
     fn fallback() -> Self {
         crate::types::OrchestrationExecutor::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 impl crate::json::Fallback for crate::types::OrchestrationType {
     fn fallback() -> Self {
         crate::types::OrchestrationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::OutputFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::OutputFlowNodeConfiguration {
@@ -9929,6 +13570,13 @@ impl crate::json::Fallback for crate::types::OutputFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::ParameterDetail {
     fn fallback() -> Self {
         crate::types::ParameterDetail {
@@ -9939,6 +13587,13 @@ impl crate::json::Fallback for crate::types::ParameterDetail {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ParsingConfiguration {
     fn fallback() -> Self {
         crate::types::ParsingConfiguration {
@@ -9949,12 +13604,26 @@ impl crate::json::Fallback for crate::types::ParsingConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ParsingModality {
     fn fallback() -> Self {
         crate::types::ParsingModality::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ParsingPrompt {
     fn fallback() -> Self {
         crate::types::ParsingPrompt {
@@ -9963,12 +13632,26 @@ impl crate::json::Fallback for crate::types::ParsingPrompt {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::ParsingStrategy {
     fn fallback() -> Self {
         crate::types::ParsingStrategy::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::PatternObjectFilter {
     fn fallback() -> Self {
         crate::types::PatternObjectFilter {
@@ -9979,6 +13662,13 @@ impl crate::json::Fallback for crate::types::PatternObjectFilter {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::PatternObjectFilterConfiguration {
     fn fallback() -> Self {
         crate::types::PatternObjectFilterConfiguration {
@@ -9987,12 +13677,32 @@ impl crate::json::Fallback for crate::types::PatternObjectFilterConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PerformanceConfigLatency {
     fn fallback() -> Self {
         crate::types::PerformanceConfigLatency::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PerformanceConfiguration {
     fn fallback() -> Self {
         crate::types::PerformanceConfiguration {
@@ -10001,6 +13711,13 @@ impl crate::json::Fallback for crate::types::PerformanceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::PineconeConfiguration {
     fn fallback() -> Self {
         crate::types::PineconeConfiguration {
@@ -10012,6 +13729,13 @@ impl crate::json::Fallback for crate::types::PineconeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::PineconeFieldMapping {
     fn fallback() -> Self {
         crate::types::PineconeFieldMapping {
@@ -10021,6 +13745,14 @@ impl crate::json::Fallback for crate::types::PineconeFieldMapping {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptAgentResource {
     fn fallback() -> Self {
         crate::types::PromptAgentResource {
@@ -10029,6 +13761,14 @@ impl crate::json::Fallback for crate::types::PromptAgentResource {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptConfiguration {
     fn fallback() -> Self {
         crate::types::PromptConfiguration {
@@ -10044,6 +13784,16 @@ impl crate::json::Fallback for crate::types::PromptConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::PromptFlowNodeConfiguration {
@@ -10053,6 +13803,16 @@ impl crate::json::Fallback for crate::types::PromptFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptFlowNodeInlineConfiguration {
     fn fallback() -> Self {
         crate::types::PromptFlowNodeInlineConfiguration {
@@ -10065,6 +13825,16 @@ impl crate::json::Fallback for crate::types::PromptFlowNodeInlineConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptFlowNodeResourceConfiguration {
     fn fallback() -> Self {
         crate::types::PromptFlowNodeResourceConfiguration {
@@ -10073,24 +13843,70 @@ impl crate::json::Fallback for crate::types::PromptFlowNodeResourceConfiguration
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptFlowNodeSourceConfiguration {
     fn fallback() -> Self {
         crate::types::PromptFlowNodeSourceConfiguration::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptGenAiResource {
     fn fallback() -> Self {
         crate::types::PromptGenAiResource::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptInferenceConfiguration {
     fn fallback() -> Self {
         crate::types::PromptInferenceConfiguration::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptInputVariable {
     fn fallback() -> Self {
         crate::types::PromptInputVariable {
@@ -10099,6 +13915,14 @@ impl crate::json::Fallback for crate::types::PromptInputVariable {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptMetadataEntry {
     fn fallback() -> Self {
         crate::types::PromptMetadataEntry {
@@ -10108,6 +13932,20 @@ impl crate::json::Fallback for crate::types::PromptMetadataEntry {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptModelInferenceConfiguration {
     fn fallback() -> Self {
         crate::types::PromptModelInferenceConfiguration {
@@ -10119,6 +13957,14 @@ impl crate::json::Fallback for crate::types::PromptModelInferenceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptOverrideConfiguration {
     fn fallback() -> Self {
         crate::types::PromptOverrideConfiguration {
@@ -10128,12 +13974,21 @@ impl crate::json::Fallback for crate::types::PromptOverrideConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptState {
     fn fallback() -> Self {
         crate::types::PromptState::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-prompts")]
 impl crate::json::Fallback for crate::types::PromptSummary {
     fn fallback() -> Self {
         crate::types::PromptSummary {
@@ -10148,24 +14003,68 @@ impl crate::json::Fallback for crate::types::PromptSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptTemplateConfiguration {
     fn fallback() -> Self {
         crate::types::PromptTemplateConfiguration::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptTemplateType {
     fn fallback() -> Self {
         crate::types::PromptTemplateType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptType {
     fn fallback() -> Self {
         crate::types::PromptType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptVariant {
     fn fallback() -> Self {
         crate::types::PromptVariant {
@@ -10181,12 +14080,26 @@ impl crate::json::Fallback for crate::types::PromptVariant {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::QueryEngineType {
     fn fallback() -> Self {
         crate::types::QueryEngineType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::QueryGenerationColumn {
     fn fallback() -> Self {
         crate::types::QueryGenerationColumn {
@@ -10197,6 +14110,13 @@ impl crate::json::Fallback for crate::types::QueryGenerationColumn {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::QueryGenerationConfiguration {
     fn fallback() -> Self {
         crate::types::QueryGenerationConfiguration {
@@ -10206,6 +14126,13 @@ impl crate::json::Fallback for crate::types::QueryGenerationConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::QueryGenerationContext {
     fn fallback() -> Self {
         crate::types::QueryGenerationContext {
@@ -10215,6 +14142,13 @@ impl crate::json::Fallback for crate::types::QueryGenerationContext {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::QueryGenerationTable {
     fn fallback() -> Self {
         crate::types::QueryGenerationTable {
@@ -10226,6 +14160,13 @@ impl crate::json::Fallback for crate::types::QueryGenerationTable {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RdsConfiguration {
     fn fallback() -> Self {
         crate::types::RdsConfiguration {
@@ -10238,6 +14179,13 @@ impl crate::json::Fallback for crate::types::RdsConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RdsFieldMapping {
     fn fallback() -> Self {
         crate::types::RdsFieldMapping {
@@ -10250,6 +14198,13 @@ impl crate::json::Fallback for crate::types::RdsFieldMapping {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedisEnterpriseCloudConfiguration {
     fn fallback() -> Self {
         crate::types::RedisEnterpriseCloudConfiguration {
@@ -10261,6 +14216,13 @@ impl crate::json::Fallback for crate::types::RedisEnterpriseCloudConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedisEnterpriseCloudFieldMapping {
     fn fallback() -> Self {
         crate::types::RedisEnterpriseCloudFieldMapping {
@@ -10271,6 +14233,13 @@ impl crate::json::Fallback for crate::types::RedisEnterpriseCloudFieldMapping {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftConfiguration {
     fn fallback() -> Self {
         crate::types::RedshiftConfiguration {
@@ -10281,6 +14250,13 @@ impl crate::json::Fallback for crate::types::RedshiftConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftProvisionedAuthConfiguration {
     fn fallback() -> Self {
         crate::types::RedshiftProvisionedAuthConfiguration {
@@ -10291,12 +14267,26 @@ impl crate::json::Fallback for crate::types::RedshiftProvisionedAuthConfiguratio
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftProvisionedAuthType {
     fn fallback() -> Self {
         crate::types::RedshiftProvisionedAuthType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftProvisionedConfiguration {
     fn fallback() -> Self {
         crate::types::RedshiftProvisionedConfiguration {
@@ -10306,6 +14296,13 @@ impl crate::json::Fallback for crate::types::RedshiftProvisionedConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
     fn fallback() -> Self {
@@ -10315,6 +14312,13 @@ for crate::types::RedshiftQueryEngineAwsDataCatalogStorageConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftQueryEngineConfiguration {
     fn fallback() -> Self {
         crate::types::RedshiftQueryEngineConfiguration {
@@ -10325,6 +14329,13 @@ impl crate::json::Fallback for crate::types::RedshiftQueryEngineConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::RedshiftQueryEngineRedshiftStorageConfiguration {
     fn fallback() -> Self {
@@ -10334,6 +14345,13 @@ for crate::types::RedshiftQueryEngineRedshiftStorageConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftQueryEngineStorageConfiguration {
     fn fallback() -> Self {
         crate::types::RedshiftQueryEngineStorageConfiguration {
@@ -10344,18 +14362,39 @@ impl crate::json::Fallback for crate::types::RedshiftQueryEngineStorageConfigura
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftQueryEngineStorageType {
     fn fallback() -> Self {
         crate::types::RedshiftQueryEngineStorageType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftQueryEngineType {
     fn fallback() -> Self {
         crate::types::RedshiftQueryEngineType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftServerlessAuthConfiguration {
     fn fallback() -> Self {
         crate::types::RedshiftServerlessAuthConfiguration {
@@ -10365,12 +14404,26 @@ impl crate::json::Fallback for crate::types::RedshiftServerlessAuthConfiguration
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftServerlessAuthType {
     fn fallback() -> Self {
         crate::types::RedshiftServerlessAuthType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::RedshiftServerlessConfiguration {
     fn fallback() -> Self {
         crate::types::RedshiftServerlessConfiguration {
@@ -10380,24 +14433,59 @@ impl crate::json::Fallback for crate::types::RedshiftServerlessConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "list-agent-collaborators",
+        feature = "update-agent-collaborator"
+    )
+)]
 impl crate::json::Fallback for crate::types::RelayConversationHistory {
     fn fallback() -> Self {
         crate::types::RelayConversationHistory::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::RequireConfirmation {
     fn fallback() -> Self {
         crate::types::RequireConfirmation::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::RerankingMetadataSelectionMode {
     fn fallback() -> Self {
         crate::types::RerankingMetadataSelectionMode::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::RerankingMetadataSelectiveModeConfiguration {
     fn fallback() -> Self {
@@ -10405,6 +14493,86 @@ for crate::types::RerankingMetadataSelectiveModeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction"
+    )
+)]
 impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     fn fallback() -> Self {
         crate::error::ResourceNotFoundException {
@@ -10413,6 +14581,16 @@ impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::RetrievalFlowNodeConfiguration {
@@ -10421,6 +14599,16 @@ impl crate::json::Fallback for crate::types::RetrievalFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalFlowNodeS3Configuration {
     fn fallback() -> Self {
         crate::types::RetrievalFlowNodeS3Configuration {
@@ -10429,12 +14617,29 @@ impl crate::json::Fallback for crate::types::RetrievalFlowNodeS3Configuration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalFlowNodeServiceConfiguration {
     fn fallback() -> Self {
         crate::types::RetrievalFlowNodeServiceConfiguration::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "update-retrieval-instruction"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalInstructionContent {
     fn fallback() -> Self {
         crate::types::RetrievalInstructionContent {
@@ -10446,6 +14651,7 @@ impl crate::json::Fallback for crate::types::RetrievalInstructionContent {
     }
 }
 
+#[cfg(feature = "get-retrieval-instruction")]
 impl crate::json::Fallback for crate::types::RetrievalInstructionFailureReason {
     fn fallback() -> Self {
         crate::types::RetrievalInstructionFailureReason {
@@ -10456,30 +14662,49 @@ impl crate::json::Fallback for crate::types::RetrievalInstructionFailureReason {
     }
 }
 
+#[cfg(feature = "get-retrieval-instruction")]
 impl crate::json::Fallback for crate::types::RetrievalInstructionFailureReasonCode {
     fn fallback() -> Self {
         crate::types::RetrievalInstructionFailureReasonCode::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-retrieval-instruction")]
 impl crate::json::Fallback for crate::types::RetrievalInstructionFieldName {
     fn fallback() -> Self {
         crate::types::RetrievalInstructionFieldName::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instructions",
+        feature = "update-retrieval-instruction"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalInstructionLastTransitionStatus {
     fn fallback() -> Self {
         crate::types::RetrievalInstructionLastTransitionStatus::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instructions",
+        feature = "update-retrieval-instruction"
+    )
+)]
 impl crate::json::Fallback for crate::types::RetrievalInstructionStatus {
     fn fallback() -> Self {
         crate::types::RetrievalInstructionStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-retrieval-instructions")]
 impl crate::json::Fallback for crate::types::RetrievalInstructionSummary {
     fn fallback() -> Self {
         crate::types::RetrievalInstructionSummary {
@@ -10495,6 +14720,7 @@ impl crate::json::Fallback for crate::types::RetrievalInstructionSummary {
     }
 }
 
+#[cfg(feature = "list-retrieval-instruction-versions")]
 impl crate::json::Fallback for crate::types::RetrievalInstructionVersionSummary {
     fn fallback() -> Self {
         crate::types::RetrievalInstructionVersionSummary {
@@ -10504,6 +14730,13 @@ impl crate::json::Fallback for crate::types::RetrievalInstructionVersionSummary 
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::S3DataSourceConfiguration {
     fn fallback() -> Self {
         crate::types::S3DataSourceConfiguration {
@@ -10514,6 +14747,13 @@ impl crate::json::Fallback for crate::types::S3DataSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::S3Identifier {
     fn fallback() -> Self {
         crate::types::S3Identifier {
@@ -10523,6 +14763,20 @@ impl crate::json::Fallback for crate::types::S3Identifier {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::S3Location {
     fn fallback() -> Self {
         crate::types::S3Location {
@@ -10531,6 +14785,13 @@ impl crate::json::Fallback for crate::types::S3Location {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::S3VectorsConfiguration {
     fn fallback() -> Self {
         crate::types::S3VectorsConfiguration {
@@ -10541,12 +14802,26 @@ impl crate::json::Fallback for crate::types::S3VectorsConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SalesforceAuthType {
     fn fallback() -> Self {
         crate::types::SalesforceAuthType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SalesforceCrawlerConfiguration {
     fn fallback() -> Self {
         crate::types::SalesforceCrawlerConfiguration {
@@ -10555,6 +14830,13 @@ impl crate::json::Fallback for crate::types::SalesforceCrawlerConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SalesforceDataSourceConfiguration {
     fn fallback() -> Self {
         crate::types::SalesforceDataSourceConfiguration {
@@ -10564,6 +14846,13 @@ impl crate::json::Fallback for crate::types::SalesforceDataSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SalesforceSourceConfiguration {
     fn fallback() -> Self {
         crate::types::SalesforceSourceConfiguration {
@@ -10574,18 +14863,39 @@ impl crate::json::Fallback for crate::types::SalesforceSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::SearchableStatus {
     fn fallback() -> Self {
         crate::types::SearchableStatus::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SeedUrl {
     fn fallback() -> Self {
         crate::types::SeedUrl { url: None }
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SemanticChunkingConfiguration {
     fn fallback() -> Self {
         crate::types::SemanticChunkingConfiguration {
@@ -10596,6 +14906,16 @@ impl crate::json::Fallback for crate::types::SemanticChunkingConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::ServerSideEncryptionConfiguration {
     fn fallback() -> Self {
         crate::types::ServerSideEncryptionConfiguration {
@@ -10604,6 +14924,40 @@ impl crate::json::Fallback for crate::types::ServerSideEncryptionConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "start-ingestion-job",
+        feature = "tag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-prompt"
+    )
+)]
 impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     fn fallback() -> Self {
         crate::error::ServiceQuotaExceededException {
@@ -10612,6 +14966,14 @@ impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 impl crate::json::Fallback for crate::types::SessionSummaryConfiguration {
     fn fallback() -> Self {
         crate::types::SessionSummaryConfiguration {
@@ -10620,12 +14982,26 @@ impl crate::json::Fallback for crate::types::SessionSummaryConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SharePointAuthType {
     fn fallback() -> Self {
         crate::types::SharePointAuthType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SharePointCrawlerConfiguration {
     fn fallback() -> Self {
         crate::types::SharePointCrawlerConfiguration {
@@ -10634,6 +15010,13 @@ impl crate::json::Fallback for crate::types::SharePointCrawlerConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SharePointDataSourceConfiguration {
     fn fallback() -> Self {
         crate::types::SharePointDataSourceConfiguration {
@@ -10643,12 +15026,26 @@ impl crate::json::Fallback for crate::types::SharePointDataSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SharePointHostType {
     fn fallback() -> Self {
         crate::types::SharePointHostType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SharePointSourceConfiguration {
     fn fallback() -> Self {
         crate::types::SharePointSourceConfiguration {
@@ -10662,6 +15059,20 @@ impl crate::json::Fallback for crate::types::SharePointSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::SpecificToolChoice {
     fn fallback() -> Self {
         crate::types::SpecificToolChoice {
@@ -10670,6 +15081,13 @@ impl crate::json::Fallback for crate::types::SpecificToolChoice {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::SqlKnowledgeBaseConfiguration {
     fn fallback() -> Self {
         crate::types::SqlKnowledgeBaseConfiguration {
@@ -10679,12 +15097,26 @@ impl crate::json::Fallback for crate::types::SqlKnowledgeBaseConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::StepType {
     fn fallback() -> Self {
         crate::types::StepType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::StorageConfiguration {
     fn fallback() -> Self {
         crate::types::StorageConfiguration {
@@ -10701,6 +15133,16 @@ impl crate::json::Fallback for crate::types::StorageConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::StorageFlowNodeConfiguration {
     fn fallback() -> Self {
         crate::types::StorageFlowNodeConfiguration {
@@ -10709,6 +15151,16 @@ impl crate::json::Fallback for crate::types::StorageFlowNodeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::StorageFlowNodeS3Configuration {
     fn fallback() -> Self {
         crate::types::StorageFlowNodeS3Configuration {
@@ -10717,12 +15169,29 @@ impl crate::json::Fallback for crate::types::StorageFlowNodeS3Configuration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::StorageFlowNodeServiceConfiguration {
     fn fallback() -> Self {
         crate::types::StorageFlowNodeServiceConfiguration::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::SupplementalDataStorageConfiguration {
     fn fallback() -> Self {
         crate::types::SupplementalDataStorageConfiguration {
@@ -10731,6 +15200,13 @@ impl crate::json::Fallback for crate::types::SupplementalDataStorageConfiguratio
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::SupplementalDataStorageLocation {
     fn fallback() -> Self {
         crate::types::SupplementalDataStorageLocation {
@@ -10740,30 +15216,82 @@ impl crate::json::Fallback for crate::types::SupplementalDataStorageLocation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::SupplementalDataStorageLocationType {
     fn fallback() -> Self {
         crate::types::SupplementalDataStorageLocationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::SupportedLanguages {
     fn fallback() -> Self {
         crate::types::SupportedLanguages::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::SyncSchedule {
     fn fallback() -> Self {
         crate::types::SyncSchedule::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::SystemContentBlock {
     fn fallback() -> Self {
         crate::types::SystemContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::TextPromptTemplateConfiguration {
     fn fallback() -> Self {
         crate::types::TextPromptTemplateConfiguration {
@@ -10774,6 +15302,96 @@ impl crate::json::Fallback for crate::types::TextPromptTemplateConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::error::ThrottlingException {
     fn fallback() -> Self {
         crate::error::ThrottlingException {
@@ -10782,18 +15400,60 @@ impl crate::json::Fallback for crate::error::ThrottlingException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::Tool {
     fn fallback() -> Self {
         crate::types::Tool::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ToolChoice {
     fn fallback() -> Self {
         crate::types::ToolChoice::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ToolConfiguration {
     fn fallback() -> Self {
         crate::types::ToolConfiguration {
@@ -10803,12 +15463,40 @@ impl crate::json::Fallback for crate::types::ToolConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ToolInputSchema {
     fn fallback() -> Self {
         crate::types::ToolInputSchema::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ToolSpecification {
     fn fallback() -> Self {
         crate::types::ToolSpecification {
@@ -10820,6 +15508,13 @@ impl crate::json::Fallback for crate::types::ToolSpecification {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::Transformation {
     fn fallback() -> Self {
         crate::types::Transformation {
@@ -10829,6 +15524,13 @@ impl crate::json::Fallback for crate::types::Transformation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::TransformationFunction {
     fn fallback() -> Self {
         crate::types::TransformationFunction {
@@ -10837,6 +15539,13 @@ impl crate::json::Fallback for crate::types::TransformationFunction {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::TransformationLambdaConfiguration {
     fn fallback() -> Self {
         crate::types::TransformationLambdaConfiguration {
@@ -10845,12 +15554,20 @@ impl crate::json::Fallback for crate::types::TransformationLambdaConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 impl crate::json::Fallback for crate::types::Type {
     fn fallback() -> Self {
         crate::types::Type::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::UnfulfilledNodeInputFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::UnfulfilledNodeInputFlowValidationDetails {
@@ -10860,6 +15577,7 @@ impl crate::json::Fallback for crate::types::UnfulfilledNodeInputFlowValidationD
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::UnknownConnectionConditionFlowValidationDetails {
     fn fallback() -> Self {
@@ -10869,6 +15587,7 @@ for crate::types::UnknownConnectionConditionFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::UnknownConnectionSourceFlowValidationDetails {
     fn fallback() -> Self {
@@ -10878,6 +15597,7 @@ for crate::types::UnknownConnectionSourceFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::UnknownConnectionSourceOutputFlowValidationDetails {
     fn fallback() -> Self {
@@ -10887,6 +15607,7 @@ for crate::types::UnknownConnectionSourceOutputFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::UnknownConnectionTargetFlowValidationDetails {
     fn fallback() -> Self {
@@ -10896,6 +15617,7 @@ for crate::types::UnknownConnectionTargetFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::UnknownConnectionTargetInputFlowValidationDetails {
     fn fallback() -> Self {
@@ -10905,6 +15627,7 @@ for crate::types::UnknownConnectionTargetInputFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::UnknownNodeInputFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::UnknownNodeInputFlowValidationDetails {
@@ -10914,6 +15637,7 @@ impl crate::json::Fallback for crate::types::UnknownNodeInputFlowValidationDetai
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::UnknownNodeOutputFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::UnknownNodeOutputFlowValidationDetails {
@@ -10923,6 +15647,7 @@ impl crate::json::Fallback for crate::types::UnknownNodeOutputFlowValidationDeta
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::UnreachableNodeFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::UnreachableNodeFlowValidationDetails {
@@ -10931,6 +15656,7 @@ impl crate::json::Fallback for crate::types::UnreachableNodeFlowValidationDetail
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback
 for crate::types::UnsatisfiedConnectionConditionsFlowValidationDetails {
     fn fallback() -> Self {
@@ -10940,6 +15666,7 @@ for crate::types::UnsatisfiedConnectionConditionsFlowValidationDetails {
     }
 }
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 impl crate::json::Fallback for crate::types::UnspecifiedFlowValidationDetails {
     fn fallback() -> Self {
         crate::types::UnspecifiedFlowValidationDetails {
@@ -10947,6 +15674,13 @@ impl crate::json::Fallback for crate::types::UnspecifiedFlowValidationDetails {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::UrlConfiguration {
     fn fallback() -> Self {
         crate::types::UrlConfiguration {
@@ -10955,6 +15689,96 @@ impl crate::json::Fallback for crate::types::UrlConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::error::ValidationException {
     fn fallback() -> Self {
         crate::error::ValidationException {
@@ -10964,6 +15788,96 @@ impl crate::json::Fallback for crate::error::ValidationException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::ValidationExceptionField {
     fn fallback() -> Self {
         crate::types::ValidationExceptionField {
@@ -10973,6 +15887,13 @@ impl crate::json::Fallback for crate::types::ValidationExceptionField {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::VectorIngestionConfiguration {
     fn fallback() -> Self {
         crate::types::VectorIngestionConfiguration {
@@ -10984,6 +15905,13 @@ impl crate::json::Fallback for crate::types::VectorIngestionConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::VectorKnowledgeBaseConfiguration {
     fn fallback() -> Self {
         crate::types::VectorKnowledgeBaseConfiguration {
@@ -10994,6 +15922,16 @@ impl crate::json::Fallback for crate::types::VectorKnowledgeBaseConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::VectorSearchBedrockRerankingConfiguration {
     fn fallback() -> Self {
         crate::types::VectorSearchBedrockRerankingConfiguration {
@@ -11004,6 +15942,16 @@ impl crate::json::Fallback for crate::types::VectorSearchBedrockRerankingConfigu
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::VectorSearchBedrockRerankingModelConfiguration {
     fn fallback() -> Self {
@@ -11014,6 +15962,16 @@ for crate::types::VectorSearchBedrockRerankingModelConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::VectorSearchRerankingConfiguration {
     fn fallback() -> Self {
         crate::types::VectorSearchRerankingConfiguration {
@@ -11023,12 +15981,29 @@ impl crate::json::Fallback for crate::types::VectorSearchRerankingConfiguration 
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 impl crate::json::Fallback for crate::types::VectorSearchRerankingConfigurationType {
     fn fallback() -> Self {
         crate::types::VectorSearchRerankingConfigurationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::VideoConfiguration {
     fn fallback() -> Self {
         crate::types::VideoConfiguration {
@@ -11037,6 +16012,13 @@ impl crate::json::Fallback for crate::types::VideoConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::VideoExtractionConfiguration {
     fn fallback() -> Self {
         crate::types::VideoExtractionConfiguration {
@@ -11045,6 +16027,13 @@ impl crate::json::Fallback for crate::types::VideoExtractionConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 impl crate::json::Fallback for crate::types::VideoSegmentationConfiguration {
     fn fallback() -> Self {
         crate::types::VideoSegmentationConfiguration {
@@ -11053,6 +16042,7 @@ impl crate::json::Fallback for crate::types::VideoSegmentationConfiguration {
     }
 }
 
+#[cfg(feature = "get-vpc-configuration")]
 impl crate::json::Fallback for crate::types::VpcConfiguration {
     fn fallback() -> Self {
         crate::types::VpcConfiguration {
@@ -11075,12 +16065,21 @@ impl crate::json::Fallback for crate::types::VpcConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "delete-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 impl crate::json::Fallback for crate::types::VpcConfigurationStatus {
     fn fallback() -> Self {
         crate::types::VpcConfigurationStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-vpc-configurations")]
 impl crate::json::Fallback for crate::types::VpcConfigurationSummary {
     fn fallback() -> Self {
         crate::types::VpcConfigurationSummary {
@@ -11101,18 +16100,39 @@ impl crate::json::Fallback for crate::types::VpcConfigurationSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 impl crate::json::Fallback for crate::types::VpcProtocol {
     fn fallback() -> Self {
         crate::types::VpcProtocol::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 impl crate::json::Fallback for crate::types::VpcResolutionMode {
     fn fallback() -> Self {
         crate::types::VpcResolutionMode::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::WebCrawlerConfiguration {
     fn fallback() -> Self {
         crate::types::WebCrawlerConfiguration {
@@ -11126,6 +16146,13 @@ impl crate::json::Fallback for crate::types::WebCrawlerConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::WebCrawlerLimits {
     fn fallback() -> Self {
         crate::types::WebCrawlerLimits {
@@ -11135,6 +16162,13 @@ impl crate::json::Fallback for crate::types::WebCrawlerLimits {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::WebDataSourceConfiguration {
     fn fallback() -> Self {
         crate::types::WebDataSourceConfiguration {
@@ -11144,12 +16178,26 @@ impl crate::json::Fallback for crate::types::WebDataSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::WebScopeType {
     fn fallback() -> Self {
         crate::types::WebScopeType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::WebSourceConfiguration {
     fn fallback() -> Self {
         crate::types::WebSourceConfiguration {
@@ -11158,6 +16206,13 @@ impl crate::json::Fallback for crate::types::WebSourceConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 impl crate::json::Fallback for crate::types::WeeklySchedule {
     fn fallback() -> Self {
         crate::types::WeeklySchedule {

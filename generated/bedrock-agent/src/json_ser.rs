@@ -3,6 +3,7 @@
 
 //! Writers of JSON for the shapes requests carry, and of the messages of input event streams.
 
+#[cfg(any(feature = "create-agent-action-group", feature = "update-agent-action-group"))]
 /// Writes a `APISchema` as JSON.
 pub(crate) fn api_schema(
     out: &mut crate::json::Writer,
@@ -26,6 +27,7 @@ pub(crate) fn api_schema(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent-action-group", feature = "update-agent-action-group"))]
 /// Writes a `ActionGroupExecutor` as JSON.
 pub(crate) fn action_group_executor(
     out: &mut crate::json::Writer,
@@ -51,6 +53,7 @@ pub(crate) fn action_group_executor(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent-alias", feature = "update-agent-alias"))]
 /// Writes a `AgentAliasRoutingConfigurationListItem` as JSON.
 pub(crate) fn agent_alias_routing_configuration_list_item(
     out: &mut crate::json::Writer,
@@ -69,6 +72,9 @@ pub(crate) fn agent_alias_routing_configuration_list_item(
     Ok(())
 }
 
+#[cfg(
+    any(feature = "associate-agent-collaborator", feature = "update-agent-collaborator")
+)]
 /// Writes a `AgentDescriptor` as JSON.
 pub(crate) fn agent_descriptor(
     out: &mut crate::json::Writer,
@@ -83,6 +89,13 @@ pub(crate) fn agent_descriptor(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `AgentFlowNodeConfiguration` as JSON.
 pub(crate) fn agent_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -98,6 +111,15 @@ pub(crate) fn agent_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `AnyToolChoice` as JSON.
 pub(crate) fn any_tool_choice(
     out: &mut crate::json::Writer,
@@ -108,6 +130,7 @@ pub(crate) fn any_tool_choice(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `AudioConfiguration` as JSON.
 pub(crate) fn audio_configuration(
     out: &mut crate::json::Writer,
@@ -123,6 +146,7 @@ pub(crate) fn audio_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `AudioExtractionConfiguration` as JSON.
 pub(crate) fn audio_extraction_configuration(
     out: &mut crate::json::Writer,
@@ -138,6 +162,7 @@ pub(crate) fn audio_extraction_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `AudioSegmentationConfiguration` as JSON.
 pub(crate) fn audio_segmentation_configuration(
     out: &mut crate::json::Writer,
@@ -153,6 +178,15 @@ pub(crate) fn audio_segmentation_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `AutoToolChoice` as JSON.
 pub(crate) fn auto_tool_choice(
     out: &mut crate::json::Writer,
@@ -163,6 +197,7 @@ pub(crate) fn auto_tool_choice(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `BedrockDataAutomationConfiguration` as JSON.
 pub(crate) fn bedrock_data_automation_configuration(
     out: &mut crate::json::Writer,
@@ -177,6 +212,7 @@ pub(crate) fn bedrock_data_automation_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `BedrockEmbeddingModelConfiguration` as JSON.
 #[allow(deprecated)]
 pub(crate) fn bedrock_embedding_model_configuration(
@@ -216,6 +252,7 @@ pub(crate) fn bedrock_embedding_model_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `BedrockFoundationModelConfiguration` as JSON.
 pub(crate) fn bedrock_foundation_model_configuration(
     out: &mut crate::json::Writer,
@@ -239,6 +276,7 @@ pub(crate) fn bedrock_foundation_model_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `BedrockFoundationModelContextEnrichmentConfiguration` as JSON.
 pub(crate) fn bedrock_foundation_model_context_enrichment_configuration(
     out: &mut crate::json::Writer,
@@ -259,6 +297,7 @@ pub(crate) fn bedrock_foundation_model_context_enrichment_configuration(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `ByteContentDoc` as JSON.
 pub(crate) fn byte_content_doc(
     out: &mut crate::json::Writer,
@@ -279,6 +318,15 @@ pub(crate) fn byte_content_doc(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `CachePointBlock` as JSON.
 pub(crate) fn cache_point_block(
     out: &mut crate::json::Writer,
@@ -294,6 +342,15 @@ pub(crate) fn cache_point_block(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `ChatPromptTemplateConfiguration` as JSON.
 pub(crate) fn chat_prompt_template_configuration(
     out: &mut crate::json::Writer,
@@ -333,6 +390,7 @@ pub(crate) fn chat_prompt_template_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ChunkingConfiguration` as JSON.
 pub(crate) fn chunking_configuration(
     out: &mut crate::json::Writer,
@@ -360,6 +418,13 @@ pub(crate) fn chunking_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `CollectorFlowNodeConfiguration` as JSON.
 pub(crate) fn collector_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -370,6 +435,13 @@ pub(crate) fn collector_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `ConditionFlowNodeConfiguration` as JSON.
 pub(crate) fn condition_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -389,6 +461,7 @@ pub(crate) fn condition_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ConfluenceCrawlerConfiguration` as JSON.
 pub(crate) fn confluence_crawler_configuration(
     out: &mut crate::json::Writer,
@@ -403,6 +476,7 @@ pub(crate) fn confluence_crawler_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ConfluenceDataSourceConfiguration` as JSON.
 pub(crate) fn confluence_data_source_configuration(
     out: &mut crate::json::Writer,
@@ -422,6 +496,7 @@ pub(crate) fn confluence_data_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ConfluenceSourceConfiguration` as JSON.
 pub(crate) fn confluence_source_configuration(
     out: &mut crate::json::Writer,
@@ -452,6 +527,15 @@ pub(crate) fn confluence_source_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `ContentBlock` as JSON.
 pub(crate) fn content_block(
     out: &mut crate::json::Writer,
@@ -475,6 +559,7 @@ pub(crate) fn content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ContextEnrichmentConfiguration` as JSON.
 pub(crate) fn context_enrichment_configuration(
     out: &mut crate::json::Writer,
@@ -497,6 +582,7 @@ pub(crate) fn context_enrichment_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `CrawlFilterConfiguration` as JSON.
 pub(crate) fn crawl_filter_configuration(
     out: &mut crate::json::Writer,
@@ -516,6 +602,7 @@ pub(crate) fn crawl_filter_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `CuratedQuery` as JSON.
 pub(crate) fn curated_query(
     out: &mut crate::json::Writer,
@@ -536,6 +623,7 @@ pub(crate) fn curated_query(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `CustomContent` as JSON.
 pub(crate) fn custom_content(
     out: &mut crate::json::Writer,
@@ -564,6 +652,13 @@ pub(crate) fn custom_content(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents"
+    )
+)]
 /// Writes a `CustomDocumentIdentifier` as JSON.
 pub(crate) fn custom_document_identifier(
     out: &mut crate::json::Writer,
@@ -579,6 +674,7 @@ pub(crate) fn custom_document_identifier(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent", feature = "update-agent"))]
 /// Writes a `CustomOrchestration` as JSON.
 pub(crate) fn custom_orchestration(
     out: &mut crate::json::Writer,
@@ -593,6 +689,7 @@ pub(crate) fn custom_orchestration(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `CustomS3Location` as JSON.
 pub(crate) fn custom_s3_location(
     out: &mut crate::json::Writer,
@@ -612,6 +709,7 @@ pub(crate) fn custom_s3_location(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `CustomTransformationConfiguration` as JSON.
 pub(crate) fn custom_transformation_configuration(
     out: &mut crate::json::Writer,
@@ -636,6 +734,7 @@ pub(crate) fn custom_transformation_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `DailySchedule` as JSON.
 pub(crate) fn daily_schedule(
     out: &mut crate::json::Writer,
@@ -646,6 +745,7 @@ pub(crate) fn daily_schedule(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `DataSourceConfiguration` as JSON.
 pub(crate) fn data_source_configuration(
     out: &mut crate::json::Writer,
@@ -685,6 +785,7 @@ pub(crate) fn data_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `DayOfMonth` as JSON.
 pub(crate) fn day_of_month(
     out: &mut crate::json::Writer,
@@ -708,6 +809,7 @@ pub(crate) fn day_of_month(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `DeletionProtectionConfiguration` as JSON.
 pub(crate) fn deletion_protection_configuration(
     out: &mut crate::json::Writer,
@@ -727,6 +829,7 @@ pub(crate) fn deletion_protection_configuration(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `DocumentAccessControlEntry` as JSON.
 pub(crate) fn document_access_control_entry(
     out: &mut crate::json::Writer,
@@ -752,6 +855,7 @@ pub(crate) fn document_access_control_entry(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `DocumentContent` as JSON.
 pub(crate) fn document_content(
     out: &mut crate::json::Writer,
@@ -775,6 +879,12 @@ pub(crate) fn document_content(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents"
+    )
+)]
 /// Writes a `DocumentIdentifier` as JSON.
 pub(crate) fn document_identifier(
     out: &mut crate::json::Writer,
@@ -798,6 +908,7 @@ pub(crate) fn document_identifier(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `DocumentMetadata` as JSON.
 pub(crate) fn document_metadata(
     out: &mut crate::json::Writer,
@@ -833,6 +944,7 @@ pub(crate) fn document_metadata(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `EmbeddingModelConfiguration` as JSON.
 pub(crate) fn embedding_model_configuration(
     out: &mut crate::json::Writer,
@@ -847,6 +959,7 @@ pub(crate) fn embedding_model_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `EnrichmentStrategyConfiguration` as JSON.
 pub(crate) fn enrichment_strategy_configuration(
     out: &mut crate::json::Writer,
@@ -862,6 +975,13 @@ pub(crate) fn enrichment_strategy_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FieldForReranking` as JSON.
 pub(crate) fn field_for_reranking(
     out: &mut crate::json::Writer,
@@ -877,6 +997,7 @@ pub(crate) fn field_for_reranking(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `FixedSizeChunkingConfiguration` as JSON.
 pub(crate) fn fixed_size_chunking_configuration(
     out: &mut crate::json::Writer,
@@ -897,6 +1018,7 @@ pub(crate) fn fixed_size_chunking_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-flow-alias", feature = "update-flow-alias"))]
 /// Writes a `FlowAliasConcurrencyConfiguration` as JSON.
 pub(crate) fn flow_alias_concurrency_configuration(
     out: &mut crate::json::Writer,
@@ -916,6 +1038,7 @@ pub(crate) fn flow_alias_concurrency_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-flow-alias", feature = "update-flow-alias"))]
 /// Writes a `FlowAliasRoutingConfigurationListItem` as JSON.
 pub(crate) fn flow_alias_routing_configuration_list_item(
     out: &mut crate::json::Writer,
@@ -930,6 +1053,13 @@ pub(crate) fn flow_alias_routing_configuration_list_item(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowCondition` as JSON.
 pub(crate) fn flow_condition(
     out: &mut crate::json::Writer,
@@ -949,6 +1079,13 @@ pub(crate) fn flow_condition(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowConditionalConnectionConfiguration` as JSON.
 pub(crate) fn flow_conditional_connection_configuration(
     out: &mut crate::json::Writer,
@@ -964,6 +1101,13 @@ pub(crate) fn flow_conditional_connection_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowConnection` as JSON.
 pub(crate) fn flow_connection(
     out: &mut crate::json::Writer,
@@ -998,6 +1142,13 @@ pub(crate) fn flow_connection(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowConnectionConfiguration` as JSON.
 pub(crate) fn flow_connection_configuration(
     out: &mut crate::json::Writer,
@@ -1025,6 +1176,13 @@ pub(crate) fn flow_connection_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowDataConnectionConfiguration` as JSON.
 pub(crate) fn flow_data_connection_configuration(
     out: &mut crate::json::Writer,
@@ -1045,6 +1203,13 @@ pub(crate) fn flow_data_connection_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowDefinition` as JSON.
 pub(crate) fn flow_definition(
     out: &mut crate::json::Writer,
@@ -1071,6 +1236,13 @@ pub(crate) fn flow_definition(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowNode` as JSON.
 pub(crate) fn flow_node(
     out: &mut crate::json::Writer,
@@ -1111,6 +1283,13 @@ pub(crate) fn flow_node(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowNodeConfiguration` as JSON.
 pub(crate) fn flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1192,6 +1371,13 @@ pub(crate) fn flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowNodeInput` as JSON.
 pub(crate) fn flow_node_input(
     out: &mut crate::json::Writer,
@@ -1221,6 +1407,13 @@ pub(crate) fn flow_node_input(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `FlowNodeOutput` as JSON.
 pub(crate) fn flow_node_output(
     out: &mut crate::json::Writer,
@@ -1241,6 +1434,7 @@ pub(crate) fn flow_node_output(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent-action-group", feature = "update-agent-action-group"))]
 /// Writes a `Function` as JSON.
 pub(crate) fn function(
     out: &mut crate::json::Writer,
@@ -1273,6 +1467,7 @@ pub(crate) fn function(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent-action-group", feature = "update-agent-action-group"))]
 /// Writes a `FunctionSchema` as JSON.
 pub(crate) fn function_schema(
     out: &mut crate::json::Writer,
@@ -1296,6 +1491,15 @@ pub(crate) fn function_schema(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-flow",
+        feature = "update-agent",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `GuardrailConfiguration` as JSON.
 pub(crate) fn guardrail_configuration(
     out: &mut crate::json::Writer,
@@ -1314,6 +1518,7 @@ pub(crate) fn guardrail_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `HierarchicalChunkingConfiguration` as JSON.
 pub(crate) fn hierarchical_chunking_configuration(
     out: &mut crate::json::Writer,
@@ -1338,6 +1543,7 @@ pub(crate) fn hierarchical_chunking_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `HierarchicalChunkingLevelConfiguration` as JSON.
 pub(crate) fn hierarchical_chunking_level_configuration(
     out: &mut crate::json::Writer,
@@ -1353,6 +1559,7 @@ pub(crate) fn hierarchical_chunking_level_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ImageExtractionConfiguration` as JSON.
 pub(crate) fn image_extraction_configuration(
     out: &mut crate::json::Writer,
@@ -1368,6 +1575,7 @@ pub(crate) fn image_extraction_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent", feature = "update-agent"))]
 /// Writes a `InferenceConfiguration` as JSON.
 pub(crate) fn inference_configuration(
     out: &mut crate::json::Writer,
@@ -1402,6 +1610,7 @@ pub(crate) fn inference_configuration(
     Ok(())
 }
 
+#[cfg(feature = "list-ingestion-jobs")]
 /// Writes a `IngestionJobFilter` as JSON.
 pub(crate) fn ingestion_job_filter(
     out: &mut crate::json::Writer,
@@ -1431,6 +1640,7 @@ pub(crate) fn ingestion_job_filter(
     Ok(())
 }
 
+#[cfg(feature = "list-ingestion-jobs")]
 /// Writes a `IngestionJobSortBy` as JSON.
 pub(crate) fn ingestion_job_sort_by(
     out: &mut crate::json::Writer,
@@ -1451,6 +1661,13 @@ pub(crate) fn ingestion_job_sort_by(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `InlineCodeFlowNodeConfiguration` as JSON.
 pub(crate) fn inline_code_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1471,6 +1688,7 @@ pub(crate) fn inline_code_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `InlineContent` as JSON.
 pub(crate) fn inline_content(
     out: &mut crate::json::Writer,
@@ -1494,6 +1712,13 @@ pub(crate) fn inline_content(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `InputFlowNodeConfiguration` as JSON.
 pub(crate) fn input_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1504,6 +1729,7 @@ pub(crate) fn input_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `IntermediateStorage` as JSON.
 pub(crate) fn intermediate_storage(
     out: &mut crate::json::Writer,
@@ -1519,6 +1745,13 @@ pub(crate) fn intermediate_storage(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `IteratorFlowNodeConfiguration` as JSON.
 pub(crate) fn iterator_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1529,6 +1762,7 @@ pub(crate) fn iterator_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `KendraKnowledgeBaseConfiguration` as JSON.
 pub(crate) fn kendra_knowledge_base_configuration(
     out: &mut crate::json::Writer,
@@ -1544,6 +1778,7 @@ pub(crate) fn kendra_knowledge_base_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `KnowledgeBaseConfiguration` as JSON.
 pub(crate) fn knowledge_base_configuration(
     out: &mut crate::json::Writer,
@@ -1575,6 +1810,7 @@ pub(crate) fn knowledge_base_configuration(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `KnowledgeBaseDocument` as JSON.
 pub(crate) fn knowledge_base_document(
     out: &mut crate::json::Writer,
@@ -1594,6 +1830,13 @@ pub(crate) fn knowledge_base_document(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `KnowledgeBaseFlowNodeConfiguration` as JSON.
 pub(crate) fn knowledge_base_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1637,6 +1880,13 @@ pub(crate) fn knowledge_base_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `KnowledgeBaseOrchestrationConfiguration` as JSON.
 pub(crate) fn knowledge_base_orchestration_configuration(
     out: &mut crate::json::Writer,
@@ -1668,6 +1918,13 @@ pub(crate) fn knowledge_base_orchestration_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `KnowledgeBasePromptTemplate` as JSON.
 pub(crate) fn knowledge_base_prompt_template(
     out: &mut crate::json::Writer,
@@ -1682,6 +1939,13 @@ pub(crate) fn knowledge_base_prompt_template(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `LambdaFunctionFlowNodeConfiguration` as JSON.
 pub(crate) fn lambda_function_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1697,6 +1961,7 @@ pub(crate) fn lambda_function_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `LastDayOfMonth` as JSON.
 pub(crate) fn last_day_of_month(
     out: &mut crate::json::Writer,
@@ -1707,6 +1972,13 @@ pub(crate) fn last_day_of_month(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `LexFlowNodeConfiguration` as JSON.
 pub(crate) fn lex_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1727,6 +1999,13 @@ pub(crate) fn lex_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `LoopControllerFlowNodeConfiguration` as JSON.
 pub(crate) fn loop_controller_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1746,6 +2025,13 @@ pub(crate) fn loop_controller_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `LoopFlowNodeConfiguration` as JSON.
 pub(crate) fn loop_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1761,6 +2047,13 @@ pub(crate) fn loop_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `LoopInputFlowNodeConfiguration` as JSON.
 pub(crate) fn loop_input_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -1771,6 +2064,7 @@ pub(crate) fn loop_input_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `ManagedKnowledgeBaseConfiguration` as JSON.
 pub(crate) fn managed_knowledge_base_configuration(
     out: &mut crate::json::Writer,
@@ -1801,6 +2095,7 @@ pub(crate) fn managed_knowledge_base_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ManagedKnowledgeBaseConnectorConfiguration` as JSON.
 pub(crate) fn managed_knowledge_base_connector_configuration(
     out: &mut crate::json::Writer,
@@ -1827,6 +2122,7 @@ pub(crate) fn managed_knowledge_base_connector_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `MediaExtractionConfiguration` as JSON.
 pub(crate) fn media_extraction_configuration(
     out: &mut crate::json::Writer,
@@ -1849,6 +2145,7 @@ pub(crate) fn media_extraction_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent", feature = "update-agent"))]
 /// Writes a `MemoryConfiguration` as JSON.
 pub(crate) fn memory_configuration(
     out: &mut crate::json::Writer,
@@ -1876,6 +2173,15 @@ pub(crate) fn memory_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `Message` as JSON.
 pub(crate) fn message(
     out: &mut crate::json::Writer,
@@ -1900,6 +2206,7 @@ pub(crate) fn message(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `MetadataAttribute` as JSON.
 pub(crate) fn metadata_attribute(
     out: &mut crate::json::Writer,
@@ -1920,6 +2227,7 @@ pub(crate) fn metadata_attribute(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `MetadataAttributeValue` as JSON.
 pub(crate) fn metadata_attribute_value(
     out: &mut crate::json::Writer,
@@ -1955,6 +2263,7 @@ pub(crate) fn metadata_attribute_value(
     Ok(())
 }
 
+#[cfg(feature = "update-knowledge-base")]
 /// Writes a `MetadataConfiguration` as JSON.
 pub(crate) fn metadata_configuration(
     out: &mut crate::json::Writer,
@@ -1980,6 +2289,13 @@ pub(crate) fn metadata_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `MetadataConfigurationForReranking` as JSON.
 pub(crate) fn metadata_configuration_for_reranking(
     out: &mut crate::json::Writer,
@@ -1999,6 +2315,7 @@ pub(crate) fn metadata_configuration_for_reranking(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `MongoDbAtlasConfiguration` as JSON.
 pub(crate) fn mongo_db_atlas_configuration(
     out: &mut crate::json::Writer,
@@ -2047,6 +2364,7 @@ pub(crate) fn mongo_db_atlas_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `MongoDbAtlasFieldMapping` as JSON.
 pub(crate) fn mongo_db_atlas_field_mapping(
     out: &mut crate::json::Writer,
@@ -2072,6 +2390,7 @@ pub(crate) fn mongo_db_atlas_field_mapping(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `MonthlySchedule` as JSON.
 pub(crate) fn monthly_schedule(
     out: &mut crate::json::Writer,
@@ -2087,6 +2406,7 @@ pub(crate) fn monthly_schedule(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `NeptuneAnalyticsConfiguration` as JSON.
 pub(crate) fn neptune_analytics_configuration(
     out: &mut crate::json::Writer,
@@ -2107,6 +2427,7 @@ pub(crate) fn neptune_analytics_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `NeptuneAnalyticsFieldMapping` as JSON.
 pub(crate) fn neptune_analytics_field_mapping(
     out: &mut crate::json::Writer,
@@ -2127,6 +2448,7 @@ pub(crate) fn neptune_analytics_field_mapping(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `OpenSearchManagedClusterConfiguration` as JSON.
 pub(crate) fn open_search_managed_cluster_configuration(
     out: &mut crate::json::Writer,
@@ -2157,6 +2479,7 @@ pub(crate) fn open_search_managed_cluster_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `OpenSearchManagedClusterFieldMapping` as JSON.
 pub(crate) fn open_search_managed_cluster_field_mapping(
     out: &mut crate::json::Writer,
@@ -2182,6 +2505,7 @@ pub(crate) fn open_search_managed_cluster_field_mapping(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `OpenSearchServerlessConfiguration` as JSON.
 pub(crate) fn open_search_serverless_configuration(
     out: &mut crate::json::Writer,
@@ -2207,6 +2531,7 @@ pub(crate) fn open_search_serverless_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `OpenSearchServerlessFieldMapping` as JSON.
 pub(crate) fn open_search_serverless_field_mapping(
     out: &mut crate::json::Writer,
@@ -2232,6 +2557,7 @@ pub(crate) fn open_search_serverless_field_mapping(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent", feature = "update-agent"))]
 /// Writes a `OrchestrationExecutor` as JSON.
 pub(crate) fn orchestration_executor(
     out: &mut crate::json::Writer,
@@ -2253,6 +2579,13 @@ pub(crate) fn orchestration_executor(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `OutputFlowNodeConfiguration` as JSON.
 pub(crate) fn output_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -2263,6 +2596,7 @@ pub(crate) fn output_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent-action-group", feature = "update-agent-action-group"))]
 /// Writes a `ParameterDetail` as JSON.
 pub(crate) fn parameter_detail(
     out: &mut crate::json::Writer,
@@ -2286,6 +2620,7 @@ pub(crate) fn parameter_detail(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ParsingConfiguration` as JSON.
 pub(crate) fn parsing_configuration(
     out: &mut crate::json::Writer,
@@ -2309,6 +2644,7 @@ pub(crate) fn parsing_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `ParsingPrompt` as JSON.
 pub(crate) fn parsing_prompt(
     out: &mut crate::json::Writer,
@@ -2324,6 +2660,7 @@ pub(crate) fn parsing_prompt(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `PatternObjectFilter` as JSON.
 pub(crate) fn pattern_object_filter(
     out: &mut crate::json::Writer,
@@ -2355,6 +2692,7 @@ pub(crate) fn pattern_object_filter(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `PatternObjectFilterConfiguration` as JSON.
 pub(crate) fn pattern_object_filter_configuration(
     out: &mut crate::json::Writer,
@@ -2374,6 +2712,13 @@ pub(crate) fn pattern_object_filter_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PerformanceConfiguration` as JSON.
 pub(crate) fn performance_configuration(
     out: &mut crate::json::Writer,
@@ -2388,6 +2733,7 @@ pub(crate) fn performance_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `PineconeConfiguration` as JSON.
 pub(crate) fn pinecone_configuration(
     out: &mut crate::json::Writer,
@@ -2417,6 +2763,7 @@ pub(crate) fn pinecone_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `PineconeFieldMapping` as JSON.
 pub(crate) fn pinecone_field_mapping(
     out: &mut crate::json::Writer,
@@ -2437,6 +2784,7 @@ pub(crate) fn pinecone_field_mapping(
     Ok(())
 }
 
+#[cfg(any(feature = "create-prompt", feature = "update-prompt"))]
 /// Writes a `PromptAgentResource` as JSON.
 pub(crate) fn prompt_agent_resource(
     out: &mut crate::json::Writer,
@@ -2452,6 +2800,7 @@ pub(crate) fn prompt_agent_resource(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent", feature = "update-agent"))]
 /// Writes a `PromptConfiguration` as JSON.
 pub(crate) fn prompt_configuration(
     out: &mut crate::json::Writer,
@@ -2494,6 +2843,13 @@ pub(crate) fn prompt_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PromptFlowNodeConfiguration` as JSON.
 pub(crate) fn prompt_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -2513,6 +2869,13 @@ pub(crate) fn prompt_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PromptFlowNodeInlineConfiguration` as JSON.
 pub(crate) fn prompt_flow_node_inline_configuration(
     out: &mut crate::json::Writer,
@@ -2546,6 +2909,13 @@ pub(crate) fn prompt_flow_node_inline_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PromptFlowNodeResourceConfiguration` as JSON.
 pub(crate) fn prompt_flow_node_resource_configuration(
     out: &mut crate::json::Writer,
@@ -2561,6 +2931,13 @@ pub(crate) fn prompt_flow_node_resource_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PromptFlowNodeSourceConfiguration` as JSON.
 pub(crate) fn prompt_flow_node_source_configuration(
     out: &mut crate::json::Writer,
@@ -2588,6 +2965,7 @@ pub(crate) fn prompt_flow_node_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-prompt", feature = "update-prompt"))]
 /// Writes a `PromptGenAiResource` as JSON.
 pub(crate) fn prompt_gen_ai_resource(
     out: &mut crate::json::Writer,
@@ -2609,6 +2987,15 @@ pub(crate) fn prompt_gen_ai_resource(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PromptInferenceConfiguration` as JSON.
 pub(crate) fn prompt_inference_configuration(
     out: &mut crate::json::Writer,
@@ -2632,6 +3019,15 @@ pub(crate) fn prompt_inference_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PromptInputVariable` as JSON.
 pub(crate) fn prompt_input_variable(
     out: &mut crate::json::Writer,
@@ -2646,6 +3042,7 @@ pub(crate) fn prompt_input_variable(
     Ok(())
 }
 
+#[cfg(any(feature = "create-prompt", feature = "update-prompt"))]
 /// Writes a `PromptMetadataEntry` as JSON.
 pub(crate) fn prompt_metadata_entry(
     out: &mut crate::json::Writer,
@@ -2666,6 +3063,15 @@ pub(crate) fn prompt_metadata_entry(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PromptModelInferenceConfiguration` as JSON.
 pub(crate) fn prompt_model_inference_configuration(
     out: &mut crate::json::Writer,
@@ -2696,6 +3102,7 @@ pub(crate) fn prompt_model_inference_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent", feature = "update-agent"))]
 /// Writes a `PromptOverrideConfiguration` as JSON.
 pub(crate) fn prompt_override_configuration(
     out: &mut crate::json::Writer,
@@ -2719,6 +3126,15 @@ pub(crate) fn prompt_override_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `PromptTemplateConfiguration` as JSON.
 pub(crate) fn prompt_template_configuration(
     out: &mut crate::json::Writer,
@@ -2746,6 +3162,7 @@ pub(crate) fn prompt_template_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-prompt", feature = "update-prompt"))]
 /// Writes a `PromptVariant` as JSON.
 pub(crate) fn prompt_variant(
     out: &mut crate::json::Writer,
@@ -2795,6 +3212,7 @@ pub(crate) fn prompt_variant(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `QueryGenerationColumn` as JSON.
 pub(crate) fn query_generation_column(
     out: &mut crate::json::Writer,
@@ -2817,6 +3235,7 @@ pub(crate) fn query_generation_column(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `QueryGenerationConfiguration` as JSON.
 pub(crate) fn query_generation_configuration(
     out: &mut crate::json::Writer,
@@ -2835,6 +3254,7 @@ pub(crate) fn query_generation_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `QueryGenerationContext` as JSON.
 pub(crate) fn query_generation_context(
     out: &mut crate::json::Writer,
@@ -2861,6 +3281,7 @@ pub(crate) fn query_generation_context(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `QueryGenerationTable` as JSON.
 pub(crate) fn query_generation_table(
     out: &mut crate::json::Writer,
@@ -2892,6 +3313,7 @@ pub(crate) fn query_generation_table(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RdsConfiguration` as JSON.
 pub(crate) fn rds_configuration(
     out: &mut crate::json::Writer,
@@ -2927,6 +3349,7 @@ pub(crate) fn rds_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RdsFieldMapping` as JSON.
 pub(crate) fn rds_field_mapping(
     out: &mut crate::json::Writer,
@@ -2961,6 +3384,7 @@ pub(crate) fn rds_field_mapping(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedisEnterpriseCloudConfiguration` as JSON.
 pub(crate) fn redis_enterprise_cloud_configuration(
     out: &mut crate::json::Writer,
@@ -2991,6 +3415,7 @@ pub(crate) fn redis_enterprise_cloud_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedisEnterpriseCloudFieldMapping` as JSON.
 pub(crate) fn redis_enterprise_cloud_field_mapping(
     out: &mut crate::json::Writer,
@@ -3016,6 +3441,7 @@ pub(crate) fn redis_enterprise_cloud_field_mapping(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftConfiguration` as JSON.
 pub(crate) fn redshift_configuration(
     out: &mut crate::json::Writer,
@@ -3044,6 +3470,7 @@ pub(crate) fn redshift_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftProvisionedAuthConfiguration` as JSON.
 pub(crate) fn redshift_provisioned_auth_configuration(
     out: &mut crate::json::Writer,
@@ -3067,6 +3494,7 @@ pub(crate) fn redshift_provisioned_auth_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftProvisionedConfiguration` as JSON.
 pub(crate) fn redshift_provisioned_configuration(
     out: &mut crate::json::Writer,
@@ -3087,6 +3515,7 @@ pub(crate) fn redshift_provisioned_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftQueryEngineAwsDataCatalogStorageConfiguration` as JSON.
 pub(crate) fn redshift_query_engine_aws_data_catalog_storage_configuration(
     out: &mut crate::json::Writer,
@@ -3106,6 +3535,7 @@ pub(crate) fn redshift_query_engine_aws_data_catalog_storage_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftQueryEngineConfiguration` as JSON.
 pub(crate) fn redshift_query_engine_configuration(
     out: &mut crate::json::Writer,
@@ -3129,6 +3559,7 @@ pub(crate) fn redshift_query_engine_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftQueryEngineRedshiftStorageConfiguration` as JSON.
 pub(crate) fn redshift_query_engine_redshift_storage_configuration(
     out: &mut crate::json::Writer,
@@ -3144,6 +3575,7 @@ pub(crate) fn redshift_query_engine_redshift_storage_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftQueryEngineStorageConfiguration` as JSON.
 pub(crate) fn redshift_query_engine_storage_configuration(
     out: &mut crate::json::Writer,
@@ -3173,6 +3605,7 @@ pub(crate) fn redshift_query_engine_storage_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftServerlessAuthConfiguration` as JSON.
 pub(crate) fn redshift_serverless_auth_configuration(
     out: &mut crate::json::Writer,
@@ -3192,6 +3625,7 @@ pub(crate) fn redshift_serverless_auth_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `RedshiftServerlessConfiguration` as JSON.
 pub(crate) fn redshift_serverless_configuration(
     out: &mut crate::json::Writer,
@@ -3212,6 +3646,13 @@ pub(crate) fn redshift_serverless_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `RerankingMetadataSelectiveModeConfiguration` as JSON.
 pub(crate) fn reranking_metadata_selective_mode_configuration(
     out: &mut crate::json::Writer,
@@ -3251,6 +3692,13 @@ pub(crate) fn reranking_metadata_selective_mode_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `RetrievalFlowNodeConfiguration` as JSON.
 pub(crate) fn retrieval_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -3266,6 +3714,13 @@ pub(crate) fn retrieval_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `RetrievalFlowNodeS3Configuration` as JSON.
 pub(crate) fn retrieval_flow_node_s3_configuration(
     out: &mut crate::json::Writer,
@@ -3281,6 +3736,13 @@ pub(crate) fn retrieval_flow_node_s3_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `RetrievalFlowNodeServiceConfiguration` as JSON.
 pub(crate) fn retrieval_flow_node_service_configuration(
     out: &mut crate::json::Writer,
@@ -3304,6 +3766,12 @@ pub(crate) fn retrieval_flow_node_service_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "update-retrieval-instruction"
+    )
+)]
 /// Writes a `RetrievalInstructionContent` as JSON.
 pub(crate) fn retrieval_instruction_content(
     out: &mut crate::json::Writer,
@@ -3330,6 +3798,7 @@ pub(crate) fn retrieval_instruction_content(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `S3Content` as JSON.
 pub(crate) fn s3_content(
     out: &mut crate::json::Writer,
@@ -3345,6 +3814,7 @@ pub(crate) fn s3_content(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `S3DataSourceConfiguration` as JSON.
 pub(crate) fn s3_data_source_configuration(
     out: &mut crate::json::Writer,
@@ -3372,6 +3842,7 @@ pub(crate) fn s3_data_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent-action-group", feature = "update-agent-action-group"))]
 /// Writes a `S3Identifier` as JSON.
 pub(crate) fn s3_identifier(
     out: &mut crate::json::Writer,
@@ -3390,6 +3861,17 @@ pub(crate) fn s3_identifier(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Writes a `S3Location` as JSON.
 pub(crate) fn s3_location(
     out: &mut crate::json::Writer,
@@ -3405,6 +3887,7 @@ pub(crate) fn s3_location(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `S3VectorsConfiguration` as JSON.
 pub(crate) fn s3_vectors_configuration(
     out: &mut crate::json::Writer,
@@ -3427,6 +3910,7 @@ pub(crate) fn s3_vectors_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SalesforceCrawlerConfiguration` as JSON.
 pub(crate) fn salesforce_crawler_configuration(
     out: &mut crate::json::Writer,
@@ -3441,6 +3925,7 @@ pub(crate) fn salesforce_crawler_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SalesforceDataSourceConfiguration` as JSON.
 pub(crate) fn salesforce_data_source_configuration(
     out: &mut crate::json::Writer,
@@ -3460,6 +3945,7 @@ pub(crate) fn salesforce_data_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SalesforceSourceConfiguration` as JSON.
 pub(crate) fn salesforce_source_configuration(
     out: &mut crate::json::Writer,
@@ -3485,6 +3971,7 @@ pub(crate) fn salesforce_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SeedUrl` as JSON.
 pub(crate) fn seed_url(
     out: &mut crate::json::Writer,
@@ -3499,6 +3986,7 @@ pub(crate) fn seed_url(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SemanticChunkingConfiguration` as JSON.
 pub(crate) fn semantic_chunking_configuration(
     out: &mut crate::json::Writer,
@@ -3524,6 +4012,14 @@ pub(crate) fn semantic_chunking_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 /// Writes a `ServerSideEncryptionConfiguration` as JSON.
 pub(crate) fn server_side_encryption_configuration(
     out: &mut crate::json::Writer,
@@ -3538,6 +4034,7 @@ pub(crate) fn server_side_encryption_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-agent", feature = "update-agent"))]
 /// Writes a `SessionSummaryConfiguration` as JSON.
 pub(crate) fn session_summary_configuration(
     out: &mut crate::json::Writer,
@@ -3552,6 +4049,7 @@ pub(crate) fn session_summary_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SharePointCrawlerConfiguration` as JSON.
 pub(crate) fn share_point_crawler_configuration(
     out: &mut crate::json::Writer,
@@ -3566,6 +4064,7 @@ pub(crate) fn share_point_crawler_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SharePointDataSourceConfiguration` as JSON.
 pub(crate) fn share_point_data_source_configuration(
     out: &mut crate::json::Writer,
@@ -3585,6 +4084,7 @@ pub(crate) fn share_point_data_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SharePointSourceConfiguration` as JSON.
 pub(crate) fn share_point_source_configuration(
     out: &mut crate::json::Writer,
@@ -3628,6 +4128,15 @@ pub(crate) fn share_point_source_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `SpecificToolChoice` as JSON.
 pub(crate) fn specific_tool_choice(
     out: &mut crate::json::Writer,
@@ -3643,6 +4152,7 @@ pub(crate) fn specific_tool_choice(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `SqlKnowledgeBaseConfiguration` as JSON.
 pub(crate) fn sql_knowledge_base_configuration(
     out: &mut crate::json::Writer,
@@ -3662,6 +4172,7 @@ pub(crate) fn sql_knowledge_base_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `StorageConfiguration` as JSON.
 pub(crate) fn storage_configuration(
     out: &mut crate::json::Writer,
@@ -3709,6 +4220,13 @@ pub(crate) fn storage_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `StorageFlowNodeConfiguration` as JSON.
 pub(crate) fn storage_flow_node_configuration(
     out: &mut crate::json::Writer,
@@ -3724,6 +4242,13 @@ pub(crate) fn storage_flow_node_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `StorageFlowNodeS3Configuration` as JSON.
 pub(crate) fn storage_flow_node_s3_configuration(
     out: &mut crate::json::Writer,
@@ -3739,6 +4264,13 @@ pub(crate) fn storage_flow_node_s3_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `StorageFlowNodeServiceConfiguration` as JSON.
 pub(crate) fn storage_flow_node_service_configuration(
     out: &mut crate::json::Writer,
@@ -3762,6 +4294,7 @@ pub(crate) fn storage_flow_node_service_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `SupplementalDataStorageConfiguration` as JSON.
 pub(crate) fn supplemental_data_storage_configuration(
     out: &mut crate::json::Writer,
@@ -3781,6 +4314,7 @@ pub(crate) fn supplemental_data_storage_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `SupplementalDataStorageLocation` as JSON.
 pub(crate) fn supplemental_data_storage_location(
     out: &mut crate::json::Writer,
@@ -3800,6 +4334,7 @@ pub(crate) fn supplemental_data_storage_location(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `SyncSchedule` as JSON.
 pub(crate) fn sync_schedule(
     out: &mut crate::json::Writer,
@@ -3827,6 +4362,15 @@ pub(crate) fn sync_schedule(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `SystemContentBlock` as JSON.
 pub(crate) fn system_content_block(
     out: &mut crate::json::Writer,
@@ -3852,6 +4396,7 @@ pub(crate) fn system_content_block(
     Ok(())
 }
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// Writes a `TextContentDoc` as JSON.
 pub(crate) fn text_content_doc(
     out: &mut crate::json::Writer,
@@ -3867,6 +4412,15 @@ pub(crate) fn text_content_doc(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `TextPromptTemplateConfiguration` as JSON.
 pub(crate) fn text_prompt_template_configuration(
     out: &mut crate::json::Writer,
@@ -3894,6 +4448,15 @@ pub(crate) fn text_prompt_template_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `Tool` as JSON.
 pub(crate) fn tool(
     out: &mut crate::json::Writer,
@@ -3917,6 +4480,15 @@ pub(crate) fn tool(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `ToolChoice` as JSON.
 pub(crate) fn tool_choice(
     out: &mut crate::json::Writer,
@@ -3944,6 +4516,15 @@ pub(crate) fn tool_choice(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `ToolConfiguration` as JSON.
 pub(crate) fn tool_configuration(
     out: &mut crate::json::Writer,
@@ -3967,6 +4548,15 @@ pub(crate) fn tool_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `ToolInputSchema` as JSON.
 pub(crate) fn tool_input_schema(
     out: &mut crate::json::Writer,
@@ -3986,6 +4576,15 @@ pub(crate) fn tool_input_schema(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `ToolSpecification` as JSON.
 pub(crate) fn tool_specification(
     out: &mut crate::json::Writer,
@@ -4014,6 +4613,7 @@ pub(crate) fn tool_specification(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `Transformation` as JSON.
 pub(crate) fn transformation(
     out: &mut crate::json::Writer,
@@ -4034,6 +4634,7 @@ pub(crate) fn transformation(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `TransformationFunction` as JSON.
 pub(crate) fn transformation_function(
     out: &mut crate::json::Writer,
@@ -4049,6 +4650,7 @@ pub(crate) fn transformation_function(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `TransformationLambdaConfiguration` as JSON.
 pub(crate) fn transformation_lambda_configuration(
     out: &mut crate::json::Writer,
@@ -4064,6 +4666,7 @@ pub(crate) fn transformation_lambda_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `UrlConfiguration` as JSON.
 pub(crate) fn url_configuration(
     out: &mut crate::json::Writer,
@@ -4082,6 +4685,7 @@ pub(crate) fn url_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `VectorIngestionConfiguration` as JSON.
 pub(crate) fn vector_ingestion_configuration(
     out: &mut crate::json::Writer,
@@ -4108,6 +4712,7 @@ pub(crate) fn vector_ingestion_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `VectorKnowledgeBaseConfiguration` as JSON.
 pub(crate) fn vector_knowledge_base_configuration(
     out: &mut crate::json::Writer,
@@ -4131,6 +4736,13 @@ pub(crate) fn vector_knowledge_base_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `VectorSearchBedrockRerankingConfiguration` as JSON.
 pub(crate) fn vector_search_bedrock_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -4154,6 +4766,13 @@ pub(crate) fn vector_search_bedrock_reranking_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `VectorSearchBedrockRerankingModelConfiguration` as JSON.
 pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     out: &mut crate::json::Writer,
@@ -4178,6 +4797,13 @@ pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// Writes a `VectorSearchRerankingConfiguration` as JSON.
 pub(crate) fn vector_search_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -4197,6 +4823,7 @@ pub(crate) fn vector_search_reranking_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `VideoConfiguration` as JSON.
 pub(crate) fn video_configuration(
     out: &mut crate::json::Writer,
@@ -4212,6 +4839,7 @@ pub(crate) fn video_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `VideoExtractionConfiguration` as JSON.
 pub(crate) fn video_extraction_configuration(
     out: &mut crate::json::Writer,
@@ -4227,6 +4855,7 @@ pub(crate) fn video_extraction_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-knowledge-base", feature = "update-knowledge-base"))]
 /// Writes a `VideoSegmentationConfiguration` as JSON.
 pub(crate) fn video_segmentation_configuration(
     out: &mut crate::json::Writer,
@@ -4242,6 +4871,7 @@ pub(crate) fn video_segmentation_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `WebCrawlerConfiguration` as JSON.
 pub(crate) fn web_crawler_configuration(
     out: &mut crate::json::Writer,
@@ -4284,6 +4914,7 @@ pub(crate) fn web_crawler_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `WebCrawlerLimits` as JSON.
 pub(crate) fn web_crawler_limits(
     out: &mut crate::json::Writer,
@@ -4302,6 +4933,7 @@ pub(crate) fn web_crawler_limits(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `WebDataSourceConfiguration` as JSON.
 pub(crate) fn web_data_source_configuration(
     out: &mut crate::json::Writer,
@@ -4321,6 +4953,7 @@ pub(crate) fn web_data_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `WebSourceConfiguration` as JSON.
 pub(crate) fn web_source_configuration(
     out: &mut crate::json::Writer,
@@ -4336,6 +4969,7 @@ pub(crate) fn web_source_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-data-source", feature = "update-data-source"))]
 /// Writes a `WeeklySchedule` as JSON.
 pub(crate) fn weekly_schedule(
     out: &mut crate::json::Writer,

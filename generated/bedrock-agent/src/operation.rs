@@ -3,260 +3,346 @@
 
 //! The operations of Agents for Amazon Bedrock: a module each, with the input, output and error types.
 
+#[cfg(feature = "associate-agent-collaborator")]
 #[rustfmt::skip]
 pub mod associate_agent_collaborator;
 
+#[cfg(feature = "associate-agent-knowledge-base")]
 #[rustfmt::skip]
 pub mod associate_agent_knowledge_base;
 
+#[cfg(feature = "create-agent")]
 #[rustfmt::skip]
 pub mod create_agent;
 
+#[cfg(feature = "create-agent-action-group")]
 #[rustfmt::skip]
 pub mod create_agent_action_group;
 
+#[cfg(feature = "create-agent-alias")]
 #[rustfmt::skip]
 pub mod create_agent_alias;
 
+#[cfg(feature = "create-data-source")]
 #[rustfmt::skip]
 pub mod create_data_source;
 
+#[cfg(feature = "create-flow")]
 #[rustfmt::skip]
 pub mod create_flow;
 
+#[cfg(feature = "create-flow-alias")]
 #[rustfmt::skip]
 pub mod create_flow_alias;
 
+#[cfg(feature = "create-flow-version")]
 #[rustfmt::skip]
 pub mod create_flow_version;
 
+#[cfg(feature = "create-knowledge-base")]
 #[rustfmt::skip]
 pub mod create_knowledge_base;
 
+#[cfg(feature = "create-prompt")]
 #[rustfmt::skip]
 pub mod create_prompt;
 
+#[cfg(feature = "create-prompt-version")]
 #[rustfmt::skip]
 pub mod create_prompt_version;
 
+#[cfg(feature = "create-retrieval-instruction")]
 #[rustfmt::skip]
 pub mod create_retrieval_instruction;
 
+#[cfg(feature = "create-retrieval-instruction-version")]
 #[rustfmt::skip]
 pub mod create_retrieval_instruction_version;
 
+#[cfg(feature = "create-vpc-configuration")]
 #[rustfmt::skip]
 pub mod create_vpc_configuration;
 
+#[cfg(feature = "delete-agent")]
 #[rustfmt::skip]
 pub mod delete_agent;
 
+#[cfg(feature = "delete-agent-action-group")]
 #[rustfmt::skip]
 pub mod delete_agent_action_group;
 
+#[cfg(feature = "delete-agent-alias")]
 #[rustfmt::skip]
 pub mod delete_agent_alias;
 
+#[cfg(feature = "delete-agent-version")]
 #[rustfmt::skip]
 pub mod delete_agent_version;
 
+#[cfg(feature = "delete-data-source")]
 #[rustfmt::skip]
 pub mod delete_data_source;
 
+#[cfg(feature = "delete-flow")]
 #[rustfmt::skip]
 pub mod delete_flow;
 
+#[cfg(feature = "delete-flow-alias")]
 #[rustfmt::skip]
 pub mod delete_flow_alias;
 
+#[cfg(feature = "delete-flow-version")]
 #[rustfmt::skip]
 pub mod delete_flow_version;
 
+#[cfg(feature = "delete-knowledge-base")]
 #[rustfmt::skip]
 pub mod delete_knowledge_base;
 
+#[cfg(feature = "delete-knowledge-base-documents")]
 #[rustfmt::skip]
 pub mod delete_knowledge_base_documents;
 
+#[cfg(feature = "delete-prompt")]
 #[rustfmt::skip]
 pub mod delete_prompt;
 
+#[cfg(feature = "delete-resource-policy")]
 #[rustfmt::skip]
 pub mod delete_resource_policy;
 
+#[cfg(feature = "delete-retrieval-instruction")]
 #[rustfmt::skip]
 pub mod delete_retrieval_instruction;
 
+#[cfg(feature = "delete-vpc-configuration")]
 #[rustfmt::skip]
 pub mod delete_vpc_configuration;
 
+#[cfg(feature = "disassociate-agent-collaborator")]
 #[rustfmt::skip]
 pub mod disassociate_agent_collaborator;
 
+#[cfg(feature = "disassociate-agent-knowledge-base")]
 #[rustfmt::skip]
 pub mod disassociate_agent_knowledge_base;
 
+#[cfg(feature = "get-agent")]
 #[rustfmt::skip]
 pub mod get_agent;
 
+#[cfg(feature = "get-agent-action-group")]
 #[rustfmt::skip]
 pub mod get_agent_action_group;
 
+#[cfg(feature = "get-agent-alias")]
 #[rustfmt::skip]
 pub mod get_agent_alias;
 
+#[cfg(feature = "get-agent-collaborator")]
 #[rustfmt::skip]
 pub mod get_agent_collaborator;
 
+#[cfg(feature = "get-agent-knowledge-base")]
 #[rustfmt::skip]
 pub mod get_agent_knowledge_base;
 
+#[cfg(feature = "get-agent-version")]
 #[rustfmt::skip]
 pub mod get_agent_version;
 
+#[cfg(feature = "get-data-source")]
 #[rustfmt::skip]
 pub mod get_data_source;
 
+#[cfg(feature = "get-flow")]
 #[rustfmt::skip]
 pub mod get_flow;
 
+#[cfg(feature = "get-flow-alias")]
 #[rustfmt::skip]
 pub mod get_flow_alias;
 
+#[cfg(feature = "get-flow-version")]
 #[rustfmt::skip]
 pub mod get_flow_version;
 
+#[cfg(feature = "get-ingestion-job")]
 #[rustfmt::skip]
 pub mod get_ingestion_job;
 
+#[cfg(feature = "get-knowledge-base")]
 #[rustfmt::skip]
 pub mod get_knowledge_base;
 
+#[cfg(feature = "get-knowledge-base-documents")]
 #[rustfmt::skip]
 pub mod get_knowledge_base_documents;
 
+#[cfg(feature = "get-prompt")]
 #[rustfmt::skip]
 pub mod get_prompt;
 
+#[cfg(feature = "get-resource-policy")]
 #[rustfmt::skip]
 pub mod get_resource_policy;
 
+#[cfg(feature = "get-retrieval-instruction")]
 #[rustfmt::skip]
 pub mod get_retrieval_instruction;
 
+#[cfg(feature = "get-vpc-configuration")]
 #[rustfmt::skip]
 pub mod get_vpc_configuration;
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 pub mod ingest_knowledge_base_documents;
 
+#[cfg(feature = "list-agent-action-groups")]
 #[rustfmt::skip]
 pub mod list_agent_action_groups;
 
+#[cfg(feature = "list-agent-aliases")]
 #[rustfmt::skip]
 pub mod list_agent_aliases;
 
+#[cfg(feature = "list-agent-collaborators")]
 #[rustfmt::skip]
 pub mod list_agent_collaborators;
 
+#[cfg(feature = "list-agent-knowledge-bases")]
 #[rustfmt::skip]
 pub mod list_agent_knowledge_bases;
 
+#[cfg(feature = "list-agent-versions")]
 #[rustfmt::skip]
 pub mod list_agent_versions;
 
+#[cfg(feature = "list-agents")]
 #[rustfmt::skip]
 pub mod list_agents;
 
+#[cfg(feature = "list-data-sources")]
 #[rustfmt::skip]
 pub mod list_data_sources;
 
+#[cfg(feature = "list-flow-aliases")]
 #[rustfmt::skip]
 pub mod list_flow_aliases;
 
+#[cfg(feature = "list-flow-versions")]
 #[rustfmt::skip]
 pub mod list_flow_versions;
 
+#[cfg(feature = "list-flows")]
 #[rustfmt::skip]
 pub mod list_flows;
 
+#[cfg(feature = "list-ingestion-jobs")]
 #[rustfmt::skip]
 pub mod list_ingestion_jobs;
 
+#[cfg(feature = "list-knowledge-base-documents")]
 #[rustfmt::skip]
 pub mod list_knowledge_base_documents;
 
+#[cfg(feature = "list-knowledge-bases")]
 #[rustfmt::skip]
 pub mod list_knowledge_bases;
 
+#[cfg(feature = "list-prompts")]
 #[rustfmt::skip]
 pub mod list_prompts;
 
+#[cfg(feature = "list-retrieval-instruction-versions")]
 #[rustfmt::skip]
 pub mod list_retrieval_instruction_versions;
 
+#[cfg(feature = "list-retrieval-instructions")]
 #[rustfmt::skip]
 pub mod list_retrieval_instructions;
 
+#[cfg(feature = "list-tags-for-resource")]
 #[rustfmt::skip]
 pub mod list_tags_for_resource;
 
+#[cfg(feature = "list-vpc-configurations")]
 #[rustfmt::skip]
 pub mod list_vpc_configurations;
 
+#[cfg(feature = "prepare-agent")]
 #[rustfmt::skip]
 pub mod prepare_agent;
 
+#[cfg(feature = "prepare-flow")]
 #[rustfmt::skip]
 pub mod prepare_flow;
 
+#[cfg(feature = "put-resource-policy")]
 #[rustfmt::skip]
 pub mod put_resource_policy;
 
+#[cfg(feature = "start-ingestion-job")]
 #[rustfmt::skip]
 pub mod start_ingestion_job;
 
+#[cfg(feature = "stop-ingestion-job")]
 #[rustfmt::skip]
 pub mod stop_ingestion_job;
 
+#[cfg(feature = "tag-resource")]
 #[rustfmt::skip]
 pub mod tag_resource;
 
+#[cfg(feature = "untag-resource")]
 #[rustfmt::skip]
 pub mod untag_resource;
 
+#[cfg(feature = "update-agent")]
 #[rustfmt::skip]
 pub mod update_agent;
 
+#[cfg(feature = "update-agent-action-group")]
 #[rustfmt::skip]
 pub mod update_agent_action_group;
 
+#[cfg(feature = "update-agent-alias")]
 #[rustfmt::skip]
 pub mod update_agent_alias;
 
+#[cfg(feature = "update-agent-collaborator")]
 #[rustfmt::skip]
 pub mod update_agent_collaborator;
 
+#[cfg(feature = "update-agent-knowledge-base")]
 #[rustfmt::skip]
 pub mod update_agent_knowledge_base;
 
+#[cfg(feature = "update-data-source")]
 #[rustfmt::skip]
 pub mod update_data_source;
 
+#[cfg(feature = "update-flow")]
 #[rustfmt::skip]
 pub mod update_flow;
 
+#[cfg(feature = "update-flow-alias")]
 #[rustfmt::skip]
 pub mod update_flow_alias;
 
+#[cfg(feature = "update-knowledge-base")]
 #[rustfmt::skip]
 pub mod update_knowledge_base;
 
+#[cfg(feature = "update-prompt")]
 #[rustfmt::skip]
 pub mod update_prompt;
 
+#[cfg(feature = "update-retrieval-instruction")]
 #[rustfmt::skip]
 pub mod update_retrieval_instruction;
 
+#[cfg(feature = "validate-flow-definition")]
 #[rustfmt::skip]
 pub mod validate_flow_definition;

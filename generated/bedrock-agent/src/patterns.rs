@@ -3,401 +3,1368 @@
 
 //! The model's `pattern` constraints, each compiled once, on first use.
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "create-agent-alias",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-prompt",
+        feature = "list-agent-collaborators",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-prompt"
+    )
+)]
 /// The pattern of `AgentAliasArn`.
 pub(crate) static AGENT_ALIAS_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "delete-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 /// The pattern of `AgentAliasId`.
 pub(crate) static AGENT_ALIAS_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "(\\bTSTALIASID\\b|[0-9a-zA-Z]+)",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 /// The pattern of `AgentArn`.
 pub(crate) static AGENT_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent/[0-9a-zA-Z]{10}",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-knowledge-base",
+        feature = "update-agent",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `AgentRoleArn`, `KnowledgeBaseRoleArn`.
 pub(crate) static AGENT_ROLE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `AwsDataCatalogTableName`.
 pub(crate) static AWS_DATA_CATALOG_TABLE_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*\\.*",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-knowledge-base",
+        feature = "get-prompt",
+        feature = "update-agent",
+        feature = "update-flow",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `BedrockEmbeddingModelArn`, `KnowledgeBaseModelIdentifier`, `ModelIdentifier`, `PromptModelIdentifier`.
 pub(crate) static BEDROCK_EMBEDDING_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]{1,12})?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?",
 );
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// The pattern of `BedrockModelArn`.
 pub(crate) static BEDROCK_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]{1,12})?:(bedrock):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `BedrockRerankingModelArn`.
 pub(crate) static BEDROCK_RERANKING_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/(.*))?",
 );
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "ingest-knowledge-base-documents",
+        feature = "update-data-source"
+    )
+)]
 /// The pattern of `BucketOwnerAccountId`.
 pub(crate) static BUCKET_OWNER_ACCOUNT_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9]{12}",
 );
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// The pattern of `ByteContentDocMimeTypeString`.
 pub(crate) static BYTE_CONTENT_DOC_MIME_TYPE_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*[a-z]{1,20}/.{1,20}.*",
 );
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "ingest-knowledge-base-documents",
+        feature = "start-ingestion-job",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator"
+    )
+)]
 /// The pattern of `ClientToken`.
 pub(crate) static CLIENT_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256}",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `ColumnName`, `RdsDatabaseName`.
 pub(crate) static COLUMN_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9_\\-]+",
 );
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-flow",
+        feature = "delete-agent-action-group",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-flow",
+        feature = "list-flows",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-flow"
+    )
+)]
 /// The pattern of `DraftVersion`.
 pub(crate) static DRAFT_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "DRAFT",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "list-ingestion-jobs",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `FieldName`, `IngestionJobFilterValue`, `MongoDbAtlasCollectionName`, `MongoDbAtlasDatabaseName`, `MongoDbAtlasEndpoint`, `MongoDbAtlasIndexName`, `OpenSearchServerlessIndexName`, `PineconeConnectionString`, `PineconeNamespace`, `RedisEnterpriseCloudEndpoint`, `RedisEnterpriseCloudIndexName`.
 pub(crate) static FIELD_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowAgentAliasArn`.
 pub(crate) static FLOW_AGENT_ALIAS_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "$|^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:agent-alias/[0-9a-zA-Z]{10}/[0-9a-zA-Z]{10}",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 /// The pattern of `FlowAliasArn`.
 pub(crate) static FLOW_ALIAS_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}/alias/(TSTALIASID|[0-9a-zA-Z]{10})",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "delete-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 /// The pattern of `FlowAliasId`.
 pub(crate) static FLOW_ALIAS_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "(TSTALIASID|[0-9a-zA-Z]{10})",
 );
 
+#[cfg(
+    any(
+        feature = "delete-flow-alias",
+        feature = "get-flow-alias",
+        feature = "update-flow-alias"
+    )
+)]
 /// The pattern of `FlowAliasIdentifier`.
 pub(crate) static FLOW_ALIAS_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}/alias/[0-9a-zA-Z]{10})|(TSTALIASID|[0-9a-zA-Z]{10})",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "update-flow"
+    )
+)]
 /// The pattern of `FlowArn`.
 pub(crate) static FLOW_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10}",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowConditionName`, `FlowNodeInputName`, `FlowNodeName`, `FlowNodeOutputName`.
 pub(crate) static FLOW_CONDITION_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z]([_]?[0-9a-zA-Z]){1,50}",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowConnectionName`.
 pub(crate) static FLOW_CONNECTION_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z]([_]?[0-9a-zA-Z]){1,100}",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow"
+    )
+)]
 /// The pattern of `FlowExecutionRoleArn`.
 pub(crate) static FLOW_EXECUTION_ROLE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/(service-role/)?.+",
 );
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt"
+    )
+)]
 /// The pattern of `FlowId`, `Id`, `PromptId`.
 pub(crate) static FLOW_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-zA-Z]{10}",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "prepare-flow",
+        feature = "update-flow",
+        feature = "update-flow-alias"
+    )
+)]
 /// The pattern of `FlowIdentifier`.
 pub(crate) static FLOW_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:flow/[0-9a-zA-Z]{10})|([0-9a-zA-Z]{10})",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowKnowledgeBaseId`.
 pub(crate) static FLOW_KNOWLEDGE_BASE_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "$|^[0-9a-zA-Z]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowLambdaArn`.
 pub(crate) static FLOW_LAMBDA_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "$|^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:lambda:([a-z]{2,}-){2,}\\d:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowLexBotAliasArn`.
 pub(crate) static FLOW_LEX_BOT_ALIAS_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "$|^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:lex:([a-z]{2,}-){2,}\\d:\\d{12}:bot-alias/[0-9a-zA-Z]+/[0-9a-zA-Z]+",
 );
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-knowledge-base",
+        feature = "get-prompt",
+        feature = "get-retrieval-instruction",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flows",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instructions",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowName`, `Name`, `PromptInputVariableName`, `PromptName`, `PromptVariantName`, `RetrievalInstructionName`.
 pub(crate) static FLOW_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "([0-9a-zA-Z][_-]?){1,100}",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowPromptArn`.
 pub(crate) static FLOW_PROMPT_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "$|^(arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10}(?::[0-9]{1,5})?)",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowPromptModelIdentifier`.
 pub(crate) static FLOW_PROMPT_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "$|^(arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `FlowS3BucketName`.
 pub(crate) static FLOW_S3_BUCKET_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "$|^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `GraphArn`.
 pub(crate) static GRAPH_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-us-gov):neptune-graph:[a-zA-Z0-9-]*:[0-9]{12}:graph/g-[a-zA-Z0-9]{10}",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "update-agent",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `GuardrailIdentifier`.
 pub(crate) static GUARDRAIL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "update-agent",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `GuardrailVersion`.
 pub(crate) static GUARDRAIL_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "(([0-9]{1,8})|(DRAFT))",
 );
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 /// The pattern of `HostHeader`.
 pub(crate) static HOST_HEADER: crate::validation::Pattern = crate::validation::Pattern::new(
     "[A-Za-z0-9._:\\[\\]-]{1,255}",
 );
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// The pattern of `HttpsUrl`.
 pub(crate) static HTTPS_URL: crate::validation::Pattern = crate::validation::Pattern::new(
     "https://[A-Za-z0-9][^\\s]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `KendraIndexArn`.
 pub(crate) static KENDRA_INDEX_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-us-gov):kendra:[a-z0-9-]{1,20}:([0-9]{12}|):index/([a-zA-Z0-9][a-zA-Z0-9-]{35}|[a-zA-Z0-9][a-zA-Z0-9-]{35}-[a-zA-Z0-9][a-zA-Z0-9-]{35})",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-knowledge-base",
+        feature = "get-prompt",
+        feature = "get-retrieval-instruction",
+        feature = "update-agent",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-knowledge-base",
+        feature = "update-prompt"
+    )
+)]
 /// The pattern of `KmsKeyArn`.
 pub(crate) static KMS_KEY_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `KnowledgeBaseArn`.
 pub(crate) static KNOWLEDGE_BASE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-us-gov):bedrock:[a-zA-Z0-9-]*:[0-9]{12}:knowledge-base/[0-9a-zA-Z]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-data-source",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-data-source"
+    )
+)]
 /// The pattern of `LambdaArn`.
 pub(crate) static LAMBDA_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `MetadataKeyName`.
 pub(crate) static METADATA_KEY_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9_][a-zA-Z0-9_-]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// The pattern of `Microsoft365TenantId`.
 pub(crate) static MICROSOFT365_TENANT_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `MongoDbAtlasEndpointServiceName`.
 pub(crate) static MONGO_DB_ATLAS_ENDPOINT_SERVICE_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "(?:arn:aws(?:-us-gov|-cn|-iso|-iso-[a-z])*:.+:.*:\\d+:.+/.+$|[a-zA-Z0-9*]+[a-zA-Z0-9._-]*)",
 );
 
+#[cfg(
+    any(
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-vpc-configurations"
+    )
+)]
 /// The pattern of `NextToken`.
 pub(crate) static NEXT_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "\\S*",
 );
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `NonBlankString`.
 pub(crate) static NON_BLANK_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\s\\S]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow-version",
+        feature = "delete-agent-version",
+        feature = "delete-flow-version",
+        feature = "delete-prompt",
+        feature = "get-agent-version",
+        feature = "get-flow-version",
+        feature = "list-flow-versions"
+    )
+)]
 /// The pattern of `NumericalVersion`.
 pub(crate) static NUMERICAL_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9]{1,5}",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `OpenSearchManagedClusterDomainArn`.
 pub(crate) static OPEN_SEARCH_MANAGED_CLUSTER_DOMAIN_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-us-gov|-iso):es:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:domain/[a-z][a-z0-9-]{3,28}",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `OpenSearchManagedClusterDomainEndpoint`.
 pub(crate) static OPEN_SEARCH_MANAGED_CLUSTER_DOMAIN_ENDPOINT: crate::validation::Pattern = crate::validation::Pattern::new(
     "https://.*",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `OpenSearchManagedClusterIndexName`.
 pub(crate) static OPEN_SEARCH_MANAGED_CLUSTER_INDEX_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "(?![\\-_+.])[a-z0-9][a-z0-9\\-_\\.]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `OpenSearchServerlessCollectionArn`.
 pub(crate) static OPEN_SEARCH_SERVERLESS_COLLECTION_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws:aoss:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:collection/[a-z0-9-]{3,32}",
 );
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "list-prompts",
+        feature = "update-prompt"
+    )
+)]
 /// The pattern of `PromptArn`.
 pub(crate) static PROMPT_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10}(?::[0-9]{1,5})?)",
 );
 
+#[cfg(
+    any(
+        feature = "create-prompt-version",
+        feature = "delete-prompt",
+        feature = "get-prompt",
+        feature = "list-prompts",
+        feature = "update-prompt"
+    )
+)]
 /// The pattern of `PromptIdentifier`.
 pub(crate) static PROMPT_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "([0-9a-zA-Z]{10})|(arn:aws:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10})(?::[0-9]{1,5})?",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-agent-alias",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "get-prompt",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-prompt"
+    )
+)]
 /// The pattern of `PromptMetadataKey`, `PromptMetadataValue`, `TagKey`, `TagValue`.
 pub(crate) static PROMPT_METADATA_KEY: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9\\s._:/=+@-]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 /// The pattern of `ProvisionedModelIdentifier`.
 pub(crate) static PROVISIONED_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "((([0-9a-zA-Z][_-]?){1,63})|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:provisioned-model/[a-z0-9]{12}))",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `QueryGenerationTableName`.
 pub(crate) static QUERY_GENERATION_TABLE_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*\\..*\\..*",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `RdsArn`.
 pub(crate) static RDS_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-us-gov):rds:[a-zA-Z0-9-]*:[0-9]{12}:cluster:[a-zA-Z0-9-]{1,63}",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `RdsTableName`.
 pub(crate) static RDS_TABLE_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9_\\.\\-]+",
 );
 
+#[cfg(
+    any(
+        feature = "delete-resource-policy",
+        feature = "get-resource-policy",
+        feature = "put-resource-policy"
+    )
+)]
 /// The pattern of `ResourceArn`.
 pub(crate) static RESOURCE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:knowledge-base/[0-9a-zA-Z]+",
 );
 
+#[cfg(any(feature = "get-resource-policy", feature = "put-resource-policy"))]
 /// The pattern of `ResourcePolicy`.
 pub(crate) static RESOURCE_POLICY: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u00FF]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "delete-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instructions",
+        feature = "update-retrieval-instruction"
+    )
+)]
 /// The pattern of `RetrievalInstructionArn`.
 pub(crate) static RETRIEVAL_INSTRUCTION_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:retrieval-instruction/[a-z0-9]{10}",
 );
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "delete-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "update-retrieval-instruction"
+    )
+)]
 /// The pattern of `RetrievalInstructionId`.
 pub(crate) static RETRIEVAL_INSTRUCTION_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9]{10}",
 );
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction-version",
+        feature = "delete-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instruction-versions"
+    )
+)]
 /// The pattern of `RetrievalInstructionNumericalVersion`.
 pub(crate) static RETRIEVAL_INSTRUCTION_NUMERICAL_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "[1-9][0-9]{0,8}",
 );
 
+#[cfg(feature = "get-retrieval-instruction")]
 /// The pattern of `RetrievalInstructionVersionSelector`.
 pub(crate) static RETRIEVAL_INSTRUCTION_VERSION_SELECTOR: crate::validation::Pattern = crate::validation::Pattern::new(
     "(DRAFT|[1-9][0-9]{0,8})",
 );
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// The pattern of `S3BucketArn`.
 pub(crate) static S3_BUCKET_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-us-gov):s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// The pattern of `S3BucketName`.
 pub(crate) static S3_BUCKET_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]",
 );
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `S3BucketUri`.
 pub(crate) static S3_BUCKET_URI: crate::validation::Pattern = crate::validation::Pattern::new(
     "s3://.{1,128}",
 );
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 /// The pattern of `S3ObjectKey`.
 pub(crate) static S3_OBJECT_KEY: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*",
 );
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 /// The pattern of `S3ObjectUri`.
 pub(crate) static S3_OBJECT_URI: crate::validation::Pattern = crate::validation::Pattern::new(
     "s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.{1,1024}",
 );
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `SecretArn`.
 pub(crate) static SECRET_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-us-gov):secretsmanager:[a-z0-9-]{1,20}:([0-9]{12}|):secret:[a-zA-Z0-9!/_+=.@-]{1,512}",
 );
 
+#[cfg(any(feature = "create-vpc-configuration", feature = "get-vpc-configuration"))]
 /// The pattern of `SubnetId`.
 pub(crate) static SUBNET_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "subnet-[a-zA-Z0-9]+",
 );
 
+#[cfg(
+    any(
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// The pattern of `TaggableResourcesArn`.
 pub(crate) static TAGGABLE_RESOURCES_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*(^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:(agent|agent-alias|knowledge-base|flow|prompt)/[A-Z0-9]{10}(?:/[A-Z0-9]{10})?$|^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:flow/([A-Z0-9]{10})/alias/([A-Z0-9]{10})$|^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:prompt/([A-Z0-9]{10})?(?::/d+)?$|^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:bedrock:[a-zA-Z0-9-]+:[0-9]{12}:retrieval-instruction/[a-z0-9]{10}$).*",
 );
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 /// The pattern of `TlsServerName`.
 pub(crate) static TLS_SERVER_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "(\\*\\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)*[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?",
 );
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 /// The pattern of `ToolName`.
 pub(crate) static TOOL_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z][a-zA-Z0-9_]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 /// The pattern of `Url`.
 pub(crate) static URL: crate::validation::Pattern = crate::validation::Pattern::new(
     "https?://[A-Za-z0-9][^\\s]*",
 );
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-flow-alias",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-flow-alias",
+        feature = "get-prompt",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-flow-aliases",
+        feature = "list-prompts",
+        feature = "prepare-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-flow-alias",
+        feature = "update-prompt"
+    )
+)]
 /// The pattern of `Version`.
 pub(crate) static VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "(DRAFT|[0-9]{0,4}[1-9][0-9]{0,4})",
 );
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 /// The pattern of `VpcConfigurationDescription`.
 pub(crate) static VPC_CONFIGURATION_DESCRIPTION: crate::validation::Pattern = crate::validation::Pattern::new(
     "[^\\p{C}]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "delete-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 /// The pattern of `VpcConfigurationId`.
 pub(crate) static VPC_CONFIGURATION_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9](?:[a-z0-9-]{30}[a-z0-9])",
 );
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 /// The pattern of `VpcConfigurationName`.
 pub(crate) static VPC_CONFIGURATION_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9]([a-zA-Z0-9 _-]*[a-zA-Z0-9])?",
 );
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 /// The pattern of `VpcId`.
 pub(crate) static VPC_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "vpc-[a-zA-Z0-9]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 /// The pattern of `WorkgroupArn`.
 pub(crate) static WORKGROUP_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:(aws(-[a-z]+)*):redshift-serverless:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:workgroup/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})",

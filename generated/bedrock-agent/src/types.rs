@@ -3,1746 +3,6778 @@
 
 //! Structures, unions and enums shared by the operations of Agents for Amazon Bedrock.
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod api_schema;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::api_schema::ApiSchema;
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod access_control_access;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::access_control_access::AccessControlAccess;
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod access_control_principal_type;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::access_control_principal_type::AccessControlPrincipalType;
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod action_group_executor;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::action_group_executor::ActionGroupExecutor;
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod action_group_signature;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::action_group_signature::ActionGroupSignature;
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "list-agent-action-groups",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod action_group_state;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "list-agent-action-groups",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::action_group_state::ActionGroupState;
 
+#[cfg(feature = "list-agent-action-groups")]
 #[rustfmt::skip]
 mod action_group_summary;
+
+#[cfg(feature = "list-agent-action-groups")]
 pub use self::action_group_summary::{ActionGroupSummary, ActionGroupSummaryBuilder};
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 #[rustfmt::skip]
 mod agent;
+
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 pub use self::agent::{Agent, AgentBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod agent_action_group;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::agent_action_group::{AgentActionGroup, AgentActionGroupBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "update-agent-alias"
+    )
+)]
 #[rustfmt::skip]
 mod agent_alias;
+
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "update-agent-alias"
+    )
+)]
 pub use self::agent_alias::{AgentAlias, AgentAliasBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "update-agent-alias"
+    )
+)]
 #[rustfmt::skip]
 mod agent_alias_history_event;
+
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "update-agent-alias"
+    )
+)]
 pub use self::agent_alias_history_event::{
     AgentAliasHistoryEvent, AgentAliasHistoryEventBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 #[rustfmt::skip]
 mod agent_alias_routing_configuration_list_item;
+
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 pub use self::agent_alias_routing_configuration_list_item::{
     AgentAliasRoutingConfigurationListItem, AgentAliasRoutingConfigurationListItemBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "delete-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 #[rustfmt::skip]
 mod agent_alias_status;
+
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "delete-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 pub use self::agent_alias_status::AgentAliasStatus;
 
+#[cfg(feature = "list-agent-aliases")]
 #[rustfmt::skip]
 mod agent_alias_summary;
+
+#[cfg(feature = "list-agent-aliases")]
 pub use self::agent_alias_summary::{AgentAliasSummary, AgentAliasSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod agent_collaboration;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::agent_collaboration::AgentCollaboration;
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "update-agent-collaborator"
+    )
+)]
 #[rustfmt::skip]
 mod agent_collaborator;
+
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "update-agent-collaborator"
+    )
+)]
 pub use self::agent_collaborator::{AgentCollaborator, AgentCollaboratorBuilder};
 
+#[cfg(feature = "list-agent-collaborators")]
 #[rustfmt::skip]
 mod agent_collaborator_summary;
+
+#[cfg(feature = "list-agent-collaborators")]
 pub use self::agent_collaborator_summary::{
     AgentCollaboratorSummary, AgentCollaboratorSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "list-agent-collaborators",
+        feature = "update-agent-collaborator"
+    )
+)]
 #[rustfmt::skip]
 mod agent_descriptor;
+
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "list-agent-collaborators",
+        feature = "update-agent-collaborator"
+    )
+)]
 pub use self::agent_descriptor::{AgentDescriptor, AgentDescriptorBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod agent_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::agent_flow_node_configuration::{
     AgentFlowNodeConfiguration, AgentFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "associate-agent-knowledge-base",
+        feature = "get-agent-knowledge-base",
+        feature = "update-agent-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod agent_knowledge_base;
+
+#[cfg(
+    any(
+        feature = "associate-agent-knowledge-base",
+        feature = "get-agent-knowledge-base",
+        feature = "update-agent-knowledge-base"
+    )
+)]
 pub use self::agent_knowledge_base::{AgentKnowledgeBase, AgentKnowledgeBaseBuilder};
 
+#[cfg(feature = "list-agent-knowledge-bases")]
 #[rustfmt::skip]
 mod agent_knowledge_base_summary;
+
+#[cfg(feature = "list-agent-knowledge-bases")]
 pub use self::agent_knowledge_base_summary::{
     AgentKnowledgeBaseSummary, AgentKnowledgeBaseSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "delete-agent",
+        feature = "delete-agent-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "prepare-agent",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod agent_status;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "delete-agent",
+        feature = "delete-agent-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "prepare-agent",
+        feature = "update-agent"
+    )
+)]
 pub use self::agent_status::AgentStatus;
 
+#[cfg(feature = "list-agents")]
 #[rustfmt::skip]
 mod agent_summary;
+
+#[cfg(feature = "list-agents")]
 pub use self::agent_summary::{AgentSummary, AgentSummaryBuilder};
 
+#[cfg(feature = "get-agent-version")]
 #[rustfmt::skip]
 mod agent_version;
+
+#[cfg(feature = "get-agent-version")]
 pub use self::agent_version::{AgentVersion, AgentVersionBuilder};
 
+#[cfg(feature = "list-agent-versions")]
 #[rustfmt::skip]
 mod agent_version_summary;
+
+#[cfg(feature = "list-agent-versions")]
 pub use self::agent_version_summary::{AgentVersionSummary, AgentVersionSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 #[rustfmt::skip]
 mod alias_invocation_state;
+
+#[cfg(
+    any(
+        feature = "create-agent-alias",
+        feature = "get-agent-alias",
+        feature = "list-agent-aliases",
+        feature = "update-agent-alias"
+    )
+)]
 pub use self::alias_invocation_state::AliasInvocationState;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod any_tool_choice;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::any_tool_choice::{AnyToolChoice, AnyToolChoiceBuilder};
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod audio_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::audio_configuration::{AudioConfiguration, AudioConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod audio_extraction_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::audio_extraction_configuration::{
     AudioExtractionConfiguration, AudioExtractionConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod audio_segmentation_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::audio_segmentation_configuration::{
     AudioSegmentationConfiguration, AudioSegmentationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod auto_tool_choice;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::auto_tool_choice::{AutoToolChoice, AutoToolChoiceBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod bedrock_data_automation_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::bedrock_data_automation_configuration::{
     BedrockDataAutomationConfiguration, BedrockDataAutomationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod bedrock_embedding_model_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::bedrock_embedding_model_configuration::{
     BedrockEmbeddingModelConfiguration, BedrockEmbeddingModelConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod bedrock_foundation_model_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::bedrock_foundation_model_configuration::{
     BedrockFoundationModelConfiguration, BedrockFoundationModelConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod bedrock_foundation_model_context_enrichment_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::bedrock_foundation_model_context_enrichment_configuration::{
     BedrockFoundationModelContextEnrichmentConfiguration,
     BedrockFoundationModelContextEnrichmentConfigurationBuilder,
 };
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod byte_content_doc;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::byte_content_doc::{ByteContentDoc, ByteContentDocBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod cache_point_block;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::cache_point_block::{CachePointBlock, CachePointBlockBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod cache_point_type;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::cache_point_type::CachePointType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod chat_prompt_template_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::chat_prompt_template_configuration::{
     ChatPromptTemplateConfiguration, ChatPromptTemplateConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod chunking_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::chunking_configuration::{
     ChunkingConfiguration, ChunkingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod chunking_strategy;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::chunking_strategy::ChunkingStrategy;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod collector_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::collector_flow_node_configuration::{
     CollectorFlowNodeConfiguration, CollectorFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 #[rustfmt::skip]
 mod concurrency_type;
+
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 pub use self::concurrency_type::ConcurrencyType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod condition_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::condition_flow_node_configuration::{
     ConditionFlowNodeConfiguration, ConditionFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod confluence_auth_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::confluence_auth_type::ConfluenceAuthType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod confluence_crawler_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::confluence_crawler_configuration::{
     ConfluenceCrawlerConfiguration, ConfluenceCrawlerConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod confluence_data_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::confluence_data_source_configuration::{
     ConfluenceDataSourceConfiguration, ConfluenceDataSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod confluence_host_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::confluence_host_type::ConfluenceHostType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod confluence_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::confluence_source_configuration::{
     ConfluenceSourceConfiguration, ConfluenceSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod content_block;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::content_block::ContentBlock;
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 #[rustfmt::skip]
 mod content_data_source_type;
+
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 pub use self::content_data_source_type::ContentDataSourceType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod context_enrichment_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::context_enrichment_configuration::{
     ContextEnrichmentConfiguration, ContextEnrichmentConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod context_enrichment_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::context_enrichment_type::ContextEnrichmentType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod conversation_role;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::conversation_role::ConversationRole;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod crawl_filter_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::crawl_filter_configuration::{
     CrawlFilterConfiguration, CrawlFilterConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod crawl_filter_configuration_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::crawl_filter_configuration_type::CrawlFilterConfigurationType;
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod creation_mode;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::creation_mode::CreationMode;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod curated_query;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::curated_query::{CuratedQuery, CuratedQueryBuilder};
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod custom_content;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::custom_content::{CustomContent, CustomContentBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod custom_control_method;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::custom_control_method::CustomControlMethod;
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 #[rustfmt::skip]
 mod custom_document_identifier;
+
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 pub use self::custom_document_identifier::{
     CustomDocumentIdentifier, CustomDocumentIdentifierBuilder,
 };
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 #[rustfmt::skip]
 mod custom_orchestration;
+
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 pub use self::custom_orchestration::{CustomOrchestration, CustomOrchestrationBuilder};
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod custom_s3_location;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::custom_s3_location::{CustomS3Location, CustomS3LocationBuilder};
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod custom_source_type;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::custom_source_type::CustomSourceType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod custom_transformation_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::custom_transformation_configuration::{
     CustomTransformationConfiguration, CustomTransformationConfigurationBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod cyclic_connection_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::cyclic_connection_flow_validation_details::{
     CyclicConnectionFlowValidationDetails, CyclicConnectionFlowValidationDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod daily_schedule;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::daily_schedule::{DailySchedule, DailyScheduleBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod data_deletion_policy;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::data_deletion_policy::DataDeletionPolicy;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod data_source;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::data_source::{DataSource, DataSourceBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod data_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::data_source_configuration::{
     DataSourceConfiguration, DataSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "delete-data-source",
+        feature = "get-data-source",
+        feature = "list-data-sources",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod data_source_status;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "delete-data-source",
+        feature = "get-data-source",
+        feature = "list-data-sources",
+        feature = "update-data-source"
+    )
+)]
 pub use self::data_source_status::DataSourceStatus;
 
+#[cfg(feature = "list-data-sources")]
 #[rustfmt::skip]
 mod data_source_summary;
+
+#[cfg(feature = "list-data-sources")]
 pub use self::data_source_summary::{DataSourceSummary, DataSourceSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod data_source_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::data_source_type::DataSourceType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod day_of_month;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::day_of_month::DayOfMonth;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod day_of_week;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::day_of_week::DayOfWeek;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod deletion_protection_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::deletion_protection_configuration::{
     DeletionProtectionConfiguration, DeletionProtectionConfigurationBuilder,
 };
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod document_access_control_entry;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::document_access_control_entry::{
     DocumentAccessControlEntry, DocumentAccessControlEntryBuilder,
 };
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod document_content;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::document_content::{DocumentContent, DocumentContentBuilder};
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 #[rustfmt::skip]
 mod document_identifier;
+
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 pub use self::document_identifier::{DocumentIdentifier, DocumentIdentifierBuilder};
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod document_metadata;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::document_metadata::{DocumentMetadata, DocumentMetadataBuilder};
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 #[rustfmt::skip]
 mod document_status;
+
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 pub use self::document_status::DocumentStatus;
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod duplicate_condition_expression_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::duplicate_condition_expression_flow_validation_details::{
     DuplicateConditionExpressionFlowValidationDetails,
     DuplicateConditionExpressionFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod duplicate_connections_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::duplicate_connections_flow_validation_details::{
     DuplicateConnectionsFlowValidationDetails,
     DuplicateConnectionsFlowValidationDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod embedding_data_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::embedding_data_type::EmbeddingDataType;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod embedding_model_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::embedding_model_configuration::{
     EmbeddingModelConfiguration, EmbeddingModelConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod embedding_model_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::embedding_model_type::EmbeddingModelType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod enabled_or_disabled_state;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::enabled_or_disabled_state::EnabledOrDisabledState;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod enrichment_strategy_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::enrichment_strategy_configuration::{
     EnrichmentStrategyConfiguration, EnrichmentStrategyConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod enrichment_strategy_method;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::enrichment_strategy_method::EnrichmentStrategyMethod;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod field_for_reranking;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::field_for_reranking::{FieldForReranking, FieldForRerankingBuilder};
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod field_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::field_type::FieldType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod fixed_size_chunking_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::fixed_size_chunking_configuration::{
     FixedSizeChunkingConfiguration, FixedSizeChunkingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 #[rustfmt::skip]
 mod flow_alias_concurrency_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 pub use self::flow_alias_concurrency_configuration::{
     FlowAliasConcurrencyConfiguration, FlowAliasConcurrencyConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 #[rustfmt::skip]
 mod flow_alias_routing_configuration_list_item;
+
+#[cfg(
+    any(
+        feature = "create-flow-alias",
+        feature = "get-flow-alias",
+        feature = "list-flow-aliases",
+        feature = "update-flow-alias"
+    )
+)]
 pub use self::flow_alias_routing_configuration_list_item::{
     FlowAliasRoutingConfigurationListItem, FlowAliasRoutingConfigurationListItemBuilder,
 };
 
+#[cfg(feature = "list-flow-aliases")]
 #[rustfmt::skip]
 mod flow_alias_summary;
+
+#[cfg(feature = "list-flow-aliases")]
 pub use self::flow_alias_summary::{FlowAliasSummary, FlowAliasSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_condition;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_condition::{FlowCondition, FlowConditionBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_conditional_connection_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_conditional_connection_configuration::{
     FlowConditionalConnectionConfiguration, FlowConditionalConnectionConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_connection;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_connection::{FlowConnection, FlowConnectionBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_connection_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_connection_configuration::FlowConnectionConfiguration;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_connection_type;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_connection_type::FlowConnectionType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_data_connection_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_data_connection_configuration::{
     FlowDataConnectionConfiguration, FlowDataConnectionConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_definition;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_definition::{FlowDefinition, FlowDefinitionBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_node;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_node::{FlowNode, FlowNodeBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_node_configuration::FlowNodeConfiguration;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_node_io_data_type;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_node_io_data_type::FlowNodeIoDataType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_node_input;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_node_input::{FlowNodeInput, FlowNodeInputBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_node_input_category;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_node_input_category::FlowNodeInputCategory;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_node_output;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_node_output::{FlowNodeOutput, FlowNodeOutputBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod flow_node_type;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::flow_node_type::FlowNodeType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "prepare-flow",
+        feature = "update-flow"
+    )
+)]
 #[rustfmt::skip]
 mod flow_status;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "prepare-flow",
+        feature = "update-flow"
+    )
+)]
 pub use self::flow_status::FlowStatus;
 
+#[cfg(feature = "list-flows")]
 #[rustfmt::skip]
 mod flow_summary;
+
+#[cfg(feature = "list-flows")]
 pub use self::flow_summary::{FlowSummary, FlowSummaryBuilder};
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod flow_validation;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::flow_validation::{FlowValidation, FlowValidationBuilder};
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::flow_validation_details::FlowValidationDetails;
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod flow_validation_severity;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::flow_validation_severity::FlowValidationSeverity;
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod flow_validation_type;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::flow_validation_type::FlowValidationType;
 
+#[cfg(feature = "list-flow-versions")]
 #[rustfmt::skip]
 mod flow_version_summary;
+
+#[cfg(feature = "list-flow-versions")]
 pub use self::flow_version_summary::{FlowVersionSummary, FlowVersionSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod function;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::function::{Function, FunctionBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod function_schema;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::function_schema::FunctionSchema;
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "update-agent",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_configuration;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "update-agent",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::guardrail_configuration::{
     GuardrailConfiguration, GuardrailConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod hierarchical_chunking_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::hierarchical_chunking_configuration::{
     HierarchicalChunkingConfiguration, HierarchicalChunkingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod hierarchical_chunking_level_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::hierarchical_chunking_level_configuration::{
     HierarchicalChunkingLevelConfiguration, HierarchicalChunkingLevelConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod image_extraction_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::image_extraction_configuration::{
     ImageExtractionConfiguration, ImageExtractionConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod include_exclude;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::include_exclude::IncludeExclude;
 
+#[cfg(any(feature = "get-flow", feature = "get-flow-version", feature = "get-prompt"))]
 #[rustfmt::skip]
 mod included_data;
+
+#[cfg(any(feature = "get-flow", feature = "get-flow-version", feature = "get-prompt"))]
 pub use self::included_data::IncludedData;
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod incompatible_connection_data_type_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::incompatible_connection_data_type_flow_validation_details::{
     IncompatibleConnectionDataTypeFlowValidationDetails,
     IncompatibleConnectionDataTypeFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod incompatible_loop_node_type;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::incompatible_loop_node_type::IncompatibleLoopNodeType;
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod inference_configuration;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::inference_configuration::{
     InferenceConfiguration, InferenceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 #[rustfmt::skip]
 mod ingestion_job;
+
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 pub use self::ingestion_job::{IngestionJob, IngestionJobBuilder};
 
+#[cfg(feature = "list-ingestion-jobs")]
 #[rustfmt::skip]
 mod ingestion_job_filter;
+
+#[cfg(feature = "list-ingestion-jobs")]
 pub use self::ingestion_job_filter::{IngestionJobFilter, IngestionJobFilterBuilder};
 
+#[cfg(feature = "list-ingestion-jobs")]
 #[rustfmt::skip]
 mod ingestion_job_filter_attribute;
+
+#[cfg(feature = "list-ingestion-jobs")]
 pub use self::ingestion_job_filter_attribute::IngestionJobFilterAttribute;
 
+#[cfg(feature = "list-ingestion-jobs")]
 #[rustfmt::skip]
 mod ingestion_job_filter_operator;
+
+#[cfg(feature = "list-ingestion-jobs")]
 pub use self::ingestion_job_filter_operator::IngestionJobFilterOperator;
 
+#[cfg(feature = "list-ingestion-jobs")]
 #[rustfmt::skip]
 mod ingestion_job_sort_by;
+
+#[cfg(feature = "list-ingestion-jobs")]
 pub use self::ingestion_job_sort_by::{IngestionJobSortBy, IngestionJobSortByBuilder};
 
+#[cfg(feature = "list-ingestion-jobs")]
 #[rustfmt::skip]
 mod ingestion_job_sort_by_attribute;
+
+#[cfg(feature = "list-ingestion-jobs")]
 pub use self::ingestion_job_sort_by_attribute::IngestionJobSortByAttribute;
 
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "list-ingestion-jobs",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 #[rustfmt::skip]
 mod ingestion_job_statistics;
+
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "list-ingestion-jobs",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 pub use self::ingestion_job_statistics::{
     IngestionJobStatistics, IngestionJobStatisticsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "list-ingestion-jobs",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 #[rustfmt::skip]
 mod ingestion_job_status;
+
+#[cfg(
+    any(
+        feature = "get-ingestion-job",
+        feature = "list-ingestion-jobs",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job"
+    )
+)]
 pub use self::ingestion_job_status::IngestionJobStatus;
 
+#[cfg(feature = "list-ingestion-jobs")]
 #[rustfmt::skip]
 mod ingestion_job_summary;
+
+#[cfg(feature = "list-ingestion-jobs")]
 pub use self::ingestion_job_summary::{IngestionJobSummary, IngestionJobSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod inline_code_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::inline_code_flow_node_configuration::{
     InlineCodeFlowNodeConfiguration, InlineCodeFlowNodeConfigurationBuilder,
 };
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod inline_content;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::inline_content::{InlineContent, InlineContentBuilder};
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod inline_content_type;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::inline_content_type::InlineContentType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod input_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::input_flow_node_configuration::{
     InputFlowNodeConfiguration, InputFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod intermediate_storage;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::intermediate_storage::{IntermediateStorage, IntermediateStorageBuilder};
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod invalid_loop_boundary_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::invalid_loop_boundary_flow_validation_details::{
     InvalidLoopBoundaryFlowValidationDetails,
     InvalidLoopBoundaryFlowValidationDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod iterator_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::iterator_flow_node_configuration::{
     IteratorFlowNodeConfiguration, IteratorFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod kendra_knowledge_base_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::kendra_knowledge_base_configuration::{
     KendraKnowledgeBaseConfiguration, KendraKnowledgeBaseConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::knowledge_base::{KnowledgeBase, KnowledgeBaseBuilder};
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::knowledge_base_configuration::{
     KnowledgeBaseConfiguration, KnowledgeBaseConfigurationBuilder,
 };
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod knowledge_base_document;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::knowledge_base_document::{
     KnowledgeBaseDocument, KnowledgeBaseDocumentBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_document_detail;
+
+#[cfg(
+    any(
+        feature = "delete-knowledge-base-documents",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents"
+    )
+)]
 pub use self::knowledge_base_document_detail::{
     KnowledgeBaseDocumentDetail, KnowledgeBaseDocumentDetailBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::knowledge_base_flow_node_configuration::{
     KnowledgeBaseFlowNodeConfiguration, KnowledgeBaseFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_orchestration_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::knowledge_base_orchestration_configuration::{
     KnowledgeBaseOrchestrationConfiguration,
     KnowledgeBaseOrchestrationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_prompt_template;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::knowledge_base_prompt_template::{
     KnowledgeBasePromptTemplate, KnowledgeBasePromptTemplateBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "associate-agent-knowledge-base",
+        feature = "get-agent-knowledge-base",
+        feature = "list-agent-knowledge-bases",
+        feature = "update-agent-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_state;
+
+#[cfg(
+    any(
+        feature = "associate-agent-knowledge-base",
+        feature = "get-agent-knowledge-base",
+        feature = "list-agent-knowledge-bases",
+        feature = "update-agent-knowledge-base"
+    )
+)]
 pub use self::knowledge_base_state::KnowledgeBaseState;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "list-knowledge-bases",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_status;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "list-knowledge-bases",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::knowledge_base_status::KnowledgeBaseStatus;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_storage_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::knowledge_base_storage_type::KnowledgeBaseStorageType;
 
+#[cfg(feature = "list-knowledge-bases")]
 #[rustfmt::skip]
 mod knowledge_base_summary;
+
+#[cfg(feature = "list-knowledge-bases")]
 pub use self::knowledge_base_summary::{
     KnowledgeBaseSummary, KnowledgeBaseSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod knowledge_base_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::knowledge_base_type::KnowledgeBaseType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod lambda_function_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::lambda_function_flow_node_configuration::{
     LambdaFunctionFlowNodeConfiguration, LambdaFunctionFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod last_day_of_month;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::last_day_of_month::{LastDayOfMonth, LastDayOfMonthBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod lex_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::lex_flow_node_configuration::{
     LexFlowNodeConfiguration, LexFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod loop_controller_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::loop_controller_flow_node_configuration::{
     LoopControllerFlowNodeConfiguration, LoopControllerFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod loop_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::loop_flow_node_configuration::{
     LoopFlowNodeConfiguration, LoopFlowNodeConfigurationBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod loop_incompatible_node_type_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::loop_incompatible_node_type_flow_validation_details::{
     LoopIncompatibleNodeTypeFlowValidationDetails,
     LoopIncompatibleNodeTypeFlowValidationDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod loop_input_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::loop_input_flow_node_configuration::{
     LoopInputFlowNodeConfiguration, LoopInputFlowNodeConfigurationBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod malformed_condition_expression_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::malformed_condition_expression_flow_validation_details::{
     MalformedConditionExpressionFlowValidationDetails,
     MalformedConditionExpressionFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod malformed_node_input_expression_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::malformed_node_input_expression_flow_validation_details::{
     MalformedNodeInputExpressionFlowValidationDetails,
     MalformedNodeInputExpressionFlowValidationDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod managed_knowledge_base_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::managed_knowledge_base_configuration::{
     ManagedKnowledgeBaseConfiguration, ManagedKnowledgeBaseConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod managed_knowledge_base_connector_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::managed_knowledge_base_connector_configuration::{
     ManagedKnowledgeBaseConnectorConfiguration,
     ManagedKnowledgeBaseConnectorConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod media_extraction_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::media_extraction_configuration::{
     MediaExtractionConfiguration, MediaExtractionConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod memory_configuration;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::memory_configuration::{MemoryConfiguration, MemoryConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod memory_type;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::memory_type::MemoryType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod message;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::message::{Message, MessageBuilder};
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod metadata_attribute;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::metadata_attribute::{MetadataAttribute, MetadataAttributeBuilder};
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod metadata_attribute_value;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::metadata_attribute_value::{
     MetadataAttributeValue, MetadataAttributeValueBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod metadata_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::metadata_configuration::{
     MetadataConfiguration, MetadataConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod metadata_configuration_for_reranking;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::metadata_configuration_for_reranking::{
     MetadataConfigurationForReranking, MetadataConfigurationForRerankingBuilder,
 };
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod metadata_source_type;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::metadata_source_type::MetadataSourceType;
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod metadata_value_type;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::metadata_value_type::MetadataValueType;
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod mismatched_node_input_type_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::mismatched_node_input_type_flow_validation_details::{
     MismatchedNodeInputTypeFlowValidationDetails,
     MismatchedNodeInputTypeFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod mismatched_node_output_type_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::mismatched_node_output_type_flow_validation_details::{
     MismatchedNodeOutputTypeFlowValidationDetails,
     MismatchedNodeOutputTypeFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_connection_configuration_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_connection_configuration_flow_validation_details::{
     MissingConnectionConfigurationFlowValidationDetails,
     MissingConnectionConfigurationFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_default_condition_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_default_condition_flow_validation_details::{
     MissingDefaultConditionFlowValidationDetails,
     MissingDefaultConditionFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_ending_nodes_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_ending_nodes_flow_validation_details::{
     MissingEndingNodesFlowValidationDetails,
     MissingEndingNodesFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_loop_controller_node_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_loop_controller_node_flow_validation_details::{
     MissingLoopControllerNodeFlowValidationDetails,
     MissingLoopControllerNodeFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_loop_input_node_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_loop_input_node_flow_validation_details::{
     MissingLoopInputNodeFlowValidationDetails,
     MissingLoopInputNodeFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_node_configuration_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_node_configuration_flow_validation_details::{
     MissingNodeConfigurationFlowValidationDetails,
     MissingNodeConfigurationFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_node_input_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_node_input_flow_validation_details::{
     MissingNodeInputFlowValidationDetails, MissingNodeInputFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_node_output_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_node_output_flow_validation_details::{
     MissingNodeOutputFlowValidationDetails, MissingNodeOutputFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod missing_starting_nodes_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::missing_starting_nodes_flow_validation_details::{
     MissingStartingNodesFlowValidationDetails,
     MissingStartingNodesFlowValidationDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod mongo_db_atlas_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::mongo_db_atlas_configuration::{
     MongoDbAtlasConfiguration, MongoDbAtlasConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod mongo_db_atlas_field_mapping;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::mongo_db_atlas_field_mapping::{
     MongoDbAtlasFieldMapping, MongoDbAtlasFieldMappingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod monthly_schedule;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::monthly_schedule::{MonthlySchedule, MonthlyScheduleBuilder};
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod multiple_loop_controller_nodes_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::multiple_loop_controller_nodes_flow_validation_details::{
     MultipleLoopControllerNodesFlowValidationDetails,
     MultipleLoopControllerNodesFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod multiple_loop_input_nodes_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::multiple_loop_input_nodes_flow_validation_details::{
     MultipleLoopInputNodesFlowValidationDetails,
     MultipleLoopInputNodesFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod multiple_node_input_connections_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::multiple_node_input_connections_flow_validation_details::{
     MultipleNodeInputConnectionsFlowValidationDetails,
     MultipleNodeInputConnectionsFlowValidationDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod neptune_analytics_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::neptune_analytics_configuration::{
     NeptuneAnalyticsConfiguration, NeptuneAnalyticsConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod neptune_analytics_field_mapping;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::neptune_analytics_field_mapping::{
     NeptuneAnalyticsFieldMapping, NeptuneAnalyticsFieldMappingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod open_search_managed_cluster_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::open_search_managed_cluster_configuration::{
     OpenSearchManagedClusterConfiguration, OpenSearchManagedClusterConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod open_search_managed_cluster_field_mapping;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::open_search_managed_cluster_field_mapping::{
     OpenSearchManagedClusterFieldMapping, OpenSearchManagedClusterFieldMappingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod open_search_serverless_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::open_search_serverless_configuration::{
     OpenSearchServerlessConfiguration, OpenSearchServerlessConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod open_search_serverless_field_mapping;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::open_search_serverless_field_mapping::{
     OpenSearchServerlessFieldMapping, OpenSearchServerlessFieldMappingBuilder,
 };
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 #[rustfmt::skip]
 mod orchestration_executor;
+
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 pub use self::orchestration_executor::OrchestrationExecutor;
 
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 #[rustfmt::skip]
 mod orchestration_type;
+
+#[cfg(any(feature = "create-agent", feature = "get-agent", feature = "update-agent"))]
 pub use self::orchestration_type::OrchestrationType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod output_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::output_flow_node_configuration::{
     OutputFlowNodeConfiguration, OutputFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod parameter_detail;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::parameter_detail::{ParameterDetail, ParameterDetailBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod parsing_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::parsing_configuration::{ParsingConfiguration, ParsingConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod parsing_modality;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::parsing_modality::ParsingModality;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod parsing_prompt;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::parsing_prompt::{ParsingPrompt, ParsingPromptBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod parsing_strategy;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::parsing_strategy::ParsingStrategy;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod pattern_object_filter;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::pattern_object_filter::{PatternObjectFilter, PatternObjectFilterBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod pattern_object_filter_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::pattern_object_filter_configuration::{
     PatternObjectFilterConfiguration, PatternObjectFilterConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod performance_config_latency;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::performance_config_latency::PerformanceConfigLatency;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod performance_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::performance_configuration::{
     PerformanceConfiguration, PerformanceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod pinecone_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::pinecone_configuration::{
     PineconeConfiguration, PineconeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod pinecone_field_mapping;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::pinecone_field_mapping::{
     PineconeFieldMapping, PineconeFieldMappingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_agent_resource;
+
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 pub use self::prompt_agent_resource::{PromptAgentResource, PromptAgentResourceBuilder};
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_configuration;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::prompt_configuration::{PromptConfiguration, PromptConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_flow_node_configuration::{
     PromptFlowNodeConfiguration, PromptFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_flow_node_inline_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_flow_node_inline_configuration::{
     PromptFlowNodeInlineConfiguration, PromptFlowNodeInlineConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_flow_node_resource_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_flow_node_resource_configuration::{
     PromptFlowNodeResourceConfiguration, PromptFlowNodeResourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_flow_node_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_flow_node_source_configuration::PromptFlowNodeSourceConfiguration;
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_gen_ai_resource;
+
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 pub use self::prompt_gen_ai_resource::PromptGenAiResource;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_inference_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_inference_configuration::PromptInferenceConfiguration;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_input_variable;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_input_variable::{PromptInputVariable, PromptInputVariableBuilder};
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_metadata_entry;
+
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 pub use self::prompt_metadata_entry::{PromptMetadataEntry, PromptMetadataEntryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_model_inference_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_model_inference_configuration::{
     PromptModelInferenceConfiguration, PromptModelInferenceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_override_configuration;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::prompt_override_configuration::{
     PromptOverrideConfiguration, PromptOverrideConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_state;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::prompt_state::PromptState;
 
+#[cfg(feature = "list-prompts")]
 #[rustfmt::skip]
 mod prompt_summary;
+
+#[cfg(feature = "list-prompts")]
 pub use self::prompt_summary::{PromptSummary, PromptSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_template_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_template_configuration::PromptTemplateConfiguration;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_template_type;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::prompt_template_type::PromptTemplateType;
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_type;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::prompt_type::PromptType;
 
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_variant;
+
+#[cfg(
+    any(
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-prompt",
+        feature = "update-prompt"
+    )
+)]
 pub use self::prompt_variant::{PromptVariant, PromptVariantBuilder};
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod query_engine_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::query_engine_type::QueryEngineType;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod query_generation_column;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::query_generation_column::{
     QueryGenerationColumn, QueryGenerationColumnBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod query_generation_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::query_generation_configuration::{
     QueryGenerationConfiguration, QueryGenerationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod query_generation_context;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::query_generation_context::{
     QueryGenerationContext, QueryGenerationContextBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod query_generation_table;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::query_generation_table::{
     QueryGenerationTable, QueryGenerationTableBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod rds_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::rds_configuration::{RdsConfiguration, RdsConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod rds_field_mapping;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::rds_field_mapping::{RdsFieldMapping, RdsFieldMappingBuilder};
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redis_enterprise_cloud_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redis_enterprise_cloud_configuration::{
     RedisEnterpriseCloudConfiguration, RedisEnterpriseCloudConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redis_enterprise_cloud_field_mapping;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redis_enterprise_cloud_field_mapping::{
     RedisEnterpriseCloudFieldMapping, RedisEnterpriseCloudFieldMappingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_configuration::{
     RedshiftConfiguration, RedshiftConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_provisioned_auth_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_provisioned_auth_configuration::{
     RedshiftProvisionedAuthConfiguration, RedshiftProvisionedAuthConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_provisioned_auth_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_provisioned_auth_type::RedshiftProvisionedAuthType;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_provisioned_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_provisioned_configuration::{
     RedshiftProvisionedConfiguration, RedshiftProvisionedConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_query_engine_aws_data_catalog_storage_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_query_engine_aws_data_catalog_storage_configuration::{
     RedshiftQueryEngineAwsDataCatalogStorageConfiguration,
     RedshiftQueryEngineAwsDataCatalogStorageConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_query_engine_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_query_engine_configuration::{
     RedshiftQueryEngineConfiguration, RedshiftQueryEngineConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_query_engine_redshift_storage_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_query_engine_redshift_storage_configuration::{
     RedshiftQueryEngineRedshiftStorageConfiguration,
     RedshiftQueryEngineRedshiftStorageConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_query_engine_storage_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_query_engine_storage_configuration::{
     RedshiftQueryEngineStorageConfiguration,
     RedshiftQueryEngineStorageConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_query_engine_storage_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_query_engine_storage_type::RedshiftQueryEngineStorageType;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_query_engine_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_query_engine_type::RedshiftQueryEngineType;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_serverless_auth_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_serverless_auth_configuration::{
     RedshiftServerlessAuthConfiguration, RedshiftServerlessAuthConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_serverless_auth_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_serverless_auth_type::RedshiftServerlessAuthType;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod redshift_serverless_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::redshift_serverless_configuration::{
     RedshiftServerlessConfiguration, RedshiftServerlessConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "list-agent-collaborators",
+        feature = "update-agent-collaborator"
+    )
+)]
 #[rustfmt::skip]
 mod relay_conversation_history;
+
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "get-agent-collaborator",
+        feature = "list-agent-collaborators",
+        feature = "update-agent-collaborator"
+    )
+)]
 pub use self::relay_conversation_history::RelayConversationHistory;
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod require_confirmation;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::require_confirmation::RequireConfirmation;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod reranking_metadata_selection_mode;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::reranking_metadata_selection_mode::RerankingMetadataSelectionMode;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod reranking_metadata_selective_mode_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::reranking_metadata_selective_mode_configuration::RerankingMetadataSelectiveModeConfiguration;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::retrieval_flow_node_configuration::{
     RetrievalFlowNodeConfiguration, RetrievalFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_flow_node_s3_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::retrieval_flow_node_s3_configuration::{
     RetrievalFlowNodeS3Configuration, RetrievalFlowNodeS3ConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_flow_node_service_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::retrieval_flow_node_service_configuration::RetrievalFlowNodeServiceConfiguration;
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "update-retrieval-instruction"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_instruction_content;
+
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "update-retrieval-instruction"
+    )
+)]
 pub use self::retrieval_instruction_content::{
     RetrievalInstructionContent, RetrievalInstructionContentBuilder,
 };
 
+#[cfg(feature = "get-retrieval-instruction")]
 #[rustfmt::skip]
 mod retrieval_instruction_failure_reason;
+
+#[cfg(feature = "get-retrieval-instruction")]
 pub use self::retrieval_instruction_failure_reason::{
     RetrievalInstructionFailureReason, RetrievalInstructionFailureReasonBuilder,
 };
 
+#[cfg(feature = "get-retrieval-instruction")]
 #[rustfmt::skip]
 mod retrieval_instruction_failure_reason_code;
+
+#[cfg(feature = "get-retrieval-instruction")]
 pub use self::retrieval_instruction_failure_reason_code::RetrievalInstructionFailureReasonCode;
 
+#[cfg(feature = "get-retrieval-instruction")]
 #[rustfmt::skip]
 mod retrieval_instruction_field_name;
+
+#[cfg(feature = "get-retrieval-instruction")]
 pub use self::retrieval_instruction_field_name::RetrievalInstructionFieldName;
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instructions",
+        feature = "update-retrieval-instruction"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_instruction_last_transition_status;
+
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instructions",
+        feature = "update-retrieval-instruction"
+    )
+)]
 pub use self::retrieval_instruction_last_transition_status::RetrievalInstructionLastTransitionStatus;
 
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instructions",
+        feature = "update-retrieval-instruction"
+    )
+)]
 #[rustfmt::skip]
 mod retrieval_instruction_status;
+
+#[cfg(
+    any(
+        feature = "create-retrieval-instruction",
+        feature = "get-retrieval-instruction",
+        feature = "list-retrieval-instructions",
+        feature = "update-retrieval-instruction"
+    )
+)]
 pub use self::retrieval_instruction_status::RetrievalInstructionStatus;
 
+#[cfg(feature = "list-retrieval-instructions")]
 #[rustfmt::skip]
 mod retrieval_instruction_summary;
+
+#[cfg(feature = "list-retrieval-instructions")]
 pub use self::retrieval_instruction_summary::{
     RetrievalInstructionSummary, RetrievalInstructionSummaryBuilder,
 };
 
+#[cfg(feature = "list-retrieval-instruction-versions")]
 #[rustfmt::skip]
 mod retrieval_instruction_version_summary;
+
+#[cfg(feature = "list-retrieval-instruction-versions")]
 pub use self::retrieval_instruction_version_summary::{
     RetrievalInstructionVersionSummary, RetrievalInstructionVersionSummaryBuilder,
 };
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod s3_content;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::s3_content::{S3Content, S3ContentBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod s3_data_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::s3_data_source_configuration::{
     S3DataSourceConfiguration, S3DataSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod s3_identifier;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::s3_identifier::{S3Identifier, S3IdentifierBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod s3_location;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-knowledge-base-documents",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::s3_location::{S3Location, S3LocationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod s3_vectors_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::s3_vectors_configuration::{
     S3VectorsConfiguration, S3VectorsConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod salesforce_auth_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::salesforce_auth_type::SalesforceAuthType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod salesforce_crawler_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::salesforce_crawler_configuration::{
     SalesforceCrawlerConfiguration, SalesforceCrawlerConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod salesforce_data_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::salesforce_data_source_configuration::{
     SalesforceDataSourceConfiguration, SalesforceDataSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod salesforce_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::salesforce_source_configuration::{
     SalesforceSourceConfiguration, SalesforceSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod searchable_status;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::searchable_status::SearchableStatus;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod seed_url;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::seed_url::{SeedUrl, SeedUrlBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod semantic_chunking_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::semantic_chunking_configuration::{
     SemanticChunkingConfiguration, SemanticChunkingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod server_side_encryption_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "create-knowledge-base",
+        feature = "get-data-source",
+        feature = "get-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::server_side_encryption_configuration::{
     ServerSideEncryptionConfiguration, ServerSideEncryptionConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 #[rustfmt::skip]
 mod session_summary_configuration;
+
+#[cfg(
+    any(
+        feature = "create-agent",
+        feature = "get-agent",
+        feature = "get-agent-version",
+        feature = "update-agent"
+    )
+)]
 pub use self::session_summary_configuration::{
     SessionSummaryConfiguration, SessionSummaryConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod share_point_auth_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::share_point_auth_type::SharePointAuthType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod share_point_crawler_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::share_point_crawler_configuration::{
     SharePointCrawlerConfiguration, SharePointCrawlerConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod share_point_data_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::share_point_data_source_configuration::{
     SharePointDataSourceConfiguration, SharePointDataSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod share_point_host_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::share_point_host_type::SharePointHostType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod share_point_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::share_point_source_configuration::{
     SharePointSourceConfiguration, SharePointSourceConfigurationBuilder,
 };
 
+#[cfg(feature = "list-ingestion-jobs")]
 #[rustfmt::skip]
 mod sort_order;
+
+#[cfg(feature = "list-ingestion-jobs")]
 pub use self::sort_order::SortOrder;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod specific_tool_choice;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::specific_tool_choice::{SpecificToolChoice, SpecificToolChoiceBuilder};
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod sql_knowledge_base_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::sql_knowledge_base_configuration::{
     SqlKnowledgeBaseConfiguration, SqlKnowledgeBaseConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod step_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::step_type::StepType;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod storage_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::storage_configuration::{StorageConfiguration, StorageConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod storage_flow_node_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::storage_flow_node_configuration::{
     StorageFlowNodeConfiguration, StorageFlowNodeConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod storage_flow_node_s3_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::storage_flow_node_s3_configuration::{
     StorageFlowNodeS3Configuration, StorageFlowNodeS3ConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod storage_flow_node_service_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::storage_flow_node_service_configuration::StorageFlowNodeServiceConfiguration;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod supplemental_data_storage_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::supplemental_data_storage_configuration::{
     SupplementalDataStorageConfiguration, SupplementalDataStorageConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod supplemental_data_storage_location;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::supplemental_data_storage_location::{
     SupplementalDataStorageLocation, SupplementalDataStorageLocationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod supplemental_data_storage_location_type;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::supplemental_data_storage_location_type::SupplementalDataStorageLocationType;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod supported_languages;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::supported_languages::SupportedLanguages;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod sync_schedule;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::sync_schedule::SyncSchedule;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod system_content_block;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::system_content_block::SystemContentBlock;
 
+#[cfg(feature = "ingest-knowledge-base-documents")]
 #[rustfmt::skip]
 mod text_content_doc;
+
+#[cfg(feature = "ingest-knowledge-base-documents")]
 pub use self::text_content_doc::{TextContentDoc, TextContentDocBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod text_prompt_template_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::text_prompt_template_configuration::{
     TextPromptTemplateConfiguration, TextPromptTemplateConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod tool;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::tool::Tool;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod tool_choice;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::tool_choice::ToolChoice;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod tool_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::tool_configuration::{ToolConfiguration, ToolConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod tool_input_schema;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::tool_input_schema::ToolInputSchema;
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod tool_specification;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "get-prompt",
+        feature = "update-flow",
+        feature = "update-prompt",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::tool_specification::{ToolSpecification, ToolSpecificationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod transformation;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::transformation::{Transformation, TransformationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod transformation_function;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::transformation_function::{
     TransformationFunction, TransformationFunctionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod transformation_lambda_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::transformation_lambda_configuration::{
     TransformationLambdaConfiguration, TransformationLambdaConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 #[rustfmt::skip]
 mod r#type;
+
+#[cfg(
+    any(
+        feature = "create-agent-action-group",
+        feature = "get-agent-action-group",
+        feature = "update-agent-action-group"
+    )
+)]
 pub use self::r#type::Type;
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unfulfilled_node_input_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unfulfilled_node_input_flow_validation_details::{
     UnfulfilledNodeInputFlowValidationDetails,
     UnfulfilledNodeInputFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unknown_connection_condition_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unknown_connection_condition_flow_validation_details::{
     UnknownConnectionConditionFlowValidationDetails,
     UnknownConnectionConditionFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unknown_connection_source_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unknown_connection_source_flow_validation_details::{
     UnknownConnectionSourceFlowValidationDetails,
     UnknownConnectionSourceFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unknown_connection_source_output_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unknown_connection_source_output_flow_validation_details::{
     UnknownConnectionSourceOutputFlowValidationDetails,
     UnknownConnectionSourceOutputFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unknown_connection_target_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unknown_connection_target_flow_validation_details::{
     UnknownConnectionTargetFlowValidationDetails,
     UnknownConnectionTargetFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unknown_connection_target_input_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unknown_connection_target_input_flow_validation_details::{
     UnknownConnectionTargetInputFlowValidationDetails,
     UnknownConnectionTargetInputFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unknown_node_input_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unknown_node_input_flow_validation_details::{
     UnknownNodeInputFlowValidationDetails, UnknownNodeInputFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unknown_node_output_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unknown_node_output_flow_validation_details::{
     UnknownNodeOutputFlowValidationDetails, UnknownNodeOutputFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unreachable_node_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unreachable_node_flow_validation_details::{
     UnreachableNodeFlowValidationDetails, UnreachableNodeFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unsatisfied_connection_conditions_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unsatisfied_connection_conditions_flow_validation_details::{
     UnsatisfiedConnectionConditionsFlowValidationDetails,
     UnsatisfiedConnectionConditionsFlowValidationDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 #[rustfmt::skip]
 mod unspecified_flow_validation_details;
+
+#[cfg(any(feature = "get-flow", feature = "validate-flow-definition"))]
 pub use self::unspecified_flow_validation_details::{
     UnspecifiedFlowValidationDetails, UnspecifiedFlowValidationDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod url_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::url_configuration::{UrlConfiguration, UrlConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod validation_exception_field;
+
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::validation_exception_field::{
     ValidationExceptionField, ValidationExceptionFieldBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod vector_ingestion_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::vector_ingestion_configuration::{
     VectorIngestionConfiguration, VectorIngestionConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod vector_knowledge_base_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::vector_knowledge_base_configuration::{
     VectorKnowledgeBaseConfiguration, VectorKnowledgeBaseConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod vector_search_bedrock_reranking_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::vector_search_bedrock_reranking_configuration::{
     VectorSearchBedrockRerankingConfiguration,
     VectorSearchBedrockRerankingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod vector_search_bedrock_reranking_model_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::vector_search_bedrock_reranking_model_configuration::{
     VectorSearchBedrockRerankingModelConfiguration,
     VectorSearchBedrockRerankingModelConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod vector_search_reranking_configuration;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::vector_search_reranking_configuration::{
     VectorSearchRerankingConfiguration, VectorSearchRerankingConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 #[rustfmt::skip]
 mod vector_search_reranking_configuration_type;
+
+#[cfg(
+    any(
+        feature = "create-flow",
+        feature = "create-flow-version",
+        feature = "get-flow",
+        feature = "get-flow-version",
+        feature = "update-flow",
+        feature = "validate-flow-definition"
+    )
+)]
 pub use self::vector_search_reranking_configuration_type::VectorSearchRerankingConfigurationType;
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod video_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::video_configuration::{VideoConfiguration, VideoConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod video_extraction_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::video_extraction_configuration::{
     VideoExtractionConfiguration, VideoExtractionConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 #[rustfmt::skip]
 mod video_segmentation_configuration;
+
+#[cfg(
+    any(
+        feature = "create-knowledge-base",
+        feature = "get-knowledge-base",
+        feature = "update-knowledge-base"
+    )
+)]
 pub use self::video_segmentation_configuration::{
     VideoSegmentationConfiguration, VideoSegmentationConfigurationBuilder,
 };
 
+#[cfg(feature = "get-vpc-configuration")]
 #[rustfmt::skip]
 mod vpc_configuration;
+
+#[cfg(feature = "get-vpc-configuration")]
 pub use self::vpc_configuration::{VpcConfiguration, VpcConfigurationBuilder};
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "delete-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 #[rustfmt::skip]
 mod vpc_configuration_status;
+
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "delete-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 pub use self::vpc_configuration_status::VpcConfigurationStatus;
 
+#[cfg(feature = "list-vpc-configurations")]
 #[rustfmt::skip]
 mod vpc_configuration_summary;
+
+#[cfg(feature = "list-vpc-configurations")]
 pub use self::vpc_configuration_summary::{
     VpcConfigurationSummary, VpcConfigurationSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 #[rustfmt::skip]
 mod vpc_protocol;
+
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 pub use self::vpc_protocol::VpcProtocol;
 
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 #[rustfmt::skip]
 mod vpc_resolution_mode;
+
+#[cfg(
+    any(
+        feature = "create-vpc-configuration",
+        feature = "get-vpc-configuration",
+        feature = "list-vpc-configurations"
+    )
+)]
 pub use self::vpc_resolution_mode::VpcResolutionMode;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod web_crawler_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::web_crawler_configuration::{
     WebCrawlerConfiguration, WebCrawlerConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod web_crawler_limits;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::web_crawler_limits::{WebCrawlerLimits, WebCrawlerLimitsBuilder};
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod web_data_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::web_data_source_configuration::{
     WebDataSourceConfiguration, WebDataSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod web_scope_type;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::web_scope_type::WebScopeType;
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod web_source_configuration;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::web_source_configuration::{
     WebSourceConfiguration, WebSourceConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 #[rustfmt::skip]
 mod weekly_schedule;
+
+#[cfg(
+    any(
+        feature = "create-data-source",
+        feature = "get-data-source",
+        feature = "update-data-source"
+    )
+)]
 pub use self::weekly_schedule::{WeeklySchedule, WeeklyScheduleBuilder};

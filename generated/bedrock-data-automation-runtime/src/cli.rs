@@ -9,13 +9,19 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for Runtime for Amazon Bedrock Data Automation",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(get_data_automation_status::command())
-        .subcommand(invoke_data_automation::command())
-        .subcommand(invoke_data_automation_async::command())
-        .subcommand(list_tags_for_resource::command())
-        .subcommand(tag_resource::command())
-        .subcommand(untag_resource::command());
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "get-data-automation-status")]
+    let command = command.subcommand(get_data_automation_status::command());
+    #[cfg(feature = "invoke-data-automation")]
+    let command = command.subcommand(invoke_data_automation::command());
+    #[cfg(feature = "invoke-data-automation-async")]
+    let command = command.subcommand(invoke_data_automation_async::command());
+    #[cfg(feature = "list-tags-for-resource")]
+    let command = command.subcommand(list_tags_for_resource::command());
+    #[cfg(feature = "tag-resource")]
+    let command = command.subcommand(tag_resource::command());
+    #[cfg(feature = "untag-resource")]
+    let command = command.subcommand(untag_resource::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -29,22 +35,56 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
+        #[cfg(feature = "get-data-automation-status")]
         "get-data-automation-status" => {
-            get_data_automation_status::run(&client, global, args).await
+            get_data_automation_status::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "invoke-data-automation")]
         "invoke-data-automation" => {
-            invoke_data_automation::run(&client, global, args).await
+            invoke_data_automation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "invoke-data-automation-async")]
         "invoke-data-automation-async" => {
-            invoke_data_automation_async::run(&client, global, args).await
+            invoke_data_automation_async::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            list_tags_for_resource::run(&client, global, args).await
+            list_tags_for_resource::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "tag-resource" => tag_resource::run(&client, global, args).await,
-        "untag-resource" => untag_resource::run(&client, global, args).await,
+
+        #[cfg(feature = "tag-resource")]
+        "tag-resource" => {
+            tag_resource::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "untag-resource")]
+        "untag-resource" => {
+            untag_resource::run(&crate::cli_support::client(global)?, global, args).await
+        }
         other => {
             Err(
                 crate::cli_support::CliError::parameter(
@@ -55,6 +95,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "get-data-automation-status")]
 mod get_data_automation_status {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -92,6 +133,7 @@ mod get_data_automation_status {
     }
 }
 
+#[cfg(feature = "invoke-data-automation")]
 mod invoke_data_automation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -210,6 +252,7 @@ mod invoke_data_automation {
     }
 }
 
+#[cfg(feature = "invoke-data-automation-async")]
 mod invoke_data_automation_async {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -369,6 +412,7 @@ mod invoke_data_automation_async {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 mod list_tags_for_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -406,6 +450,7 @@ mod list_tags_for_resource {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 mod tag_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -459,6 +504,7 @@ mod tag_resource {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 mod untag_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

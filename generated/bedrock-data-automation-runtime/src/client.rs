@@ -23,6 +23,7 @@ impl Client {
     }
 
     /// API used to get data automation status.
+    #[cfg(feature = "get-data-automation-status")]
     pub fn get_data_automation_status(
         &self,
     ) -> crate::operation::get_data_automation_status::GetDataAutomationStatusFluentBuilder {
@@ -32,6 +33,7 @@ impl Client {
     }
 
     /// Sync API: Invoke data automation.
+    #[cfg(feature = "invoke-data-automation")]
     pub fn invoke_data_automation(
         &self,
     ) -> crate::operation::invoke_data_automation::InvokeDataAutomationFluentBuilder {
@@ -41,6 +43,7 @@ impl Client {
     }
 
     /// Async API: Invoke data automation.
+    #[cfg(feature = "invoke-data-automation-async")]
     pub fn invoke_data_automation_async(
         &self,
     ) -> crate::operation::invoke_data_automation_async::InvokeDataAutomationAsyncFluentBuilder {
@@ -50,6 +53,7 @@ impl Client {
     }
 
     /// List tags for an Amazon Bedrock Data Automation resource
+    #[cfg(feature = "list-tags-for-resource")]
     pub fn list_tags_for_resource(
         &self,
     ) -> crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder {
@@ -59,6 +63,7 @@ impl Client {
     }
 
     /// Tag an Amazon Bedrock Data Automation resource
+    #[cfg(feature = "tag-resource")]
     pub fn tag_resource(
         &self,
     ) -> crate::operation::tag_resource::TagResourceFluentBuilder {
@@ -68,6 +73,7 @@ impl Client {
     }
 
     /// Untag an Amazon Bedrock Data Automation resource
+    #[cfg(feature = "untag-resource")]
     pub fn untag_resource(
         &self,
     ) -> crate::operation::untag_resource::UntagResourceFluentBuilder {

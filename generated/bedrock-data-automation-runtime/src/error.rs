@@ -3,42 +3,149 @@
 
 //! Errors: those Runtime for Amazon Bedrock Data Automation returns, and those this crate reports before anything is sent.
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 #[rustfmt::skip]
 mod access_denied_exception;
+
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 pub use self::access_denied_exception::{
     AccessDeniedException, AccessDeniedExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 #[rustfmt::skip]
 mod internal_server_exception;
+
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 pub use self::internal_server_exception::{
     InternalServerException, InternalServerExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 #[rustfmt::skip]
 mod resource_not_found_exception;
+
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 pub use self::resource_not_found_exception::{
     ResourceNotFoundException, ResourceNotFoundExceptionBuilder,
 };
 
+#[cfg(any(feature = "invoke-data-automation-async", feature = "tag-resource"))]
 #[rustfmt::skip]
 mod service_quota_exceeded_exception;
+
+#[cfg(any(feature = "invoke-data-automation-async", feature = "tag-resource"))]
 pub use self::service_quota_exceeded_exception::{
     ServiceQuotaExceededException, ServiceQuotaExceededExceptionBuilder,
 };
 
+#[cfg(feature = "invoke-data-automation")]
 #[rustfmt::skip]
 mod service_unavailable_exception;
+
+#[cfg(feature = "invoke-data-automation")]
 pub use self::service_unavailable_exception::{
     ServiceUnavailableException, ServiceUnavailableExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 #[rustfmt::skip]
 mod throttling_exception;
+
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 pub use self::throttling_exception::{ThrottlingException, ThrottlingExceptionBuilder};
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 #[rustfmt::skip]
 mod validation_exception;
+
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 pub use self::validation_exception::{ValidationException, ValidationExceptionBuilder};
 pub use crate::sdk_error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,

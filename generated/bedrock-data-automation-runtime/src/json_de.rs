@@ -3,6 +3,7 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(any(feature = "get-data-automation-status", feature = "invoke-data-automation"))]
 /// Parses a `OutputConfiguration` from JSON.
 pub(crate) fn output_configuration(
     value: &serde_json::Value,
@@ -19,6 +20,7 @@ pub(crate) fn output_configuration(
     parse().map_err(|e| e.within("OutputConfiguration"))
 }
 
+#[cfg(feature = "invoke-data-automation")]
 /// Parses a `OutputSegment` from JSON.
 pub(crate) fn output_segment(
     value: &serde_json::Value,
@@ -48,6 +50,7 @@ pub(crate) fn output_segment(
     parse().map_err(|e| e.within("OutputSegment"))
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 /// Parses a `Tag` from JSON.
 pub(crate) fn tag(
     value: &serde_json::Value,
@@ -62,6 +65,16 @@ pub(crate) fn tag(
     parse().map_err(|e| e.within("Tag"))
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// Parses a `AccessDeniedException` error response.
 pub(crate) fn error_access_denied_exception(
     response: &crate::protocol::ErrorResponse,
@@ -79,6 +92,16 @@ pub(crate) fn error_access_denied_exception(
     parse().map_err(|e| e.within("AccessDeniedException"))
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// Parses a `InternalServerException` error response.
 pub(crate) fn error_internal_server_exception(
     response: &crate::protocol::ErrorResponse,
@@ -96,6 +119,14 @@ pub(crate) fn error_internal_server_exception(
     parse().map_err(|e| e.within("InternalServerException"))
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// Parses a `ResourceNotFoundException` error response.
 pub(crate) fn error_resource_not_found_exception(
     response: &crate::protocol::ErrorResponse,
@@ -113,6 +144,7 @@ pub(crate) fn error_resource_not_found_exception(
     parse().map_err(|e| e.within("ResourceNotFoundException"))
 }
 
+#[cfg(any(feature = "invoke-data-automation-async", feature = "tag-resource"))]
 /// Parses a `ServiceQuotaExceededException` error response.
 pub(crate) fn error_service_quota_exceeded_exception(
     response: &crate::protocol::ErrorResponse,
@@ -130,6 +162,7 @@ pub(crate) fn error_service_quota_exceeded_exception(
     parse().map_err(|e| e.within("ServiceQuotaExceededException"))
 }
 
+#[cfg(feature = "invoke-data-automation")]
 /// Parses a `ServiceUnavailableException` error response.
 pub(crate) fn error_service_unavailable_exception(
     response: &crate::protocol::ErrorResponse,
@@ -147,6 +180,16 @@ pub(crate) fn error_service_unavailable_exception(
     parse().map_err(|e| e.within("ServiceUnavailableException"))
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// Parses a `ThrottlingException` error response.
 pub(crate) fn error_throttling_exception(
     response: &crate::protocol::ErrorResponse,
@@ -164,6 +207,16 @@ pub(crate) fn error_throttling_exception(
     parse().map_err(|e| e.within("ThrottlingException"))
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// Parses a `ValidationException` error response.
 pub(crate) fn error_validation_exception(
     response: &crate::protocol::ErrorResponse,
@@ -181,6 +234,16 @@ pub(crate) fn error_validation_exception(
     parse().map_err(|e| e.within("ValidationException"))
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 impl crate::json::Fallback for crate::error::AccessDeniedException {
     fn fallback() -> Self {
         crate::error::AccessDeniedException {
@@ -189,18 +252,30 @@ impl crate::json::Fallback for crate::error::AccessDeniedException {
     }
 }
 
+#[cfg(feature = "get-data-automation-status")]
 impl crate::json::Fallback for crate::types::AutomationJobStatus {
     fn fallback() -> Self {
         crate::types::AutomationJobStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-data-automation")]
 impl crate::json::Fallback for crate::types::CustomOutputStatus {
     fn fallback() -> Self {
         crate::types::CustomOutputStatus::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 impl crate::json::Fallback for crate::error::InternalServerException {
     fn fallback() -> Self {
         crate::error::InternalServerException {
@@ -209,6 +284,13 @@ impl crate::json::Fallback for crate::error::InternalServerException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async"
+    )
+)]
 impl crate::json::Fallback for crate::types::OutputConfiguration {
     fn fallback() -> Self {
         crate::types::OutputConfiguration {
@@ -217,6 +299,7 @@ impl crate::json::Fallback for crate::types::OutputConfiguration {
     }
 }
 
+#[cfg(feature = "invoke-data-automation")]
 impl crate::json::Fallback for crate::types::OutputSegment {
     fn fallback() -> Self {
         crate::types::OutputSegment {
@@ -227,6 +310,14 @@ impl crate::json::Fallback for crate::types::OutputSegment {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     fn fallback() -> Self {
         crate::error::ResourceNotFoundException {
@@ -235,12 +326,14 @@ impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     }
 }
 
+#[cfg(feature = "invoke-data-automation")]
 impl crate::json::Fallback for crate::types::SemanticModality {
     fn fallback() -> Self {
         crate::types::SemanticModality::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "invoke-data-automation-async", feature = "tag-resource"))]
 impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     fn fallback() -> Self {
         crate::error::ServiceQuotaExceededException {
@@ -249,6 +342,7 @@ impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     }
 }
 
+#[cfg(feature = "invoke-data-automation")]
 impl crate::json::Fallback for crate::error::ServiceUnavailableException {
     fn fallback() -> Self {
         crate::error::ServiceUnavailableException {
@@ -257,6 +351,13 @@ impl crate::json::Fallback for crate::error::ServiceUnavailableException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource"
+    )
+)]
 impl crate::json::Fallback for crate::types::Tag {
     fn fallback() -> Self {
         crate::types::Tag {
@@ -266,6 +367,16 @@ impl crate::json::Fallback for crate::types::Tag {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 impl crate::json::Fallback for crate::error::ThrottlingException {
     fn fallback() -> Self {
         crate::error::ThrottlingException {
@@ -274,6 +385,16 @@ impl crate::json::Fallback for crate::error::ThrottlingException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 impl crate::json::Fallback for crate::error::ValidationException {
     fn fallback() -> Self {
         crate::error::ValidationException {

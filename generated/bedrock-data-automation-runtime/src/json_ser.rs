@@ -3,6 +3,7 @@
 
 //! Writers of JSON for the shapes requests carry, and of the messages of input event streams.
 
+#[cfg(feature = "invoke-data-automation-async")]
 /// Writes a `AssetProcessingConfiguration` as JSON.
 pub(crate) fn asset_processing_configuration(
     out: &mut crate::json::Writer,
@@ -17,6 +18,7 @@ pub(crate) fn asset_processing_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// Writes a `Blueprint` as JSON.
 pub(crate) fn blueprint(
     out: &mut crate::json::Writer,
@@ -40,6 +42,7 @@ pub(crate) fn blueprint(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// Writes a `DataAutomationConfiguration` as JSON.
 pub(crate) fn data_automation_configuration(
     out: &mut crate::json::Writer,
@@ -59,6 +62,7 @@ pub(crate) fn data_automation_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// Writes a `EncryptionConfiguration` as JSON.
 pub(crate) fn encryption_configuration(
     out: &mut crate::json::Writer,
@@ -83,6 +87,7 @@ pub(crate) fn encryption_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-data-automation-async")]
 /// Writes a `EventBridgeConfiguration` as JSON.
 pub(crate) fn event_bridge_configuration(
     out: &mut crate::json::Writer,
@@ -98,6 +103,7 @@ pub(crate) fn event_bridge_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-data-automation-async")]
 /// Writes a `InputConfiguration` as JSON.
 pub(crate) fn input_configuration(
     out: &mut crate::json::Writer,
@@ -117,6 +123,7 @@ pub(crate) fn input_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-data-automation-async")]
 /// Writes a `NotificationConfiguration` as JSON.
 pub(crate) fn notification_configuration(
     out: &mut crate::json::Writer,
@@ -132,6 +139,7 @@ pub(crate) fn notification_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// Writes a `OutputConfiguration` as JSON.
 pub(crate) fn output_configuration(
     out: &mut crate::json::Writer,
@@ -147,6 +155,7 @@ pub(crate) fn output_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-data-automation")]
 /// Writes a `SyncInputConfiguration` as JSON.
 pub(crate) fn sync_input_configuration(
     out: &mut crate::json::Writer,
@@ -165,6 +174,7 @@ pub(crate) fn sync_input_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "invoke-data-automation-async", feature = "tag-resource"))]
 /// Writes a `Tag` as JSON.
 pub(crate) fn tag(
     out: &mut crate::json::Writer,
@@ -185,6 +195,7 @@ pub(crate) fn tag(
     Ok(())
 }
 
+#[cfg(feature = "invoke-data-automation-async")]
 /// Writes a `TimestampSegment` as JSON.
 pub(crate) fn timestamp_segment(
     out: &mut crate::json::Writer,
@@ -205,6 +216,7 @@ pub(crate) fn timestamp_segment(
     Ok(())
 }
 
+#[cfg(feature = "invoke-data-automation-async")]
 /// Writes a `VideoAssetProcessingConfiguration` as JSON.
 pub(crate) fn video_asset_processing_configuration(
     out: &mut crate::json::Writer,
@@ -219,6 +231,7 @@ pub(crate) fn video_asset_processing_configuration(
     Ok(())
 }
 
+#[cfg(feature = "invoke-data-automation-async")]
 /// Writes a `VideoSegmentConfiguration` as JSON.
 pub(crate) fn video_segment_configuration(
     out: &mut crate::json::Writer,

@@ -3,20 +3,26 @@
 
 //! The operations of Runtime for Amazon Bedrock Data Automation: a module each, with the input, output and error types.
 
+#[cfg(feature = "get-data-automation-status")]
 #[rustfmt::skip]
 pub mod get_data_automation_status;
 
+#[cfg(feature = "invoke-data-automation")]
 #[rustfmt::skip]
 pub mod invoke_data_automation;
 
+#[cfg(feature = "invoke-data-automation-async")]
 #[rustfmt::skip]
 pub mod invoke_data_automation_async;
 
+#[cfg(feature = "list-tags-for-resource")]
 #[rustfmt::skip]
 pub mod list_tags_for_resource;
 
+#[cfg(feature = "tag-resource")]
 #[rustfmt::skip]
 pub mod tag_resource;
 
+#[cfg(feature = "untag-resource")]
 #[rustfmt::skip]
 pub mod untag_resource;

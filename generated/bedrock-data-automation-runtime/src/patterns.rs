@@ -3,61 +3,109 @@
 
 //! The model's `pattern` constraints, each compiled once, on first use.
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// The pattern of `BlueprintArn`.
 pub(crate) static BLUEPRINT_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-iso|-iso-[a-z]|-us-gov):bedrock:[a-zA-Z0-9-]*:(aws|[0-9]{12}):blueprint/(bedrock-data-insights-public-[a-zA-Z0-9-_]{1,30}|bedrock-data-automation-public-[a-zA-Z0-9-_]{1,30}|[a-zA-Z0-9-]{12,36})",
 );
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// The pattern of `BlueprintVersion`.
 pub(crate) static BLUEPRINT_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9]*",
 );
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// The pattern of `DataAutomationArn`.
 pub(crate) static DATA_AUTOMATION_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-iso|-iso-[a-z]|-us-gov):bedrock:[a-zA-Z0-9-]*:(aws|[0-9]{12}):data-automation-project/[a-zA-Z0-9-_]+",
 );
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// The pattern of `DataAutomationProfileArn`.
 pub(crate) static DATA_AUTOMATION_PROFILE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-iso|-iso-[a-z]|-us-gov):bedrock:[a-zA-Z0-9-]*:(aws|[0-9]{12}):data-automation-profile/[a-zA-Z0-9-_.]+",
 );
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// The pattern of `EncryptionContextKey`, `EncryptionContextValue`.
 pub(crate) static ENCRYPTION_CONTEXT_KEY: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*\\S.*",
 );
 
+#[cfg(feature = "invoke-data-automation-async")]
 /// The pattern of `IdempotencyToken`.
 pub(crate) static IDEMPOTENCY_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9](-*[a-zA-Z0-9]){1,256}",
 );
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// The pattern of `InvocationArn`, `TaggableResourceArn`.
 pub(crate) static INVOCATION_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-cn|-iso|-iso-[a-z]|-us-gov):bedrock:[a-zA-Z0-9-]*:[0-9]{12}:data-automation-invocation/[a-zA-Z0-9-_]+",
 );
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 /// The pattern of `KMSKeyId`.
 pub(crate) static KMS_KEY_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]+",
 );
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// The pattern of `NonBlankString`.
 pub(crate) static NON_BLANK_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\s\\S]*",
 );
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async"
+    )
+)]
 /// The pattern of `S3Uri`.
 pub(crate) static S3_URI: crate::validation::Pattern = crate::validation::Pattern::new(
     "s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/[^\\x00-\\x1F\\x7F\\{^}%`\\]\">\\[~<#|]*)?",
 );
 
+#[cfg(
+    any(
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// The pattern of `TagKey`.
 pub(crate) static TAG_KEY: crate::validation::Pattern = crate::validation::Pattern::new(
     "(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*",
 );
 
+#[cfg(
+    any(
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource"
+    )
+)]
 /// The pattern of `TagValue`.
 pub(crate) static TAG_VALUE: crate::validation::Pattern = crate::validation::Pattern::new(
     "([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)",

@@ -3,92 +3,173 @@
 
 //! Structures, unions and enums shared by the operations of Runtime for Amazon Bedrock Data Automation.
 
+#[cfg(feature = "invoke-data-automation-async")]
 #[rustfmt::skip]
 mod asset_processing_configuration;
+
+#[cfg(feature = "invoke-data-automation-async")]
 pub use self::asset_processing_configuration::{
     AssetProcessingConfiguration, AssetProcessingConfigurationBuilder,
 };
 
+#[cfg(feature = "get-data-automation-status")]
 #[rustfmt::skip]
 mod automation_job_status;
+
+#[cfg(feature = "get-data-automation-status")]
 pub use self::automation_job_status::AutomationJobStatus;
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 #[rustfmt::skip]
 mod blueprint;
+
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 pub use self::blueprint::{Blueprint, BlueprintBuilder};
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 #[rustfmt::skip]
 mod blueprint_stage;
+
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 pub use self::blueprint_stage::BlueprintStage;
 
+#[cfg(feature = "invoke-data-automation")]
 #[rustfmt::skip]
 mod custom_output_status;
+
+#[cfg(feature = "invoke-data-automation")]
 pub use self::custom_output_status::CustomOutputStatus;
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 #[rustfmt::skip]
 mod data_automation_configuration;
+
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 pub use self::data_automation_configuration::{
     DataAutomationConfiguration, DataAutomationConfigurationBuilder,
 };
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 #[rustfmt::skip]
 mod data_automation_stage;
+
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 pub use self::data_automation_stage::DataAutomationStage;
 
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 #[rustfmt::skip]
 mod encryption_configuration;
+
+#[cfg(any(feature = "invoke-data-automation", feature = "invoke-data-automation-async"))]
 pub use self::encryption_configuration::{
     EncryptionConfiguration, EncryptionConfigurationBuilder,
 };
 
+#[cfg(feature = "invoke-data-automation-async")]
 #[rustfmt::skip]
 mod event_bridge_configuration;
+
+#[cfg(feature = "invoke-data-automation-async")]
 pub use self::event_bridge_configuration::{
     EventBridgeConfiguration, EventBridgeConfigurationBuilder,
 };
 
+#[cfg(feature = "invoke-data-automation-async")]
 #[rustfmt::skip]
 mod input_configuration;
+
+#[cfg(feature = "invoke-data-automation-async")]
 pub use self::input_configuration::{InputConfiguration, InputConfigurationBuilder};
 
+#[cfg(feature = "invoke-data-automation-async")]
 #[rustfmt::skip]
 mod notification_configuration;
+
+#[cfg(feature = "invoke-data-automation-async")]
 pub use self::notification_configuration::{
     NotificationConfiguration, NotificationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async"
+    )
+)]
 #[rustfmt::skip]
 mod output_configuration;
+
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async"
+    )
+)]
 pub use self::output_configuration::{OutputConfiguration, OutputConfigurationBuilder};
 
+#[cfg(feature = "invoke-data-automation")]
 #[rustfmt::skip]
 mod output_segment;
+
+#[cfg(feature = "invoke-data-automation")]
 pub use self::output_segment::{OutputSegment, OutputSegmentBuilder};
 
+#[cfg(feature = "invoke-data-automation")]
 #[rustfmt::skip]
 mod semantic_modality;
+
+#[cfg(feature = "invoke-data-automation")]
 pub use self::semantic_modality::SemanticModality;
 
+#[cfg(feature = "invoke-data-automation")]
 #[rustfmt::skip]
 mod sync_input_configuration;
+
+#[cfg(feature = "invoke-data-automation")]
 pub use self::sync_input_configuration::{
     SyncInputConfiguration, SyncInputConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource"
+    )
+)]
 #[rustfmt::skip]
 mod tag;
+
+#[cfg(
+    any(
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource"
+    )
+)]
 pub use self::tag::{Tag, TagBuilder};
 
+#[cfg(feature = "invoke-data-automation-async")]
 #[rustfmt::skip]
 mod timestamp_segment;
+
+#[cfg(feature = "invoke-data-automation-async")]
 pub use self::timestamp_segment::{TimestampSegment, TimestampSegmentBuilder};
 
+#[cfg(feature = "invoke-data-automation-async")]
 #[rustfmt::skip]
 mod video_asset_processing_configuration;
+
+#[cfg(feature = "invoke-data-automation-async")]
 pub use self::video_asset_processing_configuration::{
     VideoAssetProcessingConfiguration, VideoAssetProcessingConfigurationBuilder,
 };
 
+#[cfg(feature = "invoke-data-automation-async")]
 #[rustfmt::skip]
 mod video_segment_configuration;
+
+#[cfg(feature = "invoke-data-automation-async")]
 pub use self::video_segment_configuration::VideoSegmentConfiguration;

@@ -9,18 +9,29 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for Amazon Bedrock Runtime",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(apply_guardrail::command())
-        .subcommand(converse::command())
-        .subcommand(converse_stream::command())
-        .subcommand(count_tokens::command())
-        .subcommand(get_async_invoke::command())
-        .subcommand(invoke_guardrail_checks::command())
-        .subcommand(invoke_model::command())
-        .subcommand(invoke_model_with_bidirectional_stream::command())
-        .subcommand(invoke_model_with_response_stream::command())
-        .subcommand(list_async_invokes::command())
-        .subcommand(start_async_invoke::command());
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "apply-guardrail")]
+    let command = command.subcommand(apply_guardrail::command());
+    #[cfg(feature = "converse")]
+    let command = command.subcommand(converse::command());
+    #[cfg(feature = "converse-stream")]
+    let command = command.subcommand(converse_stream::command());
+    #[cfg(feature = "count-tokens")]
+    let command = command.subcommand(count_tokens::command());
+    #[cfg(feature = "get-async-invoke")]
+    let command = command.subcommand(get_async_invoke::command());
+    #[cfg(feature = "invoke-guardrail-checks")]
+    let command = command.subcommand(invoke_guardrail_checks::command());
+    #[cfg(feature = "invoke-model")]
+    let command = command.subcommand(invoke_model::command());
+    #[cfg(feature = "invoke-model-with-bidirectional-stream")]
+    let command = command.subcommand(invoke_model_with_bidirectional_stream::command());
+    #[cfg(feature = "invoke-model-with-response-stream")]
+    let command = command.subcommand(invoke_model_with_response_stream::command());
+    #[cfg(feature = "list-async-invokes")]
+    let command = command.subcommand(list_async_invokes::command());
+    #[cfg(feature = "start-async-invoke")]
+    let command = command.subcommand(start_async_invoke::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -34,25 +45,81 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
-        "apply-guardrail" => apply_guardrail::run(&client, global, args).await,
-        "converse" => converse::run(&client, global, args).await,
-        "converse-stream" => converse_stream::run(&client, global, args).await,
-        "count-tokens" => count_tokens::run(&client, global, args).await,
-        "get-async-invoke" => get_async_invoke::run(&client, global, args).await,
+        #[cfg(feature = "apply-guardrail")]
+        "apply-guardrail" => {
+            apply_guardrail::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "converse")]
+        "converse" => {
+            converse::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "converse-stream")]
+        "converse-stream" => {
+            converse_stream::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "count-tokens")]
+        "count-tokens" => {
+            count_tokens::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "get-async-invoke")]
+        "get-async-invoke" => {
+            get_async_invoke::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "invoke-guardrail-checks")]
         "invoke-guardrail-checks" => {
-            invoke_guardrail_checks::run(&client, global, args).await
+            invoke_guardrail_checks::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "invoke-model" => invoke_model::run(&client, global, args).await,
+
+        #[cfg(feature = "invoke-model")]
+        "invoke-model" => {
+            invoke_model::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "invoke-model-with-bidirectional-stream")]
         "invoke-model-with-bidirectional-stream" => {
-            invoke_model_with_bidirectional_stream::run(&client, global, args).await
+            invoke_model_with_bidirectional_stream::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "invoke-model-with-response-stream")]
         "invoke-model-with-response-stream" => {
-            invoke_model_with_response_stream::run(&client, global, args).await
+            invoke_model_with_response_stream::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "list-async-invokes" => list_async_invokes::run(&client, global, args).await,
-        "start-async-invoke" => start_async_invoke::run(&client, global, args).await,
+
+        #[cfg(feature = "list-async-invokes")]
+        "list-async-invokes" => {
+            list_async_invokes::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "start-async-invoke")]
+        "start-async-invoke" => {
+            start_async_invoke::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
         other => {
             Err(
                 crate::cli_support::CliError::parameter(
@@ -63,6 +130,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "apply-guardrail")]
 mod apply_guardrail {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -169,6 +237,7 @@ mod apply_guardrail {
     }
 }
 
+#[cfg(feature = "converse")]
 mod converse {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -428,6 +497,7 @@ mod converse {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 mod converse_stream {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -701,6 +771,7 @@ mod converse_stream {
     }
 }
 
+#[cfg(feature = "count-tokens")]
 mod count_tokens {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -756,6 +827,7 @@ mod count_tokens {
     }
 }
 
+#[cfg(feature = "get-async-invoke")]
 mod get_async_invoke {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -793,6 +865,7 @@ mod get_async_invoke {
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 mod invoke_guardrail_checks {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -857,6 +930,7 @@ mod invoke_guardrail_checks {
     }
 }
 
+#[cfg(feature = "invoke-model")]
 mod invoke_model {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1029,6 +1103,7 @@ mod invoke_model {
     }
 }
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 mod invoke_model_with_bidirectional_stream {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1109,6 +1184,7 @@ mod invoke_model_with_bidirectional_stream {
     }
 }
 
+#[cfg(feature = "invoke-model-with-response-stream")]
 mod invoke_model_with_response_stream {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1298,6 +1374,7 @@ mod invoke_model_with_response_stream {
     }
 }
 
+#[cfg(feature = "list-async-invokes")]
 mod list_async_invokes {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1446,6 +1523,7 @@ mod list_async_invokes {
     }
 }
 
+#[cfg(feature = "start-async-invoke")]
 mod start_async_invoke {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

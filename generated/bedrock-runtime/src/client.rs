@@ -25,6 +25,7 @@ impl Client {
     /// The action to apply a guardrail.
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `ApplyGuardrail` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    #[cfg(feature = "apply-guardrail")]
     pub fn apply_guardrail(
         &self,
     ) -> crate::operation::apply_guardrail::ApplyGuardrailFluentBuilder {
@@ -50,6 +51,7 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the base inference actions ([InvokeModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html) and [InvokeModelWithResponseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModelWithResponseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `Converse` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    #[cfg(feature = "converse")]
     pub fn converse(&self) -> crate::operation::converse::ConverseFluentBuilder {
         crate::operation::converse::ConverseFluentBuilder::new(self.handle.clone())
     }
@@ -75,6 +77,7 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the base inference actions ([InvokeModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html) and [InvokeModelWithResponseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModelWithResponseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `ConverseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    #[cfg(feature = "converse-stream")]
     pub fn converse_stream(
         &self,
     ) -> crate::operation::converse_stream::ConverseStreamFluentBuilder {
@@ -102,6 +105,7 @@ impl Client {
     /// - [InvokeModel](https://docs.aws.amazon.com/bedrock/latest/API/API_runtime_InvokeModel.html) - Sends inference requests to foundation models
     ///
     /// - [Converse](https://docs.aws.amazon.com/bedrock/latest/API/API_runtime_Converse.html) - Sends conversation-based inference requests to foundation models
+    #[cfg(feature = "count-tokens")]
     pub fn count_tokens(
         &self,
     ) -> crate::operation::count_tokens::CountTokensFluentBuilder {
@@ -111,6 +115,7 @@ impl Client {
     }
 
     /// Retrieve information about an asynchronous invocation.
+    #[cfg(feature = "get-async-invoke")]
     pub fn get_async_invoke(
         &self,
     ) -> crate::operation::get_async_invoke::GetAsyncInvokeFluentBuilder {
@@ -120,6 +125,7 @@ impl Client {
     }
 
     /// Evaluates messages against inline guardrail checks. You specify the check configurations directly in the request, and Amazon Bedrock returns per-check results with severity or confidence scores.
+    #[cfg(feature = "invoke-guardrail-checks")]
     pub fn invoke_guardrail_checks(
         &self,
     ) -> crate::operation::invoke_guardrail_checks::InvokeGuardrailChecksFluentBuilder {
@@ -137,6 +143,7 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `InvokeModel` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    #[cfg(feature = "invoke-model")]
     pub fn invoke_model(
         &self,
     ) -> crate::operation::invoke_model::InvokeModelFluentBuilder {
@@ -148,6 +155,7 @@ impl Client {
     /// Invoke the specified Amazon Bedrock model to run inference using the bidirectional stream. The response is returned in a stream that remains open for 8 minutes. A single session can contain multiple prompts and responses from the model. The prompts to the model are provided as audio files and the model's responses are spoken back to the user and transcribed.
     ///
     /// It is possible for users to interrupt the model's response with a new prompt, which will halt the response speech. The model will retain contextual awareness of the conversation while pivoting to respond to the new prompt.
+    #[cfg(feature = "invoke-model-with-bidirectional-stream")]
     pub fn invoke_model_with_bidirectional_stream(
         &self,
     ) -> crate::operation::invoke_model_with_bidirectional_stream::InvokeModelWithBidirectionalStreamFluentBuilder {
@@ -169,6 +177,7 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `InvokeModelWithResponseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    #[cfg(feature = "invoke-model-with-response-stream")]
     pub fn invoke_model_with_response_stream(
         &self,
     ) -> crate::operation::invoke_model_with_response_stream::InvokeModelWithResponseStreamFluentBuilder {
@@ -178,6 +187,7 @@ impl Client {
     }
 
     /// Lists asynchronous invocations.
+    #[cfg(feature = "list-async-invokes")]
     pub fn list_async_invokes(
         &self,
     ) -> crate::operation::list_async_invokes::ListAsyncInvokesFluentBuilder {
@@ -191,6 +201,7 @@ impl Client {
     /// This operation requires permission for the `bedrock:InvokeModel` action.
     ///
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+    #[cfg(feature = "start-async-invoke")]
     pub fn start_async_invoke(
         &self,
     ) -> crate::operation::start_async_invoke::StartAsyncInvokeFluentBuilder {

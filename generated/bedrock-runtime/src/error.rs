@@ -3,68 +3,338 @@
 
 //! Errors: those Amazon Bedrock Runtime returns, and those this crate reports before anything is sent.
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod access_denied_exception;
+
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::access_denied_exception::{
     AccessDeniedException, AccessDeniedExceptionBuilder,
 };
 
+#[cfg(feature = "start-async-invoke")]
 #[rustfmt::skip]
 mod conflict_exception;
+
+#[cfg(feature = "start-async-invoke")]
 pub use self::conflict_exception::{ConflictException, ConflictExceptionBuilder};
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod internal_server_exception;
+
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::internal_server_exception::{
     InternalServerException, InternalServerExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 #[rustfmt::skip]
 mod model_error_exception;
+
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 pub use self::model_error_exception::{ModelErrorException, ModelErrorExceptionBuilder};
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 #[rustfmt::skip]
 mod model_not_ready_exception;
+
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 pub use self::model_not_ready_exception::{
     ModelNotReadyException, ModelNotReadyExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "converse-stream",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 #[rustfmt::skip]
 mod model_stream_error_exception;
+
+#[cfg(
+    any(
+        feature = "converse-stream",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 pub use self::model_stream_error_exception::{
     ModelStreamErrorException, ModelStreamErrorExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 #[rustfmt::skip]
 mod model_timeout_exception;
+
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 pub use self::model_timeout_exception::{
     ModelTimeoutException, ModelTimeoutExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod resource_not_found_exception;
+
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::resource_not_found_exception::{
     ResourceNotFoundException, ResourceNotFoundExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod service_quota_exceeded_exception;
+
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::service_quota_exceeded_exception::{
     ServiceQuotaExceededException, ServiceQuotaExceededExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod service_unavailable_exception;
+
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::service_unavailable_exception::{
     ServiceUnavailableException, ServiceUnavailableExceptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod throttling_exception;
+
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::throttling_exception::{ThrottlingException, ThrottlingExceptionBuilder};
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod validation_exception;
+
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::validation_exception::{ValidationException, ValidationExceptionBuilder};
 pub use crate::sdk_error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,

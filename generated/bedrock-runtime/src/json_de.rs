@@ -3,6 +3,9 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `AppliedGuardrailDetails` from JSON.
 pub(crate) fn applied_guardrail_details(
     value: &serde_json::Value,
@@ -50,6 +53,7 @@ pub(crate) fn applied_guardrail_details(
     parse().map_err(|e| e.within("AppliedGuardrailDetails"))
 }
 
+#[cfg(any(feature = "get-async-invoke", feature = "list-async-invokes"))]
 /// Parses a `AsyncInvokeOutputDataConfig` from JSON.
 pub(crate) fn async_invoke_output_data_config(
     value: &serde_json::Value,
@@ -79,6 +83,7 @@ pub(crate) fn async_invoke_output_data_config(
     parse().map_err(|e| e.within("AsyncInvokeOutputDataConfig"))
 }
 
+#[cfg(any(feature = "get-async-invoke", feature = "list-async-invokes"))]
 /// Parses a `AsyncInvokeS3OutputDataConfig` from JSON.
 pub(crate) fn async_invoke_s3_output_data_config(
     value: &serde_json::Value,
@@ -101,6 +106,7 @@ pub(crate) fn async_invoke_s3_output_data_config(
     parse().map_err(|e| e.within("AsyncInvokeS3OutputDataConfig"))
 }
 
+#[cfg(feature = "list-async-invokes")]
 /// Parses a `AsyncInvokeSummary` from JSON.
 pub(crate) fn async_invoke_summary(
     value: &serde_json::Value,
@@ -168,6 +174,7 @@ pub(crate) fn async_invoke_summary(
     parse().map_err(|e| e.within("AsyncInvokeSummary"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `AudioBlock` from JSON.
 pub(crate) fn audio_block(
     value: &serde_json::Value,
@@ -193,6 +200,7 @@ pub(crate) fn audio_block(
     parse().map_err(|e| e.within("AudioBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `AudioSource` from JSON.
 pub(crate) fn audio_source(
     value: &serde_json::Value,
@@ -222,6 +230,7 @@ pub(crate) fn audio_source(
     parse().map_err(|e| e.within("AudioSource"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `CacheDetail` from JSON.
 pub(crate) fn cache_detail(
     value: &serde_json::Value,
@@ -246,6 +255,7 @@ pub(crate) fn cache_detail(
     parse().map_err(|e| e.within("CacheDetail"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `CachePointBlock` from JSON.
 pub(crate) fn cache_point_block(
     value: &serde_json::Value,
@@ -275,6 +285,7 @@ pub(crate) fn cache_point_block(
     parse().map_err(|e| e.within("CachePointBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `Citation` from JSON.
 pub(crate) fn citation(
     value: &serde_json::Value,
@@ -302,6 +313,7 @@ pub(crate) fn citation(
     parse().map_err(|e| e.within("Citation"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `CitationGeneratedContent` from JSON.
 pub(crate) fn citation_generated_content(
     value: &serde_json::Value,
@@ -327,6 +339,7 @@ pub(crate) fn citation_generated_content(
     parse().map_err(|e| e.within("CitationGeneratedContent"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `CitationLocation` from JSON.
 pub(crate) fn citation_location(
     value: &serde_json::Value,
@@ -386,6 +399,7 @@ pub(crate) fn citation_location(
     parse().map_err(|e| e.within("CitationLocation"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `CitationSourceContent` from JSON.
 pub(crate) fn citation_source_content(
     value: &serde_json::Value,
@@ -409,6 +423,7 @@ pub(crate) fn citation_source_content(
     parse().map_err(|e| e.within("CitationSourceContent"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `CitationSourceContentDelta` from JSON.
 pub(crate) fn citation_source_content_delta(
     value: &serde_json::Value,
@@ -425,6 +440,7 @@ pub(crate) fn citation_source_content_delta(
     parse().map_err(|e| e.within("CitationSourceContentDelta"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `CitationsConfig` from JSON.
 pub(crate) fn citations_config(
     value: &serde_json::Value,
@@ -441,6 +457,7 @@ pub(crate) fn citations_config(
     parse().map_err(|e| e.within("CitationsConfig"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `CitationsContentBlock` from JSON.
 pub(crate) fn citations_content_block(
     value: &serde_json::Value,
@@ -469,6 +486,7 @@ pub(crate) fn citations_content_block(
     parse().map_err(|e| e.within("CitationsContentBlock"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `CitationsDelta` from JSON.
 pub(crate) fn citations_delta(
     value: &serde_json::Value,
@@ -499,6 +517,7 @@ pub(crate) fn citations_delta(
     parse().map_err(|e| e.within("CitationsDelta"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ContentBlock` from JSON.
 pub(crate) fn content_block(
     value: &serde_json::Value,
@@ -636,6 +655,7 @@ pub(crate) fn content_block(
     parse().map_err(|e| e.within("ContentBlock"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ContentBlockDelta` from JSON.
 pub(crate) fn content_block_delta(
     value: &serde_json::Value,
@@ -707,6 +727,7 @@ pub(crate) fn content_block_delta(
     parse().map_err(|e| e.within("ContentBlockDelta"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ContentBlockStart` from JSON.
 pub(crate) fn content_block_start(
     value: &serde_json::Value,
@@ -752,6 +773,7 @@ pub(crate) fn content_block_start(
     parse().map_err(|e| e.within("ContentBlockStart"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ConverseMetrics` from JSON.
 pub(crate) fn converse_metrics(
     value: &serde_json::Value,
@@ -772,6 +794,7 @@ pub(crate) fn converse_metrics(
     parse().map_err(|e| e.within("ConverseMetrics"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ConverseOutput` from JSON.
 pub(crate) fn converse_output(
     value: &serde_json::Value,
@@ -795,6 +818,7 @@ pub(crate) fn converse_output(
     parse().map_err(|e| e.within("ConverseOutput"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ConverseStreamMetrics` from JSON.
 pub(crate) fn converse_stream_metrics(
     value: &serde_json::Value,
@@ -815,6 +839,7 @@ pub(crate) fn converse_stream_metrics(
     parse().map_err(|e| e.within("ConverseStreamMetrics"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ConverseStreamTrace` from JSON.
 pub(crate) fn converse_stream_trace(
     value: &serde_json::Value,
@@ -840,6 +865,7 @@ pub(crate) fn converse_stream_trace(
     parse().map_err(|e| e.within("ConverseStreamTrace"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ConverseTrace` from JSON.
 pub(crate) fn converse_trace(
     value: &serde_json::Value,
@@ -862,6 +888,7 @@ pub(crate) fn converse_trace(
     parse().map_err(|e| e.within("ConverseTrace"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `DocumentBlock` from JSON.
 pub(crate) fn document_block(
     value: &serde_json::Value,
@@ -893,6 +920,7 @@ pub(crate) fn document_block(
     parse().map_err(|e| e.within("DocumentBlock"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `DocumentCharLocation` from JSON.
 pub(crate) fn document_char_location(
     value: &serde_json::Value,
@@ -915,6 +943,7 @@ pub(crate) fn document_char_location(
     parse().map_err(|e| e.within("DocumentCharLocation"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `DocumentChunkLocation` from JSON.
 pub(crate) fn document_chunk_location(
     value: &serde_json::Value,
@@ -937,6 +966,7 @@ pub(crate) fn document_chunk_location(
     parse().map_err(|e| e.within("DocumentChunkLocation"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `DocumentContentBlock` from JSON.
 pub(crate) fn document_content_block(
     value: &serde_json::Value,
@@ -960,6 +990,7 @@ pub(crate) fn document_content_block(
     parse().map_err(|e| e.within("DocumentContentBlock"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `DocumentPageLocation` from JSON.
 pub(crate) fn document_page_location(
     value: &serde_json::Value,
@@ -982,6 +1013,7 @@ pub(crate) fn document_page_location(
     parse().map_err(|e| e.within("DocumentPageLocation"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `DocumentSource` from JSON.
 pub(crate) fn document_source(
     value: &serde_json::Value,
@@ -1031,6 +1063,7 @@ pub(crate) fn document_source(
     parse().map_err(|e| e.within("DocumentSource"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `ErrorBlock` from JSON.
 pub(crate) fn error_block(
     value: &serde_json::Value,
@@ -1044,6 +1077,9 @@ pub(crate) fn error_block(
     parse().map_err(|e| e.within("ErrorBlock"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAssessment` from JSON.
 pub(crate) fn guardrail_assessment(
     value: &serde_json::Value,
@@ -1099,6 +1135,9 @@ pub(crate) fn guardrail_assessment(
     parse().map_err(|e| e.within("GuardrailAssessment"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningFinding` from JSON.
 pub(crate) fn guardrail_automated_reasoning_finding(
     value: &serde_json::Value,
@@ -1187,6 +1226,9 @@ pub(crate) fn guardrail_automated_reasoning_finding(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningFinding"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningImpossibleFinding` from JSON.
 pub(crate) fn guardrail_automated_reasoning_impossible_finding(
     value: &serde_json::Value,
@@ -1223,6 +1265,9 @@ pub(crate) fn guardrail_automated_reasoning_impossible_finding(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningImpossibleFinding"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningInputTextReference` from JSON.
 pub(crate) fn guardrail_automated_reasoning_input_text_reference(
     value: &serde_json::Value,
@@ -1242,6 +1287,9 @@ pub(crate) fn guardrail_automated_reasoning_input_text_reference(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningInputTextReference"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningInvalidFinding` from JSON.
 pub(crate) fn guardrail_automated_reasoning_invalid_finding(
     value: &serde_json::Value,
@@ -1278,6 +1326,9 @@ pub(crate) fn guardrail_automated_reasoning_invalid_finding(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningInvalidFinding"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningLogicWarning` from JSON.
 pub(crate) fn guardrail_automated_reasoning_logic_warning(
     value: &serde_json::Value,
@@ -1322,6 +1373,9 @@ pub(crate) fn guardrail_automated_reasoning_logic_warning(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningLogicWarning"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningNoTranslationsFinding` from JSON.
 pub(crate) fn guardrail_automated_reasoning_no_translations_finding(
     value: &serde_json::Value,
@@ -1340,6 +1394,9 @@ pub(crate) fn guardrail_automated_reasoning_no_translations_finding(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningNoTranslationsFinding"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningPolicyAssessment` from JSON.
 pub(crate) fn guardrail_automated_reasoning_policy_assessment(
     value: &serde_json::Value,
@@ -1366,6 +1423,9 @@ pub(crate) fn guardrail_automated_reasoning_policy_assessment(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningPolicyAssessment"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningRule` from JSON.
 pub(crate) fn guardrail_automated_reasoning_rule(
     value: &serde_json::Value,
@@ -1394,6 +1454,9 @@ pub(crate) fn guardrail_automated_reasoning_rule(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningRule"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningSatisfiableFinding` from JSON.
 pub(crate) fn guardrail_automated_reasoning_satisfiable_finding(
     value: &serde_json::Value,
@@ -1432,6 +1495,9 @@ pub(crate) fn guardrail_automated_reasoning_satisfiable_finding(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningSatisfiableFinding"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningScenario` from JSON.
 pub(crate) fn guardrail_automated_reasoning_scenario(
     value: &serde_json::Value,
@@ -1458,6 +1524,9 @@ pub(crate) fn guardrail_automated_reasoning_scenario(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningScenario"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningStatement` from JSON.
 pub(crate) fn guardrail_automated_reasoning_statement(
     value: &serde_json::Value,
@@ -1482,6 +1551,9 @@ pub(crate) fn guardrail_automated_reasoning_statement(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningStatement"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningTooComplexFinding` from JSON.
 pub(crate) fn guardrail_automated_reasoning_too_complex_finding(
     value: &serde_json::Value,
@@ -1500,6 +1572,9 @@ pub(crate) fn guardrail_automated_reasoning_too_complex_finding(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningTooComplexFinding"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningTranslation` from JSON.
 pub(crate) fn guardrail_automated_reasoning_translation(
     value: &serde_json::Value,
@@ -1551,6 +1626,9 @@ pub(crate) fn guardrail_automated_reasoning_translation(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningTranslation"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningTranslationAmbiguousFinding` from JSON.
 pub(crate) fn guardrail_automated_reasoning_translation_ambiguous_finding(
     value: &serde_json::Value,
@@ -1586,6 +1664,9 @@ pub(crate) fn guardrail_automated_reasoning_translation_ambiguous_finding(
         .map_err(|e| e.within("GuardrailAutomatedReasoningTranslationAmbiguousFinding"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningTranslationOption` from JSON.
 pub(crate) fn guardrail_automated_reasoning_translation_option(
     value: &serde_json::Value,
@@ -1612,6 +1693,9 @@ pub(crate) fn guardrail_automated_reasoning_translation_option(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningTranslationOption"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailAutomatedReasoningValidFinding` from JSON.
 pub(crate) fn guardrail_automated_reasoning_valid_finding(
     value: &serde_json::Value,
@@ -1653,6 +1737,7 @@ pub(crate) fn guardrail_automated_reasoning_valid_finding(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningValidFinding"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksContentFilterResult` from JSON.
 pub(crate) fn guardrail_checks_content_filter_result(
     value: &serde_json::Value,
@@ -1679,6 +1764,7 @@ pub(crate) fn guardrail_checks_content_filter_result(
     parse().map_err(|e| e.within("GuardrailChecksContentFilterResult"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksContentFilterResultEntry` from JSON.
 pub(crate) fn guardrail_checks_content_filter_result_entry(
     value: &serde_json::Value,
@@ -1710,6 +1796,7 @@ pub(crate) fn guardrail_checks_content_filter_result_entry(
     parse().map_err(|e| e.within("GuardrailChecksContentFilterResultEntry"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksContentFilterUsage` from JSON.
 pub(crate) fn guardrail_checks_content_filter_usage(
     value: &serde_json::Value,
@@ -1733,6 +1820,7 @@ pub(crate) fn guardrail_checks_content_filter_usage(
     parse().map_err(|e| e.within("GuardrailChecksContentFilterUsage"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksPromptAttackResult` from JSON.
 pub(crate) fn guardrail_checks_prompt_attack_result(
     value: &serde_json::Value,
@@ -1759,6 +1847,7 @@ pub(crate) fn guardrail_checks_prompt_attack_result(
     parse().map_err(|e| e.within("GuardrailChecksPromptAttackResult"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksPromptAttackResultEntry` from JSON.
 pub(crate) fn guardrail_checks_prompt_attack_result_entry(
     value: &serde_json::Value,
@@ -1790,6 +1879,7 @@ pub(crate) fn guardrail_checks_prompt_attack_result_entry(
     parse().map_err(|e| e.within("GuardrailChecksPromptAttackResultEntry"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksPromptAttackUsage` from JSON.
 pub(crate) fn guardrail_checks_prompt_attack_usage(
     value: &serde_json::Value,
@@ -1813,6 +1903,7 @@ pub(crate) fn guardrail_checks_prompt_attack_usage(
     parse().map_err(|e| e.within("GuardrailChecksPromptAttackUsage"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksResults` from JSON.
 pub(crate) fn guardrail_checks_results(
     value: &serde_json::Value,
@@ -1843,6 +1934,7 @@ pub(crate) fn guardrail_checks_results(
     parse().map_err(|e| e.within("GuardrailChecksResults"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksSensitiveInformationResult` from JSON.
 pub(crate) fn guardrail_checks_sensitive_information_result(
     value: &serde_json::Value,
@@ -1870,6 +1962,7 @@ pub(crate) fn guardrail_checks_sensitive_information_result(
     parse().map_err(|e| e.within("GuardrailChecksSensitiveInformationResult"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksSensitiveInformationResultEntry` from JSON.
 pub(crate) fn guardrail_checks_sensitive_information_result_entry(
     value: &serde_json::Value,
@@ -1923,6 +2016,7 @@ pub(crate) fn guardrail_checks_sensitive_information_result_entry(
     parse().map_err(|e| e.within("GuardrailChecksSensitiveInformationResultEntry"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksSensitiveInformationUsage` from JSON.
 pub(crate) fn guardrail_checks_sensitive_information_usage(
     value: &serde_json::Value,
@@ -1946,6 +2040,7 @@ pub(crate) fn guardrail_checks_sensitive_information_usage(
     parse().map_err(|e| e.within("GuardrailChecksSensitiveInformationUsage"))
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Parses a `GuardrailChecksUsageResults` from JSON.
 pub(crate) fn guardrail_checks_usage_results(
     value: &serde_json::Value,
@@ -1976,6 +2071,9 @@ pub(crate) fn guardrail_checks_usage_results(
     parse().map_err(|e| e.within("GuardrailChecksUsageResults"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailContentFilter` from JSON.
 pub(crate) fn guardrail_content_filter(
     value: &serde_json::Value,
@@ -2024,6 +2122,9 @@ pub(crate) fn guardrail_content_filter(
     parse().map_err(|e| e.within("GuardrailContentFilter"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailContentPolicyAssessment` from JSON.
 pub(crate) fn guardrail_content_policy_assessment(
     value: &serde_json::Value,
@@ -2050,6 +2151,9 @@ pub(crate) fn guardrail_content_policy_assessment(
     parse().map_err(|e| e.within("GuardrailContentPolicyAssessment"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailContextualGroundingFilter` from JSON.
 pub(crate) fn guardrail_contextual_grounding_filter(
     value: &serde_json::Value,
@@ -2089,6 +2193,9 @@ pub(crate) fn guardrail_contextual_grounding_filter(
     parse().map_err(|e| e.within("GuardrailContextualGroundingFilter"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailContextualGroundingPolicyAssessment` from JSON.
 pub(crate) fn guardrail_contextual_grounding_policy_assessment(
     value: &serde_json::Value,
@@ -2115,6 +2222,7 @@ pub(crate) fn guardrail_contextual_grounding_policy_assessment(
     parse().map_err(|e| e.within("GuardrailContextualGroundingPolicyAssessment"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `GuardrailConverseContentBlock` from JSON.
 pub(crate) fn guardrail_converse_content_block(
     value: &serde_json::Value,
@@ -2155,6 +2263,7 @@ pub(crate) fn guardrail_converse_content_block(
     parse().map_err(|e| e.within("GuardrailConverseContentBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `GuardrailConverseImageBlock` from JSON.
 pub(crate) fn guardrail_converse_image_block(
     value: &serde_json::Value,
@@ -2183,6 +2292,7 @@ pub(crate) fn guardrail_converse_image_block(
     parse().map_err(|e| e.within("GuardrailConverseImageBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `GuardrailConverseImageSource` from JSON.
 pub(crate) fn guardrail_converse_image_source(
     value: &serde_json::Value,
@@ -2208,6 +2318,7 @@ pub(crate) fn guardrail_converse_image_source(
     parse().map_err(|e| e.within("GuardrailConverseImageSource"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `GuardrailConverseTextBlock` from JSON.
 pub(crate) fn guardrail_converse_text_block(
     value: &serde_json::Value,
@@ -2235,6 +2346,9 @@ pub(crate) fn guardrail_converse_text_block(
     parse().map_err(|e| e.within("GuardrailConverseTextBlock"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailCoverage` from JSON.
 pub(crate) fn guardrail_coverage(
     value: &serde_json::Value,
@@ -2260,6 +2374,9 @@ pub(crate) fn guardrail_coverage(
     parse().map_err(|e| e.within("GuardrailCoverage"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailCustomWord` from JSON.
 pub(crate) fn guardrail_custom_word(
     value: &serde_json::Value,
@@ -2285,6 +2402,9 @@ pub(crate) fn guardrail_custom_word(
     parse().map_err(|e| e.within("GuardrailCustomWord"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailImageCoverage` from JSON.
 pub(crate) fn guardrail_image_coverage(
     value: &serde_json::Value,
@@ -2306,6 +2426,9 @@ pub(crate) fn guardrail_image_coverage(
     parse().map_err(|e| e.within("GuardrailImageCoverage"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailInvocationMetrics` from JSON.
 pub(crate) fn guardrail_invocation_metrics(
     value: &serde_json::Value,
@@ -2336,6 +2459,9 @@ pub(crate) fn guardrail_invocation_metrics(
     parse().map_err(|e| e.within("GuardrailInvocationMetrics"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailManagedWord` from JSON.
 pub(crate) fn guardrail_managed_word(
     value: &serde_json::Value,
@@ -2369,6 +2495,7 @@ pub(crate) fn guardrail_managed_word(
     parse().map_err(|e| e.within("GuardrailManagedWord"))
 }
 
+#[cfg(feature = "apply-guardrail")]
 /// Parses a `GuardrailOutputContent` from JSON.
 pub(crate) fn guardrail_output_content(
     value: &serde_json::Value,
@@ -2385,6 +2512,9 @@ pub(crate) fn guardrail_output_content(
     parse().map_err(|e| e.within("GuardrailOutputContent"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailPiiEntityFilter` from JSON.
 pub(crate) fn guardrail_pii_entity_filter(
     value: &serde_json::Value,
@@ -2420,6 +2550,9 @@ pub(crate) fn guardrail_pii_entity_filter(
     parse().map_err(|e| e.within("GuardrailPiiEntityFilter"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailRegexFilter` from JSON.
 pub(crate) fn guardrail_regex_filter(
     value: &serde_json::Value,
@@ -2449,6 +2582,9 @@ pub(crate) fn guardrail_regex_filter(
     parse().map_err(|e| e.within("GuardrailRegexFilter"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailSensitiveInformationPolicyAssessment` from JSON.
 pub(crate) fn guardrail_sensitive_information_policy_assessment(
     value: &serde_json::Value,
@@ -2483,6 +2619,9 @@ pub(crate) fn guardrail_sensitive_information_policy_assessment(
     parse().map_err(|e| e.within("GuardrailSensitiveInformationPolicyAssessment"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailTextCharactersCoverage` from JSON.
 pub(crate) fn guardrail_text_characters_coverage(
     value: &serde_json::Value,
@@ -2507,6 +2646,9 @@ pub(crate) fn guardrail_text_characters_coverage(
     parse().map_err(|e| e.within("GuardrailTextCharactersCoverage"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailTopic` from JSON.
 pub(crate) fn guardrail_topic(
     value: &serde_json::Value,
@@ -2539,6 +2681,9 @@ pub(crate) fn guardrail_topic(
     parse().map_err(|e| e.within("GuardrailTopic"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailTopicPolicyAssessment` from JSON.
 pub(crate) fn guardrail_topic_policy_assessment(
     value: &serde_json::Value,
@@ -2565,6 +2710,7 @@ pub(crate) fn guardrail_topic_policy_assessment(
     parse().map_err(|e| e.within("GuardrailTopicPolicyAssessment"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `GuardrailTraceAssessment` from JSON.
 pub(crate) fn guardrail_trace_assessment(
     value: &serde_json::Value,
@@ -2611,6 +2757,9 @@ pub(crate) fn guardrail_trace_assessment(
     parse().map_err(|e| e.within("GuardrailTraceAssessment"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailUsage` from JSON.
 pub(crate) fn guardrail_usage(
     value: &serde_json::Value,
@@ -2671,6 +2820,9 @@ pub(crate) fn guardrail_usage(
     parse().map_err(|e| e.within("GuardrailUsage"))
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// Parses a `GuardrailWordPolicyAssessment` from JSON.
 pub(crate) fn guardrail_word_policy_assessment(
     value: &serde_json::Value,
@@ -2702,6 +2854,7 @@ pub(crate) fn guardrail_word_policy_assessment(
     parse().map_err(|e| e.within("GuardrailWordPolicyAssessment"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ImageBlock` from JSON.
 pub(crate) fn image_block(
     value: &serde_json::Value,
@@ -2727,6 +2880,7 @@ pub(crate) fn image_block(
     parse().map_err(|e| e.within("ImageBlock"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ImageBlockDelta` from JSON.
 pub(crate) fn image_block_delta(
     value: &serde_json::Value,
@@ -2748,6 +2902,7 @@ pub(crate) fn image_block_delta(
     parse().map_err(|e| e.within("ImageBlockDelta"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ImageBlockStart` from JSON.
 pub(crate) fn image_block_start(
     value: &serde_json::Value,
@@ -2770,6 +2925,7 @@ pub(crate) fn image_block_start(
     parse().map_err(|e| e.within("ImageBlockStart"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `ImageSource` from JSON.
 pub(crate) fn image_source(
     value: &serde_json::Value,
@@ -2799,6 +2955,7 @@ pub(crate) fn image_source(
     parse().map_err(|e| e.within("ImageSource"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `Message` from JSON.
 pub(crate) fn message(
     value: &serde_json::Value,
@@ -2826,6 +2983,7 @@ pub(crate) fn message(
     parse().map_err(|e| e.within("Message"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `PerformanceConfiguration` from JSON.
 pub(crate) fn performance_configuration(
     value: &serde_json::Value,
@@ -2849,6 +3007,7 @@ pub(crate) fn performance_configuration(
     parse().map_err(|e| e.within("PerformanceConfiguration"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `PromptRouterTrace` from JSON.
 pub(crate) fn prompt_router_trace(
     value: &serde_json::Value,
@@ -2869,6 +3028,7 @@ pub(crate) fn prompt_router_trace(
     parse().map_err(|e| e.within("PromptRouterTrace"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ReasoningContentBlock` from JSON.
 pub(crate) fn reasoning_content_block(
     value: &serde_json::Value,
@@ -2905,6 +3065,7 @@ pub(crate) fn reasoning_content_block(
     parse().map_err(|e| e.within("ReasoningContentBlock"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ReasoningContentBlockDelta` from JSON.
 pub(crate) fn reasoning_content_block_delta(
     value: &serde_json::Value,
@@ -2944,6 +3105,7 @@ pub(crate) fn reasoning_content_block_delta(
     parse().map_err(|e| e.within("ReasoningContentBlockDelta"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ReasoningTextBlock` from JSON.
 pub(crate) fn reasoning_text_block(
     value: &serde_json::Value,
@@ -2961,6 +3123,7 @@ pub(crate) fn reasoning_text_block(
     parse().map_err(|e| e.within("ReasoningTextBlock"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `S3Location` from JSON.
 pub(crate) fn s3_location(
     value: &serde_json::Value,
@@ -2979,6 +3142,7 @@ pub(crate) fn s3_location(
     parse().map_err(|e| e.within("S3Location"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `SearchResultBlock` from JSON.
 pub(crate) fn search_result_block(
     value: &serde_json::Value,
@@ -3009,6 +3173,7 @@ pub(crate) fn search_result_block(
     parse().map_err(|e| e.within("SearchResultBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `SearchResultContentBlock` from JSON.
 pub(crate) fn search_result_content_block(
     value: &serde_json::Value,
@@ -3025,6 +3190,7 @@ pub(crate) fn search_result_content_block(
     parse().map_err(|e| e.within("SearchResultContentBlock"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `SearchResultLocation` from JSON.
 pub(crate) fn search_result_location(
     value: &serde_json::Value,
@@ -3047,6 +3213,7 @@ pub(crate) fn search_result_location(
     parse().map_err(|e| e.within("SearchResultLocation"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `ServiceTier` from JSON.
 pub(crate) fn service_tier(
     value: &serde_json::Value,
@@ -3066,6 +3233,7 @@ pub(crate) fn service_tier(
     parse().map_err(|e| e.within("ServiceTier"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `TokenUsage` from JSON.
 pub(crate) fn token_usage(
     value: &serde_json::Value,
@@ -3111,6 +3279,7 @@ pub(crate) fn token_usage(
     parse().map_err(|e| e.within("TokenUsage"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ToolAdditionBlock` from JSON.
 pub(crate) fn tool_addition_block(
     value: &serde_json::Value,
@@ -3127,6 +3296,7 @@ pub(crate) fn tool_addition_block(
     parse().map_err(|e| e.within("ToolAdditionBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ToolReference` from JSON.
 pub(crate) fn tool_reference(
     value: &serde_json::Value,
@@ -3146,6 +3316,7 @@ pub(crate) fn tool_reference(
     parse().map_err(|e| e.within("ToolReference"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ToolRemovalBlock` from JSON.
 pub(crate) fn tool_removal_block(
     value: &serde_json::Value,
@@ -3162,6 +3333,7 @@ pub(crate) fn tool_removal_block(
     parse().map_err(|e| e.within("ToolRemovalBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ToolResultBlock` from JSON.
 pub(crate) fn tool_result_block(
     value: &serde_json::Value,
@@ -3198,6 +3370,7 @@ pub(crate) fn tool_result_block(
     parse().map_err(|e| e.within("ToolResultBlock"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ToolResultBlockDelta` from JSON.
 pub(crate) fn tool_result_block_delta(
     value: &serde_json::Value,
@@ -3226,6 +3399,7 @@ pub(crate) fn tool_result_block_delta(
     parse().map_err(|e| e.within("ToolResultBlockDelta"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ToolResultBlockStart` from JSON.
 pub(crate) fn tool_result_block_start(
     value: &serde_json::Value,
@@ -3254,6 +3428,7 @@ pub(crate) fn tool_result_block_start(
     parse().map_err(|e| e.within("ToolResultBlockStart"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ToolResultContentBlock` from JSON.
 pub(crate) fn tool_result_content_block(
     value: &serde_json::Value,
@@ -3318,6 +3493,7 @@ pub(crate) fn tool_result_content_block(
     parse().map_err(|e| e.within("ToolResultContentBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `ToolUseBlock` from JSON.
 pub(crate) fn tool_use_block(
     value: &serde_json::Value,
@@ -3344,6 +3520,7 @@ pub(crate) fn tool_use_block(
     parse().map_err(|e| e.within("ToolUseBlock"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ToolUseBlockDelta` from JSON.
 pub(crate) fn tool_use_block_delta(
     value: &serde_json::Value,
@@ -3360,6 +3537,7 @@ pub(crate) fn tool_use_block_delta(
     parse().map_err(|e| e.within("ToolUseBlockDelta"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Parses a `ToolUseBlockStart` from JSON.
 pub(crate) fn tool_use_block_start(
     value: &serde_json::Value,
@@ -3388,6 +3566,7 @@ pub(crate) fn tool_use_block_start(
     parse().map_err(|e| e.within("ToolUseBlockStart"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `VideoBlock` from JSON.
 pub(crate) fn video_block(
     value: &serde_json::Value,
@@ -3412,6 +3591,7 @@ pub(crate) fn video_block(
     parse().map_err(|e| e.within("VideoBlock"))
 }
 
+#[cfg(feature = "converse")]
 /// Parses a `VideoSource` from JSON.
 pub(crate) fn video_source(
     value: &serde_json::Value,
@@ -3441,6 +3621,7 @@ pub(crate) fn video_source(
     parse().map_err(|e| e.within("VideoSource"))
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Parses a `WebLocation` from JSON.
 pub(crate) fn web_location(
     value: &serde_json::Value,
@@ -3455,6 +3636,21 @@ pub(crate) fn web_location(
     parse().map_err(|e| e.within("WebLocation"))
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// Parses a `AccessDeniedException` error response.
 pub(crate) fn error_access_denied_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3472,6 +3668,7 @@ pub(crate) fn error_access_denied_exception(
     parse().map_err(|e| e.within("AccessDeniedException"))
 }
 
+#[cfg(feature = "start-async-invoke")]
 /// Parses a `ConflictException` error response.
 pub(crate) fn error_conflict_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3489,6 +3686,21 @@ pub(crate) fn error_conflict_exception(
     parse().map_err(|e| e.within("ConflictException"))
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// Parses a `InternalServerException` error response.
 pub(crate) fn error_internal_server_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3506,6 +3718,15 @@ pub(crate) fn error_internal_server_exception(
     parse().map_err(|e| e.within("InternalServerException"))
 }
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Parses a `ModelErrorException` error response.
 pub(crate) fn error_model_error_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3533,6 +3754,15 @@ pub(crate) fn error_model_error_exception(
     parse().map_err(|e| e.within("ModelErrorException"))
 }
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Parses a `ModelNotReadyException` error response.
 pub(crate) fn error_model_not_ready_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3550,6 +3780,12 @@ pub(crate) fn error_model_not_ready_exception(
     parse().map_err(|e| e.within("ModelNotReadyException"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Parses a `ModelStreamErrorException` error response.
 pub(crate) fn error_model_stream_error_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3577,6 +3813,15 @@ pub(crate) fn error_model_stream_error_exception(
     parse().map_err(|e| e.within("ModelStreamErrorException"))
 }
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Parses a `ModelTimeoutException` error response.
 pub(crate) fn error_model_timeout_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3594,6 +3839,18 @@ pub(crate) fn error_model_timeout_exception(
     parse().map_err(|e| e.within("ModelTimeoutException"))
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 /// Parses a `ResourceNotFoundException` error response.
 pub(crate) fn error_resource_not_found_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3611,6 +3868,15 @@ pub(crate) fn error_resource_not_found_exception(
     parse().map_err(|e| e.within("ResourceNotFoundException"))
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 /// Parses a `ServiceQuotaExceededException` error response.
 pub(crate) fn error_service_quota_exceeded_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3628,6 +3894,19 @@ pub(crate) fn error_service_quota_exceeded_exception(
     parse().map_err(|e| e.within("ServiceQuotaExceededException"))
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 /// Parses a `ServiceUnavailableException` error response.
 pub(crate) fn error_service_unavailable_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3645,6 +3924,21 @@ pub(crate) fn error_service_unavailable_exception(
     parse().map_err(|e| e.within("ServiceUnavailableException"))
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// Parses a `ThrottlingException` error response.
 pub(crate) fn error_throttling_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3662,6 +3956,21 @@ pub(crate) fn error_throttling_exception(
     parse().map_err(|e| e.within("ThrottlingException"))
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// Parses a `ValidationException` error response.
 pub(crate) fn error_validation_exception(
     response: &crate::protocol::ErrorResponse,
@@ -3679,6 +3988,7 @@ pub(crate) fn error_validation_exception(
     parse().map_err(|e| e.within("ValidationException"))
 }
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 /// Reads a `BidirectionalOutputPayloadPart` from an event-stream message.
 pub(crate) fn bidirectional_output_payload_part_event(
     message: &crate::event_stream::Message,
@@ -3707,6 +4017,7 @@ pub(crate) fn bidirectional_output_payload_part_event(
     parse().map_err(|e| e.within("BidirectionalOutputPayloadPart"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Reads a `ContentBlockDeltaEvent` from an event-stream message.
 pub(crate) fn content_block_delta_event_event(
     message: &crate::event_stream::Message,
@@ -3741,6 +4052,7 @@ pub(crate) fn content_block_delta_event_event(
     parse().map_err(|e| e.within("ContentBlockDeltaEvent"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Reads a `ContentBlockStartEvent` from an event-stream message.
 pub(crate) fn content_block_start_event_event(
     message: &crate::event_stream::Message,
@@ -3775,6 +4087,7 @@ pub(crate) fn content_block_start_event_event(
     parse().map_err(|e| e.within("ContentBlockStartEvent"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Reads a `ContentBlockStopEvent` from an event-stream message.
 pub(crate) fn content_block_stop_event_event(
     message: &crate::event_stream::Message,
@@ -3804,6 +4117,7 @@ pub(crate) fn content_block_stop_event_event(
     parse().map_err(|e| e.within("ContentBlockStopEvent"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Reads a `ConverseStreamMetadataEvent` from an event-stream message.
 pub(crate) fn converse_stream_metadata_event_event(
     message: &crate::event_stream::Message,
@@ -3849,6 +4163,13 @@ pub(crate) fn converse_stream_metadata_event_event(
     parse().map_err(|e| e.within("ConverseStreamMetadataEvent"))
 }
 
+#[cfg(
+    any(
+        feature = "converse-stream",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Reads a `InternalServerException` from an event-stream message.
 pub(crate) fn internal_server_exception_event(
     message: &crate::event_stream::Message,
@@ -3874,6 +4195,7 @@ pub(crate) fn internal_server_exception_event(
     parse().map_err(|e| e.within("InternalServerException"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Reads a `MessageStartEvent` from an event-stream message.
 pub(crate) fn message_start_event_event(
     message: &crate::event_stream::Message,
@@ -3905,6 +4227,7 @@ pub(crate) fn message_start_event_event(
     parse().map_err(|e| e.within("MessageStartEvent"))
 }
 
+#[cfg(feature = "converse-stream")]
 /// Reads a `MessageStopEvent` from an event-stream message.
 pub(crate) fn message_stop_event_event(
     message: &crate::event_stream::Message,
@@ -3941,6 +4264,13 @@ pub(crate) fn message_stop_event_event(
     parse().map_err(|e| e.within("MessageStopEvent"))
 }
 
+#[cfg(
+    any(
+        feature = "converse-stream",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Reads a `ModelStreamErrorException` from an event-stream message.
 pub(crate) fn model_stream_error_exception_event(
     message: &crate::event_stream::Message,
@@ -3976,6 +4306,12 @@ pub(crate) fn model_stream_error_exception_event(
     parse().map_err(|e| e.within("ModelStreamErrorException"))
 }
 
+#[cfg(
+    any(
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Reads a `ModelTimeoutException` from an event-stream message.
 pub(crate) fn model_timeout_exception_event(
     message: &crate::event_stream::Message,
@@ -4001,6 +4337,7 @@ pub(crate) fn model_timeout_exception_event(
     parse().map_err(|e| e.within("ModelTimeoutException"))
 }
 
+#[cfg(feature = "invoke-model-with-response-stream")]
 /// Reads a `PayloadPart` from an event-stream message.
 pub(crate) fn payload_part_event(
     message: &crate::event_stream::Message,
@@ -4023,6 +4360,13 @@ pub(crate) fn payload_part_event(
     parse().map_err(|e| e.within("PayloadPart"))
 }
 
+#[cfg(
+    any(
+        feature = "converse-stream",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Reads a `ServiceUnavailableException` from an event-stream message.
 pub(crate) fn service_unavailable_exception_event(
     message: &crate::event_stream::Message,
@@ -4048,6 +4392,13 @@ pub(crate) fn service_unavailable_exception_event(
     parse().map_err(|e| e.within("ServiceUnavailableException"))
 }
 
+#[cfg(
+    any(
+        feature = "converse-stream",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Reads a `ThrottlingException` from an event-stream message.
 pub(crate) fn throttling_exception_event(
     message: &crate::event_stream::Message,
@@ -4073,6 +4424,13 @@ pub(crate) fn throttling_exception_event(
     parse().map_err(|e| e.within("ThrottlingException"))
 }
 
+#[cfg(
+    any(
+        feature = "converse-stream",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// Reads a `ValidationException` from an event-stream message.
 pub(crate) fn validation_exception_event(
     message: &crate::event_stream::Message,
@@ -4098,6 +4456,21 @@ pub(crate) fn validation_exception_event(
     parse().map_err(|e| e.within("ValidationException"))
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::error::AccessDeniedException {
     fn fallback() -> Self {
         crate::error::AccessDeniedException {
@@ -4106,6 +4479,9 @@ impl crate::json::Fallback for crate::error::AccessDeniedException {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::AppliedGuardrailDetails {
     fn fallback() -> Self {
         crate::types::AppliedGuardrailDetails {
@@ -4118,12 +4494,26 @@ impl crate::json::Fallback for crate::types::AppliedGuardrailDetails {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::types::AsyncInvokeOutputDataConfig {
     fn fallback() -> Self {
         crate::types::AsyncInvokeOutputDataConfig::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::types::AsyncInvokeS3OutputDataConfig {
     fn fallback() -> Self {
         crate::types::AsyncInvokeS3OutputDataConfig {
@@ -4134,12 +4524,14 @@ impl crate::json::Fallback for crate::types::AsyncInvokeS3OutputDataConfig {
     }
 }
 
+#[cfg(any(feature = "get-async-invoke", feature = "list-async-invokes"))]
 impl crate::json::Fallback for crate::types::AsyncInvokeStatus {
     fn fallback() -> Self {
         crate::types::AsyncInvokeStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-async-invokes")]
 impl crate::json::Fallback for crate::types::AsyncInvokeSummary {
     fn fallback() -> Self {
         crate::types::AsyncInvokeSummary {
@@ -4156,6 +4548,7 @@ impl crate::json::Fallback for crate::types::AsyncInvokeSummary {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::AudioBlock {
     fn fallback() -> Self {
         crate::types::AudioBlock {
@@ -4166,18 +4559,21 @@ impl crate::json::Fallback for crate::types::AudioBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::AudioFormat {
     fn fallback() -> Self {
         crate::types::AudioFormat::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::AudioSource {
     fn fallback() -> Self {
         crate::types::AudioSource::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 impl crate::json::Fallback for crate::types::BidirectionalOutputPayloadPart {
     fn fallback() -> Self {
         crate::types::BidirectionalOutputPayloadPart {
@@ -4186,6 +4582,7 @@ impl crate::json::Fallback for crate::types::BidirectionalOutputPayloadPart {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 impl crate::json::Fallback for crate::types::CacheDetail {
     fn fallback() -> Self {
         crate::types::CacheDetail {
@@ -4195,6 +4592,7 @@ impl crate::json::Fallback for crate::types::CacheDetail {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::CachePointBlock {
     fn fallback() -> Self {
         crate::types::CachePointBlock {
@@ -4204,18 +4602,21 @@ impl crate::json::Fallback for crate::types::CachePointBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::CachePointType {
     fn fallback() -> Self {
         crate::types::CachePointType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::CacheTtl {
     fn fallback() -> Self {
         crate::types::CacheTtl::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::Citation {
     fn fallback() -> Self {
         crate::types::Citation {
@@ -4227,24 +4628,28 @@ impl crate::json::Fallback for crate::types::Citation {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::CitationGeneratedContent {
     fn fallback() -> Self {
         crate::types::CitationGeneratedContent::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::CitationLocation {
     fn fallback() -> Self {
         crate::types::CitationLocation::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::CitationSourceContent {
     fn fallback() -> Self {
         crate::types::CitationSourceContent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::CitationSourceContentDelta {
     fn fallback() -> Self {
         crate::types::CitationSourceContentDelta {
@@ -4253,6 +4658,7 @@ impl crate::json::Fallback for crate::types::CitationSourceContentDelta {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::CitationsConfig {
     fn fallback() -> Self {
         crate::types::CitationsConfig {
@@ -4261,6 +4667,7 @@ impl crate::json::Fallback for crate::types::CitationsConfig {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::CitationsContentBlock {
     fn fallback() -> Self {
         crate::types::CitationsContentBlock {
@@ -4270,6 +4677,7 @@ impl crate::json::Fallback for crate::types::CitationsContentBlock {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::CitationsDelta {
     fn fallback() -> Self {
         crate::types::CitationsDelta {
@@ -4281,6 +4689,7 @@ impl crate::json::Fallback for crate::types::CitationsDelta {
     }
 }
 
+#[cfg(feature = "start-async-invoke")]
 impl crate::json::Fallback for crate::error::ConflictException {
     fn fallback() -> Self {
         crate::error::ConflictException {
@@ -4289,18 +4698,21 @@ impl crate::json::Fallback for crate::error::ConflictException {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ContentBlock {
     fn fallback() -> Self {
         crate::types::ContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ContentBlockDelta {
     fn fallback() -> Self {
         crate::types::ContentBlockDelta::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ContentBlockDeltaEvent {
     fn fallback() -> Self {
         crate::types::ContentBlockDeltaEvent {
@@ -4310,12 +4722,14 @@ impl crate::json::Fallback for crate::types::ContentBlockDeltaEvent {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ContentBlockStart {
     fn fallback() -> Self {
         crate::types::ContentBlockStart::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ContentBlockStartEvent {
     fn fallback() -> Self {
         crate::types::ContentBlockStartEvent {
@@ -4325,6 +4739,7 @@ impl crate::json::Fallback for crate::types::ContentBlockStartEvent {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ContentBlockStopEvent {
     fn fallback() -> Self {
         crate::types::ContentBlockStopEvent {
@@ -4333,12 +4748,14 @@ impl crate::json::Fallback for crate::types::ContentBlockStopEvent {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ConversationRole {
     fn fallback() -> Self {
         crate::types::ConversationRole::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "converse")]
 impl crate::json::Fallback for crate::types::ConverseMetrics {
     fn fallback() -> Self {
         crate::types::ConverseMetrics {
@@ -4347,12 +4764,14 @@ impl crate::json::Fallback for crate::types::ConverseMetrics {
     }
 }
 
+#[cfg(feature = "converse")]
 impl crate::json::Fallback for crate::types::ConverseOutput {
     fn fallback() -> Self {
         crate::types::ConverseOutput::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ConverseStreamMetadataEvent {
     fn fallback() -> Self {
         crate::types::ConverseStreamMetadataEvent {
@@ -4365,6 +4784,7 @@ impl crate::json::Fallback for crate::types::ConverseStreamMetadataEvent {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ConverseStreamMetrics {
     fn fallback() -> Self {
         crate::types::ConverseStreamMetrics {
@@ -4373,6 +4793,7 @@ impl crate::json::Fallback for crate::types::ConverseStreamMetrics {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ConverseStreamTrace {
     fn fallback() -> Self {
         crate::types::ConverseStreamTrace {
@@ -4382,6 +4803,7 @@ impl crate::json::Fallback for crate::types::ConverseStreamTrace {
     }
 }
 
+#[cfg(feature = "converse")]
 impl crate::json::Fallback for crate::types::ConverseTrace {
     fn fallback() -> Self {
         crate::types::ConverseTrace {
@@ -4391,6 +4813,7 @@ impl crate::json::Fallback for crate::types::ConverseTrace {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::DocumentBlock {
     fn fallback() -> Self {
         crate::types::DocumentBlock {
@@ -4403,6 +4826,7 @@ impl crate::json::Fallback for crate::types::DocumentBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::DocumentCharLocation {
     fn fallback() -> Self {
         crate::types::DocumentCharLocation {
@@ -4413,6 +4837,7 @@ impl crate::json::Fallback for crate::types::DocumentCharLocation {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::DocumentChunkLocation {
     fn fallback() -> Self {
         crate::types::DocumentChunkLocation {
@@ -4423,18 +4848,21 @@ impl crate::json::Fallback for crate::types::DocumentChunkLocation {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::DocumentContentBlock {
     fn fallback() -> Self {
         crate::types::DocumentContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::DocumentFormat {
     fn fallback() -> Self {
         crate::types::DocumentFormat::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::DocumentPageLocation {
     fn fallback() -> Self {
         crate::types::DocumentPageLocation {
@@ -4445,12 +4873,14 @@ impl crate::json::Fallback for crate::types::DocumentPageLocation {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::DocumentSource {
     fn fallback() -> Self {
         crate::types::DocumentSource::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ErrorBlock {
     fn fallback() -> Self {
         crate::types::ErrorBlock {
@@ -4459,12 +4889,16 @@ impl crate::json::Fallback for crate::types::ErrorBlock {
     }
 }
 
+#[cfg(feature = "apply-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailAction {
     fn fallback() -> Self {
         crate::types::GuardrailAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailAssessment {
@@ -4480,12 +4914,18 @@ impl crate::json::Fallback for crate::types::GuardrailAssessment {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningFinding {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningFinding::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningImpossibleFinding {
     fn fallback() -> Self {
@@ -4497,6 +4937,9 @@ for crate::types::GuardrailAutomatedReasoningImpossibleFinding {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningInputTextReference {
     fn fallback() -> Self {
@@ -4506,6 +4949,9 @@ for crate::types::GuardrailAutomatedReasoningInputTextReference {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningInvalidFinding {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningInvalidFinding {
@@ -4516,6 +4962,9 @@ impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningInvalidF
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningLogicWarning {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningLogicWarning {
@@ -4526,6 +4975,9 @@ impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningLogicWar
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningLogicWarningType {
     fn fallback() -> Self {
@@ -4533,6 +4985,9 @@ for crate::types::GuardrailAutomatedReasoningLogicWarningType {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningNoTranslationsFinding {
     fn fallback() -> Self {
@@ -4541,6 +4996,9 @@ for crate::types::GuardrailAutomatedReasoningNoTranslationsFinding {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningPolicyAssessment {
     fn fallback() -> Self {
@@ -4550,6 +5008,9 @@ for crate::types::GuardrailAutomatedReasoningPolicyAssessment {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningRule {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningRule {
@@ -4559,6 +5020,9 @@ impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningRule {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningSatisfiableFinding {
     fn fallback() -> Self {
@@ -4571,6 +5035,9 @@ for crate::types::GuardrailAutomatedReasoningSatisfiableFinding {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningScenario {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningScenario {
@@ -4579,6 +5046,9 @@ impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningScenario
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningStatement {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningStatement {
@@ -4588,6 +5058,9 @@ impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningStatemen
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningTooComplexFinding {
     fn fallback() -> Self {
@@ -4596,6 +5069,9 @@ for crate::types::GuardrailAutomatedReasoningTooComplexFinding {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningTranslation {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningTranslation {
@@ -4608,6 +5084,9 @@ impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningTranslat
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding {
     fn fallback() -> Self {
@@ -4618,6 +5097,9 @@ for crate::types::GuardrailAutomatedReasoningTranslationAmbiguousFinding {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailAutomatedReasoningTranslationOption {
     fn fallback() -> Self {
@@ -4627,6 +5109,9 @@ for crate::types::GuardrailAutomatedReasoningTranslationOption {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningValidFinding {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningValidFinding {
@@ -4638,12 +5123,14 @@ impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningValidFin
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterCategory {
     fn fallback() -> Self {
         crate::types::GuardrailChecksContentFilterCategory::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterResult {
     fn fallback() -> Self {
         crate::types::GuardrailChecksContentFilterResult {
@@ -4652,6 +5139,7 @@ impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterResult 
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterResultEntry {
     fn fallback() -> Self {
         crate::types::GuardrailChecksContentFilterResultEntry {
@@ -4661,6 +5149,7 @@ impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterResultE
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterUsage {
     fn fallback() -> Self {
         crate::types::GuardrailChecksContentFilterUsage {
@@ -4669,12 +5158,14 @@ impl crate::json::Fallback for crate::types::GuardrailChecksContentFilterUsage {
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackCategory {
     fn fallback() -> Self {
         crate::types::GuardrailChecksPromptAttackCategory::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackResult {
     fn fallback() -> Self {
         crate::types::GuardrailChecksPromptAttackResult {
@@ -4683,6 +5174,7 @@ impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackResult {
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackResultEntry {
     fn fallback() -> Self {
         crate::types::GuardrailChecksPromptAttackResultEntry {
@@ -4692,6 +5184,7 @@ impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackResultEn
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackUsage {
     fn fallback() -> Self {
         crate::types::GuardrailChecksPromptAttackUsage {
@@ -4700,6 +5193,7 @@ impl crate::json::Fallback for crate::types::GuardrailChecksPromptAttackUsage {
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksResults {
     fn fallback() -> Self {
         crate::types::GuardrailChecksResults {
@@ -4710,6 +5204,7 @@ impl crate::json::Fallback for crate::types::GuardrailChecksResults {
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback
 for crate::types::GuardrailChecksSensitiveInformationEntityType {
     fn fallback() -> Self {
@@ -4719,6 +5214,7 @@ for crate::types::GuardrailChecksSensitiveInformationEntityType {
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksSensitiveInformationResult {
     fn fallback() -> Self {
         crate::types::GuardrailChecksSensitiveInformationResult {
@@ -4728,6 +5224,7 @@ impl crate::json::Fallback for crate::types::GuardrailChecksSensitiveInformation
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback
 for crate::types::GuardrailChecksSensitiveInformationResultEntry {
     fn fallback() -> Self {
@@ -4742,6 +5239,7 @@ for crate::types::GuardrailChecksSensitiveInformationResultEntry {
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksSensitiveInformationUsage {
     fn fallback() -> Self {
         crate::types::GuardrailChecksSensitiveInformationUsage {
@@ -4750,6 +5248,7 @@ impl crate::json::Fallback for crate::types::GuardrailChecksSensitiveInformation
     }
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 impl crate::json::Fallback for crate::types::GuardrailChecksUsageResults {
     fn fallback() -> Self {
         crate::types::GuardrailChecksUsageResults {
@@ -4760,6 +5259,9 @@ impl crate::json::Fallback for crate::types::GuardrailChecksUsageResults {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilter {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilter {
@@ -4772,30 +5274,45 @@ impl crate::json::Fallback for crate::types::GuardrailContentFilter {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilterConfidence {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilterConfidence::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilterStrength {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilterStrength::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilterType {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilterType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailContentPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentPolicyAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailContentPolicyAssessment {
@@ -4804,6 +5321,9 @@ impl crate::json::Fallback for crate::types::GuardrailContentPolicyAssessment {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingFilter {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingFilter {
@@ -4816,18 +5336,27 @@ impl crate::json::Fallback for crate::types::GuardrailContextualGroundingFilter 
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingFilterType {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingFilterType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailContextualGroundingPolicyAssessment {
     fn fallback() -> Self {
@@ -4837,18 +5366,21 @@ for crate::types::GuardrailContextualGroundingPolicyAssessment {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::GuardrailConverseContentBlock {
     fn fallback() -> Self {
         crate::types::GuardrailConverseContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::GuardrailConverseContentQualifier {
     fn fallback() -> Self {
         crate::types::GuardrailConverseContentQualifier::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::GuardrailConverseImageBlock {
     fn fallback() -> Self {
         crate::types::GuardrailConverseImageBlock {
@@ -4858,18 +5390,21 @@ impl crate::json::Fallback for crate::types::GuardrailConverseImageBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::GuardrailConverseImageFormat {
     fn fallback() -> Self {
         crate::types::GuardrailConverseImageFormat::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::GuardrailConverseImageSource {
     fn fallback() -> Self {
         crate::types::GuardrailConverseImageSource::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::GuardrailConverseTextBlock {
     fn fallback() -> Self {
         crate::types::GuardrailConverseTextBlock {
@@ -4879,6 +5414,9 @@ impl crate::json::Fallback for crate::types::GuardrailConverseTextBlock {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailCoverage {
     fn fallback() -> Self {
         crate::types::GuardrailCoverage {
@@ -4888,6 +5426,9 @@ impl crate::json::Fallback for crate::types::GuardrailCoverage {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailCustomWord {
     fn fallback() -> Self {
         crate::types::GuardrailCustomWord {
@@ -4898,6 +5439,9 @@ impl crate::json::Fallback for crate::types::GuardrailCustomWord {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailImageCoverage {
     fn fallback() -> Self {
         crate::types::GuardrailImageCoverage {
@@ -4907,6 +5451,9 @@ impl crate::json::Fallback for crate::types::GuardrailImageCoverage {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailInvocationMetrics {
     fn fallback() -> Self {
         crate::types::GuardrailInvocationMetrics {
@@ -4917,6 +5464,9 @@ impl crate::json::Fallback for crate::types::GuardrailInvocationMetrics {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailManagedWord {
     fn fallback() -> Self {
         crate::types::GuardrailManagedWord {
@@ -4928,18 +5478,25 @@ impl crate::json::Fallback for crate::types::GuardrailManagedWord {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailManagedWordType {
     fn fallback() -> Self {
         crate::types::GuardrailManagedWordType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailOrigin {
     fn fallback() -> Self {
         crate::types::GuardrailOrigin::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "apply-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailOutputContent {
     fn fallback() -> Self {
         crate::types::GuardrailOutputContent {
@@ -4948,12 +5505,18 @@ impl crate::json::Fallback for crate::types::GuardrailOutputContent {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailOwnership {
     fn fallback() -> Self {
         crate::types::GuardrailOwnership::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailPiiEntityFilter {
     fn fallback() -> Self {
         crate::types::GuardrailPiiEntityFilter {
@@ -4965,12 +5528,18 @@ impl crate::json::Fallback for crate::types::GuardrailPiiEntityFilter {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailPiiEntityType {
     fn fallback() -> Self {
         crate::types::GuardrailPiiEntityType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailRegexFilter {
     fn fallback() -> Self {
         crate::types::GuardrailRegexFilter {
@@ -4983,12 +5552,18 @@ impl crate::json::Fallback for crate::types::GuardrailRegexFilter {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailSensitiveInformationPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailSensitiveInformationPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback
 for crate::types::GuardrailSensitiveInformationPolicyAssessment {
     fn fallback() -> Self {
@@ -4999,6 +5574,9 @@ for crate::types::GuardrailSensitiveInformationPolicyAssessment {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailTextCharactersCoverage {
     fn fallback() -> Self {
         crate::types::GuardrailTextCharactersCoverage {
@@ -5008,6 +5586,9 @@ impl crate::json::Fallback for crate::types::GuardrailTextCharactersCoverage {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopic {
     fn fallback() -> Self {
         crate::types::GuardrailTopic {
@@ -5019,12 +5600,18 @@ impl crate::json::Fallback for crate::types::GuardrailTopic {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailTopicPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicPolicyAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailTopicPolicyAssessment {
@@ -5033,12 +5620,16 @@ impl crate::json::Fallback for crate::types::GuardrailTopicPolicyAssessment {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicType {
     fn fallback() -> Self {
         crate::types::GuardrailTopicType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 impl crate::json::Fallback for crate::types::GuardrailTraceAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailTraceAssessment {
@@ -5050,6 +5641,9 @@ impl crate::json::Fallback for crate::types::GuardrailTraceAssessment {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailUsage {
     fn fallback() -> Self {
         crate::types::GuardrailUsage {
@@ -5066,12 +5660,18 @@ impl crate::json::Fallback for crate::types::GuardrailUsage {
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailWordPolicyAction {
     fn fallback() -> Self {
         crate::types::GuardrailWordPolicyAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 impl crate::json::Fallback for crate::types::GuardrailWordPolicyAssessment {
     fn fallback() -> Self {
         crate::types::GuardrailWordPolicyAssessment {
@@ -5081,6 +5681,7 @@ impl crate::json::Fallback for crate::types::GuardrailWordPolicyAssessment {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ImageBlock {
     fn fallback() -> Self {
         crate::types::ImageBlock {
@@ -5091,6 +5692,7 @@ impl crate::json::Fallback for crate::types::ImageBlock {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ImageBlockDelta {
     fn fallback() -> Self {
         crate::types::ImageBlockDelta {
@@ -5100,6 +5702,7 @@ impl crate::json::Fallback for crate::types::ImageBlockDelta {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ImageBlockStart {
     fn fallback() -> Self {
         crate::types::ImageBlockStart {
@@ -5108,18 +5711,35 @@ impl crate::json::Fallback for crate::types::ImageBlockStart {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ImageFormat {
     fn fallback() -> Self {
         crate::types::ImageFormat::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ImageSource {
     fn fallback() -> Self {
         crate::types::ImageSource::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::error::InternalServerException {
     fn fallback() -> Self {
         crate::error::InternalServerException {
@@ -5128,6 +5748,7 @@ impl crate::json::Fallback for crate::error::InternalServerException {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::Message {
     fn fallback() -> Self {
         crate::types::Message {
@@ -5137,6 +5758,7 @@ impl crate::json::Fallback for crate::types::Message {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::MessageStartEvent {
     fn fallback() -> Self {
         crate::types::MessageStartEvent {
@@ -5145,6 +5767,7 @@ impl crate::json::Fallback for crate::types::MessageStartEvent {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::MessageStopEvent {
     fn fallback() -> Self {
         crate::types::MessageStopEvent {
@@ -5154,6 +5777,15 @@ impl crate::json::Fallback for crate::types::MessageStopEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 impl crate::json::Fallback for crate::error::ModelErrorException {
     fn fallback() -> Self {
         crate::error::ModelErrorException {
@@ -5164,6 +5796,15 @@ impl crate::json::Fallback for crate::error::ModelErrorException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 impl crate::json::Fallback for crate::error::ModelNotReadyException {
     fn fallback() -> Self {
         crate::error::ModelNotReadyException {
@@ -5172,6 +5813,13 @@ impl crate::json::Fallback for crate::error::ModelNotReadyException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "converse-stream",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 impl crate::json::Fallback for crate::error::ModelStreamErrorException {
     fn fallback() -> Self {
         crate::error::ModelStreamErrorException {
@@ -5182,6 +5830,15 @@ impl crate::json::Fallback for crate::error::ModelStreamErrorException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 impl crate::json::Fallback for crate::error::ModelTimeoutException {
     fn fallback() -> Self {
         crate::error::ModelTimeoutException {
@@ -5190,6 +5847,7 @@ impl crate::json::Fallback for crate::error::ModelTimeoutException {
     }
 }
 
+#[cfg(feature = "invoke-model-with-response-stream")]
 impl crate::json::Fallback for crate::types::PayloadPart {
     fn fallback() -> Self {
         crate::types::PayloadPart {
@@ -5198,12 +5856,21 @@ impl crate::json::Fallback for crate::types::PayloadPart {
     }
 }
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::PerformanceConfigLatency {
     fn fallback() -> Self {
         crate::types::PerformanceConfigLatency::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 impl crate::json::Fallback for crate::types::PerformanceConfiguration {
     fn fallback() -> Self {
         crate::types::PerformanceConfiguration {
@@ -5212,6 +5879,7 @@ impl crate::json::Fallback for crate::types::PerformanceConfiguration {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 impl crate::json::Fallback for crate::types::PromptRouterTrace {
     fn fallback() -> Self {
         crate::types::PromptRouterTrace {
@@ -5220,18 +5888,21 @@ impl crate::json::Fallback for crate::types::PromptRouterTrace {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ReasoningContentBlock {
     fn fallback() -> Self {
         crate::types::ReasoningContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ReasoningContentBlockDelta {
     fn fallback() -> Self {
         crate::types::ReasoningContentBlockDelta::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ReasoningTextBlock {
     fn fallback() -> Self {
         crate::types::ReasoningTextBlock {
@@ -5241,6 +5912,18 @@ impl crate::json::Fallback for crate::types::ReasoningTextBlock {
     }
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     fn fallback() -> Self {
         crate::error::ResourceNotFoundException {
@@ -5249,6 +5932,7 @@ impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::S3Location {
     fn fallback() -> Self {
         crate::types::S3Location {
@@ -5258,6 +5942,7 @@ impl crate::json::Fallback for crate::types::S3Location {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::SearchResultBlock {
     fn fallback() -> Self {
         crate::types::SearchResultBlock {
@@ -5269,6 +5954,7 @@ impl crate::json::Fallback for crate::types::SearchResultBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::SearchResultContentBlock {
     fn fallback() -> Self {
         crate::types::SearchResultContentBlock {
@@ -5277,6 +5963,7 @@ impl crate::json::Fallback for crate::types::SearchResultContentBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::SearchResultLocation {
     fn fallback() -> Self {
         crate::types::SearchResultLocation {
@@ -5287,6 +5974,15 @@ impl crate::json::Fallback for crate::types::SearchResultLocation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     fn fallback() -> Self {
         crate::error::ServiceQuotaExceededException {
@@ -5295,6 +5991,7 @@ impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 impl crate::json::Fallback for crate::types::ServiceTier {
     fn fallback() -> Self {
         crate::types::ServiceTier {
@@ -5303,12 +6000,33 @@ impl crate::json::Fallback for crate::types::ServiceTier {
     }
 }
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 impl crate::json::Fallback for crate::types::ServiceTierType {
     fn fallback() -> Self {
         crate::types::ServiceTierType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::error::ServiceUnavailableException {
     fn fallback() -> Self {
         crate::error::ServiceUnavailableException {
@@ -5317,12 +6035,28 @@ impl crate::json::Fallback for crate::error::ServiceUnavailableException {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 impl crate::json::Fallback for crate::types::StopReason {
     fn fallback() -> Self {
         crate::types::StopReason::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::error::ThrottlingException {
     fn fallback() -> Self {
         crate::error::ThrottlingException {
@@ -5331,6 +6065,7 @@ impl crate::json::Fallback for crate::error::ThrottlingException {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 impl crate::json::Fallback for crate::types::TokenUsage {
     fn fallback() -> Self {
         crate::types::TokenUsage {
@@ -5344,6 +6079,7 @@ impl crate::json::Fallback for crate::types::TokenUsage {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ToolAdditionBlock {
     fn fallback() -> Self {
         crate::types::ToolAdditionBlock {
@@ -5352,6 +6088,7 @@ impl crate::json::Fallback for crate::types::ToolAdditionBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ToolReference {
     fn fallback() -> Self {
         crate::types::ToolReference {
@@ -5362,6 +6099,7 @@ impl crate::json::Fallback for crate::types::ToolReference {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ToolRemovalBlock {
     fn fallback() -> Self {
         crate::types::ToolRemovalBlock {
@@ -5370,6 +6108,7 @@ impl crate::json::Fallback for crate::types::ToolRemovalBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ToolResultBlock {
     fn fallback() -> Self {
         crate::types::ToolResultBlock {
@@ -5381,12 +6120,14 @@ impl crate::json::Fallback for crate::types::ToolResultBlock {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ToolResultBlockDelta {
     fn fallback() -> Self {
         crate::types::ToolResultBlockDelta::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ToolResultBlockStart {
     fn fallback() -> Self {
         crate::types::ToolResultBlockStart {
@@ -5397,18 +6138,21 @@ impl crate::json::Fallback for crate::types::ToolResultBlockStart {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ToolResultContentBlock {
     fn fallback() -> Self {
         crate::types::ToolResultContentBlock::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ToolResultStatus {
     fn fallback() -> Self {
         crate::types::ToolResultStatus::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ToolUseBlock {
     fn fallback() -> Self {
         crate::types::ToolUseBlock {
@@ -5420,6 +6164,7 @@ impl crate::json::Fallback for crate::types::ToolUseBlock {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ToolUseBlockDelta {
     fn fallback() -> Self {
         crate::types::ToolUseBlockDelta {
@@ -5428,6 +6173,7 @@ impl crate::json::Fallback for crate::types::ToolUseBlockDelta {
     }
 }
 
+#[cfg(feature = "converse-stream")]
 impl crate::json::Fallback for crate::types::ToolUseBlockStart {
     fn fallback() -> Self {
         crate::types::ToolUseBlockStart {
@@ -5438,12 +6184,28 @@ impl crate::json::Fallback for crate::types::ToolUseBlockStart {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::ToolUseType {
     fn fallback() -> Self {
         crate::types::ToolUseType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 impl crate::json::Fallback for crate::error::ValidationException {
     fn fallback() -> Self {
         crate::error::ValidationException {
@@ -5452,6 +6214,7 @@ impl crate::json::Fallback for crate::error::ValidationException {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::VideoBlock {
     fn fallback() -> Self {
         crate::types::VideoBlock {
@@ -5461,18 +6224,21 @@ impl crate::json::Fallback for crate::types::VideoBlock {
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::VideoFormat {
     fn fallback() -> Self {
         crate::types::VideoFormat::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::VideoSource {
     fn fallback() -> Self {
         crate::types::VideoSource::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 impl crate::json::Fallback for crate::types::WebLocation {
     fn fallback() -> Self {
         crate::types::WebLocation {

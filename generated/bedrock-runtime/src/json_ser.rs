@@ -3,6 +3,7 @@
 
 //! Writers of JSON for the shapes requests carry, and of the messages of input event streams.
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `AnyToolChoice` as JSON.
 pub(crate) fn any_tool_choice(
     out: &mut crate::json::Writer,
@@ -13,6 +14,7 @@ pub(crate) fn any_tool_choice(
     Ok(())
 }
 
+#[cfg(feature = "start-async-invoke")]
 /// Writes a `AsyncInvokeOutputDataConfig` as JSON.
 pub(crate) fn async_invoke_output_data_config(
     out: &mut crate::json::Writer,
@@ -36,6 +38,7 @@ pub(crate) fn async_invoke_output_data_config(
     Ok(())
 }
 
+#[cfg(feature = "start-async-invoke")]
 /// Writes a `AsyncInvokeS3OutputDataConfig` as JSON.
 pub(crate) fn async_invoke_s3_output_data_config(
     out: &mut crate::json::Writer,
@@ -59,6 +62,7 @@ pub(crate) fn async_invoke_s3_output_data_config(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `AudioBlock` as JSON.
 pub(crate) fn audio_block(
     out: &mut crate::json::Writer,
@@ -83,6 +87,7 @@ pub(crate) fn audio_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `AudioSource` as JSON.
 pub(crate) fn audio_source(
     out: &mut crate::json::Writer,
@@ -106,6 +111,7 @@ pub(crate) fn audio_source(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `AutoToolChoice` as JSON.
 pub(crate) fn auto_tool_choice(
     out: &mut crate::json::Writer,
@@ -116,6 +122,7 @@ pub(crate) fn auto_tool_choice(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `CachePointBlock` as JSON.
 pub(crate) fn cache_point_block(
     out: &mut crate::json::Writer,
@@ -135,6 +142,7 @@ pub(crate) fn cache_point_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `Citation` as JSON.
 pub(crate) fn citation(
     out: &mut crate::json::Writer,
@@ -165,6 +173,7 @@ pub(crate) fn citation(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `CitationGeneratedContent` as JSON.
 pub(crate) fn citation_generated_content(
     out: &mut crate::json::Writer,
@@ -186,6 +195,7 @@ pub(crate) fn citation_generated_content(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `CitationLocation` as JSON.
 pub(crate) fn citation_location(
     out: &mut crate::json::Writer,
@@ -221,6 +231,7 @@ pub(crate) fn citation_location(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `CitationSourceContent` as JSON.
 pub(crate) fn citation_source_content(
     out: &mut crate::json::Writer,
@@ -242,6 +253,7 @@ pub(crate) fn citation_source_content(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `CitationsConfig` as JSON.
 pub(crate) fn citations_config(
     out: &mut crate::json::Writer,
@@ -257,6 +269,7 @@ pub(crate) fn citations_config(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `CitationsContentBlock` as JSON.
 pub(crate) fn citations_content_block(
     out: &mut crate::json::Writer,
@@ -283,6 +296,7 @@ pub(crate) fn citations_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ContentBlock` as JSON.
 pub(crate) fn content_block(
     out: &mut crate::json::Writer,
@@ -354,6 +368,7 @@ pub(crate) fn content_block(
     Ok(())
 }
 
+#[cfg(feature = "count-tokens")]
 /// Writes a `ConverseTokensRequest` as JSON.
 pub(crate) fn converse_tokens_request(
     out: &mut crate::json::Writer,
@@ -388,6 +403,7 @@ pub(crate) fn converse_tokens_request(
     Ok(())
 }
 
+#[cfg(feature = "count-tokens")]
 /// Writes a `CountTokensInput` as JSON.
 pub(crate) fn count_tokens_input(
     out: &mut crate::json::Writer,
@@ -411,6 +427,7 @@ pub(crate) fn count_tokens_input(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `DocumentBlock` as JSON.
 pub(crate) fn document_block(
     out: &mut crate::json::Writer,
@@ -443,6 +460,7 @@ pub(crate) fn document_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `DocumentCharLocation` as JSON.
 pub(crate) fn document_char_location(
     out: &mut crate::json::Writer,
@@ -465,6 +483,7 @@ pub(crate) fn document_char_location(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `DocumentChunkLocation` as JSON.
 pub(crate) fn document_chunk_location(
     out: &mut crate::json::Writer,
@@ -487,6 +506,7 @@ pub(crate) fn document_chunk_location(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `DocumentContentBlock` as JSON.
 pub(crate) fn document_content_block(
     out: &mut crate::json::Writer,
@@ -508,6 +528,7 @@ pub(crate) fn document_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `DocumentPageLocation` as JSON.
 pub(crate) fn document_page_location(
     out: &mut crate::json::Writer,
@@ -530,6 +551,7 @@ pub(crate) fn document_page_location(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `DocumentSource` as JSON.
 pub(crate) fn document_source(
     out: &mut crate::json::Writer,
@@ -565,6 +587,7 @@ pub(crate) fn document_source(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ErrorBlock` as JSON.
 pub(crate) fn error_block(
     out: &mut crate::json::Writer,
@@ -579,6 +602,7 @@ pub(crate) fn error_block(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksConfig` as JSON.
 pub(crate) fn guardrail_checks_config(
     out: &mut crate::json::Writer,
@@ -601,6 +625,7 @@ pub(crate) fn guardrail_checks_config(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksContentBlock` as JSON.
 pub(crate) fn guardrail_checks_content_block(
     out: &mut crate::json::Writer,
@@ -624,6 +649,7 @@ pub(crate) fn guardrail_checks_content_block(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksContentFilterCategoryConfig` as JSON.
 pub(crate) fn guardrail_checks_content_filter_category_config(
     out: &mut crate::json::Writer,
@@ -639,6 +665,7 @@ pub(crate) fn guardrail_checks_content_filter_category_config(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksContentFilterConfig` as JSON.
 pub(crate) fn guardrail_checks_content_filter_config(
     out: &mut crate::json::Writer,
@@ -661,6 +688,7 @@ pub(crate) fn guardrail_checks_content_filter_config(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksMessage` as JSON.
 pub(crate) fn guardrail_checks_message(
     out: &mut crate::json::Writer,
@@ -685,6 +713,7 @@ pub(crate) fn guardrail_checks_message(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksPromptAttackCategoryConfig` as JSON.
 pub(crate) fn guardrail_checks_prompt_attack_category_config(
     out: &mut crate::json::Writer,
@@ -700,6 +729,7 @@ pub(crate) fn guardrail_checks_prompt_attack_category_config(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksPromptAttackConfig` as JSON.
 pub(crate) fn guardrail_checks_prompt_attack_config(
     out: &mut crate::json::Writer,
@@ -719,6 +749,7 @@ pub(crate) fn guardrail_checks_prompt_attack_config(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksSensitiveInformationConfig` as JSON.
 pub(crate) fn guardrail_checks_sensitive_information_config(
     out: &mut crate::json::Writer,
@@ -741,6 +772,7 @@ pub(crate) fn guardrail_checks_sensitive_information_config(
     Ok(())
 }
 
+#[cfg(feature = "invoke-guardrail-checks")]
 /// Writes a `GuardrailChecksSensitiveInformationEntityConfig` as JSON.
 pub(crate) fn guardrail_checks_sensitive_information_entity_config(
     out: &mut crate::json::Writer,
@@ -756,6 +788,7 @@ pub(crate) fn guardrail_checks_sensitive_information_entity_config(
     Ok(())
 }
 
+#[cfg(feature = "converse")]
 /// Writes a `GuardrailConfiguration` as JSON.
 pub(crate) fn guardrail_configuration(
     out: &mut crate::json::Writer,
@@ -778,6 +811,7 @@ pub(crate) fn guardrail_configuration(
     Ok(())
 }
 
+#[cfg(feature = "apply-guardrail")]
 /// Writes a `GuardrailContentBlock` as JSON.
 pub(crate) fn guardrail_content_block(
     out: &mut crate::json::Writer,
@@ -803,6 +837,7 @@ pub(crate) fn guardrail_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `GuardrailConverseContentBlock` as JSON.
 pub(crate) fn guardrail_converse_content_block(
     out: &mut crate::json::Writer,
@@ -830,6 +865,7 @@ pub(crate) fn guardrail_converse_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `GuardrailConverseImageBlock` as JSON.
 pub(crate) fn guardrail_converse_image_block(
     out: &mut crate::json::Writer,
@@ -850,6 +886,7 @@ pub(crate) fn guardrail_converse_image_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `GuardrailConverseImageSource` as JSON.
 pub(crate) fn guardrail_converse_image_source(
     out: &mut crate::json::Writer,
@@ -873,6 +910,7 @@ pub(crate) fn guardrail_converse_image_source(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `GuardrailConverseTextBlock` as JSON.
 pub(crate) fn guardrail_converse_text_block(
     out: &mut crate::json::Writer,
@@ -896,6 +934,7 @@ pub(crate) fn guardrail_converse_text_block(
     Ok(())
 }
 
+#[cfg(feature = "apply-guardrail")]
 /// Writes a `GuardrailImageBlock` as JSON.
 pub(crate) fn guardrail_image_block(
     out: &mut crate::json::Writer,
@@ -916,6 +955,7 @@ pub(crate) fn guardrail_image_block(
     Ok(())
 }
 
+#[cfg(feature = "apply-guardrail")]
 /// Writes a `GuardrailImageSource` as JSON.
 pub(crate) fn guardrail_image_source(
     out: &mut crate::json::Writer,
@@ -937,6 +977,7 @@ pub(crate) fn guardrail_image_source(
     Ok(())
 }
 
+#[cfg(feature = "converse-stream")]
 /// Writes a `GuardrailStreamConfiguration` as JSON.
 pub(crate) fn guardrail_stream_configuration(
     out: &mut crate::json::Writer,
@@ -963,6 +1004,7 @@ pub(crate) fn guardrail_stream_configuration(
     Ok(())
 }
 
+#[cfg(feature = "apply-guardrail")]
 /// Writes a `GuardrailTextBlock` as JSON.
 pub(crate) fn guardrail_text_block(
     out: &mut crate::json::Writer,
@@ -986,6 +1028,7 @@ pub(crate) fn guardrail_text_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ImageBlock` as JSON.
 pub(crate) fn image_block(
     out: &mut crate::json::Writer,
@@ -1010,6 +1053,7 @@ pub(crate) fn image_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ImageSource` as JSON.
 pub(crate) fn image_source(
     out: &mut crate::json::Writer,
@@ -1033,6 +1077,7 @@ pub(crate) fn image_source(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Writes a `InferenceConfiguration` as JSON.
 pub(crate) fn inference_configuration(
     out: &mut crate::json::Writer,
@@ -1063,6 +1108,7 @@ pub(crate) fn inference_configuration(
     Ok(())
 }
 
+#[cfg(feature = "count-tokens")]
 /// Writes a `InvokeModelTokensRequest` as JSON.
 pub(crate) fn invoke_model_tokens_request(
     out: &mut crate::json::Writer,
@@ -1078,6 +1124,7 @@ pub(crate) fn invoke_model_tokens_request(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Writes a `JsonSchemaDefinition` as JSON.
 pub(crate) fn json_schema_definition(
     out: &mut crate::json::Writer,
@@ -1101,6 +1148,7 @@ pub(crate) fn json_schema_definition(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `Message` as JSON.
 pub(crate) fn message(
     out: &mut crate::json::Writer,
@@ -1125,6 +1173,7 @@ pub(crate) fn message(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Writes a `OutputConfig` as JSON.
 pub(crate) fn output_config(
     out: &mut crate::json::Writer,
@@ -1143,6 +1192,7 @@ pub(crate) fn output_config(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Writes a `OutputFormat` as JSON.
 pub(crate) fn output_format(
     out: &mut crate::json::Writer,
@@ -1163,6 +1213,7 @@ pub(crate) fn output_format(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Writes a `OutputFormatStructure` as JSON.
 pub(crate) fn output_format_structure(
     out: &mut crate::json::Writer,
@@ -1184,6 +1235,7 @@ pub(crate) fn output_format_structure(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Writes a `PerformanceConfiguration` as JSON.
 pub(crate) fn performance_configuration(
     out: &mut crate::json::Writer,
@@ -1198,6 +1250,7 @@ pub(crate) fn performance_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Writes a `PromptVariableValues` as JSON.
 pub(crate) fn prompt_variable_values(
     out: &mut crate::json::Writer,
@@ -1219,6 +1272,7 @@ pub(crate) fn prompt_variable_values(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ReasoningContentBlock` as JSON.
 pub(crate) fn reasoning_content_block(
     out: &mut crate::json::Writer,
@@ -1244,6 +1298,7 @@ pub(crate) fn reasoning_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ReasoningTextBlock` as JSON.
 pub(crate) fn reasoning_text_block(
     out: &mut crate::json::Writer,
@@ -1263,6 +1318,7 @@ pub(crate) fn reasoning_text_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `S3Location` as JSON.
 pub(crate) fn s3_location(
     out: &mut crate::json::Writer,
@@ -1282,6 +1338,7 @@ pub(crate) fn s3_location(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `SearchResultBlock` as JSON.
 pub(crate) fn search_result_block(
     out: &mut crate::json::Writer,
@@ -1315,6 +1372,7 @@ pub(crate) fn search_result_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `SearchResultContentBlock` as JSON.
 pub(crate) fn search_result_content_block(
     out: &mut crate::json::Writer,
@@ -1330,6 +1388,7 @@ pub(crate) fn search_result_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `SearchResultLocation` as JSON.
 pub(crate) fn search_result_location(
     out: &mut crate::json::Writer,
@@ -1352,6 +1411,7 @@ pub(crate) fn search_result_location(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// Writes a `ServiceTier` as JSON.
 pub(crate) fn service_tier(
     out: &mut crate::json::Writer,
@@ -1367,6 +1427,7 @@ pub(crate) fn service_tier(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `SpecificToolChoice` as JSON.
 pub(crate) fn specific_tool_choice(
     out: &mut crate::json::Writer,
@@ -1382,6 +1443,7 @@ pub(crate) fn specific_tool_choice(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `SystemContentBlock` as JSON.
 pub(crate) fn system_content_block(
     out: &mut crate::json::Writer,
@@ -1411,6 +1473,7 @@ pub(crate) fn system_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `SystemTool` as JSON.
 pub(crate) fn system_tool(
     out: &mut crate::json::Writer,
@@ -1426,6 +1489,7 @@ pub(crate) fn system_tool(
     Ok(())
 }
 
+#[cfg(feature = "start-async-invoke")]
 /// Writes a `Tag` as JSON.
 pub(crate) fn tag(
     out: &mut crate::json::Writer,
@@ -1446,6 +1510,7 @@ pub(crate) fn tag(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `Tool` as JSON.
 pub(crate) fn tool(
     out: &mut crate::json::Writer,
@@ -1473,6 +1538,7 @@ pub(crate) fn tool(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolAdditionBlock` as JSON.
 pub(crate) fn tool_addition_block(
     out: &mut crate::json::Writer,
@@ -1488,6 +1554,7 @@ pub(crate) fn tool_addition_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolChoice` as JSON.
 pub(crate) fn tool_choice(
     out: &mut crate::json::Writer,
@@ -1515,6 +1582,7 @@ pub(crate) fn tool_choice(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolConfiguration` as JSON.
 pub(crate) fn tool_configuration(
     out: &mut crate::json::Writer,
@@ -1538,6 +1606,7 @@ pub(crate) fn tool_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolInputSchema` as JSON.
 pub(crate) fn tool_input_schema(
     out: &mut crate::json::Writer,
@@ -1557,6 +1626,7 @@ pub(crate) fn tool_input_schema(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolReference` as JSON.
 pub(crate) fn tool_reference(
     out: &mut crate::json::Writer,
@@ -1579,6 +1649,7 @@ pub(crate) fn tool_reference(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolRemovalBlock` as JSON.
 pub(crate) fn tool_removal_block(
     out: &mut crate::json::Writer,
@@ -1594,6 +1665,7 @@ pub(crate) fn tool_removal_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolResultBlock` as JSON.
 pub(crate) fn tool_result_block(
     out: &mut crate::json::Writer,
@@ -1626,6 +1698,7 @@ pub(crate) fn tool_result_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolResultContentBlock` as JSON.
 pub(crate) fn tool_result_content_block(
     out: &mut crate::json::Writer,
@@ -1667,6 +1740,7 @@ pub(crate) fn tool_result_content_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolSpecification` as JSON.
 pub(crate) fn tool_specification(
     out: &mut crate::json::Writer,
@@ -1695,6 +1769,7 @@ pub(crate) fn tool_specification(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `ToolUseBlock` as JSON.
 pub(crate) fn tool_use_block(
     out: &mut crate::json::Writer,
@@ -1724,6 +1799,7 @@ pub(crate) fn tool_use_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `VideoBlock` as JSON.
 pub(crate) fn video_block(
     out: &mut crate::json::Writer,
@@ -1744,6 +1820,7 @@ pub(crate) fn video_block(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `VideoSource` as JSON.
 pub(crate) fn video_source(
     out: &mut crate::json::Writer,
@@ -1767,6 +1844,7 @@ pub(crate) fn video_source(
     Ok(())
 }
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// Writes a `WebLocation` as JSON.
 pub(crate) fn web_location(
     out: &mut crate::json::Writer,
@@ -1785,6 +1863,7 @@ pub(crate) fn web_location(
     Ok(())
 }
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 /// Writes a `BidirectionalInputPayloadPart` as an event-stream message.
 pub(crate) fn bidirectional_input_payload_part_event(
     event_type: &'static str,

@@ -3,35 +3,46 @@
 
 //! The operations of Amazon Bedrock Runtime: a module each, with the input, output and error types.
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 pub mod apply_guardrail;
 
+#[cfg(feature = "converse")]
 #[rustfmt::skip]
 pub mod converse;
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 pub mod converse_stream;
 
+#[cfg(feature = "count-tokens")]
 #[rustfmt::skip]
 pub mod count_tokens;
 
+#[cfg(feature = "get-async-invoke")]
 #[rustfmt::skip]
 pub mod get_async_invoke;
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 pub mod invoke_guardrail_checks;
 
+#[cfg(feature = "invoke-model")]
 #[rustfmt::skip]
 pub mod invoke_model;
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 #[rustfmt::skip]
 pub mod invoke_model_with_bidirectional_stream;
 
+#[cfg(feature = "invoke-model-with-response-stream")]
 #[rustfmt::skip]
 pub mod invoke_model_with_response_stream;
 
+#[cfg(feature = "list-async-invokes")]
 #[rustfmt::skip]
 pub mod list_async_invokes;
 
+#[cfg(feature = "start-async-invoke")]
 #[rustfmt::skip]
 pub mod start_async_invoke;

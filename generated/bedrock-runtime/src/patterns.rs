@@ -3,121 +3,232 @@
 
 //! The model's `pattern` constraints, each compiled once, on first use.
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// The pattern of `AccountId`.
 pub(crate) static ACCOUNT_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9]{12}",
 );
 
+#[cfg(any(feature = "get-async-invoke", feature = "list-async-invokes"))]
 /// The pattern of `AsyncInvokeArn`.
 pub(crate) static ASYNC_INVOKE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:[a-z0-9\\-]+:bedrock:[a-z0-9\\-]*:[0-9]*:(provisioned-model|foundation-model)/.+",
 );
 
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// The pattern of `AsyncInvokeIdempotencyToken`.
 pub(crate) static ASYNC_INVOKE_IDEMPOTENCY_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "[!-~]*",
 );
 
+#[cfg(any(feature = "count-tokens", feature = "start-async-invoke"))]
 /// The pattern of `AsyncInvokeIdentifier`, `FoundationModelVersionIdentifier`.
 pub(crate) static ASYNC_INVOKE_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z_\\.\\-/0-9:]+",
 );
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// The pattern of `AutomatedReasoningRuleIdentifier`.
 pub(crate) static AUTOMATED_REASONING_RULE_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9]{12}",
 );
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// The pattern of `ConversationalModelId`.
 pub(crate) static CONVERSATIONAL_MODEL_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:imported-model/[a-z0-9]{12})|([0-9]{12}:provisioned-model/[a-z0-9]{12})|([0-9]{12}:custom-model-deployment/[a-z0-9]{12})|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)|([a-zA-Z0-9-:.]+)|(^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10}(?::[0-9]{1,5})?))$|(^arn:aws:sagemaker:[a-z0-9-]+:[0-9]{12}:endpoint/[a-zA-Z0-9-]+$)|(^arn:aws(-[^:]+)?:bedrock:([0-9a-z-]{1,20}):([0-9]{12}):(default-)?prompt-router/[a-zA-Z0-9-:.]+$)",
 );
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// The pattern of `GuardrailArn`.
 pub(crate) static GUARDRAIL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+)",
 );
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// The pattern of `GuardrailAutomatedReasoningPolicyVersionArn`.
 pub(crate) static GUARDRAIL_AUTOMATED_REASONING_POLICY_VERSION_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy/[a-z0-9]{12}(:([1-9][0-9]{0,11}))?",
 );
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 /// The pattern of `GuardrailId`.
 pub(crate) static GUARDRAIL_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "([a-z0-9]+)",
 );
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// The pattern of `GuardrailIdentifier`.
 pub(crate) static GUARDRAIL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(|([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))",
 );
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// The pattern of `GuardrailVersion`.
 pub(crate) static GUARDRAIL_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "(|([1-9][0-9]{0,7})|(DRAFT))",
 );
 
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// The pattern of `InvocationArn`.
 pub(crate) static INVOCATION_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:async-invoke/[a-z0-9]{12}",
 );
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// The pattern of `InvokedModelId`.
 pub(crate) static INVOKED_MODEL_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|(arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{1,20}):(|[0-9]{12}):inference-profile/[a-zA-Z0-9-:.]+)",
 );
 
+#[cfg(
+    any(
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// The pattern of `InvokeModelIdentifier`.
 pub(crate) static INVOKE_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:imported-model/[a-z0-9]{12})|([0-9]{12}:provisioned-model/[a-z0-9]{12})|([0-9]{12}:custom-model-deployment/[a-z0-9]{12})|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|(([0-9a-zA-Z][_-]?)+)|([a-zA-Z0-9-:.]+)$|(^(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:prompt/[0-9a-zA-Z]{10}(?::[0-9]{1,5})?))$|(^arn:aws:sagemaker:[a-z0-9-]+:[0-9]{12}:endpoint/[a-zA-Z0-9-]+$)|(^arn:aws(-[^:]+)?:bedrock:([0-9a-z-]{1,20}):([0-9]{12}):(default-)?prompt-router/[a-zA-Z0-9-:.]+$)",
 );
 
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// The pattern of `KmsKeyId`.
 pub(crate) static KMS_KEY_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+))",
 );
 
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// The pattern of `NonBlankString`.
 pub(crate) static NON_BLANK_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\s\\S]*",
 );
 
+#[cfg(feature = "list-async-invokes")]
 /// The pattern of `PaginationToken`.
 pub(crate) static PAGINATION_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "\\S*",
 );
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 /// The pattern of `ProjectIdentifier`.
 pub(crate) static PROJECT_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "([a-zA-Z0-9_-]+|arn:aws(|-us-gov|-cn|-iso|-iso-b|-iso-f|-eusc):bedrock:[0-9a-z-]{1,20}:[0-9]{12}:project/[a-zA-Z0-9_-]+)",
 );
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// The pattern of `RequestMetadataKeyString`.
 pub(crate) static REQUEST_METADATA_KEY_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9\\s:_@$#=/+,-.]{1,256}",
 );
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 /// The pattern of `RequestMetadataValueString`.
 pub(crate) static REQUEST_METADATA_VALUE_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9\\s:_@$#=/+,-.]{0,256}",
 );
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 /// The pattern of `S3Uri`.
 pub(crate) static S3_URI: crate::validation::Pattern = crate::validation::Pattern::new(
     "s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?",
 );
 
+#[cfg(feature = "start-async-invoke")]
 /// The pattern of `TagKey`, `TagValue`.
 pub(crate) static TAG_KEY: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9\\s._:/=+@-]*",
 );
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// The pattern of `ToolName`.
 pub(crate) static TOOL_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9_-]+",
 );
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 /// The pattern of `ToolUseId`.
 pub(crate) static TOOL_USE_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9_.:-]+",

@@ -3,992 +3,1856 @@
 
 //! Structures, unions and enums shared by the operations of Amazon Bedrock Runtime.
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod any_tool_choice;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::any_tool_choice::{AnyToolChoice, AnyToolChoiceBuilder};
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod applied_guardrail_details;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::applied_guardrail_details::{
     AppliedGuardrailDetails, AppliedGuardrailDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod async_invoke_output_data_config;
+
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::async_invoke_output_data_config::AsyncInvokeOutputDataConfig;
 
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 #[rustfmt::skip]
 mod async_invoke_s3_output_data_config;
+
+#[cfg(
+    any(
+        feature = "get-async-invoke",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
 pub use self::async_invoke_s3_output_data_config::{
     AsyncInvokeS3OutputDataConfig, AsyncInvokeS3OutputDataConfigBuilder,
 };
 
+#[cfg(any(feature = "get-async-invoke", feature = "list-async-invokes"))]
 #[rustfmt::skip]
 mod async_invoke_status;
+
+#[cfg(any(feature = "get-async-invoke", feature = "list-async-invokes"))]
 pub use self::async_invoke_status::AsyncInvokeStatus;
 
+#[cfg(feature = "list-async-invokes")]
 #[rustfmt::skip]
 mod async_invoke_summary;
+
+#[cfg(feature = "list-async-invokes")]
 pub use self::async_invoke_summary::{AsyncInvokeSummary, AsyncInvokeSummaryBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod audio_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::audio_block::{AudioBlock, AudioBlockBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod audio_format;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::audio_format::AudioFormat;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod audio_source;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::audio_source::AudioSource;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod auto_tool_choice;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::auto_tool_choice::{AutoToolChoice, AutoToolChoiceBuilder};
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 #[rustfmt::skip]
 mod bidirectional_input_payload_part;
+
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 pub use self::bidirectional_input_payload_part::{
     BidirectionalInputPayloadPart, BidirectionalInputPayloadPartBuilder,
 };
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 #[rustfmt::skip]
 mod bidirectional_output_payload_part;
+
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 pub use self::bidirectional_output_payload_part::{
     BidirectionalOutputPayloadPart, BidirectionalOutputPayloadPartBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod cache_detail;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::cache_detail::{CacheDetail, CacheDetailBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod cache_point_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::cache_point_block::{CachePointBlock, CachePointBlockBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod cache_point_type;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::cache_point_type::CachePointType;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod cache_ttl;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::cache_ttl::CacheTtl;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod citation;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::citation::{Citation, CitationBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod citation_generated_content;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::citation_generated_content::CitationGeneratedContent;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod citation_location;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::citation_location::CitationLocation;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod citation_source_content;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::citation_source_content::CitationSourceContent;
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod citation_source_content_delta;
+
+#[cfg(feature = "converse-stream")]
 pub use self::citation_source_content_delta::{
     CitationSourceContentDelta, CitationSourceContentDeltaBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod citations_config;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::citations_config::{CitationsConfig, CitationsConfigBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod citations_content_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::citations_content_block::{
     CitationsContentBlock, CitationsContentBlockBuilder,
 };
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod citations_delta;
+
+#[cfg(feature = "converse-stream")]
 pub use self::citations_delta::{CitationsDelta, CitationsDeltaBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod content_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::content_block::ContentBlock;
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod content_block_delta;
+
+#[cfg(feature = "converse-stream")]
 pub use self::content_block_delta::ContentBlockDelta;
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod content_block_delta_event;
+
+#[cfg(feature = "converse-stream")]
 pub use self::content_block_delta_event::{
     ContentBlockDeltaEvent, ContentBlockDeltaEventBuilder,
 };
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod content_block_start;
+
+#[cfg(feature = "converse-stream")]
 pub use self::content_block_start::ContentBlockStart;
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod content_block_start_event;
+
+#[cfg(feature = "converse-stream")]
 pub use self::content_block_start_event::{
     ContentBlockStartEvent, ContentBlockStartEventBuilder,
 };
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod content_block_stop_event;
+
+#[cfg(feature = "converse-stream")]
 pub use self::content_block_stop_event::{
     ContentBlockStopEvent, ContentBlockStopEventBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod conversation_role;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::conversation_role::ConversationRole;
 
+#[cfg(feature = "converse")]
 #[rustfmt::skip]
 mod converse_metrics;
+
+#[cfg(feature = "converse")]
 pub use self::converse_metrics::{ConverseMetrics, ConverseMetricsBuilder};
 
+#[cfg(feature = "converse")]
 #[rustfmt::skip]
 mod converse_output;
+
+#[cfg(feature = "converse")]
 pub use self::converse_output::ConverseOutput;
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod converse_stream_metadata_event;
+
+#[cfg(feature = "converse-stream")]
 pub use self::converse_stream_metadata_event::{
     ConverseStreamMetadataEvent, ConverseStreamMetadataEventBuilder,
 };
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod converse_stream_metrics;
+
+#[cfg(feature = "converse-stream")]
 pub use self::converse_stream_metrics::{
     ConverseStreamMetrics, ConverseStreamMetricsBuilder,
 };
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod converse_stream_output;
+
+#[cfg(feature = "converse-stream")]
 pub use self::converse_stream_output::{ConverseStreamOutput, ConverseStreamOutputError};
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod converse_stream_trace;
+
+#[cfg(feature = "converse-stream")]
 pub use self::converse_stream_trace::{ConverseStreamTrace, ConverseStreamTraceBuilder};
 
+#[cfg(feature = "count-tokens")]
 #[rustfmt::skip]
 mod converse_tokens_request;
+
+#[cfg(feature = "count-tokens")]
 pub use self::converse_tokens_request::{
     ConverseTokensRequest, ConverseTokensRequestBuilder,
 };
 
+#[cfg(feature = "converse")]
 #[rustfmt::skip]
 mod converse_trace;
+
+#[cfg(feature = "converse")]
 pub use self::converse_trace::{ConverseTrace, ConverseTraceBuilder};
 
+#[cfg(feature = "count-tokens")]
 #[rustfmt::skip]
 mod count_tokens_input;
+
+#[cfg(feature = "count-tokens")]
 pub use self::count_tokens_input::CountTokensInput;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod document_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::document_block::{DocumentBlock, DocumentBlockBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod document_char_location;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::document_char_location::{
     DocumentCharLocation, DocumentCharLocationBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod document_chunk_location;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::document_chunk_location::{
     DocumentChunkLocation, DocumentChunkLocationBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod document_content_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::document_content_block::DocumentContentBlock;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod document_format;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::document_format::DocumentFormat;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod document_page_location;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::document_page_location::{
     DocumentPageLocation, DocumentPageLocationBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod document_source;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::document_source::DocumentSource;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod error_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::error_block::{ErrorBlock, ErrorBlockBuilder};
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_action;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_action::GuardrailAction;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_assessment;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_assessment::{GuardrailAssessment, GuardrailAssessmentBuilder};
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_finding;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_finding::GuardrailAutomatedReasoningFinding;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_impossible_finding;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_impossible_finding::{
     GuardrailAutomatedReasoningImpossibleFinding,
     GuardrailAutomatedReasoningImpossibleFindingBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_input_text_reference;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_input_text_reference::{
     GuardrailAutomatedReasoningInputTextReference,
     GuardrailAutomatedReasoningInputTextReferenceBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_invalid_finding;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_invalid_finding::{
     GuardrailAutomatedReasoningInvalidFinding,
     GuardrailAutomatedReasoningInvalidFindingBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_logic_warning;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_logic_warning::{
     GuardrailAutomatedReasoningLogicWarning,
     GuardrailAutomatedReasoningLogicWarningBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_logic_warning_type;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_logic_warning_type::GuardrailAutomatedReasoningLogicWarningType;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_no_translations_finding;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_no_translations_finding::{
     GuardrailAutomatedReasoningNoTranslationsFinding,
     GuardrailAutomatedReasoningNoTranslationsFindingBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_policy_assessment;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_policy_assessment::{
     GuardrailAutomatedReasoningPolicyAssessment,
     GuardrailAutomatedReasoningPolicyAssessmentBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_rule;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_rule::{
     GuardrailAutomatedReasoningRule, GuardrailAutomatedReasoningRuleBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_satisfiable_finding;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_satisfiable_finding::{
     GuardrailAutomatedReasoningSatisfiableFinding,
     GuardrailAutomatedReasoningSatisfiableFindingBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_scenario;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_scenario::{
     GuardrailAutomatedReasoningScenario, GuardrailAutomatedReasoningScenarioBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_statement;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_statement::{
     GuardrailAutomatedReasoningStatement, GuardrailAutomatedReasoningStatementBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_too_complex_finding;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_too_complex_finding::{
     GuardrailAutomatedReasoningTooComplexFinding,
     GuardrailAutomatedReasoningTooComplexFindingBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_translation;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_translation::{
     GuardrailAutomatedReasoningTranslation, GuardrailAutomatedReasoningTranslationBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_translation_ambiguous_finding;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_translation_ambiguous_finding::{
     GuardrailAutomatedReasoningTranslationAmbiguousFinding,
     GuardrailAutomatedReasoningTranslationAmbiguousFindingBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_translation_option;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_translation_option::{
     GuardrailAutomatedReasoningTranslationOption,
     GuardrailAutomatedReasoningTranslationOptionBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_valid_finding;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_automated_reasoning_valid_finding::{
     GuardrailAutomatedReasoningValidFinding,
     GuardrailAutomatedReasoningValidFindingBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_config;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_config::{
     GuardrailChecksConfig, GuardrailChecksConfigBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_content_block;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_content_block::GuardrailChecksContentBlock;
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_content_filter_category;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_content_filter_category::GuardrailChecksContentFilterCategory;
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_content_filter_category_config;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_content_filter_category_config::{
     GuardrailChecksContentFilterCategoryConfig,
     GuardrailChecksContentFilterCategoryConfigBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_content_filter_config;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_content_filter_config::{
     GuardrailChecksContentFilterConfig, GuardrailChecksContentFilterConfigBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_content_filter_result;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_content_filter_result::{
     GuardrailChecksContentFilterResult, GuardrailChecksContentFilterResultBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_content_filter_result_entry;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_content_filter_result_entry::{
     GuardrailChecksContentFilterResultEntry,
     GuardrailChecksContentFilterResultEntryBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_content_filter_usage;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_content_filter_usage::{
     GuardrailChecksContentFilterUsage, GuardrailChecksContentFilterUsageBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_message;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_message::{
     GuardrailChecksMessage, GuardrailChecksMessageBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_prompt_attack_category;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_prompt_attack_category::GuardrailChecksPromptAttackCategory;
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_prompt_attack_category_config;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_prompt_attack_category_config::{
     GuardrailChecksPromptAttackCategoryConfig,
     GuardrailChecksPromptAttackCategoryConfigBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_prompt_attack_config;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_prompt_attack_config::{
     GuardrailChecksPromptAttackConfig, GuardrailChecksPromptAttackConfigBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_prompt_attack_result;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_prompt_attack_result::{
     GuardrailChecksPromptAttackResult, GuardrailChecksPromptAttackResultBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_prompt_attack_result_entry;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_prompt_attack_result_entry::{
     GuardrailChecksPromptAttackResultEntry, GuardrailChecksPromptAttackResultEntryBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_prompt_attack_usage;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_prompt_attack_usage::{
     GuardrailChecksPromptAttackUsage, GuardrailChecksPromptAttackUsageBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_results;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_results::{
     GuardrailChecksResults, GuardrailChecksResultsBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_role;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_role::GuardrailChecksRole;
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_sensitive_information_config;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_sensitive_information_config::{
     GuardrailChecksSensitiveInformationConfig,
     GuardrailChecksSensitiveInformationConfigBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_sensitive_information_entity_config;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_sensitive_information_entity_config::{
     GuardrailChecksSensitiveInformationEntityConfig,
     GuardrailChecksSensitiveInformationEntityConfigBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_sensitive_information_entity_type;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_sensitive_information_entity_type::GuardrailChecksSensitiveInformationEntityType;
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_sensitive_information_result;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_sensitive_information_result::{
     GuardrailChecksSensitiveInformationResult,
     GuardrailChecksSensitiveInformationResultBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_sensitive_information_result_entry;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_sensitive_information_result_entry::{
     GuardrailChecksSensitiveInformationResultEntry,
     GuardrailChecksSensitiveInformationResultEntryBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_sensitive_information_usage;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_sensitive_information_usage::{
     GuardrailChecksSensitiveInformationUsage,
     GuardrailChecksSensitiveInformationUsageBuilder,
 };
 
+#[cfg(feature = "invoke-guardrail-checks")]
 #[rustfmt::skip]
 mod guardrail_checks_usage_results;
+
+#[cfg(feature = "invoke-guardrail-checks")]
 pub use self::guardrail_checks_usage_results::{
     GuardrailChecksUsageResults, GuardrailChecksUsageResultsBuilder,
 };
 
+#[cfg(feature = "converse")]
 #[rustfmt::skip]
 mod guardrail_configuration;
+
+#[cfg(feature = "converse")]
 pub use self::guardrail_configuration::{
     GuardrailConfiguration, GuardrailConfigurationBuilder,
 };
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_content_block;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_content_block::GuardrailContentBlock;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_content_filter::{
     GuardrailContentFilter, GuardrailContentFilterBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter_confidence;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_content_filter_confidence::GuardrailContentFilterConfidence;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter_strength;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_content_filter_strength::GuardrailContentFilterStrength;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter_type;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_content_filter_type::GuardrailContentFilterType;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_content_policy_action;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_content_policy_action::GuardrailContentPolicyAction;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_content_policy_assessment;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_content_policy_assessment::{
     GuardrailContentPolicyAssessment, GuardrailContentPolicyAssessmentBuilder,
 };
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_content_qualifier;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_content_qualifier::GuardrailContentQualifier;
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_content_source;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_content_source::GuardrailContentSource;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_filter;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_contextual_grounding_filter::{
     GuardrailContextualGroundingFilter, GuardrailContextualGroundingFilterBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_filter_type;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_contextual_grounding_filter_type::GuardrailContextualGroundingFilterType;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_policy_action;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_contextual_grounding_policy_action::GuardrailContextualGroundingPolicyAction;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_policy_assessment;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_contextual_grounding_policy_assessment::{
     GuardrailContextualGroundingPolicyAssessment,
     GuardrailContextualGroundingPolicyAssessmentBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod guardrail_converse_content_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::guardrail_converse_content_block::GuardrailConverseContentBlock;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod guardrail_converse_content_qualifier;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::guardrail_converse_content_qualifier::GuardrailConverseContentQualifier;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod guardrail_converse_image_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::guardrail_converse_image_block::{
     GuardrailConverseImageBlock, GuardrailConverseImageBlockBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod guardrail_converse_image_format;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::guardrail_converse_image_format::GuardrailConverseImageFormat;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod guardrail_converse_image_source;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::guardrail_converse_image_source::GuardrailConverseImageSource;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod guardrail_converse_text_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::guardrail_converse_text_block::{
     GuardrailConverseTextBlock, GuardrailConverseTextBlockBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_coverage;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_coverage::{GuardrailCoverage, GuardrailCoverageBuilder};
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_custom_word;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_custom_word::{GuardrailCustomWord, GuardrailCustomWordBuilder};
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_image_block;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_image_block::{GuardrailImageBlock, GuardrailImageBlockBuilder};
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_image_coverage;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_image_coverage::{
     GuardrailImageCoverage, GuardrailImageCoverageBuilder,
 };
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_image_format;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_image_format::GuardrailImageFormat;
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_image_source;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_image_source::GuardrailImageSource;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_invocation_metrics;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_invocation_metrics::{
     GuardrailInvocationMetrics, GuardrailInvocationMetricsBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_managed_word;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_managed_word::{
     GuardrailManagedWord, GuardrailManagedWordBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_managed_word_type;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_managed_word_type::GuardrailManagedWordType;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_origin;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_origin::GuardrailOrigin;
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_output_content;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_output_content::{
     GuardrailOutputContent, GuardrailOutputContentBuilder,
 };
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_output_scope;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_output_scope::GuardrailOutputScope;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_ownership;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_ownership::GuardrailOwnership;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_pii_entity_filter;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_pii_entity_filter::{
     GuardrailPiiEntityFilter, GuardrailPiiEntityFilterBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_pii_entity_type;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_pii_entity_type::GuardrailPiiEntityType;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_regex_filter;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_regex_filter::{
     GuardrailRegexFilter, GuardrailRegexFilterBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_sensitive_information_policy_action;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_sensitive_information_policy_action::GuardrailSensitiveInformationPolicyAction;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_sensitive_information_policy_assessment;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_sensitive_information_policy_assessment::{
     GuardrailSensitiveInformationPolicyAssessment,
     GuardrailSensitiveInformationPolicyAssessmentBuilder,
 };
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod guardrail_stream_configuration;
+
+#[cfg(feature = "converse-stream")]
 pub use self::guardrail_stream_configuration::{
     GuardrailStreamConfiguration, GuardrailStreamConfigurationBuilder,
 };
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod guardrail_stream_processing_mode;
+
+#[cfg(feature = "converse-stream")]
 pub use self::guardrail_stream_processing_mode::GuardrailStreamProcessingMode;
 
+#[cfg(feature = "apply-guardrail")]
 #[rustfmt::skip]
 mod guardrail_text_block;
+
+#[cfg(feature = "apply-guardrail")]
 pub use self::guardrail_text_block::{GuardrailTextBlock, GuardrailTextBlockBuilder};
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_text_characters_coverage;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_text_characters_coverage::{
     GuardrailTextCharactersCoverage, GuardrailTextCharactersCoverageBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_topic;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_topic::{GuardrailTopic, GuardrailTopicBuilder};
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_topic_policy_action;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_topic_policy_action::GuardrailTopicPolicyAction;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_topic_policy_assessment;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_topic_policy_assessment::{
     GuardrailTopicPolicyAssessment, GuardrailTopicPolicyAssessmentBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_topic_type;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_topic_type::GuardrailTopicType;
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod guardrail_trace;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::guardrail_trace::GuardrailTrace;
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod guardrail_trace_assessment;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::guardrail_trace_assessment::{
     GuardrailTraceAssessment, GuardrailTraceAssessmentBuilder,
 };
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_usage;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_usage::{GuardrailUsage, GuardrailUsageBuilder};
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_word_policy_action;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_word_policy_action::GuardrailWordPolicyAction;
 
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 #[rustfmt::skip]
 mod guardrail_word_policy_assessment;
+
+#[cfg(
+    any(feature = "apply-guardrail", feature = "converse", feature = "converse-stream")
+)]
 pub use self::guardrail_word_policy_assessment::{
     GuardrailWordPolicyAssessment, GuardrailWordPolicyAssessmentBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod image_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::image_block::{ImageBlock, ImageBlockBuilder};
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod image_block_delta;
+
+#[cfg(feature = "converse-stream")]
 pub use self::image_block_delta::{ImageBlockDelta, ImageBlockDeltaBuilder};
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod image_block_start;
+
+#[cfg(feature = "converse-stream")]
 pub use self::image_block_start::{ImageBlockStart, ImageBlockStartBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod image_format;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::image_format::ImageFormat;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod image_source;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::image_source::ImageSource;
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod inference_configuration;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::inference_configuration::{
     InferenceConfiguration, InferenceConfigurationBuilder,
 };
 
+#[cfg(feature = "count-tokens")]
 #[rustfmt::skip]
 mod invoke_model_tokens_request;
+
+#[cfg(feature = "count-tokens")]
 pub use self::invoke_model_tokens_request::{
     InvokeModelTokensRequest, InvokeModelTokensRequestBuilder,
 };
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 #[rustfmt::skip]
 mod invoke_model_with_bidirectional_stream_input;
+
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 pub use self::invoke_model_with_bidirectional_stream_input::InvokeModelWithBidirectionalStreamInput;
 
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 #[rustfmt::skip]
 mod invoke_model_with_bidirectional_stream_output;
+
+#[cfg(feature = "invoke-model-with-bidirectional-stream")]
 pub use self::invoke_model_with_bidirectional_stream_output::{
     InvokeModelWithBidirectionalStreamOutput,
     InvokeModelWithBidirectionalStreamOutputError,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod json_schema_definition;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::json_schema_definition::{
     JsonSchemaDefinition, JsonSchemaDefinitionBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod message;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::message::{Message, MessageBuilder};
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod message_start_event;
+
+#[cfg(feature = "converse-stream")]
 pub use self::message_start_event::{MessageStartEvent, MessageStartEventBuilder};
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod message_stop_event;
+
+#[cfg(feature = "converse-stream")]
 pub use self::message_stop_event::{MessageStopEvent, MessageStopEventBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod output_config;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::output_config::{OutputConfig, OutputConfigBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod output_format;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::output_format::{OutputFormat, OutputFormatBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod output_format_structure;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::output_format_structure::OutputFormatStructure;
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod output_format_type;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::output_format_type::OutputFormatType;
 
+#[cfg(feature = "invoke-model-with-response-stream")]
 #[rustfmt::skip]
 mod payload_part;
+
+#[cfg(feature = "invoke-model-with-response-stream")]
 pub use self::payload_part::{PayloadPart, PayloadPartBuilder};
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 #[rustfmt::skip]
 mod performance_config_latency;
+
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 pub use self::performance_config_latency::PerformanceConfigLatency;
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod performance_configuration;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::performance_configuration::{
     PerformanceConfiguration, PerformanceConfigurationBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod prompt_router_trace;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::prompt_router_trace::{PromptRouterTrace, PromptRouterTraceBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod prompt_variable_values;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::prompt_variable_values::PromptVariableValues;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod reasoning_content_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::reasoning_content_block::ReasoningContentBlock;
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod reasoning_content_block_delta;
+
+#[cfg(feature = "converse-stream")]
 pub use self::reasoning_content_block_delta::ReasoningContentBlockDelta;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod reasoning_text_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::reasoning_text_block::{ReasoningTextBlock, ReasoningTextBlockBuilder};
 
+#[cfg(feature = "invoke-model-with-response-stream")]
 #[rustfmt::skip]
 mod response_stream;
+
+#[cfg(feature = "invoke-model-with-response-stream")]
 pub use self::response_stream::{ResponseStream, ResponseStreamError};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod s3_location;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::s3_location::{S3Location, S3LocationBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod search_result_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::search_result_block::{SearchResultBlock, SearchResultBlockBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod search_result_content_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::search_result_content_block::{
     SearchResultContentBlock, SearchResultContentBlockBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod search_result_location;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::search_result_location::{
     SearchResultLocation, SearchResultLocationBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod service_tier;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::service_tier::{ServiceTier, ServiceTierBuilder};
 
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 #[rustfmt::skip]
 mod service_tier_type;
+
+#[cfg(
+    any(
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "invoke-model",
+        feature = "invoke-model-with-response-stream"
+    )
+)]
 pub use self::service_tier_type::ServiceTierType;
 
+#[cfg(feature = "list-async-invokes")]
 #[rustfmt::skip]
 mod sort_async_invocation_by;
+
+#[cfg(feature = "list-async-invokes")]
 pub use self::sort_async_invocation_by::SortAsyncInvocationBy;
 
+#[cfg(feature = "list-async-invokes")]
 #[rustfmt::skip]
 mod sort_order;
+
+#[cfg(feature = "list-async-invokes")]
 pub use self::sort_order::SortOrder;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod specific_tool_choice;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::specific_tool_choice::{SpecificToolChoice, SpecificToolChoiceBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod stop_reason;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::stop_reason::StopReason;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod system_content_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::system_content_block::SystemContentBlock;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod system_tool;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::system_tool::{SystemTool, SystemToolBuilder};
 
+#[cfg(feature = "start-async-invoke")]
 #[rustfmt::skip]
 mod tag;
+
+#[cfg(feature = "start-async-invoke")]
 pub use self::tag::{Tag, TagBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 #[rustfmt::skip]
 mod token_usage;
+
+#[cfg(any(feature = "converse", feature = "converse-stream"))]
 pub use self::token_usage::{TokenUsage, TokenUsageBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool::Tool;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_addition_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_addition_block::{ToolAdditionBlock, ToolAdditionBlockBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_choice;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_choice::ToolChoice;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_configuration;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_configuration::{ToolConfiguration, ToolConfigurationBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_input_schema;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_input_schema::ToolInputSchema;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_reference;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_reference::{ToolReference, ToolReferenceBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_removal_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_removal_block::{ToolRemovalBlock, ToolRemovalBlockBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_result_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_result_block::{ToolResultBlock, ToolResultBlockBuilder};
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod tool_result_block_delta;
+
+#[cfg(feature = "converse-stream")]
 pub use self::tool_result_block_delta::ToolResultBlockDelta;
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod tool_result_block_start;
+
+#[cfg(feature = "converse-stream")]
 pub use self::tool_result_block_start::{
     ToolResultBlockStart, ToolResultBlockStartBuilder,
 };
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_result_content_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_result_content_block::ToolResultContentBlock;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_result_status;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_result_status::ToolResultStatus;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_specification;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_specification::{ToolSpecification, ToolSpecificationBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_use_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_use_block::{ToolUseBlock, ToolUseBlockBuilder};
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod tool_use_block_delta;
+
+#[cfg(feature = "converse-stream")]
 pub use self::tool_use_block_delta::{ToolUseBlockDelta, ToolUseBlockDeltaBuilder};
 
+#[cfg(feature = "converse-stream")]
 #[rustfmt::skip]
 mod tool_use_block_start;
+
+#[cfg(feature = "converse-stream")]
 pub use self::tool_use_block_start::{ToolUseBlockStart, ToolUseBlockStartBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod tool_use_type;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::tool_use_type::ToolUseType;
 
+#[cfg(any(feature = "invoke-model", feature = "invoke-model-with-response-stream"))]
 #[rustfmt::skip]
 mod trace;
+
+#[cfg(any(feature = "invoke-model", feature = "invoke-model-with-response-stream"))]
 pub use self::trace::Trace;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod video_block;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::video_block::{VideoBlock, VideoBlockBuilder};
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod video_format;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::video_format::VideoFormat;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod video_source;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::video_source::VideoSource;
 
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 #[rustfmt::skip]
 mod web_location;
+
+#[cfg(any(feature = "converse", feature = "converse-stream", feature = "count-tokens"))]
 pub use self::web_location::{WebLocation, WebLocationBuilder};

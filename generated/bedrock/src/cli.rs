@@ -9,142 +9,308 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for Amazon Bedrock",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(archive_project::command())
-        .subcommand(batch_delete_advanced_prompt_optimization_job::command())
-        .subcommand(batch_delete_evaluation_job::command())
-        .subcommand(cancel_automated_reasoning_policy_build_workflow::command())
-        .subcommand(create_advanced_prompt_optimization_job::command())
-        .subcommand(create_automated_reasoning_policy::command())
-        .subcommand(create_automated_reasoning_policy_test_case::command())
-        .subcommand(create_automated_reasoning_policy_version::command())
-        .subcommand(create_custom_model::command())
-        .subcommand(create_custom_model_deployment::command())
-        .subcommand(create_evaluation_job::command())
-        .subcommand(create_foundation_model_agreement::command())
-        .subcommand(create_guardrail::command())
-        .subcommand(create_guardrail_version::command())
-        .subcommand(create_inference_profile::command())
-        .subcommand(create_marketplace_model_endpoint::command())
-        .subcommand(create_model_copy_job::command())
-        .subcommand(create_model_customization_job::command())
-        .subcommand(create_model_import_job::command())
-        .subcommand(create_model_invocation_job::command())
-        .subcommand(create_project::command())
-        .subcommand(create_prompt_router::command())
-        .subcommand(create_provisioned_model_throughput::command())
-        .subcommand(delete_account_data_retention_storage::command())
-        .subcommand(delete_automated_reasoning_policy::command())
-        .subcommand(delete_automated_reasoning_policy_build_workflow::command())
-        .subcommand(delete_automated_reasoning_policy_test_case::command())
-        .subcommand(delete_custom_model::command())
-        .subcommand(delete_custom_model_deployment::command())
-        .subcommand(delete_enforced_guardrail_configuration::command())
-        .subcommand(delete_foundation_model_agreement::command())
-        .subcommand(delete_guardrail::command())
-        .subcommand(delete_imported_model::command())
-        .subcommand(delete_inference_profile::command())
-        .subcommand(delete_marketplace_model_endpoint::command())
-        .subcommand(delete_model_invocation_logging_configuration::command())
-        .subcommand(delete_organization_data_retention_storage::command())
-        .subcommand(delete_project_data_retention_storage::command())
-        .subcommand(delete_prompt_router::command())
-        .subcommand(delete_provisioned_model_throughput::command())
-        .subcommand(delete_resource_policy::command())
-        .subcommand(deregister_marketplace_model_endpoint::command())
-        .subcommand(export_automated_reasoning_policy_version::command())
-        .subcommand(get_account_data_retention::command())
-        .subcommand(get_account_data_retention_storage::command())
-        .subcommand(get_advanced_prompt_optimization_job::command())
-        .subcommand(get_automated_reasoning_policy::command())
-        .subcommand(get_automated_reasoning_policy_annotations::command())
-        .subcommand(get_automated_reasoning_policy_build_workflow::command())
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "archive-project")]
+    let command = command.subcommand(archive_project::command());
+    #[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
+    let command = command
+        .subcommand(batch_delete_advanced_prompt_optimization_job::command());
+    #[cfg(feature = "batch-delete-evaluation-job")]
+    let command = command.subcommand(batch_delete_evaluation_job::command());
+    #[cfg(feature = "cancel-automated-reasoning-policy-build-workflow")]
+    let command = command
+        .subcommand(cancel_automated_reasoning_policy_build_workflow::command());
+    #[cfg(feature = "create-advanced-prompt-optimization-job")]
+    let command = command.subcommand(create_advanced_prompt_optimization_job::command());
+    #[cfg(feature = "create-automated-reasoning-policy")]
+    let command = command.subcommand(create_automated_reasoning_policy::command());
+    #[cfg(feature = "create-automated-reasoning-policy-test-case")]
+    let command = command
+        .subcommand(create_automated_reasoning_policy_test_case::command());
+    #[cfg(feature = "create-automated-reasoning-policy-version")]
+    let command = command
+        .subcommand(create_automated_reasoning_policy_version::command());
+    #[cfg(feature = "create-custom-model")]
+    let command = command.subcommand(create_custom_model::command());
+    #[cfg(feature = "create-custom-model-deployment")]
+    let command = command.subcommand(create_custom_model_deployment::command());
+    #[cfg(feature = "create-evaluation-job")]
+    let command = command.subcommand(create_evaluation_job::command());
+    #[cfg(feature = "create-foundation-model-agreement")]
+    let command = command.subcommand(create_foundation_model_agreement::command());
+    #[cfg(feature = "create-guardrail")]
+    let command = command.subcommand(create_guardrail::command());
+    #[cfg(feature = "create-guardrail-version")]
+    let command = command.subcommand(create_guardrail_version::command());
+    #[cfg(feature = "create-inference-profile")]
+    let command = command.subcommand(create_inference_profile::command());
+    #[cfg(feature = "create-marketplace-model-endpoint")]
+    let command = command.subcommand(create_marketplace_model_endpoint::command());
+    #[cfg(feature = "create-model-copy-job")]
+    let command = command.subcommand(create_model_copy_job::command());
+    #[cfg(feature = "create-model-customization-job")]
+    let command = command.subcommand(create_model_customization_job::command());
+    #[cfg(feature = "create-model-import-job")]
+    let command = command.subcommand(create_model_import_job::command());
+    #[cfg(feature = "create-model-invocation-job")]
+    let command = command.subcommand(create_model_invocation_job::command());
+    #[cfg(feature = "create-project")]
+    let command = command.subcommand(create_project::command());
+    #[cfg(feature = "create-prompt-router")]
+    let command = command.subcommand(create_prompt_router::command());
+    #[cfg(feature = "create-provisioned-model-throughput")]
+    let command = command.subcommand(create_provisioned_model_throughput::command());
+    #[cfg(feature = "delete-account-data-retention-storage")]
+    let command = command.subcommand(delete_account_data_retention_storage::command());
+    #[cfg(feature = "delete-automated-reasoning-policy")]
+    let command = command.subcommand(delete_automated_reasoning_policy::command());
+    #[cfg(feature = "delete-automated-reasoning-policy-build-workflow")]
+    let command = command
+        .subcommand(delete_automated_reasoning_policy_build_workflow::command());
+    #[cfg(feature = "delete-automated-reasoning-policy-test-case")]
+    let command = command
+        .subcommand(delete_automated_reasoning_policy_test_case::command());
+    #[cfg(feature = "delete-custom-model")]
+    let command = command.subcommand(delete_custom_model::command());
+    #[cfg(feature = "delete-custom-model-deployment")]
+    let command = command.subcommand(delete_custom_model_deployment::command());
+    #[cfg(feature = "delete-enforced-guardrail-configuration")]
+    let command = command.subcommand(delete_enforced_guardrail_configuration::command());
+    #[cfg(feature = "delete-foundation-model-agreement")]
+    let command = command.subcommand(delete_foundation_model_agreement::command());
+    #[cfg(feature = "delete-guardrail")]
+    let command = command.subcommand(delete_guardrail::command());
+    #[cfg(feature = "delete-imported-model")]
+    let command = command.subcommand(delete_imported_model::command());
+    #[cfg(feature = "delete-inference-profile")]
+    let command = command.subcommand(delete_inference_profile::command());
+    #[cfg(feature = "delete-marketplace-model-endpoint")]
+    let command = command.subcommand(delete_marketplace_model_endpoint::command());
+    #[cfg(feature = "delete-model-invocation-logging-configuration")]
+    let command = command
+        .subcommand(delete_model_invocation_logging_configuration::command());
+    #[cfg(feature = "delete-organization-data-retention-storage")]
+    let command = command
+        .subcommand(delete_organization_data_retention_storage::command());
+    #[cfg(feature = "delete-project-data-retention-storage")]
+    let command = command.subcommand(delete_project_data_retention_storage::command());
+    #[cfg(feature = "delete-prompt-router")]
+    let command = command.subcommand(delete_prompt_router::command());
+    #[cfg(feature = "delete-provisioned-model-throughput")]
+    let command = command.subcommand(delete_provisioned_model_throughput::command());
+    #[cfg(feature = "delete-resource-policy")]
+    let command = command.subcommand(delete_resource_policy::command());
+    #[cfg(feature = "deregister-marketplace-model-endpoint")]
+    let command = command.subcommand(deregister_marketplace_model_endpoint::command());
+    #[cfg(feature = "export-automated-reasoning-policy-version")]
+    let command = command
+        .subcommand(export_automated_reasoning_policy_version::command());
+    #[cfg(feature = "get-account-data-retention")]
+    let command = command.subcommand(get_account_data_retention::command());
+    #[cfg(feature = "get-account-data-retention-storage")]
+    let command = command.subcommand(get_account_data_retention_storage::command());
+    #[cfg(feature = "get-advanced-prompt-optimization-job")]
+    let command = command.subcommand(get_advanced_prompt_optimization_job::command());
+    #[cfg(feature = "get-automated-reasoning-policy")]
+    let command = command.subcommand(get_automated_reasoning_policy::command());
+    #[cfg(feature = "get-automated-reasoning-policy-annotations")]
+    let command = command
+        .subcommand(get_automated_reasoning_policy_annotations::command());
+    #[cfg(feature = "get-automated-reasoning-policy-build-workflow")]
+    let command = command
+        .subcommand(get_automated_reasoning_policy_build_workflow::command());
+    #[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
+    let command = command
         .subcommand(
             get_automated_reasoning_policy_build_workflow_result_assets::command(),
-        )
-        .subcommand(get_automated_reasoning_policy_next_scenario::command())
-        .subcommand(get_automated_reasoning_policy_test_case::command())
-        .subcommand(get_automated_reasoning_policy_test_result::command())
-        .subcommand(get_custom_model::command())
-        .subcommand(get_custom_model_deployment::command())
-        .subcommand(get_evaluation_job::command())
-        .subcommand(get_foundation_model::command())
-        .subcommand(get_foundation_model_availability::command())
-        .subcommand(get_guardrail::command())
-        .subcommand(get_imported_model::command())
-        .subcommand(get_inference_profile::command())
-        .subcommand(get_marketplace_model_endpoint::command())
-        .subcommand(get_model_copy_job::command())
-        .subcommand(get_model_customization_job::command())
-        .subcommand(get_model_import_job::command())
-        .subcommand(get_model_invocation_job::command())
-        .subcommand(get_model_invocation_logging_configuration::command())
-        .subcommand(get_organization_data_retention_storage::command())
-        .subcommand(get_project::command())
-        .subcommand(get_project_data_retention_storage::command())
-        .subcommand(get_prompt_router::command())
-        .subcommand(get_provisioned_model_throughput::command())
-        .subcommand(get_resource_policy::command())
-        .subcommand(get_trusted_access_program::command())
-        .subcommand(get_trusted_access_program_account_enrollment::command())
-        .subcommand(get_trusted_access_program_organization_enrollment::command())
-        .subcommand(get_trusted_access_program_project_enrollment::command())
-        .subcommand(get_use_case_for_model_access::command())
-        .subcommand(list_advanced_prompt_optimization_jobs::command())
-        .subcommand(list_automated_reasoning_policies::command())
-        .subcommand(list_automated_reasoning_policy_build_workflows::command())
-        .subcommand(list_automated_reasoning_policy_test_cases::command())
-        .subcommand(list_automated_reasoning_policy_test_results::command())
-        .subcommand(list_custom_model_deployments::command())
-        .subcommand(list_custom_models::command())
-        .subcommand(list_enforced_guardrails_configuration::command())
-        .subcommand(list_evaluation_jobs::command())
-        .subcommand(list_foundation_model_agreement_offers::command())
-        .subcommand(list_foundation_models::command())
-        .subcommand(list_guardrails::command())
-        .subcommand(list_imported_models::command())
-        .subcommand(list_inference_profiles::command())
-        .subcommand(list_marketplace_model_endpoints::command())
-        .subcommand(list_model_copy_jobs::command())
-        .subcommand(list_model_customization_jobs::command())
-        .subcommand(list_model_import_jobs::command())
-        .subcommand(list_model_invocation_jobs::command())
-        .subcommand(list_projects::command())
-        .subcommand(list_prompt_routers::command())
-        .subcommand(list_provisioned_model_throughputs::command())
-        .subcommand(list_tags_for_resource::command())
-        .subcommand(list_trusted_access_programs::command())
-        .subcommand(put_account_data_retention::command())
-        .subcommand(put_account_data_retention_storage::command())
-        .subcommand(put_enforced_guardrail_configuration::command())
-        .subcommand(put_model_invocation_logging_configuration::command())
-        .subcommand(put_organization_data_retention_storage::command())
-        .subcommand(put_project_data_retention_storage::command())
-        .subcommand(put_resource_policy::command())
-        .subcommand(put_trusted_access_program_account_enrollment::command())
-        .subcommand(put_trusted_access_program_organization_enrollment::command())
-        .subcommand(put_trusted_access_program_project_enrollment::command())
-        .subcommand(put_use_case_for_model_access::command())
-        .subcommand(register_marketplace_model_endpoint::command())
-        .subcommand(start_automated_reasoning_policy_build_workflow::command())
-        .subcommand(start_automated_reasoning_policy_test_workflow::command())
-        .subcommand(start_trusted_access_program_account_application::command())
-        .subcommand(start_trusted_access_program_organization_application::command())
-        .subcommand(start_trusted_access_program_project_application::command())
-        .subcommand(stop_advanced_prompt_optimization_job::command())
-        .subcommand(stop_evaluation_job::command())
-        .subcommand(stop_model_customization_job::command())
-        .subcommand(stop_model_invocation_job::command())
-        .subcommand(tag_resource::command())
-        .subcommand(untag_resource::command())
-        .subcommand(update_automated_reasoning_policy::command())
-        .subcommand(update_automated_reasoning_policy_annotations::command())
-        .subcommand(update_automated_reasoning_policy_test_case::command())
-        .subcommand(update_custom_model_deployment::command())
-        .subcommand(update_guardrail::command())
-        .subcommand(update_marketplace_model_endpoint::command())
-        .subcommand(update_project::command())
-        .subcommand(update_provisioned_model_throughput::command());
+        );
+    #[cfg(feature = "get-automated-reasoning-policy-next-scenario")]
+    let command = command
+        .subcommand(get_automated_reasoning_policy_next_scenario::command());
+    #[cfg(feature = "get-automated-reasoning-policy-test-case")]
+    let command = command
+        .subcommand(get_automated_reasoning_policy_test_case::command());
+    #[cfg(feature = "get-automated-reasoning-policy-test-result")]
+    let command = command
+        .subcommand(get_automated_reasoning_policy_test_result::command());
+    #[cfg(feature = "get-custom-model")]
+    let command = command.subcommand(get_custom_model::command());
+    #[cfg(feature = "get-custom-model-deployment")]
+    let command = command.subcommand(get_custom_model_deployment::command());
+    #[cfg(feature = "get-evaluation-job")]
+    let command = command.subcommand(get_evaluation_job::command());
+    #[cfg(feature = "get-foundation-model")]
+    let command = command.subcommand(get_foundation_model::command());
+    #[cfg(feature = "get-foundation-model-availability")]
+    let command = command.subcommand(get_foundation_model_availability::command());
+    #[cfg(feature = "get-guardrail")]
+    let command = command.subcommand(get_guardrail::command());
+    #[cfg(feature = "get-imported-model")]
+    let command = command.subcommand(get_imported_model::command());
+    #[cfg(feature = "get-inference-profile")]
+    let command = command.subcommand(get_inference_profile::command());
+    #[cfg(feature = "get-marketplace-model-endpoint")]
+    let command = command.subcommand(get_marketplace_model_endpoint::command());
+    #[cfg(feature = "get-model-copy-job")]
+    let command = command.subcommand(get_model_copy_job::command());
+    #[cfg(feature = "get-model-customization-job")]
+    let command = command.subcommand(get_model_customization_job::command());
+    #[cfg(feature = "get-model-import-job")]
+    let command = command.subcommand(get_model_import_job::command());
+    #[cfg(feature = "get-model-invocation-job")]
+    let command = command.subcommand(get_model_invocation_job::command());
+    #[cfg(feature = "get-model-invocation-logging-configuration")]
+    let command = command
+        .subcommand(get_model_invocation_logging_configuration::command());
+    #[cfg(feature = "get-organization-data-retention-storage")]
+    let command = command.subcommand(get_organization_data_retention_storage::command());
+    #[cfg(feature = "get-project")]
+    let command = command.subcommand(get_project::command());
+    #[cfg(feature = "get-project-data-retention-storage")]
+    let command = command.subcommand(get_project_data_retention_storage::command());
+    #[cfg(feature = "get-prompt-router")]
+    let command = command.subcommand(get_prompt_router::command());
+    #[cfg(feature = "get-provisioned-model-throughput")]
+    let command = command.subcommand(get_provisioned_model_throughput::command());
+    #[cfg(feature = "get-resource-policy")]
+    let command = command.subcommand(get_resource_policy::command());
+    #[cfg(feature = "get-trusted-access-program")]
+    let command = command.subcommand(get_trusted_access_program::command());
+    #[cfg(feature = "get-trusted-access-program-account-enrollment")]
+    let command = command
+        .subcommand(get_trusted_access_program_account_enrollment::command());
+    #[cfg(feature = "get-trusted-access-program-organization-enrollment")]
+    let command = command
+        .subcommand(get_trusted_access_program_organization_enrollment::command());
+    #[cfg(feature = "get-trusted-access-program-project-enrollment")]
+    let command = command
+        .subcommand(get_trusted_access_program_project_enrollment::command());
+    #[cfg(feature = "get-use-case-for-model-access")]
+    let command = command.subcommand(get_use_case_for_model_access::command());
+    #[cfg(feature = "list-advanced-prompt-optimization-jobs")]
+    let command = command.subcommand(list_advanced_prompt_optimization_jobs::command());
+    #[cfg(feature = "list-automated-reasoning-policies")]
+    let command = command.subcommand(list_automated_reasoning_policies::command());
+    #[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
+    let command = command
+        .subcommand(list_automated_reasoning_policy_build_workflows::command());
+    #[cfg(feature = "list-automated-reasoning-policy-test-cases")]
+    let command = command
+        .subcommand(list_automated_reasoning_policy_test_cases::command());
+    #[cfg(feature = "list-automated-reasoning-policy-test-results")]
+    let command = command
+        .subcommand(list_automated_reasoning_policy_test_results::command());
+    #[cfg(feature = "list-custom-model-deployments")]
+    let command = command.subcommand(list_custom_model_deployments::command());
+    #[cfg(feature = "list-custom-models")]
+    let command = command.subcommand(list_custom_models::command());
+    #[cfg(feature = "list-enforced-guardrails-configuration")]
+    let command = command.subcommand(list_enforced_guardrails_configuration::command());
+    #[cfg(feature = "list-evaluation-jobs")]
+    let command = command.subcommand(list_evaluation_jobs::command());
+    #[cfg(feature = "list-foundation-model-agreement-offers")]
+    let command = command.subcommand(list_foundation_model_agreement_offers::command());
+    #[cfg(feature = "list-foundation-models")]
+    let command = command.subcommand(list_foundation_models::command());
+    #[cfg(feature = "list-guardrails")]
+    let command = command.subcommand(list_guardrails::command());
+    #[cfg(feature = "list-imported-models")]
+    let command = command.subcommand(list_imported_models::command());
+    #[cfg(feature = "list-inference-profiles")]
+    let command = command.subcommand(list_inference_profiles::command());
+    #[cfg(feature = "list-marketplace-model-endpoints")]
+    let command = command.subcommand(list_marketplace_model_endpoints::command());
+    #[cfg(feature = "list-model-copy-jobs")]
+    let command = command.subcommand(list_model_copy_jobs::command());
+    #[cfg(feature = "list-model-customization-jobs")]
+    let command = command.subcommand(list_model_customization_jobs::command());
+    #[cfg(feature = "list-model-import-jobs")]
+    let command = command.subcommand(list_model_import_jobs::command());
+    #[cfg(feature = "list-model-invocation-jobs")]
+    let command = command.subcommand(list_model_invocation_jobs::command());
+    #[cfg(feature = "list-projects")]
+    let command = command.subcommand(list_projects::command());
+    #[cfg(feature = "list-prompt-routers")]
+    let command = command.subcommand(list_prompt_routers::command());
+    #[cfg(feature = "list-provisioned-model-throughputs")]
+    let command = command.subcommand(list_provisioned_model_throughputs::command());
+    #[cfg(feature = "list-tags-for-resource")]
+    let command = command.subcommand(list_tags_for_resource::command());
+    #[cfg(feature = "list-trusted-access-programs")]
+    let command = command.subcommand(list_trusted_access_programs::command());
+    #[cfg(feature = "put-account-data-retention")]
+    let command = command.subcommand(put_account_data_retention::command());
+    #[cfg(feature = "put-account-data-retention-storage")]
+    let command = command.subcommand(put_account_data_retention_storage::command());
+    #[cfg(feature = "put-enforced-guardrail-configuration")]
+    let command = command.subcommand(put_enforced_guardrail_configuration::command());
+    #[cfg(feature = "put-model-invocation-logging-configuration")]
+    let command = command
+        .subcommand(put_model_invocation_logging_configuration::command());
+    #[cfg(feature = "put-organization-data-retention-storage")]
+    let command = command.subcommand(put_organization_data_retention_storage::command());
+    #[cfg(feature = "put-project-data-retention-storage")]
+    let command = command.subcommand(put_project_data_retention_storage::command());
+    #[cfg(feature = "put-resource-policy")]
+    let command = command.subcommand(put_resource_policy::command());
+    #[cfg(feature = "put-trusted-access-program-account-enrollment")]
+    let command = command
+        .subcommand(put_trusted_access_program_account_enrollment::command());
+    #[cfg(feature = "put-trusted-access-program-organization-enrollment")]
+    let command = command
+        .subcommand(put_trusted_access_program_organization_enrollment::command());
+    #[cfg(feature = "put-trusted-access-program-project-enrollment")]
+    let command = command
+        .subcommand(put_trusted_access_program_project_enrollment::command());
+    #[cfg(feature = "put-use-case-for-model-access")]
+    let command = command.subcommand(put_use_case_for_model_access::command());
+    #[cfg(feature = "register-marketplace-model-endpoint")]
+    let command = command.subcommand(register_marketplace_model_endpoint::command());
+    #[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
+    let command = command
+        .subcommand(start_automated_reasoning_policy_build_workflow::command());
+    #[cfg(feature = "start-automated-reasoning-policy-test-workflow")]
+    let command = command
+        .subcommand(start_automated_reasoning_policy_test_workflow::command());
+    #[cfg(feature = "start-trusted-access-program-account-application")]
+    let command = command
+        .subcommand(start_trusted_access_program_account_application::command());
+    #[cfg(feature = "start-trusted-access-program-organization-application")]
+    let command = command
+        .subcommand(start_trusted_access_program_organization_application::command());
+    #[cfg(feature = "start-trusted-access-program-project-application")]
+    let command = command
+        .subcommand(start_trusted_access_program_project_application::command());
+    #[cfg(feature = "stop-advanced-prompt-optimization-job")]
+    let command = command.subcommand(stop_advanced_prompt_optimization_job::command());
+    #[cfg(feature = "stop-evaluation-job")]
+    let command = command.subcommand(stop_evaluation_job::command());
+    #[cfg(feature = "stop-model-customization-job")]
+    let command = command.subcommand(stop_model_customization_job::command());
+    #[cfg(feature = "stop-model-invocation-job")]
+    let command = command.subcommand(stop_model_invocation_job::command());
+    #[cfg(feature = "tag-resource")]
+    let command = command.subcommand(tag_resource::command());
+    #[cfg(feature = "untag-resource")]
+    let command = command.subcommand(untag_resource::command());
+    #[cfg(feature = "update-automated-reasoning-policy")]
+    let command = command.subcommand(update_automated_reasoning_policy::command());
+    #[cfg(feature = "update-automated-reasoning-policy-annotations")]
+    let command = command
+        .subcommand(update_automated_reasoning_policy_annotations::command());
+    #[cfg(feature = "update-automated-reasoning-policy-test-case")]
+    let command = command
+        .subcommand(update_automated_reasoning_policy_test_case::command());
+    #[cfg(feature = "update-custom-model-deployment")]
+    let command = command.subcommand(update_custom_model_deployment::command());
+    #[cfg(feature = "update-guardrail")]
+    let command = command.subcommand(update_guardrail::command());
+    #[cfg(feature = "update-marketplace-model-endpoint")]
+    let command = command.subcommand(update_marketplace_model_endpoint::command());
+    #[cfg(feature = "update-project")]
+    let command = command.subcommand(update_project::command());
+    #[cfg(feature = "update-provisioned-model-throughput")]
+    let command = command.subcommand(update_provisioned_model_throughput::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -158,381 +324,1204 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
-        "archive-project" => archive_project::run(&client, global, args).await,
+        #[cfg(feature = "archive-project")]
+        "archive-project" => {
+            archive_project::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
         "batch-delete-advanced-prompt-optimization-job" => {
-            batch_delete_advanced_prompt_optimization_job::run(&client, global, args)
+            batch_delete_advanced_prompt_optimization_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "batch-delete-evaluation-job")]
         "batch-delete-evaluation-job" => {
-            batch_delete_evaluation_job::run(&client, global, args).await
+            batch_delete_evaluation_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "cancel-automated-reasoning-policy-build-workflow")]
         "cancel-automated-reasoning-policy-build-workflow" => {
-            cancel_automated_reasoning_policy_build_workflow::run(&client, global, args)
+            cancel_automated_reasoning_policy_build_workflow::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "create-advanced-prompt-optimization-job")]
         "create-advanced-prompt-optimization-job" => {
-            create_advanced_prompt_optimization_job::run(&client, global, args).await
+            create_advanced_prompt_optimization_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-automated-reasoning-policy")]
         "create-automated-reasoning-policy" => {
-            create_automated_reasoning_policy::run(&client, global, args).await
+            create_automated_reasoning_policy::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-automated-reasoning-policy-test-case")]
         "create-automated-reasoning-policy-test-case" => {
-            create_automated_reasoning_policy_test_case::run(&client, global, args).await
+            create_automated_reasoning_policy_test_case::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-automated-reasoning-policy-version")]
         "create-automated-reasoning-policy-version" => {
-            create_automated_reasoning_policy_version::run(&client, global, args).await
+            create_automated_reasoning_policy_version::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "create-custom-model" => create_custom_model::run(&client, global, args).await,
+
+        #[cfg(feature = "create-custom-model")]
+        "create-custom-model" => {
+            create_custom_model::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "create-custom-model-deployment")]
         "create-custom-model-deployment" => {
-            create_custom_model_deployment::run(&client, global, args).await
+            create_custom_model_deployment::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-evaluation-job")]
         "create-evaluation-job" => {
-            create_evaluation_job::run(&client, global, args).await
+            create_evaluation_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-foundation-model-agreement")]
         "create-foundation-model-agreement" => {
-            create_foundation_model_agreement::run(&client, global, args).await
+            create_foundation_model_agreement::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "create-guardrail" => create_guardrail::run(&client, global, args).await,
+
+        #[cfg(feature = "create-guardrail")]
+        "create-guardrail" => {
+            create_guardrail::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "create-guardrail-version")]
         "create-guardrail-version" => {
-            create_guardrail_version::run(&client, global, args).await
+            create_guardrail_version::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-inference-profile")]
         "create-inference-profile" => {
-            create_inference_profile::run(&client, global, args).await
+            create_inference_profile::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-marketplace-model-endpoint")]
         "create-marketplace-model-endpoint" => {
-            create_marketplace_model_endpoint::run(&client, global, args).await
+            create_marketplace_model_endpoint::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-model-copy-job")]
         "create-model-copy-job" => {
-            create_model_copy_job::run(&client, global, args).await
+            create_model_copy_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-model-customization-job")]
         "create-model-customization-job" => {
-            create_model_customization_job::run(&client, global, args).await
+            create_model_customization_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-model-import-job")]
         "create-model-import-job" => {
-            create_model_import_job::run(&client, global, args).await
+            create_model_import_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "create-model-invocation-job")]
         "create-model-invocation-job" => {
-            create_model_invocation_job::run(&client, global, args).await
+            create_model_invocation_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "create-project" => create_project::run(&client, global, args).await,
-        "create-prompt-router" => create_prompt_router::run(&client, global, args).await,
+
+        #[cfg(feature = "create-project")]
+        "create-project" => {
+            create_project::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "create-prompt-router")]
+        "create-prompt-router" => {
+            create_prompt_router::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "create-provisioned-model-throughput")]
         "create-provisioned-model-throughput" => {
-            create_provisioned_model_throughput::run(&client, global, args).await
+            create_provisioned_model_throughput::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-account-data-retention-storage")]
         "delete-account-data-retention-storage" => {
-            delete_account_data_retention_storage::run(&client, global, args).await
+            delete_account_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-automated-reasoning-policy")]
         "delete-automated-reasoning-policy" => {
-            delete_automated_reasoning_policy::run(&client, global, args).await
+            delete_automated_reasoning_policy::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-automated-reasoning-policy-build-workflow")]
         "delete-automated-reasoning-policy-build-workflow" => {
-            delete_automated_reasoning_policy_build_workflow::run(&client, global, args)
+            delete_automated_reasoning_policy_build_workflow::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "delete-automated-reasoning-policy-test-case")]
         "delete-automated-reasoning-policy-test-case" => {
-            delete_automated_reasoning_policy_test_case::run(&client, global, args).await
+            delete_automated_reasoning_policy_test_case::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "delete-custom-model" => delete_custom_model::run(&client, global, args).await,
+
+        #[cfg(feature = "delete-custom-model")]
+        "delete-custom-model" => {
+            delete_custom_model::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-custom-model-deployment")]
         "delete-custom-model-deployment" => {
-            delete_custom_model_deployment::run(&client, global, args).await
+            delete_custom_model_deployment::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-enforced-guardrail-configuration")]
         "delete-enforced-guardrail-configuration" => {
-            delete_enforced_guardrail_configuration::run(&client, global, args).await
+            delete_enforced_guardrail_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-foundation-model-agreement")]
         "delete-foundation-model-agreement" => {
-            delete_foundation_model_agreement::run(&client, global, args).await
+            delete_foundation_model_agreement::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "delete-guardrail" => delete_guardrail::run(&client, global, args).await,
+
+        #[cfg(feature = "delete-guardrail")]
+        "delete-guardrail" => {
+            delete_guardrail::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-imported-model")]
         "delete-imported-model" => {
-            delete_imported_model::run(&client, global, args).await
+            delete_imported_model::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-inference-profile")]
         "delete-inference-profile" => {
-            delete_inference_profile::run(&client, global, args).await
+            delete_inference_profile::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-marketplace-model-endpoint")]
         "delete-marketplace-model-endpoint" => {
-            delete_marketplace_model_endpoint::run(&client, global, args).await
+            delete_marketplace_model_endpoint::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "delete-model-invocation-logging-configuration")]
         "delete-model-invocation-logging-configuration" => {
-            delete_model_invocation_logging_configuration::run(&client, global, args)
+            delete_model_invocation_logging_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "delete-organization-data-retention-storage")]
         "delete-organization-data-retention-storage" => {
-            delete_organization_data_retention_storage::run(&client, global, args).await
-        }
-        "delete-project-data-retention-storage" => {
-            delete_project_data_retention_storage::run(&client, global, args).await
-        }
-        "delete-prompt-router" => delete_prompt_router::run(&client, global, args).await,
-        "delete-provisioned-model-throughput" => {
-            delete_provisioned_model_throughput::run(&client, global, args).await
-        }
-        "delete-resource-policy" => {
-            delete_resource_policy::run(&client, global, args).await
-        }
-        "deregister-marketplace-model-endpoint" => {
-            deregister_marketplace_model_endpoint::run(&client, global, args).await
-        }
-        "export-automated-reasoning-policy-version" => {
-            export_automated_reasoning_policy_version::run(&client, global, args).await
-        }
-        "get-account-data-retention" => {
-            get_account_data_retention::run(&client, global, args).await
-        }
-        "get-account-data-retention-storage" => {
-            get_account_data_retention_storage::run(&client, global, args).await
-        }
-        "get-advanced-prompt-optimization-job" => {
-            get_advanced_prompt_optimization_job::run(&client, global, args).await
-        }
-        "get-automated-reasoning-policy" => {
-            get_automated_reasoning_policy::run(&client, global, args).await
-        }
-        "get-automated-reasoning-policy-annotations" => {
-            get_automated_reasoning_policy_annotations::run(&client, global, args).await
-        }
-        "get-automated-reasoning-policy-build-workflow" => {
-            get_automated_reasoning_policy_build_workflow::run(&client, global, args)
+            delete_organization_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "delete-project-data-retention-storage")]
+        "delete-project-data-retention-storage" => {
+            delete_project_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "delete-prompt-router")]
+        "delete-prompt-router" => {
+            delete_prompt_router::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "delete-provisioned-model-throughput")]
+        "delete-provisioned-model-throughput" => {
+            delete_provisioned_model_throughput::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "delete-resource-policy")]
+        "delete-resource-policy" => {
+            delete_resource_policy::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "deregister-marketplace-model-endpoint")]
+        "deregister-marketplace-model-endpoint" => {
+            deregister_marketplace_model_endpoint::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "export-automated-reasoning-policy-version")]
+        "export-automated-reasoning-policy-version" => {
+            export_automated_reasoning_policy_version::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-account-data-retention")]
+        "get-account-data-retention" => {
+            get_account_data_retention::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-account-data-retention-storage")]
+        "get-account-data-retention-storage" => {
+            get_account_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-advanced-prompt-optimization-job")]
+        "get-advanced-prompt-optimization-job" => {
+            get_advanced_prompt_optimization_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-automated-reasoning-policy")]
+        "get-automated-reasoning-policy" => {
+            get_automated_reasoning_policy::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-automated-reasoning-policy-annotations")]
+        "get-automated-reasoning-policy-annotations" => {
+            get_automated_reasoning_policy_annotations::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-automated-reasoning-policy-build-workflow")]
+        "get-automated-reasoning-policy-build-workflow" => {
+            get_automated_reasoning_policy_build_workflow::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
         "get-automated-reasoning-policy-build-workflow-result-assets" => {
             get_automated_reasoning_policy_build_workflow_result_assets::run(
-                    &client,
+                    &crate::cli_support::client(global)?,
                     global,
                     args,
                 )
                 .await
         }
+
+        #[cfg(feature = "get-automated-reasoning-policy-next-scenario")]
         "get-automated-reasoning-policy-next-scenario" => {
-            get_automated_reasoning_policy_next_scenario::run(&client, global, args)
+            get_automated_reasoning_policy_next_scenario::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "get-automated-reasoning-policy-test-case")]
         "get-automated-reasoning-policy-test-case" => {
-            get_automated_reasoning_policy_test_case::run(&client, global, args).await
-        }
-        "get-automated-reasoning-policy-test-result" => {
-            get_automated_reasoning_policy_test_result::run(&client, global, args).await
-        }
-        "get-custom-model" => get_custom_model::run(&client, global, args).await,
-        "get-custom-model-deployment" => {
-            get_custom_model_deployment::run(&client, global, args).await
-        }
-        "get-evaluation-job" => get_evaluation_job::run(&client, global, args).await,
-        "get-foundation-model" => get_foundation_model::run(&client, global, args).await,
-        "get-foundation-model-availability" => {
-            get_foundation_model_availability::run(&client, global, args).await
-        }
-        "get-guardrail" => get_guardrail::run(&client, global, args).await,
-        "get-imported-model" => get_imported_model::run(&client, global, args).await,
-        "get-inference-profile" => {
-            get_inference_profile::run(&client, global, args).await
-        }
-        "get-marketplace-model-endpoint" => {
-            get_marketplace_model_endpoint::run(&client, global, args).await
-        }
-        "get-model-copy-job" => get_model_copy_job::run(&client, global, args).await,
-        "get-model-customization-job" => {
-            get_model_customization_job::run(&client, global, args).await
-        }
-        "get-model-import-job" => get_model_import_job::run(&client, global, args).await,
-        "get-model-invocation-job" => {
-            get_model_invocation_job::run(&client, global, args).await
-        }
-        "get-model-invocation-logging-configuration" => {
-            get_model_invocation_logging_configuration::run(&client, global, args).await
-        }
-        "get-organization-data-retention-storage" => {
-            get_organization_data_retention_storage::run(&client, global, args).await
-        }
-        "get-project" => get_project::run(&client, global, args).await,
-        "get-project-data-retention-storage" => {
-            get_project_data_retention_storage::run(&client, global, args).await
-        }
-        "get-prompt-router" => get_prompt_router::run(&client, global, args).await,
-        "get-provisioned-model-throughput" => {
-            get_provisioned_model_throughput::run(&client, global, args).await
-        }
-        "get-resource-policy" => get_resource_policy::run(&client, global, args).await,
-        "get-trusted-access-program" => {
-            get_trusted_access_program::run(&client, global, args).await
-        }
-        "get-trusted-access-program-account-enrollment" => {
-            get_trusted_access_program_account_enrollment::run(&client, global, args)
+            get_automated_reasoning_policy_test_case::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "get-automated-reasoning-policy-test-result")]
+        "get-automated-reasoning-policy-test-result" => {
+            get_automated_reasoning_policy_test_result::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-custom-model")]
+        "get-custom-model" => {
+            get_custom_model::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-custom-model-deployment")]
+        "get-custom-model-deployment" => {
+            get_custom_model_deployment::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-evaluation-job")]
+        "get-evaluation-job" => {
+            get_evaluation_job::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-foundation-model")]
+        "get-foundation-model" => {
+            get_foundation_model::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-foundation-model-availability")]
+        "get-foundation-model-availability" => {
+            get_foundation_model_availability::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-guardrail")]
+        "get-guardrail" => {
+            get_guardrail::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "get-imported-model")]
+        "get-imported-model" => {
+            get_imported_model::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-inference-profile")]
+        "get-inference-profile" => {
+            get_inference_profile::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-marketplace-model-endpoint")]
+        "get-marketplace-model-endpoint" => {
+            get_marketplace_model_endpoint::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-model-copy-job")]
+        "get-model-copy-job" => {
+            get_model_copy_job::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-model-customization-job")]
+        "get-model-customization-job" => {
+            get_model_customization_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-model-import-job")]
+        "get-model-import-job" => {
+            get_model_import_job::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-model-invocation-job")]
+        "get-model-invocation-job" => {
+            get_model_invocation_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-model-invocation-logging-configuration")]
+        "get-model-invocation-logging-configuration" => {
+            get_model_invocation_logging_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-organization-data-retention-storage")]
+        "get-organization-data-retention-storage" => {
+            get_organization_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-project")]
+        "get-project" => {
+            get_project::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "get-project-data-retention-storage")]
+        "get-project-data-retention-storage" => {
+            get_project_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-prompt-router")]
+        "get-prompt-router" => {
+            get_prompt_router::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-provisioned-model-throughput")]
+        "get-provisioned-model-throughput" => {
+            get_provisioned_model_throughput::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-resource-policy")]
+        "get-resource-policy" => {
+            get_resource_policy::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "get-trusted-access-program")]
+        "get-trusted-access-program" => {
+            get_trusted_access_program::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-trusted-access-program-account-enrollment")]
+        "get-trusted-access-program-account-enrollment" => {
+            get_trusted_access_program_account_enrollment::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "get-trusted-access-program-organization-enrollment")]
         "get-trusted-access-program-organization-enrollment" => {
             get_trusted_access_program_organization_enrollment::run(
-                    &client,
+                    &crate::cli_support::client(global)?,
                     global,
                     args,
                 )
                 .await
         }
+
+        #[cfg(feature = "get-trusted-access-program-project-enrollment")]
         "get-trusted-access-program-project-enrollment" => {
-            get_trusted_access_program_project_enrollment::run(&client, global, args)
+            get_trusted_access_program_project_enrollment::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "get-use-case-for-model-access")]
         "get-use-case-for-model-access" => {
-            get_use_case_for_model_access::run(&client, global, args).await
+            get_use_case_for_model_access::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-advanced-prompt-optimization-jobs")]
         "list-advanced-prompt-optimization-jobs" => {
-            list_advanced_prompt_optimization_jobs::run(&client, global, args).await
+            list_advanced_prompt_optimization_jobs::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-automated-reasoning-policies")]
         "list-automated-reasoning-policies" => {
-            list_automated_reasoning_policies::run(&client, global, args).await
+            list_automated_reasoning_policies::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
         "list-automated-reasoning-policy-build-workflows" => {
-            list_automated_reasoning_policy_build_workflows::run(&client, global, args)
+            list_automated_reasoning_policy_build_workflows::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "list-automated-reasoning-policy-test-cases")]
         "list-automated-reasoning-policy-test-cases" => {
-            list_automated_reasoning_policy_test_cases::run(&client, global, args).await
+            list_automated_reasoning_policy_test_cases::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "list-automated-reasoning-policy-test-results")]
         "list-automated-reasoning-policy-test-results" => {
-            list_automated_reasoning_policy_test_results::run(&client, global, args)
+            list_automated_reasoning_policy_test_results::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "list-custom-model-deployments")]
         "list-custom-model-deployments" => {
-            list_custom_model_deployments::run(&client, global, args).await
-        }
-        "list-custom-models" => list_custom_models::run(&client, global, args).await,
-        "list-enforced-guardrails-configuration" => {
-            list_enforced_guardrails_configuration::run(&client, global, args).await
-        }
-        "list-evaluation-jobs" => list_evaluation_jobs::run(&client, global, args).await,
-        "list-foundation-model-agreement-offers" => {
-            list_foundation_model_agreement_offers::run(&client, global, args).await
-        }
-        "list-foundation-models" => {
-            list_foundation_models::run(&client, global, args).await
-        }
-        "list-guardrails" => list_guardrails::run(&client, global, args).await,
-        "list-imported-models" => list_imported_models::run(&client, global, args).await,
-        "list-inference-profiles" => {
-            list_inference_profiles::run(&client, global, args).await
-        }
-        "list-marketplace-model-endpoints" => {
-            list_marketplace_model_endpoints::run(&client, global, args).await
-        }
-        "list-model-copy-jobs" => list_model_copy_jobs::run(&client, global, args).await,
-        "list-model-customization-jobs" => {
-            list_model_customization_jobs::run(&client, global, args).await
-        }
-        "list-model-import-jobs" => {
-            list_model_import_jobs::run(&client, global, args).await
-        }
-        "list-model-invocation-jobs" => {
-            list_model_invocation_jobs::run(&client, global, args).await
-        }
-        "list-projects" => list_projects::run(&client, global, args).await,
-        "list-prompt-routers" => list_prompt_routers::run(&client, global, args).await,
-        "list-provisioned-model-throughputs" => {
-            list_provisioned_model_throughputs::run(&client, global, args).await
-        }
-        "list-tags-for-resource" => {
-            list_tags_for_resource::run(&client, global, args).await
-        }
-        "list-trusted-access-programs" => {
-            list_trusted_access_programs::run(&client, global, args).await
-        }
-        "put-account-data-retention" => {
-            put_account_data_retention::run(&client, global, args).await
-        }
-        "put-account-data-retention-storage" => {
-            put_account_data_retention_storage::run(&client, global, args).await
-        }
-        "put-enforced-guardrail-configuration" => {
-            put_enforced_guardrail_configuration::run(&client, global, args).await
-        }
-        "put-model-invocation-logging-configuration" => {
-            put_model_invocation_logging_configuration::run(&client, global, args).await
-        }
-        "put-organization-data-retention-storage" => {
-            put_organization_data_retention_storage::run(&client, global, args).await
-        }
-        "put-project-data-retention-storage" => {
-            put_project_data_retention_storage::run(&client, global, args).await
-        }
-        "put-resource-policy" => put_resource_policy::run(&client, global, args).await,
-        "put-trusted-access-program-account-enrollment" => {
-            put_trusted_access_program_account_enrollment::run(&client, global, args)
+            list_custom_model_deployments::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "list-custom-models")]
+        "list-custom-models" => {
+            list_custom_models::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-enforced-guardrails-configuration")]
+        "list-enforced-guardrails-configuration" => {
+            list_enforced_guardrails_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-evaluation-jobs")]
+        "list-evaluation-jobs" => {
+            list_evaluation_jobs::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-foundation-model-agreement-offers")]
+        "list-foundation-model-agreement-offers" => {
+            list_foundation_model_agreement_offers::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-foundation-models")]
+        "list-foundation-models" => {
+            list_foundation_models::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-guardrails")]
+        "list-guardrails" => {
+            list_guardrails::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-imported-models")]
+        "list-imported-models" => {
+            list_imported_models::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-inference-profiles")]
+        "list-inference-profiles" => {
+            list_inference_profiles::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-marketplace-model-endpoints")]
+        "list-marketplace-model-endpoints" => {
+            list_marketplace_model_endpoints::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-model-copy-jobs")]
+        "list-model-copy-jobs" => {
+            list_model_copy_jobs::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-model-customization-jobs")]
+        "list-model-customization-jobs" => {
+            list_model_customization_jobs::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-model-import-jobs")]
+        "list-model-import-jobs" => {
+            list_model_import_jobs::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-model-invocation-jobs")]
+        "list-model-invocation-jobs" => {
+            list_model_invocation_jobs::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-projects")]
+        "list-projects" => {
+            list_projects::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "list-prompt-routers")]
+        "list-prompt-routers" => {
+            list_prompt_routers::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "list-provisioned-model-throughputs")]
+        "list-provisioned-model-throughputs" => {
+            list_provisioned_model_throughputs::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-tags-for-resource")]
+        "list-tags-for-resource" => {
+            list_tags_for_resource::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "list-trusted-access-programs")]
+        "list-trusted-access-programs" => {
+            list_trusted_access_programs::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "put-account-data-retention")]
+        "put-account-data-retention" => {
+            put_account_data_retention::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "put-account-data-retention-storage")]
+        "put-account-data-retention-storage" => {
+            put_account_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "put-enforced-guardrail-configuration")]
+        "put-enforced-guardrail-configuration" => {
+            put_enforced_guardrail_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "put-model-invocation-logging-configuration")]
+        "put-model-invocation-logging-configuration" => {
+            put_model_invocation_logging_configuration::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "put-organization-data-retention-storage")]
+        "put-organization-data-retention-storage" => {
+            put_organization_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "put-project-data-retention-storage")]
+        "put-project-data-retention-storage" => {
+            put_project_data_retention_storage::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "put-resource-policy")]
+        "put-resource-policy" => {
+            put_resource_policy::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "put-trusted-access-program-account-enrollment")]
+        "put-trusted-access-program-account-enrollment" => {
+            put_trusted_access_program_account_enrollment::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "put-trusted-access-program-organization-enrollment")]
         "put-trusted-access-program-organization-enrollment" => {
             put_trusted_access_program_organization_enrollment::run(
-                    &client,
+                    &crate::cli_support::client(global)?,
                     global,
                     args,
                 )
                 .await
         }
+
+        #[cfg(feature = "put-trusted-access-program-project-enrollment")]
         "put-trusted-access-program-project-enrollment" => {
-            put_trusted_access_program_project_enrollment::run(&client, global, args)
+            put_trusted_access_program_project_enrollment::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "put-use-case-for-model-access")]
         "put-use-case-for-model-access" => {
-            put_use_case_for_model_access::run(&client, global, args).await
+            put_use_case_for_model_access::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "register-marketplace-model-endpoint")]
         "register-marketplace-model-endpoint" => {
-            register_marketplace_model_endpoint::run(&client, global, args).await
+            register_marketplace_model_endpoint::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
         "start-automated-reasoning-policy-build-workflow" => {
-            start_automated_reasoning_policy_build_workflow::run(&client, global, args)
+            start_automated_reasoning_policy_build_workflow::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "start-automated-reasoning-policy-test-workflow")]
         "start-automated-reasoning-policy-test-workflow" => {
-            start_automated_reasoning_policy_test_workflow::run(&client, global, args)
+            start_automated_reasoning_policy_test_workflow::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "start-trusted-access-program-account-application")]
         "start-trusted-access-program-account-application" => {
-            start_trusted_access_program_account_application::run(&client, global, args)
+            start_trusted_access_program_account_application::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "start-trusted-access-program-organization-application")]
         "start-trusted-access-program-organization-application" => {
             start_trusted_access_program_organization_application::run(
-                    &client,
+                    &crate::cli_support::client(global)?,
                     global,
                     args,
                 )
                 .await
         }
+
+        #[cfg(feature = "start-trusted-access-program-project-application")]
         "start-trusted-access-program-project-application" => {
-            start_trusted_access_program_project_application::run(&client, global, args)
+            start_trusted_access_program_project_application::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "stop-advanced-prompt-optimization-job")]
         "stop-advanced-prompt-optimization-job" => {
-            stop_advanced_prompt_optimization_job::run(&client, global, args).await
-        }
-        "stop-evaluation-job" => stop_evaluation_job::run(&client, global, args).await,
-        "stop-model-customization-job" => {
-            stop_model_customization_job::run(&client, global, args).await
-        }
-        "stop-model-invocation-job" => {
-            stop_model_invocation_job::run(&client, global, args).await
-        }
-        "tag-resource" => tag_resource::run(&client, global, args).await,
-        "untag-resource" => untag_resource::run(&client, global, args).await,
-        "update-automated-reasoning-policy" => {
-            update_automated_reasoning_policy::run(&client, global, args).await
-        }
-        "update-automated-reasoning-policy-annotations" => {
-            update_automated_reasoning_policy_annotations::run(&client, global, args)
+            stop_advanced_prompt_optimization_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "stop-evaluation-job")]
+        "stop-evaluation-job" => {
+            stop_evaluation_job::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "stop-model-customization-job")]
+        "stop-model-customization-job" => {
+            stop_model_customization_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "stop-model-invocation-job")]
+        "stop-model-invocation-job" => {
+            stop_model_invocation_job::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "tag-resource")]
+        "tag-resource" => {
+            tag_resource::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "untag-resource")]
+        "untag-resource" => {
+            untag_resource::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "update-automated-reasoning-policy")]
+        "update-automated-reasoning-policy" => {
+            update_automated_reasoning_policy::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "update-automated-reasoning-policy-annotations")]
+        "update-automated-reasoning-policy-annotations" => {
+            update_automated_reasoning_policy_annotations::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "update-automated-reasoning-policy-test-case")]
         "update-automated-reasoning-policy-test-case" => {
-            update_automated_reasoning_policy_test_case::run(&client, global, args).await
+            update_automated_reasoning_policy_test_case::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "update-custom-model-deployment")]
         "update-custom-model-deployment" => {
-            update_custom_model_deployment::run(&client, global, args).await
+            update_custom_model_deployment::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "update-guardrail" => update_guardrail::run(&client, global, args).await,
+
+        #[cfg(feature = "update-guardrail")]
+        "update-guardrail" => {
+            update_guardrail::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "update-marketplace-model-endpoint")]
         "update-marketplace-model-endpoint" => {
-            update_marketplace_model_endpoint::run(&client, global, args).await
+            update_marketplace_model_endpoint::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "update-project" => update_project::run(&client, global, args).await,
+
+        #[cfg(feature = "update-project")]
+        "update-project" => {
+            update_project::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "update-provisioned-model-throughput")]
         "update-provisioned-model-throughput" => {
-            update_provisioned_model_throughput::run(&client, global, args).await
+            update_provisioned_model_throughput::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
         other => {
             Err(
@@ -544,6 +1533,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "archive-project")]
 mod archive_project {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -582,6 +1572,7 @@ mod archive_project {
     }
 }
 
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 mod batch_delete_advanced_prompt_optimization_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -628,6 +1619,7 @@ mod batch_delete_advanced_prompt_optimization_job {
     }
 }
 
+#[cfg(feature = "batch-delete-evaluation-job")]
 mod batch_delete_evaluation_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -674,6 +1666,7 @@ mod batch_delete_evaluation_job {
     }
 }
 
+#[cfg(feature = "cancel-automated-reasoning-policy-build-workflow")]
 mod cancel_automated_reasoning_policy_build_workflow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -723,6 +1716,7 @@ mod cancel_automated_reasoning_policy_build_workflow {
     }
 }
 
+#[cfg(feature = "create-advanced-prompt-optimization-job")]
 mod create_advanced_prompt_optimization_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -863,6 +1857,7 @@ mod create_advanced_prompt_optimization_job {
     }
 }
 
+#[cfg(feature = "create-automated-reasoning-policy")]
 mod create_automated_reasoning_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -970,6 +1965,7 @@ mod create_automated_reasoning_policy {
     }
 }
 
+#[cfg(feature = "create-automated-reasoning-policy-test-case")]
 mod create_automated_reasoning_policy_test_case {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1073,6 +2069,7 @@ mod create_automated_reasoning_policy_test_case {
     }
 }
 
+#[cfg(feature = "create-automated-reasoning-policy-version")]
 mod create_automated_reasoning_policy_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1154,6 +2151,7 @@ mod create_automated_reasoning_policy_version {
     }
 }
 
+#[cfg(feature = "create-custom-model")]
 mod create_custom_model {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1276,6 +2274,7 @@ mod create_custom_model {
     }
 }
 
+#[cfg(feature = "create-custom-model-deployment")]
 mod create_custom_model_deployment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1364,6 +2363,7 @@ mod create_custom_model_deployment {
     }
 }
 
+#[cfg(feature = "create-evaluation-job")]
 mod create_evaluation_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1534,6 +2534,7 @@ mod create_evaluation_job {
     }
 }
 
+#[cfg(feature = "create-foundation-model-agreement")]
 mod create_foundation_model_agreement {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1580,6 +2581,7 @@ mod create_foundation_model_agreement {
     }
 }
 
+#[cfg(feature = "create-guardrail")]
 mod create_guardrail {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1813,6 +2815,7 @@ mod create_guardrail {
     }
 }
 
+#[cfg(feature = "create-guardrail-version")]
 mod create_guardrail_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1872,6 +2875,7 @@ mod create_guardrail_version {
     }
 }
 
+#[cfg(feature = "create-inference-profile")]
 mod create_inference_profile {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1969,6 +2973,7 @@ mod create_inference_profile {
     }
 }
 
+#[cfg(feature = "create-marketplace-model-endpoint")]
 mod create_marketplace_model_endpoint {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2086,6 +3091,7 @@ mod create_marketplace_model_endpoint {
     }
 }
 
+#[cfg(feature = "create-model-copy-job")]
 mod create_model_copy_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2174,6 +3180,7 @@ mod create_model_copy_job {
     }
 }
 
+#[cfg(feature = "create-model-customization-job")]
 mod create_model_customization_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2412,6 +3419,7 @@ mod create_model_customization_job {
     }
 }
 
+#[cfg(feature = "create-model-import-job")]
 mod create_model_import_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2558,6 +3566,7 @@ mod create_model_import_job {
     }
 }
 
+#[cfg(feature = "create-model-invocation-job")]
 mod create_model_invocation_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2735,6 +3744,7 @@ mod create_model_invocation_job {
     }
 }
 
+#[cfg(feature = "create-project")]
 mod create_project {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2806,6 +3816,7 @@ mod create_project {
     }
 }
 
+#[cfg(feature = "create-prompt-router")]
 mod create_prompt_router {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2941,6 +3952,7 @@ mod create_prompt_router {
     }
 }
 
+#[cfg(feature = "create-provisioned-model-throughput")]
 mod create_provisioned_model_throughput {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3050,6 +4062,7 @@ mod create_provisioned_model_throughput {
     }
 }
 
+#[cfg(feature = "delete-account-data-retention-storage")]
 mod delete_account_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3098,6 +4111,7 @@ mod delete_account_data_retention_storage {
     }
 }
 
+#[cfg(feature = "delete-automated-reasoning-policy")]
 mod delete_automated_reasoning_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3157,6 +4171,7 @@ mod delete_automated_reasoning_policy {
     }
 }
 
+#[cfg(feature = "delete-automated-reasoning-policy-build-workflow")]
 mod delete_automated_reasoning_policy_build_workflow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3220,6 +4235,7 @@ mod delete_automated_reasoning_policy_build_workflow {
     }
 }
 
+#[cfg(feature = "delete-automated-reasoning-policy-test-case")]
 mod delete_automated_reasoning_policy_test_case {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3280,6 +4296,7 @@ mod delete_automated_reasoning_policy_test_case {
     }
 }
 
+#[cfg(feature = "delete-custom-model")]
 mod delete_custom_model {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3318,6 +4335,7 @@ mod delete_custom_model {
     }
 }
 
+#[cfg(feature = "delete-custom-model-deployment")]
 mod delete_custom_model_deployment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3361,6 +4379,7 @@ mod delete_custom_model_deployment {
     }
 }
 
+#[cfg(feature = "delete-enforced-guardrail-configuration")]
 mod delete_enforced_guardrail_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3398,6 +4417,7 @@ mod delete_enforced_guardrail_configuration {
     }
 }
 
+#[cfg(feature = "delete-foundation-model-agreement")]
 mod delete_foundation_model_agreement {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3435,6 +4455,7 @@ mod delete_foundation_model_agreement {
     }
 }
 
+#[cfg(feature = "delete-guardrail")]
 mod delete_guardrail {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3483,6 +4504,7 @@ mod delete_guardrail {
     }
 }
 
+#[cfg(feature = "delete-imported-model")]
 mod delete_imported_model {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3521,6 +4543,7 @@ mod delete_imported_model {
     }
 }
 
+#[cfg(feature = "delete-inference-profile")]
 mod delete_inference_profile {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3563,6 +4586,7 @@ mod delete_inference_profile {
     }
 }
 
+#[cfg(feature = "delete-marketplace-model-endpoint")]
 mod delete_marketplace_model_endpoint {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3602,6 +4626,7 @@ mod delete_marketplace_model_endpoint {
     }
 }
 
+#[cfg(feature = "delete-model-invocation-logging-configuration")]
 mod delete_model_invocation_logging_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3630,6 +4655,7 @@ mod delete_model_invocation_logging_configuration {
     }
 }
 
+#[cfg(feature = "delete-organization-data-retention-storage")]
 mod delete_organization_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3678,6 +4704,7 @@ mod delete_organization_data_retention_storage {
     }
 }
 
+#[cfg(feature = "delete-project-data-retention-storage")]
 mod delete_project_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3738,6 +4765,7 @@ mod delete_project_data_retention_storage {
     }
 }
 
+#[cfg(feature = "delete-prompt-router")]
 mod delete_prompt_router {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3778,6 +4806,7 @@ mod delete_prompt_router {
     }
 }
 
+#[cfg(feature = "delete-provisioned-model-throughput")]
 mod delete_provisioned_model_throughput {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3818,6 +4847,7 @@ mod delete_provisioned_model_throughput {
     }
 }
 
+#[cfg(feature = "delete-resource-policy")]
 mod delete_resource_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3857,6 +4887,7 @@ mod delete_resource_policy {
     }
 }
 
+#[cfg(feature = "deregister-marketplace-model-endpoint")]
 mod deregister_marketplace_model_endpoint {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3898,6 +4929,7 @@ mod deregister_marketplace_model_endpoint {
     }
 }
 
+#[cfg(feature = "export-automated-reasoning-policy-version")]
 mod export_automated_reasoning_policy_version {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3939,6 +4971,7 @@ mod export_automated_reasoning_policy_version {
     }
 }
 
+#[cfg(feature = "get-account-data-retention")]
 mod get_account_data_retention {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3967,6 +5000,7 @@ mod get_account_data_retention {
     }
 }
 
+#[cfg(feature = "get-account-data-retention-storage")]
 mod get_account_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4015,6 +5049,7 @@ mod get_account_data_retention_storage {
     }
 }
 
+#[cfg(feature = "get-advanced-prompt-optimization-job")]
 mod get_advanced_prompt_optimization_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4052,6 +5087,7 @@ mod get_advanced_prompt_optimization_job {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy")]
 mod get_automated_reasoning_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4093,6 +5129,7 @@ mod get_automated_reasoning_policy {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-annotations")]
 mod get_automated_reasoning_policy_annotations {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4146,6 +5183,7 @@ mod get_automated_reasoning_policy_annotations {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow")]
 mod get_automated_reasoning_policy_build_workflow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4197,6 +5235,7 @@ mod get_automated_reasoning_policy_build_workflow {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 mod get_automated_reasoning_policy_build_workflow_result_assets {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4280,6 +5319,7 @@ mod get_automated_reasoning_policy_build_workflow_result_assets {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-next-scenario")]
 mod get_automated_reasoning_policy_next_scenario {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4333,6 +5373,7 @@ mod get_automated_reasoning_policy_next_scenario {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-test-case")]
 mod get_automated_reasoning_policy_test_case {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4381,6 +5422,7 @@ mod get_automated_reasoning_policy_test_case {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-test-result")]
 mod get_automated_reasoning_policy_test_result {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4443,6 +5485,7 @@ mod get_automated_reasoning_policy_test_result {
     }
 }
 
+#[cfg(feature = "get-custom-model")]
 mod get_custom_model {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4483,6 +5526,7 @@ mod get_custom_model {
     }
 }
 
+#[cfg(feature = "get-custom-model-deployment")]
 mod get_custom_model_deployment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4528,6 +5572,7 @@ mod get_custom_model_deployment {
     }
 }
 
+#[cfg(feature = "get-evaluation-job")]
 mod get_evaluation_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4569,6 +5614,7 @@ mod get_evaluation_job {
     }
 }
 
+#[cfg(feature = "get-foundation-model")]
 mod get_foundation_model {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4617,6 +5663,7 @@ mod get_foundation_model {
     }
 }
 
+#[cfg(feature = "get-foundation-model-availability")]
 mod get_foundation_model_availability {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4654,6 +5701,7 @@ mod get_foundation_model_availability {
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 mod get_guardrail {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4704,6 +5752,7 @@ mod get_guardrail {
     }
 }
 
+#[cfg(feature = "get-imported-model")]
 mod get_imported_model {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4742,6 +5791,7 @@ mod get_imported_model {
     }
 }
 
+#[cfg(feature = "get-inference-profile")]
 mod get_inference_profile {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4794,6 +5844,7 @@ mod get_inference_profile {
     }
 }
 
+#[cfg(feature = "get-marketplace-model-endpoint")]
 mod get_marketplace_model_endpoint {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4835,6 +5886,7 @@ mod get_marketplace_model_endpoint {
     }
 }
 
+#[cfg(feature = "get-model-copy-job")]
 mod get_model_copy_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4872,6 +5924,7 @@ mod get_model_copy_job {
     }
 }
 
+#[cfg(feature = "get-model-customization-job")]
 mod get_model_customization_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4911,6 +5964,7 @@ mod get_model_customization_job {
     }
 }
 
+#[cfg(feature = "get-model-import-job")]
 mod get_model_import_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4950,6 +6004,7 @@ mod get_model_import_job {
     }
 }
 
+#[cfg(feature = "get-model-invocation-job")]
 mod get_model_invocation_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4987,6 +6042,7 @@ mod get_model_invocation_job {
     }
 }
 
+#[cfg(feature = "get-model-invocation-logging-configuration")]
 mod get_model_invocation_logging_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5015,6 +6071,7 @@ mod get_model_invocation_logging_configuration {
     }
 }
 
+#[cfg(feature = "get-organization-data-retention-storage")]
 mod get_organization_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5063,6 +6120,7 @@ mod get_organization_data_retention_storage {
     }
 }
 
+#[cfg(feature = "get-project")]
 mod get_project {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5101,6 +6159,7 @@ mod get_project {
     }
 }
 
+#[cfg(feature = "get-project-data-retention-storage")]
 mod get_project_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5161,6 +6220,7 @@ mod get_project_data_retention_storage {
     }
 }
 
+#[cfg(feature = "get-prompt-router")]
 mod get_prompt_router {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5199,6 +6259,7 @@ mod get_prompt_router {
     }
 }
 
+#[cfg(feature = "get-provisioned-model-throughput")]
 mod get_provisioned_model_throughput {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5239,6 +6300,7 @@ mod get_provisioned_model_throughput {
     }
 }
 
+#[cfg(feature = "get-resource-policy")]
 mod get_resource_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5278,6 +6340,7 @@ mod get_resource_policy {
     }
 }
 
+#[cfg(feature = "get-trusted-access-program")]
 mod get_trusted_access_program {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5330,6 +6393,7 @@ mod get_trusted_access_program {
     }
 }
 
+#[cfg(feature = "get-trusted-access-program-account-enrollment")]
 mod get_trusted_access_program_account_enrollment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5370,6 +6434,7 @@ mod get_trusted_access_program_account_enrollment {
     }
 }
 
+#[cfg(feature = "get-trusted-access-program-organization-enrollment")]
 mod get_trusted_access_program_organization_enrollment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5410,6 +6475,7 @@ mod get_trusted_access_program_organization_enrollment {
     }
 }
 
+#[cfg(feature = "get-trusted-access-program-project-enrollment")]
 mod get_trusted_access_program_project_enrollment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5460,6 +6526,7 @@ mod get_trusted_access_program_project_enrollment {
     }
 }
 
+#[cfg(feature = "get-use-case-for-model-access")]
 mod get_use_case_for_model_access {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5488,6 +6555,7 @@ mod get_use_case_for_model_access {
     }
 }
 
+#[cfg(feature = "list-advanced-prompt-optimization-jobs")]
 mod list_advanced_prompt_optimization_jobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5590,6 +6658,7 @@ mod list_advanced_prompt_optimization_jobs {
     }
 }
 
+#[cfg(feature = "list-automated-reasoning-policies")]
 mod list_automated_reasoning_policies {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5679,6 +6748,7 @@ mod list_automated_reasoning_policies {
     }
 }
 
+#[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
 mod list_automated_reasoning_policy_build_workflows {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5770,6 +6840,7 @@ mod list_automated_reasoning_policy_build_workflows {
     }
 }
 
+#[cfg(feature = "list-automated-reasoning-policy-test-cases")]
 mod list_automated_reasoning_policy_test_cases {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5853,6 +6924,7 @@ mod list_automated_reasoning_policy_test_cases {
     }
 }
 
+#[cfg(feature = "list-automated-reasoning-policy-test-results")]
 mod list_automated_reasoning_policy_test_results {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5952,6 +7024,7 @@ mod list_automated_reasoning_policy_test_results {
     }
 }
 
+#[cfg(feature = "list-custom-model-deployments")]
 mod list_custom_model_deployments {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6123,6 +7196,7 @@ mod list_custom_model_deployments {
     }
 }
 
+#[cfg(feature = "list-custom-models")]
 mod list_custom_models {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6322,6 +7396,7 @@ mod list_custom_models {
     }
 }
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 mod list_enforced_guardrails_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6384,6 +7459,7 @@ mod list_enforced_guardrails_configuration {
     }
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 mod list_evaluation_jobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6565,6 +7641,7 @@ mod list_evaluation_jobs {
     }
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 mod list_foundation_model_agreement_offers {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6616,6 +7693,7 @@ mod list_foundation_model_agreement_offers {
     }
 }
 
+#[cfg(feature = "list-foundation-models")]
 mod list_foundation_models {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6719,6 +7797,7 @@ mod list_foundation_models {
     }
 }
 
+#[cfg(feature = "list-guardrails")]
 mod list_guardrails {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6801,6 +7880,7 @@ mod list_guardrails {
     }
 }
 
+#[cfg(feature = "list-imported-models")]
 mod list_imported_models {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6946,6 +8026,7 @@ mod list_imported_models {
     }
 }
 
+#[cfg(feature = "list-inference-profiles")]
 mod list_inference_profiles {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7050,6 +8131,7 @@ mod list_inference_profiles {
     }
 }
 
+#[cfg(feature = "list-marketplace-model-endpoints")]
 mod list_marketplace_model_endpoints {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7138,6 +8220,7 @@ mod list_marketplace_model_endpoints {
     }
 }
 
+#[cfg(feature = "list-model-copy-jobs")]
 mod list_model_copy_jobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7330,6 +8413,7 @@ mod list_model_copy_jobs {
     }
 }
 
+#[cfg(feature = "list-model-customization-jobs")]
 mod list_model_customization_jobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7487,6 +8571,7 @@ mod list_model_customization_jobs {
     }
 }
 
+#[cfg(feature = "list-model-import-jobs")]
 mod list_model_import_jobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7650,6 +8735,7 @@ mod list_model_import_jobs {
     }
 }
 
+#[cfg(feature = "list-model-invocation-jobs")]
 mod list_model_invocation_jobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7815,6 +8901,7 @@ mod list_model_invocation_jobs {
     }
 }
 
+#[cfg(feature = "list-projects")]
 mod list_projects {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7904,6 +8991,7 @@ mod list_projects {
     }
 }
 
+#[cfg(feature = "list-prompt-routers")]
 mod list_prompt_routers {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8000,6 +9088,7 @@ mod list_prompt_routers {
     }
 }
 
+#[cfg(feature = "list-provisioned-model-throughputs")]
 mod list_provisioned_model_throughputs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8177,6 +9266,7 @@ mod list_provisioned_model_throughputs {
     }
 }
 
+#[cfg(feature = "list-tags-for-resource")]
 mod list_tags_for_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8214,6 +9304,7 @@ mod list_tags_for_resource {
     }
 }
 
+#[cfg(feature = "list-trusted-access-programs")]
 mod list_trusted_access_programs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8302,6 +9393,7 @@ mod list_trusted_access_programs {
     }
 }
 
+#[cfg(feature = "put-account-data-retention")]
 mod put_account_data_retention {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8346,6 +9438,7 @@ mod put_account_data_retention {
     }
 }
 
+#[cfg(feature = "put-account-data-retention-storage")]
 mod put_account_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8426,6 +9519,7 @@ mod put_account_data_retention_storage {
     }
 }
 
+#[cfg(feature = "put-enforced-guardrail-configuration")]
 mod put_enforced_guardrail_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8479,6 +9573,7 @@ mod put_enforced_guardrail_configuration {
     }
 }
 
+#[cfg(feature = "put-model-invocation-logging-configuration")]
 mod put_model_invocation_logging_configuration {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8523,6 +9618,7 @@ mod put_model_invocation_logging_configuration {
     }
 }
 
+#[cfg(feature = "put-organization-data-retention-storage")]
 mod put_organization_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8603,6 +9699,7 @@ mod put_organization_data_retention_storage {
     }
 }
 
+#[cfg(feature = "put-project-data-retention-storage")]
 mod put_project_data_retention_storage {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8695,6 +9792,7 @@ mod put_project_data_retention_storage {
     }
 }
 
+#[cfg(feature = "put-resource-policy")]
 mod put_resource_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8744,6 +9842,7 @@ mod put_resource_policy {
     }
 }
 
+#[cfg(feature = "put-trusted-access-program-account-enrollment")]
 mod put_trusted_access_program_account_enrollment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8800,6 +9899,7 @@ mod put_trusted_access_program_account_enrollment {
     }
 }
 
+#[cfg(feature = "put-trusted-access-program-organization-enrollment")]
 mod put_trusted_access_program_organization_enrollment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8856,6 +9956,7 @@ mod put_trusted_access_program_organization_enrollment {
     }
 }
 
+#[cfg(feature = "put-trusted-access-program-project-enrollment")]
 mod put_trusted_access_program_project_enrollment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8922,6 +10023,7 @@ mod put_trusted_access_program_project_enrollment {
     }
 }
 
+#[cfg(feature = "put-use-case-for-model-access")]
 mod put_use_case_for_model_access {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8959,6 +10061,7 @@ mod put_use_case_for_model_access {
     }
 }
 
+#[cfg(feature = "register-marketplace-model-endpoint")]
 mod register_marketplace_model_endpoint {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9013,6 +10116,7 @@ mod register_marketplace_model_endpoint {
     }
 }
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 mod start_automated_reasoning_policy_build_workflow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9100,6 +10204,7 @@ mod start_automated_reasoning_policy_build_workflow {
     }
 }
 
+#[cfg(feature = "start-automated-reasoning-policy-test-workflow")]
 mod start_automated_reasoning_policy_test_workflow {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9177,6 +10282,7 @@ mod start_automated_reasoning_policy_test_workflow {
     }
 }
 
+#[cfg(feature = "start-trusted-access-program-account-application")]
 mod start_trusted_access_program_account_application {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9215,6 +10321,7 @@ mod start_trusted_access_program_account_application {
     }
 }
 
+#[cfg(feature = "start-trusted-access-program-organization-application")]
 mod start_trusted_access_program_organization_application {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9255,6 +10362,7 @@ mod start_trusted_access_program_organization_application {
     }
 }
 
+#[cfg(feature = "start-trusted-access-program-project-application")]
 mod start_trusted_access_program_project_application {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9303,6 +10411,7 @@ mod start_trusted_access_program_project_application {
     }
 }
 
+#[cfg(feature = "stop-advanced-prompt-optimization-job")]
 mod stop_advanced_prompt_optimization_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9342,6 +10451,7 @@ mod stop_advanced_prompt_optimization_job {
     }
 }
 
+#[cfg(feature = "stop-evaluation-job")]
 mod stop_evaluation_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9381,6 +10491,7 @@ mod stop_evaluation_job {
     }
 }
 
+#[cfg(feature = "stop-model-customization-job")]
 mod stop_model_customization_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9418,6 +10529,7 @@ mod stop_model_customization_job {
     }
 }
 
+#[cfg(feature = "stop-model-invocation-job")]
 mod stop_model_invocation_job {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9457,6 +10569,7 @@ mod stop_model_invocation_job {
     }
 }
 
+#[cfg(feature = "tag-resource")]
 mod tag_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9510,6 +10623,7 @@ mod tag_resource {
     }
 }
 
+#[cfg(feature = "untag-resource")]
 mod untag_resource {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9559,6 +10673,7 @@ mod untag_resource {
     }
 }
 
+#[cfg(feature = "update-automated-reasoning-policy")]
 mod update_automated_reasoning_policy {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9636,6 +10751,7 @@ mod update_automated_reasoning_policy {
     }
 }
 
+#[cfg(feature = "update-automated-reasoning-policy-annotations")]
 mod update_automated_reasoning_policy_annotations {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9719,6 +10835,7 @@ mod update_automated_reasoning_policy_annotations {
     }
 }
 
+#[cfg(feature = "update-automated-reasoning-policy-test-case")]
 mod update_automated_reasoning_policy_test_case {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9847,6 +10964,7 @@ mod update_automated_reasoning_policy_test_case {
     }
 }
 
+#[cfg(feature = "update-custom-model-deployment")]
 mod update_custom_model_deployment {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9899,6 +11017,7 @@ mod update_custom_model_deployment {
     }
 }
 
+#[cfg(feature = "update-guardrail")]
 mod update_guardrail {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10110,6 +11229,7 @@ mod update_guardrail {
     }
 }
 
+#[cfg(feature = "update-marketplace-model-endpoint")]
 mod update_marketplace_model_endpoint {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10181,6 +11301,7 @@ mod update_marketplace_model_endpoint {
     }
 }
 
+#[cfg(feature = "update-project")]
 mod update_project {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10246,6 +11367,7 @@ mod update_project {
     }
 }
 
+#[cfg(feature = "update-provisioned-model-throughput")]
 mod update_provisioned_model_throughput {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

@@ -23,6 +23,7 @@ impl Client {
     }
 
     /// Archives a project. Archiving is terminal; there is no delete. Archiving an already-archived project succeeds without effect. The default project cannot be archived.
+    #[cfg(feature = "archive-project")]
     pub fn archive_project(
         &self,
     ) -> crate::operation::archive_project::ArchiveProjectFluentBuilder {
@@ -32,6 +33,7 @@ impl Client {
     }
 
     /// Deletes one or more advanced prompt optimization jobs.
+    #[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
     pub fn batch_delete_advanced_prompt_optimization_job(
         &self,
     ) -> crate::operation::batch_delete_advanced_prompt_optimization_job::BatchDeleteAdvancedPromptOptimizationJobFluentBuilder {
@@ -41,6 +43,7 @@ impl Client {
     }
 
     /// Deletes a batch of evaluation jobs. An evaluation job can only be deleted if it has following status `FAILED`, `COMPLETED`, and `STOPPED`. You can request up to 25 model evaluation jobs be deleted in a single request.
+    #[cfg(feature = "batch-delete-evaluation-job")]
     pub fn batch_delete_evaluation_job(
         &self,
     ) -> crate::operation::batch_delete_evaluation_job::BatchDeleteEvaluationJobFluentBuilder {
@@ -50,6 +53,7 @@ impl Client {
     }
 
     /// Cancels a running Automated Reasoning policy build workflow. This stops the policy generation process and prevents further processing of the source documents.
+    #[cfg(feature = "cancel-automated-reasoning-policy-build-workflow")]
     pub fn cancel_automated_reasoning_policy_build_workflow(
         &self,
     ) -> crate::operation::cancel_automated_reasoning_policy_build_workflow::CancelAutomatedReasoningPolicyBuildWorkflowFluentBuilder {
@@ -59,6 +63,7 @@ impl Client {
     }
 
     /// Creates an advanced prompt optimization job. The job optimizes your prompt templates for specific models using your evaluation dataset and criteria.
+    #[cfg(feature = "create-advanced-prompt-optimization-job")]
     pub fn create_advanced_prompt_optimization_job(
         &self,
     ) -> crate::operation::create_advanced_prompt_optimization_job::CreateAdvancedPromptOptimizationJobFluentBuilder {
@@ -70,6 +75,7 @@ impl Client {
     /// Creates an Automated Reasoning policy for Amazon Bedrock Guardrails. Automated Reasoning policies use mathematical techniques to detect hallucinations, suggest corrections, and highlight unstated assumptions in the responses of your GenAI application.
     ///
     /// To create a policy, you upload a source document that describes the rules that you're encoding. Automated Reasoning extracts important concepts from the source document that will become variables in the policy and infers policy rules.
+    #[cfg(feature = "create-automated-reasoning-policy")]
     pub fn create_automated_reasoning_policy(
         &self,
     ) -> crate::operation::create_automated_reasoning_policy::CreateAutomatedReasoningPolicyFluentBuilder {
@@ -79,6 +85,7 @@ impl Client {
     }
 
     /// Creates a test for an Automated Reasoning policy. Tests validate that your policy works as expected by providing sample inputs and expected outcomes. Use tests to verify policy behavior before deploying to production.
+    #[cfg(feature = "create-automated-reasoning-policy-test-case")]
     pub fn create_automated_reasoning_policy_test_case(
         &self,
     ) -> crate::operation::create_automated_reasoning_policy_test_case::CreateAutomatedReasoningPolicyTestCaseFluentBuilder {
@@ -88,6 +95,7 @@ impl Client {
     }
 
     /// Creates a new version of an existing Automated Reasoning policy. This allows you to iterate on your policy rules while maintaining previous versions for rollback or comparison purposes.
+    #[cfg(feature = "create-automated-reasoning-policy-version")]
     pub fn create_automated_reasoning_policy_version(
         &self,
     ) -> crate::operation::create_automated_reasoning_policy_version::CreateAutomatedReasoningPolicyVersionFluentBuilder {
@@ -121,6 +129,7 @@ impl Client {
     /// - [ListCustomModels](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListCustomModels.html)
     ///
     /// - [DeleteCustomModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteCustomModel.html)
+    #[cfg(feature = "create-custom-model")]
     pub fn create_custom_model(
         &self,
     ) -> crate::operation::create_custom_model::CreateCustomModelFluentBuilder {
@@ -140,6 +149,7 @@ impl Client {
     /// - [ListCustomModelDeployments](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListCustomModelDeployments.html)
     ///
     /// - [DeleteCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteCustomModelDeployment.html)
+    #[cfg(feature = "create-custom-model-deployment")]
     pub fn create_custom_model_deployment(
         &self,
     ) -> crate::operation::create_custom_model_deployment::CreateCustomModelDeploymentFluentBuilder {
@@ -149,6 +159,7 @@ impl Client {
     }
 
     /// Creates an evaluation job.
+    #[cfg(feature = "create-evaluation-job")]
     pub fn create_evaluation_job(
         &self,
     ) -> crate::operation::create_evaluation_job::CreateEvaluationJobFluentBuilder {
@@ -158,6 +169,7 @@ impl Client {
     }
 
     /// Request a model access agreement for the specified model.
+    #[cfg(feature = "create-foundation-model-agreement")]
     pub fn create_foundation_model_agreement(
         &self,
     ) -> crate::operation::create_foundation_model_agreement::CreateFoundationModelAgreementFluentBuilder {
@@ -181,6 +193,7 @@ impl Client {
     /// In addition to the above policies, you can also configure the messages to be returned to the user if a user input or model response is in violation of the policies defined in the guardrail.
     ///
     /// For more information, see [Amazon Bedrock Guardrails](https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails.html) in the *Amazon Bedrock User Guide*.
+    #[cfg(feature = "create-guardrail")]
     pub fn create_guardrail(
         &self,
     ) -> crate::operation::create_guardrail::CreateGuardrailFluentBuilder {
@@ -190,6 +203,7 @@ impl Client {
     }
 
     /// Creates a version of the guardrail. Use this API to create a snapshot of the guardrail when you are satisfied with a configuration, or to compare the configuration with another version.
+    #[cfg(feature = "create-guardrail-version")]
     pub fn create_guardrail_version(
         &self,
     ) -> crate::operation::create_guardrail_version::CreateGuardrailVersionFluentBuilder {
@@ -199,6 +213,7 @@ impl Client {
     }
 
     /// Creates an application inference profile to track metrics and costs when invoking a model. To create an application inference profile for a foundation model in one region, specify the ARN of the model in that region. To create an application inference profile for a foundation model across multiple regions, specify the ARN of the system-defined inference profile that contains the regions that you want to route requests to. For more information, see [Increase throughput and resilience with cross-region inference in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). in the Amazon Bedrock User Guide.
+    #[cfg(feature = "create-inference-profile")]
     pub fn create_inference_profile(
         &self,
     ) -> crate::operation::create_inference_profile::CreateInferenceProfileFluentBuilder {
@@ -208,6 +223,7 @@ impl Client {
     }
 
     /// Creates an endpoint for a model from Amazon Bedrock Marketplace. The endpoint is hosted by Amazon SageMaker.
+    #[cfg(feature = "create-marketplace-model-endpoint")]
     pub fn create_marketplace_model_endpoint(
         &self,
     ) -> crate::operation::create_marketplace_model_endpoint::CreateMarketplaceModelEndpointFluentBuilder {
@@ -217,6 +233,7 @@ impl Client {
     }
 
     /// Copies a model to another region so that it can be used there. For more information, see [Copy models to be used in other regions](https://docs.aws.amazon.com/bedrock/latest/userguide/copy-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "create-model-copy-job")]
     pub fn create_model_copy_job(
         &self,
     ) -> crate::operation::create_model_copy_job::CreateModelCopyJobFluentBuilder {
@@ -234,6 +251,7 @@ impl Client {
     /// Model-customization jobs are asynchronous and the completion time depends on the base model and the training/validation data size. To monitor a job, use the `GetModelCustomizationJob` operation to retrieve the job status.
     ///
     /// For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "create-model-customization-job")]
     pub fn create_model_customization_job(
         &self,
     ) -> crate::operation::create_model_customization_job::CreateModelCustomizationJobFluentBuilder {
@@ -243,6 +261,7 @@ impl Client {
     }
 
     /// Creates a model import job to import model that you have customized in other environments, such as Amazon SageMaker. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html)
+    #[cfg(feature = "create-model-import-job")]
     pub fn create_model_import_job(
         &self,
     ) -> crate::operation::create_model_import_job::CreateModelImportJobFluentBuilder {
@@ -254,6 +273,7 @@ impl Client {
     /// Creates a batch inference job to invoke a model on multiple prompts. Format your data according to [Format your inference data](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-data) and upload it to an Amazon S3 bucket. For more information, see [Process multiple prompts with batch inference](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference.html).
     ///
     /// The response returns a `jobArn` that you can use to stop or get details about the job.
+    #[cfg(feature = "create-model-invocation-job")]
     pub fn create_model_invocation_job(
         &self,
     ) -> crate::operation::create_model_invocation_job::CreateModelInvocationJobFluentBuilder {
@@ -263,6 +283,7 @@ impl Client {
     }
 
     /// Creates a project: a workload boundary within the account that inference requests can be associated with.
+    #[cfg(feature = "create-project")]
     pub fn create_project(
         &self,
     ) -> crate::operation::create_project::CreateProjectFluentBuilder {
@@ -272,6 +293,7 @@ impl Client {
     }
 
     /// Creates a prompt router that manages the routing of requests between multiple foundation models based on the routing criteria.
+    #[cfg(feature = "create-prompt-router")]
     pub fn create_prompt_router(
         &self,
     ) -> crate::operation::create_prompt_router::CreatePromptRouterFluentBuilder {
@@ -281,6 +303,7 @@ impl Client {
     }
 
     /// Creates dedicated throughput for a base or custom model with the model units and for the duration that you specify. For pricing details, see [Amazon Bedrock Pricing](http://aws.amazon.com/bedrock/pricing/). For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "create-provisioned-model-throughput")]
     pub fn create_provisioned_model_throughput(
         &self,
     ) -> crate::operation::create_provisioned_model_throughput::CreateProvisionedModelThroughputFluentBuilder {
@@ -290,6 +313,7 @@ impl Client {
     }
 
     /// Deletes your account's retention storage configuration for a model provider. Deleting an absent configuration succeeds. You do not need to participate in the program to delete the configuration. You can delete it even if your account is ineligible or its eligibility is revoked.
+    #[cfg(feature = "delete-account-data-retention-storage")]
     pub fn delete_account_data_retention_storage(
         &self,
     ) -> crate::operation::delete_account_data_retention_storage::DeleteAccountDataRetentionStorageFluentBuilder {
@@ -299,6 +323,7 @@ impl Client {
     }
 
     /// Deletes an Automated Reasoning policy or policy version. This operation is idempotent. If you delete a policy more than once, each call succeeds. Deleting a policy removes it permanently and cannot be undone.
+    #[cfg(feature = "delete-automated-reasoning-policy")]
     pub fn delete_automated_reasoning_policy(
         &self,
     ) -> crate::operation::delete_automated_reasoning_policy::DeleteAutomatedReasoningPolicyFluentBuilder {
@@ -308,6 +333,7 @@ impl Client {
     }
 
     /// Deletes an Automated Reasoning policy build workflow and its associated artifacts. This permanently removes the workflow history and any generated assets.
+    #[cfg(feature = "delete-automated-reasoning-policy-build-workflow")]
     pub fn delete_automated_reasoning_policy_build_workflow(
         &self,
     ) -> crate::operation::delete_automated_reasoning_policy_build_workflow::DeleteAutomatedReasoningPolicyBuildWorkflowFluentBuilder {
@@ -317,6 +343,7 @@ impl Client {
     }
 
     /// Deletes an Automated Reasoning policy test. This operation is idempotent; if you delete a test more than once, each call succeeds.
+    #[cfg(feature = "delete-automated-reasoning-policy-test-case")]
     pub fn delete_automated_reasoning_policy_test_case(
         &self,
     ) -> crate::operation::delete_automated_reasoning_policy_test_case::DeleteAutomatedReasoningPolicyTestCaseFluentBuilder {
@@ -326,6 +353,7 @@ impl Client {
     }
 
     /// Deletes a custom model that you created earlier. For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "delete-custom-model")]
     pub fn delete_custom_model(
         &self,
     ) -> crate::operation::delete_custom_model::DeleteCustomModelFluentBuilder {
@@ -343,6 +371,7 @@ impl Client {
     /// - [GetCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetCustomModelDeployment.html)
     ///
     /// - [ListCustomModelDeployments](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListCustomModelDeployments.html)
+    #[cfg(feature = "delete-custom-model-deployment")]
     pub fn delete_custom_model_deployment(
         &self,
     ) -> crate::operation::delete_custom_model_deployment::DeleteCustomModelDeploymentFluentBuilder {
@@ -352,6 +381,7 @@ impl Client {
     }
 
     /// Deletes the account-level enforced guardrail configuration.
+    #[cfg(feature = "delete-enforced-guardrail-configuration")]
     pub fn delete_enforced_guardrail_configuration(
         &self,
     ) -> crate::operation::delete_enforced_guardrail_configuration::DeleteEnforcedGuardrailConfigurationFluentBuilder {
@@ -361,6 +391,7 @@ impl Client {
     }
 
     /// Delete the model access agreement for the specified model.
+    #[cfg(feature = "delete-foundation-model-agreement")]
     pub fn delete_foundation_model_agreement(
         &self,
     ) -> crate::operation::delete_foundation_model_agreement::DeleteFoundationModelAgreementFluentBuilder {
@@ -374,6 +405,7 @@ impl Client {
     /// - To delete a guardrail, only specify the ARN of the guardrail in the `guardrailIdentifier` field. If you delete a guardrail, all of its versions will be deleted.
     ///
     /// - To delete a version of a guardrail, specify the ARN of the guardrail in the `guardrailIdentifier` field and the version in the `guardrailVersion` field.
+    #[cfg(feature = "delete-guardrail")]
     pub fn delete_guardrail(
         &self,
     ) -> crate::operation::delete_guardrail::DeleteGuardrailFluentBuilder {
@@ -383,6 +415,7 @@ impl Client {
     }
 
     /// Deletes a custom model that you imported earlier. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "delete-imported-model")]
     pub fn delete_imported_model(
         &self,
     ) -> crate::operation::delete_imported_model::DeleteImportedModelFluentBuilder {
@@ -392,6 +425,7 @@ impl Client {
     }
 
     /// Deletes an application inference profile. For more information, see [Increase throughput and resilience with cross-region inference in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). in the Amazon Bedrock User Guide.
+    #[cfg(feature = "delete-inference-profile")]
     pub fn delete_inference_profile(
         &self,
     ) -> crate::operation::delete_inference_profile::DeleteInferenceProfileFluentBuilder {
@@ -401,6 +435,7 @@ impl Client {
     }
 
     /// Deletes an endpoint for a model from Amazon Bedrock Marketplace.
+    #[cfg(feature = "delete-marketplace-model-endpoint")]
     pub fn delete_marketplace_model_endpoint(
         &self,
     ) -> crate::operation::delete_marketplace_model_endpoint::DeleteMarketplaceModelEndpointFluentBuilder {
@@ -410,6 +445,7 @@ impl Client {
     }
 
     /// Delete the invocation logging.
+    #[cfg(feature = "delete-model-invocation-logging-configuration")]
     pub fn delete_model_invocation_logging_configuration(
         &self,
     ) -> crate::operation::delete_model_invocation_logging_configuration::DeleteModelInvocationLoggingConfigurationFluentBuilder {
@@ -419,6 +455,7 @@ impl Client {
     }
 
     /// Deletes the organization's retention storage configuration for a model provider. The caller must be the organization's management account or a delegated administrator. Deleting an absent configuration succeeds; no program participation is required to delete.
+    #[cfg(feature = "delete-organization-data-retention-storage")]
     pub fn delete_organization_data_retention_storage(
         &self,
     ) -> crate::operation::delete_organization_data_retention_storage::DeleteOrganizationDataRetentionStorageFluentBuilder {
@@ -428,6 +465,7 @@ impl Client {
     }
 
     /// Deletes a project's retention storage configuration for a model provider. Deleting an absent configuration on an active project succeeds. If the project does not exist or your account does not own it, the operation returns `ResourceNotFoundException`. For an archived project, the operation returns `ValidationException`. You can read the archived project's stored configuration until Amazon Bedrock purges the project. You do not need to participate in the program to delete the configuration.
+    #[cfg(feature = "delete-project-data-retention-storage")]
     pub fn delete_project_data_retention_storage(
         &self,
     ) -> crate::operation::delete_project_data_retention_storage::DeleteProjectDataRetentionStorageFluentBuilder {
@@ -437,6 +475,7 @@ impl Client {
     }
 
     /// Deletes a specified prompt router. This action cannot be undone.
+    #[cfg(feature = "delete-prompt-router")]
     pub fn delete_prompt_router(
         &self,
     ) -> crate::operation::delete_prompt_router::DeletePromptRouterFluentBuilder {
@@ -446,6 +485,7 @@ impl Client {
     }
 
     /// Deletes a Provisioned Throughput. You can't delete a Provisioned Throughput before the commitment term is over. For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "delete-provisioned-model-throughput")]
     pub fn delete_provisioned_model_throughput(
         &self,
     ) -> crate::operation::delete_provisioned_model_throughput::DeleteProvisionedModelThroughputFluentBuilder {
@@ -455,6 +495,7 @@ impl Client {
     }
 
     /// Deletes a previously created Bedrock resource policy.
+    #[cfg(feature = "delete-resource-policy")]
     pub fn delete_resource_policy(
         &self,
     ) -> crate::operation::delete_resource_policy::DeleteResourcePolicyFluentBuilder {
@@ -464,6 +505,7 @@ impl Client {
     }
 
     /// Deregisters an endpoint for a model from Amazon Bedrock Marketplace. This operation removes the endpoint's association with Amazon Bedrock but does not delete the underlying Amazon SageMaker endpoint.
+    #[cfg(feature = "deregister-marketplace-model-endpoint")]
     pub fn deregister_marketplace_model_endpoint(
         &self,
     ) -> crate::operation::deregister_marketplace_model_endpoint::DeregisterMarketplaceModelEndpointFluentBuilder {
@@ -473,6 +515,7 @@ impl Client {
     }
 
     /// Exports the policy definition for an Automated Reasoning policy version. Returns the complete policy definition including rules, variables, and custom variable types in a structured format.
+    #[cfg(feature = "export-automated-reasoning-policy-version")]
     pub fn export_automated_reasoning_policy_version(
         &self,
     ) -> crate::operation::export_automated_reasoning_policy_version::ExportAutomatedReasoningPolicyVersionFluentBuilder {
@@ -482,6 +525,7 @@ impl Client {
     }
 
     /// Returns the account-wide data retention mode for Amazon Bedrock.
+    #[cfg(feature = "get-account-data-retention")]
     pub fn get_account_data_retention(
         &self,
     ) -> crate::operation::get_account_data_retention::GetAccountDataRetentionFluentBuilder {
@@ -491,6 +535,7 @@ impl Client {
     }
 
     /// Returns your account's stored retention storage configuration for a model provider. Amazon Bedrock determines whether the configuration applies when processing an inference request. Returns `ResourceNotFoundException` when no configuration exists.
+    #[cfg(feature = "get-account-data-retention-storage")]
     pub fn get_account_data_retention_storage(
         &self,
     ) -> crate::operation::get_account_data_retention_storage::GetAccountDataRetentionStorageFluentBuilder {
@@ -500,6 +545,7 @@ impl Client {
     }
 
     /// Gets information about an advanced prompt optimization job.
+    #[cfg(feature = "get-advanced-prompt-optimization-job")]
     pub fn get_advanced_prompt_optimization_job(
         &self,
     ) -> crate::operation::get_advanced_prompt_optimization_job::GetAdvancedPromptOptimizationJobFluentBuilder {
@@ -509,6 +555,7 @@ impl Client {
     }
 
     /// Retrieves details about an Automated Reasoning policy or policy version. Returns information including the policy definition, metadata, and timestamps.
+    #[cfg(feature = "get-automated-reasoning-policy")]
     pub fn get_automated_reasoning_policy(
         &self,
     ) -> crate::operation::get_automated_reasoning_policy::GetAutomatedReasoningPolicyFluentBuilder {
@@ -518,6 +565,7 @@ impl Client {
     }
 
     /// Retrieves the current annotations for an Automated Reasoning policy build workflow. Annotations contain corrections to the rules, variables and types to be applied to the policy.
+    #[cfg(feature = "get-automated-reasoning-policy-annotations")]
     pub fn get_automated_reasoning_policy_annotations(
         &self,
     ) -> crate::operation::get_automated_reasoning_policy_annotations::GetAutomatedReasoningPolicyAnnotationsFluentBuilder {
@@ -527,6 +575,7 @@ impl Client {
     }
 
     /// Retrieves detailed information about an Automated Reasoning policy build workflow, including its status, configuration, and metadata.
+    #[cfg(feature = "get-automated-reasoning-policy-build-workflow")]
     pub fn get_automated_reasoning_policy_build_workflow(
         &self,
     ) -> crate::operation::get_automated_reasoning_policy_build_workflow::GetAutomatedReasoningPolicyBuildWorkflowFluentBuilder {
@@ -536,6 +585,7 @@ impl Client {
     }
 
     /// Retrieves the resulting assets from a completed Automated Reasoning policy build workflow, including build logs, quality reports, and generated policy artifacts.
+    #[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
     pub fn get_automated_reasoning_policy_build_workflow_result_assets(
         &self,
     ) -> crate::operation::get_automated_reasoning_policy_build_workflow_result_assets::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsFluentBuilder {
@@ -545,6 +595,7 @@ impl Client {
     }
 
     /// Retrieves the next test scenario for validating an Automated Reasoning policy. This is used during the interactive policy refinement process to test policy behavior.
+    #[cfg(feature = "get-automated-reasoning-policy-next-scenario")]
     pub fn get_automated_reasoning_policy_next_scenario(
         &self,
     ) -> crate::operation::get_automated_reasoning_policy_next_scenario::GetAutomatedReasoningPolicyNextScenarioFluentBuilder {
@@ -554,6 +605,7 @@ impl Client {
     }
 
     /// Retrieves details about a specific Automated Reasoning policy test.
+    #[cfg(feature = "get-automated-reasoning-policy-test-case")]
     pub fn get_automated_reasoning_policy_test_case(
         &self,
     ) -> crate::operation::get_automated_reasoning_policy_test_case::GetAutomatedReasoningPolicyTestCaseFluentBuilder {
@@ -563,6 +615,7 @@ impl Client {
     }
 
     /// Retrieves the test result for a specific Automated Reasoning policy test. Returns detailed validation findings and execution status.
+    #[cfg(feature = "get-automated-reasoning-policy-test-result")]
     pub fn get_automated_reasoning_policy_test_result(
         &self,
     ) -> crate::operation::get_automated_reasoning_policy_test_result::GetAutomatedReasoningPolicyTestResultFluentBuilder {
@@ -572,6 +625,7 @@ impl Client {
     }
 
     /// Get the properties associated with a Amazon Bedrock custom model that you have created. For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "get-custom-model")]
     pub fn get_custom_model(
         &self,
     ) -> crate::operation::get_custom_model::GetCustomModelFluentBuilder {
@@ -589,6 +643,7 @@ impl Client {
     /// - [ListCustomModelDeployments](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListCustomModelDeployments.html)
     ///
     /// - [DeleteCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteCustomModelDeployment.html)
+    #[cfg(feature = "get-custom-model-deployment")]
     pub fn get_custom_model_deployment(
         &self,
     ) -> crate::operation::get_custom_model_deployment::GetCustomModelDeploymentFluentBuilder {
@@ -598,6 +653,7 @@ impl Client {
     }
 
     /// Gets information about an evaluation job, such as the status of the job.
+    #[cfg(feature = "get-evaluation-job")]
     pub fn get_evaluation_job(
         &self,
     ) -> crate::operation::get_evaluation_job::GetEvaluationJobFluentBuilder {
@@ -607,6 +663,7 @@ impl Client {
     }
 
     /// Get details about a Amazon Bedrock foundation model.
+    #[cfg(feature = "get-foundation-model")]
     pub fn get_foundation_model(
         &self,
     ) -> crate::operation::get_foundation_model::GetFoundationModelFluentBuilder {
@@ -616,6 +673,7 @@ impl Client {
     }
 
     /// Get information about the Foundation model availability.
+    #[cfg(feature = "get-foundation-model-availability")]
     pub fn get_foundation_model_availability(
         &self,
     ) -> crate::operation::get_foundation_model_availability::GetFoundationModelAvailabilityFluentBuilder {
@@ -625,6 +683,7 @@ impl Client {
     }
 
     /// Gets details about a guardrail. If you don't specify a version, the response returns details for the `DRAFT` version.
+    #[cfg(feature = "get-guardrail")]
     pub fn get_guardrail(
         &self,
     ) -> crate::operation::get_guardrail::GetGuardrailFluentBuilder {
@@ -634,6 +693,7 @@ impl Client {
     }
 
     /// Gets properties associated with a customized model you imported.
+    #[cfg(feature = "get-imported-model")]
     pub fn get_imported_model(
         &self,
     ) -> crate::operation::get_imported_model::GetImportedModelFluentBuilder {
@@ -643,6 +703,7 @@ impl Client {
     }
 
     /// Gets information about an inference profile. For more information, see [Increase throughput and resilience with cross-region inference in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). in the Amazon Bedrock User Guide.
+    #[cfg(feature = "get-inference-profile")]
     pub fn get_inference_profile(
         &self,
     ) -> crate::operation::get_inference_profile::GetInferenceProfileFluentBuilder {
@@ -652,6 +713,7 @@ impl Client {
     }
 
     /// Retrieves details about a specific endpoint for a model from Amazon Bedrock Marketplace.
+    #[cfg(feature = "get-marketplace-model-endpoint")]
     pub fn get_marketplace_model_endpoint(
         &self,
     ) -> crate::operation::get_marketplace_model_endpoint::GetMarketplaceModelEndpointFluentBuilder {
@@ -661,6 +723,7 @@ impl Client {
     }
 
     /// Retrieves information about a model copy job. For more information, see [Copy models to be used in other regions](https://docs.aws.amazon.com/bedrock/latest/userguide/copy-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "get-model-copy-job")]
     pub fn get_model_copy_job(
         &self,
     ) -> crate::operation::get_model_copy_job::GetModelCopyJobFluentBuilder {
@@ -670,6 +733,7 @@ impl Client {
     }
 
     /// Retrieves the properties associated with a model-customization job, including the status of the job. For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "get-model-customization-job")]
     pub fn get_model_customization_job(
         &self,
     ) -> crate::operation::get_model_customization_job::GetModelCustomizationJobFluentBuilder {
@@ -679,6 +743,7 @@ impl Client {
     }
 
     /// Retrieves the properties associated with import model job, including the status of the job. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "get-model-import-job")]
     pub fn get_model_import_job(
         &self,
     ) -> crate::operation::get_model_import_job::GetModelImportJobFluentBuilder {
@@ -688,6 +753,7 @@ impl Client {
     }
 
     /// Gets details about a batch inference job. For more information, see [Monitor batch inference jobs](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-monitor)
+    #[cfg(feature = "get-model-invocation-job")]
     pub fn get_model_invocation_job(
         &self,
     ) -> crate::operation::get_model_invocation_job::GetModelInvocationJobFluentBuilder {
@@ -697,6 +763,7 @@ impl Client {
     }
 
     /// Get the current configuration values for model invocation logging.
+    #[cfg(feature = "get-model-invocation-logging-configuration")]
     pub fn get_model_invocation_logging_configuration(
         &self,
     ) -> crate::operation::get_model_invocation_logging_configuration::GetModelInvocationLoggingConfigurationFluentBuilder {
@@ -706,6 +773,7 @@ impl Client {
     }
 
     /// Returns the organization's retention storage configuration for a model provider. The caller must be the organization's management account or a delegated administrator. Returns ResourceNotFoundException when no configuration exists.
+    #[cfg(feature = "get-organization-data-retention-storage")]
     pub fn get_organization_data_retention_storage(
         &self,
     ) -> crate::operation::get_organization_data_retention_storage::GetOrganizationDataRetentionStorageFluentBuilder {
@@ -715,11 +783,13 @@ impl Client {
     }
 
     /// Retrieves a project.
+    #[cfg(feature = "get-project")]
     pub fn get_project(&self) -> crate::operation::get_project::GetProjectFluentBuilder {
         crate::operation::get_project::GetProjectFluentBuilder::new(self.handle.clone())
     }
 
     /// Returns a project's retention storage configuration for a model provider. Returns ResourceNotFoundException when the project does not exist, is not owned by the calling account, or has no configuration.
+    #[cfg(feature = "get-project-data-retention-storage")]
     pub fn get_project_data_retention_storage(
         &self,
     ) -> crate::operation::get_project_data_retention_storage::GetProjectDataRetentionStorageFluentBuilder {
@@ -729,6 +799,7 @@ impl Client {
     }
 
     /// Retrieves details about a prompt router.
+    #[cfg(feature = "get-prompt-router")]
     pub fn get_prompt_router(
         &self,
     ) -> crate::operation::get_prompt_router::GetPromptRouterFluentBuilder {
@@ -738,6 +809,7 @@ impl Client {
     }
 
     /// Returns details for a Provisioned Throughput. For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "get-provisioned-model-throughput")]
     pub fn get_provisioned_model_throughput(
         &self,
     ) -> crate::operation::get_provisioned_model_throughput::GetProvisionedModelThroughputFluentBuilder {
@@ -747,6 +819,7 @@ impl Client {
     }
 
     /// Gets the resource policy document for a Bedrock resource
+    #[cfg(feature = "get-resource-policy")]
     pub fn get_resource_policy(
         &self,
     ) -> crate::operation::get_resource_policy::GetResourcePolicyFluentBuilder {
@@ -756,6 +829,7 @@ impl Client {
     }
 
     /// Gets trusted access program details and resolves participation for your account and its current organization. If you specify a project, Amazon Bedrock resolves participation for the project, including inheritance from the account and organization. Archived projects remain readable until they expire. Returns the same flat summary as a ListTrustedAccessPrograms item. An absent or invisible program returns ResourceNotFoundException.
+    #[cfg(feature = "get-trusted-access-program")]
     pub fn get_trusted_access_program(
         &self,
     ) -> crate::operation::get_trusted_access_program::GetTrustedAccessProgramFluentBuilder {
@@ -765,6 +839,7 @@ impl Client {
     }
 
     /// Gets the calling account's stored enrollment setting for a trusted access program. The account is derived from the authenticated caller. Use GetTrustedAccessProgram to retrieve the resolved participation status, including organization inheritance. If no enrollment is stored, returns inherit without timestamps.
+    #[cfg(feature = "get-trusted-access-program-account-enrollment")]
     pub fn get_trusted_access_program_account_enrollment(
         &self,
     ) -> crate::operation::get_trusted_access_program_account_enrollment::GetTrustedAccessProgramAccountEnrollmentFluentBuilder {
@@ -774,6 +849,7 @@ impl Client {
     }
 
     /// Gets the current organization's stored enrollment setting for a trusted access program. The organization and payer account are derived from the authenticated context. Requires operation permission and management-account or Bedrock-specific delegated-administrator authority. The setting can differ from the caller's resolved status returned by GetTrustedAccessProgram. If no enrollment is stored, returns inherit without timestamps.
+    #[cfg(feature = "get-trusted-access-program-organization-enrollment")]
     pub fn get_trusted_access_program_organization_enrollment(
         &self,
     ) -> crate::operation::get_trusted_access_program_organization_enrollment::GetTrustedAccessProgramOrganizationEnrollmentFluentBuilder {
@@ -783,6 +859,7 @@ impl Client {
     }
 
     /// Gets a named project's stored enrollment setting for a trusted access program. The project must exist in this Region and be owned by the calling account. Archived projects remain readable until they expire. Use GetTrustedAccessProgram with projectIdentifier to retrieve resolved participation, including account and organization inheritance. If no enrollment is stored, returns inherit without timestamps.
+    #[cfg(feature = "get-trusted-access-program-project-enrollment")]
     pub fn get_trusted_access_program_project_enrollment(
         &self,
     ) -> crate::operation::get_trusted_access_program_project_enrollment::GetTrustedAccessProgramProjectEnrollmentFluentBuilder {
@@ -792,6 +869,7 @@ impl Client {
     }
 
     /// Get usecase for model access.
+    #[cfg(feature = "get-use-case-for-model-access")]
     pub fn get_use_case_for_model_access(
         &self,
     ) -> crate::operation::get_use_case_for_model_access::GetUseCaseForModelAccessFluentBuilder {
@@ -801,6 +879,7 @@ impl Client {
     }
 
     /// Lists the advanced prompt optimization jobs in your account.
+    #[cfg(feature = "list-advanced-prompt-optimization-jobs")]
     pub fn list_advanced_prompt_optimization_jobs(
         &self,
     ) -> crate::operation::list_advanced_prompt_optimization_jobs::ListAdvancedPromptOptimizationJobsFluentBuilder {
@@ -810,6 +889,7 @@ impl Client {
     }
 
     /// Lists all Automated Reasoning policies in your account, with optional filtering by policy ARN. This helps you manage and discover existing policies.
+    #[cfg(feature = "list-automated-reasoning-policies")]
     pub fn list_automated_reasoning_policies(
         &self,
     ) -> crate::operation::list_automated_reasoning_policies::ListAutomatedReasoningPoliciesFluentBuilder {
@@ -819,6 +899,7 @@ impl Client {
     }
 
     /// Lists all build workflows for an Automated Reasoning policy, showing the history of policy creation and modification attempts.
+    #[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
     pub fn list_automated_reasoning_policy_build_workflows(
         &self,
     ) -> crate::operation::list_automated_reasoning_policy_build_workflows::ListAutomatedReasoningPolicyBuildWorkflowsFluentBuilder {
@@ -828,6 +909,7 @@ impl Client {
     }
 
     /// Lists tests for an Automated Reasoning policy. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    #[cfg(feature = "list-automated-reasoning-policy-test-cases")]
     pub fn list_automated_reasoning_policy_test_cases(
         &self,
     ) -> crate::operation::list_automated_reasoning_policy_test_cases::ListAutomatedReasoningPolicyTestCasesFluentBuilder {
@@ -837,6 +919,7 @@ impl Client {
     }
 
     /// Lists test results for an Automated Reasoning policy, showing how the policy performed against various test scenarios and validation checks.
+    #[cfg(feature = "list-automated-reasoning-policy-test-results")]
     pub fn list_automated_reasoning_policy_test_results(
         &self,
     ) -> crate::operation::list_automated_reasoning_policy_test_results::ListAutomatedReasoningPolicyTestResultsFluentBuilder {
@@ -856,6 +939,7 @@ impl Client {
     /// - [GetCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetCustomModelDeployment.html)
     ///
     /// - [DeleteCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteCustomModelDeployment.html)
+    #[cfg(feature = "list-custom-model-deployments")]
     pub fn list_custom_model_deployments(
         &self,
     ) -> crate::operation::list_custom_model_deployments::ListCustomModelDeploymentsFluentBuilder {
@@ -867,6 +951,7 @@ impl Client {
     /// Returns a list of the custom models that you have created with the `CreateModelCustomizationJob` operation.
     ///
     /// For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "list-custom-models")]
     pub fn list_custom_models(
         &self,
     ) -> crate::operation::list_custom_models::ListCustomModelsFluentBuilder {
@@ -876,6 +961,7 @@ impl Client {
     }
 
     /// Lists the account-level enforced guardrail configurations.
+    #[cfg(feature = "list-enforced-guardrails-configuration")]
     pub fn list_enforced_guardrails_configuration(
         &self,
     ) -> crate::operation::list_enforced_guardrails_configuration::ListEnforcedGuardrailsConfigurationFluentBuilder {
@@ -885,6 +971,7 @@ impl Client {
     }
 
     /// Lists all existing evaluation jobs.
+    #[cfg(feature = "list-evaluation-jobs")]
     pub fn list_evaluation_jobs(
         &self,
     ) -> crate::operation::list_evaluation_jobs::ListEvaluationJobsFluentBuilder {
@@ -894,6 +981,7 @@ impl Client {
     }
 
     /// Get the offers associated with the specified model.
+    #[cfg(feature = "list-foundation-model-agreement-offers")]
     pub fn list_foundation_model_agreement_offers(
         &self,
     ) -> crate::operation::list_foundation_model_agreement_offers::ListFoundationModelAgreementOffersFluentBuilder {
@@ -903,6 +991,7 @@ impl Client {
     }
 
     /// Lists Amazon Bedrock foundation models that you can use. You can filter the results with the request parameters. For more information, see [Foundation models](https://docs.aws.amazon.com/bedrock/latest/userguide/foundation-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "list-foundation-models")]
     pub fn list_foundation_models(
         &self,
     ) -> crate::operation::list_foundation_models::ListFoundationModelsFluentBuilder {
@@ -914,6 +1003,7 @@ impl Client {
     /// Lists details about all the guardrails in an account. To list the `DRAFT` version of all your guardrails, don't specify the `guardrailIdentifier` field. To list all versions of a guardrail, specify the ARN of the guardrail in the `guardrailIdentifier` field.
     ///
     /// You can set the maximum number of results to return in a response in the `maxResults` field. If there are more results than the number you set, the response returns a `nextToken` that you can send in another `ListGuardrails` request to see the next batch of results.
+    #[cfg(feature = "list-guardrails")]
     pub fn list_guardrails(
         &self,
     ) -> crate::operation::list_guardrails::ListGuardrailsFluentBuilder {
@@ -923,6 +1013,7 @@ impl Client {
     }
 
     /// Returns a list of models you've imported. You can filter the results to return based on one or more criteria. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "list-imported-models")]
     pub fn list_imported_models(
         &self,
     ) -> crate::operation::list_imported_models::ListImportedModelsFluentBuilder {
@@ -932,6 +1023,7 @@ impl Client {
     }
 
     /// Returns a list of inference profiles that you can use. For more information, see [Increase throughput and resilience with cross-region inference in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). in the Amazon Bedrock User Guide.
+    #[cfg(feature = "list-inference-profiles")]
     pub fn list_inference_profiles(
         &self,
     ) -> crate::operation::list_inference_profiles::ListInferenceProfilesFluentBuilder {
@@ -941,6 +1033,7 @@ impl Client {
     }
 
     /// Lists the endpoints for models from Amazon Bedrock Marketplace in your Amazon Web Services account.
+    #[cfg(feature = "list-marketplace-model-endpoints")]
     pub fn list_marketplace_model_endpoints(
         &self,
     ) -> crate::operation::list_marketplace_model_endpoints::ListMarketplaceModelEndpointsFluentBuilder {
@@ -950,6 +1043,7 @@ impl Client {
     }
 
     /// Returns a list of model copy jobs that you have submitted. You can filter the jobs to return based on one or more criteria. For more information, see [Copy models to be used in other regions](https://docs.aws.amazon.com/bedrock/latest/userguide/copy-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "list-model-copy-jobs")]
     pub fn list_model_copy_jobs(
         &self,
     ) -> crate::operation::list_model_copy_jobs::ListModelCopyJobsFluentBuilder {
@@ -961,6 +1055,7 @@ impl Client {
     /// Returns a list of model customization jobs that you have submitted. You can filter the jobs to return based on one or more criteria.
     ///
     /// For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "list-model-customization-jobs")]
     pub fn list_model_customization_jobs(
         &self,
     ) -> crate::operation::list_model_customization_jobs::ListModelCustomizationJobsFluentBuilder {
@@ -970,6 +1065,7 @@ impl Client {
     }
 
     /// Returns a list of import jobs you've submitted. You can filter the results to return based on one or more criteria. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "list-model-import-jobs")]
     pub fn list_model_import_jobs(
         &self,
     ) -> crate::operation::list_model_import_jobs::ListModelImportJobsFluentBuilder {
@@ -979,6 +1075,7 @@ impl Client {
     }
 
     /// Lists all batch inference jobs in the account. For more information, see [View details about a batch inference job](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-view.html).
+    #[cfg(feature = "list-model-invocation-jobs")]
     pub fn list_model_invocation_jobs(
         &self,
     ) -> crate::operation::list_model_invocation_jobs::ListModelInvocationJobsFluentBuilder {
@@ -988,6 +1085,7 @@ impl Client {
     }
 
     /// Lists the account's projects. Results are paginated: when the response includes `nextToken`, pass it in the next request to fetch the following page. Page size is 1-100, default 20. By default every project is returned regardless of status; set `statusFilter` to list only active or only archived projects.
+    #[cfg(feature = "list-projects")]
     pub fn list_projects(
         &self,
     ) -> crate::operation::list_projects::ListProjectsFluentBuilder {
@@ -997,6 +1095,7 @@ impl Client {
     }
 
     /// Retrieves a list of prompt routers.
+    #[cfg(feature = "list-prompt-routers")]
     pub fn list_prompt_routers(
         &self,
     ) -> crate::operation::list_prompt_routers::ListPromptRoutersFluentBuilder {
@@ -1006,6 +1105,7 @@ impl Client {
     }
 
     /// Lists the Provisioned Throughputs in the account. For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "list-provisioned-model-throughputs")]
     pub fn list_provisioned_model_throughputs(
         &self,
     ) -> crate::operation::list_provisioned_model_throughputs::ListProvisionedModelThroughputsFluentBuilder {
@@ -1017,6 +1117,7 @@ impl Client {
     /// List the tags associated with the specified resource.
     ///
     /// For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "list-tags-for-resource")]
     pub fn list_tags_for_resource(
         &self,
     ) -> crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder {
@@ -1026,6 +1127,7 @@ impl Client {
     }
 
     /// Lists all trusted access programs visible to your account, ordered by program ID. Amazon Bedrock resolves participation for your account and its current organization. If you specify a project, Amazon Bedrock resolves participation for the project, including inheritance from the account and organization. Archived projects remain readable until they expire. Amazon Bedrock returns all visible programs in one response.
+    #[cfg(feature = "list-trusted-access-programs")]
     pub fn list_trusted_access_programs(
         &self,
     ) -> crate::operation::list_trusted_access_programs::ListTrustedAccessProgramsFluentBuilder {
@@ -1035,6 +1137,7 @@ impl Client {
     }
 
     /// Sets the account-wide data retention mode for Amazon Bedrock.
+    #[cfg(feature = "put-account-data-retention")]
     pub fn put_account_data_retention(
         &self,
     ) -> crate::operation::put_account_data_retention::PutAccountDataRetentionFluentBuilder {
@@ -1046,6 +1149,7 @@ impl Client {
     /// Creates or replaces the calling account's retention storage record for a model provider. Amazon Bedrock identifies the account from your authenticated request. Requires resolved trusted access eligibility for a storage-capable program of the provider at a covering scope; otherwise returns ConflictException. Writes replace the whole record; the last write wins.
     ///
     /// For `customer_managed` destinations, Amazon Bedrock validates the caller's and service's access to the bucket and key before saving the configuration. The bucket and key must be in the AWS Region where you register the configuration. Validation failures reject the write.
+    #[cfg(feature = "put-account-data-retention-storage")]
     pub fn put_account_data_retention_storage(
         &self,
     ) -> crate::operation::put_account_data_retention_storage::PutAccountDataRetentionStorageFluentBuilder {
@@ -1055,6 +1159,7 @@ impl Client {
     }
 
     /// Sets the account-level enforced guardrail configuration.
+    #[cfg(feature = "put-enforced-guardrail-configuration")]
     pub fn put_enforced_guardrail_configuration(
         &self,
     ) -> crate::operation::put_enforced_guardrail_configuration::PutEnforcedGuardrailConfigurationFluentBuilder {
@@ -1064,6 +1169,7 @@ impl Client {
     }
 
     /// Set the configuration values for model invocation logging.
+    #[cfg(feature = "put-model-invocation-logging-configuration")]
     pub fn put_model_invocation_logging_configuration(
         &self,
     ) -> crate::operation::put_model_invocation_logging_configuration::PutModelInvocationLoggingConfigurationFluentBuilder {
@@ -1075,6 +1181,7 @@ impl Client {
     /// Creates or replaces the organization's retention storage record for a model provider. The organization is resolved from the authenticated caller's management context; the caller must be the organization's management account or a delegated administrator. Requires resolved organization-scope trusted access eligibility for a storage-capable program of the provider; otherwise returns ConflictException. Writes replace the whole record; the last write wins.
     ///
     /// For `customer_managed` destinations, Amazon Bedrock validates the caller's and service's access to the bucket and key before saving the configuration. The bucket and key must be in the AWS Region where you register the configuration. Validation failures reject the write.
+    #[cfg(feature = "put-organization-data-retention-storage")]
     pub fn put_organization_data_retention_storage(
         &self,
     ) -> crate::operation::put_organization_data_retention_storage::PutOrganizationDataRetentionStorageFluentBuilder {
@@ -1090,6 +1197,7 @@ impl Client {
     /// The request replaces the complete stored configuration. The last successful write wins.
     ///
     /// For `customer_managed` destinations, Amazon Bedrock validates the caller's and service's access to the bucket and key before saving the configuration. The bucket and key must be in the AWS Region where you register the configuration. Validation failures reject the write.
+    #[cfg(feature = "put-project-data-retention-storage")]
     pub fn put_project_data_retention_storage(
         &self,
     ) -> crate::operation::put_project_data_retention_storage::PutProjectDataRetentionStorageFluentBuilder {
@@ -1099,6 +1207,7 @@ impl Client {
     }
 
     /// Adds a resource policy for a Bedrock resource.
+    #[cfg(feature = "put-resource-policy")]
     pub fn put_resource_policy(
         &self,
     ) -> crate::operation::put_resource_policy::PutResourcePolicyFluentBuilder {
@@ -1108,6 +1217,7 @@ impl Client {
     }
 
     /// Sets your account's enrollment preference for a trusted access program. Amazon Bedrock identifies the account from your authenticated request. To enable enrollment, your account needs applicable approval and no applicable revocation, including when you repeat an enabled setting. Otherwise, Amazon Bedrock returns `ConflictException` and preserves the stored setting. With the required permissions, you can set `disabled` or `inherit` even if your account is ineligible or its eligibility is revoked.
+    #[cfg(feature = "put-trusted-access-program-account-enrollment")]
     pub fn put_trusted_access_program_account_enrollment(
         &self,
     ) -> crate::operation::put_trusted_access_program_account_enrollment::PutTrustedAccessProgramAccountEnrollmentFluentBuilder {
@@ -1117,6 +1227,7 @@ impl Client {
     }
 
     /// Sets the current organization's enrollment preference for a trusted access program. The organization and payer account are derived from the authenticated context. Every write requires operation permission and management-account or Bedrock-specific delegated-administrator authority. Enabling requires approval and no revocation for the organization, including when repeating an enabled setting; otherwise returns ConflictException and preserves the stored setting. Account approval alone is insufficient. If you have the required permissions, you can set the enrollment preference to `disabled` or `inherit` even if your organization is ineligible or its eligibility is revoked.
+    #[cfg(feature = "put-trusted-access-program-organization-enrollment")]
     pub fn put_trusted_access_program_organization_enrollment(
         &self,
     ) -> crate::operation::put_trusted_access_program_organization_enrollment::PutTrustedAccessProgramOrganizationEnrollmentFluentBuilder {
@@ -1126,6 +1237,7 @@ impl Client {
     }
 
     /// Sets a named project's enrollment preference for a trusted access program. The project must be active in this Region and owned by the calling account. Enabling requires applicable project, account, or organization approval and no applicable revocation, including when repeating an enabled setting; otherwise returns ConflictException and preserves the stored setting. Authorized disable and inherit writes are allowed while ineligible or revoked. Archived projects reject all writes with ValidationException.
+    #[cfg(feature = "put-trusted-access-program-project-enrollment")]
     pub fn put_trusted_access_program_project_enrollment(
         &self,
     ) -> crate::operation::put_trusted_access_program_project_enrollment::PutTrustedAccessProgramProjectEnrollmentFluentBuilder {
@@ -1135,6 +1247,7 @@ impl Client {
     }
 
     /// Put usecase for model access.
+    #[cfg(feature = "put-use-case-for-model-access")]
     pub fn put_use_case_for_model_access(
         &self,
     ) -> crate::operation::put_use_case_for_model_access::PutUseCaseForModelAccessFluentBuilder {
@@ -1144,6 +1257,7 @@ impl Client {
     }
 
     /// Registers an existing Amazon SageMaker endpoint with Amazon Bedrock Marketplace, allowing it to be used with Amazon Bedrock APIs.
+    #[cfg(feature = "register-marketplace-model-endpoint")]
     pub fn register_marketplace_model_endpoint(
         &self,
     ) -> crate::operation::register_marketplace_model_endpoint::RegisterMarketplaceModelEndpointFluentBuilder {
@@ -1153,6 +1267,7 @@ impl Client {
     }
 
     /// Starts a new build workflow for an Automated Reasoning policy. This initiates the process of analyzing source documents and generating policy rules, variables, and types.
+    #[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
     pub fn start_automated_reasoning_policy_build_workflow(
         &self,
     ) -> crate::operation::start_automated_reasoning_policy_build_workflow::StartAutomatedReasoningPolicyBuildWorkflowFluentBuilder {
@@ -1162,6 +1277,7 @@ impl Client {
     }
 
     /// Initiates a test workflow to validate Automated Reasoning policy tests. The workflow executes the specified tests against the policy and generates validation results.
+    #[cfg(feature = "start-automated-reasoning-policy-test-workflow")]
     pub fn start_automated_reasoning_policy_test_workflow(
         &self,
     ) -> crate::operation::start_automated_reasoning_policy_test_workflow::StartAutomatedReasoningPolicyTestWorkflowFluentBuilder {
@@ -1171,6 +1287,7 @@ impl Client {
     }
 
     /// Prepare a provider application handoff for the calling account. This does not submit an application, grant eligibility, or change enrollment. Programs without self-service applications return ValidationException with guidance to contact the AWS account team. Repeated calls can issue fresh tokens. Successful responses use Cache-Control: no-store.
+    #[cfg(feature = "start-trusted-access-program-account-application")]
     pub fn start_trusted_access_program_account_application(
         &self,
     ) -> crate::operation::start_trusted_access_program_account_application::StartTrustedAccessProgramAccountApplicationFluentBuilder {
@@ -1180,6 +1297,7 @@ impl Client {
     }
 
     /// Prepare a provider application handoff for the calling account's current organization. Requires operation permission and management-account or Bedrock-specific delegated-administrator authority. This does not submit an application, grant eligibility, or change enrollment. Programs without self-service applications return ValidationException with guidance to contact the AWS account team. Repeated calls can issue fresh tokens. Successful responses use Cache-Control: no-store.
+    #[cfg(feature = "start-trusted-access-program-organization-application")]
     pub fn start_trusted_access_program_organization_application(
         &self,
     ) -> crate::operation::start_trusted_access_program_organization_application::StartTrustedAccessProgramOrganizationApplicationFluentBuilder {
@@ -1189,6 +1307,7 @@ impl Client {
     }
 
     /// Prepare a provider application handoff for a named project. The project must be active in this Region and owned by the calling account. Archived projects return ValidationException. This does not submit an application, grant eligibility, or change enrollment. Programs without self-service applications return ValidationException with guidance to contact the AWS account team. Repeated calls can issue fresh tokens. Successful responses use Cache-Control: no-store.
+    #[cfg(feature = "start-trusted-access-program-project-application")]
     pub fn start_trusted_access_program_project_application(
         &self,
     ) -> crate::operation::start_trusted_access_program_project_application::StartTrustedAccessProgramProjectApplicationFluentBuilder {
@@ -1198,6 +1317,7 @@ impl Client {
     }
 
     /// Stops an advanced prompt optimization job that is in progress.
+    #[cfg(feature = "stop-advanced-prompt-optimization-job")]
     pub fn stop_advanced_prompt_optimization_job(
         &self,
     ) -> crate::operation::stop_advanced_prompt_optimization_job::StopAdvancedPromptOptimizationJobFluentBuilder {
@@ -1207,6 +1327,7 @@ impl Client {
     }
 
     /// Stops an evaluation job that is current being created or running.
+    #[cfg(feature = "stop-evaluation-job")]
     pub fn stop_evaluation_job(
         &self,
     ) -> crate::operation::stop_evaluation_job::StopEvaluationJobFluentBuilder {
@@ -1216,6 +1337,7 @@ impl Client {
     }
 
     /// Stops an active model customization job. For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "stop-model-customization-job")]
     pub fn stop_model_customization_job(
         &self,
     ) -> crate::operation::stop_model_customization_job::StopModelCustomizationJobFluentBuilder {
@@ -1225,6 +1347,7 @@ impl Client {
     }
 
     /// Stops a batch inference job. You're only charged for tokens that were already processed. For more information, see [Stop a batch inference job](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-stop.html).
+    #[cfg(feature = "stop-model-invocation-job")]
     pub fn stop_model_invocation_job(
         &self,
     ) -> crate::operation::stop_model_invocation_job::StopModelInvocationJobFluentBuilder {
@@ -1234,6 +1357,7 @@ impl Client {
     }
 
     /// Associate tags with a resource. For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "tag-resource")]
     pub fn tag_resource(
         &self,
     ) -> crate::operation::tag_resource::TagResourceFluentBuilder {
@@ -1243,6 +1367,7 @@ impl Client {
     }
 
     /// Remove one or more tags from a resource. For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "untag-resource")]
     pub fn untag_resource(
         &self,
     ) -> crate::operation::untag_resource::UntagResourceFluentBuilder {
@@ -1252,6 +1377,7 @@ impl Client {
     }
 
     /// Updates an existing Automated Reasoning policy with new rules, variables, or configuration. This creates a new version of the policy while preserving the previous version.
+    #[cfg(feature = "update-automated-reasoning-policy")]
     pub fn update_automated_reasoning_policy(
         &self,
     ) -> crate::operation::update_automated_reasoning_policy::UpdateAutomatedReasoningPolicyFluentBuilder {
@@ -1261,6 +1387,7 @@ impl Client {
     }
 
     /// Updates the annotations for an Automated Reasoning policy build workflow. This allows you to modify extracted rules, variables, and types before finalizing the policy.
+    #[cfg(feature = "update-automated-reasoning-policy-annotations")]
     pub fn update_automated_reasoning_policy_annotations(
         &self,
     ) -> crate::operation::update_automated_reasoning_policy_annotations::UpdateAutomatedReasoningPolicyAnnotationsFluentBuilder {
@@ -1270,6 +1397,7 @@ impl Client {
     }
 
     /// Updates an existing Automated Reasoning policy test. You can modify the content, query, expected result, and confidence threshold.
+    #[cfg(feature = "update-automated-reasoning-policy-test-case")]
     pub fn update_automated_reasoning_policy_test_case(
         &self,
     ) -> crate::operation::update_automated_reasoning_policy_test_case::UpdateAutomatedReasoningPolicyTestCaseFluentBuilder {
@@ -1279,6 +1407,7 @@ impl Client {
     }
 
     /// Updates a custom model deployment with a new custom model. This allows you to deploy updated models without creating new deployment endpoints.
+    #[cfg(feature = "update-custom-model-deployment")]
     pub fn update_custom_model_deployment(
         &self,
     ) -> crate::operation::update_custom_model_deployment::UpdateCustomModelDeploymentFluentBuilder {
@@ -1306,6 +1435,7 @@ impl Client {
     ///
     ///   - Specify the strength of the filter for prompts in the `inputStrength` field and for model responses in the `strength` field of the [GuardrailContentFilterConfig](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GuardrailContentFilterConfig.html).
     /// - (Optional) For security, include the ARN of a KMS key in the `kmsKeyId` field.
+    #[cfg(feature = "update-guardrail")]
     pub fn update_guardrail(
         &self,
     ) -> crate::operation::update_guardrail::UpdateGuardrailFluentBuilder {
@@ -1315,6 +1445,7 @@ impl Client {
     }
 
     /// Updates the configuration of an existing endpoint for a model from Amazon Bedrock Marketplace.
+    #[cfg(feature = "update-marketplace-model-endpoint")]
     pub fn update_marketplace_model_endpoint(
         &self,
     ) -> crate::operation::update_marketplace_model_endpoint::UpdateMarketplaceModelEndpointFluentBuilder {
@@ -1324,6 +1455,7 @@ impl Client {
     }
 
     /// Updates one mutable project field per call: exactly one of `name` or `dataRetention` must be set. The default project and archived projects cannot be updated.
+    #[cfg(feature = "update-project")]
     pub fn update_project(
         &self,
     ) -> crate::operation::update_project::UpdateProjectFluentBuilder {
@@ -1333,6 +1465,7 @@ impl Client {
     }
 
     /// Updates the name or associated model for a Provisioned Throughput. For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    #[cfg(feature = "update-provisioned-model-throughput")]
     pub fn update_provisioned_model_throughput(
         &self,
     ) -> crate::operation::update_provisioned_model_throughput::UpdateProvisionedModelThroughputFluentBuilder {

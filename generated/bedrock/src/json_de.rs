@@ -3,6 +3,7 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 /// Parses a `AccountEnforcedGuardrailOutputConfiguration` from JSON.
 #[allow(deprecated)]
 pub(crate) fn account_enforced_guardrail_output_configuration(
@@ -80,6 +81,7 @@ pub(crate) fn account_enforced_guardrail_output_configuration(
     parse().map_err(|e| e.within("AccountEnforcedGuardrailOutputConfiguration"))
 }
 
+#[cfg(feature = "get-advanced-prompt-optimization-job")]
 /// Parses a `AdvancedPromptOptimizationInputConfig` from JSON.
 pub(crate) fn advanced_prompt_optimization_input_config(
     value: &serde_json::Value,
@@ -99,6 +101,7 @@ pub(crate) fn advanced_prompt_optimization_input_config(
     parse().map_err(|e| e.within("AdvancedPromptOptimizationInputConfig"))
 }
 
+#[cfg(feature = "list-advanced-prompt-optimization-jobs")]
 /// Parses a `AdvancedPromptOptimizationJobSummary` from JSON.
 pub(crate) fn advanced_prompt_optimization_job_summary(
     value: &serde_json::Value,
@@ -143,6 +146,7 @@ pub(crate) fn advanced_prompt_optimization_job_summary(
     parse().map_err(|e| e.within("AdvancedPromptOptimizationJobSummary"))
 }
 
+#[cfg(feature = "get-advanced-prompt-optimization-job")]
 /// Parses a `AdvancedPromptOptimizationOutputConfig` from JSON.
 pub(crate) fn advanced_prompt_optimization_output_config(
     value: &serde_json::Value,
@@ -162,6 +166,7 @@ pub(crate) fn advanced_prompt_optimization_output_config(
     parse().map_err(|e| e.within("AdvancedPromptOptimizationOutputConfig"))
 }
 
+#[cfg(feature = "get-foundation-model-availability")]
 /// Parses a `AgreementAvailability` from JSON.
 pub(crate) fn agreement_availability(
     value: &serde_json::Value,
@@ -189,6 +194,7 @@ pub(crate) fn agreement_availability(
     parse().map_err(|e| e.within("AgreementAvailability"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `AutomatedEvaluationConfig` from JSON.
 pub(crate) fn automated_evaluation_config(
     value: &serde_json::Value,
@@ -222,6 +228,7 @@ pub(crate) fn automated_evaluation_config(
     parse().map_err(|e| e.within("AutomatedEvaluationConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `AutomatedEvaluationCustomMetricConfig` from JSON.
 pub(crate) fn automated_evaluation_custom_metric_config(
     value: &serde_json::Value,
@@ -253,6 +260,7 @@ pub(crate) fn automated_evaluation_custom_metric_config(
     parse().map_err(|e| e.within("AutomatedEvaluationCustomMetricConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `AutomatedEvaluationCustomMetricSource` from JSON.
 pub(crate) fn automated_evaluation_custom_metric_source(
     value: &serde_json::Value,
@@ -287,6 +295,12 @@ pub(crate) fn automated_evaluation_custom_metric_source(
     parse().map_err(|e| e.within("AutomatedEvaluationCustomMetricSource"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckFinding` from JSON.
 pub(crate) fn automated_reasoning_check_finding(
     value: &serde_json::Value,
@@ -375,6 +389,12 @@ pub(crate) fn automated_reasoning_check_finding(
     parse().map_err(|e| e.within("AutomatedReasoningCheckFinding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckImpossibleFinding` from JSON.
 pub(crate) fn automated_reasoning_check_impossible_finding(
     value: &serde_json::Value,
@@ -411,6 +431,12 @@ pub(crate) fn automated_reasoning_check_impossible_finding(
     parse().map_err(|e| e.within("AutomatedReasoningCheckImpossibleFinding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckInputTextReference` from JSON.
 pub(crate) fn automated_reasoning_check_input_text_reference(
     value: &serde_json::Value,
@@ -430,6 +456,12 @@ pub(crate) fn automated_reasoning_check_input_text_reference(
     parse().map_err(|e| e.within("AutomatedReasoningCheckInputTextReference"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckInvalidFinding` from JSON.
 pub(crate) fn automated_reasoning_check_invalid_finding(
     value: &serde_json::Value,
@@ -466,6 +498,12 @@ pub(crate) fn automated_reasoning_check_invalid_finding(
     parse().map_err(|e| e.within("AutomatedReasoningCheckInvalidFinding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckLogicWarning` from JSON.
 pub(crate) fn automated_reasoning_check_logic_warning(
     value: &serde_json::Value,
@@ -508,6 +546,12 @@ pub(crate) fn automated_reasoning_check_logic_warning(
     parse().map_err(|e| e.within("AutomatedReasoningCheckLogicWarning"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckNoTranslationsFinding` from JSON.
 pub(crate) fn automated_reasoning_check_no_translations_finding(
     value: &serde_json::Value,
@@ -526,6 +570,12 @@ pub(crate) fn automated_reasoning_check_no_translations_finding(
     parse().map_err(|e| e.within("AutomatedReasoningCheckNoTranslationsFinding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckRule` from JSON.
 pub(crate) fn automated_reasoning_check_rule(
     value: &serde_json::Value,
@@ -547,6 +597,12 @@ pub(crate) fn automated_reasoning_check_rule(
     parse().map_err(|e| e.within("AutomatedReasoningCheckRule"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckSatisfiableFinding` from JSON.
 pub(crate) fn automated_reasoning_check_satisfiable_finding(
     value: &serde_json::Value,
@@ -585,6 +641,12 @@ pub(crate) fn automated_reasoning_check_satisfiable_finding(
     parse().map_err(|e| e.within("AutomatedReasoningCheckSatisfiableFinding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckScenario` from JSON.
 pub(crate) fn automated_reasoning_check_scenario(
     value: &serde_json::Value,
@@ -611,6 +673,12 @@ pub(crate) fn automated_reasoning_check_scenario(
     parse().map_err(|e| e.within("AutomatedReasoningCheckScenario"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckTooComplexFinding` from JSON.
 pub(crate) fn automated_reasoning_check_too_complex_finding(
     value: &serde_json::Value,
@@ -629,6 +697,12 @@ pub(crate) fn automated_reasoning_check_too_complex_finding(
     parse().map_err(|e| e.within("AutomatedReasoningCheckTooComplexFinding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckTranslation` from JSON.
 pub(crate) fn automated_reasoning_check_translation(
     value: &serde_json::Value,
@@ -680,6 +754,12 @@ pub(crate) fn automated_reasoning_check_translation(
     parse().map_err(|e| e.within("AutomatedReasoningCheckTranslation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckTranslationAmbiguousFinding` from JSON.
 pub(crate) fn automated_reasoning_check_translation_ambiguous_finding(
     value: &serde_json::Value,
@@ -714,6 +794,12 @@ pub(crate) fn automated_reasoning_check_translation_ambiguous_finding(
     parse().map_err(|e| e.within("AutomatedReasoningCheckTranslationAmbiguousFinding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckTranslationOption` from JSON.
 pub(crate) fn automated_reasoning_check_translation_option(
     value: &serde_json::Value,
@@ -740,6 +826,12 @@ pub(crate) fn automated_reasoning_check_translation_option(
     parse().map_err(|e| e.within("AutomatedReasoningCheckTranslationOption"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningCheckValidFinding` from JSON.
 pub(crate) fn automated_reasoning_check_valid_finding(
     value: &serde_json::Value,
@@ -781,6 +873,12 @@ pub(crate) fn automated_reasoning_check_valid_finding(
     parse().map_err(|e| e.within("AutomatedReasoningCheckValidFinding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningLogicStatement` from JSON.
 pub(crate) fn automated_reasoning_logic_statement(
     value: &serde_json::Value,
@@ -805,6 +903,12 @@ pub(crate) fn automated_reasoning_logic_statement(
     parse().map_err(|e| e.within("AutomatedReasoningLogicStatement"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyAddRuleAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_add_rule_annotation(
     value: &serde_json::Value,
@@ -824,6 +928,12 @@ pub(crate) fn automated_reasoning_policy_add_rule_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAddRuleAnnotation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_add_rule_from_natural_language_annotation(
     value: &serde_json::Value,
@@ -850,6 +960,7 @@ pub(crate) fn automated_reasoning_policy_add_rule_from_natural_language_annotati
         })
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyAddRuleMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_add_rule_mutation(
     value: &serde_json::Value,
@@ -873,6 +984,12 @@ pub(crate) fn automated_reasoning_policy_add_rule_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAddRuleMutation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyAddTypeAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_add_type_annotation(
     value: &serde_json::Value,
@@ -905,6 +1022,7 @@ pub(crate) fn automated_reasoning_policy_add_type_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAddTypeAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyAddTypeMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_add_type_mutation(
     value: &serde_json::Value,
@@ -928,6 +1046,12 @@ pub(crate) fn automated_reasoning_policy_add_type_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAddTypeMutation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyAddTypeValue` from JSON.
 pub(crate) fn automated_reasoning_policy_add_type_value(
     value: &serde_json::Value,
@@ -952,6 +1076,12 @@ pub(crate) fn automated_reasoning_policy_add_type_value(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAddTypeValue"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyAddVariableAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_add_variable_annotation(
     value: &serde_json::Value,
@@ -977,6 +1107,7 @@ pub(crate) fn automated_reasoning_policy_add_variable_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAddVariableAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyAddVariableMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_add_variable_mutation(
     value: &serde_json::Value,
@@ -1000,6 +1131,7 @@ pub(crate) fn automated_reasoning_policy_add_variable_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAddVariableMutation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyAnnotatedChunk` from JSON.
 pub(crate) fn automated_reasoning_policy_annotated_chunk(
     value: &serde_json::Value,
@@ -1031,6 +1163,7 @@ pub(crate) fn automated_reasoning_policy_annotated_chunk(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAnnotatedChunk"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyAnnotatedContent` from JSON.
 pub(crate) fn automated_reasoning_policy_annotated_content(
     value: &serde_json::Value,
@@ -1065,6 +1198,7 @@ pub(crate) fn automated_reasoning_policy_annotated_content(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAnnotatedContent"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyAnnotatedLine` from JSON.
 pub(crate) fn automated_reasoning_policy_annotated_line(
     value: &serde_json::Value,
@@ -1089,6 +1223,12 @@ pub(crate) fn automated_reasoning_policy_annotated_line(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAnnotatedLine"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_annotation(
     value: &serde_json::Value,
@@ -1231,6 +1371,7 @@ pub(crate) fn automated_reasoning_policy_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyAtomicStatement` from JSON.
 pub(crate) fn automated_reasoning_policy_atomic_statement(
     value: &serde_json::Value,
@@ -1256,6 +1397,7 @@ pub(crate) fn automated_reasoning_policy_atomic_statement(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyAtomicStatement"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyBuildLog` from JSON.
 pub(crate) fn automated_reasoning_policy_build_log(
     value: &serde_json::Value,
@@ -1282,6 +1424,7 @@ pub(crate) fn automated_reasoning_policy_build_log(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyBuildLog"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyBuildLogEntry` from JSON.
 pub(crate) fn automated_reasoning_policy_build_log_entry(
     value: &serde_json::Value,
@@ -1323,6 +1466,7 @@ pub(crate) fn automated_reasoning_policy_build_log_entry(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyBuildLogEntry"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyBuildResultAssetManifest` from JSON.
 pub(crate) fn automated_reasoning_policy_build_result_asset_manifest(
     value: &serde_json::Value,
@@ -1349,6 +1493,7 @@ pub(crate) fn automated_reasoning_policy_build_result_asset_manifest(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyBuildResultAssetManifest"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyBuildResultAssetManifestEntry` from JSON.
 pub(crate) fn automated_reasoning_policy_build_result_asset_manifest_entry(
     value: &serde_json::Value,
@@ -1380,6 +1525,7 @@ pub(crate) fn automated_reasoning_policy_build_result_asset_manifest_entry(
         .map_err(|e| e.within("AutomatedReasoningPolicyBuildResultAssetManifestEntry"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyBuildResultAssets` from JSON.
 pub(crate) fn automated_reasoning_policy_build_result_assets(
     value: &serde_json::Value,
@@ -1477,6 +1623,7 @@ pub(crate) fn automated_reasoning_policy_build_result_assets(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyBuildResultAssets"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyBuildStep` from JSON.
 pub(crate) fn automated_reasoning_policy_build_step(
     value: &serde_json::Value,
@@ -1513,6 +1660,7 @@ pub(crate) fn automated_reasoning_policy_build_step(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyBuildStep"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyBuildStepContext` from JSON.
 pub(crate) fn automated_reasoning_policy_build_step_context(
     value: &serde_json::Value,
@@ -1556,6 +1704,7 @@ pub(crate) fn automated_reasoning_policy_build_step_context(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyBuildStepContext"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyBuildStepMessage` from JSON.
 pub(crate) fn automated_reasoning_policy_build_step_message(
     value: &serde_json::Value,
@@ -1585,6 +1734,7 @@ pub(crate) fn automated_reasoning_policy_build_step_message(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyBuildStepMessage"))
 }
 
+#[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
 /// Parses a `AutomatedReasoningPolicyBuildWorkflowSummary` from JSON.
 pub(crate) fn automated_reasoning_policy_build_workflow_summary(
     value: &serde_json::Value,
@@ -1645,6 +1795,12 @@ pub(crate) fn automated_reasoning_policy_build_workflow_summary(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyBuildWorkflowSummary"))
 }
 
+#[cfg(
+    any(
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDefinition` from JSON.
 pub(crate) fn automated_reasoning_policy_definition(
     value: &serde_json::Value,
@@ -1688,6 +1844,7 @@ pub(crate) fn automated_reasoning_policy_definition(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDefinition"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyDefinitionElement` from JSON.
 pub(crate) fn automated_reasoning_policy_definition_element(
     value: &serde_json::Value,
@@ -1740,6 +1897,7 @@ pub(crate) fn automated_reasoning_policy_definition_element(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDefinitionElement"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyDefinitionQualityReport` from JSON.
 pub(crate) fn automated_reasoning_policy_definition_quality_report(
     value: &serde_json::Value,
@@ -1804,6 +1962,12 @@ pub(crate) fn automated_reasoning_policy_definition_quality_report(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDefinitionQualityReport"))
 }
 
+#[cfg(
+    any(
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDefinitionRule` from JSON.
 pub(crate) fn automated_reasoning_policy_definition_rule(
     value: &serde_json::Value,
@@ -1833,6 +1997,12 @@ pub(crate) fn automated_reasoning_policy_definition_rule(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDefinitionRule"))
 }
 
+#[cfg(
+    any(
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDefinitionType` from JSON.
 pub(crate) fn automated_reasoning_policy_definition_type(
     value: &serde_json::Value,
@@ -1865,6 +2035,13 @@ pub(crate) fn automated_reasoning_policy_definition_type(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDefinitionType"))
 }
 
+#[cfg(
+    any(
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDefinitionTypeValue` from JSON.
 pub(crate) fn automated_reasoning_policy_definition_type_value(
     value: &serde_json::Value,
@@ -1889,6 +2066,7 @@ pub(crate) fn automated_reasoning_policy_definition_type_value(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDefinitionTypeValue"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyDefinitionTypeValuePair` from JSON.
 pub(crate) fn automated_reasoning_policy_definition_type_value_pair(
     value: &serde_json::Value,
@@ -1909,6 +2087,12 @@ pub(crate) fn automated_reasoning_policy_definition_type_value_pair(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDefinitionTypeValuePair"))
 }
 
+#[cfg(
+    any(
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDefinitionVariable` from JSON.
 pub(crate) fn automated_reasoning_policy_definition_variable(
     value: &serde_json::Value,
@@ -1934,6 +2118,12 @@ pub(crate) fn automated_reasoning_policy_definition_variable(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDefinitionVariable"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDeleteRuleAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_delete_rule_annotation(
     value: &serde_json::Value,
@@ -1953,6 +2143,7 @@ pub(crate) fn automated_reasoning_policy_delete_rule_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDeleteRuleAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyDeleteRuleMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_delete_rule_mutation(
     value: &serde_json::Value,
@@ -1972,6 +2163,12 @@ pub(crate) fn automated_reasoning_policy_delete_rule_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDeleteRuleMutation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDeleteTypeAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_delete_type_annotation(
     value: &serde_json::Value,
@@ -1991,6 +2188,7 @@ pub(crate) fn automated_reasoning_policy_delete_type_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDeleteTypeAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyDeleteTypeMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_delete_type_mutation(
     value: &serde_json::Value,
@@ -2010,6 +2208,12 @@ pub(crate) fn automated_reasoning_policy_delete_type_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDeleteTypeMutation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDeleteTypeValue` from JSON.
 pub(crate) fn automated_reasoning_policy_delete_type_value(
     value: &serde_json::Value,
@@ -2029,6 +2233,12 @@ pub(crate) fn automated_reasoning_policy_delete_type_value(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDeleteTypeValue"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyDeleteVariableAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_delete_variable_annotation(
     value: &serde_json::Value,
@@ -2048,6 +2258,7 @@ pub(crate) fn automated_reasoning_policy_delete_variable_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDeleteVariableAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyDeleteVariableMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_delete_variable_mutation(
     value: &serde_json::Value,
@@ -2067,6 +2278,7 @@ pub(crate) fn automated_reasoning_policy_delete_variable_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDeleteVariableMutation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyDisjointRuleSet` from JSON.
 pub(crate) fn automated_reasoning_policy_disjoint_rule_set(
     value: &serde_json::Value,
@@ -2095,6 +2307,7 @@ pub(crate) fn automated_reasoning_policy_disjoint_rule_set(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyDisjointRuleSet"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyFidelityReport` from JSON.
 pub(crate) fn automated_reasoning_policy_fidelity_report(
     value: &serde_json::Value,
@@ -2149,6 +2362,7 @@ pub(crate) fn automated_reasoning_policy_fidelity_report(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyFidelityReport"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyGeneratedTestCase` from JSON.
 pub(crate) fn automated_reasoning_policy_generated_test_case(
     value: &serde_json::Value,
@@ -2185,6 +2399,7 @@ pub(crate) fn automated_reasoning_policy_generated_test_case(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyGeneratedTestCase"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyGeneratedTestCases` from JSON.
 pub(crate) fn automated_reasoning_policy_generated_test_cases(
     value: &serde_json::Value,
@@ -2211,6 +2426,12 @@ pub(crate) fn automated_reasoning_policy_generated_test_cases(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyGeneratedTestCases"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyIngestContentAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_ingest_content_annotation(
     value: &serde_json::Value,
@@ -2230,6 +2451,7 @@ pub(crate) fn automated_reasoning_policy_ingest_content_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyIngestContentAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_mutation(
     value: &serde_json::Value,
@@ -2336,6 +2558,7 @@ pub(crate) fn automated_reasoning_policy_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyMutation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyPlanning` from JSON.
 pub(crate) fn automated_reasoning_policy_planning(
     value: &serde_json::Value,
@@ -2354,6 +2577,7 @@ pub(crate) fn automated_reasoning_policy_planning(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyPlanning"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyReportSourceDocument` from JSON.
 pub(crate) fn automated_reasoning_policy_report_source_document(
     value: &serde_json::Value,
@@ -2403,6 +2627,7 @@ pub(crate) fn automated_reasoning_policy_report_source_document(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyReportSourceDocument"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyRuleReport` from JSON.
 pub(crate) fn automated_reasoning_policy_rule_report(
     value: &serde_json::Value,
@@ -2445,6 +2670,12 @@ pub(crate) fn automated_reasoning_policy_rule_report(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyRuleReport"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyScenario` from JSON.
 pub(crate) fn automated_reasoning_policy_scenario(
     value: &serde_json::Value,
@@ -2486,6 +2717,7 @@ pub(crate) fn automated_reasoning_policy_scenario(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyScenario"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyScenarios` from JSON.
 pub(crate) fn automated_reasoning_policy_scenarios(
     value: &serde_json::Value,
@@ -2512,6 +2744,7 @@ pub(crate) fn automated_reasoning_policy_scenarios(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyScenarios"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicySourceDocument` from JSON.
 pub(crate) fn automated_reasoning_policy_source_document(
     value: &serde_json::Value,
@@ -2556,6 +2789,7 @@ pub(crate) fn automated_reasoning_policy_source_document(
     parse().map_err(|e| e.within("AutomatedReasoningPolicySourceDocument"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyStatementLocation` from JSON.
 pub(crate) fn automated_reasoning_policy_statement_location(
     value: &serde_json::Value,
@@ -2579,6 +2813,7 @@ pub(crate) fn automated_reasoning_policy_statement_location(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyStatementLocation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyStatementReference` from JSON.
 pub(crate) fn automated_reasoning_policy_statement_reference(
     value: &serde_json::Value,
@@ -2607,6 +2842,7 @@ pub(crate) fn automated_reasoning_policy_statement_reference(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyStatementReference"))
 }
 
+#[cfg(feature = "list-automated-reasoning-policies")]
 /// Parses a `AutomatedReasoningPolicySummary` from JSON.
 pub(crate) fn automated_reasoning_policy_summary(
     value: &serde_json::Value,
@@ -2650,6 +2886,14 @@ pub(crate) fn automated_reasoning_policy_summary(
     parse().map_err(|e| e.within("AutomatedReasoningPolicySummary"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyTestCase` from JSON.
 pub(crate) fn automated_reasoning_policy_test_case(
     value: &serde_json::Value,
@@ -2712,6 +2956,12 @@ pub(crate) fn automated_reasoning_policy_test_case(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyTestCase"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyTestResult` from JSON.
 pub(crate) fn automated_reasoning_policy_test_result(
     value: &serde_json::Value,
@@ -2776,6 +3026,12 @@ pub(crate) fn automated_reasoning_policy_test_result(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyTestResult"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyTypeValueAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_type_value_annotation(
     value: &serde_json::Value,
@@ -2828,6 +3084,12 @@ pub(crate) fn automated_reasoning_policy_type_value_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyTypeValueAnnotation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_update_from_rule_feedback_annotation(
     value: &serde_json::Value,
@@ -2855,6 +3117,12 @@ pub(crate) fn automated_reasoning_policy_update_from_rule_feedback_annotation(
         })
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_update_from_scenario_feedback_annotation(
     value: &serde_json::Value,
@@ -2887,6 +3155,12 @@ pub(crate) fn automated_reasoning_policy_update_from_scenario_feedback_annotatio
         })
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyUpdateRuleAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_update_rule_annotation(
     value: &serde_json::Value,
@@ -2907,6 +3181,7 @@ pub(crate) fn automated_reasoning_policy_update_rule_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyUpdateRuleAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyUpdateRuleMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_update_rule_mutation(
     value: &serde_json::Value,
@@ -2930,6 +3205,12 @@ pub(crate) fn automated_reasoning_policy_update_rule_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyUpdateRuleMutation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyUpdateTypeAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_update_type_annotation(
     value: &serde_json::Value,
@@ -2963,6 +3244,7 @@ pub(crate) fn automated_reasoning_policy_update_type_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyUpdateTypeAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyUpdateTypeMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_update_type_mutation(
     value: &serde_json::Value,
@@ -2986,6 +3268,12 @@ pub(crate) fn automated_reasoning_policy_update_type_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyUpdateTypeMutation"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyUpdateTypeValue` from JSON.
 pub(crate) fn automated_reasoning_policy_update_type_value(
     value: &serde_json::Value,
@@ -3011,6 +3299,12 @@ pub(crate) fn automated_reasoning_policy_update_type_value(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyUpdateTypeValue"))
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets"
+    )
+)]
 /// Parses a `AutomatedReasoningPolicyUpdateVariableAnnotation` from JSON.
 pub(crate) fn automated_reasoning_policy_update_variable_annotation(
     value: &serde_json::Value,
@@ -3036,6 +3330,7 @@ pub(crate) fn automated_reasoning_policy_update_variable_annotation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyUpdateVariableAnnotation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyUpdateVariableMutation` from JSON.
 pub(crate) fn automated_reasoning_policy_update_variable_mutation(
     value: &serde_json::Value,
@@ -3059,6 +3354,7 @@ pub(crate) fn automated_reasoning_policy_update_variable_mutation(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyUpdateVariableMutation"))
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// Parses a `AutomatedReasoningPolicyVariableReport` from JSON.
 pub(crate) fn automated_reasoning_policy_variable_report(
     value: &serde_json::Value,
@@ -3105,6 +3401,7 @@ pub(crate) fn automated_reasoning_policy_variable_report(
     parse().map_err(|e| e.within("AutomatedReasoningPolicyVariableReport"))
 }
 
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 /// Parses a `BatchDeleteAdvancedPromptOptimizationJobError` from JSON.
 pub(crate) fn batch_delete_advanced_prompt_optimization_job_error(
     value: &serde_json::Value,
@@ -3130,6 +3427,7 @@ pub(crate) fn batch_delete_advanced_prompt_optimization_job_error(
     parse().map_err(|e| e.within("BatchDeleteAdvancedPromptOptimizationJobError"))
 }
 
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 /// Parses a `BatchDeleteAdvancedPromptOptimizationJobItem` from JSON.
 pub(crate) fn batch_delete_advanced_prompt_optimization_job_item(
     value: &serde_json::Value,
@@ -3161,6 +3459,7 @@ pub(crate) fn batch_delete_advanced_prompt_optimization_job_item(
     parse().map_err(|e| e.within("BatchDeleteAdvancedPromptOptimizationJobItem"))
 }
 
+#[cfg(feature = "batch-delete-evaluation-job")]
 /// Parses a `BatchDeleteEvaluationJobError` from JSON.
 pub(crate) fn batch_delete_evaluation_job_error(
     value: &serde_json::Value,
@@ -3183,6 +3482,7 @@ pub(crate) fn batch_delete_evaluation_job_error(
     parse().map_err(|e| e.within("BatchDeleteEvaluationJobError"))
 }
 
+#[cfg(feature = "batch-delete-evaluation-job")]
 /// Parses a `BatchDeleteEvaluationJobItem` from JSON.
 pub(crate) fn batch_delete_evaluation_job_item(
     value: &serde_json::Value,
@@ -3210,6 +3510,7 @@ pub(crate) fn batch_delete_evaluation_job_item(
     parse().map_err(|e| e.within("BatchDeleteEvaluationJobItem"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `BedrockEvaluatorModel` from JSON.
 pub(crate) fn bedrock_evaluator_model(
     value: &serde_json::Value,
@@ -3230,6 +3531,7 @@ pub(crate) fn bedrock_evaluator_model(
     parse().map_err(|e| e.within("BedrockEvaluatorModel"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `ByteContentDoc` from JSON.
 pub(crate) fn byte_content_doc(
     value: &serde_json::Value,
@@ -3256,6 +3558,7 @@ pub(crate) fn byte_content_doc(
     parse().map_err(|e| e.within("ByteContentDoc"))
 }
 
+#[cfg(feature = "get-model-invocation-logging-configuration")]
 /// Parses a `CloudWatchConfig` from JSON.
 pub(crate) fn cloud_watch_config(
     value: &serde_json::Value,
@@ -3282,6 +3585,7 @@ pub(crate) fn cloud_watch_config(
     parse().map_err(|e| e.within("CloudWatchConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `CustomMetricBedrockEvaluatorModel` from JSON.
 pub(crate) fn custom_metric_bedrock_evaluator_model(
     value: &serde_json::Value,
@@ -3305,6 +3609,7 @@ pub(crate) fn custom_metric_bedrock_evaluator_model(
     parse().map_err(|e| e.within("CustomMetricBedrockEvaluatorModel"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `CustomMetricDefinition` from JSON.
 pub(crate) fn custom_metric_definition(
     value: &serde_json::Value,
@@ -3334,6 +3639,7 @@ pub(crate) fn custom_metric_definition(
     parse().map_err(|e| e.within("CustomMetricDefinition"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `CustomMetricEvaluatorModelConfig` from JSON.
 pub(crate) fn custom_metric_evaluator_model_config(
     value: &serde_json::Value,
@@ -3360,6 +3666,7 @@ pub(crate) fn custom_metric_evaluator_model_config(
     parse().map_err(|e| e.within("CustomMetricEvaluatorModelConfig"))
 }
 
+#[cfg(feature = "list-custom-model-deployments")]
 /// Parses a `CustomModelDeploymentSummary` from JSON.
 pub(crate) fn custom_model_deployment_summary(
     value: &serde_json::Value,
@@ -3415,6 +3722,7 @@ pub(crate) fn custom_model_deployment_summary(
     parse().map_err(|e| e.within("CustomModelDeploymentSummary"))
 }
 
+#[cfg(feature = "get-custom-model-deployment")]
 /// Parses a `CustomModelDeploymentUpdateDetails` from JSON.
 pub(crate) fn custom_model_deployment_update_details(
     value: &serde_json::Value,
@@ -3442,6 +3750,7 @@ pub(crate) fn custom_model_deployment_update_details(
     parse().map_err(|e| e.within("CustomModelDeploymentUpdateDetails"))
 }
 
+#[cfg(feature = "list-custom-models")]
 /// Parses a `CustomModelSummary` from JSON.
 pub(crate) fn custom_model_summary(
     value: &serde_json::Value,
@@ -3496,6 +3805,7 @@ pub(crate) fn custom_model_summary(
     parse().map_err(|e| e.within("CustomModelSummary"))
 }
 
+#[cfg(feature = "get-imported-model")]
 /// Parses a `CustomModelUnits` from JSON.
 pub(crate) fn custom_model_units(
     value: &serde_json::Value,
@@ -3521,6 +3831,7 @@ pub(crate) fn custom_model_units(
     parse().map_err(|e| e.within("CustomModelUnits"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `CustomizationConfig` from JSON.
 pub(crate) fn customization_config(
     value: &serde_json::Value,
@@ -3557,6 +3868,12 @@ pub(crate) fn customization_config(
     parse().map_err(|e| e.within("CustomizationConfig"))
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 /// Parses a `DataProcessingDetails` from JSON.
 pub(crate) fn data_processing_details(
     value: &serde_json::Value,
@@ -3595,6 +3912,16 @@ pub(crate) fn data_processing_details(
     parse().map_err(|e| e.within("DataProcessingDetails"))
 }
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 /// Parses a `DataRetentionStorageConfiguration` from JSON.
 pub(crate) fn data_retention_storage_configuration(
     value: &serde_json::Value,
@@ -3628,6 +3955,7 @@ pub(crate) fn data_retention_storage_configuration(
     parse().map_err(|e| e.within("DataRetentionStorageConfiguration"))
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 /// Parses a `DimensionalPriceRate` from JSON.
 pub(crate) fn dimensional_price_rate(
     value: &serde_json::Value,
@@ -3651,6 +3979,7 @@ pub(crate) fn dimensional_price_rate(
     parse().map_err(|e| e.within("DimensionalPriceRate"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `DistillationConfig` from JSON.
 pub(crate) fn distillation_config(
     value: &serde_json::Value,
@@ -3671,6 +4000,14 @@ pub(crate) fn distillation_config(
     parse().map_err(|e| e.within("DistillationConfig"))
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// Parses a `EndpointConfig` from JSON.
 pub(crate) fn endpoint_config(
     value: &serde_json::Value,
@@ -3698,6 +4035,7 @@ pub(crate) fn endpoint_config(
     parse().map_err(|e| e.within("EndpointConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationBedrockModel` from JSON.
 pub(crate) fn evaluation_bedrock_model(
     value: &serde_json::Value,
@@ -3728,6 +4066,7 @@ pub(crate) fn evaluation_bedrock_model(
     parse().map_err(|e| e.within("EvaluationBedrockModel"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationConfig` from JSON.
 pub(crate) fn evaluation_config(
     value: &serde_json::Value,
@@ -3764,6 +4103,7 @@ pub(crate) fn evaluation_config(
     parse().map_err(|e| e.within("EvaluationConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationDataset` from JSON.
 pub(crate) fn evaluation_dataset(
     value: &serde_json::Value,
@@ -3785,6 +4125,7 @@ pub(crate) fn evaluation_dataset(
     parse().map_err(|e| e.within("EvaluationDataset"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationDatasetLocation` from JSON.
 pub(crate) fn evaluation_dataset_location(
     value: &serde_json::Value,
@@ -3810,6 +4151,7 @@ pub(crate) fn evaluation_dataset_location(
     parse().map_err(|e| e.within("EvaluationDatasetLocation"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationDatasetMetricConfig` from JSON.
 pub(crate) fn evaluation_dataset_metric_config(
     value: &serde_json::Value,
@@ -3842,6 +4184,7 @@ pub(crate) fn evaluation_dataset_metric_config(
     parse().map_err(|e| e.within("EvaluationDatasetMetricConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationInferenceConfig` from JSON.
 pub(crate) fn evaluation_inference_config(
     value: &serde_json::Value,
@@ -3886,6 +4229,7 @@ pub(crate) fn evaluation_inference_config(
     parse().map_err(|e| e.within("EvaluationInferenceConfig"))
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 /// Parses a `EvaluationInferenceConfigSummary` from JSON.
 pub(crate) fn evaluation_inference_config_summary(
     value: &serde_json::Value,
@@ -3914,6 +4258,7 @@ pub(crate) fn evaluation_inference_config_summary(
     parse().map_err(|e| e.within("EvaluationInferenceConfigSummary"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationModelConfig` from JSON.
 pub(crate) fn evaluation_model_config(
     value: &serde_json::Value,
@@ -3950,6 +4295,7 @@ pub(crate) fn evaluation_model_config(
     parse().map_err(|e| e.within("EvaluationModelConfig"))
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 /// Parses a `EvaluationModelConfigSummary` from JSON.
 pub(crate) fn evaluation_model_config_summary(
     value: &serde_json::Value,
@@ -3975,6 +4321,7 @@ pub(crate) fn evaluation_model_config_summary(
     parse().map_err(|e| e.within("EvaluationModelConfigSummary"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationOutputDataConfig` from JSON.
 pub(crate) fn evaluation_output_data_config(
     value: &serde_json::Value,
@@ -3991,6 +4338,7 @@ pub(crate) fn evaluation_output_data_config(
     parse().map_err(|e| e.within("EvaluationOutputDataConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationPrecomputedInferenceSource` from JSON.
 pub(crate) fn evaluation_precomputed_inference_source(
     value: &serde_json::Value,
@@ -4014,6 +4362,7 @@ pub(crate) fn evaluation_precomputed_inference_source(
     parse().map_err(|e| e.within("EvaluationPrecomputedInferenceSource"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationPrecomputedRagSourceConfig` from JSON.
 pub(crate) fn evaluation_precomputed_rag_source_config(
     value: &serde_json::Value,
@@ -4057,6 +4406,7 @@ pub(crate) fn evaluation_precomputed_rag_source_config(
     parse().map_err(|e| e.within("EvaluationPrecomputedRagSourceConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationPrecomputedRetrieveAndGenerateSourceConfig` from JSON.
 pub(crate) fn evaluation_precomputed_retrieve_and_generate_source_config(
     value: &serde_json::Value,
@@ -4080,6 +4430,7 @@ pub(crate) fn evaluation_precomputed_retrieve_and_generate_source_config(
     parse().map_err(|e| e.within("EvaluationPrecomputedRetrieveAndGenerateSourceConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluationPrecomputedRetrieveSourceConfig` from JSON.
 pub(crate) fn evaluation_precomputed_retrieve_source_config(
     value: &serde_json::Value,
@@ -4103,6 +4454,7 @@ pub(crate) fn evaluation_precomputed_retrieve_source_config(
     parse().map_err(|e| e.within("EvaluationPrecomputedRetrieveSourceConfig"))
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 /// Parses a `EvaluationRagConfigSummary` from JSON.
 pub(crate) fn evaluation_rag_config_summary(
     value: &serde_json::Value,
@@ -4128,6 +4480,7 @@ pub(crate) fn evaluation_rag_config_summary(
     parse().map_err(|e| e.within("EvaluationRagConfigSummary"))
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 /// Parses a `EvaluationSummary` from JSON.
 #[allow(deprecated)]
 pub(crate) fn evaluation_summary(
@@ -4211,6 +4564,7 @@ pub(crate) fn evaluation_summary(
     parse().map_err(|e| e.within("EvaluationSummary"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `EvaluatorModelConfig` from JSON.
 pub(crate) fn evaluator_model_config(
     value: &serde_json::Value,
@@ -4241,6 +4595,7 @@ pub(crate) fn evaluator_model_config(
     parse().map_err(|e| e.within("EvaluatorModelConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `ExternalSource` from JSON.
 pub(crate) fn external_source(
     value: &serde_json::Value,
@@ -4273,6 +4628,7 @@ pub(crate) fn external_source(
     parse().map_err(|e| e.within("ExternalSource"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `ExternalSourcesGenerationConfiguration` from JSON.
 pub(crate) fn external_sources_generation_configuration(
     value: &serde_json::Value,
@@ -4315,6 +4671,7 @@ pub(crate) fn external_sources_generation_configuration(
     parse().map_err(|e| e.within("ExternalSourcesGenerationConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `ExternalSourcesRetrieveAndGenerateConfiguration` from JSON.
 pub(crate) fn external_sources_retrieve_and_generate_configuration(
     value: &serde_json::Value,
@@ -4347,6 +4704,7 @@ pub(crate) fn external_sources_retrieve_and_generate_configuration(
     parse().map_err(|e| e.within("ExternalSourcesRetrieveAndGenerateConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `FieldForReranking` from JSON.
 pub(crate) fn field_for_reranking(
     value: &serde_json::Value,
@@ -4363,6 +4721,7 @@ pub(crate) fn field_for_reranking(
     parse().map_err(|e| e.within("FieldForReranking"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `FilterAttribute` from JSON.
 pub(crate) fn filter_attribute(
     value: &serde_json::Value,
@@ -4380,6 +4739,7 @@ pub(crate) fn filter_attribute(
     parse().map_err(|e| e.within("FilterAttribute"))
 }
 
+#[cfg(feature = "get-foundation-model")]
 /// Parses a `FoundationModelDetails` from JSON.
 pub(crate) fn foundation_model_details(
     value: &serde_json::Value,
@@ -4454,6 +4814,7 @@ pub(crate) fn foundation_model_details(
     parse().map_err(|e| e.within("FoundationModelDetails"))
 }
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 /// Parses a `FoundationModelLifecycle` from JSON.
 pub(crate) fn foundation_model_lifecycle(
     value: &serde_json::Value,
@@ -4509,6 +4870,7 @@ pub(crate) fn foundation_model_lifecycle(
     parse().map_err(|e| e.within("FoundationModelLifecycle"))
 }
 
+#[cfg(feature = "list-foundation-models")]
 /// Parses a `FoundationModelSummary` from JSON.
 pub(crate) fn foundation_model_summary(
     value: &serde_json::Value,
@@ -4583,6 +4945,7 @@ pub(crate) fn foundation_model_summary(
     parse().map_err(|e| e.within("FoundationModelSummary"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `GenerationConfiguration` from JSON.
 pub(crate) fn generation_configuration(
     value: &serde_json::Value,
@@ -4622,6 +4985,7 @@ pub(crate) fn generation_configuration(
     parse().map_err(|e| e.within("GenerationConfiguration"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `GraderConfig` from JSON.
 pub(crate) fn grader_config(
     value: &serde_json::Value,
@@ -4646,6 +5010,7 @@ pub(crate) fn grader_config(
     parse().map_err(|e| e.within("GraderConfig"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailAutomatedReasoningPolicy` from JSON.
 pub(crate) fn guardrail_automated_reasoning_policy(
     value: &serde_json::Value,
@@ -4674,6 +5039,7 @@ pub(crate) fn guardrail_automated_reasoning_policy(
     parse().map_err(|e| e.within("GuardrailAutomatedReasoningPolicy"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `GuardrailConfiguration` from JSON.
 pub(crate) fn guardrail_configuration(
     value: &serde_json::Value,
@@ -4699,6 +5065,7 @@ pub(crate) fn guardrail_configuration(
     parse().map_err(|e| e.within("GuardrailConfiguration"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailContentFilter` from JSON.
 pub(crate) fn guardrail_content_filter(
     value: &serde_json::Value,
@@ -4784,6 +5151,7 @@ pub(crate) fn guardrail_content_filter(
     parse().map_err(|e| e.within("GuardrailContentFilter"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailContentFiltersTier` from JSON.
 pub(crate) fn guardrail_content_filters_tier(
     value: &serde_json::Value,
@@ -4807,6 +5175,7 @@ pub(crate) fn guardrail_content_filters_tier(
     parse().map_err(|e| e.within("GuardrailContentFiltersTier"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailContentPolicy` from JSON.
 pub(crate) fn guardrail_content_policy(
     value: &serde_json::Value,
@@ -4835,6 +5204,7 @@ pub(crate) fn guardrail_content_policy(
     parse().map_err(|e| e.within("GuardrailContentPolicy"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailContextualGroundingFilter` from JSON.
 pub(crate) fn guardrail_contextual_grounding_filter(
     value: &serde_json::Value,
@@ -4871,6 +5241,7 @@ pub(crate) fn guardrail_contextual_grounding_filter(
     parse().map_err(|e| e.within("GuardrailContextualGroundingFilter"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailContextualGroundingPolicy` from JSON.
 pub(crate) fn guardrail_contextual_grounding_policy(
     value: &serde_json::Value,
@@ -4902,6 +5273,7 @@ pub(crate) fn guardrail_contextual_grounding_policy(
     parse().map_err(|e| e.within("GuardrailContextualGroundingPolicy"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailContextualGroundingTier` from JSON.
 pub(crate) fn guardrail_contextual_grounding_tier(
     value: &serde_json::Value,
@@ -4928,6 +5300,7 @@ pub(crate) fn guardrail_contextual_grounding_tier(
     parse().map_err(|e| e.within("GuardrailContextualGroundingTier"))
 }
 
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 /// Parses a `GuardrailCrossRegionDetails` from JSON.
 pub(crate) fn guardrail_cross_region_details(
     value: &serde_json::Value,
@@ -4953,6 +5326,7 @@ pub(crate) fn guardrail_cross_region_details(
     parse().map_err(|e| e.within("GuardrailCrossRegionDetails"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailManagedWords` from JSON.
 pub(crate) fn guardrail_managed_words(
     value: &serde_json::Value,
@@ -5000,6 +5374,7 @@ pub(crate) fn guardrail_managed_words(
     parse().map_err(|e| e.within("GuardrailManagedWords"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailPiiEntity` from JSON.
 pub(crate) fn guardrail_pii_entity(
     value: &serde_json::Value,
@@ -5057,6 +5432,7 @@ pub(crate) fn guardrail_pii_entity(
     parse().map_err(|e| e.within("GuardrailPiiEntity"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailRegex` from JSON.
 pub(crate) fn guardrail_regex(
     value: &serde_json::Value,
@@ -5113,6 +5489,7 @@ pub(crate) fn guardrail_regex(
     parse().map_err(|e| e.within("GuardrailRegex"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailSensitiveInformationPolicy` from JSON.
 pub(crate) fn guardrail_sensitive_information_policy(
     value: &serde_json::Value,
@@ -5147,6 +5524,7 @@ pub(crate) fn guardrail_sensitive_information_policy(
     parse().map_err(|e| e.within("GuardrailSensitiveInformationPolicy"))
 }
 
+#[cfg(feature = "list-guardrails")]
 /// Parses a `GuardrailSummary` from JSON.
 pub(crate) fn guardrail_summary(
     value: &serde_json::Value,
@@ -5199,6 +5577,7 @@ pub(crate) fn guardrail_summary(
     parse().map_err(|e| e.within("GuardrailSummary"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailTopic` from JSON.
 pub(crate) fn guardrail_topic(
     value: &serde_json::Value,
@@ -5256,6 +5635,7 @@ pub(crate) fn guardrail_topic(
     parse().map_err(|e| e.within("GuardrailTopic"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailTopicPolicy` from JSON.
 pub(crate) fn guardrail_topic_policy(
     value: &serde_json::Value,
@@ -5284,6 +5664,7 @@ pub(crate) fn guardrail_topic_policy(
     parse().map_err(|e| e.within("GuardrailTopicPolicy"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailTopicsTier` from JSON.
 pub(crate) fn guardrail_topics_tier(
     value: &serde_json::Value,
@@ -5307,6 +5688,7 @@ pub(crate) fn guardrail_topics_tier(
     parse().map_err(|e| e.within("GuardrailTopicsTier"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailWord` from JSON.
 pub(crate) fn guardrail_word(
     value: &serde_json::Value,
@@ -5344,6 +5726,7 @@ pub(crate) fn guardrail_word(
     parse().map_err(|e| e.within("GuardrailWord"))
 }
 
+#[cfg(feature = "get-guardrail")]
 /// Parses a `GuardrailWordPolicy` from JSON.
 pub(crate) fn guardrail_word_policy(
     value: &serde_json::Value,
@@ -5375,6 +5758,7 @@ pub(crate) fn guardrail_word_policy(
     parse().map_err(|e| e.within("GuardrailWordPolicy"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `HumanEvaluationConfig` from JSON.
 pub(crate) fn human_evaluation_config(
     value: &serde_json::Value,
@@ -5411,6 +5795,7 @@ pub(crate) fn human_evaluation_config(
     parse().map_err(|e| e.within("HumanEvaluationConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `HumanEvaluationCustomMetric` from JSON.
 pub(crate) fn human_evaluation_custom_metric(
     value: &serde_json::Value,
@@ -5437,6 +5822,7 @@ pub(crate) fn human_evaluation_custom_metric(
     parse().map_err(|e| e.within("HumanEvaluationCustomMetric"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `HumanWorkflowConfig` from JSON.
 pub(crate) fn human_workflow_config(
     value: &serde_json::Value,
@@ -5462,6 +5848,7 @@ pub(crate) fn human_workflow_config(
     parse().map_err(|e| e.within("HumanWorkflowConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `ImplicitFilterConfiguration` from JSON.
 pub(crate) fn implicit_filter_configuration(
     value: &serde_json::Value,
@@ -5486,6 +5873,7 @@ pub(crate) fn implicit_filter_configuration(
     parse().map_err(|e| e.within("ImplicitFilterConfiguration"))
 }
 
+#[cfg(feature = "list-imported-models")]
 /// Parses a `ImportedModelSummary` from JSON.
 pub(crate) fn imported_model_summary(
     value: &serde_json::Value,
@@ -5521,6 +5909,7 @@ pub(crate) fn imported_model_summary(
     parse().map_err(|e| e.within("ImportedModelSummary"))
 }
 
+#[cfg(feature = "get-advanced-prompt-optimization-job")]
 /// Parses a `InferenceConfiguration` from JSON.
 pub(crate) fn inference_configuration(
     value: &serde_json::Value,
@@ -5556,6 +5945,7 @@ pub(crate) fn inference_configuration(
     parse().map_err(|e| e.within("InferenceConfiguration"))
 }
 
+#[cfg(any(feature = "get-inference-profile", feature = "list-inference-profiles"))]
 /// Parses a `InferenceProfileModel` from JSON.
 pub(crate) fn inference_profile_model(
     value: &serde_json::Value,
@@ -5572,6 +5962,7 @@ pub(crate) fn inference_profile_model(
     parse().map_err(|e| e.within("InferenceProfileModel"))
 }
 
+#[cfg(feature = "list-inference-profiles")]
 /// Parses a `InferenceProfileSummary` from JSON.
 pub(crate) fn inference_profile_summary(
     value: &serde_json::Value,
@@ -5646,6 +6037,7 @@ pub(crate) fn inference_profile_summary(
     parse().map_err(|e| e.within("InferenceProfileSummary"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `InvocationLogSource` from JSON.
 pub(crate) fn invocation_log_source(
     value: &serde_json::Value,
@@ -5669,6 +6061,7 @@ pub(crate) fn invocation_log_source(
     parse().map_err(|e| e.within("InvocationLogSource"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `InvocationLogsConfig` from JSON.
 pub(crate) fn invocation_logs_config(
     value: &serde_json::Value,
@@ -5699,6 +6092,7 @@ pub(crate) fn invocation_logs_config(
     parse().map_err(|e| e.within("InvocationLogsConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `KbInferenceConfig` from JSON.
 pub(crate) fn kb_inference_config(
     value: &serde_json::Value,
@@ -5719,6 +6113,7 @@ pub(crate) fn kb_inference_config(
     parse().map_err(|e| e.within("KbInferenceConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `KnowledgeBaseConfig` from JSON.
 pub(crate) fn knowledge_base_config(
     value: &serde_json::Value,
@@ -5760,6 +6155,7 @@ pub(crate) fn knowledge_base_config(
     parse().map_err(|e| e.within("KnowledgeBaseConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `KnowledgeBaseRetrievalConfiguration` from JSON.
 pub(crate) fn knowledge_base_retrieval_configuration(
     value: &serde_json::Value,
@@ -5783,6 +6179,7 @@ pub(crate) fn knowledge_base_retrieval_configuration(
     parse().map_err(|e| e.within("KnowledgeBaseRetrievalConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `KnowledgeBaseRetrieveAndGenerateConfiguration` from JSON.
 pub(crate) fn knowledge_base_retrieve_and_generate_configuration(
     value: &serde_json::Value,
@@ -5822,6 +6219,7 @@ pub(crate) fn knowledge_base_retrieve_and_generate_configuration(
     parse().map_err(|e| e.within("KnowledgeBaseRetrieveAndGenerateConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `KnowledgeBaseVectorSearchConfiguration` from JSON.
 pub(crate) fn knowledge_base_vector_search_configuration(
     value: &serde_json::Value,
@@ -5867,6 +6265,7 @@ pub(crate) fn knowledge_base_vector_search_configuration(
     parse().map_err(|e| e.within("KnowledgeBaseVectorSearchConfiguration"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `LambdaGraderConfig` from JSON.
 pub(crate) fn lambda_grader_config(
     value: &serde_json::Value,
@@ -5883,6 +6282,7 @@ pub(crate) fn lambda_grader_config(
     parse().map_err(|e| e.within("LambdaGraderConfig"))
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 /// Parses a `LegalTerm` from JSON.
 pub(crate) fn legal_term(
     value: &serde_json::Value,
@@ -5896,6 +6296,7 @@ pub(crate) fn legal_term(
     parse().map_err(|e| e.within("LegalTerm"))
 }
 
+#[cfg(feature = "get-model-invocation-logging-configuration")]
 /// Parses a `LoggingConfig` from JSON.
 pub(crate) fn logging_config(
     value: &serde_json::Value,
@@ -5943,6 +6344,14 @@ pub(crate) fn logging_config(
     parse().map_err(|e| e.within("LoggingConfig"))
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// Parses a `MarketplaceModelEndpoint` from JSON.
 pub(crate) fn marketplace_model_endpoint(
     value: &serde_json::Value,
@@ -6011,6 +6420,7 @@ pub(crate) fn marketplace_model_endpoint(
     parse().map_err(|e| e.within("MarketplaceModelEndpoint"))
 }
 
+#[cfg(feature = "list-marketplace-model-endpoints")]
 /// Parses a `MarketplaceModelEndpointSummary` from JSON.
 pub(crate) fn marketplace_model_endpoint_summary(
     value: &serde_json::Value,
@@ -6067,6 +6477,7 @@ pub(crate) fn marketplace_model_endpoint_summary(
     parse().map_err(|e| e.within("MarketplaceModelEndpointSummary"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `MetadataAttributeSchema` from JSON.
 pub(crate) fn metadata_attribute_schema(
     value: &serde_json::Value,
@@ -6095,6 +6506,7 @@ pub(crate) fn metadata_attribute_schema(
     parse().map_err(|e| e.within("MetadataAttributeSchema"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `MetadataConfigurationForReranking` from JSON.
 pub(crate) fn metadata_configuration_for_reranking(
     value: &serde_json::Value,
@@ -6126,6 +6538,7 @@ pub(crate) fn metadata_configuration_for_reranking(
     parse().map_err(|e| e.within("MetadataConfigurationForReranking"))
 }
 
+#[cfg(feature = "get-advanced-prompt-optimization-job")]
 /// Parses a `ModelConfiguration` from JSON.
 pub(crate) fn model_configuration(
     value: &serde_json::Value,
@@ -6156,6 +6569,7 @@ pub(crate) fn model_configuration(
     parse().map_err(|e| e.within("ModelConfiguration"))
 }
 
+#[cfg(feature = "list-model-copy-jobs")]
 /// Parses a `ModelCopyJobSummary` from JSON.
 pub(crate) fn model_copy_job_summary(
     value: &serde_json::Value,
@@ -6227,6 +6641,7 @@ pub(crate) fn model_copy_job_summary(
     parse().map_err(|e| e.within("ModelCopyJobSummary"))
 }
 
+#[cfg(feature = "list-model-customization-jobs")]
 /// Parses a `ModelCustomizationJobSummary` from JSON.
 pub(crate) fn model_customization_job_summary(
     value: &serde_json::Value,
@@ -6303,6 +6718,7 @@ pub(crate) fn model_customization_job_summary(
     parse().map_err(|e| e.within("ModelCustomizationJobSummary"))
 }
 
+#[cfg(any(feature = "get-imported-model", feature = "get-model-import-job"))]
 /// Parses a `ModelDataSource` from JSON.
 pub(crate) fn model_data_source(
     value: &serde_json::Value,
@@ -6330,6 +6746,7 @@ pub(crate) fn model_data_source(
     parse().map_err(|e| e.within("ModelDataSource"))
 }
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 /// Parses a `ModelEnforcement` from JSON.
 pub(crate) fn model_enforcement(
     value: &serde_json::Value,
@@ -6355,6 +6772,7 @@ pub(crate) fn model_enforcement(
     parse().map_err(|e| e.within("ModelEnforcement"))
 }
 
+#[cfg(feature = "list-model-import-jobs")]
 /// Parses a `ModelImportJobSummary` from JSON.
 pub(crate) fn model_import_job_summary(
     value: &serde_json::Value,
@@ -6413,6 +6831,7 @@ pub(crate) fn model_import_job_summary(
     parse().map_err(|e| e.within("ModelImportJobSummary"))
 }
 
+#[cfg(any(feature = "get-model-invocation-job", feature = "list-model-invocation-jobs"))]
 /// Parses a `ModelInvocationJobInputDataConfig` from JSON.
 pub(crate) fn model_invocation_job_input_data_config(
     value: &serde_json::Value,
@@ -6447,6 +6866,7 @@ pub(crate) fn model_invocation_job_input_data_config(
     parse().map_err(|e| e.within("ModelInvocationJobInputDataConfig"))
 }
 
+#[cfg(any(feature = "get-model-invocation-job", feature = "list-model-invocation-jobs"))]
 /// Parses a `ModelInvocationJobOutputDataConfig` from JSON.
 pub(crate) fn model_invocation_job_output_data_config(
     value: &serde_json::Value,
@@ -6481,6 +6901,7 @@ pub(crate) fn model_invocation_job_output_data_config(
     parse().map_err(|e| e.within("ModelInvocationJobOutputDataConfig"))
 }
 
+#[cfg(any(feature = "get-model-invocation-job", feature = "list-model-invocation-jobs"))]
 /// Parses a `ModelInvocationJobS3InputDataConfig` from JSON.
 pub(crate) fn model_invocation_job_s3_input_data_config(
     value: &serde_json::Value,
@@ -6512,6 +6933,7 @@ pub(crate) fn model_invocation_job_s3_input_data_config(
     parse().map_err(|e| e.within("ModelInvocationJobS3InputDataConfig"))
 }
 
+#[cfg(any(feature = "get-model-invocation-job", feature = "list-model-invocation-jobs"))]
 /// Parses a `ModelInvocationJobS3OutputDataConfig` from JSON.
 pub(crate) fn model_invocation_job_s3_output_data_config(
     value: &serde_json::Value,
@@ -6541,6 +6963,7 @@ pub(crate) fn model_invocation_job_s3_output_data_config(
     parse().map_err(|e| e.within("ModelInvocationJobS3OutputDataConfig"))
 }
 
+#[cfg(feature = "list-model-invocation-jobs")]
 /// Parses a `ModelInvocationJobSummary` from JSON.
 pub(crate) fn model_invocation_job_summary(
     value: &serde_json::Value,
@@ -6653,6 +7076,7 @@ pub(crate) fn model_invocation_job_summary(
     parse().map_err(|e| e.within("ModelInvocationJobSummary"))
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 /// Parses a `Offer` from JSON.
 pub(crate) fn offer(
     value: &serde_json::Value,
@@ -6676,6 +7100,7 @@ pub(crate) fn offer(
     parse().map_err(|e| e.within("Offer"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `OrchestrationConfiguration` from JSON.
 pub(crate) fn orchestration_configuration(
     value: &serde_json::Value,
@@ -6696,6 +7121,7 @@ pub(crate) fn orchestration_configuration(
     parse().map_err(|e| e.within("OrchestrationConfiguration"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `OutputDataConfig` from JSON.
 pub(crate) fn output_data_config(
     value: &serde_json::Value,
@@ -6712,6 +7138,7 @@ pub(crate) fn output_data_config(
     parse().map_err(|e| e.within("OutputDataConfig"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `PerformanceConfiguration` from JSON.
 pub(crate) fn performance_configuration(
     value: &serde_json::Value,
@@ -6735,6 +7162,7 @@ pub(crate) fn performance_configuration(
     parse().map_err(|e| e.within("PerformanceConfiguration"))
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 /// Parses a `PricingTerm` from JSON.
 pub(crate) fn pricing_term(
     value: &serde_json::Value,
@@ -6755,6 +7183,15 @@ pub(crate) fn pricing_term(
     parse().map_err(|e| e.within("PricingTerm"))
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 /// Parses a `ProjectDataRetention` from JSON.
 pub(crate) fn project_data_retention(
     value: &serde_json::Value,
@@ -6777,6 +7214,7 @@ pub(crate) fn project_data_retention(
     parse().map_err(|e| e.within("ProjectDataRetention"))
 }
 
+#[cfg(feature = "list-projects")]
 /// Parses a `ProjectSummary` from JSON.
 pub(crate) fn project_summary(
     value: &serde_json::Value,
@@ -6823,6 +7261,7 @@ pub(crate) fn project_summary(
     parse().map_err(|e| e.within("ProjectSummary"))
 }
 
+#[cfg(feature = "list-prompt-routers")]
 /// Parses a `PromptRouterSummary` from JSON.
 pub(crate) fn prompt_router_summary(
     value: &serde_json::Value,
@@ -6901,6 +7340,7 @@ pub(crate) fn prompt_router_summary(
     parse().map_err(|e| e.within("PromptRouterSummary"))
 }
 
+#[cfg(any(feature = "get-prompt-router", feature = "list-prompt-routers"))]
 /// Parses a `PromptRouterTargetModel` from JSON.
 pub(crate) fn prompt_router_target_model(
     value: &serde_json::Value,
@@ -6917,6 +7357,7 @@ pub(crate) fn prompt_router_target_model(
     parse().map_err(|e| e.within("PromptRouterTargetModel"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `PromptTemplate` from JSON.
 pub(crate) fn prompt_template(
     value: &serde_json::Value,
@@ -6937,6 +7378,7 @@ pub(crate) fn prompt_template(
     parse().map_err(|e| e.within("PromptTemplate"))
 }
 
+#[cfg(feature = "list-provisioned-model-throughputs")]
 /// Parses a `ProvisionedModelSummary` from JSON.
 pub(crate) fn provisioned_model_summary(
     value: &serde_json::Value,
@@ -7022,6 +7464,7 @@ pub(crate) fn provisioned_model_summary(
     parse().map_err(|e| e.within("ProvisionedModelSummary"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `QueryTransformationConfiguration` from JSON.
 pub(crate) fn query_transformation_configuration(
     value: &serde_json::Value,
@@ -7048,6 +7491,7 @@ pub(crate) fn query_transformation_configuration(
     parse().map_err(|e| e.within("QueryTransformationConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `RAGConfig` from JSON.
 pub(crate) fn rag_config(
     value: &serde_json::Value,
@@ -7083,6 +7527,7 @@ pub(crate) fn rag_config(
     parse().map_err(|e| e.within("RAGConfig"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `RFTConfig` from JSON.
 pub(crate) fn rft_config(
     value: &serde_json::Value,
@@ -7105,6 +7550,7 @@ pub(crate) fn rft_config(
     parse().map_err(|e| e.within("RFTConfig"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `RFTHyperParameters` from JSON.
 pub(crate) fn rft_hyper_parameters(
     value: &serde_json::Value,
@@ -7162,6 +7608,7 @@ pub(crate) fn rft_hyper_parameters(
     parse().map_err(|e| e.within("RFTHyperParameters"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `RatingScaleItem` from JSON.
 pub(crate) fn rating_scale_item(
     value: &serde_json::Value,
@@ -7187,6 +7634,7 @@ pub(crate) fn rating_scale_item(
     parse().map_err(|e| e.within("RatingScaleItem"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `RatingScaleItemValue` from JSON.
 pub(crate) fn rating_scale_item_value(
     value: &serde_json::Value,
@@ -7221,6 +7669,7 @@ pub(crate) fn rating_scale_item_value(
     parse().map_err(|e| e.within("RatingScaleItemValue"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `RequestMetadataBaseFilters` from JSON.
 pub(crate) fn request_metadata_base_filters(
     value: &serde_json::Value,
@@ -7254,6 +7703,7 @@ pub(crate) fn request_metadata_base_filters(
     parse().map_err(|e| e.within("RequestMetadataBaseFilters"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `RequestMetadataFilters` from JSON.
 pub(crate) fn request_metadata_filters(
     value: &serde_json::Value,
@@ -7322,6 +7772,7 @@ pub(crate) fn request_metadata_filters(
     parse().map_err(|e| e.within("RequestMetadataFilters"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `RerankingMetadataSelectiveModeConfiguration` from JSON.
 pub(crate) fn reranking_metadata_selective_mode_configuration(
     value: &serde_json::Value,
@@ -7371,6 +7822,7 @@ pub(crate) fn reranking_metadata_selective_mode_configuration(
     parse().map_err(|e| e.within("RerankingMetadataSelectiveModeConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `RetrievalFilter` from JSON.
 pub(crate) fn retrieval_filter(
     value: &serde_json::Value,
@@ -7512,6 +7964,7 @@ pub(crate) fn retrieval_filter(
     parse().map_err(|e| e.within("RetrievalFilter"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `RetrieveAndGenerateConfiguration` from JSON.
 pub(crate) fn retrieve_and_generate_configuration(
     value: &serde_json::Value,
@@ -7548,6 +8001,7 @@ pub(crate) fn retrieve_and_generate_configuration(
     parse().map_err(|e| e.within("RetrieveAndGenerateConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `RetrieveConfig` from JSON.
 pub(crate) fn retrieve_config(
     value: &serde_json::Value,
@@ -7573,6 +8027,7 @@ pub(crate) fn retrieve_config(
     parse().map_err(|e| e.within("RetrieveConfig"))
 }
 
+#[cfg(any(feature = "get-prompt-router", feature = "list-prompt-routers"))]
 /// Parses a `RoutingCriteria` from JSON.
 pub(crate) fn routing_criteria(
     value: &serde_json::Value,
@@ -7593,6 +8048,7 @@ pub(crate) fn routing_criteria(
     parse().map_err(|e| e.within("RoutingCriteria"))
 }
 
+#[cfg(feature = "get-model-invocation-logging-configuration")]
 /// Parses a `S3Config` from JSON.
 pub(crate) fn s3_config(
     value: &serde_json::Value,
@@ -7611,6 +8067,7 @@ pub(crate) fn s3_config(
     parse().map_err(|e| e.within("S3Config"))
 }
 
+#[cfg(any(feature = "get-imported-model", feature = "get-model-import-job"))]
 /// Parses a `S3DataSource` from JSON.
 pub(crate) fn s3_data_source(
     value: &serde_json::Value,
@@ -7624,6 +8081,7 @@ pub(crate) fn s3_data_source(
     parse().map_err(|e| e.within("S3DataSource"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `S3ObjectDoc` from JSON.
 pub(crate) fn s3_object_doc(
     value: &serde_json::Value,
@@ -7637,6 +8095,14 @@ pub(crate) fn s3_object_doc(
     parse().map_err(|e| e.within("S3ObjectDoc"))
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// Parses a `SageMakerEndpoint` from JSON.
 pub(crate) fn sage_maker_endpoint(
     value: &serde_json::Value,
@@ -7673,6 +8139,7 @@ pub(crate) fn sage_maker_endpoint(
     parse().map_err(|e| e.within("SageMakerEndpoint"))
 }
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 /// Parses a `SelectiveContentGuarding` from JSON.
 pub(crate) fn selective_content_guarding(
     value: &serde_json::Value,
@@ -7702,6 +8169,12 @@ pub(crate) fn selective_content_guarding(
     parse().map_err(|e| e.within("SelectiveContentGuarding"))
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 /// Parses a `StatusDetails` from JSON.
 pub(crate) fn status_details(
     value: &serde_json::Value,
@@ -7729,6 +8202,7 @@ pub(crate) fn status_details(
     parse().map_err(|e| e.within("StatusDetails"))
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 /// Parses a `SupportTerm` from JSON.
 pub(crate) fn support_term(
     value: &serde_json::Value,
@@ -7746,6 +8220,13 @@ pub(crate) fn support_term(
     parse().map_err(|e| e.within("SupportTerm"))
 }
 
+#[cfg(
+    any(
+        feature = "get-model-copy-job",
+        feature = "list-model-copy-jobs",
+        feature = "list-tags-for-resource"
+    )
+)]
 /// Parses a `Tag` from JSON.
 pub(crate) fn tag(
     value: &serde_json::Value,
@@ -7760,6 +8241,7 @@ pub(crate) fn tag(
     parse().map_err(|e| e.within("Tag"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `TeacherModelConfig` from JSON.
 pub(crate) fn teacher_model_config(
     value: &serde_json::Value,
@@ -7785,6 +8267,7 @@ pub(crate) fn teacher_model_config(
     parse().map_err(|e| e.within("TeacherModelConfig"))
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 /// Parses a `TermDetails` from JSON.
 pub(crate) fn term_details(
     value: &serde_json::Value,
@@ -7817,6 +8300,7 @@ pub(crate) fn term_details(
     parse().map_err(|e| e.within("TermDetails"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `TextInferenceConfig` from JSON.
 pub(crate) fn text_inference_config(
     value: &serde_json::Value,
@@ -7852,6 +8336,7 @@ pub(crate) fn text_inference_config(
     parse().map_err(|e| e.within("TextInferenceConfig"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `TrainingDataConfig` from JSON.
 pub(crate) fn training_data_config(
     value: &serde_json::Value,
@@ -7873,6 +8358,12 @@ pub(crate) fn training_data_config(
     parse().map_err(|e| e.within("TrainingDataConfig"))
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 /// Parses a `TrainingDetails` from JSON.
 pub(crate) fn training_details(
     value: &serde_json::Value,
@@ -7911,6 +8402,7 @@ pub(crate) fn training_details(
     parse().map_err(|e| e.within("TrainingDetails"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `TrainingMetrics` from JSON.
 pub(crate) fn training_metrics(
     value: &serde_json::Value,
@@ -7931,6 +8423,13 @@ pub(crate) fn training_metrics(
     parse().map_err(|e| e.within("TrainingMetrics"))
 }
 
+#[cfg(
+    any(
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 /// Parses a `TrustedAccessProgramApplicationResult` from JSON.
 pub(crate) fn trusted_access_program_application_result(
     value: &serde_json::Value,
@@ -7965,6 +8464,13 @@ pub(crate) fn trusted_access_program_application_result(
     parse().map_err(|e| e.within("TrustedAccessProgramApplicationResult"))
 }
 
+#[cfg(
+    any(
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 /// Parses a `TrustedAccessProgramProviderHandoff` from JSON.
 pub(crate) fn trusted_access_program_provider_handoff(
     value: &serde_json::Value,
@@ -8001,6 +8507,7 @@ pub(crate) fn trusted_access_program_provider_handoff(
     parse().map_err(|e| e.within("TrustedAccessProgramProviderHandoff"))
 }
 
+#[cfg(feature = "list-trusted-access-programs")]
 /// Parses a `TrustedAccessProgramSummary` from JSON.
 pub(crate) fn trusted_access_program_summary(
     value: &serde_json::Value,
@@ -8088,6 +8595,9 @@ pub(crate) fn trusted_access_program_summary(
     parse().map_err(|e| e.within("TrustedAccessProgramSummary"))
 }
 
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 /// Parses a `TrustedAccessResolutionContext` from JSON.
 pub(crate) fn trusted_access_resolution_context(
     value: &serde_json::Value,
@@ -8112,6 +8622,7 @@ pub(crate) fn trusted_access_resolution_context(
     parse().map_err(|e| e.within("TrustedAccessResolutionContext"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `ValidationDataConfig` from JSON.
 pub(crate) fn validation_data_config(
     value: &serde_json::Value,
@@ -8132,6 +8643,12 @@ pub(crate) fn validation_data_config(
     parse().map_err(|e| e.within("ValidationDataConfig"))
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 /// Parses a `ValidationDetails` from JSON.
 pub(crate) fn validation_details(
     value: &serde_json::Value,
@@ -8170,6 +8687,7 @@ pub(crate) fn validation_details(
     parse().map_err(|e| e.within("ValidationDetails"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `Validator` from JSON.
 pub(crate) fn validator(
     value: &serde_json::Value,
@@ -8183,6 +8701,7 @@ pub(crate) fn validator(
     parse().map_err(|e| e.within("Validator"))
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 /// Parses a `ValidatorMetric` from JSON.
 pub(crate) fn validator_metric(
     value: &serde_json::Value,
@@ -8203,6 +8722,7 @@ pub(crate) fn validator_metric(
     parse().map_err(|e| e.within("ValidatorMetric"))
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 /// Parses a `ValidityTerm` from JSON.
 pub(crate) fn validity_term(
     value: &serde_json::Value,
@@ -8220,6 +8740,7 @@ pub(crate) fn validity_term(
     parse().map_err(|e| e.within("ValidityTerm"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `VectorSearchBedrockRerankingConfiguration` from JSON.
 pub(crate) fn vector_search_bedrock_reranking_configuration(
     value: &serde_json::Value,
@@ -8253,6 +8774,7 @@ pub(crate) fn vector_search_bedrock_reranking_configuration(
     parse().map_err(|e| e.within("VectorSearchBedrockRerankingConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `VectorSearchBedrockRerankingModelConfiguration` from JSON.
 pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     value: &serde_json::Value,
@@ -8281,6 +8803,7 @@ pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     parse().map_err(|e| e.within("VectorSearchBedrockRerankingModelConfiguration"))
 }
 
+#[cfg(feature = "get-evaluation-job")]
 /// Parses a `VectorSearchRerankingConfiguration` from JSON.
 pub(crate) fn vector_search_reranking_configuration(
     value: &serde_json::Value,
@@ -8312,6 +8835,18 @@ pub(crate) fn vector_search_reranking_configuration(
     parse().map_err(|e| e.within("VectorSearchRerankingConfiguration"))
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// Parses a `VpcConfig` from JSON.
 pub(crate) fn vpc_config(
     value: &serde_json::Value,
@@ -8334,6 +8869,142 @@ pub(crate) fn vpc_config(
     parse().map_err(|e| e.within("VpcConfig"))
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-model-invocation-logging-configuration",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-model-invocation-logging-configuration",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// Parses a `AccessDeniedException` error response.
 pub(crate) fn error_access_denied_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8351,6 +9022,57 @@ pub(crate) fn error_access_denied_exception(
     parse().map_err(|e| e.within("AccessDeniedException"))
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-evaluation-job",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-provisioned-model-throughput",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project"
+    )
+)]
 /// Parses a `ConflictException` error response.
 pub(crate) fn error_conflict_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8368,6 +9090,143 @@ pub(crate) fn error_conflict_exception(
     parse().map_err(|e| e.within("ConflictException"))
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-model-invocation-logging-configuration",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-model-invocation-logging-configuration",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// Parses a `InternalServerException` error response.
 pub(crate) fn error_internal_server_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8385,6 +9244,17 @@ pub(crate) fn error_internal_server_exception(
     parse().map_err(|e| e.within("InternalServerException"))
 }
 
+#[cfg(
+    any(
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-guardrail",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "update-automated-reasoning-policy-test-case"
+    )
+)]
 /// Parses a `ResourceInUseException` error response.
 pub(crate) fn error_resource_in_use_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8402,6 +9272,117 @@ pub(crate) fn error_resource_in_use_exception(
     parse().map_err(|e| e.within("ResourceInUseException"))
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-guardrails",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-project-data-retention-storage",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// Parses a `ResourceNotFoundException` error response.
 pub(crate) fn error_resource_not_found_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8419,6 +9400,31 @@ pub(crate) fn error_resource_not_found_exception(
     parse().map_err(|e| e.within("ResourceNotFoundException"))
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// Parses a `ServiceQuotaExceededException` error response.
 pub(crate) fn error_service_quota_exceeded_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8436,6 +9442,12 @@ pub(crate) fn error_service_quota_exceeded_exception(
     parse().map_err(|e| e.within("ServiceQuotaExceededException"))
 }
 
+#[cfg(
+    any(
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint"
+    )
+)]
 /// Parses a `ServiceUnavailableException` error response.
 pub(crate) fn error_service_unavailable_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8453,6 +9465,142 @@ pub(crate) fn error_service_unavailable_exception(
     parse().map_err(|e| e.within("ServiceUnavailableException"))
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-model-invocation-logging-configuration",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-model-invocation-logging-configuration",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// Parses a `ThrottlingException` error response.
 pub(crate) fn error_throttling_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8470,6 +9618,25 @@ pub(crate) fn error_throttling_exception(
     parse().map_err(|e| e.within("ThrottlingException"))
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-guardrail",
+        feature = "create-inference-profile",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "tag-resource",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 /// Parses a `TooManyTagsException` error response.
 pub(crate) fn error_too_many_tags_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8492,6 +9659,140 @@ pub(crate) fn error_too_many_tags_exception(
     parse().map_err(|e| e.within("TooManyTagsException"))
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// Parses a `ValidationException` error response.
 pub(crate) fn error_validation_exception(
     response: &crate::protocol::ErrorResponse,
@@ -8509,6 +9810,142 @@ pub(crate) fn error_validation_exception(
     parse().map_err(|e| e.within("ValidationException"))
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-model-invocation-logging-configuration",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-model-invocation-logging-configuration",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 impl crate::json::Fallback for crate::error::AccessDeniedException {
     fn fallback() -> Self {
         crate::error::AccessDeniedException {
@@ -8517,6 +9954,7 @@ impl crate::json::Fallback for crate::error::AccessDeniedException {
     }
 }
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 #[allow(deprecated)]
 impl crate::json::Fallback
 for crate::types::AccountEnforcedGuardrailOutputConfiguration {
@@ -8538,6 +9976,12 @@ for crate::types::AccountEnforcedGuardrailOutputConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::AdvancedPromptOptimizationInputConfig {
     fn fallback() -> Self {
         crate::types::AdvancedPromptOptimizationInputConfig {
@@ -8546,12 +9990,20 @@ impl crate::json::Fallback for crate::types::AdvancedPromptOptimizationInputConf
     }
 }
 
+#[cfg(
+    any(
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "list-advanced-prompt-optimization-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::AdvancedPromptOptimizationJobStatus {
     fn fallback() -> Self {
         crate::types::AdvancedPromptOptimizationJobStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-advanced-prompt-optimization-jobs")]
 impl crate::json::Fallback for crate::types::AdvancedPromptOptimizationJobSummary {
     fn fallback() -> Self {
         crate::types::AdvancedPromptOptimizationJobSummary {
@@ -8564,6 +10016,12 @@ impl crate::json::Fallback for crate::types::AdvancedPromptOptimizationJobSummar
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::AdvancedPromptOptimizationOutputConfig {
     fn fallback() -> Self {
         crate::types::AdvancedPromptOptimizationOutputConfig {
@@ -8572,6 +10030,7 @@ impl crate::json::Fallback for crate::types::AdvancedPromptOptimizationOutputCon
     }
 }
 
+#[cfg(feature = "get-foundation-model-availability")]
 impl crate::json::Fallback for crate::types::AgreementAvailability {
     fn fallback() -> Self {
         crate::types::AgreementAvailability {
@@ -8581,30 +10040,41 @@ impl crate::json::Fallback for crate::types::AgreementAvailability {
     }
 }
 
+#[cfg(feature = "get-foundation-model-availability")]
 impl crate::json::Fallback for crate::types::AgreementStatus {
     fn fallback() -> Self {
         crate::types::AgreementStatus::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ApplicationType {
     fn fallback() -> Self {
         crate::types::ApplicationType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::AttributeType {
     fn fallback() -> Self {
         crate::types::AttributeType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-foundation-model-availability")]
 impl crate::json::Fallback for crate::types::AuthorizationStatus {
     fn fallback() -> Self {
         crate::types::AuthorizationStatus::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::AutomatedEvaluationConfig {
     fn fallback() -> Self {
         crate::types::AutomatedEvaluationConfig {
@@ -8615,6 +10085,7 @@ impl crate::json::Fallback for crate::types::AutomatedEvaluationConfig {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::AutomatedEvaluationCustomMetricConfig {
     fn fallback() -> Self {
         crate::types::AutomatedEvaluationCustomMetricConfig {
@@ -8624,18 +10095,31 @@ impl crate::json::Fallback for crate::types::AutomatedEvaluationCustomMetricConf
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::AutomatedEvaluationCustomMetricSource {
     fn fallback() -> Self {
         crate::types::AutomatedEvaluationCustomMetricSource::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckFinding {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckFinding::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckImpossibleFinding {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckImpossibleFinding {
@@ -8646,6 +10130,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckImpossibleFi
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckInputTextReference {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckInputTextReference {
@@ -8654,6 +10144,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckInputTextRef
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckInvalidFinding {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckInvalidFinding {
@@ -8664,6 +10160,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckInvalidFindi
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckLogicWarning {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckLogicWarning {
@@ -8674,12 +10176,24 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckLogicWarning
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckLogicWarningType {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckLogicWarningType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningCheckNoTranslationsFinding {
     fn fallback() -> Self {
@@ -8688,12 +10202,30 @@ for crate::types::AutomatedReasoningCheckNoTranslationsFinding {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "update-automated-reasoning-policy-test-case"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckResult {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckResult::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckRule {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckRule {
@@ -8703,6 +10235,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckRule {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckSatisfiableFinding {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckSatisfiableFinding {
@@ -8714,6 +10252,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckSatisfiableF
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckScenario {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckScenario {
@@ -8722,6 +10266,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckScenario {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckTooComplexFinding {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckTooComplexFinding {
@@ -8729,6 +10279,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckTooComplexFi
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckTranslation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckTranslation {
@@ -8741,6 +10297,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckTranslation 
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningCheckTranslationAmbiguousFinding {
     fn fallback() -> Self {
@@ -8751,6 +10313,12 @@ for crate::types::AutomatedReasoningCheckTranslationAmbiguousFinding {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckTranslationOption {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckTranslationOption {
@@ -8759,6 +10327,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckTranslationO
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningCheckValidFinding {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningCheckValidFinding {
@@ -8770,6 +10344,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningCheckValidFinding
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningLogicStatement {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningLogicStatement {
@@ -8779,6 +10359,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningLogicStatement {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddRuleAnnotation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAddRuleAnnotation {
@@ -8787,6 +10375,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddRuleAnno
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation {
     fn fallback() -> Self {
@@ -8796,6 +10392,7 @@ for crate::types::AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddRuleMutation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAddRuleMutation {
@@ -8804,6 +10401,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddRuleMuta
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddTypeAnnotation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAddTypeAnnotation {
@@ -8814,6 +10419,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddTypeAnno
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddTypeMutation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAddTypeMutation {
@@ -8822,6 +10428,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddTypeMuta
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddTypeValue {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAddTypeValue {
@@ -8831,6 +10445,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAddTypeValu
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyAddVariableAnnotation {
     fn fallback() -> Self {
@@ -8842,6 +10464,7 @@ for crate::types::AutomatedReasoningPolicyAddVariableAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyAddVariableMutation {
     fn fallback() -> Self {
@@ -8851,6 +10474,7 @@ for crate::types::AutomatedReasoningPolicyAddVariableMutation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAnnotatedChunk {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAnnotatedChunk {
@@ -8860,12 +10484,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAnnotatedCh
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAnnotatedContent {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAnnotatedContent::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAnnotatedLine {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAnnotatedLine {
@@ -8875,18 +10501,28 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAnnotatedLi
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAnnotation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAnnotation::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAnnotationStatus {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAnnotationStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAtomicStatement {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyAtomicStatement {
@@ -8897,6 +10533,13 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyAtomicState
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyBuildDocumentContentType {
     fn fallback() -> Self {
@@ -8906,6 +10549,7 @@ for crate::types::AutomatedReasoningPolicyBuildDocumentContentType {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildLog {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyBuildLog {
@@ -8914,6 +10558,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildLog {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildLogEntry {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyBuildLogEntry {
@@ -8924,12 +10569,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildLogEnt
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildMessageType {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyBuildMessageType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyBuildResultAssetManifest {
     fn fallback() -> Self {
@@ -8939,6 +10586,7 @@ for crate::types::AutomatedReasoningPolicyBuildResultAssetManifest {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyBuildResultAssetManifestEntry {
     fn fallback() -> Self {
@@ -8950,6 +10598,7 @@ for crate::types::AutomatedReasoningPolicyBuildResultAssetManifestEntry {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyBuildResultAssetType {
     fn fallback() -> Self {
@@ -8959,12 +10608,14 @@ for crate::types::AutomatedReasoningPolicyBuildResultAssetType {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildResultAssets {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyBuildResultAssets::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildStep {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyBuildStep {
@@ -8975,12 +10626,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildStep {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildStepContext {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyBuildStepContext::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildStepMessage {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyBuildStepMessage {
@@ -8990,6 +10643,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildStepMe
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "list-automated-reasoning-policy-build-workflows"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyBuildWorkflowStatus {
     fn fallback() -> Self {
@@ -8997,6 +10656,7 @@ for crate::types::AutomatedReasoningPolicyBuildWorkflowStatus {
     }
 }
 
+#[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyBuildWorkflowSummary {
     fn fallback() -> Self {
@@ -9011,12 +10671,28 @@ for crate::types::AutomatedReasoningPolicyBuildWorkflowSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "start-automated-reasoning-policy-build-workflow"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyBuildWorkflowType {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyBuildWorkflowType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinition {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDefinition {
@@ -9028,12 +10704,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinition 
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinitionElement {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDefinitionElement::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyDefinitionQualityReport {
     fn fallback() -> Self {
@@ -9050,6 +10728,15 @@ for crate::types::AutomatedReasoningPolicyDefinitionQualityReport {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinitionRule {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDefinitionRule {
@@ -9060,6 +10747,15 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinitionR
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinitionType {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDefinitionType {
@@ -9070,6 +10766,17 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinitionT
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyDefinitionTypeValue {
     fn fallback() -> Self {
@@ -9080,6 +10787,7 @@ for crate::types::AutomatedReasoningPolicyDefinitionTypeValue {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyDefinitionTypeValuePair {
     fn fallback() -> Self {
@@ -9090,6 +10798,15 @@ for crate::types::AutomatedReasoningPolicyDefinitionTypeValuePair {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinitionVariable {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDefinitionVariable {
@@ -9100,6 +10817,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDefinitionV
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyDeleteRuleAnnotation {
     fn fallback() -> Self {
@@ -9109,6 +10834,7 @@ for crate::types::AutomatedReasoningPolicyDeleteRuleAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDeleteRuleMutation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDeleteRuleMutation {
@@ -9117,6 +10843,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDeleteRuleM
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyDeleteTypeAnnotation {
     fn fallback() -> Self {
@@ -9126,6 +10860,7 @@ for crate::types::AutomatedReasoningPolicyDeleteTypeAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDeleteTypeMutation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDeleteTypeMutation {
@@ -9134,6 +10869,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDeleteTypeM
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDeleteTypeValue {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDeleteTypeValue {
@@ -9142,6 +10885,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDeleteTypeV
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyDeleteVariableAnnotation {
     fn fallback() -> Self {
@@ -9151,6 +10902,7 @@ for crate::types::AutomatedReasoningPolicyDeleteVariableAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyDeleteVariableMutation {
     fn fallback() -> Self {
@@ -9160,6 +10912,7 @@ for crate::types::AutomatedReasoningPolicyDeleteVariableMutation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDisjointRuleSet {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyDisjointRuleSet {
@@ -9169,6 +10922,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyDisjointRul
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyFidelityReport {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyFidelityReport {
@@ -9181,6 +10935,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyFidelityRep
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyGeneratedTestCase {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyGeneratedTestCase {
@@ -9191,6 +10946,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyGeneratedTe
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyGeneratedTestCases {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyGeneratedTestCases {
@@ -9199,6 +10955,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyGeneratedTe
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyIngestContentAnnotation {
     fn fallback() -> Self {
@@ -9208,12 +10972,14 @@ for crate::types::AutomatedReasoningPolicyIngestContentAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyMutation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyMutation::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyPlanning {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyPlanning {
@@ -9221,6 +10987,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyPlanning {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyReportSourceDocument {
     fn fallback() -> Self {
@@ -9234,6 +11001,7 @@ for crate::types::AutomatedReasoningPolicyReportSourceDocument {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyRuleReport {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyRuleReport {
@@ -9246,6 +11014,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyRuleReport 
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyScenario {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyScenario {
@@ -9257,6 +11031,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyScenario {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyScenarios {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyScenarios {
@@ -9265,6 +11040,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyScenarios {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicySourceDocument {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicySourceDocument {
@@ -9277,6 +11053,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicySourceDocum
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyStatementLocation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyStatementLocation {
@@ -9285,6 +11062,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyStatementLo
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyStatementReference {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyStatementReference {
@@ -9294,6 +11072,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyStatementRe
     }
 }
 
+#[cfg(feature = "list-automated-reasoning-policies")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicySummary {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicySummary {
@@ -9308,6 +11087,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicySummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyTestCase {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyTestCase {
@@ -9322,6 +11109,12 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyTestCase {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyTestResult {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyTestResult {
@@ -9336,18 +11129,38 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyTestResult 
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyTestRunResult {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyTestRunResult::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyTestRunStatus {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyTestRunStatus::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyTypeValueAnnotation {
     fn fallback() -> Self {
@@ -9355,6 +11168,14 @@ for crate::types::AutomatedReasoningPolicyTypeValueAnnotation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation {
     fn fallback() -> Self {
@@ -9365,6 +11186,14 @@ for crate::types::AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation {
     fn fallback() -> Self {
@@ -9376,6 +11205,14 @@ for crate::types::AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyUpdateRuleAnnotation {
     fn fallback() -> Self {
@@ -9386,6 +11223,7 @@ for crate::types::AutomatedReasoningPolicyUpdateRuleAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyUpdateRuleMutation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyUpdateRuleMutation {
@@ -9394,6 +11232,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyUpdateRuleM
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyUpdateTypeAnnotation {
     fn fallback() -> Self {
@@ -9406,6 +11252,7 @@ for crate::types::AutomatedReasoningPolicyUpdateTypeAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyUpdateTypeMutation {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyUpdateTypeMutation {
@@ -9414,6 +11261,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyUpdateTypeM
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyUpdateTypeValue {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyUpdateTypeValue {
@@ -9424,6 +11279,14 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyUpdateTypeV
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyUpdateVariableAnnotation {
     fn fallback() -> Self {
@@ -9435,6 +11298,7 @@ for crate::types::AutomatedReasoningPolicyUpdateVariableAnnotation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback
 for crate::types::AutomatedReasoningPolicyUpdateVariableMutation {
     fn fallback() -> Self {
@@ -9444,6 +11308,7 @@ for crate::types::AutomatedReasoningPolicyUpdateVariableMutation {
     }
 }
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyVariableReport {
     fn fallback() -> Self {
         crate::types::AutomatedReasoningPolicyVariableReport {
@@ -9456,6 +11321,7 @@ impl crate::json::Fallback for crate::types::AutomatedReasoningPolicyVariableRep
     }
 }
 
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 impl crate::json::Fallback
 for crate::types::BatchDeleteAdvancedPromptOptimizationJobError {
     fn fallback() -> Self {
@@ -9467,6 +11333,7 @@ for crate::types::BatchDeleteAdvancedPromptOptimizationJobError {
     }
 }
 
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 impl crate::json::Fallback
 for crate::types::BatchDeleteAdvancedPromptOptimizationJobItem {
     fn fallback() -> Self {
@@ -9477,6 +11344,7 @@ for crate::types::BatchDeleteAdvancedPromptOptimizationJobItem {
     }
 }
 
+#[cfg(feature = "batch-delete-evaluation-job")]
 impl crate::json::Fallback for crate::types::BatchDeleteEvaluationJobError {
     fn fallback() -> Self {
         crate::types::BatchDeleteEvaluationJobError {
@@ -9487,6 +11355,7 @@ impl crate::json::Fallback for crate::types::BatchDeleteEvaluationJobError {
     }
 }
 
+#[cfg(feature = "batch-delete-evaluation-job")]
 impl crate::json::Fallback for crate::types::BatchDeleteEvaluationJobItem {
     fn fallback() -> Self {
         crate::types::BatchDeleteEvaluationJobItem {
@@ -9496,6 +11365,7 @@ impl crate::json::Fallback for crate::types::BatchDeleteEvaluationJobItem {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::BedrockEvaluatorModel {
     fn fallback() -> Self {
         crate::types::BedrockEvaluatorModel {
@@ -9504,6 +11374,7 @@ impl crate::json::Fallback for crate::types::BedrockEvaluatorModel {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::ByteContentDoc {
     fn fallback() -> Self {
         crate::types::ByteContentDoc {
@@ -9514,6 +11385,12 @@ impl crate::json::Fallback for crate::types::ByteContentDoc {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 impl crate::json::Fallback for crate::types::CloudWatchConfig {
     fn fallback() -> Self {
         crate::types::CloudWatchConfig {
@@ -9524,18 +11401,77 @@ impl crate::json::Fallback for crate::types::CloudWatchConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-provisioned-model-throughput",
+        feature = "get-provisioned-model-throughput",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 impl crate::json::Fallback for crate::types::CommitmentDuration {
     fn fallback() -> Self {
         crate::types::CommitmentDuration::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 impl crate::json::Fallback for crate::types::ConfigurationOwner {
     fn fallback() -> Self {
         crate::types::ConfigurationOwner::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-evaluation-job",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-provisioned-model-throughput",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project"
+    )
+)]
 impl crate::json::Fallback for crate::error::ConflictException {
     fn fallback() -> Self {
         crate::error::ConflictException {
@@ -9544,6 +11480,7 @@ impl crate::json::Fallback for crate::error::ConflictException {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::CustomMetricBedrockEvaluatorModel {
     fn fallback() -> Self {
         crate::types::CustomMetricBedrockEvaluatorModel {
@@ -9552,6 +11489,7 @@ impl crate::json::Fallback for crate::types::CustomMetricBedrockEvaluatorModel {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::CustomMetricDefinition {
     fn fallback() -> Self {
         crate::types::CustomMetricDefinition {
@@ -9562,6 +11500,7 @@ impl crate::json::Fallback for crate::types::CustomMetricDefinition {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::CustomMetricEvaluatorModelConfig {
     fn fallback() -> Self {
         crate::types::CustomMetricEvaluatorModelConfig {
@@ -9570,12 +11509,19 @@ impl crate::json::Fallback for crate::types::CustomMetricEvaluatorModelConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-custom-model-deployment",
+        feature = "list-custom-model-deployments"
+    )
+)]
 impl crate::json::Fallback for crate::types::CustomModelDeploymentStatus {
     fn fallback() -> Self {
         crate::types::CustomModelDeploymentStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-custom-model-deployments")]
 impl crate::json::Fallback for crate::types::CustomModelDeploymentSummary {
     fn fallback() -> Self {
         crate::types::CustomModelDeploymentSummary {
@@ -9590,6 +11536,7 @@ impl crate::json::Fallback for crate::types::CustomModelDeploymentSummary {
     }
 }
 
+#[cfg(feature = "get-custom-model-deployment")]
 impl crate::json::Fallback for crate::types::CustomModelDeploymentUpdateDetails {
     fn fallback() -> Self {
         crate::types::CustomModelDeploymentUpdateDetails {
@@ -9599,12 +11546,14 @@ impl crate::json::Fallback for crate::types::CustomModelDeploymentUpdateDetails 
     }
 }
 
+#[cfg(feature = "get-custom-model-deployment")]
 impl crate::json::Fallback for crate::types::CustomModelDeploymentUpdateStatus {
     fn fallback() -> Self {
         crate::types::CustomModelDeploymentUpdateStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-custom-models")]
 impl crate::json::Fallback for crate::types::CustomModelSummary {
     fn fallback() -> Self {
         crate::types::CustomModelSummary {
@@ -9620,6 +11569,7 @@ impl crate::json::Fallback for crate::types::CustomModelSummary {
     }
 }
 
+#[cfg(feature = "get-imported-model")]
 impl crate::json::Fallback for crate::types::CustomModelUnits {
     fn fallback() -> Self {
         crate::types::CustomModelUnits {
@@ -9629,18 +11579,40 @@ impl crate::json::Fallback for crate::types::CustomModelUnits {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::CustomizationConfig {
     fn fallback() -> Self {
         crate::types::CustomizationConfig::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job",
+        feature = "list-custom-models",
+        feature = "list-model-customization-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::CustomizationType {
     fn fallback() -> Self {
         crate::types::CustomizationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataProcessingDetails {
     fn fallback() -> Self {
         crate::types::DataProcessingDetails {
@@ -9651,12 +11623,33 @@ impl crate::json::Fallback for crate::types::DataProcessingDetails {
     }
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-account-data-retention",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "put-account-data-retention",
+        feature = "update-project"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataRetentionMode {
     fn fallback() -> Self {
         crate::types::DataRetentionMode::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataRetentionStorageConfiguration {
     fn fallback() -> Self {
         crate::types::DataRetentionStorageConfiguration {
@@ -9667,30 +11660,74 @@ impl crate::json::Fallback for crate::types::DataRetentionStorageConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataRetentionStorageDestination {
     fn fallback() -> Self {
         crate::types::DataRetentionStorageDestination::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataRetentionStorageModelProvider {
     fn fallback() -> Self {
         crate::types::DataRetentionStorageModelProvider::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataRetentionStorageResourceStatus {
     fn fallback() -> Self {
         crate::types::DataRetentionStorageResourceStatus::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 impl crate::json::Fallback for crate::types::DataRetentionStorageScope {
     fn fallback() -> Self {
         crate::types::DataRetentionStorageScope::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 impl crate::json::Fallback for crate::types::DimensionalPriceRate {
     fn fallback() -> Self {
         crate::types::DimensionalPriceRate {
@@ -9702,6 +11739,13 @@ impl crate::json::Fallback for crate::types::DimensionalPriceRate {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::DistillationConfig {
     fn fallback() -> Self {
         crate::types::DistillationConfig {
@@ -9710,18 +11754,28 @@ impl crate::json::Fallback for crate::types::DistillationConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 impl crate::json::Fallback for crate::types::EndpointConfig {
     fn fallback() -> Self {
         crate::types::EndpointConfig::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-foundation-model-availability")]
 impl crate::json::Fallback for crate::types::EntitlementAvailability {
     fn fallback() -> Self {
         crate::types::EntitlementAvailability::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationBedrockModel {
     fn fallback() -> Self {
         crate::types::EvaluationBedrockModel {
@@ -9732,12 +11786,14 @@ impl crate::json::Fallback for crate::types::EvaluationBedrockModel {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationConfig {
     fn fallback() -> Self {
         crate::types::EvaluationConfig::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationDataset {
     fn fallback() -> Self {
         crate::types::EvaluationDataset {
@@ -9747,12 +11803,14 @@ impl crate::json::Fallback for crate::types::EvaluationDataset {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationDatasetLocation {
     fn fallback() -> Self {
         crate::types::EvaluationDatasetLocation::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationDatasetMetricConfig {
     fn fallback() -> Self {
         crate::types::EvaluationDatasetMetricConfig {
@@ -9763,12 +11821,14 @@ impl crate::json::Fallback for crate::types::EvaluationDatasetMetricConfig {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationInferenceConfig {
     fn fallback() -> Self {
         crate::types::EvaluationInferenceConfig::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 impl crate::json::Fallback for crate::types::EvaluationInferenceConfigSummary {
     fn fallback() -> Self {
         crate::types::EvaluationInferenceConfigSummary {
@@ -9778,24 +11838,34 @@ impl crate::json::Fallback for crate::types::EvaluationInferenceConfigSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "batch-delete-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::EvaluationJobStatus {
     fn fallback() -> Self {
         crate::types::EvaluationJobStatus::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-evaluation-job", feature = "list-evaluation-jobs"))]
 impl crate::json::Fallback for crate::types::EvaluationJobType {
     fn fallback() -> Self {
         crate::types::EvaluationJobType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationModelConfig {
     fn fallback() -> Self {
         crate::types::EvaluationModelConfig::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 impl crate::json::Fallback for crate::types::EvaluationModelConfigSummary {
     fn fallback() -> Self {
         crate::types::EvaluationModelConfigSummary {
@@ -9805,6 +11875,7 @@ impl crate::json::Fallback for crate::types::EvaluationModelConfigSummary {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationOutputDataConfig {
     fn fallback() -> Self {
         crate::types::EvaluationOutputDataConfig {
@@ -9813,6 +11884,7 @@ impl crate::json::Fallback for crate::types::EvaluationOutputDataConfig {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationPrecomputedInferenceSource {
     fn fallback() -> Self {
         crate::types::EvaluationPrecomputedInferenceSource {
@@ -9821,12 +11893,14 @@ impl crate::json::Fallback for crate::types::EvaluationPrecomputedInferenceSourc
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationPrecomputedRagSourceConfig {
     fn fallback() -> Self {
         crate::types::EvaluationPrecomputedRagSourceConfig::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback
 for crate::types::EvaluationPrecomputedRetrieveAndGenerateSourceConfig {
     fn fallback() -> Self {
@@ -9836,6 +11910,7 @@ for crate::types::EvaluationPrecomputedRetrieveAndGenerateSourceConfig {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluationPrecomputedRetrieveSourceConfig {
     fn fallback() -> Self {
         crate::types::EvaluationPrecomputedRetrieveSourceConfig {
@@ -9844,6 +11919,7 @@ impl crate::json::Fallback for crate::types::EvaluationPrecomputedRetrieveSource
     }
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 impl crate::json::Fallback for crate::types::EvaluationRagConfigSummary {
     fn fallback() -> Self {
         crate::types::EvaluationRagConfigSummary {
@@ -9853,6 +11929,7 @@ impl crate::json::Fallback for crate::types::EvaluationRagConfigSummary {
     }
 }
 
+#[cfg(feature = "list-evaluation-jobs")]
 #[allow(deprecated)]
 impl crate::json::Fallback for crate::types::EvaluationSummary {
     fn fallback() -> Self {
@@ -9873,18 +11950,27 @@ impl crate::json::Fallback for crate::types::EvaluationSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::EvaluationTaskType {
     fn fallback() -> Self {
         crate::types::EvaluationTaskType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::EvaluatorModelConfig {
     fn fallback() -> Self {
         crate::types::EvaluatorModelConfig::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::ExternalSource {
     fn fallback() -> Self {
         crate::types::ExternalSource {
@@ -9895,12 +11981,14 @@ impl crate::json::Fallback for crate::types::ExternalSource {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::ExternalSourceType {
     fn fallback() -> Self {
         crate::types::ExternalSourceType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::ExternalSourcesGenerationConfiguration {
     fn fallback() -> Self {
         crate::types::ExternalSourcesGenerationConfiguration {
@@ -9912,6 +12000,7 @@ impl crate::json::Fallback for crate::types::ExternalSourcesGenerationConfigurat
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback
 for crate::types::ExternalSourcesRetrieveAndGenerateConfiguration {
     fn fallback() -> Self {
@@ -9923,6 +12012,7 @@ for crate::types::ExternalSourcesRetrieveAndGenerateConfiguration {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::FieldForReranking {
     fn fallback() -> Self {
         crate::types::FieldForReranking {
@@ -9931,6 +12021,7 @@ impl crate::json::Fallback for crate::types::FieldForReranking {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::FilterAttribute {
     fn fallback() -> Self {
         crate::types::FilterAttribute {
@@ -9940,6 +12031,7 @@ impl crate::json::Fallback for crate::types::FilterAttribute {
     }
 }
 
+#[cfg(feature = "get-foundation-model")]
 impl crate::json::Fallback for crate::types::FoundationModelDetails {
     fn fallback() -> Self {
         crate::types::FoundationModelDetails {
@@ -9957,6 +12049,7 @@ impl crate::json::Fallback for crate::types::FoundationModelDetails {
     }
 }
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 impl crate::json::Fallback for crate::types::FoundationModelLifecycle {
     fn fallback() -> Self {
         crate::types::FoundationModelLifecycle {
@@ -9969,12 +12062,14 @@ impl crate::json::Fallback for crate::types::FoundationModelLifecycle {
     }
 }
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 impl crate::json::Fallback for crate::types::FoundationModelLifecycleStatus {
     fn fallback() -> Self {
         crate::types::FoundationModelLifecycleStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-foundation-models")]
 impl crate::json::Fallback for crate::types::FoundationModelSummary {
     fn fallback() -> Self {
         crate::types::FoundationModelSummary {
@@ -9992,6 +12087,7 @@ impl crate::json::Fallback for crate::types::FoundationModelSummary {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::GenerationConfiguration {
     fn fallback() -> Self {
         crate::types::GenerationConfiguration {
@@ -10003,12 +12099,20 @@ impl crate::json::Fallback for crate::types::GenerationConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::GraderConfig {
     fn fallback() -> Self {
         crate::types::GraderConfig::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningPolicy {
     fn fallback() -> Self {
         crate::types::GuardrailAutomatedReasoningPolicy {
@@ -10018,6 +12122,7 @@ impl crate::json::Fallback for crate::types::GuardrailAutomatedReasoningPolicy {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::GuardrailConfiguration {
     fn fallback() -> Self {
         crate::types::GuardrailConfiguration {
@@ -10027,6 +12132,7 @@ impl crate::json::Fallback for crate::types::GuardrailConfiguration {
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailContentFilter {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilter {
@@ -10043,18 +12149,33 @@ impl crate::json::Fallback for crate::types::GuardrailContentFilter {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilterAction {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilterAction::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFilterType {
     fn fallback() -> Self {
         crate::types::GuardrailContentFilterType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailContentFiltersTier {
     fn fallback() -> Self {
         crate::types::GuardrailContentFiltersTier {
@@ -10063,12 +12184,20 @@ impl crate::json::Fallback for crate::types::GuardrailContentFiltersTier {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContentFiltersTierName {
     fn fallback() -> Self {
         crate::types::GuardrailContentFiltersTierName::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailContentPolicy {
     fn fallback() -> Self {
         crate::types::GuardrailContentPolicy {
@@ -10078,12 +12207,20 @@ impl crate::json::Fallback for crate::types::GuardrailContentPolicy {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingAction {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingAction::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingFilter {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingFilter {
@@ -10095,12 +12232,20 @@ impl crate::json::Fallback for crate::types::GuardrailContextualGroundingFilter 
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingFilterType {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingFilterType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingPolicy {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingPolicy {
@@ -10110,6 +12255,7 @@ impl crate::json::Fallback for crate::types::GuardrailContextualGroundingPolicy 
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingTier {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingTier {
@@ -10118,12 +12264,20 @@ impl crate::json::Fallback for crate::types::GuardrailContextualGroundingTier {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailContextualGroundingTierName {
     fn fallback() -> Self {
         crate::types::GuardrailContextualGroundingTierName::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 impl crate::json::Fallback for crate::types::GuardrailCrossRegionDetails {
     fn fallback() -> Self {
         crate::types::GuardrailCrossRegionDetails {
@@ -10133,12 +12287,20 @@ impl crate::json::Fallback for crate::types::GuardrailCrossRegionDetails {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailFilterStrength {
     fn fallback() -> Self {
         crate::types::GuardrailFilterStrength::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailManagedWords {
     fn fallback() -> Self {
         crate::types::GuardrailManagedWords {
@@ -10151,18 +12313,33 @@ impl crate::json::Fallback for crate::types::GuardrailManagedWords {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailManagedWordsType {
     fn fallback() -> Self {
         crate::types::GuardrailManagedWordsType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailModality {
     fn fallback() -> Self {
         crate::types::GuardrailModality::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailPiiEntity {
     fn fallback() -> Self {
         crate::types::GuardrailPiiEntity {
@@ -10176,12 +12353,20 @@ impl crate::json::Fallback for crate::types::GuardrailPiiEntity {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailPiiEntityType {
     fn fallback() -> Self {
         crate::types::GuardrailPiiEntityType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailRegex {
     fn fallback() -> Self {
         crate::types::GuardrailRegex {
@@ -10197,12 +12382,20 @@ impl crate::json::Fallback for crate::types::GuardrailRegex {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailSensitiveInformationAction {
     fn fallback() -> Self {
         crate::types::GuardrailSensitiveInformationAction::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailSensitiveInformationPolicy {
     fn fallback() -> Self {
         crate::types::GuardrailSensitiveInformationPolicy {
@@ -10212,12 +12405,14 @@ impl crate::json::Fallback for crate::types::GuardrailSensitiveInformationPolicy
     }
 }
 
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 impl crate::json::Fallback for crate::types::GuardrailStatus {
     fn fallback() -> Self {
         crate::types::GuardrailStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-guardrails")]
 impl crate::json::Fallback for crate::types::GuardrailSummary {
     fn fallback() -> Self {
         crate::types::GuardrailSummary {
@@ -10234,6 +12429,7 @@ impl crate::json::Fallback for crate::types::GuardrailSummary {
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailTopic {
     fn fallback() -> Self {
         crate::types::GuardrailTopic {
@@ -10249,12 +12445,20 @@ impl crate::json::Fallback for crate::types::GuardrailTopic {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicAction {
     fn fallback() -> Self {
         crate::types::GuardrailTopicAction::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailTopicPolicy {
     fn fallback() -> Self {
         crate::types::GuardrailTopicPolicy {
@@ -10264,12 +12468,20 @@ impl crate::json::Fallback for crate::types::GuardrailTopicPolicy {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicType {
     fn fallback() -> Self {
         crate::types::GuardrailTopicType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailTopicsTier {
     fn fallback() -> Self {
         crate::types::GuardrailTopicsTier {
@@ -10278,12 +12490,20 @@ impl crate::json::Fallback for crate::types::GuardrailTopicsTier {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailTopicsTierName {
     fn fallback() -> Self {
         crate::types::GuardrailTopicsTierName::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailWord {
     fn fallback() -> Self {
         crate::types::GuardrailWord {
@@ -10296,12 +12516,20 @@ impl crate::json::Fallback for crate::types::GuardrailWord {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 impl crate::json::Fallback for crate::types::GuardrailWordAction {
     fn fallback() -> Self {
         crate::types::GuardrailWordAction::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-guardrail")]
 impl crate::json::Fallback for crate::types::GuardrailWordPolicy {
     fn fallback() -> Self {
         crate::types::GuardrailWordPolicy {
@@ -10311,6 +12539,7 @@ impl crate::json::Fallback for crate::types::GuardrailWordPolicy {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::HumanEvaluationConfig {
     fn fallback() -> Self {
         crate::types::HumanEvaluationConfig {
@@ -10321,6 +12550,7 @@ impl crate::json::Fallback for crate::types::HumanEvaluationConfig {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::HumanEvaluationCustomMetric {
     fn fallback() -> Self {
         crate::types::HumanEvaluationCustomMetric {
@@ -10331,6 +12561,7 @@ impl crate::json::Fallback for crate::types::HumanEvaluationCustomMetric {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::HumanWorkflowConfig {
     fn fallback() -> Self {
         crate::types::HumanWorkflowConfig {
@@ -10340,6 +12571,7 @@ impl crate::json::Fallback for crate::types::HumanWorkflowConfig {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::ImplicitFilterConfiguration {
     fn fallback() -> Self {
         crate::types::ImplicitFilterConfiguration {
@@ -10349,6 +12581,7 @@ impl crate::json::Fallback for crate::types::ImplicitFilterConfiguration {
     }
 }
 
+#[cfg(feature = "list-imported-models")]
 impl crate::json::Fallback for crate::types::ImportedModelSummary {
     fn fallback() -> Self {
         crate::types::ImportedModelSummary {
@@ -10361,6 +12594,12 @@ impl crate::json::Fallback for crate::types::ImportedModelSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::InferenceConfiguration {
     fn fallback() -> Self {
         crate::types::InferenceConfiguration {
@@ -10372,6 +12611,7 @@ impl crate::json::Fallback for crate::types::InferenceConfiguration {
     }
 }
 
+#[cfg(any(feature = "get-inference-profile", feature = "list-inference-profiles"))]
 impl crate::json::Fallback for crate::types::InferenceProfileModel {
     fn fallback() -> Self {
         crate::types::InferenceProfileModel {
@@ -10380,12 +12620,20 @@ impl crate::json::Fallback for crate::types::InferenceProfileModel {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-inference-profile",
+        feature = "get-inference-profile",
+        feature = "list-inference-profiles"
+    )
+)]
 impl crate::json::Fallback for crate::types::InferenceProfileStatus {
     fn fallback() -> Self {
         crate::types::InferenceProfileStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-inference-profiles")]
 impl crate::json::Fallback for crate::types::InferenceProfileSummary {
     fn fallback() -> Self {
         crate::types::InferenceProfileSummary {
@@ -10402,24 +12650,164 @@ impl crate::json::Fallback for crate::types::InferenceProfileSummary {
     }
 }
 
+#[cfg(any(feature = "get-inference-profile", feature = "list-inference-profiles"))]
 impl crate::json::Fallback for crate::types::InferenceProfileType {
     fn fallback() -> Self {
         crate::types::InferenceProfileType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 impl crate::json::Fallback for crate::types::InferenceType {
     fn fallback() -> Self {
         crate::types::InferenceType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 impl crate::json::Fallback for crate::types::InputTags {
     fn fallback() -> Self {
         crate::types::InputTags::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-model-invocation-logging-configuration",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-model-invocation-logging-configuration",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 impl crate::json::Fallback for crate::error::InternalServerException {
     fn fallback() -> Self {
         crate::error::InternalServerException {
@@ -10428,12 +12816,26 @@ impl crate::json::Fallback for crate::error::InternalServerException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::InvocationLogSource {
     fn fallback() -> Self {
         crate::types::InvocationLogSource::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::InvocationLogsConfig {
     fn fallback() -> Self {
         crate::types::InvocationLogsConfig {
@@ -10444,12 +12846,19 @@ impl crate::json::Fallback for crate::types::InvocationLogsConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::JobStatusDetails {
     fn fallback() -> Self {
         crate::types::JobStatusDetails::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::KbInferenceConfig {
     fn fallback() -> Self {
         crate::types::KbInferenceConfig {
@@ -10458,12 +12867,14 @@ impl crate::json::Fallback for crate::types::KbInferenceConfig {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::KnowledgeBaseConfig {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseConfig::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::KnowledgeBaseRetrievalConfiguration {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseRetrievalConfiguration {
@@ -10472,6 +12883,7 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseRetrievalConfiguration
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback
 for crate::types::KnowledgeBaseRetrieveAndGenerateConfiguration {
     fn fallback() -> Self {
@@ -10485,6 +12897,7 @@ for crate::types::KnowledgeBaseRetrieveAndGenerateConfiguration {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::KnowledgeBaseVectorSearchConfiguration {
     fn fallback() -> Self {
         crate::types::KnowledgeBaseVectorSearchConfiguration {
@@ -10497,6 +12910,13 @@ impl crate::json::Fallback for crate::types::KnowledgeBaseVectorSearchConfigurat
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::LambdaGraderConfig {
     fn fallback() -> Self {
         crate::types::LambdaGraderConfig {
@@ -10505,6 +12925,7 @@ impl crate::json::Fallback for crate::types::LambdaGraderConfig {
     }
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 impl crate::json::Fallback for crate::types::LegalTerm {
     fn fallback() -> Self {
         crate::types::LegalTerm {
@@ -10513,6 +12934,12 @@ impl crate::json::Fallback for crate::types::LegalTerm {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 impl crate::json::Fallback for crate::types::LoggingConfig {
     fn fallback() -> Self {
         crate::types::LoggingConfig {
@@ -10527,6 +12954,14 @@ impl crate::json::Fallback for crate::types::LoggingConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 impl crate::json::Fallback for crate::types::MarketplaceModelEndpoint {
     fn fallback() -> Self {
         crate::types::MarketplaceModelEndpoint {
@@ -10543,6 +12978,7 @@ impl crate::json::Fallback for crate::types::MarketplaceModelEndpoint {
     }
 }
 
+#[cfg(feature = "list-marketplace-model-endpoints")]
 impl crate::json::Fallback for crate::types::MarketplaceModelEndpointSummary {
     fn fallback() -> Self {
         crate::types::MarketplaceModelEndpointSummary {
@@ -10556,6 +12992,7 @@ impl crate::json::Fallback for crate::types::MarketplaceModelEndpointSummary {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::MetadataAttributeSchema {
     fn fallback() -> Self {
         crate::types::MetadataAttributeSchema {
@@ -10566,6 +13003,7 @@ impl crate::json::Fallback for crate::types::MetadataAttributeSchema {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::MetadataConfigurationForReranking {
     fn fallback() -> Self {
         crate::types::MetadataConfigurationForReranking {
@@ -10575,6 +13013,12 @@ impl crate::json::Fallback for crate::types::MetadataConfigurationForReranking {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelConfiguration {
     fn fallback() -> Self {
         crate::types::ModelConfiguration {
@@ -10585,12 +13029,14 @@ impl crate::json::Fallback for crate::types::ModelConfiguration {
     }
 }
 
+#[cfg(any(feature = "get-model-copy-job", feature = "list-model-copy-jobs"))]
 impl crate::json::Fallback for crate::types::ModelCopyJobStatus {
     fn fallback() -> Self {
         crate::types::ModelCopyJobStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-model-copy-jobs")]
 impl crate::json::Fallback for crate::types::ModelCopyJobSummary {
     fn fallback() -> Self {
         crate::types::ModelCopyJobSummary {
@@ -10609,18 +13055,26 @@ impl crate::json::Fallback for crate::types::ModelCopyJobSummary {
     }
 }
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 impl crate::json::Fallback for crate::types::ModelCustomization {
     fn fallback() -> Self {
         crate::types::ModelCustomization::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelCustomizationJobStatus {
     fn fallback() -> Self {
         crate::types::ModelCustomizationJobStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-model-customization-jobs")]
 impl crate::json::Fallback for crate::types::ModelCustomizationJobSummary {
     fn fallback() -> Self {
         crate::types::ModelCustomizationJobSummary {
@@ -10639,12 +13093,26 @@ impl crate::json::Fallback for crate::types::ModelCustomizationJobSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-model-import-job",
+        feature = "get-imported-model",
+        feature = "get-model-import-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelDataSource {
     fn fallback() -> Self {
         crate::types::ModelDataSource::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelEnforcement {
     fn fallback() -> Self {
         crate::types::ModelEnforcement {
@@ -10654,12 +13122,14 @@ impl crate::json::Fallback for crate::types::ModelEnforcement {
     }
 }
 
+#[cfg(any(feature = "get-model-import-job", feature = "list-model-import-jobs"))]
 impl crate::json::Fallback for crate::types::ModelImportJobStatus {
     fn fallback() -> Self {
         crate::types::ModelImportJobStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-model-import-jobs")]
 impl crate::json::Fallback for crate::types::ModelImportJobSummary {
     fn fallback() -> Self {
         crate::types::ModelImportJobSummary {
@@ -10675,18 +13145,39 @@ impl crate::json::Fallback for crate::types::ModelImportJobSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelInvocationJobInputDataConfig {
     fn fallback() -> Self {
         crate::types::ModelInvocationJobInputDataConfig::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelInvocationJobOutputDataConfig {
     fn fallback() -> Self {
         crate::types::ModelInvocationJobOutputDataConfig::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelInvocationJobS3InputDataConfig {
     fn fallback() -> Self {
         crate::types::ModelInvocationJobS3InputDataConfig {
@@ -10697,6 +13188,13 @@ impl crate::json::Fallback for crate::types::ModelInvocationJobS3InputDataConfig
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelInvocationJobS3OutputDataConfig {
     fn fallback() -> Self {
         crate::types::ModelInvocationJobS3OutputDataConfig {
@@ -10707,12 +13205,14 @@ impl crate::json::Fallback for crate::types::ModelInvocationJobS3OutputDataConfi
     }
 }
 
+#[cfg(any(feature = "get-model-invocation-job", feature = "list-model-invocation-jobs"))]
 impl crate::json::Fallback for crate::types::ModelInvocationJobStatus {
     fn fallback() -> Self {
         crate::types::ModelInvocationJobStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-model-invocation-jobs")]
 impl crate::json::Fallback for crate::types::ModelInvocationJobSummary {
     fn fallback() -> Self {
         crate::types::ModelInvocationJobSummary {
@@ -10740,24 +13240,34 @@ impl crate::json::Fallback for crate::types::ModelInvocationJobSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ModelInvocationType {
     fn fallback() -> Self {
         crate::types::ModelInvocationType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 impl crate::json::Fallback for crate::types::ModelModality {
     fn fallback() -> Self {
         crate::types::ModelModality::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "list-custom-models"))]
 impl crate::json::Fallback for crate::types::ModelStatus {
     fn fallback() -> Self {
         crate::types::ModelStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 impl crate::json::Fallback for crate::types::Offer {
     fn fallback() -> Self {
         crate::types::Offer {
@@ -10768,6 +13278,7 @@ impl crate::json::Fallback for crate::types::Offer {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::OrchestrationConfiguration {
     fn fallback() -> Self {
         crate::types::OrchestrationConfiguration {
@@ -10776,6 +13287,13 @@ impl crate::json::Fallback for crate::types::OrchestrationConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::OutputDataConfig {
     fn fallback() -> Self {
         crate::types::OutputDataConfig {
@@ -10784,12 +13302,14 @@ impl crate::json::Fallback for crate::types::OutputDataConfig {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::PerformanceConfigLatency {
     fn fallback() -> Self {
         crate::types::PerformanceConfigLatency::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::PerformanceConfiguration {
     fn fallback() -> Self {
         crate::types::PerformanceConfiguration {
@@ -10798,6 +13318,7 @@ impl crate::json::Fallback for crate::types::PerformanceConfiguration {
     }
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 impl crate::json::Fallback for crate::types::PricingTerm {
     fn fallback() -> Self {
         crate::types::PricingTerm {
@@ -10806,6 +13327,15 @@ impl crate::json::Fallback for crate::types::PricingTerm {
     }
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 impl crate::json::Fallback for crate::types::ProjectDataRetention {
     fn fallback() -> Self {
         crate::types::ProjectDataRetention {
@@ -10814,12 +13344,22 @@ impl crate::json::Fallback for crate::types::ProjectDataRetention {
     }
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 impl crate::json::Fallback for crate::types::ProjectStatus {
     fn fallback() -> Self {
         crate::types::ProjectStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-projects")]
 impl crate::json::Fallback for crate::types::ProjectSummary {
     fn fallback() -> Self {
         crate::types::ProjectSummary {
@@ -10834,12 +13374,14 @@ impl crate::json::Fallback for crate::types::ProjectSummary {
     }
 }
 
+#[cfg(any(feature = "get-prompt-router", feature = "list-prompt-routers"))]
 impl crate::json::Fallback for crate::types::PromptRouterStatus {
     fn fallback() -> Self {
         crate::types::PromptRouterStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-prompt-routers")]
 impl crate::json::Fallback for crate::types::PromptRouterSummary {
     fn fallback() -> Self {
         crate::types::PromptRouterSummary {
@@ -10857,6 +13399,13 @@ impl crate::json::Fallback for crate::types::PromptRouterSummary {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt-router",
+        feature = "get-prompt-router",
+        feature = "list-prompt-routers"
+    )
+)]
 impl crate::json::Fallback for crate::types::PromptRouterTargetModel {
     fn fallback() -> Self {
         crate::types::PromptRouterTargetModel {
@@ -10865,12 +13414,14 @@ impl crate::json::Fallback for crate::types::PromptRouterTargetModel {
     }
 }
 
+#[cfg(any(feature = "get-prompt-router", feature = "list-prompt-routers"))]
 impl crate::json::Fallback for crate::types::PromptRouterType {
     fn fallback() -> Self {
         crate::types::PromptRouterType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::PromptTemplate {
     fn fallback() -> Self {
         crate::types::PromptTemplate {
@@ -10879,12 +13430,19 @@ impl crate::json::Fallback for crate::types::PromptTemplate {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-provisioned-model-throughput",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ProvisionedModelStatus {
     fn fallback() -> Self {
         crate::types::ProvisionedModelStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-provisioned-model-throughputs")]
 impl crate::json::Fallback for crate::types::ProvisionedModelSummary {
     fn fallback() -> Self {
         crate::types::ProvisionedModelSummary {
@@ -10904,6 +13462,7 @@ impl crate::json::Fallback for crate::types::ProvisionedModelSummary {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::QueryTransformationConfiguration {
     fn fallback() -> Self {
         crate::types::QueryTransformationConfiguration {
@@ -10912,18 +13471,27 @@ impl crate::json::Fallback for crate::types::QueryTransformationConfiguration {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::QueryTransformationType {
     fn fallback() -> Self {
         crate::types::QueryTransformationType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::RagConfig {
     fn fallback() -> Self {
         crate::types::RagConfig::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::RftConfig {
     fn fallback() -> Self {
         crate::types::RftConfig {
@@ -10933,6 +13501,13 @@ impl crate::json::Fallback for crate::types::RftConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::RftHyperParameters {
     fn fallback() -> Self {
         crate::types::RftHyperParameters {
@@ -10948,6 +13523,7 @@ impl crate::json::Fallback for crate::types::RftHyperParameters {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::RatingScaleItem {
     fn fallback() -> Self {
         crate::types::RatingScaleItem {
@@ -10957,24 +13533,40 @@ impl crate::json::Fallback for crate::types::RatingScaleItem {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::RatingScaleItemValue {
     fn fallback() -> Self {
         crate::types::RatingScaleItemValue::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::ReasoningEffort {
     fn fallback() -> Self {
         crate::types::ReasoningEffort::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "get-foundation-model-availability")]
 impl crate::json::Fallback for crate::types::RegionAvailability {
     fn fallback() -> Self {
         crate::types::RegionAvailability::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::RequestMetadataBaseFilters {
     fn fallback() -> Self {
         crate::types::RequestMetadataBaseFilters {
@@ -10984,18 +13576,27 @@ impl crate::json::Fallback for crate::types::RequestMetadataBaseFilters {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::RequestMetadataFilters {
     fn fallback() -> Self {
         crate::types::RequestMetadataFilters::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::RerankingMetadataSelectionMode {
     fn fallback() -> Self {
         crate::types::RerankingMetadataSelectionMode::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback
 for crate::types::RerankingMetadataSelectiveModeConfiguration {
     fn fallback() -> Self {
@@ -11003,6 +13604,17 @@ for crate::types::RerankingMetadataSelectiveModeConfiguration {
     }
 }
 
+#[cfg(
+    any(
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-guardrail",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "update-automated-reasoning-policy-test-case"
+    )
+)]
 impl crate::json::Fallback for crate::error::ResourceInUseException {
     fn fallback() -> Self {
         crate::error::ResourceInUseException {
@@ -11011,6 +13623,117 @@ impl crate::json::Fallback for crate::error::ResourceInUseException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-guardrails",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-project-data-retention-storage",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     fn fallback() -> Self {
         crate::error::ResourceNotFoundException {
@@ -11019,12 +13742,14 @@ impl crate::json::Fallback for crate::error::ResourceNotFoundException {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::RetrievalFilter {
     fn fallback() -> Self {
         crate::types::RetrievalFilter::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::RetrieveAndGenerateConfiguration {
     fn fallback() -> Self {
         crate::types::RetrieveAndGenerateConfiguration {
@@ -11035,12 +13760,14 @@ impl crate::json::Fallback for crate::types::RetrieveAndGenerateConfiguration {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::RetrieveAndGenerateType {
     fn fallback() -> Self {
         crate::types::RetrieveAndGenerateType::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::RetrieveConfig {
     fn fallback() -> Self {
         crate::types::RetrieveConfig {
@@ -11050,6 +13777,13 @@ impl crate::json::Fallback for crate::types::RetrieveConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-prompt-router",
+        feature = "get-prompt-router",
+        feature = "list-prompt-routers"
+    )
+)]
 impl crate::json::Fallback for crate::types::RoutingCriteria {
     fn fallback() -> Self {
         crate::types::RoutingCriteria {
@@ -11058,6 +13792,12 @@ impl crate::json::Fallback for crate::types::RoutingCriteria {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 impl crate::json::Fallback for crate::types::S3Config {
     fn fallback() -> Self {
         crate::types::S3Config {
@@ -11067,6 +13807,14 @@ impl crate::json::Fallback for crate::types::S3Config {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-model-import-job",
+        feature = "get-imported-model",
+        feature = "get-model-import-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::S3DataSource {
     fn fallback() -> Self {
         crate::types::S3DataSource {
@@ -11075,12 +13823,20 @@ impl crate::json::Fallback for crate::types::S3DataSource {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::S3InputFormat {
     fn fallback() -> Self {
         crate::types::S3InputFormat::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::S3ObjectDoc {
     fn fallback() -> Self {
         crate::types::S3ObjectDoc {
@@ -11089,6 +13845,14 @@ impl crate::json::Fallback for crate::types::S3ObjectDoc {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 impl crate::json::Fallback for crate::types::SageMakerEndpoint {
     fn fallback() -> Self {
         crate::types::SageMakerEndpoint {
@@ -11101,12 +13865,19 @@ impl crate::json::Fallback for crate::types::SageMakerEndpoint {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::SearchType {
     fn fallback() -> Self {
         crate::types::SearchType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 impl crate::json::Fallback for crate::types::SelectiveContentGuarding {
     fn fallback() -> Self {
         crate::types::SelectiveContentGuarding {
@@ -11116,12 +13887,43 @@ impl crate::json::Fallback for crate::types::SelectiveContentGuarding {
     }
 }
 
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 impl crate::json::Fallback for crate::types::SelectiveGuardingMode {
     fn fallback() -> Self {
         crate::types::SelectiveGuardingMode::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     fn fallback() -> Self {
         crate::error::ServiceQuotaExceededException {
@@ -11130,6 +13932,12 @@ impl crate::json::Fallback for crate::error::ServiceQuotaExceededException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint"
+    )
+)]
 impl crate::json::Fallback for crate::error::ServiceUnavailableException {
     fn fallback() -> Self {
         crate::error::ServiceUnavailableException {
@@ -11138,12 +13946,27 @@ impl crate::json::Fallback for crate::error::ServiceUnavailableException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "list-marketplace-model-endpoints",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 impl crate::json::Fallback for crate::types::Status {
     fn fallback() -> Self {
         crate::types::Status::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::StatusDetails {
     fn fallback() -> Self {
         crate::types::StatusDetails {
@@ -11154,6 +13977,7 @@ impl crate::json::Fallback for crate::types::StatusDetails {
     }
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 impl crate::json::Fallback for crate::types::SupportTerm {
     fn fallback() -> Self {
         crate::types::SupportTerm {
@@ -11162,6 +13986,30 @@ impl crate::json::Fallback for crate::types::SupportTerm {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "get-model-copy-job",
+        feature = "list-model-copy-jobs",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource"
+    )
+)]
 impl crate::json::Fallback for crate::types::Tag {
     fn fallback() -> Self {
         crate::types::Tag {
@@ -11171,6 +14019,13 @@ impl crate::json::Fallback for crate::types::Tag {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::TeacherModelConfig {
     fn fallback() -> Self {
         crate::types::TeacherModelConfig {
@@ -11180,6 +14035,7 @@ impl crate::json::Fallback for crate::types::TeacherModelConfig {
     }
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 impl crate::json::Fallback for crate::types::TermDetails {
     fn fallback() -> Self {
         crate::types::TermDetails {
@@ -11191,6 +14047,7 @@ impl crate::json::Fallback for crate::types::TermDetails {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::TextInferenceConfig {
     fn fallback() -> Self {
         crate::types::TextInferenceConfig {
@@ -11202,6 +14059,142 @@ impl crate::json::Fallback for crate::types::TextInferenceConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-model-invocation-logging-configuration",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-model-invocation-logging-configuration",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 impl crate::json::Fallback for crate::error::ThrottlingException {
     fn fallback() -> Self {
         crate::error::ThrottlingException {
@@ -11210,6 +14203,25 @@ impl crate::json::Fallback for crate::error::ThrottlingException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-guardrail",
+        feature = "create-inference-profile",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "tag-resource",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 impl crate::json::Fallback for crate::error::TooManyTagsException {
     fn fallback() -> Self {
         crate::error::TooManyTagsException {
@@ -11219,6 +14231,13 @@ impl crate::json::Fallback for crate::error::TooManyTagsException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::TrainingDataConfig {
     fn fallback() -> Self {
         crate::types::TrainingDataConfig {
@@ -11228,6 +14247,12 @@ impl crate::json::Fallback for crate::types::TrainingDataConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::TrainingDetails {
     fn fallback() -> Self {
         crate::types::TrainingDetails {
@@ -11238,6 +14263,7 @@ impl crate::json::Fallback for crate::types::TrainingDetails {
     }
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 impl crate::json::Fallback for crate::types::TrainingMetrics {
     fn fallback() -> Self {
         crate::types::TrainingMetrics {
@@ -11246,18 +14272,44 @@ impl crate::json::Fallback for crate::types::TrainingMetrics {
     }
 }
 
+#[cfg(
+    any(
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 impl crate::json::Fallback for crate::types::TrustedAccessProgramApplicationResult {
     fn fallback() -> Self {
         crate::types::TrustedAccessProgramApplicationResult::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "list-trusted-access-programs",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment"
+    )
+)]
 impl crate::json::Fallback for crate::types::TrustedAccessProgramOptIn {
     fn fallback() -> Self {
         crate::types::TrustedAccessProgramOptIn::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 impl crate::json::Fallback for crate::types::TrustedAccessProgramProviderHandoff {
     fn fallback() -> Self {
         crate::types::TrustedAccessProgramProviderHandoff {
@@ -11268,18 +14320,25 @@ impl crate::json::Fallback for crate::types::TrustedAccessProgramProviderHandoff
     }
 }
 
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 impl crate::json::Fallback for crate::types::TrustedAccessProgramScope {
     fn fallback() -> Self {
         crate::types::TrustedAccessProgramScope::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 impl crate::json::Fallback for crate::types::TrustedAccessProgramStatus {
     fn fallback() -> Self {
         crate::types::TrustedAccessProgramStatus::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "list-trusted-access-programs")]
 impl crate::json::Fallback for crate::types::TrustedAccessProgramSummary {
     fn fallback() -> Self {
         crate::types::TrustedAccessProgramSummary {
@@ -11300,6 +14359,9 @@ impl crate::json::Fallback for crate::types::TrustedAccessProgramSummary {
     }
 }
 
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 impl crate::json::Fallback for crate::types::TrustedAccessResolutionContext {
     fn fallback() -> Self {
         crate::types::TrustedAccessResolutionContext {
@@ -11309,6 +14371,13 @@ impl crate::json::Fallback for crate::types::TrustedAccessResolutionContext {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::ValidationDataConfig {
     fn fallback() -> Self {
         crate::types::ValidationDataConfig {
@@ -11317,6 +14386,12 @@ impl crate::json::Fallback for crate::types::ValidationDataConfig {
     }
 }
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 impl crate::json::Fallback for crate::types::ValidationDetails {
     fn fallback() -> Self {
         crate::types::ValidationDetails {
@@ -11327,6 +14402,140 @@ impl crate::json::Fallback for crate::types::ValidationDetails {
     }
 }
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 impl crate::json::Fallback for crate::error::ValidationException {
     fn fallback() -> Self {
         crate::error::ValidationException {
@@ -11335,6 +14544,13 @@ impl crate::json::Fallback for crate::error::ValidationException {
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 impl crate::json::Fallback for crate::types::Validator {
     fn fallback() -> Self {
         crate::types::Validator {
@@ -11343,6 +14559,7 @@ impl crate::json::Fallback for crate::types::Validator {
     }
 }
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 impl crate::json::Fallback for crate::types::ValidatorMetric {
     fn fallback() -> Self {
         crate::types::ValidatorMetric {
@@ -11351,6 +14568,7 @@ impl crate::json::Fallback for crate::types::ValidatorMetric {
     }
 }
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 impl crate::json::Fallback for crate::types::ValidityTerm {
     fn fallback() -> Self {
         crate::types::ValidityTerm {
@@ -11359,6 +14577,7 @@ impl crate::json::Fallback for crate::types::ValidityTerm {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::VectorSearchBedrockRerankingConfiguration {
     fn fallback() -> Self {
         crate::types::VectorSearchBedrockRerankingConfiguration {
@@ -11369,6 +14588,7 @@ impl crate::json::Fallback for crate::types::VectorSearchBedrockRerankingConfigu
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback
 for crate::types::VectorSearchBedrockRerankingModelConfiguration {
     fn fallback() -> Self {
@@ -11379,6 +14599,7 @@ for crate::types::VectorSearchBedrockRerankingModelConfiguration {
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::VectorSearchRerankingConfiguration {
     fn fallback() -> Self {
         crate::types::VectorSearchRerankingConfiguration {
@@ -11388,12 +14609,28 @@ impl crate::json::Fallback for crate::types::VectorSearchRerankingConfiguration 
     }
 }
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 impl crate::json::Fallback for crate::types::VectorSearchRerankingConfigurationType {
     fn fallback() -> Self {
         crate::types::VectorSearchRerankingConfigurationType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 impl crate::json::Fallback for crate::types::VpcConfig {
     fn fallback() -> Self {
         crate::types::VpcConfig {

@@ -3,6 +3,7 @@
 
 //! Writers of JSON for the shapes requests carry, and of the messages of input event streams.
 
+#[cfg(feature = "put-enforced-guardrail-configuration")]
 /// Writes a `AccountEnforcedGuardrailInferenceInputConfiguration` as JSON.
 pub(crate) fn account_enforced_guardrail_inference_input_configuration(
     out: &mut crate::json::Writer,
@@ -31,6 +32,7 @@ pub(crate) fn account_enforced_guardrail_inference_input_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-advanced-prompt-optimization-job")]
 /// Writes a `AdvancedPromptOptimizationInputConfig` as JSON.
 pub(crate) fn advanced_prompt_optimization_input_config(
     out: &mut crate::json::Writer,
@@ -46,6 +48,7 @@ pub(crate) fn advanced_prompt_optimization_input_config(
     Ok(())
 }
 
+#[cfg(feature = "create-advanced-prompt-optimization-job")]
 /// Writes a `AdvancedPromptOptimizationOutputConfig` as JSON.
 pub(crate) fn advanced_prompt_optimization_output_config(
     out: &mut crate::json::Writer,
@@ -61,6 +64,7 @@ pub(crate) fn advanced_prompt_optimization_output_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `AutomatedEvaluationConfig` as JSON.
 pub(crate) fn automated_evaluation_config(
     out: &mut crate::json::Writer,
@@ -88,6 +92,7 @@ pub(crate) fn automated_evaluation_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `AutomatedEvaluationCustomMetricConfig` as JSON.
 pub(crate) fn automated_evaluation_custom_metric_config(
     out: &mut crate::json::Writer,
@@ -112,6 +117,7 @@ pub(crate) fn automated_evaluation_custom_metric_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `AutomatedEvaluationCustomMetricSource` as JSON.
 pub(crate) fn automated_evaluation_custom_metric_source(
     out: &mut crate::json::Writer,
@@ -137,6 +143,12 @@ pub(crate) fn automated_evaluation_custom_metric_source(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyAddRuleAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_add_rule_annotation(
     out: &mut crate::json::Writer,
@@ -152,6 +164,12 @@ pub(crate) fn automated_reasoning_policy_add_rule_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_add_rule_from_natural_language_annotation(
     out: &mut crate::json::Writer,
@@ -167,6 +185,12 @@ pub(crate) fn automated_reasoning_policy_add_rule_from_natural_language_annotati
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyAddTypeAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_add_type_annotation(
     out: &mut crate::json::Writer,
@@ -199,6 +223,12 @@ pub(crate) fn automated_reasoning_policy_add_type_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyAddTypeValue` as JSON.
 pub(crate) fn automated_reasoning_policy_add_type_value(
     out: &mut crate::json::Writer,
@@ -218,6 +248,12 @@ pub(crate) fn automated_reasoning_policy_add_type_value(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyAddVariableAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_add_variable_annotation(
     out: &mut crate::json::Writer,
@@ -243,6 +279,12 @@ pub(crate) fn automated_reasoning_policy_add_variable_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_annotation(
     out: &mut crate::json::Writer,
@@ -353,6 +395,7 @@ pub(crate) fn automated_reasoning_policy_annotation(
     Ok(())
 }
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 /// Writes a `AutomatedReasoningPolicyBuildWorkflowDocument` as JSON.
 pub(crate) fn automated_reasoning_policy_build_workflow_document(
     out: &mut crate::json::Writer,
@@ -382,6 +425,7 @@ pub(crate) fn automated_reasoning_policy_build_workflow_document(
     Ok(())
 }
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 /// Writes a `AutomatedReasoningPolicyBuildWorkflowRepairContent` as JSON.
 pub(crate) fn automated_reasoning_policy_build_workflow_repair_content(
     out: &mut crate::json::Writer,
@@ -401,6 +445,7 @@ pub(crate) fn automated_reasoning_policy_build_workflow_repair_content(
     Ok(())
 }
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 /// Writes a `AutomatedReasoningPolicyBuildWorkflowSource` as JSON.
 pub(crate) fn automated_reasoning_policy_build_workflow_source(
     out: &mut crate::json::Writer,
@@ -419,6 +464,13 @@ pub(crate) fn automated_reasoning_policy_build_workflow_source(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDefinition` as JSON.
 pub(crate) fn automated_reasoning_policy_definition(
     out: &mut crate::json::Writer,
@@ -457,6 +509,13 @@ pub(crate) fn automated_reasoning_policy_definition(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDefinitionRule` as JSON.
 pub(crate) fn automated_reasoning_policy_definition_rule(
     out: &mut crate::json::Writer,
@@ -481,6 +540,13 @@ pub(crate) fn automated_reasoning_policy_definition_rule(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDefinitionType` as JSON.
 pub(crate) fn automated_reasoning_policy_definition_type(
     out: &mut crate::json::Writer,
@@ -512,6 +578,14 @@ pub(crate) fn automated_reasoning_policy_definition_type(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDefinitionTypeValue` as JSON.
 pub(crate) fn automated_reasoning_policy_definition_type_value(
     out: &mut crate::json::Writer,
@@ -531,6 +605,13 @@ pub(crate) fn automated_reasoning_policy_definition_type_value(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDefinitionVariable` as JSON.
 pub(crate) fn automated_reasoning_policy_definition_variable(
     out: &mut crate::json::Writer,
@@ -556,6 +637,12 @@ pub(crate) fn automated_reasoning_policy_definition_variable(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDeleteRuleAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_delete_rule_annotation(
     out: &mut crate::json::Writer,
@@ -571,6 +658,12 @@ pub(crate) fn automated_reasoning_policy_delete_rule_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDeleteTypeAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_delete_type_annotation(
     out: &mut crate::json::Writer,
@@ -586,6 +679,12 @@ pub(crate) fn automated_reasoning_policy_delete_type_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDeleteTypeValue` as JSON.
 pub(crate) fn automated_reasoning_policy_delete_type_value(
     out: &mut crate::json::Writer,
@@ -601,6 +700,12 @@ pub(crate) fn automated_reasoning_policy_delete_type_value(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyDeleteVariableAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_delete_variable_annotation(
     out: &mut crate::json::Writer,
@@ -616,6 +721,7 @@ pub(crate) fn automated_reasoning_policy_delete_variable_annotation(
     Ok(())
 }
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 /// Writes a `AutomatedReasoningPolicyGenerateFidelityReportContent` as JSON.
 pub(crate) fn automated_reasoning_policy_generate_fidelity_report_content(
     out: &mut crate::json::Writer,
@@ -650,6 +756,12 @@ pub(crate) fn automated_reasoning_policy_generate_fidelity_report_content(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyIngestContentAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_ingest_content_annotation(
     out: &mut crate::json::Writer,
@@ -665,6 +777,7 @@ pub(crate) fn automated_reasoning_policy_ingest_content_annotation(
     Ok(())
 }
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 /// Writes a `AutomatedReasoningPolicyIterativeRefinementContent` as JSON.
 pub(crate) fn automated_reasoning_policy_iterative_refinement_content(
     out: &mut crate::json::Writer,
@@ -691,6 +804,12 @@ pub(crate) fn automated_reasoning_policy_iterative_refinement_content(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyTypeValueAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_type_value_annotation(
     out: &mut crate::json::Writer,
@@ -728,6 +847,12 @@ pub(crate) fn automated_reasoning_policy_type_value_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_update_from_rule_feedback_annotation(
     out: &mut crate::json::Writer,
@@ -751,6 +876,12 @@ pub(crate) fn automated_reasoning_policy_update_from_rule_feedback_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_update_from_scenario_feedback_annotation(
     out: &mut crate::json::Writer,
@@ -778,6 +909,12 @@ pub(crate) fn automated_reasoning_policy_update_from_scenario_feedback_annotatio
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyUpdateRuleAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_update_rule_annotation(
     out: &mut crate::json::Writer,
@@ -798,6 +935,12 @@ pub(crate) fn automated_reasoning_policy_update_rule_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyUpdateTypeAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_update_type_annotation(
     out: &mut crate::json::Writer,
@@ -833,6 +976,12 @@ pub(crate) fn automated_reasoning_policy_update_type_annotation(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyUpdateTypeValue` as JSON.
 pub(crate) fn automated_reasoning_policy_update_type_value(
     out: &mut crate::json::Writer,
@@ -856,6 +1005,12 @@ pub(crate) fn automated_reasoning_policy_update_type_value(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// Writes a `AutomatedReasoningPolicyUpdateVariableAnnotation` as JSON.
 pub(crate) fn automated_reasoning_policy_update_variable_annotation(
     out: &mut crate::json::Writer,
@@ -879,6 +1034,7 @@ pub(crate) fn automated_reasoning_policy_update_variable_annotation(
     Ok(())
 }
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 /// Writes a `AutomatedReasoningPolicyWorkflowTypeContent` as JSON.
 pub(crate) fn automated_reasoning_policy_workflow_type_content(
     out: &mut crate::json::Writer,
@@ -936,6 +1092,7 @@ pub(crate) fn automated_reasoning_policy_workflow_type_content(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `BedrockEvaluatorModel` as JSON.
 pub(crate) fn bedrock_evaluator_model(
     out: &mut crate::json::Writer,
@@ -951,6 +1108,7 @@ pub(crate) fn bedrock_evaluator_model(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `ByteContentDoc` as JSON.
 pub(crate) fn byte_content_doc(
     out: &mut crate::json::Writer,
@@ -976,6 +1134,7 @@ pub(crate) fn byte_content_doc(
     Ok(())
 }
 
+#[cfg(feature = "put-model-invocation-logging-configuration")]
 /// Writes a `CloudWatchConfig` as JSON.
 pub(crate) fn cloud_watch_config(
     out: &mut crate::json::Writer,
@@ -1000,6 +1159,7 @@ pub(crate) fn cloud_watch_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `CustomMetricBedrockEvaluatorModel` as JSON.
 pub(crate) fn custom_metric_bedrock_evaluator_model(
     out: &mut crate::json::Writer,
@@ -1015,6 +1175,7 @@ pub(crate) fn custom_metric_bedrock_evaluator_model(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `CustomMetricDefinition` as JSON.
 pub(crate) fn custom_metric_definition(
     out: &mut crate::json::Writer,
@@ -1043,6 +1204,7 @@ pub(crate) fn custom_metric_definition(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `CustomMetricEvaluatorModelConfig` as JSON.
 pub(crate) fn custom_metric_evaluator_model_config(
     out: &mut crate::json::Writer,
@@ -1062,6 +1224,7 @@ pub(crate) fn custom_metric_evaluator_model_config(
     Ok(())
 }
 
+#[cfg(feature = "create-custom-model")]
 /// Writes a `CustomModelDataSource` as JSON.
 pub(crate) fn custom_model_data_source(
     out: &mut crate::json::Writer,
@@ -1083,6 +1246,7 @@ pub(crate) fn custom_model_data_source(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `CustomizationConfig` as JSON.
 pub(crate) fn customization_config(
     out: &mut crate::json::Writer,
@@ -1108,6 +1272,13 @@ pub(crate) fn customization_config(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 /// Writes a `DataRetentionStorageConfiguration` as JSON.
 pub(crate) fn data_retention_storage_configuration(
     out: &mut crate::json::Writer,
@@ -1133,6 +1304,7 @@ pub(crate) fn data_retention_storage_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `DistillationConfig` as JSON.
 pub(crate) fn distillation_config(
     out: &mut crate::json::Writer,
@@ -1148,6 +1320,12 @@ pub(crate) fn distillation_config(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// Writes a `EndpointConfig` as JSON.
 pub(crate) fn endpoint_config(
     out: &mut crate::json::Writer,
@@ -1167,6 +1345,7 @@ pub(crate) fn endpoint_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationBedrockModel` as JSON.
 pub(crate) fn evaluation_bedrock_model(
     out: &mut crate::json::Writer,
@@ -1190,6 +1369,7 @@ pub(crate) fn evaluation_bedrock_model(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationConfig` as JSON.
 pub(crate) fn evaluation_config(
     out: &mut crate::json::Writer,
@@ -1213,6 +1393,7 @@ pub(crate) fn evaluation_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationDataset` as JSON.
 pub(crate) fn evaluation_dataset(
     out: &mut crate::json::Writer,
@@ -1232,6 +1413,7 @@ pub(crate) fn evaluation_dataset(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationDatasetLocation` as JSON.
 pub(crate) fn evaluation_dataset_location(
     out: &mut crate::json::Writer,
@@ -1253,6 +1435,7 @@ pub(crate) fn evaluation_dataset_location(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationDatasetMetricConfig` as JSON.
 pub(crate) fn evaluation_dataset_metric_config(
     out: &mut crate::json::Writer,
@@ -1282,6 +1465,7 @@ pub(crate) fn evaluation_dataset_metric_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationInferenceConfig` as JSON.
 pub(crate) fn evaluation_inference_config(
     out: &mut crate::json::Writer,
@@ -1315,6 +1499,7 @@ pub(crate) fn evaluation_inference_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationModelConfig` as JSON.
 pub(crate) fn evaluation_model_config(
     out: &mut crate::json::Writer,
@@ -1340,6 +1525,7 @@ pub(crate) fn evaluation_model_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationOutputDataConfig` as JSON.
 pub(crate) fn evaluation_output_data_config(
     out: &mut crate::json::Writer,
@@ -1355,6 +1541,7 @@ pub(crate) fn evaluation_output_data_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationPrecomputedInferenceSource` as JSON.
 pub(crate) fn evaluation_precomputed_inference_source(
     out: &mut crate::json::Writer,
@@ -1370,6 +1557,7 @@ pub(crate) fn evaluation_precomputed_inference_source(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationPrecomputedRagSourceConfig` as JSON.
 pub(crate) fn evaluation_precomputed_rag_source_config(
     out: &mut crate::json::Writer,
@@ -1404,6 +1592,7 @@ pub(crate) fn evaluation_precomputed_rag_source_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationPrecomputedRetrieveAndGenerateSourceConfig` as JSON.
 pub(crate) fn evaluation_precomputed_retrieve_and_generate_source_config(
     out: &mut crate::json::Writer,
@@ -1419,6 +1608,7 @@ pub(crate) fn evaluation_precomputed_retrieve_and_generate_source_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluationPrecomputedRetrieveSourceConfig` as JSON.
 pub(crate) fn evaluation_precomputed_retrieve_source_config(
     out: &mut crate::json::Writer,
@@ -1434,6 +1624,7 @@ pub(crate) fn evaluation_precomputed_retrieve_source_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `EvaluatorModelConfig` as JSON.
 pub(crate) fn evaluator_model_config(
     out: &mut crate::json::Writer,
@@ -1459,6 +1650,7 @@ pub(crate) fn evaluator_model_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `ExternalSource` as JSON.
 pub(crate) fn external_source(
     out: &mut crate::json::Writer,
@@ -1482,6 +1674,7 @@ pub(crate) fn external_source(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `ExternalSourcesGenerationConfiguration` as JSON.
 pub(crate) fn external_sources_generation_configuration(
     out: &mut crate::json::Writer,
@@ -1513,6 +1706,7 @@ pub(crate) fn external_sources_generation_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `ExternalSourcesRetrieveAndGenerateConfiguration` as JSON.
 pub(crate) fn external_sources_retrieve_and_generate_configuration(
     out: &mut crate::json::Writer,
@@ -1541,6 +1735,7 @@ pub(crate) fn external_sources_retrieve_and_generate_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `FieldForReranking` as JSON.
 pub(crate) fn field_for_reranking(
     out: &mut crate::json::Writer,
@@ -1556,6 +1751,7 @@ pub(crate) fn field_for_reranking(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `FilterAttribute` as JSON.
 pub(crate) fn filter_attribute(
     out: &mut crate::json::Writer,
@@ -1576,6 +1772,7 @@ pub(crate) fn filter_attribute(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `GenerationConfiguration` as JSON.
 pub(crate) fn generation_configuration(
     out: &mut crate::json::Writer,
@@ -1607,6 +1804,7 @@ pub(crate) fn generation_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `GraderConfig` as JSON.
 pub(crate) fn grader_config(
     out: &mut crate::json::Writer,
@@ -1626,6 +1824,7 @@ pub(crate) fn grader_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailAutomatedReasoningPolicyConfig` as JSON.
 pub(crate) fn guardrail_automated_reasoning_policy_config(
     out: &mut crate::json::Writer,
@@ -1649,6 +1848,7 @@ pub(crate) fn guardrail_automated_reasoning_policy_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `GuardrailConfiguration` as JSON.
 pub(crate) fn guardrail_configuration(
     out: &mut crate::json::Writer,
@@ -1669,6 +1869,7 @@ pub(crate) fn guardrail_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailContentFilterConfig` as JSON.
 pub(crate) fn guardrail_content_filter_config(
     out: &mut crate::json::Writer,
@@ -1726,6 +1927,7 @@ pub(crate) fn guardrail_content_filter_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailContentFiltersTierConfig` as JSON.
 pub(crate) fn guardrail_content_filters_tier_config(
     out: &mut crate::json::Writer,
@@ -1741,6 +1943,7 @@ pub(crate) fn guardrail_content_filters_tier_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailContentPolicyConfig` as JSON.
 pub(crate) fn guardrail_content_policy_config(
     out: &mut crate::json::Writer,
@@ -1764,6 +1967,7 @@ pub(crate) fn guardrail_content_policy_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailContextualGroundingFilterConfig` as JSON.
 pub(crate) fn guardrail_contextual_grounding_filter_config(
     out: &mut crate::json::Writer,
@@ -1792,6 +1996,7 @@ pub(crate) fn guardrail_contextual_grounding_filter_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailContextualGroundingPolicyConfig` as JSON.
 pub(crate) fn guardrail_contextual_grounding_policy_config(
     out: &mut crate::json::Writer,
@@ -1815,6 +2020,7 @@ pub(crate) fn guardrail_contextual_grounding_policy_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailContextualGroundingTierConfig` as JSON.
 pub(crate) fn guardrail_contextual_grounding_tier_config(
     out: &mut crate::json::Writer,
@@ -1830,6 +2036,7 @@ pub(crate) fn guardrail_contextual_grounding_tier_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailCrossRegionConfig` as JSON.
 pub(crate) fn guardrail_cross_region_config(
     out: &mut crate::json::Writer,
@@ -1845,6 +2052,7 @@ pub(crate) fn guardrail_cross_region_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailManagedWordsConfig` as JSON.
 pub(crate) fn guardrail_managed_words_config(
     out: &mut crate::json::Writer,
@@ -1876,6 +2084,7 @@ pub(crate) fn guardrail_managed_words_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailPiiEntityConfig` as JSON.
 pub(crate) fn guardrail_pii_entity_config(
     out: &mut crate::json::Writer,
@@ -1912,6 +2121,7 @@ pub(crate) fn guardrail_pii_entity_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailRegexConfig` as JSON.
 pub(crate) fn guardrail_regex_config(
     out: &mut crate::json::Writer,
@@ -1957,6 +2167,7 @@ pub(crate) fn guardrail_regex_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailSensitiveInformationPolicyConfig` as JSON.
 pub(crate) fn guardrail_sensitive_information_policy_config(
     out: &mut crate::json::Writer,
@@ -1983,6 +2194,7 @@ pub(crate) fn guardrail_sensitive_information_policy_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailTopicConfig` as JSON.
 pub(crate) fn guardrail_topic_config(
     out: &mut crate::json::Writer,
@@ -2032,6 +2244,7 @@ pub(crate) fn guardrail_topic_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailTopicPolicyConfig` as JSON.
 pub(crate) fn guardrail_topic_policy_config(
     out: &mut crate::json::Writer,
@@ -2055,6 +2268,7 @@ pub(crate) fn guardrail_topic_policy_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailTopicsTierConfig` as JSON.
 pub(crate) fn guardrail_topics_tier_config(
     out: &mut crate::json::Writer,
@@ -2070,6 +2284,7 @@ pub(crate) fn guardrail_topics_tier_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailWordConfig` as JSON.
 pub(crate) fn guardrail_word_config(
     out: &mut crate::json::Writer,
@@ -2101,6 +2316,7 @@ pub(crate) fn guardrail_word_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// Writes a `GuardrailWordPolicyConfig` as JSON.
 pub(crate) fn guardrail_word_policy_config(
     out: &mut crate::json::Writer,
@@ -2127,6 +2343,7 @@ pub(crate) fn guardrail_word_policy_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `HumanEvaluationConfig` as JSON.
 pub(crate) fn human_evaluation_config(
     out: &mut crate::json::Writer,
@@ -2158,6 +2375,7 @@ pub(crate) fn human_evaluation_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `HumanEvaluationCustomMetric` as JSON.
 pub(crate) fn human_evaluation_custom_metric(
     out: &mut crate::json::Writer,
@@ -2182,6 +2400,7 @@ pub(crate) fn human_evaluation_custom_metric(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `HumanWorkflowConfig` as JSON.
 pub(crate) fn human_workflow_config(
     out: &mut crate::json::Writer,
@@ -2201,6 +2420,7 @@ pub(crate) fn human_workflow_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `ImplicitFilterConfiguration` as JSON.
 pub(crate) fn implicit_filter_configuration(
     out: &mut crate::json::Writer,
@@ -2225,6 +2445,7 @@ pub(crate) fn implicit_filter_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-advanced-prompt-optimization-job")]
 /// Writes a `InferenceConfiguration` as JSON.
 pub(crate) fn inference_configuration(
     out: &mut crate::json::Writer,
@@ -2255,6 +2476,7 @@ pub(crate) fn inference_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-inference-profile")]
 /// Writes a `InferenceProfileModelSource` as JSON.
 pub(crate) fn inference_profile_model_source(
     out: &mut crate::json::Writer,
@@ -2278,6 +2500,7 @@ pub(crate) fn inference_profile_model_source(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `InvocationLogSource` as JSON.
 pub(crate) fn invocation_log_source(
     out: &mut crate::json::Writer,
@@ -2299,6 +2522,7 @@ pub(crate) fn invocation_log_source(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `InvocationLogsConfig` as JSON.
 pub(crate) fn invocation_logs_config(
     out: &mut crate::json::Writer,
@@ -2322,6 +2546,7 @@ pub(crate) fn invocation_logs_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `KbInferenceConfig` as JSON.
 pub(crate) fn kb_inference_config(
     out: &mut crate::json::Writer,
@@ -2336,6 +2561,7 @@ pub(crate) fn kb_inference_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `KnowledgeBaseConfig` as JSON.
 pub(crate) fn knowledge_base_config(
     out: &mut crate::json::Writer,
@@ -2361,6 +2587,7 @@ pub(crate) fn knowledge_base_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `KnowledgeBaseRetrievalConfiguration` as JSON.
 pub(crate) fn knowledge_base_retrieval_configuration(
     out: &mut crate::json::Writer,
@@ -2376,6 +2603,7 @@ pub(crate) fn knowledge_base_retrieval_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `KnowledgeBaseRetrieveAndGenerateConfiguration` as JSON.
 pub(crate) fn knowledge_base_retrieve_and_generate_configuration(
     out: &mut crate::json::Writer,
@@ -2408,6 +2636,7 @@ pub(crate) fn knowledge_base_retrieve_and_generate_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `KnowledgeBaseVectorSearchConfiguration` as JSON.
 pub(crate) fn knowledge_base_vector_search_configuration(
     out: &mut crate::json::Writer,
@@ -2438,6 +2667,7 @@ pub(crate) fn knowledge_base_vector_search_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `LambdaGraderConfig` as JSON.
 pub(crate) fn lambda_grader_config(
     out: &mut crate::json::Writer,
@@ -2453,6 +2683,7 @@ pub(crate) fn lambda_grader_config(
     Ok(())
 }
 
+#[cfg(feature = "put-model-invocation-logging-configuration")]
 /// Writes a `LoggingConfig` as JSON.
 pub(crate) fn logging_config(
     out: &mut crate::json::Writer,
@@ -2491,6 +2722,7 @@ pub(crate) fn logging_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `MetadataAttributeSchema` as JSON.
 pub(crate) fn metadata_attribute_schema(
     out: &mut crate::json::Writer,
@@ -2516,6 +2748,7 @@ pub(crate) fn metadata_attribute_schema(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `MetadataConfigurationForReranking` as JSON.
 pub(crate) fn metadata_configuration_for_reranking(
     out: &mut crate::json::Writer,
@@ -2535,6 +2768,7 @@ pub(crate) fn metadata_configuration_for_reranking(
     Ok(())
 }
 
+#[cfg(feature = "create-advanced-prompt-optimization-job")]
 /// Writes a `ModelConfiguration` as JSON.
 pub(crate) fn model_configuration(
     out: &mut crate::json::Writer,
@@ -2563,6 +2797,7 @@ pub(crate) fn model_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-custom-model", feature = "create-model-import-job"))]
 /// Writes a `ModelDataSource` as JSON.
 pub(crate) fn model_data_source(
     out: &mut crate::json::Writer,
@@ -2582,6 +2817,7 @@ pub(crate) fn model_data_source(
     Ok(())
 }
 
+#[cfg(feature = "put-enforced-guardrail-configuration")]
 /// Writes a `ModelEnforcement` as JSON.
 pub(crate) fn model_enforcement(
     out: &mut crate::json::Writer,
@@ -2610,6 +2846,7 @@ pub(crate) fn model_enforcement(
     Ok(())
 }
 
+#[cfg(feature = "create-model-invocation-job")]
 /// Writes a `ModelInvocationJobInputDataConfig` as JSON.
 pub(crate) fn model_invocation_job_input_data_config(
     out: &mut crate::json::Writer,
@@ -2633,6 +2870,7 @@ pub(crate) fn model_invocation_job_input_data_config(
     Ok(())
 }
 
+#[cfg(feature = "create-model-invocation-job")]
 /// Writes a `ModelInvocationJobOutputDataConfig` as JSON.
 pub(crate) fn model_invocation_job_output_data_config(
     out: &mut crate::json::Writer,
@@ -2656,6 +2894,7 @@ pub(crate) fn model_invocation_job_output_data_config(
     Ok(())
 }
 
+#[cfg(feature = "create-model-invocation-job")]
 /// Writes a `ModelInvocationJobS3InputDataConfig` as JSON.
 pub(crate) fn model_invocation_job_s3_input_data_config(
     out: &mut crate::json::Writer,
@@ -2679,6 +2918,7 @@ pub(crate) fn model_invocation_job_s3_input_data_config(
     Ok(())
 }
 
+#[cfg(feature = "create-model-invocation-job")]
 /// Writes a `ModelInvocationJobS3OutputDataConfig` as JSON.
 pub(crate) fn model_invocation_job_s3_output_data_config(
     out: &mut crate::json::Writer,
@@ -2702,6 +2942,7 @@ pub(crate) fn model_invocation_job_s3_output_data_config(
     Ok(())
 }
 
+#[cfg(feature = "create-custom-model")]
 /// Writes a `ModelPackageArnDataSource` as JSON.
 pub(crate) fn model_package_arn_data_source(
     out: &mut crate::json::Writer,
@@ -2717,6 +2958,7 @@ pub(crate) fn model_package_arn_data_source(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `OrchestrationConfiguration` as JSON.
 pub(crate) fn orchestration_configuration(
     out: &mut crate::json::Writer,
@@ -2732,6 +2974,7 @@ pub(crate) fn orchestration_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `OutputDataConfig` as JSON.
 pub(crate) fn output_data_config(
     out: &mut crate::json::Writer,
@@ -2747,6 +2990,7 @@ pub(crate) fn output_data_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `PerformanceConfiguration` as JSON.
 pub(crate) fn performance_configuration(
     out: &mut crate::json::Writer,
@@ -2761,6 +3005,7 @@ pub(crate) fn performance_configuration(
     Ok(())
 }
 
+#[cfg(any(feature = "create-project", feature = "update-project"))]
 /// Writes a `ProjectDataRetention` as JSON.
 pub(crate) fn project_data_retention(
     out: &mut crate::json::Writer,
@@ -2776,6 +3021,7 @@ pub(crate) fn project_data_retention(
     Ok(())
 }
 
+#[cfg(feature = "create-prompt-router")]
 /// Writes a `PromptRouterTargetModel` as JSON.
 pub(crate) fn prompt_router_target_model(
     out: &mut crate::json::Writer,
@@ -2791,6 +3037,7 @@ pub(crate) fn prompt_router_target_model(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `PromptTemplate` as JSON.
 pub(crate) fn prompt_template(
     out: &mut crate::json::Writer,
@@ -2805,6 +3052,7 @@ pub(crate) fn prompt_template(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `QueryTransformationConfiguration` as JSON.
 pub(crate) fn query_transformation_configuration(
     out: &mut crate::json::Writer,
@@ -2820,6 +3068,7 @@ pub(crate) fn query_transformation_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `RAGConfig` as JSON.
 pub(crate) fn rag_config(
     out: &mut crate::json::Writer,
@@ -2843,6 +3092,7 @@ pub(crate) fn rag_config(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `RFTConfig` as JSON.
 pub(crate) fn rft_config(
     out: &mut crate::json::Writer,
@@ -2861,6 +3111,7 @@ pub(crate) fn rft_config(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `RFTHyperParameters` as JSON.
 pub(crate) fn rft_hyper_parameters(
     out: &mut crate::json::Writer,
@@ -2903,6 +3154,7 @@ pub(crate) fn rft_hyper_parameters(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `RatingScaleItem` as JSON.
 pub(crate) fn rating_scale_item(
     out: &mut crate::json::Writer,
@@ -2923,6 +3175,7 @@ pub(crate) fn rating_scale_item(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `RatingScaleItemValue` as JSON.
 pub(crate) fn rating_scale_item_value(
     out: &mut crate::json::Writer,
@@ -2948,6 +3201,7 @@ pub(crate) fn rating_scale_item_value(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `RequestMetadataBaseFilters` as JSON.
 pub(crate) fn request_metadata_base_filters(
     out: &mut crate::json::Writer,
@@ -2976,6 +3230,7 @@ pub(crate) fn request_metadata_base_filters(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `RequestMetadataFilters` as JSON.
 pub(crate) fn request_metadata_filters(
     out: &mut crate::json::Writer,
@@ -3027,6 +3282,7 @@ pub(crate) fn request_metadata_filters(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `RerankingMetadataSelectiveModeConfiguration` as JSON.
 pub(crate) fn reranking_metadata_selective_mode_configuration(
     out: &mut crate::json::Writer,
@@ -3066,6 +3322,7 @@ pub(crate) fn reranking_metadata_selective_mode_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `RetrievalFilter` as JSON.
 pub(crate) fn retrieval_filter(
     out: &mut crate::json::Writer,
@@ -3141,6 +3398,7 @@ pub(crate) fn retrieval_filter(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `RetrieveAndGenerateConfiguration` as JSON.
 pub(crate) fn retrieve_and_generate_configuration(
     out: &mut crate::json::Writer,
@@ -3167,6 +3425,7 @@ pub(crate) fn retrieve_and_generate_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `RetrieveConfig` as JSON.
 pub(crate) fn retrieve_config(
     out: &mut crate::json::Writer,
@@ -3187,6 +3446,7 @@ pub(crate) fn retrieve_config(
     Ok(())
 }
 
+#[cfg(feature = "create-prompt-router")]
 /// Writes a `RoutingCriteria` as JSON.
 pub(crate) fn routing_criteria(
     out: &mut crate::json::Writer,
@@ -3202,6 +3462,7 @@ pub(crate) fn routing_criteria(
     Ok(())
 }
 
+#[cfg(feature = "put-model-invocation-logging-configuration")]
 /// Writes a `S3Config` as JSON.
 pub(crate) fn s3_config(
     out: &mut crate::json::Writer,
@@ -3221,6 +3482,7 @@ pub(crate) fn s3_config(
     Ok(())
 }
 
+#[cfg(any(feature = "create-custom-model", feature = "create-model-import-job"))]
 /// Writes a `S3DataSource` as JSON.
 pub(crate) fn s3_data_source(
     out: &mut crate::json::Writer,
@@ -3236,6 +3498,7 @@ pub(crate) fn s3_data_source(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `S3ObjectDoc` as JSON.
 pub(crate) fn s3_object_doc(
     out: &mut crate::json::Writer,
@@ -3251,6 +3514,12 @@ pub(crate) fn s3_object_doc(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// Writes a `SageMakerEndpoint` as JSON.
 pub(crate) fn sage_maker_endpoint(
     out: &mut crate::json::Writer,
@@ -3284,6 +3553,7 @@ pub(crate) fn sage_maker_endpoint(
     Ok(())
 }
 
+#[cfg(feature = "put-enforced-guardrail-configuration")]
 /// Writes a `SelectiveContentGuarding` as JSON.
 pub(crate) fn selective_content_guarding(
     out: &mut crate::json::Writer,
@@ -3302,6 +3572,27 @@ pub(crate) fn selective_content_guarding(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "tag-resource"
+    )
+)]
 /// Writes a `Tag` as JSON.
 pub(crate) fn tag(
     out: &mut crate::json::Writer,
@@ -3322,6 +3613,7 @@ pub(crate) fn tag(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `TeacherModelConfig` as JSON.
 pub(crate) fn teacher_model_config(
     out: &mut crate::json::Writer,
@@ -3341,6 +3633,7 @@ pub(crate) fn teacher_model_config(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `TextInferenceConfig` as JSON.
 pub(crate) fn text_inference_config(
     out: &mut crate::json::Writer,
@@ -3371,6 +3664,7 @@ pub(crate) fn text_inference_config(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `TrainingDataConfig` as JSON.
 pub(crate) fn training_data_config(
     out: &mut crate::json::Writer,
@@ -3389,6 +3683,7 @@ pub(crate) fn training_data_config(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `ValidationDataConfig` as JSON.
 pub(crate) fn validation_data_config(
     out: &mut crate::json::Writer,
@@ -3408,6 +3703,7 @@ pub(crate) fn validation_data_config(
     Ok(())
 }
 
+#[cfg(feature = "create-model-customization-job")]
 /// Writes a `Validator` as JSON.
 pub(crate) fn validator(
     out: &mut crate::json::Writer,
@@ -3423,6 +3719,7 @@ pub(crate) fn validator(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `VectorSearchBedrockRerankingConfiguration` as JSON.
 pub(crate) fn vector_search_bedrock_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -3446,6 +3743,7 @@ pub(crate) fn vector_search_bedrock_reranking_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `VectorSearchBedrockRerankingModelConfiguration` as JSON.
 pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     out: &mut crate::json::Writer,
@@ -3470,6 +3768,7 @@ pub(crate) fn vector_search_bedrock_reranking_model_configuration(
     Ok(())
 }
 
+#[cfg(feature = "create-evaluation-job")]
 /// Writes a `VectorSearchRerankingConfiguration` as JSON.
 pub(crate) fn vector_search_reranking_configuration(
     out: &mut crate::json::Writer,
@@ -3489,6 +3788,15 @@ pub(crate) fn vector_search_reranking_configuration(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// Writes a `VpcConfig` as JSON.
 pub(crate) fn vpc_config(
     out: &mut crate::json::Writer,

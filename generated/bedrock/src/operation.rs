@@ -3,401 +3,534 @@
 
 //! The operations of Amazon Bedrock: a module each, with the input, output and error types.
 
+#[cfg(feature = "archive-project")]
 #[rustfmt::skip]
 pub mod archive_project;
 
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 #[rustfmt::skip]
 pub mod batch_delete_advanced_prompt_optimization_job;
 
+#[cfg(feature = "batch-delete-evaluation-job")]
 #[rustfmt::skip]
 pub mod batch_delete_evaluation_job;
 
+#[cfg(feature = "cancel-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 pub mod cancel_automated_reasoning_policy_build_workflow;
 
+#[cfg(feature = "create-advanced-prompt-optimization-job")]
 #[rustfmt::skip]
 pub mod create_advanced_prompt_optimization_job;
 
+#[cfg(feature = "create-automated-reasoning-policy")]
 #[rustfmt::skip]
 pub mod create_automated_reasoning_policy;
 
+#[cfg(feature = "create-automated-reasoning-policy-test-case")]
 #[rustfmt::skip]
 pub mod create_automated_reasoning_policy_test_case;
 
+#[cfg(feature = "create-automated-reasoning-policy-version")]
 #[rustfmt::skip]
 pub mod create_automated_reasoning_policy_version;
 
+#[cfg(feature = "create-custom-model")]
 #[rustfmt::skip]
 pub mod create_custom_model;
 
+#[cfg(feature = "create-custom-model-deployment")]
 #[rustfmt::skip]
 pub mod create_custom_model_deployment;
 
+#[cfg(feature = "create-evaluation-job")]
 #[rustfmt::skip]
 pub mod create_evaluation_job;
 
+#[cfg(feature = "create-foundation-model-agreement")]
 #[rustfmt::skip]
 pub mod create_foundation_model_agreement;
 
+#[cfg(feature = "create-guardrail")]
 #[rustfmt::skip]
 pub mod create_guardrail;
 
+#[cfg(feature = "create-guardrail-version")]
 #[rustfmt::skip]
 pub mod create_guardrail_version;
 
+#[cfg(feature = "create-inference-profile")]
 #[rustfmt::skip]
 pub mod create_inference_profile;
 
+#[cfg(feature = "create-marketplace-model-endpoint")]
 #[rustfmt::skip]
 pub mod create_marketplace_model_endpoint;
 
+#[cfg(feature = "create-model-copy-job")]
 #[rustfmt::skip]
 pub mod create_model_copy_job;
 
+#[cfg(feature = "create-model-customization-job")]
 #[rustfmt::skip]
 pub mod create_model_customization_job;
 
+#[cfg(feature = "create-model-import-job")]
 #[rustfmt::skip]
 pub mod create_model_import_job;
 
+#[cfg(feature = "create-model-invocation-job")]
 #[rustfmt::skip]
 pub mod create_model_invocation_job;
 
+#[cfg(feature = "create-project")]
 #[rustfmt::skip]
 pub mod create_project;
 
+#[cfg(feature = "create-prompt-router")]
 #[rustfmt::skip]
 pub mod create_prompt_router;
 
+#[cfg(feature = "create-provisioned-model-throughput")]
 #[rustfmt::skip]
 pub mod create_provisioned_model_throughput;
 
+#[cfg(feature = "delete-account-data-retention-storage")]
 #[rustfmt::skip]
 pub mod delete_account_data_retention_storage;
 
+#[cfg(feature = "delete-automated-reasoning-policy")]
 #[rustfmt::skip]
 pub mod delete_automated_reasoning_policy;
 
+#[cfg(feature = "delete-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 pub mod delete_automated_reasoning_policy_build_workflow;
 
+#[cfg(feature = "delete-automated-reasoning-policy-test-case")]
 #[rustfmt::skip]
 pub mod delete_automated_reasoning_policy_test_case;
 
+#[cfg(feature = "delete-custom-model")]
 #[rustfmt::skip]
 pub mod delete_custom_model;
 
+#[cfg(feature = "delete-custom-model-deployment")]
 #[rustfmt::skip]
 pub mod delete_custom_model_deployment;
 
+#[cfg(feature = "delete-enforced-guardrail-configuration")]
 #[rustfmt::skip]
 pub mod delete_enforced_guardrail_configuration;
 
+#[cfg(feature = "delete-foundation-model-agreement")]
 #[rustfmt::skip]
 pub mod delete_foundation_model_agreement;
 
+#[cfg(feature = "delete-guardrail")]
 #[rustfmt::skip]
 pub mod delete_guardrail;
 
+#[cfg(feature = "delete-imported-model")]
 #[rustfmt::skip]
 pub mod delete_imported_model;
 
+#[cfg(feature = "delete-inference-profile")]
 #[rustfmt::skip]
 pub mod delete_inference_profile;
 
+#[cfg(feature = "delete-marketplace-model-endpoint")]
 #[rustfmt::skip]
 pub mod delete_marketplace_model_endpoint;
 
+#[cfg(feature = "delete-model-invocation-logging-configuration")]
 #[rustfmt::skip]
 pub mod delete_model_invocation_logging_configuration;
 
+#[cfg(feature = "delete-organization-data-retention-storage")]
 #[rustfmt::skip]
 pub mod delete_organization_data_retention_storage;
 
+#[cfg(feature = "delete-project-data-retention-storage")]
 #[rustfmt::skip]
 pub mod delete_project_data_retention_storage;
 
+#[cfg(feature = "delete-prompt-router")]
 #[rustfmt::skip]
 pub mod delete_prompt_router;
 
+#[cfg(feature = "delete-provisioned-model-throughput")]
 #[rustfmt::skip]
 pub mod delete_provisioned_model_throughput;
 
+#[cfg(feature = "delete-resource-policy")]
 #[rustfmt::skip]
 pub mod delete_resource_policy;
 
+#[cfg(feature = "deregister-marketplace-model-endpoint")]
 #[rustfmt::skip]
 pub mod deregister_marketplace_model_endpoint;
 
+#[cfg(feature = "export-automated-reasoning-policy-version")]
 #[rustfmt::skip]
 pub mod export_automated_reasoning_policy_version;
 
+#[cfg(feature = "get-account-data-retention")]
 #[rustfmt::skip]
 pub mod get_account_data_retention;
 
+#[cfg(feature = "get-account-data-retention-storage")]
 #[rustfmt::skip]
 pub mod get_account_data_retention_storage;
 
+#[cfg(feature = "get-advanced-prompt-optimization-job")]
 #[rustfmt::skip]
 pub mod get_advanced_prompt_optimization_job;
 
+#[cfg(feature = "get-automated-reasoning-policy")]
 #[rustfmt::skip]
 pub mod get_automated_reasoning_policy;
 
+#[cfg(feature = "get-automated-reasoning-policy-annotations")]
 #[rustfmt::skip]
 pub mod get_automated_reasoning_policy_annotations;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 pub mod get_automated_reasoning_policy_build_workflow;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 pub mod get_automated_reasoning_policy_build_workflow_result_assets;
 
+#[cfg(feature = "get-automated-reasoning-policy-next-scenario")]
 #[rustfmt::skip]
 pub mod get_automated_reasoning_policy_next_scenario;
 
+#[cfg(feature = "get-automated-reasoning-policy-test-case")]
 #[rustfmt::skip]
 pub mod get_automated_reasoning_policy_test_case;
 
+#[cfg(feature = "get-automated-reasoning-policy-test-result")]
 #[rustfmt::skip]
 pub mod get_automated_reasoning_policy_test_result;
 
+#[cfg(feature = "get-custom-model")]
 #[rustfmt::skip]
 pub mod get_custom_model;
 
+#[cfg(feature = "get-custom-model-deployment")]
 #[rustfmt::skip]
 pub mod get_custom_model_deployment;
 
+#[cfg(feature = "get-evaluation-job")]
 #[rustfmt::skip]
 pub mod get_evaluation_job;
 
+#[cfg(feature = "get-foundation-model")]
 #[rustfmt::skip]
 pub mod get_foundation_model;
 
+#[cfg(feature = "get-foundation-model-availability")]
 #[rustfmt::skip]
 pub mod get_foundation_model_availability;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 pub mod get_guardrail;
 
+#[cfg(feature = "get-imported-model")]
 #[rustfmt::skip]
 pub mod get_imported_model;
 
+#[cfg(feature = "get-inference-profile")]
 #[rustfmt::skip]
 pub mod get_inference_profile;
 
+#[cfg(feature = "get-marketplace-model-endpoint")]
 #[rustfmt::skip]
 pub mod get_marketplace_model_endpoint;
 
+#[cfg(feature = "get-model-copy-job")]
 #[rustfmt::skip]
 pub mod get_model_copy_job;
 
+#[cfg(feature = "get-model-customization-job")]
 #[rustfmt::skip]
 pub mod get_model_customization_job;
 
+#[cfg(feature = "get-model-import-job")]
 #[rustfmt::skip]
 pub mod get_model_import_job;
 
+#[cfg(feature = "get-model-invocation-job")]
 #[rustfmt::skip]
 pub mod get_model_invocation_job;
 
+#[cfg(feature = "get-model-invocation-logging-configuration")]
 #[rustfmt::skip]
 pub mod get_model_invocation_logging_configuration;
 
+#[cfg(feature = "get-organization-data-retention-storage")]
 #[rustfmt::skip]
 pub mod get_organization_data_retention_storage;
 
+#[cfg(feature = "get-project")]
 #[rustfmt::skip]
 pub mod get_project;
 
+#[cfg(feature = "get-project-data-retention-storage")]
 #[rustfmt::skip]
 pub mod get_project_data_retention_storage;
 
+#[cfg(feature = "get-prompt-router")]
 #[rustfmt::skip]
 pub mod get_prompt_router;
 
+#[cfg(feature = "get-provisioned-model-throughput")]
 #[rustfmt::skip]
 pub mod get_provisioned_model_throughput;
 
+#[cfg(feature = "get-resource-policy")]
 #[rustfmt::skip]
 pub mod get_resource_policy;
 
+#[cfg(feature = "get-trusted-access-program")]
 #[rustfmt::skip]
 pub mod get_trusted_access_program;
 
+#[cfg(feature = "get-trusted-access-program-account-enrollment")]
 #[rustfmt::skip]
 pub mod get_trusted_access_program_account_enrollment;
 
+#[cfg(feature = "get-trusted-access-program-organization-enrollment")]
 #[rustfmt::skip]
 pub mod get_trusted_access_program_organization_enrollment;
 
+#[cfg(feature = "get-trusted-access-program-project-enrollment")]
 #[rustfmt::skip]
 pub mod get_trusted_access_program_project_enrollment;
 
+#[cfg(feature = "get-use-case-for-model-access")]
 #[rustfmt::skip]
 pub mod get_use_case_for_model_access;
 
+#[cfg(feature = "list-advanced-prompt-optimization-jobs")]
 #[rustfmt::skip]
 pub mod list_advanced_prompt_optimization_jobs;
 
+#[cfg(feature = "list-automated-reasoning-policies")]
 #[rustfmt::skip]
 pub mod list_automated_reasoning_policies;
 
+#[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
 #[rustfmt::skip]
 pub mod list_automated_reasoning_policy_build_workflows;
 
+#[cfg(feature = "list-automated-reasoning-policy-test-cases")]
 #[rustfmt::skip]
 pub mod list_automated_reasoning_policy_test_cases;
 
+#[cfg(feature = "list-automated-reasoning-policy-test-results")]
 #[rustfmt::skip]
 pub mod list_automated_reasoning_policy_test_results;
 
+#[cfg(feature = "list-custom-model-deployments")]
 #[rustfmt::skip]
 pub mod list_custom_model_deployments;
 
+#[cfg(feature = "list-custom-models")]
 #[rustfmt::skip]
 pub mod list_custom_models;
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 #[rustfmt::skip]
 pub mod list_enforced_guardrails_configuration;
 
+#[cfg(feature = "list-evaluation-jobs")]
 #[rustfmt::skip]
 pub mod list_evaluation_jobs;
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 pub mod list_foundation_model_agreement_offers;
 
+#[cfg(feature = "list-foundation-models")]
 #[rustfmt::skip]
 pub mod list_foundation_models;
 
+#[cfg(feature = "list-guardrails")]
 #[rustfmt::skip]
 pub mod list_guardrails;
 
+#[cfg(feature = "list-imported-models")]
 #[rustfmt::skip]
 pub mod list_imported_models;
 
+#[cfg(feature = "list-inference-profiles")]
 #[rustfmt::skip]
 pub mod list_inference_profiles;
 
+#[cfg(feature = "list-marketplace-model-endpoints")]
 #[rustfmt::skip]
 pub mod list_marketplace_model_endpoints;
 
+#[cfg(feature = "list-model-copy-jobs")]
 #[rustfmt::skip]
 pub mod list_model_copy_jobs;
 
+#[cfg(feature = "list-model-customization-jobs")]
 #[rustfmt::skip]
 pub mod list_model_customization_jobs;
 
+#[cfg(feature = "list-model-import-jobs")]
 #[rustfmt::skip]
 pub mod list_model_import_jobs;
 
+#[cfg(feature = "list-model-invocation-jobs")]
 #[rustfmt::skip]
 pub mod list_model_invocation_jobs;
 
+#[cfg(feature = "list-projects")]
 #[rustfmt::skip]
 pub mod list_projects;
 
+#[cfg(feature = "list-prompt-routers")]
 #[rustfmt::skip]
 pub mod list_prompt_routers;
 
+#[cfg(feature = "list-provisioned-model-throughputs")]
 #[rustfmt::skip]
 pub mod list_provisioned_model_throughputs;
 
+#[cfg(feature = "list-tags-for-resource")]
 #[rustfmt::skip]
 pub mod list_tags_for_resource;
 
+#[cfg(feature = "list-trusted-access-programs")]
 #[rustfmt::skip]
 pub mod list_trusted_access_programs;
 
+#[cfg(feature = "put-account-data-retention")]
 #[rustfmt::skip]
 pub mod put_account_data_retention;
 
+#[cfg(feature = "put-account-data-retention-storage")]
 #[rustfmt::skip]
 pub mod put_account_data_retention_storage;
 
+#[cfg(feature = "put-enforced-guardrail-configuration")]
 #[rustfmt::skip]
 pub mod put_enforced_guardrail_configuration;
 
+#[cfg(feature = "put-model-invocation-logging-configuration")]
 #[rustfmt::skip]
 pub mod put_model_invocation_logging_configuration;
 
+#[cfg(feature = "put-organization-data-retention-storage")]
 #[rustfmt::skip]
 pub mod put_organization_data_retention_storage;
 
+#[cfg(feature = "put-project-data-retention-storage")]
 #[rustfmt::skip]
 pub mod put_project_data_retention_storage;
 
+#[cfg(feature = "put-resource-policy")]
 #[rustfmt::skip]
 pub mod put_resource_policy;
 
+#[cfg(feature = "put-trusted-access-program-account-enrollment")]
 #[rustfmt::skip]
 pub mod put_trusted_access_program_account_enrollment;
 
+#[cfg(feature = "put-trusted-access-program-organization-enrollment")]
 #[rustfmt::skip]
 pub mod put_trusted_access_program_organization_enrollment;
 
+#[cfg(feature = "put-trusted-access-program-project-enrollment")]
 #[rustfmt::skip]
 pub mod put_trusted_access_program_project_enrollment;
 
+#[cfg(feature = "put-use-case-for-model-access")]
 #[rustfmt::skip]
 pub mod put_use_case_for_model_access;
 
+#[cfg(feature = "register-marketplace-model-endpoint")]
 #[rustfmt::skip]
 pub mod register_marketplace_model_endpoint;
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 pub mod start_automated_reasoning_policy_build_workflow;
 
+#[cfg(feature = "start-automated-reasoning-policy-test-workflow")]
 #[rustfmt::skip]
 pub mod start_automated_reasoning_policy_test_workflow;
 
+#[cfg(feature = "start-trusted-access-program-account-application")]
 #[rustfmt::skip]
 pub mod start_trusted_access_program_account_application;
 
+#[cfg(feature = "start-trusted-access-program-organization-application")]
 #[rustfmt::skip]
 pub mod start_trusted_access_program_organization_application;
 
+#[cfg(feature = "start-trusted-access-program-project-application")]
 #[rustfmt::skip]
 pub mod start_trusted_access_program_project_application;
 
+#[cfg(feature = "stop-advanced-prompt-optimization-job")]
 #[rustfmt::skip]
 pub mod stop_advanced_prompt_optimization_job;
 
+#[cfg(feature = "stop-evaluation-job")]
 #[rustfmt::skip]
 pub mod stop_evaluation_job;
 
+#[cfg(feature = "stop-model-customization-job")]
 #[rustfmt::skip]
 pub mod stop_model_customization_job;
 
+#[cfg(feature = "stop-model-invocation-job")]
 #[rustfmt::skip]
 pub mod stop_model_invocation_job;
 
+#[cfg(feature = "tag-resource")]
 #[rustfmt::skip]
 pub mod tag_resource;
 
+#[cfg(feature = "untag-resource")]
 #[rustfmt::skip]
 pub mod untag_resource;
 
+#[cfg(feature = "update-automated-reasoning-policy")]
 #[rustfmt::skip]
 pub mod update_automated_reasoning_policy;
 
+#[cfg(feature = "update-automated-reasoning-policy-annotations")]
 #[rustfmt::skip]
 pub mod update_automated_reasoning_policy_annotations;
 
+#[cfg(feature = "update-automated-reasoning-policy-test-case")]
 #[rustfmt::skip]
 pub mod update_automated_reasoning_policy_test_case;
 
+#[cfg(feature = "update-custom-model-deployment")]
 #[rustfmt::skip]
 pub mod update_custom_model_deployment;
 
+#[cfg(feature = "update-guardrail")]
 #[rustfmt::skip]
 pub mod update_guardrail;
 
+#[cfg(feature = "update-marketplace-model-endpoint")]
 #[rustfmt::skip]
 pub mod update_marketplace_model_endpoint;
 
+#[cfg(feature = "update-project")]
 #[rustfmt::skip]
 pub mod update_project;
 
+#[cfg(feature = "update-provisioned-model-throughput")]
 #[rustfmt::skip]
 pub mod update_provisioned_model_throughput;

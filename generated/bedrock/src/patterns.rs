@@ -3,546 +3,1579 @@
 
 //! The model's `pattern` constraints, each compiled once, on first use.
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "get-evaluation-job",
+        feature = "get-guardrail",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-guardrails",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "update-guardrail"
+    )
+)]
 /// The pattern of `AccountEnforcedGuardrailConfigurationId`, `GuardrailConfigurationGuardrailIdString`, `GuardrailId`.
 pub(crate) static ACCOUNT_ENFORCED_GUARDRAIL_CONFIGURATION_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-account-data-retention-storage",
+        feature = "get-model-copy-job",
+        feature = "get-model-invocation-job",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "get-trusted-access-program",
+        feature = "list-custom-models",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 /// The pattern of `AccountId`.
 pub(crate) static ACCOUNT_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "list-advanced-prompt-optimization-jobs"
+    )
+)]
 /// The pattern of `AdvancedPromptOptimizationJobArn`.
 pub(crate) static ADVANCED_PROMPT_OPTIMIZATION_JOB_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:advanced-prompt-optimization-job/[a-z0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "stop-advanced-prompt-optimization-job"
+    )
+)]
 /// The pattern of `AdvancedPromptOptimizationJobIdentifier`.
 pub(crate) static ADVANCED_PROMPT_OPTIMIZATION_JOB_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:advanced-prompt-optimization-job/)?[a-z0-9]{12})",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "list-advanced-prompt-optimization-jobs"
+    )
+)]
 /// The pattern of `AdvancedPromptOptimizationJobName`.
 pub(crate) static ADVANCED_PROMPT_OPTIMIZATION_JOB_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9][a-zA-Z0-9.+-]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 /// The pattern of `AdvancedPromptOptimizationModelIdentifier`.
 pub(crate) static ADVANCED_PROMPT_OPTIMIZATION_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}|))|(arn:aws(|-us-gov|-cn|-iso|-iso-b|-iso-f):bedrock:[a-z0-9-]{1,20}:[0-9]{12}:application-inference-profile/[a-zA-Z0-9-:.]+)|(arn:aws(|-us-gov|-cn|-iso|-iso-b|-iso-f):bedrock:[a-z0-9-]{1,20}:([0-9]{12})?:inference-profile/[a-zA-Z0-9-:.]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63})))",
 );
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-evaluation-job",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-evaluation-job",
+        feature = "list-automated-reasoning-policies",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyAnnotationFeedbackNaturalLanguage`, `AutomatedReasoningPolicyAnnotationIngestContent`, `AutomatedReasoningPolicyAnnotationRuleNaturalLanguage`, `AutomatedReasoningPolicyDefinitionRuleAlternateExpression`, `AutomatedReasoningPolicyDefinitionRuleExpression`, `AutomatedReasoningPolicyDefinitionTypeDescription`, `AutomatedReasoningPolicyDefinitionTypeValueDescription`, `AutomatedReasoningPolicyDefinitionVariableDescription`, `AutomatedReasoningPolicyDescription`, `MetadataAttributeSchemaDescriptionString`, `MetadataAttributeSchemaKeyString`.
 pub(crate) static AUTOMATED_REASONING_POLICY_ANNOTATION_FEEDBACK_NATURAL_LANGUAGE: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\s\\S]+",
 );
 
+#[cfg(
+    any(
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-guardrail",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-guardrail",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-guardrail"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyArn`.
 pub(crate) static AUTOMATED_REASONING_POLICY_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:automated-reasoning-policy/[a-z0-9]{12}(:([1-9][0-9]{0,11}))?",
 );
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// The pattern of `AutomatedReasoningPolicyBuildResultAssetId`.
 pub(crate) static AUTOMATED_REASONING_POLICY_BUILD_RESULT_ASSET_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-fA-F\\-]+",
 );
 
+#[cfg(
+    any(
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyBuildWorkflowId`.
 pub(crate) static AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-f0-9]{8}-?[a-f0-9]{4}-?4[a-f0-9]{3}-?[89ab][a-f0-9]{3}-?[a-f0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyDefinitionRuleId`.
 pub(crate) static AUTOMATED_REASONING_POLICY_DEFINITION_RULE_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[A-Z][0-9A-Z]{11}",
 );
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyDefinitionTypeName`, `AutomatedReasoningPolicyDefinitionTypeValueName`, `AutomatedReasoningPolicyDefinitionVariableName`.
 pub(crate) static AUTOMATED_REASONING_POLICY_DEFINITION_TYPE_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "\\p{L}[\\p{L}\\p{M}0-9_]*( [\\p{L}\\p{M}0-9_]+)*",
 );
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 /// The pattern of `AutomatedReasoningPolicyDocumentId`, `AutomatedReasoningPolicyStatementId`.
 pub(crate) static AUTOMATED_REASONING_POLICY_DOCUMENT_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyHash`.
 pub(crate) static AUTOMATED_REASONING_POLICY_HASH: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-z]{128}",
 );
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy",
+        feature = "list-automated-reasoning-policies"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyId`.
 pub(crate) static AUTOMATED_REASONING_POLICY_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "list-automated-reasoning-policies",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyName`.
 pub(crate) static AUTOMATED_REASONING_POLICY_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-zA-Z-_ ]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "update-automated-reasoning-policy-test-case"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyTestCaseId`.
 pub(crate) static AUTOMATED_REASONING_POLICY_TEST_CASE_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9A-Z]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy",
+        feature = "list-automated-reasoning-policies"
+    )
+)]
 /// The pattern of `AutomatedReasoningPolicyVersion`.
 pub(crate) static AUTOMATED_REASONING_POLICY_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "([1-9][0-9]{0,11})",
 );
 
+#[cfg(feature = "create-model-customization-job")]
 /// The pattern of `BaseModelIdentifier`.
 pub(crate) static BASE_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)",
 );
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 /// The pattern of `BedrockModelArn`.
 pub(crate) static BEDROCK_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:(bedrock|sagemaker):[a-z0-9-]{1,20}:([0-9]{12})?:([a-z-]+/)?)?([a-zA-Z0-9.-]{1,63}){0,2}(([:][a-z0-9-]{1,63}){0,2})?(/[a-z0-9]{1,12})?",
 );
 
+#[cfg(
+    any(
+        feature = "create-foundation-model-agreement",
+        feature = "delete-foundation-model-agreement",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models"
+    )
+)]
 /// The pattern of `BedrockModelId`.
 pub(crate) static BEDROCK_MODEL_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}|)",
 );
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 /// The pattern of `BedrockRerankingModelArn`.
 pub(crate) static BEDROCK_RERANKING_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/(.*))?",
 );
 
+#[cfg(
+    any(
+        feature = "create-custom-model-deployment",
+        feature = "get-custom-model-deployment",
+        feature = "get-foundation-model",
+        feature = "get-trusted-access-program",
+        feature = "list-foundation-models",
+        feature = "list-trusted-access-programs"
+    )
+)]
 /// The pattern of `BrandedName`, `CustomModelDeploymentDescription`.
 pub(crate) static BRANDED_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*",
 );
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 /// The pattern of `ContentType`.
 pub(crate) static CONTENT_TYPE: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*[a-z]{1,20}/.{1,20}.*",
 );
 
+#[cfg(
+    any(
+        feature = "create-custom-model-deployment",
+        feature = "get-custom-model-deployment",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "update-custom-model-deployment"
+    )
+)]
 /// The pattern of `CustomModelArn`.
 pub(crate) static CUSTOM_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model/(imported|[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})/[a-z0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "create-custom-model-deployment",
+        feature = "get-custom-model-deployment",
+        feature = "list-custom-model-deployments",
+        feature = "update-custom-model-deployment"
+    )
+)]
 /// The pattern of `CustomModelDeploymentArn`.
 pub(crate) static CUSTOM_MODEL_DEPLOYMENT_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model-deployment/[a-z0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "delete-custom-model-deployment",
+        feature = "get-custom-model-deployment",
+        feature = "update-custom-model-deployment"
+    )
+)]
 /// The pattern of `CustomModelDeploymentIdentifier`.
 pub(crate) static CUSTOM_MODEL_DEPLOYMENT_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model-deployment/[a-z0-9]{12})|^([0-9a-zA-Z][_-]?){1,63}",
 );
 
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs"
+    )
+)]
 /// The pattern of `CustomModelName`, `ModelDeploymentName`.
 pub(crate) static CUSTOM_MODEL_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "([0-9a-zA-Z][_-]?){1,63}",
 );
 
+#[cfg(feature = "get-imported-model")]
 /// The pattern of `CustomModelUnitsVersion`.
 pub(crate) static CUSTOM_MODEL_UNITS_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "v\\d+.\\d+",
 );
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 /// The pattern of `DataRetentionStorageBucketArn`.
 pub(crate) static DATA_RETENTION_STORAGE_BUCKET_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
 );
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 /// The pattern of `EvaluationBedrockModelIdentifier`.
 pub(crate) static EVALUATION_BEDROCK_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:((:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:provisioned-model/[a-z0-9]{12})|([0-9]{12}:imported-model/[a-z0-9]{12})|([0-9]{12}:application-inference-profile/[a-z0-9]{12})|([0-9]{12}:inference-profile/(([a-z-]{2,8}.)[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63})))|([0-9]{12}:(default-prompt-router|prompt-router)/[a-zA-Z0-9-:.]+)))|(([a-z]{2,4}[.]{1})([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63})))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|arn:aws(-[^:]+)?:sagemaker:[a-z0-9-]{1,20}:[0-9]{12}:endpoint/[a-z0-9-]{1,63}",
 );
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 /// The pattern of `EvaluationDatasetName`, `EvaluationMetricName`, `MetricName`.
 pub(crate) static EVALUATION_DATASET_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-zA-Z-_.]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 /// The pattern of `EvaluationJobArn`.
 pub(crate) static EVALUATION_JOB_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:evaluation-job/[a-z0-9]{12}",
 );
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 /// The pattern of `EvaluationJobDescription`, `EvaluationMetricDescription`.
 pub(crate) static EVALUATION_JOB_DESCRIPTION: crate::validation::Pattern = crate::validation::Pattern::new(
     ".+",
 );
 
+#[cfg(
+    any(
+        feature = "batch-delete-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "stop-evaluation-job"
+    )
+)]
 /// The pattern of `EvaluationJobIdentifier`.
 pub(crate) static EVALUATION_JOB_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:evaluation-job/[a-z0-9]{12})",
 );
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 /// The pattern of `EvaluationJobName`.
 pub(crate) static EVALUATION_JOB_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9](-*[a-z0-9]){0,62}",
 );
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 /// The pattern of `EvaluationPrecomputedInferenceSourceIdentifier`, `EvaluationPrecomputedRagSourceIdentifier`.
 pub(crate) static EVALUATION_PRECOMPUTED_INFERENCE_SOURCE_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9]([a-zA-Z0-9._-]){0,255}",
 );
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "get-evaluation-job",
+        feature = "get-guardrail",
+        feature = "list-guardrails",
+        feature = "update-guardrail"
+    )
+)]
 /// The pattern of `EvaluationRatingMethod`, `GuardrailName`.
 pub(crate) static EVALUATION_RATING_METHOD: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-zA-Z-_]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 /// The pattern of `EvaluatorModelIdentifier`.
 pub(crate) static EVALUATOR_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:((:foundation-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63}))|([0-9]{12}:inference-profile/(([a-z-]{2,8}.)[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.:]?[a-z0-9-]{1,63})))))$|(^[a-z0-9-]+[.][a-z0-9-]+([.][a-z0-9-]+)*(:[a-z0-9-]+)?$)|^[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}|)",
 );
 
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 /// The pattern of `ExcludedModelId`.
 pub(crate) static EXCLUDED_MODEL_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1}",
 );
 
+#[cfg(
+    any(
+        feature = "get-foundation-model",
+        feature = "get-inference-profile",
+        feature = "get-model-customization-job",
+        feature = "get-provisioned-model-throughput",
+        feature = "list-custom-models",
+        feature = "list-foundation-models",
+        feature = "list-inference-profiles",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 /// The pattern of `FoundationModelArn`.
 pub(crate) static FOUNDATION_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}",
 );
 
+#[cfg(feature = "get-foundation-model")]
 /// The pattern of `GetFoundationModelIdentifier`.
 pub(crate) static GET_FOUNDATION_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})",
 );
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-guardrails",
+        feature = "update-guardrail"
+    )
+)]
 /// The pattern of `GuardrailArn`.
 pub(crate) static GUARDRAIL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "get-guardrail",
+        feature = "list-guardrails"
+    )
+)]
 /// The pattern of `GuardrailConfigurationGuardrailVersionString`, `GuardrailVersion`.
 pub(crate) static GUARDRAIL_CONFIGURATION_GUARDRAIL_VERSION_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "(([1-9][0-9]{0,7})|(DRAFT))",
 );
 
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 /// The pattern of `GuardrailCrossRegionGuardrailProfileArn`.
 pub(crate) static GUARDRAIL_CROSS_REGION_GUARDRAIL_PROFILE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+",
 );
 
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 /// The pattern of `GuardrailCrossRegionGuardrailProfileId`.
 pub(crate) static GUARDRAIL_CROSS_REGION_GUARDRAIL_PROFILE_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+",
 );
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// The pattern of `GuardrailCrossRegionGuardrailProfileIdentifier`.
 pub(crate) static GUARDRAIL_CROSS_REGION_GUARDRAIL_PROFILE_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+|arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail-profile/[a-z0-9-]+[.]{1}guardrail[.]{1}v[0-9:]+",
 );
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 /// The pattern of `GuardrailDraftVersion`.
 pub(crate) static GUARDRAIL_DRAFT_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "DRAFT",
 );
 
+#[cfg(
+    any(
+        feature = "create-guardrail-version",
+        feature = "delete-guardrail",
+        feature = "get-guardrail",
+        feature = "list-guardrails",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "update-guardrail"
+    )
+)]
 /// The pattern of `GuardrailIdentifier`.
 pub(crate) static GUARDRAIL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail/[a-z0-9]+))",
 );
 
+#[cfg(
+    any(
+        feature = "create-guardrail-version",
+        feature = "delete-guardrail",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 /// The pattern of `GuardrailNumericalVersion`.
 pub(crate) static GUARDRAIL_NUMERICAL_VERSION: crate::validation::Pattern = crate::validation::Pattern::new(
     "[1-9][0-9]{0,7}",
 );
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 /// The pattern of `GuardrailTopicName`.
 pub(crate) static GUARDRAIL_TOPIC_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-zA-Z-_ !?.]+",
 );
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 /// The pattern of `HumanTaskInstructions`.
 pub(crate) static HUMAN_TASK_INSTRUCTIONS: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\S\\s]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "get-model-customization-job",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// The pattern of `IdempotencyToken`.
 pub(crate) static IDEMPOTENCY_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9]([-a-zA-Z0-9]{0,254}[a-zA-Z0-9])?",
 );
 
+#[cfg(
+    any(
+        feature = "get-imported-model",
+        feature = "get-model-import-job",
+        feature = "list-imported-models",
+        feature = "list-model-import-jobs"
+    )
+)]
 /// The pattern of `ImportedModelArn`.
 pub(crate) static IMPORTED_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:imported-model/[a-z0-9]{12}",
 );
 
+#[cfg(any(feature = "delete-imported-model", feature = "get-imported-model"))]
 /// The pattern of `ImportedModelIdentifier`.
 pub(crate) static IMPORTED_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:imported-model/[a-z0-9]{12})|(([0-9a-zA-Z][_-]?)+)",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-import-job",
+        feature = "create-provisioned-model-throughput",
+        feature = "get-imported-model",
+        feature = "get-model-import-job",
+        feature = "get-provisioned-model-throughput",
+        feature = "list-imported-models",
+        feature = "list-model-import-jobs",
+        feature = "list-provisioned-model-throughputs",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// The pattern of `ImportedModelName`, `ProvisionedModelName`.
 pub(crate) static IMPORTED_MODEL_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "([0-9a-zA-Z][_-]?)+",
 );
 
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 /// The pattern of `IncludedModelId`.
 pub(crate) static INCLUDED_MODEL_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "(ALL|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12}){0,1})",
 );
 
+#[cfg(
+    any(
+        feature = "create-inference-profile",
+        feature = "get-inference-profile",
+        feature = "list-inference-profiles"
+    )
+)]
 /// The pattern of `InferenceProfileArn`.
 pub(crate) static INFERENCE_PROFILE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-inference-profile",
+        feature = "create-prompt-router",
+        feature = "get-inference-profile",
+        feature = "get-prompt-router",
+        feature = "list-inference-profiles",
+        feature = "list-prompt-routers"
+    )
+)]
 /// The pattern of `InferenceProfileDescription`, `PromptRouterDescription`.
 pub(crate) static INFERENCE_PROFILE_DESCRIPTION: crate::validation::Pattern = crate::validation::Pattern::new(
     "([0-9a-zA-Z:.][ _-]?)+",
 );
 
+#[cfg(any(feature = "get-inference-profile", feature = "list-inference-profiles"))]
 /// The pattern of `InferenceProfileId`.
 pub(crate) static INFERENCE_PROFILE_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9-:.]+",
 );
 
+#[cfg(any(feature = "delete-inference-profile", feature = "get-inference-profile"))]
 /// The pattern of `InferenceProfileIdentifier`.
 pub(crate) static INFERENCE_PROFILE_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/)?[a-zA-Z0-9-:.]+",
 );
 
+#[cfg(feature = "create-inference-profile")]
 /// The pattern of `InferenceProfileModelSourceArn`.
 pub(crate) static INFERENCE_PROFILE_MODEL_SOURCE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|foundation-model)/[a-zA-Z0-9-:.]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-inference-profile",
+        feature = "create-prompt-router",
+        feature = "get-inference-profile",
+        feature = "get-prompt-router",
+        feature = "list-inference-profiles",
+        feature = "list-prompt-routers"
+    )
+)]
 /// The pattern of `InferenceProfileName`, `PromptRouterName`.
 pub(crate) static INFERENCE_PROFILE_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "([0-9a-zA-Z][ _-]?)+",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "get-custom-model",
+        feature = "get-imported-model",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs"
+    )
+)]
 /// The pattern of `JobName`.
 pub(crate) static JOB_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9](-*[a-zA-Z0-9\\+\\-\\.])*",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-custom-model",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-custom-model",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "list-model-copy-jobs",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 /// The pattern of `KmsKeyArn`.
 pub(crate) static KMS_KEY_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}",
 );
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "get-evaluation-job",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// The pattern of `KmsKeyId`.
 pub(crate) static KMS_KEY_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:kms:[a-zA-Z0-9-]*:[0-9]{12}:((key/[a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)))|([a-zA-Z0-9-]{36})|(alias/[a-zA-Z0-9-_/]+)",
 );
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 /// The pattern of `KnowledgeBaseId`.
 pub(crate) static KNOWLEDGE_BASE_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[0-9a-zA-Z]+",
 );
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 /// The pattern of `kBS3Uri`.
 pub(crate) static K_BS3_URI: crate::validation::Pattern = crate::validation::Pattern::new(
     "s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.{1,1024}",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 /// The pattern of `LambdaArn`.
 pub(crate) static LAMBDA_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}(-gov)?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_\\.]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?",
 );
 
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-model-copy-job",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-model-copy-job",
+        feature = "get-provisioned-model-throughput",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 /// The pattern of `ModelArn`.
 pub(crate) static MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/((imported)|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}))(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}))",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-copy-job",
+        feature = "get-model-copy-job",
+        feature = "list-model-copy-jobs"
+    )
+)]
 /// The pattern of `ModelCopyJobArn`.
 pub(crate) static MODEL_COPY_JOB_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-copy-job/[a-z0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 /// The pattern of `ModelCustomizationJobArn`.
 pub(crate) static MODEL_CUSTOMIZATION_JOB_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-customization-job/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}/[a-z0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "stop-model-customization-job"
+    )
+)]
 /// The pattern of `ModelCustomizationJobIdentifier`.
 pub(crate) static MODEL_CUSTOMIZATION_JOB_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-customization-job/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}/[a-z0-9]{12})|([a-zA-Z0-9](-*[a-zA-Z0-9\\+\\-\\.])*)",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 /// The pattern of `ModelId`.
 pub(crate) static MODEL_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/[a-z0-9-]{1,63}[.]{1}[a-z0-9-:]{1,63}/[a-z0-9]{12}$)|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)$)|([0-9]{12}:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+$)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)",
 );
 
+#[cfg(
+    any(
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-custom-model",
+        feature = "get-custom-model",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// The pattern of `ModelIdentifier`.
 pub(crate) static MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:(([0-9]{12}:custom-model/((imported)|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}))(([:][a-z0-9-]{1,63}){0,2})?/[a-z0-9]{12})|(:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})))|(([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2}))|(([0-9a-zA-Z][_-]?)+)",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-import-job",
+        feature = "get-imported-model",
+        feature = "get-model-import-job",
+        feature = "list-model-import-jobs"
+    )
+)]
 /// The pattern of `ModelImportJobArn`.
 pub(crate) static MODEL_IMPORT_JOB_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-import-job/[a-z0-9]{12}",
 );
 
+#[cfg(feature = "get-model-import-job")]
 /// The pattern of `ModelImportJobIdentifier`.
 pub(crate) static MODEL_IMPORT_JOB_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-import-job/[a-z0-9]{12})|([a-zA-Z0-9](-*[a-zA-Z0-9\\+\\-\\.])*)",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 /// The pattern of `ModelInvocationIdempotencyToken`.
 pub(crate) static MODEL_INVOCATION_IDEMPOTENCY_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9]{1,256}(-*[a-zA-Z0-9]){0,256}",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 /// The pattern of `ModelInvocationJobArn`.
 pub(crate) static MODEL_INVOCATION_JOB_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/[a-z0-9]{12})",
 );
 
+#[cfg(any(feature = "get-model-invocation-job", feature = "stop-model-invocation-job"))]
 /// The pattern of `ModelInvocationJobIdentifier`.
 pub(crate) static MODEL_INVOCATION_JOB_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "((arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:model-invocation-job/)?[a-z0-9]{12})",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 /// The pattern of `ModelInvocationJobName`.
 pub(crate) static MODEL_INVOCATION_JOB_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}",
 );
 
+#[cfg(feature = "list-custom-models")]
 /// The pattern of `ModelName`.
 pub(crate) static MODEL_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     "([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63})",
 );
 
+#[cfg(feature = "create-custom-model")]
 /// The pattern of `ModelPackageArn`.
 pub(crate) static MODEL_PACKAGE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]{9,16}:[0-9]{12}:model-package/[\\S]{1,2048}",
 );
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "list-marketplace-model-endpoints",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// The pattern of `ModelSourceIdentifier`.
 pub(crate) static MODEL_SOURCE_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*arn:aws:sagemaker:.*:hub-content/SageMakerPublicHub/Model/.*",
 );
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "batch-delete-evaluation-job",
+        feature = "cancel-automated-reasoning-policy-build-workflow",
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-foundation-model-agreement",
+        feature = "create-guardrail",
+        feature = "create-guardrail-version",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-automated-reasoning-policy",
+        feature = "delete-automated-reasoning-policy-build-workflow",
+        feature = "delete-automated-reasoning-policy-test-case",
+        feature = "delete-custom-model",
+        feature = "delete-custom-model-deployment",
+        feature = "delete-enforced-guardrail-configuration",
+        feature = "delete-foundation-model-agreement",
+        feature = "delete-guardrail",
+        feature = "delete-imported-model",
+        feature = "delete-inference-profile",
+        feature = "delete-marketplace-model-endpoint",
+        feature = "delete-model-invocation-logging-configuration",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "delete-prompt-router",
+        feature = "delete-provisioned-model-throughput",
+        feature = "delete-resource-policy",
+        feature = "deregister-marketplace-model-endpoint",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-account-data-retention",
+        feature = "get-account-data-retention-storage",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-automated-reasoning-policy",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "get-custom-model",
+        feature = "get-custom-model-deployment",
+        feature = "get-evaluation-job",
+        feature = "get-foundation-model",
+        feature = "get-foundation-model-availability",
+        feature = "get-guardrail",
+        feature = "get-imported-model",
+        feature = "get-inference-profile",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-copy-job",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-model-invocation-logging-configuration",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-prompt-router",
+        feature = "get-provisioned-model-throughput",
+        feature = "get-resource-policy",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "get-use-case-for-model-access",
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-foundation-model-agreement-offers",
+        feature = "list-foundation-models",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-tags-for-resource",
+        feature = "list-trusted-access-programs",
+        feature = "put-account-data-retention",
+        feature = "put-account-data-retention-storage",
+        feature = "put-enforced-guardrail-configuration",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage",
+        feature = "put-resource-policy",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "put-use-case-for-model-access",
+        feature = "register-marketplace-model-endpoint",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "start-automated-reasoning-policy-test-workflow",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application",
+        feature = "stop-advanced-prompt-optimization-job",
+        feature = "stop-evaluation-job",
+        feature = "stop-model-customization-job",
+        feature = "stop-model-invocation-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations",
+        feature = "update-automated-reasoning-policy-test-case",
+        feature = "update-custom-model-deployment",
+        feature = "update-guardrail",
+        feature = "update-marketplace-model-endpoint",
+        feature = "update-project",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// The pattern of `NonBlankString`.
 pub(crate) static NON_BLANK_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[\\s\\S]*",
 );
 
+#[cfg(
+    any(
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-automated-reasoning-policies",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-enforced-guardrails-configuration",
+        feature = "list-evaluation-jobs",
+        feature = "list-guardrails",
+        feature = "list-imported-models",
+        feature = "list-inference-profiles",
+        feature = "list-marketplace-model-endpoints",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-projects",
+        feature = "list-prompt-routers",
+        feature = "list-provisioned-model-throughputs",
+        feature = "list-trusted-access-programs"
+    )
+)]
 /// The pattern of `PaginationToken`.
 pub(crate) static PAGINATION_TOKEN: crate::validation::Pattern = crate::validation::Pattern::new(
     "\\S*",
 );
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-trusted-access-program",
+        feature = "list-projects",
+        feature = "list-trusted-access-programs",
+        feature = "put-project-data-retention-storage",
+        feature = "update-project"
+    )
+)]
 /// The pattern of `ProjectArn`.
 pub(crate) static PROJECT_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[0-9a-z-]{1,20}:[0-9]{12}:project/[a-zA-Z0-9_-]+",
 );
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "delete-project-data-retention-storage",
+        feature = "get-foundation-model",
+        feature = "get-inference-profile",
+        feature = "get-project",
+        feature = "get-project-data-retention-storage",
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "list-foundation-models",
+        feature = "list-inference-profiles",
+        feature = "list-trusted-access-programs",
+        feature = "put-project-data-retention-storage",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "start-trusted-access-program-project-application",
+        feature = "update-project"
+    )
+)]
 /// The pattern of `ProjectIdentifier`.
 pub(crate) static PROJECT_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "([a-zA-Z0-9_-]+|arn:aws(-[^:]+)?:bedrock:[0-9a-z-]{1,20}:[0-9]{12}:project/[a-zA-Z0-9_-]+)",
 );
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 /// The pattern of `ProjectName`.
 pub(crate) static PROJECT_NAME: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*\\S.*",
 );
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 /// The pattern of `ProjectResourceId`.
 pub(crate) static PROJECT_RESOURCE_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9_-]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-prompt-router",
+        feature = "delete-prompt-router",
+        feature = "get-prompt-router",
+        feature = "list-prompt-routers"
+    )
+)]
 /// The pattern of `PromptRouterArn`.
 pub(crate) static PROMPT_ROUTER_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:default-prompt-router/[a-zA-Z0-9-:.]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-prompt-router",
+        feature = "get-prompt-router",
+        feature = "list-prompt-routers"
+    )
+)]
 /// The pattern of `PromptRouterTargetModelArn`.
 pub(crate) static PROMPT_ROUTER_TARGET_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model/[a-z0-9-]{1,63}[.]{1}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2})|(^arn:aws(|-us-gov|-cn|-iso|-iso-b):bedrock:(|[0-9a-z-]{0,20}):(|[0-9]{12}):(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+)",
 );
 
+#[cfg(feature = "list-foundation-models")]
 /// The pattern of `Provider`.
 pub(crate) static PROVIDER: crate::validation::Pattern = crate::validation::Pattern::new(
     "[A-Za-z0-9- ]{1,63}",
 );
 
+#[cfg(
+    any(
+        feature = "create-provisioned-model-throughput",
+        feature = "get-provisioned-model-throughput",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 /// The pattern of `ProvisionedModelArn`.
 pub(crate) static PROVISIONED_MODEL_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:provisioned-model/[a-z0-9]{12}",
 );
 
+#[cfg(
+    any(
+        feature = "delete-provisioned-model-throughput",
+        feature = "get-provisioned-model-throughput",
+        feature = "update-provisioned-model-throughput"
+    )
+)]
 /// The pattern of `ProvisionedModelId`.
 pub(crate) static PROVISIONED_MODEL_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "((([0-9a-zA-Z][_-]?)+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:provisioned-model/[a-z0-9]{12}))",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 /// The pattern of `RequestMetadataMapKeyString`.
 pub(crate) static REQUEST_METADATA_MAP_KEY_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9\\s._:/=+$@-]{1,256}",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 /// The pattern of `RequestMetadataMapValueString`.
 pub(crate) static REQUEST_METADATA_MAP_VALUE_STRING: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9\\s._:/=+$@-]{0,256}",
 );
 
+#[cfg(any(feature = "get-resource-policy", feature = "put-resource-policy"))]
 /// The pattern of `ResourcePolicyDocument`.
 pub(crate) static RESOURCE_POLICY_DOCUMENT: crate::validation::Pattern = crate::validation::Pattern::new(
     "[    -ÿ]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-evaluation-job",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "get-evaluation-job",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "get-model-invocation-logging-configuration",
+        feature = "list-model-invocation-jobs",
+        feature = "put-model-invocation-logging-configuration",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// The pattern of `RoleArn`.
 pub(crate) static ROLE_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-custom-model",
+        feature = "create-evaluation-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "get-custom-model",
+        feature = "get-evaluation-job",
+        feature = "get-imported-model",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 /// The pattern of `S3Uri`.
 pub(crate) static S3_URI: crate::validation::Pattern = crate::validation::Pattern::new(
     "s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 /// The pattern of `S3UriFolder`.
 pub(crate) static S3_URI_FOLDER: crate::validation::Pattern = crate::validation::Pattern::new(
     "s3://[a-z0-9][-.a-z0-9]{1,61}[a-z0-9](?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/",
 );
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 /// The pattern of `SageMakerFlowDefinitionArn`.
 pub(crate) static SAGE_MAKER_FLOW_DEFINITION_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     "arn:aws(-[^:]+)?:sagemaker:[a-z0-9-]{1,20}:[0-9]{12}:flow-definition/.*",
 );
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 /// The pattern of `SecurityGroupId`, `SubnetId`.
 pub(crate) static SECURITY_GROUP_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[-0-9a-zA-Z]+",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-guardrail",
+        feature = "create-inference-profile",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 /// The pattern of `TaggableResourcesArn`.
 pub(crate) static TAGGABLE_RESOURCES_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
     ".*(^[a-zA-Z0-9][a-zA-Z0-9\\-]*$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:custom-model/(imported)/[a-z0-9]{12}$)|(^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:([0-9]{12}|)((:(fine-tuning-job|model-customization-job|custom-model)/[a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([a-z0-9-]{1,63}[.]){0,2}[a-z0-9-]{1,63}([:][a-z0-9-]{1,63}){0,2}(/[a-z0-9]{12})$)|(:guardrail/[a-z0-9]+$)|(:automated-reasoning-policy/[a-zA-Z0-9]+(:[a-zA-Z0-9]+)?$)|(:(inference-profile|application-inference-profile)/[a-zA-Z0-9-:.]+$)|(:project/(proj_[a-z2-7]{20}|default)$)|(:(provisioned-model|model-invocation-job|model-evaluation-job|evaluation-job|model-import-job|imported-model|async-invoke|provisioned-model-v2|provisioned-model-reservation|prompt-router|custom-model-deployment)/[a-z0-9]{12}$))).*",
 );
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "get-model-copy-job",
+        feature = "list-model-copy-jobs",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
 /// The pattern of `TagKey`, `TagValue`.
 pub(crate) static TAG_KEY: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-zA-Z0-9\\s._:/=+@-]*",
 );
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 /// The pattern of `TeacherModelIdentifier`.
 pub(crate) static TEACHER_MODEL_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:((:foundation-model/([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})|(([0-9a-zA-Z][_-]?)+)$)|([0-9]{12}:inference-profile/[a-zA-Z0-9-:.]+$)))|([a-z0-9-]{1,63}[.]{1}[a-z0-9-]{1,63}([.]?[a-z0-9-]{1,63})([:][a-z0-9-]{1,63}){0,2})",
 );
 
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 /// The pattern of `TrustedAccessProgramId`.
 pub(crate) static TRUSTED_ACCESS_PROGRAM_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "[a-z0-9]+-[a-z0-9-]+",
 );
 
+#[cfg(
+    any(
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 /// The pattern of `TrustedAccessProgramIdentifier`.
 pub(crate) static TRUSTED_ACCESS_PROGRAM_IDENTIFIER: crate::validation::Pattern = crate::validation::Pattern::new(
     "([a-z0-9]+-[a-z0-9-]+|arn:aws(-[^:]+)?:bedrock::aws:trusted-access-program/[a-z0-9]+-[a-z0-9-]+)",
 );
 
+#[cfg(
+    any(
+        feature = "get-trusted-access-program",
+        feature = "list-trusted-access-programs",
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 /// The pattern of `TrustedAccessProgramUrl`.
 pub(crate) static TRUSTED_ACCESS_PROGRAM_URL: crate::validation::Pattern = crate::validation::Pattern::new(
     "https://[^\\s]+",

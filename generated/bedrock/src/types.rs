@@ -3,1816 +3,4627 @@
 
 //! Structures, unions and enums shared by the operations of Amazon Bedrock.
 
+#[cfg(feature = "put-enforced-guardrail-configuration")]
 #[rustfmt::skip]
 mod account_enforced_guardrail_inference_input_configuration;
+
+#[cfg(feature = "put-enforced-guardrail-configuration")]
 pub use self::account_enforced_guardrail_inference_input_configuration::{
     AccountEnforcedGuardrailInferenceInputConfiguration,
     AccountEnforcedGuardrailInferenceInputConfigurationBuilder,
 };
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 #[rustfmt::skip]
 mod account_enforced_guardrail_output_configuration;
+
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 pub use self::account_enforced_guardrail_output_configuration::{
     AccountEnforcedGuardrailOutputConfiguration,
     AccountEnforcedGuardrailOutputConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 #[rustfmt::skip]
 mod advanced_prompt_optimization_input_config;
+
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 pub use self::advanced_prompt_optimization_input_config::{
     AdvancedPromptOptimizationInputConfig, AdvancedPromptOptimizationInputConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "list-advanced-prompt-optimization-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod advanced_prompt_optimization_job_status;
+
+#[cfg(
+    any(
+        feature = "batch-delete-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job",
+        feature = "list-advanced-prompt-optimization-jobs"
+    )
+)]
 pub use self::advanced_prompt_optimization_job_status::AdvancedPromptOptimizationJobStatus;
 
+#[cfg(feature = "list-advanced-prompt-optimization-jobs")]
 #[rustfmt::skip]
 mod advanced_prompt_optimization_job_summary;
+
+#[cfg(feature = "list-advanced-prompt-optimization-jobs")]
 pub use self::advanced_prompt_optimization_job_summary::{
     AdvancedPromptOptimizationJobSummary, AdvancedPromptOptimizationJobSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 #[rustfmt::skip]
 mod advanced_prompt_optimization_output_config;
+
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 pub use self::advanced_prompt_optimization_output_config::{
     AdvancedPromptOptimizationOutputConfig, AdvancedPromptOptimizationOutputConfigBuilder,
 };
 
+#[cfg(feature = "get-foundation-model-availability")]
 #[rustfmt::skip]
 mod agreement_availability;
+
+#[cfg(feature = "get-foundation-model-availability")]
 pub use self::agreement_availability::{
     AgreementAvailability, AgreementAvailabilityBuilder,
 };
 
+#[cfg(feature = "get-foundation-model-availability")]
 #[rustfmt::skip]
 mod agreement_status;
+
+#[cfg(feature = "get-foundation-model-availability")]
 pub use self::agreement_status::AgreementStatus;
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod application_type;
+
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 pub use self::application_type::ApplicationType;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod attribute_type;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::attribute_type::AttributeType;
 
+#[cfg(feature = "get-foundation-model-availability")]
 #[rustfmt::skip]
 mod authorization_status;
+
+#[cfg(feature = "get-foundation-model-availability")]
 pub use self::authorization_status::AuthorizationStatus;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod automated_evaluation_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::automated_evaluation_config::{
     AutomatedEvaluationConfig, AutomatedEvaluationConfigBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod automated_evaluation_custom_metric_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::automated_evaluation_custom_metric_config::{
     AutomatedEvaluationCustomMetricConfig, AutomatedEvaluationCustomMetricConfigBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod automated_evaluation_custom_metric_source;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::automated_evaluation_custom_metric_source::AutomatedEvaluationCustomMetricSource;
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_finding;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_finding::AutomatedReasoningCheckFinding;
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_impossible_finding;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_impossible_finding::{
     AutomatedReasoningCheckImpossibleFinding,
     AutomatedReasoningCheckImpossibleFindingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_input_text_reference;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_input_text_reference::{
     AutomatedReasoningCheckInputTextReference,
     AutomatedReasoningCheckInputTextReferenceBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_invalid_finding;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_invalid_finding::{
     AutomatedReasoningCheckInvalidFinding, AutomatedReasoningCheckInvalidFindingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_logic_warning;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_logic_warning::{
     AutomatedReasoningCheckLogicWarning, AutomatedReasoningCheckLogicWarningBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_logic_warning_type;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_logic_warning_type::AutomatedReasoningCheckLogicWarningType;
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_no_translations_finding;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_no_translations_finding::{
     AutomatedReasoningCheckNoTranslationsFinding,
     AutomatedReasoningCheckNoTranslationsFindingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "update-automated-reasoning-policy-test-case"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_result;
+
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario",
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results",
+        feature = "update-automated-reasoning-policy-test-case"
+    )
+)]
 pub use self::automated_reasoning_check_result::AutomatedReasoningCheckResult;
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_rule;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_rule::{
     AutomatedReasoningCheckRule, AutomatedReasoningCheckRuleBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_satisfiable_finding;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_satisfiable_finding::{
     AutomatedReasoningCheckSatisfiableFinding,
     AutomatedReasoningCheckSatisfiableFindingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_scenario;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_scenario::{
     AutomatedReasoningCheckScenario, AutomatedReasoningCheckScenarioBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_too_complex_finding;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_too_complex_finding::{
     AutomatedReasoningCheckTooComplexFinding,
     AutomatedReasoningCheckTooComplexFindingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_translation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_translation::{
     AutomatedReasoningCheckTranslation, AutomatedReasoningCheckTranslationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_translation_ambiguous_finding;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_translation_ambiguous_finding::{
     AutomatedReasoningCheckTranslationAmbiguousFinding,
     AutomatedReasoningCheckTranslationAmbiguousFindingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_translation_option;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_translation_option::{
     AutomatedReasoningCheckTranslationOption,
     AutomatedReasoningCheckTranslationOptionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_check_valid_finding;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_check_valid_finding::{
     AutomatedReasoningCheckValidFinding, AutomatedReasoningCheckValidFindingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_logic_statement;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_logic_statement::{
     AutomatedReasoningLogicStatement, AutomatedReasoningLogicStatementBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_add_rule_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_add_rule_annotation::{
     AutomatedReasoningPolicyAddRuleAnnotation,
     AutomatedReasoningPolicyAddRuleAnnotationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_add_rule_from_natural_language_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_add_rule_from_natural_language_annotation::{
     AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotation,
     AutomatedReasoningPolicyAddRuleFromNaturalLanguageAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_add_rule_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_add_rule_mutation::{
     AutomatedReasoningPolicyAddRuleMutation,
     AutomatedReasoningPolicyAddRuleMutationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_add_type_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_add_type_annotation::{
     AutomatedReasoningPolicyAddTypeAnnotation,
     AutomatedReasoningPolicyAddTypeAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_add_type_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_add_type_mutation::{
     AutomatedReasoningPolicyAddTypeMutation,
     AutomatedReasoningPolicyAddTypeMutationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_add_type_value;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_add_type_value::{
     AutomatedReasoningPolicyAddTypeValue, AutomatedReasoningPolicyAddTypeValueBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_add_variable_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_add_variable_annotation::{
     AutomatedReasoningPolicyAddVariableAnnotation,
     AutomatedReasoningPolicyAddVariableAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_add_variable_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_add_variable_mutation::{
     AutomatedReasoningPolicyAddVariableMutation,
     AutomatedReasoningPolicyAddVariableMutationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_annotated_chunk;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_annotated_chunk::{
     AutomatedReasoningPolicyAnnotatedChunk, AutomatedReasoningPolicyAnnotatedChunkBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_annotated_content;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_annotated_content::AutomatedReasoningPolicyAnnotatedContent;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_annotated_line;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_annotated_line::{
     AutomatedReasoningPolicyAnnotatedLine, AutomatedReasoningPolicyAnnotatedLineBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_annotation::AutomatedReasoningPolicyAnnotation;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_annotation_status;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_annotation_status::AutomatedReasoningPolicyAnnotationStatus;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_atomic_statement;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_atomic_statement::{
     AutomatedReasoningPolicyAtomicStatement,
     AutomatedReasoningPolicyAtomicStatementBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_document_content_type;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow"
+    )
+)]
 pub use self::automated_reasoning_policy_build_document_content_type::AutomatedReasoningPolicyBuildDocumentContentType;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_log;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_log::{
     AutomatedReasoningPolicyBuildLog, AutomatedReasoningPolicyBuildLogBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_log_entry;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_log_entry::{
     AutomatedReasoningPolicyBuildLogEntry, AutomatedReasoningPolicyBuildLogEntryBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_message_type;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_message_type::AutomatedReasoningPolicyBuildMessageType;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_result_asset_manifest;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_result_asset_manifest::{
     AutomatedReasoningPolicyBuildResultAssetManifest,
     AutomatedReasoningPolicyBuildResultAssetManifestBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_result_asset_manifest_entry;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_result_asset_manifest_entry::{
     AutomatedReasoningPolicyBuildResultAssetManifestEntry,
     AutomatedReasoningPolicyBuildResultAssetManifestEntryBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_result_asset_type;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_result_asset_type::AutomatedReasoningPolicyBuildResultAssetType;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_result_assets;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_result_assets::AutomatedReasoningPolicyBuildResultAssets;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_step;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_step::{
     AutomatedReasoningPolicyBuildStep, AutomatedReasoningPolicyBuildStepBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_step_context;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_step_context::AutomatedReasoningPolicyBuildStepContext;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_step_message;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_build_step_message::{
     AutomatedReasoningPolicyBuildStepMessage,
     AutomatedReasoningPolicyBuildStepMessageBuilder,
 };
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_workflow_document;
+
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 pub use self::automated_reasoning_policy_build_workflow_document::{
     AutomatedReasoningPolicyBuildWorkflowDocument,
     AutomatedReasoningPolicyBuildWorkflowDocumentBuilder,
 };
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_workflow_repair_content;
+
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 pub use self::automated_reasoning_policy_build_workflow_repair_content::{
     AutomatedReasoningPolicyBuildWorkflowRepairContent,
     AutomatedReasoningPolicyBuildWorkflowRepairContentBuilder,
 };
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_workflow_source;
+
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 pub use self::automated_reasoning_policy_build_workflow_source::{
     AutomatedReasoningPolicyBuildWorkflowSource,
     AutomatedReasoningPolicyBuildWorkflowSourceBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "list-automated-reasoning-policy-build-workflows"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_workflow_status;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "list-automated-reasoning-policy-build-workflows"
+    )
+)]
 pub use self::automated_reasoning_policy_build_workflow_status::AutomatedReasoningPolicyBuildWorkflowStatus;
 
+#[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_workflow_summary;
+
+#[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
 pub use self::automated_reasoning_policy_build_workflow_summary::{
     AutomatedReasoningPolicyBuildWorkflowSummary,
     AutomatedReasoningPolicyBuildWorkflowSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "start-automated-reasoning-policy-build-workflow"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_build_workflow_type;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow",
+        feature = "list-automated-reasoning-policy-build-workflows",
+        feature = "start-automated-reasoning-policy-build-workflow"
+    )
+)]
 pub use self::automated_reasoning_policy_build_workflow_type::AutomatedReasoningPolicyBuildWorkflowType;
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_definition;
+
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 pub use self::automated_reasoning_policy_definition::{
     AutomatedReasoningPolicyDefinition, AutomatedReasoningPolicyDefinitionBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_definition_element;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_definition_element::AutomatedReasoningPolicyDefinitionElement;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_definition_quality_report;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_definition_quality_report::{
     AutomatedReasoningPolicyDefinitionQualityReport,
     AutomatedReasoningPolicyDefinitionQualityReportBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_definition_rule;
+
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 pub use self::automated_reasoning_policy_definition_rule::{
     AutomatedReasoningPolicyDefinitionRule, AutomatedReasoningPolicyDefinitionRuleBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_definition_type;
+
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 pub use self::automated_reasoning_policy_definition_type::{
     AutomatedReasoningPolicyDefinitionType, AutomatedReasoningPolicyDefinitionTypeBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_definition_type_value;
+
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_definition_type_value::{
     AutomatedReasoningPolicyDefinitionTypeValue,
     AutomatedReasoningPolicyDefinitionTypeValueBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_definition_type_value_pair;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_definition_type_value_pair::{
     AutomatedReasoningPolicyDefinitionTypeValuePair,
     AutomatedReasoningPolicyDefinitionTypeValuePairBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_definition_variable;
+
+#[cfg(
+    any(
+        feature = "create-automated-reasoning-policy",
+        feature = "export-automated-reasoning-policy-version",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy"
+    )
+)]
 pub use self::automated_reasoning_policy_definition_variable::{
     AutomatedReasoningPolicyDefinitionVariable,
     AutomatedReasoningPolicyDefinitionVariableBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_delete_rule_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_delete_rule_annotation::{
     AutomatedReasoningPolicyDeleteRuleAnnotation,
     AutomatedReasoningPolicyDeleteRuleAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_delete_rule_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_delete_rule_mutation::{
     AutomatedReasoningPolicyDeleteRuleMutation,
     AutomatedReasoningPolicyDeleteRuleMutationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_delete_type_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_delete_type_annotation::{
     AutomatedReasoningPolicyDeleteTypeAnnotation,
     AutomatedReasoningPolicyDeleteTypeAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_delete_type_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_delete_type_mutation::{
     AutomatedReasoningPolicyDeleteTypeMutation,
     AutomatedReasoningPolicyDeleteTypeMutationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_delete_type_value;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_delete_type_value::{
     AutomatedReasoningPolicyDeleteTypeValue,
     AutomatedReasoningPolicyDeleteTypeValueBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_delete_variable_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_delete_variable_annotation::{
     AutomatedReasoningPolicyDeleteVariableAnnotation,
     AutomatedReasoningPolicyDeleteVariableAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_delete_variable_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_delete_variable_mutation::{
     AutomatedReasoningPolicyDeleteVariableMutation,
     AutomatedReasoningPolicyDeleteVariableMutationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_disjoint_rule_set;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_disjoint_rule_set::{
     AutomatedReasoningPolicyDisjointRuleSet,
     AutomatedReasoningPolicyDisjointRuleSetBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_fidelity_report;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_fidelity_report::{
     AutomatedReasoningPolicyFidelityReport, AutomatedReasoningPolicyFidelityReportBuilder,
 };
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_generate_fidelity_report_content;
+
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 pub use self::automated_reasoning_policy_generate_fidelity_report_content::AutomatedReasoningPolicyGenerateFidelityReportContent;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_generated_test_case;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_generated_test_case::{
     AutomatedReasoningPolicyGeneratedTestCase,
     AutomatedReasoningPolicyGeneratedTestCaseBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_generated_test_cases;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_generated_test_cases::{
     AutomatedReasoningPolicyGeneratedTestCases,
     AutomatedReasoningPolicyGeneratedTestCasesBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_ingest_content_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_ingest_content_annotation::{
     AutomatedReasoningPolicyIngestContentAnnotation,
     AutomatedReasoningPolicyIngestContentAnnotationBuilder,
 };
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_iterative_refinement_content;
+
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 pub use self::automated_reasoning_policy_iterative_refinement_content::{
     AutomatedReasoningPolicyIterativeRefinementContent,
     AutomatedReasoningPolicyIterativeRefinementContentBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_mutation::AutomatedReasoningPolicyMutation;
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_planning;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_planning::{
     AutomatedReasoningPolicyPlanning, AutomatedReasoningPolicyPlanningBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_report_source_document;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_report_source_document::{
     AutomatedReasoningPolicyReportSourceDocument,
     AutomatedReasoningPolicyReportSourceDocumentBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_rule_report;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_rule_report::{
     AutomatedReasoningPolicyRuleReport, AutomatedReasoningPolicyRuleReportBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_scenario;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "get-automated-reasoning-policy-next-scenario"
+    )
+)]
 pub use self::automated_reasoning_policy_scenario::{
     AutomatedReasoningPolicyScenario, AutomatedReasoningPolicyScenarioBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_scenarios;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_scenarios::{
     AutomatedReasoningPolicyScenarios, AutomatedReasoningPolicyScenariosBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_source_document;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_source_document::{
     AutomatedReasoningPolicySourceDocument, AutomatedReasoningPolicySourceDocumentBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_statement_location;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_statement_location::{
     AutomatedReasoningPolicyStatementLocation,
     AutomatedReasoningPolicyStatementLocationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_statement_reference;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_statement_reference::{
     AutomatedReasoningPolicyStatementReference,
     AutomatedReasoningPolicyStatementReferenceBuilder,
 };
 
+#[cfg(feature = "list-automated-reasoning-policies")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_summary;
+
+#[cfg(feature = "list-automated-reasoning-policies")]
 pub use self::automated_reasoning_policy_summary::{
     AutomatedReasoningPolicySummary, AutomatedReasoningPolicySummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_test_case;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-case",
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-cases",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_policy_test_case::{
     AutomatedReasoningPolicyTestCase, AutomatedReasoningPolicyTestCaseBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_test_result;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_policy_test_result::{
     AutomatedReasoningPolicyTestResult, AutomatedReasoningPolicyTestResultBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_test_run_result;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_policy_test_run_result::AutomatedReasoningPolicyTestRunResult;
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_test_run_status;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-test-result",
+        feature = "list-automated-reasoning-policy-test-results"
+    )
+)]
 pub use self::automated_reasoning_policy_test_run_status::AutomatedReasoningPolicyTestRunStatus;
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_type_value_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_type_value_annotation::AutomatedReasoningPolicyTypeValueAnnotation;
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_from_rule_feedback_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_update_from_rule_feedback_annotation::{
     AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotation,
     AutomatedReasoningPolicyUpdateFromRuleFeedbackAnnotationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_from_scenario_feedback_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_update_from_scenario_feedback_annotation::{
     AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotation,
     AutomatedReasoningPolicyUpdateFromScenarioFeedbackAnnotationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_rule_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_update_rule_annotation::{
     AutomatedReasoningPolicyUpdateRuleAnnotation,
     AutomatedReasoningPolicyUpdateRuleAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_rule_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_update_rule_mutation::{
     AutomatedReasoningPolicyUpdateRuleMutation,
     AutomatedReasoningPolicyUpdateRuleMutationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_type_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_update_type_annotation::{
     AutomatedReasoningPolicyUpdateTypeAnnotation,
     AutomatedReasoningPolicyUpdateTypeAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_type_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_update_type_mutation::{
     AutomatedReasoningPolicyUpdateTypeMutation,
     AutomatedReasoningPolicyUpdateTypeMutationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_type_value;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_update_type_value::{
     AutomatedReasoningPolicyUpdateTypeValue,
     AutomatedReasoningPolicyUpdateTypeValueBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_variable_annotation;
+
+#[cfg(
+    any(
+        feature = "get-automated-reasoning-policy-annotations",
+        feature = "get-automated-reasoning-policy-build-workflow-result-assets",
+        feature = "start-automated-reasoning-policy-build-workflow",
+        feature = "update-automated-reasoning-policy-annotations"
+    )
+)]
 pub use self::automated_reasoning_policy_update_variable_annotation::{
     AutomatedReasoningPolicyUpdateVariableAnnotation,
     AutomatedReasoningPolicyUpdateVariableAnnotationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_update_variable_mutation;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_update_variable_mutation::{
     AutomatedReasoningPolicyUpdateVariableMutation,
     AutomatedReasoningPolicyUpdateVariableMutationBuilder,
 };
 
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_variable_report;
+
+#[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
 pub use self::automated_reasoning_policy_variable_report::{
     AutomatedReasoningPolicyVariableReport, AutomatedReasoningPolicyVariableReportBuilder,
 };
 
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 #[rustfmt::skip]
 mod automated_reasoning_policy_workflow_type_content;
+
+#[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
 pub use self::automated_reasoning_policy_workflow_type_content::AutomatedReasoningPolicyWorkflowTypeContent;
 
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 #[rustfmt::skip]
 mod batch_delete_advanced_prompt_optimization_job_error;
+
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 pub use self::batch_delete_advanced_prompt_optimization_job_error::{
     BatchDeleteAdvancedPromptOptimizationJobError,
     BatchDeleteAdvancedPromptOptimizationJobErrorBuilder,
 };
 
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 #[rustfmt::skip]
 mod batch_delete_advanced_prompt_optimization_job_item;
+
+#[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
 pub use self::batch_delete_advanced_prompt_optimization_job_item::{
     BatchDeleteAdvancedPromptOptimizationJobItem,
     BatchDeleteAdvancedPromptOptimizationJobItemBuilder,
 };
 
+#[cfg(feature = "batch-delete-evaluation-job")]
 #[rustfmt::skip]
 mod batch_delete_evaluation_job_error;
+
+#[cfg(feature = "batch-delete-evaluation-job")]
 pub use self::batch_delete_evaluation_job_error::{
     BatchDeleteEvaluationJobError, BatchDeleteEvaluationJobErrorBuilder,
 };
 
+#[cfg(feature = "batch-delete-evaluation-job")]
 #[rustfmt::skip]
 mod batch_delete_evaluation_job_item;
+
+#[cfg(feature = "batch-delete-evaluation-job")]
 pub use self::batch_delete_evaluation_job_item::{
     BatchDeleteEvaluationJobItem, BatchDeleteEvaluationJobItemBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod bedrock_evaluator_model;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::bedrock_evaluator_model::{
     BedrockEvaluatorModel, BedrockEvaluatorModelBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod byte_content_doc;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::byte_content_doc::{ByteContentDoc, ByteContentDocBuilder};
 
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 #[rustfmt::skip]
 mod cloud_watch_config;
+
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 pub use self::cloud_watch_config::{CloudWatchConfig, CloudWatchConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "create-provisioned-model-throughput",
+        feature = "get-provisioned-model-throughput",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 #[rustfmt::skip]
 mod commitment_duration;
+
+#[cfg(
+    any(
+        feature = "create-provisioned-model-throughput",
+        feature = "get-provisioned-model-throughput",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 pub use self::commitment_duration::CommitmentDuration;
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 #[rustfmt::skip]
 mod configuration_owner;
+
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 pub use self::configuration_owner::ConfigurationOwner;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod custom_metric_bedrock_evaluator_model;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::custom_metric_bedrock_evaluator_model::{
     CustomMetricBedrockEvaluatorModel, CustomMetricBedrockEvaluatorModelBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod custom_metric_definition;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::custom_metric_definition::{
     CustomMetricDefinition, CustomMetricDefinitionBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod custom_metric_evaluator_model_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::custom_metric_evaluator_model_config::{
     CustomMetricEvaluatorModelConfig, CustomMetricEvaluatorModelConfigBuilder,
 };
 
+#[cfg(feature = "create-custom-model")]
 #[rustfmt::skip]
 mod custom_model_data_source;
+
+#[cfg(feature = "create-custom-model")]
 pub use self::custom_model_data_source::CustomModelDataSource;
 
+#[cfg(
+    any(
+        feature = "get-custom-model-deployment",
+        feature = "list-custom-model-deployments"
+    )
+)]
 #[rustfmt::skip]
 mod custom_model_deployment_status;
+
+#[cfg(
+    any(
+        feature = "get-custom-model-deployment",
+        feature = "list-custom-model-deployments"
+    )
+)]
 pub use self::custom_model_deployment_status::CustomModelDeploymentStatus;
 
+#[cfg(feature = "list-custom-model-deployments")]
 #[rustfmt::skip]
 mod custom_model_deployment_summary;
+
+#[cfg(feature = "list-custom-model-deployments")]
 pub use self::custom_model_deployment_summary::{
     CustomModelDeploymentSummary, CustomModelDeploymentSummaryBuilder,
 };
 
+#[cfg(feature = "get-custom-model-deployment")]
 #[rustfmt::skip]
 mod custom_model_deployment_update_details;
+
+#[cfg(feature = "get-custom-model-deployment")]
 pub use self::custom_model_deployment_update_details::{
     CustomModelDeploymentUpdateDetails, CustomModelDeploymentUpdateDetailsBuilder,
 };
 
+#[cfg(feature = "get-custom-model-deployment")]
 #[rustfmt::skip]
 mod custom_model_deployment_update_status;
+
+#[cfg(feature = "get-custom-model-deployment")]
 pub use self::custom_model_deployment_update_status::CustomModelDeploymentUpdateStatus;
 
+#[cfg(feature = "list-custom-models")]
 #[rustfmt::skip]
 mod custom_model_summary;
+
+#[cfg(feature = "list-custom-models")]
 pub use self::custom_model_summary::{CustomModelSummary, CustomModelSummaryBuilder};
 
+#[cfg(feature = "get-imported-model")]
 #[rustfmt::skip]
 mod custom_model_units;
+
+#[cfg(feature = "get-imported-model")]
 pub use self::custom_model_units::{CustomModelUnits, CustomModelUnitsBuilder};
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod customization_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::customization_config::CustomizationConfig;
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job",
+        feature = "list-custom-models",
+        feature = "list-model-customization-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod customization_type;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job",
+        feature = "list-custom-models",
+        feature = "list-model-customization-jobs"
+    )
+)]
 pub use self::customization_type::CustomizationType;
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod data_processing_details;
+
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 pub use self::data_processing_details::{
     DataProcessingDetails, DataProcessingDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-account-data-retention",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "put-account-data-retention",
+        feature = "update-project"
+    )
+)]
 #[rustfmt::skip]
 mod data_retention_mode;
+
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-account-data-retention",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "put-account-data-retention",
+        feature = "update-project"
+    )
+)]
 pub use self::data_retention_mode::DataRetentionMode;
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 #[rustfmt::skip]
 mod data_retention_storage_configuration;
+
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 pub use self::data_retention_storage_configuration::{
     DataRetentionStorageConfiguration, DataRetentionStorageConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 #[rustfmt::skip]
 mod data_retention_storage_destination;
+
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 pub use self::data_retention_storage_destination::DataRetentionStorageDestination;
 
+#[cfg(
+    any(
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 #[rustfmt::skip]
 mod data_retention_storage_model_provider;
+
+#[cfg(
+    any(
+        feature = "delete-account-data-retention-storage",
+        feature = "delete-organization-data-retention-storage",
+        feature = "delete-project-data-retention-storage",
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 pub use self::data_retention_storage_model_provider::DataRetentionStorageModelProvider;
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 #[rustfmt::skip]
 mod data_retention_storage_resource_status;
+
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 pub use self::data_retention_storage_resource_status::DataRetentionStorageResourceStatus;
 
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 #[rustfmt::skip]
 mod data_retention_storage_scope;
+
+#[cfg(
+    any(
+        feature = "get-account-data-retention-storage",
+        feature = "get-organization-data-retention-storage",
+        feature = "get-project-data-retention-storage",
+        feature = "put-account-data-retention-storage",
+        feature = "put-organization-data-retention-storage",
+        feature = "put-project-data-retention-storage"
+    )
+)]
 pub use self::data_retention_storage_scope::DataRetentionStorageScope;
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 mod dimensional_price_rate;
+
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 pub use self::dimensional_price_rate::{
     DimensionalPriceRate, DimensionalPriceRateBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod distillation_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::distillation_config::{DistillationConfig, DistillationConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 #[rustfmt::skip]
 mod endpoint_config;
+
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 pub use self::endpoint_config::EndpointConfig;
 
+#[cfg(feature = "get-foundation-model-availability")]
 #[rustfmt::skip]
 mod entitlement_availability;
+
+#[cfg(feature = "get-foundation-model-availability")]
 pub use self::entitlement_availability::EntitlementAvailability;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_bedrock_model;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_bedrock_model::{
     EvaluationBedrockModel, EvaluationBedrockModelBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_config::EvaluationConfig;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_dataset;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_dataset::{EvaluationDataset, EvaluationDatasetBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_dataset_location;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_dataset_location::EvaluationDatasetLocation;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_dataset_metric_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_dataset_metric_config::{
     EvaluationDatasetMetricConfig, EvaluationDatasetMetricConfigBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_inference_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_inference_config::EvaluationInferenceConfig;
 
+#[cfg(feature = "list-evaluation-jobs")]
 #[rustfmt::skip]
 mod evaluation_inference_config_summary;
+
+#[cfg(feature = "list-evaluation-jobs")]
 pub use self::evaluation_inference_config_summary::{
     EvaluationInferenceConfigSummary, EvaluationInferenceConfigSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "batch-delete-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod evaluation_job_status;
+
+#[cfg(
+    any(
+        feature = "batch-delete-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 pub use self::evaluation_job_status::EvaluationJobStatus;
 
+#[cfg(any(feature = "get-evaluation-job", feature = "list-evaluation-jobs"))]
 #[rustfmt::skip]
 mod evaluation_job_type;
+
+#[cfg(any(feature = "get-evaluation-job", feature = "list-evaluation-jobs"))]
 pub use self::evaluation_job_type::EvaluationJobType;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_model_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_model_config::EvaluationModelConfig;
 
+#[cfg(feature = "list-evaluation-jobs")]
 #[rustfmt::skip]
 mod evaluation_model_config_summary;
+
+#[cfg(feature = "list-evaluation-jobs")]
 pub use self::evaluation_model_config_summary::{
     EvaluationModelConfigSummary, EvaluationModelConfigSummaryBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_output_data_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_output_data_config::{
     EvaluationOutputDataConfig, EvaluationOutputDataConfigBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_precomputed_inference_source;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_precomputed_inference_source::{
     EvaluationPrecomputedInferenceSource, EvaluationPrecomputedInferenceSourceBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_precomputed_rag_source_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_precomputed_rag_source_config::EvaluationPrecomputedRagSourceConfig;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_precomputed_retrieve_and_generate_source_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_precomputed_retrieve_and_generate_source_config::{
     EvaluationPrecomputedRetrieveAndGenerateSourceConfig,
     EvaluationPrecomputedRetrieveAndGenerateSourceConfigBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluation_precomputed_retrieve_source_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluation_precomputed_retrieve_source_config::{
     EvaluationPrecomputedRetrieveSourceConfig,
     EvaluationPrecomputedRetrieveSourceConfigBuilder,
 };
 
+#[cfg(feature = "list-evaluation-jobs")]
 #[rustfmt::skip]
 mod evaluation_rag_config_summary;
+
+#[cfg(feature = "list-evaluation-jobs")]
 pub use self::evaluation_rag_config_summary::{
     EvaluationRagConfigSummary, EvaluationRagConfigSummaryBuilder,
 };
 
+#[cfg(feature = "list-evaluation-jobs")]
 #[rustfmt::skip]
 mod evaluation_summary;
+
+#[cfg(feature = "list-evaluation-jobs")]
 pub use self::evaluation_summary::{EvaluationSummary, EvaluationSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod evaluation_task_type;
+
+#[cfg(
+    any(
+        feature = "create-evaluation-job",
+        feature = "get-evaluation-job",
+        feature = "list-evaluation-jobs"
+    )
+)]
 pub use self::evaluation_task_type::EvaluationTaskType;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod evaluator_model_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::evaluator_model_config::EvaluatorModelConfig;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod external_source;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::external_source::{ExternalSource, ExternalSourceBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod external_source_type;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::external_source_type::ExternalSourceType;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod external_sources_generation_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::external_sources_generation_configuration::{
     ExternalSourcesGenerationConfiguration, ExternalSourcesGenerationConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod external_sources_retrieve_and_generate_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::external_sources_retrieve_and_generate_configuration::{
     ExternalSourcesRetrieveAndGenerateConfiguration,
     ExternalSourcesRetrieveAndGenerateConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod field_for_reranking;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::field_for_reranking::{FieldForReranking, FieldForRerankingBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod filter_attribute;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::filter_attribute::{FilterAttribute, FilterAttributeBuilder};
 
+#[cfg(feature = "list-model-customization-jobs")]
 #[rustfmt::skip]
 mod fine_tuning_job_status;
+
+#[cfg(feature = "list-model-customization-jobs")]
 pub use self::fine_tuning_job_status::FineTuningJobStatus;
 
+#[cfg(feature = "get-foundation-model")]
 #[rustfmt::skip]
 mod foundation_model_details;
+
+#[cfg(feature = "get-foundation-model")]
 pub use self::foundation_model_details::{
     FoundationModelDetails, FoundationModelDetailsBuilder,
 };
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 #[rustfmt::skip]
 mod foundation_model_lifecycle;
+
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 pub use self::foundation_model_lifecycle::{
     FoundationModelLifecycle, FoundationModelLifecycleBuilder,
 };
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 #[rustfmt::skip]
 mod foundation_model_lifecycle_status;
+
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 pub use self::foundation_model_lifecycle_status::FoundationModelLifecycleStatus;
 
+#[cfg(feature = "list-foundation-models")]
 #[rustfmt::skip]
 mod foundation_model_summary;
+
+#[cfg(feature = "list-foundation-models")]
 pub use self::foundation_model_summary::{
     FoundationModelSummary, FoundationModelSummaryBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod generation_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::generation_configuration::{
     GenerationConfiguration, GenerationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod grader_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::grader_config::GraderConfig;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_policy;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_automated_reasoning_policy::{
     GuardrailAutomatedReasoningPolicy, GuardrailAutomatedReasoningPolicyBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_automated_reasoning_policy_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_automated_reasoning_policy_config::{
     GuardrailAutomatedReasoningPolicyConfig,
     GuardrailAutomatedReasoningPolicyConfigBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod guardrail_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::guardrail_configuration::{
     GuardrailConfiguration, GuardrailConfigurationBuilder,
 };
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_content_filter;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_content_filter::{
     GuardrailContentFilter, GuardrailContentFilterBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter_action;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_content_filter_action::GuardrailContentFilterAction;
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_content_filter_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_content_filter_config::{
     GuardrailContentFilterConfig, GuardrailContentFilterConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_content_filter_type;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_content_filter_type::GuardrailContentFilterType;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_content_filters_tier;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_content_filters_tier::{
     GuardrailContentFiltersTier, GuardrailContentFiltersTierBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_content_filters_tier_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_content_filters_tier_config::{
     GuardrailContentFiltersTierConfig, GuardrailContentFiltersTierConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_content_filters_tier_name;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_content_filters_tier_name::GuardrailContentFiltersTierName;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_content_policy;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_content_policy::{
     GuardrailContentPolicy, GuardrailContentPolicyBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_content_policy_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_content_policy_config::{
     GuardrailContentPolicyConfig, GuardrailContentPolicyConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_action;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_contextual_grounding_action::GuardrailContextualGroundingAction;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_filter;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_contextual_grounding_filter::{
     GuardrailContextualGroundingFilter, GuardrailContextualGroundingFilterBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_filter_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_contextual_grounding_filter_config::{
     GuardrailContextualGroundingFilterConfig,
     GuardrailContextualGroundingFilterConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_filter_type;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_contextual_grounding_filter_type::GuardrailContextualGroundingFilterType;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_policy;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_contextual_grounding_policy::{
     GuardrailContextualGroundingPolicy, GuardrailContextualGroundingPolicyBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_policy_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_contextual_grounding_policy_config::{
     GuardrailContextualGroundingPolicyConfig,
     GuardrailContextualGroundingPolicyConfigBuilder,
 };
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_tier;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_contextual_grounding_tier::{
     GuardrailContextualGroundingTier, GuardrailContextualGroundingTierBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_tier_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_contextual_grounding_tier_config::{
     GuardrailContextualGroundingTierConfig, GuardrailContextualGroundingTierConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_contextual_grounding_tier_name;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_contextual_grounding_tier_name::GuardrailContextualGroundingTierName;
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_cross_region_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_cross_region_config::{
     GuardrailCrossRegionConfig, GuardrailCrossRegionConfigBuilder,
 };
 
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 #[rustfmt::skip]
 mod guardrail_cross_region_details;
+
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 pub use self::guardrail_cross_region_details::{
     GuardrailCrossRegionDetails, GuardrailCrossRegionDetailsBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_filter_strength;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_filter_strength::GuardrailFilterStrength;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_managed_words;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_managed_words::{
     GuardrailManagedWords, GuardrailManagedWordsBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_managed_words_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_managed_words_config::{
     GuardrailManagedWordsConfig, GuardrailManagedWordsConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_managed_words_type;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_managed_words_type::GuardrailManagedWordsType;
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_modality;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_modality::GuardrailModality;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_pii_entity;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_pii_entity::{GuardrailPiiEntity, GuardrailPiiEntityBuilder};
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_pii_entity_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_pii_entity_config::{
     GuardrailPiiEntityConfig, GuardrailPiiEntityConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_pii_entity_type;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_pii_entity_type::GuardrailPiiEntityType;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_regex;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_regex::{GuardrailRegex, GuardrailRegexBuilder};
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_regex_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_regex_config::{
     GuardrailRegexConfig, GuardrailRegexConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_sensitive_information_action;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_sensitive_information_action::GuardrailSensitiveInformationAction;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_sensitive_information_policy;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_sensitive_information_policy::{
     GuardrailSensitiveInformationPolicy, GuardrailSensitiveInformationPolicyBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_sensitive_information_policy_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_sensitive_information_policy_config::{
     GuardrailSensitiveInformationPolicyConfig,
     GuardrailSensitiveInformationPolicyConfigBuilder,
 };
 
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 #[rustfmt::skip]
 mod guardrail_status;
+
+#[cfg(any(feature = "get-guardrail", feature = "list-guardrails"))]
 pub use self::guardrail_status::GuardrailStatus;
 
+#[cfg(feature = "list-guardrails")]
 #[rustfmt::skip]
 mod guardrail_summary;
+
+#[cfg(feature = "list-guardrails")]
 pub use self::guardrail_summary::{GuardrailSummary, GuardrailSummaryBuilder};
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_topic;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_topic::{GuardrailTopic, GuardrailTopicBuilder};
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_topic_action;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_topic_action::GuardrailTopicAction;
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_topic_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_topic_config::{
     GuardrailTopicConfig, GuardrailTopicConfigBuilder,
 };
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_topic_policy;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_topic_policy::{
     GuardrailTopicPolicy, GuardrailTopicPolicyBuilder,
 };
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_topic_policy_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_topic_policy_config::{
     GuardrailTopicPolicyConfig, GuardrailTopicPolicyConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_topic_type;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_topic_type::GuardrailTopicType;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_topics_tier;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_topics_tier::{GuardrailTopicsTier, GuardrailTopicsTierBuilder};
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_topics_tier_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_topics_tier_config::{
     GuardrailTopicsTierConfig, GuardrailTopicsTierConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_topics_tier_name;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_topics_tier_name::GuardrailTopicsTierName;
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_word;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_word::{GuardrailWord, GuardrailWordBuilder};
 
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 #[rustfmt::skip]
 mod guardrail_word_action;
+
+#[cfg(
+    any(
+        feature = "create-guardrail",
+        feature = "get-guardrail",
+        feature = "update-guardrail"
+    )
+)]
 pub use self::guardrail_word_action::GuardrailWordAction;
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_word_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_word_config::{GuardrailWordConfig, GuardrailWordConfigBuilder};
 
+#[cfg(feature = "get-guardrail")]
 #[rustfmt::skip]
 mod guardrail_word_policy;
+
+#[cfg(feature = "get-guardrail")]
 pub use self::guardrail_word_policy::{GuardrailWordPolicy, GuardrailWordPolicyBuilder};
 
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 #[rustfmt::skip]
 mod guardrail_word_policy_config;
+
+#[cfg(any(feature = "create-guardrail", feature = "update-guardrail"))]
 pub use self::guardrail_word_policy_config::{
     GuardrailWordPolicyConfig, GuardrailWordPolicyConfigBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod human_evaluation_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::human_evaluation_config::{
     HumanEvaluationConfig, HumanEvaluationConfigBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod human_evaluation_custom_metric;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::human_evaluation_custom_metric::{
     HumanEvaluationCustomMetric, HumanEvaluationCustomMetricBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod human_workflow_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::human_workflow_config::{HumanWorkflowConfig, HumanWorkflowConfigBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod implicit_filter_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::implicit_filter_configuration::{
     ImplicitFilterConfiguration, ImplicitFilterConfigurationBuilder,
 };
 
+#[cfg(feature = "list-imported-models")]
 #[rustfmt::skip]
 mod imported_model_summary;
+
+#[cfg(feature = "list-imported-models")]
 pub use self::imported_model_summary::{
     ImportedModelSummary, ImportedModelSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 #[rustfmt::skip]
 mod inference_configuration;
+
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 pub use self::inference_configuration::{
     InferenceConfiguration, InferenceConfigurationBuilder,
 };
 
+#[cfg(any(feature = "get-inference-profile", feature = "list-inference-profiles"))]
 #[rustfmt::skip]
 mod inference_profile_model;
+
+#[cfg(any(feature = "get-inference-profile", feature = "list-inference-profiles"))]
 pub use self::inference_profile_model::{
     InferenceProfileModel, InferenceProfileModelBuilder,
 };
 
+#[cfg(feature = "create-inference-profile")]
 #[rustfmt::skip]
 mod inference_profile_model_source;
+
+#[cfg(feature = "create-inference-profile")]
 pub use self::inference_profile_model_source::InferenceProfileModelSource;
 
+#[cfg(
+    any(
+        feature = "create-inference-profile",
+        feature = "get-inference-profile",
+        feature = "list-inference-profiles"
+    )
+)]
 #[rustfmt::skip]
 mod inference_profile_status;
+
+#[cfg(
+    any(
+        feature = "create-inference-profile",
+        feature = "get-inference-profile",
+        feature = "list-inference-profiles"
+    )
+)]
 pub use self::inference_profile_status::InferenceProfileStatus;
 
+#[cfg(feature = "list-inference-profiles")]
 #[rustfmt::skip]
 mod inference_profile_summary;
+
+#[cfg(feature = "list-inference-profiles")]
 pub use self::inference_profile_summary::{
     InferenceProfileSummary, InferenceProfileSummaryBuilder,
 };
 
+#[cfg(any(feature = "get-inference-profile", feature = "list-inference-profiles"))]
 #[rustfmt::skip]
 mod inference_profile_type;
+
+#[cfg(any(feature = "get-inference-profile", feature = "list-inference-profiles"))]
 pub use self::inference_profile_type::InferenceProfileType;
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 #[rustfmt::skip]
 mod inference_type;
+
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 pub use self::inference_type::InferenceType;
 
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 #[rustfmt::skip]
 mod input_tags;
+
+#[cfg(feature = "list-enforced-guardrails-configuration")]
 pub use self::input_tags::InputTags;
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod invocation_log_source;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::invocation_log_source::InvocationLogSource;
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod invocation_logs_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::invocation_logs_config::{
     InvocationLogsConfig, InvocationLogsConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod job_status_details;
+
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 pub use self::job_status_details::JobStatusDetails;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod kb_inference_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::kb_inference_config::{KbInferenceConfig, KbInferenceConfigBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod knowledge_base_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::knowledge_base_config::KnowledgeBaseConfig;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod knowledge_base_retrieval_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::knowledge_base_retrieval_configuration::{
     KnowledgeBaseRetrievalConfiguration, KnowledgeBaseRetrievalConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod knowledge_base_retrieve_and_generate_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::knowledge_base_retrieve_and_generate_configuration::{
     KnowledgeBaseRetrieveAndGenerateConfiguration,
     KnowledgeBaseRetrieveAndGenerateConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod knowledge_base_vector_search_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::knowledge_base_vector_search_configuration::{
     KnowledgeBaseVectorSearchConfiguration, KnowledgeBaseVectorSearchConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod lambda_grader_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::lambda_grader_config::{LambdaGraderConfig, LambdaGraderConfigBuilder};
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 mod legal_term;
+
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 pub use self::legal_term::{LegalTerm, LegalTermBuilder};
 
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 #[rustfmt::skip]
 mod logging_config;
+
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 pub use self::logging_config::{LoggingConfig, LoggingConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 #[rustfmt::skip]
 mod marketplace_model_endpoint;
+
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 pub use self::marketplace_model_endpoint::{
     MarketplaceModelEndpoint, MarketplaceModelEndpointBuilder,
 };
 
+#[cfg(feature = "list-marketplace-model-endpoints")]
 #[rustfmt::skip]
 mod marketplace_model_endpoint_summary;
+
+#[cfg(feature = "list-marketplace-model-endpoints")]
 pub use self::marketplace_model_endpoint_summary::{
     MarketplaceModelEndpointSummary, MarketplaceModelEndpointSummaryBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod metadata_attribute_schema;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::metadata_attribute_schema::{
     MetadataAttributeSchema, MetadataAttributeSchemaBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod metadata_configuration_for_reranking;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::metadata_configuration_for_reranking::{
     MetadataConfigurationForReranking, MetadataConfigurationForRerankingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 #[rustfmt::skip]
 mod model_configuration;
+
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "get-advanced-prompt-optimization-job"
+    )
+)]
 pub use self::model_configuration::{ModelConfiguration, ModelConfigurationBuilder};
 
+#[cfg(any(feature = "get-model-copy-job", feature = "list-model-copy-jobs"))]
 #[rustfmt::skip]
 mod model_copy_job_status;
+
+#[cfg(any(feature = "get-model-copy-job", feature = "list-model-copy-jobs"))]
 pub use self::model_copy_job_status::ModelCopyJobStatus;
 
+#[cfg(feature = "list-model-copy-jobs")]
 #[rustfmt::skip]
 mod model_copy_job_summary;
+
+#[cfg(feature = "list-model-copy-jobs")]
 pub use self::model_copy_job_summary::{ModelCopyJobSummary, ModelCopyJobSummaryBuilder};
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 #[rustfmt::skip]
 mod model_customization;
+
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 pub use self::model_customization::ModelCustomization;
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod model_customization_job_status;
+
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 pub use self::model_customization_job_status::ModelCustomizationJobStatus;
 
+#[cfg(feature = "list-model-customization-jobs")]
 #[rustfmt::skip]
 mod model_customization_job_summary;
+
+#[cfg(feature = "list-model-customization-jobs")]
 pub use self::model_customization_job_summary::{
     ModelCustomizationJobSummary, ModelCustomizationJobSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-model-import-job",
+        feature = "get-imported-model",
+        feature = "get-model-import-job"
+    )
+)]
 #[rustfmt::skip]
 mod model_data_source;
+
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-model-import-job",
+        feature = "get-imported-model",
+        feature = "get-model-import-job"
+    )
+)]
 pub use self::model_data_source::ModelDataSource;
 
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 #[rustfmt::skip]
 mod model_enforcement;
+
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 pub use self::model_enforcement::{ModelEnforcement, ModelEnforcementBuilder};
 
+#[cfg(any(feature = "get-model-import-job", feature = "list-model-import-jobs"))]
 #[rustfmt::skip]
 mod model_import_job_status;
+
+#[cfg(any(feature = "get-model-import-job", feature = "list-model-import-jobs"))]
 pub use self::model_import_job_status::ModelImportJobStatus;
 
+#[cfg(feature = "list-model-import-jobs")]
 #[rustfmt::skip]
 mod model_import_job_summary;
+
+#[cfg(feature = "list-model-import-jobs")]
 pub use self::model_import_job_summary::{
     ModelImportJobSummary, ModelImportJobSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod model_invocation_job_input_data_config;
+
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 pub use self::model_invocation_job_input_data_config::ModelInvocationJobInputDataConfig;
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod model_invocation_job_output_data_config;
+
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 pub use self::model_invocation_job_output_data_config::ModelInvocationJobOutputDataConfig;
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod model_invocation_job_s3_input_data_config;
+
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 pub use self::model_invocation_job_s3_input_data_config::{
     ModelInvocationJobS3InputDataConfig, ModelInvocationJobS3InputDataConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod model_invocation_job_s3_output_data_config;
+
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 pub use self::model_invocation_job_s3_output_data_config::{
     ModelInvocationJobS3OutputDataConfig, ModelInvocationJobS3OutputDataConfigBuilder,
 };
 
+#[cfg(any(feature = "get-model-invocation-job", feature = "list-model-invocation-jobs"))]
 #[rustfmt::skip]
 mod model_invocation_job_status;
+
+#[cfg(any(feature = "get-model-invocation-job", feature = "list-model-invocation-jobs"))]
 pub use self::model_invocation_job_status::ModelInvocationJobStatus;
 
+#[cfg(feature = "list-model-invocation-jobs")]
 #[rustfmt::skip]
 mod model_invocation_job_summary;
+
+#[cfg(feature = "list-model-invocation-jobs")]
 pub use self::model_invocation_job_summary::{
     ModelInvocationJobSummary, ModelInvocationJobSummaryBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod model_invocation_type;
+
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 pub use self::model_invocation_type::ModelInvocationType;
 
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 #[rustfmt::skip]
 mod model_modality;
+
+#[cfg(any(feature = "get-foundation-model", feature = "list-foundation-models"))]
 pub use self::model_modality::ModelModality;
 
+#[cfg(feature = "create-custom-model")]
 #[rustfmt::skip]
 mod model_package_arn_data_source;
+
+#[cfg(feature = "create-custom-model")]
 pub use self::model_package_arn_data_source::{
     ModelPackageArnDataSource, ModelPackageArnDataSourceBuilder,
 };
 
+#[cfg(any(feature = "get-custom-model", feature = "list-custom-models"))]
 #[rustfmt::skip]
 mod model_status;
+
+#[cfg(any(feature = "get-custom-model", feature = "list-custom-models"))]
 pub use self::model_status::ModelStatus;
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 mod offer;
+
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 pub use self::offer::{Offer, OfferBuilder};
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 mod offer_type;
+
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 pub use self::offer_type::OfferType;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod orchestration_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::orchestration_configuration::{
     OrchestrationConfiguration, OrchestrationConfigurationBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod output_data_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::output_data_config::{OutputDataConfig, OutputDataConfigBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod performance_config_latency;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::performance_config_latency::PerformanceConfigLatency;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod performance_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::performance_configuration::{
     PerformanceConfiguration, PerformanceConfigurationBuilder,
 };
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 mod pricing_term;
+
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 pub use self::pricing_term::{PricingTerm, PricingTermBuilder};
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 #[rustfmt::skip]
 mod project_data_retention;
+
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 pub use self::project_data_retention::{
     ProjectDataRetention, ProjectDataRetentionBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 #[rustfmt::skip]
 mod project_status;
+
+#[cfg(
+    any(
+        feature = "archive-project",
+        feature = "create-project",
+        feature = "get-project",
+        feature = "list-projects",
+        feature = "update-project"
+    )
+)]
 pub use self::project_status::ProjectStatus;
 
+#[cfg(feature = "list-projects")]
 #[rustfmt::skip]
 mod project_summary;
+
+#[cfg(feature = "list-projects")]
 pub use self::project_summary::{ProjectSummary, ProjectSummaryBuilder};
 
+#[cfg(any(feature = "get-prompt-router", feature = "list-prompt-routers"))]
 #[rustfmt::skip]
 mod prompt_router_status;
+
+#[cfg(any(feature = "get-prompt-router", feature = "list-prompt-routers"))]
 pub use self::prompt_router_status::PromptRouterStatus;
 
+#[cfg(feature = "list-prompt-routers")]
 #[rustfmt::skip]
 mod prompt_router_summary;
+
+#[cfg(feature = "list-prompt-routers")]
 pub use self::prompt_router_summary::{PromptRouterSummary, PromptRouterSummaryBuilder};
 
+#[cfg(
+    any(
+        feature = "create-prompt-router",
+        feature = "get-prompt-router",
+        feature = "list-prompt-routers"
+    )
+)]
 #[rustfmt::skip]
 mod prompt_router_target_model;
+
+#[cfg(
+    any(
+        feature = "create-prompt-router",
+        feature = "get-prompt-router",
+        feature = "list-prompt-routers"
+    )
+)]
 pub use self::prompt_router_target_model::{
     PromptRouterTargetModel, PromptRouterTargetModelBuilder,
 };
 
+#[cfg(any(feature = "get-prompt-router", feature = "list-prompt-routers"))]
 #[rustfmt::skip]
 mod prompt_router_type;
+
+#[cfg(any(feature = "get-prompt-router", feature = "list-prompt-routers"))]
 pub use self::prompt_router_type::PromptRouterType;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod prompt_template;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::prompt_template::{PromptTemplate, PromptTemplateBuilder};
 
+#[cfg(
+    any(
+        feature = "get-provisioned-model-throughput",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 #[rustfmt::skip]
 mod provisioned_model_status;
+
+#[cfg(
+    any(
+        feature = "get-provisioned-model-throughput",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 pub use self::provisioned_model_status::ProvisionedModelStatus;
 
+#[cfg(feature = "list-provisioned-model-throughputs")]
 #[rustfmt::skip]
 mod provisioned_model_summary;
+
+#[cfg(feature = "list-provisioned-model-throughputs")]
 pub use self::provisioned_model_summary::{
     ProvisionedModelSummary, ProvisionedModelSummaryBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod query_transformation_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::query_transformation_configuration::{
     QueryTransformationConfiguration, QueryTransformationConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod query_transformation_type;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::query_transformation_type::QueryTransformationType;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod rag_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::rag_config::RagConfig;
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod rft_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::rft_config::{RftConfig, RftConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod rft_hyper_parameters;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::rft_hyper_parameters::{RftHyperParameters, RftHyperParametersBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod rating_scale_item;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::rating_scale_item::{RatingScaleItem, RatingScaleItemBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod rating_scale_item_value;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::rating_scale_item_value::RatingScaleItemValue;
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod reasoning_effort;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::reasoning_effort::ReasoningEffort;
 
+#[cfg(feature = "get-foundation-model-availability")]
 #[rustfmt::skip]
 mod region_availability;
+
+#[cfg(feature = "get-foundation-model-availability")]
 pub use self::region_availability::RegionAvailability;
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod request_metadata_base_filters;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::request_metadata_base_filters::{
     RequestMetadataBaseFilters, RequestMetadataBaseFiltersBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod request_metadata_filters;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::request_metadata_filters::RequestMetadataFilters;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod reranking_metadata_selection_mode;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::reranking_metadata_selection_mode::RerankingMetadataSelectionMode;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod reranking_metadata_selective_mode_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::reranking_metadata_selective_mode_configuration::RerankingMetadataSelectiveModeConfiguration;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod retrieval_filter;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::retrieval_filter::RetrievalFilter;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod retrieve_and_generate_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::retrieve_and_generate_configuration::{
     RetrieveAndGenerateConfiguration, RetrieveAndGenerateConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod retrieve_and_generate_type;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::retrieve_and_generate_type::RetrieveAndGenerateType;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod retrieve_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::retrieve_config::{RetrieveConfig, RetrieveConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "create-prompt-router",
+        feature = "get-prompt-router",
+        feature = "list-prompt-routers"
+    )
+)]
 #[rustfmt::skip]
 mod routing_criteria;
+
+#[cfg(
+    any(
+        feature = "create-prompt-router",
+        feature = "get-prompt-router",
+        feature = "list-prompt-routers"
+    )
+)]
 pub use self::routing_criteria::{RoutingCriteria, RoutingCriteriaBuilder};
 
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 #[rustfmt::skip]
 mod s3_config;
+
+#[cfg(
+    any(
+        feature = "get-model-invocation-logging-configuration",
+        feature = "put-model-invocation-logging-configuration"
+    )
+)]
 pub use self::s3_config::{S3Config, S3ConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-model-import-job",
+        feature = "get-imported-model",
+        feature = "get-model-import-job"
+    )
+)]
 #[rustfmt::skip]
 mod s3_data_source;
+
+#[cfg(
+    any(
+        feature = "create-custom-model",
+        feature = "create-model-import-job",
+        feature = "get-imported-model",
+        feature = "get-model-import-job"
+    )
+)]
 pub use self::s3_data_source::{S3DataSource, S3DataSourceBuilder};
 
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod s3_input_format;
+
+#[cfg(
+    any(
+        feature = "create-model-invocation-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 pub use self::s3_input_format::S3InputFormat;
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod s3_object_doc;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::s3_object_doc::{S3ObjectDoc, S3ObjectDocBuilder};
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 #[rustfmt::skip]
 mod sage_maker_endpoint;
+
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 pub use self::sage_maker_endpoint::{SageMakerEndpoint, SageMakerEndpointBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod search_type;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::search_type::SearchType;
 
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 #[rustfmt::skip]
 mod selective_content_guarding;
+
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 pub use self::selective_content_guarding::{
     SelectiveContentGuarding, SelectiveContentGuardingBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 #[rustfmt::skip]
 mod selective_guarding_mode;
+
+#[cfg(
+    any(
+        feature = "list-enforced-guardrails-configuration",
+        feature = "put-enforced-guardrail-configuration"
+    )
+)]
 pub use self::selective_guarding_mode::SelectiveGuardingMode;
 
+#[cfg(feature = "list-provisioned-model-throughputs")]
 #[rustfmt::skip]
 mod sort_by_provisioned_models;
+
+#[cfg(feature = "list-provisioned-model-throughputs")]
 pub use self::sort_by_provisioned_models::SortByProvisionedModels;
 
+#[cfg(
+    any(
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-evaluation-jobs",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod sort_jobs_by;
+
+#[cfg(
+    any(
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-evaluation-jobs",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs"
+    )
+)]
 pub use self::sort_jobs_by::SortJobsBy;
 
+#[cfg(
+    any(
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-imported-models"
+    )
+)]
 #[rustfmt::skip]
 mod sort_models_by;
+
+#[cfg(
+    any(
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-imported-models"
+    )
+)]
 pub use self::sort_models_by::SortModelsBy;
 
+#[cfg(
+    any(
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-evaluation-jobs",
+        feature = "list-imported-models",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 #[rustfmt::skip]
 mod sort_order;
+
+#[cfg(
+    any(
+        feature = "list-advanced-prompt-optimization-jobs",
+        feature = "list-custom-model-deployments",
+        feature = "list-custom-models",
+        feature = "list-evaluation-jobs",
+        feature = "list-imported-models",
+        feature = "list-model-copy-jobs",
+        feature = "list-model-customization-jobs",
+        feature = "list-model-import-jobs",
+        feature = "list-model-invocation-jobs",
+        feature = "list-provisioned-model-throughputs"
+    )
+)]
 pub use self::sort_order::SortOrder;
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "list-marketplace-model-endpoints",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 #[rustfmt::skip]
 mod status;
+
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "get-marketplace-model-endpoint",
+        feature = "list-marketplace-model-endpoints",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 pub use self::status::Status;
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod status_details;
+
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 pub use self::status_details::{StatusDetails, StatusDetailsBuilder};
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 mod support_term;
+
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 pub use self::support_term::{SupportTerm, SupportTermBuilder};
 
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "get-model-copy-job",
+        feature = "list-model-copy-jobs",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource"
+    )
+)]
 #[rustfmt::skip]
 mod tag;
+
+#[cfg(
+    any(
+        feature = "create-advanced-prompt-optimization-job",
+        feature = "create-automated-reasoning-policy",
+        feature = "create-automated-reasoning-policy-version",
+        feature = "create-custom-model",
+        feature = "create-custom-model-deployment",
+        feature = "create-evaluation-job",
+        feature = "create-guardrail",
+        feature = "create-inference-profile",
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-copy-job",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "create-project",
+        feature = "create-prompt-router",
+        feature = "create-provisioned-model-throughput",
+        feature = "get-model-copy-job",
+        feature = "list-model-copy-jobs",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource"
+    )
+)]
 pub use self::tag::{Tag, TagBuilder};
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod teacher_model_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::teacher_model_config::{TeacherModelConfig, TeacherModelConfigBuilder};
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 mod term_details;
+
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 pub use self::term_details::{TermDetails, TermDetailsBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod text_inference_config;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::text_inference_config::{TextInferenceConfig, TextInferenceConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod training_data_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::training_data_config::{TrainingDataConfig, TrainingDataConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod training_details;
+
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 pub use self::training_details::{TrainingDetails, TrainingDetailsBuilder};
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 #[rustfmt::skip]
 mod training_metrics;
+
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 pub use self::training_metrics::{TrainingMetrics, TrainingMetricsBuilder};
 
+#[cfg(
+    any(
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 #[rustfmt::skip]
 mod trusted_access_program_application_result;
+
+#[cfg(
+    any(
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 pub use self::trusted_access_program_application_result::TrustedAccessProgramApplicationResult;
 
+#[cfg(
+    any(
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "list-trusted-access-programs",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment"
+    )
+)]
 #[rustfmt::skip]
 mod trusted_access_program_opt_in;
+
+#[cfg(
+    any(
+        feature = "get-trusted-access-program",
+        feature = "get-trusted-access-program-account-enrollment",
+        feature = "get-trusted-access-program-organization-enrollment",
+        feature = "get-trusted-access-program-project-enrollment",
+        feature = "list-trusted-access-programs",
+        feature = "put-trusted-access-program-account-enrollment",
+        feature = "put-trusted-access-program-organization-enrollment",
+        feature = "put-trusted-access-program-project-enrollment"
+    )
+)]
 pub use self::trusted_access_program_opt_in::TrustedAccessProgramOptIn;
 
+#[cfg(
+    any(
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 #[rustfmt::skip]
 mod trusted_access_program_provider_handoff;
+
+#[cfg(
+    any(
+        feature = "start-trusted-access-program-account-application",
+        feature = "start-trusted-access-program-organization-application",
+        feature = "start-trusted-access-program-project-application"
+    )
+)]
 pub use self::trusted_access_program_provider_handoff::{
     TrustedAccessProgramProviderHandoff, TrustedAccessProgramProviderHandoffBuilder,
 };
 
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 #[rustfmt::skip]
 mod trusted_access_program_scope;
+
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 pub use self::trusted_access_program_scope::TrustedAccessProgramScope;
 
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 #[rustfmt::skip]
 mod trusted_access_program_status;
+
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 pub use self::trusted_access_program_status::TrustedAccessProgramStatus;
 
+#[cfg(feature = "list-trusted-access-programs")]
 #[rustfmt::skip]
 mod trusted_access_program_summary;
+
+#[cfg(feature = "list-trusted-access-programs")]
 pub use self::trusted_access_program_summary::{
     TrustedAccessProgramSummary, TrustedAccessProgramSummaryBuilder,
 };
 
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 #[rustfmt::skip]
 mod trusted_access_resolution_context;
+
+#[cfg(
+    any(feature = "get-trusted-access-program", feature = "list-trusted-access-programs")
+)]
 pub use self::trusted_access_resolution_context::{
     TrustedAccessResolutionContext, TrustedAccessResolutionContextBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod validation_data_config;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::validation_data_config::{
     ValidationDataConfig, ValidationDataConfigBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 #[rustfmt::skip]
 mod validation_details;
+
+#[cfg(
+    any(
+        feature = "get-model-customization-job",
+        feature = "list-model-customization-jobs"
+    )
+)]
 pub use self::validation_details::{ValidationDetails, ValidationDetailsBuilder};
 
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 #[rustfmt::skip]
 mod validator;
+
+#[cfg(
+    any(
+        feature = "create-model-customization-job",
+        feature = "get-custom-model",
+        feature = "get-model-customization-job"
+    )
+)]
 pub use self::validator::{Validator, ValidatorBuilder};
 
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 #[rustfmt::skip]
 mod validator_metric;
+
+#[cfg(any(feature = "get-custom-model", feature = "get-model-customization-job"))]
 pub use self::validator_metric::{ValidatorMetric, ValidatorMetricBuilder};
 
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 #[rustfmt::skip]
 mod validity_term;
+
+#[cfg(feature = "list-foundation-model-agreement-offers")]
 pub use self::validity_term::{ValidityTerm, ValidityTermBuilder};
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod vector_search_bedrock_reranking_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::vector_search_bedrock_reranking_configuration::{
     VectorSearchBedrockRerankingConfiguration,
     VectorSearchBedrockRerankingConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod vector_search_bedrock_reranking_model_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::vector_search_bedrock_reranking_model_configuration::{
     VectorSearchBedrockRerankingModelConfiguration,
     VectorSearchBedrockRerankingModelConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod vector_search_reranking_configuration;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::vector_search_reranking_configuration::{
     VectorSearchRerankingConfiguration, VectorSearchRerankingConfigurationBuilder,
 };
 
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 #[rustfmt::skip]
 mod vector_search_reranking_configuration_type;
+
+#[cfg(any(feature = "create-evaluation-job", feature = "get-evaluation-job"))]
 pub use self::vector_search_reranking_configuration_type::VectorSearchRerankingConfigurationType;
 
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 #[rustfmt::skip]
 mod vpc_config;
+
+#[cfg(
+    any(
+        feature = "create-marketplace-model-endpoint",
+        feature = "create-model-customization-job",
+        feature = "create-model-import-job",
+        feature = "create-model-invocation-job",
+        feature = "get-marketplace-model-endpoint",
+        feature = "get-model-customization-job",
+        feature = "get-model-import-job",
+        feature = "get-model-invocation-job",
+        feature = "list-model-invocation-jobs",
+        feature = "register-marketplace-model-endpoint",
+        feature = "update-marketplace-model-endpoint"
+    )
+)]
 pub use self::vpc_config::{VpcConfig, VpcConfigBuilder};

@@ -9,10 +9,13 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for botocore protocol tests",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(s0_query_compatible_operation::command())
-        .subcommand(s1_query_compatible_operation::command())
-        .subcommand(s2_query_compatible_operation::command());
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "s0-query-compatible-operation")]
+    let command = command.subcommand(s0_query_compatible_operation::command());
+    #[cfg(feature = "s1-query-compatible-operation")]
+    let command = command.subcommand(s1_query_compatible_operation::command());
+    #[cfg(feature = "s2-query-compatible-operation")]
+    let command = command.subcommand(s2_query_compatible_operation::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -26,16 +29,35 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
+        #[cfg(feature = "s0-query-compatible-operation")]
         "s0-query-compatible-operation" => {
-            s0_query_compatible_operation::run(&client, global, args).await
+            s0_query_compatible_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s1-query-compatible-operation")]
         "s1-query-compatible-operation" => {
-            s1_query_compatible_operation::run(&client, global, args).await
+            s1_query_compatible_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s2-query-compatible-operation")]
         "s2-query-compatible-operation" => {
-            s2_query_compatible_operation::run(&client, global, args).await
+            s2_query_compatible_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
         other => {
             Err(
@@ -47,6 +69,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "s0-query-compatible-operation")]
 mod s0_query_compatible_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -75,6 +98,7 @@ mod s0_query_compatible_operation {
     }
 }
 
+#[cfg(feature = "s1-query-compatible-operation")]
 mod s1_query_compatible_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -103,6 +127,7 @@ mod s1_query_compatible_operation {
     }
 }
 
+#[cfg(feature = "s2-query-compatible-operation")]
 mod s2_query_compatible_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

@@ -23,6 +23,7 @@ impl Client {
     }
 
     /// Calls `S0QueryCompatibleOperation`.
+    #[cfg(feature = "s0-query-compatible-operation")]
     pub fn s0_query_compatible_operation(
         &self,
     ) -> crate::operation::s0_query_compatible_operation::S0QueryCompatibleOperationFluentBuilder {
@@ -32,6 +33,7 @@ impl Client {
     }
 
     /// Calls `S1QueryCompatibleOperation`.
+    #[cfg(feature = "s1-query-compatible-operation")]
     pub fn s1_query_compatible_operation(
         &self,
     ) -> crate::operation::s1_query_compatible_operation::S1QueryCompatibleOperationFluentBuilder {
@@ -41,6 +43,7 @@ impl Client {
     }
 
     /// Calls `S2QueryCompatibleOperation`.
+    #[cfg(feature = "s2-query-compatible-operation")]
     pub fn s2_query_compatible_operation(
         &self,
     ) -> crate::operation::s2_query_compatible_operation::S2QueryCompatibleOperationFluentBuilder {

@@ -3,12 +3,18 @@
 
 //! Errors: those botocore protocol tests returns, and those this crate reports before anything is sent.
 
+#[cfg(feature = "s1-query-compatible-operation")]
 #[rustfmt::skip]
 mod s1_no_custom_code_error;
+
+#[cfg(feature = "s1-query-compatible-operation")]
 pub use self::s1_no_custom_code_error::{S1NoCustomCodeError, S1NoCustomCodeErrorBuilder};
 
+#[cfg(feature = "s2-query-compatible-operation")]
 #[rustfmt::skip]
 mod s2_custom_code_error;
+
+#[cfg(feature = "s2-query-compatible-operation")]
 pub use self::s2_custom_code_error::{S2CustomCodeError, S2CustomCodeErrorBuilder};
 pub use crate::sdk_error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,

@@ -3,6 +3,7 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(feature = "s1-query-compatible-operation")]
 /// Parses a `S1NoCustomCodeError` error response.
 pub(crate) fn error_s1_no_custom_code_error(
     response: &crate::protocol::ErrorResponse,
@@ -20,6 +21,7 @@ pub(crate) fn error_s1_no_custom_code_error(
     parse().map_err(|e| e.within("S1NoCustomCodeError"))
 }
 
+#[cfg(feature = "s2-query-compatible-operation")]
 /// Parses a `S2CustomCodeError` error response.
 pub(crate) fn error_s2_custom_code_error(
     response: &crate::protocol::ErrorResponse,
@@ -37,6 +39,7 @@ pub(crate) fn error_s2_custom_code_error(
     parse().map_err(|e| e.within("S2CustomCodeError"))
 }
 
+#[cfg(feature = "s1-query-compatible-operation")]
 impl crate::json::Fallback for crate::error::S1NoCustomCodeError {
     fn fallback() -> Self {
         crate::error::S1NoCustomCodeError {
@@ -45,6 +48,7 @@ impl crate::json::Fallback for crate::error::S1NoCustomCodeError {
     }
 }
 
+#[cfg(feature = "s2-query-compatible-operation")]
 impl crate::json::Fallback for crate::error::S2CustomCodeError {
     fn fallback() -> Self {
         crate::error::S2CustomCodeError {

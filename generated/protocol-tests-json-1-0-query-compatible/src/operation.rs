@@ -3,11 +3,14 @@
 
 //! The operations of botocore protocol tests: a module each, with the input, output and error types.
 
+#[cfg(feature = "s0-query-compatible-operation")]
 #[rustfmt::skip]
 pub mod s0_query_compatible_operation;
 
+#[cfg(feature = "s1-query-compatible-operation")]
 #[rustfmt::skip]
 pub mod s1_query_compatible_operation;
 
+#[cfg(feature = "s2-query-compatible-operation")]
 #[rustfmt::skip]
 pub mod s2_query_compatible_operation;

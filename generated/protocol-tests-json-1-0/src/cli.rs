@@ -9,51 +9,95 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for botocore protocol tests",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(s0_empty_input_and_empty_output::command())
-        .subcommand(s10_greeting_with_errors::command())
-        .subcommand(s10_greeting_with_errors_case1::command())
-        .subcommand(s11_json_unions::command())
-        .subcommand(s11_json_unions_case1::command())
-        .subcommand(s11_json_unions_case10::command())
-        .subcommand(s11_json_unions_case11::command())
-        .subcommand(s11_json_unions_case2::command())
-        .subcommand(s11_json_unions_case3::command())
-        .subcommand(s11_json_unions_case4::command())
-        .subcommand(s11_json_unions_case5::command())
-        .subcommand(s11_json_unions_case6::command())
-        .subcommand(s11_json_unions_case7::command())
-        .subcommand(s11_json_unions_case8::command())
-        .subcommand(s11_json_unions_case9::command())
-        .subcommand(s12_no_input_and_no_output::command())
-        .subcommand(s12_no_input_and_no_output_case1::command())
-        .subcommand(s12_no_input_and_no_output_case2::command())
-        .subcommand(s13_no_input_and_output::command())
-        .subcommand(s14_simple_scalar_properties::command())
-        .subcommand(s14_simple_scalar_properties_case1::command())
-        .subcommand(s14_simple_scalar_properties_case2::command())
-        .subcommand(s1_endpoint_operation::command())
-        .subcommand(s2_endpoint_with_host_label_operation::command())
-        .subcommand(s3_json_unions::command())
-        .subcommand(s3_json_unions_case1::command())
-        .subcommand(s3_json_unions_case2::command())
-        .subcommand(s3_json_unions_case3::command())
-        .subcommand(s3_json_unions_case4::command())
-        .subcommand(s3_json_unions_case5::command())
-        .subcommand(s3_json_unions_case6::command())
-        .subcommand(s3_json_unions_case7::command())
-        .subcommand(s3_json_unions_case8::command())
-        .subcommand(s3_json_unions_case9::command())
-        .subcommand(s4_no_input_and_no_output::command())
-        .subcommand(s5_no_input_and_output::command())
-        .subcommand(s6_simple_scalar_properties::command())
-        .subcommand(s6_simple_scalar_properties_case1::command())
-        .subcommand(s6_simple_scalar_properties_case2::command())
-        .subcommand(s7_empty_input_and_empty_output::command())
-        .subcommand(s8_greeting_with_errors::command())
-        .subcommand(s9_greeting_with_errors::command())
-        .subcommand(s9_greeting_with_errors_case7::command())
-        .subcommand(s9_greeting_with_errors_case8::command());
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "s0-empty-input-and-empty-output")]
+    let command = command.subcommand(s0_empty_input_and_empty_output::command());
+    #[cfg(feature = "s10-greeting-with-errors")]
+    let command = command.subcommand(s10_greeting_with_errors::command());
+    #[cfg(feature = "s10-greeting-with-errors-case1")]
+    let command = command.subcommand(s10_greeting_with_errors_case1::command());
+    #[cfg(feature = "s11-json-unions")]
+    let command = command.subcommand(s11_json_unions::command());
+    #[cfg(feature = "s11-json-unions-case1")]
+    let command = command.subcommand(s11_json_unions_case1::command());
+    #[cfg(feature = "s11-json-unions-case10")]
+    let command = command.subcommand(s11_json_unions_case10::command());
+    #[cfg(feature = "s11-json-unions-case11")]
+    let command = command.subcommand(s11_json_unions_case11::command());
+    #[cfg(feature = "s11-json-unions-case2")]
+    let command = command.subcommand(s11_json_unions_case2::command());
+    #[cfg(feature = "s11-json-unions-case3")]
+    let command = command.subcommand(s11_json_unions_case3::command());
+    #[cfg(feature = "s11-json-unions-case4")]
+    let command = command.subcommand(s11_json_unions_case4::command());
+    #[cfg(feature = "s11-json-unions-case5")]
+    let command = command.subcommand(s11_json_unions_case5::command());
+    #[cfg(feature = "s11-json-unions-case6")]
+    let command = command.subcommand(s11_json_unions_case6::command());
+    #[cfg(feature = "s11-json-unions-case7")]
+    let command = command.subcommand(s11_json_unions_case7::command());
+    #[cfg(feature = "s11-json-unions-case8")]
+    let command = command.subcommand(s11_json_unions_case8::command());
+    #[cfg(feature = "s11-json-unions-case9")]
+    let command = command.subcommand(s11_json_unions_case9::command());
+    #[cfg(feature = "s12-no-input-and-no-output")]
+    let command = command.subcommand(s12_no_input_and_no_output::command());
+    #[cfg(feature = "s12-no-input-and-no-output-case1")]
+    let command = command.subcommand(s12_no_input_and_no_output_case1::command());
+    #[cfg(feature = "s12-no-input-and-no-output-case2")]
+    let command = command.subcommand(s12_no_input_and_no_output_case2::command());
+    #[cfg(feature = "s13-no-input-and-output")]
+    let command = command.subcommand(s13_no_input_and_output::command());
+    #[cfg(feature = "s14-simple-scalar-properties")]
+    let command = command.subcommand(s14_simple_scalar_properties::command());
+    #[cfg(feature = "s14-simple-scalar-properties-case1")]
+    let command = command.subcommand(s14_simple_scalar_properties_case1::command());
+    #[cfg(feature = "s14-simple-scalar-properties-case2")]
+    let command = command.subcommand(s14_simple_scalar_properties_case2::command());
+    #[cfg(feature = "s1-endpoint-operation")]
+    let command = command.subcommand(s1_endpoint_operation::command());
+    #[cfg(feature = "s2-endpoint-with-host-label-operation")]
+    let command = command.subcommand(s2_endpoint_with_host_label_operation::command());
+    #[cfg(feature = "s3-json-unions")]
+    let command = command.subcommand(s3_json_unions::command());
+    #[cfg(feature = "s3-json-unions-case1")]
+    let command = command.subcommand(s3_json_unions_case1::command());
+    #[cfg(feature = "s3-json-unions-case2")]
+    let command = command.subcommand(s3_json_unions_case2::command());
+    #[cfg(feature = "s3-json-unions-case3")]
+    let command = command.subcommand(s3_json_unions_case3::command());
+    #[cfg(feature = "s3-json-unions-case4")]
+    let command = command.subcommand(s3_json_unions_case4::command());
+    #[cfg(feature = "s3-json-unions-case5")]
+    let command = command.subcommand(s3_json_unions_case5::command());
+    #[cfg(feature = "s3-json-unions-case6")]
+    let command = command.subcommand(s3_json_unions_case6::command());
+    #[cfg(feature = "s3-json-unions-case7")]
+    let command = command.subcommand(s3_json_unions_case7::command());
+    #[cfg(feature = "s3-json-unions-case8")]
+    let command = command.subcommand(s3_json_unions_case8::command());
+    #[cfg(feature = "s3-json-unions-case9")]
+    let command = command.subcommand(s3_json_unions_case9::command());
+    #[cfg(feature = "s4-no-input-and-no-output")]
+    let command = command.subcommand(s4_no_input_and_no_output::command());
+    #[cfg(feature = "s5-no-input-and-output")]
+    let command = command.subcommand(s5_no_input_and_output::command());
+    #[cfg(feature = "s6-simple-scalar-properties")]
+    let command = command.subcommand(s6_simple_scalar_properties::command());
+    #[cfg(feature = "s6-simple-scalar-properties-case1")]
+    let command = command.subcommand(s6_simple_scalar_properties_case1::command());
+    #[cfg(feature = "s6-simple-scalar-properties-case2")]
+    let command = command.subcommand(s6_simple_scalar_properties_case2::command());
+    #[cfg(feature = "s7-empty-input-and-empty-output")]
+    let command = command.subcommand(s7_empty_input_and_empty_output::command());
+    #[cfg(feature = "s8-greeting-with-errors")]
+    let command = command.subcommand(s8_greeting_with_errors::command());
+    #[cfg(feature = "s9-greeting-with-errors")]
+    let command = command.subcommand(s9_greeting_with_errors::command());
+    #[cfg(feature = "s9-greeting-with-errors-case7")]
+    let command = command.subcommand(s9_greeting_with_errors_case7::command());
+    #[cfg(feature = "s9-greeting-with-errors-case8")]
+    let command = command.subcommand(s9_greeting_with_errors_case8::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -67,117 +111,400 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
+        #[cfg(feature = "s0-empty-input-and-empty-output")]
         "s0-empty-input-and-empty-output" => {
-            s0_empty_input_and_empty_output::run(&client, global, args).await
+            s0_empty_input_and_empty_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s10-greeting-with-errors")]
         "s10-greeting-with-errors" => {
-            s10_greeting_with_errors::run(&client, global, args).await
+            s10_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s10-greeting-with-errors-case1")]
         "s10-greeting-with-errors-case1" => {
-            s10_greeting_with_errors_case1::run(&client, global, args).await
+            s10_greeting_with_errors_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s11-json-unions" => s11_json_unions::run(&client, global, args).await,
+
+        #[cfg(feature = "s11-json-unions")]
+        "s11-json-unions" => {
+            s11_json_unions::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s11-json-unions-case1")]
         "s11-json-unions-case1" => {
-            s11_json_unions_case1::run(&client, global, args).await
+            s11_json_unions_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case10")]
         "s11-json-unions-case10" => {
-            s11_json_unions_case10::run(&client, global, args).await
+            s11_json_unions_case10::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case11")]
         "s11-json-unions-case11" => {
-            s11_json_unions_case11::run(&client, global, args).await
+            s11_json_unions_case11::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case2")]
         "s11-json-unions-case2" => {
-            s11_json_unions_case2::run(&client, global, args).await
+            s11_json_unions_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case3")]
         "s11-json-unions-case3" => {
-            s11_json_unions_case3::run(&client, global, args).await
+            s11_json_unions_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case4")]
         "s11-json-unions-case4" => {
-            s11_json_unions_case4::run(&client, global, args).await
+            s11_json_unions_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case5")]
         "s11-json-unions-case5" => {
-            s11_json_unions_case5::run(&client, global, args).await
+            s11_json_unions_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case6")]
         "s11-json-unions-case6" => {
-            s11_json_unions_case6::run(&client, global, args).await
+            s11_json_unions_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case7")]
         "s11-json-unions-case7" => {
-            s11_json_unions_case7::run(&client, global, args).await
+            s11_json_unions_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case8")]
         "s11-json-unions-case8" => {
-            s11_json_unions_case8::run(&client, global, args).await
+            s11_json_unions_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-json-unions-case9")]
         "s11-json-unions-case9" => {
-            s11_json_unions_case9::run(&client, global, args).await
+            s11_json_unions_case9::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s12-no-input-and-no-output")]
         "s12-no-input-and-no-output" => {
-            s12_no_input_and_no_output::run(&client, global, args).await
+            s12_no_input_and_no_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s12-no-input-and-no-output-case1")]
         "s12-no-input-and-no-output-case1" => {
-            s12_no_input_and_no_output_case1::run(&client, global, args).await
+            s12_no_input_and_no_output_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s12-no-input-and-no-output-case2")]
         "s12-no-input-and-no-output-case2" => {
-            s12_no_input_and_no_output_case2::run(&client, global, args).await
+            s12_no_input_and_no_output_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s13-no-input-and-output")]
         "s13-no-input-and-output" => {
-            s13_no_input_and_output::run(&client, global, args).await
+            s13_no_input_and_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s14-simple-scalar-properties")]
         "s14-simple-scalar-properties" => {
-            s14_simple_scalar_properties::run(&client, global, args).await
+            s14_simple_scalar_properties::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s14-simple-scalar-properties-case1")]
         "s14-simple-scalar-properties-case1" => {
-            s14_simple_scalar_properties_case1::run(&client, global, args).await
+            s14_simple_scalar_properties_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s14-simple-scalar-properties-case2")]
         "s14-simple-scalar-properties-case2" => {
-            s14_simple_scalar_properties_case2::run(&client, global, args).await
+            s14_simple_scalar_properties_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s1-endpoint-operation")]
         "s1-endpoint-operation" => {
-            s1_endpoint_operation::run(&client, global, args).await
+            s1_endpoint_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s2-endpoint-with-host-label-operation")]
         "s2-endpoint-with-host-label-operation" => {
-            s2_endpoint_with_host_label_operation::run(&client, global, args).await
+            s2_endpoint_with_host_label_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s3-json-unions" => s3_json_unions::run(&client, global, args).await,
-        "s3-json-unions-case1" => s3_json_unions_case1::run(&client, global, args).await,
-        "s3-json-unions-case2" => s3_json_unions_case2::run(&client, global, args).await,
-        "s3-json-unions-case3" => s3_json_unions_case3::run(&client, global, args).await,
-        "s3-json-unions-case4" => s3_json_unions_case4::run(&client, global, args).await,
-        "s3-json-unions-case5" => s3_json_unions_case5::run(&client, global, args).await,
-        "s3-json-unions-case6" => s3_json_unions_case6::run(&client, global, args).await,
-        "s3-json-unions-case7" => s3_json_unions_case7::run(&client, global, args).await,
-        "s3-json-unions-case8" => s3_json_unions_case8::run(&client, global, args).await,
-        "s3-json-unions-case9" => s3_json_unions_case9::run(&client, global, args).await,
+
+        #[cfg(feature = "s3-json-unions")]
+        "s3-json-unions" => {
+            s3_json_unions::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s3-json-unions-case1")]
+        "s3-json-unions-case1" => {
+            s3_json_unions_case1::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-unions-case2")]
+        "s3-json-unions-case2" => {
+            s3_json_unions_case2::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-unions-case3")]
+        "s3-json-unions-case3" => {
+            s3_json_unions_case3::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-unions-case4")]
+        "s3-json-unions-case4" => {
+            s3_json_unions_case4::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-unions-case5")]
+        "s3-json-unions-case5" => {
+            s3_json_unions_case5::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-unions-case6")]
+        "s3-json-unions-case6" => {
+            s3_json_unions_case6::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-unions-case7")]
+        "s3-json-unions-case7" => {
+            s3_json_unions_case7::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-unions-case8")]
+        "s3-json-unions-case8" => {
+            s3_json_unions_case8::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-unions-case9")]
+        "s3-json-unions-case9" => {
+            s3_json_unions_case9::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s4-no-input-and-no-output")]
         "s4-no-input-and-no-output" => {
-            s4_no_input_and_no_output::run(&client, global, args).await
+            s4_no_input_and_no_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s5-no-input-and-output")]
         "s5-no-input-and-output" => {
-            s5_no_input_and_output::run(&client, global, args).await
+            s5_no_input_and_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s6-simple-scalar-properties")]
         "s6-simple-scalar-properties" => {
-            s6_simple_scalar_properties::run(&client, global, args).await
+            s6_simple_scalar_properties::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s6-simple-scalar-properties-case1")]
         "s6-simple-scalar-properties-case1" => {
-            s6_simple_scalar_properties_case1::run(&client, global, args).await
+            s6_simple_scalar_properties_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s6-simple-scalar-properties-case2")]
         "s6-simple-scalar-properties-case2" => {
-            s6_simple_scalar_properties_case2::run(&client, global, args).await
+            s6_simple_scalar_properties_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s7-empty-input-and-empty-output")]
         "s7-empty-input-and-empty-output" => {
-            s7_empty_input_and_empty_output::run(&client, global, args).await
+            s7_empty_input_and_empty_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s8-greeting-with-errors")]
         "s8-greeting-with-errors" => {
-            s8_greeting_with_errors::run(&client, global, args).await
+            s8_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s9-greeting-with-errors")]
         "s9-greeting-with-errors" => {
-            s9_greeting_with_errors::run(&client, global, args).await
+            s9_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s9-greeting-with-errors-case7")]
         "s9-greeting-with-errors-case7" => {
-            s9_greeting_with_errors_case7::run(&client, global, args).await
+            s9_greeting_with_errors_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s9-greeting-with-errors-case8")]
         "s9-greeting-with-errors-case8" => {
-            s9_greeting_with_errors_case8::run(&client, global, args).await
+            s9_greeting_with_errors_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
         other => {
             Err(
@@ -189,6 +516,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "s0-empty-input-and-empty-output")]
 mod s0_empty_input_and_empty_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -219,6 +547,7 @@ mod s0_empty_input_and_empty_output {
     }
 }
 
+#[cfg(feature = "s10-greeting-with-errors")]
 mod s10_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -247,6 +576,7 @@ mod s10_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s10-greeting-with-errors-case1")]
 mod s10_greeting_with_errors_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -275,6 +605,7 @@ mod s10_greeting_with_errors_case1 {
     }
 }
 
+#[cfg(feature = "s11-json-unions")]
 mod s11_json_unions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -303,6 +634,7 @@ mod s11_json_unions {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case1")]
 mod s11_json_unions_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -331,6 +663,7 @@ mod s11_json_unions_case1 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case10")]
 mod s11_json_unions_case10 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -359,6 +692,7 @@ mod s11_json_unions_case10 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case11")]
 mod s11_json_unions_case11 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -387,6 +721,7 @@ mod s11_json_unions_case11 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case2")]
 mod s11_json_unions_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -415,6 +750,7 @@ mod s11_json_unions_case2 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case3")]
 mod s11_json_unions_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -443,6 +779,7 @@ mod s11_json_unions_case3 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case4")]
 mod s11_json_unions_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -471,6 +808,7 @@ mod s11_json_unions_case4 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case5")]
 mod s11_json_unions_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -499,6 +837,7 @@ mod s11_json_unions_case5 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case6")]
 mod s11_json_unions_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -527,6 +866,7 @@ mod s11_json_unions_case6 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case7")]
 mod s11_json_unions_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -555,6 +895,7 @@ mod s11_json_unions_case7 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case8")]
 mod s11_json_unions_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -583,6 +924,7 @@ mod s11_json_unions_case8 {
     }
 }
 
+#[cfg(feature = "s11-json-unions-case9")]
 mod s11_json_unions_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -611,6 +953,7 @@ mod s11_json_unions_case9 {
     }
 }
 
+#[cfg(feature = "s12-no-input-and-no-output")]
 mod s12_no_input_and_no_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -641,6 +984,7 @@ mod s12_no_input_and_no_output {
     }
 }
 
+#[cfg(feature = "s12-no-input-and-no-output-case1")]
 mod s12_no_input_and_no_output_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -671,6 +1015,7 @@ mod s12_no_input_and_no_output_case1 {
     }
 }
 
+#[cfg(feature = "s12-no-input-and-no-output-case2")]
 mod s12_no_input_and_no_output_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -701,6 +1046,7 @@ mod s12_no_input_and_no_output_case2 {
     }
 }
 
+#[cfg(feature = "s13-no-input-and-output")]
 mod s13_no_input_and_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -731,6 +1077,7 @@ mod s13_no_input_and_output {
     }
 }
 
+#[cfg(feature = "s14-simple-scalar-properties")]
 mod s14_simple_scalar_properties {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -759,6 +1106,7 @@ mod s14_simple_scalar_properties {
     }
 }
 
+#[cfg(feature = "s14-simple-scalar-properties-case1")]
 mod s14_simple_scalar_properties_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -787,6 +1135,7 @@ mod s14_simple_scalar_properties_case1 {
     }
 }
 
+#[cfg(feature = "s14-simple-scalar-properties-case2")]
 mod s14_simple_scalar_properties_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -815,6 +1164,7 @@ mod s14_simple_scalar_properties_case2 {
     }
 }
 
+#[cfg(feature = "s1-endpoint-operation")]
 mod s1_endpoint_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -842,6 +1192,7 @@ mod s1_endpoint_operation {
     }
 }
 
+#[cfg(feature = "s2-endpoint-with-host-label-operation")]
 mod s2_endpoint_with_host_label_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -879,6 +1230,7 @@ mod s2_endpoint_with_host_label_operation {
     }
 }
 
+#[cfg(feature = "s3-json-unions")]
 mod s3_json_unions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -923,6 +1275,7 @@ mod s3_json_unions {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case1")]
 mod s3_json_unions_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -967,6 +1320,7 @@ mod s3_json_unions_case1 {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case2")]
 mod s3_json_unions_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1011,6 +1365,7 @@ mod s3_json_unions_case2 {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case3")]
 mod s3_json_unions_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1055,6 +1410,7 @@ mod s3_json_unions_case3 {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case4")]
 mod s3_json_unions_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1099,6 +1455,7 @@ mod s3_json_unions_case4 {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case5")]
 mod s3_json_unions_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1143,6 +1500,7 @@ mod s3_json_unions_case5 {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case6")]
 mod s3_json_unions_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1187,6 +1545,7 @@ mod s3_json_unions_case6 {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case7")]
 mod s3_json_unions_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1231,6 +1590,7 @@ mod s3_json_unions_case7 {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case8")]
 mod s3_json_unions_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1275,6 +1635,7 @@ mod s3_json_unions_case8 {
     }
 }
 
+#[cfg(feature = "s3-json-unions-case9")]
 mod s3_json_unions_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1319,6 +1680,7 @@ mod s3_json_unions_case9 {
     }
 }
 
+#[cfg(feature = "s4-no-input-and-no-output")]
 mod s4_no_input_and_no_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1349,6 +1711,7 @@ mod s4_no_input_and_no_output {
     }
 }
 
+#[cfg(feature = "s5-no-input-and-output")]
 mod s5_no_input_and_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1379,6 +1742,7 @@ mod s5_no_input_and_output {
     }
 }
 
+#[cfg(feature = "s6-simple-scalar-properties")]
 mod s6_simple_scalar_properties {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1431,6 +1795,7 @@ mod s6_simple_scalar_properties {
     }
 }
 
+#[cfg(feature = "s6-simple-scalar-properties-case1")]
 mod s6_simple_scalar_properties_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1483,6 +1848,7 @@ mod s6_simple_scalar_properties_case1 {
     }
 }
 
+#[cfg(feature = "s6-simple-scalar-properties-case2")]
 mod s6_simple_scalar_properties_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1535,6 +1901,7 @@ mod s6_simple_scalar_properties_case2 {
     }
 }
 
+#[cfg(feature = "s7-empty-input-and-empty-output")]
 mod s7_empty_input_and_empty_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1565,6 +1932,7 @@ mod s7_empty_input_and_empty_output {
     }
 }
 
+#[cfg(feature = "s8-greeting-with-errors")]
 mod s8_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1593,6 +1961,7 @@ mod s8_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s9-greeting-with-errors")]
 mod s9_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1621,6 +1990,7 @@ mod s9_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s9-greeting-with-errors-case7")]
 mod s9_greeting_with_errors_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1649,6 +2019,7 @@ mod s9_greeting_with_errors_case7 {
     }
 }
 
+#[cfg(feature = "s9-greeting-with-errors-case8")]
 mod s9_greeting_with_errors_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

@@ -23,6 +23,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    #[cfg(feature = "s0-empty-input-and-empty-output")]
     pub fn s0_empty_input_and_empty_output(
         &self,
     ) -> crate::operation::s0_empty_input_and_empty_output::S0EmptyInputAndEmptyOutputFluentBuilder {
@@ -38,6 +39,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s10-greeting-with-errors")]
     pub fn s10_greeting_with_errors(
         &self,
     ) -> crate::operation::s10_greeting_with_errors::S10GreetingWithErrorsFluentBuilder {
@@ -53,6 +55,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s10-greeting-with-errors-case1")]
     pub fn s10_greeting_with_errors_case1(
         &self,
     ) -> crate::operation::s10_greeting_with_errors_case1::S10GreetingWithErrorsCase1FluentBuilder {
@@ -62,6 +65,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions")]
     pub fn s11_json_unions(
         &self,
     ) -> crate::operation::s11_json_unions::S11JsonUnionsFluentBuilder {
@@ -71,6 +75,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case1")]
     pub fn s11_json_unions_case1(
         &self,
     ) -> crate::operation::s11_json_unions_case1::S11JsonUnionsCase1FluentBuilder {
@@ -80,6 +85,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case10")]
     pub fn s11_json_unions_case10(
         &self,
     ) -> crate::operation::s11_json_unions_case10::S11JsonUnionsCase10FluentBuilder {
@@ -89,6 +95,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case11")]
     pub fn s11_json_unions_case11(
         &self,
     ) -> crate::operation::s11_json_unions_case11::S11JsonUnionsCase11FluentBuilder {
@@ -98,6 +105,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case2")]
     pub fn s11_json_unions_case2(
         &self,
     ) -> crate::operation::s11_json_unions_case2::S11JsonUnionsCase2FluentBuilder {
@@ -107,6 +115,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case3")]
     pub fn s11_json_unions_case3(
         &self,
     ) -> crate::operation::s11_json_unions_case3::S11JsonUnionsCase3FluentBuilder {
@@ -116,6 +125,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case4")]
     pub fn s11_json_unions_case4(
         &self,
     ) -> crate::operation::s11_json_unions_case4::S11JsonUnionsCase4FluentBuilder {
@@ -125,6 +135,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case5")]
     pub fn s11_json_unions_case5(
         &self,
     ) -> crate::operation::s11_json_unions_case5::S11JsonUnionsCase5FluentBuilder {
@@ -134,6 +145,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case6")]
     pub fn s11_json_unions_case6(
         &self,
     ) -> crate::operation::s11_json_unions_case6::S11JsonUnionsCase6FluentBuilder {
@@ -143,6 +155,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case7")]
     pub fn s11_json_unions_case7(
         &self,
     ) -> crate::operation::s11_json_unions_case7::S11JsonUnionsCase7FluentBuilder {
@@ -152,6 +165,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case8")]
     pub fn s11_json_unions_case8(
         &self,
     ) -> crate::operation::s11_json_unions_case8::S11JsonUnionsCase8FluentBuilder {
@@ -161,6 +175,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s11-json-unions-case9")]
     pub fn s11_json_unions_case9(
         &self,
     ) -> crate::operation::s11_json_unions_case9::S11JsonUnionsCase9FluentBuilder {
@@ -170,6 +185,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    #[cfg(feature = "s12-no-input-and-no-output")]
     pub fn s12_no_input_and_no_output(
         &self,
     ) -> crate::operation::s12_no_input_and_no_output::S12NoInputAndNoOutputFluentBuilder {
@@ -179,6 +195,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    #[cfg(feature = "s12-no-input-and-no-output-case1")]
     pub fn s12_no_input_and_no_output_case1(
         &self,
     ) -> crate::operation::s12_no_input_and_no_output_case1::S12NoInputAndNoOutputCase1FluentBuilder {
@@ -188,6 +205,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    #[cfg(feature = "s12-no-input-and-no-output-case2")]
     pub fn s12_no_input_and_no_output_case2(
         &self,
     ) -> crate::operation::s12_no_input_and_no_output_case2::S12NoInputAndNoOutputCase2FluentBuilder {
@@ -197,6 +215,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    #[cfg(feature = "s13-no-input-and-output")]
     pub fn s13_no_input_and_output(
         &self,
     ) -> crate::operation::s13_no_input_and_output::S13NoInputAndOutputFluentBuilder {
@@ -206,6 +225,7 @@ impl Client {
     }
 
     /// Calls `S14SimpleScalarProperties`.
+    #[cfg(feature = "s14-simple-scalar-properties")]
     pub fn s14_simple_scalar_properties(
         &self,
     ) -> crate::operation::s14_simple_scalar_properties::S14SimpleScalarPropertiesFluentBuilder {
@@ -215,6 +235,7 @@ impl Client {
     }
 
     /// Calls `S14SimpleScalarPropertiesCase1`.
+    #[cfg(feature = "s14-simple-scalar-properties-case1")]
     pub fn s14_simple_scalar_properties_case1(
         &self,
     ) -> crate::operation::s14_simple_scalar_properties_case1::S14SimpleScalarPropertiesCase1FluentBuilder {
@@ -224,6 +245,7 @@ impl Client {
     }
 
     /// Calls `S14SimpleScalarPropertiesCase2`.
+    #[cfg(feature = "s14-simple-scalar-properties-case2")]
     pub fn s14_simple_scalar_properties_case2(
         &self,
     ) -> crate::operation::s14_simple_scalar_properties_case2::S14SimpleScalarPropertiesCase2FluentBuilder {
@@ -233,6 +255,7 @@ impl Client {
     }
 
     /// Calls `S1EndpointOperation`.
+    #[cfg(feature = "s1-endpoint-operation")]
     pub fn s1_endpoint_operation(
         &self,
     ) -> crate::operation::s1_endpoint_operation::S1EndpointOperationFluentBuilder {
@@ -242,6 +265,7 @@ impl Client {
     }
 
     /// Calls `S2EndpointWithHostLabelOperation`.
+    #[cfg(feature = "s2-endpoint-with-host-label-operation")]
     pub fn s2_endpoint_with_host_label_operation(
         &self,
     ) -> crate::operation::s2_endpoint_with_host_label_operation::S2EndpointWithHostLabelOperationFluentBuilder {
@@ -251,6 +275,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions")]
     pub fn s3_json_unions(
         &self,
     ) -> crate::operation::s3_json_unions::S3JsonUnionsFluentBuilder {
@@ -260,6 +285,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case1")]
     pub fn s3_json_unions_case1(
         &self,
     ) -> crate::operation::s3_json_unions_case1::S3JsonUnionsCase1FluentBuilder {
@@ -269,6 +295,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case2")]
     pub fn s3_json_unions_case2(
         &self,
     ) -> crate::operation::s3_json_unions_case2::S3JsonUnionsCase2FluentBuilder {
@@ -278,6 +305,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case3")]
     pub fn s3_json_unions_case3(
         &self,
     ) -> crate::operation::s3_json_unions_case3::S3JsonUnionsCase3FluentBuilder {
@@ -287,6 +315,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case4")]
     pub fn s3_json_unions_case4(
         &self,
     ) -> crate::operation::s3_json_unions_case4::S3JsonUnionsCase4FluentBuilder {
@@ -296,6 +325,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case5")]
     pub fn s3_json_unions_case5(
         &self,
     ) -> crate::operation::s3_json_unions_case5::S3JsonUnionsCase5FluentBuilder {
@@ -305,6 +335,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case6")]
     pub fn s3_json_unions_case6(
         &self,
     ) -> crate::operation::s3_json_unions_case6::S3JsonUnionsCase6FluentBuilder {
@@ -314,6 +345,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case7")]
     pub fn s3_json_unions_case7(
         &self,
     ) -> crate::operation::s3_json_unions_case7::S3JsonUnionsCase7FluentBuilder {
@@ -323,6 +355,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case8")]
     pub fn s3_json_unions_case8(
         &self,
     ) -> crate::operation::s3_json_unions_case8::S3JsonUnionsCase8FluentBuilder {
@@ -332,6 +365,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s3-json-unions-case9")]
     pub fn s3_json_unions_case9(
         &self,
     ) -> crate::operation::s3_json_unions_case9::S3JsonUnionsCase9FluentBuilder {
@@ -341,6 +375,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    #[cfg(feature = "s4-no-input-and-no-output")]
     pub fn s4_no_input_and_no_output(
         &self,
     ) -> crate::operation::s4_no_input_and_no_output::S4NoInputAndNoOutputFluentBuilder {
@@ -350,6 +385,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    #[cfg(feature = "s5-no-input-and-output")]
     pub fn s5_no_input_and_output(
         &self,
     ) -> crate::operation::s5_no_input_and_output::S5NoInputAndOutputFluentBuilder {
@@ -359,6 +395,7 @@ impl Client {
     }
 
     /// Calls `S6SimpleScalarProperties`.
+    #[cfg(feature = "s6-simple-scalar-properties")]
     pub fn s6_simple_scalar_properties(
         &self,
     ) -> crate::operation::s6_simple_scalar_properties::S6SimpleScalarPropertiesFluentBuilder {
@@ -368,6 +405,7 @@ impl Client {
     }
 
     /// Calls `S6SimpleScalarPropertiesCase1`.
+    #[cfg(feature = "s6-simple-scalar-properties-case1")]
     pub fn s6_simple_scalar_properties_case1(
         &self,
     ) -> crate::operation::s6_simple_scalar_properties_case1::S6SimpleScalarPropertiesCase1FluentBuilder {
@@ -377,6 +415,7 @@ impl Client {
     }
 
     /// Calls `S6SimpleScalarPropertiesCase2`.
+    #[cfg(feature = "s6-simple-scalar-properties-case2")]
     pub fn s6_simple_scalar_properties_case2(
         &self,
     ) -> crate::operation::s6_simple_scalar_properties_case2::S6SimpleScalarPropertiesCase2FluentBuilder {
@@ -386,6 +425,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    #[cfg(feature = "s7-empty-input-and-empty-output")]
     pub fn s7_empty_input_and_empty_output(
         &self,
     ) -> crate::operation::s7_empty_input_and_empty_output::S7EmptyInputAndEmptyOutputFluentBuilder {
@@ -401,6 +441,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s8-greeting-with-errors")]
     pub fn s8_greeting_with_errors(
         &self,
     ) -> crate::operation::s8_greeting_with_errors::S8GreetingWithErrorsFluentBuilder {
@@ -416,6 +457,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s9-greeting-with-errors")]
     pub fn s9_greeting_with_errors(
         &self,
     ) -> crate::operation::s9_greeting_with_errors::S9GreetingWithErrorsFluentBuilder {
@@ -431,6 +473,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s9-greeting-with-errors-case7")]
     pub fn s9_greeting_with_errors_case7(
         &self,
     ) -> crate::operation::s9_greeting_with_errors_case7::S9GreetingWithErrorsCase7FluentBuilder {
@@ -446,6 +489,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s9-greeting-with-errors-case8")]
     pub fn s9_greeting_with_errors_case8(
         &self,
     ) -> crate::operation::s9_greeting_with_errors_case8::S9GreetingWithErrorsCase8FluentBuilder {

@@ -3,16 +3,41 @@
 
 //! Errors: those botocore protocol tests returns, and those this crate reports before anything is sent.
 
+#[cfg(
+    any(feature = "s10-greeting-with-errors", feature = "s10-greeting-with-errors-case1")
+)]
 #[rustfmt::skip]
 mod s10_complex_error;
+
+#[cfg(
+    any(feature = "s10-greeting-with-errors", feature = "s10-greeting-with-errors-case1")
+)]
 pub use self::s10_complex_error::{S10ComplexError, S10ComplexErrorBuilder};
 
+#[cfg(feature = "s8-greeting-with-errors")]
 #[rustfmt::skip]
 mod s8_invalid_greeting;
+
+#[cfg(feature = "s8-greeting-with-errors")]
 pub use self::s8_invalid_greeting::{S8InvalidGreeting, S8InvalidGreetingBuilder};
 
+#[cfg(
+    any(
+        feature = "s9-greeting-with-errors",
+        feature = "s9-greeting-with-errors-case7",
+        feature = "s9-greeting-with-errors-case8"
+    )
+)]
 #[rustfmt::skip]
 mod s9_foo_error;
+
+#[cfg(
+    any(
+        feature = "s9-greeting-with-errors",
+        feature = "s9-greeting-with-errors-case7",
+        feature = "s9-greeting-with-errors-case8"
+    )
+)]
 pub use self::s9_foo_error::{S9FooError, S9FooErrorBuilder};
 pub use crate::sdk_error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,

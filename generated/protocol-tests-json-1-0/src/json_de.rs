@@ -3,6 +3,9 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(
+    any(feature = "s10-greeting-with-errors", feature = "s10-greeting-with-errors-case1")
+)]
 /// Parses a `S10ComplexNestedErrorData` from JSON.
 pub(crate) fn s10_complex_nested_error_data(
     value: &serde_json::Value,
@@ -19,6 +22,22 @@ pub(crate) fn s10_complex_nested_error_data(
     parse().map_err(|e| e.within("S10ComplexNestedErrorData"))
 }
 
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 /// Parses a `S11GreetingStruct` from JSON.
 pub(crate) fn s11_greeting_struct(
     value: &serde_json::Value,
@@ -35,6 +54,22 @@ pub(crate) fn s11_greeting_struct(
     parse().map_err(|e| e.within("S11GreetingStruct"))
 }
 
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 /// Parses a `S11MyUnion` from JSON.
 pub(crate) fn s11_my_union(
     value: &serde_json::Value,
@@ -144,6 +179,9 @@ pub(crate) fn s11_my_union(
     parse().map_err(|e| e.within("S11MyUnion"))
 }
 
+#[cfg(
+    any(feature = "s10-greeting-with-errors", feature = "s10-greeting-with-errors-case1")
+)]
 /// Parses a `S10ComplexError` error response.
 pub(crate) fn error_s10_complex_error(
     response: &crate::protocol::ErrorResponse,
@@ -166,6 +204,7 @@ pub(crate) fn error_s10_complex_error(
     parse().map_err(|e| e.within("S10ComplexError"))
 }
 
+#[cfg(feature = "s8-greeting-with-errors")]
 /// Parses a `S8InvalidGreeting` error response.
 pub(crate) fn error_s8_invalid_greeting(
     response: &crate::protocol::ErrorResponse,
@@ -183,6 +222,13 @@ pub(crate) fn error_s8_invalid_greeting(
     parse().map_err(|e| e.within("S8InvalidGreeting"))
 }
 
+#[cfg(
+    any(
+        feature = "s9-greeting-with-errors",
+        feature = "s9-greeting-with-errors-case7",
+        feature = "s9-greeting-with-errors-case8"
+    )
+)]
 /// Parses a `S9FooError` error response.
 pub(crate) fn error_s9_foo_error(
     _response: &crate::protocol::ErrorResponse,
@@ -193,6 +239,9 @@ pub(crate) fn error_s9_foo_error(
     parse().map_err(|e| e.within("S9FooError"))
 }
 
+#[cfg(
+    any(feature = "s10-greeting-with-errors", feature = "s10-greeting-with-errors-case1")
+)]
 impl crate::json::Fallback for crate::error::S10ComplexError {
     fn fallback() -> Self {
         crate::error::S10ComplexError {
@@ -202,6 +251,9 @@ impl crate::json::Fallback for crate::error::S10ComplexError {
     }
 }
 
+#[cfg(
+    any(feature = "s10-greeting-with-errors", feature = "s10-greeting-with-errors-case1")
+)]
 impl crate::json::Fallback for crate::types::S10ComplexNestedErrorData {
     fn fallback() -> Self {
         crate::types::S10ComplexNestedErrorData {
@@ -210,12 +262,44 @@ impl crate::json::Fallback for crate::types::S10ComplexNestedErrorData {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S11FooEnum {
     fn fallback() -> Self {
         crate::types::S11FooEnum::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S11GreetingStruct {
     fn fallback() -> Self {
         crate::types::S11GreetingStruct {
@@ -224,12 +308,29 @@ impl crate::json::Fallback for crate::types::S11GreetingStruct {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S11MyUnion {
     fn fallback() -> Self {
         crate::types::S11MyUnion::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "s8-greeting-with-errors")]
 impl crate::json::Fallback for crate::error::S8InvalidGreeting {
     fn fallback() -> Self {
         crate::error::S8InvalidGreeting {
@@ -238,6 +339,13 @@ impl crate::json::Fallback for crate::error::S8InvalidGreeting {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s9-greeting-with-errors",
+        feature = "s9-greeting-with-errors-case7",
+        feature = "s9-greeting-with-errors-case8"
+    )
+)]
 impl crate::json::Fallback for crate::error::S9FooError {
     fn fallback() -> Self {
         crate::error::S9FooError {}

@@ -3,6 +3,20 @@
 
 //! Writers of JSON for the shapes requests carry, and of the messages of input event streams.
 
+#[cfg(
+    any(
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9"
+    )
+)]
 /// Writes a `S3GreetingStruct` as JSON.
 pub(crate) fn s3_greeting_struct(
     out: &mut crate::json::Writer,
@@ -17,6 +31,20 @@ pub(crate) fn s3_greeting_struct(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9"
+    )
+)]
 /// Writes a `S3MyUnion` as JSON.
 pub(crate) fn s3_my_union(
     out: &mut crate::json::Writer,

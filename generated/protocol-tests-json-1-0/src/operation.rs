@@ -3,134 +3,178 @@
 
 //! The operations of botocore protocol tests: a module each, with the input, output and error types.
 
+#[cfg(feature = "s0-empty-input-and-empty-output")]
 #[rustfmt::skip]
 pub mod s0_empty_input_and_empty_output;
 
+#[cfg(feature = "s10-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s10_greeting_with_errors;
 
+#[cfg(feature = "s10-greeting-with-errors-case1")]
 #[rustfmt::skip]
 pub mod s10_greeting_with_errors_case1;
 
+#[cfg(feature = "s11-json-unions")]
 #[rustfmt::skip]
 pub mod s11_json_unions;
 
+#[cfg(feature = "s11-json-unions-case1")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case1;
 
+#[cfg(feature = "s11-json-unions-case10")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case10;
 
+#[cfg(feature = "s11-json-unions-case11")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case11;
 
+#[cfg(feature = "s11-json-unions-case2")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case2;
 
+#[cfg(feature = "s11-json-unions-case3")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case3;
 
+#[cfg(feature = "s11-json-unions-case4")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case4;
 
+#[cfg(feature = "s11-json-unions-case5")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case5;
 
+#[cfg(feature = "s11-json-unions-case6")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case6;
 
+#[cfg(feature = "s11-json-unions-case7")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case7;
 
+#[cfg(feature = "s11-json-unions-case8")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case8;
 
+#[cfg(feature = "s11-json-unions-case9")]
 #[rustfmt::skip]
 pub mod s11_json_unions_case9;
 
+#[cfg(feature = "s12-no-input-and-no-output")]
 #[rustfmt::skip]
 pub mod s12_no_input_and_no_output;
 
+#[cfg(feature = "s12-no-input-and-no-output-case1")]
 #[rustfmt::skip]
 pub mod s12_no_input_and_no_output_case1;
 
+#[cfg(feature = "s12-no-input-and-no-output-case2")]
 #[rustfmt::skip]
 pub mod s12_no_input_and_no_output_case2;
 
+#[cfg(feature = "s13-no-input-and-output")]
 #[rustfmt::skip]
 pub mod s13_no_input_and_output;
 
+#[cfg(feature = "s14-simple-scalar-properties")]
 #[rustfmt::skip]
 pub mod s14_simple_scalar_properties;
 
+#[cfg(feature = "s14-simple-scalar-properties-case1")]
 #[rustfmt::skip]
 pub mod s14_simple_scalar_properties_case1;
 
+#[cfg(feature = "s14-simple-scalar-properties-case2")]
 #[rustfmt::skip]
 pub mod s14_simple_scalar_properties_case2;
 
+#[cfg(feature = "s1-endpoint-operation")]
 #[rustfmt::skip]
 pub mod s1_endpoint_operation;
 
+#[cfg(feature = "s2-endpoint-with-host-label-operation")]
 #[rustfmt::skip]
 pub mod s2_endpoint_with_host_label_operation;
 
+#[cfg(feature = "s3-json-unions")]
 #[rustfmt::skip]
 pub mod s3_json_unions;
 
+#[cfg(feature = "s3-json-unions-case1")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case1;
 
+#[cfg(feature = "s3-json-unions-case2")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case2;
 
+#[cfg(feature = "s3-json-unions-case3")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case3;
 
+#[cfg(feature = "s3-json-unions-case4")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case4;
 
+#[cfg(feature = "s3-json-unions-case5")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case5;
 
+#[cfg(feature = "s3-json-unions-case6")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case6;
 
+#[cfg(feature = "s3-json-unions-case7")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case7;
 
+#[cfg(feature = "s3-json-unions-case8")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case8;
 
+#[cfg(feature = "s3-json-unions-case9")]
 #[rustfmt::skip]
 pub mod s3_json_unions_case9;
 
+#[cfg(feature = "s4-no-input-and-no-output")]
 #[rustfmt::skip]
 pub mod s4_no_input_and_no_output;
 
+#[cfg(feature = "s5-no-input-and-output")]
 #[rustfmt::skip]
 pub mod s5_no_input_and_output;
 
+#[cfg(feature = "s6-simple-scalar-properties")]
 #[rustfmt::skip]
 pub mod s6_simple_scalar_properties;
 
+#[cfg(feature = "s6-simple-scalar-properties-case1")]
 #[rustfmt::skip]
 pub mod s6_simple_scalar_properties_case1;
 
+#[cfg(feature = "s6-simple-scalar-properties-case2")]
 #[rustfmt::skip]
 pub mod s6_simple_scalar_properties_case2;
 
+#[cfg(feature = "s7-empty-input-and-empty-output")]
 #[rustfmt::skip]
 pub mod s7_empty_input_and_empty_output;
 
+#[cfg(feature = "s8-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s8_greeting_with_errors;
 
+#[cfg(feature = "s9-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s9_greeting_with_errors;
 
+#[cfg(feature = "s9-greeting-with-errors-case7")]
 #[rustfmt::skip]
 pub mod s9_greeting_with_errors_case7;
 
+#[cfg(feature = "s9-greeting-with-errors-case8")]
 #[rustfmt::skip]
 pub mod s9_greeting_with_errors_case8;

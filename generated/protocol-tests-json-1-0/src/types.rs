@@ -3,32 +3,225 @@
 
 //! Structures, unions and enums shared by the operations of botocore protocol tests.
 
+#[cfg(
+    any(feature = "s10-greeting-with-errors", feature = "s10-greeting-with-errors-case1")
+)]
 #[rustfmt::skip]
 mod s10_complex_nested_error_data;
+
+#[cfg(
+    any(feature = "s10-greeting-with-errors", feature = "s10-greeting-with-errors-case1")
+)]
 pub use self::s10_complex_nested_error_data::{
     S10ComplexNestedErrorData, S10ComplexNestedErrorDataBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s11_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 pub use self::s11_foo_enum::S11FooEnum;
 
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s11_greeting_struct;
+
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 pub use self::s11_greeting_struct::{S11GreetingStruct, S11GreetingStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s11_my_union;
+
+#[cfg(
+    any(
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9"
+    )
+)]
 pub use self::s11_my_union::S11MyUnion;
 
+#[cfg(
+    any(
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s3_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9"
+    )
+)]
 pub use self::s3_foo_enum::S3FooEnum;
 
+#[cfg(
+    any(
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s3_greeting_struct;
+
+#[cfg(
+    any(
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9"
+    )
+)]
 pub use self::s3_greeting_struct::{S3GreetingStruct, S3GreetingStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s3_my_union;
+
+#[cfg(
+    any(
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9"
+    )
+)]
 pub use self::s3_my_union::S3MyUnion;

@@ -9,151 +9,296 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for botocore protocol tests",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(s0_empty_operation::command())
-        .subcommand(s0_empty_operation_case1::command())
-        .subcommand(s0_empty_operation_case2::command())
-        .subcommand(s10_simple_scalar_properties::command())
-        .subcommand(s10_simple_scalar_properties_case1::command())
-        .subcommand(s10_simple_scalar_properties_case2::command())
-        .subcommand(s11_datetime_offsets::command())
-        .subcommand(s11_datetime_offsets_case1::command())
-        .subcommand(s12_empty_operation::command())
-        .subcommand(s12_empty_operation_case1::command())
-        .subcommand(s12_empty_operation_case2::command())
-        .subcommand(s13_fractional_seconds::command())
-        .subcommand(s14_greeting_with_errors::command())
-        .subcommand(s15_greeting_with_errors::command())
-        .subcommand(s15_greeting_with_errors_case1::command())
-        .subcommand(s16_greeting_with_errors::command())
-        .subcommand(s16_greeting_with_errors_case7::command())
-        .subcommand(s16_greeting_with_errors_case8::command())
-        .subcommand(s17_json_enums::command())
-        .subcommand(s18_json_int_enums::command())
-        .subcommand(s19_json_unions::command())
-        .subcommand(s19_json_unions_case1::command())
-        .subcommand(s19_json_unions_case2::command())
-        .subcommand(s19_json_unions_case3::command())
-        .subcommand(s19_json_unions_case4::command())
-        .subcommand(s19_json_unions_case5::command())
-        .subcommand(s19_json_unions_case6::command())
-        .subcommand(s19_json_unions_case7::command())
-        .subcommand(s19_json_unions_case8::command())
-        .subcommand(s19_json_unions_case9::command())
-        .subcommand(s1_endpoint_operation::command())
-        .subcommand(s20_kitchen_sink_operation::command())
-        .subcommand(s20_kitchen_sink_operation_case1::command())
-        .subcommand(s20_kitchen_sink_operation_case10::command())
-        .subcommand(s20_kitchen_sink_operation_case11::command())
-        .subcommand(s20_kitchen_sink_operation_case12::command())
-        .subcommand(s20_kitchen_sink_operation_case13::command())
-        .subcommand(s20_kitchen_sink_operation_case14::command())
-        .subcommand(s20_kitchen_sink_operation_case15::command())
-        .subcommand(s20_kitchen_sink_operation_case16::command())
-        .subcommand(s20_kitchen_sink_operation_case17::command())
-        .subcommand(s20_kitchen_sink_operation_case18::command())
-        .subcommand(s20_kitchen_sink_operation_case19::command())
-        .subcommand(s20_kitchen_sink_operation_case2::command())
-        .subcommand(s20_kitchen_sink_operation_case20::command())
-        .subcommand(s20_kitchen_sink_operation_case21::command())
-        .subcommand(s20_kitchen_sink_operation_case22::command())
-        .subcommand(s20_kitchen_sink_operation_case3::command())
-        .subcommand(s20_kitchen_sink_operation_case4::command())
-        .subcommand(s20_kitchen_sink_operation_case5::command())
-        .subcommand(s20_kitchen_sink_operation_case6::command())
-        .subcommand(s20_kitchen_sink_operation_case7::command())
-        .subcommand(s20_kitchen_sink_operation_case8::command())
-        .subcommand(s20_kitchen_sink_operation_case9::command())
-        .subcommand(s21_null_operation::command())
-        .subcommand(s22_put_and_get_inline_documents::command())
-        .subcommand(s23_simple_scalar_properties::command())
-        .subcommand(s23_simple_scalar_properties_case1::command())
-        .subcommand(s23_simple_scalar_properties_case2::command())
-        .subcommand(s24_operation_name::command())
-        .subcommand(s25_operation_name::command())
-        .subcommand(s26_operation_name::command())
-        .subcommand(s26_operation_name_case1::command())
-        .subcommand(s27_operation_name::command())
-        .subcommand(s28_operation_name::command())
-        .subcommand(s28_operation_name_case1::command())
-        .subcommand(s28_operation_name_case2::command())
-        .subcommand(s28_operation_name_case3::command())
-        .subcommand(s28_operation_name_case4::command())
-        .subcommand(s28_operation_name_case5::command())
-        .subcommand(s29_operation_name::command())
-        .subcommand(s2_endpoint_with_host_label_operation::command())
-        .subcommand(s30_member_ref_op::command())
-        .subcommand(s30_static_op::command())
-        .subcommand(s31_operation_name::command())
-        .subcommand(s31_operation_name_case1::command())
-        .subcommand(s31_operation_name_case2::command())
-        .subcommand(s31_operation_name_case3::command())
-        .subcommand(s31_operation_name_case4::command())
-        .subcommand(s32_operation_name::command())
-        .subcommand(s33_operation_name::command())
-        .subcommand(s33_operation_name_case1::command())
-        .subcommand(s34_operation_name::command())
-        .subcommand(s35_operation_name::command())
-        .subcommand(s36_operation_name::command())
-        .subcommand(s37_operation_name::command())
-        .subcommand(s37_operation_name_case1::command())
-        .subcommand(s38_operation_name::command())
-        .subcommand(s39_operation_name::command())
-        .subcommand(s3_json_enums::command())
-        .subcommand(s40_operation_name::command())
-        .subcommand(s41_operation_name::command())
-        .subcommand(s41_operation_name_case1::command())
-        .subcommand(s41_operation_name_case2::command())
-        .subcommand(s42_operation_name::command())
-        .subcommand(s43_operation_name::command())
-        .subcommand(s43_operation_name_case1::command())
-        .subcommand(s43_operation_name_case2::command())
-        .subcommand(s43_operation_name_case3::command())
-        .subcommand(s43_operation_name_case4::command())
-        .subcommand(s44_operation_name::command())
-        .subcommand(s45_operation_name::command())
-        .subcommand(s45_operation_name_case1::command())
-        .subcommand(s4_json_int_enums::command())
-        .subcommand(s5_json_unions::command())
-        .subcommand(s5_json_unions_case1::command())
-        .subcommand(s5_json_unions_case2::command())
-        .subcommand(s5_json_unions_case3::command())
-        .subcommand(s5_json_unions_case4::command())
-        .subcommand(s5_json_unions_case5::command())
-        .subcommand(s5_json_unions_case6::command())
-        .subcommand(s5_json_unions_case7::command())
-        .subcommand(s5_json_unions_case8::command())
-        .subcommand(s6_kitchen_sink_operation::command())
-        .subcommand(s6_kitchen_sink_operation_case1::command())
-        .subcommand(s6_kitchen_sink_operation_case10::command())
-        .subcommand(s6_kitchen_sink_operation_case11::command())
-        .subcommand(s6_kitchen_sink_operation_case12::command())
-        .subcommand(s6_kitchen_sink_operation_case13::command())
-        .subcommand(s6_kitchen_sink_operation_case14::command())
-        .subcommand(s6_kitchen_sink_operation_case15::command())
-        .subcommand(s6_kitchen_sink_operation_case16::command())
-        .subcommand(s6_kitchen_sink_operation_case17::command())
-        .subcommand(s6_kitchen_sink_operation_case18::command())
-        .subcommand(s6_kitchen_sink_operation_case19::command())
-        .subcommand(s6_kitchen_sink_operation_case2::command())
-        .subcommand(s6_kitchen_sink_operation_case20::command())
-        .subcommand(s6_kitchen_sink_operation_case21::command())
-        .subcommand(s6_kitchen_sink_operation_case22::command())
-        .subcommand(s6_kitchen_sink_operation_case23::command())
-        .subcommand(s6_kitchen_sink_operation_case24::command())
-        .subcommand(s6_kitchen_sink_operation_case25::command())
-        .subcommand(s6_kitchen_sink_operation_case26::command())
-        .subcommand(s6_kitchen_sink_operation_case27::command())
-        .subcommand(s6_kitchen_sink_operation_case3::command())
-        .subcommand(s6_kitchen_sink_operation_case4::command())
-        .subcommand(s6_kitchen_sink_operation_case5::command())
-        .subcommand(s6_kitchen_sink_operation_case6::command())
-        .subcommand(s6_kitchen_sink_operation_case7::command())
-        .subcommand(s6_kitchen_sink_operation_case8::command())
-        .subcommand(s6_kitchen_sink_operation_case9::command())
-        .subcommand(s8_operation_with_optional_input_output::command())
-        .subcommand(s8_operation_with_optional_input_output_case1::command())
-        .subcommand(s9_put_and_get_inline_documents::command());
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "s0-empty-operation")]
+    let command = command.subcommand(s0_empty_operation::command());
+    #[cfg(feature = "s0-empty-operation-case1")]
+    let command = command.subcommand(s0_empty_operation_case1::command());
+    #[cfg(feature = "s0-empty-operation-case2")]
+    let command = command.subcommand(s0_empty_operation_case2::command());
+    #[cfg(feature = "s10-simple-scalar-properties")]
+    let command = command.subcommand(s10_simple_scalar_properties::command());
+    #[cfg(feature = "s10-simple-scalar-properties-case1")]
+    let command = command.subcommand(s10_simple_scalar_properties_case1::command());
+    #[cfg(feature = "s10-simple-scalar-properties-case2")]
+    let command = command.subcommand(s10_simple_scalar_properties_case2::command());
+    #[cfg(feature = "s11-datetime-offsets")]
+    let command = command.subcommand(s11_datetime_offsets::command());
+    #[cfg(feature = "s11-datetime-offsets-case1")]
+    let command = command.subcommand(s11_datetime_offsets_case1::command());
+    #[cfg(feature = "s12-empty-operation")]
+    let command = command.subcommand(s12_empty_operation::command());
+    #[cfg(feature = "s12-empty-operation-case1")]
+    let command = command.subcommand(s12_empty_operation_case1::command());
+    #[cfg(feature = "s12-empty-operation-case2")]
+    let command = command.subcommand(s12_empty_operation_case2::command());
+    #[cfg(feature = "s13-fractional-seconds")]
+    let command = command.subcommand(s13_fractional_seconds::command());
+    #[cfg(feature = "s14-greeting-with-errors")]
+    let command = command.subcommand(s14_greeting_with_errors::command());
+    #[cfg(feature = "s15-greeting-with-errors")]
+    let command = command.subcommand(s15_greeting_with_errors::command());
+    #[cfg(feature = "s15-greeting-with-errors-case1")]
+    let command = command.subcommand(s15_greeting_with_errors_case1::command());
+    #[cfg(feature = "s16-greeting-with-errors")]
+    let command = command.subcommand(s16_greeting_with_errors::command());
+    #[cfg(feature = "s16-greeting-with-errors-case7")]
+    let command = command.subcommand(s16_greeting_with_errors_case7::command());
+    #[cfg(feature = "s16-greeting-with-errors-case8")]
+    let command = command.subcommand(s16_greeting_with_errors_case8::command());
+    #[cfg(feature = "s17-json-enums")]
+    let command = command.subcommand(s17_json_enums::command());
+    #[cfg(feature = "s18-json-int-enums")]
+    let command = command.subcommand(s18_json_int_enums::command());
+    #[cfg(feature = "s19-json-unions")]
+    let command = command.subcommand(s19_json_unions::command());
+    #[cfg(feature = "s19-json-unions-case1")]
+    let command = command.subcommand(s19_json_unions_case1::command());
+    #[cfg(feature = "s19-json-unions-case2")]
+    let command = command.subcommand(s19_json_unions_case2::command());
+    #[cfg(feature = "s19-json-unions-case3")]
+    let command = command.subcommand(s19_json_unions_case3::command());
+    #[cfg(feature = "s19-json-unions-case4")]
+    let command = command.subcommand(s19_json_unions_case4::command());
+    #[cfg(feature = "s19-json-unions-case5")]
+    let command = command.subcommand(s19_json_unions_case5::command());
+    #[cfg(feature = "s19-json-unions-case6")]
+    let command = command.subcommand(s19_json_unions_case6::command());
+    #[cfg(feature = "s19-json-unions-case7")]
+    let command = command.subcommand(s19_json_unions_case7::command());
+    #[cfg(feature = "s19-json-unions-case8")]
+    let command = command.subcommand(s19_json_unions_case8::command());
+    #[cfg(feature = "s19-json-unions-case9")]
+    let command = command.subcommand(s19_json_unions_case9::command());
+    #[cfg(feature = "s1-endpoint-operation")]
+    let command = command.subcommand(s1_endpoint_operation::command());
+    #[cfg(feature = "s20-kitchen-sink-operation")]
+    let command = command.subcommand(s20_kitchen_sink_operation::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case1")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case1::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case10")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case10::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case11")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case11::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case12")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case12::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case13")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case13::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case14")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case14::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case15")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case15::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case16")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case16::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case17")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case17::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case18")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case18::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case19")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case19::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case2")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case2::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case20")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case20::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case21")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case21::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case22")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case22::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case3")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case3::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case4")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case4::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case5")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case5::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case6")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case6::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case7")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case7::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case8")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case8::command());
+    #[cfg(feature = "s20-kitchen-sink-operation-case9")]
+    let command = command.subcommand(s20_kitchen_sink_operation_case9::command());
+    #[cfg(feature = "s21-null-operation")]
+    let command = command.subcommand(s21_null_operation::command());
+    #[cfg(feature = "s22-put-and-get-inline-documents")]
+    let command = command.subcommand(s22_put_and_get_inline_documents::command());
+    #[cfg(feature = "s23-simple-scalar-properties")]
+    let command = command.subcommand(s23_simple_scalar_properties::command());
+    #[cfg(feature = "s23-simple-scalar-properties-case1")]
+    let command = command.subcommand(s23_simple_scalar_properties_case1::command());
+    #[cfg(feature = "s23-simple-scalar-properties-case2")]
+    let command = command.subcommand(s23_simple_scalar_properties_case2::command());
+    #[cfg(feature = "s24-operation-name")]
+    let command = command.subcommand(s24_operation_name::command());
+    #[cfg(feature = "s25-operation-name")]
+    let command = command.subcommand(s25_operation_name::command());
+    #[cfg(feature = "s26-operation-name")]
+    let command = command.subcommand(s26_operation_name::command());
+    #[cfg(feature = "s26-operation-name-case1")]
+    let command = command.subcommand(s26_operation_name_case1::command());
+    #[cfg(feature = "s27-operation-name")]
+    let command = command.subcommand(s27_operation_name::command());
+    #[cfg(feature = "s28-operation-name")]
+    let command = command.subcommand(s28_operation_name::command());
+    #[cfg(feature = "s28-operation-name-case1")]
+    let command = command.subcommand(s28_operation_name_case1::command());
+    #[cfg(feature = "s28-operation-name-case2")]
+    let command = command.subcommand(s28_operation_name_case2::command());
+    #[cfg(feature = "s28-operation-name-case3")]
+    let command = command.subcommand(s28_operation_name_case3::command());
+    #[cfg(feature = "s28-operation-name-case4")]
+    let command = command.subcommand(s28_operation_name_case4::command());
+    #[cfg(feature = "s28-operation-name-case5")]
+    let command = command.subcommand(s28_operation_name_case5::command());
+    #[cfg(feature = "s29-operation-name")]
+    let command = command.subcommand(s29_operation_name::command());
+    #[cfg(feature = "s2-endpoint-with-host-label-operation")]
+    let command = command.subcommand(s2_endpoint_with_host_label_operation::command());
+    #[cfg(feature = "s30-member-ref-op")]
+    let command = command.subcommand(s30_member_ref_op::command());
+    #[cfg(feature = "s30-static-op")]
+    let command = command.subcommand(s30_static_op::command());
+    #[cfg(feature = "s31-operation-name")]
+    let command = command.subcommand(s31_operation_name::command());
+    #[cfg(feature = "s31-operation-name-case1")]
+    let command = command.subcommand(s31_operation_name_case1::command());
+    #[cfg(feature = "s31-operation-name-case2")]
+    let command = command.subcommand(s31_operation_name_case2::command());
+    #[cfg(feature = "s31-operation-name-case3")]
+    let command = command.subcommand(s31_operation_name_case3::command());
+    #[cfg(feature = "s31-operation-name-case4")]
+    let command = command.subcommand(s31_operation_name_case4::command());
+    #[cfg(feature = "s32-operation-name")]
+    let command = command.subcommand(s32_operation_name::command());
+    #[cfg(feature = "s33-operation-name")]
+    let command = command.subcommand(s33_operation_name::command());
+    #[cfg(feature = "s33-operation-name-case1")]
+    let command = command.subcommand(s33_operation_name_case1::command());
+    #[cfg(feature = "s34-operation-name")]
+    let command = command.subcommand(s34_operation_name::command());
+    #[cfg(feature = "s35-operation-name")]
+    let command = command.subcommand(s35_operation_name::command());
+    #[cfg(feature = "s36-operation-name")]
+    let command = command.subcommand(s36_operation_name::command());
+    #[cfg(feature = "s37-operation-name")]
+    let command = command.subcommand(s37_operation_name::command());
+    #[cfg(feature = "s37-operation-name-case1")]
+    let command = command.subcommand(s37_operation_name_case1::command());
+    #[cfg(feature = "s38-operation-name")]
+    let command = command.subcommand(s38_operation_name::command());
+    #[cfg(feature = "s39-operation-name")]
+    let command = command.subcommand(s39_operation_name::command());
+    #[cfg(feature = "s3-json-enums")]
+    let command = command.subcommand(s3_json_enums::command());
+    #[cfg(feature = "s40-operation-name")]
+    let command = command.subcommand(s40_operation_name::command());
+    #[cfg(feature = "s41-operation-name")]
+    let command = command.subcommand(s41_operation_name::command());
+    #[cfg(feature = "s41-operation-name-case1")]
+    let command = command.subcommand(s41_operation_name_case1::command());
+    #[cfg(feature = "s41-operation-name-case2")]
+    let command = command.subcommand(s41_operation_name_case2::command());
+    #[cfg(feature = "s42-operation-name")]
+    let command = command.subcommand(s42_operation_name::command());
+    #[cfg(feature = "s43-operation-name")]
+    let command = command.subcommand(s43_operation_name::command());
+    #[cfg(feature = "s43-operation-name-case1")]
+    let command = command.subcommand(s43_operation_name_case1::command());
+    #[cfg(feature = "s43-operation-name-case2")]
+    let command = command.subcommand(s43_operation_name_case2::command());
+    #[cfg(feature = "s43-operation-name-case3")]
+    let command = command.subcommand(s43_operation_name_case3::command());
+    #[cfg(feature = "s43-operation-name-case4")]
+    let command = command.subcommand(s43_operation_name_case4::command());
+    #[cfg(feature = "s44-operation-name")]
+    let command = command.subcommand(s44_operation_name::command());
+    #[cfg(feature = "s45-operation-name")]
+    let command = command.subcommand(s45_operation_name::command());
+    #[cfg(feature = "s45-operation-name-case1")]
+    let command = command.subcommand(s45_operation_name_case1::command());
+    #[cfg(feature = "s4-json-int-enums")]
+    let command = command.subcommand(s4_json_int_enums::command());
+    #[cfg(feature = "s5-json-unions")]
+    let command = command.subcommand(s5_json_unions::command());
+    #[cfg(feature = "s5-json-unions-case1")]
+    let command = command.subcommand(s5_json_unions_case1::command());
+    #[cfg(feature = "s5-json-unions-case2")]
+    let command = command.subcommand(s5_json_unions_case2::command());
+    #[cfg(feature = "s5-json-unions-case3")]
+    let command = command.subcommand(s5_json_unions_case3::command());
+    #[cfg(feature = "s5-json-unions-case4")]
+    let command = command.subcommand(s5_json_unions_case4::command());
+    #[cfg(feature = "s5-json-unions-case5")]
+    let command = command.subcommand(s5_json_unions_case5::command());
+    #[cfg(feature = "s5-json-unions-case6")]
+    let command = command.subcommand(s5_json_unions_case6::command());
+    #[cfg(feature = "s5-json-unions-case7")]
+    let command = command.subcommand(s5_json_unions_case7::command());
+    #[cfg(feature = "s5-json-unions-case8")]
+    let command = command.subcommand(s5_json_unions_case8::command());
+    #[cfg(feature = "s6-kitchen-sink-operation")]
+    let command = command.subcommand(s6_kitchen_sink_operation::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case1")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case1::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case10")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case10::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case11")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case11::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case12")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case12::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case13")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case13::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case14")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case14::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case15")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case15::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case16")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case16::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case17")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case17::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case18")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case18::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case19")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case19::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case2")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case2::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case20")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case20::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case21")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case21::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case22")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case22::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case23")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case23::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case24")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case24::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case25")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case25::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case26")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case26::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case27")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case27::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case3")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case3::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case4")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case4::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case5")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case5::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case6")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case6::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case7")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case7::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case8")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case8::command());
+    #[cfg(feature = "s6-kitchen-sink-operation-case9")]
+    let command = command.subcommand(s6_kitchen_sink_operation_case9::command());
+    #[cfg(feature = "s8-operation-with-optional-input-output")]
+    let command = command.subcommand(s8_operation_with_optional_input_output::command());
+    #[cfg(feature = "s8-operation-with-optional-input-output-case1")]
+    let command = command
+        .subcommand(s8_operation_with_optional_input_output_case1::command());
+    #[cfg(feature = "s9-put-and-get-inline-documents")]
+    let command = command.subcommand(s9_put_and_get_inline_documents::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -167,358 +312,1277 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
-        "s0-empty-operation" => s0_empty_operation::run(&client, global, args).await,
-        "s0-empty-operation-case1" => {
-            s0_empty_operation_case1::run(&client, global, args).await
-        }
-        "s0-empty-operation-case2" => {
-            s0_empty_operation_case2::run(&client, global, args).await
-        }
-        "s10-simple-scalar-properties" => {
-            s10_simple_scalar_properties::run(&client, global, args).await
-        }
-        "s10-simple-scalar-properties-case1" => {
-            s10_simple_scalar_properties_case1::run(&client, global, args).await
-        }
-        "s10-simple-scalar-properties-case2" => {
-            s10_simple_scalar_properties_case2::run(&client, global, args).await
-        }
-        "s11-datetime-offsets" => s11_datetime_offsets::run(&client, global, args).await,
-        "s11-datetime-offsets-case1" => {
-            s11_datetime_offsets_case1::run(&client, global, args).await
-        }
-        "s12-empty-operation" => s12_empty_operation::run(&client, global, args).await,
-        "s12-empty-operation-case1" => {
-            s12_empty_operation_case1::run(&client, global, args).await
-        }
-        "s12-empty-operation-case2" => {
-            s12_empty_operation_case2::run(&client, global, args).await
-        }
-        "s13-fractional-seconds" => {
-            s13_fractional_seconds::run(&client, global, args).await
-        }
-        "s14-greeting-with-errors" => {
-            s14_greeting_with_errors::run(&client, global, args).await
-        }
-        "s15-greeting-with-errors" => {
-            s15_greeting_with_errors::run(&client, global, args).await
-        }
-        "s15-greeting-with-errors-case1" => {
-            s15_greeting_with_errors_case1::run(&client, global, args).await
-        }
-        "s16-greeting-with-errors" => {
-            s16_greeting_with_errors::run(&client, global, args).await
-        }
-        "s16-greeting-with-errors-case7" => {
-            s16_greeting_with_errors_case7::run(&client, global, args).await
-        }
-        "s16-greeting-with-errors-case8" => {
-            s16_greeting_with_errors_case8::run(&client, global, args).await
-        }
-        "s17-json-enums" => s17_json_enums::run(&client, global, args).await,
-        "s18-json-int-enums" => s18_json_int_enums::run(&client, global, args).await,
-        "s19-json-unions" => s19_json_unions::run(&client, global, args).await,
-        "s19-json-unions-case1" => {
-            s19_json_unions_case1::run(&client, global, args).await
-        }
-        "s19-json-unions-case2" => {
-            s19_json_unions_case2::run(&client, global, args).await
-        }
-        "s19-json-unions-case3" => {
-            s19_json_unions_case3::run(&client, global, args).await
-        }
-        "s19-json-unions-case4" => {
-            s19_json_unions_case4::run(&client, global, args).await
-        }
-        "s19-json-unions-case5" => {
-            s19_json_unions_case5::run(&client, global, args).await
-        }
-        "s19-json-unions-case6" => {
-            s19_json_unions_case6::run(&client, global, args).await
-        }
-        "s19-json-unions-case7" => {
-            s19_json_unions_case7::run(&client, global, args).await
-        }
-        "s19-json-unions-case8" => {
-            s19_json_unions_case8::run(&client, global, args).await
-        }
-        "s19-json-unions-case9" => {
-            s19_json_unions_case9::run(&client, global, args).await
-        }
-        "s1-endpoint-operation" => {
-            s1_endpoint_operation::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation" => {
-            s20_kitchen_sink_operation::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case1" => {
-            s20_kitchen_sink_operation_case1::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case10" => {
-            s20_kitchen_sink_operation_case10::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case11" => {
-            s20_kitchen_sink_operation_case11::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case12" => {
-            s20_kitchen_sink_operation_case12::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case13" => {
-            s20_kitchen_sink_operation_case13::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case14" => {
-            s20_kitchen_sink_operation_case14::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case15" => {
-            s20_kitchen_sink_operation_case15::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case16" => {
-            s20_kitchen_sink_operation_case16::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case17" => {
-            s20_kitchen_sink_operation_case17::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case18" => {
-            s20_kitchen_sink_operation_case18::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case19" => {
-            s20_kitchen_sink_operation_case19::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case2" => {
-            s20_kitchen_sink_operation_case2::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case20" => {
-            s20_kitchen_sink_operation_case20::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case21" => {
-            s20_kitchen_sink_operation_case21::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case22" => {
-            s20_kitchen_sink_operation_case22::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case3" => {
-            s20_kitchen_sink_operation_case3::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case4" => {
-            s20_kitchen_sink_operation_case4::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case5" => {
-            s20_kitchen_sink_operation_case5::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case6" => {
-            s20_kitchen_sink_operation_case6::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case7" => {
-            s20_kitchen_sink_operation_case7::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case8" => {
-            s20_kitchen_sink_operation_case8::run(&client, global, args).await
-        }
-        "s20-kitchen-sink-operation-case9" => {
-            s20_kitchen_sink_operation_case9::run(&client, global, args).await
-        }
-        "s21-null-operation" => s21_null_operation::run(&client, global, args).await,
-        "s22-put-and-get-inline-documents" => {
-            s22_put_and_get_inline_documents::run(&client, global, args).await
-        }
-        "s23-simple-scalar-properties" => {
-            s23_simple_scalar_properties::run(&client, global, args).await
-        }
-        "s23-simple-scalar-properties-case1" => {
-            s23_simple_scalar_properties_case1::run(&client, global, args).await
-        }
-        "s23-simple-scalar-properties-case2" => {
-            s23_simple_scalar_properties_case2::run(&client, global, args).await
-        }
-        "s24-operation-name" => s24_operation_name::run(&client, global, args).await,
-        "s25-operation-name" => s25_operation_name::run(&client, global, args).await,
-        "s26-operation-name" => s26_operation_name::run(&client, global, args).await,
-        "s26-operation-name-case1" => {
-            s26_operation_name_case1::run(&client, global, args).await
-        }
-        "s27-operation-name" => s27_operation_name::run(&client, global, args).await,
-        "s28-operation-name" => s28_operation_name::run(&client, global, args).await,
-        "s28-operation-name-case1" => {
-            s28_operation_name_case1::run(&client, global, args).await
-        }
-        "s28-operation-name-case2" => {
-            s28_operation_name_case2::run(&client, global, args).await
-        }
-        "s28-operation-name-case3" => {
-            s28_operation_name_case3::run(&client, global, args).await
-        }
-        "s28-operation-name-case4" => {
-            s28_operation_name_case4::run(&client, global, args).await
-        }
-        "s28-operation-name-case5" => {
-            s28_operation_name_case5::run(&client, global, args).await
-        }
-        "s29-operation-name" => s29_operation_name::run(&client, global, args).await,
-        "s2-endpoint-with-host-label-operation" => {
-            s2_endpoint_with_host_label_operation::run(&client, global, args).await
-        }
-        "s30-member-ref-op" => s30_member_ref_op::run(&client, global, args).await,
-        "s30-static-op" => s30_static_op::run(&client, global, args).await,
-        "s31-operation-name" => s31_operation_name::run(&client, global, args).await,
-        "s31-operation-name-case1" => {
-            s31_operation_name_case1::run(&client, global, args).await
-        }
-        "s31-operation-name-case2" => {
-            s31_operation_name_case2::run(&client, global, args).await
-        }
-        "s31-operation-name-case3" => {
-            s31_operation_name_case3::run(&client, global, args).await
-        }
-        "s31-operation-name-case4" => {
-            s31_operation_name_case4::run(&client, global, args).await
-        }
-        "s32-operation-name" => s32_operation_name::run(&client, global, args).await,
-        "s33-operation-name" => s33_operation_name::run(&client, global, args).await,
-        "s33-operation-name-case1" => {
-            s33_operation_name_case1::run(&client, global, args).await
-        }
-        "s34-operation-name" => s34_operation_name::run(&client, global, args).await,
-        "s35-operation-name" => s35_operation_name::run(&client, global, args).await,
-        "s36-operation-name" => s36_operation_name::run(&client, global, args).await,
-        "s37-operation-name" => s37_operation_name::run(&client, global, args).await,
-        "s37-operation-name-case1" => {
-            s37_operation_name_case1::run(&client, global, args).await
-        }
-        "s38-operation-name" => s38_operation_name::run(&client, global, args).await,
-        "s39-operation-name" => s39_operation_name::run(&client, global, args).await,
-        "s3-json-enums" => s3_json_enums::run(&client, global, args).await,
-        "s40-operation-name" => s40_operation_name::run(&client, global, args).await,
-        "s41-operation-name" => s41_operation_name::run(&client, global, args).await,
-        "s41-operation-name-case1" => {
-            s41_operation_name_case1::run(&client, global, args).await
-        }
-        "s41-operation-name-case2" => {
-            s41_operation_name_case2::run(&client, global, args).await
-        }
-        "s42-operation-name" => s42_operation_name::run(&client, global, args).await,
-        "s43-operation-name" => s43_operation_name::run(&client, global, args).await,
-        "s43-operation-name-case1" => {
-            s43_operation_name_case1::run(&client, global, args).await
-        }
-        "s43-operation-name-case2" => {
-            s43_operation_name_case2::run(&client, global, args).await
-        }
-        "s43-operation-name-case3" => {
-            s43_operation_name_case3::run(&client, global, args).await
-        }
-        "s43-operation-name-case4" => {
-            s43_operation_name_case4::run(&client, global, args).await
-        }
-        "s44-operation-name" => s44_operation_name::run(&client, global, args).await,
-        "s45-operation-name" => s45_operation_name::run(&client, global, args).await,
-        "s45-operation-name-case1" => {
-            s45_operation_name_case1::run(&client, global, args).await
-        }
-        "s4-json-int-enums" => s4_json_int_enums::run(&client, global, args).await,
-        "s5-json-unions" => s5_json_unions::run(&client, global, args).await,
-        "s5-json-unions-case1" => s5_json_unions_case1::run(&client, global, args).await,
-        "s5-json-unions-case2" => s5_json_unions_case2::run(&client, global, args).await,
-        "s5-json-unions-case3" => s5_json_unions_case3::run(&client, global, args).await,
-        "s5-json-unions-case4" => s5_json_unions_case4::run(&client, global, args).await,
-        "s5-json-unions-case5" => s5_json_unions_case5::run(&client, global, args).await,
-        "s5-json-unions-case6" => s5_json_unions_case6::run(&client, global, args).await,
-        "s5-json-unions-case7" => s5_json_unions_case7::run(&client, global, args).await,
-        "s5-json-unions-case8" => s5_json_unions_case8::run(&client, global, args).await,
-        "s6-kitchen-sink-operation" => {
-            s6_kitchen_sink_operation::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case1" => {
-            s6_kitchen_sink_operation_case1::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case10" => {
-            s6_kitchen_sink_operation_case10::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case11" => {
-            s6_kitchen_sink_operation_case11::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case12" => {
-            s6_kitchen_sink_operation_case12::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case13" => {
-            s6_kitchen_sink_operation_case13::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case14" => {
-            s6_kitchen_sink_operation_case14::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case15" => {
-            s6_kitchen_sink_operation_case15::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case16" => {
-            s6_kitchen_sink_operation_case16::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case17" => {
-            s6_kitchen_sink_operation_case17::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case18" => {
-            s6_kitchen_sink_operation_case18::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case19" => {
-            s6_kitchen_sink_operation_case19::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case2" => {
-            s6_kitchen_sink_operation_case2::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case20" => {
-            s6_kitchen_sink_operation_case20::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case21" => {
-            s6_kitchen_sink_operation_case21::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case22" => {
-            s6_kitchen_sink_operation_case22::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case23" => {
-            s6_kitchen_sink_operation_case23::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case24" => {
-            s6_kitchen_sink_operation_case24::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case25" => {
-            s6_kitchen_sink_operation_case25::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case26" => {
-            s6_kitchen_sink_operation_case26::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case27" => {
-            s6_kitchen_sink_operation_case27::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case3" => {
-            s6_kitchen_sink_operation_case3::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case4" => {
-            s6_kitchen_sink_operation_case4::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case5" => {
-            s6_kitchen_sink_operation_case5::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case6" => {
-            s6_kitchen_sink_operation_case6::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case7" => {
-            s6_kitchen_sink_operation_case7::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case8" => {
-            s6_kitchen_sink_operation_case8::run(&client, global, args).await
-        }
-        "s6-kitchen-sink-operation-case9" => {
-            s6_kitchen_sink_operation_case9::run(&client, global, args).await
-        }
-        "s8-operation-with-optional-input-output" => {
-            s8_operation_with_optional_input_output::run(&client, global, args).await
-        }
-        "s8-operation-with-optional-input-output-case1" => {
-            s8_operation_with_optional_input_output_case1::run(&client, global, args)
+        #[cfg(feature = "s0-empty-operation")]
+        "s0-empty-operation" => {
+            s0_empty_operation::run(&crate::cli_support::client(global)?, global, args)
                 .await
         }
+
+        #[cfg(feature = "s0-empty-operation-case1")]
+        "s0-empty-operation-case1" => {
+            s0_empty_operation_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s0-empty-operation-case2")]
+        "s0-empty-operation-case2" => {
+            s0_empty_operation_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s10-simple-scalar-properties")]
+        "s10-simple-scalar-properties" => {
+            s10_simple_scalar_properties::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s10-simple-scalar-properties-case1")]
+        "s10-simple-scalar-properties-case1" => {
+            s10_simple_scalar_properties_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s10-simple-scalar-properties-case2")]
+        "s10-simple-scalar-properties-case2" => {
+            s10_simple_scalar_properties_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s11-datetime-offsets")]
+        "s11-datetime-offsets" => {
+            s11_datetime_offsets::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s11-datetime-offsets-case1")]
+        "s11-datetime-offsets-case1" => {
+            s11_datetime_offsets_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s12-empty-operation")]
+        "s12-empty-operation" => {
+            s12_empty_operation::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s12-empty-operation-case1")]
+        "s12-empty-operation-case1" => {
+            s12_empty_operation_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s12-empty-operation-case2")]
+        "s12-empty-operation-case2" => {
+            s12_empty_operation_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s13-fractional-seconds")]
+        "s13-fractional-seconds" => {
+            s13_fractional_seconds::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s14-greeting-with-errors")]
+        "s14-greeting-with-errors" => {
+            s14_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s15-greeting-with-errors")]
+        "s15-greeting-with-errors" => {
+            s15_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s15-greeting-with-errors-case1")]
+        "s15-greeting-with-errors-case1" => {
+            s15_greeting_with_errors_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s16-greeting-with-errors")]
+        "s16-greeting-with-errors" => {
+            s16_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s16-greeting-with-errors-case7")]
+        "s16-greeting-with-errors-case7" => {
+            s16_greeting_with_errors_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s16-greeting-with-errors-case8")]
+        "s16-greeting-with-errors-case8" => {
+            s16_greeting_with_errors_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s17-json-enums")]
+        "s17-json-enums" => {
+            s17_json_enums::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s18-json-int-enums")]
+        "s18-json-int-enums" => {
+            s18_json_int_enums::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions")]
+        "s19-json-unions" => {
+            s19_json_unions::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case1")]
+        "s19-json-unions-case1" => {
+            s19_json_unions_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case2")]
+        "s19-json-unions-case2" => {
+            s19_json_unions_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case3")]
+        "s19-json-unions-case3" => {
+            s19_json_unions_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case4")]
+        "s19-json-unions-case4" => {
+            s19_json_unions_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case5")]
+        "s19-json-unions-case5" => {
+            s19_json_unions_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case6")]
+        "s19-json-unions-case6" => {
+            s19_json_unions_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case7")]
+        "s19-json-unions-case7" => {
+            s19_json_unions_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case8")]
+        "s19-json-unions-case8" => {
+            s19_json_unions_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s19-json-unions-case9")]
+        "s19-json-unions-case9" => {
+            s19_json_unions_case9::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s1-endpoint-operation")]
+        "s1-endpoint-operation" => {
+            s1_endpoint_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation")]
+        "s20-kitchen-sink-operation" => {
+            s20_kitchen_sink_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case1")]
+        "s20-kitchen-sink-operation-case1" => {
+            s20_kitchen_sink_operation_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case10")]
+        "s20-kitchen-sink-operation-case10" => {
+            s20_kitchen_sink_operation_case10::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case11")]
+        "s20-kitchen-sink-operation-case11" => {
+            s20_kitchen_sink_operation_case11::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case12")]
+        "s20-kitchen-sink-operation-case12" => {
+            s20_kitchen_sink_operation_case12::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case13")]
+        "s20-kitchen-sink-operation-case13" => {
+            s20_kitchen_sink_operation_case13::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case14")]
+        "s20-kitchen-sink-operation-case14" => {
+            s20_kitchen_sink_operation_case14::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case15")]
+        "s20-kitchen-sink-operation-case15" => {
+            s20_kitchen_sink_operation_case15::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case16")]
+        "s20-kitchen-sink-operation-case16" => {
+            s20_kitchen_sink_operation_case16::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case17")]
+        "s20-kitchen-sink-operation-case17" => {
+            s20_kitchen_sink_operation_case17::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case18")]
+        "s20-kitchen-sink-operation-case18" => {
+            s20_kitchen_sink_operation_case18::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case19")]
+        "s20-kitchen-sink-operation-case19" => {
+            s20_kitchen_sink_operation_case19::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case2")]
+        "s20-kitchen-sink-operation-case2" => {
+            s20_kitchen_sink_operation_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case20")]
+        "s20-kitchen-sink-operation-case20" => {
+            s20_kitchen_sink_operation_case20::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case21")]
+        "s20-kitchen-sink-operation-case21" => {
+            s20_kitchen_sink_operation_case21::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case22")]
+        "s20-kitchen-sink-operation-case22" => {
+            s20_kitchen_sink_operation_case22::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case3")]
+        "s20-kitchen-sink-operation-case3" => {
+            s20_kitchen_sink_operation_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case4")]
+        "s20-kitchen-sink-operation-case4" => {
+            s20_kitchen_sink_operation_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case5")]
+        "s20-kitchen-sink-operation-case5" => {
+            s20_kitchen_sink_operation_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case6")]
+        "s20-kitchen-sink-operation-case6" => {
+            s20_kitchen_sink_operation_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case7")]
+        "s20-kitchen-sink-operation-case7" => {
+            s20_kitchen_sink_operation_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case8")]
+        "s20-kitchen-sink-operation-case8" => {
+            s20_kitchen_sink_operation_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-kitchen-sink-operation-case9")]
+        "s20-kitchen-sink-operation-case9" => {
+            s20_kitchen_sink_operation_case9::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-null-operation")]
+        "s21-null-operation" => {
+            s21_null_operation::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s22-put-and-get-inline-documents")]
+        "s22-put-and-get-inline-documents" => {
+            s22_put_and_get_inline_documents::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s23-simple-scalar-properties")]
+        "s23-simple-scalar-properties" => {
+            s23_simple_scalar_properties::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s23-simple-scalar-properties-case1")]
+        "s23-simple-scalar-properties-case1" => {
+            s23_simple_scalar_properties_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s23-simple-scalar-properties-case2")]
+        "s23-simple-scalar-properties-case2" => {
+            s23_simple_scalar_properties_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s24-operation-name")]
+        "s24-operation-name" => {
+            s24_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s25-operation-name")]
+        "s25-operation-name" => {
+            s25_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s26-operation-name")]
+        "s26-operation-name" => {
+            s26_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s26-operation-name-case1")]
+        "s26-operation-name-case1" => {
+            s26_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s27-operation-name")]
+        "s27-operation-name" => {
+            s27_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s28-operation-name")]
+        "s28-operation-name" => {
+            s28_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s28-operation-name-case1")]
+        "s28-operation-name-case1" => {
+            s28_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-operation-name-case2")]
+        "s28-operation-name-case2" => {
+            s28_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-operation-name-case3")]
+        "s28-operation-name-case3" => {
+            s28_operation_name_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-operation-name-case4")]
+        "s28-operation-name-case4" => {
+            s28_operation_name_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-operation-name-case5")]
+        "s28-operation-name-case5" => {
+            s28_operation_name_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s29-operation-name")]
+        "s29-operation-name" => {
+            s29_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s2-endpoint-with-host-label-operation")]
+        "s2-endpoint-with-host-label-operation" => {
+            s2_endpoint_with_host_label_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s30-member-ref-op")]
+        "s30-member-ref-op" => {
+            s30_member_ref_op::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s30-static-op")]
+        "s30-static-op" => {
+            s30_static_op::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s31-operation-name")]
+        "s31-operation-name" => {
+            s31_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s31-operation-name-case1")]
+        "s31-operation-name-case1" => {
+            s31_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s31-operation-name-case2")]
+        "s31-operation-name-case2" => {
+            s31_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s31-operation-name-case3")]
+        "s31-operation-name-case3" => {
+            s31_operation_name_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s31-operation-name-case4")]
+        "s31-operation-name-case4" => {
+            s31_operation_name_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s32-operation-name")]
+        "s32-operation-name" => {
+            s32_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s33-operation-name")]
+        "s33-operation-name" => {
+            s33_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s33-operation-name-case1")]
+        "s33-operation-name-case1" => {
+            s33_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s34-operation-name")]
+        "s34-operation-name" => {
+            s34_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s35-operation-name")]
+        "s35-operation-name" => {
+            s35_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s36-operation-name")]
+        "s36-operation-name" => {
+            s36_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s37-operation-name")]
+        "s37-operation-name" => {
+            s37_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s37-operation-name-case1")]
+        "s37-operation-name-case1" => {
+            s37_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s38-operation-name")]
+        "s38-operation-name" => {
+            s38_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s39-operation-name")]
+        "s39-operation-name" => {
+            s39_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-json-enums")]
+        "s3-json-enums" => {
+            s3_json_enums::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s40-operation-name")]
+        "s40-operation-name" => {
+            s40_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s41-operation-name")]
+        "s41-operation-name" => {
+            s41_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s41-operation-name-case1")]
+        "s41-operation-name-case1" => {
+            s41_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s41-operation-name-case2")]
+        "s41-operation-name-case2" => {
+            s41_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s42-operation-name")]
+        "s42-operation-name" => {
+            s42_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s43-operation-name")]
+        "s43-operation-name" => {
+            s43_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s43-operation-name-case1")]
+        "s43-operation-name-case1" => {
+            s43_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s43-operation-name-case2")]
+        "s43-operation-name-case2" => {
+            s43_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s43-operation-name-case3")]
+        "s43-operation-name-case3" => {
+            s43_operation_name_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s43-operation-name-case4")]
+        "s43-operation-name-case4" => {
+            s43_operation_name_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s44-operation-name")]
+        "s44-operation-name" => {
+            s44_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s45-operation-name")]
+        "s45-operation-name" => {
+            s45_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s45-operation-name-case1")]
+        "s45-operation-name-case1" => {
+            s45_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s4-json-int-enums")]
+        "s4-json-int-enums" => {
+            s4_json_int_enums::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s5-json-unions")]
+        "s5-json-unions" => {
+            s5_json_unions::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s5-json-unions-case1")]
+        "s5-json-unions-case1" => {
+            s5_json_unions_case1::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s5-json-unions-case2")]
+        "s5-json-unions-case2" => {
+            s5_json_unions_case2::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s5-json-unions-case3")]
+        "s5-json-unions-case3" => {
+            s5_json_unions_case3::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s5-json-unions-case4")]
+        "s5-json-unions-case4" => {
+            s5_json_unions_case4::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s5-json-unions-case5")]
+        "s5-json-unions-case5" => {
+            s5_json_unions_case5::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s5-json-unions-case6")]
+        "s5-json-unions-case6" => {
+            s5_json_unions_case6::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s5-json-unions-case7")]
+        "s5-json-unions-case7" => {
+            s5_json_unions_case7::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s5-json-unions-case8")]
+        "s5-json-unions-case8" => {
+            s5_json_unions_case8::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation")]
+        "s6-kitchen-sink-operation" => {
+            s6_kitchen_sink_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case1")]
+        "s6-kitchen-sink-operation-case1" => {
+            s6_kitchen_sink_operation_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case10")]
+        "s6-kitchen-sink-operation-case10" => {
+            s6_kitchen_sink_operation_case10::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case11")]
+        "s6-kitchen-sink-operation-case11" => {
+            s6_kitchen_sink_operation_case11::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case12")]
+        "s6-kitchen-sink-operation-case12" => {
+            s6_kitchen_sink_operation_case12::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case13")]
+        "s6-kitchen-sink-operation-case13" => {
+            s6_kitchen_sink_operation_case13::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case14")]
+        "s6-kitchen-sink-operation-case14" => {
+            s6_kitchen_sink_operation_case14::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case15")]
+        "s6-kitchen-sink-operation-case15" => {
+            s6_kitchen_sink_operation_case15::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case16")]
+        "s6-kitchen-sink-operation-case16" => {
+            s6_kitchen_sink_operation_case16::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case17")]
+        "s6-kitchen-sink-operation-case17" => {
+            s6_kitchen_sink_operation_case17::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case18")]
+        "s6-kitchen-sink-operation-case18" => {
+            s6_kitchen_sink_operation_case18::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case19")]
+        "s6-kitchen-sink-operation-case19" => {
+            s6_kitchen_sink_operation_case19::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case2")]
+        "s6-kitchen-sink-operation-case2" => {
+            s6_kitchen_sink_operation_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case20")]
+        "s6-kitchen-sink-operation-case20" => {
+            s6_kitchen_sink_operation_case20::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case21")]
+        "s6-kitchen-sink-operation-case21" => {
+            s6_kitchen_sink_operation_case21::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case22")]
+        "s6-kitchen-sink-operation-case22" => {
+            s6_kitchen_sink_operation_case22::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case23")]
+        "s6-kitchen-sink-operation-case23" => {
+            s6_kitchen_sink_operation_case23::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case24")]
+        "s6-kitchen-sink-operation-case24" => {
+            s6_kitchen_sink_operation_case24::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case25")]
+        "s6-kitchen-sink-operation-case25" => {
+            s6_kitchen_sink_operation_case25::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case26")]
+        "s6-kitchen-sink-operation-case26" => {
+            s6_kitchen_sink_operation_case26::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case27")]
+        "s6-kitchen-sink-operation-case27" => {
+            s6_kitchen_sink_operation_case27::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case3")]
+        "s6-kitchen-sink-operation-case3" => {
+            s6_kitchen_sink_operation_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case4")]
+        "s6-kitchen-sink-operation-case4" => {
+            s6_kitchen_sink_operation_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case5")]
+        "s6-kitchen-sink-operation-case5" => {
+            s6_kitchen_sink_operation_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case6")]
+        "s6-kitchen-sink-operation-case6" => {
+            s6_kitchen_sink_operation_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case7")]
+        "s6-kitchen-sink-operation-case7" => {
+            s6_kitchen_sink_operation_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case8")]
+        "s6-kitchen-sink-operation-case8" => {
+            s6_kitchen_sink_operation_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s6-kitchen-sink-operation-case9")]
+        "s6-kitchen-sink-operation-case9" => {
+            s6_kitchen_sink_operation_case9::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s8-operation-with-optional-input-output")]
+        "s8-operation-with-optional-input-output" => {
+            s8_operation_with_optional_input_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s8-operation-with-optional-input-output-case1")]
+        "s8-operation-with-optional-input-output-case1" => {
+            s8_operation_with_optional_input_output_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s9-put-and-get-inline-documents")]
         "s9-put-and-get-inline-documents" => {
-            s9_put_and_get_inline_documents::run(&client, global, args).await
+            s9_put_and_get_inline_documents::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
         other => {
             Err(
@@ -530,6 +1594,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "s0-empty-operation")]
 mod s0_empty_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -557,6 +1622,7 @@ mod s0_empty_operation {
     }
 }
 
+#[cfg(feature = "s0-empty-operation-case1")]
 mod s0_empty_operation_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -585,6 +1651,7 @@ mod s0_empty_operation_case1 {
     }
 }
 
+#[cfg(feature = "s0-empty-operation-case2")]
 mod s0_empty_operation_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -613,6 +1680,7 @@ mod s0_empty_operation_case2 {
     }
 }
 
+#[cfg(feature = "s10-simple-scalar-properties")]
 mod s10_simple_scalar_properties {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -665,6 +1733,7 @@ mod s10_simple_scalar_properties {
     }
 }
 
+#[cfg(feature = "s10-simple-scalar-properties-case1")]
 mod s10_simple_scalar_properties_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -717,6 +1786,7 @@ mod s10_simple_scalar_properties_case1 {
     }
 }
 
+#[cfg(feature = "s10-simple-scalar-properties-case2")]
 mod s10_simple_scalar_properties_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -769,6 +1839,7 @@ mod s10_simple_scalar_properties_case2 {
     }
 }
 
+#[cfg(feature = "s11-datetime-offsets")]
 mod s11_datetime_offsets {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -796,6 +1867,7 @@ mod s11_datetime_offsets {
     }
 }
 
+#[cfg(feature = "s11-datetime-offsets-case1")]
 mod s11_datetime_offsets_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -824,6 +1896,7 @@ mod s11_datetime_offsets_case1 {
     }
 }
 
+#[cfg(feature = "s12-empty-operation")]
 mod s12_empty_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -851,6 +1924,7 @@ mod s12_empty_operation {
     }
 }
 
+#[cfg(feature = "s12-empty-operation-case1")]
 mod s12_empty_operation_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -879,6 +1953,7 @@ mod s12_empty_operation_case1 {
     }
 }
 
+#[cfg(feature = "s12-empty-operation-case2")]
 mod s12_empty_operation_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -907,6 +1982,7 @@ mod s12_empty_operation_case2 {
     }
 }
 
+#[cfg(feature = "s13-fractional-seconds")]
 mod s13_fractional_seconds {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -934,6 +2010,7 @@ mod s13_fractional_seconds {
     }
 }
 
+#[cfg(feature = "s14-greeting-with-errors")]
 mod s14_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -962,6 +2039,7 @@ mod s14_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s15-greeting-with-errors")]
 mod s15_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -990,6 +2068,7 @@ mod s15_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s15-greeting-with-errors-case1")]
 mod s15_greeting_with_errors_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1018,6 +2097,7 @@ mod s15_greeting_with_errors_case1 {
     }
 }
 
+#[cfg(feature = "s16-greeting-with-errors")]
 mod s16_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1046,6 +2126,7 @@ mod s16_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s16-greeting-with-errors-case7")]
 mod s16_greeting_with_errors_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1074,6 +2155,7 @@ mod s16_greeting_with_errors_case7 {
     }
 }
 
+#[cfg(feature = "s16-greeting-with-errors-case8")]
 mod s16_greeting_with_errors_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1102,6 +2184,7 @@ mod s16_greeting_with_errors_case8 {
     }
 }
 
+#[cfg(feature = "s17-json-enums")]
 mod s17_json_enums {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1132,6 +2215,7 @@ mod s17_json_enums {
     }
 }
 
+#[cfg(feature = "s18-json-int-enums")]
 mod s18_json_int_enums {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1162,6 +2246,7 @@ mod s18_json_int_enums {
     }
 }
 
+#[cfg(feature = "s19-json-unions")]
 mod s19_json_unions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1190,6 +2275,7 @@ mod s19_json_unions {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case1")]
 mod s19_json_unions_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1218,6 +2304,7 @@ mod s19_json_unions_case1 {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case2")]
 mod s19_json_unions_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1246,6 +2333,7 @@ mod s19_json_unions_case2 {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case3")]
 mod s19_json_unions_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1274,6 +2362,7 @@ mod s19_json_unions_case3 {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case4")]
 mod s19_json_unions_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1302,6 +2391,7 @@ mod s19_json_unions_case4 {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case5")]
 mod s19_json_unions_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1330,6 +2420,7 @@ mod s19_json_unions_case5 {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case6")]
 mod s19_json_unions_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1358,6 +2449,7 @@ mod s19_json_unions_case6 {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case7")]
 mod s19_json_unions_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1386,6 +2478,7 @@ mod s19_json_unions_case7 {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case8")]
 mod s19_json_unions_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1414,6 +2507,7 @@ mod s19_json_unions_case8 {
     }
 }
 
+#[cfg(feature = "s19-json-unions-case9")]
 mod s19_json_unions_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1442,6 +2536,7 @@ mod s19_json_unions_case9 {
     }
 }
 
+#[cfg(feature = "s1-endpoint-operation")]
 mod s1_endpoint_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1469,6 +2564,7 @@ mod s1_endpoint_operation {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation")]
 mod s20_kitchen_sink_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1497,6 +2593,7 @@ mod s20_kitchen_sink_operation {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case1")]
 mod s20_kitchen_sink_operation_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1525,6 +2622,7 @@ mod s20_kitchen_sink_operation_case1 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case10")]
 mod s20_kitchen_sink_operation_case10 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1553,6 +2651,7 @@ mod s20_kitchen_sink_operation_case10 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case11")]
 mod s20_kitchen_sink_operation_case11 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1581,6 +2680,7 @@ mod s20_kitchen_sink_operation_case11 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case12")]
 mod s20_kitchen_sink_operation_case12 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1609,6 +2709,7 @@ mod s20_kitchen_sink_operation_case12 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case13")]
 mod s20_kitchen_sink_operation_case13 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1637,6 +2738,7 @@ mod s20_kitchen_sink_operation_case13 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case14")]
 mod s20_kitchen_sink_operation_case14 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1665,6 +2767,7 @@ mod s20_kitchen_sink_operation_case14 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case15")]
 mod s20_kitchen_sink_operation_case15 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1693,6 +2796,7 @@ mod s20_kitchen_sink_operation_case15 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case16")]
 mod s20_kitchen_sink_operation_case16 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1721,6 +2825,7 @@ mod s20_kitchen_sink_operation_case16 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case17")]
 mod s20_kitchen_sink_operation_case17 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1749,6 +2854,7 @@ mod s20_kitchen_sink_operation_case17 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case18")]
 mod s20_kitchen_sink_operation_case18 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1777,6 +2883,7 @@ mod s20_kitchen_sink_operation_case18 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case19")]
 mod s20_kitchen_sink_operation_case19 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1805,6 +2912,7 @@ mod s20_kitchen_sink_operation_case19 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case2")]
 mod s20_kitchen_sink_operation_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1833,6 +2941,7 @@ mod s20_kitchen_sink_operation_case2 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case20")]
 mod s20_kitchen_sink_operation_case20 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1861,6 +2970,7 @@ mod s20_kitchen_sink_operation_case20 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case21")]
 mod s20_kitchen_sink_operation_case21 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1889,6 +2999,7 @@ mod s20_kitchen_sink_operation_case21 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case22")]
 mod s20_kitchen_sink_operation_case22 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1917,6 +3028,7 @@ mod s20_kitchen_sink_operation_case22 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case3")]
 mod s20_kitchen_sink_operation_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1945,6 +3057,7 @@ mod s20_kitchen_sink_operation_case3 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case4")]
 mod s20_kitchen_sink_operation_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1973,6 +3086,7 @@ mod s20_kitchen_sink_operation_case4 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case5")]
 mod s20_kitchen_sink_operation_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2001,6 +3115,7 @@ mod s20_kitchen_sink_operation_case5 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case6")]
 mod s20_kitchen_sink_operation_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2029,6 +3144,7 @@ mod s20_kitchen_sink_operation_case6 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case7")]
 mod s20_kitchen_sink_operation_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2057,6 +3173,7 @@ mod s20_kitchen_sink_operation_case7 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case8")]
 mod s20_kitchen_sink_operation_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2085,6 +3202,7 @@ mod s20_kitchen_sink_operation_case8 {
     }
 }
 
+#[cfg(feature = "s20-kitchen-sink-operation-case9")]
 mod s20_kitchen_sink_operation_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2113,6 +3231,7 @@ mod s20_kitchen_sink_operation_case9 {
     }
 }
 
+#[cfg(feature = "s21-null-operation")]
 mod s21_null_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2140,6 +3259,7 @@ mod s21_null_operation {
     }
 }
 
+#[cfg(feature = "s22-put-and-get-inline-documents")]
 mod s22_put_and_get_inline_documents {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2168,6 +3288,7 @@ mod s22_put_and_get_inline_documents {
     }
 }
 
+#[cfg(feature = "s23-simple-scalar-properties")]
 mod s23_simple_scalar_properties {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2196,6 +3317,7 @@ mod s23_simple_scalar_properties {
     }
 }
 
+#[cfg(feature = "s23-simple-scalar-properties-case1")]
 mod s23_simple_scalar_properties_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2224,6 +3346,7 @@ mod s23_simple_scalar_properties_case1 {
     }
 }
 
+#[cfg(feature = "s23-simple-scalar-properties-case2")]
 mod s23_simple_scalar_properties_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2252,6 +3375,7 @@ mod s23_simple_scalar_properties_case2 {
     }
 }
 
+#[cfg(feature = "s24-operation-name")]
 mod s24_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2289,6 +3413,7 @@ mod s24_operation_name {
     }
 }
 
+#[cfg(feature = "s25-operation-name")]
 mod s25_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2351,6 +3476,7 @@ mod s25_operation_name {
     }
 }
 
+#[cfg(feature = "s26-operation-name")]
 mod s26_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2404,6 +3530,7 @@ mod s26_operation_name {
     }
 }
 
+#[cfg(feature = "s26-operation-name-case1")]
 mod s26_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2457,6 +3584,7 @@ mod s26_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s27-operation-name")]
 mod s27_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2501,6 +3629,7 @@ mod s27_operation_name {
     }
 }
 
+#[cfg(feature = "s28-operation-name")]
 mod s28_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2545,6 +3674,7 @@ mod s28_operation_name {
     }
 }
 
+#[cfg(feature = "s28-operation-name-case1")]
 mod s28_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2589,6 +3719,7 @@ mod s28_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s28-operation-name-case2")]
 mod s28_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2633,6 +3764,7 @@ mod s28_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s28-operation-name-case3")]
 mod s28_operation_name_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2677,6 +3809,7 @@ mod s28_operation_name_case3 {
     }
 }
 
+#[cfg(feature = "s28-operation-name-case4")]
 mod s28_operation_name_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2721,6 +3854,7 @@ mod s28_operation_name_case4 {
     }
 }
 
+#[cfg(feature = "s28-operation-name-case5")]
 mod s28_operation_name_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2765,6 +3899,7 @@ mod s28_operation_name_case5 {
     }
 }
 
+#[cfg(feature = "s29-operation-name")]
 mod s29_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2809,6 +3944,7 @@ mod s29_operation_name {
     }
 }
 
+#[cfg(feature = "s2-endpoint-with-host-label-operation")]
 mod s2_endpoint_with_host_label_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2846,6 +3982,7 @@ mod s2_endpoint_with_host_label_operation {
     }
 }
 
+#[cfg(feature = "s30-member-ref-op")]
 mod s30_member_ref_op {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2883,6 +4020,7 @@ mod s30_member_ref_op {
     }
 }
 
+#[cfg(feature = "s30-static-op")]
 mod s30_static_op {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2920,6 +4058,7 @@ mod s30_static_op {
     }
 }
 
+#[cfg(feature = "s31-operation-name")]
 mod s31_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2964,6 +4103,7 @@ mod s31_operation_name {
     }
 }
 
+#[cfg(feature = "s31-operation-name-case1")]
 mod s31_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3008,6 +4148,7 @@ mod s31_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s31-operation-name-case2")]
 mod s31_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3052,6 +4193,7 @@ mod s31_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s31-operation-name-case3")]
 mod s31_operation_name_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3096,6 +4238,7 @@ mod s31_operation_name_case3 {
     }
 }
 
+#[cfg(feature = "s31-operation-name-case4")]
 mod s31_operation_name_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3140,6 +4283,7 @@ mod s31_operation_name_case4 {
     }
 }
 
+#[cfg(feature = "s32-operation-name")]
 mod s32_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3184,6 +4328,7 @@ mod s32_operation_name {
     }
 }
 
+#[cfg(feature = "s33-operation-name")]
 mod s33_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3228,6 +4373,7 @@ mod s33_operation_name {
     }
 }
 
+#[cfg(feature = "s33-operation-name-case1")]
 mod s33_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3272,6 +4418,7 @@ mod s33_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s34-operation-name")]
 mod s34_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3299,6 +4446,7 @@ mod s34_operation_name {
     }
 }
 
+#[cfg(feature = "s35-operation-name")]
 mod s35_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3326,6 +4474,7 @@ mod s35_operation_name {
     }
 }
 
+#[cfg(feature = "s36-operation-name")]
 mod s36_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3353,6 +4502,7 @@ mod s36_operation_name {
     }
 }
 
+#[cfg(feature = "s37-operation-name")]
 mod s37_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3380,6 +4530,7 @@ mod s37_operation_name {
     }
 }
 
+#[cfg(feature = "s37-operation-name-case1")]
 mod s37_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3408,6 +4559,7 @@ mod s37_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s38-operation-name")]
 mod s38_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3435,6 +4587,7 @@ mod s38_operation_name {
     }
 }
 
+#[cfg(feature = "s39-operation-name")]
 mod s39_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3462,6 +4615,7 @@ mod s39_operation_name {
     }
 }
 
+#[cfg(feature = "s3-json-enums")]
 mod s3_json_enums {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3582,6 +4736,7 @@ mod s3_json_enums {
     }
 }
 
+#[cfg(feature = "s40-operation-name")]
 mod s40_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3629,6 +4784,7 @@ mod s40_operation_name {
     }
 }
 
+#[cfg(feature = "s41-operation-name")]
 mod s41_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3656,6 +4812,7 @@ mod s41_operation_name {
     }
 }
 
+#[cfg(feature = "s41-operation-name-case1")]
 mod s41_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3684,6 +4841,7 @@ mod s41_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s41-operation-name-case2")]
 mod s41_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3712,6 +4870,7 @@ mod s41_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s42-operation-name")]
 mod s42_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3739,6 +4898,7 @@ mod s42_operation_name {
     }
 }
 
+#[cfg(feature = "s43-operation-name")]
 mod s43_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3766,6 +4926,7 @@ mod s43_operation_name {
     }
 }
 
+#[cfg(feature = "s43-operation-name-case1")]
 mod s43_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3794,6 +4955,7 @@ mod s43_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s43-operation-name-case2")]
 mod s43_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3822,6 +4984,7 @@ mod s43_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s43-operation-name-case3")]
 mod s43_operation_name_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3850,6 +5013,7 @@ mod s43_operation_name_case3 {
     }
 }
 
+#[cfg(feature = "s43-operation-name-case4")]
 mod s43_operation_name_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3878,6 +5042,7 @@ mod s43_operation_name_case4 {
     }
 }
 
+#[cfg(feature = "s44-operation-name")]
 mod s44_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3905,6 +5070,7 @@ mod s44_operation_name {
     }
 }
 
+#[cfg(feature = "s45-operation-name")]
 mod s45_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3932,6 +5098,7 @@ mod s45_operation_name {
     }
 }
 
+#[cfg(feature = "s45-operation-name-case1")]
 mod s45_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3960,6 +5127,7 @@ mod s45_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s4-json-int-enums")]
 mod s4_json_int_enums {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4066,6 +5234,7 @@ mod s4_json_int_enums {
     }
 }
 
+#[cfg(feature = "s5-json-unions")]
 mod s5_json_unions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4110,6 +5279,7 @@ mod s5_json_unions {
     }
 }
 
+#[cfg(feature = "s5-json-unions-case1")]
 mod s5_json_unions_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4154,6 +5324,7 @@ mod s5_json_unions_case1 {
     }
 }
 
+#[cfg(feature = "s5-json-unions-case2")]
 mod s5_json_unions_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4198,6 +5369,7 @@ mod s5_json_unions_case2 {
     }
 }
 
+#[cfg(feature = "s5-json-unions-case3")]
 mod s5_json_unions_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4242,6 +5414,7 @@ mod s5_json_unions_case3 {
     }
 }
 
+#[cfg(feature = "s5-json-unions-case4")]
 mod s5_json_unions_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4286,6 +5459,7 @@ mod s5_json_unions_case4 {
     }
 }
 
+#[cfg(feature = "s5-json-unions-case5")]
 mod s5_json_unions_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4330,6 +5504,7 @@ mod s5_json_unions_case5 {
     }
 }
 
+#[cfg(feature = "s5-json-unions-case6")]
 mod s5_json_unions_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4374,6 +5549,7 @@ mod s5_json_unions_case6 {
     }
 }
 
+#[cfg(feature = "s5-json-unions-case7")]
 mod s5_json_unions_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4418,6 +5594,7 @@ mod s5_json_unions_case7 {
     }
 }
 
+#[cfg(feature = "s5-json-unions-case8")]
 mod s5_json_unions_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4462,6 +5639,7 @@ mod s5_json_unions_case8 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation")]
 mod s6_kitchen_sink_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4854,6 +6032,7 @@ mod s6_kitchen_sink_operation {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case1")]
 mod s6_kitchen_sink_operation_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5246,6 +6425,7 @@ mod s6_kitchen_sink_operation_case1 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case10")]
 mod s6_kitchen_sink_operation_case10 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5638,6 +6818,7 @@ mod s6_kitchen_sink_operation_case10 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case11")]
 mod s6_kitchen_sink_operation_case11 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6030,6 +7211,7 @@ mod s6_kitchen_sink_operation_case11 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case12")]
 mod s6_kitchen_sink_operation_case12 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6422,6 +7604,7 @@ mod s6_kitchen_sink_operation_case12 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case13")]
 mod s6_kitchen_sink_operation_case13 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6814,6 +7997,7 @@ mod s6_kitchen_sink_operation_case13 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case14")]
 mod s6_kitchen_sink_operation_case14 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7206,6 +8390,7 @@ mod s6_kitchen_sink_operation_case14 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case15")]
 mod s6_kitchen_sink_operation_case15 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7598,6 +8783,7 @@ mod s6_kitchen_sink_operation_case15 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case16")]
 mod s6_kitchen_sink_operation_case16 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7990,6 +9176,7 @@ mod s6_kitchen_sink_operation_case16 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case17")]
 mod s6_kitchen_sink_operation_case17 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8382,6 +9569,7 @@ mod s6_kitchen_sink_operation_case17 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case18")]
 mod s6_kitchen_sink_operation_case18 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8774,6 +9962,7 @@ mod s6_kitchen_sink_operation_case18 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case19")]
 mod s6_kitchen_sink_operation_case19 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9166,6 +10355,7 @@ mod s6_kitchen_sink_operation_case19 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case2")]
 mod s6_kitchen_sink_operation_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9558,6 +10748,7 @@ mod s6_kitchen_sink_operation_case2 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case20")]
 mod s6_kitchen_sink_operation_case20 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9950,6 +11141,7 @@ mod s6_kitchen_sink_operation_case20 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case21")]
 mod s6_kitchen_sink_operation_case21 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10342,6 +11534,7 @@ mod s6_kitchen_sink_operation_case21 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case22")]
 mod s6_kitchen_sink_operation_case22 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10734,6 +11927,7 @@ mod s6_kitchen_sink_operation_case22 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case23")]
 mod s6_kitchen_sink_operation_case23 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11126,6 +12320,7 @@ mod s6_kitchen_sink_operation_case23 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case24")]
 mod s6_kitchen_sink_operation_case24 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11518,6 +12713,7 @@ mod s6_kitchen_sink_operation_case24 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case25")]
 mod s6_kitchen_sink_operation_case25 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11910,6 +13106,7 @@ mod s6_kitchen_sink_operation_case25 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case26")]
 mod s6_kitchen_sink_operation_case26 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12302,6 +13499,7 @@ mod s6_kitchen_sink_operation_case26 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case27")]
 mod s6_kitchen_sink_operation_case27 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12694,6 +13892,7 @@ mod s6_kitchen_sink_operation_case27 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case3")]
 mod s6_kitchen_sink_operation_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13086,6 +14285,7 @@ mod s6_kitchen_sink_operation_case3 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case4")]
 mod s6_kitchen_sink_operation_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13478,6 +14678,7 @@ mod s6_kitchen_sink_operation_case4 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case5")]
 mod s6_kitchen_sink_operation_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13870,6 +15071,7 @@ mod s6_kitchen_sink_operation_case5 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case6")]
 mod s6_kitchen_sink_operation_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14262,6 +15464,7 @@ mod s6_kitchen_sink_operation_case6 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case7")]
 mod s6_kitchen_sink_operation_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14654,6 +15857,7 @@ mod s6_kitchen_sink_operation_case7 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case8")]
 mod s6_kitchen_sink_operation_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15046,6 +16250,7 @@ mod s6_kitchen_sink_operation_case8 {
     }
 }
 
+#[cfg(feature = "s6-kitchen-sink-operation-case9")]
 mod s6_kitchen_sink_operation_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15438,6 +16643,7 @@ mod s6_kitchen_sink_operation_case9 {
     }
 }
 
+#[cfg(feature = "s8-operation-with-optional-input-output")]
 mod s8_operation_with_optional_input_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15475,6 +16681,7 @@ mod s8_operation_with_optional_input_output {
     }
 }
 
+#[cfg(feature = "s8-operation-with-optional-input-output-case1")]
 mod s8_operation_with_optional_input_output_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15512,6 +16719,7 @@ mod s8_operation_with_optional_input_output_case1 {
     }
 }
 
+#[cfg(feature = "s9-put-and-get-inline-documents")]
 mod s9_put_and_get_inline_documents {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

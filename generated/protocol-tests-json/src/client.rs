@@ -23,6 +23,7 @@ impl Client {
     }
 
     /// Calls `S0EmptyOperation`.
+    #[cfg(feature = "s0-empty-operation")]
     pub fn s0_empty_operation(
         &self,
     ) -> crate::operation::s0_empty_operation::S0EmptyOperationFluentBuilder {
@@ -32,6 +33,7 @@ impl Client {
     }
 
     /// Calls `S0EmptyOperationCase1`.
+    #[cfg(feature = "s0-empty-operation-case1")]
     pub fn s0_empty_operation_case1(
         &self,
     ) -> crate::operation::s0_empty_operation_case1::S0EmptyOperationCase1FluentBuilder {
@@ -41,6 +43,7 @@ impl Client {
     }
 
     /// Calls `S0EmptyOperationCase2`.
+    #[cfg(feature = "s0-empty-operation-case2")]
     pub fn s0_empty_operation_case2(
         &self,
     ) -> crate::operation::s0_empty_operation_case2::S0EmptyOperationCase2FluentBuilder {
@@ -50,6 +53,7 @@ impl Client {
     }
 
     /// Calls `S10SimpleScalarProperties`.
+    #[cfg(feature = "s10-simple-scalar-properties")]
     pub fn s10_simple_scalar_properties(
         &self,
     ) -> crate::operation::s10_simple_scalar_properties::S10SimpleScalarPropertiesFluentBuilder {
@@ -59,6 +63,7 @@ impl Client {
     }
 
     /// Calls `S10SimpleScalarPropertiesCase1`.
+    #[cfg(feature = "s10-simple-scalar-properties-case1")]
     pub fn s10_simple_scalar_properties_case1(
         &self,
     ) -> crate::operation::s10_simple_scalar_properties_case1::S10SimpleScalarPropertiesCase1FluentBuilder {
@@ -68,6 +73,7 @@ impl Client {
     }
 
     /// Calls `S10SimpleScalarPropertiesCase2`.
+    #[cfg(feature = "s10-simple-scalar-properties-case2")]
     pub fn s10_simple_scalar_properties_case2(
         &self,
     ) -> crate::operation::s10_simple_scalar_properties_case2::S10SimpleScalarPropertiesCase2FluentBuilder {
@@ -77,6 +83,7 @@ impl Client {
     }
 
     /// Calls `S11DatetimeOffsets`.
+    #[cfg(feature = "s11-datetime-offsets")]
     pub fn s11_datetime_offsets(
         &self,
     ) -> crate::operation::s11_datetime_offsets::S11DatetimeOffsetsFluentBuilder {
@@ -86,6 +93,7 @@ impl Client {
     }
 
     /// Calls `S11DatetimeOffsetsCase1`.
+    #[cfg(feature = "s11-datetime-offsets-case1")]
     pub fn s11_datetime_offsets_case1(
         &self,
     ) -> crate::operation::s11_datetime_offsets_case1::S11DatetimeOffsetsCase1FluentBuilder {
@@ -95,6 +103,7 @@ impl Client {
     }
 
     /// Calls `S12EmptyOperation`.
+    #[cfg(feature = "s12-empty-operation")]
     pub fn s12_empty_operation(
         &self,
     ) -> crate::operation::s12_empty_operation::S12EmptyOperationFluentBuilder {
@@ -104,6 +113,7 @@ impl Client {
     }
 
     /// Calls `S12EmptyOperationCase1`.
+    #[cfg(feature = "s12-empty-operation-case1")]
     pub fn s12_empty_operation_case1(
         &self,
     ) -> crate::operation::s12_empty_operation_case1::S12EmptyOperationCase1FluentBuilder {
@@ -113,6 +123,7 @@ impl Client {
     }
 
     /// Calls `S12EmptyOperationCase2`.
+    #[cfg(feature = "s12-empty-operation-case2")]
     pub fn s12_empty_operation_case2(
         &self,
     ) -> crate::operation::s12_empty_operation_case2::S12EmptyOperationCase2FluentBuilder {
@@ -122,6 +133,7 @@ impl Client {
     }
 
     /// Calls `S13FractionalSeconds`.
+    #[cfg(feature = "s13-fractional-seconds")]
     pub fn s13_fractional_seconds(
         &self,
     ) -> crate::operation::s13_fractional_seconds::S13FractionalSecondsFluentBuilder {
@@ -137,6 +149,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s14-greeting-with-errors")]
     pub fn s14_greeting_with_errors(
         &self,
     ) -> crate::operation::s14_greeting_with_errors::S14GreetingWithErrorsFluentBuilder {
@@ -152,6 +165,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s15-greeting-with-errors")]
     pub fn s15_greeting_with_errors(
         &self,
     ) -> crate::operation::s15_greeting_with_errors::S15GreetingWithErrorsFluentBuilder {
@@ -167,6 +181,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s15-greeting-with-errors-case1")]
     pub fn s15_greeting_with_errors_case1(
         &self,
     ) -> crate::operation::s15_greeting_with_errors_case1::S15GreetingWithErrorsCase1FluentBuilder {
@@ -182,6 +197,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s16-greeting-with-errors")]
     pub fn s16_greeting_with_errors(
         &self,
     ) -> crate::operation::s16_greeting_with_errors::S16GreetingWithErrorsFluentBuilder {
@@ -197,6 +213,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s16-greeting-with-errors-case7")]
     pub fn s16_greeting_with_errors_case7(
         &self,
     ) -> crate::operation::s16_greeting_with_errors_case7::S16GreetingWithErrorsCase7FluentBuilder {
@@ -212,6 +229,7 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    #[cfg(feature = "s16-greeting-with-errors-case8")]
     pub fn s16_greeting_with_errors_case8(
         &self,
     ) -> crate::operation::s16_greeting_with_errors_case8::S16GreetingWithErrorsCase8FluentBuilder {
@@ -221,6 +239,7 @@ impl Client {
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
+    #[cfg(feature = "s17-json-enums")]
     pub fn s17_json_enums(
         &self,
     ) -> crate::operation::s17_json_enums::S17JsonEnumsFluentBuilder {
@@ -230,6 +249,7 @@ impl Client {
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
+    #[cfg(feature = "s18-json-int-enums")]
     pub fn s18_json_int_enums(
         &self,
     ) -> crate::operation::s18_json_int_enums::S18JsonIntEnumsFluentBuilder {
@@ -239,6 +259,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions")]
     pub fn s19_json_unions(
         &self,
     ) -> crate::operation::s19_json_unions::S19JsonUnionsFluentBuilder {
@@ -248,6 +269,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case1")]
     pub fn s19_json_unions_case1(
         &self,
     ) -> crate::operation::s19_json_unions_case1::S19JsonUnionsCase1FluentBuilder {
@@ -257,6 +279,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case2")]
     pub fn s19_json_unions_case2(
         &self,
     ) -> crate::operation::s19_json_unions_case2::S19JsonUnionsCase2FluentBuilder {
@@ -266,6 +289,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case3")]
     pub fn s19_json_unions_case3(
         &self,
     ) -> crate::operation::s19_json_unions_case3::S19JsonUnionsCase3FluentBuilder {
@@ -275,6 +299,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case4")]
     pub fn s19_json_unions_case4(
         &self,
     ) -> crate::operation::s19_json_unions_case4::S19JsonUnionsCase4FluentBuilder {
@@ -284,6 +309,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case5")]
     pub fn s19_json_unions_case5(
         &self,
     ) -> crate::operation::s19_json_unions_case5::S19JsonUnionsCase5FluentBuilder {
@@ -293,6 +319,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case6")]
     pub fn s19_json_unions_case6(
         &self,
     ) -> crate::operation::s19_json_unions_case6::S19JsonUnionsCase6FluentBuilder {
@@ -302,6 +329,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case7")]
     pub fn s19_json_unions_case7(
         &self,
     ) -> crate::operation::s19_json_unions_case7::S19JsonUnionsCase7FluentBuilder {
@@ -311,6 +339,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case8")]
     pub fn s19_json_unions_case8(
         &self,
     ) -> crate::operation::s19_json_unions_case8::S19JsonUnionsCase8FluentBuilder {
@@ -320,6 +349,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s19-json-unions-case9")]
     pub fn s19_json_unions_case9(
         &self,
     ) -> crate::operation::s19_json_unions_case9::S19JsonUnionsCase9FluentBuilder {
@@ -329,6 +359,7 @@ impl Client {
     }
 
     /// Calls `S1EndpointOperation`.
+    #[cfg(feature = "s1-endpoint-operation")]
     pub fn s1_endpoint_operation(
         &self,
     ) -> crate::operation::s1_endpoint_operation::S1EndpointOperationFluentBuilder {
@@ -338,6 +369,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperation`.
+    #[cfg(feature = "s20-kitchen-sink-operation")]
     pub fn s20_kitchen_sink_operation(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation::S20KitchenSinkOperationFluentBuilder {
@@ -347,6 +379,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase1`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case1")]
     pub fn s20_kitchen_sink_operation_case1(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case1::S20KitchenSinkOperationCase1FluentBuilder {
@@ -356,6 +389,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase10`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case10")]
     pub fn s20_kitchen_sink_operation_case10(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case10::S20KitchenSinkOperationCase10FluentBuilder {
@@ -365,6 +399,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase11`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case11")]
     pub fn s20_kitchen_sink_operation_case11(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case11::S20KitchenSinkOperationCase11FluentBuilder {
@@ -374,6 +409,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase12`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case12")]
     pub fn s20_kitchen_sink_operation_case12(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case12::S20KitchenSinkOperationCase12FluentBuilder {
@@ -383,6 +419,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase13`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case13")]
     pub fn s20_kitchen_sink_operation_case13(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case13::S20KitchenSinkOperationCase13FluentBuilder {
@@ -392,6 +429,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase14`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case14")]
     pub fn s20_kitchen_sink_operation_case14(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case14::S20KitchenSinkOperationCase14FluentBuilder {
@@ -401,6 +439,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase15`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case15")]
     pub fn s20_kitchen_sink_operation_case15(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case15::S20KitchenSinkOperationCase15FluentBuilder {
@@ -410,6 +449,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase16`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case16")]
     pub fn s20_kitchen_sink_operation_case16(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case16::S20KitchenSinkOperationCase16FluentBuilder {
@@ -419,6 +459,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase17`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case17")]
     pub fn s20_kitchen_sink_operation_case17(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case17::S20KitchenSinkOperationCase17FluentBuilder {
@@ -428,6 +469,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase18`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case18")]
     pub fn s20_kitchen_sink_operation_case18(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case18::S20KitchenSinkOperationCase18FluentBuilder {
@@ -437,6 +479,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase19`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case19")]
     pub fn s20_kitchen_sink_operation_case19(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case19::S20KitchenSinkOperationCase19FluentBuilder {
@@ -446,6 +489,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase2`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case2")]
     pub fn s20_kitchen_sink_operation_case2(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case2::S20KitchenSinkOperationCase2FluentBuilder {
@@ -455,6 +499,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase20`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case20")]
     pub fn s20_kitchen_sink_operation_case20(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case20::S20KitchenSinkOperationCase20FluentBuilder {
@@ -464,6 +509,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase21`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case21")]
     pub fn s20_kitchen_sink_operation_case21(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case21::S20KitchenSinkOperationCase21FluentBuilder {
@@ -473,6 +519,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase22`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case22")]
     pub fn s20_kitchen_sink_operation_case22(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case22::S20KitchenSinkOperationCase22FluentBuilder {
@@ -482,6 +529,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase3`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case3")]
     pub fn s20_kitchen_sink_operation_case3(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case3::S20KitchenSinkOperationCase3FluentBuilder {
@@ -491,6 +539,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase4`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case4")]
     pub fn s20_kitchen_sink_operation_case4(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case4::S20KitchenSinkOperationCase4FluentBuilder {
@@ -500,6 +549,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase5`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case5")]
     pub fn s20_kitchen_sink_operation_case5(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case5::S20KitchenSinkOperationCase5FluentBuilder {
@@ -509,6 +559,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase6`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case6")]
     pub fn s20_kitchen_sink_operation_case6(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case6::S20KitchenSinkOperationCase6FluentBuilder {
@@ -518,6 +569,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase7`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case7")]
     pub fn s20_kitchen_sink_operation_case7(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case7::S20KitchenSinkOperationCase7FluentBuilder {
@@ -527,6 +579,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase8`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case8")]
     pub fn s20_kitchen_sink_operation_case8(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case8::S20KitchenSinkOperationCase8FluentBuilder {
@@ -536,6 +589,7 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase9`.
+    #[cfg(feature = "s20-kitchen-sink-operation-case9")]
     pub fn s20_kitchen_sink_operation_case9(
         &self,
     ) -> crate::operation::s20_kitchen_sink_operation_case9::S20KitchenSinkOperationCase9FluentBuilder {
@@ -545,6 +599,7 @@ impl Client {
     }
 
     /// Calls `S21NullOperation`.
+    #[cfg(feature = "s21-null-operation")]
     pub fn s21_null_operation(
         &self,
     ) -> crate::operation::s21_null_operation::S21NullOperationFluentBuilder {
@@ -554,6 +609,7 @@ impl Client {
     }
 
     /// This example serializes an inline document as part of the payload.
+    #[cfg(feature = "s22-put-and-get-inline-documents")]
     pub fn s22_put_and_get_inline_documents(
         &self,
     ) -> crate::operation::s22_put_and_get_inline_documents::S22PutAndGetInlineDocumentsFluentBuilder {
@@ -563,6 +619,7 @@ impl Client {
     }
 
     /// Calls `S23SimpleScalarProperties`.
+    #[cfg(feature = "s23-simple-scalar-properties")]
     pub fn s23_simple_scalar_properties(
         &self,
     ) -> crate::operation::s23_simple_scalar_properties::S23SimpleScalarPropertiesFluentBuilder {
@@ -572,6 +629,7 @@ impl Client {
     }
 
     /// Calls `S23SimpleScalarPropertiesCase1`.
+    #[cfg(feature = "s23-simple-scalar-properties-case1")]
     pub fn s23_simple_scalar_properties_case1(
         &self,
     ) -> crate::operation::s23_simple_scalar_properties_case1::S23SimpleScalarPropertiesCase1FluentBuilder {
@@ -581,6 +639,7 @@ impl Client {
     }
 
     /// Calls `S23SimpleScalarPropertiesCase2`.
+    #[cfg(feature = "s23-simple-scalar-properties-case2")]
     pub fn s23_simple_scalar_properties_case2(
         &self,
     ) -> crate::operation::s23_simple_scalar_properties_case2::S23SimpleScalarPropertiesCase2FluentBuilder {
@@ -590,6 +649,7 @@ impl Client {
     }
 
     /// Calls `S24OperationName`.
+    #[cfg(feature = "s24-operation-name")]
     pub fn s24_operation_name(
         &self,
     ) -> crate::operation::s24_operation_name::S24OperationNameFluentBuilder {
@@ -599,6 +659,7 @@ impl Client {
     }
 
     /// Calls `S25OperationName`.
+    #[cfg(feature = "s25-operation-name")]
     pub fn s25_operation_name(
         &self,
     ) -> crate::operation::s25_operation_name::S25OperationNameFluentBuilder {
@@ -608,6 +669,7 @@ impl Client {
     }
 
     /// Calls `S26OperationName`.
+    #[cfg(feature = "s26-operation-name")]
     pub fn s26_operation_name(
         &self,
     ) -> crate::operation::s26_operation_name::S26OperationNameFluentBuilder {
@@ -617,6 +679,7 @@ impl Client {
     }
 
     /// Calls `S26OperationNameCase1`.
+    #[cfg(feature = "s26-operation-name-case1")]
     pub fn s26_operation_name_case1(
         &self,
     ) -> crate::operation::s26_operation_name_case1::S26OperationNameCase1FluentBuilder {
@@ -626,6 +689,7 @@ impl Client {
     }
 
     /// Calls `S27OperationName`.
+    #[cfg(feature = "s27-operation-name")]
     pub fn s27_operation_name(
         &self,
     ) -> crate::operation::s27_operation_name::S27OperationNameFluentBuilder {
@@ -635,6 +699,7 @@ impl Client {
     }
 
     /// Calls `S28OperationName`.
+    #[cfg(feature = "s28-operation-name")]
     pub fn s28_operation_name(
         &self,
     ) -> crate::operation::s28_operation_name::S28OperationNameFluentBuilder {
@@ -644,6 +709,7 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase1`.
+    #[cfg(feature = "s28-operation-name-case1")]
     pub fn s28_operation_name_case1(
         &self,
     ) -> crate::operation::s28_operation_name_case1::S28OperationNameCase1FluentBuilder {
@@ -653,6 +719,7 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase2`.
+    #[cfg(feature = "s28-operation-name-case2")]
     pub fn s28_operation_name_case2(
         &self,
     ) -> crate::operation::s28_operation_name_case2::S28OperationNameCase2FluentBuilder {
@@ -662,6 +729,7 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase3`.
+    #[cfg(feature = "s28-operation-name-case3")]
     pub fn s28_operation_name_case3(
         &self,
     ) -> crate::operation::s28_operation_name_case3::S28OperationNameCase3FluentBuilder {
@@ -671,6 +739,7 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase4`.
+    #[cfg(feature = "s28-operation-name-case4")]
     pub fn s28_operation_name_case4(
         &self,
     ) -> crate::operation::s28_operation_name_case4::S28OperationNameCase4FluentBuilder {
@@ -680,6 +749,7 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase5`.
+    #[cfg(feature = "s28-operation-name-case5")]
     pub fn s28_operation_name_case5(
         &self,
     ) -> crate::operation::s28_operation_name_case5::S28OperationNameCase5FluentBuilder {
@@ -689,6 +759,7 @@ impl Client {
     }
 
     /// Calls `S29OperationName`.
+    #[cfg(feature = "s29-operation-name")]
     pub fn s29_operation_name(
         &self,
     ) -> crate::operation::s29_operation_name::S29OperationNameFluentBuilder {
@@ -698,6 +769,7 @@ impl Client {
     }
 
     /// Calls `S2EndpointWithHostLabelOperation`.
+    #[cfg(feature = "s2-endpoint-with-host-label-operation")]
     pub fn s2_endpoint_with_host_label_operation(
         &self,
     ) -> crate::operation::s2_endpoint_with_host_label_operation::S2EndpointWithHostLabelOperationFluentBuilder {
@@ -707,6 +779,7 @@ impl Client {
     }
 
     /// Calls `S30MemberRefOp`.
+    #[cfg(feature = "s30-member-ref-op")]
     pub fn s30_member_ref_op(
         &self,
     ) -> crate::operation::s30_member_ref_op::S30MemberRefOpFluentBuilder {
@@ -716,6 +789,7 @@ impl Client {
     }
 
     /// Calls `S30StaticOp`.
+    #[cfg(feature = "s30-static-op")]
     pub fn s30_static_op(
         &self,
     ) -> crate::operation::s30_static_op::S30StaticOpFluentBuilder {
@@ -725,6 +799,7 @@ impl Client {
     }
 
     /// Calls `S31OperationName`.
+    #[cfg(feature = "s31-operation-name")]
     pub fn s31_operation_name(
         &self,
     ) -> crate::operation::s31_operation_name::S31OperationNameFluentBuilder {
@@ -734,6 +809,7 @@ impl Client {
     }
 
     /// Calls `S31OperationNameCase1`.
+    #[cfg(feature = "s31-operation-name-case1")]
     pub fn s31_operation_name_case1(
         &self,
     ) -> crate::operation::s31_operation_name_case1::S31OperationNameCase1FluentBuilder {
@@ -743,6 +819,7 @@ impl Client {
     }
 
     /// Calls `S31OperationNameCase2`.
+    #[cfg(feature = "s31-operation-name-case2")]
     pub fn s31_operation_name_case2(
         &self,
     ) -> crate::operation::s31_operation_name_case2::S31OperationNameCase2FluentBuilder {
@@ -752,6 +829,7 @@ impl Client {
     }
 
     /// Calls `S31OperationNameCase3`.
+    #[cfg(feature = "s31-operation-name-case3")]
     pub fn s31_operation_name_case3(
         &self,
     ) -> crate::operation::s31_operation_name_case3::S31OperationNameCase3FluentBuilder {
@@ -761,6 +839,7 @@ impl Client {
     }
 
     /// Calls `S31OperationNameCase4`.
+    #[cfg(feature = "s31-operation-name-case4")]
     pub fn s31_operation_name_case4(
         &self,
     ) -> crate::operation::s31_operation_name_case4::S31OperationNameCase4FluentBuilder {
@@ -770,6 +849,7 @@ impl Client {
     }
 
     /// Calls `S32OperationName`.
+    #[cfg(feature = "s32-operation-name")]
     pub fn s32_operation_name(
         &self,
     ) -> crate::operation::s32_operation_name::S32OperationNameFluentBuilder {
@@ -779,6 +859,7 @@ impl Client {
     }
 
     /// Calls `S33OperationName`.
+    #[cfg(feature = "s33-operation-name")]
     pub fn s33_operation_name(
         &self,
     ) -> crate::operation::s33_operation_name::S33OperationNameFluentBuilder {
@@ -788,6 +869,7 @@ impl Client {
     }
 
     /// Calls `S33OperationNameCase1`.
+    #[cfg(feature = "s33-operation-name-case1")]
     pub fn s33_operation_name_case1(
         &self,
     ) -> crate::operation::s33_operation_name_case1::S33OperationNameCase1FluentBuilder {
@@ -797,6 +879,7 @@ impl Client {
     }
 
     /// Calls `S34OperationName`.
+    #[cfg(feature = "s34-operation-name")]
     pub fn s34_operation_name(
         &self,
     ) -> crate::operation::s34_operation_name::S34OperationNameFluentBuilder {
@@ -806,6 +889,7 @@ impl Client {
     }
 
     /// Calls `S35OperationName`.
+    #[cfg(feature = "s35-operation-name")]
     pub fn s35_operation_name(
         &self,
     ) -> crate::operation::s35_operation_name::S35OperationNameFluentBuilder {
@@ -815,6 +899,7 @@ impl Client {
     }
 
     /// Calls `S36OperationName`.
+    #[cfg(feature = "s36-operation-name")]
     pub fn s36_operation_name(
         &self,
     ) -> crate::operation::s36_operation_name::S36OperationNameFluentBuilder {
@@ -824,6 +909,7 @@ impl Client {
     }
 
     /// Calls `S37OperationName`.
+    #[cfg(feature = "s37-operation-name")]
     pub fn s37_operation_name(
         &self,
     ) -> crate::operation::s37_operation_name::S37OperationNameFluentBuilder {
@@ -833,6 +919,7 @@ impl Client {
     }
 
     /// Calls `S37OperationNameCase1`.
+    #[cfg(feature = "s37-operation-name-case1")]
     pub fn s37_operation_name_case1(
         &self,
     ) -> crate::operation::s37_operation_name_case1::S37OperationNameCase1FluentBuilder {
@@ -842,6 +929,7 @@ impl Client {
     }
 
     /// Calls `S38OperationName`.
+    #[cfg(feature = "s38-operation-name")]
     pub fn s38_operation_name(
         &self,
     ) -> crate::operation::s38_operation_name::S38OperationNameFluentBuilder {
@@ -851,6 +939,7 @@ impl Client {
     }
 
     /// Calls `S39OperationName`.
+    #[cfg(feature = "s39-operation-name")]
     pub fn s39_operation_name(
         &self,
     ) -> crate::operation::s39_operation_name::S39OperationNameFluentBuilder {
@@ -860,6 +949,7 @@ impl Client {
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
+    #[cfg(feature = "s3-json-enums")]
     pub fn s3_json_enums(
         &self,
     ) -> crate::operation::s3_json_enums::S3JsonEnumsFluentBuilder {
@@ -869,6 +959,7 @@ impl Client {
     }
 
     /// Calls `S40OperationName`.
+    #[cfg(feature = "s40-operation-name")]
     pub fn s40_operation_name(
         &self,
     ) -> crate::operation::s40_operation_name::S40OperationNameFluentBuilder {
@@ -878,6 +969,7 @@ impl Client {
     }
 
     /// Calls `S41OperationName`.
+    #[cfg(feature = "s41-operation-name")]
     pub fn s41_operation_name(
         &self,
     ) -> crate::operation::s41_operation_name::S41OperationNameFluentBuilder {
@@ -887,6 +979,7 @@ impl Client {
     }
 
     /// Calls `S41OperationNameCase1`.
+    #[cfg(feature = "s41-operation-name-case1")]
     pub fn s41_operation_name_case1(
         &self,
     ) -> crate::operation::s41_operation_name_case1::S41OperationNameCase1FluentBuilder {
@@ -896,6 +989,7 @@ impl Client {
     }
 
     /// Calls `S41OperationNameCase2`.
+    #[cfg(feature = "s41-operation-name-case2")]
     pub fn s41_operation_name_case2(
         &self,
     ) -> crate::operation::s41_operation_name_case2::S41OperationNameCase2FluentBuilder {
@@ -905,6 +999,7 @@ impl Client {
     }
 
     /// Calls `S42OperationName`.
+    #[cfg(feature = "s42-operation-name")]
     pub fn s42_operation_name(
         &self,
     ) -> crate::operation::s42_operation_name::S42OperationNameFluentBuilder {
@@ -914,6 +1009,7 @@ impl Client {
     }
 
     /// Calls `S43OperationName`.
+    #[cfg(feature = "s43-operation-name")]
     pub fn s43_operation_name(
         &self,
     ) -> crate::operation::s43_operation_name::S43OperationNameFluentBuilder {
@@ -923,6 +1019,7 @@ impl Client {
     }
 
     /// Calls `S43OperationNameCase1`.
+    #[cfg(feature = "s43-operation-name-case1")]
     pub fn s43_operation_name_case1(
         &self,
     ) -> crate::operation::s43_operation_name_case1::S43OperationNameCase1FluentBuilder {
@@ -932,6 +1029,7 @@ impl Client {
     }
 
     /// Calls `S43OperationNameCase2`.
+    #[cfg(feature = "s43-operation-name-case2")]
     pub fn s43_operation_name_case2(
         &self,
     ) -> crate::operation::s43_operation_name_case2::S43OperationNameCase2FluentBuilder {
@@ -941,6 +1039,7 @@ impl Client {
     }
 
     /// Calls `S43OperationNameCase3`.
+    #[cfg(feature = "s43-operation-name-case3")]
     pub fn s43_operation_name_case3(
         &self,
     ) -> crate::operation::s43_operation_name_case3::S43OperationNameCase3FluentBuilder {
@@ -950,6 +1049,7 @@ impl Client {
     }
 
     /// Calls `S43OperationNameCase4`.
+    #[cfg(feature = "s43-operation-name-case4")]
     pub fn s43_operation_name_case4(
         &self,
     ) -> crate::operation::s43_operation_name_case4::S43OperationNameCase4FluentBuilder {
@@ -959,6 +1059,7 @@ impl Client {
     }
 
     /// Calls `S44OperationName`.
+    #[cfg(feature = "s44-operation-name")]
     pub fn s44_operation_name(
         &self,
     ) -> crate::operation::s44_operation_name::S44OperationNameFluentBuilder {
@@ -968,6 +1069,7 @@ impl Client {
     }
 
     /// Calls `S45OperationName`.
+    #[cfg(feature = "s45-operation-name")]
     pub fn s45_operation_name(
         &self,
     ) -> crate::operation::s45_operation_name::S45OperationNameFluentBuilder {
@@ -977,6 +1079,7 @@ impl Client {
     }
 
     /// Calls `S45OperationNameCase1`.
+    #[cfg(feature = "s45-operation-name-case1")]
     pub fn s45_operation_name_case1(
         &self,
     ) -> crate::operation::s45_operation_name_case1::S45OperationNameCase1FluentBuilder {
@@ -986,6 +1089,7 @@ impl Client {
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
+    #[cfg(feature = "s4-json-int-enums")]
     pub fn s4_json_int_enums(
         &self,
     ) -> crate::operation::s4_json_int_enums::S4JsonIntEnumsFluentBuilder {
@@ -995,6 +1099,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions")]
     pub fn s5_json_unions(
         &self,
     ) -> crate::operation::s5_json_unions::S5JsonUnionsFluentBuilder {
@@ -1004,6 +1109,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions-case1")]
     pub fn s5_json_unions_case1(
         &self,
     ) -> crate::operation::s5_json_unions_case1::S5JsonUnionsCase1FluentBuilder {
@@ -1013,6 +1119,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions-case2")]
     pub fn s5_json_unions_case2(
         &self,
     ) -> crate::operation::s5_json_unions_case2::S5JsonUnionsCase2FluentBuilder {
@@ -1022,6 +1129,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions-case3")]
     pub fn s5_json_unions_case3(
         &self,
     ) -> crate::operation::s5_json_unions_case3::S5JsonUnionsCase3FluentBuilder {
@@ -1031,6 +1139,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions-case4")]
     pub fn s5_json_unions_case4(
         &self,
     ) -> crate::operation::s5_json_unions_case4::S5JsonUnionsCase4FluentBuilder {
@@ -1040,6 +1149,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions-case5")]
     pub fn s5_json_unions_case5(
         &self,
     ) -> crate::operation::s5_json_unions_case5::S5JsonUnionsCase5FluentBuilder {
@@ -1049,6 +1159,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions-case6")]
     pub fn s5_json_unions_case6(
         &self,
     ) -> crate::operation::s5_json_unions_case6::S5JsonUnionsCase6FluentBuilder {
@@ -1058,6 +1169,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions-case7")]
     pub fn s5_json_unions_case7(
         &self,
     ) -> crate::operation::s5_json_unions_case7::S5JsonUnionsCase7FluentBuilder {
@@ -1067,6 +1179,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s5-json-unions-case8")]
     pub fn s5_json_unions_case8(
         &self,
     ) -> crate::operation::s5_json_unions_case8::S5JsonUnionsCase8FluentBuilder {
@@ -1076,6 +1189,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperation`.
+    #[cfg(feature = "s6-kitchen-sink-operation")]
     pub fn s6_kitchen_sink_operation(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation::S6KitchenSinkOperationFluentBuilder {
@@ -1085,6 +1199,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase1`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case1")]
     pub fn s6_kitchen_sink_operation_case1(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case1::S6KitchenSinkOperationCase1FluentBuilder {
@@ -1094,6 +1209,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase10`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case10")]
     pub fn s6_kitchen_sink_operation_case10(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case10::S6KitchenSinkOperationCase10FluentBuilder {
@@ -1103,6 +1219,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase11`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case11")]
     pub fn s6_kitchen_sink_operation_case11(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case11::S6KitchenSinkOperationCase11FluentBuilder {
@@ -1112,6 +1229,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase12`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case12")]
     pub fn s6_kitchen_sink_operation_case12(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case12::S6KitchenSinkOperationCase12FluentBuilder {
@@ -1121,6 +1239,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase13`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case13")]
     pub fn s6_kitchen_sink_operation_case13(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case13::S6KitchenSinkOperationCase13FluentBuilder {
@@ -1130,6 +1249,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase14`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case14")]
     pub fn s6_kitchen_sink_operation_case14(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case14::S6KitchenSinkOperationCase14FluentBuilder {
@@ -1139,6 +1259,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase15`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case15")]
     pub fn s6_kitchen_sink_operation_case15(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case15::S6KitchenSinkOperationCase15FluentBuilder {
@@ -1148,6 +1269,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase16`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case16")]
     pub fn s6_kitchen_sink_operation_case16(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case16::S6KitchenSinkOperationCase16FluentBuilder {
@@ -1157,6 +1279,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase17`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case17")]
     pub fn s6_kitchen_sink_operation_case17(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case17::S6KitchenSinkOperationCase17FluentBuilder {
@@ -1166,6 +1289,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase18`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case18")]
     pub fn s6_kitchen_sink_operation_case18(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case18::S6KitchenSinkOperationCase18FluentBuilder {
@@ -1175,6 +1299,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase19`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case19")]
     pub fn s6_kitchen_sink_operation_case19(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case19::S6KitchenSinkOperationCase19FluentBuilder {
@@ -1184,6 +1309,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase2`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case2")]
     pub fn s6_kitchen_sink_operation_case2(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case2::S6KitchenSinkOperationCase2FluentBuilder {
@@ -1193,6 +1319,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase20`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case20")]
     pub fn s6_kitchen_sink_operation_case20(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case20::S6KitchenSinkOperationCase20FluentBuilder {
@@ -1202,6 +1329,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase21`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case21")]
     pub fn s6_kitchen_sink_operation_case21(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case21::S6KitchenSinkOperationCase21FluentBuilder {
@@ -1211,6 +1339,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase22`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case22")]
     pub fn s6_kitchen_sink_operation_case22(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case22::S6KitchenSinkOperationCase22FluentBuilder {
@@ -1220,6 +1349,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase23`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case23")]
     pub fn s6_kitchen_sink_operation_case23(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case23::S6KitchenSinkOperationCase23FluentBuilder {
@@ -1229,6 +1359,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase24`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case24")]
     pub fn s6_kitchen_sink_operation_case24(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case24::S6KitchenSinkOperationCase24FluentBuilder {
@@ -1238,6 +1369,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase25`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case25")]
     pub fn s6_kitchen_sink_operation_case25(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case25::S6KitchenSinkOperationCase25FluentBuilder {
@@ -1247,6 +1379,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase26`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case26")]
     pub fn s6_kitchen_sink_operation_case26(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case26::S6KitchenSinkOperationCase26FluentBuilder {
@@ -1256,6 +1389,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase27`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case27")]
     pub fn s6_kitchen_sink_operation_case27(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case27::S6KitchenSinkOperationCase27FluentBuilder {
@@ -1265,6 +1399,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase3`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case3")]
     pub fn s6_kitchen_sink_operation_case3(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case3::S6KitchenSinkOperationCase3FluentBuilder {
@@ -1274,6 +1409,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase4`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case4")]
     pub fn s6_kitchen_sink_operation_case4(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case4::S6KitchenSinkOperationCase4FluentBuilder {
@@ -1283,6 +1419,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase5`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case5")]
     pub fn s6_kitchen_sink_operation_case5(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case5::S6KitchenSinkOperationCase5FluentBuilder {
@@ -1292,6 +1429,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase6`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case6")]
     pub fn s6_kitchen_sink_operation_case6(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case6::S6KitchenSinkOperationCase6FluentBuilder {
@@ -1301,6 +1439,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase7`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case7")]
     pub fn s6_kitchen_sink_operation_case7(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case7::S6KitchenSinkOperationCase7FluentBuilder {
@@ -1310,6 +1449,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase8`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case8")]
     pub fn s6_kitchen_sink_operation_case8(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case8::S6KitchenSinkOperationCase8FluentBuilder {
@@ -1319,6 +1459,7 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase9`.
+    #[cfg(feature = "s6-kitchen-sink-operation-case9")]
     pub fn s6_kitchen_sink_operation_case9(
         &self,
     ) -> crate::operation::s6_kitchen_sink_operation_case9::S6KitchenSinkOperationCase9FluentBuilder {
@@ -1328,6 +1469,7 @@ impl Client {
     }
 
     /// Calls `S8OperationWithOptionalInputOutput`.
+    #[cfg(feature = "s8-operation-with-optional-input-output")]
     pub fn s8_operation_with_optional_input_output(
         &self,
     ) -> crate::operation::s8_operation_with_optional_input_output::S8OperationWithOptionalInputOutputFluentBuilder {
@@ -1337,6 +1479,7 @@ impl Client {
     }
 
     /// Calls `S8OperationWithOptionalInputOutputCase1`.
+    #[cfg(feature = "s8-operation-with-optional-input-output-case1")]
     pub fn s8_operation_with_optional_input_output_case1(
         &self,
     ) -> crate::operation::s8_operation_with_optional_input_output_case1::S8OperationWithOptionalInputOutputCase1FluentBuilder {
@@ -1346,6 +1489,7 @@ impl Client {
     }
 
     /// This example serializes an inline document as part of the payload.
+    #[cfg(feature = "s9-put-and-get-inline-documents")]
     pub fn s9_put_and_get_inline_documents(
         &self,
     ) -> crate::operation::s9_put_and_get_inline_documents::S9PutAndGetInlineDocumentsFluentBuilder {

@@ -3,24 +3,67 @@
 
 //! Errors: those botocore protocol tests returns, and those this crate reports before anything is sent.
 
+#[cfg(feature = "s14-greeting-with-errors")]
 #[rustfmt::skip]
 mod s14_invalid_greeting;
+
+#[cfg(feature = "s14-greeting-with-errors")]
 pub use self::s14_invalid_greeting::{S14InvalidGreeting, S14InvalidGreetingBuilder};
 
+#[cfg(
+    any(feature = "s15-greeting-with-errors", feature = "s15-greeting-with-errors-case1")
+)]
 #[rustfmt::skip]
 mod s15_complex_error;
+
+#[cfg(
+    any(feature = "s15-greeting-with-errors", feature = "s15-greeting-with-errors-case1")
+)]
 pub use self::s15_complex_error::{S15ComplexError, S15ComplexErrorBuilder};
 
+#[cfg(
+    any(
+        feature = "s16-greeting-with-errors",
+        feature = "s16-greeting-with-errors-case7",
+        feature = "s16-greeting-with-errors-case8"
+    )
+)]
 #[rustfmt::skip]
 mod s16_foo_error;
+
+#[cfg(
+    any(
+        feature = "s16-greeting-with-errors",
+        feature = "s16-greeting-with-errors-case7",
+        feature = "s16-greeting-with-errors-case8"
+    )
+)]
 pub use self::s16_foo_error::{S16FooError, S16FooErrorBuilder};
 
+#[cfg(
+    any(
+        feature = "s41-operation-name",
+        feature = "s41-operation-name-case1",
+        feature = "s41-operation-name-case2"
+    )
+)]
 #[rustfmt::skip]
 mod s41_exception_shape;
+
+#[cfg(
+    any(
+        feature = "s41-operation-name",
+        feature = "s41-operation-name-case1",
+        feature = "s41-operation-name-case2"
+    )
+)]
 pub use self::s41_exception_shape::{S41ExceptionShape, S41ExceptionShapeBuilder};
 
+#[cfg(feature = "s42-operation-name")]
 #[rustfmt::skip]
 mod s42_exception_shape;
+
+#[cfg(feature = "s42-operation-name")]
 pub use self::s42_exception_shape::{S42ExceptionShape, S42ExceptionShapeBuilder};
 pub use crate::sdk_error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,

@@ -3,6 +3,9 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(
+    any(feature = "s15-greeting-with-errors", feature = "s15-greeting-with-errors-case1")
+)]
 /// Parses a `S15ComplexNestedErrorData` from JSON.
 pub(crate) fn s15_complex_nested_error_data(
     value: &serde_json::Value,
@@ -19,6 +22,20 @@ pub(crate) fn s15_complex_nested_error_data(
     parse().map_err(|e| e.within("S15ComplexNestedErrorData"))
 }
 
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 /// Parses a `S19GreetingStruct` from JSON.
 pub(crate) fn s19_greeting_struct(
     value: &serde_json::Value,
@@ -35,6 +52,20 @@ pub(crate) fn s19_greeting_struct(
     parse().map_err(|e| e.within("S19GreetingStruct"))
 }
 
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 /// Parses a `S19MyUnion` from JSON.
 pub(crate) fn s19_my_union(
     value: &serde_json::Value,
@@ -135,6 +166,33 @@ pub(crate) fn s19_my_union(
     parse().map_err(|e| e.within("S19MyUnion"))
 }
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 /// Parses a `S20EmptyStruct` from JSON.
 pub(crate) fn s20_empty_struct(
     value: &serde_json::Value,
@@ -149,6 +207,33 @@ pub(crate) fn s20_empty_struct(
     parse().map_err(|e| e.within("S20EmptyStruct"))
 }
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 /// Parses a `S20KitchenSink` from JSON.
 pub(crate) fn s20_kitchen_sink(
     value: &serde_json::Value,
@@ -324,6 +409,33 @@ pub(crate) fn s20_kitchen_sink(
     parse().map_err(|e| e.within("S20KitchenSink"))
 }
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 /// Parses a `S20SimpleStruct` from JSON.
 pub(crate) fn s20_simple_struct(
     value: &serde_json::Value,
@@ -340,6 +452,33 @@ pub(crate) fn s20_simple_struct(
     parse().map_err(|e| e.within("S20SimpleStruct"))
 }
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 /// Parses a `S20StructWithJsonName` from JSON.
 pub(crate) fn s20_struct_with_json_name(
     value: &serde_json::Value,
@@ -356,6 +495,7 @@ pub(crate) fn s20_struct_with_json_name(
     parse().map_err(|e| e.within("S20StructWithJsonName"))
 }
 
+#[cfg(feature = "s35-operation-name")]
 /// Parses a `S35BlobContainer` from JSON.
 pub(crate) fn s35_blob_container(
     value: &serde_json::Value,
@@ -372,6 +512,7 @@ pub(crate) fn s35_blob_container(
     parse().map_err(|e| e.within("S35BlobContainer"))
 }
 
+#[cfg(feature = "s36-operation-name")]
 /// Parses a `S36TimeContainer` from JSON.
 pub(crate) fn s36_time_container(
     value: &serde_json::Value,
@@ -403,6 +544,7 @@ pub(crate) fn s36_time_container(
     parse().map_err(|e| e.within("S36TimeContainer"))
 }
 
+#[cfg(any(feature = "s37-operation-name", feature = "s37-operation-name-case1"))]
 /// Parses a `S37StructType` from JSON.
 pub(crate) fn s37_struct_type(
     value: &serde_json::Value,
@@ -414,6 +556,7 @@ pub(crate) fn s37_struct_type(
     parse().map_err(|e| e.within("S37StructType"))
 }
 
+#[cfg(feature = "s40-operation-name")]
 /// Parses a `S40Details` from JSON.
 pub(crate) fn s40_details(
     value: &serde_json::Value,
@@ -436,6 +579,7 @@ pub(crate) fn s40_details(
     parse().map_err(|e| e.within("S40Details"))
 }
 
+#[cfg(feature = "s14-greeting-with-errors")]
 /// Parses a `S14InvalidGreeting` error response.
 pub(crate) fn error_s14_invalid_greeting(
     response: &crate::protocol::ErrorResponse,
@@ -453,6 +597,9 @@ pub(crate) fn error_s14_invalid_greeting(
     parse().map_err(|e| e.within("S14InvalidGreeting"))
 }
 
+#[cfg(
+    any(feature = "s15-greeting-with-errors", feature = "s15-greeting-with-errors-case1")
+)]
 /// Parses a `S15ComplexError` error response.
 pub(crate) fn error_s15_complex_error(
     response: &crate::protocol::ErrorResponse,
@@ -475,6 +622,13 @@ pub(crate) fn error_s15_complex_error(
     parse().map_err(|e| e.within("S15ComplexError"))
 }
 
+#[cfg(
+    any(
+        feature = "s16-greeting-with-errors",
+        feature = "s16-greeting-with-errors-case7",
+        feature = "s16-greeting-with-errors-case8"
+    )
+)]
 /// Parses a `S16FooError` error response.
 pub(crate) fn error_s16_foo_error(
     _response: &crate::protocol::ErrorResponse,
@@ -485,6 +639,13 @@ pub(crate) fn error_s16_foo_error(
     parse().map_err(|e| e.within("S16FooError"))
 }
 
+#[cfg(
+    any(
+        feature = "s41-operation-name",
+        feature = "s41-operation-name-case1",
+        feature = "s41-operation-name-case2"
+    )
+)]
 /// Parses a `S41ExceptionShape` error response.
 pub(crate) fn error_s41_exception_shape(
     response: &crate::protocol::ErrorResponse,
@@ -508,6 +669,7 @@ pub(crate) fn error_s41_exception_shape(
     parse().map_err(|e| e.within("S41ExceptionShape"))
 }
 
+#[cfg(feature = "s42-operation-name")]
 /// Parses a `S42ExceptionShape` error response.
 pub(crate) fn error_s42_exception_shape(
     response: &crate::protocol::ErrorResponse,
@@ -530,6 +692,7 @@ pub(crate) fn error_s42_exception_shape(
     parse().map_err(|e| e.within("S42ExceptionShape"))
 }
 
+#[cfg(feature = "s40-operation-name")]
 /// Reads a `S40TypeAEvent` from an event-stream message.
 pub(crate) fn s40_type_a_event_event(
     message: &crate::event_stream::Message,
@@ -542,6 +705,7 @@ pub(crate) fn s40_type_a_event_event(
     parse().map_err(|e| e.within("S40TypeAEvent"))
 }
 
+#[cfg(feature = "s40-operation-name")]
 /// Reads a `S40TypeBEvent` from an event-stream message.
 pub(crate) fn s40_type_b_event_event(
     message: &crate::event_stream::Message,
@@ -559,6 +723,7 @@ pub(crate) fn s40_type_b_event_event(
     parse().map_err(|e| e.within("S40TypeBEvent"))
 }
 
+#[cfg(feature = "s14-greeting-with-errors")]
 impl crate::json::Fallback for crate::error::S14InvalidGreeting {
     fn fallback() -> Self {
         crate::error::S14InvalidGreeting {
@@ -567,6 +732,9 @@ impl crate::json::Fallback for crate::error::S14InvalidGreeting {
     }
 }
 
+#[cfg(
+    any(feature = "s15-greeting-with-errors", feature = "s15-greeting-with-errors-case1")
+)]
 impl crate::json::Fallback for crate::error::S15ComplexError {
     fn fallback() -> Self {
         crate::error::S15ComplexError {
@@ -576,6 +744,9 @@ impl crate::json::Fallback for crate::error::S15ComplexError {
     }
 }
 
+#[cfg(
+    any(feature = "s15-greeting-with-errors", feature = "s15-greeting-with-errors-case1")
+)]
 impl crate::json::Fallback for crate::types::S15ComplexNestedErrorData {
     fn fallback() -> Self {
         crate::types::S15ComplexNestedErrorData {
@@ -584,24 +755,60 @@ impl crate::json::Fallback for crate::types::S15ComplexNestedErrorData {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s16-greeting-with-errors",
+        feature = "s16-greeting-with-errors-case7",
+        feature = "s16-greeting-with-errors-case8"
+    )
+)]
 impl crate::json::Fallback for crate::error::S16FooError {
     fn fallback() -> Self {
         crate::error::S16FooError {}
     }
 }
 
+#[cfg(feature = "s17-json-enums")]
 impl crate::json::Fallback for crate::types::S17FooEnum {
     fn fallback() -> Self {
         crate::types::S17FooEnum::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S19FooEnum {
     fn fallback() -> Self {
         crate::types::S19FooEnum::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S19GreetingStruct {
     fn fallback() -> Self {
         crate::types::S19GreetingStruct {
@@ -610,18 +817,86 @@ impl crate::json::Fallback for crate::types::S19GreetingStruct {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S19MyUnion {
     fn fallback() -> Self {
         crate::types::S19MyUnion::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S20EmptyStruct {
     fn fallback() -> Self {
         crate::types::S20EmptyStruct {}
     }
 }
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S20KitchenSink {
     fn fallback() -> Self {
         crate::types::S20KitchenSink {
@@ -655,6 +930,33 @@ impl crate::json::Fallback for crate::types::S20KitchenSink {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S20SimpleStruct {
     fn fallback() -> Self {
         crate::types::S20SimpleStruct {
@@ -663,6 +965,33 @@ impl crate::json::Fallback for crate::types::S20SimpleStruct {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S20StructWithJsonName {
     fn fallback() -> Self {
         crate::types::S20StructWithJsonName {
@@ -671,6 +1000,7 @@ impl crate::json::Fallback for crate::types::S20StructWithJsonName {
     }
 }
 
+#[cfg(feature = "s35-operation-name")]
 impl crate::json::Fallback for crate::types::S35BlobContainer {
     fn fallback() -> Self {
         crate::types::S35BlobContainer {
@@ -679,6 +1009,7 @@ impl crate::json::Fallback for crate::types::S35BlobContainer {
     }
 }
 
+#[cfg(feature = "s36-operation-name")]
 impl crate::json::Fallback for crate::types::S36TimeContainer {
     fn fallback() -> Self {
         crate::types::S36TimeContainer {
@@ -688,12 +1019,14 @@ impl crate::json::Fallback for crate::types::S36TimeContainer {
     }
 }
 
+#[cfg(any(feature = "s37-operation-name", feature = "s37-operation-name-case1"))]
 impl crate::json::Fallback for crate::types::S37StructType {
     fn fallback() -> Self {
         crate::types::S37StructType {}
     }
 }
 
+#[cfg(feature = "s40-operation-name")]
 impl crate::json::Fallback for crate::types::S40Details {
     fn fallback() -> Self {
         crate::types::S40Details {
@@ -703,6 +1036,7 @@ impl crate::json::Fallback for crate::types::S40Details {
     }
 }
 
+#[cfg(feature = "s40-operation-name")]
 impl crate::json::Fallback for crate::types::S40TypeAEvent {
     fn fallback() -> Self {
         crate::types::S40TypeAEvent {
@@ -711,6 +1045,7 @@ impl crate::json::Fallback for crate::types::S40TypeAEvent {
     }
 }
 
+#[cfg(feature = "s40-operation-name")]
 impl crate::json::Fallback for crate::types::S40TypeBEvent {
     fn fallback() -> Self {
         crate::types::S40TypeBEvent {
@@ -719,6 +1054,13 @@ impl crate::json::Fallback for crate::types::S40TypeBEvent {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s41-operation-name",
+        feature = "s41-operation-name-case1",
+        feature = "s41-operation-name-case2"
+    )
+)]
 impl crate::json::Fallback for crate::error::S41ExceptionShape {
     fn fallback() -> Self {
         crate::error::S41ExceptionShape {
@@ -729,6 +1071,7 @@ impl crate::json::Fallback for crate::error::S41ExceptionShape {
     }
 }
 
+#[cfg(feature = "s42-operation-name")]
 impl crate::json::Fallback for crate::error::S42ExceptionShape {
     fn fallback() -> Self {
         crate::error::S42ExceptionShape {

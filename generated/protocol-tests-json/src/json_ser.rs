@@ -3,6 +3,16 @@
 
 //! Writers of JSON for the shapes requests carry, and of the messages of input event streams.
 
+#[cfg(
+    any(
+        feature = "s28-operation-name",
+        feature = "s28-operation-name-case1",
+        feature = "s28-operation-name-case2",
+        feature = "s28-operation-name-case3",
+        feature = "s28-operation-name-case4",
+        feature = "s28-operation-name-case5"
+    )
+)]
 /// Writes a `S28RecursiveStructType` as JSON.
 pub(crate) fn s28_recursive_struct_type(
     out: &mut crate::json::Writer,
@@ -38,6 +48,19 @@ pub(crate) fn s28_recursive_struct_type(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s5-json-unions",
+        feature = "s5-json-unions-case1",
+        feature = "s5-json-unions-case2",
+        feature = "s5-json-unions-case3",
+        feature = "s5-json-unions-case4",
+        feature = "s5-json-unions-case5",
+        feature = "s5-json-unions-case6",
+        feature = "s5-json-unions-case7",
+        feature = "s5-json-unions-case8"
+    )
+)]
 /// Writes a `S5GreetingStruct` as JSON.
 pub(crate) fn s5_greeting_struct(
     out: &mut crate::json::Writer,
@@ -52,6 +75,19 @@ pub(crate) fn s5_greeting_struct(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s5-json-unions",
+        feature = "s5-json-unions-case1",
+        feature = "s5-json-unions-case2",
+        feature = "s5-json-unions-case3",
+        feature = "s5-json-unions-case4",
+        feature = "s5-json-unions-case5",
+        feature = "s5-json-unions-case6",
+        feature = "s5-json-unions-case7",
+        feature = "s5-json-unions-case8"
+    )
+)]
 /// Writes a `S5MyUnion` as JSON.
 pub(crate) fn s5_my_union(
     out: &mut crate::json::Writer,
@@ -112,6 +148,38 @@ pub(crate) fn s5_my_union(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 /// Writes a `S6EmptyStruct` as JSON.
 pub(crate) fn s6_empty_struct(
     out: &mut crate::json::Writer,
@@ -122,6 +190,38 @@ pub(crate) fn s6_empty_struct(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 /// Writes a `S6KitchenSink` as JSON.
 pub(crate) fn s6_kitchen_sink(
     out: &mut crate::json::Writer,
@@ -299,6 +399,38 @@ pub(crate) fn s6_kitchen_sink(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 /// Writes a `S6SimpleStruct` as JSON.
 pub(crate) fn s6_simple_struct(
     out: &mut crate::json::Writer,
@@ -313,6 +445,38 @@ pub(crate) fn s6_simple_struct(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 /// Writes a `S6StructWithJsonName` as JSON.
 pub(crate) fn s6_struct_with_json_name(
     out: &mut crate::json::Writer,

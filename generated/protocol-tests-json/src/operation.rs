@@ -3,434 +3,578 @@
 
 //! The operations of botocore protocol tests: a module each, with the input, output and error types.
 
+#[cfg(feature = "s0-empty-operation")]
 #[rustfmt::skip]
 pub mod s0_empty_operation;
 
+#[cfg(feature = "s0-empty-operation-case1")]
 #[rustfmt::skip]
 pub mod s0_empty_operation_case1;
 
+#[cfg(feature = "s0-empty-operation-case2")]
 #[rustfmt::skip]
 pub mod s0_empty_operation_case2;
 
+#[cfg(feature = "s10-simple-scalar-properties")]
 #[rustfmt::skip]
 pub mod s10_simple_scalar_properties;
 
+#[cfg(feature = "s10-simple-scalar-properties-case1")]
 #[rustfmt::skip]
 pub mod s10_simple_scalar_properties_case1;
 
+#[cfg(feature = "s10-simple-scalar-properties-case2")]
 #[rustfmt::skip]
 pub mod s10_simple_scalar_properties_case2;
 
+#[cfg(feature = "s11-datetime-offsets")]
 #[rustfmt::skip]
 pub mod s11_datetime_offsets;
 
+#[cfg(feature = "s11-datetime-offsets-case1")]
 #[rustfmt::skip]
 pub mod s11_datetime_offsets_case1;
 
+#[cfg(feature = "s12-empty-operation")]
 #[rustfmt::skip]
 pub mod s12_empty_operation;
 
+#[cfg(feature = "s12-empty-operation-case1")]
 #[rustfmt::skip]
 pub mod s12_empty_operation_case1;
 
+#[cfg(feature = "s12-empty-operation-case2")]
 #[rustfmt::skip]
 pub mod s12_empty_operation_case2;
 
+#[cfg(feature = "s13-fractional-seconds")]
 #[rustfmt::skip]
 pub mod s13_fractional_seconds;
 
+#[cfg(feature = "s14-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s14_greeting_with_errors;
 
+#[cfg(feature = "s15-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s15_greeting_with_errors;
 
+#[cfg(feature = "s15-greeting-with-errors-case1")]
 #[rustfmt::skip]
 pub mod s15_greeting_with_errors_case1;
 
+#[cfg(feature = "s16-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s16_greeting_with_errors;
 
+#[cfg(feature = "s16-greeting-with-errors-case7")]
 #[rustfmt::skip]
 pub mod s16_greeting_with_errors_case7;
 
+#[cfg(feature = "s16-greeting-with-errors-case8")]
 #[rustfmt::skip]
 pub mod s16_greeting_with_errors_case8;
 
+#[cfg(feature = "s17-json-enums")]
 #[rustfmt::skip]
 pub mod s17_json_enums;
 
+#[cfg(feature = "s18-json-int-enums")]
 #[rustfmt::skip]
 pub mod s18_json_int_enums;
 
+#[cfg(feature = "s19-json-unions")]
 #[rustfmt::skip]
 pub mod s19_json_unions;
 
+#[cfg(feature = "s19-json-unions-case1")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case1;
 
+#[cfg(feature = "s19-json-unions-case2")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case2;
 
+#[cfg(feature = "s19-json-unions-case3")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case3;
 
+#[cfg(feature = "s19-json-unions-case4")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case4;
 
+#[cfg(feature = "s19-json-unions-case5")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case5;
 
+#[cfg(feature = "s19-json-unions-case6")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case6;
 
+#[cfg(feature = "s19-json-unions-case7")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case7;
 
+#[cfg(feature = "s19-json-unions-case8")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case8;
 
+#[cfg(feature = "s19-json-unions-case9")]
 #[rustfmt::skip]
 pub mod s19_json_unions_case9;
 
+#[cfg(feature = "s1-endpoint-operation")]
 #[rustfmt::skip]
 pub mod s1_endpoint_operation;
 
+#[cfg(feature = "s20-kitchen-sink-operation")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case1")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case1;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case10")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case10;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case11")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case11;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case12")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case12;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case13")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case13;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case14")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case14;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case15")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case15;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case16")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case16;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case17")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case17;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case18")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case18;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case19")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case19;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case2")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case2;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case20")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case20;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case21")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case21;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case22")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case22;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case3")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case3;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case4")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case4;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case5")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case5;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case6")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case6;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case7")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case7;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case8")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case8;
 
+#[cfg(feature = "s20-kitchen-sink-operation-case9")]
 #[rustfmt::skip]
 pub mod s20_kitchen_sink_operation_case9;
 
+#[cfg(feature = "s21-null-operation")]
 #[rustfmt::skip]
 pub mod s21_null_operation;
 
+#[cfg(feature = "s22-put-and-get-inline-documents")]
 #[rustfmt::skip]
 pub mod s22_put_and_get_inline_documents;
 
+#[cfg(feature = "s23-simple-scalar-properties")]
 #[rustfmt::skip]
 pub mod s23_simple_scalar_properties;
 
+#[cfg(feature = "s23-simple-scalar-properties-case1")]
 #[rustfmt::skip]
 pub mod s23_simple_scalar_properties_case1;
 
+#[cfg(feature = "s23-simple-scalar-properties-case2")]
 #[rustfmt::skip]
 pub mod s23_simple_scalar_properties_case2;
 
+#[cfg(feature = "s24-operation-name")]
 #[rustfmt::skip]
 pub mod s24_operation_name;
 
+#[cfg(feature = "s25-operation-name")]
 #[rustfmt::skip]
 pub mod s25_operation_name;
 
+#[cfg(feature = "s26-operation-name")]
 #[rustfmt::skip]
 pub mod s26_operation_name;
 
+#[cfg(feature = "s26-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s26_operation_name_case1;
 
+#[cfg(feature = "s27-operation-name")]
 #[rustfmt::skip]
 pub mod s27_operation_name;
 
+#[cfg(feature = "s28-operation-name")]
 #[rustfmt::skip]
 pub mod s28_operation_name;
 
+#[cfg(feature = "s28-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s28_operation_name_case1;
 
+#[cfg(feature = "s28-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s28_operation_name_case2;
 
+#[cfg(feature = "s28-operation-name-case3")]
 #[rustfmt::skip]
 pub mod s28_operation_name_case3;
 
+#[cfg(feature = "s28-operation-name-case4")]
 #[rustfmt::skip]
 pub mod s28_operation_name_case4;
 
+#[cfg(feature = "s28-operation-name-case5")]
 #[rustfmt::skip]
 pub mod s28_operation_name_case5;
 
+#[cfg(feature = "s29-operation-name")]
 #[rustfmt::skip]
 pub mod s29_operation_name;
 
+#[cfg(feature = "s2-endpoint-with-host-label-operation")]
 #[rustfmt::skip]
 pub mod s2_endpoint_with_host_label_operation;
 
+#[cfg(feature = "s30-member-ref-op")]
 #[rustfmt::skip]
 pub mod s30_member_ref_op;
 
+#[cfg(feature = "s30-static-op")]
 #[rustfmt::skip]
 pub mod s30_static_op;
 
+#[cfg(feature = "s31-operation-name")]
 #[rustfmt::skip]
 pub mod s31_operation_name;
 
+#[cfg(feature = "s31-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s31_operation_name_case1;
 
+#[cfg(feature = "s31-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s31_operation_name_case2;
 
+#[cfg(feature = "s31-operation-name-case3")]
 #[rustfmt::skip]
 pub mod s31_operation_name_case3;
 
+#[cfg(feature = "s31-operation-name-case4")]
 #[rustfmt::skip]
 pub mod s31_operation_name_case4;
 
+#[cfg(feature = "s32-operation-name")]
 #[rustfmt::skip]
 pub mod s32_operation_name;
 
+#[cfg(feature = "s33-operation-name")]
 #[rustfmt::skip]
 pub mod s33_operation_name;
 
+#[cfg(feature = "s33-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s33_operation_name_case1;
 
+#[cfg(feature = "s34-operation-name")]
 #[rustfmt::skip]
 pub mod s34_operation_name;
 
+#[cfg(feature = "s35-operation-name")]
 #[rustfmt::skip]
 pub mod s35_operation_name;
 
+#[cfg(feature = "s36-operation-name")]
 #[rustfmt::skip]
 pub mod s36_operation_name;
 
+#[cfg(feature = "s37-operation-name")]
 #[rustfmt::skip]
 pub mod s37_operation_name;
 
+#[cfg(feature = "s37-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s37_operation_name_case1;
 
+#[cfg(feature = "s38-operation-name")]
 #[rustfmt::skip]
 pub mod s38_operation_name;
 
+#[cfg(feature = "s39-operation-name")]
 #[rustfmt::skip]
 pub mod s39_operation_name;
 
+#[cfg(feature = "s3-json-enums")]
 #[rustfmt::skip]
 pub mod s3_json_enums;
 
+#[cfg(feature = "s40-operation-name")]
 #[rustfmt::skip]
 pub mod s40_operation_name;
 
+#[cfg(feature = "s41-operation-name")]
 #[rustfmt::skip]
 pub mod s41_operation_name;
 
+#[cfg(feature = "s41-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s41_operation_name_case1;
 
+#[cfg(feature = "s41-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s41_operation_name_case2;
 
+#[cfg(feature = "s42-operation-name")]
 #[rustfmt::skip]
 pub mod s42_operation_name;
 
+#[cfg(feature = "s43-operation-name")]
 #[rustfmt::skip]
 pub mod s43_operation_name;
 
+#[cfg(feature = "s43-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s43_operation_name_case1;
 
+#[cfg(feature = "s43-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s43_operation_name_case2;
 
+#[cfg(feature = "s43-operation-name-case3")]
 #[rustfmt::skip]
 pub mod s43_operation_name_case3;
 
+#[cfg(feature = "s43-operation-name-case4")]
 #[rustfmt::skip]
 pub mod s43_operation_name_case4;
 
+#[cfg(feature = "s44-operation-name")]
 #[rustfmt::skip]
 pub mod s44_operation_name;
 
+#[cfg(feature = "s45-operation-name")]
 #[rustfmt::skip]
 pub mod s45_operation_name;
 
+#[cfg(feature = "s45-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s45_operation_name_case1;
 
+#[cfg(feature = "s4-json-int-enums")]
 #[rustfmt::skip]
 pub mod s4_json_int_enums;
 
+#[cfg(feature = "s5-json-unions")]
 #[rustfmt::skip]
 pub mod s5_json_unions;
 
+#[cfg(feature = "s5-json-unions-case1")]
 #[rustfmt::skip]
 pub mod s5_json_unions_case1;
 
+#[cfg(feature = "s5-json-unions-case2")]
 #[rustfmt::skip]
 pub mod s5_json_unions_case2;
 
+#[cfg(feature = "s5-json-unions-case3")]
 #[rustfmt::skip]
 pub mod s5_json_unions_case3;
 
+#[cfg(feature = "s5-json-unions-case4")]
 #[rustfmt::skip]
 pub mod s5_json_unions_case4;
 
+#[cfg(feature = "s5-json-unions-case5")]
 #[rustfmt::skip]
 pub mod s5_json_unions_case5;
 
+#[cfg(feature = "s5-json-unions-case6")]
 #[rustfmt::skip]
 pub mod s5_json_unions_case6;
 
+#[cfg(feature = "s5-json-unions-case7")]
 #[rustfmt::skip]
 pub mod s5_json_unions_case7;
 
+#[cfg(feature = "s5-json-unions-case8")]
 #[rustfmt::skip]
 pub mod s5_json_unions_case8;
 
+#[cfg(feature = "s6-kitchen-sink-operation")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case1")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case1;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case10")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case10;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case11")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case11;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case12")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case12;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case13")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case13;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case14")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case14;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case15")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case15;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case16")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case16;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case17")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case17;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case18")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case18;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case19")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case19;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case2")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case2;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case20")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case20;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case21")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case21;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case22")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case22;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case23")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case23;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case24")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case24;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case25")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case25;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case26")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case26;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case27")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case27;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case3")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case3;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case4")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case4;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case5")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case5;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case6")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case6;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case7")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case7;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case8")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case8;
 
+#[cfg(feature = "s6-kitchen-sink-operation-case9")]
 #[rustfmt::skip]
 pub mod s6_kitchen_sink_operation_case9;
 
+#[cfg(feature = "s8-operation-with-optional-input-output")]
 #[rustfmt::skip]
 pub mod s8_operation_with_optional_input_output;
 
+#[cfg(feature = "s8-operation-with-optional-input-output-case1")]
 #[rustfmt::skip]
 pub mod s8_operation_with_optional_input_output_case1;
 
+#[cfg(feature = "s9-put-and-get-inline-documents")]
 #[rustfmt::skip]
 pub mod s9_put_and_get_inline_documents;

@@ -3,110 +3,813 @@
 
 //! Structures, unions and enums shared by the operations of botocore protocol tests.
 
+#[cfg(
+    any(feature = "s15-greeting-with-errors", feature = "s15-greeting-with-errors-case1")
+)]
 #[rustfmt::skip]
 mod s15_complex_nested_error_data;
+
+#[cfg(
+    any(feature = "s15-greeting-with-errors", feature = "s15-greeting-with-errors-case1")
+)]
 pub use self::s15_complex_nested_error_data::{
     S15ComplexNestedErrorData, S15ComplexNestedErrorDataBuilder,
 };
 
+#[cfg(feature = "s17-json-enums")]
 #[rustfmt::skip]
 mod s17_foo_enum;
+
+#[cfg(feature = "s17-json-enums")]
 pub use self::s17_foo_enum::S17FooEnum;
 
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s19_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 pub use self::s19_foo_enum::S19FooEnum;
 
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s19_greeting_struct;
+
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 pub use self::s19_greeting_struct::{S19GreetingStruct, S19GreetingStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s19_my_union;
+
+#[cfg(
+    any(
+        feature = "s19-json-unions",
+        feature = "s19-json-unions-case1",
+        feature = "s19-json-unions-case2",
+        feature = "s19-json-unions-case3",
+        feature = "s19-json-unions-case4",
+        feature = "s19-json-unions-case5",
+        feature = "s19-json-unions-case6",
+        feature = "s19-json-unions-case7",
+        feature = "s19-json-unions-case8",
+        feature = "s19-json-unions-case9"
+    )
+)]
 pub use self::s19_my_union::S19MyUnion;
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s20_empty_struct;
+
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 pub use self::s20_empty_struct::{S20EmptyStruct, S20EmptyStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s20_kitchen_sink;
+
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 pub use self::s20_kitchen_sink::{S20KitchenSink, S20KitchenSinkBuilder};
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s20_simple_struct;
+
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 pub use self::s20_simple_struct::{S20SimpleStruct, S20SimpleStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s20_struct_with_json_name;
+
+#[cfg(
+    any(
+        feature = "s20-kitchen-sink-operation",
+        feature = "s20-kitchen-sink-operation-case1",
+        feature = "s20-kitchen-sink-operation-case10",
+        feature = "s20-kitchen-sink-operation-case11",
+        feature = "s20-kitchen-sink-operation-case12",
+        feature = "s20-kitchen-sink-operation-case13",
+        feature = "s20-kitchen-sink-operation-case14",
+        feature = "s20-kitchen-sink-operation-case15",
+        feature = "s20-kitchen-sink-operation-case16",
+        feature = "s20-kitchen-sink-operation-case17",
+        feature = "s20-kitchen-sink-operation-case18",
+        feature = "s20-kitchen-sink-operation-case19",
+        feature = "s20-kitchen-sink-operation-case2",
+        feature = "s20-kitchen-sink-operation-case20",
+        feature = "s20-kitchen-sink-operation-case21",
+        feature = "s20-kitchen-sink-operation-case22",
+        feature = "s20-kitchen-sink-operation-case3",
+        feature = "s20-kitchen-sink-operation-case4",
+        feature = "s20-kitchen-sink-operation-case5",
+        feature = "s20-kitchen-sink-operation-case6",
+        feature = "s20-kitchen-sink-operation-case7",
+        feature = "s20-kitchen-sink-operation-case8",
+        feature = "s20-kitchen-sink-operation-case9"
+    )
+)]
 pub use self::s20_struct_with_json_name::{
     S20StructWithJsonName, S20StructWithJsonNameBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "s28-operation-name",
+        feature = "s28-operation-name-case1",
+        feature = "s28-operation-name-case2",
+        feature = "s28-operation-name-case3",
+        feature = "s28-operation-name-case4",
+        feature = "s28-operation-name-case5"
+    )
+)]
 #[rustfmt::skip]
 mod s28_recursive_struct_type;
+
+#[cfg(
+    any(
+        feature = "s28-operation-name",
+        feature = "s28-operation-name-case1",
+        feature = "s28-operation-name-case2",
+        feature = "s28-operation-name-case3",
+        feature = "s28-operation-name-case4",
+        feature = "s28-operation-name-case5"
+    )
+)]
 pub use self::s28_recursive_struct_type::{
     S28RecursiveStructType, S28RecursiveStructTypeBuilder,
 };
 
+#[cfg(feature = "s35-operation-name")]
 #[rustfmt::skip]
 mod s35_blob_container;
+
+#[cfg(feature = "s35-operation-name")]
 pub use self::s35_blob_container::{S35BlobContainer, S35BlobContainerBuilder};
 
+#[cfg(feature = "s36-operation-name")]
 #[rustfmt::skip]
 mod s36_time_container;
+
+#[cfg(feature = "s36-operation-name")]
 pub use self::s36_time_container::{S36TimeContainer, S36TimeContainerBuilder};
 
+#[cfg(any(feature = "s37-operation-name", feature = "s37-operation-name-case1"))]
 #[rustfmt::skip]
 mod s37_struct_type;
+
+#[cfg(any(feature = "s37-operation-name", feature = "s37-operation-name-case1"))]
 pub use self::s37_struct_type::{S37StructType, S37StructTypeBuilder};
 
+#[cfg(feature = "s3-json-enums")]
 #[rustfmt::skip]
 mod s3_foo_enum;
+
+#[cfg(feature = "s3-json-enums")]
 pub use self::s3_foo_enum::S3FooEnum;
 
+#[cfg(feature = "s40-operation-name")]
 #[rustfmt::skip]
 mod s40_details;
+
+#[cfg(feature = "s40-operation-name")]
 pub use self::s40_details::{S40Details, S40DetailsBuilder};
 
+#[cfg(feature = "s40-operation-name")]
 #[rustfmt::skip]
 mod s40_event_stream;
+
+#[cfg(feature = "s40-operation-name")]
 pub use self::s40_event_stream::{S40EventStream, S40EventStreamError};
 
+#[cfg(feature = "s40-operation-name")]
 #[rustfmt::skip]
 mod s40_type_a_event;
+
+#[cfg(feature = "s40-operation-name")]
 pub use self::s40_type_a_event::{S40TypeAEvent, S40TypeAEventBuilder};
 
+#[cfg(feature = "s40-operation-name")]
 #[rustfmt::skip]
 mod s40_type_b_event;
+
+#[cfg(feature = "s40-operation-name")]
 pub use self::s40_type_b_event::{S40TypeBEvent, S40TypeBEventBuilder};
 
+#[cfg(
+    any(
+        feature = "s5-json-unions",
+        feature = "s5-json-unions-case1",
+        feature = "s5-json-unions-case2",
+        feature = "s5-json-unions-case3",
+        feature = "s5-json-unions-case4",
+        feature = "s5-json-unions-case5",
+        feature = "s5-json-unions-case6",
+        feature = "s5-json-unions-case7",
+        feature = "s5-json-unions-case8"
+    )
+)]
 #[rustfmt::skip]
 mod s5_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s5-json-unions",
+        feature = "s5-json-unions-case1",
+        feature = "s5-json-unions-case2",
+        feature = "s5-json-unions-case3",
+        feature = "s5-json-unions-case4",
+        feature = "s5-json-unions-case5",
+        feature = "s5-json-unions-case6",
+        feature = "s5-json-unions-case7",
+        feature = "s5-json-unions-case8"
+    )
+)]
 pub use self::s5_foo_enum::S5FooEnum;
 
+#[cfg(
+    any(
+        feature = "s5-json-unions",
+        feature = "s5-json-unions-case1",
+        feature = "s5-json-unions-case2",
+        feature = "s5-json-unions-case3",
+        feature = "s5-json-unions-case4",
+        feature = "s5-json-unions-case5",
+        feature = "s5-json-unions-case6",
+        feature = "s5-json-unions-case7",
+        feature = "s5-json-unions-case8"
+    )
+)]
 #[rustfmt::skip]
 mod s5_greeting_struct;
+
+#[cfg(
+    any(
+        feature = "s5-json-unions",
+        feature = "s5-json-unions-case1",
+        feature = "s5-json-unions-case2",
+        feature = "s5-json-unions-case3",
+        feature = "s5-json-unions-case4",
+        feature = "s5-json-unions-case5",
+        feature = "s5-json-unions-case6",
+        feature = "s5-json-unions-case7",
+        feature = "s5-json-unions-case8"
+    )
+)]
 pub use self::s5_greeting_struct::{S5GreetingStruct, S5GreetingStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s5-json-unions",
+        feature = "s5-json-unions-case1",
+        feature = "s5-json-unions-case2",
+        feature = "s5-json-unions-case3",
+        feature = "s5-json-unions-case4",
+        feature = "s5-json-unions-case5",
+        feature = "s5-json-unions-case6",
+        feature = "s5-json-unions-case7",
+        feature = "s5-json-unions-case8"
+    )
+)]
 #[rustfmt::skip]
 mod s5_my_union;
+
+#[cfg(
+    any(
+        feature = "s5-json-unions",
+        feature = "s5-json-unions-case1",
+        feature = "s5-json-unions-case2",
+        feature = "s5-json-unions-case3",
+        feature = "s5-json-unions-case4",
+        feature = "s5-json-unions-case5",
+        feature = "s5-json-unions-case6",
+        feature = "s5-json-unions-case7",
+        feature = "s5-json-unions-case8"
+    )
+)]
 pub use self::s5_my_union::S5MyUnion;
 
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s6_empty_struct;
+
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 pub use self::s6_empty_struct::{S6EmptyStruct, S6EmptyStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s6_kitchen_sink;
+
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 pub use self::s6_kitchen_sink::{S6KitchenSink, S6KitchenSinkBuilder};
 
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s6_simple_struct;
+
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 pub use self::s6_simple_struct::{S6SimpleStruct, S6SimpleStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s6_struct_with_json_name;
+
+#[cfg(
+    any(
+        feature = "s6-kitchen-sink-operation",
+        feature = "s6-kitchen-sink-operation-case1",
+        feature = "s6-kitchen-sink-operation-case10",
+        feature = "s6-kitchen-sink-operation-case11",
+        feature = "s6-kitchen-sink-operation-case12",
+        feature = "s6-kitchen-sink-operation-case13",
+        feature = "s6-kitchen-sink-operation-case14",
+        feature = "s6-kitchen-sink-operation-case15",
+        feature = "s6-kitchen-sink-operation-case16",
+        feature = "s6-kitchen-sink-operation-case17",
+        feature = "s6-kitchen-sink-operation-case18",
+        feature = "s6-kitchen-sink-operation-case19",
+        feature = "s6-kitchen-sink-operation-case2",
+        feature = "s6-kitchen-sink-operation-case20",
+        feature = "s6-kitchen-sink-operation-case21",
+        feature = "s6-kitchen-sink-operation-case22",
+        feature = "s6-kitchen-sink-operation-case23",
+        feature = "s6-kitchen-sink-operation-case24",
+        feature = "s6-kitchen-sink-operation-case25",
+        feature = "s6-kitchen-sink-operation-case26",
+        feature = "s6-kitchen-sink-operation-case27",
+        feature = "s6-kitchen-sink-operation-case3",
+        feature = "s6-kitchen-sink-operation-case4",
+        feature = "s6-kitchen-sink-operation-case5",
+        feature = "s6-kitchen-sink-operation-case6",
+        feature = "s6-kitchen-sink-operation-case7",
+        feature = "s6-kitchen-sink-operation-case8",
+        feature = "s6-kitchen-sink-operation-case9"
+    )
+)]
 pub use self::s6_struct_with_json_name::{
     S6StructWithJsonName, S6StructWithJsonNameBuilder,
 };

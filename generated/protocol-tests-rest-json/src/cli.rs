@@ -9,277 +9,554 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
             binary,
             "A command-line client for botocore protocol tests",
         )
-        .subcommand(crate::cli_support::decode_event_stream_command())
-        .subcommand(s0_all_query_string_types::command())
-        .subcommand(s0_all_query_string_types_case1::command())
-        .subcommand(s0_all_query_string_types_case2::command())
-        .subcommand(s0_all_query_string_types_case3::command())
-        .subcommand(s0_all_query_string_types_case4::command())
-        .subcommand(s0_all_query_string_types_case5::command())
-        .subcommand(s0_all_query_string_types_case6::command())
-        .subcommand(s100_operation_name::command())
-        .subcommand(s101_operation_name::command())
-        .subcommand(s102_operation_name::command())
-        .subcommand(s103_operation_name::command())
-        .subcommand(s103_operation_name_case1::command())
-        .subcommand(s104_member_ref_op::command())
-        .subcommand(s104_static_op::command())
-        .subcommand(s105_operation_name::command())
-        .subcommand(s105_operation_name_case1::command())
-        .subcommand(s105_operation_name_case2::command())
-        .subcommand(s105_operation_name_case3::command())
-        .subcommand(s105_operation_name_case4::command())
-        .subcommand(s106_operation_name::command())
-        .subcommand(s107_operation_name::command())
-        .subcommand(s107_operation_name_case1::command())
-        .subcommand(s108_no_payload::command())
-        .subcommand(s108_no_payload_get::command())
-        .subcommand(s108_no_payload_with_header::command())
-        .subcommand(s108_no_payload_with_header_get::command())
-        .subcommand(s108_test_blob_payload::command())
-        .subcommand(s108_test_blob_payload_no_content_type::command())
-        .subcommand(s108_test_blob_payload_no_params::command())
-        .subcommand(s108_test_body::command())
-        .subcommand(s108_test_body_no_params::command())
-        .subcommand(s108_test_payload::command())
-        .subcommand(s108_test_payload_no_body::command())
-        .subcommand(s108_test_payload_no_params::command())
-        .subcommand(s109_operation_name::command())
-        .subcommand(s109_operation_name_case1::command())
-        .subcommand(s10_http_enum_payload::command())
-        .subcommand(s110_operation_name::command())
-        .subcommand(s111_operation_name::command())
-        .subcommand(s112_operation_name::command())
-        .subcommand(s113_operation_name::command())
-        .subcommand(s114_operation_name::command())
-        .subcommand(s115_operation_name::command())
-        .subcommand(s116_operation_name::command())
-        .subcommand(s117_operation_name::command())
-        .subcommand(s118_operation_name::command())
-        .subcommand(s119_operation_name::command())
-        .subcommand(s11_http_payload_traits::command())
-        .subcommand(s11_http_payload_traits_case1::command())
-        .subcommand(s120_operation_name::command())
-        .subcommand(s121_operation_name::command())
-        .subcommand(s122_operation_name::command())
-        .subcommand(s123_operation_name::command())
-        .subcommand(s123_operation_name_case1::command())
-        .subcommand(s123_operation_name_case2::command())
-        .subcommand(s123_operation_name_case3::command())
-        .subcommand(s123_operation_name_case4::command())
-        .subcommand(s123_operation_name_case5::command())
-        .subcommand(s123_operation_name_case6::command())
-        .subcommand(s124_operation_name::command())
-        .subcommand(s124_operation_name_case1::command())
-        .subcommand(s124_operation_name_case2::command())
-        .subcommand(s124_operation_name_case3::command())
-        .subcommand(s124_operation_name_case4::command())
-        .subcommand(s125_operation_name::command())
-        .subcommand(s126_operation_name::command())
-        .subcommand(s126_operation_name_case1::command())
-        .subcommand(s127_operation_name::command())
-        .subcommand(s127_operation_name_case1::command())
-        .subcommand(s127_operation_name_case2::command())
-        .subcommand(s128_operation_name::command())
-        .subcommand(s129_operation_name::command())
-        .subcommand(s12_http_payload_with_structure::command())
-        .subcommand(s13_http_payload_with_union::command())
-        .subcommand(s14_http_prefix_headers::command())
-        .subcommand(s14_http_prefix_headers_case1::command())
-        .subcommand(s14_http_prefix_headers_case2::command())
-        .subcommand(s15_http_request_with_float_labels::command())
-        .subcommand(s15_http_request_with_float_labels_case1::command())
-        .subcommand(s15_http_request_with_float_labels_case2::command())
-        .subcommand(s16_http_request_with_greedy_label_in_path::command())
-        .subcommand(s17_http_request_with_labels::command())
-        .subcommand(s17_http_request_with_labels_case1::command())
-        .subcommand(s18_http_request_with_labels_and_timestamp_format::command())
-        .subcommand(s19_http_request_with_regex_literal::command())
-        .subcommand(s1_constant_and_variable_query_string::command())
-        .subcommand(s1_constant_and_variable_query_string_case1::command())
-        .subcommand(s20_http_string_payload::command())
-        .subcommand(s21_input_and_output_with_headers::command())
-        .subcommand(s21_input_and_output_with_headers_case1::command())
-        .subcommand(s21_input_and_output_with_headers_case2::command())
-        .subcommand(s21_input_and_output_with_headers_case3::command())
-        .subcommand(s21_input_and_output_with_headers_case4::command())
-        .subcommand(s21_input_and_output_with_headers_case5::command())
-        .subcommand(s21_input_and_output_with_headers_case6::command())
-        .subcommand(s21_input_and_output_with_headers_case7::command())
-        .subcommand(s21_input_and_output_with_headers_case8::command())
-        .subcommand(s21_input_and_output_with_headers_case9::command())
-        .subcommand(s22_json_blobs::command())
-        .subcommand(s23_json_enums::command())
-        .subcommand(s24_json_int_enums::command())
-        .subcommand(s25_json_lists::command())
-        .subcommand(s25_json_lists_case1::command())
-        .subcommand(s26_json_maps::command())
-        .subcommand(s26_json_maps_case1::command())
-        .subcommand(s26_json_maps_case2::command())
-        .subcommand(s27_json_timestamps::command())
-        .subcommand(s27_json_timestamps_case1::command())
-        .subcommand(s27_json_timestamps_case2::command())
-        .subcommand(s27_json_timestamps_case3::command())
-        .subcommand(s27_json_timestamps_case4::command())
-        .subcommand(s27_json_timestamps_case5::command())
-        .subcommand(s27_json_timestamps_case6::command())
-        .subcommand(s28_json_unions::command())
-        .subcommand(s28_json_unions_case1::command())
-        .subcommand(s28_json_unions_case2::command())
-        .subcommand(s28_json_unions_case3::command())
-        .subcommand(s28_json_unions_case4::command())
-        .subcommand(s28_json_unions_case5::command())
-        .subcommand(s28_json_unions_case6::command())
-        .subcommand(s28_json_unions_case7::command())
-        .subcommand(s28_json_unions_case8::command())
-        .subcommand(s28_json_unions_case9::command())
-        .subcommand(s2_constant_query_string::command())
-        .subcommand(s30_no_input_and_no_output::command())
-        .subcommand(s31_no_input_and_output::command())
-        .subcommand(s33_omits_null_serializes_empty_string::command())
-        .subcommand(s33_omits_null_serializes_empty_string_case1::command())
-        .subcommand(s34_omits_serializing_empty_lists::command())
-        .subcommand(s35_post_union_with_json_name::command())
-        .subcommand(s35_post_union_with_json_name_case1::command())
-        .subcommand(s35_post_union_with_json_name_case2::command())
-        .subcommand(s36_query_params_as_string_list_map::command())
-        .subcommand(s38_recursive_shapes::command())
-        .subcommand(s39_simple_scalar_properties::command())
-        .subcommand(s39_simple_scalar_properties_case1::command())
-        .subcommand(s39_simple_scalar_properties_case2::command())
-        .subcommand(s39_simple_scalar_properties_case3::command())
-        .subcommand(s39_simple_scalar_properties_case4::command())
-        .subcommand(s3_document_type::command())
-        .subcommand(s3_document_type_case1::command())
-        .subcommand(s3_document_type_case2::command())
-        .subcommand(s3_document_type_case3::command())
-        .subcommand(s3_document_type_case4::command())
-        .subcommand(s40_test_body_structure::command())
-        .subcommand(s40_test_body_structure_case1::command())
-        .subcommand(s41_test_get_no_input_no_payload::command())
-        .subcommand(s42_test_get_no_payload::command())
-        .subcommand(s42_test_get_no_payload_case1::command())
-        .subcommand(s43_test_payload_blob::command())
-        .subcommand(s43_test_payload_blob_case1::command())
-        .subcommand(s44_test_payload_structure::command())
-        .subcommand(s44_test_payload_structure_case1::command())
-        .subcommand(s44_test_payload_structure_case2::command())
-        .subcommand(s45_test_post_no_input_no_payload::command())
-        .subcommand(s46_test_post_no_payload::command())
-        .subcommand(s46_test_post_no_payload_case1::command())
-        .subcommand(s47_timestamp_format_headers::command())
-        .subcommand(s48_unit_input_and_output::command())
-        .subcommand(s49_datetime_offsets::command())
-        .subcommand(s49_datetime_offsets_case1::command())
-        .subcommand(s4_document_type_as_map_value::command())
-        .subcommand(s50_document_type::command())
-        .subcommand(s50_document_type_case1::command())
-        .subcommand(s50_document_type_case2::command())
-        .subcommand(s50_document_type_case3::command())
-        .subcommand(s50_document_type_case4::command())
-        .subcommand(s51_document_type_as_map_value::command())
-        .subcommand(s52_document_type_as_payload::command())
-        .subcommand(s52_document_type_as_payload_case1::command())
-        .subcommand(s53_empty_input_and_empty_output::command())
-        .subcommand(s53_empty_input_and_empty_output_case1::command())
-        .subcommand(s54_fractional_seconds::command())
-        .subcommand(s55_greeting_with_errors::command())
-        .subcommand(s55_greeting_with_errors_case1::command())
-        .subcommand(s56_greeting_with_errors::command())
-        .subcommand(s56_greeting_with_errors_case4::command())
-        .subcommand(s56_greeting_with_errors_case5::command())
-        .subcommand(s56_greeting_with_errors_case6::command())
-        .subcommand(s56_greeting_with_errors_case7::command())
-        .subcommand(s56_greeting_with_errors_case8::command())
-        .subcommand(s57_greeting_with_errors::command())
-        .subcommand(s57_greeting_with_errors_case1::command())
-        .subcommand(s58_greeting_with_errors::command())
-        .subcommand(s59_http_enum_payload::command())
-        .subcommand(s60_http_payload_traits::command())
-        .subcommand(s61_http_payload_with_structure::command())
-        .subcommand(s62_http_payload_with_union::command())
-        .subcommand(s63_http_prefix_headers::command())
-        .subcommand(s64_http_prefix_headers_in_response::command())
-        .subcommand(s65_http_response_code::command())
-        .subcommand(s65_http_response_code_case1::command())
-        .subcommand(s66_http_string_payload::command())
-        .subcommand(s67_ignore_query_params_in_response::command())
-        .subcommand(s67_ignore_query_params_in_response_case1::command())
-        .subcommand(s68_input_and_output_with_headers::command())
-        .subcommand(s68_input_and_output_with_headers_case2::command())
-        .subcommand(s68_input_and_output_with_headers_case3::command())
-        .subcommand(s68_input_and_output_with_headers_case5::command())
-        .subcommand(s68_input_and_output_with_headers_case6::command())
-        .subcommand(s68_input_and_output_with_headers_case7::command())
-        .subcommand(s68_input_and_output_with_headers_case8::command())
-        .subcommand(s68_input_and_output_with_headers_case9::command())
-        .subcommand(s69_json_blobs::command())
-        .subcommand(s6_empty_input_and_empty_output::command())
-        .subcommand(s70_json_enums::command())
-        .subcommand(s71_json_int_enums::command())
-        .subcommand(s72_json_lists::command())
-        .subcommand(s72_json_lists_case1::command())
-        .subcommand(s73_json_maps::command())
-        .subcommand(s73_json_maps_case1::command())
-        .subcommand(s73_json_maps_case2::command())
-        .subcommand(s74_json_timestamps::command())
-        .subcommand(s74_json_timestamps_case1::command())
-        .subcommand(s74_json_timestamps_case2::command())
-        .subcommand(s74_json_timestamps_case3::command())
-        .subcommand(s74_json_timestamps_case4::command())
-        .subcommand(s74_json_timestamps_case5::command())
-        .subcommand(s74_json_timestamps_case6::command())
-        .subcommand(s75_json_unions::command())
-        .subcommand(s75_json_unions_case1::command())
-        .subcommand(s75_json_unions_case2::command())
-        .subcommand(s75_json_unions_case3::command())
-        .subcommand(s75_json_unions_case4::command())
-        .subcommand(s75_json_unions_case5::command())
-        .subcommand(s75_json_unions_case6::command())
-        .subcommand(s75_json_unions_case7::command())
-        .subcommand(s75_json_unions_case8::command())
-        .subcommand(s75_json_unions_case9::command())
-        .subcommand(s77_no_input_and_no_output::command())
-        .subcommand(s78_no_input_and_output::command())
-        .subcommand(s78_no_input_and_output_case1::command())
-        .subcommand(s79_post_union_with_json_name::command())
-        .subcommand(s79_post_union_with_json_name_case1::command())
-        .subcommand(s79_post_union_with_json_name_case2::command())
-        .subcommand(s7_endpoint_operation::command())
-        .subcommand(s80_recursive_shapes::command())
-        .subcommand(s81_simple_scalar_properties::command())
-        .subcommand(s81_simple_scalar_properties_case1::command())
-        .subcommand(s81_simple_scalar_properties_case2::command())
-        .subcommand(s81_simple_scalar_properties_case3::command())
-        .subcommand(s81_simple_scalar_properties_case4::command())
-        .subcommand(s82_timestamp_format_headers::command())
-        .subcommand(s83_unit_input_and_output::command())
-        .subcommand(s84_operation_name::command())
-        .subcommand(s85_operation_name::command())
-        .subcommand(s86_operation_name::command())
-        .subcommand(s87_operation_name::command())
-        .subcommand(s88_operation_name::command())
-        .subcommand(s89_operation_name::command())
-        .subcommand(s8_endpoint_with_host_label_operation::command())
-        .subcommand(s90_operation_name::command())
-        .subcommand(s90_operation_name_case1::command())
-        .subcommand(s91_operation_name::command())
-        .subcommand(s92_operation_name::command())
-        .subcommand(s93_operation_name::command())
-        .subcommand(s94_operation_name::command())
-        .subcommand(s95_operation_name::command())
-        .subcommand(s96_operation_name::command())
-        .subcommand(s96_operation_name_case1::command())
-        .subcommand(s97_operation_name::command())
-        .subcommand(s97_operation_name_case1::command())
-        .subcommand(s98_operation_name::command())
-        .subcommand(s98_operation_name_case1::command())
-        .subcommand(s99_operation_name::command())
-        .subcommand(s99_operation_name_case1::command())
-        .subcommand(s99_operation_name_case2::command())
-        .subcommand(s99_operation_name_case3::command())
-        .subcommand(s99_operation_name_case4::command())
-        .subcommand(s99_operation_name_case5::command());
+        .subcommand(crate::cli_support::decode_event_stream_command());
+    #[cfg(feature = "s0-all-query-string-types")]
+    let command = command.subcommand(s0_all_query_string_types::command());
+    #[cfg(feature = "s0-all-query-string-types-case1")]
+    let command = command.subcommand(s0_all_query_string_types_case1::command());
+    #[cfg(feature = "s0-all-query-string-types-case2")]
+    let command = command.subcommand(s0_all_query_string_types_case2::command());
+    #[cfg(feature = "s0-all-query-string-types-case3")]
+    let command = command.subcommand(s0_all_query_string_types_case3::command());
+    #[cfg(feature = "s0-all-query-string-types-case4")]
+    let command = command.subcommand(s0_all_query_string_types_case4::command());
+    #[cfg(feature = "s0-all-query-string-types-case5")]
+    let command = command.subcommand(s0_all_query_string_types_case5::command());
+    #[cfg(feature = "s0-all-query-string-types-case6")]
+    let command = command.subcommand(s0_all_query_string_types_case6::command());
+    #[cfg(feature = "s100-operation-name")]
+    let command = command.subcommand(s100_operation_name::command());
+    #[cfg(feature = "s101-operation-name")]
+    let command = command.subcommand(s101_operation_name::command());
+    #[cfg(feature = "s102-operation-name")]
+    let command = command.subcommand(s102_operation_name::command());
+    #[cfg(feature = "s103-operation-name")]
+    let command = command.subcommand(s103_operation_name::command());
+    #[cfg(feature = "s103-operation-name-case1")]
+    let command = command.subcommand(s103_operation_name_case1::command());
+    #[cfg(feature = "s104-member-ref-op")]
+    let command = command.subcommand(s104_member_ref_op::command());
+    #[cfg(feature = "s104-static-op")]
+    let command = command.subcommand(s104_static_op::command());
+    #[cfg(feature = "s105-operation-name")]
+    let command = command.subcommand(s105_operation_name::command());
+    #[cfg(feature = "s105-operation-name-case1")]
+    let command = command.subcommand(s105_operation_name_case1::command());
+    #[cfg(feature = "s105-operation-name-case2")]
+    let command = command.subcommand(s105_operation_name_case2::command());
+    #[cfg(feature = "s105-operation-name-case3")]
+    let command = command.subcommand(s105_operation_name_case3::command());
+    #[cfg(feature = "s105-operation-name-case4")]
+    let command = command.subcommand(s105_operation_name_case4::command());
+    #[cfg(feature = "s106-operation-name")]
+    let command = command.subcommand(s106_operation_name::command());
+    #[cfg(feature = "s107-operation-name")]
+    let command = command.subcommand(s107_operation_name::command());
+    #[cfg(feature = "s107-operation-name-case1")]
+    let command = command.subcommand(s107_operation_name_case1::command());
+    #[cfg(feature = "s108-no-payload")]
+    let command = command.subcommand(s108_no_payload::command());
+    #[cfg(feature = "s108-no-payload-get")]
+    let command = command.subcommand(s108_no_payload_get::command());
+    #[cfg(feature = "s108-no-payload-with-header")]
+    let command = command.subcommand(s108_no_payload_with_header::command());
+    #[cfg(feature = "s108-no-payload-with-header-get")]
+    let command = command.subcommand(s108_no_payload_with_header_get::command());
+    #[cfg(feature = "s108-test-blob-payload")]
+    let command = command.subcommand(s108_test_blob_payload::command());
+    #[cfg(feature = "s108-test-blob-payload-no-content-type")]
+    let command = command.subcommand(s108_test_blob_payload_no_content_type::command());
+    #[cfg(feature = "s108-test-blob-payload-no-params")]
+    let command = command.subcommand(s108_test_blob_payload_no_params::command());
+    #[cfg(feature = "s108-test-body")]
+    let command = command.subcommand(s108_test_body::command());
+    #[cfg(feature = "s108-test-body-no-params")]
+    let command = command.subcommand(s108_test_body_no_params::command());
+    #[cfg(feature = "s108-test-payload")]
+    let command = command.subcommand(s108_test_payload::command());
+    #[cfg(feature = "s108-test-payload-no-body")]
+    let command = command.subcommand(s108_test_payload_no_body::command());
+    #[cfg(feature = "s108-test-payload-no-params")]
+    let command = command.subcommand(s108_test_payload_no_params::command());
+    #[cfg(feature = "s109-operation-name")]
+    let command = command.subcommand(s109_operation_name::command());
+    #[cfg(feature = "s109-operation-name-case1")]
+    let command = command.subcommand(s109_operation_name_case1::command());
+    #[cfg(feature = "s10-http-enum-payload")]
+    let command = command.subcommand(s10_http_enum_payload::command());
+    #[cfg(feature = "s110-operation-name")]
+    let command = command.subcommand(s110_operation_name::command());
+    #[cfg(feature = "s111-operation-name")]
+    let command = command.subcommand(s111_operation_name::command());
+    #[cfg(feature = "s112-operation-name")]
+    let command = command.subcommand(s112_operation_name::command());
+    #[cfg(feature = "s113-operation-name")]
+    let command = command.subcommand(s113_operation_name::command());
+    #[cfg(feature = "s114-operation-name")]
+    let command = command.subcommand(s114_operation_name::command());
+    #[cfg(feature = "s115-operation-name")]
+    let command = command.subcommand(s115_operation_name::command());
+    #[cfg(feature = "s116-operation-name")]
+    let command = command.subcommand(s116_operation_name::command());
+    #[cfg(feature = "s117-operation-name")]
+    let command = command.subcommand(s117_operation_name::command());
+    #[cfg(feature = "s118-operation-name")]
+    let command = command.subcommand(s118_operation_name::command());
+    #[cfg(feature = "s119-operation-name")]
+    let command = command.subcommand(s119_operation_name::command());
+    #[cfg(feature = "s11-http-payload-traits")]
+    let command = command.subcommand(s11_http_payload_traits::command());
+    #[cfg(feature = "s11-http-payload-traits-case1")]
+    let command = command.subcommand(s11_http_payload_traits_case1::command());
+    #[cfg(feature = "s120-operation-name")]
+    let command = command.subcommand(s120_operation_name::command());
+    #[cfg(feature = "s121-operation-name")]
+    let command = command.subcommand(s121_operation_name::command());
+    #[cfg(feature = "s122-operation-name")]
+    let command = command.subcommand(s122_operation_name::command());
+    #[cfg(feature = "s123-operation-name")]
+    let command = command.subcommand(s123_operation_name::command());
+    #[cfg(feature = "s123-operation-name-case1")]
+    let command = command.subcommand(s123_operation_name_case1::command());
+    #[cfg(feature = "s123-operation-name-case2")]
+    let command = command.subcommand(s123_operation_name_case2::command());
+    #[cfg(feature = "s123-operation-name-case3")]
+    let command = command.subcommand(s123_operation_name_case3::command());
+    #[cfg(feature = "s123-operation-name-case4")]
+    let command = command.subcommand(s123_operation_name_case4::command());
+    #[cfg(feature = "s123-operation-name-case5")]
+    let command = command.subcommand(s123_operation_name_case5::command());
+    #[cfg(feature = "s123-operation-name-case6")]
+    let command = command.subcommand(s123_operation_name_case6::command());
+    #[cfg(feature = "s124-operation-name")]
+    let command = command.subcommand(s124_operation_name::command());
+    #[cfg(feature = "s124-operation-name-case1")]
+    let command = command.subcommand(s124_operation_name_case1::command());
+    #[cfg(feature = "s124-operation-name-case2")]
+    let command = command.subcommand(s124_operation_name_case2::command());
+    #[cfg(feature = "s124-operation-name-case3")]
+    let command = command.subcommand(s124_operation_name_case3::command());
+    #[cfg(feature = "s124-operation-name-case4")]
+    let command = command.subcommand(s124_operation_name_case4::command());
+    #[cfg(feature = "s125-operation-name")]
+    let command = command.subcommand(s125_operation_name::command());
+    #[cfg(feature = "s126-operation-name")]
+    let command = command.subcommand(s126_operation_name::command());
+    #[cfg(feature = "s126-operation-name-case1")]
+    let command = command.subcommand(s126_operation_name_case1::command());
+    #[cfg(feature = "s127-operation-name")]
+    let command = command.subcommand(s127_operation_name::command());
+    #[cfg(feature = "s127-operation-name-case1")]
+    let command = command.subcommand(s127_operation_name_case1::command());
+    #[cfg(feature = "s127-operation-name-case2")]
+    let command = command.subcommand(s127_operation_name_case2::command());
+    #[cfg(feature = "s128-operation-name")]
+    let command = command.subcommand(s128_operation_name::command());
+    #[cfg(feature = "s129-operation-name")]
+    let command = command.subcommand(s129_operation_name::command());
+    #[cfg(feature = "s12-http-payload-with-structure")]
+    let command = command.subcommand(s12_http_payload_with_structure::command());
+    #[cfg(feature = "s13-http-payload-with-union")]
+    let command = command.subcommand(s13_http_payload_with_union::command());
+    #[cfg(feature = "s14-http-prefix-headers")]
+    let command = command.subcommand(s14_http_prefix_headers::command());
+    #[cfg(feature = "s14-http-prefix-headers-case1")]
+    let command = command.subcommand(s14_http_prefix_headers_case1::command());
+    #[cfg(feature = "s14-http-prefix-headers-case2")]
+    let command = command.subcommand(s14_http_prefix_headers_case2::command());
+    #[cfg(feature = "s15-http-request-with-float-labels")]
+    let command = command.subcommand(s15_http_request_with_float_labels::command());
+    #[cfg(feature = "s15-http-request-with-float-labels-case1")]
+    let command = command
+        .subcommand(s15_http_request_with_float_labels_case1::command());
+    #[cfg(feature = "s15-http-request-with-float-labels-case2")]
+    let command = command
+        .subcommand(s15_http_request_with_float_labels_case2::command());
+    #[cfg(feature = "s16-http-request-with-greedy-label-in-path")]
+    let command = command
+        .subcommand(s16_http_request_with_greedy_label_in_path::command());
+    #[cfg(feature = "s17-http-request-with-labels")]
+    let command = command.subcommand(s17_http_request_with_labels::command());
+    #[cfg(feature = "s17-http-request-with-labels-case1")]
+    let command = command.subcommand(s17_http_request_with_labels_case1::command());
+    #[cfg(feature = "s18-http-request-with-labels-and-timestamp-format")]
+    let command = command
+        .subcommand(s18_http_request_with_labels_and_timestamp_format::command());
+    #[cfg(feature = "s19-http-request-with-regex-literal")]
+    let command = command.subcommand(s19_http_request_with_regex_literal::command());
+    #[cfg(feature = "s1-constant-and-variable-query-string")]
+    let command = command.subcommand(s1_constant_and_variable_query_string::command());
+    #[cfg(feature = "s1-constant-and-variable-query-string-case1")]
+    let command = command
+        .subcommand(s1_constant_and_variable_query_string_case1::command());
+    #[cfg(feature = "s20-http-string-payload")]
+    let command = command.subcommand(s20_http_string_payload::command());
+    #[cfg(feature = "s21-input-and-output-with-headers")]
+    let command = command.subcommand(s21_input_and_output_with_headers::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case1")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case1::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case2")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case2::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case3")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case3::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case4")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case4::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case5")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case5::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case6")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case6::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case7")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case7::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case8")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case8::command());
+    #[cfg(feature = "s21-input-and-output-with-headers-case9")]
+    let command = command.subcommand(s21_input_and_output_with_headers_case9::command());
+    #[cfg(feature = "s22-json-blobs")]
+    let command = command.subcommand(s22_json_blobs::command());
+    #[cfg(feature = "s23-json-enums")]
+    let command = command.subcommand(s23_json_enums::command());
+    #[cfg(feature = "s24-json-int-enums")]
+    let command = command.subcommand(s24_json_int_enums::command());
+    #[cfg(feature = "s25-json-lists")]
+    let command = command.subcommand(s25_json_lists::command());
+    #[cfg(feature = "s25-json-lists-case1")]
+    let command = command.subcommand(s25_json_lists_case1::command());
+    #[cfg(feature = "s26-json-maps")]
+    let command = command.subcommand(s26_json_maps::command());
+    #[cfg(feature = "s26-json-maps-case1")]
+    let command = command.subcommand(s26_json_maps_case1::command());
+    #[cfg(feature = "s26-json-maps-case2")]
+    let command = command.subcommand(s26_json_maps_case2::command());
+    #[cfg(feature = "s27-json-timestamps")]
+    let command = command.subcommand(s27_json_timestamps::command());
+    #[cfg(feature = "s27-json-timestamps-case1")]
+    let command = command.subcommand(s27_json_timestamps_case1::command());
+    #[cfg(feature = "s27-json-timestamps-case2")]
+    let command = command.subcommand(s27_json_timestamps_case2::command());
+    #[cfg(feature = "s27-json-timestamps-case3")]
+    let command = command.subcommand(s27_json_timestamps_case3::command());
+    #[cfg(feature = "s27-json-timestamps-case4")]
+    let command = command.subcommand(s27_json_timestamps_case4::command());
+    #[cfg(feature = "s27-json-timestamps-case5")]
+    let command = command.subcommand(s27_json_timestamps_case5::command());
+    #[cfg(feature = "s27-json-timestamps-case6")]
+    let command = command.subcommand(s27_json_timestamps_case6::command());
+    #[cfg(feature = "s28-json-unions")]
+    let command = command.subcommand(s28_json_unions::command());
+    #[cfg(feature = "s28-json-unions-case1")]
+    let command = command.subcommand(s28_json_unions_case1::command());
+    #[cfg(feature = "s28-json-unions-case2")]
+    let command = command.subcommand(s28_json_unions_case2::command());
+    #[cfg(feature = "s28-json-unions-case3")]
+    let command = command.subcommand(s28_json_unions_case3::command());
+    #[cfg(feature = "s28-json-unions-case4")]
+    let command = command.subcommand(s28_json_unions_case4::command());
+    #[cfg(feature = "s28-json-unions-case5")]
+    let command = command.subcommand(s28_json_unions_case5::command());
+    #[cfg(feature = "s28-json-unions-case6")]
+    let command = command.subcommand(s28_json_unions_case6::command());
+    #[cfg(feature = "s28-json-unions-case7")]
+    let command = command.subcommand(s28_json_unions_case7::command());
+    #[cfg(feature = "s28-json-unions-case8")]
+    let command = command.subcommand(s28_json_unions_case8::command());
+    #[cfg(feature = "s28-json-unions-case9")]
+    let command = command.subcommand(s28_json_unions_case9::command());
+    #[cfg(feature = "s2-constant-query-string")]
+    let command = command.subcommand(s2_constant_query_string::command());
+    #[cfg(feature = "s30-no-input-and-no-output")]
+    let command = command.subcommand(s30_no_input_and_no_output::command());
+    #[cfg(feature = "s31-no-input-and-output")]
+    let command = command.subcommand(s31_no_input_and_output::command());
+    #[cfg(feature = "s33-omits-null-serializes-empty-string")]
+    let command = command.subcommand(s33_omits_null_serializes_empty_string::command());
+    #[cfg(feature = "s33-omits-null-serializes-empty-string-case1")]
+    let command = command
+        .subcommand(s33_omits_null_serializes_empty_string_case1::command());
+    #[cfg(feature = "s34-omits-serializing-empty-lists")]
+    let command = command.subcommand(s34_omits_serializing_empty_lists::command());
+    #[cfg(feature = "s35-post-union-with-json-name")]
+    let command = command.subcommand(s35_post_union_with_json_name::command());
+    #[cfg(feature = "s35-post-union-with-json-name-case1")]
+    let command = command.subcommand(s35_post_union_with_json_name_case1::command());
+    #[cfg(feature = "s35-post-union-with-json-name-case2")]
+    let command = command.subcommand(s35_post_union_with_json_name_case2::command());
+    #[cfg(feature = "s36-query-params-as-string-list-map")]
+    let command = command.subcommand(s36_query_params_as_string_list_map::command());
+    #[cfg(feature = "s38-recursive-shapes")]
+    let command = command.subcommand(s38_recursive_shapes::command());
+    #[cfg(feature = "s39-simple-scalar-properties")]
+    let command = command.subcommand(s39_simple_scalar_properties::command());
+    #[cfg(feature = "s39-simple-scalar-properties-case1")]
+    let command = command.subcommand(s39_simple_scalar_properties_case1::command());
+    #[cfg(feature = "s39-simple-scalar-properties-case2")]
+    let command = command.subcommand(s39_simple_scalar_properties_case2::command());
+    #[cfg(feature = "s39-simple-scalar-properties-case3")]
+    let command = command.subcommand(s39_simple_scalar_properties_case3::command());
+    #[cfg(feature = "s39-simple-scalar-properties-case4")]
+    let command = command.subcommand(s39_simple_scalar_properties_case4::command());
+    #[cfg(feature = "s3-document-type")]
+    let command = command.subcommand(s3_document_type::command());
+    #[cfg(feature = "s3-document-type-case1")]
+    let command = command.subcommand(s3_document_type_case1::command());
+    #[cfg(feature = "s3-document-type-case2")]
+    let command = command.subcommand(s3_document_type_case2::command());
+    #[cfg(feature = "s3-document-type-case3")]
+    let command = command.subcommand(s3_document_type_case3::command());
+    #[cfg(feature = "s3-document-type-case4")]
+    let command = command.subcommand(s3_document_type_case4::command());
+    #[cfg(feature = "s40-test-body-structure")]
+    let command = command.subcommand(s40_test_body_structure::command());
+    #[cfg(feature = "s40-test-body-structure-case1")]
+    let command = command.subcommand(s40_test_body_structure_case1::command());
+    #[cfg(feature = "s41-test-get-no-input-no-payload")]
+    let command = command.subcommand(s41_test_get_no_input_no_payload::command());
+    #[cfg(feature = "s42-test-get-no-payload")]
+    let command = command.subcommand(s42_test_get_no_payload::command());
+    #[cfg(feature = "s42-test-get-no-payload-case1")]
+    let command = command.subcommand(s42_test_get_no_payload_case1::command());
+    #[cfg(feature = "s43-test-payload-blob")]
+    let command = command.subcommand(s43_test_payload_blob::command());
+    #[cfg(feature = "s43-test-payload-blob-case1")]
+    let command = command.subcommand(s43_test_payload_blob_case1::command());
+    #[cfg(feature = "s44-test-payload-structure")]
+    let command = command.subcommand(s44_test_payload_structure::command());
+    #[cfg(feature = "s44-test-payload-structure-case1")]
+    let command = command.subcommand(s44_test_payload_structure_case1::command());
+    #[cfg(feature = "s44-test-payload-structure-case2")]
+    let command = command.subcommand(s44_test_payload_structure_case2::command());
+    #[cfg(feature = "s45-test-post-no-input-no-payload")]
+    let command = command.subcommand(s45_test_post_no_input_no_payload::command());
+    #[cfg(feature = "s46-test-post-no-payload")]
+    let command = command.subcommand(s46_test_post_no_payload::command());
+    #[cfg(feature = "s46-test-post-no-payload-case1")]
+    let command = command.subcommand(s46_test_post_no_payload_case1::command());
+    #[cfg(feature = "s47-timestamp-format-headers")]
+    let command = command.subcommand(s47_timestamp_format_headers::command());
+    #[cfg(feature = "s48-unit-input-and-output")]
+    let command = command.subcommand(s48_unit_input_and_output::command());
+    #[cfg(feature = "s49-datetime-offsets")]
+    let command = command.subcommand(s49_datetime_offsets::command());
+    #[cfg(feature = "s49-datetime-offsets-case1")]
+    let command = command.subcommand(s49_datetime_offsets_case1::command());
+    #[cfg(feature = "s4-document-type-as-map-value")]
+    let command = command.subcommand(s4_document_type_as_map_value::command());
+    #[cfg(feature = "s50-document-type")]
+    let command = command.subcommand(s50_document_type::command());
+    #[cfg(feature = "s50-document-type-case1")]
+    let command = command.subcommand(s50_document_type_case1::command());
+    #[cfg(feature = "s50-document-type-case2")]
+    let command = command.subcommand(s50_document_type_case2::command());
+    #[cfg(feature = "s50-document-type-case3")]
+    let command = command.subcommand(s50_document_type_case3::command());
+    #[cfg(feature = "s50-document-type-case4")]
+    let command = command.subcommand(s50_document_type_case4::command());
+    #[cfg(feature = "s51-document-type-as-map-value")]
+    let command = command.subcommand(s51_document_type_as_map_value::command());
+    #[cfg(feature = "s52-document-type-as-payload")]
+    let command = command.subcommand(s52_document_type_as_payload::command());
+    #[cfg(feature = "s52-document-type-as-payload-case1")]
+    let command = command.subcommand(s52_document_type_as_payload_case1::command());
+    #[cfg(feature = "s53-empty-input-and-empty-output")]
+    let command = command.subcommand(s53_empty_input_and_empty_output::command());
+    #[cfg(feature = "s53-empty-input-and-empty-output-case1")]
+    let command = command.subcommand(s53_empty_input_and_empty_output_case1::command());
+    #[cfg(feature = "s54-fractional-seconds")]
+    let command = command.subcommand(s54_fractional_seconds::command());
+    #[cfg(feature = "s55-greeting-with-errors")]
+    let command = command.subcommand(s55_greeting_with_errors::command());
+    #[cfg(feature = "s55-greeting-with-errors-case1")]
+    let command = command.subcommand(s55_greeting_with_errors_case1::command());
+    #[cfg(feature = "s56-greeting-with-errors")]
+    let command = command.subcommand(s56_greeting_with_errors::command());
+    #[cfg(feature = "s56-greeting-with-errors-case4")]
+    let command = command.subcommand(s56_greeting_with_errors_case4::command());
+    #[cfg(feature = "s56-greeting-with-errors-case5")]
+    let command = command.subcommand(s56_greeting_with_errors_case5::command());
+    #[cfg(feature = "s56-greeting-with-errors-case6")]
+    let command = command.subcommand(s56_greeting_with_errors_case6::command());
+    #[cfg(feature = "s56-greeting-with-errors-case7")]
+    let command = command.subcommand(s56_greeting_with_errors_case7::command());
+    #[cfg(feature = "s56-greeting-with-errors-case8")]
+    let command = command.subcommand(s56_greeting_with_errors_case8::command());
+    #[cfg(feature = "s57-greeting-with-errors")]
+    let command = command.subcommand(s57_greeting_with_errors::command());
+    #[cfg(feature = "s57-greeting-with-errors-case1")]
+    let command = command.subcommand(s57_greeting_with_errors_case1::command());
+    #[cfg(feature = "s58-greeting-with-errors")]
+    let command = command.subcommand(s58_greeting_with_errors::command());
+    #[cfg(feature = "s59-http-enum-payload")]
+    let command = command.subcommand(s59_http_enum_payload::command());
+    #[cfg(feature = "s60-http-payload-traits")]
+    let command = command.subcommand(s60_http_payload_traits::command());
+    #[cfg(feature = "s61-http-payload-with-structure")]
+    let command = command.subcommand(s61_http_payload_with_structure::command());
+    #[cfg(feature = "s62-http-payload-with-union")]
+    let command = command.subcommand(s62_http_payload_with_union::command());
+    #[cfg(feature = "s63-http-prefix-headers")]
+    let command = command.subcommand(s63_http_prefix_headers::command());
+    #[cfg(feature = "s64-http-prefix-headers-in-response")]
+    let command = command.subcommand(s64_http_prefix_headers_in_response::command());
+    #[cfg(feature = "s65-http-response-code")]
+    let command = command.subcommand(s65_http_response_code::command());
+    #[cfg(feature = "s65-http-response-code-case1")]
+    let command = command.subcommand(s65_http_response_code_case1::command());
+    #[cfg(feature = "s66-http-string-payload")]
+    let command = command.subcommand(s66_http_string_payload::command());
+    #[cfg(feature = "s67-ignore-query-params-in-response")]
+    let command = command.subcommand(s67_ignore_query_params_in_response::command());
+    #[cfg(feature = "s67-ignore-query-params-in-response-case1")]
+    let command = command
+        .subcommand(s67_ignore_query_params_in_response_case1::command());
+    #[cfg(feature = "s68-input-and-output-with-headers")]
+    let command = command.subcommand(s68_input_and_output_with_headers::command());
+    #[cfg(feature = "s68-input-and-output-with-headers-case2")]
+    let command = command.subcommand(s68_input_and_output_with_headers_case2::command());
+    #[cfg(feature = "s68-input-and-output-with-headers-case3")]
+    let command = command.subcommand(s68_input_and_output_with_headers_case3::command());
+    #[cfg(feature = "s68-input-and-output-with-headers-case5")]
+    let command = command.subcommand(s68_input_and_output_with_headers_case5::command());
+    #[cfg(feature = "s68-input-and-output-with-headers-case6")]
+    let command = command.subcommand(s68_input_and_output_with_headers_case6::command());
+    #[cfg(feature = "s68-input-and-output-with-headers-case7")]
+    let command = command.subcommand(s68_input_and_output_with_headers_case7::command());
+    #[cfg(feature = "s68-input-and-output-with-headers-case8")]
+    let command = command.subcommand(s68_input_and_output_with_headers_case8::command());
+    #[cfg(feature = "s68-input-and-output-with-headers-case9")]
+    let command = command.subcommand(s68_input_and_output_with_headers_case9::command());
+    #[cfg(feature = "s69-json-blobs")]
+    let command = command.subcommand(s69_json_blobs::command());
+    #[cfg(feature = "s6-empty-input-and-empty-output")]
+    let command = command.subcommand(s6_empty_input_and_empty_output::command());
+    #[cfg(feature = "s70-json-enums")]
+    let command = command.subcommand(s70_json_enums::command());
+    #[cfg(feature = "s71-json-int-enums")]
+    let command = command.subcommand(s71_json_int_enums::command());
+    #[cfg(feature = "s72-json-lists")]
+    let command = command.subcommand(s72_json_lists::command());
+    #[cfg(feature = "s72-json-lists-case1")]
+    let command = command.subcommand(s72_json_lists_case1::command());
+    #[cfg(feature = "s73-json-maps")]
+    let command = command.subcommand(s73_json_maps::command());
+    #[cfg(feature = "s73-json-maps-case1")]
+    let command = command.subcommand(s73_json_maps_case1::command());
+    #[cfg(feature = "s73-json-maps-case2")]
+    let command = command.subcommand(s73_json_maps_case2::command());
+    #[cfg(feature = "s74-json-timestamps")]
+    let command = command.subcommand(s74_json_timestamps::command());
+    #[cfg(feature = "s74-json-timestamps-case1")]
+    let command = command.subcommand(s74_json_timestamps_case1::command());
+    #[cfg(feature = "s74-json-timestamps-case2")]
+    let command = command.subcommand(s74_json_timestamps_case2::command());
+    #[cfg(feature = "s74-json-timestamps-case3")]
+    let command = command.subcommand(s74_json_timestamps_case3::command());
+    #[cfg(feature = "s74-json-timestamps-case4")]
+    let command = command.subcommand(s74_json_timestamps_case4::command());
+    #[cfg(feature = "s74-json-timestamps-case5")]
+    let command = command.subcommand(s74_json_timestamps_case5::command());
+    #[cfg(feature = "s74-json-timestamps-case6")]
+    let command = command.subcommand(s74_json_timestamps_case6::command());
+    #[cfg(feature = "s75-json-unions")]
+    let command = command.subcommand(s75_json_unions::command());
+    #[cfg(feature = "s75-json-unions-case1")]
+    let command = command.subcommand(s75_json_unions_case1::command());
+    #[cfg(feature = "s75-json-unions-case2")]
+    let command = command.subcommand(s75_json_unions_case2::command());
+    #[cfg(feature = "s75-json-unions-case3")]
+    let command = command.subcommand(s75_json_unions_case3::command());
+    #[cfg(feature = "s75-json-unions-case4")]
+    let command = command.subcommand(s75_json_unions_case4::command());
+    #[cfg(feature = "s75-json-unions-case5")]
+    let command = command.subcommand(s75_json_unions_case5::command());
+    #[cfg(feature = "s75-json-unions-case6")]
+    let command = command.subcommand(s75_json_unions_case6::command());
+    #[cfg(feature = "s75-json-unions-case7")]
+    let command = command.subcommand(s75_json_unions_case7::command());
+    #[cfg(feature = "s75-json-unions-case8")]
+    let command = command.subcommand(s75_json_unions_case8::command());
+    #[cfg(feature = "s75-json-unions-case9")]
+    let command = command.subcommand(s75_json_unions_case9::command());
+    #[cfg(feature = "s77-no-input-and-no-output")]
+    let command = command.subcommand(s77_no_input_and_no_output::command());
+    #[cfg(feature = "s78-no-input-and-output")]
+    let command = command.subcommand(s78_no_input_and_output::command());
+    #[cfg(feature = "s78-no-input-and-output-case1")]
+    let command = command.subcommand(s78_no_input_and_output_case1::command());
+    #[cfg(feature = "s79-post-union-with-json-name")]
+    let command = command.subcommand(s79_post_union_with_json_name::command());
+    #[cfg(feature = "s79-post-union-with-json-name-case1")]
+    let command = command.subcommand(s79_post_union_with_json_name_case1::command());
+    #[cfg(feature = "s79-post-union-with-json-name-case2")]
+    let command = command.subcommand(s79_post_union_with_json_name_case2::command());
+    #[cfg(feature = "s7-endpoint-operation")]
+    let command = command.subcommand(s7_endpoint_operation::command());
+    #[cfg(feature = "s80-recursive-shapes")]
+    let command = command.subcommand(s80_recursive_shapes::command());
+    #[cfg(feature = "s81-simple-scalar-properties")]
+    let command = command.subcommand(s81_simple_scalar_properties::command());
+    #[cfg(feature = "s81-simple-scalar-properties-case1")]
+    let command = command.subcommand(s81_simple_scalar_properties_case1::command());
+    #[cfg(feature = "s81-simple-scalar-properties-case2")]
+    let command = command.subcommand(s81_simple_scalar_properties_case2::command());
+    #[cfg(feature = "s81-simple-scalar-properties-case3")]
+    let command = command.subcommand(s81_simple_scalar_properties_case3::command());
+    #[cfg(feature = "s81-simple-scalar-properties-case4")]
+    let command = command.subcommand(s81_simple_scalar_properties_case4::command());
+    #[cfg(feature = "s82-timestamp-format-headers")]
+    let command = command.subcommand(s82_timestamp_format_headers::command());
+    #[cfg(feature = "s83-unit-input-and-output")]
+    let command = command.subcommand(s83_unit_input_and_output::command());
+    #[cfg(feature = "s84-operation-name")]
+    let command = command.subcommand(s84_operation_name::command());
+    #[cfg(feature = "s85-operation-name")]
+    let command = command.subcommand(s85_operation_name::command());
+    #[cfg(feature = "s86-operation-name")]
+    let command = command.subcommand(s86_operation_name::command());
+    #[cfg(feature = "s87-operation-name")]
+    let command = command.subcommand(s87_operation_name::command());
+    #[cfg(feature = "s88-operation-name")]
+    let command = command.subcommand(s88_operation_name::command());
+    #[cfg(feature = "s89-operation-name")]
+    let command = command.subcommand(s89_operation_name::command());
+    #[cfg(feature = "s8-endpoint-with-host-label-operation")]
+    let command = command.subcommand(s8_endpoint_with_host_label_operation::command());
+    #[cfg(feature = "s90-operation-name")]
+    let command = command.subcommand(s90_operation_name::command());
+    #[cfg(feature = "s90-operation-name-case1")]
+    let command = command.subcommand(s90_operation_name_case1::command());
+    #[cfg(feature = "s91-operation-name")]
+    let command = command.subcommand(s91_operation_name::command());
+    #[cfg(feature = "s92-operation-name")]
+    let command = command.subcommand(s92_operation_name::command());
+    #[cfg(feature = "s93-operation-name")]
+    let command = command.subcommand(s93_operation_name::command());
+    #[cfg(feature = "s94-operation-name")]
+    let command = command.subcommand(s94_operation_name::command());
+    #[cfg(feature = "s95-operation-name")]
+    let command = command.subcommand(s95_operation_name::command());
+    #[cfg(feature = "s96-operation-name")]
+    let command = command.subcommand(s96_operation_name::command());
+    #[cfg(feature = "s96-operation-name-case1")]
+    let command = command.subcommand(s96_operation_name_case1::command());
+    #[cfg(feature = "s97-operation-name")]
+    let command = command.subcommand(s97_operation_name::command());
+    #[cfg(feature = "s97-operation-name-case1")]
+    let command = command.subcommand(s97_operation_name_case1::command());
+    #[cfg(feature = "s98-operation-name")]
+    let command = command.subcommand(s98_operation_name::command());
+    #[cfg(feature = "s98-operation-name-case1")]
+    let command = command.subcommand(s98_operation_name_case1::command());
+    #[cfg(feature = "s99-operation-name")]
+    let command = command.subcommand(s99_operation_name::command());
+    #[cfg(feature = "s99-operation-name-case1")]
+    let command = command.subcommand(s99_operation_name_case1::command());
+    #[cfg(feature = "s99-operation-name-case2")]
+    let command = command.subcommand(s99_operation_name_case2::command());
+    #[cfg(feature = "s99-operation-name-case3")]
+    let command = command.subcommand(s99_operation_name_case3::command());
+    #[cfg(feature = "s99-operation-name-case4")]
+    let command = command.subcommand(s99_operation_name_case4::command());
+    #[cfg(feature = "s99-operation-name-case5")]
+    let command = command.subcommand(s99_operation_name_case5::command());
     match command.try_get_matches() {
         Ok(matches) => crate::cli_support::finish(run(&matches).await),
         Err(err) => crate::cli_support::usage_error(err),
@@ -293,669 +570,2395 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
-    let client = crate::Client::new(crate::cli_support::config(global)?);
     match name {
+        #[cfg(feature = "s0-all-query-string-types")]
         "s0-all-query-string-types" => {
-            s0_all_query_string_types::run(&client, global, args).await
+            s0_all_query_string_types::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s0-all-query-string-types-case1")]
         "s0-all-query-string-types-case1" => {
-            s0_all_query_string_types_case1::run(&client, global, args).await
+            s0_all_query_string_types_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s0-all-query-string-types-case2")]
         "s0-all-query-string-types-case2" => {
-            s0_all_query_string_types_case2::run(&client, global, args).await
+            s0_all_query_string_types_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s0-all-query-string-types-case3")]
         "s0-all-query-string-types-case3" => {
-            s0_all_query_string_types_case3::run(&client, global, args).await
+            s0_all_query_string_types_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s0-all-query-string-types-case4")]
         "s0-all-query-string-types-case4" => {
-            s0_all_query_string_types_case4::run(&client, global, args).await
+            s0_all_query_string_types_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s0-all-query-string-types-case5")]
         "s0-all-query-string-types-case5" => {
-            s0_all_query_string_types_case5::run(&client, global, args).await
+            s0_all_query_string_types_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s0-all-query-string-types-case6")]
         "s0-all-query-string-types-case6" => {
-            s0_all_query_string_types_case6::run(&client, global, args).await
+            s0_all_query_string_types_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s100-operation-name" => s100_operation_name::run(&client, global, args).await,
-        "s101-operation-name" => s101_operation_name::run(&client, global, args).await,
-        "s102-operation-name" => s102_operation_name::run(&client, global, args).await,
-        "s103-operation-name" => s103_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s100-operation-name")]
+        "s100-operation-name" => {
+            s100_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s101-operation-name")]
+        "s101-operation-name" => {
+            s101_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s102-operation-name")]
+        "s102-operation-name" => {
+            s102_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s103-operation-name")]
+        "s103-operation-name" => {
+            s103_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s103-operation-name-case1")]
         "s103-operation-name-case1" => {
-            s103_operation_name_case1::run(&client, global, args).await
+            s103_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s104-member-ref-op" => s104_member_ref_op::run(&client, global, args).await,
-        "s104-static-op" => s104_static_op::run(&client, global, args).await,
-        "s105-operation-name" => s105_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s104-member-ref-op")]
+        "s104-member-ref-op" => {
+            s104_member_ref_op::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s104-static-op")]
+        "s104-static-op" => {
+            s104_static_op::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s105-operation-name")]
+        "s105-operation-name" => {
+            s105_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s105-operation-name-case1")]
         "s105-operation-name-case1" => {
-            s105_operation_name_case1::run(&client, global, args).await
+            s105_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s105-operation-name-case2")]
         "s105-operation-name-case2" => {
-            s105_operation_name_case2::run(&client, global, args).await
+            s105_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s105-operation-name-case3")]
         "s105-operation-name-case3" => {
-            s105_operation_name_case3::run(&client, global, args).await
+            s105_operation_name_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s105-operation-name-case4")]
         "s105-operation-name-case4" => {
-            s105_operation_name_case4::run(&client, global, args).await
+            s105_operation_name_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s106-operation-name" => s106_operation_name::run(&client, global, args).await,
-        "s107-operation-name" => s107_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s106-operation-name")]
+        "s106-operation-name" => {
+            s106_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s107-operation-name")]
+        "s107-operation-name" => {
+            s107_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s107-operation-name-case1")]
         "s107-operation-name-case1" => {
-            s107_operation_name_case1::run(&client, global, args).await
+            s107_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s108-no-payload" => s108_no_payload::run(&client, global, args).await,
-        "s108-no-payload-get" => s108_no_payload_get::run(&client, global, args).await,
+
+        #[cfg(feature = "s108-no-payload")]
+        "s108-no-payload" => {
+            s108_no_payload::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s108-no-payload-get")]
+        "s108-no-payload-get" => {
+            s108_no_payload_get::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s108-no-payload-with-header")]
         "s108-no-payload-with-header" => {
-            s108_no_payload_with_header::run(&client, global, args).await
+            s108_no_payload_with_header::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s108-no-payload-with-header-get")]
         "s108-no-payload-with-header-get" => {
-            s108_no_payload_with_header_get::run(&client, global, args).await
+            s108_no_payload_with_header_get::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s108-test-blob-payload")]
         "s108-test-blob-payload" => {
-            s108_test_blob_payload::run(&client, global, args).await
+            s108_test_blob_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s108-test-blob-payload-no-content-type")]
         "s108-test-blob-payload-no-content-type" => {
-            s108_test_blob_payload_no_content_type::run(&client, global, args).await
+            s108_test_blob_payload_no_content_type::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s108-test-blob-payload-no-params")]
         "s108-test-blob-payload-no-params" => {
-            s108_test_blob_payload_no_params::run(&client, global, args).await
+            s108_test_blob_payload_no_params::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s108-test-body" => s108_test_body::run(&client, global, args).await,
+
+        #[cfg(feature = "s108-test-body")]
+        "s108-test-body" => {
+            s108_test_body::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s108-test-body-no-params")]
         "s108-test-body-no-params" => {
-            s108_test_body_no_params::run(&client, global, args).await
+            s108_test_body_no_params::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s108-test-payload" => s108_test_payload::run(&client, global, args).await,
+
+        #[cfg(feature = "s108-test-payload")]
+        "s108-test-payload" => {
+            s108_test_payload::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s108-test-payload-no-body")]
         "s108-test-payload-no-body" => {
-            s108_test_payload_no_body::run(&client, global, args).await
+            s108_test_payload_no_body::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s108-test-payload-no-params")]
         "s108-test-payload-no-params" => {
-            s108_test_payload_no_params::run(&client, global, args).await
+            s108_test_payload_no_params::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s109-operation-name" => s109_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s109-operation-name")]
+        "s109-operation-name" => {
+            s109_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s109-operation-name-case1")]
         "s109-operation-name-case1" => {
-            s109_operation_name_case1::run(&client, global, args).await
+            s109_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s10-http-enum-payload")]
         "s10-http-enum-payload" => {
-            s10_http_enum_payload::run(&client, global, args).await
+            s10_http_enum_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s110-operation-name" => s110_operation_name::run(&client, global, args).await,
-        "s111-operation-name" => s111_operation_name::run(&client, global, args).await,
-        "s112-operation-name" => s112_operation_name::run(&client, global, args).await,
-        "s113-operation-name" => s113_operation_name::run(&client, global, args).await,
-        "s114-operation-name" => s114_operation_name::run(&client, global, args).await,
-        "s115-operation-name" => s115_operation_name::run(&client, global, args).await,
-        "s116-operation-name" => s116_operation_name::run(&client, global, args).await,
-        "s117-operation-name" => s117_operation_name::run(&client, global, args).await,
-        "s118-operation-name" => s118_operation_name::run(&client, global, args).await,
-        "s119-operation-name" => s119_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s110-operation-name")]
+        "s110-operation-name" => {
+            s110_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s111-operation-name")]
+        "s111-operation-name" => {
+            s111_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s112-operation-name")]
+        "s112-operation-name" => {
+            s112_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s113-operation-name")]
+        "s113-operation-name" => {
+            s113_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s114-operation-name")]
+        "s114-operation-name" => {
+            s114_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s115-operation-name")]
+        "s115-operation-name" => {
+            s115_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s116-operation-name")]
+        "s116-operation-name" => {
+            s116_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s117-operation-name")]
+        "s117-operation-name" => {
+            s117_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s118-operation-name")]
+        "s118-operation-name" => {
+            s118_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s119-operation-name")]
+        "s119-operation-name" => {
+            s119_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s11-http-payload-traits")]
         "s11-http-payload-traits" => {
-            s11_http_payload_traits::run(&client, global, args).await
+            s11_http_payload_traits::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s11-http-payload-traits-case1")]
         "s11-http-payload-traits-case1" => {
-            s11_http_payload_traits_case1::run(&client, global, args).await
+            s11_http_payload_traits_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s120-operation-name" => s120_operation_name::run(&client, global, args).await,
-        "s121-operation-name" => s121_operation_name::run(&client, global, args).await,
-        "s122-operation-name" => s122_operation_name::run(&client, global, args).await,
-        "s123-operation-name" => s123_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s120-operation-name")]
+        "s120-operation-name" => {
+            s120_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s121-operation-name")]
+        "s121-operation-name" => {
+            s121_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s122-operation-name")]
+        "s122-operation-name" => {
+            s122_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s123-operation-name")]
+        "s123-operation-name" => {
+            s123_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s123-operation-name-case1")]
         "s123-operation-name-case1" => {
-            s123_operation_name_case1::run(&client, global, args).await
+            s123_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s123-operation-name-case2")]
         "s123-operation-name-case2" => {
-            s123_operation_name_case2::run(&client, global, args).await
+            s123_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s123-operation-name-case3")]
         "s123-operation-name-case3" => {
-            s123_operation_name_case3::run(&client, global, args).await
+            s123_operation_name_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s123-operation-name-case4")]
         "s123-operation-name-case4" => {
-            s123_operation_name_case4::run(&client, global, args).await
+            s123_operation_name_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s123-operation-name-case5")]
         "s123-operation-name-case5" => {
-            s123_operation_name_case5::run(&client, global, args).await
+            s123_operation_name_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s123-operation-name-case6")]
         "s123-operation-name-case6" => {
-            s123_operation_name_case6::run(&client, global, args).await
+            s123_operation_name_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s124-operation-name" => s124_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s124-operation-name")]
+        "s124-operation-name" => {
+            s124_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s124-operation-name-case1")]
         "s124-operation-name-case1" => {
-            s124_operation_name_case1::run(&client, global, args).await
+            s124_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s124-operation-name-case2")]
         "s124-operation-name-case2" => {
-            s124_operation_name_case2::run(&client, global, args).await
+            s124_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s124-operation-name-case3")]
         "s124-operation-name-case3" => {
-            s124_operation_name_case3::run(&client, global, args).await
+            s124_operation_name_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s124-operation-name-case4")]
         "s124-operation-name-case4" => {
-            s124_operation_name_case4::run(&client, global, args).await
+            s124_operation_name_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s125-operation-name" => s125_operation_name::run(&client, global, args).await,
-        "s126-operation-name" => s126_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s125-operation-name")]
+        "s125-operation-name" => {
+            s125_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s126-operation-name")]
+        "s126-operation-name" => {
+            s126_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s126-operation-name-case1")]
         "s126-operation-name-case1" => {
-            s126_operation_name_case1::run(&client, global, args).await
+            s126_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s127-operation-name" => s127_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s127-operation-name")]
+        "s127-operation-name" => {
+            s127_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s127-operation-name-case1")]
         "s127-operation-name-case1" => {
-            s127_operation_name_case1::run(&client, global, args).await
+            s127_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s127-operation-name-case2")]
         "s127-operation-name-case2" => {
-            s127_operation_name_case2::run(&client, global, args).await
+            s127_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s128-operation-name" => s128_operation_name::run(&client, global, args).await,
-        "s129-operation-name" => s129_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s128-operation-name")]
+        "s128-operation-name" => {
+            s128_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s129-operation-name")]
+        "s129-operation-name" => {
+            s129_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s12-http-payload-with-structure")]
         "s12-http-payload-with-structure" => {
-            s12_http_payload_with_structure::run(&client, global, args).await
+            s12_http_payload_with_structure::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s13-http-payload-with-union")]
         "s13-http-payload-with-union" => {
-            s13_http_payload_with_union::run(&client, global, args).await
+            s13_http_payload_with_union::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s14-http-prefix-headers")]
         "s14-http-prefix-headers" => {
-            s14_http_prefix_headers::run(&client, global, args).await
+            s14_http_prefix_headers::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s14-http-prefix-headers-case1")]
         "s14-http-prefix-headers-case1" => {
-            s14_http_prefix_headers_case1::run(&client, global, args).await
+            s14_http_prefix_headers_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s14-http-prefix-headers-case2")]
         "s14-http-prefix-headers-case2" => {
-            s14_http_prefix_headers_case2::run(&client, global, args).await
+            s14_http_prefix_headers_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s15-http-request-with-float-labels")]
         "s15-http-request-with-float-labels" => {
-            s15_http_request_with_float_labels::run(&client, global, args).await
+            s15_http_request_with_float_labels::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s15-http-request-with-float-labels-case1")]
         "s15-http-request-with-float-labels-case1" => {
-            s15_http_request_with_float_labels_case1::run(&client, global, args).await
+            s15_http_request_with_float_labels_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s15-http-request-with-float-labels-case2")]
         "s15-http-request-with-float-labels-case2" => {
-            s15_http_request_with_float_labels_case2::run(&client, global, args).await
+            s15_http_request_with_float_labels_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s16-http-request-with-greedy-label-in-path")]
         "s16-http-request-with-greedy-label-in-path" => {
-            s16_http_request_with_greedy_label_in_path::run(&client, global, args).await
+            s16_http_request_with_greedy_label_in_path::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s17-http-request-with-labels")]
         "s17-http-request-with-labels" => {
-            s17_http_request_with_labels::run(&client, global, args).await
+            s17_http_request_with_labels::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s17-http-request-with-labels-case1")]
         "s17-http-request-with-labels-case1" => {
-            s17_http_request_with_labels_case1::run(&client, global, args).await
+            s17_http_request_with_labels_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s18-http-request-with-labels-and-timestamp-format")]
         "s18-http-request-with-labels-and-timestamp-format" => {
-            s18_http_request_with_labels_and_timestamp_format::run(&client, global, args)
+            s18_http_request_with_labels_and_timestamp_format::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "s19-http-request-with-regex-literal")]
         "s19-http-request-with-regex-literal" => {
-            s19_http_request_with_regex_literal::run(&client, global, args).await
-        }
-        "s1-constant-and-variable-query-string" => {
-            s1_constant_and_variable_query_string::run(&client, global, args).await
-        }
-        "s1-constant-and-variable-query-string-case1" => {
-            s1_constant_and_variable_query_string_case1::run(&client, global, args).await
-        }
-        "s20-http-string-payload" => {
-            s20_http_string_payload::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers" => {
-            s21_input_and_output_with_headers::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case1" => {
-            s21_input_and_output_with_headers_case1::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case2" => {
-            s21_input_and_output_with_headers_case2::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case3" => {
-            s21_input_and_output_with_headers_case3::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case4" => {
-            s21_input_and_output_with_headers_case4::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case5" => {
-            s21_input_and_output_with_headers_case5::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case6" => {
-            s21_input_and_output_with_headers_case6::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case7" => {
-            s21_input_and_output_with_headers_case7::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case8" => {
-            s21_input_and_output_with_headers_case8::run(&client, global, args).await
-        }
-        "s21-input-and-output-with-headers-case9" => {
-            s21_input_and_output_with_headers_case9::run(&client, global, args).await
-        }
-        "s22-json-blobs" => s22_json_blobs::run(&client, global, args).await,
-        "s23-json-enums" => s23_json_enums::run(&client, global, args).await,
-        "s24-json-int-enums" => s24_json_int_enums::run(&client, global, args).await,
-        "s25-json-lists" => s25_json_lists::run(&client, global, args).await,
-        "s25-json-lists-case1" => s25_json_lists_case1::run(&client, global, args).await,
-        "s26-json-maps" => s26_json_maps::run(&client, global, args).await,
-        "s26-json-maps-case1" => s26_json_maps_case1::run(&client, global, args).await,
-        "s26-json-maps-case2" => s26_json_maps_case2::run(&client, global, args).await,
-        "s27-json-timestamps" => s27_json_timestamps::run(&client, global, args).await,
-        "s27-json-timestamps-case1" => {
-            s27_json_timestamps_case1::run(&client, global, args).await
-        }
-        "s27-json-timestamps-case2" => {
-            s27_json_timestamps_case2::run(&client, global, args).await
-        }
-        "s27-json-timestamps-case3" => {
-            s27_json_timestamps_case3::run(&client, global, args).await
-        }
-        "s27-json-timestamps-case4" => {
-            s27_json_timestamps_case4::run(&client, global, args).await
-        }
-        "s27-json-timestamps-case5" => {
-            s27_json_timestamps_case5::run(&client, global, args).await
-        }
-        "s27-json-timestamps-case6" => {
-            s27_json_timestamps_case6::run(&client, global, args).await
-        }
-        "s28-json-unions" => s28_json_unions::run(&client, global, args).await,
-        "s28-json-unions-case1" => {
-            s28_json_unions_case1::run(&client, global, args).await
-        }
-        "s28-json-unions-case2" => {
-            s28_json_unions_case2::run(&client, global, args).await
-        }
-        "s28-json-unions-case3" => {
-            s28_json_unions_case3::run(&client, global, args).await
-        }
-        "s28-json-unions-case4" => {
-            s28_json_unions_case4::run(&client, global, args).await
-        }
-        "s28-json-unions-case5" => {
-            s28_json_unions_case5::run(&client, global, args).await
-        }
-        "s28-json-unions-case6" => {
-            s28_json_unions_case6::run(&client, global, args).await
-        }
-        "s28-json-unions-case7" => {
-            s28_json_unions_case7::run(&client, global, args).await
-        }
-        "s28-json-unions-case8" => {
-            s28_json_unions_case8::run(&client, global, args).await
-        }
-        "s28-json-unions-case9" => {
-            s28_json_unions_case9::run(&client, global, args).await
-        }
-        "s2-constant-query-string" => {
-            s2_constant_query_string::run(&client, global, args).await
-        }
-        "s30-no-input-and-no-output" => {
-            s30_no_input_and_no_output::run(&client, global, args).await
-        }
-        "s31-no-input-and-output" => {
-            s31_no_input_and_output::run(&client, global, args).await
-        }
-        "s33-omits-null-serializes-empty-string" => {
-            s33_omits_null_serializes_empty_string::run(&client, global, args).await
-        }
-        "s33-omits-null-serializes-empty-string-case1" => {
-            s33_omits_null_serializes_empty_string_case1::run(&client, global, args)
+            s19_http_request_with_regex_literal::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
                 .await
         }
+
+        #[cfg(feature = "s1-constant-and-variable-query-string")]
+        "s1-constant-and-variable-query-string" => {
+            s1_constant_and_variable_query_string::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s1-constant-and-variable-query-string-case1")]
+        "s1-constant-and-variable-query-string-case1" => {
+            s1_constant_and_variable_query_string_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s20-http-string-payload")]
+        "s20-http-string-payload" => {
+            s20_http_string_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers")]
+        "s21-input-and-output-with-headers" => {
+            s21_input_and_output_with_headers::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case1")]
+        "s21-input-and-output-with-headers-case1" => {
+            s21_input_and_output_with_headers_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case2")]
+        "s21-input-and-output-with-headers-case2" => {
+            s21_input_and_output_with_headers_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case3")]
+        "s21-input-and-output-with-headers-case3" => {
+            s21_input_and_output_with_headers_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case4")]
+        "s21-input-and-output-with-headers-case4" => {
+            s21_input_and_output_with_headers_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case5")]
+        "s21-input-and-output-with-headers-case5" => {
+            s21_input_and_output_with_headers_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case6")]
+        "s21-input-and-output-with-headers-case6" => {
+            s21_input_and_output_with_headers_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case7")]
+        "s21-input-and-output-with-headers-case7" => {
+            s21_input_and_output_with_headers_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case8")]
+        "s21-input-and-output-with-headers-case8" => {
+            s21_input_and_output_with_headers_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s21-input-and-output-with-headers-case9")]
+        "s21-input-and-output-with-headers-case9" => {
+            s21_input_and_output_with_headers_case9::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s22-json-blobs")]
+        "s22-json-blobs" => {
+            s22_json_blobs::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s23-json-enums")]
+        "s23-json-enums" => {
+            s23_json_enums::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s24-json-int-enums")]
+        "s24-json-int-enums" => {
+            s24_json_int_enums::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s25-json-lists")]
+        "s25-json-lists" => {
+            s25_json_lists::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s25-json-lists-case1")]
+        "s25-json-lists-case1" => {
+            s25_json_lists_case1::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s26-json-maps")]
+        "s26-json-maps" => {
+            s26_json_maps::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s26-json-maps-case1")]
+        "s26-json-maps-case1" => {
+            s26_json_maps_case1::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s26-json-maps-case2")]
+        "s26-json-maps-case2" => {
+            s26_json_maps_case2::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s27-json-timestamps")]
+        "s27-json-timestamps" => {
+            s27_json_timestamps::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s27-json-timestamps-case1")]
+        "s27-json-timestamps-case1" => {
+            s27_json_timestamps_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s27-json-timestamps-case2")]
+        "s27-json-timestamps-case2" => {
+            s27_json_timestamps_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s27-json-timestamps-case3")]
+        "s27-json-timestamps-case3" => {
+            s27_json_timestamps_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s27-json-timestamps-case4")]
+        "s27-json-timestamps-case4" => {
+            s27_json_timestamps_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s27-json-timestamps-case5")]
+        "s27-json-timestamps-case5" => {
+            s27_json_timestamps_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s27-json-timestamps-case6")]
+        "s27-json-timestamps-case6" => {
+            s27_json_timestamps_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions")]
+        "s28-json-unions" => {
+            s28_json_unions::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case1")]
+        "s28-json-unions-case1" => {
+            s28_json_unions_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case2")]
+        "s28-json-unions-case2" => {
+            s28_json_unions_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case3")]
+        "s28-json-unions-case3" => {
+            s28_json_unions_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case4")]
+        "s28-json-unions-case4" => {
+            s28_json_unions_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case5")]
+        "s28-json-unions-case5" => {
+            s28_json_unions_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case6")]
+        "s28-json-unions-case6" => {
+            s28_json_unions_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case7")]
+        "s28-json-unions-case7" => {
+            s28_json_unions_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case8")]
+        "s28-json-unions-case8" => {
+            s28_json_unions_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s28-json-unions-case9")]
+        "s28-json-unions-case9" => {
+            s28_json_unions_case9::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s2-constant-query-string")]
+        "s2-constant-query-string" => {
+            s2_constant_query_string::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s30-no-input-and-no-output")]
+        "s30-no-input-and-no-output" => {
+            s30_no_input_and_no_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s31-no-input-and-output")]
+        "s31-no-input-and-output" => {
+            s31_no_input_and_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s33-omits-null-serializes-empty-string")]
+        "s33-omits-null-serializes-empty-string" => {
+            s33_omits_null_serializes_empty_string::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s33-omits-null-serializes-empty-string-case1")]
+        "s33-omits-null-serializes-empty-string-case1" => {
+            s33_omits_null_serializes_empty_string_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
+        }
+
+        #[cfg(feature = "s34-omits-serializing-empty-lists")]
         "s34-omits-serializing-empty-lists" => {
-            s34_omits_serializing_empty_lists::run(&client, global, args).await
+            s34_omits_serializing_empty_lists::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s35-post-union-with-json-name")]
         "s35-post-union-with-json-name" => {
-            s35_post_union_with_json_name::run(&client, global, args).await
+            s35_post_union_with_json_name::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s35-post-union-with-json-name-case1")]
         "s35-post-union-with-json-name-case1" => {
-            s35_post_union_with_json_name_case1::run(&client, global, args).await
+            s35_post_union_with_json_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s35-post-union-with-json-name-case2")]
         "s35-post-union-with-json-name-case2" => {
-            s35_post_union_with_json_name_case2::run(&client, global, args).await
+            s35_post_union_with_json_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s36-query-params-as-string-list-map")]
         "s36-query-params-as-string-list-map" => {
-            s36_query_params_as_string_list_map::run(&client, global, args).await
+            s36_query_params_as_string_list_map::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s38-recursive-shapes" => s38_recursive_shapes::run(&client, global, args).await,
+
+        #[cfg(feature = "s38-recursive-shapes")]
+        "s38-recursive-shapes" => {
+            s38_recursive_shapes::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s39-simple-scalar-properties")]
         "s39-simple-scalar-properties" => {
-            s39_simple_scalar_properties::run(&client, global, args).await
+            s39_simple_scalar_properties::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s39-simple-scalar-properties-case1")]
         "s39-simple-scalar-properties-case1" => {
-            s39_simple_scalar_properties_case1::run(&client, global, args).await
+            s39_simple_scalar_properties_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s39-simple-scalar-properties-case2")]
         "s39-simple-scalar-properties-case2" => {
-            s39_simple_scalar_properties_case2::run(&client, global, args).await
+            s39_simple_scalar_properties_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s39-simple-scalar-properties-case3")]
         "s39-simple-scalar-properties-case3" => {
-            s39_simple_scalar_properties_case3::run(&client, global, args).await
+            s39_simple_scalar_properties_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s39-simple-scalar-properties-case4")]
         "s39-simple-scalar-properties-case4" => {
-            s39_simple_scalar_properties_case4::run(&client, global, args).await
+            s39_simple_scalar_properties_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s3-document-type" => s3_document_type::run(&client, global, args).await,
+
+        #[cfg(feature = "s3-document-type")]
+        "s3-document-type" => {
+            s3_document_type::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s3-document-type-case1")]
         "s3-document-type-case1" => {
-            s3_document_type_case1::run(&client, global, args).await
+            s3_document_type_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s3-document-type-case2")]
         "s3-document-type-case2" => {
-            s3_document_type_case2::run(&client, global, args).await
+            s3_document_type_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s3-document-type-case3")]
         "s3-document-type-case3" => {
-            s3_document_type_case3::run(&client, global, args).await
+            s3_document_type_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s3-document-type-case4")]
         "s3-document-type-case4" => {
-            s3_document_type_case4::run(&client, global, args).await
+            s3_document_type_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s40-test-body-structure")]
         "s40-test-body-structure" => {
-            s40_test_body_structure::run(&client, global, args).await
+            s40_test_body_structure::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s40-test-body-structure-case1")]
         "s40-test-body-structure-case1" => {
-            s40_test_body_structure_case1::run(&client, global, args).await
+            s40_test_body_structure_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s41-test-get-no-input-no-payload")]
         "s41-test-get-no-input-no-payload" => {
-            s41_test_get_no_input_no_payload::run(&client, global, args).await
+            s41_test_get_no_input_no_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s42-test-get-no-payload")]
         "s42-test-get-no-payload" => {
-            s42_test_get_no_payload::run(&client, global, args).await
+            s42_test_get_no_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s42-test-get-no-payload-case1")]
         "s42-test-get-no-payload-case1" => {
-            s42_test_get_no_payload_case1::run(&client, global, args).await
+            s42_test_get_no_payload_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s43-test-payload-blob")]
         "s43-test-payload-blob" => {
-            s43_test_payload_blob::run(&client, global, args).await
+            s43_test_payload_blob::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s43-test-payload-blob-case1")]
         "s43-test-payload-blob-case1" => {
-            s43_test_payload_blob_case1::run(&client, global, args).await
+            s43_test_payload_blob_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s44-test-payload-structure")]
         "s44-test-payload-structure" => {
-            s44_test_payload_structure::run(&client, global, args).await
+            s44_test_payload_structure::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s44-test-payload-structure-case1")]
         "s44-test-payload-structure-case1" => {
-            s44_test_payload_structure_case1::run(&client, global, args).await
+            s44_test_payload_structure_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s44-test-payload-structure-case2")]
         "s44-test-payload-structure-case2" => {
-            s44_test_payload_structure_case2::run(&client, global, args).await
+            s44_test_payload_structure_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s45-test-post-no-input-no-payload")]
         "s45-test-post-no-input-no-payload" => {
-            s45_test_post_no_input_no_payload::run(&client, global, args).await
+            s45_test_post_no_input_no_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s46-test-post-no-payload")]
         "s46-test-post-no-payload" => {
-            s46_test_post_no_payload::run(&client, global, args).await
+            s46_test_post_no_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s46-test-post-no-payload-case1")]
         "s46-test-post-no-payload-case1" => {
-            s46_test_post_no_payload_case1::run(&client, global, args).await
+            s46_test_post_no_payload_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s47-timestamp-format-headers")]
         "s47-timestamp-format-headers" => {
-            s47_timestamp_format_headers::run(&client, global, args).await
+            s47_timestamp_format_headers::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s48-unit-input-and-output")]
         "s48-unit-input-and-output" => {
-            s48_unit_input_and_output::run(&client, global, args).await
+            s48_unit_input_and_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s49-datetime-offsets" => s49_datetime_offsets::run(&client, global, args).await,
+
+        #[cfg(feature = "s49-datetime-offsets")]
+        "s49-datetime-offsets" => {
+            s49_datetime_offsets::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s49-datetime-offsets-case1")]
         "s49-datetime-offsets-case1" => {
-            s49_datetime_offsets_case1::run(&client, global, args).await
+            s49_datetime_offsets_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s4-document-type-as-map-value")]
         "s4-document-type-as-map-value" => {
-            s4_document_type_as_map_value::run(&client, global, args).await
+            s4_document_type_as_map_value::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s50-document-type" => s50_document_type::run(&client, global, args).await,
+
+        #[cfg(feature = "s50-document-type")]
+        "s50-document-type" => {
+            s50_document_type::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s50-document-type-case1")]
         "s50-document-type-case1" => {
-            s50_document_type_case1::run(&client, global, args).await
+            s50_document_type_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s50-document-type-case2")]
         "s50-document-type-case2" => {
-            s50_document_type_case2::run(&client, global, args).await
+            s50_document_type_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s50-document-type-case3")]
         "s50-document-type-case3" => {
-            s50_document_type_case3::run(&client, global, args).await
+            s50_document_type_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s50-document-type-case4")]
         "s50-document-type-case4" => {
-            s50_document_type_case4::run(&client, global, args).await
+            s50_document_type_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s51-document-type-as-map-value")]
         "s51-document-type-as-map-value" => {
-            s51_document_type_as_map_value::run(&client, global, args).await
+            s51_document_type_as_map_value::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s52-document-type-as-payload")]
         "s52-document-type-as-payload" => {
-            s52_document_type_as_payload::run(&client, global, args).await
+            s52_document_type_as_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s52-document-type-as-payload-case1")]
         "s52-document-type-as-payload-case1" => {
-            s52_document_type_as_payload_case1::run(&client, global, args).await
+            s52_document_type_as_payload_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s53-empty-input-and-empty-output")]
         "s53-empty-input-and-empty-output" => {
-            s53_empty_input_and_empty_output::run(&client, global, args).await
+            s53_empty_input_and_empty_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s53-empty-input-and-empty-output-case1")]
         "s53-empty-input-and-empty-output-case1" => {
-            s53_empty_input_and_empty_output_case1::run(&client, global, args).await
+            s53_empty_input_and_empty_output_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s54-fractional-seconds")]
         "s54-fractional-seconds" => {
-            s54_fractional_seconds::run(&client, global, args).await
+            s54_fractional_seconds::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s55-greeting-with-errors")]
         "s55-greeting-with-errors" => {
-            s55_greeting_with_errors::run(&client, global, args).await
+            s55_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s55-greeting-with-errors-case1")]
         "s55-greeting-with-errors-case1" => {
-            s55_greeting_with_errors_case1::run(&client, global, args).await
+            s55_greeting_with_errors_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s56-greeting-with-errors")]
         "s56-greeting-with-errors" => {
-            s56_greeting_with_errors::run(&client, global, args).await
+            s56_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s56-greeting-with-errors-case4")]
         "s56-greeting-with-errors-case4" => {
-            s56_greeting_with_errors_case4::run(&client, global, args).await
+            s56_greeting_with_errors_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s56-greeting-with-errors-case5")]
         "s56-greeting-with-errors-case5" => {
-            s56_greeting_with_errors_case5::run(&client, global, args).await
+            s56_greeting_with_errors_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s56-greeting-with-errors-case6")]
         "s56-greeting-with-errors-case6" => {
-            s56_greeting_with_errors_case6::run(&client, global, args).await
+            s56_greeting_with_errors_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s56-greeting-with-errors-case7")]
         "s56-greeting-with-errors-case7" => {
-            s56_greeting_with_errors_case7::run(&client, global, args).await
+            s56_greeting_with_errors_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s56-greeting-with-errors-case8")]
         "s56-greeting-with-errors-case8" => {
-            s56_greeting_with_errors_case8::run(&client, global, args).await
+            s56_greeting_with_errors_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s57-greeting-with-errors")]
         "s57-greeting-with-errors" => {
-            s57_greeting_with_errors::run(&client, global, args).await
+            s57_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s57-greeting-with-errors-case1")]
         "s57-greeting-with-errors-case1" => {
-            s57_greeting_with_errors_case1::run(&client, global, args).await
+            s57_greeting_with_errors_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s58-greeting-with-errors")]
         "s58-greeting-with-errors" => {
-            s58_greeting_with_errors::run(&client, global, args).await
+            s58_greeting_with_errors::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s59-http-enum-payload")]
         "s59-http-enum-payload" => {
-            s59_http_enum_payload::run(&client, global, args).await
+            s59_http_enum_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s60-http-payload-traits")]
         "s60-http-payload-traits" => {
-            s60_http_payload_traits::run(&client, global, args).await
+            s60_http_payload_traits::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s61-http-payload-with-structure")]
         "s61-http-payload-with-structure" => {
-            s61_http_payload_with_structure::run(&client, global, args).await
+            s61_http_payload_with_structure::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s62-http-payload-with-union")]
         "s62-http-payload-with-union" => {
-            s62_http_payload_with_union::run(&client, global, args).await
+            s62_http_payload_with_union::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s63-http-prefix-headers")]
         "s63-http-prefix-headers" => {
-            s63_http_prefix_headers::run(&client, global, args).await
+            s63_http_prefix_headers::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s64-http-prefix-headers-in-response")]
         "s64-http-prefix-headers-in-response" => {
-            s64_http_prefix_headers_in_response::run(&client, global, args).await
+            s64_http_prefix_headers_in_response::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s65-http-response-code")]
         "s65-http-response-code" => {
-            s65_http_response_code::run(&client, global, args).await
+            s65_http_response_code::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s65-http-response-code-case1")]
         "s65-http-response-code-case1" => {
-            s65_http_response_code_case1::run(&client, global, args).await
+            s65_http_response_code_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s66-http-string-payload")]
         "s66-http-string-payload" => {
-            s66_http_string_payload::run(&client, global, args).await
+            s66_http_string_payload::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s67-ignore-query-params-in-response")]
         "s67-ignore-query-params-in-response" => {
-            s67_ignore_query_params_in_response::run(&client, global, args).await
+            s67_ignore_query_params_in_response::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s67-ignore-query-params-in-response-case1")]
         "s67-ignore-query-params-in-response-case1" => {
-            s67_ignore_query_params_in_response_case1::run(&client, global, args).await
+            s67_ignore_query_params_in_response_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s68-input-and-output-with-headers")]
         "s68-input-and-output-with-headers" => {
-            s68_input_and_output_with_headers::run(&client, global, args).await
+            s68_input_and_output_with_headers::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s68-input-and-output-with-headers-case2")]
         "s68-input-and-output-with-headers-case2" => {
-            s68_input_and_output_with_headers_case2::run(&client, global, args).await
+            s68_input_and_output_with_headers_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s68-input-and-output-with-headers-case3")]
         "s68-input-and-output-with-headers-case3" => {
-            s68_input_and_output_with_headers_case3::run(&client, global, args).await
+            s68_input_and_output_with_headers_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s68-input-and-output-with-headers-case5")]
         "s68-input-and-output-with-headers-case5" => {
-            s68_input_and_output_with_headers_case5::run(&client, global, args).await
+            s68_input_and_output_with_headers_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s68-input-and-output-with-headers-case6")]
         "s68-input-and-output-with-headers-case6" => {
-            s68_input_and_output_with_headers_case6::run(&client, global, args).await
+            s68_input_and_output_with_headers_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s68-input-and-output-with-headers-case7")]
         "s68-input-and-output-with-headers-case7" => {
-            s68_input_and_output_with_headers_case7::run(&client, global, args).await
+            s68_input_and_output_with_headers_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s68-input-and-output-with-headers-case8")]
         "s68-input-and-output-with-headers-case8" => {
-            s68_input_and_output_with_headers_case8::run(&client, global, args).await
+            s68_input_and_output_with_headers_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s68-input-and-output-with-headers-case9")]
         "s68-input-and-output-with-headers-case9" => {
-            s68_input_and_output_with_headers_case9::run(&client, global, args).await
+            s68_input_and_output_with_headers_case9::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s69-json-blobs" => s69_json_blobs::run(&client, global, args).await,
+
+        #[cfg(feature = "s69-json-blobs")]
+        "s69-json-blobs" => {
+            s69_json_blobs::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s6-empty-input-and-empty-output")]
         "s6-empty-input-and-empty-output" => {
-            s6_empty_input_and_empty_output::run(&client, global, args).await
+            s6_empty_input_and_empty_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s70-json-enums" => s70_json_enums::run(&client, global, args).await,
-        "s71-json-int-enums" => s71_json_int_enums::run(&client, global, args).await,
-        "s72-json-lists" => s72_json_lists::run(&client, global, args).await,
-        "s72-json-lists-case1" => s72_json_lists_case1::run(&client, global, args).await,
-        "s73-json-maps" => s73_json_maps::run(&client, global, args).await,
-        "s73-json-maps-case1" => s73_json_maps_case1::run(&client, global, args).await,
-        "s73-json-maps-case2" => s73_json_maps_case2::run(&client, global, args).await,
-        "s74-json-timestamps" => s74_json_timestamps::run(&client, global, args).await,
+
+        #[cfg(feature = "s70-json-enums")]
+        "s70-json-enums" => {
+            s70_json_enums::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s71-json-int-enums")]
+        "s71-json-int-enums" => {
+            s71_json_int_enums::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s72-json-lists")]
+        "s72-json-lists" => {
+            s72_json_lists::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s72-json-lists-case1")]
+        "s72-json-lists-case1" => {
+            s72_json_lists_case1::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s73-json-maps")]
+        "s73-json-maps" => {
+            s73_json_maps::run(&crate::cli_support::client(global)?, global, args).await
+        }
+
+        #[cfg(feature = "s73-json-maps-case1")]
+        "s73-json-maps-case1" => {
+            s73_json_maps_case1::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s73-json-maps-case2")]
+        "s73-json-maps-case2" => {
+            s73_json_maps_case2::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s74-json-timestamps")]
+        "s74-json-timestamps" => {
+            s74_json_timestamps::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s74-json-timestamps-case1")]
         "s74-json-timestamps-case1" => {
-            s74_json_timestamps_case1::run(&client, global, args).await
+            s74_json_timestamps_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s74-json-timestamps-case2")]
         "s74-json-timestamps-case2" => {
-            s74_json_timestamps_case2::run(&client, global, args).await
+            s74_json_timestamps_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s74-json-timestamps-case3")]
         "s74-json-timestamps-case3" => {
-            s74_json_timestamps_case3::run(&client, global, args).await
+            s74_json_timestamps_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s74-json-timestamps-case4")]
         "s74-json-timestamps-case4" => {
-            s74_json_timestamps_case4::run(&client, global, args).await
+            s74_json_timestamps_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s74-json-timestamps-case5")]
         "s74-json-timestamps-case5" => {
-            s74_json_timestamps_case5::run(&client, global, args).await
+            s74_json_timestamps_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s74-json-timestamps-case6")]
         "s74-json-timestamps-case6" => {
-            s74_json_timestamps_case6::run(&client, global, args).await
+            s74_json_timestamps_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s75-json-unions" => s75_json_unions::run(&client, global, args).await,
+
+        #[cfg(feature = "s75-json-unions")]
+        "s75-json-unions" => {
+            s75_json_unions::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s75-json-unions-case1")]
         "s75-json-unions-case1" => {
-            s75_json_unions_case1::run(&client, global, args).await
+            s75_json_unions_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s75-json-unions-case2")]
         "s75-json-unions-case2" => {
-            s75_json_unions_case2::run(&client, global, args).await
+            s75_json_unions_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s75-json-unions-case3")]
         "s75-json-unions-case3" => {
-            s75_json_unions_case3::run(&client, global, args).await
+            s75_json_unions_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s75-json-unions-case4")]
         "s75-json-unions-case4" => {
-            s75_json_unions_case4::run(&client, global, args).await
+            s75_json_unions_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s75-json-unions-case5")]
         "s75-json-unions-case5" => {
-            s75_json_unions_case5::run(&client, global, args).await
+            s75_json_unions_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s75-json-unions-case6")]
         "s75-json-unions-case6" => {
-            s75_json_unions_case6::run(&client, global, args).await
+            s75_json_unions_case6::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s75-json-unions-case7")]
         "s75-json-unions-case7" => {
-            s75_json_unions_case7::run(&client, global, args).await
+            s75_json_unions_case7::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s75-json-unions-case8")]
         "s75-json-unions-case8" => {
-            s75_json_unions_case8::run(&client, global, args).await
+            s75_json_unions_case8::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s75-json-unions-case9")]
         "s75-json-unions-case9" => {
-            s75_json_unions_case9::run(&client, global, args).await
+            s75_json_unions_case9::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s77-no-input-and-no-output")]
         "s77-no-input-and-no-output" => {
-            s77_no_input_and_no_output::run(&client, global, args).await
+            s77_no_input_and_no_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s78-no-input-and-output")]
         "s78-no-input-and-output" => {
-            s78_no_input_and_output::run(&client, global, args).await
+            s78_no_input_and_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s78-no-input-and-output-case1")]
         "s78-no-input-and-output-case1" => {
-            s78_no_input_and_output_case1::run(&client, global, args).await
+            s78_no_input_and_output_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s79-post-union-with-json-name")]
         "s79-post-union-with-json-name" => {
-            s79_post_union_with_json_name::run(&client, global, args).await
+            s79_post_union_with_json_name::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s79-post-union-with-json-name-case1")]
         "s79-post-union-with-json-name-case1" => {
-            s79_post_union_with_json_name_case1::run(&client, global, args).await
+            s79_post_union_with_json_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s79-post-union-with-json-name-case2")]
         "s79-post-union-with-json-name-case2" => {
-            s79_post_union_with_json_name_case2::run(&client, global, args).await
+            s79_post_union_with_json_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s7-endpoint-operation")]
         "s7-endpoint-operation" => {
-            s7_endpoint_operation::run(&client, global, args).await
+            s7_endpoint_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s80-recursive-shapes" => s80_recursive_shapes::run(&client, global, args).await,
+
+        #[cfg(feature = "s80-recursive-shapes")]
+        "s80-recursive-shapes" => {
+            s80_recursive_shapes::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s81-simple-scalar-properties")]
         "s81-simple-scalar-properties" => {
-            s81_simple_scalar_properties::run(&client, global, args).await
+            s81_simple_scalar_properties::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s81-simple-scalar-properties-case1")]
         "s81-simple-scalar-properties-case1" => {
-            s81_simple_scalar_properties_case1::run(&client, global, args).await
+            s81_simple_scalar_properties_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s81-simple-scalar-properties-case2")]
         "s81-simple-scalar-properties-case2" => {
-            s81_simple_scalar_properties_case2::run(&client, global, args).await
+            s81_simple_scalar_properties_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s81-simple-scalar-properties-case3")]
         "s81-simple-scalar-properties-case3" => {
-            s81_simple_scalar_properties_case3::run(&client, global, args).await
+            s81_simple_scalar_properties_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s81-simple-scalar-properties-case4")]
         "s81-simple-scalar-properties-case4" => {
-            s81_simple_scalar_properties_case4::run(&client, global, args).await
+            s81_simple_scalar_properties_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s82-timestamp-format-headers")]
         "s82-timestamp-format-headers" => {
-            s82_timestamp_format_headers::run(&client, global, args).await
+            s82_timestamp_format_headers::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s83-unit-input-and-output")]
         "s83-unit-input-and-output" => {
-            s83_unit_input_and_output::run(&client, global, args).await
+            s83_unit_input_and_output::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s84-operation-name" => s84_operation_name::run(&client, global, args).await,
-        "s85-operation-name" => s85_operation_name::run(&client, global, args).await,
-        "s86-operation-name" => s86_operation_name::run(&client, global, args).await,
-        "s87-operation-name" => s87_operation_name::run(&client, global, args).await,
-        "s88-operation-name" => s88_operation_name::run(&client, global, args).await,
-        "s89-operation-name" => s89_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s84-operation-name")]
+        "s84-operation-name" => {
+            s84_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s85-operation-name")]
+        "s85-operation-name" => {
+            s85_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s86-operation-name")]
+        "s86-operation-name" => {
+            s86_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s87-operation-name")]
+        "s87-operation-name" => {
+            s87_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s88-operation-name")]
+        "s88-operation-name" => {
+            s88_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s89-operation-name")]
+        "s89-operation-name" => {
+            s89_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s8-endpoint-with-host-label-operation")]
         "s8-endpoint-with-host-label-operation" => {
-            s8_endpoint_with_host_label_operation::run(&client, global, args).await
+            s8_endpoint_with_host_label_operation::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s90-operation-name" => s90_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s90-operation-name")]
+        "s90-operation-name" => {
+            s90_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s90-operation-name-case1")]
         "s90-operation-name-case1" => {
-            s90_operation_name_case1::run(&client, global, args).await
+            s90_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s91-operation-name" => s91_operation_name::run(&client, global, args).await,
-        "s92-operation-name" => s92_operation_name::run(&client, global, args).await,
-        "s93-operation-name" => s93_operation_name::run(&client, global, args).await,
-        "s94-operation-name" => s94_operation_name::run(&client, global, args).await,
-        "s95-operation-name" => s95_operation_name::run(&client, global, args).await,
-        "s96-operation-name" => s96_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s91-operation-name")]
+        "s91-operation-name" => {
+            s91_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s92-operation-name")]
+        "s92-operation-name" => {
+            s92_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s93-operation-name")]
+        "s93-operation-name" => {
+            s93_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s94-operation-name")]
+        "s94-operation-name" => {
+            s94_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s95-operation-name")]
+        "s95-operation-name" => {
+            s95_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s96-operation-name")]
+        "s96-operation-name" => {
+            s96_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s96-operation-name-case1")]
         "s96-operation-name-case1" => {
-            s96_operation_name_case1::run(&client, global, args).await
+            s96_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s97-operation-name" => s97_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s97-operation-name")]
+        "s97-operation-name" => {
+            s97_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s97-operation-name-case1")]
         "s97-operation-name-case1" => {
-            s97_operation_name_case1::run(&client, global, args).await
+            s97_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s98-operation-name" => s98_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s98-operation-name")]
+        "s98-operation-name" => {
+            s98_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s98-operation-name-case1")]
         "s98-operation-name-case1" => {
-            s98_operation_name_case1::run(&client, global, args).await
+            s98_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
-        "s99-operation-name" => s99_operation_name::run(&client, global, args).await,
+
+        #[cfg(feature = "s99-operation-name")]
+        "s99-operation-name" => {
+            s99_operation_name::run(&crate::cli_support::client(global)?, global, args)
+                .await
+        }
+
+        #[cfg(feature = "s99-operation-name-case1")]
         "s99-operation-name-case1" => {
-            s99_operation_name_case1::run(&client, global, args).await
+            s99_operation_name_case1::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s99-operation-name-case2")]
         "s99-operation-name-case2" => {
-            s99_operation_name_case2::run(&client, global, args).await
+            s99_operation_name_case2::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s99-operation-name-case3")]
         "s99-operation-name-case3" => {
-            s99_operation_name_case3::run(&client, global, args).await
+            s99_operation_name_case3::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s99-operation-name-case4")]
         "s99-operation-name-case4" => {
-            s99_operation_name_case4::run(&client, global, args).await
+            s99_operation_name_case4::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
+
+        #[cfg(feature = "s99-operation-name-case5")]
         "s99-operation-name-case5" => {
-            s99_operation_name_case5::run(&client, global, args).await
+            s99_operation_name_case5::run(
+                    &crate::cli_support::client(global)?,
+                    global,
+                    args,
+                )
+                .await
         }
         other => {
             Err(
@@ -967,6 +2970,7 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+#[cfg(feature = "s0-all-query-string-types")]
 mod s0_all_query_string_types {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1288,6 +3292,7 @@ mod s0_all_query_string_types {
     }
 }
 
+#[cfg(feature = "s0-all-query-string-types-case1")]
 mod s0_all_query_string_types_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1609,6 +3614,7 @@ mod s0_all_query_string_types_case1 {
     }
 }
 
+#[cfg(feature = "s0-all-query-string-types-case2")]
 mod s0_all_query_string_types_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -1930,6 +3936,7 @@ mod s0_all_query_string_types_case2 {
     }
 }
 
+#[cfg(feature = "s0-all-query-string-types-case3")]
 mod s0_all_query_string_types_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2251,6 +4258,7 @@ mod s0_all_query_string_types_case3 {
     }
 }
 
+#[cfg(feature = "s0-all-query-string-types-case4")]
 mod s0_all_query_string_types_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2572,6 +4580,7 @@ mod s0_all_query_string_types_case4 {
     }
 }
 
+#[cfg(feature = "s0-all-query-string-types-case5")]
 mod s0_all_query_string_types_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -2893,6 +4902,7 @@ mod s0_all_query_string_types_case5 {
     }
 }
 
+#[cfg(feature = "s0-all-query-string-types-case6")]
 mod s0_all_query_string_types_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3214,6 +5224,7 @@ mod s0_all_query_string_types_case6 {
     }
 }
 
+#[cfg(feature = "s100-operation-name")]
 mod s100_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3348,6 +5359,7 @@ mod s100_operation_name {
     }
 }
 
+#[cfg(feature = "s101-operation-name")]
 mod s101_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3386,6 +5398,7 @@ mod s101_operation_name {
     }
 }
 
+#[cfg(feature = "s102-operation-name")]
 mod s102_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3423,6 +5436,7 @@ mod s102_operation_name {
     }
 }
 
+#[cfg(feature = "s103-operation-name")]
 mod s103_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3460,6 +5474,7 @@ mod s103_operation_name {
     }
 }
 
+#[cfg(feature = "s103-operation-name-case1")]
 mod s103_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3497,6 +5512,7 @@ mod s103_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s104-member-ref-op")]
 mod s104_member_ref_op {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3534,6 +5550,7 @@ mod s104_member_ref_op {
     }
 }
 
+#[cfg(feature = "s104-static-op")]
 mod s104_static_op {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3571,6 +5588,7 @@ mod s104_static_op {
     }
 }
 
+#[cfg(feature = "s105-operation-name")]
 mod s105_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3615,6 +5633,7 @@ mod s105_operation_name {
     }
 }
 
+#[cfg(feature = "s105-operation-name-case1")]
 mod s105_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3659,6 +5678,7 @@ mod s105_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s105-operation-name-case2")]
 mod s105_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3703,6 +5723,7 @@ mod s105_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s105-operation-name-case3")]
 mod s105_operation_name_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3747,6 +5768,7 @@ mod s105_operation_name_case3 {
     }
 }
 
+#[cfg(feature = "s105-operation-name-case4")]
 mod s105_operation_name_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3791,6 +5813,7 @@ mod s105_operation_name_case4 {
     }
 }
 
+#[cfg(feature = "s106-operation-name")]
 mod s106_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3835,6 +5858,7 @@ mod s106_operation_name {
     }
 }
 
+#[cfg(feature = "s107-operation-name")]
 mod s107_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3879,6 +5903,7 @@ mod s107_operation_name {
     }
 }
 
+#[cfg(feature = "s107-operation-name-case1")]
 mod s107_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3923,6 +5948,7 @@ mod s107_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s108-no-payload")]
 mod s108_no_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3960,6 +5986,7 @@ mod s108_no_payload {
     }
 }
 
+#[cfg(feature = "s108-no-payload-get")]
 mod s108_no_payload_get {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -3997,6 +6024,7 @@ mod s108_no_payload_get {
     }
 }
 
+#[cfg(feature = "s108-no-payload-with-header")]
 mod s108_no_payload_with_header {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4034,6 +6062,7 @@ mod s108_no_payload_with_header {
     }
 }
 
+#[cfg(feature = "s108-no-payload-with-header-get")]
 mod s108_no_payload_with_header_get {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4071,6 +6100,7 @@ mod s108_no_payload_with_header_get {
     }
 }
 
+#[cfg(feature = "s108-test-blob-payload")]
 mod s108_test_blob_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4117,6 +6147,7 @@ mod s108_test_blob_payload {
     }
 }
 
+#[cfg(feature = "s108-test-blob-payload-no-content-type")]
 mod s108_test_blob_payload_no_content_type {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4163,6 +6194,7 @@ mod s108_test_blob_payload_no_content_type {
     }
 }
 
+#[cfg(feature = "s108-test-blob-payload-no-params")]
 mod s108_test_blob_payload_no_params {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4209,6 +6241,7 @@ mod s108_test_blob_payload_no_params {
     }
 }
 
+#[cfg(feature = "s108-test-body")]
 mod s108_test_body {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4262,6 +6295,7 @@ mod s108_test_body {
     }
 }
 
+#[cfg(feature = "s108-test-body-no-params")]
 mod s108_test_body_no_params {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4315,6 +6349,7 @@ mod s108_test_body_no_params {
     }
 }
 
+#[cfg(feature = "s108-test-payload")]
 mod s108_test_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4368,6 +6403,7 @@ mod s108_test_payload {
     }
 }
 
+#[cfg(feature = "s108-test-payload-no-body")]
 mod s108_test_payload_no_body {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4421,6 +6457,7 @@ mod s108_test_payload_no_body {
     }
 }
 
+#[cfg(feature = "s108-test-payload-no-params")]
 mod s108_test_payload_no_params {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4474,6 +6511,7 @@ mod s108_test_payload_no_params {
     }
 }
 
+#[cfg(feature = "s109-operation-name")]
 mod s109_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4518,6 +6556,7 @@ mod s109_operation_name {
     }
 }
 
+#[cfg(feature = "s109-operation-name-case1")]
 mod s109_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4562,6 +6601,7 @@ mod s109_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s10-http-enum-payload")]
 mod s10_http_enum_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4606,6 +6646,7 @@ mod s10_http_enum_payload {
     }
 }
 
+#[cfg(feature = "s110-operation-name")]
 mod s110_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4633,6 +6674,7 @@ mod s110_operation_name {
     }
 }
 
+#[cfg(feature = "s111-operation-name")]
 mod s111_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4660,6 +6702,7 @@ mod s111_operation_name {
     }
 }
 
+#[cfg(feature = "s112-operation-name")]
 mod s112_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4687,6 +6730,7 @@ mod s112_operation_name {
     }
 }
 
+#[cfg(feature = "s113-operation-name")]
 mod s113_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4714,6 +6758,7 @@ mod s113_operation_name {
     }
 }
 
+#[cfg(feature = "s114-operation-name")]
 mod s114_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4741,6 +6786,7 @@ mod s114_operation_name {
     }
 }
 
+#[cfg(feature = "s115-operation-name")]
 mod s115_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4768,6 +6814,7 @@ mod s115_operation_name {
     }
 }
 
+#[cfg(feature = "s116-operation-name")]
 mod s116_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4795,6 +6842,7 @@ mod s116_operation_name {
     }
 }
 
+#[cfg(feature = "s117-operation-name")]
 mod s117_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4822,6 +6870,7 @@ mod s117_operation_name {
     }
 }
 
+#[cfg(feature = "s118-operation-name")]
 mod s118_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4849,6 +6898,7 @@ mod s118_operation_name {
     }
 }
 
+#[cfg(feature = "s119-operation-name")]
 mod s119_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4876,6 +6926,7 @@ mod s119_operation_name {
     }
 }
 
+#[cfg(feature = "s11-http-payload-traits")]
 mod s11_http_payload_traits {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4922,6 +6973,7 @@ mod s11_http_payload_traits {
     }
 }
 
+#[cfg(feature = "s11-http-payload-traits-case1")]
 mod s11_http_payload_traits_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4968,6 +7020,7 @@ mod s11_http_payload_traits_case1 {
     }
 }
 
+#[cfg(feature = "s120-operation-name")]
 mod s120_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -4995,6 +7048,7 @@ mod s120_operation_name {
     }
 }
 
+#[cfg(feature = "s121-operation-name")]
 mod s121_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5025,6 +7079,7 @@ mod s121_operation_name {
     }
 }
 
+#[cfg(feature = "s122-operation-name")]
 mod s122_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5052,6 +7107,7 @@ mod s122_operation_name {
     }
 }
 
+#[cfg(feature = "s123-operation-name")]
 mod s123_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5079,6 +7135,7 @@ mod s123_operation_name {
     }
 }
 
+#[cfg(feature = "s123-operation-name-case1")]
 mod s123_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5107,6 +7164,7 @@ mod s123_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s123-operation-name-case2")]
 mod s123_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5135,6 +7193,7 @@ mod s123_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s123-operation-name-case3")]
 mod s123_operation_name_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5163,6 +7222,7 @@ mod s123_operation_name_case3 {
     }
 }
 
+#[cfg(feature = "s123-operation-name-case4")]
 mod s123_operation_name_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5191,6 +7251,7 @@ mod s123_operation_name_case4 {
     }
 }
 
+#[cfg(feature = "s123-operation-name-case5")]
 mod s123_operation_name_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5219,6 +7280,7 @@ mod s123_operation_name_case5 {
     }
 }
 
+#[cfg(feature = "s123-operation-name-case6")]
 mod s123_operation_name_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5247,6 +7309,7 @@ mod s123_operation_name_case6 {
     }
 }
 
+#[cfg(feature = "s124-operation-name")]
 mod s124_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5274,6 +7337,7 @@ mod s124_operation_name {
     }
 }
 
+#[cfg(feature = "s124-operation-name-case1")]
 mod s124_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5302,6 +7366,7 @@ mod s124_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s124-operation-name-case2")]
 mod s124_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5330,6 +7395,7 @@ mod s124_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s124-operation-name-case3")]
 mod s124_operation_name_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5358,6 +7424,7 @@ mod s124_operation_name_case3 {
     }
 }
 
+#[cfg(feature = "s124-operation-name-case4")]
 mod s124_operation_name_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5386,6 +7453,7 @@ mod s124_operation_name_case4 {
     }
 }
 
+#[cfg(feature = "s125-operation-name")]
 mod s125_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5413,6 +7481,7 @@ mod s125_operation_name {
     }
 }
 
+#[cfg(feature = "s126-operation-name")]
 mod s126_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5440,6 +7509,7 @@ mod s126_operation_name {
     }
 }
 
+#[cfg(feature = "s126-operation-name-case1")]
 mod s126_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5468,6 +7538,7 @@ mod s126_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s127-operation-name")]
 mod s127_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5495,6 +7566,7 @@ mod s127_operation_name {
     }
 }
 
+#[cfg(feature = "s127-operation-name-case1")]
 mod s127_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5523,6 +7595,7 @@ mod s127_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s127-operation-name-case2")]
 mod s127_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5551,6 +7624,7 @@ mod s127_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s128-operation-name")]
 mod s128_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5578,6 +7652,7 @@ mod s128_operation_name {
     }
 }
 
+#[cfg(feature = "s129-operation-name")]
 mod s129_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5605,6 +7680,7 @@ mod s129_operation_name {
     }
 }
 
+#[cfg(feature = "s12-http-payload-with-structure")]
 mod s12_http_payload_with_structure {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5649,6 +7725,7 @@ mod s12_http_payload_with_structure {
     }
 }
 
+#[cfg(feature = "s13-http-payload-with-union")]
 mod s13_http_payload_with_union {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5693,6 +7770,7 @@ mod s13_http_payload_with_union {
     }
 }
 
+#[cfg(feature = "s14-http-prefix-headers")]
 mod s14_http_prefix_headers {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5748,6 +7826,7 @@ mod s14_http_prefix_headers {
     }
 }
 
+#[cfg(feature = "s14-http-prefix-headers-case1")]
 mod s14_http_prefix_headers_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5803,6 +7882,7 @@ mod s14_http_prefix_headers_case1 {
     }
 }
 
+#[cfg(feature = "s14-http-prefix-headers-case2")]
 mod s14_http_prefix_headers_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5858,6 +7938,7 @@ mod s14_http_prefix_headers_case2 {
     }
 }
 
+#[cfg(feature = "s15-http-request-with-float-labels")]
 mod s15_http_request_with_float_labels {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5906,6 +7987,7 @@ mod s15_http_request_with_float_labels {
     }
 }
 
+#[cfg(feature = "s15-http-request-with-float-labels-case1")]
 mod s15_http_request_with_float_labels_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -5954,6 +8036,7 @@ mod s15_http_request_with_float_labels_case1 {
     }
 }
 
+#[cfg(feature = "s15-http-request-with-float-labels-case2")]
 mod s15_http_request_with_float_labels_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6002,6 +8085,7 @@ mod s15_http_request_with_float_labels_case2 {
     }
 }
 
+#[cfg(feature = "s16-http-request-with-greedy-label-in-path")]
 mod s16_http_request_with_greedy_label_in_path {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6048,6 +8132,7 @@ mod s16_http_request_with_greedy_label_in_path {
     }
 }
 
+#[cfg(feature = "s17-http-request-with-labels")]
 mod s17_http_request_with_labels {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6167,6 +8252,7 @@ mod s17_http_request_with_labels {
     }
 }
 
+#[cfg(feature = "s17-http-request-with-labels-case1")]
 mod s17_http_request_with_labels_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6286,6 +8372,7 @@ mod s17_http_request_with_labels_case1 {
     }
 }
 
+#[cfg(feature = "s18-http-request-with-labels-and-timestamp-format")]
 mod s18_http_request_with_labels_and_timestamp_format {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6400,6 +8487,7 @@ mod s18_http_request_with_labels_and_timestamp_format {
     }
 }
 
+#[cfg(feature = "s19-http-request-with-regex-literal")]
 mod s19_http_request_with_regex_literal {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6437,6 +8525,7 @@ mod s19_http_request_with_regex_literal {
     }
 }
 
+#[cfg(feature = "s1-constant-and-variable-query-string")]
 mod s1_constant_and_variable_query_string {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6485,6 +8574,7 @@ mod s1_constant_and_variable_query_string {
     }
 }
 
+#[cfg(feature = "s1-constant-and-variable-query-string-case1")]
 mod s1_constant_and_variable_query_string_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6533,6 +8623,7 @@ mod s1_constant_and_variable_query_string_case1 {
     }
 }
 
+#[cfg(feature = "s20-http-string-payload")]
 mod s20_http_string_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6570,6 +8661,7 @@ mod s20_http_string_payload {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers")]
 mod s21_input_and_output_with_headers {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -6859,6 +8951,7 @@ mod s21_input_and_output_with_headers {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case1")]
 mod s21_input_and_output_with_headers_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7148,6 +9241,7 @@ mod s21_input_and_output_with_headers_case1 {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case2")]
 mod s21_input_and_output_with_headers_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7437,6 +9531,7 @@ mod s21_input_and_output_with_headers_case2 {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case3")]
 mod s21_input_and_output_with_headers_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -7726,6 +9821,7 @@ mod s21_input_and_output_with_headers_case3 {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case4")]
 mod s21_input_and_output_with_headers_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8015,6 +10111,7 @@ mod s21_input_and_output_with_headers_case4 {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case5")]
 mod s21_input_and_output_with_headers_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8304,6 +10401,7 @@ mod s21_input_and_output_with_headers_case5 {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case6")]
 mod s21_input_and_output_with_headers_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8593,6 +10691,7 @@ mod s21_input_and_output_with_headers_case6 {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case7")]
 mod s21_input_and_output_with_headers_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -8882,6 +10981,7 @@ mod s21_input_and_output_with_headers_case7 {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case8")]
 mod s21_input_and_output_with_headers_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9171,6 +11271,7 @@ mod s21_input_and_output_with_headers_case8 {
     }
 }
 
+#[cfg(feature = "s21-input-and-output-with-headers-case9")]
 mod s21_input_and_output_with_headers_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9460,6 +11561,7 @@ mod s21_input_and_output_with_headers_case9 {
     }
 }
 
+#[cfg(feature = "s22-json-blobs")]
 mod s22_json_blobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9497,6 +11599,7 @@ mod s22_json_blobs {
     }
 }
 
+#[cfg(feature = "s23-json-enums")]
 mod s23_json_enums {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9623,6 +11726,7 @@ mod s23_json_enums {
     }
 }
 
+#[cfg(feature = "s24-json-int-enums")]
 mod s24_json_int_enums {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9733,6 +11837,7 @@ mod s24_json_int_enums {
     }
 }
 
+#[cfg(feature = "s25-json-lists")]
 mod s25_json_lists {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -9887,6 +11992,7 @@ mod s25_json_lists {
     }
 }
 
+#[cfg(feature = "s25-json-lists-case1")]
 mod s25_json_lists_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10041,6 +12147,7 @@ mod s25_json_lists_case1 {
     }
 }
 
+#[cfg(feature = "s26-json-maps")]
 mod s26_json_maps {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10152,6 +12259,7 @@ mod s26_json_maps {
     }
 }
 
+#[cfg(feature = "s26-json-maps-case1")]
 mod s26_json_maps_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10263,6 +12371,7 @@ mod s26_json_maps_case1 {
     }
 }
 
+#[cfg(feature = "s26-json-maps-case2")]
 mod s26_json_maps_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10374,6 +12483,7 @@ mod s26_json_maps_case2 {
     }
 }
 
+#[cfg(feature = "s27-json-timestamps")]
 mod s27_json_timestamps {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10484,6 +12594,7 @@ mod s27_json_timestamps {
     }
 }
 
+#[cfg(feature = "s27-json-timestamps-case1")]
 mod s27_json_timestamps_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10594,6 +12705,7 @@ mod s27_json_timestamps_case1 {
     }
 }
 
+#[cfg(feature = "s27-json-timestamps-case2")]
 mod s27_json_timestamps_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10704,6 +12816,7 @@ mod s27_json_timestamps_case2 {
     }
 }
 
+#[cfg(feature = "s27-json-timestamps-case3")]
 mod s27_json_timestamps_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10814,6 +12927,7 @@ mod s27_json_timestamps_case3 {
     }
 }
 
+#[cfg(feature = "s27-json-timestamps-case4")]
 mod s27_json_timestamps_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -10924,6 +13038,7 @@ mod s27_json_timestamps_case4 {
     }
 }
 
+#[cfg(feature = "s27-json-timestamps-case5")]
 mod s27_json_timestamps_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11034,6 +13149,7 @@ mod s27_json_timestamps_case5 {
     }
 }
 
+#[cfg(feature = "s27-json-timestamps-case6")]
 mod s27_json_timestamps_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11144,6 +13260,7 @@ mod s27_json_timestamps_case6 {
     }
 }
 
+#[cfg(feature = "s28-json-unions")]
 mod s28_json_unions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11188,6 +13305,7 @@ mod s28_json_unions {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case1")]
 mod s28_json_unions_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11232,6 +13350,7 @@ mod s28_json_unions_case1 {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case2")]
 mod s28_json_unions_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11276,6 +13395,7 @@ mod s28_json_unions_case2 {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case3")]
 mod s28_json_unions_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11320,6 +13440,7 @@ mod s28_json_unions_case3 {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case4")]
 mod s28_json_unions_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11364,6 +13485,7 @@ mod s28_json_unions_case4 {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case5")]
 mod s28_json_unions_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11408,6 +13530,7 @@ mod s28_json_unions_case5 {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case6")]
 mod s28_json_unions_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11452,6 +13575,7 @@ mod s28_json_unions_case6 {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case7")]
 mod s28_json_unions_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11496,6 +13620,7 @@ mod s28_json_unions_case7 {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case8")]
 mod s28_json_unions_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11540,6 +13665,7 @@ mod s28_json_unions_case8 {
     }
 }
 
+#[cfg(feature = "s28-json-unions-case9")]
 mod s28_json_unions_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11584,6 +13710,7 @@ mod s28_json_unions_case9 {
     }
 }
 
+#[cfg(feature = "s2-constant-query-string")]
 mod s2_constant_query_string {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11621,6 +13748,7 @@ mod s2_constant_query_string {
     }
 }
 
+#[cfg(feature = "s30-no-input-and-no-output")]
 mod s30_no_input_and_no_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11651,6 +13779,7 @@ mod s30_no_input_and_no_output {
     }
 }
 
+#[cfg(feature = "s31-no-input-and-output")]
 mod s31_no_input_and_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11681,6 +13810,7 @@ mod s31_no_input_and_output {
     }
 }
 
+#[cfg(feature = "s33-omits-null-serializes-empty-string")]
 mod s33_omits_null_serializes_empty_string {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11727,6 +13857,7 @@ mod s33_omits_null_serializes_empty_string {
     }
 }
 
+#[cfg(feature = "s33-omits-null-serializes-empty-string-case1")]
 mod s33_omits_null_serializes_empty_string_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11773,6 +13904,7 @@ mod s33_omits_null_serializes_empty_string_case1 {
     }
 }
 
+#[cfg(feature = "s34-omits-serializing-empty-lists")]
 mod s34_omits_serializing_empty_lists {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11911,6 +14043,7 @@ mod s34_omits_serializing_empty_lists {
     }
 }
 
+#[cfg(feature = "s35-post-union-with-json-name")]
 mod s35_post_union_with_json_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11955,6 +14088,7 @@ mod s35_post_union_with_json_name {
     }
 }
 
+#[cfg(feature = "s35-post-union-with-json-name-case1")]
 mod s35_post_union_with_json_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -11999,6 +14133,7 @@ mod s35_post_union_with_json_name_case1 {
     }
 }
 
+#[cfg(feature = "s35-post-union-with-json-name-case2")]
 mod s35_post_union_with_json_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12043,6 +14178,7 @@ mod s35_post_union_with_json_name_case2 {
     }
 }
 
+#[cfg(feature = "s36-query-params-as-string-list-map")]
 mod s36_query_params_as_string_list_map {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12096,6 +14232,7 @@ mod s36_query_params_as_string_list_map {
     }
 }
 
+#[cfg(feature = "s38-recursive-shapes")]
 mod s38_recursive_shapes {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12140,6 +14277,7 @@ mod s38_recursive_shapes {
     }
 }
 
+#[cfg(feature = "s39-simple-scalar-properties")]
 mod s39_simple_scalar_properties {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12294,6 +14432,7 @@ mod s39_simple_scalar_properties {
     }
 }
 
+#[cfg(feature = "s39-simple-scalar-properties-case1")]
 mod s39_simple_scalar_properties_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12448,6 +14587,7 @@ mod s39_simple_scalar_properties_case1 {
     }
 }
 
+#[cfg(feature = "s39-simple-scalar-properties-case2")]
 mod s39_simple_scalar_properties_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12602,6 +14742,7 @@ mod s39_simple_scalar_properties_case2 {
     }
 }
 
+#[cfg(feature = "s39-simple-scalar-properties-case3")]
 mod s39_simple_scalar_properties_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12756,6 +14897,7 @@ mod s39_simple_scalar_properties_case3 {
     }
 }
 
+#[cfg(feature = "s39-simple-scalar-properties-case4")]
 mod s39_simple_scalar_properties_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12910,6 +15052,7 @@ mod s39_simple_scalar_properties_case4 {
     }
 }
 
+#[cfg(feature = "s3-document-type")]
 mod s3_document_type {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -12963,6 +15106,7 @@ mod s3_document_type {
     }
 }
 
+#[cfg(feature = "s3-document-type-case1")]
 mod s3_document_type_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13016,6 +15160,7 @@ mod s3_document_type_case1 {
     }
 }
 
+#[cfg(feature = "s3-document-type-case2")]
 mod s3_document_type_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13069,6 +15214,7 @@ mod s3_document_type_case2 {
     }
 }
 
+#[cfg(feature = "s3-document-type-case3")]
 mod s3_document_type_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13122,6 +15268,7 @@ mod s3_document_type_case3 {
     }
 }
 
+#[cfg(feature = "s3-document-type-case4")]
 mod s3_document_type_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13175,6 +15322,7 @@ mod s3_document_type_case4 {
     }
 }
 
+#[cfg(feature = "s40-test-body-structure")]
 mod s40_test_body_structure {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13228,6 +15376,7 @@ mod s40_test_body_structure {
     }
 }
 
+#[cfg(feature = "s40-test-body-structure-case1")]
 mod s40_test_body_structure_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13281,6 +15430,7 @@ mod s40_test_body_structure_case1 {
     }
 }
 
+#[cfg(feature = "s41-test-get-no-input-no-payload")]
 mod s41_test_get_no_input_no_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13311,6 +15461,7 @@ mod s41_test_get_no_input_no_payload {
     }
 }
 
+#[cfg(feature = "s42-test-get-no-payload")]
 mod s42_test_get_no_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13350,6 +15501,7 @@ mod s42_test_get_no_payload {
     }
 }
 
+#[cfg(feature = "s42-test-get-no-payload-case1")]
 mod s42_test_get_no_payload_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13389,6 +15541,7 @@ mod s42_test_get_no_payload_case1 {
     }
 }
 
+#[cfg(feature = "s43-test-payload-blob")]
 mod s43_test_payload_blob {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13435,6 +15588,7 @@ mod s43_test_payload_blob {
     }
 }
 
+#[cfg(feature = "s43-test-payload-blob-case1")]
 mod s43_test_payload_blob_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13481,6 +15635,7 @@ mod s43_test_payload_blob_case1 {
     }
 }
 
+#[cfg(feature = "s44-test-payload-structure")]
 mod s44_test_payload_structure {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13534,6 +15689,7 @@ mod s44_test_payload_structure {
     }
 }
 
+#[cfg(feature = "s44-test-payload-structure-case1")]
 mod s44_test_payload_structure_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13587,6 +15743,7 @@ mod s44_test_payload_structure_case1 {
     }
 }
 
+#[cfg(feature = "s44-test-payload-structure-case2")]
 mod s44_test_payload_structure_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13640,6 +15797,7 @@ mod s44_test_payload_structure_case2 {
     }
 }
 
+#[cfg(feature = "s45-test-post-no-input-no-payload")]
 mod s45_test_post_no_input_no_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13670,6 +15828,7 @@ mod s45_test_post_no_input_no_payload {
     }
 }
 
+#[cfg(feature = "s46-test-post-no-payload")]
 mod s46_test_post_no_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13709,6 +15868,7 @@ mod s46_test_post_no_payload {
     }
 }
 
+#[cfg(feature = "s46-test-post-no-payload-case1")]
 mod s46_test_post_no_payload_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13748,6 +15908,7 @@ mod s46_test_post_no_payload_case1 {
     }
 }
 
+#[cfg(feature = "s47-timestamp-format-headers")]
 mod s47_timestamp_format_headers {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13862,6 +16023,7 @@ mod s47_timestamp_format_headers {
     }
 }
 
+#[cfg(feature = "s48-unit-input-and-output")]
 mod s48_unit_input_and_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13892,6 +16054,7 @@ mod s48_unit_input_and_output {
     }
 }
 
+#[cfg(feature = "s49-datetime-offsets")]
 mod s49_datetime_offsets {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13919,6 +16082,7 @@ mod s49_datetime_offsets {
     }
 }
 
+#[cfg(feature = "s49-datetime-offsets-case1")]
 mod s49_datetime_offsets_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13947,6 +16111,7 @@ mod s49_datetime_offsets_case1 {
     }
 }
 
+#[cfg(feature = "s4-document-type-as-map-value")]
 mod s4_document_type_as_map_value {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -13994,6 +16159,7 @@ mod s4_document_type_as_map_value {
     }
 }
 
+#[cfg(feature = "s50-document-type")]
 mod s50_document_type {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14022,6 +16188,7 @@ mod s50_document_type {
     }
 }
 
+#[cfg(feature = "s50-document-type-case1")]
 mod s50_document_type_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14050,6 +16217,7 @@ mod s50_document_type_case1 {
     }
 }
 
+#[cfg(feature = "s50-document-type-case2")]
 mod s50_document_type_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14078,6 +16246,7 @@ mod s50_document_type_case2 {
     }
 }
 
+#[cfg(feature = "s50-document-type-case3")]
 mod s50_document_type_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14106,6 +16275,7 @@ mod s50_document_type_case3 {
     }
 }
 
+#[cfg(feature = "s50-document-type-case4")]
 mod s50_document_type_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14134,6 +16304,7 @@ mod s50_document_type_case4 {
     }
 }
 
+#[cfg(feature = "s51-document-type-as-map-value")]
 mod s51_document_type_as_map_value {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14162,6 +16333,7 @@ mod s51_document_type_as_map_value {
     }
 }
 
+#[cfg(feature = "s52-document-type-as-payload")]
 mod s52_document_type_as_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14190,6 +16362,7 @@ mod s52_document_type_as_payload {
     }
 }
 
+#[cfg(feature = "s52-document-type-as-payload-case1")]
 mod s52_document_type_as_payload_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14218,6 +16391,7 @@ mod s52_document_type_as_payload_case1 {
     }
 }
 
+#[cfg(feature = "s53-empty-input-and-empty-output")]
 mod s53_empty_input_and_empty_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14248,6 +16422,7 @@ mod s53_empty_input_and_empty_output {
     }
 }
 
+#[cfg(feature = "s53-empty-input-and-empty-output-case1")]
 mod s53_empty_input_and_empty_output_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14278,6 +16453,7 @@ mod s53_empty_input_and_empty_output_case1 {
     }
 }
 
+#[cfg(feature = "s54-fractional-seconds")]
 mod s54_fractional_seconds {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14305,6 +16481,7 @@ mod s54_fractional_seconds {
     }
 }
 
+#[cfg(feature = "s55-greeting-with-errors")]
 mod s55_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14333,6 +16510,7 @@ mod s55_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s55-greeting-with-errors-case1")]
 mod s55_greeting_with_errors_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14361,6 +16539,7 @@ mod s55_greeting_with_errors_case1 {
     }
 }
 
+#[cfg(feature = "s56-greeting-with-errors")]
 mod s56_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14389,6 +16568,7 @@ mod s56_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s56-greeting-with-errors-case4")]
 mod s56_greeting_with_errors_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14417,6 +16597,7 @@ mod s56_greeting_with_errors_case4 {
     }
 }
 
+#[cfg(feature = "s56-greeting-with-errors-case5")]
 mod s56_greeting_with_errors_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14445,6 +16626,7 @@ mod s56_greeting_with_errors_case5 {
     }
 }
 
+#[cfg(feature = "s56-greeting-with-errors-case6")]
 mod s56_greeting_with_errors_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14473,6 +16655,7 @@ mod s56_greeting_with_errors_case6 {
     }
 }
 
+#[cfg(feature = "s56-greeting-with-errors-case7")]
 mod s56_greeting_with_errors_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14501,6 +16684,7 @@ mod s56_greeting_with_errors_case7 {
     }
 }
 
+#[cfg(feature = "s56-greeting-with-errors-case8")]
 mod s56_greeting_with_errors_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14529,6 +16713,7 @@ mod s56_greeting_with_errors_case8 {
     }
 }
 
+#[cfg(feature = "s57-greeting-with-errors")]
 mod s57_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14557,6 +16742,7 @@ mod s57_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s57-greeting-with-errors-case1")]
 mod s57_greeting_with_errors_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14585,6 +16771,7 @@ mod s57_greeting_with_errors_case1 {
     }
 }
 
+#[cfg(feature = "s58-greeting-with-errors")]
 mod s58_greeting_with_errors {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14613,6 +16800,7 @@ mod s58_greeting_with_errors {
     }
 }
 
+#[cfg(feature = "s59-http-enum-payload")]
 mod s59_http_enum_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14640,6 +16828,7 @@ mod s59_http_enum_payload {
     }
 }
 
+#[cfg(feature = "s60-http-payload-traits")]
 mod s60_http_payload_traits {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14674,6 +16863,7 @@ mod s60_http_payload_traits {
     }
 }
 
+#[cfg(feature = "s61-http-payload-with-structure")]
 mod s61_http_payload_with_structure {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14702,6 +16892,7 @@ mod s61_http_payload_with_structure {
     }
 }
 
+#[cfg(feature = "s62-http-payload-with-union")]
 mod s62_http_payload_with_union {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14730,6 +16921,7 @@ mod s62_http_payload_with_union {
     }
 }
 
+#[cfg(feature = "s63-http-prefix-headers")]
 mod s63_http_prefix_headers {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14760,6 +16952,7 @@ mod s63_http_prefix_headers {
     }
 }
 
+#[cfg(feature = "s64-http-prefix-headers-in-response")]
 mod s64_http_prefix_headers_in_response {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14790,6 +16983,7 @@ mod s64_http_prefix_headers_in_response {
     }
 }
 
+#[cfg(feature = "s65-http-response-code")]
 mod s65_http_response_code {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14817,6 +17011,7 @@ mod s65_http_response_code {
     }
 }
 
+#[cfg(feature = "s65-http-response-code-case1")]
 mod s65_http_response_code_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14845,6 +17040,7 @@ mod s65_http_response_code_case1 {
     }
 }
 
+#[cfg(feature = "s66-http-string-payload")]
 mod s66_http_string_payload {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14873,6 +17069,7 @@ mod s66_http_string_payload {
     }
 }
 
+#[cfg(feature = "s67-ignore-query-params-in-response")]
 mod s67_ignore_query_params_in_response {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14903,6 +17100,7 @@ mod s67_ignore_query_params_in_response {
     }
 }
 
+#[cfg(feature = "s67-ignore-query-params-in-response-case1")]
 mod s67_ignore_query_params_in_response_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14933,6 +17131,7 @@ mod s67_ignore_query_params_in_response_case1 {
     }
 }
 
+#[cfg(feature = "s68-input-and-output-with-headers")]
 mod s68_input_and_output_with_headers {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14963,6 +17162,7 @@ mod s68_input_and_output_with_headers {
     }
 }
 
+#[cfg(feature = "s68-input-and-output-with-headers-case2")]
 mod s68_input_and_output_with_headers_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -14993,6 +17193,7 @@ mod s68_input_and_output_with_headers_case2 {
     }
 }
 
+#[cfg(feature = "s68-input-and-output-with-headers-case3")]
 mod s68_input_and_output_with_headers_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15023,6 +17224,7 @@ mod s68_input_and_output_with_headers_case3 {
     }
 }
 
+#[cfg(feature = "s68-input-and-output-with-headers-case5")]
 mod s68_input_and_output_with_headers_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15053,6 +17255,7 @@ mod s68_input_and_output_with_headers_case5 {
     }
 }
 
+#[cfg(feature = "s68-input-and-output-with-headers-case6")]
 mod s68_input_and_output_with_headers_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15083,6 +17286,7 @@ mod s68_input_and_output_with_headers_case6 {
     }
 }
 
+#[cfg(feature = "s68-input-and-output-with-headers-case7")]
 mod s68_input_and_output_with_headers_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15113,6 +17317,7 @@ mod s68_input_and_output_with_headers_case7 {
     }
 }
 
+#[cfg(feature = "s68-input-and-output-with-headers-case8")]
 mod s68_input_and_output_with_headers_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15143,6 +17348,7 @@ mod s68_input_and_output_with_headers_case8 {
     }
 }
 
+#[cfg(feature = "s68-input-and-output-with-headers-case9")]
 mod s68_input_and_output_with_headers_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15173,6 +17379,7 @@ mod s68_input_and_output_with_headers_case9 {
     }
 }
 
+#[cfg(feature = "s69-json-blobs")]
 mod s69_json_blobs {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15200,6 +17407,7 @@ mod s69_json_blobs {
     }
 }
 
+#[cfg(feature = "s6-empty-input-and-empty-output")]
 mod s6_empty_input_and_empty_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15230,6 +17438,7 @@ mod s6_empty_input_and_empty_output {
     }
 }
 
+#[cfg(feature = "s70-json-enums")]
 mod s70_json_enums {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15260,6 +17469,7 @@ mod s70_json_enums {
     }
 }
 
+#[cfg(feature = "s71-json-int-enums")]
 mod s71_json_int_enums {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15290,6 +17500,7 @@ mod s71_json_int_enums {
     }
 }
 
+#[cfg(feature = "s72-json-lists")]
 mod s72_json_lists {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15320,6 +17531,7 @@ mod s72_json_lists {
     }
 }
 
+#[cfg(feature = "s72-json-lists-case1")]
 mod s72_json_lists_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15350,6 +17562,7 @@ mod s72_json_lists_case1 {
     }
 }
 
+#[cfg(feature = "s73-json-maps")]
 mod s73_json_maps {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15378,6 +17591,7 @@ mod s73_json_maps {
     }
 }
 
+#[cfg(feature = "s73-json-maps-case1")]
 mod s73_json_maps_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15406,6 +17620,7 @@ mod s73_json_maps_case1 {
     }
 }
 
+#[cfg(feature = "s73-json-maps-case2")]
 mod s73_json_maps_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15434,6 +17649,7 @@ mod s73_json_maps_case2 {
     }
 }
 
+#[cfg(feature = "s74-json-timestamps")]
 mod s74_json_timestamps {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15464,6 +17680,7 @@ mod s74_json_timestamps {
     }
 }
 
+#[cfg(feature = "s74-json-timestamps-case1")]
 mod s74_json_timestamps_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15494,6 +17711,7 @@ mod s74_json_timestamps_case1 {
     }
 }
 
+#[cfg(feature = "s74-json-timestamps-case2")]
 mod s74_json_timestamps_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15524,6 +17742,7 @@ mod s74_json_timestamps_case2 {
     }
 }
 
+#[cfg(feature = "s74-json-timestamps-case3")]
 mod s74_json_timestamps_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15554,6 +17773,7 @@ mod s74_json_timestamps_case3 {
     }
 }
 
+#[cfg(feature = "s74-json-timestamps-case4")]
 mod s74_json_timestamps_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15584,6 +17804,7 @@ mod s74_json_timestamps_case4 {
     }
 }
 
+#[cfg(feature = "s74-json-timestamps-case5")]
 mod s74_json_timestamps_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15614,6 +17835,7 @@ mod s74_json_timestamps_case5 {
     }
 }
 
+#[cfg(feature = "s74-json-timestamps-case6")]
 mod s74_json_timestamps_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15644,6 +17866,7 @@ mod s74_json_timestamps_case6 {
     }
 }
 
+#[cfg(feature = "s75-json-unions")]
 mod s75_json_unions {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15672,6 +17895,7 @@ mod s75_json_unions {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case1")]
 mod s75_json_unions_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15700,6 +17924,7 @@ mod s75_json_unions_case1 {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case2")]
 mod s75_json_unions_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15728,6 +17953,7 @@ mod s75_json_unions_case2 {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case3")]
 mod s75_json_unions_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15756,6 +17982,7 @@ mod s75_json_unions_case3 {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case4")]
 mod s75_json_unions_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15784,6 +18011,7 @@ mod s75_json_unions_case4 {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case5")]
 mod s75_json_unions_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15812,6 +18040,7 @@ mod s75_json_unions_case5 {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case6")]
 mod s75_json_unions_case6 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15840,6 +18069,7 @@ mod s75_json_unions_case6 {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case7")]
 mod s75_json_unions_case7 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15868,6 +18098,7 @@ mod s75_json_unions_case7 {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case8")]
 mod s75_json_unions_case8 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15896,6 +18127,7 @@ mod s75_json_unions_case8 {
     }
 }
 
+#[cfg(feature = "s75-json-unions-case9")]
 mod s75_json_unions_case9 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15924,6 +18156,7 @@ mod s75_json_unions_case9 {
     }
 }
 
+#[cfg(feature = "s77-no-input-and-no-output")]
 mod s77_no_input_and_no_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15954,6 +18187,7 @@ mod s77_no_input_and_no_output {
     }
 }
 
+#[cfg(feature = "s78-no-input-and-output")]
 mod s78_no_input_and_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -15984,6 +18218,7 @@ mod s78_no_input_and_output {
     }
 }
 
+#[cfg(feature = "s78-no-input-and-output-case1")]
 mod s78_no_input_and_output_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16014,6 +18249,7 @@ mod s78_no_input_and_output_case1 {
     }
 }
 
+#[cfg(feature = "s79-post-union-with-json-name")]
 mod s79_post_union_with_json_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16042,6 +18278,7 @@ mod s79_post_union_with_json_name {
     }
 }
 
+#[cfg(feature = "s79-post-union-with-json-name-case1")]
 mod s79_post_union_with_json_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16070,6 +18307,7 @@ mod s79_post_union_with_json_name_case1 {
     }
 }
 
+#[cfg(feature = "s79-post-union-with-json-name-case2")]
 mod s79_post_union_with_json_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16098,6 +18336,7 @@ mod s79_post_union_with_json_name_case2 {
     }
 }
 
+#[cfg(feature = "s7-endpoint-operation")]
 mod s7_endpoint_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16125,6 +18364,7 @@ mod s7_endpoint_operation {
     }
 }
 
+#[cfg(feature = "s80-recursive-shapes")]
 mod s80_recursive_shapes {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16152,6 +18392,7 @@ mod s80_recursive_shapes {
     }
 }
 
+#[cfg(feature = "s81-simple-scalar-properties")]
 mod s81_simple_scalar_properties {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16180,6 +18421,7 @@ mod s81_simple_scalar_properties {
     }
 }
 
+#[cfg(feature = "s81-simple-scalar-properties-case1")]
 mod s81_simple_scalar_properties_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16208,6 +18450,7 @@ mod s81_simple_scalar_properties_case1 {
     }
 }
 
+#[cfg(feature = "s81-simple-scalar-properties-case2")]
 mod s81_simple_scalar_properties_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16236,6 +18479,7 @@ mod s81_simple_scalar_properties_case2 {
     }
 }
 
+#[cfg(feature = "s81-simple-scalar-properties-case3")]
 mod s81_simple_scalar_properties_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16264,6 +18508,7 @@ mod s81_simple_scalar_properties_case3 {
     }
 }
 
+#[cfg(feature = "s81-simple-scalar-properties-case4")]
 mod s81_simple_scalar_properties_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16292,6 +18537,7 @@ mod s81_simple_scalar_properties_case4 {
     }
 }
 
+#[cfg(feature = "s82-timestamp-format-headers")]
 mod s82_timestamp_format_headers {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16322,6 +18568,7 @@ mod s82_timestamp_format_headers {
     }
 }
 
+#[cfg(feature = "s83-unit-input-and-output")]
 mod s83_unit_input_and_output {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16352,6 +18599,7 @@ mod s83_unit_input_and_output {
     }
 }
 
+#[cfg(feature = "s84-operation-name")]
 mod s84_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16379,6 +18627,7 @@ mod s84_operation_name {
     }
 }
 
+#[cfg(feature = "s85-operation-name")]
 mod s85_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16416,6 +18665,7 @@ mod s85_operation_name {
     }
 }
 
+#[cfg(feature = "s86-operation-name")]
 mod s86_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16453,6 +18703,7 @@ mod s86_operation_name {
     }
 }
 
+#[cfg(feature = "s87-operation-name")]
 mod s87_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16493,6 +18744,7 @@ mod s87_operation_name {
     }
 }
 
+#[cfg(feature = "s88-operation-name")]
 mod s88_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16546,6 +18798,7 @@ mod s88_operation_name {
     }
 }
 
+#[cfg(feature = "s89-operation-name")]
 mod s89_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16599,6 +18852,7 @@ mod s89_operation_name {
     }
 }
 
+#[cfg(feature = "s8-endpoint-with-host-label-operation")]
 mod s8_endpoint_with_host_label_operation {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16636,6 +18890,7 @@ mod s8_endpoint_with_host_label_operation {
     }
 }
 
+#[cfg(feature = "s90-operation-name")]
 mod s90_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16682,6 +18937,7 @@ mod s90_operation_name {
     }
 }
 
+#[cfg(feature = "s90-operation-name-case1")]
 mod s90_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16728,6 +18984,7 @@ mod s90_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s91-operation-name")]
 mod s91_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16783,6 +19040,7 @@ mod s91_operation_name {
     }
 }
 
+#[cfg(feature = "s92-operation-name")]
 mod s92_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16854,6 +19112,7 @@ mod s92_operation_name {
     }
 }
 
+#[cfg(feature = "s93-operation-name")]
 mod s93_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16934,6 +19193,7 @@ mod s93_operation_name {
     }
 }
 
+#[cfg(feature = "s94-operation-name")]
 mod s94_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -16989,6 +19249,7 @@ mod s94_operation_name {
     }
 }
 
+#[cfg(feature = "s95-operation-name")]
 mod s95_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17035,6 +19296,7 @@ mod s95_operation_name {
     }
 }
 
+#[cfg(feature = "s96-operation-name")]
 mod s96_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17072,6 +19334,7 @@ mod s96_operation_name {
     }
 }
 
+#[cfg(feature = "s96-operation-name-case1")]
 mod s96_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17109,6 +19372,7 @@ mod s96_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s97-operation-name")]
 mod s97_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17153,6 +19417,7 @@ mod s97_operation_name {
     }
 }
 
+#[cfg(feature = "s97-operation-name-case1")]
 mod s97_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17197,6 +19462,7 @@ mod s97_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s98-operation-name")]
 mod s98_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17234,6 +19500,7 @@ mod s98_operation_name {
     }
 }
 
+#[cfg(feature = "s98-operation-name-case1")]
 mod s98_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17271,6 +19538,7 @@ mod s98_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s99-operation-name")]
 mod s99_operation_name {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17315,6 +19583,7 @@ mod s99_operation_name {
     }
 }
 
+#[cfg(feature = "s99-operation-name-case1")]
 mod s99_operation_name_case1 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17359,6 +19628,7 @@ mod s99_operation_name_case1 {
     }
 }
 
+#[cfg(feature = "s99-operation-name-case2")]
 mod s99_operation_name_case2 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17403,6 +19673,7 @@ mod s99_operation_name_case2 {
     }
 }
 
+#[cfg(feature = "s99-operation-name-case3")]
 mod s99_operation_name_case3 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17447,6 +19718,7 @@ mod s99_operation_name_case3 {
     }
 }
 
+#[cfg(feature = "s99-operation-name-case4")]
 mod s99_operation_name_case4 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
@@ -17491,6 +19763,7 @@ mod s99_operation_name_case4 {
     }
 }
 
+#[cfg(feature = "s99-operation-name-case5")]
 mod s99_operation_name_case5 {
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {

@@ -23,6 +23,7 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    #[cfg(feature = "s0-all-query-string-types")]
     pub fn s0_all_query_string_types(
         &self,
     ) -> crate::operation::s0_all_query_string_types::S0AllQueryStringTypesFluentBuilder {
@@ -32,6 +33,7 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    #[cfg(feature = "s0-all-query-string-types-case1")]
     pub fn s0_all_query_string_types_case1(
         &self,
     ) -> crate::operation::s0_all_query_string_types_case1::S0AllQueryStringTypesCase1FluentBuilder {
@@ -41,6 +43,7 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    #[cfg(feature = "s0-all-query-string-types-case2")]
     pub fn s0_all_query_string_types_case2(
         &self,
     ) -> crate::operation::s0_all_query_string_types_case2::S0AllQueryStringTypesCase2FluentBuilder {
@@ -50,6 +53,7 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    #[cfg(feature = "s0-all-query-string-types-case3")]
     pub fn s0_all_query_string_types_case3(
         &self,
     ) -> crate::operation::s0_all_query_string_types_case3::S0AllQueryStringTypesCase3FluentBuilder {
@@ -59,6 +63,7 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    #[cfg(feature = "s0-all-query-string-types-case4")]
     pub fn s0_all_query_string_types_case4(
         &self,
     ) -> crate::operation::s0_all_query_string_types_case4::S0AllQueryStringTypesCase4FluentBuilder {
@@ -68,6 +73,7 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    #[cfg(feature = "s0-all-query-string-types-case5")]
     pub fn s0_all_query_string_types_case5(
         &self,
     ) -> crate::operation::s0_all_query_string_types_case5::S0AllQueryStringTypesCase5FluentBuilder {
@@ -77,6 +83,7 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    #[cfg(feature = "s0-all-query-string-types-case6")]
     pub fn s0_all_query_string_types_case6(
         &self,
     ) -> crate::operation::s0_all_query_string_types_case6::S0AllQueryStringTypesCase6FluentBuilder {
@@ -86,6 +93,7 @@ impl Client {
     }
 
     /// Calls `S100OperationName`.
+    #[cfg(feature = "s100-operation-name")]
     pub fn s100_operation_name(
         &self,
     ) -> crate::operation::s100_operation_name::S100OperationNameFluentBuilder {
@@ -95,6 +103,7 @@ impl Client {
     }
 
     /// Calls `S101OperationName`.
+    #[cfg(feature = "s101-operation-name")]
     pub fn s101_operation_name(
         &self,
     ) -> crate::operation::s101_operation_name::S101OperationNameFluentBuilder {
@@ -104,6 +113,7 @@ impl Client {
     }
 
     /// Calls `S102OperationName`.
+    #[cfg(feature = "s102-operation-name")]
     pub fn s102_operation_name(
         &self,
     ) -> crate::operation::s102_operation_name::S102OperationNameFluentBuilder {
@@ -113,6 +123,7 @@ impl Client {
     }
 
     /// Calls `S103OperationName`.
+    #[cfg(feature = "s103-operation-name")]
     pub fn s103_operation_name(
         &self,
     ) -> crate::operation::s103_operation_name::S103OperationNameFluentBuilder {
@@ -122,6 +133,7 @@ impl Client {
     }
 
     /// Calls `S103OperationNameCase1`.
+    #[cfg(feature = "s103-operation-name-case1")]
     pub fn s103_operation_name_case1(
         &self,
     ) -> crate::operation::s103_operation_name_case1::S103OperationNameCase1FluentBuilder {
@@ -131,6 +143,7 @@ impl Client {
     }
 
     /// Calls `S104MemberRefOp`.
+    #[cfg(feature = "s104-member-ref-op")]
     pub fn s104_member_ref_op(
         &self,
     ) -> crate::operation::s104_member_ref_op::S104MemberRefOpFluentBuilder {
@@ -140,6 +153,7 @@ impl Client {
     }
 
     /// Calls `S104StaticOp`.
+    #[cfg(feature = "s104-static-op")]
     pub fn s104_static_op(
         &self,
     ) -> crate::operation::s104_static_op::S104StaticOpFluentBuilder {
@@ -149,6 +163,7 @@ impl Client {
     }
 
     /// Calls `S105OperationName`.
+    #[cfg(feature = "s105-operation-name")]
     pub fn s105_operation_name(
         &self,
     ) -> crate::operation::s105_operation_name::S105OperationNameFluentBuilder {
@@ -158,6 +173,7 @@ impl Client {
     }
 
     /// Calls `S105OperationNameCase1`.
+    #[cfg(feature = "s105-operation-name-case1")]
     pub fn s105_operation_name_case1(
         &self,
     ) -> crate::operation::s105_operation_name_case1::S105OperationNameCase1FluentBuilder {
@@ -167,6 +183,7 @@ impl Client {
     }
 
     /// Calls `S105OperationNameCase2`.
+    #[cfg(feature = "s105-operation-name-case2")]
     pub fn s105_operation_name_case2(
         &self,
     ) -> crate::operation::s105_operation_name_case2::S105OperationNameCase2FluentBuilder {
@@ -176,6 +193,7 @@ impl Client {
     }
 
     /// Calls `S105OperationNameCase3`.
+    #[cfg(feature = "s105-operation-name-case3")]
     pub fn s105_operation_name_case3(
         &self,
     ) -> crate::operation::s105_operation_name_case3::S105OperationNameCase3FluentBuilder {
@@ -185,6 +203,7 @@ impl Client {
     }
 
     /// Calls `S105OperationNameCase4`.
+    #[cfg(feature = "s105-operation-name-case4")]
     pub fn s105_operation_name_case4(
         &self,
     ) -> crate::operation::s105_operation_name_case4::S105OperationNameCase4FluentBuilder {
@@ -194,6 +213,7 @@ impl Client {
     }
 
     /// Calls `S106OperationName`.
+    #[cfg(feature = "s106-operation-name")]
     pub fn s106_operation_name(
         &self,
     ) -> crate::operation::s106_operation_name::S106OperationNameFluentBuilder {
@@ -203,6 +223,7 @@ impl Client {
     }
 
     /// Calls `S107OperationName`.
+    #[cfg(feature = "s107-operation-name")]
     pub fn s107_operation_name(
         &self,
     ) -> crate::operation::s107_operation_name::S107OperationNameFluentBuilder {
@@ -212,6 +233,7 @@ impl Client {
     }
 
     /// Calls `S107OperationNameCase1`.
+    #[cfg(feature = "s107-operation-name-case1")]
     pub fn s107_operation_name_case1(
         &self,
     ) -> crate::operation::s107_operation_name_case1::S107OperationNameCase1FluentBuilder {
@@ -221,6 +243,7 @@ impl Client {
     }
 
     /// Calls `S108NoPayload`.
+    #[cfg(feature = "s108-no-payload")]
     pub fn s108_no_payload(
         &self,
     ) -> crate::operation::s108_no_payload::S108NoPayloadFluentBuilder {
@@ -230,6 +253,7 @@ impl Client {
     }
 
     /// Calls `S108NoPayloadGET`.
+    #[cfg(feature = "s108-no-payload-get")]
     pub fn s108_no_payload_get(
         &self,
     ) -> crate::operation::s108_no_payload_get::S108NoPayloadGetFluentBuilder {
@@ -239,6 +263,7 @@ impl Client {
     }
 
     /// Calls `S108NoPayloadWithHeader`.
+    #[cfg(feature = "s108-no-payload-with-header")]
     pub fn s108_no_payload_with_header(
         &self,
     ) -> crate::operation::s108_no_payload_with_header::S108NoPayloadWithHeaderFluentBuilder {
@@ -248,6 +273,7 @@ impl Client {
     }
 
     /// Calls `S108NoPayloadWithHeaderGET`.
+    #[cfg(feature = "s108-no-payload-with-header-get")]
     pub fn s108_no_payload_with_header_get(
         &self,
     ) -> crate::operation::s108_no_payload_with_header_get::S108NoPayloadWithHeaderGetFluentBuilder {
@@ -257,6 +283,7 @@ impl Client {
     }
 
     /// Calls `S108TestBlobPayload`.
+    #[cfg(feature = "s108-test-blob-payload")]
     pub fn s108_test_blob_payload(
         &self,
     ) -> crate::operation::s108_test_blob_payload::S108TestBlobPayloadFluentBuilder {
@@ -266,6 +293,7 @@ impl Client {
     }
 
     /// Calls `S108TestBlobPayloadNoContentType`.
+    #[cfg(feature = "s108-test-blob-payload-no-content-type")]
     pub fn s108_test_blob_payload_no_content_type(
         &self,
     ) -> crate::operation::s108_test_blob_payload_no_content_type::S108TestBlobPayloadNoContentTypeFluentBuilder {
@@ -275,6 +303,7 @@ impl Client {
     }
 
     /// Calls `S108TestBlobPayloadNoParams`.
+    #[cfg(feature = "s108-test-blob-payload-no-params")]
     pub fn s108_test_blob_payload_no_params(
         &self,
     ) -> crate::operation::s108_test_blob_payload_no_params::S108TestBlobPayloadNoParamsFluentBuilder {
@@ -284,6 +313,7 @@ impl Client {
     }
 
     /// Calls `S108TestBody`.
+    #[cfg(feature = "s108-test-body")]
     pub fn s108_test_body(
         &self,
     ) -> crate::operation::s108_test_body::S108TestBodyFluentBuilder {
@@ -293,6 +323,7 @@ impl Client {
     }
 
     /// Calls `S108TestBodyNoParams`.
+    #[cfg(feature = "s108-test-body-no-params")]
     pub fn s108_test_body_no_params(
         &self,
     ) -> crate::operation::s108_test_body_no_params::S108TestBodyNoParamsFluentBuilder {
@@ -302,6 +333,7 @@ impl Client {
     }
 
     /// Calls `S108TestPayload`.
+    #[cfg(feature = "s108-test-payload")]
     pub fn s108_test_payload(
         &self,
     ) -> crate::operation::s108_test_payload::S108TestPayloadFluentBuilder {
@@ -311,6 +343,7 @@ impl Client {
     }
 
     /// Calls `S108TestPayloadNoBody`.
+    #[cfg(feature = "s108-test-payload-no-body")]
     pub fn s108_test_payload_no_body(
         &self,
     ) -> crate::operation::s108_test_payload_no_body::S108TestPayloadNoBodyFluentBuilder {
@@ -320,6 +353,7 @@ impl Client {
     }
 
     /// Calls `S108TestPayloadNoParams`.
+    #[cfg(feature = "s108-test-payload-no-params")]
     pub fn s108_test_payload_no_params(
         &self,
     ) -> crate::operation::s108_test_payload_no_params::S108TestPayloadNoParamsFluentBuilder {
@@ -329,6 +363,7 @@ impl Client {
     }
 
     /// Calls `S109OperationName`.
+    #[cfg(feature = "s109-operation-name")]
     pub fn s109_operation_name(
         &self,
     ) -> crate::operation::s109_operation_name::S109OperationNameFluentBuilder {
@@ -338,6 +373,7 @@ impl Client {
     }
 
     /// Calls `S109OperationNameCase1`.
+    #[cfg(feature = "s109-operation-name-case1")]
     pub fn s109_operation_name_case1(
         &self,
     ) -> crate::operation::s109_operation_name_case1::S109OperationNameCase1FluentBuilder {
@@ -347,6 +383,7 @@ impl Client {
     }
 
     /// Calls `S10HttpEnumPayload`.
+    #[cfg(feature = "s10-http-enum-payload")]
     pub fn s10_http_enum_payload(
         &self,
     ) -> crate::operation::s10_http_enum_payload::S10HttpEnumPayloadFluentBuilder {
@@ -356,6 +393,7 @@ impl Client {
     }
 
     /// Calls `S110OperationName`.
+    #[cfg(feature = "s110-operation-name")]
     pub fn s110_operation_name(
         &self,
     ) -> crate::operation::s110_operation_name::S110OperationNameFluentBuilder {
@@ -365,6 +403,7 @@ impl Client {
     }
 
     /// Calls `S111OperationName`.
+    #[cfg(feature = "s111-operation-name")]
     pub fn s111_operation_name(
         &self,
     ) -> crate::operation::s111_operation_name::S111OperationNameFluentBuilder {
@@ -374,6 +413,7 @@ impl Client {
     }
 
     /// Calls `S112OperationName`.
+    #[cfg(feature = "s112-operation-name")]
     pub fn s112_operation_name(
         &self,
     ) -> crate::operation::s112_operation_name::S112OperationNameFluentBuilder {
@@ -383,6 +423,7 @@ impl Client {
     }
 
     /// Calls `S113OperationName`.
+    #[cfg(feature = "s113-operation-name")]
     pub fn s113_operation_name(
         &self,
     ) -> crate::operation::s113_operation_name::S113OperationNameFluentBuilder {
@@ -392,6 +433,7 @@ impl Client {
     }
 
     /// Calls `S114OperationName`.
+    #[cfg(feature = "s114-operation-name")]
     pub fn s114_operation_name(
         &self,
     ) -> crate::operation::s114_operation_name::S114OperationNameFluentBuilder {
@@ -401,6 +443,7 @@ impl Client {
     }
 
     /// Calls `S115OperationName`.
+    #[cfg(feature = "s115-operation-name")]
     pub fn s115_operation_name(
         &self,
     ) -> crate::operation::s115_operation_name::S115OperationNameFluentBuilder {
@@ -410,6 +453,7 @@ impl Client {
     }
 
     /// Calls `S116OperationName`.
+    #[cfg(feature = "s116-operation-name")]
     pub fn s116_operation_name(
         &self,
     ) -> crate::operation::s116_operation_name::S116OperationNameFluentBuilder {
@@ -419,6 +463,7 @@ impl Client {
     }
 
     /// Calls `S117OperationName`.
+    #[cfg(feature = "s117-operation-name")]
     pub fn s117_operation_name(
         &self,
     ) -> crate::operation::s117_operation_name::S117OperationNameFluentBuilder {
@@ -428,6 +473,7 @@ impl Client {
     }
 
     /// Calls `S118OperationName`.
+    #[cfg(feature = "s118-operation-name")]
     pub fn s118_operation_name(
         &self,
     ) -> crate::operation::s118_operation_name::S118OperationNameFluentBuilder {
@@ -437,6 +483,7 @@ impl Client {
     }
 
     /// Calls `S119OperationName`.
+    #[cfg(feature = "s119-operation-name")]
     pub fn s119_operation_name(
         &self,
     ) -> crate::operation::s119_operation_name::S119OperationNameFluentBuilder {
@@ -448,6 +495,7 @@ impl Client {
     /// This example serializes a blob shape in the payload.
     ///
     /// In this example, no JSON document is synthesized because the payload is not a structure or a union type.
+    #[cfg(feature = "s11-http-payload-traits")]
     pub fn s11_http_payload_traits(
         &self,
     ) -> crate::operation::s11_http_payload_traits::S11HttpPayloadTraitsFluentBuilder {
@@ -459,6 +507,7 @@ impl Client {
     /// This example serializes a blob shape in the payload.
     ///
     /// In this example, no JSON document is synthesized because the payload is not a structure or a union type.
+    #[cfg(feature = "s11-http-payload-traits-case1")]
     pub fn s11_http_payload_traits_case1(
         &self,
     ) -> crate::operation::s11_http_payload_traits_case1::S11HttpPayloadTraitsCase1FluentBuilder {
@@ -468,6 +517,7 @@ impl Client {
     }
 
     /// Calls `S120OperationName`.
+    #[cfg(feature = "s120-operation-name")]
     pub fn s120_operation_name(
         &self,
     ) -> crate::operation::s120_operation_name::S120OperationNameFluentBuilder {
@@ -477,6 +527,7 @@ impl Client {
     }
 
     /// Calls `S121OperationName`.
+    #[cfg(feature = "s121-operation-name")]
     pub fn s121_operation_name(
         &self,
     ) -> crate::operation::s121_operation_name::S121OperationNameFluentBuilder {
@@ -486,6 +537,7 @@ impl Client {
     }
 
     /// Calls `S122OperationName`.
+    #[cfg(feature = "s122-operation-name")]
     pub fn s122_operation_name(
         &self,
     ) -> crate::operation::s122_operation_name::S122OperationNameFluentBuilder {
@@ -495,6 +547,7 @@ impl Client {
     }
 
     /// Calls `S123OperationName`.
+    #[cfg(feature = "s123-operation-name")]
     pub fn s123_operation_name(
         &self,
     ) -> crate::operation::s123_operation_name::S123OperationNameFluentBuilder {
@@ -504,6 +557,7 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase1`.
+    #[cfg(feature = "s123-operation-name-case1")]
     pub fn s123_operation_name_case1(
         &self,
     ) -> crate::operation::s123_operation_name_case1::S123OperationNameCase1FluentBuilder {
@@ -513,6 +567,7 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase2`.
+    #[cfg(feature = "s123-operation-name-case2")]
     pub fn s123_operation_name_case2(
         &self,
     ) -> crate::operation::s123_operation_name_case2::S123OperationNameCase2FluentBuilder {
@@ -522,6 +577,7 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase3`.
+    #[cfg(feature = "s123-operation-name-case3")]
     pub fn s123_operation_name_case3(
         &self,
     ) -> crate::operation::s123_operation_name_case3::S123OperationNameCase3FluentBuilder {
@@ -531,6 +587,7 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase4`.
+    #[cfg(feature = "s123-operation-name-case4")]
     pub fn s123_operation_name_case4(
         &self,
     ) -> crate::operation::s123_operation_name_case4::S123OperationNameCase4FluentBuilder {
@@ -540,6 +597,7 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase5`.
+    #[cfg(feature = "s123-operation-name-case5")]
     pub fn s123_operation_name_case5(
         &self,
     ) -> crate::operation::s123_operation_name_case5::S123OperationNameCase5FluentBuilder {
@@ -549,6 +607,7 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase6`.
+    #[cfg(feature = "s123-operation-name-case6")]
     pub fn s123_operation_name_case6(
         &self,
     ) -> crate::operation::s123_operation_name_case6::S123OperationNameCase6FluentBuilder {
@@ -558,6 +617,7 @@ impl Client {
     }
 
     /// Calls `S124OperationName`.
+    #[cfg(feature = "s124-operation-name")]
     pub fn s124_operation_name(
         &self,
     ) -> crate::operation::s124_operation_name::S124OperationNameFluentBuilder {
@@ -567,6 +627,7 @@ impl Client {
     }
 
     /// Calls `S124OperationNameCase1`.
+    #[cfg(feature = "s124-operation-name-case1")]
     pub fn s124_operation_name_case1(
         &self,
     ) -> crate::operation::s124_operation_name_case1::S124OperationNameCase1FluentBuilder {
@@ -576,6 +637,7 @@ impl Client {
     }
 
     /// Calls `S124OperationNameCase2`.
+    #[cfg(feature = "s124-operation-name-case2")]
     pub fn s124_operation_name_case2(
         &self,
     ) -> crate::operation::s124_operation_name_case2::S124OperationNameCase2FluentBuilder {
@@ -585,6 +647,7 @@ impl Client {
     }
 
     /// Calls `S124OperationNameCase3`.
+    #[cfg(feature = "s124-operation-name-case3")]
     pub fn s124_operation_name_case3(
         &self,
     ) -> crate::operation::s124_operation_name_case3::S124OperationNameCase3FluentBuilder {
@@ -594,6 +657,7 @@ impl Client {
     }
 
     /// Calls `S124OperationNameCase4`.
+    #[cfg(feature = "s124-operation-name-case4")]
     pub fn s124_operation_name_case4(
         &self,
     ) -> crate::operation::s124_operation_name_case4::S124OperationNameCase4FluentBuilder {
@@ -603,6 +667,7 @@ impl Client {
     }
 
     /// Calls `S125OperationName`.
+    #[cfg(feature = "s125-operation-name")]
     pub fn s125_operation_name(
         &self,
     ) -> crate::operation::s125_operation_name::S125OperationNameFluentBuilder {
@@ -612,6 +677,7 @@ impl Client {
     }
 
     /// Calls `S126OperationName`.
+    #[cfg(feature = "s126-operation-name")]
     pub fn s126_operation_name(
         &self,
     ) -> crate::operation::s126_operation_name::S126OperationNameFluentBuilder {
@@ -621,6 +687,7 @@ impl Client {
     }
 
     /// Calls `S126OperationNameCase1`.
+    #[cfg(feature = "s126-operation-name-case1")]
     pub fn s126_operation_name_case1(
         &self,
     ) -> crate::operation::s126_operation_name_case1::S126OperationNameCase1FluentBuilder {
@@ -630,6 +697,7 @@ impl Client {
     }
 
     /// Calls `S127OperationName`.
+    #[cfg(feature = "s127-operation-name")]
     pub fn s127_operation_name(
         &self,
     ) -> crate::operation::s127_operation_name::S127OperationNameFluentBuilder {
@@ -639,6 +707,7 @@ impl Client {
     }
 
     /// Calls `S127OperationNameCase1`.
+    #[cfg(feature = "s127-operation-name-case1")]
     pub fn s127_operation_name_case1(
         &self,
     ) -> crate::operation::s127_operation_name_case1::S127OperationNameCase1FluentBuilder {
@@ -648,6 +717,7 @@ impl Client {
     }
 
     /// Calls `S127OperationNameCase2`.
+    #[cfg(feature = "s127-operation-name-case2")]
     pub fn s127_operation_name_case2(
         &self,
     ) -> crate::operation::s127_operation_name_case2::S127OperationNameCase2FluentBuilder {
@@ -657,6 +727,7 @@ impl Client {
     }
 
     /// Calls `S128OperationName`.
+    #[cfg(feature = "s128-operation-name")]
     pub fn s128_operation_name(
         &self,
     ) -> crate::operation::s128_operation_name::S128OperationNameFluentBuilder {
@@ -666,6 +737,7 @@ impl Client {
     }
 
     /// Calls `S129OperationName`.
+    #[cfg(feature = "s129-operation-name")]
     pub fn s129_operation_name(
         &self,
     ) -> crate::operation::s129_operation_name::S129OperationNameFluentBuilder {
@@ -677,6 +749,7 @@ impl Client {
     /// This example serializes a structure in the payload.
     ///
     /// Note that serializing a structure changes the wrapper element name to match the targeted structure.
+    #[cfg(feature = "s12-http-payload-with-structure")]
     pub fn s12_http_payload_with_structure(
         &self,
     ) -> crate::operation::s12_http_payload_with_structure::S12HttpPayloadWithStructureFluentBuilder {
@@ -686,6 +759,7 @@ impl Client {
     }
 
     /// This example serializes a union in the payload.
+    #[cfg(feature = "s13-http-payload-with-union")]
     pub fn s13_http_payload_with_union(
         &self,
     ) -> crate::operation::s13_http_payload_with_union::S13HttpPayloadWithUnionFluentBuilder {
@@ -695,6 +769,7 @@ impl Client {
     }
 
     /// This examples adds headers to the input of a request and response by prefix.
+    #[cfg(feature = "s14-http-prefix-headers")]
     pub fn s14_http_prefix_headers(
         &self,
     ) -> crate::operation::s14_http_prefix_headers::S14HttpPrefixHeadersFluentBuilder {
@@ -704,6 +779,7 @@ impl Client {
     }
 
     /// This examples adds headers to the input of a request and response by prefix.
+    #[cfg(feature = "s14-http-prefix-headers-case1")]
     pub fn s14_http_prefix_headers_case1(
         &self,
     ) -> crate::operation::s14_http_prefix_headers_case1::S14HttpPrefixHeadersCase1FluentBuilder {
@@ -713,6 +789,7 @@ impl Client {
     }
 
     /// This examples adds headers to the input of a request and response by prefix.
+    #[cfg(feature = "s14-http-prefix-headers-case2")]
     pub fn s14_http_prefix_headers_case2(
         &self,
     ) -> crate::operation::s14_http_prefix_headers_case2::S14HttpPrefixHeadersCase2FluentBuilder {
@@ -722,6 +799,7 @@ impl Client {
     }
 
     /// Calls `S15HttpRequestWithFloatLabels`.
+    #[cfg(feature = "s15-http-request-with-float-labels")]
     pub fn s15_http_request_with_float_labels(
         &self,
     ) -> crate::operation::s15_http_request_with_float_labels::S15HttpRequestWithFloatLabelsFluentBuilder {
@@ -731,6 +809,7 @@ impl Client {
     }
 
     /// Calls `S15HttpRequestWithFloatLabelsCase1`.
+    #[cfg(feature = "s15-http-request-with-float-labels-case1")]
     pub fn s15_http_request_with_float_labels_case1(
         &self,
     ) -> crate::operation::s15_http_request_with_float_labels_case1::S15HttpRequestWithFloatLabelsCase1FluentBuilder {
@@ -740,6 +819,7 @@ impl Client {
     }
 
     /// Calls `S15HttpRequestWithFloatLabelsCase2`.
+    #[cfg(feature = "s15-http-request-with-float-labels-case2")]
     pub fn s15_http_request_with_float_labels_case2(
         &self,
     ) -> crate::operation::s15_http_request_with_float_labels_case2::S15HttpRequestWithFloatLabelsCase2FluentBuilder {
@@ -749,6 +829,7 @@ impl Client {
     }
 
     /// Calls `S16HttpRequestWithGreedyLabelInPath`.
+    #[cfg(feature = "s16-http-request-with-greedy-label-in-path")]
     pub fn s16_http_request_with_greedy_label_in_path(
         &self,
     ) -> crate::operation::s16_http_request_with_greedy_label_in_path::S16HttpRequestWithGreedyLabelInPathFluentBuilder {
@@ -758,6 +839,7 @@ impl Client {
     }
 
     /// The example tests how requests are serialized when there's no input payload but there are HTTP labels.
+    #[cfg(feature = "s17-http-request-with-labels")]
     pub fn s17_http_request_with_labels(
         &self,
     ) -> crate::operation::s17_http_request_with_labels::S17HttpRequestWithLabelsFluentBuilder {
@@ -767,6 +849,7 @@ impl Client {
     }
 
     /// The example tests how requests are serialized when there's no input payload but there are HTTP labels.
+    #[cfg(feature = "s17-http-request-with-labels-case1")]
     pub fn s17_http_request_with_labels_case1(
         &self,
     ) -> crate::operation::s17_http_request_with_labels_case1::S17HttpRequestWithLabelsCase1FluentBuilder {
@@ -776,6 +859,7 @@ impl Client {
     }
 
     /// The example tests how requests serialize different timestamp formats in the URI path.
+    #[cfg(feature = "s18-http-request-with-labels-and-timestamp-format")]
     pub fn s18_http_request_with_labels_and_timestamp_format(
         &self,
     ) -> crate::operation::s18_http_request_with_labels_and_timestamp_format::S18HttpRequestWithLabelsAndTimestampFormatFluentBuilder {
@@ -785,6 +869,7 @@ impl Client {
     }
 
     /// Calls `S19HttpRequestWithRegexLiteral`.
+    #[cfg(feature = "s19-http-request-with-regex-literal")]
     pub fn s19_http_request_with_regex_literal(
         &self,
     ) -> crate::operation::s19_http_request_with_regex_literal::S19HttpRequestWithRegexLiteralFluentBuilder {
@@ -794,6 +879,7 @@ impl Client {
     }
 
     /// This example uses fixed query string params and variable query string params. The fixed query string parameters and variable parameters must both be serialized (implementations may need to merge them together).
+    #[cfg(feature = "s1-constant-and-variable-query-string")]
     pub fn s1_constant_and_variable_query_string(
         &self,
     ) -> crate::operation::s1_constant_and_variable_query_string::S1ConstantAndVariableQueryStringFluentBuilder {
@@ -803,6 +889,7 @@ impl Client {
     }
 
     /// This example uses fixed query string params and variable query string params. The fixed query string parameters and variable parameters must both be serialized (implementations may need to merge them together).
+    #[cfg(feature = "s1-constant-and-variable-query-string-case1")]
     pub fn s1_constant_and_variable_query_string_case1(
         &self,
     ) -> crate::operation::s1_constant_and_variable_query_string_case1::S1ConstantAndVariableQueryStringCase1FluentBuilder {
@@ -812,6 +899,7 @@ impl Client {
     }
 
     /// Calls `S20HttpStringPayload`.
+    #[cfg(feature = "s20-http-string-payload")]
     pub fn s20_http_string_payload(
         &self,
     ) -> crate::operation::s20_http_string_payload::S20HttpStringPayloadFluentBuilder {
@@ -821,6 +909,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers")]
     pub fn s21_input_and_output_with_headers(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers::S21InputAndOutputWithHeadersFluentBuilder {
@@ -830,6 +919,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case1")]
     pub fn s21_input_and_output_with_headers_case1(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case1::S21InputAndOutputWithHeadersCase1FluentBuilder {
@@ -839,6 +929,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case2")]
     pub fn s21_input_and_output_with_headers_case2(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case2::S21InputAndOutputWithHeadersCase2FluentBuilder {
@@ -848,6 +939,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case3")]
     pub fn s21_input_and_output_with_headers_case3(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case3::S21InputAndOutputWithHeadersCase3FluentBuilder {
@@ -857,6 +949,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case4")]
     pub fn s21_input_and_output_with_headers_case4(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case4::S21InputAndOutputWithHeadersCase4FluentBuilder {
@@ -866,6 +959,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case5")]
     pub fn s21_input_and_output_with_headers_case5(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case5::S21InputAndOutputWithHeadersCase5FluentBuilder {
@@ -875,6 +969,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case6")]
     pub fn s21_input_and_output_with_headers_case6(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case6::S21InputAndOutputWithHeadersCase6FluentBuilder {
@@ -884,6 +979,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case7")]
     pub fn s21_input_and_output_with_headers_case7(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case7::S21InputAndOutputWithHeadersCase7FluentBuilder {
@@ -893,6 +989,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case8")]
     pub fn s21_input_and_output_with_headers_case8(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case8::S21InputAndOutputWithHeadersCase8FluentBuilder {
@@ -902,6 +999,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s21-input-and-output-with-headers-case9")]
     pub fn s21_input_and_output_with_headers_case9(
         &self,
     ) -> crate::operation::s21_input_and_output_with_headers_case9::S21InputAndOutputWithHeadersCase9FluentBuilder {
@@ -911,6 +1009,7 @@ impl Client {
     }
 
     /// Blobs are base64 encoded
+    #[cfg(feature = "s22-json-blobs")]
     pub fn s22_json_blobs(
         &self,
     ) -> crate::operation::s22_json_blobs::S22JsonBlobsFluentBuilder {
@@ -920,6 +1019,7 @@ impl Client {
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
+    #[cfg(feature = "s23-json-enums")]
     pub fn s23_json_enums(
         &self,
     ) -> crate::operation::s23_json_enums::S23JsonEnumsFluentBuilder {
@@ -929,6 +1029,7 @@ impl Client {
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
+    #[cfg(feature = "s24-json-int-enums")]
     pub fn s24_json_int_enums(
         &self,
     ) -> crate::operation::s24_json_int_enums::S24JsonIntEnumsFluentBuilder {
@@ -943,6 +1044,7 @@ impl Client {
     /// 2.  Normal JSON sets.
     /// 3.  JSON lists of lists.
     /// 4.  Lists of structures.
+    #[cfg(feature = "s25-json-lists")]
     pub fn s25_json_lists(
         &self,
     ) -> crate::operation::s25_json_lists::S25JsonListsFluentBuilder {
@@ -957,6 +1059,7 @@ impl Client {
     /// 2.  Normal JSON sets.
     /// 3.  JSON lists of lists.
     /// 4.  Lists of structures.
+    #[cfg(feature = "s25-json-lists-case1")]
     pub fn s25_json_lists_case1(
         &self,
     ) -> crate::operation::s25_json_lists_case1::S25JsonListsCase1FluentBuilder {
@@ -966,6 +1069,7 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    #[cfg(feature = "s26-json-maps")]
     pub fn s26_json_maps(
         &self,
     ) -> crate::operation::s26_json_maps::S26JsonMapsFluentBuilder {
@@ -975,6 +1079,7 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    #[cfg(feature = "s26-json-maps-case1")]
     pub fn s26_json_maps_case1(
         &self,
     ) -> crate::operation::s26_json_maps_case1::S26JsonMapsCase1FluentBuilder {
@@ -984,6 +1089,7 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    #[cfg(feature = "s26-json-maps-case2")]
     pub fn s26_json_maps_case2(
         &self,
     ) -> crate::operation::s26_json_maps_case2::S26JsonMapsCase2FluentBuilder {
@@ -993,6 +1099,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s27-json-timestamps")]
     pub fn s27_json_timestamps(
         &self,
     ) -> crate::operation::s27_json_timestamps::S27JsonTimestampsFluentBuilder {
@@ -1002,6 +1109,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s27-json-timestamps-case1")]
     pub fn s27_json_timestamps_case1(
         &self,
     ) -> crate::operation::s27_json_timestamps_case1::S27JsonTimestampsCase1FluentBuilder {
@@ -1011,6 +1119,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s27-json-timestamps-case2")]
     pub fn s27_json_timestamps_case2(
         &self,
     ) -> crate::operation::s27_json_timestamps_case2::S27JsonTimestampsCase2FluentBuilder {
@@ -1020,6 +1129,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s27-json-timestamps-case3")]
     pub fn s27_json_timestamps_case3(
         &self,
     ) -> crate::operation::s27_json_timestamps_case3::S27JsonTimestampsCase3FluentBuilder {
@@ -1029,6 +1139,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s27-json-timestamps-case4")]
     pub fn s27_json_timestamps_case4(
         &self,
     ) -> crate::operation::s27_json_timestamps_case4::S27JsonTimestampsCase4FluentBuilder {
@@ -1038,6 +1149,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s27-json-timestamps-case5")]
     pub fn s27_json_timestamps_case5(
         &self,
     ) -> crate::operation::s27_json_timestamps_case5::S27JsonTimestampsCase5FluentBuilder {
@@ -1047,6 +1159,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s27-json-timestamps-case6")]
     pub fn s27_json_timestamps_case6(
         &self,
     ) -> crate::operation::s27_json_timestamps_case6::S27JsonTimestampsCase6FluentBuilder {
@@ -1056,6 +1169,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions")]
     pub fn s28_json_unions(
         &self,
     ) -> crate::operation::s28_json_unions::S28JsonUnionsFluentBuilder {
@@ -1065,6 +1179,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case1")]
     pub fn s28_json_unions_case1(
         &self,
     ) -> crate::operation::s28_json_unions_case1::S28JsonUnionsCase1FluentBuilder {
@@ -1074,6 +1189,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case2")]
     pub fn s28_json_unions_case2(
         &self,
     ) -> crate::operation::s28_json_unions_case2::S28JsonUnionsCase2FluentBuilder {
@@ -1083,6 +1199,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case3")]
     pub fn s28_json_unions_case3(
         &self,
     ) -> crate::operation::s28_json_unions_case3::S28JsonUnionsCase3FluentBuilder {
@@ -1092,6 +1209,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case4")]
     pub fn s28_json_unions_case4(
         &self,
     ) -> crate::operation::s28_json_unions_case4::S28JsonUnionsCase4FluentBuilder {
@@ -1101,6 +1219,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case5")]
     pub fn s28_json_unions_case5(
         &self,
     ) -> crate::operation::s28_json_unions_case5::S28JsonUnionsCase5FluentBuilder {
@@ -1110,6 +1229,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case6")]
     pub fn s28_json_unions_case6(
         &self,
     ) -> crate::operation::s28_json_unions_case6::S28JsonUnionsCase6FluentBuilder {
@@ -1119,6 +1239,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case7")]
     pub fn s28_json_unions_case7(
         &self,
     ) -> crate::operation::s28_json_unions_case7::S28JsonUnionsCase7FluentBuilder {
@@ -1128,6 +1249,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case8")]
     pub fn s28_json_unions_case8(
         &self,
     ) -> crate::operation::s28_json_unions_case8::S28JsonUnionsCase8FluentBuilder {
@@ -1137,6 +1259,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s28-json-unions-case9")]
     pub fn s28_json_unions_case9(
         &self,
     ) -> crate::operation::s28_json_unions_case9::S28JsonUnionsCase9FluentBuilder {
@@ -1146,6 +1269,7 @@ impl Client {
     }
 
     /// This example uses a constant query string parameters and a label. This simply tests that labels and query string parameters are compatible. The fixed query string parameter named "hello" should in no way conflict with the label, `{hello}`.
+    #[cfg(feature = "s2-constant-query-string")]
     pub fn s2_constant_query_string(
         &self,
     ) -> crate::operation::s2_constant_query_string::S2ConstantQueryStringFluentBuilder {
@@ -1155,6 +1279,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    #[cfg(feature = "s30-no-input-and-no-output")]
     pub fn s30_no_input_and_no_output(
         &self,
     ) -> crate::operation::s30_no_input_and_no_output::S30NoInputAndNoOutputFluentBuilder {
@@ -1164,6 +1289,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    #[cfg(feature = "s31-no-input-and-output")]
     pub fn s31_no_input_and_output(
         &self,
     ) -> crate::operation::s31_no_input_and_output::S31NoInputAndOutputFluentBuilder {
@@ -1173,6 +1299,7 @@ impl Client {
     }
 
     /// Omits null, but serializes empty string value.
+    #[cfg(feature = "s33-omits-null-serializes-empty-string")]
     pub fn s33_omits_null_serializes_empty_string(
         &self,
     ) -> crate::operation::s33_omits_null_serializes_empty_string::S33OmitsNullSerializesEmptyStringFluentBuilder {
@@ -1182,6 +1309,7 @@ impl Client {
     }
 
     /// Omits null, but serializes empty string value.
+    #[cfg(feature = "s33-omits-null-serializes-empty-string-case1")]
     pub fn s33_omits_null_serializes_empty_string_case1(
         &self,
     ) -> crate::operation::s33_omits_null_serializes_empty_string_case1::S33OmitsNullSerializesEmptyStringCase1FluentBuilder {
@@ -1191,6 +1319,7 @@ impl Client {
     }
 
     /// Omits serializing empty lists. Because empty strings are serilized as `Foo=`, empty lists cannot also be serialized as `Foo=` and instead must be omitted.
+    #[cfg(feature = "s34-omits-serializing-empty-lists")]
     pub fn s34_omits_serializing_empty_lists(
         &self,
     ) -> crate::operation::s34_omits_serializing_empty_lists::S34OmitsSerializingEmptyListsFluentBuilder {
@@ -1200,6 +1329,7 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    #[cfg(feature = "s35-post-union-with-json-name")]
     pub fn s35_post_union_with_json_name(
         &self,
     ) -> crate::operation::s35_post_union_with_json_name::S35PostUnionWithJsonNameFluentBuilder {
@@ -1209,6 +1339,7 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    #[cfg(feature = "s35-post-union-with-json-name-case1")]
     pub fn s35_post_union_with_json_name_case1(
         &self,
     ) -> crate::operation::s35_post_union_with_json_name_case1::S35PostUnionWithJsonNameCase1FluentBuilder {
@@ -1218,6 +1349,7 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    #[cfg(feature = "s35-post-union-with-json-name-case2")]
     pub fn s35_post_union_with_json_name_case2(
         &self,
     ) -> crate::operation::s35_post_union_with_json_name_case2::S35PostUnionWithJsonNameCase2FluentBuilder {
@@ -1227,6 +1359,7 @@ impl Client {
     }
 
     /// Calls `S36QueryParamsAsStringListMap`.
+    #[cfg(feature = "s36-query-params-as-string-list-map")]
     pub fn s36_query_params_as_string_list_map(
         &self,
     ) -> crate::operation::s36_query_params_as_string_list_map::S36QueryParamsAsStringListMapFluentBuilder {
@@ -1236,6 +1369,7 @@ impl Client {
     }
 
     /// Recursive shapes
+    #[cfg(feature = "s38-recursive-shapes")]
     pub fn s38_recursive_shapes(
         &self,
     ) -> crate::operation::s38_recursive_shapes::S38RecursiveShapesFluentBuilder {
@@ -1245,6 +1379,7 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarProperties`.
+    #[cfg(feature = "s39-simple-scalar-properties")]
     pub fn s39_simple_scalar_properties(
         &self,
     ) -> crate::operation::s39_simple_scalar_properties::S39SimpleScalarPropertiesFluentBuilder {
@@ -1254,6 +1389,7 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarPropertiesCase1`.
+    #[cfg(feature = "s39-simple-scalar-properties-case1")]
     pub fn s39_simple_scalar_properties_case1(
         &self,
     ) -> crate::operation::s39_simple_scalar_properties_case1::S39SimpleScalarPropertiesCase1FluentBuilder {
@@ -1263,6 +1399,7 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarPropertiesCase2`.
+    #[cfg(feature = "s39-simple-scalar-properties-case2")]
     pub fn s39_simple_scalar_properties_case2(
         &self,
     ) -> crate::operation::s39_simple_scalar_properties_case2::S39SimpleScalarPropertiesCase2FluentBuilder {
@@ -1272,6 +1409,7 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarPropertiesCase3`.
+    #[cfg(feature = "s39-simple-scalar-properties-case3")]
     pub fn s39_simple_scalar_properties_case3(
         &self,
     ) -> crate::operation::s39_simple_scalar_properties_case3::S39SimpleScalarPropertiesCase3FluentBuilder {
@@ -1281,6 +1419,7 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarPropertiesCase4`.
+    #[cfg(feature = "s39-simple-scalar-properties-case4")]
     pub fn s39_simple_scalar_properties_case4(
         &self,
     ) -> crate::operation::s39_simple_scalar_properties_case4::S39SimpleScalarPropertiesCase4FluentBuilder {
@@ -1290,6 +1429,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s3-document-type")]
     pub fn s3_document_type(
         &self,
     ) -> crate::operation::s3_document_type::S3DocumentTypeFluentBuilder {
@@ -1299,6 +1439,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s3-document-type-case1")]
     pub fn s3_document_type_case1(
         &self,
     ) -> crate::operation::s3_document_type_case1::S3DocumentTypeCase1FluentBuilder {
@@ -1308,6 +1449,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s3-document-type-case2")]
     pub fn s3_document_type_case2(
         &self,
     ) -> crate::operation::s3_document_type_case2::S3DocumentTypeCase2FluentBuilder {
@@ -1317,6 +1459,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s3-document-type-case3")]
     pub fn s3_document_type_case3(
         &self,
     ) -> crate::operation::s3_document_type_case3::S3DocumentTypeCase3FluentBuilder {
@@ -1326,6 +1469,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s3-document-type-case4")]
     pub fn s3_document_type_case4(
         &self,
     ) -> crate::operation::s3_document_type_case4::S3DocumentTypeCase4FluentBuilder {
@@ -1337,6 +1481,7 @@ impl Client {
     /// This example operation serializes a structure in the HTTP body.
     ///
     /// It should ensure Content-Type: application/json is used in all requests and that an "empty" body is an empty JSON document ({}).
+    #[cfg(feature = "s40-test-body-structure")]
     pub fn s40_test_body_structure(
         &self,
     ) -> crate::operation::s40_test_body_structure::S40TestBodyStructureFluentBuilder {
@@ -1348,6 +1493,7 @@ impl Client {
     /// This example operation serializes a structure in the HTTP body.
     ///
     /// It should ensure Content-Type: application/json is used in all requests and that an "empty" body is an empty JSON document ({}).
+    #[cfg(feature = "s40-test-body-structure-case1")]
     pub fn s40_test_body_structure_case1(
         &self,
     ) -> crate::operation::s40_test_body_structure_case1::S40TestBodyStructureCase1FluentBuilder {
@@ -1359,6 +1505,7 @@ impl Client {
     /// This example GET operation has no input and serializes a request without a HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Length, Content-Type) to operations that semantically cannot produce an HTTP body.
+    #[cfg(feature = "s41-test-get-no-input-no-payload")]
     pub fn s41_test_get_no_input_no_payload(
         &self,
     ) -> crate::operation::s41_test_get_no_input_no_payload::S41TestGetNoInputNoPayloadFluentBuilder {
@@ -1370,6 +1517,7 @@ impl Client {
     /// This example GET operation serializes a request without a modeled HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Length, Content-Type) to operations that semantically cannot produce an HTTP body.
+    #[cfg(feature = "s42-test-get-no-payload")]
     pub fn s42_test_get_no_payload(
         &self,
     ) -> crate::operation::s42_test_get_no_payload::S42TestGetNoPayloadFluentBuilder {
@@ -1381,6 +1529,7 @@ impl Client {
     /// This example GET operation serializes a request without a modeled HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Length, Content-Type) to operations that semantically cannot produce an HTTP body.
+    #[cfg(feature = "s42-test-get-no-payload-case1")]
     pub fn s42_test_get_no_payload_case1(
         &self,
     ) -> crate::operation::s42_test_get_no_payload_case1::S42TestGetNoPayloadCase1FluentBuilder {
@@ -1392,6 +1541,7 @@ impl Client {
     /// This example operation serializes a payload targeting a blob.
     ///
     /// The Blob shape is not structured content and we cannot make assumptions about what data will be sent. This test ensures only a generic "Content-Type: application/octet-stream" header is used, and that we are not treating an empty body as an empty JSON document.
+    #[cfg(feature = "s43-test-payload-blob")]
     pub fn s43_test_payload_blob(
         &self,
     ) -> crate::operation::s43_test_payload_blob::S43TestPayloadBlobFluentBuilder {
@@ -1403,6 +1553,7 @@ impl Client {
     /// This example operation serializes a payload targeting a blob.
     ///
     /// The Blob shape is not structured content and we cannot make assumptions about what data will be sent. This test ensures only a generic "Content-Type: application/octet-stream" header is used, and that we are not treating an empty body as an empty JSON document.
+    #[cfg(feature = "s43-test-payload-blob-case1")]
     pub fn s43_test_payload_blob_case1(
         &self,
     ) -> crate::operation::s43_test_payload_blob_case1::S43TestPayloadBlobCase1FluentBuilder {
@@ -1414,6 +1565,7 @@ impl Client {
     /// This example operation serializes a payload targeting a structure.
     ///
     /// This enforces the same requirements as TestBodyStructure but with the body specified by the @httpPayload trait.
+    #[cfg(feature = "s44-test-payload-structure")]
     pub fn s44_test_payload_structure(
         &self,
     ) -> crate::operation::s44_test_payload_structure::S44TestPayloadStructureFluentBuilder {
@@ -1425,6 +1577,7 @@ impl Client {
     /// This example operation serializes a payload targeting a structure.
     ///
     /// This enforces the same requirements as TestBodyStructure but with the body specified by the @httpPayload trait.
+    #[cfg(feature = "s44-test-payload-structure-case1")]
     pub fn s44_test_payload_structure_case1(
         &self,
     ) -> crate::operation::s44_test_payload_structure_case1::S44TestPayloadStructureCase1FluentBuilder {
@@ -1436,6 +1589,7 @@ impl Client {
     /// This example operation serializes a payload targeting a structure.
     ///
     /// This enforces the same requirements as TestBodyStructure but with the body specified by the @httpPayload trait.
+    #[cfg(feature = "s44-test-payload-structure-case2")]
     pub fn s44_test_payload_structure_case2(
         &self,
     ) -> crate::operation::s44_test_payload_structure_case2::S44TestPayloadStructureCase2FluentBuilder {
@@ -1447,6 +1601,7 @@ impl Client {
     /// This example POST operation has no input and serializes a request without a HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Type) to a POST operation with no modeled input.
+    #[cfg(feature = "s45-test-post-no-input-no-payload")]
     pub fn s45_test_post_no_input_no_payload(
         &self,
     ) -> crate::operation::s45_test_post_no_input_no_payload::S45TestPostNoInputNoPayloadFluentBuilder {
@@ -1458,6 +1613,7 @@ impl Client {
     /// This example POST operation serializes a request without a modeled HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Type) to a POST operation with no modeled payload.
+    #[cfg(feature = "s46-test-post-no-payload")]
     pub fn s46_test_post_no_payload(
         &self,
     ) -> crate::operation::s46_test_post_no_payload::S46TestPostNoPayloadFluentBuilder {
@@ -1469,6 +1625,7 @@ impl Client {
     /// This example POST operation serializes a request without a modeled HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Type) to a POST operation with no modeled payload.
+    #[cfg(feature = "s46-test-post-no-payload-case1")]
     pub fn s46_test_post_no_payload_case1(
         &self,
     ) -> crate::operation::s46_test_post_no_payload_case1::S46TestPostNoPayloadCase1FluentBuilder {
@@ -1478,6 +1635,7 @@ impl Client {
     }
 
     /// This example tests how timestamp request and response headers are serialized.
+    #[cfg(feature = "s47-timestamp-format-headers")]
     pub fn s47_timestamp_format_headers(
         &self,
     ) -> crate::operation::s47_timestamp_format_headers::S47TimestampFormatHeadersFluentBuilder {
@@ -1487,6 +1645,7 @@ impl Client {
     }
 
     /// This test is similar to NoInputAndNoOutput, but uses explicit Unit types.
+    #[cfg(feature = "s48-unit-input-and-output")]
     pub fn s48_unit_input_and_output(
         &self,
     ) -> crate::operation::s48_unit_input_and_output::S48UnitInputAndOutputFluentBuilder {
@@ -1496,6 +1655,7 @@ impl Client {
     }
 
     /// Calls `S49DatetimeOffsets`.
+    #[cfg(feature = "s49-datetime-offsets")]
     pub fn s49_datetime_offsets(
         &self,
     ) -> crate::operation::s49_datetime_offsets::S49DatetimeOffsetsFluentBuilder {
@@ -1505,6 +1665,7 @@ impl Client {
     }
 
     /// Calls `S49DatetimeOffsetsCase1`.
+    #[cfg(feature = "s49-datetime-offsets-case1")]
     pub fn s49_datetime_offsets_case1(
         &self,
     ) -> crate::operation::s49_datetime_offsets_case1::S49DatetimeOffsetsCase1FluentBuilder {
@@ -1514,6 +1675,7 @@ impl Client {
     }
 
     /// This example serializes documents as the value of maps.
+    #[cfg(feature = "s4-document-type-as-map-value")]
     pub fn s4_document_type_as_map_value(
         &self,
     ) -> crate::operation::s4_document_type_as_map_value::S4DocumentTypeAsMapValueFluentBuilder {
@@ -1523,6 +1685,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s50-document-type")]
     pub fn s50_document_type(
         &self,
     ) -> crate::operation::s50_document_type::S50DocumentTypeFluentBuilder {
@@ -1532,6 +1695,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s50-document-type-case1")]
     pub fn s50_document_type_case1(
         &self,
     ) -> crate::operation::s50_document_type_case1::S50DocumentTypeCase1FluentBuilder {
@@ -1541,6 +1705,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s50-document-type-case2")]
     pub fn s50_document_type_case2(
         &self,
     ) -> crate::operation::s50_document_type_case2::S50DocumentTypeCase2FluentBuilder {
@@ -1550,6 +1715,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s50-document-type-case3")]
     pub fn s50_document_type_case3(
         &self,
     ) -> crate::operation::s50_document_type_case3::S50DocumentTypeCase3FluentBuilder {
@@ -1559,6 +1725,7 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    #[cfg(feature = "s50-document-type-case4")]
     pub fn s50_document_type_case4(
         &self,
     ) -> crate::operation::s50_document_type_case4::S50DocumentTypeCase4FluentBuilder {
@@ -1568,6 +1735,7 @@ impl Client {
     }
 
     /// This example serializes documents as the value of maps.
+    #[cfg(feature = "s51-document-type-as-map-value")]
     pub fn s51_document_type_as_map_value(
         &self,
     ) -> crate::operation::s51_document_type_as_map_value::S51DocumentTypeAsMapValueFluentBuilder {
@@ -1577,6 +1745,7 @@ impl Client {
     }
 
     /// This example serializes a document as the entire HTTP payload.
+    #[cfg(feature = "s52-document-type-as-payload")]
     pub fn s52_document_type_as_payload(
         &self,
     ) -> crate::operation::s52_document_type_as_payload::S52DocumentTypeAsPayloadFluentBuilder {
@@ -1586,6 +1755,7 @@ impl Client {
     }
 
     /// This example serializes a document as the entire HTTP payload.
+    #[cfg(feature = "s52-document-type-as-payload-case1")]
     pub fn s52_document_type_as_payload_case1(
         &self,
     ) -> crate::operation::s52_document_type_as_payload_case1::S52DocumentTypeAsPayloadCase1FluentBuilder {
@@ -1595,6 +1765,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    #[cfg(feature = "s53-empty-input-and-empty-output")]
     pub fn s53_empty_input_and_empty_output(
         &self,
     ) -> crate::operation::s53_empty_input_and_empty_output::S53EmptyInputAndEmptyOutputFluentBuilder {
@@ -1604,6 +1775,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    #[cfg(feature = "s53-empty-input-and-empty-output-case1")]
     pub fn s53_empty_input_and_empty_output_case1(
         &self,
     ) -> crate::operation::s53_empty_input_and_empty_output_case1::S53EmptyInputAndEmptyOutputCase1FluentBuilder {
@@ -1613,6 +1785,7 @@ impl Client {
     }
 
     /// Calls `S54FractionalSeconds`.
+    #[cfg(feature = "s54-fractional-seconds")]
     pub fn s54_fractional_seconds(
         &self,
     ) -> crate::operation::s54_fractional_seconds::S54FractionalSecondsFluentBuilder {
@@ -1629,6 +1802,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s55-greeting-with-errors")]
     pub fn s55_greeting_with_errors(
         &self,
     ) -> crate::operation::s55_greeting_with_errors::S55GreetingWithErrorsFluentBuilder {
@@ -1645,6 +1819,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s55-greeting-with-errors-case1")]
     pub fn s55_greeting_with_errors_case1(
         &self,
     ) -> crate::operation::s55_greeting_with_errors_case1::S55GreetingWithErrorsCase1FluentBuilder {
@@ -1661,6 +1836,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s56-greeting-with-errors")]
     pub fn s56_greeting_with_errors(
         &self,
     ) -> crate::operation::s56_greeting_with_errors::S56GreetingWithErrorsFluentBuilder {
@@ -1677,6 +1853,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s56-greeting-with-errors-case4")]
     pub fn s56_greeting_with_errors_case4(
         &self,
     ) -> crate::operation::s56_greeting_with_errors_case4::S56GreetingWithErrorsCase4FluentBuilder {
@@ -1693,6 +1870,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s56-greeting-with-errors-case5")]
     pub fn s56_greeting_with_errors_case5(
         &self,
     ) -> crate::operation::s56_greeting_with_errors_case5::S56GreetingWithErrorsCase5FluentBuilder {
@@ -1709,6 +1887,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s56-greeting-with-errors-case6")]
     pub fn s56_greeting_with_errors_case6(
         &self,
     ) -> crate::operation::s56_greeting_with_errors_case6::S56GreetingWithErrorsCase6FluentBuilder {
@@ -1725,6 +1904,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s56-greeting-with-errors-case7")]
     pub fn s56_greeting_with_errors_case7(
         &self,
     ) -> crate::operation::s56_greeting_with_errors_case7::S56GreetingWithErrorsCase7FluentBuilder {
@@ -1741,6 +1921,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s56-greeting-with-errors-case8")]
     pub fn s56_greeting_with_errors_case8(
         &self,
     ) -> crate::operation::s56_greeting_with_errors_case8::S56GreetingWithErrorsCase8FluentBuilder {
@@ -1757,6 +1938,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s57-greeting-with-errors")]
     pub fn s57_greeting_with_errors(
         &self,
     ) -> crate::operation::s57_greeting_with_errors::S57GreetingWithErrorsFluentBuilder {
@@ -1773,6 +1955,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s57-greeting-with-errors-case1")]
     pub fn s57_greeting_with_errors_case1(
         &self,
     ) -> crate::operation::s57_greeting_with_errors_case1::S57GreetingWithErrorsCase1FluentBuilder {
@@ -1789,6 +1972,7 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    #[cfg(feature = "s58-greeting-with-errors")]
     pub fn s58_greeting_with_errors(
         &self,
     ) -> crate::operation::s58_greeting_with_errors::S58GreetingWithErrorsFluentBuilder {
@@ -1798,6 +1982,7 @@ impl Client {
     }
 
     /// Calls `S59HttpEnumPayload`.
+    #[cfg(feature = "s59-http-enum-payload")]
     pub fn s59_http_enum_payload(
         &self,
     ) -> crate::operation::s59_http_enum_payload::S59HttpEnumPayloadFluentBuilder {
@@ -1809,6 +1994,7 @@ impl Client {
     /// This example serializes a blob shape in the payload.
     ///
     /// In this example, no JSON document is synthesized because the payload is not a structure or a union type.
+    #[cfg(feature = "s60-http-payload-traits")]
     pub fn s60_http_payload_traits(
         &self,
     ) -> crate::operation::s60_http_payload_traits::S60HttpPayloadTraitsFluentBuilder {
@@ -1820,6 +2006,7 @@ impl Client {
     /// This example serializes a structure in the payload.
     ///
     /// Note that serializing a structure changes the wrapper element name to match the targeted structure.
+    #[cfg(feature = "s61-http-payload-with-structure")]
     pub fn s61_http_payload_with_structure(
         &self,
     ) -> crate::operation::s61_http_payload_with_structure::S61HttpPayloadWithStructureFluentBuilder {
@@ -1829,6 +2016,7 @@ impl Client {
     }
 
     /// This example serializes a union in the payload.
+    #[cfg(feature = "s62-http-payload-with-union")]
     pub fn s62_http_payload_with_union(
         &self,
     ) -> crate::operation::s62_http_payload_with_union::S62HttpPayloadWithUnionFluentBuilder {
@@ -1838,6 +2026,7 @@ impl Client {
     }
 
     /// This examples adds headers to the input of a request and response by prefix.
+    #[cfg(feature = "s63-http-prefix-headers")]
     pub fn s63_http_prefix_headers(
         &self,
     ) -> crate::operation::s63_http_prefix_headers::S63HttpPrefixHeadersFluentBuilder {
@@ -1847,6 +2036,7 @@ impl Client {
     }
 
     /// Clients that perform this test extract all headers from the response.
+    #[cfg(feature = "s64-http-prefix-headers-in-response")]
     pub fn s64_http_prefix_headers_in_response(
         &self,
     ) -> crate::operation::s64_http_prefix_headers_in_response::S64HttpPrefixHeadersInResponseFluentBuilder {
@@ -1856,6 +2046,7 @@ impl Client {
     }
 
     /// Calls `S65HttpResponseCode`.
+    #[cfg(feature = "s65-http-response-code")]
     pub fn s65_http_response_code(
         &self,
     ) -> crate::operation::s65_http_response_code::S65HttpResponseCodeFluentBuilder {
@@ -1865,6 +2056,7 @@ impl Client {
     }
 
     /// Calls `S65HttpResponseCodeCase1`.
+    #[cfg(feature = "s65-http-response-code-case1")]
     pub fn s65_http_response_code_case1(
         &self,
     ) -> crate::operation::s65_http_response_code_case1::S65HttpResponseCodeCase1FluentBuilder {
@@ -1874,6 +2066,7 @@ impl Client {
     }
 
     /// Calls `S66HttpStringPayload`.
+    #[cfg(feature = "s66-http-string-payload")]
     pub fn s66_http_string_payload(
         &self,
     ) -> crate::operation::s66_http_string_payload::S66HttpStringPayloadFluentBuilder {
@@ -1883,6 +2076,7 @@ impl Client {
     }
 
     /// This example ensures that query string bound request parameters are serialized in the body of responses if the structure is used in both the request and response.
+    #[cfg(feature = "s67-ignore-query-params-in-response")]
     pub fn s67_ignore_query_params_in_response(
         &self,
     ) -> crate::operation::s67_ignore_query_params_in_response::S67IgnoreQueryParamsInResponseFluentBuilder {
@@ -1892,6 +2086,7 @@ impl Client {
     }
 
     /// This example ensures that query string bound request parameters are serialized in the body of responses if the structure is used in both the request and response.
+    #[cfg(feature = "s67-ignore-query-params-in-response-case1")]
     pub fn s67_ignore_query_params_in_response_case1(
         &self,
     ) -> crate::operation::s67_ignore_query_params_in_response_case1::S67IgnoreQueryParamsInResponseCase1FluentBuilder {
@@ -1901,6 +2096,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s68-input-and-output-with-headers")]
     pub fn s68_input_and_output_with_headers(
         &self,
     ) -> crate::operation::s68_input_and_output_with_headers::S68InputAndOutputWithHeadersFluentBuilder {
@@ -1910,6 +2106,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s68-input-and-output-with-headers-case2")]
     pub fn s68_input_and_output_with_headers_case2(
         &self,
     ) -> crate::operation::s68_input_and_output_with_headers_case2::S68InputAndOutputWithHeadersCase2FluentBuilder {
@@ -1919,6 +2116,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s68-input-and-output-with-headers-case3")]
     pub fn s68_input_and_output_with_headers_case3(
         &self,
     ) -> crate::operation::s68_input_and_output_with_headers_case3::S68InputAndOutputWithHeadersCase3FluentBuilder {
@@ -1928,6 +2126,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s68-input-and-output-with-headers-case5")]
     pub fn s68_input_and_output_with_headers_case5(
         &self,
     ) -> crate::operation::s68_input_and_output_with_headers_case5::S68InputAndOutputWithHeadersCase5FluentBuilder {
@@ -1937,6 +2136,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s68-input-and-output-with-headers-case6")]
     pub fn s68_input_and_output_with_headers_case6(
         &self,
     ) -> crate::operation::s68_input_and_output_with_headers_case6::S68InputAndOutputWithHeadersCase6FluentBuilder {
@@ -1946,6 +2146,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s68-input-and-output-with-headers-case7")]
     pub fn s68_input_and_output_with_headers_case7(
         &self,
     ) -> crate::operation::s68_input_and_output_with_headers_case7::S68InputAndOutputWithHeadersCase7FluentBuilder {
@@ -1955,6 +2156,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s68-input-and-output-with-headers-case8")]
     pub fn s68_input_and_output_with_headers_case8(
         &self,
     ) -> crate::operation::s68_input_and_output_with_headers_case8::S68InputAndOutputWithHeadersCase8FluentBuilder {
@@ -1964,6 +2166,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    #[cfg(feature = "s68-input-and-output-with-headers-case9")]
     pub fn s68_input_and_output_with_headers_case9(
         &self,
     ) -> crate::operation::s68_input_and_output_with_headers_case9::S68InputAndOutputWithHeadersCase9FluentBuilder {
@@ -1973,6 +2176,7 @@ impl Client {
     }
 
     /// Blobs are base64 encoded
+    #[cfg(feature = "s69-json-blobs")]
     pub fn s69_json_blobs(
         &self,
     ) -> crate::operation::s69_json_blobs::S69JsonBlobsFluentBuilder {
@@ -1982,6 +2186,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    #[cfg(feature = "s6-empty-input-and-empty-output")]
     pub fn s6_empty_input_and_empty_output(
         &self,
     ) -> crate::operation::s6_empty_input_and_empty_output::S6EmptyInputAndEmptyOutputFluentBuilder {
@@ -1991,6 +2196,7 @@ impl Client {
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
+    #[cfg(feature = "s70-json-enums")]
     pub fn s70_json_enums(
         &self,
     ) -> crate::operation::s70_json_enums::S70JsonEnumsFluentBuilder {
@@ -2000,6 +2206,7 @@ impl Client {
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
+    #[cfg(feature = "s71-json-int-enums")]
     pub fn s71_json_int_enums(
         &self,
     ) -> crate::operation::s71_json_int_enums::S71JsonIntEnumsFluentBuilder {
@@ -2014,6 +2221,7 @@ impl Client {
     /// 2.  Normal JSON sets.
     /// 3.  JSON lists of lists.
     /// 4.  Lists of structures.
+    #[cfg(feature = "s72-json-lists")]
     pub fn s72_json_lists(
         &self,
     ) -> crate::operation::s72_json_lists::S72JsonListsFluentBuilder {
@@ -2028,6 +2236,7 @@ impl Client {
     /// 2.  Normal JSON sets.
     /// 3.  JSON lists of lists.
     /// 4.  Lists of structures.
+    #[cfg(feature = "s72-json-lists-case1")]
     pub fn s72_json_lists_case1(
         &self,
     ) -> crate::operation::s72_json_lists_case1::S72JsonListsCase1FluentBuilder {
@@ -2037,6 +2246,7 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    #[cfg(feature = "s73-json-maps")]
     pub fn s73_json_maps(
         &self,
     ) -> crate::operation::s73_json_maps::S73JsonMapsFluentBuilder {
@@ -2046,6 +2256,7 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    #[cfg(feature = "s73-json-maps-case1")]
     pub fn s73_json_maps_case1(
         &self,
     ) -> crate::operation::s73_json_maps_case1::S73JsonMapsCase1FluentBuilder {
@@ -2055,6 +2266,7 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    #[cfg(feature = "s73-json-maps-case2")]
     pub fn s73_json_maps_case2(
         &self,
     ) -> crate::operation::s73_json_maps_case2::S73JsonMapsCase2FluentBuilder {
@@ -2064,6 +2276,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s74-json-timestamps")]
     pub fn s74_json_timestamps(
         &self,
     ) -> crate::operation::s74_json_timestamps::S74JsonTimestampsFluentBuilder {
@@ -2073,6 +2286,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s74-json-timestamps-case1")]
     pub fn s74_json_timestamps_case1(
         &self,
     ) -> crate::operation::s74_json_timestamps_case1::S74JsonTimestampsCase1FluentBuilder {
@@ -2082,6 +2296,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s74-json-timestamps-case2")]
     pub fn s74_json_timestamps_case2(
         &self,
     ) -> crate::operation::s74_json_timestamps_case2::S74JsonTimestampsCase2FluentBuilder {
@@ -2091,6 +2306,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s74-json-timestamps-case3")]
     pub fn s74_json_timestamps_case3(
         &self,
     ) -> crate::operation::s74_json_timestamps_case3::S74JsonTimestampsCase3FluentBuilder {
@@ -2100,6 +2316,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s74-json-timestamps-case4")]
     pub fn s74_json_timestamps_case4(
         &self,
     ) -> crate::operation::s74_json_timestamps_case4::S74JsonTimestampsCase4FluentBuilder {
@@ -2109,6 +2326,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s74-json-timestamps-case5")]
     pub fn s74_json_timestamps_case5(
         &self,
     ) -> crate::operation::s74_json_timestamps_case5::S74JsonTimestampsCase5FluentBuilder {
@@ -2118,6 +2336,7 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    #[cfg(feature = "s74-json-timestamps-case6")]
     pub fn s74_json_timestamps_case6(
         &self,
     ) -> crate::operation::s74_json_timestamps_case6::S74JsonTimestampsCase6FluentBuilder {
@@ -2127,6 +2346,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions")]
     pub fn s75_json_unions(
         &self,
     ) -> crate::operation::s75_json_unions::S75JsonUnionsFluentBuilder {
@@ -2136,6 +2356,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case1")]
     pub fn s75_json_unions_case1(
         &self,
     ) -> crate::operation::s75_json_unions_case1::S75JsonUnionsCase1FluentBuilder {
@@ -2145,6 +2366,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case2")]
     pub fn s75_json_unions_case2(
         &self,
     ) -> crate::operation::s75_json_unions_case2::S75JsonUnionsCase2FluentBuilder {
@@ -2154,6 +2376,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case3")]
     pub fn s75_json_unions_case3(
         &self,
     ) -> crate::operation::s75_json_unions_case3::S75JsonUnionsCase3FluentBuilder {
@@ -2163,6 +2386,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case4")]
     pub fn s75_json_unions_case4(
         &self,
     ) -> crate::operation::s75_json_unions_case4::S75JsonUnionsCase4FluentBuilder {
@@ -2172,6 +2396,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case5")]
     pub fn s75_json_unions_case5(
         &self,
     ) -> crate::operation::s75_json_unions_case5::S75JsonUnionsCase5FluentBuilder {
@@ -2181,6 +2406,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case6")]
     pub fn s75_json_unions_case6(
         &self,
     ) -> crate::operation::s75_json_unions_case6::S75JsonUnionsCase6FluentBuilder {
@@ -2190,6 +2416,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case7")]
     pub fn s75_json_unions_case7(
         &self,
     ) -> crate::operation::s75_json_unions_case7::S75JsonUnionsCase7FluentBuilder {
@@ -2199,6 +2426,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case8")]
     pub fn s75_json_unions_case8(
         &self,
     ) -> crate::operation::s75_json_unions_case8::S75JsonUnionsCase8FluentBuilder {
@@ -2208,6 +2436,7 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    #[cfg(feature = "s75-json-unions-case9")]
     pub fn s75_json_unions_case9(
         &self,
     ) -> crate::operation::s75_json_unions_case9::S75JsonUnionsCase9FluentBuilder {
@@ -2217,6 +2446,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    #[cfg(feature = "s77-no-input-and-no-output")]
     pub fn s77_no_input_and_no_output(
         &self,
     ) -> crate::operation::s77_no_input_and_no_output::S77NoInputAndNoOutputFluentBuilder {
@@ -2226,6 +2456,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    #[cfg(feature = "s78-no-input-and-output")]
     pub fn s78_no_input_and_output(
         &self,
     ) -> crate::operation::s78_no_input_and_output::S78NoInputAndOutputFluentBuilder {
@@ -2235,6 +2466,7 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    #[cfg(feature = "s78-no-input-and-output-case1")]
     pub fn s78_no_input_and_output_case1(
         &self,
     ) -> crate::operation::s78_no_input_and_output_case1::S78NoInputAndOutputCase1FluentBuilder {
@@ -2244,6 +2476,7 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    #[cfg(feature = "s79-post-union-with-json-name")]
     pub fn s79_post_union_with_json_name(
         &self,
     ) -> crate::operation::s79_post_union_with_json_name::S79PostUnionWithJsonNameFluentBuilder {
@@ -2253,6 +2486,7 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    #[cfg(feature = "s79-post-union-with-json-name-case1")]
     pub fn s79_post_union_with_json_name_case1(
         &self,
     ) -> crate::operation::s79_post_union_with_json_name_case1::S79PostUnionWithJsonNameCase1FluentBuilder {
@@ -2262,6 +2496,7 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    #[cfg(feature = "s79-post-union-with-json-name-case2")]
     pub fn s79_post_union_with_json_name_case2(
         &self,
     ) -> crate::operation::s79_post_union_with_json_name_case2::S79PostUnionWithJsonNameCase2FluentBuilder {
@@ -2271,6 +2506,7 @@ impl Client {
     }
 
     /// Calls `S7EndpointOperation`.
+    #[cfg(feature = "s7-endpoint-operation")]
     pub fn s7_endpoint_operation(
         &self,
     ) -> crate::operation::s7_endpoint_operation::S7EndpointOperationFluentBuilder {
@@ -2280,6 +2516,7 @@ impl Client {
     }
 
     /// Recursive shapes
+    #[cfg(feature = "s80-recursive-shapes")]
     pub fn s80_recursive_shapes(
         &self,
     ) -> crate::operation::s80_recursive_shapes::S80RecursiveShapesFluentBuilder {
@@ -2289,6 +2526,7 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarProperties`.
+    #[cfg(feature = "s81-simple-scalar-properties")]
     pub fn s81_simple_scalar_properties(
         &self,
     ) -> crate::operation::s81_simple_scalar_properties::S81SimpleScalarPropertiesFluentBuilder {
@@ -2298,6 +2536,7 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarPropertiesCase1`.
+    #[cfg(feature = "s81-simple-scalar-properties-case1")]
     pub fn s81_simple_scalar_properties_case1(
         &self,
     ) -> crate::operation::s81_simple_scalar_properties_case1::S81SimpleScalarPropertiesCase1FluentBuilder {
@@ -2307,6 +2546,7 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarPropertiesCase2`.
+    #[cfg(feature = "s81-simple-scalar-properties-case2")]
     pub fn s81_simple_scalar_properties_case2(
         &self,
     ) -> crate::operation::s81_simple_scalar_properties_case2::S81SimpleScalarPropertiesCase2FluentBuilder {
@@ -2316,6 +2556,7 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarPropertiesCase3`.
+    #[cfg(feature = "s81-simple-scalar-properties-case3")]
     pub fn s81_simple_scalar_properties_case3(
         &self,
     ) -> crate::operation::s81_simple_scalar_properties_case3::S81SimpleScalarPropertiesCase3FluentBuilder {
@@ -2325,6 +2566,7 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarPropertiesCase4`.
+    #[cfg(feature = "s81-simple-scalar-properties-case4")]
     pub fn s81_simple_scalar_properties_case4(
         &self,
     ) -> crate::operation::s81_simple_scalar_properties_case4::S81SimpleScalarPropertiesCase4FluentBuilder {
@@ -2334,6 +2576,7 @@ impl Client {
     }
 
     /// This example tests how timestamp request and response headers are serialized.
+    #[cfg(feature = "s82-timestamp-format-headers")]
     pub fn s82_timestamp_format_headers(
         &self,
     ) -> crate::operation::s82_timestamp_format_headers::S82TimestampFormatHeadersFluentBuilder {
@@ -2343,6 +2586,7 @@ impl Client {
     }
 
     /// This test is similar to NoInputAndNoOutput, but uses explicit Unit types.
+    #[cfg(feature = "s83-unit-input-and-output")]
     pub fn s83_unit_input_and_output(
         &self,
     ) -> crate::operation::s83_unit_input_and_output::S83UnitInputAndOutputFluentBuilder {
@@ -2352,6 +2596,7 @@ impl Client {
     }
 
     /// Calls `S84OperationName`.
+    #[cfg(feature = "s84-operation-name")]
     pub fn s84_operation_name(
         &self,
     ) -> crate::operation::s84_operation_name::S84OperationNameFluentBuilder {
@@ -2361,6 +2606,7 @@ impl Client {
     }
 
     /// Calls `S85OperationName`.
+    #[cfg(feature = "s85-operation-name")]
     pub fn s85_operation_name(
         &self,
     ) -> crate::operation::s85_operation_name::S85OperationNameFluentBuilder {
@@ -2370,6 +2616,7 @@ impl Client {
     }
 
     /// Calls `S86OperationName`.
+    #[cfg(feature = "s86-operation-name")]
     pub fn s86_operation_name(
         &self,
     ) -> crate::operation::s86_operation_name::S86OperationNameFluentBuilder {
@@ -2379,6 +2626,7 @@ impl Client {
     }
 
     /// Calls `S87OperationName`.
+    #[cfg(feature = "s87-operation-name")]
     pub fn s87_operation_name(
         &self,
     ) -> crate::operation::s87_operation_name::S87OperationNameFluentBuilder {
@@ -2388,6 +2636,7 @@ impl Client {
     }
 
     /// Calls `S88OperationName`.
+    #[cfg(feature = "s88-operation-name")]
     pub fn s88_operation_name(
         &self,
     ) -> crate::operation::s88_operation_name::S88OperationNameFluentBuilder {
@@ -2397,6 +2646,7 @@ impl Client {
     }
 
     /// Calls `S89OperationName`.
+    #[cfg(feature = "s89-operation-name")]
     pub fn s89_operation_name(
         &self,
     ) -> crate::operation::s89_operation_name::S89OperationNameFluentBuilder {
@@ -2406,6 +2656,7 @@ impl Client {
     }
 
     /// Calls `S8EndpointWithHostLabelOperation`.
+    #[cfg(feature = "s8-endpoint-with-host-label-operation")]
     pub fn s8_endpoint_with_host_label_operation(
         &self,
     ) -> crate::operation::s8_endpoint_with_host_label_operation::S8EndpointWithHostLabelOperationFluentBuilder {
@@ -2415,6 +2666,7 @@ impl Client {
     }
 
     /// Calls `S90OperationName`.
+    #[cfg(feature = "s90-operation-name")]
     pub fn s90_operation_name(
         &self,
     ) -> crate::operation::s90_operation_name::S90OperationNameFluentBuilder {
@@ -2424,6 +2676,7 @@ impl Client {
     }
 
     /// Calls `S90OperationNameCase1`.
+    #[cfg(feature = "s90-operation-name-case1")]
     pub fn s90_operation_name_case1(
         &self,
     ) -> crate::operation::s90_operation_name_case1::S90OperationNameCase1FluentBuilder {
@@ -2433,6 +2686,7 @@ impl Client {
     }
 
     /// Calls `S91OperationName`.
+    #[cfg(feature = "s91-operation-name")]
     pub fn s91_operation_name(
         &self,
     ) -> crate::operation::s91_operation_name::S91OperationNameFluentBuilder {
@@ -2442,6 +2696,7 @@ impl Client {
     }
 
     /// Calls `S92OperationName`.
+    #[cfg(feature = "s92-operation-name")]
     pub fn s92_operation_name(
         &self,
     ) -> crate::operation::s92_operation_name::S92OperationNameFluentBuilder {
@@ -2451,6 +2706,7 @@ impl Client {
     }
 
     /// Calls `S93OperationName`.
+    #[cfg(feature = "s93-operation-name")]
     pub fn s93_operation_name(
         &self,
     ) -> crate::operation::s93_operation_name::S93OperationNameFluentBuilder {
@@ -2460,6 +2716,7 @@ impl Client {
     }
 
     /// Calls `S94OperationName`.
+    #[cfg(feature = "s94-operation-name")]
     pub fn s94_operation_name(
         &self,
     ) -> crate::operation::s94_operation_name::S94OperationNameFluentBuilder {
@@ -2469,6 +2726,7 @@ impl Client {
     }
 
     /// Calls `S95OperationName`.
+    #[cfg(feature = "s95-operation-name")]
     pub fn s95_operation_name(
         &self,
     ) -> crate::operation::s95_operation_name::S95OperationNameFluentBuilder {
@@ -2478,6 +2736,7 @@ impl Client {
     }
 
     /// Calls `S96OperationName`.
+    #[cfg(feature = "s96-operation-name")]
     pub fn s96_operation_name(
         &self,
     ) -> crate::operation::s96_operation_name::S96OperationNameFluentBuilder {
@@ -2487,6 +2746,7 @@ impl Client {
     }
 
     /// Calls `S96OperationNameCase1`.
+    #[cfg(feature = "s96-operation-name-case1")]
     pub fn s96_operation_name_case1(
         &self,
     ) -> crate::operation::s96_operation_name_case1::S96OperationNameCase1FluentBuilder {
@@ -2496,6 +2756,7 @@ impl Client {
     }
 
     /// Calls `S97OperationName`.
+    #[cfg(feature = "s97-operation-name")]
     pub fn s97_operation_name(
         &self,
     ) -> crate::operation::s97_operation_name::S97OperationNameFluentBuilder {
@@ -2505,6 +2766,7 @@ impl Client {
     }
 
     /// Calls `S97OperationNameCase1`.
+    #[cfg(feature = "s97-operation-name-case1")]
     pub fn s97_operation_name_case1(
         &self,
     ) -> crate::operation::s97_operation_name_case1::S97OperationNameCase1FluentBuilder {
@@ -2514,6 +2776,7 @@ impl Client {
     }
 
     /// Calls `S98OperationName`.
+    #[cfg(feature = "s98-operation-name")]
     pub fn s98_operation_name(
         &self,
     ) -> crate::operation::s98_operation_name::S98OperationNameFluentBuilder {
@@ -2523,6 +2786,7 @@ impl Client {
     }
 
     /// Calls `S98OperationNameCase1`.
+    #[cfg(feature = "s98-operation-name-case1")]
     pub fn s98_operation_name_case1(
         &self,
     ) -> crate::operation::s98_operation_name_case1::S98OperationNameCase1FluentBuilder {
@@ -2532,6 +2796,7 @@ impl Client {
     }
 
     /// Calls `S99OperationName`.
+    #[cfg(feature = "s99-operation-name")]
     pub fn s99_operation_name(
         &self,
     ) -> crate::operation::s99_operation_name::S99OperationNameFluentBuilder {
@@ -2541,6 +2806,7 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase1`.
+    #[cfg(feature = "s99-operation-name-case1")]
     pub fn s99_operation_name_case1(
         &self,
     ) -> crate::operation::s99_operation_name_case1::S99OperationNameCase1FluentBuilder {
@@ -2550,6 +2816,7 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase2`.
+    #[cfg(feature = "s99-operation-name-case2")]
     pub fn s99_operation_name_case2(
         &self,
     ) -> crate::operation::s99_operation_name_case2::S99OperationNameCase2FluentBuilder {
@@ -2559,6 +2826,7 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase3`.
+    #[cfg(feature = "s99-operation-name-case3")]
     pub fn s99_operation_name_case3(
         &self,
     ) -> crate::operation::s99_operation_name_case3::S99OperationNameCase3FluentBuilder {
@@ -2568,6 +2836,7 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase4`.
+    #[cfg(feature = "s99-operation-name-case4")]
     pub fn s99_operation_name_case4(
         &self,
     ) -> crate::operation::s99_operation_name_case4::S99OperationNameCase4FluentBuilder {
@@ -2577,6 +2846,7 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase5`.
+    #[cfg(feature = "s99-operation-name-case5")]
     pub fn s99_operation_name_case5(
         &self,
     ) -> crate::operation::s99_operation_name_case5::S99OperationNameCase5FluentBuilder {

@@ -3,20 +3,74 @@
 
 //! Errors: those botocore protocol tests returns, and those this crate reports before anything is sent.
 
+#[cfg(
+    any(
+        feature = "s123-operation-name",
+        feature = "s123-operation-name-case1",
+        feature = "s123-operation-name-case2",
+        feature = "s123-operation-name-case3",
+        feature = "s123-operation-name-case4",
+        feature = "s123-operation-name-case5",
+        feature = "s123-operation-name-case6"
+    )
+)]
 #[rustfmt::skip]
 mod s123_exception_shape;
+
+#[cfg(
+    any(
+        feature = "s123-operation-name",
+        feature = "s123-operation-name-case1",
+        feature = "s123-operation-name-case2",
+        feature = "s123-operation-name-case3",
+        feature = "s123-operation-name-case4",
+        feature = "s123-operation-name-case5",
+        feature = "s123-operation-name-case6"
+    )
+)]
 pub use self::s123_exception_shape::{S123ExceptionShape, S123ExceptionShapeBuilder};
 
+#[cfg(
+    any(
+        feature = "s56-greeting-with-errors",
+        feature = "s56-greeting-with-errors-case4",
+        feature = "s56-greeting-with-errors-case5",
+        feature = "s56-greeting-with-errors-case6",
+        feature = "s56-greeting-with-errors-case7",
+        feature = "s56-greeting-with-errors-case8"
+    )
+)]
 #[rustfmt::skip]
 mod s56_foo_error;
+
+#[cfg(
+    any(
+        feature = "s56-greeting-with-errors",
+        feature = "s56-greeting-with-errors-case4",
+        feature = "s56-greeting-with-errors-case5",
+        feature = "s56-greeting-with-errors-case6",
+        feature = "s56-greeting-with-errors-case7",
+        feature = "s56-greeting-with-errors-case8"
+    )
+)]
 pub use self::s56_foo_error::{S56FooError, S56FooErrorBuilder};
 
+#[cfg(
+    any(feature = "s57-greeting-with-errors", feature = "s57-greeting-with-errors-case1")
+)]
 #[rustfmt::skip]
 mod s57_complex_error;
+
+#[cfg(
+    any(feature = "s57-greeting-with-errors", feature = "s57-greeting-with-errors-case1")
+)]
 pub use self::s57_complex_error::{S57ComplexError, S57ComplexErrorBuilder};
 
+#[cfg(feature = "s58-greeting-with-errors")]
 #[rustfmt::skip]
 mod s58_invalid_greeting;
+
+#[cfg(feature = "s58-greeting-with-errors")]
 pub use self::s58_invalid_greeting::{S58InvalidGreeting, S58InvalidGreetingBuilder};
 pub use crate::sdk_error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,

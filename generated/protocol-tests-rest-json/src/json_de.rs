@@ -3,6 +3,7 @@
 
 //! Parsers from JSON for the shapes responses carry, and parsers of error responses.
 
+#[cfg(feature = "s111-operation-name")]
 /// Parses a `S111BlobContainer` from JSON.
 pub(crate) fn s111_blob_container(
     value: &serde_json::Value,
@@ -19,6 +20,7 @@ pub(crate) fn s111_blob_container(
     parse().map_err(|e| e.within("S111BlobContainer"))
 }
 
+#[cfg(feature = "s112-operation-name")]
 /// Parses a `S112TimeContainer` from JSON.
 pub(crate) fn s112_time_container(
     value: &serde_json::Value,
@@ -50,6 +52,7 @@ pub(crate) fn s112_time_container(
     parse().map_err(|e| e.within("S112TimeContainer"))
 }
 
+#[cfg(feature = "s114-operation-name")]
 /// Parses a `S114SingleStruct` from JSON.
 pub(crate) fn s114_single_struct(
     value: &serde_json::Value,
@@ -66,6 +69,7 @@ pub(crate) fn s114_single_struct(
     parse().map_err(|e| e.within("S114SingleStruct"))
 }
 
+#[cfg(feature = "s120-operation-name")]
 /// Parses a `S120BodyStructure` from JSON.
 pub(crate) fn s120_body_structure(
     value: &serde_json::Value,
@@ -82,6 +86,13 @@ pub(crate) fn s120_body_structure(
     parse().map_err(|e| e.within("S120BodyStructure"))
 }
 
+#[cfg(
+    any(
+        feature = "s127-operation-name",
+        feature = "s127-operation-name-case1",
+        feature = "s127-operation-name-case2"
+    )
+)]
 /// Parses a `S127UnionType` from JSON.
 pub(crate) fn s127_union_type(
     value: &serde_json::Value,
@@ -114,6 +125,9 @@ pub(crate) fn s127_union_type(
     parse().map_err(|e| e.within("S127UnionType"))
 }
 
+#[cfg(
+    any(feature = "s57-greeting-with-errors", feature = "s57-greeting-with-errors-case1")
+)]
 /// Parses a `S57ComplexNestedErrorData` from JSON.
 pub(crate) fn s57_complex_nested_error_data(
     value: &serde_json::Value,
@@ -130,6 +144,7 @@ pub(crate) fn s57_complex_nested_error_data(
     parse().map_err(|e| e.within("S57ComplexNestedErrorData"))
 }
 
+#[cfg(feature = "s61-http-payload-with-structure")]
 /// Parses a `S61NestedPayload` from JSON.
 pub(crate) fn s61_nested_payload(
     value: &serde_json::Value,
@@ -147,6 +162,7 @@ pub(crate) fn s61_nested_payload(
     parse().map_err(|e| e.within("S61NestedPayload"))
 }
 
+#[cfg(feature = "s62-http-payload-with-union")]
 /// Parses a `S62UnionPayload` from JSON.
 pub(crate) fn s62_union_payload(
     value: &serde_json::Value,
@@ -170,6 +186,7 @@ pub(crate) fn s62_union_payload(
     parse().map_err(|e| e.within("S62UnionPayload"))
 }
 
+#[cfg(any(feature = "s72-json-lists", feature = "s72-json-lists-case1"))]
 /// Parses a `S72StructureListMember` from JSON.
 pub(crate) fn s72_structure_list_member(
     value: &serde_json::Value,
@@ -187,6 +204,13 @@ pub(crate) fn s72_structure_list_member(
     parse().map_err(|e| e.within("S72StructureListMember"))
 }
 
+#[cfg(
+    any(
+        feature = "s73-json-maps",
+        feature = "s73-json-maps-case1",
+        feature = "s73-json-maps-case2"
+    )
+)]
 /// Parses a `S73GreetingStruct` from JSON.
 pub(crate) fn s73_greeting_struct(
     value: &serde_json::Value,
@@ -203,6 +227,20 @@ pub(crate) fn s73_greeting_struct(
     parse().map_err(|e| e.within("S73GreetingStruct"))
 }
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 /// Parses a `S75GreetingStruct` from JSON.
 pub(crate) fn s75_greeting_struct(
     value: &serde_json::Value,
@@ -219,6 +257,20 @@ pub(crate) fn s75_greeting_struct(
     parse().map_err(|e| e.within("S75GreetingStruct"))
 }
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 /// Parses a `S75MyUnion` from JSON.
 pub(crate) fn s75_my_union(
     value: &serde_json::Value,
@@ -328,6 +380,20 @@ pub(crate) fn s75_my_union(
     parse().map_err(|e| e.within("S75MyUnion"))
 }
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 /// Parses a `S75RenamedGreeting` from JSON.
 pub(crate) fn s75_renamed_greeting(
     value: &serde_json::Value,
@@ -344,6 +410,13 @@ pub(crate) fn s75_renamed_greeting(
     parse().map_err(|e| e.within("S75RenamedGreeting"))
 }
 
+#[cfg(
+    any(
+        feature = "s79-post-union-with-json-name",
+        feature = "s79-post-union-with-json-name-case1",
+        feature = "s79-post-union-with-json-name-case2"
+    )
+)]
 /// Parses a `S79UnionWithJsonName` from JSON.
 pub(crate) fn s79_union_with_json_name(
     value: &serde_json::Value,
@@ -377,6 +450,7 @@ pub(crate) fn s79_union_with_json_name(
     parse().map_err(|e| e.within("S79UnionWithJsonName"))
 }
 
+#[cfg(feature = "s80-recursive-shapes")]
 /// Parses a `S80RecursiveShapesInputOutputNested1` from JSON.
 pub(crate) fn s80_recursive_shapes_input_output_nested1(
     value: &serde_json::Value,
@@ -404,6 +478,7 @@ pub(crate) fn s80_recursive_shapes_input_output_nested1(
     parse().map_err(|e| e.within("S80RecursiveShapesInputOutputNested1"))
 }
 
+#[cfg(feature = "s80-recursive-shapes")]
 /// Parses a `S80RecursiveShapesInputOutputNested2` from JSON.
 pub(crate) fn s80_recursive_shapes_input_output_nested2(
     value: &serde_json::Value,
@@ -431,6 +506,17 @@ pub(crate) fn s80_recursive_shapes_input_output_nested2(
     parse().map_err(|e| e.within("S80RecursiveShapesInputOutputNested2"))
 }
 
+#[cfg(
+    any(
+        feature = "s123-operation-name",
+        feature = "s123-operation-name-case1",
+        feature = "s123-operation-name-case2",
+        feature = "s123-operation-name-case3",
+        feature = "s123-operation-name-case4",
+        feature = "s123-operation-name-case5",
+        feature = "s123-operation-name-case6"
+    )
+)]
 /// Parses a `S123ExceptionShape` error response.
 pub(crate) fn error_s123_exception_shape(
     response: &crate::protocol::ErrorResponse,
@@ -460,6 +546,16 @@ pub(crate) fn error_s123_exception_shape(
     parse().map_err(|e| e.within("S123ExceptionShape"))
 }
 
+#[cfg(
+    any(
+        feature = "s56-greeting-with-errors",
+        feature = "s56-greeting-with-errors-case4",
+        feature = "s56-greeting-with-errors-case5",
+        feature = "s56-greeting-with-errors-case6",
+        feature = "s56-greeting-with-errors-case7",
+        feature = "s56-greeting-with-errors-case8"
+    )
+)]
 /// Parses a `S56FooError` error response.
 pub(crate) fn error_s56_foo_error(
     _response: &crate::protocol::ErrorResponse,
@@ -470,6 +566,9 @@ pub(crate) fn error_s56_foo_error(
     parse().map_err(|e| e.within("S56FooError"))
 }
 
+#[cfg(
+    any(feature = "s57-greeting-with-errors", feature = "s57-greeting-with-errors-case1")
+)]
 /// Parses a `S57ComplexError` error response.
 pub(crate) fn error_s57_complex_error(
     response: &crate::protocol::ErrorResponse,
@@ -493,6 +592,7 @@ pub(crate) fn error_s57_complex_error(
     parse().map_err(|e| e.within("S57ComplexError"))
 }
 
+#[cfg(feature = "s58-greeting-with-errors")]
 /// Parses a `S58InvalidGreeting` error response.
 pub(crate) fn error_s58_invalid_greeting(
     response: &crate::protocol::ErrorResponse,
@@ -510,6 +610,7 @@ pub(crate) fn error_s58_invalid_greeting(
     parse().map_err(|e| e.within("S58InvalidGreeting"))
 }
 
+#[cfg(feature = "s111-operation-name")]
 impl crate::json::Fallback for crate::types::S111BlobContainer {
     fn fallback() -> Self {
         crate::types::S111BlobContainer {
@@ -518,6 +619,7 @@ impl crate::json::Fallback for crate::types::S111BlobContainer {
     }
 }
 
+#[cfg(feature = "s112-operation-name")]
 impl crate::json::Fallback for crate::types::S112TimeContainer {
     fn fallback() -> Self {
         crate::types::S112TimeContainer {
@@ -527,6 +629,7 @@ impl crate::json::Fallback for crate::types::S112TimeContainer {
     }
 }
 
+#[cfg(feature = "s114-operation-name")]
 impl crate::json::Fallback for crate::types::S114SingleStruct {
     fn fallback() -> Self {
         crate::types::S114SingleStruct {
@@ -535,6 +638,7 @@ impl crate::json::Fallback for crate::types::S114SingleStruct {
     }
 }
 
+#[cfg(feature = "s120-operation-name")]
 impl crate::json::Fallback for crate::types::S120BodyStructure {
     fn fallback() -> Self {
         crate::types::S120BodyStructure {
@@ -543,6 +647,17 @@ impl crate::json::Fallback for crate::types::S120BodyStructure {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s123-operation-name",
+        feature = "s123-operation-name-case1",
+        feature = "s123-operation-name-case2",
+        feature = "s123-operation-name-case3",
+        feature = "s123-operation-name-case4",
+        feature = "s123-operation-name-case5",
+        feature = "s123-operation-name-case6"
+    )
+)]
 impl crate::json::Fallback for crate::error::S123ExceptionShape {
     fn fallback() -> Self {
         crate::error::S123ExceptionShape {
@@ -555,24 +670,45 @@ impl crate::json::Fallback for crate::error::S123ExceptionShape {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s127-operation-name",
+        feature = "s127-operation-name-case1",
+        feature = "s127-operation-name-case2"
+    )
+)]
 impl crate::json::Fallback for crate::types::S127UnionType {
     fn fallback() -> Self {
         crate::types::S127UnionType::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "s128-operation-name")]
 impl crate::json::Fallback for crate::types::S128EnumType {
     fn fallback() -> Self {
         crate::types::S128EnumType::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "s56-greeting-with-errors",
+        feature = "s56-greeting-with-errors-case4",
+        feature = "s56-greeting-with-errors-case5",
+        feature = "s56-greeting-with-errors-case6",
+        feature = "s56-greeting-with-errors-case7",
+        feature = "s56-greeting-with-errors-case8"
+    )
+)]
 impl crate::json::Fallback for crate::error::S56FooError {
     fn fallback() -> Self {
         crate::error::S56FooError {}
     }
 }
 
+#[cfg(
+    any(feature = "s57-greeting-with-errors", feature = "s57-greeting-with-errors-case1")
+)]
 impl crate::json::Fallback for crate::error::S57ComplexError {
     fn fallback() -> Self {
         crate::error::S57ComplexError {
@@ -583,6 +719,9 @@ impl crate::json::Fallback for crate::error::S57ComplexError {
     }
 }
 
+#[cfg(
+    any(feature = "s57-greeting-with-errors", feature = "s57-greeting-with-errors-case1")
+)]
 impl crate::json::Fallback for crate::types::S57ComplexNestedErrorData {
     fn fallback() -> Self {
         crate::types::S57ComplexNestedErrorData {
@@ -591,6 +730,7 @@ impl crate::json::Fallback for crate::types::S57ComplexNestedErrorData {
     }
 }
 
+#[cfg(feature = "s58-greeting-with-errors")]
 impl crate::json::Fallback for crate::error::S58InvalidGreeting {
     fn fallback() -> Self {
         crate::error::S58InvalidGreeting {
@@ -599,12 +739,14 @@ impl crate::json::Fallback for crate::error::S58InvalidGreeting {
     }
 }
 
+#[cfg(feature = "s59-http-enum-payload")]
 impl crate::json::Fallback for crate::types::S59StringEnum {
     fn fallback() -> Self {
         crate::types::S59StringEnum::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "s61-http-payload-with-structure")]
 impl crate::json::Fallback for crate::types::S61NestedPayload {
     fn fallback() -> Self {
         crate::types::S61NestedPayload {
@@ -614,30 +756,46 @@ impl crate::json::Fallback for crate::types::S61NestedPayload {
     }
 }
 
+#[cfg(feature = "s62-http-payload-with-union")]
 impl crate::json::Fallback for crate::types::S62UnionPayload {
     fn fallback() -> Self {
         crate::types::S62UnionPayload::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "s68-input-and-output-with-headers",
+        feature = "s68-input-and-output-with-headers-case2",
+        feature = "s68-input-and-output-with-headers-case3",
+        feature = "s68-input-and-output-with-headers-case5",
+        feature = "s68-input-and-output-with-headers-case6",
+        feature = "s68-input-and-output-with-headers-case7",
+        feature = "s68-input-and-output-with-headers-case8",
+        feature = "s68-input-and-output-with-headers-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S68FooEnum {
     fn fallback() -> Self {
         crate::types::S68FooEnum::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "s70-json-enums")]
 impl crate::json::Fallback for crate::types::S70FooEnum {
     fn fallback() -> Self {
         crate::types::S70FooEnum::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "s72-json-lists", feature = "s72-json-lists-case1"))]
 impl crate::json::Fallback for crate::types::S72FooEnum {
     fn fallback() -> Self {
         crate::types::S72FooEnum::Unknown(String::new())
     }
 }
 
+#[cfg(any(feature = "s72-json-lists", feature = "s72-json-lists-case1"))]
 impl crate::json::Fallback for crate::types::S72StructureListMember {
     fn fallback() -> Self {
         crate::types::S72StructureListMember {
@@ -647,6 +805,13 @@ impl crate::json::Fallback for crate::types::S72StructureListMember {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s73-json-maps",
+        feature = "s73-json-maps-case1",
+        feature = "s73-json-maps-case2"
+    )
+)]
 impl crate::json::Fallback for crate::types::S73GreetingStruct {
     fn fallback() -> Self {
         crate::types::S73GreetingStruct {
@@ -655,12 +820,40 @@ impl crate::json::Fallback for crate::types::S73GreetingStruct {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S75FooEnum {
     fn fallback() -> Self {
         crate::types::S75FooEnum::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S75GreetingStruct {
     fn fallback() -> Self {
         crate::types::S75GreetingStruct {
@@ -669,12 +862,40 @@ impl crate::json::Fallback for crate::types::S75GreetingStruct {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S75MyUnion {
     fn fallback() -> Self {
         crate::types::S75MyUnion::Unknown(String::new())
     }
 }
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 impl crate::json::Fallback for crate::types::S75RenamedGreeting {
     fn fallback() -> Self {
         crate::types::S75RenamedGreeting {
@@ -683,12 +904,20 @@ impl crate::json::Fallback for crate::types::S75RenamedGreeting {
     }
 }
 
+#[cfg(
+    any(
+        feature = "s79-post-union-with-json-name",
+        feature = "s79-post-union-with-json-name-case1",
+        feature = "s79-post-union-with-json-name-case2"
+    )
+)]
 impl crate::json::Fallback for crate::types::S79UnionWithJsonName {
     fn fallback() -> Self {
         crate::types::S79UnionWithJsonName::Unknown(String::new())
     }
 }
 
+#[cfg(feature = "s80-recursive-shapes")]
 impl crate::json::Fallback for crate::types::S80RecursiveShapesInputOutputNested1 {
     fn fallback() -> Self {
         crate::types::S80RecursiveShapesInputOutputNested1 {
@@ -698,6 +927,7 @@ impl crate::json::Fallback for crate::types::S80RecursiveShapesInputOutputNested
     }
 }
 
+#[cfg(feature = "s80-recursive-shapes")]
 impl crate::json::Fallback for crate::types::S80RecursiveShapesInputOutputNested2 {
     fn fallback() -> Self {
         crate::types::S80RecursiveShapesInputOutputNested2 {

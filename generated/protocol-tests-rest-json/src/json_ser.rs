@@ -3,6 +3,13 @@
 
 //! Writers of JSON for the shapes requests carry, and of the messages of input event streams.
 
+#[cfg(
+    any(
+        feature = "s108-test-payload",
+        feature = "s108-test-payload-no-body",
+        feature = "s108-test-payload-no-params"
+    )
+)]
 /// Writes a `S108PayloadConfig` as JSON.
 pub(crate) fn s108_payload_config(
     out: &mut crate::json::Writer,
@@ -17,6 +24,7 @@ pub(crate) fn s108_payload_config(
     Ok(())
 }
 
+#[cfg(any(feature = "s108-test-body", feature = "s108-test-body-no-params"))]
 /// Writes a `S108TestConfig` as JSON.
 pub(crate) fn s108_test_config(
     out: &mut crate::json::Writer,
@@ -31,6 +39,7 @@ pub(crate) fn s108_test_config(
     Ok(())
 }
 
+#[cfg(feature = "s12-http-payload-with-structure")]
 /// Writes a `S12NestedPayload` as JSON.
 pub(crate) fn s12_nested_payload(
     out: &mut crate::json::Writer,
@@ -49,6 +58,7 @@ pub(crate) fn s12_nested_payload(
     Ok(())
 }
 
+#[cfg(feature = "s13-http-payload-with-union")]
 /// Writes a `S13UnionPayload` as JSON.
 pub(crate) fn s13_union_payload(
     out: &mut crate::json::Writer,
@@ -68,6 +78,7 @@ pub(crate) fn s13_union_payload(
     Ok(())
 }
 
+#[cfg(any(feature = "s25-json-lists", feature = "s25-json-lists-case1"))]
 /// Writes a `S25StructureListMember` as JSON.
 pub(crate) fn s25_structure_list_member(
     out: &mut crate::json::Writer,
@@ -86,6 +97,13 @@ pub(crate) fn s25_structure_list_member(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s26-json-maps",
+        feature = "s26-json-maps-case1",
+        feature = "s26-json-maps-case2"
+    )
+)]
 /// Writes a `S26GreetingStruct` as JSON.
 pub(crate) fn s26_greeting_struct(
     out: &mut crate::json::Writer,
@@ -100,6 +118,20 @@ pub(crate) fn s26_greeting_struct(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 /// Writes a `S28GreetingStruct` as JSON.
 pub(crate) fn s28_greeting_struct(
     out: &mut crate::json::Writer,
@@ -114,6 +146,20 @@ pub(crate) fn s28_greeting_struct(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 /// Writes a `S28MyUnion` as JSON.
 pub(crate) fn s28_my_union(
     out: &mut crate::json::Writer,
@@ -178,6 +224,20 @@ pub(crate) fn s28_my_union(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 /// Writes a `S28RenamedGreeting` as JSON.
 pub(crate) fn s28_renamed_greeting(
     out: &mut crate::json::Writer,
@@ -192,6 +252,13 @@ pub(crate) fn s28_renamed_greeting(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s35-post-union-with-json-name",
+        feature = "s35-post-union-with-json-name-case1",
+        feature = "s35-post-union-with-json-name-case2"
+    )
+)]
 /// Writes a `S35UnionWithJsonName` as JSON.
 pub(crate) fn s35_union_with_json_name(
     out: &mut crate::json::Writer,
@@ -221,6 +288,7 @@ pub(crate) fn s35_union_with_json_name(
     Ok(())
 }
 
+#[cfg(feature = "s38-recursive-shapes")]
 /// Writes a `S38RecursiveShapesInputOutputNested1` as JSON.
 pub(crate) fn s38_recursive_shapes_input_output_nested1(
     out: &mut crate::json::Writer,
@@ -239,6 +307,7 @@ pub(crate) fn s38_recursive_shapes_input_output_nested1(
     Ok(())
 }
 
+#[cfg(feature = "s38-recursive-shapes")]
 /// Writes a `S38RecursiveShapesInputOutputNested2` as JSON.
 pub(crate) fn s38_recursive_shapes_input_output_nested2(
     out: &mut crate::json::Writer,
@@ -257,6 +326,9 @@ pub(crate) fn s38_recursive_shapes_input_output_nested2(
     Ok(())
 }
 
+#[cfg(
+    any(feature = "s40-test-body-structure", feature = "s40-test-body-structure-case1")
+)]
 /// Writes a `S40TestConfig` as JSON.
 pub(crate) fn s40_test_config(
     out: &mut crate::json::Writer,
@@ -271,6 +343,13 @@ pub(crate) fn s40_test_config(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s44-test-payload-structure",
+        feature = "s44-test-payload-structure-case1",
+        feature = "s44-test-payload-structure-case2"
+    )
+)]
 /// Writes a `S44PayloadConfig` as JSON.
 pub(crate) fn s44_payload_config(
     out: &mut crate::json::Writer,
@@ -285,6 +364,7 @@ pub(crate) fn s44_payload_config(
     Ok(())
 }
 
+#[cfg(feature = "s92-operation-name")]
 /// Writes a `S92StructType` as JSON.
 pub(crate) fn s92_struct_type(
     out: &mut crate::json::Writer,
@@ -303,6 +383,7 @@ pub(crate) fn s92_struct_type(
     Ok(())
 }
 
+#[cfg(feature = "s93-operation-name")]
 /// Writes a `S93StructType` as JSON.
 pub(crate) fn s93_struct_type(
     out: &mut crate::json::Writer,
@@ -321,6 +402,7 @@ pub(crate) fn s93_struct_type(
     Ok(())
 }
 
+#[cfg(any(feature = "s97-operation-name", feature = "s97-operation-name-case1"))]
 /// Writes a `S97FooShape` as JSON.
 pub(crate) fn s97_foo_shape(
     out: &mut crate::json::Writer,
@@ -335,6 +417,16 @@ pub(crate) fn s97_foo_shape(
     Ok(())
 }
 
+#[cfg(
+    any(
+        feature = "s99-operation-name",
+        feature = "s99-operation-name-case1",
+        feature = "s99-operation-name-case2",
+        feature = "s99-operation-name-case3",
+        feature = "s99-operation-name-case4",
+        feature = "s99-operation-name-case5"
+    )
+)]
 /// Writes a `S99RecursiveStructType` as JSON.
 pub(crate) fn s99_recursive_struct_type(
     out: &mut crate::json::Writer,

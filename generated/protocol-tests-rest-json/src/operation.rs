@@ -3,812 +3,1082 @@
 
 //! The operations of botocore protocol tests: a module each, with the input, output and error types.
 
+#[cfg(feature = "s0-all-query-string-types")]
 #[rustfmt::skip]
 pub mod s0_all_query_string_types;
 
+#[cfg(feature = "s0-all-query-string-types-case1")]
 #[rustfmt::skip]
 pub mod s0_all_query_string_types_case1;
 
+#[cfg(feature = "s0-all-query-string-types-case2")]
 #[rustfmt::skip]
 pub mod s0_all_query_string_types_case2;
 
+#[cfg(feature = "s0-all-query-string-types-case3")]
 #[rustfmt::skip]
 pub mod s0_all_query_string_types_case3;
 
+#[cfg(feature = "s0-all-query-string-types-case4")]
 #[rustfmt::skip]
 pub mod s0_all_query_string_types_case4;
 
+#[cfg(feature = "s0-all-query-string-types-case5")]
 #[rustfmt::skip]
 pub mod s0_all_query_string_types_case5;
 
+#[cfg(feature = "s0-all-query-string-types-case6")]
 #[rustfmt::skip]
 pub mod s0_all_query_string_types_case6;
 
+#[cfg(feature = "s100-operation-name")]
 #[rustfmt::skip]
 pub mod s100_operation_name;
 
+#[cfg(feature = "s101-operation-name")]
 #[rustfmt::skip]
 pub mod s101_operation_name;
 
+#[cfg(feature = "s102-operation-name")]
 #[rustfmt::skip]
 pub mod s102_operation_name;
 
+#[cfg(feature = "s103-operation-name")]
 #[rustfmt::skip]
 pub mod s103_operation_name;
 
+#[cfg(feature = "s103-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s103_operation_name_case1;
 
+#[cfg(feature = "s104-member-ref-op")]
 #[rustfmt::skip]
 pub mod s104_member_ref_op;
 
+#[cfg(feature = "s104-static-op")]
 #[rustfmt::skip]
 pub mod s104_static_op;
 
+#[cfg(feature = "s105-operation-name")]
 #[rustfmt::skip]
 pub mod s105_operation_name;
 
+#[cfg(feature = "s105-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s105_operation_name_case1;
 
+#[cfg(feature = "s105-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s105_operation_name_case2;
 
+#[cfg(feature = "s105-operation-name-case3")]
 #[rustfmt::skip]
 pub mod s105_operation_name_case3;
 
+#[cfg(feature = "s105-operation-name-case4")]
 #[rustfmt::skip]
 pub mod s105_operation_name_case4;
 
+#[cfg(feature = "s106-operation-name")]
 #[rustfmt::skip]
 pub mod s106_operation_name;
 
+#[cfg(feature = "s107-operation-name")]
 #[rustfmt::skip]
 pub mod s107_operation_name;
 
+#[cfg(feature = "s107-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s107_operation_name_case1;
 
+#[cfg(feature = "s108-no-payload")]
 #[rustfmt::skip]
 pub mod s108_no_payload;
 
+#[cfg(feature = "s108-no-payload-get")]
 #[rustfmt::skip]
 pub mod s108_no_payload_get;
 
+#[cfg(feature = "s108-no-payload-with-header")]
 #[rustfmt::skip]
 pub mod s108_no_payload_with_header;
 
+#[cfg(feature = "s108-no-payload-with-header-get")]
 #[rustfmt::skip]
 pub mod s108_no_payload_with_header_get;
 
+#[cfg(feature = "s108-test-blob-payload")]
 #[rustfmt::skip]
 pub mod s108_test_blob_payload;
 
+#[cfg(feature = "s108-test-blob-payload-no-content-type")]
 #[rustfmt::skip]
 pub mod s108_test_blob_payload_no_content_type;
 
+#[cfg(feature = "s108-test-blob-payload-no-params")]
 #[rustfmt::skip]
 pub mod s108_test_blob_payload_no_params;
 
+#[cfg(feature = "s108-test-body")]
 #[rustfmt::skip]
 pub mod s108_test_body;
 
+#[cfg(feature = "s108-test-body-no-params")]
 #[rustfmt::skip]
 pub mod s108_test_body_no_params;
 
+#[cfg(feature = "s108-test-payload")]
 #[rustfmt::skip]
 pub mod s108_test_payload;
 
+#[cfg(feature = "s108-test-payload-no-body")]
 #[rustfmt::skip]
 pub mod s108_test_payload_no_body;
 
+#[cfg(feature = "s108-test-payload-no-params")]
 #[rustfmt::skip]
 pub mod s108_test_payload_no_params;
 
+#[cfg(feature = "s109-operation-name")]
 #[rustfmt::skip]
 pub mod s109_operation_name;
 
+#[cfg(feature = "s109-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s109_operation_name_case1;
 
+#[cfg(feature = "s10-http-enum-payload")]
 #[rustfmt::skip]
 pub mod s10_http_enum_payload;
 
+#[cfg(feature = "s110-operation-name")]
 #[rustfmt::skip]
 pub mod s110_operation_name;
 
+#[cfg(feature = "s111-operation-name")]
 #[rustfmt::skip]
 pub mod s111_operation_name;
 
+#[cfg(feature = "s112-operation-name")]
 #[rustfmt::skip]
 pub mod s112_operation_name;
 
+#[cfg(feature = "s113-operation-name")]
 #[rustfmt::skip]
 pub mod s113_operation_name;
 
+#[cfg(feature = "s114-operation-name")]
 #[rustfmt::skip]
 pub mod s114_operation_name;
 
+#[cfg(feature = "s115-operation-name")]
 #[rustfmt::skip]
 pub mod s115_operation_name;
 
+#[cfg(feature = "s116-operation-name")]
 #[rustfmt::skip]
 pub mod s116_operation_name;
 
+#[cfg(feature = "s117-operation-name")]
 #[rustfmt::skip]
 pub mod s117_operation_name;
 
+#[cfg(feature = "s118-operation-name")]
 #[rustfmt::skip]
 pub mod s118_operation_name;
 
+#[cfg(feature = "s119-operation-name")]
 #[rustfmt::skip]
 pub mod s119_operation_name;
 
+#[cfg(feature = "s11-http-payload-traits")]
 #[rustfmt::skip]
 pub mod s11_http_payload_traits;
 
+#[cfg(feature = "s11-http-payload-traits-case1")]
 #[rustfmt::skip]
 pub mod s11_http_payload_traits_case1;
 
+#[cfg(feature = "s120-operation-name")]
 #[rustfmt::skip]
 pub mod s120_operation_name;
 
+#[cfg(feature = "s121-operation-name")]
 #[rustfmt::skip]
 pub mod s121_operation_name;
 
+#[cfg(feature = "s122-operation-name")]
 #[rustfmt::skip]
 pub mod s122_operation_name;
 
+#[cfg(feature = "s123-operation-name")]
 #[rustfmt::skip]
 pub mod s123_operation_name;
 
+#[cfg(feature = "s123-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s123_operation_name_case1;
 
+#[cfg(feature = "s123-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s123_operation_name_case2;
 
+#[cfg(feature = "s123-operation-name-case3")]
 #[rustfmt::skip]
 pub mod s123_operation_name_case3;
 
+#[cfg(feature = "s123-operation-name-case4")]
 #[rustfmt::skip]
 pub mod s123_operation_name_case4;
 
+#[cfg(feature = "s123-operation-name-case5")]
 #[rustfmt::skip]
 pub mod s123_operation_name_case5;
 
+#[cfg(feature = "s123-operation-name-case6")]
 #[rustfmt::skip]
 pub mod s123_operation_name_case6;
 
+#[cfg(feature = "s124-operation-name")]
 #[rustfmt::skip]
 pub mod s124_operation_name;
 
+#[cfg(feature = "s124-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s124_operation_name_case1;
 
+#[cfg(feature = "s124-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s124_operation_name_case2;
 
+#[cfg(feature = "s124-operation-name-case3")]
 #[rustfmt::skip]
 pub mod s124_operation_name_case3;
 
+#[cfg(feature = "s124-operation-name-case4")]
 #[rustfmt::skip]
 pub mod s124_operation_name_case4;
 
+#[cfg(feature = "s125-operation-name")]
 #[rustfmt::skip]
 pub mod s125_operation_name;
 
+#[cfg(feature = "s126-operation-name")]
 #[rustfmt::skip]
 pub mod s126_operation_name;
 
+#[cfg(feature = "s126-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s126_operation_name_case1;
 
+#[cfg(feature = "s127-operation-name")]
 #[rustfmt::skip]
 pub mod s127_operation_name;
 
+#[cfg(feature = "s127-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s127_operation_name_case1;
 
+#[cfg(feature = "s127-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s127_operation_name_case2;
 
+#[cfg(feature = "s128-operation-name")]
 #[rustfmt::skip]
 pub mod s128_operation_name;
 
+#[cfg(feature = "s129-operation-name")]
 #[rustfmt::skip]
 pub mod s129_operation_name;
 
+#[cfg(feature = "s12-http-payload-with-structure")]
 #[rustfmt::skip]
 pub mod s12_http_payload_with_structure;
 
+#[cfg(feature = "s13-http-payload-with-union")]
 #[rustfmt::skip]
 pub mod s13_http_payload_with_union;
 
+#[cfg(feature = "s14-http-prefix-headers")]
 #[rustfmt::skip]
 pub mod s14_http_prefix_headers;
 
+#[cfg(feature = "s14-http-prefix-headers-case1")]
 #[rustfmt::skip]
 pub mod s14_http_prefix_headers_case1;
 
+#[cfg(feature = "s14-http-prefix-headers-case2")]
 #[rustfmt::skip]
 pub mod s14_http_prefix_headers_case2;
 
+#[cfg(feature = "s15-http-request-with-float-labels")]
 #[rustfmt::skip]
 pub mod s15_http_request_with_float_labels;
 
+#[cfg(feature = "s15-http-request-with-float-labels-case1")]
 #[rustfmt::skip]
 pub mod s15_http_request_with_float_labels_case1;
 
+#[cfg(feature = "s15-http-request-with-float-labels-case2")]
 #[rustfmt::skip]
 pub mod s15_http_request_with_float_labels_case2;
 
+#[cfg(feature = "s16-http-request-with-greedy-label-in-path")]
 #[rustfmt::skip]
 pub mod s16_http_request_with_greedy_label_in_path;
 
+#[cfg(feature = "s17-http-request-with-labels")]
 #[rustfmt::skip]
 pub mod s17_http_request_with_labels;
 
+#[cfg(feature = "s17-http-request-with-labels-case1")]
 #[rustfmt::skip]
 pub mod s17_http_request_with_labels_case1;
 
+#[cfg(feature = "s18-http-request-with-labels-and-timestamp-format")]
 #[rustfmt::skip]
 pub mod s18_http_request_with_labels_and_timestamp_format;
 
+#[cfg(feature = "s19-http-request-with-regex-literal")]
 #[rustfmt::skip]
 pub mod s19_http_request_with_regex_literal;
 
+#[cfg(feature = "s1-constant-and-variable-query-string")]
 #[rustfmt::skip]
 pub mod s1_constant_and_variable_query_string;
 
+#[cfg(feature = "s1-constant-and-variable-query-string-case1")]
 #[rustfmt::skip]
 pub mod s1_constant_and_variable_query_string_case1;
 
+#[cfg(feature = "s20-http-string-payload")]
 #[rustfmt::skip]
 pub mod s20_http_string_payload;
 
+#[cfg(feature = "s21-input-and-output-with-headers")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case1")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case1;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case2")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case2;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case3")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case3;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case4")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case4;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case5")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case5;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case6")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case6;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case7")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case7;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case8")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case8;
 
+#[cfg(feature = "s21-input-and-output-with-headers-case9")]
 #[rustfmt::skip]
 pub mod s21_input_and_output_with_headers_case9;
 
+#[cfg(feature = "s22-json-blobs")]
 #[rustfmt::skip]
 pub mod s22_json_blobs;
 
+#[cfg(feature = "s23-json-enums")]
 #[rustfmt::skip]
 pub mod s23_json_enums;
 
+#[cfg(feature = "s24-json-int-enums")]
 #[rustfmt::skip]
 pub mod s24_json_int_enums;
 
+#[cfg(feature = "s25-json-lists")]
 #[rustfmt::skip]
 pub mod s25_json_lists;
 
+#[cfg(feature = "s25-json-lists-case1")]
 #[rustfmt::skip]
 pub mod s25_json_lists_case1;
 
+#[cfg(feature = "s26-json-maps")]
 #[rustfmt::skip]
 pub mod s26_json_maps;
 
+#[cfg(feature = "s26-json-maps-case1")]
 #[rustfmt::skip]
 pub mod s26_json_maps_case1;
 
+#[cfg(feature = "s26-json-maps-case2")]
 #[rustfmt::skip]
 pub mod s26_json_maps_case2;
 
+#[cfg(feature = "s27-json-timestamps")]
 #[rustfmt::skip]
 pub mod s27_json_timestamps;
 
+#[cfg(feature = "s27-json-timestamps-case1")]
 #[rustfmt::skip]
 pub mod s27_json_timestamps_case1;
 
+#[cfg(feature = "s27-json-timestamps-case2")]
 #[rustfmt::skip]
 pub mod s27_json_timestamps_case2;
 
+#[cfg(feature = "s27-json-timestamps-case3")]
 #[rustfmt::skip]
 pub mod s27_json_timestamps_case3;
 
+#[cfg(feature = "s27-json-timestamps-case4")]
 #[rustfmt::skip]
 pub mod s27_json_timestamps_case4;
 
+#[cfg(feature = "s27-json-timestamps-case5")]
 #[rustfmt::skip]
 pub mod s27_json_timestamps_case5;
 
+#[cfg(feature = "s27-json-timestamps-case6")]
 #[rustfmt::skip]
 pub mod s27_json_timestamps_case6;
 
+#[cfg(feature = "s28-json-unions")]
 #[rustfmt::skip]
 pub mod s28_json_unions;
 
+#[cfg(feature = "s28-json-unions-case1")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case1;
 
+#[cfg(feature = "s28-json-unions-case2")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case2;
 
+#[cfg(feature = "s28-json-unions-case3")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case3;
 
+#[cfg(feature = "s28-json-unions-case4")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case4;
 
+#[cfg(feature = "s28-json-unions-case5")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case5;
 
+#[cfg(feature = "s28-json-unions-case6")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case6;
 
+#[cfg(feature = "s28-json-unions-case7")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case7;
 
+#[cfg(feature = "s28-json-unions-case8")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case8;
 
+#[cfg(feature = "s28-json-unions-case9")]
 #[rustfmt::skip]
 pub mod s28_json_unions_case9;
 
+#[cfg(feature = "s2-constant-query-string")]
 #[rustfmt::skip]
 pub mod s2_constant_query_string;
 
+#[cfg(feature = "s30-no-input-and-no-output")]
 #[rustfmt::skip]
 pub mod s30_no_input_and_no_output;
 
+#[cfg(feature = "s31-no-input-and-output")]
 #[rustfmt::skip]
 pub mod s31_no_input_and_output;
 
+#[cfg(feature = "s33-omits-null-serializes-empty-string")]
 #[rustfmt::skip]
 pub mod s33_omits_null_serializes_empty_string;
 
+#[cfg(feature = "s33-omits-null-serializes-empty-string-case1")]
 #[rustfmt::skip]
 pub mod s33_omits_null_serializes_empty_string_case1;
 
+#[cfg(feature = "s34-omits-serializing-empty-lists")]
 #[rustfmt::skip]
 pub mod s34_omits_serializing_empty_lists;
 
+#[cfg(feature = "s35-post-union-with-json-name")]
 #[rustfmt::skip]
 pub mod s35_post_union_with_json_name;
 
+#[cfg(feature = "s35-post-union-with-json-name-case1")]
 #[rustfmt::skip]
 pub mod s35_post_union_with_json_name_case1;
 
+#[cfg(feature = "s35-post-union-with-json-name-case2")]
 #[rustfmt::skip]
 pub mod s35_post_union_with_json_name_case2;
 
+#[cfg(feature = "s36-query-params-as-string-list-map")]
 #[rustfmt::skip]
 pub mod s36_query_params_as_string_list_map;
 
+#[cfg(feature = "s38-recursive-shapes")]
 #[rustfmt::skip]
 pub mod s38_recursive_shapes;
 
+#[cfg(feature = "s39-simple-scalar-properties")]
 #[rustfmt::skip]
 pub mod s39_simple_scalar_properties;
 
+#[cfg(feature = "s39-simple-scalar-properties-case1")]
 #[rustfmt::skip]
 pub mod s39_simple_scalar_properties_case1;
 
+#[cfg(feature = "s39-simple-scalar-properties-case2")]
 #[rustfmt::skip]
 pub mod s39_simple_scalar_properties_case2;
 
+#[cfg(feature = "s39-simple-scalar-properties-case3")]
 #[rustfmt::skip]
 pub mod s39_simple_scalar_properties_case3;
 
+#[cfg(feature = "s39-simple-scalar-properties-case4")]
 #[rustfmt::skip]
 pub mod s39_simple_scalar_properties_case4;
 
+#[cfg(feature = "s3-document-type")]
 #[rustfmt::skip]
 pub mod s3_document_type;
 
+#[cfg(feature = "s3-document-type-case1")]
 #[rustfmt::skip]
 pub mod s3_document_type_case1;
 
+#[cfg(feature = "s3-document-type-case2")]
 #[rustfmt::skip]
 pub mod s3_document_type_case2;
 
+#[cfg(feature = "s3-document-type-case3")]
 #[rustfmt::skip]
 pub mod s3_document_type_case3;
 
+#[cfg(feature = "s3-document-type-case4")]
 #[rustfmt::skip]
 pub mod s3_document_type_case4;
 
+#[cfg(feature = "s40-test-body-structure")]
 #[rustfmt::skip]
 pub mod s40_test_body_structure;
 
+#[cfg(feature = "s40-test-body-structure-case1")]
 #[rustfmt::skip]
 pub mod s40_test_body_structure_case1;
 
+#[cfg(feature = "s41-test-get-no-input-no-payload")]
 #[rustfmt::skip]
 pub mod s41_test_get_no_input_no_payload;
 
+#[cfg(feature = "s42-test-get-no-payload")]
 #[rustfmt::skip]
 pub mod s42_test_get_no_payload;
 
+#[cfg(feature = "s42-test-get-no-payload-case1")]
 #[rustfmt::skip]
 pub mod s42_test_get_no_payload_case1;
 
+#[cfg(feature = "s43-test-payload-blob")]
 #[rustfmt::skip]
 pub mod s43_test_payload_blob;
 
+#[cfg(feature = "s43-test-payload-blob-case1")]
 #[rustfmt::skip]
 pub mod s43_test_payload_blob_case1;
 
+#[cfg(feature = "s44-test-payload-structure")]
 #[rustfmt::skip]
 pub mod s44_test_payload_structure;
 
+#[cfg(feature = "s44-test-payload-structure-case1")]
 #[rustfmt::skip]
 pub mod s44_test_payload_structure_case1;
 
+#[cfg(feature = "s44-test-payload-structure-case2")]
 #[rustfmt::skip]
 pub mod s44_test_payload_structure_case2;
 
+#[cfg(feature = "s45-test-post-no-input-no-payload")]
 #[rustfmt::skip]
 pub mod s45_test_post_no_input_no_payload;
 
+#[cfg(feature = "s46-test-post-no-payload")]
 #[rustfmt::skip]
 pub mod s46_test_post_no_payload;
 
+#[cfg(feature = "s46-test-post-no-payload-case1")]
 #[rustfmt::skip]
 pub mod s46_test_post_no_payload_case1;
 
+#[cfg(feature = "s47-timestamp-format-headers")]
 #[rustfmt::skip]
 pub mod s47_timestamp_format_headers;
 
+#[cfg(feature = "s48-unit-input-and-output")]
 #[rustfmt::skip]
 pub mod s48_unit_input_and_output;
 
+#[cfg(feature = "s49-datetime-offsets")]
 #[rustfmt::skip]
 pub mod s49_datetime_offsets;
 
+#[cfg(feature = "s49-datetime-offsets-case1")]
 #[rustfmt::skip]
 pub mod s49_datetime_offsets_case1;
 
+#[cfg(feature = "s4-document-type-as-map-value")]
 #[rustfmt::skip]
 pub mod s4_document_type_as_map_value;
 
+#[cfg(feature = "s50-document-type")]
 #[rustfmt::skip]
 pub mod s50_document_type;
 
+#[cfg(feature = "s50-document-type-case1")]
 #[rustfmt::skip]
 pub mod s50_document_type_case1;
 
+#[cfg(feature = "s50-document-type-case2")]
 #[rustfmt::skip]
 pub mod s50_document_type_case2;
 
+#[cfg(feature = "s50-document-type-case3")]
 #[rustfmt::skip]
 pub mod s50_document_type_case3;
 
+#[cfg(feature = "s50-document-type-case4")]
 #[rustfmt::skip]
 pub mod s50_document_type_case4;
 
+#[cfg(feature = "s51-document-type-as-map-value")]
 #[rustfmt::skip]
 pub mod s51_document_type_as_map_value;
 
+#[cfg(feature = "s52-document-type-as-payload")]
 #[rustfmt::skip]
 pub mod s52_document_type_as_payload;
 
+#[cfg(feature = "s52-document-type-as-payload-case1")]
 #[rustfmt::skip]
 pub mod s52_document_type_as_payload_case1;
 
+#[cfg(feature = "s53-empty-input-and-empty-output")]
 #[rustfmt::skip]
 pub mod s53_empty_input_and_empty_output;
 
+#[cfg(feature = "s53-empty-input-and-empty-output-case1")]
 #[rustfmt::skip]
 pub mod s53_empty_input_and_empty_output_case1;
 
+#[cfg(feature = "s54-fractional-seconds")]
 #[rustfmt::skip]
 pub mod s54_fractional_seconds;
 
+#[cfg(feature = "s55-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s55_greeting_with_errors;
 
+#[cfg(feature = "s55-greeting-with-errors-case1")]
 #[rustfmt::skip]
 pub mod s55_greeting_with_errors_case1;
 
+#[cfg(feature = "s56-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s56_greeting_with_errors;
 
+#[cfg(feature = "s56-greeting-with-errors-case4")]
 #[rustfmt::skip]
 pub mod s56_greeting_with_errors_case4;
 
+#[cfg(feature = "s56-greeting-with-errors-case5")]
 #[rustfmt::skip]
 pub mod s56_greeting_with_errors_case5;
 
+#[cfg(feature = "s56-greeting-with-errors-case6")]
 #[rustfmt::skip]
 pub mod s56_greeting_with_errors_case6;
 
+#[cfg(feature = "s56-greeting-with-errors-case7")]
 #[rustfmt::skip]
 pub mod s56_greeting_with_errors_case7;
 
+#[cfg(feature = "s56-greeting-with-errors-case8")]
 #[rustfmt::skip]
 pub mod s56_greeting_with_errors_case8;
 
+#[cfg(feature = "s57-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s57_greeting_with_errors;
 
+#[cfg(feature = "s57-greeting-with-errors-case1")]
 #[rustfmt::skip]
 pub mod s57_greeting_with_errors_case1;
 
+#[cfg(feature = "s58-greeting-with-errors")]
 #[rustfmt::skip]
 pub mod s58_greeting_with_errors;
 
+#[cfg(feature = "s59-http-enum-payload")]
 #[rustfmt::skip]
 pub mod s59_http_enum_payload;
 
+#[cfg(feature = "s60-http-payload-traits")]
 #[rustfmt::skip]
 pub mod s60_http_payload_traits;
 
+#[cfg(feature = "s61-http-payload-with-structure")]
 #[rustfmt::skip]
 pub mod s61_http_payload_with_structure;
 
+#[cfg(feature = "s62-http-payload-with-union")]
 #[rustfmt::skip]
 pub mod s62_http_payload_with_union;
 
+#[cfg(feature = "s63-http-prefix-headers")]
 #[rustfmt::skip]
 pub mod s63_http_prefix_headers;
 
+#[cfg(feature = "s64-http-prefix-headers-in-response")]
 #[rustfmt::skip]
 pub mod s64_http_prefix_headers_in_response;
 
+#[cfg(feature = "s65-http-response-code")]
 #[rustfmt::skip]
 pub mod s65_http_response_code;
 
+#[cfg(feature = "s65-http-response-code-case1")]
 #[rustfmt::skip]
 pub mod s65_http_response_code_case1;
 
+#[cfg(feature = "s66-http-string-payload")]
 #[rustfmt::skip]
 pub mod s66_http_string_payload;
 
+#[cfg(feature = "s67-ignore-query-params-in-response")]
 #[rustfmt::skip]
 pub mod s67_ignore_query_params_in_response;
 
+#[cfg(feature = "s67-ignore-query-params-in-response-case1")]
 #[rustfmt::skip]
 pub mod s67_ignore_query_params_in_response_case1;
 
+#[cfg(feature = "s68-input-and-output-with-headers")]
 #[rustfmt::skip]
 pub mod s68_input_and_output_with_headers;
 
+#[cfg(feature = "s68-input-and-output-with-headers-case2")]
 #[rustfmt::skip]
 pub mod s68_input_and_output_with_headers_case2;
 
+#[cfg(feature = "s68-input-and-output-with-headers-case3")]
 #[rustfmt::skip]
 pub mod s68_input_and_output_with_headers_case3;
 
+#[cfg(feature = "s68-input-and-output-with-headers-case5")]
 #[rustfmt::skip]
 pub mod s68_input_and_output_with_headers_case5;
 
+#[cfg(feature = "s68-input-and-output-with-headers-case6")]
 #[rustfmt::skip]
 pub mod s68_input_and_output_with_headers_case6;
 
+#[cfg(feature = "s68-input-and-output-with-headers-case7")]
 #[rustfmt::skip]
 pub mod s68_input_and_output_with_headers_case7;
 
+#[cfg(feature = "s68-input-and-output-with-headers-case8")]
 #[rustfmt::skip]
 pub mod s68_input_and_output_with_headers_case8;
 
+#[cfg(feature = "s68-input-and-output-with-headers-case9")]
 #[rustfmt::skip]
 pub mod s68_input_and_output_with_headers_case9;
 
+#[cfg(feature = "s69-json-blobs")]
 #[rustfmt::skip]
 pub mod s69_json_blobs;
 
+#[cfg(feature = "s6-empty-input-and-empty-output")]
 #[rustfmt::skip]
 pub mod s6_empty_input_and_empty_output;
 
+#[cfg(feature = "s70-json-enums")]
 #[rustfmt::skip]
 pub mod s70_json_enums;
 
+#[cfg(feature = "s71-json-int-enums")]
 #[rustfmt::skip]
 pub mod s71_json_int_enums;
 
+#[cfg(feature = "s72-json-lists")]
 #[rustfmt::skip]
 pub mod s72_json_lists;
 
+#[cfg(feature = "s72-json-lists-case1")]
 #[rustfmt::skip]
 pub mod s72_json_lists_case1;
 
+#[cfg(feature = "s73-json-maps")]
 #[rustfmt::skip]
 pub mod s73_json_maps;
 
+#[cfg(feature = "s73-json-maps-case1")]
 #[rustfmt::skip]
 pub mod s73_json_maps_case1;
 
+#[cfg(feature = "s73-json-maps-case2")]
 #[rustfmt::skip]
 pub mod s73_json_maps_case2;
 
+#[cfg(feature = "s74-json-timestamps")]
 #[rustfmt::skip]
 pub mod s74_json_timestamps;
 
+#[cfg(feature = "s74-json-timestamps-case1")]
 #[rustfmt::skip]
 pub mod s74_json_timestamps_case1;
 
+#[cfg(feature = "s74-json-timestamps-case2")]
 #[rustfmt::skip]
 pub mod s74_json_timestamps_case2;
 
+#[cfg(feature = "s74-json-timestamps-case3")]
 #[rustfmt::skip]
 pub mod s74_json_timestamps_case3;
 
+#[cfg(feature = "s74-json-timestamps-case4")]
 #[rustfmt::skip]
 pub mod s74_json_timestamps_case4;
 
+#[cfg(feature = "s74-json-timestamps-case5")]
 #[rustfmt::skip]
 pub mod s74_json_timestamps_case5;
 
+#[cfg(feature = "s74-json-timestamps-case6")]
 #[rustfmt::skip]
 pub mod s74_json_timestamps_case6;
 
+#[cfg(feature = "s75-json-unions")]
 #[rustfmt::skip]
 pub mod s75_json_unions;
 
+#[cfg(feature = "s75-json-unions-case1")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case1;
 
+#[cfg(feature = "s75-json-unions-case2")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case2;
 
+#[cfg(feature = "s75-json-unions-case3")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case3;
 
+#[cfg(feature = "s75-json-unions-case4")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case4;
 
+#[cfg(feature = "s75-json-unions-case5")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case5;
 
+#[cfg(feature = "s75-json-unions-case6")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case6;
 
+#[cfg(feature = "s75-json-unions-case7")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case7;
 
+#[cfg(feature = "s75-json-unions-case8")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case8;
 
+#[cfg(feature = "s75-json-unions-case9")]
 #[rustfmt::skip]
 pub mod s75_json_unions_case9;
 
+#[cfg(feature = "s77-no-input-and-no-output")]
 #[rustfmt::skip]
 pub mod s77_no_input_and_no_output;
 
+#[cfg(feature = "s78-no-input-and-output")]
 #[rustfmt::skip]
 pub mod s78_no_input_and_output;
 
+#[cfg(feature = "s78-no-input-and-output-case1")]
 #[rustfmt::skip]
 pub mod s78_no_input_and_output_case1;
 
+#[cfg(feature = "s79-post-union-with-json-name")]
 #[rustfmt::skip]
 pub mod s79_post_union_with_json_name;
 
+#[cfg(feature = "s79-post-union-with-json-name-case1")]
 #[rustfmt::skip]
 pub mod s79_post_union_with_json_name_case1;
 
+#[cfg(feature = "s79-post-union-with-json-name-case2")]
 #[rustfmt::skip]
 pub mod s79_post_union_with_json_name_case2;
 
+#[cfg(feature = "s7-endpoint-operation")]
 #[rustfmt::skip]
 pub mod s7_endpoint_operation;
 
+#[cfg(feature = "s80-recursive-shapes")]
 #[rustfmt::skip]
 pub mod s80_recursive_shapes;
 
+#[cfg(feature = "s81-simple-scalar-properties")]
 #[rustfmt::skip]
 pub mod s81_simple_scalar_properties;
 
+#[cfg(feature = "s81-simple-scalar-properties-case1")]
 #[rustfmt::skip]
 pub mod s81_simple_scalar_properties_case1;
 
+#[cfg(feature = "s81-simple-scalar-properties-case2")]
 #[rustfmt::skip]
 pub mod s81_simple_scalar_properties_case2;
 
+#[cfg(feature = "s81-simple-scalar-properties-case3")]
 #[rustfmt::skip]
 pub mod s81_simple_scalar_properties_case3;
 
+#[cfg(feature = "s81-simple-scalar-properties-case4")]
 #[rustfmt::skip]
 pub mod s81_simple_scalar_properties_case4;
 
+#[cfg(feature = "s82-timestamp-format-headers")]
 #[rustfmt::skip]
 pub mod s82_timestamp_format_headers;
 
+#[cfg(feature = "s83-unit-input-and-output")]
 #[rustfmt::skip]
 pub mod s83_unit_input_and_output;
 
+#[cfg(feature = "s84-operation-name")]
 #[rustfmt::skip]
 pub mod s84_operation_name;
 
+#[cfg(feature = "s85-operation-name")]
 #[rustfmt::skip]
 pub mod s85_operation_name;
 
+#[cfg(feature = "s86-operation-name")]
 #[rustfmt::skip]
 pub mod s86_operation_name;
 
+#[cfg(feature = "s87-operation-name")]
 #[rustfmt::skip]
 pub mod s87_operation_name;
 
+#[cfg(feature = "s88-operation-name")]
 #[rustfmt::skip]
 pub mod s88_operation_name;
 
+#[cfg(feature = "s89-operation-name")]
 #[rustfmt::skip]
 pub mod s89_operation_name;
 
+#[cfg(feature = "s8-endpoint-with-host-label-operation")]
 #[rustfmt::skip]
 pub mod s8_endpoint_with_host_label_operation;
 
+#[cfg(feature = "s90-operation-name")]
 #[rustfmt::skip]
 pub mod s90_operation_name;
 
+#[cfg(feature = "s90-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s90_operation_name_case1;
 
+#[cfg(feature = "s91-operation-name")]
 #[rustfmt::skip]
 pub mod s91_operation_name;
 
+#[cfg(feature = "s92-operation-name")]
 #[rustfmt::skip]
 pub mod s92_operation_name;
 
+#[cfg(feature = "s93-operation-name")]
 #[rustfmt::skip]
 pub mod s93_operation_name;
 
+#[cfg(feature = "s94-operation-name")]
 #[rustfmt::skip]
 pub mod s94_operation_name;
 
+#[cfg(feature = "s95-operation-name")]
 #[rustfmt::skip]
 pub mod s95_operation_name;
 
+#[cfg(feature = "s96-operation-name")]
 #[rustfmt::skip]
 pub mod s96_operation_name;
 
+#[cfg(feature = "s96-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s96_operation_name_case1;
 
+#[cfg(feature = "s97-operation-name")]
 #[rustfmt::skip]
 pub mod s97_operation_name;
 
+#[cfg(feature = "s97-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s97_operation_name_case1;
 
+#[cfg(feature = "s98-operation-name")]
 #[rustfmt::skip]
 pub mod s98_operation_name;
 
+#[cfg(feature = "s98-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s98_operation_name_case1;
 
+#[cfg(feature = "s99-operation-name")]
 #[rustfmt::skip]
 pub mod s99_operation_name;
 
+#[cfg(feature = "s99-operation-name-case1")]
 #[rustfmt::skip]
 pub mod s99_operation_name_case1;
 
+#[cfg(feature = "s99-operation-name-case2")]
 #[rustfmt::skip]
 pub mod s99_operation_name_case2;
 
+#[cfg(feature = "s99-operation-name-case3")]
 #[rustfmt::skip]
 pub mod s99_operation_name_case3;
 
+#[cfg(feature = "s99-operation-name-case4")]
 #[rustfmt::skip]
 pub mod s99_operation_name_case4;
 
+#[cfg(feature = "s99-operation-name-case5")]
 #[rustfmt::skip]
 pub mod s99_operation_name_case5;

@@ -3,6 +3,19 @@
 
 //! The model's `pattern` constraints, each compiled once, on first use.
 
+#[cfg(
+    any(
+        feature = "s108-no-payload",
+        feature = "s108-no-payload-get",
+        feature = "s108-no-payload-with-header",
+        feature = "s108-no-payload-with-header-get",
+        feature = "s108-test-body",
+        feature = "s108-test-body-no-params",
+        feature = "s108-test-payload",
+        feature = "s108-test-payload-no-body",
+        feature = "s108-test-payload-no-params"
+    )
+)]
 /// The pattern of `S108TestId`.
 pub(crate) static S108_TEST_ID: crate::validation::Pattern = crate::validation::Pattern::new(
     "t-[a-z0-9-]+",

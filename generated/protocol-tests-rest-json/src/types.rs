@@ -3,210 +3,740 @@
 
 //! Structures, unions and enums shared by the operations of botocore protocol tests.
 
+#[cfg(
+    any(
+        feature = "s0-all-query-string-types",
+        feature = "s0-all-query-string-types-case1",
+        feature = "s0-all-query-string-types-case2",
+        feature = "s0-all-query-string-types-case3",
+        feature = "s0-all-query-string-types-case4",
+        feature = "s0-all-query-string-types-case5",
+        feature = "s0-all-query-string-types-case6"
+    )
+)]
 #[rustfmt::skip]
 mod s0_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s0-all-query-string-types",
+        feature = "s0-all-query-string-types-case1",
+        feature = "s0-all-query-string-types-case2",
+        feature = "s0-all-query-string-types-case3",
+        feature = "s0-all-query-string-types-case4",
+        feature = "s0-all-query-string-types-case5",
+        feature = "s0-all-query-string-types-case6"
+    )
+)]
 pub use self::s0_foo_enum::S0FooEnum;
 
+#[cfg(
+    any(
+        feature = "s108-test-payload",
+        feature = "s108-test-payload-no-body",
+        feature = "s108-test-payload-no-params"
+    )
+)]
 #[rustfmt::skip]
 mod s108_payload_config;
+
+#[cfg(
+    any(
+        feature = "s108-test-payload",
+        feature = "s108-test-payload-no-body",
+        feature = "s108-test-payload-no-params"
+    )
+)]
 pub use self::s108_payload_config::{S108PayloadConfig, S108PayloadConfigBuilder};
 
+#[cfg(any(feature = "s108-test-body", feature = "s108-test-body-no-params"))]
 #[rustfmt::skip]
 mod s108_test_config;
+
+#[cfg(any(feature = "s108-test-body", feature = "s108-test-body-no-params"))]
 pub use self::s108_test_config::{S108TestConfig, S108TestConfigBuilder};
 
+#[cfg(any(feature = "s109-operation-name", feature = "s109-operation-name-case1"))]
 #[rustfmt::skip]
 mod s109_enum_type;
+
+#[cfg(any(feature = "s109-operation-name", feature = "s109-operation-name-case1"))]
 pub use self::s109_enum_type::S109EnumType;
 
+#[cfg(feature = "s10-http-enum-payload")]
 #[rustfmt::skip]
 mod s10_string_enum;
+
+#[cfg(feature = "s10-http-enum-payload")]
 pub use self::s10_string_enum::S10StringEnum;
 
+#[cfg(feature = "s111-operation-name")]
 #[rustfmt::skip]
 mod s111_blob_container;
+
+#[cfg(feature = "s111-operation-name")]
 pub use self::s111_blob_container::{S111BlobContainer, S111BlobContainerBuilder};
 
+#[cfg(feature = "s112-operation-name")]
 #[rustfmt::skip]
 mod s112_time_container;
+
+#[cfg(feature = "s112-operation-name")]
 pub use self::s112_time_container::{S112TimeContainer, S112TimeContainerBuilder};
 
+#[cfg(feature = "s114-operation-name")]
 #[rustfmt::skip]
 mod s114_single_struct;
+
+#[cfg(feature = "s114-operation-name")]
 pub use self::s114_single_struct::{S114SingleStruct, S114SingleStructBuilder};
 
+#[cfg(feature = "s120-operation-name")]
 #[rustfmt::skip]
 mod s120_body_structure;
+
+#[cfg(feature = "s120-operation-name")]
 pub use self::s120_body_structure::{S120BodyStructure, S120BodyStructureBuilder};
 
+#[cfg(
+    any(
+        feature = "s127-operation-name",
+        feature = "s127-operation-name-case1",
+        feature = "s127-operation-name-case2"
+    )
+)]
 #[rustfmt::skip]
 mod s127_union_type;
+
+#[cfg(
+    any(
+        feature = "s127-operation-name",
+        feature = "s127-operation-name-case1",
+        feature = "s127-operation-name-case2"
+    )
+)]
 pub use self::s127_union_type::S127UnionType;
 
+#[cfg(feature = "s128-operation-name")]
 #[rustfmt::skip]
 mod s128_enum_type;
+
+#[cfg(feature = "s128-operation-name")]
 pub use self::s128_enum_type::S128EnumType;
 
+#[cfg(feature = "s12-http-payload-with-structure")]
 #[rustfmt::skip]
 mod s12_nested_payload;
+
+#[cfg(feature = "s12-http-payload-with-structure")]
 pub use self::s12_nested_payload::{S12NestedPayload, S12NestedPayloadBuilder};
 
+#[cfg(feature = "s13-http-payload-with-union")]
 #[rustfmt::skip]
 mod s13_union_payload;
+
+#[cfg(feature = "s13-http-payload-with-union")]
 pub use self::s13_union_payload::S13UnionPayload;
 
+#[cfg(
+    any(
+        feature = "s21-input-and-output-with-headers",
+        feature = "s21-input-and-output-with-headers-case1",
+        feature = "s21-input-and-output-with-headers-case2",
+        feature = "s21-input-and-output-with-headers-case3",
+        feature = "s21-input-and-output-with-headers-case4",
+        feature = "s21-input-and-output-with-headers-case5",
+        feature = "s21-input-and-output-with-headers-case6",
+        feature = "s21-input-and-output-with-headers-case7",
+        feature = "s21-input-and-output-with-headers-case8",
+        feature = "s21-input-and-output-with-headers-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s21_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s21-input-and-output-with-headers",
+        feature = "s21-input-and-output-with-headers-case1",
+        feature = "s21-input-and-output-with-headers-case2",
+        feature = "s21-input-and-output-with-headers-case3",
+        feature = "s21-input-and-output-with-headers-case4",
+        feature = "s21-input-and-output-with-headers-case5",
+        feature = "s21-input-and-output-with-headers-case6",
+        feature = "s21-input-and-output-with-headers-case7",
+        feature = "s21-input-and-output-with-headers-case8",
+        feature = "s21-input-and-output-with-headers-case9"
+    )
+)]
 pub use self::s21_foo_enum::S21FooEnum;
 
+#[cfg(feature = "s23-json-enums")]
 #[rustfmt::skip]
 mod s23_foo_enum;
+
+#[cfg(feature = "s23-json-enums")]
 pub use self::s23_foo_enum::S23FooEnum;
 
+#[cfg(any(feature = "s25-json-lists", feature = "s25-json-lists-case1"))]
 #[rustfmt::skip]
 mod s25_foo_enum;
+
+#[cfg(any(feature = "s25-json-lists", feature = "s25-json-lists-case1"))]
 pub use self::s25_foo_enum::S25FooEnum;
 
+#[cfg(any(feature = "s25-json-lists", feature = "s25-json-lists-case1"))]
 #[rustfmt::skip]
 mod s25_structure_list_member;
+
+#[cfg(any(feature = "s25-json-lists", feature = "s25-json-lists-case1"))]
 pub use self::s25_structure_list_member::{
     S25StructureListMember, S25StructureListMemberBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "s26-json-maps",
+        feature = "s26-json-maps-case1",
+        feature = "s26-json-maps-case2"
+    )
+)]
 #[rustfmt::skip]
 mod s26_greeting_struct;
+
+#[cfg(
+    any(
+        feature = "s26-json-maps",
+        feature = "s26-json-maps-case1",
+        feature = "s26-json-maps-case2"
+    )
+)]
 pub use self::s26_greeting_struct::{S26GreetingStruct, S26GreetingStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s28_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 pub use self::s28_foo_enum::S28FooEnum;
 
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s28_greeting_struct;
+
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 pub use self::s28_greeting_struct::{S28GreetingStruct, S28GreetingStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s28_my_union;
+
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 pub use self::s28_my_union::S28MyUnion;
 
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s28_renamed_greeting;
+
+#[cfg(
+    any(
+        feature = "s28-json-unions",
+        feature = "s28-json-unions-case1",
+        feature = "s28-json-unions-case2",
+        feature = "s28-json-unions-case3",
+        feature = "s28-json-unions-case4",
+        feature = "s28-json-unions-case5",
+        feature = "s28-json-unions-case6",
+        feature = "s28-json-unions-case7",
+        feature = "s28-json-unions-case8",
+        feature = "s28-json-unions-case9"
+    )
+)]
 pub use self::s28_renamed_greeting::{S28RenamedGreeting, S28RenamedGreetingBuilder};
 
+#[cfg(feature = "s34-omits-serializing-empty-lists")]
 #[rustfmt::skip]
 mod s34_foo_enum;
+
+#[cfg(feature = "s34-omits-serializing-empty-lists")]
 pub use self::s34_foo_enum::S34FooEnum;
 
+#[cfg(
+    any(
+        feature = "s35-post-union-with-json-name",
+        feature = "s35-post-union-with-json-name-case1",
+        feature = "s35-post-union-with-json-name-case2"
+    )
+)]
 #[rustfmt::skip]
 mod s35_union_with_json_name;
+
+#[cfg(
+    any(
+        feature = "s35-post-union-with-json-name",
+        feature = "s35-post-union-with-json-name-case1",
+        feature = "s35-post-union-with-json-name-case2"
+    )
+)]
 pub use self::s35_union_with_json_name::S35UnionWithJsonName;
 
+#[cfg(feature = "s38-recursive-shapes")]
 #[rustfmt::skip]
 mod s38_recursive_shapes_input_output_nested1;
+
+#[cfg(feature = "s38-recursive-shapes")]
 pub use self::s38_recursive_shapes_input_output_nested1::{
     S38RecursiveShapesInputOutputNested1, S38RecursiveShapesInputOutputNested1Builder,
 };
 
+#[cfg(feature = "s38-recursive-shapes")]
 #[rustfmt::skip]
 mod s38_recursive_shapes_input_output_nested2;
+
+#[cfg(feature = "s38-recursive-shapes")]
 pub use self::s38_recursive_shapes_input_output_nested2::{
     S38RecursiveShapesInputOutputNested2, S38RecursiveShapesInputOutputNested2Builder,
 };
 
+#[cfg(
+    any(feature = "s40-test-body-structure", feature = "s40-test-body-structure-case1")
+)]
 #[rustfmt::skip]
 mod s40_test_config;
+
+#[cfg(
+    any(feature = "s40-test-body-structure", feature = "s40-test-body-structure-case1")
+)]
 pub use self::s40_test_config::{S40TestConfig, S40TestConfigBuilder};
 
+#[cfg(
+    any(
+        feature = "s44-test-payload-structure",
+        feature = "s44-test-payload-structure-case1",
+        feature = "s44-test-payload-structure-case2"
+    )
+)]
 #[rustfmt::skip]
 mod s44_payload_config;
+
+#[cfg(
+    any(
+        feature = "s44-test-payload-structure",
+        feature = "s44-test-payload-structure-case1",
+        feature = "s44-test-payload-structure-case2"
+    )
+)]
 pub use self::s44_payload_config::{S44PayloadConfig, S44PayloadConfigBuilder};
 
+#[cfg(
+    any(feature = "s57-greeting-with-errors", feature = "s57-greeting-with-errors-case1")
+)]
 #[rustfmt::skip]
 mod s57_complex_nested_error_data;
+
+#[cfg(
+    any(feature = "s57-greeting-with-errors", feature = "s57-greeting-with-errors-case1")
+)]
 pub use self::s57_complex_nested_error_data::{
     S57ComplexNestedErrorData, S57ComplexNestedErrorDataBuilder,
 };
 
+#[cfg(feature = "s59-http-enum-payload")]
 #[rustfmt::skip]
 mod s59_string_enum;
+
+#[cfg(feature = "s59-http-enum-payload")]
 pub use self::s59_string_enum::S59StringEnum;
 
+#[cfg(feature = "s61-http-payload-with-structure")]
 #[rustfmt::skip]
 mod s61_nested_payload;
+
+#[cfg(feature = "s61-http-payload-with-structure")]
 pub use self::s61_nested_payload::{S61NestedPayload, S61NestedPayloadBuilder};
 
+#[cfg(feature = "s62-http-payload-with-union")]
 #[rustfmt::skip]
 mod s62_union_payload;
+
+#[cfg(feature = "s62-http-payload-with-union")]
 pub use self::s62_union_payload::S62UnionPayload;
 
+#[cfg(
+    any(
+        feature = "s68-input-and-output-with-headers",
+        feature = "s68-input-and-output-with-headers-case2",
+        feature = "s68-input-and-output-with-headers-case3",
+        feature = "s68-input-and-output-with-headers-case5",
+        feature = "s68-input-and-output-with-headers-case6",
+        feature = "s68-input-and-output-with-headers-case7",
+        feature = "s68-input-and-output-with-headers-case8",
+        feature = "s68-input-and-output-with-headers-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s68_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s68-input-and-output-with-headers",
+        feature = "s68-input-and-output-with-headers-case2",
+        feature = "s68-input-and-output-with-headers-case3",
+        feature = "s68-input-and-output-with-headers-case5",
+        feature = "s68-input-and-output-with-headers-case6",
+        feature = "s68-input-and-output-with-headers-case7",
+        feature = "s68-input-and-output-with-headers-case8",
+        feature = "s68-input-and-output-with-headers-case9"
+    )
+)]
 pub use self::s68_foo_enum::S68FooEnum;
 
+#[cfg(feature = "s70-json-enums")]
 #[rustfmt::skip]
 mod s70_foo_enum;
+
+#[cfg(feature = "s70-json-enums")]
 pub use self::s70_foo_enum::S70FooEnum;
 
+#[cfg(any(feature = "s72-json-lists", feature = "s72-json-lists-case1"))]
 #[rustfmt::skip]
 mod s72_foo_enum;
+
+#[cfg(any(feature = "s72-json-lists", feature = "s72-json-lists-case1"))]
 pub use self::s72_foo_enum::S72FooEnum;
 
+#[cfg(any(feature = "s72-json-lists", feature = "s72-json-lists-case1"))]
 #[rustfmt::skip]
 mod s72_structure_list_member;
+
+#[cfg(any(feature = "s72-json-lists", feature = "s72-json-lists-case1"))]
 pub use self::s72_structure_list_member::{
     S72StructureListMember, S72StructureListMemberBuilder,
 };
 
+#[cfg(
+    any(
+        feature = "s73-json-maps",
+        feature = "s73-json-maps-case1",
+        feature = "s73-json-maps-case2"
+    )
+)]
 #[rustfmt::skip]
 mod s73_greeting_struct;
+
+#[cfg(
+    any(
+        feature = "s73-json-maps",
+        feature = "s73-json-maps-case1",
+        feature = "s73-json-maps-case2"
+    )
+)]
 pub use self::s73_greeting_struct::{S73GreetingStruct, S73GreetingStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s75_foo_enum;
+
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 pub use self::s75_foo_enum::S75FooEnum;
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s75_greeting_struct;
+
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 pub use self::s75_greeting_struct::{S75GreetingStruct, S75GreetingStructBuilder};
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s75_my_union;
+
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 pub use self::s75_my_union::S75MyUnion;
 
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 #[rustfmt::skip]
 mod s75_renamed_greeting;
+
+#[cfg(
+    any(
+        feature = "s75-json-unions",
+        feature = "s75-json-unions-case1",
+        feature = "s75-json-unions-case2",
+        feature = "s75-json-unions-case3",
+        feature = "s75-json-unions-case4",
+        feature = "s75-json-unions-case5",
+        feature = "s75-json-unions-case6",
+        feature = "s75-json-unions-case7",
+        feature = "s75-json-unions-case8",
+        feature = "s75-json-unions-case9"
+    )
+)]
 pub use self::s75_renamed_greeting::{S75RenamedGreeting, S75RenamedGreetingBuilder};
 
+#[cfg(
+    any(
+        feature = "s79-post-union-with-json-name",
+        feature = "s79-post-union-with-json-name-case1",
+        feature = "s79-post-union-with-json-name-case2"
+    )
+)]
 #[rustfmt::skip]
 mod s79_union_with_json_name;
+
+#[cfg(
+    any(
+        feature = "s79-post-union-with-json-name",
+        feature = "s79-post-union-with-json-name-case1",
+        feature = "s79-post-union-with-json-name-case2"
+    )
+)]
 pub use self::s79_union_with_json_name::S79UnionWithJsonName;
 
+#[cfg(feature = "s80-recursive-shapes")]
 #[rustfmt::skip]
 mod s80_recursive_shapes_input_output_nested1;
+
+#[cfg(feature = "s80-recursive-shapes")]
 pub use self::s80_recursive_shapes_input_output_nested1::{
     S80RecursiveShapesInputOutputNested1, S80RecursiveShapesInputOutputNested1Builder,
 };
 
+#[cfg(feature = "s80-recursive-shapes")]
 #[rustfmt::skip]
 mod s80_recursive_shapes_input_output_nested2;
+
+#[cfg(feature = "s80-recursive-shapes")]
 pub use self::s80_recursive_shapes_input_output_nested2::{
     S80RecursiveShapesInputOutputNested2, S80RecursiveShapesInputOutputNested2Builder,
 };
 
+#[cfg(feature = "s92-operation-name")]
 #[rustfmt::skip]
 mod s92_struct_type;
+
+#[cfg(feature = "s92-operation-name")]
 pub use self::s92_struct_type::{S92StructType, S92StructTypeBuilder};
 
+#[cfg(feature = "s93-operation-name")]
 #[rustfmt::skip]
 mod s93_struct_type;
+
+#[cfg(feature = "s93-operation-name")]
 pub use self::s93_struct_type::{S93StructType, S93StructTypeBuilder};
 
+#[cfg(any(feature = "s97-operation-name", feature = "s97-operation-name-case1"))]
 #[rustfmt::skip]
 mod s97_foo_shape;
+
+#[cfg(any(feature = "s97-operation-name", feature = "s97-operation-name-case1"))]
 pub use self::s97_foo_shape::{S97FooShape, S97FooShapeBuilder};
 
+#[cfg(
+    any(
+        feature = "s99-operation-name",
+        feature = "s99-operation-name-case1",
+        feature = "s99-operation-name-case2",
+        feature = "s99-operation-name-case3",
+        feature = "s99-operation-name-case4",
+        feature = "s99-operation-name-case5"
+    )
+)]
 #[rustfmt::skip]
 mod s99_recursive_struct_type;
+
+#[cfg(
+    any(
+        feature = "s99-operation-name",
+        feature = "s99-operation-name-case1",
+        feature = "s99-operation-name-case2",
+        feature = "s99-operation-name-case3",
+        feature = "s99-operation-name-case4",
+        feature = "s99-operation-name-case5"
+    )
+)]
 pub use self::s99_recursive_struct_type::{
     S99RecursiveStructType, S99RecursiveStructTypeBuilder,
 };
