@@ -127,16 +127,53 @@ pub fn object(value: &Value) -> Result<&Map<String, Value>, DeserializeError> {
         .ok_or_else(|| DeserializeError::mismatch("an object", value))
 }
 
+// The generic readers below are instantiated once per shape they read, so
+// they keep only the generic part inline: the lookups and the error paths
+// (which build the error's path) are shared functions, compiled once.
+
 /// Member `key` of `object`, parsed by `parse`; `None` when absent or null.
 pub fn optional<T>(
     object: &Map<String, Value>,
     key: &'static str,
     parse: impl FnOnce(&Value) -> Result<T, DeserializeError>,
 ) -> Result<Option<T>, DeserializeError> {
-    match object.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(value) => parse(value).map(Some).map_err(|e| e.within(key)),
+    match present(object, key) {
+        None => Ok(None),
+        Some(value) => match parse(value) {
+            Ok(parsed) => Ok(Some(parsed)),
+            Err(e) => Err(in_member(e, key)),
+        },
     }
+}
+
+/// Member `key` of `object`, unless absent or null.
+fn present<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    object.get(key).filter(|value| !value.is_null())
+}
+
+#[cold]
+#[inline(never)]
+fn in_member(e: DeserializeError, key: &'static str) -> DeserializeError {
+    e.within(key)
+}
+
+#[cold]
+#[inline(never)]
+fn in_item(e: DeserializeError, index: usize) -> DeserializeError {
+    e.within(format!("[{index}]"))
+}
+
+#[cold]
+#[inline(never)]
+fn in_entry(e: DeserializeError, key: &str) -> DeserializeError {
+    e.within(format!("[{key:?}]"))
+}
+
+/// The value as an array.
+fn array(value: &Value) -> Result<&Vec<Value>, DeserializeError> {
+    value
+        .as_array()
+        .ok_or_else(|| DeserializeError::mismatch("an array", value))
 }
 
 /// Member `key` of `object`, parsed by `parse`; its [`Fallback`] when absent.
@@ -229,15 +266,18 @@ pub fn list<T>(
     value: &Value,
     mut parse: impl FnMut(&Value) -> Result<T, DeserializeError>,
 ) -> Result<Vec<T>, DeserializeError> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| DeserializeError::mismatch("an array", value))?;
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| !item.is_null())
-        .map(|(i, item)| parse(item).map_err(|e| e.within(format!("[{i}]"))))
-        .collect()
+    let items = array(value)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if item.is_null() {
+            continue;
+        }
+        match parse(item) {
+            Ok(parsed) => out.push(parsed),
+            Err(e) => return Err(in_item(e, i)),
+        }
+    }
+    Ok(out)
 }
 
 /// A list whose items may be null.
@@ -245,19 +285,18 @@ pub fn sparse_list<T>(
     value: &Value,
     mut parse: impl FnMut(&Value) -> Result<T, DeserializeError>,
 ) -> Result<Vec<Option<T>>, DeserializeError> {
-    let items = value
-        .as_array()
-        .ok_or_else(|| DeserializeError::mismatch("an array", value))?;
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| match item {
-            Value::Null => Ok(None),
-            other => parse(other)
-                .map(Some)
-                .map_err(|e| e.within(format!("[{i}]"))),
-        })
-        .collect()
+    let items = array(value)?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        out.push(match item {
+            Value::Null => None,
+            other => match parse(other) {
+                Ok(parsed) => Some(parsed),
+                Err(e) => return Err(in_item(e, i)),
+            },
+        });
+    }
+    Ok(out)
 }
 
 /// A map with string keys, converted by `key`, and values `parse` reads.
@@ -273,7 +312,10 @@ pub fn map<K: Eq + std::hash::Hash, V>(
         if v.is_null() {
             continue;
         }
-        let parsed = parse(v).map_err(|e| e.within(format!("[{k:?}]")))?;
+        let parsed = match parse(v) {
+            Ok(parsed) => parsed,
+            Err(e) => return Err(in_entry(e, k)),
+        };
         out.insert(key(k), parsed);
     }
     Ok(out)
@@ -290,7 +332,10 @@ pub fn sparse_map<K: Eq + std::hash::Hash, V>(
     for (k, v) in entries {
         let parsed = match v {
             Value::Null => None,
-            other => Some(parse(other).map_err(|e| e.within(format!("[{k:?}]")))?),
+            other => match parse(other) {
+                Ok(parsed) => Some(parsed),
+                Err(e) => return Err(in_entry(e, k)),
+            },
         };
         out.insert(key(k), parsed);
     }

@@ -575,11 +575,16 @@ pub fn modeled_error<T, E>(
 ) -> E {
     match parse(response) {
         Ok(error) => modeled(error),
-        Err(err) => {
-            tracing::debug!(error = %err, "an error response does not match its model");
-            unhandled(response.unhandled())
-        }
+        Err(err) => unhandled(unmatched(response, err)),
     }
+}
+
+/// The generic part of [`modeled_error`] stays small: this is compiled once.
+#[cold]
+#[inline(never)]
+fn unmatched(response: &ErrorResponse, err: DeserializeError) -> Unhandled {
+    tracing::debug!(error = %err, "an error response does not match its model");
+    response.unhandled()
 }
 
 /// `aws.protocoltests#FooError:http://internal.amazon.com/` becomes `FooError`.
