@@ -99,11 +99,20 @@ def clean_build(manifest, target):
     return seconds, crates, rss
 
 
+def binary_sizes(path):
+    """The binary's size as built and after `strip`, in MB."""
+    stripped = path + ".stripped"
+    subprocess.run(["strip", "-o", stripped, path], check=True)
+    return os.path.getsize(path) / 1e6, os.path.getsize(stripped) / 1e6
+
+
 def run_builds():
     ours = clean_build(os.path.join(ROOT, "bench", "minimal", "Cargo.toml"), "/tmp/minimal-ours-target")
     theirs = clean_build(PEER_MANIFEST, "/tmp/minimal-theirs-target")
-    ours_bin = os.path.getsize("/tmp/minimal-ours-target/release/minimal-client") / 1e6
-    theirs_bin = os.path.getsize("/tmp/minimal-theirs-target/release/aws-sdk-client") / 1e6
+    ours_path = "/tmp/minimal-ours-target/release/minimal-client"
+    theirs_path = "/tmp/minimal-theirs-target/release/aws-sdk-client"
+    ours_bin, ours_stripped = binary_sizes(ours_path)
+    theirs_bin, theirs_stripped = binary_sizes(theirs_path)
     print("\nClean release build of a minimal program (-j2, fresh target directory, dependencies downloaded):\n")
     print("| figure | ours | official SDK | ratio |")
     print("|---|---|---|---|")
@@ -111,6 +120,8 @@ def run_builds():
     print(f"| crates compiled | {ours[1]} | {theirs[1]} | {ours[1] / theirs[1]:.2f}x |")
     print(f"| peak build memory | {ours[2]:.0f} MiB | {theirs[2]:.0f} MiB | {ours[2] / theirs[2]:.2f}x |")
     print(f"| release binary | {ours_bin:.1f} MB | {theirs_bin:.1f} MB | {ours_bin / theirs_bin:.2f}x |")
+    print(f"| release binary, stripped | {ours_stripped:.1f} MB | {theirs_stripped:.1f} MB | "
+          f"{ours_stripped / theirs_stripped:.2f}x |")
 
 
 def main():

@@ -3,6 +3,7 @@
 //! `[features]` entries. Reachability comes from the IR (`Shape::used_by`),
 //! so no list is kept by hand.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use proc_macro2::TokenStream;
@@ -21,10 +22,13 @@ pub(crate) fn for_operation(op: &Operation) -> TokenStream {
 /// patterns would be dead code. A shape no operation reaches is compiled
 /// always, as it was before features.
 pub(crate) fn for_users(service: &Service, used_by: &[usize]) -> TokenStream {
+    // Grouped operations share a feature: each is named once.
     let features: Vec<&str> = used_by
         .iter()
         .filter_map(|&index| service.operations.get(index))
         .map(|op| op.feature.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
     match features.as_slice() {
         [] => TokenStream::new(),
@@ -79,15 +83,16 @@ pub(crate) fn manifest_entries(service: &Service) -> String {
          # list the operations you call and only what they need is compiled.\n\
          default = [",
     );
-    let names: Vec<String> = service
-        .operations
-        .iter()
-        .map(|op| format!("\"{}\"", op.feature))
-        .collect();
+    // Operations of a service grouped by resource share a feature.
+    let mut features: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for op in &service.operations {
+        features.entry(op.feature.as_str()).or_default().push(op.name.as_str());
+    }
+    let names: Vec<String> = features.keys().map(|f| format!("\"{f}\"")).collect();
     toml.push_str(&names.join(", "));
     toml.push_str("]\n");
-    for op in &service.operations {
-        let _ = writeln!(toml, "# {}\n{} = []", op.name, op.feature);
+    for (feature, operations) in &features {
+        let _ = writeln!(toml, "# {}\n{feature} = []", operations.join(", "));
     }
     toml
 }

@@ -2025,22 +2025,53 @@ enum Events {
     OnlyTheirMembers,
 }
 
+/// The most features crates.io accepts in one crate.
+const REGISTRY_FEATURE_CAP: usize = 300;
+
 /// Names each operation's cargo feature: its name in kebab case, unless
 /// that is taken (by another operation or by the crate's own features).
+/// A service with more operations than crates.io allows features (with
+/// `serde`, `cli` and `default`) groups them by the resource they act on,
+/// the operation's name without its verb: `CreateEndpoint`,
+/// `DescribeEndpoint` and `ListEndpoints` share `endpoint`.
 fn name_features(service: &mut Service) {
-    let mut taken: BTreeSet<String> = ["default", "serde", "cli"]
-        .into_iter()
-        .map(str::to_owned)
+    let reserved = ["default", "serde", "cli"];
+    let grouped = service.operations.len() + reserved.len() > REGISTRY_FEATURE_CAP;
+    let mut taken: BTreeSet<String> = reserved.into_iter().map(str::to_owned).collect();
+    let resources: BTreeSet<String> = service
+        .operations
+        .iter()
+        .map(|op| resource_of(&op.name.to_kebab_case()))
         .collect();
     for op in &mut service.operations {
-        let wanted = op.name.to_kebab_case();
-        let mut feature = wanted.clone();
+        let kebab = op.name.to_kebab_case();
+        if grouped {
+            let resource = resource_of(&kebab);
+            // `ListEndpoints` joins `endpoint` when there is one.
+            let singular = resource.strip_suffix('s').filter(|s| resources.contains(*s));
+            let group = singular.map_or(resource.clone(), str::to_owned);
+            op.feature = if reserved.contains(&group.as_str()) {
+                format!("{group}-operations")
+            } else {
+                group
+            };
+            continue;
+        }
+        let mut feature = kebab.clone();
         let mut n = 2;
         while !taken.insert(feature.clone()) {
-            feature = format!("{wanted}-{n}");
+            feature = format!("{kebab}-{n}");
             n += 1;
         }
         op.feature = feature;
+    }
+}
+
+/// `create-model-package` acts on `model-package`; a one-word name on itself.
+fn resource_of(kebab: &str) -> String {
+    match kebab.split_once('-') {
+        Some((_, rest)) if !rest.is_empty() => rest.to_owned(),
+        _ => kebab.to_owned(),
     }
 }
 
