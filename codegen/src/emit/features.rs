@@ -86,7 +86,10 @@ pub(crate) fn manifest_entries(service: &Service) -> String {
     // Operations of a service grouped by resource share a feature.
     let mut features: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for op in &service.operations {
-        features.entry(op.feature.as_str()).or_default().push(op.name.as_str());
+        features
+            .entry(op.feature.as_str())
+            .or_default()
+            .push(op.name.as_str());
     }
     let names: Vec<String> = features.keys().map(|f| format!("\"{f}\"")).collect();
     toml.push_str(&names.join(", "));

@@ -2048,7 +2048,9 @@ fn name_features(service: &mut Service) {
         if grouped {
             let resource = resource_of(&kebab);
             // `ListEndpoints` joins `endpoint` when there is one.
-            let singular = resource.strip_suffix('s').filter(|s| resources.contains(*s));
+            let singular = resource
+                .strip_suffix('s')
+                .filter(|s| resources.contains(*s));
             let group = singular.map_or(resource.clone(), str::to_owned);
             op.feature = if reserved.contains(&group.as_str()) {
                 format!("{group}-operations")
