@@ -1,7 +1,17 @@
-//! Where credentials come from: explicit values, the environment, the shared
-//! `credentials` and `config` files, or any [`ProvideCredentials`] (such as
-//! `aws-config`'s full chain with SSO, IMDS and assume-role). Credentials that
-//! expire are refreshed before they do.
+//! Where credentials come from: explicit values, any [`ProvideCredentials`]
+//! (such as `aws-config`'s), or the [`DefaultChain`]: the environment, the
+//! shared `credentials` and `config` files (keys, `credential_process`), the
+//! container endpoint (ECS, EKS Pod Identity) and EC2 instance metadata.
+//! Credentials that expire are refreshed before they do, once for all
+//! callers.
+
+mod chain;
+mod container;
+mod http;
+mod imds;
+mod process;
+
+pub use chain::DefaultChain;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -11,7 +21,7 @@ use std::time::{Duration, SystemTime};
 pub use aws_credential_types::Credentials;
 pub use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
 
-use crate::sdk_error::{BoxError, CredentialsError};
+use crate::sdk_error::CredentialsError;
 
 /// Credentials this close to expiry are refreshed before they are used.
 const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
@@ -30,7 +40,6 @@ impl Environment {
     }
 
     /// Only the given variables.
-    #[cfg(test)]
     pub(crate) fn from_vars<'a>(vars: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         Environment {
             overrides: Some(Arc::new(
@@ -112,11 +121,11 @@ impl Profile {
                 None,
             )),
             (None, None) => {
+                // `credential_process` is the default chain's to run.
                 let unsupported = [
                     "role_arn",
                     "sso_session",
                     "sso_start_url",
-                    "credential_process",
                     "web_identity_token_file",
                 ];
                 match unsupported.iter().find(|k| self.get(k).is_some()) {
@@ -305,10 +314,15 @@ impl CredentialsCache {
                     tracing::warn!(error = %err, "refreshing credentials failed; using ones that have not expired yet");
                     return Ok(still_valid);
                 }
-                Err(CredentialsError::new(
-                    "the credentials provider failed",
-                    Some(Box::new(err) as BoxError),
-                ))
+                // Providers put the reason in the error's sources.
+                let mut message = String::from("the credentials provider failed");
+                let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+                while let Some(cause) = source {
+                    message.push_str(": ");
+                    message.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                Err(CredentialsError::new(message, None))
             }
         }
     }

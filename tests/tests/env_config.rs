@@ -14,6 +14,10 @@ const VARS: &[&str] = &[
     "AWS_CONFIG_FILE",
     "AWS_SHARED_CREDENTIALS_FILE",
     "AWS_BEARER_TOKEN_BEDROCK",
+    "AWS_EC2_METADATA_DISABLED",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
     "HOME",
 ];
 
@@ -41,12 +45,45 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
     set(&[("HOME", home)]);
     let err = Config::from_env().unwrap_err().to_string();
     assert!(err.contains("no region"), "{err}");
-    set(&[("HOME", home), ("AWS_REGION", "us-east-1")]);
-    let err = Config::from_env().unwrap_err().to_string();
-    assert!(err.contains("no credentials"), "{err}");
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let server = runtime.block_on(mock());
+
+    // No credentials anywhere: the default chain is asked at the first
+    // call, which fails before sending and says what each provider lacked.
+    // (IMDS is disabled: this machine's own must not answer.)
+    set(&[
+        ("HOME", home),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ]);
+    let config = Config::env_builder()
+        .endpoint_url(server.url())
+        .build()
+        .expect("credentials are resolved when first needed");
+    let err = runtime
+        .block_on(
+            Client::new(config)
+                .invoke_model()
+                .model_id("mock.echo")
+                .body("{}")
+                .send(),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(err, bedrock_runtime::error::SdkError::Credentials(_)),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    for provider in [
+        "environment:",
+        "profile \"default\"",
+        "container:",
+        "IMDS: disabled",
+    ] {
+        assert!(text.contains(provider), "{provider} in {text}");
+    }
+    assert!(server.requests().is_empty(), "nothing was sent");
 
     // From environment variables.
     set(&[
@@ -105,6 +142,7 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
             credentials_file.to_str().unwrap(),
         ),
         ("AWS_PROFILE", "mock"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
     ]);
     let config = Config::env_builder()
         .endpoint_url(server.url())
@@ -133,12 +171,22 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
     assert!(err.contains("\"absent\""), "{err}");
     let default = Config::env_builder()
         .profile_name("default")
+        .endpoint_url(server.url())
         .build()
+        .expect("the chain resolves when first needed");
+    let err = runtime
+        .block_on(
+            Client::new(default)
+                .invoke_model()
+                .model_id("mock.echo")
+                .body("{}")
+                .send(),
+        )
         .unwrap_err()
         .to_string();
     assert!(
-        default.contains("no credentials"),
-        "the default profile has a region but no keys: {default}"
+        err.contains("profile \"default\": no keys"),
+        "the default profile has a region but no keys: {err}"
     );
 
     // AWS_BEARER_TOKEN_BEDROCK is used in preference to SigV4.

@@ -80,6 +80,26 @@ const fn feature(named: &[&'static str]) -> Option<&'static str> {
 /// Submodules of runtime modules: copied, declared by their parent file.
 const SUBMODULES: &[(&str, &str)] = &[
     (
+        "credentials/chain",
+        include_str!("../../runtime/credentials/chain.rs"),
+    ),
+    (
+        "credentials/container",
+        include_str!("../../runtime/credentials/container.rs"),
+    ),
+    (
+        "credentials/http",
+        include_str!("../../runtime/credentials/http.rs"),
+    ),
+    (
+        "credentials/imds",
+        include_str!("../../runtime/credentials/imds.rs"),
+    ),
+    (
+        "credentials/process",
+        include_str!("../../runtime/credentials/process.rs"),
+    ),
+    (
         "event_stream/decoder",
         include_str!("../../runtime/event_stream/decoder.rs"),
     ),

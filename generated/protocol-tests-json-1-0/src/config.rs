@@ -175,7 +175,10 @@ impl Config {
     /// A builder that fills what it is not given from the environment:
     /// region from `AWS_REGION`, `AWS_DEFAULT_REGION` or the profile;
     /// credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
-    /// `AWS_SESSION_TOKEN`, or the profile. The profile is `AWS_PROFILE` (or
+    /// `AWS_SESSION_TOKEN`, or the profile's keys, else from the
+    /// [`DefaultChain`](crate::credentials::DefaultChain) when first needed
+    /// (the profile's `credential_process`, the container endpoint, EC2
+    /// instance metadata). The profile is `AWS_PROFILE` (or
     /// [`ConfigBuilder::profile_name`], or `default`) in the shared files
     /// `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` (by default
     /// `~/.aws/config` and `~/.aws/credentials`).
@@ -450,7 +453,7 @@ impl ConfigBuilder {
         })?;
         if credentials.is_none() && bearer_token.is_none() {
             return Err(ConfigError::new(
-                "no credentials: pass a provider, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a profile with keys",
+                "no credentials: pass credentials or a provider, or use `Config::env_builder()` for the default chain",
             ));
         }
         let (endpoint, endpoint_built_ins) =
@@ -611,6 +614,16 @@ fn fill_from_environment(
             .credentials()
             .map_err(|e| ConfigError::new(e.to_string()))?;
         *credentials = from_profile.map(SharedCredentialsProvider::new);
+    }
+    if credentials.is_none() {
+        // Resolved on first use: credential_process, the container
+        // endpoint and IMDS are asked then, not while configuring.
+        *credentials = Some(SharedCredentialsProvider::new(
+            credentials::DefaultChain::with_environment(
+                env.clone(),
+                profile_name.map(str::to_owned),
+            ),
+        ));
     }
     Ok(())
 }

@@ -1,0 +1,150 @@
+//! The default credentials chain, in the official SDKs' order: the
+//! environment, the profile (keys, then `credential_process`), web
+//! identity, the container endpoint, then EC2 instance metadata. The first
+//! that applies answers; when none does, the error lists each provider and
+//! why it did not apply, in order.
+
+use std::fmt;
+
+use aws_credential_types::provider::error::CredentialsError as ProviderError;
+use aws_credential_types::provider::{self, ProvideCredentials};
+
+use super::container::ContainerEndpoint;
+use super::imds::Imds;
+use super::{Credentials, Environment, from_environment, load_profile, process};
+
+/// The default chain. Each call reads the environment and the shared files
+/// again, so that rotated files and tokens are picked up on refresh.
+pub struct DefaultChain {
+    env: Environment,
+    profile: Option<String>,
+    imds: Option<Imds>,
+}
+
+impl fmt::Debug for DefaultChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DefaultChain")
+            .field("profile", &self.profile)
+            .field("imds", &self.imds.is_some())
+            .finish()
+    }
+}
+
+impl DefaultChain {
+    /// The chain of the process environment, with `profile` instead of
+    /// `AWS_PROFILE` when given.
+    pub fn new(profile: Option<String>) -> Self {
+        Self::with_environment(Environment::process(), profile)
+    }
+
+    /// The chain of the given variables instead of the process environment
+    /// (`AWS_CONFIG_FILE`, `AWS_CONTAINER_CREDENTIALS_FULL_URI`, ...): for
+    /// tests, and for programs that keep such settings elsewhere.
+    pub fn with_variables<'a>(
+        profile: Option<String>,
+        variables: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        Self::with_environment(Environment::from_vars(variables), profile)
+    }
+
+    pub(crate) fn with_environment(env: Environment, profile: Option<String>) -> Self {
+        let imds = Imds::from_env(&env);
+        DefaultChain { env, profile, imds }
+    }
+
+    async fn resolve(&self) -> Result<Credentials, ProviderError> {
+        let mut tried: Vec<String> = Vec::new();
+
+        match from_environment(&self.env) {
+            Ok(Some(credentials)) => return Ok(credentials),
+            Ok(None) => tried.push(
+                "environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set".into(),
+            ),
+            Err(e) => return Err(invalid_configuration(e.to_string())),
+        }
+
+        match load_profile(&self.env, self.profile.as_deref()) {
+            Err(e) => tried.push(format!("profile: {e}")),
+            Ok(profile) => {
+                match profile.credentials() {
+                    Ok(Some(credentials)) => return Ok(credentials),
+                    Ok(None) => {}
+                    Err(e) => return Err(invalid_configuration(e.to_string())),
+                }
+                if let Some(command) = profile.get("credential_process") {
+                    return process::run(command).await.map_err(|e| {
+                        provider_error(format!(
+                            "profile {:?}: credential_process: {e}",
+                            profile.name
+                        ))
+                    });
+                }
+                tried.push(format!(
+                    "profile {:?}: no keys and no credential_process",
+                    profile.name
+                ));
+            }
+        }
+
+        if self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
+            return Err(not_loaded(
+                "web identity (AWS_WEB_IDENTITY_TOKEN_FILE) needs STS AssumeRoleWithWebIdentity, \
+                 which this crate does not call yet; pass aws-config's provider to \
+                 `ConfigBuilder::credentials_provider`"
+                    .to_owned(),
+            ));
+        }
+        tried.push("web identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set".into());
+
+        match ContainerEndpoint::from_env(&self.env) {
+            Err(e) => {
+                return Err(invalid_configuration(format!("container: {e}")));
+            }
+            Ok(Some(endpoint)) => {
+                return endpoint
+                    .fetch()
+                    .await
+                    .map_err(|e| provider_error(format!("container: {e}")));
+            }
+            Ok(None) => tried.push(
+                "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
+                    .into(),
+            ),
+        }
+
+        match &self.imds {
+            None => tried.push("IMDS: disabled by AWS_EC2_METADATA_DISABLED".into()),
+            Some(imds) => match imds.credentials().await {
+                Ok(credentials) => return Ok(credentials),
+                Err(e) => tried.push(format!("IMDS: {e}")),
+            },
+        }
+        Err(not_loaded(format!(
+            "no provider in the default chain gave credentials: {}",
+            tried.join("; ")
+        )))
+    }
+}
+
+// Built outside the async resolver: the error constructors' generic
+// conversions do not type-check inside its future.
+fn invalid_configuration(message: String) -> ProviderError {
+    ProviderError::invalid_configuration(message)
+}
+
+fn provider_error(message: String) -> ProviderError {
+    ProviderError::provider_error(message)
+}
+
+fn not_loaded(message: String) -> ProviderError {
+    ProviderError::not_loaded(message)
+}
+
+impl ProvideCredentials for DefaultChain {
+    fn provide_credentials<'a>(&'a self) -> provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        provider::future::ProvideCredentials::new(self.resolve())
+    }
+}
