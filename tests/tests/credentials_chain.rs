@@ -17,6 +17,7 @@ struct Seen {
     method: String,
     path: String,
     headers: Vec<(String, String)>,
+    body: String,
 }
 
 impl Seen {
@@ -51,7 +52,25 @@ async fn fake(answer: Answer) -> (String, Arc<Mutex<Vec<Seen>>>) {
                         Ok(n) => buffer.extend_from_slice(&chunk[..n]),
                     }
                 }
-                let text = String::from_utf8_lossy(&buffer).into_owned();
+                let head_end = buffer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                let text = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+                let length: usize = text
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(str::to_owned)
+                    })
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(0);
+                while buffer.len() < head_end + length {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let body =
+                    String::from_utf8_lossy(&buffer[head_end..head_end + length]).into_owned();
                 let mut lines = text.split("\r\n");
                 let mut request_line = lines.next().unwrap_or_default().split(' ');
                 let seen = Seen {
@@ -62,6 +81,7 @@ async fn fake(answer: Answer) -> (String, Arc<Mutex<Vec<Seen>>>) {
                         .filter_map(|l| l.split_once(": "))
                         .map(|(n, v)| (n.to_owned(), v.to_owned()))
                         .collect(),
+                    body,
                 };
                 let (status, body) = answer(&seen);
                 record.lock().unwrap().push(seen);
@@ -291,6 +311,171 @@ async fn when_nothing_applies_the_error_lists_each_provider_in_order() {
             .unwrap_err(),
     );
     assert!(text.contains("IMDS: disabled"), "{text}");
+}
+
+/// STS's XML answer to `action` with credentials whose key is `key`.
+fn sts_answer(action: &str, key: &str) -> String {
+    format!(
+        "<{action}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><{action}Result>\
+         <Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>secret-of-{key}</SecretAccessKey>\
+         <SessionToken>token&amp;{key}</SessionToken><Expiration>2099-01-01T00:00:00Z</Expiration></Credentials>\
+         </{action}Result></{action}Response>"
+    )
+}
+
+/// A fake STS: each role's credentials are named after the role.
+async fn fake_sts() -> (String, Arc<Mutex<Vec<Seen>>>) {
+    fake(Box::new(|request| {
+        let form: Vec<(String, String)> = request
+            .body
+            .split('&')
+            .filter_map(|kv| kv.split_once('='))
+            .map(|(k, v)| (k.to_owned(), percent_decode(v)))
+            .collect();
+        let get = |key: &str| form.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone());
+        let action = get("Action").unwrap_or_default();
+        let role = get("RoleArn").unwrap_or_default();
+        if role.ends_with("/denied") {
+            return (
+                403,
+                "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+                 <Message>Not authorized to perform sts:AssumeRole &amp; more</Message></Error>\
+                 <RequestId>r-1</RequestId></ErrorResponse>"
+                    .to_owned(),
+            );
+        }
+        let key = format!("AKID-{}", role.rsplit('/').next().unwrap_or("none"));
+        (200, sts_answer(&action, &key))
+    }))
+    .await
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn web_identity_from_the_environment_asks_sts_with_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sts, seen) = fake_sts().await;
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, "eyJ.web.token\n").unwrap();
+    let mut vars = isolated(dir.path(), &closed_port().await);
+    vars.push((
+        "AWS_WEB_IDENTITY_TOKEN_FILE".into(),
+        token_file.display().to_string(),
+    ));
+    vars.push((
+        "AWS_ROLE_ARN".into(),
+        "arn:aws:iam::123456789012:role/irsa".into(),
+    ));
+    vars.push(("AWS_ROLE_SESSION_NAME".into(), "pod-1".into()));
+    vars.push(("AWS_ENDPOINT_URL_STS".into(), sts));
+    let credentials = chain(&vars, None).provide_credentials().await.unwrap();
+    assert_eq!(credentials.access_key_id(), "AKID-irsa");
+    assert_eq!(credentials.session_token(), Some("token&AKID-irsa"));
+    let seen = seen.lock().unwrap();
+    let body = &seen[0].body;
+    assert!(body.contains("Action=AssumeRoleWithWebIdentity"), "{body}");
+    assert!(body.contains("WebIdentityToken=eyJ.web.token"), "{body}");
+    assert!(body.contains("RoleSessionName=pod-1"), "{body}");
+    assert_eq!(seen[0].header("authorization"), None, "unsigned");
+}
+
+#[tokio::test]
+async fn roles_chain_through_source_profiles_two_deep() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sts, seen) = fake_sts().await;
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = hop\n\n\
+         [profile hop]\nrole_arn = arn:aws:iam::1:role/hop\nsource_profile = base\nrole_session_name = s\n\n\
+         [profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n\n\
+         [profile loop-a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = loop-b\n\n\
+         [profile loop-b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = loop-a\n\n\
+         [profile denied]\nrole_arn = arn:aws:iam::1:role/denied\nsource_profile = base\n\n\
+         [profile from-container]\nrole_arn = arn:aws:iam::1:role/ecsrole\ncredential_source = EcsContainer\n",
+    )
+    .unwrap();
+    let mut vars = isolated(dir.path(), &closed_port().await);
+    vars.push(("AWS_ENDPOINT_URL_STS".into(), sts));
+    let credentials = chain(&vars, Some("app"))
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "AKID-app");
+    {
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "hop first, then app: {seen:?}");
+        let signer = |i: usize| {
+            seen[i]
+                .header("authorization")
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert!(signer(0).contains("Credential=AKIDBASE/"), "{}", signer(0));
+        assert!(signer(0).contains("/sts/aws4_request"), "{}", signer(0));
+        assert!(signer(1).contains("Credential=AKID-hop/"), "{}", signer(1));
+        assert!(
+            seen[0].body.contains("RoleSessionName=s"),
+            "{}",
+            seen[0].body
+        );
+    }
+
+    let text = chain_text(
+        &chain(&vars, Some("loop-a"))
+            .provide_credentials()
+            .await
+            .unwrap_err(),
+    );
+    assert!(text.contains("cycle"), "{text}");
+
+    let text = chain_text(
+        &chain(&vars, Some("denied"))
+            .provide_credentials()
+            .await
+            .unwrap_err(),
+    );
+    assert!(text.contains("\"denied\""), "{text}");
+    assert!(text.contains("AccessDenied"), "{text}");
+    assert!(text.contains("sts:AssumeRole & more"), "{text}");
+
+    // credential_source: the container's credentials sign AssumeRole.
+    let (container, _) = fake(Box::new(|_| (200, credentials_json("AKIDCONTAINER")))).await;
+    let mut with_container = vars.clone();
+    with_container.push((
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI".into(),
+        format!("{container}/c"),
+    ));
+    let credentials = chain(&with_container, Some("from-container"))
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "AKID-ecsrole");
+    let seen = seen.lock().unwrap();
+    let last = seen.last().unwrap();
+    let authorization = last.header("authorization").unwrap_or_default();
+    assert!(
+        authorization.contains("Credential=AKIDCONTAINER/"),
+        "{authorization}"
+    );
+    assert_eq!(last.header("x-amz-security-token"), Some("session"));
 }
 
 /// An error with its sources, as a caller would print it.

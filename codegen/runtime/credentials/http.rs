@@ -1,6 +1,6 @@
-//! The plain-HTTP calls of the credential providers that ask a local
-//! endpoint (the container's, EC2's instance metadata): one request, a
-//! whole small body, within a deadline.
+//! The HTTP calls of the credential providers (the container endpoint,
+//! EC2's instance metadata, STS): one request, a whole small body, within a
+//! deadline.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -13,19 +13,19 @@ use crate::transport::{HttpClient, HyperClient, RequestBody};
 /// The most a credentials response may hold; a larger one is refused.
 const MAX_BODY: usize = 64 * 1024;
 
-/// An HTTP client for local credential endpoints. It is the crate's own
+/// An HTTP client for the credential providers' endpoints. It is the crate's own
 /// client type, so that no second HTTP stack is compiled for it.
 #[derive(Clone)]
-pub(crate) struct LocalHttp {
+pub(crate) struct ProviderHttp {
     client: Arc<HyperClient>,
     timeout: Duration,
 }
 
-impl LocalHttp {
+impl ProviderHttp {
     /// A client whose every call (connect, send, read) ends within `timeout`.
     pub(crate) fn new(timeout: Duration) -> Result<Self, String> {
         let client = HyperClient::new(Some(timeout)).map_err(|e| e.to_string())?;
-        Ok(LocalHttp {
+        Ok(ProviderHttp {
             client: Arc::new(client),
             timeout,
         })

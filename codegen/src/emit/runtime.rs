@@ -100,6 +100,14 @@ const SUBMODULES: &[(&str, &str)] = &[
         include_str!("../../runtime/credentials/process.rs"),
     ),
     (
+        "credentials/profile_chain",
+        include_str!("../../runtime/credentials/profile_chain.rs"),
+    ),
+    (
+        "credentials/sts",
+        include_str!("../../runtime/credentials/sts.rs"),
+    ),
+    (
         "event_stream/decoder",
         include_str!("../../runtime/event_stream/decoder.rs"),
     ),
@@ -162,6 +170,7 @@ pub(crate) const DEPENDENCIES: &[(&str, &[&str])] = &[
     ("hyper-rustls", &[]),
     ("hyper-util", &[]),
     ("percent-encoding", &[]),
+    ("quick-xml", &[]),
     ("regress", &[]),
     ("rustls", &[]),
     ("serde_json", &[]),

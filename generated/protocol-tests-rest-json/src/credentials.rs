@@ -13,6 +13,8 @@ mod container;
 mod http;
 mod imds;
 mod process;
+mod profile_chain;
+mod sts;
 
 pub use chain::DefaultChain;
 
@@ -123,26 +125,8 @@ impl Profile {
                 ),
                 None,
             )),
-            (None, None) => {
-                // `credential_process` is the default chain's to run.
-                let unsupported = [
-                    "role_arn",
-                    "sso_session",
-                    "sso_start_url",
-                    "web_identity_token_file",
-                ];
-                match unsupported.iter().find(|k| self.get(k).is_some()) {
-                    Some(key) => Err(CredentialsError::new(
-                        format!(
-                            "profile {:?} gets credentials through `{key}`, which this crate does not resolve; \
-                             pass aws-config's credentials provider to `ConfigBuilder::credentials_provider`",
-                            self.name
-                        ),
-                        None,
-                    )),
-                    None => Ok(None),
-                }
-            }
+            // Roles, `credential_process` and SSO are the default chain's.
+            (None, None) => Ok(None),
         }
     }
 }
@@ -415,7 +399,7 @@ region = nowhere
     }
 
     #[test]
-    fn profiles_merge_both_files_and_report_what_they_cannot_do() {
+    fn profiles_merge_both_files_and_leave_roles_to_the_chain() {
         let dir = std::env::temp_dir().join(format!("profile-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let config = dir.join("config");
@@ -438,14 +422,10 @@ region = nowhere
             "AKID"
         );
 
+        // A role is the default chain's to assume: the profile has no keys.
         let assume = load_profile(&env, Some("assume")).unwrap();
-        assert!(
-            assume
-                .credentials()
-                .unwrap_err()
-                .to_string()
-                .contains("role_arn")
-        );
+        assert_eq!(assume.get("role_arn"), Some("arn:aws:iam::1:role/x"));
+        assert!(assume.credentials().unwrap().is_none());
         assert!(
             load_profile(&env, Some("missing"))
                 .unwrap_err()

@@ -10,7 +10,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use super::http::{LocalHttp, parse_credentials_json};
+use super::http::{ProviderHttp, parse_credentials_json};
 use super::{Credentials, Environment};
 use crate::transport::RequestBody;
 
@@ -96,7 +96,7 @@ impl ContainerEndpoint {
         let request = request
             .body(RequestBody::from(bytes::Bytes::new()))
             .map_err(|e| e.to_string())?;
-        let (status, body) = LocalHttp::new(TIMEOUT)?.call(request).await?;
+        let (status, body) = ProviderHttp::new(TIMEOUT)?.call(request).await?;
         if !status.is_success() {
             return Err(format!(
                 "{} answered HTTP {status}: {}",

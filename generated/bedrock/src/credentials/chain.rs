@@ -2,8 +2,9 @@
 // Do not edit by hand: change the original, then regenerate.
 
 //! The default credentials chain, in the official SDKs' order: the
-//! environment, the profile (keys, then `credential_process`), web
-//! identity, the container endpoint, then EC2 instance metadata. The first
+//! environment, the profile (roles through STS, keys, `credential_process`),
+//! web identity from the environment (EKS IRSA), the container endpoint,
+//! then EC2 instance metadata. The first
 //! that applies answers; when none does, the error lists each provider and
 //! why it did not apply, in order.
 
@@ -14,13 +15,17 @@ use aws_credential_types::provider::{self, ProvideCredentials};
 
 use super::container::ContainerEndpoint;
 use super::imds::Imds;
-use super::{Credentials, Environment, from_environment, load_profile, process};
+use super::profile_chain::{self, ProfileOutcome};
+use super::sts::Sts;
+use super::{Credentials, Environment, from_environment};
 
 /// The default chain. Each call reads the environment and the shared files
 /// again, so that rotated files and tokens are picked up on refresh.
 pub struct DefaultChain {
     env: Environment,
     profile: Option<String>,
+    /// The region STS is called in, when one is configured.
+    region: Option<String>,
     imds: Option<Imds>,
 }
 
@@ -52,7 +57,15 @@ impl DefaultChain {
 
     pub(crate) fn with_environment(env: Environment, profile: Option<String>) -> Self {
         let imds = Imds::from_env(&env);
-        DefaultChain { env, profile, imds }
+        let region = env
+            .get("AWS_REGION")
+            .or_else(|| env.get("AWS_DEFAULT_REGION"));
+        DefaultChain {
+            env,
+            profile,
+            region,
+            imds,
+        }
     }
 
     async fn resolve(&self) -> Result<Credentials, ProviderError> {
@@ -66,38 +79,38 @@ impl DefaultChain {
             Err(e) => return Err(invalid_configuration(e.to_string())),
         }
 
-        match load_profile(&self.env, self.profile.as_deref()) {
-            Err(e) => tried.push(format!("profile: {e}")),
-            Ok(profile) => {
-                match profile.credentials() {
-                    Ok(Some(credentials)) => return Ok(credentials),
-                    Ok(None) => {}
-                    Err(e) => return Err(invalid_configuration(e.to_string())),
-                }
-                if let Some(command) = profile.get("credential_process") {
-                    return process::run(command).await.map_err(|e| {
-                        provider_error(format!(
-                            "profile {:?}: credential_process: {e}",
-                            profile.name
-                        ))
-                    });
-                }
-                tried.push(format!(
-                    "profile {:?}: no keys and no credential_process",
-                    profile.name
-                ));
-            }
+        match profile_chain::resolve(&self.env, self.profile.as_deref(), self.region.as_deref())
+            .await
+        {
+            Ok(credentials) => return Ok(credentials),
+            Err(ProfileOutcome::Failed(why)) => return Err(provider_error(why)),
+            Err(ProfileOutcome::NotConfigured(why)) => tried.push(why),
         }
 
-        if self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some() {
-            return Err(not_loaded(
-                "web identity (AWS_WEB_IDENTITY_TOKEN_FILE) needs STS AssumeRoleWithWebIdentity, \
-                 which this crate does not call yet; pass aws-config's provider to \
-                 `ConfigBuilder::credentials_provider`"
-                    .to_owned(),
-            ));
+        match (
+            self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
+            self.env.get("AWS_ROLE_ARN"),
+        ) {
+            (Some(token_file), Some(role_arn)) => {
+                let session_name = self
+                    .env
+                    .get("AWS_ROLE_SESSION_NAME")
+                    .unwrap_or_else(profile_chain::default_session_name);
+                return Sts::new(&self.env, self.region.as_deref())
+                    .assume_role_with_web_identity(&role_arn, &session_name, &token_file)
+                    .await
+                    .map_err(|e| provider_error(format!("web identity for {role_arn}: {e}")));
+            }
+            (Some(_), None) => {
+                return Err(invalid_configuration(
+                    "web identity: AWS_WEB_IDENTITY_TOKEN_FILE is set without AWS_ROLE_ARN"
+                        .to_owned(),
+                ));
+            }
+            _ => tried.push(
+                "web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set".into(),
+            ),
         }
-        tried.push("web identity: AWS_WEB_IDENTITY_TOKEN_FILE is not set".into());
 
         match ContainerEndpoint::from_env(&self.env) {
             Err(e) => {

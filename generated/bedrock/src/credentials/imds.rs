@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 
-use super::http::{LocalHttp, parse_credentials_json};
+use super::http::{ProviderHttp, parse_credentials_json};
 use super::{Credentials, Environment};
 use crate::transport::RequestBody;
 
@@ -51,7 +51,7 @@ impl Imds {
 
     /// The instance role's credentials.
     pub(crate) async fn credentials(&self) -> Result<Credentials, String> {
-        let http = LocalHttp::new(TIMEOUT)?;
+        let http = ProviderHttp::new(TIMEOUT)?;
         let roles = self
             .get(&http, "/latest/meta-data/iam/security-credentials/")
             .await?;
@@ -73,7 +73,7 @@ impl Imds {
 
     /// A metadata path's content, with a session token; a token the
     /// service no longer accepts (401) is replaced once.
-    async fn get(&self, http: &LocalHttp, path: &str) -> Result<Bytes, String> {
+    async fn get(&self, http: &ProviderHttp, path: &str) -> Result<Bytes, String> {
         for attempt in 0..2 {
             let token = self.token(http, attempt > 0).await?;
             let mut header = http::HeaderValue::from_str(&token)
@@ -98,7 +98,7 @@ impl Imds {
 
     /// The session token, fetched when there is none, it is about to
     /// expire, or `renew` says the service refused it.
-    async fn token(&self, http: &LocalHttp, renew: bool) -> Result<String, String> {
+    async fn token(&self, http: &ProviderHttp, renew: bool) -> Result<String, String> {
         if !renew
             && let Ok(cached) = self.token.lock()
             && let Some((token, expires)) = cached.as_ref()
