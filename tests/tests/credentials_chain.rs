@@ -478,6 +478,68 @@ async fn roles_chain_through_source_profiles_two_deep() {
     assert_eq!(last.header("x-amz-security-token"), Some("session"));
 }
 
+/// SHA-1 of `my-sso` and of the legacy start URL (`hashlib.sha1`): the
+/// cache file names `aws sso login` writes.
+const MY_SSO_CACHE: &str = "0ad374308c5a4e22f723adf10145eafad7c4031c";
+const LEGACY_CACHE: &str = "79e435d7a515078e81c9dffc35f38d5687ebd3a7";
+
+#[tokio::test]
+async fn sso_profiles_use_the_cached_token_and_say_when_to_log_in_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let (portal, seen) = fake(Box::new(|request| {
+        if request.header("x-amz-sso_bearer_token") != Some("valid-token") {
+            return (401, "{}".into());
+        }
+        (
+            200,
+            r#"{"roleCredentials":{"accessKeyId":"AKIDSSO","secretAccessKey":"s","sessionToken":"t","expiration":4070908800000}}"#.into(),
+        )
+    }))
+    .await;
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile dev]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = Reader\n\n\
+         [sso-session my-sso]\nsso_region = eu-west-1\nsso_start_url = https://my.awsapps.com/start\n\n\
+         [profile legacy]\nsso_start_url = https://legacy.awsapps.com/start\nsso_region = us-east-1\n\
+         sso_account_id = 111122223333\nsso_role_name = Reader\n",
+    )
+    .unwrap();
+    let cache = dir.path().join(".aws").join("sso").join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(
+        cache.join(format!("{MY_SSO_CACHE}.json")),
+        r#"{"accessToken":"valid-token","expiresAt":"2099-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        cache.join(format!("{LEGACY_CACHE}.json")),
+        r#"{"accessToken":"old-token","expiresAt":"2020-01-01T00:00:00Z"}"#,
+    )
+    .unwrap();
+    let mut vars = isolated(dir.path(), &closed_port().await);
+    vars.push(("AWS_ENDPOINT_URL_SSO".into(), portal));
+    let credentials = chain(&vars, Some("dev"))
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIDSSO");
+    assert_eq!(credentials.session_token(), Some("t"));
+    assert_eq!(
+        seen.lock().unwrap()[0].path,
+        "/federation/credentials?account_id=111122223333&role_name=Reader"
+    );
+
+    let text = chain_text(
+        &chain(&vars, Some("legacy"))
+            .provide_credentials()
+            .await
+            .unwrap_err(),
+    );
+    assert!(text.contains("\"legacy\""), "{text}");
+    assert!(text.contains("expired"), "{text}");
+    assert!(text.contains("aws sso login --profile legacy"), "{text}");
+}
+
 /// An error with its sources, as a caller would print it.
 fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();

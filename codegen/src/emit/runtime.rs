@@ -104,6 +104,10 @@ const SUBMODULES: &[(&str, &str)] = &[
         include_str!("../../runtime/credentials/profile_chain.rs"),
     ),
     (
+        "credentials/sso",
+        include_str!("../../runtime/credentials/sso.rs"),
+    ),
+    (
         "credentials/sts",
         include_str!("../../runtime/credentials/sts.rs"),
     ),
@@ -171,6 +175,7 @@ pub(crate) const DEPENDENCIES: &[(&str, &[&str])] = &[
     ("hyper-util", &[]),
     ("percent-encoding", &[]),
     ("quick-xml", &[]),
+    ("ring", &[]),
     ("regress", &[]),
     ("rustls", &[]),
     ("serde_json", &[]),

@@ -14,6 +14,7 @@ mod http;
 mod imds;
 mod process;
 mod profile_chain;
+mod sso;
 mod sts;
 
 pub use chain::DefaultChain;
@@ -226,6 +227,11 @@ fn parse_profile_file(text: &str, kind: FileKind) -> BTreeMap<String, BTreeMap<S
             current = match kind {
                 FileKind::Credentials => Some(inner.to_owned()),
                 FileKind::Config if inner == "default" => Some("default".to_owned()),
+                // Kept apart from profiles by the space no profile name has.
+                FileKind::Config if inner.starts_with("sso-session") => inner
+                    .strip_prefix("sso-session")
+                    .filter(|rest| rest.starts_with(char::is_whitespace))
+                    .map(|rest| format!("sso-session {}", rest.trim())),
                 FileKind::Config => inner
                     .strip_prefix("profile")
                     .filter(|rest| rest.starts_with(char::is_whitespace))

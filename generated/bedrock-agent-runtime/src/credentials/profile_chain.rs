@@ -66,14 +66,12 @@ async fn resolve_profile(
                 .map_err(|e| failed(format!("credential_process: {e}")));
         }
         if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
-            return Err(failed(
-                "IAM Identity Center (sso_session, sso_start_url) is not resolved by this crate yet; \
-                 pass aws-config's provider to `ConfigBuilder::credentials_provider`"
-                    .to_owned(),
-            ));
+            return super::sso::credentials(env, &profile)
+                .await
+                .map_err(|e| failed(format!("IAM Identity Center: {e}")));
         }
         return Err(ProfileOutcome::NotConfigured(format!(
-            "profile {name:?}: no keys, no credential_process, no role_arn"
+            "profile {name:?}: no keys, no credential_process, no role_arn, no SSO"
         )));
     };
     let sts = Sts::new(env, region);
