@@ -305,14 +305,10 @@ impl CredentialsCache {
                     return Ok(still_valid);
                 }
                 // Providers put the reason in the error's sources.
-                let mut message = String::from("the credentials provider failed");
-                let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&err);
-                while let Some(cause) = source {
-                    message.push_str(": ");
-                    message.push_str(&cause.to_string());
-                    source = cause.source();
-                }
-                Err(CredentialsError::new(message, None))
+                Err(CredentialsError::new(
+                    format!("the credentials provider failed: {}", http::chain(&err)),
+                    None,
+                ))
             }
         }
     }

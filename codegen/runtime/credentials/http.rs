@@ -69,7 +69,7 @@ impl ProviderHttp {
 }
 
 /// An error and its causes, on one line.
-fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
@@ -78,6 +78,15 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     text
+}
+
+/// An `Expiration` in RFC 3339, as the providers' answers give it.
+pub(crate) fn expiration(when: &str) -> Result<std::time::SystemTime, String> {
+    let parsed = crate::primitives::DateTime::parse_rfc3339(when)
+        .ok_or_else(|| format!("Expiration {when:?} is not an RFC 3339 time"))?;
+    let millis = u64::try_from(parsed.to_millis())
+        .map_err(|_| format!("Expiration {when:?} is before 1970"))?;
+    Ok(std::time::UNIX_EPOCH + Duration::from_millis(millis))
 }
 
 /// Temporary credentials in the JSON the container endpoint, IMDS and
@@ -100,16 +109,7 @@ pub(crate) fn parse_credentials_json(
         return Err("the response lacks AccessKeyId or SecretAccessKey".to_owned());
     };
     let token = text("Token").or_else(|| text("SessionToken"));
-    let expiry = match text("Expiration") {
-        None => None,
-        Some(when) => {
-            let parsed = crate::primitives::DateTime::parse_rfc3339(when)
-                .ok_or_else(|| format!("Expiration {when:?} is not an RFC 3339 time"))?;
-            let millis = u64::try_from(parsed.to_millis())
-                .map_err(|_| format!("Expiration {when:?} is before 1970"))?;
-            Some(std::time::UNIX_EPOCH + Duration::from_millis(millis))
-        }
-    };
+    let expiry = text("Expiration").map(expiration).transpose()?;
     Ok(super::Credentials::new(
         key,
         secret,

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use quick_xml::events::Event;
 
-use super::http::ProviderHttp;
+use super::http::{ProviderHttp, expiration};
 use super::{Credentials, Environment};
 use crate::transport::RequestBody;
 
@@ -139,16 +139,10 @@ impl Sts {
         ) else {
             return Err("STS's answer lacks AccessKeyId or SecretAccessKey".to_owned());
         };
-        let expiry = match field(&fields, "Expiration") {
-            None => None,
-            Some(when) => {
-                let parsed = crate::primitives::DateTime::parse_rfc3339(when)
-                    .ok_or_else(|| format!("STS's Expiration {when:?} is not an RFC 3339 time"))?;
-                let millis = u64::try_from(parsed.to_millis())
-                    .map_err(|_| format!("STS's Expiration {when:?} is before 1970"))?;
-                Some(std::time::UNIX_EPOCH + Duration::from_millis(millis))
-            }
-        };
+        let expiry = field(&fields, "Expiration")
+            .map(expiration)
+            .transpose()
+            .map_err(|e| format!("STS's answer: {e}"))?;
         Ok(Credentials::new(
             key,
             secret,
