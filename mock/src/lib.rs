@@ -261,29 +261,62 @@ async fn handle(
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Err(DropConnection),
     };
-    let host = parts
-        .uri
-        .authority()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    let signed = sigv4::SignedRequest {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query().unwrap_or(""),
-        host: &host,
-        headers: &parts.headers,
-        body: &body,
+    let signature = authenticate(&state, &parts, &body, |signed| {
+        state.verifier.verify(signed, SystemTime::now())
+    })
+    .map(drop);
+    let recorded = record(&state, &parts, body, signature.clone(), "");
+    let request_id = next_request_id(&state);
+    let reply = match signature {
+        Err(rejection) => Reply::error(403, rejection.code(), &rejection.message()),
+        Ok(()) => behaviour::route(&state, &recorded).await,
     };
-    let signature = match parts
+    reply.into_response(&request_id)
+}
+
+/// Checks a bearer token, or else the SigV4 signature with `verify`:
+/// `Ok(None)` for a known token, `Ok(Some(_))` for what `verify` gives.
+fn authenticate<T>(
+    state: &State,
+    parts: &http::request::Parts,
+    body: &[u8],
+    verify: impl FnOnce(&sigv4::SignedRequest<'_>) -> Result<T, Rejection>,
+) -> Result<Option<T>, Rejection> {
+    let bearer = parts
         .headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    {
-        Some(token) if state.bearer_tokens.iter().any(|t| t == token) => Ok(()),
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match bearer {
+        Some(token) if state.bearer_tokens.iter().any(|t| t == token) => Ok(None),
         Some(_) => Err(Rejection::UnknownBearerToken),
-        None => state.verifier.verify(&signed, SystemTime::now()),
-    };
+        None => {
+            let host = parts
+                .uri
+                .authority()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            let signed = sigv4::SignedRequest {
+                method: parts.method.as_str(),
+                path: parts.uri.path(),
+                query: parts.uri.query().unwrap_or(""),
+                host: &host,
+                headers: &parts.headers,
+                body,
+            };
+            verify(&signed).map(Some)
+        }
+    }
+}
+
+/// Records a request (and prints it in verbose mode, `note` before the verdict).
+fn record(
+    state: &State,
+    parts: &http::request::Parts,
+    body: Bytes,
+    signature: Result<(), Rejection>,
+    note: &str,
+) -> RecordedRequest {
     let recorded = RecordedRequest {
         method: parts.method.to_string(),
         path: parts.uri.path().to_owned(),
@@ -298,32 +331,30 @@ async fn handle(
                 )
             })
             .collect(),
-        body: body.clone(),
-        signature: signature.clone(),
+        body,
+        signature,
         version: format!("{:?}", parts.version),
     };
     if state.verbose {
-        let verdict = match &signature {
+        let verdict = match &recorded.signature {
             Ok(()) => "signature ok".to_owned(),
             Err(rejection) => format!("signature refused: {rejection:?}"),
         };
-        eprintln!("{} {} ({verdict})", recorded.method, recorded.path);
+        eprintln!("{} {} ({note}{verdict})", recorded.method, recorded.path);
     }
     state
         .recorded
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .push(recorded.clone());
+    recorded
+}
 
-    let request_id = format!(
+fn next_request_id(state: &State) -> String {
+    format!(
         "mock-{:012}",
         state.next_request_id.fetch_add(1, Ordering::Relaxed)
-    );
-    let reply = match signature {
-        Err(rejection) => Reply::error(403, rejection.code(), &rejection.message()),
-        Ok(()) => behaviour::route(&state, &recorded).await,
-    };
-    reply.into_response(&request_id)
+    )
 }
 
 /// InvokeModelWithBidirectionalStream: authenticated by its headers alone
@@ -334,84 +365,25 @@ async fn bidirectional(
     parts: http::request::Parts,
     body: Incoming,
 ) -> Result<http::Response<Body>, DropConnection> {
-    let host = parts
-        .uri
-        .authority()
-        .map(|a| a.to_string())
-        .unwrap_or_default();
-    let signed = sigv4::SignedRequest {
-        method: parts.method.as_str(),
-        path: parts.uri.path(),
-        query: parts.uri.query().unwrap_or(""),
-        host: &host,
-        headers: &parts.headers,
-        body: b"",
-    };
-    let bearer = parts
-        .headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "));
     // The payload hash is `STREAMING-AWS4-HMAC-SHA256-EVENTS` in
     // `X-Amz-Content-Sha256` (as this crate and the JavaScript SDK send
     // it) or, without that header, the hash of an empty body (as the
     // official Rust SDK signs it); the events carry their own signatures
     // either way.
-    let chain = match bearer {
-        Some(token) if state.bearer_tokens.iter().any(|t| t == token) => Ok(None),
-        Some(_) => Err(Rejection::UnknownBearerToken),
-        None if parts
-            .headers
-            .get("x-amz-content-sha256")
-            .is_some_and(|v| v.as_bytes() != sigv4::SIGNED_EVENTS.as_bytes()) =>
-        {
-            Err(Rejection::Malformed(format!(
-                "X-Amz-Content-Sha256: {} or none",
-                sigv4::SIGNED_EVENTS
-            )))
-        }
-        None => state
-            .verifier
-            .verify_chain(&signed, SystemTime::now())
-            .map(Some),
+    let payload_hash = parts.headers.get("x-amz-content-sha256");
+    let chain = if payload_hash.is_some_and(|v| v.as_bytes() != sigv4::SIGNED_EVENTS.as_bytes()) {
+        Err(Rejection::Malformed(format!(
+            "X-Amz-Content-Sha256: {} or none",
+            sigv4::SIGNED_EVENTS
+        )))
+    } else {
+        authenticate(&state, &parts, b"", |signed| {
+            state.verifier.verify_chain(signed, SystemTime::now())
+        })
     };
-    let recorded = RecordedRequest {
-        method: parts.method.to_string(),
-        path: parts.uri.path().to_owned(),
-        query: parts.uri.query().unwrap_or("").to_owned(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: Bytes::new(),
-        signature: chain.as_ref().map(drop).map_err(Clone::clone),
-        version: format!("{:?}", parts.version),
-    };
-    if state.verbose {
-        let verdict = match &recorded.signature {
-            Ok(()) => "signature ok".to_owned(),
-            Err(rejection) => format!("signature refused: {rejection:?}"),
-        };
-        eprintln!(
-            "{} {} (bidirectional, {verdict})",
-            recorded.method, recorded.path
-        );
-    }
-    state
-        .recorded
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .push(recorded);
-    let request_id = format!(
-        "mock-{:012}",
-        state.next_request_id.fetch_add(1, Ordering::Relaxed)
-    );
+    let signature = chain.as_ref().map(drop).map_err(Clone::clone);
+    record(&state, &parts, Bytes::new(), signature, "bidirectional, ");
+    let request_id = next_request_id(&state);
     let model_id = parts
         .uri
         .path()
