@@ -56,7 +56,7 @@ fn is_value_parsed(service: &Service, shape: &Shape) -> bool {
         ShapeKind::Union(u) => !u.event_stream,
         _ => false,
     };
-    parsed_kind && is_member_target(service, &shape.name)
+    parsed_kind && super::holds_as_json_value(service, &shape.name, super::Direction::Received)
 }
 
 /// The structures that arrive as events or exceptions of a response stream.
@@ -179,29 +179,6 @@ fn event_header(service: &Service, target: &str) -> TokenStream {
         }
         _ => quote!(crate::event_stream::header_string),
     }
-}
-
-/// Whether some response member, list member or map value holds the shape.
-fn is_member_target(service: &Service, name: &str) -> bool {
-    let in_outputs = service.operations.iter().any(|op| {
-        op.output.members.iter().any(|m| {
-            m.target == name && matches!(m.location, MemberLocation::Body | MemberLocation::Payload)
-        })
-    });
-    in_outputs
-        || service
-            .shapes
-            .values()
-            .filter(|s| s.used_in_output)
-            .any(|s| match &s.kind {
-                ShapeKind::Structure(st) => st.members.iter().any(|m| m.target == name),
-                ShapeKind::Union(u) => {
-                    !u.event_stream && u.members.iter().any(|m| m.target == name)
-                }
-                ShapeKind::List(l) => l.member == name,
-                ShapeKind::Map(m) => m.value == name,
-                _ => false,
-            })
 }
 
 fn is_listed_error(service: &Service, shape: &Shape) -> bool {

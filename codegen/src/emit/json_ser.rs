@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::rust_type::{self, ident};
 use super::{EmitError, Files, docs};
-use crate::ir::{Member, MemberLocation, Service, Shape, ShapeKind, Structure, TimestampFormat};
+use crate::ir::{Member, Service, Shape, ShapeKind, Structure, TimestampFormat};
 
 pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
     let module_doc = docs::inner(
@@ -15,7 +15,10 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
     let writers = service
         .shapes
         .values()
-        .filter(|shape| shape.used_in_input && is_written_as_value(service, &shape.name))
+        .filter(|shape| {
+            shape.used_in_input
+                && super::holds_as_json_value(service, &shape.name, super::Direction::Sent)
+        })
         .filter_map(|shape| writer(service, shape));
     let event_writers =
         input_event_shapes(service)
@@ -94,30 +97,6 @@ fn writer(service: &Service, shape: &Shape) -> Option<TokenStream> {
             #body
         }
     })
-}
-
-/// Whether some request member, list member or map value holds the shape
-/// as a JSON value (an event is written as a message instead).
-fn is_written_as_value(service: &Service, name: &str) -> bool {
-    let in_inputs = service.operations.iter().any(|op| {
-        op.input.members.iter().any(|m| {
-            m.target == name && matches!(m.location, MemberLocation::Body | MemberLocation::Payload)
-        })
-    });
-    in_inputs
-        || service
-            .shapes
-            .values()
-            .filter(|s| s.used_in_input)
-            .any(|s| match &s.kind {
-                ShapeKind::Structure(st) => st.members.iter().any(|m| m.target == name),
-                ShapeKind::Union(u) => {
-                    !u.event_stream && u.members.iter().any(|m| m.target == name)
-                }
-                ShapeKind::List(l) => l.member == name,
-                ShapeKind::Map(m) => m.key == name || m.value == name,
-                _ => false,
-            })
 }
 
 /// The structures sent as events of an input event stream.

@@ -70,6 +70,52 @@ pub fn emit(service: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
     Ok(files)
 }
 
+/// Which way a value travels.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Direction {
+    /// In requests.
+    Sent,
+    /// In responses, errors and output events.
+    Received,
+}
+
+/// Whether some operation member (in the body or payload), structure
+/// member, non-event union member, list member or map value holds the shape
+/// `name` as a JSON value travelling `direction`: an event of a stream is
+/// a message instead, and needs no value writer or parser of its own.
+pub(crate) fn holds_as_json_value(service: &Service, name: &str, direction: Direction) -> bool {
+    let in_operations = service.operations.iter().any(|op| {
+        let side = match direction {
+            Direction::Sent => &op.input,
+            Direction::Received => &op.output,
+        };
+        side.members.iter().any(|m| {
+            m.target == name
+                && matches!(
+                    m.location,
+                    crate::ir::MemberLocation::Body | crate::ir::MemberLocation::Payload
+                )
+        })
+    });
+    in_operations
+        || service
+            .shapes
+            .values()
+            .filter(|s| match direction {
+                Direction::Sent => s.used_in_input,
+                Direction::Received => s.used_in_output,
+            })
+            .any(|s| match &s.kind {
+                crate::ir::ShapeKind::Structure(st) => st.members.iter().any(|m| m.target == name),
+                crate::ir::ShapeKind::Union(u) => {
+                    !u.event_stream && u.members.iter().any(|m| m.target == name)
+                }
+                crate::ir::ShapeKind::List(l) => l.member == name,
+                crate::ir::ShapeKind::Map(m) => m.value == name,
+                _ => false,
+            })
+}
+
 /// The files being assembled.
 pub(crate) struct Files<'a> {
     service: &'a Service,
