@@ -162,7 +162,10 @@ async fn exit_codes_follow_the_aws_cli() {
     // Nothing invalid reached the server.
     assert_eq!(server.requests().len(), 1);
 
+    // Outfiles go to the temporary directory, never the working one.
+    let outfile = dir.path().join("o").to_str().unwrap().to_owned();
     let home = dir.path().to_owned();
+    let out = outfile.clone();
     let unreachable = blocking(move || {
         bedrock(
             &[
@@ -173,7 +176,7 @@ async fn exit_codes_follow_the_aws_cli() {
                 "mock.echo",
                 "--body",
                 "{}",
-                "o",
+                &out,
             ],
             &home,
         )
@@ -188,7 +191,7 @@ async fn exit_codes_follow_the_aws_cli() {
                 "mock.echo",
                 "--body",
                 "{}",
-                "o",
+                &outfile,
             ])
             .env_clear()
             .env("HOME", &home)
