@@ -3,7 +3,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use bedrock_mock::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, MockConfig, MockServer};
+use bedrock_mock::{
+    DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, MockConfig, MockServer, ProxyBehaviour, TestProxy,
+    TlsIdentity,
+};
 
 struct Run {
     output: Output,
@@ -23,6 +26,11 @@ impl Run {
 
 /// Runs `bedrock` with the mock's key pair in its environment, as the SDK reads it.
 fn bedrock(args: &[&str], home: &Path) -> Run {
+    bedrock_with(args, home, &[])
+}
+
+/// [`bedrock`] with more variables in its environment.
+fn bedrock_with(args: &[&str], home: &Path, variables: &[(&str, &str)]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_bedrock"))
         .args(args)
         .env_clear()
@@ -30,6 +38,7 @@ fn bedrock(args: &[&str], home: &Path) -> Run {
         .env("AWS_ACCESS_KEY_ID", DEFAULT_ACCESS_KEY)
         .env("AWS_SECRET_ACCESS_KEY", DEFAULT_SECRET_KEY)
         .env("AWS_REGION", "us-east-1")
+        .envs(variables.iter().copied())
         .output()
         .expect("bedrock runs");
     Run { output }
@@ -627,4 +636,103 @@ async fn bidirectional_streams_send_lines_and_write_one_event_per_line() {
         "{}",
         run.stderr()
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn https_proxy_and_ca_bundle_work_as_in_the_aws_cli() {
+    let identity = TlsIdentity::generate().unwrap();
+    let server = MockServer::start(MockConfig {
+        tls: Some(identity.clone()),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let proxy = TestProxy::start(ProxyBehaviour::Forward).await.unwrap();
+    let refusing = TestProxy::start(ProxyBehaviour::Refuse(407)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("company-ca.pem");
+    std::fs::write(&ca_file, identity.ca_pem()).unwrap();
+    let ca = ca_file.display().to_string();
+    let url = server.url();
+    let out = dir.path().join("out.json").display().to_string();
+    let home = dir.path().to_owned();
+    let proxy_url = proxy.url_with_credentials("dave", "pa55");
+    let refusing_url = refusing.url();
+    let runs = blocking(move || {
+        let call = |extra: &[&str], variables: &[(&str, &str)]| {
+            let mut args = vec![
+                "invoke-model",
+                "--endpoint-url",
+                &url,
+                "--model-id",
+                "mock.echo",
+                "--body",
+                "{}",
+            ];
+            args.extend_from_slice(extra);
+            args.push(&out);
+            bedrock_with(&args, &home, variables)
+        };
+        [
+            call(&["--ca-bundle", &ca], &[("HTTPS_PROXY", &proxy_url)]),
+            call(&[], &[("AWS_CA_BUNDLE", &ca), ("https_proxy", &proxy_url)]),
+            call(&[], &[]),
+            call(&["--ca-bundle", &ca], &[("HTTPS_PROXY", &refusing_url)]),
+            call(
+                &["--ca-bundle", &ca],
+                &[("HTTPS_PROXY", &refusing_url), ("NO_PROXY", "localhost")],
+            ),
+        ]
+    });
+    let [with_flag, with_variable, untrusted, refused, bypassed] = runs;
+    assert_eq!(with_flag.code(), 0, "{}", with_flag.stderr());
+    assert_eq!(with_variable.code(), 0, "{}", with_variable.stderr());
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    let port = server.addr().port();
+    assert!(
+        seen.iter()
+            .all(|r| r.line == format!("CONNECT localhost:{port} HTTP/1.1")
+                && r.authorization
+                    .as_deref()
+                    .is_some_and(|a| a.starts_with("Basic "))),
+        "{seen:?}"
+    );
+
+    assert_eq!(untrusted.code(), 255, "{}", untrusted.stderr());
+    assert!(
+        untrusted.stderr().contains("certificate") && untrusted.stderr().contains("localhost"),
+        "{}",
+        untrusted.stderr()
+    );
+    assert_eq!(refused.code(), 255, "{}", refused.stderr());
+    assert!(
+        refused.stderr().contains("proxy") && refused.stderr().contains("407"),
+        "{}",
+        refused.stderr()
+    );
+    assert_eq!(bypassed.code(), 0, "{}", bypassed.stderr());
+    assert_eq!(refusing.requests().len(), 1, "NO_PROXY bypassed it");
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn a_missing_ca_bundle_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.pem").display().to_string();
+    let run = bedrock(
+        &[
+            "invoke-model",
+            "--ca-bundle",
+            &missing,
+            "--model-id",
+            "m",
+            "--body",
+            "{}",
+            &dir.path().join("o").display().to_string(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(run.code(), 253, "{}", run.stderr());
+    assert!(run.stderr().contains("missing.pem"), "{}", run.stderr());
 }

@@ -8,7 +8,9 @@
 //! server faults, throttling, slow responses, dropped connections, and
 //! plausible replies for real model families, so that any client (this
 //! crate's, boto3, the official Rust SDK) can be tested or developed
-//! against it offline. See [`behaviour`] for the model ids.
+//! against it offline. See [`behaviour`] for the model ids. With a
+//! [`TlsIdentity`] it serves HTTPS (HTTP/2 and HTTP/1.1 by ALPN) with a
+//! certificate from an authority made at start-up.
 
 mod async_invoke;
 pub mod behaviour;
@@ -16,8 +18,10 @@ mod converse;
 pub mod data_automation;
 pub mod duplex;
 mod families;
+pub mod proxy;
 pub mod sigv4;
 pub mod stream;
+mod tls;
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -35,7 +39,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 pub use behaviour::Reply;
+pub use proxy::{ProxiedRequest, ProxyBehaviour, TestProxy};
 pub use sigv4::{Rejection, Verifier};
+pub use tls::{CertificateOptions, TlsIdentity};
 
 /// The key pair of AWS's documentation examples, which the peers use too.
 pub const DEFAULT_ACCESS_KEY: &str = "AKIDEXAMPLE";
@@ -61,6 +67,8 @@ pub struct MockConfig {
     pub bearer_tokens: Vec<String>,
     /// Print a line per request on stderr.
     pub verbose: bool,
+    /// Serve HTTPS with this identity instead of plain HTTP.
+    pub tls: Option<TlsIdentity>,
 }
 
 impl Default for MockConfig {
@@ -71,6 +79,7 @@ impl Default for MockConfig {
             secret_key: DEFAULT_SECRET_KEY.to_owned(),
             bearer_tokens: vec![DEFAULT_BEARER_TOKEN.to_owned()],
             verbose: false,
+            tls: None,
         }
     }
 }
@@ -137,16 +146,18 @@ impl State {
 /// A running server; stops when dropped.
 pub struct MockServer {
     addr: SocketAddr,
+    tls: bool,
     state: Arc<State>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
 impl MockServer {
-    /// Binds 127.0.0.1 and serves HTTP/1.1 and HTTP/2 (prior knowledge) in
-    /// the background.
+    /// Binds 127.0.0.1 and serves HTTP/1.1 and HTTP/2 (prior knowledge,
+    /// or by ALPN over TLS) in the background.
     pub async fn start(config: MockConfig) -> std::io::Result<MockServer> {
         let listener = TcpListener::bind(("127.0.0.1", config.port)).await?;
         let addr = listener.local_addr()?;
+        let acceptor = config.tls.as_ref().map(TlsIdentity::acceptor);
         let state = Arc::new(State {
             verifier: Verifier {
                 access_key: config.access_key,
@@ -172,11 +183,18 @@ impl MockServer {
                         let Ok((stream, _)) = accepted else { continue };
                         let _ = stream.set_nodelay(true);
                         let state = accept_state.clone();
+                        let acceptor = acceptor.clone();
                         tokio::spawn(async move {
-                            let service = hyper::service::service_fn(move |request| handle(state.clone(), request));
-                            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
-                            // A connection ends with an error when a behaviour drops it on purpose.
-                            let _ = builder.serve_connection(TokioIo::new(stream), service).await;
+                            match acceptor {
+                                None => serve(state, stream).await,
+                                Some(acceptor) => {
+                                    // A client that does not trust the
+                                    // certificate ends the handshake here.
+                                    if let Ok(tls) = acceptor.accept(stream).await {
+                                        serve(state, tls).await;
+                                    }
+                                }
+                            }
                         });
                     }
                 }
@@ -184,6 +202,7 @@ impl MockServer {
         });
         Ok(MockServer {
             addr,
+            tls: config.tls.is_some(),
             state,
             shutdown: Some(shutdown),
         })
@@ -194,9 +213,14 @@ impl MockServer {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://localhost:PORT` over TLS (the
+    /// name the default certificate is for).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.tls {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     /// Every request received so far, in order.
@@ -229,6 +253,19 @@ impl Drop for MockServer {
             let _ = shutdown.send(());
         }
     }
+}
+
+/// Serves one connection, HTTP/1.1 or HTTP/2 as the client speaks.
+async fn serve<S>(state: Arc<State>, stream: S)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |request| handle(state.clone(), request));
+    let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    // A connection ends with an error when a behaviour drops it on purpose.
+    let _ = builder
+        .serve_connection(TokioIo::new(stream), service)
+        .await;
 }
 
 /// Returned by the service to make hyper drop the connection without answering.

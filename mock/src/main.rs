@@ -1,21 +1,36 @@
 //! `bedrock-mock`: serve a local Amazon Bedrock Runtime on 127.0.0.1.
 //!
 //! ```text
-//! bedrock-mock [--port 4010] [--access-key KEY --secret-key SECRET] [--bearer-token TOKEN]... [--verbose]
+//! bedrock-mock [--port 4010] [--access-key KEY --secret-key SECRET] [--bearer-token TOKEN]...
+//!              [--tls [--ca-file PATH]] [--verbose]
 //! ```
+//!
+//! With `--tls` it serves HTTPS (HTTP/2 and HTTP/1.1 by ALPN) at
+//! `https://localhost:PORT`, with a certificate from an authority made at
+//! start-up, whose certificate it writes to `--ca-file` (by default
+//! `bedrock-mock-ca.pem` in the temporary directory) and names.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bedrock_mock::{MockConfig, MockServer};
+use bedrock_mock::{MockConfig, MockServer, TlsIdentity};
 
-const USAGE: &str =
-    "usage: bedrock-mock [--port PORT] [--access-key KEY] [--secret-key SECRET] [--verbose]";
+const USAGE: &str = "usage: bedrock-mock [--port PORT] [--access-key KEY] [--secret-key SECRET] [--bearer-token TOKEN] [--tls [--ca-file PATH]] [--verbose]";
 
-fn parse_args() -> Result<MockConfig, String> {
+/// What the command line asks for.
+struct Args {
+    config: MockConfig,
+    /// Where the test authority's certificate goes, with `--tls`.
+    ca_file: Option<PathBuf>,
+}
+
+fn parse_args() -> Result<Args, String> {
     let mut config = MockConfig {
         port: 4010,
         ..MockConfig::default()
     };
+    let mut tls = false;
+    let mut ca_file = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
@@ -32,23 +47,52 @@ fn parse_args() -> Result<MockConfig, String> {
             "--access-key" => config.access_key = value("--access-key")?,
             "--secret-key" => config.secret_key = value("--secret-key")?,
             "--bearer-token" => config.bearer_tokens.push(value("--bearer-token")?),
+            "--tls" => tls = true,
+            "--ca-file" => ca_file = Some(PathBuf::from(value("--ca-file")?)),
             "--verbose" | "-v" => config.verbose = true,
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
-    Ok(config)
+    if ca_file.is_some() && !tls {
+        return Err(format!("--ca-file needs --tls\n{USAGE}"));
+    }
+    if !tls {
+        return Ok(Args {
+            config,
+            ca_file: None,
+        });
+    }
+    config.tls = Some(TlsIdentity::generate()?);
+    let ca_file = ca_file.unwrap_or_else(|| std::env::temp_dir().join("bedrock-mock-ca.pem"));
+    Ok(Args {
+        config,
+        ca_file: Some(ca_file),
+    })
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match parse_args() {
-        Ok(config) => config,
+    let Args { config, ca_file } = match parse_args() {
+        Ok(args) => args,
         Err(message) => {
             eprintln!("{message}");
             return ExitCode::from(2);
         }
     };
+    if let (Some(path), Some(identity)) = (&ca_file, &config.tls) {
+        if let Err(err) = std::fs::write(path, identity.ca_pem()) {
+            eprintln!(
+                "bedrock-mock: cannot write the CA certificate to {}: {err}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        println!(
+            "bedrock-mock: CA certificate written to {} (trust it with AWS_CA_BUNDLE or --ca-bundle)",
+            path.display()
+        );
+    }
     let server = match MockServer::start(config.clone()).await {
         Ok(server) => server,
         Err(err) => {

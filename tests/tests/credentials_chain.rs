@@ -7,6 +7,7 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use bedrock_mock::{ProxyBehaviour, TestProxy};
 use bedrock_runtime::credentials::{DefaultChain, ProvideCredentials};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -214,6 +215,45 @@ async fn imds_v2_takes_a_token_first_and_renews_a_stale_one() {
             .filter(|s| s.method == "GET")
             .all(|s| s.header("x-aws-ec2-metadata-token").is_some())
     );
+}
+
+/// The providers' calls follow the proxy settings, except instance
+/// metadata's, which is link-local and never proxied.
+#[tokio::test]
+async fn provider_calls_go_through_the_proxy_but_imds_never_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = TestProxy::start(ProxyBehaviour::Forward).await.unwrap();
+    let proxy_url = proxy.url_with_credentials("erin", "pw");
+    let (container, _) = fake(Box::new(|_| (200, credentials_json("AKIDVIAPROXY")))).await;
+    let mut vars = isolated(dir.path(), &closed_port().await);
+    vars.push(("HTTP_PROXY".into(), proxy_url.clone()));
+    vars.push((
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI".into(),
+        format!("{container}/creds"),
+    ));
+    let credentials = chain(&vars, None).provide_credentials().await.unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIDVIAPROXY");
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].line, format!("GET {container}/creds HTTP/1.1"));
+    assert!(seen[0].authorization.is_some());
+
+    let (imds, imds_seen) = fake(Box::new(|request| match request.method.as_str() {
+        "PUT" => (200, "token".into()),
+        _ if request.path.ends_with('/') => (200, "role".into()),
+        _ => (200, credentials_json("AKIDIMDSDIRECT")),
+    }))
+    .await;
+    let mut vars = isolated(dir.path(), &imds);
+    vars.push(("HTTP_PROXY".into(), proxy_url));
+    let credentials = chain(&vars, None).provide_credentials().await.unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIDIMDSDIRECT");
+    assert_eq!(
+        proxy.requests().len(),
+        1,
+        "IMDS was not asked through the proxy"
+    );
+    assert_eq!(imds_seen.lock().unwrap().len(), 3);
 }
 
 #[tokio::test]

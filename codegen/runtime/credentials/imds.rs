@@ -10,7 +10,7 @@ use bytes::Bytes;
 
 use super::http::{ProviderHttp, parse_credentials_json};
 use super::{Credentials, Environment};
-use crate::transport::RequestBody;
+use crate::transport::{Network, RequestBody};
 
 /// The default endpoint.
 const DEFAULT_ENDPOINT: &str = "http://169.254.169.254";
@@ -25,12 +25,14 @@ const TOKEN_TTL: Duration = Duration::from_secs(21_600);
 #[derive(Debug)]
 pub(crate) struct Imds {
     endpoint: String,
+    /// Never a proxy: the endpoint is link-local to the instance.
+    network: Network,
     token: Mutex<Option<(String, Instant)>>,
 }
 
 impl Imds {
     /// The client the environment configures; `None` when it is disabled.
-    pub(crate) fn from_env(env: &Environment) -> Option<Self> {
+    pub(crate) fn from_env(env: &Environment, network: &Network) -> Option<Self> {
         let disabled = env
             .get("AWS_EC2_METADATA_DISABLED")
             .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
@@ -42,13 +44,14 @@ impl Imds {
             .unwrap_or_else(|| DEFAULT_ENDPOINT.to_owned());
         Some(Imds {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
+            network: network.without_proxy(),
             token: Mutex::new(None),
         })
     }
 
     /// The instance role's credentials.
     pub(crate) async fn credentials(&self) -> Result<Credentials, String> {
-        let http = ProviderHttp::new(TIMEOUT)?;
+        let http = ProviderHttp::new(&self.network, TIMEOUT)?;
         let roles = self
             .get(&http, "/latest/meta-data/iam/security-credentials/")
             .await?;

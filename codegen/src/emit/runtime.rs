@@ -112,6 +112,18 @@ const SUBMODULES: &[(&str, &str)] = &[
         include_str!("../../runtime/credentials/sts.rs"),
     ),
     (
+        "transport/connector",
+        include_str!("../../runtime/transport/connector.rs"),
+    ),
+    (
+        "transport/proxy",
+        include_str!("../../runtime/transport/proxy.rs"),
+    ),
+    (
+        "transport/tls",
+        include_str!("../../runtime/transport/tls.rs"),
+    ),
+    (
         "event_stream/decoder",
         include_str!("../../runtime/event_stream/decoder.rs"),
     ),
@@ -169,19 +181,23 @@ pub(crate) const DEPENDENCIES: &[(&str, &[&str])] = &[
     ("http", &[]),
     ("http-body", &[]),
     ("http-body-util", &[]),
+    ("httparse", &[]),
     ("httpdate", &[]),
     ("hyper", &[]),
-    ("hyper-rustls", &[]),
     ("hyper-util", &[]),
     ("percent-encoding", &[]),
     ("quick-xml", &[]),
     ("ring", &[]),
     ("regress", &[]),
     ("rustls", &[]),
+    ("rustls-native-certs", &[]),
     ("serde_json", &[]),
     ("tokio", &[]),
+    ("tokio-rustls", &[]),
+    ("tower-service", &[]),
     ("tracing", &[]),
     ("uuid", &[]),
+    ("webpki-roots", &[]),
 ];
 
 /// The runtime modules `service` uses.

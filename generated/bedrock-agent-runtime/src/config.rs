@@ -17,7 +17,7 @@ use crate::endpoint::{Endpoint, is_valid_region};
 use crate::endpoint_rules::{RuleError, RuleSet, Value};
 use crate::retry::RetryConfig;
 use crate::sdk_error::ConfigError;
-use crate::transport::{HttpClient, HyperClient};
+use crate::transport::{HttpClient, Network, ProxyConfig, TlsConfig};
 use crate::validation::ValidationMode;
 
 /// How long the client waits, and for what. Model calls can take minutes, so
@@ -313,6 +313,8 @@ pub struct ConfigBuilder {
     use_fips: Option<bool>,
     use_dual_stack: Option<bool>,
     bearer_token: Option<BearerToken>,
+    proxy: Option<ProxyConfig>,
+    tls: Option<TlsConfig>,
 }
 
 impl ConfigBuilder {
@@ -365,7 +367,27 @@ impl ConfigBuilder {
         self
     }
 
-    /// Sends requests through this HTTP client instead of the default one.
+    /// The proxies requests go through, instead of those the environment
+    /// names (`HTTPS_PROXY`, `HTTP_PROXY`, `NO_PROXY`);
+    /// [`ProxyConfig::disabled`] connects directly. The credential
+    /// providers' calls go the same way, except to EC2 instance metadata.
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// The certificates servers are verified against, instead of Mozilla's
+    /// roots plus the environment's CA bundle (`AWS_CA_BUNDLE`, the
+    /// profile's `ca_bundle`).
+    pub fn tls_config(mut self, tls: TlsConfig) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// Sends requests through this HTTP client instead of the default one
+    /// (whose proxies and roots [`ConfigBuilder::proxy`] and
+    /// [`ConfigBuilder::tls_config`] set; they still apply to the
+    /// credential providers' calls).
     pub fn http_client(mut self, client: impl HttpClient) -> Self {
         self.http = Some(Arc::new(client));
         self
@@ -437,10 +459,17 @@ impl ConfigBuilder {
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
         };
+        let network = network(
+            self.environment.as_ref(),
+            self.profile.as_deref(),
+            self.proxy,
+            self.tls,
+        )?;
         if let Some(env) = &self.environment {
             fill_from_environment(
                 env,
                 self.profile.as_deref(),
+                &network,
                 &mut region,
                 &mut credentials,
                 &mut flags,
@@ -469,7 +498,7 @@ impl ConfigBuilder {
         timeouts.check()?;
         let http = match self.http {
             Some(http) => http,
-            None => Arc::new(HyperClient::new(timeouts.connect())?),
+            None => Arc::new(network.client(timeouts.connect())?),
         };
         Ok(Config {
             inner: Arc::new(Inner {
@@ -566,9 +595,36 @@ fn resolve_endpoint(
     Ok((Endpoint::parse(&url)?, Some(built_ins)))
 }
 
+/// The proxies and roots: those given, else the environment's (when it
+/// is read), else none and Mozilla's.
+pub(crate) fn network(
+    env: Option<&Environment>,
+    profile: Option<&str>,
+    proxy: Option<ProxyConfig>,
+    tls: Option<TlsConfig>,
+) -> Result<Network, ConfigError> {
+    let proxy = match (proxy, env) {
+        (Some(proxy), _) => proxy,
+        (None, Some(env)) => ProxyConfig::from_environment(env)?,
+        (None, None) => ProxyConfig::disabled(),
+    };
+    let tls = match (tls, env) {
+        (Some(tls), _) => tls,
+        (None, Some(env)) => {
+            // A profile that cannot be read has no `ca_bundle`; reading
+            // its other settings reports why.
+            let profile = credentials::load_profile(env, profile).ok();
+            TlsConfig::from_environment(env, profile.as_ref())?
+        }
+        (None, None) => TlsConfig::new(),
+    };
+    Network::new(&proxy, &tls)
+}
+
 fn fill_from_environment(
     env: &Environment,
     profile_name: Option<&str>,
+    network: &Network,
     region: &mut Option<String>,
     credentials: &mut Option<SharedCredentialsProvider>,
     flags: &mut EndpointFlags,
@@ -619,9 +675,11 @@ fn fill_from_environment(
         // Resolved on first use: credential_process, the container
         // endpoint and IMDS are asked then, not while configuring.
         *credentials = Some(SharedCredentialsProvider::new(
-            credentials::DefaultChain::with_environment(
+            credentials::DefaultChain::with_settings(
                 env.clone(),
                 profile_name.map(str::to_owned),
+                Ok(network.clone()),
+                region.clone(),
             ),
         ));
     }

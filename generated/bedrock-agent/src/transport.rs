@@ -2,9 +2,18 @@
 // Do not edit by hand: change the original, then regenerate.
 
 //! Sending HTTP requests: hyper 1 with hyper-util's pooled client, rustls
-//! (the `ring` provider, Mozilla's roots), HTTP/1.1 and HTTP/2 chosen by
-//! ALPN, and HTTP/2 only for full-duplex event streams. Anything else can
-//! be plugged in through [`HttpClient`].
+//! (the `ring` provider; Mozilla's roots, the operating system's, or a CA
+//! bundle), HTTP/1.1 and HTTP/2 chosen by ALPN, HTTP/2 only for
+//! full-duplex event streams, and proxies from the environment or the
+//! configuration. Anything else can be plugged in through [`HttpClient`].
+
+mod connector;
+mod proxy;
+mod tls;
+
+pub use connector::Connector;
+pub use proxy::ProxyConfig;
+pub use tls::{TlsConfig, TrustStore};
 
 use std::fmt;
 use std::future::Future;
@@ -17,7 +26,7 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use http_body_util::BodyExt;
 use hyper_util::client::legacy::Client as PooledClient;
-use hyper_util::client::legacy::connect::{Connect, HttpConnector};
+use hyper_util::client::legacy::connect::Connect;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::sdk_error::{BoxError, ConfigError};
@@ -143,6 +152,16 @@ pub enum HttpErrorKind {
     /// HTTP/2 could not be used: the client lacks it, or the endpoint did not
     /// speak it (a failed HTTP/2 handshake).
     Http2Unavailable,
+    /// The proxy could not be reached; nothing was sent.
+    ProxyUnreachable,
+    /// The proxy refused the tunnel (`407`, `403`, ...); nothing was sent.
+    ProxyRefused,
+    /// The proxy closed the connection, or answered something other than
+    /// HTTP, while the tunnel was being set up; nothing was sent.
+    ProxyTunnel,
+    /// The endpoint's certificate did not verify (unknown issuer, wrong
+    /// name, expired); nothing was sent.
+    Certificate,
 }
 
 impl HttpError {
@@ -176,12 +195,50 @@ impl std::error::Error for HttpError {
     }
 }
 
+/// The proxies and roots the default client is built with, kept so that
+/// the credential providers' clients are built the same way (and the
+/// operating system's store is read once).
+#[derive(Clone, Debug)]
+pub(crate) struct Network {
+    proxy: Arc<ProxyConfig>,
+    roots: Arc<rustls::RootCertStore>,
+}
+
+impl Network {
+    pub(crate) fn new(proxy: &ProxyConfig, tls: &TlsConfig) -> Result<Self, ConfigError> {
+        Ok(Network {
+            proxy: Arc::new(proxy.clone()),
+            roots: tls.root_store()?,
+        })
+    }
+
+    /// The same roots, connecting directly (for EC2 instance metadata,
+    /// which is never reached through a proxy).
+    pub(crate) fn without_proxy(&self) -> Self {
+        Network {
+            proxy: Arc::new(ProxyConfig::disabled()),
+            roots: self.roots.clone(),
+        }
+    }
+
+    /// A client over these settings.
+    pub(crate) fn client(
+        &self,
+        connect_timeout: Option<Duration>,
+    ) -> Result<HyperClient, ConfigError> {
+        HyperClient::with_network(self, connect_timeout)
+    }
+}
+
 /// The default [`HttpClient`]: a pooled hyper client over any connector,
 /// and a second pool that speaks only HTTP/2 (by ALPN over TLS, by prior
 /// knowledge over plain HTTP) for full-duplex calls.
-pub struct HyperClient<C = hyper_rustls::HttpsConnector<HttpConnector>> {
+pub struct HyperClient<C = Connector> {
     inner: PooledClient<C, RequestBody>,
     duplex: PooledClient<C, RequestBody>,
+    /// The proxies of [`HyperClient::configured`], whose credentials plain
+    /// http requests through a proxy carry.
+    proxy: Option<Arc<ProxyConfig>>,
 }
 
 impl<C> fmt::Debug for HyperClient<C> {
@@ -192,36 +249,46 @@ impl<C> fmt::Debug for HyperClient<C> {
 
 impl HyperClient {
     /// HTTPS (and plain HTTP, for local endpoints) over rustls with `ring`
-    /// and Mozilla's root certificates; TCP_NODELAY; idle connections kept
-    /// for 90 s. `connect_timeout` bounds TCP connection establishment.
+    /// and Mozilla's root certificates, connecting directly; TCP_NODELAY;
+    /// idle connections kept for 90 s. `connect_timeout` bounds each step
+    /// of establishing a connection (TCP, the TLS handshake).
     pub fn new(connect_timeout: Option<Duration>) -> Result<Self, ConfigError> {
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let tls = || {
-            hyper_rustls::HttpsConnectorBuilder::new()
-                .with_provider_and_webpki_roots(provider.clone())
-                .map_err(|e| ConfigError::new(format!("TLS setup failed: {e}")))
-                .map(|builder| builder.https_or_http())
-        };
-        let connector = tls()?
-            .enable_http1()
-            .enable_http2()
-            .wrap_connector(Self::tcp_connector(connect_timeout));
+        Self::configured(connect_timeout, &ProxyConfig::disabled(), &TlsConfig::new())
+    }
+
+    /// [`HyperClient::new`] through the proxies of `proxy`, trusting the
+    /// roots of `tls`. `connect_timeout` also bounds the proxy's answer to
+    /// `CONNECT`.
+    pub fn configured(
+        connect_timeout: Option<Duration>,
+        proxy: &ProxyConfig,
+        tls: &TlsConfig,
+    ) -> Result<Self, ConfigError> {
+        Network::new(proxy, tls)?.client(connect_timeout)
+    }
+
+    fn with_network(
+        network: &Network,
+        connect_timeout: Option<Duration>,
+    ) -> Result<Self, ConfigError> {
+        let roots = network.roots.clone();
+        let proxy = network.proxy.clone();
+        let connector = Connector::new(
+            tls::client_config(roots.clone(), &[b"h2", b"http/1.1"])?,
+            proxy.clone(),
+            connect_timeout,
+        );
         // Offers only `h2` by ALPN, so that a server cannot pick HTTP/1.1.
-        let h2_connector = tls()?
-            .enable_http2()
-            .wrap_connector(Self::tcp_connector(connect_timeout));
+        let h2_connector = Connector::new(
+            tls::client_config(roots, &[b"h2"])?,
+            proxy.clone(),
+            connect_timeout,
+        );
         Ok(HyperClient {
             inner: Self::pool(connector, false),
             duplex: Self::pool(h2_connector, true),
+            proxy: proxy.is_enabled().then_some(proxy),
         })
-    }
-
-    fn tcp_connector(connect_timeout: Option<Duration>) -> HttpConnector {
-        let mut tcp = HttpConnector::new();
-        tcp.enforce_http(false);
-        tcp.set_nodelay(true);
-        tcp.set_connect_timeout(connect_timeout);
-        tcp
     }
 }
 
@@ -235,6 +302,25 @@ where
         HyperClient {
             inner: Self::pool(connector.clone(), false),
             duplex: Self::pool(connector, true),
+            proxy: None,
+        }
+    }
+
+    /// Adds the proxy's credentials to a plain http request that goes
+    /// through it (https requests carry them in the tunnel's `CONNECT`).
+    fn authorize_for_proxy(&self, request: &mut http::Request<RequestBody>) {
+        if request.uri().scheme_str() != Some("http") {
+            return;
+        }
+        let authorization = self
+            .proxy
+            .as_deref()
+            .and_then(|proxy| proxy.proxy_for(request.uri()))
+            .and_then(|proxy| proxy.authorization());
+        if let Some(authorization) = authorization {
+            request
+                .headers_mut()
+                .insert(http::header::PROXY_AUTHORIZATION, authorization.clone());
         }
     }
 
@@ -259,7 +345,8 @@ impl<C> HttpClient for HyperClient<C>
 where
     C: Connect + Clone + Send + Sync + 'static,
 {
-    fn send(&self, request: http::Request<RequestBody>) -> HttpFuture {
+    fn send(&self, mut request: http::Request<RequestBody>) -> HttpFuture {
+        self.authorize_for_proxy(&mut request);
         let response = self.inner.request(request);
         Box::pin(async move {
             match response.await {
@@ -269,7 +356,8 @@ where
         })
     }
 
-    fn send_duplex(&self, request: http::Request<RequestBody>) -> HttpFuture {
+    fn send_duplex(&self, mut request: http::Request<RequestBody>) -> HttpFuture {
+        self.authorize_for_proxy(&mut request);
         let response = self.duplex.request(request);
         Box::pin(async move {
             match response.await {
@@ -309,15 +397,21 @@ fn classify_duplex(err: hyper_util::client::legacy::Error) -> HttpError {
 
 fn classify(err: hyper_util::client::legacy::Error) -> HttpError {
     if err.is_connect() {
-        let timed_out = chain_has(&err, |e| {
-            e.downcast_ref::<std::io::Error>()
+        let mut kind = HttpErrorKind::Connect;
+        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(&err);
+        while let Some(e) = current {
+            if let Some(connect) = e.downcast_ref::<connector::ConnectError>() {
+                kind = connect.kind();
+                break;
+            }
+            if e.downcast_ref::<std::io::Error>()
                 .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-        });
-        let kind = if timed_out {
-            HttpErrorKind::ConnectTimeout
-        } else {
-            HttpErrorKind::Connect
-        };
+            {
+                kind = HttpErrorKind::ConnectTimeout;
+                break;
+            }
+            current = e.source();
+        }
         return HttpError::new(kind, err);
     }
     HttpError::new(HttpErrorKind::Io, err)

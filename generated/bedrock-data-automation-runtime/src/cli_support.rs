@@ -131,6 +131,10 @@ const GLOBAL_OPTIONS: &[(&str, &str)] = &[
         "endpoint-url",
         "Send requests to this URL (e.g. http://127.0.0.1:4010 for bedrock-mock)",
     ),
+    (
+        "ca-bundle",
+        "A PEM file of certificate authorities to trust besides the bundled ones; overrides AWS_CA_BUNDLE and the profile's ca_bundle",
+    ),
 ];
 
 /// The root command with the global options.
@@ -179,6 +183,12 @@ pub fn config(global: &ArgMatches) -> Result<Config, CliError> {
     }
     if let Some(url) = global.get_one::<String>("endpoint-url") {
         builder = builder.endpoint_url(url);
+    }
+    if let Some(path) = global.get_one::<String>("ca-bundle") {
+        let tls = crate::transport::TlsConfig::new()
+            .with_ca_bundle_file(path)
+            .map_err(|e| CliError::config(e.to_string()))?;
+        builder = builder.tls_config(tls);
     }
     builder.build().map_err(|e| CliError::config(e.to_string()))
 }

@@ -408,7 +408,7 @@ async fn exchange(
                     },
                 )
             }
-            Err(Failed::Transport(e)) if e.kind() == TransportErrorKind::Http2Required => {
+            Err(Failed::Transport(e)) if !e.kind().is_transient() => {
                 return Err(Failed::Transport(e));
             }
             Err(Failed::Transport(e)) => (Failure::Transient, None, Failed::Transport(e)),
@@ -577,14 +577,17 @@ async fn attempt_once(
             TransportErrorKind::Connect,
             err.into_source(),
         )),
-        HttpErrorKind::Http2Unavailable => Failed::Transport(TransportError::new(
-            TransportErrorKind::Http2Required,
-            err.into_source(),
-        )),
-        _ => Failed::Transport(TransportError::new(
-            TransportErrorKind::Io,
-            err.into_source(),
-        )),
+        kind => {
+            let kind = match kind {
+                HttpErrorKind::Http2Unavailable => TransportErrorKind::Http2Required,
+                HttpErrorKind::ProxyUnreachable => TransportErrorKind::ProxyUnreachable,
+                HttpErrorKind::ProxyRefused => TransportErrorKind::ProxyRefused,
+                HttpErrorKind::ProxyTunnel => TransportErrorKind::ProxyTunnel,
+                HttpErrorKind::Certificate => TransportErrorKind::Certificate,
+                _ => TransportErrorKind::Io,
+            };
+            Failed::Transport(TransportError::new(kind, err.into_source()))
+        }
     })
 }
 

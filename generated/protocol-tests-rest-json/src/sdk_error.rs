@@ -99,7 +99,8 @@ impl<E> SdkError<E> {
     pub fn is_retryable(&self) -> bool {
         match self {
             SdkError::Service(e) => e.meta.is_retryable(),
-            SdkError::Transport(_) | SdkError::Timeout(_) => true,
+            SdkError::Transport(e) => e.kind.is_transient(),
+            SdkError::Timeout(_) => true,
             SdkError::InvalidInput(_)
             | SdkError::Credentials(_)
             | SdkError::Response(_)
@@ -421,6 +422,29 @@ pub enum TransportErrorKind {
     /// The operation streams both ways and needs HTTP/2, which the endpoint
     /// or the configured HTTP client does not speak. Not retried.
     Http2Required,
+    /// The proxy could not be reached. Retried as a refused connection is.
+    ProxyUnreachable,
+    /// The proxy refused the tunnel (`407`, `403`, ...). Not retried.
+    ProxyRefused,
+    /// The proxy closed the connection, or answered something other than
+    /// HTTP, while the tunnel was being set up. Retried as a refused
+    /// connection is.
+    ProxyTunnel,
+    /// The endpoint's certificate did not verify: an unknown issuer (a CA
+    /// bundle may be missing), a wrong name, expired. Not retried.
+    Certificate,
+}
+
+impl TransportErrorKind {
+    /// Whether another attempt could succeed where this one failed.
+    pub(crate) fn is_transient(self) -> bool {
+        !matches!(
+            self,
+            TransportErrorKind::Http2Required
+                | TransportErrorKind::ProxyRefused
+                | TransportErrorKind::Certificate
+        )
+    }
 }
 
 impl TransportError {
@@ -445,6 +469,10 @@ impl fmt::Display for TransportError {
             TransportErrorKind::Http2Required => {
                 "the operation needs HTTP/2 in both directions at once, which failed"
             }
+            TransportErrorKind::ProxyUnreachable => "the proxy could not be reached",
+            TransportErrorKind::ProxyRefused => "the proxy refused the connection",
+            TransportErrorKind::ProxyTunnel => "the proxy's tunnel failed",
+            TransportErrorKind::Certificate => "the server's certificate did not verify",
         };
         write!(f, "{what}: {}", self.source)?;
         let mut source = self.source.source();

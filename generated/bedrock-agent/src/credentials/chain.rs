@@ -18,6 +18,7 @@ use super::imds::Imds;
 use super::profile_chain::{self, ProfileOutcome};
 use super::sts::Sts;
 use super::{Credentials, Environment, from_environment};
+use crate::transport::Network;
 
 /// The default chain. Each call reads the environment and the shared files
 /// again, so that rotated files and tokens are picked up on refresh.
@@ -26,6 +27,9 @@ pub struct DefaultChain {
     profile: Option<String>,
     /// The region STS is called in, when one is configured.
     region: Option<String>,
+    /// The proxies and roots the providers' calls use; an error when the
+    /// environment's cannot be used (reported when credentials are asked).
+    network: Result<Network, String>,
     imds: Option<Imds>,
 }
 
@@ -56,20 +60,45 @@ impl DefaultChain {
     }
 
     pub(crate) fn with_environment(env: Environment, profile: Option<String>) -> Self {
-        let imds = Imds::from_env(&env);
+        let network = crate::config::network(Some(&env), profile.as_deref(), None, None)
+            .map_err(|e| e.to_string());
         let region = env
             .get("AWS_REGION")
             .or_else(|| env.get("AWS_DEFAULT_REGION"));
+        Self::with_settings(env, profile, network, region)
+    }
+
+    /// The chain of a client's configuration: its proxies and roots, and
+    /// its region for STS (a profile's own `region` still wins there).
+    pub(crate) fn with_settings(
+        env: Environment,
+        profile: Option<String>,
+        network: Result<Network, String>,
+        region: Option<String>,
+    ) -> Self {
+        let imds = match &network {
+            Ok(network) => Imds::from_env(&env, network),
+            Err(_) => None,
+        };
         DefaultChain {
             env,
             profile,
             region,
+            network,
             imds,
         }
     }
 
     async fn resolve(&self) -> Result<Credentials, ProviderError> {
         let mut tried: Vec<String> = Vec::new();
+        let network = match &self.network {
+            Ok(network) => network,
+            Err(e) => {
+                return Err(invalid_configuration(format!(
+                    "the proxy or CA bundle settings cannot be used: {e}"
+                )));
+            }
+        };
 
         match from_environment(&self.env) {
             Ok(Some(credentials)) => return Ok(credentials),
@@ -79,8 +108,13 @@ impl DefaultChain {
             Err(e) => return Err(invalid_configuration(e.to_string())),
         }
 
-        match profile_chain::resolve(&self.env, self.profile.as_deref(), self.region.as_deref())
-            .await
+        match profile_chain::resolve(
+            &self.env,
+            network,
+            self.profile.as_deref(),
+            self.region.as_deref(),
+        )
+        .await
         {
             Ok(credentials) => return Ok(credentials),
             Err(ProfileOutcome::Failed(why)) => return Err(provider_error(why)),
@@ -96,7 +130,7 @@ impl DefaultChain {
                     .env
                     .get("AWS_ROLE_SESSION_NAME")
                     .unwrap_or_else(profile_chain::default_session_name);
-                return Sts::new(&self.env, self.region.as_deref())
+                return Sts::new(&self.env, network, self.region.as_deref())
                     .assume_role_with_web_identity(&role_arn, &session_name, &token_file)
                     .await
                     .map_err(|e| provider_error(format!("web identity for {role_arn}: {e}")));
@@ -118,7 +152,7 @@ impl DefaultChain {
             }
             Ok(Some(endpoint)) => {
                 return endpoint
-                    .fetch()
+                    .fetch(network)
                     .await
                     .map_err(|e| provider_error(format!("container: {e}")));
             }

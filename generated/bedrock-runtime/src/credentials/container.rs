@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use super::http::{ProviderHttp, parse_credentials_json};
 use super::{Credentials, Environment};
-use crate::transport::RequestBody;
+use crate::transport::{Network, RequestBody};
 
 /// The ECS agent's address for relative URIs.
 const ECS_HOST: &str = "http://169.254.170.2";
@@ -78,7 +78,7 @@ impl ContainerEndpoint {
     }
 
     /// Asks the endpoint for credentials.
-    pub(crate) async fn fetch(&self) -> Result<Credentials, String> {
+    pub(crate) async fn fetch(&self, network: &Network) -> Result<Credentials, String> {
         let mut request = http::Request::builder().method("GET").uri(self.uri.clone());
         if let Some(token) = &self.token {
             let value = match token {
@@ -96,7 +96,7 @@ impl ContainerEndpoint {
         let request = request
             .body(RequestBody::from(bytes::Bytes::new()))
             .map_err(|e| e.to_string())?;
-        let (status, body) = ProviderHttp::new(TIMEOUT)?.call(request).await?;
+        let (status, body) = ProviderHttp::new(network, TIMEOUT)?.call(request).await?;
         if !status.is_success() {
             return Err(format!(
                 "{} answered HTTP {status}: {}",

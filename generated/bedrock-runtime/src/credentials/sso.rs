@@ -13,7 +13,7 @@ use bytes::Bytes;
 
 use super::http::ProviderHttp;
 use super::{Credentials, Environment, Profile, load_profile};
-use crate::transport::RequestBody;
+use crate::transport::{Network, RequestBody};
 
 /// How long the portal has to answer.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -21,6 +21,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// The role credentials of an SSO profile.
 pub(crate) async fn credentials(
     env: &Environment,
+    network: &Network,
     profile: &Profile,
 ) -> Result<Credentials, String> {
     let (cache_key, region, login) = match profile.get("sso_session") {
@@ -75,7 +76,7 @@ pub(crate) async fn credentials(
         .header("x-amz-sso_bearer_token", header)
         .body(RequestBody::from(Bytes::new()))
         .map_err(|e| e.to_string())?;
-    let (status, body) = ProviderHttp::new(TIMEOUT)?.call(request).await?;
+    let (status, body) = ProviderHttp::new(network, TIMEOUT)?.call(request).await?;
     if status == http::StatusCode::UNAUTHORIZED || status == http::StatusCode::FORBIDDEN {
         return Err(format!(
             "the SSO portal refused the cached token (HTTP {status}); run `{login}`"

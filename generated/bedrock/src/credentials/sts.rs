@@ -15,7 +15,7 @@ use quick_xml::events::Event;
 
 use super::http::{ProviderHttp, expiration};
 use super::{Credentials, Environment};
-use crate::transport::RequestBody;
+use crate::transport::{Network, RequestBody};
 
 /// Form values keep only RFC 3986 unreserved characters.
 const FORM: &AsciiSet = &NON_ALPHANUMERIC
@@ -32,10 +32,11 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 pub(crate) struct Sts {
     endpoint: String,
     region: String,
+    network: Network,
 }
 
 impl Sts {
-    pub(crate) fn new(env: &Environment, region: Option<&str>) -> Self {
+    pub(crate) fn new(env: &Environment, network: &Network, region: Option<&str>) -> Self {
         let region = region.unwrap_or("us-east-1").to_owned();
         let endpoint = env
             .get("AWS_ENDPOINT_URL_STS")
@@ -44,6 +45,7 @@ impl Sts {
         Sts {
             endpoint: endpoint.trim_end_matches('/').to_owned(),
             region,
+            network: network.clone(),
         }
     }
 
@@ -124,7 +126,9 @@ impl Sts {
         request: http::Request<RequestBody>,
         provider: &'static str,
     ) -> Result<Credentials, String> {
-        let (status, body) = ProviderHttp::new(TIMEOUT)?.call(request).await?;
+        let (status, body) = ProviderHttp::new(&self.network, TIMEOUT)?
+            .call(request)
+            .await?;
         let fields = read_xml(&body)?;
         if !status.is_success() {
             return Err(format!(

@@ -11,7 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::BodyExt;
 
-use crate::transport::{HttpClient, HyperClient, RequestBody};
+use crate::transport::{HttpClient, HyperClient, Network, RequestBody};
 
 /// The most a credentials response may hold; a larger one is refused.
 const MAX_BODY: usize = 64 * 1024;
@@ -25,9 +25,11 @@ pub(crate) struct ProviderHttp {
 }
 
 impl ProviderHttp {
-    /// A client whose every call (connect, send, read) ends within `timeout`.
-    pub(crate) fn new(timeout: Duration) -> Result<Self, String> {
-        let client = HyperClient::new(Some(timeout)).map_err(|e| e.to_string())?;
+    /// A client over `network` (the proxies and roots of the client the
+    /// credentials are for) whose every call (connect, send, read) ends
+    /// within `timeout`.
+    pub(crate) fn new(network: &Network, timeout: Duration) -> Result<Self, String> {
+        let client = network.client(Some(timeout)).map_err(|e| e.to_string())?;
         Ok(ProviderHttp {
             client: Arc::new(client),
             timeout,

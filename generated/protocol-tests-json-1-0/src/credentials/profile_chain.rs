@@ -13,6 +13,7 @@ use super::container::ContainerEndpoint;
 use super::imds::Imds;
 use super::sts::Sts;
 use super::{Credentials, Environment, Profile, from_environment, load_profile, process};
+use crate::transport::Network;
 
 /// The most roles one resolution follows.
 const MAX_DEPTH: usize = 8;
@@ -28,17 +29,19 @@ pub(crate) enum ProfileOutcome {
 /// The credentials the profile `name` (or `AWS_PROFILE`, or `default`) configures.
 pub(crate) async fn resolve(
     env: &Environment,
+    network: &Network,
     name: Option<&str>,
     region: Option<&str>,
 ) -> Result<Credentials, ProfileOutcome> {
     let profile =
         load_profile(env, name).map_err(|e| ProfileOutcome::NotConfigured(e.to_string()))?;
     let mut visited = BTreeSet::new();
-    resolve_profile(env, profile, region, &mut visited).await
+    resolve_profile(env, network, profile, region, &mut visited).await
 }
 
 async fn resolve_profile(
     env: &Environment,
+    network: &Network,
     profile: Profile,
     region: Option<&str>,
     visited: &mut BTreeSet<String>,
@@ -66,7 +69,7 @@ async fn resolve_profile(
                 .map_err(|e| failed(format!("credential_process: {e}")));
         }
         if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
-            return super::sso::credentials(env, &profile)
+            return super::sso::credentials(env, network, &profile)
                 .await
                 .map_err(|e| failed(format!("IAM Identity Center: {e}")));
         }
@@ -74,7 +77,7 @@ async fn resolve_profile(
             "profile {name:?}: no keys, no credential_process, no role_arn, no SSO"
         )));
     };
-    let sts = Sts::new(env, region);
+    let sts = Sts::new(env, network, region);
     let session_name = profile
         .get("role_session_name")
         .map(str::to_owned)
@@ -99,7 +102,7 @@ async fn resolve_profile(
         } else {
             let source = load_profile(env, Some(source_profile))
                 .map_err(|e| failed(format!("source_profile: {e}")))?;
-            Box::pin(resolve_profile(env, source, region, visited))
+            Box::pin(resolve_profile(env, network, source, region, visited))
                 .await
                 .map_err(|outcome| match outcome {
                     ProfileOutcome::Failed(why) | ProfileOutcome::NotConfigured(why) => {
@@ -108,7 +111,7 @@ async fn resolve_profile(
                 })?
         }
     } else if let Some(source) = profile.get("credential_source") {
-        credential_source(env, source)
+        credential_source(env, network, source)
             .await
             .map_err(|e| failed(format!("credential_source {source}: {e}")))?
     } else {
@@ -123,17 +126,21 @@ async fn resolve_profile(
 }
 
 /// The credentials a `credential_source` names.
-async fn credential_source(env: &Environment, source: &str) -> Result<Credentials, String> {
+async fn credential_source(
+    env: &Environment,
+    network: &Network,
+    source: &str,
+) -> Result<Credentials, String> {
     match source {
         "Environment" => from_environment(env)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".to_owned()),
-        "Ec2InstanceMetadata" => match Imds::from_env(env) {
+        "Ec2InstanceMetadata" => match Imds::from_env(env, network) {
             Some(imds) => imds.credentials().await,
             None => Err("IMDS is disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
         },
         "EcsContainer" => match ContainerEndpoint::from_env(env)? {
-            Some(endpoint) => endpoint.fetch().await,
+            Some(endpoint) => endpoint.fetch(network).await,
             None => {
                 Err("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set".to_owned())
             }

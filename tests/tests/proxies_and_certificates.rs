@@ -1,0 +1,307 @@
+//! Company networks on loopback: the mock over TLS with a certificate
+//! authority made at test time, a forward proxy that records what it sees,
+//! CA bundles, `NO_PROXY`, and each way a proxy or a certificate can fail.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use bedrock_mock::{
+    CertificateOptions, MockConfig, MockServer, ProxyBehaviour, TestProxy, TlsIdentity,
+};
+use bedrock_runtime::error::{SdkError, TransportErrorKind};
+use bedrock_runtime::operation::invoke_model::InvokeModelError;
+use bedrock_runtime::transport::{ProxyConfig, TlsConfig};
+use bedrock_runtime::types::{
+    BidirectionalInputPayloadPart, InvokeModelWithBidirectionalStreamInput,
+};
+use bedrock_runtime::{Client, ConfigBuilder};
+use integration_tests::config;
+use tokio::time::timeout;
+
+/// Long enough for a loaded machine, short enough that a hang fails.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+async fn tls_mock(options: &CertificateOptions) -> (MockServer, TlsIdentity) {
+    let identity = TlsIdentity::generate_with(options).expect("a test CA and certificate");
+    let server = MockServer::start(MockConfig {
+        tls: Some(identity.clone()),
+        ..MockConfig::default()
+    })
+    .await
+    .expect("the TLS mock starts");
+    (server, identity)
+}
+
+async fn proxy(behaviour: ProxyBehaviour) -> TestProxy {
+    TestProxy::start(behaviour).await.expect("the proxy starts")
+}
+
+fn trusting(identity: &TlsIdentity) -> TlsConfig {
+    TlsConfig::new()
+        .with_ca_bundle_pem(identity.ca_pem().as_bytes())
+        .expect("the test CA is a valid bundle")
+}
+
+fn via(variables: &[(&str, &str)]) -> ProxyConfig {
+    ProxyConfig::from_variables(variables.iter().copied()).expect("valid proxy settings")
+}
+
+async fn invoke(builder: ConfigBuilder) -> Result<(), SdkError<InvokeModelError>> {
+    let client = Client::new(builder.build().expect("a valid configuration"));
+    timeout(
+        PATIENCE,
+        client
+            .invoke_model()
+            .model_id("mock.echo")
+            .body(br#"{"prompt":"hi"}"#.to_vec())
+            .send(),
+    )
+    .await
+    .expect("the call ends in time")
+    .map(|_| ())
+}
+
+fn transport_error(err: SdkError<InvokeModelError>) -> (TransportErrorKind, String) {
+    match &err {
+        SdkError::Transport(e) => (e.kind(), err.to_string()),
+        other => panic!("expected a transport error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn https_through_the_proxy_with_the_ca_bundle() {
+    let (server, identity) = tls_mock(&CertificateOptions::default()).await;
+    let proxy = proxy(ProxyBehaviour::Forward).await;
+    let proxy_url = proxy.url_with_credentials("alice", "s3cret");
+    let proxies = via(&[("HTTPS_PROXY", &proxy_url)]);
+    assert!(!format!("{proxies:?}").contains("s3cret"));
+    invoke(
+        config(&server)
+            .proxy(proxies)
+            .tls_config(trusting(&identity)),
+    )
+    .await
+    .expect("the call goes through the tunnel");
+
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    let port = server.addr().port();
+    assert_eq!(seen[0].line, format!("CONNECT localhost:{port} HTTP/1.1"));
+    let expected = base64::engine::general_purpose::STANDARD.encode("alice:s3cret");
+    assert_eq!(
+        seen[0].authorization.as_deref(),
+        Some(format!("Basic {expected}").as_str())
+    );
+    let request = &server.requests()[0];
+    assert_eq!(request.signature, Ok(()));
+    assert_eq!(
+        request.version, "HTTP/2.0",
+        "h2 is chosen by ALPN in the tunnel"
+    );
+    assert!(request.header("proxy-authorization").is_none());
+}
+
+#[tokio::test]
+async fn no_proxy_bypasses_the_proxy() {
+    let (server, identity) = tls_mock(&CertificateOptions::default()).await;
+    let proxy = proxy(ProxyBehaviour::Refuse(403)).await;
+    for no_proxy in ["localhost", ".localhost", "*", "127.0.0.1,localhost"] {
+        let proxies = via(&[("HTTPS_PROXY", &proxy.url()), ("NO_PROXY", no_proxy)]);
+        invoke(
+            config(&server)
+                .proxy(proxies)
+                .tls_config(trusting(&identity)),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("NO_PROXY={no_proxy}: {e}"));
+    }
+    assert!(proxy.requests().is_empty());
+}
+
+#[tokio::test]
+async fn plain_http_goes_through_the_proxy_in_absolute_form() {
+    let server = integration_tests::mock().await;
+    let proxy = proxy(ProxyBehaviour::Forward).await;
+    let proxies = via(&[("http_proxy", &proxy.url_with_credentials("bob", "pw"))]);
+    invoke(config(&server).proxy(proxies))
+        .await
+        .expect("the proxy forwards the request");
+    let seen = proxy.requests();
+    assert_eq!(
+        seen[0].line,
+        format!("POST {}/model/mock.echo/invoke HTTP/1.1", server.url())
+    );
+    let expected = base64::engine::general_purpose::STANDARD.encode("bob:pw");
+    assert_eq!(
+        seen[0].authorization.as_deref(),
+        Some(format!("Basic {expected}").as_str())
+    );
+    assert_eq!(
+        server.requests()[0].signature,
+        Ok(()),
+        "the signature survives the proxy"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_ca_fails_with_the_certificate_error() {
+    let (server, _) = tls_mock(&CertificateOptions::default()).await;
+    let (kind, message) = transport_error(invoke(config(&server)).await.unwrap_err());
+    assert_eq!(kind, TransportErrorKind::Certificate, "{message}");
+    assert!(
+        message.contains("localhost") && message.contains("does not trust"),
+        "{message}"
+    );
+
+    let other_ca = TlsIdentity::generate().unwrap();
+    let err = invoke(config(&server).tls_config(trusting(&other_ca)))
+        .await
+        .unwrap_err();
+    assert!(!err.is_retryable(), "a certificate problem is not retried");
+    let (kind, message) = transport_error(err);
+    assert_eq!(kind, TransportErrorKind::Certificate, "{message}");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_wrong_name_or_an_expired_certificate_says_so() {
+    let only_localhost = CertificateOptions {
+        names: vec!["localhost".to_owned()],
+        expired: false,
+    };
+    let (server, identity) = tls_mock(&only_localhost).await;
+    let by_address = config(&server)
+        .endpoint_url(format!("https://127.0.0.1:{}", server.addr().port()))
+        .tls_config(trusting(&identity));
+    let (kind, message) = transport_error(invoke(by_address).await.unwrap_err());
+    assert_eq!(kind, TransportErrorKind::Certificate, "{message}");
+    assert!(
+        message.contains("not valid for the name 127.0.0.1"),
+        "{message}"
+    );
+
+    let expired = CertificateOptions {
+        expired: true,
+        ..CertificateOptions::default()
+    };
+    let (server, identity) = tls_mock(&expired).await;
+    let (kind, message) = transport_error(
+        invoke(config(&server).tls_config(trusting(&identity)))
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(kind, TransportErrorKind::Certificate, "{message}");
+    assert!(message.contains("expired"), "{message}");
+}
+
+#[tokio::test]
+async fn a_407_proxy_fails_with_the_proxy_error_once() {
+    let (server, identity) = tls_mock(&CertificateOptions::default()).await;
+    let proxy = proxy(ProxyBehaviour::Refuse(407)).await;
+    let proxies = via(&[(
+        "HTTPS_PROXY",
+        &proxy.url_with_credentials("carol", "wrong-pw"),
+    )]);
+    let err = invoke(
+        config(&server)
+            .proxy(proxies)
+            .tls_config(trusting(&identity)),
+    )
+    .await
+    .unwrap_err();
+    assert!(!err.is_retryable());
+    let (kind, message) = transport_error(err);
+    assert_eq!(kind, TransportErrorKind::ProxyRefused, "{message}");
+    let address = proxy.url().trim_start_matches("http://").to_owned();
+    assert!(
+        message.contains(&address) && message.contains("407"),
+        "{message}"
+    );
+    assert!(message.contains("refused its credentials"), "{message}");
+    assert!(
+        !message.contains("wrong-pw") && !message.contains("carol"),
+        "{message}"
+    );
+    assert_eq!(proxy.requests().len(), 1, "not retried");
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn a_proxy_that_hangs_up_or_is_not_there_is_named() {
+    let (server, identity) = tls_mock(&CertificateOptions::default()).await;
+    let proxy = proxy(ProxyBehaviour::HangUp).await;
+    let proxies = via(&[("HTTPS_PROXY", &proxy.url())]);
+    let (kind, message) = transport_error(
+        invoke(
+            config(&server)
+                .proxy(proxies)
+                .tls_config(trusting(&identity)),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(kind, TransportErrorKind::ProxyTunnel, "{message}");
+    assert!(message.contains("closed the connection"), "{message}");
+
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let nowhere = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let proxies = via(&[("HTTPS_PROXY", &nowhere)]);
+    let (kind, message) = transport_error(
+        invoke(
+            config(&server)
+                .proxy(proxies)
+                .tls_config(trusting(&identity)),
+        )
+        .await
+        .unwrap_err(),
+    );
+    assert_eq!(kind, TransportErrorKind::ProxyUnreachable, "{message}");
+    assert!(
+        message.contains(nowhere.trim_start_matches("http://")),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_bidirectional_stream_speaks_http2_through_the_tunnel() {
+    let (server, identity) = tls_mock(&CertificateOptions::default()).await;
+    let proxy = proxy(ProxyBehaviour::Forward).await;
+    let proxies = via(&[("HTTPS_PROXY", &proxy.url())]);
+    let client = Client::new(
+        config(&server)
+            .proxy(proxies)
+            .tls_config(trusting(&identity))
+            .build()
+            .unwrap(),
+    );
+    let (sender, mut output) = timeout(
+        PATIENCE,
+        client
+            .invoke_model_with_bidirectional_stream()
+            .model_id("mock.echo")
+            .send(),
+    )
+    .await
+    .expect("the stream opens in time")
+    .expect("the stream opens");
+    let event = InvokeModelWithBidirectionalStreamInput::Chunk(
+        BidirectionalInputPayloadPart::builder()
+            .bytes(b"through the tunnel".to_vec())
+            .build()
+            .unwrap(),
+    );
+    sender.send(event).await.unwrap();
+    let echo = timeout(PATIENCE, output.body.recv())
+        .await
+        .expect("the echo arrives in time")
+        .expect("a valid event")
+        .expect("an event");
+    assert!(format!("{echo:?}").contains("Chunk"), "{echo:?}");
+    drop(sender);
+    assert_eq!(server.requests()[0].version, "HTTP/2.0");
+    assert_eq!(
+        proxy.requests()[0].line,
+        format!("CONNECT localhost:{} HTTP/1.1", server.addr().port())
+    );
+}
