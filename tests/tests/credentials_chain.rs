@@ -591,3 +591,103 @@ fn chain_text(err: &(dyn std::error::Error + 'static)) -> String {
     }
     text
 }
+
+/// A fake instance metadata service for an instance in `region` whose
+/// role is `role`.
+async fn fake_imds(region: &'static str) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    fake(Box::new(move |request| {
+        match (request.method.as_str(), request.path.as_str()) {
+            ("PUT", "/latest/api/token") => (200, "token".into()),
+            ("GET", "/latest/meta-data/placement/region") => (200, region.into()),
+            ("GET", "/latest/meta-data/iam/security-credentials/") => (200, "role".into()),
+            ("GET", _) => (200, credentials_json("AKIDIMDS")),
+            _ => (404, String::new()),
+        }
+    }))
+    .await
+}
+
+#[tokio::test]
+async fn load_asks_instance_metadata_for_the_region_only_when_none_is_configured() {
+    use bedrock_runtime::Config;
+    let dir = tempfile::tempdir().unwrap();
+    let (imds, seen) = fake_imds("ap-southeast-2").await;
+    let vars = isolated(dir.path(), &imds);
+    let variables = || vars.iter().map(|(k, v)| (k.as_str(), v.as_str()));
+
+    let err = Config::env_builder_from(variables()).build().unwrap_err();
+    assert!(err.to_string().contains("load().await"), "{err}");
+    let config = Config::env_builder_from(variables()).load().await.unwrap();
+    assert_eq!(config.region(), "ap-southeast-2");
+    assert!(
+        seen.lock()
+            .unwrap()
+            .iter()
+            .any(|s| s.path == "/latest/meta-data/placement/region")
+    );
+
+    seen.lock().unwrap().clear();
+    let with_region = variables().chain([("AWS_REGION", "eu-west-3")]);
+    let config = Config::env_builder_from(with_region).load().await.unwrap();
+    assert_eq!(config.region(), "eu-west-3");
+    std::fs::write(dir.path().join("config"), "[default]\nregion = sa-east-1\n").unwrap();
+    let config = Config::env_builder_from(variables()).load().await.unwrap();
+    assert_eq!(config.region(), "sa-east-1");
+    let explicit = Config::env_builder_from(variables())
+        .region("us-west-1")
+        .load()
+        .await
+        .unwrap();
+    assert_eq!(explicit.region(), "us-west-1");
+    assert!(seen.lock().unwrap().is_empty(), "IMDS was not asked");
+
+    let mut disabled = vars.clone();
+    disabled.push(("AWS_EC2_METADATA_DISABLED".into(), "true".into()));
+    std::fs::remove_file(dir.path().join("config")).unwrap();
+    let err = Config::env_builder_from(disabled.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .load()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no region"), "{err}");
+}
+
+#[tokio::test]
+async fn sts_is_called_in_the_region_the_client_is_configured_for() {
+    use bedrock_runtime::Config;
+    let dir = tempfile::tempdir().unwrap();
+    let (sts, seen) = fake_sts().await;
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\n\n\
+         [profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+    )
+    .unwrap();
+    let mut vars = isolated(dir.path(), &closed_port().await);
+    vars.push(("AWS_ENDPOINT_URL_STS".into(), sts));
+    vars.push(("AWS_PROFILE".into(), "app".into()));
+    let server = integration_tests::mock().await;
+    let config = Config::env_builder_from(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .region("eu-central-1")
+        .endpoint_url(server.url())
+        .build()
+        .unwrap();
+    // The mock refuses the role's made-up keys; what matters is how STS
+    // was asked for them.
+    let _ = bedrock_runtime::Client::new(config)
+        .invoke_model()
+        .model_id("mock.echo")
+        .body(b"{}".to_vec())
+        .send()
+        .await;
+    let seen = seen.lock().unwrap();
+    let authorization = seen[0].header("authorization").unwrap_or_default();
+    assert!(
+        authorization.contains("/eu-central-1/sts/aws4_request"),
+        "{authorization}"
+    );
+    assert!(
+        server.requests()[0]
+            .header("authorization")
+            .is_some_and(|a| a.contains("Credential=AKID-app/"))
+    );
+}

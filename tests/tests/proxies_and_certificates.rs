@@ -305,3 +305,66 @@ async fn a_bidirectional_stream_speaks_http2_through_the_tunnel() {
         format!("CONNECT localhost:{} HTTP/1.1", server.addr().port())
     );
 }
+
+#[tokio::test]
+async fn the_environment_and_the_profile_set_proxy_and_ca_bundle() {
+    let (server, identity) = tls_mock(&CertificateOptions::default()).await;
+    let proxy = proxy(ProxyBehaviour::Forward).await;
+    let refusing = self::proxy(ProxyBehaviour::Refuse(403)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("corp-ca.pem");
+    std::fs::write(&ca, identity.ca_pem()).unwrap();
+    let config_file = dir.path().join("config");
+    std::fs::write(
+        &config_file,
+        format!("[default]\nca_bundle = {}\n", ca.display()),
+    )
+    .unwrap();
+    let (home, ca, config_file) = (
+        dir.path().display().to_string(),
+        ca.display().to_string(),
+        config_file.display().to_string(),
+    );
+    let (proxy_url, refusing_url) = (proxy.url(), refusing.url());
+    let base = [
+        ("HOME", home.as_str()),
+        ("AWS_ACCESS_KEY_ID", bedrock_mock::DEFAULT_ACCESS_KEY),
+        ("AWS_SECRET_ACCESS_KEY", bedrock_mock::DEFAULT_SECRET_KEY),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", "/nonexistent/config"),
+    ];
+    let from = |extra: &[(&'static str, &str)]| {
+        let mut vars: Vec<(&str, &str)> = base.to_vec();
+        for (name, value) in extra {
+            vars.retain(|(n, _)| n != name);
+            vars.push((name, value));
+        }
+        bedrock_runtime::Config::env_builder_from(vars).endpoint_url(server.url())
+    };
+
+    // AWS_CA_BUNDLE and HTTPS_PROXY, as botocore reads them.
+    invoke(from(&[("AWS_CA_BUNDLE", &ca), ("HTTPS_PROXY", &proxy_url)]))
+        .await
+        .expect("the environment's proxy and CA bundle");
+    assert_eq!(proxy.requests().len(), 1);
+    // The profile's ca_bundle.
+    invoke(from(&[("AWS_CONFIG_FILE", &config_file)]))
+        .await
+        .expect("the profile's CA bundle");
+    // Without either, the certificate does not verify.
+    let (kind, _) = transport_error(invoke(from(&[])).await.unwrap_err());
+    assert_eq!(kind, TransportErrorKind::Certificate);
+    // An explicit ProxyConfig wins over the environment.
+    invoke(
+        from(&[("AWS_CA_BUNDLE", &ca), ("HTTPS_PROXY", &refusing_url)])
+            .proxy(ProxyConfig::disabled()),
+    )
+    .await
+    .expect("the explicit setting connects directly");
+    assert!(refusing.requests().is_empty());
+    // A bundle that cannot be read is a configuration error naming it.
+    let err = from(&[("AWS_CA_BUNDLE", "/nonexistent/ca.pem")])
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
+}

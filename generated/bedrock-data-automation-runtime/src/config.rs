@@ -189,9 +189,28 @@ impl Config {
         }
     }
 
+    /// [`Config::env_builder`] reading the given variables instead of the
+    /// process environment (`AWS_REGION`, `AWS_CONFIG_FILE`, `HTTPS_PROXY`,
+    /// ...): for tests, and for programs that keep such settings elsewhere.
+    pub fn env_builder_from<'a>(
+        variables: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> ConfigBuilder {
+        ConfigBuilder {
+            environment: Some(Environment::from_vars(variables)),
+            ..ConfigBuilder::default()
+        }
+    }
+
     /// [`Config::env_builder`], built.
     pub fn from_env() -> Result<Config, ConfigError> {
         Self::env_builder().build()
+    }
+
+    /// [`Config::env_builder`], loaded: as [`Config::from_env`], and on EC2
+    /// with no region configured, the instance's region from its metadata
+    /// (as `aws_config::load_defaults` does).
+    pub async fn load_from_env() -> Result<Config, ConfigError> {
+        Self::env_builder().load().await
     }
 
     /// The region requests are signed for.
@@ -437,6 +456,25 @@ impl ConfigBuilder {
         self
     }
 
+    /// [`ConfigBuilder::build`], after asking EC2 instance metadata for the
+    /// region when the environment is read and names none (not with
+    /// `AWS_EC2_METADATA_DISABLED=true`; IMDS has 1 s to answer).
+    pub async fn load(mut self) -> Result<Config, ConfigError> {
+        if self.region.is_none()
+            && let Some(env) = &self.environment
+            && configured_region(env, self.profile.as_deref()).is_none()
+        {
+            let direct = Network::new(&ProxyConfig::disabled(), &TlsConfig::new())?;
+            if let Some(imds) = credentials::Imds::from_env(env, &direct) {
+                match imds.region().await {
+                    Ok(region) => self.region = Some(region),
+                    Err(why) => tracing::debug!(%why, "no region from instance metadata"),
+                }
+            }
+        }
+        self.build()
+    }
+
     /// Checks the configuration: a region and credentials are required, the
     /// endpoint must be a URL, retry and timeout settings must make sense.
     pub fn build(self) -> Result<Config, ConfigError> {
@@ -477,7 +515,7 @@ impl ConfigBuilder {
         }
         let region = region.ok_or_else(|| {
             ConfigError::new(
-                "no region: set one with `region(..)`, AWS_REGION, or the profile's `region`",
+                "no region: set one with `region(..)`, AWS_REGION, or the profile's `region` (on EC2, `load().await` asks instance metadata)",
             )
         })?;
         if credentials.is_none() && bearer_token.is_none() {
@@ -621,6 +659,22 @@ pub(crate) fn network(
     Network::new(&proxy, &tls)
 }
 
+/// `AWS_REGION`, else `AWS_DEFAULT_REGION`.
+fn environment_region(env: &Environment) -> Option<String> {
+    env.get("AWS_REGION")
+        .or_else(|| env.get("AWS_DEFAULT_REGION"))
+}
+
+/// The region the environment or the profile names, if any.
+fn configured_region(env: &Environment, profile: Option<&str>) -> Option<String> {
+    environment_region(env).or_else(|| {
+        credentials::load_profile(env, profile)
+            .ok()?
+            .get("region")
+            .map(str::to_owned)
+    })
+}
+
 fn fill_from_environment(
     env: &Environment,
     profile_name: Option<&str>,
@@ -637,9 +691,7 @@ fn fill_from_environment(
         flags.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT");
     }
     if region.is_none() {
-        *region = env
-            .get("AWS_REGION")
-            .or_else(|| env.get("AWS_DEFAULT_REGION"));
+        *region = environment_region(env);
     }
     if credentials.is_none() {
         let from_env =

@@ -18,6 +18,7 @@ mod sso;
 mod sts;
 
 pub use chain::DefaultChain;
+pub(crate) use imds::Imds;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -29,8 +30,13 @@ pub use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsPr
 
 use crate::sdk_error::CredentialsError;
 
-/// Credentials this close to expiry are refreshed before they are used.
+/// Credentials this close to expiry are refreshed before they are used...
 const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(5 * 60);
+
+/// ... plus up to this much more, drawn at random for each set of
+/// credentials, so that processes started together (a fleet, a batch of
+/// tasks) do not all ask their provider at the same moment.
+const REFRESH_JITTER: Duration = Duration::from_secs(60);
 
 /// Environment variables, read through one place so that tests can supply
 /// their own.
@@ -271,8 +277,26 @@ fn strip_inline_comment(value: &str) -> &str {
 /// until they are about to expire.
 pub(crate) struct CredentialsCache {
     provider: SharedCredentialsProvider,
-    cached: RwLock<Option<Credentials>>,
+    cached: RwLock<Option<Cached>>,
     refreshing: tokio::sync::Mutex<()>,
+}
+
+/// Credentials and when to refresh them (never, without an expiry).
+struct Cached {
+    credentials: Credentials,
+    refresh_at: Option<SystemTime>,
+}
+
+/// When credentials that expire at `expiry` are refreshed: 5 to 6 minutes
+/// before, at random; halfway to expiry when they arrive with less time
+/// left than that, so that they are not asked for again on every call.
+fn refresh_time(expiry: SystemTime, now: SystemTime) -> SystemTime {
+    let jitter_ms = u64::try_from(REFRESH_JITTER.as_millis()).unwrap_or(u64::MAX);
+    let jitter = Duration::from_millis(fastrand::u64(0..=jitter_ms));
+    match expiry.checked_sub(REFRESH_BEFORE_EXPIRY + jitter) {
+        Some(planned) if planned > now => planned,
+        _ => now + expiry.duration_since(now).unwrap_or_default() / 2,
+    }
 }
 
 impl CredentialsCache {
@@ -296,8 +320,13 @@ impl CredentialsCache {
         }
         match self.provider.provide_credentials().await {
             Ok(credentials) => {
+                let now = SystemTime::now();
+                let refresh_at = credentials.expiry().map(|expiry| refresh_time(expiry, now));
                 if let Ok(mut cached) = self.cached.write() {
-                    *cached = Some(credentials.clone());
+                    *cached = Some(Cached {
+                        credentials: credentials.clone(),
+                        refresh_at,
+                    });
                 }
                 Ok(credentials)
             }
@@ -318,19 +347,16 @@ impl CredentialsCache {
 
     fn fresh(&self) -> Option<Credentials> {
         let cached = self.cached.read().ok()?;
-        let credentials = cached.as_ref()?;
-        match credentials.expiry() {
-            None => Some(credentials.clone()),
-            Some(expiry) if expiry > SystemTime::now() + REFRESH_BEFORE_EXPIRY => {
-                Some(credentials.clone())
-            }
-            Some(_) => None,
+        let cached = cached.as_ref()?;
+        match cached.refresh_at {
+            Some(refresh_at) if refresh_at <= SystemTime::now() => None,
+            _ => Some(cached.credentials.clone()),
         }
     }
 
     fn unexpired(&self) -> Option<Credentials> {
         let cached = self.cached.read().ok()?;
-        let credentials = cached.as_ref()?;
+        let credentials = &cached.as_ref()?.credentials;
         match credentials.expiry() {
             Some(expiry) if expiry <= SystemTime::now() => None,
             _ => Some(credentials.clone()),
@@ -343,6 +369,21 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
+
+    #[test]
+    fn refreshes_are_spread_over_a_minute_before_the_five_minute_mark() {
+        let now = SystemTime::now();
+        let expiry = now + Duration::from_secs(3600);
+        let times: std::collections::BTreeSet<SystemTime> =
+            (0..64).map(|_| refresh_time(expiry, now)).collect();
+        let earliest = expiry - REFRESH_BEFORE_EXPIRY - REFRESH_JITTER;
+        let latest = expiry - REFRESH_BEFORE_EXPIRY;
+        assert!(times.iter().all(|t| (earliest..=latest).contains(t)));
+        assert!(times.len() > 1, "the refresh time is drawn at random");
+        // Credentials with less than five minutes left are kept halfway.
+        let soon = now + Duration::from_secs(120);
+        assert_eq!(refresh_time(soon, now), now + Duration::from_secs(60));
+    }
 
     #[test]
     fn environment_credentials_need_both_keys() {
@@ -472,11 +513,22 @@ region = nowhere
         assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(long.load(Ordering::SeqCst), 1);
 
-        // Credentials that expire within the refresh window are fetched again.
+        // Credentials that arrive inside the refresh window are kept until
+        // halfway to their expiry, not fetched again on every call...
         let short = Arc::new(AtomicUsize::new(0));
         let cache = CredentialsCache::new(SharedCredentialsProvider::new(Counting {
             calls: short.clone(),
             lifetime: Duration::from_secs(60),
+        }));
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
+        assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
+        assert_eq!(short.load(Ordering::SeqCst), 1);
+
+        // ... and ones already expired are fetched again.
+        let expired = Arc::new(AtomicUsize::new(0));
+        let cache = CredentialsCache::new(SharedCredentialsProvider::new(Counting {
+            calls: expired.clone(),
+            lifetime: Duration::ZERO,
         }));
         assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID0");
         assert_eq!(cache.get().await.unwrap().access_key_id(), "AKID1");

@@ -74,6 +74,19 @@ impl Imds {
         parse_credentials_json(&body, "imds")
     }
 
+    /// The region the instance runs in.
+    pub(crate) async fn region(&self) -> Result<String, String> {
+        let http = ProviderHttp::new(&self.network, TIMEOUT)?;
+        let body = self
+            .get(&http, "/latest/meta-data/placement/region")
+            .await?;
+        let region = String::from_utf8_lossy(&body).trim().to_owned();
+        if region.is_empty() {
+            return Err("IMDS gave an empty region".to_owned());
+        }
+        Ok(region)
+    }
+
     /// A metadata path's content, with a session token; a token the
     /// service no longer accepts (401) is replaced once.
     async fn get(&self, http: &ProviderHttp, path: &str) -> Result<Bytes, String> {
