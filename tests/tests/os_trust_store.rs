@@ -44,7 +44,9 @@ async fn the_os_store_is_read_when_chosen() {
                 .await
         }
     };
-    call(TrustStore::Os).await.expect("the OS store trusts the CA");
+    call(TrustStore::Os)
+        .await
+        .expect("the OS store trusts the CA");
     match call(TrustStore::Bundled).await {
         Err(SdkError::Transport(e)) => assert_eq!(e.kind(), TransportErrorKind::Certificate),
         other => panic!("the bundled roots do not know the test CA: {other:?}"),

@@ -162,14 +162,26 @@ pub(crate) fn client_config(
     roots: Arc<RootCertStore>,
     alpn: &[&[u8]],
 ) -> Result<Arc<rustls::ClientConfig>, ConfigError> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut config = rustls::ClientConfig::builder_with_provider(provider)
+    let mut config = rustls::ClientConfig::builder_with_provider(ring_provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| ConfigError::new(format!("TLS setup failed: {e}")))?
         .with_root_certificates(roots)
         .with_no_client_auth();
     config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
     Ok(Arc::new(config))
+}
+
+/// rustls with *ring*, named rather than taken from the process default:
+/// a program that also links rustls' other provider (as the official SDK
+/// does) would otherwise have no default, and rustls would panic.
+///
+/// rustls 0.23.48 deprecates this provider because *ring* has no
+/// post-quantum key exchange. The alternative, aws-lc-rs, compiles C with
+/// cmake and would several-fold the crate's clean build time, which is a
+/// feature we compete on; the deprecation is accepted here, and only here.
+#[allow(deprecated)]
+fn ring_provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
 }
 
 /// What is wrong with `host`'s certificate, when `err` is a verification
