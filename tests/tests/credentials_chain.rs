@@ -691,3 +691,95 @@ async fn sts_is_called_in_the_region_the_client_is_configured_for() {
             .is_some_and(|a| a.contains("Credential=AKID-app/"))
     );
 }
+
+#[tokio::test]
+async fn an_expired_sso_session_token_is_renewed_through_sso_oidc() {
+    let dir = tempfile::tempdir().unwrap();
+    let (portal, _) = fake(Box::new(|request| {
+        match request.header("x-amz-sso_bearer_token") {
+            Some("renewed-token" | "still-valid") => (
+                200,
+                r#"{"roleCredentials":{"accessKeyId":"AKIDSSO","secretAccessKey":"s","sessionToken":"t","expiration":4070908800000}}"#.into(),
+            ),
+            _ => (401, "{}".into()),
+        }
+    }))
+    .await;
+    let (oidc, oidc_seen) = fake(Box::new(|request| {
+        if request.body.contains(r#""refreshToken":"refresh-1""#)
+            && request.body.contains(r#""grantType":"refresh_token""#)
+            && request.body.contains(r#""clientSecret":"client-secret""#)
+        {
+            (
+                200,
+                r#"{"accessToken":"renewed-token","expiresIn":3600,"refreshToken":"refresh-2","tokenType":"Bearer"}"#.into(),
+            )
+        } else {
+            (
+                400,
+                r#"{"error":"invalid_grant","error_description":"Invalid refresh token provided"}"#.into(),
+            )
+        }
+    }))
+    .await;
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile dev]\nsso_session = my-sso\nsso_account_id = 111122223333\nsso_role_name = Reader\n\n\
+         [sso-session my-sso]\nsso_region = eu-west-1\nsso_start_url = https://my.awsapps.com/start\n",
+    )
+    .unwrap();
+    let cache = dir.path().join(".aws").join("sso").join("cache");
+    std::fs::create_dir_all(&cache).unwrap();
+    let entry = cache.join(format!("{MY_SSO_CACHE}.json"));
+    let write_entry = |token: &str, expires: &str, refresh: &str| {
+        std::fs::write(
+            &entry,
+            format!(
+                r#"{{"accessToken":"{token}","expiresAt":"{expires}","refreshToken":"{refresh}","clientId":"client-id","clientSecret":"client-secret","registrationExpiresAt":"2099-01-01T00:00:00Z","region":"eu-west-1","startUrl":"https://my.awsapps.com/start"}}"#
+            ),
+        )
+        .unwrap();
+    };
+    let mut vars = isolated(dir.path(), &closed_port().await);
+    vars.push(("AWS_ENDPOINT_URL_SSO".into(), portal));
+    vars.push(("AWS_ENDPOINT_URL_SSO_OIDC".into(), oidc));
+
+    // Expired, with a refresh token: renewed, and the cache rewritten.
+    write_entry("stale-token", "2020-01-01T00:00:00Z", "refresh-1");
+    let credentials = chain(&vars, Some("dev"))
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIDSSO");
+    assert_eq!(oidc_seen.lock().unwrap()[0].path, "/token");
+    let cached: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&entry).unwrap()).unwrap();
+    assert_eq!(cached["accessToken"], "renewed-token");
+    assert_eq!(cached["refreshToken"], "refresh-2");
+    assert_eq!(cached["clientId"], "client-id", "other fields are kept");
+    assert!(cached["expiresAt"].as_str().unwrap() > "2026-01-01");
+
+    // Expired, and the refresh token is refused: log in again.
+    write_entry("stale-token", "2020-01-01T00:00:00Z", "revoked");
+    let text = chain_text(
+        &chain(&vars, Some("dev"))
+            .provide_credentials()
+            .await
+            .unwrap_err(),
+    );
+    assert!(text.contains("invalid_grant"), "{text}");
+    assert!(
+        text.contains("aws sso login --sso-session my-sso"),
+        "{text}"
+    );
+
+    // Near expiry but still valid: a failed renewal keeps the token.
+    let soon = std::time::SystemTime::now() + Duration::from_secs(120);
+    let soon = bedrock_runtime::primitives::DateTime::from(soon).to_rfc3339();
+    write_entry("still-valid", &soon, "revoked");
+    let credentials = chain(&vars, Some("dev"))
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "AKIDSSO");
+}

@@ -70,9 +70,18 @@ async fn main() {
 /// Resolves with both chains from the process environment and prints one
 /// line each: key, secret, token, expiry in seconds.
 async fn resolve() {
+    // Both chains may renew the SSO token and rewrite its cache: each
+    // starts from the same files.
+    let cache = std::env::var("HOME")
+        .map(|home| Path::new(&home).join(".aws/sso/cache"))
+        .unwrap_or_default();
+    let snapshot = read_dir_files(&cache);
     let ours = bedrock_runtime::credentials::DefaultChain::new(None)
         .provide_credentials()
         .await;
+    for (path, bytes) in &snapshot {
+        std::fs::write(path, bytes).expect("the cache restored");
+    }
     let config = aws_config::load_from_env().await;
     let theirs = match config.credentials_provider() {
         Some(provider) => provider.provide_credentials().await,
@@ -94,6 +103,16 @@ async fn resolve() {
             Err(e) => println!("{who} error: {}", chain(&e)),
         }
     }
+}
+
+fn read_dir_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| Some((e.path(), std::fs::read(e.path()).ok()?)))
+        .collect()
 }
 
 fn chain(err: &(dyn std::error::Error + 'static)) -> String {
@@ -202,6 +221,26 @@ const SCENARIOS: &[(&str, Setup)] = &[
         set(vars, "AWS_PROFILE", "sso");
         set(vars, "AWS_ENDPOINT_URL_SSO", endpoint);
     }),
+    (
+        "SSO, expired token renewed through SSO OIDC",
+        |dir, endpoint, vars| {
+            write(
+            dir,
+            "config",
+            "[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n\n[sso-session corp]\nsso_region = us-east-1\nsso_start_url = https://corp.awsapps.com/start\n",
+        );
+            let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, b"corp");
+            let name: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+            std::fs::write(
+            dir.join(format!(".aws/sso/cache/{name}.json")),
+            "{\"accessToken\": \"expired-token\", \"expiresAt\": \"2020-01-01T00:00:00Z\", \"refreshToken\": \"refresh-token\", \"clientId\": \"client-id\", \"clientSecret\": \"client-secret\", \"registrationExpiresAt\": \"2099-01-01T00:00:00Z\", \"region\": \"us-east-1\", \"startUrl\": \"https://corp.awsapps.com/start\"}",
+        )
+        .expect("the cached token");
+            set(vars, "AWS_PROFILE", "sso");
+            set(vars, "AWS_ENDPOINT_URL_SSO", endpoint);
+            set(vars, "AWS_ENDPOINT_URL_SSO_OIDC", endpoint);
+        },
+    ),
 ];
 
 /// What every scenario has: its own home and shared files, a region, and
@@ -320,8 +359,16 @@ fn answer(head: &str, body: &str) -> (u16, &'static str, String) {
         ("GET", "/latest/meta-data/iam/security-credentials/instance-role") => {
             (200, "application/json", json("AKIDIMDS", "imds-secret", "imds-token"))
         }
+        ("POST", "/token") if body.contains("\"refreshToken\":\"refresh-token\"") => (
+            200,
+            "application/json",
+            "{\"accessToken\": \"renewed-token\", \"expiresIn\": 3600, \"tokenType\": \"Bearer\"}".into(),
+        ),
         ("GET", p) if p.starts_with("/federation/credentials")
-            && header(head, "x-amz-sso_bearer_token") == Some("sso-access-token") =>
+            && matches!(
+                header(head, "x-amz-sso_bearer_token"),
+                Some("sso-access-token" | "renewed-token")
+            ) =>
         {
             (
                 200,

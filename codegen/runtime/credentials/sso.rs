@@ -1,14 +1,13 @@
 //! IAM Identity Center (SSO): the role credentials `GetRoleCredentials`
-//! gives for the access token `aws sso login` cached in
-//! `~/.aws/sso/cache/<SHA-1 of the session name or start URL>.json`. An
-//! expired token is not refreshed here: the error says to log in again.
+//! gives for the access token `aws sso login` cached (see [`super::sso_token`]
+//! for the cache and the token's renewal).
 
-use std::path::PathBuf;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use bytes::Bytes;
 
 use super::http::ProviderHttp;
+use super::sso_token::{TokenSource, access_token};
 use super::{Credentials, Environment, Profile, load_profile};
 use crate::transport::{Network, RequestBody};
 
@@ -21,7 +20,8 @@ pub(crate) async fn credentials(
     network: &Network,
     profile: &Profile,
 ) -> Result<Credentials, String> {
-    let (cache_key, region, login) = match profile.get("sso_session") {
+    let session = profile.get("sso_session");
+    let (cache_key, region, login) = match session {
         Some(session) => {
             let section =
                 load_profile(env, Some(&format!("sso-session {session}"))).map_err(|_| {
@@ -49,7 +49,14 @@ pub(crate) async fn credentials(
     };
     let account = profile.get("sso_account_id").ok_or("no sso_account_id")?;
     let role = profile.get("sso_role_name").ok_or("no sso_role_name")?;
-    let token = cached_token(env, &cache_key, &login)?;
+    let source = TokenSource {
+        cache_key: &cache_key,
+        // Only a session's token can be renewed (legacy ones have no
+        // refresh token).
+        refresh_region: session.map(|_| region.as_str()),
+        login: &login,
+    };
+    let token = access_token(env, network, &source).await?;
 
     let endpoint = env
         .get("AWS_ENDPOINT_URL_SSO")
@@ -110,55 +117,4 @@ pub(crate) async fn credentials(
         expiry,
         "sso",
     ))
-}
-
-/// The access token cached for `key`, unless it has expired.
-fn cached_token(env: &Environment, key: &str, login: &str) -> Result<String, String> {
-    let home = env
-        .get("HOME")
-        .or_else(|| env.get("USERPROFILE"))
-        .ok_or("no home directory for the SSO token cache")?;
-    let digest = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, key.as_bytes());
-    let name: String = digest.as_ref().iter().map(|b| format!("{b:02x}")).collect();
-    let path: PathBuf = [
-        home.as_str(),
-        ".aws",
-        "sso",
-        "cache",
-        &format!("{name}.json"),
-    ]
-    .iter()
-    .collect();
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        format!(
-            "no cached SSO token at {} ({e}); run `{login}`",
-            path.display()
-        )
-    })?;
-    let value: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("the SSO token cache {} is not JSON: {e}", path.display()))?;
-    let token = value
-        .get("accessToken")
-        .and_then(serde_json::Value::as_str)
-        .ok_or_else(|| format!("the SSO token cache {} has no accessToken", path.display()))?;
-    let expires = value
-        .get("expiresAt")
-        .and_then(serde_json::Value::as_str)
-        .and_then(crate::primitives::DateTime::parse_rfc3339)
-        .ok_or_else(|| {
-            format!(
-                "the SSO token cache {} has no valid expiresAt",
-                path.display()
-            )
-        })?;
-    let now_millis = SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    if expires.to_millis() <= now_millis {
-        return Err(format!(
-            "the cached SSO token expired at {}; run `{login}` (refreshing it is not done here)",
-            expires.to_rfc3339()
-        ));
-    }
-    Ok(token.to_owned())
 }

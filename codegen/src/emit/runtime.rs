@@ -108,6 +108,10 @@ const SUBMODULES: &[(&str, &str)] = &[
         include_str!("../../runtime/credentials/sso.rs"),
     ),
     (
+        "credentials/sso_token",
+        include_str!("../../runtime/credentials/sso_token.rs"),
+    ),
+    (
         "credentials/sts",
         include_str!("../../runtime/credentials/sts.rs"),
     ),

@@ -15,6 +15,7 @@ mod imds;
 mod process;
 mod profile_chain;
 mod sso;
+mod sso_token;
 mod sts;
 
 pub use chain::DefaultChain;
