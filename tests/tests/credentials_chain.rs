@@ -783,3 +783,30 @@ async fn an_expired_sso_session_token_is_renewed_through_sso_oidc() {
         .unwrap();
     assert_eq!(credentials.access_key_id(), "AKIDSSO");
 }
+
+#[tokio::test]
+async fn a_chain_built_by_hand_calls_sts_in_the_region_it_is_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let (sts, seen) = fake_sts().await;
+    std::fs::write(
+        dir.path().join("config"),
+        "[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\n\n\
+         [profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+    )
+    .unwrap();
+    let mut vars = isolated(dir.path(), &closed_port().await);
+    vars.push(("AWS_ENDPOINT_URL_STS".into(), sts));
+    vars.push(("AWS_REGION".into(), "us-west-2".into()));
+    let credentials = chain(&vars, Some("app"))
+        .with_region("ap-south-1")
+        .provide_credentials()
+        .await
+        .unwrap();
+    assert_eq!(credentials.access_key_id(), "AKID-app");
+    let seen = seen.lock().unwrap();
+    let authorization = seen[0].header("authorization").unwrap_or_default();
+    assert!(
+        authorization.contains("/ap-south-1/sts/aws4_request"),
+        "{authorization}"
+    );
+}

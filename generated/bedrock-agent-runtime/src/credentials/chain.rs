@@ -59,6 +59,14 @@ impl DefaultChain {
         Self::with_environment(Environment::from_vars(variables), profile)
     }
 
+    /// Calls STS in `region` instead of `AWS_REGION`'s (or
+    /// `AWS_DEFAULT_REGION`'s, or us-east-1); a role profile's own
+    /// `region` still wins, as in the AWS CLI.
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
     pub(crate) fn with_environment(env: Environment, profile: Option<String>) -> Self {
         let network = crate::config::network(Some(&env), profile.as_deref(), None, None)
             .map_err(|e| e.to_string());
