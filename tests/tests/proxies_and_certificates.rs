@@ -368,3 +368,60 @@ async fn the_environment_and_the_profile_set_proxy_and_ca_bundle() {
         .unwrap_err();
     assert!(err.to_string().contains("/nonexistent/ca.pem"), "{err}");
 }
+
+/// A "proxy" that reads the request head and then answers `answer`, or
+/// nothing at all when it is empty.
+async fn raw_proxy(answer: Vec<u8>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let answer = std::sync::Arc::new(answer);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut byte = [0u8; 1];
+                while !head.ends_with(b"\r\n\r\n") {
+                    if socket.read(&mut byte).await.unwrap_or(0) == 0 {
+                        return;
+                    }
+                    head.push(byte[0]);
+                }
+                if answer.is_empty() {
+                    // Silent, holding the connection open.
+                    tokio::time::sleep(PATIENCE).await;
+                    return;
+                }
+                let _ = socket.write_all(&answer).await;
+                tokio::time::sleep(PATIENCE).await;
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn a_proxy_that_answers_garbage_endless_headers_or_nothing_fails_in_time() {
+    let (server, identity) = tls_mock(&CertificateOptions::default()).await;
+    let mut endless = b"HTTP/1.1 200 OK\r\n".to_vec();
+    endless.extend(b"X-Padding: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n".repeat(1000));
+    for (answer, expected) in [
+        (b"SSH-2.0-OpenSSH_9.6\r\n\r\n".to_vec(), "other than HTTP"),
+        (endless, "more than"),
+        (Vec::new(), "did not answer"),
+    ] {
+        let proxy_url = raw_proxy(answer).await;
+        let builder = config(&server)
+            .proxy(via(&[("HTTPS_PROXY", &proxy_url)]))
+            .tls_config(trusting(&identity))
+            .timeout_config(
+                bedrock_runtime::TimeoutConfig::new()
+                    .with_connect(Some(Duration::from_millis(300))),
+            )
+            .retry_config(bedrock_runtime::RetryConfig::standard().with_max_attempts(1));
+        let (kind, message) = transport_error(invoke(builder).await.unwrap_err());
+        assert_eq!(kind, TransportErrorKind::ProxyTunnel, "{message}");
+        assert!(message.contains(expected), "{message}");
+    }
+}
