@@ -736,3 +736,64 @@ fn a_missing_ca_bundle_is_a_configuration_error() {
     assert_eq!(run.code(), 253, "{}", run.stderr());
     assert!(run.stderr().contains("missing.pem"), "{}", run.stderr());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_two_way_stream_goes_through_the_proxy_over_http2() {
+    let identity = TlsIdentity::generate().unwrap();
+    let server = MockServer::start(MockConfig {
+        tls: Some(identity.clone()),
+        ..MockConfig::default()
+    })
+    .await
+    .unwrap();
+    let proxy = TestProxy::start(ProxyBehaviour::Forward).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, identity.ca_pem()).unwrap();
+    let events = dir.path().join("events.jsonl");
+    std::fs::write(
+        &events,
+        [
+            r#"{"event":{"promptStart":{"promptName":"p"}}}"#,
+            r#"{"event":{"textInput":{"promptName":"p","contentName":"c","content":"tunnelled"}}}"#,
+            r#"{"event":{"promptEnd":{"promptName":"p"}}}"#,
+            r#"{"event":{"sessionEnd":{}}}"#,
+        ]
+        .join("\n")
+            + "\n",
+    )
+    .unwrap();
+    let outfile = dir.path().join("out.jsonl");
+    let (url, home, proxy_url) = (server.url(), dir.path().to_owned(), proxy.url());
+    let (ca, input, out) = (
+        ca_file.display().to_string(),
+        events.display().to_string(),
+        outfile.display().to_string(),
+    );
+    let run = blocking(move || {
+        bedrock_with(
+            &[
+                "invoke-model-with-bidirectional-stream",
+                "--endpoint-url",
+                &url,
+                "--ca-bundle",
+                &ca,
+                "--model-id",
+                "amazon.nova-sonic-v1:0",
+                "--input-events",
+                &input,
+                &out,
+            ],
+            &home,
+            &[("HTTPS_PROXY", &proxy_url)],
+        )
+    });
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let written = std::fs::read_to_string(&outfile).unwrap();
+    assert!(written.contains("You said: tunnelled"), "{written}");
+    assert_eq!(server.requests()[0].version, "HTTP/2.0");
+    assert_eq!(
+        proxy.requests()[0].line,
+        format!("CONNECT localhost:{} HTTP/1.1", server.addr().port())
+    );
+}
