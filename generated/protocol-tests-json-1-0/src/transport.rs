@@ -397,36 +397,43 @@ fn classify_duplex(err: hyper_util::client::legacy::Error) -> HttpError {
 
 fn classify(err: hyper_util::client::legacy::Error) -> HttpError {
     if err.is_connect() {
-        let mut kind = HttpErrorKind::Connect;
-        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(&err);
-        while let Some(e) = current {
-            if let Some(connect) = e.downcast_ref::<connector::ConnectError>() {
-                kind = connect.kind();
-                break;
-            }
-            if e.downcast_ref::<std::io::Error>()
-                .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
-            {
-                kind = HttpErrorKind::ConnectTimeout;
-                break;
-            }
-            current = e.source();
-        }
+        // Our connector says which step failed; another connector's
+        // timeout is recognised by its I/O error.
+        let kind = chain_find(&err, |e| {
+            e.downcast_ref::<connector::ConnectError>()
+                .map(connector::ConnectError::kind)
+                .or_else(|| is_timeout(e).then_some(HttpErrorKind::ConnectTimeout))
+        })
+        .unwrap_or(HttpErrorKind::Connect);
         return HttpError::new(kind, err);
     }
     HttpError::new(HttpErrorKind::Io, err)
+}
+
+/// Whether `err` is an I/O error of kind `TimedOut`.
+fn is_timeout(err: &(dyn std::error::Error + 'static)) -> bool {
+    err.downcast_ref::<std::io::Error>()
+        .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+}
+
+/// The first answer `find` gives for `err` or one of its sources.
+fn chain_find<T>(
+    err: &(dyn std::error::Error + 'static),
+    find: impl Fn(&(dyn std::error::Error + 'static)) -> Option<T>,
+) -> Option<T> {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if let Some(found) = find(e) {
+            return Some(found);
+        }
+        current = e.source();
+    }
+    None
 }
 
 fn chain_has(
     err: &(dyn std::error::Error + 'static),
     test: impl Fn(&(dyn std::error::Error + 'static)) -> bool,
 ) -> bool {
-    let mut current = Some(err);
-    while let Some(e) = current {
-        if test(e) {
-            return true;
-        }
-        current = e.source();
-    }
-    false
+    chain_find(err, |e| test(e).then_some(())).is_some()
 }

@@ -497,16 +497,15 @@ impl ConfigBuilder {
             use_fips: self.use_fips,
             use_dual_stack: self.use_dual_stack,
         };
-        let network = network(
-            self.environment.as_ref(),
-            self.profile.as_deref(),
-            self.proxy,
-            self.tls,
-        )?;
-        if let Some(env) = &self.environment {
+        let profile = self
+            .environment
+            .as_ref()
+            .map(|env| ProfileOnce::new(env, self.profile.as_deref()));
+        let network = network(profile.as_ref(), self.proxy, self.tls)?;
+        if let (Some(env), Some(profile)) = (&self.environment, &profile) {
             fill_from_environment(
                 env,
-                self.profile.as_deref(),
+                profile,
                 &network,
                 &mut region,
                 &mut credentials,
@@ -633,26 +632,48 @@ fn resolve_endpoint(
     Ok((Endpoint::parse(&url)?, Some(built_ins)))
 }
 
+/// The shared-config profile of one configuration, read when first
+/// needed and then kept: the CA bundle, the region and the credentials all
+/// look in it.
+pub(crate) struct ProfileOnce<'a> {
+    env: &'a Environment,
+    name: Option<&'a str>,
+    loaded: std::cell::OnceCell<Result<credentials::Profile, crate::sdk_error::CredentialsError>>,
+}
+
+impl<'a> ProfileOnce<'a> {
+    pub(crate) fn new(env: &'a Environment, name: Option<&'a str>) -> Self {
+        ProfileOnce {
+            env,
+            name,
+            loaded: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn get(&self) -> &Result<credentials::Profile, crate::sdk_error::CredentialsError> {
+        self.loaded
+            .get_or_init(|| credentials::load_profile(self.env, self.name))
+    }
+}
+
 /// The proxies and roots: those given, else the environment's (when it
 /// is read), else none and Mozilla's.
 pub(crate) fn network(
-    env: Option<&Environment>,
-    profile: Option<&str>,
+    profile: Option<&ProfileOnce<'_>>,
     proxy: Option<ProxyConfig>,
     tls: Option<TlsConfig>,
 ) -> Result<Network, ConfigError> {
-    let proxy = match (proxy, env) {
+    let proxy = match (proxy, profile) {
         (Some(proxy), _) => proxy,
-        (None, Some(env)) => ProxyConfig::from_environment(env)?,
+        (None, Some(profile)) => ProxyConfig::from_environment(profile.env)?,
         (None, None) => ProxyConfig::disabled(),
     };
-    let tls = match (tls, env) {
+    let tls = match (tls, profile) {
         (Some(tls), _) => tls,
-        (None, Some(env)) => {
+        (None, Some(profile)) => {
             // A profile that cannot be read has no `ca_bundle`; reading
             // its other settings reports why.
-            let profile = credentials::load_profile(env, profile).ok();
-            TlsConfig::from_environment(env, profile.as_ref())?
+            TlsConfig::from_environment(profile.env, profile.get().as_ref().ok())?
         }
         (None, None) => TlsConfig::new(),
     };
@@ -660,7 +681,7 @@ pub(crate) fn network(
 }
 
 /// `AWS_REGION`, else `AWS_DEFAULT_REGION`.
-fn environment_region(env: &Environment) -> Option<String> {
+pub(crate) fn environment_region(env: &Environment) -> Option<String> {
     env.get("AWS_REGION")
         .or_else(|| env.get("AWS_DEFAULT_REGION"))
 }
@@ -677,7 +698,7 @@ fn configured_region(env: &Environment, profile: Option<&str>) -> Option<String>
 
 fn fill_from_environment(
     env: &Environment,
-    profile_name: Option<&str>,
+    profile: &ProfileOnce<'_>,
     network: &Network,
     region: &mut Option<String>,
     credentials: &mut Option<SharedCredentialsProvider>,
@@ -701,7 +722,10 @@ fn fill_from_environment(
     if region.is_some() && credentials.is_some() {
         return Ok(());
     }
-    let profile = credentials::load_profile(env, profile_name)
+    let profile_name = profile.name;
+    let profile = profile
+        .get()
+        .as_ref()
         .map_err(|e| ConfigError::new(e.to_string()))?;
     if region.is_none() {
         *region = profile.get("region").map(str::to_owned);

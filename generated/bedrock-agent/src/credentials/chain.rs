@@ -68,11 +68,9 @@ impl DefaultChain {
     }
 
     pub(crate) fn with_environment(env: Environment, profile: Option<String>) -> Self {
-        let network = crate::config::network(Some(&env), profile.as_deref(), None, None)
-            .map_err(|e| e.to_string());
-        let region = env
-            .get("AWS_REGION")
-            .or_else(|| env.get("AWS_DEFAULT_REGION"));
+        let shared = crate::config::ProfileOnce::new(&env, profile.as_deref());
+        let network = crate::config::network(Some(&shared), None, None).map_err(|e| e.to_string());
+        let region = crate::config::environment_region(&env);
         Self::with_settings(env, profile, network, region)
     }
 

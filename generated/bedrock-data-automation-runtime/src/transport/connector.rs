@@ -292,7 +292,7 @@ impl ConnectError {
     /// A failed TCP connection to the endpoint itself.
     fn direct(host: &str, port: u16, err: impl Into<BoxError>) -> Self {
         let err = err.into();
-        let kind = if timed_out(err.as_ref()) {
+        let kind = if super::chain_has(err.as_ref(), super::is_timeout) {
             HttpErrorKind::ConnectTimeout
         } else {
             HttpErrorKind::Connect
@@ -329,19 +329,6 @@ impl ConnectError {
     pub fn kind(&self) -> HttpErrorKind {
         self.kind
     }
-}
-
-fn timed_out(err: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current = Some(err);
-    while let Some(e) = current {
-        if e.downcast_ref::<io::Error>()
-            .is_some_and(|io| io.kind() == io::ErrorKind::TimedOut)
-        {
-            return true;
-        }
-        current = e.source();
-    }
-    false
 }
 
 impl fmt::Display for ConnectError {
