@@ -169,8 +169,15 @@ pub fn generate(suites: &Suites<'_>) -> Result<Generated, Error> {
     for file in &mut files {
         if file.path.as_os_str() == "src/lib.rs" {
             file.contents.push_str(
-                "\n/// botocore's protocol tests, a test per case.\n#[cfg(test)]\n#[rustfmt::skip]\nmod protocol_tests;\n\n#[cfg(test)]\nmod protocol_test_support;\n",
+                "\n/// botocore's protocol tests, a test per case.\n#[cfg(test)]\n#[rustfmt::skip]\nmod protocol_tests;\n",
             );
+        }
+        // The runtime's comparison helpers, for the tests only.
+        if file.path.as_os_str() == "Cargo.toml" {
+            file.contents.push_str(&format!(
+                "\n[dev-dependencies]\n{} = {{ workspace = true, features = [\"protocol-tests\"] }}\n",
+                crate::emit::RUNTIME_PACKAGE
+            ));
         }
     }
     files.extend(tests);

@@ -59,7 +59,7 @@ async fn the_binary_serves_https_with_the_ca_it_writes() {
         .tls_config(TlsConfig::new().with_ca_bundle_file(&ca_file).unwrap())
         .build()
         .unwrap();
-    let output = Client::new(config)
+    let output = Client::from_conf(config)
         .invoke_model()
         .model_id("mock.echo")
         .body(br#"{"prompt":"over TLS"}"#.to_vec())

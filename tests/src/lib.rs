@@ -33,7 +33,7 @@ pub fn config(server: &MockServer) -> ConfigBuilder {
 
 /// A client for the mock.
 pub fn client(server: &MockServer) -> Client {
-    Client::new(config(server).build().expect("the configuration is valid"))
+    Client::from_conf(config(server).build().expect("the configuration is valid"))
 }
 
 /// A string no other call in this process returns, for mock model ids whose

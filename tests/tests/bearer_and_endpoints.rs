@@ -14,7 +14,7 @@ async fn a_bearer_token_replaces_sigv4() {
         .build()
         .expect("no credentials are needed with a token");
     assert!(config.uses_bearer_token());
-    Client::new(config)
+    Client::from_conf(config)
         .invoke_model()
         .model_id("mock.echo")
         .body("{}")
@@ -46,7 +46,7 @@ async fn a_bearer_token_wins_over_credentials_and_a_wrong_one_is_refused() {
         .bearer_token("not-a-known-key")
         .build()
         .unwrap();
-    let err = Client::new(both)
+    let err = Client::from_conf(both)
         .invoke_model()
         .model_id("mock.echo")
         .body("{}")
@@ -113,7 +113,7 @@ fn endpoints_come_from_the_rule_set() {
             .use_fips(fips)
             .use_dual_stack(dual_stack)
             .build()
-            .map(|c| c.endpoint())
+            .and_then(|c| c.endpoint())
             .map_err(|e| e.to_string())
     };
     assert_eq!(

@@ -182,7 +182,7 @@ async fn the_mock_refuses_a_tampered_event_with_an_exception() {
         })
         .build()
         .unwrap();
-    let (tx, mut out) = open(&Client::new(tampering), "mock.echo").await;
+    let (tx, mut out) = open(&Client::from_conf(tampering), "mock.echo").await;
     tx.send(event("to be tampered with")).await.unwrap();
     let err = timeout(PATIENCE, out.body.recv())
         .await
@@ -315,7 +315,7 @@ async fn a_silent_stream_hits_the_idle_timeout() {
         .timeout_config(TimeoutConfig::new().with_idle(Some(Duration::from_millis(300))))
         .build()
         .unwrap();
-    let (tx, mut out) = open(&Client::new(config), "mock.duplex-silent").await;
+    let (tx, mut out) = open(&Client::from_conf(config), "mock.duplex-silent").await;
     tx.send(event("anyone there?")).await.unwrap();
     let err = timeout(PATIENCE, out.body.recv())
         .await
@@ -457,7 +457,7 @@ async fn an_http1_only_endpoint_is_a_clear_error_not_a_hang() {
         .unwrap();
     let err = timeout(
         PATIENCE,
-        Client::new(config)
+        Client::from_conf(config)
             .invoke_model_with_bidirectional_stream()
             .model_id("mock.echo")
             .send(),
@@ -482,7 +482,7 @@ async fn with_a_bearer_token_events_travel_unsigned() {
         .endpoint_url(server.url())
         .build()
         .unwrap();
-    let (tx, mut out) = open(&Client::new(config), "mock.echo").await;
+    let (tx, mut out) = open(&Client::from_conf(config), "mock.echo").await;
     tx.send(event("plain")).await.unwrap();
     assert_eq!(bytes_of(&next(&mut out).await.unwrap()), b"plain");
     drop(tx);

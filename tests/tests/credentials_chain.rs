@@ -618,7 +618,7 @@ async fn load_asks_instance_metadata_for_the_region_only_when_none_is_configured
     let err = Config::env_builder_from(variables()).build().unwrap_err();
     assert!(err.to_string().contains("load().await"), "{err}");
     let config = Config::env_builder_from(variables()).load().await.unwrap();
-    assert_eq!(config.region(), "ap-southeast-2");
+    assert_eq!(config.region(), Some("ap-southeast-2"));
     assert!(
         seen.lock()
             .unwrap()
@@ -629,16 +629,16 @@ async fn load_asks_instance_metadata_for_the_region_only_when_none_is_configured
     seen.lock().unwrap().clear();
     let with_region = variables().chain([("AWS_REGION", "eu-west-3")]);
     let config = Config::env_builder_from(with_region).load().await.unwrap();
-    assert_eq!(config.region(), "eu-west-3");
+    assert_eq!(config.region(), Some("eu-west-3"));
     std::fs::write(dir.path().join("config"), "[default]\nregion = sa-east-1\n").unwrap();
     let config = Config::env_builder_from(variables()).load().await.unwrap();
-    assert_eq!(config.region(), "sa-east-1");
+    assert_eq!(config.region(), Some("sa-east-1"));
     let explicit = Config::env_builder_from(variables())
         .region("us-west-1")
         .load()
         .await
         .unwrap();
-    assert_eq!(explicit.region(), "us-west-1");
+    assert_eq!(explicit.region(), Some("us-west-1"));
     assert!(seen.lock().unwrap().is_empty(), "IMDS was not asked");
 
     let mut disabled = vars.clone();
@@ -673,7 +673,7 @@ async fn sts_is_called_in_the_region_the_client_is_configured_for() {
         .unwrap();
     // The mock refuses the role's made-up keys; what matters is how STS
     // was asked for them.
-    let _ = bedrock_runtime::Client::new(config)
+    let _ = bedrock_runtime::Client::from_conf(config)
         .invoke_model()
         .model_id("mock.echo")
         .body(b"{}".to_vec())

@@ -31,7 +31,7 @@ fn client(server: &MockServer) -> Client {
         .endpoint_url(server.url())
         .build()
         .expect("the configuration is valid");
-    Client::new(config)
+    Client::from_conf(config)
 }
 
 fn input(uri: &str) -> InputConfiguration {

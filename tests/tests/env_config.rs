@@ -63,7 +63,7 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
         .expect("credentials are resolved when first needed");
     let err = runtime
         .block_on(
-            Client::new(config)
+            Client::from_conf(config)
                 .invoke_model()
                 .model_id("mock.echo")
                 .body("{}")
@@ -97,10 +97,10 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
         .endpoint_url(server.url())
         .build()
         .unwrap();
-    assert_eq!(config.region(), "eu-west-1");
+    assert_eq!(config.region(), Some("eu-west-1"));
     runtime
         .block_on(
-            Client::new(config)
+            Client::from_conf(config)
                 .invoke_model()
                 .model_id("mock.echo")
                 .body("{}")
@@ -148,10 +148,10 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
         .endpoint_url(server.url())
         .build()
         .unwrap();
-    assert_eq!(config.region(), "ap-southeast-2");
+    assert_eq!(config.region(), Some("ap-southeast-2"));
     runtime
         .block_on(
-            Client::new(config)
+            Client::from_conf(config)
                 .invoke_model()
                 .model_id("mock.echo")
                 .body("{}")
@@ -176,7 +176,7 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
         .expect("the chain resolves when first needed");
     let err = runtime
         .block_on(
-            Client::new(default)
+            Client::from_conf(default)
                 .invoke_model()
                 .model_id("mock.echo")
                 .body("{}")
@@ -207,7 +207,7 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
     assert!(config.uses_bearer_token());
     runtime
         .block_on(
-            Client::new(config)
+            Client::from_conf(config)
                 .invoke_model()
                 .model_id("mock.echo")
                 .body("{}")
@@ -230,5 +230,5 @@ fn credentials_and_region_come_from_the_environment_or_the_profile_files() {
     std::fs::copy(&credentials_file, aws.join("credentials")).unwrap();
     set(&[("HOME", home), ("AWS_PROFILE", "mock")]);
     let config = Config::from_env().unwrap();
-    assert_eq!(config.region(), "ap-southeast-2");
+    assert_eq!(config.region(), Some("ap-southeast-2"));
 }

@@ -146,7 +146,7 @@ async fn a_tampered_request_is_refused_by_the_verifier() {
         })
         .build()
         .unwrap();
-    let err = Client::new(tampering)
+    let err = Client::from_conf(tampering)
         .invoke_model()
         .model_id("mock.echo")
         .body(BODY)
@@ -179,7 +179,9 @@ async fn a_wrong_secret_key_is_refused() {
         ))
         .build()
         .unwrap();
-    let err = invoke(&Client::new(wrong), "mock.echo").await.unwrap_err();
+    let err = invoke(&Client::from_conf(wrong), "mock.echo")
+        .await
+        .unwrap_err();
     assert_eq!(err.code(), Some("InvalidSignatureException"));
     assert!(
         err.to_string()
@@ -201,14 +203,16 @@ async fn session_tokens_are_signed_and_verified() {
         ))
         .build()
         .unwrap();
-    invoke(&Client::new(with_token), "mock.echo").await.unwrap();
+    invoke(&Client::from_conf(with_token), "mock.echo")
+        .await
+        .unwrap();
     let r = &server.requests()[0];
     assert_eq!(r.header("x-amz-security-token"), Some("session-token"));
     assert_eq!(r.signature, Ok(()));
 }
 
 fn no_retries(server: &bedrock_mock::MockServer) -> Client {
-    Client::new(
+    Client::from_conf(
         config(server)
             .retry_config(RetryConfig::disabled())
             .build()
@@ -385,7 +389,7 @@ async fn attempts_run_out() {
     assert_eq!(server.requests().len(), 3);
 
     let server = mock().await;
-    let five = Client::new(
+    let five = Client::from_conf(
         config(&server)
             .retry_config(
                 RetryConfig::standard()
@@ -429,7 +433,7 @@ async fn client_errors_are_not_retried() {
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let server = mock().await;
-    let patient = Client::new(
+    let patient = Client::from_conf(
         config(&server)
             .retry_config(RetryConfig::standard().with_initial_backoff(Duration::from_millis(1)))
             .build()
@@ -527,7 +531,7 @@ async fn validation_modes() {
         bedrock_runtime::ValidationMode::Warn,
         bedrock_runtime::ValidationMode::Off,
     ] {
-        let client = Client::new(config(&server).validation_mode(mode).build().unwrap());
+        let client = Client::from_conf(config(&server).validation_mode(mode).build().unwrap());
         client
             .invoke_model()
             .model_id("mock.echo")
@@ -539,7 +543,7 @@ async fn validation_modes() {
         sent += 1;
         assert_eq!(server.requests().len(), sent, "{mode:?}");
     }
-    let off = Client::new(
+    let off = Client::from_conf(
         config(&server)
             .validation_mode(bedrock_runtime::ValidationMode::Off)
             .build()
@@ -556,7 +560,7 @@ async fn validation_modes() {
 #[tokio::test]
 async fn time_to_first_byte_timeout_is_its_own_error_and_not_retried_for_costly_calls() {
     let server = mock().await;
-    let impatient = Client::new(
+    let impatient = Client::from_conf(
         config(&server)
             .timeout_config(TimeoutConfig::new().with_first_byte(Some(Duration::from_millis(100))))
             .build()
@@ -574,7 +578,7 @@ async fn time_to_first_byte_timeout_is_its_own_error_and_not_retried_for_costly_
     );
 
     let server = mock().await;
-    let opted_in = Client::new(
+    let opted_in = Client::from_conf(
         config(&server)
             .timeout_config(TimeoutConfig::new().with_first_byte(Some(Duration::from_millis(100))))
             .retry_config(
@@ -593,7 +597,7 @@ async fn time_to_first_byte_timeout_is_its_own_error_and_not_retried_for_costly_
 #[tokio::test]
 async fn the_operation_deadline_covers_retries() {
     let server = mock().await;
-    let deadline = Client::new(
+    let deadline = Client::from_conf(
         config(&server)
             .timeout_config(TimeoutConfig::new().with_operation(Some(Duration::from_millis(300))))
             .retry_config(
@@ -621,7 +625,7 @@ async fn connection_refused_is_a_transport_error() {
     let url = server.url();
     drop(server);
     tokio::time::sleep(Duration::from_millis(50)).await;
-    let gone = Client::new(
+    let gone = Client::from_conf(
         bedrock_runtime::Config::builder()
             .region("us-east-1")
             .credentials(integration_tests::credentials())
@@ -711,7 +715,7 @@ fn endpoints_follow_the_region_partition() {
             .credentials(integration_tests::credentials())
             .build()
             .unwrap();
-        assert_eq!(config.endpoint(), endpoint, "{region}");
+        assert_eq!(config.endpoint().unwrap(), endpoint, "{region}");
     }
     let overridden = bedrock_runtime::Config::builder()
         .region("us-east-1")
@@ -719,5 +723,5 @@ fn endpoints_follow_the_region_partition() {
         .endpoint_url("http://127.0.0.1:4010")
         .build()
         .unwrap();
-    assert_eq!(overridden.endpoint(), "http://127.0.0.1:4010");
+    assert_eq!(overridden.endpoint().unwrap(), "http://127.0.0.1:4010");
 }

@@ -29,7 +29,7 @@ async fn the_os_store_is_read_when_chosen() {
     .await
     .unwrap();
     let call = |trust: TrustStore| {
-        let client = Client::new(
+        let client = Client::from_conf(
             config(&server)
                 .tls_config(TlsConfig::new().with_trust_store(trust))
                 .build()

@@ -47,7 +47,7 @@ fn via(variables: &[(&str, &str)]) -> ProxyConfig {
 }
 
 async fn invoke(builder: ConfigBuilder) -> Result<(), SdkError<InvokeModelError>> {
-    let client = Client::new(builder.build().expect("a valid configuration"));
+    let client = Client::from_conf(builder.build().expect("a valid configuration"));
     timeout(
         PATIENCE,
         client
@@ -268,7 +268,7 @@ async fn a_bidirectional_stream_speaks_http2_through_the_tunnel() {
     let (server, identity) = tls_mock(&CertificateOptions::default()).await;
     let proxy = proxy(ProxyBehaviour::Forward).await;
     let proxies = via(&[("HTTPS_PROXY", &proxy.url())]);
-    let client = Client::new(
+    let client = Client::from_conf(
         config(&server)
             .proxy(proxies)
             .tls_config(trusting(&identity))

@@ -231,7 +231,7 @@ async fn a_response_that_is_not_an_event_stream_is_refused() {
 #[tokio::test]
 async fn the_idle_timeout_ends_a_stalled_stream() {
     let server = mock().await;
-    let impatient = Client::new(
+    let impatient = Client::from_conf(
         config(&server)
             .timeout_config(TimeoutConfig::new().with_idle(Some(Duration::from_millis(100))))
             .build()
@@ -245,7 +245,7 @@ async fn the_idle_timeout_ends_a_stalled_stream() {
     assert!(out.body.recv().await.unwrap().is_none());
 
     // A slow drip within the idle timeout is fine.
-    let patient = Client::new(
+    let patient = Client::from_conf(
         config(&server)
             .timeout_config(TimeoutConfig::new().with_idle(Some(Duration::from_secs(5))))
             .build()
@@ -262,7 +262,7 @@ async fn the_idle_timeout_ends_a_stalled_stream() {
 #[tokio::test]
 async fn the_operation_deadline_covers_the_stream() {
     let server = mock().await;
-    let deadline = Client::new(
+    let deadline = Client::from_conf(
         config(&server)
             .timeout_config(TimeoutConfig::new().with_operation(Some(Duration::from_millis(300))))
             .build()

@@ -102,7 +102,9 @@ type Crates = BTreeMap<String, Vec<codegen::GeneratedFile>>;
 /// Generates every model of `models/` in memory.
 fn generate_all(root: &Path) -> Result<(Crates, Vec<String>), String> {
     let models_dir = root.join("models");
-    let partitions = models::partitions(&models_dir)?;
+    // The runtime's partition table is the one the generated crates
+    // resolve endpoints with; their rules are checked against it.
+    let partitions = models::read_optional(&root.join(models::RUNTIME_PARTITIONS))?;
     let mut crates = Crates::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
@@ -114,7 +116,7 @@ fn generate_all(root: &Path) -> Result<(Crates, Vec<String>), String> {
                 continue;
             }
         };
-        let input = files.input(partitions.as_deref(), "models/shared/partitions.json");
+        let input = files.input(partitions.as_deref(), models::RUNTIME_PARTITIONS);
         match codegen::generate(&input) {
             Ok(generated) => {
                 warnings.extend(

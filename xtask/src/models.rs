@@ -86,6 +86,9 @@ pub fn list(dir: &Path) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
+/// The partition table the runtime embeds, relative to the workspace.
+pub const RUNTIME_PARTITIONS: &str = "runtime/src/partitions.json";
+
 /// `shared/partitions.json` of a models directory, if present.
 pub fn partitions(dir: &Path) -> Result<Option<String>, String> {
     read_optional(&dir.join("shared").join("partitions.json"))

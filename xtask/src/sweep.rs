@@ -403,6 +403,12 @@ impl Scratch {
         update(manifest.as_bytes());
         let lock = self.root.join("Cargo.lock");
         update(&fs::read(&lock).map_err(|e| format!("cannot read {}: {e}", lock.display()))?);
+        // The crate compiles against the runtime: a change there is a
+        // change to what is checked.
+        for path in files_under(&self.root.join("runtime"))? {
+            update(path.to_string_lossy().as_bytes());
+            update(&fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?);
+        }
         let rustc = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned()))
             .arg("-vV")
             .output()
@@ -511,6 +517,28 @@ impl Scratch {
             "[workspace]\nresolver = \"3\"\nmembers = [\"{name}\"]\n\n{tables}"
         ))
     }
+}
+
+/// Every file under `dir`, in path order.
+fn files_under(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries =
+            fs::read_dir(&dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+                .path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
 }
 
 /// The first `error` line of cargo's short-format output, with the one

@@ -4,7 +4,7 @@
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let url = std::env::args().nth(1).unwrap_or_else(|| "http://127.0.0.1:4010".to_owned());
     let config = bedrock_runtime::Config::env_builder().endpoint_url(url).build()?;
-    let client = bedrock_runtime::Client::new(config);
+    let client = bedrock_runtime::Client::from_conf(config);
     let out = client
         .invoke_model()
         .model_id("anthropic.claude-3-haiku-20240307-v1:0")

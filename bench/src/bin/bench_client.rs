@@ -32,7 +32,7 @@ fn client(url: &str) -> Result<Client, String> {
         .endpoint_url(url)
         .build()
         .map_err(|e| e.to_string())?;
-    Ok(Client::new(config))
+    Ok(Client::from_conf(config))
 }
 
 async fn invoke(client: Client, n: usize, concurrency: usize) -> Result<String, String> {

@@ -28,27 +28,49 @@ pub(crate) fn manifest(service: &Service) -> String {
         title = service.title,
         lib = service.lib_name,
     );
-    for (name, features) in runtime::DEPENDENCIES {
-        if features.is_empty() {
-            let _ = writeln!(toml, "{name}.workspace = true");
-        } else {
-            let list: Vec<String> = features.iter().map(|f| format!("\"{f}\"")).collect();
-            let _ = writeln!(
-                toml,
-                "{name} = {{ workspace = true, features = [{}] }}",
-                list.join(", ")
-            );
+    let runtime_features = runtime::features(service);
+    if runtime_features.is_empty() {
+        let _ = writeln!(toml, "{}.workspace = true", runtime::PACKAGE);
+    } else {
+        let list: Vec<String> = runtime_features
+            .iter()
+            .map(|f| format!("\"{f}\""))
+            .collect();
+        let _ = writeln!(
+            toml,
+            "{} = {{ workspace = true, features = [{}] }}",
+            runtime::PACKAGE,
+            list.join(", ")
+        );
+    }
+    for (name, feature) in runtime::DEPENDENCIES {
+        match feature {
+            None => {
+                let _ = writeln!(toml, "{name}.workspace = true");
+            }
+            Some(_) => {
+                let _ = writeln!(toml, "{name} = {{ workspace = true, optional = true }}");
+            }
         }
     }
-    toml.push_str(
-        "clap = { workspace = true, optional = true }\n\
-         serde = { workspace = true, optional = true }\n\
-         \n\
+    let optional = |feature: &str| -> String {
+        runtime::DEPENDENCIES
+            .iter()
+            .filter(|(_, f)| *f == Some(feature))
+            .map(|(name, _)| format!(", \"dep:{name}\""))
+            .collect()
+    };
+    let _ = write!(
+        toml,
+        "\n\
          [features]\n\
          # (De)serialize every shape in its wire form, to store and replay values.\n\
-         serde = [\"dep:serde\"]\n\
+         serde = [\"{runtime}/serde\"{serde}]\n\
          # The command-line interface, a subcommand per operation (for the `bedrock` binary).\n\
-         cli = [\"serde\", \"dep:clap\"]\n",
+         cli = [\"serde\", \"{runtime}/cli\"{cli}]\n",
+        runtime = runtime::PACKAGE,
+        serde = optional("serde"),
+        cli = optional("cli"),
     );
     toml.push_str(&super::features::manifest_entries(service));
     toml

@@ -47,7 +47,10 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
         let cfg = super::features::for_operation(op);
         quote! {
             #cfg
-            #name => #module::run(&crate::cli_support::client(global)?, global, args).await,
+            #name => {
+                let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+                #module::run(&client, global, args).await
+            }
         }
     });
     let modules = service.operations.iter().map(|op| operation(service, op));

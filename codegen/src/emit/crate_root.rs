@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::runtime::{self, Visibility};
+use super::runtime;
 use super::rust_type::ident;
 use super::{EmitError, Files, docs};
 use crate::ir::{Home, Service, ShapeKind};
@@ -20,6 +20,7 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
     )?;
     out.rust("src/operation.rs", operation_module(service))?;
     out.rust("src/client.rs", super::client::definition(service))?;
+    out.rust("src/config.rs", config_module(service))?;
     out.rust("src/service.rs", service_info(service))?;
     Ok(())
 }
@@ -34,17 +35,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         text.push_str(docs);
     }
     let crate_docs = docs::inner(&text);
-    let runtime_modules = runtime::modules(service).map(|m| {
-        let name = ident(m.module);
-        let gate = m
-            .feature
-            .map(|feature| quote! { #[cfg(feature = #feature)] });
-        match m.visibility {
-            Visibility::Public => quote! { #gate pub mod #name; },
-            Visibility::Hidden => quote! { #gate #[doc(hidden)] pub mod #name; },
-            Visibility::Private => quote! { #gate mod #name; },
-        }
-    });
+    let runtime_modules = runtime::reexports(service);
     let endpoint_module = service.endpoint_rules.as_ref().map(|_| {
         quote! {
             #[rustfmt::skip]
@@ -60,6 +51,8 @@ fn lib_rs(service: &Service) -> TokenStream {
         pub mod cli;
         #[rustfmt::skip]
         pub mod client;
+        #[rustfmt::skip]
+        pub mod config;
         #endpoint_module
         #[rustfmt::skip]
         pub mod error;
@@ -76,13 +69,10 @@ fn lib_rs(service: &Service) -> TokenStream {
         #[rustfmt::skip]
         pub mod types;
 
-        #(#runtime_modules)*
-
         pub use crate::client::Client;
-        pub use crate::config::{Config, ConfigBuilder, TimeoutConfig};
-        pub use crate::retry::RetryConfig;
-        pub(crate) use crate::service::SERVICE;
-        pub use crate::validation::ValidationMode;
+        pub use crate::config::{Config, ConfigBuilder};
+        #runtime_modules
+        pub use sdk_runtime::{RetryConfig, SdkConfig, TimeoutConfig, ValidationMode};
     }
 }
 
@@ -128,13 +118,14 @@ fn shapes_module(service: &Service, home: Home, text: String) -> TokenStream {
         })
     });
     let runtime_exports = (home == Home::Error).then(|| {
-        quote! {
-            pub use crate::sdk_error::{
-                BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError, ServiceError,
-                TimeoutError, TimeoutKind, TransportError, TransportErrorKind, Unhandled, UnsupportedError,
-            };
-            pub use crate::validation::{ValidationError, Violation, ViolationKind};
-        }
+        let uses = crate::ir::ERROR_MODULE_RUNTIME_EXPORTS
+            .iter()
+            .map(|(module, names)| {
+                let module = ident(module);
+                let names = names.iter().map(|name| ident(name));
+                quote! { pub use sdk_runtime::#module::{#(#names),*}; }
+            });
+        quote! { #(#uses)* }
     });
     quote! {
         #module_docs
@@ -190,12 +181,12 @@ fn service_info(service: &Service) -> TokenStream {
         quote!(None)
     };
     let endpoint_rules = match &service.endpoint_rules {
-        Some(_) => quote!(Some((
-            crate::endpoint_data::RULES,
-            crate::endpoint_data::PARTITIONS
+        Some(_) => quote!(Some(crate::dispatch::EndpointRules::new(
+            crate::endpoint_data::RULES
         ))),
         None => quote!(None),
     };
+    let sdk_id = &service.service_id;
     let query_compatible = matches!(
         service.protocol,
         crate::ir::Protocol::AwsJson {
@@ -228,6 +219,9 @@ fn service_info(service: &Service) -> TokenStream {
 
         /// Names, signing and endpoint rules of the service.
         pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
+            sdk_id: #sdk_id,
+            crate_name: env!("CARGO_PKG_NAME"),
+            crate_version: env!("CARGO_PKG_VERSION"),
             endpoint_prefix: #endpoint_prefix,
             signing_name: #signing_name,
             endpoint_rules: #endpoint_rules,
@@ -235,5 +229,41 @@ fn service_info(service: &Service) -> TokenStream {
             query_compatible: #query_compatible,
             endpoint_params: #endpoint_params,
         };
+    }
+}
+
+/// `src/config.rs`: the service's `Config`, the runtime's configuration
+/// for this service, and what a program shares between services.
+fn config_module(service: &Service) -> TokenStream {
+    let module_doc = docs::inner(&format!(
+        "The configuration of {title} clients. A program that uses several services makes one [`SdkConfig`] and a client of each from it (`Client::new(&sdk_config)`); [`Config`] overrides settings for {title} alone (`ConfigBuilder::from(&sdk_config)`).",
+        title = service.title
+    ));
+    let marker_doc = format!(
+        "{}, as the runtime's configuration types name a service: [`Config`] is `sdk_runtime::config::Config<Service>`.",
+        service.title
+    );
+    let config_doc = format!(
+        "The configuration of {} clients: a shared [`SdkConfig`] and what this service resolves from it (its endpoint above all). Cheap to clone.",
+        service.title
+    );
+    quote! {
+        #module_doc
+
+        pub use sdk_runtime::config::{AccountIdEndpointMode, SdkConfig, SdkConfigBuilder, TimeoutConfig};
+
+        #[doc = #marker_doc]
+        #[derive(Debug, Clone, Copy)]
+        pub struct Service;
+
+        impl sdk_runtime::config::Service for Service {
+            const INFO: &'static sdk_runtime::dispatch::ServiceInfo = &crate::service::SERVICE;
+        }
+
+        #[doc = #config_doc]
+        pub type Config = sdk_runtime::config::Config<Service>;
+
+        /// Builds a [`Config`]: from the environment (`Config::env_builder()`), from nothing (`Config::builder()`), or from a shared configuration (`ConfigBuilder::from(&sdk_config)`).
+        pub type ConfigBuilder = sdk_runtime::config::ConfigBuilder<Service>;
     }
 }

@@ -1,6 +1,6 @@
-//! `src/endpoint_data.rs`: the service's endpoint rule set and AWS's
-//! partitions, embedded for the runtime's evaluator, and a test for every
-//! case of the rule set's test file.
+//! `src/endpoint_data.rs`: the service's endpoint rule set, embedded for
+//! the runtime's evaluator (which holds AWS's partitions), and a test for
+//! every case of the rule set's test file.
 
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
@@ -14,19 +14,15 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
         return Ok(());
     };
     let module_doc = docs::inner(
-        "The service's endpoint rule set and AWS's partitions, as the model gives them, and the cases they must resolve.",
+        "The service's endpoint rule set, as the model gives it, and the cases it must resolve with the runtime's partitions.",
     );
     let rule_set = &rules.rule_set;
-    let partitions = &rules.partitions;
     let tests = tests(rules);
     let tokens = quote! {
         #module_doc
 
         /// The endpoint rule set (`endpoint-rule-set-1.json`).
         pub(crate) const RULES: &str = #rule_set;
-
-        /// AWS's partitions (`partitions.json`).
-        pub(crate) const PARTITIONS: &str = #partitions;
 
         #tests
     };
@@ -61,10 +57,10 @@ fn tests(rules: &EndpointRules) -> TokenStream {
     quote! {
         #[cfg(test)]
         mod tests {
-            use crate::endpoint_rules::{RuleSet, Value};
+            use sdk_runtime::endpoint_rules::{RuleSet, Value};
 
             fn resolve(params: &[(&'static str, Value)]) -> Result<String, String> {
-                let rules = RuleSet::parse(super::RULES, super::PARTITIONS).map_err(|e| e.to_string())?;
+                let rules = RuleSet::parse(super::RULES).map_err(|e| e.to_string())?;
                 let params = params.iter().cloned().collect();
                 rules.resolve(&params).map_err(|e| e.to_string())
             }

@@ -31,6 +31,8 @@ use proc_macro2::TokenStream;
 use crate::GeneratedFile;
 use crate::ir::Service;
 
+pub(crate) use runtime::PACKAGE as RUNTIME_PACKAGE;
+
 /// A model feature the emitters cannot express yet, or generated code that
 /// did not parse as Rust (a bug in the generator); `path` says where.
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +66,6 @@ pub fn emit(service: &Service) -> Result<Vec<GeneratedFile>, EmitError> {
     json_ser::emit(service, &mut out)?;
     endpoint::emit(service, &mut out)?;
     cli::emit(service, &mut out)?;
-    runtime::copy_all(service, &mut out);
     let mut files = out.files;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

@@ -1,55 +1,115 @@
-//! The hand-written runtime: real Rust files under `codegen/runtime/`,
-//! compiled and tested as part of each generated crate, copied verbatim.
+//! The runtime crate (`sdk-runtime`, in `runtime/`): which of its modules a
+//! generated crate re-exports, which of its features the model needs, and
+//! the crates generated code names itself.
 
-use super::Files;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::rust_type::ident;
 use crate::ir::{Service, ShapeKind};
 
-/// A runtime file and the module it becomes at the crate root.
-pub(crate) struct RuntimeModule {
-    /// Module name, also the file name under `src/`.
-    pub(crate) module: &'static str,
-    pub(crate) visibility: Visibility,
-    /// The cargo feature the module needs, if any.
-    pub(crate) feature: Option<&'static str>,
-    /// Whether a service uses the module at all; unused modules are not
-    /// copied, so that no crate carries dead code.
+/// The runtime's package name, as generated manifests name it.
+pub(crate) const PACKAGE: &str = "sdk-runtime";
+
+/// A runtime module and how the generated crate re-exports it at its root,
+/// so that generated code reaches it as `crate::<module>`.
+struct RuntimeModule {
+    module: &'static str,
+    /// Part of the crate's API, or the interface of generated code only
+    /// (hidden from the documentation).
+    public: bool,
+    /// The generated crate's feature the module needs, if any.
+    feature: Option<&'static str>,
+    /// Whether the service uses the module at all.
     needed: fn(&Service) -> bool,
-    source: &'static str,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Visibility {
-    /// Part of the crate's API.
-    Public,
-    /// Public so that every model's generated code can use it, but not
-    /// meant for applications: hidden from the documentation.
-    Hidden,
-    /// Used inside the crate only; what users need is re-exported.
-    Private,
-}
-
-macro_rules! runtime {
-    ($($module:literal: $visibility:ident $(if $feature:literal)? $(when $needed:ident)?),* $(,)?) => {
-        &[$(RuntimeModule {
-            module: $module,
-            visibility: Visibility::$visibility,
-            feature: feature(&[$($feature)?]),
-            needed: needed(&[$($needed)?]),
-            source: include_str!(concat!("../../runtime/", $module, ".rs")),
-        }),*]
-    };
-}
-
-/// The condition named in a `runtime!` entry, or always.
-const fn needed(named: &[fn(&Service) -> bool]) -> fn(&Service) -> bool {
-    match named {
-        [needed] => *needed,
-        _ => always,
-    }
-}
+const MODULES: &[RuntimeModule] = &[
+    RuntimeModule {
+        module: "cli_support",
+        public: false,
+        feature: Some("cli"),
+        needed: always,
+    },
+    RuntimeModule {
+        module: "credentials",
+        public: true,
+        feature: None,
+        needed: always,
+    },
+    RuntimeModule {
+        module: "dispatch",
+        public: false,
+        feature: None,
+        needed: always,
+    },
+    RuntimeModule {
+        module: "event_stream",
+        public: true,
+        feature: None,
+        needed: has_event_streams,
+    },
+    RuntimeModule {
+        module: "json",
+        public: false,
+        feature: None,
+        needed: always,
+    },
+    RuntimeModule {
+        module: "pagination",
+        public: true,
+        feature: None,
+        needed: always,
+    },
+    RuntimeModule {
+        module: "primitives",
+        public: true,
+        feature: None,
+        needed: always,
+    },
+    RuntimeModule {
+        module: "protocol",
+        public: false,
+        feature: None,
+        needed: always,
+    },
+    RuntimeModule {
+        module: "redact",
+        public: false,
+        feature: None,
+        needed: redacts,
+    },
+    RuntimeModule {
+        module: "retry",
+        public: true,
+        feature: None,
+        needed: always,
+    },
+    RuntimeModule {
+        module: "transport",
+        public: true,
+        feature: None,
+        needed: always,
+    },
+    RuntimeModule {
+        module: "validation",
+        public: true,
+        feature: None,
+        needed: always,
+    },
+];
 
 fn always(_: &Service) -> bool {
     true
+}
+
+/// Whether an operation has an event stream, either way: the runtime's
+/// `event-stream` feature is then needed.
+pub(crate) fn has_event_streams(service: &Service) -> bool {
+    service.shapes.values().any(|shape| match &shape.kind {
+        ShapeKind::Union(u) => u.event_stream,
+        _ => false,
+    })
 }
 
 /// Whether `Debug` has anything to redact: a sensitive shape, or a
@@ -69,154 +129,39 @@ fn redacts(service: &Service) -> bool {
     })
 }
 
-/// The feature named in a `runtime!` entry, if any.
-const fn feature(named: &[&'static str]) -> Option<&'static str> {
-    match named {
-        [feature] => Some(feature),
-        _ => None,
+/// The root's re-exports of the runtime's modules.
+pub(crate) fn reexports(service: &Service) -> TokenStream {
+    let items = MODULES.iter().filter(|m| (m.needed)(service)).map(|m| {
+        let name = ident(m.module);
+        let gate = m
+            .feature
+            .map(|feature| quote! { #[cfg(feature = #feature)] });
+        if m.public {
+            quote! { #gate pub use sdk_runtime::#name; }
+        } else {
+            quote! { #gate #[doc(hidden)] pub use sdk_runtime::#name; }
+        }
+    });
+    quote! { #(#items)* }
+}
+
+/// The runtime's features the generated crate always needs.
+pub(crate) fn features(service: &Service) -> Vec<&'static str> {
+    let mut features = Vec::new();
+    if has_event_streams(service) {
+        features.push("event-stream");
     }
+    features
 }
 
-/// Submodules of runtime modules: copied, declared by their parent file.
-const SUBMODULES: &[(&str, &str)] = &[
-    (
-        "credentials/chain",
-        include_str!("../../runtime/credentials/chain.rs"),
-    ),
-    (
-        "credentials/container",
-        include_str!("../../runtime/credentials/container.rs"),
-    ),
-    (
-        "credentials/http",
-        include_str!("../../runtime/credentials/http.rs"),
-    ),
-    (
-        "credentials/imds",
-        include_str!("../../runtime/credentials/imds.rs"),
-    ),
-    (
-        "credentials/process",
-        include_str!("../../runtime/credentials/process.rs"),
-    ),
-    (
-        "credentials/profile_chain",
-        include_str!("../../runtime/credentials/profile_chain.rs"),
-    ),
-    (
-        "credentials/sso",
-        include_str!("../../runtime/credentials/sso.rs"),
-    ),
-    (
-        "credentials/sso_token",
-        include_str!("../../runtime/credentials/sso_token.rs"),
-    ),
-    (
-        "credentials/sts",
-        include_str!("../../runtime/credentials/sts.rs"),
-    ),
-    (
-        "transport/connector",
-        include_str!("../../runtime/transport/connector.rs"),
-    ),
-    (
-        "transport/proxy",
-        include_str!("../../runtime/transport/proxy.rs"),
-    ),
-    (
-        "transport/tls",
-        include_str!("../../runtime/transport/tls.rs"),
-    ),
-    (
-        "event_stream/decoder",
-        include_str!("../../runtime/event_stream/decoder.rs"),
-    ),
-    (
-        "event_stream/encoder",
-        include_str!("../../runtime/event_stream/encoder.rs"),
-    ),
-    (
-        "event_stream/message",
-        include_str!("../../runtime/event_stream/message.rs"),
-    ),
-    (
-        "event_stream/receiver",
-        include_str!("../../runtime/event_stream/receiver.rs"),
-    ),
-    (
-        "event_stream/sender",
-        include_str!("../../runtime/event_stream/sender.rs"),
-    ),
+/// Crates generated code names itself (beyond the runtime), with the
+/// generated crate's feature that needs them (`None`: always).
+pub(crate) const DEPENDENCIES: &[(&str, Option<&str>)] = &[
+    ("bytes", None),
+    ("http", None),
+    ("serde_json", None),
+    ("clap", Some("cli")),
+    ("serde", Some("serde")),
+    ("tokio", Some("cli")),
+    ("tracing", Some("cli")),
 ];
-
-const MODULES: &[RuntimeModule] = runtime![
-    "cli_support": Hidden if "cli",
-    "config": Public,
-    "credentials": Public,
-    "dispatch": Hidden,
-    "endpoint": Private,
-    "endpoint_rules": Hidden,
-    "event_stream": Public,
-    "json": Hidden,
-    "pagination": Public,
-    "primitives": Public,
-    "protocol": Hidden,
-    "redact": Hidden when redacts,
-    "retry": Public,
-    "sdk_error": Private,
-    "signing": Private,
-    "transport": Public,
-    "validation": Public,
-];
-
-/// Crates the runtime uses, with the features it needs beyond the workspace's.
-pub(crate) const DEPENDENCIES: &[(&str, &[&str])] = &[
-    ("aws-credential-types", &[]),
-    ("aws-sigv4", &[]),
-    ("aws-smithy-eventstream", &[]),
-    ("aws-smithy-runtime-api", &[]),
-    ("aws-smithy-types", &[]),
-    ("base64", &[]),
-    ("bytes", &[]),
-    ("crc32fast", &[]),
-    ("fastrand", &[]),
-    ("futures-core", &[]),
-    ("h2", &[]),
-    ("http", &[]),
-    ("http-body", &[]),
-    ("http-body-util", &[]),
-    ("httparse", &[]),
-    ("httpdate", &[]),
-    ("hyper", &[]),
-    ("hyper-util", &[]),
-    ("percent-encoding", &[]),
-    ("quick-xml", &[]),
-    ("ring", &[]),
-    ("regress", &[]),
-    ("rustls", &[]),
-    ("rustls-native-certs", &[]),
-    ("serde_json", &[]),
-    ("tokio", &[]),
-    ("tokio-rustls", &[]),
-    ("tower-service", &[]),
-    ("tracing", &[]),
-    ("uuid", &[]),
-    ("webpki-roots", &[]),
-];
-
-/// The runtime modules `service` uses.
-pub(crate) fn modules(service: &Service) -> impl Iterator<Item = &'static RuntimeModule> {
-    MODULES.iter().filter(|m| (m.needed)(service))
-}
-
-pub(crate) fn copy_all(service: &Service, out: &mut Files<'_>) {
-    let files = modules(service)
-        .map(|m| (m.module, m.source))
-        .chain(SUBMODULES.iter().copied());
-    for (path, source) in files {
-        let header = format!(
-            "// @generated by `cargo xtask codegen`: a copy of codegen/runtime/{path}.rs.\n// Do not edit by hand: change the original, then regenerate.\n\n"
-        );
-        out.text(&format!("src/{path}.rs"), header + source);
-    }
-}

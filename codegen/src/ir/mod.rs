@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 
 pub use check::{Problem, ProblemKind};
 pub use http::{PathPart, UriTemplate};
-pub use resolve::{Sources, resolve, resolve_sources};
+pub use resolve::{ERROR_MODULE_RUNTIME_EXPORTS, Sources, resolve, resolve_sources};
 
 /// A service, resolved.
 #[derive(Debug, Clone)]

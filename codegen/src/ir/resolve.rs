@@ -56,24 +56,42 @@ const PRELUDE: &[&str] = &[
     "Self",
 ];
 
-/// Names the hand-written runtime exports from `crate::error`.
-pub const ERROR_MODULE_RUNTIME_NAMES: &[&str] = &[
-    "SdkError",
-    "ServiceError",
-    "ErrorMetadata",
-    "Unhandled",
-    "ValidationError",
-    "Violation",
-    "ViolationKind",
-    "DeserializeError",
-    "BuildError",
-    "ConfigError",
-    "CredentialsError",
-    "TransportError",
-    "TimeoutKind",
-    "EventStreamError",
-    "UnsupportedError",
+/// What every generated crate's `error` module re-exports from the
+/// runtime, by runtime module. The one list for both facts: the emitter
+/// writes these re-exports, and the resolver keeps the model's error shapes
+/// from taking these names (`TimeoutError` becomes `TimeoutErrorValue`).
+/// A test checks the `error` entry against `runtime/src/error.rs`.
+pub const ERROR_MODULE_RUNTIME_EXPORTS: &[(&str, &[&str])] = &[
+    (
+        "error",
+        &[
+            "BoxError",
+            "ConfigError",
+            "CredentialsError",
+            "ErrorMetadata",
+            "ResponseError",
+            "SdkError",
+            "ServiceError",
+            "TimeoutError",
+            "TimeoutKind",
+            "TransportError",
+            "TransportErrorKind",
+            "Unhandled",
+            "UnsupportedError",
+        ],
+    ),
+    (
+        "validation",
+        &["ValidationError", "Violation", "ViolationKind"],
+    ),
 ];
+
+/// Every name [`ERROR_MODULE_RUNTIME_EXPORTS`] reserves in `error`.
+fn error_module_runtime_names() -> impl Iterator<Item = &'static str> {
+    ERROR_MODULE_RUNTIME_EXPORTS
+        .iter()
+        .flat_map(|(_, names)| names.iter().copied())
+}
 
 /// Everything a service is generated from.
 #[derive(Debug, Clone, Copy)]
@@ -635,12 +653,8 @@ impl Resolver<'_> {
             .flat_map(|op| op.errors.iter().map(|e| e.shape.as_str()))
             .collect();
         let mut types = Scope::with_reserved(PRELUDE.iter().copied());
-        let mut errors = Scope::with_reserved(
-            PRELUDE
-                .iter()
-                .copied()
-                .chain(ERROR_MODULE_RUNTIME_NAMES.iter().copied()),
-        );
+        let mut errors =
+            Scope::with_reserved(PRELUDE.iter().copied().chain(error_module_runtime_names()));
         let mut functions = Scope::default();
         let mut names = BTreeMap::new();
         for name in reachable {
@@ -1684,7 +1698,7 @@ struct OperationParts {
 /// Claims a type name; a name that would shadow the prelude gets a `Value` suffix.
 fn claim_type_name(scope: &mut Scope, wanted: &str) -> String {
     let wanted = names::bare(wanted).trim_end_matches('_');
-    if PRELUDE.contains(&wanted) || ERROR_MODULE_RUNTIME_NAMES.contains(&wanted) {
+    if PRELUDE.contains(&wanted) || error_module_runtime_names().any(|name| name == wanted) {
         scope.claim(&format!("{wanted}Value"))
     } else {
         scope.claim(wanted)
@@ -2126,4 +2140,64 @@ fn is_header_name(name: &str) -> bool {
 
 fn is_event_stream_shape(shape: &model::Shape) -> bool {
     matches!(shape, model::Shape::Structure(s) if s.eventstream)
+}
+
+#[cfg(test)]
+mod runtime_names_tests {
+    use super::ERROR_MODULE_RUNTIME_EXPORTS;
+
+    /// The public types a runtime source file defines.
+    fn public_types(source: &str) -> Vec<String> {
+        let file = syn::parse_file(source).expect("the runtime's source parses");
+        let mut names: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Struct(s) if matches!(s.vis, syn::Visibility::Public(_)) => {
+                    Some(s.ident.to_string())
+                }
+                syn::Item::Enum(e) if matches!(e.vis, syn::Visibility::Public(_)) => {
+                    Some(e.ident.to_string())
+                }
+                syn::Item::Type(t) if matches!(t.vis, syn::Visibility::Public(_)) => {
+                    Some(t.ident.to_string())
+                }
+                _ => None,
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn the_error_module_re_exports_every_public_type_of_the_runtimes_error_module() {
+        let listed: Vec<String> = ERROR_MODULE_RUNTIME_EXPORTS
+            .iter()
+            .find(|(module, _)| *module == "error")
+            .map(|(_, names)| {
+                let mut names: Vec<String> = names.iter().map(|n| (*n).to_owned()).collect();
+                names.sort();
+                names
+            })
+            .unwrap_or_default();
+        assert_eq!(
+            listed,
+            public_types(include_str!("../../../runtime/src/error.rs"))
+        );
+    }
+
+    #[test]
+    fn every_validation_name_listed_is_a_public_type_of_the_runtime() {
+        let defined = public_types(include_str!("../../../runtime/src/validation.rs"));
+        for (module, names) in ERROR_MODULE_RUNTIME_EXPORTS {
+            if *module == "validation" {
+                for name in *names {
+                    assert!(
+                        defined.iter().any(|d| d == name),
+                        "{name} is not in validation.rs"
+                    );
+                }
+            }
+        }
+    }
 }

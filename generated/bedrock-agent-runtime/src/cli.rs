@@ -96,232 +96,212 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "agentic-retrieve-stream")]
         "agentic-retrieve-stream" => {
-            agentic_retrieve_stream::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            agentic_retrieve_stream::run(&client, global, args).await
         }
 
         #[cfg(feature = "check-ingested-document-acl")]
         "check-ingested-document-acl" => {
-            check_ingested_document_acl::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            check_ingested_document_acl::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-invocation")]
         "create-invocation" => {
-            create_invocation::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_invocation::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-session")]
         "create-session" => {
-            create_session::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_session::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-agent-memory")]
         "delete-agent-memory" => {
-            delete_agent_memory::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_agent_memory::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-session")]
         "delete-session" => {
-            delete_session::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_session::run(&client, global, args).await
         }
 
         #[cfg(feature = "end-session")]
         "end-session" => {
-            end_session::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            end_session::run(&client, global, args).await
         }
 
         #[cfg(feature = "generate-query")]
         "generate-query" => {
-            generate_query::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            generate_query::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-agent-memory")]
         "get-agent-memory" => {
-            get_agent_memory::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_agent_memory::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-document-content")]
         "get-document-content" => {
-            get_document_content::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_document_content::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-execution-flow-snapshot")]
         "get-execution-flow-snapshot" => {
-            get_execution_flow_snapshot::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_execution_flow_snapshot::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-flow-execution")]
         "get-flow-execution" => {
-            get_flow_execution::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_flow_execution::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-ingested-document-acl")]
         "get-ingested-document-acl" => {
-            get_ingested_document_acl::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_ingested_document_acl::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-invocation-step")]
         "get-invocation-step" => {
-            get_invocation_step::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_invocation_step::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-session")]
         "get-session" => {
-            get_session::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_session::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-agent")]
         "invoke-agent" => {
-            invoke_agent::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_agent::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-flow")]
         "invoke-flow" => {
-            invoke_flow::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_flow::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-inline-agent")]
         "invoke-inline-agent" => {
-            invoke_inline_agent::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_inline_agent::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-flow-execution-events")]
         "list-flow-execution-events" => {
-            list_flow_execution_events::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_flow_execution_events::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-flow-executions")]
         "list-flow-executions" => {
-            list_flow_executions::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_flow_executions::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-invocation-steps")]
         "list-invocation-steps" => {
-            list_invocation_steps::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_invocation_steps::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-invocations")]
         "list-invocations" => {
-            list_invocations::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_invocations::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-sessions")]
         "list-sessions" => {
-            list_sessions::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_sessions::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            list_tags_for_resource::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_tags_for_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "optimize-prompt")]
         "optimize-prompt" => {
-            optimize_prompt::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            optimize_prompt::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-invocation-step")]
         "put-invocation-step" => {
-            put_invocation_step::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_invocation_step::run(&client, global, args).await
         }
 
         #[cfg(feature = "rerank")]
-        "rerank" => rerank::run(&crate::cli_support::client(global)?, global, args).await,
+        "rerank" => {
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            rerank::run(&client, global, args).await
+        }
+
         #[cfg(feature = "retrieve")]
         "retrieve" => {
-            retrieve::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            retrieve::run(&client, global, args).await
         }
 
         #[cfg(feature = "retrieve-and-generate")]
         "retrieve-and-generate" => {
-            retrieve_and_generate::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            retrieve_and_generate::run(&client, global, args).await
         }
 
         #[cfg(feature = "retrieve-and-generate-stream")]
         "retrieve-and-generate-stream" => {
-            retrieve_and_generate_stream::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            retrieve_and_generate_stream::run(&client, global, args).await
         }
 
         #[cfg(feature = "start-flow-execution")]
         "start-flow-execution" => {
-            start_flow_execution::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            start_flow_execution::run(&client, global, args).await
         }
 
         #[cfg(feature = "stop-flow-execution")]
         "stop-flow-execution" => {
-            stop_flow_execution::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            stop_flow_execution::run(&client, global, args).await
         }
 
         #[cfg(feature = "tag-resource")]
         "tag-resource" => {
-            tag_resource::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            tag_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "untag-resource")]
         "untag-resource" => {
-            untag_resource::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            untag_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-session")]
         "update-session" => {
-            update_session::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_session::run(&client, global, args).await
         }
         other => {
             Err(

@@ -6,20 +6,33 @@
 /// A client for Agents for Amazon Bedrock Runtime. Cheap to clone: clones share connections, cached credentials and the retry quota.
 #[derive(Debug, Clone)]
 pub struct Client {
+    config: crate::Config,
     handle: std::sync::Arc<crate::dispatch::Handle>,
 }
 
 impl Client {
-    /// A client with `config`.
-    pub fn new(config: crate::Config) -> Self {
+    /// A client made from the configuration a program shares between
+    /// services: clients made from one `SdkConfig` share its
+    /// credentials cache and connection pool. What this service
+    /// cannot resolve from it (no region, say) is reported by each
+    /// call before anything is sent.
+    pub fn new(sdk_config: &crate::SdkConfig) -> Self {
+        Self::from_conf(crate::Config::from(sdk_config))
+    }
+
+    /// A client with this service's own configuration.
+    pub fn from_conf(config: crate::Config) -> Self {
         Client {
-            handle: std::sync::Arc::new(crate::dispatch::Handle::new(config)),
+            handle: std::sync::Arc::new(
+                crate::dispatch::Handle::new(config.resolved().clone()),
+            ),
+            config,
         }
     }
 
     /// The client's configuration.
     pub fn config(&self) -> &crate::Config {
-        self.handle.config()
+        &self.config
     }
 
     /// Retrieves information from one or more knowledge bases using an agentic approach. Agentic retrieval uses a foundation model to intelligently decompose complex queries into sub-queries and iteratively retrieve relevant information from your knowledge bases. This approach improves retrieval accuracy for complex, multi-step questions that a single retrieval pass might not fully address.

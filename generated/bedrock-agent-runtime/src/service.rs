@@ -5,12 +5,14 @@
 
 /// Names, signing and endpoint rules of the service.
 pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
+    sdk_id: "Bedrock Agent Runtime",
+    crate_name: env!("CARGO_PKG_NAME"),
+    crate_version: env!("CARGO_PKG_VERSION"),
     endpoint_prefix: "bedrock-agent-runtime",
     signing_name: "bedrock",
-    endpoint_rules: Some((
-        crate::endpoint_data::RULES,
-        crate::endpoint_data::PARTITIONS,
-    )),
+    endpoint_rules: Some(
+        crate::dispatch::EndpointRules::new(crate::endpoint_data::RULES),
+    ),
     bearer_token_env: None,
     query_compatible: false,
     endpoint_params: &[],

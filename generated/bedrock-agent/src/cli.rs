@@ -198,646 +198,518 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "associate-agent-collaborator")]
         "associate-agent-collaborator" => {
-            associate_agent_collaborator::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            associate_agent_collaborator::run(&client, global, args).await
         }
 
         #[cfg(feature = "associate-agent-knowledge-base")]
         "associate-agent-knowledge-base" => {
-            associate_agent_knowledge_base::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            associate_agent_knowledge_base::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-agent")]
         "create-agent" => {
-            create_agent::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_agent::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-agent-action-group")]
         "create-agent-action-group" => {
-            create_agent_action_group::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_agent_action_group::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-agent-alias")]
         "create-agent-alias" => {
-            create_agent_alias::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_agent_alias::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-data-source")]
         "create-data-source" => {
-            create_data_source::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_data_source::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-flow")]
         "create-flow" => {
-            create_flow::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_flow::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-flow-alias")]
         "create-flow-alias" => {
-            create_flow_alias::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_flow_alias::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-flow-version")]
         "create-flow-version" => {
-            create_flow_version::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_flow_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-knowledge-base")]
         "create-knowledge-base" => {
-            create_knowledge_base::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_knowledge_base::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-prompt")]
         "create-prompt" => {
-            create_prompt::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_prompt::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-prompt-version")]
         "create-prompt-version" => {
-            create_prompt_version::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_prompt_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-retrieval-instruction")]
         "create-retrieval-instruction" => {
-            create_retrieval_instruction::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_retrieval_instruction::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-retrieval-instruction-version")]
         "create-retrieval-instruction-version" => {
-            create_retrieval_instruction_version::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_retrieval_instruction_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-vpc-configuration")]
         "create-vpc-configuration" => {
-            create_vpc_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_vpc_configuration::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-agent")]
         "delete-agent" => {
-            delete_agent::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_agent::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-agent-action-group")]
         "delete-agent-action-group" => {
-            delete_agent_action_group::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_agent_action_group::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-agent-alias")]
         "delete-agent-alias" => {
-            delete_agent_alias::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_agent_alias::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-agent-version")]
         "delete-agent-version" => {
-            delete_agent_version::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_agent_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-data-source")]
         "delete-data-source" => {
-            delete_data_source::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_data_source::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-flow")]
         "delete-flow" => {
-            delete_flow::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_flow::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-flow-alias")]
         "delete-flow-alias" => {
-            delete_flow_alias::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_flow_alias::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-flow-version")]
         "delete-flow-version" => {
-            delete_flow_version::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_flow_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-knowledge-base")]
         "delete-knowledge-base" => {
-            delete_knowledge_base::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_knowledge_base::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-knowledge-base-documents")]
         "delete-knowledge-base-documents" => {
-            delete_knowledge_base_documents::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_knowledge_base_documents::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-prompt")]
         "delete-prompt" => {
-            delete_prompt::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_prompt::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-resource-policy")]
         "delete-resource-policy" => {
-            delete_resource_policy::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_resource_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-retrieval-instruction")]
         "delete-retrieval-instruction" => {
-            delete_retrieval_instruction::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_retrieval_instruction::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-vpc-configuration")]
         "delete-vpc-configuration" => {
-            delete_vpc_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_vpc_configuration::run(&client, global, args).await
         }
 
         #[cfg(feature = "disassociate-agent-collaborator")]
         "disassociate-agent-collaborator" => {
-            disassociate_agent_collaborator::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            disassociate_agent_collaborator::run(&client, global, args).await
         }
 
         #[cfg(feature = "disassociate-agent-knowledge-base")]
         "disassociate-agent-knowledge-base" => {
-            disassociate_agent_knowledge_base::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            disassociate_agent_knowledge_base::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-agent")]
         "get-agent" => {
-            get_agent::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_agent::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-agent-action-group")]
         "get-agent-action-group" => {
-            get_agent_action_group::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_agent_action_group::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-agent-alias")]
         "get-agent-alias" => {
-            get_agent_alias::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_agent_alias::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-agent-collaborator")]
         "get-agent-collaborator" => {
-            get_agent_collaborator::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_agent_collaborator::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-agent-knowledge-base")]
         "get-agent-knowledge-base" => {
-            get_agent_knowledge_base::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_agent_knowledge_base::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-agent-version")]
         "get-agent-version" => {
-            get_agent_version::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_agent_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-data-source")]
         "get-data-source" => {
-            get_data_source::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_data_source::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-flow")]
         "get-flow" => {
-            get_flow::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_flow::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-flow-alias")]
         "get-flow-alias" => {
-            get_flow_alias::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_flow_alias::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-flow-version")]
         "get-flow-version" => {
-            get_flow_version::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_flow_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-ingestion-job")]
         "get-ingestion-job" => {
-            get_ingestion_job::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_ingestion_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-knowledge-base")]
         "get-knowledge-base" => {
-            get_knowledge_base::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_knowledge_base::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-knowledge-base-documents")]
         "get-knowledge-base-documents" => {
-            get_knowledge_base_documents::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_knowledge_base_documents::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-prompt")]
         "get-prompt" => {
-            get_prompt::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_prompt::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-resource-policy")]
         "get-resource-policy" => {
-            get_resource_policy::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_resource_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-retrieval-instruction")]
         "get-retrieval-instruction" => {
-            get_retrieval_instruction::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_retrieval_instruction::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-vpc-configuration")]
         "get-vpc-configuration" => {
-            get_vpc_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_vpc_configuration::run(&client, global, args).await
         }
 
         #[cfg(feature = "ingest-knowledge-base-documents")]
         "ingest-knowledge-base-documents" => {
-            ingest_knowledge_base_documents::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            ingest_knowledge_base_documents::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-agent-action-groups")]
         "list-agent-action-groups" => {
-            list_agent_action_groups::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_agent_action_groups::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-agent-aliases")]
         "list-agent-aliases" => {
-            list_agent_aliases::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_agent_aliases::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-agent-collaborators")]
         "list-agent-collaborators" => {
-            list_agent_collaborators::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_agent_collaborators::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-agent-knowledge-bases")]
         "list-agent-knowledge-bases" => {
-            list_agent_knowledge_bases::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_agent_knowledge_bases::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-agent-versions")]
         "list-agent-versions" => {
-            list_agent_versions::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_agent_versions::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-agents")]
         "list-agents" => {
-            list_agents::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_agents::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-data-sources")]
         "list-data-sources" => {
-            list_data_sources::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_data_sources::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-flow-aliases")]
         "list-flow-aliases" => {
-            list_flow_aliases::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_flow_aliases::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-flow-versions")]
         "list-flow-versions" => {
-            list_flow_versions::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_flow_versions::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-flows")]
         "list-flows" => {
-            list_flows::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_flows::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-ingestion-jobs")]
         "list-ingestion-jobs" => {
-            list_ingestion_jobs::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_ingestion_jobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-knowledge-base-documents")]
         "list-knowledge-base-documents" => {
-            list_knowledge_base_documents::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_knowledge_base_documents::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-knowledge-bases")]
         "list-knowledge-bases" => {
-            list_knowledge_bases::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_knowledge_bases::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-prompts")]
         "list-prompts" => {
-            list_prompts::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_prompts::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-retrieval-instruction-versions")]
         "list-retrieval-instruction-versions" => {
-            list_retrieval_instruction_versions::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_retrieval_instruction_versions::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-retrieval-instructions")]
         "list-retrieval-instructions" => {
-            list_retrieval_instructions::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_retrieval_instructions::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            list_tags_for_resource::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_tags_for_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-vpc-configurations")]
         "list-vpc-configurations" => {
-            list_vpc_configurations::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_vpc_configurations::run(&client, global, args).await
         }
 
         #[cfg(feature = "prepare-agent")]
         "prepare-agent" => {
-            prepare_agent::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            prepare_agent::run(&client, global, args).await
         }
 
         #[cfg(feature = "prepare-flow")]
         "prepare-flow" => {
-            prepare_flow::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            prepare_flow::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-resource-policy")]
         "put-resource-policy" => {
-            put_resource_policy::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_resource_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "start-ingestion-job")]
         "start-ingestion-job" => {
-            start_ingestion_job::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            start_ingestion_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "stop-ingestion-job")]
         "stop-ingestion-job" => {
-            stop_ingestion_job::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            stop_ingestion_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "tag-resource")]
         "tag-resource" => {
-            tag_resource::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            tag_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "untag-resource")]
         "untag-resource" => {
-            untag_resource::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            untag_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-agent")]
         "update-agent" => {
-            update_agent::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_agent::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-agent-action-group")]
         "update-agent-action-group" => {
-            update_agent_action_group::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_agent_action_group::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-agent-alias")]
         "update-agent-alias" => {
-            update_agent_alias::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_agent_alias::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-agent-collaborator")]
         "update-agent-collaborator" => {
-            update_agent_collaborator::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_agent_collaborator::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-agent-knowledge-base")]
         "update-agent-knowledge-base" => {
-            update_agent_knowledge_base::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_agent_knowledge_base::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-data-source")]
         "update-data-source" => {
-            update_data_source::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_data_source::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-flow")]
         "update-flow" => {
-            update_flow::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_flow::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-flow-alias")]
         "update-flow-alias" => {
-            update_flow_alias::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_flow_alias::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-knowledge-base")]
         "update-knowledge-base" => {
-            update_knowledge_base::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_knowledge_base::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-prompt")]
         "update-prompt" => {
-            update_prompt::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_prompt::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-retrieval-instruction")]
         "update-retrieval-instruction" => {
-            update_retrieval_instruction::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_retrieval_instruction::run(&client, global, args).await
         }
 
         #[cfg(feature = "validate-flow-definition")]
         "validate-flow-definition" => {
-            validate_flow_definition::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            validate_flow_definition::run(&client, global, args).await
         }
         other => {
             Err(

@@ -1091,10 +1091,10 @@ mod validation_exception;
     )
 )]
 pub use self::validation_exception::{ValidationException, ValidationExceptionBuilder};
-pub use crate::sdk_error::{
+pub use sdk_runtime::error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
     ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
     Unhandled, UnsupportedError,
 };
 
-pub use crate::validation::{ValidationError, Violation, ViolationKind};
+pub use sdk_runtime::validation::{ValidationError, Violation, ViolationKind};

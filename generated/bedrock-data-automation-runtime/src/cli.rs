@@ -38,52 +38,38 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "get-data-automation-status")]
         "get-data-automation-status" => {
-            get_data_automation_status::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_data_automation_status::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-data-automation")]
         "invoke-data-automation" => {
-            invoke_data_automation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_data_automation::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-data-automation-async")]
         "invoke-data-automation-async" => {
-            invoke_data_automation_async::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_data_automation_async::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            list_tags_for_resource::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_tags_for_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "tag-resource")]
         "tag-resource" => {
-            tag_resource::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            tag_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "untag-resource")]
         "untag-resource" => {
-            untag_resource::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            untag_resource::run(&client, global, args).await
         }
         other => {
             Err(

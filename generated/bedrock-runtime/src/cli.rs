@@ -48,77 +48,68 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "apply-guardrail")]
         "apply-guardrail" => {
-            apply_guardrail::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            apply_guardrail::run(&client, global, args).await
         }
 
         #[cfg(feature = "converse")]
         "converse" => {
-            converse::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            converse::run(&client, global, args).await
         }
 
         #[cfg(feature = "converse-stream")]
         "converse-stream" => {
-            converse_stream::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            converse_stream::run(&client, global, args).await
         }
 
         #[cfg(feature = "count-tokens")]
         "count-tokens" => {
-            count_tokens::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            count_tokens::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-async-invoke")]
         "get-async-invoke" => {
-            get_async_invoke::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_async_invoke::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-guardrail-checks")]
         "invoke-guardrail-checks" => {
-            invoke_guardrail_checks::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_guardrail_checks::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-model")]
         "invoke-model" => {
-            invoke_model::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_model::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-model-with-bidirectional-stream")]
         "invoke-model-with-bidirectional-stream" => {
-            invoke_model_with_bidirectional_stream::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_model_with_bidirectional_stream::run(&client, global, args).await
         }
 
         #[cfg(feature = "invoke-model-with-response-stream")]
         "invoke-model-with-response-stream" => {
-            invoke_model_with_response_stream::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            invoke_model_with_response_stream::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-async-invokes")]
         "list-async-invokes" => {
-            list_async_invokes::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_async_invokes::run(&client, global, args).await
         }
 
         #[cfg(feature = "start-async-invoke")]
         "start-async-invoke" => {
-            start_async_invoke::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            start_async_invoke::run(&client, global, args).await
         }
         other => {
             Err(

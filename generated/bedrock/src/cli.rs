@@ -327,465 +327,308 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "archive-project")]
         "archive-project" => {
-            archive_project::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            archive_project::run(&client, global, args).await
         }
 
         #[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
         "batch-delete-advanced-prompt-optimization-job" => {
-            batch_delete_advanced_prompt_optimization_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            batch_delete_advanced_prompt_optimization_job::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "batch-delete-evaluation-job")]
         "batch-delete-evaluation-job" => {
-            batch_delete_evaluation_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            batch_delete_evaluation_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "cancel-automated-reasoning-policy-build-workflow")]
         "cancel-automated-reasoning-policy-build-workflow" => {
-            cancel_automated_reasoning_policy_build_workflow::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            cancel_automated_reasoning_policy_build_workflow::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "create-advanced-prompt-optimization-job")]
         "create-advanced-prompt-optimization-job" => {
-            create_advanced_prompt_optimization_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_advanced_prompt_optimization_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-automated-reasoning-policy")]
         "create-automated-reasoning-policy" => {
-            create_automated_reasoning_policy::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_automated_reasoning_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-automated-reasoning-policy-test-case")]
         "create-automated-reasoning-policy-test-case" => {
-            create_automated_reasoning_policy_test_case::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_automated_reasoning_policy_test_case::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-automated-reasoning-policy-version")]
         "create-automated-reasoning-policy-version" => {
-            create_automated_reasoning_policy_version::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_automated_reasoning_policy_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-custom-model")]
         "create-custom-model" => {
-            create_custom_model::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_custom_model::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-custom-model-deployment")]
         "create-custom-model-deployment" => {
-            create_custom_model_deployment::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_custom_model_deployment::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-evaluation-job")]
         "create-evaluation-job" => {
-            create_evaluation_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_evaluation_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-foundation-model-agreement")]
         "create-foundation-model-agreement" => {
-            create_foundation_model_agreement::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_foundation_model_agreement::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-guardrail")]
         "create-guardrail" => {
-            create_guardrail::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_guardrail::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-guardrail-version")]
         "create-guardrail-version" => {
-            create_guardrail_version::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_guardrail_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-inference-profile")]
         "create-inference-profile" => {
-            create_inference_profile::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_inference_profile::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-marketplace-model-endpoint")]
         "create-marketplace-model-endpoint" => {
-            create_marketplace_model_endpoint::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_marketplace_model_endpoint::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-model-copy-job")]
         "create-model-copy-job" => {
-            create_model_copy_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_model_copy_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-model-customization-job")]
         "create-model-customization-job" => {
-            create_model_customization_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_model_customization_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-model-import-job")]
         "create-model-import-job" => {
-            create_model_import_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_model_import_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-model-invocation-job")]
         "create-model-invocation-job" => {
-            create_model_invocation_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_model_invocation_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-project")]
         "create-project" => {
-            create_project::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_project::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-prompt-router")]
         "create-prompt-router" => {
-            create_prompt_router::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_prompt_router::run(&client, global, args).await
         }
 
         #[cfg(feature = "create-provisioned-model-throughput")]
         "create-provisioned-model-throughput" => {
-            create_provisioned_model_throughput::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            create_provisioned_model_throughput::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-account-data-retention-storage")]
         "delete-account-data-retention-storage" => {
-            delete_account_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_account_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-automated-reasoning-policy")]
         "delete-automated-reasoning-policy" => {
-            delete_automated_reasoning_policy::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_automated_reasoning_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-automated-reasoning-policy-build-workflow")]
         "delete-automated-reasoning-policy-build-workflow" => {
-            delete_automated_reasoning_policy_build_workflow::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_automated_reasoning_policy_build_workflow::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "delete-automated-reasoning-policy-test-case")]
         "delete-automated-reasoning-policy-test-case" => {
-            delete_automated_reasoning_policy_test_case::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_automated_reasoning_policy_test_case::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-custom-model")]
         "delete-custom-model" => {
-            delete_custom_model::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_custom_model::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-custom-model-deployment")]
         "delete-custom-model-deployment" => {
-            delete_custom_model_deployment::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_custom_model_deployment::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-enforced-guardrail-configuration")]
         "delete-enforced-guardrail-configuration" => {
-            delete_enforced_guardrail_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_enforced_guardrail_configuration::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-foundation-model-agreement")]
         "delete-foundation-model-agreement" => {
-            delete_foundation_model_agreement::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_foundation_model_agreement::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-guardrail")]
         "delete-guardrail" => {
-            delete_guardrail::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_guardrail::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-imported-model")]
         "delete-imported-model" => {
-            delete_imported_model::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_imported_model::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-inference-profile")]
         "delete-inference-profile" => {
-            delete_inference_profile::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_inference_profile::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-marketplace-model-endpoint")]
         "delete-marketplace-model-endpoint" => {
-            delete_marketplace_model_endpoint::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_marketplace_model_endpoint::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-model-invocation-logging-configuration")]
         "delete-model-invocation-logging-configuration" => {
-            delete_model_invocation_logging_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_model_invocation_logging_configuration::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "delete-organization-data-retention-storage")]
         "delete-organization-data-retention-storage" => {
-            delete_organization_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_organization_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-project-data-retention-storage")]
         "delete-project-data-retention-storage" => {
-            delete_project_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_project_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-prompt-router")]
         "delete-prompt-router" => {
-            delete_prompt_router::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_prompt_router::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-provisioned-model-throughput")]
         "delete-provisioned-model-throughput" => {
-            delete_provisioned_model_throughput::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_provisioned_model_throughput::run(&client, global, args).await
         }
 
         #[cfg(feature = "delete-resource-policy")]
         "delete-resource-policy" => {
-            delete_resource_policy::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            delete_resource_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "deregister-marketplace-model-endpoint")]
         "deregister-marketplace-model-endpoint" => {
-            deregister_marketplace_model_endpoint::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            deregister_marketplace_model_endpoint::run(&client, global, args).await
         }
 
         #[cfg(feature = "export-automated-reasoning-policy-version")]
         "export-automated-reasoning-policy-version" => {
-            export_automated_reasoning_policy_version::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            export_automated_reasoning_policy_version::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-account-data-retention")]
         "get-account-data-retention" => {
-            get_account_data_retention::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_account_data_retention::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-account-data-retention-storage")]
         "get-account-data-retention-storage" => {
-            get_account_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_account_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-advanced-prompt-optimization-job")]
         "get-advanced-prompt-optimization-job" => {
-            get_advanced_prompt_optimization_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_advanced_prompt_optimization_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-automated-reasoning-policy")]
         "get-automated-reasoning-policy" => {
-            get_automated_reasoning_policy::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_automated_reasoning_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-automated-reasoning-policy-annotations")]
         "get-automated-reasoning-policy-annotations" => {
-            get_automated_reasoning_policy_annotations::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_automated_reasoning_policy_annotations::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-automated-reasoning-policy-build-workflow")]
         "get-automated-reasoning-policy-build-workflow" => {
-            get_automated_reasoning_policy_build_workflow::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_automated_reasoning_policy_build_workflow::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
         "get-automated-reasoning-policy-build-workflow-result-assets" => {
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
             get_automated_reasoning_policy_build_workflow_result_assets::run(
-                    &crate::cli_support::client(global)?,
+                    &client,
                     global,
                     args,
                 )
@@ -794,216 +637,161 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
 
         #[cfg(feature = "get-automated-reasoning-policy-next-scenario")]
         "get-automated-reasoning-policy-next-scenario" => {
-            get_automated_reasoning_policy_next_scenario::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_automated_reasoning_policy_next_scenario::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "get-automated-reasoning-policy-test-case")]
         "get-automated-reasoning-policy-test-case" => {
-            get_automated_reasoning_policy_test_case::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_automated_reasoning_policy_test_case::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-automated-reasoning-policy-test-result")]
         "get-automated-reasoning-policy-test-result" => {
-            get_automated_reasoning_policy_test_result::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_automated_reasoning_policy_test_result::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-custom-model")]
         "get-custom-model" => {
-            get_custom_model::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_custom_model::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-custom-model-deployment")]
         "get-custom-model-deployment" => {
-            get_custom_model_deployment::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_custom_model_deployment::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-evaluation-job")]
         "get-evaluation-job" => {
-            get_evaluation_job::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_evaluation_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-foundation-model")]
         "get-foundation-model" => {
-            get_foundation_model::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_foundation_model::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-foundation-model-availability")]
         "get-foundation-model-availability" => {
-            get_foundation_model_availability::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_foundation_model_availability::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-guardrail")]
         "get-guardrail" => {
-            get_guardrail::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_guardrail::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-imported-model")]
         "get-imported-model" => {
-            get_imported_model::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_imported_model::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-inference-profile")]
         "get-inference-profile" => {
-            get_inference_profile::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_inference_profile::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-marketplace-model-endpoint")]
         "get-marketplace-model-endpoint" => {
-            get_marketplace_model_endpoint::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_marketplace_model_endpoint::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-model-copy-job")]
         "get-model-copy-job" => {
-            get_model_copy_job::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_model_copy_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-model-customization-job")]
         "get-model-customization-job" => {
-            get_model_customization_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_model_customization_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-model-import-job")]
         "get-model-import-job" => {
-            get_model_import_job::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_model_import_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-model-invocation-job")]
         "get-model-invocation-job" => {
-            get_model_invocation_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_model_invocation_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-model-invocation-logging-configuration")]
         "get-model-invocation-logging-configuration" => {
-            get_model_invocation_logging_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_model_invocation_logging_configuration::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-organization-data-retention-storage")]
         "get-organization-data-retention-storage" => {
-            get_organization_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_organization_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-project")]
         "get-project" => {
-            get_project::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_project::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-project-data-retention-storage")]
         "get-project-data-retention-storage" => {
-            get_project_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_project_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-prompt-router")]
         "get-prompt-router" => {
-            get_prompt_router::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_prompt_router::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-provisioned-model-throughput")]
         "get-provisioned-model-throughput" => {
-            get_provisioned_model_throughput::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_provisioned_model_throughput::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-resource-policy")]
         "get-resource-policy" => {
-            get_resource_policy::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_resource_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-trusted-access-program")]
         "get-trusted-access-program" => {
-            get_trusted_access_program::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_trusted_access_program::run(&client, global, args).await
         }
 
         #[cfg(feature = "get-trusted-access-program-account-enrollment")]
         "get-trusted-access-program-account-enrollment" => {
-            get_trusted_access_program_account_enrollment::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_trusted_access_program_account_enrollment::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "get-trusted-access-program-organization-enrollment")]
         "get-trusted-access-program-organization-enrollment" => {
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
             get_trusted_access_program_organization_enrollment::run(
-                    &crate::cli_support::client(global)?,
+                    &client,
                     global,
                     args,
                 )
@@ -1012,315 +800,217 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
 
         #[cfg(feature = "get-trusted-access-program-project-enrollment")]
         "get-trusted-access-program-project-enrollment" => {
-            get_trusted_access_program_project_enrollment::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_trusted_access_program_project_enrollment::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "get-use-case-for-model-access")]
         "get-use-case-for-model-access" => {
-            get_use_case_for_model_access::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            get_use_case_for_model_access::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-advanced-prompt-optimization-jobs")]
         "list-advanced-prompt-optimization-jobs" => {
-            list_advanced_prompt_optimization_jobs::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_advanced_prompt_optimization_jobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-automated-reasoning-policies")]
         "list-automated-reasoning-policies" => {
-            list_automated_reasoning_policies::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_automated_reasoning_policies::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
         "list-automated-reasoning-policy-build-workflows" => {
-            list_automated_reasoning_policy_build_workflows::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_automated_reasoning_policy_build_workflows::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "list-automated-reasoning-policy-test-cases")]
         "list-automated-reasoning-policy-test-cases" => {
-            list_automated_reasoning_policy_test_cases::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_automated_reasoning_policy_test_cases::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-automated-reasoning-policy-test-results")]
         "list-automated-reasoning-policy-test-results" => {
-            list_automated_reasoning_policy_test_results::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_automated_reasoning_policy_test_results::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "list-custom-model-deployments")]
         "list-custom-model-deployments" => {
-            list_custom_model_deployments::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_custom_model_deployments::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-custom-models")]
         "list-custom-models" => {
-            list_custom_models::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_custom_models::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-enforced-guardrails-configuration")]
         "list-enforced-guardrails-configuration" => {
-            list_enforced_guardrails_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_enforced_guardrails_configuration::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-evaluation-jobs")]
         "list-evaluation-jobs" => {
-            list_evaluation_jobs::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_evaluation_jobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-foundation-model-agreement-offers")]
         "list-foundation-model-agreement-offers" => {
-            list_foundation_model_agreement_offers::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_foundation_model_agreement_offers::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-foundation-models")]
         "list-foundation-models" => {
-            list_foundation_models::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_foundation_models::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-guardrails")]
         "list-guardrails" => {
-            list_guardrails::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_guardrails::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-imported-models")]
         "list-imported-models" => {
-            list_imported_models::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_imported_models::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-inference-profiles")]
         "list-inference-profiles" => {
-            list_inference_profiles::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_inference_profiles::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-marketplace-model-endpoints")]
         "list-marketplace-model-endpoints" => {
-            list_marketplace_model_endpoints::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_marketplace_model_endpoints::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-model-copy-jobs")]
         "list-model-copy-jobs" => {
-            list_model_copy_jobs::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_model_copy_jobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-model-customization-jobs")]
         "list-model-customization-jobs" => {
-            list_model_customization_jobs::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_model_customization_jobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-model-import-jobs")]
         "list-model-import-jobs" => {
-            list_model_import_jobs::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_model_import_jobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-model-invocation-jobs")]
         "list-model-invocation-jobs" => {
-            list_model_invocation_jobs::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_model_invocation_jobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-projects")]
         "list-projects" => {
-            list_projects::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_projects::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-prompt-routers")]
         "list-prompt-routers" => {
-            list_prompt_routers::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_prompt_routers::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-provisioned-model-throughputs")]
         "list-provisioned-model-throughputs" => {
-            list_provisioned_model_throughputs::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_provisioned_model_throughputs::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            list_tags_for_resource::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_tags_for_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "list-trusted-access-programs")]
         "list-trusted-access-programs" => {
-            list_trusted_access_programs::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            list_trusted_access_programs::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-account-data-retention")]
         "put-account-data-retention" => {
-            put_account_data_retention::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_account_data_retention::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-account-data-retention-storage")]
         "put-account-data-retention-storage" => {
-            put_account_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_account_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-enforced-guardrail-configuration")]
         "put-enforced-guardrail-configuration" => {
-            put_enforced_guardrail_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_enforced_guardrail_configuration::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-model-invocation-logging-configuration")]
         "put-model-invocation-logging-configuration" => {
-            put_model_invocation_logging_configuration::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_model_invocation_logging_configuration::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-organization-data-retention-storage")]
         "put-organization-data-retention-storage" => {
-            put_organization_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_organization_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-project-data-retention-storage")]
         "put-project-data-retention-storage" => {
-            put_project_data_retention_storage::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_project_data_retention_storage::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-resource-policy")]
         "put-resource-policy" => {
-            put_resource_policy::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_resource_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "put-trusted-access-program-account-enrollment")]
         "put-trusted-access-program-account-enrollment" => {
-            put_trusted_access_program_account_enrollment::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_trusted_access_program_account_enrollment::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "put-trusted-access-program-organization-enrollment")]
         "put-trusted-access-program-organization-enrollment" => {
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
             put_trusted_access_program_organization_enrollment::run(
-                    &crate::cli_support::client(global)?,
+                    &client,
                     global,
                     args,
                 )
@@ -1329,68 +1019,49 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
 
         #[cfg(feature = "put-trusted-access-program-project-enrollment")]
         "put-trusted-access-program-project-enrollment" => {
-            put_trusted_access_program_project_enrollment::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_trusted_access_program_project_enrollment::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "put-use-case-for-model-access")]
         "put-use-case-for-model-access" => {
-            put_use_case_for_model_access::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            put_use_case_for_model_access::run(&client, global, args).await
         }
 
         #[cfg(feature = "register-marketplace-model-endpoint")]
         "register-marketplace-model-endpoint" => {
-            register_marketplace_model_endpoint::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            register_marketplace_model_endpoint::run(&client, global, args).await
         }
 
         #[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
         "start-automated-reasoning-policy-build-workflow" => {
-            start_automated_reasoning_policy_build_workflow::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            start_automated_reasoning_policy_build_workflow::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "start-automated-reasoning-policy-test-workflow")]
         "start-automated-reasoning-policy-test-workflow" => {
-            start_automated_reasoning_policy_test_workflow::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            start_automated_reasoning_policy_test_workflow::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "start-trusted-access-program-account-application")]
         "start-trusted-access-program-account-application" => {
-            start_trusted_access_program_account_application::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            start_trusted_access_program_account_application::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "start-trusted-access-program-organization-application")]
         "start-trusted-access-program-organization-application" => {
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
             start_trusted_access_program_organization_application::run(
-                    &crate::cli_support::client(global)?,
+                    &client,
                     global,
                     args,
                 )
@@ -1399,129 +1070,94 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
 
         #[cfg(feature = "start-trusted-access-program-project-application")]
         "start-trusted-access-program-project-application" => {
-            start_trusted_access_program_project_application::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            start_trusted_access_program_project_application::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "stop-advanced-prompt-optimization-job")]
         "stop-advanced-prompt-optimization-job" => {
-            stop_advanced_prompt_optimization_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            stop_advanced_prompt_optimization_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "stop-evaluation-job")]
         "stop-evaluation-job" => {
-            stop_evaluation_job::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            stop_evaluation_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "stop-model-customization-job")]
         "stop-model-customization-job" => {
-            stop_model_customization_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            stop_model_customization_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "stop-model-invocation-job")]
         "stop-model-invocation-job" => {
-            stop_model_invocation_job::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            stop_model_invocation_job::run(&client, global, args).await
         }
 
         #[cfg(feature = "tag-resource")]
         "tag-resource" => {
-            tag_resource::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            tag_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "untag-resource")]
         "untag-resource" => {
-            untag_resource::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            untag_resource::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-automated-reasoning-policy")]
         "update-automated-reasoning-policy" => {
-            update_automated_reasoning_policy::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_automated_reasoning_policy::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-automated-reasoning-policy-annotations")]
         "update-automated-reasoning-policy-annotations" => {
-            update_automated_reasoning_policy_annotations::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_automated_reasoning_policy_annotations::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "update-automated-reasoning-policy-test-case")]
         "update-automated-reasoning-policy-test-case" => {
-            update_automated_reasoning_policy_test_case::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_automated_reasoning_policy_test_case::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-custom-model-deployment")]
         "update-custom-model-deployment" => {
-            update_custom_model_deployment::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_custom_model_deployment::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-guardrail")]
         "update-guardrail" => {
-            update_guardrail::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_guardrail::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-marketplace-model-endpoint")]
         "update-marketplace-model-endpoint" => {
-            update_marketplace_model_endpoint::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_marketplace_model_endpoint::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-project")]
         "update-project" => {
-            update_project::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_project::run(&client, global, args).await
         }
 
         #[cfg(feature = "update-provisioned-model-throughput")]
         "update-provisioned-model-throughput" => {
-            update_provisioned_model_throughput::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            update_provisioned_model_throughput::run(&client, global, args).await
         }
         other => {
             Err(

@@ -14,6 +14,9 @@ pub mod cli;
 pub mod client;
 
 #[rustfmt::skip]
+pub mod config;
+
+#[rustfmt::skip]
 mod endpoint_data;
 
 #[rustfmt::skip]
@@ -36,40 +39,28 @@ mod patterns;
 
 #[rustfmt::skip]
 pub mod types;
+pub use crate::client::Client;
+pub use crate::config::{Config, ConfigBuilder};
 
 #[cfg(feature = "cli")]
 #[doc(hidden)]
-pub mod cli_support;
-pub mod config;
-pub mod credentials;
+pub use sdk_runtime::cli_support;
+pub use sdk_runtime::credentials;
 
 #[doc(hidden)]
-pub mod dispatch;
-mod endpoint;
+pub use sdk_runtime::dispatch;
 
 #[doc(hidden)]
-pub mod endpoint_rules;
-pub mod event_stream;
+pub use sdk_runtime::json;
+pub use sdk_runtime::pagination;
+pub use sdk_runtime::primitives;
 
 #[doc(hidden)]
-pub mod json;
-pub mod pagination;
-pub mod primitives;
+pub use sdk_runtime::protocol;
 
 #[doc(hidden)]
-pub mod protocol;
-
-#[doc(hidden)]
-pub mod redact;
-pub mod retry;
-mod sdk_error;
-mod signing;
-pub mod transport;
-pub mod validation;
-pub use crate::client::Client;
-pub use crate::config::{Config, ConfigBuilder, TimeoutConfig};
-pub use crate::retry::RetryConfig;
-
-pub(crate) use crate::service::SERVICE;
-
-pub use crate::validation::ValidationMode;
+pub use sdk_runtime::redact;
+pub use sdk_runtime::retry;
+pub use sdk_runtime::transport;
+pub use sdk_runtime::validation;
+pub use sdk_runtime::{RetryConfig, SdkConfig, TimeoutConfig, ValidationMode};

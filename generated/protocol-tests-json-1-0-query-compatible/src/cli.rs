@@ -32,32 +32,20 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "s0-query-compatible-operation")]
         "s0-query-compatible-operation" => {
-            s0_query_compatible_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_query_compatible_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s1-query-compatible-operation")]
         "s1-query-compatible-operation" => {
-            s1_query_compatible_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s1_query_compatible_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s2-query-compatible-operation")]
         "s2-query-compatible-operation" => {
-            s2_query_compatible_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s2_query_compatible_operation::run(&client, global, args).await
         }
         other => {
             Err(

@@ -16,10 +16,10 @@ mod s2_custom_code_error;
 
 #[cfg(feature = "s2-query-compatible-operation")]
 pub use self::s2_custom_code_error::{S2CustomCodeError, S2CustomCodeErrorBuilder};
-pub use crate::sdk_error::{
+pub use sdk_runtime::error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
     ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
     Unhandled, UnsupportedError,
 };
 
-pub use crate::validation::{ValidationError, Violation, ViolationKind};
+pub use sdk_runtime::validation::{ValidationError, Violation, ViolationKind};

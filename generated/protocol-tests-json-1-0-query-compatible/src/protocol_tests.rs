@@ -5,13 +5,13 @@
 //! expectations read from the fixtures.
 
 /// botocore's `input/json_1_0-query-compatible.json`.
-static FIXTURE_0: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_0: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "input/json_1_0-query-compatible.json",
     include_str!("../../../protocol-tests/botocore/input/json_1_0-query-compatible.json"),
 );
 
 /// botocore's `output/json_1_0-query-compatible.json`.
-static FIXTURE_1: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_1: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "output/json_1_0-query-compatible.json",
     include_str!(
         "../../../protocol-tests/botocore/output/json_1_0-query-compatible.json"
@@ -26,7 +26,7 @@ fn query_compatible_aws_json10_cbor_sends_query_mode_header() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 0usize)["serialized"],
     );
@@ -35,7 +35,8 @@ fn query_compatible_aws_json10_cbor_sends_query_mode_header() {
 /// `QueryCompatibleAwsJson10NoCustomCodeError`.
 #[test]
 fn query_compatible_aws_json10_no_custom_code_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(0usize, 0usize),
     );
     let error = crate::operation::s1_query_compatible_operation::http::parse_error(
@@ -55,7 +56,8 @@ fn query_compatible_aws_json10_no_custom_code_error() {
 /// `QueryCompatibleAwsJson10CustomCodeError`.
 #[test]
 fn query_compatible_aws_json10_custom_code_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(1usize, 0usize),
     );
     let error = crate::operation::s2_query_compatible_operation::http::parse_error(

@@ -114,397 +114,266 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "s0-empty-input-and-empty-output")]
         "s0-empty-input-and-empty-output" => {
-            s0_empty_input_and_empty_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_empty_input_and_empty_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s10-greeting-with-errors")]
         "s10-greeting-with-errors" => {
-            s10_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s10_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s10-greeting-with-errors-case1")]
         "s10-greeting-with-errors-case1" => {
-            s10_greeting_with_errors_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s10_greeting_with_errors_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions")]
         "s11-json-unions" => {
-            s11_json_unions::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case1")]
         "s11-json-unions-case1" => {
-            s11_json_unions_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case10")]
         "s11-json-unions-case10" => {
-            s11_json_unions_case10::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case10::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case11")]
         "s11-json-unions-case11" => {
-            s11_json_unions_case11::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case11::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case2")]
         "s11-json-unions-case2" => {
-            s11_json_unions_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case3")]
         "s11-json-unions-case3" => {
-            s11_json_unions_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case4")]
         "s11-json-unions-case4" => {
-            s11_json_unions_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case5")]
         "s11-json-unions-case5" => {
-            s11_json_unions_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case6")]
         "s11-json-unions-case6" => {
-            s11_json_unions_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case7")]
         "s11-json-unions-case7" => {
-            s11_json_unions_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case8")]
         "s11-json-unions-case8" => {
-            s11_json_unions_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case9")]
         "s11-json-unions-case9" => {
-            s11_json_unions_case9::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_json_unions_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s12-no-input-and-no-output")]
         "s12-no-input-and-no-output" => {
-            s12_no_input_and_no_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s12_no_input_and_no_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s12-no-input-and-no-output-case1")]
         "s12-no-input-and-no-output-case1" => {
-            s12_no_input_and_no_output_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s12_no_input_and_no_output_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s12-no-input-and-no-output-case2")]
         "s12-no-input-and-no-output-case2" => {
-            s12_no_input_and_no_output_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s12_no_input_and_no_output_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s13-no-input-and-output")]
         "s13-no-input-and-output" => {
-            s13_no_input_and_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s13_no_input_and_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s14-simple-scalar-properties")]
         "s14-simple-scalar-properties" => {
-            s14_simple_scalar_properties::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s14_simple_scalar_properties::run(&client, global, args).await
         }
 
         #[cfg(feature = "s14-simple-scalar-properties-case1")]
         "s14-simple-scalar-properties-case1" => {
-            s14_simple_scalar_properties_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s14_simple_scalar_properties_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s14-simple-scalar-properties-case2")]
         "s14-simple-scalar-properties-case2" => {
-            s14_simple_scalar_properties_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s14_simple_scalar_properties_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s1-endpoint-operation")]
         "s1-endpoint-operation" => {
-            s1_endpoint_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s1_endpoint_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s2-endpoint-with-host-label-operation")]
         "s2-endpoint-with-host-label-operation" => {
-            s2_endpoint_with_host_label_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s2_endpoint_with_host_label_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions")]
         "s3-json-unions" => {
-            s3_json_unions::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case1")]
         "s3-json-unions-case1" => {
-            s3_json_unions_case1::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case2")]
         "s3-json-unions-case2" => {
-            s3_json_unions_case2::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case3")]
         "s3-json-unions-case3" => {
-            s3_json_unions_case3::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case4")]
         "s3-json-unions-case4" => {
-            s3_json_unions_case4::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case5")]
         "s3-json-unions-case5" => {
-            s3_json_unions_case5::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case6")]
         "s3-json-unions-case6" => {
-            s3_json_unions_case6::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case7")]
         "s3-json-unions-case7" => {
-            s3_json_unions_case7::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case8")]
         "s3-json-unions-case8" => {
-            s3_json_unions_case8::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-unions-case9")]
         "s3-json-unions-case9" => {
-            s3_json_unions_case9::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_unions_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s4-no-input-and-no-output")]
         "s4-no-input-and-no-output" => {
-            s4_no_input_and_no_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s4_no_input_and_no_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-no-input-and-output")]
         "s5-no-input-and-output" => {
-            s5_no_input_and_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_no_input_and_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-simple-scalar-properties")]
         "s6-simple-scalar-properties" => {
-            s6_simple_scalar_properties::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_simple_scalar_properties::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-simple-scalar-properties-case1")]
         "s6-simple-scalar-properties-case1" => {
-            s6_simple_scalar_properties_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_simple_scalar_properties_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-simple-scalar-properties-case2")]
         "s6-simple-scalar-properties-case2" => {
-            s6_simple_scalar_properties_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_simple_scalar_properties_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s7-empty-input-and-empty-output")]
         "s7-empty-input-and-empty-output" => {
-            s7_empty_input_and_empty_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s7_empty_input_and_empty_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s8-greeting-with-errors")]
         "s8-greeting-with-errors" => {
-            s8_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s8_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s9-greeting-with-errors")]
         "s9-greeting-with-errors" => {
-            s9_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s9_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s9-greeting-with-errors-case7")]
         "s9-greeting-with-errors-case7" => {
-            s9_greeting_with_errors_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s9_greeting_with_errors_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s9-greeting-with-errors-case8")]
         "s9-greeting-with-errors-case8" => {
-            s9_greeting_with_errors_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s9_greeting_with_errors_case8::run(&client, global, args).await
         }
         other => {
             Err(

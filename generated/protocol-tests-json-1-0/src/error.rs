@@ -39,10 +39,10 @@ mod s9_foo_error;
     )
 )]
 pub use self::s9_foo_error::{S9FooError, S9FooErrorBuilder};
-pub use crate::sdk_error::{
+pub use sdk_runtime::error::{
     BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
     ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
     Unhandled, UnsupportedError,
 };
 
-pub use crate::validation::{ValidationError, Violation, ViolationKind};
+pub use sdk_runtime::validation::{ValidationError, Violation, ViolationKind};

@@ -5,13 +5,13 @@
 //! expectations read from the fixtures.
 
 /// botocore's `input/json_1_0.json`.
-static FIXTURE_0: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_0: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "input/json_1_0.json",
     include_str!("../../../protocol-tests/botocore/input/json_1_0.json"),
 );
 
 /// botocore's `output/json_1_0.json`.
-static FIXTURE_1: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_1: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "output/json_1_0.json",
     include_str!("../../../protocol-tests/botocore/output/json_1_0.json"),
 );
@@ -24,7 +24,7 @@ fn aws_json10_empty_input_and_empty_output() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 0usize)["serialized"],
     );
@@ -39,7 +39,7 @@ fn aws_json10_endpoint_trait() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(1usize, 0usize)["serialized"],
     );
@@ -55,7 +55,7 @@ fn aws_json10_endpoint_trait_with_host_label() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(2usize, 0usize)["serialized"],
     );
@@ -69,7 +69,7 @@ fn aws_json10_serialize_string_union_value() {
     };
     let request = crate::operation::s3_json_unions::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 0usize)["serialized"],
     );
@@ -83,7 +83,7 @@ fn aws_json10_serialize_boolean_union_value() {
     };
     let request = crate::operation::s3_json_unions_case1::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 1usize)["serialized"],
     );
@@ -97,7 +97,7 @@ fn aws_json10_serialize_number_union_value() {
     };
     let request = crate::operation::s3_json_unions_case2::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 2usize)["serialized"],
     );
@@ -115,7 +115,7 @@ fn aws_json10_serialize_blob_union_value() {
     };
     let request = crate::operation::s3_json_unions_case3::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 3usize)["serialized"],
     );
@@ -134,7 +134,7 @@ fn aws_json10_serialize_timestamp_union_value() {
     };
     let request = crate::operation::s3_json_unions_case4::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 4usize)["serialized"],
     );
@@ -150,7 +150,7 @@ fn aws_json10_serialize_enum_union_value() {
     };
     let request = crate::operation::s3_json_unions_case5::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 5usize)["serialized"],
     );
@@ -164,7 +164,7 @@ fn aws_json10_serialize_int_enum_union_value() {
     };
     let request = crate::operation::s3_json_unions_case6::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 6usize)["serialized"],
     );
@@ -182,7 +182,7 @@ fn aws_json10_serialize_list_union_value() {
     };
     let request = crate::operation::s3_json_unions_case7::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 7usize)["serialized"],
     );
@@ -203,7 +203,7 @@ fn aws_json10_serialize_map_union_value() {
     };
     let request = crate::operation::s3_json_unions_case8::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 8usize)["serialized"],
     );
@@ -221,7 +221,7 @@ fn aws_json10_serialize_structure_union_value() {
     };
     let request = crate::operation::s3_json_unions_case9::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 9usize)["serialized"],
     );
@@ -236,7 +236,7 @@ fn aws_json10_must_always_send_empty_json_payload() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(5usize, 0usize)["serialized"],
     );
@@ -251,7 +251,7 @@ fn aws_json10_no_input_and_output() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 0usize)["serialized"],
     );
@@ -268,7 +268,7 @@ fn aws_json10_supports_na_n_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(8usize, 0usize)["serialized"],
     );
@@ -285,7 +285,7 @@ fn aws_json10_supports_infinity_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(8usize, 1usize)["serialized"],
     );
@@ -302,7 +302,7 @@ fn aws_json10_supports_negative_infinity_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(8usize, 2usize)["serialized"],
     );
@@ -311,7 +311,7 @@ fn aws_json10_supports_negative_infinity_float_inputs() {
 /// `AwsJson10EmptyInputAndEmptyOutputSendJsonObject`.
 #[test]
 fn aws_json10_empty_input_and_empty_output_send_json_object() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(0usize, 0usize),
     );
     let output = crate::operation::s7_empty_input_and_empty_output::http::parse_response(
@@ -326,7 +326,8 @@ fn aws_json10_empty_input_and_empty_output_send_json_object() {
 /// `AwsJson10InvalidGreetingError`.
 #[test]
 fn aws_json10_invalid_greeting_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(1usize, 0usize),
     );
     let error = crate::operation::s8_greeting_with_errors::http::parse_error(&response);
@@ -344,7 +345,8 @@ fn aws_json10_invalid_greeting_error() {
 /// `AwsJson10FooErrorWithDunderType`.
 #[test]
 fn aws_json10_foo_error_with_dunder_type() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(2usize, 6usize),
     );
     let error = crate::operation::s9_greeting_with_errors::http::parse_error(&response);
@@ -360,7 +362,8 @@ fn aws_json10_foo_error_with_dunder_type() {
 /// `AwsJson10FooErrorWithDunderTypeAndNamespace`.
 #[test]
 fn aws_json10_foo_error_with_dunder_type_and_namespace() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(2usize, 7usize),
     );
     let error = crate::operation::s9_greeting_with_errors_case7::http::parse_error(
@@ -378,7 +381,8 @@ fn aws_json10_foo_error_with_dunder_type_and_namespace() {
 /// `AwsJson10FooErrorWithDunderTypeUriAndNamespace`.
 #[test]
 fn aws_json10_foo_error_with_dunder_type_uri_and_namespace() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(2usize, 8usize),
     );
     let error = crate::operation::s9_greeting_with_errors_case8::http::parse_error(
@@ -396,7 +400,8 @@ fn aws_json10_foo_error_with_dunder_type_uri_and_namespace() {
 /// `AwsJson10ComplexError`.
 #[test]
 fn aws_json10_complex_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(3usize, 0usize),
     );
     let error = crate::operation::s10_greeting_with_errors::http::parse_error(&response);
@@ -417,7 +422,8 @@ fn aws_json10_complex_error() {
 /// `AwsJson10EmptyComplexError`.
 #[test]
 fn aws_json10_empty_complex_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(3usize, 1usize),
     );
     let error = crate::operation::s10_greeting_with_errors_case1::http::parse_error(
@@ -438,7 +444,7 @@ fn aws_json10_empty_complex_error() {
 /// `AwsJson10DeserializeStringUnionValue`.
 #[test]
 fn aws_json10_deserialize_string_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 0usize),
     );
     let output = crate::operation::s11_json_unions::http::parse_response(parts, body)
@@ -452,7 +458,7 @@ fn aws_json10_deserialize_string_union_value() {
 /// `AwsJson10DeserializeBooleanUnionValue`.
 #[test]
 fn aws_json10_deserialize_boolean_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 1usize),
     );
     let output = crate::operation::s11_json_unions_case1::http::parse_response(
@@ -469,7 +475,7 @@ fn aws_json10_deserialize_boolean_union_value() {
 /// `AwsJson10DeserializeNumberUnionValue`.
 #[test]
 fn aws_json10_deserialize_number_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 2usize),
     );
     let output = crate::operation::s11_json_unions_case2::http::parse_response(
@@ -486,7 +492,7 @@ fn aws_json10_deserialize_number_union_value() {
 /// `AwsJson10DeserializeBlobUnionValue`.
 #[test]
 fn aws_json10_deserialize_blob_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 3usize),
     );
     let output = crate::operation::s11_json_unions_case3::http::parse_response(
@@ -507,7 +513,7 @@ fn aws_json10_deserialize_blob_union_value() {
 /// `AwsJson10DeserializeTimestampUnionValue`.
 #[test]
 fn aws_json10_deserialize_timestamp_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 4usize),
     );
     let output = crate::operation::s11_json_unions_case4::http::parse_response(
@@ -529,7 +535,7 @@ fn aws_json10_deserialize_timestamp_union_value() {
 /// `AwsJson10DeserializeEnumUnionValue`.
 #[test]
 fn aws_json10_deserialize_enum_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 5usize),
     );
     let output = crate::operation::s11_json_unions_case5::http::parse_response(
@@ -548,7 +554,7 @@ fn aws_json10_deserialize_enum_union_value() {
 /// `AwsJson10DeserializeIntEnumUnionValue`.
 #[test]
 fn aws_json10_deserialize_int_enum_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 6usize),
     );
     let output = crate::operation::s11_json_unions_case6::http::parse_response(
@@ -565,7 +571,7 @@ fn aws_json10_deserialize_int_enum_union_value() {
 /// `AwsJson10DeserializeListUnionValue`.
 #[test]
 fn aws_json10_deserialize_list_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 7usize),
     );
     let output = crate::operation::s11_json_unions_case7::http::parse_response(
@@ -586,7 +592,7 @@ fn aws_json10_deserialize_list_union_value() {
 /// `AwsJson10DeserializeMapUnionValue`.
 #[test]
 fn aws_json10_deserialize_map_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 8usize),
     );
     let output = crate::operation::s11_json_unions_case8::http::parse_response(
@@ -610,7 +616,7 @@ fn aws_json10_deserialize_map_union_value() {
 /// `AwsJson10DeserializeStructureUnionValue`.
 #[test]
 fn aws_json10_deserialize_structure_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 9usize),
     );
     let output = crate::operation::s11_json_unions_case9::http::parse_response(
@@ -631,7 +637,7 @@ fn aws_json10_deserialize_structure_union_value() {
 /// `AwsJson10DeserializeIgnoreType`.
 #[test]
 fn aws_json10_deserialize_ignore_type() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 10usize),
     );
     let output = crate::operation::s11_json_unions_case10::http::parse_response(
@@ -652,7 +658,7 @@ fn aws_json10_deserialize_ignore_type() {
 /// `AwsJson10DeserializeAllowNulls`.
 #[test]
 fn aws_json10_deserialize_allow_nulls() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 11usize),
     );
     let output = crate::operation::s11_json_unions_case11::http::parse_response(
@@ -673,7 +679,7 @@ fn aws_json10_deserialize_allow_nulls() {
 /// `AwsJson10HandlesEmptyOutputShape`.
 #[test]
 fn aws_json10_handles_empty_output_shape() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(5usize, 0usize),
     );
     let output = crate::operation::s12_no_input_and_no_output::http::parse_response(
@@ -688,7 +694,7 @@ fn aws_json10_handles_empty_output_shape() {
 /// `AwsJson10HandlesUnexpectedJsonOutput`.
 #[test]
 fn aws_json10_handles_unexpected_json_output() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(5usize, 1usize),
     );
     let output = crate::operation::s12_no_input_and_no_output_case1::http::parse_response(
@@ -703,7 +709,7 @@ fn aws_json10_handles_unexpected_json_output() {
 /// `AwsJson10ServiceRespondsWithNoPayload`.
 #[test]
 fn aws_json10_service_responds_with_no_payload() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(5usize, 2usize),
     );
     let output = crate::operation::s12_no_input_and_no_output_case2::http::parse_response(
@@ -718,7 +724,7 @@ fn aws_json10_service_responds_with_no_payload() {
 /// `AwsJson10NoInputAndOutput`.
 #[test]
 fn aws_json10_no_input_and_output2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(6usize, 0usize),
     );
     let output = crate::operation::s13_no_input_and_output::http::parse_response(
@@ -734,7 +740,7 @@ fn aws_json10_no_input_and_output2() {
 /// `AwsJson10SupportsNaNFloatInputs`.
 #[test]
 fn aws_json10_supports_na_n_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(7usize, 0usize),
     );
     let output = crate::operation::s14_simple_scalar_properties::http::parse_response(
@@ -752,7 +758,7 @@ fn aws_json10_supports_na_n_float_inputs2() {
 /// `AwsJson10SupportsInfinityFloatInputs`.
 #[test]
 fn aws_json10_supports_infinity_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(7usize, 1usize),
     );
     let output = crate::operation::s14_simple_scalar_properties_case1::http::parse_response(
@@ -770,7 +776,7 @@ fn aws_json10_supports_infinity_float_inputs2() {
 /// `AwsJson10SupportsNegativeInfinityFloatInputs`.
 #[test]
 fn aws_json10_supports_negative_infinity_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(7usize, 2usize),
     );
     let output = crate::operation::s14_simple_scalar_properties_case2::http::parse_response(

@@ -5,6 +5,9 @@
 
 /// Names, signing and endpoint rules of the service.
 pub(crate) static SERVICE: crate::dispatch::ServiceInfo = crate::dispatch::ServiceInfo {
+    sdk_id: "Protocol Tests",
+    crate_name: env!("CARGO_PKG_NAME"),
+    crate_version: env!("CARGO_PKG_VERSION"),
     endpoint_prefix: "protocoltests",
     signing_name: "protocoltests",
     endpoint_rules: None,

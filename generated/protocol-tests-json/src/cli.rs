@@ -315,1274 +315,867 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "s0-empty-operation")]
         "s0-empty-operation" => {
-            s0_empty_operation::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_empty_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s0-empty-operation-case1")]
         "s0-empty-operation-case1" => {
-            s0_empty_operation_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_empty_operation_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s0-empty-operation-case2")]
         "s0-empty-operation-case2" => {
-            s0_empty_operation_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_empty_operation_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s10-simple-scalar-properties")]
         "s10-simple-scalar-properties" => {
-            s10_simple_scalar_properties::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s10_simple_scalar_properties::run(&client, global, args).await
         }
 
         #[cfg(feature = "s10-simple-scalar-properties-case1")]
         "s10-simple-scalar-properties-case1" => {
-            s10_simple_scalar_properties_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s10_simple_scalar_properties_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s10-simple-scalar-properties-case2")]
         "s10-simple-scalar-properties-case2" => {
-            s10_simple_scalar_properties_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s10_simple_scalar_properties_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-datetime-offsets")]
         "s11-datetime-offsets" => {
-            s11_datetime_offsets::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_datetime_offsets::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-datetime-offsets-case1")]
         "s11-datetime-offsets-case1" => {
-            s11_datetime_offsets_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_datetime_offsets_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s12-empty-operation")]
         "s12-empty-operation" => {
-            s12_empty_operation::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s12_empty_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s12-empty-operation-case1")]
         "s12-empty-operation-case1" => {
-            s12_empty_operation_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s12_empty_operation_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s12-empty-operation-case2")]
         "s12-empty-operation-case2" => {
-            s12_empty_operation_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s12_empty_operation_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s13-fractional-seconds")]
         "s13-fractional-seconds" => {
-            s13_fractional_seconds::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s13_fractional_seconds::run(&client, global, args).await
         }
 
         #[cfg(feature = "s14-greeting-with-errors")]
         "s14-greeting-with-errors" => {
-            s14_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s14_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s15-greeting-with-errors")]
         "s15-greeting-with-errors" => {
-            s15_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s15_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s15-greeting-with-errors-case1")]
         "s15-greeting-with-errors-case1" => {
-            s15_greeting_with_errors_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s15_greeting_with_errors_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s16-greeting-with-errors")]
         "s16-greeting-with-errors" => {
-            s16_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s16_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s16-greeting-with-errors-case7")]
         "s16-greeting-with-errors-case7" => {
-            s16_greeting_with_errors_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s16_greeting_with_errors_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s16-greeting-with-errors-case8")]
         "s16-greeting-with-errors-case8" => {
-            s16_greeting_with_errors_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s16_greeting_with_errors_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s17-json-enums")]
         "s17-json-enums" => {
-            s17_json_enums::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s17_json_enums::run(&client, global, args).await
         }
 
         #[cfg(feature = "s18-json-int-enums")]
         "s18-json-int-enums" => {
-            s18_json_int_enums::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s18_json_int_enums::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions")]
         "s19-json-unions" => {
-            s19_json_unions::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case1")]
         "s19-json-unions-case1" => {
-            s19_json_unions_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case2")]
         "s19-json-unions-case2" => {
-            s19_json_unions_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case3")]
         "s19-json-unions-case3" => {
-            s19_json_unions_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case4")]
         "s19-json-unions-case4" => {
-            s19_json_unions_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case5")]
         "s19-json-unions-case5" => {
-            s19_json_unions_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case6")]
         "s19-json-unions-case6" => {
-            s19_json_unions_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case7")]
         "s19-json-unions-case7" => {
-            s19_json_unions_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case8")]
         "s19-json-unions-case8" => {
-            s19_json_unions_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s19-json-unions-case9")]
         "s19-json-unions-case9" => {
-            s19_json_unions_case9::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_json_unions_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s1-endpoint-operation")]
         "s1-endpoint-operation" => {
-            s1_endpoint_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s1_endpoint_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation")]
         "s20-kitchen-sink-operation" => {
-            s20_kitchen_sink_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case1")]
         "s20-kitchen-sink-operation-case1" => {
-            s20_kitchen_sink_operation_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case10")]
         "s20-kitchen-sink-operation-case10" => {
-            s20_kitchen_sink_operation_case10::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case10::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case11")]
         "s20-kitchen-sink-operation-case11" => {
-            s20_kitchen_sink_operation_case11::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case11::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case12")]
         "s20-kitchen-sink-operation-case12" => {
-            s20_kitchen_sink_operation_case12::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case12::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case13")]
         "s20-kitchen-sink-operation-case13" => {
-            s20_kitchen_sink_operation_case13::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case13::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case14")]
         "s20-kitchen-sink-operation-case14" => {
-            s20_kitchen_sink_operation_case14::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case14::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case15")]
         "s20-kitchen-sink-operation-case15" => {
-            s20_kitchen_sink_operation_case15::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case15::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case16")]
         "s20-kitchen-sink-operation-case16" => {
-            s20_kitchen_sink_operation_case16::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case16::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case17")]
         "s20-kitchen-sink-operation-case17" => {
-            s20_kitchen_sink_operation_case17::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case17::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case18")]
         "s20-kitchen-sink-operation-case18" => {
-            s20_kitchen_sink_operation_case18::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case18::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case19")]
         "s20-kitchen-sink-operation-case19" => {
-            s20_kitchen_sink_operation_case19::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case19::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case2")]
         "s20-kitchen-sink-operation-case2" => {
-            s20_kitchen_sink_operation_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case20")]
         "s20-kitchen-sink-operation-case20" => {
-            s20_kitchen_sink_operation_case20::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case20::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case21")]
         "s20-kitchen-sink-operation-case21" => {
-            s20_kitchen_sink_operation_case21::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case21::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case22")]
         "s20-kitchen-sink-operation-case22" => {
-            s20_kitchen_sink_operation_case22::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case22::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case3")]
         "s20-kitchen-sink-operation-case3" => {
-            s20_kitchen_sink_operation_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case4")]
         "s20-kitchen-sink-operation-case4" => {
-            s20_kitchen_sink_operation_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case5")]
         "s20-kitchen-sink-operation-case5" => {
-            s20_kitchen_sink_operation_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case6")]
         "s20-kitchen-sink-operation-case6" => {
-            s20_kitchen_sink_operation_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case7")]
         "s20-kitchen-sink-operation-case7" => {
-            s20_kitchen_sink_operation_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case8")]
         "s20-kitchen-sink-operation-case8" => {
-            s20_kitchen_sink_operation_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-kitchen-sink-operation-case9")]
         "s20-kitchen-sink-operation-case9" => {
-            s20_kitchen_sink_operation_case9::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_kitchen_sink_operation_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-null-operation")]
         "s21-null-operation" => {
-            s21_null_operation::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_null_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s22-put-and-get-inline-documents")]
         "s22-put-and-get-inline-documents" => {
-            s22_put_and_get_inline_documents::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s22_put_and_get_inline_documents::run(&client, global, args).await
         }
 
         #[cfg(feature = "s23-simple-scalar-properties")]
         "s23-simple-scalar-properties" => {
-            s23_simple_scalar_properties::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s23_simple_scalar_properties::run(&client, global, args).await
         }
 
         #[cfg(feature = "s23-simple-scalar-properties-case1")]
         "s23-simple-scalar-properties-case1" => {
-            s23_simple_scalar_properties_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s23_simple_scalar_properties_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s23-simple-scalar-properties-case2")]
         "s23-simple-scalar-properties-case2" => {
-            s23_simple_scalar_properties_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s23_simple_scalar_properties_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s24-operation-name")]
         "s24-operation-name" => {
-            s24_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s24_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s25-operation-name")]
         "s25-operation-name" => {
-            s25_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s25_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s26-operation-name")]
         "s26-operation-name" => {
-            s26_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s26_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s26-operation-name-case1")]
         "s26-operation-name-case1" => {
-            s26_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s26_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s27-operation-name")]
         "s27-operation-name" => {
-            s27_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s27_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-operation-name")]
         "s28-operation-name" => {
-            s28_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-operation-name-case1")]
         "s28-operation-name-case1" => {
-            s28_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-operation-name-case2")]
         "s28-operation-name-case2" => {
-            s28_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-operation-name-case3")]
         "s28-operation-name-case3" => {
-            s28_operation_name_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_operation_name_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-operation-name-case4")]
         "s28-operation-name-case4" => {
-            s28_operation_name_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_operation_name_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-operation-name-case5")]
         "s28-operation-name-case5" => {
-            s28_operation_name_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_operation_name_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s29-operation-name")]
         "s29-operation-name" => {
-            s29_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s29_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s2-endpoint-with-host-label-operation")]
         "s2-endpoint-with-host-label-operation" => {
-            s2_endpoint_with_host_label_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s2_endpoint_with_host_label_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s30-member-ref-op")]
         "s30-member-ref-op" => {
-            s30_member_ref_op::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s30_member_ref_op::run(&client, global, args).await
         }
 
         #[cfg(feature = "s30-static-op")]
         "s30-static-op" => {
-            s30_static_op::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s30_static_op::run(&client, global, args).await
         }
 
         #[cfg(feature = "s31-operation-name")]
         "s31-operation-name" => {
-            s31_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s31_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s31-operation-name-case1")]
         "s31-operation-name-case1" => {
-            s31_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s31_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s31-operation-name-case2")]
         "s31-operation-name-case2" => {
-            s31_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s31_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s31-operation-name-case3")]
         "s31-operation-name-case3" => {
-            s31_operation_name_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s31_operation_name_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s31-operation-name-case4")]
         "s31-operation-name-case4" => {
-            s31_operation_name_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s31_operation_name_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s32-operation-name")]
         "s32-operation-name" => {
-            s32_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s32_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s33-operation-name")]
         "s33-operation-name" => {
-            s33_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s33_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s33-operation-name-case1")]
         "s33-operation-name-case1" => {
-            s33_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s33_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s34-operation-name")]
         "s34-operation-name" => {
-            s34_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s34_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s35-operation-name")]
         "s35-operation-name" => {
-            s35_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s35_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s36-operation-name")]
         "s36-operation-name" => {
-            s36_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s36_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s37-operation-name")]
         "s37-operation-name" => {
-            s37_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s37_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s37-operation-name-case1")]
         "s37-operation-name-case1" => {
-            s37_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s37_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s38-operation-name")]
         "s38-operation-name" => {
-            s38_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s38_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s39-operation-name")]
         "s39-operation-name" => {
-            s39_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s39_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-json-enums")]
         "s3-json-enums" => {
-            s3_json_enums::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_json_enums::run(&client, global, args).await
         }
 
         #[cfg(feature = "s40-operation-name")]
         "s40-operation-name" => {
-            s40_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s40_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s41-operation-name")]
         "s41-operation-name" => {
-            s41_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s41_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s41-operation-name-case1")]
         "s41-operation-name-case1" => {
-            s41_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s41_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s41-operation-name-case2")]
         "s41-operation-name-case2" => {
-            s41_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s41_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s42-operation-name")]
         "s42-operation-name" => {
-            s42_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s42_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s43-operation-name")]
         "s43-operation-name" => {
-            s43_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s43_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s43-operation-name-case1")]
         "s43-operation-name-case1" => {
-            s43_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s43_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s43-operation-name-case2")]
         "s43-operation-name-case2" => {
-            s43_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s43_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s43-operation-name-case3")]
         "s43-operation-name-case3" => {
-            s43_operation_name_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s43_operation_name_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s43-operation-name-case4")]
         "s43-operation-name-case4" => {
-            s43_operation_name_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s43_operation_name_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s44-operation-name")]
         "s44-operation-name" => {
-            s44_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s44_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s45-operation-name")]
         "s45-operation-name" => {
-            s45_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s45_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s45-operation-name-case1")]
         "s45-operation-name-case1" => {
-            s45_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s45_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s4-json-int-enums")]
         "s4-json-int-enums" => {
-            s4_json_int_enums::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s4_json_int_enums::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions")]
         "s5-json-unions" => {
-            s5_json_unions::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions-case1")]
         "s5-json-unions-case1" => {
-            s5_json_unions_case1::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions-case2")]
         "s5-json-unions-case2" => {
-            s5_json_unions_case2::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions-case3")]
         "s5-json-unions-case3" => {
-            s5_json_unions_case3::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions-case4")]
         "s5-json-unions-case4" => {
-            s5_json_unions_case4::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions-case5")]
         "s5-json-unions-case5" => {
-            s5_json_unions_case5::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions-case6")]
         "s5-json-unions-case6" => {
-            s5_json_unions_case6::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions-case7")]
         "s5-json-unions-case7" => {
-            s5_json_unions_case7::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s5-json-unions-case8")]
         "s5-json-unions-case8" => {
-            s5_json_unions_case8::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s5_json_unions_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation")]
         "s6-kitchen-sink-operation" => {
-            s6_kitchen_sink_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case1")]
         "s6-kitchen-sink-operation-case1" => {
-            s6_kitchen_sink_operation_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case10")]
         "s6-kitchen-sink-operation-case10" => {
-            s6_kitchen_sink_operation_case10::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case10::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case11")]
         "s6-kitchen-sink-operation-case11" => {
-            s6_kitchen_sink_operation_case11::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case11::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case12")]
         "s6-kitchen-sink-operation-case12" => {
-            s6_kitchen_sink_operation_case12::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case12::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case13")]
         "s6-kitchen-sink-operation-case13" => {
-            s6_kitchen_sink_operation_case13::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case13::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case14")]
         "s6-kitchen-sink-operation-case14" => {
-            s6_kitchen_sink_operation_case14::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case14::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case15")]
         "s6-kitchen-sink-operation-case15" => {
-            s6_kitchen_sink_operation_case15::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case15::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case16")]
         "s6-kitchen-sink-operation-case16" => {
-            s6_kitchen_sink_operation_case16::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case16::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case17")]
         "s6-kitchen-sink-operation-case17" => {
-            s6_kitchen_sink_operation_case17::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case17::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case18")]
         "s6-kitchen-sink-operation-case18" => {
-            s6_kitchen_sink_operation_case18::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case18::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case19")]
         "s6-kitchen-sink-operation-case19" => {
-            s6_kitchen_sink_operation_case19::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case19::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case2")]
         "s6-kitchen-sink-operation-case2" => {
-            s6_kitchen_sink_operation_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case20")]
         "s6-kitchen-sink-operation-case20" => {
-            s6_kitchen_sink_operation_case20::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case20::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case21")]
         "s6-kitchen-sink-operation-case21" => {
-            s6_kitchen_sink_operation_case21::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case21::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case22")]
         "s6-kitchen-sink-operation-case22" => {
-            s6_kitchen_sink_operation_case22::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case22::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case23")]
         "s6-kitchen-sink-operation-case23" => {
-            s6_kitchen_sink_operation_case23::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case23::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case24")]
         "s6-kitchen-sink-operation-case24" => {
-            s6_kitchen_sink_operation_case24::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case24::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case25")]
         "s6-kitchen-sink-operation-case25" => {
-            s6_kitchen_sink_operation_case25::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case25::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case26")]
         "s6-kitchen-sink-operation-case26" => {
-            s6_kitchen_sink_operation_case26::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case26::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case27")]
         "s6-kitchen-sink-operation-case27" => {
-            s6_kitchen_sink_operation_case27::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case27::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case3")]
         "s6-kitchen-sink-operation-case3" => {
-            s6_kitchen_sink_operation_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case4")]
         "s6-kitchen-sink-operation-case4" => {
-            s6_kitchen_sink_operation_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case5")]
         "s6-kitchen-sink-operation-case5" => {
-            s6_kitchen_sink_operation_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case6")]
         "s6-kitchen-sink-operation-case6" => {
-            s6_kitchen_sink_operation_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case7")]
         "s6-kitchen-sink-operation-case7" => {
-            s6_kitchen_sink_operation_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case8")]
         "s6-kitchen-sink-operation-case8" => {
-            s6_kitchen_sink_operation_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-kitchen-sink-operation-case9")]
         "s6-kitchen-sink-operation-case9" => {
-            s6_kitchen_sink_operation_case9::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_kitchen_sink_operation_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s8-operation-with-optional-input-output")]
         "s8-operation-with-optional-input-output" => {
-            s8_operation_with_optional_input_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s8_operation_with_optional_input_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s8-operation-with-optional-input-output-case1")]
         "s8-operation-with-optional-input-output-case1" => {
-            s8_operation_with_optional_input_output_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s8_operation_with_optional_input_output_case1::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "s9-put-and-get-inline-documents")]
         "s9-put-and-get-inline-documents" => {
-            s9_put_and_get_inline_documents::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s9_put_and_get_inline_documents::run(&client, global, args).await
         }
         other => {
             Err(

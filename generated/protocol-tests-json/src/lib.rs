@@ -12,6 +12,9 @@ pub mod cli;
 pub mod client;
 
 #[rustfmt::skip]
+pub mod config;
+
+#[rustfmt::skip]
 pub mod error;
 
 #[rustfmt::skip]
@@ -31,45 +34,31 @@ mod patterns;
 
 #[rustfmt::skip]
 pub mod types;
+pub use crate::client::Client;
+pub use crate::config::{Config, ConfigBuilder};
 
 #[cfg(feature = "cli")]
 #[doc(hidden)]
-pub mod cli_support;
-pub mod config;
-pub mod credentials;
+pub use sdk_runtime::cli_support;
+pub use sdk_runtime::credentials;
 
 #[doc(hidden)]
-pub mod dispatch;
-mod endpoint;
+pub use sdk_runtime::dispatch;
+pub use sdk_runtime::event_stream;
 
 #[doc(hidden)]
-pub mod endpoint_rules;
-pub mod event_stream;
+pub use sdk_runtime::json;
+pub use sdk_runtime::pagination;
+pub use sdk_runtime::primitives;
 
 #[doc(hidden)]
-pub mod json;
-pub mod pagination;
-pub mod primitives;
-
-#[doc(hidden)]
-pub mod protocol;
-pub mod retry;
-mod sdk_error;
-mod signing;
-pub mod transport;
-pub mod validation;
-pub use crate::client::Client;
-pub use crate::config::{Config, ConfigBuilder, TimeoutConfig};
-pub use crate::retry::RetryConfig;
-
-pub(crate) use crate::service::SERVICE;
-
-pub use crate::validation::ValidationMode;
+pub use sdk_runtime::protocol;
+pub use sdk_runtime::retry;
+pub use sdk_runtime::transport;
+pub use sdk_runtime::validation;
+pub use sdk_runtime::{RetryConfig, SdkConfig, TimeoutConfig, ValidationMode};
 
 /// botocore's protocol tests, a test per case.
 #[cfg(test)]
 #[rustfmt::skip]
 mod protocol_tests;
-
-#[cfg(test)]
-mod protocol_test_support;

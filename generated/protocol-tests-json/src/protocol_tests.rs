@@ -5,25 +5,25 @@
 //! expectations read from the fixtures.
 
 /// botocore's `input/json.json`.
-static FIXTURE_0: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_0: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "input/json.json",
     include_str!("../../../protocol-tests/botocore/input/json.json"),
 );
 
 /// botocore's `output/json.json`.
-static FIXTURE_1: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_1: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "output/json.json",
     include_str!("../../../protocol-tests/botocore/output/json.json"),
 );
 
 /// botocore's `legacy/input/json.json`.
-static FIXTURE_2: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_2: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "legacy/input/json.json",
     include_str!("../../../protocol-tests/botocore/legacy/input/json.json"),
 );
 
 /// botocore's `legacy/output/json.json`.
-static FIXTURE_3: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_3: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "legacy/output/json.json",
     include_str!("../../../protocol-tests/botocore/legacy/output/json.json"),
 );
@@ -35,7 +35,7 @@ fn sends_requests_to_slash() {
     };
     let request = crate::operation::s0_empty_operation::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 0usize)["serialized"],
     );
@@ -50,7 +50,7 @@ fn includes_x_amz_target_and_content_type() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 1usize)["serialized"],
     );
@@ -65,7 +65,7 @@ fn json_1_1_client_sends_empty_payload_for_no_input_shape() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 2usize)["serialized"],
     );
@@ -80,7 +80,7 @@ fn aws_json11_endpoint_trait() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(1usize, 0usize)["serialized"],
     );
@@ -96,7 +96,7 @@ fn aws_json11_endpoint_trait_with_host_label() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(2usize, 0usize)["serialized"],
     );
@@ -130,7 +130,7 @@ fn aws_json11_enums() {
     };
     let request = crate::operation::s3_json_enums::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 0usize)["serialized"],
     );
@@ -154,7 +154,7 @@ fn aws_json11_int_enums() {
     };
     let request = crate::operation::s4_json_int_enums::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(5usize, 0usize)["serialized"],
     );
@@ -168,7 +168,7 @@ fn aws_json11_serialize_string_union_value() {
     };
     let request = crate::operation::s5_json_unions::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 0usize)["serialized"],
     );
@@ -182,7 +182,7 @@ fn aws_json11_serialize_boolean_union_value() {
     };
     let request = crate::operation::s5_json_unions_case1::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 1usize)["serialized"],
     );
@@ -196,7 +196,7 @@ fn aws_json11_serialize_number_union_value() {
     };
     let request = crate::operation::s5_json_unions_case2::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 2usize)["serialized"],
     );
@@ -214,7 +214,7 @@ fn aws_json11_serialize_blob_union_value() {
     };
     let request = crate::operation::s5_json_unions_case3::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 3usize)["serialized"],
     );
@@ -233,7 +233,7 @@ fn aws_json11_serialize_timestamp_union_value() {
     };
     let request = crate::operation::s5_json_unions_case4::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 4usize)["serialized"],
     );
@@ -249,7 +249,7 @@ fn aws_json11_serialize_enum_union_value() {
     };
     let request = crate::operation::s5_json_unions_case5::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 5usize)["serialized"],
     );
@@ -267,7 +267,7 @@ fn aws_json11_serialize_list_union_value() {
     };
     let request = crate::operation::s5_json_unions_case6::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 6usize)["serialized"],
     );
@@ -288,7 +288,7 @@ fn aws_json11_serialize_map_union_value() {
     };
     let request = crate::operation::s5_json_unions_case7::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 7usize)["serialized"],
     );
@@ -306,7 +306,7 @@ fn aws_json11_serialize_structure_union_value() {
     };
     let request = crate::operation::s5_json_unions_case8::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 8usize)["serialized"],
     );
@@ -347,7 +347,7 @@ fn serializes_string_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 0usize)["serialized"],
     );
@@ -392,7 +392,7 @@ fn serializes_string_shapes_with_jsonvalue_trait() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 1usize)["serialized"],
     );
@@ -433,7 +433,7 @@ fn serializes_integer_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 2usize)["serialized"],
     );
@@ -474,7 +474,7 @@ fn serializes_long_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 3usize)["serialized"],
     );
@@ -515,7 +515,7 @@ fn serializes_float_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 4usize)["serialized"],
     );
@@ -556,7 +556,7 @@ fn serializes_double_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 5usize)["serialized"],
     );
@@ -599,7 +599,7 @@ fn serializes_blob_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 6usize)["serialized"],
     );
@@ -640,7 +640,7 @@ fn serializes_boolean_shapes_true() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 7usize)["serialized"],
     );
@@ -681,7 +681,7 @@ fn serializes_boolean_shapes_false() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 8usize)["serialized"],
     );
@@ -725,7 +725,7 @@ fn serializes_timestamp_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 9usize)["serialized"],
     );
@@ -769,7 +769,7 @@ fn serializes_timestamp_shapes_with_iso8601_timestampformat() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 10usize)["serialized"],
     );
@@ -813,7 +813,7 @@ fn serializes_timestamp_shapes_with_httpdate_timestampformat() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 11usize)["serialized"],
     );
@@ -857,7 +857,7 @@ fn serializes_timestamp_shapes_with_unixtimestamp_timestampformat() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 12usize)["serialized"],
     );
@@ -900,7 +900,7 @@ fn serializes_list_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 13usize)["serialized"],
     );
@@ -941,7 +941,7 @@ fn serializes_empty_list_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 14usize)["serialized"],
     );
@@ -991,7 +991,7 @@ fn serializes_list_of_map_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 15usize)["serialized"],
     );
@@ -1038,7 +1038,7 @@ fn serializes_list_of_structure_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 16usize)["serialized"],
     );
@@ -1109,7 +1109,7 @@ fn serializes_list_of_recursive_structure_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 17usize)["serialized"],
     );
@@ -1155,7 +1155,7 @@ fn serializes_map_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 18usize)["serialized"],
     );
@@ -1196,7 +1196,7 @@ fn serializes_empty_map_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 19usize)["serialized"],
     );
@@ -1242,7 +1242,7 @@ fn serializes_map_of_list_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 20usize)["serialized"],
     );
@@ -1298,7 +1298,7 @@ fn serializes_map_of_structure_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 21usize)["serialized"],
     );
@@ -1441,7 +1441,7 @@ fn serializes_map_of_recursive_structure_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 22usize)["serialized"],
     );
@@ -1484,7 +1484,7 @@ fn serializes_structure_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 23usize)["serialized"],
     );
@@ -1527,7 +1527,7 @@ fn serializes_structure_members_with_locationname_traits() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 24usize)["serialized"],
     );
@@ -1570,7 +1570,7 @@ fn serializes_empty_structure_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 25usize)["serialized"],
     );
@@ -1611,7 +1611,7 @@ fn serializes_structure_which_have_no_members() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 26usize)["serialized"],
     );
@@ -1713,7 +1713,7 @@ fn serializes_recursive_structure_shapes() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 27usize)["serialized"],
     );
@@ -1729,7 +1729,7 @@ fn can_call_operation_with_no_input_or_output() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(9usize, 0usize)["serialized"],
     );
@@ -1745,7 +1745,7 @@ fn can_call_operation_with_optional_input() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(9usize, 1usize)["serialized"],
     );
@@ -1764,7 +1764,7 @@ fn put_and_get_inline_documents_input() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(10usize, 0usize)["serialized"],
     );
@@ -1781,7 +1781,7 @@ fn aws_json11_supports_na_n_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(12usize, 0usize)["serialized"],
     );
@@ -1798,7 +1798,7 @@ fn aws_json11_supports_infinity_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(12usize, 1usize)["serialized"],
     );
@@ -1815,7 +1815,7 @@ fn aws_json11_supports_negative_infinity_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(12usize, 2usize)["serialized"],
     );
@@ -1824,7 +1824,7 @@ fn aws_json11_supports_negative_infinity_float_inputs() {
 /// `AwsJson11DateTimeWithNegativeOffset`.
 #[test]
 fn aws_json11_date_time_with_negative_offset() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(0usize, 0usize),
     );
     let output = crate::operation::s11_datetime_offsets::http::parse_response(
@@ -1844,7 +1844,7 @@ fn aws_json11_date_time_with_negative_offset() {
 /// `AwsJson11DateTimeWithPositiveOffset`.
 #[test]
 fn aws_json11_date_time_with_positive_offset() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(0usize, 1usize),
     );
     let output = crate::operation::s11_datetime_offsets_case1::http::parse_response(
@@ -1864,7 +1864,7 @@ fn aws_json11_date_time_with_positive_offset() {
 /// `handles_empty_output_shape`.
 #[test]
 fn handles_empty_output_shape() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(1usize, 0usize),
     );
     let output = crate::operation::s12_empty_operation::http::parse_response(parts, body)
@@ -1877,7 +1877,7 @@ fn handles_empty_output_shape() {
 /// `handles_unexpected_json_output`.
 #[test]
 fn handles_unexpected_json_output() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(1usize, 1usize),
     );
     let output = crate::operation::s12_empty_operation_case1::http::parse_response(
@@ -1892,7 +1892,7 @@ fn handles_unexpected_json_output() {
 /// `json_1_1_service_responds_with_no_payload`.
 #[test]
 fn json_1_1_service_responds_with_no_payload() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(1usize, 2usize),
     );
     let output = crate::operation::s12_empty_operation_case2::http::parse_response(
@@ -1907,7 +1907,7 @@ fn json_1_1_service_responds_with_no_payload() {
 /// `AwsJson11DateTimeWithFractionalSeconds`.
 #[test]
 fn aws_json11_date_time_with_fractional_seconds() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(2usize, 0usize),
     );
     let output = crate::operation::s13_fractional_seconds::http::parse_response(
@@ -1927,7 +1927,8 @@ fn aws_json11_date_time_with_fractional_seconds() {
 /// `AwsJson11InvalidGreetingError`.
 #[test]
 fn aws_json11_invalid_greeting_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(3usize, 0usize),
     );
     let error = crate::operation::s14_greeting_with_errors::http::parse_error(&response);
@@ -1945,7 +1946,8 @@ fn aws_json11_invalid_greeting_error() {
 /// `AwsJson11ComplexError`.
 #[test]
 fn aws_json11_complex_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(4usize, 0usize),
     );
     let error = crate::operation::s15_greeting_with_errors::http::parse_error(&response);
@@ -1966,7 +1968,8 @@ fn aws_json11_complex_error() {
 /// `AwsJson11EmptyComplexError`.
 #[test]
 fn aws_json11_empty_complex_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(4usize, 1usize),
     );
     let error = crate::operation::s15_greeting_with_errors_case1::http::parse_error(
@@ -1987,7 +1990,8 @@ fn aws_json11_empty_complex_error() {
 /// `AwsJson11FooErrorWithDunderType`.
 #[test]
 fn aws_json11_foo_error_with_dunder_type() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(5usize, 6usize),
     );
     let error = crate::operation::s16_greeting_with_errors::http::parse_error(&response);
@@ -2003,7 +2007,8 @@ fn aws_json11_foo_error_with_dunder_type() {
 /// `AwsJson11FooErrorWithDunderTypeAndNamespace`.
 #[test]
 fn aws_json11_foo_error_with_dunder_type_and_namespace() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(5usize, 7usize),
     );
     let error = crate::operation::s16_greeting_with_errors_case7::http::parse_error(
@@ -2021,7 +2026,8 @@ fn aws_json11_foo_error_with_dunder_type_and_namespace() {
 /// `AwsJson11FooErrorWithDunderTypeUriAndNamespace`.
 #[test]
 fn aws_json11_foo_error_with_dunder_type_uri_and_namespace() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(5usize, 8usize),
     );
     let error = crate::operation::s16_greeting_with_errors_case8::http::parse_error(
@@ -2039,7 +2045,7 @@ fn aws_json11_foo_error_with_dunder_type_uri_and_namespace() {
 /// `AwsJson11Enums`.
 #[test]
 fn aws_json11_enums2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(6usize, 0usize),
     );
     let output = crate::operation::s17_json_enums::http::parse_response(parts, body)
@@ -2073,7 +2079,7 @@ fn aws_json11_enums2() {
 /// `AwsJson11IntEnums`.
 #[test]
 fn aws_json11_int_enums2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(7usize, 0usize),
     );
     let output = crate::operation::s18_json_int_enums::http::parse_response(parts, body)
@@ -2097,7 +2103,7 @@ fn aws_json11_int_enums2() {
 /// `AwsJson11DeserializeStringUnionValue`.
 #[test]
 fn aws_json11_deserialize_string_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 0usize),
     );
     let output = crate::operation::s19_json_unions::http::parse_response(parts, body)
@@ -2111,7 +2117,7 @@ fn aws_json11_deserialize_string_union_value() {
 /// `AwsJson11DeserializeBooleanUnionValue`.
 #[test]
 fn aws_json11_deserialize_boolean_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 1usize),
     );
     let output = crate::operation::s19_json_unions_case1::http::parse_response(
@@ -2128,7 +2134,7 @@ fn aws_json11_deserialize_boolean_union_value() {
 /// `AwsJson11DeserializeNumberUnionValue`.
 #[test]
 fn aws_json11_deserialize_number_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 2usize),
     );
     let output = crate::operation::s19_json_unions_case2::http::parse_response(
@@ -2145,7 +2151,7 @@ fn aws_json11_deserialize_number_union_value() {
 /// `AwsJson11DeserializeBlobUnionValue`.
 #[test]
 fn aws_json11_deserialize_blob_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 3usize),
     );
     let output = crate::operation::s19_json_unions_case3::http::parse_response(
@@ -2166,7 +2172,7 @@ fn aws_json11_deserialize_blob_union_value() {
 /// `AwsJson11DeserializeTimestampUnionValue`.
 #[test]
 fn aws_json11_deserialize_timestamp_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 4usize),
     );
     let output = crate::operation::s19_json_unions_case4::http::parse_response(
@@ -2188,7 +2194,7 @@ fn aws_json11_deserialize_timestamp_union_value() {
 /// `AwsJson11DeserializeEnumUnionValue`.
 #[test]
 fn aws_json11_deserialize_enum_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 5usize),
     );
     let output = crate::operation::s19_json_unions_case5::http::parse_response(
@@ -2207,7 +2213,7 @@ fn aws_json11_deserialize_enum_union_value() {
 /// `AwsJson11DeserializeListUnionValue`.
 #[test]
 fn aws_json11_deserialize_list_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 6usize),
     );
     let output = crate::operation::s19_json_unions_case6::http::parse_response(
@@ -2228,7 +2234,7 @@ fn aws_json11_deserialize_list_union_value() {
 /// `AwsJson11DeserializeMapUnionValue`.
 #[test]
 fn aws_json11_deserialize_map_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 7usize),
     );
     let output = crate::operation::s19_json_unions_case7::http::parse_response(
@@ -2252,7 +2258,7 @@ fn aws_json11_deserialize_map_union_value() {
 /// `AwsJson11DeserializeStructureUnionValue`.
 #[test]
 fn aws_json11_deserialize_structure_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 8usize),
     );
     let output = crate::operation::s19_json_unions_case8::http::parse_response(
@@ -2273,7 +2279,7 @@ fn aws_json11_deserialize_structure_union_value() {
 /// `AwsJson11DeserializeIgnoreType`.
 #[test]
 fn aws_json11_deserialize_ignore_type() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(8usize, 9usize),
     );
     let output = crate::operation::s19_json_unions_case9::http::parse_response(
@@ -2294,7 +2300,7 @@ fn aws_json11_deserialize_ignore_type() {
 /// `parses_operations_with_empty_json_bodies`.
 #[test]
 fn parses_operations_with_empty_json_bodies() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 0usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation::http::parse_response(
@@ -2336,7 +2342,7 @@ fn parses_operations_with_empty_json_bodies() {
 /// `parses_string_shapes`.
 #[test]
 fn parses_string_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 1usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case1::http::parse_response(
@@ -2378,7 +2384,7 @@ fn parses_string_shapes() {
 /// `parses_integer_shapes`.
 #[test]
 fn parses_integer_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 2usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case2::http::parse_response(
@@ -2420,7 +2426,7 @@ fn parses_integer_shapes() {
 /// `parses_long_shapes`.
 #[test]
 fn parses_long_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 3usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case3::http::parse_response(
@@ -2462,7 +2468,7 @@ fn parses_long_shapes() {
 /// `parses_float_shapes`.
 #[test]
 fn parses_float_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 4usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case4::http::parse_response(
@@ -2504,7 +2510,7 @@ fn parses_float_shapes() {
 /// `parses_double_shapes`.
 #[test]
 fn parses_double_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 5usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case5::http::parse_response(
@@ -2546,7 +2552,7 @@ fn parses_double_shapes() {
 /// `parses_boolean_shapes_true`.
 #[test]
 fn parses_boolean_shapes_true() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 6usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case6::http::parse_response(
@@ -2588,7 +2594,7 @@ fn parses_boolean_shapes_true() {
 /// `parses_boolean_false`.
 #[test]
 fn parses_boolean_false() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 7usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case7::http::parse_response(
@@ -2630,7 +2636,7 @@ fn parses_boolean_false() {
 /// `parses_blob_shapes`.
 #[test]
 fn parses_blob_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 8usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case8::http::parse_response(
@@ -2674,7 +2680,7 @@ fn parses_blob_shapes() {
 /// `parses_timestamp_shapes`.
 #[test]
 fn parses_timestamp_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 9usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case9::http::parse_response(
@@ -2719,7 +2725,7 @@ fn parses_timestamp_shapes() {
 /// `parses_iso8601_timestamps`.
 #[test]
 fn parses_iso8601_timestamps() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 10usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case10::http::parse_response(
@@ -2764,7 +2770,7 @@ fn parses_iso8601_timestamps() {
 /// `parses_httpdate_timestamps`.
 #[test]
 fn parses_httpdate_timestamps() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 11usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case11::http::parse_response(
@@ -2809,7 +2815,7 @@ fn parses_httpdate_timestamps() {
 /// `parses_list_shapes`.
 #[test]
 fn parses_list_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 12usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case12::http::parse_response(
@@ -2853,7 +2859,7 @@ fn parses_list_shapes() {
 /// `parses_list_of_map_shapes`.
 #[test]
 fn parses_list_of_map_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 13usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case13::http::parse_response(
@@ -2902,7 +2908,7 @@ fn parses_list_of_map_shapes() {
 /// `parses_list_of_list_shapes`.
 #[test]
 fn parses_list_of_list_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 14usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case14::http::parse_response(
@@ -2949,7 +2955,7 @@ fn parses_list_of_list_shapes() {
 /// `parses_list_of_structure_shapes`.
 #[test]
 fn parses_list_of_structure_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 15usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case15::http::parse_response(
@@ -2997,7 +3003,7 @@ fn parses_list_of_structure_shapes() {
 /// `parses_list_of_recursive_structure_shapes`.
 #[test]
 fn parses_list_of_recursive_structure_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 16usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case16::http::parse_response(
@@ -3069,7 +3075,7 @@ fn parses_list_of_recursive_structure_shapes() {
 /// `parses_map_shapes`.
 #[test]
 fn parses_map_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 17usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case17::http::parse_response(
@@ -3116,7 +3122,7 @@ fn parses_map_shapes() {
 /// `parses_map_of_list_shapes`.
 #[test]
 fn parses_map_of_list_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 18usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case18::http::parse_response(
@@ -3169,7 +3175,7 @@ fn parses_map_of_list_shapes() {
 /// `parses_map_of_map_shapes`.
 #[test]
 fn parses_map_of_map_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 19usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case19::http::parse_response(
@@ -3228,7 +3234,7 @@ fn parses_map_of_map_shapes() {
 /// `parses_map_of_structure_shapes`.
 #[test]
 fn parses_map_of_structure_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 20usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case20::http::parse_response(
@@ -3285,7 +3291,7 @@ fn parses_map_of_structure_shapes() {
 /// `parses_map_of_recursive_structure_shapes`.
 #[test]
 fn parses_map_of_recursive_structure_shapes() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 21usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case21::http::parse_response(
@@ -3429,7 +3435,7 @@ fn parses_map_of_recursive_structure_shapes() {
 /// `parses_the_request_id_from_the_response`.
 #[test]
 fn parses_the_request_id_from_the_response() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(9usize, 22usize),
     );
     let output = crate::operation::s20_kitchen_sink_operation_case22::http::parse_response(
@@ -3471,7 +3477,7 @@ fn parses_the_request_id_from_the_response() {
 /// `AwsJson11StructuresDontDeserializeNullValues`.
 #[test]
 fn aws_json11_structures_dont_deserialize_null_values() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(10usize, 0usize),
     );
     let output = crate::operation::s21_null_operation::http::parse_response(parts, body)
@@ -3485,7 +3491,7 @@ fn aws_json11_structures_dont_deserialize_null_values() {
 /// `PutAndGetInlineDocumentsInput`.
 #[test]
 fn put_and_get_inline_documents_input2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(11usize, 0usize),
     );
     let output = crate::operation::s22_put_and_get_inline_documents::http::parse_response(
@@ -3505,7 +3511,7 @@ fn put_and_get_inline_documents_input2() {
 /// `AwsJson11SupportsNaNFloatInputs`.
 #[test]
 fn aws_json11_supports_na_n_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(12usize, 0usize),
     );
     let output = crate::operation::s23_simple_scalar_properties::http::parse_response(
@@ -3523,7 +3529,7 @@ fn aws_json11_supports_na_n_float_inputs2() {
 /// `AwsJson11SupportsInfinityFloatInputs`.
 #[test]
 fn aws_json11_supports_infinity_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(12usize, 1usize),
     );
     let output = crate::operation::s23_simple_scalar_properties_case1::http::parse_response(
@@ -3541,7 +3547,7 @@ fn aws_json11_supports_infinity_float_inputs2() {
 /// `AwsJson11SupportsNegativeInfinityFloatInputs`.
 #[test]
 fn aws_json11_supports_negative_infinity_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(12usize, 2usize),
     );
     let output = crate::operation::s23_simple_scalar_properties_case2::http::parse_response(
@@ -3564,7 +3570,7 @@ fn legacy_input_json_json_0_0() {
     };
     let request = crate::operation::s24_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(0usize, 0usize)["serialized"],
     );
@@ -3589,7 +3595,7 @@ fn legacy_input_json_json_1_0() {
     };
     let request = crate::operation::s25_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(1usize, 0usize)["serialized"],
     );
@@ -3604,7 +3610,7 @@ fn legacy_input_json_json_2_0() {
     };
     let request = crate::operation::s26_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(2usize, 0usize)["serialized"],
     );
@@ -3632,7 +3638,7 @@ fn legacy_input_json_json_2_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(2usize, 1usize)["serialized"],
     );
@@ -3651,7 +3657,7 @@ fn legacy_input_json_json_3_0() {
     };
     let request = crate::operation::s27_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(3usize, 0usize)["serialized"],
     );
@@ -3670,7 +3676,7 @@ fn legacy_input_json_json_4_0() {
     };
     let request = crate::operation::s28_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(4usize, 0usize)["serialized"],
     );
@@ -3698,7 +3704,7 @@ fn legacy_input_json_json_4_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(4usize, 1usize)["serialized"],
     );
@@ -3740,7 +3746,7 @@ fn legacy_input_json_json_4_2() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(4usize, 2usize)["serialized"],
     );
@@ -3770,7 +3776,7 @@ fn legacy_input_json_json_4_3() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(4usize, 3usize)["serialized"],
     );
@@ -3802,7 +3808,7 @@ fn legacy_input_json_json_4_4() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(4usize, 4usize)["serialized"],
     );
@@ -3844,7 +3850,7 @@ fn legacy_input_json_json_4_5() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(4usize, 5usize)["serialized"],
     );
@@ -3858,7 +3864,7 @@ fn legacy_input_json_json_5_0() {
     };
     let request = crate::operation::s29_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(5usize, 0usize)["serialized"],
     );
@@ -3872,7 +3878,7 @@ fn legacy_input_json_json_7_0() {
     };
     let request = crate::operation::s30_static_op::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(7usize, 0usize)["serialized"],
     );
@@ -3886,7 +3892,7 @@ fn legacy_input_json_json_7_1() {
     };
     let request = crate::operation::s30_member_ref_op::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(7usize, 1usize)["serialized"],
     );
@@ -3902,7 +3908,7 @@ fn legacy_input_json_json_8_0() {
     };
     let request = crate::operation::s31_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(8usize, 0usize)["serialized"],
     );
@@ -3920,7 +3926,7 @@ fn legacy_input_json_json_8_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(8usize, 1usize)["serialized"],
     );
@@ -3938,7 +3944,7 @@ fn legacy_input_json_json_8_2() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(8usize, 2usize)["serialized"],
     );
@@ -3956,7 +3962,7 @@ fn legacy_input_json_json_8_3() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(8usize, 3usize)["serialized"],
     );
@@ -3974,7 +3980,7 @@ fn legacy_input_json_json_8_4() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(8usize, 4usize)["serialized"],
     );
@@ -3991,7 +3997,7 @@ fn legacy_input_json_json_9_0() {
     };
     let request = crate::operation::s32_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(9usize, 0usize)["serialized"],
     );
@@ -4012,7 +4018,7 @@ fn legacy_input_json_json_10_0() {
     };
     let request = crate::operation::s33_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(10usize, 0usize)["serialized"],
     );
@@ -4035,7 +4041,7 @@ fn legacy_input_json_json_10_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(10usize, 1usize)["serialized"],
     );
@@ -4044,7 +4050,7 @@ fn legacy_input_json_json_10_1() {
 /// `legacy/output/json.json#0.0`.
 #[test]
 fn legacy_output_json_json_0_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(0usize, 0usize),
     );
     let output = crate::operation::s34_operation_name::http::parse_response(parts, body)
@@ -4065,7 +4071,7 @@ fn legacy_output_json_json_0_0() {
 /// `legacy/output/json.json#1.0`.
 #[test]
 fn legacy_output_json_json_1_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(1usize, 0usize),
     );
     let output = crate::operation::s35_operation_name::http::parse_response(parts, body)
@@ -4084,7 +4090,7 @@ fn legacy_output_json_json_1_0() {
 /// `legacy/output/json.json#2.0`.
 #[test]
 fn legacy_output_json_json_2_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(2usize, 0usize),
     );
     let output = crate::operation::s36_operation_name::http::parse_response(parts, body)
@@ -4119,7 +4125,7 @@ fn legacy_output_json_json_2_0() {
 /// `legacy/output/json.json#3.0`.
 #[test]
 fn legacy_output_json_json_3_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(3usize, 0usize),
     );
     let output = crate::operation::s37_operation_name::http::parse_response(parts, body)
@@ -4135,7 +4141,7 @@ fn legacy_output_json_json_3_0() {
 /// `legacy/output/json.json#4.0`.
 #[test]
 fn legacy_output_json_json_4_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(4usize, 0usize),
     );
     let output = crate::operation::s38_operation_name::http::parse_response(parts, body)
@@ -4154,7 +4160,7 @@ fn legacy_output_json_json_4_0() {
 /// `legacy/output/json.json#5.0`.
 #[test]
 fn legacy_output_json_json_5_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(5usize, 0usize),
     );
     let output = crate::operation::s39_operation_name::http::parse_response(parts, body)
@@ -4168,7 +4174,8 @@ fn legacy_output_json_json_5_0() {
 /// `legacy/output/json.json#7.0`.
 #[test]
 fn legacy_output_json_json_7_0() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(7usize, 0usize),
     );
     let error = crate::operation::s41_operation_name::http::parse_error(&response);
@@ -4188,7 +4195,8 @@ fn legacy_output_json_json_7_0() {
 /// `legacy/output/json.json#7.1`.
 #[test]
 fn legacy_output_json_json_7_1() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(7usize, 1usize),
     );
     let error = crate::operation::s41_operation_name_case1::http::parse_error(&response);
@@ -4203,7 +4211,8 @@ fn legacy_output_json_json_7_1() {
 /// `legacy/output/json.json#7.2`.
 #[test]
 fn legacy_output_json_json_7_2() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(7usize, 2usize),
     );
     let error = crate::operation::s41_operation_name_case2::http::parse_error(&response);
@@ -4218,7 +4227,8 @@ fn legacy_output_json_json_7_2() {
 /// `legacy/output/json.json#8.0`.
 #[test]
 fn legacy_output_json_json_8_0() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(8usize, 0usize),
     );
     let error = crate::operation::s42_operation_name::http::parse_error(&response);
@@ -4237,7 +4247,7 @@ fn legacy_output_json_json_8_0() {
 /// `legacy/output/json.json#9.0`.
 #[test]
 fn legacy_output_json_json_9_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(9usize, 0usize),
     );
     let output = crate::operation::s43_operation_name::http::parse_response(parts, body)
@@ -4253,7 +4263,7 @@ fn legacy_output_json_json_9_0() {
 /// `legacy/output/json.json#9.1`.
 #[test]
 fn legacy_output_json_json_9_1() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(9usize, 1usize),
     );
     let output = crate::operation::s43_operation_name_case1::http::parse_response(
@@ -4272,7 +4282,7 @@ fn legacy_output_json_json_9_1() {
 /// `legacy/output/json.json#9.2`.
 #[test]
 fn legacy_output_json_json_9_2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(9usize, 2usize),
     );
     let output = crate::operation::s43_operation_name_case2::http::parse_response(
@@ -4291,7 +4301,7 @@ fn legacy_output_json_json_9_2() {
 /// `legacy/output/json.json#9.3`.
 #[test]
 fn legacy_output_json_json_9_3() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(9usize, 3usize),
     );
     let output = crate::operation::s43_operation_name_case3::http::parse_response(
@@ -4310,7 +4320,7 @@ fn legacy_output_json_json_9_3() {
 /// `legacy/output/json.json#9.4`.
 #[test]
 fn legacy_output_json_json_9_4() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(9usize, 4usize),
     );
     let output = crate::operation::s43_operation_name_case4::http::parse_response(
@@ -4329,7 +4339,7 @@ fn legacy_output_json_json_9_4() {
 /// `legacy/output/json.json#10.0`.
 #[test]
 fn legacy_output_json_json_10_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(10usize, 0usize),
     );
     let output = crate::operation::s44_operation_name::http::parse_response(parts, body)
@@ -4346,7 +4356,7 @@ fn legacy_output_json_json_10_0() {
 /// `legacy/output/json.json#11.0`.
 #[test]
 fn legacy_output_json_json_11_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(11usize, 0usize),
     );
     let output = crate::operation::s45_operation_name::http::parse_response(parts, body)
@@ -4367,7 +4377,7 @@ fn legacy_output_json_json_11_0() {
 /// `legacy/output/json.json#11.1`.
 #[test]
 fn legacy_output_json_json_11_1() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(11usize, 1usize),
     );
     let output = crate::operation::s45_operation_name_case1::http::parse_response(

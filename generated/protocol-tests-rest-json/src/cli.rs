@@ -573,2392 +573,1624 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     match name {
         #[cfg(feature = "s0-all-query-string-types")]
         "s0-all-query-string-types" => {
-            s0_all_query_string_types::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_all_query_string_types::run(&client, global, args).await
         }
 
         #[cfg(feature = "s0-all-query-string-types-case1")]
         "s0-all-query-string-types-case1" => {
-            s0_all_query_string_types_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_all_query_string_types_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s0-all-query-string-types-case2")]
         "s0-all-query-string-types-case2" => {
-            s0_all_query_string_types_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_all_query_string_types_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s0-all-query-string-types-case3")]
         "s0-all-query-string-types-case3" => {
-            s0_all_query_string_types_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_all_query_string_types_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s0-all-query-string-types-case4")]
         "s0-all-query-string-types-case4" => {
-            s0_all_query_string_types_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_all_query_string_types_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s0-all-query-string-types-case5")]
         "s0-all-query-string-types-case5" => {
-            s0_all_query_string_types_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_all_query_string_types_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s0-all-query-string-types-case6")]
         "s0-all-query-string-types-case6" => {
-            s0_all_query_string_types_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s0_all_query_string_types_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s100-operation-name")]
         "s100-operation-name" => {
-            s100_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s100_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s101-operation-name")]
         "s101-operation-name" => {
-            s101_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s101_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s102-operation-name")]
         "s102-operation-name" => {
-            s102_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s102_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s103-operation-name")]
         "s103-operation-name" => {
-            s103_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s103_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s103-operation-name-case1")]
         "s103-operation-name-case1" => {
-            s103_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s103_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s104-member-ref-op")]
         "s104-member-ref-op" => {
-            s104_member_ref_op::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s104_member_ref_op::run(&client, global, args).await
         }
 
         #[cfg(feature = "s104-static-op")]
         "s104-static-op" => {
-            s104_static_op::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s104_static_op::run(&client, global, args).await
         }
 
         #[cfg(feature = "s105-operation-name")]
         "s105-operation-name" => {
-            s105_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s105_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s105-operation-name-case1")]
         "s105-operation-name-case1" => {
-            s105_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s105_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s105-operation-name-case2")]
         "s105-operation-name-case2" => {
-            s105_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s105_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s105-operation-name-case3")]
         "s105-operation-name-case3" => {
-            s105_operation_name_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s105_operation_name_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s105-operation-name-case4")]
         "s105-operation-name-case4" => {
-            s105_operation_name_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s105_operation_name_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s106-operation-name")]
         "s106-operation-name" => {
-            s106_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s106_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s107-operation-name")]
         "s107-operation-name" => {
-            s107_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s107_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s107-operation-name-case1")]
         "s107-operation-name-case1" => {
-            s107_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s107_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-no-payload")]
         "s108-no-payload" => {
-            s108_no_payload::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_no_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-no-payload-get")]
         "s108-no-payload-get" => {
-            s108_no_payload_get::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_no_payload_get::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-no-payload-with-header")]
         "s108-no-payload-with-header" => {
-            s108_no_payload_with_header::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_no_payload_with_header::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-no-payload-with-header-get")]
         "s108-no-payload-with-header-get" => {
-            s108_no_payload_with_header_get::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_no_payload_with_header_get::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-test-blob-payload")]
         "s108-test-blob-payload" => {
-            s108_test_blob_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_test_blob_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-test-blob-payload-no-content-type")]
         "s108-test-blob-payload-no-content-type" => {
-            s108_test_blob_payload_no_content_type::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_test_blob_payload_no_content_type::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-test-blob-payload-no-params")]
         "s108-test-blob-payload-no-params" => {
-            s108_test_blob_payload_no_params::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_test_blob_payload_no_params::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-test-body")]
         "s108-test-body" => {
-            s108_test_body::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_test_body::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-test-body-no-params")]
         "s108-test-body-no-params" => {
-            s108_test_body_no_params::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_test_body_no_params::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-test-payload")]
         "s108-test-payload" => {
-            s108_test_payload::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_test_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-test-payload-no-body")]
         "s108-test-payload-no-body" => {
-            s108_test_payload_no_body::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_test_payload_no_body::run(&client, global, args).await
         }
 
         #[cfg(feature = "s108-test-payload-no-params")]
         "s108-test-payload-no-params" => {
-            s108_test_payload_no_params::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s108_test_payload_no_params::run(&client, global, args).await
         }
 
         #[cfg(feature = "s109-operation-name")]
         "s109-operation-name" => {
-            s109_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s109_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s109-operation-name-case1")]
         "s109-operation-name-case1" => {
-            s109_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s109_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s10-http-enum-payload")]
         "s10-http-enum-payload" => {
-            s10_http_enum_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s10_http_enum_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s110-operation-name")]
         "s110-operation-name" => {
-            s110_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s110_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s111-operation-name")]
         "s111-operation-name" => {
-            s111_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s111_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s112-operation-name")]
         "s112-operation-name" => {
-            s112_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s112_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s113-operation-name")]
         "s113-operation-name" => {
-            s113_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s113_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s114-operation-name")]
         "s114-operation-name" => {
-            s114_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s114_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s115-operation-name")]
         "s115-operation-name" => {
-            s115_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s115_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s116-operation-name")]
         "s116-operation-name" => {
-            s116_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s116_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s117-operation-name")]
         "s117-operation-name" => {
-            s117_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s117_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s118-operation-name")]
         "s118-operation-name" => {
-            s118_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s118_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s119-operation-name")]
         "s119-operation-name" => {
-            s119_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s119_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-http-payload-traits")]
         "s11-http-payload-traits" => {
-            s11_http_payload_traits::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_http_payload_traits::run(&client, global, args).await
         }
 
         #[cfg(feature = "s11-http-payload-traits-case1")]
         "s11-http-payload-traits-case1" => {
-            s11_http_payload_traits_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s11_http_payload_traits_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s120-operation-name")]
         "s120-operation-name" => {
-            s120_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s120_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s121-operation-name")]
         "s121-operation-name" => {
-            s121_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s121_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s122-operation-name")]
         "s122-operation-name" => {
-            s122_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s122_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s123-operation-name")]
         "s123-operation-name" => {
-            s123_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s123_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s123-operation-name-case1")]
         "s123-operation-name-case1" => {
-            s123_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s123_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s123-operation-name-case2")]
         "s123-operation-name-case2" => {
-            s123_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s123_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s123-operation-name-case3")]
         "s123-operation-name-case3" => {
-            s123_operation_name_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s123_operation_name_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s123-operation-name-case4")]
         "s123-operation-name-case4" => {
-            s123_operation_name_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s123_operation_name_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s123-operation-name-case5")]
         "s123-operation-name-case5" => {
-            s123_operation_name_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s123_operation_name_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s123-operation-name-case6")]
         "s123-operation-name-case6" => {
-            s123_operation_name_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s123_operation_name_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s124-operation-name")]
         "s124-operation-name" => {
-            s124_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s124_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s124-operation-name-case1")]
         "s124-operation-name-case1" => {
-            s124_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s124_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s124-operation-name-case2")]
         "s124-operation-name-case2" => {
-            s124_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s124_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s124-operation-name-case3")]
         "s124-operation-name-case3" => {
-            s124_operation_name_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s124_operation_name_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s124-operation-name-case4")]
         "s124-operation-name-case4" => {
-            s124_operation_name_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s124_operation_name_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s125-operation-name")]
         "s125-operation-name" => {
-            s125_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s125_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s126-operation-name")]
         "s126-operation-name" => {
-            s126_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s126_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s126-operation-name-case1")]
         "s126-operation-name-case1" => {
-            s126_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s126_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s127-operation-name")]
         "s127-operation-name" => {
-            s127_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s127_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s127-operation-name-case1")]
         "s127-operation-name-case1" => {
-            s127_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s127_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s127-operation-name-case2")]
         "s127-operation-name-case2" => {
-            s127_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s127_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s128-operation-name")]
         "s128-operation-name" => {
-            s128_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s128_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s129-operation-name")]
         "s129-operation-name" => {
-            s129_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s129_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s12-http-payload-with-structure")]
         "s12-http-payload-with-structure" => {
-            s12_http_payload_with_structure::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s12_http_payload_with_structure::run(&client, global, args).await
         }
 
         #[cfg(feature = "s13-http-payload-with-union")]
         "s13-http-payload-with-union" => {
-            s13_http_payload_with_union::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s13_http_payload_with_union::run(&client, global, args).await
         }
 
         #[cfg(feature = "s14-http-prefix-headers")]
         "s14-http-prefix-headers" => {
-            s14_http_prefix_headers::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s14_http_prefix_headers::run(&client, global, args).await
         }
 
         #[cfg(feature = "s14-http-prefix-headers-case1")]
         "s14-http-prefix-headers-case1" => {
-            s14_http_prefix_headers_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s14_http_prefix_headers_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s14-http-prefix-headers-case2")]
         "s14-http-prefix-headers-case2" => {
-            s14_http_prefix_headers_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s14_http_prefix_headers_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s15-http-request-with-float-labels")]
         "s15-http-request-with-float-labels" => {
-            s15_http_request_with_float_labels::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s15_http_request_with_float_labels::run(&client, global, args).await
         }
 
         #[cfg(feature = "s15-http-request-with-float-labels-case1")]
         "s15-http-request-with-float-labels-case1" => {
-            s15_http_request_with_float_labels_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s15_http_request_with_float_labels_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s15-http-request-with-float-labels-case2")]
         "s15-http-request-with-float-labels-case2" => {
-            s15_http_request_with_float_labels_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s15_http_request_with_float_labels_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s16-http-request-with-greedy-label-in-path")]
         "s16-http-request-with-greedy-label-in-path" => {
-            s16_http_request_with_greedy_label_in_path::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s16_http_request_with_greedy_label_in_path::run(&client, global, args).await
         }
 
         #[cfg(feature = "s17-http-request-with-labels")]
         "s17-http-request-with-labels" => {
-            s17_http_request_with_labels::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s17_http_request_with_labels::run(&client, global, args).await
         }
 
         #[cfg(feature = "s17-http-request-with-labels-case1")]
         "s17-http-request-with-labels-case1" => {
-            s17_http_request_with_labels_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s17_http_request_with_labels_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s18-http-request-with-labels-and-timestamp-format")]
         "s18-http-request-with-labels-and-timestamp-format" => {
-            s18_http_request_with_labels_and_timestamp_format::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s18_http_request_with_labels_and_timestamp_format::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "s19-http-request-with-regex-literal")]
         "s19-http-request-with-regex-literal" => {
-            s19_http_request_with_regex_literal::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s19_http_request_with_regex_literal::run(&client, global, args).await
         }
 
         #[cfg(feature = "s1-constant-and-variable-query-string")]
         "s1-constant-and-variable-query-string" => {
-            s1_constant_and_variable_query_string::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s1_constant_and_variable_query_string::run(&client, global, args).await
         }
 
         #[cfg(feature = "s1-constant-and-variable-query-string-case1")]
         "s1-constant-and-variable-query-string-case1" => {
-            s1_constant_and_variable_query_string_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s1_constant_and_variable_query_string_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s20-http-string-payload")]
         "s20-http-string-payload" => {
-            s20_http_string_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s20_http_string_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers")]
         "s21-input-and-output-with-headers" => {
-            s21_input_and_output_with_headers::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case1")]
         "s21-input-and-output-with-headers-case1" => {
-            s21_input_and_output_with_headers_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case2")]
         "s21-input-and-output-with-headers-case2" => {
-            s21_input_and_output_with_headers_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case3")]
         "s21-input-and-output-with-headers-case3" => {
-            s21_input_and_output_with_headers_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case4")]
         "s21-input-and-output-with-headers-case4" => {
-            s21_input_and_output_with_headers_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case5")]
         "s21-input-and-output-with-headers-case5" => {
-            s21_input_and_output_with_headers_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case6")]
         "s21-input-and-output-with-headers-case6" => {
-            s21_input_and_output_with_headers_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case7")]
         "s21-input-and-output-with-headers-case7" => {
-            s21_input_and_output_with_headers_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case8")]
         "s21-input-and-output-with-headers-case8" => {
-            s21_input_and_output_with_headers_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s21-input-and-output-with-headers-case9")]
         "s21-input-and-output-with-headers-case9" => {
-            s21_input_and_output_with_headers_case9::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s21_input_and_output_with_headers_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s22-json-blobs")]
         "s22-json-blobs" => {
-            s22_json_blobs::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s22_json_blobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "s23-json-enums")]
         "s23-json-enums" => {
-            s23_json_enums::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s23_json_enums::run(&client, global, args).await
         }
 
         #[cfg(feature = "s24-json-int-enums")]
         "s24-json-int-enums" => {
-            s24_json_int_enums::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s24_json_int_enums::run(&client, global, args).await
         }
 
         #[cfg(feature = "s25-json-lists")]
         "s25-json-lists" => {
-            s25_json_lists::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s25_json_lists::run(&client, global, args).await
         }
 
         #[cfg(feature = "s25-json-lists-case1")]
         "s25-json-lists-case1" => {
-            s25_json_lists_case1::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s25_json_lists_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s26-json-maps")]
         "s26-json-maps" => {
-            s26_json_maps::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s26_json_maps::run(&client, global, args).await
         }
 
         #[cfg(feature = "s26-json-maps-case1")]
         "s26-json-maps-case1" => {
-            s26_json_maps_case1::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s26_json_maps_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s26-json-maps-case2")]
         "s26-json-maps-case2" => {
-            s26_json_maps_case2::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s26_json_maps_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s27-json-timestamps")]
         "s27-json-timestamps" => {
-            s27_json_timestamps::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s27_json_timestamps::run(&client, global, args).await
         }
 
         #[cfg(feature = "s27-json-timestamps-case1")]
         "s27-json-timestamps-case1" => {
-            s27_json_timestamps_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s27_json_timestamps_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s27-json-timestamps-case2")]
         "s27-json-timestamps-case2" => {
-            s27_json_timestamps_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s27_json_timestamps_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s27-json-timestamps-case3")]
         "s27-json-timestamps-case3" => {
-            s27_json_timestamps_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s27_json_timestamps_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s27-json-timestamps-case4")]
         "s27-json-timestamps-case4" => {
-            s27_json_timestamps_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s27_json_timestamps_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s27-json-timestamps-case5")]
         "s27-json-timestamps-case5" => {
-            s27_json_timestamps_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s27_json_timestamps_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s27-json-timestamps-case6")]
         "s27-json-timestamps-case6" => {
-            s27_json_timestamps_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s27_json_timestamps_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions")]
         "s28-json-unions" => {
-            s28_json_unions::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case1")]
         "s28-json-unions-case1" => {
-            s28_json_unions_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case2")]
         "s28-json-unions-case2" => {
-            s28_json_unions_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case3")]
         "s28-json-unions-case3" => {
-            s28_json_unions_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case4")]
         "s28-json-unions-case4" => {
-            s28_json_unions_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case5")]
         "s28-json-unions-case5" => {
-            s28_json_unions_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case6")]
         "s28-json-unions-case6" => {
-            s28_json_unions_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case7")]
         "s28-json-unions-case7" => {
-            s28_json_unions_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case8")]
         "s28-json-unions-case8" => {
-            s28_json_unions_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s28-json-unions-case9")]
         "s28-json-unions-case9" => {
-            s28_json_unions_case9::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s28_json_unions_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s2-constant-query-string")]
         "s2-constant-query-string" => {
-            s2_constant_query_string::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s2_constant_query_string::run(&client, global, args).await
         }
 
         #[cfg(feature = "s30-no-input-and-no-output")]
         "s30-no-input-and-no-output" => {
-            s30_no_input_and_no_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s30_no_input_and_no_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s31-no-input-and-output")]
         "s31-no-input-and-output" => {
-            s31_no_input_and_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s31_no_input_and_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s33-omits-null-serializes-empty-string")]
         "s33-omits-null-serializes-empty-string" => {
-            s33_omits_null_serializes_empty_string::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s33_omits_null_serializes_empty_string::run(&client, global, args).await
         }
 
         #[cfg(feature = "s33-omits-null-serializes-empty-string-case1")]
         "s33-omits-null-serializes-empty-string-case1" => {
-            s33_omits_null_serializes_empty_string_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s33_omits_null_serializes_empty_string_case1::run(&client, global, args)
                 .await
         }
 
         #[cfg(feature = "s34-omits-serializing-empty-lists")]
         "s34-omits-serializing-empty-lists" => {
-            s34_omits_serializing_empty_lists::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s34_omits_serializing_empty_lists::run(&client, global, args).await
         }
 
         #[cfg(feature = "s35-post-union-with-json-name")]
         "s35-post-union-with-json-name" => {
-            s35_post_union_with_json_name::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s35_post_union_with_json_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s35-post-union-with-json-name-case1")]
         "s35-post-union-with-json-name-case1" => {
-            s35_post_union_with_json_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s35_post_union_with_json_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s35-post-union-with-json-name-case2")]
         "s35-post-union-with-json-name-case2" => {
-            s35_post_union_with_json_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s35_post_union_with_json_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s36-query-params-as-string-list-map")]
         "s36-query-params-as-string-list-map" => {
-            s36_query_params_as_string_list_map::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s36_query_params_as_string_list_map::run(&client, global, args).await
         }
 
         #[cfg(feature = "s38-recursive-shapes")]
         "s38-recursive-shapes" => {
-            s38_recursive_shapes::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s38_recursive_shapes::run(&client, global, args).await
         }
 
         #[cfg(feature = "s39-simple-scalar-properties")]
         "s39-simple-scalar-properties" => {
-            s39_simple_scalar_properties::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s39_simple_scalar_properties::run(&client, global, args).await
         }
 
         #[cfg(feature = "s39-simple-scalar-properties-case1")]
         "s39-simple-scalar-properties-case1" => {
-            s39_simple_scalar_properties_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s39_simple_scalar_properties_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s39-simple-scalar-properties-case2")]
         "s39-simple-scalar-properties-case2" => {
-            s39_simple_scalar_properties_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s39_simple_scalar_properties_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s39-simple-scalar-properties-case3")]
         "s39-simple-scalar-properties-case3" => {
-            s39_simple_scalar_properties_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s39_simple_scalar_properties_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s39-simple-scalar-properties-case4")]
         "s39-simple-scalar-properties-case4" => {
-            s39_simple_scalar_properties_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s39_simple_scalar_properties_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-document-type")]
         "s3-document-type" => {
-            s3_document_type::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_document_type::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-document-type-case1")]
         "s3-document-type-case1" => {
-            s3_document_type_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_document_type_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-document-type-case2")]
         "s3-document-type-case2" => {
-            s3_document_type_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_document_type_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-document-type-case3")]
         "s3-document-type-case3" => {
-            s3_document_type_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_document_type_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s3-document-type-case4")]
         "s3-document-type-case4" => {
-            s3_document_type_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s3_document_type_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s40-test-body-structure")]
         "s40-test-body-structure" => {
-            s40_test_body_structure::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s40_test_body_structure::run(&client, global, args).await
         }
 
         #[cfg(feature = "s40-test-body-structure-case1")]
         "s40-test-body-structure-case1" => {
-            s40_test_body_structure_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s40_test_body_structure_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s41-test-get-no-input-no-payload")]
         "s41-test-get-no-input-no-payload" => {
-            s41_test_get_no_input_no_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s41_test_get_no_input_no_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s42-test-get-no-payload")]
         "s42-test-get-no-payload" => {
-            s42_test_get_no_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s42_test_get_no_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s42-test-get-no-payload-case1")]
         "s42-test-get-no-payload-case1" => {
-            s42_test_get_no_payload_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s42_test_get_no_payload_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s43-test-payload-blob")]
         "s43-test-payload-blob" => {
-            s43_test_payload_blob::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s43_test_payload_blob::run(&client, global, args).await
         }
 
         #[cfg(feature = "s43-test-payload-blob-case1")]
         "s43-test-payload-blob-case1" => {
-            s43_test_payload_blob_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s43_test_payload_blob_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s44-test-payload-structure")]
         "s44-test-payload-structure" => {
-            s44_test_payload_structure::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s44_test_payload_structure::run(&client, global, args).await
         }
 
         #[cfg(feature = "s44-test-payload-structure-case1")]
         "s44-test-payload-structure-case1" => {
-            s44_test_payload_structure_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s44_test_payload_structure_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s44-test-payload-structure-case2")]
         "s44-test-payload-structure-case2" => {
-            s44_test_payload_structure_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s44_test_payload_structure_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s45-test-post-no-input-no-payload")]
         "s45-test-post-no-input-no-payload" => {
-            s45_test_post_no_input_no_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s45_test_post_no_input_no_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s46-test-post-no-payload")]
         "s46-test-post-no-payload" => {
-            s46_test_post_no_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s46_test_post_no_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s46-test-post-no-payload-case1")]
         "s46-test-post-no-payload-case1" => {
-            s46_test_post_no_payload_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s46_test_post_no_payload_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s47-timestamp-format-headers")]
         "s47-timestamp-format-headers" => {
-            s47_timestamp_format_headers::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s47_timestamp_format_headers::run(&client, global, args).await
         }
 
         #[cfg(feature = "s48-unit-input-and-output")]
         "s48-unit-input-and-output" => {
-            s48_unit_input_and_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s48_unit_input_and_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s49-datetime-offsets")]
         "s49-datetime-offsets" => {
-            s49_datetime_offsets::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s49_datetime_offsets::run(&client, global, args).await
         }
 
         #[cfg(feature = "s49-datetime-offsets-case1")]
         "s49-datetime-offsets-case1" => {
-            s49_datetime_offsets_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s49_datetime_offsets_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s4-document-type-as-map-value")]
         "s4-document-type-as-map-value" => {
-            s4_document_type_as_map_value::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s4_document_type_as_map_value::run(&client, global, args).await
         }
 
         #[cfg(feature = "s50-document-type")]
         "s50-document-type" => {
-            s50_document_type::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s50_document_type::run(&client, global, args).await
         }
 
         #[cfg(feature = "s50-document-type-case1")]
         "s50-document-type-case1" => {
-            s50_document_type_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s50_document_type_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s50-document-type-case2")]
         "s50-document-type-case2" => {
-            s50_document_type_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s50_document_type_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s50-document-type-case3")]
         "s50-document-type-case3" => {
-            s50_document_type_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s50_document_type_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s50-document-type-case4")]
         "s50-document-type-case4" => {
-            s50_document_type_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s50_document_type_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s51-document-type-as-map-value")]
         "s51-document-type-as-map-value" => {
-            s51_document_type_as_map_value::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s51_document_type_as_map_value::run(&client, global, args).await
         }
 
         #[cfg(feature = "s52-document-type-as-payload")]
         "s52-document-type-as-payload" => {
-            s52_document_type_as_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s52_document_type_as_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s52-document-type-as-payload-case1")]
         "s52-document-type-as-payload-case1" => {
-            s52_document_type_as_payload_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s52_document_type_as_payload_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s53-empty-input-and-empty-output")]
         "s53-empty-input-and-empty-output" => {
-            s53_empty_input_and_empty_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s53_empty_input_and_empty_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s53-empty-input-and-empty-output-case1")]
         "s53-empty-input-and-empty-output-case1" => {
-            s53_empty_input_and_empty_output_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s53_empty_input_and_empty_output_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s54-fractional-seconds")]
         "s54-fractional-seconds" => {
-            s54_fractional_seconds::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s54_fractional_seconds::run(&client, global, args).await
         }
 
         #[cfg(feature = "s55-greeting-with-errors")]
         "s55-greeting-with-errors" => {
-            s55_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s55_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s55-greeting-with-errors-case1")]
         "s55-greeting-with-errors-case1" => {
-            s55_greeting_with_errors_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s55_greeting_with_errors_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s56-greeting-with-errors")]
         "s56-greeting-with-errors" => {
-            s56_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s56_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s56-greeting-with-errors-case4")]
         "s56-greeting-with-errors-case4" => {
-            s56_greeting_with_errors_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s56_greeting_with_errors_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s56-greeting-with-errors-case5")]
         "s56-greeting-with-errors-case5" => {
-            s56_greeting_with_errors_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s56_greeting_with_errors_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s56-greeting-with-errors-case6")]
         "s56-greeting-with-errors-case6" => {
-            s56_greeting_with_errors_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s56_greeting_with_errors_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s56-greeting-with-errors-case7")]
         "s56-greeting-with-errors-case7" => {
-            s56_greeting_with_errors_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s56_greeting_with_errors_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s56-greeting-with-errors-case8")]
         "s56-greeting-with-errors-case8" => {
-            s56_greeting_with_errors_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s56_greeting_with_errors_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s57-greeting-with-errors")]
         "s57-greeting-with-errors" => {
-            s57_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s57_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s57-greeting-with-errors-case1")]
         "s57-greeting-with-errors-case1" => {
-            s57_greeting_with_errors_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s57_greeting_with_errors_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s58-greeting-with-errors")]
         "s58-greeting-with-errors" => {
-            s58_greeting_with_errors::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s58_greeting_with_errors::run(&client, global, args).await
         }
 
         #[cfg(feature = "s59-http-enum-payload")]
         "s59-http-enum-payload" => {
-            s59_http_enum_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s59_http_enum_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s60-http-payload-traits")]
         "s60-http-payload-traits" => {
-            s60_http_payload_traits::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s60_http_payload_traits::run(&client, global, args).await
         }
 
         #[cfg(feature = "s61-http-payload-with-structure")]
         "s61-http-payload-with-structure" => {
-            s61_http_payload_with_structure::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s61_http_payload_with_structure::run(&client, global, args).await
         }
 
         #[cfg(feature = "s62-http-payload-with-union")]
         "s62-http-payload-with-union" => {
-            s62_http_payload_with_union::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s62_http_payload_with_union::run(&client, global, args).await
         }
 
         #[cfg(feature = "s63-http-prefix-headers")]
         "s63-http-prefix-headers" => {
-            s63_http_prefix_headers::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s63_http_prefix_headers::run(&client, global, args).await
         }
 
         #[cfg(feature = "s64-http-prefix-headers-in-response")]
         "s64-http-prefix-headers-in-response" => {
-            s64_http_prefix_headers_in_response::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s64_http_prefix_headers_in_response::run(&client, global, args).await
         }
 
         #[cfg(feature = "s65-http-response-code")]
         "s65-http-response-code" => {
-            s65_http_response_code::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s65_http_response_code::run(&client, global, args).await
         }
 
         #[cfg(feature = "s65-http-response-code-case1")]
         "s65-http-response-code-case1" => {
-            s65_http_response_code_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s65_http_response_code_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s66-http-string-payload")]
         "s66-http-string-payload" => {
-            s66_http_string_payload::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s66_http_string_payload::run(&client, global, args).await
         }
 
         #[cfg(feature = "s67-ignore-query-params-in-response")]
         "s67-ignore-query-params-in-response" => {
-            s67_ignore_query_params_in_response::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s67_ignore_query_params_in_response::run(&client, global, args).await
         }
 
         #[cfg(feature = "s67-ignore-query-params-in-response-case1")]
         "s67-ignore-query-params-in-response-case1" => {
-            s67_ignore_query_params_in_response_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s67_ignore_query_params_in_response_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s68-input-and-output-with-headers")]
         "s68-input-and-output-with-headers" => {
-            s68_input_and_output_with_headers::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s68_input_and_output_with_headers::run(&client, global, args).await
         }
 
         #[cfg(feature = "s68-input-and-output-with-headers-case2")]
         "s68-input-and-output-with-headers-case2" => {
-            s68_input_and_output_with_headers_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s68_input_and_output_with_headers_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s68-input-and-output-with-headers-case3")]
         "s68-input-and-output-with-headers-case3" => {
-            s68_input_and_output_with_headers_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s68_input_and_output_with_headers_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s68-input-and-output-with-headers-case5")]
         "s68-input-and-output-with-headers-case5" => {
-            s68_input_and_output_with_headers_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s68_input_and_output_with_headers_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s68-input-and-output-with-headers-case6")]
         "s68-input-and-output-with-headers-case6" => {
-            s68_input_and_output_with_headers_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s68_input_and_output_with_headers_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s68-input-and-output-with-headers-case7")]
         "s68-input-and-output-with-headers-case7" => {
-            s68_input_and_output_with_headers_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s68_input_and_output_with_headers_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s68-input-and-output-with-headers-case8")]
         "s68-input-and-output-with-headers-case8" => {
-            s68_input_and_output_with_headers_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s68_input_and_output_with_headers_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s68-input-and-output-with-headers-case9")]
         "s68-input-and-output-with-headers-case9" => {
-            s68_input_and_output_with_headers_case9::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s68_input_and_output_with_headers_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s69-json-blobs")]
         "s69-json-blobs" => {
-            s69_json_blobs::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s69_json_blobs::run(&client, global, args).await
         }
 
         #[cfg(feature = "s6-empty-input-and-empty-output")]
         "s6-empty-input-and-empty-output" => {
-            s6_empty_input_and_empty_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s6_empty_input_and_empty_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s70-json-enums")]
         "s70-json-enums" => {
-            s70_json_enums::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s70_json_enums::run(&client, global, args).await
         }
 
         #[cfg(feature = "s71-json-int-enums")]
         "s71-json-int-enums" => {
-            s71_json_int_enums::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s71_json_int_enums::run(&client, global, args).await
         }
 
         #[cfg(feature = "s72-json-lists")]
         "s72-json-lists" => {
-            s72_json_lists::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s72_json_lists::run(&client, global, args).await
         }
 
         #[cfg(feature = "s72-json-lists-case1")]
         "s72-json-lists-case1" => {
-            s72_json_lists_case1::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s72_json_lists_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s73-json-maps")]
         "s73-json-maps" => {
-            s73_json_maps::run(&crate::cli_support::client(global)?, global, args).await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s73_json_maps::run(&client, global, args).await
         }
 
         #[cfg(feature = "s73-json-maps-case1")]
         "s73-json-maps-case1" => {
-            s73_json_maps_case1::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s73_json_maps_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s73-json-maps-case2")]
         "s73-json-maps-case2" => {
-            s73_json_maps_case2::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s73_json_maps_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s74-json-timestamps")]
         "s74-json-timestamps" => {
-            s74_json_timestamps::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s74_json_timestamps::run(&client, global, args).await
         }
 
         #[cfg(feature = "s74-json-timestamps-case1")]
         "s74-json-timestamps-case1" => {
-            s74_json_timestamps_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s74_json_timestamps_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s74-json-timestamps-case2")]
         "s74-json-timestamps-case2" => {
-            s74_json_timestamps_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s74_json_timestamps_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s74-json-timestamps-case3")]
         "s74-json-timestamps-case3" => {
-            s74_json_timestamps_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s74_json_timestamps_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s74-json-timestamps-case4")]
         "s74-json-timestamps-case4" => {
-            s74_json_timestamps_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s74_json_timestamps_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s74-json-timestamps-case5")]
         "s74-json-timestamps-case5" => {
-            s74_json_timestamps_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s74_json_timestamps_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s74-json-timestamps-case6")]
         "s74-json-timestamps-case6" => {
-            s74_json_timestamps_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s74_json_timestamps_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions")]
         "s75-json-unions" => {
-            s75_json_unions::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case1")]
         "s75-json-unions-case1" => {
-            s75_json_unions_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case2")]
         "s75-json-unions-case2" => {
-            s75_json_unions_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case3")]
         "s75-json-unions-case3" => {
-            s75_json_unions_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case4")]
         "s75-json-unions-case4" => {
-            s75_json_unions_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case5")]
         "s75-json-unions-case5" => {
-            s75_json_unions_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case5::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case6")]
         "s75-json-unions-case6" => {
-            s75_json_unions_case6::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case6::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case7")]
         "s75-json-unions-case7" => {
-            s75_json_unions_case7::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case7::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case8")]
         "s75-json-unions-case8" => {
-            s75_json_unions_case8::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case8::run(&client, global, args).await
         }
 
         #[cfg(feature = "s75-json-unions-case9")]
         "s75-json-unions-case9" => {
-            s75_json_unions_case9::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s75_json_unions_case9::run(&client, global, args).await
         }
 
         #[cfg(feature = "s77-no-input-and-no-output")]
         "s77-no-input-and-no-output" => {
-            s77_no_input_and_no_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s77_no_input_and_no_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s78-no-input-and-output")]
         "s78-no-input-and-output" => {
-            s78_no_input_and_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s78_no_input_and_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s78-no-input-and-output-case1")]
         "s78-no-input-and-output-case1" => {
-            s78_no_input_and_output_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s78_no_input_and_output_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s79-post-union-with-json-name")]
         "s79-post-union-with-json-name" => {
-            s79_post_union_with_json_name::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s79_post_union_with_json_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s79-post-union-with-json-name-case1")]
         "s79-post-union-with-json-name-case1" => {
-            s79_post_union_with_json_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s79_post_union_with_json_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s79-post-union-with-json-name-case2")]
         "s79-post-union-with-json-name-case2" => {
-            s79_post_union_with_json_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s79_post_union_with_json_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s7-endpoint-operation")]
         "s7-endpoint-operation" => {
-            s7_endpoint_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s7_endpoint_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s80-recursive-shapes")]
         "s80-recursive-shapes" => {
-            s80_recursive_shapes::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s80_recursive_shapes::run(&client, global, args).await
         }
 
         #[cfg(feature = "s81-simple-scalar-properties")]
         "s81-simple-scalar-properties" => {
-            s81_simple_scalar_properties::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s81_simple_scalar_properties::run(&client, global, args).await
         }
 
         #[cfg(feature = "s81-simple-scalar-properties-case1")]
         "s81-simple-scalar-properties-case1" => {
-            s81_simple_scalar_properties_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s81_simple_scalar_properties_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s81-simple-scalar-properties-case2")]
         "s81-simple-scalar-properties-case2" => {
-            s81_simple_scalar_properties_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s81_simple_scalar_properties_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s81-simple-scalar-properties-case3")]
         "s81-simple-scalar-properties-case3" => {
-            s81_simple_scalar_properties_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s81_simple_scalar_properties_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s81-simple-scalar-properties-case4")]
         "s81-simple-scalar-properties-case4" => {
-            s81_simple_scalar_properties_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s81_simple_scalar_properties_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s82-timestamp-format-headers")]
         "s82-timestamp-format-headers" => {
-            s82_timestamp_format_headers::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s82_timestamp_format_headers::run(&client, global, args).await
         }
 
         #[cfg(feature = "s83-unit-input-and-output")]
         "s83-unit-input-and-output" => {
-            s83_unit_input_and_output::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s83_unit_input_and_output::run(&client, global, args).await
         }
 
         #[cfg(feature = "s84-operation-name")]
         "s84-operation-name" => {
-            s84_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s84_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s85-operation-name")]
         "s85-operation-name" => {
-            s85_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s85_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s86-operation-name")]
         "s86-operation-name" => {
-            s86_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s86_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s87-operation-name")]
         "s87-operation-name" => {
-            s87_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s87_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s88-operation-name")]
         "s88-operation-name" => {
-            s88_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s88_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s89-operation-name")]
         "s89-operation-name" => {
-            s89_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s89_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s8-endpoint-with-host-label-operation")]
         "s8-endpoint-with-host-label-operation" => {
-            s8_endpoint_with_host_label_operation::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s8_endpoint_with_host_label_operation::run(&client, global, args).await
         }
 
         #[cfg(feature = "s90-operation-name")]
         "s90-operation-name" => {
-            s90_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s90_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s90-operation-name-case1")]
         "s90-operation-name-case1" => {
-            s90_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s90_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s91-operation-name")]
         "s91-operation-name" => {
-            s91_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s91_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s92-operation-name")]
         "s92-operation-name" => {
-            s92_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s92_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s93-operation-name")]
         "s93-operation-name" => {
-            s93_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s93_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s94-operation-name")]
         "s94-operation-name" => {
-            s94_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s94_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s95-operation-name")]
         "s95-operation-name" => {
-            s95_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s95_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s96-operation-name")]
         "s96-operation-name" => {
-            s96_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s96_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s96-operation-name-case1")]
         "s96-operation-name-case1" => {
-            s96_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s96_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s97-operation-name")]
         "s97-operation-name" => {
-            s97_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s97_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s97-operation-name-case1")]
         "s97-operation-name-case1" => {
-            s97_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s97_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s98-operation-name")]
         "s98-operation-name" => {
-            s98_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s98_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s98-operation-name-case1")]
         "s98-operation-name-case1" => {
-            s98_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s98_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s99-operation-name")]
         "s99-operation-name" => {
-            s99_operation_name::run(&crate::cli_support::client(global)?, global, args)
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s99_operation_name::run(&client, global, args).await
         }
 
         #[cfg(feature = "s99-operation-name-case1")]
         "s99-operation-name-case1" => {
-            s99_operation_name_case1::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s99_operation_name_case1::run(&client, global, args).await
         }
 
         #[cfg(feature = "s99-operation-name-case2")]
         "s99-operation-name-case2" => {
-            s99_operation_name_case2::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s99_operation_name_case2::run(&client, global, args).await
         }
 
         #[cfg(feature = "s99-operation-name-case3")]
         "s99-operation-name-case3" => {
-            s99_operation_name_case3::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s99_operation_name_case3::run(&client, global, args).await
         }
 
         #[cfg(feature = "s99-operation-name-case4")]
         "s99-operation-name-case4" => {
-            s99_operation_name_case4::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s99_operation_name_case4::run(&client, global, args).await
         }
 
         #[cfg(feature = "s99-operation-name-case5")]
         "s99-operation-name-case5" => {
-            s99_operation_name_case5::run(
-                    &crate::cli_support::client(global)?,
-                    global,
-                    args,
-                )
-                .await
+            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
+            s99_operation_name_case5::run(&client, global, args).await
         }
         other => {
             Err(

@@ -5,25 +5,25 @@
 //! expectations read from the fixtures.
 
 /// botocore's `input/rest-json.json`.
-static FIXTURE_0: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_0: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "input/rest-json.json",
     include_str!("../../../protocol-tests/botocore/input/rest-json.json"),
 );
 
 /// botocore's `output/rest-json.json`.
-static FIXTURE_1: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_1: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "output/rest-json.json",
     include_str!("../../../protocol-tests/botocore/output/rest-json.json"),
 );
 
 /// botocore's `legacy/input/rest-json.json`.
-static FIXTURE_2: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_2: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "legacy/input/rest-json.json",
     include_str!("../../../protocol-tests/botocore/legacy/input/rest-json.json"),
 );
 
 /// botocore's `legacy/output/rest-json.json`.
-static FIXTURE_3: crate::protocol_test_support::Fixture = crate::protocol_test_support::Fixture::new(
+static FIXTURE_3: sdk_runtime::protocol_test_support::Fixture = sdk_runtime::protocol_test_support::Fixture::new(
     "legacy/output/rest-json.json",
     include_str!("../../../protocol-tests/botocore/legacy/output/rest-json.json"),
 );
@@ -138,7 +138,7 @@ fn rest_json_all_query_string_types() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 0usize)["serialized"],
     );
@@ -179,7 +179,7 @@ fn rest_json_query_string_map() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 1usize)["serialized"],
     );
@@ -219,7 +219,7 @@ fn rest_json_query_string_escaping() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 2usize)["serialized"],
     );
@@ -260,7 +260,7 @@ fn rest_json_supports_na_n_float_query_values() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 3usize)["serialized"],
     );
@@ -301,7 +301,7 @@ fn rest_json_supports_infinity_float_query_values() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 4usize)["serialized"],
     );
@@ -342,7 +342,7 @@ fn rest_json_supports_negative_infinity_float_query_values() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 5usize)["serialized"],
     );
@@ -383,7 +383,7 @@ fn rest_json_zero_and_false_query_values() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(0usize, 6usize)["serialized"],
     );
@@ -400,7 +400,7 @@ fn rest_json_constant_and_variable_query_string_missing_one_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(1usize, 0usize)["serialized"],
     );
@@ -417,7 +417,7 @@ fn rest_json_constant_and_variable_query_string_all_values() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(1usize, 1usize)["serialized"],
     );
@@ -433,7 +433,7 @@ fn rest_json_constant_query_string() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(2usize, 0usize)["serialized"],
     );
@@ -451,7 +451,7 @@ fn document_type_input_with_object() {
     };
     let request = crate::operation::s3_document_type::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(3usize, 0usize)["serialized"],
     );
@@ -471,7 +471,7 @@ fn document_input_with_string() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(3usize, 1usize)["serialized"],
     );
@@ -490,7 +490,7 @@ fn document_input_with_number() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(3usize, 2usize)["serialized"],
     );
@@ -509,7 +509,7 @@ fn document_input_with_boolean() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(3usize, 3usize)["serialized"],
     );
@@ -531,7 +531,7 @@ fn document_input_with_list() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(3usize, 4usize)["serialized"],
     );
@@ -569,7 +569,7 @@ fn document_type_as_map_value_input() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(4usize, 0usize)["serialized"],
     );
@@ -583,7 +583,7 @@ fn rest_json_empty_input_and_empty_output() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(6usize, 0usize)["serialized"],
     );
@@ -598,7 +598,7 @@ fn rest_json_endpoint_trait() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(7usize, 0usize)["serialized"],
     );
@@ -614,7 +614,7 @@ fn rest_json_endpoint_trait_with_host_label() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(8usize, 0usize)["serialized"],
     );
@@ -630,7 +630,7 @@ fn rest_json_enum_payload_request() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(11usize, 0usize)["serialized"],
     );
@@ -649,7 +649,7 @@ fn rest_json_http_payload_traits_with_blob() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(12usize, 0usize)["serialized"],
     );
@@ -666,7 +666,7 @@ fn rest_json_http_payload_traits_with_no_blob_body() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(12usize, 1usize)["serialized"],
     );
@@ -685,7 +685,7 @@ fn rest_json_http_payload_with_structure() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(13usize, 0usize)["serialized"],
     );
@@ -701,7 +701,7 @@ fn rest_json_http_payload_with_union() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(14usize, 0usize)["serialized"],
     );
@@ -723,7 +723,7 @@ fn rest_json_http_prefix_headers_are_present() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(15usize, 0usize)["serialized"],
     );
@@ -740,7 +740,7 @@ fn rest_json_http_prefix_headers_are_not_present() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(15usize, 1usize)["serialized"],
     );
@@ -759,7 +759,7 @@ fn rest_json_http_prefix_empty_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(15usize, 2usize)["serialized"],
     );
@@ -776,7 +776,7 @@ fn rest_json_supports_na_n_float_labels() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(16usize, 0usize)["serialized"],
     );
@@ -793,7 +793,7 @@ fn rest_json_supports_infinity_float_labels() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(16usize, 1usize)["serialized"],
     );
@@ -810,7 +810,7 @@ fn rest_json_supports_negative_infinity_float_labels() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(16usize, 2usize)["serialized"],
     );
@@ -827,7 +827,7 @@ fn rest_json_http_request_with_greedy_label_in_path() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(17usize, 0usize)["serialized"],
     );
@@ -851,7 +851,7 @@ fn rest_json_input_with_headers_and_all_params() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(18usize, 0usize)["serialized"],
     );
@@ -875,7 +875,7 @@ fn rest_json_http_request_label_escaping() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(18usize, 1usize)["serialized"],
     );
@@ -908,7 +908,7 @@ fn rest_json_http_request_with_labels_and_timestamp_format() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(19usize, 0usize)["serialized"],
     );
@@ -924,7 +924,7 @@ fn rest_json_tolerates_regex_chars_in_segments() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(20usize, 0usize)["serialized"],
     );
@@ -940,7 +940,7 @@ fn rest_json_string_payload_request() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(21usize, 0usize)["serialized"],
     );
@@ -977,7 +977,7 @@ fn rest_json_input_and_output_with_string_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 0usize)["serialized"],
     );
@@ -1012,7 +1012,7 @@ fn rest_json_input_and_output_with_quoted_string_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 1usize)["serialized"],
     );
@@ -1045,7 +1045,7 @@ fn rest_json_input_and_output_with_numeric_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 2usize)["serialized"],
     );
@@ -1078,7 +1078,7 @@ fn rest_json_input_and_output_with_boolean_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 3usize)["serialized"],
     );
@@ -1118,7 +1118,7 @@ fn rest_json_input_and_output_with_timestamp_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 4usize)["serialized"],
     );
@@ -1156,7 +1156,7 @@ fn rest_json_input_and_output_with_enum_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 5usize)["serialized"],
     );
@@ -1189,7 +1189,7 @@ fn rest_json_input_and_output_with_int_enum_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 6usize)["serialized"],
     );
@@ -1222,7 +1222,7 @@ fn rest_json_supports_na_n_float_header_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 7usize)["serialized"],
     );
@@ -1255,7 +1255,7 @@ fn rest_json_supports_infinity_float_header_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 8usize)["serialized"],
     );
@@ -1288,7 +1288,7 @@ fn rest_json_supports_negative_infinity_float_header_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(22usize, 9usize)["serialized"],
     );
@@ -1302,7 +1302,7 @@ fn rest_json_json_blobs() {
     };
     let request = crate::operation::s22_json_blobs::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(23usize, 0usize)["serialized"],
     );
@@ -1336,7 +1336,7 @@ fn rest_json_json_enums() {
     };
     let request = crate::operation::s23_json_enums::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(24usize, 0usize)["serialized"],
     );
@@ -1360,7 +1360,7 @@ fn rest_json_json_int_enums() {
     };
     let request = crate::operation::s24_json_int_enums::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(25usize, 0usize)["serialized"],
     );
@@ -1405,7 +1405,7 @@ fn rest_json_lists() {
     };
     let request = crate::operation::s25_json_lists::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(26usize, 0usize)["serialized"],
     );
@@ -1427,7 +1427,7 @@ fn rest_json_lists_empty() {
     };
     let request = crate::operation::s25_json_lists_case1::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(26usize, 1usize)["serialized"],
     );
@@ -1460,7 +1460,7 @@ fn rest_json_json_maps() {
     };
     let request = crate::operation::s26_json_maps::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(27usize, 0usize)["serialized"],
     );
@@ -1482,7 +1482,7 @@ fn rest_json_serializes_zero_values_in_maps() {
     };
     let request = crate::operation::s26_json_maps_case1::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(27usize, 1usize)["serialized"],
     );
@@ -1505,7 +1505,7 @@ fn rest_json_serializes_dense_set_map() {
     };
     let request = crate::operation::s26_json_maps_case2::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(27usize, 2usize)["serialized"],
     );
@@ -1528,7 +1528,7 @@ fn rest_json_json_timestamps() {
     };
     let request = crate::operation::s27_json_timestamps::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(28usize, 0usize)["serialized"],
     );
@@ -1553,7 +1553,7 @@ fn rest_json_json_timestamps_with_date_time_format() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(28usize, 1usize)["serialized"],
     );
@@ -1578,7 +1578,7 @@ fn rest_json_json_timestamps_with_date_time_on_target_format() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(28usize, 2usize)["serialized"],
     );
@@ -1603,7 +1603,7 @@ fn rest_json_json_timestamps_with_epoch_seconds_format() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(28usize, 3usize)["serialized"],
     );
@@ -1628,7 +1628,7 @@ fn rest_json_json_timestamps_with_epoch_seconds_on_target_format() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(28usize, 4usize)["serialized"],
     );
@@ -1653,7 +1653,7 @@ fn rest_json_json_timestamps_with_http_date_format() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(28usize, 5usize)["serialized"],
     );
@@ -1678,7 +1678,7 @@ fn rest_json_json_timestamps_with_http_date_on_target_format() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(28usize, 6usize)["serialized"],
     );
@@ -1692,7 +1692,7 @@ fn rest_json_serialize_string_union_value() {
     };
     let request = crate::operation::s28_json_unions::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 0usize)["serialized"],
     );
@@ -1708,7 +1708,7 @@ fn rest_json_serialize_boolean_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 1usize)["serialized"],
     );
@@ -1724,7 +1724,7 @@ fn rest_json_serialize_number_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 2usize)["serialized"],
     );
@@ -1744,7 +1744,7 @@ fn rest_json_serialize_blob_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 3usize)["serialized"],
     );
@@ -1765,7 +1765,7 @@ fn rest_json_serialize_timestamp_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 4usize)["serialized"],
     );
@@ -1783,7 +1783,7 @@ fn rest_json_serialize_enum_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 5usize)["serialized"],
     );
@@ -1803,7 +1803,7 @@ fn rest_json_serialize_list_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 6usize)["serialized"],
     );
@@ -1826,7 +1826,7 @@ fn rest_json_serialize_map_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 7usize)["serialized"],
     );
@@ -1846,7 +1846,7 @@ fn rest_json_serialize_structure_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 8usize)["serialized"],
     );
@@ -1866,7 +1866,7 @@ fn rest_json_serialize_renamed_structure_union_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(29usize, 9usize)["serialized"],
     );
@@ -1880,7 +1880,7 @@ fn rest_json_no_input_and_no_output() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(31usize, 0usize)["serialized"],
     );
@@ -1895,7 +1895,7 @@ fn rest_json_no_input_and_output() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(32usize, 0usize)["serialized"],
     );
@@ -1912,7 +1912,7 @@ fn rest_json_omits_null_query() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(34usize, 0usize)["serialized"],
     );
@@ -1929,7 +1929,7 @@ fn rest_json_serializes_empty_query_value() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(34usize, 1usize)["serialized"],
     );
@@ -1951,7 +1951,7 @@ fn rest_json_omits_empty_list_query_values() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(35usize, 0usize)["serialized"],
     );
@@ -1967,7 +1967,7 @@ fn post_union_with_json_name_request1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(36usize, 0usize)["serialized"],
     );
@@ -1983,7 +1983,7 @@ fn post_union_with_json_name_request2() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(36usize, 1usize)["serialized"],
     );
@@ -1999,7 +1999,7 @@ fn post_union_with_json_name_request3() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(36usize, 2usize)["serialized"],
     );
@@ -2020,7 +2020,7 @@ fn rest_json_query_params_string_list_map() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(39usize, 0usize)["serialized"],
     );
@@ -2052,7 +2052,7 @@ fn rest_json_recursive_shapes() {
     };
     let request = crate::operation::s38_recursive_shapes::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(41usize, 0usize)["serialized"],
     );
@@ -2077,7 +2077,7 @@ fn rest_json_simple_scalar_properties() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(42usize, 0usize)["serialized"],
     );
@@ -2102,7 +2102,7 @@ fn rest_json_doesnt_serialize_null_structure_values() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(42usize, 1usize)["serialized"],
     );
@@ -2127,7 +2127,7 @@ fn rest_json_supports_na_n_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(42usize, 2usize)["serialized"],
     );
@@ -2152,7 +2152,7 @@ fn rest_json_supports_infinity_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(42usize, 3usize)["serialized"],
     );
@@ -2177,7 +2177,7 @@ fn rest_json_supports_negative_infinity_float_inputs() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(42usize, 4usize)["serialized"],
     );
@@ -2196,7 +2196,7 @@ fn rest_json_test_body_structure() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(43usize, 0usize)["serialized"],
     );
@@ -2213,7 +2213,7 @@ fn rest_json_http_with_empty_body() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(43usize, 1usize)["serialized"],
     );
@@ -2227,7 +2227,7 @@ fn rest_json_http_get_with_no_input() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(44usize, 0usize)["serialized"],
     );
@@ -2243,7 +2243,7 @@ fn rest_json_http_get_with_no_modeled_body() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(45usize, 0usize)["serialized"],
     );
@@ -2259,7 +2259,7 @@ fn rest_json_http_get_with_header_member_no_modeled_body() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(45usize, 1usize)["serialized"],
     );
@@ -2276,7 +2276,7 @@ fn rest_json_http_with_empty_blob_payload() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(46usize, 0usize)["serialized"],
     );
@@ -2293,7 +2293,7 @@ fn rest_json_test_payload_blob() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(46usize, 1usize)["serialized"],
     );
@@ -2310,7 +2310,7 @@ fn rest_json_http_with_empty_structure_payload() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(47usize, 0usize)["serialized"],
     );
@@ -2329,7 +2329,7 @@ fn rest_json_test_payload_structure() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(47usize, 1usize)["serialized"],
     );
@@ -2346,7 +2346,7 @@ fn rest_json_http_with_headers_but_no_payload() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(47usize, 2usize)["serialized"],
     );
@@ -2360,7 +2360,7 @@ fn rest_json_http_post_with_no_input() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(48usize, 0usize)["serialized"],
     );
@@ -2376,7 +2376,7 @@ fn rest_json_http_post_with_no_modeled_body() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(49usize, 0usize)["serialized"],
     );
@@ -2392,7 +2392,7 @@ fn rest_json_http_with_post_header_member_no_modeled_body() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(49usize, 1usize)["serialized"],
     );
@@ -2435,7 +2435,7 @@ fn rest_json_timestamp_format_headers() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(50usize, 0usize)["serialized"],
     );
@@ -2450,7 +2450,7 @@ fn rest_json_unit_input_and_output() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_0.case(51usize, 0usize)["serialized"],
     );
@@ -2459,7 +2459,7 @@ fn rest_json_unit_input_and_output() {
 /// `RestJsonDateTimeWithNegativeOffset`.
 #[test]
 fn rest_json_date_time_with_negative_offset() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(0usize, 0usize),
     );
     let output = crate::operation::s49_datetime_offsets::http::parse_response(
@@ -2479,7 +2479,7 @@ fn rest_json_date_time_with_negative_offset() {
 /// `RestJsonDateTimeWithPositiveOffset`.
 #[test]
 fn rest_json_date_time_with_positive_offset() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(0usize, 1usize),
     );
     let output = crate::operation::s49_datetime_offsets_case1::http::parse_response(
@@ -2499,7 +2499,7 @@ fn rest_json_date_time_with_positive_offset() {
 /// `DocumentOutput`.
 #[test]
 fn document_output() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(1usize, 0usize),
     );
     let output = crate::operation::s50_document_type::http::parse_response(parts, body)
@@ -2517,7 +2517,7 @@ fn document_output() {
 /// `DocumentOutputString`.
 #[test]
 fn document_output_string() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(1usize, 1usize),
     );
     let output = crate::operation::s50_document_type_case1::http::parse_response(
@@ -2538,7 +2538,7 @@ fn document_output_string() {
 /// `DocumentOutputNumber`.
 #[test]
 fn document_output_number() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(1usize, 2usize),
     );
     let output = crate::operation::s50_document_type_case2::http::parse_response(
@@ -2558,7 +2558,7 @@ fn document_output_number() {
 /// `DocumentOutputBoolean`.
 #[test]
 fn document_output_boolean() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(1usize, 3usize),
     );
     let output = crate::operation::s50_document_type_case3::http::parse_response(
@@ -2578,7 +2578,7 @@ fn document_output_boolean() {
 /// `DocumentOutputArray`.
 #[test]
 fn document_output_array() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(1usize, 4usize),
     );
     let output = crate::operation::s50_document_type_case4::http::parse_response(
@@ -2599,7 +2599,7 @@ fn document_output_array() {
 /// `DocumentTypeAsMapValueOutput`.
 #[test]
 fn document_type_as_map_value_output() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(2usize, 0usize),
     );
     let output = crate::operation::s51_document_type_as_map_value::http::parse_response(
@@ -2638,7 +2638,7 @@ fn document_type_as_map_value_output() {
 /// `DocumentTypeAsPayloadOutput`.
 #[test]
 fn document_type_as_payload_output() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(3usize, 0usize),
     );
     let output = crate::operation::s52_document_type_as_payload::http::parse_response(
@@ -2658,7 +2658,7 @@ fn document_type_as_payload_output() {
 /// `DocumentTypeAsPayloadOutputString`.
 #[test]
 fn document_type_as_payload_output_string() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(3usize, 1usize),
     );
     let output = crate::operation::s52_document_type_as_payload_case1::http::parse_response(
@@ -2678,7 +2678,7 @@ fn document_type_as_payload_output_string() {
 /// `RestJsonEmptyInputAndEmptyOutput`.
 #[test]
 fn rest_json_empty_input_and_empty_output2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 0usize),
     );
     let output = crate::operation::s53_empty_input_and_empty_output::http::parse_response(
@@ -2693,7 +2693,7 @@ fn rest_json_empty_input_and_empty_output2() {
 /// `RestJsonEmptyInputAndEmptyOutputJsonObjectOutput`.
 #[test]
 fn rest_json_empty_input_and_empty_output_json_object_output() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(4usize, 1usize),
     );
     let output = crate::operation::s53_empty_input_and_empty_output_case1::http::parse_response(
@@ -2708,7 +2708,7 @@ fn rest_json_empty_input_and_empty_output_json_object_output() {
 /// `RestJsonDateTimeWithFractionalSeconds`.
 #[test]
 fn rest_json_date_time_with_fractional_seconds() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(5usize, 0usize),
     );
     let output = crate::operation::s54_fractional_seconds::http::parse_response(
@@ -2728,7 +2728,7 @@ fn rest_json_date_time_with_fractional_seconds() {
 /// `RestJsonGreetingWithErrors`.
 #[test]
 fn rest_json_greeting_with_errors() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(6usize, 0usize),
     );
     let output = crate::operation::s55_greeting_with_errors::http::parse_response(
@@ -2745,7 +2745,7 @@ fn rest_json_greeting_with_errors() {
 /// `RestJsonGreetingWithErrorsNoPayload`.
 #[test]
 fn rest_json_greeting_with_errors_no_payload() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(6usize, 1usize),
     );
     let output = crate::operation::s55_greeting_with_errors_case1::http::parse_response(
@@ -2762,7 +2762,8 @@ fn rest_json_greeting_with_errors_no_payload() {
 /// `RestJsonFooErrorUsingCode`.
 #[test]
 fn rest_json_foo_error_using_code() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(7usize, 3usize),
     );
     let error = crate::operation::s56_greeting_with_errors::http::parse_error(&response);
@@ -2778,7 +2779,8 @@ fn rest_json_foo_error_using_code() {
 /// `RestJsonFooErrorUsingCodeAndNamespace`.
 #[test]
 fn rest_json_foo_error_using_code_and_namespace() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(7usize, 4usize),
     );
     let error = crate::operation::s56_greeting_with_errors_case4::http::parse_error(
@@ -2796,7 +2798,8 @@ fn rest_json_foo_error_using_code_and_namespace() {
 /// `RestJsonFooErrorUsingCodeUriAndNamespace`.
 #[test]
 fn rest_json_foo_error_using_code_uri_and_namespace() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(7usize, 5usize),
     );
     let error = crate::operation::s56_greeting_with_errors_case5::http::parse_error(
@@ -2814,7 +2817,8 @@ fn rest_json_foo_error_using_code_uri_and_namespace() {
 /// `RestJsonFooErrorWithDunderType`.
 #[test]
 fn rest_json_foo_error_with_dunder_type() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(7usize, 6usize),
     );
     let error = crate::operation::s56_greeting_with_errors_case6::http::parse_error(
@@ -2832,7 +2836,8 @@ fn rest_json_foo_error_with_dunder_type() {
 /// `RestJsonFooErrorWithDunderTypeAndNamespace`.
 #[test]
 fn rest_json_foo_error_with_dunder_type_and_namespace() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(7usize, 7usize),
     );
     let error = crate::operation::s56_greeting_with_errors_case7::http::parse_error(
@@ -2850,7 +2855,8 @@ fn rest_json_foo_error_with_dunder_type_and_namespace() {
 /// `RestJsonFooErrorWithDunderTypeUriAndNamespace`.
 #[test]
 fn rest_json_foo_error_with_dunder_type_uri_and_namespace() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(7usize, 8usize),
     );
     let error = crate::operation::s56_greeting_with_errors_case8::http::parse_error(
@@ -2868,7 +2874,8 @@ fn rest_json_foo_error_with_dunder_type_uri_and_namespace() {
 /// `RestJsonComplexErrorWithNoMessage`.
 #[test]
 fn rest_json_complex_error_with_no_message() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(8usize, 0usize),
     );
     let error = crate::operation::s57_greeting_with_errors::http::parse_error(&response);
@@ -2890,7 +2897,8 @@ fn rest_json_complex_error_with_no_message() {
 /// `RestJsonEmptyComplexErrorWithNoMessage`.
 #[test]
 fn rest_json_empty_complex_error_with_no_message() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(8usize, 1usize),
     );
     let error = crate::operation::s57_greeting_with_errors_case1::http::parse_error(
@@ -2912,7 +2920,8 @@ fn rest_json_empty_complex_error_with_no_message() {
 /// `RestJsonInvalidGreetingError`.
 #[test]
 fn rest_json_invalid_greeting_error() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_1.case(9usize, 0usize),
     );
     let error = crate::operation::s58_greeting_with_errors::http::parse_error(&response);
@@ -2930,7 +2939,7 @@ fn rest_json_invalid_greeting_error() {
 /// `RestJsonEnumPayloadResponse`.
 #[test]
 fn rest_json_enum_payload_response() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(10usize, 0usize),
     );
     let output = crate::operation::s59_http_enum_payload::http::parse_response(
@@ -2947,7 +2956,7 @@ fn rest_json_enum_payload_response() {
 /// `RestJsonHttpPayloadTraitsWithBlob`.
 #[test]
 fn rest_json_http_payload_traits_with_blob2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(11usize, 0usize),
     );
     let output = crate::operation::s60_http_payload_traits::http::parse_response(
@@ -2967,7 +2976,7 @@ fn rest_json_http_payload_traits_with_blob2() {
 /// `RestJsonHttpPayloadWithStructure`.
 #[test]
 fn rest_json_http_payload_with_structure2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(12usize, 0usize),
     );
     let output = crate::operation::s61_http_payload_with_structure::http::parse_response(
@@ -2987,7 +2996,7 @@ fn rest_json_http_payload_with_structure2() {
 /// `RestJsonHttpPayloadWithUnion`.
 #[test]
 fn rest_json_http_payload_with_union2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(13usize, 0usize),
     );
     let output = crate::operation::s62_http_payload_with_union::http::parse_response(
@@ -3004,7 +3013,7 @@ fn rest_json_http_payload_with_union2() {
 /// `RestJsonHttpPrefixHeadersArePresent`.
 #[test]
 fn rest_json_http_prefix_headers_are_present2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(14usize, 0usize),
     );
     let output = crate::operation::s63_http_prefix_headers::http::parse_response(
@@ -3027,7 +3036,7 @@ fn rest_json_http_prefix_headers_are_present2() {
 /// `HttpPrefixHeadersResponse`.
 #[test]
 fn http_prefix_headers_response() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(15usize, 0usize),
     );
     let output = crate::operation::s64_http_prefix_headers_in_response::http::parse_response(
@@ -3049,7 +3058,7 @@ fn http_prefix_headers_response() {
 /// `RestJsonHttpResponseCode`.
 #[test]
 fn rest_json_http_response_code() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(16usize, 0usize),
     );
     let output = crate::operation::s65_http_response_code::http::parse_response(
@@ -3066,7 +3075,7 @@ fn rest_json_http_response_code() {
 /// `RestJsonHttpResponseCodeWithNoPayload`.
 #[test]
 fn rest_json_http_response_code_with_no_payload() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(16usize, 1usize),
     );
     let output = crate::operation::s65_http_response_code_case1::http::parse_response(
@@ -3083,7 +3092,7 @@ fn rest_json_http_response_code_with_no_payload() {
 /// `RestJsonStringPayloadResponse`.
 #[test]
 fn rest_json_string_payload_response() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(17usize, 0usize),
     );
     let output = crate::operation::s66_http_string_payload::http::parse_response(
@@ -3100,7 +3109,7 @@ fn rest_json_string_payload_response() {
 /// `RestJsonIgnoreQueryParamsInResponse`.
 #[test]
 fn rest_json_ignore_query_params_in_response() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(18usize, 0usize),
     );
     let output = crate::operation::s67_ignore_query_params_in_response::http::parse_response(
@@ -3117,7 +3126,7 @@ fn rest_json_ignore_query_params_in_response() {
 /// `RestJsonIgnoreQueryParamsInResponseNoPayload`.
 #[test]
 fn rest_json_ignore_query_params_in_response_no_payload() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(18usize, 1usize),
     );
     let output = crate::operation::s67_ignore_query_params_in_response_case1::http::parse_response(
@@ -3134,7 +3143,7 @@ fn rest_json_ignore_query_params_in_response_no_payload() {
 /// `RestJsonInputAndOutputWithStringHeaders`.
 #[test]
 fn rest_json_input_and_output_with_string_headers2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(19usize, 0usize),
     );
     let output = crate::operation::s68_input_and_output_with_headers::http::parse_response(
@@ -3172,7 +3181,7 @@ fn rest_json_input_and_output_with_string_headers2() {
 /// `RestJsonInputAndOutputWithNumericHeaders`.
 #[test]
 fn rest_json_input_and_output_with_numeric_headers2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(19usize, 2usize),
     );
     let output = crate::operation::s68_input_and_output_with_headers_case2::http::parse_response(
@@ -3206,7 +3215,7 @@ fn rest_json_input_and_output_with_numeric_headers2() {
 /// `RestJsonInputAndOutputWithBooleanHeaders`.
 #[test]
 fn rest_json_input_and_output_with_boolean_headers2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(19usize, 3usize),
     );
     let output = crate::operation::s68_input_and_output_with_headers_case3::http::parse_response(
@@ -3240,7 +3249,7 @@ fn rest_json_input_and_output_with_boolean_headers2() {
 /// `RestJsonInputAndOutputWithEnumHeaders`.
 #[test]
 fn rest_json_input_and_output_with_enum_headers2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(19usize, 5usize),
     );
     let output = crate::operation::s68_input_and_output_with_headers_case5::http::parse_response(
@@ -3279,7 +3288,7 @@ fn rest_json_input_and_output_with_enum_headers2() {
 /// `RestJsonInputAndOutputWithIntEnumHeaders`.
 #[test]
 fn rest_json_input_and_output_with_int_enum_headers2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(19usize, 6usize),
     );
     let output = crate::operation::s68_input_and_output_with_headers_case6::http::parse_response(
@@ -3313,7 +3322,7 @@ fn rest_json_input_and_output_with_int_enum_headers2() {
 /// `RestJsonSupportsNaNFloatHeaderOutputs`.
 #[test]
 fn rest_json_supports_na_n_float_header_outputs() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(19usize, 7usize),
     );
     let output = crate::operation::s68_input_and_output_with_headers_case7::http::parse_response(
@@ -3347,7 +3356,7 @@ fn rest_json_supports_na_n_float_header_outputs() {
 /// `RestJsonSupportsInfinityFloatHeaderOutputs`.
 #[test]
 fn rest_json_supports_infinity_float_header_outputs() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(19usize, 8usize),
     );
     let output = crate::operation::s68_input_and_output_with_headers_case8::http::parse_response(
@@ -3381,7 +3390,7 @@ fn rest_json_supports_infinity_float_header_outputs() {
 /// `RestJsonSupportsNegativeInfinityFloatHeaderOutputs`.
 #[test]
 fn rest_json_supports_negative_infinity_float_header_outputs() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(19usize, 9usize),
     );
     let output = crate::operation::s68_input_and_output_with_headers_case9::http::parse_response(
@@ -3415,7 +3424,7 @@ fn rest_json_supports_negative_infinity_float_header_outputs() {
 /// `RestJsonJsonBlobs`.
 #[test]
 fn rest_json_json_blobs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(20usize, 0usize),
     );
     let output = crate::operation::s69_json_blobs::http::parse_response(parts, body)
@@ -3429,7 +3438,7 @@ fn rest_json_json_blobs2() {
 /// `RestJsonJsonEnums`.
 #[test]
 fn rest_json_json_enums2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(21usize, 0usize),
     );
     let output = crate::operation::s70_json_enums::http::parse_response(parts, body)
@@ -3463,7 +3472,7 @@ fn rest_json_json_enums2() {
 /// `RestJsonJsonIntEnums`.
 #[test]
 fn rest_json_json_int_enums2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(22usize, 0usize),
     );
     let output = crate::operation::s71_json_int_enums::http::parse_response(parts, body)
@@ -3487,7 +3496,7 @@ fn rest_json_json_int_enums2() {
 /// `RestJsonLists`.
 #[test]
 fn rest_json_lists2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(23usize, 0usize),
     );
     let output = crate::operation::s72_json_lists::http::parse_response(parts, body)
@@ -3532,7 +3541,7 @@ fn rest_json_lists2() {
 /// `RestJsonListsEmpty`.
 #[test]
 fn rest_json_lists_empty2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(23usize, 1usize),
     );
     let output = crate::operation::s72_json_lists_case1::http::parse_response(
@@ -3557,7 +3566,7 @@ fn rest_json_lists_empty2() {
 /// `RestJsonJsonMaps`.
 #[test]
 fn rest_json_json_maps2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(24usize, 0usize),
     );
     let output = crate::operation::s73_json_maps::http::parse_response(parts, body)
@@ -3590,7 +3599,7 @@ fn rest_json_json_maps2() {
 /// `RestJsonDeserializesZeroValuesInMaps`.
 #[test]
 fn rest_json_deserializes_zero_values_in_maps() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(24usize, 1usize),
     );
     let output = crate::operation::s73_json_maps_case1::http::parse_response(parts, body)
@@ -3612,7 +3621,7 @@ fn rest_json_deserializes_zero_values_in_maps() {
 /// `RestJsonDeserializesDenseSetMap`.
 #[test]
 fn rest_json_deserializes_dense_set_map() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(24usize, 2usize),
     );
     let output = crate::operation::s73_json_maps_case2::http::parse_response(parts, body)
@@ -3635,7 +3644,7 @@ fn rest_json_deserializes_dense_set_map() {
 /// `RestJsonJsonTimestamps`.
 #[test]
 fn rest_json_json_timestamps2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(25usize, 0usize),
     );
     let output = crate::operation::s74_json_timestamps::http::parse_response(parts, body)
@@ -3658,7 +3667,7 @@ fn rest_json_json_timestamps2() {
 /// `RestJsonJsonTimestampsWithDateTimeFormat`.
 #[test]
 fn rest_json_json_timestamps_with_date_time_format2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(25usize, 1usize),
     );
     let output = crate::operation::s74_json_timestamps_case1::http::parse_response(
@@ -3684,7 +3693,7 @@ fn rest_json_json_timestamps_with_date_time_format2() {
 /// `RestJsonJsonTimestampsWithDateTimeOnTargetFormat`.
 #[test]
 fn rest_json_json_timestamps_with_date_time_on_target_format2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(25usize, 2usize),
     );
     let output = crate::operation::s74_json_timestamps_case2::http::parse_response(
@@ -3710,7 +3719,7 @@ fn rest_json_json_timestamps_with_date_time_on_target_format2() {
 /// `RestJsonJsonTimestampsWithEpochSecondsFormat`.
 #[test]
 fn rest_json_json_timestamps_with_epoch_seconds_format2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(25usize, 3usize),
     );
     let output = crate::operation::s74_json_timestamps_case3::http::parse_response(
@@ -3736,7 +3745,7 @@ fn rest_json_json_timestamps_with_epoch_seconds_format2() {
 /// `RestJsonJsonTimestampsWithEpochSecondsOnTargetFormat`.
 #[test]
 fn rest_json_json_timestamps_with_epoch_seconds_on_target_format2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(25usize, 4usize),
     );
     let output = crate::operation::s74_json_timestamps_case4::http::parse_response(
@@ -3762,7 +3771,7 @@ fn rest_json_json_timestamps_with_epoch_seconds_on_target_format2() {
 /// `RestJsonJsonTimestampsWithHttpDateFormat`.
 #[test]
 fn rest_json_json_timestamps_with_http_date_format2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(25usize, 5usize),
     );
     let output = crate::operation::s74_json_timestamps_case5::http::parse_response(
@@ -3788,7 +3797,7 @@ fn rest_json_json_timestamps_with_http_date_format2() {
 /// `RestJsonJsonTimestampsWithHttpDateOnTargetFormat`.
 #[test]
 fn rest_json_json_timestamps_with_http_date_on_target_format2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(25usize, 6usize),
     );
     let output = crate::operation::s74_json_timestamps_case6::http::parse_response(
@@ -3814,7 +3823,7 @@ fn rest_json_json_timestamps_with_http_date_on_target_format2() {
 /// `RestJsonDeserializeStringUnionValue`.
 #[test]
 fn rest_json_deserialize_string_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 0usize),
     );
     let output = crate::operation::s75_json_unions::http::parse_response(parts, body)
@@ -3828,7 +3837,7 @@ fn rest_json_deserialize_string_union_value() {
 /// `RestJsonDeserializeBooleanUnionValue`.
 #[test]
 fn rest_json_deserialize_boolean_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 1usize),
     );
     let output = crate::operation::s75_json_unions_case1::http::parse_response(
@@ -3845,7 +3854,7 @@ fn rest_json_deserialize_boolean_union_value() {
 /// `RestJsonDeserializeNumberUnionValue`.
 #[test]
 fn rest_json_deserialize_number_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 2usize),
     );
     let output = crate::operation::s75_json_unions_case2::http::parse_response(
@@ -3862,7 +3871,7 @@ fn rest_json_deserialize_number_union_value() {
 /// `RestJsonDeserializeBlobUnionValue`.
 #[test]
 fn rest_json_deserialize_blob_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 3usize),
     );
     let output = crate::operation::s75_json_unions_case3::http::parse_response(
@@ -3883,7 +3892,7 @@ fn rest_json_deserialize_blob_union_value() {
 /// `RestJsonDeserializeTimestampUnionValue`.
 #[test]
 fn rest_json_deserialize_timestamp_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 4usize),
     );
     let output = crate::operation::s75_json_unions_case4::http::parse_response(
@@ -3905,7 +3914,7 @@ fn rest_json_deserialize_timestamp_union_value() {
 /// `RestJsonDeserializeEnumUnionValue`.
 #[test]
 fn rest_json_deserialize_enum_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 5usize),
     );
     let output = crate::operation::s75_json_unions_case5::http::parse_response(
@@ -3924,7 +3933,7 @@ fn rest_json_deserialize_enum_union_value() {
 /// `RestJsonDeserializeListUnionValue`.
 #[test]
 fn rest_json_deserialize_list_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 6usize),
     );
     let output = crate::operation::s75_json_unions_case6::http::parse_response(
@@ -3945,7 +3954,7 @@ fn rest_json_deserialize_list_union_value() {
 /// `RestJsonDeserializeMapUnionValue`.
 #[test]
 fn rest_json_deserialize_map_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 7usize),
     );
     let output = crate::operation::s75_json_unions_case7::http::parse_response(
@@ -3969,7 +3978,7 @@ fn rest_json_deserialize_map_union_value() {
 /// `RestJsonDeserializeStructureUnionValue`.
 #[test]
 fn rest_json_deserialize_structure_union_value() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 8usize),
     );
     let output = crate::operation::s75_json_unions_case8::http::parse_response(
@@ -3990,7 +3999,7 @@ fn rest_json_deserialize_structure_union_value() {
 /// `RestJsonDeserializeIgnoreType`.
 #[test]
 fn rest_json_deserialize_ignore_type() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(26usize, 9usize),
     );
     let output = crate::operation::s75_json_unions_case9::http::parse_response(
@@ -4011,7 +4020,7 @@ fn rest_json_deserialize_ignore_type() {
 /// `RestJsonNoInputAndNoOutput`.
 #[test]
 fn rest_json_no_input_and_no_output2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(28usize, 0usize),
     );
     let output = crate::operation::s77_no_input_and_no_output::http::parse_response(
@@ -4026,7 +4035,7 @@ fn rest_json_no_input_and_no_output2() {
 /// `RestJsonNoInputAndOutputWithJson`.
 #[test]
 fn rest_json_no_input_and_output_with_json() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(29usize, 0usize),
     );
     let output = crate::operation::s78_no_input_and_output::http::parse_response(
@@ -4042,7 +4051,7 @@ fn rest_json_no_input_and_output_with_json() {
 /// `RestJsonNoInputAndOutputNoPayload`.
 #[test]
 fn rest_json_no_input_and_output_no_payload() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(29usize, 1usize),
     );
     let output = crate::operation::s78_no_input_and_output_case1::http::parse_response(
@@ -4057,7 +4066,7 @@ fn rest_json_no_input_and_output_no_payload() {
 /// `PostUnionWithJsonNameResponse1`.
 #[test]
 fn post_union_with_json_name_response1() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(30usize, 0usize),
     );
     let output = crate::operation::s79_post_union_with_json_name::http::parse_response(
@@ -4074,7 +4083,7 @@ fn post_union_with_json_name_response1() {
 /// `PostUnionWithJsonNameResponse2`.
 #[test]
 fn post_union_with_json_name_response2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(30usize, 1usize),
     );
     let output = crate::operation::s79_post_union_with_json_name_case1::http::parse_response(
@@ -4091,7 +4100,7 @@ fn post_union_with_json_name_response2() {
 /// `PostUnionWithJsonNameResponse3`.
 #[test]
 fn post_union_with_json_name_response3() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(30usize, 2usize),
     );
     let output = crate::operation::s79_post_union_with_json_name_case2::http::parse_response(
@@ -4108,7 +4117,7 @@ fn post_union_with_json_name_response3() {
 /// `RestJsonRecursiveShapes`.
 #[test]
 fn rest_json_recursive_shapes2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(31usize, 0usize),
     );
     let output = crate::operation::s80_recursive_shapes::http::parse_response(
@@ -4143,7 +4152,7 @@ fn rest_json_recursive_shapes2() {
 /// `RestJsonSimpleScalarProperties`.
 #[test]
 fn rest_json_simple_scalar_properties2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(32usize, 0usize),
     );
     let output = crate::operation::s81_simple_scalar_properties::http::parse_response(
@@ -4169,7 +4178,7 @@ fn rest_json_simple_scalar_properties2() {
 /// `RestJsonDoesntDeserializeNullStructureValues`.
 #[test]
 fn rest_json_doesnt_deserialize_null_structure_values() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(32usize, 1usize),
     );
     let output = crate::operation::s81_simple_scalar_properties_case1::http::parse_response(
@@ -4195,7 +4204,7 @@ fn rest_json_doesnt_deserialize_null_structure_values() {
 /// `RestJsonSupportsNaNFloatInputs`.
 #[test]
 fn rest_json_supports_na_n_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(32usize, 2usize),
     );
     let output = crate::operation::s81_simple_scalar_properties_case2::http::parse_response(
@@ -4221,7 +4230,7 @@ fn rest_json_supports_na_n_float_inputs2() {
 /// `RestJsonSupportsInfinityFloatInputs`.
 #[test]
 fn rest_json_supports_infinity_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(32usize, 3usize),
     );
     let output = crate::operation::s81_simple_scalar_properties_case3::http::parse_response(
@@ -4247,7 +4256,7 @@ fn rest_json_supports_infinity_float_inputs2() {
 /// `RestJsonSupportsNegativeInfinityFloatInputs`.
 #[test]
 fn rest_json_supports_negative_infinity_float_inputs2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(32usize, 4usize),
     );
     let output = crate::operation::s81_simple_scalar_properties_case4::http::parse_response(
@@ -4273,7 +4282,7 @@ fn rest_json_supports_negative_infinity_float_inputs2() {
 /// `RestJsonTimestampFormatHeaders`.
 #[test]
 fn rest_json_timestamp_format_headers2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(33usize, 0usize),
     );
     let output = crate::operation::s82_timestamp_format_headers::http::parse_response(
@@ -4317,7 +4326,7 @@ fn rest_json_timestamp_format_headers2() {
 /// `RestJsonUnitInputAndOutputNoOutput`.
 #[test]
 fn rest_json_unit_input_and_output_no_output() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_1.case(34usize, 0usize),
     );
     let output = crate::operation::s83_unit_input_and_output::http::parse_response(
@@ -4336,7 +4345,7 @@ fn legacy_input_rest_json_json_0_0() {
     };
     let request = crate::operation::s84_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(0usize, 0usize)["serialized"],
     );
@@ -4350,7 +4359,7 @@ fn legacy_input_rest_json_json_1_0() {
     };
     let request = crate::operation::s85_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(1usize, 0usize)["serialized"],
     );
@@ -4364,7 +4373,7 @@ fn legacy_input_rest_json_json_2_0() {
     };
     let request = crate::operation::s86_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(2usize, 0usize)["serialized"],
     );
@@ -4378,7 +4387,7 @@ fn legacy_input_rest_json_json_3_0() {
     };
     let request = crate::operation::s87_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(3usize, 0usize)["serialized"],
     );
@@ -4398,7 +4407,7 @@ fn legacy_input_rest_json_json_4_0() {
     };
     let request = crate::operation::s88_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(4usize, 0usize)["serialized"],
     );
@@ -4418,7 +4427,7 @@ fn legacy_input_rest_json_json_5_0() {
     };
     let request = crate::operation::s89_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(5usize, 0usize)["serialized"],
     );
@@ -4432,7 +4441,7 @@ fn legacy_input_rest_json_json_6_0() {
     };
     let request = crate::operation::s90_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(6usize, 0usize)["serialized"],
     );
@@ -4448,7 +4457,7 @@ fn legacy_input_rest_json_json_6_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(6usize, 1usize)["serialized"],
     );
@@ -4464,7 +4473,7 @@ fn legacy_input_rest_json_json_7_0() {
     };
     let request = crate::operation::s91_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(7usize, 0usize)["serialized"],
     );
@@ -4484,7 +4493,7 @@ fn legacy_input_rest_json_json_8_0() {
     };
     let request = crate::operation::s92_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(8usize, 0usize)["serialized"],
     );
@@ -4505,7 +4514,7 @@ fn legacy_input_rest_json_json_9_0() {
     };
     let request = crate::operation::s93_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(9usize, 0usize)["serialized"],
     );
@@ -4521,7 +4530,7 @@ fn legacy_input_rest_json_json_10_0() {
     };
     let request = crate::operation::s94_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(10usize, 0usize)["serialized"],
     );
@@ -4538,7 +4547,7 @@ fn legacy_input_rest_json_json_11_0() {
     };
     let request = crate::operation::s95_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(11usize, 0usize)["serialized"],
     );
@@ -4552,7 +4561,7 @@ fn legacy_input_rest_json_json_12_0() {
     };
     let request = crate::operation::s96_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(12usize, 0usize)["serialized"],
     );
@@ -4568,7 +4577,7 @@ fn legacy_input_rest_json_json_12_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(12usize, 1usize)["serialized"],
     );
@@ -4584,7 +4593,7 @@ fn legacy_input_rest_json_json_13_0() {
     };
     let request = crate::operation::s97_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(13usize, 0usize)["serialized"],
     );
@@ -4600,7 +4609,7 @@ fn legacy_input_rest_json_json_13_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(13usize, 1usize)["serialized"],
     );
@@ -4614,7 +4623,7 @@ fn legacy_input_rest_json_json_14_0() {
     };
     let request = crate::operation::s98_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(14usize, 0usize)["serialized"],
     );
@@ -4630,7 +4639,7 @@ fn legacy_input_rest_json_json_14_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(14usize, 1usize)["serialized"],
     );
@@ -4649,7 +4658,7 @@ fn legacy_input_rest_json_json_15_0() {
     };
     let request = crate::operation::s99_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(15usize, 0usize)["serialized"],
     );
@@ -4677,7 +4686,7 @@ fn legacy_input_rest_json_json_15_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(15usize, 1usize)["serialized"],
     );
@@ -4719,7 +4728,7 @@ fn legacy_input_rest_json_json_15_2() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(15usize, 2usize)["serialized"],
     );
@@ -4749,7 +4758,7 @@ fn legacy_input_rest_json_json_15_3() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(15usize, 3usize)["serialized"],
     );
@@ -4781,7 +4790,7 @@ fn legacy_input_rest_json_json_15_4() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(15usize, 4usize)["serialized"],
     );
@@ -4823,7 +4832,7 @@ fn legacy_input_rest_json_json_15_5() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(15usize, 5usize)["serialized"],
     );
@@ -4872,7 +4881,7 @@ fn legacy_input_rest_json_json_16_0() {
     };
     let request = crate::operation::s100_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(16usize, 0usize)["serialized"],
     );
@@ -4889,7 +4898,7 @@ fn legacy_input_rest_json_json_17_0() {
     };
     let request = crate::operation::s101_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(17usize, 0usize)["serialized"],
     );
@@ -4903,7 +4912,7 @@ fn legacy_input_rest_json_json_18_0() {
     };
     let request = crate::operation::s102_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(18usize, 0usize)["serialized"],
     );
@@ -4919,7 +4928,7 @@ fn legacy_input_rest_json_json_20_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(20usize, 1usize)["serialized"],
     );
@@ -4933,7 +4942,7 @@ fn legacy_input_rest_json_json_21_0() {
     };
     let request = crate::operation::s104_static_op::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(21usize, 0usize)["serialized"],
     );
@@ -4947,7 +4956,7 @@ fn legacy_input_rest_json_json_21_1() {
     };
     let request = crate::operation::s104_member_ref_op::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(21usize, 1usize)["serialized"],
     );
@@ -4963,7 +4972,7 @@ fn legacy_input_rest_json_json_22_0() {
     };
     let request = crate::operation::s105_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(22usize, 0usize)["serialized"],
     );
@@ -4981,7 +4990,7 @@ fn legacy_input_rest_json_json_22_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(22usize, 1usize)["serialized"],
     );
@@ -4999,7 +5008,7 @@ fn legacy_input_rest_json_json_22_2() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(22usize, 2usize)["serialized"],
     );
@@ -5017,7 +5026,7 @@ fn legacy_input_rest_json_json_22_3() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(22usize, 3usize)["serialized"],
     );
@@ -5035,7 +5044,7 @@ fn legacy_input_rest_json_json_22_4() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(22usize, 4usize)["serialized"],
     );
@@ -5052,7 +5061,7 @@ fn legacy_input_rest_json_json_23_0() {
     };
     let request = crate::operation::s106_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(23usize, 0usize)["serialized"],
     );
@@ -5073,7 +5082,7 @@ fn legacy_input_rest_json_json_24_0() {
     };
     let request = crate::operation::s107_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(24usize, 0usize)["serialized"],
     );
@@ -5096,7 +5105,7 @@ fn legacy_input_rest_json_json_24_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(24usize, 1usize)["serialized"],
     );
@@ -5113,7 +5122,7 @@ fn legacy_input_rest_json_json_25_0() {
     };
     let request = crate::operation::s108_test_body::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 0usize)["serialized"],
     );
@@ -5130,7 +5139,7 @@ fn legacy_input_rest_json_json_25_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 1usize)["serialized"],
     );
@@ -5147,7 +5156,7 @@ fn legacy_input_rest_json_json_25_2() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 2usize)["serialized"],
     );
@@ -5164,7 +5173,7 @@ fn legacy_input_rest_json_json_25_3() {
     };
     let request = crate::operation::s108_test_payload::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 3usize)["serialized"],
     );
@@ -5181,7 +5190,7 @@ fn legacy_input_rest_json_json_25_4() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 4usize)["serialized"],
     );
@@ -5198,7 +5207,7 @@ fn legacy_input_rest_json_json_25_5() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 5usize)["serialized"],
     );
@@ -5215,7 +5224,7 @@ fn legacy_input_rest_json_json_25_6() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 6usize)["serialized"],
     );
@@ -5232,7 +5241,7 @@ fn legacy_input_rest_json_json_25_7() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 7usize)["serialized"],
     );
@@ -5246,7 +5255,7 @@ fn legacy_input_rest_json_json_25_8() {
     };
     let request = crate::operation::s108_no_payload::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 8usize)["serialized"],
     );
@@ -5262,7 +5271,7 @@ fn legacy_input_rest_json_json_25_9() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 9usize)["serialized"],
     );
@@ -5276,7 +5285,7 @@ fn legacy_input_rest_json_json_25_10() {
     };
     let request = crate::operation::s108_no_payload_get::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 10usize)["serialized"],
     );
@@ -5292,7 +5301,7 @@ fn legacy_input_rest_json_json_25_11() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(25usize, 11usize)["serialized"],
     );
@@ -5312,7 +5321,7 @@ fn legacy_input_rest_json_json_26_0() {
     };
     let request = crate::operation::s109_operation_name::http::serialize_request(&input)
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(26usize, 0usize)["serialized"],
     );
@@ -5328,7 +5337,7 @@ fn legacy_input_rest_json_json_26_1() {
             &input,
         )
         .expect("the input serializes");
-    crate::protocol_test_support::assert_request(
+    sdk_runtime::protocol_test_support::assert_request(
         &request,
         &FIXTURE_2.case(26usize, 1usize)["serialized"],
     );
@@ -5338,7 +5347,7 @@ fn legacy_input_rest_json_json_26_1() {
 #[test]
 #[ignore = "the suite puts `location: header` on the target shape instead of the member, a legacy form no current AWS model uses; the generator reads locations from members only"]
 fn legacy_output_rest_json_json_0_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(0usize, 0usize),
     );
     let output = crate::operation::s110_operation_name::http::parse_response(parts, body)
@@ -5362,7 +5371,7 @@ fn legacy_output_rest_json_json_0_0() {
 /// `legacy/output/rest-json.json#1.0`.
 #[test]
 fn legacy_output_rest_json_json_1_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(1usize, 0usize),
     );
     let output = crate::operation::s111_operation_name::http::parse_response(parts, body)
@@ -5381,7 +5390,7 @@ fn legacy_output_rest_json_json_1_0() {
 /// `legacy/output/rest-json.json#2.0`.
 #[test]
 fn legacy_output_rest_json_json_2_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(2usize, 0usize),
     );
     let output = crate::operation::s112_operation_name::http::parse_response(parts, body)
@@ -5428,7 +5437,7 @@ fn legacy_output_rest_json_json_2_0() {
 /// `legacy/output/rest-json.json#3.0`.
 #[test]
 fn legacy_output_rest_json_json_3_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(3usize, 0usize),
     );
     let output = crate::operation::s113_operation_name::http::parse_response(parts, body)
@@ -5442,7 +5451,7 @@ fn legacy_output_rest_json_json_3_0() {
 /// `legacy/output/rest-json.json#4.0`.
 #[test]
 fn legacy_output_rest_json_json_4_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(4usize, 0usize),
     );
     let output = crate::operation::s114_operation_name::http::parse_response(parts, body)
@@ -5461,7 +5470,7 @@ fn legacy_output_rest_json_json_4_0() {
 /// `legacy/output/rest-json.json#5.0`.
 #[test]
 fn legacy_output_rest_json_json_5_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(5usize, 0usize),
     );
     let output = crate::operation::s115_operation_name::http::parse_response(parts, body)
@@ -5480,7 +5489,7 @@ fn legacy_output_rest_json_json_5_0() {
 /// `legacy/output/rest-json.json#6.0`.
 #[test]
 fn legacy_output_rest_json_json_6_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(6usize, 0usize),
     );
     let output = crate::operation::s116_operation_name::http::parse_response(parts, body)
@@ -5507,7 +5516,7 @@ fn legacy_output_rest_json_json_6_0() {
 /// `legacy/output/rest-json.json#7.0`.
 #[test]
 fn legacy_output_rest_json_json_7_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(7usize, 0usize),
     );
     let output = crate::operation::s117_operation_name::http::parse_response(parts, body)
@@ -5521,7 +5530,7 @@ fn legacy_output_rest_json_json_7_0() {
 /// `legacy/output/rest-json.json#8.0`.
 #[test]
 fn legacy_output_rest_json_json_8_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(8usize, 0usize),
     );
     let output = crate::operation::s118_operation_name::http::parse_response(parts, body)
@@ -5535,7 +5544,7 @@ fn legacy_output_rest_json_json_8_0() {
 #[test]
 #[ignore = "header names are case-insensitive and the http crate keeps them lowercase, so the keys of a prefix-headers map come back lowercase (`x-foo`, not `x-Foo`)"]
 fn legacy_output_rest_json_json_9_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(9usize, 0usize),
     );
     let output = crate::operation::s119_operation_name::http::parse_response(parts, body)
@@ -5561,7 +5570,7 @@ fn legacy_output_rest_json_json_9_0() {
 /// `legacy/output/rest-json.json#10.0`.
 #[test]
 fn legacy_output_rest_json_json_10_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(10usize, 0usize),
     );
     let output = crate::operation::s120_operation_name::http::parse_response(parts, body)
@@ -5578,7 +5587,7 @@ fn legacy_output_rest_json_json_10_0() {
 /// `legacy/output/rest-json.json#11.0`.
 #[test]
 fn legacy_output_rest_json_json_11_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(11usize, 0usize),
     );
     let output = crate::operation::s121_operation_name::http::parse_response(parts, body)
@@ -5593,7 +5602,8 @@ fn legacy_output_rest_json_json_11_0() {
 #[test]
 #[ignore = "the suite puts `location: header` on the target shape instead of the member, a legacy form no current AWS model uses; the generator reads locations from members only"]
 fn legacy_output_rest_json_json_13_0() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(13usize, 0usize),
     );
     let error = crate::operation::s123_operation_name::http::parse_error(&response);
@@ -5616,7 +5626,8 @@ fn legacy_output_rest_json_json_13_0() {
 #[test]
 #[ignore = "the suite puts `location: header` on the target shape instead of the member, a legacy form no current AWS model uses; the generator reads locations from members only"]
 fn legacy_output_rest_json_json_13_1() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(13usize, 1usize),
     );
     let error = crate::operation::s123_operation_name_case1::http::parse_error(
@@ -5641,7 +5652,8 @@ fn legacy_output_rest_json_json_13_1() {
 #[test]
 #[ignore = "the suite puts `location: header` on the target shape instead of the member, a legacy form no current AWS model uses; the generator reads locations from members only"]
 fn legacy_output_rest_json_json_13_2() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(13usize, 2usize),
     );
     let error = crate::operation::s123_operation_name_case2::http::parse_error(
@@ -5665,7 +5677,8 @@ fn legacy_output_rest_json_json_13_2() {
 /// `legacy/output/rest-json.json#13.3`.
 #[test]
 fn legacy_output_rest_json_json_13_3() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(13usize, 3usize),
     );
     let error = crate::operation::s123_operation_name_case3::http::parse_error(
@@ -5682,7 +5695,8 @@ fn legacy_output_rest_json_json_13_3() {
 /// `legacy/output/rest-json.json#13.4`.
 #[test]
 fn legacy_output_rest_json_json_13_4() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(13usize, 4usize),
     );
     let error = crate::operation::s123_operation_name_case4::http::parse_error(
@@ -5699,7 +5713,8 @@ fn legacy_output_rest_json_json_13_4() {
 /// `legacy/output/rest-json.json#13.5`.
 #[test]
 fn legacy_output_rest_json_json_13_5() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(13usize, 5usize),
     );
     let error = crate::operation::s123_operation_name_case5::http::parse_error(
@@ -5716,7 +5731,8 @@ fn legacy_output_rest_json_json_13_5() {
 /// `legacy/output/rest-json.json#13.6`.
 #[test]
 fn legacy_output_rest_json_json_13_6() {
-    let response = crate::protocol_test_support::error_response(
+    let response = sdk_runtime::protocol_test_support::error_response(
+        &crate::service::SERVICE,
         FIXTURE_3.case(13usize, 6usize),
     );
     let error = crate::operation::s123_operation_name_case6::http::parse_error(
@@ -5733,7 +5749,7 @@ fn legacy_output_rest_json_json_13_6() {
 /// `legacy/output/rest-json.json#14.0`.
 #[test]
 fn legacy_output_rest_json_json_14_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(14usize, 0usize),
     );
     let output = crate::operation::s124_operation_name::http::parse_response(parts, body)
@@ -5749,7 +5765,7 @@ fn legacy_output_rest_json_json_14_0() {
 /// `legacy/output/rest-json.json#14.1`.
 #[test]
 fn legacy_output_rest_json_json_14_1() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(14usize, 1usize),
     );
     let output = crate::operation::s124_operation_name_case1::http::parse_response(
@@ -5768,7 +5784,7 @@ fn legacy_output_rest_json_json_14_1() {
 /// `legacy/output/rest-json.json#14.2`.
 #[test]
 fn legacy_output_rest_json_json_14_2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(14usize, 2usize),
     );
     let output = crate::operation::s124_operation_name_case2::http::parse_response(
@@ -5787,7 +5803,7 @@ fn legacy_output_rest_json_json_14_2() {
 /// `legacy/output/rest-json.json#14.3`.
 #[test]
 fn legacy_output_rest_json_json_14_3() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(14usize, 3usize),
     );
     let output = crate::operation::s124_operation_name_case3::http::parse_response(
@@ -5806,7 +5822,7 @@ fn legacy_output_rest_json_json_14_3() {
 /// `legacy/output/rest-json.json#14.4`.
 #[test]
 fn legacy_output_rest_json_json_14_4() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(14usize, 4usize),
     );
     let output = crate::operation::s124_operation_name_case4::http::parse_response(
@@ -5825,7 +5841,7 @@ fn legacy_output_rest_json_json_14_4() {
 /// `legacy/output/rest-json.json#15.0`.
 #[test]
 fn legacy_output_rest_json_json_15_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(15usize, 0usize),
     );
     let output = crate::operation::s125_operation_name::http::parse_response(parts, body)
@@ -5842,7 +5858,7 @@ fn legacy_output_rest_json_json_15_0() {
 /// `legacy/output/rest-json.json#16.0`.
 #[test]
 fn legacy_output_rest_json_json_16_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(16usize, 0usize),
     );
     let output = crate::operation::s126_operation_name::http::parse_response(parts, body)
@@ -5863,7 +5879,7 @@ fn legacy_output_rest_json_json_16_0() {
 /// `legacy/output/rest-json.json#16.1`.
 #[test]
 fn legacy_output_rest_json_json_16_1() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(16usize, 1usize),
     );
     let output = crate::operation::s126_operation_name_case1::http::parse_response(
@@ -5887,7 +5903,7 @@ fn legacy_output_rest_json_json_16_1() {
 /// `legacy/output/rest-json.json#17.0`.
 #[test]
 fn legacy_output_rest_json_json_17_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(17usize, 0usize),
     );
     let output = crate::operation::s127_operation_name::http::parse_response(parts, body)
@@ -5901,7 +5917,7 @@ fn legacy_output_rest_json_json_17_0() {
 /// `legacy/output/rest-json.json#17.1`.
 #[test]
 fn legacy_output_rest_json_json_17_1() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(17usize, 1usize),
     );
     let output = crate::operation::s127_operation_name_case1::http::parse_response(
@@ -5920,7 +5936,7 @@ fn legacy_output_rest_json_json_17_1() {
 /// `legacy/output/rest-json.json#17.2`.
 #[test]
 fn legacy_output_rest_json_json_17_2() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(17usize, 2usize),
     );
     let output = crate::operation::s127_operation_name_case2::http::parse_response(
@@ -5939,7 +5955,7 @@ fn legacy_output_rest_json_json_17_2() {
 /// `legacy/output/rest-json.json#18.0`.
 #[test]
 fn legacy_output_rest_json_json_18_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(18usize, 0usize),
     );
     let output = crate::operation::s128_operation_name::http::parse_response(parts, body)
@@ -5959,7 +5975,7 @@ fn legacy_output_rest_json_json_18_0() {
 /// `legacy/output/rest-json.json#19.0`.
 #[test]
 fn legacy_output_rest_json_json_19_0() {
-    let (parts, body) = crate::protocol_test_support::response(
+    let (parts, body) = sdk_runtime::protocol_test_support::response(
         FIXTURE_3.case(19usize, 0usize),
     );
     let output = crate::operation::s129_operation_name::http::parse_response(parts, body)

@@ -1,0 +1,205 @@
+//! The default credentials chain, in the official SDKs' order: the
+//! environment, the profile (roles through STS, keys, `credential_process`),
+//! web identity from the environment (EKS IRSA), the container endpoint,
+//! then EC2 instance metadata. The first
+//! that applies answers; when none does, the error lists each provider and
+//! why it did not apply, in order.
+
+use std::fmt;
+
+use aws_credential_types::provider::error::CredentialsError as ProviderError;
+use aws_credential_types::provider::{self, ProvideCredentials};
+
+use super::container::ContainerEndpoint;
+use super::imds::Imds;
+use super::profile_chain::{self, ProfileOutcome};
+use super::sts::Sts;
+use super::{Credentials, Environment, from_environment};
+use crate::transport::Network;
+
+/// The default chain. Each call reads the environment and the shared files
+/// again, so that rotated files and tokens are picked up on refresh.
+pub struct DefaultChain {
+    env: Environment,
+    profile: Option<String>,
+    /// The region STS is called in, when one is configured.
+    region: Option<String>,
+    /// The proxies and roots the providers' calls use; an error when the
+    /// environment's cannot be used (reported when credentials are asked).
+    network: Result<Network, String>,
+    imds: Option<Imds>,
+}
+
+impl fmt::Debug for DefaultChain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DefaultChain")
+            .field("profile", &self.profile)
+            .field("imds", &self.imds.is_some())
+            .finish()
+    }
+}
+
+impl DefaultChain {
+    /// The chain of the process environment, with `profile` instead of
+    /// `AWS_PROFILE` when given.
+    pub fn new(profile: Option<String>) -> Self {
+        Self::with_environment(Environment::process(), profile)
+    }
+
+    /// The chain of the given variables instead of the process environment
+    /// (`AWS_CONFIG_FILE`, `AWS_CONTAINER_CREDENTIALS_FULL_URI`, ...): for
+    /// tests, and for programs that keep such settings elsewhere.
+    pub fn with_variables<'a>(
+        profile: Option<String>,
+        variables: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        Self::with_environment(Environment::from_vars(variables), profile)
+    }
+
+    /// Calls STS in `region` instead of `AWS_REGION`'s (or
+    /// `AWS_DEFAULT_REGION`'s, or us-east-1); a role profile's own
+    /// `region` still wins, as in the AWS CLI.
+    pub fn with_region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    pub(crate) fn with_environment(env: Environment, profile: Option<String>) -> Self {
+        let shared = crate::config::ProfileOnce::new(&env, profile.as_deref());
+        let network = crate::config::network(Some(&shared), None, None).map_err(|e| e.to_string());
+        let region = crate::config::environment_region(&env);
+        Self::with_settings(env, profile, network, region)
+    }
+
+    /// The chain of a client's configuration: its proxies and roots, and
+    /// its region for STS (a profile's own `region` still wins there).
+    pub(crate) fn with_settings(
+        env: Environment,
+        profile: Option<String>,
+        network: Result<Network, String>,
+        region: Option<String>,
+    ) -> Self {
+        let imds = match &network {
+            Ok(network) => Imds::from_env(&env, network),
+            Err(_) => None,
+        };
+        DefaultChain {
+            env,
+            profile,
+            region,
+            network,
+            imds,
+        }
+    }
+
+    async fn resolve(&self) -> Result<Credentials, ProviderError> {
+        let mut tried: Vec<String> = Vec::new();
+        let network = match &self.network {
+            Ok(network) => network,
+            Err(e) => {
+                return Err(invalid_configuration(format!(
+                    "the proxy or CA bundle settings cannot be used: {e}"
+                )));
+            }
+        };
+
+        match from_environment(&self.env) {
+            Ok(Some(credentials)) => return Ok(credentials),
+            Ok(None) => tried.push(
+                "environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set".into(),
+            ),
+            Err(e) => return Err(invalid_configuration(e.to_string())),
+        }
+
+        match profile_chain::resolve(
+            &self.env,
+            network,
+            self.profile.as_deref(),
+            self.region.as_deref(),
+        )
+        .await
+        {
+            Ok(credentials) => return Ok(credentials),
+            Err(ProfileOutcome::Failed(why)) => return Err(provider_error(why)),
+            Err(ProfileOutcome::NotConfigured(why)) => tried.push(why),
+        }
+
+        match (
+            self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
+            self.env.get("AWS_ROLE_ARN"),
+        ) {
+            (Some(token_file), Some(role_arn)) => {
+                let session_name = self
+                    .env
+                    .get("AWS_ROLE_SESSION_NAME")
+                    .unwrap_or_else(profile_chain::default_session_name);
+                let sts = Sts::new(&self.env, network, self.region.as_deref())
+                    .map_err(|e| invalid_configuration(format!("web identity: {e}")))?;
+                return sts
+                    .assume_role_with_web_identity(&role_arn, &session_name, &token_file)
+                    .await
+                    .map_err(|e| provider_error(format!("web identity for {role_arn}: {e}")));
+            }
+            (Some(_), None) => {
+                return Err(invalid_configuration(
+                    "web identity: AWS_WEB_IDENTITY_TOKEN_FILE is set without AWS_ROLE_ARN"
+                        .to_owned(),
+                ));
+            }
+            _ => tried.push(
+                "web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set".into(),
+            ),
+        }
+
+        match ContainerEndpoint::from_env(&self.env) {
+            Err(e) => {
+                return Err(invalid_configuration(format!("container: {e}")));
+            }
+            Ok(Some(endpoint)) => {
+                return endpoint
+                    .fetch(network)
+                    .await
+                    .map_err(|e| provider_error(format!("container: {e}")));
+            }
+            Ok(None) => tried.push(
+                "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
+                    .into(),
+            ),
+        }
+
+        match &self.imds {
+            None => tried.push("IMDS: disabled by AWS_EC2_METADATA_DISABLED".into()),
+            Some(imds) => match imds.credentials().await {
+                Ok(credentials) => return Ok(credentials),
+                Err(e) => tried.push(format!("IMDS: {e}")),
+            },
+        }
+        Err(not_loaded(format!(
+            "no provider in the default chain gave credentials: {}",
+            tried.join("; ")
+        )))
+    }
+}
+
+// Built outside the async resolver: the error constructors' generic
+// conversions do not type-check inside its future.
+fn invalid_configuration(message: String) -> ProviderError {
+    ProviderError::invalid_configuration(message)
+}
+
+fn provider_error(message: String) -> ProviderError {
+    ProviderError::provider_error(message)
+}
+
+fn not_loaded(message: String) -> ProviderError {
+    ProviderError::not_loaded(message)
+}
+
+impl ProvideCredentials for DefaultChain {
+    fn provide_credentials<'a>(&'a self) -> provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        provider::future::ProvideCredentials::new(self.resolve())
+    }
+}
