@@ -47,6 +47,13 @@ fn seed_with_deprecations() -> String {
     model
 }
 
+/// The seed model with an error shape named as a runtime type the `error`
+/// module re-exports (`TimeoutError`): the model's type must make way.
+fn seed_with_runtime_names() -> String {
+    assert!(SEED.contains("\"ModelTimeoutException\""));
+    SEED.replace("\"ModelTimeoutException\"", "\"TimeoutError\"")
+}
+
 fn write_crate(dir: &Path, crate_name: &str, model_text: &str) {
     let files = codegen::generate(&codegen::Input {
         model_file: "models/bedrock-runtime-2023-09-30.json",
@@ -93,8 +100,9 @@ fn the_seed_model_generates_a_crate_that_compiles_and_passes_its_tests() {
         "bedrock-runtime-deprecations",
         &seed_with_deprecations(),
     );
+    write_crate(&dir, "bedrock-runtime-names", &seed_with_runtime_names());
     let manifest = format!(
-        "[workspace]\nresolver = \"3\"\nmembers = [\"bedrock-runtime-seed\", \"bedrock-runtime-deprecations\"]\n\n{}",
+        "[workspace]\nresolver = \"3\"\nmembers = [\"bedrock-runtime-seed\", \"bedrock-runtime-deprecations\", \"bedrock-runtime-names\"]\n\n{}",
         workspace_tables(&root).replace("path = \"", "path = \"../../../")
     );
     std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
@@ -104,6 +112,13 @@ fn the_seed_model_generates_a_crate_that_compiles_and_passes_its_tests() {
     assert!(
         payload_part.contains("/// **Deprecated:** use something else\n#[derive("),
         "a deprecated type says so in its docs:\n{payload_part}"
+    );
+    let errors = std::fs::read_to_string(dir.join("bedrock-runtime-names/src/error.rs")).unwrap();
+    assert!(
+        errors.contains("pub use self::timeout_error_value::{")
+            && errors.contains("pub use sdk_runtime::error::{")
+            && errors.contains("TimeoutError,"),
+        "the model's TimeoutError makes way for the runtime's:\n{errors}"
     );
     std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 
@@ -132,6 +147,21 @@ fn the_seed_model_generates_a_crate_that_compiles_and_passes_its_tests() {
             "--all-features",
             "-p",
             "bedrock-runtime-deprecations",
+            "--",
+            "-D",
+            "warnings",
+        ],
+    );
+    cargo(
+        &dir,
+        &root,
+        &[
+            "rustc",
+            "--offline",
+            "--quiet",
+            "--lib",
+            "-p",
+            "bedrock-runtime-names",
             "--",
             "-D",
             "warnings",

@@ -9,7 +9,7 @@
 
 mod sdk;
 mod service;
-mod settings;
+pub(crate) mod settings;
 
 pub use sdk::{SdkConfig, SdkConfigBuilder};
 pub use service::{Config, ConfigBuilder, Service, ServiceConfig};

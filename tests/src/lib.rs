@@ -1,6 +1,10 @@
 //! Shared helpers for the end-to-end tests in `tests/tests/`.
 
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
 
 use bedrock_mock::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, MockConfig, MockServer};
 use bedrock_runtime::credentials::Credentials;
@@ -50,4 +54,95 @@ pub fn unique() -> String {
         nanos,
         NEXT.fetch_add(1, Ordering::Relaxed)
     )
+}
+
+/// A request as a fake server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    /// The method.
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// The headers, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body, as text.
+    pub body: String,
+}
+
+impl Seen {
+    /// A header's value, by case-insensitive name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// How a fake server answers a request: status and body.
+pub type Answer = Box<dyn Fn(&Seen) -> (u16, String) + Send + Sync>;
+
+/// An HTTP/1.1 server on 127.0.0.1 that answers each request with
+/// `answer` and records it.
+pub async fn fake(answer: Answer) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let record = seen.clone();
+    let answer = Arc::new(answer);
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let record = record.clone();
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buffer = Vec::new();
+                let mut chunk = [0u8; 4096];
+                while !buffer.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let head_end = buffer.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+                let text = String::from_utf8_lossy(&buffer[..head_end]).into_owned();
+                let length: usize = text
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(str::to_owned)
+                    })
+                    .and_then(|n| n.trim().parse().ok())
+                    .unwrap_or(0);
+                while buffer.len() < head_end + length {
+                    match socket.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let body =
+                    String::from_utf8_lossy(&buffer[head_end..head_end + length]).into_owned();
+                let mut lines = text.split("\r\n");
+                let mut request_line = lines.next().unwrap_or_default().split(' ');
+                let seen = Seen {
+                    method: request_line.next().unwrap_or_default().to_owned(),
+                    path: request_line.next().unwrap_or_default().to_owned(),
+                    headers: lines
+                        .take_while(|l| !l.is_empty())
+                        .filter_map(|l| l.split_once(": "))
+                        .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                        .collect(),
+                    body,
+                };
+                let (status, body) = answer(&seen);
+                record.lock().unwrap().push(seen);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    (url, seen)
 }

@@ -34,10 +34,6 @@ pub enum ProblemKind {
         "member {member:?} arrives in the event stream's initial-response event, which is not read yet: it is always unset"
     )]
     UnreadInitialResponse { member: String },
-    #[error(
-        "the endpoint built-in {built_in} is not supplied: the parameter stays unset, so endpoints that need it (account-based ones) are not used"
-    )]
-    UnsuppliedBuiltIn { built_in: String },
     #[error("the paginator's {token} cannot be followed yet; the operation gets no paginator")]
     UnfollowedPaginator { token: String },
     #[error("a json-protocol service needs a targetPrefix")]

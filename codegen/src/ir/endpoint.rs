@@ -23,18 +23,17 @@ const FUNCTIONS: &[&str] = &[
     "aws.parseArn",
 ];
 
-/// Built-in parameters the client fills from its configuration.
+/// Built-in parameters the client fills from its configuration (the
+/// account id only where one is configured: unset, the rules fall back to
+/// the regional endpoint).
 const BUILT_INS: &[&str] = &[
     "AWS::Region",
     "AWS::UseFIPS",
     "AWS::UseDualStack",
     "SDK::Endpoint",
+    "AWS::Auth::AccountId",
+    "AWS::Auth::AccountIdEndpointMode",
 ];
-
-/// Built-ins the client does not supply: an optional parameter they fill
-/// stays unset, which the rules treat as not known (AWS's account-based
-/// endpoints, for instance, fall back to the regional one).
-const UNSUPPLIED_BUILT_INS: &[&str] = &["AWS::Auth::AccountId", "AWS::Auth::AccountIdEndpointMode"];
 
 pub(super) fn resolve(
     rules: &Value,
@@ -42,7 +41,6 @@ pub(super) fn resolve(
     tests: Option<&EndpointTests>,
     operations: &[Operation],
     problems: &mut Vec<Problem>,
-    warnings: &mut Vec<Problem>,
 ) -> Option<EndpointRules> {
     let before = problems.len();
     let mut problem = |path: String, kind: ProblemKind| problems.push(Problem { path, kind });
@@ -68,17 +66,6 @@ pub(super) fn resolve(
                     .unwrap_or(false);
                 let has_default = declaration.get("default").is_some();
                 match &built_in {
-                    Some(b)
-                        if UNSUPPLIED_BUILT_INS.contains(&b.as_str())
-                            && (!required || has_default) =>
-                    {
-                        warnings.push(Problem {
-                            path: format!("endpointRules.parameters.{name}"),
-                            kind: ProblemKind::UnsuppliedBuiltIn {
-                                built_in: b.clone(),
-                            },
-                        });
-                    }
                     Some(b) if !BUILT_INS.contains(&b.as_str()) => problem(
                         format!("endpointRules.parameters.{name}"),
                         ProblemKind::Unsupported {

@@ -145,7 +145,6 @@ pub fn resolve_sources(sources: &Sources<'_>) -> Result<Service, Vec<Problem>> {
             sources.endpoint_tests,
             &service.operations,
             &mut resolver.problems,
-            &mut resolver.warnings,
         );
     }
     if resolver.problems.is_empty() {

@@ -468,7 +468,10 @@ impl SdkConfigBuilder {
             && configured_region(env, self.profile.as_deref()).is_none()
         {
             let direct = Network::new(&ProxyConfig::disabled(), &TlsConfig::new())?;
-            if let Some(imds) = credentials::Imds::from_env(env, &direct) {
+            let profile = credentials::load_profile(env, self.profile.as_deref()).ok();
+            if let Some(imds) = credentials::Imds::from_env(env, profile.as_ref(), &direct)
+                .map_err(ConfigError::new)?
+            {
                 match imds.region().await {
                     Ok(region) => self.region = Some(region),
                     Err(why) => tracing::debug!(%why, "no region from instance metadata"),

@@ -513,3 +513,65 @@ fn services_resolve_partition_endpoints() {
         "https://bedrock-agent.cn-north-1.amazonaws.com.cn"
     );
 }
+
+/// A service whose rules send requests to account-based endpoints, as
+/// DynamoDB's do.
+struct AccountBased;
+
+static ACCOUNT_BASED: ServiceInfo = ServiceInfo {
+    sdk_id: "DynamoDB",
+    crate_name: "dynamodb",
+    crate_version: "0.1.0",
+    endpoint_prefix: "dynamodb",
+    signing_name: "dynamodb",
+    endpoint_rules: Some(EndpointRules::new(ACCOUNT_RULES)),
+    bearer_token_env: None,
+    query_compatible: false,
+    endpoint_params: &[],
+};
+
+impl Service for AccountBased {
+    const INFO: &'static ServiceInfo = &ACCOUNT_BASED;
+}
+
+const ACCOUNT_RULES: &str = r#"{"version":"1.0","parameters":{
+  "Region":{"builtIn":"AWS::Region","type":"String","required":false},
+  "AccountId":{"builtIn":"AWS::Auth::AccountId","type":"String","required":false},
+  "AccountIdEndpointMode":{"builtIn":"AWS::Auth::AccountIdEndpointMode","type":"String","required":false}},
+ "rules":[
+  {"conditions":[{"fn":"isSet","argv":[{"ref":"AccountIdEndpointMode"}]},
+                 {"fn":"stringEquals","argv":[{"ref":"AccountIdEndpointMode"},"required"]},
+                 {"fn":"not","argv":[{"fn":"isSet","argv":[{"ref":"AccountId"}]}]}],
+   "error":"AccountIdEndpointMode is required but no AccountID was provided or able to be loaded","type":"error"},
+  {"conditions":[{"fn":"isSet","argv":[{"ref":"AccountId"}]},
+                 {"fn":"not","argv":[{"fn":"stringEquals","argv":[{"ref":"AccountIdEndpointMode"},"disabled"]}]}],
+   "endpoint":{"url":"https://{AccountId}.ddb.{Region}.amazonaws.com"},"type":"endpoint"},
+  {"conditions":[],"endpoint":{"url":"https://dynamodb.{Region}.amazonaws.com"},"type":"endpoint"}]}"#;
+
+#[test]
+fn a_configured_account_id_reaches_account_based_endpoints() {
+    let endpoint = |extra: &[(&str, &str)]| {
+        let shared = SdkConfig::env_builder_from(env(extra)).build().unwrap();
+        Config::<AccountBased>::from(&shared)
+            .endpoint()
+            .map_err(|e| e.to_string())
+    };
+    assert_eq!(
+        endpoint(&[]).unwrap(),
+        "https://dynamodb.us-west-2.amazonaws.com"
+    );
+    assert_eq!(
+        endpoint(&[("AWS_ACCOUNT_ID", "123456789012")]).unwrap(),
+        "https://123456789012.ddb.us-west-2.amazonaws.com"
+    );
+    assert_eq!(
+        endpoint(&[
+            ("AWS_ACCOUNT_ID", "123456789012"),
+            ("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
+        ])
+        .unwrap(),
+        "https://dynamodb.us-west-2.amazonaws.com"
+    );
+    let err = endpoint(&[("AWS_ACCOUNT_ID_ENDPOINT_MODE", "required")]).unwrap_err();
+    assert!(err.contains("AccountIdEndpointMode is required"), "{err}");
+}

@@ -27,14 +27,16 @@ pub struct DefaultChain {
     /// The proxies and roots the providers' calls use; an error when the
     /// environment's cannot be used (reported when credentials are asked).
     network: Result<Network, String>,
-    imds: Option<Imds>,
+    /// Instance metadata as the environment and profile configure it:
+    /// `None` when disabled, an error when a setting cannot be read.
+    imds: Result<Option<Imds>, String>,
 }
 
 impl fmt::Debug for DefaultChain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DefaultChain")
             .field("profile", &self.profile)
-            .field("imds", &self.imds.is_some())
+            .field("imds", &self.imds.as_ref().map(Option::is_some))
             .finish()
     }
 }
@@ -79,9 +81,12 @@ impl DefaultChain {
         network: Result<Network, String>,
         region: Option<String>,
     ) -> Self {
+        // A profile that cannot be read has no metadata settings; the
+        // chain reports why when it reads the profile for credentials.
+        let profile_settings = super::load_profile(&env, profile.as_deref()).ok();
         let imds = match &network {
-            Ok(network) => Imds::from_env(&env, network),
-            Err(_) => None,
+            Ok(network) => Imds::from_env(&env, profile_settings.as_ref(), network),
+            Err(e) => Err(e.clone()),
         };
         DefaultChain {
             env,
@@ -168,8 +173,9 @@ impl DefaultChain {
         }
 
         match &self.imds {
-            None => tried.push("IMDS: disabled by AWS_EC2_METADATA_DISABLED".into()),
-            Some(imds) => match imds.credentials().await {
+            Err(e) => return Err(invalid_configuration(format!("IMDS: {e}"))),
+            Ok(None) => tried.push("IMDS: disabled by AWS_EC2_METADATA_DISABLED".into()),
+            Ok(Some(imds)) => match imds.credentials().await {
                 Ok(credentials) => return Ok(credentials),
                 Err(e) => tried.push(format!("IMDS: {e}")),
             },

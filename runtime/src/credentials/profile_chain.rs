@@ -133,10 +133,12 @@ async fn credential_source(
         "Environment" => from_environment(env)
             .map_err(|e| e.to_string())?
             .ok_or_else(|| "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".to_owned()),
-        "Ec2InstanceMetadata" => match Imds::from_env(env, network) {
-            Some(imds) => imds.credentials().await,
-            None => Err("IMDS is disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
-        },
+        "Ec2InstanceMetadata" => {
+            match Imds::from_env(env, load_profile(env, None).ok().as_ref(), network)? {
+                Some(imds) => imds.credentials().await,
+                None => Err("IMDS is disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
+            }
+        }
         "EcsContainer" => match ContainerEndpoint::from_env(env)? {
             Some(endpoint) => endpoint.fetch(network).await,
             None => {

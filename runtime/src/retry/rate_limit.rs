@@ -106,7 +106,7 @@ impl State {
             return None;
         }
         self.refill(now);
-        let wait = if self.capacity < 1.0 {
+        if self.capacity < 1.0 {
             let seconds = (1.0 - self.capacity) / self.fill_rate;
             // The token is spent now; the wait pays for it.
             self.capacity = 0.0;
@@ -114,8 +114,7 @@ impl State {
         } else {
             self.capacity -= 1.0;
             None
-        };
-        wait
+        }
     }
 
     fn refill(&mut self, now: f64) {
