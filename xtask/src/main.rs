@@ -102,9 +102,7 @@ type Crates = BTreeMap<String, Vec<codegen::GeneratedFile>>;
 /// Generates every model of `models/` in memory.
 fn generate_all(root: &Path) -> Result<(Crates, Vec<String>), String> {
     let models_dir = root.join("models");
-    // The runtime's partition table is the one the generated crates
-    // resolve endpoints with; their rules are checked against it.
-    let partitions = models::read_optional(&root.join(models::RUNTIME_PARTITIONS))?;
+    let partitions = models::partitions(&models_dir)?;
     let mut crates = Crates::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();

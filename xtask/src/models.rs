@@ -89,9 +89,14 @@ pub fn list(dir: &Path) -> Result<Vec<String>, String> {
 /// The partition table the runtime embeds, relative to the workspace.
 pub const RUNTIME_PARTITIONS: &str = "runtime/src/partitions.json";
 
-/// `shared/partitions.json` of a models directory, if present.
+/// `shared/partitions.json` of a models directory (a sweep's, laid out
+/// from a botocore release), else the runtime's table, which the generated
+/// crates resolve endpoints with.
 pub fn partitions(dir: &Path) -> Result<Option<String>, String> {
-    read_optional(&dir.join("shared").join("partitions.json"))
+    match read_optional(&dir.join("shared").join("partitions.json"))? {
+        Some(text) => Ok(Some(text)),
+        None => read_optional(&workspace_root().join(RUNTIME_PARTITIONS)),
+    }
 }
 
 pub fn read_optional(path: &Path) -> Result<Option<String>, String> {

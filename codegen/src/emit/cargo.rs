@@ -17,7 +17,6 @@ pub(crate) fn manifest(service: &Service) -> String {
          edition.workspace = true\n\
          rust-version.workspace = true\n\
          license.workspace = true\n\
-         publish.workspace = true\n\
          \n\
          [lib]\n\
          name = \"{lib}\"\n\
