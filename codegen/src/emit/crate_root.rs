@@ -240,11 +240,11 @@ fn config_module(service: &Service) -> TokenStream {
         title = service.title
     ));
     let marker_doc = format!(
-        "{}, as the runtime's configuration types name a service: [`Config`] is `sdk_runtime::config::Config<Service>`.",
+        " {}, as the runtime's configuration types name a service: [`Config`] is `sdk_runtime::config::Config<Service>`.",
         service.title
     );
     let config_doc = format!(
-        "The configuration of {} clients: a shared [`SdkConfig`] and what this service resolves from it (its endpoint above all). Cheap to clone.",
+        " The configuration of {} clients: a shared [`SdkConfig`] and what this service resolves from it (its endpoint above all). Cheap to clone.",
         service.title
     );
     quote! {

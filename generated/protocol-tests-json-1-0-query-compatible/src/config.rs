@@ -7,7 +7,7 @@ pub use sdk_runtime::config::{
     AccountIdEndpointMode, SdkConfig, SdkConfigBuilder, TimeoutConfig,
 };
 
-///botocore protocol tests, as the runtime's configuration types name a service: [`Config`] is `sdk_runtime::config::Config<Service>`.
+/// botocore protocol tests, as the runtime's configuration types name a service: [`Config`] is `sdk_runtime::config::Config<Service>`.
 #[derive(Debug, Clone, Copy)]
 pub struct Service;
 
@@ -15,7 +15,7 @@ impl sdk_runtime::config::Service for Service {
     const INFO: &'static sdk_runtime::dispatch::ServiceInfo = &crate::service::SERVICE;
 }
 
-///The configuration of botocore protocol tests clients: a shared [`SdkConfig`] and what this service resolves from it (its endpoint above all). Cheap to clone.
+/// The configuration of botocore protocol tests clients: a shared [`SdkConfig`] and what this service resolves from it (its endpoint above all). Cheap to clone.
 pub type Config = sdk_runtime::config::Config<Service>;
 
 /// Builds a [`Config`]: from the environment (`Config::env_builder()`), from nothing (`Config::builder()`), or from a shared configuration (`ConfigBuilder::from(&sdk_config)`).
