@@ -29,6 +29,21 @@ pub(crate) fn definition(service: &Service) -> TokenStream {
             }
         }
     });
+    // The dispatcher's handle exists when some operation is compiled in:
+    // with none, nothing would read it.
+    let (handle_field, handle_value) = if service.operations.is_empty() {
+        (TokenStream::new(), TokenStream::new())
+    } else {
+        let every_operation: Vec<usize> = (0..service.operations.len()).collect();
+        let cfg = super::features::for_users(service, &every_operation);
+        (
+            quote! { #cfg handle: std::sync::Arc<crate::dispatch::Handle>, },
+            quote! {
+                #cfg
+                handle: std::sync::Arc::new(crate::dispatch::Handle::new(config.resolved().clone())),
+            },
+        )
+    };
     quote! {
         #module_doc
 
@@ -36,7 +51,7 @@ pub(crate) fn definition(service: &Service) -> TokenStream {
         #[derive(Debug, Clone)]
         pub struct Client {
             config: crate::Config,
-            handle: std::sync::Arc<crate::dispatch::Handle>,
+            #handle_field
         }
 
         impl Client {
@@ -52,7 +67,7 @@ pub(crate) fn definition(service: &Service) -> TokenStream {
             /// A client with this service's own configuration.
             pub fn from_conf(config: crate::Config) -> Self {
                 Client {
-                    handle: std::sync::Arc::new(crate::dispatch::Handle::new(config.resolved().clone())),
+                    #handle_value
                     config,
                 }
             }

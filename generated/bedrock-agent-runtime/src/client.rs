@@ -7,6 +7,45 @@
 #[derive(Debug, Clone)]
 pub struct Client {
     config: crate::Config,
+    #[cfg(
+        any(
+            feature = "agentic-retrieve-stream",
+            feature = "check-ingested-document-acl",
+            feature = "create-invocation",
+            feature = "create-session",
+            feature = "delete-agent-memory",
+            feature = "delete-session",
+            feature = "end-session",
+            feature = "generate-query",
+            feature = "get-agent-memory",
+            feature = "get-document-content",
+            feature = "get-execution-flow-snapshot",
+            feature = "get-flow-execution",
+            feature = "get-ingested-document-acl",
+            feature = "get-invocation-step",
+            feature = "get-session",
+            feature = "invoke-agent",
+            feature = "invoke-flow",
+            feature = "invoke-inline-agent",
+            feature = "list-flow-execution-events",
+            feature = "list-flow-executions",
+            feature = "list-invocation-steps",
+            feature = "list-invocations",
+            feature = "list-sessions",
+            feature = "list-tags-for-resource",
+            feature = "optimize-prompt",
+            feature = "put-invocation-step",
+            feature = "rerank",
+            feature = "retrieve",
+            feature = "retrieve-and-generate",
+            feature = "retrieve-and-generate-stream",
+            feature = "start-flow-execution",
+            feature = "stop-flow-execution",
+            feature = "tag-resource",
+            feature = "untag-resource",
+            feature = "update-session"
+        )
+    )]
     handle: std::sync::Arc<crate::dispatch::Handle>,
 }
 
@@ -23,6 +62,45 @@ impl Client {
     /// A client with this service's own configuration.
     pub fn from_conf(config: crate::Config) -> Self {
         Client {
+            #[cfg(
+                any(
+                    feature = "agentic-retrieve-stream",
+                    feature = "check-ingested-document-acl",
+                    feature = "create-invocation",
+                    feature = "create-session",
+                    feature = "delete-agent-memory",
+                    feature = "delete-session",
+                    feature = "end-session",
+                    feature = "generate-query",
+                    feature = "get-agent-memory",
+                    feature = "get-document-content",
+                    feature = "get-execution-flow-snapshot",
+                    feature = "get-flow-execution",
+                    feature = "get-ingested-document-acl",
+                    feature = "get-invocation-step",
+                    feature = "get-session",
+                    feature = "invoke-agent",
+                    feature = "invoke-flow",
+                    feature = "invoke-inline-agent",
+                    feature = "list-flow-execution-events",
+                    feature = "list-flow-executions",
+                    feature = "list-invocation-steps",
+                    feature = "list-invocations",
+                    feature = "list-sessions",
+                    feature = "list-tags-for-resource",
+                    feature = "optimize-prompt",
+                    feature = "put-invocation-step",
+                    feature = "rerank",
+                    feature = "retrieve",
+                    feature = "retrieve-and-generate",
+                    feature = "retrieve-and-generate-stream",
+                    feature = "start-flow-execution",
+                    feature = "stop-flow-execution",
+                    feature = "tag-resource",
+                    feature = "untag-resource",
+                    feature = "update-session"
+                )
+            )]
             handle: std::sync::Arc::new(
                 crate::dispatch::Handle::new(config.resolved().clone()),
             ),

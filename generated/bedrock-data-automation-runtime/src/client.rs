@@ -7,6 +7,16 @@
 #[derive(Debug, Clone)]
 pub struct Client {
     config: crate::Config,
+    #[cfg(
+        any(
+            feature = "get-data-automation-status",
+            feature = "invoke-data-automation",
+            feature = "invoke-data-automation-async",
+            feature = "list-tags-for-resource",
+            feature = "tag-resource",
+            feature = "untag-resource"
+        )
+    )]
     handle: std::sync::Arc<crate::dispatch::Handle>,
 }
 
@@ -23,6 +33,16 @@ impl Client {
     /// A client with this service's own configuration.
     pub fn from_conf(config: crate::Config) -> Self {
         Client {
+            #[cfg(
+                any(
+                    feature = "get-data-automation-status",
+                    feature = "invoke-data-automation",
+                    feature = "invoke-data-automation-async",
+                    feature = "list-tags-for-resource",
+                    feature = "tag-resource",
+                    feature = "untag-resource"
+                )
+            )]
             handle: std::sync::Arc::new(
                 crate::dispatch::Handle::new(config.resolved().clone()),
             ),

@@ -7,6 +7,21 @@
 #[derive(Debug, Clone)]
 pub struct Client {
     config: crate::Config,
+    #[cfg(
+        any(
+            feature = "apply-guardrail",
+            feature = "converse",
+            feature = "converse-stream",
+            feature = "count-tokens",
+            feature = "get-async-invoke",
+            feature = "invoke-guardrail-checks",
+            feature = "invoke-model",
+            feature = "invoke-model-with-bidirectional-stream",
+            feature = "invoke-model-with-response-stream",
+            feature = "list-async-invokes",
+            feature = "start-async-invoke"
+        )
+    )]
     handle: std::sync::Arc<crate::dispatch::Handle>,
 }
 
@@ -23,6 +38,21 @@ impl Client {
     /// A client with this service's own configuration.
     pub fn from_conf(config: crate::Config) -> Self {
         Client {
+            #[cfg(
+                any(
+                    feature = "apply-guardrail",
+                    feature = "converse",
+                    feature = "converse-stream",
+                    feature = "count-tokens",
+                    feature = "get-async-invoke",
+                    feature = "invoke-guardrail-checks",
+                    feature = "invoke-model",
+                    feature = "invoke-model-with-bidirectional-stream",
+                    feature = "invoke-model-with-response-stream",
+                    feature = "list-async-invokes",
+                    feature = "start-async-invoke"
+                )
+            )]
             handle: std::sync::Arc::new(
                 crate::dispatch::Handle::new(config.resolved().clone()),
             ),

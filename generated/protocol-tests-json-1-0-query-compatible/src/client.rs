@@ -7,6 +7,13 @@
 #[derive(Debug, Clone)]
 pub struct Client {
     config: crate::Config,
+    #[cfg(
+        any(
+            feature = "s0-query-compatible-operation",
+            feature = "s1-query-compatible-operation",
+            feature = "s2-query-compatible-operation"
+        )
+    )]
     handle: std::sync::Arc<crate::dispatch::Handle>,
 }
 
@@ -23,6 +30,13 @@ impl Client {
     /// A client with this service's own configuration.
     pub fn from_conf(config: crate::Config) -> Self {
         Client {
+            #[cfg(
+                any(
+                    feature = "s0-query-compatible-operation",
+                    feature = "s1-query-compatible-operation",
+                    feature = "s2-query-compatible-operation"
+                )
+            )]
             handle: std::sync::Arc::new(
                 crate::dispatch::Handle::new(config.resolved().clone()),
             ),

@@ -272,6 +272,18 @@ fn endpoint_urls_follow_the_sdks_precedence() {
         .0,
         "https://bedrock-runtime.us-west-2.amazonaws.com"
     );
+    // So does the profile's key.
+    let ignoring = Files::new(
+        "[default]\nendpoint_url = http://127.0.0.1:1004\nignore_configured_endpoint_urls = true\n",
+    );
+    let ignoring_file = ignoring.config();
+    let shared = SdkConfig::env_builder_from(env(&[("AWS_CONFIG_FILE", ignoring_file.as_str())]))
+        .build()
+        .unwrap();
+    assert_eq!(
+        Config::<Agent>::from(&shared).endpoint().unwrap(),
+        "https://bedrock-agent.us-west-2.amazonaws.com"
+    );
     // Code wins over all of them.
     let shared = SdkConfig::env_builder_from(env(&[
         ("AWS_CONFIG_FILE", config_file.as_str()),
@@ -408,11 +420,16 @@ fn malformed_retry_settings_name_their_variable_or_profile_key() {
 fn fips_dual_stack_and_the_app_id_are_read_from_both_places() {
     let shared = SdkConfig::env_builder_from(env(&[
         ("AWS_USE_FIPS_ENDPOINT", "true"),
+        ("AWS_USE_DUALSTACK_ENDPOINT", "false"),
         ("AWS_SDK_UA_APP_ID", "my-app"),
     ]))
     .build()
     .unwrap();
-    assert!(shared.use_fips());
+    assert!(shared.use_fips() && !shared.use_dual_stack());
+    let dual = SdkConfig::env_builder_from(env(&[("AWS_USE_DUALSTACK_ENDPOINT", "true")]))
+        .build()
+        .unwrap();
+    assert!(dual.use_dual_stack() && !dual.use_fips());
     assert_eq!(shared.app_id(), Some("my-app"));
     let config = Config::<Runtime>::from(&shared);
     assert_eq!(

@@ -294,6 +294,7 @@ mod tests {
         std::fs::write(
             &config,
             "[default]\nec2_metadata_service_endpoint_mode = ipv6\nmetadata_service_timeout = 4\nmetadata_service_num_attempts = 2\n\
+             [profile moved]\nec2_metadata_service_endpoint = http://127.0.0.1:9\n\
              [profile bad]\nmetadata_service_num_attempts = many\n",
         )
         .unwrap();
@@ -307,6 +308,11 @@ mod tests {
         assert_eq!(client.endpoint, DEFAULT_ENDPOINT_IPV6);
         assert_eq!(client.timeout, Duration::from_secs(4));
         assert_eq!(client.attempts, 2);
+        let moved = super::super::load_profile(&env, Some("moved")).unwrap();
+        let client = Imds::from_env(&env, Some(&moved), &network())
+            .unwrap()
+            .unwrap();
+        assert_eq!(client.endpoint, "http://127.0.0.1:9");
         let bad = super::super::load_profile(&env, Some("bad")).unwrap();
         let err = Imds::from_env(&env, Some(&bad), &network()).unwrap_err();
         assert!(

@@ -11,8 +11,8 @@ use http::{HeaderValue, Uri};
 use crate::credentials::Environment;
 use crate::error::ConfigError;
 
-/// The proxies requests go through. With [`crate::Config::env_builder`]
-/// they come from the environment; [`crate::ConfigBuilder::proxy`] sets
+/// The proxies requests go through. With [`SdkConfig::env_builder`](crate::SdkConfig::env_builder)
+/// they come from the environment; [`SdkConfigBuilder::proxy`](crate::SdkConfigBuilder::proxy) sets
 /// them instead, and [`ProxyConfig::disabled`] connects directly whatever
 /// the environment says.
 ///
