@@ -150,6 +150,7 @@ pub fn generate(suites: &Suites<'_>) -> Result<Generated, Error> {
                 problems,
             }
         })?;
+    service.protocol_tests = true;
     // Each suite is a service of its own: its operations keep its
     // `X-Amz-Target` prefix.
     for op in &mut service.operations {
@@ -166,20 +167,6 @@ pub fn generate(suites: &Suites<'_>) -> Result<Generated, Error> {
         .collect();
     let mut files = crate::emit::emit(&service)?;
     let tests = crate::emit::protocol_tests(&service, &merged.cases, &includes)?;
-    for file in &mut files {
-        if file.path.as_os_str() == "src/lib.rs" {
-            file.contents.push_str(
-                "\n/// botocore's protocol tests, a test per case.\n#[cfg(test)]\n#[rustfmt::skip]\nmod protocol_tests;\n",
-            );
-        }
-        // The runtime's comparison helpers, for the tests only.
-        if file.path.as_os_str() == "Cargo.toml" {
-            file.contents.push_str(&format!(
-                "\n[dev-dependencies]\n{} = {{ workspace = true, features = [\"protocol-tests\"] }}\n",
-                crate::emit::RUNTIME_PACKAGE
-            ));
-        }
-    }
     files.extend(tests);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Generated {

@@ -17,6 +17,7 @@ pub(crate) fn manifest(service: &Service) -> String {
          edition.workspace = true\n\
          rust-version.workspace = true\n\
          license.workspace = true\n\
+         {publish}\
          \n\
          [lib]\n\
          name = \"{lib}\"\n\
@@ -26,6 +27,13 @@ pub(crate) fn manifest(service: &Service) -> String {
         name = service.crate_name,
         title = service.title,
         lib = service.lib_name,
+        // A service crate can be packaged for programs outside this
+        // repository; a crate of protocol tests is for this one only.
+        publish = if service.protocol_tests {
+            "publish = false\n"
+        } else {
+            ""
+        },
     );
     let runtime_features = runtime::features(service);
     if runtime_features.is_empty() {
@@ -72,5 +80,13 @@ pub(crate) fn manifest(service: &Service) -> String {
         cli = optional("cli"),
     );
     toml.push_str(&super::features::manifest_entries(service));
+    if service.protocol_tests {
+        // The runtime's comparison helpers, for the tests only.
+        let _ = write!(
+            toml,
+            "\n[dev-dependencies]\n{} = {{ workspace = true, features = [\"protocol-tests\"] }}\n",
+            runtime::PACKAGE
+        );
+    }
     toml
 }

@@ -42,6 +42,14 @@ fn lib_rs(service: &Service) -> TokenStream {
             mod endpoint_data;
         }
     });
+    let protocol_tests = service.protocol_tests.then(|| {
+        quote! {
+            /// botocore's protocol tests, a test per case.
+            #[cfg(test)]
+            #[rustfmt::skip]
+            mod protocol_tests;
+        }
+    });
     quote! {
         #crate_docs
         #![warn(missing_docs)]
@@ -73,6 +81,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         pub use crate::config::{Config, ConfigBuilder};
         #runtime_modules
         pub use sdk_runtime::{RetryConfig, SdkConfig, TimeoutConfig, ValidationMode};
+        #protocol_tests
     }
 }
 

@@ -31,8 +31,6 @@ use proc_macro2::TokenStream;
 use crate::GeneratedFile;
 use crate::ir::Service;
 
-pub(crate) use runtime::PACKAGE as RUNTIME_PACKAGE;
-
 /// A model feature the emitters cannot express yet, or generated code that
 /// did not parse as Rust (a bug in the generator); `path` says where.
 #[derive(Debug, thiserror::Error)]

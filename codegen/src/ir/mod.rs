@@ -56,6 +56,9 @@ pub struct Service {
     /// What the crate cannot enforce as the model says (a `pattern` no
     /// ECMA-262 engine accepts, ...), each at its path.
     pub warnings: Vec<Problem>,
+    /// A crate of botocore's protocol tests: it gets their test module and
+    /// the runtime's comparison helpers as a dev-dependency.
+    pub protocol_tests: bool,
 }
 
 /// A Smithy endpoint rule set, checked, with the partitions it consults and

@@ -237,6 +237,7 @@ impl Resolver<'_> {
             shapes,
             endpoint_rules: None,
             warnings: Vec::new(),
+            protocol_tests: false,
         };
         mark_boxed_members(&mut service);
         super::size::box_large_union_variants(&mut service);
