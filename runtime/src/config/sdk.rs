@@ -234,6 +234,7 @@ impl SdkConfig {
             inner.inject_host_prefix = inject;
         }
         if let Some(app_id) = changes.app_id {
+            check_app_id(&app_id)?;
             inner.app_id = Some(app_id);
         }
         if let Some(use_fips) = changes.use_fips {
@@ -560,12 +561,8 @@ impl SdkConfigBuilder {
         if let Some(url) = &self.endpoint_url {
             Endpoint::parse(url)?;
         }
-        if let Some(id) = &app_id
-            && http::HeaderValue::from_str(&format!("app/{id}")).is_err()
-        {
-            return Err(ConfigError::new(format!(
-                "the application id {id:?} cannot be sent in a header"
-            )));
+        if let Some(id) = &app_id {
+            check_app_id(id)?;
         }
         let retry = retry.unwrap_or_default();
         retry.check().map_err(ConfigError::new)?;
@@ -596,6 +593,17 @@ impl SdkConfigBuilder {
             }),
         })
     }
+}
+
+/// An application id must fit in the User-Agent header; one that does not
+/// is refused where it is configured, not dropped when a request is made.
+fn check_app_id(id: &str) -> Result<(), ConfigError> {
+    if http::HeaderValue::from_str(&format!("app/{id}")).is_err() {
+        return Err(ConfigError::new(format!(
+            "the application id {id:?} cannot be sent in a header"
+        )));
+    }
+    Ok(())
 }
 
 /// The environment's keys, else the profile's, else the default chain,

@@ -145,6 +145,18 @@ fn nonsensical_settings_are_errors_not_panics() {
             .is_err()
     );
     assert!(base().app_id("new\nline").build().is_err());
+    // Overriding a shared configuration checks it the same way.
+    let shared = SdkConfig::builder()
+        .region("us-east-1")
+        .credentials(creds())
+        .build()
+        .unwrap();
+    assert!(
+        ConfigBuilder::<Runtime>::from(&shared)
+            .app_id("new\nline")
+            .build()
+            .is_err()
+    );
     let err = Config::<Agent>::builder()
         .region("us-east-1")
         .bearer_token("token")
