@@ -1,7 +1,16 @@
 //! The model-independent parts of the generated command-line interface
 //! (the `cli` feature): global options, argument forms (`file://`,
-//! `fileb://`, JSON), output, exit codes as the AWS CLI uses them, and
+//! `fileb://`, JSON) checked against the model's shapes ([`schema`]),
+//! `--cli-input-json` ([`options`]), output with `--query` and `--output`
+//! ([`output`]), errors in the AWS CLI's words and exit codes, and
 //! `decode-event-stream`.
+
+pub mod options;
+pub mod output;
+pub mod schema;
+
+pub use options::{Options, input_args, print_skeleton};
+pub use output::Context;
 
 use std::fmt;
 use std::io::{BufRead, Read, Write};
@@ -10,9 +19,9 @@ use std::process::ExitCode;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 
 use crate::config::{Config, Service};
-use crate::error::SdkError;
+use crate::error::{ConfigError, ConfigErrorKind, SdkError, TransportErrorKind};
 use crate::event_stream::{Decoder, HeaderValue, ReceiveError};
-use crate::primitives::{Blob, DateTime};
+use crate::primitives::Blob;
 
 /// A failure, with the AWS CLI's exit code for it.
 #[derive(Debug)]
@@ -73,7 +82,13 @@ impl CliError {
             SdkError::InvalidInput(violations) => {
                 CliError::parameter(format!("Parameter validation failed: {violations}"))
             }
-            SdkError::Credentials(_) | SdkError::Config(_) => CliError::config(err.to_string()),
+            SdkError::Credentials(e) => CliError::config(no_credentials(e)),
+            SdkError::Config(e) => config_error(e),
+            SdkError::Transport(e) if e.kind() == TransportErrorKind::Certificate => {
+                CliError::other(format!(
+                    "{err}\nTo trust a private certificate authority, pass --ca-bundle FILE (a PEM file), or set AWS_CA_BUNDLE or the profile's ca_bundle."
+                ))
+            }
             SdkError::Service(service) => CliError::service(format!(
                 "An error occurred ({}) when calling the {operation} operation: {}",
                 service.code().unwrap_or("Unknown"),
@@ -117,6 +132,14 @@ impl From<serde_json::Error> for CliError {
 /// Options every command takes, named as in the AWS CLI.
 const GLOBAL_OPTIONS: &[(&str, &str)] = &[
     (
+        "query",
+        "A JMESPath expression that picks what to print, e.g. 'modelSummaries[].modelId'",
+    ),
+    (
+        "output",
+        "How to print the output: json (default), text or table",
+    ),
+    (
         "region",
         "The region to use; overrides AWS_REGION and the profile",
     ),
@@ -134,10 +157,27 @@ const GLOBAL_OPTIONS: &[(&str, &str)] = &[
     ),
 ];
 
-/// The root command with the global options.
-pub fn root(name: &'static str, about: &'static str) -> Command {
+/// The heading of the global options in every command's help, below the
+/// command's own.
+const GLOBAL_HEADING: &str = "Global options";
+
+/// The root command with the global options. `service_crate` and
+/// `service_version` (the generated crate's) go into `--version`.
+pub fn root(
+    name: &'static str,
+    about: &'static str,
+    service_crate: &'static str,
+    service_version: &'static str,
+) -> Command {
+    let version = format!(
+        "{service_version} ({service_crate}/{service_version} sdk-runtime/{} os/{} arch/{})",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    );
     let mut command = Command::new(name)
         .about(about)
+        .version(version)
         .subcommand_required(true)
         .arg_required_else_help(true);
     for (option, help) in GLOBAL_OPTIONS {
@@ -146,6 +186,7 @@ pub fn root(name: &'static str, about: &'static str) -> Command {
                 .long(*option)
                 .global(true)
                 .value_name("VALUE")
+                .help_heading(GLOBAL_HEADING)
                 .help(*help),
         );
     }
@@ -154,18 +195,49 @@ pub fn root(name: &'static str, about: &'static str) -> Command {
             .long("no-paginate")
             .global(true)
             .action(ArgAction::SetTrue)
+            .help_heading(GLOBAL_HEADING)
             .help("Return only the first page of a paginated operation"),
     )
 }
 
-/// Whether `--no-paginate` was given.
-pub fn no_paginate(global: &ArgMatches) -> bool {
-    global.get_flag("no-paginate")
+/// The help of a member's option: its summary, `[required]` when the
+/// input needs it, the values an enum lists, and for JSON-valued options
+/// (in `--help`, not `-h`) the syntax of the value.
+pub fn member_help(
+    arg: Arg,
+    summary: &'static str,
+    schema: &schema::Schema,
+    field: &schema::Field,
+) -> Arg {
+    let shape = schema.shapes.get(field.target);
+    let mut short = summary.to_owned();
+    if field.required {
+        short.push_str(" [required]");
+    }
+    let mut long = short.clone();
+    match shape.map(|s| &s.kind) {
+        Some(schema::Kind::Enum(values)) => {
+            let listed = format!("\n\nValues: {}", values.join(", "));
+            long.push_str(&listed);
+        }
+        Some(
+            schema::Kind::Structure(_)
+            | schema::Kind::Union(_)
+            | schema::Kind::List(_)
+            | schema::Kind::Map(_),
+        ) => {
+            long.push_str("\n\nJSON syntax:\n");
+            long.push_str(&schema.syntax(field.target));
+        }
+        _ => {}
+    }
+    arg.help(short).long_help(long)
 }
 
-/// The service's client configuration: the environment and shared files,
-/// then the global options on top.
-pub fn config<S: Service>(global: &ArgMatches) -> Result<Config<S>, CliError> {
+/// The service's client configuration as `SdkConfig::load_from_env` makes
+/// it (the environment, the shared files, and on EC2 the instance's
+/// region), with the global options on top.
+pub async fn config<S: Service>(global: &ArgMatches) -> Result<Config<S>, CliError> {
     let mut builder = Config::<S>::env_builder();
     if let Some(profile) = global.get_one::<String>("profile") {
         builder = builder.profile_name(profile);
@@ -179,10 +251,45 @@ pub fn config<S: Service>(global: &ArgMatches) -> Result<Config<S>, CliError> {
     if let Some(path) = global.get_one::<String>("ca-bundle") {
         let tls = crate::transport::TlsConfig::new()
             .with_ca_bundle_file(path)
-            .map_err(|e| CliError::config(e.to_string()))?;
+            .map_err(|e| CliError::config(format!("--ca-bundle: {}", e.message())))?;
         builder = builder.tls_config(tls);
     }
-    builder.build().map_err(|e| CliError::config(e.to_string()))
+    builder.load().await.map_err(|e| config_error(&e))
+}
+
+/// A configuration error in the command line's words.
+fn config_error(err: &ConfigError) -> CliError {
+    match err.kind() {
+        ConfigErrorKind::NoRegion => CliError::config(
+            "You must specify a region: pass --region (e.g. --region us-east-1), set AWS_REGION, or set `region` in the profile (~/.aws/config; the profile is --profile or AWS_PROFILE, else default). On EC2 the instance's region is used when its metadata answers.",
+        ),
+        _ => CliError::config(err.to_string()),
+    }
+}
+
+/// The credentials error in the command line's words: each source of the
+/// default chain once, in order, with why it gave nothing, and how to fix
+/// the most likely one.
+fn no_credentials(err: &crate::error::CredentialsError) -> String {
+    let Some(found) = std::error::Error::source(err)
+        .and_then(|s| s.downcast_ref::<crate::credentials::NoCredentialsFound>())
+    else {
+        return err.to_string();
+    };
+    let mut message = String::from("Unable to locate credentials. Tried, in order:\n");
+    for skipped in found.tried() {
+        message.push_str(&format!("  {}: {}\n", skipped.source(), skipped.why()));
+    }
+    let missing_profile = found.tried().iter().find(|s| {
+        s.source() == "profile"
+            && s.why().contains("is not in the shared")
+            && !s.why().contains("\"default\"")
+    });
+    message.push_str(match missing_profile {
+        Some(_) => "To fix it: check the profile's name (--profile or AWS_PROFILE), or add it to ~/.aws/config or ~/.aws/credentials (`aws configure --profile NAME` writes one).",
+        None => "To fix it: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or put credentials in a profile (`aws configure`, or `aws configure sso` for IAM Identity Center) and pick it with --profile.",
+    });
+    message
 }
 
 /// A text argument; `file://PATH` reads the file.
@@ -208,36 +315,9 @@ pub fn blob(value: &str) -> Result<Blob, CliError> {
     }
 }
 
-/// A structure, list, map or document argument: JSON in the wire form,
-/// as text or `file://PATH`.
-pub fn json<T: serde::de::DeserializeOwned>(member: &str, value: &str) -> Result<T, CliError> {
-    let text = text(value)?;
-    serde_json::from_str(&text).map_err(|e| CliError::parameter(format!("--{member}: {e}")))
-}
-
-/// A number argument.
-pub fn parsed<T: std::str::FromStr>(member: &str, value: &str) -> Result<T, CliError> {
-    value
-        .trim()
-        .parse()
-        .map_err(|_| CliError::parameter(format!("--{member}: {value:?} is not a valid number")))
-}
-
-/// A timestamp argument: ISO 8601, or seconds since the epoch.
-pub fn timestamp(member: &str, value: &str) -> Result<DateTime, CliError> {
-    DateTime::parse_rfc3339(value)
-        .or_else(|| {
-            value
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .and_then(DateTime::from_secs_f64)
-        })
-        .ok_or_else(|| {
-            CliError::parameter(format!(
-                "--{member}: {value:?} is not an ISO 8601 date or epoch seconds"
-            ))
-        })
+/// A value in its JSON wire form, such as a line of `--input-events`.
+pub fn json<T: serde::de::DeserializeOwned>(option: &str, value: &str) -> Result<T, CliError> {
+    serde_json::from_str(value).map_err(|e| CliError::parameter(format!("--{option}: {e}")))
 }
 
 /// Where a response body goes, written as it arrives.
@@ -357,30 +437,8 @@ pub async fn fed(feeding: tokio::task::JoinHandle<Result<(), CliError>>) -> Resu
 pub fn outfile_arg() -> Arg {
     Arg::new("outfile")
         .value_name("OUTFILE")
-        .required(true)
+        .required_unless_present("generate-cli-skeleton")
         .help("Where to write the response body")
-}
-
-/// Prints JSON as the AWS CLI does: indented by four spaces.
-pub fn print(value: &serde_json::Value) -> Result<(), CliError> {
-    let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    serde::Serialize::serialize(value, &mut serializer)?;
-    out.push(b'\n');
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(&out)?;
-    stdout.flush()?;
-    Ok(())
-}
-
-/// Prints one JSON value on one line, for streamed events.
-pub fn print_line(value: &impl serde::Serialize) -> Result<(), CliError> {
-    let mut stdout = std::io::stdout().lock();
-    serde_json::to_writer(&mut stdout, value)?;
-    stdout.write_all(b"\n")?;
-    stdout.flush()?;
-    Ok(())
 }
 
 /// Any value as its JSON wire form.
@@ -506,7 +564,7 @@ pub fn decode_event_stream(args: &ArgMatches) -> Result<(), CliError> {
                 "headers": headers,
                 "payload": base64::engine::general_purpose::STANDARD.encode(message.payload()),
             });
-            print_line(&line)?;
+            output::print_json_line(&line)?;
         }
     }
 }
@@ -558,13 +616,6 @@ mod tests {
         assert_eq!(blob("plain").unwrap().as_bytes(), b"plain");
         assert_eq!(text("plain").unwrap(), "plain");
         assert!(text("file:///definitely/missing").unwrap_err().code() == 252);
-        assert_eq!(parsed::<i32>("max", "42").unwrap(), 42);
-        assert_eq!(parsed::<i32>("max", "x").unwrap_err().code(), 252);
-        assert_eq!(
-            timestamp("t", "1970-01-01T00:00:10Z").unwrap(),
-            DateTime::from_secs(10)
-        );
-        assert_eq!(timestamp("t", "10").unwrap(), DateTime::from_secs(10));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -15,7 +15,7 @@ mod sso;
 mod sso_token;
 mod sts;
 
-pub use chain::DefaultChain;
+pub use chain::{DefaultChain, NoCredentialsFound, Skipped};
 pub(crate) use imds::Imds;
 
 use std::collections::BTreeMap;
@@ -412,9 +412,23 @@ impl CredentialsCache {
                     tracing::warn!(error = %err, "refreshing credentials failed; using ones that have not expired yet");
                     return Ok(still_valid);
                 }
-                // Providers put the reason in the error's sources.
+                // The default chain's typed account of what it tried is
+                // kept as the source; other providers put the reason in
+                // their error's sources, below the error's generic words.
+                if let Some(found) = std::error::Error::source(&err)
+                    .and_then(|source| source.downcast_ref::<NoCredentialsFound>())
+                {
+                    return Err(CredentialsError::new(
+                        "no source of the default chain gave credentials",
+                        Some(Box::new(found.clone())),
+                    ));
+                }
+                let reason = match std::error::Error::source(&err) {
+                    Some(source) => http::chain(source),
+                    None => err.to_string(),
+                };
                 Err(CredentialsError::new(
-                    format!("the credentials provider failed: {}", http::chain(&err)),
+                    format!("the credentials provider failed: {reason}"),
                     None,
                 ))
             }

@@ -560,7 +560,7 @@ async fn attempt_once(
     // A resolved endpoint implies a region; this is the same check.
     let region = config
         .region()
-        .ok_or_else(|| Failed::Config(ConfigError::new("no region")))?;
+        .ok_or_else(|| Failed::Config(ConfigError::no_region("no region")))?;
     let uri = endpoint.uri(&request.path_and_query).map_err(|e| {
         tracing::debug!(error = %e, "the request URI is invalid");
         Failed::Encode(encoding_error("the request URI is invalid"))

@@ -381,6 +381,11 @@ impl CredentialsError {
             source,
         }
     }
+
+    /// What went wrong, without the words every credentials error starts with.
+    pub(crate) fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl fmt::Display for CredentialsError {
@@ -641,14 +646,39 @@ impl StdError for UnsupportedError {}
 /// endpoint that is not a URL, a TLS setup that failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
+    kind: ConfigErrorKind,
     message: String,
+}
+
+/// What kind of setting is missing or wrong, for programs that explain it
+/// in their own words (the CLI names its options).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// No region is configured anywhere.
+    NoRegion,
+    /// Anything else; the message says what.
+    Other,
 }
 
 impl ConfigError {
     pub(crate) fn new(message: impl Into<String>) -> Self {
         ConfigError {
+            kind: ConfigErrorKind::Other,
             message: message.into(),
         }
+    }
+
+    pub(crate) fn no_region(message: impl Into<String>) -> Self {
+        ConfigError {
+            kind: ConfigErrorKind::NoRegion,
+            message: message.into(),
+        }
+    }
+
+    /// What kind of setting is missing or wrong.
+    pub fn kind(&self) -> ConfigErrorKind {
+        self.kind
     }
 
     /// What is wrong, without the `invalid configuration:` prefix.

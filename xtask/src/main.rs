@@ -106,7 +106,12 @@ fn generate_all(root: &Path) -> Result<(Crates, Vec<String>), String> {
     let mut crates = Crates::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
-    for crate_name in models::list(&models_dir)? {
+    let names = models::list(&models_dir)?;
+    let total = names.len() + PROTOCOL_TESTS.len();
+    for (index, crate_name) in names.into_iter().enumerate() {
+        // A first run spends most of its time here; say where it is.
+        eprintln!("[{}/{total}] models/{crate_name}.json", index + 1);
+        let started = std::time::Instant::now();
         let files = match models::ModelFiles::read(&models_dir, "models", &crate_name) {
             Ok(files) => files,
             Err(e) => {
@@ -123,12 +128,22 @@ fn generate_all(root: &Path) -> Result<(Crates, Vec<String>), String> {
                         .iter()
                         .map(|w| format!("models/{crate_name}.json: {w}")),
                 );
+                eprintln!(
+                    "      {} files in {:.1} s",
+                    generated.files.len(),
+                    started.elapsed().as_secs_f64()
+                );
                 crates.insert(crate_name, generated.files);
             }
             Err(e) => errors.push(e.to_string()),
         }
     }
-    for suite in PROTOCOL_TESTS {
+    for (index, suite) in PROTOCOL_TESTS.iter().enumerate() {
+        eprintln!(
+            "[{}/{total}] protocol-tests/ for {}",
+            total - PROTOCOL_TESTS.len() + index + 1,
+            suite.crate_name
+        );
         match protocol_tests(root, suite) {
             Ok(Some(generated)) => {
                 crates.insert(suite.crate_name.to_owned(), generated.files);

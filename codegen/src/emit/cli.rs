@@ -2,6 +2,8 @@
 //! in the AWS CLI (`invoke-model --model-id ...`), generated from the IR so
 //! that a new operation appears in the CLI with no hand work.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -11,15 +13,22 @@ use super::{EmitError, Files, docs};
 use crate::ir::names::Scope;
 use crate::ir::{Member, MemberLocation, Operation, Service, ShapeKind};
 
-/// Names the CLI's global options and positional arguments take.
+/// Names the CLI's global options, its input options and its positional
+/// arguments take.
 const RESERVED: &[&str] = &[
     "region",
     "profile",
     "endpoint-url",
+    "ca-bundle",
+    "query",
+    "output",
     "no-paginate",
     "help",
     "version",
     "outfile",
+    "cli-input-json",
+    "generate-cli-skeleton",
+    "input-events",
 ];
 
 pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitError> {
@@ -47,19 +56,23 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
         let cfg = super::features::for_operation(op);
         quote! {
             #cfg
-            #name => {
-                let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-                #module::run(&client, global, args).await
-            }
+            #name => #module::run(global, &context, args).await,
         }
     });
-    let modules = service.operations.iter().map(|op| operation(service, op));
+    let schema = Schema::of(service);
+    let modules = service
+        .operations
+        .iter()
+        .map(|op| operation(service, &schema, op));
+    let every_operation: Vec<usize> = (0..service.operations.len()).collect();
+    let any_operation = super::features::for_users(service, &every_operation);
+    let schema_table = schema.emit(service, &any_operation);
     let tokens = quote! {
         #module_doc
 
         /// Runs the command line of the process, named `binary` in help texts.
         pub async fn main(binary: &'static str) -> std::process::ExitCode {
-            let command = crate::cli_support::root(binary, #about)
+            let command = crate::cli_support::root(binary, #about, env!("CARGO_PKG_NAME"), env!("CARGO_PKG_VERSION"))
                 .subcommand(crate::cli_support::decode_event_stream_command());
             #(#commands)*
             match command.try_get_matches() {
@@ -75,15 +88,130 @@ pub(crate) fn emit(service: &Service, out: &mut Files<'_>) -> Result<(), EmitErr
             if name == "decode-event-stream" {
                 return crate::cli_support::decode_event_stream(args);
             }
+            #any_operation
+            let context = crate::cli_support::Context::from_args(global)?;
             match name {
                 #(#arms)*
                 other => Err(crate::cli_support::CliError::parameter(format!("unknown command {other}"))),
             }
         }
 
+        #schema_table
+
         #(#modules)*
     };
     out.rust("src/cli.rs", tokens)
+}
+
+/// The shapes the operations' inputs reach, numbered in name order: the
+/// table the runtime checks JSON values against and draws help and
+/// skeletons from.
+struct Schema<'a> {
+    ids: BTreeMap<&'a str, usize>,
+}
+
+impl<'a> Schema<'a> {
+    fn of(service: &'a Service) -> Self {
+        let mut reached = BTreeSet::new();
+        let mut pending: Vec<&str> = service
+            .operations
+            .iter()
+            .flat_map(|op| op.input.members.iter())
+            .filter(|m| !rust_type::is_event_stream(service, &m.target))
+            .map(|m| m.target.as_str())
+            .collect();
+        while let Some(name) = pending.pop() {
+            if !reached.insert(name) {
+                continue;
+            }
+            match &service.shape(name).kind {
+                ShapeKind::Structure(s) => {
+                    pending.extend(s.members.iter().map(|m| m.target.as_str()))
+                }
+                ShapeKind::Union(u) if !u.event_stream => {
+                    pending.extend(u.members.iter().map(|m| m.target.as_str()))
+                }
+                ShapeKind::List(l) => pending.push(&l.member),
+                ShapeKind::Map(m) => pending.push(&m.value),
+                _ => {}
+            }
+        }
+        Schema {
+            ids: reached
+                .into_iter()
+                .enumerate()
+                .map(|(id, name)| (name, id))
+                .collect(),
+        }
+    }
+
+    /// The shape's index, as an unsuffixed literal.
+    fn id(&self, shape: &str) -> proc_macro2::Literal {
+        proc_macro2::Literal::usize_unsuffixed(self.ids.get(shape).copied().unwrap_or(usize::MAX))
+    }
+
+    /// `Field`s of members: keyed inside values by `keys` (their serde
+    /// names), required unless an idempotency token fills them.
+    fn fields(&self, members: &[Member], keys: &[String]) -> TokenStream {
+        let fields = members.iter().zip(keys).map(|(m, key)| {
+            let name = &m.name;
+            let target = self.id(&m.target);
+            let required = m.required && !m.idempotency_token;
+            quote! {
+                crate::cli_support::schema::Field { name: #name, key: #key, target: #target, required: #required }
+            }
+        });
+        quote!(&[#(#fields),*])
+    }
+
+    fn emit(&self, service: &Service, cfg: &TokenStream) -> TokenStream {
+        let shapes = self.ids.keys().map(|name| {
+            let kind = match &service.shape(name).kind {
+                ShapeKind::Structure(s) => {
+                    let fields = self.fields(&s.members, &super::serde::field_names(s));
+                    quote!(Structure(#fields))
+                }
+                ShapeKind::Union(u) => {
+                    let keys: Vec<String> = u.members.iter().map(|m| m.wire_name.clone()).collect();
+                    let fields = self.fields(&u.members, &keys);
+                    quote!(Union(#fields))
+                }
+                ShapeKind::Enum(e) => {
+                    let values = e.variants.iter().map(|v| &v.value);
+                    quote!(Enum(&[#(#values),*]))
+                }
+                ShapeKind::String | ShapeKind::BigInteger | ShapeKind::BigDecimal => quote!(String),
+                ShapeKind::Blob { .. } => quote!(Blob),
+                ShapeKind::Boolean => quote!(Boolean),
+                ShapeKind::Byte => quote!(Integer { min: -128, max: 127 }),
+                ShapeKind::Short => quote!(Integer { min: -32768, max: 32767 }),
+                ShapeKind::Integer => quote!(Integer { min: -2147483648, max: 2147483647 }),
+                ShapeKind::Long => quote!(Integer { min: i64::MIN, max: i64::MAX }),
+                ShapeKind::Float | ShapeKind::Double => quote!(Float),
+                ShapeKind::Timestamp { .. } => quote!(Timestamp),
+                ShapeKind::Document => quote!(Document),
+                ShapeKind::List(l) => {
+                    let member = self.id(&l.member);
+                    quote!(List(#member))
+                }
+                ShapeKind::Map(m) => {
+                    let value = self.id(&m.value);
+                    quote!(Map(#value))
+                }
+            };
+            quote! {
+                crate::cli_support::schema::Shape { name: #name, kind: crate::cli_support::schema::Kind::#kind }
+            }
+        });
+        quote! {
+            /// The shapes the operations' inputs reach, for checking JSON
+            /// option values and drawing help and skeletons.
+            #cfg
+            static SCHEMA: crate::cli_support::schema::Schema = crate::cli_support::schema::Schema {
+                shapes: &[#(#shapes),*],
+            };
+        }
+    }
 }
 
 /// What an operation's output does on the command line.
@@ -202,7 +330,7 @@ fn summary(docs: Option<&str>, fallback: &str) -> String {
     }
 }
 
-fn operation(service: &Service, op: &Operation) -> TokenStream {
+fn operation(service: &Service, schema: &Schema<'_>, op: &Operation) -> TokenStream {
     let module = ident(&op.snake_name);
     let command_name = op.name.to_kebab_case();
     let about = summary(op.docs.as_deref(), &format!("Calls {}.", op.name));
@@ -212,26 +340,31 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
     let mut scope = Scope::with_reserved(RESERVED.iter().copied());
     let mut args = Vec::new();
     let mut setters = Vec::new();
-    for m in &op.input.members {
-        if rust_type::is_event_stream(service, &m.target) {
-            continue;
-        }
+    let members: Vec<&Member> = op
+        .input
+        .members
+        .iter()
+        .filter(|m| !rust_type::is_event_stream(service, &m.target))
+        .collect();
+    for (index, m) in members.iter().enumerate() {
         let flag = scope.claim(&m.name.to_kebab_case());
+        let member = &m.name;
         let help = summary(m.docs.as_deref(), &format!("The {} member.", m.name));
         let set = format_ident!("set_{}", crate::ir::names::bare(&m.rust_name));
         let shape = service.shape(&m.target);
+        let field = proc_macro2::Literal::usize_unsuffixed(index);
         if matches!(shape.kind, ShapeKind::Boolean) {
             let negated = scope.claim(&format!("no-{flag}"));
             args.push(quote! {
-                .arg(clap::Arg::new(#flag).long(#flag).action(clap::ArgAction::SetTrue).help(#help))
+                .arg(crate::cli_support::member_help(
+                    clap::Arg::new(#flag).long(#flag).action(clap::ArgAction::SetTrue),
+                    #help, &super::SCHEMA, &INPUT[#field],
+                ))
                 .arg(clap::Arg::new(#negated).long(#negated).action(clap::ArgAction::SetTrue).conflicts_with(#flag))
             });
             setters.push(quote! {
-                if args.get_flag(#flag) {
-                    request = request.#set(Some(true));
-                }
-                if args.get_flag(#negated) {
-                    request = request.#set(Some(false));
+                if let Some(value) = options.boolean(#flag, #negated, #member) {
+                    request = request.#set(Some(value));
                 }
             });
             continue;
@@ -253,50 +386,33 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
             _ => "TEXT",
         };
         args.push(quote! {
-            .arg(clap::Arg::new(#flag).long(#flag).value_name(#value_name).help(#help))
+            .arg(crate::cli_support::member_help(
+                clap::Arg::new(#flag).long(#flag).value_name(#value_name),
+                #help, &super::SCHEMA, &INPUT[#field],
+            ))
         });
         let ty = rust_type::member_value(service, m);
         let value = match &shape.kind {
             ShapeKind::String | ShapeKind::BigInteger | ShapeKind::BigDecimal => {
-                quote!(crate::cli_support::text(value)?)
+                quote!(options.string(#flag, #member))
             }
-            ShapeKind::Enum(_) => quote!(<#ty>::from(crate::cli_support::text(value)?)),
-            ShapeKind::Blob { .. } => quote!(crate::cli_support::blob(value)?),
-            ShapeKind::Timestamp { .. } => quote!(crate::cli_support::timestamp(#flag, value)?),
-            ShapeKind::Byte
-            | ShapeKind::Short
-            | ShapeKind::Integer
-            | ShapeKind::Long
-            | ShapeKind::Float
-            | ShapeKind::Double => {
-                quote!(crate::cli_support::parsed::<#ty>(#flag, value)?)
-            }
-            _ => quote!(crate::cli_support::json::<#ty>(#flag, value)?),
+            ShapeKind::Blob { .. } => quote!(options.blob(#flag, #member)),
+            _ => quote!(options.value::<#ty>(#flag, #member)),
         };
         setters.push(quote! {
-            if let Some(value) = args.get_one::<String>(#flag) {
-                request = request.#set(Some(#value));
+            if let Some(value) = #value {
+                request = request.#set(Some(value));
             }
         });
     }
-    let (outfile_arg, output) = output_code(service, op, &mode);
-    // OUTFILE is an argument; streamed lines and printed output take none.
-    let uses_args = !setters.is_empty()
-        || super::http_binding::streams_input(service, op)
-        || matches!(
-            mode,
-            OutputMode::Outfile(_) | OutputMode::StreamToOutfile(_)
-        );
-    let uses_global = op.paginator.is_some();
-    let args_param = if uses_args {
-        quote!(args)
+    let keys: Vec<String> = members.iter().map(|m| m.name.clone()).collect();
+    let owned: Vec<Member> = members.iter().map(|m| (*m).clone()).collect();
+    let input_fields = schema.fields(&owned, &keys);
+    let (outfile_arg, output, prints) = output_code(service, op, &mode);
+    let context_param = if prints {
+        quote!(context)
     } else {
-        quote!(_args)
-    };
-    let global_param = if uses_global {
-        quote!(global)
-    } else {
-        quote!(_global)
+        quote!(_context)
     };
     let mutated =
         !setters.is_empty() || (op.paginator.is_some() && matches!(mode, OutputMode::Print));
@@ -304,6 +420,11 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
         quote!(let mut request)
     } else {
         quote!(let request)
+    };
+    let options_binding = if setters.is_empty() {
+        quote!(let options)
+    } else {
+        quote!(let mut options)
     };
     let run_doc = format!(" Runs `{command_name}`.");
     let cfg = super::features::for_operation(op);
@@ -316,40 +437,51 @@ fn operation(service: &Service, op: &Operation) -> TokenStream {
     quote! {
         #cfg
         mod #module {
+            /// The members of the input, as options and `--cli-input-json` take them.
+            const INPUT: &[crate::cli_support::schema::Field] = #input_fields;
+
             /// The subcommand and its options.
             pub(super) fn command() -> clap::Command {
                 clap::Command::new(#command_name)
                     .about(#about)
                     #(#args)*
+                    .args(crate::cli_support::input_args())
                     #outfile_arg
             }
 
             #[doc = #run_doc]
             #allow
             pub(super) async fn run(
-                client: &crate::Client,
-                #global_param: &clap::ArgMatches,
-                #args_param: &clap::ArgMatches,
+                global: &clap::ArgMatches,
+                #context_param: &crate::cli_support::Context,
+                args: &clap::ArgMatches,
             ) -> Result<(), crate::cli_support::CliError> {
+                if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+                    return Ok(());
+                }
+                #options_binding = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+                let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
                 #request_binding = client.#method();
                 #(#setters)*
+                options.finish()?;
                 #output
             }
         }
     }
 }
 
-/// The OUTFILE argument, if any, and the code that sends and prints.
+/// The OUTFILE argument, if any, the code that sends and prints, and
+/// whether that code prints through the output context.
 fn output_code(
     service: &Service,
     op: &Operation,
     mode: &OutputMode<'_>,
-) -> (TokenStream, TokenStream) {
+) -> (TokenStream, TokenStream, bool) {
     let op_name = &op.name;
     let send = quote! {
         request.send().await.map_err(|e| crate::cli_support::CliError::from_sdk(e, #op_name))?
     };
-    let others = |skip: &Member| -> TokenStream {
+    let others = |skip: &Member| -> (TokenStream, bool) {
         let inserts: Vec<TokenStream> = op
             .output
             .members
@@ -374,13 +506,14 @@ fn output_code(
             .collect();
         if inserts.is_empty() {
             // Nothing besides the body: nothing to print.
-            return quote! { Ok(()) };
+            return (quote! { Ok(()) }, false);
         }
-        quote! {
+        let code = quote! {
             let mut printed = serde_json::Map::new();
             #(#inserts)*
-            crate::cli_support::print(&serde_json::Value::Object(printed))
-        }
+            context.print(&serde_json::Value::Object(printed))
+        };
+        (code, true)
     };
     match mode {
         OutputMode::Outfile(payload) => {
@@ -394,7 +527,7 @@ fn output_code(
                     }
                 }
             };
-            let print = others(payload);
+            let (print, prints) = others(payload);
             (
                 quote!(.arg(crate::cli_support::outfile_arg())),
                 quote! {
@@ -403,15 +536,16 @@ fn output_code(
                     #write
                     #print
                 },
+                prints,
             )
         }
         OutputMode::StreamToOutfile(payload) | OutputMode::StreamLines(payload) => {
             let field = ident(&payload.rust_name);
             let ShapeKind::Union(u) = &service.shape(&payload.target).kind else {
-                return (quote!(), quote!(Ok(())));
+                return (quote!(), quote!(Ok(())), false);
             };
             let union = rust_type::of(service, &payload.target);
-            let print = others(payload);
+            let (print, others_print) = others(payload);
             let to_outfile = matches!(mode, OutputMode::StreamToOutfile(_));
             // Events of a two-way stream are written one per line.
             let duplex = super::http_binding::streams_input(service, op);
@@ -473,7 +607,7 @@ fn output_code(
                 quote! {
                     match &event {
                         #union::Unknown(name) => tracing::debug!(event = %name, "an event type this version does not know"),
-                        known => crate::cli_support::print_line(known)?,
+                        known => context.print_line(known)?,
                     }
                 }
             };
@@ -516,6 +650,7 @@ fn output_code(
                     #fed
                     #print
                 },
+                others_print || !to_outfile,
             )
         }
         OutputMode::Print => match &op.paginator {
@@ -533,7 +668,8 @@ fn output_code(
                 let (Some(token_in), Some(token_out)) = (token_in, token_out) else {
                     return (
                         quote!(),
-                        quote! { crate::cli_support::print(&crate::cli_support::to_json(&#send)?) },
+                        quote! { context.print(&crate::cli_support::to_json(&#send)?) },
+                        true,
                     );
                 };
                 let set_token =
@@ -566,7 +702,7 @@ fn output_code(
                             let next = #next;
                             pages.push(crate::cli_support::to_json(&output)?);
                             match next {
-                                Some(token) if !crate::cli_support::no_paginate(global) => {
+                                Some(token) if context.paginate() => {
                                     if !seen.insert(token.clone()) {
                                         return Err(crate::cli_support::CliError::other(format!(
                                             "the service sent the pagination token {token:?} twice"
@@ -577,13 +713,15 @@ fn output_code(
                                 _ => break,
                             }
                         }
-                        crate::cli_support::print(&crate::cli_support::merge_pages(pages, #result_key, #token_key))
+                        context.print(&crate::cli_support::merge_pages(pages, #result_key, #token_key))
                     },
+                    true,
                 )
             }
             None => (
                 quote!(),
-                quote! { crate::cli_support::print(&crate::cli_support::to_json(&#send)?) },
+                quote! { context.print(&crate::cli_support::to_json(&#send)?) },
+                true,
             ),
         },
     }

@@ -67,6 +67,7 @@ pub const ERROR_MODULE_RUNTIME_EXPORTS: &[(&str, &[&str])] = &[
         &[
             "BoxError",
             "ConfigError",
+            "ConfigErrorKind",
             "CredentialsError",
             "ErrorMetadata",
             "ResponseError",

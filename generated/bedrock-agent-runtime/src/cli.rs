@@ -8,6 +8,8 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
     let command = crate::cli_support::root(
             binary,
             "A command-line client for Agents for Amazon Bedrock Runtime",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
         )
         .subcommand(crate::cli_support::decode_event_stream_command());
     #[cfg(feature = "agentic-retrieve-stream")]
@@ -93,216 +95,145 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
+
+    #[cfg(
+        any(
+            feature = "agentic-retrieve-stream",
+            feature = "check-ingested-document-acl",
+            feature = "create-invocation",
+            feature = "create-session",
+            feature = "delete-agent-memory",
+            feature = "delete-session",
+            feature = "end-session",
+            feature = "generate-query",
+            feature = "get-agent-memory",
+            feature = "get-document-content",
+            feature = "get-execution-flow-snapshot",
+            feature = "get-flow-execution",
+            feature = "get-ingested-document-acl",
+            feature = "get-invocation-step",
+            feature = "get-session",
+            feature = "invoke-agent",
+            feature = "invoke-flow",
+            feature = "invoke-inline-agent",
+            feature = "list-flow-execution-events",
+            feature = "list-flow-executions",
+            feature = "list-invocation-steps",
+            feature = "list-invocations",
+            feature = "list-sessions",
+            feature = "list-tags-for-resource",
+            feature = "optimize-prompt",
+            feature = "put-invocation-step",
+            feature = "rerank",
+            feature = "retrieve",
+            feature = "retrieve-and-generate",
+            feature = "retrieve-and-generate-stream",
+            feature = "start-flow-execution",
+            feature = "stop-flow-execution",
+            feature = "tag-resource",
+            feature = "untag-resource",
+            feature = "update-session"
+        )
+    )]
+    let context = crate::cli_support::Context::from_args(global)?;
     match name {
         #[cfg(feature = "agentic-retrieve-stream")]
         "agentic-retrieve-stream" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            agentic_retrieve_stream::run(&client, global, args).await
+            agentic_retrieve_stream::run(global, &context, args).await
         }
 
         #[cfg(feature = "check-ingested-document-acl")]
         "check-ingested-document-acl" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            check_ingested_document_acl::run(&client, global, args).await
+            check_ingested_document_acl::run(global, &context, args).await
         }
 
         #[cfg(feature = "create-invocation")]
-        "create-invocation" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_invocation::run(&client, global, args).await
-        }
-
+        "create-invocation" => create_invocation::run(global, &context, args).await,
         #[cfg(feature = "create-session")]
-        "create-session" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_session::run(&client, global, args).await
-        }
-
+        "create-session" => create_session::run(global, &context, args).await,
         #[cfg(feature = "delete-agent-memory")]
-        "delete-agent-memory" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_agent_memory::run(&client, global, args).await
-        }
-
+        "delete-agent-memory" => delete_agent_memory::run(global, &context, args).await,
         #[cfg(feature = "delete-session")]
-        "delete-session" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_session::run(&client, global, args).await
-        }
-
+        "delete-session" => delete_session::run(global, &context, args).await,
         #[cfg(feature = "end-session")]
-        "end-session" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            end_session::run(&client, global, args).await
-        }
-
+        "end-session" => end_session::run(global, &context, args).await,
         #[cfg(feature = "generate-query")]
-        "generate-query" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            generate_query::run(&client, global, args).await
-        }
-
+        "generate-query" => generate_query::run(global, &context, args).await,
         #[cfg(feature = "get-agent-memory")]
-        "get-agent-memory" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_agent_memory::run(&client, global, args).await
-        }
-
+        "get-agent-memory" => get_agent_memory::run(global, &context, args).await,
         #[cfg(feature = "get-document-content")]
-        "get-document-content" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_document_content::run(&client, global, args).await
-        }
-
+        "get-document-content" => get_document_content::run(global, &context, args).await,
         #[cfg(feature = "get-execution-flow-snapshot")]
         "get-execution-flow-snapshot" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_execution_flow_snapshot::run(&client, global, args).await
+            get_execution_flow_snapshot::run(global, &context, args).await
         }
 
         #[cfg(feature = "get-flow-execution")]
-        "get-flow-execution" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_flow_execution::run(&client, global, args).await
-        }
-
+        "get-flow-execution" => get_flow_execution::run(global, &context, args).await,
         #[cfg(feature = "get-ingested-document-acl")]
         "get-ingested-document-acl" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_ingested_document_acl::run(&client, global, args).await
+            get_ingested_document_acl::run(global, &context, args).await
         }
 
         #[cfg(feature = "get-invocation-step")]
-        "get-invocation-step" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_invocation_step::run(&client, global, args).await
-        }
-
+        "get-invocation-step" => get_invocation_step::run(global, &context, args).await,
         #[cfg(feature = "get-session")]
-        "get-session" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_session::run(&client, global, args).await
-        }
-
+        "get-session" => get_session::run(global, &context, args).await,
         #[cfg(feature = "invoke-agent")]
-        "invoke-agent" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_agent::run(&client, global, args).await
-        }
-
+        "invoke-agent" => invoke_agent::run(global, &context, args).await,
         #[cfg(feature = "invoke-flow")]
-        "invoke-flow" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_flow::run(&client, global, args).await
-        }
-
+        "invoke-flow" => invoke_flow::run(global, &context, args).await,
         #[cfg(feature = "invoke-inline-agent")]
-        "invoke-inline-agent" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_inline_agent::run(&client, global, args).await
-        }
-
+        "invoke-inline-agent" => invoke_inline_agent::run(global, &context, args).await,
         #[cfg(feature = "list-flow-execution-events")]
         "list-flow-execution-events" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_flow_execution_events::run(&client, global, args).await
+            list_flow_execution_events::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-flow-executions")]
-        "list-flow-executions" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_flow_executions::run(&client, global, args).await
-        }
-
+        "list-flow-executions" => list_flow_executions::run(global, &context, args).await,
         #[cfg(feature = "list-invocation-steps")]
         "list-invocation-steps" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_invocation_steps::run(&client, global, args).await
+            list_invocation_steps::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-invocations")]
-        "list-invocations" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_invocations::run(&client, global, args).await
-        }
-
+        "list-invocations" => list_invocations::run(global, &context, args).await,
         #[cfg(feature = "list-sessions")]
-        "list-sessions" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_sessions::run(&client, global, args).await
-        }
-
+        "list-sessions" => list_sessions::run(global, &context, args).await,
         #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_tags_for_resource::run(&client, global, args).await
+            list_tags_for_resource::run(global, &context, args).await
         }
 
         #[cfg(feature = "optimize-prompt")]
-        "optimize-prompt" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            optimize_prompt::run(&client, global, args).await
-        }
-
+        "optimize-prompt" => optimize_prompt::run(global, &context, args).await,
         #[cfg(feature = "put-invocation-step")]
-        "put-invocation-step" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            put_invocation_step::run(&client, global, args).await
-        }
-
+        "put-invocation-step" => put_invocation_step::run(global, &context, args).await,
         #[cfg(feature = "rerank")]
-        "rerank" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            rerank::run(&client, global, args).await
-        }
-
+        "rerank" => rerank::run(global, &context, args).await,
         #[cfg(feature = "retrieve")]
-        "retrieve" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            retrieve::run(&client, global, args).await
-        }
-
+        "retrieve" => retrieve::run(global, &context, args).await,
         #[cfg(feature = "retrieve-and-generate")]
         "retrieve-and-generate" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            retrieve_and_generate::run(&client, global, args).await
+            retrieve_and_generate::run(global, &context, args).await
         }
 
         #[cfg(feature = "retrieve-and-generate-stream")]
         "retrieve-and-generate-stream" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            retrieve_and_generate_stream::run(&client, global, args).await
+            retrieve_and_generate_stream::run(global, &context, args).await
         }
 
         #[cfg(feature = "start-flow-execution")]
-        "start-flow-execution" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            start_flow_execution::run(&client, global, args).await
-        }
-
+        "start-flow-execution" => start_flow_execution::run(global, &context, args).await,
         #[cfg(feature = "stop-flow-execution")]
-        "stop-flow-execution" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            stop_flow_execution::run(&client, global, args).await
-        }
-
+        "stop-flow-execution" => stop_flow_execution::run(global, &context, args).await,
         #[cfg(feature = "tag-resource")]
-        "tag-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            tag_resource::run(&client, global, args).await
-        }
-
+        "tag-resource" => tag_resource::run(global, &context, args).await,
         #[cfg(feature = "untag-resource")]
-        "untag-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            untag_resource::run(&client, global, args).await
-        }
-
+        "untag-resource" => untag_resource::run(global, &context, args).await,
         #[cfg(feature = "update-session")]
-        "update-session" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_session::run(&client, global, args).await
-        }
+        "update-session" => update_session::run(global, &context, args).await,
         other => {
             Err(
                 crate::cli_support::CliError::parameter(
@@ -313,8 +244,3609 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+/// The shapes the operations' inputs reach, for checking JSON
+/// option values and drawing help and skeletons.
+#[cfg(
+    any(
+        feature = "agentic-retrieve-stream",
+        feature = "check-ingested-document-acl",
+        feature = "create-invocation",
+        feature = "create-session",
+        feature = "delete-agent-memory",
+        feature = "delete-session",
+        feature = "end-session",
+        feature = "generate-query",
+        feature = "get-agent-memory",
+        feature = "get-document-content",
+        feature = "get-execution-flow-snapshot",
+        feature = "get-flow-execution",
+        feature = "get-ingested-document-acl",
+        feature = "get-invocation-step",
+        feature = "get-session",
+        feature = "invoke-agent",
+        feature = "invoke-flow",
+        feature = "invoke-inline-agent",
+        feature = "list-flow-execution-events",
+        feature = "list-flow-executions",
+        feature = "list-invocation-steps",
+        feature = "list-invocations",
+        feature = "list-sessions",
+        feature = "list-tags-for-resource",
+        feature = "optimize-prompt",
+        feature = "put-invocation-step",
+        feature = "rerank",
+        feature = "retrieve",
+        feature = "retrieve-and-generate",
+        feature = "retrieve-and-generate-stream",
+        feature = "start-flow-execution",
+        feature = "stop-flow-execution",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-session"
+    )
+)]
+static SCHEMA: crate::cli_support::schema::Schema = crate::cli_support::schema::Schema {
+    shapes: &[
+        crate::cli_support::schema::Shape {
+            name: "APISchema",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "payload",
+                        key: "payload",
+                        target: 215,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3",
+                        key: "s3",
+                        target: 269,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AWSResourceARN",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupExecutor",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "customControl",
+                        key: "customControl",
+                        target: 81,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "lambda",
+                        key: "lambda",
+                        target: 173,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupSignature",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "AMAZON.UserInput",
+                    "AMAZON.CodeInterpreter",
+                    "ANTHROPIC.Computer",
+                    "ANTHROPIC.Bash",
+                    "ANTHROPIC.TextEditor",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupSignatureParams",
+            kind: crate::cli_support::schema::Kind::Map(5),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupSignatureParamsValueString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AdditionalModelRequestFields",
+            kind: crate::cli_support::schema::Kind::Map(7),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AdditionalModelRequestFieldsValue",
+            kind: crate::cli_support::schema::Kind::Document,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentActionGroup",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "actionGroupExecutor",
+                        key: "actionGroupExecutor",
+                        target: 2,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "actionGroupName",
+                        key: "actionGroupName",
+                        target: 252,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "apiSchema",
+                        key: "apiSchema",
+                        target: 0,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 251,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "functionSchema",
+                        key: "functionSchema",
+                        target: 118,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parentActionGroupSignature",
+                        key: "parentActionGroupSignature",
+                        target: 3,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parentActionGroupSignatureParams",
+                        key: "parentActionGroupSignatureParams",
+                        target: 4,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentActionGroups",
+            kind: crate::cli_support::schema::Kind::List(8),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentAliasArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentAliasId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentCollaboration",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["SUPERVISOR", "SUPERVISOR_ROUTER", "DISABLED"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentCoreMemoryActorId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentCoreMemoryId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentCoreMemorySessionId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveBedrockGuardrailConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "guardrailId",
+                        key: "guardrailId",
+                        target: 18,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailVersion",
+                        key: "guardrailVersion",
+                        target: 19,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveBedrockGuardrailConfigurationGuardrailIdString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveBedrockGuardrailConfigurationGuardrailVersionString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveBedrockRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelConfiguration",
+                        key: "modelConfiguration",
+                        target: 21,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveBedrockRerankingModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 55,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "foundationModelConfiguration",
+                        key: "foundationModelConfiguration",
+                        target: 112,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "foundationModelType",
+                        key: "foundationModelType",
+                        target: 114,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "maxAgentIteration",
+                        key: "maxAgentIteration",
+                        target: 23,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "rerankingConfiguration",
+                        key: "rerankingConfiguration",
+                        target: 43,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "rerankingModelType",
+                        key: "rerankingModelType",
+                        target: 45,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveConfigurationMaxAgentIterationInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveInstructionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "retrievalInstructionId",
+                        key: "retrievalInstructionId",
+                        target: 257,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "version",
+                        key: "version",
+                        target: 258,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "memoryId",
+                        key: "memoryId",
+                        target: 14,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "persistenceMode",
+                        key: "persistenceMode",
+                        target: 36,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "retrievalConfigs",
+                        key: "retrievalConfigs",
+                        target: 38,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sessionBinding",
+                        key: "sessionBinding",
+                        target: 39,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataFilter",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "left",
+                        key: "left",
+                        target: 27,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "operator",
+                        key: "operator",
+                        target: 29,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "right",
+                        key: "right",
+                        target: 30,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataFilterLeft",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "metadataKey",
+                        key: "metadataKey",
+                        target: 31,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataFilterList",
+            kind: crate::cli_support::schema::Kind::List(26),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataFilterOperator",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "EQUALS_TO",
+                    "EXISTS",
+                    "NOT_EXISTS",
+                    "BEFORE",
+                    "AFTER",
+                    "CONTAINS",
+                    "GREATER_THAN",
+                    "GREATER_THAN_OR_EQUALS",
+                    "LESS_THAN",
+                    "LESS_THAN_OR_EQUALS",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataFilterRight",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "metadataValue",
+                        key: "metadataValue",
+                        target: 35,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataStringList",
+            kind: crate::cli_support::schema::Kind::List(33),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataStringListItem",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataStringValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryMetadataValue",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "dateTimeValue",
+                        key: "dateTimeValue",
+                        target: 300,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberValue",
+                        key: "numberValue",
+                        target: 88,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stringListValue",
+                        key: "stringListValue",
+                        target: 32,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stringValue",
+                        key: "stringValue",
+                        target: 34,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryPersistenceMode",
+            kind: crate::cli_support::schema::Kind::Enum(&["DEFAULT", "NONE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryRetrievalConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "metadataFilters",
+                        key: "metadataFilters",
+                        target: 28,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "namespace",
+                        key: "namespace",
+                        target: 189,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "namespacePath",
+                        key: "namespacePath",
+                        target: 189,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "strategyId",
+                        key: "strategyId",
+                        target: 190,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemoryRetrievalConfigList",
+            kind: crate::cli_support::schema::Kind::List(37),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMemorySessionBinding",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "actorId",
+                        key: "actorId",
+                        target: 13,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sessionId",
+                        key: "sessionId",
+                        target: 15,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMessage",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 41,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "role",
+                        key: "role",
+                        target: 79,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveMessageContent",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 286,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrievePolicyConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bedrockGuardrailConfiguration",
+                        key: "bedrockGuardrailConfiguration",
+                        target: 17,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bedrockRerankingConfiguration",
+                        key: "bedrockRerankingConfiguration",
+                        target: 20,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 44,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveRerankingConfigurationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["BEDROCK_RERANKING_MODEL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveRerankingModelType",
+            kind: crate::cli_support::schema::Kind::Enum(&["CUSTOM", "MANAGED", "NONE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveStreamRequestMessagesList",
+            kind: crate::cli_support::schema::Kind::List(40),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetrieveStreamRequestRetrieversList",
+            kind: crate::cli_support::schema::Kind::List(48),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgenticRetriever",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "configuration",
+                        key: "configuration",
+                        target: 266,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 286,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ApiPath",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ApiResult",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "actionGroup",
+                        key: "actionGroup",
+                        target: 286,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "agentId",
+                        key: "agentId",
+                        target: 286,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "apiPath",
+                        key: "apiPath",
+                        target: 49,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "confirmationState",
+                        key: "confirmationState",
+                        target: 73,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "httpMethod",
+                        key: "httpMethod",
+                        target: 286,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "httpStatusCode",
+                        key: "httpStatusCode",
+                        target: 151,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "responseBody",
+                        key: "responseBody",
+                        target: 253,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "responseState",
+                        key: "responseState",
+                        target: 254,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AttributeType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["STRING", "NUMBER", "BOOLEAN", "STRING_LIST"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BasePromptTemplate",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockFoundationModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelConfiguration",
+                        key: "modelConfiguration",
+                        target: 54,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockFoundationModelModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 55,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockModelArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockModelConfigurations",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "performanceConfig",
+                        key: "performanceConfig",
+                        target: 217,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelConfiguration",
+                        key: "modelConfiguration",
+                        target: 60,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberOfResults",
+                        key: "numberOfResults",
+                        target: 58,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockRerankingConfigurationNumberOfResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockRerankingModelArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockRerankingModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 6,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 55,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockSessionContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "image",
+                        key: "image",
+                        target: 128,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 62,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockSessionContentBlockTextString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockSessionContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(61),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Boolean",
+            kind: crate::cli_support::schema::Kind::Boolean,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ByteContentBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ByteContentDoc",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "contentType",
+                        key: "contentType",
+                        target: 77,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "data",
+                        key: "data",
+                        target: 65,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "identifier",
+                        key: "identifier",
+                        target: 127,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ByteContentFile",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "data",
+                        key: "data",
+                        target: 65,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "mediaType",
+                        key: "mediaType",
+                        target: 199,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CollaborationInstruction",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Collaborator",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "actionGroups",
+                        key: "actionGroups",
+                        target: 9,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "agentCollaboration",
+                        key: "agentCollaboration",
+                        target: 12,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "agentName",
+                        key: "agentName",
+                        target: 202,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "collaboratorConfigurations",
+                        key: "collaboratorConfigurations",
+                        target: 71,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "customerEncryptionKeyArn",
+                        key: "customerEncryptionKeyArn",
+                        target: 156,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "foundationModel",
+                        key: "foundationModel",
+                        target: 200,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailConfiguration",
+                        key: "guardrailConfiguration",
+                        target: 124,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "idleSessionTTLInSeconds",
+                        key: "idleSessionTTLInSeconds",
+                        target: 282,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "instruction",
+                        key: "instruction",
+                        target: 150,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBases",
+                        key: "knowledgeBases",
+                        target: 171,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptOverrideConfiguration",
+                        key: "promptOverrideConfiguration",
+                        target: 222,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CollaboratorConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "agentAliasArn",
+                        key: "agentAliasArn",
+                        target: 10,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "collaboratorInstruction",
+                        key: "collaboratorInstruction",
+                        target: 68,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "collaboratorName",
+                        key: "collaboratorName",
+                        target: 202,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "relayConversationHistory",
+                        key: "relayConversationHistory",
+                        target: 234,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CollaboratorConfigurations",
+            kind: crate::cli_support::schema::Kind::List(70),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Collaborators",
+            kind: crate::cli_support::schema::Kind::List(69),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConfirmationState",
+            kind: crate::cli_support::schema::Kind::Enum(&["CONFIRM", "DENY"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 286,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(74),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentBody",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "body",
+                        key: "body",
+                        target: 286,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "images",
+                        key: "images",
+                        target: 134,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentType",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConversationHistory",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "messages",
+                        key: "messages",
+                        target: 193,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConversationRole",
+            kind: crate::cli_support::schema::Kind::Enum(&["user", "assistant"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CreationMode",
+            kind: crate::cli_support::schema::Kind::Enum(&["DEFAULT", "OVERRIDDEN"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomControlMethod",
+            kind: crate::cli_support::schema::Kind::Enum(&["RETURN_CONTROL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomOrchestration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "executor",
+                        key: "executor",
+                        target: 209,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DataSourceId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DateTimestamp",
+            kind: crate::cli_support::schema::Kind::Timestamp,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Document",
+            kind: crate::cli_support::schema::Kind::Document,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentOutputFormat",
+            kind: crate::cli_support::schema::Kind::Enum(&["RAW", "EXTRACTED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Double",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ExternalSource",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "byteContent",
+                        key: "byteContent",
+                        target: 66,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 271,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sourceType",
+                        key: "sourceType",
+                        target: 90,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ExternalSourceType",
+            kind: crate::cli_support::schema::Kind::Enum(&["S3", "BYTE_CONTENT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ExternalSources",
+            kind: crate::cli_support::schema::Kind::List(89),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ExternalSourcesGenerationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 6,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailConfiguration",
+                        key: "guardrailConfiguration",
+                        target: 121,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfig",
+                        key: "inferenceConfig",
+                        target: 138,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "performanceConfig",
+                        key: "performanceConfig",
+                        target: 217,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptTemplate",
+                        key: "promptTemplate",
+                        target: 225,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ExternalSourcesRetrieveAndGenerateConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "generationConfiguration",
+                        key: "generationConfiguration",
+                        target: 92,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 55,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sources",
+                        key: "sources",
+                        target: 91,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FieldForReranking",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "fieldName",
+                        key: "fieldName",
+                        target: 95,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FieldForRerankingFieldNameString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FieldsForReranking",
+            kind: crate::cli_support::schema::Kind::List(94),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FileSource",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "byteContent",
+                        key: "byteContent",
+                        target: 67,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 272,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sourceType",
+                        key: "sourceType",
+                        target: 98,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FileSourceType",
+            kind: crate::cli_support::schema::Kind::Enum(&["S3", "BYTE_CONTENT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FileUseCase",
+            kind: crate::cli_support::schema::Kind::Enum(&["CODE_INTERPRETER", "CHAT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FilterAttribute",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "key",
+                        key: "key",
+                        target: 101,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "value",
+                        key: "value",
+                        target: 102,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FilterKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FilterValue",
+            kind: crate::cli_support::schema::Kind::Document,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowAliasIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowExecutionEventType",
+            kind: crate::cli_support::schema::Kind::Enum(&["Node", "Flow"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowExecutionId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowExecutionIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowExecutionName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowInput",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 110,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "nodeInputName",
+                        key: "nodeInputName",
+                        target: 204,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "nodeName",
+                        key: "nodeName",
+                        target: 205,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "nodeOutputName",
+                        key: "nodeOutputName",
+                        target: 206,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowInputContent",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "document",
+                        key: "document",
+                        target: 85,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowInputs",
+            kind: crate::cli_support::schema::Kind::List(109),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FoundationModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bedrockFoundationModelConfiguration",
+                        key: "bedrockFoundationModelConfiguration",
+                        target: 53,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "mantleFoundationModelConfiguration",
+                        key: "mantleFoundationModelConfiguration",
+                        target: 181,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 113,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FoundationModelConfigurationType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["BEDROCK_FOUNDATION_MODEL", "MANTLE_FOUNDATION_MODEL"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FoundationModelType",
+            kind: crate::cli_support::schema::Kind::Enum(&["CUSTOM", "MANAGED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FunctionDefinition",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 116,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 252,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parameters",
+                        key: "parameters",
+                        target: 213,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "requireConfirmation",
+                        key: "requireConfirmation",
+                        target: 235,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FunctionDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FunctionResult",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "actionGroup",
+                        key: "actionGroup",
+                        target: 286,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "agentId",
+                        key: "agentId",
+                        target: 286,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "confirmationState",
+                        key: "confirmationState",
+                        target: 73,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "function",
+                        key: "function",
+                        target: 286,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "responseBody",
+                        key: "responseBody",
+                        target: 253,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "responseState",
+                        key: "responseState",
+                        target: 254,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FunctionSchema",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "functions",
+                        key: "functions",
+                        target: 119,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Functions",
+            kind: crate::cli_support::schema::Kind::List(115),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GenerationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 6,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailConfiguration",
+                        key: "guardrailConfiguration",
+                        target: 121,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfig",
+                        key: "inferenceConfig",
+                        target: 138,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "performanceConfig",
+                        key: "performanceConfig",
+                        target: 217,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptTemplate",
+                        key: "promptTemplate",
+                        target: 225,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "guardrailId",
+                        key: "guardrailId",
+                        target: 122,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailVersion",
+                        key: "guardrailVersion",
+                        target: 123,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConfigurationGuardrailIdString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConfigurationGuardrailVersionString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConfigurationWithArn",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "guardrailIdentifier",
+                        key: "guardrailIdentifier",
+                        target: 125,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailVersion",
+                        key: "guardrailVersion",
+                        target: 126,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailIdentifierWithArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailVersion",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Identifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 129,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 135,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageFormat",
+            kind: crate::cli_support::schema::Kind::Enum(&["png", "jpeg", "gif", "webp"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageInput",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 131,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 132,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageInputFormat",
+            kind: crate::cli_support::schema::Kind::Enum(&["png", "jpeg", "gif", "webp"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageInputSource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 133,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageInputSourceBytesBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageInputs",
+            kind: crate::cli_support::schema::Kind::List(130),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageSource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 136,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 270,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageSourceBytesBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImplicitFilterConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "metadataAttributes",
+                        key: "metadataAttributes",
+                        target: 197,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 55,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InferenceConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "textInferenceConfig",
+                        key: "textInferenceConfig",
+                        target: 293,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InferenceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "maximumLength",
+                        key: "maximumLength",
+                        target: 186,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stopSequences",
+                        key: "stopSequences",
+                        target: 283,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "temperature",
+                        key: "temperature",
+                        target: 292,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "topK",
+                        key: "topK",
+                        target: 301,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "topP",
+                        key: "topP",
+                        target: 302,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InlineBedrockModelConfigurations",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "performanceConfig",
+                        key: "performanceConfig",
+                        target: 217,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InlineSessionState",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "conversationHistory",
+                        key: "conversationHistory",
+                        target: 78,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "files",
+                        key: "files",
+                        target: 143,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "invocationId",
+                        key: "invocationId",
+                        target: 286,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptSessionAttributes",
+                        key: "promptSessionAttributes",
+                        target: 223,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "returnControlInvocationResults",
+                        key: "returnControlInvocationResults",
+                        target: 267,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sessionAttributes",
+                        key: "sessionAttributes",
+                        target: 276,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputFile",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 286,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 97,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "useCase",
+                        key: "useCase",
+                        target: 99,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputFiles",
+            kind: crate::cli_support::schema::Kind::List(142),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputImage",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 145,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inlineContent",
+                        key: "inlineContent",
+                        target: 146,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputImageFormat",
+            kind: crate::cli_support::schema::Kind::Enum(&["png", "jpeg", "gif", "webp"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputImageInlineContentBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputPrompt",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "textPrompt",
+                        key: "textPrompt",
+                        target: 294,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputQueryType",
+            kind: crate::cli_support::schema::Kind::Enum(&["TEXT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputText",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Instruction",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Integer",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "InvocationDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InvocationIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InvocationResultMember",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "apiResult",
+                        key: "apiResult",
+                        target: 50,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "functionResult",
+                        key: "functionResult",
+                        target: 117,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InvocationStepPayload",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "contentBlocks",
+                        key: "contentBlocks",
+                        target: 63,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KmsKeyArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBase",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 251,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseId",
+                        key: "knowledgeBaseId",
+                        target: 161,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "retrievalConfiguration",
+                        key: "retrievalConfiguration",
+                        target: 166,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseId",
+                        key: "knowledgeBaseId",
+                        target: 161,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "retrievalConfiguration",
+                        key: "retrievalConfiguration",
+                        target: 166,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseConfigurations",
+            kind: crate::cli_support::schema::Kind::List(159),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseQuery",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "image",
+                        key: "image",
+                        target: 144,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 164,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 165,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseQueryTextString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseQueryType",
+            kind: crate::cli_support::schema::Kind::Enum(&["TEXT", "IMAGE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseRetrievalConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "managedSearchConfiguration",
+                        key: "managedSearchConfiguration",
+                        target: 177,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "vectorSearchConfiguration",
+                        key: "vectorSearchConfiguration",
+                        target: 169,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseRetrieveAndGenerateConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "generationConfiguration",
+                        key: "generationConfiguration",
+                        target: 120,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseId",
+                        key: "knowledgeBaseId",
+                        target: 161,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 55,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "orchestrationConfiguration",
+                        key: "orchestrationConfiguration",
+                        target: 208,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "retrievalConfiguration",
+                        key: "retrievalConfiguration",
+                        target: 166,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseRetrieverConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseId",
+                        key: "knowledgeBaseId",
+                        target: 161,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "retrievalOverrides",
+                        key: "retrievalOverrides",
+                        target: 259,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseVectorSearchConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "filter",
+                        key: "filter",
+                        target: 255,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "implicitFilterConfiguration",
+                        key: "implicitFilterConfiguration",
+                        target: 137,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberOfResults",
+                        key: "numberOfResults",
+                        target: 170,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "overrideSearchType",
+                        key: "overrideSearchType",
+                        target: 275,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "rerankingConfiguration",
+                        key: "rerankingConfiguration",
+                        target: 309,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseVectorSearchConfigurationNumberOfResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBases",
+            kind: crate::cli_support::schema::Kind::List(157),
+        },
+        crate::cli_support::schema::Shape {
+            name: "LambdaArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "LambdaResourceArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedSearchBedrockRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "metadataConfiguration",
+                        key: "metadataConfiguration",
+                        target: 198,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelConfiguration",
+                        key: "modelConfiguration",
+                        target: 176,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberOfRerankedResults",
+                        key: "numberOfRerankedResults",
+                        target: 175,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedSearchBedrockRerankingConfigurationNumberOfRerankedResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedSearchBedrockRerankingModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 6,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 59,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedSearchConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "filter",
+                        key: "filter",
+                        target: 255,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberOfResults",
+                        key: "numberOfResults",
+                        target: 178,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "rerankingConfiguration",
+                        key: "rerankingConfiguration",
+                        target: 179,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "rerankingModelType",
+                        key: "rerankingModelType",
+                        target: 250,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedSearchConfigurationNumberOfResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedSearchRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bedrockRerankingConfiguration",
+                        key: "bedrockRerankingConfiguration",
+                        target: 174,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 180,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedSearchRerankingConfigurationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["BEDROCK_RERANKING_MODEL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MantleFoundationModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelConfiguration",
+                        key: "modelConfiguration",
+                        target: 182,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MantleFoundationModelModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 55,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "projectId",
+                        key: "projectId",
+                        target: 183,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MantleProjectId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MaxResults",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "MaxTokens",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "MaximumLength",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "MediaId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MemoryId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MemoryNamespace",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MemoryStrategyId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MemoryType",
+            kind: crate::cli_support::schema::Kind::Enum(&["SESSION_SUMMARY"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Message",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 75,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "role",
+                        key: "role",
+                        target: 79,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Messages",
+            kind: crate::cli_support::schema::Kind::List(192),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataAttributeSchema",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 195,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "key",
+                        key: "key",
+                        target: 196,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 51,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataAttributeSchemaDescriptionString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataAttributeSchemaKeyString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataAttributeSchemaList",
+            kind: crate::cli_support::schema::Kind::List(194),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataConfigurationForReranking",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "selectionMode",
+                        key: "selectionMode",
+                        target: 248,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "selectiveModeConfiguration",
+                        key: "selectiveModeConfiguration",
+                        target: 249,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MimeType",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ModelIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ModelPerformanceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "performanceConfig",
+                        key: "performanceConfig",
+                        target: 217,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Name",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NextToken",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NodeInputName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NodeName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NodeOutputName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OptimizePromptRequestTargetModelIdString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OrchestrationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 6,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfig",
+                        key: "inferenceConfig",
+                        target: 138,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "performanceConfig",
+                        key: "performanceConfig",
+                        target: 217,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptTemplate",
+                        key: "promptTemplate",
+                        target: 225,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "queryTransformationConfiguration",
+                        key: "queryTransformationConfiguration",
+                        target: 229,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OrchestrationExecutor",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "lambda",
+                        key: "lambda",
+                        target: 172,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OrchestrationType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["DEFAULT", "CUSTOM_ORCHESTRATION"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParameterDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParameterDetail",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 211,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "required",
+                        key: "required",
+                        target: 64,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 214,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParameterMap",
+            kind: crate::cli_support::schema::Kind::Map(212),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParameterType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["string", "number", "integer", "boolean", "array"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Payload",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PerformanceConfigLatency",
+            kind: crate::cli_support::schema::Kind::Enum(&["standard", "optimized"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PerformanceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "latency",
+                        key: "latency",
+                        target: 216,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 85,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "basePromptTemplate",
+                        key: "basePromptTemplate",
+                        target: 52,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "foundationModel",
+                        key: "foundationModel",
+                        target: 200,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfiguration",
+                        key: "inferenceConfiguration",
+                        target: 139,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parserMode",
+                        key: "parserMode",
+                        target: 80,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptCreationMode",
+                        key: "promptCreationMode",
+                        target: 80,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptState",
+                        key: "promptState",
+                        target: 224,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptType",
+                        key: "promptType",
+                        target: 226,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptConfigurations",
+            kind: crate::cli_support::schema::Kind::List(218),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptCreationConfigurations",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "excludePreviousThinkingSteps",
+                        key: "excludePreviousThinkingSteps",
+                        target: 64,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "previousConversationTurnsToInclude",
+                        key: "previousConversationTurnsToInclude",
+                        target: 221,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptCreationConfigurationsPreviousConversationTurnsToIncludeInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptOverrideConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "overrideLambda",
+                        key: "overrideLambda",
+                        target: 173,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptConfigurations",
+                        key: "promptConfigurations",
+                        target: 219,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptSessionAttributesMap",
+            kind: crate::cli_support::schema::Kind::Map(286),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptState",
+            kind: crate::cli_support::schema::Kind::Enum(&["ENABLED", "DISABLED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptTemplate",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "textPromptTemplate",
+                        key: "textPromptTemplate",
+                        target: 295,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "PRE_PROCESSING",
+                    "ORCHESTRATION",
+                    "KNOWLEDGE_BASE_RESPONSE_GENERATION",
+                    "POST_PROCESSING",
+                    "ROUTING_CLASSIFIER",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationInput",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 228,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 148,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationInputTextString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryTransformationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 231,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryTransformationMode",
+            kind: crate::cli_support::schema::Kind::Enum(&["TEXT_TO_SQL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryTransformationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["QUERY_DECOMPOSITION"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RAGStopSequences",
+            kind: crate::cli_support::schema::Kind::List(233),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RAGStopSequencesMemberString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RelayConversationHistory",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["TO_COLLABORATOR", "DISABLED"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RequireConfirmation",
+            kind: crate::cli_support::schema::Kind::Enum(&["ENABLED", "DISABLED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankDocument",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "jsonDocument",
+                        key: "jsonDocument",
+                        target: 85,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textDocument",
+                        key: "textDocument",
+                        target: 244,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 237,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankDocumentType",
+            kind: crate::cli_support::schema::Kind::Enum(&["TEXT", "JSON"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankQueriesList",
+            kind: crate::cli_support::schema::Kind::List(239),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankQuery",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "textQuery",
+                        key: "textQuery",
+                        target: 244,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 240,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankQueryContentType",
+            kind: crate::cli_support::schema::Kind::Enum(&["TEXT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankSource",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "inlineDocumentSource",
+                        key: "inlineDocumentSource",
+                        target: 236,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 242,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankSourceType",
+            kind: crate::cli_support::schema::Kind::Enum(&["INLINE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankSourcesList",
+            kind: crate::cli_support::schema::Kind::List(241),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankTextDocument",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 245,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankTextDocumentTextString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bedrockRerankingConfiguration",
+                        key: "bedrockRerankingConfiguration",
+                        target: 57,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 247,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankingConfigurationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["BEDROCK_RERANKING_MODEL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankingMetadataSelectionMode",
+            kind: crate::cli_support::schema::Kind::Enum(&["SELECTIVE", "ALL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankingMetadataSelectiveModeConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "fieldsToExclude",
+                        key: "fieldsToExclude",
+                        target: 96,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldsToInclude",
+                        key: "fieldsToInclude",
+                        target: 96,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankingModelType",
+            kind: crate::cli_support::schema::Kind::Enum(&["CUSTOM", "MANAGED", "NONE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ResourceDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ResourceName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ResponseBody",
+            kind: crate::cli_support::schema::Kind::Map(76),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ResponseState",
+            kind: crate::cli_support::schema::Kind::Enum(&["FAILURE", "REPROMPT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalFilter",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "andAll",
+                        key: "andAll",
+                        target: 256,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "equals",
+                        key: "equals",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "greaterThan",
+                        key: "greaterThan",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "greaterThanOrEquals",
+                        key: "greaterThanOrEquals",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "in",
+                        key: "in",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "lessThan",
+                        key: "lessThan",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "lessThanOrEquals",
+                        key: "lessThanOrEquals",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "listContains",
+                        key: "listContains",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "notEquals",
+                        key: "notEquals",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "notIn",
+                        key: "notIn",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "orAll",
+                        key: "orAll",
+                        target: 256,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "startsWith",
+                        key: "startsWith",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stringContains",
+                        key: "stringContains",
+                        target: 100,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalFilterList",
+            kind: crate::cli_support::schema::Kind::List(255),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionVersion",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalOverrides",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "filter",
+                        key: "filter",
+                        target: 255,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "maxNumberOfResults",
+                        key: "maxNumberOfResults",
+                        target: 260,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalOverridesMaxNumberOfResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrieveAndGenerateConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "externalSourcesConfiguration",
+                        key: "externalSourcesConfiguration",
+                        target: 93,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseConfiguration",
+                        key: "knowledgeBaseConfiguration",
+                        target: 167,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 265,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrieveAndGenerateInput",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 263,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrieveAndGenerateInputTextString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrieveAndGenerateSessionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "kmsKeyArn",
+                        key: "kmsKeyArn",
+                        target: 156,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrieveAndGenerateType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["KNOWLEDGE_BASE", "EXTERNAL_SOURCES"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrieverConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBase",
+                        key: "knowledgeBase",
+                        target: 168,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ReturnControlInvocationResults",
+            kind: crate::cli_support::schema::Kind::List(154),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3BucketName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Identifier",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3BucketName",
+                        key: "s3BucketName",
+                        target: 268,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3ObjectKey",
+                        key: "s3ObjectKey",
+                        target: 273,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Location",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "uri",
+                        key: "uri",
+                        target: 274,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3ObjectDoc",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "uri",
+                        key: "uri",
+                        target: 274,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3ObjectFile",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "uri",
+                        key: "uri",
+                        target: 274,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3ObjectKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Uri",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchType",
+            kind: crate::cli_support::schema::Kind::Enum(&["HYBRID", "SEMANTIC"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionAttributesMap",
+            kind: crate::cli_support::schema::Kind::Map(286),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionMetadataMap",
+            kind: crate::cli_support::schema::Kind::Map(280),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionMetadataValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionState",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "conversationHistory",
+                        key: "conversationHistory",
+                        target: 78,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "files",
+                        key: "files",
+                        target: 143,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "invocationId",
+                        key: "invocationId",
+                        target: 286,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseConfigurations",
+                        key: "knowledgeBaseConfigurations",
+                        target: 160,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptSessionAttributes",
+                        key: "promptSessionAttributes",
+                        target: 223,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "returnControlInvocationResults",
+                        key: "returnControlInvocationResults",
+                        target: 267,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sessionAttributes",
+                        key: "sessionAttributes",
+                        target: 276,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionTTL",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "StopSequences",
+            kind: crate::cli_support::schema::Kind::List(286),
+        },
+        crate::cli_support::schema::Shape {
+            name: "StreamingConfigurations",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "applyGuardrailInterval",
+                        key: "applyGuardrailInterval",
+                        target: 285,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "streamFinalResponse",
+                        key: "streamFinalResponse",
+                        target: 64,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "StreamingConfigurationsApplyGuardrailIntervalInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "String",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagKeyList",
+            kind: crate::cli_support::schema::Kind::List(287),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TaggableResourcesArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagsMap",
+            kind: crate::cli_support::schema::Kind::Map(289),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Temperature",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextInferenceConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "maxTokens",
+                        key: "maxTokens",
+                        target: 185,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stopSequences",
+                        key: "stopSequences",
+                        target: 232,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "temperature",
+                        key: "temperature",
+                        target: 292,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "topP",
+                        key: "topP",
+                        target: 302,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextPrompt",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 296,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextPromptTemplate",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextPromptTextString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextToSqlConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseConfiguration",
+                        key: "knowledgeBaseConfiguration",
+                        target: 299,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 298,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextToSqlConfigurationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["KNOWLEDGE_BASE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextToSqlKnowledgeBaseConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseArn",
+                        key: "knowledgeBaseArn",
+                        target: 158,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Timestamp",
+            kind: crate::cli_support::schema::Kind::Timestamp,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TopK",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "TopP",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TransformationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "mode",
+                        key: "mode",
+                        target: 230,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textToSqlConfiguration",
+                        key: "textToSqlConfiguration",
+                        target: 297,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "UserContext",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "userId",
+                        key: "userId",
+                        target: 286,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Uuid",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchBedrockRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "metadataConfiguration",
+                        key: "metadataConfiguration",
+                        target: 198,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelConfiguration",
+                        key: "modelConfiguration",
+                        target: 308,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberOfRerankedResults",
+                        key: "numberOfRerankedResults",
+                        target: 307,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchBedrockRerankingConfigurationNumberOfRerankedResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchBedrockRerankingModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 6,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 59,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bedrockRerankingConfiguration",
+                        key: "bedrockRerankingConfiguration",
+                        target: 306,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 310,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchRerankingConfigurationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["BEDROCK_RERANKING_MODEL"]),
+        },
+    ],
+};
+
 #[cfg(feature = "agentic-retrieve-stream")]
 mod agentic_retrieve_stream {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agenticRetrieveConfiguration",
+            key: "agenticRetrieveConfiguration",
+            target: 22,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "generateResponse",
+            key: "generateResponse",
+            target: 64,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "memoryConfiguration",
+            key: "memoryConfiguration",
+            target: 25,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "messages",
+            key: "messages",
+            target: 46,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "policyConfiguration",
+            key: "policyConfiguration",
+            target: 42,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "retrievalInstructionConfiguration",
+            key: "retrievalInstructionConfiguration",
+            target: 24,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "retrievers",
+            key: "retrievers",
+            target: 47,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "userContext",
+            key: "userContext",
+            target: 304,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("agentic-retrieve-stream")
@@ -322,18 +3854,24 @@ mod agentic_retrieve_stream {
                 "Retrieves information from one or more knowledge bases using an agentic approach.",
             )
             .arg(
-                clap::Arg::new("agentic-retrieve-configuration")
-                    .long("agentic-retrieve-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Configuration settings for the agentic retrieval operation."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agentic-retrieve-configuration")
+                        .long("agentic-retrieve-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Configuration settings for the agentic retrieval operation.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("generate-response")
-                    .long("generate-response")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "Whether to generate a response based on the retrieved results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("generate-response")
+                        .long("generate-response")
+                        .action(clap::ArgAction::SetTrue),
+                    "Whether to generate a response based on the retrieved results.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
                 clap::Arg::new("no-generate-response")
@@ -342,139 +3880,140 @@ mod agentic_retrieve_stream {
                     .conflicts_with("generate-response"),
             )
             .arg(
-                clap::Arg::new("memory-configuration")
-                    .long("memory-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The configuration for using an Amazon Bedrock AgentCore Memory resource with this retrieval.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("memory-configuration")
+                        .long("memory-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The configuration for using an Amazon Bedrock AgentCore Memory resource with this retrieval.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("messages")
-                    .long("messages")
-                    .value_name("JSON|file://PATH")
-                    .help("The list of messages for the agentic retrieval conversation."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("messages")
+                        .long("messages")
+                        .value_name("JSON|file://PATH"),
+                    "The list of messages for the agentic retrieval conversation.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help("Opaque continuation token for paginated results."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "Opaque continuation token for paginated results.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("policy-configuration")
-                    .long("policy-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Policy configuration for guardrails and content filtering."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("policy-configuration")
+                        .long("policy-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Policy configuration for guardrails and content filtering.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("retrieval-instruction-configuration")
-                    .long("retrieval-instruction-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("A retrieval instruction to apply to this request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-instruction-configuration")
+                        .long("retrieval-instruction-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "A retrieval instruction to apply to this request.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("retrievers")
-                    .long("retrievers")
-                    .value_name("JSON|file://PATH")
-                    .help("The list of retrievers to use for agentic retrieval."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrievers")
+                        .long("retrievers")
+                        .value_name("JSON|file://PATH"),
+                    "The list of retrievers to use for agentic retrieval.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("user-context")
-                    .long("user-context")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains information about the user making the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("user-context")
+                        .long("user-context")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information about the user making the request.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `agentic-retrieve-stream`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.agentic_retrieve_stream();
-        if let Some(value) = args.get_one::<String>("agentic-retrieve-configuration") {
-            request = request
-                .set_agentic_retrieve_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::AgenticRetrieveConfiguration,
-                        >("agentic-retrieve-configuration", value)?,
-                    ),
-                );
-        }
-        if args.get_flag("generate-response") {
-            request = request.set_generate_response(Some(true));
-        }
-        if args.get_flag("no-generate-response") {
-            request = request.set_generate_response(Some(false));
-        }
-        if let Some(value) = args.get_one::<String>("memory-configuration") {
-            request = request
-                .set_memory_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::AgenticRetrieveMemoryConfiguration,
-                        >("memory-configuration", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("messages") {
-            request = request
-                .set_messages(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::AgenticRetrieveMessage>,
-                        >("messages", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
-        }
-        if let Some(value) = args.get_one::<String>("policy-configuration") {
-            request = request
-                .set_policy_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::AgenticRetrievePolicyConfiguration,
-                        >("policy-configuration", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("retrieval-instruction-configuration")
+        if let Some(value) = options
+            .value::<
+                crate::types::AgenticRetrieveConfiguration,
+            >("agentic-retrieve-configuration", "agenticRetrieveConfiguration")
         {
-            request = request
-                .set_retrieval_instruction_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::AgenticRetrieveInstructionConfiguration,
-                        >("retrieval-instruction-configuration", value)?,
-                    ),
-                );
+            request = request.set_agentic_retrieve_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("retrievers") {
-            request = request
-                .set_retrievers(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::AgenticRetriever>,
-                        >("retrievers", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .boolean("generate-response", "no-generate-response", "generateResponse")
+        {
+            request = request.set_generate_response(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("user-context") {
-            request = request
-                .set_user_context(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::UserContext,
-                        >("user-context", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::AgenticRetrieveMemoryConfiguration,
+            >("memory-configuration", "memoryConfiguration")
+        {
+            request = request.set_memory_configuration(Some(value));
         }
+        if let Some(value) = options
+            .value::<Vec<crate::types::AgenticRetrieveMessage>>("messages", "messages")
+        {
+            request = request.set_messages(Some(value));
+        }
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                crate::types::AgenticRetrievePolicyConfiguration,
+            >("policy-configuration", "policyConfiguration")
+        {
+            request = request.set_policy_configuration(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                crate::types::AgenticRetrieveInstructionConfiguration,
+            >("retrieval-instruction-configuration", "retrievalInstructionConfiguration")
+        {
+            request = request.set_retrieval_instruction_configuration(Some(value));
+        }
+        if let Some(value) = options
+            .value::<Vec<crate::types::AgenticRetriever>>("retrievers", "retrievers")
+        {
+            request = request.set_retrievers(Some(value));
+        }
+        if let Some(value) = options
+            .value::<crate::types::UserContext>("user-context", "userContext")
+        {
+            request = request.set_user_context(Some(value));
+        }
+        options.finish()?;
         let mut output = request
             .send()
             .await
@@ -497,7 +4036,7 @@ mod agentic_retrieve_stream {
                         event = % name, "an event type this version does not know"
                     )
                 }
-                known => crate::cli_support::print_line(known)?,
+                known => context.print_line(known)?,
             }
         }
         Ok(())
@@ -506,6 +4045,33 @@ mod agentic_retrieve_stream {
 
 #[cfg(feature = "check-ingested-document-acl")]
 mod check_ingested_document_acl {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 83,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "documentId",
+            key: "documentId",
+            target: 86,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 162,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "userContext",
+            key: "userContext",
+            target: 304,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("check-ingested-document-acl")
@@ -513,139 +4079,206 @@ mod check_ingested_document_acl {
                 "Checks whether a user has access to a specific document by verifying against the ingested access control list (ACL) in a knowledge base.",
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source that contains the document.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source that contains the document.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("document-id")
-                    .long("document-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the document to check access for."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("document-id").long("document-id").value_name("TEXT"),
+                    "The unique identifier of the document to check access for.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that contains the document.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that contains the document.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("user-context")
-                    .long("user-context")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The context object containing identity information for access control filtering, including user ID and optional group memberships used to evaluate the document access control list (ACL).",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("user-context")
+                        .long("user-context")
+                        .value_name("JSON|file://PATH"),
+                    "The context object containing identity information for access control filtering, including user ID and optional group memberships used to evaluate the document access control list (ACL).",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `check-ingested-document-acl`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.check_ingested_document_acl();
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("document-id") {
-            request = request.set_document_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("document-id", "documentId") {
+            request = request.set_document_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("user-context") {
-            request = request
-                .set_user_context(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::UserContext,
-                        >("user-context", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::UserContext>("user-context", "userContext")
+        {
+            request = request.set_user_context(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CheckIngestedDocumentAcl",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CheckIngestedDocumentAcl",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-invocation")]
 mod create_invocation {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 152,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "invocationId",
+            key: "invocationId",
+            target: 305,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-invocation")
             .about("Creates a new invocation within a session.")
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description for the interactions in the invocation."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description for the interactions in the invocation.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("invocation-id")
-                    .long("invocation-id")
-                    .value_name("TEXT")
-                    .help("A unique identifier for the invocation in UUID format."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-id")
+                        .long("invocation-id")
+                        .value_name("TEXT"),
+                    "A unique identifier for the invocation in UUID format.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier for the associated session for the invocation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier for the associated session for the invocation.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-invocation`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_invocation();
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("invocation-id") {
-            request = request.set_invocation_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("invocation-id", "invocationId") {
+            request = request.set_invocation_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateInvocation",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateInvocation",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-session")]
 mod create_session {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "encryptionKeyArn",
+            key: "encryptionKeyArn",
+            target: 156,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionMetadata",
+            key: "sessionMetadata",
+            target: 279,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 291,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-session")
@@ -653,369 +4286,524 @@ mod create_session {
                 "Creates a session to temporarily store conversations for generative AI (GenAI) applications built with open-source frameworks such as LangGraph and LlamaIndex.",
             )
             .arg(
-                clap::Arg::new("encryption-key-arn")
-                    .long("encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the KMS key to use to encrypt the session data.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("encryption-key-arn")
+                        .long("encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the KMS key to use to encrypt the session data.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("session-metadata")
-                    .long("session-metadata")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A map of key-value pairs containing attributes to be persisted across the session.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-metadata")
+                        .long("session-metadata")
+                        .value_name("JSON|file://PATH"),
+                    "A map of key-value pairs containing attributes to be persisted across the session.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specify the key-value pairs for the tags that you want to attach to the session.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Specify the key-value pairs for the tags that you want to attach to the session.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-session`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_session();
-        if let Some(value) = args.get_one::<String>("encryption-key-arn") {
-            request = request
-                .set_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("encryption-key-arn", "encryptionKeyArn") {
+            request = request.set_encryption_key_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-metadata") {
-            request = request
-                .set_session_metadata(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("session-metadata", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                std::collections::HashMap<String, String>,
+            >("session-metadata", "sessionMetadata")
+        {
+            request = request.set_session_metadata(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateSession",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateSession",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-agent-memory")]
 mod delete_agent_memory {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentAliasId",
+            key: "agentAliasId",
+            target: 11,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 16,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "memoryId",
+            key: "memoryId",
+            target: 188,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionId",
+            key: "sessionId",
+            target: 277,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-agent-memory")
             .about("Deletes memory from the specified memory identifier.")
             .arg(
-                clap::Arg::new("agent-alias-id")
-                    .long("agent-alias-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of an alias of an agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-alias-id")
+                        .long("agent-alias-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of an alias of an agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent to which the alias belongs.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent to which the alias belongs.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("memory-id")
-                    .long("memory-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the memory."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("memory-id").long("memory-id").value_name("TEXT"),
+                    "The unique identifier of the memory.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("session-id")
-                    .long("session-id")
-                    .value_name("TEXT")
-                    .help("The unique session identifier of the memory."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-id").long("session-id").value_name("TEXT"),
+                    "The unique session identifier of the memory.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-agent-memory`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_agent_memory();
-        if let Some(value) = args.get_one::<String>("agent-alias-id") {
-            request = request.set_agent_alias_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-alias-id", "agentAliasId") {
+            request = request.set_agent_alias_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("memory-id") {
-            request = request.set_memory_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("memory-id", "memoryId") {
+            request = request.set_memory_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-id") {
-            request = request.set_session_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("session-id", "sessionId") {
+            request = request.set_session_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteAgentMemory",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteAgentMemory",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-session")]
 mod delete_session {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-session")
             .about("Deletes a session that you ended.")
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier for the session to be deleted."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier for the session to be deleted.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-session`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.delete_session();
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteSession",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.delete_session();
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteSession",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "end-session")]
 mod end_session {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("end-session")
             .about("Ends the session.")
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier for the session to end."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier for the session to end.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `end-session`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.end_session();
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "EndSession",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.end_session();
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "EndSession",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "generate-query")]
 mod generate_query {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "queryGenerationInput",
+            key: "queryGenerationInput",
+            target: 227,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "transformationConfiguration",
+            key: "transformationConfiguration",
+            target: 303,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("generate-query")
             .about("Generates an SQL query from a natural language query.")
             .arg(
-                clap::Arg::new("query-generation-input")
-                    .long("query-generation-input")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies information about a natural language query to transform into SQL.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("query-generation-input")
+                        .long("query-generation-input")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies information about a natural language query to transform into SQL.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("transformation-configuration")
-                    .long("transformation-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies configurations for transforming the natural language query into SQL.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("transformation-configuration")
+                        .long("transformation-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies configurations for transforming the natural language query into SQL.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `generate-query`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.generate_query();
-        if let Some(value) = args.get_one::<String>("query-generation-input") {
-            request = request
-                .set_query_generation_input(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::QueryGenerationInput,
-                        >("query-generation-input", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::QueryGenerationInput,
+            >("query-generation-input", "queryGenerationInput")
+        {
+            request = request.set_query_generation_input(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("transformation-configuration") {
-            request = request
-                .set_transformation_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::TransformationConfiguration,
-                        >("transformation-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::TransformationConfiguration,
+            >("transformation-configuration", "transformationConfiguration")
+        {
+            request = request.set_transformation_configuration(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GenerateQuery",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GenerateQuery",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-agent-memory")]
 mod get_agent_memory {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentAliasId",
+            key: "agentAliasId",
+            target: 11,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 16,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxItems",
+            key: "maxItems",
+            target: 184,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "memoryId",
+            key: "memoryId",
+            target: 188,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "memoryType",
+            key: "memoryType",
+            target: 191,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-agent-memory")
             .about("Gets the sessions stored in the memory of the agent.")
             .arg(
-                clap::Arg::new("agent-alias-id")
-                    .long("agent-alias-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of an alias of an agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-alias-id")
+                        .long("agent-alias-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of an alias of an agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent to which the alias belongs.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent to which the alias belongs.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("max-items")
-                    .long("max-items")
-                    .value_name("NUMBER")
-                    .help("The maximum number of items to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-items").long("max-items").value_name("NUMBER"),
+                    "The maximum number of items to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("memory-id")
-                    .long("memory-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the memory."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("memory-id").long("memory-id").value_name("TEXT"),
+                    "The unique identifier of the memory.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("memory-type")
-                    .long("memory-type")
-                    .value_name("TEXT")
-                    .help("The type of memory."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("memory-type").long("memory-type").value_name("TEXT"),
+                    "The type of memory.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxItems value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxItems value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-agent-memory`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_agent_memory();
-        if let Some(value) = args.get_one::<String>("agent-alias-id") {
-            request = request.set_agent_alias_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-alias-id", "agentAliasId") {
+            request = request.set_agent_alias_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-items") {
-            request = request
-                .set_max_items(
-                    Some(crate::cli_support::parsed::<i32>("max-items", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-items", "maxItems") {
+            request = request.set_max_items(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("memory-id") {
-            request = request.set_memory_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("memory-id", "memoryId") {
+            request = request.set_memory_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("memory-type") {
-            request = request
-                .set_memory_type(
-                    Some(
-                        <crate::types::MemoryType>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::MemoryType>("memory-type", "memoryType")
+        {
+            request = request.set_memory_type(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -1030,7 +4818,7 @@ mod get_agent_memory {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -1045,14 +4833,58 @@ mod get_agent_memory {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(pages, Some("memoryContents"), "nextToken"),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("memoryContents"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "get-document-content")]
 mod get_document_content {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 83,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "documentId",
+            key: "documentId",
+            target: 86,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 162,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "mediaId",
+            key: "mediaId",
+            target: 187,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "outputFormat",
+            key: "outputFormat",
+            target: 87,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "userContext",
+            key: "userContext",
+            target: 304,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-document-content")
@@ -1060,168 +4892,238 @@ mod get_document_content {
                 "Retrieves the content of an ingested document from a knowledge base, or of an image embedded in the document.",
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source that contains the document.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source that contains the document.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("document-id")
-                    .long("document-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the document to retrieve content for.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("document-id").long("document-id").value_name("TEXT"),
+                    "The unique identifier of the document to retrieve content for.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that contains the document.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that contains the document.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("media-id")
-                    .long("media-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier (in UUID format) of an image embedded in the specified document.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("media-id").long("media-id").value_name("TEXT"),
+                    "The unique identifier (in UUID format) of an image embedded in the specified document.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("output-format")
-                    .long("output-format")
-                    .value_name("TEXT")
-                    .help("The output format for the content."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("output-format")
+                        .long("output-format")
+                        .value_name("TEXT"),
+                    "The output format for the content.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("user-context")
-                    .long("user-context")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains information about the user making the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("user-context")
+                        .long("user-context")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information about the user making the request.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-document-content`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_document_content();
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("document-id") {
-            request = request.set_document_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("document-id", "documentId") {
+            request = request.set_document_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("media-id") {
-            request = request.set_media_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("media-id", "mediaId") {
+            request = request.set_media_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("output-format") {
-            request = request
-                .set_output_format(
-                    Some(
-                        <crate::types::DocumentOutputFormat>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::DocumentOutputFormat>("output-format", "outputFormat")
+        {
+            request = request.set_output_format(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("user-context") {
-            request = request
-                .set_user_context(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::UserContext,
-                        >("user-context", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::UserContext>("user-context", "userContext")
+        {
+            request = request.set_user_context(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetDocumentContent",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetDocumentContent",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-execution-flow-snapshot")]
 mod get_execution_flow_snapshot {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "executionIdentifier",
+            key: "executionIdentifier",
+            target: 106,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowAliasIdentifier",
+            key: "flowAliasIdentifier",
+            target: 103,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 108,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-execution-flow-snapshot")
             .about("Retrieves the flow definition snapshot used for a flow execution.")
             .arg(
-                clap::Arg::new("execution-identifier")
-                    .long("execution-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow execution."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("execution-identifier")
+                        .long("execution-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow execution.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-alias-identifier")
-                    .long("flow-alias-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow alias used for the flow execution.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-alias-identifier")
+                        .long("flow-alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow alias used for the flow execution.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-execution-flow-snapshot`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_execution_flow_snapshot();
-        if let Some(value) = args.get_one::<String>("execution-identifier") {
-            request = request
-                .set_execution_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("execution-identifier", "executionIdentifier")
+        {
+            request = request.set_execution_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-alias-identifier") {
-            request = request
-                .set_flow_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("flow-alias-identifier", "flowAliasIdentifier")
+        {
+            request = request.set_flow_alias_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetExecutionFlowSnapshot",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetExecutionFlowSnapshot",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-flow-execution")]
 mod get_flow_execution {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "executionIdentifier",
+            key: "executionIdentifier",
+            target: 106,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowAliasIdentifier",
+            key: "flowAliasIdentifier",
+            target: 103,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 108,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-flow-execution")
@@ -1229,62 +5131,102 @@ mod get_flow_execution {
                 "Retrieves details about a specific flow execution, including its status, start and end times, and any errors that occurred during execution.",
             )
             .arg(
-                clap::Arg::new("execution-identifier")
-                    .long("execution-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow execution to retrieve."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("execution-identifier")
+                        .long("execution-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow execution to retrieve.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-alias-identifier")
-                    .long("flow-alias-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow alias used for the execution.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-alias-identifier")
+                        .long("flow-alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow alias used for the execution.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-flow-execution`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_flow_execution();
-        if let Some(value) = args.get_one::<String>("execution-identifier") {
-            request = request
-                .set_execution_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("execution-identifier", "executionIdentifier")
+        {
+            request = request.set_execution_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-alias-identifier") {
-            request = request
-                .set_flow_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("flow-alias-identifier", "flowAliasIdentifier")
+        {
+            request = request.set_flow_alias_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetFlowExecution",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetFlowExecution",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-ingested-document-acl")]
 mod get_ingested_document_acl {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 83,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "documentId",
+            key: "documentId",
+            target: 86,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 162,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-ingested-document-acl")
@@ -1292,64 +5234,96 @@ mod get_ingested_document_acl {
                 "Retrieves the ingested access control list (ACL) for a specific document in a knowledge base.",
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source that contains the document.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source that contains the document.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("document-id")
-                    .long("document-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the document to retrieve the ingested access control list (ACL) for.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("document-id").long("document-id").value_name("TEXT"),
+                    "The unique identifier of the document to retrieve the ingested access control list (ACL) for.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that contains the document.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that contains the document.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-ingested-document-acl`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_ingested_document_acl();
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("document-id") {
-            request = request.set_document_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("document-id", "documentId") {
+            request = request.set_document_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetIngestedDocumentAcl",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetIngestedDocumentAcl",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-invocation-step")]
 mod get_invocation_step {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "invocationIdentifier",
+            key: "invocationIdentifier",
+            target: 153,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "invocationStepId",
+            key: "invocationStepId",
+            target: 305,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-invocation-step")
@@ -1357,103 +5331,213 @@ mod get_invocation_step {
                 "Retrieves the details of a specific invocation step within an invocation in a session.",
             )
             .arg(
-                clap::Arg::new("invocation-identifier")
-                    .long("invocation-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier for the invocation in UUID format."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-identifier")
+                        .long("invocation-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier for the invocation in UUID format.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("invocation-step-id")
-                    .long("invocation-step-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier (in UUID format) for the specific invocation step to retrieve.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-step-id")
+                        .long("invocation-step-id")
+                        .value_name("TEXT"),
+                    "The unique identifier (in UUID format) for the specific invocation step to retrieve.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier for the invocation step's associated session.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier for the invocation step's associated session.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-invocation-step`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_invocation_step();
-        if let Some(value) = args.get_one::<String>("invocation-identifier") {
-            request = request
-                .set_invocation_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("invocation-identifier", "invocationIdentifier")
+        {
+            request = request.set_invocation_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("invocation-step-id") {
-            request = request
-                .set_invocation_step_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("invocation-step-id", "invocationStepId") {
+            request = request.set_invocation_step_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetInvocationStep",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetInvocationStep",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-session")]
 mod get_session {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-session")
             .about("Retrieves details about a specific session.")
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help("A unique identifier for the session to retrieve."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "A unique identifier for the session to retrieve.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-session`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.get_session();
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetSession",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.get_session();
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetSession",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "invoke-agent")]
 mod invoke_agent {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentAliasId",
+            key: "agentAliasId",
+            target: 11,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 16,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "bedrockModelConfigurations",
+            key: "bedrockModelConfigurations",
+            target: 56,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "enableTrace",
+            key: "enableTrace",
+            target: 64,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "endSession",
+            key: "endSession",
+            target: 64,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "inputText",
+            key: "inputText",
+            target: 149,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "memoryId",
+            key: "memoryId",
+            target: 188,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptCreationConfigurations",
+            key: "promptCreationConfigurations",
+            target: 220,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionId",
+            key: "sessionId",
+            target: 277,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionState",
+            key: "sessionState",
+            target: 281,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sourceArn",
+            key: "sourceArn",
+            target: 1,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "streamingConfigurations",
+            key: "streamingConfigurations",
+            target: 284,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-agent")
@@ -1461,30 +5545,42 @@ mod invoke_agent {
                 "Amazon Bedrock Agents (now Amazon Bedrock Agents Classic) is no longer open to new customers.",
             )
             .arg(
-                clap::Arg::new("agent-alias-id")
-                    .long("agent-alias-id")
-                    .value_name("TEXT")
-                    .help("The alias of the agent to use."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-alias-id")
+                        .long("agent-alias-id")
+                        .value_name("TEXT"),
+                    "The alias of the agent to use.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent to use."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent to use.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("bedrock-model-configurations")
-                    .long("bedrock-model-configurations")
-                    .value_name("JSON|file://PATH")
-                    .help("Model performance settings for the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("bedrock-model-configurations")
+                        .long("bedrock-model-configurations")
+                        .value_name("JSON|file://PATH"),
+                    "Model performance settings for the request.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("enable-trace")
-                    .long("enable-trace")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "Specifies whether to turn on the trace or not to track the agent's reasoning process.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("enable-trace")
+                        .long("enable-trace")
+                        .action(clap::ArgAction::SetTrue),
+                    "Specifies whether to turn on the trace or not to track the agent's reasoning process.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
                 clap::Arg::new("no-enable-trace")
@@ -1493,10 +5589,14 @@ mod invoke_agent {
                     .conflicts_with("enable-trace"),
             )
             .arg(
-                clap::Arg::new("end-session")
-                    .long("end-session")
-                    .action(clap::ArgAction::SetTrue)
-                    .help("Specifies whether to end the session with the agent or not."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("end-session")
+                        .long("end-session")
+                        .action(clap::ArgAction::SetTrue),
+                    "Specifies whether to end the session with the agent or not.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
                 clap::Arg::new("no-end-session")
@@ -1505,130 +5605,137 @@ mod invoke_agent {
                     .conflicts_with("end-session"),
             )
             .arg(
-                clap::Arg::new("input-text")
-                    .long("input-text")
-                    .value_name("TEXT")
-                    .help("The prompt text to send the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("input-text").long("input-text").value_name("TEXT"),
+                    "The prompt text to send the agent.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("memory-id")
-                    .long("memory-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent memory."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("memory-id").long("memory-id").value_name("TEXT"),
+                    "The unique identifier of the agent memory.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-creation-configurations")
-                    .long("prompt-creation-configurations")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies parameters that control how the service populates the agent prompt for an InvokeAgent request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-creation-configurations")
+                        .long("prompt-creation-configurations")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies parameters that control how the service populates the agent prompt for an InvokeAgent request.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("session-id")
-                    .long("session-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the session."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-id").long("session-id").value_name("TEXT"),
+                    "The unique identifier of the session.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("session-state")
-                    .long("session-state")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains parameters that specify various attributes of the session.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-state")
+                        .long("session-state")
+                        .value_name("JSON|file://PATH"),
+                    "Contains parameters that specify various attributes of the session.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("source-arn")
-                    .long("source-arn")
-                    .value_name("TEXT")
-                    .help("The ARN of the resource making the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("source-arn").long("source-arn").value_name("TEXT"),
+                    "The ARN of the resource making the request.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
             .arg(
-                clap::Arg::new("streaming-configurations")
-                    .long("streaming-configurations")
-                    .value_name("JSON|file://PATH")
-                    .help("Specifies the configurations for streaming."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("streaming-configurations")
+                        .long("streaming-configurations")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies the configurations for streaming.",
+                    &super::SCHEMA,
+                    &INPUT[11],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `invoke-agent`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.invoke_agent();
-        if let Some(value) = args.get_one::<String>("agent-alias-id") {
-            request = request.set_agent_alias_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-alias-id", "agentAliasId") {
+            request = request.set_agent_alias_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("bedrock-model-configurations") {
-            request = request
-                .set_bedrock_model_configurations(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::BedrockModelConfigurations,
-                        >("bedrock-model-configurations", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::BedrockModelConfigurations,
+            >("bedrock-model-configurations", "bedrockModelConfigurations")
+        {
+            request = request.set_bedrock_model_configurations(Some(value));
         }
-        if args.get_flag("enable-trace") {
-            request = request.set_enable_trace(Some(true));
+        if let Some(value) = options
+            .boolean("enable-trace", "no-enable-trace", "enableTrace")
+        {
+            request = request.set_enable_trace(Some(value));
         }
-        if args.get_flag("no-enable-trace") {
-            request = request.set_enable_trace(Some(false));
+        if let Some(value) = options
+            .boolean("end-session", "no-end-session", "endSession")
+        {
+            request = request.set_end_session(Some(value));
         }
-        if args.get_flag("end-session") {
-            request = request.set_end_session(Some(true));
+        if let Some(value) = options.string("input-text", "inputText") {
+            request = request.set_input_text(Some(value));
         }
-        if args.get_flag("no-end-session") {
-            request = request.set_end_session(Some(false));
+        if let Some(value) = options.string("memory-id", "memoryId") {
+            request = request.set_memory_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("input-text") {
-            request = request.set_input_text(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .value::<
+                crate::types::PromptCreationConfigurations,
+            >("prompt-creation-configurations", "promptCreationConfigurations")
+        {
+            request = request.set_prompt_creation_configurations(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("memory-id") {
-            request = request.set_memory_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("session-id", "sessionId") {
+            request = request.set_session_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("prompt-creation-configurations") {
-            request = request
-                .set_prompt_creation_configurations(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::PromptCreationConfigurations,
-                        >("prompt-creation-configurations", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::SessionState>("session-state", "sessionState")
+        {
+            request = request.set_session_state(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-id") {
-            request = request.set_session_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("source-arn", "sourceArn") {
+            request = request.set_source_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-state") {
-            request = request
-                .set_session_state(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::SessionState,
-                        >("session-state", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::StreamingConfigurations,
+            >("streaming-configurations", "streamingConfigurations")
+        {
+            request = request.set_streaming_configurations(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("source-arn") {
-            request = request.set_source_arn(Some(crate::cli_support::text(value)?));
-        }
-        if let Some(value) = args.get_one::<String>("streaming-configurations") {
-            request = request
-                .set_streaming_configurations(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::StreamingConfigurations,
-                        >("streaming-configurations", value)?,
-                    ),
-                );
-        }
+        options.finish()?;
         let mut output = request
             .send()
             .await
@@ -1645,7 +5752,7 @@ mod invoke_agent {
                         event = % name, "an event type this version does not know"
                     )
                 }
-                known => crate::cli_support::print_line(known)?,
+                known => context.print_line(known)?,
             }
         }
         let mut printed = serde_json::Map::new();
@@ -1662,12 +5769,51 @@ mod invoke_agent {
                 "sessionId".to_owned(),
                 crate::cli_support::to_json(&output.session_id)?,
             );
-        crate::cli_support::print(&serde_json::Value::Object(printed))
+        context.print(&serde_json::Value::Object(printed))
     }
 }
 
 #[cfg(feature = "invoke-flow")]
 mod invoke_flow {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "enableTrace",
+            key: "enableTrace",
+            target: 64,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "executionId",
+            key: "executionId",
+            target: 105,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowAliasIdentifier",
+            key: "flowAliasIdentifier",
+            target: 103,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 108,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "inputs",
+            key: "inputs",
+            target: 111,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "modelPerformanceConfiguration",
+            key: "modelPerformanceConfiguration",
+            target: 201,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-flow")
@@ -1675,10 +5821,14 @@ mod invoke_flow {
                 "Invokes an alias of a flow to run the inputs that you specify and return the output of each node as a stream.",
             )
             .arg(
-                clap::Arg::new("enable-trace")
-                    .long("enable-trace")
-                    .action(clap::ArgAction::SetTrue)
-                    .help("Specifies whether to return the trace for the flow or not."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("enable-trace")
+                        .long("enable-trace")
+                        .action(clap::ArgAction::SetTrue),
+                    "Specifies whether to return the trace for the flow or not.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
                 clap::Arg::new("no-enable-trace")
@@ -1687,83 +5837,99 @@ mod invoke_flow {
                     .conflicts_with("enable-trace"),
             )
             .arg(
-                clap::Arg::new("execution-id")
-                    .long("execution-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier for the current flow execution."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("execution-id")
+                        .long("execution-id")
+                        .value_name("TEXT"),
+                    "The unique identifier for the current flow execution.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-alias-identifier")
-                    .long("flow-alias-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-alias-identifier")
+                        .long("flow-alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow alias.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("inputs")
-                    .long("inputs")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A list of objects, each containing information about an input into the flow.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("inputs")
+                        .long("inputs")
+                        .value_name("JSON|file://PATH"),
+                    "A list of objects, each containing information about an input into the flow.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("model-performance-configuration")
-                    .long("model-performance-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Model performance settings for the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-performance-configuration")
+                        .long("model-performance-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Model performance settings for the request.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `invoke-flow`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.invoke_flow();
-        if args.get_flag("enable-trace") {
-            request = request.set_enable_trace(Some(true));
+        if let Some(value) = options
+            .boolean("enable-trace", "no-enable-trace", "enableTrace")
+        {
+            request = request.set_enable_trace(Some(value));
         }
-        if args.get_flag("no-enable-trace") {
-            request = request.set_enable_trace(Some(false));
+        if let Some(value) = options.string("execution-id", "executionId") {
+            request = request.set_execution_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("execution-id") {
-            request = request.set_execution_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("flow-alias-identifier", "flowAliasIdentifier")
+        {
+            request = request.set_flow_alias_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-alias-identifier") {
-            request = request
-                .set_flow_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .value::<Vec<crate::types::FlowInput>>("inputs", "inputs")
+        {
+            request = request.set_inputs(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("inputs") {
-            request = request
-                .set_inputs(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::FlowInput>,
-                        >("inputs", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::ModelPerformanceConfiguration,
+            >("model-performance-configuration", "modelPerformanceConfiguration")
+        {
+            request = request.set_model_performance_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("model-performance-configuration") {
-            request = request
-                .set_model_performance_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ModelPerformanceConfiguration,
-                        >("model-performance-configuration", value)?,
-                    ),
-                );
-        }
+        options.finish()?;
         let mut output = request
             .send()
             .await
@@ -1780,7 +5946,7 @@ mod invoke_flow {
                         event = % name, "an event type this version does not know"
                     )
                 }
-                known => crate::cli_support::print_line(known)?,
+                known => context.print_line(known)?,
             }
         }
         let mut printed = serde_json::Map::new();
@@ -1788,12 +5954,147 @@ mod invoke_flow {
             printed
                 .insert("executionId".to_owned(), crate::cli_support::to_json(value)?);
         }
-        crate::cli_support::print(&serde_json::Value::Object(printed))
+        context.print(&serde_json::Value::Object(printed))
     }
 }
 
 #[cfg(feature = "invoke-inline-agent")]
 mod invoke_inline_agent {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "actionGroups",
+            key: "actionGroups",
+            target: 9,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentCollaboration",
+            key: "agentCollaboration",
+            target: 12,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentName",
+            key: "agentName",
+            target: 202,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "bedrockModelConfigurations",
+            key: "bedrockModelConfigurations",
+            target: 140,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaboratorConfigurations",
+            key: "collaboratorConfigurations",
+            target: 71,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaborators",
+            key: "collaborators",
+            target: 72,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "customOrchestration",
+            key: "customOrchestration",
+            target: 82,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "customerEncryptionKeyArn",
+            key: "customerEncryptionKeyArn",
+            target: 156,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "enableTrace",
+            key: "enableTrace",
+            target: 64,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "endSession",
+            key: "endSession",
+            target: 64,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "foundationModel",
+            key: "foundationModel",
+            target: 200,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailConfiguration",
+            key: "guardrailConfiguration",
+            target: 124,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "idleSessionTTLInSeconds",
+            key: "idleSessionTTLInSeconds",
+            target: 282,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "inlineSessionState",
+            key: "inlineSessionState",
+            target: 141,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "inputText",
+            key: "inputText",
+            target: 149,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "instruction",
+            key: "instruction",
+            target: 150,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBases",
+            key: "knowledgeBases",
+            target: 171,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "orchestrationType",
+            key: "orchestrationType",
+            target: 210,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptCreationConfigurations",
+            key: "promptCreationConfigurations",
+            target: 220,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptOverrideConfiguration",
+            key: "promptOverrideConfiguration",
+            target: 222,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionId",
+            key: "sessionId",
+            target: 277,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "streamingConfigurations",
+            key: "streamingConfigurations",
+            target: 284,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-inline-agent")
@@ -1801,70 +6102,92 @@ mod invoke_inline_agent {
                 "Invokes an inline Amazon Bedrock agent using the configurations you provide with the request.",
             )
             .arg(
-                clap::Arg::new("action-groups")
-                    .long("action-groups")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A list of action groups with each action group defining the action the inline agent needs to carry out.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-groups")
+                        .long("action-groups")
+                        .value_name("JSON|file://PATH"),
+                    "A list of action groups with each action group defining the action the inline agent needs to carry out.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-collaboration")
-                    .long("agent-collaboration")
-                    .value_name("TEXT")
-                    .help(
-                        "Defines how the inline collaborator agent handles information across multiple collaborator agents to coordinate a final response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-collaboration")
+                        .long("agent-collaboration")
+                        .value_name("TEXT"),
+                    "Defines how the inline collaborator agent handles information across multiple collaborator agents to coordinate a final response.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-name")
-                    .long("agent-name")
-                    .value_name("TEXT")
-                    .help("The name for the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-name").long("agent-name").value_name("TEXT"),
+                    "The name for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("bedrock-model-configurations")
-                    .long("bedrock-model-configurations")
-                    .value_name("JSON|file://PATH")
-                    .help("Model settings for the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("bedrock-model-configurations")
+                        .long("bedrock-model-configurations")
+                        .value_name("JSON|file://PATH"),
+                    "Model settings for the request.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("collaborator-configurations")
-                    .long("collaborator-configurations")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Settings for an inline agent collaborator called with InvokeInlineAgent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaborator-configurations")
+                        .long("collaborator-configurations")
+                        .value_name("JSON|file://PATH"),
+                    "Settings for an inline agent collaborator called with InvokeInlineAgent.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("collaborators")
-                    .long("collaborators")
-                    .value_name("JSON|file://PATH")
-                    .help("List of collaborator inline agents."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaborators")
+                        .long("collaborators")
+                        .value_name("JSON|file://PATH"),
+                    "List of collaborator inline agents.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("custom-orchestration")
-                    .long("custom-orchestration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details of the custom orchestration configured for the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("custom-orchestration")
+                        .long("custom-orchestration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details of the custom orchestration configured for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("customer-encryption-key-arn")
-                    .long("customer-encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the Amazon Web Services KMS key to use to encrypt your inline agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("customer-encryption-key-arn")
+                        .long("customer-encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the Amazon Web Services KMS key to use to encrypt your inline agent.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("enable-trace")
-                    .long("enable-trace")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "Specifies whether to turn on the trace or not to track the agent's reasoning process.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("enable-trace")
+                        .long("enable-trace")
+                        .action(clap::ArgAction::SetTrue),
+                    "Specifies whether to turn on the trace or not to track the agent's reasoning process.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
                 clap::Arg::new("no-enable-trace")
@@ -1873,12 +6196,14 @@ mod invoke_inline_agent {
                     .conflicts_with("enable-trace"),
             )
             .arg(
-                clap::Arg::new("end-session")
-                    .long("end-session")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "Specifies whether to end the session with the inline agent or not.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("end-session")
+                        .long("end-session")
+                        .action(clap::ArgAction::SetTrue),
+                    "Specifies whether to end the session with the inline agent or not.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
                 clap::Arg::new("no-end-session")
@@ -1887,272 +6212,259 @@ mod invoke_inline_agent {
                     .conflicts_with("end-session"),
             )
             .arg(
-                clap::Arg::new("foundation-model")
-                    .long("foundation-model")
-                    .value_name("TEXT")
-                    .help(
-                        "The model identifier (ID) of the model to use for orchestration by the inline agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("foundation-model")
+                        .long("foundation-model")
+                        .value_name("TEXT"),
+                    "The model identifier (ID) of the model to use for orchestration by the inline agent.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-configuration")
-                    .long("guardrail-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("The guardrails to assign to the inline agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-configuration")
+                        .long("guardrail-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The guardrails to assign to the inline agent.",
+                    &super::SCHEMA,
+                    &INPUT[11],
+                ),
             )
             .arg(
-                clap::Arg::new("idle-session-ttl-in-seconds")
-                    .long("idle-session-ttl-in-seconds")
-                    .value_name("NUMBER")
-                    .help(
-                        "The number of seconds for which the inline agent should maintain session information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("idle-session-ttl-in-seconds")
+                        .long("idle-session-ttl-in-seconds")
+                        .value_name("NUMBER"),
+                    "The number of seconds for which the inline agent should maintain session information.",
+                    &super::SCHEMA,
+                    &INPUT[12],
+                ),
             )
             .arg(
-                clap::Arg::new("inline-session-state")
-                    .long("inline-session-state")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Parameters that specify the various attributes of a sessions.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("inline-session-state")
+                        .long("inline-session-state")
+                        .value_name("JSON|file://PATH"),
+                    "Parameters that specify the various attributes of a sessions.",
+                    &super::SCHEMA,
+                    &INPUT[13],
+                ),
             )
             .arg(
-                clap::Arg::new("input-text")
-                    .long("input-text")
-                    .value_name("TEXT")
-                    .help("The prompt text to send to the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("input-text").long("input-text").value_name("TEXT"),
+                    "The prompt text to send to the agent.",
+                    &super::SCHEMA,
+                    &INPUT[14],
+                ),
             )
             .arg(
-                clap::Arg::new("instruction")
-                    .long("instruction")
-                    .value_name("TEXT")
-                    .help(
-                        "The instructions that tell the inline agent what it should do and how it should interact with users.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("instruction").long("instruction").value_name("TEXT"),
+                    "The instructions that tell the inline agent what it should do and how it should interact with users.",
+                    &super::SCHEMA,
+                    &INPUT[15],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-bases")
-                    .long("knowledge-bases")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains information of the knowledge bases to associate with.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-bases")
+                        .long("knowledge-bases")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information of the knowledge bases to associate with.",
+                    &super::SCHEMA,
+                    &INPUT[16],
+                ),
             )
             .arg(
-                clap::Arg::new("orchestration-type")
-                    .long("orchestration-type")
-                    .value_name("TEXT")
-                    .help("Specifies the type of orchestration strategy for the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("orchestration-type")
+                        .long("orchestration-type")
+                        .value_name("TEXT"),
+                    "Specifies the type of orchestration strategy for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[17],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-creation-configurations")
-                    .long("prompt-creation-configurations")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies parameters that control how the service populates the agent prompt for an InvokeInlineAgent request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-creation-configurations")
+                        .long("prompt-creation-configurations")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies parameters that control how the service populates the agent prompt for an InvokeInlineAgent request.",
+                    &super::SCHEMA,
+                    &INPUT[18],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-override-configuration")
-                    .long("prompt-override-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Configurations for advanced prompts used to override the default prompts to enhance the accuracy of the inline agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-override-configuration")
+                        .long("prompt-override-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Configurations for advanced prompts used to override the default prompts to enhance the accuracy of the inline agent.",
+                    &super::SCHEMA,
+                    &INPUT[19],
+                ),
             )
             .arg(
-                clap::Arg::new("session-id")
-                    .long("session-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the session."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-id").long("session-id").value_name("TEXT"),
+                    "The unique identifier of the session.",
+                    &super::SCHEMA,
+                    &INPUT[20],
+                ),
             )
             .arg(
-                clap::Arg::new("streaming-configurations")
-                    .long("streaming-configurations")
-                    .value_name("JSON|file://PATH")
-                    .help("Specifies the configurations for streaming."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("streaming-configurations")
+                        .long("streaming-configurations")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies the configurations for streaming.",
+                    &super::SCHEMA,
+                    &INPUT[21],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `invoke-inline-agent`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.invoke_inline_agent();
-        if let Some(value) = args.get_one::<String>("action-groups") {
-            request = request
-                .set_action_groups(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::AgentActionGroup>,
-                        >("action-groups", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::AgentActionGroup>,
+            >("action-groups", "actionGroups")
+        {
+            request = request.set_action_groups(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-collaboration") {
-            request = request
-                .set_agent_collaboration(
-                    Some(
-                        <crate::types::AgentCollaboration>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::AgentCollaboration,
+            >("agent-collaboration", "agentCollaboration")
+        {
+            request = request.set_agent_collaboration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-name") {
-            request = request.set_agent_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-name", "agentName") {
+            request = request.set_agent_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("bedrock-model-configurations") {
-            request = request
-                .set_bedrock_model_configurations(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::InlineBedrockModelConfigurations,
-                        >("bedrock-model-configurations", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::InlineBedrockModelConfigurations,
+            >("bedrock-model-configurations", "bedrockModelConfigurations")
+        {
+            request = request.set_bedrock_model_configurations(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaborator-configurations") {
-            request = request
-                .set_collaborator_configurations(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::CollaboratorConfiguration>,
-                        >("collaborator-configurations", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::CollaboratorConfiguration>,
+            >("collaborator-configurations", "collaboratorConfigurations")
+        {
+            request = request.set_collaborator_configurations(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaborators") {
-            request = request
-                .set_collaborators(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::Collaborator>,
-                        >("collaborators", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::Collaborator>>("collaborators", "collaborators")
+        {
+            request = request.set_collaborators(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("custom-orchestration") {
-            request = request
-                .set_custom_orchestration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::CustomOrchestration,
-                        >("custom-orchestration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::CustomOrchestration,
+            >("custom-orchestration", "customOrchestration")
+        {
+            request = request.set_custom_orchestration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("customer-encryption-key-arn") {
-            request = request
-                .set_customer_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("customer-encryption-key-arn", "customerEncryptionKeyArn")
+        {
+            request = request.set_customer_encryption_key_arn(Some(value));
         }
-        if args.get_flag("enable-trace") {
-            request = request.set_enable_trace(Some(true));
+        if let Some(value) = options
+            .boolean("enable-trace", "no-enable-trace", "enableTrace")
+        {
+            request = request.set_enable_trace(Some(value));
         }
-        if args.get_flag("no-enable-trace") {
-            request = request.set_enable_trace(Some(false));
+        if let Some(value) = options
+            .boolean("end-session", "no-end-session", "endSession")
+        {
+            request = request.set_end_session(Some(value));
         }
-        if args.get_flag("end-session") {
-            request = request.set_end_session(Some(true));
+        if let Some(value) = options.string("foundation-model", "foundationModel") {
+            request = request.set_foundation_model(Some(value));
         }
-        if args.get_flag("no-end-session") {
-            request = request.set_end_session(Some(false));
+        if let Some(value) = options
+            .value::<
+                crate::types::GuardrailConfigurationWithArn,
+            >("guardrail-configuration", "guardrailConfiguration")
+        {
+            request = request.set_guardrail_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("foundation-model") {
-            request = request
-                .set_foundation_model(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .value::<i32>("idle-session-ttl-in-seconds", "idleSessionTTLInSeconds")
+        {
+            request = request.set_idle_session_ttl_in_seconds(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("guardrail-configuration") {
-            request = request
-                .set_guardrail_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::GuardrailConfigurationWithArn,
-                        >("guardrail-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::InlineSessionState,
+            >("inline-session-state", "inlineSessionState")
+        {
+            request = request.set_inline_session_state(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("idle-session-ttl-in-seconds") {
-            request = request
-                .set_idle_session_ttl_in_seconds(
-                    Some(
-                        crate::cli_support::parsed::<
-                            i32,
-                        >("idle-session-ttl-in-seconds", value)?,
-                    ),
-                );
+        if let Some(value) = options.string("input-text", "inputText") {
+            request = request.set_input_text(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("inline-session-state") {
-            request = request
-                .set_inline_session_state(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::InlineSessionState,
-                        >("inline-session-state", value)?,
-                    ),
-                );
+        if let Some(value) = options.string("instruction", "instruction") {
+            request = request.set_instruction(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("input-text") {
-            request = request.set_input_text(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::KnowledgeBase>,
+            >("knowledge-bases", "knowledgeBases")
+        {
+            request = request.set_knowledge_bases(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("instruction") {
-            request = request.set_instruction(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .value::<
+                crate::types::OrchestrationType,
+            >("orchestration-type", "orchestrationType")
+        {
+            request = request.set_orchestration_type(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-bases") {
-            request = request
-                .set_knowledge_bases(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::KnowledgeBase>,
-                        >("knowledge-bases", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::PromptCreationConfigurations,
+            >("prompt-creation-configurations", "promptCreationConfigurations")
+        {
+            request = request.set_prompt_creation_configurations(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("orchestration-type") {
-            request = request
-                .set_orchestration_type(
-                    Some(
-                        <crate::types::OrchestrationType>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::PromptOverrideConfiguration,
+            >("prompt-override-configuration", "promptOverrideConfiguration")
+        {
+            request = request.set_prompt_override_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("prompt-creation-configurations") {
-            request = request
-                .set_prompt_creation_configurations(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::PromptCreationConfigurations,
-                        >("prompt-creation-configurations", value)?,
-                    ),
-                );
+        if let Some(value) = options.string("session-id", "sessionId") {
+            request = request.set_session_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("prompt-override-configuration") {
-            request = request
-                .set_prompt_override_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::PromptOverrideConfiguration,
-                        >("prompt-override-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::StreamingConfigurations,
+            >("streaming-configurations", "streamingConfigurations")
+        {
+            request = request.set_streaming_configurations(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-id") {
-            request = request.set_session_id(Some(crate::cli_support::text(value)?));
-        }
-        if let Some(value) = args.get_one::<String>("streaming-configurations") {
-            request = request
-                .set_streaming_configurations(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::StreamingConfigurations,
-                        >("streaming-configurations", value)?,
-                    ),
-                );
-        }
+        options.finish()?;
         let mut output = request
             .send()
             .await
@@ -2175,7 +6487,7 @@ mod invoke_inline_agent {
                         event = % name, "an event type this version does not know"
                     )
                 }
-                known => crate::cli_support::print_line(known)?,
+                known => context.print_line(known)?,
             }
         }
         let mut printed = serde_json::Map::new();
@@ -2189,94 +6501,151 @@ mod invoke_inline_agent {
                 "sessionId".to_owned(),
                 crate::cli_support::to_json(&output.session_id)?,
             );
-        crate::cli_support::print(&serde_json::Value::Object(printed))
+        context.print(&serde_json::Value::Object(printed))
     }
 }
 
 #[cfg(feature = "list-flow-execution-events")]
 mod list_flow_execution_events {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "eventType",
+            key: "eventType",
+            target: 104,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "executionIdentifier",
+            key: "executionIdentifier",
+            target: 106,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowAliasIdentifier",
+            key: "flowAliasIdentifier",
+            target: 103,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 108,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 184,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-flow-execution-events")
             .about("Lists events that occurred during a flow execution.")
             .arg(
-                clap::Arg::new("event-type")
-                    .long("event-type")
-                    .value_name("TEXT")
-                    .help("The type of events to retrieve."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("event-type").long("event-type").value_name("TEXT"),
+                    "The type of events to retrieve.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("execution-identifier")
-                    .long("execution-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow execution."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("execution-identifier")
+                        .long("execution-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow execution.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-alias-identifier")
-                    .long("flow-alias-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow alias used for the execution.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-alias-identifier")
+                        .long("flow-alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow alias used for the execution.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of events to return in a single response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of events to return in a single response.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help("A token to retrieve the next set of results."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "A token to retrieve the next set of results.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-flow-execution-events`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_flow_execution_events();
-        if let Some(value) = args.get_one::<String>("event-type") {
-            request = request
-                .set_event_type(
-                    Some(
-                        <crate::types::FlowExecutionEventType>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::FlowExecutionEventType>("event-type", "eventType")
+        {
+            request = request.set_event_type(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("execution-identifier") {
-            request = request
-                .set_execution_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("execution-identifier", "executionIdentifier")
+        {
+            request = request.set_execution_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-alias-identifier") {
-            request = request
-                .set_flow_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("flow-alias-identifier", "flowAliasIdentifier")
+        {
+            request = request.set_flow_alias_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -2291,7 +6660,7 @@ mod list_flow_execution_events {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -2306,76 +6675,118 @@ mod list_flow_execution_events {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("flowExecutionEvents"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("flowExecutionEvents"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-flow-executions")]
 mod list_flow_executions {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowAliasIdentifier",
+            key: "flowAliasIdentifier",
+            target: 103,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 108,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 184,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-flow-executions")
             .about("Lists all executions of a flow.")
             .arg(
-                clap::Arg::new("flow-alias-identifier")
-                    .long("flow-alias-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow alias to list executions for.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-alias-identifier")
+                        .long("flow-alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow alias to list executions for.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow to list executions for."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow to list executions for.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help(
-                        "The maximum number of flow executions to return in a single response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of flow executions to return in a single response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help("A token to retrieve the next set of results."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "A token to retrieve the next set of results.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-flow-executions`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_flow_executions();
-        if let Some(value) = args.get_one::<String>("flow-alias-identifier") {
-            request = request
-                .set_flow_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("flow-alias-identifier", "flowAliasIdentifier")
+        {
+            request = request.set_flow_alias_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -2390,7 +6801,7 @@ mod list_flow_executions {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -2405,18 +6816,46 @@ mod list_flow_executions {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("flowExecutionSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("flowExecutionSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-invocation-steps")]
 mod list_invocation_steps {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "invocationIdentifier",
+            key: "invocationIdentifier",
+            target: 153,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 184,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-invocation-steps")
@@ -2424,61 +6863,73 @@ mod list_invocation_steps {
                 "Lists all invocation steps associated with a session and optionally, an invocation within the session.",
             )
             .arg(
-                clap::Arg::new("invocation-identifier")
-                    .long("invocation-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier (in UUID format) for the invocation to list invocation steps for.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-identifier")
+                        .long("invocation-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier (in UUID format) for the invocation to list invocation steps for.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier for the session associated with the invocation steps.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier for the session associated with the invocation steps.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-invocation-steps`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_invocation_steps();
-        if let Some(value) = args.get_one::<String>("invocation-identifier") {
-            request = request
-                .set_invocation_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("invocation-identifier", "invocationIdentifier")
+        {
+            request = request.set_invocation_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -2493,7 +6944,7 @@ mod list_invocation_steps {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -2508,66 +6959,97 @@ mod list_invocation_steps {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("invocationStepSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("invocationStepSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-invocations")]
 mod list_invocations {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 184,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-invocations")
             .about("Lists all invocations associated with a specific session.")
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier for the session to list invocations for.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier for the session to list invocations for.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-invocations`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_invocations();
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -2582,7 +7064,7 @@ mod list_invocations {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -2597,54 +7079,78 @@ mod list_invocations {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("invocationSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("invocationSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-sessions")]
 mod list_sessions {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 184,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-sessions")
             .about("Lists all sessions in your Amazon Web Services account.")
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-sessions`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_sessions();
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -2656,7 +7162,7 @@ mod list_sessions {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -2671,99 +7177,138 @@ mod list_sessions {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("sessionSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("sessionSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-tags-for-resource")]
 mod list_tags_for_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 290,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-tags-for-resource")
             .about("List all the tags for the resource you specify.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the resource for which to list tags.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the resource for which to list tags.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-tags-for-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.list_tags_for_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "ListTagsForResource",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.list_tags_for_resource();
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "ListTagsForResource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "optimize-prompt")]
 mod optimize_prompt {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "input",
+            key: "input",
+            target: 147,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "targetModelId",
+            key: "targetModelId",
+            target: 207,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("optimize-prompt")
             .about("Optimizes a prompt for the task that you specify.")
             .arg(
-                clap::Arg::new("input")
-                    .long("input")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains the prompt to optimize."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("input").long("input").value_name("JSON|file://PATH"),
+                    "Contains the prompt to optimize.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("target-model-id")
-                    .long("target-model-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the model that you want to optimize the prompt for.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("target-model-id")
+                        .long("target-model-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the model that you want to optimize the prompt for.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `optimize-prompt`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.optimize_prompt();
-        if let Some(value) = args.get_one::<String>("input") {
-            request = request
-                .set_input(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::InputPrompt,
-                        >("input", value)?,
-                    ),
-                );
+        if let Some(value) = options.value::<crate::types::InputPrompt>("input", "input")
+        {
+            request = request.set_input(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("target-model-id") {
-            request = request
-                .set_target_model_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("target-model-id", "targetModelId") {
+            request = request.set_target_model_id(Some(value));
         }
+        options.finish()?;
         let mut output = request
             .send()
             .await
@@ -2780,7 +7325,7 @@ mod optimize_prompt {
                         event = % name, "an event type this version does not know"
                     )
                 }
-                known => crate::cli_support::print_line(known)?,
+                known => context.print_line(known)?,
             }
         }
         Ok(())
@@ -2789,175 +7334,254 @@ mod optimize_prompt {
 
 #[cfg(feature = "put-invocation-step")]
 mod put_invocation_step {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "invocationIdentifier",
+            key: "invocationIdentifier",
+            target: 153,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "invocationStepId",
+            key: "invocationStepId",
+            target: 305,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "invocationStepTime",
+            key: "invocationStepTime",
+            target: 84,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "payload",
+            key: "payload",
+            target: 155,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("put-invocation-step")
             .about("Add an invocation step to an invocation in a session.")
             .arg(
-                clap::Arg::new("invocation-identifier")
-                    .long("invocation-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier (in UUID format) of the invocation to add the invocation step to.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-identifier")
+                        .long("invocation-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier (in UUID format) of the invocation to add the invocation step to.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("invocation-step-id")
-                    .long("invocation-step-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the invocation step in UUID format."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-step-id")
+                        .long("invocation-step-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the invocation step in UUID format.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("invocation-step-time")
-                    .long("invocation-step-time")
-                    .value_name("TIMESTAMP")
-                    .help("The timestamp for when the invocation step occurred."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-step-time")
+                        .long("invocation-step-time")
+                        .value_name("TIMESTAMP"),
+                    "The timestamp for when the invocation step occurred.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("payload")
-                    .long("payload")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The payload for the invocation step, including text and images for the interaction.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("payload")
+                        .long("payload")
+                        .value_name("JSON|file://PATH"),
+                    "The payload for the invocation step, including text and images for the interaction.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier for the session to add the invocation step to.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier for the session to add the invocation step to.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `put-invocation-step`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.put_invocation_step();
-        if let Some(value) = args.get_one::<String>("invocation-identifier") {
-            request = request
-                .set_invocation_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("invocation-identifier", "invocationIdentifier")
+        {
+            request = request.set_invocation_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("invocation-step-id") {
-            request = request
-                .set_invocation_step_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("invocation-step-id", "invocationStepId") {
+            request = request.set_invocation_step_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("invocation-step-time") {
-            request = request
-                .set_invocation_step_time(
-                    Some(crate::cli_support::timestamp("invocation-step-time", value)?),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::primitives::DateTime,
+            >("invocation-step-time", "invocationStepTime")
+        {
+            request = request.set_invocation_step_time(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("payload") {
-            request = request
-                .set_payload(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::InvocationStepPayload,
-                        >("payload", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::InvocationStepPayload>("payload", "payload")
+        {
+            request = request.set_payload(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "PutInvocationStep",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "PutInvocationStep",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "rerank")]
 mod rerank {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "queries",
+            key: "queries",
+            target: 238,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "rerankingConfiguration",
+            key: "rerankingConfiguration",
+            target: 246,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "sources",
+            key: "sources",
+            target: 243,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("rerank")
             .about("Reranks the relevance of sources based on queries.")
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results was greater than could fit in a response, a token is returned in the nextToken field.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results was greater than could fit in a response, a token is returned in the nextToken field.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("queries")
-                    .long("queries")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "An array of objects, each of which contains information about a query to submit to the reranker model.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("queries")
+                        .long("queries")
+                        .value_name("JSON|file://PATH"),
+                    "An array of objects, each of which contains information about a query to submit to the reranker model.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("reranking-configuration")
-                    .long("reranking-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains configurations for reranking."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("reranking-configuration")
+                        .long("reranking-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains configurations for reranking.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("sources")
-                    .long("sources")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "An array of objects, each of which contains information about the sources to rerank.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("sources")
+                        .long("sources")
+                        .value_name("JSON|file://PATH"),
+                    "An array of objects, each of which contains information about the sources to rerank.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `rerank`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.rerank();
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("queries") {
-            request = request
-                .set_queries(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::RerankQuery>,
-                        >("queries", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::RerankQuery>>("queries", "queries")
+        {
+            request = request.set_queries(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("reranking-configuration") {
-            request = request
-                .set_reranking_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RerankingConfiguration,
-                        >("reranking-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::RerankingConfiguration,
+            >("reranking-configuration", "rerankingConfiguration")
+        {
+            request = request.set_reranking_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("sources") {
-            request = request
-                .set_sources(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::RerankSource>,
-                        >("sources", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::RerankSource>>("sources", "sources")
+        {
+            request = request.set_sources(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -2969,7 +7593,7 @@ mod rerank {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -2984,114 +7608,162 @@ mod rerank {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(pages, Some("results"), "nextToken"),
-        )
+        context
+            .print(&crate::cli_support::merge_pages(pages, Some("results"), "nextToken"))
     }
 }
 
 #[cfg(feature = "retrieve")]
 mod retrieve {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "guardrailConfiguration",
+            key: "guardrailConfiguration",
+            target: 121,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 162,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 203,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "retrievalConfiguration",
+            key: "retrievalConfiguration",
+            target: 166,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "retrievalQuery",
+            key: "retrievalQuery",
+            target: 163,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "userContext",
+            key: "userContext",
+            target: 304,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("retrieve")
             .about("Queries a knowledge base and retrieves information from it.")
             .arg(
-                clap::Arg::new("guardrail-configuration")
-                    .long("guardrail-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Guardrail settings."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-configuration")
+                        .long("guardrail-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Guardrail settings.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the knowledge base to query."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base to query.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If there are more results than can fit in the response, the response returns a nextToken.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If there are more results than can fit in the response, the response returns a nextToken.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("retrieval-configuration")
-                    .long("retrieval-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains configurations for the knowledge base query and retrieval process.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-configuration")
+                        .long("retrieval-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains configurations for the knowledge base query and retrieval process.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("retrieval-query")
-                    .long("retrieval-query")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains the query to send the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-query")
+                        .long("retrieval-query")
+                        .value_name("JSON|file://PATH"),
+                    "Contains the query to send the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("user-context")
-                    .long("user-context")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains information about the user making the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("user-context")
+                        .long("user-context")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information about the user making the request.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `retrieve`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.retrieve();
-        if let Some(value) = args.get_one::<String>("guardrail-configuration") {
-            request = request
-                .set_guardrail_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::GuardrailConfiguration,
-                        >("guardrail-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::GuardrailConfiguration,
+            >("guardrail-configuration", "guardrailConfiguration")
+        {
+            request = request.set_guardrail_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("retrieval-configuration") {
-            request = request
-                .set_retrieval_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::KnowledgeBaseRetrievalConfiguration,
-                        >("retrieval-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::KnowledgeBaseRetrievalConfiguration,
+            >("retrieval-configuration", "retrievalConfiguration")
+        {
+            request = request.set_retrieval_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("retrieval-query") {
-            request = request
-                .set_retrieval_query(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::KnowledgeBaseQuery,
-                        >("retrieval-query", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::KnowledgeBaseQuery,
+            >("retrieval-query", "retrievalQuery")
+        {
+            request = request.set_retrieval_query(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("user-context") {
-            request = request
-                .set_user_context(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::UserContext,
-                        >("user-context", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::UserContext>("user-context", "userContext")
+        {
+            request = request.set_user_context(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -3103,7 +7775,7 @@ mod retrieve {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -3118,18 +7790,52 @@ mod retrieve {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("retrievalResults"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("retrievalResults"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "retrieve-and-generate")]
 mod retrieve_and_generate {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "input",
+            key: "input",
+            target: 262,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "retrieveAndGenerateConfiguration",
+            key: "retrieveAndGenerateConfiguration",
+            target: 261,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionConfiguration",
+            key: "sessionConfiguration",
+            target: 264,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionId",
+            key: "sessionId",
+            target: 277,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "userContext",
+            key: "userContext",
+            target: 304,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("retrieve-and-generate")
@@ -3137,107 +7843,144 @@ mod retrieve_and_generate {
                 "Queries a knowledge base and generates responses based on the retrieved results and using the specified foundation model or inference profile.",
             )
             .arg(
-                clap::Arg::new("input")
-                    .long("input")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains the query to be made to the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("input").long("input").value_name("JSON|file://PATH"),
+                    "Contains the query to be made to the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("retrieve-and-generate-configuration")
-                    .long("retrieve-and-generate-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains configurations for the knowledge base query and retrieval process.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieve-and-generate-configuration")
+                        .long("retrieve-and-generate-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains configurations for the knowledge base query and retrieval process.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("session-configuration")
-                    .long("session-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains details about the session with the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-configuration")
+                        .long("session-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the session with the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("session-id")
-                    .long("session-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the session."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-id").long("session-id").value_name("TEXT"),
+                    "The unique identifier of the session.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("user-context")
-                    .long("user-context")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains information about the user making the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("user-context")
+                        .long("user-context")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information about the user making the request.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `retrieve-and-generate`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.retrieve_and_generate();
-        if let Some(value) = args.get_one::<String>("input") {
-            request = request
-                .set_input(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RetrieveAndGenerateInput,
-                        >("input", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("retrieve-and-generate-configuration")
+        if let Some(value) = options
+            .value::<crate::types::RetrieveAndGenerateInput>("input", "input")
         {
-            request = request
-                .set_retrieve_and_generate_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RetrieveAndGenerateConfiguration,
-                        >("retrieve-and-generate-configuration", value)?,
-                    ),
-                );
+            request = request.set_input(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-configuration") {
-            request = request
-                .set_session_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RetrieveAndGenerateSessionConfiguration,
-                        >("session-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::RetrieveAndGenerateConfiguration,
+            >("retrieve-and-generate-configuration", "retrieveAndGenerateConfiguration")
+        {
+            request = request.set_retrieve_and_generate_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-id") {
-            request = request.set_session_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .value::<
+                crate::types::RetrieveAndGenerateSessionConfiguration,
+            >("session-configuration", "sessionConfiguration")
+        {
+            request = request.set_session_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("user-context") {
-            request = request
-                .set_user_context(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::UserContext,
-                        >("user-context", value)?,
-                    ),
-                );
+        if let Some(value) = options.string("session-id", "sessionId") {
+            request = request.set_session_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "RetrieveAndGenerate",
-                    ))?,
-            )?,
-        )
+        if let Some(value) = options
+            .value::<crate::types::UserContext>("user-context", "userContext")
+        {
+            request = request.set_user_context(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "RetrieveAndGenerate",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "retrieve-and-generate-stream")]
 mod retrieve_and_generate_stream {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "input",
+            key: "input",
+            target: 262,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "retrieveAndGenerateConfiguration",
+            key: "retrieveAndGenerateConfiguration",
+            target: 261,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionConfiguration",
+            key: "sessionConfiguration",
+            target: 264,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionId",
+            key: "sessionId",
+            target: 277,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "userContext",
+            key: "userContext",
+            target: 304,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("retrieve-and-generate-stream")
@@ -3245,91 +7988,94 @@ mod retrieve_and_generate_stream {
                 "Queries a knowledge base and generates responses based on the retrieved results, with output in streaming format.",
             )
             .arg(
-                clap::Arg::new("input")
-                    .long("input")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains the query to be made to the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("input").long("input").value_name("JSON|file://PATH"),
+                    "Contains the query to be made to the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("retrieve-and-generate-configuration")
-                    .long("retrieve-and-generate-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains configurations for the knowledge base query and retrieval process.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieve-and-generate-configuration")
+                        .long("retrieve-and-generate-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains configurations for the knowledge base query and retrieval process.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("session-configuration")
-                    .long("session-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains details about the session with the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-configuration")
+                        .long("session-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the session with the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("session-id")
-                    .long("session-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the session."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-id").long("session-id").value_name("TEXT"),
+                    "The unique identifier of the session.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("user-context")
-                    .long("user-context")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains information about the user making the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("user-context")
+                        .long("user-context")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information about the user making the request.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `retrieve-and-generate-stream`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.retrieve_and_generate_stream();
-        if let Some(value) = args.get_one::<String>("input") {
-            request = request
-                .set_input(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RetrieveAndGenerateInput,
-                        >("input", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("retrieve-and-generate-configuration")
+        if let Some(value) = options
+            .value::<crate::types::RetrieveAndGenerateInput>("input", "input")
         {
-            request = request
-                .set_retrieve_and_generate_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RetrieveAndGenerateConfiguration,
-                        >("retrieve-and-generate-configuration", value)?,
-                    ),
-                );
+            request = request.set_input(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-configuration") {
-            request = request
-                .set_session_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RetrieveAndGenerateSessionConfiguration,
-                        >("session-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::RetrieveAndGenerateConfiguration,
+            >("retrieve-and-generate-configuration", "retrieveAndGenerateConfiguration")
+        {
+            request = request.set_retrieve_and_generate_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-id") {
-            request = request.set_session_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .value::<
+                crate::types::RetrieveAndGenerateSessionConfiguration,
+            >("session-configuration", "sessionConfiguration")
+        {
+            request = request.set_session_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("user-context") {
-            request = request
-                .set_user_context(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::UserContext,
-                        >("user-context", value)?,
-                    ),
-                );
+        if let Some(value) = options.string("session-id", "sessionId") {
+            request = request.set_session_id(Some(value));
         }
+        if let Some(value) = options
+            .value::<crate::types::UserContext>("user-context", "userContext")
+        {
+            request = request.set_user_context(Some(value));
+        }
+        options.finish()?;
         let mut output = request
             .send()
             .await
@@ -3352,7 +8098,7 @@ mod retrieve_and_generate_stream {
                         event = % name, "an event type this version does not know"
                     )
                 }
-                known => crate::cli_support::print_line(known)?,
+                known => context.print_line(known)?,
             }
         }
         let mut printed = serde_json::Map::new();
@@ -3361,327 +8107,488 @@ mod retrieve_and_generate_stream {
                 "sessionId".to_owned(),
                 crate::cli_support::to_json(&output.session_id)?,
             );
-        crate::cli_support::print(&serde_json::Value::Object(printed))
+        context.print(&serde_json::Value::Object(printed))
     }
 }
 
 #[cfg(feature = "start-flow-execution")]
 mod start_flow_execution {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowAliasIdentifier",
+            key: "flowAliasIdentifier",
+            target: 103,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowExecutionName",
+            key: "flowExecutionName",
+            target: 107,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 108,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "inputs",
+            key: "inputs",
+            target: 111,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "modelPerformanceConfiguration",
+            key: "modelPerformanceConfiguration",
+            target: 201,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("start-flow-execution")
             .about("Starts an execution of an Amazon Bedrock flow.")
             .arg(
-                clap::Arg::new("flow-alias-identifier")
-                    .long("flow-alias-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow alias to use for the flow execution.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-alias-identifier")
+                        .long("flow-alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow alias to use for the flow execution.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-execution-name")
-                    .long("flow-execution-name")
-                    .value_name("TEXT")
-                    .help("The unique name for the flow execution."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-execution-name")
+                        .long("flow-execution-name")
+                        .value_name("TEXT"),
+                    "The unique name for the flow execution.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow to execute."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow to execute.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("inputs")
-                    .long("inputs")
-                    .value_name("JSON|file://PATH")
-                    .help("The input data required for the flow execution."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("inputs")
+                        .long("inputs")
+                        .value_name("JSON|file://PATH"),
+                    "The input data required for the flow execution.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("model-performance-configuration")
-                    .long("model-performance-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The performance settings for the foundation model used in the flow execution.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-performance-configuration")
+                        .long("model-performance-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The performance settings for the foundation model used in the flow execution.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `start-flow-execution`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.start_flow_execution();
-        if let Some(value) = args.get_one::<String>("flow-alias-identifier") {
-            request = request
-                .set_flow_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("flow-alias-identifier", "flowAliasIdentifier")
+        {
+            request = request.set_flow_alias_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-execution-name") {
-            request = request
-                .set_flow_execution_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-execution-name", "flowExecutionName") {
+            request = request.set_flow_execution_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("inputs") {
-            request = request
-                .set_inputs(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::FlowInput>,
-                        >("inputs", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::FlowInput>>("inputs", "inputs")
+        {
+            request = request.set_inputs(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("model-performance-configuration") {
-            request = request
-                .set_model_performance_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ModelPerformanceConfiguration,
-                        >("model-performance-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::ModelPerformanceConfiguration,
+            >("model-performance-configuration", "modelPerformanceConfiguration")
+        {
+            request = request.set_model_performance_configuration(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "StartFlowExecution",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "StartFlowExecution",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "stop-flow-execution")]
 mod stop_flow_execution {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "executionIdentifier",
+            key: "executionIdentifier",
+            target: 106,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowAliasIdentifier",
+            key: "flowAliasIdentifier",
+            target: 103,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 108,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("stop-flow-execution")
             .about("Stops an Amazon Bedrock flow's execution.")
             .arg(
-                clap::Arg::new("execution-identifier")
-                    .long("execution-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow execution to stop."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("execution-identifier")
+                        .long("execution-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow execution to stop.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-alias-identifier")
-                    .long("flow-alias-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow alias used for the execution.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-alias-identifier")
+                        .long("flow-alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow alias used for the execution.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `stop-flow-execution`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.stop_flow_execution();
-        if let Some(value) = args.get_one::<String>("execution-identifier") {
-            request = request
-                .set_execution_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("execution-identifier", "executionIdentifier")
+        {
+            request = request.set_execution_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-alias-identifier") {
-            request = request
-                .set_flow_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("flow-alias-identifier", "flowAliasIdentifier")
+        {
+            request = request.set_flow_alias_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "StopFlowExecution",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "StopFlowExecution",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "tag-resource")]
 mod tag_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 290,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 291,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("tag-resource")
             .about("Associate tags with a resource.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help("The Amazon Resource Name (ARN) of the resource to tag."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the resource to tag.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "An object containing key-value pairs that define the tags to attach to the resource.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "An object containing key-value pairs that define the tags to attach to the resource.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `tag-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.tag_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "TagResource",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "TagResource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "untag-resource")]
 mod untag_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 290,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "tagKeys",
+            key: "tagKeys",
+            target: 288,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("untag-resource")
             .about("Remove tags from a resource.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the resource from which to remove tags.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the resource from which to remove tags.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("tag-keys")
-                    .long("tag-keys")
-                    .value_name("JSON|file://PATH")
-                    .help("A list of keys of the tags to remove from the resource."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tag-keys")
+                        .long("tag-keys")
+                        .value_name("JSON|file://PATH"),
+                    "A list of keys of the tags to remove from the resource.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `untag-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.untag_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tag-keys") {
-            request = request
-                .set_tag_keys(
-                    Some(crate::cli_support::json::<Vec<String>>("tag-keys", value)?),
-                );
+        if let Some(value) = options.value::<Vec<String>>("tag-keys", "tagKeys") {
+            request = request.set_tag_keys(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UntagResource",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UntagResource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-session")]
 mod update_session {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "sessionIdentifier",
+            key: "sessionIdentifier",
+            target: 278,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "sessionMetadata",
+            key: "sessionMetadata",
+            target: 279,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-session")
             .about("Updates the metadata or encryption settings of a session.")
             .arg(
-                clap::Arg::new("session-identifier")
-                    .long("session-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the session to modify."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-identifier")
+                        .long("session-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the session to modify.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("session-metadata")
-                    .long("session-metadata")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A map of key-value pairs containing attributes to be persisted across the session.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("session-metadata")
+                        .long("session-metadata")
+                        .value_name("JSON|file://PATH"),
+                    "A map of key-value pairs containing attributes to be persisted across the session.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-session`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_session();
-        if let Some(value) = args.get_one::<String>("session-identifier") {
-            request = request
-                .set_session_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("session-identifier", "sessionIdentifier") {
+            request = request.set_session_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("session-metadata") {
-            request = request
-                .set_session_metadata(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("session-metadata", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                std::collections::HashMap<String, String>,
+            >("session-metadata", "sessionMetadata")
+        {
+            request = request.set_session_metadata(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateSession",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateSession",
+                        ))?,
+                )?,
+            )
     }
 }

@@ -8,6 +8,8 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
     let command = crate::cli_support::root(
             binary,
             "A command-line client for Agents for Amazon Bedrock",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
         )
         .subcommand(crate::cli_support::decode_event_stream_command());
     #[cfg(feature = "associate-agent-collaborator")]
@@ -195,521 +197,380 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
+
+    #[cfg(
+        any(
+            feature = "associate-agent-collaborator",
+            feature = "associate-agent-knowledge-base",
+            feature = "create-agent",
+            feature = "create-agent-action-group",
+            feature = "create-agent-alias",
+            feature = "create-data-source",
+            feature = "create-flow",
+            feature = "create-flow-alias",
+            feature = "create-flow-version",
+            feature = "create-knowledge-base",
+            feature = "create-prompt",
+            feature = "create-prompt-version",
+            feature = "create-retrieval-instruction",
+            feature = "create-retrieval-instruction-version",
+            feature = "create-vpc-configuration",
+            feature = "delete-agent",
+            feature = "delete-agent-action-group",
+            feature = "delete-agent-alias",
+            feature = "delete-agent-version",
+            feature = "delete-data-source",
+            feature = "delete-flow",
+            feature = "delete-flow-alias",
+            feature = "delete-flow-version",
+            feature = "delete-knowledge-base",
+            feature = "delete-knowledge-base-documents",
+            feature = "delete-prompt",
+            feature = "delete-resource-policy",
+            feature = "delete-retrieval-instruction",
+            feature = "delete-vpc-configuration",
+            feature = "disassociate-agent-collaborator",
+            feature = "disassociate-agent-knowledge-base",
+            feature = "get-agent",
+            feature = "get-agent-action-group",
+            feature = "get-agent-alias",
+            feature = "get-agent-collaborator",
+            feature = "get-agent-knowledge-base",
+            feature = "get-agent-version",
+            feature = "get-data-source",
+            feature = "get-flow",
+            feature = "get-flow-alias",
+            feature = "get-flow-version",
+            feature = "get-ingestion-job",
+            feature = "get-knowledge-base",
+            feature = "get-knowledge-base-documents",
+            feature = "get-prompt",
+            feature = "get-resource-policy",
+            feature = "get-retrieval-instruction",
+            feature = "get-vpc-configuration",
+            feature = "ingest-knowledge-base-documents",
+            feature = "list-agent-action-groups",
+            feature = "list-agent-aliases",
+            feature = "list-agent-collaborators",
+            feature = "list-agent-knowledge-bases",
+            feature = "list-agent-versions",
+            feature = "list-agents",
+            feature = "list-data-sources",
+            feature = "list-flow-aliases",
+            feature = "list-flow-versions",
+            feature = "list-flows",
+            feature = "list-ingestion-jobs",
+            feature = "list-knowledge-base-documents",
+            feature = "list-knowledge-bases",
+            feature = "list-prompts",
+            feature = "list-retrieval-instruction-versions",
+            feature = "list-retrieval-instructions",
+            feature = "list-tags-for-resource",
+            feature = "list-vpc-configurations",
+            feature = "prepare-agent",
+            feature = "prepare-flow",
+            feature = "put-resource-policy",
+            feature = "start-ingestion-job",
+            feature = "stop-ingestion-job",
+            feature = "tag-resource",
+            feature = "untag-resource",
+            feature = "update-agent",
+            feature = "update-agent-action-group",
+            feature = "update-agent-alias",
+            feature = "update-agent-collaborator",
+            feature = "update-agent-knowledge-base",
+            feature = "update-data-source",
+            feature = "update-flow",
+            feature = "update-flow-alias",
+            feature = "update-knowledge-base",
+            feature = "update-prompt",
+            feature = "update-retrieval-instruction",
+            feature = "validate-flow-definition"
+        )
+    )]
+    let context = crate::cli_support::Context::from_args(global)?;
     match name {
         #[cfg(feature = "associate-agent-collaborator")]
         "associate-agent-collaborator" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            associate_agent_collaborator::run(&client, global, args).await
+            associate_agent_collaborator::run(global, &context, args).await
         }
 
         #[cfg(feature = "associate-agent-knowledge-base")]
         "associate-agent-knowledge-base" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            associate_agent_knowledge_base::run(&client, global, args).await
+            associate_agent_knowledge_base::run(global, &context, args).await
         }
 
         #[cfg(feature = "create-agent")]
-        "create-agent" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_agent::run(&client, global, args).await
-        }
-
+        "create-agent" => create_agent::run(global, &context, args).await,
         #[cfg(feature = "create-agent-action-group")]
         "create-agent-action-group" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_agent_action_group::run(&client, global, args).await
+            create_agent_action_group::run(global, &context, args).await
         }
 
         #[cfg(feature = "create-agent-alias")]
-        "create-agent-alias" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_agent_alias::run(&client, global, args).await
-        }
-
+        "create-agent-alias" => create_agent_alias::run(global, &context, args).await,
         #[cfg(feature = "create-data-source")]
-        "create-data-source" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_data_source::run(&client, global, args).await
-        }
-
+        "create-data-source" => create_data_source::run(global, &context, args).await,
         #[cfg(feature = "create-flow")]
-        "create-flow" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_flow::run(&client, global, args).await
-        }
-
+        "create-flow" => create_flow::run(global, &context, args).await,
         #[cfg(feature = "create-flow-alias")]
-        "create-flow-alias" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_flow_alias::run(&client, global, args).await
-        }
-
+        "create-flow-alias" => create_flow_alias::run(global, &context, args).await,
         #[cfg(feature = "create-flow-version")]
-        "create-flow-version" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_flow_version::run(&client, global, args).await
-        }
-
+        "create-flow-version" => create_flow_version::run(global, &context, args).await,
         #[cfg(feature = "create-knowledge-base")]
         "create-knowledge-base" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_knowledge_base::run(&client, global, args).await
+            create_knowledge_base::run(global, &context, args).await
         }
 
         #[cfg(feature = "create-prompt")]
-        "create-prompt" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_prompt::run(&client, global, args).await
-        }
-
+        "create-prompt" => create_prompt::run(global, &context, args).await,
         #[cfg(feature = "create-prompt-version")]
         "create-prompt-version" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_prompt_version::run(&client, global, args).await
+            create_prompt_version::run(global, &context, args).await
         }
 
         #[cfg(feature = "create-retrieval-instruction")]
         "create-retrieval-instruction" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_retrieval_instruction::run(&client, global, args).await
+            create_retrieval_instruction::run(global, &context, args).await
         }
 
         #[cfg(feature = "create-retrieval-instruction-version")]
         "create-retrieval-instruction-version" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_retrieval_instruction_version::run(&client, global, args).await
+            create_retrieval_instruction_version::run(global, &context, args).await
         }
 
         #[cfg(feature = "create-vpc-configuration")]
         "create-vpc-configuration" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            create_vpc_configuration::run(&client, global, args).await
+            create_vpc_configuration::run(global, &context, args).await
         }
 
         #[cfg(feature = "delete-agent")]
-        "delete-agent" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_agent::run(&client, global, args).await
-        }
-
+        "delete-agent" => delete_agent::run(global, &context, args).await,
         #[cfg(feature = "delete-agent-action-group")]
         "delete-agent-action-group" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_agent_action_group::run(&client, global, args).await
+            delete_agent_action_group::run(global, &context, args).await
         }
 
         #[cfg(feature = "delete-agent-alias")]
-        "delete-agent-alias" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_agent_alias::run(&client, global, args).await
-        }
-
+        "delete-agent-alias" => delete_agent_alias::run(global, &context, args).await,
         #[cfg(feature = "delete-agent-version")]
-        "delete-agent-version" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_agent_version::run(&client, global, args).await
-        }
-
+        "delete-agent-version" => delete_agent_version::run(global, &context, args).await,
         #[cfg(feature = "delete-data-source")]
-        "delete-data-source" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_data_source::run(&client, global, args).await
-        }
-
+        "delete-data-source" => delete_data_source::run(global, &context, args).await,
         #[cfg(feature = "delete-flow")]
-        "delete-flow" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_flow::run(&client, global, args).await
-        }
-
+        "delete-flow" => delete_flow::run(global, &context, args).await,
         #[cfg(feature = "delete-flow-alias")]
-        "delete-flow-alias" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_flow_alias::run(&client, global, args).await
-        }
-
+        "delete-flow-alias" => delete_flow_alias::run(global, &context, args).await,
         #[cfg(feature = "delete-flow-version")]
-        "delete-flow-version" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_flow_version::run(&client, global, args).await
-        }
-
+        "delete-flow-version" => delete_flow_version::run(global, &context, args).await,
         #[cfg(feature = "delete-knowledge-base")]
         "delete-knowledge-base" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_knowledge_base::run(&client, global, args).await
+            delete_knowledge_base::run(global, &context, args).await
         }
 
         #[cfg(feature = "delete-knowledge-base-documents")]
         "delete-knowledge-base-documents" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_knowledge_base_documents::run(&client, global, args).await
+            delete_knowledge_base_documents::run(global, &context, args).await
         }
 
         #[cfg(feature = "delete-prompt")]
-        "delete-prompt" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_prompt::run(&client, global, args).await
-        }
-
+        "delete-prompt" => delete_prompt::run(global, &context, args).await,
         #[cfg(feature = "delete-resource-policy")]
         "delete-resource-policy" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_resource_policy::run(&client, global, args).await
+            delete_resource_policy::run(global, &context, args).await
         }
 
         #[cfg(feature = "delete-retrieval-instruction")]
         "delete-retrieval-instruction" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_retrieval_instruction::run(&client, global, args).await
+            delete_retrieval_instruction::run(global, &context, args).await
         }
 
         #[cfg(feature = "delete-vpc-configuration")]
         "delete-vpc-configuration" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            delete_vpc_configuration::run(&client, global, args).await
+            delete_vpc_configuration::run(global, &context, args).await
         }
 
         #[cfg(feature = "disassociate-agent-collaborator")]
         "disassociate-agent-collaborator" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            disassociate_agent_collaborator::run(&client, global, args).await
+            disassociate_agent_collaborator::run(global, &context, args).await
         }
 
         #[cfg(feature = "disassociate-agent-knowledge-base")]
         "disassociate-agent-knowledge-base" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            disassociate_agent_knowledge_base::run(&client, global, args).await
+            disassociate_agent_knowledge_base::run(global, &context, args).await
         }
 
         #[cfg(feature = "get-agent")]
-        "get-agent" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_agent::run(&client, global, args).await
-        }
-
+        "get-agent" => get_agent::run(global, &context, args).await,
         #[cfg(feature = "get-agent-action-group")]
         "get-agent-action-group" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_agent_action_group::run(&client, global, args).await
+            get_agent_action_group::run(global, &context, args).await
         }
 
         #[cfg(feature = "get-agent-alias")]
-        "get-agent-alias" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_agent_alias::run(&client, global, args).await
-        }
-
+        "get-agent-alias" => get_agent_alias::run(global, &context, args).await,
         #[cfg(feature = "get-agent-collaborator")]
         "get-agent-collaborator" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_agent_collaborator::run(&client, global, args).await
+            get_agent_collaborator::run(global, &context, args).await
         }
 
         #[cfg(feature = "get-agent-knowledge-base")]
         "get-agent-knowledge-base" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_agent_knowledge_base::run(&client, global, args).await
+            get_agent_knowledge_base::run(global, &context, args).await
         }
 
         #[cfg(feature = "get-agent-version")]
-        "get-agent-version" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_agent_version::run(&client, global, args).await
-        }
-
+        "get-agent-version" => get_agent_version::run(global, &context, args).await,
         #[cfg(feature = "get-data-source")]
-        "get-data-source" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_data_source::run(&client, global, args).await
-        }
-
+        "get-data-source" => get_data_source::run(global, &context, args).await,
         #[cfg(feature = "get-flow")]
-        "get-flow" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_flow::run(&client, global, args).await
-        }
-
+        "get-flow" => get_flow::run(global, &context, args).await,
         #[cfg(feature = "get-flow-alias")]
-        "get-flow-alias" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_flow_alias::run(&client, global, args).await
-        }
-
+        "get-flow-alias" => get_flow_alias::run(global, &context, args).await,
         #[cfg(feature = "get-flow-version")]
-        "get-flow-version" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_flow_version::run(&client, global, args).await
-        }
-
+        "get-flow-version" => get_flow_version::run(global, &context, args).await,
         #[cfg(feature = "get-ingestion-job")]
-        "get-ingestion-job" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_ingestion_job::run(&client, global, args).await
-        }
-
+        "get-ingestion-job" => get_ingestion_job::run(global, &context, args).await,
         #[cfg(feature = "get-knowledge-base")]
-        "get-knowledge-base" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_knowledge_base::run(&client, global, args).await
-        }
-
+        "get-knowledge-base" => get_knowledge_base::run(global, &context, args).await,
         #[cfg(feature = "get-knowledge-base-documents")]
         "get-knowledge-base-documents" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_knowledge_base_documents::run(&client, global, args).await
+            get_knowledge_base_documents::run(global, &context, args).await
         }
 
         #[cfg(feature = "get-prompt")]
-        "get-prompt" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_prompt::run(&client, global, args).await
-        }
-
+        "get-prompt" => get_prompt::run(global, &context, args).await,
         #[cfg(feature = "get-resource-policy")]
-        "get-resource-policy" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_resource_policy::run(&client, global, args).await
-        }
-
+        "get-resource-policy" => get_resource_policy::run(global, &context, args).await,
         #[cfg(feature = "get-retrieval-instruction")]
         "get-retrieval-instruction" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_retrieval_instruction::run(&client, global, args).await
+            get_retrieval_instruction::run(global, &context, args).await
         }
 
         #[cfg(feature = "get-vpc-configuration")]
         "get-vpc-configuration" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_vpc_configuration::run(&client, global, args).await
+            get_vpc_configuration::run(global, &context, args).await
         }
 
         #[cfg(feature = "ingest-knowledge-base-documents")]
         "ingest-knowledge-base-documents" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            ingest_knowledge_base_documents::run(&client, global, args).await
+            ingest_knowledge_base_documents::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-agent-action-groups")]
         "list-agent-action-groups" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_agent_action_groups::run(&client, global, args).await
+            list_agent_action_groups::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-agent-aliases")]
-        "list-agent-aliases" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_agent_aliases::run(&client, global, args).await
-        }
-
+        "list-agent-aliases" => list_agent_aliases::run(global, &context, args).await,
         #[cfg(feature = "list-agent-collaborators")]
         "list-agent-collaborators" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_agent_collaborators::run(&client, global, args).await
+            list_agent_collaborators::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-agent-knowledge-bases")]
         "list-agent-knowledge-bases" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_agent_knowledge_bases::run(&client, global, args).await
+            list_agent_knowledge_bases::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-agent-versions")]
-        "list-agent-versions" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_agent_versions::run(&client, global, args).await
-        }
-
+        "list-agent-versions" => list_agent_versions::run(global, &context, args).await,
         #[cfg(feature = "list-agents")]
-        "list-agents" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_agents::run(&client, global, args).await
-        }
-
+        "list-agents" => list_agents::run(global, &context, args).await,
         #[cfg(feature = "list-data-sources")]
-        "list-data-sources" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_data_sources::run(&client, global, args).await
-        }
-
+        "list-data-sources" => list_data_sources::run(global, &context, args).await,
         #[cfg(feature = "list-flow-aliases")]
-        "list-flow-aliases" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_flow_aliases::run(&client, global, args).await
-        }
-
+        "list-flow-aliases" => list_flow_aliases::run(global, &context, args).await,
         #[cfg(feature = "list-flow-versions")]
-        "list-flow-versions" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_flow_versions::run(&client, global, args).await
-        }
-
+        "list-flow-versions" => list_flow_versions::run(global, &context, args).await,
         #[cfg(feature = "list-flows")]
-        "list-flows" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_flows::run(&client, global, args).await
-        }
-
+        "list-flows" => list_flows::run(global, &context, args).await,
         #[cfg(feature = "list-ingestion-jobs")]
-        "list-ingestion-jobs" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_ingestion_jobs::run(&client, global, args).await
-        }
-
+        "list-ingestion-jobs" => list_ingestion_jobs::run(global, &context, args).await,
         #[cfg(feature = "list-knowledge-base-documents")]
         "list-knowledge-base-documents" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_knowledge_base_documents::run(&client, global, args).await
+            list_knowledge_base_documents::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-knowledge-bases")]
-        "list-knowledge-bases" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_knowledge_bases::run(&client, global, args).await
-        }
-
+        "list-knowledge-bases" => list_knowledge_bases::run(global, &context, args).await,
         #[cfg(feature = "list-prompts")]
-        "list-prompts" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_prompts::run(&client, global, args).await
-        }
-
+        "list-prompts" => list_prompts::run(global, &context, args).await,
         #[cfg(feature = "list-retrieval-instruction-versions")]
         "list-retrieval-instruction-versions" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_retrieval_instruction_versions::run(&client, global, args).await
+            list_retrieval_instruction_versions::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-retrieval-instructions")]
         "list-retrieval-instructions" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_retrieval_instructions::run(&client, global, args).await
+            list_retrieval_instructions::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_tags_for_resource::run(&client, global, args).await
+            list_tags_for_resource::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-vpc-configurations")]
         "list-vpc-configurations" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_vpc_configurations::run(&client, global, args).await
+            list_vpc_configurations::run(global, &context, args).await
         }
 
         #[cfg(feature = "prepare-agent")]
-        "prepare-agent" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            prepare_agent::run(&client, global, args).await
-        }
-
+        "prepare-agent" => prepare_agent::run(global, &context, args).await,
         #[cfg(feature = "prepare-flow")]
-        "prepare-flow" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            prepare_flow::run(&client, global, args).await
-        }
-
+        "prepare-flow" => prepare_flow::run(global, &context, args).await,
         #[cfg(feature = "put-resource-policy")]
-        "put-resource-policy" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            put_resource_policy::run(&client, global, args).await
-        }
-
+        "put-resource-policy" => put_resource_policy::run(global, &context, args).await,
         #[cfg(feature = "start-ingestion-job")]
-        "start-ingestion-job" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            start_ingestion_job::run(&client, global, args).await
-        }
-
+        "start-ingestion-job" => start_ingestion_job::run(global, &context, args).await,
         #[cfg(feature = "stop-ingestion-job")]
-        "stop-ingestion-job" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            stop_ingestion_job::run(&client, global, args).await
-        }
-
+        "stop-ingestion-job" => stop_ingestion_job::run(global, &context, args).await,
         #[cfg(feature = "tag-resource")]
-        "tag-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            tag_resource::run(&client, global, args).await
-        }
-
+        "tag-resource" => tag_resource::run(global, &context, args).await,
         #[cfg(feature = "untag-resource")]
-        "untag-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            untag_resource::run(&client, global, args).await
-        }
-
+        "untag-resource" => untag_resource::run(global, &context, args).await,
         #[cfg(feature = "update-agent")]
-        "update-agent" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_agent::run(&client, global, args).await
-        }
-
+        "update-agent" => update_agent::run(global, &context, args).await,
         #[cfg(feature = "update-agent-action-group")]
         "update-agent-action-group" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_agent_action_group::run(&client, global, args).await
+            update_agent_action_group::run(global, &context, args).await
         }
 
         #[cfg(feature = "update-agent-alias")]
-        "update-agent-alias" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_agent_alias::run(&client, global, args).await
-        }
-
+        "update-agent-alias" => update_agent_alias::run(global, &context, args).await,
         #[cfg(feature = "update-agent-collaborator")]
         "update-agent-collaborator" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_agent_collaborator::run(&client, global, args).await
+            update_agent_collaborator::run(global, &context, args).await
         }
 
         #[cfg(feature = "update-agent-knowledge-base")]
         "update-agent-knowledge-base" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_agent_knowledge_base::run(&client, global, args).await
+            update_agent_knowledge_base::run(global, &context, args).await
         }
 
         #[cfg(feature = "update-data-source")]
-        "update-data-source" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_data_source::run(&client, global, args).await
-        }
-
+        "update-data-source" => update_data_source::run(global, &context, args).await,
         #[cfg(feature = "update-flow")]
-        "update-flow" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_flow::run(&client, global, args).await
-        }
-
+        "update-flow" => update_flow::run(global, &context, args).await,
         #[cfg(feature = "update-flow-alias")]
-        "update-flow-alias" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_flow_alias::run(&client, global, args).await
-        }
-
+        "update-flow-alias" => update_flow_alias::run(global, &context, args).await,
         #[cfg(feature = "update-knowledge-base")]
         "update-knowledge-base" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_knowledge_base::run(&client, global, args).await
+            update_knowledge_base::run(global, &context, args).await
         }
 
         #[cfg(feature = "update-prompt")]
-        "update-prompt" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_prompt::run(&client, global, args).await
-        }
-
+        "update-prompt" => update_prompt::run(global, &context, args).await,
         #[cfg(feature = "update-retrieval-instruction")]
         "update-retrieval-instruction" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            update_retrieval_instruction::run(&client, global, args).await
+            update_retrieval_instruction::run(global, &context, args).await
         }
 
         #[cfg(feature = "validate-flow-definition")]
         "validate-flow-definition" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            validate_flow_definition::run(&client, global, args).await
+            validate_flow_definition::run(global, &context, args).await
         }
         other => {
             Err(
@@ -721,208 +582,6017 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+/// The shapes the operations' inputs reach, for checking JSON
+/// option values and drawing help and skeletons.
+#[cfg(
+    any(
+        feature = "associate-agent-collaborator",
+        feature = "associate-agent-knowledge-base",
+        feature = "create-agent",
+        feature = "create-agent-action-group",
+        feature = "create-agent-alias",
+        feature = "create-data-source",
+        feature = "create-flow",
+        feature = "create-flow-alias",
+        feature = "create-flow-version",
+        feature = "create-knowledge-base",
+        feature = "create-prompt",
+        feature = "create-prompt-version",
+        feature = "create-retrieval-instruction",
+        feature = "create-retrieval-instruction-version",
+        feature = "create-vpc-configuration",
+        feature = "delete-agent",
+        feature = "delete-agent-action-group",
+        feature = "delete-agent-alias",
+        feature = "delete-agent-version",
+        feature = "delete-data-source",
+        feature = "delete-flow",
+        feature = "delete-flow-alias",
+        feature = "delete-flow-version",
+        feature = "delete-knowledge-base",
+        feature = "delete-knowledge-base-documents",
+        feature = "delete-prompt",
+        feature = "delete-resource-policy",
+        feature = "delete-retrieval-instruction",
+        feature = "delete-vpc-configuration",
+        feature = "disassociate-agent-collaborator",
+        feature = "disassociate-agent-knowledge-base",
+        feature = "get-agent",
+        feature = "get-agent-action-group",
+        feature = "get-agent-alias",
+        feature = "get-agent-collaborator",
+        feature = "get-agent-knowledge-base",
+        feature = "get-agent-version",
+        feature = "get-data-source",
+        feature = "get-flow",
+        feature = "get-flow-alias",
+        feature = "get-flow-version",
+        feature = "get-ingestion-job",
+        feature = "get-knowledge-base",
+        feature = "get-knowledge-base-documents",
+        feature = "get-prompt",
+        feature = "get-resource-policy",
+        feature = "get-retrieval-instruction",
+        feature = "get-vpc-configuration",
+        feature = "ingest-knowledge-base-documents",
+        feature = "list-agent-action-groups",
+        feature = "list-agent-aliases",
+        feature = "list-agent-collaborators",
+        feature = "list-agent-knowledge-bases",
+        feature = "list-agent-versions",
+        feature = "list-agents",
+        feature = "list-data-sources",
+        feature = "list-flow-aliases",
+        feature = "list-flow-versions",
+        feature = "list-flows",
+        feature = "list-ingestion-jobs",
+        feature = "list-knowledge-base-documents",
+        feature = "list-knowledge-bases",
+        feature = "list-prompts",
+        feature = "list-retrieval-instruction-versions",
+        feature = "list-retrieval-instructions",
+        feature = "list-tags-for-resource",
+        feature = "list-vpc-configurations",
+        feature = "prepare-agent",
+        feature = "prepare-flow",
+        feature = "put-resource-policy",
+        feature = "start-ingestion-job",
+        feature = "stop-ingestion-job",
+        feature = "tag-resource",
+        feature = "untag-resource",
+        feature = "update-agent",
+        feature = "update-agent-action-group",
+        feature = "update-agent-alias",
+        feature = "update-agent-collaborator",
+        feature = "update-agent-knowledge-base",
+        feature = "update-data-source",
+        feature = "update-flow",
+        feature = "update-flow-alias",
+        feature = "update-knowledge-base",
+        feature = "update-prompt",
+        feature = "update-retrieval-instruction",
+        feature = "validate-flow-definition"
+    )
+)]
+static SCHEMA: crate::cli_support::schema::Schema = crate::cli_support::schema::Schema {
+    shapes: &[
+        crate::cli_support::schema::Shape {
+            name: "APISchema",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3",
+                        key: "s3",
+                        target: 382,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "payload",
+                        key: "payload",
+                        target: 284,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AccessControlAccess",
+            kind: crate::cli_support::schema::Kind::Enum(&["ALLOW", "DENY"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AccessControlPrincipalType",
+            kind: crate::cli_support::schema::Kind::Enum(&["USER"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupExecutor",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "lambda",
+                        key: "lambda",
+                        target: 215,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "customControl",
+                        key: "customControl",
+                        target: 69,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupSignature",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "AMAZON.UserInput",
+                    "AMAZON.CodeInterpreter",
+                    "ANTHROPIC.Computer",
+                    "ANTHROPIC.Bash",
+                    "ANTHROPIC.TextEditor",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupSignatureParams",
+            kind: crate::cli_support::schema::Kind::Map(6),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupSignatureParamsValueString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ActionGroupState",
+            kind: crate::cli_support::schema::Kind::Enum(&["ENABLED", "DISABLED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AdditionalModelRequestFields",
+            kind: crate::cli_support::schema::Kind::Map(9),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AdditionalModelRequestFieldsValue",
+            kind: crate::cli_support::schema::Kind::Document,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentAliasArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentAliasId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentAliasRoutingConfiguration",
+            kind: crate::cli_support::schema::Kind::List(13),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentAliasRoutingConfigurationListItem",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "agentVersion",
+                        key: "agentVersion",
+                        target: 470,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "provisionedThroughput",
+                        key: "provisionedThroughput",
+                        target: 321,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentCollaboration",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["SUPERVISOR", "SUPERVISOR_ROUTER", "DISABLED"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentDescriptor",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "aliasArn",
+                        key: "aliasArn",
+                        target: 10,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "agentAliasArn",
+                        key: "agentAliasArn",
+                        target: 117,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AgentRoleArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AliasInvocationState",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["ACCEPT_INVOCATIONS", "REJECT_INVOCATIONS"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AnyToolChoice",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "segmentationConfiguration",
+                        key: "segmentationConfiguration",
+                        target: 23,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioConfigurations",
+            kind: crate::cli_support::schema::Kind::List(20),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioExtractionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "audioExtractionStatus",
+                        key: "audioExtractionStatus",
+                        target: 103,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioSegmentationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "fixedLengthDuration",
+                        key: "fixedLengthDuration",
+                        target: 24,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioSegmentationConfigurationFixedLengthDurationInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "AutoToolChoice",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AwsDataCatalogTableName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AwsDataCatalogTableNames",
+            kind: crate::cli_support::schema::Kind::List(26),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BasePromptTemplate",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockDataAutomationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "parsingModality",
+                        key: "parsingModality",
+                        target: 277,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockEmbeddingModelArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockEmbeddingModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "dimensions",
+                        key: "dimensions",
+                        target: 88,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "embeddingDataType",
+                        key: "embeddingDataType",
+                        target: 99,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "audio",
+                        key: "audio",
+                        target: 21,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "video",
+                        key: "video",
+                        target: 472,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelConfiguration",
+                        key: "modelConfiguration",
+                        target: 89,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockFoundationModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 34,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parsingPrompt",
+                        key: "parsingPrompt",
+                        target: 278,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parsingModality",
+                        key: "parsingModality",
+                        target: 277,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockFoundationModelContextEnrichmentConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "enrichmentStrategyConfiguration",
+                        key: "enrichmentStrategyConfiguration",
+                        target: 104,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 34,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockModelArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BedrockRerankingModelArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Boolean",
+            kind: crate::cli_support::schema::Kind::Boolean,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BucketOwnerAccountId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ByteContentBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ByteContentDoc",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "mimeType",
+                        key: "mimeType",
+                        target: 40,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "data",
+                        key: "data",
+                        target: 38,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ByteContentDocMimeTypeString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "CachePointBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 42,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CachePointType",
+            kind: crate::cli_support::schema::Kind::Enum(&["default"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ChatPromptTemplateConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "messages",
+                        key: "messages",
+                        target: 233,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "system",
+                        key: "system",
+                        target: 433,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inputVariables",
+                        key: "inputVariables",
+                        target: 305,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "toolConfiguration",
+                        key: "toolConfiguration",
+                        target: 446,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ChunkingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "chunkingStrategy",
+                        key: "chunkingStrategy",
+                        target: 45,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fixedSizeChunkingConfiguration",
+                        key: "fixedSizeChunkingConfiguration",
+                        target: 114,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "hierarchicalChunkingConfiguration",
+                        key: "hierarchicalChunkingConfiguration",
+                        target: 168,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "semanticChunkingConfiguration",
+                        key: "semanticChunkingConfiguration",
+                        target: 397,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ChunkingStrategy",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["FIXED_SIZE", "NONE", "HIERARCHICAL", "SEMANTIC"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ClientToken",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "CollaborationInstruction",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "CollectorFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ColumnName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConcurrencyType",
+            kind: crate::cli_support::schema::Kind::Enum(&["Automatic", "Manual"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConditionFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "conditions",
+                        key: "conditions",
+                        target: 127,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConfluenceAuthType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["BASIC", "OAUTH2_CLIENT_CREDENTIALS"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConfluenceCrawlerConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "filterConfiguration",
+                        key: "filterConfiguration",
+                        target: 63,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConfluenceDataSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "sourceConfiguration",
+                        key: "sourceConfiguration",
+                        target: 56,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "crawlerConfiguration",
+                        key: "crawlerConfiguration",
+                        target: 53,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConfluenceHostType",
+            kind: crate::cli_support::schema::Kind::Enum(&["SAAS"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConfluenceSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "hostUrl",
+                        key: "hostUrl",
+                        target: 174,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "hostType",
+                        key: "hostType",
+                        target: 55,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "authType",
+                        key: "authType",
+                        target: 52,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "credentialsSecretArn",
+                        key: "credentialsSecretArn",
+                        target: 394,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 422,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "cachePoint",
+                        key: "cachePoint",
+                        target: 41,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(57),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentDataSourceType",
+            kind: crate::cli_support::schema::Kind::Enum(&["CUSTOM", "S3"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContextEnrichmentConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 61,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bedrockFoundationModelConfiguration",
+                        key: "bedrockFoundationModelConfiguration",
+                        target: 33,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContextEnrichmentType",
+            kind: crate::cli_support::schema::Kind::Enum(&["BEDROCK_FOUNDATION_MODEL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConversationRole",
+            kind: crate::cli_support::schema::Kind::Enum(&["user", "assistant"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CrawlFilterConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 64,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "patternObjectFilter",
+                        key: "patternObjectFilter",
+                        target: 282,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CrawlFilterConfigurationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["PATTERN"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CreationMode",
+            kind: crate::cli_support::schema::Kind::Enum(&["DEFAULT", "OVERRIDDEN"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CuratedQueries",
+            kind: crate::cli_support::schema::Kind::List(67),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CuratedQuery",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "naturalLanguage",
+                        key: "naturalLanguage",
+                        target: 254,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sql",
+                        key: "sql",
+                        target: 414,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomContent",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "customDocumentIdentifier",
+                        key: "customDocumentIdentifier",
+                        target: 70,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sourceType",
+                        key: "sourceType",
+                        target: 74,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 73,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inlineContent",
+                        key: "inlineContent",
+                        target: 192,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomControlMethod",
+            kind: crate::cli_support::schema::Kind::Enum(&["RETURN_CONTROL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomDocumentIdentifier",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "id",
+                        key: "id",
+                        target: 71,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomDocumentIdentifierIdString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomOrchestration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "executor",
+                        key: "executor",
+                        target: 270,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomS3Location",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "uri",
+                        key: "uri",
+                        target: 385,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bucketOwnerAccountId",
+                        key: "bucketOwnerAccountId",
+                        target: 37,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomSourceType",
+            kind: crate::cli_support::schema::Kind::Enum(&["IN_LINE", "S3_LOCATION"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CustomTransformationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "intermediateStorage",
+                        key: "intermediateStorage",
+                        target: 196,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "transformations",
+                        key: "transformations",
+                        target: 456,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DailySchedule",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Data",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DataDeletionPolicy",
+            kind: crate::cli_support::schema::Kind::Enum(&["RETAIN", "DELETE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DataSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 80,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "managedKnowledgeBaseConnectorConfiguration",
+                        key: "managedKnowledgeBaseConnectorConfiguration",
+                        target: 225,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Configuration",
+                        key: "s3Configuration",
+                        target: 381,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "webConfiguration",
+                        key: "webConfiguration",
+                        target: 487,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "confluenceConfiguration",
+                        key: "confluenceConfiguration",
+                        target: 54,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "salesforceConfiguration",
+                        key: "salesforceConfiguration",
+                        target: 391,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sharePointConfiguration",
+                        key: "sharePointConfiguration",
+                        target: 406,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DataSourceType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "S3",
+                    "WEB",
+                    "CONFLUENCE",
+                    "SALESFORCE",
+                    "SHAREPOINT",
+                    "CUSTOM",
+                    "REDSHIFT_METADATA",
+                    "MANAGED_KNOWLEDGE_BASE_CONNECTOR",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DayOfMonth",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "dayNumber",
+                        key: "dayNumber",
+                        target: 82,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "lastDayOfMonth",
+                        key: "lastDayOfMonth",
+                        target: 217,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DayOfMonthNumber",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DayOfWeek",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "SUNDAY",
+                    "MONDAY",
+                    "TUESDAY",
+                    "WEDNESDAY",
+                    "THURSDAY",
+                    "FRIDAY",
+                    "SATURDAY",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DeletionProtectionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "deletionProtectionStatus",
+                        key: "deletionProtectionStatus",
+                        target: 103,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "deletionProtectionThreshold",
+                        key: "deletionProtectionThreshold",
+                        target: 85,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DeletionProtectionConfigurationDeletionProtectionThresholdInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "Description",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DescriptionString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Dimensions",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "Document",
+            kind: crate::cli_support::schema::Kind::Document,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentAccessControlEntry",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 91,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 2,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "access",
+                        key: "access",
+                        target: 1,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentAccessControlEntryNameString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentAccessControlList",
+            kind: crate::cli_support::schema::Kind::List(90),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentContent",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "dataSourceType",
+                        key: "dataSourceType",
+                        target: 59,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "custom",
+                        key: "custom",
+                        target: 68,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3",
+                        key: "s3",
+                        target: 380,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentIdentifier",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "dataSourceType",
+                        key: "dataSourceType",
+                        target: 59,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3",
+                        key: "s3",
+                        target: 383,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "custom",
+                        key: "custom",
+                        target: 70,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentIdentifiers",
+            kind: crate::cli_support::schema::Kind::List(94),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentMetadata",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 241,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inlineAttributes",
+                        key: "inlineAttributes",
+                        target: 97,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 73,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "accessControlList",
+                        key: "accessControlList",
+                        target: 92,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentMetadataInlineAttributesList",
+            kind: crate::cli_support::schema::Kind::List(234),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DraftVersion",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "EmbeddingDataType",
+            kind: crate::cli_support::schema::Kind::Enum(&["FLOAT32", "BINARY"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EmbeddingModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bedrockEmbeddingModelConfiguration",
+                        key: "bedrockEmbeddingModelConfiguration",
+                        target: 31,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EmbeddingModelType",
+            kind: crate::cli_support::schema::Kind::Enum(&["CUSTOM", "MANAGED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EnabledMemoryTypes",
+            kind: crate::cli_support::schema::Kind::List(231),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EnabledOrDisabledState",
+            kind: crate::cli_support::schema::Kind::Enum(&["ENABLED", "DISABLED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EnrichmentStrategyConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "method",
+                        key: "method",
+                        target: 105,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EnrichmentStrategyMethod",
+            kind: crate::cli_support::schema::Kind::Enum(&["CHUNK_ENTITY_EXTRACTION"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FieldForReranking",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "fieldName",
+                        key: "fieldName",
+                        target: 107,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FieldForRerankingFieldNameString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FieldName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FieldType",
+            kind: crate::cli_support::schema::Kind::Enum(&["STRING", "STRING_LIST"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FieldsForReranking",
+            kind: crate::cli_support::schema::Kind::List(106),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FilterList",
+            kind: crate::cli_support::schema::Kind::List(112),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FilterPattern",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FilteredObjectType",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FixedSizeChunkingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "maxTokens",
+                        key: "maxTokens",
+                        target: 115,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "overlapPercentage",
+                        key: "overlapPercentage",
+                        target: 116,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FixedSizeChunkingConfigurationMaxTokensInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "FixedSizeChunkingConfigurationOverlapPercentageInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowAgentAliasArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowAliasConcurrencyConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 50,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "maxConcurrency",
+                        key: "maxConcurrency",
+                        target: 119,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowAliasConcurrencyConfigurationMaxConcurrencyInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowAliasIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowAliasRoutingConfiguration",
+            kind: crate::cli_support::schema::Kind::List(122),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowAliasRoutingConfigurationListItem",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "flowVersion",
+                        key: "flowVersion",
+                        target: 470,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowCondition",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 125,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "expression",
+                        key: "expression",
+                        target: 124,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConditionExpression",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConditionName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConditionalConnectionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "condition",
+                        key: "condition",
+                        target: 125,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConditions",
+            kind: crate::cli_support::schema::Kind::List(123),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConnection",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 131,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 130,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 151,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "target",
+                        key: "target",
+                        target: 151,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "configuration",
+                        key: "configuration",
+                        target: 129,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConnectionConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "data",
+                        key: "data",
+                        target: 133,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "conditional",
+                        key: "conditional",
+                        target: 126,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConnectionName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConnectionType",
+            kind: crate::cli_support::schema::Kind::Enum(&["Data", "Conditional"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowConnections",
+            kind: crate::cli_support::schema::Kind::List(128),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowDataConnectionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "sourceOutput",
+                        key: "sourceOutput",
+                        target: 153,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "targetInput",
+                        key: "targetInput",
+                        target: 149,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowDefinition",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "nodes",
+                        key: "nodes",
+                        target: 156,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "connections",
+                        key: "connections",
+                        target: 132,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowExecutionRoleArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowKnowledgeBaseId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowLambdaArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowLexBotAliasArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowLexBotLocaleId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNode",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 151,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 155,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "configuration",
+                        key: "configuration",
+                        target: 144,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inputs",
+                        key: "inputs",
+                        target: 150,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "outputs",
+                        key: "outputs",
+                        target: 154,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "input",
+                        key: "input",
+                        target: 194,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "output",
+                        key: "output",
+                        target: 272,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBase",
+                        key: "knowledgeBase",
+                        target: 205,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "condition",
+                        key: "condition",
+                        target: 51,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "lex",
+                        key: "lex",
+                        target: 218,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "prompt",
+                        key: "prompt",
+                        target: 296,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "lambdaFunction",
+                        key: "lambdaFunction",
+                        target: 216,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "storage",
+                        key: "storage",
+                        target: 419,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "agent",
+                        key: "agent",
+                        target: 16,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "retrieval",
+                        key: "retrieval",
+                        target: 364,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "iterator",
+                        key: "iterator",
+                        target: 197,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "collector",
+                        key: "collector",
+                        target: 48,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inlineCode",
+                        key: "inlineCode",
+                        target: 191,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "loop",
+                        key: "loop",
+                        target: 222,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "loopInput",
+                        key: "loopInput",
+                        target: 223,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "loopController",
+                        key: "loopController",
+                        target: 220,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeIODataType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["String", "Number", "Boolean", "Object", "Array"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeInput",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 149,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 145,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "expression",
+                        key: "expression",
+                        target: 148,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "category",
+                        key: "category",
+                        target: 147,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeInputCategory",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["LoopCondition", "ReturnValueToLoopStart", "ExitLoop"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeInputExpression",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeInputName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeInputs",
+            kind: crate::cli_support::schema::Kind::List(146),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeOutput",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 153,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 145,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeOutputName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeOutputs",
+            kind: crate::cli_support::schema::Kind::List(152),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodeType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "Input",
+                    "Output",
+                    "KnowledgeBase",
+                    "Condition",
+                    "Lex",
+                    "Prompt",
+                    "LambdaFunction",
+                    "Storage",
+                    "Agent",
+                    "Retrieval",
+                    "Iterator",
+                    "Collector",
+                    "InlineCode",
+                    "Loop",
+                    "LoopInput",
+                    "LoopController",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowNodes",
+            kind: crate::cli_support::schema::Kind::List(143),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowPromptArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowPromptModelIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FlowS3BucketName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Function",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 253,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 161,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parameters",
+                        key: "parameters",
+                        target: 275,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "requireConfirmation",
+                        key: "requireConfirmation",
+                        target: 358,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FunctionDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "FunctionSchema",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "functions",
+                        key: "functions",
+                        target: 163,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Functions",
+            kind: crate::cli_support::schema::Kind::List(160),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GraphArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "guardrailIdentifier",
+                        key: "guardrailIdentifier",
+                        target: 166,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailVersion",
+                        key: "guardrailVersion",
+                        target: 167,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailVersion",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "HierarchicalChunkingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "levelConfigurations",
+                        key: "levelConfigurations",
+                        target: 172,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "overlapTokens",
+                        key: "overlapTokens",
+                        target: 169,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "HierarchicalChunkingConfigurationOverlapTokensInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "HierarchicalChunkingLevelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "maxTokens",
+                        key: "maxTokens",
+                        target: 171,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "HierarchicalChunkingLevelConfigurationMaxTokensInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "HierarchicalChunkingLevelConfigurations",
+            kind: crate::cli_support::schema::Kind::List(170),
+        },
+        crate::cli_support::schema::Shape {
+            name: "HostHeader",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "HttpsUrl",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Id",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageExtractionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "imageExtractionStatus",
+                        key: "imageExtractionStatus",
+                        target: 103,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IncludeExclude",
+            kind: crate::cli_support::schema::Kind::Enum(&["INCLUDE", "EXCLUDE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IncludedData",
+            kind: crate::cli_support::schema::Kind::Enum(&["ALL_DATA", "METADATA_ONLY"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IndexArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "IndexName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InferenceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "temperature",
+                        key: "temperature",
+                        target: 439,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "topP",
+                        key: "topP",
+                        target: 452,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "topK",
+                        key: "topK",
+                        target: 451,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "maximumLength",
+                        key: "maximumLength",
+                        target: 228,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stopSequences",
+                        key: "stopSequences",
+                        target: 416,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IngestionJobFilter",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "attribute",
+                        key: "attribute",
+                        target: 183,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "operator",
+                        key: "operator",
+                        target: 184,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "values",
+                        key: "values",
+                        target: 186,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IngestionJobFilterAttribute",
+            kind: crate::cli_support::schema::Kind::Enum(&["STATUS"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IngestionJobFilterOperator",
+            kind: crate::cli_support::schema::Kind::Enum(&["EQ"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IngestionJobFilterValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "IngestionJobFilterValues",
+            kind: crate::cli_support::schema::Kind::List(185),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IngestionJobFilters",
+            kind: crate::cli_support::schema::Kind::List(182),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IngestionJobSortBy",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "attribute",
+                        key: "attribute",
+                        target: 189,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "order",
+                        key: "order",
+                        target: 411,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IngestionJobSortByAttribute",
+            kind: crate::cli_support::schema::Kind::Enum(&["STATUS", "STARTED_AT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InlineCode",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InlineCodeFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "code",
+                        key: "code",
+                        target: 190,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "language",
+                        key: "language",
+                        target: 430,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InlineContent",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 193,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "byteContent",
+                        key: "byteContent",
+                        target: 39,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textContent",
+                        key: "textContent",
+                        target: 440,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InlineContentType",
+            kind: crate::cli_support::schema::Kind::Enum(&["BYTE", "TEXT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Instruction",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "IntermediateStorage",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 383,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IteratorFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KendraIndexArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KendraKnowledgeBaseConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "kendraIndexArn",
+                        key: "kendraIndexArn",
+                        target: 198,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Key",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KmsKeyArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 214,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "vectorKnowledgeBaseConfiguration",
+                        key: "vectorKnowledgeBaseConfiguration",
+                        target: 464,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "managedKnowledgeBaseConfiguration",
+                        key: "managedKnowledgeBaseConfiguration",
+                        target: 224,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "kendraKnowledgeBaseConfiguration",
+                        key: "kendraKnowledgeBaseConfiguration",
+                        target: 199,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sqlKnowledgeBaseConfiguration",
+                        key: "sqlKnowledgeBaseConfiguration",
+                        target: 413,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseDocument",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "metadata",
+                        key: "metadata",
+                        target: 96,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 93,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseDocuments",
+            kind: crate::cli_support::schema::Kind::List(203),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "knowledgeBaseId",
+                        key: "knowledgeBaseId",
+                        target: 138,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelId",
+                        key: "modelId",
+                        target: 207,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailConfiguration",
+                        key: "guardrailConfiguration",
+                        target: 165,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberOfResults",
+                        key: "numberOfResults",
+                        target: 206,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptTemplate",
+                        key: "promptTemplate",
+                        target: 209,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfiguration",
+                        key: "inferenceConfiguration",
+                        target: 302,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "rerankingConfiguration",
+                        key: "rerankingConfiguration",
+                        target: 468,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "orchestrationConfiguration",
+                        key: "orchestrationConfiguration",
+                        target: 208,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseFlowNodeConfigurationNumberOfResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseModelIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseOrchestrationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "promptTemplate",
+                        key: "promptTemplate",
+                        target: 209,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfig",
+                        key: "inferenceConfig",
+                        target: 302,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 8,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "performanceConfig",
+                        key: "performanceConfig",
+                        target: 286,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBasePromptTemplate",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "textPromptTemplate",
+                        key: "textPromptTemplate",
+                        target: 213,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseRoleArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseState",
+            kind: crate::cli_support::schema::Kind::Enum(&["ENABLED", "DISABLED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseStorageType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "OPENSEARCH_SERVERLESS",
+                    "PINECONE",
+                    "REDIS_ENTERPRISE_CLOUD",
+                    "RDS",
+                    "MONGO_DB_ATLAS",
+                    "NEPTUNE_ANALYTICS",
+                    "OPENSEARCH_MANAGED_CLUSTER",
+                    "S3_VECTORS",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseTextPrompt",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KnowledgeBaseType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["VECTOR", "KENDRA", "SQL", "MANAGED"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "LambdaArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "LambdaFunctionFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "lambdaArn",
+                        key: "lambdaArn",
+                        target: 139,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "LastDayOfMonth",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "LexFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "botAliasArn",
+                        key: "botAliasArn",
+                        target: 140,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "localeId",
+                        key: "localeId",
+                        target: 141,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ListVpcConfigurationsRequestMaxResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "LoopControllerFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "continueCondition",
+                        key: "continueCondition",
+                        target: 123,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "maxIterations",
+                        key: "maxIterations",
+                        target: 221,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "LoopControllerFlowNodeConfigurationMaxIterationsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "LoopFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "definition",
+                        key: "definition",
+                        target: 134,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "LoopInputFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedKnowledgeBaseConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "embeddingModelType",
+                        key: "embeddingModelType",
+                        target: 101,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "embeddingModelArn",
+                        key: "embeddingModelArn",
+                        target: 30,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "embeddingModelConfiguration",
+                        key: "embeddingModelConfiguration",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "serverSideEncryptionConfiguration",
+                        key: "serverSideEncryptionConfiguration",
+                        target: 401,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "supplementalDataStorageConfiguration",
+                        key: "supplementalDataStorageConfiguration",
+                        target: 426,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ManagedKnowledgeBaseConnectorConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "deletionProtectionConfiguration",
+                        key: "deletionProtectionConfiguration",
+                        target: 84,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "mediaExtractionConfiguration",
+                        key: "mediaExtractionConfiguration",
+                        target: 229,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "connectorParameters",
+                        key: "connectorParameters",
+                        target: 89,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "syncSchedule",
+                        key: "syncSchedule",
+                        target: 431,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MaxRecentSessions",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "MaxResults",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "MaximumLength",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "MediaExtractionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "imageExtractionConfiguration",
+                        key: "imageExtractionConfiguration",
+                        target: 176,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "audioExtractionConfiguration",
+                        key: "audioExtractionConfiguration",
+                        target: 22,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "videoExtractionConfiguration",
+                        key: "videoExtractionConfiguration",
+                        target: 473,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MemoryConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "enabledMemoryTypes",
+                        key: "enabledMemoryTypes",
+                        target: 102,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "storageDays",
+                        key: "storageDays",
+                        target: 418,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sessionSummaryConfiguration",
+                        key: "sessionSummaryConfiguration",
+                        target: 402,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MemoryType",
+            kind: crate::cli_support::schema::Kind::Enum(&["SESSION_SUMMARY"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Message",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "role",
+                        key: "role",
+                        target: 62,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 58,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Messages",
+            kind: crate::cli_support::schema::Kind::List(232),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataAttribute",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "key",
+                        key: "key",
+                        target: 200,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "value",
+                        key: "value",
+                        target: 235,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataAttributeValue",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 242,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberValue",
+                        key: "numberValue",
+                        target: 259,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "booleanValue",
+                        key: "booleanValue",
+                        target: 36,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stringValue",
+                        key: "stringValue",
+                        target: 423,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stringListValue",
+                        key: "stringListValue",
+                        target: 236,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataAttributeValueStringListValueList",
+            kind: crate::cli_support::schema::Kind::List(423),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 240,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 109,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "searchability",
+                        key: "searchability",
+                        target: 393,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataConfigurationForReranking",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "selectionMode",
+                        key: "selectionMode",
+                        target: 359,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "selectiveModeConfiguration",
+                        key: "selectiveModeConfiguration",
+                        target: 360,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataConfigurations",
+            kind: crate::cli_support::schema::Kind::List(237),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataKeyName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataSourceType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["IN_LINE_ATTRIBUTE", "S3_LOCATION"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MetadataValueType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["BOOLEAN", "NUMBER", "STRING", "STRING_LIST"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Microsoft365TenantId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ModelIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MongoDbAtlasCollectionName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MongoDbAtlasConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "endpoint",
+                        key: "endpoint",
+                        target: 248,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "databaseName",
+                        key: "databaseName",
+                        target: 247,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "collectionName",
+                        key: "collectionName",
+                        target: 245,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "vectorIndexName",
+                        key: "vectorIndexName",
+                        target: 251,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "credentialsSecretArn",
+                        key: "credentialsSecretArn",
+                        target: 394,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldMapping",
+                        key: "fieldMapping",
+                        target: 250,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "endpointServiceName",
+                        key: "endpointServiceName",
+                        target: 249,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textIndexName",
+                        key: "textIndexName",
+                        target: 251,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MongoDbAtlasDatabaseName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MongoDbAtlasEndpoint",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MongoDbAtlasEndpointServiceName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MongoDbAtlasFieldMapping",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "vectorField",
+                        key: "vectorField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textField",
+                        key: "textField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadataField",
+                        key: "metadataField",
+                        target: 108,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MongoDbAtlasIndexName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MonthlySchedule",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "dayOfMonth",
+                        key: "dayOfMonth",
+                        target: 81,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Name",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NaturalLanguageString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NeptuneAnalyticsConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "graphArn",
+                        key: "graphArn",
+                        target: 164,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldMapping",
+                        key: "fieldMapping",
+                        target: 256,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "NeptuneAnalyticsFieldMapping",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "textField",
+                        key: "textField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadataField",
+                        key: "metadataField",
+                        target: 108,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "NextToken",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NonEmptyString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NumberValue",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NumericalVersion",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchManagedClusterConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "domainEndpoint",
+                        key: "domainEndpoint",
+                        target: 263,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "domainArn",
+                        key: "domainArn",
+                        target: 262,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "vectorIndexName",
+                        key: "vectorIndexName",
+                        target: 265,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldMapping",
+                        key: "fieldMapping",
+                        target: 264,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchManagedClusterDomainArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchManagedClusterDomainEndpoint",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchManagedClusterFieldMapping",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "vectorField",
+                        key: "vectorField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textField",
+                        key: "textField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadataField",
+                        key: "metadataField",
+                        target: 108,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchManagedClusterIndexName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchServerlessCollectionArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchServerlessConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "collectionArn",
+                        key: "collectionArn",
+                        target: 266,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "vectorIndexName",
+                        key: "vectorIndexName",
+                        target: 269,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldMapping",
+                        key: "fieldMapping",
+                        target: 268,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchServerlessFieldMapping",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "vectorField",
+                        key: "vectorField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textField",
+                        key: "textField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadataField",
+                        key: "metadataField",
+                        target: 108,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OpenSearchServerlessIndexName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OrchestrationExecutor",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "lambda",
+                        key: "lambda",
+                        target: 215,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OrchestrationType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["DEFAULT", "CUSTOM_ORCHESTRATION"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OutputFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParameterDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParameterDetail",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 273,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 457,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "required",
+                        key: "required",
+                        target: 36,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParameterMap",
+            kind: crate::cli_support::schema::Kind::Map(274),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParsingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "parsingStrategy",
+                        key: "parsingStrategy",
+                        target: 280,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bedrockFoundationModelConfiguration",
+                        key: "bedrockFoundationModelConfiguration",
+                        target: 32,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bedrockDataAutomationConfiguration",
+                        key: "bedrockDataAutomationConfiguration",
+                        target: 29,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParsingModality",
+            kind: crate::cli_support::schema::Kind::Enum(&["MULTIMODAL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParsingPrompt",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "parsingPromptText",
+                        key: "parsingPromptText",
+                        target: 279,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParsingPromptText",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ParsingStrategy",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "BEDROCK_FOUNDATION_MODEL",
+                    "BEDROCK_DATA_AUTOMATION",
+                    "SMART_PARSING",
+                    "MULTI_MODAL_EMBEDDINGS",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PatternObjectFilter",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "objectType",
+                        key: "objectType",
+                        target: 113,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inclusionFilters",
+                        key: "inclusionFilters",
+                        target: 111,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "exclusionFilters",
+                        key: "exclusionFilters",
+                        target: 111,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PatternObjectFilterConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "filters",
+                        key: "filters",
+                        target: 283,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PatternObjectFilterList",
+            kind: crate::cli_support::schema::Kind::List(281),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Payload",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PerformanceConfigLatency",
+            kind: crate::cli_support::schema::Kind::Enum(&["standard", "optimized"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PerformanceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "latency",
+                        key: "latency",
+                        target: 285,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PineconeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "connectionString",
+                        key: "connectionString",
+                        target: 288,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "credentialsSecretArn",
+                        key: "credentialsSecretArn",
+                        target: 394,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "namespace",
+                        key: "namespace",
+                        target: 290,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldMapping",
+                        key: "fieldMapping",
+                        target: 289,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PineconeConnectionString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PineconeFieldMapping",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "textField",
+                        key: "textField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadataField",
+                        key: "metadataField",
+                        target: 108,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PineconeNamespace",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Port",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptAgentResource",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "agentIdentifier",
+                        key: "agentIdentifier",
+                        target: 10,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "promptType",
+                        key: "promptType",
+                        target: 317,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptCreationMode",
+                        key: "promptCreationMode",
+                        target: 65,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptState",
+                        key: "promptState",
+                        target: 314,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "basePromptTemplate",
+                        key: "basePromptTemplate",
+                        target: 28,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfiguration",
+                        key: "inferenceConfiguration",
+                        target: 181,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parserMode",
+                        key: "parserMode",
+                        target: 65,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "foundationModel",
+                        key: "foundationModel",
+                        target: 244,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 89,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptConfigurations",
+            kind: crate::cli_support::schema::Kind::List(293),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "sourceConfiguration",
+                        key: "sourceConfiguration",
+                        target: 299,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailConfiguration",
+                        key: "guardrailConfiguration",
+                        target: 165,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptFlowNodeInlineConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "templateType",
+                        key: "templateType",
+                        target: 316,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "templateConfiguration",
+                        key: "templateConfiguration",
+                        target: 315,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelId",
+                        key: "modelId",
+                        target: 158,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfiguration",
+                        key: "inferenceConfiguration",
+                        target: 302,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 89,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptFlowNodeResourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "promptArn",
+                        key: "promptArn",
+                        target: 157,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptFlowNodeSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "resource",
+                        key: "resource",
+                        target: 298,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inline",
+                        key: "inline",
+                        target: 297,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptGenAiResource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "agent",
+                        key: "agent",
+                        target: 292,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptInferenceConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 311,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptInputVariable",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 304,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptInputVariableName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptInputVariablesList",
+            kind: crate::cli_support::schema::Kind::List(303),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptMetadataEntry",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "key",
+                        key: "key",
+                        target: 307,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "value",
+                        key: "value",
+                        target: 309,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptMetadataKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptMetadataList",
+            kind: crate::cli_support::schema::Kind::List(306),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptMetadataValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptModelIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptModelInferenceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "temperature",
+                        key: "temperature",
+                        target: 439,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "topP",
+                        key: "topP",
+                        target: 452,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "maxTokens",
+                        key: "maxTokens",
+                        target: 228,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stopSequences",
+                        key: "stopSequences",
+                        target: 416,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptOverrideConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "promptConfigurations",
+                        key: "promptConfigurations",
+                        target: 294,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "overrideLambda",
+                        key: "overrideLambda",
+                        target: 215,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptState",
+            kind: crate::cli_support::schema::Kind::Enum(&["ENABLED", "DISABLED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptTemplateConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 442,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "chat",
+                        key: "chat",
+                        target: 43,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptTemplateType",
+            kind: crate::cli_support::schema::Kind::Enum(&["TEXT", "CHAT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "PRE_PROCESSING",
+                    "ORCHESTRATION",
+                    "POST_PROCESSING",
+                    "KNOWLEDGE_BASE_RESPONSE_GENERATION",
+                    "MEMORY_SUMMARIZATION",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptVariant",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 320,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "templateType",
+                        key: "templateType",
+                        target: 316,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "templateConfiguration",
+                        key: "templateConfiguration",
+                        target: 315,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "modelId",
+                        key: "modelId",
+                        target: 310,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inferenceConfiguration",
+                        key: "inferenceConfiguration",
+                        target: 302,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadata",
+                        key: "metadata",
+                        target: 308,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 89,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "genAiResource",
+                        key: "genAiResource",
+                        target: 300,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptVariantList",
+            kind: crate::cli_support::schema::Kind::List(318),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptVariantName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ProvisionedModelIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryEngineType",
+            kind: crate::cli_support::schema::Kind::Enum(&["REDSHIFT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryExecutionTimeoutSeconds",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationColumn",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 325,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 87,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inclusion",
+                        key: "inclusion",
+                        target: 177,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationColumnName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationColumns",
+            kind: crate::cli_support::schema::Kind::List(324),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "executionTimeoutSeconds",
+                        key: "executionTimeoutSeconds",
+                        target: 323,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "generationContext",
+                        key: "generationContext",
+                        target: 328,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationContext",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "tables",
+                        key: "tables",
+                        target: 331,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "curatedQueries",
+                        key: "curatedQueries",
+                        target: 66,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationTable",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 330,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 87,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inclusion",
+                        key: "inclusion",
+                        target: 177,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "columns",
+                        key: "columns",
+                        target: 326,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationTableName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "QueryGenerationTables",
+            kind: crate::cli_support::schema::Kind::List(329),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RdsArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RdsConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "resourceArn",
+                        key: "resourceArn",
+                        target: 332,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "credentialsSecretArn",
+                        key: "credentialsSecretArn",
+                        target: 394,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "databaseName",
+                        key: "databaseName",
+                        target: 334,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "tableName",
+                        key: "tableName",
+                        target: 336,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldMapping",
+                        key: "fieldMapping",
+                        target: 335,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RdsDatabaseName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RdsFieldMapping",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "primaryKeyField",
+                        key: "primaryKeyField",
+                        target: 49,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "vectorField",
+                        key: "vectorField",
+                        target: 49,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textField",
+                        key: "textField",
+                        target: 49,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadataField",
+                        key: "metadataField",
+                        target: 49,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "customMetadataField",
+                        key: "customMetadataField",
+                        target: 49,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RdsTableName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedisEnterpriseCloudConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "endpoint",
+                        key: "endpoint",
+                        target: 338,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "vectorIndexName",
+                        key: "vectorIndexName",
+                        target: 340,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "credentialsSecretArn",
+                        key: "credentialsSecretArn",
+                        target: 394,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldMapping",
+                        key: "fieldMapping",
+                        target: 339,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedisEnterpriseCloudEndpoint",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedisEnterpriseCloudFieldMapping",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "vectorField",
+                        key: "vectorField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "textField",
+                        key: "textField",
+                        target: 108,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadataField",
+                        key: "metadataField",
+                        target: 108,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedisEnterpriseCloudIndexName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftClusterIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "storageConfigurations",
+                        key: "storageConfigurations",
+                        target: 351,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "queryEngineConfiguration",
+                        key: "queryEngineConfiguration",
+                        target: 348,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "queryGenerationConfiguration",
+                        key: "queryGenerationConfiguration",
+                        target: 327,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftDatabase",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftProvisionedAuthConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 345,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "databaseUser",
+                        key: "databaseUser",
+                        target: 422,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "usernamePasswordSecretArn",
+                        key: "usernamePasswordSecretArn",
+                        target: 394,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftProvisionedAuthType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["IAM", "USERNAME_PASSWORD", "USERNAME"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftProvisionedConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "clusterIdentifier",
+                        key: "clusterIdentifier",
+                        target: 341,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "authConfiguration",
+                        key: "authConfiguration",
+                        target: 344,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftQueryEngineAwsDataCatalogStorageConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "tableNames",
+                        key: "tableNames",
+                        target: 27,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftQueryEngineConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 353,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "serverlessConfiguration",
+                        key: "serverlessConfiguration",
+                        target: 356,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "provisionedConfiguration",
+                        key: "provisionedConfiguration",
+                        target: 346,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftQueryEngineRedshiftStorageConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "databaseName",
+                        key: "databaseName",
+                        target: 343,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftQueryEngineStorageConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 352,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "awsDataCatalogConfiguration",
+                        key: "awsDataCatalogConfiguration",
+                        target: 347,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "redshiftConfiguration",
+                        key: "redshiftConfiguration",
+                        target: 349,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftQueryEngineStorageConfigurations",
+            kind: crate::cli_support::schema::Kind::List(350),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftQueryEngineStorageType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["REDSHIFT", "AWS_DATA_CATALOG"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftQueryEngineType",
+            kind: crate::cli_support::schema::Kind::Enum(&["SERVERLESS", "PROVISIONED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftServerlessAuthConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 355,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "usernamePasswordSecretArn",
+                        key: "usernamePasswordSecretArn",
+                        target: 394,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftServerlessAuthType",
+            kind: crate::cli_support::schema::Kind::Enum(&["IAM", "USERNAME_PASSWORD"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RedshiftServerlessConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "workgroupArn",
+                        key: "workgroupArn",
+                        target: 491,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "authConfiguration",
+                        key: "authConfiguration",
+                        target: 354,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RelayConversationHistory",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["TO_COLLABORATOR", "DISABLED"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RequireConfirmation",
+            kind: crate::cli_support::schema::Kind::Enum(&["ENABLED", "DISABLED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankingMetadataSelectionMode",
+            kind: crate::cli_support::schema::Kind::Enum(&["SELECTIVE", "ALL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RerankingMetadataSelectiveModeConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "fieldsToInclude",
+                        key: "fieldsToInclude",
+                        target: 110,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "fieldsToExclude",
+                        key: "fieldsToExclude",
+                        target: 110,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ResourceArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ResourcePolicy",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ResourceTarget",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "serviceConfiguration",
+                        key: "serviceConfiguration",
+                        target: 366,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalFlowNodeS3Configuration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bucketName",
+                        key: "bucketName",
+                        target: 159,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalFlowNodeServiceConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3",
+                        key: "s3",
+                        target: 365,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionContent",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "retrievalGuidance",
+                        key: "retrievalGuidance",
+                        target: 369,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "persona",
+                        key: "persona",
+                        target: 369,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "answerFormat",
+                        key: "answerFormat",
+                        target: 369,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "answerPolicy",
+                        key: "answerPolicy",
+                        target: 369,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionFieldText",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionMaxResults",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionNumericalVersion",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionStatus",
+            kind: crate::cli_support::schema::Kind::Enum(&["ACTIVE", "INACTIVE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RetrievalInstructionVersionSelector",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RevisionId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3BucketArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3BucketName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3BucketUri",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Content",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 383,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3DataSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bucketArn",
+                        key: "bucketArn",
+                        target: 377,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inclusionPrefixes",
+                        key: "inclusionPrefixes",
+                        target: 387,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bucketOwnerAccountId",
+                        key: "bucketOwnerAccountId",
+                        target: 37,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Identifier",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3BucketName",
+                        key: "s3BucketName",
+                        target: 378,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3ObjectKey",
+                        key: "s3ObjectKey",
+                        target: 384,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Location",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "uri",
+                        key: "uri",
+                        target: 379,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3ObjectKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3ObjectUri",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Prefix",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Prefixes",
+            kind: crate::cli_support::schema::Kind::List(386),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3VectorsConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "vectorBucketArn",
+                        key: "vectorBucketArn",
+                        target: 462,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "indexArn",
+                        key: "indexArn",
+                        target: 179,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "indexName",
+                        key: "indexName",
+                        target: 180,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SalesforceAuthType",
+            kind: crate::cli_support::schema::Kind::Enum(&["OAUTH2_CLIENT_CREDENTIALS"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SalesforceCrawlerConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "filterConfiguration",
+                        key: "filterConfiguration",
+                        target: 63,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SalesforceDataSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "sourceConfiguration",
+                        key: "sourceConfiguration",
+                        target: 392,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "crawlerConfiguration",
+                        key: "crawlerConfiguration",
+                        target: 390,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SalesforceSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "hostUrl",
+                        key: "hostUrl",
+                        target: 174,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "authType",
+                        key: "authType",
+                        target: 389,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "credentialsSecretArn",
+                        key: "credentialsSecretArn",
+                        target: 394,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchableStatus",
+            kind: crate::cli_support::schema::Kind::Enum(&["ENABLED", "DISABLED"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SecretArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SeedUrl",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "url",
+                        key: "url",
+                        target: 458,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SeedUrls",
+            kind: crate::cli_support::schema::Kind::List(395),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SemanticChunkingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "maxTokens",
+                        key: "maxTokens",
+                        target: 400,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bufferSize",
+                        key: "bufferSize",
+                        target: 399,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "breakpointPercentileThreshold",
+                        key: "breakpointPercentileThreshold",
+                        target: 398,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SemanticChunkingConfigurationBreakpointPercentileThresholdInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "SemanticChunkingConfigurationBufferSizeInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "SemanticChunkingConfigurationMaxTokensInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "ServerSideEncryptionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "kmsKeyArn",
+                        key: "kmsKeyArn",
+                        target: 201,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionSummaryConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "maxRecentSessions",
+                        key: "maxRecentSessions",
+                        target: 226,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SessionTTL",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "SharePointAuthType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "OAUTH2_CLIENT_CREDENTIALS",
+                    "OAUTH2_SHAREPOINT_APP_ONLY_CLIENT_CREDENTIALS",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SharePointCrawlerConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "filterConfiguration",
+                        key: "filterConfiguration",
+                        target: 63,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SharePointDataSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "sourceConfiguration",
+                        key: "sourceConfiguration",
+                        target: 410,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "crawlerConfiguration",
+                        key: "crawlerConfiguration",
+                        target: 405,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SharePointDomain",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SharePointHostType",
+            kind: crate::cli_support::schema::Kind::Enum(&["ONLINE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SharePointSiteUrls",
+            kind: crate::cli_support::schema::Kind::List(174),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SharePointSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "tenantId",
+                        key: "tenantId",
+                        target: 243,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "domain",
+                        key: "domain",
+                        target: 407,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "siteUrls",
+                        key: "siteUrls",
+                        target: 409,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "hostType",
+                        key: "hostType",
+                        target: 408,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "authType",
+                        key: "authType",
+                        target: 404,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "credentialsSecretArn",
+                        key: "credentialsSecretArn",
+                        target: 394,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SortOrder",
+            kind: crate::cli_support::schema::Kind::Enum(&["ASCENDING", "DESCENDING"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SpecificToolChoice",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 449,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SqlKnowledgeBaseConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 322,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "redshiftConfiguration",
+                        key: "redshiftConfiguration",
+                        target: 342,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SqlString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "StepType",
+            kind: crate::cli_support::schema::Kind::Enum(&["POST_CHUNKING"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "StopSequences",
+            kind: crate::cli_support::schema::Kind::List(422),
+        },
+        crate::cli_support::schema::Shape {
+            name: "StorageConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 212,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "opensearchServerlessConfiguration",
+                        key: "opensearchServerlessConfiguration",
+                        target: 267,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "opensearchManagedClusterConfiguration",
+                        key: "opensearchManagedClusterConfiguration",
+                        target: 261,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "pineconeConfiguration",
+                        key: "pineconeConfiguration",
+                        target: 287,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "redisEnterpriseCloudConfiguration",
+                        key: "redisEnterpriseCloudConfiguration",
+                        target: 337,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "rdsConfiguration",
+                        key: "rdsConfiguration",
+                        target: 333,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "mongoDbAtlasConfiguration",
+                        key: "mongoDbAtlasConfiguration",
+                        target: 246,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "neptuneAnalyticsConfiguration",
+                        key: "neptuneAnalyticsConfiguration",
+                        target: 255,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3VectorsConfiguration",
+                        key: "s3VectorsConfiguration",
+                        target: 388,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "StorageDays",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "StorageFlowNodeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "serviceConfiguration",
+                        key: "serviceConfiguration",
+                        target: 421,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "StorageFlowNodeS3Configuration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bucketName",
+                        key: "bucketName",
+                        target: 159,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "StorageFlowNodeServiceConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3",
+                        key: "s3",
+                        target: 420,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "String",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "StringValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SubnetId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SubnetIdList",
+            kind: crate::cli_support::schema::Kind::List(424),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SupplementalDataStorageConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "storageLocations",
+                        key: "storageLocations",
+                        target: 429,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SupplementalDataStorageLocation",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 428,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 383,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SupplementalDataStorageLocationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["S3"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SupplementalDataStorageLocations",
+            kind: crate::cli_support::schema::Kind::List(427),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SupportedLanguages",
+            kind: crate::cli_support::schema::Kind::Enum(&["Python_3"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SyncSchedule",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "daily",
+                        key: "daily",
+                        target: 76,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "weekly",
+                        key: "weekly",
+                        target: 490,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "monthly",
+                        key: "monthly",
+                        target: 252,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SystemContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 258,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "cachePoint",
+                        key: "cachePoint",
+                        target: 41,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SystemContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(432),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagKeyList",
+            kind: crate::cli_support::schema::Kind::List(434),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TaggableResourcesArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagsMap",
+            kind: crate::cli_support::schema::Kind::Map(436),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Temperature",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextContentDoc",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "data",
+                        key: "data",
+                        target: 77,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextPrompt",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TextPromptTemplateConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 441,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "cachePoint",
+                        key: "cachePoint",
+                        target: 41,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inputVariables",
+                        key: "inputVariables",
+                        target: 305,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TlsServerName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Tool",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "toolSpec",
+                        key: "toolSpec",
+                        target: 450,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "cachePoint",
+                        key: "cachePoint",
+                        target: 41,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolChoice",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "auto",
+                        key: "auto",
+                        target: 25,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "any",
+                        key: "any",
+                        target: 19,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "tool",
+                        key: "tool",
+                        target: 412,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "tools",
+                        key: "tools",
+                        target: 447,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "toolChoice",
+                        key: "toolChoice",
+                        target: 445,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolConfigurationToolsList",
+            kind: crate::cli_support::schema::Kind::List(444),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolInputSchema",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "json",
+                        key: "json",
+                        target: 89,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolSpecification",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 449,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 258,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inputSchema",
+                        key: "inputSchema",
+                        target: 448,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "strict",
+                        key: "strict",
+                        target: 36,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TopK",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "TopP",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Transformation",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "transformationFunction",
+                        key: "transformationFunction",
+                        target: 454,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stepToApply",
+                        key: "stepToApply",
+                        target: 415,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TransformationFunction",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "transformationLambdaConfiguration",
+                        key: "transformationLambdaConfiguration",
+                        target: 455,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TransformationLambdaConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "lambdaArn",
+                        key: "lambdaArn",
+                        target: 215,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Transformations",
+            kind: crate::cli_support::schema::Kind::List(453),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Type",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["string", "number", "integer", "boolean", "array"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Url",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "UrlConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "seedUrls",
+                        key: "seedUrls",
+                        target: 396,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "UserAgent",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "UserAgentHeader",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorBucketArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorIngestionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "chunkingConfiguration",
+                        key: "chunkingConfiguration",
+                        target: 44,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "customTransformationConfiguration",
+                        key: "customTransformationConfiguration",
+                        target: 75,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "parsingConfiguration",
+                        key: "parsingConfiguration",
+                        target: 276,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "contextEnrichmentConfiguration",
+                        key: "contextEnrichmentConfiguration",
+                        target: 60,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorKnowledgeBaseConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "embeddingModelArn",
+                        key: "embeddingModelArn",
+                        target: 30,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "embeddingModelConfiguration",
+                        key: "embeddingModelConfiguration",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "supplementalDataStorageConfiguration",
+                        key: "supplementalDataStorageConfiguration",
+                        target: 426,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchBedrockRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelConfiguration",
+                        key: "modelConfiguration",
+                        target: 467,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberOfRerankedResults",
+                        key: "numberOfRerankedResults",
+                        target: 466,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "metadataConfiguration",
+                        key: "metadataConfiguration",
+                        target: 238,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchBedrockRerankingConfigurationNumberOfRerankedResultsInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchBedrockRerankingModelConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "modelArn",
+                        key: "modelArn",
+                        target: 35,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 8,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchRerankingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 469,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bedrockRerankingConfiguration",
+                        key: "bedrockRerankingConfiguration",
+                        target: 465,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VectorSearchRerankingConfigurationType",
+            kind: crate::cli_support::schema::Kind::Enum(&["BEDROCK_RERANKING_MODEL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Version",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "segmentationConfiguration",
+                        key: "segmentationConfiguration",
+                        target: 474,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoConfigurations",
+            kind: crate::cli_support::schema::Kind::List(471),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoExtractionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "videoExtractionStatus",
+                        key: "videoExtractionStatus",
+                        target: 103,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoSegmentationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "fixedLengthDuration",
+                        key: "fixedLengthDuration",
+                        target: 475,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoSegmentationConfigurationFixedLengthDurationInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "VpcConfigurationDescription",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "VpcConfigurationId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "VpcConfigurationName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "VpcConfigurationStatus",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["CREATING", "CREATED", "DELETING", "CREATE_FAILED", "DELETE_FAILED"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VpcId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "VpcProtocol",
+            kind: crate::cli_support::schema::Kind::Enum(&["HTTP", "HTTPS"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VpcResolutionMode",
+            kind: crate::cli_support::schema::Kind::Enum(&["PUBLIC", "IN_VPC"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "WebCrawlerConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "crawlerLimits",
+                        key: "crawlerLimits",
+                        target: 484,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inclusionFilters",
+                        key: "inclusionFilters",
+                        target: 111,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "exclusionFilters",
+                        key: "exclusionFilters",
+                        target: 111,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "scope",
+                        key: "scope",
+                        target: 488,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "userAgent",
+                        key: "userAgent",
+                        target: 460,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "userAgentHeader",
+                        key: "userAgentHeader",
+                        target: 461,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "WebCrawlerLimits",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "rateLimit",
+                        key: "rateLimit",
+                        target: 486,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "maxPages",
+                        key: "maxPages",
+                        target: 485,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "WebCrawlerLimitsMaxPagesInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "WebCrawlerLimitsRateLimitInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "WebDataSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "sourceConfiguration",
+                        key: "sourceConfiguration",
+                        target: 489,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "crawlerConfiguration",
+                        key: "crawlerConfiguration",
+                        target: 483,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "WebScopeType",
+            kind: crate::cli_support::schema::Kind::Enum(&["HOST_ONLY", "SUBDOMAINS"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "WebSourceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "urlConfiguration",
+                        key: "urlConfiguration",
+                        target: 459,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "WeeklySchedule",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "dayOfWeek",
+                        key: "dayOfWeek",
+                        target: 83,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "WorkgroupArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+    ],
+};
+
 #[cfg(feature = "associate-agent-collaborator")]
 mod associate_agent_collaborator {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentDescriptor",
+            key: "agentDescriptor",
+            target: 15,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaboratorName",
+            key: "collaboratorName",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaborationInstruction",
+            key: "collaborationInstruction",
+            target: 47,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "relayConversationHistory",
+            key: "relayConversationHistory",
+            target: 357,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("associate-agent-collaborator")
             .about("Makes an agent a collaborator for another agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The agent's ID."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The agent's ID.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("An agent version."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "An agent version.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-descriptor")
-                    .long("agent-descriptor")
-                    .value_name("JSON|file://PATH")
-                    .help("The alias of the collaborator agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-descriptor")
+                        .long("agent-descriptor")
+                        .value_name("JSON|file://PATH"),
+                    "The alias of the collaborator agent.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("collaborator-name")
-                    .long("collaborator-name")
-                    .value_name("TEXT")
-                    .help("A name for the collaborator."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaborator-name")
+                        .long("collaborator-name")
+                        .value_name("TEXT"),
+                    "A name for the collaborator.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("collaboration-instruction")
-                    .long("collaboration-instruction")
-                    .value_name("TEXT")
-                    .help("Instruction for the collaborator."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaboration-instruction")
+                        .long("collaboration-instruction")
+                        .value_name("TEXT"),
+                    "Instruction for the collaborator.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("relay-conversation-history")
-                    .long("relay-conversation-history")
-                    .value_name("TEXT")
-                    .help("A relay conversation history for the collaborator."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("relay-conversation-history")
+                        .long("relay-conversation-history")
+                        .value_name("TEXT"),
+                    "A relay conversation history for the collaborator.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help("A client token."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A client token.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `associate-agent-collaborator`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.associate_agent_collaborator();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-descriptor") {
-            request = request
-                .set_agent_descriptor(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::AgentDescriptor,
-                        >("agent-descriptor", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::AgentDescriptor,
+            >("agent-descriptor", "agentDescriptor")
+        {
+            request = request.set_agent_descriptor(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaborator-name") {
-            request = request
-                .set_collaborator_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("collaborator-name", "collaboratorName") {
+            request = request.set_collaborator_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaboration-instruction") {
-            request = request
-                .set_collaboration_instruction(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("collaboration-instruction", "collaborationInstruction")
+        {
+            request = request.set_collaboration_instruction(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("relay-conversation-history") {
-            request = request
-                .set_relay_conversation_history(
-                    Some(
-                        <crate::types::RelayConversationHistory>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::RelayConversationHistory,
+            >("relay-conversation-history", "relayConversationHistory")
+        {
+            request = request.set_relay_conversation_history(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "AssociateAgentCollaborator",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "AssociateAgentCollaborator",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "associate-agent-knowledge-base")]
 mod associate_agent_knowledge_base {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseState",
+            key: "knowledgeBaseState",
+            target: 211,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("associate-agent-knowledge-base")
             .about("Associates a knowledge base with an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent with which you want to associate the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent with which you want to associate the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The version of the agent with which you want to associate the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent with which you want to associate the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base to associate with the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base to associate with the agent.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help(
-                        "A description of what the agent should use the knowledge base for.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of what the agent should use the knowledge base for.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-state")
-                    .long("knowledge-base-state")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies whether to use the knowledge base or not when sending an InvokeAgent request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-state")
+                        .long("knowledge-base-state")
+                        .value_name("TEXT"),
+                    "Specifies whether to use the knowledge base or not when sending an InvokeAgent request.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `associate-agent-knowledge-base`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.associate_agent_knowledge_base();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-state") {
-            request = request
-                .set_knowledge_base_state(
-                    Some(
-                        <crate::types::KnowledgeBaseState>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::KnowledgeBaseState,
+            >("knowledge-base-state", "knowledgeBaseState")
+        {
+            request = request.set_knowledge_base_state(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "AssociateAgentKnowledgeBase",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "AssociateAgentKnowledgeBase",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-agent")]
 mod create_agent {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentName",
+            key: "agentName",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "instruction",
+            key: "instruction",
+            target: 195,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "foundationModel",
+            key: "foundationModel",
+            target: 244,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "orchestrationType",
+            key: "orchestrationType",
+            target: 271,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "customOrchestration",
+            key: "customOrchestration",
+            target: 72,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "idleSessionTTLInSeconds",
+            key: "idleSessionTTLInSeconds",
+            target: 403,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentResourceRoleArn",
+            key: "agentResourceRoleArn",
+            target: 17,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "customerEncryptionKeyArn",
+            key: "customerEncryptionKeyArn",
+            target: 201,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptOverrideConfiguration",
+            key: "promptOverrideConfiguration",
+            target: 313,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailConfiguration",
+            key: "guardrailConfiguration",
+            target: 165,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "memoryConfiguration",
+            key: "memoryConfiguration",
+            target: 230,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentCollaboration",
+            key: "agentCollaboration",
+            target: 14,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-agent")
@@ -930,673 +6600,928 @@ mod create_agent {
                 "Amazon Bedrock Agents (now Amazon Bedrock Agents Classic) is no longer open to new customers.",
             )
             .arg(
-                clap::Arg::new("agent-name")
-                    .long("agent-name")
-                    .value_name("TEXT")
-                    .help("A name for the agent that you create."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-name").long("agent-name").value_name("TEXT"),
+                    "A name for the agent that you create.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("instruction")
-                    .long("instruction")
-                    .value_name("TEXT")
-                    .help(
-                        "Instructions that tell the agent what it should do and how it should interact with users.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("instruction").long("instruction").value_name("TEXT"),
+                    "Instructions that tell the agent what it should do and how it should interact with users.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("foundation-model")
-                    .long("foundation-model")
-                    .value_name("TEXT")
-                    .help(
-                        "The identifier for the model that you want to be used for orchestration by the agent you create.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("foundation-model")
+                        .long("foundation-model")
+                        .value_name("TEXT"),
+                    "The identifier for the model that you want to be used for orchestration by the agent you create.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("orchestration-type")
-                    .long("orchestration-type")
-                    .value_name("TEXT")
-                    .help("Specifies the type of orchestration strategy for the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("orchestration-type")
+                        .long("orchestration-type")
+                        .value_name("TEXT"),
+                    "Specifies the type of orchestration strategy for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("custom-orchestration")
-                    .long("custom-orchestration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details of the custom orchestration configured for the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("custom-orchestration")
+                        .long("custom-orchestration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details of the custom orchestration configured for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("idle-session-ttl-in-seconds")
-                    .long("idle-session-ttl-in-seconds")
-                    .value_name("NUMBER")
-                    .help(
-                        "The number of seconds for which Amazon Bedrock keeps information about a user's conversation with the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("idle-session-ttl-in-seconds")
+                        .long("idle-session-ttl-in-seconds")
+                        .value_name("NUMBER"),
+                    "The number of seconds for which Amazon Bedrock keeps information about a user's conversation with the agent.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-resource-role-arn")
-                    .long("agent-resource-role-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the IAM role with permissions to invoke API operations on the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-resource-role-arn")
+                        .long("agent-resource-role-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the IAM role with permissions to invoke API operations on the agent.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("customer-encryption-key-arn")
-                    .long("customer-encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the KMS key with which to encrypt the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("customer-encryption-key-arn")
+                        .long("customer-encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the KMS key with which to encrypt the agent.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("Any tags that you want to attach to the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Any tags that you want to attach to the agent.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-override-configuration")
-                    .long("prompt-override-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains configurations to override prompts in different parts of an agent sequence.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-override-configuration")
+                        .long("prompt-override-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains configurations to override prompts in different parts of an agent sequence.",
+                    &super::SCHEMA,
+                    &INPUT[11],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-configuration")
-                    .long("guardrail-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The unique Guardrail configuration assigned to the agent when it is created.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-configuration")
+                        .long("guardrail-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The unique Guardrail configuration assigned to the agent when it is created.",
+                    &super::SCHEMA,
+                    &INPUT[12],
+                ),
             )
             .arg(
-                clap::Arg::new("memory-configuration")
-                    .long("memory-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains the details of the memory configured for the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("memory-configuration")
+                        .long("memory-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains the details of the memory configured for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[13],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-collaboration")
-                    .long("agent-collaboration")
-                    .value_name("TEXT")
-                    .help("The agent's collaboration role."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-collaboration")
+                        .long("agent-collaboration")
+                        .value_name("TEXT"),
+                    "The agent's collaboration role.",
+                    &super::SCHEMA,
+                    &INPUT[14],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-agent`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_agent();
-        if let Some(value) = args.get_one::<String>("agent-name") {
-            request = request.set_agent_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-name", "agentName") {
+            request = request.set_agent_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("instruction") {
-            request = request.set_instruction(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("instruction", "instruction") {
+            request = request.set_instruction(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("foundation-model") {
-            request = request
-                .set_foundation_model(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("foundation-model", "foundationModel") {
+            request = request.set_foundation_model(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("orchestration-type") {
-            request = request
-                .set_orchestration_type(
-                    Some(
-                        <crate::types::OrchestrationType>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::OrchestrationType,
+            >("orchestration-type", "orchestrationType")
+        {
+            request = request.set_orchestration_type(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("custom-orchestration") {
-            request = request
-                .set_custom_orchestration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::CustomOrchestration,
-                        >("custom-orchestration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::CustomOrchestration,
+            >("custom-orchestration", "customOrchestration")
+        {
+            request = request.set_custom_orchestration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("idle-session-ttl-in-seconds") {
-            request = request
-                .set_idle_session_ttl_in_seconds(
-                    Some(
-                        crate::cli_support::parsed::<
-                            i32,
-                        >("idle-session-ttl-in-seconds", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<i32>("idle-session-ttl-in-seconds", "idleSessionTTLInSeconds")
+        {
+            request = request.set_idle_session_ttl_in_seconds(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-resource-role-arn") {
-            request = request
-                .set_agent_resource_role_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("agent-resource-role-arn", "agentResourceRoleArn")
+        {
+            request = request.set_agent_resource_role_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("customer-encryption-key-arn") {
-            request = request
-                .set_customer_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("customer-encryption-key-arn", "customerEncryptionKeyArn")
+        {
+            request = request.set_customer_encryption_key_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("prompt-override-configuration") {
-            request = request
-                .set_prompt_override_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::PromptOverrideConfiguration,
-                        >("prompt-override-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::PromptOverrideConfiguration,
+            >("prompt-override-configuration", "promptOverrideConfiguration")
+        {
+            request = request.set_prompt_override_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("guardrail-configuration") {
-            request = request
-                .set_guardrail_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::GuardrailConfiguration,
-                        >("guardrail-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::GuardrailConfiguration,
+            >("guardrail-configuration", "guardrailConfiguration")
+        {
+            request = request.set_guardrail_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("memory-configuration") {
-            request = request
-                .set_memory_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::MemoryConfiguration,
-                        >("memory-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::MemoryConfiguration,
+            >("memory-configuration", "memoryConfiguration")
+        {
+            request = request.set_memory_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-collaboration") {
-            request = request
-                .set_agent_collaboration(
-                    Some(
-                        <crate::types::AgentCollaboration>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::AgentCollaboration,
+            >("agent-collaboration", "agentCollaboration")
+        {
+            request = request.set_agent_collaboration(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateAgent",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateAgent",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-agent-action-group")]
 mod create_agent_action_group {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupName",
+            key: "actionGroupName",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "parentActionGroupSignature",
+            key: "parentActionGroupSignature",
+            target: 4,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "parentActionGroupSignatureParams",
+            key: "parentActionGroupSignatureParams",
+            target: 5,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupExecutor",
+            key: "actionGroupExecutor",
+            target: 3,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "apiSchema",
+            key: "apiSchema",
+            target: 0,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupState",
+            key: "actionGroupState",
+            target: 7,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "functionSchema",
+            key: "functionSchema",
+            target: 162,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-agent-action-group")
             .about("Creates an action group for an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent for which to create the action group.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent for which to create the action group.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The version of the agent for which to create the action group.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent for which to create the action group.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-name")
-                    .long("action-group-name")
-                    .value_name("TEXT")
-                    .help("The name to give the action group."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-name")
+                        .long("action-group-name")
+                        .value_name("TEXT"),
+                    "The name to give the action group.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description of the action group."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of the action group.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("parent-action-group-signature")
-                    .long("parent-action-group-signature")
-                    .value_name("TEXT")
-                    .help(
-                        "Specify a built-in or computer use action for this action group.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("parent-action-group-signature")
+                        .long("parent-action-group-signature")
+                        .value_name("TEXT"),
+                    "Specify a built-in or computer use action for this action group.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("parent-action-group-signature-params")
-                    .long("parent-action-group-signature-params")
-                    .value_name("JSON|file://PATH")
-                    .help("The configuration settings for a computer use action."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("parent-action-group-signature-params")
+                        .long("parent-action-group-signature-params")
+                        .value_name("JSON|file://PATH"),
+                    "The configuration settings for a computer use action.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-executor")
-                    .long("action-group-executor")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the Lambda function containing the business logic that is carried out upon invoking the action or the custom control method for handling the information elicited from the user.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-executor")
+                        .long("action-group-executor")
+                        .value_name("JSON|file://PATH"),
+                    "The Amazon Resource Name (ARN) of the Lambda function containing the business logic that is carried out upon invoking the action or the custom control method for handling the information elicited from the user.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("api-schema")
-                    .long("api-schema")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains either details about the S3 object containing the OpenAPI schema for the action group or the JSON or YAML-formatted payload defining the schema.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("api-schema")
+                        .long("api-schema")
+                        .value_name("JSON|file://PATH"),
+                    "Contains either details about the S3 object containing the OpenAPI schema for the action group or the JSON or YAML-formatted payload defining the schema.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-state")
-                    .long("action-group-state")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies whether the action group is available for the agent to invoke or not when sending an InvokeAgent request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-state")
+                        .long("action-group-state")
+                        .value_name("TEXT"),
+                    "Specifies whether the action group is available for the agent to invoke or not when sending an InvokeAgent request.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("function-schema")
-                    .long("function-schema")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about the function schema for the action group or the JSON or YAML-formatted payload defining the schema.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("function-schema")
+                        .long("function-schema")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the function schema for the action group or the JSON or YAML-formatted payload defining the schema.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-agent-action-group`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_agent_action_group();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-name") {
-            request = request
-                .set_action_group_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("action-group-name", "actionGroupName") {
+            request = request.set_action_group_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("parent-action-group-signature") {
-            request = request
-                .set_parent_action_group_signature(
-                    Some(
-                        <crate::types::ActionGroupSignature>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("parent-action-group-signature-params")
+        if let Some(value) = options
+            .value::<
+                crate::types::ActionGroupSignature,
+            >("parent-action-group-signature", "parentActionGroupSignature")
         {
-            request = request
-                .set_parent_action_group_signature_params(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("parent-action-group-signature-params", value)?,
-                    ),
-                );
+            request = request.set_parent_action_group_signature(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-executor") {
-            request = request
-                .set_action_group_executor(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ActionGroupExecutor,
-                        >("action-group-executor", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                std::collections::HashMap<String, String>,
+            >("parent-action-group-signature-params", "parentActionGroupSignatureParams")
+        {
+            request = request.set_parent_action_group_signature_params(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("api-schema") {
-            request = request
-                .set_api_schema(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ApiSchema,
-                        >("api-schema", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::ActionGroupExecutor,
+            >("action-group-executor", "actionGroupExecutor")
+        {
+            request = request.set_action_group_executor(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-state") {
-            request = request
-                .set_action_group_state(
-                    Some(
-                        <crate::types::ActionGroupState>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::ApiSchema>("api-schema", "apiSchema")
+        {
+            request = request.set_api_schema(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("function-schema") {
-            request = request
-                .set_function_schema(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::FunctionSchema,
-                        >("function-schema", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::ActionGroupState,
+            >("action-group-state", "actionGroupState")
+        {
+            request = request.set_action_group_state(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateAgentActionGroup",
-                    ))?,
-            )?,
-        )
+        if let Some(value) = options
+            .value::<crate::types::FunctionSchema>("function-schema", "functionSchema")
+        {
+            request = request.set_function_schema(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateAgentActionGroup",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-agent-alias")]
 mod create_agent_alias {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentAliasName",
+            key: "agentAliasName",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "routingConfiguration",
+            key: "routingConfiguration",
+            target: 12,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-agent-alias")
             .about("Creates an alias of an agent that can be used to deploy the agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-alias-name")
-                    .long("agent-alias-name")
-                    .value_name("TEXT")
-                    .help("The name of the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-alias-name")
+                        .long("agent-alias-name")
+                        .value_name("TEXT"),
+                    "The name of the alias.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description of the alias of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of the alias of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("routing-configuration")
-                    .long("routing-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about the routing configuration of the alias.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("routing-configuration")
+                        .long("routing-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the routing configuration of the alias.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("Any tags that you want to attach to the alias of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Any tags that you want to attach to the alias of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-agent-alias`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_agent_alias();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-alias-name") {
-            request = request
-                .set_agent_alias_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-alias-name", "agentAliasName") {
+            request = request.set_agent_alias_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("routing-configuration") {
-            request = request
-                .set_routing_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::AgentAliasRoutingConfigurationListItem>,
-                        >("routing-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::AgentAliasRoutingConfigurationListItem>,
+            >("routing-configuration", "routingConfiguration")
+        {
+            request = request.set_routing_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateAgentAlias",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateAgentAlias",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-data-source")]
 mod create_data_source {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceConfiguration",
+            key: "dataSourceConfiguration",
+            target: 79,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataDeletionPolicy",
+            key: "dataDeletionPolicy",
+            target: 78,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "serverSideEncryptionConfiguration",
+            key: "serverSideEncryptionConfiguration",
+            target: 401,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "vectorIngestionConfiguration",
+            key: "vectorIngestionConfiguration",
+            target: 463,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-data-source")
             .about("Connects a knowledge base to a data source.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base to which to add the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base to which to add the data source.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("The name of the data source."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "The name of the data source.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description of the data source."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of the data source.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-configuration")
-                    .long("data-source-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("The connection configuration for the data source."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-configuration")
+                        .long("data-source-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The connection configuration for the data source.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("data-deletion-policy")
-                    .long("data-deletion-policy")
-                    .value_name("TEXT")
-                    .help("The data deletion policy for the data source."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-deletion-policy")
+                        .long("data-deletion-policy")
+                        .value_name("TEXT"),
+                    "The data deletion policy for the data source.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("server-side-encryption-configuration")
-                    .long("server-side-encryption-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about the server-side encryption for the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("server-side-encryption-configuration")
+                        .long("server-side-encryption-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the server-side encryption for the data source.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("vector-ingestion-configuration")
-                    .long("vector-ingestion-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about how to ingest the documents in the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("vector-ingestion-configuration")
+                        .long("vector-ingestion-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about how to ingest the documents in the data source.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-data-source`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_data_source();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-configuration") {
-            request = request
-                .set_data_source_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::DataSourceConfiguration,
-                        >("data-source-configuration", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("data-deletion-policy") {
-            request = request
-                .set_data_deletion_policy(
-                    Some(
-                        <crate::types::DataDeletionPolicy>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("server-side-encryption-configuration")
+        if let Some(value) = options
+            .value::<
+                crate::types::DataSourceConfiguration,
+            >("data-source-configuration", "dataSourceConfiguration")
         {
-            request = request
-                .set_server_side_encryption_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ServerSideEncryptionConfiguration,
-                        >("server-side-encryption-configuration", value)?,
-                    ),
-                );
+            request = request.set_data_source_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("vector-ingestion-configuration") {
-            request = request
-                .set_vector_ingestion_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::VectorIngestionConfiguration,
-                        >("vector-ingestion-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::DataDeletionPolicy,
+            >("data-deletion-policy", "dataDeletionPolicy")
+        {
+            request = request.set_data_deletion_policy(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateDataSource",
-                    ))?,
-            )?,
-        )
+        if let Some(value) = options
+            .value::<
+                crate::types::ServerSideEncryptionConfiguration,
+            >(
+                "server-side-encryption-configuration",
+                "serverSideEncryptionConfiguration",
+            )
+        {
+            request = request.set_server_side_encryption_configuration(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                crate::types::VectorIngestionConfiguration,
+            >("vector-ingestion-configuration", "vectorIngestionConfiguration")
+        {
+            request = request.set_vector_ingestion_configuration(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateDataSource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-flow")]
 mod create_flow {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 142,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 135,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "executionRoleArn",
+            key: "executionRoleArn",
+            target: 136,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "customerEncryptionKeyArn",
+            key: "customerEncryptionKeyArn",
+            target: 201,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "definition",
+            key: "definition",
+            target: 134,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-flow")
@@ -1604,537 +7529,776 @@ mod create_flow {
                 "Creates a prompt flow that you can use to send an input through various steps to yield an output.",
             )
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("A name for the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "A name for the flow.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description for the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description for the flow.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("execution-role-arn")
-                    .long("execution-role-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the service role with permissions to create and manage a flow.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("execution-role-arn")
+                        .long("execution-role-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the service role with permissions to create and manage a flow.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("customer-encryption-key-arn")
-                    .long("customer-encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the KMS key to encrypt the flow.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("customer-encryption-key-arn")
+                        .long("customer-encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the KMS key to encrypt the flow.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("definition")
-                    .long("definition")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A definition of the nodes and connections between nodes in the flow.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("definition")
+                        .long("definition")
+                        .value_name("JSON|file://PATH"),
+                    "A definition of the nodes and connections between nodes in the flow.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("Any tags that you want to attach to the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Any tags that you want to attach to the flow.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-flow`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_flow();
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("execution-role-arn") {
-            request = request
-                .set_execution_role_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("execution-role-arn", "executionRoleArn") {
+            request = request.set_execution_role_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("customer-encryption-key-arn") {
-            request = request
-                .set_customer_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("customer-encryption-key-arn", "customerEncryptionKeyArn")
+        {
+            request = request.set_customer_encryption_key_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("definition") {
-            request = request
-                .set_definition(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::FlowDefinition,
-                        >("definition", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::FlowDefinition>("definition", "definition")
+        {
+            request = request.set_definition(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateFlow",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateFlow",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-flow-alias")]
 mod create_flow_alias {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "routingConfiguration",
+            key: "routingConfiguration",
+            target: 121,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "concurrencyConfiguration",
+            key: "concurrencyConfiguration",
+            target: 118,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-flow-alias")
             .about("Creates an alias of a flow for deployment.")
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("A name for the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "A name for the alias.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description for the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description for the alias.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("routing-configuration")
-                    .long("routing-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains information about the version to which to map the alias.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("routing-configuration")
+                        .long("routing-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information about the version to which to map the alias.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("concurrency-configuration")
-                    .long("concurrency-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The configuration that specifies how nodes in the flow are executed in parallel.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("concurrency-configuration")
+                        .long("concurrency-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The configuration that specifies how nodes in the flow are executed in parallel.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow for which to create an alias.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow for which to create an alias.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("Any tags that you want to attach to the alias of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Any tags that you want to attach to the alias of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-flow-alias`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_flow_alias();
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("routing-configuration") {
-            request = request
-                .set_routing_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::FlowAliasRoutingConfigurationListItem>,
-                        >("routing-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::FlowAliasRoutingConfigurationListItem>,
+            >("routing-configuration", "routingConfiguration")
+        {
+            request = request.set_routing_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("concurrency-configuration") {
-            request = request
-                .set_concurrency_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::FlowAliasConcurrencyConfiguration,
-                        >("concurrency-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::FlowAliasConcurrencyConfiguration,
+            >("concurrency-configuration", "concurrencyConfiguration")
+        {
+            request = request.set_concurrency_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateFlowAlias",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateFlowAlias",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-flow-version")]
 mod create_flow_version {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 135,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-flow-version")
             .about("Creates a version of the flow that you can deploy.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow that you want to create a version of.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow that you want to create a version of.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description of the version of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of the version of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-flow-version`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_flow_version();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateFlowVersion",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateFlowVersion",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-knowledge-base")]
 mod create_knowledge_base {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "roleArn",
+            key: "roleArn",
+            target: 210,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseConfiguration",
+            key: "knowledgeBaseConfiguration",
+            target: 202,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "storageConfiguration",
+            key: "storageConfiguration",
+            target: 417,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-knowledge-base")
             .about("Creates a knowledge base.")
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("A name for the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "A name for the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description of the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("role-arn")
-                    .long("role-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the IAM role with permissions to invoke API operations on the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("role-arn").long("role-arn").value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the IAM role with permissions to invoke API operations on the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-configuration")
-                    .long("knowledge-base-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about the embeddings model used for the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-configuration")
+                        .long("knowledge-base-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the embeddings model used for the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("storage-configuration")
-                    .long("storage-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about the configuration of the vector database used for the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("storage-configuration")
+                        .long("storage-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the configuration of the vector database used for the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specify the key-value pairs for the tags that you want to attach to your knowledge base in this object.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Specify the key-value pairs for the tags that you want to attach to your knowledge base in this object.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-knowledge-base`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_knowledge_base();
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("role-arn") {
-            request = request.set_role_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("role-arn", "roleArn") {
+            request = request.set_role_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-configuration") {
-            request = request
-                .set_knowledge_base_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::KnowledgeBaseConfiguration,
-                        >("knowledge-base-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::KnowledgeBaseConfiguration,
+            >("knowledge-base-configuration", "knowledgeBaseConfiguration")
+        {
+            request = request.set_knowledge_base_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("storage-configuration") {
-            request = request
-                .set_storage_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::StorageConfiguration,
-                        >("storage-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::StorageConfiguration,
+            >("storage-configuration", "storageConfiguration")
+        {
+            request = request.set_storage_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateKnowledgeBase",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateKnowledgeBase",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-prompt")]
 mod create_prompt {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 312,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 295,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "customerEncryptionKeyArn",
+            key: "customerEncryptionKeyArn",
+            target: 201,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "defaultVariant",
+            key: "defaultVariant",
+            target: 320,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "variants",
+            key: "variants",
+            target: 319,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-prompt")
             .about("Creates a prompt in your prompt library that you can add to a flow.")
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("A name for the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "A name for the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description for the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description for the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("customer-encryption-key-arn")
-                    .long("customer-encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the KMS key to encrypt the prompt.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("customer-encryption-key-arn")
+                        .long("customer-encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the KMS key to encrypt the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("default-variant")
-                    .long("default-variant")
-                    .value_name("TEXT")
-                    .help("The name of the default variant for the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("default-variant")
+                        .long("default-variant")
+                        .value_name("TEXT"),
+                    "The name of the default variant for the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("variants")
-                    .long("variants")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A list of objects, each containing details about a variant of the prompt.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("variants")
+                        .long("variants")
+                        .value_name("JSON|file://PATH"),
+                    "A list of objects, each containing details about a variant of the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("Any tags that you want to attach to the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Any tags that you want to attach to the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-prompt`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_prompt();
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("customer-encryption-key-arn") {
-            request = request
-                .set_customer_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("customer-encryption-key-arn", "customerEncryptionKeyArn")
+        {
+            request = request.set_customer_encryption_key_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("default-variant") {
-            request = request
-                .set_default_variant(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("default-variant", "defaultVariant") {
+            request = request.set_default_variant(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("variants") {
-            request = request
-                .set_variants(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::PromptVariant>,
-                        >("variants", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::PromptVariant>>("variants", "variants")
+        {
+            request = request.set_variants(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreatePrompt",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreatePrompt",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-prompt-version")]
 mod create_prompt_version {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "promptIdentifier",
+            key: "promptIdentifier",
+            target: 301,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 295,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-prompt-version")
@@ -2142,182 +8306,265 @@ mod create_prompt_version {
                 "Creates a static snapshot of your prompt that can be deployed to production.",
             )
             .arg(
-                clap::Arg::new("prompt-identifier")
-                    .long("prompt-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the prompt that you want to create a version of.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-identifier")
+                        .long("prompt-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the prompt that you want to create a version of.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description for the version of the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description for the version of the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Any tags that you want to attach to the version of the prompt.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Any tags that you want to attach to the version of the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-prompt-version`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_prompt_version();
-        if let Some(value) = args.get_one::<String>("prompt-identifier") {
-            request = request
-                .set_prompt_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("prompt-identifier", "promptIdentifier") {
+            request = request.set_prompt_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreatePromptVersion",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreatePromptVersion",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-retrieval-instruction")]
 mod create_retrieval_instruction {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 372,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "instruction",
+            key: "instruction",
+            target: 367,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 368,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "customerEncryptionKeyArn",
+            key: "customerEncryptionKeyArn",
+            target: 201,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-retrieval-instruction")
             .about("Creates a new retrieval instruction.")
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A caller-supplied token that makes a retried create return the existing resource rather than a second one.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A caller-supplied token that makes a retried create return the existing resource rather than a second one.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("Specifies the name of the retrieval instruction."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "Specifies the name of the retrieval instruction.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("instruction")
-                    .long("instruction")
-                    .value_name("JSON|file://PATH")
-                    .help("The instruction content, as a set of named fields."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("instruction")
+                        .long("instruction")
+                        .value_name("JSON|file://PATH"),
+                    "The instruction content, as a set of named fields.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("Specifies a description of the retrieval instruction."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "Specifies a description of the retrieval instruction.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("customer-encryption-key-arn")
-                    .long("customer-encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of a customer managed AWS Key Management Service (AWS KMS) key used to encrypt the instruction content at rest.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("customer-encryption-key-arn")
+                        .long("customer-encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of a customer managed AWS Key Management Service (AWS KMS) key used to encrypt the instruction content at rest.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("Tags for the retrieval instruction."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Tags for the retrieval instruction.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-retrieval-instruction`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_retrieval_instruction();
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("instruction") {
-            request = request
-                .set_instruction(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RetrievalInstructionContent,
-                        >("instruction", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::RetrievalInstructionContent,
+            >("instruction", "instruction")
+        {
+            request = request.set_instruction(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("customer-encryption-key-arn") {
-            request = request
-                .set_customer_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("customer-encryption-key-arn", "customerEncryptionKeyArn")
+        {
+            request = request.set_customer_encryption_key_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateRetrievalInstruction",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateRetrievalInstruction",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-retrieval-instruction-version")]
 mod create_retrieval_instruction_version {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "retrievalInstructionId",
+            key: "retrievalInstructionId",
+            target: 370,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 368,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-retrieval-instruction-version")
@@ -2325,60 +8572,152 @@ mod create_retrieval_instruction_version {
                 "Creates an immutable numbered version from the retrieval instruction's current reviewed content.",
             )
             .arg(
-                clap::Arg::new("retrieval-instruction-id")
-                    .long("retrieval-instruction-id")
-                    .value_name("TEXT")
-                    .help("The identifier of the retrieval instruction to version."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-instruction-id")
+                        .long("retrieval-instruction-id")
+                        .value_name("TEXT"),
+                    "The identifier of the retrieval instruction to version.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description of this version."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of this version.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A caller-supplied token that makes a retried call return the version created by the first call rather than a second version.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A caller-supplied token that makes a retried call return the version created by the first call rather than a second version.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-retrieval-instruction-version`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_retrieval_instruction_version();
-        if let Some(value) = args.get_one::<String>("retrieval-instruction-id") {
-            request = request
-                .set_retrieval_instruction_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("retrieval-instruction-id", "retrievalInstructionId")
+        {
+            request = request.set_retrieval_instruction_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateRetrievalInstructionVersion",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateRetrievalInstructionVersion",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "create-vpc-configuration")]
 mod create_vpc_configuration {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "vpcId",
+            key: "vpcId",
+            target: 480,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "subnetIds",
+            key: "subnetIds",
+            target: 425,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "resourceTarget",
+            key: "resourceTarget",
+            target: 363,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "port",
+            key: "port",
+            target: 291,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "protocol",
+            key: "protocol",
+            target: 481,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "resolutionMode",
+            key: "resolutionMode",
+            target: 482,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "hostHeader",
+            key: "hostHeader",
+            target: 173,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "tlsServerName",
+            key: "tlsServerName",
+            target: 443,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 478,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 476,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("create-vpc-configuration")
@@ -2386,188 +8725,224 @@ mod create_vpc_configuration {
                 "Creates a VPC configuration that lets a knowledge base connect to a resource in your private VPC.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base to associate this VPC configuration with.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base to associate this VPC configuration with.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the operation completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the operation completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("vpc-id")
-                    .long("vpc-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The identifier of the VPC that the knowledge base connects through to reach the resource.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("vpc-id").long("vpc-id").value_name("TEXT"),
+                    "The identifier of the VPC that the knowledge base connects through to reach the resource.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("subnet-ids")
-                    .long("subnet-ids")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The subnets, in the VPC identified by vpcId, that the knowledge base uses to connect to the resource.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("subnet-ids")
+                        .long("subnet-ids")
+                        .value_name("JSON|file://PATH"),
+                    "The subnets, in the VPC identified by vpcId, that the knowledge base uses to connect to the resource.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("resource-target")
-                    .long("resource-target")
-                    .value_name("TEXT")
-                    .help(
-                        "The private IPv4 address or DNS name of the resource you want the knowledge base to reach.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-target")
+                        .long("resource-target")
+                        .value_name("TEXT"),
+                    "The private IPv4 address or DNS name of the resource you want the knowledge base to reach.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("port")
-                    .long("port")
-                    .value_name("NUMBER")
-                    .help("The port on which to reach the resource."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("port").long("port").value_name("NUMBER"),
+                    "The port on which to reach the resource.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("protocol")
-                    .long("protocol")
-                    .value_name("TEXT")
-                    .help("The protocol used to connect to the resource."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("protocol").long("protocol").value_name("TEXT"),
+                    "The protocol used to connect to the resource.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("resolution-mode")
-                    .long("resolution-mode")
-                    .value_name("TEXT")
-                    .help("Controls how a domain-name resourceTarget is resolved."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resolution-mode")
+                        .long("resolution-mode")
+                        .value_name("TEXT"),
+                    "Controls how a domain-name resourceTarget is resolved.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("host-header")
-                    .long("host-header")
-                    .value_name("TEXT")
-                    .help(
-                        "An optional HTTP Host header value to send when invoking the resource.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("host-header").long("host-header").value_name("TEXT"),
+                    "An optional HTTP Host header value to send when invoking the resource.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("tls-server-name")
-                    .long("tls-server-name")
-                    .value_name("TEXT")
-                    .help("The expected TLS server name."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tls-server-name")
+                        .long("tls-server-name")
+                        .value_name("TEXT"),
+                    "The expected TLS server name.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("An optional human-readable name for the VPC configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "An optional human-readable name for the VPC configuration.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("An optional description of the VPC configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "An optional description of the VPC configuration.",
+                    &super::SCHEMA,
+                    &INPUT[11],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `create-vpc-configuration`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.create_vpc_configuration();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("vpc-id") {
-            request = request.set_vpc_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("vpc-id", "vpcId") {
+            request = request.set_vpc_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("subnet-ids") {
-            request = request
-                .set_subnet_ids(
-                    Some(crate::cli_support::json::<Vec<String>>("subnet-ids", value)?),
-                );
+        if let Some(value) = options.value::<Vec<String>>("subnet-ids", "subnetIds") {
+            request = request.set_subnet_ids(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("resource-target") {
-            request = request
-                .set_resource_target(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-target", "resourceTarget") {
+            request = request.set_resource_target(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("port") {
-            request = request
-                .set_port(Some(crate::cli_support::parsed::<i32>("port", value)?));
+        if let Some(value) = options.value::<i32>("port", "port") {
+            request = request.set_port(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("protocol") {
-            request = request
-                .set_protocol(
-                    Some(
-                        <crate::types::VpcProtocol>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::VpcProtocol>("protocol", "protocol")
+        {
+            request = request.set_protocol(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("resolution-mode") {
-            request = request
-                .set_resolution_mode(
-                    Some(
-                        <crate::types::VpcResolutionMode>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::VpcResolutionMode,
+            >("resolution-mode", "resolutionMode")
+        {
+            request = request.set_resolution_mode(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("host-header") {
-            request = request.set_host_header(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("host-header", "hostHeader") {
+            request = request.set_host_header(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tls-server-name") {
-            request = request
-                .set_tls_server_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("tls-server-name", "tlsServerName") {
+            request = request.set_tls_server_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CreateVpcConfiguration",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CreateVpcConfiguration",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-agent")]
 mod delete_agent {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "skipResourceInUseCheck",
+            key: "skipResourceInUseCheck",
+            target: 36,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-agent")
             .about("Deletes an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent to delete.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("skip-resource-in-use-check")
-                    .long("skip-resource-in-use-check")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "By default, this value is false and deletion is stopped if the resource is in use.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("skip-resource-in-use-check")
+                        .long("skip-resource-in-use-check")
+                        .action(clap::ArgAction::SetTrue),
+                    "By default, this value is false and deletion is stopped if the resource is in use.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
                 clap::Arg::new("no-skip-resource-in-use-check")
@@ -2575,71 +8950,119 @@ mod delete_agent {
                     .action(clap::ArgAction::SetTrue)
                     .conflicts_with("skip-resource-in-use-check"),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-agent`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_agent();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if args.get_flag("skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(true));
+        if let Some(value) = options
+            .boolean(
+                "skip-resource-in-use-check",
+                "no-skip-resource-in-use-check",
+                "skipResourceInUseCheck",
+            )
+        {
+            request = request.set_skip_resource_in_use_check(Some(value));
         }
-        if args.get_flag("no-skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(false));
-        }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteAgent",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteAgent",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-agent-action-group")]
 mod delete_agent_action_group {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupId",
+            key: "actionGroupId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "skipResourceInUseCheck",
+            key: "skipResourceInUseCheck",
+            target: 36,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-agent-action-group")
             .about("Deletes an action group in an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent that the action group belongs to.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent that the action group belongs to.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The version of the agent that the action group belongs to."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent that the action group belongs to.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-id")
-                    .long("action-group-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the action group to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-id")
+                        .long("action-group-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the action group to delete.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("skip-resource-in-use-check")
-                    .long("skip-resource-in-use-check")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "By default, this value is false and deletion is stopped if the resource is in use.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("skip-resource-in-use-check")
+                        .long("skip-resource-in-use-check")
+                        .action(clap::ArgAction::SetTrue),
+                    "By default, this value is false and deletion is stopped if the resource is in use.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
                 clap::Arg::new("no-skip-resource-in-use-check")
@@ -2647,121 +9070,185 @@ mod delete_agent_action_group {
                     .action(clap::ArgAction::SetTrue)
                     .conflicts_with("skip-resource-in-use-check"),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-agent-action-group`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_agent_action_group();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-id") {
-            request = request
-                .set_action_group_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("action-group-id", "actionGroupId") {
+            request = request.set_action_group_id(Some(value));
         }
-        if args.get_flag("skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(true));
+        if let Some(value) = options
+            .boolean(
+                "skip-resource-in-use-check",
+                "no-skip-resource-in-use-check",
+                "skipResourceInUseCheck",
+            )
+        {
+            request = request.set_skip_resource_in_use_check(Some(value));
         }
-        if args.get_flag("no-skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(false));
-        }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteAgentActionGroup",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteAgentActionGroup",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-agent-alias")]
 mod delete_agent_alias {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentAliasId",
+            key: "agentAliasId",
+            target: 11,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-agent-alias")
             .about("Deletes an alias of an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent that the alias belongs to.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent that the alias belongs to.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-alias-id")
-                    .long("agent-alias-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the alias to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-alias-id")
+                        .long("agent-alias-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the alias to delete.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-agent-alias`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_agent_alias();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-alias-id") {
-            request = request.set_agent_alias_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-alias-id", "agentAliasId") {
+            request = request.set_agent_alias_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteAgentAlias",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteAgentAlias",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-agent-version")]
 mod delete_agent_version {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 260,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "skipResourceInUseCheck",
+            key: "skipResourceInUseCheck",
+            target: 36,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-agent-version")
             .about("Deletes a version of an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent that the version belongs to.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent that the version belongs to.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The version of the agent to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent to delete.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("skip-resource-in-use-check")
-                    .long("skip-resource-in-use-check")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "By default, this value is false and deletion is stopped if the resource is in use.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("skip-resource-in-use-check")
+                        .long("skip-resource-in-use-check")
+                        .action(clap::ArgAction::SetTrue),
+                    "By default, this value is false and deletion is stopped if the resource is in use.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
                 clap::Arg::new("no-skip-resource-in-use-check")
@@ -2769,110 +9256,170 @@ mod delete_agent_version {
                     .action(clap::ArgAction::SetTrue)
                     .conflicts_with("skip-resource-in-use-check"),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-agent-version`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_agent_version();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if args.get_flag("skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(true));
+        if let Some(value) = options
+            .boolean(
+                "skip-resource-in-use-check",
+                "no-skip-resource-in-use-check",
+                "skipResourceInUseCheck",
+            )
+        {
+            request = request.set_skip_resource_in_use_check(Some(value));
         }
-        if args.get_flag("no-skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(false));
-        }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteAgentVersion",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteAgentVersion",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-data-source")]
 mod delete_data_source {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-data-source")
             .about("Deletes a data source from a knowledge base.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base from which to delete the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base from which to delete the data source.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the data source to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source to delete.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-data-source`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_data_source();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteDataSource",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteDataSource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-flow")]
 mod delete_flow {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "skipResourceInUseCheck",
+            key: "skipResourceInUseCheck",
+            target: 36,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-flow")
             .about("Deletes a flow.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("skip-resource-in-use-check")
-                    .long("skip-resource-in-use-check")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "By default, this value is false and deletion is stopped if the resource is in use.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("skip-resource-in-use-check")
+                        .long("skip-resource-in-use-check")
+                        .action(clap::ArgAction::SetTrue),
+                    "By default, this value is false and deletion is stopped if the resource is in use.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
                 clap::Arg::new("no-skip-resource-in-use-check")
@@ -2880,115 +9427,183 @@ mod delete_flow {
                     .action(clap::ArgAction::SetTrue)
                     .conflicts_with("skip-resource-in-use-check"),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-flow`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_flow();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if args.get_flag("skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(true));
+        if let Some(value) = options
+            .boolean(
+                "skip-resource-in-use-check",
+                "no-skip-resource-in-use-check",
+                "skipResourceInUseCheck",
+            )
+        {
+            request = request.set_skip_resource_in_use_check(Some(value));
         }
-        if args.get_flag("no-skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(false));
-        }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteFlow",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteFlow",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-flow-alias")]
 mod delete_flow_alias {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "aliasIdentifier",
+            key: "aliasIdentifier",
+            target: 120,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-flow-alias")
             .about("Deletes an alias of a flow.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow that the alias belongs to."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow that the alias belongs to.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("alias-identifier")
-                    .long("alias-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the alias to be deleted."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("alias-identifier")
+                        .long("alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the alias to be deleted.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-flow-alias`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_flow_alias();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("alias-identifier") {
-            request = request
-                .set_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("alias-identifier", "aliasIdentifier") {
+            request = request.set_alias_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteFlowAlias",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteFlowAlias",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-flow-version")]
 mod delete_flow_version {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowVersion",
+            key: "flowVersion",
+            target: 260,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "skipResourceInUseCheck",
+            key: "skipResourceInUseCheck",
+            target: 36,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-flow-version")
             .about("Deletes a version of a flow.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow whose version that you want to delete",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow whose version that you want to delete",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-version")
-                    .long("flow-version")
-                    .value_name("TEXT")
-                    .help("The version of the flow that you want to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-version")
+                        .long("flow-version")
+                        .value_name("TEXT"),
+                    "The version of the flow that you want to delete.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("skip-resource-in-use-check")
-                    .long("skip-resource-in-use-check")
-                    .action(clap::ArgAction::SetTrue)
-                    .help(
-                        "By default, this value is false and deletion is stopped if the resource is in use.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("skip-resource-in-use-check")
+                        .long("skip-resource-in-use-check")
+                        .action(clap::ArgAction::SetTrue),
+                    "By default, this value is false and deletion is stopped if the resource is in use.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
                 clap::Arg::new("no-skip-resource-in-use-check")
@@ -2996,83 +9611,140 @@ mod delete_flow_version {
                     .action(clap::ArgAction::SetTrue)
                     .conflicts_with("skip-resource-in-use-check"),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-flow-version`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_flow_version();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-version") {
-            request = request.set_flow_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-version", "flowVersion") {
+            request = request.set_flow_version(Some(value));
         }
-        if args.get_flag("skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(true));
+        if let Some(value) = options
+            .boolean(
+                "skip-resource-in-use-check",
+                "no-skip-resource-in-use-check",
+                "skipResourceInUseCheck",
+            )
+        {
+            request = request.set_skip_resource_in_use_check(Some(value));
         }
-        if args.get_flag("no-skip-resource-in-use-check") {
-            request = request.set_skip_resource_in_use_check(Some(false));
-        }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteFlowVersion",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteFlowVersion",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-knowledge-base")]
 mod delete_knowledge_base {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-knowledge-base")
             .about("Deletes a knowledge base.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the knowledge base to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base to delete.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-knowledge-base`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.delete_knowledge_base();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteKnowledgeBase",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.delete_knowledge_base();
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteKnowledgeBase",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-knowledge-base-documents")]
 mod delete_knowledge_base_documents {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "documentIdentifiers",
+            key: "documentIdentifiers",
+            target: 95,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-knowledge-base-documents")
@@ -3080,82 +9752,109 @@ mod delete_knowledge_base_documents {
                 "Deletes documents from a data source and syncs the changes to the knowledge base that is connected to it.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that is connected to the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that is connected to the data source.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source that contains the documents.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source that contains the documents.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("document-identifiers")
-                    .long("document-identifiers")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A list of objects, each of which contains information to identify a document to delete.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("document-identifiers")
+                        .long("document-identifiers")
+                        .value_name("JSON|file://PATH"),
+                    "A list of objects, each of which contains information to identify a document to delete.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-knowledge-base-documents`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_knowledge_base_documents();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("document-identifiers") {
-            request = request
-                .set_document_identifiers(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::DocumentIdentifier>,
-                        >("document-identifiers", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::DocumentIdentifier>,
+            >("document-identifiers", "documentIdentifiers")
+        {
+            request = request.set_document_identifiers(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteKnowledgeBaseDocuments",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteKnowledgeBaseDocuments",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-prompt")]
 mod delete_prompt {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "promptIdentifier",
+            key: "promptIdentifier",
+            target: 301,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptVersion",
+            key: "promptVersion",
+            target: 260,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-prompt")
@@ -3163,957 +9862,1500 @@ mod delete_prompt {
                 "Deletes a prompt or a version of it, depending on whether you include the promptVersion field or not.",
             )
             .arg(
-                clap::Arg::new("prompt-identifier")
-                    .long("prompt-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-identifier")
+                        .long("prompt-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-version")
-                    .long("prompt-version")
-                    .value_name("TEXT")
-                    .help("The version of the prompt to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-version")
+                        .long("prompt-version")
+                        .value_name("TEXT"),
+                    "The version of the prompt to delete.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-prompt`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_prompt();
-        if let Some(value) = args.get_one::<String>("prompt-identifier") {
-            request = request
-                .set_prompt_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("prompt-identifier", "promptIdentifier") {
+            request = request.set_prompt_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("prompt-version") {
-            request = request.set_prompt_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("prompt-version", "promptVersion") {
+            request = request.set_prompt_version(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeletePrompt",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeletePrompt",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-resource-policy")]
 mod delete_resource_policy {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 361,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "expectedRevisionId",
+            key: "expectedRevisionId",
+            target: 376,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-resource-policy")
             .about("Removes the resource policy associated with a knowledge base.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the knowledge base to remove the resource policy from.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the knowledge base to remove the resource policy from.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("expected-revision-id")
-                    .long("expected-revision-id")
-                    .value_name("TEXT")
-                    .help("The expected revision identifier of the resource policy."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("expected-revision-id")
+                        .long("expected-revision-id")
+                        .value_name("TEXT"),
+                    "The expected revision identifier of the resource policy.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-resource-policy`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_resource_policy();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("expected-revision-id") {
-            request = request
-                .set_expected_revision_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("expected-revision-id", "expectedRevisionId")
+        {
+            request = request.set_expected_revision_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteResourcePolicy",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteResourcePolicy",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-retrieval-instruction")]
 mod delete_retrieval_instruction {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "retrievalInstructionId",
+            key: "retrievalInstructionId",
+            target: 370,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "retrievalInstructionVersion",
+            key: "retrievalInstructionVersion",
+            target: 373,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-retrieval-instruction")
             .about("Deletes a retrieval instruction or a single version of it.")
             .arg(
-                clap::Arg::new("retrieval-instruction-id")
-                    .long("retrieval-instruction-id")
-                    .value_name("TEXT")
-                    .help("The identifier of the retrieval instruction to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-instruction-id")
+                        .long("retrieval-instruction-id")
+                        .value_name("TEXT"),
+                    "The identifier of the retrieval instruction to delete.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("retrieval-instruction-version")
-                    .long("retrieval-instruction-version")
-                    .value_name("TEXT")
-                    .help("The version to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-instruction-version")
+                        .long("retrieval-instruction-version")
+                        .value_name("TEXT"),
+                    "The version to delete.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-retrieval-instruction`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_retrieval_instruction();
-        if let Some(value) = args.get_one::<String>("retrieval-instruction-id") {
-            request = request
-                .set_retrieval_instruction_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("retrieval-instruction-id", "retrievalInstructionId")
+        {
+            request = request.set_retrieval_instruction_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("retrieval-instruction-version") {
-            request = request
-                .set_retrieval_instruction_version(
-                    Some(crate::cli_support::text(value)?),
-                );
+        if let Some(value) = options
+            .string("retrieval-instruction-version", "retrievalInstructionVersion")
+        {
+            request = request.set_retrieval_instruction_version(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteRetrievalInstruction",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteRetrievalInstruction",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "delete-vpc-configuration")]
 mod delete_vpc_configuration {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "vpcConfigurationId",
+            key: "vpcConfigurationId",
+            target: 477,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("delete-vpc-configuration")
             .about("Deletes a VPC configuration.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that owns the VPC configuration.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that owns the VPC configuration.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("vpc-configuration-id")
-                    .long("vpc-configuration-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the VPC configuration to delete."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("vpc-configuration-id")
+                        .long("vpc-configuration-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the VPC configuration to delete.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `delete-vpc-configuration`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.delete_vpc_configuration();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("vpc-configuration-id") {
-            request = request
-                .set_vpc_configuration_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("vpc-configuration-id", "vpcConfigurationId")
+        {
+            request = request.set_vpc_configuration_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DeleteVpcConfiguration",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DeleteVpcConfiguration",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "disassociate-agent-collaborator")]
 mod disassociate_agent_collaborator {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaboratorId",
+            key: "collaboratorId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("disassociate-agent-collaborator")
             .about("Disassociates an agent collaborator.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("An agent ID."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "An agent ID.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The agent's version."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The agent's version.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("collaborator-id")
-                    .long("collaborator-id")
-                    .value_name("TEXT")
-                    .help("The collaborator's ID."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaborator-id")
+                        .long("collaborator-id")
+                        .value_name("TEXT"),
+                    "The collaborator's ID.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `disassociate-agent-collaborator`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.disassociate_agent_collaborator();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaborator-id") {
-            request = request
-                .set_collaborator_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("collaborator-id", "collaboratorId") {
+            request = request.set_collaborator_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DisassociateAgentCollaborator",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DisassociateAgentCollaborator",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "disassociate-agent-knowledge-base")]
 mod disassociate_agent_knowledge_base {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("disassociate-agent-knowledge-base")
             .about("Disassociates a knowledge base from an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent from which to disassociate the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent from which to disassociate the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The version of the agent from which to disassociate the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent from which to disassociate the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the knowledge base to disassociate."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base to disassociate.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `disassociate-agent-knowledge-base`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.disassociate_agent_knowledge_base();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "DisassociateAgentKnowledgeBase",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "DisassociateAgentKnowledgeBase",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-agent")]
 mod get_agent {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-agent")
             .about("Gets information about an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-agent`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.get_agent();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(e, "GetAgent"))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.get_agent();
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetAgent",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-agent-action-group")]
 mod get_agent_action_group {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 470,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupId",
+            key: "actionGroupId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-agent-action-group")
             .about("Gets information about an action group for an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent that the action group belongs to.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent that the action group belongs to.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The version of the agent that the action group belongs to."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent that the action group belongs to.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-id")
-                    .long("action-group-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the action group for which to get information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-id")
+                        .long("action-group-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the action group for which to get information.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-agent-action-group`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_agent_action_group();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-id") {
-            request = request
-                .set_action_group_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("action-group-id", "actionGroupId") {
+            request = request.set_action_group_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetAgentActionGroup",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetAgentActionGroup",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-agent-alias")]
 mod get_agent_alias {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentAliasId",
+            key: "agentAliasId",
+            target: 11,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-agent-alias")
             .about("Gets information about an alias of an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent to which the alias to get information belongs.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent to which the alias to get information belongs.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-alias-id")
-                    .long("agent-alias-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the alias for which to get information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-alias-id")
+                        .long("agent-alias-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the alias for which to get information.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-agent-alias`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_agent_alias();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-alias-id") {
-            request = request.set_agent_alias_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-alias-id", "agentAliasId") {
+            request = request.set_agent_alias_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetAgentAlias",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetAgentAlias",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-agent-collaborator")]
 mod get_agent_collaborator {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 470,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaboratorId",
+            key: "collaboratorId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-agent-collaborator")
             .about("Retrieves information about an agent's collaborator.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The agent's ID."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The agent's ID.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The agent's version."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The agent's version.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("collaborator-id")
-                    .long("collaborator-id")
-                    .value_name("TEXT")
-                    .help("The collaborator's ID."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaborator-id")
+                        .long("collaborator-id")
+                        .value_name("TEXT"),
+                    "The collaborator's ID.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-agent-collaborator`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_agent_collaborator();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaborator-id") {
-            request = request
-                .set_collaborator_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("collaborator-id", "collaboratorId") {
+            request = request.set_collaborator_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetAgentCollaborator",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetAgentCollaborator",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-agent-knowledge-base")]
 mod get_agent_knowledge_base {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 470,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-agent-knowledge-base")
             .about("Gets information about a knowledge base associated with an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent with which the knowledge base is associated.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent with which the knowledge base is associated.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The version of the agent with which the knowledge base is associated.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent with which the knowledge base is associated.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base associated with the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base associated with the agent.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-agent-knowledge-base`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_agent_knowledge_base();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetAgentKnowledgeBase",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetAgentKnowledgeBase",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-agent-version")]
 mod get_agent_version {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 260,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-agent-version")
             .about("Gets details about a version of an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The version of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-agent-version`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_agent_version();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetAgentVersion",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetAgentVersion",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-data-source")]
 mod get_data_source {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-data-source")
             .about("Gets information about a data source.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base for the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base for the data source.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the data source."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-data-source`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_data_source();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetDataSource",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetDataSource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-flow")]
 mod get_flow {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "includedData",
+            key: "includedData",
+            target: 178,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-flow")
             .about("Retrieves information about a flow.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("included-data")
-                    .long("included-data")
-                    .value_name("TEXT")
-                    .help("Controls the scope of data returned."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("included-data")
+                        .long("included-data")
+                        .value_name("TEXT"),
+                    "Controls the scope of data returned.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-flow`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_flow();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("included-data") {
-            request = request
-                .set_included_data(
-                    Some(
-                        <crate::types::IncludedData>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::IncludedData>("included-data", "includedData")
+        {
+            request = request.set_included_data(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(e, "GetFlow"))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetFlow",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-flow-alias")]
 mod get_flow_alias {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "aliasIdentifier",
+            key: "aliasIdentifier",
+            target: 120,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-flow-alias")
             .about("Retrieves information about a flow.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow that the alias belongs to."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow that the alias belongs to.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("alias-identifier")
-                    .long("alias-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the alias for which to retrieve information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("alias-identifier")
+                        .long("alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the alias for which to retrieve information.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-flow-alias`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_flow_alias();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("alias-identifier") {
-            request = request
-                .set_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("alias-identifier", "aliasIdentifier") {
+            request = request.set_alias_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetFlowAlias",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetFlowAlias",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-flow-version")]
 mod get_flow_version {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowVersion",
+            key: "flowVersion",
+            target: 260,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "includedData",
+            key: "includedData",
+            target: 178,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-flow-version")
             .about("Retrieves information about a version of a flow.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow for which to get information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow for which to get information.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-version")
-                    .long("flow-version")
-                    .value_name("TEXT")
-                    .help("The version of the flow for which to get information."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-version")
+                        .long("flow-version")
+                        .value_name("TEXT"),
+                    "The version of the flow for which to get information.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("included-data")
-                    .long("included-data")
-                    .value_name("TEXT")
-                    .help("Controls the scope of data returned."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("included-data")
+                        .long("included-data")
+                        .value_name("TEXT"),
+                    "Controls the scope of data returned.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-flow-version`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_flow_version();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-version") {
-            request = request.set_flow_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-version", "flowVersion") {
+            request = request.set_flow_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("included-data") {
-            request = request
-                .set_included_data(
-                    Some(
-                        <crate::types::IncludedData>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::IncludedData>("included-data", "includedData")
+        {
+            request = request.set_included_data(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetFlowVersion",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetFlowVersion",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-ingestion-job")]
 mod get_ingestion_job {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "ingestionJobId",
+            key: "ingestionJobId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-ingestion-job")
             .about("Gets information about a data ingestion job.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base for the data ingestion job you want to get information on.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base for the data ingestion job you want to get information on.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source for the data ingestion job you want to get information on.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source for the data ingestion job you want to get information on.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("ingestion-job-id")
-                    .long("ingestion-job-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data ingestion job you want to get information on.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("ingestion-job-id")
+                        .long("ingestion-job-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data ingestion job you want to get information on.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-ingestion-job`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_ingestion_job();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("ingestion-job-id") {
-            request = request
-                .set_ingestion_job_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("ingestion-job-id", "ingestionJobId") {
+            request = request.set_ingestion_job_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetIngestionJob",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetIngestionJob",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-knowledge-base")]
 mod get_knowledge_base {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-knowledge-base")
             .about("Gets information about a knowledge base.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base you want to get information on.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base you want to get information on.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-knowledge-base`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.get_knowledge_base();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetKnowledgeBase",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.get_knowledge_base();
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetKnowledgeBase",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-knowledge-base-documents")]
 mod get_knowledge_base_documents {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "documentIdentifiers",
+            key: "documentIdentifiers",
+            target: 95,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-knowledge-base-documents")
@@ -4121,71 +11363,102 @@ mod get_knowledge_base_documents {
                 "Retrieves specific documents from a data source that is connected to a knowledge base.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that is connected to the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that is connected to the data source.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source that contains the documents.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source that contains the documents.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("document-identifiers")
-                    .long("document-identifiers")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A list of objects, each of which contains information to identify a document for which to retrieve information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("document-identifiers")
+                        .long("document-identifiers")
+                        .value_name("JSON|file://PATH"),
+                    "A list of objects, each of which contains information to identify a document for which to retrieve information.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-knowledge-base-documents`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_knowledge_base_documents();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("document-identifiers") {
-            request = request
-                .set_document_identifiers(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::DocumentIdentifier>,
-                        >("document-identifiers", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::DocumentIdentifier>,
+            >("document-identifiers", "documentIdentifiers")
+        {
+            request = request.set_document_identifiers(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetKnowledgeBaseDocuments",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetKnowledgeBaseDocuments",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-prompt")]
 mod get_prompt {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "promptIdentifier",
+            key: "promptIdentifier",
+            target: 301,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptVersion",
+            key: "promptVersion",
+            target: 470,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "includedData",
+            key: "includedData",
+            target: 178,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-prompt")
@@ -4193,157 +11466,235 @@ mod get_prompt {
                 "Retrieves information about the working draft (DRAFT version) of a prompt or a version of it, depending on whether you include the promptVersion field or not.",
             )
             .arg(
-                clap::Arg::new("prompt-identifier")
-                    .long("prompt-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-identifier")
+                        .long("prompt-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-version")
-                    .long("prompt-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The version of the prompt about which you want to retrieve information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-version")
+                        .long("prompt-version")
+                        .value_name("TEXT"),
+                    "The version of the prompt about which you want to retrieve information.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("included-data")
-                    .long("included-data")
-                    .value_name("TEXT")
-                    .help("Controls the scope of data returned."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("included-data")
+                        .long("included-data")
+                        .value_name("TEXT"),
+                    "Controls the scope of data returned.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-prompt`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_prompt();
-        if let Some(value) = args.get_one::<String>("prompt-identifier") {
-            request = request
-                .set_prompt_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("prompt-identifier", "promptIdentifier") {
+            request = request.set_prompt_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("prompt-version") {
-            request = request.set_prompt_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("prompt-version", "promptVersion") {
+            request = request.set_prompt_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("included-data") {
-            request = request
-                .set_included_data(
-                    Some(
-                        <crate::types::IncludedData>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::IncludedData>("included-data", "includedData")
+        {
+            request = request.set_included_data(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(e, "GetPrompt"))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetPrompt",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-resource-policy")]
 mod get_resource_policy {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 361,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-resource-policy")
             .about("Retrieves the resource policy associated with a knowledge base.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the knowledge base to retrieve the resource policy for.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the knowledge base to retrieve the resource policy for.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-resource-policy`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.get_resource_policy();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetResourcePolicy",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.get_resource_policy();
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetResourcePolicy",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-retrieval-instruction")]
 mod get_retrieval_instruction {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "retrievalInstructionId",
+            key: "retrievalInstructionId",
+            target: 370,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "retrievalInstructionVersion",
+            key: "retrievalInstructionVersion",
+            target: 375,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-retrieval-instruction")
             .about("Gets a retrieval instruction.")
             .arg(
-                clap::Arg::new("retrieval-instruction-id")
-                    .long("retrieval-instruction-id")
-                    .value_name("TEXT")
-                    .help("The identifier of the retrieval instruction to get."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-instruction-id")
+                        .long("retrieval-instruction-id")
+                        .value_name("TEXT"),
+                    "The identifier of the retrieval instruction to get.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("retrieval-instruction-version")
-                    .long("retrieval-instruction-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The version to return: a version number, or DRAFT for the retrieval instruction's current reviewed content.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-instruction-version")
+                        .long("retrieval-instruction-version")
+                        .value_name("TEXT"),
+                    "The version to return: a version number, or DRAFT for the retrieval instruction's current reviewed content.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-retrieval-instruction`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_retrieval_instruction();
-        if let Some(value) = args.get_one::<String>("retrieval-instruction-id") {
-            request = request
-                .set_retrieval_instruction_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("retrieval-instruction-id", "retrievalInstructionId")
+        {
+            request = request.set_retrieval_instruction_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("retrieval-instruction-version") {
-            request = request
-                .set_retrieval_instruction_version(
-                    Some(crate::cli_support::text(value)?),
-                );
+        if let Some(value) = options
+            .string("retrieval-instruction-version", "retrievalInstructionVersion")
+        {
+            request = request.set_retrieval_instruction_version(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetRetrievalInstruction",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetRetrievalInstruction",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-vpc-configuration")]
 mod get_vpc_configuration {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "vpcConfigurationId",
+            key: "vpcConfigurationId",
+            target: 477,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-vpc-configuration")
@@ -4351,52 +11702,92 @@ mod get_vpc_configuration {
                 "Returns the details and current status of a single VPC configuration.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that owns the VPC configuration.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that owns the VPC configuration.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("vpc-configuration-id")
-                    .long("vpc-configuration-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the VPC configuration to retrieve."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("vpc-configuration-id")
+                        .long("vpc-configuration-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the VPC configuration to retrieve.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-vpc-configuration`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.get_vpc_configuration();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("vpc-configuration-id") {
-            request = request
-                .set_vpc_configuration_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("vpc-configuration-id", "vpcConfigurationId")
+        {
+            request = request.set_vpc_configuration_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetVpcConfiguration",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetVpcConfiguration",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "ingest-knowledge-base-documents")]
 mod ingest_knowledge_base_documents {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "documents",
+            key: "documents",
+            target: 204,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("ingest-knowledge-base-documents")
@@ -4404,82 +11795,119 @@ mod ingest_knowledge_base_documents {
                 "Ingests documents directly into the knowledge base that is connected to the data source.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base to ingest the documents into.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base to ingest the documents into.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source connected to the knowledge base that you're adding documents to.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source connected to the knowledge base that you're adding documents to.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("documents")
-                    .long("documents")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A list of objects, each of which contains information about the documents to add.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("documents")
+                        .long("documents")
+                        .value_name("JSON|file://PATH"),
+                    "A list of objects, each of which contains information about the documents to add.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `ingest-knowledge-base-documents`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.ingest_knowledge_base_documents();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("documents") {
-            request = request
-                .set_documents(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::KnowledgeBaseDocument>,
-                        >("documents", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::KnowledgeBaseDocument>>("documents", "documents")
+        {
+            request = request.set_documents(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "IngestKnowledgeBaseDocuments",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "IngestKnowledgeBaseDocuments",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "list-agent-action-groups")]
 mod list_agent_action_groups {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 470,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-agent-action-groups")
@@ -4487,55 +11915,69 @@ mod list_agent_action_groups {
                 "Lists the action groups for an agent and information about each one.",
             )
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The version of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-agent-action-groups`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_agent_action_groups();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -4550,7 +11992,7 @@ mod list_agent_action_groups {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -4565,63 +12007,95 @@ mod list_agent_action_groups {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("actionGroupSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("actionGroupSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-agent-aliases")]
 mod list_agent_aliases {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-agent-aliases")
             .about("Lists the aliases of an agent and information about each one.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-agent-aliases`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_agent_aliases();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -4636,7 +12110,7 @@ mod list_agent_aliases {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -4651,74 +12125,114 @@ mod list_agent_aliases {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("agentAliasSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("agentAliasSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-agent-collaborators")]
 mod list_agent_collaborators {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 470,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-agent-collaborators")
             .about("Retrieve a list of an agent's collaborators.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The agent's ID."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The agent's ID.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The agent's version."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The agent's version.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help(
-                        "The maximum number of agent collaborators to return in one page of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of agent collaborators to return in one page of results.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "Specify the pagination token from a previous request to retrieve the next page of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "Specify the pagination token from a previous request to retrieve the next page of results.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-agent-collaborators`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_agent_collaborators();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -4733,7 +12247,7 @@ mod list_agent_collaborators {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -4748,18 +12262,46 @@ mod list_agent_collaborators {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("agentCollaboratorSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("agentCollaboratorSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-agent-knowledge-bases")]
 mod list_agent_knowledge_bases {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 470,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-agent-knowledge-bases")
@@ -4767,59 +12309,69 @@ mod list_agent_knowledge_bases {
                 "Lists knowledge bases associated with an agent and information about each one.",
             )
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent for which to return information about knowledge bases associated with it.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent for which to return information about knowledge bases associated with it.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The version of the agent for which to return information about knowledge bases associated with it.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent for which to return information about knowledge bases associated with it.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-agent-knowledge-bases`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_agent_knowledge_bases();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -4834,7 +12386,7 @@ mod list_agent_knowledge_bases {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -4849,63 +12401,95 @@ mod list_agent_knowledge_bases {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("agentKnowledgeBaseSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("agentKnowledgeBaseSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-agent-versions")]
 mod list_agent_versions {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-agent-versions")
             .about("Lists the versions of an agent and information about each version.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-agent-versions`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_agent_versions();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -4920,7 +12504,7 @@ mod list_agent_versions {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -4935,18 +12519,34 @@ mod list_agent_versions {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("agentVersionSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("agentVersionSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-agents")]
 mod list_agents {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-agents")
@@ -4954,37 +12554,45 @@ mod list_agents {
                 "Lists the agents belonging to an account and information about each agent.",
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-agents`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_agents();
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -4996,7 +12604,7 @@ mod list_agents {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5011,14 +12619,40 @@ mod list_agents {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(pages, Some("agentSummaries"), "nextToken"),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("agentSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-data-sources")]
 mod list_data_sources {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-data-sources")
@@ -5026,49 +12660,58 @@ mod list_data_sources {
                 "Lists the data sources in a knowledge base and information about each one.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base for which to return a list of information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base for which to return a list of information.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-data-sources`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_data_sources();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5083,7 +12726,7 @@ mod list_data_sources {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5098,66 +12741,97 @@ mod list_data_sources {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("dataSourceSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("dataSourceSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-flow-aliases")]
 mod list_flow_aliases {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-flow-aliases")
             .about("Returns a list of aliases for a flow.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the flow for which aliases are being returned.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow for which aliases are being returned.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-flow-aliases`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_flow_aliases();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5172,7 +12846,7 @@ mod list_flow_aliases {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5187,64 +12861,97 @@ mod list_flow_aliases {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("flowAliasSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("flowAliasSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-flow-versions")]
 mod list_flow_versions {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-flow-versions")
             .about("Returns a list of information about each flow.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-flow-versions`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_flow_versions();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5259,7 +12966,7 @@ mod list_flow_versions {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5274,54 +12981,78 @@ mod list_flow_versions {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("flowVersionSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("flowVersionSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-flows")]
 mod list_flows {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-flows")
             .about("Returns a list of flows and information about each flow.")
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-flows`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_flows();
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5333,7 +13064,7 @@ mod list_flows {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5348,107 +13079,158 @@ mod list_flows {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(pages, Some("flowSummaries"), "nextToken"),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("flowSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-ingestion-jobs")]
 mod list_ingestion_jobs {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "filters",
+            key: "filters",
+            target: 187,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sortBy",
+            key: "sortBy",
+            target: 188,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-ingestion-jobs")
             .about("Lists the data ingestion jobs for a data source.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base for the list of data ingestion jobs.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base for the list of data ingestion jobs.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source for the list of data ingestion jobs.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source for the list of data ingestion jobs.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("filters")
-                    .long("filters")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains information about the filters for filtering the data.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("filters")
+                        .long("filters")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information about the filters for filtering the data.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("sort-by")
-                    .long("sort-by")
-                    .value_name("JSON|file://PATH")
-                    .help("Contains details about how to sort the data."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("sort-by")
+                        .long("sort-by")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about how to sort the data.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-ingestion-jobs`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_ingestion_jobs();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("filters") {
-            request = request
-                .set_filters(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::IngestionJobFilter>,
-                        >("filters", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::IngestionJobFilter>>("filters", "filters")
+        {
+            request = request.set_filters(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("sort-by") {
-            request = request
-                .set_sort_by(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::IngestionJobSortBy,
-                        >("sort-by", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::IngestionJobSortBy>("sort-by", "sortBy")
+        {
+            request = request.set_sort_by(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5463,7 +13245,7 @@ mod list_ingestion_jobs {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5478,18 +13260,46 @@ mod list_ingestion_jobs {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("ingestionJobSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("ingestionJobSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-knowledge-base-documents")]
 mod list_knowledge_base_documents {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-knowledge-base-documents")
@@ -5497,60 +13307,71 @@ mod list_knowledge_base_documents {
                 "Retrieves all the documents contained in a data source that is connected to a knowledge base.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that is connected to the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that is connected to the data source.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source that contains the documents.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source that contains the documents.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-knowledge-base-documents`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_knowledge_base_documents();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5565,7 +13386,7 @@ mod list_knowledge_base_documents {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5580,50 +13401,78 @@ mod list_knowledge_base_documents {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(pages, Some("documentDetails"), "nextToken"),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("documentDetails"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-knowledge-bases")]
 mod list_knowledge_bases {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-knowledge-bases")
             .about("Lists the knowledge bases in an account.")
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-knowledge-bases`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_knowledge_bases();
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5638,7 +13487,7 @@ mod list_knowledge_bases {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5653,18 +13502,40 @@ mod list_knowledge_bases {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("knowledgeBaseSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("knowledgeBaseSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-prompts")]
 mod list_prompts {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "promptIdentifier",
+            key: "promptIdentifier",
+            target: 301,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 227,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-prompts")
@@ -5672,49 +13543,58 @@ mod list_prompts {
                 "Returns either information about the working draft (DRAFT version) of each prompt in an account, or information about of all versions of a prompt, depending on whether you include the promptIdentifier field or not.",
             )
             .arg(
-                clap::Arg::new("prompt-identifier")
-                    .long("prompt-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the prompt for whose versions you want to return information.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-identifier")
+                        .long("prompt-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the prompt for whose versions you want to return information.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "If the total number of results is greater than the maxResults value provided in the request, enter the token returned in the nextToken field in the response in this field to return the next batch of results.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-prompts`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_prompts();
-        if let Some(value) = args.get_one::<String>("prompt-identifier") {
-            request = request
-                .set_prompt_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("prompt-identifier", "promptIdentifier") {
+            request = request.set_prompt_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5726,7 +13606,7 @@ mod list_prompts {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5741,14 +13621,40 @@ mod list_prompts {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(pages, Some("promptSummaries"), "nextToken"),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("promptSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-retrieval-instruction-versions")]
 mod list_retrieval_instruction_versions {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "retrievalInstructionId",
+            key: "retrievalInstructionId",
+            target: 370,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 371,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-retrieval-instruction-versions")
@@ -5756,51 +13662,60 @@ mod list_retrieval_instruction_versions {
                 "Lists the numbered versions of a retrieval instruction, newest first.",
             )
             .arg(
-                clap::Arg::new("retrieval-instruction-id")
-                    .long("retrieval-instruction-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The identifier of the retrieval instruction whose versions to list.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-instruction-id")
+                        .long("retrieval-instruction-id")
+                        .value_name("TEXT"),
+                    "The identifier of the retrieval instruction whose versions to list.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help(
-                        "Specifies the maximum number of versions to return in a single page.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "Specifies the maximum number of versions to return in a single page.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "The pagination token from a previous ListRetrievalInstructionVersions response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "The pagination token from a previous ListRetrievalInstructionVersions response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-retrieval-instruction-versions`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_retrieval_instruction_versions();
-        if let Some(value) = args.get_one::<String>("retrieval-instruction-id") {
-            request = request
-                .set_retrieval_instruction_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("retrieval-instruction-id", "retrievalInstructionId")
+        {
+            request = request.set_retrieval_instruction_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5815,7 +13730,7 @@ mod list_retrieval_instruction_versions {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5830,70 +13745,97 @@ mod list_retrieval_instruction_versions {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("retrievalInstructionVersionSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("retrievalInstructionVersionSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-retrieval-instructions")]
 mod list_retrieval_instructions {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "status",
+            key: "status",
+            target: 374,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 371,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-retrieval-instructions")
             .about("Lists the retrieval instructions in the caller's account.")
             .arg(
-                clap::Arg::new("status")
-                    .long("status")
-                    .value_name("TEXT")
-                    .help("Return only instructions with this availability status."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("status").long("status").value_name("TEXT"),
+                    "Return only instructions with this availability status.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in a single page."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in a single page.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "The pagination token from a previous ListRetrievalInstructions response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "The pagination token from a previous ListRetrievalInstructions response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-retrieval-instructions`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_retrieval_instructions();
-        if let Some(value) = args.get_one::<String>("status") {
-            request = request
-                .set_status(
-                    Some(
-                        <crate::types::RetrievalInstructionStatus>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::RetrievalInstructionStatus>("status", "status")
+        {
+            request = request.set_status(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -5908,7 +13850,7 @@ mod list_retrieval_instructions {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -5923,58 +13865,105 @@ mod list_retrieval_instructions {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("retrievalInstructionSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("retrievalInstructionSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "list-tags-for-resource")]
 mod list_tags_for_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 437,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-tags-for-resource")
             .about("List all the tags for the resource you specify.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the resource for which to list tags.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the resource for which to list tags.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-tags-for-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.list_tags_for_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "ListTagsForResource",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.list_tags_for_resource();
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "ListTagsForResource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "list-vpc-configurations")]
 mod list_vpc_configurations {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "statusFilter",
+            key: "statusFilter",
+            target: 479,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 219,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 257,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-vpc-configurations")
@@ -5982,65 +13971,75 @@ mod list_vpc_configurations {
                 "Returns a paginated list of the VPC configurations for a knowledge base.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base whose VPC configurations you want to list.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base whose VPC configurations you want to list.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("status-filter")
-                    .long("status-filter")
-                    .value_name("TEXT")
-                    .help("The status to filter the results by."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("status-filter")
+                        .long("status-filter")
+                        .value_name("TEXT"),
+                    "The status to filter the results by.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help("The maximum number of results to return in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of results to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A pagination token to retrieve the next page of results, returned in a previous response when more results are available.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "A pagination token to retrieve the next page of results, returned in a previous response when more results are available.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-vpc-configurations`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_vpc_configurations();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("status-filter") {
-            request = request
-                .set_status_filter(
-                    Some(
-                        <crate::types::VpcConfigurationStatus>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::VpcConfigurationStatus,
+            >("status-filter", "statusFilter")
+        {
+            request = request.set_status_filter(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -6055,7 +14054,7 @@ mod list_vpc_configurations {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -6070,14 +14069,22 @@ mod list_vpc_configurations {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(pages, Some("items"), "nextToken"),
-        )
+        context
+            .print(&crate::cli_support::merge_pages(pages, Some("items"), "nextToken"))
     }
 }
 
 #[cfg(feature = "prepare-agent")]
 mod prepare_agent {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("prepare-agent")
@@ -6085,1005 +14092,1536 @@ mod prepare_agent {
                 "Creates a DRAFT version of the agent that can be used for internal testing.",
             )
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent for which to create a DRAFT version.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent for which to create a DRAFT version.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `prepare-agent`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.prepare_agent();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "PrepareAgent",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.prepare_agent();
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "PrepareAgent",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "prepare-flow")]
 mod prepare_flow {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("prepare-flow")
             .about("Prepares the DRAFT version of a flow so that it can be invoked.")
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `prepare-flow`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.prepare_flow();
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "PrepareFlow",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.prepare_flow();
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "PrepareFlow",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "put-resource-policy")]
 mod put_resource_policy {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 361,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "policy",
+            key: "policy",
+            target: 362,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "expectedRevisionId",
+            key: "expectedRevisionId",
+            target: 376,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("put-resource-policy")
             .about("Associates a resource policy with a knowledge base.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the knowledge base to attach the resource policy to.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the knowledge base to attach the resource policy to.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("policy")
-                    .long("policy")
-                    .value_name("TEXT")
-                    .help(
-                        "The JSON-formatted resource policy to associate with the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("policy").long("policy").value_name("TEXT"),
+                    "The JSON-formatted resource policy to associate with the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("expected-revision-id")
-                    .long("expected-revision-id")
-                    .value_name("TEXT")
-                    .help("The expected revision identifier of the resource policy."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("expected-revision-id")
+                        .long("expected-revision-id")
+                        .value_name("TEXT"),
+                    "The expected revision identifier of the resource policy.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `put-resource-policy`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.put_resource_policy();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("policy") {
-            request = request.set_policy(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("policy", "policy") {
+            request = request.set_policy(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("expected-revision-id") {
-            request = request
-                .set_expected_revision_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("expected-revision-id", "expectedRevisionId")
+        {
+            request = request.set_expected_revision_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "PutResourcePolicy",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "PutResourcePolicy",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "start-ingestion-job")]
 mod start_ingestion_job {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 46,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("start-ingestion-job")
             .about("Begins a data ingestion job.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base for the data ingestion job.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base for the data ingestion job.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source you want to ingest into your knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source you want to ingest into your knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help(
-                        "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "A unique, case-sensitive identifier to ensure that the API request completes no more than one time.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description of the data ingestion job."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description of the data ingestion job.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `start-ingestion-job`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.start_ingestion_job();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "StartIngestionJob",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "StartIngestionJob",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "stop-ingestion-job")]
 mod stop_ingestion_job {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "ingestionJobId",
+            key: "ingestionJobId",
+            target: 175,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("stop-ingestion-job")
             .about("Stops a currently running data ingestion job.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base for the data ingestion job you want to stop.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base for the data ingestion job you want to stop.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data source for the data ingestion job you want to stop.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source for the data ingestion job you want to stop.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("ingestion-job-id")
-                    .long("ingestion-job-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the data ingestion job you want to stop.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("ingestion-job-id")
+                        .long("ingestion-job-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data ingestion job you want to stop.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `stop-ingestion-job`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.stop_ingestion_job();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("ingestion-job-id") {
-            request = request
-                .set_ingestion_job_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("ingestion-job-id", "ingestionJobId") {
+            request = request.set_ingestion_job_id(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "StopIngestionJob",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "StopIngestionJob",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "tag-resource")]
 mod tag_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 437,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 438,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("tag-resource")
             .about("Associate tags with a resource.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help("The Amazon Resource Name (ARN) of the resource to tag."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the resource to tag.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "An object containing key-value pairs that define the tags to attach to the resource.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "An object containing key-value pairs that define the tags to attach to the resource.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `tag-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.tag_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<std::collections::HashMap<String, String>>("tags", "tags")
+        {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "TagResource",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "TagResource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "untag-resource")]
 mod untag_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceArn",
+            key: "resourceArn",
+            target: 437,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "tagKeys",
+            key: "tagKeys",
+            target: 435,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("untag-resource")
             .about("Remove tags from a resource.")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the resource from which to remove tags.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the resource from which to remove tags.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("tag-keys")
-                    .long("tag-keys")
-                    .value_name("JSON|file://PATH")
-                    .help("A list of keys of the tags to remove from the resource."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tag-keys")
+                        .long("tag-keys")
+                        .value_name("JSON|file://PATH"),
+                    "A list of keys of the tags to remove from the resource.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `untag-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.untag_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-arn", "resourceArn") {
+            request = request.set_resource_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tag-keys") {
-            request = request
-                .set_tag_keys(
-                    Some(crate::cli_support::json::<Vec<String>>("tag-keys", value)?),
-                );
+        if let Some(value) = options.value::<Vec<String>>("tag-keys", "tagKeys") {
+            request = request.set_tag_keys(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UntagResource",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UntagResource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-agent")]
 mod update_agent {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentName",
+            key: "agentName",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "instruction",
+            key: "instruction",
+            target: 195,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "foundationModel",
+            key: "foundationModel",
+            target: 244,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "orchestrationType",
+            key: "orchestrationType",
+            target: 271,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "customOrchestration",
+            key: "customOrchestration",
+            target: 72,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "idleSessionTTLInSeconds",
+            key: "idleSessionTTLInSeconds",
+            target: 403,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentResourceRoleArn",
+            key: "agentResourceRoleArn",
+            target: 17,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "customerEncryptionKeyArn",
+            key: "customerEncryptionKeyArn",
+            target: 201,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptOverrideConfiguration",
+            key: "promptOverrideConfiguration",
+            target: 313,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailConfiguration",
+            key: "guardrailConfiguration",
+            target: 165,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "memoryConfiguration",
+            key: "memoryConfiguration",
+            target: 230,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentCollaboration",
+            key: "agentCollaboration",
+            target: 14,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-agent")
             .about("Updates the configuration of an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-name")
-                    .long("agent-name")
-                    .value_name("TEXT")
-                    .help("Specifies a new name for the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-name").long("agent-name").value_name("TEXT"),
+                    "Specifies a new name for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("instruction")
-                    .long("instruction")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies new instructions that tell the agent what it should do and how it should interact with users.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("instruction").long("instruction").value_name("TEXT"),
+                    "Specifies new instructions that tell the agent what it should do and how it should interact with users.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("foundation-model")
-                    .long("foundation-model")
-                    .value_name("TEXT")
-                    .help(
-                        "The identifier for the model that you want to be used for orchestration by the agent you create.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("foundation-model")
+                        .long("foundation-model")
+                        .value_name("TEXT"),
+                    "The identifier for the model that you want to be used for orchestration by the agent you create.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("Specifies a new description of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "Specifies a new description of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("orchestration-type")
-                    .long("orchestration-type")
-                    .value_name("TEXT")
-                    .help("Specifies the type of orchestration strategy for the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("orchestration-type")
+                        .long("orchestration-type")
+                        .value_name("TEXT"),
+                    "Specifies the type of orchestration strategy for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("custom-orchestration")
-                    .long("custom-orchestration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details of the custom orchestration configured for the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("custom-orchestration")
+                        .long("custom-orchestration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details of the custom orchestration configured for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("idle-session-ttl-in-seconds")
-                    .long("idle-session-ttl-in-seconds")
-                    .value_name("NUMBER")
-                    .help(
-                        "The number of seconds for which Amazon Bedrock keeps information about a user's conversation with the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("idle-session-ttl-in-seconds")
+                        .long("idle-session-ttl-in-seconds")
+                        .value_name("NUMBER"),
+                    "The number of seconds for which Amazon Bedrock keeps information about a user's conversation with the agent.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-resource-role-arn")
-                    .long("agent-resource-role-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the IAM role with permissions to invoke API operations on the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-resource-role-arn")
+                        .long("agent-resource-role-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the IAM role with permissions to invoke API operations on the agent.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("customer-encryption-key-arn")
-                    .long("customer-encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the KMS key with which to encrypt the agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("customer-encryption-key-arn")
+                        .long("customer-encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the KMS key with which to encrypt the agent.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-override-configuration")
-                    .long("prompt-override-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains configurations to override prompts in different parts of an agent sequence.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-override-configuration")
+                        .long("prompt-override-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains configurations to override prompts in different parts of an agent sequence.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-configuration")
-                    .long("guardrail-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The unique Guardrail configuration assigned to the agent when it is updated.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-configuration")
+                        .long("guardrail-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The unique Guardrail configuration assigned to the agent when it is updated.",
+                    &super::SCHEMA,
+                    &INPUT[11],
+                ),
             )
             .arg(
-                clap::Arg::new("memory-configuration")
-                    .long("memory-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Specifies the new memory configuration for the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("memory-configuration")
+                        .long("memory-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies the new memory configuration for the agent.",
+                    &super::SCHEMA,
+                    &INPUT[12],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-collaboration")
-                    .long("agent-collaboration")
-                    .value_name("TEXT")
-                    .help("The agent's collaboration role."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-collaboration")
+                        .long("agent-collaboration")
+                        .value_name("TEXT"),
+                    "The agent's collaboration role.",
+                    &super::SCHEMA,
+                    &INPUT[13],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-agent`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_agent();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-name") {
-            request = request.set_agent_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-name", "agentName") {
+            request = request.set_agent_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("instruction") {
-            request = request.set_instruction(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("instruction", "instruction") {
+            request = request.set_instruction(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("foundation-model") {
-            request = request
-                .set_foundation_model(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("foundation-model", "foundationModel") {
+            request = request.set_foundation_model(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("orchestration-type") {
-            request = request
-                .set_orchestration_type(
-                    Some(
-                        <crate::types::OrchestrationType>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::OrchestrationType,
+            >("orchestration-type", "orchestrationType")
+        {
+            request = request.set_orchestration_type(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("custom-orchestration") {
-            request = request
-                .set_custom_orchestration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::CustomOrchestration,
-                        >("custom-orchestration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::CustomOrchestration,
+            >("custom-orchestration", "customOrchestration")
+        {
+            request = request.set_custom_orchestration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("idle-session-ttl-in-seconds") {
-            request = request
-                .set_idle_session_ttl_in_seconds(
-                    Some(
-                        crate::cli_support::parsed::<
-                            i32,
-                        >("idle-session-ttl-in-seconds", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<i32>("idle-session-ttl-in-seconds", "idleSessionTTLInSeconds")
+        {
+            request = request.set_idle_session_ttl_in_seconds(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-resource-role-arn") {
-            request = request
-                .set_agent_resource_role_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("agent-resource-role-arn", "agentResourceRoleArn")
+        {
+            request = request.set_agent_resource_role_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("customer-encryption-key-arn") {
-            request = request
-                .set_customer_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("customer-encryption-key-arn", "customerEncryptionKeyArn")
+        {
+            request = request.set_customer_encryption_key_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("prompt-override-configuration") {
-            request = request
-                .set_prompt_override_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::PromptOverrideConfiguration,
-                        >("prompt-override-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::PromptOverrideConfiguration,
+            >("prompt-override-configuration", "promptOverrideConfiguration")
+        {
+            request = request.set_prompt_override_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("guardrail-configuration") {
-            request = request
-                .set_guardrail_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::GuardrailConfiguration,
-                        >("guardrail-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::GuardrailConfiguration,
+            >("guardrail-configuration", "guardrailConfiguration")
+        {
+            request = request.set_guardrail_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("memory-configuration") {
-            request = request
-                .set_memory_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::MemoryConfiguration,
-                        >("memory-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::MemoryConfiguration,
+            >("memory-configuration", "memoryConfiguration")
+        {
+            request = request.set_memory_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-collaboration") {
-            request = request
-                .set_agent_collaboration(
-                    Some(
-                        <crate::types::AgentCollaboration>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::AgentCollaboration,
+            >("agent-collaboration", "agentCollaboration")
+        {
+            request = request.set_agent_collaboration(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateAgent",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateAgent",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-agent-action-group")]
 mod update_agent_action_group {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupId",
+            key: "actionGroupId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupName",
+            key: "actionGroupName",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "parentActionGroupSignature",
+            key: "parentActionGroupSignature",
+            target: 4,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "parentActionGroupSignatureParams",
+            key: "parentActionGroupSignatureParams",
+            target: 5,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupExecutor",
+            key: "actionGroupExecutor",
+            target: 3,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "actionGroupState",
+            key: "actionGroupState",
+            target: 7,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "apiSchema",
+            key: "apiSchema",
+            target: 0,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "functionSchema",
+            key: "functionSchema",
+            target: 162,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-agent-action-group")
             .about("Updates the configuration for an action group for an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent for which to update the action group.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent for which to update the action group.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent version for which to update the action group.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The unique identifier of the agent version for which to update the action group.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-id")
-                    .long("action-group-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the action group."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-id")
+                        .long("action-group-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the action group.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-name")
-                    .long("action-group-name")
-                    .value_name("TEXT")
-                    .help("Specifies a new name for the action group."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-name")
+                        .long("action-group-name")
+                        .value_name("TEXT"),
+                    "Specifies a new name for the action group.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("Specifies a new name for the action group."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "Specifies a new name for the action group.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("parent-action-group-signature")
-                    .long("parent-action-group-signature")
-                    .value_name("TEXT")
-                    .help(
-                        "Update the built-in or computer use action for this action group.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("parent-action-group-signature")
+                        .long("parent-action-group-signature")
+                        .value_name("TEXT"),
+                    "Update the built-in or computer use action for this action group.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("parent-action-group-signature-params")
-                    .long("parent-action-group-signature-params")
-                    .value_name("JSON|file://PATH")
-                    .help("The configuration settings for a computer use action."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("parent-action-group-signature-params")
+                        .long("parent-action-group-signature-params")
+                        .value_name("JSON|file://PATH"),
+                    "The configuration settings for a computer use action.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-executor")
-                    .long("action-group-executor")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the Lambda function containing the business logic that is carried out upon invoking the action.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-executor")
+                        .long("action-group-executor")
+                        .value_name("JSON|file://PATH"),
+                    "The Amazon Resource Name (ARN) of the Lambda function containing the business logic that is carried out upon invoking the action.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("action-group-state")
-                    .long("action-group-state")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies whether the action group is available for the agent to invoke or not when sending an InvokeAgent request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("action-group-state")
+                        .long("action-group-state")
+                        .value_name("TEXT"),
+                    "Specifies whether the action group is available for the agent to invoke or not when sending an InvokeAgent request.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("api-schema")
-                    .long("api-schema")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains either details about the S3 object containing the OpenAPI schema for the action group or the JSON or YAML-formatted payload defining the schema.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("api-schema")
+                        .long("api-schema")
+                        .value_name("JSON|file://PATH"),
+                    "Contains either details about the S3 object containing the OpenAPI schema for the action group or the JSON or YAML-formatted payload defining the schema.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("function-schema")
-                    .long("function-schema")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about the function schema for the action group or the JSON or YAML-formatted payload defining the schema.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("function-schema")
+                        .long("function-schema")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the function schema for the action group or the JSON or YAML-formatted payload defining the schema.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-agent-action-group`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_agent_action_group();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-id") {
-            request = request
-                .set_action_group_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("action-group-id", "actionGroupId") {
+            request = request.set_action_group_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-name") {
-            request = request
-                .set_action_group_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("action-group-name", "actionGroupName") {
+            request = request.set_action_group_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("parent-action-group-signature") {
-            request = request
-                .set_parent_action_group_signature(
-                    Some(
-                        <crate::types::ActionGroupSignature>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("parent-action-group-signature-params")
+        if let Some(value) = options
+            .value::<
+                crate::types::ActionGroupSignature,
+            >("parent-action-group-signature", "parentActionGroupSignature")
         {
-            request = request
-                .set_parent_action_group_signature_params(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("parent-action-group-signature-params", value)?,
-                    ),
-                );
+            request = request.set_parent_action_group_signature(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-executor") {
-            request = request
-                .set_action_group_executor(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ActionGroupExecutor,
-                        >("action-group-executor", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                std::collections::HashMap<String, String>,
+            >("parent-action-group-signature-params", "parentActionGroupSignatureParams")
+        {
+            request = request.set_parent_action_group_signature_params(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("action-group-state") {
-            request = request
-                .set_action_group_state(
-                    Some(
-                        <crate::types::ActionGroupState>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::ActionGroupExecutor,
+            >("action-group-executor", "actionGroupExecutor")
+        {
+            request = request.set_action_group_executor(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("api-schema") {
-            request = request
-                .set_api_schema(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ApiSchema,
-                        >("api-schema", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::ActionGroupState,
+            >("action-group-state", "actionGroupState")
+        {
+            request = request.set_action_group_state(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("function-schema") {
-            request = request
-                .set_function_schema(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::FunctionSchema,
-                        >("function-schema", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::ApiSchema>("api-schema", "apiSchema")
+        {
+            request = request.set_api_schema(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateAgentActionGroup",
-                    ))?,
-            )?,
-        )
+        if let Some(value) = options
+            .value::<crate::types::FunctionSchema>("function-schema", "functionSchema")
+        {
+            request = request.set_function_schema(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateAgentActionGroup",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-agent-alias")]
 mod update_agent_alias {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentAliasId",
+            key: "agentAliasId",
+            target: 11,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentAliasName",
+            key: "agentAliasName",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "routingConfiguration",
+            key: "routingConfiguration",
+            target: 12,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "aliasInvocationState",
+            key: "aliasInvocationState",
+            target: 18,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-agent-alias")
             .about("Updates configurations for an alias of an agent.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the agent."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-alias-id")
-                    .long("agent-alias-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-alias-id")
+                        .long("agent-alias-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the alias.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-alias-name")
-                    .long("agent-alias-name")
-                    .value_name("TEXT")
-                    .help("Specifies a new name for the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-alias-name")
+                        .long("agent-alias-name")
+                        .value_name("TEXT"),
+                    "Specifies a new name for the alias.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("Specifies a new description for the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "Specifies a new description for the alias.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("routing-configuration")
-                    .long("routing-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about the routing configuration of the alias.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("routing-configuration")
+                        .long("routing-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about the routing configuration of the alias.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("alias-invocation-state")
-                    .long("alias-invocation-state")
-                    .value_name("TEXT")
-                    .help("The invocation state for the agent alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("alias-invocation-state")
+                        .long("alias-invocation-state")
+                        .value_name("TEXT"),
+                    "The invocation state for the agent alias.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-agent-alias`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_agent_alias();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-alias-id") {
-            request = request.set_agent_alias_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-alias-id", "agentAliasId") {
+            request = request.set_agent_alias_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-alias-name") {
-            request = request
-                .set_agent_alias_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-alias-name", "agentAliasName") {
+            request = request.set_agent_alias_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("routing-configuration") {
-            request = request
-                .set_routing_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::AgentAliasRoutingConfigurationListItem>,
-                        >("routing-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::AgentAliasRoutingConfigurationListItem>,
+            >("routing-configuration", "routingConfiguration")
+        {
+            request = request.set_routing_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("alias-invocation-state") {
-            request = request
-                .set_alias_invocation_state(
-                    Some(
-                        <crate::types::AliasInvocationState>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::AliasInvocationState,
+            >("alias-invocation-state", "aliasInvocationState")
+        {
+            request = request.set_alias_invocation_state(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateAgentAlias",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateAgentAlias",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-agent-collaborator")]
 mod update_agent_collaborator {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaboratorId",
+            key: "collaboratorId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentDescriptor",
+            key: "agentDescriptor",
+            target: 15,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaboratorName",
+            key: "collaboratorName",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "collaborationInstruction",
+            key: "collaborationInstruction",
+            target: 47,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "relayConversationHistory",
+            key: "relayConversationHistory",
+            target: 357,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-agent-collaborator")
             .about("Updates an agent's collaborator.")
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help("The agent's ID."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The agent's ID.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help("The agent's version."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The agent's version.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("collaborator-id")
-                    .long("collaborator-id")
-                    .value_name("TEXT")
-                    .help("The collaborator's ID."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaborator-id")
+                        .long("collaborator-id")
+                        .value_name("TEXT"),
+                    "The collaborator's ID.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-descriptor")
-                    .long("agent-descriptor")
-                    .value_name("JSON|file://PATH")
-                    .help("An agent descriptor for the agent collaborator."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-descriptor")
+                        .long("agent-descriptor")
+                        .value_name("JSON|file://PATH"),
+                    "An agent descriptor for the agent collaborator.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("collaborator-name")
-                    .long("collaborator-name")
-                    .value_name("TEXT")
-                    .help("The collaborator's name."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaborator-name")
+                        .long("collaborator-name")
+                        .value_name("TEXT"),
+                    "The collaborator's name.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("collaboration-instruction")
-                    .long("collaboration-instruction")
-                    .value_name("TEXT")
-                    .help("Instruction for the collaborator."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("collaboration-instruction")
+                        .long("collaboration-instruction")
+                        .value_name("TEXT"),
+                    "Instruction for the collaborator.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("relay-conversation-history")
-                    .long("relay-conversation-history")
-                    .value_name("TEXT")
-                    .help("A relay conversation history for the collaborator."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("relay-conversation-history")
+                        .long("relay-conversation-history")
+                        .value_name("TEXT"),
+                    "A relay conversation history for the collaborator.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-agent-collaborator`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_agent_collaborator();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaborator-id") {
-            request = request
-                .set_collaborator_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("collaborator-id", "collaboratorId") {
+            request = request.set_collaborator_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-descriptor") {
-            request = request
-                .set_agent_descriptor(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::AgentDescriptor,
-                        >("agent-descriptor", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::AgentDescriptor,
+            >("agent-descriptor", "agentDescriptor")
+        {
+            request = request.set_agent_descriptor(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaborator-name") {
-            request = request
-                .set_collaborator_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("collaborator-name", "collaboratorName") {
+            request = request.set_collaborator_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("collaboration-instruction") {
-            request = request
-                .set_collaboration_instruction(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("collaboration-instruction", "collaborationInstruction")
+        {
+            request = request.set_collaboration_instruction(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("relay-conversation-history") {
-            request = request
-                .set_relay_conversation_history(
-                    Some(
-                        <crate::types::RelayConversationHistory>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::RelayConversationHistory,
+            >("relay-conversation-history", "relayConversationHistory")
+        {
+            request = request.set_relay_conversation_history(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateAgentCollaborator",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateAgentCollaborator",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-agent-knowledge-base")]
 mod update_agent_knowledge_base {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "agentId",
+            key: "agentId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "agentVersion",
+            key: "agentVersion",
+            target: 98,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseState",
+            key: "knowledgeBaseState",
+            target: 211,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-agent-knowledge-base")
@@ -7091,437 +15629,667 @@ mod update_agent_knowledge_base {
                 "Updates the configuration for a knowledge base that has been associated with an agent.",
             )
             .arg(
-                clap::Arg::new("agent-id")
-                    .long("agent-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the agent associated with the knowledge base that you want to update.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-id").long("agent-id").value_name("TEXT"),
+                    "The unique identifier of the agent associated with the knowledge base that you want to update.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("agent-version")
-                    .long("agent-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The version of the agent associated with the knowledge base that you want to update.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("agent-version")
+                        .long("agent-version")
+                        .value_name("TEXT"),
+                    "The version of the agent associated with the knowledge base that you want to update.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base that has been associated with an agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base that has been associated with an agent.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies a new description for the knowledge base associated with an agent.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "Specifies a new description for the knowledge base associated with an agent.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-state")
-                    .long("knowledge-base-state")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies whether the agent uses the knowledge base or not when sending an InvokeAgent request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-state")
+                        .long("knowledge-base-state")
+                        .value_name("TEXT"),
+                    "Specifies whether the agent uses the knowledge base or not when sending an InvokeAgent request.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-agent-knowledge-base`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_agent_knowledge_base();
-        if let Some(value) = args.get_one::<String>("agent-id") {
-            request = request.set_agent_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-id", "agentId") {
+            request = request.set_agent_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("agent-version") {
-            request = request.set_agent_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("agent-version", "agentVersion") {
+            request = request.set_agent_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-state") {
-            request = request
-                .set_knowledge_base_state(
-                    Some(
-                        <crate::types::KnowledgeBaseState>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::KnowledgeBaseState,
+            >("knowledge-base-state", "knowledgeBaseState")
+        {
+            request = request.set_knowledge_base_state(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateAgentKnowledgeBase",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateAgentKnowledgeBase",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-data-source")]
 mod update_data_source {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceId",
+            key: "dataSourceId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataSourceConfiguration",
+            key: "dataSourceConfiguration",
+            target: 79,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataDeletionPolicy",
+            key: "dataDeletionPolicy",
+            target: 78,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "serverSideEncryptionConfiguration",
+            key: "serverSideEncryptionConfiguration",
+            target: 401,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "vectorIngestionConfiguration",
+            key: "vectorIngestionConfiguration",
+            target: 463,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-data-source")
             .about("Updates the configurations for a data source connector.")
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the knowledge base for the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base for the data source.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-id")
-                    .long("data-source-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the data source."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-id")
+                        .long("data-source-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the data source.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("Specifies a new name for the data source."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "Specifies a new name for the data source.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("Specifies a new description for the data source."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "Specifies a new description for the data source.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("data-source-configuration")
-                    .long("data-source-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The connection configuration for the data source that you want to update.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-source-configuration")
+                        .long("data-source-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The connection configuration for the data source that you want to update.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("data-deletion-policy")
-                    .long("data-deletion-policy")
-                    .value_name("TEXT")
-                    .help(
-                        "The data deletion policy for the data source that you want to update.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-deletion-policy")
+                        .long("data-deletion-policy")
+                        .value_name("TEXT"),
+                    "The data deletion policy for the data source that you want to update.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("server-side-encryption-configuration")
-                    .long("server-side-encryption-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about server-side encryption of the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("server-side-encryption-configuration")
+                        .long("server-side-encryption-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about server-side encryption of the data source.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("vector-ingestion-configuration")
-                    .long("vector-ingestion-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains details about how to ingest the documents in the data source.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("vector-ingestion-configuration")
+                        .long("vector-ingestion-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains details about how to ingest the documents in the data source.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-data-source`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_data_source();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-id") {
-            request = request.set_data_source_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("data-source-id", "dataSourceId") {
+            request = request.set_data_source_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-source-configuration") {
-            request = request
-                .set_data_source_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::DataSourceConfiguration,
-                        >("data-source-configuration", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("data-deletion-policy") {
-            request = request
-                .set_data_deletion_policy(
-                    Some(
-                        <crate::types::DataDeletionPolicy>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("server-side-encryption-configuration")
+        if let Some(value) = options
+            .value::<
+                crate::types::DataSourceConfiguration,
+            >("data-source-configuration", "dataSourceConfiguration")
         {
-            request = request
-                .set_server_side_encryption_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ServerSideEncryptionConfiguration,
-                        >("server-side-encryption-configuration", value)?,
-                    ),
-                );
+            request = request.set_data_source_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("vector-ingestion-configuration") {
-            request = request
-                .set_vector_ingestion_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::VectorIngestionConfiguration,
-                        >("vector-ingestion-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::DataDeletionPolicy,
+            >("data-deletion-policy", "dataDeletionPolicy")
+        {
+            request = request.set_data_deletion_policy(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateDataSource",
-                    ))?,
-            )?,
-        )
+        if let Some(value) = options
+            .value::<
+                crate::types::ServerSideEncryptionConfiguration,
+            >(
+                "server-side-encryption-configuration",
+                "serverSideEncryptionConfiguration",
+            )
+        {
+            request = request.set_server_side_encryption_configuration(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                crate::types::VectorIngestionConfiguration,
+            >("vector-ingestion-configuration", "vectorIngestionConfiguration")
+        {
+            request = request.set_vector_ingestion_configuration(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateDataSource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-flow")]
 mod update_flow {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 142,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 135,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "executionRoleArn",
+            key: "executionRoleArn",
+            target: 136,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "customerEncryptionKeyArn",
+            key: "customerEncryptionKeyArn",
+            target: 201,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "definition",
+            key: "definition",
+            target: 134,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-flow")
             .about("Modifies a flow.")
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("A name for the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "A name for the flow.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description for the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description for the flow.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("execution-role-arn")
-                    .long("execution-role-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the service role with permissions to create and manage a flow.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("execution-role-arn")
+                        .long("execution-role-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the service role with permissions to create and manage a flow.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("customer-encryption-key-arn")
-                    .long("customer-encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the KMS key to encrypt the flow.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("customer-encryption-key-arn")
+                        .long("customer-encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the KMS key to encrypt the flow.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("definition")
-                    .long("definition")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A definition of the nodes and the connections between the nodes in the flow.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("definition")
+                        .long("definition")
+                        .value_name("JSON|file://PATH"),
+                    "A definition of the nodes and the connections between the nodes in the flow.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-flow`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_flow();
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("execution-role-arn") {
-            request = request
-                .set_execution_role_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("execution-role-arn", "executionRoleArn") {
+            request = request.set_execution_role_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("customer-encryption-key-arn") {
-            request = request
-                .set_customer_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("customer-encryption-key-arn", "customerEncryptionKeyArn")
+        {
+            request = request.set_customer_encryption_key_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("definition") {
-            request = request
-                .set_definition(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::FlowDefinition,
-                        >("definition", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::FlowDefinition>("definition", "definition")
+        {
+            request = request.set_definition(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateFlow",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateFlow",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-flow-alias")]
 mod update_flow_alias {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "routingConfiguration",
+            key: "routingConfiguration",
+            target: 121,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "concurrencyConfiguration",
+            key: "concurrencyConfiguration",
+            target: 118,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "flowIdentifier",
+            key: "flowIdentifier",
+            target: 137,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "aliasIdentifier",
+            key: "aliasIdentifier",
+            target: 120,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-flow-alias")
             .about("Modifies the alias of a flow.")
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("The name of the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "The name of the alias.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description for the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description for the alias.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("routing-configuration")
-                    .long("routing-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains information about the version to which to map the alias.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("routing-configuration")
+                        .long("routing-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Contains information about the version to which to map the alias.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("concurrency-configuration")
-                    .long("concurrency-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The configuration that specifies how nodes in the flow are executed in parallel.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("concurrency-configuration")
+                        .long("concurrency-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "The configuration that specifies how nodes in the flow are executed in parallel.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("flow-identifier")
-                    .long("flow-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the flow."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("flow-identifier")
+                        .long("flow-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the flow.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("alias-identifier")
-                    .long("alias-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the alias."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("alias-identifier")
+                        .long("alias-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the alias.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-flow-alias`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_flow_alias();
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("routing-configuration") {
-            request = request
-                .set_routing_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::FlowAliasRoutingConfigurationListItem>,
-                        >("routing-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::FlowAliasRoutingConfigurationListItem>,
+            >("routing-configuration", "routingConfiguration")
+        {
+            request = request.set_routing_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("concurrency-configuration") {
-            request = request
-                .set_concurrency_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::FlowAliasConcurrencyConfiguration,
-                        >("concurrency-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::FlowAliasConcurrencyConfiguration,
+            >("concurrency-configuration", "concurrencyConfiguration")
+        {
+            request = request.set_concurrency_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("flow-identifier") {
-            request = request
-                .set_flow_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("flow-identifier", "flowIdentifier") {
+            request = request.set_flow_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("alias-identifier") {
-            request = request
-                .set_alias_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("alias-identifier", "aliasIdentifier") {
+            request = request.set_alias_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateFlowAlias",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateFlowAlias",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-knowledge-base")]
 mod update_knowledge_base {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseId",
+            key: "knowledgeBaseId",
+            target: 175,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 253,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 86,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "roleArn",
+            key: "roleArn",
+            target: 210,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "knowledgeBaseConfiguration",
+            key: "knowledgeBaseConfiguration",
+            target: 202,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "storageConfiguration",
+            key: "storageConfiguration",
+            target: 417,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "metadataConfigurations",
+            key: "metadataConfigurations",
+            target: 239,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-knowledge-base")
@@ -7529,325 +16297,445 @@ mod update_knowledge_base {
                 "Updates the configuration of a knowledge base with the fields that you specify.",
             )
             .arg(
-                clap::Arg::new("knowledge-base-id")
-                    .long("knowledge-base-id")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the knowledge base to update."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-id")
+                        .long("knowledge-base-id")
+                        .value_name("TEXT"),
+                    "The unique identifier of the knowledge base to update.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("Specifies a new name for the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "Specifies a new name for the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("Specifies a new description for the knowledge base."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "Specifies a new description for the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("role-arn")
-                    .long("role-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies a different Amazon Resource Name (ARN) of the IAM role with permissions to invoke API operations on the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("role-arn").long("role-arn").value_name("TEXT"),
+                    "Specifies a different Amazon Resource Name (ARN) of the IAM role with permissions to invoke API operations on the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("knowledge-base-configuration")
-                    .long("knowledge-base-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies the configuration for the embeddings model used for the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("knowledge-base-configuration")
+                        .long("knowledge-base-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies the configuration for the embeddings model used for the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("storage-configuration")
-                    .long("storage-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies the configuration for the vector store used for the knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("storage-configuration")
+                        .long("storage-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies the configuration for the vector store used for the knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("metadata-configurations")
-                    .long("metadata-configurations")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies up to 30 custom metadata field configurations for a managed knowledge base.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("metadata-configurations")
+                        .long("metadata-configurations")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies up to 30 custom metadata field configurations for a managed knowledge base.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-knowledge-base`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_knowledge_base();
-        if let Some(value) = args.get_one::<String>("knowledge-base-id") {
-            request = request
-                .set_knowledge_base_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("knowledge-base-id", "knowledgeBaseId") {
+            request = request.set_knowledge_base_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("role-arn") {
-            request = request.set_role_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("role-arn", "roleArn") {
+            request = request.set_role_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("knowledge-base-configuration") {
-            request = request
-                .set_knowledge_base_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::KnowledgeBaseConfiguration,
-                        >("knowledge-base-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::KnowledgeBaseConfiguration,
+            >("knowledge-base-configuration", "knowledgeBaseConfiguration")
+        {
+            request = request.set_knowledge_base_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("storage-configuration") {
-            request = request
-                .set_storage_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::StorageConfiguration,
-                        >("storage-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::StorageConfiguration,
+            >("storage-configuration", "storageConfiguration")
+        {
+            request = request.set_storage_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("metadata-configurations") {
-            request = request
-                .set_metadata_configurations(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::MetadataConfiguration>,
-                        >("metadata-configurations", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                Vec<crate::types::MetadataConfiguration>,
+            >("metadata-configurations", "metadataConfigurations")
+        {
+            request = request.set_metadata_configurations(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateKnowledgeBase",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateKnowledgeBase",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-prompt")]
 mod update_prompt {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "name",
+            key: "name",
+            target: 312,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 295,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "customerEncryptionKeyArn",
+            key: "customerEncryptionKeyArn",
+            target: 201,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "defaultVariant",
+            key: "defaultVariant",
+            target: 320,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "variants",
+            key: "variants",
+            target: 319,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptIdentifier",
+            key: "promptIdentifier",
+            target: 301,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-prompt")
             .about("Modifies a prompt in your prompt library.")
             .arg(
-                clap::Arg::new("name")
-                    .long("name")
-                    .value_name("TEXT")
-                    .help("A name for the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("name").long("name").value_name("TEXT"),
+                    "A name for the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help("A description for the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A description for the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("customer-encryption-key-arn")
-                    .long("customer-encryption-key-arn")
-                    .value_name("TEXT")
-                    .help(
-                        "The Amazon Resource Name (ARN) of the KMS key to encrypt the prompt.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("customer-encryption-key-arn")
+                        .long("customer-encryption-key-arn")
+                        .value_name("TEXT"),
+                    "The Amazon Resource Name (ARN) of the KMS key to encrypt the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("default-variant")
-                    .long("default-variant")
-                    .value_name("TEXT")
-                    .help("The name of the default variant for the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("default-variant")
+                        .long("default-variant")
+                        .value_name("TEXT"),
+                    "The name of the default variant for the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("variants")
-                    .long("variants")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A list of objects, each containing details about a variant of the prompt.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("variants")
+                        .long("variants")
+                        .value_name("JSON|file://PATH"),
+                    "A list of objects, each containing details about a variant of the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-identifier")
-                    .long("prompt-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the prompt."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-identifier")
+                        .long("prompt-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the prompt.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-prompt`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_prompt();
-        if let Some(value) = args.get_one::<String>("name") {
-            request = request.set_name(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("name", "name") {
+            request = request.set_name(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("customer-encryption-key-arn") {
-            request = request
-                .set_customer_encryption_key_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("customer-encryption-key-arn", "customerEncryptionKeyArn")
+        {
+            request = request.set_customer_encryption_key_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("default-variant") {
-            request = request
-                .set_default_variant(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("default-variant", "defaultVariant") {
+            request = request.set_default_variant(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("variants") {
-            request = request
-                .set_variants(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::PromptVariant>,
-                        >("variants", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::PromptVariant>>("variants", "variants")
+        {
+            request = request.set_variants(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("prompt-identifier") {
-            request = request
-                .set_prompt_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("prompt-identifier", "promptIdentifier") {
+            request = request.set_prompt_identifier(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdatePrompt",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdatePrompt",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "update-retrieval-instruction")]
 mod update_retrieval_instruction {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "retrievalInstructionId",
+            key: "retrievalInstructionId",
+            target: 370,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "instruction",
+            key: "instruction",
+            target: 367,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "description",
+            key: "description",
+            target: 368,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("update-retrieval-instruction")
             .about("Updates the content of a retrieval instruction.")
             .arg(
-                clap::Arg::new("retrieval-instruction-id")
-                    .long("retrieval-instruction-id")
-                    .value_name("TEXT")
-                    .help("The identifier of the retrieval instruction to update."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("retrieval-instruction-id")
+                        .long("retrieval-instruction-id")
+                        .value_name("TEXT"),
+                    "The identifier of the retrieval instruction to update.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("instruction")
-                    .long("instruction")
-                    .value_name("JSON|file://PATH")
-                    .help("The replacement instruction content."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("instruction")
+                        .long("instruction")
+                        .value_name("JSON|file://PATH"),
+                    "The replacement instruction content.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("description")
-                    .long("description")
-                    .value_name("TEXT")
-                    .help(
-                        "A replacement description; applied together with the content when the review passes.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("description").long("description").value_name("TEXT"),
+                    "A replacement description; applied together with the content when the review passes.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `update-retrieval-instruction`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.update_retrieval_instruction();
-        if let Some(value) = args.get_one::<String>("retrieval-instruction-id") {
-            request = request
-                .set_retrieval_instruction_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("retrieval-instruction-id", "retrievalInstructionId")
+        {
+            request = request.set_retrieval_instruction_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("instruction") {
-            request = request
-                .set_instruction(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::RetrievalInstructionContent,
-                        >("instruction", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::RetrievalInstructionContent,
+            >("instruction", "instruction")
+        {
+            request = request.set_instruction(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("description") {
-            request = request.set_description(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("description", "description") {
+            request = request.set_description(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UpdateRetrievalInstruction",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UpdateRetrievalInstruction",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "validate-flow-definition")]
 mod validate_flow_definition {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "definition",
+            key: "definition",
+            target: 134,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("validate-flow-definition")
             .about("Validates the definition of a flow.")
             .arg(
-                clap::Arg::new("definition")
-                    .long("definition")
-                    .value_name("JSON|file://PATH")
-                    .help("The definition of a flow to validate."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("definition")
+                        .long("definition")
+                        .value_name("JSON|file://PATH"),
+                    "The definition of a flow to validate.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `validate-flow-definition`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.validate_flow_definition();
-        if let Some(value) = args.get_one::<String>("definition") {
-            request = request
-                .set_definition(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::FlowDefinition,
-                        >("definition", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "ValidateFlowDefinition",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.validate_flow_definition();
+        if let Some(value) = options
+            .value::<crate::types::FlowDefinition>("definition", "definition")
+        {
+            request = request.set_definition(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "ValidateFlowDefinition",
+                        ))?,
+                )?,
+            )
     }
 }

@@ -1092,9 +1092,9 @@ mod validation_exception;
 )]
 pub use self::validation_exception::{ValidationException, ValidationExceptionBuilder};
 pub use sdk_runtime::error::{
-    BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
-    ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
-    Unhandled, UnsupportedError,
+    BoxError, ConfigError, ConfigErrorKind, CredentialsError, ErrorMetadata,
+    ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, TransportError,
+    TransportErrorKind, Unhandled, UnsupportedError,
 };
 
 pub use sdk_runtime::validation::{ValidationError, Violation, ViolationKind};

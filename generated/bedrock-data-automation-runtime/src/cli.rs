@@ -8,6 +8,8 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
     let command = crate::cli_support::root(
             binary,
             "A command-line client for Runtime for Amazon Bedrock Data Automation",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
         )
         .subcommand(crate::cli_support::decode_event_stream_command());
     #[cfg(feature = "get-data-automation-status")]
@@ -35,42 +37,43 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
+
+    #[cfg(
+        any(
+            feature = "get-data-automation-status",
+            feature = "invoke-data-automation",
+            feature = "invoke-data-automation-async",
+            feature = "list-tags-for-resource",
+            feature = "tag-resource",
+            feature = "untag-resource"
+        )
+    )]
+    let context = crate::cli_support::Context::from_args(global)?;
     match name {
         #[cfg(feature = "get-data-automation-status")]
         "get-data-automation-status" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_data_automation_status::run(&client, global, args).await
+            get_data_automation_status::run(global, &context, args).await
         }
 
         #[cfg(feature = "invoke-data-automation")]
         "invoke-data-automation" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_data_automation::run(&client, global, args).await
+            invoke_data_automation::run(global, &context, args).await
         }
 
         #[cfg(feature = "invoke-data-automation-async")]
         "invoke-data-automation-async" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_data_automation_async::run(&client, global, args).await
+            invoke_data_automation_async::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-tags-for-resource")]
         "list-tags-for-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_tags_for_resource::run(&client, global, args).await
+            list_tags_for_resource::run(global, &context, args).await
         }
 
         #[cfg(feature = "tag-resource")]
-        "tag-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            tag_resource::run(&client, global, args).await
-        }
-
+        "tag-resource" => tag_resource::run(global, &context, args).await,
         #[cfg(feature = "untag-resource")]
-        "untag-resource" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            untag_resource::run(&client, global, args).await
-        }
+        "untag-resource" => untag_resource::run(global, &context, args).await,
         other => {
             Err(
                 crate::cli_support::CliError::parameter(
@@ -81,461 +84,1009 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+/// The shapes the operations' inputs reach, for checking JSON
+/// option values and drawing help and skeletons.
+#[cfg(
+    any(
+        feature = "get-data-automation-status",
+        feature = "invoke-data-automation",
+        feature = "invoke-data-automation-async",
+        feature = "list-tags-for-resource",
+        feature = "tag-resource",
+        feature = "untag-resource"
+    )
+)]
+static SCHEMA: crate::cli_support::schema::Schema = crate::cli_support::schema::Schema {
+    shapes: &[
+        crate::cli_support::schema::Shape {
+            name: "AssetProcessingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "video",
+                        key: "video",
+                        target: 33,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Blob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Blueprint",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "blueprintArn",
+                        key: "blueprintArn",
+                        target: 3,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "version",
+                        key: "version",
+                        target: 6,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stage",
+                        key: "stage",
+                        target: 5,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BlueprintArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "BlueprintList",
+            kind: crate::cli_support::schema::Kind::List(2),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BlueprintStage",
+            kind: crate::cli_support::schema::Kind::Enum(&["DEVELOPMENT", "LIVE"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "BlueprintVersion",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Boolean",
+            kind: crate::cli_support::schema::Kind::Boolean,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DataAutomationArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DataAutomationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "dataAutomationProjectArn",
+                        key: "dataAutomationProjectArn",
+                        target: 8,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stage",
+                        key: "stage",
+                        target: 11,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DataAutomationProfileArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DataAutomationStage",
+            kind: crate::cli_support::schema::Kind::Enum(&["LIVE", "DEVELOPMENT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EncryptionConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "kmsKeyId",
+                        key: "kmsKeyId",
+                        target: 19,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "kmsEncryptionContext",
+                        key: "kmsEncryptionContext",
+                        target: 13,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EncryptionContextMap",
+            kind: crate::cli_support::schema::Kind::Map(14),
+        },
+        crate::cli_support::schema::Shape {
+            name: "EncryptionContextValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "EventBridgeConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "eventBridgeEnabled",
+                        key: "eventBridgeEnabled",
+                        target: 7,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "IdempotencyToken",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InputConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3Uri",
+                        key: "s3Uri",
+                        target: 22,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "assetProcessingConfiguration",
+                        key: "assetProcessingConfiguration",
+                        target: 0,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InvocationArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "KMSKeyId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NotificationConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "eventBridgeConfiguration",
+                        key: "eventBridgeConfiguration",
+                        target: 15,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OutputConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3Uri",
+                        key: "s3Uri",
+                        target: 22,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Uri",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SyncInputConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 1,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Uri",
+                        key: "s3Uri",
+                        target: 22,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Tag",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "key",
+                        key: "key",
+                        target: 25,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "value",
+                        key: "value",
+                        target: 28,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagKeyList",
+            kind: crate::cli_support::schema::Kind::List(25),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagList",
+            kind: crate::cli_support::schema::Kind::List(24),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TaggableResourceArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TimestampSegment",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "startTimeMillis",
+                        key: "startTimeMillis",
+                        target: 32,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "endTimeMillis",
+                        key: "endTimeMillis",
+                        target: 31,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TimestampSegmentEndTimeMillisLong",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: i64::MIN,
+                max: i64::MAX,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "TimestampSegmentStartTimeMillisLong",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: i64::MIN,
+                max: i64::MAX,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoAssetProcessingConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "segmentConfiguration",
+                        key: "segmentConfiguration",
+                        target: 34,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoSegmentConfiguration",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "timestampSegment",
+                        key: "timestampSegment",
+                        target: 30,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+    ],
+};
+
 #[cfg(feature = "get-data-automation-status")]
 mod get_data_automation_status {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "invocationArn",
+            key: "invocationArn",
+            target: 18,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-data-automation-status")
             .about("API used to get data automation status.")
             .arg(
-                clap::Arg::new("invocation-arn")
-                    .long("invocation-arn")
-                    .value_name("TEXT")
-                    .help("Invocation arn."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-arn")
+                        .long("invocation-arn")
+                        .value_name("TEXT"),
+                    "Invocation arn.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-data-automation-status`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.get_data_automation_status();
-        if let Some(value) = args.get_one::<String>("invocation-arn") {
-            request = request.set_invocation_arn(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetDataAutomationStatus",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.get_data_automation_status();
+        if let Some(value) = options.string("invocation-arn", "invocationArn") {
+            request = request.set_invocation_arn(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetDataAutomationStatus",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "invoke-data-automation")]
 mod invoke_data_automation {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "inputConfiguration",
+            key: "inputConfiguration",
+            target: 23,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataAutomationConfiguration",
+            key: "dataAutomationConfiguration",
+            target: 9,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "blueprints",
+            key: "blueprints",
+            target: 4,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataAutomationProfileArn",
+            key: "dataAutomationProfileArn",
+            target: 10,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "encryptionConfiguration",
+            key: "encryptionConfiguration",
+            target: 12,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "outputConfiguration",
+            key: "outputConfiguration",
+            target: 21,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-data-automation")
             .about("Sync API: Invoke data automation.")
             .arg(
-                clap::Arg::new("input-configuration")
-                    .long("input-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Input configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("input-configuration")
+                        .long("input-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Input configuration.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("data-automation-configuration")
-                    .long("data-automation-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Data automation configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-automation-configuration")
+                        .long("data-automation-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Data automation configuration.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("blueprints")
-                    .long("blueprints")
-                    .value_name("JSON|file://PATH")
-                    .help("Blueprint list."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("blueprints")
+                        .long("blueprints")
+                        .value_name("JSON|file://PATH"),
+                    "Blueprint list.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("data-automation-profile-arn")
-                    .long("data-automation-profile-arn")
-                    .value_name("TEXT")
-                    .help("Data automation profile ARN"),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-automation-profile-arn")
+                        .long("data-automation-profile-arn")
+                        .value_name("TEXT"),
+                    "Data automation profile ARN",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("encryption-configuration")
-                    .long("encryption-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Encryption configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("encryption-configuration")
+                        .long("encryption-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Encryption configuration.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("output-configuration")
-                    .long("output-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Output configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("output-configuration")
+                        .long("output-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Output configuration.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `invoke-data-automation`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.invoke_data_automation();
-        if let Some(value) = args.get_one::<String>("input-configuration") {
-            request = request
-                .set_input_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::SyncInputConfiguration,
-                        >("input-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::SyncInputConfiguration,
+            >("input-configuration", "inputConfiguration")
+        {
+            request = request.set_input_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-automation-configuration") {
-            request = request
-                .set_data_automation_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::DataAutomationConfiguration,
-                        >("data-automation-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::DataAutomationConfiguration,
+            >("data-automation-configuration", "dataAutomationConfiguration")
+        {
+            request = request.set_data_automation_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("blueprints") {
-            request = request
-                .set_blueprints(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::Blueprint>,
-                        >("blueprints", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::Blueprint>>("blueprints", "blueprints")
+        {
+            request = request.set_blueprints(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-automation-profile-arn") {
-            request = request
-                .set_data_automation_profile_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("data-automation-profile-arn", "dataAutomationProfileArn")
+        {
+            request = request.set_data_automation_profile_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("encryption-configuration") {
-            request = request
-                .set_encryption_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::EncryptionConfiguration,
-                        >("encryption-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::EncryptionConfiguration,
+            >("encryption-configuration", "encryptionConfiguration")
+        {
+            request = request.set_encryption_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("output-configuration") {
-            request = request
-                .set_output_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::OutputConfiguration,
-                        >("output-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::OutputConfiguration,
+            >("output-configuration", "outputConfiguration")
+        {
+            request = request.set_output_configuration(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "InvokeDataAutomation",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "InvokeDataAutomation",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "invoke-data-automation-async")]
 mod invoke_data_automation_async {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "clientToken",
+            key: "clientToken",
+            target: 16,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "inputConfiguration",
+            key: "inputConfiguration",
+            target: 17,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "outputConfiguration",
+            key: "outputConfiguration",
+            target: 21,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataAutomationConfiguration",
+            key: "dataAutomationConfiguration",
+            target: 9,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "encryptionConfiguration",
+            key: "encryptionConfiguration",
+            target: 12,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "notificationConfiguration",
+            key: "notificationConfiguration",
+            target: 20,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "blueprints",
+            key: "blueprints",
+            target: 4,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "dataAutomationProfileArn",
+            key: "dataAutomationProfileArn",
+            target: 10,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 27,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-data-automation-async")
             .about("Async API: Invoke data automation.")
             .arg(
-                clap::Arg::new("client-token")
-                    .long("client-token")
-                    .value_name("TEXT")
-                    .help("Idempotency token."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-token")
+                        .long("client-token")
+                        .value_name("TEXT"),
+                    "Idempotency token.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("input-configuration")
-                    .long("input-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Input configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("input-configuration")
+                        .long("input-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Input configuration.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("output-configuration")
-                    .long("output-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Output configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("output-configuration")
+                        .long("output-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Output configuration.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("data-automation-configuration")
-                    .long("data-automation-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Data automation configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-automation-configuration")
+                        .long("data-automation-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Data automation configuration.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("encryption-configuration")
-                    .long("encryption-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Encryption configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("encryption-configuration")
+                        .long("encryption-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Encryption configuration.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("notification-configuration")
-                    .long("notification-configuration")
-                    .value_name("JSON|file://PATH")
-                    .help("Notification configuration."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("notification-configuration")
+                        .long("notification-configuration")
+                        .value_name("JSON|file://PATH"),
+                    "Notification configuration.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("blueprints")
-                    .long("blueprints")
-                    .value_name("JSON|file://PATH")
-                    .help("Blueprint list."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("blueprints")
+                        .long("blueprints")
+                        .value_name("JSON|file://PATH"),
+                    "Blueprint list.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("data-automation-profile-arn")
-                    .long("data-automation-profile-arn")
-                    .value_name("TEXT")
-                    .help("Data automation profile ARN"),
+                crate::cli_support::member_help(
+                    clap::Arg::new("data-automation-profile-arn")
+                        .long("data-automation-profile-arn")
+                        .value_name("TEXT"),
+                    "Data automation profile ARN",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("List of tags."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "List of tags.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `invoke-data-automation-async`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.invoke_data_automation_async();
-        if let Some(value) = args.get_one::<String>("client-token") {
-            request = request.set_client_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-token", "clientToken") {
+            request = request.set_client_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("input-configuration") {
-            request = request
-                .set_input_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::InputConfiguration,
-                        >("input-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::InputConfiguration,
+            >("input-configuration", "inputConfiguration")
+        {
+            request = request.set_input_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("output-configuration") {
-            request = request
-                .set_output_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::OutputConfiguration,
-                        >("output-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::OutputConfiguration,
+            >("output-configuration", "outputConfiguration")
+        {
+            request = request.set_output_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-automation-configuration") {
-            request = request
-                .set_data_automation_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::DataAutomationConfiguration,
-                        >("data-automation-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::DataAutomationConfiguration,
+            >("data-automation-configuration", "dataAutomationConfiguration")
+        {
+            request = request.set_data_automation_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("encryption-configuration") {
-            request = request
-                .set_encryption_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::EncryptionConfiguration,
-                        >("encryption-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::EncryptionConfiguration,
+            >("encryption-configuration", "encryptionConfiguration")
+        {
+            request = request.set_encryption_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("notification-configuration") {
-            request = request
-                .set_notification_configuration(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::NotificationConfiguration,
-                        >("notification-configuration", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::NotificationConfiguration,
+            >("notification-configuration", "notificationConfiguration")
+        {
+            request = request.set_notification_configuration(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("blueprints") {
-            request = request
-                .set_blueprints(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::Blueprint>,
-                        >("blueprints", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::Blueprint>>("blueprints", "blueprints")
+        {
+            request = request.set_blueprints(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("data-automation-profile-arn") {
-            request = request
-                .set_data_automation_profile_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("data-automation-profile-arn", "dataAutomationProfileArn")
+        {
+            request = request.set_data_automation_profile_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::Tag>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options.value::<Vec<crate::types::Tag>>("tags", "tags") {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "InvokeDataAutomationAsync",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "InvokeDataAutomationAsync",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "list-tags-for-resource")]
 mod list_tags_for_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceARN",
+            key: "resourceARN",
+            target: 29,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-tags-for-resource")
             .about("List tags for an Amazon Bedrock Data Automation resource")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help("The resourceARN member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The resourceARN member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-tags-for-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.list_tags_for_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "ListTagsForResource",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.list_tags_for_resource();
+        if let Some(value) = options.string("resource-arn", "resourceARN") {
+            request = request.set_resource_arn(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "ListTagsForResource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "tag-resource")]
 mod tag_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceARN",
+            key: "resourceARN",
+            target: 29,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 27,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("tag-resource")
             .about("Tag an Amazon Bedrock Data Automation resource")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help("The resourceARN member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The resourceARN member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("The tags member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "The tags member.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `tag-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.tag_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-arn", "resourceARN") {
+            request = request.set_resource_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::Tag>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options.value::<Vec<crate::types::Tag>>("tags", "tags") {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "TagResource",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "TagResource",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "untag-resource")]
 mod untag_resource {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "resourceARN",
+            key: "resourceARN",
+            target: 29,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "tagKeys",
+            key: "tagKeys",
+            target: 26,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("untag-resource")
             .about("Untag an Amazon Bedrock Data Automation resource")
             .arg(
-                clap::Arg::new("resource-arn")
-                    .long("resource-arn")
-                    .value_name("TEXT")
-                    .help("The resourceARN member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("resource-arn")
+                        .long("resource-arn")
+                        .value_name("TEXT"),
+                    "The resourceARN member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("tag-keys")
-                    .long("tag-keys")
-                    .value_name("JSON|file://PATH")
-                    .help("The tagKeys member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tag-keys")
+                        .long("tag-keys")
+                        .value_name("JSON|file://PATH"),
+                    "The tagKeys member.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `untag-resource`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.untag_resource();
-        if let Some(value) = args.get_one::<String>("resource-arn") {
-            request = request.set_resource_arn(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("resource-arn", "resourceARN") {
+            request = request.set_resource_arn(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tag-keys") {
-            request = request
-                .set_tag_keys(
-                    Some(crate::cli_support::json::<Vec<String>>("tag-keys", value)?),
-                );
+        if let Some(value) = options.value::<Vec<String>>("tag-keys", "tagKeys") {
+            request = request.set_tag_keys(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "UntagResource",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "UntagResource",
+                        ))?,
+                )?,
+            )
     }
 }

@@ -8,6 +8,8 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
     let command = crate::cli_support::root(
             binary,
             "A command-line client for Amazon Bedrock Runtime",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
         )
         .subcommand(crate::cli_support::decode_event_stream_command());
     #[cfg(feature = "apply-guardrail")]
@@ -45,72 +47,55 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
+
+    #[cfg(
+        any(
+            feature = "apply-guardrail",
+            feature = "converse",
+            feature = "converse-stream",
+            feature = "count-tokens",
+            feature = "get-async-invoke",
+            feature = "invoke-guardrail-checks",
+            feature = "invoke-model",
+            feature = "invoke-model-with-bidirectional-stream",
+            feature = "invoke-model-with-response-stream",
+            feature = "list-async-invokes",
+            feature = "start-async-invoke"
+        )
+    )]
+    let context = crate::cli_support::Context::from_args(global)?;
     match name {
         #[cfg(feature = "apply-guardrail")]
-        "apply-guardrail" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            apply_guardrail::run(&client, global, args).await
-        }
-
+        "apply-guardrail" => apply_guardrail::run(global, &context, args).await,
         #[cfg(feature = "converse")]
-        "converse" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            converse::run(&client, global, args).await
-        }
-
+        "converse" => converse::run(global, &context, args).await,
         #[cfg(feature = "converse-stream")]
-        "converse-stream" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            converse_stream::run(&client, global, args).await
-        }
-
+        "converse-stream" => converse_stream::run(global, &context, args).await,
         #[cfg(feature = "count-tokens")]
-        "count-tokens" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            count_tokens::run(&client, global, args).await
-        }
-
+        "count-tokens" => count_tokens::run(global, &context, args).await,
         #[cfg(feature = "get-async-invoke")]
-        "get-async-invoke" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            get_async_invoke::run(&client, global, args).await
-        }
-
+        "get-async-invoke" => get_async_invoke::run(global, &context, args).await,
         #[cfg(feature = "invoke-guardrail-checks")]
         "invoke-guardrail-checks" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_guardrail_checks::run(&client, global, args).await
+            invoke_guardrail_checks::run(global, &context, args).await
         }
 
         #[cfg(feature = "invoke-model")]
-        "invoke-model" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_model::run(&client, global, args).await
-        }
-
+        "invoke-model" => invoke_model::run(global, &context, args).await,
         #[cfg(feature = "invoke-model-with-bidirectional-stream")]
         "invoke-model-with-bidirectional-stream" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_model_with_bidirectional_stream::run(&client, global, args).await
+            invoke_model_with_bidirectional_stream::run(global, &context, args).await
         }
 
         #[cfg(feature = "invoke-model-with-response-stream")]
         "invoke-model-with-response-stream" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            invoke_model_with_response_stream::run(&client, global, args).await
+            invoke_model_with_response_stream::run(global, &context, args).await
         }
 
         #[cfg(feature = "list-async-invokes")]
-        "list-async-invokes" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            list_async_invokes::run(&client, global, args).await
-        }
-
+        "list-async-invokes" => list_async_invokes::run(global, &context, args).await,
         #[cfg(feature = "start-async-invoke")]
-        "start-async-invoke" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            start_async_invoke::run(&client, global, args).await
-        }
+        "start-async-invoke" => start_async_invoke::run(global, &context, args).await,
         other => {
             Err(
                 crate::cli_support::CliError::parameter(
@@ -121,375 +106,2781 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+/// The shapes the operations' inputs reach, for checking JSON
+/// option values and drawing help and skeletons.
+#[cfg(
+    any(
+        feature = "apply-guardrail",
+        feature = "converse",
+        feature = "converse-stream",
+        feature = "count-tokens",
+        feature = "get-async-invoke",
+        feature = "invoke-guardrail-checks",
+        feature = "invoke-model",
+        feature = "invoke-model-with-bidirectional-stream",
+        feature = "invoke-model-with-response-stream",
+        feature = "list-async-invokes",
+        feature = "start-async-invoke"
+    )
+)]
+static SCHEMA: crate::cli_support::schema::Schema = crate::cli_support::schema::Schema {
+    shapes: &[
+        crate::cli_support::schema::Shape {
+            name: "AccountId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AnyToolChoice",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AsyncInvokeIdempotencyToken",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AsyncInvokeIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AsyncInvokeOutputDataConfig",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3OutputDataConfig",
+                        key: "s3OutputDataConfig",
+                        target: 5,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AsyncInvokeS3OutputDataConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "s3Uri",
+                        key: "s3Uri",
+                        target: 140,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "kmsKeyId",
+                        key: "kmsKeyId",
+                        target: 116,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bucketOwner",
+                        key: "bucketOwner",
+                        target: 0,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AsyncInvokeStatus",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["InProgress", "Completed", "Failed"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 8,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 9,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "error",
+                        key: "error",
+                        target: 57,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioFormat",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "mp3",
+                    "opus",
+                    "wav",
+                    "aac",
+                    "flac",
+                    "mp4",
+                    "ogg",
+                    "mkv",
+                    "mka",
+                    "x-aac",
+                    "m4a",
+                    "mpeg",
+                    "mpga",
+                    "pcm",
+                    "webm",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioSource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 10,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 139,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "AudioSourceBytesBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "AutoToolChoice",
+            kind: crate::cli_support::schema::Kind::Structure(&[]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Blob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Body",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Boolean",
+            kind: crate::cli_support::schema::Kind::Boolean,
+        },
+        crate::cli_support::schema::Shape {
+            name: "CachePointBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 16,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "ttl",
+                        key: "ttl",
+                        target: 17,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CachePointType",
+            kind: crate::cli_support::schema::Kind::Enum(&["default"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CacheTTL",
+            kind: crate::cli_support::schema::Kind::Enum(&["5m", "1h"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Citation",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "title",
+                        key: "title",
+                        target: 153,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 153,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sourceContent",
+                        key: "sourceContent",
+                        target: 23,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "location",
+                        key: "location",
+                        target: 21,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CitationGeneratedContent",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CitationGeneratedContentList",
+            kind: crate::cli_support::schema::Kind::List(19),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CitationLocation",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "web",
+                        key: "web",
+                        target: 187,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "documentChar",
+                        key: "documentChar",
+                        target: 40,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "documentPage",
+                        key: "documentPage",
+                        target: 51,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "documentChunk",
+                        key: "documentChunk",
+                        target: 44,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "searchResultLocation",
+                        key: "searchResultLocation",
+                        target: 144,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CitationSourceContent",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CitationSourceContentList",
+            kind: crate::cli_support::schema::Kind::List(22),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Citations",
+            kind: crate::cli_support::schema::Kind::List(18),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CitationsConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "enabled",
+                        key: "enabled",
+                        target: 14,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CitationsContentBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 20,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "citations",
+                        key: "citations",
+                        target: 24,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "image",
+                        key: "image",
+                        target: 103,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "document",
+                        key: "document",
+                        target: 38,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "video",
+                        key: "video",
+                        target: 183,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "audio",
+                        key: "audio",
+                        target: 7,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "toolUse",
+                        key: "toolUse",
+                        target: 179,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "toolResult",
+                        key: "toolResult",
+                        target: 174,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardContent",
+                        key: "guardContent",
+                        target: 84,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "cachePoint",
+                        key: "cachePoint",
+                        target: 15,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "reasoningContent",
+                        key: "reasoningContent",
+                        target: 134,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "citationsContent",
+                        key: "citationsContent",
+                        target: 26,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "searchResult",
+                        key: "searchResult",
+                        target: 141,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "toolAddition",
+                        key: "toolAddition",
+                        target: 163,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "toolRemoval",
+                        key: "toolRemoval",
+                        target: 173,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(27),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConversationRole",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["user", "assistant", "system"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConversationalModelId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConverseRequestAdditionalModelResponseFieldPathsList",
+            kind: crate::cli_support::schema::Kind::List(32),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConverseRequestAdditionalModelResponseFieldPathsListMemberString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConverseStreamRequestAdditionalModelResponseFieldPathsList",
+            kind: crate::cli_support::schema::Kind::List(34),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConverseStreamRequestAdditionalModelResponseFieldPathsListMemberString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ConverseTokensRequest",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "messages",
+                        key: "messages",
+                        target: 119,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "system",
+                        key: "system",
+                        target: 155,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "toolConfig",
+                        key: "toolConfig",
+                        target: 165,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "additionalModelRequestFields",
+                        key: "additionalModelRequestFields",
+                        target: 37,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "CountTokensInput",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "invokeModel",
+                        key: "invokeModel",
+                        target: 114,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "converse",
+                        key: "converse",
+                        target: 35,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Document",
+            kind: crate::cli_support::schema::Kind::Document,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 50,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 39,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 55,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "context",
+                        key: "context",
+                        target: 153,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "citations",
+                        key: "citations",
+                        target: 25,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentBlockNameString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentCharLocation",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "documentIndex",
+                        key: "documentIndex",
+                        target: 41,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "start",
+                        key: "start",
+                        target: 43,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "end",
+                        key: "end",
+                        target: 42,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentCharLocationDocumentIndexInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentCharLocationEndInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentCharLocationStartInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentChunkLocation",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "documentIndex",
+                        key: "documentIndex",
+                        target: 45,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "start",
+                        key: "start",
+                        target: 47,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "end",
+                        key: "end",
+                        target: 46,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentChunkLocationDocumentIndexInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentChunkLocationEndInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentChunkLocationStartInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(48),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentFormat",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["pdf", "csv", "doc", "docx", "xls", "xlsx", "html", "txt", "md"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentPageLocation",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "documentIndex",
+                        key: "documentIndex",
+                        target: 52,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "start",
+                        key: "start",
+                        target: 54,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "end",
+                        key: "end",
+                        target: 53,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentPageLocationDocumentIndexInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentPageLocationEndInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentPageLocationStartInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentSource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 56,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 139,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 49,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "DocumentSourceBytesBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ErrorBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "message",
+                        key: "message",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "FoundationModelVersionIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "contentFilter",
+                        key: "contentFilter",
+                        target: 65,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "promptAttack",
+                        key: "promptAttack",
+                        target: 71,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "sensitiveInformation",
+                        key: "sensitiveInformation",
+                        target: 73,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 77,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksContentBlockList",
+            kind: crate::cli_support::schema::Kind::List(60),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksContentFilterCategory",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["VIOLENCE", "HATE", "SEXUAL", "MISCONDUCT", "INSULTS"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksContentFilterCategoryConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "category",
+                        key: "category",
+                        target: 62,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksContentFilterCategoryConfigList",
+            kind: crate::cli_support::schema::Kind::List(63),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksContentFilterConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "categories",
+                        key: "categories",
+                        target: 64,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksMessage",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "role",
+                        key: "role",
+                        target: 72,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 61,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksMessageList",
+            kind: crate::cli_support::schema::Kind::List(66),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksPromptAttackCategory",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["JAILBREAK", "PROMPT_INJECTION", "PROMPT_LEAKAGE"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksPromptAttackCategoryConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "category",
+                        key: "category",
+                        target: 68,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksPromptAttackCategoryConfigList",
+            kind: crate::cli_support::schema::Kind::List(69),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksPromptAttackConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "categories",
+                        key: "categories",
+                        target: 70,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksRole",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["user", "assistant", "system"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksSensitiveInformationConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "entities",
+                        key: "entities",
+                        target: 75,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksSensitiveInformationEntityConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 76,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksSensitiveInformationEntityConfigList",
+            kind: crate::cli_support::schema::Kind::List(74),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksSensitiveInformationEntityType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &[
+                    "ADDRESS",
+                    "AGE",
+                    "AWS_ACCESS_KEY",
+                    "AWS_SECRET_KEY",
+                    "CA_HEALTH_NUMBER",
+                    "CA_SOCIAL_INSURANCE_NUMBER",
+                    "CREDIT_DEBIT_CARD_CVV",
+                    "CREDIT_DEBIT_CARD_EXPIRY",
+                    "CREDIT_DEBIT_CARD_NUMBER",
+                    "DRIVER_ID",
+                    "EMAIL",
+                    "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+                    "IP_ADDRESS",
+                    "LICENSE_PLATE",
+                    "MAC_ADDRESS",
+                    "NAME",
+                    "PASSWORD",
+                    "PHONE",
+                    "PIN",
+                    "SWIFT_CODE",
+                    "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+                    "UK_NATIONAL_INSURANCE_NUMBER",
+                    "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+                    "URL",
+                    "USERNAME",
+                    "US_BANK_ACCOUNT_NUMBER",
+                    "US_BANK_ROUTING_NUMBER",
+                    "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+                    "US_PASSPORT_NUMBER",
+                    "US_SOCIAL_SECURITY_NUMBER",
+                    "VEHICLE_IDENTIFICATION_NUMBER",
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailChecksTextContent",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "guardrailIdentifier",
+                        key: "guardrailIdentifier",
+                        target: 92,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailVersion",
+                        key: "guardrailVersion",
+                        target: 102,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "trace",
+                        key: "trace",
+                        target: 101,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 100,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "image",
+                        key: "image",
+                        target: 93,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailContentBlockList",
+            kind: crate::cli_support::schema::Kind::List(79),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailContentQualifier",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["grounding_source", "query", "guard_content"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailContentQualifierList",
+            kind: crate::cli_support::schema::Kind::List(81),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailContentSource",
+            kind: crate::cli_support::schema::Kind::Enum(&["INPUT", "OUTPUT"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConverseContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 91,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "image",
+                        key: "image",
+                        target: 87,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConverseContentQualifier",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["grounding_source", "query", "guard_content"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConverseContentQualifierList",
+            kind: crate::cli_support::schema::Kind::List(85),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConverseImageBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 88,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 89,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConverseImageFormat",
+            kind: crate::cli_support::schema::Kind::Enum(&["png", "jpeg"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConverseImageSource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 90,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConverseImageSourceBytesBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailConverseTextBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "qualifiers",
+                        key: "qualifiers",
+                        target: 86,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailImageBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 94,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 95,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailImageFormat",
+            kind: crate::cli_support::schema::Kind::Enum(&["png", "jpeg"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailImageSource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 96,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailImageSourceBytesBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailOutputScope",
+            kind: crate::cli_support::schema::Kind::Enum(&["INTERVENTIONS", "FULL"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailStreamConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "guardrailIdentifier",
+                        key: "guardrailIdentifier",
+                        target: 92,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardrailVersion",
+                        key: "guardrailVersion",
+                        target: 102,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "trace",
+                        key: "trace",
+                        target: 101,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "streamProcessingMode",
+                        key: "streamProcessingMode",
+                        target: 99,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailStreamProcessingMode",
+            kind: crate::cli_support::schema::Kind::Enum(&["sync", "async"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailTextBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "qualifiers",
+                        key: "qualifiers",
+                        target: 82,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailTrace",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["enabled", "disabled", "enabled_full"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "GuardrailVersion",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 104,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 105,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "error",
+                        key: "error",
+                        target: 57,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageFormat",
+            kind: crate::cli_support::schema::Kind::Enum(&["png", "jpeg", "gif", "webp"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageSource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 106,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 139,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ImageSourceBytesBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InferenceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "maxTokens",
+                        key: "maxTokens",
+                        target: 108,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "temperature",
+                        key: "temperature",
+                        target: 110,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "topP",
+                        key: "topP",
+                        target: 111,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stopSequences",
+                        key: "stopSequences",
+                        target: 109,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InferenceConfigurationMaxTokensInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "InferenceConfigurationStopSequencesList",
+            kind: crate::cli_support::schema::Kind::List(122),
+        },
+        crate::cli_support::schema::Shape {
+            name: "InferenceConfigurationTemperatureFloat",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InferenceConfigurationTopPFloat",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InvocationArn",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InvokeModelIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "InvokeModelTokensRequest",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "body",
+                        key: "body",
+                        target: 13,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "JsonSchemaDefinition",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "schema",
+                        key: "schema",
+                        target: 153,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 153,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "KmsKeyId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "MaxResults",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "Message",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "role",
+                        key: "role",
+                        target: 29,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 28,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Messages",
+            kind: crate::cli_support::schema::Kind::List(118),
+        },
+        crate::cli_support::schema::Shape {
+            name: "MimeType",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ModelInputPayload",
+            kind: crate::cli_support::schema::Kind::Document,
+        },
+        crate::cli_support::schema::Shape {
+            name: "NonEmptyString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OutputConfig",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "textFormat",
+                        key: "textFormat",
+                        target: 125,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "effort",
+                        key: "effort",
+                        target: 124,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OutputConfigEffortString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "OutputFormat",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 127,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "structure",
+                        key: "structure",
+                        target: 126,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OutputFormatStructure",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "jsonSchema",
+                        key: "jsonSchema",
+                        target: 115,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "OutputFormatType",
+            kind: crate::cli_support::schema::Kind::Enum(&["json_schema"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PaginationToken",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PerformanceConfigLatency",
+            kind: crate::cli_support::schema::Kind::Enum(&["standard", "optimized"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PerformanceConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "latency",
+                        key: "latency",
+                        target: 129,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ProjectIdentifier",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptVariableMap",
+            kind: crate::cli_support::schema::Kind::Map(133),
+        },
+        crate::cli_support::schema::Shape {
+            name: "PromptVariableValues",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ReasoningContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "reasoningText",
+                        key: "reasoningText",
+                        target: 135,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "redactedContent",
+                        key: "redactedContent",
+                        target: 12,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ReasoningTextBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "signature",
+                        key: "signature",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RequestMetadata",
+            kind: crate::cli_support::schema::Kind::Map(138),
+        },
+        crate::cli_support::schema::Shape {
+            name: "RequestMetadataJson",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "RequestMetadataValueString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Location",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "uri",
+                        key: "uri",
+                        target: 140,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "bucketOwner",
+                        key: "bucketOwner",
+                        target: 0,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Uri",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchResultBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 153,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "title",
+                        key: "title",
+                        target: 153,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 143,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "citations",
+                        key: "citations",
+                        target: 25,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchResultContentBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchResultContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(142),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchResultLocation",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "searchResultIndex",
+                        key: "searchResultIndex",
+                        target: 146,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "start",
+                        key: "start",
+                        target: 147,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "end",
+                        key: "end",
+                        target: 145,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchResultLocationEndInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchResultLocationSearchResultIndexInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "SearchResultLocationStartInteger",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "ServiceTier",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 149,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ServiceTierType",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["priority", "default", "flex", "reserved"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SortAsyncInvocationBy",
+            kind: crate::cli_support::schema::Kind::Enum(&["SubmissionTime"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SortOrder",
+            kind: crate::cli_support::schema::Kind::Enum(&["Ascending", "Descending"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SpecificToolChoice",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 168,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "String",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "SystemContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 122,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "guardContent",
+                        key: "guardContent",
+                        target: 84,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "cachePoint",
+                        key: "cachePoint",
+                        target: 15,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SystemContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(154),
+        },
+        crate::cli_support::schema::Shape {
+            name: "SystemTool",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 168,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Tag",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "key",
+                        key: "key",
+                        target: 158,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "value",
+                        key: "value",
+                        target: 160,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagKey",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagList",
+            kind: crate::cli_support::schema::Kind::List(157),
+        },
+        crate::cli_support::schema::Shape {
+            name: "TagValue",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Timestamp",
+            kind: crate::cli_support::schema::Kind::Timestamp,
+        },
+        crate::cli_support::schema::Shape {
+            name: "Tool",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "toolSpec",
+                        key: "toolSpec",
+                        target: 178,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "systemTool",
+                        key: "systemTool",
+                        target: 156,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "cachePoint",
+                        key: "cachePoint",
+                        target: 15,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolAdditionBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "tool",
+                        key: "tool",
+                        target: 169,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolChoice",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "auto",
+                        key: "auto",
+                        target: 11,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "any",
+                        key: "any",
+                        target: 1,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "tool",
+                        key: "tool",
+                        target: 152,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolConfiguration",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "tools",
+                        key: "tools",
+                        target: 166,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "toolChoice",
+                        key: "toolChoice",
+                        target: 164,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolConfigurationToolsList",
+            kind: crate::cli_support::schema::Kind::List(162),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolInputSchema",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "json",
+                        key: "json",
+                        target: 37,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolName",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolReference",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 172,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 170,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "serverName",
+                        key: "serverName",
+                        target: 171,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolReferenceNameString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolReferenceServerNameString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolReferenceTypeString",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolRemovalBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "tool",
+                        key: "tool",
+                        target: 169,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolResultBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "toolUseId",
+                        key: "toolUseId",
+                        target: 180,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "content",
+                        key: "content",
+                        target: 176,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "status",
+                        key: "status",
+                        target: 177,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolResultContentBlock",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "json",
+                        key: "json",
+                        target: 37,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "text",
+                        key: "text",
+                        target: 153,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "image",
+                        key: "image",
+                        target: 103,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "document",
+                        key: "document",
+                        target: 38,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "video",
+                        key: "video",
+                        target: 183,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "searchResult",
+                        key: "searchResult",
+                        target: 141,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolResultContentBlocks",
+            kind: crate::cli_support::schema::Kind::List(175),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolResultStatus",
+            kind: crate::cli_support::schema::Kind::Enum(&["success", "error"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolSpecification",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 168,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "description",
+                        key: "description",
+                        target: 122,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "inputSchema",
+                        key: "inputSchema",
+                        target: 167,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "strict",
+                        key: "strict",
+                        target: 14,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolUseBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "toolUseId",
+                        key: "toolUseId",
+                        target: 180,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "name",
+                        key: "name",
+                        target: 168,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "input",
+                        key: "input",
+                        target: 37,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "type",
+                        key: "type",
+                        target: 181,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolUseId",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "ToolUseType",
+            kind: crate::cli_support::schema::Kind::Enum(&["server_tool_use"]),
+        },
+        crate::cli_support::schema::Shape {
+            name: "Trace",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["ENABLED", "DISABLED", "ENABLED_FULL"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoBlock",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "format",
+                        key: "format",
+                        target: 184,
+                        required: true,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "source",
+                        key: "source",
+                        target: 185,
+                        required: true,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoFormat",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["mkv", "mov", "mp4", "webm", "flv", "mpeg", "mpg", "wmv", "three_gp"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoSource",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "bytes",
+                        key: "bytes",
+                        target: 186,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "s3Location",
+                        key: "s3Location",
+                        target: 139,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "VideoSourceBytesBlob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "WebLocation",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "url",
+                        key: "url",
+                        target: 153,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "domain",
+                        key: "domain",
+                        target: 153,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+    ],
+};
+
 #[cfg(feature = "apply-guardrail")]
 mod apply_guardrail {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "guardrailIdentifier",
+            key: "guardrailIdentifier",
+            target: 92,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailVersion",
+            key: "guardrailVersion",
+            target: 102,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "source",
+            key: "source",
+            target: 83,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "content",
+            key: "content",
+            target: 80,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "outputScope",
+            key: "outputScope",
+            target: 97,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("apply-guardrail")
             .about("The action to apply a guardrail.")
             .arg(
-                clap::Arg::new("guardrail-identifier")
-                    .long("guardrail-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The guardrail identifier used in the request to apply the guardrail.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-identifier")
+                        .long("guardrail-identifier")
+                        .value_name("TEXT"),
+                    "The guardrail identifier used in the request to apply the guardrail.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-version")
-                    .long("guardrail-version")
-                    .value_name("TEXT")
-                    .help(
-                        "The guardrail version used in the request to apply the guardrail.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-version")
+                        .long("guardrail-version")
+                        .value_name("TEXT"),
+                    "The guardrail version used in the request to apply the guardrail.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("source")
-                    .long("source")
-                    .value_name("TEXT")
-                    .help(
-                        "The source of data used in the request to apply the guardrail.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("source").long("source").value_name("TEXT"),
+                    "The source of data used in the request to apply the guardrail.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("content")
-                    .long("content")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The content details used in the request to apply the guardrail.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("content")
+                        .long("content")
+                        .value_name("JSON|file://PATH"),
+                    "The content details used in the request to apply the guardrail.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("output-scope")
-                    .long("output-scope")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies the scope of the output that you get in the response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("output-scope")
+                        .long("output-scope")
+                        .value_name("TEXT"),
+                    "Specifies the scope of the output that you get in the response.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `apply-guardrail`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.apply_guardrail();
-        if let Some(value) = args.get_one::<String>("guardrail-identifier") {
-            request = request
-                .set_guardrail_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("guardrail-identifier", "guardrailIdentifier")
+        {
+            request = request.set_guardrail_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("guardrail-version") {
-            request = request
-                .set_guardrail_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("guardrail-version", "guardrailVersion") {
+            request = request.set_guardrail_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("source") {
-            request = request
-                .set_source(
-                    Some(
-                        <crate::types::GuardrailContentSource>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::GuardrailContentSource>("source", "source")
+        {
+            request = request.set_source(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("content") {
-            request = request
-                .set_content(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::GuardrailContentBlock>,
-                        >("content", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::GuardrailContentBlock>>("content", "content")
+        {
+            request = request.set_content(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("output-scope") {
-            request = request
-                .set_output_scope(
-                    Some(
-                        <crate::types::GuardrailOutputScope>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::GuardrailOutputScope>("output-scope", "outputScope")
+        {
+            request = request.set_output_scope(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "ApplyGuardrail",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "ApplyGuardrail",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "converse")]
 mod converse {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "modelId",
+            key: "modelId",
+            target: 30,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "messages",
+            key: "messages",
+            target: 119,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "system",
+            key: "system",
+            target: 155,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "inferenceConfig",
+            key: "inferenceConfig",
+            target: 107,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "toolConfig",
+            key: "toolConfig",
+            target: 165,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailConfig",
+            key: "guardrailConfig",
+            target: 78,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "projectIdentifier",
+            key: "projectIdentifier",
+            target: 131,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "additionalModelRequestFields",
+            key: "additionalModelRequestFields",
+            target: 37,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptVariables",
+            key: "promptVariables",
+            target: 132,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "additionalModelResponseFieldPaths",
+            key: "additionalModelResponseFieldPaths",
+            target: 31,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "requestMetadata",
+            key: "requestMetadata",
+            target: 136,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "performanceConfig",
+            key: "performanceConfig",
+            target: 130,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "serviceTier",
+            key: "serviceTier",
+            target: 148,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "outputConfig",
+            key: "outputConfig",
+            target: 123,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("converse")
             .about("Sends messages to the specified Amazon Bedrock model.")
             .arg(
-                clap::Arg::new("model-id")
-                    .long("model-id")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies the model or throughput with which to run inference, or the prompt resource to use in inference.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-id").long("model-id").value_name("TEXT"),
+                    "Specifies the model or throughput with which to run inference, or the prompt resource to use in inference.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("messages")
-                    .long("messages")
-                    .value_name("JSON|file://PATH")
-                    .help("The messages that you want to send to the model."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("messages")
+                        .long("messages")
+                        .value_name("JSON|file://PATH"),
+                    "The messages that you want to send to the model.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("system")
-                    .long("system")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A prompt that provides instructions or context to the model about the task it should perform, or the persona it should adopt during the conversation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("system")
+                        .long("system")
+                        .value_name("JSON|file://PATH"),
+                    "A prompt that provides instructions or context to the model about the task it should perform, or the persona it should adopt during the conversation.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("inference-config")
-                    .long("inference-config")
-                    .value_name("JSON|file://PATH")
-                    .help("Inference parameters to pass to the model."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("inference-config")
+                        .long("inference-config")
+                        .value_name("JSON|file://PATH"),
+                    "Inference parameters to pass to the model.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("tool-config")
-                    .long("tool-config")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Configuration information for the tools that the model can use when generating a response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tool-config")
+                        .long("tool-config")
+                        .value_name("JSON|file://PATH"),
+                    "Configuration information for the tools that the model can use when generating a response.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-config")
-                    .long("guardrail-config")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Configuration information for a guardrail that you want to use in the request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-config")
+                        .long("guardrail-config")
+                        .value_name("JSON|file://PATH"),
+                    "Configuration information for a guardrail that you want to use in the request.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("project-identifier")
-                    .long("project-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The ID or Amazon Resource Name (ARN) of the project to use for this invocation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("project-identifier")
+                        .long("project-identifier")
+                        .value_name("TEXT"),
+                    "The ID or Amazon Resource Name (ARN) of the project to use for this invocation.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("additional-model-request-fields")
-                    .long("additional-model-request-fields")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Additional inference parameters that the model supports, beyond the base set of inference parameters that Converse and ConverseStream support in the inferenceConfig field.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("additional-model-request-fields")
+                        .long("additional-model-request-fields")
+                        .value_name("JSON|file://PATH"),
+                    "Additional inference parameters that the model supports, beyond the base set of inference parameters that Converse and ConverseStream support in the inferenceConfig field.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-variables")
-                    .long("prompt-variables")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains a map of variables in a prompt from Prompt management to objects containing the values to fill in for them when running model invocation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-variables")
+                        .long("prompt-variables")
+                        .value_name("JSON|file://PATH"),
+                    "Contains a map of variables in a prompt from Prompt management to objects containing the values to fill in for them when running model invocation.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("additional-model-response-field-paths")
-                    .long("additional-model-response-field-paths")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Additional model parameters field paths to return in the response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("additional-model-response-field-paths")
+                        .long("additional-model-response-field-paths")
+                        .value_name("JSON|file://PATH"),
+                    "Additional model parameters field paths to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("request-metadata")
-                    .long("request-metadata")
-                    .value_name("JSON|file://PATH")
-                    .help("Key-value pairs that you can use to filter invocation logs."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("request-metadata")
+                        .long("request-metadata")
+                        .value_name("JSON|file://PATH"),
+                    "Key-value pairs that you can use to filter invocation logs.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
             .arg(
-                clap::Arg::new("performance-config")
-                    .long("performance-config")
-                    .value_name("JSON|file://PATH")
-                    .help("Model performance settings for the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("performance-config")
+                        .long("performance-config")
+                        .value_name("JSON|file://PATH"),
+                    "Model performance settings for the request.",
+                    &super::SCHEMA,
+                    &INPUT[11],
+                ),
             )
             .arg(
-                clap::Arg::new("service-tier")
-                    .long("service-tier")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies the processing tier configuration used for serving the request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("service-tier")
+                        .long("service-tier")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies the processing tier configuration used for serving the request.",
+                    &super::SCHEMA,
+                    &INPUT[12],
+                ),
             )
             .arg(
-                clap::Arg::new("output-config")
-                    .long("output-config")
-                    .value_name("JSON|file://PATH")
-                    .help("Output configuration for a model response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("output-config")
+                        .long("output-config")
+                        .value_name("JSON|file://PATH"),
+                    "Output configuration for a model response.",
+                    &super::SCHEMA,
+                    &INPUT[13],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `converse`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.converse();
-        if let Some(value) = args.get_one::<String>("model-id") {
-            request = request.set_model_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("model-id", "modelId") {
+            request = request.set_model_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("messages") {
-            request = request
-                .set_messages(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::Message>,
-                        >("messages", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("system") {
-            request = request
-                .set_system(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::SystemContentBlock>,
-                        >("system", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("inference-config") {
-            request = request
-                .set_inference_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::InferenceConfiguration,
-                        >("inference-config", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("tool-config") {
-            request = request
-                .set_tool_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ToolConfiguration,
-                        >("tool-config", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("guardrail-config") {
-            request = request
-                .set_guardrail_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::GuardrailConfiguration,
-                        >("guardrail-config", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("project-identifier") {
-            request = request
-                .set_project_identifier(Some(crate::cli_support::text(value)?));
-        }
-        if let Some(value) = args.get_one::<String>("additional-model-request-fields") {
-            request = request
-                .set_additional_model_request_fields(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::primitives::Document,
-                        >("additional-model-request-fields", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("prompt-variables") {
-            request = request
-                .set_prompt_variables(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<
-                                String,
-                                crate::types::PromptVariableValues,
-                            >,
-                        >("prompt-variables", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("additional-model-response-field-paths")
+        if let Some(value) = options
+            .value::<Vec<crate::types::Message>>("messages", "messages")
         {
-            request = request
-                .set_additional_model_response_field_paths(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<String>,
-                        >("additional-model-response-field-paths", value)?,
-                    ),
-                );
+            request = request.set_messages(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("request-metadata") {
-            request = request
-                .set_request_metadata(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("request-metadata", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::SystemContentBlock>>("system", "system")
+        {
+            request = request.set_system(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("performance-config") {
-            request = request
-                .set_performance_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::PerformanceConfiguration,
-                        >("performance-config", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::InferenceConfiguration,
+            >("inference-config", "inferenceConfig")
+        {
+            request = request.set_inference_config(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("service-tier") {
-            request = request
-                .set_service_tier(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ServiceTier,
-                        >("service-tier", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::ToolConfiguration>("tool-config", "toolConfig")
+        {
+            request = request.set_tool_config(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("output-config") {
-            request = request
-                .set_output_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::OutputConfig,
-                        >("output-config", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::GuardrailConfiguration,
+            >("guardrail-config", "guardrailConfig")
+        {
+            request = request.set_guardrail_config(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(e, "Converse"))?,
-            )?,
-        )
+        if let Some(value) = options.string("project-identifier", "projectIdentifier") {
+            request = request.set_project_identifier(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                crate::primitives::Document,
+            >("additional-model-request-fields", "additionalModelRequestFields")
+        {
+            request = request.set_additional_model_request_fields(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                std::collections::HashMap<String, crate::types::PromptVariableValues>,
+            >("prompt-variables", "promptVariables")
+        {
+            request = request.set_prompt_variables(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                Vec<String>,
+            >(
+                "additional-model-response-field-paths",
+                "additionalModelResponseFieldPaths",
+            )
+        {
+            request = request.set_additional_model_response_field_paths(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                std::collections::HashMap<String, String>,
+            >("request-metadata", "requestMetadata")
+        {
+            request = request.set_request_metadata(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                crate::types::PerformanceConfiguration,
+            >("performance-config", "performanceConfig")
+        {
+            request = request.set_performance_config(Some(value));
+        }
+        if let Some(value) = options
+            .value::<crate::types::ServiceTier>("service-tier", "serviceTier")
+        {
+            request = request.set_service_tier(Some(value));
+        }
+        if let Some(value) = options
+            .value::<crate::types::OutputConfig>("output-config", "outputConfig")
+        {
+            request = request.set_output_config(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "Converse",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "converse-stream")]
 mod converse_stream {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "modelId",
+            key: "modelId",
+            target: 30,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "messages",
+            key: "messages",
+            target: 119,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "system",
+            key: "system",
+            target: 155,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "inferenceConfig",
+            key: "inferenceConfig",
+            target: 107,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "toolConfig",
+            key: "toolConfig",
+            target: 165,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailConfig",
+            key: "guardrailConfig",
+            target: 98,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "projectIdentifier",
+            key: "projectIdentifier",
+            target: 131,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "additionalModelRequestFields",
+            key: "additionalModelRequestFields",
+            target: 37,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "promptVariables",
+            key: "promptVariables",
+            target: 132,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "additionalModelResponseFieldPaths",
+            key: "additionalModelResponseFieldPaths",
+            target: 33,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "requestMetadata",
+            key: "requestMetadata",
+            target: 136,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "performanceConfig",
+            key: "performanceConfig",
+            target: 130,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "serviceTier",
+            key: "serviceTier",
+            target: 148,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "outputConfig",
+            key: "outputConfig",
+            target: 123,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("converse-stream")
@@ -497,248 +2888,242 @@ mod converse_stream {
                 "Sends messages to the specified Amazon Bedrock model and returns the response in a stream.",
             )
             .arg(
-                clap::Arg::new("model-id")
-                    .long("model-id")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies the model or throughput with which to run inference, or the prompt resource to use in inference.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-id").long("model-id").value_name("TEXT"),
+                    "Specifies the model or throughput with which to run inference, or the prompt resource to use in inference.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("messages")
-                    .long("messages")
-                    .value_name("JSON|file://PATH")
-                    .help("The messages that you want to send to the model."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("messages")
+                        .long("messages")
+                        .value_name("JSON|file://PATH"),
+                    "The messages that you want to send to the model.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("system")
-                    .long("system")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "A prompt that provides instructions or context to the model about the task it should perform, or the persona it should adopt during the conversation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("system")
+                        .long("system")
+                        .value_name("JSON|file://PATH"),
+                    "A prompt that provides instructions or context to the model about the task it should perform, or the persona it should adopt during the conversation.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("inference-config")
-                    .long("inference-config")
-                    .value_name("JSON|file://PATH")
-                    .help("Inference parameters to pass to the model."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("inference-config")
+                        .long("inference-config")
+                        .value_name("JSON|file://PATH"),
+                    "Inference parameters to pass to the model.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("tool-config")
-                    .long("tool-config")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Configuration information for the tools that the model can use when generating a response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tool-config")
+                        .long("tool-config")
+                        .value_name("JSON|file://PATH"),
+                    "Configuration information for the tools that the model can use when generating a response.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-config")
-                    .long("guardrail-config")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Configuration information for a guardrail that you want to use in the request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-config")
+                        .long("guardrail-config")
+                        .value_name("JSON|file://PATH"),
+                    "Configuration information for a guardrail that you want to use in the request.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("project-identifier")
-                    .long("project-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The ID or Amazon Resource Name (ARN) of the project to use for this invocation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("project-identifier")
+                        .long("project-identifier")
+                        .value_name("TEXT"),
+                    "The ID or Amazon Resource Name (ARN) of the project to use for this invocation.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("additional-model-request-fields")
-                    .long("additional-model-request-fields")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Additional inference parameters that the model supports, beyond the base set of inference parameters that Converse and ConverseStream support in the inferenceConfig field.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("additional-model-request-fields")
+                        .long("additional-model-request-fields")
+                        .value_name("JSON|file://PATH"),
+                    "Additional inference parameters that the model supports, beyond the base set of inference parameters that Converse and ConverseStream support in the inferenceConfig field.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("prompt-variables")
-                    .long("prompt-variables")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Contains a map of variables in a prompt from Prompt management to objects containing the values to fill in for them when running model invocation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("prompt-variables")
+                        .long("prompt-variables")
+                        .value_name("JSON|file://PATH"),
+                    "Contains a map of variables in a prompt from Prompt management to objects containing the values to fill in for them when running model invocation.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("additional-model-response-field-paths")
-                    .long("additional-model-response-field-paths")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Additional model parameters field paths to return in the response.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("additional-model-response-field-paths")
+                        .long("additional-model-response-field-paths")
+                        .value_name("JSON|file://PATH"),
+                    "Additional model parameters field paths to return in the response.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("request-metadata")
-                    .long("request-metadata")
-                    .value_name("JSON|file://PATH")
-                    .help("Key-value pairs that you can use to filter invocation logs."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("request-metadata")
+                        .long("request-metadata")
+                        .value_name("JSON|file://PATH"),
+                    "Key-value pairs that you can use to filter invocation logs.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
             .arg(
-                clap::Arg::new("performance-config")
-                    .long("performance-config")
-                    .value_name("JSON|file://PATH")
-                    .help("Model performance settings for the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("performance-config")
+                        .long("performance-config")
+                        .value_name("JSON|file://PATH"),
+                    "Model performance settings for the request.",
+                    &super::SCHEMA,
+                    &INPUT[11],
+                ),
             )
             .arg(
-                clap::Arg::new("service-tier")
-                    .long("service-tier")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "Specifies the processing tier configuration used for serving the request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("service-tier")
+                        .long("service-tier")
+                        .value_name("JSON|file://PATH"),
+                    "Specifies the processing tier configuration used for serving the request.",
+                    &super::SCHEMA,
+                    &INPUT[12],
+                ),
             )
             .arg(
-                clap::Arg::new("output-config")
-                    .long("output-config")
-                    .value_name("JSON|file://PATH")
-                    .help("Output configuration for a model response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("output-config")
+                        .long("output-config")
+                        .value_name("JSON|file://PATH"),
+                    "Output configuration for a model response.",
+                    &super::SCHEMA,
+                    &INPUT[13],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `converse-stream`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.converse_stream();
-        if let Some(value) = args.get_one::<String>("model-id") {
-            request = request.set_model_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("model-id", "modelId") {
+            request = request.set_model_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("messages") {
-            request = request
-                .set_messages(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::Message>,
-                        >("messages", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("system") {
-            request = request
-                .set_system(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::SystemContentBlock>,
-                        >("system", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("inference-config") {
-            request = request
-                .set_inference_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::InferenceConfiguration,
-                        >("inference-config", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("tool-config") {
-            request = request
-                .set_tool_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ToolConfiguration,
-                        >("tool-config", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("guardrail-config") {
-            request = request
-                .set_guardrail_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::GuardrailStreamConfiguration,
-                        >("guardrail-config", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("project-identifier") {
-            request = request
-                .set_project_identifier(Some(crate::cli_support::text(value)?));
-        }
-        if let Some(value) = args.get_one::<String>("additional-model-request-fields") {
-            request = request
-                .set_additional_model_request_fields(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::primitives::Document,
-                        >("additional-model-request-fields", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args.get_one::<String>("prompt-variables") {
-            request = request
-                .set_prompt_variables(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<
-                                String,
-                                crate::types::PromptVariableValues,
-                            >,
-                        >("prompt-variables", value)?,
-                    ),
-                );
-        }
-        if let Some(value) = args
-            .get_one::<String>("additional-model-response-field-paths")
+        if let Some(value) = options
+            .value::<Vec<crate::types::Message>>("messages", "messages")
         {
-            request = request
-                .set_additional_model_response_field_paths(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<String>,
-                        >("additional-model-response-field-paths", value)?,
-                    ),
-                );
+            request = request.set_messages(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("request-metadata") {
-            request = request
-                .set_request_metadata(
-                    Some(
-                        crate::cli_support::json::<
-                            std::collections::HashMap<String, String>,
-                        >("request-metadata", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::SystemContentBlock>>("system", "system")
+        {
+            request = request.set_system(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("performance-config") {
-            request = request
-                .set_performance_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::PerformanceConfiguration,
-                        >("performance-config", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::InferenceConfiguration,
+            >("inference-config", "inferenceConfig")
+        {
+            request = request.set_inference_config(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("service-tier") {
-            request = request
-                .set_service_tier(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::ServiceTier,
-                        >("service-tier", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::ToolConfiguration>("tool-config", "toolConfig")
+        {
+            request = request.set_tool_config(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("output-config") {
-            request = request
-                .set_output_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::OutputConfig,
-                        >("output-config", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::GuardrailStreamConfiguration,
+            >("guardrail-config", "guardrailConfig")
+        {
+            request = request.set_guardrail_config(Some(value));
         }
+        if let Some(value) = options.string("project-identifier", "projectIdentifier") {
+            request = request.set_project_identifier(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                crate::primitives::Document,
+            >("additional-model-request-fields", "additionalModelRequestFields")
+        {
+            request = request.set_additional_model_request_fields(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                std::collections::HashMap<String, crate::types::PromptVariableValues>,
+            >("prompt-variables", "promptVariables")
+        {
+            request = request.set_prompt_variables(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                Vec<String>,
+            >(
+                "additional-model-response-field-paths",
+                "additionalModelResponseFieldPaths",
+            )
+        {
+            request = request.set_additional_model_response_field_paths(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                std::collections::HashMap<String, String>,
+            >("request-metadata", "requestMetadata")
+        {
+            request = request.set_request_metadata(Some(value));
+        }
+        if let Some(value) = options
+            .value::<
+                crate::types::PerformanceConfiguration,
+            >("performance-config", "performanceConfig")
+        {
+            request = request.set_performance_config(Some(value));
+        }
+        if let Some(value) = options
+            .value::<crate::types::ServiceTier>("service-tier", "serviceTier")
+        {
+            request = request.set_service_tier(Some(value));
+        }
+        if let Some(value) = options
+            .value::<crate::types::OutputConfig>("output-config", "outputConfig")
+        {
+            request = request.set_output_config(Some(value));
+        }
+        options.finish()?;
         let mut output = request
             .send()
             .await
@@ -755,7 +3140,7 @@ mod converse_stream {
                         event = % name, "an event type this version does not know"
                     )
                 }
-                known => crate::cli_support::print_line(known)?,
+                known => context.print_line(known)?,
             }
         }
         Ok(())
@@ -764,165 +3149,292 @@ mod converse_stream {
 
 #[cfg(feature = "count-tokens")]
 mod count_tokens {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "modelId",
+            key: "modelId",
+            target: 58,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "input",
+            key: "input",
+            target: 36,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("count-tokens")
             .about("Returns the token count for a given inference request.")
             .arg(
-                clap::Arg::new("model-id")
-                    .long("model-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier or ARN of the foundation model to use for token counting.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-id").long("model-id").value_name("TEXT"),
+                    "The unique identifier or ARN of the foundation model to use for token counting.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("input")
-                    .long("input")
-                    .value_name("JSON|file://PATH")
-                    .help("The input for which to count tokens."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("input").long("input").value_name("JSON|file://PATH"),
+                    "The input for which to count tokens.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `count-tokens`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.count_tokens();
-        if let Some(value) = args.get_one::<String>("model-id") {
-            request = request.set_model_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("model-id", "modelId") {
+            request = request.set_model_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("input") {
-            request = request
-                .set_input(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::CountTokensInput,
-                        >("input", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::CountTokensInput>("input", "input")
+        {
+            request = request.set_input(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "CountTokens",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "CountTokens",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "get-async-invoke")]
 mod get_async_invoke {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "invocationArn",
+            key: "invocationArn",
+            target: 112,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("get-async-invoke")
             .about("Retrieve information about an asynchronous invocation.")
             .arg(
-                clap::Arg::new("invocation-arn")
-                    .long("invocation-arn")
-                    .value_name("TEXT")
-                    .help("The invocation's ARN."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("invocation-arn")
+                        .long("invocation-arn")
+                        .value_name("TEXT"),
+                    "The invocation's ARN.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `get-async-invoke`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.get_async_invoke();
-        if let Some(value) = args.get_one::<String>("invocation-arn") {
-            request = request.set_invocation_arn(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "GetAsyncInvoke",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.get_async_invoke();
+        if let Some(value) = options.string("invocation-arn", "invocationArn") {
+            request = request.set_invocation_arn(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "GetAsyncInvoke",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "invoke-guardrail-checks")]
 mod invoke_guardrail_checks {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "messages",
+            key: "messages",
+            target: 67,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "checks",
+            key: "checks",
+            target: 59,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-guardrail-checks")
             .about("Evaluates messages against inline guardrail checks.")
             .arg(
-                clap::Arg::new("messages")
-                    .long("messages")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The messages to evaluate against the specified guardrail checks.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("messages")
+                        .long("messages")
+                        .value_name("JSON|file://PATH"),
+                    "The messages to evaluate against the specified guardrail checks.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("checks")
-                    .long("checks")
-                    .value_name("JSON|file://PATH")
-                    .help(
-                        "The inline check configurations that specify which guardrail checks to run against the messages.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("checks")
+                        .long("checks")
+                        .value_name("JSON|file://PATH"),
+                    "The inline check configurations that specify which guardrail checks to run against the messages.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `invoke-guardrail-checks`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.invoke_guardrail_checks();
-        if let Some(value) = args.get_one::<String>("messages") {
-            request = request
-                .set_messages(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::GuardrailChecksMessage>,
-                        >("messages", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<Vec<crate::types::GuardrailChecksMessage>>("messages", "messages")
+        {
+            request = request.set_messages(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("checks") {
-            request = request
-                .set_checks(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::GuardrailChecksConfig,
-                        >("checks", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::GuardrailChecksConfig>("checks", "checks")
+        {
+            request = request.set_checks(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "InvokeGuardrailChecks",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "InvokeGuardrailChecks",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "invoke-model")]
 mod invoke_model {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "body",
+            key: "body",
+            target: 13,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "contentType",
+            key: "contentType",
+            target: 120,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "accept",
+            key: "accept",
+            target: 120,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "modelId",
+            key: "modelId",
+            target: 113,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "trace",
+            key: "trace",
+            target: 182,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailIdentifier",
+            key: "guardrailIdentifier",
+            target: 92,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailVersion",
+            key: "guardrailVersion",
+            target: 102,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "performanceConfigLatency",
+            key: "performanceConfigLatency",
+            target: 129,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "serviceTier",
+            key: "serviceTier",
+            target: 149,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "requestMetadata",
+            key: "requestMetadata",
+            target: 137,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "projectIdentifier",
+            key: "projectIdentifier",
+            target: 131,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-model")
@@ -930,143 +3442,165 @@ mod invoke_model {
                 "Invokes the specified Amazon Bedrock model to run inference using the prompt and inference parameters provided in the request body.",
             )
             .arg(
-                clap::Arg::new("body")
-                    .long("body")
-                    .value_name("TEXT|fileb://PATH")
-                    .help(
-                        "The prompt and inference parameters in the format specified in the contentType in the header.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("body").long("body").value_name("TEXT|fileb://PATH"),
+                    "The prompt and inference parameters in the format specified in the contentType in the header.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("content-type")
-                    .long("content-type")
-                    .value_name("TEXT")
-                    .help("The MIME type of the input data in the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("content-type")
+                        .long("content-type")
+                        .value_name("TEXT"),
+                    "The MIME type of the input data in the request.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("accept")
-                    .long("accept")
-                    .value_name("TEXT")
-                    .help("The desired MIME type of the inference body in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("accept").long("accept").value_name("TEXT"),
+                    "The desired MIME type of the inference body in the response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("model-id")
-                    .long("model-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the model to invoke to run inference.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-id").long("model-id").value_name("TEXT"),
+                    "The unique identifier of the model to invoke to run inference.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("trace")
-                    .long("trace")
-                    .value_name("TEXT")
-                    .help("Specifies whether to enable or disable the Bedrock trace."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("trace").long("trace").value_name("TEXT"),
+                    "Specifies whether to enable or disable the Bedrock trace.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-identifier")
-                    .long("guardrail-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the guardrail that you want to use."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-identifier")
+                        .long("guardrail-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the guardrail that you want to use.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-version")
-                    .long("guardrail-version")
-                    .value_name("TEXT")
-                    .help("The version number for the guardrail."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-version")
+                        .long("guardrail-version")
+                        .value_name("TEXT"),
+                    "The version number for the guardrail.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("performance-config-latency")
-                    .long("performance-config-latency")
-                    .value_name("TEXT")
-                    .help("Model performance settings for the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("performance-config-latency")
+                        .long("performance-config-latency")
+                        .value_name("TEXT"),
+                    "Model performance settings for the request.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("service-tier")
-                    .long("service-tier")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies the processing tier type used for serving the request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("service-tier")
+                        .long("service-tier")
+                        .value_name("TEXT"),
+                    "Specifies the processing tier type used for serving the request.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("request-metadata")
-                    .long("request-metadata")
-                    .value_name("TEXT")
-                    .help("Key-value pairs that you can use to filter invocation logs."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("request-metadata")
+                        .long("request-metadata")
+                        .value_name("TEXT"),
+                    "Key-value pairs that you can use to filter invocation logs.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("project-identifier")
-                    .long("project-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The ID or Amazon Resource Name (ARN) of the project to use for this invocation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("project-identifier")
+                        .long("project-identifier")
+                        .value_name("TEXT"),
+                    "The ID or Amazon Resource Name (ARN) of the project to use for this invocation.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
+            .args(crate::cli_support::input_args())
             .arg(crate::cli_support::outfile_arg())
     }
 
     /// Runs `invoke-model`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.invoke_model();
-        if let Some(value) = args.get_one::<String>("body") {
-            request = request.set_body(Some(crate::cli_support::blob(value)?));
+        if let Some(value) = options.blob("body", "body") {
+            request = request.set_body(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("content-type") {
-            request = request.set_content_type(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("content-type", "contentType") {
+            request = request.set_content_type(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("accept") {
-            request = request.set_accept(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("accept", "accept") {
+            request = request.set_accept(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("model-id") {
-            request = request.set_model_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("model-id", "modelId") {
+            request = request.set_model_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("trace") {
-            request = request
-                .set_trace(
-                    Some(<crate::types::Trace>::from(crate::cli_support::text(value)?)),
-                );
+        if let Some(value) = options.value::<crate::types::Trace>("trace", "trace") {
+            request = request.set_trace(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("guardrail-identifier") {
-            request = request
-                .set_guardrail_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("guardrail-identifier", "guardrailIdentifier")
+        {
+            request = request.set_guardrail_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("guardrail-version") {
-            request = request
-                .set_guardrail_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("guardrail-version", "guardrailVersion") {
+            request = request.set_guardrail_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("performance-config-latency") {
-            request = request
-                .set_performance_config_latency(
-                    Some(
-                        <crate::types::PerformanceConfigLatency>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::PerformanceConfigLatency,
+            >("performance-config-latency", "performanceConfigLatency")
+        {
+            request = request.set_performance_config_latency(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("service-tier") {
-            request = request
-                .set_service_tier(
-                    Some(
-                        <crate::types::ServiceTierType>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::ServiceTierType>("service-tier", "serviceTier")
+        {
+            request = request.set_service_tier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("request-metadata") {
-            request = request
-                .set_request_metadata(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("request-metadata", "requestMetadata") {
+            request = request.set_request_metadata(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("project-identifier") {
-            request = request
-                .set_project_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("project-identifier", "projectIdentifier") {
+            request = request.set_project_identifier(Some(value));
         }
+        options.finish()?;
         let mut outfile = crate::cli_support::Outfile::create(args)?;
         let output = request
             .send()
@@ -1090,12 +3624,21 @@ mod invoke_model {
             printed
                 .insert("serviceTier".to_owned(), crate::cli_support::to_json(value)?);
         }
-        crate::cli_support::print(&serde_json::Value::Object(printed))
+        context.print(&serde_json::Value::Object(printed))
     }
 }
 
 #[cfg(feature = "invoke-model-with-bidirectional-stream")]
 mod invoke_model_with_bidirectional_stream {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "modelId",
+            key: "modelId",
+            target: 113,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-model-with-bidirectional-stream")
@@ -1103,25 +3646,34 @@ mod invoke_model_with_bidirectional_stream {
                 "Invoke the specified Amazon Bedrock model to run inference using the bidirectional stream.",
             )
             .arg(
-                clap::Arg::new("model-id")
-                    .long("model-id")
-                    .value_name("TEXT")
-                    .help("The model ID or ARN of the model ID to use."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-id").long("model-id").value_name("TEXT"),
+                    "The model ID or ARN of the model ID to use.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
             .arg(crate::cli_support::outfile_arg())
             .arg(crate::cli_support::input_events_arg())
     }
 
     /// Runs `invoke-model-with-bidirectional-stream`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        _context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.invoke_model_with_bidirectional_stream();
-        if let Some(value) = args.get_one::<String>("model-id") {
-            request = request.set_model_id(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.invoke_model_with_bidirectional_stream();
+        if let Some(value) = options.string("model-id", "modelId") {
+            request = request.set_model_id(Some(value));
+        }
+        options.finish()?;
         let mut outfile = crate::cli_support::Outfile::create(args)?;
         let (sender, mut output) = request
             .send()
@@ -1177,6 +3729,75 @@ mod invoke_model_with_bidirectional_stream {
 
 #[cfg(feature = "invoke-model-with-response-stream")]
 mod invoke_model_with_response_stream {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "body",
+            key: "body",
+            target: 13,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "contentType",
+            key: "contentType",
+            target: 120,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "accept",
+            key: "accept",
+            target: 120,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "modelId",
+            key: "modelId",
+            target: 113,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "trace",
+            key: "trace",
+            target: 182,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailIdentifier",
+            key: "guardrailIdentifier",
+            target: 92,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "guardrailVersion",
+            key: "guardrailVersion",
+            target: 102,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "performanceConfigLatency",
+            key: "performanceConfigLatency",
+            target: 129,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "serviceTier",
+            key: "serviceTier",
+            target: 149,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "requestMetadata",
+            key: "requestMetadata",
+            target: 137,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "projectIdentifier",
+            key: "projectIdentifier",
+            target: 131,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("invoke-model-with-response-stream")
@@ -1184,143 +3805,165 @@ mod invoke_model_with_response_stream {
                 "Invoke the specified Amazon Bedrock model to run inference using the prompt and inference parameters provided in the request body.",
             )
             .arg(
-                clap::Arg::new("body")
-                    .long("body")
-                    .value_name("TEXT|fileb://PATH")
-                    .help(
-                        "The prompt and inference parameters in the format specified in the contentType in the header.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("body").long("body").value_name("TEXT|fileb://PATH"),
+                    "The prompt and inference parameters in the format specified in the contentType in the header.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("content-type")
-                    .long("content-type")
-                    .value_name("TEXT")
-                    .help("The MIME type of the input data in the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("content-type")
+                        .long("content-type")
+                        .value_name("TEXT"),
+                    "The MIME type of the input data in the request.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("accept")
-                    .long("accept")
-                    .value_name("TEXT")
-                    .help("The desired MIME type of the inference body in the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("accept").long("accept").value_name("TEXT"),
+                    "The desired MIME type of the inference body in the response.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("model-id")
-                    .long("model-id")
-                    .value_name("TEXT")
-                    .help(
-                        "The unique identifier of the model to invoke to run inference.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-id").long("model-id").value_name("TEXT"),
+                    "The unique identifier of the model to invoke to run inference.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("trace")
-                    .long("trace")
-                    .value_name("TEXT")
-                    .help("Specifies whether to enable or disable the Bedrock trace."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("trace").long("trace").value_name("TEXT"),
+                    "Specifies whether to enable or disable the Bedrock trace.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-identifier")
-                    .long("guardrail-identifier")
-                    .value_name("TEXT")
-                    .help("The unique identifier of the guardrail that you want to use."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-identifier")
+                        .long("guardrail-identifier")
+                        .value_name("TEXT"),
+                    "The unique identifier of the guardrail that you want to use.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("guardrail-version")
-                    .long("guardrail-version")
-                    .value_name("TEXT")
-                    .help("The version number for the guardrail."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("guardrail-version")
+                        .long("guardrail-version")
+                        .value_name("TEXT"),
+                    "The version number for the guardrail.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
             .arg(
-                clap::Arg::new("performance-config-latency")
-                    .long("performance-config-latency")
-                    .value_name("TEXT")
-                    .help("Model performance settings for the request."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("performance-config-latency")
+                        .long("performance-config-latency")
+                        .value_name("TEXT"),
+                    "Model performance settings for the request.",
+                    &super::SCHEMA,
+                    &INPUT[7],
+                ),
             )
             .arg(
-                clap::Arg::new("service-tier")
-                    .long("service-tier")
-                    .value_name("TEXT")
-                    .help(
-                        "Specifies the processing tier type used for serving the request.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("service-tier")
+                        .long("service-tier")
+                        .value_name("TEXT"),
+                    "Specifies the processing tier type used for serving the request.",
+                    &super::SCHEMA,
+                    &INPUT[8],
+                ),
             )
             .arg(
-                clap::Arg::new("request-metadata")
-                    .long("request-metadata")
-                    .value_name("TEXT")
-                    .help("Key-value pairs that you can use to filter invocation logs."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("request-metadata")
+                        .long("request-metadata")
+                        .value_name("TEXT"),
+                    "Key-value pairs that you can use to filter invocation logs.",
+                    &super::SCHEMA,
+                    &INPUT[9],
+                ),
             )
             .arg(
-                clap::Arg::new("project-identifier")
-                    .long("project-identifier")
-                    .value_name("TEXT")
-                    .help(
-                        "The ID or Amazon Resource Name (ARN) of the project to use for this invocation.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("project-identifier")
+                        .long("project-identifier")
+                        .value_name("TEXT"),
+                    "The ID or Amazon Resource Name (ARN) of the project to use for this invocation.",
+                    &super::SCHEMA,
+                    &INPUT[10],
+                ),
             )
+            .args(crate::cli_support::input_args())
             .arg(crate::cli_support::outfile_arg())
     }
 
     /// Runs `invoke-model-with-response-stream`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.invoke_model_with_response_stream();
-        if let Some(value) = args.get_one::<String>("body") {
-            request = request.set_body(Some(crate::cli_support::blob(value)?));
+        if let Some(value) = options.blob("body", "body") {
+            request = request.set_body(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("content-type") {
-            request = request.set_content_type(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("content-type", "contentType") {
+            request = request.set_content_type(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("accept") {
-            request = request.set_accept(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("accept", "accept") {
+            request = request.set_accept(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("model-id") {
-            request = request.set_model_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("model-id", "modelId") {
+            request = request.set_model_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("trace") {
-            request = request
-                .set_trace(
-                    Some(<crate::types::Trace>::from(crate::cli_support::text(value)?)),
-                );
+        if let Some(value) = options.value::<crate::types::Trace>("trace", "trace") {
+            request = request.set_trace(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("guardrail-identifier") {
-            request = request
-                .set_guardrail_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options
+            .string("guardrail-identifier", "guardrailIdentifier")
+        {
+            request = request.set_guardrail_identifier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("guardrail-version") {
-            request = request
-                .set_guardrail_version(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("guardrail-version", "guardrailVersion") {
+            request = request.set_guardrail_version(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("performance-config-latency") {
-            request = request
-                .set_performance_config_latency(
-                    Some(
-                        <crate::types::PerformanceConfigLatency>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::PerformanceConfigLatency,
+            >("performance-config-latency", "performanceConfigLatency")
+        {
+            request = request.set_performance_config_latency(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("service-tier") {
-            request = request
-                .set_service_tier(
-                    Some(
-                        <crate::types::ServiceTierType>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::ServiceTierType>("service-tier", "serviceTier")
+        {
+            request = request.set_service_tier(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("request-metadata") {
-            request = request
-                .set_request_metadata(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("request-metadata", "requestMetadata") {
+            request = request.set_request_metadata(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("project-identifier") {
-            request = request
-                .set_project_identifier(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("project-identifier", "projectIdentifier") {
+            request = request.set_project_identifier(Some(value));
         }
+        options.finish()?;
         let mut outfile = crate::cli_support::Outfile::create(args)?;
         let mut output = request
             .send()
@@ -1361,120 +4004,174 @@ mod invoke_model_with_response_stream {
             printed
                 .insert("serviceTier".to_owned(), crate::cli_support::to_json(value)?);
         }
-        crate::cli_support::print(&serde_json::Value::Object(printed))
+        context.print(&serde_json::Value::Object(printed))
     }
 }
 
 #[cfg(feature = "list-async-invokes")]
 mod list_async_invokes {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "submitTimeAfter",
+            key: "submitTimeAfter",
+            target: 161,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "submitTimeBefore",
+            key: "submitTimeBefore",
+            target: 161,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "statusEquals",
+            key: "statusEquals",
+            target: 6,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "maxResults",
+            key: "maxResults",
+            target: 117,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "nextToken",
+            key: "nextToken",
+            target: 128,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sortBy",
+            key: "sortBy",
+            target: 150,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "sortOrder",
+            key: "sortOrder",
+            target: 151,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("list-async-invokes")
             .about("Lists asynchronous invocations.")
             .arg(
-                clap::Arg::new("submit-time-after")
-                    .long("submit-time-after")
-                    .value_name("TIMESTAMP")
-                    .help("Include invocations submitted after this time."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("submit-time-after")
+                        .long("submit-time-after")
+                        .value_name("TIMESTAMP"),
+                    "Include invocations submitted after this time.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("submit-time-before")
-                    .long("submit-time-before")
-                    .value_name("TIMESTAMP")
-                    .help("Include invocations submitted before this time."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("submit-time-before")
+                        .long("submit-time-before")
+                        .value_name("TIMESTAMP"),
+                    "Include invocations submitted before this time.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("status-equals")
-                    .long("status-equals")
-                    .value_name("TEXT")
-                    .help("Filter invocations by status."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("status-equals")
+                        .long("status-equals")
+                        .value_name("TEXT"),
+                    "Filter invocations by status.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("max-results")
-                    .long("max-results")
-                    .value_name("NUMBER")
-                    .help(
-                        "The maximum number of invocations to return in one page of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("max-results")
+                        .long("max-results")
+                        .value_name("NUMBER"),
+                    "The maximum number of invocations to return in one page of results.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("next-token")
-                    .long("next-token")
-                    .value_name("TEXT")
-                    .help(
-                        "Specify the pagination token from a previous request to retrieve the next page of results.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("next-token").long("next-token").value_name("TEXT"),
+                    "Specify the pagination token from a previous request to retrieve the next page of results.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
             .arg(
-                clap::Arg::new("sort-by")
-                    .long("sort-by")
-                    .value_name("TEXT")
-                    .help("How to sort the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("sort-by").long("sort-by").value_name("TEXT"),
+                    "How to sort the response.",
+                    &super::SCHEMA,
+                    &INPUT[5],
+                ),
             )
             .arg(
-                clap::Arg::new("sort-order")
-                    .long("sort-order")
-                    .value_name("TEXT")
-                    .help("The sorting order for the response."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("sort-order").long("sort-order").value_name("TEXT"),
+                    "The sorting order for the response.",
+                    &super::SCHEMA,
+                    &INPUT[6],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `list-async-invokes`.
     pub(super) async fn run(
-        client: &crate::Client,
         global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.list_async_invokes();
-        if let Some(value) = args.get_one::<String>("submit-time-after") {
-            request = request
-                .set_submit_time_after(
-                    Some(crate::cli_support::timestamp("submit-time-after", value)?),
-                );
+        if let Some(value) = options
+            .value::<crate::primitives::DateTime>("submit-time-after", "submitTimeAfter")
+        {
+            request = request.set_submit_time_after(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("submit-time-before") {
-            request = request
-                .set_submit_time_before(
-                    Some(crate::cli_support::timestamp("submit-time-before", value)?),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::primitives::DateTime,
+            >("submit-time-before", "submitTimeBefore")
+        {
+            request = request.set_submit_time_before(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("status-equals") {
-            request = request
-                .set_status_equals(
-                    Some(
-                        <crate::types::AsyncInvokeStatus>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::AsyncInvokeStatus>("status-equals", "statusEquals")
+        {
+            request = request.set_status_equals(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("max-results") {
-            request = request
-                .set_max_results(
-                    Some(crate::cli_support::parsed::<i32>("max-results", value)?),
-                );
+        if let Some(value) = options.value::<i32>("max-results", "maxResults") {
+            request = request.set_max_results(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("next-token") {
-            request = request.set_next_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("next-token", "nextToken") {
+            request = request.set_next_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("sort-by") {
-            request = request
-                .set_sort_by(
-                    Some(
-                        <crate::types::SortAsyncInvocationBy>::from(
-                            crate::cli_support::text(value)?,
-                        ),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::SortAsyncInvocationBy>("sort-by", "sortBy")
+        {
+            request = request.set_sort_by(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("sort-order") {
-            request = request
-                .set_sort_order(
-                    Some(
-                        <crate::types::SortOrder>::from(crate::cli_support::text(value)?),
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::types::SortOrder>("sort-order", "sortOrder")
+        {
+            request = request.set_sort_order(Some(value));
         }
+        options.finish()?;
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -1489,7 +4186,7 @@ mod list_async_invokes {
             let next = output.next_token.clone();
             pages.push(crate::cli_support::to_json(&output)?);
             match next {
-                Some(token) if !crate::cli_support::no_paginate(global) => {
+                Some(token) if context.paginate() => {
                     if !seen.insert(token.clone()) {
                         return Err(
                             crate::cli_support::CliError::other(
@@ -1504,110 +4201,151 @@ mod list_async_invokes {
                 _ => break,
             }
         }
-        crate::cli_support::print(
-            &crate::cli_support::merge_pages(
-                pages,
-                Some("asyncInvokeSummaries"),
-                "nextToken",
-            ),
-        )
+        context
+            .print(
+                &crate::cli_support::merge_pages(
+                    pages,
+                    Some("asyncInvokeSummaries"),
+                    "nextToken",
+                ),
+            )
     }
 }
 
 #[cfg(feature = "start-async-invoke")]
 mod start_async_invoke {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "clientRequestToken",
+            key: "clientRequestToken",
+            target: 2,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "modelId",
+            key: "modelId",
+            target: 3,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "modelInput",
+            key: "modelInput",
+            target: 121,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "outputDataConfig",
+            key: "outputDataConfig",
+            target: 4,
+            required: true,
+        },
+        crate::cli_support::schema::Field {
+            name: "tags",
+            key: "tags",
+            target: 159,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("start-async-invoke")
             .about("Starts an asynchronous invocation.")
             .arg(
-                clap::Arg::new("client-request-token")
-                    .long("client-request-token")
-                    .value_name("TEXT")
-                    .help(
-                        "Specify idempotency token to ensure that requests are not duplicated.",
-                    ),
+                crate::cli_support::member_help(
+                    clap::Arg::new("client-request-token")
+                        .long("client-request-token")
+                        .value_name("TEXT"),
+                    "Specify idempotency token to ensure that requests are not duplicated.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("model-id")
-                    .long("model-id")
-                    .value_name("TEXT")
-                    .help("The model to invoke."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-id").long("model-id").value_name("TEXT"),
+                    "The model to invoke.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
             .arg(
-                clap::Arg::new("model-input")
-                    .long("model-input")
-                    .value_name("JSON|file://PATH")
-                    .help("Input to send to the model."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("model-input")
+                        .long("model-input")
+                        .value_name("JSON|file://PATH"),
+                    "Input to send to the model.",
+                    &super::SCHEMA,
+                    &INPUT[2],
+                ),
             )
             .arg(
-                clap::Arg::new("output-data-config")
-                    .long("output-data-config")
-                    .value_name("JSON|file://PATH")
-                    .help("Where to store the output."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("output-data-config")
+                        .long("output-data-config")
+                        .value_name("JSON|file://PATH"),
+                    "Where to store the output.",
+                    &super::SCHEMA,
+                    &INPUT[3],
+                ),
             )
             .arg(
-                clap::Arg::new("tags")
-                    .long("tags")
-                    .value_name("JSON|file://PATH")
-                    .help("Tags to apply to the invocation."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("tags").long("tags").value_name("JSON|file://PATH"),
+                    "Tags to apply to the invocation.",
+                    &super::SCHEMA,
+                    &INPUT[4],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `start-async-invoke`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.start_async_invoke();
-        if let Some(value) = args.get_one::<String>("client-request-token") {
-            request = request
-                .set_client_request_token(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("client-request-token", "clientRequestToken")
+        {
+            request = request.set_client_request_token(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("model-id") {
-            request = request.set_model_id(Some(crate::cli_support::text(value)?));
+        if let Some(value) = options.string("model-id", "modelId") {
+            request = request.set_model_id(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("model-input") {
-            request = request
-                .set_model_input(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::primitives::Document,
-                        >("model-input", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<crate::primitives::Document>("model-input", "modelInput")
+        {
+            request = request.set_model_input(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("output-data-config") {
-            request = request
-                .set_output_data_config(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::AsyncInvokeOutputDataConfig,
-                        >("output-data-config", value)?,
-                    ),
-                );
+        if let Some(value) = options
+            .value::<
+                crate::types::AsyncInvokeOutputDataConfig,
+            >("output-data-config", "outputDataConfig")
+        {
+            request = request.set_output_data_config(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("tags") {
-            request = request
-                .set_tags(
-                    Some(
-                        crate::cli_support::json::<
-                            Vec<crate::types::Tag>,
-                        >("tags", value)?,
-                    ),
-                );
+        if let Some(value) = options.value::<Vec<crate::types::Tag>>("tags", "tags") {
+            request = request.set_tags(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "StartAsyncInvoke",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "StartAsyncInvoke",
+                        ))?,
+                )?,
+            )
     }
 }

@@ -8,6 +8,8 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
     let command = crate::cli_support::root(
             binary,
             "A command-line client for botocore protocol tests",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
         )
         .subcommand(crate::cli_support::decode_event_stream_command());
     #[cfg(feature = "s0-query-compatible-operation")]
@@ -29,23 +31,29 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
+
+    #[cfg(
+        any(
+            feature = "s0-query-compatible-operation",
+            feature = "s1-query-compatible-operation",
+            feature = "s2-query-compatible-operation"
+        )
+    )]
+    let context = crate::cli_support::Context::from_args(global)?;
     match name {
         #[cfg(feature = "s0-query-compatible-operation")]
         "s0-query-compatible-operation" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s0_query_compatible_operation::run(&client, global, args).await
+            s0_query_compatible_operation::run(global, &context, args).await
         }
 
         #[cfg(feature = "s1-query-compatible-operation")]
         "s1-query-compatible-operation" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s1_query_compatible_operation::run(&client, global, args).await
+            s1_query_compatible_operation::run(global, &context, args).await
         }
 
         #[cfg(feature = "s2-query-compatible-operation")]
         "s2-query-compatible-operation" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s2_query_compatible_operation::run(&client, global, args).await
+            s2_query_compatible_operation::run(global, &context, args).await
         }
         other => {
             Err(
@@ -57,89 +65,132 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+/// The shapes the operations' inputs reach, for checking JSON
+/// option values and drawing help and skeletons.
+#[cfg(
+    any(
+        feature = "s0-query-compatible-operation",
+        feature = "s1-query-compatible-operation",
+        feature = "s2-query-compatible-operation"
+    )
+)]
+static SCHEMA: crate::cli_support::schema::Schema = crate::cli_support::schema::Schema {
+    shapes: &[],
+};
+
 #[cfg(feature = "s0-query-compatible-operation")]
 mod s0_query_compatible_operation {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s0-query-compatible-operation")
             .about("Calls S0QueryCompatibleOperation.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s0-query-compatible-operation`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s0_query_compatible_operation();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S0QueryCompatibleOperation",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S0QueryCompatibleOperation",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s1-query-compatible-operation")]
 mod s1_query_compatible_operation {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s1-query-compatible-operation")
             .about("Calls S1QueryCompatibleOperation.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s1-query-compatible-operation`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s1_query_compatible_operation();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S1QueryCompatibleOperation",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S1QueryCompatibleOperation",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s2-query-compatible-operation")]
 mod s2_query_compatible_operation {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s2-query-compatible-operation")
             .about("Calls S2QueryCompatibleOperation.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s2-query-compatible-operation`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s2_query_compatible_operation();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S2QueryCompatibleOperation",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S2QueryCompatibleOperation",
+                        ))?,
+                )?,
+            )
     }
 }

@@ -17,9 +17,9 @@ mod s2_custom_code_error;
 #[cfg(feature = "s2-query-compatible-operation")]
 pub use self::s2_custom_code_error::{S2CustomCodeError, S2CustomCodeErrorBuilder};
 pub use sdk_runtime::error::{
-    BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
-    ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
-    Unhandled, UnsupportedError,
+    BoxError, ConfigError, ConfigErrorKind, CredentialsError, ErrorMetadata,
+    ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, TransportError,
+    TransportErrorKind, Unhandled, UnsupportedError,
 };
 
 pub use sdk_runtime::validation::{ValidationError, Violation, ViolationKind};

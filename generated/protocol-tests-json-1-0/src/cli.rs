@@ -8,6 +8,8 @@ pub async fn main(binary: &'static str) -> std::process::ExitCode {
     let command = crate::cli_support::root(
             binary,
             "A command-line client for botocore protocol tests",
+            env!("CARGO_PKG_NAME"),
+            env!("CARGO_PKG_VERSION"),
         )
         .subcommand(crate::cli_support::decode_event_stream_command());
     #[cfg(feature = "s0-empty-input-and-empty-output")]
@@ -111,269 +113,242 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     if name == "decode-event-stream" {
         return crate::cli_support::decode_event_stream(args);
     }
+
+    #[cfg(
+        any(
+            feature = "s0-empty-input-and-empty-output",
+            feature = "s1-endpoint-operation",
+            feature = "s10-greeting-with-errors",
+            feature = "s10-greeting-with-errors-case1",
+            feature = "s11-json-unions",
+            feature = "s11-json-unions-case1",
+            feature = "s11-json-unions-case10",
+            feature = "s11-json-unions-case11",
+            feature = "s11-json-unions-case2",
+            feature = "s11-json-unions-case3",
+            feature = "s11-json-unions-case4",
+            feature = "s11-json-unions-case5",
+            feature = "s11-json-unions-case6",
+            feature = "s11-json-unions-case7",
+            feature = "s11-json-unions-case8",
+            feature = "s11-json-unions-case9",
+            feature = "s12-no-input-and-no-output",
+            feature = "s12-no-input-and-no-output-case1",
+            feature = "s12-no-input-and-no-output-case2",
+            feature = "s13-no-input-and-output",
+            feature = "s14-simple-scalar-properties",
+            feature = "s14-simple-scalar-properties-case1",
+            feature = "s14-simple-scalar-properties-case2",
+            feature = "s2-endpoint-with-host-label-operation",
+            feature = "s3-json-unions",
+            feature = "s3-json-unions-case1",
+            feature = "s3-json-unions-case2",
+            feature = "s3-json-unions-case3",
+            feature = "s3-json-unions-case4",
+            feature = "s3-json-unions-case5",
+            feature = "s3-json-unions-case6",
+            feature = "s3-json-unions-case7",
+            feature = "s3-json-unions-case8",
+            feature = "s3-json-unions-case9",
+            feature = "s4-no-input-and-no-output",
+            feature = "s5-no-input-and-output",
+            feature = "s6-simple-scalar-properties",
+            feature = "s6-simple-scalar-properties-case1",
+            feature = "s6-simple-scalar-properties-case2",
+            feature = "s7-empty-input-and-empty-output",
+            feature = "s8-greeting-with-errors",
+            feature = "s9-greeting-with-errors",
+            feature = "s9-greeting-with-errors-case7",
+            feature = "s9-greeting-with-errors-case8"
+        )
+    )]
+    let context = crate::cli_support::Context::from_args(global)?;
     match name {
         #[cfg(feature = "s0-empty-input-and-empty-output")]
         "s0-empty-input-and-empty-output" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s0_empty_input_and_empty_output::run(&client, global, args).await
+            s0_empty_input_and_empty_output::run(global, &context, args).await
         }
 
         #[cfg(feature = "s10-greeting-with-errors")]
         "s10-greeting-with-errors" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s10_greeting_with_errors::run(&client, global, args).await
+            s10_greeting_with_errors::run(global, &context, args).await
         }
 
         #[cfg(feature = "s10-greeting-with-errors-case1")]
         "s10-greeting-with-errors-case1" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s10_greeting_with_errors_case1::run(&client, global, args).await
+            s10_greeting_with_errors_case1::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions")]
-        "s11-json-unions" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions::run(&client, global, args).await
-        }
-
+        "s11-json-unions" => s11_json_unions::run(global, &context, args).await,
         #[cfg(feature = "s11-json-unions-case1")]
         "s11-json-unions-case1" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case1::run(&client, global, args).await
+            s11_json_unions_case1::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case10")]
         "s11-json-unions-case10" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case10::run(&client, global, args).await
+            s11_json_unions_case10::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case11")]
         "s11-json-unions-case11" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case11::run(&client, global, args).await
+            s11_json_unions_case11::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case2")]
         "s11-json-unions-case2" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case2::run(&client, global, args).await
+            s11_json_unions_case2::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case3")]
         "s11-json-unions-case3" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case3::run(&client, global, args).await
+            s11_json_unions_case3::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case4")]
         "s11-json-unions-case4" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case4::run(&client, global, args).await
+            s11_json_unions_case4::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case5")]
         "s11-json-unions-case5" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case5::run(&client, global, args).await
+            s11_json_unions_case5::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case6")]
         "s11-json-unions-case6" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case6::run(&client, global, args).await
+            s11_json_unions_case6::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case7")]
         "s11-json-unions-case7" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case7::run(&client, global, args).await
+            s11_json_unions_case7::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case8")]
         "s11-json-unions-case8" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case8::run(&client, global, args).await
+            s11_json_unions_case8::run(global, &context, args).await
         }
 
         #[cfg(feature = "s11-json-unions-case9")]
         "s11-json-unions-case9" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s11_json_unions_case9::run(&client, global, args).await
+            s11_json_unions_case9::run(global, &context, args).await
         }
 
         #[cfg(feature = "s12-no-input-and-no-output")]
         "s12-no-input-and-no-output" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s12_no_input_and_no_output::run(&client, global, args).await
+            s12_no_input_and_no_output::run(global, &context, args).await
         }
 
         #[cfg(feature = "s12-no-input-and-no-output-case1")]
         "s12-no-input-and-no-output-case1" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s12_no_input_and_no_output_case1::run(&client, global, args).await
+            s12_no_input_and_no_output_case1::run(global, &context, args).await
         }
 
         #[cfg(feature = "s12-no-input-and-no-output-case2")]
         "s12-no-input-and-no-output-case2" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s12_no_input_and_no_output_case2::run(&client, global, args).await
+            s12_no_input_and_no_output_case2::run(global, &context, args).await
         }
 
         #[cfg(feature = "s13-no-input-and-output")]
         "s13-no-input-and-output" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s13_no_input_and_output::run(&client, global, args).await
+            s13_no_input_and_output::run(global, &context, args).await
         }
 
         #[cfg(feature = "s14-simple-scalar-properties")]
         "s14-simple-scalar-properties" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s14_simple_scalar_properties::run(&client, global, args).await
+            s14_simple_scalar_properties::run(global, &context, args).await
         }
 
         #[cfg(feature = "s14-simple-scalar-properties-case1")]
         "s14-simple-scalar-properties-case1" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s14_simple_scalar_properties_case1::run(&client, global, args).await
+            s14_simple_scalar_properties_case1::run(global, &context, args).await
         }
 
         #[cfg(feature = "s14-simple-scalar-properties-case2")]
         "s14-simple-scalar-properties-case2" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s14_simple_scalar_properties_case2::run(&client, global, args).await
+            s14_simple_scalar_properties_case2::run(global, &context, args).await
         }
 
         #[cfg(feature = "s1-endpoint-operation")]
         "s1-endpoint-operation" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s1_endpoint_operation::run(&client, global, args).await
+            s1_endpoint_operation::run(global, &context, args).await
         }
 
         #[cfg(feature = "s2-endpoint-with-host-label-operation")]
         "s2-endpoint-with-host-label-operation" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s2_endpoint_with_host_label_operation::run(&client, global, args).await
+            s2_endpoint_with_host_label_operation::run(global, &context, args).await
         }
 
         #[cfg(feature = "s3-json-unions")]
-        "s3-json-unions" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions::run(&client, global, args).await
-        }
-
+        "s3-json-unions" => s3_json_unions::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case1")]
-        "s3-json-unions-case1" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case1::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case1" => s3_json_unions_case1::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case2")]
-        "s3-json-unions-case2" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case2::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case2" => s3_json_unions_case2::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case3")]
-        "s3-json-unions-case3" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case3::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case3" => s3_json_unions_case3::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case4")]
-        "s3-json-unions-case4" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case4::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case4" => s3_json_unions_case4::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case5")]
-        "s3-json-unions-case5" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case5::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case5" => s3_json_unions_case5::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case6")]
-        "s3-json-unions-case6" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case6::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case6" => s3_json_unions_case6::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case7")]
-        "s3-json-unions-case7" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case7::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case7" => s3_json_unions_case7::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case8")]
-        "s3-json-unions-case8" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case8::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case8" => s3_json_unions_case8::run(global, &context, args).await,
         #[cfg(feature = "s3-json-unions-case9")]
-        "s3-json-unions-case9" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s3_json_unions_case9::run(&client, global, args).await
-        }
-
+        "s3-json-unions-case9" => s3_json_unions_case9::run(global, &context, args).await,
         #[cfg(feature = "s4-no-input-and-no-output")]
         "s4-no-input-and-no-output" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s4_no_input_and_no_output::run(&client, global, args).await
+            s4_no_input_and_no_output::run(global, &context, args).await
         }
 
         #[cfg(feature = "s5-no-input-and-output")]
         "s5-no-input-and-output" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s5_no_input_and_output::run(&client, global, args).await
+            s5_no_input_and_output::run(global, &context, args).await
         }
 
         #[cfg(feature = "s6-simple-scalar-properties")]
         "s6-simple-scalar-properties" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s6_simple_scalar_properties::run(&client, global, args).await
+            s6_simple_scalar_properties::run(global, &context, args).await
         }
 
         #[cfg(feature = "s6-simple-scalar-properties-case1")]
         "s6-simple-scalar-properties-case1" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s6_simple_scalar_properties_case1::run(&client, global, args).await
+            s6_simple_scalar_properties_case1::run(global, &context, args).await
         }
 
         #[cfg(feature = "s6-simple-scalar-properties-case2")]
         "s6-simple-scalar-properties-case2" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s6_simple_scalar_properties_case2::run(&client, global, args).await
+            s6_simple_scalar_properties_case2::run(global, &context, args).await
         }
 
         #[cfg(feature = "s7-empty-input-and-empty-output")]
         "s7-empty-input-and-empty-output" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s7_empty_input_and_empty_output::run(&client, global, args).await
+            s7_empty_input_and_empty_output::run(global, &context, args).await
         }
 
         #[cfg(feature = "s8-greeting-with-errors")]
         "s8-greeting-with-errors" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s8_greeting_with_errors::run(&client, global, args).await
+            s8_greeting_with_errors::run(global, &context, args).await
         }
 
         #[cfg(feature = "s9-greeting-with-errors")]
         "s9-greeting-with-errors" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s9_greeting_with_errors::run(&client, global, args).await
+            s9_greeting_with_errors::run(global, &context, args).await
         }
 
         #[cfg(feature = "s9-greeting-with-errors-case7")]
         "s9-greeting-with-errors-case7" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s9_greeting_with_errors_case7::run(&client, global, args).await
+            s9_greeting_with_errors_case7::run(global, &context, args).await
         }
 
         #[cfg(feature = "s9-greeting-with-errors-case8")]
         "s9-greeting-with-errors-case8" => {
-            let client = crate::Client::from_conf(crate::cli_support::config(global)?);
-            s9_greeting_with_errors_case8::run(&client, global, args).await
+            s9_greeting_with_errors_case8::run(global, &context, args).await
         }
         other => {
             Err(
@@ -385,1534 +360,2280 @@ async fn run(global: &clap::ArgMatches) -> Result<(), crate::cli_support::CliErr
     }
 }
 
+/// The shapes the operations' inputs reach, for checking JSON
+/// option values and drawing help and skeletons.
+#[cfg(
+    any(
+        feature = "s0-empty-input-and-empty-output",
+        feature = "s1-endpoint-operation",
+        feature = "s10-greeting-with-errors",
+        feature = "s10-greeting-with-errors-case1",
+        feature = "s11-json-unions",
+        feature = "s11-json-unions-case1",
+        feature = "s11-json-unions-case10",
+        feature = "s11-json-unions-case11",
+        feature = "s11-json-unions-case2",
+        feature = "s11-json-unions-case3",
+        feature = "s11-json-unions-case4",
+        feature = "s11-json-unions-case5",
+        feature = "s11-json-unions-case6",
+        feature = "s11-json-unions-case7",
+        feature = "s11-json-unions-case8",
+        feature = "s11-json-unions-case9",
+        feature = "s12-no-input-and-no-output",
+        feature = "s12-no-input-and-no-output-case1",
+        feature = "s12-no-input-and-no-output-case2",
+        feature = "s13-no-input-and-output",
+        feature = "s14-simple-scalar-properties",
+        feature = "s14-simple-scalar-properties-case1",
+        feature = "s14-simple-scalar-properties-case2",
+        feature = "s2-endpoint-with-host-label-operation",
+        feature = "s3-json-unions",
+        feature = "s3-json-unions-case1",
+        feature = "s3-json-unions-case2",
+        feature = "s3-json-unions-case3",
+        feature = "s3-json-unions-case4",
+        feature = "s3-json-unions-case5",
+        feature = "s3-json-unions-case6",
+        feature = "s3-json-unions-case7",
+        feature = "s3-json-unions-case8",
+        feature = "s3-json-unions-case9",
+        feature = "s4-no-input-and-no-output",
+        feature = "s5-no-input-and-output",
+        feature = "s6-simple-scalar-properties",
+        feature = "s6-simple-scalar-properties-case1",
+        feature = "s6-simple-scalar-properties-case2",
+        feature = "s7-empty-input-and-empty-output",
+        feature = "s8-greeting-with-errors",
+        feature = "s9-greeting-with-errors",
+        feature = "s9-greeting-with-errors-case7",
+        feature = "s9-greeting-with-errors-case8"
+    )
+)]
+static SCHEMA: crate::cli_support::schema::Schema = crate::cli_support::schema::Schema {
+    shapes: &[
+        crate::cli_support::schema::Shape {
+            name: "S2String",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Blob",
+            kind: crate::cli_support::schema::Kind::Blob,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Boolean",
+            kind: crate::cli_support::schema::Kind::Boolean,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3FooEnum",
+            kind: crate::cli_support::schema::Kind::Enum(
+                &["Foo", "Baz", "Bar", "1", "0"],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3GreetingStruct",
+            kind: crate::cli_support::schema::Kind::Structure(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "hi",
+                        key: "hi",
+                        target: 8,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Integer",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3IntegerEnum",
+            kind: crate::cli_support::schema::Kind::Integer {
+                min: -2147483648,
+                max: 2147483647,
+            },
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3MyUnion",
+            kind: crate::cli_support::schema::Kind::Union(
+                &[
+                    crate::cli_support::schema::Field {
+                        name: "blobValue",
+                        key: "blobValue",
+                        target: 1,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "booleanValue",
+                        key: "booleanValue",
+                        target: 2,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "enumValue",
+                        key: "enumValue",
+                        target: 3,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "intEnumValue",
+                        key: "intEnumValue",
+                        target: 6,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "listValue",
+                        key: "listValue",
+                        target: 9,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "mapValue",
+                        key: "mapValue",
+                        target: 10,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "numberValue",
+                        key: "numberValue",
+                        target: 5,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "stringValue",
+                        key: "stringValue",
+                        target: 8,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "structureValue",
+                        key: "structureValue",
+                        target: 4,
+                        required: false,
+                    },
+                    crate::cli_support::schema::Field {
+                        name: "timestampValue",
+                        key: "timestampValue",
+                        target: 11,
+                        required: false,
+                    },
+                ],
+            ),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3String",
+            kind: crate::cli_support::schema::Kind::String,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3StringList",
+            kind: crate::cli_support::schema::Kind::List(8),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3StringMap",
+            kind: crate::cli_support::schema::Kind::Map(8),
+        },
+        crate::cli_support::schema::Shape {
+            name: "S3Timestamp",
+            kind: crate::cli_support::schema::Kind::Timestamp,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S6Double",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+        crate::cli_support::schema::Shape {
+            name: "S6Float",
+            kind: crate::cli_support::schema::Kind::Float,
+        },
+    ],
+};
+
 #[cfg(feature = "s0-empty-input-and-empty-output")]
 mod s0_empty_input_and_empty_output {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s0-empty-input-and-empty-output")
             .about(
                 "The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape.",
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s0-empty-input-and-empty-output`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s0_empty_input_and_empty_output();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S0EmptyInputAndEmptyOutput",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S0EmptyInputAndEmptyOutput",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s10-greeting-with-errors")]
 mod s10_greeting_with_errors {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s10-greeting-with-errors")
             .about("This operation has three possible return values:")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s10-greeting-with-errors`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s10_greeting_with_errors();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S10GreetingWithErrors",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S10GreetingWithErrors",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s10-greeting-with-errors-case1")]
 mod s10_greeting_with_errors_case1 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s10-greeting-with-errors-case1")
             .about("This operation has three possible return values:")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s10-greeting-with-errors-case1`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s10_greeting_with_errors_case1();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S10GreetingWithErrorsCase1",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S10GreetingWithErrorsCase1",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions")]
 mod s11_json_unions {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnions",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnions",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case1")]
 mod s11_json_unions_case1 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case1")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case1`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case1();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase1",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase1",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case10")]
 mod s11_json_unions_case10 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case10")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case10`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case10();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase10",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase10",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case11")]
 mod s11_json_unions_case11 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case11")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case11`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case11();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase11",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase11",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case2")]
 mod s11_json_unions_case2 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case2")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case2`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case2();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase2",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase2",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case3")]
 mod s11_json_unions_case3 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case3")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case3`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case3();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase3",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase3",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case4")]
 mod s11_json_unions_case4 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case4")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case4`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case4();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase4",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase4",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case5")]
 mod s11_json_unions_case5 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case5")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case5`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case5();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase5",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase5",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case6")]
 mod s11_json_unions_case6 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case6")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case6`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case6();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase6",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase6",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case7")]
 mod s11_json_unions_case7 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case7")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case7`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case7();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase7",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase7",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case8")]
 mod s11_json_unions_case8 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case8")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case8`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case8();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase8",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase8",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s11-json-unions-case9")]
 mod s11_json_unions_case9 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s11-json-unions-case9")
             .about("This operation uses unions for inputs and outputs.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s11-json-unions-case9`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case9();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S11JsonUnionsCase9",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S11JsonUnionsCase9",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s12-no-input-and-no-output")]
 mod s12_no_input_and_no_output {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s12-no-input-and-no-output")
             .about(
                 "The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output.",
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s12-no-input-and-no-output`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_no_input_and_no_output();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S12NoInputAndNoOutput",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S12NoInputAndNoOutput",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s12-no-input-and-no-output-case1")]
 mod s12_no_input_and_no_output_case1 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s12-no-input-and-no-output-case1")
             .about(
                 "The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output.",
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s12-no-input-and-no-output-case1`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_no_input_and_no_output_case1();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S12NoInputAndNoOutputCase1",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S12NoInputAndNoOutputCase1",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s12-no-input-and-no-output-case2")]
 mod s12_no_input_and_no_output_case2 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s12-no-input-and-no-output-case2")
             .about(
                 "The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output.",
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s12-no-input-and-no-output-case2`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_no_input_and_no_output_case2();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S12NoInputAndNoOutputCase2",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S12NoInputAndNoOutputCase2",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s13-no-input-and-output")]
 mod s13_no_input_and_output {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s13-no-input-and-output")
             .about(
                 "The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty.",
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s13-no-input-and-output`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s13_no_input_and_output();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S13NoInputAndOutput",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S13NoInputAndOutput",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s14-simple-scalar-properties")]
 mod s14_simple_scalar_properties {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s14-simple-scalar-properties")
             .about("Calls S14SimpleScalarProperties.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s14-simple-scalar-properties`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s14_simple_scalar_properties();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S14SimpleScalarProperties",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S14SimpleScalarProperties",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s14-simple-scalar-properties-case1")]
 mod s14_simple_scalar_properties_case1 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s14-simple-scalar-properties-case1")
             .about("Calls S14SimpleScalarPropertiesCase1.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s14-simple-scalar-properties-case1`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s14_simple_scalar_properties_case1();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S14SimpleScalarPropertiesCase1",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S14SimpleScalarPropertiesCase1",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s14-simple-scalar-properties-case2")]
 mod s14_simple_scalar_properties_case2 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s14-simple-scalar-properties-case2")
             .about("Calls S14SimpleScalarPropertiesCase2.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s14-simple-scalar-properties-case2`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s14_simple_scalar_properties_case2();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S14SimpleScalarPropertiesCase2",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S14SimpleScalarPropertiesCase2",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s1-endpoint-operation")]
 mod s1_endpoint_operation {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
-        clap::Command::new("s1-endpoint-operation").about("Calls S1EndpointOperation.")
+        clap::Command::new("s1-endpoint-operation")
+            .about("Calls S1EndpointOperation.")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s1-endpoint-operation`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s1_endpoint_operation();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S1EndpointOperation",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S1EndpointOperation",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s2-endpoint-with-host-label-operation")]
 mod s2_endpoint_with_host_label_operation {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "label",
+            key: "label",
+            target: 0,
+            required: true,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s2-endpoint-with-host-label-operation")
             .about("Calls S2EndpointWithHostLabelOperation.")
             .arg(
-                clap::Arg::new("label")
-                    .long("label")
-                    .value_name("TEXT")
-                    .help("The label member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("label").long("label").value_name("TEXT"),
+                    "The label member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s2-endpoint-with-host-label-operation`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s2_endpoint_with_host_label_operation();
-        if let Some(value) = args.get_one::<String>("label") {
-            request = request.set_label(Some(crate::cli_support::text(value)?));
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S2EndpointWithHostLabelOperation",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s2_endpoint_with_host_label_operation();
+        if let Some(value) = options.string("label", "label") {
+            request = request.set_label(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S2EndpointWithHostLabelOperation",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions")]
 mod s3_json_unions {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnions",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnions",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case1")]
 mod s3_json_unions_case1 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case1")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case1`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case1();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase1",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case1();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase1",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case2")]
 mod s3_json_unions_case2 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case2")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case2`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case2();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase2",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case2();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase2",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case3")]
 mod s3_json_unions_case3 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case3")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case3`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case3();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase3",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case3();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase3",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case4")]
 mod s3_json_unions_case4 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case4")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case4`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case4();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase4",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case4();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase4",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case5")]
 mod s3_json_unions_case5 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case5")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case5`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case5();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase5",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case5();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase5",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case6")]
 mod s3_json_unions_case6 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case6")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case6`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case6();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase6",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case6();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase6",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case7")]
 mod s3_json_unions_case7 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case7")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case7`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case7();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase7",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case7();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase7",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case8")]
 mod s3_json_unions_case8 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case8")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case8`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case8();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase8",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case8();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase8",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s3-json-unions-case9")]
 mod s3_json_unions_case9 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "contents",
+            key: "contents",
+            target: 7,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s3-json-unions-case9")
             .about("This operation uses unions for inputs and outputs.")
             .arg(
-                clap::Arg::new("contents")
-                    .long("contents")
-                    .value_name("JSON|file://PATH")
-                    .help("The contents member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("contents")
+                        .long("contents")
+                        .value_name("JSON|file://PATH"),
+                    "The contents member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s3-json-unions-case9`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
-        let mut request = client.s3_json_unions_case9();
-        if let Some(value) = args.get_one::<String>("contents") {
-            request = request
-                .set_contents(
-                    Some(
-                        crate::cli_support::json::<
-                            crate::types::S3MyUnion,
-                        >("contents", value)?,
-                    ),
-                );
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S3JsonUnionsCase9",
-                    ))?,
-            )?,
-        )
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
+        let mut request = client.s3_json_unions_case9();
+        if let Some(value) = options
+            .value::<crate::types::S3MyUnion>("contents", "contents")
+        {
+            request = request.set_contents(Some(value));
+        }
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S3JsonUnionsCase9",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s4-no-input-and-no-output")]
 mod s4_no_input_and_no_output {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s4-no-input-and-no-output")
             .about(
                 "The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output.",
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s4-no-input-and-no-output`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s4_no_input_and_no_output();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S4NoInputAndNoOutput",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S4NoInputAndNoOutput",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s5-no-input-and-output")]
 mod s5_no_input_and_output {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s5-no-input-and-output")
             .about(
                 "The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty.",
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s5-no-input-and-output`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s5_no_input_and_output();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S5NoInputAndOutput",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S5NoInputAndOutput",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s6-simple-scalar-properties")]
 mod s6_simple_scalar_properties {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "doubleValue",
+            key: "doubleValue",
+            target: 12,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "floatValue",
+            key: "floatValue",
+            target: 13,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s6-simple-scalar-properties")
             .about("Calls S6SimpleScalarProperties.")
             .arg(
-                clap::Arg::new("double-value")
-                    .long("double-value")
-                    .value_name("NUMBER")
-                    .help("The doubleValue member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("double-value")
+                        .long("double-value")
+                        .value_name("NUMBER"),
+                    "The doubleValue member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("float-value")
-                    .long("float-value")
-                    .value_name("NUMBER")
-                    .help("The floatValue member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("float-value")
+                        .long("float-value")
+                        .value_name("NUMBER"),
+                    "The floatValue member.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s6-simple-scalar-properties`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.s6_simple_scalar_properties();
-        if let Some(value) = args.get_one::<String>("double-value") {
-            request = request
-                .set_double_value(
-                    Some(crate::cli_support::parsed::<f64>("double-value", value)?),
-                );
+        if let Some(value) = options.value::<f64>("double-value", "doubleValue") {
+            request = request.set_double_value(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("float-value") {
-            request = request
-                .set_float_value(
-                    Some(crate::cli_support::parsed::<f32>("float-value", value)?),
-                );
+        if let Some(value) = options.value::<f32>("float-value", "floatValue") {
+            request = request.set_float_value(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S6SimpleScalarProperties",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S6SimpleScalarProperties",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s6-simple-scalar-properties-case1")]
 mod s6_simple_scalar_properties_case1 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "doubleValue",
+            key: "doubleValue",
+            target: 12,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "floatValue",
+            key: "floatValue",
+            target: 13,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s6-simple-scalar-properties-case1")
             .about("Calls S6SimpleScalarPropertiesCase1.")
             .arg(
-                clap::Arg::new("double-value")
-                    .long("double-value")
-                    .value_name("NUMBER")
-                    .help("The doubleValue member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("double-value")
+                        .long("double-value")
+                        .value_name("NUMBER"),
+                    "The doubleValue member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("float-value")
-                    .long("float-value")
-                    .value_name("NUMBER")
-                    .help("The floatValue member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("float-value")
+                        .long("float-value")
+                        .value_name("NUMBER"),
+                    "The floatValue member.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s6-simple-scalar-properties-case1`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.s6_simple_scalar_properties_case1();
-        if let Some(value) = args.get_one::<String>("double-value") {
-            request = request
-                .set_double_value(
-                    Some(crate::cli_support::parsed::<f64>("double-value", value)?),
-                );
+        if let Some(value) = options.value::<f64>("double-value", "doubleValue") {
+            request = request.set_double_value(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("float-value") {
-            request = request
-                .set_float_value(
-                    Some(crate::cli_support::parsed::<f32>("float-value", value)?),
-                );
+        if let Some(value) = options.value::<f32>("float-value", "floatValue") {
+            request = request.set_float_value(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S6SimpleScalarPropertiesCase1",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S6SimpleScalarPropertiesCase1",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s6-simple-scalar-properties-case2")]
 mod s6_simple_scalar_properties_case2 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[
+        crate::cli_support::schema::Field {
+            name: "doubleValue",
+            key: "doubleValue",
+            target: 12,
+            required: false,
+        },
+        crate::cli_support::schema::Field {
+            name: "floatValue",
+            key: "floatValue",
+            target: 13,
+            required: false,
+        },
+    ];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s6-simple-scalar-properties-case2")
             .about("Calls S6SimpleScalarPropertiesCase2.")
             .arg(
-                clap::Arg::new("double-value")
-                    .long("double-value")
-                    .value_name("NUMBER")
-                    .help("The doubleValue member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("double-value")
+                        .long("double-value")
+                        .value_name("NUMBER"),
+                    "The doubleValue member.",
+                    &super::SCHEMA,
+                    &INPUT[0],
+                ),
             )
             .arg(
-                clap::Arg::new("float-value")
-                    .long("float-value")
-                    .value_name("NUMBER")
-                    .help("The floatValue member."),
+                crate::cli_support::member_help(
+                    clap::Arg::new("float-value")
+                        .long("float-value")
+                        .value_name("NUMBER"),
+                    "The floatValue member.",
+                    &super::SCHEMA,
+                    &INPUT[1],
+                ),
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s6-simple-scalar-properties-case2`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
         args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let mut options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let mut request = client.s6_simple_scalar_properties_case2();
-        if let Some(value) = args.get_one::<String>("double-value") {
-            request = request
-                .set_double_value(
-                    Some(crate::cli_support::parsed::<f64>("double-value", value)?),
-                );
+        if let Some(value) = options.value::<f64>("double-value", "doubleValue") {
+            request = request.set_double_value(Some(value));
         }
-        if let Some(value) = args.get_one::<String>("float-value") {
-            request = request
-                .set_float_value(
-                    Some(crate::cli_support::parsed::<f32>("float-value", value)?),
-                );
+        if let Some(value) = options.value::<f32>("float-value", "floatValue") {
+            request = request.set_float_value(Some(value));
         }
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S6SimpleScalarPropertiesCase2",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S6SimpleScalarPropertiesCase2",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s7-empty-input-and-empty-output")]
 mod s7_empty_input_and_empty_output {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s7-empty-input-and-empty-output")
             .about(
                 "The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape.",
             )
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s7-empty-input-and-empty-output`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s7_empty_input_and_empty_output();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S7EmptyInputAndEmptyOutput",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S7EmptyInputAndEmptyOutput",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s8-greeting-with-errors")]
 mod s8_greeting_with_errors {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s8-greeting-with-errors")
             .about("This operation has three possible return values:")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s8-greeting-with-errors`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s8_greeting_with_errors();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S8GreetingWithErrors",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S8GreetingWithErrors",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s9-greeting-with-errors")]
 mod s9_greeting_with_errors {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s9-greeting-with-errors")
             .about("This operation has three possible return values:")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s9-greeting-with-errors`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s9_greeting_with_errors();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S9GreetingWithErrors",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S9GreetingWithErrors",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s9-greeting-with-errors-case7")]
 mod s9_greeting_with_errors_case7 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s9-greeting-with-errors-case7")
             .about("This operation has three possible return values:")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s9-greeting-with-errors-case7`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s9_greeting_with_errors_case7();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S9GreetingWithErrorsCase7",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S9GreetingWithErrorsCase7",
+                        ))?,
+                )?,
+            )
     }
 }
 
 #[cfg(feature = "s9-greeting-with-errors-case8")]
 mod s9_greeting_with_errors_case8 {
+    /// The members of the input, as options and `--cli-input-json` take them.
+    const INPUT: &[crate::cli_support::schema::Field] = &[];
     /// The subcommand and its options.
     pub(super) fn command() -> clap::Command {
         clap::Command::new("s9-greeting-with-errors-case8")
             .about("This operation has three possible return values:")
+            .args(crate::cli_support::input_args())
     }
 
     /// Runs `s9-greeting-with-errors-case8`.
     pub(super) async fn run(
-        client: &crate::Client,
-        _global: &clap::ArgMatches,
-        _args: &clap::ArgMatches,
+        global: &clap::ArgMatches,
+        context: &crate::cli_support::Context,
+        args: &clap::ArgMatches,
     ) -> Result<(), crate::cli_support::CliError> {
+        if crate::cli_support::print_skeleton(args, &super::SCHEMA, INPUT)? {
+            return Ok(());
+        }
+        let options = crate::cli_support::Options::new(args, &super::SCHEMA, INPUT)?;
+        let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s9_greeting_with_errors_case8();
-        crate::cli_support::print(
-            &crate::cli_support::to_json(
-                &request
-                    .send()
-                    .await
-                    .map_err(|e| crate::cli_support::CliError::from_sdk(
-                        e,
-                        "S9GreetingWithErrorsCase8",
-                    ))?,
-            )?,
-        )
+        options.finish()?;
+        context
+            .print(
+                &crate::cli_support::to_json(
+                    &request
+                        .send()
+                        .await
+                        .map_err(|e| crate::cli_support::CliError::from_sdk(
+                            e,
+                            "S9GreetingWithErrorsCase8",
+                        ))?,
+                )?,
+            )
     }
 }

@@ -40,9 +40,9 @@ mod s9_foo_error;
 )]
 pub use self::s9_foo_error::{S9FooError, S9FooErrorBuilder};
 pub use sdk_runtime::error::{
-    BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
-    ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
-    Unhandled, UnsupportedError,
+    BoxError, ConfigError, ConfigErrorKind, CredentialsError, ErrorMetadata,
+    ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, TransportError,
+    TransportErrorKind, Unhandled, UnsupportedError,
 };
 
 pub use sdk_runtime::validation::{ValidationError, Violation, ViolationKind};

@@ -66,9 +66,9 @@ mod s42_exception_shape;
 #[cfg(feature = "s42-operation-name")]
 pub use self::s42_exception_shape::{S42ExceptionShape, S42ExceptionShapeBuilder};
 pub use sdk_runtime::error::{
-    BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
-    ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
-    Unhandled, UnsupportedError,
+    BoxError, ConfigError, ConfigErrorKind, CredentialsError, ErrorMetadata,
+    ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, TransportError,
+    TransportErrorKind, Unhandled, UnsupportedError,
 };
 
 pub use sdk_runtime::validation::{ValidationError, Violation, ViolationKind};

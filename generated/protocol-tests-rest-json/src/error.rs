@@ -73,9 +73,9 @@ mod s58_invalid_greeting;
 #[cfg(feature = "s58-greeting-with-errors")]
 pub use self::s58_invalid_greeting::{S58InvalidGreeting, S58InvalidGreetingBuilder};
 pub use sdk_runtime::error::{
-    BoxError, ConfigError, CredentialsError, ErrorMetadata, ResponseError, SdkError,
-    ServiceError, TimeoutError, TimeoutKind, TransportError, TransportErrorKind,
-    Unhandled, UnsupportedError,
+    BoxError, ConfigError, ConfigErrorKind, CredentialsError, ErrorMetadata,
+    ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, TransportError,
+    TransportErrorKind, Unhandled, UnsupportedError,
 };
 
 pub use sdk_runtime::validation::{ValidationError, Violation, ViolationKind};

@@ -507,7 +507,7 @@ impl SdkConfigBuilder {
             let profile = profile_once
                 .get()
                 .as_ref()
-                .map_err(|e| ConfigError::new(e.to_string()))?;
+                .map_err(|e| ConfigError::new(e.message()))?;
             let sources = Sources { env, profile };
             if region.is_none() {
                 region = super::environment_region(env)
@@ -616,13 +616,13 @@ fn default_credentials(
     region: Option<&str>,
 ) -> Result<Option<SharedCredentialsProvider>, ConfigError> {
     if let Some(keys) =
-        credentials::from_environment(env).map_err(|e| ConfigError::new(e.to_string()))?
+        credentials::from_environment(env).map_err(|e| ConfigError::new(e.message()))?
     {
         return Ok(Some(SharedCredentialsProvider::new(keys)));
     }
     if let Some(keys) = profile
         .credentials()
-        .map_err(|e| ConfigError::new(e.to_string()))?
+        .map_err(|e| ConfigError::new(e.message()))?
     {
         return Ok(Some(SharedCredentialsProvider::new(keys)));
     }

@@ -314,7 +314,7 @@ impl<S: Service> ConfigBuilder<S> {
 }
 
 fn no_region() -> ConfigError {
-    ConfigError::new(
+    ConfigError::no_region(
         "no region: set one with `region(..)`, AWS_REGION, or the profile's `region` (on EC2, `load().await` asks instance metadata)",
     )
 }

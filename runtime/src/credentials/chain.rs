@@ -98,7 +98,7 @@ impl DefaultChain {
     }
 
     async fn resolve(&self) -> Result<Credentials, ProviderError> {
-        let mut tried: Vec<String> = Vec::new();
+        let mut tried: Vec<Skipped> = Vec::new();
         let network = match &self.network {
             Ok(network) => network,
             Err(e) => {
@@ -110,9 +110,10 @@ impl DefaultChain {
 
         match from_environment(&self.env) {
             Ok(Some(credentials)) => return Ok(credentials),
-            Ok(None) => tried.push(
-                "environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set".into(),
-            ),
+            Ok(None) => tried.push(Skipped::new(
+                "environment",
+                "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
+            )),
             Err(e) => return Err(invalid_configuration(e.to_string())),
         }
 
@@ -126,7 +127,7 @@ impl DefaultChain {
         {
             Ok(credentials) => return Ok(credentials),
             Err(ProfileOutcome::Failed(why)) => return Err(provider_error(why)),
-            Err(ProfileOutcome::NotConfigured(why)) => tried.push(why),
+            Err(ProfileOutcome::NotConfigured(why)) => tried.push(Skipped::new("profile", why)),
         }
 
         match (
@@ -151,9 +152,10 @@ impl DefaultChain {
                         .to_owned(),
                 ));
             }
-            _ => tried.push(
-                "web identity: AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set".into(),
-            ),
+            _ => tried.push(Skipped::new(
+                "web identity",
+                "AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN are not set",
+            )),
         }
 
         match ContainerEndpoint::from_env(&self.env) {
@@ -166,24 +168,24 @@ impl DefaultChain {
                     .await
                     .map_err(|e| provider_error(format!("container: {e}")));
             }
-            Ok(None) => tried.push(
-                "container: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"
-                    .into(),
-            ),
+            Ok(None) => tried.push(Skipped::new(
+                "container",
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set",
+            )),
         }
 
         match &self.imds {
             Err(e) => return Err(invalid_configuration(format!("IMDS: {e}"))),
-            Ok(None) => tried.push("IMDS: disabled by AWS_EC2_METADATA_DISABLED".into()),
+            Ok(None) => tried.push(Skipped::new(
+                "IMDS",
+                "disabled by AWS_EC2_METADATA_DISABLED",
+            )),
             Ok(Some(imds)) => match imds.credentials().await {
                 Ok(credentials) => return Ok(credentials),
-                Err(e) => tried.push(format!("IMDS: {e}")),
+                Err(e) => tried.push(Skipped::new("IMDS", e.to_string())),
             },
         }
-        Err(not_loaded(format!(
-            "no provider in the default chain gave credentials: {}",
-            tried.join("; ")
-        )))
+        Err(ProviderError::not_loaded(NoCredentialsFound { tried }))
     }
 }
 
@@ -197,9 +199,62 @@ fn provider_error(message: String) -> ProviderError {
     ProviderError::provider_error(message)
 }
 
-fn not_loaded(message: String) -> ProviderError {
-    ProviderError::not_loaded(message)
+/// No source of the default chain gave credentials: each source, in the
+/// order tried, and why it gave nothing. The source of the
+/// [`CredentialsError`](crate::error::CredentialsError) a call ends with,
+/// for programs (and the CLI) that explain it in their own words.
+#[derive(Debug, Clone)]
+pub struct NoCredentialsFound {
+    tried: Vec<Skipped>,
 }
+
+/// A source of the default chain that gave no credentials, and why.
+#[derive(Debug, Clone)]
+pub struct Skipped {
+    source: &'static str,
+    why: String,
+}
+
+impl Skipped {
+    fn new(source: &'static str, why: impl Into<String>) -> Self {
+        Skipped {
+            source,
+            why: why.into(),
+        }
+    }
+
+    /// The source: `environment`, `profile`, `web identity`, `container`
+    /// or `IMDS`.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Why it gave nothing.
+    pub fn why(&self) -> &str {
+        &self.why
+    }
+}
+
+impl NoCredentialsFound {
+    /// The sources in the order they were tried.
+    pub fn tried(&self) -> &[Skipped] {
+        &self.tried
+    }
+}
+
+impl fmt::Display for NoCredentialsFound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, skipped) in self.tried.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            write!(f, "{}: {}", skipped.source, skipped.why)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for NoCredentialsFound {}
 
 impl ProvideCredentials for DefaultChain {
     fn provide_credentials<'a>(&'a self) -> provider::future::ProvideCredentials<'a>

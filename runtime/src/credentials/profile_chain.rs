@@ -30,8 +30,8 @@ pub(crate) async fn resolve(
     name: Option<&str>,
     region: Option<&str>,
 ) -> Result<Credentials, ProfileOutcome> {
-    let profile =
-        load_profile(env, name).map_err(|e| ProfileOutcome::NotConfigured(e.to_string()))?;
+    let profile = load_profile(env, name)
+        .map_err(|e| ProfileOutcome::NotConfigured(e.message().to_owned()))?;
     let mut visited = BTreeSet::new();
     resolve_profile(env, network, profile, region, &mut visited).await
 }
