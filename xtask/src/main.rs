@@ -6,11 +6,13 @@
 //! - `cargo xtask sweep DIR`: generate and check every model of `DIR` alone
 //!   (see [`sweep`]).
 //! - `cargo xtask generate DIR NAME OUT`: one model of `DIR` into `OUT`.
+//! - `cargo xtask readme`: run the README's shell blocks (see [`readme`]).
 //!
 //! Every model is generated in memory before anything is written, so a bad
 //! model leaves `generated/` untouched.
 
 mod models;
+mod readme;
 mod sweep;
 
 use std::collections::BTreeMap;
@@ -21,7 +23,7 @@ use std::process::ExitCode;
 
 use models::workspace_root;
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask sweep DIR [--work DIR] [--generate-only | --report] [--jobs N] [--timeout SECONDS]\n       cargo xtask generate DIR NAME OUT";
+const USAGE: &str = "usage: cargo xtask codegen [--check]\n       cargo xtask sweep DIR [--work DIR] [--generate-only | --report] [--jobs N] [--timeout SECONDS]\n       cargo xtask generate DIR NAME OUT\n       cargo xtask readme";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
             [dir, name, out] => generate_one(Path::new(dir), name, Path::new(out)),
             _ => Err(USAGE.to_owned()),
         },
+        Some("readme") if args.len() == 1 => readme::run(&workspace_root()),
         Some("sweep") => sweep::Options::parse(&args[1..])
             .map_err(|e| format!("{e}\n{USAGE}"))
             .and_then(|options| sweep::run(&options)),
