@@ -19,6 +19,12 @@ pub(crate) fn manifest(service: &Service) -> String {
          license.workspace = true\n\
          {publish}\
          \n\
+         # docs.rs shows every operation, each marked with the feature that\n\
+         # compiles it.\n\
+         [package.metadata.docs.rs]\n\
+         all-features = true\n\
+         rustdoc-args = [\"--cfg\", \"docsrs\"]\n\
+         \n\
          [lib]\n\
          name = \"{lib}\"\n\
          \n\

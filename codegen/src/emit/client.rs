@@ -18,10 +18,16 @@ pub(crate) fn definition(service: &Service) -> TokenStream {
         let module = ident(&op.snake_name);
         let fluent = ident(&op.fluent_name);
         let op_doc = docs::outer(op.docs.as_deref(), || format!("Calls `{}`.", op.name));
+        let feature_doc = format!(
+            " Needs the cargo feature `{}` (on by default; with `default-features = false`, list it).",
+            op.feature
+        );
         let deprecated = docs::deprecated(op.deprecated.as_ref());
         let cfg = super::features::for_operation(op);
         quote! {
             #op_doc
+            #[doc = ""]
+            #[doc = #feature_doc]
             #deprecated
             #cfg
             pub fn #method(&self) -> crate::operation::#module::#fluent {

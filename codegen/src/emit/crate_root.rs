@@ -53,6 +53,9 @@ fn lib_rs(service: &Service) -> TokenStream {
     quote! {
         #crate_docs
         #![warn(missing_docs)]
+        // On docs.rs (`--cfg docsrs`), every feature-gated item is marked
+        // with the feature that enables it.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         #[cfg(feature = "cli")]
         #[rustfmt::skip]

@@ -116,6 +116,8 @@ impl Client {
     /// Retrieves information from one or more knowledge bases using an agentic approach. Agentic retrieval uses a foundation model to intelligently decompose complex queries into sub-queries and iteratively retrieve relevant information from your knowledge bases. This approach improves retrieval accuracy for complex, multi-step questions that a single retrieval pass might not fully address.
     ///
     /// The operation returns results through a stream that includes retrieval results, trace events for visibility into the process, and a generated response synthesized from the results by default, which can be turned off.
+    ///
+    /// Needs the cargo feature `agentic-retrieve-stream` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "agentic-retrieve-stream")]
     pub fn agentic_retrieve_stream(
         &self,
@@ -126,6 +128,8 @@ impl Client {
     }
 
     /// Checks whether a user has access to a specific document by verifying against the ingested access control list (ACL) in a knowledge base. Use this operation to validate that document-level access control is working as expected after ingestion. To use this operation, you must have the `bedrock:CheckIngestedDocumentAcl` permission.
+    ///
+    /// Needs the cargo feature `check-ingested-document-acl` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "check-ingested-document-acl")]
     pub fn check_ingested_document_acl(
         &self,
@@ -144,6 +148,8 @@ impl Client {
     /// - [ListSessions](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_ListSessions.html)
     ///
     /// - [GetSession](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_GetSession.html)
+    ///
+    /// Needs the cargo feature `create-invocation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-invocation")]
     pub fn create_invocation(
         &self,
@@ -168,6 +174,8 @@ impl Client {
     /// - [EndSession](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_EndSession.html)
     ///
     /// - [DeleteSession](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_DeleteSession.html)
+    ///
+    /// Needs the cargo feature `create-session` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-session")]
     pub fn create_session(
         &self,
@@ -178,6 +186,8 @@ impl Client {
     }
 
     /// Deletes memory from the specified memory identifier.
+    ///
+    /// Needs the cargo feature `delete-agent-memory` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-agent-memory")]
     pub fn delete_agent_memory(
         &self,
@@ -188,6 +198,8 @@ impl Client {
     }
 
     /// Deletes a session that you ended. You can't delete a session with an `ACTIVE` status. To delete an active session, you must first end it with the [EndSession](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_EndSession.html) API operation. For more information about sessions, see [Store and retrieve conversation history and context with Amazon Bedrock sessions](https://docs.aws.amazon.com/bedrock/latest/userguide/sessions.html).
+    ///
+    /// Needs the cargo feature `delete-session` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-session")]
     pub fn delete_session(
         &self,
@@ -198,12 +210,16 @@ impl Client {
     }
 
     /// Ends the session. After you end a session, you can still access its content but you can’t add to it. To delete the session and it's content, you use the DeleteSession API operation. For more information about sessions, see [Store and retrieve conversation history and context with Amazon Bedrock sessions](https://docs.aws.amazon.com/bedrock/latest/userguide/sessions.html).
+    ///
+    /// Needs the cargo feature `end-session` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "end-session")]
     pub fn end_session(&self) -> crate::operation::end_session::EndSessionFluentBuilder {
         crate::operation::end_session::EndSessionFluentBuilder::new(self.handle.clone())
     }
 
     /// Generates an SQL query from a natural language query. For more information, see [Generate a query for structured data](https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-generate-query.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `generate-query` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "generate-query")]
     pub fn generate_query(
         &self,
@@ -214,6 +230,8 @@ impl Client {
     }
 
     /// Gets the sessions stored in the memory of the agent.
+    ///
+    /// Needs the cargo feature `get-agent-memory` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-agent-memory")]
     pub fn get_agent_memory(
         &self,
@@ -224,6 +242,8 @@ impl Client {
     }
 
     /// Retrieves the content of an ingested document from a knowledge base, or of an image embedded in the document. Returns a pre-signed URL for downloading the content. Use this operation to display the source of a `Retrieve` result.
+    ///
+    /// Needs the cargo feature `get-document-content` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-document-content")]
     pub fn get_document_content(
         &self,
@@ -236,6 +256,8 @@ impl Client {
     /// Retrieves the flow definition snapshot used for a flow execution. The snapshot represents the flow metadata and definition as it existed at the time the execution was started. Note that even if the flow is edited after an execution starts, the snapshot connected to the execution remains unchanged.
     ///
     /// Flow executions is in preview release for Amazon Bedrock and is subject to change.
+    ///
+    /// Needs the cargo feature `get-execution-flow-snapshot` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-execution-flow-snapshot")]
     pub fn get_execution_flow_snapshot(
         &self,
@@ -246,6 +268,8 @@ impl Client {
     }
 
     /// Retrieves details about a specific flow execution, including its status, start and end times, and any errors that occurred during execution.
+    ///
+    /// Needs the cargo feature `get-flow-execution` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-flow-execution")]
     pub fn get_flow_execution(
         &self,
@@ -256,6 +280,8 @@ impl Client {
     }
 
     /// Retrieves the ingested access control list (ACL) for a specific document in a knowledge base. Use this operation to inspect the allow and deny lists that were ingested for a document to troubleshoot access control issues. To use this operation, you must have the `bedrock:GetIngestedDocumentAcl` permission.
+    ///
+    /// Needs the cargo feature `get-ingested-document-acl` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-ingested-document-acl")]
     pub fn get_ingested_document_acl(
         &self,
@@ -266,6 +292,8 @@ impl Client {
     }
 
     /// Retrieves the details of a specific invocation step within an invocation in a session. For more information about sessions, see [Store and retrieve conversation history and context with Amazon Bedrock sessions](https://docs.aws.amazon.com/bedrock/latest/userguide/sessions.html).
+    ///
+    /// Needs the cargo feature `get-invocation-step` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-invocation-step")]
     pub fn get_invocation_step(
         &self,
@@ -276,6 +304,8 @@ impl Client {
     }
 
     /// Retrieves details about a specific session. For more information about sessions, see [Store and retrieve conversation history and context with Amazon Bedrock sessions](https://docs.aws.amazon.com/bedrock/latest/userguide/sessions.html).
+    ///
+    /// Needs the cargo feature `get-session` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-session")]
     pub fn get_session(&self) -> crate::operation::get_session::GetSessionFluentBuilder {
         crate::operation::get_session::GetSessionFluentBuilder::new(self.handle.clone())
@@ -304,6 +334,8 @@ impl Client {
     /// - If the action predicted was configured to return control, the response returns parameters for the action, elicited from the user, in the `returnControl` field.
     ///
     /// - Errors are also surfaced in the response.
+    ///
+    /// Needs the cargo feature `invoke-agent` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-agent")]
     pub fn invoke_agent(
         &self,
@@ -316,6 +348,8 @@ impl Client {
     /// Invokes an alias of a flow to run the inputs that you specify and return the output of each node as a stream. If there's an error, the error is returned. For more information, see [Test a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-test.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
     ///
     /// The CLI doesn't support streaming operations in Amazon Bedrock, including `InvokeFlow`.
+    ///
+    /// Needs the cargo feature `invoke-flow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-flow")]
     pub fn invoke_flow(&self) -> crate::operation::invoke_flow::InvokeFlowFluentBuilder {
         crate::operation::invoke_flow::InvokeFlowFluentBuilder::new(self.handle.clone())
@@ -331,6 +365,8 @@ impl Client {
     /// - To override the default prompt behavior for agent orchestration and to use advanced prompts, include a `promptOverrideConfiguration` object. For more information, see [Advanced prompts](https://docs.aws.amazon.com/bedrock/latest/userguide/advanced-prompts.html).
     ///
     /// - The agent instructions will not be honored if your agent has only one knowledge base, uses default prompts, has no action group, and user input is disabled.
+    ///
+    /// Needs the cargo feature `invoke-inline-agent` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-inline-agent")]
     pub fn invoke_inline_agent(
         &self,
@@ -343,6 +379,8 @@ impl Client {
     /// Lists events that occurred during a flow execution. Events provide detailed information about the execution progress, including node inputs and outputs, flow inputs and outputs, condition results, and failure events.
     ///
     /// Flow executions is in preview release for Amazon Bedrock and is subject to change.
+    ///
+    /// Needs the cargo feature `list-flow-execution-events` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-flow-execution-events")]
     pub fn list_flow_execution_events(
         &self,
@@ -355,6 +393,8 @@ impl Client {
     /// Lists all executions of a flow. Results can be paginated and include summary information about each execution, such as status, start and end times, and the execution's Amazon Resource Name (ARN).
     ///
     /// Flow executions is in preview release for Amazon Bedrock and is subject to change.
+    ///
+    /// Needs the cargo feature `list-flow-executions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-flow-executions")]
     pub fn list_flow_executions(
         &self,
@@ -365,6 +405,8 @@ impl Client {
     }
 
     /// Lists all invocation steps associated with a session and optionally, an invocation within the session. For more information about sessions, see [Store and retrieve conversation history and context with Amazon Bedrock sessions](https://docs.aws.amazon.com/bedrock/latest/userguide/sessions.html).
+    ///
+    /// Needs the cargo feature `list-invocation-steps` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-invocation-steps")]
     pub fn list_invocation_steps(
         &self,
@@ -375,6 +417,8 @@ impl Client {
     }
 
     /// Lists all invocations associated with a specific session. For more information about sessions, see [Store and retrieve conversation history and context with Amazon Bedrock sessions](https://docs.aws.amazon.com/bedrock/latest/userguide/sessions.html).
+    ///
+    /// Needs the cargo feature `list-invocations` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-invocations")]
     pub fn list_invocations(
         &self,
@@ -385,6 +429,8 @@ impl Client {
     }
 
     /// Lists all sessions in your Amazon Web Services account. For more information about sessions, see [Store and retrieve conversation history and context with Amazon Bedrock sessions](https://docs.aws.amazon.com/bedrock/latest/userguide/sessions.html).
+    ///
+    /// Needs the cargo feature `list-sessions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-sessions")]
     pub fn list_sessions(
         &self,
@@ -395,6 +441,8 @@ impl Client {
     }
 
     /// List all the tags for the resource you specify.
+    ///
+    /// Needs the cargo feature `list-tags-for-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-tags-for-resource")]
     pub fn list_tags_for_resource(
         &self,
@@ -405,6 +453,8 @@ impl Client {
     }
 
     /// Optimizes a prompt for the task that you specify. For more information, see [Optimize a prompt](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-optimize.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `optimize-prompt` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "optimize-prompt")]
     pub fn optimize_prompt(
         &self,
@@ -425,6 +475,8 @@ impl Client {
     /// - [ListInvocations](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_ListInvocations.html)
     ///
     /// - [ListSessions](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_ListInvocations.html)
+    ///
+    /// Needs the cargo feature `put-invocation-step` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-invocation-step")]
     pub fn put_invocation_step(
         &self,
@@ -435,12 +487,16 @@ impl Client {
     }
 
     /// Reranks the relevance of sources based on queries. For more information, see [Improve the relevance of query responses with a reranker model](https://docs.aws.amazon.com/bedrock/latest/userguide/rerank.html).
+    ///
+    /// Needs the cargo feature `rerank` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "rerank")]
     pub fn rerank(&self) -> crate::operation::rerank::RerankFluentBuilder {
         crate::operation::rerank::RerankFluentBuilder::new(self.handle.clone())
     }
 
     /// Queries a knowledge base and retrieves information from it.
+    ///
+    /// Needs the cargo feature `retrieve` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "retrieve")]
     pub fn retrieve(&self) -> crate::operation::retrieve::RetrieveFluentBuilder {
         crate::operation::retrieve::RetrieveFluentBuilder::new(self.handle.clone())
@@ -449,6 +505,8 @@ impl Client {
     /// Queries a knowledge base and generates responses based on the retrieved results and using the specified foundation model or [inference profile](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). The response only cites sources that are relevant to the query.
     ///
     /// This API cannot be used with managed knowledge bases. Use [AgenticRetrieveStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_AgenticRetrieveStream.html) or [Retrieve](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_Retrieve.html) with managed knowledge bases.
+    ///
+    /// Needs the cargo feature `retrieve-and-generate` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "retrieve-and-generate")]
     pub fn retrieve_and_generate(
         &self,
@@ -465,6 +523,8 @@ impl Client {
     /// The CLI doesn't support streaming operations in Amazon Bedrock, including `InvokeModelWithResponseStream`.
     ///
     /// This operation requires permission for the `bedrock:RetrieveAndGenerate` action.
+    ///
+    /// Needs the cargo feature `retrieve-and-generate-stream` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "retrieve-and-generate-stream")]
     pub fn retrieve_and_generate_stream(
         &self,
@@ -479,6 +539,8 @@ impl Client {
     /// This operation returns an Amazon Resource Name (ARN) that you can use to track and manage your flow execution.
     ///
     /// Flow executions is in preview release for Amazon Bedrock and is subject to change.
+    ///
+    /// Needs the cargo feature `start-flow-execution` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "start-flow-execution")]
     pub fn start_flow_execution(
         &self,
@@ -489,6 +551,8 @@ impl Client {
     }
 
     /// Stops an Amazon Bedrock flow's execution. This operation prevents further processing of the flow and changes the execution status to `Aborted`.
+    ///
+    /// Needs the cargo feature `stop-flow-execution` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "stop-flow-execution")]
     pub fn stop_flow_execution(
         &self,
@@ -499,6 +563,8 @@ impl Client {
     }
 
     /// Associate tags with a resource. For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `tag-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "tag-resource")]
     pub fn tag_resource(
         &self,
@@ -509,6 +575,8 @@ impl Client {
     }
 
     /// Remove tags from a resource.
+    ///
+    /// Needs the cargo feature `untag-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "untag-resource")]
     pub fn untag_resource(
         &self,
@@ -519,6 +587,8 @@ impl Client {
     }
 
     /// Updates the metadata or encryption settings of a session. For more information about sessions, see [Store and retrieve conversation history and context with Amazon Bedrock sessions](https://docs.aws.amazon.com/bedrock/latest/userguide/sessions.html).
+    ///
+    /// Needs the cargo feature `update-session` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-session")]
     pub fn update_session(
         &self,

@@ -8,6 +8,7 @@
 //! Contains APIs related to model invocation and querying of knowledge bases.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[cfg(feature = "cli")]
 #[rustfmt::skip]
 pub mod cli;

@@ -216,6 +216,8 @@ impl Client {
     }
 
     /// Makes an agent a collaborator for another agent.
+    ///
+    /// Needs the cargo feature `associate-agent-collaborator` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "associate-agent-collaborator")]
     pub fn associate_agent_collaborator(
         &self,
@@ -226,6 +228,8 @@ impl Client {
     }
 
     /// Associates a knowledge base with an agent. If a knowledge base is associated and its `indexState` is set to `Enabled`, the agent queries the knowledge base for information to augment its response to the user.
+    ///
+    /// Needs the cargo feature `associate-agent-knowledge-base` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "associate-agent-knowledge-base")]
     pub fn associate_agent_knowledge_base(
         &self,
@@ -253,6 +257,8 @@ impl Client {
     /// - If your agent fails to be created, the response returns a list of `failureReasons` alongside a list of `recommendedActions` for you to troubleshoot.
     ///
     /// - The agent instructions will not be honored if your agent has only one knowledge base, uses default prompts, has no action group, and user input is disabled.
+    ///
+    /// Needs the cargo feature `create-agent` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-agent")]
     pub fn create_agent(
         &self,
@@ -269,6 +275,8 @@ impl Client {
     /// To allow your agent to generate, run, and troubleshoot code when trying to complete a task, add an action group with the `parentActionGroupSignature` field set to `AMAZON.CodeInterpreter`.
     ///
     /// You must leave the `description`, `apiSchema`, and `actionGroupExecutor` fields blank for this action group. During orchestration, if your agent determines that it needs to invoke an API in an action group, but doesn't have enough information to complete the API request, it will invoke this action group instead and return an [Observation](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent-runtime_Observation.html) reprompting the user for more information.
+    ///
+    /// Needs the cargo feature `create-agent-action-group` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-agent-action-group")]
     pub fn create_agent_action_group(
         &self,
@@ -279,6 +287,8 @@ impl Client {
     }
 
     /// Creates an alias of an agent that can be used to deploy the agent.
+    ///
+    /// Needs the cargo feature `create-agent-alias` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-agent-alias")]
     pub fn create_agent_alias(
         &self,
@@ -291,6 +301,8 @@ impl Client {
     /// Connects a knowledge base to a data source. You specify the configuration for the specific data source service in the `dataSourceConfiguration` field.
     ///
     /// You can't change the `chunkingConfiguration` after you create the data source connector.
+    ///
+    /// Needs the cargo feature `create-data-source` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-data-source")]
     pub fn create_data_source(
         &self,
@@ -301,12 +313,16 @@ impl Client {
     }
 
     /// Creates a prompt flow that you can use to send an input through various steps to yield an output. Configure nodes, each of which corresponds to a step of the flow, and create connections between the nodes to create paths to different outputs. For more information, see [How it works](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-how-it-works.html) and [Create a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-create.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `create-flow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-flow")]
     pub fn create_flow(&self) -> crate::operation::create_flow::CreateFlowFluentBuilder {
         crate::operation::create_flow::CreateFlowFluentBuilder::new(self.handle.clone())
     }
 
     /// Creates an alias of a flow for deployment. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `create-flow-alias` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-flow-alias")]
     pub fn create_flow_alias(
         &self,
@@ -317,6 +333,8 @@ impl Client {
     }
 
     /// Creates a version of the flow that you can deploy. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `create-flow-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-flow-version")]
     pub fn create_flow_version(
         &self,
@@ -347,6 +365,8 @@ impl Client {
     ///   - For a Pinecone database, use the `pineconeConfiguration` object. For more information, see [Create a vector store in Pinecone](https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup-pinecone.html).
     ///
     ///   - For a Redis Enterprise Cloud database, use the `redisEnterpriseCloudConfiguration` object. For more information, see [Create a vector store in Redis Enterprise Cloud](https://docs.aws.amazon.com/bedrock/latest/userguide/knowledge-base-setup-redis.html).
+    ///
+    /// Needs the cargo feature `create-knowledge-base` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-knowledge-base")]
     pub fn create_knowledge_base(
         &self,
@@ -357,6 +377,8 @@ impl Client {
     }
 
     /// Creates a prompt in your prompt library that you can add to a flow. For more information, see [Prompt management in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management.html), [Create a prompt using Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-create.html) and [Prompt flows in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `create-prompt` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-prompt")]
     pub fn create_prompt(
         &self,
@@ -367,6 +389,8 @@ impl Client {
     }
 
     /// Creates a static snapshot of your prompt that can be deployed to production. For more information, see [Deploy prompts using Prompt management by creating versions](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-deploy.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `create-prompt-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-prompt-version")]
     pub fn create_prompt_version(
         &self,
@@ -377,6 +401,8 @@ impl Client {
     }
 
     /// Creates a new retrieval instruction. The retrieval instruction is usable once its status becomes ACTIVE. Use GetRetrievalInstruction to check whether it is ready.
+    ///
+    /// Needs the cargo feature `create-retrieval-instruction` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-retrieval-instruction")]
     pub fn create_retrieval_instruction(
         &self,
@@ -389,6 +415,8 @@ impl Client {
     /// Creates an immutable numbered version from the retrieval instruction's current reviewed content. The service creates the version synchronously.
     ///
     /// The service numbers versions from 1 and assigns them in order, never reusing a number.
+    ///
+    /// Needs the cargo feature `create-retrieval-instruction-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-retrieval-instruction-version")]
     pub fn create_retrieval_instruction_version(
         &self,
@@ -399,6 +427,8 @@ impl Client {
     }
 
     /// Creates a VPC configuration that lets a knowledge base connect to a resource in your private VPC. This operation is asynchronous: it returns a `vpcConfigurationId` with status `CREATING`. Poll `GetVpcConfiguration` until the status becomes `CREATED` or `CREATE_FAILED`.
+    ///
+    /// Needs the cargo feature `create-vpc-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-vpc-configuration")]
     pub fn create_vpc_configuration(
         &self,
@@ -409,6 +439,8 @@ impl Client {
     }
 
     /// Deletes an agent.
+    ///
+    /// Needs the cargo feature `delete-agent` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-agent")]
     pub fn delete_agent(
         &self,
@@ -419,6 +451,8 @@ impl Client {
     }
 
     /// Deletes an action group in an agent.
+    ///
+    /// Needs the cargo feature `delete-agent-action-group` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-agent-action-group")]
     pub fn delete_agent_action_group(
         &self,
@@ -429,6 +463,8 @@ impl Client {
     }
 
     /// Deletes an alias of an agent.
+    ///
+    /// Needs the cargo feature `delete-agent-alias` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-agent-alias")]
     pub fn delete_agent_alias(
         &self,
@@ -439,6 +475,8 @@ impl Client {
     }
 
     /// Deletes a version of an agent.
+    ///
+    /// Needs the cargo feature `delete-agent-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-agent-version")]
     pub fn delete_agent_version(
         &self,
@@ -449,6 +487,8 @@ impl Client {
     }
 
     /// Deletes a data source from a knowledge base.
+    ///
+    /// Needs the cargo feature `delete-data-source` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-data-source")]
     pub fn delete_data_source(
         &self,
@@ -459,12 +499,16 @@ impl Client {
     }
 
     /// Deletes a flow.
+    ///
+    /// Needs the cargo feature `delete-flow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-flow")]
     pub fn delete_flow(&self) -> crate::operation::delete_flow::DeleteFlowFluentBuilder {
         crate::operation::delete_flow::DeleteFlowFluentBuilder::new(self.handle.clone())
     }
 
     /// Deletes an alias of a flow.
+    ///
+    /// Needs the cargo feature `delete-flow-alias` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-flow-alias")]
     pub fn delete_flow_alias(
         &self,
@@ -475,6 +519,8 @@ impl Client {
     }
 
     /// Deletes a version of a flow.
+    ///
+    /// Needs the cargo feature `delete-flow-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-flow-version")]
     pub fn delete_flow_version(
         &self,
@@ -485,6 +531,8 @@ impl Client {
     }
 
     /// Deletes a knowledge base. Before deleting a knowledge base, you should disassociate the knowledge base from any agents that it is associated with by making a [DisassociateAgentKnowledgeBase](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_DisassociateAgentKnowledgeBase.html) request.
+    ///
+    /// Needs the cargo feature `delete-knowledge-base` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-knowledge-base")]
     pub fn delete_knowledge_base(
         &self,
@@ -495,6 +543,8 @@ impl Client {
     }
 
     /// Deletes documents from a data source and syncs the changes to the knowledge base that is connected to it. For more information, see [Ingest changes directly into a knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-direct-ingestion.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `delete-knowledge-base-documents` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-knowledge-base-documents")]
     pub fn delete_knowledge_base_documents(
         &self,
@@ -505,6 +555,8 @@ impl Client {
     }
 
     /// Deletes a prompt or a version of it, depending on whether you include the `promptVersion` field or not. For more information, see [Delete prompts from the Prompt management tool](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-manage.html#prompt-management-delete.html) and [Delete a version of a prompt from the Prompt management tool](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-deploy.html#prompt-management-versions-delete.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `delete-prompt` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-prompt")]
     pub fn delete_prompt(
         &self,
@@ -515,6 +567,8 @@ impl Client {
     }
 
     /// Removes the resource policy associated with a knowledge base. After deletion, other AWS accounts can no longer access the knowledge base using cross-account permissions.
+    ///
+    /// Needs the cargo feature `delete-resource-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-resource-policy")]
     pub fn delete_resource_policy(
         &self,
@@ -525,6 +579,8 @@ impl Client {
     }
 
     /// Deletes a retrieval instruction or a single version of it. Omit retrievalInstructionVersion to delete the retrieval instruction itself; the service rejects that request with ConflictException while the retrieval instruction has versions or while lastTransitionStatus is CREATING or UPDATING. Specify retrievalInstructionVersion to delete only that version; the retrieval instruction and its other versions are unaffected.
+    ///
+    /// Needs the cargo feature `delete-retrieval-instruction` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-retrieval-instruction")]
     pub fn delete_retrieval_instruction(
         &self,
@@ -535,6 +591,8 @@ impl Client {
     }
 
     /// Deletes a VPC configuration. This operation is asynchronous: it returns status `DELETING`. Poll `GetVpcConfiguration` until it returns a `ResourceNotFoundException`, indicating the configuration is deleted. Delete requests are idempotent and safe to retry.
+    ///
+    /// Needs the cargo feature `delete-vpc-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-vpc-configuration")]
     pub fn delete_vpc_configuration(
         &self,
@@ -545,6 +603,8 @@ impl Client {
     }
 
     /// Disassociates an agent collaborator.
+    ///
+    /// Needs the cargo feature `disassociate-agent-collaborator` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "disassociate-agent-collaborator")]
     pub fn disassociate_agent_collaborator(
         &self,
@@ -555,6 +615,8 @@ impl Client {
     }
 
     /// Disassociates a knowledge base from an agent.
+    ///
+    /// Needs the cargo feature `disassociate-agent-knowledge-base` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "disassociate-agent-knowledge-base")]
     pub fn disassociate_agent_knowledge_base(
         &self,
@@ -565,12 +627,16 @@ impl Client {
     }
 
     /// Gets information about an agent.
+    ///
+    /// Needs the cargo feature `get-agent` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-agent")]
     pub fn get_agent(&self) -> crate::operation::get_agent::GetAgentFluentBuilder {
         crate::operation::get_agent::GetAgentFluentBuilder::new(self.handle.clone())
     }
 
     /// Gets information about an action group for an agent.
+    ///
+    /// Needs the cargo feature `get-agent-action-group` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-agent-action-group")]
     pub fn get_agent_action_group(
         &self,
@@ -581,6 +647,8 @@ impl Client {
     }
 
     /// Gets information about an alias of an agent.
+    ///
+    /// Needs the cargo feature `get-agent-alias` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-agent-alias")]
     pub fn get_agent_alias(
         &self,
@@ -591,6 +659,8 @@ impl Client {
     }
 
     /// Retrieves information about an agent's collaborator.
+    ///
+    /// Needs the cargo feature `get-agent-collaborator` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-agent-collaborator")]
     pub fn get_agent_collaborator(
         &self,
@@ -601,6 +671,8 @@ impl Client {
     }
 
     /// Gets information about a knowledge base associated with an agent.
+    ///
+    /// Needs the cargo feature `get-agent-knowledge-base` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-agent-knowledge-base")]
     pub fn get_agent_knowledge_base(
         &self,
@@ -611,6 +683,8 @@ impl Client {
     }
 
     /// Gets details about a version of an agent.
+    ///
+    /// Needs the cargo feature `get-agent-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-agent-version")]
     pub fn get_agent_version(
         &self,
@@ -621,6 +695,8 @@ impl Client {
     }
 
     /// Gets information about a data source.
+    ///
+    /// Needs the cargo feature `get-data-source` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-data-source")]
     pub fn get_data_source(
         &self,
@@ -631,12 +707,16 @@ impl Client {
     }
 
     /// Retrieves information about a flow. For more information, see [Manage a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-manage.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `get-flow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-flow")]
     pub fn get_flow(&self) -> crate::operation::get_flow::GetFlowFluentBuilder {
         crate::operation::get_flow::GetFlowFluentBuilder::new(self.handle.clone())
     }
 
     /// Retrieves information about a flow. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `get-flow-alias` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-flow-alias")]
     pub fn get_flow_alias(
         &self,
@@ -647,6 +727,8 @@ impl Client {
     }
 
     /// Retrieves information about a version of a flow. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `get-flow-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-flow-version")]
     pub fn get_flow_version(
         &self,
@@ -657,6 +739,8 @@ impl Client {
     }
 
     /// Gets information about a data ingestion job. Data sources are ingested into your knowledge base so that Large Language Models (LLMs) can use your data.
+    ///
+    /// Needs the cargo feature `get-ingestion-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-ingestion-job")]
     pub fn get_ingestion_job(
         &self,
@@ -667,6 +751,8 @@ impl Client {
     }
 
     /// Gets information about a knowledge base.
+    ///
+    /// Needs the cargo feature `get-knowledge-base` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-knowledge-base")]
     pub fn get_knowledge_base(
         &self,
@@ -677,6 +763,8 @@ impl Client {
     }
 
     /// Retrieves specific documents from a data source that is connected to a knowledge base. For more information, see [Ingest changes directly into a knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-direct-ingestion.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `get-knowledge-base-documents` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-knowledge-base-documents")]
     pub fn get_knowledge_base_documents(
         &self,
@@ -687,12 +775,16 @@ impl Client {
     }
 
     /// Retrieves information about the working draft (`DRAFT` version) of a prompt or a version of it, depending on whether you include the `promptVersion` field or not. For more information, see [View information about prompts using Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-manage.html#prompt-management-view.html) and [View information about a version of your prompt](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-deploy.html#prompt-management-versions-view.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `get-prompt` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-prompt")]
     pub fn get_prompt(&self) -> crate::operation::get_prompt::GetPromptFluentBuilder {
         crate::operation::get_prompt::GetPromptFluentBuilder::new(self.handle.clone())
     }
 
     /// Retrieves the resource policy associated with a knowledge base.
+    ///
+    /// Needs the cargo feature `get-resource-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-resource-policy")]
     pub fn get_resource_policy(
         &self,
@@ -703,6 +795,8 @@ impl Client {
     }
 
     /// Gets a retrieval instruction. Also used to poll the terminal reporting of an asynchronous create or update.
+    ///
+    /// Needs the cargo feature `get-retrieval-instruction` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-retrieval-instruction")]
     pub fn get_retrieval_instruction(
         &self,
@@ -713,6 +807,8 @@ impl Client {
     }
 
     /// Returns the details and current status of a single VPC configuration. Use this operation to poll for the outcome of an asynchronous create or delete.
+    ///
+    /// Needs the cargo feature `get-vpc-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-vpc-configuration")]
     pub fn get_vpc_configuration(
         &self,
@@ -723,6 +819,8 @@ impl Client {
     }
 
     /// Ingests documents directly into the knowledge base that is connected to the data source. The `dataSourceType` specified in the content for each document must match the type of the data source that you specify in the header. For more information, see [Ingest changes directly into a knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-direct-ingestion.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `ingest-knowledge-base-documents` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "ingest-knowledge-base-documents")]
     pub fn ingest_knowledge_base_documents(
         &self,
@@ -733,6 +831,8 @@ impl Client {
     }
 
     /// Lists the action groups for an agent and information about each one.
+    ///
+    /// Needs the cargo feature `list-agent-action-groups` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-agent-action-groups")]
     pub fn list_agent_action_groups(
         &self,
@@ -743,6 +843,8 @@ impl Client {
     }
 
     /// Lists the aliases of an agent and information about each one.
+    ///
+    /// Needs the cargo feature `list-agent-aliases` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-agent-aliases")]
     pub fn list_agent_aliases(
         &self,
@@ -753,6 +855,8 @@ impl Client {
     }
 
     /// Retrieve a list of an agent's collaborators.
+    ///
+    /// Needs the cargo feature `list-agent-collaborators` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-agent-collaborators")]
     pub fn list_agent_collaborators(
         &self,
@@ -763,6 +867,8 @@ impl Client {
     }
 
     /// Lists knowledge bases associated with an agent and information about each one.
+    ///
+    /// Needs the cargo feature `list-agent-knowledge-bases` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-agent-knowledge-bases")]
     pub fn list_agent_knowledge_bases(
         &self,
@@ -773,6 +879,8 @@ impl Client {
     }
 
     /// Lists the versions of an agent and information about each version.
+    ///
+    /// Needs the cargo feature `list-agent-versions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-agent-versions")]
     pub fn list_agent_versions(
         &self,
@@ -783,12 +891,16 @@ impl Client {
     }
 
     /// Lists the agents belonging to an account and information about each agent.
+    ///
+    /// Needs the cargo feature `list-agents` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-agents")]
     pub fn list_agents(&self) -> crate::operation::list_agents::ListAgentsFluentBuilder {
         crate::operation::list_agents::ListAgentsFluentBuilder::new(self.handle.clone())
     }
 
     /// Lists the data sources in a knowledge base and information about each one.
+    ///
+    /// Needs the cargo feature `list-data-sources` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-data-sources")]
     pub fn list_data_sources(
         &self,
@@ -799,6 +911,8 @@ impl Client {
     }
 
     /// Returns a list of aliases for a flow.
+    ///
+    /// Needs the cargo feature `list-flow-aliases` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-flow-aliases")]
     pub fn list_flow_aliases(
         &self,
@@ -809,6 +923,8 @@ impl Client {
     }
 
     /// Returns a list of information about each flow. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `list-flow-versions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-flow-versions")]
     pub fn list_flow_versions(
         &self,
@@ -819,12 +935,16 @@ impl Client {
     }
 
     /// Returns a list of flows and information about each flow. For more information, see [Manage a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-manage.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `list-flows` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-flows")]
     pub fn list_flows(&self) -> crate::operation::list_flows::ListFlowsFluentBuilder {
         crate::operation::list_flows::ListFlowsFluentBuilder::new(self.handle.clone())
     }
 
     /// Lists the data ingestion jobs for a data source. The list also includes information about each job.
+    ///
+    /// Needs the cargo feature `list-ingestion-jobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-ingestion-jobs")]
     pub fn list_ingestion_jobs(
         &self,
@@ -835,6 +955,8 @@ impl Client {
     }
 
     /// Retrieves all the documents contained in a data source that is connected to a knowledge base. For more information, see [Ingest changes directly into a knowledge base](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-direct-ingestion.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `list-knowledge-base-documents` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-knowledge-base-documents")]
     pub fn list_knowledge_base_documents(
         &self,
@@ -845,6 +967,8 @@ impl Client {
     }
 
     /// Lists the knowledge bases in an account. The list also includesinformation about each knowledge base.
+    ///
+    /// Needs the cargo feature `list-knowledge-bases` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-knowledge-bases")]
     pub fn list_knowledge_bases(
         &self,
@@ -855,6 +979,8 @@ impl Client {
     }
 
     /// Returns either information about the working draft (`DRAFT` version) of each prompt in an account, or information about of all versions of a prompt, depending on whether you include the `promptIdentifier` field or not. For more information, see [View information about prompts using Prompt management](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-manage.html#prompt-management-view.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `list-prompts` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-prompts")]
     pub fn list_prompts(
         &self,
@@ -865,6 +991,8 @@ impl Client {
     }
 
     /// Lists the numbered versions of a retrieval instruction, newest first. DRAFT is not listed; read it with GetRetrievalInstruction without retrievalInstructionVersion. Results are paginated. Use the nextToken parameter to retrieve additional results.
+    ///
+    /// Needs the cargo feature `list-retrieval-instruction-versions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-retrieval-instruction-versions")]
     pub fn list_retrieval_instruction_versions(
         &self,
@@ -875,6 +1003,8 @@ impl Client {
     }
 
     /// Lists the retrieval instructions in the caller's account. Results are paginated. Use the nextToken parameter to retrieve additional results.
+    ///
+    /// Needs the cargo feature `list-retrieval-instructions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-retrieval-instructions")]
     pub fn list_retrieval_instructions(
         &self,
@@ -885,6 +1015,8 @@ impl Client {
     }
 
     /// List all the tags for the resource you specify.
+    ///
+    /// Needs the cargo feature `list-tags-for-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-tags-for-resource")]
     pub fn list_tags_for_resource(
         &self,
@@ -895,6 +1027,8 @@ impl Client {
     }
 
     /// Returns a paginated list of the VPC configurations for a knowledge base. You can optionally filter by status. Use the `nextToken` parameter to retrieve additional results.
+    ///
+    /// Needs the cargo feature `list-vpc-configurations` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-vpc-configurations")]
     pub fn list_vpc_configurations(
         &self,
@@ -905,6 +1039,8 @@ impl Client {
     }
 
     /// Creates a `DRAFT` version of the agent that can be used for internal testing.
+    ///
+    /// Needs the cargo feature `prepare-agent` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "prepare-agent")]
     pub fn prepare_agent(
         &self,
@@ -915,6 +1051,8 @@ impl Client {
     }
 
     /// Prepares the `DRAFT` version of a flow so that it can be invoked. For more information, see [Test a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-test.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `prepare-flow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "prepare-flow")]
     pub fn prepare_flow(
         &self,
@@ -925,6 +1063,8 @@ impl Client {
     }
 
     /// Associates a resource policy with a knowledge base. A resource policy allows other AWS accounts to access the knowledge base. For more information, see [Cross-account access for knowledge bases](https://docs.aws.amazon.com/bedrock/latest/userguide/kb-managed-cross-account.html).
+    ///
+    /// Needs the cargo feature `put-resource-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-resource-policy")]
     pub fn put_resource_policy(
         &self,
@@ -935,6 +1075,8 @@ impl Client {
     }
 
     /// Begins a data ingestion job. Data sources are ingested into your knowledge base so that Large Language Models (LLMs) can use your data.
+    ///
+    /// Needs the cargo feature `start-ingestion-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "start-ingestion-job")]
     pub fn start_ingestion_job(
         &self,
@@ -945,6 +1087,8 @@ impl Client {
     }
 
     /// Stops a currently running data ingestion job. You can send a `StartIngestionJob` request again to ingest the rest of your data when you are ready.
+    ///
+    /// Needs the cargo feature `stop-ingestion-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "stop-ingestion-job")]
     pub fn stop_ingestion_job(
         &self,
@@ -955,6 +1099,8 @@ impl Client {
     }
 
     /// Associate tags with a resource. For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `tag-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "tag-resource")]
     pub fn tag_resource(
         &self,
@@ -965,6 +1111,8 @@ impl Client {
     }
 
     /// Remove tags from a resource.
+    ///
+    /// Needs the cargo feature `untag-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "untag-resource")]
     pub fn untag_resource(
         &self,
@@ -975,6 +1123,8 @@ impl Client {
     }
 
     /// Updates the configuration of an agent.
+    ///
+    /// Needs the cargo feature `update-agent` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-agent")]
     pub fn update_agent(
         &self,
@@ -985,6 +1135,8 @@ impl Client {
     }
 
     /// Updates the configuration for an action group for an agent.
+    ///
+    /// Needs the cargo feature `update-agent-action-group` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-agent-action-group")]
     pub fn update_agent_action_group(
         &self,
@@ -995,6 +1147,8 @@ impl Client {
     }
 
     /// Updates configurations for an alias of an agent.
+    ///
+    /// Needs the cargo feature `update-agent-alias` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-agent-alias")]
     pub fn update_agent_alias(
         &self,
@@ -1005,6 +1159,8 @@ impl Client {
     }
 
     /// Updates an agent's collaborator.
+    ///
+    /// Needs the cargo feature `update-agent-collaborator` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-agent-collaborator")]
     pub fn update_agent_collaborator(
         &self,
@@ -1015,6 +1171,8 @@ impl Client {
     }
 
     /// Updates the configuration for a knowledge base that has been associated with an agent.
+    ///
+    /// Needs the cargo feature `update-agent-knowledge-base` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-agent-knowledge-base")]
     pub fn update_agent_knowledge_base(
         &self,
@@ -1027,6 +1185,8 @@ impl Client {
     /// Updates the configurations for a data source connector.
     ///
     /// You can't change the `chunkingConfiguration` after you create the data source connector. Specify the existing `chunkingConfiguration`.
+    ///
+    /// Needs the cargo feature `update-data-source` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-data-source")]
     pub fn update_data_source(
         &self,
@@ -1037,12 +1197,16 @@ impl Client {
     }
 
     /// Modifies a flow. Include both fields that you want to keep and fields that you want to change. For more information, see [How it works](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-how-it-works.html) and [Create a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-create.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `update-flow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-flow")]
     pub fn update_flow(&self) -> crate::operation::update_flow::UpdateFlowFluentBuilder {
         crate::operation::update_flow::UpdateFlowFluentBuilder::new(self.handle.clone())
     }
 
     /// Modifies the alias of a flow. Include both fields that you want to keep and ones that you want to change. For more information, see [Deploy a flow in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/flows-deploy.html) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `update-flow-alias` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-flow-alias")]
     pub fn update_flow_alias(
         &self,
@@ -1063,6 +1227,8 @@ impl Client {
     /// - `roleArn`
     ///
     /// You can't change the `knowledgeBaseConfiguration` or `storageConfiguration` fields, so you must specify the same configurations as when you created the knowledge base. You can send a [GetKnowledgeBase](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_agent_GetKnowledgeBase.html) request and copy the same configurations.
+    ///
+    /// Needs the cargo feature `update-knowledge-base` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-knowledge-base")]
     pub fn update_knowledge_base(
         &self,
@@ -1073,6 +1239,8 @@ impl Client {
     }
 
     /// Modifies a prompt in your prompt library. Include both fields that you want to keep and fields that you want to replace. For more information, see [Prompt management in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management.html) and [Edit prompts in your prompt library](https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-management-manage.html#prompt-management-edit) in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `update-prompt` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-prompt")]
     pub fn update_prompt(
         &self,
@@ -1083,6 +1251,8 @@ impl Client {
     }
 
     /// Updates the content of a retrieval instruction. The update is processed asynchronously; the stored content is a candidate until content review passes, and the served content does not change while the update is in flight. The service rejects the request with ConflictException while lastTransitionStatus is CREATING or UPDATING.
+    ///
+    /// Needs the cargo feature `update-retrieval-instruction` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-retrieval-instruction")]
     pub fn update_retrieval_instruction(
         &self,
@@ -1093,6 +1263,8 @@ impl Client {
     }
 
     /// Validates the definition of a flow.
+    ///
+    /// Needs the cargo feature `validate-flow-definition` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "validate-flow-definition")]
     pub fn validate_flow_definition(
         &self,

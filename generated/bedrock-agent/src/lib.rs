@@ -8,6 +8,7 @@
 //! Describes the API operations for creating and managing Amazon Bedrock agents.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[cfg(feature = "cli")]
 #[rustfmt::skip]
 pub mod cli;

@@ -56,6 +56,8 @@ impl Client {
     }
 
     /// API used to get data automation status.
+    ///
+    /// Needs the cargo feature `get-data-automation-status` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-data-automation-status")]
     pub fn get_data_automation_status(
         &self,
@@ -66,6 +68,8 @@ impl Client {
     }
 
     /// Sync API: Invoke data automation.
+    ///
+    /// Needs the cargo feature `invoke-data-automation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-data-automation")]
     pub fn invoke_data_automation(
         &self,
@@ -76,6 +80,8 @@ impl Client {
     }
 
     /// Async API: Invoke data automation.
+    ///
+    /// Needs the cargo feature `invoke-data-automation-async` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-data-automation-async")]
     pub fn invoke_data_automation_async(
         &self,
@@ -86,6 +92,8 @@ impl Client {
     }
 
     /// List tags for an Amazon Bedrock Data Automation resource
+    ///
+    /// Needs the cargo feature `list-tags-for-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-tags-for-resource")]
     pub fn list_tags_for_resource(
         &self,
@@ -96,6 +104,8 @@ impl Client {
     }
 
     /// Tag an Amazon Bedrock Data Automation resource
+    ///
+    /// Needs the cargo feature `tag-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "tag-resource")]
     pub fn tag_resource(
         &self,
@@ -106,6 +116,8 @@ impl Client {
     }
 
     /// Untag an Amazon Bedrock Data Automation resource
+    ///
+    /// Needs the cargo feature `untag-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "untag-resource")]
     pub fn untag_resource(
         &self,

@@ -6,6 +6,7 @@
 //! Amazon Bedrock Data Automation Runtime
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[cfg(feature = "cli")]
 #[rustfmt::skip]
 pub mod cli;

@@ -68,6 +68,8 @@ impl Client {
     /// The action to apply a guardrail.
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `ApplyGuardrail` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    ///
+    /// Needs the cargo feature `apply-guardrail` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "apply-guardrail")]
     pub fn apply_guardrail(
         &self,
@@ -94,6 +96,8 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the base inference actions ([InvokeModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html) and [InvokeModelWithResponseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModelWithResponseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `Converse` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    ///
+    /// Needs the cargo feature `converse` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "converse")]
     pub fn converse(&self) -> crate::operation::converse::ConverseFluentBuilder {
         crate::operation::converse::ConverseFluentBuilder::new(self.handle.clone())
@@ -120,6 +124,8 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the base inference actions ([InvokeModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html) and [InvokeModelWithResponseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModelWithResponseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `ConverseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    ///
+    /// Needs the cargo feature `converse-stream` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "converse-stream")]
     pub fn converse_stream(
         &self,
@@ -148,6 +154,8 @@ impl Client {
     /// - [InvokeModel](https://docs.aws.amazon.com/bedrock/latest/API/API_runtime_InvokeModel.html) - Sends inference requests to foundation models
     ///
     /// - [Converse](https://docs.aws.amazon.com/bedrock/latest/API/API_runtime_Converse.html) - Sends conversation-based inference requests to foundation models
+    ///
+    /// Needs the cargo feature `count-tokens` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "count-tokens")]
     pub fn count_tokens(
         &self,
@@ -158,6 +166,8 @@ impl Client {
     }
 
     /// Retrieve information about an asynchronous invocation.
+    ///
+    /// Needs the cargo feature `get-async-invoke` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-async-invoke")]
     pub fn get_async_invoke(
         &self,
@@ -168,6 +178,8 @@ impl Client {
     }
 
     /// Evaluates messages against inline guardrail checks. You specify the check configurations directly in the request, and Amazon Bedrock returns per-check results with severity or confidence scores.
+    ///
+    /// Needs the cargo feature `invoke-guardrail-checks` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-guardrail-checks")]
     pub fn invoke_guardrail_checks(
         &self,
@@ -186,6 +198,8 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `InvokeModel` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    ///
+    /// Needs the cargo feature `invoke-model` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-model")]
     pub fn invoke_model(
         &self,
@@ -198,6 +212,8 @@ impl Client {
     /// Invoke the specified Amazon Bedrock model to run inference using the bidirectional stream. The response is returned in a stream that remains open for 8 minutes. A single session can contain multiple prompts and responses from the model. The prompts to the model are provided as audio files and the model's responses are spoken back to the user and transcribed.
     ///
     /// It is possible for users to interrupt the model's response with a new prompt, which will halt the response speech. The model will retain contextual awareness of the conversation while pivoting to respond to the new prompt.
+    ///
+    /// Needs the cargo feature `invoke-model-with-bidirectional-stream` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-model-with-bidirectional-stream")]
     pub fn invoke_model_with_bidirectional_stream(
         &self,
@@ -220,6 +236,8 @@ impl Client {
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
     ///
     /// For troubleshooting some of the common errors you might encounter when using the `InvokeModelWithResponseStream` API, see [Troubleshooting Amazon Bedrock API Error Codes](https://docs.aws.amazon.com/bedrock/latest/userguide/troubleshooting-api-error-codes.html) in the Amazon Bedrock User Guide
+    ///
+    /// Needs the cargo feature `invoke-model-with-response-stream` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "invoke-model-with-response-stream")]
     pub fn invoke_model_with_response_stream(
         &self,
@@ -230,6 +248,8 @@ impl Client {
     }
 
     /// Lists asynchronous invocations.
+    ///
+    /// Needs the cargo feature `list-async-invokes` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-async-invokes")]
     pub fn list_async_invokes(
         &self,
@@ -244,6 +264,8 @@ impl Client {
     /// This operation requires permission for the `bedrock:InvokeModel` action.
     ///
     /// To deny all inference access to resources that you specify in the modelId field, you need to deny access to the `bedrock:InvokeModel` and `bedrock:InvokeModelWithResponseStream` actions. Doing this also denies access to the resource through the Converse API actions ([Converse](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html) and [ConverseStream](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)). For more information see [Deny access for inference on specific models](https://docs.aws.amazon.com/bedrock/latest/userguide/security_iam_id-based-policy-examples.html#security_iam_id-based-policy-examples-deny-inference).
+    ///
+    /// Needs the cargo feature `start-async-invoke` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "start-async-invoke")]
     pub fn start_async_invoke(
         &self,

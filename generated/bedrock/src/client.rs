@@ -310,6 +310,8 @@ impl Client {
     }
 
     /// Archives a project. Archiving is terminal; there is no delete. Archiving an already-archived project succeeds without effect. The default project cannot be archived.
+    ///
+    /// Needs the cargo feature `archive-project` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "archive-project")]
     pub fn archive_project(
         &self,
@@ -320,6 +322,8 @@ impl Client {
     }
 
     /// Deletes one or more advanced prompt optimization jobs.
+    ///
+    /// Needs the cargo feature `batch-delete-advanced-prompt-optimization-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "batch-delete-advanced-prompt-optimization-job")]
     pub fn batch_delete_advanced_prompt_optimization_job(
         &self,
@@ -330,6 +334,8 @@ impl Client {
     }
 
     /// Deletes a batch of evaluation jobs. An evaluation job can only be deleted if it has following status `FAILED`, `COMPLETED`, and `STOPPED`. You can request up to 25 model evaluation jobs be deleted in a single request.
+    ///
+    /// Needs the cargo feature `batch-delete-evaluation-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "batch-delete-evaluation-job")]
     pub fn batch_delete_evaluation_job(
         &self,
@@ -340,6 +346,8 @@ impl Client {
     }
 
     /// Cancels a running Automated Reasoning policy build workflow. This stops the policy generation process and prevents further processing of the source documents.
+    ///
+    /// Needs the cargo feature `cancel-automated-reasoning-policy-build-workflow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "cancel-automated-reasoning-policy-build-workflow")]
     pub fn cancel_automated_reasoning_policy_build_workflow(
         &self,
@@ -350,6 +358,8 @@ impl Client {
     }
 
     /// Creates an advanced prompt optimization job. The job optimizes your prompt templates for specific models using your evaluation dataset and criteria.
+    ///
+    /// Needs the cargo feature `create-advanced-prompt-optimization-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-advanced-prompt-optimization-job")]
     pub fn create_advanced_prompt_optimization_job(
         &self,
@@ -362,6 +372,8 @@ impl Client {
     /// Creates an Automated Reasoning policy for Amazon Bedrock Guardrails. Automated Reasoning policies use mathematical techniques to detect hallucinations, suggest corrections, and highlight unstated assumptions in the responses of your GenAI application.
     ///
     /// To create a policy, you upload a source document that describes the rules that you're encoding. Automated Reasoning extracts important concepts from the source document that will become variables in the policy and infers policy rules.
+    ///
+    /// Needs the cargo feature `create-automated-reasoning-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-automated-reasoning-policy")]
     pub fn create_automated_reasoning_policy(
         &self,
@@ -372,6 +384,8 @@ impl Client {
     }
 
     /// Creates a test for an Automated Reasoning policy. Tests validate that your policy works as expected by providing sample inputs and expected outcomes. Use tests to verify policy behavior before deploying to production.
+    ///
+    /// Needs the cargo feature `create-automated-reasoning-policy-test-case` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-automated-reasoning-policy-test-case")]
     pub fn create_automated_reasoning_policy_test_case(
         &self,
@@ -382,6 +396,8 @@ impl Client {
     }
 
     /// Creates a new version of an existing Automated Reasoning policy. This allows you to iterate on your policy rules while maintaining previous versions for rollback or comparison purposes.
+    ///
+    /// Needs the cargo feature `create-automated-reasoning-policy-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-automated-reasoning-policy-version")]
     pub fn create_automated_reasoning_policy_version(
         &self,
@@ -416,6 +432,8 @@ impl Client {
     /// - [ListCustomModels](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListCustomModels.html)
     ///
     /// - [DeleteCustomModel](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteCustomModel.html)
+    ///
+    /// Needs the cargo feature `create-custom-model` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-custom-model")]
     pub fn create_custom_model(
         &self,
@@ -436,6 +454,8 @@ impl Client {
     /// - [ListCustomModelDeployments](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListCustomModelDeployments.html)
     ///
     /// - [DeleteCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteCustomModelDeployment.html)
+    ///
+    /// Needs the cargo feature `create-custom-model-deployment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-custom-model-deployment")]
     pub fn create_custom_model_deployment(
         &self,
@@ -446,6 +466,8 @@ impl Client {
     }
 
     /// Creates an evaluation job.
+    ///
+    /// Needs the cargo feature `create-evaluation-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-evaluation-job")]
     pub fn create_evaluation_job(
         &self,
@@ -456,6 +478,8 @@ impl Client {
     }
 
     /// Request a model access agreement for the specified model.
+    ///
+    /// Needs the cargo feature `create-foundation-model-agreement` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-foundation-model-agreement")]
     pub fn create_foundation_model_agreement(
         &self,
@@ -480,6 +504,8 @@ impl Client {
     /// In addition to the above policies, you can also configure the messages to be returned to the user if a user input or model response is in violation of the policies defined in the guardrail.
     ///
     /// For more information, see [Amazon Bedrock Guardrails](https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails.html) in the *Amazon Bedrock User Guide*.
+    ///
+    /// Needs the cargo feature `create-guardrail` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-guardrail")]
     pub fn create_guardrail(
         &self,
@@ -490,6 +516,8 @@ impl Client {
     }
 
     /// Creates a version of the guardrail. Use this API to create a snapshot of the guardrail when you are satisfied with a configuration, or to compare the configuration with another version.
+    ///
+    /// Needs the cargo feature `create-guardrail-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-guardrail-version")]
     pub fn create_guardrail_version(
         &self,
@@ -500,6 +528,8 @@ impl Client {
     }
 
     /// Creates an application inference profile to track metrics and costs when invoking a model. To create an application inference profile for a foundation model in one region, specify the ARN of the model in that region. To create an application inference profile for a foundation model across multiple regions, specify the ARN of the system-defined inference profile that contains the regions that you want to route requests to. For more information, see [Increase throughput and resilience with cross-region inference in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `create-inference-profile` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-inference-profile")]
     pub fn create_inference_profile(
         &self,
@@ -510,6 +540,8 @@ impl Client {
     }
 
     /// Creates an endpoint for a model from Amazon Bedrock Marketplace. The endpoint is hosted by Amazon SageMaker.
+    ///
+    /// Needs the cargo feature `create-marketplace-model-endpoint` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-marketplace-model-endpoint")]
     pub fn create_marketplace_model_endpoint(
         &self,
@@ -520,6 +552,8 @@ impl Client {
     }
 
     /// Copies a model to another region so that it can be used there. For more information, see [Copy models to be used in other regions](https://docs.aws.amazon.com/bedrock/latest/userguide/copy-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `create-model-copy-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-model-copy-job")]
     pub fn create_model_copy_job(
         &self,
@@ -538,6 +572,8 @@ impl Client {
     /// Model-customization jobs are asynchronous and the completion time depends on the base model and the training/validation data size. To monitor a job, use the `GetModelCustomizationJob` operation to retrieve the job status.
     ///
     /// For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `create-model-customization-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-model-customization-job")]
     pub fn create_model_customization_job(
         &self,
@@ -548,6 +584,8 @@ impl Client {
     }
 
     /// Creates a model import job to import model that you have customized in other environments, such as Amazon SageMaker. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html)
+    ///
+    /// Needs the cargo feature `create-model-import-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-model-import-job")]
     pub fn create_model_import_job(
         &self,
@@ -560,6 +598,8 @@ impl Client {
     /// Creates a batch inference job to invoke a model on multiple prompts. Format your data according to [Format your inference data](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-data) and upload it to an Amazon S3 bucket. For more information, see [Process multiple prompts with batch inference](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference.html).
     ///
     /// The response returns a `jobArn` that you can use to stop or get details about the job.
+    ///
+    /// Needs the cargo feature `create-model-invocation-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-model-invocation-job")]
     pub fn create_model_invocation_job(
         &self,
@@ -570,6 +610,8 @@ impl Client {
     }
 
     /// Creates a project: a workload boundary within the account that inference requests can be associated with.
+    ///
+    /// Needs the cargo feature `create-project` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-project")]
     pub fn create_project(
         &self,
@@ -580,6 +622,8 @@ impl Client {
     }
 
     /// Creates a prompt router that manages the routing of requests between multiple foundation models based on the routing criteria.
+    ///
+    /// Needs the cargo feature `create-prompt-router` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-prompt-router")]
     pub fn create_prompt_router(
         &self,
@@ -590,6 +634,8 @@ impl Client {
     }
 
     /// Creates dedicated throughput for a base or custom model with the model units and for the duration that you specify. For pricing details, see [Amazon Bedrock Pricing](http://aws.amazon.com/bedrock/pricing/). For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `create-provisioned-model-throughput` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "create-provisioned-model-throughput")]
     pub fn create_provisioned_model_throughput(
         &self,
@@ -600,6 +646,8 @@ impl Client {
     }
 
     /// Deletes your account's retention storage configuration for a model provider. Deleting an absent configuration succeeds. You do not need to participate in the program to delete the configuration. You can delete it even if your account is ineligible or its eligibility is revoked.
+    ///
+    /// Needs the cargo feature `delete-account-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-account-data-retention-storage")]
     pub fn delete_account_data_retention_storage(
         &self,
@@ -610,6 +658,8 @@ impl Client {
     }
 
     /// Deletes an Automated Reasoning policy or policy version. This operation is idempotent. If you delete a policy more than once, each call succeeds. Deleting a policy removes it permanently and cannot be undone.
+    ///
+    /// Needs the cargo feature `delete-automated-reasoning-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-automated-reasoning-policy")]
     pub fn delete_automated_reasoning_policy(
         &self,
@@ -620,6 +670,8 @@ impl Client {
     }
 
     /// Deletes an Automated Reasoning policy build workflow and its associated artifacts. This permanently removes the workflow history and any generated assets.
+    ///
+    /// Needs the cargo feature `delete-automated-reasoning-policy-build-workflow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-automated-reasoning-policy-build-workflow")]
     pub fn delete_automated_reasoning_policy_build_workflow(
         &self,
@@ -630,6 +682,8 @@ impl Client {
     }
 
     /// Deletes an Automated Reasoning policy test. This operation is idempotent; if you delete a test more than once, each call succeeds.
+    ///
+    /// Needs the cargo feature `delete-automated-reasoning-policy-test-case` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-automated-reasoning-policy-test-case")]
     pub fn delete_automated_reasoning_policy_test_case(
         &self,
@@ -640,6 +694,8 @@ impl Client {
     }
 
     /// Deletes a custom model that you created earlier. For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `delete-custom-model` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-custom-model")]
     pub fn delete_custom_model(
         &self,
@@ -658,6 +714,8 @@ impl Client {
     /// - [GetCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetCustomModelDeployment.html)
     ///
     /// - [ListCustomModelDeployments](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListCustomModelDeployments.html)
+    ///
+    /// Needs the cargo feature `delete-custom-model-deployment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-custom-model-deployment")]
     pub fn delete_custom_model_deployment(
         &self,
@@ -668,6 +726,8 @@ impl Client {
     }
 
     /// Deletes the account-level enforced guardrail configuration.
+    ///
+    /// Needs the cargo feature `delete-enforced-guardrail-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-enforced-guardrail-configuration")]
     pub fn delete_enforced_guardrail_configuration(
         &self,
@@ -678,6 +738,8 @@ impl Client {
     }
 
     /// Delete the model access agreement for the specified model.
+    ///
+    /// Needs the cargo feature `delete-foundation-model-agreement` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-foundation-model-agreement")]
     pub fn delete_foundation_model_agreement(
         &self,
@@ -692,6 +754,8 @@ impl Client {
     /// - To delete a guardrail, only specify the ARN of the guardrail in the `guardrailIdentifier` field. If you delete a guardrail, all of its versions will be deleted.
     ///
     /// - To delete a version of a guardrail, specify the ARN of the guardrail in the `guardrailIdentifier` field and the version in the `guardrailVersion` field.
+    ///
+    /// Needs the cargo feature `delete-guardrail` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-guardrail")]
     pub fn delete_guardrail(
         &self,
@@ -702,6 +766,8 @@ impl Client {
     }
 
     /// Deletes a custom model that you imported earlier. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `delete-imported-model` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-imported-model")]
     pub fn delete_imported_model(
         &self,
@@ -712,6 +778,8 @@ impl Client {
     }
 
     /// Deletes an application inference profile. For more information, see [Increase throughput and resilience with cross-region inference in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `delete-inference-profile` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-inference-profile")]
     pub fn delete_inference_profile(
         &self,
@@ -722,6 +790,8 @@ impl Client {
     }
 
     /// Deletes an endpoint for a model from Amazon Bedrock Marketplace.
+    ///
+    /// Needs the cargo feature `delete-marketplace-model-endpoint` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-marketplace-model-endpoint")]
     pub fn delete_marketplace_model_endpoint(
         &self,
@@ -732,6 +802,8 @@ impl Client {
     }
 
     /// Delete the invocation logging.
+    ///
+    /// Needs the cargo feature `delete-model-invocation-logging-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-model-invocation-logging-configuration")]
     pub fn delete_model_invocation_logging_configuration(
         &self,
@@ -742,6 +814,8 @@ impl Client {
     }
 
     /// Deletes the organization's retention storage configuration for a model provider. The caller must be the organization's management account or a delegated administrator. Deleting an absent configuration succeeds; no program participation is required to delete.
+    ///
+    /// Needs the cargo feature `delete-organization-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-organization-data-retention-storage")]
     pub fn delete_organization_data_retention_storage(
         &self,
@@ -752,6 +826,8 @@ impl Client {
     }
 
     /// Deletes a project's retention storage configuration for a model provider. Deleting an absent configuration on an active project succeeds. If the project does not exist or your account does not own it, the operation returns `ResourceNotFoundException`. For an archived project, the operation returns `ValidationException`. You can read the archived project's stored configuration until Amazon Bedrock purges the project. You do not need to participate in the program to delete the configuration.
+    ///
+    /// Needs the cargo feature `delete-project-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-project-data-retention-storage")]
     pub fn delete_project_data_retention_storage(
         &self,
@@ -762,6 +838,8 @@ impl Client {
     }
 
     /// Deletes a specified prompt router. This action cannot be undone.
+    ///
+    /// Needs the cargo feature `delete-prompt-router` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-prompt-router")]
     pub fn delete_prompt_router(
         &self,
@@ -772,6 +850,8 @@ impl Client {
     }
 
     /// Deletes a Provisioned Throughput. You can't delete a Provisioned Throughput before the commitment term is over. For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `delete-provisioned-model-throughput` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-provisioned-model-throughput")]
     pub fn delete_provisioned_model_throughput(
         &self,
@@ -782,6 +862,8 @@ impl Client {
     }
 
     /// Deletes a previously created Bedrock resource policy.
+    ///
+    /// Needs the cargo feature `delete-resource-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "delete-resource-policy")]
     pub fn delete_resource_policy(
         &self,
@@ -792,6 +874,8 @@ impl Client {
     }
 
     /// Deregisters an endpoint for a model from Amazon Bedrock Marketplace. This operation removes the endpoint's association with Amazon Bedrock but does not delete the underlying Amazon SageMaker endpoint.
+    ///
+    /// Needs the cargo feature `deregister-marketplace-model-endpoint` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "deregister-marketplace-model-endpoint")]
     pub fn deregister_marketplace_model_endpoint(
         &self,
@@ -802,6 +886,8 @@ impl Client {
     }
 
     /// Exports the policy definition for an Automated Reasoning policy version. Returns the complete policy definition including rules, variables, and custom variable types in a structured format.
+    ///
+    /// Needs the cargo feature `export-automated-reasoning-policy-version` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "export-automated-reasoning-policy-version")]
     pub fn export_automated_reasoning_policy_version(
         &self,
@@ -812,6 +898,8 @@ impl Client {
     }
 
     /// Returns the account-wide data retention mode for Amazon Bedrock.
+    ///
+    /// Needs the cargo feature `get-account-data-retention` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-account-data-retention")]
     pub fn get_account_data_retention(
         &self,
@@ -822,6 +910,8 @@ impl Client {
     }
 
     /// Returns your account's stored retention storage configuration for a model provider. Amazon Bedrock determines whether the configuration applies when processing an inference request. Returns `ResourceNotFoundException` when no configuration exists.
+    ///
+    /// Needs the cargo feature `get-account-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-account-data-retention-storage")]
     pub fn get_account_data_retention_storage(
         &self,
@@ -832,6 +922,8 @@ impl Client {
     }
 
     /// Gets information about an advanced prompt optimization job.
+    ///
+    /// Needs the cargo feature `get-advanced-prompt-optimization-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-advanced-prompt-optimization-job")]
     pub fn get_advanced_prompt_optimization_job(
         &self,
@@ -842,6 +934,8 @@ impl Client {
     }
 
     /// Retrieves details about an Automated Reasoning policy or policy version. Returns information including the policy definition, metadata, and timestamps.
+    ///
+    /// Needs the cargo feature `get-automated-reasoning-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-automated-reasoning-policy")]
     pub fn get_automated_reasoning_policy(
         &self,
@@ -852,6 +946,8 @@ impl Client {
     }
 
     /// Retrieves the current annotations for an Automated Reasoning policy build workflow. Annotations contain corrections to the rules, variables and types to be applied to the policy.
+    ///
+    /// Needs the cargo feature `get-automated-reasoning-policy-annotations` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-automated-reasoning-policy-annotations")]
     pub fn get_automated_reasoning_policy_annotations(
         &self,
@@ -862,6 +958,8 @@ impl Client {
     }
 
     /// Retrieves detailed information about an Automated Reasoning policy build workflow, including its status, configuration, and metadata.
+    ///
+    /// Needs the cargo feature `get-automated-reasoning-policy-build-workflow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-automated-reasoning-policy-build-workflow")]
     pub fn get_automated_reasoning_policy_build_workflow(
         &self,
@@ -872,6 +970,8 @@ impl Client {
     }
 
     /// Retrieves the resulting assets from a completed Automated Reasoning policy build workflow, including build logs, quality reports, and generated policy artifacts.
+    ///
+    /// Needs the cargo feature `get-automated-reasoning-policy-build-workflow-result-assets` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-automated-reasoning-policy-build-workflow-result-assets")]
     pub fn get_automated_reasoning_policy_build_workflow_result_assets(
         &self,
@@ -882,6 +982,8 @@ impl Client {
     }
 
     /// Retrieves the next test scenario for validating an Automated Reasoning policy. This is used during the interactive policy refinement process to test policy behavior.
+    ///
+    /// Needs the cargo feature `get-automated-reasoning-policy-next-scenario` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-automated-reasoning-policy-next-scenario")]
     pub fn get_automated_reasoning_policy_next_scenario(
         &self,
@@ -892,6 +994,8 @@ impl Client {
     }
 
     /// Retrieves details about a specific Automated Reasoning policy test.
+    ///
+    /// Needs the cargo feature `get-automated-reasoning-policy-test-case` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-automated-reasoning-policy-test-case")]
     pub fn get_automated_reasoning_policy_test_case(
         &self,
@@ -902,6 +1006,8 @@ impl Client {
     }
 
     /// Retrieves the test result for a specific Automated Reasoning policy test. Returns detailed validation findings and execution status.
+    ///
+    /// Needs the cargo feature `get-automated-reasoning-policy-test-result` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-automated-reasoning-policy-test-result")]
     pub fn get_automated_reasoning_policy_test_result(
         &self,
@@ -912,6 +1018,8 @@ impl Client {
     }
 
     /// Get the properties associated with a Amazon Bedrock custom model that you have created. For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `get-custom-model` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-custom-model")]
     pub fn get_custom_model(
         &self,
@@ -930,6 +1038,8 @@ impl Client {
     /// - [ListCustomModelDeployments](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListCustomModelDeployments.html)
     ///
     /// - [DeleteCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteCustomModelDeployment.html)
+    ///
+    /// Needs the cargo feature `get-custom-model-deployment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-custom-model-deployment")]
     pub fn get_custom_model_deployment(
         &self,
@@ -940,6 +1050,8 @@ impl Client {
     }
 
     /// Gets information about an evaluation job, such as the status of the job.
+    ///
+    /// Needs the cargo feature `get-evaluation-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-evaluation-job")]
     pub fn get_evaluation_job(
         &self,
@@ -950,6 +1062,8 @@ impl Client {
     }
 
     /// Get details about a Amazon Bedrock foundation model.
+    ///
+    /// Needs the cargo feature `get-foundation-model` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-foundation-model")]
     pub fn get_foundation_model(
         &self,
@@ -960,6 +1074,8 @@ impl Client {
     }
 
     /// Get information about the Foundation model availability.
+    ///
+    /// Needs the cargo feature `get-foundation-model-availability` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-foundation-model-availability")]
     pub fn get_foundation_model_availability(
         &self,
@@ -970,6 +1086,8 @@ impl Client {
     }
 
     /// Gets details about a guardrail. If you don't specify a version, the response returns details for the `DRAFT` version.
+    ///
+    /// Needs the cargo feature `get-guardrail` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-guardrail")]
     pub fn get_guardrail(
         &self,
@@ -980,6 +1098,8 @@ impl Client {
     }
 
     /// Gets properties associated with a customized model you imported.
+    ///
+    /// Needs the cargo feature `get-imported-model` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-imported-model")]
     pub fn get_imported_model(
         &self,
@@ -990,6 +1110,8 @@ impl Client {
     }
 
     /// Gets information about an inference profile. For more information, see [Increase throughput and resilience with cross-region inference in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `get-inference-profile` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-inference-profile")]
     pub fn get_inference_profile(
         &self,
@@ -1000,6 +1122,8 @@ impl Client {
     }
 
     /// Retrieves details about a specific endpoint for a model from Amazon Bedrock Marketplace.
+    ///
+    /// Needs the cargo feature `get-marketplace-model-endpoint` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-marketplace-model-endpoint")]
     pub fn get_marketplace_model_endpoint(
         &self,
@@ -1010,6 +1134,8 @@ impl Client {
     }
 
     /// Retrieves information about a model copy job. For more information, see [Copy models to be used in other regions](https://docs.aws.amazon.com/bedrock/latest/userguide/copy-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `get-model-copy-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-model-copy-job")]
     pub fn get_model_copy_job(
         &self,
@@ -1020,6 +1146,8 @@ impl Client {
     }
 
     /// Retrieves the properties associated with a model-customization job, including the status of the job. For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `get-model-customization-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-model-customization-job")]
     pub fn get_model_customization_job(
         &self,
@@ -1030,6 +1158,8 @@ impl Client {
     }
 
     /// Retrieves the properties associated with import model job, including the status of the job. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `get-model-import-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-model-import-job")]
     pub fn get_model_import_job(
         &self,
@@ -1040,6 +1170,8 @@ impl Client {
     }
 
     /// Gets details about a batch inference job. For more information, see [Monitor batch inference jobs](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-monitor)
+    ///
+    /// Needs the cargo feature `get-model-invocation-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-model-invocation-job")]
     pub fn get_model_invocation_job(
         &self,
@@ -1050,6 +1182,8 @@ impl Client {
     }
 
     /// Get the current configuration values for model invocation logging.
+    ///
+    /// Needs the cargo feature `get-model-invocation-logging-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-model-invocation-logging-configuration")]
     pub fn get_model_invocation_logging_configuration(
         &self,
@@ -1060,6 +1194,8 @@ impl Client {
     }
 
     /// Returns the organization's retention storage configuration for a model provider. The caller must be the organization's management account or a delegated administrator. Returns ResourceNotFoundException when no configuration exists.
+    ///
+    /// Needs the cargo feature `get-organization-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-organization-data-retention-storage")]
     pub fn get_organization_data_retention_storage(
         &self,
@@ -1070,12 +1206,16 @@ impl Client {
     }
 
     /// Retrieves a project.
+    ///
+    /// Needs the cargo feature `get-project` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-project")]
     pub fn get_project(&self) -> crate::operation::get_project::GetProjectFluentBuilder {
         crate::operation::get_project::GetProjectFluentBuilder::new(self.handle.clone())
     }
 
     /// Returns a project's retention storage configuration for a model provider. Returns ResourceNotFoundException when the project does not exist, is not owned by the calling account, or has no configuration.
+    ///
+    /// Needs the cargo feature `get-project-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-project-data-retention-storage")]
     pub fn get_project_data_retention_storage(
         &self,
@@ -1086,6 +1226,8 @@ impl Client {
     }
 
     /// Retrieves details about a prompt router.
+    ///
+    /// Needs the cargo feature `get-prompt-router` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-prompt-router")]
     pub fn get_prompt_router(
         &self,
@@ -1096,6 +1238,8 @@ impl Client {
     }
 
     /// Returns details for a Provisioned Throughput. For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `get-provisioned-model-throughput` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-provisioned-model-throughput")]
     pub fn get_provisioned_model_throughput(
         &self,
@@ -1106,6 +1250,8 @@ impl Client {
     }
 
     /// Gets the resource policy document for a Bedrock resource
+    ///
+    /// Needs the cargo feature `get-resource-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-resource-policy")]
     pub fn get_resource_policy(
         &self,
@@ -1116,6 +1262,8 @@ impl Client {
     }
 
     /// Gets trusted access program details and resolves participation for your account and its current organization. If you specify a project, Amazon Bedrock resolves participation for the project, including inheritance from the account and organization. Archived projects remain readable until they expire. Returns the same flat summary as a ListTrustedAccessPrograms item. An absent or invisible program returns ResourceNotFoundException.
+    ///
+    /// Needs the cargo feature `get-trusted-access-program` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-trusted-access-program")]
     pub fn get_trusted_access_program(
         &self,
@@ -1126,6 +1274,8 @@ impl Client {
     }
 
     /// Gets the calling account's stored enrollment setting for a trusted access program. The account is derived from the authenticated caller. Use GetTrustedAccessProgram to retrieve the resolved participation status, including organization inheritance. If no enrollment is stored, returns inherit without timestamps.
+    ///
+    /// Needs the cargo feature `get-trusted-access-program-account-enrollment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-trusted-access-program-account-enrollment")]
     pub fn get_trusted_access_program_account_enrollment(
         &self,
@@ -1136,6 +1286,8 @@ impl Client {
     }
 
     /// Gets the current organization's stored enrollment setting for a trusted access program. The organization and payer account are derived from the authenticated context. Requires operation permission and management-account or Bedrock-specific delegated-administrator authority. The setting can differ from the caller's resolved status returned by GetTrustedAccessProgram. If no enrollment is stored, returns inherit without timestamps.
+    ///
+    /// Needs the cargo feature `get-trusted-access-program-organization-enrollment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-trusted-access-program-organization-enrollment")]
     pub fn get_trusted_access_program_organization_enrollment(
         &self,
@@ -1146,6 +1298,8 @@ impl Client {
     }
 
     /// Gets a named project's stored enrollment setting for a trusted access program. The project must exist in this Region and be owned by the calling account. Archived projects remain readable until they expire. Use GetTrustedAccessProgram with projectIdentifier to retrieve resolved participation, including account and organization inheritance. If no enrollment is stored, returns inherit without timestamps.
+    ///
+    /// Needs the cargo feature `get-trusted-access-program-project-enrollment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-trusted-access-program-project-enrollment")]
     pub fn get_trusted_access_program_project_enrollment(
         &self,
@@ -1156,6 +1310,8 @@ impl Client {
     }
 
     /// Get usecase for model access.
+    ///
+    /// Needs the cargo feature `get-use-case-for-model-access` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "get-use-case-for-model-access")]
     pub fn get_use_case_for_model_access(
         &self,
@@ -1166,6 +1322,8 @@ impl Client {
     }
 
     /// Lists the advanced prompt optimization jobs in your account.
+    ///
+    /// Needs the cargo feature `list-advanced-prompt-optimization-jobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-advanced-prompt-optimization-jobs")]
     pub fn list_advanced_prompt_optimization_jobs(
         &self,
@@ -1176,6 +1334,8 @@ impl Client {
     }
 
     /// Lists all Automated Reasoning policies in your account, with optional filtering by policy ARN. This helps you manage and discover existing policies.
+    ///
+    /// Needs the cargo feature `list-automated-reasoning-policies` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-automated-reasoning-policies")]
     pub fn list_automated_reasoning_policies(
         &self,
@@ -1186,6 +1346,8 @@ impl Client {
     }
 
     /// Lists all build workflows for an Automated Reasoning policy, showing the history of policy creation and modification attempts.
+    ///
+    /// Needs the cargo feature `list-automated-reasoning-policy-build-workflows` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-automated-reasoning-policy-build-workflows")]
     pub fn list_automated_reasoning_policy_build_workflows(
         &self,
@@ -1196,6 +1358,8 @@ impl Client {
     }
 
     /// Lists tests for an Automated Reasoning policy. We recommend using pagination to ensure that the operation returns quickly and successfully.
+    ///
+    /// Needs the cargo feature `list-automated-reasoning-policy-test-cases` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-automated-reasoning-policy-test-cases")]
     pub fn list_automated_reasoning_policy_test_cases(
         &self,
@@ -1206,6 +1370,8 @@ impl Client {
     }
 
     /// Lists test results for an Automated Reasoning policy, showing how the policy performed against various test scenarios and validation checks.
+    ///
+    /// Needs the cargo feature `list-automated-reasoning-policy-test-results` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-automated-reasoning-policy-test-results")]
     pub fn list_automated_reasoning_policy_test_results(
         &self,
@@ -1226,6 +1392,8 @@ impl Client {
     /// - [GetCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GetCustomModelDeployment.html)
     ///
     /// - [DeleteCustomModelDeployment](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_DeleteCustomModelDeployment.html)
+    ///
+    /// Needs the cargo feature `list-custom-model-deployments` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-custom-model-deployments")]
     pub fn list_custom_model_deployments(
         &self,
@@ -1238,6 +1406,8 @@ impl Client {
     /// Returns a list of the custom models that you have created with the `CreateModelCustomizationJob` operation.
     ///
     /// For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `list-custom-models` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-custom-models")]
     pub fn list_custom_models(
         &self,
@@ -1248,6 +1418,8 @@ impl Client {
     }
 
     /// Lists the account-level enforced guardrail configurations.
+    ///
+    /// Needs the cargo feature `list-enforced-guardrails-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-enforced-guardrails-configuration")]
     pub fn list_enforced_guardrails_configuration(
         &self,
@@ -1258,6 +1430,8 @@ impl Client {
     }
 
     /// Lists all existing evaluation jobs.
+    ///
+    /// Needs the cargo feature `list-evaluation-jobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-evaluation-jobs")]
     pub fn list_evaluation_jobs(
         &self,
@@ -1268,6 +1442,8 @@ impl Client {
     }
 
     /// Get the offers associated with the specified model.
+    ///
+    /// Needs the cargo feature `list-foundation-model-agreement-offers` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-foundation-model-agreement-offers")]
     pub fn list_foundation_model_agreement_offers(
         &self,
@@ -1278,6 +1454,8 @@ impl Client {
     }
 
     /// Lists Amazon Bedrock foundation models that you can use. You can filter the results with the request parameters. For more information, see [Foundation models](https://docs.aws.amazon.com/bedrock/latest/userguide/foundation-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `list-foundation-models` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-foundation-models")]
     pub fn list_foundation_models(
         &self,
@@ -1290,6 +1468,8 @@ impl Client {
     /// Lists details about all the guardrails in an account. To list the `DRAFT` version of all your guardrails, don't specify the `guardrailIdentifier` field. To list all versions of a guardrail, specify the ARN of the guardrail in the `guardrailIdentifier` field.
     ///
     /// You can set the maximum number of results to return in a response in the `maxResults` field. If there are more results than the number you set, the response returns a `nextToken` that you can send in another `ListGuardrails` request to see the next batch of results.
+    ///
+    /// Needs the cargo feature `list-guardrails` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-guardrails")]
     pub fn list_guardrails(
         &self,
@@ -1300,6 +1480,8 @@ impl Client {
     }
 
     /// Returns a list of models you've imported. You can filter the results to return based on one or more criteria. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `list-imported-models` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-imported-models")]
     pub fn list_imported_models(
         &self,
@@ -1310,6 +1492,8 @@ impl Client {
     }
 
     /// Returns a list of inference profiles that you can use. For more information, see [Increase throughput and resilience with cross-region inference in Amazon Bedrock](https://docs.aws.amazon.com/bedrock/latest/userguide/cross-region-inference.html). in the Amazon Bedrock User Guide.
+    ///
+    /// Needs the cargo feature `list-inference-profiles` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-inference-profiles")]
     pub fn list_inference_profiles(
         &self,
@@ -1320,6 +1504,8 @@ impl Client {
     }
 
     /// Lists the endpoints for models from Amazon Bedrock Marketplace in your Amazon Web Services account.
+    ///
+    /// Needs the cargo feature `list-marketplace-model-endpoints` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-marketplace-model-endpoints")]
     pub fn list_marketplace_model_endpoints(
         &self,
@@ -1330,6 +1516,8 @@ impl Client {
     }
 
     /// Returns a list of model copy jobs that you have submitted. You can filter the jobs to return based on one or more criteria. For more information, see [Copy models to be used in other regions](https://docs.aws.amazon.com/bedrock/latest/userguide/copy-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `list-model-copy-jobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-model-copy-jobs")]
     pub fn list_model_copy_jobs(
         &self,
@@ -1342,6 +1530,8 @@ impl Client {
     /// Returns a list of model customization jobs that you have submitted. You can filter the jobs to return based on one or more criteria.
     ///
     /// For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `list-model-customization-jobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-model-customization-jobs")]
     pub fn list_model_customization_jobs(
         &self,
@@ -1352,6 +1542,8 @@ impl Client {
     }
 
     /// Returns a list of import jobs you've submitted. You can filter the results to return based on one or more criteria. For more information, see [Import a customized model](https://docs.aws.amazon.com/bedrock/latest/userguide/model-customization-import-model.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `list-model-import-jobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-model-import-jobs")]
     pub fn list_model_import_jobs(
         &self,
@@ -1362,6 +1554,8 @@ impl Client {
     }
 
     /// Lists all batch inference jobs in the account. For more information, see [View details about a batch inference job](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-view.html).
+    ///
+    /// Needs the cargo feature `list-model-invocation-jobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-model-invocation-jobs")]
     pub fn list_model_invocation_jobs(
         &self,
@@ -1372,6 +1566,8 @@ impl Client {
     }
 
     /// Lists the account's projects. Results are paginated: when the response includes `nextToken`, pass it in the next request to fetch the following page. Page size is 1-100, default 20. By default every project is returned regardless of status; set `statusFilter` to list only active or only archived projects.
+    ///
+    /// Needs the cargo feature `list-projects` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-projects")]
     pub fn list_projects(
         &self,
@@ -1382,6 +1578,8 @@ impl Client {
     }
 
     /// Retrieves a list of prompt routers.
+    ///
+    /// Needs the cargo feature `list-prompt-routers` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-prompt-routers")]
     pub fn list_prompt_routers(
         &self,
@@ -1392,6 +1590,8 @@ impl Client {
     }
 
     /// Lists the Provisioned Throughputs in the account. For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `list-provisioned-model-throughputs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-provisioned-model-throughputs")]
     pub fn list_provisioned_model_throughputs(
         &self,
@@ -1404,6 +1604,8 @@ impl Client {
     /// List the tags associated with the specified resource.
     ///
     /// For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `list-tags-for-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-tags-for-resource")]
     pub fn list_tags_for_resource(
         &self,
@@ -1414,6 +1616,8 @@ impl Client {
     }
 
     /// Lists all trusted access programs visible to your account, ordered by program ID. Amazon Bedrock resolves participation for your account and its current organization. If you specify a project, Amazon Bedrock resolves participation for the project, including inheritance from the account and organization. Archived projects remain readable until they expire. Amazon Bedrock returns all visible programs in one response.
+    ///
+    /// Needs the cargo feature `list-trusted-access-programs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "list-trusted-access-programs")]
     pub fn list_trusted_access_programs(
         &self,
@@ -1424,6 +1628,8 @@ impl Client {
     }
 
     /// Sets the account-wide data retention mode for Amazon Bedrock.
+    ///
+    /// Needs the cargo feature `put-account-data-retention` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-account-data-retention")]
     pub fn put_account_data_retention(
         &self,
@@ -1436,6 +1642,8 @@ impl Client {
     /// Creates or replaces the calling account's retention storage record for a model provider. Amazon Bedrock identifies the account from your authenticated request. Requires resolved trusted access eligibility for a storage-capable program of the provider at a covering scope; otherwise returns ConflictException. Writes replace the whole record; the last write wins.
     ///
     /// For `customer_managed` destinations, Amazon Bedrock validates the caller's and service's access to the bucket and key before saving the configuration. The bucket and key must be in the AWS Region where you register the configuration. Validation failures reject the write.
+    ///
+    /// Needs the cargo feature `put-account-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-account-data-retention-storage")]
     pub fn put_account_data_retention_storage(
         &self,
@@ -1446,6 +1654,8 @@ impl Client {
     }
 
     /// Sets the account-level enforced guardrail configuration.
+    ///
+    /// Needs the cargo feature `put-enforced-guardrail-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-enforced-guardrail-configuration")]
     pub fn put_enforced_guardrail_configuration(
         &self,
@@ -1456,6 +1666,8 @@ impl Client {
     }
 
     /// Set the configuration values for model invocation logging.
+    ///
+    /// Needs the cargo feature `put-model-invocation-logging-configuration` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-model-invocation-logging-configuration")]
     pub fn put_model_invocation_logging_configuration(
         &self,
@@ -1468,6 +1680,8 @@ impl Client {
     /// Creates or replaces the organization's retention storage record for a model provider. The organization is resolved from the authenticated caller's management context; the caller must be the organization's management account or a delegated administrator. Requires resolved organization-scope trusted access eligibility for a storage-capable program of the provider; otherwise returns ConflictException. Writes replace the whole record; the last write wins.
     ///
     /// For `customer_managed` destinations, Amazon Bedrock validates the caller's and service's access to the bucket and key before saving the configuration. The bucket and key must be in the AWS Region where you register the configuration. Validation failures reject the write.
+    ///
+    /// Needs the cargo feature `put-organization-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-organization-data-retention-storage")]
     pub fn put_organization_data_retention_storage(
         &self,
@@ -1484,6 +1698,8 @@ impl Client {
     /// The request replaces the complete stored configuration. The last successful write wins.
     ///
     /// For `customer_managed` destinations, Amazon Bedrock validates the caller's and service's access to the bucket and key before saving the configuration. The bucket and key must be in the AWS Region where you register the configuration. Validation failures reject the write.
+    ///
+    /// Needs the cargo feature `put-project-data-retention-storage` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-project-data-retention-storage")]
     pub fn put_project_data_retention_storage(
         &self,
@@ -1494,6 +1710,8 @@ impl Client {
     }
 
     /// Adds a resource policy for a Bedrock resource.
+    ///
+    /// Needs the cargo feature `put-resource-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-resource-policy")]
     pub fn put_resource_policy(
         &self,
@@ -1504,6 +1722,8 @@ impl Client {
     }
 
     /// Sets your account's enrollment preference for a trusted access program. Amazon Bedrock identifies the account from your authenticated request. To enable enrollment, your account needs applicable approval and no applicable revocation, including when you repeat an enabled setting. Otherwise, Amazon Bedrock returns `ConflictException` and preserves the stored setting. With the required permissions, you can set `disabled` or `inherit` even if your account is ineligible or its eligibility is revoked.
+    ///
+    /// Needs the cargo feature `put-trusted-access-program-account-enrollment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-trusted-access-program-account-enrollment")]
     pub fn put_trusted_access_program_account_enrollment(
         &self,
@@ -1514,6 +1734,8 @@ impl Client {
     }
 
     /// Sets the current organization's enrollment preference for a trusted access program. The organization and payer account are derived from the authenticated context. Every write requires operation permission and management-account or Bedrock-specific delegated-administrator authority. Enabling requires approval and no revocation for the organization, including when repeating an enabled setting; otherwise returns ConflictException and preserves the stored setting. Account approval alone is insufficient. If you have the required permissions, you can set the enrollment preference to `disabled` or `inherit` even if your organization is ineligible or its eligibility is revoked.
+    ///
+    /// Needs the cargo feature `put-trusted-access-program-organization-enrollment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-trusted-access-program-organization-enrollment")]
     pub fn put_trusted_access_program_organization_enrollment(
         &self,
@@ -1524,6 +1746,8 @@ impl Client {
     }
 
     /// Sets a named project's enrollment preference for a trusted access program. The project must be active in this Region and owned by the calling account. Enabling requires applicable project, account, or organization approval and no applicable revocation, including when repeating an enabled setting; otherwise returns ConflictException and preserves the stored setting. Authorized disable and inherit writes are allowed while ineligible or revoked. Archived projects reject all writes with ValidationException.
+    ///
+    /// Needs the cargo feature `put-trusted-access-program-project-enrollment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-trusted-access-program-project-enrollment")]
     pub fn put_trusted_access_program_project_enrollment(
         &self,
@@ -1534,6 +1758,8 @@ impl Client {
     }
 
     /// Put usecase for model access.
+    ///
+    /// Needs the cargo feature `put-use-case-for-model-access` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "put-use-case-for-model-access")]
     pub fn put_use_case_for_model_access(
         &self,
@@ -1544,6 +1770,8 @@ impl Client {
     }
 
     /// Registers an existing Amazon SageMaker endpoint with Amazon Bedrock Marketplace, allowing it to be used with Amazon Bedrock APIs.
+    ///
+    /// Needs the cargo feature `register-marketplace-model-endpoint` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "register-marketplace-model-endpoint")]
     pub fn register_marketplace_model_endpoint(
         &self,
@@ -1554,6 +1782,8 @@ impl Client {
     }
 
     /// Starts a new build workflow for an Automated Reasoning policy. This initiates the process of analyzing source documents and generating policy rules, variables, and types.
+    ///
+    /// Needs the cargo feature `start-automated-reasoning-policy-build-workflow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "start-automated-reasoning-policy-build-workflow")]
     pub fn start_automated_reasoning_policy_build_workflow(
         &self,
@@ -1564,6 +1794,8 @@ impl Client {
     }
 
     /// Initiates a test workflow to validate Automated Reasoning policy tests. The workflow executes the specified tests against the policy and generates validation results.
+    ///
+    /// Needs the cargo feature `start-automated-reasoning-policy-test-workflow` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "start-automated-reasoning-policy-test-workflow")]
     pub fn start_automated_reasoning_policy_test_workflow(
         &self,
@@ -1574,6 +1806,8 @@ impl Client {
     }
 
     /// Prepare a provider application handoff for the calling account. This does not submit an application, grant eligibility, or change enrollment. Programs without self-service applications return ValidationException with guidance to contact the AWS account team. Repeated calls can issue fresh tokens. Successful responses use Cache-Control: no-store.
+    ///
+    /// Needs the cargo feature `start-trusted-access-program-account-application` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "start-trusted-access-program-account-application")]
     pub fn start_trusted_access_program_account_application(
         &self,
@@ -1584,6 +1818,8 @@ impl Client {
     }
 
     /// Prepare a provider application handoff for the calling account's current organization. Requires operation permission and management-account or Bedrock-specific delegated-administrator authority. This does not submit an application, grant eligibility, or change enrollment. Programs without self-service applications return ValidationException with guidance to contact the AWS account team. Repeated calls can issue fresh tokens. Successful responses use Cache-Control: no-store.
+    ///
+    /// Needs the cargo feature `start-trusted-access-program-organization-application` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "start-trusted-access-program-organization-application")]
     pub fn start_trusted_access_program_organization_application(
         &self,
@@ -1594,6 +1830,8 @@ impl Client {
     }
 
     /// Prepare a provider application handoff for a named project. The project must be active in this Region and owned by the calling account. Archived projects return ValidationException. This does not submit an application, grant eligibility, or change enrollment. Programs without self-service applications return ValidationException with guidance to contact the AWS account team. Repeated calls can issue fresh tokens. Successful responses use Cache-Control: no-store.
+    ///
+    /// Needs the cargo feature `start-trusted-access-program-project-application` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "start-trusted-access-program-project-application")]
     pub fn start_trusted_access_program_project_application(
         &self,
@@ -1604,6 +1842,8 @@ impl Client {
     }
 
     /// Stops an advanced prompt optimization job that is in progress.
+    ///
+    /// Needs the cargo feature `stop-advanced-prompt-optimization-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "stop-advanced-prompt-optimization-job")]
     pub fn stop_advanced_prompt_optimization_job(
         &self,
@@ -1614,6 +1854,8 @@ impl Client {
     }
 
     /// Stops an evaluation job that is current being created or running.
+    ///
+    /// Needs the cargo feature `stop-evaluation-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "stop-evaluation-job")]
     pub fn stop_evaluation_job(
         &self,
@@ -1624,6 +1866,8 @@ impl Client {
     }
 
     /// Stops an active model customization job. For more information, see [Custom models](https://docs.aws.amazon.com/bedrock/latest/userguide/custom-models.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `stop-model-customization-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "stop-model-customization-job")]
     pub fn stop_model_customization_job(
         &self,
@@ -1634,6 +1878,8 @@ impl Client {
     }
 
     /// Stops a batch inference job. You're only charged for tokens that were already processed. For more information, see [Stop a batch inference job](https://docs.aws.amazon.com/bedrock/latest/userguide/batch-inference-stop.html).
+    ///
+    /// Needs the cargo feature `stop-model-invocation-job` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "stop-model-invocation-job")]
     pub fn stop_model_invocation_job(
         &self,
@@ -1644,6 +1890,8 @@ impl Client {
     }
 
     /// Associate tags with a resource. For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `tag-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "tag-resource")]
     pub fn tag_resource(
         &self,
@@ -1654,6 +1902,8 @@ impl Client {
     }
 
     /// Remove one or more tags from a resource. For more information, see [Tagging resources](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `untag-resource` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "untag-resource")]
     pub fn untag_resource(
         &self,
@@ -1664,6 +1914,8 @@ impl Client {
     }
 
     /// Updates an existing Automated Reasoning policy with new rules, variables, or configuration. This creates a new version of the policy while preserving the previous version.
+    ///
+    /// Needs the cargo feature `update-automated-reasoning-policy` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-automated-reasoning-policy")]
     pub fn update_automated_reasoning_policy(
         &self,
@@ -1674,6 +1926,8 @@ impl Client {
     }
 
     /// Updates the annotations for an Automated Reasoning policy build workflow. This allows you to modify extracted rules, variables, and types before finalizing the policy.
+    ///
+    /// Needs the cargo feature `update-automated-reasoning-policy-annotations` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-automated-reasoning-policy-annotations")]
     pub fn update_automated_reasoning_policy_annotations(
         &self,
@@ -1684,6 +1938,8 @@ impl Client {
     }
 
     /// Updates an existing Automated Reasoning policy test. You can modify the content, query, expected result, and confidence threshold.
+    ///
+    /// Needs the cargo feature `update-automated-reasoning-policy-test-case` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-automated-reasoning-policy-test-case")]
     pub fn update_automated_reasoning_policy_test_case(
         &self,
@@ -1694,6 +1950,8 @@ impl Client {
     }
 
     /// Updates a custom model deployment with a new custom model. This allows you to deploy updated models without creating new deployment endpoints.
+    ///
+    /// Needs the cargo feature `update-custom-model-deployment` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-custom-model-deployment")]
     pub fn update_custom_model_deployment(
         &self,
@@ -1722,6 +1980,8 @@ impl Client {
     ///
     ///   - Specify the strength of the filter for prompts in the `inputStrength` field and for model responses in the `strength` field of the [GuardrailContentFilterConfig](https://docs.aws.amazon.com/bedrock/latest/APIReference/API_GuardrailContentFilterConfig.html).
     /// - (Optional) For security, include the ARN of a KMS key in the `kmsKeyId` field.
+    ///
+    /// Needs the cargo feature `update-guardrail` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-guardrail")]
     pub fn update_guardrail(
         &self,
@@ -1732,6 +1992,8 @@ impl Client {
     }
 
     /// Updates the configuration of an existing endpoint for a model from Amazon Bedrock Marketplace.
+    ///
+    /// Needs the cargo feature `update-marketplace-model-endpoint` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-marketplace-model-endpoint")]
     pub fn update_marketplace_model_endpoint(
         &self,
@@ -1742,6 +2004,8 @@ impl Client {
     }
 
     /// Updates one mutable project field per call: exactly one of `name` or `dataRetention` must be set. The default project and archived projects cannot be updated.
+    ///
+    /// Needs the cargo feature `update-project` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-project")]
     pub fn update_project(
         &self,
@@ -1752,6 +2016,8 @@ impl Client {
     }
 
     /// Updates the name or associated model for a Provisioned Throughput. For more information, see [Provisioned Throughput](https://docs.aws.amazon.com/bedrock/latest/userguide/prov-throughput.html) in the [Amazon Bedrock User Guide](https://docs.aws.amazon.com/bedrock/latest/userguide/what-is-service.html).
+    ///
+    /// Needs the cargo feature `update-provisioned-model-throughput` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "update-provisioned-model-throughput")]
     pub fn update_provisioned_model_throughput(
         &self,

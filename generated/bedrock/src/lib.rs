@@ -6,6 +6,7 @@
 //! Describes the API operations for creating, managing, fine-turning, and evaluating Amazon Bedrock models.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[cfg(feature = "cli")]
 #[rustfmt::skip]
 pub mod cli;

@@ -50,6 +50,8 @@ impl Client {
     }
 
     /// Calls `S0QueryCompatibleOperation`.
+    ///
+    /// Needs the cargo feature `s0-query-compatible-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-query-compatible-operation")]
     pub fn s0_query_compatible_operation(
         &self,
@@ -60,6 +62,8 @@ impl Client {
     }
 
     /// Calls `S1QueryCompatibleOperation`.
+    ///
+    /// Needs the cargo feature `s1-query-compatible-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s1-query-compatible-operation")]
     pub fn s1_query_compatible_operation(
         &self,
@@ -70,6 +74,8 @@ impl Client {
     }
 
     /// Calls `S2QueryCompatibleOperation`.
+    ///
+    /// Needs the cargo feature `s2-query-compatible-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s2-query-compatible-operation")]
     pub fn s2_query_compatible_operation(
         &self,

@@ -132,6 +132,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s0-empty-input-and-empty-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-empty-input-and-empty-output")]
     pub fn s0_empty_input_and_empty_output(
         &self,
@@ -148,6 +150,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s10-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s10-greeting-with-errors")]
     pub fn s10_greeting_with_errors(
         &self,
@@ -164,6 +168,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s10-greeting-with-errors-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s10-greeting-with-errors-case1")]
     pub fn s10_greeting_with_errors_case1(
         &self,
@@ -174,6 +180,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions")]
     pub fn s11_json_unions(
         &self,
@@ -184,6 +192,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case1")]
     pub fn s11_json_unions_case1(
         &self,
@@ -194,6 +204,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case10` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case10")]
     pub fn s11_json_unions_case10(
         &self,
@@ -204,6 +216,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case11` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case11")]
     pub fn s11_json_unions_case11(
         &self,
@@ -214,6 +228,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case2")]
     pub fn s11_json_unions_case2(
         &self,
@@ -224,6 +240,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case3")]
     pub fn s11_json_unions_case3(
         &self,
@@ -234,6 +252,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case4")]
     pub fn s11_json_unions_case4(
         &self,
@@ -244,6 +264,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case5")]
     pub fn s11_json_unions_case5(
         &self,
@@ -254,6 +276,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case6")]
     pub fn s11_json_unions_case6(
         &self,
@@ -264,6 +288,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case7")]
     pub fn s11_json_unions_case7(
         &self,
@@ -274,6 +300,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case8")]
     pub fn s11_json_unions_case8(
         &self,
@@ -284,6 +312,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s11-json-unions-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-json-unions-case9")]
     pub fn s11_json_unions_case9(
         &self,
@@ -294,6 +324,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s12-no-input-and-no-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s12-no-input-and-no-output")]
     pub fn s12_no_input_and_no_output(
         &self,
@@ -304,6 +336,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s12-no-input-and-no-output-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s12-no-input-and-no-output-case1")]
     pub fn s12_no_input_and_no_output_case1(
         &self,
@@ -314,6 +348,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s12-no-input-and-no-output-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s12-no-input-and-no-output-case2")]
     pub fn s12_no_input_and_no_output_case2(
         &self,
@@ -324,6 +360,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s13-no-input-and-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s13-no-input-and-output")]
     pub fn s13_no_input_and_output(
         &self,
@@ -334,6 +372,8 @@ impl Client {
     }
 
     /// Calls `S14SimpleScalarProperties`.
+    ///
+    /// Needs the cargo feature `s14-simple-scalar-properties` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s14-simple-scalar-properties")]
     pub fn s14_simple_scalar_properties(
         &self,
@@ -344,6 +384,8 @@ impl Client {
     }
 
     /// Calls `S14SimpleScalarPropertiesCase1`.
+    ///
+    /// Needs the cargo feature `s14-simple-scalar-properties-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s14-simple-scalar-properties-case1")]
     pub fn s14_simple_scalar_properties_case1(
         &self,
@@ -354,6 +396,8 @@ impl Client {
     }
 
     /// Calls `S14SimpleScalarPropertiesCase2`.
+    ///
+    /// Needs the cargo feature `s14-simple-scalar-properties-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s14-simple-scalar-properties-case2")]
     pub fn s14_simple_scalar_properties_case2(
         &self,
@@ -364,6 +408,8 @@ impl Client {
     }
 
     /// Calls `S1EndpointOperation`.
+    ///
+    /// Needs the cargo feature `s1-endpoint-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s1-endpoint-operation")]
     pub fn s1_endpoint_operation(
         &self,
@@ -374,6 +420,8 @@ impl Client {
     }
 
     /// Calls `S2EndpointWithHostLabelOperation`.
+    ///
+    /// Needs the cargo feature `s2-endpoint-with-host-label-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s2-endpoint-with-host-label-operation")]
     pub fn s2_endpoint_with_host_label_operation(
         &self,
@@ -384,6 +432,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions")]
     pub fn s3_json_unions(
         &self,
@@ -394,6 +444,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case1")]
     pub fn s3_json_unions_case1(
         &self,
@@ -404,6 +456,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case2")]
     pub fn s3_json_unions_case2(
         &self,
@@ -414,6 +468,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case3")]
     pub fn s3_json_unions_case3(
         &self,
@@ -424,6 +480,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case4")]
     pub fn s3_json_unions_case4(
         &self,
@@ -434,6 +492,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case5")]
     pub fn s3_json_unions_case5(
         &self,
@@ -444,6 +504,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case6")]
     pub fn s3_json_unions_case6(
         &self,
@@ -454,6 +516,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case7")]
     pub fn s3_json_unions_case7(
         &self,
@@ -464,6 +528,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case8")]
     pub fn s3_json_unions_case8(
         &self,
@@ -474,6 +540,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s3-json-unions-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-unions-case9")]
     pub fn s3_json_unions_case9(
         &self,
@@ -484,6 +552,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s4-no-input-and-no-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s4-no-input-and-no-output")]
     pub fn s4_no_input_and_no_output(
         &self,
@@ -494,6 +564,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s5-no-input-and-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-no-input-and-output")]
     pub fn s5_no_input_and_output(
         &self,
@@ -504,6 +576,8 @@ impl Client {
     }
 
     /// Calls `S6SimpleScalarProperties`.
+    ///
+    /// Needs the cargo feature `s6-simple-scalar-properties` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-simple-scalar-properties")]
     pub fn s6_simple_scalar_properties(
         &self,
@@ -514,6 +588,8 @@ impl Client {
     }
 
     /// Calls `S6SimpleScalarPropertiesCase1`.
+    ///
+    /// Needs the cargo feature `s6-simple-scalar-properties-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-simple-scalar-properties-case1")]
     pub fn s6_simple_scalar_properties_case1(
         &self,
@@ -524,6 +600,8 @@ impl Client {
     }
 
     /// Calls `S6SimpleScalarPropertiesCase2`.
+    ///
+    /// Needs the cargo feature `s6-simple-scalar-properties-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-simple-scalar-properties-case2")]
     pub fn s6_simple_scalar_properties_case2(
         &self,
@@ -534,6 +612,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s7-empty-input-and-empty-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s7-empty-input-and-empty-output")]
     pub fn s7_empty_input_and_empty_output(
         &self,
@@ -550,6 +630,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s8-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s8-greeting-with-errors")]
     pub fn s8_greeting_with_errors(
         &self,
@@ -566,6 +648,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s9-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s9-greeting-with-errors")]
     pub fn s9_greeting_with_errors(
         &self,
@@ -582,6 +666,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s9-greeting-with-errors-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s9-greeting-with-errors-case7")]
     pub fn s9_greeting_with_errors_case7(
         &self,
@@ -598,6 +684,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s9-greeting-with-errors-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s9-greeting-with-errors-case8")]
     pub fn s9_greeting_with_errors_case8(
         &self,

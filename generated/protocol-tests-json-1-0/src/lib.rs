@@ -4,6 +4,7 @@
 //! A client for botocore protocol tests, generated from `json_1_0 (merged)`.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #[cfg(feature = "cli")]
 #[rustfmt::skip]
 pub mod cli;

@@ -332,6 +332,8 @@ impl Client {
     }
 
     /// Calls `S0EmptyOperation`.
+    ///
+    /// Needs the cargo feature `s0-empty-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-empty-operation")]
     pub fn s0_empty_operation(
         &self,
@@ -342,6 +344,8 @@ impl Client {
     }
 
     /// Calls `S0EmptyOperationCase1`.
+    ///
+    /// Needs the cargo feature `s0-empty-operation-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-empty-operation-case1")]
     pub fn s0_empty_operation_case1(
         &self,
@@ -352,6 +356,8 @@ impl Client {
     }
 
     /// Calls `S0EmptyOperationCase2`.
+    ///
+    /// Needs the cargo feature `s0-empty-operation-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-empty-operation-case2")]
     pub fn s0_empty_operation_case2(
         &self,
@@ -362,6 +368,8 @@ impl Client {
     }
 
     /// Calls `S10SimpleScalarProperties`.
+    ///
+    /// Needs the cargo feature `s10-simple-scalar-properties` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s10-simple-scalar-properties")]
     pub fn s10_simple_scalar_properties(
         &self,
@@ -372,6 +380,8 @@ impl Client {
     }
 
     /// Calls `S10SimpleScalarPropertiesCase1`.
+    ///
+    /// Needs the cargo feature `s10-simple-scalar-properties-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s10-simple-scalar-properties-case1")]
     pub fn s10_simple_scalar_properties_case1(
         &self,
@@ -382,6 +392,8 @@ impl Client {
     }
 
     /// Calls `S10SimpleScalarPropertiesCase2`.
+    ///
+    /// Needs the cargo feature `s10-simple-scalar-properties-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s10-simple-scalar-properties-case2")]
     pub fn s10_simple_scalar_properties_case2(
         &self,
@@ -392,6 +404,8 @@ impl Client {
     }
 
     /// Calls `S11DatetimeOffsets`.
+    ///
+    /// Needs the cargo feature `s11-datetime-offsets` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-datetime-offsets")]
     pub fn s11_datetime_offsets(
         &self,
@@ -402,6 +416,8 @@ impl Client {
     }
 
     /// Calls `S11DatetimeOffsetsCase1`.
+    ///
+    /// Needs the cargo feature `s11-datetime-offsets-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-datetime-offsets-case1")]
     pub fn s11_datetime_offsets_case1(
         &self,
@@ -412,6 +428,8 @@ impl Client {
     }
 
     /// Calls `S12EmptyOperation`.
+    ///
+    /// Needs the cargo feature `s12-empty-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s12-empty-operation")]
     pub fn s12_empty_operation(
         &self,
@@ -422,6 +440,8 @@ impl Client {
     }
 
     /// Calls `S12EmptyOperationCase1`.
+    ///
+    /// Needs the cargo feature `s12-empty-operation-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s12-empty-operation-case1")]
     pub fn s12_empty_operation_case1(
         &self,
@@ -432,6 +452,8 @@ impl Client {
     }
 
     /// Calls `S12EmptyOperationCase2`.
+    ///
+    /// Needs the cargo feature `s12-empty-operation-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s12-empty-operation-case2")]
     pub fn s12_empty_operation_case2(
         &self,
@@ -442,6 +464,8 @@ impl Client {
     }
 
     /// Calls `S13FractionalSeconds`.
+    ///
+    /// Needs the cargo feature `s13-fractional-seconds` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s13-fractional-seconds")]
     pub fn s13_fractional_seconds(
         &self,
@@ -458,6 +482,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s14-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s14-greeting-with-errors")]
     pub fn s14_greeting_with_errors(
         &self,
@@ -474,6 +500,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s15-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s15-greeting-with-errors")]
     pub fn s15_greeting_with_errors(
         &self,
@@ -490,6 +518,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s15-greeting-with-errors-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s15-greeting-with-errors-case1")]
     pub fn s15_greeting_with_errors_case1(
         &self,
@@ -506,6 +536,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s16-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s16-greeting-with-errors")]
     pub fn s16_greeting_with_errors(
         &self,
@@ -522,6 +554,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s16-greeting-with-errors-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s16-greeting-with-errors-case7")]
     pub fn s16_greeting_with_errors_case7(
         &self,
@@ -538,6 +572,8 @@ impl Client {
     /// 3.  A ComplexError error.
     ///
     /// Implementations must be able to successfully take a response and properly deserialize successful and error responses.
+    ///
+    /// Needs the cargo feature `s16-greeting-with-errors-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s16-greeting-with-errors-case8")]
     pub fn s16_greeting_with_errors_case8(
         &self,
@@ -548,6 +584,8 @@ impl Client {
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
+    ///
+    /// Needs the cargo feature `s17-json-enums` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s17-json-enums")]
     pub fn s17_json_enums(
         &self,
@@ -558,6 +596,8 @@ impl Client {
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
+    ///
+    /// Needs the cargo feature `s18-json-int-enums` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s18-json-int-enums")]
     pub fn s18_json_int_enums(
         &self,
@@ -568,6 +608,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions")]
     pub fn s19_json_unions(
         &self,
@@ -578,6 +620,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case1")]
     pub fn s19_json_unions_case1(
         &self,
@@ -588,6 +632,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case2")]
     pub fn s19_json_unions_case2(
         &self,
@@ -598,6 +644,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case3")]
     pub fn s19_json_unions_case3(
         &self,
@@ -608,6 +656,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case4")]
     pub fn s19_json_unions_case4(
         &self,
@@ -618,6 +668,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case5")]
     pub fn s19_json_unions_case5(
         &self,
@@ -628,6 +680,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case6")]
     pub fn s19_json_unions_case6(
         &self,
@@ -638,6 +692,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case7")]
     pub fn s19_json_unions_case7(
         &self,
@@ -648,6 +704,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case8")]
     pub fn s19_json_unions_case8(
         &self,
@@ -658,6 +716,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s19-json-unions-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-json-unions-case9")]
     pub fn s19_json_unions_case9(
         &self,
@@ -668,6 +728,8 @@ impl Client {
     }
 
     /// Calls `S1EndpointOperation`.
+    ///
+    /// Needs the cargo feature `s1-endpoint-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s1-endpoint-operation")]
     pub fn s1_endpoint_operation(
         &self,
@@ -678,6 +740,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperation`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation")]
     pub fn s20_kitchen_sink_operation(
         &self,
@@ -688,6 +752,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase1`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case1")]
     pub fn s20_kitchen_sink_operation_case1(
         &self,
@@ -698,6 +764,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase10`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case10` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case10")]
     pub fn s20_kitchen_sink_operation_case10(
         &self,
@@ -708,6 +776,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase11`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case11` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case11")]
     pub fn s20_kitchen_sink_operation_case11(
         &self,
@@ -718,6 +788,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase12`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case12` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case12")]
     pub fn s20_kitchen_sink_operation_case12(
         &self,
@@ -728,6 +800,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase13`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case13` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case13")]
     pub fn s20_kitchen_sink_operation_case13(
         &self,
@@ -738,6 +812,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase14`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case14` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case14")]
     pub fn s20_kitchen_sink_operation_case14(
         &self,
@@ -748,6 +824,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase15`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case15` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case15")]
     pub fn s20_kitchen_sink_operation_case15(
         &self,
@@ -758,6 +836,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase16`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case16` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case16")]
     pub fn s20_kitchen_sink_operation_case16(
         &self,
@@ -768,6 +848,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase17`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case17` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case17")]
     pub fn s20_kitchen_sink_operation_case17(
         &self,
@@ -778,6 +860,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase18`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case18` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case18")]
     pub fn s20_kitchen_sink_operation_case18(
         &self,
@@ -788,6 +872,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase19`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case19` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case19")]
     pub fn s20_kitchen_sink_operation_case19(
         &self,
@@ -798,6 +884,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase2`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case2")]
     pub fn s20_kitchen_sink_operation_case2(
         &self,
@@ -808,6 +896,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase20`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case20` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case20")]
     pub fn s20_kitchen_sink_operation_case20(
         &self,
@@ -818,6 +908,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase21`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case21` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case21")]
     pub fn s20_kitchen_sink_operation_case21(
         &self,
@@ -828,6 +920,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase22`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case22` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case22")]
     pub fn s20_kitchen_sink_operation_case22(
         &self,
@@ -838,6 +932,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase3`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case3")]
     pub fn s20_kitchen_sink_operation_case3(
         &self,
@@ -848,6 +944,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase4`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case4")]
     pub fn s20_kitchen_sink_operation_case4(
         &self,
@@ -858,6 +956,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase5`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case5")]
     pub fn s20_kitchen_sink_operation_case5(
         &self,
@@ -868,6 +968,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase6`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case6")]
     pub fn s20_kitchen_sink_operation_case6(
         &self,
@@ -878,6 +980,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase7`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case7")]
     pub fn s20_kitchen_sink_operation_case7(
         &self,
@@ -888,6 +992,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase8`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case8")]
     pub fn s20_kitchen_sink_operation_case8(
         &self,
@@ -898,6 +1004,8 @@ impl Client {
     }
 
     /// Calls `S20KitchenSinkOperationCase9`.
+    ///
+    /// Needs the cargo feature `s20-kitchen-sink-operation-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-kitchen-sink-operation-case9")]
     pub fn s20_kitchen_sink_operation_case9(
         &self,
@@ -908,6 +1016,8 @@ impl Client {
     }
 
     /// Calls `S21NullOperation`.
+    ///
+    /// Needs the cargo feature `s21-null-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-null-operation")]
     pub fn s21_null_operation(
         &self,
@@ -918,6 +1028,8 @@ impl Client {
     }
 
     /// This example serializes an inline document as part of the payload.
+    ///
+    /// Needs the cargo feature `s22-put-and-get-inline-documents` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s22-put-and-get-inline-documents")]
     pub fn s22_put_and_get_inline_documents(
         &self,
@@ -928,6 +1040,8 @@ impl Client {
     }
 
     /// Calls `S23SimpleScalarProperties`.
+    ///
+    /// Needs the cargo feature `s23-simple-scalar-properties` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s23-simple-scalar-properties")]
     pub fn s23_simple_scalar_properties(
         &self,
@@ -938,6 +1052,8 @@ impl Client {
     }
 
     /// Calls `S23SimpleScalarPropertiesCase1`.
+    ///
+    /// Needs the cargo feature `s23-simple-scalar-properties-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s23-simple-scalar-properties-case1")]
     pub fn s23_simple_scalar_properties_case1(
         &self,
@@ -948,6 +1064,8 @@ impl Client {
     }
 
     /// Calls `S23SimpleScalarPropertiesCase2`.
+    ///
+    /// Needs the cargo feature `s23-simple-scalar-properties-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s23-simple-scalar-properties-case2")]
     pub fn s23_simple_scalar_properties_case2(
         &self,
@@ -958,6 +1076,8 @@ impl Client {
     }
 
     /// Calls `S24OperationName`.
+    ///
+    /// Needs the cargo feature `s24-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s24-operation-name")]
     pub fn s24_operation_name(
         &self,
@@ -968,6 +1088,8 @@ impl Client {
     }
 
     /// Calls `S25OperationName`.
+    ///
+    /// Needs the cargo feature `s25-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s25-operation-name")]
     pub fn s25_operation_name(
         &self,
@@ -978,6 +1100,8 @@ impl Client {
     }
 
     /// Calls `S26OperationName`.
+    ///
+    /// Needs the cargo feature `s26-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s26-operation-name")]
     pub fn s26_operation_name(
         &self,
@@ -988,6 +1112,8 @@ impl Client {
     }
 
     /// Calls `S26OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s26-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s26-operation-name-case1")]
     pub fn s26_operation_name_case1(
         &self,
@@ -998,6 +1124,8 @@ impl Client {
     }
 
     /// Calls `S27OperationName`.
+    ///
+    /// Needs the cargo feature `s27-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s27-operation-name")]
     pub fn s27_operation_name(
         &self,
@@ -1008,6 +1136,8 @@ impl Client {
     }
 
     /// Calls `S28OperationName`.
+    ///
+    /// Needs the cargo feature `s28-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-operation-name")]
     pub fn s28_operation_name(
         &self,
@@ -1018,6 +1148,8 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s28-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-operation-name-case1")]
     pub fn s28_operation_name_case1(
         &self,
@@ -1028,6 +1160,8 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s28-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-operation-name-case2")]
     pub fn s28_operation_name_case2(
         &self,
@@ -1038,6 +1172,8 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase3`.
+    ///
+    /// Needs the cargo feature `s28-operation-name-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-operation-name-case3")]
     pub fn s28_operation_name_case3(
         &self,
@@ -1048,6 +1184,8 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase4`.
+    ///
+    /// Needs the cargo feature `s28-operation-name-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-operation-name-case4")]
     pub fn s28_operation_name_case4(
         &self,
@@ -1058,6 +1196,8 @@ impl Client {
     }
 
     /// Calls `S28OperationNameCase5`.
+    ///
+    /// Needs the cargo feature `s28-operation-name-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-operation-name-case5")]
     pub fn s28_operation_name_case5(
         &self,
@@ -1068,6 +1208,8 @@ impl Client {
     }
 
     /// Calls `S29OperationName`.
+    ///
+    /// Needs the cargo feature `s29-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s29-operation-name")]
     pub fn s29_operation_name(
         &self,
@@ -1078,6 +1220,8 @@ impl Client {
     }
 
     /// Calls `S2EndpointWithHostLabelOperation`.
+    ///
+    /// Needs the cargo feature `s2-endpoint-with-host-label-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s2-endpoint-with-host-label-operation")]
     pub fn s2_endpoint_with_host_label_operation(
         &self,
@@ -1088,6 +1232,8 @@ impl Client {
     }
 
     /// Calls `S30MemberRefOp`.
+    ///
+    /// Needs the cargo feature `s30-member-ref-op` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s30-member-ref-op")]
     pub fn s30_member_ref_op(
         &self,
@@ -1098,6 +1244,8 @@ impl Client {
     }
 
     /// Calls `S30StaticOp`.
+    ///
+    /// Needs the cargo feature `s30-static-op` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s30-static-op")]
     pub fn s30_static_op(
         &self,
@@ -1108,6 +1256,8 @@ impl Client {
     }
 
     /// Calls `S31OperationName`.
+    ///
+    /// Needs the cargo feature `s31-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s31-operation-name")]
     pub fn s31_operation_name(
         &self,
@@ -1118,6 +1268,8 @@ impl Client {
     }
 
     /// Calls `S31OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s31-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s31-operation-name-case1")]
     pub fn s31_operation_name_case1(
         &self,
@@ -1128,6 +1280,8 @@ impl Client {
     }
 
     /// Calls `S31OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s31-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s31-operation-name-case2")]
     pub fn s31_operation_name_case2(
         &self,
@@ -1138,6 +1292,8 @@ impl Client {
     }
 
     /// Calls `S31OperationNameCase3`.
+    ///
+    /// Needs the cargo feature `s31-operation-name-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s31-operation-name-case3")]
     pub fn s31_operation_name_case3(
         &self,
@@ -1148,6 +1304,8 @@ impl Client {
     }
 
     /// Calls `S31OperationNameCase4`.
+    ///
+    /// Needs the cargo feature `s31-operation-name-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s31-operation-name-case4")]
     pub fn s31_operation_name_case4(
         &self,
@@ -1158,6 +1316,8 @@ impl Client {
     }
 
     /// Calls `S32OperationName`.
+    ///
+    /// Needs the cargo feature `s32-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s32-operation-name")]
     pub fn s32_operation_name(
         &self,
@@ -1168,6 +1328,8 @@ impl Client {
     }
 
     /// Calls `S33OperationName`.
+    ///
+    /// Needs the cargo feature `s33-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s33-operation-name")]
     pub fn s33_operation_name(
         &self,
@@ -1178,6 +1340,8 @@ impl Client {
     }
 
     /// Calls `S33OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s33-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s33-operation-name-case1")]
     pub fn s33_operation_name_case1(
         &self,
@@ -1188,6 +1352,8 @@ impl Client {
     }
 
     /// Calls `S34OperationName`.
+    ///
+    /// Needs the cargo feature `s34-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s34-operation-name")]
     pub fn s34_operation_name(
         &self,
@@ -1198,6 +1364,8 @@ impl Client {
     }
 
     /// Calls `S35OperationName`.
+    ///
+    /// Needs the cargo feature `s35-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s35-operation-name")]
     pub fn s35_operation_name(
         &self,
@@ -1208,6 +1376,8 @@ impl Client {
     }
 
     /// Calls `S36OperationName`.
+    ///
+    /// Needs the cargo feature `s36-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s36-operation-name")]
     pub fn s36_operation_name(
         &self,
@@ -1218,6 +1388,8 @@ impl Client {
     }
 
     /// Calls `S37OperationName`.
+    ///
+    /// Needs the cargo feature `s37-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s37-operation-name")]
     pub fn s37_operation_name(
         &self,
@@ -1228,6 +1400,8 @@ impl Client {
     }
 
     /// Calls `S37OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s37-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s37-operation-name-case1")]
     pub fn s37_operation_name_case1(
         &self,
@@ -1238,6 +1412,8 @@ impl Client {
     }
 
     /// Calls `S38OperationName`.
+    ///
+    /// Needs the cargo feature `s38-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s38-operation-name")]
     pub fn s38_operation_name(
         &self,
@@ -1248,6 +1424,8 @@ impl Client {
     }
 
     /// Calls `S39OperationName`.
+    ///
+    /// Needs the cargo feature `s39-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s39-operation-name")]
     pub fn s39_operation_name(
         &self,
@@ -1258,6 +1436,8 @@ impl Client {
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
+    ///
+    /// Needs the cargo feature `s3-json-enums` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-json-enums")]
     pub fn s3_json_enums(
         &self,
@@ -1268,6 +1448,8 @@ impl Client {
     }
 
     /// Calls `S40OperationName`.
+    ///
+    /// Needs the cargo feature `s40-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s40-operation-name")]
     pub fn s40_operation_name(
         &self,
@@ -1278,6 +1460,8 @@ impl Client {
     }
 
     /// Calls `S41OperationName`.
+    ///
+    /// Needs the cargo feature `s41-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s41-operation-name")]
     pub fn s41_operation_name(
         &self,
@@ -1288,6 +1472,8 @@ impl Client {
     }
 
     /// Calls `S41OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s41-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s41-operation-name-case1")]
     pub fn s41_operation_name_case1(
         &self,
@@ -1298,6 +1484,8 @@ impl Client {
     }
 
     /// Calls `S41OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s41-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s41-operation-name-case2")]
     pub fn s41_operation_name_case2(
         &self,
@@ -1308,6 +1496,8 @@ impl Client {
     }
 
     /// Calls `S42OperationName`.
+    ///
+    /// Needs the cargo feature `s42-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s42-operation-name")]
     pub fn s42_operation_name(
         &self,
@@ -1318,6 +1508,8 @@ impl Client {
     }
 
     /// Calls `S43OperationName`.
+    ///
+    /// Needs the cargo feature `s43-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s43-operation-name")]
     pub fn s43_operation_name(
         &self,
@@ -1328,6 +1520,8 @@ impl Client {
     }
 
     /// Calls `S43OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s43-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s43-operation-name-case1")]
     pub fn s43_operation_name_case1(
         &self,
@@ -1338,6 +1532,8 @@ impl Client {
     }
 
     /// Calls `S43OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s43-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s43-operation-name-case2")]
     pub fn s43_operation_name_case2(
         &self,
@@ -1348,6 +1544,8 @@ impl Client {
     }
 
     /// Calls `S43OperationNameCase3`.
+    ///
+    /// Needs the cargo feature `s43-operation-name-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s43-operation-name-case3")]
     pub fn s43_operation_name_case3(
         &self,
@@ -1358,6 +1556,8 @@ impl Client {
     }
 
     /// Calls `S43OperationNameCase4`.
+    ///
+    /// Needs the cargo feature `s43-operation-name-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s43-operation-name-case4")]
     pub fn s43_operation_name_case4(
         &self,
@@ -1368,6 +1568,8 @@ impl Client {
     }
 
     /// Calls `S44OperationName`.
+    ///
+    /// Needs the cargo feature `s44-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s44-operation-name")]
     pub fn s44_operation_name(
         &self,
@@ -1378,6 +1580,8 @@ impl Client {
     }
 
     /// Calls `S45OperationName`.
+    ///
+    /// Needs the cargo feature `s45-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s45-operation-name")]
     pub fn s45_operation_name(
         &self,
@@ -1388,6 +1592,8 @@ impl Client {
     }
 
     /// Calls `S45OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s45-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s45-operation-name-case1")]
     pub fn s45_operation_name_case1(
         &self,
@@ -1398,6 +1604,8 @@ impl Client {
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
+    ///
+    /// Needs the cargo feature `s4-json-int-enums` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s4-json-int-enums")]
     pub fn s4_json_int_enums(
         &self,
@@ -1408,6 +1616,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions")]
     pub fn s5_json_unions(
         &self,
@@ -1418,6 +1628,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions-case1")]
     pub fn s5_json_unions_case1(
         &self,
@@ -1428,6 +1640,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions-case2")]
     pub fn s5_json_unions_case2(
         &self,
@@ -1438,6 +1652,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions-case3")]
     pub fn s5_json_unions_case3(
         &self,
@@ -1448,6 +1664,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions-case4")]
     pub fn s5_json_unions_case4(
         &self,
@@ -1458,6 +1676,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions-case5")]
     pub fn s5_json_unions_case5(
         &self,
@@ -1468,6 +1688,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions-case6")]
     pub fn s5_json_unions_case6(
         &self,
@@ -1478,6 +1700,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions-case7")]
     pub fn s5_json_unions_case7(
         &self,
@@ -1488,6 +1712,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s5-json-unions-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s5-json-unions-case8")]
     pub fn s5_json_unions_case8(
         &self,
@@ -1498,6 +1724,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperation`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation")]
     pub fn s6_kitchen_sink_operation(
         &self,
@@ -1508,6 +1736,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase1`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case1")]
     pub fn s6_kitchen_sink_operation_case1(
         &self,
@@ -1518,6 +1748,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase10`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case10` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case10")]
     pub fn s6_kitchen_sink_operation_case10(
         &self,
@@ -1528,6 +1760,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase11`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case11` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case11")]
     pub fn s6_kitchen_sink_operation_case11(
         &self,
@@ -1538,6 +1772,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase12`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case12` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case12")]
     pub fn s6_kitchen_sink_operation_case12(
         &self,
@@ -1548,6 +1784,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase13`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case13` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case13")]
     pub fn s6_kitchen_sink_operation_case13(
         &self,
@@ -1558,6 +1796,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase14`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case14` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case14")]
     pub fn s6_kitchen_sink_operation_case14(
         &self,
@@ -1568,6 +1808,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase15`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case15` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case15")]
     pub fn s6_kitchen_sink_operation_case15(
         &self,
@@ -1578,6 +1820,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase16`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case16` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case16")]
     pub fn s6_kitchen_sink_operation_case16(
         &self,
@@ -1588,6 +1832,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase17`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case17` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case17")]
     pub fn s6_kitchen_sink_operation_case17(
         &self,
@@ -1598,6 +1844,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase18`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case18` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case18")]
     pub fn s6_kitchen_sink_operation_case18(
         &self,
@@ -1608,6 +1856,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase19`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case19` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case19")]
     pub fn s6_kitchen_sink_operation_case19(
         &self,
@@ -1618,6 +1868,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase2`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case2")]
     pub fn s6_kitchen_sink_operation_case2(
         &self,
@@ -1628,6 +1880,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase20`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case20` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case20")]
     pub fn s6_kitchen_sink_operation_case20(
         &self,
@@ -1638,6 +1892,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase21`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case21` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case21")]
     pub fn s6_kitchen_sink_operation_case21(
         &self,
@@ -1648,6 +1904,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase22`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case22` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case22")]
     pub fn s6_kitchen_sink_operation_case22(
         &self,
@@ -1658,6 +1916,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase23`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case23` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case23")]
     pub fn s6_kitchen_sink_operation_case23(
         &self,
@@ -1668,6 +1928,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase24`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case24` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case24")]
     pub fn s6_kitchen_sink_operation_case24(
         &self,
@@ -1678,6 +1940,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase25`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case25` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case25")]
     pub fn s6_kitchen_sink_operation_case25(
         &self,
@@ -1688,6 +1952,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase26`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case26` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case26")]
     pub fn s6_kitchen_sink_operation_case26(
         &self,
@@ -1698,6 +1964,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase27`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case27` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case27")]
     pub fn s6_kitchen_sink_operation_case27(
         &self,
@@ -1708,6 +1976,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase3`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case3")]
     pub fn s6_kitchen_sink_operation_case3(
         &self,
@@ -1718,6 +1988,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase4`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case4")]
     pub fn s6_kitchen_sink_operation_case4(
         &self,
@@ -1728,6 +2000,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase5`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case5")]
     pub fn s6_kitchen_sink_operation_case5(
         &self,
@@ -1738,6 +2012,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase6`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case6")]
     pub fn s6_kitchen_sink_operation_case6(
         &self,
@@ -1748,6 +2024,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase7`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case7")]
     pub fn s6_kitchen_sink_operation_case7(
         &self,
@@ -1758,6 +2036,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase8`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case8")]
     pub fn s6_kitchen_sink_operation_case8(
         &self,
@@ -1768,6 +2048,8 @@ impl Client {
     }
 
     /// Calls `S6KitchenSinkOperationCase9`.
+    ///
+    /// Needs the cargo feature `s6-kitchen-sink-operation-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-kitchen-sink-operation-case9")]
     pub fn s6_kitchen_sink_operation_case9(
         &self,
@@ -1778,6 +2060,8 @@ impl Client {
     }
 
     /// Calls `S8OperationWithOptionalInputOutput`.
+    ///
+    /// Needs the cargo feature `s8-operation-with-optional-input-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s8-operation-with-optional-input-output")]
     pub fn s8_operation_with_optional_input_output(
         &self,
@@ -1788,6 +2072,8 @@ impl Client {
     }
 
     /// Calls `S8OperationWithOptionalInputOutputCase1`.
+    ///
+    /// Needs the cargo feature `s8-operation-with-optional-input-output-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s8-operation-with-optional-input-output-case1")]
     pub fn s8_operation_with_optional_input_output_case1(
         &self,
@@ -1798,6 +2084,8 @@ impl Client {
     }
 
     /// This example serializes an inline document as part of the payload.
+    ///
+    /// Needs the cargo feature `s9-put-and-get-inline-documents` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s9-put-and-get-inline-documents")]
     pub fn s9_put_and_get_inline_documents(
         &self,

@@ -584,6 +584,8 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    ///
+    /// Needs the cargo feature `s0-all-query-string-types` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-all-query-string-types")]
     pub fn s0_all_query_string_types(
         &self,
@@ -594,6 +596,8 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    ///
+    /// Needs the cargo feature `s0-all-query-string-types-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-all-query-string-types-case1")]
     pub fn s0_all_query_string_types_case1(
         &self,
@@ -604,6 +608,8 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    ///
+    /// Needs the cargo feature `s0-all-query-string-types-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-all-query-string-types-case2")]
     pub fn s0_all_query_string_types_case2(
         &self,
@@ -614,6 +620,8 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    ///
+    /// Needs the cargo feature `s0-all-query-string-types-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-all-query-string-types-case3")]
     pub fn s0_all_query_string_types_case3(
         &self,
@@ -624,6 +632,8 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    ///
+    /// Needs the cargo feature `s0-all-query-string-types-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-all-query-string-types-case4")]
     pub fn s0_all_query_string_types_case4(
         &self,
@@ -634,6 +644,8 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    ///
+    /// Needs the cargo feature `s0-all-query-string-types-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-all-query-string-types-case5")]
     pub fn s0_all_query_string_types_case5(
         &self,
@@ -644,6 +656,8 @@ impl Client {
     }
 
     /// This example uses all query string types.
+    ///
+    /// Needs the cargo feature `s0-all-query-string-types-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s0-all-query-string-types-case6")]
     pub fn s0_all_query_string_types_case6(
         &self,
@@ -654,6 +668,8 @@ impl Client {
     }
 
     /// Calls `S100OperationName`.
+    ///
+    /// Needs the cargo feature `s100-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s100-operation-name")]
     pub fn s100_operation_name(
         &self,
@@ -664,6 +680,8 @@ impl Client {
     }
 
     /// Calls `S101OperationName`.
+    ///
+    /// Needs the cargo feature `s101-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s101-operation-name")]
     pub fn s101_operation_name(
         &self,
@@ -674,6 +692,8 @@ impl Client {
     }
 
     /// Calls `S102OperationName`.
+    ///
+    /// Needs the cargo feature `s102-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s102-operation-name")]
     pub fn s102_operation_name(
         &self,
@@ -684,6 +704,8 @@ impl Client {
     }
 
     /// Calls `S103OperationName`.
+    ///
+    /// Needs the cargo feature `s103-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s103-operation-name")]
     pub fn s103_operation_name(
         &self,
@@ -694,6 +716,8 @@ impl Client {
     }
 
     /// Calls `S103OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s103-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s103-operation-name-case1")]
     pub fn s103_operation_name_case1(
         &self,
@@ -704,6 +728,8 @@ impl Client {
     }
 
     /// Calls `S104MemberRefOp`.
+    ///
+    /// Needs the cargo feature `s104-member-ref-op` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s104-member-ref-op")]
     pub fn s104_member_ref_op(
         &self,
@@ -714,6 +740,8 @@ impl Client {
     }
 
     /// Calls `S104StaticOp`.
+    ///
+    /// Needs the cargo feature `s104-static-op` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s104-static-op")]
     pub fn s104_static_op(
         &self,
@@ -724,6 +752,8 @@ impl Client {
     }
 
     /// Calls `S105OperationName`.
+    ///
+    /// Needs the cargo feature `s105-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s105-operation-name")]
     pub fn s105_operation_name(
         &self,
@@ -734,6 +764,8 @@ impl Client {
     }
 
     /// Calls `S105OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s105-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s105-operation-name-case1")]
     pub fn s105_operation_name_case1(
         &self,
@@ -744,6 +776,8 @@ impl Client {
     }
 
     /// Calls `S105OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s105-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s105-operation-name-case2")]
     pub fn s105_operation_name_case2(
         &self,
@@ -754,6 +788,8 @@ impl Client {
     }
 
     /// Calls `S105OperationNameCase3`.
+    ///
+    /// Needs the cargo feature `s105-operation-name-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s105-operation-name-case3")]
     pub fn s105_operation_name_case3(
         &self,
@@ -764,6 +800,8 @@ impl Client {
     }
 
     /// Calls `S105OperationNameCase4`.
+    ///
+    /// Needs the cargo feature `s105-operation-name-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s105-operation-name-case4")]
     pub fn s105_operation_name_case4(
         &self,
@@ -774,6 +812,8 @@ impl Client {
     }
 
     /// Calls `S106OperationName`.
+    ///
+    /// Needs the cargo feature `s106-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s106-operation-name")]
     pub fn s106_operation_name(
         &self,
@@ -784,6 +824,8 @@ impl Client {
     }
 
     /// Calls `S107OperationName`.
+    ///
+    /// Needs the cargo feature `s107-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s107-operation-name")]
     pub fn s107_operation_name(
         &self,
@@ -794,6 +836,8 @@ impl Client {
     }
 
     /// Calls `S107OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s107-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s107-operation-name-case1")]
     pub fn s107_operation_name_case1(
         &self,
@@ -804,6 +848,8 @@ impl Client {
     }
 
     /// Calls `S108NoPayload`.
+    ///
+    /// Needs the cargo feature `s108-no-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-no-payload")]
     pub fn s108_no_payload(
         &self,
@@ -814,6 +860,8 @@ impl Client {
     }
 
     /// Calls `S108NoPayloadGET`.
+    ///
+    /// Needs the cargo feature `s108-no-payload-get` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-no-payload-get")]
     pub fn s108_no_payload_get(
         &self,
@@ -824,6 +872,8 @@ impl Client {
     }
 
     /// Calls `S108NoPayloadWithHeader`.
+    ///
+    /// Needs the cargo feature `s108-no-payload-with-header` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-no-payload-with-header")]
     pub fn s108_no_payload_with_header(
         &self,
@@ -834,6 +884,8 @@ impl Client {
     }
 
     /// Calls `S108NoPayloadWithHeaderGET`.
+    ///
+    /// Needs the cargo feature `s108-no-payload-with-header-get` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-no-payload-with-header-get")]
     pub fn s108_no_payload_with_header_get(
         &self,
@@ -844,6 +896,8 @@ impl Client {
     }
 
     /// Calls `S108TestBlobPayload`.
+    ///
+    /// Needs the cargo feature `s108-test-blob-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-test-blob-payload")]
     pub fn s108_test_blob_payload(
         &self,
@@ -854,6 +908,8 @@ impl Client {
     }
 
     /// Calls `S108TestBlobPayloadNoContentType`.
+    ///
+    /// Needs the cargo feature `s108-test-blob-payload-no-content-type` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-test-blob-payload-no-content-type")]
     pub fn s108_test_blob_payload_no_content_type(
         &self,
@@ -864,6 +920,8 @@ impl Client {
     }
 
     /// Calls `S108TestBlobPayloadNoParams`.
+    ///
+    /// Needs the cargo feature `s108-test-blob-payload-no-params` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-test-blob-payload-no-params")]
     pub fn s108_test_blob_payload_no_params(
         &self,
@@ -874,6 +932,8 @@ impl Client {
     }
 
     /// Calls `S108TestBody`.
+    ///
+    /// Needs the cargo feature `s108-test-body` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-test-body")]
     pub fn s108_test_body(
         &self,
@@ -884,6 +944,8 @@ impl Client {
     }
 
     /// Calls `S108TestBodyNoParams`.
+    ///
+    /// Needs the cargo feature `s108-test-body-no-params` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-test-body-no-params")]
     pub fn s108_test_body_no_params(
         &self,
@@ -894,6 +956,8 @@ impl Client {
     }
 
     /// Calls `S108TestPayload`.
+    ///
+    /// Needs the cargo feature `s108-test-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-test-payload")]
     pub fn s108_test_payload(
         &self,
@@ -904,6 +968,8 @@ impl Client {
     }
 
     /// Calls `S108TestPayloadNoBody`.
+    ///
+    /// Needs the cargo feature `s108-test-payload-no-body` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-test-payload-no-body")]
     pub fn s108_test_payload_no_body(
         &self,
@@ -914,6 +980,8 @@ impl Client {
     }
 
     /// Calls `S108TestPayloadNoParams`.
+    ///
+    /// Needs the cargo feature `s108-test-payload-no-params` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s108-test-payload-no-params")]
     pub fn s108_test_payload_no_params(
         &self,
@@ -924,6 +992,8 @@ impl Client {
     }
 
     /// Calls `S109OperationName`.
+    ///
+    /// Needs the cargo feature `s109-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s109-operation-name")]
     pub fn s109_operation_name(
         &self,
@@ -934,6 +1004,8 @@ impl Client {
     }
 
     /// Calls `S109OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s109-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s109-operation-name-case1")]
     pub fn s109_operation_name_case1(
         &self,
@@ -944,6 +1016,8 @@ impl Client {
     }
 
     /// Calls `S10HttpEnumPayload`.
+    ///
+    /// Needs the cargo feature `s10-http-enum-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s10-http-enum-payload")]
     pub fn s10_http_enum_payload(
         &self,
@@ -954,6 +1028,8 @@ impl Client {
     }
 
     /// Calls `S110OperationName`.
+    ///
+    /// Needs the cargo feature `s110-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s110-operation-name")]
     pub fn s110_operation_name(
         &self,
@@ -964,6 +1040,8 @@ impl Client {
     }
 
     /// Calls `S111OperationName`.
+    ///
+    /// Needs the cargo feature `s111-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s111-operation-name")]
     pub fn s111_operation_name(
         &self,
@@ -974,6 +1052,8 @@ impl Client {
     }
 
     /// Calls `S112OperationName`.
+    ///
+    /// Needs the cargo feature `s112-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s112-operation-name")]
     pub fn s112_operation_name(
         &self,
@@ -984,6 +1064,8 @@ impl Client {
     }
 
     /// Calls `S113OperationName`.
+    ///
+    /// Needs the cargo feature `s113-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s113-operation-name")]
     pub fn s113_operation_name(
         &self,
@@ -994,6 +1076,8 @@ impl Client {
     }
 
     /// Calls `S114OperationName`.
+    ///
+    /// Needs the cargo feature `s114-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s114-operation-name")]
     pub fn s114_operation_name(
         &self,
@@ -1004,6 +1088,8 @@ impl Client {
     }
 
     /// Calls `S115OperationName`.
+    ///
+    /// Needs the cargo feature `s115-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s115-operation-name")]
     pub fn s115_operation_name(
         &self,
@@ -1014,6 +1100,8 @@ impl Client {
     }
 
     /// Calls `S116OperationName`.
+    ///
+    /// Needs the cargo feature `s116-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s116-operation-name")]
     pub fn s116_operation_name(
         &self,
@@ -1024,6 +1112,8 @@ impl Client {
     }
 
     /// Calls `S117OperationName`.
+    ///
+    /// Needs the cargo feature `s117-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s117-operation-name")]
     pub fn s117_operation_name(
         &self,
@@ -1034,6 +1124,8 @@ impl Client {
     }
 
     /// Calls `S118OperationName`.
+    ///
+    /// Needs the cargo feature `s118-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s118-operation-name")]
     pub fn s118_operation_name(
         &self,
@@ -1044,6 +1136,8 @@ impl Client {
     }
 
     /// Calls `S119OperationName`.
+    ///
+    /// Needs the cargo feature `s119-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s119-operation-name")]
     pub fn s119_operation_name(
         &self,
@@ -1056,6 +1150,8 @@ impl Client {
     /// This example serializes a blob shape in the payload.
     ///
     /// In this example, no JSON document is synthesized because the payload is not a structure or a union type.
+    ///
+    /// Needs the cargo feature `s11-http-payload-traits` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-http-payload-traits")]
     pub fn s11_http_payload_traits(
         &self,
@@ -1068,6 +1164,8 @@ impl Client {
     /// This example serializes a blob shape in the payload.
     ///
     /// In this example, no JSON document is synthesized because the payload is not a structure or a union type.
+    ///
+    /// Needs the cargo feature `s11-http-payload-traits-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s11-http-payload-traits-case1")]
     pub fn s11_http_payload_traits_case1(
         &self,
@@ -1078,6 +1176,8 @@ impl Client {
     }
 
     /// Calls `S120OperationName`.
+    ///
+    /// Needs the cargo feature `s120-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s120-operation-name")]
     pub fn s120_operation_name(
         &self,
@@ -1088,6 +1188,8 @@ impl Client {
     }
 
     /// Calls `S121OperationName`.
+    ///
+    /// Needs the cargo feature `s121-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s121-operation-name")]
     pub fn s121_operation_name(
         &self,
@@ -1098,6 +1200,8 @@ impl Client {
     }
 
     /// Calls `S122OperationName`.
+    ///
+    /// Needs the cargo feature `s122-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s122-operation-name")]
     pub fn s122_operation_name(
         &self,
@@ -1108,6 +1212,8 @@ impl Client {
     }
 
     /// Calls `S123OperationName`.
+    ///
+    /// Needs the cargo feature `s123-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s123-operation-name")]
     pub fn s123_operation_name(
         &self,
@@ -1118,6 +1224,8 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s123-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s123-operation-name-case1")]
     pub fn s123_operation_name_case1(
         &self,
@@ -1128,6 +1236,8 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s123-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s123-operation-name-case2")]
     pub fn s123_operation_name_case2(
         &self,
@@ -1138,6 +1248,8 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase3`.
+    ///
+    /// Needs the cargo feature `s123-operation-name-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s123-operation-name-case3")]
     pub fn s123_operation_name_case3(
         &self,
@@ -1148,6 +1260,8 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase4`.
+    ///
+    /// Needs the cargo feature `s123-operation-name-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s123-operation-name-case4")]
     pub fn s123_operation_name_case4(
         &self,
@@ -1158,6 +1272,8 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase5`.
+    ///
+    /// Needs the cargo feature `s123-operation-name-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s123-operation-name-case5")]
     pub fn s123_operation_name_case5(
         &self,
@@ -1168,6 +1284,8 @@ impl Client {
     }
 
     /// Calls `S123OperationNameCase6`.
+    ///
+    /// Needs the cargo feature `s123-operation-name-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s123-operation-name-case6")]
     pub fn s123_operation_name_case6(
         &self,
@@ -1178,6 +1296,8 @@ impl Client {
     }
 
     /// Calls `S124OperationName`.
+    ///
+    /// Needs the cargo feature `s124-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s124-operation-name")]
     pub fn s124_operation_name(
         &self,
@@ -1188,6 +1308,8 @@ impl Client {
     }
 
     /// Calls `S124OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s124-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s124-operation-name-case1")]
     pub fn s124_operation_name_case1(
         &self,
@@ -1198,6 +1320,8 @@ impl Client {
     }
 
     /// Calls `S124OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s124-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s124-operation-name-case2")]
     pub fn s124_operation_name_case2(
         &self,
@@ -1208,6 +1332,8 @@ impl Client {
     }
 
     /// Calls `S124OperationNameCase3`.
+    ///
+    /// Needs the cargo feature `s124-operation-name-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s124-operation-name-case3")]
     pub fn s124_operation_name_case3(
         &self,
@@ -1218,6 +1344,8 @@ impl Client {
     }
 
     /// Calls `S124OperationNameCase4`.
+    ///
+    /// Needs the cargo feature `s124-operation-name-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s124-operation-name-case4")]
     pub fn s124_operation_name_case4(
         &self,
@@ -1228,6 +1356,8 @@ impl Client {
     }
 
     /// Calls `S125OperationName`.
+    ///
+    /// Needs the cargo feature `s125-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s125-operation-name")]
     pub fn s125_operation_name(
         &self,
@@ -1238,6 +1368,8 @@ impl Client {
     }
 
     /// Calls `S126OperationName`.
+    ///
+    /// Needs the cargo feature `s126-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s126-operation-name")]
     pub fn s126_operation_name(
         &self,
@@ -1248,6 +1380,8 @@ impl Client {
     }
 
     /// Calls `S126OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s126-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s126-operation-name-case1")]
     pub fn s126_operation_name_case1(
         &self,
@@ -1258,6 +1392,8 @@ impl Client {
     }
 
     /// Calls `S127OperationName`.
+    ///
+    /// Needs the cargo feature `s127-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s127-operation-name")]
     pub fn s127_operation_name(
         &self,
@@ -1268,6 +1404,8 @@ impl Client {
     }
 
     /// Calls `S127OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s127-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s127-operation-name-case1")]
     pub fn s127_operation_name_case1(
         &self,
@@ -1278,6 +1416,8 @@ impl Client {
     }
 
     /// Calls `S127OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s127-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s127-operation-name-case2")]
     pub fn s127_operation_name_case2(
         &self,
@@ -1288,6 +1428,8 @@ impl Client {
     }
 
     /// Calls `S128OperationName`.
+    ///
+    /// Needs the cargo feature `s128-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s128-operation-name")]
     pub fn s128_operation_name(
         &self,
@@ -1298,6 +1440,8 @@ impl Client {
     }
 
     /// Calls `S129OperationName`.
+    ///
+    /// Needs the cargo feature `s129-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s129-operation-name")]
     pub fn s129_operation_name(
         &self,
@@ -1310,6 +1454,8 @@ impl Client {
     /// This example serializes a structure in the payload.
     ///
     /// Note that serializing a structure changes the wrapper element name to match the targeted structure.
+    ///
+    /// Needs the cargo feature `s12-http-payload-with-structure` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s12-http-payload-with-structure")]
     pub fn s12_http_payload_with_structure(
         &self,
@@ -1320,6 +1466,8 @@ impl Client {
     }
 
     /// This example serializes a union in the payload.
+    ///
+    /// Needs the cargo feature `s13-http-payload-with-union` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s13-http-payload-with-union")]
     pub fn s13_http_payload_with_union(
         &self,
@@ -1330,6 +1478,8 @@ impl Client {
     }
 
     /// This examples adds headers to the input of a request and response by prefix.
+    ///
+    /// Needs the cargo feature `s14-http-prefix-headers` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s14-http-prefix-headers")]
     pub fn s14_http_prefix_headers(
         &self,
@@ -1340,6 +1490,8 @@ impl Client {
     }
 
     /// This examples adds headers to the input of a request and response by prefix.
+    ///
+    /// Needs the cargo feature `s14-http-prefix-headers-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s14-http-prefix-headers-case1")]
     pub fn s14_http_prefix_headers_case1(
         &self,
@@ -1350,6 +1502,8 @@ impl Client {
     }
 
     /// This examples adds headers to the input of a request and response by prefix.
+    ///
+    /// Needs the cargo feature `s14-http-prefix-headers-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s14-http-prefix-headers-case2")]
     pub fn s14_http_prefix_headers_case2(
         &self,
@@ -1360,6 +1514,8 @@ impl Client {
     }
 
     /// Calls `S15HttpRequestWithFloatLabels`.
+    ///
+    /// Needs the cargo feature `s15-http-request-with-float-labels` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s15-http-request-with-float-labels")]
     pub fn s15_http_request_with_float_labels(
         &self,
@@ -1370,6 +1526,8 @@ impl Client {
     }
 
     /// Calls `S15HttpRequestWithFloatLabelsCase1`.
+    ///
+    /// Needs the cargo feature `s15-http-request-with-float-labels-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s15-http-request-with-float-labels-case1")]
     pub fn s15_http_request_with_float_labels_case1(
         &self,
@@ -1380,6 +1538,8 @@ impl Client {
     }
 
     /// Calls `S15HttpRequestWithFloatLabelsCase2`.
+    ///
+    /// Needs the cargo feature `s15-http-request-with-float-labels-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s15-http-request-with-float-labels-case2")]
     pub fn s15_http_request_with_float_labels_case2(
         &self,
@@ -1390,6 +1550,8 @@ impl Client {
     }
 
     /// Calls `S16HttpRequestWithGreedyLabelInPath`.
+    ///
+    /// Needs the cargo feature `s16-http-request-with-greedy-label-in-path` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s16-http-request-with-greedy-label-in-path")]
     pub fn s16_http_request_with_greedy_label_in_path(
         &self,
@@ -1400,6 +1562,8 @@ impl Client {
     }
 
     /// The example tests how requests are serialized when there's no input payload but there are HTTP labels.
+    ///
+    /// Needs the cargo feature `s17-http-request-with-labels` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s17-http-request-with-labels")]
     pub fn s17_http_request_with_labels(
         &self,
@@ -1410,6 +1574,8 @@ impl Client {
     }
 
     /// The example tests how requests are serialized when there's no input payload but there are HTTP labels.
+    ///
+    /// Needs the cargo feature `s17-http-request-with-labels-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s17-http-request-with-labels-case1")]
     pub fn s17_http_request_with_labels_case1(
         &self,
@@ -1420,6 +1586,8 @@ impl Client {
     }
 
     /// The example tests how requests serialize different timestamp formats in the URI path.
+    ///
+    /// Needs the cargo feature `s18-http-request-with-labels-and-timestamp-format` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s18-http-request-with-labels-and-timestamp-format")]
     pub fn s18_http_request_with_labels_and_timestamp_format(
         &self,
@@ -1430,6 +1598,8 @@ impl Client {
     }
 
     /// Calls `S19HttpRequestWithRegexLiteral`.
+    ///
+    /// Needs the cargo feature `s19-http-request-with-regex-literal` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s19-http-request-with-regex-literal")]
     pub fn s19_http_request_with_regex_literal(
         &self,
@@ -1440,6 +1610,8 @@ impl Client {
     }
 
     /// This example uses fixed query string params and variable query string params. The fixed query string parameters and variable parameters must both be serialized (implementations may need to merge them together).
+    ///
+    /// Needs the cargo feature `s1-constant-and-variable-query-string` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s1-constant-and-variable-query-string")]
     pub fn s1_constant_and_variable_query_string(
         &self,
@@ -1450,6 +1622,8 @@ impl Client {
     }
 
     /// This example uses fixed query string params and variable query string params. The fixed query string parameters and variable parameters must both be serialized (implementations may need to merge them together).
+    ///
+    /// Needs the cargo feature `s1-constant-and-variable-query-string-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s1-constant-and-variable-query-string-case1")]
     pub fn s1_constant_and_variable_query_string_case1(
         &self,
@@ -1460,6 +1634,8 @@ impl Client {
     }
 
     /// Calls `S20HttpStringPayload`.
+    ///
+    /// Needs the cargo feature `s20-http-string-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s20-http-string-payload")]
     pub fn s20_http_string_payload(
         &self,
@@ -1470,6 +1646,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers")]
     pub fn s21_input_and_output_with_headers(
         &self,
@@ -1480,6 +1658,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case1")]
     pub fn s21_input_and_output_with_headers_case1(
         &self,
@@ -1490,6 +1670,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case2")]
     pub fn s21_input_and_output_with_headers_case2(
         &self,
@@ -1500,6 +1682,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case3")]
     pub fn s21_input_and_output_with_headers_case3(
         &self,
@@ -1510,6 +1694,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case4")]
     pub fn s21_input_and_output_with_headers_case4(
         &self,
@@ -1520,6 +1706,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case5")]
     pub fn s21_input_and_output_with_headers_case5(
         &self,
@@ -1530,6 +1718,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case6")]
     pub fn s21_input_and_output_with_headers_case6(
         &self,
@@ -1540,6 +1730,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case7")]
     pub fn s21_input_and_output_with_headers_case7(
         &self,
@@ -1550,6 +1742,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case8")]
     pub fn s21_input_and_output_with_headers_case8(
         &self,
@@ -1560,6 +1754,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s21-input-and-output-with-headers-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s21-input-and-output-with-headers-case9")]
     pub fn s21_input_and_output_with_headers_case9(
         &self,
@@ -1570,6 +1766,8 @@ impl Client {
     }
 
     /// Blobs are base64 encoded
+    ///
+    /// Needs the cargo feature `s22-json-blobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s22-json-blobs")]
     pub fn s22_json_blobs(
         &self,
@@ -1580,6 +1778,8 @@ impl Client {
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
+    ///
+    /// Needs the cargo feature `s23-json-enums` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s23-json-enums")]
     pub fn s23_json_enums(
         &self,
@@ -1590,6 +1790,8 @@ impl Client {
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
+    ///
+    /// Needs the cargo feature `s24-json-int-enums` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s24-json-int-enums")]
     pub fn s24_json_int_enums(
         &self,
@@ -1605,6 +1807,8 @@ impl Client {
     /// 2.  Normal JSON sets.
     /// 3.  JSON lists of lists.
     /// 4.  Lists of structures.
+    ///
+    /// Needs the cargo feature `s25-json-lists` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s25-json-lists")]
     pub fn s25_json_lists(
         &self,
@@ -1620,6 +1824,8 @@ impl Client {
     /// 2.  Normal JSON sets.
     /// 3.  JSON lists of lists.
     /// 4.  Lists of structures.
+    ///
+    /// Needs the cargo feature `s25-json-lists-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s25-json-lists-case1")]
     pub fn s25_json_lists_case1(
         &self,
@@ -1630,6 +1836,8 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    ///
+    /// Needs the cargo feature `s26-json-maps` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s26-json-maps")]
     pub fn s26_json_maps(
         &self,
@@ -1640,6 +1848,8 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    ///
+    /// Needs the cargo feature `s26-json-maps-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s26-json-maps-case1")]
     pub fn s26_json_maps_case1(
         &self,
@@ -1650,6 +1860,8 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    ///
+    /// Needs the cargo feature `s26-json-maps-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s26-json-maps-case2")]
     pub fn s26_json_maps_case2(
         &self,
@@ -1660,6 +1872,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s27-json-timestamps` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s27-json-timestamps")]
     pub fn s27_json_timestamps(
         &self,
@@ -1670,6 +1884,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s27-json-timestamps-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s27-json-timestamps-case1")]
     pub fn s27_json_timestamps_case1(
         &self,
@@ -1680,6 +1896,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s27-json-timestamps-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s27-json-timestamps-case2")]
     pub fn s27_json_timestamps_case2(
         &self,
@@ -1690,6 +1908,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s27-json-timestamps-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s27-json-timestamps-case3")]
     pub fn s27_json_timestamps_case3(
         &self,
@@ -1700,6 +1920,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s27-json-timestamps-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s27-json-timestamps-case4")]
     pub fn s27_json_timestamps_case4(
         &self,
@@ -1710,6 +1932,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s27-json-timestamps-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s27-json-timestamps-case5")]
     pub fn s27_json_timestamps_case5(
         &self,
@@ -1720,6 +1944,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s27-json-timestamps-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s27-json-timestamps-case6")]
     pub fn s27_json_timestamps_case6(
         &self,
@@ -1730,6 +1956,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions")]
     pub fn s28_json_unions(
         &self,
@@ -1740,6 +1968,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case1")]
     pub fn s28_json_unions_case1(
         &self,
@@ -1750,6 +1980,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case2")]
     pub fn s28_json_unions_case2(
         &self,
@@ -1760,6 +1992,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case3")]
     pub fn s28_json_unions_case3(
         &self,
@@ -1770,6 +2004,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case4")]
     pub fn s28_json_unions_case4(
         &self,
@@ -1780,6 +2016,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case5")]
     pub fn s28_json_unions_case5(
         &self,
@@ -1790,6 +2028,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case6")]
     pub fn s28_json_unions_case6(
         &self,
@@ -1800,6 +2040,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case7")]
     pub fn s28_json_unions_case7(
         &self,
@@ -1810,6 +2052,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case8")]
     pub fn s28_json_unions_case8(
         &self,
@@ -1820,6 +2064,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s28-json-unions-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s28-json-unions-case9")]
     pub fn s28_json_unions_case9(
         &self,
@@ -1830,6 +2076,8 @@ impl Client {
     }
 
     /// This example uses a constant query string parameters and a label. This simply tests that labels and query string parameters are compatible. The fixed query string parameter named "hello" should in no way conflict with the label, `{hello}`.
+    ///
+    /// Needs the cargo feature `s2-constant-query-string` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s2-constant-query-string")]
     pub fn s2_constant_query_string(
         &self,
@@ -1840,6 +2088,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s30-no-input-and-no-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s30-no-input-and-no-output")]
     pub fn s30_no_input_and_no_output(
         &self,
@@ -1850,6 +2100,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s31-no-input-and-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s31-no-input-and-output")]
     pub fn s31_no_input_and_output(
         &self,
@@ -1860,6 +2112,8 @@ impl Client {
     }
 
     /// Omits null, but serializes empty string value.
+    ///
+    /// Needs the cargo feature `s33-omits-null-serializes-empty-string` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s33-omits-null-serializes-empty-string")]
     pub fn s33_omits_null_serializes_empty_string(
         &self,
@@ -1870,6 +2124,8 @@ impl Client {
     }
 
     /// Omits null, but serializes empty string value.
+    ///
+    /// Needs the cargo feature `s33-omits-null-serializes-empty-string-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s33-omits-null-serializes-empty-string-case1")]
     pub fn s33_omits_null_serializes_empty_string_case1(
         &self,
@@ -1880,6 +2136,8 @@ impl Client {
     }
 
     /// Omits serializing empty lists. Because empty strings are serilized as `Foo=`, empty lists cannot also be serialized as `Foo=` and instead must be omitted.
+    ///
+    /// Needs the cargo feature `s34-omits-serializing-empty-lists` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s34-omits-serializing-empty-lists")]
     pub fn s34_omits_serializing_empty_lists(
         &self,
@@ -1890,6 +2148,8 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    ///
+    /// Needs the cargo feature `s35-post-union-with-json-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s35-post-union-with-json-name")]
     pub fn s35_post_union_with_json_name(
         &self,
@@ -1900,6 +2160,8 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    ///
+    /// Needs the cargo feature `s35-post-union-with-json-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s35-post-union-with-json-name-case1")]
     pub fn s35_post_union_with_json_name_case1(
         &self,
@@ -1910,6 +2172,8 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    ///
+    /// Needs the cargo feature `s35-post-union-with-json-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s35-post-union-with-json-name-case2")]
     pub fn s35_post_union_with_json_name_case2(
         &self,
@@ -1920,6 +2184,8 @@ impl Client {
     }
 
     /// Calls `S36QueryParamsAsStringListMap`.
+    ///
+    /// Needs the cargo feature `s36-query-params-as-string-list-map` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s36-query-params-as-string-list-map")]
     pub fn s36_query_params_as_string_list_map(
         &self,
@@ -1930,6 +2196,8 @@ impl Client {
     }
 
     /// Recursive shapes
+    ///
+    /// Needs the cargo feature `s38-recursive-shapes` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s38-recursive-shapes")]
     pub fn s38_recursive_shapes(
         &self,
@@ -1940,6 +2208,8 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarProperties`.
+    ///
+    /// Needs the cargo feature `s39-simple-scalar-properties` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s39-simple-scalar-properties")]
     pub fn s39_simple_scalar_properties(
         &self,
@@ -1950,6 +2220,8 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarPropertiesCase1`.
+    ///
+    /// Needs the cargo feature `s39-simple-scalar-properties-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s39-simple-scalar-properties-case1")]
     pub fn s39_simple_scalar_properties_case1(
         &self,
@@ -1960,6 +2232,8 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarPropertiesCase2`.
+    ///
+    /// Needs the cargo feature `s39-simple-scalar-properties-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s39-simple-scalar-properties-case2")]
     pub fn s39_simple_scalar_properties_case2(
         &self,
@@ -1970,6 +2244,8 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarPropertiesCase3`.
+    ///
+    /// Needs the cargo feature `s39-simple-scalar-properties-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s39-simple-scalar-properties-case3")]
     pub fn s39_simple_scalar_properties_case3(
         &self,
@@ -1980,6 +2256,8 @@ impl Client {
     }
 
     /// Calls `S39SimpleScalarPropertiesCase4`.
+    ///
+    /// Needs the cargo feature `s39-simple-scalar-properties-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s39-simple-scalar-properties-case4")]
     pub fn s39_simple_scalar_properties_case4(
         &self,
@@ -1990,6 +2268,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s3-document-type` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-document-type")]
     pub fn s3_document_type(
         &self,
@@ -2000,6 +2280,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s3-document-type-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-document-type-case1")]
     pub fn s3_document_type_case1(
         &self,
@@ -2010,6 +2292,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s3-document-type-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-document-type-case2")]
     pub fn s3_document_type_case2(
         &self,
@@ -2020,6 +2304,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s3-document-type-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-document-type-case3")]
     pub fn s3_document_type_case3(
         &self,
@@ -2030,6 +2316,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s3-document-type-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s3-document-type-case4")]
     pub fn s3_document_type_case4(
         &self,
@@ -2042,6 +2330,8 @@ impl Client {
     /// This example operation serializes a structure in the HTTP body.
     ///
     /// It should ensure Content-Type: application/json is used in all requests and that an "empty" body is an empty JSON document ({}).
+    ///
+    /// Needs the cargo feature `s40-test-body-structure` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s40-test-body-structure")]
     pub fn s40_test_body_structure(
         &self,
@@ -2054,6 +2344,8 @@ impl Client {
     /// This example operation serializes a structure in the HTTP body.
     ///
     /// It should ensure Content-Type: application/json is used in all requests and that an "empty" body is an empty JSON document ({}).
+    ///
+    /// Needs the cargo feature `s40-test-body-structure-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s40-test-body-structure-case1")]
     pub fn s40_test_body_structure_case1(
         &self,
@@ -2066,6 +2358,8 @@ impl Client {
     /// This example GET operation has no input and serializes a request without a HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Length, Content-Type) to operations that semantically cannot produce an HTTP body.
+    ///
+    /// Needs the cargo feature `s41-test-get-no-input-no-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s41-test-get-no-input-no-payload")]
     pub fn s41_test_get_no_input_no_payload(
         &self,
@@ -2078,6 +2372,8 @@ impl Client {
     /// This example GET operation serializes a request without a modeled HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Length, Content-Type) to operations that semantically cannot produce an HTTP body.
+    ///
+    /// Needs the cargo feature `s42-test-get-no-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s42-test-get-no-payload")]
     pub fn s42_test_get_no_payload(
         &self,
@@ -2090,6 +2386,8 @@ impl Client {
     /// This example GET operation serializes a request without a modeled HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Length, Content-Type) to operations that semantically cannot produce an HTTP body.
+    ///
+    /// Needs the cargo feature `s42-test-get-no-payload-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s42-test-get-no-payload-case1")]
     pub fn s42_test_get_no_payload_case1(
         &self,
@@ -2102,6 +2400,8 @@ impl Client {
     /// This example operation serializes a payload targeting a blob.
     ///
     /// The Blob shape is not structured content and we cannot make assumptions about what data will be sent. This test ensures only a generic "Content-Type: application/octet-stream" header is used, and that we are not treating an empty body as an empty JSON document.
+    ///
+    /// Needs the cargo feature `s43-test-payload-blob` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s43-test-payload-blob")]
     pub fn s43_test_payload_blob(
         &self,
@@ -2114,6 +2414,8 @@ impl Client {
     /// This example operation serializes a payload targeting a blob.
     ///
     /// The Blob shape is not structured content and we cannot make assumptions about what data will be sent. This test ensures only a generic "Content-Type: application/octet-stream" header is used, and that we are not treating an empty body as an empty JSON document.
+    ///
+    /// Needs the cargo feature `s43-test-payload-blob-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s43-test-payload-blob-case1")]
     pub fn s43_test_payload_blob_case1(
         &self,
@@ -2126,6 +2428,8 @@ impl Client {
     /// This example operation serializes a payload targeting a structure.
     ///
     /// This enforces the same requirements as TestBodyStructure but with the body specified by the @httpPayload trait.
+    ///
+    /// Needs the cargo feature `s44-test-payload-structure` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s44-test-payload-structure")]
     pub fn s44_test_payload_structure(
         &self,
@@ -2138,6 +2442,8 @@ impl Client {
     /// This example operation serializes a payload targeting a structure.
     ///
     /// This enforces the same requirements as TestBodyStructure but with the body specified by the @httpPayload trait.
+    ///
+    /// Needs the cargo feature `s44-test-payload-structure-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s44-test-payload-structure-case1")]
     pub fn s44_test_payload_structure_case1(
         &self,
@@ -2150,6 +2456,8 @@ impl Client {
     /// This example operation serializes a payload targeting a structure.
     ///
     /// This enforces the same requirements as TestBodyStructure but with the body specified by the @httpPayload trait.
+    ///
+    /// Needs the cargo feature `s44-test-payload-structure-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s44-test-payload-structure-case2")]
     pub fn s44_test_payload_structure_case2(
         &self,
@@ -2162,6 +2470,8 @@ impl Client {
     /// This example POST operation has no input and serializes a request without a HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Type) to a POST operation with no modeled input.
+    ///
+    /// Needs the cargo feature `s45-test-post-no-input-no-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s45-test-post-no-input-no-payload")]
     pub fn s45_test_post_no_input_no_payload(
         &self,
@@ -2174,6 +2484,8 @@ impl Client {
     /// This example POST operation serializes a request without a modeled HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Type) to a POST operation with no modeled payload.
+    ///
+    /// Needs the cargo feature `s46-test-post-no-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s46-test-post-no-payload")]
     pub fn s46_test_post_no_payload(
         &self,
@@ -2186,6 +2498,8 @@ impl Client {
     /// This example POST operation serializes a request without a modeled HTTP body.
     ///
     /// These tests are to ensure we do not attach a body or related headers (Content-Type) to a POST operation with no modeled payload.
+    ///
+    /// Needs the cargo feature `s46-test-post-no-payload-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s46-test-post-no-payload-case1")]
     pub fn s46_test_post_no_payload_case1(
         &self,
@@ -2196,6 +2510,8 @@ impl Client {
     }
 
     /// This example tests how timestamp request and response headers are serialized.
+    ///
+    /// Needs the cargo feature `s47-timestamp-format-headers` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s47-timestamp-format-headers")]
     pub fn s47_timestamp_format_headers(
         &self,
@@ -2206,6 +2522,8 @@ impl Client {
     }
 
     /// This test is similar to NoInputAndNoOutput, but uses explicit Unit types.
+    ///
+    /// Needs the cargo feature `s48-unit-input-and-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s48-unit-input-and-output")]
     pub fn s48_unit_input_and_output(
         &self,
@@ -2216,6 +2534,8 @@ impl Client {
     }
 
     /// Calls `S49DatetimeOffsets`.
+    ///
+    /// Needs the cargo feature `s49-datetime-offsets` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s49-datetime-offsets")]
     pub fn s49_datetime_offsets(
         &self,
@@ -2226,6 +2546,8 @@ impl Client {
     }
 
     /// Calls `S49DatetimeOffsetsCase1`.
+    ///
+    /// Needs the cargo feature `s49-datetime-offsets-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s49-datetime-offsets-case1")]
     pub fn s49_datetime_offsets_case1(
         &self,
@@ -2236,6 +2558,8 @@ impl Client {
     }
 
     /// This example serializes documents as the value of maps.
+    ///
+    /// Needs the cargo feature `s4-document-type-as-map-value` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s4-document-type-as-map-value")]
     pub fn s4_document_type_as_map_value(
         &self,
@@ -2246,6 +2570,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s50-document-type` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s50-document-type")]
     pub fn s50_document_type(
         &self,
@@ -2256,6 +2582,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s50-document-type-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s50-document-type-case1")]
     pub fn s50_document_type_case1(
         &self,
@@ -2266,6 +2594,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s50-document-type-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s50-document-type-case2")]
     pub fn s50_document_type_case2(
         &self,
@@ -2276,6 +2606,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s50-document-type-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s50-document-type-case3")]
     pub fn s50_document_type_case3(
         &self,
@@ -2286,6 +2618,8 @@ impl Client {
     }
 
     /// This example serializes a document as part of the payload.
+    ///
+    /// Needs the cargo feature `s50-document-type-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s50-document-type-case4")]
     pub fn s50_document_type_case4(
         &self,
@@ -2296,6 +2630,8 @@ impl Client {
     }
 
     /// This example serializes documents as the value of maps.
+    ///
+    /// Needs the cargo feature `s51-document-type-as-map-value` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s51-document-type-as-map-value")]
     pub fn s51_document_type_as_map_value(
         &self,
@@ -2306,6 +2642,8 @@ impl Client {
     }
 
     /// This example serializes a document as the entire HTTP payload.
+    ///
+    /// Needs the cargo feature `s52-document-type-as-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s52-document-type-as-payload")]
     pub fn s52_document_type_as_payload(
         &self,
@@ -2316,6 +2654,8 @@ impl Client {
     }
 
     /// This example serializes a document as the entire HTTP payload.
+    ///
+    /// Needs the cargo feature `s52-document-type-as-payload-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s52-document-type-as-payload-case1")]
     pub fn s52_document_type_as_payload_case1(
         &self,
@@ -2326,6 +2666,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s53-empty-input-and-empty-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s53-empty-input-and-empty-output")]
     pub fn s53_empty_input_and_empty_output(
         &self,
@@ -2336,6 +2678,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s53-empty-input-and-empty-output-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s53-empty-input-and-empty-output-case1")]
     pub fn s53_empty_input_and_empty_output_case1(
         &self,
@@ -2346,6 +2690,8 @@ impl Client {
     }
 
     /// Calls `S54FractionalSeconds`.
+    ///
+    /// Needs the cargo feature `s54-fractional-seconds` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s54-fractional-seconds")]
     pub fn s54_fractional_seconds(
         &self,
@@ -2363,6 +2709,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s55-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s55-greeting-with-errors")]
     pub fn s55_greeting_with_errors(
         &self,
@@ -2380,6 +2728,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s55-greeting-with-errors-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s55-greeting-with-errors-case1")]
     pub fn s55_greeting_with_errors_case1(
         &self,
@@ -2397,6 +2747,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s56-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s56-greeting-with-errors")]
     pub fn s56_greeting_with_errors(
         &self,
@@ -2414,6 +2766,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s56-greeting-with-errors-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s56-greeting-with-errors-case4")]
     pub fn s56_greeting_with_errors_case4(
         &self,
@@ -2431,6 +2785,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s56-greeting-with-errors-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s56-greeting-with-errors-case5")]
     pub fn s56_greeting_with_errors_case5(
         &self,
@@ -2448,6 +2804,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s56-greeting-with-errors-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s56-greeting-with-errors-case6")]
     pub fn s56_greeting_with_errors_case6(
         &self,
@@ -2465,6 +2823,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s56-greeting-with-errors-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s56-greeting-with-errors-case7")]
     pub fn s56_greeting_with_errors_case7(
         &self,
@@ -2482,6 +2842,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s56-greeting-with-errors-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s56-greeting-with-errors-case8")]
     pub fn s56_greeting_with_errors_case8(
         &self,
@@ -2499,6 +2861,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s57-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s57-greeting-with-errors")]
     pub fn s57_greeting_with_errors(
         &self,
@@ -2516,6 +2880,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s57-greeting-with-errors-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s57-greeting-with-errors-case1")]
     pub fn s57_greeting_with_errors_case1(
         &self,
@@ -2533,6 +2899,8 @@ impl Client {
     /// 4.  A FooError.
     ///
     /// Implementations must be able to successfully take a response and properly (de)serialize successful and error responses based on the the presence of the
+    ///
+    /// Needs the cargo feature `s58-greeting-with-errors` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s58-greeting-with-errors")]
     pub fn s58_greeting_with_errors(
         &self,
@@ -2543,6 +2911,8 @@ impl Client {
     }
 
     /// Calls `S59HttpEnumPayload`.
+    ///
+    /// Needs the cargo feature `s59-http-enum-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s59-http-enum-payload")]
     pub fn s59_http_enum_payload(
         &self,
@@ -2555,6 +2925,8 @@ impl Client {
     /// This example serializes a blob shape in the payload.
     ///
     /// In this example, no JSON document is synthesized because the payload is not a structure or a union type.
+    ///
+    /// Needs the cargo feature `s60-http-payload-traits` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s60-http-payload-traits")]
     pub fn s60_http_payload_traits(
         &self,
@@ -2567,6 +2939,8 @@ impl Client {
     /// This example serializes a structure in the payload.
     ///
     /// Note that serializing a structure changes the wrapper element name to match the targeted structure.
+    ///
+    /// Needs the cargo feature `s61-http-payload-with-structure` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s61-http-payload-with-structure")]
     pub fn s61_http_payload_with_structure(
         &self,
@@ -2577,6 +2951,8 @@ impl Client {
     }
 
     /// This example serializes a union in the payload.
+    ///
+    /// Needs the cargo feature `s62-http-payload-with-union` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s62-http-payload-with-union")]
     pub fn s62_http_payload_with_union(
         &self,
@@ -2587,6 +2963,8 @@ impl Client {
     }
 
     /// This examples adds headers to the input of a request and response by prefix.
+    ///
+    /// Needs the cargo feature `s63-http-prefix-headers` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s63-http-prefix-headers")]
     pub fn s63_http_prefix_headers(
         &self,
@@ -2597,6 +2975,8 @@ impl Client {
     }
 
     /// Clients that perform this test extract all headers from the response.
+    ///
+    /// Needs the cargo feature `s64-http-prefix-headers-in-response` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s64-http-prefix-headers-in-response")]
     pub fn s64_http_prefix_headers_in_response(
         &self,
@@ -2607,6 +2987,8 @@ impl Client {
     }
 
     /// Calls `S65HttpResponseCode`.
+    ///
+    /// Needs the cargo feature `s65-http-response-code` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s65-http-response-code")]
     pub fn s65_http_response_code(
         &self,
@@ -2617,6 +2999,8 @@ impl Client {
     }
 
     /// Calls `S65HttpResponseCodeCase1`.
+    ///
+    /// Needs the cargo feature `s65-http-response-code-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s65-http-response-code-case1")]
     pub fn s65_http_response_code_case1(
         &self,
@@ -2627,6 +3011,8 @@ impl Client {
     }
 
     /// Calls `S66HttpStringPayload`.
+    ///
+    /// Needs the cargo feature `s66-http-string-payload` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s66-http-string-payload")]
     pub fn s66_http_string_payload(
         &self,
@@ -2637,6 +3023,8 @@ impl Client {
     }
 
     /// This example ensures that query string bound request parameters are serialized in the body of responses if the structure is used in both the request and response.
+    ///
+    /// Needs the cargo feature `s67-ignore-query-params-in-response` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s67-ignore-query-params-in-response")]
     pub fn s67_ignore_query_params_in_response(
         &self,
@@ -2647,6 +3035,8 @@ impl Client {
     }
 
     /// This example ensures that query string bound request parameters are serialized in the body of responses if the structure is used in both the request and response.
+    ///
+    /// Needs the cargo feature `s67-ignore-query-params-in-response-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s67-ignore-query-params-in-response-case1")]
     pub fn s67_ignore_query_params_in_response_case1(
         &self,
@@ -2657,6 +3047,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s68-input-and-output-with-headers` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s68-input-and-output-with-headers")]
     pub fn s68_input_and_output_with_headers(
         &self,
@@ -2667,6 +3059,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s68-input-and-output-with-headers-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s68-input-and-output-with-headers-case2")]
     pub fn s68_input_and_output_with_headers_case2(
         &self,
@@ -2677,6 +3071,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s68-input-and-output-with-headers-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s68-input-and-output-with-headers-case3")]
     pub fn s68_input_and_output_with_headers_case3(
         &self,
@@ -2687,6 +3083,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s68-input-and-output-with-headers-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s68-input-and-output-with-headers-case5")]
     pub fn s68_input_and_output_with_headers_case5(
         &self,
@@ -2697,6 +3095,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s68-input-and-output-with-headers-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s68-input-and-output-with-headers-case6")]
     pub fn s68_input_and_output_with_headers_case6(
         &self,
@@ -2707,6 +3107,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s68-input-and-output-with-headers-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s68-input-and-output-with-headers-case7")]
     pub fn s68_input_and_output_with_headers_case7(
         &self,
@@ -2717,6 +3119,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s68-input-and-output-with-headers-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s68-input-and-output-with-headers-case8")]
     pub fn s68_input_and_output_with_headers_case8(
         &self,
@@ -2727,6 +3131,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there is no input or output payload but there are HTTP header bindings.
+    ///
+    /// Needs the cargo feature `s68-input-and-output-with-headers-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s68-input-and-output-with-headers-case9")]
     pub fn s68_input_and_output_with_headers_case9(
         &self,
@@ -2737,6 +3143,8 @@ impl Client {
     }
 
     /// Blobs are base64 encoded
+    ///
+    /// Needs the cargo feature `s69-json-blobs` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s69-json-blobs")]
     pub fn s69_json_blobs(
         &self,
@@ -2747,6 +3155,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s6-empty-input-and-empty-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s6-empty-input-and-empty-output")]
     pub fn s6_empty_input_and_empty_output(
         &self,
@@ -2757,6 +3167,8 @@ impl Client {
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
+    ///
+    /// Needs the cargo feature `s70-json-enums` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s70-json-enums")]
     pub fn s70_json_enums(
         &self,
@@ -2767,6 +3179,8 @@ impl Client {
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
+    ///
+    /// Needs the cargo feature `s71-json-int-enums` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s71-json-int-enums")]
     pub fn s71_json_int_enums(
         &self,
@@ -2782,6 +3196,8 @@ impl Client {
     /// 2.  Normal JSON sets.
     /// 3.  JSON lists of lists.
     /// 4.  Lists of structures.
+    ///
+    /// Needs the cargo feature `s72-json-lists` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s72-json-lists")]
     pub fn s72_json_lists(
         &self,
@@ -2797,6 +3213,8 @@ impl Client {
     /// 2.  Normal JSON sets.
     /// 3.  JSON lists of lists.
     /// 4.  Lists of structures.
+    ///
+    /// Needs the cargo feature `s72-json-lists-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s72-json-lists-case1")]
     pub fn s72_json_lists_case1(
         &self,
@@ -2807,6 +3225,8 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    ///
+    /// Needs the cargo feature `s73-json-maps` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s73-json-maps")]
     pub fn s73_json_maps(
         &self,
@@ -2817,6 +3237,8 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    ///
+    /// Needs the cargo feature `s73-json-maps-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s73-json-maps-case1")]
     pub fn s73_json_maps_case1(
         &self,
@@ -2827,6 +3249,8 @@ impl Client {
     }
 
     /// The example tests basic map serialization.
+    ///
+    /// Needs the cargo feature `s73-json-maps-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s73-json-maps-case2")]
     pub fn s73_json_maps_case2(
         &self,
@@ -2837,6 +3261,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s74-json-timestamps` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s74-json-timestamps")]
     pub fn s74_json_timestamps(
         &self,
@@ -2847,6 +3273,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s74-json-timestamps-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s74-json-timestamps-case1")]
     pub fn s74_json_timestamps_case1(
         &self,
@@ -2857,6 +3285,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s74-json-timestamps-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s74-json-timestamps-case2")]
     pub fn s74_json_timestamps_case2(
         &self,
@@ -2867,6 +3297,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s74-json-timestamps-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s74-json-timestamps-case3")]
     pub fn s74_json_timestamps_case3(
         &self,
@@ -2877,6 +3309,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s74-json-timestamps-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s74-json-timestamps-case4")]
     pub fn s74_json_timestamps_case4(
         &self,
@@ -2887,6 +3321,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s74-json-timestamps-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s74-json-timestamps-case5")]
     pub fn s74_json_timestamps_case5(
         &self,
@@ -2897,6 +3333,8 @@ impl Client {
     }
 
     /// This tests how timestamps are serialized, including using the default format of date-time and various @timestampFormat trait values.
+    ///
+    /// Needs the cargo feature `s74-json-timestamps-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s74-json-timestamps-case6")]
     pub fn s74_json_timestamps_case6(
         &self,
@@ -2907,6 +3345,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions")]
     pub fn s75_json_unions(
         &self,
@@ -2917,6 +3357,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case1")]
     pub fn s75_json_unions_case1(
         &self,
@@ -2927,6 +3369,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case2")]
     pub fn s75_json_unions_case2(
         &self,
@@ -2937,6 +3381,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case3")]
     pub fn s75_json_unions_case3(
         &self,
@@ -2947,6 +3393,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case4")]
     pub fn s75_json_unions_case4(
         &self,
@@ -2957,6 +3405,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case5")]
     pub fn s75_json_unions_case5(
         &self,
@@ -2967,6 +3417,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case6` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case6")]
     pub fn s75_json_unions_case6(
         &self,
@@ -2977,6 +3429,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case7` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case7")]
     pub fn s75_json_unions_case7(
         &self,
@@ -2987,6 +3441,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case8` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case8")]
     pub fn s75_json_unions_case8(
         &self,
@@ -2997,6 +3453,8 @@ impl Client {
     }
 
     /// This operation uses unions for inputs and outputs.
+    ///
+    /// Needs the cargo feature `s75-json-unions-case9` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s75-json-unions-case9")]
     pub fn s75_json_unions_case9(
         &self,
@@ -3007,6 +3465,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s77-no-input-and-no-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s77-no-input-and-no-output")]
     pub fn s77_no_input_and_no_output(
         &self,
@@ -3017,6 +3477,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s78-no-input-and-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s78-no-input-and-output")]
     pub fn s78_no_input_and_output(
         &self,
@@ -3027,6 +3489,8 @@ impl Client {
     }
 
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
+    ///
+    /// Needs the cargo feature `s78-no-input-and-output-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s78-no-input-and-output-case1")]
     pub fn s78_no_input_and_output_case1(
         &self,
@@ -3037,6 +3501,8 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    ///
+    /// Needs the cargo feature `s79-post-union-with-json-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s79-post-union-with-json-name")]
     pub fn s79_post_union_with_json_name(
         &self,
@@ -3047,6 +3513,8 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    ///
+    /// Needs the cargo feature `s79-post-union-with-json-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s79-post-union-with-json-name-case1")]
     pub fn s79_post_union_with_json_name_case1(
         &self,
@@ -3057,6 +3525,8 @@ impl Client {
     }
 
     /// This operation defines a union that uses jsonName on some members.
+    ///
+    /// Needs the cargo feature `s79-post-union-with-json-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s79-post-union-with-json-name-case2")]
     pub fn s79_post_union_with_json_name_case2(
         &self,
@@ -3067,6 +3537,8 @@ impl Client {
     }
 
     /// Calls `S7EndpointOperation`.
+    ///
+    /// Needs the cargo feature `s7-endpoint-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s7-endpoint-operation")]
     pub fn s7_endpoint_operation(
         &self,
@@ -3077,6 +3549,8 @@ impl Client {
     }
 
     /// Recursive shapes
+    ///
+    /// Needs the cargo feature `s80-recursive-shapes` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s80-recursive-shapes")]
     pub fn s80_recursive_shapes(
         &self,
@@ -3087,6 +3561,8 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarProperties`.
+    ///
+    /// Needs the cargo feature `s81-simple-scalar-properties` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s81-simple-scalar-properties")]
     pub fn s81_simple_scalar_properties(
         &self,
@@ -3097,6 +3573,8 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarPropertiesCase1`.
+    ///
+    /// Needs the cargo feature `s81-simple-scalar-properties-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s81-simple-scalar-properties-case1")]
     pub fn s81_simple_scalar_properties_case1(
         &self,
@@ -3107,6 +3585,8 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarPropertiesCase2`.
+    ///
+    /// Needs the cargo feature `s81-simple-scalar-properties-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s81-simple-scalar-properties-case2")]
     pub fn s81_simple_scalar_properties_case2(
         &self,
@@ -3117,6 +3597,8 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarPropertiesCase3`.
+    ///
+    /// Needs the cargo feature `s81-simple-scalar-properties-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s81-simple-scalar-properties-case3")]
     pub fn s81_simple_scalar_properties_case3(
         &self,
@@ -3127,6 +3609,8 @@ impl Client {
     }
 
     /// Calls `S81SimpleScalarPropertiesCase4`.
+    ///
+    /// Needs the cargo feature `s81-simple-scalar-properties-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s81-simple-scalar-properties-case4")]
     pub fn s81_simple_scalar_properties_case4(
         &self,
@@ -3137,6 +3621,8 @@ impl Client {
     }
 
     /// This example tests how timestamp request and response headers are serialized.
+    ///
+    /// Needs the cargo feature `s82-timestamp-format-headers` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s82-timestamp-format-headers")]
     pub fn s82_timestamp_format_headers(
         &self,
@@ -3147,6 +3633,8 @@ impl Client {
     }
 
     /// This test is similar to NoInputAndNoOutput, but uses explicit Unit types.
+    ///
+    /// Needs the cargo feature `s83-unit-input-and-output` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s83-unit-input-and-output")]
     pub fn s83_unit_input_and_output(
         &self,
@@ -3157,6 +3645,8 @@ impl Client {
     }
 
     /// Calls `S84OperationName`.
+    ///
+    /// Needs the cargo feature `s84-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s84-operation-name")]
     pub fn s84_operation_name(
         &self,
@@ -3167,6 +3657,8 @@ impl Client {
     }
 
     /// Calls `S85OperationName`.
+    ///
+    /// Needs the cargo feature `s85-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s85-operation-name")]
     pub fn s85_operation_name(
         &self,
@@ -3177,6 +3669,8 @@ impl Client {
     }
 
     /// Calls `S86OperationName`.
+    ///
+    /// Needs the cargo feature `s86-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s86-operation-name")]
     pub fn s86_operation_name(
         &self,
@@ -3187,6 +3681,8 @@ impl Client {
     }
 
     /// Calls `S87OperationName`.
+    ///
+    /// Needs the cargo feature `s87-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s87-operation-name")]
     pub fn s87_operation_name(
         &self,
@@ -3197,6 +3693,8 @@ impl Client {
     }
 
     /// Calls `S88OperationName`.
+    ///
+    /// Needs the cargo feature `s88-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s88-operation-name")]
     pub fn s88_operation_name(
         &self,
@@ -3207,6 +3705,8 @@ impl Client {
     }
 
     /// Calls `S89OperationName`.
+    ///
+    /// Needs the cargo feature `s89-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s89-operation-name")]
     pub fn s89_operation_name(
         &self,
@@ -3217,6 +3717,8 @@ impl Client {
     }
 
     /// Calls `S8EndpointWithHostLabelOperation`.
+    ///
+    /// Needs the cargo feature `s8-endpoint-with-host-label-operation` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s8-endpoint-with-host-label-operation")]
     pub fn s8_endpoint_with_host_label_operation(
         &self,
@@ -3227,6 +3729,8 @@ impl Client {
     }
 
     /// Calls `S90OperationName`.
+    ///
+    /// Needs the cargo feature `s90-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s90-operation-name")]
     pub fn s90_operation_name(
         &self,
@@ -3237,6 +3741,8 @@ impl Client {
     }
 
     /// Calls `S90OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s90-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s90-operation-name-case1")]
     pub fn s90_operation_name_case1(
         &self,
@@ -3247,6 +3753,8 @@ impl Client {
     }
 
     /// Calls `S91OperationName`.
+    ///
+    /// Needs the cargo feature `s91-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s91-operation-name")]
     pub fn s91_operation_name(
         &self,
@@ -3257,6 +3765,8 @@ impl Client {
     }
 
     /// Calls `S92OperationName`.
+    ///
+    /// Needs the cargo feature `s92-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s92-operation-name")]
     pub fn s92_operation_name(
         &self,
@@ -3267,6 +3777,8 @@ impl Client {
     }
 
     /// Calls `S93OperationName`.
+    ///
+    /// Needs the cargo feature `s93-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s93-operation-name")]
     pub fn s93_operation_name(
         &self,
@@ -3277,6 +3789,8 @@ impl Client {
     }
 
     /// Calls `S94OperationName`.
+    ///
+    /// Needs the cargo feature `s94-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s94-operation-name")]
     pub fn s94_operation_name(
         &self,
@@ -3287,6 +3801,8 @@ impl Client {
     }
 
     /// Calls `S95OperationName`.
+    ///
+    /// Needs the cargo feature `s95-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s95-operation-name")]
     pub fn s95_operation_name(
         &self,
@@ -3297,6 +3813,8 @@ impl Client {
     }
 
     /// Calls `S96OperationName`.
+    ///
+    /// Needs the cargo feature `s96-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s96-operation-name")]
     pub fn s96_operation_name(
         &self,
@@ -3307,6 +3825,8 @@ impl Client {
     }
 
     /// Calls `S96OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s96-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s96-operation-name-case1")]
     pub fn s96_operation_name_case1(
         &self,
@@ -3317,6 +3837,8 @@ impl Client {
     }
 
     /// Calls `S97OperationName`.
+    ///
+    /// Needs the cargo feature `s97-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s97-operation-name")]
     pub fn s97_operation_name(
         &self,
@@ -3327,6 +3849,8 @@ impl Client {
     }
 
     /// Calls `S97OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s97-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s97-operation-name-case1")]
     pub fn s97_operation_name_case1(
         &self,
@@ -3337,6 +3861,8 @@ impl Client {
     }
 
     /// Calls `S98OperationName`.
+    ///
+    /// Needs the cargo feature `s98-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s98-operation-name")]
     pub fn s98_operation_name(
         &self,
@@ -3347,6 +3873,8 @@ impl Client {
     }
 
     /// Calls `S98OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s98-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s98-operation-name-case1")]
     pub fn s98_operation_name_case1(
         &self,
@@ -3357,6 +3885,8 @@ impl Client {
     }
 
     /// Calls `S99OperationName`.
+    ///
+    /// Needs the cargo feature `s99-operation-name` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s99-operation-name")]
     pub fn s99_operation_name(
         &self,
@@ -3367,6 +3897,8 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase1`.
+    ///
+    /// Needs the cargo feature `s99-operation-name-case1` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s99-operation-name-case1")]
     pub fn s99_operation_name_case1(
         &self,
@@ -3377,6 +3909,8 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase2`.
+    ///
+    /// Needs the cargo feature `s99-operation-name-case2` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s99-operation-name-case2")]
     pub fn s99_operation_name_case2(
         &self,
@@ -3387,6 +3921,8 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase3`.
+    ///
+    /// Needs the cargo feature `s99-operation-name-case3` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s99-operation-name-case3")]
     pub fn s99_operation_name_case3(
         &self,
@@ -3397,6 +3933,8 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase4`.
+    ///
+    /// Needs the cargo feature `s99-operation-name-case4` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s99-operation-name-case4")]
     pub fn s99_operation_name_case4(
         &self,
@@ -3407,6 +3945,8 @@ impl Client {
     }
 
     /// Calls `S99OperationNameCase5`.
+    ///
+    /// Needs the cargo feature `s99-operation-name-case5` (on by default; with `default-features = false`, list it).
     #[cfg(feature = "s99-operation-name-case5")]
     pub fn s99_operation_name_case5(
         &self,
