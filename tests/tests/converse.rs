@@ -15,7 +15,7 @@ use serde_json::json;
 fn user(text: &str) -> Message {
     Message::builder()
         .role(ConversationRole::User)
-        .content(ContentBlock::Text(text.to_owned()))
+        .content(ContentBlock::text(text))
         .build()
         .unwrap()
 }
@@ -35,6 +35,16 @@ fn weather_tool() -> ToolConfiguration {
         .tools(Tool::ToolSpec(spec))
         .build()
         .unwrap()
+}
+
+#[test]
+fn a_text_block_has_a_named_constructor() {
+    // Named after the member, since `From<&str>` would have to pick one of
+    // the union's several text members.
+    assert_eq!(
+        ContentBlock::text("hi"),
+        ContentBlock::Text("hi".to_owned())
+    );
 }
 
 #[tokio::test]

@@ -35,6 +35,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         text.push_str(docs);
     }
     let crate_docs = docs::inner(&text);
+    let guide = guide(service);
     let runtime_modules = runtime::reexports(service);
     let endpoint_module = service.endpoint_rules.as_ref().map(|_| {
         quote! {
@@ -52,6 +53,7 @@ fn lib_rs(service: &Service) -> TokenStream {
     });
     quote! {
         #crate_docs
+        #guide
         #![warn(missing_docs)]
         // On docs.rs (`--cfg docsrs`), every feature-gated item is marked
         // with the feature that enables it.
@@ -86,6 +88,121 @@ fn lib_rs(service: &Service) -> TokenStream {
         pub use sdk_runtime::{RetryConfig, SdkConfig, TimeoutConfig, ValidationMode};
         #protocol_tests
     }
+}
+
+/// The crate root's guide: a call of the example operation (compiled,
+/// not run, when its feature is on), how features pick operations, how
+/// errors look, and that enum values are open.
+fn guide(service: &Service) -> TokenStream {
+    if service.protocol_tests {
+        return TokenStream::new();
+    }
+    let lib = &service.lib_name;
+    let crate_name = &service.crate_name;
+    let mut parts = Vec::new();
+    if let Some(op) = example_operation(service) {
+        let method = &op.snake_name;
+        let setters: String = op
+            .input
+            .members
+            .iter()
+            .filter(|m| m.required && !m.idempotency_token)
+            .map(|m| format!("\n    .{}(\"example\")", m.rust_name))
+            .collect();
+        let module = crate::ir::names::bare(&op.snake_name);
+        let error_arm = op
+            .errors
+            .iter()
+            .find(|e| e.as_str() == "ThrottlingException")
+            .or(op.errors.first())
+            .map(|e| {
+                let variant = &service.shape(e).rust_name;
+                format!(
+                    "    Err(err) => match err.as_service_error() {{\n        \
+                     Some({lib}::operation::{module}::{error}::{variant}(e)) => eprintln!(\"{variant}: {{e:?}}\"),\n        \
+                     _ => eprintln!(\"{{err}}\"),\n    }},\n",
+                    error = op.error_name,
+                )
+            })
+            .unwrap_or_else(|| "    Err(err) => eprintln!(\"{err}\"),\n".to_owned());
+        let example = format!(
+            "# Calling an operation\n\n\
+             One `SdkConfig` for the whole program (the environment, the shared\n\
+             files and, on EC2, instance metadata), a client made from it, and a call:\n\n\
+             ```no_run\n\
+             # async fn example() -> Result<(), Box<dyn std::error::Error>> {{\n\
+             let shared = {lib}::SdkConfig::load_from_env().await?;\n\
+             let client = {lib}::Client::new(&shared);\n\
+             match client\n    .{method}(){setters}\n    .send()\n    .await\n{{\n\
+             \x20   Ok(output) => println!(\"{{output:?}}\"),\n\
+             {error_arm}\
+             }}\n\
+             # Ok(())\n\
+             # }}\n\
+             ```\n\n\
+             A call ends in an `SdkError`: `InvalidInput` names every violation of the\n\
+             model's constraints before anything is sent; `Service` holds the operation's\n\
+             typed error (`as_service_error()`, `into_service_error()`), with the code\n\
+             and message the service sent; the others say which stage failed\n\
+             (credentials, connection, timeout, reading the answer).",
+            method = method,
+        );
+        let cfg = &op.feature;
+        parts.push(quote! { #![cfg_attr(feature = #cfg, doc = #example)] });
+    }
+    let features = format!(
+        "# Choosing operations\n\n\
+         Each operation is a cargo feature, all on by default. A program that\n\
+         calls a few compiles only what they need:\n\n\
+         ```toml\n\
+         [dependencies]\n\
+         {crate_name} = {{ version = \"0.1\", default-features = false, features = [\"{}\"] }}\n\
+         ```\n\n\
+         Calling an operation whose feature is off fails to compile: the client\n\
+         has no such method. Each method's docs name its feature.\n\n\
+         # Types\n\n\
+         `operation::<name>` holds an operation's input, output, error and\n\
+         builders; `types` the model's shared shapes. A shape the model names\n\
+         like an operation's input or output (`FooOutput`) is a different type\n\
+         from the operation's own; both say so. Enums are open, as in every AWS\n\
+         SDK: a value the model does not list travels as `Unknown`, so values\n\
+         the service adds later still pass.",
+        example_operation(service)
+            .map(|op| op.feature.as_str())
+            .or(service.operations.first().map(|op| op.feature.as_str()))
+            .unwrap_or("operation-name"),
+    );
+    parts.push(docs::inner(&features));
+    quote! { #(#parts)* }
+}
+
+/// The operation the crate docs show: one that needs only strings, sends
+/// and answers no stream, and is not deprecated; with a required member if
+/// any has one, then the shortest name (the service's core verb, as
+/// `Converse` or `Query`), then the first by name.
+fn example_operation(service: &Service) -> Option<&crate::ir::Operation> {
+    service
+        .operations
+        .iter()
+        .filter(|op| {
+            op.deprecated.is_none()
+                && !super::http_binding::streams_input(service, op)
+                && !super::http_binding::streams_output(service, op)
+                && op
+                    .input
+                    .members
+                    .iter()
+                    .filter(|m| m.required && !m.idempotency_token)
+                    .all(|m| matches!(service.shape(&m.target).kind, ShapeKind::String))
+        })
+        .min_by_key(|op| {
+            let required = op
+                .input
+                .members
+                .iter()
+                .any(|m| m.required && !m.idempotency_token);
+            (!required, op.name.len(), op.name.clone())
+        })
 }
 
 fn types_docs(service: &Service) -> String {

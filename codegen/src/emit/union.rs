@@ -66,6 +66,40 @@ fn definition(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
         }
     });
     let validation = validate::union_methods(service, u);
+    // `ContentBlock::text("hi")`: a named constructor for each text
+    // member, rather than a `From<&str>` that would have to pick one.
+    let constructors: Vec<TokenStream> = u
+        .members
+        .iter()
+        .filter(|m| {
+            m.deprecated.is_none()
+                && !m.boxed
+                && matches!(service.shape(&m.target).kind, ShapeKind::String)
+        })
+        .filter_map(|m| {
+            let method = crate::ir::names::snake(crate::ir::names::bare(&m.rust_name));
+            // `validate` is taken.
+            if method == "validate" {
+                return None;
+            }
+            let method = ident(&method);
+            let variant = ident(&m.rust_name);
+            let doc = format!(" The `{}` member, from text.", m.name);
+            Some(quote! {
+                #[doc = #doc]
+                pub fn #method(value: impl Into<String>) -> Self {
+                    #name::#variant(value.into())
+                }
+            })
+        })
+        .collect();
+    let constructors = (!constructors.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#constructors)*
+            }
+        }
+    });
     let members: Vec<&crate::ir::Member> = u.members.iter().collect();
     let serde = super::serde::union_impls(service, u, &members);
 
@@ -79,6 +113,7 @@ fn definition(service: &Service, shape: &Shape, u: &Union) -> TokenStream {
             #unknown(String),
         }
 
+        #constructors
         #validation
         #debug
         #serde

@@ -247,6 +247,7 @@ impl Resolver<'_> {
         name_features(&mut service);
         name_patterns(&mut service);
         name_modules(&mut service);
+        note_namesakes(&mut service);
         service
     }
 
@@ -2042,6 +2043,43 @@ enum Events {
 
 /// The most features crates.io accepts in one crate.
 const REGISTRY_FEATURE_CAP: usize = 300;
+
+/// An operation's input or output is named `{Operation}Input` or
+/// `{Operation}Output`; when the model also has a shape of that name (in
+/// `types`), each type's docs say which is which.
+fn note_namesakes(service: &mut Service) {
+    for op in &mut service.operations {
+        let module = &op.snake_name;
+        for (side, structure) in [("input", &mut op.input), ("output", &mut op.output)] {
+            let Some(shape) = service
+                .shapes
+                .values_mut()
+                .find(|s| s.home == Home::Types && s.rust_name == structure.rust_name)
+            else {
+                continue;
+            };
+            let name = &structure.rust_name;
+            let op_note = format!(
+                "The {side} of the `{}` operation. Not to be confused with `types::{name}`, the model's shape of that name.",
+                op.name
+            );
+            structure.docs = Some(match structure.docs.take() {
+                Some(docs) => format!("{op_note}\n\n{docs}"),
+                None => op_note,
+            });
+            let shape_note = format!(
+                "The model's shape named `{}`; not the {side} of the `{}` operation, which is `operation::{}::{name}`.",
+                shape.name,
+                op.name,
+                crate::ir::names::bare(module)
+            );
+            shape.docs = Some(match shape.docs.take() {
+                Some(docs) => format!("{shape_note}\n\n{docs}"),
+                None => shape_note,
+            });
+        }
+    }
+}
 
 /// Names each operation's cargo feature: its name in kebab case, unless
 /// that is taken (by another operation or by the crate's own features).

@@ -5,6 +5,32 @@
 //!
 //! Describes the API operations for running inference using Amazon Bedrock models.
 
+#![cfg_attr(
+    feature = "converse",
+    doc = "# Calling an operation\n\nOne `SdkConfig` for the whole program (the environment, the shared\nfiles and, on EC2, instance metadata), a client made from it, and a call:\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {\nlet shared = bedrock_runtime::SdkConfig::load_from_env().await?;\nlet client = bedrock_runtime::Client::new(&shared);\nmatch client\n    .converse()\n    .model_id(\"example\")\n    .send()\n    .await\n{\n    Ok(output) => println!(\"{output:?}\"),\n    Err(err) => match err.as_service_error() {\n        Some(bedrock_runtime::operation::converse::ConverseError::ThrottlingException(e)) => eprintln!(\"ThrottlingException: {e:?}\"),\n        _ => eprintln!(\"{err}\"),\n    },\n}\n# Ok(())\n# }\n```\n\nA call ends in an `SdkError`: `InvalidInput` names every violation of the\nmodel's constraints before anything is sent; `Service` holds the operation's\ntyped error (`as_service_error()`, `into_service_error()`), with the code\nand message the service sent; the others say which stage failed\n(credentials, connection, timeout, reading the answer)."
+)]
+//! # Choosing operations
+//!
+//! Each operation is a cargo feature, all on by default. A program that
+//! calls a few compiles only what they need:
+//!
+//! ```toml
+//! [dependencies]
+//! bedrock-runtime = { version = "0.1", default-features = false, features = ["converse"] }
+//! ```
+//!
+//! Calling an operation whose feature is off fails to compile: the client
+//! has no such method. Each method's docs name its feature.
+//!
+//! # Types
+//!
+//! `operation::<name>` holds an operation's input, output, error and
+//! builders; `types` the model's shared shapes. A shape the model names
+//! like an operation's input or output (`FooOutput`) is a different type
+//! from the operation's own; both say so. Enums are open, as in every AWS
+//! SDK: a value the model does not list travels as `Unknown`, so values
+//! the service adds later still pass.
+
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #[cfg(feature = "cli")]

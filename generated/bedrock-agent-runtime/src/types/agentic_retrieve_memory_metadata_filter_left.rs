@@ -12,6 +12,13 @@ pub enum AgenticRetrieveMemoryMetadataFilterLeft {
 }
 
 impl AgenticRetrieveMemoryMetadataFilterLeft {
+    /// The `metadataKey` member, from text.
+    pub fn metadata_key(value: impl Into<String>) -> Self {
+        AgenticRetrieveMemoryMetadataFilterLeft::MetadataKey(value.into())
+    }
+}
+
+impl AgenticRetrieveMemoryMetadataFilterLeft {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

@@ -18,6 +18,13 @@ pub enum AgenticRetrieveMemoryMetadataValue {
 }
 
 impl AgenticRetrieveMemoryMetadataValue {
+    /// The `stringValue` member, from text.
+    pub fn string_value(value: impl Into<String>) -> Self {
+        AgenticRetrieveMemoryMetadataValue::StringValue(value.into())
+    }
+}
+
+impl AgenticRetrieveMemoryMetadataValue {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

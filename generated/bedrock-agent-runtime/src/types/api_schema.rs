@@ -14,6 +14,13 @@ pub enum ApiSchema {
 }
 
 impl ApiSchema {
+    /// The `payload` member, from text.
+    pub fn payload(value: impl Into<String>) -> Self {
+        ApiSchema::Payload(value.into())
+    }
+}
+
+impl ApiSchema {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

@@ -16,6 +16,13 @@ pub enum BedrockSessionContentBlock {
 }
 
 impl BedrockSessionContentBlock {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        BedrockSessionContentBlock::Text(value.into())
+    }
+}
+
+impl BedrockSessionContentBlock {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

@@ -12,6 +12,13 @@ pub enum Caller {
 }
 
 impl Caller {
+    /// The `agentAliasArn` member, from text.
+    pub fn agent_alias_arn(value: impl Into<String>) -> Self {
+        Caller::AgentAliasArn(value.into())
+    }
+}
+
+impl Caller {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

@@ -11,6 +11,13 @@ pub enum OrchestrationExecutor {
     Unknown(String),
 }
 
+impl OrchestrationExecutor {
+    /// The `lambda` member, from text.
+    pub fn lambda(value: impl Into<String>) -> Self {
+        OrchestrationExecutor::Lambda(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for OrchestrationExecutor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -14,6 +14,13 @@ pub enum ActionGroupExecutor {
 }
 
 impl ActionGroupExecutor {
+    /// The `lambda` member, from text.
+    pub fn lambda(value: impl Into<String>) -> Self {
+        ActionGroupExecutor::Lambda(value.into())
+    }
+}
+
+impl ActionGroupExecutor {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

@@ -13,6 +13,13 @@ pub enum ContentBlock {
     Unknown(String),
 }
 
+impl ContentBlock {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        ContentBlock::Text(value.into())
+    }
+}
+
 impl std::fmt::Debug for ContentBlock {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -12,6 +12,13 @@ pub enum OrchestrationExecutor {
 }
 
 impl OrchestrationExecutor {
+    /// The `lambda` member, from text.
+    pub fn lambda(value: impl Into<String>) -> Self {
+        OrchestrationExecutor::Lambda(value.into())
+    }
+}
+
+impl OrchestrationExecutor {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

@@ -14,6 +14,13 @@ pub enum SystemContentBlock {
 }
 
 impl SystemContentBlock {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        SystemContentBlock::Text(value.into())
+    }
+}
+
+impl SystemContentBlock {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

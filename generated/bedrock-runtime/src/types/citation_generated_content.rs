@@ -11,6 +11,13 @@ pub enum CitationGeneratedContent {
     Unknown(String),
 }
 
+impl CitationGeneratedContent {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        CitationGeneratedContent::Text(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for CitationGeneratedContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

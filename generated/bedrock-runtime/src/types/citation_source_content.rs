@@ -11,6 +11,13 @@ pub enum CitationSourceContent {
     Unknown(String),
 }
 
+impl CitationSourceContent {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        CitationSourceContent::Text(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for CitationSourceContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

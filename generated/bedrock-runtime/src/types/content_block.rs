@@ -42,6 +42,13 @@ pub enum ContentBlock {
 }
 
 impl ContentBlock {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        ContentBlock::Text(value.into())
+    }
+}
+
+impl ContentBlock {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

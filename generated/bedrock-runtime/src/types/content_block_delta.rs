@@ -22,6 +22,13 @@ pub enum ContentBlockDelta {
 }
 
 impl ContentBlockDelta {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        ContentBlockDelta::Text(value.into())
+    }
+}
+
+impl ContentBlockDelta {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

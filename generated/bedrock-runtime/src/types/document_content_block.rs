@@ -11,6 +11,13 @@ pub enum DocumentContentBlock {
     Unknown(String),
 }
 
+impl DocumentContentBlock {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        DocumentContentBlock::Text(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for DocumentContentBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -18,6 +18,13 @@ pub enum DocumentSource {
 }
 
 impl DocumentSource {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        DocumentSource::Text(value.into())
+    }
+}
+
+impl DocumentSource {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

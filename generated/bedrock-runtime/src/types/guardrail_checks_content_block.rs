@@ -12,6 +12,13 @@ pub enum GuardrailChecksContentBlock {
 }
 
 impl GuardrailChecksContentBlock {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        GuardrailChecksContentBlock::Text(value.into())
+    }
+}
+
+impl GuardrailChecksContentBlock {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

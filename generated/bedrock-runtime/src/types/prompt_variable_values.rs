@@ -11,6 +11,13 @@ pub enum PromptVariableValues {
     Unknown(String),
 }
 
+impl PromptVariableValues {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        PromptVariableValues::Text(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for PromptVariableValues {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

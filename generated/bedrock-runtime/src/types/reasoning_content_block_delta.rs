@@ -15,6 +15,18 @@ pub enum ReasoningContentBlockDelta {
     Unknown(String),
 }
 
+impl ReasoningContentBlockDelta {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        ReasoningContentBlockDelta::Text(value.into())
+    }
+
+    /// The `signature` member, from text.
+    pub fn signature(value: impl Into<String>) -> Self {
+        ReasoningContentBlockDelta::Signature(value.into())
+    }
+}
+
 impl std::fmt::Debug for ReasoningContentBlockDelta {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -13,6 +13,13 @@ pub enum ToolResultBlockDelta {
     Unknown(String),
 }
 
+impl ToolResultBlockDelta {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        ToolResultBlockDelta::Text(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for ToolResultBlockDelta {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

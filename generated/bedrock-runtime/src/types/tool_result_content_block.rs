@@ -24,6 +24,13 @@ pub enum ToolResultContentBlock {
 }
 
 impl ToolResultContentBlock {
+    /// The `text` member, from text.
+    pub fn text(value: impl Into<String>) -> Self {
+        ToolResultContentBlock::Text(value.into())
+    }
+}
+
+impl ToolResultContentBlock {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

@@ -12,6 +12,13 @@ pub enum InferenceProfileModelSource {
 }
 
 impl InferenceProfileModelSource {
+    /// The `copyFrom` member, from text.
+    pub fn copy_from(value: impl Into<String>) -> Self {
+        InferenceProfileModelSource::CopyFrom(value.into())
+    }
+}
+
+impl InferenceProfileModelSource {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

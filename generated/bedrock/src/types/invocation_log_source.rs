@@ -12,6 +12,13 @@ pub enum InvocationLogSource {
 }
 
 impl InvocationLogSource {
+    /// The `s3Uri` member, from text.
+    pub fn s3_uri(value: impl Into<String>) -> Self {
+        InvocationLogSource::S3Uri(value.into())
+    }
+}
+
+impl InvocationLogSource {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

@@ -14,6 +14,13 @@ pub enum RatingScaleItemValue {
 }
 
 impl RatingScaleItemValue {
+    /// The `stringValue` member, from text.
+    pub fn string_value(value: impl Into<String>) -> Self {
+        RatingScaleItemValue::StringValue(value.into())
+    }
+}
+
+impl RatingScaleItemValue {
     /// Checks the model's constraints (lengths, ranges, patterns) on
     /// this value and everything inside it, reporting every violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {

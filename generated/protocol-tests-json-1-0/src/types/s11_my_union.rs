@@ -29,6 +29,13 @@ pub enum S11MyUnion {
     Unknown(String),
 }
 
+impl S11MyUnion {
+    /// The `stringValue` member, from text.
+    pub fn string_value(value: impl Into<String>) -> Self {
+        S11MyUnion::StringValue(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S11MyUnion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -29,6 +29,13 @@ pub enum S3MyUnion {
     Unknown(String),
 }
 
+impl S3MyUnion {
+    /// The `stringValue` member, from text.
+    pub fn string_value(value: impl Into<String>) -> Self {
+        S3MyUnion::StringValue(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S3MyUnion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

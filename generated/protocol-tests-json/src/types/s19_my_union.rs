@@ -27,6 +27,13 @@ pub enum S19MyUnion {
     Unknown(String),
 }
 
+impl S19MyUnion {
+    /// The `stringValue` member, from text.
+    pub fn string_value(value: impl Into<String>) -> Self {
+        S19MyUnion::StringValue(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S19MyUnion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

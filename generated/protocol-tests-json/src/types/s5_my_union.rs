@@ -27,6 +27,13 @@ pub enum S5MyUnion {
     Unknown(String),
 }
 
+impl S5MyUnion {
+    /// The `stringValue` member, from text.
+    pub fn string_value(value: impl Into<String>) -> Self {
+        S5MyUnion::StringValue(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S5MyUnion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -13,6 +13,13 @@ pub enum S127UnionType {
     Unknown(String),
 }
 
+impl S127UnionType {
+    /// The `S` member, from text.
+    pub fn s(value: impl Into<String>) -> Self {
+        S127UnionType::S(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S127UnionType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

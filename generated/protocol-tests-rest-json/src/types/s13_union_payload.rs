@@ -11,6 +11,13 @@ pub enum S13UnionPayload {
     Unknown(String),
 }
 
+impl S13UnionPayload {
+    /// The `greeting` member, from text.
+    pub fn greeting(value: impl Into<String>) -> Self {
+        S13UnionPayload::Greeting(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S13UnionPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -15,6 +15,23 @@ pub enum S35UnionWithJsonName {
     Unknown(String),
 }
 
+impl S35UnionWithJsonName {
+    /// The `bar` member, from text.
+    pub fn bar(value: impl Into<String>) -> Self {
+        S35UnionWithJsonName::Bar(value.into())
+    }
+
+    /// The `baz` member, from text.
+    pub fn baz(value: impl Into<String>) -> Self {
+        S35UnionWithJsonName::Baz(value.into())
+    }
+
+    /// The `foo` member, from text.
+    pub fn foo(value: impl Into<String>) -> Self {
+        S35UnionWithJsonName::Foo(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S35UnionWithJsonName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

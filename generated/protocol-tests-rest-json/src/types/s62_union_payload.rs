@@ -11,6 +11,13 @@ pub enum S62UnionPayload {
     Unknown(String),
 }
 
+impl S62UnionPayload {
+    /// The `greeting` member, from text.
+    pub fn greeting(value: impl Into<String>) -> Self {
+        S62UnionPayload::Greeting(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S62UnionPayload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

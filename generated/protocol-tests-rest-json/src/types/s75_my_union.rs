@@ -29,6 +29,13 @@ pub enum S75MyUnion {
     Unknown(String),
 }
 
+impl S75MyUnion {
+    /// The `stringValue` member, from text.
+    pub fn string_value(value: impl Into<String>) -> Self {
+        S75MyUnion::StringValue(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S75MyUnion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

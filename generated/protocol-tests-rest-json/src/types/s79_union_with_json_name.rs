@@ -15,6 +15,23 @@ pub enum S79UnionWithJsonName {
     Unknown(String),
 }
 
+impl S79UnionWithJsonName {
+    /// The `bar` member, from text.
+    pub fn bar(value: impl Into<String>) -> Self {
+        S79UnionWithJsonName::Bar(value.into())
+    }
+
+    /// The `baz` member, from text.
+    pub fn baz(value: impl Into<String>) -> Self {
+        S79UnionWithJsonName::Baz(value.into())
+    }
+
+    /// The `foo` member, from text.
+    pub fn foo(value: impl Into<String>) -> Self {
+        S79UnionWithJsonName::Foo(value.into())
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S79UnionWithJsonName {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -3,7 +3,7 @@
 
 //! The input of the operation and its builder.
 
-/// The input of the operation, `RetrieveAndGenerateInput`.
+/// The input of the `RetrieveAndGenerate` operation. Not to be confused with `types::RetrieveAndGenerateInput`, the model's shape of that name.
 #[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

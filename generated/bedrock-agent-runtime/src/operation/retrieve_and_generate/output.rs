@@ -3,7 +3,7 @@
 
 //! The output of the operation and its builder.
 
-/// The output of the operation, `RetrieveAndGenerateOutput`.
+/// The output of the `RetrieveAndGenerate` operation. Not to be confused with `types::RetrieveAndGenerateOutput`, the model's shape of that name.
 #[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 
 //! The output of the operation and its builder.
 
-/// The output of the operation, `ConverseOutput`.
+/// The output of the `Converse` operation. Not to be confused with `types::ConverseOutput`, the model's shape of that name.
 #[derive(Clone, PartialEq, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

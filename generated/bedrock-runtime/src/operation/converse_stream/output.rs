@@ -3,7 +3,7 @@
 
 //! The output of the operation and its builder.
 
-/// The output of the operation, `ConverseStreamOutput`.
+/// The output of the `ConverseStream` operation. Not to be confused with `types::ConverseStreamOutput`, the model's shape of that name.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct ConverseStreamOutput {

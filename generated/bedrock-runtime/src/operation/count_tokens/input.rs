@@ -3,7 +3,7 @@
 
 //! The input of the operation and its builder.
 
-/// The input of the operation, `CountTokensInput`.
+/// The input of the `CountTokens` operation. Not to be confused with `types::CountTokensInput`, the model's shape of that name.
 #[derive(Clone, PartialEq, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 
 //! The input of the operation and its builder.
 
-/// The input of the operation, `InvokeModelWithBidirectionalStreamInput`.
+/// The input of the `InvokeModelWithBidirectionalStream` operation. Not to be confused with `types::InvokeModelWithBidirectionalStreamInput`, the model's shape of that name.
 #[derive(Clone, PartialEq, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

@@ -3,7 +3,7 @@
 
 //! The output of the operation and its builder.
 
-/// The output of the operation, `InvokeModelWithBidirectionalStreamOutput`.
+/// The output of the `InvokeModelWithBidirectionalStream` operation. Not to be confused with `types::InvokeModelWithBidirectionalStreamOutput`, the model's shape of that name.
 #[derive(Debug)]
 #[non_exhaustive]
 pub struct InvokeModelWithBidirectionalStreamOutput {
