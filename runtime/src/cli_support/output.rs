@@ -62,28 +62,40 @@ impl Context {
 
     /// Prints an operation's output: the query's result, in the format.
     pub fn print(&self, value: &Value) -> Result<(), CliError> {
-        let value = self.select(value)?;
+        let selected;
+        let value = match &self.query {
+            None => value,
+            Some(query) => {
+                selected = search(query, value)?;
+                &selected
+            }
+        };
         match self.format {
-            Format::Json => print_json(&value),
-            Format::Text => write_stdout(text(&value).as_bytes()),
-            Format::Table => write_stdout(table(&value).as_bytes()),
+            Format::Json => print_json(value),
+            Format::Text => write_stdout(text(value).as_bytes()),
+            Format::Table => write_stdout(table(value).as_bytes()),
         }
     }
 
     /// Prints one event of a stream as one JSON line (after the query).
+    /// Without a query the event is written as it is, with no JSON tree
+    /// built in between: this runs once per event.
     pub fn print_line(&self, value: &impl serde::Serialize) -> Result<(), CliError> {
-        print_json_line(&self.select(&serde_json::to_value(value)?)?)
-    }
-
-    fn select(&self, value: &Value) -> Result<Value, CliError> {
-        let Some(query) = &self.query else {
-            return Ok(value.clone());
+        let mut line = match &self.query {
+            None => serde_json::to_vec(value)?,
+            Some(query) => serde_json::to_vec(&search(query, &serde_json::to_value(value)?)?)?,
         };
-        let found = query
-            .search(value)
-            .map_err(|e| CliError::parameter(format!("--query: {e}")))?;
-        serde_json::to_value(&*found).map_err(CliError::from)
+        line.push(b'\n');
+        write_stdout(&line)
     }
+}
+
+/// The part of `value` a `--query` picks.
+fn search(query: &jmespath::Expression<'static>, value: &Value) -> Result<Value, CliError> {
+    let found = query
+        .search(value)
+        .map_err(|e| CliError::parameter(format!("--query: {e}")))?;
+    serde_json::to_value(&*found).map_err(CliError::from)
 }
 
 /// Prints JSON as the AWS CLI does: indented by four spaces.
@@ -342,6 +354,7 @@ mod tests {
             paginate: true,
         };
         let value = json!({"items": [{"id": "a"}, {"id": "b"}]});
-        assert_eq!(context.select(&value).unwrap(), json!(["a", "b"]));
+        let query = context.query.as_ref().unwrap();
+        assert_eq!(search(query, &value).unwrap(), json!(["a", "b"]));
     }
 }
