@@ -127,9 +127,27 @@ async fn exit_codes_follow_the_aws_cli() {
     let dir = tempfile::tempdir().unwrap();
     let cases: &[(&[&str], i32, &str)] = &[
         (
-            &["invoke-model", "--model-id", "!!!", "--body", "{}"],
+            &[
+                "invoke-model",
+                "--validation",
+                "strict",
+                "--model-id",
+                "!!!",
+                "--body",
+                "{}",
+            ],
             252,
             "Parameter validation failed: InvokeModelInput.modelId",
+        ),
+        (
+            &["invoke-model", "--model-id", "", "--body", "{}"],
+            252,
+            "InvokeModelInput.modelId: length 0 is below the minimum 1",
+        ),
+        (
+            &["invoke-model", "--validation", "lenient", "--model-id", "m"],
+            252,
+            "--validation: \"lenient\" is not one of standard, strict, warn, off",
         ),
         (
             &["invoke-model", "--body", "{}"],

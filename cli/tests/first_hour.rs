@@ -485,3 +485,54 @@ fn the_credentials_error_lists_each_source_once_and_how_to_fix_it() {
     assert!(!said.contains("not enabled"), "{said}");
     assert!(said.contains("To fix it: set AWS_ACCESS_KEY_ID"), "{said}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pattern_only_the_service_can_judge_is_warned_about_and_sent() {
+    let server = mock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out.json").display().to_string();
+    let run = call(
+        strings(&[
+            "invoke-model",
+            "--endpoint-url",
+            &server.url(),
+            "--model-id",
+            "!!!",
+            "--body",
+            "{}",
+            &out,
+        ]),
+        dir.path(),
+    )
+    .await;
+    assert!(
+        run.stderr()
+            .contains("warning: InvokeModelInput.modelId: value does not match the pattern"),
+        "{}",
+        run.stderr()
+    );
+    assert!(
+        run.stderr().contains("(sent; the service decides)"),
+        "{}",
+        run.stderr()
+    );
+    assert_eq!(server.requests().len(), 1, "sent: {}", run.stderr());
+    let strict = call(
+        strings(&[
+            "invoke-model",
+            "--validation",
+            "strict",
+            "--endpoint-url",
+            &server.url(),
+            "--model-id",
+            "!!!",
+            "--body",
+            "{}",
+            &out,
+        ]),
+        dir.path(),
+    )
+    .await;
+    assert_eq!(strict.code(), 252, "{}", strict.stderr());
+    assert_eq!(server.requests().len(), 1, "strict sent nothing");
+}

@@ -140,6 +140,10 @@ const GLOBAL_OPTIONS: &[(&str, &str)] = &[
         "How to print the output: json (default), text or table",
     ),
     (
+        "validation",
+        "What to refuse before sending: standard (default: missing members, values below a minimum; maximums and patterns are warned about and sent), strict (every constraint, and enum values the model does not list), warn, off; overrides SDK_RS_VALIDATION_MODE",
+    ),
+    (
         "region",
         "The region to use; overrides AWS_REGION and the profile",
     ),
@@ -248,6 +252,9 @@ pub async fn config<S: Service>(global: &ArgMatches) -> Result<Config<S>, CliErr
     if let Some(url) = global.get_one::<String>("endpoint-url") {
         builder = builder.endpoint_url(url);
     }
+    if let Some(mode) = global.get_one::<String>("validation") {
+        builder = builder.validation_mode(validation_mode(mode)?);
+    }
     if let Some(path) = global.get_one::<String>("ca-bundle") {
         let tls = crate::transport::TlsConfig::new()
             .with_ca_bundle_file(path)
@@ -255,6 +262,43 @@ pub async fn config<S: Service>(global: &ArgMatches) -> Result<Config<S>, CliErr
         builder = builder.tls_config(tls);
     }
     builder.load().await.map_err(|e| config_error(&e))
+}
+
+/// `--validation`'s value.
+fn validation_mode(value: &str) -> Result<crate::validation::ValidationMode, CliError> {
+    use crate::validation::ValidationMode as Mode;
+    match value.to_ascii_lowercase().as_str() {
+        "standard" => Ok(Mode::Standard),
+        "strict" => Ok(Mode::Strict),
+        "warn" => Ok(Mode::Warn),
+        "off" => Ok(Mode::Off),
+        _ => Err(CliError::parameter(format!(
+            "--validation: {value:?} is not one of standard, strict, warn, off"
+        ))),
+    }
+}
+
+/// Prints, as warnings, the violations the validation `mode` lets through
+/// (the service judges them), so that a command-line user sees them
+/// without a logger. What the mode refuses is reported by the call itself.
+pub fn warn_violations(
+    mode: crate::validation::ValidationMode,
+    outcome: Result<(), crate::validation::ValidationError>,
+) {
+    use crate::validation::{ValidationMode as Mode, ViolationKind};
+    let Err(err) = outcome else { return };
+    let shown: Vec<_> = match mode {
+        Mode::Warn => err.violations().iter().collect(),
+        Mode::Standard if !err.violations().iter().any(|v| v.is_certain()) => err
+            .violations()
+            .iter()
+            .filter(|v| !matches!(v.kind(), ViolationKind::UnlistedValue { .. }))
+            .collect(),
+        _ => Vec::new(),
+    };
+    for violation in shown {
+        eprintln!("warning: {violation} (sent; the service decides)");
+    }
 }
 
 /// A configuration error in the command line's words.

@@ -1,5 +1,14 @@
 //! Checking inputs against the model's constraints (`required`, `min`/`max`,
-//! `pattern`) before any byte is sent.
+//! `pattern`, enum values) before any byte is sent.
+//!
+//! What is surely wrong (a missing member, a value below a minimum, a value
+//! that cannot be encoded) refuses the call by default. What only the
+//! service can judge (a maximum, a pattern) is logged and sent, because
+//! AWS's models get these wrong at times (typos in patterns) and services
+//! relax them over time while a compiled crate keeps the old bound; this
+//! is the Smithy specification's advice to clients and what botocore does.
+//! [`ValidationMode::Strict`] refuses on every constraint, and on enum
+//! values the model does not list.
 //!
 //! Generated `validate()` methods walk a value with a [`Path`] and report
 //! every violation, each with the path of the member at fault, into
@@ -11,12 +20,24 @@ use std::fmt;
 use std::sync::OnceLock;
 
 /// What the client does with an input that violates the model's constraints.
+///
+/// Set in code (`validation_mode(..)`), or with `SDK_RS_VALIDATION_MODE`
+/// or the profile's `sdk_rs_validation_mode` (`standard`, `strict`, `warn`,
+/// `off`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ValidationMode {
-    /// Reject the request before sending it (the default).
+    /// Refuse what is surely wrong (missing members, lengths and values
+    /// below their minimum, values that cannot be encoded), naming every
+    /// violation; log what only the service can judge (maximums, patterns)
+    /// at warn level and send. Enum values the model does not list are
+    /// sent (as every AWS SDK does, so that values the service adds later
+    /// pass). The default.
     #[default]
+    Standard,
+    /// Refuse on every constraint, maximums, patterns and enum values the
+    /// model does not list included.
     Strict,
-    /// Log the violations through `tracing` at warn level, then send.
+    /// Log every violation through `tracing` at warn level, then send.
     Warn,
     /// Do not check constraints. Missing required members are still an
     /// error, because such an input cannot be built.
@@ -76,6 +97,22 @@ impl Violation {
     }
 }
 
+impl Violation {
+    /// Whether the value is surely wrong, whatever the service's current
+    /// limits: a missing member, too short or below a minimum, or not
+    /// encodable. Maximums, patterns and enum values only the service can
+    /// judge.
+    pub fn is_certain(&self) -> bool {
+        matches!(
+            self.kind,
+            ViolationKind::Missing
+                | ViolationKind::TooShort { .. }
+                | ViolationKind::BelowMinimum { .. }
+                | ViolationKind::NotEncodable { .. }
+        )
+    }
+}
+
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.kind)
@@ -128,6 +165,13 @@ pub enum ViolationKind {
         /// Why.
         reason: &'static str,
     },
+    /// A value of an enum that the model does not list; the value is
+    /// omitted for sensitive members. Only [`ValidationMode::Strict`]
+    /// refuses it.
+    UnlistedValue {
+        /// The value, unless sensitive.
+        value: Option<String>,
+    },
     /// The model's pattern could not be compiled by this build's regex
     /// engine. Generation checks every pattern, so this only happens if the
     /// crate is built against a different engine version.
@@ -171,6 +215,12 @@ impl fmt::Display for ViolationKind {
                 write!(f, "value does not match the pattern {pattern:?}")
             }
             ViolationKind::NotEncodable { reason } => write!(f, "value cannot be sent: {reason}"),
+            ViolationKind::UnlistedValue { value: Some(v) } => {
+                write!(f, "value {v:?} is not one the model lists")
+            }
+            ViolationKind::UnlistedValue { value: None } => {
+                f.write_str("value is not one the model lists")
+            }
             ViolationKind::InvalidPattern { pattern, reason } => {
                 write!(f, "pattern {pattern:?} cannot be compiled: {reason}")
             }
@@ -320,6 +370,12 @@ impl Violations {
         self.push(path, ViolationKind::NotEncodable { reason });
     }
 
+    /// An enum value the model does not list.
+    pub fn unlisted(&mut self, path: &Path<'_>, value: &str, sensitive: bool) {
+        let value = (!sensitive).then(|| value.to_owned());
+        self.push(path, ViolationKind::UnlistedValue { value });
+    }
+
     /// Checks a length against inclusive bounds.
     pub fn length(&mut self, path: &Path<'_>, length: usize, min: Option<u64>, max: Option<u64>) {
         // usize always fits in u64 on the targets Rust supports.
@@ -405,21 +461,38 @@ impl Violations {
     }
 }
 
-/// Applies the configured mode to the outcome of validating `input_name`:
-/// in warn mode violations are logged and forgiven.
+/// Applies the configured mode to the outcome of validating `input_name`
+/// (see [`ValidationMode`]): what the mode forgives is logged, the rest is
+/// the error.
 pub fn enforce(
     mode: ValidationMode,
     input_name: &str,
     outcome: Result<(), ValidationError>,
 ) -> Result<(), ValidationError> {
-    match (mode, outcome) {
-        (_, Ok(())) | (ValidationMode::Off, Err(_)) => Ok(()),
-        (ValidationMode::Strict, Err(err)) => Err(err),
-        (ValidationMode::Warn, Err(err)) => {
-            tracing::warn!(input = input_name, violations = %err, "sending a request that violates the model's constraints");
-            Ok(())
+    let err = match (mode, outcome) {
+        (_, Ok(())) | (ValidationMode::Off, Err(_)) => return Ok(()),
+        (ValidationMode::Strict, Err(err)) => return Err(err),
+        (ValidationMode::Warn, Err(err)) => err,
+        (ValidationMode::Standard, Err(mut err)) => {
+            let (unlisted, judged): (Vec<Violation>, Vec<Violation>) = err
+                .violations
+                .into_iter()
+                .partition(|v| matches!(v.kind, ViolationKind::UnlistedValue { .. }));
+            for violation in &unlisted {
+                tracing::debug!(input = input_name, %violation, "sending an enum value the model does not list");
+            }
+            err.violations = judged;
+            if err.violations.is_empty() {
+                return Ok(());
+            }
+            if err.violations.iter().any(Violation::is_certain) {
+                return Err(err);
+            }
+            err
         }
-    }
+    };
+    tracing::warn!(input = input_name, violations = %err, "sending a request that violates the model's constraints; the service decides");
+    Ok(())
 }
 
 #[cfg(test)]
@@ -532,8 +605,41 @@ mod tests {
             v.into_result()
         };
         assert!(enforce(ValidationMode::Strict, "Input", violation()).is_err());
+        assert!(enforce(ValidationMode::Standard, "Input", violation()).is_err());
         assert!(enforce(ValidationMode::Warn, "Input", violation()).is_ok());
         assert!(enforce(ValidationMode::Off, "Input", violation()).is_ok());
         assert!(enforce(ValidationMode::Strict, "Input", Ok(())).is_ok());
+    }
+
+    #[test]
+    fn the_default_refuses_what_is_surely_wrong_and_lets_the_service_judge_the_rest() {
+        let root = Path::root("Input");
+        let judged = || {
+            let mut v = Violations::default();
+            v.length(&root.member("name"), 300, Some(1), Some(256));
+            v.pattern(&root.member("arn"), "abc", &DIGITS);
+            v.range(&root.member("count"), 11, Some(1), Some(10), false);
+            v.unlisted(&root.member("role"), "usr", false);
+            v.into_result()
+        };
+        assert!(enforce(ValidationMode::Standard, "Input", judged()).is_ok());
+        let strict = enforce(ValidationMode::Strict, "Input", judged()).unwrap_err();
+        assert_eq!(strict.violations().len(), 4);
+        assert!(
+            strict
+                .to_string()
+                .contains(r#"Input.role: value "usr" is not one the model lists"#)
+        );
+
+        let mut both = Violations::default();
+        both.length(&root.member("name"), 300, Some(1), Some(256));
+        both.range(&root.member("count"), 0, Some(1), Some(10), false);
+        both.unlisted(&root.member("role"), "usr", false);
+        let refused = enforce(ValidationMode::Standard, "Input", both.into_result()).unwrap_err();
+        // Every violation but the open enum's is named.
+        assert_eq!(
+            refused.to_string(),
+            "2 constraint violations: Input.name: length 300 is above the maximum 256; Input.count: value 0 is below the minimum 1"
+        );
     }
 }

@@ -353,7 +353,15 @@ async fn megabyte_events_cross_both_ways() {
 #[tokio::test]
 async fn an_oversized_event_is_refused_before_it_is_sent() {
     let server = mock().await;
-    let (tx, mut out) = open(&client(&server), "mock.echo").await;
+    // Above a maximum: refused in Strict mode (the default sends it and
+    // lets the service judge).
+    let strict = bedrock_runtime::Client::from_conf(
+        config(&server)
+            .validation_mode(bedrock_runtime::ValidationMode::Strict)
+            .build()
+            .unwrap(),
+    );
+    let (tx, mut out) = open(&strict, "mock.echo").await;
     let err = tx.send(event(vec![0u8; 1_000_001])).await.unwrap_err();
     match err {
         SendError::Invalid(violations) => {

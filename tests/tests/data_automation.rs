@@ -289,7 +289,16 @@ async fn tags_are_added_listed_and_removed() {
 #[tokio::test]
 async fn invalid_input_is_refused_before_sending() {
     let server = mock().await;
-    let err = client(&server)
+    // A pattern is refused in Strict mode only.
+    let strict = Client::from_conf(
+        client(&server)
+            .config()
+            .to_builder()
+            .validation_mode(bedrock_data_automation_runtime::ValidationMode::Strict)
+            .build()
+            .unwrap(),
+    );
+    let err = strict
         .get_data_automation_status()
         .invocation_arn("not-an-arn")
         .send()
@@ -297,5 +306,15 @@ async fn invalid_input_is_refused_before_sending() {
         .expect_err("the ARN does not match the model's pattern");
     assert!(matches!(err, SdkError::InvalidInput(_)), "{err:?}");
     assert!(err.to_string().contains("invocationArn"), "{err}");
+    assert!(server.requests().is_empty(), "nothing was sent");
+    // What is surely wrong is refused by default too: an empty ARN is
+    // below its minimum length.
+    let err = client(&server)
+        .get_data_automation_status()
+        .invocation_arn("")
+        .send()
+        .await
+        .expect_err("an empty ARN is below the minimum length");
+    assert!(err.to_string().contains("below the minimum"), "{err}");
     assert!(server.requests().is_empty(), "nothing was sent");
 }

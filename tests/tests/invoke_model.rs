@@ -480,7 +480,15 @@ async fn dropped_connections_are_retried() {
 #[tokio::test]
 async fn invalid_input_sends_nothing() {
     let server = mock().await;
-    let err = invoke(&client(&server), "!!!").await.unwrap_err();
+    // A pattern is only refused in Strict mode; the default lets the
+    // service judge it (see `validation_modes`).
+    let strict = Client::from_conf(
+        config(&server)
+            .validation_mode(bedrock_runtime::ValidationMode::Strict)
+            .build()
+            .unwrap(),
+    );
+    let err = invoke(&strict, "!!!").await.unwrap_err();
     let SdkError::InvalidInput(violations) = &err else {
         panic!("expected invalid input, got {err:?}");
     };
@@ -524,10 +532,33 @@ async fn invalid_input_sends_nothing() {
 #[tokio::test]
 async fn validation_modes() {
     let server = mock().await;
-    // `mock.` ids are valid; a too-long guardrail identifier is not. Warn
-    // mode logs it and sends; Off mode sends without checking.
+    // `mock.` ids are valid; a too-long guardrail identifier is not. The
+    // default (Standard) and Warn log it and send, since only the service
+    // knows its current maximum; Off sends without checking; Strict refuses.
+    let strict = Client::from_conf(
+        config(&server)
+            .validation_mode(bedrock_runtime::ValidationMode::Strict)
+            .build()
+            .unwrap(),
+    );
+    let err = strict
+        .invoke_model()
+        .model_id("mock.echo")
+        .guardrail_identifier("x".repeat(2049))
+        .body("{}")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains(
+            "InvokeModelInput.guardrailIdentifier: length 2049 is above the maximum 2048"
+        ),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 0);
     let mut sent = 0;
     for mode in [
+        bedrock_runtime::ValidationMode::Standard,
         bedrock_runtime::ValidationMode::Warn,
         bedrock_runtime::ValidationMode::Off,
     ] {
@@ -554,7 +585,16 @@ async fn validation_modes() {
         matches!(err, SdkError::InvalidInput(_)),
         "a missing required member cannot be built"
     );
-    assert_eq!(server.requests().len(), 2);
+    assert_eq!(server.requests().len(), 3);
+    // The default still refuses what is surely wrong: an empty model id is
+    // below its minimum length.
+    let err = invoke(&client(&server), "").await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("InvokeModelInput.modelId: length 0 is below the minimum 1"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 3);
 }
 
 #[tokio::test]

@@ -22,6 +22,7 @@ const RESERVED: &[&str] = &[
     "ca-bundle",
     "query",
     "output",
+    "validation",
     "no-paginate",
     "help",
     "version",
@@ -464,6 +465,7 @@ fn operation(service: &Service, schema: &Schema<'_>, op: &Operation) -> TokenStr
                 #request_binding = client.#method();
                 #(#setters)*
                 options.finish()?;
+                crate::cli_support::warn_violations(client.config().validation_mode(), request.as_input().validate());
                 #output
             }
         }

@@ -85,8 +85,9 @@ pub(crate) fn methods(service: &Service, s: &Structure, role: Role) -> TokenStre
     quote! {
         #allow
         impl #name {
-            /// Checks the model's constraints (lengths, ranges, patterns) on
-            /// this value and everything inside it, reporting every violation.
+            /// Checks the model's constraints (lengths, ranges, patterns, enum
+            /// values) on this value and everything inside it, reporting every
+            /// violation.
             pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
                 #validate_body
             }
@@ -214,8 +215,9 @@ pub(crate) fn union_methods(service: &Service, u: &Union) -> TokenStream {
     };
     quote! {
         impl #name {
-            /// Checks the model's constraints (lengths, ranges, patterns) on
-            /// this value and everything inside it, reporting every violation.
+            /// Checks the model's constraints (lengths, ranges, patterns, enum
+            /// values) on this value and everything inside it, reporting every
+            /// violation.
             pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
                 let mut violations = crate::validation::Violations::default();
                 self.validate_into(&crate::validation::Path::root(#type_name), &mut violations);
@@ -249,6 +251,15 @@ fn value_checks(service: &Service, target: &str, sensitive: bool, depth: usize) 
         })
     };
     match &shape.kind {
+        ShapeKind::Enum(e) => {
+            let ty = super::rust_type::of(service, target);
+            let unknown = ident(&e.unknown_variant);
+            quote! {
+                if let #ty::#unknown(value) = value {
+                    violations.unlisted(&path, value, #sensitive);
+                }
+            }
+        }
         ShapeKind::String => {
             let length = length_of(quote!(value.chars().count()));
             let pattern = c.pattern.as_ref().map(|p| {

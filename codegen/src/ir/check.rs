@@ -75,9 +75,7 @@ pub enum ProblemKind {
         kind: String,
         reason: String,
     },
-    #[error(
-        "pattern {pattern:?} is not a valid ECMA-262 regular expression ({reason}); it is not checked client-side"
-    )]
+    #[error("pattern {pattern:?} {reason}; it is not checked client-side")]
     UncheckedPattern { pattern: String, reason: String },
     #[error("enum value {value:?} appears twice")]
     DuplicateEnumValue { value: String },

@@ -10,9 +10,58 @@ pub struct Compiled {
     pub flags: String,
 }
 
-/// Translates and compiles a model's pattern; the reason when no ECMA-262
-/// engine would accept it.
+/// Translates and compiles a model's pattern. The error completes the
+/// sentence "the pattern ...": no ECMA-262 engine accepts it, or it looks
+/// like a typo (see [`typo`]); either way it is not enforced.
 pub fn compile(pattern: &str) -> Result<Compiled, String> {
+    if let Some(typo) = typo(pattern) {
+        return Err(format!(
+            "looks like a typo ({typo}), so it is not enforced, even in ValidationMode::Strict"
+        ));
+    }
+    translate(pattern)
+        .map_err(|reason| format!("is not a valid ECMA-262 regular expression ({reason})"))
+}
+
+/// What in `pattern` looks like a mistyped character class: an escaped
+/// backslash before `d`, `w` or `s` (`\\d`: a backslash and a letter, where
+/// `\d` was meant), or a slash in its place before a quantifier (`/d{12}`).
+/// Both appear in AWS's models and refuse every real value.
+pub fn typo(pattern: &str) -> Option<String> {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        match chars[i] {
+            '\\' => {
+                if chars.get(i + 1) == Some(&'\\')
+                    && let Some(class) = chars.get(i + 2).filter(|c| "dwsDWS".contains(**c))
+                {
+                    return Some(format!("`\\\\{class}` where `\\{class}` was meant"));
+                }
+                // An escape: the escaped character is not looked at again.
+                i += 2;
+                continue;
+            }
+            '/' => {
+                if let (Some(class), Some(quantifier)) = (chars.get(i + 1), chars.get(i + 2))
+                    && "dws".contains(*class)
+                    && "{+*".contains(*quantifier)
+                {
+                    return Some(format!(
+                        "`/{class}{quantifier}` where `\\{class}{quantifier}` was meant"
+                    ));
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The pattern with its Java-style leading flags as ECMAScript flags,
+/// compiled; the engine's reason when it does not compile.
+fn translate(pattern: &str) -> Result<Compiled, String> {
     let mut rest = pattern;
     let mut flags = String::new();
     // Leading inline flag groups, possibly several: `(?i)(?s)...`.
@@ -81,5 +130,19 @@ mod tests {
     fn what_no_engine_accepts_is_reported() {
         assert!(compile("(?x) a b").unwrap_err().contains("`x`"));
         assert!(compile("([a-z]+").is_err());
+    }
+
+    #[test]
+    fn typos_seen_in_aws_models_are_caught_and_real_escapes_are_not() {
+        // bedrock-agent's TaggableResourcesArn, databrew, marketplace-catalog.
+        let agent =
+            compile("^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:agent/[A-Z0-9]{10}$").unwrap_err();
+        assert!(agent.contains("`/d{` where `\\d{` was meant"), "{agent}");
+        assert!(compile(r"^[A-Z_][A-Z\\d_]*$").unwrap_err().contains("typo"));
+        assert!(compile(r"^\\S+[\\S\\s]*").unwrap_err().contains("typo"));
+        // An escaped backslash, then a class: a backslash or whitespace.
+        assert!(compile(r"^[a-z\\\s]+$").is_ok());
+        assert!(compile(r"^[\w/]+$").is_ok());
+        assert!(compile("^/data/[a-z]+$").is_ok());
     }
 }

@@ -951,7 +951,7 @@ impl Resolver<'_> {
             return docs;
         };
         let note = format!(
-            "**Not checked client-side:** the model's pattern `{}` is not an ECMA-262 regular expression ({reason}).",
+            "**Not checked client-side:** the model's pattern `{}` {reason}.",
             pattern.replace('`', "\\`")
         );
         Some(match docs {
@@ -1926,7 +1926,9 @@ fn mark_needs_validation(service: &mut Service) {
         .map(|(name, shape)| {
             (
                 name.clone(),
-                !shape.constraints.is_empty() && !matches!(shape.kind, ShapeKind::Enum(_)),
+                // An enum is checked for values the model does not list
+                // (refused only in `ValidationMode::Strict`).
+                matches!(shape.kind, ShapeKind::Enum(_)) || !shape.constraints.is_empty(),
             )
         })
         .collect();

@@ -4014,6 +4014,10 @@ mod agentic_retrieve_stream {
             request = request.set_user_context(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut output = request
             .send()
             .await
@@ -4146,6 +4150,10 @@ mod check_ingested_document_acl {
             request = request.set_user_context(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4241,6 +4249,10 @@ mod create_invocation {
             request = request.set_session_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4344,6 +4356,10 @@ mod create_session {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4454,6 +4470,10 @@ mod delete_agent_memory {
             request = request.set_session_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4513,6 +4533,10 @@ mod delete_session {
             request = request.set_session_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4572,6 +4596,10 @@ mod end_session {
             request = request.set_session_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4658,6 +4686,10 @@ mod generate_query {
             request = request.set_transformation_configuration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4804,6 +4836,10 @@ mod get_agent_memory {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -4985,6 +5021,10 @@ mod get_document_content {
             request = request.set_user_context(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5086,6 +5126,10 @@ mod get_execution_flow_snapshot {
             request = request.set_flow_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5189,6 +5233,10 @@ mod get_flow_execution {
             request = request.set_flow_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5286,6 +5334,10 @@ mod get_ingested_document_acl {
             request = request.set_knowledge_base_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5387,6 +5439,10 @@ mod get_invocation_step {
             request = request.set_session_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5446,6 +5502,10 @@ mod get_session {
             request = request.set_session_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5736,6 +5796,10 @@ mod invoke_agent {
             request = request.set_streaming_configurations(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut output = request
             .send()
             .await
@@ -5930,6 +5994,10 @@ mod invoke_flow {
             request = request.set_model_performance_configuration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut output = request
             .send()
             .await
@@ -6465,6 +6533,10 @@ mod invoke_inline_agent {
             request = request.set_streaming_configurations(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut output = request
             .send()
             .await
@@ -6646,6 +6718,10 @@ mod list_flow_execution_events {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -6787,6 +6863,10 @@ mod list_flow_executions {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -6930,6 +7010,10 @@ mod list_invocation_steps {
             request = request.set_session_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -7050,6 +7134,10 @@ mod list_invocations {
             request = request.set_session_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -7151,6 +7239,10 @@ mod list_sessions {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -7232,6 +7324,10 @@ mod list_tags_for_resource {
             request = request.set_resource_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7309,6 +7405,10 @@ mod optimize_prompt {
             request = request.set_target_model_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut output = request
             .send()
             .await
@@ -7460,6 +7560,10 @@ mod put_invocation_step {
             request = request.set_session_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7582,6 +7686,10 @@ mod rerank {
             request = request.set_sources(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -7764,6 +7872,10 @@ mod retrieve {
             request = request.set_user_context(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -7931,6 +8043,10 @@ mod retrieve_and_generate {
             request = request.set_user_context(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8076,6 +8192,10 @@ mod retrieve_and_generate_stream {
             request = request.set_user_context(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut output = request
             .send()
             .await
@@ -8239,6 +8359,10 @@ mod start_flow_execution {
             request = request.set_model_performance_configuration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8340,6 +8464,10 @@ mod stop_flow_execution {
             request = request.set_flow_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8418,6 +8546,10 @@ mod tag_resource {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8496,6 +8628,10 @@ mod untag_resource {
             request = request.set_tag_keys(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8578,6 +8714,10 @@ mod update_session {
             request = request.set_session_metadata(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(

@@ -6348,6 +6348,10 @@ mod associate_agent_collaborator {
             request = request.set_client_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6483,6 +6487,10 @@ mod associate_agent_knowledge_base {
             request = request.set_knowledge_base_state(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6834,6 +6842,10 @@ mod create_agent {
             request = request.set_agent_collaboration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7099,6 +7111,10 @@ mod create_agent_action_group {
             request = request.set_function_schema(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7253,6 +7269,10 @@ mod create_agent_alias {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7460,6 +7480,10 @@ mod create_data_source {
             request = request.set_vector_ingestion_configuration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7635,6 +7659,10 @@ mod create_flow {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7812,6 +7840,10 @@ mod create_flow_alias {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7907,6 +7939,10 @@ mod create_flow_version {
             request = request.set_client_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8082,6 +8118,10 @@ mod create_knowledge_base {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8255,6 +8295,10 @@ mod create_prompt {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8371,6 +8415,10 @@ mod create_prompt_version {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8527,6 +8575,10 @@ mod create_retrieval_instruction {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8626,6 +8678,10 @@ mod create_retrieval_instruction_version {
             request = request.set_client_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8890,6 +8946,10 @@ mod create_vpc_configuration {
             request = request.set_description(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8978,6 +9038,10 @@ mod delete_agent {
             request = request.set_skip_resource_in_use_check(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9104,6 +9168,10 @@ mod delete_agent_action_group {
             request = request.set_skip_resource_in_use_check(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9180,6 +9248,10 @@ mod delete_agent_alias {
             request = request.set_agent_alias_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9287,6 +9359,10 @@ mod delete_agent_version {
             request = request.set_skip_resource_in_use_check(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9365,6 +9441,10 @@ mod delete_data_source {
             request = request.set_data_source_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9455,6 +9535,10 @@ mod delete_flow {
             request = request.set_skip_resource_in_use_check(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9533,6 +9617,10 @@ mod delete_flow_alias {
             request = request.set_alias_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9642,6 +9730,10 @@ mod delete_flow_version {
             request = request.set_skip_resource_in_use_check(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9701,6 +9793,10 @@ mod delete_knowledge_base {
             request = request.set_knowledge_base_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9823,6 +9919,10 @@ mod delete_knowledge_base_documents {
             request = request.set_document_identifiers(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9903,6 +10003,10 @@ mod delete_prompt {
             request = request.set_prompt_version(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9982,6 +10086,10 @@ mod delete_resource_policy {
             request = request.set_expected_revision_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10064,6 +10172,10 @@ mod delete_retrieval_instruction {
             request = request.set_retrieval_instruction_version(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10143,6 +10255,10 @@ mod delete_vpc_configuration {
             request = request.set_vpc_configuration_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10238,6 +10354,10 @@ mod disassociate_agent_collaborator {
             request = request.set_collaborator_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10333,6 +10453,10 @@ mod disassociate_agent_knowledge_base {
             request = request.set_knowledge_base_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10390,6 +10514,10 @@ mod get_agent {
             request = request.set_agent_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10485,6 +10613,10 @@ mod get_agent_action_group {
             request = request.set_action_group_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10561,6 +10693,10 @@ mod get_agent_alias {
             request = request.set_agent_alias_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10656,6 +10792,10 @@ mod get_agent_collaborator {
             request = request.set_collaborator_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10751,6 +10891,10 @@ mod get_agent_knowledge_base {
             request = request.set_knowledge_base_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10827,6 +10971,10 @@ mod get_agent_version {
             request = request.set_agent_version(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10905,6 +11053,10 @@ mod get_data_source {
             request = request.set_data_source_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10985,6 +11137,10 @@ mod get_flow {
             request = request.set_included_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11063,6 +11219,10 @@ mod get_flow_alias {
             request = request.set_alias_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11162,6 +11322,10 @@ mod get_flow_version {
             request = request.set_included_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11259,6 +11423,10 @@ mod get_ingestion_job {
             request = request.set_ingestion_job_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11318,6 +11486,10 @@ mod get_knowledge_base {
             request = request.set_knowledge_base_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11421,6 +11593,10 @@ mod get_knowledge_base_documents {
             request = request.set_document_identifiers(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11522,6 +11698,10 @@ mod get_prompt {
             request = request.set_included_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11581,6 +11761,10 @@ mod get_resource_policy {
             request = request.set_resource_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11663,6 +11847,10 @@ mod get_retrieval_instruction {
             request = request.set_retrieval_instruction_version(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11744,6 +11932,10 @@ mod get_vpc_configuration {
             request = request.set_vpc_configuration_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11864,6 +12056,10 @@ mod ingest_knowledge_base_documents {
             request = request.set_documents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11978,6 +12174,10 @@ mod list_agent_action_groups {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -12096,6 +12296,10 @@ mod list_agent_aliases {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -12233,6 +12437,10 @@ mod list_agent_collaborators {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -12372,6 +12580,10 @@ mod list_agent_knowledge_bases {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -12490,6 +12702,10 @@ mod list_agent_versions {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -12593,6 +12809,10 @@ mod list_agents {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -12712,6 +12932,10 @@ mod list_data_sources {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -12832,6 +13056,10 @@ mod list_flow_aliases {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -12952,6 +13180,10 @@ mod list_flow_versions {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13053,6 +13285,10 @@ mod list_flows {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13231,6 +13467,10 @@ mod list_ingestion_jobs {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13372,6 +13612,10 @@ mod list_knowledge_base_documents {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13473,6 +13717,10 @@ mod list_knowledge_bases {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13595,6 +13843,10 @@ mod list_prompts {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13716,6 +13968,10 @@ mod list_retrieval_instruction_versions {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13836,6 +14092,10 @@ mod list_retrieval_instructions {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13920,6 +14180,10 @@ mod list_tags_for_resource {
             request = request.set_resource_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14040,6 +14304,10 @@ mod list_vpc_configurations {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -14118,6 +14386,10 @@ mod prepare_agent {
             request = request.set_agent_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14177,6 +14449,10 @@ mod prepare_flow {
             request = request.set_flow_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14273,6 +14549,10 @@ mod put_resource_policy {
             request = request.set_expected_revision_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14387,6 +14667,10 @@ mod start_ingestion_job {
             request = request.set_description(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14484,6 +14768,10 @@ mod stop_ingestion_job {
             request = request.set_ingestion_job_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14562,6 +14850,10 @@ mod tag_resource {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14640,6 +14932,10 @@ mod untag_resource {
             request = request.set_tag_keys(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14968,6 +15264,10 @@ mod update_agent {
             request = request.set_agent_collaboration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15233,6 +15533,10 @@ mod update_agent_action_group {
             request = request.set_function_schema(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15391,6 +15695,10 @@ mod update_agent_alias {
             request = request.set_alias_invocation_state(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15572,6 +15880,10 @@ mod update_agent_collaborator {
             request = request.set_relay_conversation_history(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15709,6 +16021,10 @@ mod update_agent_knowledge_base {
             request = request.set_knowledge_base_state(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15916,6 +16232,10 @@ mod update_data_source {
             request = request.set_vector_ingestion_configuration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16070,6 +16390,10 @@ mod update_flow {
             request = request.set_flow_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16228,6 +16552,10 @@ mod update_flow_alias {
             request = request.set_alias_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16409,6 +16737,10 @@ mod update_knowledge_base {
             request = request.set_metadata_configurations(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16563,6 +16895,10 @@ mod update_prompt {
             request = request.set_prompt_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16664,6 +17000,10 @@ mod update_retrieval_instruction {
             request = request.set_description(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16725,6 +17065,10 @@ mod validate_flow_definition {
             request = request.set_definition(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(

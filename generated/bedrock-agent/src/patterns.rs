@@ -1219,18 +1219,6 @@ pub(crate) static SUBNET_ID: crate::validation::Pattern = crate::validation::Pat
 
 #[cfg(
     any(
-        feature = "list-tags-for-resource",
-        feature = "tag-resource",
-        feature = "untag-resource"
-    )
-)]
-/// The pattern of `TaggableResourcesArn`.
-pub(crate) static TAGGABLE_RESOURCES_ARN: crate::validation::Pattern = crate::validation::Pattern::new(
-    ".*(^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:(agent|agent-alias|knowledge-base|flow|prompt)/[A-Z0-9]{10}(?:/[A-Z0-9]{10})?$|^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:flow/([A-Z0-9]{10})/alias/([A-Z0-9]{10})$|^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:prompt/([A-Z0-9]{10})?(?::/d+)?$|^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:bedrock:[a-zA-Z0-9-]+:[0-9]{12}:retrieval-instruction/[a-z0-9]{10}$).*",
-);
-
-#[cfg(
-    any(
         feature = "create-vpc-configuration",
         feature = "get-vpc-configuration",
         feature = "list-vpc-configurations"

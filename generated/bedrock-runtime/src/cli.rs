@@ -2432,6 +2432,10 @@ mod apply_guardrail {
             request = request.set_output_scope(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2777,6 +2781,10 @@ mod converse {
             request = request.set_output_config(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3124,6 +3132,10 @@ mod converse_stream {
             request = request.set_output_config(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut output = request
             .send()
             .await
@@ -3208,6 +3220,10 @@ mod count_tokens {
             request = request.set_input(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3267,6 +3283,10 @@ mod get_async_invoke {
             request = request.set_invocation_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3349,6 +3369,10 @@ mod invoke_guardrail_checks {
             request = request.set_checks(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3601,6 +3625,10 @@ mod invoke_model {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut outfile = crate::cli_support::Outfile::create(args)?;
         let output = request
             .send()
@@ -3674,6 +3702,10 @@ mod invoke_model_with_bidirectional_stream {
             request = request.set_model_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut outfile = crate::cli_support::Outfile::create(args)?;
         let (sender, mut output) = request
             .send()
@@ -3964,6 +3996,10 @@ mod invoke_model_with_response_stream {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut outfile = crate::cli_support::Outfile::create(args)?;
         let mut output = request
             .send()
@@ -4172,6 +4208,10 @@ mod list_async_invokes {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -4335,6 +4375,10 @@ mod start_async_invoke {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(

@@ -5734,6 +5734,10 @@ mod archive_project {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5795,6 +5799,10 @@ mod batch_delete_advanced_prompt_optimization_job {
             request = request.set_job_identifiers(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5856,6 +5864,10 @@ mod batch_delete_evaluation_job {
             request = request.set_job_identifiers(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5932,6 +5944,10 @@ mod cancel_automated_reasoning_policy_build_workflow {
             request = request.set_build_workflow_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6132,6 +6148,10 @@ mod create_advanced_prompt_optimization_job {
             request = request.set_model_configurations(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6285,6 +6305,10 @@ mod create_automated_reasoning_policy {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6444,6 +6468,10 @@ mod create_automated_reasoning_policy_test_case {
             request = request.set_confidence_threshold(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6559,6 +6587,10 @@ mod create_automated_reasoning_policy_version {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6739,6 +6771,10 @@ mod create_custom_model {
             request = request.set_client_request_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6871,6 +6907,10 @@ mod create_custom_model_deployment {
             request = request.set_client_request_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7118,6 +7158,10 @@ mod create_evaluation_job {
             request = request.set_output_data_config(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7192,6 +7236,10 @@ mod create_foundation_model_agreement {
             request = request.set_model_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7525,6 +7573,10 @@ mod create_guardrail {
             request = request.set_client_request_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7623,6 +7675,10 @@ mod create_guardrail_version {
             request = request.set_client_request_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7763,6 +7819,10 @@ mod create_inference_profile {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7928,6 +7988,10 @@ mod create_marketplace_model_endpoint {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8066,6 +8130,10 @@ mod create_model_copy_job {
             request = request.set_client_request_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8422,6 +8490,10 @@ mod create_model_customization_job {
             request = request.set_customization_config(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8644,6 +8716,10 @@ mod create_model_import_job {
             request = request.set_imported_model_kms_key_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8885,6 +8961,10 @@ mod create_model_invocation_job {
             request = request.set_model_invocation_type(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8984,6 +9064,10 @@ mod create_project {
             request = request.set_data_retention(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9166,6 +9250,10 @@ mod create_prompt_router {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9325,6 +9413,10 @@ mod create_provisioned_model_throughput {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9390,6 +9482,10 @@ mod delete_account_data_retention_storage {
             request = request.set_model_provider(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9472,6 +9568,10 @@ mod delete_automated_reasoning_policy {
             request = request.set_force(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9571,6 +9671,10 @@ mod delete_automated_reasoning_policy_build_workflow {
             request = request.set_last_updated_at(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9668,6 +9772,10 @@ mod delete_automated_reasoning_policy_test_case {
             request = request.set_last_updated_at(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9727,6 +9835,10 @@ mod delete_custom_model {
             request = request.set_model_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9791,6 +9903,10 @@ mod delete_custom_model_deployment {
             request = request.set_custom_model_deployment_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9848,6 +9964,10 @@ mod delete_enforced_guardrail_configuration {
             request = request.set_config_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9905,6 +10025,10 @@ mod delete_foundation_model_agreement {
             request = request.set_model_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9985,6 +10109,10 @@ mod delete_guardrail {
             request = request.set_guardrail_version(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10044,6 +10172,10 @@ mod delete_imported_model {
             request = request.set_model_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10105,6 +10237,10 @@ mod delete_inference_profile {
             request = request.set_inference_profile_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10164,6 +10300,10 @@ mod delete_marketplace_model_endpoint {
             request = request.set_endpoint_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10203,6 +10343,10 @@ mod delete_model_invocation_logging_configuration {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.delete_model_invocation_logging_configuration();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10268,6 +10412,10 @@ mod delete_organization_data_retention_storage {
             request = request.set_model_provider(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10352,6 +10500,10 @@ mod delete_project_data_retention_storage {
             request = request.set_model_provider(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10411,6 +10563,10 @@ mod delete_prompt_router {
             request = request.set_prompt_router_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10471,6 +10627,10 @@ mod delete_provisioned_model_throughput {
             request = request.set_provisioned_model_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10530,6 +10690,10 @@ mod delete_resource_policy {
             request = request.set_resource_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10591,6 +10755,10 @@ mod deregister_marketplace_model_endpoint {
             request = request.set_endpoint_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10650,6 +10818,10 @@ mod export_automated_reasoning_policy_version {
             request = request.set_policy_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10689,6 +10861,10 @@ mod get_account_data_retention {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.get_account_data_retention();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10754,6 +10930,10 @@ mod get_account_data_retention_storage {
             request = request.set_model_provider(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10813,6 +10993,10 @@ mod get_advanced_prompt_optimization_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10872,6 +11056,10 @@ mod get_automated_reasoning_policy {
             request = request.set_policy_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10950,6 +11138,10 @@ mod get_automated_reasoning_policy_annotations {
             request = request.set_build_workflow_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11028,6 +11220,10 @@ mod get_automated_reasoning_policy_build_workflow {
             request = request.set_build_workflow_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11145,6 +11341,10 @@ mod get_automated_reasoning_policy_build_workflow_result_assets {
             request = request.set_asset_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11223,6 +11423,10 @@ mod get_automated_reasoning_policy_next_scenario {
             request = request.set_build_workflow_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11299,6 +11503,10 @@ mod get_automated_reasoning_policy_test_case {
             request = request.set_test_case_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11396,6 +11604,10 @@ mod get_automated_reasoning_policy_test_result {
             request = request.set_test_case_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11457,6 +11669,10 @@ mod get_custom_model {
             request = request.set_model_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11523,6 +11739,10 @@ mod get_custom_model_deployment {
             request = request.set_custom_model_deployment_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11584,6 +11804,10 @@ mod get_evaluation_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11662,6 +11886,10 @@ mod get_foundation_model {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11719,6 +11947,10 @@ mod get_foundation_model_availability {
             request = request.set_model_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11799,6 +12031,10 @@ mod get_guardrail {
             request = request.set_guardrail_version(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11858,6 +12094,10 @@ mod get_imported_model {
             request = request.set_model_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11938,6 +12178,10 @@ mod get_inference_profile {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11999,6 +12243,10 @@ mod get_marketplace_model_endpoint {
             request = request.set_endpoint_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12056,6 +12304,10 @@ mod get_model_copy_job {
             request = request.set_job_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12117,6 +12369,10 @@ mod get_model_customization_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12178,6 +12434,10 @@ mod get_model_import_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12237,6 +12497,10 @@ mod get_model_invocation_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12276,6 +12540,10 @@ mod get_model_invocation_logging_configuration {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.get_model_invocation_logging_configuration();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12341,6 +12609,10 @@ mod get_organization_data_retention_storage {
             request = request.set_model_provider(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12400,6 +12672,10 @@ mod get_project {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12484,6 +12760,10 @@ mod get_project_data_retention_storage {
             request = request.set_model_provider(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12543,6 +12823,10 @@ mod get_prompt_router {
             request = request.set_prompt_router_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12603,6 +12887,10 @@ mod get_provisioned_model_throughput {
             request = request.set_provisioned_model_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12662,6 +12950,10 @@ mod get_resource_policy {
             request = request.set_resource_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12742,6 +13034,10 @@ mod get_trusted_access_program {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12803,6 +13099,10 @@ mod get_trusted_access_program_account_enrollment {
             request = request.set_program_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12864,6 +13164,10 @@ mod get_trusted_access_program_organization_enrollment {
             request = request.set_program_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12944,6 +13248,10 @@ mod get_trusted_access_program_project_enrollment {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12983,6 +13291,10 @@ mod get_use_case_for_model_access {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.get_use_case_for_model_access();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -13097,6 +13409,10 @@ mod list_advanced_prompt_optimization_jobs {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13217,6 +13533,10 @@ mod list_automated_reasoning_policies {
             request = request.set_max_results(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13337,6 +13657,10 @@ mod list_automated_reasoning_policy_build_workflows {
             request = request.set_max_results(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13455,6 +13779,10 @@ mod list_automated_reasoning_policy_test_cases {
             request = request.set_max_results(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13590,6 +13918,10 @@ mod list_automated_reasoning_policy_test_results {
             request = request.set_max_results(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -13828,6 +14160,10 @@ mod list_custom_model_deployments {
             request = request.set_model_arn_equals(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -14122,6 +14458,10 @@ mod list_custom_models {
             request = request.set_model_status(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -14204,6 +14544,10 @@ mod list_enforced_guardrails_configuration {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -14452,6 +14796,10 @@ mod list_evaluation_jobs {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -14553,6 +14901,10 @@ mod list_foundation_model_agreement_offers {
             request = request.set_offer_type(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14696,6 +15048,10 @@ mod list_foundation_models {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14793,6 +15149,10 @@ mod list_guardrails {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -14993,6 +15353,10 @@ mod list_imported_models {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -15132,6 +15496,10 @@ mod list_inference_profiles {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -15254,6 +15622,10 @@ mod list_marketplace_model_endpoints {
             request = request.set_model_source_equals(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -15523,6 +15895,10 @@ mod list_model_copy_jobs {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -15748,6 +16124,10 @@ mod list_model_customization_jobs {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -15973,6 +16353,10 @@ mod list_model_import_jobs {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -16198,6 +16582,10 @@ mod list_model_invocation_jobs {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -16320,6 +16708,10 @@ mod list_projects {
             request = request.set_status_filter(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -16437,6 +16829,10 @@ mod list_prompt_routers {
             request = request.set_type(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -16683,6 +17079,10 @@ mod list_provisioned_model_throughputs {
             request = request.set_sort_order(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -16767,6 +17167,10 @@ mod list_tags_for_resource {
             request = request.set_resource_arn(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16864,6 +17268,10 @@ mod list_trusted_access_programs {
             request = request.set_next_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut pages = Vec::new();
         let mut seen = std::collections::HashSet::new();
         loop {
@@ -16948,6 +17356,10 @@ mod put_account_data_retention {
             request = request.set_mode(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17059,6 +17471,10 @@ mod put_account_data_retention_storage {
             request = request.set_storage_configuration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17139,6 +17555,10 @@ mod put_enforced_guardrail_configuration {
             request = request.set_guardrail_inference_config(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17200,6 +17620,10 @@ mod put_model_invocation_logging_configuration {
             request = request.set_logging_config(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17311,6 +17735,10 @@ mod put_organization_data_retention_storage {
             request = request.set_storage_configuration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17441,6 +17869,10 @@ mod put_project_data_retention_storage {
             request = request.set_storage_configuration(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17519,6 +17951,10 @@ mod put_resource_policy {
             request = request.set_resource_policy(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17599,6 +18035,10 @@ mod put_trusted_access_program_account_enrollment {
             request = request.set_opt_in(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17679,6 +18119,10 @@ mod put_trusted_access_program_organization_enrollment {
             request = request.set_opt_in(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17778,6 +18222,10 @@ mod put_trusted_access_program_project_enrollment {
             request = request.set_opt_in(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17837,6 +18285,10 @@ mod put_use_case_for_model_access {
             request = request.set_form_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17920,6 +18372,10 @@ mod register_marketplace_model_endpoint {
             request = request.set_model_source_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18043,6 +18499,10 @@ mod start_automated_reasoning_policy_build_workflow {
             request = request.set_source_content(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18161,6 +18621,10 @@ mod start_automated_reasoning_policy_test_workflow {
             request = request.set_client_request_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18220,6 +18684,10 @@ mod start_trusted_access_program_account_application {
             request = request.set_program_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18281,6 +18749,10 @@ mod start_trusted_access_program_organization_application {
             request = request.set_program_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18359,6 +18831,10 @@ mod start_trusted_access_program_project_application {
             request = request.set_project_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18418,6 +18894,10 @@ mod stop_advanced_prompt_optimization_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18477,6 +18957,10 @@ mod stop_evaluation_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18536,6 +19020,10 @@ mod stop_model_customization_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18595,6 +19083,10 @@ mod stop_model_invocation_job {
             request = request.set_job_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18671,6 +19163,10 @@ mod tag_resource {
             request = request.set_tags(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18749,6 +19245,10 @@ mod untag_resource {
             request = request.set_tag_keys(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18865,6 +19365,10 @@ mod update_automated_reasoning_policy {
             request = request.set_description(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18987,6 +19491,10 @@ mod update_automated_reasoning_policy_annotations {
             request = request.set_last_updated_annotation_set_hash(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19186,6 +19694,10 @@ mod update_automated_reasoning_policy_test_case {
             request = request.set_client_request_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19267,6 +19779,10 @@ mod update_custom_model_deployment {
             request = request.set_custom_model_deployment_identifier(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19582,6 +20098,10 @@ mod update_guardrail {
             request = request.set_kms_key_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19684,6 +20204,10 @@ mod update_marketplace_model_endpoint {
             request = request.set_client_request_token(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19785,6 +20309,10 @@ mod update_project {
             request = request.set_data_retention(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19885,6 +20413,10 @@ mod update_provisioned_model_throughput {
             request = request.set_desired_model_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(

@@ -102,6 +102,10 @@ mod s0_query_compatible_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s0_query_compatible_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -141,6 +145,10 @@ mod s1_query_compatible_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s1_query_compatible_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -180,6 +188,10 @@ mod s2_query_compatible_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s2_query_compatible_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(

@@ -577,6 +577,10 @@ mod s0_empty_input_and_empty_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s0_empty_input_and_empty_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -616,6 +620,10 @@ mod s10_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s10_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -655,6 +663,10 @@ mod s10_greeting_with_errors_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s10_greeting_with_errors_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -694,6 +706,10 @@ mod s11_json_unions {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -733,6 +749,10 @@ mod s11_json_unions_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -772,6 +792,10 @@ mod s11_json_unions_case10 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case10();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -811,6 +835,10 @@ mod s11_json_unions_case11 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case11();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -850,6 +878,10 @@ mod s11_json_unions_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -889,6 +921,10 @@ mod s11_json_unions_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -928,6 +964,10 @@ mod s11_json_unions_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -967,6 +1007,10 @@ mod s11_json_unions_case5 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case5();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1006,6 +1050,10 @@ mod s11_json_unions_case6 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case6();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1045,6 +1093,10 @@ mod s11_json_unions_case7 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case7();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1084,6 +1136,10 @@ mod s11_json_unions_case8 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case8();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1123,6 +1179,10 @@ mod s11_json_unions_case9 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_json_unions_case9();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1164,6 +1224,10 @@ mod s12_no_input_and_no_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_no_input_and_no_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1205,6 +1269,10 @@ mod s12_no_input_and_no_output_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_no_input_and_no_output_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1246,6 +1314,10 @@ mod s12_no_input_and_no_output_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_no_input_and_no_output_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1287,6 +1359,10 @@ mod s13_no_input_and_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s13_no_input_and_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1326,6 +1402,10 @@ mod s14_simple_scalar_properties {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s14_simple_scalar_properties();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1365,6 +1445,10 @@ mod s14_simple_scalar_properties_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s14_simple_scalar_properties_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1404,6 +1488,10 @@ mod s14_simple_scalar_properties_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s14_simple_scalar_properties_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1443,6 +1531,10 @@ mod s1_endpoint_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s1_endpoint_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1500,6 +1592,10 @@ mod s2_endpoint_with_host_label_operation {
             request = request.set_label(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1561,6 +1657,10 @@ mod s3_json_unions {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1622,6 +1722,10 @@ mod s3_json_unions_case1 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1683,6 +1787,10 @@ mod s3_json_unions_case2 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1744,6 +1852,10 @@ mod s3_json_unions_case3 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1805,6 +1917,10 @@ mod s3_json_unions_case4 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1866,6 +1982,10 @@ mod s3_json_unions_case5 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1927,6 +2047,10 @@ mod s3_json_unions_case6 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1988,6 +2112,10 @@ mod s3_json_unions_case7 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2049,6 +2177,10 @@ mod s3_json_unions_case8 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2110,6 +2242,10 @@ mod s3_json_unions_case9 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2151,6 +2287,10 @@ mod s4_no_input_and_no_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s4_no_input_and_no_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2192,6 +2332,10 @@ mod s5_no_input_and_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s5_no_input_and_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2270,6 +2414,10 @@ mod s6_simple_scalar_properties {
             request = request.set_float_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2348,6 +2496,10 @@ mod s6_simple_scalar_properties_case1 {
             request = request.set_float_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2426,6 +2578,10 @@ mod s6_simple_scalar_properties_case2 {
             request = request.set_float_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2467,6 +2623,10 @@ mod s7_empty_input_and_empty_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s7_empty_input_and_empty_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2506,6 +2666,10 @@ mod s8_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s8_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2545,6 +2709,10 @@ mod s9_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s9_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2584,6 +2752,10 @@ mod s9_greeting_with_errors_case7 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s9_greeting_with_errors_case7();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2623,6 +2795,10 @@ mod s9_greeting_with_errors_case8 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s9_greeting_with_errors_case8();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(

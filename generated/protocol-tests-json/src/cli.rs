@@ -1801,6 +1801,10 @@ mod s0_empty_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s0_empty_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1840,6 +1844,10 @@ mod s0_empty_operation_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s0_empty_operation_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1879,6 +1887,10 @@ mod s0_empty_operation_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s0_empty_operation_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -1957,6 +1969,10 @@ mod s10_simple_scalar_properties {
             request = request.set_float_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2035,6 +2051,10 @@ mod s10_simple_scalar_properties_case1 {
             request = request.set_float_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2113,6 +2133,10 @@ mod s10_simple_scalar_properties_case2 {
             request = request.set_float_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2152,6 +2176,10 @@ mod s11_datetime_offsets {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_datetime_offsets();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2191,6 +2219,10 @@ mod s11_datetime_offsets_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s11_datetime_offsets_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2230,6 +2262,10 @@ mod s12_empty_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_empty_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2269,6 +2305,10 @@ mod s12_empty_operation_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_empty_operation_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2308,6 +2348,10 @@ mod s12_empty_operation_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s12_empty_operation_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2347,6 +2391,10 @@ mod s13_fractional_seconds {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s13_fractional_seconds();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2386,6 +2434,10 @@ mod s14_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s14_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2425,6 +2477,10 @@ mod s15_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s15_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2464,6 +2520,10 @@ mod s15_greeting_with_errors_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s15_greeting_with_errors_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2503,6 +2563,10 @@ mod s16_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s16_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2542,6 +2606,10 @@ mod s16_greeting_with_errors_case7 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s16_greeting_with_errors_case7();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2581,6 +2649,10 @@ mod s16_greeting_with_errors_case8 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s16_greeting_with_errors_case8();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2622,6 +2694,10 @@ mod s17_json_enums {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s17_json_enums();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2663,6 +2739,10 @@ mod s18_json_int_enums {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s18_json_int_enums();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2702,6 +2782,10 @@ mod s19_json_unions {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2741,6 +2825,10 @@ mod s19_json_unions_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2780,6 +2868,10 @@ mod s19_json_unions_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2819,6 +2911,10 @@ mod s19_json_unions_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2858,6 +2954,10 @@ mod s19_json_unions_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2897,6 +2997,10 @@ mod s19_json_unions_case5 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case5();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2936,6 +3040,10 @@ mod s19_json_unions_case6 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case6();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -2975,6 +3083,10 @@ mod s19_json_unions_case7 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case7();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3014,6 +3126,10 @@ mod s19_json_unions_case8 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case8();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3053,6 +3169,10 @@ mod s19_json_unions_case9 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s19_json_unions_case9();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3092,6 +3212,10 @@ mod s1_endpoint_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s1_endpoint_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3131,6 +3255,10 @@ mod s20_kitchen_sink_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3170,6 +3298,10 @@ mod s20_kitchen_sink_operation_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3209,6 +3341,10 @@ mod s20_kitchen_sink_operation_case10 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case10();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3248,6 +3384,10 @@ mod s20_kitchen_sink_operation_case11 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case11();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3287,6 +3427,10 @@ mod s20_kitchen_sink_operation_case12 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case12();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3326,6 +3470,10 @@ mod s20_kitchen_sink_operation_case13 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case13();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3365,6 +3513,10 @@ mod s20_kitchen_sink_operation_case14 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case14();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3404,6 +3556,10 @@ mod s20_kitchen_sink_operation_case15 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case15();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3443,6 +3599,10 @@ mod s20_kitchen_sink_operation_case16 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case16();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3482,6 +3642,10 @@ mod s20_kitchen_sink_operation_case17 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case17();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3521,6 +3685,10 @@ mod s20_kitchen_sink_operation_case18 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case18();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3560,6 +3728,10 @@ mod s20_kitchen_sink_operation_case19 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case19();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3599,6 +3771,10 @@ mod s20_kitchen_sink_operation_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3638,6 +3814,10 @@ mod s20_kitchen_sink_operation_case20 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case20();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3677,6 +3857,10 @@ mod s20_kitchen_sink_operation_case21 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case21();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3716,6 +3900,10 @@ mod s20_kitchen_sink_operation_case22 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case22();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3755,6 +3943,10 @@ mod s20_kitchen_sink_operation_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3794,6 +3986,10 @@ mod s20_kitchen_sink_operation_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3833,6 +4029,10 @@ mod s20_kitchen_sink_operation_case5 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case5();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3872,6 +4072,10 @@ mod s20_kitchen_sink_operation_case6 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case6();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3911,6 +4115,10 @@ mod s20_kitchen_sink_operation_case7 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case7();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3950,6 +4158,10 @@ mod s20_kitchen_sink_operation_case8 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case8();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -3989,6 +4201,10 @@ mod s20_kitchen_sink_operation_case9 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s20_kitchen_sink_operation_case9();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4028,6 +4244,10 @@ mod s21_null_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s21_null_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4067,6 +4287,10 @@ mod s22_put_and_get_inline_documents {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s22_put_and_get_inline_documents();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4106,6 +4330,10 @@ mod s23_simple_scalar_properties {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s23_simple_scalar_properties();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4145,6 +4373,10 @@ mod s23_simple_scalar_properties_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s23_simple_scalar_properties_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4184,6 +4416,10 @@ mod s23_simple_scalar_properties_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s23_simple_scalar_properties_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4241,6 +4477,10 @@ mod s24_operation_name {
             request = request.set_name(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4342,6 +4582,10 @@ mod s25_operation_name {
             request = request.set_time_format(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4424,6 +4668,10 @@ mod s26_operation_name {
             request = request.set_blob_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4506,6 +4754,10 @@ mod s26_operation_name_case1 {
             request = request.set_blob_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4567,6 +4819,10 @@ mod s27_operation_name {
             request = request.set_list_param(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4630,6 +4886,10 @@ mod s28_operation_name {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4693,6 +4953,10 @@ mod s28_operation_name_case1 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4756,6 +5020,10 @@ mod s28_operation_name_case2 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4819,6 +5087,10 @@ mod s28_operation_name_case3 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4882,6 +5154,10 @@ mod s28_operation_name_case4 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4945,6 +5221,10 @@ mod s28_operation_name_case5 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5004,6 +5284,10 @@ mod s29_operation_name {
             request = request.set_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5061,6 +5345,10 @@ mod s2_endpoint_with_host_label_operation {
             request = request.set_label(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5118,6 +5406,10 @@ mod s30_member_ref_op {
             request = request.set_name(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5175,6 +5467,10 @@ mod s30_static_op {
             request = request.set_name(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5236,6 +5532,10 @@ mod s31_operation_name {
             request = request.set_inline_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5297,6 +5597,10 @@ mod s31_operation_name_case1 {
             request = request.set_inline_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5358,6 +5662,10 @@ mod s31_operation_name_case2 {
             request = request.set_inline_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5419,6 +5727,10 @@ mod s31_operation_name_case3 {
             request = request.set_inline_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5480,6 +5792,10 @@ mod s31_operation_name_case4 {
             request = request.set_inline_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5541,6 +5857,10 @@ mod s32_operation_name {
             request = request.set_inline_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5602,6 +5922,10 @@ mod s33_operation_name {
             request = request.set_parent_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5663,6 +5987,10 @@ mod s33_operation_name_case1 {
             request = request.set_parent_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5702,6 +6030,10 @@ mod s34_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s34_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5741,6 +6073,10 @@ mod s35_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s35_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5780,6 +6116,10 @@ mod s36_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s36_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5819,6 +6159,10 @@ mod s37_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s37_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5858,6 +6202,10 @@ mod s37_operation_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s37_operation_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5897,6 +6245,10 @@ mod s38_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s38_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5936,6 +6288,10 @@ mod s39_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s39_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6100,6 +6456,10 @@ mod s3_json_enums {
             request = request.set_foo_enum_set(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6139,6 +6499,10 @@ mod s40_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s40_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut output = request
             .send()
             .await
@@ -6197,6 +6561,10 @@ mod s41_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s41_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6236,6 +6604,10 @@ mod s41_operation_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s41_operation_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6275,6 +6647,10 @@ mod s41_operation_name_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s41_operation_name_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6314,6 +6690,10 @@ mod s42_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s42_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6353,6 +6733,10 @@ mod s43_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s43_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6392,6 +6776,10 @@ mod s43_operation_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s43_operation_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6431,6 +6819,10 @@ mod s43_operation_name_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s43_operation_name_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6470,6 +6862,10 @@ mod s43_operation_name_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s43_operation_name_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6509,6 +6905,10 @@ mod s43_operation_name_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s43_operation_name_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6548,6 +6948,10 @@ mod s44_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s44_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6587,6 +6991,10 @@ mod s45_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s45_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6626,6 +7034,10 @@ mod s45_operation_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s45_operation_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6780,6 +7192,10 @@ mod s4_json_int_enums {
             request = request.set_int_enum_set(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6841,6 +7257,10 @@ mod s5_json_unions {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6902,6 +7322,10 @@ mod s5_json_unions_case1 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6963,6 +7387,10 @@ mod s5_json_unions_case2 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7024,6 +7452,10 @@ mod s5_json_unions_case3 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7085,6 +7517,10 @@ mod s5_json_unions_case4 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7146,6 +7582,10 @@ mod s5_json_unions_case5 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7207,6 +7647,10 @@ mod s5_json_unions_case6 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7268,6 +7712,10 @@ mod s5_json_unions_case7 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7329,6 +7777,10 @@ mod s5_json_unions_case8 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7914,6 +8366,10 @@ mod s6_kitchen_sink_operation {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8499,6 +8955,10 @@ mod s6_kitchen_sink_operation_case1 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9084,6 +9544,10 @@ mod s6_kitchen_sink_operation_case10 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9669,6 +10133,10 @@ mod s6_kitchen_sink_operation_case11 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10254,6 +10722,10 @@ mod s6_kitchen_sink_operation_case12 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10839,6 +11311,10 @@ mod s6_kitchen_sink_operation_case13 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11424,6 +11900,10 @@ mod s6_kitchen_sink_operation_case14 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12009,6 +12489,10 @@ mod s6_kitchen_sink_operation_case15 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12594,6 +13078,10 @@ mod s6_kitchen_sink_operation_case16 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -13179,6 +13667,10 @@ mod s6_kitchen_sink_operation_case17 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -13764,6 +14256,10 @@ mod s6_kitchen_sink_operation_case18 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14349,6 +14845,10 @@ mod s6_kitchen_sink_operation_case19 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14934,6 +15434,10 @@ mod s6_kitchen_sink_operation_case2 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15519,6 +16023,10 @@ mod s6_kitchen_sink_operation_case20 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16104,6 +16612,10 @@ mod s6_kitchen_sink_operation_case21 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16689,6 +17201,10 @@ mod s6_kitchen_sink_operation_case22 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17274,6 +17790,10 @@ mod s6_kitchen_sink_operation_case23 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17859,6 +18379,10 @@ mod s6_kitchen_sink_operation_case24 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18444,6 +18968,10 @@ mod s6_kitchen_sink_operation_case25 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19029,6 +19557,10 @@ mod s6_kitchen_sink_operation_case26 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19614,6 +20146,10 @@ mod s6_kitchen_sink_operation_case27 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -20199,6 +20735,10 @@ mod s6_kitchen_sink_operation_case3 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -20784,6 +21324,10 @@ mod s6_kitchen_sink_operation_case4 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21369,6 +21913,10 @@ mod s6_kitchen_sink_operation_case5 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21954,6 +22502,10 @@ mod s6_kitchen_sink_operation_case6 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22539,6 +23091,10 @@ mod s6_kitchen_sink_operation_case7 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23124,6 +23680,10 @@ mod s6_kitchen_sink_operation_case8 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23709,6 +24269,10 @@ mod s6_kitchen_sink_operation_case9 {
             request = request.set_unix_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23766,6 +24330,10 @@ mod s8_operation_with_optional_input_output {
             request = request.set_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23823,6 +24391,10 @@ mod s8_operation_with_optional_input_output_case1 {
             request = request.set_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23884,6 +24456,10 @@ mod s9_put_and_get_inline_documents {
             request = request.set_inline_document(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(

@@ -3937,6 +3937,10 @@ mod s0_all_query_string_types {
             request = request.set_query_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4408,6 +4412,10 @@ mod s0_all_query_string_types_case1 {
             request = request.set_query_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -4879,6 +4887,10 @@ mod s0_all_query_string_types_case2 {
             request = request.set_query_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5350,6 +5362,10 @@ mod s0_all_query_string_types_case3 {
             request = request.set_query_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -5821,6 +5837,10 @@ mod s0_all_query_string_types_case4 {
             request = request.set_query_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6292,6 +6312,10 @@ mod s0_all_query_string_types_case5 {
             request = request.set_query_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -6763,6 +6787,10 @@ mod s0_all_query_string_types_case6 {
             request = request.set_query_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7000,6 +7028,10 @@ mod s100_operation_name {
             request = request.set_time_format_in_query(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7059,6 +7091,10 @@ mod s101_operation_name {
             request = request.set_time_arg(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7116,6 +7152,10 @@ mod s102_operation_name {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7173,6 +7213,10 @@ mod s103_operation_name {
             request = request.set_attr(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7230,6 +7274,10 @@ mod s103_operation_name_case1 {
             request = request.set_attr(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7287,6 +7335,10 @@ mod s104_member_ref_op {
             request = request.set_name(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7344,6 +7396,10 @@ mod s104_static_op {
             request = request.set_name(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7405,6 +7461,10 @@ mod s105_operation_name {
             request = request.set_document_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7466,6 +7526,10 @@ mod s105_operation_name_case1 {
             request = request.set_document_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7527,6 +7591,10 @@ mod s105_operation_name_case2 {
             request = request.set_document_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7588,6 +7656,10 @@ mod s105_operation_name_case3 {
             request = request.set_document_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7649,6 +7721,10 @@ mod s105_operation_name_case4 {
             request = request.set_document_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7710,6 +7786,10 @@ mod s106_operation_name {
             request = request.set_document_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7771,6 +7851,10 @@ mod s107_operation_name {
             request = request.set_document_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7832,6 +7916,10 @@ mod s107_operation_name_case1 {
             request = request.set_document_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7889,6 +7977,10 @@ mod s108_no_payload {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -7946,6 +8038,10 @@ mod s108_no_payload_get {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8003,6 +8099,10 @@ mod s108_no_payload_with_header {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8060,6 +8160,10 @@ mod s108_no_payload_with_header_get {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8136,6 +8240,10 @@ mod s108_test_blob_payload {
             request = request.set_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8212,6 +8320,10 @@ mod s108_test_blob_payload_no_content_type {
             request = request.set_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8288,6 +8400,10 @@ mod s108_test_blob_payload_no_params {
             request = request.set_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8366,6 +8482,10 @@ mod s108_test_body {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8444,6 +8564,10 @@ mod s108_test_body_no_params {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8522,6 +8646,10 @@ mod s108_test_payload {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8600,6 +8728,10 @@ mod s108_test_payload_no_body {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8678,6 +8810,10 @@ mod s108_test_payload_no_params {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8739,6 +8875,10 @@ mod s109_operation_name {
             request = request.set_list_param(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8800,6 +8940,10 @@ mod s109_operation_name_case1 {
             request = request.set_list_param(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8859,6 +9003,10 @@ mod s10_http_enum_payload {
             request = request.set_payload(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8898,6 +9046,10 @@ mod s110_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s110_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8937,6 +9089,10 @@ mod s111_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s111_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -8976,6 +9132,10 @@ mod s112_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s112_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9015,6 +9175,10 @@ mod s113_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s113_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9054,6 +9218,10 @@ mod s114_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s114_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9093,6 +9261,10 @@ mod s115_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s115_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9132,6 +9304,10 @@ mod s116_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s116_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9171,6 +9347,10 @@ mod s117_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s117_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9210,6 +9390,10 @@ mod s118_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s118_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9249,6 +9433,10 @@ mod s119_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s119_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9323,6 +9511,10 @@ mod s11_http_payload_traits {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9397,6 +9589,10 @@ mod s11_http_payload_traits_case1 {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9436,6 +9632,10 @@ mod s120_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s120_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9476,6 +9676,10 @@ mod s121_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s121_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut outfile = crate::cli_support::Outfile::create(args)?;
         let output = request
             .send()
@@ -9515,6 +9719,10 @@ mod s122_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s122_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9554,6 +9762,10 @@ mod s123_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s123_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9593,6 +9805,10 @@ mod s123_operation_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s123_operation_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9632,6 +9848,10 @@ mod s123_operation_name_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s123_operation_name_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9671,6 +9891,10 @@ mod s123_operation_name_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s123_operation_name_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9710,6 +9934,10 @@ mod s123_operation_name_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s123_operation_name_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9749,6 +9977,10 @@ mod s123_operation_name_case5 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s123_operation_name_case5();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9788,6 +10020,10 @@ mod s123_operation_name_case6 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s123_operation_name_case6();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9827,6 +10063,10 @@ mod s124_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s124_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9866,6 +10106,10 @@ mod s124_operation_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s124_operation_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9905,6 +10149,10 @@ mod s124_operation_name_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s124_operation_name_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9944,6 +10192,10 @@ mod s124_operation_name_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s124_operation_name_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -9983,6 +10235,10 @@ mod s124_operation_name_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s124_operation_name_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10022,6 +10278,10 @@ mod s125_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s125_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10061,6 +10321,10 @@ mod s126_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s126_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10100,6 +10364,10 @@ mod s126_operation_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s126_operation_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10139,6 +10407,10 @@ mod s127_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s127_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10178,6 +10450,10 @@ mod s127_operation_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s127_operation_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10217,6 +10493,10 @@ mod s127_operation_name_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s127_operation_name_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10256,6 +10536,10 @@ mod s128_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s128_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10295,6 +10579,10 @@ mod s129_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s129_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10356,6 +10644,10 @@ mod s12_http_payload_with_structure {
             request = request.set_nested(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10417,6 +10709,10 @@ mod s13_http_payload_with_union {
             request = request.set_nested(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10497,6 +10793,10 @@ mod s14_http_prefix_headers {
             request = request.set_foo_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10577,6 +10877,10 @@ mod s14_http_prefix_headers_case1 {
             request = request.set_foo_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10657,6 +10961,10 @@ mod s14_http_prefix_headers_case2 {
             request = request.set_foo_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10731,6 +11039,10 @@ mod s15_http_request_with_float_labels {
             request = request.set_float(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10805,6 +11117,10 @@ mod s15_http_request_with_float_labels_case1 {
             request = request.set_float(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10879,6 +11195,10 @@ mod s15_http_request_with_float_labels_case2 {
             request = request.set_float(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -10953,6 +11273,10 @@ mod s16_http_request_with_greedy_label_in_path {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11143,6 +11467,10 @@ mod s17_http_request_with_labels {
             request = request.set_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11333,6 +11661,10 @@ mod s17_http_request_with_labels_case1 {
             request = request.set_timestamp(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11526,6 +11858,10 @@ mod s18_http_request_with_labels_and_timestamp_format {
             request = request.set_target_http_date(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11583,6 +11919,10 @@ mod s19_http_request_with_regex_literal {
             request = request.set_str(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11659,6 +11999,10 @@ mod s1_constant_and_variable_query_string {
             request = request.set_maybe_set(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11735,6 +12079,10 @@ mod s1_constant_and_variable_query_string_case1 {
             request = request.set_maybe_set(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -11792,6 +12140,10 @@ mod s20_http_string_payload {
             request = request.set_payload(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12210,6 +12562,10 @@ mod s21_input_and_output_with_headers {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -12628,6 +12984,10 @@ mod s21_input_and_output_with_headers_case1 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -13046,6 +13406,10 @@ mod s21_input_and_output_with_headers_case2 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -13464,6 +13828,10 @@ mod s21_input_and_output_with_headers_case3 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -13882,6 +14250,10 @@ mod s21_input_and_output_with_headers_case4 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14300,6 +14672,10 @@ mod s21_input_and_output_with_headers_case5 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -14718,6 +15094,10 @@ mod s21_input_and_output_with_headers_case6 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15136,6 +15516,10 @@ mod s21_input_and_output_with_headers_case7 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15554,6 +15938,10 @@ mod s21_input_and_output_with_headers_case8 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -15972,6 +16360,10 @@ mod s21_input_and_output_with_headers_case9 {
             request = request.set_header_true_bool(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16029,6 +16421,10 @@ mod s22_json_blobs {
             request = request.set_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16193,6 +16589,10 @@ mod s23_json_enums {
             request = request.set_foo_enum_set(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16357,6 +16757,10 @@ mod s24_json_int_enums {
             request = request.set_integer_enum_set(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16580,6 +16984,10 @@ mod s25_json_lists {
             request = request.set_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16803,6 +17211,10 @@ mod s25_json_lists_case1 {
             request = request.set_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -16958,6 +17370,10 @@ mod s26_json_maps {
             request = request.set_dense_struct_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17113,6 +17529,10 @@ mod s26_json_maps_case1 {
             request = request.set_dense_struct_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17268,6 +17688,10 @@ mod s26_json_maps_case2 {
             request = request.set_dense_struct_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17461,6 +17885,10 @@ mod s27_json_timestamps {
             request = request.set_normal(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17654,6 +18082,10 @@ mod s27_json_timestamps_case1 {
             request = request.set_normal(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -17847,6 +18279,10 @@ mod s27_json_timestamps_case2 {
             request = request.set_normal(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18040,6 +18476,10 @@ mod s27_json_timestamps_case3 {
             request = request.set_normal(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18233,6 +18673,10 @@ mod s27_json_timestamps_case4 {
             request = request.set_normal(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18426,6 +18870,10 @@ mod s27_json_timestamps_case5 {
             request = request.set_normal(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18619,6 +19067,10 @@ mod s27_json_timestamps_case6 {
             request = request.set_normal(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18680,6 +19132,10 @@ mod s28_json_unions {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18741,6 +19197,10 @@ mod s28_json_unions_case1 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18802,6 +19262,10 @@ mod s28_json_unions_case2 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18863,6 +19327,10 @@ mod s28_json_unions_case3 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18924,6 +19392,10 @@ mod s28_json_unions_case4 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -18985,6 +19457,10 @@ mod s28_json_unions_case5 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19046,6 +19522,10 @@ mod s28_json_unions_case6 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19107,6 +19587,10 @@ mod s28_json_unions_case7 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19168,6 +19652,10 @@ mod s28_json_unions_case8 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19229,6 +19717,10 @@ mod s28_json_unions_case9 {
             request = request.set_contents(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19286,6 +19778,10 @@ mod s2_constant_query_string {
             request = request.set_hello(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19327,6 +19823,10 @@ mod s30_no_input_and_no_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s30_no_input_and_no_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19368,6 +19868,10 @@ mod s31_no_input_and_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s31_no_input_and_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19444,6 +19948,10 @@ mod s33_omits_null_serializes_empty_string {
             request = request.set_null_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19520,6 +20028,10 @@ mod s33_omits_null_serializes_empty_string_case1 {
             request = request.set_null_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19709,6 +20221,10 @@ mod s34_omits_serializing_empty_lists {
             request = request.set_query_timestamp_list(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19768,6 +20284,10 @@ mod s35_post_union_with_json_name {
             request = request.set_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19827,6 +20347,10 @@ mod s35_post_union_with_json_name_case1 {
             request = request.set_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19886,6 +20410,10 @@ mod s35_post_union_with_json_name_case2 {
             request = request.set_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -19962,6 +20490,10 @@ mod s36_query_params_as_string_list_map {
             request = request.set_qux(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -20025,6 +20557,10 @@ mod s38_recursive_shapes {
             request = request.set_nested(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -20269,6 +20805,10 @@ mod s39_simple_scalar_properties {
             request = request.set_true_boolean_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -20513,6 +21053,10 @@ mod s39_simple_scalar_properties_case1 {
             request = request.set_true_boolean_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -20757,6 +21301,10 @@ mod s39_simple_scalar_properties_case2 {
             request = request.set_true_boolean_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21001,6 +21549,10 @@ mod s39_simple_scalar_properties_case3 {
             request = request.set_true_boolean_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21245,6 +21797,10 @@ mod s39_simple_scalar_properties_case4 {
             request = request.set_true_boolean_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21325,6 +21881,10 @@ mod s3_document_type {
             request = request.set_string_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21405,6 +21965,10 @@ mod s3_document_type_case1 {
             request = request.set_string_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21485,6 +22049,10 @@ mod s3_document_type_case2 {
             request = request.set_string_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21565,6 +22133,10 @@ mod s3_document_type_case3 {
             request = request.set_string_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21645,6 +22217,10 @@ mod s3_document_type_case4 {
             request = request.set_string_value(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21723,6 +22299,10 @@ mod s40_test_body_structure {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21801,6 +22381,10 @@ mod s40_test_body_structure_case1 {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21842,6 +22426,10 @@ mod s41_test_get_no_input_no_payload {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s41_test_get_no_input_no_payload();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21901,6 +22489,10 @@ mod s42_test_get_no_payload {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -21960,6 +22552,10 @@ mod s42_test_get_no_payload_case1 {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22036,6 +22632,10 @@ mod s43_test_payload_blob {
             request = request.set_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22112,6 +22712,10 @@ mod s43_test_payload_blob_case1 {
             request = request.set_data(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22190,6 +22794,10 @@ mod s44_test_payload_structure {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22268,6 +22876,10 @@ mod s44_test_payload_structure_case1 {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22346,6 +22958,10 @@ mod s44_test_payload_structure_case2 {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22387,6 +23003,10 @@ mod s45_test_post_no_input_no_payload {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s45_test_post_no_input_no_payload();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22446,6 +23066,10 @@ mod s46_test_post_no_payload {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22505,6 +23129,10 @@ mod s46_test_post_no_payload_case1 {
             request = request.set_test_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22698,6 +23326,10 @@ mod s47_timestamp_format_headers {
             request = request.set_target_http_date(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22739,6 +23371,10 @@ mod s48_unit_input_and_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s48_unit_input_and_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22778,6 +23414,10 @@ mod s49_datetime_offsets {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s49_datetime_offsets();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22817,6 +23457,10 @@ mod s49_datetime_offsets_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s49_datetime_offsets_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22880,6 +23524,10 @@ mod s4_document_type_as_map_value {
             request = request.set_doc_valued_map(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22919,6 +23567,10 @@ mod s50_document_type {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s50_document_type();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22958,6 +23610,10 @@ mod s50_document_type_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s50_document_type_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -22997,6 +23653,10 @@ mod s50_document_type_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s50_document_type_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23036,6 +23696,10 @@ mod s50_document_type_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s50_document_type_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23075,6 +23739,10 @@ mod s50_document_type_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s50_document_type_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23114,6 +23782,10 @@ mod s51_document_type_as_map_value {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s51_document_type_as_map_value();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23153,6 +23825,10 @@ mod s52_document_type_as_payload {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s52_document_type_as_payload();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23192,6 +23868,10 @@ mod s52_document_type_as_payload_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s52_document_type_as_payload_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23233,6 +23913,10 @@ mod s53_empty_input_and_empty_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s53_empty_input_and_empty_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23274,6 +23958,10 @@ mod s53_empty_input_and_empty_output_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s53_empty_input_and_empty_output_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23313,6 +24001,10 @@ mod s54_fractional_seconds {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s54_fractional_seconds();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23352,6 +24044,10 @@ mod s55_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s55_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23391,6 +24087,10 @@ mod s55_greeting_with_errors_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s55_greeting_with_errors_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23430,6 +24130,10 @@ mod s56_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s56_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23469,6 +24173,10 @@ mod s56_greeting_with_errors_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s56_greeting_with_errors_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23508,6 +24216,10 @@ mod s56_greeting_with_errors_case5 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s56_greeting_with_errors_case5();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23547,6 +24259,10 @@ mod s56_greeting_with_errors_case6 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s56_greeting_with_errors_case6();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23586,6 +24302,10 @@ mod s56_greeting_with_errors_case7 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s56_greeting_with_errors_case7();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23625,6 +24345,10 @@ mod s56_greeting_with_errors_case8 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s56_greeting_with_errors_case8();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23664,6 +24388,10 @@ mod s57_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s57_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23703,6 +24431,10 @@ mod s57_greeting_with_errors_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s57_greeting_with_errors_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23742,6 +24474,10 @@ mod s58_greeting_with_errors {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s58_greeting_with_errors();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23781,6 +24517,10 @@ mod s59_http_enum_payload {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s59_http_enum_payload();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23821,6 +24561,10 @@ mod s60_http_payload_traits {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s60_http_payload_traits();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         let mut outfile = crate::cli_support::Outfile::create(args)?;
         let output = request
             .send()
@@ -23864,6 +24608,10 @@ mod s61_http_payload_with_structure {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s61_http_payload_with_structure();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23903,6 +24651,10 @@ mod s62_http_payload_with_union {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s62_http_payload_with_union();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23944,6 +24696,10 @@ mod s63_http_prefix_headers {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s63_http_prefix_headers();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -23985,6 +24741,10 @@ mod s64_http_prefix_headers_in_response {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s64_http_prefix_headers_in_response();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24024,6 +24784,10 @@ mod s65_http_response_code {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s65_http_response_code();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24063,6 +24827,10 @@ mod s65_http_response_code_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s65_http_response_code_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24102,6 +24870,10 @@ mod s66_http_string_payload {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s66_http_string_payload();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24143,6 +24915,10 @@ mod s67_ignore_query_params_in_response {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s67_ignore_query_params_in_response();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24184,6 +24960,10 @@ mod s67_ignore_query_params_in_response_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s67_ignore_query_params_in_response_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24225,6 +25005,10 @@ mod s68_input_and_output_with_headers {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s68_input_and_output_with_headers();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24266,6 +25050,10 @@ mod s68_input_and_output_with_headers_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s68_input_and_output_with_headers_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24307,6 +25095,10 @@ mod s68_input_and_output_with_headers_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s68_input_and_output_with_headers_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24348,6 +25140,10 @@ mod s68_input_and_output_with_headers_case5 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s68_input_and_output_with_headers_case5();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24389,6 +25185,10 @@ mod s68_input_and_output_with_headers_case6 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s68_input_and_output_with_headers_case6();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24430,6 +25230,10 @@ mod s68_input_and_output_with_headers_case7 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s68_input_and_output_with_headers_case7();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24471,6 +25275,10 @@ mod s68_input_and_output_with_headers_case8 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s68_input_and_output_with_headers_case8();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24512,6 +25320,10 @@ mod s68_input_and_output_with_headers_case9 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s68_input_and_output_with_headers_case9();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24551,6 +25363,10 @@ mod s69_json_blobs {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s69_json_blobs();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24592,6 +25408,10 @@ mod s6_empty_input_and_empty_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s6_empty_input_and_empty_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24633,6 +25453,10 @@ mod s70_json_enums {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s70_json_enums();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24674,6 +25498,10 @@ mod s71_json_int_enums {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s71_json_int_enums();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24715,6 +25543,10 @@ mod s72_json_lists {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s72_json_lists();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24756,6 +25588,10 @@ mod s72_json_lists_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s72_json_lists_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24795,6 +25631,10 @@ mod s73_json_maps {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s73_json_maps();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24834,6 +25674,10 @@ mod s73_json_maps_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s73_json_maps_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24873,6 +25717,10 @@ mod s73_json_maps_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s73_json_maps_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24914,6 +25762,10 @@ mod s74_json_timestamps {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s74_json_timestamps();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24955,6 +25807,10 @@ mod s74_json_timestamps_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s74_json_timestamps_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -24996,6 +25852,10 @@ mod s74_json_timestamps_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s74_json_timestamps_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25037,6 +25897,10 @@ mod s74_json_timestamps_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s74_json_timestamps_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25078,6 +25942,10 @@ mod s74_json_timestamps_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s74_json_timestamps_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25119,6 +25987,10 @@ mod s74_json_timestamps_case5 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s74_json_timestamps_case5();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25160,6 +26032,10 @@ mod s74_json_timestamps_case6 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s74_json_timestamps_case6();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25199,6 +26075,10 @@ mod s75_json_unions {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25238,6 +26118,10 @@ mod s75_json_unions_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25277,6 +26161,10 @@ mod s75_json_unions_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25316,6 +26204,10 @@ mod s75_json_unions_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25355,6 +26247,10 @@ mod s75_json_unions_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25394,6 +26290,10 @@ mod s75_json_unions_case5 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case5();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25433,6 +26333,10 @@ mod s75_json_unions_case6 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case6();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25472,6 +26376,10 @@ mod s75_json_unions_case7 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case7();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25511,6 +26419,10 @@ mod s75_json_unions_case8 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case8();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25550,6 +26462,10 @@ mod s75_json_unions_case9 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s75_json_unions_case9();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25591,6 +26507,10 @@ mod s77_no_input_and_no_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s77_no_input_and_no_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25632,6 +26552,10 @@ mod s78_no_input_and_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s78_no_input_and_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25673,6 +26597,10 @@ mod s78_no_input_and_output_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s78_no_input_and_output_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25712,6 +26640,10 @@ mod s79_post_union_with_json_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s79_post_union_with_json_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25751,6 +26683,10 @@ mod s79_post_union_with_json_name_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s79_post_union_with_json_name_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25790,6 +26726,10 @@ mod s79_post_union_with_json_name_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s79_post_union_with_json_name_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25829,6 +26769,10 @@ mod s7_endpoint_operation {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s7_endpoint_operation();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25868,6 +26812,10 @@ mod s80_recursive_shapes {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s80_recursive_shapes();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25907,6 +26855,10 @@ mod s81_simple_scalar_properties {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s81_simple_scalar_properties();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25946,6 +26898,10 @@ mod s81_simple_scalar_properties_case1 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s81_simple_scalar_properties_case1();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -25985,6 +26941,10 @@ mod s81_simple_scalar_properties_case2 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s81_simple_scalar_properties_case2();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26024,6 +26984,10 @@ mod s81_simple_scalar_properties_case3 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s81_simple_scalar_properties_case3();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26063,6 +27027,10 @@ mod s81_simple_scalar_properties_case4 {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s81_simple_scalar_properties_case4();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26104,6 +27072,10 @@ mod s82_timestamp_format_headers {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s82_timestamp_format_headers();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26145,6 +27117,10 @@ mod s83_unit_input_and_output {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s83_unit_input_and_output();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26184,6 +27160,10 @@ mod s84_operation_name {
         let client = crate::Client::from_conf(crate::cli_support::config(global).await?);
         let request = client.s84_operation_name();
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26241,6 +27221,10 @@ mod s85_operation_name {
             request = request.set_pipeline_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26298,6 +27282,10 @@ mod s86_operation_name {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26355,6 +27343,10 @@ mod s87_operation_name {
             request = request.set_items(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26433,6 +27425,10 @@ mod s88_operation_name {
             request = request.set_query_doc(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26513,6 +27509,10 @@ mod s89_operation_name {
             request = request.set_query_doc(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26570,6 +27570,10 @@ mod s8_endpoint_with_host_label_operation {
             request = request.set_label(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26636,6 +27640,10 @@ mod s90_operation_name {
             request = request.set_bool_query(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26702,6 +27710,10 @@ mod s90_operation_name_case1 {
             request = request.set_bool_query(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26793,6 +27805,10 @@ mod s91_operation_name {
             request = request.set_pipeline_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -26905,6 +27921,10 @@ mod s92_operation_name {
             request = request.set_pipeline_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27034,6 +28054,10 @@ mod s93_operation_name {
             request = request.set_pipeline_id(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27125,6 +28149,10 @@ mod s94_operation_name {
             request = request.set_vault_name(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27199,6 +28227,10 @@ mod s95_operation_name {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27256,6 +28288,10 @@ mod s96_operation_name {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27313,6 +28349,10 @@ mod s96_operation_name_case1 {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27370,6 +28410,10 @@ mod s97_operation_name {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27427,6 +28471,10 @@ mod s97_operation_name_case1 {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27484,6 +28532,10 @@ mod s98_operation_name {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27541,6 +28593,10 @@ mod s98_operation_name_case1 {
             request = request.set_foo(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27604,6 +28660,10 @@ mod s99_operation_name {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27667,6 +28727,10 @@ mod s99_operation_name_case1 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27730,6 +28794,10 @@ mod s99_operation_name_case2 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27793,6 +28861,10 @@ mod s99_operation_name_case3 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27856,6 +28928,10 @@ mod s99_operation_name_case4 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(
@@ -27919,6 +28995,10 @@ mod s99_operation_name_case5 {
             request = request.set_recursive_struct(Some(value));
         }
         options.finish()?;
+        crate::cli_support::warn_violations(
+            client.config().validation_mode(),
+            request.as_input().validate(),
+        );
         context
             .print(
                 &crate::cli_support::to_json(

@@ -502,6 +502,7 @@ impl SdkConfigBuilder {
         let mut app_id = self.app_id;
         let mut account_id = self.account_id;
         let mut account_id_endpoint_mode = self.account_id_endpoint_mode;
+        let mut validation = self.validation;
         let mut configured = None;
         if let (Some(env), Some(profile_once)) = (&self.environment, &profile_once) {
             let profile = profile_once
@@ -538,6 +539,9 @@ impl SdkConfigBuilder {
             }
             if account_id_endpoint_mode.is_none() {
                 account_id_endpoint_mode = sources.account_id_endpoint_mode()?;
+            }
+            if validation.is_none() {
+                validation = sources.validation_mode()?;
             }
             if credentials.is_none() {
                 credentials = default_credentials(env, profile, &network, region.as_deref())?;
@@ -581,7 +585,7 @@ impl SdkConfigBuilder {
                 http,
                 retry,
                 timeouts,
-                validation: self.validation.unwrap_or_default(),
+                validation: validation.unwrap_or_default(),
                 inject_host_prefix: self.inject_host_prefix.unwrap_or(true),
                 app_id,
                 use_fips: use_fips.unwrap_or(false),

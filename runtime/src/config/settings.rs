@@ -73,6 +73,26 @@ impl Sources<'_> {
         )
     }
 
+    /// `standard`, `strict`, `warn` or `off`: our setting, not AWS's, so
+    /// named for this SDK.
+    pub(crate) fn validation_mode(
+        &self,
+    ) -> Result<Option<crate::validation::ValidationMode>, ConfigError> {
+        use crate::validation::ValidationMode as Mode;
+        self.parsed(
+            "SDK_RS_VALIDATION_MODE",
+            "sdk_rs_validation_mode",
+            "standard, strict, warn or off",
+            |v| match v.to_ascii_lowercase().as_str() {
+                "standard" => Some(Mode::Standard),
+                "strict" => Some(Mode::Strict),
+                "warn" => Some(Mode::Warn),
+                "off" => Some(Mode::Off),
+                _ => None,
+            },
+        )
+    }
+
     /// `preferred`, `disabled` or `required`.
     pub(crate) fn account_id_endpoint_mode(
         &self,

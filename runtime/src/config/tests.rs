@@ -348,6 +348,39 @@ fn malformed_endpoint_urls_name_their_variable_or_profile_key() {
 }
 
 #[test]
+fn the_validation_mode_is_read_from_the_environment_and_the_profile() {
+    use crate::validation::ValidationMode;
+    let default = SdkConfig::env_builder_from(env(&[])).build().unwrap();
+    assert_eq!(default.validation_mode(), ValidationMode::Standard);
+    let strict = SdkConfig::env_builder_from(env(&[("SDK_RS_VALIDATION_MODE", "Strict")]))
+        .build()
+        .unwrap();
+    assert_eq!(strict.validation_mode(), ValidationMode::Strict);
+    let files = Files::new("[profile dev]\nsdk_rs_validation_mode = off\n");
+    let config_file = files.config();
+    let off = SdkConfig::env_builder_from(env(&[
+        ("AWS_CONFIG_FILE", config_file.as_str()),
+        ("AWS_PROFILE", "dev"),
+    ]))
+    .build()
+    .unwrap();
+    assert_eq!(off.validation_mode(), ValidationMode::Off);
+    let code_wins = SdkConfig::env_builder_from(env(&[("SDK_RS_VALIDATION_MODE", "off")]))
+        .validation_mode(ValidationMode::Strict)
+        .build()
+        .unwrap();
+    assert_eq!(code_wins.validation_mode(), ValidationMode::Strict);
+    let err = SdkConfig::env_builder_from(env(&[("SDK_RS_VALIDATION_MODE", "lenient")]))
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("SDK_RS_VALIDATION_MODE = \"lenient\" is not standard, strict, warn or off"),
+        "{err}"
+    );
+}
+
+#[test]
 fn retries_are_read_from_the_environment_and_the_profile() {
     let shared = SdkConfig::env_builder_from(env(&[
         ("AWS_MAX_ATTEMPTS", "7"),

@@ -67,6 +67,34 @@ impl ActionGroupInvocationInput {
     }
 }
 
+impl ActionGroupInvocationInput {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("ActionGroupInvocationInput"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.execution_type {
+            let path = path.member("executionType");
+            if let crate::types::ExecutionType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`ActionGroupInvocationInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ActionGroupInvocationInputBuilder {

@@ -89,8 +89,9 @@ impl AgentActionGroup {
 }
 
 impl AgentActionGroup {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -126,6 +127,12 @@ impl AgentActionGroup {
         if let Some(value) = &self.function_schema {
             let path = path.member("functionSchema");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.parent_action_group_signature {
+            let path = path.member("parentActionGroupSignature");
+            if let crate::types::ActionGroupSignature::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.parent_action_group_signature_params {
             let path = path.member("parentActionGroupSignatureParams");

@@ -38,8 +38,9 @@ impl AgentCollaboratorOutputPayload {
 }
 
 impl AgentCollaboratorOutputPayload {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -58,6 +59,12 @@ impl AgentCollaboratorOutputPayload {
         if let Some(value) = &self.return_control_payload {
             let path = path.member("returnControlPayload");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::PayloadType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

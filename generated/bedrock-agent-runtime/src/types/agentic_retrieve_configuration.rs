@@ -70,8 +70,9 @@ impl AgenticRetrieveConfiguration {
 }
 
 impl AgenticRetrieveConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -91,6 +92,12 @@ impl AgenticRetrieveConfiguration {
             let path = path.member("foundationModelConfiguration");
             value.validate_into(&path, violations);
         }
+        if let Some(value) = &self.foundation_model_type {
+            let path = path.member("foundationModelType");
+            if let crate::types::FoundationModelType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.max_agent_iteration {
             let path = path.member("maxAgentIteration");
             violations.range(&path, *value, Some(0), None, false);
@@ -98,6 +105,12 @@ impl AgenticRetrieveConfiguration {
         if let Some(value) = &self.reranking_configuration {
             let path = path.member("rerankingConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.reranking_model_type {
+            let path = path.member("rerankingModelType");
+            if let crate::types::AgenticRetrieveRerankingModelType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -55,8 +55,9 @@ impl AgenticRetrieveMemoryConfiguration {
 }
 
 impl AgenticRetrieveMemoryConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -77,6 +78,12 @@ impl AgenticRetrieveMemoryConfiguration {
             let value = &self.memory_id;
             violations.length(&path, value.chars().count(), Some(12), Some(111));
             violations.pattern(&path, value, &crate::patterns::AGENT_CORE_MEMORY_ID);
+        }
+        if let Some(value) = &self.persistence_mode {
+            let path = path.member("persistenceMode");
+            if let crate::types::AgenticRetrieveMemoryPersistenceMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.retrieval_configs {
             let path = path.member("retrievalConfigs");

@@ -28,8 +28,9 @@ impl AgenticRetrieveMemoryMetadataFilter {
 }
 
 impl AgenticRetrieveMemoryMetadataFilter {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,15 @@ impl AgenticRetrieveMemoryMetadataFilter {
             let path = path.member("left");
             let value = &self.left;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("operator");
+            let value = &self.operator;
+            if let crate::types::AgenticRetrieveMemoryMetadataFilterOperator::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.right {
             let path = path.member("right");

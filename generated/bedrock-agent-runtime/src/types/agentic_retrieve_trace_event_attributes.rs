@@ -73,8 +73,9 @@ impl AgenticRetrieveTraceEventAttributes {
 }
 
 impl AgenticRetrieveTraceEventAttributes {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -98,9 +99,34 @@ impl AgenticRetrieveTraceEventAttributes {
             let path = path.member("failures");
             violations.length(&path, value.len(), Some(1), None);
         }
+        if let Some(value) = &self.retrieval_metadata {
+            let path = path.member("retrievalMetadata");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::AgenticRetrieveStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("step");
+            let value = &self.step;
+            if let crate::types::AgenticRetrieveStep::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.warnings {
             let path = path.member("warnings");
             violations.length(&path, value.len(), Some(1), None);
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
         }
     }
 }

@@ -13,6 +13,32 @@ pub enum AgenticRetrieveWarning {
     Unknown(String),
 }
 
+impl AgenticRetrieveWarning {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("AgenticRetrieveWarning"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let AgenticRetrieveWarning::Guardrail(value) = self {
+            let path = path.member("guardrail");
+            value.validate_into(&path, violations);
+        }
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for AgenticRetrieveWarning {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

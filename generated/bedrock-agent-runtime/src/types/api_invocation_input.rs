@@ -73,8 +73,9 @@ impl ApiInvocationInput {
 }
 
 impl ApiInvocationInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -90,6 +91,12 @@ impl ApiInvocationInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.action_invocation_type {
+            let path = path.member("actionInvocationType");
+            if let crate::types::ActionInvocationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.collaborator_name {
             let path = path.member("collaboratorName");
             violations.pattern(&path, value, &crate::patterns::NAME);

@@ -25,6 +25,32 @@ impl BedrockModelConfigurations {
     }
 }
 
+impl BedrockModelConfigurations {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("BedrockModelConfigurations"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
+            value.validate_into(&path, violations);
+        }
+    }
+}
+
 /// A builder for [`BedrockModelConfigurations`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct BedrockModelConfigurationsBuilder {

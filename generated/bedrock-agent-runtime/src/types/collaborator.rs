@@ -108,8 +108,9 @@ impl Collaborator {
 }
 
 impl Collaborator {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -130,6 +131,12 @@ impl Collaborator {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.agent_collaboration {
+            let path = path.member("agentCollaboration");
+            if let crate::types::AgentCollaboration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         if let Some(value) = &self.agent_name {

@@ -38,8 +38,9 @@ impl CollaboratorConfiguration {
 }
 
 impl CollaboratorConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -69,6 +70,12 @@ impl CollaboratorConfiguration {
             let path = path.member("collaboratorName");
             let value = &self.collaborator_name;
             violations.pattern(&path, value, &crate::patterns::NAME);
+        }
+        if let Some(value) = &self.relay_conversation_history {
+            let path = path.member("relayConversationHistory");
+            if let crate::types::RelayConversationHistory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

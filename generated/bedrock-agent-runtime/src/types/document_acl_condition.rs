@@ -38,8 +38,9 @@ impl DocumentAclCondition {
 }
 
 impl DocumentAclCondition {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -55,6 +56,12 @@ impl DocumentAclCondition {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.condition_operator {
+            let path = path.member("conditionOperator");
+            if let crate::types::DocumentAclMemberRelation::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.groups {
             let path = path.member("groups");
             violations.length(&path, value.len(), None, Some(3000));

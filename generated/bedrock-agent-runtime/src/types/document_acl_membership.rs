@@ -32,8 +32,9 @@ impl DocumentAclMembership {
 }
 
 impl DocumentAclMembership {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -55,6 +56,12 @@ impl DocumentAclMembership {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.member_relation {
+            let path = path.member("memberRelation");
+            if let crate::types::DocumentAclMemberRelation::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

@@ -22,8 +22,9 @@ impl DocumentAclUser {
 }
 
 impl DocumentAclUser {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -45,6 +46,13 @@ impl DocumentAclUser {
             violations.length(&path, value.chars().count(), Some(1), Some(1024));
             violations
                 .pattern(&path, value, &crate::patterns::DOCUMENT_ACL_GROUP_ID_STRING);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::DocumentAclMembershipType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -36,8 +36,9 @@ impl FlowExecutionError {
 }
 
 impl FlowExecutionError {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,12 @@ impl FlowExecutionError {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.error {
+            let path = path.member("error");
+            if let crate::types::FlowExecutionErrorType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.node_name {
             let path = path.member("nodeName");
             violations.pattern(&path, value, &crate::patterns::NODE_INPUT_NAME);

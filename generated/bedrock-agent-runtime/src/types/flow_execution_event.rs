@@ -30,8 +30,9 @@ pub enum FlowExecutionEvent {
 }
 
 impl FlowExecutionEvent {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -50,6 +51,10 @@ impl FlowExecutionEvent {
         match self {
             FlowExecutionEvent::ConditionResultEvent(value) => {
                 let path = path.member("conditionResultEvent");
+                value.validate_into(&path, violations);
+            }
+            FlowExecutionEvent::FlowFailureEvent(value) => {
+                let path = path.member("flowFailureEvent");
                 value.validate_into(&path, violations);
             }
             FlowExecutionEvent::FlowInputEvent(value) => {

@@ -55,8 +55,9 @@ impl FlowExecutionSummary {
 }
 
 impl FlowExecutionSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -96,6 +97,13 @@ impl FlowExecutionSummary {
             let value = &self.flow_version;
             violations.length(&path, value.chars().count(), Some(1), Some(5));
             violations.pattern(&path, value, &crate::patterns::AGENT_VERSION);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::FlowExecutionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

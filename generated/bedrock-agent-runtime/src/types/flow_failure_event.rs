@@ -32,6 +32,35 @@ impl FlowFailureEvent {
     }
 }
 
+impl FlowFailureEvent {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("FlowFailureEvent"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("errorCode");
+            let value = &self.error_code;
+            if let crate::types::FlowErrorCode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`FlowFailureEvent`].
 #[derive(Clone, PartialEq, Default)]
 pub struct FlowFailureEventBuilder {

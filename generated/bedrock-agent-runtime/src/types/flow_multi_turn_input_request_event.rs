@@ -25,8 +25,9 @@ impl FlowMultiTurnInputRequestEvent {
 }
 
 impl FlowMultiTurnInputRequestEvent {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,13 @@ impl FlowMultiTurnInputRequestEvent {
             let path = path.member("nodeName");
             let value = &self.node_name;
             violations.pattern(&path, value, &crate::patterns::NODE_INPUT_NAME);
+        }
+        {
+            let path = path.member("nodeType");
+            let value = &self.node_type;
+            if let crate::types::NodeType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -34,8 +34,9 @@ impl FlowTraceNodeOutputField {
 }
 
 impl FlowTraceNodeOutputField {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,12 @@ impl FlowTraceNodeOutputField {
             let path = path.member("nodeOutputName");
             let value = &self.node_output_name;
             violations.pattern(&path, value, &crate::patterns::NODE_INPUT_NAME);
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::FlowNodeIoDataType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

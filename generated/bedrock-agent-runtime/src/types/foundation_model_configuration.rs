@@ -43,8 +43,9 @@ impl FoundationModelConfiguration {
 }
 
 impl FoundationModelConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -67,6 +68,13 @@ impl FoundationModelConfiguration {
         if let Some(value) = &self.mantle_foundation_model_configuration {
             let path = path.member("mantleFoundationModelConfiguration");
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::FoundationModelConfigurationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -43,8 +43,9 @@ impl FunctionDefinition {
 }
 
 impl FunctionDefinition {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -78,6 +79,12 @@ impl FunctionDefinition {
                     violations.pattern(&path, value, &crate::patterns::NAME);
                 }
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.require_confirmation {
+            let path = path.member("requireConfirmation");
+            if let crate::types::RequireConfirmation::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

@@ -61,8 +61,9 @@ impl FunctionInvocationInput {
 }
 
 impl FunctionInvocationInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -78,6 +79,12 @@ impl FunctionInvocationInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.action_invocation_type {
+            let path = path.member("actionInvocationType");
+            if let crate::types::ActionInvocationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.collaborator_name {
             let path = path.member("collaboratorName");
             violations.pattern(&path, value, &crate::patterns::NAME);

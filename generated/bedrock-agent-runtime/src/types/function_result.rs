@@ -59,8 +59,9 @@ impl FunctionResult {
 }
 
 impl FunctionResult {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -76,11 +77,23 @@ impl FunctionResult {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.confirmation_state {
+            let path = path.member("confirmationState");
+            if let crate::types::ConfirmationState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.response_body {
             let path = path.member("responseBody");
             for (key0, value) in value {
                 let path = path.key(key0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.response_state {
+            let path = path.member("responseState");
+            if let crate::types::ResponseState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

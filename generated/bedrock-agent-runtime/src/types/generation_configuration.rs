@@ -72,8 +72,9 @@ impl GenerationConfiguration {
 }
 
 impl GenerationConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -105,6 +106,10 @@ impl GenerationConfiguration {
         }
         if let Some(value) = &self.inference_config {
             let path = path.member("inferenceConfig");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
             value.validate_into(&path, violations);
         }
         if let Some(value) = &self.prompt_template {

@@ -45,6 +45,44 @@ impl GuardrailAssessment {
     }
 }
 
+impl GuardrailAssessment {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GuardrailAssessment"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.content_policy {
+            let path = path.member("contentPolicy");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.sensitive_information_policy {
+            let path = path.member("sensitiveInformationPolicy");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.topic_policy {
+            let path = path.member("topicPolicy");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.word_policy {
+            let path = path.member("wordPolicy");
+            value.validate_into(&path, violations);
+        }
+    }
+}
+
 /// A builder for [`GuardrailAssessment`].
 #[derive(Clone, PartialEq, Default)]
 pub struct GuardrailAssessmentBuilder {

@@ -21,6 +21,34 @@ impl GuardrailEvent {
     }
 }
 
+impl GuardrailEvent {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GuardrailEvent"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.action {
+            let path = path.member("action");
+            if let crate::types::GuadrailAction::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`GuardrailEvent`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GuardrailEventBuilder {

@@ -27,6 +27,44 @@ impl GuardrailSensitiveInformationPolicyAssessment {
     }
 }
 
+impl GuardrailSensitiveInformationPolicyAssessment {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root(
+                "GuardrailSensitiveInformationPolicyAssessment",
+            ),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.pii_entities {
+            let path = path.member("piiEntities");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.regexes {
+            let path = path.member("regexes");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+    }
+}
+
 /// A builder for [`GuardrailSensitiveInformationPolicyAssessment`].
 #[derive(Clone, PartialEq, Default)]
 pub struct GuardrailSensitiveInformationPolicyAssessmentBuilder {

@@ -54,8 +54,9 @@ impl GuardrailTrace {
 }
 
 impl GuardrailTrace {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -71,6 +72,26 @@ impl GuardrailTrace {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.action {
+            let path = path.member("action");
+            if let crate::types::GuardrailAction::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.input_assessments {
+            let path = path.member("inputAssessments");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.output_assessments {
+            let path = path.member("outputAssessments");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
         if let Some(value) = &self.trace_id {
             let path = path.member("traceId");
             violations.length(&path, value.chars().count(), Some(2), Some(16));

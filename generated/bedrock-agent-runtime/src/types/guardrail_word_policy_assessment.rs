@@ -31,6 +31,42 @@ impl GuardrailWordPolicyAssessment {
     }
 }
 
+impl GuardrailWordPolicyAssessment {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GuardrailWordPolicyAssessment"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.custom_words {
+            let path = path.member("customWords");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.managed_word_lists {
+            let path = path.member("managedWordLists");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+    }
+}
+
 /// A builder for [`GuardrailWordPolicyAssessment`].
 #[derive(Clone, PartialEq, Default)]
 pub struct GuardrailWordPolicyAssessmentBuilder {

@@ -72,8 +72,9 @@ impl InlineSessionState {
 }
 
 impl InlineSessionState {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -89,6 +90,10 @@ impl InlineSessionState {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.conversation_history {
+            let path = path.member("conversationHistory");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.files {
             let path = path.member("files");
             for (index0, value) in value.iter().enumerate() {

@@ -25,8 +25,9 @@ impl InputFile {
 }
 
 impl InputFile {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(&crate::validation::Path::root("InputFile"), &mut violations);
@@ -43,6 +44,13 @@ impl InputFile {
             let path = path.member("source");
             let value = &self.source;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("useCase");
+            let value = &self.use_case;
+            if let crate::types::FileUseCase::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -26,8 +26,9 @@ impl InputImage {
 }
 
 impl InputImage {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -43,6 +44,13 @@ impl InputImage {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("format");
+            let value = &self.format;
+            if let crate::types::InputImageFormat::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("inlineContent");
             let value = &self.inline_content;

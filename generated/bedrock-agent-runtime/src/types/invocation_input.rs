@@ -76,8 +76,9 @@ impl InvocationInput {
 }
 
 impl InvocationInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -93,9 +94,19 @@ impl InvocationInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.action_group_invocation_input {
+            let path = path.member("actionGroupInvocationInput");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.agent_collaborator_invocation_input {
             let path = path.member("agentCollaboratorInvocationInput");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.invocation_type {
+            let path = path.member("invocationType");
+            if let crate::types::InvocationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.trace_id {
             let path = path.member("traceId");

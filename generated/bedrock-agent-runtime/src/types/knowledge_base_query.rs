@@ -38,8 +38,9 @@ impl KnowledgeBaseQuery {
 }
 
 impl KnowledgeBaseQuery {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,12 @@ impl KnowledgeBaseQuery {
         if let Some(value) = &self.text {
             let path = path.member("text");
             violations.length(&path, value.chars().count(), None, Some(20000));
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::KnowledgeBaseQueryType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -47,8 +47,9 @@ impl KnowledgeBaseRetrievalResult {
 }
 
 impl KnowledgeBaseRetrievalResult {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -74,6 +75,10 @@ impl KnowledgeBaseRetrievalResult {
             violations.length(&path, value.chars().count(), Some(1), Some(1825));
             violations
                 .pattern(&path, value, &crate::patterns::DOCUMENT_ACL_GROUP_ID_STRING);
+        }
+        if let Some(value) = &self.location {
+            let path = path.member("location");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.metadata {
             let path = path.member("metadata");

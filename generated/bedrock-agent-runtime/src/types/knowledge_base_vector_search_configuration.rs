@@ -70,8 +70,9 @@ impl KnowledgeBaseVectorSearchConfiguration {
 }
 
 impl KnowledgeBaseVectorSearchConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -98,6 +99,12 @@ impl KnowledgeBaseVectorSearchConfiguration {
         if let Some(value) = &self.number_of_results {
             let path = path.member("numberOfResults");
             violations.range(&path, *value, Some(1), Some(100), false);
+        }
+        if let Some(value) = &self.override_search_type {
+            let path = path.member("overrideSearchType");
+            if let crate::types::SearchType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.reranking_configuration {
             let path = path.member("rerankingConfiguration");

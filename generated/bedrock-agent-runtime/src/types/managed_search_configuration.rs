@@ -54,8 +54,9 @@ impl ManagedSearchConfiguration {
 }
 
 impl ManagedSearchConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -82,6 +83,12 @@ impl ManagedSearchConfiguration {
         if let Some(value) = &self.reranking_configuration {
             let path = path.member("rerankingConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.reranking_model_type {
+            let path = path.member("rerankingModelType");
+            if let crate::types::RerankingModelType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -21,6 +21,32 @@ impl Message {
     }
 }
 
+impl Message {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(&crate::validation::Path::root("Message"), &mut violations);
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("role");
+            let value = &self.role;
+            if let crate::types::ConversationRole::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`Message`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MessageBuilder {

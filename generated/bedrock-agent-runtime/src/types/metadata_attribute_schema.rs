@@ -25,8 +25,9 @@ impl MetadataAttributeSchema {
 }
 
 impl MetadataAttributeSchema {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -63,6 +64,13 @@ impl MetadataAttributeSchema {
                     value,
                     &crate::patterns::METADATA_ATTRIBUTE_SCHEMA_DESCRIPTION_STRING,
                 );
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::AttributeType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -86,8 +86,9 @@ impl ModelInvocationInput {
 }
 
 impl ModelInvocationInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -112,9 +113,27 @@ impl ModelInvocationInput {
             let path = path.member("inferenceConfiguration");
             value.validate_into(&path, violations);
         }
+        if let Some(value) = &self.parser_mode {
+            let path = path.member("parserMode");
+            if let crate::types::CreationMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.prompt_creation_mode {
+            let path = path.member("promptCreationMode");
+            if let crate::types::CreationMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.trace_id {
             let path = path.member("traceId");
             violations.length(&path, value.chars().count(), Some(2), Some(16));
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::PromptType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

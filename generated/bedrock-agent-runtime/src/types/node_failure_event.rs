@@ -36,8 +36,9 @@ impl NodeFailureEvent {
 }
 
 impl NodeFailureEvent {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,13 @@ impl NodeFailureEvent {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("errorCode");
+            let value = &self.error_code;
+            if let crate::types::NodeErrorCode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("nodeName");
             let value = &self.node_name;

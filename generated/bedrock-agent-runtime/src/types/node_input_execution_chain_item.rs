@@ -28,8 +28,9 @@ impl NodeInputExecutionChainItem {
 }
 
 impl NodeInputExecutionChainItem {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,13 @@ impl NodeInputExecutionChainItem {
             let path = path.member("nodeName");
             let value = &self.node_name;
             violations.pattern(&path, value, &crate::patterns::NODE_INPUT_NAME);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::FlowControlNodeType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

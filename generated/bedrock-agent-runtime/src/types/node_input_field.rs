@@ -50,8 +50,9 @@ impl NodeInputField {
 }
 
 impl NodeInputField {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -67,6 +68,12 @@ impl NodeInputField {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.category {
+            let path = path.member("category");
+            if let crate::types::FlowNodeInputCategory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.execution_chain {
             let path = path.member("executionChain");
             for (index0, value) in value.iter().enumerate() {
@@ -82,6 +89,12 @@ impl NodeInputField {
         if let Some(value) = &self.source {
             let path = path.member("source");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::FlowNodeIoDataType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

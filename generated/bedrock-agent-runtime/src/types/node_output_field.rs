@@ -36,8 +36,9 @@ impl NodeOutputField {
 }
 
 impl NodeOutputField {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -63,6 +64,12 @@ impl NodeOutputField {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::FlowNodeIoDataType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

@@ -100,8 +100,9 @@ impl Observation {
 }
 
 impl Observation {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -125,9 +126,19 @@ impl Observation {
             let path = path.member("knowledgeBaseLookupOutput");
             value.validate_into(&path, violations);
         }
+        if let Some(value) = &self.reprompt_response {
+            let path = path.member("repromptResponse");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.trace_id {
             let path = path.member("traceId");
             violations.length(&path, value.chars().count(), Some(2), Some(16));
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::Type::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -70,8 +70,9 @@ impl OrchestrationConfiguration {
 }
 
 impl OrchestrationConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -101,8 +102,16 @@ impl OrchestrationConfiguration {
             let path = path.member("inferenceConfig");
             value.validate_into(&path, violations);
         }
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.prompt_template {
             let path = path.member("promptTemplate");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.query_transformation_configuration {
+            let path = path.member("queryTransformationConfiguration");
             value.validate_into(&path, violations);
         }
     }

@@ -31,8 +31,9 @@ impl ParameterDetail {
 }
 
 impl ParameterDetail {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -51,6 +52,13 @@ impl ParameterDetail {
         if let Some(value) = &self.description {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(500));
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::ParameterType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

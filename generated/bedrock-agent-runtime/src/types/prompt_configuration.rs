@@ -94,8 +94,9 @@ impl PromptConfiguration {
 }
 
 impl PromptConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -123,6 +124,30 @@ impl PromptConfiguration {
         if let Some(value) = &self.inference_configuration {
             let path = path.member("inferenceConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.parser_mode {
+            let path = path.member("parserMode");
+            if let crate::types::CreationMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.prompt_creation_mode {
+            let path = path.member("promptCreationMode");
+            if let crate::types::CreationMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.prompt_state {
+            let path = path.member("promptState");
+            if let crate::types::PromptState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.prompt_type {
+            let path = path.member("promptType");
+            if let crate::types::PromptType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -22,8 +22,9 @@ impl QueryGenerationInput {
 }
 
 impl QueryGenerationInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,13 @@ impl QueryGenerationInput {
                     value,
                     &crate::patterns::QUERY_GENERATION_INPUT_TEXT_STRING,
                 );
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::InputQueryType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -27,6 +27,34 @@ impl RepromptResponse {
     }
 }
 
+impl RepromptResponse {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("RepromptResponse"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.source {
+            let path = path.member("source");
+            if let crate::types::Source::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
+        }
+    }
+}
+
 /// A builder for [`RepromptResponse`].
 #[derive(Clone, PartialEq, Default)]
 pub struct RepromptResponseBuilder {

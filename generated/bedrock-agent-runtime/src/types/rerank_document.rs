@@ -31,8 +31,9 @@ impl RerankDocument {
 }
 
 impl RerankDocument {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -51,6 +52,13 @@ impl RerankDocument {
         if let Some(value) = &self.text_document {
             let path = path.member("textDocument");
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::RerankDocumentType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

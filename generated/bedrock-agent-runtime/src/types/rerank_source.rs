@@ -22,8 +22,9 @@ impl RerankSource {
 }
 
 impl RerankSource {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -43,6 +44,13 @@ impl RerankSource {
             let path = path.member("inlineDocumentSource");
             let value = &self.inline_document_source;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::RerankSourceType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

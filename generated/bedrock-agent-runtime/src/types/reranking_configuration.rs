@@ -22,8 +22,9 @@ impl RerankingConfiguration {
 }
 
 impl RerankingConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -43,6 +44,13 @@ impl RerankingConfiguration {
             let path = path.member("bedrockRerankingConfiguration");
             let value = &self.bedrock_reranking_configuration;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::RerankingConfigurationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -60,8 +60,9 @@ impl RetrievalResultContent {
 }
 
 impl RetrievalResultContent {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -80,6 +81,19 @@ impl RetrievalResultContent {
         if let Some(value) = &self.audio {
             let path = path.member("audio");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.row {
+            let path = path.member("row");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::RetrievalResultContentType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.video {
             let path = path.member("video");

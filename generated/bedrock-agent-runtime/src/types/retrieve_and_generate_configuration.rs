@@ -49,8 +49,9 @@ impl RetrieveAndGenerateConfiguration {
 }
 
 impl RetrieveAndGenerateConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -73,6 +74,13 @@ impl RetrieveAndGenerateConfiguration {
         if let Some(value) = &self.knowledge_base_configuration {
             let path = path.member("knowledgeBaseConfiguration");
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::RetrieveAndGenerateType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -40,8 +40,9 @@ impl RetrievedReference {
 }
 
 impl RetrievedReference {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -59,6 +60,10 @@ impl RetrievedReference {
     ) {
         if let Some(value) = &self.content {
             let path = path.member("content");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.location {
+            let path = path.member("location");
             value.validate_into(&path, violations);
         }
         if let Some(value) = &self.metadata {

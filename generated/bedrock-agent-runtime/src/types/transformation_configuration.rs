@@ -29,8 +29,9 @@ impl TransformationConfiguration {
 }
 
 impl TransformationConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,13 @@ impl TransformationConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("mode");
+            let value = &self.mode;
+            if let crate::types::QueryTransformationMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.text_to_sql_configuration {
             let path = path.member("textToSqlConfiguration");
             value.validate_into(&path, violations);

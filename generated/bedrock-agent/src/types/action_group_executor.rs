@@ -21,8 +21,9 @@ impl ActionGroupExecutor {
 }
 
 impl ActionGroupExecutor {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -38,10 +39,19 @@ impl ActionGroupExecutor {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
-        if let ActionGroupExecutor::Lambda(value) = self {
-            let path = path.member("lambda");
-            violations.length(&path, value.chars().count(), None, Some(2048));
-            violations.pattern(&path, value, &crate::patterns::LAMBDA_ARN);
+        match self {
+            ActionGroupExecutor::Lambda(value) => {
+                let path = path.member("lambda");
+                violations.length(&path, value.chars().count(), None, Some(2048));
+                violations.pattern(&path, value, &crate::patterns::LAMBDA_ARN);
+            }
+            ActionGroupExecutor::CustomControl(value) => {
+                let path = path.member("customControl");
+                if let crate::types::CustomControlMethod::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            _ => {}
         }
     }
 }

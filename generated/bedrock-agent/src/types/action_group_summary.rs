@@ -40,8 +40,9 @@ impl ActionGroupSummary {
 }
 
 impl ActionGroupSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -66,6 +67,13 @@ impl ActionGroupSummary {
             let path = path.member("actionGroupName");
             let value = &self.action_group_name;
             violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
+        }
+        {
+            let path = path.member("actionGroupState");
+            let value = &self.action_group_state;
+            if let crate::types::ActionGroupState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.description {
             let path = path.member("description");

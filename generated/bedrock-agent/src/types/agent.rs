@@ -200,8 +200,9 @@ impl Agent {
 }
 
 impl Agent {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(&crate::validation::Path::root("Agent"), &mut violations);
@@ -245,6 +246,13 @@ impl Agent {
             let path = path.member("instruction");
             violations.length(&path, value.chars().count(), Some(40), Some(4000));
         }
+        {
+            let path = path.member("agentStatus");
+            let value = &self.agent_status;
+            if let crate::types::AgentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.foundation_model {
             let path = path.member("foundationModel");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
@@ -254,6 +262,12 @@ impl Agent {
         if let Some(value) = &self.description {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
+        }
+        if let Some(value) = &self.orchestration_type {
+            let path = path.member("orchestrationType");
+            if let crate::types::OrchestrationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.custom_orchestration {
             let path = path.member("customOrchestration");
@@ -302,6 +316,12 @@ impl Agent {
         if let Some(value) = &self.memory_configuration {
             let path = path.member("memoryConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.agent_collaboration {
+            let path = path.member("agentCollaboration");
+            if let crate::types::AgentCollaboration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

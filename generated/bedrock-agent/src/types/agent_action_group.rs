@@ -113,8 +113,9 @@ impl AgentActionGroup {
 }
 
 impl AgentActionGroup {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -160,6 +161,12 @@ impl AgentActionGroup {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
         }
+        if let Some(value) = &self.parent_action_signature {
+            let path = path.member("parentActionSignature");
+            if let crate::types::ActionGroupSignature::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.parent_action_group_signature_params {
             let path = path.member("parentActionGroupSignatureParams");
             for (key0, value) in value {
@@ -182,6 +189,13 @@ impl AgentActionGroup {
         if let Some(value) = &self.function_schema {
             let path = path.member("functionSchema");
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("actionGroupState");
+            let value = &self.action_group_state;
+            if let crate::types::ActionGroupState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -106,8 +106,9 @@ impl AgentAlias {
 }
 
 impl AgentAlias {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -171,12 +172,25 @@ impl AgentAlias {
                 value.validate_into(&path, violations);
             }
         }
+        {
+            let path = path.member("agentAliasStatus");
+            let value = &self.agent_alias_status;
+            if let crate::types::AgentAliasStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.failure_reasons {
             let path = path.member("failureReasons");
             violations.length(&path, value.len(), None, Some(2048));
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 violations.length(&path, value.chars().count(), None, Some(2048));
+            }
+        }
+        if let Some(value) = &self.alias_invocation_state {
+            let path = path.member("aliasInvocationState");
+            if let crate::types::AliasInvocationState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

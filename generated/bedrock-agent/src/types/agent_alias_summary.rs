@@ -71,8 +71,9 @@ impl AgentAliasSummary {
 }
 
 impl AgentAliasSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -109,6 +110,19 @@ impl AgentAliasSummary {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        {
+            let path = path.member("agentAliasStatus");
+            let value = &self.agent_alias_status;
+            if let crate::types::AgentAliasStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.alias_invocation_state {
+            let path = path.member("aliasInvocationState");
+            if let crate::types::AliasInvocationState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

@@ -68,8 +68,9 @@ impl AgentCollaborator {
 }
 
 impl AgentCollaborator {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -115,6 +116,12 @@ impl AgentCollaborator {
             let path = path.member("collaboratorName");
             let value = &self.collaborator_name;
             violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
+        }
+        if let Some(value) = &self.relay_conversation_history {
+            let path = path.member("relayConversationHistory");
+            if let crate::types::RelayConversationHistory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.client_token {
             let path = path.member("clientToken");

@@ -55,8 +55,9 @@ impl AgentCollaboratorSummary {
 }
 
 impl AgentCollaboratorSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -97,6 +98,13 @@ impl AgentCollaboratorSummary {
             let path = path.member("collaborationInstruction");
             let value = &self.collaboration_instruction;
             violations.length(&path, value.chars().count(), Some(1), Some(4000));
+        }
+        {
+            let path = path.member("relayConversationHistory");
+            let value = &self.relay_conversation_history;
+            if let crate::types::RelayConversationHistory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("collaboratorName");

@@ -49,8 +49,9 @@ impl AgentKnowledgeBase {
 }
 
 impl AgentKnowledgeBase {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -86,6 +87,13 @@ impl AgentKnowledgeBase {
             let path = path.member("description");
             let value = &self.description;
             violations.length(&path, value.chars().count(), Some(1), Some(200));
+        }
+        {
+            let path = path.member("knowledgeBaseState");
+            let value = &self.knowledge_base_state;
+            if let crate::types::KnowledgeBaseState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -149,8 +149,9 @@ impl AgentVersion {
 }
 
 impl AgentVersion {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -190,6 +191,13 @@ impl AgentVersion {
         if let Some(value) = &self.instruction {
             let path = path.member("instruction");
             violations.length(&path, value.chars().count(), Some(40), Some(4000));
+        }
+        {
+            let path = path.member("agentStatus");
+            let value = &self.agent_status;
+            if let crate::types::AgentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.foundation_model {
             let path = path.member("foundationModel");
@@ -244,6 +252,12 @@ impl AgentVersion {
         if let Some(value) = &self.memory_configuration {
             let path = path.member("memoryConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.agent_collaboration {
+            let path = path.member("agentCollaboration");
+            if let crate::types::AgentCollaboration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

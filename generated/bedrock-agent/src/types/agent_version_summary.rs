@@ -59,8 +59,9 @@ impl AgentVersionSummary {
 }
 
 impl AgentVersionSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -80,6 +81,13 @@ impl AgentVersionSummary {
             let path = path.member("agentName");
             let value = &self.agent_name;
             violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
+        }
+        {
+            let path = path.member("agentStatus");
+            let value = &self.agent_status;
+            if let crate::types::AgentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("agentVersion");

@@ -25,6 +25,34 @@ impl BedrockDataAutomationConfiguration {
     }
 }
 
+impl BedrockDataAutomationConfiguration {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("BedrockDataAutomationConfiguration"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.parsing_modality {
+            let path = path.member("parsingModality");
+            if let crate::types::ParsingModality::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`BedrockDataAutomationConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct BedrockDataAutomationConfigurationBuilder {

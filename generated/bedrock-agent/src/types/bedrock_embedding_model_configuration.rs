@@ -69,8 +69,9 @@ impl BedrockEmbeddingModelConfiguration {
 
 #[allow(deprecated)]
 impl BedrockEmbeddingModelConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -89,6 +90,12 @@ impl BedrockEmbeddingModelConfiguration {
         if let Some(value) = &self.dimensions {
             let path = path.member("dimensions");
             violations.range(&path, *value, Some(0), Some(4096), false);
+        }
+        if let Some(value) = &self.embedding_data_type {
+            let path = path.member("embeddingDataType");
+            if let crate::types::EmbeddingDataType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.audio {
             let path = path.member("audio");

@@ -35,8 +35,9 @@ impl BedrockFoundationModelConfiguration {
 }
 
 impl BedrockFoundationModelConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -61,6 +62,12 @@ impl BedrockFoundationModelConfiguration {
         if let Some(value) = &self.parsing_prompt {
             let path = path.member("parsingPrompt");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.parsing_modality {
+            let path = path.member("parsingModality");
+            if let crate::types::ParsingModality::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

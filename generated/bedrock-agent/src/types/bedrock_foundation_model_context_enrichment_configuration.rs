@@ -22,8 +22,9 @@ impl BedrockFoundationModelContextEnrichmentConfiguration {
 }
 
 impl BedrockFoundationModelContextEnrichmentConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -41,6 +42,11 @@ impl BedrockFoundationModelContextEnrichmentConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("enrichmentStrategyConfiguration");
+            let value = &self.enrichment_strategy_configuration;
+            value.validate_into(&path, violations);
+        }
         {
             let path = path.member("modelArn");
             let value = &self.model_arn;

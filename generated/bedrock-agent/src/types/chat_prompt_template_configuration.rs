@@ -45,8 +45,9 @@ impl ChatPromptTemplateConfiguration {
 }
 
 impl ChatPromptTemplateConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,14 @@ impl ChatPromptTemplateConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("messages");
+            let value = &self.messages;
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
         if let Some(value) = &self.system {
             let path = path.member("system");
             for (index0, value) in value.iter().enumerate() {

@@ -63,8 +63,9 @@ impl ChunkingConfiguration {
 }
 
 impl ChunkingConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -80,6 +81,13 @@ impl ChunkingConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("chunkingStrategy");
+            let value = &self.chunking_strategy;
+            if let crate::types::ChunkingStrategy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.fixed_size_chunking_configuration {
             let path = path.member("fixedSizeChunkingConfiguration");
             value.validate_into(&path, violations);

@@ -28,8 +28,9 @@ impl ConfluenceSourceConfiguration {
 }
 
 impl ConfluenceSourceConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,20 @@ impl ConfluenceSourceConfiguration {
             let path = path.member("hostUrl");
             let value = &self.host_url;
             violations.pattern(&path, value, &crate::patterns::HTTPS_URL);
+        }
+        {
+            let path = path.member("hostType");
+            let value = &self.host_type;
+            if let crate::types::ConfluenceHostType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("authType");
+            let value = &self.auth_type;
+            if let crate::types::ConfluenceAuthType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("credentialsSecretArn");

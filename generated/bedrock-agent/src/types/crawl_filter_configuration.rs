@@ -29,8 +29,9 @@ impl CrawlFilterConfiguration {
 }
 
 impl CrawlFilterConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,13 @@ impl CrawlFilterConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::CrawlFilterConfigurationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.pattern_object_filter {
             let path = path.member("patternObjectFilter");
             value.validate_into(&path, violations);

@@ -34,8 +34,9 @@ impl CustomContent {
 }
 
 impl CustomContent {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -55,6 +56,13 @@ impl CustomContent {
             let path = path.member("customDocumentIdentifier");
             let value = &self.custom_document_identifier;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("sourceType");
+            let value = &self.source_type;
+            if let crate::types::CustomSourceType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.s3_location {
             let path = path.member("s3Location");

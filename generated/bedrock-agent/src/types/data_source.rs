@@ -103,8 +103,9 @@ impl DataSource {
 }
 
 impl DataSource {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -135,6 +136,13 @@ impl DataSource {
             let value = &self.name;
             violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
         }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::DataSourceStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.description {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
@@ -151,6 +159,12 @@ impl DataSource {
         if let Some(value) = &self.vector_ingestion_configuration {
             let path = path.member("vectorIngestionConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.data_deletion_policy {
+            let path = path.member("dataDeletionPolicy");
+            if let crate::types::DataDeletionPolicy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.failure_reasons {
             let path = path.member("failureReasons");

@@ -95,8 +95,9 @@ impl DataSourceConfiguration {
 }
 
 impl DataSourceConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -112,6 +113,13 @@ impl DataSourceConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::DataSourceType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.managed_knowledge_base_connector_configuration {
             let path = path.member("managedKnowledgeBaseConnectorConfiguration");
             value.validate_into(&path, violations);

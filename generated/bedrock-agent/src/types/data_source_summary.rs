@@ -43,8 +43,9 @@ impl DataSourceSummary {
 }
 
 impl DataSourceSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -74,6 +75,13 @@ impl DataSourceSummary {
             let path = path.member("name");
             let value = &self.name;
             violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::DataSourceStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.description {
             let path = path.member("description");

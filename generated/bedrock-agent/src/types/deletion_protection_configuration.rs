@@ -29,8 +29,9 @@ impl DeletionProtectionConfiguration {
 }
 
 impl DeletionProtectionConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,13 @@ impl DeletionProtectionConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("deletionProtectionStatus");
+            let value = &self.deletion_protection_status;
+            if let crate::types::EnabledOrDisabledState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.deletion_protection_threshold {
             let path = path.member("deletionProtectionThreshold");
             violations.range(&path, *value, Some(0), Some(100), false);

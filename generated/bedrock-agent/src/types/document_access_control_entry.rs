@@ -25,8 +25,9 @@ impl DocumentAccessControlEntry {
 }
 
 impl DocumentAccessControlEntry {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,20 @@ impl DocumentAccessControlEntry {
             let path = path.member("name");
             let value = &self.name;
             violations.length(&path, value.chars().count(), Some(1), Some(256));
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::AccessControlPrincipalType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("access");
+            let value = &self.access;
+            if let crate::types::AccessControlAccess::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

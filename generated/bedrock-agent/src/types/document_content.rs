@@ -31,8 +31,9 @@ impl DocumentContent {
 }
 
 impl DocumentContent {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -48,6 +49,13 @@ impl DocumentContent {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("dataSourceType");
+            let value = &self.data_source_type;
+            if let crate::types::ContentDataSourceType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.custom {
             let path = path.member("custom");
             value.validate_into(&path, violations);

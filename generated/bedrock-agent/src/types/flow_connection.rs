@@ -34,8 +34,9 @@ impl FlowConnection {
 }
 
 impl FlowConnection {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -51,6 +52,13 @@ impl FlowConnection {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::FlowConnectionType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("name");
             let value = &self.name;

@@ -40,8 +40,9 @@ impl FlowNode {
 }
 
 impl FlowNode {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(&crate::validation::Path::root("FlowNode"), &mut violations);
@@ -58,6 +59,13 @@ impl FlowNode {
             let path = path.member("name");
             let value = &self.name;
             violations.pattern(&path, value, &crate::patterns::FLOW_CONDITION_NAME);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::FlowNodeType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.configuration {
             let path = path.member("configuration");

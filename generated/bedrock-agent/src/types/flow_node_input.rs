@@ -37,8 +37,9 @@ impl FlowNodeInput {
 }
 
 impl FlowNodeInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -60,9 +61,22 @@ impl FlowNodeInput {
             violations.pattern(&path, value, &crate::patterns::FLOW_CONDITION_NAME);
         }
         {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::FlowNodeIoDataType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
             let path = path.member("expression");
             let value = &self.expression;
             violations.length(&path, value.chars().count(), Some(1), Some(64));
+        }
+        if let Some(value) = &self.category {
+            let path = path.member("category");
+            if let crate::types::FlowNodeInputCategory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

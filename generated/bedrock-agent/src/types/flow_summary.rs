@@ -63,8 +63,9 @@ impl FlowSummary {
 }
 
 impl FlowSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -98,6 +99,13 @@ impl FlowSummary {
             let path = path.member("arn");
             let value = &self.arn;
             violations.pattern(&path, value, &crate::patterns::FLOW_ARN);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::FlowStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("version");

@@ -40,8 +40,9 @@ impl FlowValidation {
 }
 
 impl FlowValidation {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,9 +63,22 @@ impl FlowValidation {
             let value = &self.message;
             violations.pattern(&path, value, &crate::patterns::NON_BLANK_STRING);
         }
+        {
+            let path = path.member("severity");
+            let value = &self.severity;
+            if let crate::types::FlowValidationSeverity::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.details {
             let path = path.member("details");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::FlowValidationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

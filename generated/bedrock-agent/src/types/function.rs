@@ -55,8 +55,9 @@ impl Function {
 }
 
 impl Function {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(&crate::validation::Path::root("Function"), &mut violations);
@@ -87,6 +88,12 @@ impl Function {
                     violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
                 }
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.require_confirmation {
+            let path = path.member("requireConfirmation");
+            if let crate::types::RequireConfirmation::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

@@ -18,6 +18,35 @@ impl ImageExtractionConfiguration {
     }
 }
 
+impl ImageExtractionConfiguration {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("ImageExtractionConfiguration"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("imageExtractionStatus");
+            let value = &self.image_extraction_status;
+            if let crate::types::EnabledOrDisabledState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`ImageExtractionConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ImageExtractionConfigurationBuilder {

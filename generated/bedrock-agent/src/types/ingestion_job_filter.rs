@@ -25,8 +25,9 @@ impl IngestionJobFilter {
 }
 
 impl IngestionJobFilter {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -42,6 +43,20 @@ impl IngestionJobFilter {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("attribute");
+            let value = &self.attribute;
+            if let crate::types::IngestionJobFilterAttribute::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("operator");
+            let value = &self.operator;
+            if let crate::types::IngestionJobFilterOperator::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("values");
             let value = &self.values;

@@ -21,6 +21,42 @@ impl IngestionJobSortBy {
     }
 }
 
+impl IngestionJobSortBy {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("IngestionJobSortBy"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("attribute");
+            let value = &self.attribute;
+            if let crate::types::IngestionJobSortByAttribute::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("order");
+            let value = &self.order;
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`IngestionJobSortBy`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct IngestionJobSortByBuilder {

@@ -71,8 +71,9 @@ impl IngestionJobSummary {
 }
 
 impl IngestionJobSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -106,6 +107,13 @@ impl IngestionJobSummary {
         if let Some(value) = &self.description {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::IngestionJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

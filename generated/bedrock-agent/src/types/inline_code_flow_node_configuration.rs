@@ -26,8 +26,9 @@ impl InlineCodeFlowNodeConfiguration {
 }
 
 impl InlineCodeFlowNodeConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -47,6 +48,13 @@ impl InlineCodeFlowNodeConfiguration {
             let path = path.member("code");
             let value = &self.code;
             violations.length(&path, value.chars().count(), None, Some(5000000));
+        }
+        {
+            let path = path.member("language");
+            let value = &self.language;
+            if let crate::types::SupportedLanguages::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -100,8 +100,9 @@ impl KnowledgeBase {
 }
 
 impl KnowledgeBase {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -151,6 +152,13 @@ impl KnowledgeBase {
         if let Some(value) = &self.storage_configuration {
             let path = path.member("storageConfiguration");
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::KnowledgeBaseStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.failure_reasons {
             let path = path.member("failureReasons");

@@ -67,8 +67,9 @@ impl KnowledgeBaseConfiguration {
 }
 
 impl KnowledgeBaseConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -84,6 +85,13 @@ impl KnowledgeBaseConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::KnowledgeBaseType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.vector_knowledge_base_configuration {
             let path = path.member("vectorKnowledgeBaseConfiguration");
             value.validate_into(&path, violations);

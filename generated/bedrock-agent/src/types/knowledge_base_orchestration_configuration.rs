@@ -58,8 +58,9 @@ impl KnowledgeBaseOrchestrationConfiguration {
 }
 
 impl KnowledgeBaseOrchestrationConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -92,6 +93,10 @@ impl KnowledgeBaseOrchestrationConfiguration {
                     violations.length(&path, value.chars().count(), Some(1), Some(100));
                 }
             }
+        }
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
+            value.validate_into(&path, violations);
         }
     }
 }

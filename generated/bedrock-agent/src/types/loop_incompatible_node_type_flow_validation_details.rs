@@ -25,8 +25,9 @@ impl LoopIncompatibleNodeTypeFlowValidationDetails {
 }
 
 impl LoopIncompatibleNodeTypeFlowValidationDetails {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -48,6 +49,13 @@ impl LoopIncompatibleNodeTypeFlowValidationDetails {
             let path = path.member("node");
             let value = &self.node;
             violations.pattern(&path, value, &crate::patterns::FLOW_CONDITION_NAME);
+        }
+        {
+            let path = path.member("incompatibleNodeType");
+            let value = &self.incompatible_node_type;
+            if let crate::types::IncompatibleLoopNodeType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("incompatibleNodeName");

@@ -70,8 +70,9 @@ impl ManagedKnowledgeBaseConfiguration {
 }
 
 impl ManagedKnowledgeBaseConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -87,6 +88,12 @@ impl ManagedKnowledgeBaseConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.embedding_model_type {
+            let path = path.member("embeddingModelType");
+            if let crate::types::EmbeddingModelType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.embedding_model_arn {
             let path = path.member("embeddingModelArn");
             violations.length(&path, value.chars().count(), Some(20), Some(2048));

@@ -56,8 +56,9 @@ impl ManagedKnowledgeBaseConnectorConfiguration {
 }
 
 impl ManagedKnowledgeBaseConnectorConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -75,6 +76,10 @@ impl ManagedKnowledgeBaseConnectorConfiguration {
     ) {
         if let Some(value) = &self.deletion_protection_configuration {
             let path = path.member("deletionProtectionConfiguration");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.media_extraction_configuration {
+            let path = path.member("mediaExtractionConfiguration");
             value.validate_into(&path, violations);
         }
         if let Some(value) = &self.sync_schedule {

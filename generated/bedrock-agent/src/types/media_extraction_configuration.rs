@@ -51,6 +51,40 @@ impl MediaExtractionConfiguration {
     }
 }
 
+impl MediaExtractionConfiguration {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("MediaExtractionConfiguration"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.image_extraction_configuration {
+            let path = path.member("imageExtractionConfiguration");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.audio_extraction_configuration {
+            let path = path.member("audioExtractionConfiguration");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.video_extraction_configuration {
+            let path = path.member("videoExtractionConfiguration");
+            value.validate_into(&path, violations);
+        }
+    }
+}
+
 /// A builder for [`MediaExtractionConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MediaExtractionConfigurationBuilder {

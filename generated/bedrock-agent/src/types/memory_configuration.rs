@@ -35,8 +35,9 @@ impl MemoryConfiguration {
 }
 
 impl MemoryConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -56,6 +57,12 @@ impl MemoryConfiguration {
             let path = path.member("enabledMemoryTypes");
             let value = &self.enabled_memory_types;
             violations.length(&path, value.len(), Some(1), Some(1));
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::MemoryType::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
         }
         if let Some(value) = &self.storage_days {
             let path = path.member("storageDays");

@@ -29,8 +29,9 @@ impl MetadataConfiguration {
 }
 
 impl MetadataConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -51,6 +52,20 @@ impl MetadataConfiguration {
             let value = &self.name;
             violations.length(&path, value.chars().count(), Some(1), Some(200));
             violations.pattern(&path, value, &crate::patterns::METADATA_KEY_NAME);
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::FieldType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("searchability");
+            let value = &self.searchability;
+            if let crate::types::SearchableStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

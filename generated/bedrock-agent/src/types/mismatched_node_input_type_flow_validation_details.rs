@@ -25,8 +25,9 @@ impl MismatchedNodeInputTypeFlowValidationDetails {
 }
 
 impl MismatchedNodeInputTypeFlowValidationDetails {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,13 @@ impl MismatchedNodeInputTypeFlowValidationDetails {
             let path = path.member("input");
             let value = &self.input;
             violations.pattern(&path, value, &crate::patterns::FLOW_CONDITION_NAME);
+        }
+        {
+            let path = path.member("expectedType");
+            let value = &self.expected_type;
+            if let crate::types::FlowNodeIoDataType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -53,8 +53,9 @@ impl ParsingConfiguration {
 }
 
 impl ParsingConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -70,8 +71,19 @@ impl ParsingConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("parsingStrategy");
+            let value = &self.parsing_strategy;
+            if let crate::types::ParsingStrategy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.bedrock_foundation_model_configuration {
             let path = path.member("bedrockFoundationModelConfiguration");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.bedrock_data_automation_configuration {
+            let path = path.member("bedrockDataAutomationConfiguration");
             value.validate_into(&path, violations);
         }
     }

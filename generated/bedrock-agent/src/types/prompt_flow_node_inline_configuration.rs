@@ -45,8 +45,9 @@ impl PromptFlowNodeInlineConfiguration {
 }
 
 impl PromptFlowNodeInlineConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,13 @@ impl PromptFlowNodeInlineConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("templateType");
+            let value = &self.template_type;
+            if let crate::types::PromptTemplateType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("templateConfiguration");
             let value = &self.template_configuration;

@@ -63,8 +63,9 @@ impl PromptVariant {
 }
 
 impl PromptVariant {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -84,6 +85,13 @@ impl PromptVariant {
             let path = path.member("name");
             let value = &self.name;
             violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
+        }
+        {
+            let path = path.member("templateType");
+            let value = &self.template_type;
+            if let crate::types::PromptTemplateType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("templateConfiguration");

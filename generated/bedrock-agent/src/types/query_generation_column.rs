@@ -34,8 +34,9 @@ impl QueryGenerationColumn {
 }
 
 impl QueryGenerationColumn {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -58,6 +59,12 @@ impl QueryGenerationColumn {
         if let Some(value) = &self.description {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
+        }
+        if let Some(value) = &self.inclusion {
+            let path = path.member("inclusion");
+            if let crate::types::IncludeExclude::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

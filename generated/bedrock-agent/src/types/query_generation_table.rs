@@ -37,8 +37,9 @@ impl QueryGenerationTable {
 }
 
 impl QueryGenerationTable {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -63,6 +64,12 @@ impl QueryGenerationTable {
         if let Some(value) = &self.description {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
+        }
+        if let Some(value) = &self.inclusion {
+            let path = path.member("inclusion");
+            if let crate::types::IncludeExclude::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.columns {
             let path = path.member("columns");

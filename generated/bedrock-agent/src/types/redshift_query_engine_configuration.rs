@@ -41,8 +41,9 @@ impl RedshiftQueryEngineConfiguration {
 }
 
 impl RedshiftQueryEngineConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -58,6 +59,13 @@ impl RedshiftQueryEngineConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::RedshiftQueryEngineType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.serverless_configuration {
             let path = path.member("serverlessConfiguration");
             value.validate_into(&path, violations);

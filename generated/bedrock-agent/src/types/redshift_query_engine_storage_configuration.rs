@@ -43,8 +43,9 @@ impl RedshiftQueryEngineStorageConfiguration {
 }
 
 impl RedshiftQueryEngineStorageConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -60,6 +61,13 @@ impl RedshiftQueryEngineStorageConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::RedshiftQueryEngineStorageType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.aws_data_catalog_configuration {
             let path = path.member("awsDataCatalogConfiguration");
             value.validate_into(&path, violations);

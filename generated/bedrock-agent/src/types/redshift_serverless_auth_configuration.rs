@@ -29,8 +29,9 @@ impl RedshiftServerlessAuthConfiguration {
 }
 
 impl RedshiftServerlessAuthConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,13 @@ impl RedshiftServerlessAuthConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::RedshiftServerlessAuthType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.username_password_secret_arn {
             let path = path.member("usernamePasswordSecretArn");
             violations.pattern(&path, value, &crate::patterns::SECRET_ARN);

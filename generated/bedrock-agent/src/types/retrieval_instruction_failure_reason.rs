@@ -35,6 +35,41 @@ impl RetrievalInstructionFailureReason {
     }
 }
 
+impl RetrievalInstructionFailureReason {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("RetrievalInstructionFailureReason"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.field_name {
+            let path = path.member("fieldName");
+            if let crate::types::RetrievalInstructionFieldName::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("code");
+            let value = &self.code;
+            if let crate::types::RetrievalInstructionFailureReasonCode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`RetrievalInstructionFailureReason`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RetrievalInstructionFailureReasonBuilder {

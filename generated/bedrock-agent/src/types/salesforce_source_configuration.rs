@@ -25,8 +25,9 @@ impl SalesforceSourceConfiguration {
 }
 
 impl SalesforceSourceConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,13 @@ impl SalesforceSourceConfiguration {
             let path = path.member("hostUrl");
             let value = &self.host_url;
             violations.pattern(&path, value, &crate::patterns::HTTPS_URL);
+        }
+        {
+            let path = path.member("authType");
+            let value = &self.auth_type;
+            if let crate::types::SalesforceAuthType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("credentialsSecretArn");

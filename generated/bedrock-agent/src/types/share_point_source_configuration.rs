@@ -37,8 +37,9 @@ impl SharePointSourceConfiguration {
 }
 
 impl SharePointSourceConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -71,6 +72,20 @@ impl SharePointSourceConfiguration {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 violations.pattern(&path, value, &crate::patterns::HTTPS_URL);
+            }
+        }
+        {
+            let path = path.member("hostType");
+            let value = &self.host_type;
+            if let crate::types::SharePointHostType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("authType");
+            let value = &self.auth_type;
+            if let crate::types::SharePointAuthType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         {

@@ -16,8 +16,9 @@ pub enum SyncSchedule {
 }
 
 impl SyncSchedule {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -33,9 +34,16 @@ impl SyncSchedule {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
-        if let SyncSchedule::Monthly(value) = self {
-            let path = path.member("monthly");
-            value.validate_into(&path, violations);
+        match self {
+            SyncSchedule::Weekly(value) => {
+                let path = path.member("weekly");
+                value.validate_into(&path, violations);
+            }
+            SyncSchedule::Monthly(value) => {
+                let path = path.member("monthly");
+                value.validate_into(&path, violations);
+            }
+            _ => {}
         }
     }
 }

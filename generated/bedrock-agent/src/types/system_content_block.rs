@@ -21,8 +21,9 @@ impl SystemContentBlock {
 }
 
 impl SystemContentBlock {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -38,9 +39,16 @@ impl SystemContentBlock {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
-        if let SystemContentBlock::Text(value) = self {
-            let path = path.member("text");
-            violations.length(&path, value.chars().count(), Some(1), None);
+        match self {
+            SystemContentBlock::Text(value) => {
+                let path = path.member("text");
+                violations.length(&path, value.chars().count(), Some(1), None);
+            }
+            SystemContentBlock::CachePoint(value) => {
+                let path = path.member("cachePoint");
+                value.validate_into(&path, violations);
+            }
+            _ => {}
         }
     }
 }

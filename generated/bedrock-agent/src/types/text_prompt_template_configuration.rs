@@ -35,8 +35,9 @@ impl TextPromptTemplateConfiguration {
 }
 
 impl TextPromptTemplateConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -56,6 +57,10 @@ impl TextPromptTemplateConfiguration {
             let path = path.member("text");
             let value = &self.text;
             violations.length(&path, value.chars().count(), Some(1), None);
+        }
+        if let Some(value) = &self.cache_point {
+            let path = path.member("cachePoint");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.input_variables {
             let path = path.member("inputVariables");

@@ -14,8 +14,9 @@ pub enum Tool {
 }
 
 impl Tool {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(&crate::validation::Path::root("Tool"), &mut violations);
@@ -28,9 +29,16 @@ impl Tool {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
-        if let Tool::ToolSpec(value) = self {
-            let path = path.member("toolSpec");
-            value.validate_into(&path, violations);
+        match self {
+            Tool::ToolSpec(value) => {
+                let path = path.member("toolSpec");
+                value.validate_into(&path, violations);
+            }
+            Tool::CachePoint(value) => {
+                let path = path.member("cachePoint");
+                value.validate_into(&path, violations);
+            }
+            _ => {}
         }
     }
 }

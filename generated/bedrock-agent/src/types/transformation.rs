@@ -22,8 +22,9 @@ impl Transformation {
 }
 
 impl Transformation {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -43,6 +44,13 @@ impl Transformation {
             let path = path.member("transformationFunction");
             let value = &self.transformation_function;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("stepToApply");
+            let value = &self.step_to_apply;
+            if let crate::types::StepType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -88,8 +88,9 @@ impl VpcConfiguration {
 }
 
 impl VpcConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -110,6 +111,13 @@ impl VpcConfiguration {
             let value = &self.vpc_configuration_id;
             violations.length(&path, value.chars().count(), Some(32), Some(32));
             violations.pattern(&path, value, &crate::patterns::VPC_CONFIGURATION_ID);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::VpcConfigurationStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.status_message {
             let path = path.member("statusMessage");
@@ -140,6 +148,20 @@ impl VpcConfiguration {
             let path = path.member("port");
             let value = &self.port;
             violations.range(&path, *value, Some(1), Some(65535), false);
+        }
+        {
+            let path = path.member("protocol");
+            let value = &self.protocol;
+            if let crate::types::VpcProtocol::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("resolutionMode");
+            let value = &self.resolution_mode;
+            if let crate::types::VpcResolutionMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.host_header {
             let path = path.member("hostHeader");

@@ -66,8 +66,9 @@ impl WebCrawlerConfiguration {
 }
 
 impl WebCrawlerConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -101,6 +102,12 @@ impl WebCrawlerConfiguration {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 violations.length(&path, value.chars().count(), Some(1), Some(1000));
+            }
+        }
+        if let Some(value) = &self.scope {
+            let path = path.member("scope");
+            if let crate::types::WebScopeType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         if let Some(value) = &self.user_agent {

@@ -18,6 +18,35 @@ impl WeeklySchedule {
     }
 }
 
+impl WeeklySchedule {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("WeeklySchedule"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("dayOfWeek");
+            let value = &self.day_of_week;
+            if let crate::types::DayOfWeek::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`WeeklySchedule`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct WeeklyScheduleBuilder {

@@ -31,8 +31,9 @@ impl Blueprint {
 }
 
 impl Blueprint {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(&crate::validation::Path::root("Blueprint"), &mut violations);
@@ -55,6 +56,12 @@ impl Blueprint {
             let path = path.member("version");
             violations.length(&path, value.chars().count(), Some(1), Some(128));
             violations.pattern(&path, value, &crate::patterns::BLUEPRINT_VERSION);
+        }
+        if let Some(value) = &self.stage {
+            let path = path.member("stage");
+            if let crate::types::BlueprintStage::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

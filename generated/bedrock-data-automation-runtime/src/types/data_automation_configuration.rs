@@ -25,8 +25,9 @@ impl DataAutomationConfiguration {
 }
 
 impl DataAutomationConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -47,6 +48,12 @@ impl DataAutomationConfiguration {
             let value = &self.data_automation_project_arn;
             violations.length(&path, value.chars().count(), Some(1), Some(128));
             violations.pattern(&path, value, &crate::patterns::DATA_AUTOMATION_ARN);
+        }
+        if let Some(value) = &self.stage {
+            let path = path.member("stage");
+            if let crate::types::DataAutomationStage::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -41,6 +41,34 @@ impl OutputSegment {
     }
 }
 
+impl OutputSegment {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("OutputSegment"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.custom_output_status {
+            let path = path.member("customOutputStatus");
+            if let crate::types::CustomOutputStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`OutputSegment`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OutputSegmentBuilder {

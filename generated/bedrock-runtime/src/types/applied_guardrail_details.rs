@@ -58,8 +58,9 @@ impl AppliedGuardrailDetails {
 }
 
 impl AppliedGuardrailDetails {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -88,6 +89,21 @@ impl AppliedGuardrailDetails {
             let path = path.member("guardrailArn");
             violations.length(&path, value.chars().count(), None, Some(2048));
             violations.pattern(&path, value, &crate::patterns::GUARDRAIL_ARN);
+        }
+        if let Some(value) = &self.guardrail_origin {
+            let path = path.member("guardrailOrigin");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::GuardrailOrigin::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.guardrail_ownership {
+            let path = path.member("guardrailOwnership");
+            if let crate::types::GuardrailOwnership::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -82,8 +82,9 @@ impl AsyncInvokeSummary {
 }
 
 impl AsyncInvokeSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -116,6 +117,12 @@ impl AsyncInvokeSummary {
             violations.length(&path, value.chars().count(), Some(1), Some(256));
             violations
                 .pattern(&path, value, &crate::patterns::ASYNC_INVOKE_IDEMPOTENCY_TOKEN);
+        }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::AsyncInvokeStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.failure_message {
             let path = path.member("failureMessage");

@@ -49,8 +49,9 @@ impl ContentBlock {
 }
 
 impl ContentBlock {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -93,6 +94,10 @@ impl ContentBlock {
             }
             ContentBlock::GuardContent(value) => {
                 let path = path.member("guardContent");
+                value.validate_into(&path, violations);
+            }
+            ContentBlock::CachePoint(value) => {
+                let path = path.member("cachePoint");
                 value.validate_into(&path, violations);
             }
             ContentBlock::CitationsContent(value) => {

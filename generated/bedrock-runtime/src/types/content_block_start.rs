@@ -16,8 +16,9 @@ pub enum ContentBlockStart {
 }
 
 impl ContentBlockStart {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -40,6 +41,10 @@ impl ContentBlockStart {
             }
             ContentBlockStart::ToolResult(value) => {
                 let path = path.member("toolResult");
+                value.validate_into(&path, violations);
+            }
+            ContentBlockStart::Image(value) => {
+                let path = path.member("image");
                 value.validate_into(&path, violations);
             }
             _ => {}

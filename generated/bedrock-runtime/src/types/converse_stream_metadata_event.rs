@@ -44,8 +44,9 @@ impl ConverseStreamMetadataEvent {
 }
 
 impl ConverseStreamMetadataEvent {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -68,6 +69,14 @@ impl ConverseStreamMetadataEvent {
         }
         if let Some(value) = &self.trace {
             let path = path.member("trace");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.service_tier {
+            let path = path.member("serviceTier");
             value.validate_into(&path, violations);
         }
     }

@@ -52,8 +52,9 @@ impl DocumentBlock {
 }
 
 impl DocumentBlock {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -69,6 +70,12 @@ impl DocumentBlock {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.format {
+            let path = path.member("format");
+            if let crate::types::DocumentFormat::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("name");
             let value = &self.name;

@@ -90,8 +90,9 @@ impl GuardrailAssessment {
 }
 
 impl GuardrailAssessment {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -107,6 +108,22 @@ impl GuardrailAssessment {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.topic_policy {
+            let path = path.member("topicPolicy");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.content_policy {
+            let path = path.member("contentPolicy");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.word_policy {
+            let path = path.member("wordPolicy");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.sensitive_information_policy {
+            let path = path.member("sensitiveInformationPolicy");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.contextual_grounding_policy {
             let path = path.member("contextualGroundingPolicy");
             value.validate_into(&path, violations);

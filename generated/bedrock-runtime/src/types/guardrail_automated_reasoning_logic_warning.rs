@@ -34,8 +34,9 @@ impl GuardrailAutomatedReasoningLogicWarning {
 }
 
 impl GuardrailAutomatedReasoningLogicWarning {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -51,6 +52,14 @@ impl GuardrailAutomatedReasoningLogicWarning {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::GuardrailAutomatedReasoningLogicWarningType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.premises {
             let path = path.member("premises");
             for (index0, value) in value.iter().enumerate() {

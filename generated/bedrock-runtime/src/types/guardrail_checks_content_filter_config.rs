@@ -19,8 +19,9 @@ impl GuardrailChecksContentFilterConfig {
 }
 
 impl GuardrailChecksContentFilterConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -40,6 +41,10 @@ impl GuardrailChecksContentFilterConfig {
             let path = path.member("categories");
             let value = &self.categories;
             violations.length(&path, value.len(), Some(1), Some(5));
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
         }
     }
 }

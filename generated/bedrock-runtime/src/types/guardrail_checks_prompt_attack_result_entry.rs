@@ -22,8 +22,9 @@ impl GuardrailChecksPromptAttackResultEntry {
 }
 
 impl GuardrailChecksPromptAttackResultEntry {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -39,6 +40,13 @@ impl GuardrailChecksPromptAttackResultEntry {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("category");
+            let value = &self.category;
+            if let crate::types::GuardrailChecksPromptAttackCategory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("severityScore");
             let value = &self.severity_score;

@@ -42,8 +42,9 @@ impl GuardrailConfiguration {
 }
 
 impl GuardrailConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -67,6 +68,12 @@ impl GuardrailConfiguration {
         if let Some(value) = &self.guardrail_version {
             let path = path.member("guardrailVersion");
             violations.pattern(&path, value, &crate::patterns::GUARDRAIL_VERSION);
+        }
+        if let Some(value) = &self.trace {
+            let path = path.member("trace");
+            if let crate::types::GuardrailTrace::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

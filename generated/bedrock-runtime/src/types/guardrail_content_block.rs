@@ -14,8 +14,9 @@ pub enum GuardrailContentBlock {
 }
 
 impl GuardrailContentBlock {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -31,9 +32,16 @@ impl GuardrailContentBlock {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
-        if let GuardrailContentBlock::Image(value) = self {
-            let path = path.member("image");
-            value.validate_into(&path, violations);
+        match self {
+            GuardrailContentBlock::Text(value) => {
+                let path = path.member("text");
+                value.validate_into(&path, violations);
+            }
+            GuardrailContentBlock::Image(value) => {
+                let path = path.member("image");
+                value.validate_into(&path, violations);
+            }
+            _ => {}
         }
     }
 }

@@ -18,6 +18,36 @@ impl GuardrailContentPolicyAssessment {
     }
 }
 
+impl GuardrailContentPolicyAssessment {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GuardrailContentPolicyAssessment"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("filters");
+            let value = &self.filters;
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+    }
+}
+
 /// A builder for [`GuardrailContentPolicyAssessment`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GuardrailContentPolicyAssessmentBuilder {

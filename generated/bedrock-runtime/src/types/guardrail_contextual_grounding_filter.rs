@@ -34,8 +34,9 @@ impl GuardrailContextualGroundingFilter {
 }
 
 impl GuardrailContextualGroundingFilter {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -52,6 +53,15 @@ impl GuardrailContextualGroundingFilter {
         violations: &mut crate::validation::Violations,
     ) {
         {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::GuardrailContextualGroundingFilterType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
             let path = path.member("threshold");
             let value = &self.threshold;
             violations.range(&path, *value, Some(0.0), Some(1.0), false);
@@ -60,6 +70,15 @@ impl GuardrailContextualGroundingFilter {
             let path = path.member("score");
             let value = &self.score;
             violations.range(&path, *value, Some(0.0), Some(1.0), false);
+        }
+        {
+            let path = path.member("action");
+            let value = &self.action;
+            if let crate::types::GuardrailContextualGroundingPolicyAction::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -22,8 +22,9 @@ impl GuardrailConverseImageBlock {
 }
 
 impl GuardrailConverseImageBlock {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -39,6 +40,13 @@ impl GuardrailConverseImageBlock {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("format");
+            let value = &self.format;
+            if let crate::types::GuardrailConverseImageFormat::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("source");
             let value = &self.source;

@@ -24,6 +24,37 @@ impl GuardrailConverseTextBlock {
     }
 }
 
+impl GuardrailConverseTextBlock {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GuardrailConverseTextBlock"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.qualifiers {
+            let path = path.member("qualifiers");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::GuardrailConverseContentQualifier::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+    }
+}
+
 /// A builder for [`GuardrailConverseTextBlock`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GuardrailConverseTextBlockBuilder {

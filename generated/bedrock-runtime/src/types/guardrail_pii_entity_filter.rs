@@ -30,6 +30,44 @@ impl GuardrailPiiEntityFilter {
     }
 }
 
+impl GuardrailPiiEntityFilter {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GuardrailPiiEntityFilter"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::GuardrailPiiEntityType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("action");
+            let value = &self.action;
+            if let crate::types::GuardrailSensitiveInformationPolicyAction::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`GuardrailPiiEntityFilter`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GuardrailPiiEntityFilterBuilder {

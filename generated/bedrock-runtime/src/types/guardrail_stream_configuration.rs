@@ -54,8 +54,9 @@ impl GuardrailStreamConfiguration {
 }
 
 impl GuardrailStreamConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -79,6 +80,18 @@ impl GuardrailStreamConfiguration {
         if let Some(value) = &self.guardrail_version {
             let path = path.member("guardrailVersion");
             violations.pattern(&path, value, &crate::patterns::GUARDRAIL_VERSION);
+        }
+        if let Some(value) = &self.trace {
+            let path = path.member("trace");
+            if let crate::types::GuardrailTrace::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.stream_processing_mode {
+            let path = path.member("streamProcessingMode");
+            if let crate::types::GuardrailStreamProcessingMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -30,8 +30,9 @@ impl Message {
 }
 
 impl Message {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(&crate::validation::Path::root("Message"), &mut violations);
@@ -44,6 +45,13 @@ impl Message {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("role");
+            let value = &self.role;
+            if let crate::types::ConversationRole::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("content");
             let value = &self.content;

@@ -18,6 +18,35 @@ impl MessageStartEvent {
     }
 }
 
+impl MessageStartEvent {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("MessageStartEvent"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("role");
+            let value = &self.role;
+            if let crate::types::ConversationRole::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`MessageStartEvent`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MessageStartEventBuilder {

@@ -30,8 +30,9 @@ impl OutputConfig {
 }
 
 impl OutputConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -47,6 +48,10 @@ impl OutputConfig {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.text_format {
+            let path = path.member("textFormat");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.effort {
             let path = path.member("effort");
             violations.length(&path, value.chars().count(), None, Some(16));

@@ -25,8 +25,9 @@ impl SystemContentBlock {
 }
 
 impl SystemContentBlock {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,10 @@ impl SystemContentBlock {
             }
             SystemContentBlock::GuardContent(value) => {
                 let path = path.member("guardContent");
+                value.validate_into(&path, violations);
+            }
+            SystemContentBlock::CachePoint(value) => {
+                let path = path.member("cachePoint");
                 value.validate_into(&path, violations);
             }
             _ => {}

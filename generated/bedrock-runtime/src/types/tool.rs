@@ -16,8 +16,9 @@ pub enum Tool {
 }
 
 impl Tool {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(&crate::validation::Path::root("Tool"), &mut violations);
@@ -37,6 +38,10 @@ impl Tool {
             }
             Tool::SystemTool(value) => {
                 let path = path.member("systemTool");
+                value.validate_into(&path, violations);
+            }
+            Tool::CachePoint(value) => {
+                let path = path.member("cachePoint");
                 value.validate_into(&path, violations);
             }
             _ => {}

@@ -36,8 +36,9 @@ impl ToolResultBlock {
 }
 
 impl ToolResultBlock {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -65,6 +66,12 @@ impl ToolResultBlock {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::ToolResultStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

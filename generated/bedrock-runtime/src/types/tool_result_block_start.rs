@@ -31,8 +31,9 @@ impl ToolResultBlockStart {
 }
 
 impl ToolResultBlockStart {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,12 @@ impl ToolResultBlockStart {
             let value = &self.tool_use_id;
             violations.length(&path, value.chars().count(), Some(1), Some(64));
             violations.pattern(&path, value, &crate::patterns::TOOL_USE_ID);
+        }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::ToolResultStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

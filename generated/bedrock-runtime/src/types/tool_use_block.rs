@@ -31,8 +31,9 @@ impl ToolUseBlock {
 }
 
 impl ToolUseBlock {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -59,6 +60,12 @@ impl ToolUseBlock {
             let value = &self.name;
             violations.length(&path, value.chars().count(), Some(1), Some(64));
             violations.pattern(&path, value, &crate::patterns::TOOL_NAME);
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::ToolUseType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

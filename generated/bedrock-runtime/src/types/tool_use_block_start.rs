@@ -28,8 +28,9 @@ impl ToolUseBlockStart {
 }
 
 impl ToolUseBlockStart {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -56,6 +57,12 @@ impl ToolUseBlockStart {
             let value = &self.name;
             violations.length(&path, value.chars().count(), Some(1), Some(64));
             violations.pattern(&path, value, &crate::patterns::TOOL_NAME);
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::ToolUseType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

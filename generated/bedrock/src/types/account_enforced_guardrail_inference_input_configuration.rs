@@ -42,8 +42,9 @@ impl AccountEnforcedGuardrailInferenceInputConfiguration {
 }
 
 impl AccountEnforcedGuardrailInferenceInputConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -72,6 +73,10 @@ impl AccountEnforcedGuardrailInferenceInputConfiguration {
             let value = &self.guardrail_version;
             violations
                 .pattern(&path, value, &crate::patterns::GUARDRAIL_NUMERICAL_VERSION);
+        }
+        if let Some(value) = &self.selective_content_guarding {
+            let path = path.member("selectiveContentGuarding");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.model_enforcement {
             let path = path.member("modelEnforcement");

@@ -114,8 +114,9 @@ impl AccountEnforcedGuardrailOutputConfiguration {
 
 #[allow(deprecated)]
 impl AccountEnforcedGuardrailOutputConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -157,10 +158,26 @@ impl AccountEnforcedGuardrailOutputConfiguration {
                     &crate::patterns::ACCOUNT_ENFORCED_GUARDRAIL_CONFIGURATION_ID,
                 );
         }
+        if let Some(value) = &self.input_tags {
+            let path = path.member("inputTags");
+            if let crate::types::InputTags::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.selective_content_guarding {
+            let path = path.member("selectiveContentGuarding");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.guardrail_version {
             let path = path.member("guardrailVersion");
             violations
                 .pattern(&path, value, &crate::patterns::GUARDRAIL_NUMERICAL_VERSION);
+        }
+        if let Some(value) = &self.owner {
+            let path = path.member("owner");
+            if let crate::types::ConfigurationOwner::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.model_enforcement {
             let path = path.member("modelEnforcement");

@@ -45,8 +45,9 @@ impl AdvancedPromptOptimizationJobSummary {
 }
 
 impl AdvancedPromptOptimizationJobSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -83,6 +84,13 @@ impl AdvancedPromptOptimizationJobSummary {
                     value,
                     &crate::patterns::ADVANCED_PROMPT_OPTIMIZATION_JOB_NAME,
                 );
+        }
+        {
+            let path = path.member("jobStatus");
+            let value = &self.job_status;
+            if let crate::types::AdvancedPromptOptimizationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

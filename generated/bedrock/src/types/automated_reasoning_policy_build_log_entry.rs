@@ -25,8 +25,9 @@ impl AutomatedReasoningPolicyBuildLogEntry {
 }
 
 impl AutomatedReasoningPolicyBuildLogEntry {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,15 @@ impl AutomatedReasoningPolicyBuildLogEntry {
             let path = path.member("annotation");
             let value = &self.annotation;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::AutomatedReasoningPolicyAnnotationStatus::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("buildSteps");

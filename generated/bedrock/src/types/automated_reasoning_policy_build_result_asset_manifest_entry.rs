@@ -31,8 +31,9 @@ impl AutomatedReasoningPolicyBuildResultAssetManifestEntry {
 }
 
 impl AutomatedReasoningPolicyBuildResultAssetManifestEntry {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -50,6 +51,15 @@ impl AutomatedReasoningPolicyBuildResultAssetManifestEntry {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("assetType");
+            let value = &self.asset_type;
+            if let crate::types::AutomatedReasoningPolicyBuildResultAssetType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.asset_name {
             let path = path.member("assetName");
             violations.length(&path, value.chars().count(), None, Some(256));

@@ -28,8 +28,9 @@ impl AutomatedReasoningPolicyBuildStep {
 }
 
 impl AutomatedReasoningPolicyBuildStep {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,14 @@ impl AutomatedReasoningPolicyBuildStep {
         if let Some(value) = &self.prior_element {
             let path = path.member("priorElement");
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("messages");
+            let value = &self.messages;
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
         }
     }
 }

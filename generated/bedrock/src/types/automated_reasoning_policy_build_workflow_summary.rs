@@ -46,8 +46,9 @@ impl AutomatedReasoningPolicyBuildWorkflowSummary {
 }
 
 impl AutomatedReasoningPolicyBuildWorkflowSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -82,6 +83,24 @@ impl AutomatedReasoningPolicyBuildWorkflowSummary {
                     value,
                     &crate::patterns::AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_ID,
                 );
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::AutomatedReasoningPolicyBuildWorkflowStatus::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("buildWorkflowType");
+            let value = &self.build_workflow_type;
+            if let crate::types::AutomatedReasoningPolicyBuildWorkflowType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -33,8 +33,9 @@ impl AutomatedReasoningPolicyGeneratedTestCase {
 }
 
 impl AutomatedReasoningPolicyGeneratedTestCase {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -59,6 +60,13 @@ impl AutomatedReasoningPolicyGeneratedTestCase {
             let path = path.member("guardContent");
             let value = &self.guard_content;
             violations.length(&path, value.chars().count(), None, Some(2048));
+        }
+        {
+            let path = path.member("expectedAggregatedFindingsResult");
+            let value = &self.expected_aggregated_findings_result;
+            if let crate::types::AutomatedReasoningCheckResult::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -28,8 +28,9 @@ impl AutomatedReasoningPolicyScenario {
 }
 
 impl AutomatedReasoningPolicyScenario {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -54,6 +55,13 @@ impl AutomatedReasoningPolicyScenario {
             let path = path.member("alternateExpression");
             let value = &self.alternate_expression;
             violations.length(&path, value.chars().count(), None, Some(1024));
+        }
+        {
+            let path = path.member("expectedResult");
+            let value = &self.expected_result;
+            if let crate::types::AutomatedReasoningCheckResult::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("ruleIds");

@@ -38,8 +38,9 @@ impl AutomatedReasoningPolicySourceDocument {
 }
 
 impl AutomatedReasoningPolicySourceDocument {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -59,6 +60,15 @@ impl AutomatedReasoningPolicySourceDocument {
             let path = path.member("document");
             let value = &self.document;
             violations.length(&path, value.len(), Some(1), Some(5000000));
+        }
+        {
+            let path = path.member("documentContentType");
+            let value = &self.document_content_type;
+            if let crate::types::AutomatedReasoningPolicyBuildDocumentContentType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("documentName");

@@ -68,8 +68,9 @@ impl AutomatedReasoningPolicyTestCase {
 }
 
 impl AutomatedReasoningPolicyTestCase {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -104,6 +105,12 @@ impl AutomatedReasoningPolicyTestCase {
         if let Some(value) = &self.query_content {
             let path = path.member("queryContent");
             violations.length(&path, value.chars().count(), None, Some(1024));
+        }
+        if let Some(value) = &self.expected_aggregated_findings_result {
+            let path = path.member("expectedAggregatedFindingsResult");
+            if let crate::types::AutomatedReasoningCheckResult::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.confidence_threshold {
             let path = path.member("confidenceThreshold");

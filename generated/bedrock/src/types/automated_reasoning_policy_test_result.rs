@@ -58,8 +58,9 @@ impl AutomatedReasoningPolicyTestResult {
 }
 
 impl AutomatedReasoningPolicyTestResult {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -87,12 +88,31 @@ impl AutomatedReasoningPolicyTestResult {
             violations
                 .pattern(&path, value, &crate::patterns::AUTOMATED_REASONING_POLICY_ARN);
         }
+        {
+            let path = path.member("testRunStatus");
+            let value = &self.test_run_status;
+            if let crate::types::AutomatedReasoningPolicyTestRunStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.test_findings {
             let path = path.member("testFindings");
             violations.length(&path, value.len(), None, Some(20));
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.test_run_result {
+            let path = path.member("testRunResult");
+            if let crate::types::AutomatedReasoningPolicyTestRunResult::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.aggregated_test_findings_result {
+            let path = path.member("aggregatedTestFindingsResult");
+            if let crate::types::AutomatedReasoningCheckResult::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

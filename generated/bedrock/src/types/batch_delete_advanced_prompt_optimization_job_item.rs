@@ -22,8 +22,9 @@ impl BatchDeleteAdvancedPromptOptimizationJobItem {
 }
 
 impl BatchDeleteAdvancedPromptOptimizationJobItem {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -51,6 +52,13 @@ impl BatchDeleteAdvancedPromptOptimizationJobItem {
                     value,
                     &crate::patterns::ADVANCED_PROMPT_OPTIMIZATION_JOB_IDENTIFIER,
                 );
+        }
+        {
+            let path = path.member("jobStatus");
+            let value = &self.job_status;
+            if let crate::types::AdvancedPromptOptimizationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -22,8 +22,9 @@ impl BatchDeleteEvaluationJobItem {
 }
 
 impl BatchDeleteEvaluationJobItem {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -45,6 +46,13 @@ impl BatchDeleteEvaluationJobItem {
             violations.length(&path, value.chars().count(), None, Some(1011));
             violations
                 .pattern(&path, value, &crate::patterns::EVALUATION_JOB_IDENTIFIER);
+        }
+        {
+            let path = path.member("jobStatus");
+            let value = &self.job_status;
+            if let crate::types::EvaluationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

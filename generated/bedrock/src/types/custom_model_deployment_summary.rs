@@ -58,8 +58,9 @@ impl CustomModelDeploymentSummary {
 }
 
 impl CustomModelDeploymentSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -93,6 +94,13 @@ impl CustomModelDeploymentSummary {
             let value = &self.model_arn;
             violations.length(&path, value.chars().count(), Some(20), Some(1011));
             violations.pattern(&path, value, &crate::patterns::MODEL_ARN);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::CustomModelDeploymentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.failure_message {
             let path = path.member("failureMessage");

@@ -22,8 +22,9 @@ impl CustomModelDeploymentUpdateDetails {
 }
 
 impl CustomModelDeploymentUpdateDetails {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -44,6 +45,13 @@ impl CustomModelDeploymentUpdateDetails {
             let value = &self.model_arn;
             violations.length(&path, value.chars().count(), Some(20), Some(1011));
             violations.pattern(&path, value, &crate::patterns::MODEL_ARN);
+        }
+        {
+            let path = path.member("updateStatus");
+            let value = &self.update_status;
+            if let crate::types::CustomModelDeploymentUpdateStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -69,8 +69,9 @@ impl CustomModelSummary {
 }
 
 impl CustomModelSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -110,9 +111,21 @@ impl CustomModelSummary {
             violations.length(&path, value.chars().count(), Some(1), Some(63));
             violations.pattern(&path, value, &crate::patterns::MODEL_NAME);
         }
+        if let Some(value) = &self.customization_type {
+            let path = path.member("customizationType");
+            if let crate::types::CustomizationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.owner_account_id {
             let path = path.member("ownerAccountId");
             violations.pattern(&path, value, &crate::patterns::ACCOUNT_ID);
+        }
+        if let Some(value) = &self.model_status {
+            let path = path.member("modelStatus");
+            if let crate::types::ModelStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

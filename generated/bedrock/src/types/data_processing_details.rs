@@ -43,6 +43,34 @@ impl DataProcessingDetails {
     }
 }
 
+impl DataProcessingDetails {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("DataProcessingDetails"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::JobStatusDetails::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`DataProcessingDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DataProcessingDetailsBuilder {

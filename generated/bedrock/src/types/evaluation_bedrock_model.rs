@@ -41,8 +41,9 @@ impl EvaluationBedrockModel {
 }
 
 impl EvaluationBedrockModel {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -72,6 +73,10 @@ impl EvaluationBedrockModel {
         if let Some(value) = &self.inference_params {
             let path = path.member("inferenceParams");
             violations.length(&path, value.chars().count(), Some(1), Some(1023));
+        }
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
+            value.validate_into(&path, violations);
         }
     }
 }

@@ -33,8 +33,9 @@ impl EvaluationDatasetMetricConfig {
 }
 
 impl EvaluationDatasetMetricConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -50,6 +51,13 @@ impl EvaluationDatasetMetricConfig {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("taskType");
+            let value = &self.task_type;
+            if let crate::types::EvaluationTaskType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("dataset");
             let value = &self.dataset;

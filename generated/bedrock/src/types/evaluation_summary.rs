@@ -107,8 +107,9 @@ impl EvaluationSummary {
 
 #[allow(deprecated)]
 impl EvaluationSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -137,9 +138,29 @@ impl EvaluationSummary {
             violations.pattern(&path, value, &crate::patterns::EVALUATION_JOB_NAME);
         }
         {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::EvaluationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("jobType");
+            let value = &self.job_type;
+            if let crate::types::EvaluationJobType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
             let path = path.member("evaluationTaskTypes");
             let value = &self.evaluation_task_types;
             violations.length(&path, value.len(), Some(1), Some(5));
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::EvaluationTaskType::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
         }
         if let Some(value) = &self.model_identifiers {
             let path = path.member("modelIdentifiers");
@@ -187,6 +208,12 @@ impl EvaluationSummary {
         if let Some(value) = &self.inference_config_summary {
             let path = path.member("inferenceConfigSummary");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.application_type {
+            let path = path.member("applicationType");
+            if let crate::types::ApplicationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -94,8 +94,9 @@ impl FoundationModelDetails {
 }
 
 impl FoundationModelDetails {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -131,6 +132,46 @@ impl FoundationModelDetails {
             let path = path.member("providerName");
             violations.length(&path, value.chars().count(), Some(1), Some(20));
             violations.pattern(&path, value, &crate::patterns::BRANDED_NAME);
+        }
+        if let Some(value) = &self.input_modalities {
+            let path = path.member("inputModalities");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::ModelModality::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.output_modalities {
+            let path = path.member("outputModalities");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::ModelModality::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.customizations_supported {
+            let path = path.member("customizationsSupported");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::ModelCustomization::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.inference_types_supported {
+            let path = path.member("inferenceTypesSupported");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::InferenceType::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.model_lifecycle {
+            let path = path.member("modelLifecycle");
+            value.validate_into(&path, violations);
         }
     }
 }

@@ -89,8 +89,9 @@ impl GuardrailContentFilterConfig {
 }
 
 impl GuardrailContentFilterConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -106,13 +107,58 @@ impl GuardrailContentFilterConfig {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::GuardrailContentFilterType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("inputStrength");
+            let value = &self.input_strength;
+            if let crate::types::GuardrailFilterStrength::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("outputStrength");
+            let value = &self.output_strength;
+            if let crate::types::GuardrailFilterStrength::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.input_modalities {
             let path = path.member("inputModalities");
             violations.length(&path, value.len(), Some(1), Some(2));
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::GuardrailModality::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
         }
         if let Some(value) = &self.output_modalities {
             let path = path.member("outputModalities");
             violations.length(&path, value.len(), Some(1), Some(2));
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::GuardrailModality::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.input_action {
+            let path = path.member("inputAction");
+            if let crate::types::GuardrailContentFilterAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
+        }
+        if let Some(value) = &self.output_action {
+            let path = path.member("outputAction");
+            if let crate::types::GuardrailContentFilterAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
         }
     }
 }

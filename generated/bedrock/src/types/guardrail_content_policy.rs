@@ -32,8 +32,9 @@ impl GuardrailContentPolicy {
 }
 
 impl GuardrailContentPolicy {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -56,6 +57,10 @@ impl GuardrailContentPolicy {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
             }
+        }
+        if let Some(value) = &self.tier {
+            let path = path.member("tier");
+            value.validate_into(&path, violations);
         }
     }
 }

@@ -38,8 +38,9 @@ impl GuardrailContextualGroundingFilter {
 }
 
 impl GuardrailContextualGroundingFilter {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -56,9 +57,24 @@ impl GuardrailContextualGroundingFilter {
         violations: &mut crate::validation::Violations,
     ) {
         {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::GuardrailContextualGroundingFilterType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
             let path = path.member("threshold");
             let value = &self.threshold;
             violations.range(&path, *value, Some(0.0), None, false);
+        }
+        if let Some(value) = &self.action {
+            let path = path.member("action");
+            if let crate::types::GuardrailContextualGroundingAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
         }
     }
 }

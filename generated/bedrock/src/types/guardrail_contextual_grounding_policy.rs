@@ -25,8 +25,9 @@ impl GuardrailContextualGroundingPolicy {
 }
 
 impl GuardrailContextualGroundingPolicy {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -50,6 +51,10 @@ impl GuardrailContextualGroundingPolicy {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
             }
+        }
+        if let Some(value) = &self.tier {
+            let path = path.member("tier");
+            value.validate_into(&path, violations);
         }
     }
 }

@@ -25,8 +25,9 @@ impl GuardrailContextualGroundingPolicyConfig {
 }
 
 impl GuardrailContextualGroundingPolicyConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -50,6 +51,10 @@ impl GuardrailContextualGroundingPolicyConfig {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
             }
+        }
+        if let Some(value) = &self.tier_config {
+            let path = path.member("tierConfig");
+            value.validate_into(&path, violations);
         }
     }
 }

@@ -63,8 +63,9 @@ impl GuardrailRegexConfig {
 }
 
 impl GuardrailRegexConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -93,6 +94,25 @@ impl GuardrailRegexConfig {
             let path = path.member("pattern");
             let value = &self.pattern;
             violations.length(&path, value.chars().count(), Some(1), Some(500));
+        }
+        {
+            let path = path.member("action");
+            let value = &self.action;
+            if let crate::types::GuardrailSensitiveInformationAction::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.input_action {
+            let path = path.member("inputAction");
+            if let crate::types::GuardrailSensitiveInformationAction::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.output_action {
+            let path = path.member("outputAction");
+            if let crate::types::GuardrailSensitiveInformationAction::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

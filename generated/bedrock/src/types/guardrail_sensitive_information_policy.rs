@@ -28,8 +28,9 @@ impl GuardrailSensitiveInformationPolicy {
 }
 
 impl GuardrailSensitiveInformationPolicy {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -48,6 +49,10 @@ impl GuardrailSensitiveInformationPolicy {
         if let Some(value) = &self.pii_entities {
             let path = path.member("piiEntities");
             violations.length(&path, value.len(), Some(1), None);
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
         }
         if let Some(value) = &self.regexes {
             let path = path.member("regexes");

@@ -32,8 +32,9 @@ impl GuardrailSensitiveInformationPolicyConfig {
 }
 
 impl GuardrailSensitiveInformationPolicyConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -52,6 +53,10 @@ impl GuardrailSensitiveInformationPolicyConfig {
         if let Some(value) = &self.pii_entities_config {
             let path = path.member("piiEntitiesConfig");
             violations.length(&path, value.len(), Some(1), None);
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
         }
         if let Some(value) = &self.regexes_config {
             let path = path.member("regexesConfig");

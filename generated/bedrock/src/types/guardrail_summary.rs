@@ -69,8 +69,9 @@ impl GuardrailSummary {
 }
 
 impl GuardrailSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -102,6 +103,13 @@ impl GuardrailSummary {
             let value = &self.arn;
             violations.length(&path, value.chars().count(), None, Some(2048));
             violations.pattern(&path, value, &crate::patterns::GUARDRAIL_ARN);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::GuardrailStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("name");

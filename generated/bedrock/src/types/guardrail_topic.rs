@@ -70,8 +70,9 @@ impl GuardrailTopic {
 }
 
 impl GuardrailTopic {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -104,6 +105,24 @@ impl GuardrailTopic {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 violations.length(&path, value.chars().count(), Some(1), Some(100));
+            }
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::GuardrailTopicType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.input_action {
+            let path = path.member("inputAction");
+            if let crate::types::GuardrailTopicAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
+        }
+        if let Some(value) = &self.output_action {
+            let path = path.member("outputAction");
+            if let crate::types::GuardrailTopicAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
             }
         }
     }

@@ -63,8 +63,9 @@ impl GuardrailTopicConfig {
 }
 
 impl GuardrailTopicConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -97,6 +98,25 @@ impl GuardrailTopicConfig {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 violations.length(&path, value.chars().count(), Some(1), Some(100));
+            }
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::GuardrailTopicType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.input_action {
+            let path = path.member("inputAction");
+            if let crate::types::GuardrailTopicAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
+        }
+        if let Some(value) = &self.output_action {
+            let path = path.member("outputAction");
+            if let crate::types::GuardrailTopicAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
             }
         }
     }

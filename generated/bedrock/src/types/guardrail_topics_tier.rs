@@ -22,6 +22,35 @@ impl GuardrailTopicsTier {
     }
 }
 
+impl GuardrailTopicsTier {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GuardrailTopicsTier"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("tierName");
+            let value = &self.tier_name;
+            if let crate::types::GuardrailTopicsTierName::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
+        }
+    }
+}
+
 /// A builder for [`GuardrailTopicsTier`].
 #[derive(Clone, PartialEq, Default)]
 pub struct GuardrailTopicsTierBuilder {

@@ -51,8 +51,9 @@ impl GuardrailWord {
 }
 
 impl GuardrailWord {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -72,6 +73,18 @@ impl GuardrailWord {
             let path = path.member("text");
             let value = &self.text;
             violations.length(&path, value.chars().count(), Some(1), Some(100));
+        }
+        if let Some(value) = &self.input_action {
+            let path = path.member("inputAction");
+            if let crate::types::GuardrailWordAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
+        }
+        if let Some(value) = &self.output_action {
+            let path = path.member("outputAction");
+            if let crate::types::GuardrailWordAction::Unknown(value) = value {
+                violations.unlisted(&path, value, true);
+            }
         }
     }
 }

@@ -32,8 +32,9 @@ impl GuardrailWordPolicy {
 }
 
 impl GuardrailWordPolicy {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -52,6 +53,13 @@ impl GuardrailWordPolicy {
         if let Some(value) = &self.words {
             let path = path.member("words");
             violations.length(&path, value.len(), Some(1), Some(10000));
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.managed_word_lists {
+            let path = path.member("managedWordLists");
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);

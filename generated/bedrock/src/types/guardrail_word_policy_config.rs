@@ -34,8 +34,9 @@ impl GuardrailWordPolicyConfig {
 }
 
 impl GuardrailWordPolicyConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -54,6 +55,13 @@ impl GuardrailWordPolicyConfig {
         if let Some(value) = &self.words_config {
             let path = path.member("wordsConfig");
             violations.length(&path, value.len(), Some(1), Some(10000));
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.managed_word_lists_config {
+            let path = path.member("managedWordListsConfig");
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);

@@ -66,8 +66,9 @@ impl InferenceProfileSummary {
 }
 
 impl InferenceProfileSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -115,6 +116,20 @@ impl InferenceProfileSummary {
             let value = &self.inference_profile_id;
             violations.length(&path, value.chars().count(), Some(1), Some(64));
             violations.pattern(&path, value, &crate::patterns::INFERENCE_PROFILE_ID);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::InferenceProfileStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::InferenceProfileType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -54,8 +54,9 @@ impl KnowledgeBaseRetrieveAndGenerateConfiguration {
 }
 
 impl KnowledgeBaseRetrieveAndGenerateConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -91,6 +92,10 @@ impl KnowledgeBaseRetrieveAndGenerateConfiguration {
         }
         if let Some(value) = &self.generation_configuration {
             let path = path.member("generationConfiguration");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.orchestration_configuration {
+            let path = path.member("orchestrationConfiguration");
             value.validate_into(&path, violations);
         }
     }

@@ -68,8 +68,9 @@ impl MarketplaceModelEndpoint {
 }
 
 impl MarketplaceModelEndpoint {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -95,6 +96,12 @@ impl MarketplaceModelEndpoint {
             let value = &self.model_source_identifier;
             violations.length(&path, value.chars().count(), None, Some(2048));
             violations.pattern(&path, value, &crate::patterns::MODEL_SOURCE_IDENTIFIER);
+        }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::Status::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("endpointConfig");

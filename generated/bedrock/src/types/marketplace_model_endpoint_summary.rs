@@ -52,8 +52,9 @@ impl MarketplaceModelEndpointSummary {
 }
 
 impl MarketplaceModelEndpointSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -79,6 +80,12 @@ impl MarketplaceModelEndpointSummary {
             let value = &self.model_source_identifier;
             violations.length(&path, value.chars().count(), None, Some(2048));
             violations.pattern(&path, value, &crate::patterns::MODEL_SOURCE_IDENTIFIER);
+        }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::Status::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -31,8 +31,9 @@ impl MetadataConfigurationForReranking {
 }
 
 impl MetadataConfigurationForReranking {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -48,6 +49,13 @@ impl MetadataConfigurationForReranking {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("selectionMode");
+            let value = &self.selection_mode;
+            if let crate::types::RerankingMetadataSelectionMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.selective_mode_configuration {
             let path = path.member("selectiveModeConfiguration");
             value.validate_into(&path, violations);

@@ -95,8 +95,9 @@ impl ModelCustomizationJobSummary {
 }
 
 impl ModelCustomizationJobSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -131,6 +132,17 @@ impl ModelCustomizationJobSummary {
             violations.length(&path, value.chars().count(), Some(1), Some(63));
             violations.pattern(&path, value, &crate::patterns::JOB_NAME);
         }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::ModelCustomizationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.status_details {
+            let path = path.member("statusDetails");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.custom_model_arn {
             let path = path.member("customModelArn");
             violations.length(&path, value.chars().count(), Some(20), Some(1011));
@@ -140,6 +152,12 @@ impl ModelCustomizationJobSummary {
             let path = path.member("customModelName");
             violations.length(&path, value.chars().count(), Some(1), Some(63));
             violations.pattern(&path, value, &crate::patterns::CUSTOM_MODEL_NAME);
+        }
+        if let Some(value) = &self.customization_type {
+            let path = path.member("customizationType");
+            if let crate::types::CustomizationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

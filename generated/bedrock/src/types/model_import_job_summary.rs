@@ -76,8 +76,9 @@ impl ModelImportJobSummary {
 }
 
 impl ModelImportJobSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -104,6 +105,13 @@ impl ModelImportJobSummary {
             let value = &self.job_name;
             violations.length(&path, value.chars().count(), Some(1), Some(63));
             violations.pattern(&path, value, &crate::patterns::JOB_NAME);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::ModelImportJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.imported_model_arn {
             let path = path.member("importedModelArn");

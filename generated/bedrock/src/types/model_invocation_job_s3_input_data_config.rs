@@ -31,8 +31,9 @@ impl ModelInvocationJobS3InputDataConfig {
 }
 
 impl ModelInvocationJobS3InputDataConfig {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -48,6 +49,12 @@ impl ModelInvocationJobS3InputDataConfig {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.s3_input_format {
+            let path = path.member("s3InputFormat");
+            if let crate::types::S3InputFormat::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("s3Uri");
             let value = &self.s3_uri;

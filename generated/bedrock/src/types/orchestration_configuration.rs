@@ -18,6 +18,33 @@ impl OrchestrationConfiguration {
     }
 }
 
+impl OrchestrationConfiguration {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("OrchestrationConfiguration"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("queryTransformationConfiguration");
+            let value = &self.query_transformation_configuration;
+            value.validate_into(&path, violations);
+        }
+    }
+}
+
 /// A builder for [`OrchestrationConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OrchestrationConfigurationBuilder {

@@ -18,6 +18,35 @@ impl ProjectDataRetention {
     }
 }
 
+impl ProjectDataRetention {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("ProjectDataRetention"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("mode");
+            let value = &self.mode;
+            if let crate::types::DataRetentionMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`ProjectDataRetention`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ProjectDataRetentionBuilder {

@@ -65,8 +65,9 @@ impl PromptRouterSummary {
 }
 
 impl PromptRouterSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -117,6 +118,20 @@ impl PromptRouterSummary {
             let path = path.member("fallbackModel");
             let value = &self.fallback_model;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::PromptRouterStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::PromptRouterType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

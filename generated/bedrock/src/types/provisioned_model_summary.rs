@@ -83,8 +83,9 @@ impl ProvisionedModelSummary {
 }
 
 impl ProvisionedModelSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -137,6 +138,19 @@ impl ProvisionedModelSummary {
             let path = path.member("desiredModelUnits");
             let value = &self.desired_model_units;
             violations.range(&path, *value, Some(1), None, false);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::ProvisionedModelStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.commitment_duration {
+            let path = path.member("commitmentDuration");
+            if let crate::types::CommitmentDuration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

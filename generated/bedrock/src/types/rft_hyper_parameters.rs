@@ -80,8 +80,9 @@ impl RftHyperParameters {
 }
 
 impl RftHyperParameters {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -112,6 +113,12 @@ impl RftHyperParameters {
         if let Some(value) = &self.training_sample_per_prompt {
             let path = path.member("trainingSamplePerPrompt");
             violations.range(&path, *value, Some(2), Some(16), false);
+        }
+        if let Some(value) = &self.reasoning_effort {
+            let path = path.member("reasoningEffort");
+            if let crate::types::ReasoningEffort::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.eval_interval {
             let path = path.member("evalInterval");

@@ -27,6 +27,40 @@ impl SelectiveContentGuarding {
     }
 }
 
+impl SelectiveContentGuarding {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("SelectiveContentGuarding"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.system {
+            let path = path.member("system");
+            if let crate::types::SelectiveGuardingMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.messages {
+            let path = path.member("messages");
+            if let crate::types::SelectiveGuardingMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`SelectiveContentGuarding`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SelectiveContentGuardingBuilder {

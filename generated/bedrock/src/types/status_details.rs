@@ -57,6 +57,40 @@ impl StatusDetails {
     }
 }
 
+impl StatusDetails {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("StatusDetails"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.validation_details {
+            let path = path.member("validationDetails");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.data_processing_details {
+            let path = path.member("dataProcessingDetails");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.training_details {
+            let path = path.member("trainingDetails");
+            value.validate_into(&path, violations);
+        }
+    }
+}
+
 /// A builder for [`StatusDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StatusDetailsBuilder {

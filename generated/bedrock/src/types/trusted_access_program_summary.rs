@@ -76,8 +76,9 @@ impl TrustedAccessProgramSummary {
 }
 
 impl TrustedAccessProgramSummary {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -125,9 +126,36 @@ impl TrustedAccessProgramSummary {
                 .pattern(&path, value, &crate::patterns::TRUSTED_ACCESS_PROGRAM_URL);
         }
         {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::TrustedAccessProgramStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("source");
+            let value = &self.source;
+            if let crate::types::TrustedAccessProgramScope::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.eligibility_scope {
+            let path = path.member("eligibilityScope");
+            if let crate::types::TrustedAccessProgramScope::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
             let path = path.member("resolvedFor");
             let value = &self.resolved_for;
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("optIn");
+            let value = &self.opt_in;
+            if let crate::types::TrustedAccessProgramOptIn::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -31,8 +31,9 @@ impl VectorSearchRerankingConfiguration {
 }
 
 impl VectorSearchRerankingConfiguration {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -48,6 +49,15 @@ impl VectorSearchRerankingConfiguration {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("type");
+            let value = &self.r#type;
+            if let crate::types::VectorSearchRerankingConfigurationType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.bedrock_reranking_configuration {
             let path = path.member("bedrockRerankingConfiguration");
             value.validate_into(&path, violations);

@@ -34,6 +34,31 @@ impl S5MyUnion {
     }
 }
 
+impl S5MyUnion {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(&crate::validation::Path::root("S5MyUnion"), &mut violations);
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let S5MyUnion::EnumValue(value) = self {
+            let path = path.member("enumValue");
+            if let crate::types::S5FooEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 #[cfg(feature = "serde")]
 impl serde::Serialize for S5MyUnion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

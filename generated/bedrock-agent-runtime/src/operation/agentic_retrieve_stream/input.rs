@@ -81,8 +81,9 @@ impl AgenticRetrieveStreamInput {
 }
 
 impl AgenticRetrieveStreamInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -111,6 +112,10 @@ impl AgenticRetrieveStreamInput {
             let path = path.member("messages");
             let value = &self.messages;
             violations.length(&path, value.len(), Some(1), None);
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
         }
         if let Some(value) = &self.next_token {
             let path = path.member("nextToken");
@@ -161,6 +166,10 @@ impl AgenticRetrieveStreamInputBuilder {
             Some(value) => {
                 let path = path.member("messages");
                 violations.length(&path, value.len(), Some(1), None);
+                for (index0, value) in value.iter().enumerate() {
+                    let path = path.index(index0);
+                    value.validate_into(&path, violations);
+                }
             }
             None => violations.missing(&path.member("messages")),
         }

@@ -27,8 +27,9 @@ impl EndSessionOutput {
 }
 
 impl EndSessionOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,13 @@ impl EndSessionOutput {
             let path = path.member("sessionId");
             let value = &self.session_id;
             violations.pattern(&path, value, &crate::patterns::INVOCATION_IDENTIFIER);
+        }
+        {
+            let path = path.member("sessionStatus");
+            let value = &self.session_status;
+            if let crate::types::SessionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

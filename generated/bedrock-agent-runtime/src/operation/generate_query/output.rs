@@ -23,6 +23,35 @@ impl GenerateQueryOutput {
     }
 }
 
+impl GenerateQueryOutput {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GenerateQueryOutput"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.queries {
+            let path = path.member("queries");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
+        }
+    }
+}
+
 /// A builder for [`GenerateQueryOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GenerateQueryOutputBuilder {

@@ -42,8 +42,9 @@ impl GetAgentMemoryInput {
 }
 
 impl GetAgentMemoryInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -80,6 +81,13 @@ impl GetAgentMemoryInput {
             let value = &self.memory_id;
             violations.length(&path, value.chars().count(), Some(2), Some(100));
             violations.pattern(&path, value, &crate::patterns::FLOW_EXECUTION_ID);
+        }
+        {
+            let path = path.member("memoryType");
+            let value = &self.memory_type;
+            if let crate::types::MemoryType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.next_token {
             let path = path.member("nextToken");
@@ -126,8 +134,14 @@ impl GetAgentMemoryInputBuilder {
             }
             None => violations.missing(&path.member("memoryId")),
         }
-        if self.memory_type.is_none() {
-            violations.missing(&path.member("memoryType"));
+        match &self.memory_type {
+            Some(value) => {
+                let path = path.member("memoryType");
+                if let crate::types::MemoryType::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("memoryType")),
         }
         if let Some(value) = &self.next_token {
             let path = path.member("nextToken");

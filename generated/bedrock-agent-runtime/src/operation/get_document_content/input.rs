@@ -55,8 +55,9 @@ impl GetDocumentContentInput {
 }
 
 impl GetDocumentContentInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -96,6 +97,12 @@ impl GetDocumentContentInput {
             let path = path.member("mediaId");
             violations.length(&path, value.chars().count(), Some(36), Some(36));
             violations.pattern(&path, value, &crate::patterns::MEDIA_ID);
+        }
+        if let Some(value) = &self.output_format {
+            let path = path.member("outputFormat");
+            if let crate::types::DocumentOutputFormat::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -143,6 +150,12 @@ impl GetDocumentContentInputBuilder {
             let path = path.member("mediaId");
             violations.length(&path, value.chars().count(), Some(36), Some(36));
             violations.pattern(&path, value, &crate::patterns::MEDIA_ID);
+        }
+        if let Some(value) = &self.output_format {
+            let path = path.member("outputFormat");
+            if let crate::types::DocumentOutputFormat::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -61,8 +61,9 @@ impl GetFlowExecutionOutput {
 }
 
 impl GetFlowExecutionOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -109,6 +110,13 @@ impl GetFlowExecutionOutput {
             let value = &self.flow_version;
             violations.length(&path, value.chars().count(), Some(1), Some(5));
             violations.pattern(&path, value, &crate::patterns::AGENT_VERSION);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::FlowExecutionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

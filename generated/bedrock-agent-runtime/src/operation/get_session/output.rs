@@ -65,8 +65,9 @@ impl GetSessionOutput {
 }
 
 impl GetSessionOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -107,6 +108,13 @@ impl GetSessionOutput {
                     violations.length(&path, value.chars().count(), Some(1), Some(100));
                 }
                 violations.length(&path, value.chars().count(), None, Some(5000));
+            }
+        }
+        {
+            let path = path.member("sessionStatus");
+            let value = &self.session_status;
+            if let crate::types::SessionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }

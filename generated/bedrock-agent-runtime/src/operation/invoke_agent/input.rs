@@ -101,8 +101,9 @@ impl InvokeAgentInput {
 }
 
 impl InvokeAgentInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -129,6 +130,10 @@ impl InvokeAgentInput {
             let value = &self.agent_id;
             violations.length(&path, value.chars().count(), None, Some(10));
             violations.pattern(&path, value, &crate::patterns::AGENT_ALIAS_ID);
+        }
+        if let Some(value) = &self.bedrock_model_configurations {
+            let path = path.member("bedrockModelConfigurations");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.input_text {
             let path = path.member("inputText");
@@ -189,6 +194,10 @@ impl InvokeAgentInputBuilder {
                 violations.pattern(&path, value, &crate::patterns::AGENT_ALIAS_ID);
             }
             None => violations.missing(&path.member("agentId")),
+        }
+        if let Some(value) = &self.bedrock_model_configurations {
+            let path = path.member("bedrockModelConfigurations");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.input_text {
             let path = path.member("inputText");

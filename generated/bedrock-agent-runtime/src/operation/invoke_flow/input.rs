@@ -51,8 +51,9 @@ impl InvokeFlowInput {
 }
 
 impl InvokeFlowInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -93,6 +94,10 @@ impl InvokeFlowInput {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
             }
+        }
+        if let Some(value) = &self.model_performance_configuration {
+            let path = path.member("modelPerformanceConfiguration");
+            value.validate_into(&path, violations);
         }
     }
 }
@@ -138,6 +143,10 @@ impl InvokeFlowInputBuilder {
                 }
             }
             None => violations.missing(&path.member("inputs")),
+        }
+        if let Some(value) = &self.model_performance_configuration {
+            let path = path.member("modelPerformanceConfiguration");
+            value.validate_into(&path, violations);
         }
         found.into_result()
     }

@@ -207,8 +207,9 @@ impl InvokeInlineAgentInput {
 }
 
 impl InvokeInlineAgentInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -231,9 +232,19 @@ impl InvokeInlineAgentInput {
                 value.validate_into(&path, violations);
             }
         }
+        if let Some(value) = &self.agent_collaboration {
+            let path = path.member("agentCollaboration");
+            if let crate::types::AgentCollaboration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.agent_name {
             let path = path.member("agentName");
             violations.pattern(&path, value, &crate::patterns::NAME);
+        }
+        if let Some(value) = &self.bedrock_model_configurations {
+            let path = path.member("bedrockModelConfigurations");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.collaborator_configurations {
             let path = path.member("collaboratorConfigurations");
@@ -288,6 +299,12 @@ impl InvokeInlineAgentInput {
                 value.validate_into(&path, violations);
             }
         }
+        if let Some(value) = &self.orchestration_type {
+            let path = path.member("orchestrationType");
+            if let crate::types::OrchestrationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.prompt_creation_configurations {
             let path = path.member("promptCreationConfigurations");
             value.validate_into(&path, violations);
@@ -325,9 +342,19 @@ impl InvokeInlineAgentInputBuilder {
                 value.validate_into(&path, violations);
             }
         }
+        if let Some(value) = &self.agent_collaboration {
+            let path = path.member("agentCollaboration");
+            if let crate::types::AgentCollaboration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.agent_name {
             let path = path.member("agentName");
             violations.pattern(&path, value, &crate::patterns::NAME);
+        }
+        if let Some(value) = &self.bedrock_model_configurations {
+            let path = path.member("bedrockModelConfigurations");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.collaborator_configurations {
             let path = path.member("collaboratorConfigurations");
@@ -384,6 +411,12 @@ impl InvokeInlineAgentInputBuilder {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.orchestration_type {
+            let path = path.member("orchestrationType");
+            if let crate::types::OrchestrationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         if let Some(value) = &self.prompt_creation_configurations {

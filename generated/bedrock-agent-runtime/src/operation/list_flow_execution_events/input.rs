@@ -42,8 +42,9 @@ impl ListFlowExecutionEventsInput {
 }
 
 impl ListFlowExecutionEventsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -59,6 +60,13 @@ impl ListFlowExecutionEventsInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("eventType");
+            let value = &self.event_type;
+            if let crate::types::FlowExecutionEventType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("executionIdentifier");
             let value = &self.execution_identifier;
@@ -99,8 +107,14 @@ impl ListFlowExecutionEventsInputBuilder {
         let path = crate::validation::Path::root("ListFlowExecutionEventsInput");
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
-        if self.event_type.is_none() {
-            violations.missing(&path.member("eventType"));
+        match &self.event_type {
+            Some(value) => {
+                let path = path.member("eventType");
+                if let crate::types::FlowExecutionEventType::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("eventType")),
         }
         match &self.execution_identifier {
             Some(value) => {

@@ -37,8 +37,9 @@ impl RetrieveOutput {
 }
 
 impl RetrieveOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -54,6 +55,12 @@ impl RetrieveOutput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.guardrail_action {
+            let path = path.member("guardrailAction");
+            if let crate::types::GuadrailAction::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.next_token {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));

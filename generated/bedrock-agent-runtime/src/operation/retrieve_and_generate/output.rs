@@ -40,8 +40,9 @@ impl RetrieveAndGenerateOutput {
 }
 
 impl RetrieveAndGenerateOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,12 @@ impl RetrieveAndGenerateOutput {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.guardrail_action {
+            let path = path.member("guardrailAction");
+            if let crate::types::GuadrailAction::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         {

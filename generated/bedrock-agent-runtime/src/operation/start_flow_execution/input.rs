@@ -49,8 +49,9 @@ impl StartFlowExecutionInput {
 }
 
 impl StartFlowExecutionInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -91,6 +92,10 @@ impl StartFlowExecutionInput {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
             }
+        }
+        if let Some(value) = &self.model_performance_configuration {
+            let path = path.member("modelPerformanceConfiguration");
+            value.validate_into(&path, violations);
         }
     }
 }
@@ -136,6 +141,10 @@ impl StartFlowExecutionInputBuilder {
                 }
             }
             None => violations.missing(&path.member("inputs")),
+        }
+        if let Some(value) = &self.model_performance_configuration {
+            let path = path.member("modelPerformanceConfiguration");
+            value.validate_into(&path, violations);
         }
         found.into_result()
     }

@@ -27,8 +27,9 @@ impl StopFlowExecutionOutput {
 }
 
 impl StopFlowExecutionOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,13 @@ impl StopFlowExecutionOutput {
             violations.length(&path, value.chars().count(), None, Some(2048));
             violations
                 .pattern(&path, value, &crate::patterns::FLOW_EXECUTION_IDENTIFIER);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::FlowExecutionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -49,8 +49,9 @@ impl AssociateAgentCollaboratorInput {
 }
 
 impl AssociateAgentCollaboratorInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -91,6 +92,12 @@ impl AssociateAgentCollaboratorInput {
             let path = path.member("collaborationInstruction");
             let value = &self.collaboration_instruction;
             violations.length(&path, value.chars().count(), Some(1), Some(4000));
+        }
+        if let Some(value) = &self.relay_conversation_history {
+            let path = path.member("relayConversationHistory");
+            if let crate::types::RelayConversationHistory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.client_token {
             let path = path.member("clientToken");
@@ -144,6 +151,12 @@ impl AssociateAgentCollaboratorInputBuilder {
                 violations.length(&path, value.chars().count(), Some(1), Some(4000));
             }
             None => violations.missing(&path.member("collaborationInstruction")),
+        }
+        if let Some(value) = &self.relay_conversation_history {
+            let path = path.member("relayConversationHistory");
+            if let crate::types::RelayConversationHistory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.client_token {
             let path = path.member("clientToken");

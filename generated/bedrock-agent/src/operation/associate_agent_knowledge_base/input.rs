@@ -40,8 +40,9 @@ impl AssociateAgentKnowledgeBaseInput {
 }
 
 impl AssociateAgentKnowledgeBaseInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -77,6 +78,12 @@ impl AssociateAgentKnowledgeBaseInput {
             let path = path.member("description");
             let value = &self.description;
             violations.length(&path, value.chars().count(), Some(1), Some(200));
+        }
+        if let Some(value) = &self.knowledge_base_state {
+            let path = path.member("knowledgeBaseState");
+            if let crate::types::KnowledgeBaseState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -118,6 +125,12 @@ impl AssociateAgentKnowledgeBaseInputBuilder {
                 violations.length(&path, value.chars().count(), Some(1), Some(200));
             }
             None => violations.missing(&path.member("description")),
+        }
+        if let Some(value) = &self.knowledge_base_state {
+            let path = path.member("knowledgeBaseState");
+            if let crate::types::KnowledgeBaseState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -113,8 +113,9 @@ impl CreateAgentActionGroupInput {
 }
 
 impl CreateAgentActionGroupInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -155,6 +156,12 @@ impl CreateAgentActionGroupInput {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
         }
+        if let Some(value) = &self.parent_action_group_signature {
+            let path = path.member("parentActionGroupSignature");
+            if let crate::types::ActionGroupSignature::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.parent_action_group_signature_params {
             let path = path.member("parentActionGroupSignatureParams");
             for (key0, value) in value {
@@ -173,6 +180,12 @@ impl CreateAgentActionGroupInput {
         if let Some(value) = &self.api_schema {
             let path = path.member("apiSchema");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.action_group_state {
+            let path = path.member("actionGroupState");
+            if let crate::types::ActionGroupState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.function_schema {
             let path = path.member("functionSchema");
@@ -221,6 +234,12 @@ impl CreateAgentActionGroupInputBuilder {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
         }
+        if let Some(value) = &self.parent_action_group_signature {
+            let path = path.member("parentActionGroupSignature");
+            if let crate::types::ActionGroupSignature::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.parent_action_group_signature_params {
             let path = path.member("parentActionGroupSignatureParams");
             for (key0, value) in value {
@@ -239,6 +258,12 @@ impl CreateAgentActionGroupInputBuilder {
         if let Some(value) = &self.api_schema {
             let path = path.member("apiSchema");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.action_group_state {
+            let path = path.member("actionGroupState");
+            if let crate::types::ActionGroupState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.function_schema {
             let path = path.member("functionSchema");

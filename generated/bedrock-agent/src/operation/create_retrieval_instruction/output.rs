@@ -51,8 +51,9 @@ impl CreateRetrievalInstructionOutput {
 }
 
 impl CreateRetrievalInstructionOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -85,6 +86,22 @@ impl CreateRetrievalInstructionOutput {
             let value = &self.name;
             violations.length(&path, value.chars().count(), Some(1), Some(100));
             violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::RetrievalInstructionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("lastTransitionStatus");
+            let value = &self.last_transition_status;
+            if let crate::types::RetrievalInstructionLastTransitionStatus::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -85,8 +85,9 @@ impl CreateVpcConfigurationInput {
 }
 
 impl CreateVpcConfigurationInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -137,6 +138,20 @@ impl CreateVpcConfigurationInput {
             let path = path.member("port");
             let value = &self.port;
             violations.range(&path, *value, Some(1), Some(65535), false);
+        }
+        {
+            let path = path.member("protocol");
+            let value = &self.protocol;
+            if let crate::types::VpcProtocol::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("resolutionMode");
+            let value = &self.resolution_mode;
+            if let crate::types::VpcResolutionMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.host_header {
             let path = path.member("hostHeader");
@@ -217,11 +232,23 @@ impl CreateVpcConfigurationInputBuilder {
             }
             None => violations.missing(&path.member("port")),
         }
-        if self.protocol.is_none() {
-            violations.missing(&path.member("protocol"));
+        match &self.protocol {
+            Some(value) => {
+                let path = path.member("protocol");
+                if let crate::types::VpcProtocol::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("protocol")),
         }
-        if self.resolution_mode.is_none() {
-            violations.missing(&path.member("resolutionMode"));
+        match &self.resolution_mode {
+            Some(value) => {
+                let path = path.member("resolutionMode");
+                if let crate::types::VpcResolutionMode::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("resolutionMode")),
         }
         if let Some(value) = &self.host_header {
             let path = path.member("hostHeader");

@@ -24,8 +24,9 @@ impl CreateVpcConfigurationOutput {
 }
 
 impl CreateVpcConfigurationOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,13 @@ impl CreateVpcConfigurationOutput {
             let value = &self.vpc_configuration_id;
             violations.length(&path, value.chars().count(), Some(32), Some(32));
             violations.pattern(&path, value, &crate::patterns::VPC_CONFIGURATION_ID);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::VpcConfigurationStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -24,8 +24,9 @@ impl DeleteAgentOutput {
 }
 
 impl DeleteAgentOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -45,6 +46,13 @@ impl DeleteAgentOutput {
             let path = path.member("agentId");
             let value = &self.agent_id;
             violations.pattern(&path, value, &crate::patterns::FLOW_ID);
+        }
+        {
+            let path = path.member("agentStatus");
+            let value = &self.agent_status;
+            if let crate::types::AgentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -27,8 +27,9 @@ impl DeleteAgentAliasOutput {
 }
 
 impl DeleteAgentAliasOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -54,6 +55,13 @@ impl DeleteAgentAliasOutput {
             let value = &self.agent_alias_id;
             violations.length(&path, value.chars().count(), Some(10), Some(10));
             violations.pattern(&path, value, &crate::patterns::AGENT_ALIAS_ID);
+        }
+        {
+            let path = path.member("agentAliasStatus");
+            let value = &self.agent_alias_status;
+            if let crate::types::AgentAliasStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -27,8 +27,9 @@ impl DeleteAgentVersionOutput {
 }
 
 impl DeleteAgentVersionOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,13 @@ impl DeleteAgentVersionOutput {
             let path = path.member("agentVersion");
             let value = &self.agent_version;
             violations.pattern(&path, value, &crate::patterns::NUMERICAL_VERSION);
+        }
+        {
+            let path = path.member("agentStatus");
+            let value = &self.agent_status;
+            if let crate::types::AgentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

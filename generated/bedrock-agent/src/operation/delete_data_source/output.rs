@@ -27,8 +27,9 @@ impl DeleteDataSourceOutput {
 }
 
 impl DeleteDataSourceOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,13 @@ impl DeleteDataSourceOutput {
             let path = path.member("dataSourceId");
             let value = &self.data_source_id;
             violations.pattern(&path, value, &crate::patterns::FLOW_ID);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::DataSourceStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -24,8 +24,9 @@ impl DeleteKnowledgeBaseOutput {
 }
 
 impl DeleteKnowledgeBaseOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -45,6 +46,13 @@ impl DeleteKnowledgeBaseOutput {
             let path = path.member("knowledgeBaseId");
             let value = &self.knowledge_base_id;
             violations.pattern(&path, value, &crate::patterns::FLOW_ID);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::KnowledgeBaseStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

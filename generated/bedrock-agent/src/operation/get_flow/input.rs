@@ -27,8 +27,9 @@ impl GetFlowInput {
 }
 
 impl GetFlowInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,12 @@ impl GetFlowInput {
             let value = &self.flow_identifier;
             violations.pattern(&path, value, &crate::patterns::FLOW_IDENTIFIER);
         }
+        if let Some(value) = &self.included_data {
+            let path = path.member("includedData");
+            if let crate::types::IncludedData::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -67,6 +74,12 @@ impl GetFlowInputBuilder {
                 violations.pattern(&path, value, &crate::patterns::FLOW_IDENTIFIER);
             }
             None => violations.missing(&path.member("flowIdentifier")),
+        }
+        if let Some(value) = &self.included_data {
+            let path = path.member("includedData");
+            if let crate::types::IncludedData::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -30,8 +30,9 @@ impl GetFlowVersionInput {
 }
 
 impl GetFlowVersionInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -56,6 +57,12 @@ impl GetFlowVersionInput {
             let path = path.member("flowVersion");
             let value = &self.flow_version;
             violations.pattern(&path, value, &crate::patterns::NUMERICAL_VERSION);
+        }
+        if let Some(value) = &self.included_data {
+            let path = path.member("includedData");
+            if let crate::types::IncludedData::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -82,6 +89,12 @@ impl GetFlowVersionInputBuilder {
                 violations.pattern(&path, value, &crate::patterns::NUMERICAL_VERSION);
             }
             None => violations.missing(&path.member("flowVersion")),
+        }
+        if let Some(value) = &self.included_data {
+            let path = path.member("includedData");
+            if let crate::types::IncludedData::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -67,8 +67,9 @@ impl GetFlowVersionOutput {
 }
 
 impl GetFlowVersionOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -113,6 +114,13 @@ impl GetFlowVersionOutput {
             let path = path.member("arn");
             let value = &self.arn;
             violations.pattern(&path, value, &crate::patterns::FLOW_ARN);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::FlowStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("version");

@@ -33,8 +33,9 @@ impl GetPromptInput {
 }
 
 impl GetPromptInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -60,6 +61,12 @@ impl GetPromptInput {
             violations.length(&path, value.chars().count(), Some(1), Some(5));
             violations.pattern(&path, value, &crate::patterns::VERSION);
         }
+        if let Some(value) = &self.included_data {
+            let path = path.member("includedData");
+            if let crate::types::IncludedData::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -83,6 +90,12 @@ impl GetPromptInputBuilder {
             let path = path.member("promptVersion");
             violations.length(&path, value.chars().count(), Some(1), Some(5));
             violations.pattern(&path, value, &crate::patterns::VERSION);
+        }
+        if let Some(value) = &self.included_data {
+            let path = path.member("includedData");
+            if let crate::types::IncludedData::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

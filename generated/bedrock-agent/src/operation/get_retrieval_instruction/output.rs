@@ -97,8 +97,9 @@ impl GetRetrievalInstructionOutput {
 }
 
 impl GetRetrievalInstructionOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -132,6 +133,22 @@ impl GetRetrievalInstructionOutput {
             violations.length(&path, value.chars().count(), Some(1), Some(100));
             violations.pattern(&path, value, &crate::patterns::FLOW_NAME);
         }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::RetrievalInstructionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("lastTransitionStatus");
+            let value = &self.last_transition_status;
+            if let crate::types::RetrievalInstructionLastTransitionStatus::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.instruction {
             let path = path.member("instruction");
             value.validate_into(&path, violations);
@@ -144,6 +161,13 @@ impl GetRetrievalInstructionOutput {
             let path = path.member("customerEncryptionKeyArn");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::KMS_KEY_ARN);
+        }
+        if let Some(value) = &self.last_transition_status_reasons {
+            let path = path.member("lastTransitionStatusReasons");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
         }
         if let Some(value) = &self.version {
             let path = path.member("version");

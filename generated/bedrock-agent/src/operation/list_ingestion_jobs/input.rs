@@ -48,8 +48,9 @@ impl ListIngestionJobsInput {
 }
 
 impl ListIngestionJobsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -82,6 +83,10 @@ impl ListIngestionJobsInput {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
             }
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");
@@ -125,6 +130,10 @@ impl ListIngestionJobsInputBuilder {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
             }
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");

@@ -36,8 +36,9 @@ impl ListRetrievalInstructionsInput {
 }
 
 impl ListRetrievalInstructionsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -53,6 +54,12 @@ impl ListRetrievalInstructionsInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::RetrievalInstructionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");
             violations.range(&path, *value, Some(1), None, false);
@@ -74,6 +81,12 @@ impl ListRetrievalInstructionsInputBuilder {
         let path = crate::validation::Path::root("ListRetrievalInstructionsInput");
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::RetrievalInstructionStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");
             violations.range(&path, *value, Some(1), None, false);

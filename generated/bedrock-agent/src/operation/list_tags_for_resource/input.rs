@@ -9,6 +9,8 @@
 #[non_exhaustive]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) of the resource for which to list tags.
+    ///
+    /// **Not checked client-side:** the model's pattern `.*(^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:(agent|agent-alias|knowledge-base|flow|prompt)/[A-Z0-9]{10}(?:/[A-Z0-9]{10})?$|^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:flow/([A-Z0-9]{10})/alias/([A-Z0-9]{10})$|^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:prompt/([A-Z0-9]{10})?(?::/d+)?$|^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:bedrock:[a-zA-Z0-9-]+:[0-9]{12}:retrieval-instruction/[a-z0-9]{10}$).*` looks like a typo (`/d{` where `\d{` was meant), so it is not enforced, even in ValidationMode::Strict.
     #[cfg_attr(feature = "serde", serde(rename = "resourceArn"))]
     pub resource_arn: String,
 }
@@ -21,8 +23,9 @@ impl ListTagsForResourceInput {
 }
 
 impl ListTagsForResourceInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -42,7 +45,6 @@ impl ListTagsForResourceInput {
             let path = path.member("resourceArn");
             let value = &self.resource_arn;
             violations.length(&path, value.chars().count(), Some(20), Some(1011));
-            violations.pattern(&path, value, &crate::patterns::TAGGABLE_RESOURCES_ARN);
         }
     }
 }
@@ -60,8 +62,6 @@ impl ListTagsForResourceInputBuilder {
             Some(value) => {
                 let path = path.member("resourceArn");
                 violations.length(&path, value.chars().count(), Some(20), Some(1011));
-                violations
-                    .pattern(&path, value, &crate::patterns::TAGGABLE_RESOURCES_ARN);
             }
             None => violations.missing(&path.member("resourceArn")),
         }
@@ -77,6 +77,8 @@ pub struct ListTagsForResourceInputBuilder {
 
 impl ListTagsForResourceInputBuilder {
     /// The Amazon Resource Name (ARN) of the resource for which to list tags.
+    ///
+    /// **Not checked client-side:** the model's pattern `.*(^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:(agent|agent-alias|knowledge-base|flow|prompt)/[A-Z0-9]{10}(?:/[A-Z0-9]{10})?$|^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:flow/([A-Z0-9]{10})/alias/([A-Z0-9]{10})$|^arn:aws:bedrock:[a-zA-Z0-9-]+:/d{12}:prompt/([A-Z0-9]{10})?(?::/d+)?$|^arn:aws(-cn|-us-gov|-eusc|-iso(-[b-f])?)?:bedrock:[a-zA-Z0-9-]+:[0-9]{12}:retrieval-instruction/[a-z0-9]{10}$).*` looks like a typo (`/d{` where `\d{` was meant), so it is not enforced, even in ValidationMode::Strict.
     pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.resource_arn = Some(input.into());
         self

@@ -39,8 +39,9 @@ impl ListVpcConfigurationsInput {
 }
 
 impl ListVpcConfigurationsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -60,6 +61,12 @@ impl ListVpcConfigurationsInput {
             let path = path.member("knowledgeBaseId");
             let value = &self.knowledge_base_id;
             violations.pattern(&path, value, &crate::patterns::FLOW_ID);
+        }
+        if let Some(value) = &self.status_filter {
+            let path = path.member("statusFilter");
+            if let crate::types::VpcConfigurationStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");
@@ -88,6 +95,12 @@ impl ListVpcConfigurationsInputBuilder {
                 violations.pattern(&path, value, &crate::patterns::FLOW_ID);
             }
             None => violations.missing(&path.member("knowledgeBaseId")),
+        }
+        if let Some(value) = &self.status_filter {
+            let path = path.member("statusFilter");
+            if let crate::types::VpcConfigurationStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");

@@ -36,8 +36,9 @@ impl PrepareAgentOutput {
 }
 
 impl PrepareAgentOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -57,6 +58,13 @@ impl PrepareAgentOutput {
             let path = path.member("agentId");
             let value = &self.agent_id;
             violations.pattern(&path, value, &crate::patterns::FLOW_ID);
+        }
+        {
+            let path = path.member("agentStatus");
+            let value = &self.agent_status;
+            if let crate::types::AgentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("agentVersion");

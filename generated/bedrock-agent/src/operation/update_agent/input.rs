@@ -136,8 +136,9 @@ impl UpdateAgentInput {
 }
 
 impl UpdateAgentInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -178,6 +179,12 @@ impl UpdateAgentInput {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
         }
+        if let Some(value) = &self.orchestration_type {
+            let path = path.member("orchestrationType");
+            if let crate::types::OrchestrationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.custom_orchestration {
             let path = path.member("customOrchestration");
             value.validate_into(&path, violations);
@@ -208,6 +215,12 @@ impl UpdateAgentInput {
         if let Some(value) = &self.memory_configuration {
             let path = path.member("memoryConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.agent_collaboration {
+            let path = path.member("agentCollaboration");
+            if let crate::types::AgentCollaboration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -256,6 +269,12 @@ impl UpdateAgentInputBuilder {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
         }
+        if let Some(value) = &self.orchestration_type {
+            let path = path.member("orchestrationType");
+            if let crate::types::OrchestrationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.custom_orchestration {
             let path = path.member("customOrchestration");
             value.validate_into(&path, violations);
@@ -288,6 +307,12 @@ impl UpdateAgentInputBuilder {
         if let Some(value) = &self.memory_configuration {
             let path = path.member("memoryConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.agent_collaboration {
+            let path = path.member("agentCollaboration");
+            if let crate::types::AgentCollaboration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

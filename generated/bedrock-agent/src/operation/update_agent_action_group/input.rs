@@ -112,8 +112,9 @@ impl UpdateAgentActionGroupInput {
 }
 
 impl UpdateAgentActionGroupInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -154,6 +155,12 @@ impl UpdateAgentActionGroupInput {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
         }
+        if let Some(value) = &self.parent_action_group_signature {
+            let path = path.member("parentActionGroupSignature");
+            if let crate::types::ActionGroupSignature::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.parent_action_group_signature_params {
             let path = path.member("parentActionGroupSignatureParams");
             for (key0, value) in value {
@@ -168,6 +175,12 @@ impl UpdateAgentActionGroupInput {
         if let Some(value) = &self.action_group_executor {
             let path = path.member("actionGroupExecutor");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.action_group_state {
+            let path = path.member("actionGroupState");
+            if let crate::types::ActionGroupState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.api_schema {
             let path = path.member("apiSchema");
@@ -222,6 +235,12 @@ impl UpdateAgentActionGroupInputBuilder {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
         }
+        if let Some(value) = &self.parent_action_group_signature {
+            let path = path.member("parentActionGroupSignature");
+            if let crate::types::ActionGroupSignature::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.parent_action_group_signature_params {
             let path = path.member("parentActionGroupSignatureParams");
             for (key0, value) in value {
@@ -236,6 +255,12 @@ impl UpdateAgentActionGroupInputBuilder {
         if let Some(value) = &self.action_group_executor {
             let path = path.member("actionGroupExecutor");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.action_group_state {
+            let path = path.member("actionGroupState");
+            if let crate::types::ActionGroupState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.api_schema {
             let path = path.member("apiSchema");

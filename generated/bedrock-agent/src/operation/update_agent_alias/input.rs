@@ -55,8 +55,9 @@ impl UpdateAgentAliasInput {
 }
 
 impl UpdateAgentAliasInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -98,6 +99,12 @@ impl UpdateAgentAliasInput {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.alias_invocation_state {
+            let path = path.member("aliasInvocationState");
+            if let crate::types::AliasInvocationState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }
@@ -144,6 +151,12 @@ impl UpdateAgentAliasInputBuilder {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.alias_invocation_state {
+            let path = path.member("aliasInvocationState");
+            if let crate::types::AliasInvocationState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         found.into_result()

@@ -46,8 +46,9 @@ impl UpdateAgentCollaboratorInput {
 }
 
 impl UpdateAgentCollaboratorInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -93,6 +94,12 @@ impl UpdateAgentCollaboratorInput {
             let path = path.member("collaborationInstruction");
             let value = &self.collaboration_instruction;
             violations.length(&path, value.chars().count(), Some(1), Some(4000));
+        }
+        if let Some(value) = &self.relay_conversation_history {
+            let path = path.member("relayConversationHistory");
+            if let crate::types::RelayConversationHistory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -148,6 +155,12 @@ impl UpdateAgentCollaboratorInputBuilder {
                 violations.length(&path, value.chars().count(), Some(1), Some(4000));
             }
             None => violations.missing(&path.member("collaborationInstruction")),
+        }
+        if let Some(value) = &self.relay_conversation_history {
+            let path = path.member("relayConversationHistory");
+            if let crate::types::RelayConversationHistory::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

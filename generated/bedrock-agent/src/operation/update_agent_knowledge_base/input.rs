@@ -43,8 +43,9 @@ impl UpdateAgentKnowledgeBaseInput {
 }
 
 impl UpdateAgentKnowledgeBaseInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -79,6 +80,12 @@ impl UpdateAgentKnowledgeBaseInput {
         if let Some(value) = &self.description {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
+        }
+        if let Some(value) = &self.knowledge_base_state {
+            let path = path.member("knowledgeBaseState");
+            if let crate::types::KnowledgeBaseState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -117,6 +124,12 @@ impl UpdateAgentKnowledgeBaseInputBuilder {
         if let Some(value) = &self.description {
             let path = path.member("description");
             violations.length(&path, value.chars().count(), Some(1), Some(200));
+        }
+        if let Some(value) = &self.knowledge_base_state {
+            let path = path.member("knowledgeBaseState");
+            if let crate::types::KnowledgeBaseState::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -70,8 +70,9 @@ impl UpdateDataSourceInput {
 }
 
 impl UpdateDataSourceInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -110,6 +111,12 @@ impl UpdateDataSourceInput {
             let path = path.member("dataSourceConfiguration");
             let value = &self.data_source_configuration;
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.data_deletion_policy {
+            let path = path.member("dataDeletionPolicy");
+            if let crate::types::DataDeletionPolicy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.server_side_encryption_configuration {
             let path = path.member("serverSideEncryptionConfiguration");
@@ -162,6 +169,12 @@ impl UpdateDataSourceInputBuilder {
                 value.validate_into(&path, violations);
             }
             None => violations.missing(&path.member("dataSourceConfiguration")),
+        }
+        if let Some(value) = &self.data_deletion_policy {
+            let path = path.member("dataDeletionPolicy");
+            if let crate::types::DataDeletionPolicy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.server_side_encryption_configuration {
             let path = path.member("serverSideEncryptionConfiguration");

@@ -78,8 +78,9 @@ impl GetDataAutomationStatusOutput {
 }
 
 impl GetDataAutomationStatusOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -95,6 +96,12 @@ impl GetDataAutomationStatusOutput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::AutomationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.output_configuration {
             let path = path.member("outputConfiguration");
             value.validate_into(&path, violations);

@@ -41,8 +41,9 @@ impl InvokeDataAutomationOutput {
 }
 
 impl InvokeDataAutomationOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -61,6 +62,20 @@ impl InvokeDataAutomationOutput {
         if let Some(value) = &self.output_configuration {
             let path = path.member("outputConfiguration");
             value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("semanticModality");
+            let value = &self.semantic_modality;
+            if let crate::types::SemanticModality::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.output_segments {
+            let path = path.member("outputSegments");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                value.validate_into(&path, violations);
+            }
         }
     }
 }

@@ -38,8 +38,9 @@ impl ApplyGuardrailInput {
 }
 
 impl ApplyGuardrailInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -67,11 +68,24 @@ impl ApplyGuardrailInput {
             violations.pattern(&path, value, &crate::patterns::GUARDRAIL_VERSION);
         }
         {
+            let path = path.member("source");
+            let value = &self.source;
+            if let crate::types::GuardrailContentSource::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
             let path = path.member("content");
             let value = &self.content;
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.output_scope {
+            let path = path.member("outputScope");
+            if let crate::types::GuardrailOutputScope::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }
@@ -101,8 +115,14 @@ impl ApplyGuardrailInputBuilder {
             }
             None => violations.missing(&path.member("guardrailVersion")),
         }
-        if self.source.is_none() {
-            violations.missing(&path.member("source"));
+        match &self.source {
+            Some(value) => {
+                let path = path.member("source");
+                if let crate::types::GuardrailContentSource::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("source")),
         }
         match &self.content {
             Some(value) => {
@@ -113,6 +133,12 @@ impl ApplyGuardrailInputBuilder {
                 }
             }
             None => violations.missing(&path.member("content")),
+        }
+        if let Some(value) = &self.output_scope {
+            let path = path.member("outputScope");
+            if let crate::types::GuardrailOutputScope::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -46,8 +46,9 @@ impl ApplyGuardrailOutput {
 }
 
 impl ApplyGuardrailOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -63,6 +64,13 @@ impl ApplyGuardrailOutput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("action");
+            let value = &self.action;
+            if let crate::types::GuardrailAction::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         {
             let path = path.member("assessments");
             let value = &self.assessments;

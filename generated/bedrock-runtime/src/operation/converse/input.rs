@@ -155,8 +155,9 @@ impl ConverseInput {
 }
 
 impl ConverseInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -240,6 +241,14 @@ impl ConverseInput {
                         &crate::patterns::REQUEST_METADATA_VALUE_STRING,
                     );
             }
+        }
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.service_tier {
+            let path = path.member("serviceTier");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.output_config {
             let path = path.member("outputConfig");
@@ -328,6 +337,14 @@ impl ConverseInputBuilder {
                         &crate::patterns::REQUEST_METADATA_VALUE_STRING,
                     );
             }
+        }
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.service_tier {
+            let path = path.member("serviceTier");
+            value.validate_into(&path, violations);
         }
         if let Some(value) = &self.output_config {
             let path = path.member("outputConfig");

@@ -62,8 +62,9 @@ impl ConverseOutput {
 }
 
 impl ConverseOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -85,12 +86,27 @@ impl ConverseOutput {
             value.validate_into(&path, violations);
         }
         {
+            let path = path.member("stopReason");
+            let value = &self.stop_reason;
+            if let crate::types::StopReason::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
             let path = path.member("usage");
             let value = &self.usage;
             value.validate_into(&path, violations);
         }
         if let Some(value) = &self.trace {
             let path = path.member("trace");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.performance_config {
+            let path = path.member("performanceConfig");
+            value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.service_tier {
+            let path = path.member("serviceTier");
             value.validate_into(&path, violations);
         }
     }

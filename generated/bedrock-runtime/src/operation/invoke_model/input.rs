@@ -123,8 +123,9 @@ impl InvokeModelInput {
 }
 
 impl InvokeModelInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -150,6 +151,12 @@ impl InvokeModelInput {
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::INVOKE_MODEL_IDENTIFIER);
         }
+        if let Some(value) = &self.trace {
+            let path = path.member("trace");
+            if let crate::types::Trace::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.guardrail_identifier {
             let path = path.member("guardrailIdentifier");
             violations.length(&path, value.chars().count(), None, Some(2048));
@@ -158,6 +165,18 @@ impl InvokeModelInput {
         if let Some(value) = &self.guardrail_version {
             let path = path.member("guardrailVersion");
             violations.pattern(&path, value, &crate::patterns::GUARDRAIL_VERSION);
+        }
+        if let Some(value) = &self.performance_config_latency {
+            let path = path.member("performanceConfigLatency");
+            if let crate::types::PerformanceConfigLatency::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.service_tier {
+            let path = path.member("serviceTier");
+            if let crate::types::ServiceTierType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.request_metadata {
             let path = path.member("requestMetadata");
@@ -193,6 +212,12 @@ impl InvokeModelInputBuilder {
             }
             None => violations.missing(&path.member("modelId")),
         }
+        if let Some(value) = &self.trace {
+            let path = path.member("trace");
+            if let crate::types::Trace::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.guardrail_identifier {
             let path = path.member("guardrailIdentifier");
             violations.length(&path, value.chars().count(), None, Some(2048));
@@ -201,6 +226,18 @@ impl InvokeModelInputBuilder {
         if let Some(value) = &self.guardrail_version {
             let path = path.member("guardrailVersion");
             violations.pattern(&path, value, &crate::patterns::GUARDRAIL_VERSION);
+        }
+        if let Some(value) = &self.performance_config_latency {
+            let path = path.member("performanceConfigLatency");
+            if let crate::types::PerformanceConfigLatency::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.service_tier {
+            let path = path.member("serviceTier");
+            if let crate::types::ServiceTierType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.request_metadata {
             let path = path.member("requestMetadata");

@@ -40,8 +40,9 @@ impl InvokeModelOutput {
 }
 
 impl InvokeModelOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -61,6 +62,18 @@ impl InvokeModelOutput {
             let path = path.member("body");
             let value = &self.body;
             violations.length(&path, value.len(), None, Some(25000000));
+        }
+        if let Some(value) = &self.performance_config_latency {
+            let path = path.member("performanceConfigLatency");
+            if let crate::types::PerformanceConfigLatency::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.service_tier {
+            let path = path.member("serviceTier");
+            if let crate::types::ServiceTierType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

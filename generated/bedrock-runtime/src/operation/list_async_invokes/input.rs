@@ -70,8 +70,9 @@ impl ListAsyncInvokesInput {
 }
 
 impl ListAsyncInvokesInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -87,6 +88,12 @@ impl ListAsyncInvokesInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::AsyncInvokeStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");
             violations.range(&path, *value, Some(1), Some(1000), false);
@@ -95,6 +102,18 @@ impl ListAsyncInvokesInput {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortAsyncInvocationBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -108,6 +127,12 @@ impl ListAsyncInvokesInputBuilder {
         let path = crate::validation::Path::root("ListAsyncInvokesInput");
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::AsyncInvokeStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");
             violations.range(&path, *value, Some(1), Some(1000), false);
@@ -116,6 +141,18 @@ impl ListAsyncInvokesInputBuilder {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortAsyncInvocationBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -67,8 +67,9 @@ impl CreateAutomatedReasoningPolicyTestCaseInput {
 }
 
 impl CreateAutomatedReasoningPolicyTestCaseInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -101,6 +102,13 @@ impl CreateAutomatedReasoningPolicyTestCaseInput {
         if let Some(value) = &self.query_content {
             let path = path.member("queryContent");
             violations.length(&path, value.chars().count(), None, Some(1024));
+        }
+        {
+            let path = path.member("expectedAggregatedFindingsResult");
+            let value = &self.expected_aggregated_findings_result;
+            if let crate::types::AutomatedReasoningCheckResult::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.client_request_token {
             let path = path.member("clientRequestToken");
@@ -149,8 +157,14 @@ impl CreateAutomatedReasoningPolicyTestCaseInputBuilder {
             let path = path.member("queryContent");
             violations.length(&path, value.chars().count(), None, Some(1024));
         }
-        if self.expected_aggregated_findings_result.is_none() {
-            violations.missing(&path.member("expectedAggregatedFindingsResult"));
+        match &self.expected_aggregated_findings_result {
+            Some(value) => {
+                let path = path.member("expectedAggregatedFindingsResult");
+                if let crate::types::AutomatedReasoningCheckResult::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("expectedAggregatedFindingsResult")),
         }
         if let Some(value) = &self.client_request_token {
             let path = path.member("clientRequestToken");

@@ -81,8 +81,9 @@ impl CreateEvaluationJobInput {
 }
 
 impl CreateEvaluationJobInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -132,6 +133,12 @@ impl CreateEvaluationJobInput {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.application_type {
+            let path = path.member("applicationType");
+            if let crate::types::ApplicationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         {
@@ -199,6 +206,12 @@ impl CreateEvaluationJobInputBuilder {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.application_type {
+            let path = path.member("applicationType");
+            if let crate::types::ApplicationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         match &self.evaluation_config {

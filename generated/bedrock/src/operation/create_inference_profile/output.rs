@@ -27,8 +27,9 @@ impl CreateInferenceProfileOutput {
 }
 
 impl CreateInferenceProfileOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,12 @@ impl CreateInferenceProfileOutput {
             let value = &self.inference_profile_arn;
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::INFERENCE_PROFILE_ARN);
+        }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::InferenceProfileStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -118,8 +118,9 @@ impl CreateModelCustomizationJobInput {
 }
 
 impl CreateModelCustomizationJobInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -163,6 +164,12 @@ impl CreateModelCustomizationJobInput {
             let value = &self.base_model_identifier;
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::BASE_MODEL_IDENTIFIER);
+        }
+        if let Some(value) = &self.customization_type {
+            let path = path.member("customizationType");
+            if let crate::types::CustomizationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.custom_model_kms_key_id {
             let path = path.member("customModelKmsKeyId");
@@ -256,6 +263,12 @@ impl CreateModelCustomizationJobInputBuilder {
                     .pattern(&path, value, &crate::patterns::BASE_MODEL_IDENTIFIER);
             }
             None => violations.missing(&path.member("baseModelIdentifier")),
+        }
+        if let Some(value) = &self.customization_type {
+            let path = path.member("customizationType");
+            if let crate::types::CustomizationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.custom_model_kms_key_id {
             let path = path.member("customModelKmsKeyId");

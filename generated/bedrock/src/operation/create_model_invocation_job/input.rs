@@ -75,8 +75,9 @@ impl CreateModelInvocationJobInput {
 }
 
 impl CreateModelInvocationJobInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -145,6 +146,12 @@ impl CreateModelInvocationJobInput {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.model_invocation_type {
+            let path = path.member("modelInvocationType");
+            if let crate::types::ModelInvocationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
     }
@@ -222,6 +229,12 @@ impl CreateModelInvocationJobInputBuilder {
             for (index0, value) in value.iter().enumerate() {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
+            }
+        }
+        if let Some(value) = &self.model_invocation_type {
+            let path = path.member("modelInvocationType");
+            if let crate::types::ModelInvocationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
             }
         }
         found.into_result()

@@ -33,8 +33,9 @@ impl CreateProjectInput {
 }
 
 impl CreateProjectInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -64,6 +65,10 @@ impl CreateProjectInput {
                 value.validate_into(&path, violations);
             }
         }
+        if let Some(value) = &self.data_retention {
+            let path = path.member("dataRetention");
+            value.validate_into(&path, violations);
+        }
     }
 }
 
@@ -91,6 +96,10 @@ impl CreateProjectInputBuilder {
                 let path = path.index(index0);
                 value.validate_into(&path, violations);
             }
+        }
+        if let Some(value) = &self.data_retention {
+            let path = path.member("dataRetention");
+            value.validate_into(&path, violations);
         }
         found.into_result()
     }

@@ -53,8 +53,9 @@ impl CreateProjectOutput {
 }
 
 impl CreateProjectOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -87,6 +88,18 @@ impl CreateProjectOutput {
             let value = &self.name;
             violations.length(&path, value.chars().count(), Some(1), Some(127));
             violations.pattern(&path, value, &crate::patterns::PROJECT_NAME);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::ProjectStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("dataRetention");
+            let value = &self.data_retention;
+            value.validate_into(&path, violations);
         }
     }
 }

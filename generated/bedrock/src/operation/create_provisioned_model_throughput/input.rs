@@ -59,8 +59,9 @@ impl CreateProvisionedModelThroughputInput {
 }
 
 impl CreateProvisionedModelThroughputInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -97,6 +98,12 @@ impl CreateProvisionedModelThroughputInput {
             let value = &self.model_id;
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::MODEL_IDENTIFIER);
+        }
+        if let Some(value) = &self.commitment_duration {
+            let path = path.member("commitmentDuration");
+            if let crate::types::CommitmentDuration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.tags {
             let path = path.member("tags");
@@ -147,6 +154,12 @@ impl CreateProvisionedModelThroughputInputBuilder {
                 violations.pattern(&path, value, &crate::patterns::MODEL_IDENTIFIER);
             }
             None => violations.missing(&path.member("modelId")),
+        }
+        if let Some(value) = &self.commitment_duration {
+            let path = path.member("commitmentDuration");
+            if let crate::types::CommitmentDuration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.tags {
             let path = path.member("tags");

@@ -24,8 +24,9 @@ impl DeleteProjectDataRetentionStorageInput {
 }
 
 impl DeleteProjectDataRetentionStorageInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -46,6 +47,13 @@ impl DeleteProjectDataRetentionStorageInput {
             let value = &self.project_identifier;
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PROJECT_IDENTIFIER);
+        }
+        {
+            let path = path.member("modelProvider");
+            let value = &self.model_provider;
+            if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -69,8 +77,14 @@ impl DeleteProjectDataRetentionStorageInputBuilder {
             }
             None => violations.missing(&path.member("projectIdentifier")),
         }
-        if self.model_provider.is_none() {
-            violations.missing(&path.member("modelProvider"));
+        match &self.model_provider {
+            Some(value) => {
+                let path = path.member("modelProvider");
+                if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("modelProvider")),
         }
         found.into_result()
     }

@@ -21,10 +21,31 @@ impl GetAccountDataRetentionStorageInput {
 }
 
 impl GetAccountDataRetentionStorageInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("GetAccountDataRetentionStorageInput"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("modelProvider");
+            let value = &self.model_provider;
+            if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -37,8 +58,14 @@ impl GetAccountDataRetentionStorageInputBuilder {
         let path = crate::validation::Path::root("GetAccountDataRetentionStorageInput");
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
-        if self.model_provider.is_none() {
-            violations.missing(&path.member("modelProvider"));
+        match &self.model_provider {
+            Some(value) => {
+                let path = path.member("modelProvider");
+                if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("modelProvider")),
         }
         found.into_result()
     }

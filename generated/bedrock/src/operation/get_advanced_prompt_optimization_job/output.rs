@@ -86,8 +86,9 @@ impl GetAdvancedPromptOptimizationJobOutput {
 }
 
 impl GetAdvancedPromptOptimizationJobOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -128,6 +129,13 @@ impl GetAdvancedPromptOptimizationJobOutput {
         if let Some(value) = &self.job_description {
             let path = path.member("jobDescription");
             violations.length(&path, value.chars().count(), Some(1), Some(500));
+        }
+        {
+            let path = path.member("jobStatus");
+            let value = &self.job_status;
+            if let crate::types::AdvancedPromptOptimizationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("inputConfig");

@@ -76,8 +76,9 @@ impl GetAutomatedReasoningPolicyBuildWorkflowOutput {
 }
 
 impl GetAutomatedReasoningPolicyBuildWorkflowOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -113,9 +114,35 @@ impl GetAutomatedReasoningPolicyBuildWorkflowOutput {
                     &crate::patterns::AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_ID,
                 );
         }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::AutomatedReasoningPolicyBuildWorkflowStatus::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("buildWorkflowType");
+            let value = &self.build_workflow_type;
+            if let crate::types::AutomatedReasoningPolicyBuildWorkflowType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.document_name {
             let path = path.member("documentName");
             violations.length(&path, value.chars().count(), None, Some(256));
+        }
+        if let Some(value) = &self.document_content_type {
+            let path = path.member("documentContentType");
+            if let crate::types::AutomatedReasoningPolicyBuildDocumentContentType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.document_description {
             let path = path.member("documentDescription");

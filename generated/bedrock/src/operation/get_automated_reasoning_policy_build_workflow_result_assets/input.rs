@@ -33,8 +33,9 @@ impl GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInput {
 }
 
 impl GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -69,6 +70,15 @@ impl GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInput {
                     value,
                     &crate::patterns::AUTOMATED_REASONING_POLICY_BUILD_WORKFLOW_ID,
                 );
+        }
+        {
+            let path = path.member("assetType");
+            let value = &self.asset_type;
+            if let crate::types::AutomatedReasoningPolicyBuildResultAssetType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.asset_id {
             let path = path.member("assetId");
@@ -120,8 +130,16 @@ impl GetAutomatedReasoningPolicyBuildWorkflowResultAssetsInputBuilder {
             }
             None => violations.missing(&path.member("buildWorkflowId")),
         }
-        if self.asset_type.is_none() {
-            violations.missing(&path.member("assetType"));
+        match &self.asset_type {
+            Some(value) => {
+                let path = path.member("assetType");
+                if let crate::types::AutomatedReasoningPolicyBuildResultAssetType::Unknown(
+                    value,
+                ) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("assetType")),
         }
         if let Some(value) = &self.asset_id {
             let path = path.member("assetId");

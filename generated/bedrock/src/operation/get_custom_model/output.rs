@@ -163,8 +163,9 @@ impl GetCustomModelOutput {
 }
 
 impl GetCustomModelOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -208,6 +209,12 @@ impl GetCustomModelOutput {
             violations.length(&path, value.chars().count(), Some(20), Some(1011));
             violations.pattern(&path, value, &crate::patterns::MODEL_ARN);
         }
+        if let Some(value) = &self.customization_type {
+            let path = path.member("customizationType");
+            if let crate::types::CustomizationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.model_kms_key_arn {
             let path = path.member("modelKmsKeyArn");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
@@ -228,6 +235,12 @@ impl GetCustomModelOutput {
         if let Some(value) = &self.customization_config {
             let path = path.member("customizationConfig");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.model_status {
+            let path = path.member("modelStatus");
+            if let crate::types::ModelStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.failure_message {
             let path = path.member("failureMessage");

@@ -78,8 +78,9 @@ impl GetCustomModelDeploymentOutput {
 }
 
 impl GetCustomModelDeploymentOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -113,6 +114,13 @@ impl GetCustomModelDeploymentOutput {
             let value = &self.model_arn;
             violations.length(&path, value.chars().count(), Some(20), Some(1011));
             violations.pattern(&path, value, &crate::patterns::CUSTOM_MODEL_ARN);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::CustomModelDeploymentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.description {
             let path = path.member("description");

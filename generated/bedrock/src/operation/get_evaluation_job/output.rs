@@ -102,8 +102,9 @@ impl GetEvaluationJobOutput {
 }
 
 impl GetEvaluationJobOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -124,6 +125,13 @@ impl GetEvaluationJobOutput {
             let value = &self.job_name;
             violations.length(&path, value.chars().count(), Some(1), Some(63));
             violations.pattern(&path, value, &crate::patterns::EVALUATION_JOB_NAME);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::EvaluationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("jobArn");
@@ -147,6 +155,19 @@ impl GetEvaluationJobOutput {
             let path = path.member("customerEncryptionKeyId");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::KMS_KEY_ID);
+        }
+        {
+            let path = path.member("jobType");
+            let value = &self.job_type;
+            if let crate::types::EvaluationJobType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.application_type {
+            let path = path.member("applicationType");
+            if let crate::types::ApplicationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("evaluationConfig");

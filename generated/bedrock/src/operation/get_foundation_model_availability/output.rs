@@ -33,8 +33,9 @@ impl GetFoundationModelAvailabilityOutput {
 }
 
 impl GetFoundationModelAvailabilityOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -55,6 +56,32 @@ impl GetFoundationModelAvailabilityOutput {
             let value = &self.model_id;
             violations.length(&path, value.chars().count(), None, Some(140));
             violations.pattern(&path, value, &crate::patterns::BEDROCK_MODEL_ID);
+        }
+        {
+            let path = path.member("agreementAvailability");
+            let value = &self.agreement_availability;
+            value.validate_into(&path, violations);
+        }
+        {
+            let path = path.member("authorizationStatus");
+            let value = &self.authorization_status;
+            if let crate::types::AuthorizationStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("entitlementAvailability");
+            let value = &self.entitlement_availability;
+            if let crate::types::EntitlementAvailability::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("regionAvailability");
+            let value = &self.region_availability;
+            if let crate::types::RegionAvailability::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

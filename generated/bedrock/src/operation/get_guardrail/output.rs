@@ -149,8 +149,9 @@ impl GetGuardrailOutput {
 }
 
 impl GetGuardrailOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -202,6 +203,13 @@ impl GetGuardrailOutput {
                     value,
                     &crate::patterns::GUARDRAIL_CONFIGURATION_GUARDRAIL_VERSION_STRING,
                 );
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::GuardrailStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.topic_policy {
             let path = path.member("topicPolicy");

@@ -92,8 +92,9 @@ impl GetModelCopyJobOutput {
 }
 
 impl GetModelCopyJobOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -114,6 +115,13 @@ impl GetModelCopyJobOutput {
             let value = &self.job_arn;
             violations.length(&path, value.chars().count(), None, Some(1011));
             violations.pattern(&path, value, &crate::patterns::MODEL_COPY_JOB_ARN);
+        }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::ModelCopyJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         {
             let path = path.member("targetModelArn");

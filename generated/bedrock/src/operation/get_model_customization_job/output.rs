@@ -181,8 +181,9 @@ impl GetModelCustomizationJobOutput {
 }
 
 impl GetModelCustomizationJobOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -233,6 +234,16 @@ impl GetModelCustomizationJobOutput {
             violations.length(&path, value.chars().count(), None, Some(2048));
             violations.pattern(&path, value, &crate::patterns::ROLE_ARN);
         }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::ModelCustomizationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.status_details {
+            let path = path.member("statusDetails");
+            value.validate_into(&path, violations);
+        }
         if let Some(value) = &self.failure_message {
             let path = path.member("failureMessage");
             violations.length(&path, value.chars().count(), None, Some(2048));
@@ -256,6 +267,12 @@ impl GetModelCustomizationJobOutput {
             let path = path.member("outputDataConfig");
             let value = &self.output_data_config;
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.customization_type {
+            let path = path.member("customizationType");
+            if let crate::types::CustomizationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.output_model_kms_key_arn {
             let path = path.member("outputModelKmsKeyArn");

@@ -131,8 +131,9 @@ impl GetModelImportJobOutput {
 }
 
 impl GetModelImportJobOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -176,6 +177,12 @@ impl GetModelImportJobOutput {
         if let Some(value) = &self.model_data_source {
             let path = path.member("modelDataSource");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::ModelImportJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.failure_message {
             let path = path.member("failureMessage");

@@ -196,8 +196,9 @@ impl GetModelInvocationJobOutput {
 }
 
 impl GetModelInvocationJobOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -247,6 +248,12 @@ impl GetModelInvocationJobOutput {
             violations.length(&path, value.chars().count(), None, Some(2048));
             violations.pattern(&path, value, &crate::patterns::ROLE_ARN);
         }
+        if let Some(value) = &self.status {
+            let path = path.member("status");
+            if let crate::types::ModelInvocationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.message {
             let path = path.member("message");
             violations.length(&path, value.chars().count(), None, Some(2048));
@@ -268,6 +275,12 @@ impl GetModelInvocationJobOutput {
         if let Some(value) = &self.timeout_duration_in_hours {
             let path = path.member("timeoutDurationInHours");
             violations.range(&path, *value, Some(24), Some(168), false);
+        }
+        if let Some(value) = &self.model_invocation_type {
+            let path = path.member("modelInvocationType");
+            if let crate::types::ModelInvocationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.total_record_count {
             let path = path.member("totalRecordCount");

@@ -62,8 +62,9 @@ impl GetOrganizationDataRetentionStorageOutput {
 }
 
 impl GetOrganizationDataRetentionStorageOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -79,9 +80,42 @@ impl GetOrganizationDataRetentionStorageOutput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("scope");
+            let value = &self.scope;
+            if let crate::types::DataRetentionStorageScope::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("modelProvider");
+            let value = &self.model_provider;
+            if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("storageDestination");
+            let value = &self.storage_destination;
+            if let crate::types::DataRetentionStorageDestination::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.storage_configuration {
             let path = path.member("storageConfiguration");
             value.validate_into(&path, violations);
+        }
+        if let Some(value) = &self.kms_key_status {
+            let path = path.member("kmsKeyStatus");
+            if let crate::types::DataRetentionStorageResourceStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.s3_bucket_status {
+            let path = path.member("s3BucketStatus");
+            if let crate::types::DataRetentionStorageResourceStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

@@ -91,8 +91,9 @@ impl GetProvisionedModelThroughputOutput {
 }
 
 impl GetProvisionedModelThroughputOutput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -146,9 +147,22 @@ impl GetProvisionedModelThroughputOutput {
             let value = &self.foundation_model_arn;
             violations.pattern(&path, value, &crate::patterns::FOUNDATION_MODEL_ARN);
         }
+        {
+            let path = path.member("status");
+            let value = &self.status;
+            if let crate::types::ProvisionedModelStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.failure_message {
             let path = path.member("failureMessage");
             violations.length(&path, value.chars().count(), None, Some(2048));
+        }
+        if let Some(value) = &self.commitment_duration {
+            let path = path.member("commitmentDuration");
+            if let crate::types::CommitmentDuration::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }

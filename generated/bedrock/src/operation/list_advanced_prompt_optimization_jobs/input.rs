@@ -42,8 +42,9 @@ impl ListAdvancedPromptOptimizationJobsInput {
 }
 
 impl ListAdvancedPromptOptimizationJobsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -68,6 +69,18 @@ impl ListAdvancedPromptOptimizationJobsInput {
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
         }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortJobsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -90,6 +103,18 @@ impl ListAdvancedPromptOptimizationJobsInputBuilder {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortJobsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -86,8 +86,9 @@ impl ListCustomModelDeploymentsInput {
 }
 
 impl ListCustomModelDeploymentsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -116,6 +117,24 @@ impl ListCustomModelDeploymentsInput {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortModelsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::CustomModelDeploymentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.model_arn_equals {
             let path = path.member("modelArnEquals");
@@ -147,6 +166,24 @@ impl ListCustomModelDeploymentsInputBuilder {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortModelsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::CustomModelDeploymentStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.model_arn_equals {
             let path = path.member("modelArnEquals");

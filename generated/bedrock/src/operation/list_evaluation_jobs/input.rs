@@ -86,8 +86,9 @@ impl ListEvaluationJobsInput {
 }
 
 impl ListEvaluationJobsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -103,6 +104,18 @@ impl ListEvaluationJobsInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::EvaluationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.application_type_equals {
+            let path = path.member("applicationTypeEquals");
+            if let crate::types::ApplicationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.name_contains {
             let path = path.member("nameContains");
             violations.length(&path, value.chars().count(), Some(1), Some(63));
@@ -116,6 +129,18 @@ impl ListEvaluationJobsInput {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortJobsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -129,6 +154,18 @@ impl ListEvaluationJobsInputBuilder {
         let path = crate::validation::Path::root("ListEvaluationJobsInput");
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::EvaluationJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.application_type_equals {
+            let path = path.member("applicationTypeEquals");
+            if let crate::types::ApplicationType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.name_contains {
             let path = path.member("nameContains");
             violations.length(&path, value.chars().count(), Some(1), Some(63));
@@ -142,6 +179,18 @@ impl ListEvaluationJobsInputBuilder {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortJobsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -27,8 +27,9 @@ impl ListFoundationModelAgreementOffersInput {
 }
 
 impl ListFoundationModelAgreementOffersInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -49,6 +50,12 @@ impl ListFoundationModelAgreementOffersInput {
             let value = &self.model_id;
             violations.length(&path, value.chars().count(), None, Some(140));
             violations.pattern(&path, value, &crate::patterns::BEDROCK_MODEL_ID);
+        }
+        if let Some(value) = &self.offer_type {
+            let path = path.member("offerType");
+            if let crate::types::OfferType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -71,6 +78,12 @@ impl ListFoundationModelAgreementOffersInputBuilder {
                 violations.pattern(&path, value, &crate::patterns::BEDROCK_MODEL_ID);
             }
             None => violations.missing(&path.member("modelId")),
+        }
+        if let Some(value) = &self.offer_type {
+            let path = path.member("offerType");
+            if let crate::types::OfferType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

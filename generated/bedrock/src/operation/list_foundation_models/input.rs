@@ -66,8 +66,9 @@ impl ListFoundationModelsInput {
 }
 
 impl ListFoundationModelsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -86,6 +87,24 @@ impl ListFoundationModelsInput {
         if let Some(value) = &self.by_provider {
             let path = path.member("byProvider");
             violations.pattern(&path, value, &crate::patterns::PROVIDER);
+        }
+        if let Some(value) = &self.by_customization_type {
+            let path = path.member("byCustomizationType");
+            if let crate::types::ModelCustomization::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.by_output_modality {
+            let path = path.member("byOutputModality");
+            if let crate::types::ModelModality::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.by_inference_type {
+            let path = path.member("byInferenceType");
+            if let crate::types::InferenceType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.project_identifier {
             let path = path.member("projectIdentifier");
@@ -107,6 +126,24 @@ impl ListFoundationModelsInputBuilder {
         if let Some(value) = &self.by_provider {
             let path = path.member("byProvider");
             violations.pattern(&path, value, &crate::patterns::PROVIDER);
+        }
+        if let Some(value) = &self.by_customization_type {
+            let path = path.member("byCustomizationType");
+            if let crate::types::ModelCustomization::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.by_output_modality {
+            let path = path.member("byOutputModality");
+            if let crate::types::ModelModality::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.by_inference_type {
+            let path = path.member("byInferenceType");
+            if let crate::types::InferenceType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.project_identifier {
             let path = path.member("projectIdentifier");

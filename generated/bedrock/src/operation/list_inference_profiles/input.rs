@@ -54,8 +54,9 @@ impl ListInferenceProfilesInput {
 }
 
 impl ListInferenceProfilesInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -79,6 +80,12 @@ impl ListInferenceProfilesInput {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.type_equals {
+            let path = path.member("typeEquals");
+            if let crate::types::InferenceProfileType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.project_identifier {
             let path = path.member("projectIdentifier");
@@ -105,6 +112,12 @@ impl ListInferenceProfilesInputBuilder {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.type_equals {
+            let path = path.member("typeEquals");
+            if let crate::types::InferenceProfileType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.project_identifier {
             let path = path.member("projectIdentifier");

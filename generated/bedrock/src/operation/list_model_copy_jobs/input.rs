@@ -100,8 +100,9 @@ impl ListModelCopyJobsInput {
 }
 
 impl ListModelCopyJobsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -117,6 +118,12 @@ impl ListModelCopyJobsInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::ModelCopyJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.source_account_equals {
             let path = path.member("sourceAccountEquals");
             violations.pattern(&path, value, &crate::patterns::ACCOUNT_ID);
@@ -139,6 +146,18 @@ impl ListModelCopyJobsInput {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortJobsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -152,6 +171,12 @@ impl ListModelCopyJobsInputBuilder {
         let path = crate::validation::Path::root("ListModelCopyJobsInput");
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::ModelCopyJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.source_account_equals {
             let path = path.member("sourceAccountEquals");
             violations.pattern(&path, value, &crate::patterns::ACCOUNT_ID);
@@ -174,6 +199,18 @@ impl ListModelCopyJobsInputBuilder {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortJobsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -76,8 +76,9 @@ impl ListModelImportJobsInput {
 }
 
 impl ListModelImportJobsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -93,6 +94,12 @@ impl ListModelImportJobsInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::ModelImportJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.name_contains {
             let path = path.member("nameContains");
             violations.length(&path, value.chars().count(), Some(1), Some(63));
@@ -106,6 +113,18 @@ impl ListModelImportJobsInput {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortJobsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -119,6 +138,12 @@ impl ListModelImportJobsInputBuilder {
         let path = crate::validation::Path::root("ListModelImportJobsInput");
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
+        if let Some(value) = &self.status_equals {
+            let path = path.member("statusEquals");
+            if let crate::types::ModelImportJobStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.name_contains {
             let path = path.member("nameContains");
             violations.length(&path, value.chars().count(), Some(1), Some(63));
@@ -132,6 +157,18 @@ impl ListModelImportJobsInputBuilder {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.sort_by {
+            let path = path.member("sortBy");
+            if let crate::types::SortJobsBy::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.sort_order {
+            let path = path.member("sortOrder");
+            if let crate::types::SortOrder::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -36,8 +36,9 @@ impl ListProjectsInput {
 }
 
 impl ListProjectsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,12 @@ impl ListProjectsInput {
             let path = path.member("maxResults");
             violations.range(&path, *value, Some(1), Some(100), false);
         }
+        if let Some(value) = &self.status_filter {
+            let path = path.member("statusFilter");
+            if let crate::types::ProjectStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -82,6 +89,12 @@ impl ListProjectsInputBuilder {
         if let Some(value) = &self.max_results {
             let path = path.member("maxResults");
             violations.range(&path, *value, Some(1), Some(100), false);
+        }
+        if let Some(value) = &self.status_filter {
+            let path = path.member("statusFilter");
+            if let crate::types::ProjectStatus::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

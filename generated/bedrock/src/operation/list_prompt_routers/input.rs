@@ -36,8 +36,9 @@ impl ListPromptRoutersInput {
 }
 
 impl ListPromptRoutersInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,12 @@ impl ListPromptRoutersInput {
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
         }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::PromptRouterType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -82,6 +89,12 @@ impl ListPromptRoutersInputBuilder {
             let path = path.member("nextToken");
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PAGINATION_TOKEN);
+        }
+        if let Some(value) = &self.r#type {
+            let path = path.member("type");
+            if let crate::types::PromptRouterType::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         found.into_result()
     }

@@ -21,10 +21,31 @@ impl PutAccountDataRetentionInput {
 }
 
 impl PutAccountDataRetentionInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("PutAccountDataRetentionInput"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("mode");
+            let value = &self.mode;
+            if let crate::types::DataRetentionMode::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -37,8 +58,14 @@ impl PutAccountDataRetentionInputBuilder {
         let path = crate::validation::Path::root("PutAccountDataRetentionInput");
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
-        if self.mode.is_none() {
-            violations.missing(&path.member("mode"));
+        match &self.mode {
+            Some(value) => {
+                let path = path.member("mode");
+                if let crate::types::DataRetentionMode::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("mode")),
         }
         found.into_result()
     }

@@ -34,8 +34,9 @@ impl PutOrganizationDataRetentionStorageInput {
 }
 
 impl PutOrganizationDataRetentionStorageInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -51,6 +52,20 @@ impl PutOrganizationDataRetentionStorageInput {
         path: &crate::validation::Path<'_>,
         violations: &mut crate::validation::Violations,
     ) {
+        {
+            let path = path.member("modelProvider");
+            let value = &self.model_provider;
+            if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("storageDestination");
+            let value = &self.storage_destination;
+            if let crate::types::DataRetentionStorageDestination::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
         if let Some(value) = &self.storage_configuration {
             let path = path.member("storageConfiguration");
             value.validate_into(&path, violations);
@@ -69,11 +84,23 @@ impl PutOrganizationDataRetentionStorageInputBuilder {
         );
         let mut found = crate::validation::Violations::default();
         let violations = &mut found;
-        if self.model_provider.is_none() {
-            violations.missing(&path.member("modelProvider"));
+        match &self.model_provider {
+            Some(value) => {
+                let path = path.member("modelProvider");
+                if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("modelProvider")),
         }
-        if self.storage_destination.is_none() {
-            violations.missing(&path.member("storageDestination"));
+        match &self.storage_destination {
+            Some(value) => {
+                let path = path.member("storageDestination");
+                if let crate::types::DataRetentionStorageDestination::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("storageDestination")),
         }
         if let Some(value) = &self.storage_configuration {
             let path = path.member("storageConfiguration");

@@ -37,8 +37,9 @@ impl PutProjectDataRetentionStorageInput {
 }
 
 impl PutProjectDataRetentionStorageInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -59,6 +60,20 @@ impl PutProjectDataRetentionStorageInput {
             let value = &self.project_identifier;
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PROJECT_IDENTIFIER);
+        }
+        {
+            let path = path.member("modelProvider");
+            let value = &self.model_provider;
+            if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        {
+            let path = path.member("storageDestination");
+            let value = &self.storage_destination;
+            if let crate::types::DataRetentionStorageDestination::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.storage_configuration {
             let path = path.member("storageConfiguration");
@@ -84,11 +99,23 @@ impl PutProjectDataRetentionStorageInputBuilder {
             }
             None => violations.missing(&path.member("projectIdentifier")),
         }
-        if self.model_provider.is_none() {
-            violations.missing(&path.member("modelProvider"));
+        match &self.model_provider {
+            Some(value) => {
+                let path = path.member("modelProvider");
+                if let crate::types::DataRetentionStorageModelProvider::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("modelProvider")),
         }
-        if self.storage_destination.is_none() {
-            violations.missing(&path.member("storageDestination"));
+        match &self.storage_destination {
+            Some(value) => {
+                let path = path.member("storageDestination");
+                if let crate::types::DataRetentionStorageDestination::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("storageDestination")),
         }
         if let Some(value) = &self.storage_configuration {
             let path = path.member("storageConfiguration");

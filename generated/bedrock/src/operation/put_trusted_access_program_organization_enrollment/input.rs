@@ -24,8 +24,9 @@ impl PutTrustedAccessProgramOrganizationEnrollmentInput {
 }
 
 impl PutTrustedAccessProgramOrganizationEnrollmentInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -54,6 +55,13 @@ impl PutTrustedAccessProgramOrganizationEnrollmentInput {
                     &crate::patterns::TRUSTED_ACCESS_PROGRAM_IDENTIFIER,
                 );
         }
+        {
+            let path = path.member("optIn");
+            let value = &self.opt_in;
+            if let crate::types::TrustedAccessProgramOptIn::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -81,8 +89,14 @@ impl PutTrustedAccessProgramOrganizationEnrollmentInputBuilder {
             }
             None => violations.missing(&path.member("programIdentifier")),
         }
-        if self.opt_in.is_none() {
-            violations.missing(&path.member("optIn"));
+        match &self.opt_in {
+            Some(value) => {
+                let path = path.member("optIn");
+                if let crate::types::TrustedAccessProgramOptIn::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("optIn")),
         }
         found.into_result()
     }

@@ -29,6 +29,37 @@ impl PutTrustedAccessProgramOrganizationEnrollmentOutput {
     }
 }
 
+impl PutTrustedAccessProgramOrganizationEnrollmentOutput {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root(
+                "PutTrustedAccessProgramOrganizationEnrollmentOutput",
+            ),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        {
+            let path = path.member("optIn");
+            let value = &self.opt_in;
+            if let crate::types::TrustedAccessProgramOptIn::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`PutTrustedAccessProgramOrganizationEnrollmentOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct PutTrustedAccessProgramOrganizationEnrollmentOutputBuilder {

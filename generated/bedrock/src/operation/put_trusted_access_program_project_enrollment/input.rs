@@ -27,8 +27,9 @@ impl PutTrustedAccessProgramProjectEnrollmentInput {
 }
 
 impl PutTrustedAccessProgramProjectEnrollmentInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,13 @@ impl PutTrustedAccessProgramProjectEnrollmentInput {
             let value = &self.project_identifier;
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations.pattern(&path, value, &crate::patterns::PROJECT_IDENTIFIER);
+        }
+        {
+            let path = path.member("optIn");
+            let value = &self.opt_in;
+            if let crate::types::TrustedAccessProgramOptIn::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
     }
 }
@@ -98,8 +106,14 @@ impl PutTrustedAccessProgramProjectEnrollmentInputBuilder {
             }
             None => violations.missing(&path.member("projectIdentifier")),
         }
-        if self.opt_in.is_none() {
-            violations.missing(&path.member("optIn"));
+        match &self.opt_in {
+            Some(value) => {
+                let path = path.member("optIn");
+                if let crate::types::TrustedAccessProgramOptIn::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("optIn")),
         }
         found.into_result()
     }

@@ -37,8 +37,9 @@ impl StartAutomatedReasoningPolicyBuildWorkflowInput {
 }
 
 impl StartAutomatedReasoningPolicyBuildWorkflowInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -62,6 +63,15 @@ impl StartAutomatedReasoningPolicyBuildWorkflowInput {
             violations.length(&path, value.chars().count(), Some(1), Some(2048));
             violations
                 .pattern(&path, value, &crate::patterns::AUTOMATED_REASONING_POLICY_ARN);
+        }
+        {
+            let path = path.member("buildWorkflowType");
+            let value = &self.build_workflow_type;
+            if let crate::types::AutomatedReasoningPolicyBuildWorkflowType::Unknown(
+                value,
+            ) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.client_request_token {
             let path = path.member("clientRequestToken");
@@ -100,8 +110,16 @@ impl StartAutomatedReasoningPolicyBuildWorkflowInputBuilder {
             }
             None => violations.missing(&path.member("policyArn")),
         }
-        if self.build_workflow_type.is_none() {
-            violations.missing(&path.member("buildWorkflowType"));
+        match &self.build_workflow_type {
+            Some(value) => {
+                let path = path.member("buildWorkflowType");
+                if let crate::types::AutomatedReasoningPolicyBuildWorkflowType::Unknown(
+                    value,
+                ) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("buildWorkflowType")),
         }
         if let Some(value) = &self.client_request_token {
             let path = path.member("clientRequestToken");

@@ -65,8 +65,9 @@ impl UpdateAutomatedReasoningPolicyTestCaseInput {
 }
 
 impl UpdateAutomatedReasoningPolicyTestCaseInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -110,6 +111,13 @@ impl UpdateAutomatedReasoningPolicyTestCaseInput {
         if let Some(value) = &self.query_content {
             let path = path.member("queryContent");
             violations.length(&path, value.chars().count(), None, Some(1024));
+        }
+        {
+            let path = path.member("expectedAggregatedFindingsResult");
+            let value = &self.expected_aggregated_findings_result;
+            if let crate::types::AutomatedReasoningCheckResult::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
         }
         if let Some(value) = &self.confidence_threshold {
             let path = path.member("confidenceThreshold");
@@ -174,8 +182,14 @@ impl UpdateAutomatedReasoningPolicyTestCaseInputBuilder {
         if self.last_updated_at.is_none() {
             violations.missing(&path.member("lastUpdatedAt"));
         }
-        if self.expected_aggregated_findings_result.is_none() {
-            violations.missing(&path.member("expectedAggregatedFindingsResult"));
+        match &self.expected_aggregated_findings_result {
+            Some(value) => {
+                let path = path.member("expectedAggregatedFindingsResult");
+                if let crate::types::AutomatedReasoningCheckResult::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+            None => violations.missing(&path.member("expectedAggregatedFindingsResult")),
         }
         if let Some(value) = &self.confidence_threshold {
             let path = path.member("confidenceThreshold");

@@ -33,8 +33,9 @@ impl UpdateProjectInput {
 }
 
 impl UpdateProjectInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         let mut violations = crate::validation::Violations::default();
         self.validate_into(
@@ -61,6 +62,10 @@ impl UpdateProjectInput {
             violations.length(&path, value.chars().count(), Some(1), Some(127));
             violations.pattern(&path, value, &crate::patterns::PROJECT_NAME);
         }
+        if let Some(value) = &self.data_retention {
+            let path = path.member("dataRetention");
+            value.validate_into(&path, violations);
+        }
     }
 }
 
@@ -85,6 +90,10 @@ impl UpdateProjectInputBuilder {
             let path = path.member("name");
             violations.length(&path, value.chars().count(), Some(1), Some(127));
             violations.pattern(&path, value, &crate::patterns::PROJECT_NAME);
+        }
+        if let Some(value) = &self.data_retention {
+            let path = path.member("dataRetention");
+            value.validate_into(&path, violations);
         }
         found.into_result()
     }

@@ -30,8 +30,9 @@ impl S10SimpleScalarPropertiesInput {
 }
 
 impl S10SimpleScalarPropertiesInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         Ok(())
     }

@@ -28,8 +28,9 @@ impl S28OperationNameCase5Input {
 }
 
 impl S28OperationNameCase5Input {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         Ok(())
     }

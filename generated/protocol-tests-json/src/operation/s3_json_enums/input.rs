@@ -54,10 +54,69 @@ impl S3JsonEnumsInput {
 }
 
 impl S3JsonEnumsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("S3JsonEnumsInput"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.foo_enum1 {
+            let path = path.member("fooEnum1");
+            if let crate::types::S3FooEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.foo_enum2 {
+            let path = path.member("fooEnum2");
+            if let crate::types::S3FooEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.foo_enum3 {
+            let path = path.member("fooEnum3");
+            if let crate::types::S3FooEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.foo_enum_list {
+            let path = path.member("fooEnumList");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::S3FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.foo_enum_map {
+            let path = path.member("fooEnumMap");
+            for (key0, value) in value {
+                let path = path.key(key0);
+                if let crate::types::S3FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.foo_enum_set {
+            let path = path.member("fooEnumSet");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::S3FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
     }
 }
 
@@ -67,7 +126,55 @@ impl S3JsonEnumsInputBuilder {
     /// violation of the members that are set. The client runs this
     /// before sending anything.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let path = crate::validation::Path::root("S3JsonEnumsInput");
+        let mut found = crate::validation::Violations::default();
+        let violations = &mut found;
+        if let Some(value) = &self.foo_enum1 {
+            let path = path.member("fooEnum1");
+            if let crate::types::S3FooEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.foo_enum2 {
+            let path = path.member("fooEnum2");
+            if let crate::types::S3FooEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.foo_enum3 {
+            let path = path.member("fooEnum3");
+            if let crate::types::S3FooEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.foo_enum_list {
+            let path = path.member("fooEnumList");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::S3FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.foo_enum_map {
+            let path = path.member("fooEnumMap");
+            for (key0, value) in value {
+                let path = path.key(key0);
+                if let crate::types::S3FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        if let Some(value) = &self.foo_enum_set {
+            let path = path.member("fooEnumSet");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::S3FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        found.into_result()
     }
 }
 

@@ -54,8 +54,9 @@ impl S4JsonIntEnumsInput {
 }
 
 impl S4JsonIntEnumsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         Ok(())
     }

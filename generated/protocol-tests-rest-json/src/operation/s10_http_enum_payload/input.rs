@@ -24,10 +24,30 @@ impl S10HttpEnumPayloadInput {
 }
 
 impl S10HttpEnumPayloadInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("S10HttpEnumPayloadInput"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.payload {
+            let path = path.member("payload");
+            if let crate::types::S10StringEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
     }
 }
 
@@ -37,7 +57,16 @@ impl S10HttpEnumPayloadInputBuilder {
     /// violation of the members that are set. The client runs this
     /// before sending anything.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let path = crate::validation::Path::root("S10HttpEnumPayloadInput");
+        let mut found = crate::validation::Violations::default();
+        let violations = &mut found;
+        if let Some(value) = &self.payload {
+            let path = path.member("payload");
+            if let crate::types::S10StringEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        found.into_result()
     }
 }
 

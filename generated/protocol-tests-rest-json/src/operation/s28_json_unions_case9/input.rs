@@ -24,10 +24,28 @@ impl S28JsonUnionsCase9Input {
 }
 
 impl S28JsonUnionsCase9Input {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("S28JsonUnionsCase9Input"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.contents {
+            let path = path.member("contents");
+            value.validate_into(&path, violations);
+        }
     }
 }
 
@@ -37,7 +55,14 @@ impl S28JsonUnionsCase9InputBuilder {
     /// violation of the members that are set. The client runs this
     /// before sending anything.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let path = crate::validation::Path::root("S28JsonUnionsCase9Input");
+        let mut found = crate::validation::Violations::default();
+        let violations = &mut found;
+        if let Some(value) = &self.contents {
+            let path = path.member("contents");
+            value.validate_into(&path, violations);
+        }
+        found.into_result()
     }
 }
 

@@ -84,10 +84,33 @@ impl S34OmitsSerializingEmptyListsInput {
 }
 
 impl S34OmitsSerializingEmptyListsInput {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("S34OmitsSerializingEmptyListsInput"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.query_enum_list {
+            let path = path.member("queryEnumList");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::S34FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
     }
 }
 
@@ -97,7 +120,19 @@ impl S34OmitsSerializingEmptyListsInputBuilder {
     /// violation of the members that are set. The client runs this
     /// before sending anything.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
-        Ok(())
+        let path = crate::validation::Path::root("S34OmitsSerializingEmptyListsInput");
+        let mut found = crate::validation::Violations::default();
+        let violations = &mut found;
+        if let Some(value) = &self.query_enum_list {
+            let path = path.member("queryEnumList");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::S34FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+        found.into_result()
     }
 }
 

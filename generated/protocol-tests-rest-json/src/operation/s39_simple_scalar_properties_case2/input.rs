@@ -86,8 +86,9 @@ impl S39SimpleScalarPropertiesCase2Input {
 }
 
 impl S39SimpleScalarPropertiesCase2Input {
-    /// Checks the model's constraints (lengths, ranges, patterns) on
-    /// this value and everything inside it, reporting every violation.
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
     pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
         Ok(())
     }

@@ -23,6 +23,34 @@ impl S59HttpEnumPayloadOutput {
     }
 }
 
+impl S59HttpEnumPayloadOutput {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("S59HttpEnumPayloadOutput"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.payload {
+            let path = path.member("payload");
+            if let crate::types::S59StringEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+    }
+}
+
 /// A builder for [`S59HttpEnumPayloadOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct S59HttpEnumPayloadOutputBuilder {

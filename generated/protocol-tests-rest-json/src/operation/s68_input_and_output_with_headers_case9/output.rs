@@ -165,6 +165,43 @@ impl S68InputAndOutputWithHeadersCase9Output {
     }
 }
 
+impl S68InputAndOutputWithHeadersCase9Output {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("S68InputAndOutputWithHeadersCase9Output"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.header_enum {
+            let path = path.member("headerEnum");
+            if let crate::types::S68FooEnum::Unknown(value) = value {
+                violations.unlisted(&path, value, false);
+            }
+        }
+        if let Some(value) = &self.header_enum_list {
+            let path = path.member("headerEnumList");
+            for (index0, value) in value.iter().enumerate() {
+                let path = path.index(index0);
+                if let crate::types::S68FooEnum::Unknown(value) = value {
+                    violations.unlisted(&path, value, false);
+                }
+            }
+        }
+    }
+}
+
 /// A builder for [`S68InputAndOutputWithHeadersCase9Output`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct S68InputAndOutputWithHeadersCase9OutputBuilder {

@@ -23,6 +23,32 @@ impl S75JsonUnionsCase8Output {
     }
 }
 
+impl S75JsonUnionsCase8Output {
+    /// Checks the model's constraints (lengths, ranges, patterns, enum
+    /// values) on this value and everything inside it, reporting every
+    /// violation.
+    pub fn validate(&self) -> Result<(), crate::error::ValidationError> {
+        let mut violations = crate::validation::Violations::default();
+        self.validate_into(
+            &crate::validation::Path::root("S75JsonUnionsCase8Output"),
+            &mut violations,
+        );
+        violations.into_result()
+    }
+
+    /// Adds every violation in this value to `violations`.
+    pub(crate) fn validate_into(
+        &self,
+        path: &crate::validation::Path<'_>,
+        violations: &mut crate::validation::Violations,
+    ) {
+        if let Some(value) = &self.contents {
+            let path = path.member("contents");
+            value.validate_into(&path, violations);
+        }
+    }
+}
+
 /// A builder for [`S75JsonUnionsCase8Output`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct S75JsonUnionsCase8OutputBuilder {
