@@ -445,6 +445,9 @@ pub struct ErrorResponse {
     headers: HeaderMap,
     body: Bytes,
     code: Option<String>,
+    /// The shape's name from `X-Amzn-ErrorType` or `__type`, when a query
+    /// code took its place in `code`.
+    type_code: Option<String>,
     message: Option<String>,
     request_id: Option<String>,
     json: Option<serde_json::Map<String, serde_json::Value>>,
@@ -482,6 +485,7 @@ impl ErrorResponse {
             headers,
             body,
             code,
+            type_code: None,
             message,
             request_id,
             json,
@@ -503,7 +507,7 @@ impl ErrorResponse {
                 },
             );
         if let Some(code) = query_code {
-            self.code = Some(code);
+            self.type_code = self.code.replace(code);
         }
         self
     }
@@ -521,6 +525,18 @@ impl ErrorResponse {
     /// The error code without namespace or suffix, e.g. `ThrottlingException`.
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
+    }
+
+    /// The codes a modeled error may be known by, in order: [`code`](Self::code),
+    /// then, for a query-compatible service whose query code took its
+    /// place, the shape name from `__type` (SQS answers a missing queue
+    /// with the query code `AWS.SimpleQueueService.NonExistentQueue` and
+    /// `__type` `QueueDoesNotExist`, the shape its model names).
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.code
+            .as_deref()
+            .into_iter()
+            .chain(self.type_code.as_deref())
     }
 
     /// The message.
@@ -679,6 +695,12 @@ mod tests {
         assert_eq!(
             with_header.with_query_error_code().code(),
             Some("Customized")
+        );
+        let with_query_code =
+            error(&[("x-amzn-query-error", "Customized;Sender")], body).with_query_error_code();
+        assert_eq!(
+            with_query_code.codes().collect::<Vec<_>>(),
+            ["Customized", "CustomCodeError"]
         );
         for malformed in ["Customized", ";Sender", "a;b;c"] {
             let response = error(&[("x-amzn-query-error", malformed)], body);

@@ -82,9 +82,22 @@ impl Seen {
 /// How a fake server answers a request: status and body.
 pub type Answer = Box<dyn Fn(&Seen) -> (u16, String) + Send + Sync>;
 
+/// How a fake server answers when headers matter: status, headers, body.
+pub type AnswerWithHeaders =
+    Box<dyn Fn(&Seen) -> (u16, Vec<(String, String)>, String) + Send + Sync>;
+
 /// An HTTP/1.1 server on 127.0.0.1 that answers each request with
 /// `answer` and records it.
 pub async fn fake(answer: Answer) -> (String, Arc<Mutex<Vec<Seen>>>) {
+    fake_with_headers(Box::new(move |seen| {
+        let (status, body) = answer(seen);
+        (status, Vec::new(), body)
+    }))
+    .await
+}
+
+/// [`fake`], with response headers.
+pub async fn fake_with_headers(answer: AnswerWithHeaders) -> (String, Arc<Mutex<Vec<Seen>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -134,10 +147,14 @@ pub async fn fake(answer: Answer) -> (String, Arc<Mutex<Vec<Seen>>>) {
                         .collect(),
                     body,
                 };
-                let (status, body) = answer(&seen);
+                let (status, headers, body) = answer(&seen);
                 record.lock().unwrap().push(seen);
+                let headers: String = headers
+                    .iter()
+                    .map(|(name, value)| format!("{name}: {value}\r\n"))
+                    .collect();
                 let response = format!(
-                    "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    "HTTP/1.1 {status} X\r\n{headers}content-length: {}\r\nconnection: close\r\n\r\n{body}",
                     body.len()
                 );
                 let _ = socket.write_all(response.as_bytes()).await;

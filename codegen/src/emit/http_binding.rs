@@ -815,19 +815,29 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
     let arms = super::op_error::variants(service, op)
         .into_iter()
         .map(|(shape, s)| {
-            let code = s
-                .error
-                .as_ref()
-                .map_or(shape.name.as_str(), |e| e.code.as_str());
+            // The model's code (a query code, for services that moved from
+            // awsQuery) or the shape's name, whichever the response names.
+            let code = s.error.as_ref().map(|e| e.code.as_str());
+            let pattern = match code {
+                Some(code) if code != shape.name => {
+                    let name = &shape.name;
+                    quote!(#code | #name)
+                }
+                Some(code) => quote!(#code),
+                None => {
+                    let name = &shape.name;
+                    quote!(#name)
+                }
+            };
             let variant = ident(&shape.rust_name);
             let parser = json_de::error_fn(shape);
             quote! {
-                Some(#code) => crate::protocol::modeled_error(
+                #pattern => Some(crate::protocol::modeled_error(
                     response,
                     crate::json_de::#parser,
                     super::#error::#variant,
                     super::#error::Unhandled,
-                ),
+                )),
             }
         });
     let arms: Vec<TokenStream> = arms.collect();
@@ -835,10 +845,13 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
         quote!(super::#error::Unhandled(response.unhandled()))
     } else {
         quote! {
-            match response.code() {
-                #(#arms)*
-                _ => super::#error::Unhandled(response.unhandled()),
-            }
+            response
+                .codes()
+                .find_map(|code| match code {
+                    #(#arms)*
+                    _ => None,
+                })
+                .unwrap_or_else(|| super::#error::Unhandled(response.unhandled()))
         }
     };
     quote! {

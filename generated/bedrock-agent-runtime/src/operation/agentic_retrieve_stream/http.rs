@@ -109,79 +109,102 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::AgenticRetrieveStreamError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::AgenticRetrieveStreamError::AccessDeniedException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        Some("BadGatewayException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_bad_gateway_exception,
-                super::AgenticRetrieveStreamError::BadGatewayException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::AgenticRetrieveStreamError::ConflictException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        Some("DependencyFailedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_dependency_failed_exception,
-                super::AgenticRetrieveStreamError::DependencyFailedException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::AgenticRetrieveStreamError::InternalServerException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::AgenticRetrieveStreamError::ResourceNotFoundException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::AgenticRetrieveStreamError::ServiceQuotaExceededException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::AgenticRetrieveStreamError::ThrottlingException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::AgenticRetrieveStreamError::ValidationException,
-                super::AgenticRetrieveStreamError::Unhandled,
-            )
-        }
-        _ => super::AgenticRetrieveStreamError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::AgenticRetrieveStreamError::AccessDeniedException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            "BadGatewayException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_bad_gateway_exception,
+                        super::AgenticRetrieveStreamError::BadGatewayException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::AgenticRetrieveStreamError::ConflictException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            "DependencyFailedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_dependency_failed_exception,
+                        super::AgenticRetrieveStreamError::DependencyFailedException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::AgenticRetrieveStreamError::InternalServerException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::AgenticRetrieveStreamError::ResourceNotFoundException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::AgenticRetrieveStreamError::ServiceQuotaExceededException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::AgenticRetrieveStreamError::ThrottlingException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::AgenticRetrieveStreamError::ValidationException,
+                        super::AgenticRetrieveStreamError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::AgenticRetrieveStreamError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -72,47 +72,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CheckIngestedDocumentAclError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CheckIngestedDocumentAclError::AccessDeniedException,
-                super::CheckIngestedDocumentAclError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CheckIngestedDocumentAclError::InternalServerException,
-                super::CheckIngestedDocumentAclError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CheckIngestedDocumentAclError::ResourceNotFoundException,
-                super::CheckIngestedDocumentAclError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CheckIngestedDocumentAclError::ThrottlingException,
-                super::CheckIngestedDocumentAclError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CheckIngestedDocumentAclError::ValidationException,
-                super::CheckIngestedDocumentAclError::Unhandled,
-            )
-        }
-        _ => super::CheckIngestedDocumentAclError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CheckIngestedDocumentAclError::AccessDeniedException,
+                        super::CheckIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CheckIngestedDocumentAclError::InternalServerException,
+                        super::CheckIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CheckIngestedDocumentAclError::ResourceNotFoundException,
+                        super::CheckIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CheckIngestedDocumentAclError::ThrottlingException,
+                        super::CheckIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CheckIngestedDocumentAclError::ValidationException,
+                        super::CheckIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CheckIngestedDocumentAclError::Unhandled(
+            response.unhandled(),
+        ))
 }

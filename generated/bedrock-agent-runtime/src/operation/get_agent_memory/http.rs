@@ -73,79 +73,100 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAgentMemoryError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAgentMemoryError::AccessDeniedException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        Some("BadGatewayException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_bad_gateway_exception,
-                super::GetAgentMemoryError::BadGatewayException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::GetAgentMemoryError::ConflictException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        Some("DependencyFailedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_dependency_failed_exception,
-                super::GetAgentMemoryError::DependencyFailedException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAgentMemoryError::InternalServerException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAgentMemoryError::ResourceNotFoundException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::GetAgentMemoryError::ServiceQuotaExceededException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAgentMemoryError::ThrottlingException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAgentMemoryError::ValidationException,
-                super::GetAgentMemoryError::Unhandled,
-            )
-        }
-        _ => super::GetAgentMemoryError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAgentMemoryError::AccessDeniedException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            "BadGatewayException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_bad_gateway_exception,
+                        super::GetAgentMemoryError::BadGatewayException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::GetAgentMemoryError::ConflictException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            "DependencyFailedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_dependency_failed_exception,
+                        super::GetAgentMemoryError::DependencyFailedException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAgentMemoryError::InternalServerException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAgentMemoryError::ResourceNotFoundException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::GetAgentMemoryError::ServiceQuotaExceededException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAgentMemoryError::ThrottlingException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAgentMemoryError::ValidationException,
+                        super::GetAgentMemoryError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAgentMemoryError::Unhandled(response.unhandled()))
 }

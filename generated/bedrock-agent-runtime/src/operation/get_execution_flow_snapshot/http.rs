@@ -85,47 +85,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetExecutionFlowSnapshotError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetExecutionFlowSnapshotError::AccessDeniedException,
-                super::GetExecutionFlowSnapshotError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetExecutionFlowSnapshotError::InternalServerException,
-                super::GetExecutionFlowSnapshotError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetExecutionFlowSnapshotError::ResourceNotFoundException,
-                super::GetExecutionFlowSnapshotError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetExecutionFlowSnapshotError::ThrottlingException,
-                super::GetExecutionFlowSnapshotError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetExecutionFlowSnapshotError::ValidationException,
-                super::GetExecutionFlowSnapshotError::Unhandled,
-            )
-        }
-        _ => super::GetExecutionFlowSnapshotError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetExecutionFlowSnapshotError::AccessDeniedException,
+                        super::GetExecutionFlowSnapshotError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetExecutionFlowSnapshotError::InternalServerException,
+                        super::GetExecutionFlowSnapshotError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetExecutionFlowSnapshotError::ResourceNotFoundException,
+                        super::GetExecutionFlowSnapshotError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetExecutionFlowSnapshotError::ThrottlingException,
+                        super::GetExecutionFlowSnapshotError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetExecutionFlowSnapshotError::ValidationException,
+                        super::GetExecutionFlowSnapshotError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetExecutionFlowSnapshotError::Unhandled(
+            response.unhandled(),
+        ))
 }

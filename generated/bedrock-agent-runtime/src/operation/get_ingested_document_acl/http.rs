@@ -71,47 +71,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetIngestedDocumentAclError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetIngestedDocumentAclError::AccessDeniedException,
-                super::GetIngestedDocumentAclError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetIngestedDocumentAclError::InternalServerException,
-                super::GetIngestedDocumentAclError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetIngestedDocumentAclError::ResourceNotFoundException,
-                super::GetIngestedDocumentAclError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetIngestedDocumentAclError::ThrottlingException,
-                super::GetIngestedDocumentAclError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetIngestedDocumentAclError::ValidationException,
-                super::GetIngestedDocumentAclError::Unhandled,
-            )
-        }
-        _ => super::GetIngestedDocumentAclError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetIngestedDocumentAclError::AccessDeniedException,
+                        super::GetIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetIngestedDocumentAclError::InternalServerException,
+                        super::GetIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetIngestedDocumentAclError::ResourceNotFoundException,
+                        super::GetIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetIngestedDocumentAclError::ThrottlingException,
+                        super::GetIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetIngestedDocumentAclError::ValidationException,
+                        super::GetIngestedDocumentAclError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetIngestedDocumentAclError::Unhandled(
+            response.unhandled(),
+        ))
 }

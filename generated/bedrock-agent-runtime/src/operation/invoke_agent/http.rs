@@ -114,87 +114,110 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::InvokeAgentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::InvokeAgentError::AccessDeniedException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("BadGatewayException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_bad_gateway_exception,
-                super::InvokeAgentError::BadGatewayException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::InvokeAgentError::ConflictException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("DependencyFailedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_dependency_failed_exception,
-                super::InvokeAgentError::DependencyFailedException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::InvokeAgentError::InternalServerException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("ModelNotReadyException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_not_ready_exception,
-                super::InvokeAgentError::ModelNotReadyException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::InvokeAgentError::ResourceNotFoundException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::InvokeAgentError::ServiceQuotaExceededException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::InvokeAgentError::ThrottlingException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::InvokeAgentError::ValidationException,
-                super::InvokeAgentError::Unhandled,
-            )
-        }
-        _ => super::InvokeAgentError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::InvokeAgentError::AccessDeniedException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "BadGatewayException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_bad_gateway_exception,
+                        super::InvokeAgentError::BadGatewayException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::InvokeAgentError::ConflictException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "DependencyFailedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_dependency_failed_exception,
+                        super::InvokeAgentError::DependencyFailedException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::InvokeAgentError::InternalServerException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "ModelNotReadyException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_not_ready_exception,
+                        super::InvokeAgentError::ModelNotReadyException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::InvokeAgentError::ResourceNotFoundException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::InvokeAgentError::ServiceQuotaExceededException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::InvokeAgentError::ThrottlingException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::InvokeAgentError::ValidationException,
+                        super::InvokeAgentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::InvokeAgentError::Unhandled(response.unhandled()))
 }

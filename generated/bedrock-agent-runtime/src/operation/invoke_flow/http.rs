@@ -93,79 +93,100 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::InvokeFlowError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::InvokeFlowError::AccessDeniedException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        Some("BadGatewayException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_bad_gateway_exception,
-                super::InvokeFlowError::BadGatewayException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::InvokeFlowError::ConflictException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        Some("DependencyFailedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_dependency_failed_exception,
-                super::InvokeFlowError::DependencyFailedException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::InvokeFlowError::InternalServerException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::InvokeFlowError::ResourceNotFoundException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::InvokeFlowError::ServiceQuotaExceededException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::InvokeFlowError::ThrottlingException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::InvokeFlowError::ValidationException,
-                super::InvokeFlowError::Unhandled,
-            )
-        }
-        _ => super::InvokeFlowError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::InvokeFlowError::AccessDeniedException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            "BadGatewayException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_bad_gateway_exception,
+                        super::InvokeFlowError::BadGatewayException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::InvokeFlowError::ConflictException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            "DependencyFailedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_dependency_failed_exception,
+                        super::InvokeFlowError::DependencyFailedException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::InvokeFlowError::InternalServerException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::InvokeFlowError::ResourceNotFoundException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::InvokeFlowError::ServiceQuotaExceededException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::InvokeFlowError::ThrottlingException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::InvokeFlowError::ValidationException,
+                        super::InvokeFlowError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::InvokeFlowError::Unhandled(response.unhandled()))
 }

@@ -86,47 +86,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListFlowExecutionEventsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListFlowExecutionEventsError::AccessDeniedException,
-                super::ListFlowExecutionEventsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListFlowExecutionEventsError::InternalServerException,
-                super::ListFlowExecutionEventsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListFlowExecutionEventsError::ResourceNotFoundException,
-                super::ListFlowExecutionEventsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListFlowExecutionEventsError::ThrottlingException,
-                super::ListFlowExecutionEventsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListFlowExecutionEventsError::ValidationException,
-                super::ListFlowExecutionEventsError::Unhandled,
-            )
-        }
-        _ => super::ListFlowExecutionEventsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListFlowExecutionEventsError::AccessDeniedException,
+                        super::ListFlowExecutionEventsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListFlowExecutionEventsError::InternalServerException,
+                        super::ListFlowExecutionEventsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListFlowExecutionEventsError::ResourceNotFoundException,
+                        super::ListFlowExecutionEventsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListFlowExecutionEventsError::ThrottlingException,
+                        super::ListFlowExecutionEventsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListFlowExecutionEventsError::ValidationException,
+                        super::ListFlowExecutionEventsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListFlowExecutionEventsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -99,79 +99,102 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::RetrieveAndGenerateError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::RetrieveAndGenerateError::AccessDeniedException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        Some("BadGatewayException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_bad_gateway_exception,
-                super::RetrieveAndGenerateError::BadGatewayException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::RetrieveAndGenerateError::ConflictException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        Some("DependencyFailedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_dependency_failed_exception,
-                super::RetrieveAndGenerateError::DependencyFailedException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::RetrieveAndGenerateError::InternalServerException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::RetrieveAndGenerateError::ResourceNotFoundException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::RetrieveAndGenerateError::ServiceQuotaExceededException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::RetrieveAndGenerateError::ThrottlingException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::RetrieveAndGenerateError::ValidationException,
-                super::RetrieveAndGenerateError::Unhandled,
-            )
-        }
-        _ => super::RetrieveAndGenerateError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::RetrieveAndGenerateError::AccessDeniedException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            "BadGatewayException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_bad_gateway_exception,
+                        super::RetrieveAndGenerateError::BadGatewayException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::RetrieveAndGenerateError::ConflictException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            "DependencyFailedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_dependency_failed_exception,
+                        super::RetrieveAndGenerateError::DependencyFailedException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::RetrieveAndGenerateError::InternalServerException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::RetrieveAndGenerateError::ResourceNotFoundException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::RetrieveAndGenerateError::ServiceQuotaExceededException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::RetrieveAndGenerateError::ThrottlingException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::RetrieveAndGenerateError::ValidationException,
+                        super::RetrieveAndGenerateError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::RetrieveAndGenerateError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -88,79 +88,102 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::RetrieveAndGenerateStreamError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::RetrieveAndGenerateStreamError::AccessDeniedException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        Some("BadGatewayException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_bad_gateway_exception,
-                super::RetrieveAndGenerateStreamError::BadGatewayException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::RetrieveAndGenerateStreamError::ConflictException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        Some("DependencyFailedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_dependency_failed_exception,
-                super::RetrieveAndGenerateStreamError::DependencyFailedException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::RetrieveAndGenerateStreamError::InternalServerException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::RetrieveAndGenerateStreamError::ResourceNotFoundException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::RetrieveAndGenerateStreamError::ServiceQuotaExceededException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::RetrieveAndGenerateStreamError::ThrottlingException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::RetrieveAndGenerateStreamError::ValidationException,
-                super::RetrieveAndGenerateStreamError::Unhandled,
-            )
-        }
-        _ => super::RetrieveAndGenerateStreamError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::RetrieveAndGenerateStreamError::AccessDeniedException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            "BadGatewayException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_bad_gateway_exception,
+                        super::RetrieveAndGenerateStreamError::BadGatewayException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::RetrieveAndGenerateStreamError::ConflictException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            "DependencyFailedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_dependency_failed_exception,
+                        super::RetrieveAndGenerateStreamError::DependencyFailedException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::RetrieveAndGenerateStreamError::InternalServerException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::RetrieveAndGenerateStreamError::ResourceNotFoundException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::RetrieveAndGenerateStreamError::ServiceQuotaExceededException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::RetrieveAndGenerateStreamError::ThrottlingException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::RetrieveAndGenerateStreamError::ValidationException,
+                        super::RetrieveAndGenerateStreamError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::RetrieveAndGenerateStreamError::Unhandled(
+            response.unhandled(),
+        ))
 }

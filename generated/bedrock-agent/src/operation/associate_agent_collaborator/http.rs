@@ -89,63 +89,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::AssociateAgentCollaboratorError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::AssociateAgentCollaboratorError::AccessDeniedException,
-                super::AssociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::AssociateAgentCollaboratorError::ConflictException,
-                super::AssociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::AssociateAgentCollaboratorError::InternalServerException,
-                super::AssociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::AssociateAgentCollaboratorError::ResourceNotFoundException,
-                super::AssociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::AssociateAgentCollaboratorError::ServiceQuotaExceededException,
-                super::AssociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::AssociateAgentCollaboratorError::ThrottlingException,
-                super::AssociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::AssociateAgentCollaboratorError::ValidationException,
-                super::AssociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        _ => super::AssociateAgentCollaboratorError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::AssociateAgentCollaboratorError::AccessDeniedException,
+                        super::AssociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::AssociateAgentCollaboratorError::ConflictException,
+                        super::AssociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::AssociateAgentCollaboratorError::InternalServerException,
+                        super::AssociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::AssociateAgentCollaboratorError::ResourceNotFoundException,
+                        super::AssociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::AssociateAgentCollaboratorError::ServiceQuotaExceededException,
+                        super::AssociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::AssociateAgentCollaboratorError::ThrottlingException,
+                        super::AssociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::AssociateAgentCollaboratorError::ValidationException,
+                        super::AssociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::AssociateAgentCollaboratorError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -80,63 +80,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::AssociateAgentKnowledgeBaseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::AssociateAgentKnowledgeBaseError::AccessDeniedException,
-                super::AssociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::AssociateAgentKnowledgeBaseError::ConflictException,
-                super::AssociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::AssociateAgentKnowledgeBaseError::InternalServerException,
-                super::AssociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::AssociateAgentKnowledgeBaseError::ResourceNotFoundException,
-                super::AssociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::AssociateAgentKnowledgeBaseError::ServiceQuotaExceededException,
-                super::AssociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::AssociateAgentKnowledgeBaseError::ThrottlingException,
-                super::AssociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::AssociateAgentKnowledgeBaseError::ValidationException,
-                super::AssociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        _ => super::AssociateAgentKnowledgeBaseError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::AssociateAgentKnowledgeBaseError::AccessDeniedException,
+                        super::AssociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::AssociateAgentKnowledgeBaseError::ConflictException,
+                        super::AssociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::AssociateAgentKnowledgeBaseError::InternalServerException,
+                        super::AssociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::AssociateAgentKnowledgeBaseError::ResourceNotFoundException,
+                        super::AssociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::AssociateAgentKnowledgeBaseError::ServiceQuotaExceededException,
+                        super::AssociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::AssociateAgentKnowledgeBaseError::ThrottlingException,
+                        super::AssociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::AssociateAgentKnowledgeBaseError::ValidationException,
+                        super::AssociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::AssociateAgentKnowledgeBaseError::Unhandled(
+            response.unhandled(),
+        ))
 }

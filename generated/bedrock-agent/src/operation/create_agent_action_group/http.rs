@@ -108,63 +108,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateAgentActionGroupError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateAgentActionGroupError::AccessDeniedException,
-                super::CreateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateAgentActionGroupError::ConflictException,
-                super::CreateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateAgentActionGroupError::InternalServerException,
-                super::CreateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateAgentActionGroupError::ResourceNotFoundException,
-                super::CreateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateAgentActionGroupError::ServiceQuotaExceededException,
-                super::CreateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateAgentActionGroupError::ThrottlingException,
-                super::CreateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateAgentActionGroupError::ValidationException,
-                super::CreateAgentActionGroupError::Unhandled,
-            )
-        }
-        _ => super::CreateAgentActionGroupError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateAgentActionGroupError::AccessDeniedException,
+                        super::CreateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateAgentActionGroupError::ConflictException,
+                        super::CreateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateAgentActionGroupError::InternalServerException,
+                        super::CreateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateAgentActionGroupError::ResourceNotFoundException,
+                        super::CreateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateAgentActionGroupError::ServiceQuotaExceededException,
+                        super::CreateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateAgentActionGroupError::ThrottlingException,
+                        super::CreateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateAgentActionGroupError::ValidationException,
+                        super::CreateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateAgentActionGroupError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -98,55 +98,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateKnowledgeBaseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateKnowledgeBaseError::AccessDeniedException,
-                super::CreateKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateKnowledgeBaseError::ConflictException,
-                super::CreateKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateKnowledgeBaseError::InternalServerException,
-                super::CreateKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateKnowledgeBaseError::ServiceQuotaExceededException,
-                super::CreateKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateKnowledgeBaseError::ThrottlingException,
-                super::CreateKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateKnowledgeBaseError::ValidationException,
-                super::CreateKnowledgeBaseError::Unhandled,
-            )
-        }
-        _ => super::CreateKnowledgeBaseError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateKnowledgeBaseError::AccessDeniedException,
+                        super::CreateKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateKnowledgeBaseError::ConflictException,
+                        super::CreateKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateKnowledgeBaseError::InternalServerException,
+                        super::CreateKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateKnowledgeBaseError::ServiceQuotaExceededException,
+                        super::CreateKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateKnowledgeBaseError::ThrottlingException,
+                        super::CreateKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateKnowledgeBaseError::ValidationException,
+                        super::CreateKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateKnowledgeBaseError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -131,55 +131,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateRetrievalInstructionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateRetrievalInstructionError::AccessDeniedException,
-                super::CreateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateRetrievalInstructionError::ConflictException,
-                super::CreateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateRetrievalInstructionError::InternalServerException,
-                super::CreateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateRetrievalInstructionError::ServiceQuotaExceededException,
-                super::CreateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateRetrievalInstructionError::ThrottlingException,
-                super::CreateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateRetrievalInstructionError::ValidationException,
-                super::CreateRetrievalInstructionError::Unhandled,
-            )
-        }
-        _ => super::CreateRetrievalInstructionError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateRetrievalInstructionError::AccessDeniedException,
+                        super::CreateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateRetrievalInstructionError::ConflictException,
+                        super::CreateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateRetrievalInstructionError::InternalServerException,
+                        super::CreateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateRetrievalInstructionError::ServiceQuotaExceededException,
+                        super::CreateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateRetrievalInstructionError::ThrottlingException,
+                        super::CreateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateRetrievalInstructionError::ValidationException,
+                        super::CreateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateRetrievalInstructionError::Unhandled(
+            response.unhandled(),
+        ))
 }

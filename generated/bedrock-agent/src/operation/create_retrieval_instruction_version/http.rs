@@ -100,67 +100,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateRetrievalInstructionVersionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateRetrievalInstructionVersionError::AccessDeniedException,
-                super::CreateRetrievalInstructionVersionError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateRetrievalInstructionVersionError::ConflictException,
-                super::CreateRetrievalInstructionVersionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateRetrievalInstructionVersionError::InternalServerException,
-                super::CreateRetrievalInstructionVersionError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateRetrievalInstructionVersionError::ResourceNotFoundException,
-                super::CreateRetrievalInstructionVersionError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateRetrievalInstructionVersionError::ServiceQuotaExceededException,
-                super::CreateRetrievalInstructionVersionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateRetrievalInstructionVersionError::ThrottlingException,
-                super::CreateRetrievalInstructionVersionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateRetrievalInstructionVersionError::ValidationException,
-                super::CreateRetrievalInstructionVersionError::Unhandled,
-            )
-        }
-        _ => {
-            super::CreateRetrievalInstructionVersionError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateRetrievalInstructionVersionError::AccessDeniedException,
+                        super::CreateRetrievalInstructionVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateRetrievalInstructionVersionError::ConflictException,
+                        super::CreateRetrievalInstructionVersionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateRetrievalInstructionVersionError::InternalServerException,
+                        super::CreateRetrievalInstructionVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateRetrievalInstructionVersionError::ResourceNotFoundException,
+                        super::CreateRetrievalInstructionVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateRetrievalInstructionVersionError::ServiceQuotaExceededException,
+                        super::CreateRetrievalInstructionVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateRetrievalInstructionVersionError::ThrottlingException,
+                        super::CreateRetrievalInstructionVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateRetrievalInstructionVersionError::ValidationException,
+                        super::CreateRetrievalInstructionVersionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateRetrievalInstructionVersionError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -125,63 +125,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateVpcConfigurationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateVpcConfigurationError::AccessDeniedException,
-                super::CreateVpcConfigurationError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateVpcConfigurationError::ConflictException,
-                super::CreateVpcConfigurationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateVpcConfigurationError::InternalServerException,
-                super::CreateVpcConfigurationError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateVpcConfigurationError::ResourceNotFoundException,
-                super::CreateVpcConfigurationError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateVpcConfigurationError::ServiceQuotaExceededException,
-                super::CreateVpcConfigurationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateVpcConfigurationError::ThrottlingException,
-                super::CreateVpcConfigurationError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateVpcConfigurationError::ValidationException,
-                super::CreateVpcConfigurationError::Unhandled,
-            )
-        }
-        _ => super::CreateVpcConfigurationError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateVpcConfigurationError::AccessDeniedException,
+                        super::CreateVpcConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateVpcConfigurationError::ConflictException,
+                        super::CreateVpcConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateVpcConfigurationError::InternalServerException,
+                        super::CreateVpcConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateVpcConfigurationError::ResourceNotFoundException,
+                        super::CreateVpcConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateVpcConfigurationError::ServiceQuotaExceededException,
+                        super::CreateVpcConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateVpcConfigurationError::ThrottlingException,
+                        super::CreateVpcConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateVpcConfigurationError::ValidationException,
+                        super::CreateVpcConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateVpcConfigurationError::Unhandled(
+            response.unhandled(),
+        ))
 }

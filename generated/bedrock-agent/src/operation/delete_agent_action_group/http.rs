@@ -56,55 +56,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteAgentActionGroupError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteAgentActionGroupError::AccessDeniedException,
-                super::DeleteAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteAgentActionGroupError::ConflictException,
-                super::DeleteAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteAgentActionGroupError::InternalServerException,
-                super::DeleteAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteAgentActionGroupError::ResourceNotFoundException,
-                super::DeleteAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteAgentActionGroupError::ThrottlingException,
-                super::DeleteAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteAgentActionGroupError::ValidationException,
-                super::DeleteAgentActionGroupError::Unhandled,
-            )
-        }
-        _ => super::DeleteAgentActionGroupError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteAgentActionGroupError::AccessDeniedException,
+                        super::DeleteAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteAgentActionGroupError::ConflictException,
+                        super::DeleteAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteAgentActionGroupError::InternalServerException,
+                        super::DeleteAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteAgentActionGroupError::ResourceNotFoundException,
+                        super::DeleteAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteAgentActionGroupError::ThrottlingException,
+                        super::DeleteAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteAgentActionGroupError::ValidationException,
+                        super::DeleteAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteAgentActionGroupError::Unhandled(
+            response.unhandled(),
+        ))
 }

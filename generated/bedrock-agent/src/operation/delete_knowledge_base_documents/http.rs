@@ -82,55 +82,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteKnowledgeBaseDocumentsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteKnowledgeBaseDocumentsError::AccessDeniedException,
-                super::DeleteKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteKnowledgeBaseDocumentsError::InternalServerException,
-                super::DeleteKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteKnowledgeBaseDocumentsError::ResourceNotFoundException,
-                super::DeleteKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::DeleteKnowledgeBaseDocumentsError::ServiceQuotaExceededException,
-                super::DeleteKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteKnowledgeBaseDocumentsError::ThrottlingException,
-                super::DeleteKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteKnowledgeBaseDocumentsError::ValidationException,
-                super::DeleteKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        _ => super::DeleteKnowledgeBaseDocumentsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteKnowledgeBaseDocumentsError::AccessDeniedException,
+                        super::DeleteKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteKnowledgeBaseDocumentsError::InternalServerException,
+                        super::DeleteKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteKnowledgeBaseDocumentsError::ResourceNotFoundException,
+                        super::DeleteKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::DeleteKnowledgeBaseDocumentsError::ServiceQuotaExceededException,
+                        super::DeleteKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteKnowledgeBaseDocumentsError::ThrottlingException,
+                        super::DeleteKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteKnowledgeBaseDocumentsError::ValidationException,
+                        super::DeleteKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteKnowledgeBaseDocumentsError::Unhandled(
+            response.unhandled(),
+        ))
 }

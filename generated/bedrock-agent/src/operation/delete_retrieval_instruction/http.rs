@@ -70,55 +70,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteRetrievalInstructionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteRetrievalInstructionError::AccessDeniedException,
-                super::DeleteRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteRetrievalInstructionError::ConflictException,
-                super::DeleteRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteRetrievalInstructionError::InternalServerException,
-                super::DeleteRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteRetrievalInstructionError::ResourceNotFoundException,
-                super::DeleteRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteRetrievalInstructionError::ThrottlingException,
-                super::DeleteRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteRetrievalInstructionError::ValidationException,
-                super::DeleteRetrievalInstructionError::Unhandled,
-            )
-        }
-        _ => super::DeleteRetrievalInstructionError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteRetrievalInstructionError::AccessDeniedException,
+                        super::DeleteRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteRetrievalInstructionError::ConflictException,
+                        super::DeleteRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteRetrievalInstructionError::InternalServerException,
+                        super::DeleteRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteRetrievalInstructionError::ResourceNotFoundException,
+                        super::DeleteRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteRetrievalInstructionError::ThrottlingException,
+                        super::DeleteRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteRetrievalInstructionError::ValidationException,
+                        super::DeleteRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteRetrievalInstructionError::Unhandled(
+            response.unhandled(),
+        ))
 }

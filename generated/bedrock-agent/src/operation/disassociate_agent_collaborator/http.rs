@@ -51,55 +51,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DisassociateAgentCollaboratorError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DisassociateAgentCollaboratorError::AccessDeniedException,
-                super::DisassociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DisassociateAgentCollaboratorError::ConflictException,
-                super::DisassociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DisassociateAgentCollaboratorError::InternalServerException,
-                super::DisassociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DisassociateAgentCollaboratorError::ResourceNotFoundException,
-                super::DisassociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DisassociateAgentCollaboratorError::ThrottlingException,
-                super::DisassociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DisassociateAgentCollaboratorError::ValidationException,
-                super::DisassociateAgentCollaboratorError::Unhandled,
-            )
-        }
-        _ => super::DisassociateAgentCollaboratorError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DisassociateAgentCollaboratorError::AccessDeniedException,
+                        super::DisassociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DisassociateAgentCollaboratorError::ConflictException,
+                        super::DisassociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DisassociateAgentCollaboratorError::InternalServerException,
+                        super::DisassociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DisassociateAgentCollaboratorError::ResourceNotFoundException,
+                        super::DisassociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DisassociateAgentCollaboratorError::ThrottlingException,
+                        super::DisassociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DisassociateAgentCollaboratorError::ValidationException,
+                        super::DisassociateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DisassociateAgentCollaboratorError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -51,55 +51,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DisassociateAgentKnowledgeBaseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DisassociateAgentKnowledgeBaseError::AccessDeniedException,
-                super::DisassociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DisassociateAgentKnowledgeBaseError::ConflictException,
-                super::DisassociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DisassociateAgentKnowledgeBaseError::InternalServerException,
-                super::DisassociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DisassociateAgentKnowledgeBaseError::ResourceNotFoundException,
-                super::DisassociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DisassociateAgentKnowledgeBaseError::ThrottlingException,
-                super::DisassociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DisassociateAgentKnowledgeBaseError::ValidationException,
-                super::DisassociateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        _ => super::DisassociateAgentKnowledgeBaseError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DisassociateAgentKnowledgeBaseError::AccessDeniedException,
+                        super::DisassociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DisassociateAgentKnowledgeBaseError::ConflictException,
+                        super::DisassociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DisassociateAgentKnowledgeBaseError::InternalServerException,
+                        super::DisassociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DisassociateAgentKnowledgeBaseError::ResourceNotFoundException,
+                        super::DisassociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DisassociateAgentKnowledgeBaseError::ThrottlingException,
+                        super::DisassociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DisassociateAgentKnowledgeBaseError::ValidationException,
+                        super::DisassociateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DisassociateAgentKnowledgeBaseError::Unhandled(
+            response.unhandled(),
+        ))
 }

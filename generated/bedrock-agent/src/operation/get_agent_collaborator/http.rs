@@ -56,47 +56,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAgentCollaboratorError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAgentCollaboratorError::AccessDeniedException,
-                super::GetAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAgentCollaboratorError::InternalServerException,
-                super::GetAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAgentCollaboratorError::ResourceNotFoundException,
-                super::GetAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAgentCollaboratorError::ThrottlingException,
-                super::GetAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAgentCollaboratorError::ValidationException,
-                super::GetAgentCollaboratorError::Unhandled,
-            )
-        }
-        _ => super::GetAgentCollaboratorError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAgentCollaboratorError::AccessDeniedException,
+                        super::GetAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAgentCollaboratorError::InternalServerException,
+                        super::GetAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAgentCollaboratorError::ResourceNotFoundException,
+                        super::GetAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAgentCollaboratorError::ThrottlingException,
+                        super::GetAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAgentCollaboratorError::ValidationException,
+                        super::GetAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAgentCollaboratorError::Unhandled(
+            response.unhandled(),
+        ))
 }

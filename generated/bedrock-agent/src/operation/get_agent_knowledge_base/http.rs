@@ -56,47 +56,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAgentKnowledgeBaseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAgentKnowledgeBaseError::AccessDeniedException,
-                super::GetAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAgentKnowledgeBaseError::InternalServerException,
-                super::GetAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAgentKnowledgeBaseError::ResourceNotFoundException,
-                super::GetAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAgentKnowledgeBaseError::ThrottlingException,
-                super::GetAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAgentKnowledgeBaseError::ValidationException,
-                super::GetAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        _ => super::GetAgentKnowledgeBaseError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAgentKnowledgeBaseError::AccessDeniedException,
+                        super::GetAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAgentKnowledgeBaseError::InternalServerException,
+                        super::GetAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAgentKnowledgeBaseError::ResourceNotFoundException,
+                        super::GetAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAgentKnowledgeBaseError::ThrottlingException,
+                        super::GetAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAgentKnowledgeBaseError::ValidationException,
+                        super::GetAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAgentKnowledgeBaseError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -54,47 +54,60 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAgentVersionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAgentVersionError::AccessDeniedException,
-                super::GetAgentVersionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAgentVersionError::InternalServerException,
-                super::GetAgentVersionError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAgentVersionError::ResourceNotFoundException,
-                super::GetAgentVersionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAgentVersionError::ThrottlingException,
-                super::GetAgentVersionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAgentVersionError::ValidationException,
-                super::GetAgentVersionError::Unhandled,
-            )
-        }
-        _ => super::GetAgentVersionError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAgentVersionError::AccessDeniedException,
+                        super::GetAgentVersionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAgentVersionError::InternalServerException,
+                        super::GetAgentVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAgentVersionError::ResourceNotFoundException,
+                        super::GetAgentVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAgentVersionError::ThrottlingException,
+                        super::GetAgentVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAgentVersionError::ValidationException,
+                        super::GetAgentVersionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAgentVersionError::Unhandled(response.unhandled()))
 }

@@ -78,55 +78,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetKnowledgeBaseDocumentsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetKnowledgeBaseDocumentsError::AccessDeniedException,
-                super::GetKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetKnowledgeBaseDocumentsError::InternalServerException,
-                super::GetKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetKnowledgeBaseDocumentsError::ResourceNotFoundException,
-                super::GetKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::GetKnowledgeBaseDocumentsError::ServiceQuotaExceededException,
-                super::GetKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetKnowledgeBaseDocumentsError::ThrottlingException,
-                super::GetKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetKnowledgeBaseDocumentsError::ValidationException,
-                super::GetKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        _ => super::GetKnowledgeBaseDocumentsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetKnowledgeBaseDocumentsError::AccessDeniedException,
+                        super::GetKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetKnowledgeBaseDocumentsError::InternalServerException,
+                        super::GetKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetKnowledgeBaseDocumentsError::ResourceNotFoundException,
+                        super::GetKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::GetKnowledgeBaseDocumentsError::ServiceQuotaExceededException,
+                        super::GetKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetKnowledgeBaseDocumentsError::ThrottlingException,
+                        super::GetKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetKnowledgeBaseDocumentsError::ValidationException,
+                        super::GetKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetKnowledgeBaseDocumentsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -127,47 +127,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetRetrievalInstructionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetRetrievalInstructionError::AccessDeniedException,
-                super::GetRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetRetrievalInstructionError::InternalServerException,
-                super::GetRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetRetrievalInstructionError::ResourceNotFoundException,
-                super::GetRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetRetrievalInstructionError::ThrottlingException,
-                super::GetRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetRetrievalInstructionError::ValidationException,
-                super::GetRetrievalInstructionError::Unhandled,
-            )
-        }
-        _ => super::GetRetrievalInstructionError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetRetrievalInstructionError::AccessDeniedException,
+                        super::GetRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetRetrievalInstructionError::InternalServerException,
+                        super::GetRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetRetrievalInstructionError::ResourceNotFoundException,
+                        super::GetRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetRetrievalInstructionError::ThrottlingException,
+                        super::GetRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetRetrievalInstructionError::ValidationException,
+                        super::GetRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetRetrievalInstructionError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -82,55 +82,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::IngestKnowledgeBaseDocumentsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::IngestKnowledgeBaseDocumentsError::AccessDeniedException,
-                super::IngestKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::IngestKnowledgeBaseDocumentsError::InternalServerException,
-                super::IngestKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::IngestKnowledgeBaseDocumentsError::ResourceNotFoundException,
-                super::IngestKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::IngestKnowledgeBaseDocumentsError::ServiceQuotaExceededException,
-                super::IngestKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::IngestKnowledgeBaseDocumentsError::ThrottlingException,
-                super::IngestKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::IngestKnowledgeBaseDocumentsError::ValidationException,
-                super::IngestKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        _ => super::IngestKnowledgeBaseDocumentsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::IngestKnowledgeBaseDocumentsError::AccessDeniedException,
+                        super::IngestKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::IngestKnowledgeBaseDocumentsError::InternalServerException,
+                        super::IngestKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::IngestKnowledgeBaseDocumentsError::ResourceNotFoundException,
+                        super::IngestKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::IngestKnowledgeBaseDocumentsError::ServiceQuotaExceededException,
+                        super::IngestKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::IngestKnowledgeBaseDocumentsError::ThrottlingException,
+                        super::IngestKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::IngestKnowledgeBaseDocumentsError::ValidationException,
+                        super::IngestKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::IngestKnowledgeBaseDocumentsError::Unhandled(
+            response.unhandled(),
+        ))
 }

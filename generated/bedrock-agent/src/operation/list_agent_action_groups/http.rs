@@ -78,47 +78,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListAgentActionGroupsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListAgentActionGroupsError::AccessDeniedException,
-                super::ListAgentActionGroupsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListAgentActionGroupsError::InternalServerException,
-                super::ListAgentActionGroupsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListAgentActionGroupsError::ResourceNotFoundException,
-                super::ListAgentActionGroupsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListAgentActionGroupsError::ThrottlingException,
-                super::ListAgentActionGroupsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListAgentActionGroupsError::ValidationException,
-                super::ListAgentActionGroupsError::Unhandled,
-            )
-        }
-        _ => super::ListAgentActionGroupsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListAgentActionGroupsError::AccessDeniedException,
+                        super::ListAgentActionGroupsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListAgentActionGroupsError::InternalServerException,
+                        super::ListAgentActionGroupsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListAgentActionGroupsError::ResourceNotFoundException,
+                        super::ListAgentActionGroupsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListAgentActionGroupsError::ThrottlingException,
+                        super::ListAgentActionGroupsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListAgentActionGroupsError::ValidationException,
+                        super::ListAgentActionGroupsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListAgentActionGroupsError::Unhandled(
+            response.unhandled(),
+        ))
 }

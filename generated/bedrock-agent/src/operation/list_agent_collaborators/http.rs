@@ -78,47 +78,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListAgentCollaboratorsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListAgentCollaboratorsError::AccessDeniedException,
-                super::ListAgentCollaboratorsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListAgentCollaboratorsError::InternalServerException,
-                super::ListAgentCollaboratorsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListAgentCollaboratorsError::ResourceNotFoundException,
-                super::ListAgentCollaboratorsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListAgentCollaboratorsError::ThrottlingException,
-                super::ListAgentCollaboratorsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListAgentCollaboratorsError::ValidationException,
-                super::ListAgentCollaboratorsError::Unhandled,
-            )
-        }
-        _ => super::ListAgentCollaboratorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListAgentCollaboratorsError::AccessDeniedException,
+                        super::ListAgentCollaboratorsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListAgentCollaboratorsError::InternalServerException,
+                        super::ListAgentCollaboratorsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListAgentCollaboratorsError::ResourceNotFoundException,
+                        super::ListAgentCollaboratorsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListAgentCollaboratorsError::ThrottlingException,
+                        super::ListAgentCollaboratorsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListAgentCollaboratorsError::ValidationException,
+                        super::ListAgentCollaboratorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListAgentCollaboratorsError::Unhandled(
+            response.unhandled(),
+        ))
 }

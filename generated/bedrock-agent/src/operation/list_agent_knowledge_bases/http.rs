@@ -78,47 +78,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListAgentKnowledgeBasesError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListAgentKnowledgeBasesError::AccessDeniedException,
-                super::ListAgentKnowledgeBasesError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListAgentKnowledgeBasesError::InternalServerException,
-                super::ListAgentKnowledgeBasesError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListAgentKnowledgeBasesError::ResourceNotFoundException,
-                super::ListAgentKnowledgeBasesError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListAgentKnowledgeBasesError::ThrottlingException,
-                super::ListAgentKnowledgeBasesError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListAgentKnowledgeBasesError::ValidationException,
-                super::ListAgentKnowledgeBasesError::Unhandled,
-            )
-        }
-        _ => super::ListAgentKnowledgeBasesError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListAgentKnowledgeBasesError::AccessDeniedException,
+                        super::ListAgentKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListAgentKnowledgeBasesError::InternalServerException,
+                        super::ListAgentKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListAgentKnowledgeBasesError::ResourceNotFoundException,
+                        super::ListAgentKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListAgentKnowledgeBasesError::ThrottlingException,
+                        super::ListAgentKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListAgentKnowledgeBasesError::ValidationException,
+                        super::ListAgentKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListAgentKnowledgeBasesError::Unhandled(
+            response.unhandled(),
+        ))
 }

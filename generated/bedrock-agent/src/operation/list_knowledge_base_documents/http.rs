@@ -78,55 +78,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListKnowledgeBaseDocumentsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListKnowledgeBaseDocumentsError::AccessDeniedException,
-                super::ListKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListKnowledgeBaseDocumentsError::InternalServerException,
-                super::ListKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListKnowledgeBaseDocumentsError::ResourceNotFoundException,
-                super::ListKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::ListKnowledgeBaseDocumentsError::ServiceQuotaExceededException,
-                super::ListKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListKnowledgeBaseDocumentsError::ThrottlingException,
-                super::ListKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListKnowledgeBaseDocumentsError::ValidationException,
-                super::ListKnowledgeBaseDocumentsError::Unhandled,
-            )
-        }
-        _ => super::ListKnowledgeBaseDocumentsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListKnowledgeBaseDocumentsError::AccessDeniedException,
+                        super::ListKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListKnowledgeBaseDocumentsError::InternalServerException,
+                        super::ListKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListKnowledgeBaseDocumentsError::ResourceNotFoundException,
+                        super::ListKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::ListKnowledgeBaseDocumentsError::ServiceQuotaExceededException,
+                        super::ListKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListKnowledgeBaseDocumentsError::ThrottlingException,
+                        super::ListKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListKnowledgeBaseDocumentsError::ValidationException,
+                        super::ListKnowledgeBaseDocumentsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListKnowledgeBaseDocumentsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -74,39 +74,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListKnowledgeBasesError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListKnowledgeBasesError::AccessDeniedException,
-                super::ListKnowledgeBasesError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListKnowledgeBasesError::InternalServerException,
-                super::ListKnowledgeBasesError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListKnowledgeBasesError::ThrottlingException,
-                super::ListKnowledgeBasesError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListKnowledgeBasesError::ValidationException,
-                super::ListKnowledgeBasesError::Unhandled,
-            )
-        }
-        _ => super::ListKnowledgeBasesError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListKnowledgeBasesError::AccessDeniedException,
+                        super::ListKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListKnowledgeBasesError::InternalServerException,
+                        super::ListKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListKnowledgeBasesError::ThrottlingException,
+                        super::ListKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListKnowledgeBasesError::ValidationException,
+                        super::ListKnowledgeBasesError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListKnowledgeBasesError::Unhandled(
+            response.unhandled(),
+        ))
 }

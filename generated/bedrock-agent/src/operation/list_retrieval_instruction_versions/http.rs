@@ -74,49 +74,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListRetrievalInstructionVersionsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListRetrievalInstructionVersionsError::AccessDeniedException,
-                super::ListRetrievalInstructionVersionsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListRetrievalInstructionVersionsError::InternalServerException,
-                super::ListRetrievalInstructionVersionsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListRetrievalInstructionVersionsError::ResourceNotFoundException,
-                super::ListRetrievalInstructionVersionsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListRetrievalInstructionVersionsError::ThrottlingException,
-                super::ListRetrievalInstructionVersionsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListRetrievalInstructionVersionsError::ValidationException,
-                super::ListRetrievalInstructionVersionsError::Unhandled,
-            )
-        }
-        _ => {
-            super::ListRetrievalInstructionVersionsError::Unhandled(response.unhandled())
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListRetrievalInstructionVersionsError::AccessDeniedException,
+                        super::ListRetrievalInstructionVersionsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListRetrievalInstructionVersionsError::InternalServerException,
+                        super::ListRetrievalInstructionVersionsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListRetrievalInstructionVersionsError::ResourceNotFoundException,
+                        super::ListRetrievalInstructionVersionsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListRetrievalInstructionVersionsError::ThrottlingException,
+                        super::ListRetrievalInstructionVersionsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListRetrievalInstructionVersionsError::ValidationException,
+                        super::ListRetrievalInstructionVersionsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListRetrievalInstructionVersionsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -67,39 +67,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListRetrievalInstructionsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListRetrievalInstructionsError::AccessDeniedException,
-                super::ListRetrievalInstructionsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListRetrievalInstructionsError::InternalServerException,
-                super::ListRetrievalInstructionsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListRetrievalInstructionsError::ThrottlingException,
-                super::ListRetrievalInstructionsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListRetrievalInstructionsError::ValidationException,
-                super::ListRetrievalInstructionsError::Unhandled,
-            )
-        }
-        _ => super::ListRetrievalInstructionsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListRetrievalInstructionsError::AccessDeniedException,
+                        super::ListRetrievalInstructionsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListRetrievalInstructionsError::InternalServerException,
+                        super::ListRetrievalInstructionsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListRetrievalInstructionsError::ThrottlingException,
+                        super::ListRetrievalInstructionsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListRetrievalInstructionsError::ValidationException,
+                        super::ListRetrievalInstructionsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListRetrievalInstructionsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -69,47 +69,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListVpcConfigurationsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListVpcConfigurationsError::AccessDeniedException,
-                super::ListVpcConfigurationsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListVpcConfigurationsError::InternalServerException,
-                super::ListVpcConfigurationsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListVpcConfigurationsError::ResourceNotFoundException,
-                super::ListVpcConfigurationsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListVpcConfigurationsError::ThrottlingException,
-                super::ListVpcConfigurationsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListVpcConfigurationsError::ValidationException,
-                super::ListVpcConfigurationsError::Unhandled,
-            )
-        }
-        _ => super::ListVpcConfigurationsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListVpcConfigurationsError::AccessDeniedException,
+                        super::ListVpcConfigurationsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListVpcConfigurationsError::InternalServerException,
+                        super::ListVpcConfigurationsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListVpcConfigurationsError::ResourceNotFoundException,
+                        super::ListVpcConfigurationsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListVpcConfigurationsError::ThrottlingException,
+                        super::ListVpcConfigurationsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListVpcConfigurationsError::ValidationException,
+                        super::ListVpcConfigurationsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListVpcConfigurationsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -106,63 +106,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateAgentActionGroupError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateAgentActionGroupError::AccessDeniedException,
-                super::UpdateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::UpdateAgentActionGroupError::ConflictException,
-                super::UpdateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateAgentActionGroupError::InternalServerException,
-                super::UpdateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateAgentActionGroupError::ResourceNotFoundException,
-                super::UpdateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::UpdateAgentActionGroupError::ServiceQuotaExceededException,
-                super::UpdateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateAgentActionGroupError::ThrottlingException,
-                super::UpdateAgentActionGroupError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateAgentActionGroupError::ValidationException,
-                super::UpdateAgentActionGroupError::Unhandled,
-            )
-        }
-        _ => super::UpdateAgentActionGroupError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateAgentActionGroupError::AccessDeniedException,
+                        super::UpdateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::UpdateAgentActionGroupError::ConflictException,
+                        super::UpdateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateAgentActionGroupError::InternalServerException,
+                        super::UpdateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateAgentActionGroupError::ResourceNotFoundException,
+                        super::UpdateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::UpdateAgentActionGroupError::ServiceQuotaExceededException,
+                        super::UpdateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateAgentActionGroupError::ThrottlingException,
+                        super::UpdateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateAgentActionGroupError::ValidationException,
+                        super::UpdateAgentActionGroupError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateAgentActionGroupError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -87,63 +87,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateAgentCollaboratorError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateAgentCollaboratorError::AccessDeniedException,
-                super::UpdateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::UpdateAgentCollaboratorError::ConflictException,
-                super::UpdateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateAgentCollaboratorError::InternalServerException,
-                super::UpdateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateAgentCollaboratorError::ResourceNotFoundException,
-                super::UpdateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::UpdateAgentCollaboratorError::ServiceQuotaExceededException,
-                super::UpdateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateAgentCollaboratorError::ThrottlingException,
-                super::UpdateAgentCollaboratorError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateAgentCollaboratorError::ValidationException,
-                super::UpdateAgentCollaboratorError::Unhandled,
-            )
-        }
-        _ => super::UpdateAgentCollaboratorError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateAgentCollaboratorError::AccessDeniedException,
+                        super::UpdateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::UpdateAgentCollaboratorError::ConflictException,
+                        super::UpdateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateAgentCollaboratorError::InternalServerException,
+                        super::UpdateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateAgentCollaboratorError::ResourceNotFoundException,
+                        super::UpdateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::UpdateAgentCollaboratorError::ServiceQuotaExceededException,
+                        super::UpdateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateAgentCollaboratorError::ThrottlingException,
+                        super::UpdateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateAgentCollaboratorError::ValidationException,
+                        super::UpdateAgentCollaboratorError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateAgentCollaboratorError::Unhandled(
+            response.unhandled(),
+        ))
 }

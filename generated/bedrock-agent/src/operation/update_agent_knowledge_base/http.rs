@@ -76,55 +76,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateAgentKnowledgeBaseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateAgentKnowledgeBaseError::AccessDeniedException,
-                super::UpdateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::UpdateAgentKnowledgeBaseError::ConflictException,
-                super::UpdateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateAgentKnowledgeBaseError::InternalServerException,
-                super::UpdateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateAgentKnowledgeBaseError::ResourceNotFoundException,
-                super::UpdateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateAgentKnowledgeBaseError::ThrottlingException,
-                super::UpdateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateAgentKnowledgeBaseError::ValidationException,
-                super::UpdateAgentKnowledgeBaseError::Unhandled,
-            )
-        }
-        _ => super::UpdateAgentKnowledgeBaseError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateAgentKnowledgeBaseError::AccessDeniedException,
+                        super::UpdateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::UpdateAgentKnowledgeBaseError::ConflictException,
+                        super::UpdateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateAgentKnowledgeBaseError::InternalServerException,
+                        super::UpdateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateAgentKnowledgeBaseError::ResourceNotFoundException,
+                        super::UpdateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateAgentKnowledgeBaseError::ThrottlingException,
+                        super::UpdateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateAgentKnowledgeBaseError::ValidationException,
+                        super::UpdateAgentKnowledgeBaseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateAgentKnowledgeBaseError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -116,55 +116,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateRetrievalInstructionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateRetrievalInstructionError::AccessDeniedException,
-                super::UpdateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::UpdateRetrievalInstructionError::ConflictException,
-                super::UpdateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateRetrievalInstructionError::InternalServerException,
-                super::UpdateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateRetrievalInstructionError::ResourceNotFoundException,
-                super::UpdateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateRetrievalInstructionError::ThrottlingException,
-                super::UpdateRetrievalInstructionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateRetrievalInstructionError::ValidationException,
-                super::UpdateRetrievalInstructionError::Unhandled,
-            )
-        }
-        _ => super::UpdateRetrievalInstructionError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateRetrievalInstructionError::AccessDeniedException,
+                        super::UpdateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::UpdateRetrievalInstructionError::ConflictException,
+                        super::UpdateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateRetrievalInstructionError::InternalServerException,
+                        super::UpdateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateRetrievalInstructionError::ResourceNotFoundException,
+                        super::UpdateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateRetrievalInstructionError::ThrottlingException,
+                        super::UpdateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateRetrievalInstructionError::ValidationException,
+                        super::UpdateRetrievalInstructionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateRetrievalInstructionError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -67,39 +67,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ValidateFlowDefinitionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ValidateFlowDefinitionError::AccessDeniedException,
-                super::ValidateFlowDefinitionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ValidateFlowDefinitionError::InternalServerException,
-                super::ValidateFlowDefinitionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ValidateFlowDefinitionError::ThrottlingException,
-                super::ValidateFlowDefinitionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ValidateFlowDefinitionError::ValidationException,
-                super::ValidateFlowDefinitionError::Unhandled,
-            )
-        }
-        _ => super::ValidateFlowDefinitionError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ValidateFlowDefinitionError::AccessDeniedException,
+                        super::ValidateFlowDefinitionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ValidateFlowDefinitionError::InternalServerException,
+                        super::ValidateFlowDefinitionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ValidateFlowDefinitionError::ThrottlingException,
+                        super::ValidateFlowDefinitionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ValidateFlowDefinitionError::ValidationException,
+                        super::ValidateFlowDefinitionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ValidateFlowDefinitionError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -103,47 +103,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetDataAutomationStatusError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetDataAutomationStatusError::AccessDeniedException,
-                super::GetDataAutomationStatusError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetDataAutomationStatusError::InternalServerException,
-                super::GetDataAutomationStatusError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetDataAutomationStatusError::ResourceNotFoundException,
-                super::GetDataAutomationStatusError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetDataAutomationStatusError::ThrottlingException,
-                super::GetDataAutomationStatusError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetDataAutomationStatusError::ValidationException,
-                super::GetDataAutomationStatusError::Unhandled,
-            )
-        }
-        _ => super::GetDataAutomationStatusError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetDataAutomationStatusError::AccessDeniedException,
+                        super::GetDataAutomationStatusError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetDataAutomationStatusError::InternalServerException,
+                        super::GetDataAutomationStatusError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetDataAutomationStatusError::ResourceNotFoundException,
+                        super::GetDataAutomationStatusError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetDataAutomationStatusError::ThrottlingException,
+                        super::GetDataAutomationStatusError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetDataAutomationStatusError::ValidationException,
+                        super::GetDataAutomationStatusError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetDataAutomationStatusError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -111,47 +111,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::InvokeDataAutomationAsyncError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::InvokeDataAutomationAsyncError::AccessDeniedException,
-                super::InvokeDataAutomationAsyncError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::InvokeDataAutomationAsyncError::InternalServerException,
-                super::InvokeDataAutomationAsyncError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::InvokeDataAutomationAsyncError::ServiceQuotaExceededException,
-                super::InvokeDataAutomationAsyncError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::InvokeDataAutomationAsyncError::ThrottlingException,
-                super::InvokeDataAutomationAsyncError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::InvokeDataAutomationAsyncError::ValidationException,
-                super::InvokeDataAutomationAsyncError::Unhandled,
-            )
-        }
-        _ => super::InvokeDataAutomationAsyncError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::InvokeDataAutomationAsyncError::AccessDeniedException,
+                        super::InvokeDataAutomationAsyncError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::InvokeDataAutomationAsyncError::InternalServerException,
+                        super::InvokeDataAutomationAsyncError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::InvokeDataAutomationAsyncError::ServiceQuotaExceededException,
+                        super::InvokeDataAutomationAsyncError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::InvokeDataAutomationAsyncError::ThrottlingException,
+                        super::InvokeDataAutomationAsyncError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::InvokeDataAutomationAsyncError::ValidationException,
+                        super::InvokeDataAutomationAsyncError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::InvokeDataAutomationAsyncError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -169,79 +169,100 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ConverseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ConverseError::AccessDeniedException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ConverseError::InternalServerException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        Some("ModelErrorException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_error_exception,
-                super::ConverseError::ModelErrorException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        Some("ModelNotReadyException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_not_ready_exception,
-                super::ConverseError::ModelNotReadyException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        Some("ModelTimeoutException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_timeout_exception,
-                super::ConverseError::ModelTimeoutException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ConverseError::ResourceNotFoundException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        Some("ServiceUnavailableException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_unavailable_exception,
-                super::ConverseError::ServiceUnavailableException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ConverseError::ThrottlingException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ConverseError::ValidationException,
-                super::ConverseError::Unhandled,
-            )
-        }
-        _ => super::ConverseError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ConverseError::AccessDeniedException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ConverseError::InternalServerException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            "ModelErrorException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_error_exception,
+                        super::ConverseError::ModelErrorException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            "ModelNotReadyException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_not_ready_exception,
+                        super::ConverseError::ModelNotReadyException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            "ModelTimeoutException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_timeout_exception,
+                        super::ConverseError::ModelTimeoutException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ConverseError::ResourceNotFoundException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_unavailable_exception,
+                        super::ConverseError::ServiceUnavailableException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ConverseError::ThrottlingException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ConverseError::ValidationException,
+                        super::ConverseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ConverseError::Unhandled(response.unhandled()))
 }

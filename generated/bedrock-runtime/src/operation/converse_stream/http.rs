@@ -137,79 +137,100 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ConverseStreamError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ConverseStreamError::AccessDeniedException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ConverseStreamError::InternalServerException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        Some("ModelErrorException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_error_exception,
-                super::ConverseStreamError::ModelErrorException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        Some("ModelNotReadyException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_not_ready_exception,
-                super::ConverseStreamError::ModelNotReadyException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        Some("ModelTimeoutException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_timeout_exception,
-                super::ConverseStreamError::ModelTimeoutException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ConverseStreamError::ResourceNotFoundException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        Some("ServiceUnavailableException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_unavailable_exception,
-                super::ConverseStreamError::ServiceUnavailableException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ConverseStreamError::ThrottlingException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ConverseStreamError::ValidationException,
-                super::ConverseStreamError::Unhandled,
-            )
-        }
-        _ => super::ConverseStreamError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ConverseStreamError::AccessDeniedException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ConverseStreamError::InternalServerException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelErrorException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_error_exception,
+                        super::ConverseStreamError::ModelErrorException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelNotReadyException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_not_ready_exception,
+                        super::ConverseStreamError::ModelNotReadyException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelTimeoutException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_timeout_exception,
+                        super::ConverseStreamError::ModelTimeoutException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ConverseStreamError::ResourceNotFoundException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_unavailable_exception,
+                        super::ConverseStreamError::ServiceUnavailableException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ConverseStreamError::ThrottlingException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ConverseStreamError::ValidationException,
+                        super::ConverseStreamError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ConverseStreamError::Unhandled(response.unhandled()))
 }

@@ -83,47 +83,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::InvokeGuardrailChecksError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::InvokeGuardrailChecksError::AccessDeniedException,
-                super::InvokeGuardrailChecksError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::InvokeGuardrailChecksError::InternalServerException,
-                super::InvokeGuardrailChecksError::Unhandled,
-            )
-        }
-        Some("ServiceUnavailableException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_unavailable_exception,
-                super::InvokeGuardrailChecksError::ServiceUnavailableException,
-                super::InvokeGuardrailChecksError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::InvokeGuardrailChecksError::ThrottlingException,
-                super::InvokeGuardrailChecksError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::InvokeGuardrailChecksError::ValidationException,
-                super::InvokeGuardrailChecksError::Unhandled,
-            )
-        }
-        _ => super::InvokeGuardrailChecksError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::InvokeGuardrailChecksError::AccessDeniedException,
+                        super::InvokeGuardrailChecksError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::InvokeGuardrailChecksError::InternalServerException,
+                        super::InvokeGuardrailChecksError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_unavailable_exception,
+                        super::InvokeGuardrailChecksError::ServiceUnavailableException,
+                        super::InvokeGuardrailChecksError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::InvokeGuardrailChecksError::ThrottlingException,
+                        super::InvokeGuardrailChecksError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::InvokeGuardrailChecksError::ValidationException,
+                        super::InvokeGuardrailChecksError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::InvokeGuardrailChecksError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -134,87 +134,110 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::InvokeModelError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::InvokeModelError::AccessDeniedException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::InvokeModelError::InternalServerException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("ModelErrorException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_error_exception,
-                super::InvokeModelError::ModelErrorException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("ModelNotReadyException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_not_ready_exception,
-                super::InvokeModelError::ModelNotReadyException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("ModelTimeoutException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_timeout_exception,
-                super::InvokeModelError::ModelTimeoutException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::InvokeModelError::ResourceNotFoundException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::InvokeModelError::ServiceQuotaExceededException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("ServiceUnavailableException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_unavailable_exception,
-                super::InvokeModelError::ServiceUnavailableException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::InvokeModelError::ThrottlingException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::InvokeModelError::ValidationException,
-                super::InvokeModelError::Unhandled,
-            )
-        }
-        _ => super::InvokeModelError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::InvokeModelError::AccessDeniedException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::InvokeModelError::InternalServerException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "ModelErrorException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_error_exception,
+                        super::InvokeModelError::ModelErrorException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "ModelNotReadyException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_not_ready_exception,
+                        super::InvokeModelError::ModelNotReadyException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "ModelTimeoutException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_timeout_exception,
+                        super::InvokeModelError::ModelTimeoutException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::InvokeModelError::ResourceNotFoundException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::InvokeModelError::ServiceQuotaExceededException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_unavailable_exception,
+                        super::InvokeModelError::ServiceUnavailableException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::InvokeModelError::ThrottlingException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::InvokeModelError::ValidationException,
+                        super::InvokeModelError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::InvokeModelError::Unhandled(response.unhandled()))
 }

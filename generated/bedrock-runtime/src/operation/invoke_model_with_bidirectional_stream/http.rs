@@ -63,99 +63,122 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::InvokeModelWithBidirectionalStreamError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::InvokeModelWithBidirectionalStreamError::AccessDeniedException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::InvokeModelWithBidirectionalStreamError::InternalServerException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ModelErrorException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_error_exception,
-                super::InvokeModelWithBidirectionalStreamError::ModelErrorException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ModelNotReadyException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_not_ready_exception,
-                super::InvokeModelWithBidirectionalStreamError::ModelNotReadyException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ModelStreamErrorException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_stream_error_exception,
-                super::InvokeModelWithBidirectionalStreamError::ModelStreamErrorException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ModelTimeoutException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_timeout_exception,
-                super::InvokeModelWithBidirectionalStreamError::ModelTimeoutException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::InvokeModelWithBidirectionalStreamError::ResourceNotFoundException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::InvokeModelWithBidirectionalStreamError::ServiceQuotaExceededException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ServiceUnavailableException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_unavailable_exception,
-                super::InvokeModelWithBidirectionalStreamError::ServiceUnavailableException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::InvokeModelWithBidirectionalStreamError::ThrottlingException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::InvokeModelWithBidirectionalStreamError::ValidationException,
-                super::InvokeModelWithBidirectionalStreamError::Unhandled,
-            )
-        }
-        _ => {
-            super::InvokeModelWithBidirectionalStreamError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::InvokeModelWithBidirectionalStreamError::AccessDeniedException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::InvokeModelWithBidirectionalStreamError::InternalServerException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelErrorException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_error_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ModelErrorException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelNotReadyException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_not_ready_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ModelNotReadyException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelStreamErrorException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_stream_error_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ModelStreamErrorException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelTimeoutException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_timeout_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ModelTimeoutException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ResourceNotFoundException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ServiceQuotaExceededException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_unavailable_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ServiceUnavailableException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ThrottlingException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::InvokeModelWithBidirectionalStreamError::ValidationException,
+                        super::InvokeModelWithBidirectionalStreamError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::InvokeModelWithBidirectionalStreamError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -142,95 +142,122 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::InvokeModelWithResponseStreamError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::InvokeModelWithResponseStreamError::AccessDeniedException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::InvokeModelWithResponseStreamError::InternalServerException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ModelErrorException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_error_exception,
-                super::InvokeModelWithResponseStreamError::ModelErrorException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ModelNotReadyException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_not_ready_exception,
-                super::InvokeModelWithResponseStreamError::ModelNotReadyException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ModelStreamErrorException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_stream_error_exception,
-                super::InvokeModelWithResponseStreamError::ModelStreamErrorException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ModelTimeoutException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_model_timeout_exception,
-                super::InvokeModelWithResponseStreamError::ModelTimeoutException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::InvokeModelWithResponseStreamError::ResourceNotFoundException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::InvokeModelWithResponseStreamError::ServiceQuotaExceededException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ServiceUnavailableException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_unavailable_exception,
-                super::InvokeModelWithResponseStreamError::ServiceUnavailableException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::InvokeModelWithResponseStreamError::ThrottlingException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::InvokeModelWithResponseStreamError::ValidationException,
-                super::InvokeModelWithResponseStreamError::Unhandled,
-            )
-        }
-        _ => super::InvokeModelWithResponseStreamError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::InvokeModelWithResponseStreamError::AccessDeniedException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::InvokeModelWithResponseStreamError::InternalServerException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelErrorException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_error_exception,
+                        super::InvokeModelWithResponseStreamError::ModelErrorException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelNotReadyException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_not_ready_exception,
+                        super::InvokeModelWithResponseStreamError::ModelNotReadyException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelStreamErrorException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_stream_error_exception,
+                        super::InvokeModelWithResponseStreamError::ModelStreamErrorException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ModelTimeoutException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_model_timeout_exception,
+                        super::InvokeModelWithResponseStreamError::ModelTimeoutException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::InvokeModelWithResponseStreamError::ResourceNotFoundException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::InvokeModelWithResponseStreamError::ServiceQuotaExceededException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_unavailable_exception,
+                        super::InvokeModelWithResponseStreamError::ServiceUnavailableException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::InvokeModelWithResponseStreamError::ThrottlingException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::InvokeModelWithResponseStreamError::ValidationException,
+                        super::InvokeModelWithResponseStreamError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::InvokeModelWithResponseStreamError::Unhandled(
+            response.unhandled(),
+        ))
 }

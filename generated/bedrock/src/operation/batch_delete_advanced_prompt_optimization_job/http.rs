@@ -91,43 +91,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::BatchDeleteAdvancedPromptOptimizationJobError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::BatchDeleteAdvancedPromptOptimizationJobError::AccessDeniedException,
-                super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::BatchDeleteAdvancedPromptOptimizationJobError::InternalServerException,
-                super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::BatchDeleteAdvancedPromptOptimizationJobError::ThrottlingException,
-                super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::BatchDeleteAdvancedPromptOptimizationJobError::ValidationException,
-                super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        _ => {
-            super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::BatchDeleteAdvancedPromptOptimizationJobError::AccessDeniedException,
+                        super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::BatchDeleteAdvancedPromptOptimizationJobError::InternalServerException,
+                        super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::BatchDeleteAdvancedPromptOptimizationJobError::ThrottlingException,
+                        super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::BatchDeleteAdvancedPromptOptimizationJobError::ValidationException,
+                        super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::BatchDeleteAdvancedPromptOptimizationJobError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -84,55 +84,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::BatchDeleteEvaluationJobError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::BatchDeleteEvaluationJobError::AccessDeniedException,
-                super::BatchDeleteEvaluationJobError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::BatchDeleteEvaluationJobError::ConflictException,
-                super::BatchDeleteEvaluationJobError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::BatchDeleteEvaluationJobError::InternalServerException,
-                super::BatchDeleteEvaluationJobError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::BatchDeleteEvaluationJobError::ResourceNotFoundException,
-                super::BatchDeleteEvaluationJobError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::BatchDeleteEvaluationJobError::ThrottlingException,
-                super::BatchDeleteEvaluationJobError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::BatchDeleteEvaluationJobError::ValidationException,
-                super::BatchDeleteEvaluationJobError::Unhandled,
-            )
-        }
-        _ => super::BatchDeleteEvaluationJobError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::BatchDeleteEvaluationJobError::AccessDeniedException,
+                        super::BatchDeleteEvaluationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::BatchDeleteEvaluationJobError::ConflictException,
+                        super::BatchDeleteEvaluationJobError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::BatchDeleteEvaluationJobError::InternalServerException,
+                        super::BatchDeleteEvaluationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::BatchDeleteEvaluationJobError::ResourceNotFoundException,
+                        super::BatchDeleteEvaluationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::BatchDeleteEvaluationJobError::ThrottlingException,
+                        super::BatchDeleteEvaluationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::BatchDeleteEvaluationJobError::ValidationException,
+                        super::BatchDeleteEvaluationJobError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::BatchDeleteEvaluationJobError::Unhandled(
+            response.unhandled(),
+        ))
 }

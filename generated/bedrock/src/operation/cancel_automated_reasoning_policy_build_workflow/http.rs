@@ -54,51 +54,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CancelAutomatedReasoningPolicyBuildWorkflowError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::AccessDeniedException,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::InternalServerException,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::ResourceNotFoundException,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::ThrottlingException,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::ValidationException,
-                super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        _ => {
-            super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::AccessDeniedException,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::InternalServerException,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::ResourceNotFoundException,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::ThrottlingException,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::ValidationException,
+                        super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CancelAutomatedReasoningPolicyBuildWorkflowError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -117,75 +117,92 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateAdvancedPromptOptimizationJobError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateAdvancedPromptOptimizationJobError::AccessDeniedException,
-                super::CreateAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateAdvancedPromptOptimizationJobError::ConflictException,
-                super::CreateAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateAdvancedPromptOptimizationJobError::InternalServerException,
-                super::CreateAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateAdvancedPromptOptimizationJobError::ResourceNotFoundException,
-                super::CreateAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateAdvancedPromptOptimizationJobError::ServiceQuotaExceededException,
-                super::CreateAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateAdvancedPromptOptimizationJobError::ThrottlingException,
-                super::CreateAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::CreateAdvancedPromptOptimizationJobError::TooManyTagsException,
-                super::CreateAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateAdvancedPromptOptimizationJobError::ValidationException,
-                super::CreateAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        _ => {
-            super::CreateAdvancedPromptOptimizationJobError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateAdvancedPromptOptimizationJobError::AccessDeniedException,
+                        super::CreateAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateAdvancedPromptOptimizationJobError::ConflictException,
+                        super::CreateAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateAdvancedPromptOptimizationJobError::InternalServerException,
+                        super::CreateAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateAdvancedPromptOptimizationJobError::ResourceNotFoundException,
+                        super::CreateAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateAdvancedPromptOptimizationJobError::ServiceQuotaExceededException,
+                        super::CreateAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateAdvancedPromptOptimizationJobError::ThrottlingException,
+                        super::CreateAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::CreateAdvancedPromptOptimizationJobError::TooManyTagsException,
+                        super::CreateAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateAdvancedPromptOptimizationJobError::ValidationException,
+                        super::CreateAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateAdvancedPromptOptimizationJobError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -115,71 +115,92 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateAutomatedReasoningPolicyError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateAutomatedReasoningPolicyError::AccessDeniedException,
-                super::CreateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateAutomatedReasoningPolicyError::ConflictException,
-                super::CreateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateAutomatedReasoningPolicyError::InternalServerException,
-                super::CreateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateAutomatedReasoningPolicyError::ResourceNotFoundException,
-                super::CreateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateAutomatedReasoningPolicyError::ServiceQuotaExceededException,
-                super::CreateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateAutomatedReasoningPolicyError::ThrottlingException,
-                super::CreateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::CreateAutomatedReasoningPolicyError::TooManyTagsException,
-                super::CreateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateAutomatedReasoningPolicyError::ValidationException,
-                super::CreateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        _ => super::CreateAutomatedReasoningPolicyError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateAutomatedReasoningPolicyError::AccessDeniedException,
+                        super::CreateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateAutomatedReasoningPolicyError::ConflictException,
+                        super::CreateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateAutomatedReasoningPolicyError::InternalServerException,
+                        super::CreateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateAutomatedReasoningPolicyError::ResourceNotFoundException,
+                        super::CreateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateAutomatedReasoningPolicyError::ServiceQuotaExceededException,
+                        super::CreateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateAutomatedReasoningPolicyError::ThrottlingException,
+                        super::CreateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::CreateAutomatedReasoningPolicyError::TooManyTagsException,
+                        super::CreateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateAutomatedReasoningPolicyError::ValidationException,
+                        super::CreateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateAutomatedReasoningPolicyError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -92,67 +92,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateAutomatedReasoningPolicyTestCaseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateAutomatedReasoningPolicyTestCaseError::AccessDeniedException,
-                super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateAutomatedReasoningPolicyTestCaseError::ConflictException,
-                super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateAutomatedReasoningPolicyTestCaseError::InternalServerException,
-                super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateAutomatedReasoningPolicyTestCaseError::ResourceNotFoundException,
-                super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateAutomatedReasoningPolicyTestCaseError::ServiceQuotaExceededException,
-                super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateAutomatedReasoningPolicyTestCaseError::ThrottlingException,
-                super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateAutomatedReasoningPolicyTestCaseError::ValidationException,
-                super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        _ => {
-            super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::AccessDeniedException,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::ConflictException,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::InternalServerException,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::ResourceNotFoundException,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::ServiceQuotaExceededException,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::ThrottlingException,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::ValidationException,
+                        super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateAutomatedReasoningPolicyTestCaseError::Unhandled(
+            response.unhandled(),
+        ))
 }

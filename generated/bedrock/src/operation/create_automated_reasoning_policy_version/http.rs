@@ -102,75 +102,92 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateAutomatedReasoningPolicyVersionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateAutomatedReasoningPolicyVersionError::AccessDeniedException,
-                super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateAutomatedReasoningPolicyVersionError::ConflictException,
-                super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateAutomatedReasoningPolicyVersionError::InternalServerException,
-                super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateAutomatedReasoningPolicyVersionError::ResourceNotFoundException,
-                super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateAutomatedReasoningPolicyVersionError::ServiceQuotaExceededException,
-                super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateAutomatedReasoningPolicyVersionError::ThrottlingException,
-                super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::CreateAutomatedReasoningPolicyVersionError::TooManyTagsException,
-                super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateAutomatedReasoningPolicyVersionError::ValidationException,
-                super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        _ => {
-            super::CreateAutomatedReasoningPolicyVersionError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateAutomatedReasoningPolicyVersionError::AccessDeniedException,
+                        super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateAutomatedReasoningPolicyVersionError::ConflictException,
+                        super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateAutomatedReasoningPolicyVersionError::InternalServerException,
+                        super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateAutomatedReasoningPolicyVersionError::ResourceNotFoundException,
+                        super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateAutomatedReasoningPolicyVersionError::ServiceQuotaExceededException,
+                        super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateAutomatedReasoningPolicyVersionError::ThrottlingException,
+                        super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::CreateAutomatedReasoningPolicyVersionError::TooManyTagsException,
+                        super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateAutomatedReasoningPolicyVersionError::ValidationException,
+                        super::CreateAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateAutomatedReasoningPolicyVersionError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -90,63 +90,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateCustomModelDeploymentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateCustomModelDeploymentError::AccessDeniedException,
-                super::CreateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateCustomModelDeploymentError::InternalServerException,
-                super::CreateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateCustomModelDeploymentError::ResourceNotFoundException,
-                super::CreateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateCustomModelDeploymentError::ServiceQuotaExceededException,
-                super::CreateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateCustomModelDeploymentError::ThrottlingException,
-                super::CreateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::CreateCustomModelDeploymentError::TooManyTagsException,
-                super::CreateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateCustomModelDeploymentError::ValidationException,
-                super::CreateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        _ => super::CreateCustomModelDeploymentError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateCustomModelDeploymentError::AccessDeniedException,
+                        super::CreateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateCustomModelDeploymentError::InternalServerException,
+                        super::CreateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateCustomModelDeploymentError::ResourceNotFoundException,
+                        super::CreateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateCustomModelDeploymentError::ServiceQuotaExceededException,
+                        super::CreateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateCustomModelDeploymentError::ThrottlingException,
+                        super::CreateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::CreateCustomModelDeploymentError::TooManyTagsException,
+                        super::CreateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateCustomModelDeploymentError::ValidationException,
+                        super::CreateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateCustomModelDeploymentError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -72,55 +72,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateFoundationModelAgreementError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateFoundationModelAgreementError::AccessDeniedException,
-                super::CreateFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateFoundationModelAgreementError::ConflictException,
-                super::CreateFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateFoundationModelAgreementError::InternalServerException,
-                super::CreateFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateFoundationModelAgreementError::ResourceNotFoundException,
-                super::CreateFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateFoundationModelAgreementError::ThrottlingException,
-                super::CreateFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateFoundationModelAgreementError::ValidationException,
-                super::CreateFoundationModelAgreementError::Unhandled,
-            )
-        }
-        _ => super::CreateFoundationModelAgreementError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateFoundationModelAgreementError::AccessDeniedException,
+                        super::CreateFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateFoundationModelAgreementError::ConflictException,
+                        super::CreateFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateFoundationModelAgreementError::InternalServerException,
+                        super::CreateFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateFoundationModelAgreementError::ResourceNotFoundException,
+                        super::CreateFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateFoundationModelAgreementError::ThrottlingException,
+                        super::CreateFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateFoundationModelAgreementError::ValidationException,
+                        super::CreateFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateFoundationModelAgreementError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -146,71 +146,90 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateGuardrailError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateGuardrailError::AccessDeniedException,
-                super::CreateGuardrailError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateGuardrailError::ConflictException,
-                super::CreateGuardrailError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateGuardrailError::InternalServerException,
-                super::CreateGuardrailError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateGuardrailError::ResourceNotFoundException,
-                super::CreateGuardrailError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateGuardrailError::ServiceQuotaExceededException,
-                super::CreateGuardrailError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateGuardrailError::ThrottlingException,
-                super::CreateGuardrailError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::CreateGuardrailError::TooManyTagsException,
-                super::CreateGuardrailError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateGuardrailError::ValidationException,
-                super::CreateGuardrailError::Unhandled,
-            )
-        }
-        _ => super::CreateGuardrailError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateGuardrailError::AccessDeniedException,
+                        super::CreateGuardrailError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateGuardrailError::ConflictException,
+                        super::CreateGuardrailError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateGuardrailError::InternalServerException,
+                        super::CreateGuardrailError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateGuardrailError::ResourceNotFoundException,
+                        super::CreateGuardrailError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateGuardrailError::ServiceQuotaExceededException,
+                        super::CreateGuardrailError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateGuardrailError::ThrottlingException,
+                        super::CreateGuardrailError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::CreateGuardrailError::TooManyTagsException,
+                        super::CreateGuardrailError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateGuardrailError::ValidationException,
+                        super::CreateGuardrailError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateGuardrailError::Unhandled(response.unhandled()))
 }

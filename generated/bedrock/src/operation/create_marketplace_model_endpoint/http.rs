@@ -97,63 +97,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateMarketplaceModelEndpointError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateMarketplaceModelEndpointError::AccessDeniedException,
-                super::CreateMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateMarketplaceModelEndpointError::ConflictException,
-                super::CreateMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateMarketplaceModelEndpointError::InternalServerException,
-                super::CreateMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateMarketplaceModelEndpointError::ResourceNotFoundException,
-                super::CreateMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateMarketplaceModelEndpointError::ServiceQuotaExceededException,
-                super::CreateMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateMarketplaceModelEndpointError::ThrottlingException,
-                super::CreateMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateMarketplaceModelEndpointError::ValidationException,
-                super::CreateMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        _ => super::CreateMarketplaceModelEndpointError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateMarketplaceModelEndpointError::AccessDeniedException,
+                        super::CreateMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateMarketplaceModelEndpointError::ConflictException,
+                        super::CreateMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateMarketplaceModelEndpointError::InternalServerException,
+                        super::CreateMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateMarketplaceModelEndpointError::ResourceNotFoundException,
+                        super::CreateMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateMarketplaceModelEndpointError::ServiceQuotaExceededException,
+                        super::CreateMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateMarketplaceModelEndpointError::ThrottlingException,
+                        super::CreateMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateMarketplaceModelEndpointError::ValidationException,
+                        super::CreateMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateMarketplaceModelEndpointError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -139,71 +139,92 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateModelCustomizationJobError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateModelCustomizationJobError::AccessDeniedException,
-                super::CreateModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreateModelCustomizationJobError::ConflictException,
-                super::CreateModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateModelCustomizationJobError::InternalServerException,
-                super::CreateModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateModelCustomizationJobError::ResourceNotFoundException,
-                super::CreateModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateModelCustomizationJobError::ServiceQuotaExceededException,
-                super::CreateModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateModelCustomizationJobError::ThrottlingException,
-                super::CreateModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::CreateModelCustomizationJobError::TooManyTagsException,
-                super::CreateModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateModelCustomizationJobError::ValidationException,
-                super::CreateModelCustomizationJobError::Unhandled,
-            )
-        }
-        _ => super::CreateModelCustomizationJobError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateModelCustomizationJobError::AccessDeniedException,
+                        super::CreateModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreateModelCustomizationJobError::ConflictException,
+                        super::CreateModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateModelCustomizationJobError::InternalServerException,
+                        super::CreateModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateModelCustomizationJobError::ResourceNotFoundException,
+                        super::CreateModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateModelCustomizationJobError::ServiceQuotaExceededException,
+                        super::CreateModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateModelCustomizationJobError::ThrottlingException,
+                        super::CreateModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::CreateModelCustomizationJobError::TooManyTagsException,
+                        super::CreateModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateModelCustomizationJobError::ValidationException,
+                        super::CreateModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateModelCustomizationJobError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -104,71 +104,92 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreatePromptRouterError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreatePromptRouterError::AccessDeniedException,
-                super::CreatePromptRouterError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::CreatePromptRouterError::ConflictException,
-                super::CreatePromptRouterError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreatePromptRouterError::InternalServerException,
-                super::CreatePromptRouterError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreatePromptRouterError::ResourceNotFoundException,
-                super::CreatePromptRouterError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreatePromptRouterError::ServiceQuotaExceededException,
-                super::CreatePromptRouterError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreatePromptRouterError::ThrottlingException,
-                super::CreatePromptRouterError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::CreatePromptRouterError::TooManyTagsException,
-                super::CreatePromptRouterError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreatePromptRouterError::ValidationException,
-                super::CreatePromptRouterError::Unhandled,
-            )
-        }
-        _ => super::CreatePromptRouterError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreatePromptRouterError::AccessDeniedException,
+                        super::CreatePromptRouterError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::CreatePromptRouterError::ConflictException,
+                        super::CreatePromptRouterError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreatePromptRouterError::InternalServerException,
+                        super::CreatePromptRouterError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreatePromptRouterError::ResourceNotFoundException,
+                        super::CreatePromptRouterError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreatePromptRouterError::ServiceQuotaExceededException,
+                        super::CreatePromptRouterError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreatePromptRouterError::ThrottlingException,
+                        super::CreatePromptRouterError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::CreatePromptRouterError::TooManyTagsException,
+                        super::CreatePromptRouterError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreatePromptRouterError::ValidationException,
+                        super::CreatePromptRouterError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreatePromptRouterError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -97,65 +97,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::CreateProvisionedModelThroughputError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::CreateProvisionedModelThroughputError::AccessDeniedException,
-                super::CreateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::CreateProvisionedModelThroughputError::InternalServerException,
-                super::CreateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::CreateProvisionedModelThroughputError::ResourceNotFoundException,
-                super::CreateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::CreateProvisionedModelThroughputError::ServiceQuotaExceededException,
-                super::CreateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::CreateProvisionedModelThroughputError::ThrottlingException,
-                super::CreateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::CreateProvisionedModelThroughputError::TooManyTagsException,
-                super::CreateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::CreateProvisionedModelThroughputError::ValidationException,
-                super::CreateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        _ => {
-            super::CreateProvisionedModelThroughputError::Unhandled(response.unhandled())
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::CreateProvisionedModelThroughputError::AccessDeniedException,
+                        super::CreateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::CreateProvisionedModelThroughputError::InternalServerException,
+                        super::CreateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::CreateProvisionedModelThroughputError::ResourceNotFoundException,
+                        super::CreateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::CreateProvisionedModelThroughputError::ServiceQuotaExceededException,
+                        super::CreateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::CreateProvisionedModelThroughputError::ThrottlingException,
+                        super::CreateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::CreateProvisionedModelThroughputError::TooManyTagsException,
+                        super::CreateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::CreateProvisionedModelThroughputError::ValidationException,
+                        super::CreateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::CreateProvisionedModelThroughputError::Unhandled(
+            response.unhandled(),
+        ))
 }

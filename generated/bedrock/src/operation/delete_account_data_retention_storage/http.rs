@@ -51,43 +51,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteAccountDataRetentionStorageError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteAccountDataRetentionStorageError::AccessDeniedException,
-                super::DeleteAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteAccountDataRetentionStorageError::InternalServerException,
-                super::DeleteAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteAccountDataRetentionStorageError::ThrottlingException,
-                super::DeleteAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteAccountDataRetentionStorageError::ValidationException,
-                super::DeleteAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeleteAccountDataRetentionStorageError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteAccountDataRetentionStorageError::AccessDeniedException,
+                        super::DeleteAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteAccountDataRetentionStorageError::InternalServerException,
+                        super::DeleteAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteAccountDataRetentionStorageError::ThrottlingException,
+                        super::DeleteAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteAccountDataRetentionStorageError::ValidationException,
+                        super::DeleteAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteAccountDataRetentionStorageError::Unhandled(
+            response.unhandled(),
+        ))
 }

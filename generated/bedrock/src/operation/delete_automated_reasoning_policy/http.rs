@@ -51,63 +51,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteAutomatedReasoningPolicyError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteAutomatedReasoningPolicyError::AccessDeniedException,
-                super::DeleteAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteAutomatedReasoningPolicyError::ConflictException,
-                super::DeleteAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteAutomatedReasoningPolicyError::InternalServerException,
-                super::DeleteAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ResourceInUseException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_in_use_exception,
-                super::DeleteAutomatedReasoningPolicyError::ResourceInUseException,
-                super::DeleteAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteAutomatedReasoningPolicyError::ResourceNotFoundException,
-                super::DeleteAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteAutomatedReasoningPolicyError::ThrottlingException,
-                super::DeleteAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteAutomatedReasoningPolicyError::ValidationException,
-                super::DeleteAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        _ => super::DeleteAutomatedReasoningPolicyError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteAutomatedReasoningPolicyError::AccessDeniedException,
+                        super::DeleteAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteAutomatedReasoningPolicyError::ConflictException,
+                        super::DeleteAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteAutomatedReasoningPolicyError::InternalServerException,
+                        super::DeleteAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceInUseException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_in_use_exception,
+                        super::DeleteAutomatedReasoningPolicyError::ResourceInUseException,
+                        super::DeleteAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteAutomatedReasoningPolicyError::ResourceNotFoundException,
+                        super::DeleteAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteAutomatedReasoningPolicyError::ThrottlingException,
+                        super::DeleteAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteAutomatedReasoningPolicyError::ValidationException,
+                        super::DeleteAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteAutomatedReasoningPolicyError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -61,67 +61,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteAutomatedReasoningPolicyBuildWorkflowError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::AccessDeniedException,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ConflictException,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::InternalServerException,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ResourceInUseException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_in_use_exception,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ResourceInUseException,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ResourceNotFoundException,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ThrottlingException,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ValidationException,
-                super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::AccessDeniedException,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ConflictException,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::InternalServerException,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceInUseException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_in_use_exception,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ResourceInUseException,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ResourceNotFoundException,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ThrottlingException,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::ValidationException,
+                        super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteAutomatedReasoningPolicyBuildWorkflowError::Unhandled(
+            response.unhandled(),
+        ))
 }

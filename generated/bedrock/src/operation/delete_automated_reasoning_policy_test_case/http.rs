@@ -61,67 +61,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteAutomatedReasoningPolicyTestCaseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::AccessDeniedException,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::ConflictException,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::InternalServerException,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ResourceInUseException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_in_use_exception,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::ResourceInUseException,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::ResourceNotFoundException,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::ThrottlingException,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::ValidationException,
-                super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::AccessDeniedException,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::ConflictException,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::InternalServerException,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceInUseException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_in_use_exception,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::ResourceInUseException,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::ResourceNotFoundException,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::ThrottlingException,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::ValidationException,
+                        super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteAutomatedReasoningPolicyTestCaseError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -52,55 +52,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteCustomModelDeploymentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteCustomModelDeploymentError::AccessDeniedException,
-                super::DeleteCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteCustomModelDeploymentError::ConflictException,
-                super::DeleteCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteCustomModelDeploymentError::InternalServerException,
-                super::DeleteCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteCustomModelDeploymentError::ResourceNotFoundException,
-                super::DeleteCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteCustomModelDeploymentError::ThrottlingException,
-                super::DeleteCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteCustomModelDeploymentError::ValidationException,
-                super::DeleteCustomModelDeploymentError::Unhandled,
-            )
-        }
-        _ => super::DeleteCustomModelDeploymentError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteCustomModelDeploymentError::AccessDeniedException,
+                        super::DeleteCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteCustomModelDeploymentError::ConflictException,
+                        super::DeleteCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteCustomModelDeploymentError::InternalServerException,
+                        super::DeleteCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteCustomModelDeploymentError::ResourceNotFoundException,
+                        super::DeleteCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteCustomModelDeploymentError::ThrottlingException,
+                        super::DeleteCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteCustomModelDeploymentError::ValidationException,
+                        super::DeleteCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteCustomModelDeploymentError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -51,51 +51,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteEnforcedGuardrailConfigurationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteEnforcedGuardrailConfigurationError::AccessDeniedException,
-                super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteEnforcedGuardrailConfigurationError::InternalServerException,
-                super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteEnforcedGuardrailConfigurationError::ResourceNotFoundException,
-                super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteEnforcedGuardrailConfigurationError::ThrottlingException,
-                super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteEnforcedGuardrailConfigurationError::ValidationException,
-                super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeleteEnforcedGuardrailConfigurationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteEnforcedGuardrailConfigurationError::AccessDeniedException,
+                        super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteEnforcedGuardrailConfigurationError::InternalServerException,
+                        super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteEnforcedGuardrailConfigurationError::ResourceNotFoundException,
+                        super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteEnforcedGuardrailConfigurationError::ThrottlingException,
+                        super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteEnforcedGuardrailConfigurationError::ValidationException,
+                        super::DeleteEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteEnforcedGuardrailConfigurationError::Unhandled(
+            response.unhandled(),
+        ))
 }

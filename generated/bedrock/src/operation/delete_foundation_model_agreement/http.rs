@@ -64,55 +64,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteFoundationModelAgreementError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteFoundationModelAgreementError::AccessDeniedException,
-                super::DeleteFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteFoundationModelAgreementError::ConflictException,
-                super::DeleteFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteFoundationModelAgreementError::InternalServerException,
-                super::DeleteFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteFoundationModelAgreementError::ResourceNotFoundException,
-                super::DeleteFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteFoundationModelAgreementError::ThrottlingException,
-                super::DeleteFoundationModelAgreementError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteFoundationModelAgreementError::ValidationException,
-                super::DeleteFoundationModelAgreementError::Unhandled,
-            )
-        }
-        _ => super::DeleteFoundationModelAgreementError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteFoundationModelAgreementError::AccessDeniedException,
+                        super::DeleteFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteFoundationModelAgreementError::ConflictException,
+                        super::DeleteFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteFoundationModelAgreementError::InternalServerException,
+                        super::DeleteFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteFoundationModelAgreementError::ResourceNotFoundException,
+                        super::DeleteFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteFoundationModelAgreementError::ThrottlingException,
+                        super::DeleteFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteFoundationModelAgreementError::ValidationException,
+                        super::DeleteFoundationModelAgreementError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteFoundationModelAgreementError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -46,55 +46,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteImportedModelError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteImportedModelError::AccessDeniedException,
-                super::DeleteImportedModelError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteImportedModelError::ConflictException,
-                super::DeleteImportedModelError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteImportedModelError::InternalServerException,
-                super::DeleteImportedModelError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteImportedModelError::ResourceNotFoundException,
-                super::DeleteImportedModelError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteImportedModelError::ThrottlingException,
-                super::DeleteImportedModelError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteImportedModelError::ValidationException,
-                super::DeleteImportedModelError::Unhandled,
-            )
-        }
-        _ => super::DeleteImportedModelError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteImportedModelError::AccessDeniedException,
+                        super::DeleteImportedModelError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteImportedModelError::ConflictException,
+                        super::DeleteImportedModelError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteImportedModelError::InternalServerException,
+                        super::DeleteImportedModelError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteImportedModelError::ResourceNotFoundException,
+                        super::DeleteImportedModelError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteImportedModelError::ThrottlingException,
+                        super::DeleteImportedModelError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteImportedModelError::ValidationException,
+                        super::DeleteImportedModelError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteImportedModelError::Unhandled(
+            response.unhandled(),
+        ))
 }

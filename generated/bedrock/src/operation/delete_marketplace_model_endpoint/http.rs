@@ -48,47 +48,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteMarketplaceModelEndpointError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteMarketplaceModelEndpointError::AccessDeniedException,
-                super::DeleteMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteMarketplaceModelEndpointError::InternalServerException,
-                super::DeleteMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteMarketplaceModelEndpointError::ResourceNotFoundException,
-                super::DeleteMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteMarketplaceModelEndpointError::ThrottlingException,
-                super::DeleteMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteMarketplaceModelEndpointError::ValidationException,
-                super::DeleteMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        _ => super::DeleteMarketplaceModelEndpointError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteMarketplaceModelEndpointError::AccessDeniedException,
+                        super::DeleteMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteMarketplaceModelEndpointError::InternalServerException,
+                        super::DeleteMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteMarketplaceModelEndpointError::ResourceNotFoundException,
+                        super::DeleteMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteMarketplaceModelEndpointError::ThrottlingException,
+                        super::DeleteMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteMarketplaceModelEndpointError::ValidationException,
+                        super::DeleteMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteMarketplaceModelEndpointError::Unhandled(
+            response.unhandled(),
+        ))
 }

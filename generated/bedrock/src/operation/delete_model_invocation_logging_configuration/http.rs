@@ -50,35 +50,42 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteModelInvocationLoggingConfigurationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteModelInvocationLoggingConfigurationError::AccessDeniedException,
-                super::DeleteModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteModelInvocationLoggingConfigurationError::InternalServerException,
-                super::DeleteModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteModelInvocationLoggingConfigurationError::ThrottlingException,
-                super::DeleteModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeleteModelInvocationLoggingConfigurationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteModelInvocationLoggingConfigurationError::AccessDeniedException,
+                        super::DeleteModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteModelInvocationLoggingConfigurationError::InternalServerException,
+                        super::DeleteModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteModelInvocationLoggingConfigurationError::ThrottlingException,
+                        super::DeleteModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteModelInvocationLoggingConfigurationError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -51,43 +51,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteOrganizationDataRetentionStorageError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteOrganizationDataRetentionStorageError::AccessDeniedException,
-                super::DeleteOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteOrganizationDataRetentionStorageError::InternalServerException,
-                super::DeleteOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteOrganizationDataRetentionStorageError::ThrottlingException,
-                super::DeleteOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteOrganizationDataRetentionStorageError::ValidationException,
-                super::DeleteOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeleteOrganizationDataRetentionStorageError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteOrganizationDataRetentionStorageError::AccessDeniedException,
+                        super::DeleteOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteOrganizationDataRetentionStorageError::InternalServerException,
+                        super::DeleteOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteOrganizationDataRetentionStorageError::ThrottlingException,
+                        super::DeleteOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteOrganizationDataRetentionStorageError::ValidationException,
+                        super::DeleteOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteOrganizationDataRetentionStorageError::Unhandled(
+            response.unhandled(),
+        ))
 }

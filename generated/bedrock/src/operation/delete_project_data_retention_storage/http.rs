@@ -54,51 +54,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteProjectDataRetentionStorageError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteProjectDataRetentionStorageError::AccessDeniedException,
-                super::DeleteProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteProjectDataRetentionStorageError::InternalServerException,
-                super::DeleteProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteProjectDataRetentionStorageError::ResourceNotFoundException,
-                super::DeleteProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteProjectDataRetentionStorageError::ThrottlingException,
-                super::DeleteProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteProjectDataRetentionStorageError::ValidationException,
-                super::DeleteProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeleteProjectDataRetentionStorageError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteProjectDataRetentionStorageError::AccessDeniedException,
+                        super::DeleteProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteProjectDataRetentionStorageError::InternalServerException,
+                        super::DeleteProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteProjectDataRetentionStorageError::ResourceNotFoundException,
+                        super::DeleteProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteProjectDataRetentionStorageError::ThrottlingException,
+                        super::DeleteProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteProjectDataRetentionStorageError::ValidationException,
+                        super::DeleteProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteProjectDataRetentionStorageError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -54,57 +54,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteProvisionedModelThroughputError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteProvisionedModelThroughputError::AccessDeniedException,
-                super::DeleteProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::DeleteProvisionedModelThroughputError::ConflictException,
-                super::DeleteProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteProvisionedModelThroughputError::InternalServerException,
-                super::DeleteProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteProvisionedModelThroughputError::ResourceNotFoundException,
-                super::DeleteProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteProvisionedModelThroughputError::ThrottlingException,
-                super::DeleteProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteProvisionedModelThroughputError::ValidationException,
-                super::DeleteProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeleteProvisionedModelThroughputError::Unhandled(response.unhandled())
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteProvisionedModelThroughputError::AccessDeniedException,
+                        super::DeleteProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::DeleteProvisionedModelThroughputError::ConflictException,
+                        super::DeleteProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteProvisionedModelThroughputError::InternalServerException,
+                        super::DeleteProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteProvisionedModelThroughputError::ResourceNotFoundException,
+                        super::DeleteProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteProvisionedModelThroughputError::ThrottlingException,
+                        super::DeleteProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteProvisionedModelThroughputError::ValidationException,
+                        super::DeleteProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteProvisionedModelThroughputError::Unhandled(
+            response.unhandled(),
+        ))
 }

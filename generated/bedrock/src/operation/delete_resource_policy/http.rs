@@ -46,47 +46,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeleteResourcePolicyError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeleteResourcePolicyError::AccessDeniedException,
-                super::DeleteResourcePolicyError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeleteResourcePolicyError::InternalServerException,
-                super::DeleteResourcePolicyError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeleteResourcePolicyError::ResourceNotFoundException,
-                super::DeleteResourcePolicyError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeleteResourcePolicyError::ThrottlingException,
-                super::DeleteResourcePolicyError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeleteResourcePolicyError::ValidationException,
-                super::DeleteResourcePolicyError::Unhandled,
-            )
-        }
-        _ => super::DeleteResourcePolicyError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeleteResourcePolicyError::AccessDeniedException,
+                        super::DeleteResourcePolicyError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeleteResourcePolicyError::InternalServerException,
+                        super::DeleteResourcePolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeleteResourcePolicyError::ResourceNotFoundException,
+                        super::DeleteResourcePolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeleteResourcePolicyError::ThrottlingException,
+                        super::DeleteResourcePolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeleteResourcePolicyError::ValidationException,
+                        super::DeleteResourcePolicyError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeleteResourcePolicyError::Unhandled(
+            response.unhandled(),
+        ))
 }

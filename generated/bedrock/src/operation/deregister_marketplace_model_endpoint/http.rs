@@ -52,59 +52,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::DeregisterMarketplaceModelEndpointError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::DeregisterMarketplaceModelEndpointError::AccessDeniedException,
-                super::DeregisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::DeregisterMarketplaceModelEndpointError::InternalServerException,
-                super::DeregisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::DeregisterMarketplaceModelEndpointError::ResourceNotFoundException,
-                super::DeregisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ServiceUnavailableException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_unavailable_exception,
-                super::DeregisterMarketplaceModelEndpointError::ServiceUnavailableException,
-                super::DeregisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::DeregisterMarketplaceModelEndpointError::ThrottlingException,
-                super::DeregisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::DeregisterMarketplaceModelEndpointError::ValidationException,
-                super::DeregisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        _ => {
-            super::DeregisterMarketplaceModelEndpointError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::DeregisterMarketplaceModelEndpointError::AccessDeniedException,
+                        super::DeregisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::DeregisterMarketplaceModelEndpointError::InternalServerException,
+                        super::DeregisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::DeregisterMarketplaceModelEndpointError::ResourceNotFoundException,
+                        super::DeregisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_unavailable_exception,
+                        super::DeregisterMarketplaceModelEndpointError::ServiceUnavailableException,
+                        super::DeregisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::DeregisterMarketplaceModelEndpointError::ThrottlingException,
+                        super::DeregisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::DeregisterMarketplaceModelEndpointError::ValidationException,
+                        super::DeregisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::DeregisterMarketplaceModelEndpointError::Unhandled(
+            response.unhandled(),
+        ))
 }

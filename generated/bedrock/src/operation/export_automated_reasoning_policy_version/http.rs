@@ -56,51 +56,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ExportAutomatedReasoningPolicyVersionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ExportAutomatedReasoningPolicyVersionError::AccessDeniedException,
-                super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ExportAutomatedReasoningPolicyVersionError::InternalServerException,
-                super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ExportAutomatedReasoningPolicyVersionError::ResourceNotFoundException,
-                super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ExportAutomatedReasoningPolicyVersionError::ThrottlingException,
-                super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ExportAutomatedReasoningPolicyVersionError::ValidationException,
-                super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
-            )
-        }
-        _ => {
-            super::ExportAutomatedReasoningPolicyVersionError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ExportAutomatedReasoningPolicyVersionError::AccessDeniedException,
+                        super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ExportAutomatedReasoningPolicyVersionError::InternalServerException,
+                        super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ExportAutomatedReasoningPolicyVersionError::ResourceNotFoundException,
+                        super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ExportAutomatedReasoningPolicyVersionError::ThrottlingException,
+                        super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ExportAutomatedReasoningPolicyVersionError::ValidationException,
+                        super::ExportAutomatedReasoningPolicyVersionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ExportAutomatedReasoningPolicyVersionError::Unhandled(
+            response.unhandled(),
+        ))
 }

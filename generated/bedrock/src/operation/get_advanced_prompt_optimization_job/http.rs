@@ -109,49 +109,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAdvancedPromptOptimizationJobError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAdvancedPromptOptimizationJobError::AccessDeniedException,
-                super::GetAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAdvancedPromptOptimizationJobError::InternalServerException,
-                super::GetAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAdvancedPromptOptimizationJobError::ResourceNotFoundException,
-                super::GetAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAdvancedPromptOptimizationJobError::ThrottlingException,
-                super::GetAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAdvancedPromptOptimizationJobError::ValidationException,
-                super::GetAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetAdvancedPromptOptimizationJobError::Unhandled(response.unhandled())
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAdvancedPromptOptimizationJobError::AccessDeniedException,
+                        super::GetAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAdvancedPromptOptimizationJobError::InternalServerException,
+                        super::GetAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAdvancedPromptOptimizationJobError::ResourceNotFoundException,
+                        super::GetAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAdvancedPromptOptimizationJobError::ThrottlingException,
+                        super::GetAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAdvancedPromptOptimizationJobError::ValidationException,
+                        super::GetAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAdvancedPromptOptimizationJobError::Unhandled(
+            response.unhandled(),
+        ))
 }

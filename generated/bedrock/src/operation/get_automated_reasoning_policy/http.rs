@@ -75,47 +75,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAutomatedReasoningPolicyError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAutomatedReasoningPolicyError::AccessDeniedException,
-                super::GetAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAutomatedReasoningPolicyError::InternalServerException,
-                super::GetAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAutomatedReasoningPolicyError::ResourceNotFoundException,
-                super::GetAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAutomatedReasoningPolicyError::ThrottlingException,
-                super::GetAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAutomatedReasoningPolicyError::ValidationException,
-                super::GetAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        _ => super::GetAutomatedReasoningPolicyError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAutomatedReasoningPolicyError::AccessDeniedException,
+                        super::GetAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAutomatedReasoningPolicyError::InternalServerException,
+                        super::GetAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAutomatedReasoningPolicyError::ResourceNotFoundException,
+                        super::GetAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAutomatedReasoningPolicyError::ThrottlingException,
+                        super::GetAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAutomatedReasoningPolicyError::ValidationException,
+                        super::GetAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAutomatedReasoningPolicyError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -84,51 +84,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAutomatedReasoningPolicyAnnotationsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAutomatedReasoningPolicyAnnotationsError::AccessDeniedException,
-                super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAutomatedReasoningPolicyAnnotationsError::InternalServerException,
-                super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAutomatedReasoningPolicyAnnotationsError::ResourceNotFoundException,
-                super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAutomatedReasoningPolicyAnnotationsError::ThrottlingException,
-                super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAutomatedReasoningPolicyAnnotationsError::ValidationException,
-                super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::AccessDeniedException,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::InternalServerException,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::ResourceNotFoundException,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::ThrottlingException,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::ValidationException,
+                        super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAutomatedReasoningPolicyAnnotationsError::Unhandled(
+            response.unhandled(),
+        ))
 }

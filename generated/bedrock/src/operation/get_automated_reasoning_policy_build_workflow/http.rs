@@ -113,51 +113,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAutomatedReasoningPolicyBuildWorkflowError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::AccessDeniedException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::InternalServerException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::ResourceNotFoundException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::ThrottlingException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::ValidationException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::AccessDeniedException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::InternalServerException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::ResourceNotFoundException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::ThrottlingException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::ValidationException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAutomatedReasoningPolicyBuildWorkflowError::Unhandled(
+            response.unhandled(),
+        ))
 }

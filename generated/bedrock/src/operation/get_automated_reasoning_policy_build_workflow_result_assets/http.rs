@@ -74,51 +74,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::AccessDeniedException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::InternalServerException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::ResourceNotFoundException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::ThrottlingException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::ValidationException,
-                super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::AccessDeniedException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::InternalServerException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::ResourceNotFoundException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::ThrottlingException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::ValidationException,
+                        super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAutomatedReasoningPolicyBuildWorkflowResultAssetsError::Unhandled(
+            response.unhandled(),
+        ))
 }

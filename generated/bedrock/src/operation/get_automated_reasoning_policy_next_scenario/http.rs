@@ -62,51 +62,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetAutomatedReasoningPolicyNextScenarioError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetAutomatedReasoningPolicyNextScenarioError::AccessDeniedException,
-                super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetAutomatedReasoningPolicyNextScenarioError::InternalServerException,
-                super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetAutomatedReasoningPolicyNextScenarioError::ResourceNotFoundException,
-                super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetAutomatedReasoningPolicyNextScenarioError::ThrottlingException,
-                super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetAutomatedReasoningPolicyNextScenarioError::ValidationException,
-                super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::AccessDeniedException,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::InternalServerException,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::ResourceNotFoundException,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::ThrottlingException,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::ValidationException,
+                        super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetAutomatedReasoningPolicyNextScenarioError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -100,47 +100,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetCustomModelDeploymentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetCustomModelDeploymentError::AccessDeniedException,
-                super::GetCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetCustomModelDeploymentError::InternalServerException,
-                super::GetCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetCustomModelDeploymentError::ResourceNotFoundException,
-                super::GetCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetCustomModelDeploymentError::ThrottlingException,
-                super::GetCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetCustomModelDeploymentError::ValidationException,
-                super::GetCustomModelDeploymentError::Unhandled,
-            )
-        }
-        _ => super::GetCustomModelDeploymentError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetCustomModelDeploymentError::AccessDeniedException,
+                        super::GetCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetCustomModelDeploymentError::InternalServerException,
+                        super::GetCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetCustomModelDeploymentError::ResourceNotFoundException,
+                        super::GetCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetCustomModelDeploymentError::ThrottlingException,
+                        super::GetCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetCustomModelDeploymentError::ValidationException,
+                        super::GetCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetCustomModelDeploymentError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -77,47 +77,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetFoundationModelAvailabilityError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetFoundationModelAvailabilityError::AccessDeniedException,
-                super::GetFoundationModelAvailabilityError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetFoundationModelAvailabilityError::InternalServerException,
-                super::GetFoundationModelAvailabilityError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetFoundationModelAvailabilityError::ResourceNotFoundException,
-                super::GetFoundationModelAvailabilityError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetFoundationModelAvailabilityError::ThrottlingException,
-                super::GetFoundationModelAvailabilityError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetFoundationModelAvailabilityError::ValidationException,
-                super::GetFoundationModelAvailabilityError::Unhandled,
-            )
-        }
-        _ => super::GetFoundationModelAvailabilityError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetFoundationModelAvailabilityError::AccessDeniedException,
+                        super::GetFoundationModelAvailabilityError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetFoundationModelAvailabilityError::InternalServerException,
+                        super::GetFoundationModelAvailabilityError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetFoundationModelAvailabilityError::ResourceNotFoundException,
+                        super::GetFoundationModelAvailabilityError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetFoundationModelAvailabilityError::ThrottlingException,
+                        super::GetFoundationModelAvailabilityError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetFoundationModelAvailabilityError::ValidationException,
+                        super::GetFoundationModelAvailabilityError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetFoundationModelAvailabilityError::Unhandled(
+            response.unhandled(),
+        ))
 }

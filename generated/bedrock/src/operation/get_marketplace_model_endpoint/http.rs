@@ -53,47 +53,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetMarketplaceModelEndpointError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetMarketplaceModelEndpointError::AccessDeniedException,
-                super::GetMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetMarketplaceModelEndpointError::InternalServerException,
-                super::GetMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetMarketplaceModelEndpointError::ResourceNotFoundException,
-                super::GetMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetMarketplaceModelEndpointError::ThrottlingException,
-                super::GetMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetMarketplaceModelEndpointError::ValidationException,
-                super::GetMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        _ => super::GetMarketplaceModelEndpointError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetMarketplaceModelEndpointError::AccessDeniedException,
+                        super::GetMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetMarketplaceModelEndpointError::InternalServerException,
+                        super::GetMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetMarketplaceModelEndpointError::ResourceNotFoundException,
+                        super::GetMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetMarketplaceModelEndpointError::ThrottlingException,
+                        super::GetMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetMarketplaceModelEndpointError::ValidationException,
+                        super::GetMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetMarketplaceModelEndpointError::Unhandled(
+            response.unhandled(),
+        ))
 }

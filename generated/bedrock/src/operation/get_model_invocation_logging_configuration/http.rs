@@ -57,35 +57,42 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetModelInvocationLoggingConfigurationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetModelInvocationLoggingConfigurationError::AccessDeniedException,
-                super::GetModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetModelInvocationLoggingConfigurationError::InternalServerException,
-                super::GetModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetModelInvocationLoggingConfigurationError::ThrottlingException,
-                super::GetModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetModelInvocationLoggingConfigurationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetModelInvocationLoggingConfigurationError::AccessDeniedException,
+                        super::GetModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetModelInvocationLoggingConfigurationError::InternalServerException,
+                        super::GetModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetModelInvocationLoggingConfigurationError::ThrottlingException,
+                        super::GetModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetModelInvocationLoggingConfigurationError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -105,51 +105,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetOrganizationDataRetentionStorageError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetOrganizationDataRetentionStorageError::AccessDeniedException,
-                super::GetOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetOrganizationDataRetentionStorageError::InternalServerException,
-                super::GetOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetOrganizationDataRetentionStorageError::ResourceNotFoundException,
-                super::GetOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetOrganizationDataRetentionStorageError::ThrottlingException,
-                super::GetOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetOrganizationDataRetentionStorageError::ValidationException,
-                super::GetOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetOrganizationDataRetentionStorageError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetOrganizationDataRetentionStorageError::AccessDeniedException,
+                        super::GetOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetOrganizationDataRetentionStorageError::InternalServerException,
+                        super::GetOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetOrganizationDataRetentionStorageError::ResourceNotFoundException,
+                        super::GetOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetOrganizationDataRetentionStorageError::ThrottlingException,
+                        super::GetOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetOrganizationDataRetentionStorageError::ValidationException,
+                        super::GetOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetOrganizationDataRetentionStorageError::Unhandled(
+            response.unhandled(),
+        ))
 }

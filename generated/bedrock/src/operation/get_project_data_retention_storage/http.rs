@@ -106,47 +106,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetProjectDataRetentionStorageError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetProjectDataRetentionStorageError::AccessDeniedException,
-                super::GetProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetProjectDataRetentionStorageError::InternalServerException,
-                super::GetProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetProjectDataRetentionStorageError::ResourceNotFoundException,
-                super::GetProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetProjectDataRetentionStorageError::ThrottlingException,
-                super::GetProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetProjectDataRetentionStorageError::ValidationException,
-                super::GetProjectDataRetentionStorageError::Unhandled,
-            )
-        }
-        _ => super::GetProjectDataRetentionStorageError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetProjectDataRetentionStorageError::AccessDeniedException,
+                        super::GetProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetProjectDataRetentionStorageError::InternalServerException,
+                        super::GetProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetProjectDataRetentionStorageError::ResourceNotFoundException,
+                        super::GetProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetProjectDataRetentionStorageError::ThrottlingException,
+                        super::GetProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetProjectDataRetentionStorageError::ValidationException,
+                        super::GetProjectDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetProjectDataRetentionStorageError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -130,47 +130,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetProvisionedModelThroughputError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetProvisionedModelThroughputError::AccessDeniedException,
-                super::GetProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetProvisionedModelThroughputError::InternalServerException,
-                super::GetProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetProvisionedModelThroughputError::ResourceNotFoundException,
-                super::GetProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetProvisionedModelThroughputError::ThrottlingException,
-                super::GetProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetProvisionedModelThroughputError::ValidationException,
-                super::GetProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        _ => super::GetProvisionedModelThroughputError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetProvisionedModelThroughputError::AccessDeniedException,
+                        super::GetProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetProvisionedModelThroughputError::InternalServerException,
+                        super::GetProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetProvisionedModelThroughputError::ResourceNotFoundException,
+                        super::GetProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetProvisionedModelThroughputError::ThrottlingException,
+                        super::GetProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetProvisionedModelThroughputError::ValidationException,
+                        super::GetProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetProvisionedModelThroughputError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -113,47 +113,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetTrustedAccessProgramError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetTrustedAccessProgramError::AccessDeniedException,
-                super::GetTrustedAccessProgramError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetTrustedAccessProgramError::InternalServerException,
-                super::GetTrustedAccessProgramError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetTrustedAccessProgramError::ResourceNotFoundException,
-                super::GetTrustedAccessProgramError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetTrustedAccessProgramError::ThrottlingException,
-                super::GetTrustedAccessProgramError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetTrustedAccessProgramError::ValidationException,
-                super::GetTrustedAccessProgramError::Unhandled,
-            )
-        }
-        _ => super::GetTrustedAccessProgramError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetTrustedAccessProgramError::AccessDeniedException,
+                        super::GetTrustedAccessProgramError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetTrustedAccessProgramError::InternalServerException,
+                        super::GetTrustedAccessProgramError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetTrustedAccessProgramError::ResourceNotFoundException,
+                        super::GetTrustedAccessProgramError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetTrustedAccessProgramError::ThrottlingException,
+                        super::GetTrustedAccessProgramError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetTrustedAccessProgramError::ValidationException,
+                        super::GetTrustedAccessProgramError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetTrustedAccessProgramError::Unhandled(
+            response.unhandled(),
+        ))
 }

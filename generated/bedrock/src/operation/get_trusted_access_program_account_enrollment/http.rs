@@ -70,51 +70,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetTrustedAccessProgramAccountEnrollmentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetTrustedAccessProgramAccountEnrollmentError::AccessDeniedException,
-                super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetTrustedAccessProgramAccountEnrollmentError::InternalServerException,
-                super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetTrustedAccessProgramAccountEnrollmentError::ResourceNotFoundException,
-                super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetTrustedAccessProgramAccountEnrollmentError::ThrottlingException,
-                super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetTrustedAccessProgramAccountEnrollmentError::ValidationException,
-                super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::AccessDeniedException,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::InternalServerException,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::ResourceNotFoundException,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::ThrottlingException,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::ValidationException,
+                        super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetTrustedAccessProgramAccountEnrollmentError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -70,51 +70,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetTrustedAccessProgramOrganizationEnrollmentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::AccessDeniedException,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::InternalServerException,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::ResourceNotFoundException,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::ThrottlingException,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::ValidationException,
-                super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::AccessDeniedException,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::InternalServerException,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::ResourceNotFoundException,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::ThrottlingException,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::ValidationException,
+                        super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetTrustedAccessProgramOrganizationEnrollmentError::Unhandled(
+            response.unhandled(),
+        ))
 }

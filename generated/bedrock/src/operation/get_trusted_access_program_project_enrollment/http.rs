@@ -72,51 +72,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetTrustedAccessProgramProjectEnrollmentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::GetTrustedAccessProgramProjectEnrollmentError::AccessDeniedException,
-                super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetTrustedAccessProgramProjectEnrollmentError::InternalServerException,
-                super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetTrustedAccessProgramProjectEnrollmentError::ResourceNotFoundException,
-                super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetTrustedAccessProgramProjectEnrollmentError::ThrottlingException,
-                super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetTrustedAccessProgramProjectEnrollmentError::ValidationException,
-                super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        _ => {
-            super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::AccessDeniedException,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::InternalServerException,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::ResourceNotFoundException,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::ThrottlingException,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::ValidationException,
+                        super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetTrustedAccessProgramProjectEnrollmentError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -48,39 +48,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::GetUseCaseForModelAccessError {
-    match response.code() {
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::GetUseCaseForModelAccessError::InternalServerException,
-                super::GetUseCaseForModelAccessError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::GetUseCaseForModelAccessError::ResourceNotFoundException,
-                super::GetUseCaseForModelAccessError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::GetUseCaseForModelAccessError::ThrottlingException,
-                super::GetUseCaseForModelAccessError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::GetUseCaseForModelAccessError::ValidationException,
-                super::GetUseCaseForModelAccessError::Unhandled,
-            )
-        }
-        _ => super::GetUseCaseForModelAccessError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::GetUseCaseForModelAccessError::InternalServerException,
+                        super::GetUseCaseForModelAccessError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::GetUseCaseForModelAccessError::ResourceNotFoundException,
+                        super::GetUseCaseForModelAccessError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::GetUseCaseForModelAccessError::ThrottlingException,
+                        super::GetUseCaseForModelAccessError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::GetUseCaseForModelAccessError::ValidationException,
+                        super::GetUseCaseForModelAccessError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::GetUseCaseForModelAccessError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -77,43 +77,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListAdvancedPromptOptimizationJobsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListAdvancedPromptOptimizationJobsError::AccessDeniedException,
-                super::ListAdvancedPromptOptimizationJobsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListAdvancedPromptOptimizationJobsError::InternalServerException,
-                super::ListAdvancedPromptOptimizationJobsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListAdvancedPromptOptimizationJobsError::ThrottlingException,
-                super::ListAdvancedPromptOptimizationJobsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListAdvancedPromptOptimizationJobsError::ValidationException,
-                super::ListAdvancedPromptOptimizationJobsError::Unhandled,
-            )
-        }
-        _ => {
-            super::ListAdvancedPromptOptimizationJobsError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListAdvancedPromptOptimizationJobsError::AccessDeniedException,
+                        super::ListAdvancedPromptOptimizationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListAdvancedPromptOptimizationJobsError::InternalServerException,
+                        super::ListAdvancedPromptOptimizationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListAdvancedPromptOptimizationJobsError::ThrottlingException,
+                        super::ListAdvancedPromptOptimizationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListAdvancedPromptOptimizationJobsError::ValidationException,
+                        super::ListAdvancedPromptOptimizationJobsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListAdvancedPromptOptimizationJobsError::Unhandled(
+            response.unhandled(),
+        ))
 }

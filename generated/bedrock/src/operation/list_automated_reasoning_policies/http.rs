@@ -69,47 +69,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListAutomatedReasoningPoliciesError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListAutomatedReasoningPoliciesError::AccessDeniedException,
-                super::ListAutomatedReasoningPoliciesError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListAutomatedReasoningPoliciesError::InternalServerException,
-                super::ListAutomatedReasoningPoliciesError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListAutomatedReasoningPoliciesError::ResourceNotFoundException,
-                super::ListAutomatedReasoningPoliciesError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListAutomatedReasoningPoliciesError::ThrottlingException,
-                super::ListAutomatedReasoningPoliciesError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListAutomatedReasoningPoliciesError::ValidationException,
-                super::ListAutomatedReasoningPoliciesError::Unhandled,
-            )
-        }
-        _ => super::ListAutomatedReasoningPoliciesError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListAutomatedReasoningPoliciesError::AccessDeniedException,
+                        super::ListAutomatedReasoningPoliciesError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListAutomatedReasoningPoliciesError::InternalServerException,
+                        super::ListAutomatedReasoningPoliciesError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListAutomatedReasoningPoliciesError::ResourceNotFoundException,
+                        super::ListAutomatedReasoningPoliciesError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListAutomatedReasoningPoliciesError::ThrottlingException,
+                        super::ListAutomatedReasoningPoliciesError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListAutomatedReasoningPoliciesError::ValidationException,
+                        super::ListAutomatedReasoningPoliciesError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListAutomatedReasoningPoliciesError::Unhandled(
+            response.unhandled(),
+        ))
 }

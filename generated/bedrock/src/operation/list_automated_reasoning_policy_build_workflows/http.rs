@@ -73,51 +73,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListAutomatedReasoningPolicyBuildWorkflowsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::AccessDeniedException,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::InternalServerException,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::ResourceNotFoundException,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::ThrottlingException,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::ValidationException,
-                super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
-            )
-        }
-        _ => {
-            super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::AccessDeniedException,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::InternalServerException,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::ResourceNotFoundException,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::ThrottlingException,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::ValidationException,
+                        super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListAutomatedReasoningPolicyBuildWorkflowsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -73,51 +73,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListAutomatedReasoningPolicyTestCasesError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListAutomatedReasoningPolicyTestCasesError::AccessDeniedException,
-                super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListAutomatedReasoningPolicyTestCasesError::InternalServerException,
-                super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListAutomatedReasoningPolicyTestCasesError::ResourceNotFoundException,
-                super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListAutomatedReasoningPolicyTestCasesError::ThrottlingException,
-                super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListAutomatedReasoningPolicyTestCasesError::ValidationException,
-                super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
-            )
-        }
-        _ => {
-            super::ListAutomatedReasoningPolicyTestCasesError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListAutomatedReasoningPolicyTestCasesError::AccessDeniedException,
+                        super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListAutomatedReasoningPolicyTestCasesError::InternalServerException,
+                        super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListAutomatedReasoningPolicyTestCasesError::ResourceNotFoundException,
+                        super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListAutomatedReasoningPolicyTestCasesError::ThrottlingException,
+                        super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListAutomatedReasoningPolicyTestCasesError::ValidationException,
+                        super::ListAutomatedReasoningPolicyTestCasesError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListAutomatedReasoningPolicyTestCasesError::Unhandled(
+            response.unhandled(),
+        ))
 }

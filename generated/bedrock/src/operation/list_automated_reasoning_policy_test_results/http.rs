@@ -75,59 +75,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListAutomatedReasoningPolicyTestResultsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListAutomatedReasoningPolicyTestResultsError::AccessDeniedException,
-                super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListAutomatedReasoningPolicyTestResultsError::InternalServerException,
-                super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListAutomatedReasoningPolicyTestResultsError::ResourceNotFoundException,
-                super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::ListAutomatedReasoningPolicyTestResultsError::ServiceQuotaExceededException,
-                super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListAutomatedReasoningPolicyTestResultsError::ThrottlingException,
-                super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListAutomatedReasoningPolicyTestResultsError::ValidationException,
-                super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
-            )
-        }
-        _ => {
-            super::ListAutomatedReasoningPolicyTestResultsError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListAutomatedReasoningPolicyTestResultsError::AccessDeniedException,
+                        super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListAutomatedReasoningPolicyTestResultsError::InternalServerException,
+                        super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListAutomatedReasoningPolicyTestResultsError::ResourceNotFoundException,
+                        super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::ListAutomatedReasoningPolicyTestResultsError::ServiceQuotaExceededException,
+                        super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListAutomatedReasoningPolicyTestResultsError::ThrottlingException,
+                        super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListAutomatedReasoningPolicyTestResultsError::ValidationException,
+                        super::ListAutomatedReasoningPolicyTestResultsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListAutomatedReasoningPolicyTestResultsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -95,39 +95,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListCustomModelDeploymentsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListCustomModelDeploymentsError::AccessDeniedException,
-                super::ListCustomModelDeploymentsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListCustomModelDeploymentsError::InternalServerException,
-                super::ListCustomModelDeploymentsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListCustomModelDeploymentsError::ThrottlingException,
-                super::ListCustomModelDeploymentsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListCustomModelDeploymentsError::ValidationException,
-                super::ListCustomModelDeploymentsError::Unhandled,
-            )
-        }
-        _ => super::ListCustomModelDeploymentsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListCustomModelDeploymentsError::AccessDeniedException,
+                        super::ListCustomModelDeploymentsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListCustomModelDeploymentsError::InternalServerException,
+                        super::ListCustomModelDeploymentsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListCustomModelDeploymentsError::ThrottlingException,
+                        super::ListCustomModelDeploymentsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListCustomModelDeploymentsError::ValidationException,
+                        super::ListCustomModelDeploymentsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListCustomModelDeploymentsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -64,51 +64,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListEnforcedGuardrailsConfigurationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListEnforcedGuardrailsConfigurationError::AccessDeniedException,
-                super::ListEnforcedGuardrailsConfigurationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListEnforcedGuardrailsConfigurationError::InternalServerException,
-                super::ListEnforcedGuardrailsConfigurationError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListEnforcedGuardrailsConfigurationError::ResourceNotFoundException,
-                super::ListEnforcedGuardrailsConfigurationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListEnforcedGuardrailsConfigurationError::ThrottlingException,
-                super::ListEnforcedGuardrailsConfigurationError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListEnforcedGuardrailsConfigurationError::ValidationException,
-                super::ListEnforcedGuardrailsConfigurationError::Unhandled,
-            )
-        }
-        _ => {
-            super::ListEnforcedGuardrailsConfigurationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListEnforcedGuardrailsConfigurationError::AccessDeniedException,
+                        super::ListEnforcedGuardrailsConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListEnforcedGuardrailsConfigurationError::InternalServerException,
+                        super::ListEnforcedGuardrailsConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListEnforcedGuardrailsConfigurationError::ResourceNotFoundException,
+                        super::ListEnforcedGuardrailsConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListEnforcedGuardrailsConfigurationError::ThrottlingException,
+                        super::ListEnforcedGuardrailsConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListEnforcedGuardrailsConfigurationError::ValidationException,
+                        super::ListEnforcedGuardrailsConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListEnforcedGuardrailsConfigurationError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -62,51 +62,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListFoundationModelAgreementOffersError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListFoundationModelAgreementOffersError::AccessDeniedException,
-                super::ListFoundationModelAgreementOffersError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListFoundationModelAgreementOffersError::InternalServerException,
-                super::ListFoundationModelAgreementOffersError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListFoundationModelAgreementOffersError::ResourceNotFoundException,
-                super::ListFoundationModelAgreementOffersError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListFoundationModelAgreementOffersError::ThrottlingException,
-                super::ListFoundationModelAgreementOffersError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListFoundationModelAgreementOffersError::ValidationException,
-                super::ListFoundationModelAgreementOffersError::Unhandled,
-            )
-        }
-        _ => {
-            super::ListFoundationModelAgreementOffersError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListFoundationModelAgreementOffersError::AccessDeniedException,
+                        super::ListFoundationModelAgreementOffersError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListFoundationModelAgreementOffersError::InternalServerException,
+                        super::ListFoundationModelAgreementOffersError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListFoundationModelAgreementOffersError::ResourceNotFoundException,
+                        super::ListFoundationModelAgreementOffersError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListFoundationModelAgreementOffersError::ThrottlingException,
+                        super::ListFoundationModelAgreementOffersError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListFoundationModelAgreementOffersError::ValidationException,
+                        super::ListFoundationModelAgreementOffersError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListFoundationModelAgreementOffersError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -74,39 +74,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListFoundationModelsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListFoundationModelsError::AccessDeniedException,
-                super::ListFoundationModelsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListFoundationModelsError::InternalServerException,
-                super::ListFoundationModelsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListFoundationModelsError::ThrottlingException,
-                super::ListFoundationModelsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListFoundationModelsError::ValidationException,
-                super::ListFoundationModelsError::Unhandled,
-            )
-        }
-        _ => super::ListFoundationModelsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListFoundationModelsError::AccessDeniedException,
+                        super::ListFoundationModelsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListFoundationModelsError::InternalServerException,
+                        super::ListFoundationModelsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListFoundationModelsError::ThrottlingException,
+                        super::ListFoundationModelsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListFoundationModelsError::ValidationException,
+                        super::ListFoundationModelsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListFoundationModelsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -73,47 +73,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListMarketplaceModelEndpointsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListMarketplaceModelEndpointsError::AccessDeniedException,
-                super::ListMarketplaceModelEndpointsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListMarketplaceModelEndpointsError::InternalServerException,
-                super::ListMarketplaceModelEndpointsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListMarketplaceModelEndpointsError::ResourceNotFoundException,
-                super::ListMarketplaceModelEndpointsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListMarketplaceModelEndpointsError::ThrottlingException,
-                super::ListMarketplaceModelEndpointsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListMarketplaceModelEndpointsError::ValidationException,
-                super::ListMarketplaceModelEndpointsError::Unhandled,
-            )
-        }
-        _ => super::ListMarketplaceModelEndpointsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListMarketplaceModelEndpointsError::AccessDeniedException,
+                        super::ListMarketplaceModelEndpointsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListMarketplaceModelEndpointsError::InternalServerException,
+                        super::ListMarketplaceModelEndpointsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListMarketplaceModelEndpointsError::ResourceNotFoundException,
+                        super::ListMarketplaceModelEndpointsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListMarketplaceModelEndpointsError::ThrottlingException,
+                        super::ListMarketplaceModelEndpointsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListMarketplaceModelEndpointsError::ValidationException,
+                        super::ListMarketplaceModelEndpointsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListMarketplaceModelEndpointsError::Unhandled(
+            response.unhandled(),
+        ))
 }

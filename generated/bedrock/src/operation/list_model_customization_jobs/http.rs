@@ -92,39 +92,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListModelCustomizationJobsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListModelCustomizationJobsError::AccessDeniedException,
-                super::ListModelCustomizationJobsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListModelCustomizationJobsError::InternalServerException,
-                super::ListModelCustomizationJobsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListModelCustomizationJobsError::ThrottlingException,
-                super::ListModelCustomizationJobsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListModelCustomizationJobsError::ValidationException,
-                super::ListModelCustomizationJobsError::Unhandled,
-            )
-        }
-        _ => super::ListModelCustomizationJobsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListModelCustomizationJobsError::AccessDeniedException,
+                        super::ListModelCustomizationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListModelCustomizationJobsError::InternalServerException,
+                        super::ListModelCustomizationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListModelCustomizationJobsError::ThrottlingException,
+                        super::ListModelCustomizationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListModelCustomizationJobsError::ValidationException,
+                        super::ListModelCustomizationJobsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListModelCustomizationJobsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -92,39 +92,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListModelInvocationJobsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListModelInvocationJobsError::AccessDeniedException,
-                super::ListModelInvocationJobsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListModelInvocationJobsError::InternalServerException,
-                super::ListModelInvocationJobsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListModelInvocationJobsError::ThrottlingException,
-                super::ListModelInvocationJobsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListModelInvocationJobsError::ValidationException,
-                super::ListModelInvocationJobsError::Unhandled,
-            )
-        }
-        _ => super::ListModelInvocationJobsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListModelInvocationJobsError::AccessDeniedException,
+                        super::ListModelInvocationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListModelInvocationJobsError::InternalServerException,
+                        super::ListModelInvocationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListModelInvocationJobsError::ThrottlingException,
+                        super::ListModelInvocationJobsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListModelInvocationJobsError::ValidationException,
+                        super::ListModelInvocationJobsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListModelInvocationJobsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -95,39 +95,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListProvisionedModelThroughputsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListProvisionedModelThroughputsError::AccessDeniedException,
-                super::ListProvisionedModelThroughputsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListProvisionedModelThroughputsError::InternalServerException,
-                super::ListProvisionedModelThroughputsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListProvisionedModelThroughputsError::ThrottlingException,
-                super::ListProvisionedModelThroughputsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListProvisionedModelThroughputsError::ValidationException,
-                super::ListProvisionedModelThroughputsError::Unhandled,
-            )
-        }
-        _ => super::ListProvisionedModelThroughputsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListProvisionedModelThroughputsError::AccessDeniedException,
+                        super::ListProvisionedModelThroughputsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListProvisionedModelThroughputsError::InternalServerException,
+                        super::ListProvisionedModelThroughputsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListProvisionedModelThroughputsError::ThrottlingException,
+                        super::ListProvisionedModelThroughputsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListProvisionedModelThroughputsError::ValidationException,
+                        super::ListProvisionedModelThroughputsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListProvisionedModelThroughputsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -69,47 +69,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::ListTrustedAccessProgramsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::ListTrustedAccessProgramsError::AccessDeniedException,
-                super::ListTrustedAccessProgramsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::ListTrustedAccessProgramsError::InternalServerException,
-                super::ListTrustedAccessProgramsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::ListTrustedAccessProgramsError::ResourceNotFoundException,
-                super::ListTrustedAccessProgramsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::ListTrustedAccessProgramsError::ThrottlingException,
-                super::ListTrustedAccessProgramsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::ListTrustedAccessProgramsError::ValidationException,
-                super::ListTrustedAccessProgramsError::Unhandled,
-            )
-        }
-        _ => super::ListTrustedAccessProgramsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::ListTrustedAccessProgramsError::AccessDeniedException,
+                        super::ListTrustedAccessProgramsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::ListTrustedAccessProgramsError::InternalServerException,
+                        super::ListTrustedAccessProgramsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::ListTrustedAccessProgramsError::ResourceNotFoundException,
+                        super::ListTrustedAccessProgramsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::ListTrustedAccessProgramsError::ThrottlingException,
+                        super::ListTrustedAccessProgramsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::ListTrustedAccessProgramsError::ValidationException,
+                        super::ListTrustedAccessProgramsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::ListTrustedAccessProgramsError::Unhandled(
+            response.unhandled(),
+        ))
 }

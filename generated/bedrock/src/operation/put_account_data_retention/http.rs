@@ -79,39 +79,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutAccountDataRetentionError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutAccountDataRetentionError::AccessDeniedException,
-                super::PutAccountDataRetentionError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutAccountDataRetentionError::InternalServerException,
-                super::PutAccountDataRetentionError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutAccountDataRetentionError::ThrottlingException,
-                super::PutAccountDataRetentionError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutAccountDataRetentionError::ValidationException,
-                super::PutAccountDataRetentionError::Unhandled,
-            )
-        }
-        _ => super::PutAccountDataRetentionError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutAccountDataRetentionError::AccessDeniedException,
+                        super::PutAccountDataRetentionError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutAccountDataRetentionError::InternalServerException,
+                        super::PutAccountDataRetentionError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutAccountDataRetentionError::ThrottlingException,
+                        super::PutAccountDataRetentionError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutAccountDataRetentionError::ValidationException,
+                        super::PutAccountDataRetentionError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutAccountDataRetentionError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -125,47 +125,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutAccountDataRetentionStorageError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutAccountDataRetentionStorageError::AccessDeniedException,
-                super::PutAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::PutAccountDataRetentionStorageError::ConflictException,
-                super::PutAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutAccountDataRetentionStorageError::InternalServerException,
-                super::PutAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutAccountDataRetentionStorageError::ThrottlingException,
-                super::PutAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutAccountDataRetentionStorageError::ValidationException,
-                super::PutAccountDataRetentionStorageError::Unhandled,
-            )
-        }
-        _ => super::PutAccountDataRetentionStorageError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutAccountDataRetentionStorageError::AccessDeniedException,
+                        super::PutAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::PutAccountDataRetentionStorageError::ConflictException,
+                        super::PutAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutAccountDataRetentionStorageError::InternalServerException,
+                        super::PutAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutAccountDataRetentionStorageError::ThrottlingException,
+                        super::PutAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutAccountDataRetentionStorageError::ValidationException,
+                        super::PutAccountDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutAccountDataRetentionStorageError::Unhandled(
+            response.unhandled(),
+        ))
 }

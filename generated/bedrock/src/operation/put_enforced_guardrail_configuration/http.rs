@@ -88,59 +88,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutEnforcedGuardrailConfigurationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutEnforcedGuardrailConfigurationError::AccessDeniedException,
-                super::PutEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::PutEnforcedGuardrailConfigurationError::ConflictException,
-                super::PutEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutEnforcedGuardrailConfigurationError::InternalServerException,
-                super::PutEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::PutEnforcedGuardrailConfigurationError::ResourceNotFoundException,
-                super::PutEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutEnforcedGuardrailConfigurationError::ThrottlingException,
-                super::PutEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutEnforcedGuardrailConfigurationError::ValidationException,
-                super::PutEnforcedGuardrailConfigurationError::Unhandled,
-            )
-        }
-        _ => {
-            super::PutEnforcedGuardrailConfigurationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutEnforcedGuardrailConfigurationError::AccessDeniedException,
+                        super::PutEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::PutEnforcedGuardrailConfigurationError::ConflictException,
+                        super::PutEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutEnforcedGuardrailConfigurationError::InternalServerException,
+                        super::PutEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::PutEnforcedGuardrailConfigurationError::ResourceNotFoundException,
+                        super::PutEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutEnforcedGuardrailConfigurationError::ThrottlingException,
+                        super::PutEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutEnforcedGuardrailConfigurationError::ValidationException,
+                        super::PutEnforcedGuardrailConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutEnforcedGuardrailConfigurationError::Unhandled(
+            response.unhandled(),
+        ))
 }

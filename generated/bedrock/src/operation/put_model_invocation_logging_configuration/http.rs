@@ -69,43 +69,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutModelInvocationLoggingConfigurationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutModelInvocationLoggingConfigurationError::AccessDeniedException,
-                super::PutModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutModelInvocationLoggingConfigurationError::InternalServerException,
-                super::PutModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutModelInvocationLoggingConfigurationError::ThrottlingException,
-                super::PutModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutModelInvocationLoggingConfigurationError::ValidationException,
-                super::PutModelInvocationLoggingConfigurationError::Unhandled,
-            )
-        }
-        _ => {
-            super::PutModelInvocationLoggingConfigurationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutModelInvocationLoggingConfigurationError::AccessDeniedException,
+                        super::PutModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutModelInvocationLoggingConfigurationError::InternalServerException,
+                        super::PutModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutModelInvocationLoggingConfigurationError::ThrottlingException,
+                        super::PutModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutModelInvocationLoggingConfigurationError::ValidationException,
+                        super::PutModelInvocationLoggingConfigurationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutModelInvocationLoggingConfigurationError::Unhandled(
+            response.unhandled(),
+        ))
 }

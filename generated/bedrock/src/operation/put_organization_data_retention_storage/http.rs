@@ -128,51 +128,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutOrganizationDataRetentionStorageError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutOrganizationDataRetentionStorageError::AccessDeniedException,
-                super::PutOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::PutOrganizationDataRetentionStorageError::ConflictException,
-                super::PutOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutOrganizationDataRetentionStorageError::InternalServerException,
-                super::PutOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutOrganizationDataRetentionStorageError::ThrottlingException,
-                super::PutOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutOrganizationDataRetentionStorageError::ValidationException,
-                super::PutOrganizationDataRetentionStorageError::Unhandled,
-            )
-        }
-        _ => {
-            super::PutOrganizationDataRetentionStorageError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutOrganizationDataRetentionStorageError::AccessDeniedException,
+                        super::PutOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::PutOrganizationDataRetentionStorageError::ConflictException,
+                        super::PutOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutOrganizationDataRetentionStorageError::InternalServerException,
+                        super::PutOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutOrganizationDataRetentionStorageError::ThrottlingException,
+                        super::PutOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutOrganizationDataRetentionStorageError::ValidationException,
+                        super::PutOrganizationDataRetentionStorageError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutOrganizationDataRetentionStorageError::Unhandled(
+            response.unhandled(),
+        ))
 }

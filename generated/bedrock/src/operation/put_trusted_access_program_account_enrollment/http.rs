@@ -89,59 +89,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutTrustedAccessProgramAccountEnrollmentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutTrustedAccessProgramAccountEnrollmentError::AccessDeniedException,
-                super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::PutTrustedAccessProgramAccountEnrollmentError::ConflictException,
-                super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutTrustedAccessProgramAccountEnrollmentError::InternalServerException,
-                super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::PutTrustedAccessProgramAccountEnrollmentError::ResourceNotFoundException,
-                super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutTrustedAccessProgramAccountEnrollmentError::ThrottlingException,
-                super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutTrustedAccessProgramAccountEnrollmentError::ValidationException,
-                super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
-            )
-        }
-        _ => {
-            super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::AccessDeniedException,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::ConflictException,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::InternalServerException,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::ResourceNotFoundException,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::ThrottlingException,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::ValidationException,
+                        super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutTrustedAccessProgramAccountEnrollmentError::Unhandled(
+            response.unhandled(),
+        ))
 }

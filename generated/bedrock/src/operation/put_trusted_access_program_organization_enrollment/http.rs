@@ -92,59 +92,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutTrustedAccessProgramOrganizationEnrollmentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::AccessDeniedException,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::ConflictException,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::InternalServerException,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::ResourceNotFoundException,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::ThrottlingException,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::ValidationException,
-                super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
-            )
-        }
-        _ => {
-            super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::AccessDeniedException,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::ConflictException,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::InternalServerException,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::ResourceNotFoundException,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::ThrottlingException,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::ValidationException,
+                        super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutTrustedAccessProgramOrganizationEnrollmentError::Unhandled(
+            response.unhandled(),
+        ))
 }

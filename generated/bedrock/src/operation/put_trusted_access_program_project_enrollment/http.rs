@@ -91,59 +91,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutTrustedAccessProgramProjectEnrollmentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutTrustedAccessProgramProjectEnrollmentError::AccessDeniedException,
-                super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::PutTrustedAccessProgramProjectEnrollmentError::ConflictException,
-                super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutTrustedAccessProgramProjectEnrollmentError::InternalServerException,
-                super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::PutTrustedAccessProgramProjectEnrollmentError::ResourceNotFoundException,
-                super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutTrustedAccessProgramProjectEnrollmentError::ThrottlingException,
-                super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutTrustedAccessProgramProjectEnrollmentError::ValidationException,
-                super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
-            )
-        }
-        _ => {
-            super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::AccessDeniedException,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::ConflictException,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::InternalServerException,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::ResourceNotFoundException,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::ThrottlingException,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::ValidationException,
+                        super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutTrustedAccessProgramProjectEnrollmentError::Unhandled(
+            response.unhandled(),
+        ))
 }

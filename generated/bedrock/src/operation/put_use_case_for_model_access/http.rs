@@ -62,39 +62,52 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::PutUseCaseForModelAccessError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::PutUseCaseForModelAccessError::AccessDeniedException,
-                super::PutUseCaseForModelAccessError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::PutUseCaseForModelAccessError::InternalServerException,
-                super::PutUseCaseForModelAccessError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::PutUseCaseForModelAccessError::ThrottlingException,
-                super::PutUseCaseForModelAccessError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::PutUseCaseForModelAccessError::ValidationException,
-                super::PutUseCaseForModelAccessError::Unhandled,
-            )
-        }
-        _ => super::PutUseCaseForModelAccessError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::PutUseCaseForModelAccessError::AccessDeniedException,
+                        super::PutUseCaseForModelAccessError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::PutUseCaseForModelAccessError::InternalServerException,
+                        super::PutUseCaseForModelAccessError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::PutUseCaseForModelAccessError::ThrottlingException,
+                        super::PutUseCaseForModelAccessError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::PutUseCaseForModelAccessError::ValidationException,
+                        super::PutUseCaseForModelAccessError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::PutUseCaseForModelAccessError::Unhandled(
+            response.unhandled(),
+        ))
 }

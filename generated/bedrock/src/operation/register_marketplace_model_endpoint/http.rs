@@ -81,57 +81,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::RegisterMarketplaceModelEndpointError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::RegisterMarketplaceModelEndpointError::AccessDeniedException,
-                super::RegisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::RegisterMarketplaceModelEndpointError::InternalServerException,
-                super::RegisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::RegisterMarketplaceModelEndpointError::ResourceNotFoundException,
-                super::RegisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ServiceUnavailableException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_unavailable_exception,
-                super::RegisterMarketplaceModelEndpointError::ServiceUnavailableException,
-                super::RegisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::RegisterMarketplaceModelEndpointError::ThrottlingException,
-                super::RegisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::RegisterMarketplaceModelEndpointError::ValidationException,
-                super::RegisterMarketplaceModelEndpointError::Unhandled,
-            )
-        }
-        _ => {
-            super::RegisterMarketplaceModelEndpointError::Unhandled(response.unhandled())
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::RegisterMarketplaceModelEndpointError::AccessDeniedException,
+                        super::RegisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::RegisterMarketplaceModelEndpointError::InternalServerException,
+                        super::RegisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::RegisterMarketplaceModelEndpointError::ResourceNotFoundException,
+                        super::RegisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_unavailable_exception,
+                        super::RegisterMarketplaceModelEndpointError::ServiceUnavailableException,
+                        super::RegisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::RegisterMarketplaceModelEndpointError::ThrottlingException,
+                        super::RegisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::RegisterMarketplaceModelEndpointError::ValidationException,
+                        super::RegisterMarketplaceModelEndpointError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::RegisterMarketplaceModelEndpointError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -94,75 +94,92 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::StartAutomatedReasoningPolicyBuildWorkflowError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::AccessDeniedException,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::ConflictException,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::InternalServerException,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ResourceInUseException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_in_use_exception,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::ResourceInUseException,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::ResourceNotFoundException,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ServiceQuotaExceededException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_service_quota_exceeded_exception,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::ServiceQuotaExceededException,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::ThrottlingException,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::ValidationException,
-                super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
-            )
-        }
-        _ => {
-            super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::AccessDeniedException,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::ConflictException,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::InternalServerException,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceInUseException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_in_use_exception,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::ResourceInUseException,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::ResourceNotFoundException,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ServiceQuotaExceededException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_service_quota_exceeded_exception,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::ServiceQuotaExceededException,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::ThrottlingException,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::ValidationException,
+                        super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::StartAutomatedReasoningPolicyBuildWorkflowError::Unhandled(
+            response.unhandled(),
+        ))
 }

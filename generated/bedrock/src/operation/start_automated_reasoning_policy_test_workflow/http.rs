@@ -83,59 +83,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::StartAutomatedReasoningPolicyTestWorkflowError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::AccessDeniedException,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::InternalServerException,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
-            )
-        }
-        Some("ResourceInUseException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_in_use_exception,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::ResourceInUseException,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::ResourceNotFoundException,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::ThrottlingException,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::ValidationException,
-                super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
-            )
-        }
-        _ => {
-            super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::AccessDeniedException,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::InternalServerException,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceInUseException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_in_use_exception,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::ResourceInUseException,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::ResourceNotFoundException,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::ThrottlingException,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::ValidationException,
+                        super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::StartAutomatedReasoningPolicyTestWorkflowError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -60,51 +60,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::StartTrustedAccessProgramAccountApplicationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::StartTrustedAccessProgramAccountApplicationError::AccessDeniedException,
-                super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::StartTrustedAccessProgramAccountApplicationError::InternalServerException,
-                super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::StartTrustedAccessProgramAccountApplicationError::ResourceNotFoundException,
-                super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::StartTrustedAccessProgramAccountApplicationError::ThrottlingException,
-                super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::StartTrustedAccessProgramAccountApplicationError::ValidationException,
-                super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
-            )
-        }
-        _ => {
-            super::StartTrustedAccessProgramAccountApplicationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::StartTrustedAccessProgramAccountApplicationError::AccessDeniedException,
+                        super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::StartTrustedAccessProgramAccountApplicationError::InternalServerException,
+                        super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::StartTrustedAccessProgramAccountApplicationError::ResourceNotFoundException,
+                        super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::StartTrustedAccessProgramAccountApplicationError::ThrottlingException,
+                        super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::StartTrustedAccessProgramAccountApplicationError::ValidationException,
+                        super::StartTrustedAccessProgramAccountApplicationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::StartTrustedAccessProgramAccountApplicationError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -60,51 +60,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::StartTrustedAccessProgramOrganizationApplicationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::StartTrustedAccessProgramOrganizationApplicationError::AccessDeniedException,
-                super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::StartTrustedAccessProgramOrganizationApplicationError::InternalServerException,
-                super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::StartTrustedAccessProgramOrganizationApplicationError::ResourceNotFoundException,
-                super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::StartTrustedAccessProgramOrganizationApplicationError::ThrottlingException,
-                super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::StartTrustedAccessProgramOrganizationApplicationError::ValidationException,
-                super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
-            )
-        }
-        _ => {
-            super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::AccessDeniedException,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::InternalServerException,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::ResourceNotFoundException,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::ThrottlingException,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::ValidationException,
+                        super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::StartTrustedAccessProgramOrganizationApplicationError::Unhandled(
+            response.unhandled(),
+        ))
 }

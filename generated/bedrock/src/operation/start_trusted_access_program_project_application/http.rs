@@ -62,51 +62,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::StartTrustedAccessProgramProjectApplicationError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::StartTrustedAccessProgramProjectApplicationError::AccessDeniedException,
-                super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::StartTrustedAccessProgramProjectApplicationError::InternalServerException,
-                super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::StartTrustedAccessProgramProjectApplicationError::ResourceNotFoundException,
-                super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::StartTrustedAccessProgramProjectApplicationError::ThrottlingException,
-                super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::StartTrustedAccessProgramProjectApplicationError::ValidationException,
-                super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
-            )
-        }
-        _ => {
-            super::StartTrustedAccessProgramProjectApplicationError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::StartTrustedAccessProgramProjectApplicationError::AccessDeniedException,
+                        super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::StartTrustedAccessProgramProjectApplicationError::InternalServerException,
+                        super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::StartTrustedAccessProgramProjectApplicationError::ResourceNotFoundException,
+                        super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::StartTrustedAccessProgramProjectApplicationError::ThrottlingException,
+                        super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::StartTrustedAccessProgramProjectApplicationError::ValidationException,
+                        super::StartTrustedAccessProgramProjectApplicationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::StartTrustedAccessProgramProjectApplicationError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -52,59 +52,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::StopAdvancedPromptOptimizationJobError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::StopAdvancedPromptOptimizationJobError::AccessDeniedException,
-                super::StopAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::StopAdvancedPromptOptimizationJobError::ConflictException,
-                super::StopAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::StopAdvancedPromptOptimizationJobError::InternalServerException,
-                super::StopAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::StopAdvancedPromptOptimizationJobError::ResourceNotFoundException,
-                super::StopAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::StopAdvancedPromptOptimizationJobError::ThrottlingException,
-                super::StopAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::StopAdvancedPromptOptimizationJobError::ValidationException,
-                super::StopAdvancedPromptOptimizationJobError::Unhandled,
-            )
-        }
-        _ => {
-            super::StopAdvancedPromptOptimizationJobError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::StopAdvancedPromptOptimizationJobError::AccessDeniedException,
+                        super::StopAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::StopAdvancedPromptOptimizationJobError::ConflictException,
+                        super::StopAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::StopAdvancedPromptOptimizationJobError::InternalServerException,
+                        super::StopAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::StopAdvancedPromptOptimizationJobError::ResourceNotFoundException,
+                        super::StopAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::StopAdvancedPromptOptimizationJobError::ThrottlingException,
+                        super::StopAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::StopAdvancedPromptOptimizationJobError::ValidationException,
+                        super::StopAdvancedPromptOptimizationJobError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::StopAdvancedPromptOptimizationJobError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -47,55 +47,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::StopModelCustomizationJobError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::StopModelCustomizationJobError::AccessDeniedException,
-                super::StopModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::StopModelCustomizationJobError::ConflictException,
-                super::StopModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::StopModelCustomizationJobError::InternalServerException,
-                super::StopModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::StopModelCustomizationJobError::ResourceNotFoundException,
-                super::StopModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::StopModelCustomizationJobError::ThrottlingException,
-                super::StopModelCustomizationJobError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::StopModelCustomizationJobError::ValidationException,
-                super::StopModelCustomizationJobError::Unhandled,
-            )
-        }
-        _ => super::StopModelCustomizationJobError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::StopModelCustomizationJobError::AccessDeniedException,
+                        super::StopModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::StopModelCustomizationJobError::ConflictException,
+                        super::StopModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::StopModelCustomizationJobError::InternalServerException,
+                        super::StopModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::StopModelCustomizationJobError::ResourceNotFoundException,
+                        super::StopModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::StopModelCustomizationJobError::ThrottlingException,
+                        super::StopModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::StopModelCustomizationJobError::ValidationException,
+                        super::StopModelCustomizationJobError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::StopModelCustomizationJobError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -92,63 +92,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateAutomatedReasoningPolicyError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateAutomatedReasoningPolicyError::AccessDeniedException,
-                super::UpdateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::UpdateAutomatedReasoningPolicyError::ConflictException,
-                super::UpdateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateAutomatedReasoningPolicyError::InternalServerException,
-                super::UpdateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateAutomatedReasoningPolicyError::ResourceNotFoundException,
-                super::UpdateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateAutomatedReasoningPolicyError::ThrottlingException,
-                super::UpdateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("TooManyTagsException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_too_many_tags_exception,
-                super::UpdateAutomatedReasoningPolicyError::TooManyTagsException,
-                super::UpdateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateAutomatedReasoningPolicyError::ValidationException,
-                super::UpdateAutomatedReasoningPolicyError::Unhandled,
-            )
-        }
-        _ => super::UpdateAutomatedReasoningPolicyError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateAutomatedReasoningPolicyError::AccessDeniedException,
+                        super::UpdateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::UpdateAutomatedReasoningPolicyError::ConflictException,
+                        super::UpdateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateAutomatedReasoningPolicyError::InternalServerException,
+                        super::UpdateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateAutomatedReasoningPolicyError::ResourceNotFoundException,
+                        super::UpdateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateAutomatedReasoningPolicyError::ThrottlingException,
+                        super::UpdateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "TooManyTagsException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_too_many_tags_exception,
+                        super::UpdateAutomatedReasoningPolicyError::TooManyTagsException,
+                        super::UpdateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateAutomatedReasoningPolicyError::ValidationException,
+                        super::UpdateAutomatedReasoningPolicyError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateAutomatedReasoningPolicyError::Unhandled(
+            response.unhandled(),
+        ))
 }

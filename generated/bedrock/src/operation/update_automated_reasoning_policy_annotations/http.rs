@@ -106,59 +106,72 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateAutomatedReasoningPolicyAnnotationsError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::AccessDeniedException,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::ConflictException,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::InternalServerException,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::ResourceNotFoundException,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::ThrottlingException,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::ValidationException,
-                super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
-            )
-        }
-        _ => {
-            super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::AccessDeniedException,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::ConflictException,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::InternalServerException,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::ResourceNotFoundException,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::ThrottlingException,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::ValidationException,
+                        super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateAutomatedReasoningPolicyAnnotationsError::Unhandled(
+            response.unhandled(),
+        ))
 }

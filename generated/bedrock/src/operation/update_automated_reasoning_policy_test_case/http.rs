@@ -98,67 +98,82 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateAutomatedReasoningPolicyTestCaseError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::AccessDeniedException,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ConflictException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_conflict_exception,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::ConflictException,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::InternalServerException,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ResourceInUseException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_in_use_exception,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::ResourceInUseException,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::ResourceNotFoundException,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::ThrottlingException,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::ValidationException,
-                super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
-            )
-        }
-        _ => {
-            super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled(
-                response.unhandled(),
-            )
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::AccessDeniedException,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ConflictException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_conflict_exception,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::ConflictException,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::InternalServerException,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceInUseException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_in_use_exception,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::ResourceInUseException,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::ResourceNotFoundException,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::ThrottlingException,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::ValidationException,
+                        super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateAutomatedReasoningPolicyTestCaseError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -76,47 +76,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateCustomModelDeploymentError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateCustomModelDeploymentError::AccessDeniedException,
-                super::UpdateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateCustomModelDeploymentError::InternalServerException,
-                super::UpdateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateCustomModelDeploymentError::ResourceNotFoundException,
-                super::UpdateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateCustomModelDeploymentError::ThrottlingException,
-                super::UpdateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateCustomModelDeploymentError::ValidationException,
-                super::UpdateCustomModelDeploymentError::Unhandled,
-            )
-        }
-        _ => super::UpdateCustomModelDeploymentError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateCustomModelDeploymentError::AccessDeniedException,
+                        super::UpdateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateCustomModelDeploymentError::InternalServerException,
+                        super::UpdateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateCustomModelDeploymentError::ResourceNotFoundException,
+                        super::UpdateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateCustomModelDeploymentError::ThrottlingException,
+                        super::UpdateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateCustomModelDeploymentError::ValidationException,
+                        super::UpdateCustomModelDeploymentError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateCustomModelDeploymentError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -76,49 +76,62 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::UpdateProvisionedModelThroughputError {
-    match response.code() {
-        Some("AccessDeniedException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_access_denied_exception,
-                super::UpdateProvisionedModelThroughputError::AccessDeniedException,
-                super::UpdateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("InternalServerException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_internal_server_exception,
-                super::UpdateProvisionedModelThroughputError::InternalServerException,
-                super::UpdateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ResourceNotFoundException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_resource_not_found_exception,
-                super::UpdateProvisionedModelThroughputError::ResourceNotFoundException,
-                super::UpdateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ThrottlingException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_throttling_exception,
-                super::UpdateProvisionedModelThroughputError::ThrottlingException,
-                super::UpdateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        Some("ValidationException") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_validation_exception,
-                super::UpdateProvisionedModelThroughputError::ValidationException,
-                super::UpdateProvisionedModelThroughputError::Unhandled,
-            )
-        }
-        _ => {
-            super::UpdateProvisionedModelThroughputError::Unhandled(response.unhandled())
-        }
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "AccessDeniedException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_access_denied_exception,
+                        super::UpdateProvisionedModelThroughputError::AccessDeniedException,
+                        super::UpdateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "InternalServerException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_internal_server_exception,
+                        super::UpdateProvisionedModelThroughputError::InternalServerException,
+                        super::UpdateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ResourceNotFoundException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_resource_not_found_exception,
+                        super::UpdateProvisionedModelThroughputError::ResourceNotFoundException,
+                        super::UpdateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ThrottlingException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_throttling_exception,
+                        super::UpdateProvisionedModelThroughputError::ThrottlingException,
+                        super::UpdateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            "ValidationException" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_validation_exception,
+                        super::UpdateProvisionedModelThroughputError::ValidationException,
+                        super::UpdateProvisionedModelThroughputError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::UpdateProvisionedModelThroughputError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -57,15 +57,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S1QueryCompatibleOperationError {
-    match response.code() {
-        Some("NoCustomCodeError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s1_no_custom_code_error,
-                super::S1QueryCompatibleOperationError::S1NoCustomCodeError,
-                super::S1QueryCompatibleOperationError::Unhandled,
-            )
-        }
-        _ => super::S1QueryCompatibleOperationError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "NoCustomCodeError" | "S1NoCustomCodeError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s1_no_custom_code_error,
+                        super::S1QueryCompatibleOperationError::S1NoCustomCodeError,
+                        super::S1QueryCompatibleOperationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S1QueryCompatibleOperationError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -57,15 +57,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S2QueryCompatibleOperationError {
-    match response.code() {
-        Some("Customized") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s2_custom_code_error,
-                super::S2QueryCompatibleOperationError::S2CustomCodeError,
-                super::S2QueryCompatibleOperationError::Unhandled,
-            )
-        }
-        _ => super::S2QueryCompatibleOperationError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "Customized" | "S2CustomCodeError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s2_custom_code_error,
+                        super::S2QueryCompatibleOperationError::S2CustomCodeError,
+                        super::S2QueryCompatibleOperationError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S2QueryCompatibleOperationError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S10GreetingWithErrorsError {
-    match response.code() {
-        Some("ComplexError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s10_complex_error,
-                super::S10GreetingWithErrorsError::S10ComplexError,
-                super::S10GreetingWithErrorsError::Unhandled,
-            )
-        }
-        _ => super::S10GreetingWithErrorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ComplexError" | "S10ComplexError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s10_complex_error,
+                        super::S10GreetingWithErrorsError::S10ComplexError,
+                        super::S10GreetingWithErrorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S10GreetingWithErrorsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S8GreetingWithErrorsError {
-    match response.code() {
-        Some("InvalidGreeting") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s8_invalid_greeting,
-                super::S8GreetingWithErrorsError::S8InvalidGreeting,
-                super::S8GreetingWithErrorsError::Unhandled,
-            )
-        }
-        _ => super::S8GreetingWithErrorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "InvalidGreeting" | "S8InvalidGreeting" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s8_invalid_greeting,
+                        super::S8GreetingWithErrorsError::S8InvalidGreeting,
+                        super::S8GreetingWithErrorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S8GreetingWithErrorsError::Unhandled(
+            response.unhandled(),
+        ))
 }

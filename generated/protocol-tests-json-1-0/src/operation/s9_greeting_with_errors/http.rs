@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S9GreetingWithErrorsError {
-    match response.code() {
-        Some("FooError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s9_foo_error,
-                super::S9GreetingWithErrorsError::S9FooError,
-                super::S9GreetingWithErrorsError::Unhandled,
-            )
-        }
-        _ => super::S9GreetingWithErrorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "FooError" | "S9FooError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s9_foo_error,
+                        super::S9GreetingWithErrorsError::S9FooError,
+                        super::S9GreetingWithErrorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S9GreetingWithErrorsError::Unhandled(
+            response.unhandled(),
+        ))
 }

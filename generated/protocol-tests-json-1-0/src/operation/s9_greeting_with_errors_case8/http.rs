@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S9GreetingWithErrorsCase8Error {
-    match response.code() {
-        Some("FooError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s9_foo_error,
-                super::S9GreetingWithErrorsCase8Error::S9FooError,
-                super::S9GreetingWithErrorsCase8Error::Unhandled,
-            )
-        }
-        _ => super::S9GreetingWithErrorsCase8Error::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "FooError" | "S9FooError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s9_foo_error,
+                        super::S9GreetingWithErrorsCase8Error::S9FooError,
+                        super::S9GreetingWithErrorsCase8Error::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S9GreetingWithErrorsCase8Error::Unhandled(
+            response.unhandled(),
+        ))
 }

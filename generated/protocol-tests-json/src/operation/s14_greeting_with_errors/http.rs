@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S14GreetingWithErrorsError {
-    match response.code() {
-        Some("InvalidGreeting") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s14_invalid_greeting,
-                super::S14GreetingWithErrorsError::S14InvalidGreeting,
-                super::S14GreetingWithErrorsError::Unhandled,
-            )
-        }
-        _ => super::S14GreetingWithErrorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "InvalidGreeting" | "S14InvalidGreeting" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s14_invalid_greeting,
+                        super::S14GreetingWithErrorsError::S14InvalidGreeting,
+                        super::S14GreetingWithErrorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S14GreetingWithErrorsError::Unhandled(
+            response.unhandled(),
+        ))
 }

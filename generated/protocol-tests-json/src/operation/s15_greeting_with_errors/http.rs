@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S15GreetingWithErrorsError {
-    match response.code() {
-        Some("ComplexError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s15_complex_error,
-                super::S15GreetingWithErrorsError::S15ComplexError,
-                super::S15GreetingWithErrorsError::Unhandled,
-            )
-        }
-        _ => super::S15GreetingWithErrorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ComplexError" | "S15ComplexError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s15_complex_error,
+                        super::S15GreetingWithErrorsError::S15ComplexError,
+                        super::S15GreetingWithErrorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S15GreetingWithErrorsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S15GreetingWithErrorsCase1Error {
-    match response.code() {
-        Some("ComplexError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s15_complex_error,
-                super::S15GreetingWithErrorsCase1Error::S15ComplexError,
-                super::S15GreetingWithErrorsCase1Error::Unhandled,
-            )
-        }
-        _ => super::S15GreetingWithErrorsCase1Error::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ComplexError" | "S15ComplexError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s15_complex_error,
+                        super::S15GreetingWithErrorsCase1Error::S15ComplexError,
+                        super::S15GreetingWithErrorsCase1Error::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S15GreetingWithErrorsCase1Error::Unhandled(
+            response.unhandled(),
+        ))
 }

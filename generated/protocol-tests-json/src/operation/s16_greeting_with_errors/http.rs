@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S16GreetingWithErrorsError {
-    match response.code() {
-        Some("FooError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s16_foo_error,
-                super::S16GreetingWithErrorsError::S16FooError,
-                super::S16GreetingWithErrorsError::Unhandled,
-            )
-        }
-        _ => super::S16GreetingWithErrorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "FooError" | "S16FooError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s16_foo_error,
+                        super::S16GreetingWithErrorsError::S16FooError,
+                        super::S16GreetingWithErrorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S16GreetingWithErrorsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -49,15 +49,20 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S41OperationNameError {
-    match response.code() {
-        Some("ExceptionShape") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s41_exception_shape,
-                super::S41OperationNameError::S41ExceptionShape,
-                super::S41OperationNameError::Unhandled,
-            )
-        }
-        _ => super::S41OperationNameError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ExceptionShape" | "S41ExceptionShape" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s41_exception_shape,
+                        super::S41OperationNameError::S41ExceptionShape,
+                        super::S41OperationNameError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S41OperationNameError::Unhandled(response.unhandled()))
 }

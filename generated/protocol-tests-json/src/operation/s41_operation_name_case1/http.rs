@@ -50,15 +50,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S41OperationNameCase1Error {
-    match response.code() {
-        Some("ExceptionShape") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s41_exception_shape,
-                super::S41OperationNameCase1Error::S41ExceptionShape,
-                super::S41OperationNameCase1Error::Unhandled,
-            )
-        }
-        _ => super::S41OperationNameCase1Error::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ExceptionShape" | "S41ExceptionShape" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s41_exception_shape,
+                        super::S41OperationNameCase1Error::S41ExceptionShape,
+                        super::S41OperationNameCase1Error::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S41OperationNameCase1Error::Unhandled(
+            response.unhandled(),
+        ))
 }

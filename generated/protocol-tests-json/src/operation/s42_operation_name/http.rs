@@ -49,15 +49,20 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S42OperationNameError {
-    match response.code() {
-        Some("ExceptionShape") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s42_exception_shape,
-                super::S42OperationNameError::S42ExceptionShape,
-                super::S42OperationNameError::Unhandled,
-            )
-        }
-        _ => super::S42OperationNameError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ExceptionShape" | "S42ExceptionShape" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s42_exception_shape,
+                        super::S42OperationNameError::S42ExceptionShape,
+                        super::S42OperationNameError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S42OperationNameError::Unhandled(response.unhandled()))
 }

@@ -42,15 +42,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S123OperationNameError {
-    match response.code() {
-        Some("ExceptionShape") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s123_exception_shape,
-                super::S123OperationNameError::S123ExceptionShape,
-                super::S123OperationNameError::Unhandled,
-            )
-        }
-        _ => super::S123OperationNameError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ExceptionShape" | "S123ExceptionShape" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s123_exception_shape,
+                        super::S123OperationNameError::S123ExceptionShape,
+                        super::S123OperationNameError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S123OperationNameError::Unhandled(
+            response.unhandled(),
+        ))
 }

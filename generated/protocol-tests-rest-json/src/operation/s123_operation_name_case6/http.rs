@@ -43,15 +43,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S123OperationNameCase6Error {
-    match response.code() {
-        Some("ExceptionShape") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s123_exception_shape,
-                super::S123OperationNameCase6Error::S123ExceptionShape,
-                super::S123OperationNameCase6Error::Unhandled,
-            )
-        }
-        _ => super::S123OperationNameCase6Error::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ExceptionShape" | "S123ExceptionShape" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s123_exception_shape,
+                        super::S123OperationNameCase6Error::S123ExceptionShape,
+                        super::S123OperationNameCase6Error::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S123OperationNameCase6Error::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -43,15 +43,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S56GreetingWithErrorsCase8Error {
-    match response.code() {
-        Some("FooError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s56_foo_error,
-                super::S56GreetingWithErrorsCase8Error::S56FooError,
-                super::S56GreetingWithErrorsCase8Error::Unhandled,
-            )
-        }
-        _ => super::S56GreetingWithErrorsCase8Error::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "FooError" | "S56FooError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s56_foo_error,
+                        super::S56GreetingWithErrorsCase8Error::S56FooError,
+                        super::S56GreetingWithErrorsCase8Error::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S56GreetingWithErrorsCase8Error::Unhandled(
+            response.unhandled(),
+        ))
 }

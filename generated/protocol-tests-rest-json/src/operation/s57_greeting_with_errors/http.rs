@@ -43,15 +43,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S57GreetingWithErrorsError {
-    match response.code() {
-        Some("ComplexError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s57_complex_error,
-                super::S57GreetingWithErrorsError::S57ComplexError,
-                super::S57GreetingWithErrorsError::Unhandled,
-            )
-        }
-        _ => super::S57GreetingWithErrorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ComplexError" | "S57ComplexError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s57_complex_error,
+                        super::S57GreetingWithErrorsError::S57ComplexError,
+                        super::S57GreetingWithErrorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S57GreetingWithErrorsError::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -43,15 +43,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S57GreetingWithErrorsCase1Error {
-    match response.code() {
-        Some("ComplexError") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s57_complex_error,
-                super::S57GreetingWithErrorsCase1Error::S57ComplexError,
-                super::S57GreetingWithErrorsCase1Error::Unhandled,
-            )
-        }
-        _ => super::S57GreetingWithErrorsCase1Error::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "ComplexError" | "S57ComplexError" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s57_complex_error,
+                        super::S57GreetingWithErrorsCase1Error::S57ComplexError,
+                        super::S57GreetingWithErrorsCase1Error::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S57GreetingWithErrorsCase1Error::Unhandled(
+            response.unhandled(),
+        ))
 }

@@ -43,15 +43,22 @@ pub(crate) fn parse_response(
 pub(crate) fn parse_error(
     response: &crate::protocol::ErrorResponse,
 ) -> super::S58GreetingWithErrorsError {
-    match response.code() {
-        Some("InvalidGreeting") => {
-            crate::protocol::modeled_error(
-                response,
-                crate::json_de::error_s58_invalid_greeting,
-                super::S58GreetingWithErrorsError::S58InvalidGreeting,
-                super::S58GreetingWithErrorsError::Unhandled,
-            )
-        }
-        _ => super::S58GreetingWithErrorsError::Unhandled(response.unhandled()),
-    }
+    response
+        .codes()
+        .find_map(|code| match code {
+            "InvalidGreeting" | "S58InvalidGreeting" => {
+                Some(
+                    crate::protocol::modeled_error(
+                        response,
+                        crate::json_de::error_s58_invalid_greeting,
+                        super::S58GreetingWithErrorsError::S58InvalidGreeting,
+                        super::S58GreetingWithErrorsError::Unhandled,
+                    ),
+                )
+            }
+            _ => None,
+        })
+        .unwrap_or_else(|| super::S58GreetingWithErrorsError::Unhandled(
+            response.unhandled(),
+        ))
 }
