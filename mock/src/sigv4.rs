@@ -189,8 +189,16 @@ impl Verifier {
         if skew > MAX_SKEW {
             return Err(Rejection::Expired);
         }
-        if !auth.signed_headers.iter().any(|h| h == "host") {
-            return Err(Rejection::Malformed("host among the signed headers".into()));
+        // Over HTTP/2 the AWS SDK for JavaScript v3 signs `:authority`
+        // in place of `host`, and the service accepts it.
+        if !auth
+            .signed_headers
+            .iter()
+            .any(|h| h == "host" || h == ":authority")
+        {
+            return Err(Rejection::Malformed(
+                "host (or :authority) among the signed headers".into(),
+            ));
         }
         if request.headers.contains_key("x-amz-security-token")
             && !auth
@@ -294,7 +302,7 @@ fn canonical_request(
 
     let mut headers = String::new();
     for name in signed_headers {
-        let value = if name == "host" {
+        let value = if name == "host" || name == ":authority" {
             header_text(request.headers, "host").unwrap_or_else(|| request.host.to_owned())
         } else {
             let values: Vec<String> = request
@@ -458,6 +466,37 @@ mod tests {
             body: b"",
         };
         assert_eq!(verifier().verify(&request, at_signing_time()), Ok(()));
+    }
+
+    /// `get-vanilla` signed as the AWS SDK for JavaScript v3 signs over
+    /// HTTP/2: `:authority` in place of `host` (signature computed with
+    /// Python's `hmac`, independently of this code).
+    #[test]
+    fn accepts_authority_signed_in_place_of_host() {
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-amz-date", "20150830T123600Z".parse().unwrap());
+        headers.insert(
+            "authorization",
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, \
+             SignedHeaders=:authority;x-amz-date, \
+             Signature=f4f76e64657334fd8315f9078b5e4f85a30d60d44c6341dcbe8018821ff7c80a"
+                .parse()
+                .unwrap(),
+        );
+        let request = SignedRequest {
+            method: "GET",
+            path: "/",
+            query: "",
+            host: "example.amazonaws.com",
+            headers: &headers,
+            body: b"",
+        };
+        assert_eq!(verifier().verify(&request, at_signing_time()), Ok(()));
+        let elsewhere = SignedRequest {
+            host: "other.amazonaws.com",
+            ..request
+        };
+        assert!(verifier().verify(&elsewhere, at_signing_time()).is_err());
     }
 
     #[test]
