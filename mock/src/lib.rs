@@ -69,6 +69,22 @@ pub struct MockConfig {
     pub verbose: bool,
     /// Serve HTTPS with this identity instead of plain HTTP.
     pub tls: Option<TlsIdentity>,
+    /// Which requests [`MockServer::requests`] keeps.
+    pub recording: Recording,
+}
+
+/// Which requests the server keeps for [`MockServer::requests`]. Each
+/// costs a few kilobytes (headers and body), so a long-running mock keeps
+/// none or a bounded number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recording {
+    /// Every request: for tests, which read them (the default of
+    /// [`MockConfig`]).
+    All,
+    /// The last N requests.
+    Last(usize),
+    /// None (the standalone binary's default).
+    Off,
 }
 
 impl Default for MockConfig {
@@ -80,6 +96,7 @@ impl Default for MockConfig {
             bearer_tokens: vec![DEFAULT_BEARER_TOKEN.to_owned()],
             verbose: false,
             tls: None,
+            recording: Recording::All,
         }
     }
 }
@@ -115,7 +132,8 @@ impl RecordedRequest {
 pub(crate) struct State {
     verifier: Verifier,
     verbose: bool,
-    recorded: Mutex<Vec<RecordedRequest>>,
+    recording: Recording,
+    recorded: Mutex<std::collections::VecDeque<RecordedRequest>>,
     /// Per model id: how many requests have been seen, for "fail N times".
     counters: Mutex<HashMap<String, u32>>,
     /// Asynchronous invocations.
@@ -165,7 +183,8 @@ impl MockServer {
                 service: "bedrock".to_owned(),
             },
             verbose: config.verbose,
-            recorded: Mutex::new(Vec::new()),
+            recording: config.recording,
+            recorded: Mutex::new(std::collections::VecDeque::new()),
             counters: Mutex::new(HashMap::new()),
             jobs: async_invoke::Jobs::default(),
             data_automation: data_automation::DataAutomation::default(),
@@ -223,13 +242,16 @@ impl MockServer {
         }
     }
 
-    /// Every request received so far, in order.
+    /// The requests received so far that [`MockConfig::recording`] keeps,
+    /// in order.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.state
             .recorded
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// How many response streams the client dropped before their end.
@@ -379,11 +401,21 @@ fn record(
         };
         eprintln!("{} {} ({note}{verdict})", recorded.method, recorded.path);
     }
-    state
-        .recorded
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-        .push(recorded.clone());
+    let keep = match state.recording {
+        Recording::All => usize::MAX,
+        Recording::Last(n) => n,
+        Recording::Off => 0,
+    };
+    if keep > 0 {
+        let mut kept = state
+            .recorded
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if kept.len() >= keep {
+            kept.pop_front();
+        }
+        kept.push_back(recorded.clone());
+    }
     recorded
 }
 

@@ -2,8 +2,11 @@
 //!
 //! ```text
 //! bedrock-mock [--port 4010] [--access-key KEY --secret-key SECRET] [--bearer-token TOKEN]...
-//!              [--tls [--ca-file PATH]] [--verbose]
+//!              [--tls [--ca-file PATH]] [--verbose] [--record-last N]
 //! ```
+//!
+//! It keeps no request once answered (`--record-last N` keeps the last N,
+//! for a debugger), so that its memory stays flat however long it runs.
 //!
 //! With `--tls` it serves HTTPS (HTTP/2 and HTTP/1.1 by ALPN) at
 //! `https://localhost:PORT`, with a certificate from an authority made at
@@ -13,9 +16,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use bedrock_mock::{MockConfig, MockServer, TlsIdentity};
+use bedrock_mock::{MockConfig, MockServer, Recording, TlsIdentity};
 
-const USAGE: &str = "usage: bedrock-mock [--port PORT] [--access-key KEY] [--secret-key SECRET] [--bearer-token TOKEN] [--tls [--ca-file PATH]] [--verbose]";
+const USAGE: &str = "usage: bedrock-mock [--port PORT] [--access-key KEY] [--secret-key SECRET] [--bearer-token TOKEN] [--tls [--ca-file PATH]] [--verbose] [--record-last N]";
 
 /// What the command line asks for.
 struct Args {
@@ -27,6 +30,7 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut config = MockConfig {
         port: 4010,
+        recording: Recording::Off,
         ..MockConfig::default()
     };
     let mut tls = false;
@@ -50,6 +54,13 @@ fn parse_args() -> Result<Args, String> {
             "--tls" => tls = true,
             "--ca-file" => ca_file = Some(PathBuf::from(value("--ca-file")?)),
             "--verbose" | "-v" => config.verbose = true,
+            "--record-last" => {
+                let n = value("--record-last")?;
+                config.recording = Recording::Last(
+                    n.parse()
+                        .map_err(|_| format!("--record-last: {n:?} is not a number"))?,
+                );
+            }
             "--help" | "-h" => return Err(USAGE.to_owned()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
