@@ -16,7 +16,7 @@ pub mod protocol_tests;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use emit::EmitError;
+pub use emit::{EmitError, EmitErrorKind};
 pub use ir::{Problem, ProblemKind};
 pub use load::LoadError;
 

@@ -26,6 +26,7 @@ pub(crate) fn serialize_request(
         return Err(EmitError {
             path: format!("operations.{}", op.name),
             message: "an awsJson operation without an X-Amz-Target".to_owned(),
+            kind: super::EmitErrorKind::Unsupported,
         });
     };
     // An input event stream is the whole body, sent after the request.

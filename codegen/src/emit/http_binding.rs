@@ -52,6 +52,7 @@ fn unsupported(op: &Operation, what: &str) -> EmitError {
     EmitError {
         path: format!("operations.{}", op.name),
         message: format!("{what} is not supported yet"),
+        kind: super::EmitErrorKind::Unsupported,
     }
 }
 

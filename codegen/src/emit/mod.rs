@@ -38,6 +38,17 @@ use crate::ir::Service;
 pub struct EmitError {
     pub path: String,
     pub message: String,
+    pub kind: EmitErrorKind,
+}
+
+/// Whether an [`EmitError`] refuses the model or reports a generator bug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmitErrorKind {
+    /// The model uses something the emitters cannot express yet: a clean
+    /// refusal naming where.
+    Unsupported,
+    /// The generator produced code that is not Rust: a bug.
+    Bug,
 }
 
 /// The protocol-test crate's test module and its support file.
@@ -159,6 +170,7 @@ pub(crate) fn format_rust(path: &str, tokens: TokenStream) -> Result<String, Emi
         message: format!(
             "the generated code is not valid Rust ({err}); this is a bug in the generator"
         ),
+        kind: EmitErrorKind::Bug,
     })?;
     Ok(space_items(&prettyplease::unparse(&file)))
 }

@@ -48,6 +48,7 @@ pub(crate) fn files(
                 "these cases cannot be generated; list each with its reason among the known failures:\n  {}",
                 unlisted.join("\n  ")
             ),
+            kind: super::EmitErrorKind::Unsupported,
         });
     }
     let tokens = quote! {

@@ -89,6 +89,10 @@ pub enum ProblemKind {
     MisplacedEventStream,
     #[error("a union must have at least one member")]
     EmptyUnion,
+    #[error(
+        "lists and maps hold themselves with no structure or union in between ({cycle}); no finite type holds such a value"
+    )]
+    CollectionRecursion { cycle: String },
     #[error("{what} is not supported yet")]
     Unsupported { what: String },
 }

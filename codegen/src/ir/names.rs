@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// Words Rust reserves in every edition we target.
 const KEYWORDS: &[&str] = &[
@@ -29,6 +29,11 @@ pub fn snake(name: &str) -> String {
 /// An `UpperCamelCase` identifier for a type or variant.
 pub fn camel(name: &str) -> String {
     escape(&identifier_safe(&name.to_upper_camel_case(), "Value"))
+}
+
+/// A `SHOUTY_SNAKE_CASE` identifier for a static, e.g. a pattern's.
+pub fn constant(name: &str) -> String {
+    escape(&identifier_safe(&name.to_shouty_snake_case(), "VALUE"))
 }
 
 /// The name of an enum variant for a string enum value such as

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use heck::{ToKebabCase, ToShoutySnakeCase};
+use heck::ToKebabCase;
 
 use super::check::{Problem, ProblemKind};
 use super::docs::DocConverter;
@@ -332,7 +332,45 @@ impl Resolver<'_> {
 
     // ---- checks that apply to every shape, reachable or not ----
 
+    /// Lists and maps that hold themselves through lists and maps alone
+    /// (`L = list of L`): Smithy allows recursion only through a structure
+    /// or union, and no Rust type is finite without one. Each list or map
+    /// leads to one shape (its member or value), so a walk finds a cycle.
+    fn check_collection_recursion(&mut self) {
+        let model = self.model;
+        let next = |name: &str| match model.shapes.get(name) {
+            Some(model::Shape::List(l)) => Some(l.member.shape.as_str()),
+            Some(model::Shape::Map(m)) => Some(m.value.shape.as_str()),
+            _ => None,
+        };
+        let mut reported = BTreeSet::new();
+        for start in model.shapes.keys() {
+            let mut walk: Vec<&str> = Vec::new();
+            let mut at = start.as_str();
+            while let Some(following) = next(at) {
+                walk.push(at);
+                if let Some(position) = walk.iter().position(|s| *s == following) {
+                    let cycle = &walk[position..];
+                    let first = cycle.iter().min().copied().unwrap_or(following);
+                    if reported.insert(first.to_owned()) {
+                        let mut names: Vec<&str> = cycle.to_vec();
+                        names.push(following);
+                        self.problem(
+                            format!("shapes.{first}"),
+                            ProblemKind::CollectionRecursion {
+                                cycle: names.join(" -> "),
+                            },
+                        );
+                    }
+                    break;
+                }
+                at = following;
+            }
+        }
+    }
+
     fn check_all_shapes(&mut self) {
+        self.check_collection_recursion();
         let model = self.model;
         for (name, shape) in &model.shapes {
             let path = format!("shapes.{name}");
@@ -1971,7 +2009,7 @@ fn name_patterns(service: &mut Service) {
         if let Some(pattern) = &mut shape.constraints.pattern {
             let name = names
                 .entry(pattern.source.clone())
-                .or_insert_with(|| scope.claim(&shape.name.to_shouty_snake_case()));
+                .or_insert_with(|| scope.claim(&names::constant(&shape.name)));
             pattern.static_name = name.clone();
         }
     }
