@@ -3,7 +3,9 @@
 //! Bedrock control plane (model customization jobs, custom models,
 //! logging configuration, tags), Agents for Bedrock (agents, knowledge
 //! bases, tags: the tag calls go through with the default validation),
-//! and SQS with its modeled errors typed.
+//! SQS, DynamoDB, Secrets Manager and Kinesis, each with a modeled error
+//! typed. Bedrock Runtime is not here: moto does not emulate it (the
+//! mock, `bedrock-mock`, does).
 //!
 //! Each test starts its own `moto_server` on a free loopback port. Skipped
 //! with a message when moto is not installed, unless
@@ -410,4 +412,182 @@ async fn sqs_queues_messages_and_typed_errors() {
         .send()
         .await
         .expect("moto deletes the queue");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dynamodb_tables_items_and_a_typed_error() {
+    use dynamodb::operation::describe_table::DescribeTableError;
+    use dynamodb::types::{
+        AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+        ScalarAttributeType,
+    };
+    let Some(moto) = moto().await else { return };
+    let shared = dynamodb::SdkConfig::builder()
+        .region("us-east-1")
+        .credentials(credentials())
+        .endpoint_url(&moto.url)
+        .build()
+        .unwrap();
+    let client = dynamodb::Client::new(&shared);
+    client
+        .create_table()
+        .table_name("things")
+        .attribute_definitions(
+            AttributeDefinition::builder()
+                .attribute_name("id")
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .unwrap(),
+        )
+        .key_schema(
+            KeySchemaElement::builder()
+                .attribute_name("id")
+                .key_type(KeyType::Hash)
+                .build()
+                .unwrap(),
+        )
+        .billing_mode(BillingMode::PayPerRequest)
+        .send()
+        .await
+        .expect("moto creates the table");
+    let text = |s: &str| AttributeValue::builder().s(s).build().unwrap();
+    client
+        .put_item()
+        .table_name("things")
+        .item("id", text("a"))
+        .item("name", text("first"))
+        .send()
+        .await
+        .expect("moto stores the item");
+    let item = client
+        .get_item()
+        .table_name("things")
+        .key("id", text("a"))
+        .send()
+        .await
+        .expect("moto returns the item")
+        .item
+        .unwrap_or_default();
+    assert_eq!(item.get("name").and_then(|v| v.s.as_deref()), Some("first"));
+    let err = client
+        .describe_table()
+        .table_name("missing")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.as_service_error(),
+            Some(DescribeTableError::ResourceNotFoundException(_))
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_manager_secrets_and_a_typed_error() {
+    use secretsmanager::operation::get_secret_value::GetSecretValueError;
+    let Some(moto) = moto().await else { return };
+    let shared = secretsmanager::SdkConfig::builder()
+        .region("us-east-1")
+        .credentials(credentials())
+        .endpoint_url(&moto.url)
+        .build()
+        .unwrap();
+    let client = secretsmanager::Client::new(&shared);
+    client
+        .create_secret()
+        .name("db-password")
+        .secret_string("hunter2")
+        .send()
+        .await
+        .expect("moto creates the secret");
+    client
+        .put_secret_value()
+        .secret_id("db-password")
+        .secret_string("correct horse")
+        .send()
+        .await
+        .expect("moto stores a new version");
+    let secret = client
+        .get_secret_value()
+        .secret_id("db-password")
+        .send()
+        .await
+        .expect("moto returns the secret");
+    assert_eq!(secret.secret_string.as_deref(), Some("correct horse"));
+    // Sensitive: the value never reaches Debug.
+    assert!(!format!("{secret:?}").contains("correct horse"));
+    let err = client
+        .get_secret_value()
+        .secret_id("missing")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.as_service_error(),
+            Some(GetSecretValueError::ResourceNotFoundException(_))
+        ),
+        "{err:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn kinesis_streams_records_and_a_typed_error() {
+    use kinesis::operation::describe_stream_summary::DescribeStreamSummaryError;
+    let Some(moto) = moto().await else { return };
+    let shared = kinesis::SdkConfig::builder()
+        .region("us-east-1")
+        .credentials(credentials())
+        .endpoint_url(&moto.url)
+        .build()
+        .unwrap();
+    let client = kinesis::Client::new(&shared);
+    client
+        .create_stream()
+        .stream_name("events")
+        .shard_count(1)
+        .send()
+        .await
+        .expect("moto creates the stream");
+    // moto writes StreamCreationTimestamp as a date string where the
+    // model says epoch seconds.
+    moto_departs(
+        client.list_streams().send().await,
+        "StreamCreationTimestamp",
+    );
+    let summary = client
+        .describe_stream_summary()
+        .stream_name("events")
+        .send()
+        .await;
+    match summary {
+        Ok(summary) => assert_eq!(summary.stream_description_summary.open_shard_count, 1),
+        // moto's StreamCreationTimestamp, where it departs, is a response
+        // error naming the member.
+        Err(err) => moto_departs::<(), _>(Err(err), "StreamCreationTimestamp"),
+    }
+    let put = client
+        .put_record()
+        .stream_name("events")
+        .data(b"one event".to_vec())
+        .partition_key("k")
+        .send()
+        .await
+        .expect("moto takes the record");
+    assert!(put.shard_id.starts_with("shardId-"), "{}", put.shard_id);
+    let err = client
+        .describe_stream_summary()
+        .stream_name("missing")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err.as_service_error(),
+            Some(DescribeStreamSummaryError::ResourceNotFoundException(_))
+        ),
+        "{err:?}"
+    );
 }
