@@ -163,3 +163,87 @@ pub async fn fake_with_headers(answer: AnswerWithHeaders) -> (String, Arc<Mutex<
     });
     (url, seen)
 }
+
+/// A running `moto_server`, stopped when dropped.
+pub struct Moto {
+    child: std::process::Child,
+    /// Where it listens, e.g. `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts moto on a free port and waits until it answers; `None` (with a
+/// message) when moto is not installed and not required.
+pub async fn moto() -> Option<Moto> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = std::process::Command::new("python3")
+        .args(["-m", "moto.server", "-p", &port.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let installed = std::process::Command::new("python3")
+        .args(["-c", "import moto.server, flask"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    let Ok(child) = child.map_err(|e| e.to_string()).and_then(|child| {
+        if installed {
+            Ok(child)
+        } else {
+            Err("moto is not installed".to_owned())
+        }
+    }) else {
+        assert!(
+            std::env::var("BEDROCK_RS_REQUIRE_PYTHON").as_deref() != Ok("1"),
+            "moto is required (pip install 'moto[server]')"
+        );
+        eprintln!("skipped: moto is not installed (pip install 'moto[server]')");
+        return None;
+    };
+    let moto = Moto {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
+    let started = std::time::Instant::now();
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "moto did not start listening within 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Some(moto)
+}
+
+/// Creates an agent in moto with boto3 and returns its ARN.
+pub fn boto3_agent_arn(moto: &Moto) -> String {
+    let script = format!(
+        "import boto3\n\
+         c = boto3.client('bedrock-agent', endpoint_url='{}', region_name='us-east-1', \
+         aws_access_key_id='{}', aws_secret_access_key='{}')\n\
+         print(c.create_agent(agentName='tagged')['agent']['agentArn'])",
+        moto.url, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY,
+    );
+    let output = std::process::Command::new("python3")
+        .args(["-c", &script])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
