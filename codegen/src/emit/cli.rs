@@ -234,9 +234,10 @@ fn output_mode<'a>(service: &Service, op: &'a Operation) -> OutputMode<'a> {
     match &service.shape(&payload.target).kind {
         ShapeKind::Blob { .. } => OutputMode::Outfile(payload),
         ShapeKind::Union(u) if u.event_stream => {
-            let every_event_is_a_blob = u
-                .events(service)
-                .all(|m| single_blob_member(service, &m.target).is_some());
+            // A stream with no events (only exceptions) writes nothing to a file.
+            let every_event_is_a_blob = u.events(service).next().is_some()
+                && u.events(service)
+                    .all(|m| single_blob_member(service, &m.target).is_some());
             if every_event_is_a_blob {
                 OutputMode::StreamToOutfile(payload)
             } else {

@@ -80,7 +80,11 @@ fn event_shapes(service: &Service) -> Vec<&Shape> {
 
 /// The name of the function that reads `shape` from an event-stream message.
 pub(crate) fn event_fn(shape: &Shape) -> proc_macro2::Ident {
-    format_ident!("{}_event", crate::ir::names::bare(&shape.fn_name))
+    format_ident!(
+        "{}_event",
+        // `self_` (a keyword, escaped) would make `self__event`.
+        crate::ir::names::bare(&shape.fn_name).trim_end_matches('_')
+    )
 }
 
 /// Reads an event or exception from a message: header members from its

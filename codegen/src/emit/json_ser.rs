@@ -120,7 +120,11 @@ fn input_event_shapes(service: &Service) -> Vec<&Shape> {
 
 /// The name of the function that writes `shape` as an event-stream message.
 pub(crate) fn event_writer_fn(shape: &Shape) -> proc_macro2::Ident {
-    quote::format_ident!("{}_event", crate::ir::names::bare(&shape.fn_name))
+    quote::format_ident!(
+        "{}_event",
+        // `self_` (a keyword, escaped) would make `self__event`.
+        crate::ir::names::bare(&shape.fn_name).trim_end_matches('_')
+    )
 }
 
 /// Writes an event as a message: header members as headers, an

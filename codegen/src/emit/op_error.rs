@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::docs;
 use super::rust_type::{ident, named_type_path};
-use crate::ir::{Operation, Service, Shape, ShapeKind, Structure};
+use crate::ir::{Member, Operation, Service, Shape, ShapeKind, Structure};
 
 /// The error shapes of `op` with their structures, in name order; each
 /// variant is named after its shape's Rust name.
@@ -24,6 +24,15 @@ pub(crate) fn variants<'s>(
             }
         })
         .collect()
+}
+
+/// An error's message: its member named `message` (in any case), when
+/// that member is a string.
+pub(crate) fn message_member<'s>(service: &Service, s: &'s Structure) -> Option<&'s Member> {
+    s.members.iter().find(|m| {
+        m.name.eq_ignore_ascii_case("message")
+            && matches!(service.shape(&m.target).kind, ShapeKind::String)
+    })
 }
 
 pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
@@ -47,10 +56,7 @@ pub(crate) fn definition(service: &Service, op: &Operation) -> TokenStream {
     });
     let message_arms = errors.iter().map(|(shape, s)| {
         let v = ident(&shape.rust_name);
-        let message = s.members.iter().find(|m| {
-            m.name.eq_ignore_ascii_case("message")
-                && matches!(service.shape(&m.target).kind, ShapeKind::String)
-        });
+        let message = message_member(service, s);
         match message {
             Some(m) if m.required => {
                 let field = ident(&m.rust_name);

@@ -80,7 +80,7 @@ pub(crate) fn definition(service: &Service, s: &Structure, role: Role) -> TokenS
     let build = build_method(s);
     let debug = redacts.then(|| debug_impls(s));
     let debug_struct_only = redacts.then(|| debug_impl(s));
-    let error_impls = (role == Role::Error).then(|| error_impls(s));
+    let error_impls = (role == Role::Error).then(|| error_impls(service, s));
     let validation = validate::methods(service, s, role);
     let builder_doc = format!(" A builder for [`{}`].", s.rust_name);
     let builder_fn_doc = format!(" A builder for [`{}`].", s.rust_name);
@@ -365,8 +365,13 @@ fn build_method(s: &Structure) -> TokenStream {
     });
     // Bound under names of their own: a member may be called anything,
     // `foo` included, which clippy refuses as a binding.
-    let binding =
-        |m: &crate::ir::Member| format_ident!("{}_value", crate::ir::names::bare(&m.rust_name));
+    let binding = |m: &crate::ir::Member| {
+        // `self_` (a keyword, escaped) would make `self__value`.
+        format_ident!(
+            "{}_value",
+            crate::ir::names::bare(&m.rust_name).trim_end_matches('_')
+        )
+    };
     let unwraps = s.members.iter().filter(|m| m.required).map(|m| {
         let field = ident(&m.rust_name);
         let value = binding(m);
@@ -453,13 +458,11 @@ fn debug_impl(s: &Structure) -> TokenStream {
     }
 }
 
-fn error_impls(s: &Structure) -> TokenStream {
+fn error_impls(service: &Service, s: &Structure) -> TokenStream {
     let name = ident(&s.rust_name);
     let type_name = &s.rust_name;
-    let message = s
-        .members
-        .iter()
-        .find(|m| m.name.eq_ignore_ascii_case("message") && !m.sensitive);
+    // A sensitive message stays out of Display.
+    let message = super::op_error::message_member(service, s).filter(|m| !m.sensitive);
     let write_message = match message {
         Some(m) if m.required => {
             let field = ident(&m.rust_name);

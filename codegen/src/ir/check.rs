@@ -89,6 +89,12 @@ pub enum ProblemKind {
     MisplacedEventStream,
     #[error("a union must have at least one member")]
     EmptyUnion,
+    #[error("an event stream must have at least one event that is not an exception")]
+    NoEvents,
+    #[error(
+        "{name:?} is listed as an error but is not an exception structure (marked `exception` or `error`, not a union, event or event stream)"
+    )]
+    NotAnError { name: String },
     #[error(
         "lists and maps hold themselves with no structure or union in between ({cycle}); no finite type holds such a value"
     )]

@@ -881,9 +881,22 @@ impl Resolver<'_> {
             member.required = false;
         }
         if s.eventstream {
+            let events = members.iter().filter(|member| {
+                !matches!(
+                    self.model.shapes.get(&member.target),
+                    Some(model::Shape::Structure(t)) if t.exception || t.error.is_some()
+                )
+            });
+            if !members.is_empty() && events.count() == 0 {
+                self.problem(path.to_owned(), ProblemKind::NoEvents);
+            }
             for member in &members {
+                // An event is a plain structure: not a document, union or
+                // stream of its own.
                 match self.model.shapes.get(&member.target) {
-                    Some(model::Shape::Structure(_)) | None => {}
+                    Some(model::Shape::Structure(t))
+                        if !t.document && !t.union && !t.eventstream => {}
+                    None => {}
                     Some(_) => self.problem(
                         format!("{path}.members.{}", member.name),
                         self.wrong_kind(&member.target, "structure"),
@@ -1118,7 +1131,20 @@ impl Resolver<'_> {
                 }
             }
             "header" => {
-                if !(scalar || matches!(target, model::Shape::List(_))) {
+                // Smithy: a boolean, number, string or timestamp, or a list
+                // of them (no blob, no nested lists).
+                let header_value = |shape: &model::Shape| {
+                    is_scalar(shape) && !matches!(shape, model::Shape::Blob(_))
+                };
+                let fits = match target {
+                    model::Shape::List(l) => self
+                        .model
+                        .shapes
+                        .get(&l.member.shape)
+                        .is_none_or(header_value),
+                    other => header_value(other),
+                };
+                if !fits {
                     self.location_target(path, "header", target_kind);
                 }
                 if !is_header_name(wire) {
@@ -1563,9 +1589,21 @@ impl Resolver<'_> {
                     },
                 ),
                 // Listed twice means the same error: one variant.
-                Some(model::Shape::Structure(_)) => {
+                Some(model::Shape::Structure(s))
+                    if (s.exception || s.error.is_some())
+                        && !s.union
+                        && !s.document
+                        && !s.eventstream
+                        && !s.event =>
+                {
                     errors.insert(error.shape.clone());
                 }
+                Some(model::Shape::Structure(_)) => self.problem(
+                    error_path,
+                    ProblemKind::NotAnError {
+                        name: error.shape.clone(),
+                    },
+                ),
                 Some(_) => self.problem(error_path, self.wrong_kind(&error.shape, "structure")),
             }
         }
