@@ -92,6 +92,10 @@ pub enum ProblemKind {
     #[error("an event stream must have at least one event that is not an exception")]
     NoEvents,
     #[error(
+        "structures require themselves through required members ({cycle}); no value of them can be made"
+    )]
+    RequiredRecursion { cycle: String },
+    #[error(
         "{name:?} is listed as an error but is not an exception structure (marked `exception` or `error`, not a union, event or event stream)"
     )]
     NotAnError { name: String },

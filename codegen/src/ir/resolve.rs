@@ -369,8 +369,67 @@ impl Resolver<'_> {
         }
     }
 
+    /// Structures that require themselves through required structure
+    /// members alone: no value of them can be made (Smithy refuses them).
+    fn check_required_recursion(&mut self) {
+        let model = self.model;
+        let required_structures = |name: &str| -> Vec<&str> {
+            match model.shapes.get(name) {
+                Some(model::Shape::Structure(s)) if !s.union && !s.eventstream && !s.document => s
+                    .required
+                    .iter()
+                    .filter_map(|member| s.members.get(member))
+                    .map(|m| m.shape.as_str())
+                    .filter(|target| {
+                        matches!(
+                            model.shapes.get(*target),
+                            Some(model::Shape::Structure(t)) if !t.union && !t.eventstream && !t.document
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        // Depth-first, with the path kept on a stack of its own (no
+        // recursion: a model may nest deeply).
+        let mut done: BTreeSet<&str> = BTreeSet::new();
+        let mut reported = BTreeSet::new();
+        for start in model.shapes.keys() {
+            if done.contains(start.as_str()) {
+                continue;
+            }
+            let mut path: Vec<(&str, Vec<&str>)> =
+                vec![(start.as_str(), required_structures(start))];
+            while let Some((_, next)) = path.last_mut() {
+                let Some(target) = next.pop() else {
+                    if let Some((finished, _)) = path.pop() {
+                        done.insert(finished);
+                    }
+                    continue;
+                };
+                if let Some(position) = path.iter().position(|(name, _)| *name == target) {
+                    let cycle: Vec<&str> = path[position..].iter().map(|(name, _)| *name).collect();
+                    let first = cycle.iter().min().copied().unwrap_or(target);
+                    if reported.insert(first.to_owned()) {
+                        self.problem(
+                            format!("shapes.{first}"),
+                            ProblemKind::RequiredRecursion {
+                                cycle: format!("{} -> {target}", cycle.join(" -> ")),
+                            },
+                        );
+                    }
+                    continue;
+                }
+                if !done.contains(target) {
+                    path.push((target, required_structures(target)));
+                }
+            }
+        }
+    }
+
     fn check_all_shapes(&mut self) {
         self.check_collection_recursion();
+        self.check_required_recursion();
         let model = self.model;
         for (name, shape) in &model.shapes {
             let path = format!("shapes.{name}");
